@@ -1,0 +1,23 @@
+// Compiles each AssemblyScript module listed here to build/<name>.wasm.
+// One asc run per module: asc takes one entry file per output.
+import asc from "assemblyscript/asc";
+import { mkdirSync, existsSync } from "node:fs";
+
+const modules = [
+  { name: "core", entry: "assembly/index.ts", flags: [] },
+];
+
+mkdirSync("build", { recursive: true });
+const target = process.argv.includes("--debug") ? "debug" : "release";
+for (const m of modules) {
+  if (!existsSync(m.entry)) continue;
+  const { error, stderr } = await asc.main([
+    m.entry, "--config", "asconfig.json", "--target", target,
+    "--outFile", `build/${m.name}.wasm`, ...m.flags,
+  ], { stdout: process.stdout, stderr: process.stderr });
+  if (error) {
+    console.error(`asc failed for ${m.entry}: ${error.message}`);
+    console.error(stderr.toString());
+    process.exit(1);
+  }
+}

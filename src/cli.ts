@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Thin CLI: picks a subcommand and hands it the remaining arguments. Each
+// subcommand lives in src/commands/<name>.ts and exports `run(argv)`, which
+// returns the exit code; all real work is in the library it calls.
+import { UserError } from "./errors.js";
+
+const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
+  scenario: { summary: "run scenario files on a backend and print the results document", load: () => import("./commands/scenario.js") },
+  fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./commands/fuzz.js") },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: aio-ring-bench <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
+    "Run `aio-ring-bench <command> --help` for a command's options.";
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h") {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) throw new UserError(`unknown command "${name}"\n${usage()}`);
+  return (await command.load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UserError) {
+      console.error(`aio-ring-bench: ${err.message}`);
+      process.exitCode = err.exitCode;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  },
+);

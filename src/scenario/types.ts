@@ -1,0 +1,66 @@
+// The scenario contract of ../shared/spec/scenarios.md, as types.
+// Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
+
+export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next";
+export type BackendName = "wasm" | "model" | "kernel";
+
+/** An address expression: a name, "NAME+K" (pages), "NAME+1b" (one byte), 0, or "bogus". */
+export type AddrExpr = string | 0;
+
+export type Step =
+  | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" }
+  | { op: "io_destroy"; ctx: AddrExpr }
+  | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad" }
+  | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null }
+  | { op: "user_reap"; ctx: AddrExpr; max: number }
+  | { op: "ring"; ctx: AddrExpr }
+  | { op: "mmap"; pages: number; name: string }
+  | { op: "munmap"; addr: AddrExpr; pages: number }
+  | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string }
+  | { op: "fork_mremap"; addr: AddrExpr; pages: number; to: AddrExpr }
+  | { op: "page"; addr: AddrExpr };
+
+export type OpName = Step["op"];
+
+export interface Scenario {
+  name: string;
+  profile?: ProfileName;
+  cpus?: number;
+  aio_max_nr?: number;
+  aio_nr?: number;
+  steps: Step[];
+}
+
+/** Symbolic errno, "OOPS" for a model-only kernel crash, or null on success. */
+export type Errno = string | null;
+
+export interface StepResult {
+  step: number;
+  op: OpName;
+  ret?: number;
+  errno?: Errno;
+  data?: number[];
+  // `ring` op
+  id?: number | "addr";
+  nr?: number;
+  head?: number;
+  tail?: number;
+  magic?: number;
+  compat_features?: number;
+  incompat_features?: number;
+  header_length?: number;
+  pages?: number;
+  // `page` op
+  kind?: "aio" | "anon" | "none";
+}
+
+export interface ResultsDoc {
+  name: string;
+  backend: BackendName;
+  profile: ProfileName | null;
+  kernel: string | null;
+  cpus: number;
+  aio_max_nr: number;
+  aio_nr: number;
+  results: StepResult[];
+}
