@@ -1,0 +1,56 @@
+// `aio-ring-bench fuzz --ops N --seed S [--out DIR]`
+import { join } from "node:path";
+import { UserError } from "../errors.js";
+import { runFuzz } from "../scenario/fuzz.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { Progress } from "../util/progress.js";
+import { parseCommandArgs } from "./args.js";
+
+const HELP = `usage: aio-ring-bench fuzz [--ops N] [--seed S] [--out DIR]
+
+Runs random call sequences on the TS model and the WASM core in lockstep, every
+profile, and reports divergences. Each divergence is written to DIR (if given) as a
+scenario file that reproduces it.
+
+  --ops N    operations to run (default 100000, at most 100000000)
+  --seed S   PRNG seed, an unsigned 32-bit integer (default 1)
+  --out DIR  directory for reproducer scenarios
+
+exit codes: 0 no divergence, 1 divergences found, 2 bad input`;
+
+function intFlag(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > max) throw new UserError(`--${name}: expected an integer from 0 to ${max}, got "${value}"`);
+  return Number(value);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    ops: { type: "string" },
+    seed: { type: "string" },
+    out: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UserError(`fuzz: unexpected argument "${positionals[0]}"`);
+  const ops = intFlag("ops", values.ops as string | undefined, 100_000, 100_000_000);
+  const seed = intFlag("seed", values.seed as string | undefined, 1, 2 ** 32 - 1);
+  const progress = new Progress("fuzz", ops);
+  const started = performance.now();
+  const report = runFuzz({ ops, seed, onProgress: (done) => progress.update(done) });
+  progress.done();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`fuzz: seed ${seed}: ${report.ops} ops in ${report.processes} processes, ${report.divergences} divergences (${seconds.toFixed(1)} s)`);
+  report.examples.forEach((d, i) => {
+    console.log(`divergence ${i + 1}: profile ${d.profile}, step ${d.step}:\n  model: ${JSON.stringify(d.model)}\n  wasm:  ${JSON.stringify(d.wasm)}`);
+    if (values.out) {
+      const file = join(values.out as string, `${d.reproducer.name}.json`);
+      writeFileAtomic(file, JSON.stringify(d.reproducer, null, 2) + "\n");
+      console.log(`  reproducer: ${file}`);
+    }
+  });
+  return report.divergences > 0 ? 1 : 0;
+}

@@ -1,0 +1,312 @@
+// One process of the modelled kernel: fs/aio.c's syscalls over the address
+// space of mm.ts, sectioned as the kernel's file is (setup, table, ring
+// remap hook, syscalls). The readable oracle for the WASM core.
+import type { Profile } from "../profile.js";
+import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../scenario/backend.js";
+import type { Errno } from "../scenario/types.js";
+import { Kioctx } from "./kioctx.js";
+import { IoctxList, IoctxTable } from "./ioctx-table.js";
+import { AddressSpace, PAGE_SIZE, type Vma } from "./mm.js";
+import {
+  AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
+  RING_NR, RING_TAIL, eventsInRing, ringGeometry,
+} from "./ring.js";
+
+/** io_setup refuses more than this many ring events (0x10000000 / sizeof(struct io_event)). */
+export const AIO_MAX_RING_EVENTS = 0x10000000 / IO_EVENT_SIZE;
+/** What a completed buffered read or write of one control block returns. */
+export const IOCB_BYTES = 512;
+
+const U32 = 2 ** 32;
+
+export class AioProcess implements AioBackend {
+  mm = new AddressSpace();
+  /** mm->ioctx_table: null until the first io_setup, and in a forked child. */
+  ioctx_table: IoctxTable | null = null;
+  readonly ioctx_list = new IoctxList();
+  aio_nr: number;
+  /** Table slots the ring-remap hook visited: the scan cost the strategies compete on. */
+  hookSlotsVisited = 0;
+
+  constructor(
+    readonly profile: Profile,
+    readonly config: ProcessConfig,
+  ) {
+    this.aio_nr = config.aio_nr;
+  }
+
+  // ---- setup -------------------------------------------------------------
+
+  io_setup(nr_events: number, ctxpNonzero: boolean): SysResult & { ctx: number } {
+    const r = this.ioctx_alloc(nr_events, ctxpNonzero);
+    return typeof r === "string" ? { ...fail(r), ctx: 0 } : { ...ok(), ctx: r.user_id };
+  }
+
+  private ioctx_alloc(nr_events: number, ctxpNonzero: boolean): Kioctx | string {
+    const p = this.profile;
+    if (ctxpNonzero || nr_events === 0) return "EINVAL";
+    const n = p.doubledGeometry ? Math.max(nr_events, this.config.cpus * 4) * 2 : nr_events;
+    if (n > AIO_MAX_RING_EVENTS) return "EINVAL";
+    const charge = p.chargeDoubled ? n : nr_events;
+    const limit = p.chargeDoubled ? this.config.aio_max_nr * 2 : this.config.aio_max_nr;
+    if (charge > limit) return "EAGAIN";
+    if (this.aio_nr + charge > limit) return "EAGAIN";
+
+    const { pages, nr } = ringGeometry(n);
+    const start = this.mm.unmappedArea(pages);
+    if (start < 0) return "ENOMEM";
+    const ring = new AioRing(pages, start * PAGE_SIZE);
+    this.mm.insert({ start, pages, kind: p.ringFile ? "aio" : "anon", backing: ring, pgoff: 0, dontexpand: p.ringDontExpand });
+    const ctx = new Kioctx(p, ring, nr, pages, start * PAGE_SIZE, charge, this.config.cpus);
+    if (p.lookup === "table") {
+      this.ioctx_table ??= new IoctxTable();
+      ctx.id = this.ioctx_table.add(ctx);
+    } else {
+      this.ioctx_list.add(ctx);
+    }
+    ring.writeHeader(p.ringIdIsAddress ? ctx.user_id % U32 : ctx.id, nr);
+    this.aio_nr += charge;
+    return ctx;
+  }
+
+  // ---- table: lookup_ioctx ----------------------------------------------
+
+  lookup_ioctx(ctx_id: number): Kioctx | null {
+    if (this.profile.lookup === "list") return this.ioctx_list.find(ctx_id);
+    const id = this.mm.readU32(ctx_id);
+    const table = this.ioctx_table;
+    if (id === null || !table || id >= table.nr) return null;
+    const ctx = table.table[id];
+    return ctx && ctx.user_id === ctx_id && !ctx.dead ? ctx : null;
+  }
+
+  io_destroy(ctx_id: number): SysResult {
+    const ctx = this.lookup_ioctx(ctx_id);
+    if (!ctx) return fail("EINVAL");
+    ctx.dead = true;
+    if (this.profile.lookup === "table") this.ioctx_table!.remove(ctx);
+    else this.ioctx_list.remove(ctx);
+    this.aio_nr -= ctx.charge;
+    // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
+    this.mm.unmap(ctx.mmap_base / PAGE_SIZE, ctx.mmap_size);
+    return ok();
+  }
+
+  // ---- ring: submit and reap ---------------------------------------------
+
+  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult {
+    if (count < 0) return fail("EINVAL");
+    const ctx = this.lookup_ioctx(ctx_id);
+    if (!ctx) return fail("EINVAL");
+    const nr = Math.min(count, ctx.nr_events);
+    let submitted = 0;
+    let error: Errno = null;
+    for (let i = 0; i < nr; i++) {
+      if (!ctx.get_reqs_available()) {
+        error = "EAGAIN";
+        break;
+      }
+      const refused = cmd === "bad" ? "EINVAL" : badFd ? "EBADF" : null;
+      if (refused) {
+        ctx.put_reqs_available(1);
+        error = refused;
+        break;
+      }
+      this.aio_complete(ctx, data + i, i);
+      submitted++;
+    }
+    return submitted > 0 || error === null ? ok(submitted) : fail(error);
+  }
+
+  /** A buffered read or write completes during submit: its event lands at the tail. */
+  private aio_complete(ctx: Kioctx, data: number, obj: number): void {
+    const ring = ctx.ring;
+    const tail = ring.tail;
+    ring.writeEvent(tail, data, obj, IOCB_BYTES, 0);
+    ring.tail = (tail + 1) % ctx.nr_events;
+    ctx.completed_events++;
+  }
+
+  io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: number | null): (SysResult & { data: number[] }) | null {
+    const ctx = this.lookup_ioctx(ctx_id);
+    if (!ctx || min_nr < 0 || min_nr > nr || (timeout_ns !== null && timeout_ns < 0)) return { ...fail("EINVAL"), data: [] };
+    const ring = ctx.ring;
+    const available = eventsInRing(ring.head, ring.tail, ctx.nr_events);
+    if (timeout_ns === null && available < min_nr) return null;
+    return { ...ok(), ...this.aio_read_events(ctx, nr) };
+  }
+
+  /** Copies up to `nr` events from the head and gives their slots back. */
+  private aio_read_events(ctx: Kioctx, nr: number): { ret: number; data: number[] } {
+    const ring = ctx.ring;
+    let head = ring.head % ctx.nr_events;
+    const k = Math.min(eventsInRing(head, ring.tail, ctx.nr_events), nr);
+    const data: number[] = [];
+    for (let i = 0; i < k; i++) {
+      data.push(ring.eventData(head));
+      head = (head + 1) % ctx.nr_events;
+    }
+    ring.head = head;
+    ctx.reaped_by_kernel(k);
+    return { ret: k, data };
+  }
+
+  /** libaio-style reaping: everything through the user mapping at `addr`, no syscall. */
+  user_reap(addr: number, max: number): SysResult & { data: number[] } {
+    const mm = this.mm;
+    const magic = mm.readU32(addr + RING_MAGIC);
+    const incompat = mm.readU32(addr + RING_INCOMPAT);
+    const nr = mm.readU32(addr + RING_NR);
+    let head = mm.readU32(addr + RING_HEAD);
+    const tail = mm.readU32(addr + RING_TAIL);
+    if (magic === null || incompat === null || nr === null || head === null || tail === null) return { ...fail("EFAULT"), data: [] };
+    if (magic !== AIO_RING_MAGIC || incompat !== AIO_RING_INCOMPAT_FEATURES || nr === 0) return { ...fail("EINVAL"), data: [] };
+    const data: number[] = [];
+    while (head !== tail && data.length < max) {
+      const value = mm.readU64(addr + AIO_RING_HEADER + head * IO_EVENT_SIZE);
+      if (value === null) return { ...fail("EFAULT"), data: [] };
+      data.push(value);
+      head = (head + 1) % nr;
+    }
+    if (!mm.writeU32(addr + RING_HEAD, head)) return { ...fail("EFAULT"), data: [] };
+    return { ...ok(data.length), data };
+  }
+
+  ring(addr: number): RingHeaderRead | { errno: Errno } {
+    const fields: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const v = this.mm.readU32(addr + 4 * i);
+      if (v === null) return { errno: "EFAULT" };
+      fields.push(v);
+    }
+    const vma = this.mm.find(Math.floor(addr / PAGE_SIZE))!;
+    const [id, nr, head, tail, magic, compat_features, incompat_features, header_length] = fields;
+    const ring = vma.backing instanceof AioRing ? vma.backing : null;
+    const idIsSetupAddress = this.profile.ringIdIsAddress && ring !== null && id === ring.setupAddress % U32;
+    return { errno: null, id, nr, head, tail, magic, compat_features, incompat_features, header_length, pages: vma.pages, idIsSetupAddress };
+  }
+
+  // ---- memory map syscalls ------------------------------------------------
+
+  mmap(pages: number): SysResult & { addr: number } {
+    if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
+    const start = this.mm.unmappedArea(pages);
+    if (start < 0) return { ...fail("ENOMEM"), addr: 0 };
+    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: 0, dontexpand: false });
+    return { ...ok(), addr: start * PAGE_SIZE };
+  }
+
+  munmap(addr: number, pages: number): SysResult {
+    if (addr % PAGE_SIZE !== 0 || pages <= 0) return fail("EINVAL");
+    this.mm.unmap(addr / PAGE_SIZE, pages);
+    return ok();
+  }
+
+  page(addr: number): "aio" | "anon" | "none" {
+    return this.mm.find(Math.floor(addr / PAGE_SIZE))?.kind ?? "none";
+  }
+
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null): SysResult & { addr: number } {
+    const r = this.do_mremap(addr, old_pages, new_pages, to);
+    return typeof r === "string" ? { ...fail(r), addr: 0 } : { ...ok(), addr: r * PAGE_SIZE };
+  }
+
+  fork_mremap(addr: number, pages: number, to: number): SysResult {
+    const child = new AioProcess(this.profile, this.config);
+    child.mm = this.mm.clone((v) => this.profile.forkCopiesRing || v.kind !== "aio");
+    const r = child.mremap(addr, pages, pages, to);
+    return { ret: r.ret, errno: r.errno };
+  }
+
+  /** Returns the new start page, or an errno. */
+  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | string {
+    if (addr % PAGE_SIZE !== 0 || old_pages <= 0 || new_pages <= 0) return "EINVAL";
+    const start = addr / PAGE_SIZE;
+    if (to !== null) {
+      if (to % PAGE_SIZE !== 0) return "EINVAL";
+      const dest = to / PAGE_SIZE;
+      if (dest < start + old_pages && start < dest + new_pages) return "EINVAL";
+    }
+    const mm = this.mm;
+    const vma = mm.find(start);
+    if (!vma || start + old_pages > vma.start + vma.pages) {
+      if (this.profile.multiVmaMove && to !== null && old_pages === new_pages) return this.move_vmas(start, old_pages, to / PAGE_SIZE);
+      return "EFAULT";
+    }
+    if (this.profile.ringMoveWhole && vma.kind === "aio" && (start !== vma.start || old_pages !== vma.pages)) return "EINVAL";
+    if (new_pages > old_pages && vma.dontexpand) return "EFAULT";
+    if (to === null) {
+      if (new_pages === old_pages) return start;
+      if (new_pages < old_pages) {
+        mm.unmap(start + new_pages, old_pages - new_pages);
+        return start;
+      }
+      const end = start + old_pages;
+      if (end === vma.start + vma.pages && mm.isFree(end, new_pages - old_pages)) {
+        vma.pages += new_pages - old_pages;
+        return start;
+      }
+    } else if (new_pages < old_pages) {
+      mm.unmap(start + new_pages, old_pages - new_pages);
+      old_pages = new_pages;
+    }
+    const dest = to !== null ? to / PAGE_SIZE : mm.unmappedArea(new_pages);
+    if (dest < 0) return "ENOMEM";
+    const piece = mm.detach(vma, start, old_pages);
+    mm.unmap(dest, new_pages);
+    return this.move_piece(piece, dest, new_pages) ?? dest;
+  }
+
+  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset. */
+  private move_vmas(start: number, pages: number, dest: number): number | string {
+    const mm = this.mm;
+    const end = start + pages;
+    const spans = mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
+    if (spans.length === 0) return "EFAULT";
+    if (this.profile.ringMoveWhole && spans.some((s) => s.v.kind === "aio" && (s.from !== s.v.start || s.to !== s.v.start + s.v.pages))) return "EINVAL";
+    const pieces = spans.map((s) => mm.detach(s.v, s.from, s.to - s.from));
+    mm.unmap(dest, pages);
+    for (const piece of pieces) {
+      const err = this.move_piece(piece, dest + (piece.start - start), piece.pages);
+      if (err) return err;
+    }
+    return dest;
+  }
+
+  /**
+   * Puts a detached piece at `dest` with `pages` pages and runs the ring's
+   * mremap hook; when the hook refuses, the piece goes back where it was.
+   */
+  private move_piece(piece: Vma, dest: number, pages: number): string | null {
+    const from = piece.start;
+    const oldPages = piece.pages;
+    piece.start = dest;
+    piece.pages = pages;
+    this.mm.insert(piece);
+    const err = this.aio_ring_remap(piece);
+    if (err === "EINVAL") {
+      this.mm.unmap(dest, pages);
+      this.mm.insert({ ...piece, start: from, pages: oldPages });
+    }
+    return err;
+  }
+
+  // ---- ring remap hook ----------------------------------------------------
+
+  /** aio_ring_remap: find the context owning the moved ring file by scanning the table. */
+  private aio_ring_remap(vma: Vma): string | null {
+    const p = this.profile;
+    if (vma.kind !== "aio" || p.remapHook === "none") return null;
+    const table = this.ioctx_table;
+    if (!table) return p.hookWithoutTableOops ? "OOPS" : "EINVAL";
+    for (let i = 0; i < table.nr; i++) {
+      this.hookSlotsVisited++;
+      const ctx = table.table[i];
+      if (ctx && ctx.ring === vma.backing) {
+        ctx.user_id = ctx.mmap_base = vma.start * PAGE_SIZE;
+        return null;
+      }
+    }
+    return p.remapHook === "errno" ? "EINVAL" : null;
+  }
+}

@@ -1,0 +1,149 @@
+// The process address space: VMAs, mmap, munmap and the page moves of
+// mremap (aio-semantics.md "Objects" and "mremap"). Addresses are bytes,
+// VMA bounds are page numbers. The aio parts (ring hook, ring checks) live in
+// src/model/aio.ts; this file knows nothing about contexts.
+
+export const PAGE_SIZE = 4096;
+/** Top-down placement starts below this page (like TASK_SIZE minus a stack gap). */
+export const MMAP_CEILING_PAGE = 0x7f00_0000_0000 / PAGE_SIZE;
+/** Lowest page a mapping may use (mmap_min_addr). */
+export const MMAP_FLOOR_PAGE = 0x10000 / PAGE_SIZE;
+/** What the scenario literal "bogus" stands for: below mmap_min_addr, never mapped. */
+export const BOGUS_ADDRESS = 0x1000;
+
+/** What a VMA maps: a ring file (or 3.11's pinned ring pages), or zero-filled anonymous memory. */
+export interface Backing {
+  /** Ring bytes; null for an anonymous mapping whose pages read as zero. */
+  bytes: Uint8Array | null;
+}
+
+export type VmaKind = "aio" | "anon";
+
+export interface Vma {
+  start: number;
+  pages: number;
+  kind: VmaKind;
+  backing: Backing;
+  /** Page offset of `start` within the backing. */
+  pgoff: number;
+  dontexpand: boolean;
+}
+
+export const ZERO_BACKING: Backing = { bytes: null };
+
+export class AddressSpace {
+  /** Sorted by start, non-overlapping. */
+  vmas: Vma[] = [];
+
+  clone(keep: (v: Vma) => boolean): AddressSpace {
+    const mm = new AddressSpace();
+    mm.vmas = this.vmas.filter(keep).map((v) => ({ ...v }));
+    return mm;
+  }
+
+  find(page: number): Vma | null {
+    for (const v of this.vmas) {
+      if (page < v.start) return null;
+      if (page < v.start + v.pages) return v;
+    }
+    return null;
+  }
+
+  /** VMAs that intersect [start, start + pages), in address order. */
+  intersecting(start: number, pages: number): Vma[] {
+    const end = start + pages;
+    return this.vmas.filter((v) => v.start < end && v.start + v.pages > start);
+  }
+
+  isFree(start: number, pages: number): boolean {
+    return start >= MMAP_FLOOR_PAGE && start + pages <= MMAP_CEILING_PAGE && this.intersecting(start, pages).length === 0;
+  }
+
+  /** Highest free gap below the ceiling that fits `pages` (top-down), or -1. */
+  unmappedArea(pages: number): number {
+    let top = MMAP_CEILING_PAGE;
+    for (let i = this.vmas.length - 1; i >= 0; i--) {
+      const v = this.vmas[i];
+      if (v.start + v.pages >= top) {
+        top = Math.min(top, v.start);
+        continue;
+      }
+      if (top - (v.start + v.pages) >= pages) return top - pages;
+      top = v.start;
+    }
+    return top - MMAP_FLOOR_PAGE >= pages ? top - pages : -1;
+  }
+
+  insert(v: Vma): void {
+    let i = 0;
+    while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
+    this.vmas.splice(i, 0, v);
+  }
+
+  /** Removes every page in [start, start + pages), splitting VMAs at the edges. */
+  unmap(start: number, pages: number): void {
+    const end = start + pages;
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      const vEnd = v.start + v.pages;
+      if (vEnd <= start || v.start >= end) {
+        out.push(v);
+        continue;
+      }
+      if (v.start < start) out.push({ ...v, pages: start - v.start });
+      if (vEnd > end) out.push({ ...v, start: end, pages: vEnd - end, pgoff: v.pgoff + (end - v.start) });
+    }
+    this.vmas = out;
+  }
+
+  /**
+   * Cuts [start, start + pages) out of the single VMA `v` that contains it and
+   * returns the cut piece (no longer in the address space).
+   */
+  detach(v: Vma, start: number, pages: number): Vma {
+    const piece: Vma = { ...v, start, pages, pgoff: v.pgoff + (start - v.start) };
+    this.unmap(start, pages);
+    return piece;
+  }
+
+  /** Byte at `addr`, or null when no VMA maps it or its backing does not reach it. */
+  private locate(addr: number): { bytes: Uint8Array | null; offset: number } | null {
+    const page = Math.floor(addr / PAGE_SIZE);
+    const v = this.find(page);
+    if (!v) return null;
+    const offset = (v.pgoff + page - v.start) * PAGE_SIZE + (addr % PAGE_SIZE);
+    const bytes = v.backing.bytes;
+    if (bytes && offset >= bytes.length) return null;
+    return { bytes, offset };
+  }
+
+  /** Reads a little-endian u32 through the mappings; null on a fault. */
+  readU32(addr: number): number | null {
+    let value = 0;
+    for (let i = 3; i >= 0; i--) {
+      const at = this.locate(addr + i);
+      if (!at) return null;
+      value = value * 256 + (at.bytes ? at.bytes[at.offset] : 0);
+    }
+    return value;
+  }
+
+  /** Reads a little-endian u64 (as a number: user data stays below 2^53). */
+  readU64(addr: number): number | null {
+    const lo = this.readU32(addr);
+    const hi = this.readU32(addr + 4);
+    return lo === null || hi === null ? null : hi * 2 ** 32 + lo;
+  }
+
+  /** Writes a u32 through the mappings; false on a fault (anonymous zero pages accept and forget). */
+  writeU32(addr: number, value: number): boolean {
+    const at: ({ bytes: Uint8Array | null; offset: number } | null)[] = [];
+    for (let i = 0; i < 4; i++) at.push(this.locate(addr + i));
+    if (at.some((a) => a === null)) return false;
+    for (let i = 0; i < 4; i++) {
+      const a = at[i]!;
+      if (a.bytes) a.bytes[a.offset] = (value >>> (8 * i)) & 0xff;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,89 @@
+// struct aio_ring: the completion ring in user memory, byte for byte in the
+// kernel layout (aio-semantics.md "Ring"). The kernel side reaches it through
+// the ring file's pages; user space through whatever mapping covers it.
+import { PAGE_SIZE, type Backing } from "./mm.js";
+
+export const AIO_RING_MAGIC = 0xa10a10a1;
+export const AIO_RING_COMPAT_FEATURES = 1;
+export const AIO_RING_INCOMPAT_FEATURES = 0;
+export const AIO_RING_HEADER = 32;
+export const IO_EVENT_SIZE = 32;
+
+/** Header field offsets (eight u32). */
+export const RING_ID = 0;
+export const RING_NR = 4;
+export const RING_HEAD = 8;
+export const RING_TAIL = 12;
+export const RING_MAGIC = 16;
+export const RING_COMPAT = 20;
+export const RING_INCOMPAT = 24;
+export const RING_HEADER_LENGTH = 28;
+
+/** Pages and slots of a ring for `n` requested events: n + 2 events plus the header, rounded to pages. */
+export function ringGeometry(n: number): { pages: number; nr: number } {
+  const pages = Math.ceil((AIO_RING_HEADER + (n + 2) * IO_EVENT_SIZE) / PAGE_SIZE);
+  return { pages, nr: (pages * PAGE_SIZE - AIO_RING_HEADER) / IO_EVENT_SIZE };
+}
+
+/**
+ * The ring file (3.12+) or 3.11's pinned ring pages: what ring VMAs map, and
+ * the kernel's own view of the ring, read and written directly.
+ */
+export class AioRing implements Backing {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+
+  constructor(
+    pages: number,
+    /** Where io_setup mapped it: 3.11 writes its low 32 bits as the header id. */
+    readonly setupAddress: number,
+  ) {
+    this.bytes = new Uint8Array(pages * PAGE_SIZE);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  writeHeader(id: number, nr: number): void {
+    const v = this.view;
+    v.setUint32(RING_ID, id, true);
+    v.setUint32(RING_NR, nr, true);
+    v.setUint32(RING_HEAD, 0, true);
+    v.setUint32(RING_TAIL, 0, true);
+    v.setUint32(RING_MAGIC, AIO_RING_MAGIC, true);
+    v.setUint32(RING_COMPAT, AIO_RING_COMPAT_FEATURES, true);
+    v.setUint32(RING_INCOMPAT, AIO_RING_INCOMPAT_FEATURES, true);
+    v.setUint32(RING_HEADER_LENGTH, AIO_RING_HEADER, true);
+  }
+
+  get head(): number {
+    return this.view.getUint32(RING_HEAD, true);
+  }
+  set head(value: number) {
+    this.view.setUint32(RING_HEAD, value, true);
+  }
+  get tail(): number {
+    return this.view.getUint32(RING_TAIL, true);
+  }
+  set tail(value: number) {
+    this.view.setUint32(RING_TAIL, value, true);
+  }
+
+  /** Writes struct io_event {data, obj, res, res2} into slot `i`. */
+  writeEvent(i: number, data: number, obj: number, res: number, res2: number): void {
+    const at = AIO_RING_HEADER + i * IO_EVENT_SIZE;
+    const v = this.view;
+    v.setBigUint64(at, BigInt(data), true);
+    v.setBigUint64(at + 8, BigInt(obj), true);
+    v.setBigInt64(at + 16, BigInt(res), true);
+    v.setBigInt64(at + 24, BigInt(res2), true);
+  }
+
+  eventData(i: number): number {
+    return Number(this.view.getBigUint64(AIO_RING_HEADER + i * IO_EVENT_SIZE, true));
+  }
+}
+
+/** Events between head and tail of a ring with `nr` slots. */
+export function eventsInRing(head: number, tail: number, nr: number): number {
+  head %= nr;
+  return head <= tail ? tail - head : nr - (head - tail);
+}

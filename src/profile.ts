@@ -1,0 +1,94 @@
+// Kernel generations as data: one record of feature switches per profile
+// (aio-semantics.md, "Profiles"). Backends read switches, never version names.
+import type { ProfileName } from "./scenario/types.js";
+
+export interface Profile {
+  name: ProfileName;
+  /** Ring pages belong to a ring file (3.12+) rather than anonymous memory. */
+  ringFile: boolean;
+  /** lookup_ioctx: walk the list (3.11) or index the table by the header id. */
+  lookup: "list" | "table";
+  /** The header's id field holds the low 32 bits of the ring address (3.11). */
+  ringIdIsAddress: boolean;
+  /** Ring size: nr_events doubled with a per-CPU floor (3.12+). */
+  doubledGeometry: boolean;
+  /** Charge the doubled size against aio_max_nr * 2 (3.12 to 4.13). */
+  chargeDoubled: boolean;
+  /** Request slots: one counter freed only by io_getevents, or per-CPU caches. */
+  reqSlots: "single" | "percpu";
+  /** Ring VMA carries VM_DONTEXPAND: growing it is EFAULT. */
+  ringDontExpand: boolean;
+  /** aio_ring_remap: none, void (3.19) or errno-returning (4.1+). */
+  remapHook: "none" | "void" | "errno";
+  /** Hook in a process without an ioctx table (a forked child, v3.19). */
+  hookWithoutTableOops: boolean;
+  /** fork copies the ring mapping into the child. */
+  forkCopiesRing: boolean;
+  /** A move must cover the whole ring mapping. */
+  ringMoveWhole: boolean;
+  /** One mremap with `to` and equal sizes may move several VMAs (6.17+). */
+  multiVmaMove: boolean;
+  /** io_getevents with a zero timeout still arms an hrtimer (before 3.19). */
+  zeroTimeoutArmsTimer: boolean;
+}
+
+const v318: Profile = {
+  name: "v3.18",
+  ringFile: true,
+  lookup: "table",
+  ringIdIsAddress: false,
+  doubledGeometry: true,
+  chargeDoubled: true,
+  reqSlots: "percpu",
+  ringDontExpand: false,
+  remapHook: "none",
+  hookWithoutTableOops: false,
+  forkCopiesRing: true,
+  ringMoveWhole: false,
+  multiVmaMove: false,
+  zeroTimeoutArmsTimer: true,
+};
+
+const v319: Profile = { ...v318, name: "v3.19", ringDontExpand: true, remapHook: "void", hookWithoutTableOops: true, zeroTimeoutArmsTimer: false };
+
+const mainline: Profile = { ...v319, name: "mainline", chargeDoubled: false, remapHook: "errno", hookWithoutTableOops: false, multiVmaMove: true };
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
+  "v3.11": {
+    ...v318,
+    name: "v3.11",
+    ringFile: false,
+    lookup: "list",
+    ringIdIsAddress: true,
+    doubledGeometry: false,
+    chargeDoubled: false,
+    reqSlots: "single",
+  },
+  "v3.18": v318,
+  "v3.19": v319,
+  mainline,
+  next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true },
+};
+
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+
+/** Packs the switches into one integer for the WASM core (bit order shared with assembly/profile.ts). */
+export function profileBits(p: Profile): number {
+  const bits = [
+    p.ringFile,
+    p.lookup === "table",
+    p.ringIdIsAddress,
+    p.doubledGeometry,
+    p.chargeDoubled,
+    p.reqSlots === "percpu",
+    p.ringDontExpand,
+    p.remapHook !== "none",
+    p.remapHook === "errno",
+    p.hookWithoutTableOops,
+    p.forkCopiesRing,
+    p.ringMoveWhole,
+    p.multiVmaMove,
+    p.zeroTimeoutArmsTimer,
+  ];
+  return bits.reduce((acc, on, i) => (on ? acc | (1 << i) : acc), 0);
+}

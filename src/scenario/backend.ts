@@ -1,0 +1,53 @@
+// The syscall surface every in-process backend (model, wasm) offers the
+// scenario runner. Addresses are byte addresses as plain numbers (they stay
+// below 2^47); errno is symbolic, null on success.
+import type { Errno } from "./types.js";
+
+export interface SysResult {
+  ret: number;
+  errno: Errno;
+}
+
+export interface RingHeaderRead {
+  errno: null;
+  id: number;
+  nr: number;
+  head: number;
+  tail: number;
+  magic: number;
+  compat_features: number;
+  incompat_features: number;
+  header_length: number;
+  /** Size of the VMA holding the address. */
+  pages: number;
+  /** The header id equals the low 32 bits of the address the context was set up at (3.11). */
+  idIsSetupAddress: boolean;
+}
+
+export type IoCmd = "pread" | "pwrite" | "bad";
+
+export interface ProcessConfig {
+  cpus: number;
+  aio_max_nr: number;
+  aio_nr: number;
+}
+
+/** One process of the modelled kernel, as the scenario runner drives it. */
+export interface AioBackend {
+  io_setup(nr_events: number, ctxpNonzero: boolean): SysResult & { ctx: number };
+  io_destroy(ctx: number): SysResult;
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult;
+  /** null: the call would block forever (no timeout, too few events): a scenario error. */
+  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null): (SysResult & { data: number[] }) | null;
+  user_reap(ctx: number, max: number): SysResult & { data: number[] };
+  ring(addr: number): RingHeaderRead | { errno: Errno };
+  mmap(pages: number): SysResult & { addr: number };
+  munmap(addr: number, pages: number): SysResult;
+  /** `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. */
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null): SysResult & { addr: number };
+  fork_mremap(addr: number, pages: number, to: number): SysResult;
+  page(addr: number): "aio" | "anon" | "none";
+}
+
+export const ok = (ret = 0): SysResult => ({ ret, errno: null });
+export const fail = (errno: string): SysResult => ({ ret: -1, errno });

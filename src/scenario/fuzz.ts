@@ -1,0 +1,125 @@
+// Differential fuzzing: random call sequences run in lockstep on the TS model
+// and the WASM core; any difference in any result is a divergence, reported
+// with a scenario file that reproduces it.
+import { isDeepStrictEqual } from "node:util";
+import { ScenarioError } from "../errors.js";
+import { AioProcess } from "../model/aio.js";
+import { PROFILE_NAMES, PROFILES } from "../profile.js";
+import { WasmProcess } from "../core/wasm-backend.js";
+import { Prng } from "../util/prng.js";
+import type { AioBackend, ProcessConfig } from "./backend.js";
+import { Names, runStep } from "./run.js";
+import type { AddrExpr, ProfileName, Scenario, Step, StepResult } from "./types.js";
+
+export interface Divergence {
+  profile: ProfileName;
+  step: number;
+  model: StepResult | string;
+  wasm: StepResult | string;
+  /** A scenario document that replays the run up to and including the diverging step. */
+  reproducer: Scenario;
+}
+
+export interface FuzzReport {
+  seed: number;
+  ops: number;
+  processes: number;
+  divergences: number;
+  /** The first few divergences, in full. */
+  examples: Divergence[];
+}
+
+export interface FuzzOptions {
+  ops: number;
+  seed: number;
+  /** Steps before a fresh process (and profile) is started. */
+  stepsPerProcess?: number;
+  onProgress?: (opsDone: number) => void;
+}
+
+const CTX_NAMES = ["A", "B", "C", "D"];
+const MAP_NAMES = ["X", "Y", "Z"];
+const NR_EVENTS = [0, 1, 2, 8, 31, 100, 128, 200, 1000, 4096, 9_000_000, 2 ** 31 - 1];
+
+function addr(rng: Prng, names: Names): AddrExpr {
+  const bound = names.list();
+  if (bound.length === 0 || rng.chance(0.05)) return rng.pick<AddrExpr>([0, "bogus"]);
+  const base = rng.pick(bound);
+  if (rng.chance(0.6)) return base;
+  return rng.chance(0.1) ? `${base}+1b` : `${base}+${rng.int(0, 4)}`;
+}
+
+/** One random step over the names bound so far. */
+export function randomStep(rng: Prng, names: Names): Step {
+  const kind = rng.int(0, 99);
+  if (kind < 12) {
+    const step: Step = { op: "io_setup", nr_events: rng.pick(NR_EVENTS), name: rng.pick(CTX_NAMES) };
+    return rng.chance(0.03) ? { ...step, ctxp: "nonzero" } : step;
+  }
+  if (kind < 17) return { op: "io_destroy", ctx: addr(rng, names) };
+  if (kind < 35) {
+    const step: Step = {
+      op: "io_submit", ctx: addr(rng, names), count: rng.chance(0.03) ? -1 : rng.int(0, 300),
+      cmd: rng.chance(0.05) ? "bad" : rng.pick(["pread", "pwrite"] as const), data: rng.int(0, 1_000_000),
+    };
+    return rng.chance(0.03) ? { ...step, fd: "bad" } : step;
+  }
+  if (kind < 47) {
+    const nr = rng.int(-1, 400);
+    return { op: "io_getevents", ctx: addr(rng, names), min_nr: rng.int(-1, 6), nr, timeout_ns: rng.pick([0, 0, null, 1000, -1]) };
+  }
+  if (kind < 57) return { op: "user_reap", ctx: addr(rng, names), max: rng.int(0, 400) };
+  if (kind < 62) return { op: "ring", ctx: addr(rng, names) };
+  if (kind < 70) return { op: "mmap", pages: rng.int(0, 20), name: rng.pick(MAP_NAMES) };
+  if (kind < 75) return { op: "munmap", addr: addr(rng, names), pages: rng.int(0, 6) };
+  if (kind < 88) {
+    const old_pages = rng.int(1, 5);
+    const step: Step = { op: "mremap", addr: addr(rng, names), old_pages, new_pages: rng.chance(0.6) ? old_pages : rng.int(0, 7), name: rng.pick(MAP_NAMES) };
+    return rng.chance(0.6) ? { ...step, to: addr(rng, names) } : step;
+  }
+  if (kind < 93) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
+  return { op: "page", addr: addr(rng, names) };
+}
+
+/** Runs a step, turning a scenario error into a comparable outcome. */
+function outcome(b: AioBackend, s: Step, i: number, names: Names): StepResult | string {
+  try {
+    return runStep(b, s, i, names, "fuzz");
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.detail;
+    throw e;
+  }
+}
+
+export function runFuzz(opts: FuzzOptions): FuzzReport {
+  const rng = new Prng(opts.seed);
+  const perProcess = opts.stepsPerProcess ?? 300;
+  const report: FuzzReport = { seed: opts.seed, ops: 0, processes: 0, divergences: 0, examples: [] };
+  while (report.ops < opts.ops) {
+    const profile = rng.pick(PROFILE_NAMES);
+    const config: ProcessConfig = { cpus: rng.int(1, 4), aio_max_nr: rng.pick([65536, 65536, 4096, 300]), aio_nr: rng.pick([0, 0, 100]) };
+    const model = new AioProcess(PROFILES[profile], config);
+    const wasm = new WasmProcess(PROFILES[profile], config);
+    const modelNames = new Names("fuzz");
+    const wasmNames = new Names("fuzz");
+    const steps: Step[] = [];
+    report.processes++;
+    const n = Math.min(perProcess, opts.ops - report.ops);
+    for (let i = 0; i < n; i++) {
+      const step = randomStep(rng, modelNames);
+      steps.push(step);
+      const a = outcome(model, step, i, modelNames);
+      const b = outcome(wasm, step, i, wasmNames);
+      report.ops++;
+      if (!isDeepStrictEqual(a, b)) {
+        report.divergences++;
+        if (report.examples.length < 5) {
+          report.examples.push({ profile, step: i, model: a, wasm: b, reproducer: { name: `fuzz-seed-${opts.seed}-process-${report.processes}`, profile, ...config, steps: [...steps] } });
+        }
+        break;
+      }
+    }
+    opts.onProgress?.(report.ops);
+  }
+  return report;
+}

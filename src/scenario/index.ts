@@ -1,0 +1,77 @@
+// The scenario library: what `aio-ring-bench scenario` does, callable from TypeScript.
+import { readFileSync } from "node:fs";
+import { ScenarioError, UserError } from "../errors.js";
+import { AioProcess } from "../model/aio.js";
+import { PROFILES } from "../profile.js";
+import { possibleCpus } from "../util/possible-cpus.js";
+import type { ProcessConfig } from "./backend.js";
+import { diffResults, type Disagreement } from "./diff.js";
+import { parseScenario, MAX_SCENARIO_BYTES } from "./parse.js";
+import { runSteps } from "./run.js";
+import type { BackendName, ProfileName, ResultsDoc, Scenario } from "./types.js";
+
+export { parseScenario } from "./parse.js";
+export { diffResults, formatDisagreements } from "./diff.js";
+
+export interface RunOptions {
+  backend: BackendName;
+  /** Overrides the scenario's own profile (model backends). */
+  profile?: ProfileName;
+  /** Overrides the scenario's cpus / aio_max_nr / aio_nr (used to mirror a kernel run). */
+  config?: Partial<ProcessConfig>;
+}
+
+export function readScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    const buf = readFileSync(file);
+    if (buf.length > MAX_SCENARIO_BYTES) throw new ScenarioError(file, null, null, `file is larger than ${MAX_SCENARIO_BYTES} bytes`);
+    text = buf.toString("utf8");
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseScenario(text, file);
+}
+
+export function processConfig(scenario: Scenario, override: Partial<ProcessConfig> = {}): ProcessConfig {
+  return {
+    cpus: override.cpus ?? scenario.cpus ?? possibleCpus(),
+    aio_max_nr: override.aio_max_nr ?? scenario.aio_max_nr ?? 65536,
+    aio_nr: override.aio_nr ?? scenario.aio_nr ?? 0,
+  };
+}
+
+export async function runScenario(file: string, scenario: Scenario, opts: RunOptions): Promise<ResultsDoc> {
+  if (opts.backend === "kernel") {
+    const { runScenarioOnKernel } = await import("../kernel/probe.js");
+    return runScenarioOnKernel(file, scenario);
+  }
+  const profileName = opts.profile ?? scenario.profile ?? "mainline";
+  const config = processConfig(scenario, opts.config);
+  const profile = PROFILES[profileName];
+  const backend = opts.backend === "model" ? new AioProcess(profile, config) : new (await import("../core/wasm-backend.js")).WasmProcess(profile, config);
+  return runSteps(file, scenario, backend, { ...config, backend: opts.backend, profile: profileName });
+}
+
+export interface AllBackends {
+  kernel: ResultsDoc;
+  model: ResultsDoc;
+  wasm: ResultsDoc;
+  disagreements: { backend: "model" | "wasm"; items: Disagreement[] }[];
+}
+
+/**
+ * Runs the kernel first, then both models as `mainline` with the cpus,
+ * aio_max_nr and aio_nr the kernel saw, and lists every disagreement.
+ */
+export async function runOnAllBackends(file: string, scenario: Scenario): Promise<AllBackends> {
+  const kernel = await runScenario(file, scenario, { backend: "kernel" });
+  const config = { cpus: kernel.cpus, aio_max_nr: kernel.aio_max_nr, aio_nr: kernel.aio_nr };
+  const model = await runScenario(file, scenario, { backend: "model", profile: "mainline", config });
+  const wasm = await runScenario(file, scenario, { backend: "wasm", profile: "mainline", config });
+  const disagreements = (["model", "wasm"] as const)
+    .map((b) => ({ backend: b, items: diffResults(kernel, b === "model" ? model : wasm) }))
+    .filter((d) => d.items.length > 0);
+  return { kernel, model, wasm, disagreements };
+}

@@ -1,0 +1,103 @@
+// Runs a scenario on an in-process backend (model or wasm): binds names to
+// addresses, resolves address expressions, and turns each call into the
+// result fields of scenarios.md. Results never carry raw addresses.
+import { ScenarioError } from "../errors.js";
+import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
+import type { AioBackend, ProcessConfig } from "./backend.js";
+import type { AddrExpr, BackendName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "./types.js";
+
+export class Names {
+  private readonly bound = new Map<string, number>();
+
+  constructor(private readonly file: string) {}
+
+  /** Names bound so far (the fuzzer draws addresses from them). */
+  list(): string[] {
+    return [...this.bound.keys()];
+  }
+
+  bind(name: string | undefined, addr: number): void {
+    if (name !== undefined) this.bound.set(name, addr);
+  }
+
+  resolve(expr: AddrExpr, step: number, field: string): number {
+    if (expr === 0) return 0;
+    if (expr === "bogus") return BOGUS_ADDRESS;
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\+(\d+|1b))?$/.exec(expr)!;
+    const base = this.bound.get(m[1]);
+    if (base === undefined) throw new ScenarioError(this.file, step, field, `name "${m[1]}" is not bound by any earlier successful step`);
+    if (m[2] === undefined) return base;
+    return m[2] === "1b" ? base + 1 : base + Number(m[2]) * PAGE_SIZE;
+  }
+}
+
+/** Runs one step; throws ScenarioError for a step that cannot run as written. */
+export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: string): StepResult {
+  const at = (expr: AddrExpr, field: string) => names.resolve(expr, i, field);
+  const head = { step: i, op: s.op };
+  switch (s.op) {
+    case "io_setup": {
+      const r = b.io_setup(s.nr_events, s.ctxp === "nonzero");
+      if (r.errno === null) names.bind(s.name, r.ctx);
+      return { ...head, ret: r.ret, errno: r.errno };
+    }
+    case "io_destroy":
+      return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
+    case "io_submit":
+      return { ...head, ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd === "bad") };
+    case "io_getevents": {
+      const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, s.timeout_ns);
+      if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");
+      return { ...head, ret: r.ret, errno: r.errno, data: r.data };
+    }
+    case "user_reap": {
+      const r = b.user_reap(at(s.ctx, "ctx"), s.max);
+      return { ...head, ret: r.ret, errno: r.errno, data: r.data };
+    }
+    case "ring": {
+      const r = b.ring(at(s.ctx, "ctx"));
+      if (r.errno !== null || !("nr" in r)) return { ...head, errno: r.errno };
+      const { idIsSetupAddress, ...fields } = r;
+      return { ...head, ...fields, id: idIsSetupAddress ? "addr" : fields.id };
+    }
+    case "mmap": {
+      const r = b.mmap(s.pages);
+      if (r.errno === null) names.bind(s.name, r.addr);
+      return { ...head, ret: r.ret, errno: r.errno };
+    }
+    case "munmap":
+      return { ...head, ...b.munmap(at(s.addr, "addr"), s.pages) };
+    case "mremap": {
+      const addr = at(s.addr, "addr");
+      const to = s.to === undefined ? null : at(s.to, "to");
+      const r = b.mremap(addr, s.old_pages, s.new_pages, to);
+      if (r.errno === null) names.bind(s.name, r.addr);
+      return { ...head, ret: r.ret, errno: r.errno };
+    }
+    case "fork_mremap":
+      return { ...head, ...b.fork_mremap(at(s.addr, "addr"), s.pages, at(s.to, "to")) };
+    case "page":
+      return { ...head, kind: b.page(at(s.addr, "addr")) };
+  }
+}
+
+export interface RunMeta extends ProcessConfig {
+  backend: BackendName;
+  profile: ProfileName;
+}
+
+/** Runs every step in order on `backend`; a scenario error stops the run. */
+export function runSteps(file: string, scenario: Scenario, backend: AioBackend, meta: RunMeta): ResultsDoc {
+  const names = new Names(file);
+  const results = scenario.steps.map((s, i) => runStep(backend, s, i, names, file));
+  return {
+    name: scenario.name,
+    backend: meta.backend,
+    profile: meta.profile,
+    kernel: null,
+    cpus: meta.cpus,
+    aio_max_nr: meta.aio_max_nr,
+    aio_nr: meta.aio_nr,
+    results,
+  };
+}

@@ -1,0 +1,334 @@
+// One test (at least) per rule and numbered consequence of
+// ../shared/spec/aio-semantics.md, on both model backends and on each
+// profile where the rule differs.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ScenarioError } from "../src/errors.js";
+import { PROFILE_NAMES } from "../src/profile.js";
+import type { ProfileName, Step, StepResult } from "../src/scenario/types.js";
+import { BACKENDS, runOn, times } from "./helpers.js";
+
+const MAGIC = 0xa10a10a1;
+const TABLE_PROFILES: ProfileName[] = ["v3.18", "v3.19", "mainline", "next"];
+const HOOK_PROFILES: ProfileName[] = ["v3.19", "mainline", "next"];
+
+const setup = (nr_events: number, name = "A"): Step => ({ op: "io_setup", nr_events, name });
+const submit = (ctx: string, count: number, data = 1): Step => ({ op: "io_submit", ctx, count, cmd: "pread", data });
+const ring = (ctx: string): Step => ({ op: "ring", ctx });
+const page = (addr: string): Step => ({ op: "page", addr });
+const errnos = (rs: StepResult[]) => rs.map((r) => r.errno ?? null);
+const last = (rs: StepResult[]) => rs[rs.length - 1];
+
+for (const backend of BACKENDS) {
+  describe(`${backend}: io_setup`, () => {
+    it("geometry with 2 CPUs: 1 -> 127 slots / 1 page, 128 -> 383 / 3, 1000 -> 2047 / 16", async () => {
+      for (const profile of TABLE_PROFILES) {
+        const rs = await runOn(backend, profile, [setup(1, "A"), ring("A"), setup(128, "B"), ring("B"), setup(1000, "C"), ring("C")]);
+        assert.deepEqual([rs[1].nr, rs[1].pages, rs[3].nr, rs[3].pages, rs[5].nr, rs[5].pages], [127, 1, 383, 3, 2047, 16], profile);
+      }
+    });
+
+    it("v3.11 geometry has no doubling and no per-CPU floor: 128 -> 255 / 2 pages", async () => {
+      const rs = await runOn(backend, "v3.11", [setup(128), ring("A")]);
+      assert.equal(rs[1].nr, 255);
+      assert.equal(rs[1].pages, 2);
+    });
+
+    it("the per-CPU floor follows cpus: 1 event with 16 CPUs needs 128 slots -> 2 pages", async () => {
+      const rs = await runOn(backend, "mainline", [setup(1), ring("A")], { cpus: 16 });
+      assert.deepEqual([rs[1].nr, rs[1].pages], [255, 2]);
+    });
+
+    it("writes the ring header: magic, compat 1, incompat 0, header_length 32, empty", async () => {
+      for (const profile of PROFILE_NAMES) {
+        const r = (await runOn(backend, profile, [setup(10), ring("A")]))[1];
+        assert.deepEqual([r.magic, r.compat_features, r.incompat_features, r.header_length, r.head, r.tail], [MAGIC, 1, 0, 32, 0, 0], profile);
+      }
+    });
+
+    it("header id is the table slot (3.12+) or the ring address (v3.11)", async () => {
+      const rs = await runOn(backend, "mainline", [setup(1, "A"), setup(1, "B"), ring("A"), ring("B")]);
+      assert.deepEqual([rs[2].id, rs[3].id], [0, 1]);
+      const old = await runOn(backend, "v3.11", [setup(1, "A"), ring("A")]);
+      assert.equal(old[1].id, "addr");
+    });
+
+    it("argument checks in order: non-zero ctxp, 0 events -> EINVAL; too many -> EINVAL; over aio_max_nr -> EAGAIN", async () => {
+      const rs = await runOn(backend, "mainline", [
+        { op: "io_setup", nr_events: 1, ctxp: "nonzero" },
+        setup(0),
+        setup(4_194_305), // doubled, above 0x10000000 / 32
+        setup(65_537),
+        setup(65_536),
+      ]);
+      assert.deepEqual(errnos(rs), ["EINVAL", "EINVAL", "EINVAL", "EAGAIN", null]);
+    });
+
+    it("mainline charges the original nr against aio_max_nr; io_destroy gives it back", async () => {
+      const rs = await runOn(backend, "mainline", [...times(100, setup(1)), setup(1), { op: "io_destroy", ctx: "A" }, setup(1)], { aio_max_nr: 100 });
+      assert.deepEqual(errnos(rs.slice(98)), [null, null, "EAGAIN", null, null]);
+    });
+
+    it("v3.18/v3.19 charge the doubled size against aio_max_nr * 2", async () => {
+      for (const profile of ["v3.18", "v3.19"] as const) {
+        // 1 event with 2 CPUs charges 16 of a 200 limit: 12 fit, the 13th does not.
+        const rs = await runOn(backend, profile, times(13, setup(1)), { aio_max_nr: 100 });
+        assert.deepEqual(errnos(rs).slice(11), [null, "EAGAIN"], profile);
+      }
+    });
+
+    it("aio_nr held by other processes counts against the limit", async () => {
+      const rs = await runOn(backend, "mainline", [setup(100), setup(36)], { aio_nr: 65_500 });
+      assert.deepEqual(errnos(rs), ["EAGAIN", null]);
+    });
+
+    it("ioctx table: lowest free slot, grows x4 past 4 and 16, old entries keep their slots", async () => {
+      const names = Array.from({ length: 17 }, (_, i) => `C${i}`);
+      const steps: Step[] = [...names.map((n) => setup(1, n)), { op: "io_destroy", ctx: "C2" }, setup(1, "N"), ...names.map(ring), ring("N")];
+      const rs = await runOn(backend, "mainline", steps);
+      const ids = rs.slice(19).map((r) => r.id);
+      assert.deepEqual(ids.slice(0, 2), [0, 1]);
+      assert.equal(rs[19 + 2].id, 2, "N took C2's slot and, top-down, its address too");
+      assert.deepEqual(ids.slice(3, 17), [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+      assert.equal(last(rs).id, 2, "the new context takes the freed slot 2");
+    });
+  });
+
+  describe(`${backend}: lookup`, () => {
+    it("ids are addresses and get reused: a stale id destroys the successor", async () => {
+      const rs = await runOn(backend, "mainline", [setup(1, "A"), { op: "io_destroy", ctx: "A" }, setup(1, "B"), { op: "io_destroy", ctx: "A" }, { op: "io_destroy", ctx: "B" }]);
+      assert.deepEqual(errnos(rs), [null, null, null, null, "EINVAL"]);
+    });
+
+    it("unknown, bogus and unaligned ids -> EINVAL", async () => {
+      for (const profile of PROFILE_NAMES) {
+        const rs = await runOn(backend, profile, [setup(1), submit("bogus", 1), submit("A+1b", 1), { op: "io_destroy", ctx: 0 }]);
+        assert.deepEqual(errnos(rs), [null, "EINVAL", "EINVAL", "EINVAL"], profile);
+      }
+    });
+
+    it("a zero header found at a context's address is slot 0 (table lookup reads user memory)", async () => {
+      // Slot 0 owner A moved away without a hook (v3.18); a zero page now at A's address finds A again.
+      const rs = await runOn(backend, "v3.18", [setup(1), { op: "mmap", pages: 4, name: "X" }, { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" }, { op: "mmap", pages: 2, name: "Y" }, { op: "mremap", addr: "Y", old_pages: 1, new_pages: 1, to: "A" }, submit("A", 1)]);
+      assert.deepEqual(errnos(rs), [null, null, null, null, null, null]);
+      assert.equal(last(rs).ret, 1);
+    });
+
+    it("v3.11 walks the list: no user memory read, a moved ring is still found at its old id", async () => {
+      const rs = await runOn(backend, "v3.11", [setup(1), { op: "mmap", pages: 4, name: "X" }, { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" }, submit("A", 2), { op: "user_reap", ctx: "X", max: 5 }]);
+      assert.equal(rs[3].ret, 2);
+      assert.deepEqual(rs[4].data, [1, 2]);
+    });
+  });
+
+  describe(`${backend}: io_submit and request slots`, () => {
+    it("argument checks: negative count, unknown ctx, bad opcode -> EINVAL; bad fd -> EBADF; 0 -> 0", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(8), submit("A", -1), submit("bogus", 1),
+        { op: "io_submit", ctx: "A", count: 1, cmd: "bad", data: 1 },
+        { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 1, fd: "bad" },
+        submit("A", 0),
+      ]);
+      assert.deepEqual(errnos(rs), [null, "EINVAL", "EINVAL", "EINVAL", "EBADF", null]);
+      assert.equal(last(rs).ret, 0);
+    });
+
+    it("a refused control block gives its slot back", async () => {
+      const rs = await runOn(backend, "mainline", [setup(1), ...times(10, { op: "io_submit", ctx: "A", count: 1, cmd: "bad", data: 1 }), submit("A", 200)]);
+      assert.equal(last(rs).ret, 120);
+    });
+
+    it("capacity from one CPU with nothing reaped: 120 / 376 / 2040, then EAGAIN", async () => {
+      for (const profile of TABLE_PROFILES) {
+        for (const [nr, cap] of [[1, 120], [128, 376], [1000, 2040]]) {
+          const rs = await runOn(backend, profile, [setup(nr), ...times(cap, submit("A", 1)), submit("A", 1)]);
+          assert.equal(rs.filter((r) => r.ret === 1).length, cap, `${profile} nr_events ${nr}`);
+          assert.equal(last(rs).errno, "EAGAIN");
+        }
+      }
+    });
+
+    it("a batch larger than the capacity submits what fits and returns the count", async () => {
+      const rs = await runOn(backend, "mainline", [setup(1), submit("A", 500), submit("A", 1)]);
+      assert.deepEqual([rs[1].ret, rs[1].errno, rs[2].errno], [120, null, "EAGAIN"]);
+    });
+
+    it("v3.11: one counter of nr - 1", async () => {
+      const rs = await runOn(backend, "v3.11", [setup(128), submit("A", 1000), submit("A", 1)]);
+      assert.deepEqual([rs[1].ret, rs[2].errno], [254, "EAGAIN"]);
+    });
+
+    it("reaping k events either way makes room for exactly k more (3.12+)", async () => {
+      for (const profile of TABLE_PROFILES) {
+        for (const k of [1, 7, 15, 16, 40, 120]) {
+          const viaSyscall = await runOn(backend, profile, [setup(1), submit("A", 120), { op: "io_getevents", ctx: "A", min_nr: 0, nr: k, timeout_ns: 0 }, submit("A", 500)]);
+          const viaUser = await runOn(backend, profile, [setup(1), submit("A", 120), { op: "user_reap", ctx: "A", max: k }, submit("A", 500)]);
+          assert.equal(last(viaSyscall).ret, k, `${profile} io_getevents k=${k}`);
+          assert.equal(last(viaUser).ret, k, `${profile} user_reap k=${k}`);
+        }
+      }
+    });
+
+    it("v3.11: user-space reaping leaks the slots; io_getevents frees them", async () => {
+      const rs = await runOn(backend, "v3.11", [setup(1), submit("A", 500), { op: "user_reap", ctx: "A", max: 5 }, submit("A", 5), submit("A", 1), { op: "io_getevents", ctx: "A", min_nr: 0, nr: 5, timeout_ns: 0 }, submit("A", 10)]);
+      assert.equal(rs[1].ret, 126, "127 slots, one counter of nr - 1");
+      assert.deepEqual([rs[3].errno, rs[4].errno, rs[6].ret], ["EAGAIN", "EAGAIN", 5]);
+    });
+
+    it("completions land at the tail with the control block's user data, wrapping around the ring", async () => {
+      const steps: Step[] = [setup(1)];
+      for (let round = 0; round < 3; round++) steps.push(submit("A", 100, round * 1000), { op: "io_getevents", ctx: "A", min_nr: 100, nr: 100, timeout_ns: null });
+      steps.push(ring("A"));
+      const rs = await runOn(backend, "mainline", steps);
+      assert.deepEqual(rs[6].data, Array.from({ length: 100 }, (_, i) => 2000 + i));
+      assert.deepEqual([last(rs).head, last(rs).tail], [300 % 127, 300 % 127]);
+    });
+  });
+
+  describe(`${backend}: reaping`, () => {
+    it("io_getevents argument checks -> EINVAL", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(1), submit("A", 3),
+        { op: "io_getevents", ctx: "A", min_nr: 2, nr: 1, timeout_ns: 0 },
+        { op: "io_getevents", ctx: "A", min_nr: -1, nr: 1, timeout_ns: 0 },
+        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: -1 },
+        { op: "io_getevents", ctx: "bogus", min_nr: 0, nr: 1, timeout_ns: 0 },
+      ]);
+      assert.deepEqual(errnos(rs).slice(2), ["EINVAL", "EINVAL", "EINVAL", "EINVAL"]);
+    });
+
+    it("timeout 0 returns what is there at once, possibly nothing; a timeout returns without waiting for more", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(1),
+        { op: "io_getevents", ctx: "A", min_nr: 1, nr: 5, timeout_ns: 0 },
+        submit("A", 2, 50),
+        { op: "io_getevents", ctx: "A", min_nr: 5, nr: 5, timeout_ns: 1000 },
+      ]);
+      assert.deepEqual([rs[1].ret, rs[1].data], [0, []]);
+      assert.deepEqual([rs[3].ret, rs[3].data], [2, [50, 51]]);
+    });
+
+    it("no timeout with too few events would block forever: a scenario error naming the step", async () => {
+      await assert.rejects(
+        runOn(backend, "mainline", [setup(1), submit("A", 1), { op: "io_getevents", ctx: "A", min_nr: 2, nr: 2, timeout_ns: null }]),
+        (e: unknown) => e instanceof ScenarioError && e.step === 2 && e.field === "min_nr",
+      );
+    });
+
+    it("user-space reap copies head..tail in order and stores the new head", async () => {
+      const rs = await runOn(backend, "mainline", [setup(1), submit("A", 5, 10), { op: "user_reap", ctx: "A", max: 3 }, ring("A"), { op: "user_reap", ctx: "A", max: 10 }]);
+      assert.deepEqual(rs[2].data, [10, 11, 12]);
+      assert.deepEqual([rs[3].head, rs[3].tail], [3, 5]);
+      assert.deepEqual(rs[4].data, [13, 14]);
+    });
+
+    it("user-space reap checks the magic (EINVAL) and faults on unmapped memory (EFAULT)", async () => {
+      const rs = await runOn(backend, "mainline", [{ op: "mmap", pages: 1, name: "X" }, { op: "user_reap", ctx: "X", max: 1 }, { op: "user_reap", ctx: "bogus", max: 1 }]);
+      assert.deepEqual(errnos(rs).slice(1), ["EINVAL", "EFAULT"]);
+    });
+  });
+
+  describe(`${backend}: io_destroy and munmap`, () => {
+    it("io_destroy unmaps exactly the ring; a second destroy -> EINVAL", async () => {
+      const rs = await runOn(backend, "mainline", [{ op: "mmap", pages: 8, name: "X" }, setup(128), { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X+1", name: "R" }, { op: "io_destroy", ctx: "R" }, page("X"), page("X+1"), page("X+3"), page("X+4"), { op: "io_destroy", ctx: "R" }]);
+      assert.deepEqual(rs.slice(4, 8).map((r) => r.kind), ["anon", "none", "none", "anon"]);
+      assert.equal(last(rs).errno, "EINVAL");
+    });
+
+    it("munmap: unaligned -> EINVAL, empty range -> 0; unmapping a ring keeps its context (and its charge)", async () => {
+      const rs = await runOn(backend, "mainline", [setup(128), { op: "munmap", addr: "A+1b", pages: 1 }, { op: "munmap", addr: "bogus", pages: 1 }, { op: "munmap", addr: "A", pages: 3 }, page("A"), submit("A", 1), setup(1, "B")], { aio_max_nr: 128 });
+      assert.deepEqual(errnos(rs), [null, "EINVAL", null, null, null, "EINVAL", "EAGAIN"]);
+      assert.equal(rs[4].kind, "none");
+    });
+  });
+
+  describe(`${backend}: mremap`, () => {
+    const spare: Step = { op: "mmap", pages: 16, name: "X" };
+
+    it("argument checks: unaligned, new size 0, overlapping target -> EINVAL; unmapped -> EFAULT", async () => {
+      const rs = await runOn(backend, "mainline", [spare, { op: "mremap", addr: "X+1b", old_pages: 1, new_pages: 1 }, { op: "mremap", addr: "X", old_pages: 1, new_pages: 0 }, { op: "mremap", addr: "X", old_pages: 4, new_pages: 4, to: "X+2" }, { op: "mremap", addr: "bogus", old_pages: 1, new_pages: 1 }]);
+      assert.deepEqual(errnos(rs).slice(1), ["EINVAL", "EINVAL", "EINVAL", "EFAULT"]);
+    });
+
+    it("shrink unmaps the tail in place; same size without a target changes nothing", async () => {
+      const rs = await runOn(backend, "mainline", [spare, { op: "mremap", addr: "X", old_pages: 16, new_pages: 10 }, page("X+9"), page("X+10"), { op: "mremap", addr: "X", old_pages: 10, new_pages: 10, name: "Y" }, page("Y+9")]);
+      assert.deepEqual([rs[2].kind, rs[3].kind, rs[5].kind], ["anon", "none", "anon"]);
+    });
+
+    it("consequence 1 (v3.18): a moved ring is unusable; io_destroy at the old id unmaps an unrelated mapping, the ring stays", async () => {
+      const rs = await runOn(backend, "v3.18", [
+        setup(128), spare, { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X", name: "B" },
+        submit("B", 1), { op: "mmap", pages: 4, name: "Z" }, { op: "mremap", addr: "Z", old_pages: 3, new_pages: 3, to: "A" },
+        page("A"), { op: "io_destroy", ctx: "A" }, page("A"), page("X"),
+      ]);
+      assert.deepEqual(errnos(rs).slice(0, 8), [null, null, null, "EINVAL", null, null, null, null]);
+      assert.deepEqual([rs[6].kind, rs[8].kind, rs[9].kind], ["anon", "none", "aio"]);
+    });
+
+    it("consequence 2 (v3.19+): after a full move the new address works, the old one is EINVAL, io_destroy unmaps exactly the ring", async () => {
+      for (const profile of HOOK_PROFILES) {
+        const rs = await runOn(backend, profile, [
+          setup(128), spare, submit("A", 4, 7), { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X+2", name: "B" },
+          submit("A", 1), { op: "user_reap", ctx: "B", max: 10 }, submit("B", 1), { op: "io_destroy", ctx: "B" },
+          page("X+1"), page("X+2"), page("X+4"), page("X+5"),
+        ]);
+        assert.deepEqual(errnos(rs).slice(0, 8), [null, null, null, null, "EINVAL", null, null, null], profile);
+        assert.deepEqual(rs[5].data, [7, 8, 9, 10]);
+        assert.deepEqual(rs.slice(8).map((r) => r.kind), ["anon", "none", "none", "anon"], profile);
+      }
+    });
+
+    it("consequence 3: a partial move (2 of 3 pages) succeeds; io_destroy clobbers a neighbour and leaves the third page", async () => {
+      for (const profile of ["v3.19", "mainline"] as const) {
+        const rs = await runOn(backend, profile, [setup(128), spare, { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X", name: "B" }, { op: "io_destroy", ctx: "B" }, page("X+2"), page("A+2"), page("X+3")]);
+        assert.deepEqual(errnos(rs).slice(0, 4), [null, null, null, null], profile);
+        assert.deepEqual(rs.slice(4).map((r) => r.kind), ["none", "aio", "anon"], profile);
+      }
+    });
+
+    it("next: a ring move must cover the whole ring -> EINVAL", async () => {
+      const rs = await runOn(backend, "next", [setup(128), spare, { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X" }, page("A+1")]);
+      assert.deepEqual([rs[2].errno, rs[3].kind], ["EINVAL", "aio"]);
+    });
+
+    it("consequence 4: growing a ring -> EFAULT from v3.19; succeeds in v3.18", async () => {
+      for (const profile of PROFILE_NAMES) {
+        const grows = profile === "v3.11" || profile === "v3.18";
+        const rs = await runOn(backend, profile, [setup(1), { op: "mremap", addr: "A", old_pages: 1, new_pages: 3, name: "B" }, ...(grows ? [page("B+2")] : [])]);
+        assert.equal(rs[1].errno, grows ? null : "EFAULT", profile);
+        if (grows) assert.equal(rs[2].kind, profile === "v3.11" ? "anon" : "aio", profile);
+      }
+    });
+
+    it("consequence 5: a forked child moving an inherited ring: mainline EINVAL, v3.19 OOPS, v3.18 succeeds, next EFAULT; the parent is unaffected", async () => {
+      const expected: Record<ProfileName, string | null> = { "v3.11": null, "v3.18": null, "v3.19": "OOPS", mainline: "EINVAL", next: "EFAULT" };
+      for (const profile of PROFILE_NAMES) {
+        const rs = await runOn(backend, profile, [setup(1), spare, { op: "fork_mremap", addr: "A", pages: 1, to: "X" }, submit("A", 2), page("A"), page("X")]);
+        assert.equal(rs[2].errno, expected[profile], profile);
+        assert.deepEqual([rs[3].ret, rs[4].kind, rs[5].kind], [2, profile === "v3.11" ? "anon" : "aio", "anon"], profile);
+      }
+    });
+
+    it("mainline: one mremap moves two adjacent rings, each hooked; older profiles need one VMA (EFAULT)", async () => {
+      for (const profile of PROFILE_NAMES) {
+        const rs = await runOn(backend, profile, [
+          setup(1, "A"), setup(1, "B"), spare, { op: "mmap", pages: 16, name: "Y" },
+          { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" }, { op: "mremap", addr: "B", old_pages: 1, new_pages: 1, to: "X+1", name: "B2" },
+          { op: "mremap", addr: "X", old_pages: 2, new_pages: 2, to: "Y+4" },
+          submit("Y+4", 1), submit("Y+5", 1),
+        ]);
+        const multi = profile === "mainline" || profile === "next";
+        assert.equal(rs[6].errno, multi ? null : "EFAULT", profile);
+        if (multi) assert.deepEqual([rs[7].ret, rs[8].ret], [1, 1], profile);
+      }
+    });
+
+    it("mainline: the hook refuses a ring it cannot find, and the move is undone", async () => {
+      // After io_destroy the ring file has no context, but a third page of a partial move is left mapped.
+      const rs = await runOn(backend, "mainline", [setup(128), spare, { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X" }, { op: "io_destroy", ctx: "X" }, { op: "mremap", addr: "A+2", old_pages: 1, new_pages: 1, to: "X+8" }, page("A+2"), page("X+8")]);
+      assert.deepEqual([rs[4].errno, rs[5].kind], ["EINVAL", "aio"]);
+      const old = await runOn(backend, "v3.19", [setup(128), spare, { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X" }, { op: "io_destroy", ctx: "X" }, { op: "mremap", addr: "A+2", old_pages: 1, new_pages: 1, to: "X+8" }, page("A+2"), page("X+8")]);
+      assert.deepEqual([old[4].errno, old[5].kind, old[6].kind], [null, "none", "aio"], "v3.19's void hook lets it move");
+    });
+  });
+}
