@@ -4,6 +4,7 @@
 import type { Profile } from "../profile.js";
 import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../scenario/backend.js";
 import type { Errno } from "../scenario/types.js";
+import { hrtimerSleep } from "./hrtimer.js";
 import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
 import { AddressSpace, PAGE_SIZE, type Vma } from "./mm.js";
@@ -132,7 +133,11 @@ export class AioProcess implements AioBackend {
     if (!ctx || min_nr < 0 || min_nr > nr || (timeout_ns !== null && timeout_ns < 0)) return { ...fail("EINVAL"), data: [] };
     const ring = ctx.ring;
     const available = eventsInRing(ring.head, ring.tail, ctx.nr_events);
-    if (timeout_ns === null && available < min_nr) return null;
+    if (available < min_nr) {
+      if (timeout_ns === null) return null;
+      // Before 3.19 a zero timeout still armed a timer and slept on it.
+      if (timeout_ns === 0 && this.profile.zeroTimeoutArmsTimer) hrtimerSleep(0);
+    }
     return { ...ok(), ...this.aio_read_events(ctx, nr) };
   }
 

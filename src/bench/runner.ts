@@ -1,0 +1,150 @@
+// Runs suites into a run document (design.md "Run JSON"). Timed cases run on
+// tinybench (warmup, time budget, minimum iterations); each sample is one
+// call of a calibrated batch, well above timer resolution, divided by the
+// batch size, so samples are per-operation times comparable across batches.
+import { Bench } from "tinybench";
+import { fitComplexity } from "./complexity.js";
+import { gitInfo, machineInfo, toolInfo } from "./machine.js";
+import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
+import { summarize } from "./stats.js";
+import { caseId, type BenchCase, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
+
+export interface RunOptions extends SuiteOptions {
+  suites: Suite[];
+  /** Only cases whose id contains this substring (or matches this RegExp). */
+  filter: RegExp | null;
+  signal?: AbortSignal;
+  onCase?: (done: number, total: number, id: string) => void;
+  config?: Record<string, unknown>;
+}
+
+/** Samples per case: enough for the statistics of compare, few enough for the budget. */
+const MIN_SAMPLES = 12;
+
+/** Grows the batch until one call takes at least `targetMs`. */
+function calibrate(c: TimedCase, targetMs: number): number {
+  const max = c.maxBatch ?? 1 << 26;
+  let n = 1;
+  for (;;) {
+    const t0 = performance.now();
+    c.run(n);
+    const dt = performance.now() - t0;
+    if (dt >= targetMs || n >= max) return n;
+    n = Math.min(max, dt > 0 ? Math.max(n * 2, Math.ceil((n * targetMs * 1.2) / dt)) : n * 16);
+  }
+}
+
+async function timeCase(c: TimedCase, timeMs: number): Promise<number[]> {
+  // A sample of ~1/40 of the budget: 40+ samples, each far above the clock's resolution.
+  const batch = calibrate(c, Math.max(0.2, timeMs / 40));
+  const samples: number[] = [];
+  let recording = false;
+  const bench = new Bench({ time: timeMs, iterations: MIN_SAMPLES, warmup: true, warmupTime: timeMs / 5, warmupIterations: 4 });
+  bench.add(
+    c.case,
+    () => {
+      const t0 = performance.now();
+      c.run(batch);
+      const dt = performance.now() - t0;
+      if (recording) samples.push((dt * 1e6) / batch);
+      return { overriddenDuration: dt };
+    },
+    { beforeAll: (mode) => void (recording = mode === "run") },
+  );
+  await bench.run();
+  const task = bench.tasks[0];
+  if (task.result.state === "errored") throw task.result.error;
+  return samples;
+}
+
+function unavailable(suite: string, c: BenchCase, reason: string): RunResult {
+  return {
+    id: caseId(suite, c), suite, case: c.case, params: c.params, backend: c.backend, unit: "ns/op",
+    samples: [], stats: null, counters: {}, complexity: null, status: { unavailable: reason },
+  };
+}
+
+async function measureCase(suite: string, c: BenchCase, timeMs: number): Promise<RunResult> {
+  if (c.kind === "unavailable") return unavailable(suite, c, c.reason);
+  let samples: number[];
+  let counters: Record<string, number> = {};
+  if (c.kind === "timed") {
+    samples = await timeCase(c, timeMs);
+    counters = c.counters?.() ?? {};
+  } else {
+    try {
+      const m = await c.measure(timeMs);
+      samples = m.samples;
+      counters = m.counters ?? {};
+    } catch (e) {
+      return unavailable(suite, c, (e as Error).message.split("\n")[0]);
+    }
+  }
+  if (samples.length === 0) return unavailable(suite, c, "no samples were taken");
+  return {
+    id: caseId(suite, c), suite, case: c.case, params: c.params, backend: c.backend, unit: "ns/op",
+    samples, stats: summarize(samples), counters, complexity: null,
+  };
+}
+
+/** Fits time vs n for every series that differs only in `n` (3 sizes or more). */
+function attachComplexity(results: RunResult[]): void {
+  const series = new Map<string, RunResult[]>();
+  for (const r of results) {
+    if (typeof r.params.n !== "number" || r.stats === null) continue;
+    const key = r.id.replace(/\/n=\d+/, "");
+    series.set(key, [...(series.get(key) ?? []), r]);
+  }
+  for (const rs of series.values()) {
+    if (new Set(rs.map((r) => r.params.n)).size < 3) continue;
+    const fit: Complexity | null = fitComplexity(rs.map((r) => ({ n: r.params.n as number, time: r.stats!.median })));
+    for (const r of rs) r.complexity = fit;
+  }
+}
+
+export function suiteResults(results: RunResult[]): SuiteResult[] {
+  return results.map((r) => ({
+    id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
+    median: r.stats?.median ?? null, counters: r.counters, unavailable: r.status?.unavailable ?? null,
+  }));
+}
+
+export interface BenchRun {
+  run: Run;
+  /** Headline lines per suite (ratios against the targets). */
+  summary: string[];
+  /** True when the run was stopped early (Ctrl-C): `run` holds what completed. */
+  interrupted: boolean;
+}
+
+export async function runBench(opts: RunOptions): Promise<BenchRun> {
+  const started = new Date().toISOString();
+  const planned: { suite: Suite; c: BenchCase }[] = [];
+  for (const suite of opts.suites) {
+    for (const c of await suite.cases(opts)) {
+      if (!opts.filter || opts.filter.test(caseId(suite.name, c))) planned.push({ suite, c });
+    }
+  }
+  const results: RunResult[] = [];
+  let interrupted = false;
+  for (const [i, { suite, c }] of planned.entries()) {
+    if (opts.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    opts.onCase?.(i, planned.length, caseId(suite.name, c));
+    results.push(await measureCase(suite.name, c, opts.timeMs));
+  }
+  attachComplexity(results);
+  const summary = opts.suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
+  const run: Run = {
+    schema: RUN_SCHEMA_ID,
+    tool: toolInfo(),
+    git: gitInfo(),
+    started,
+    machine: machineInfo(),
+    config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, filter: opts.filter?.source ?? null, interrupted, ...opts.config },
+    results,
+  };
+  return { run, summary, interrupted };
+}

@@ -1,0 +1,76 @@
+// What a benchmark suite is: a named list of cases built for a run's
+// options. A case either runs `n` operations in-process (timed by the
+// runner on tinybench) or measures itself elsewhere (the kernel probe, the
+// worker pool) and hands back per-operation samples.
+
+export type Params = Record<string, string | number>;
+
+export interface MeasuredSamples {
+  /** Per-operation times in ns, in the order they were taken. */
+  samples: number[];
+  counters?: Record<string, number>;
+}
+
+interface CaseBase {
+  case: string;
+  params: Params;
+  backend: string;
+  /** Rows with the same group are compared to the group's reference row. */
+  group?: string;
+  reference?: boolean;
+}
+
+export interface TimedCase extends CaseBase {
+  kind: "timed";
+  /** Runs `n` operations. Must not allocate per operation if it is a hot path. */
+  run(n: number): void;
+  /** Deterministic cost counters per operation, read after the timed runs. */
+  counters?(): Record<string, number>;
+  /** Upper bound for the calibrated batch (e.g. what a ring can hold). */
+  maxBatch?: number;
+}
+
+export interface SelfMeasuredCase extends CaseBase {
+  kind: "measured";
+  measure(budgetMs: number): Promise<MeasuredSamples>;
+}
+
+export interface UnavailableCase extends CaseBase {
+  kind: "unavailable";
+  reason: string;
+}
+
+export type BenchCase = TimedCase | SelfMeasuredCase | UnavailableCase;
+
+export interface SuiteOptions {
+  quick: boolean;
+  full: boolean;
+  /** Context counts to use instead of the suite's own (--sizes). */
+  sizes: number[] | null;
+  /** Time budget per case in ms. */
+  timeMs: number;
+}
+
+export interface Suite {
+  name: string;
+  description: string;
+  cases(opts: SuiteOptions): Promise<BenchCase[]>;
+  /** Headline lines (ratios against targets) from this suite's results. */
+  summary?(results: SuiteResult[]): string[];
+}
+
+/** A result as suites see it in `summary`: enough to compute ratios. */
+export interface SuiteResult {
+  id: string;
+  case: string;
+  backend: string;
+  params: Params;
+  median: number | null;
+  counters: Record<string, number>;
+  unavailable: string | null;
+}
+
+export function caseId(suite: string, c: CaseBase): string {
+  const params = Object.entries(c.params).map(([k, v]) => `${k}=${v}`);
+  return [suite, c.case, c.backend, ...params].join("/");
+}
