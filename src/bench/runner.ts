@@ -57,11 +57,13 @@ async function timeCase(c: TimedCase, timeMs: number): Promise<number[]> {
   return samples;
 }
 
+/** Fields every result of a case carries; `group` and `reference` drive the ratio column. */
+function identity(suite: string, c: BenchCase) {
+  return { id: caseId(suite, c), suite, case: c.case, params: c.params, backend: c.backend, unit: "ns/op" as const, group: c.group ?? null, reference: c.reference ?? false };
+}
+
 function unavailable(suite: string, c: BenchCase, reason: string): RunResult {
-  return {
-    id: caseId(suite, c), suite, case: c.case, params: c.params, backend: c.backend, unit: "ns/op",
-    samples: [], stats: null, counters: {}, complexity: null, status: { unavailable: reason },
-  };
+  return { ...identity(suite, c), samples: [], stats: null, counters: {}, complexity: null, status: { unavailable: reason } };
 }
 
 async function measureCase(suite: string, c: BenchCase, timeMs: number): Promise<RunResult> {
@@ -81,10 +83,7 @@ async function measureCase(suite: string, c: BenchCase, timeMs: number): Promise
     }
   }
   if (samples.length === 0) return unavailable(suite, c, "no samples were taken");
-  return {
-    id: caseId(suite, c), suite, case: c.case, params: c.params, backend: c.backend, unit: "ns/op",
-    samples, stats: summarize(samples), counters, complexity: null,
-  };
+  return { ...identity(suite, c), samples, stats: summarize(samples), counters, complexity: null };
 }
 
 /** Fits time vs n for every series that differs only in `n` (3 sizes or more). */
@@ -106,6 +105,7 @@ export function suiteResults(results: RunResult[]): SuiteResult[] {
   return results.map((r) => ({
     id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
     median: r.stats?.median ?? null, counters: r.counters, unavailable: r.status?.unavailable ?? null,
+    complexity: r.complexity?.big_o ?? null,
   }));
 }
 

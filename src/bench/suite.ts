@@ -68,6 +68,8 @@ export interface SuiteResult {
   median: number | null;
   counters: Record<string, number>;
   unavailable: string | null;
+  /** Fitted big-O of the series this result belongs to, if fitted. */
+  complexity: string | null;
 }
 
 export function caseId(suite: string, c: CaseBase): string {

@@ -11,7 +11,8 @@ export class Progress {
 
   constructor(
     private readonly label: string,
-    private readonly total: number,
+    /** What `done` counts up to; may be set once known. */
+    public total: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {
     this.enabled = progressEnabled(stream);

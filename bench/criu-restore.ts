@@ -1,0 +1,38 @@
+// Suite `criu-restore`: restore N contexts the way checkpoint/restore does
+// (create, fill, move to the dumped fixed address), total time per
+// restore, per file strategy. Each move runs the hook, so the kernel's scan
+// makes the whole restore quadratic.
+import type { BenchCase, Suite } from "../src/bench/suite.js";
+import { createLookupWorld, strategiesFor, type LookupWorld } from "../src/strategies/index.js";
+import { find, ratioLine } from "./ratio.js";
+import { backendsFor, sizesFor } from "./sizes.js";
+
+export const criuRestoreSuite: Suite = {
+  name: "criu-restore",
+  description: "restore N contexts (create, fill, move to a fixed address): time per whole restore",
+  async cases(opts) {
+    const cases: BenchCase[] = [];
+    for (const backend of backendsFor(opts)) {
+      for (const n of sizesFor(opts, [256, 1024, 4096], [1024, 4096])) {
+        let world: LookupWorld | null = null;
+        const getWorld = () => (world ??= createLookupWorld({ backend, n: 0, seed: 1 }));
+        for (const s of strategiesFor("file")) {
+          cases.push({
+            kind: "timed", case: s.name, backend, params: { n }, group: `n=${n}/${backend}`, reference: s.name === "remap-scan", maxBatch: 1000,
+            run(k) {
+              for (let i = 0; i < k; i++) getWorld().criuRestore(s.name, n);
+            },
+            counters: () => ({ slots_visited_per_restore: getWorld().criuRestore(s.name, n).visitedFile }),
+          });
+        }
+      }
+    }
+    return cases;
+  },
+  summary(results) {
+    const scan = find(results, "remap-scan", "wasm", { n: 4096 });
+    return strategiesFor("file")
+      .filter((s) => s.name !== "remap-scan")
+      .map((s) => ratioLine(`criu-restore N=4096: remap-scan / ${s.name}`, scan, find(results, s.name, "wasm", { n: 4096 }), ">= 100x for O(1)"));
+  },
+};

@@ -1,0 +1,59 @@
+// Suite `getevents`: io_getevents with a zero timeout on an empty ring,
+// min_nr 1. From 3.19 it returns at once; before, it armed a timer and
+// slept until it fired. Model rows run each profile's path (the legacy one
+// waits on a real host timer); kernel rows time the live kernel with a zero
+// timeout and with a 1 ns timeout, which still takes the timer path.
+import { WasmProcess } from "../src/core/wasm-backend.js";
+import { AioProcess } from "../src/model/aio.js";
+import { PROFILES } from "../src/profile.js";
+import type { BenchCase, Suite } from "../src/bench/suite.js";
+import type { ProfileName } from "../src/scenario/types.js";
+import { kernelCase } from "./kernel-case.js";
+import { find, ratioLine } from "./ratio.js";
+
+const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+
+function modelCase(profile: ProfileName, path: string, reference = false): BenchCase {
+  const model = new AioProcess(PROFILES[profile], CONFIG);
+  const ctx = model.io_setup(1, false).ctx;
+  return {
+    kind: "timed", case: `model-${path}`, backend: "model", params: { profile, timeout_ns: 0 }, reference,
+    run(n) {
+      for (let i = 0; i < n; i++) model.io_getevents(ctx, 1, 1, 0);
+    },
+  };
+}
+
+function wasmCase(profile: ProfileName, path: string): BenchCase {
+  const wasm = new WasmProcess(PROFILES[profile], CONFIG);
+  const ctx = wasm.io_setup(1, false).ctx;
+  return {
+    kind: "timed", case: `wasm-${path}`, backend: "wasm", params: { profile, timeout_ns: 0 },
+    run: (n) => void wasm.getEventsZeroTimeout(ctx, n),
+  };
+}
+
+export const geteventsSuite: Suite = {
+  name: "getevents",
+  description: "io_getevents, zero timeout, empty ring: 3.19 fast path vs the timer-armed path",
+  async cases() {
+    return [
+      modelCase("mainline", "fast", true),
+      modelCase("v3.18", "timer"),
+      wasmCase("mainline", "fast"),
+      wasmCase("v3.18", "timer"),
+      kernelCase("kernel-timeout-0", { timeout_ns: 0 }, "getevents", { timeout_ns: 0, min_nr: 1 }, 400),
+      kernelCase("kernel-timeout-1ns", { timeout_ns: 1 }, "getevents", { timeout_ns: 1, min_nr: 1 }, 90_000),
+    ];
+  },
+  summary(results) {
+    const fast = find(results, "wasm-fast");
+    const line = fast?.median != null ? `getevents: WASM zero-timeout fast path ${fast.median.toFixed(1)} ns/call (target <= 50 ns)` : "getevents: WASM fast path not measured";
+    return [
+      line,
+      ratioLine("getevents: model timer path / fast path (WASM)", find(results, "wasm-timer"), fast, ">= 100x"),
+      ratioLine("getevents: model timer path / fast path (TS)", find(results, "model-timer"), find(results, "model-fast"), ">= 100x"),
+      ratioLine("getevents: kernel 1 ns timeout / zero timeout", find(results, "kernel-timeout-1ns"), find(results, "kernel-timeout-0"), ">= 100x"),
+    ];
+  },
+};

@@ -1,0 +1,57 @@
+// Suite `remap`: one ring moved while N contexts exist. The hook's search
+// for the context owning the ring file, per file strategy (the kernel's
+// linear scan among them), next to the live kernel's mremap at the same N.
+import type { BenchCase, Suite } from "../src/bench/suite.js";
+import { createLookupWorld, MAX_BATCH, strategiesFor, type LookupWorld } from "../src/strategies/index.js";
+import { kernelCase } from "./kernel-case.js";
+import { flatnessLines } from "./lookup.js";
+import { backendsFor, distsFor, sizesFor } from "./sizes.js";
+
+const SEED = 7;
+const COUNTER_BATCH = 1024;
+/** Each context is one ring VMA: the kernel refuses more maps than vm.max_map_count (65,530). */
+const KERNEL_MAX_CONTEXTS = 32768;
+
+export const remapSuite: Suite = {
+  name: "remap",
+  description: "mremap of one ring while N contexts exist: the hook's search per file strategy, and the kernel",
+  async cases(opts) {
+    const cases: BenchCase[] = [];
+    const sizes = sizesFor(opts, [1, 16, 256, 4096, 65536], [1, 256, 4096]);
+    for (const backend of backendsFor(opts)) {
+      for (const n of sizes) {
+        let world: LookupWorld | null = null;
+        const getWorld = () => (world ??= createLookupWorld({ backend, n, seed: SEED }));
+        for (const s of strategiesFor("file")) {
+          for (const dist of distsFor(opts)) {
+            cases.push({
+              kind: "timed", case: s.name, backend, params: { n, dist }, group: `n=${n}/dist=${dist}/${backend}`,
+              reference: s.name === "remap-scan", maxBatch: MAX_BATCH,
+              run: (k) => void getWorld().remapBatch(s.name, k, dist),
+              counters: () => ({ slots_visited_per_op: getWorld().remapBatch(s.name, COUNTER_BATCH, dist).visited / COUNTER_BATCH }),
+            });
+          }
+        }
+      }
+    }
+    for (const n of sizes) {
+      const params = { n, dist: "newest" };
+      cases.push(
+        n > KERNEL_MAX_CONTEXTS
+          ? { kind: "unavailable", case: "kernel-mremap", backend: "kernel", params, reason: `${n} rings exceed vm.max_map_count (one VMA each)` }
+          : kernelCase("kernel-mremap", params, "remap", { contexts: n }, 3000 + 2 * n),
+      );
+    }
+    return cases;
+  },
+  summary(results) {
+    const scan = results.filter((r) => r.case === "remap-scan" && r.backend === "wasm" && r.median !== null);
+    const kernel = results.filter((r) => r.case === "kernel-mremap" && r.median !== null);
+    const span = (rs: typeof results) => (rs.length ? `${rs[0].params.n}..${rs[rs.length - 1].params.n}` : "none");
+    return [
+      ...flatnessLines("remap", results),
+      `remap: remap-scan slots visited per move: ${scan.map((r) => `N=${r.params.n}: ${r.counters.slots_visited_per_op}`).join(", ") || "not measured"}`,
+      `remap: kernel mremap measured at N=${span(kernel)}: ${kernel.map((r) => `${(r.median! / 1000).toFixed(1)} µs`).join(", ") || "not measured"}`,
+    ];
+  },
+};

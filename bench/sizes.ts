@@ -1,0 +1,20 @@
+// Context counts and distributions per run mode.
+import type { SuiteOptions } from "../src/bench/suite.js";
+import { DISTS, type Dist } from "../src/strategies/index.js";
+
+/** 1, 4, 16 ... 65,536: the full matrix. */
+export const FULL_SIZES = Array.from({ length: 9 }, (_, i) => 4 ** i);
+
+export function sizesFor(opts: SuiteOptions, defaults: number[], quick: number[]): number[] {
+  if (opts.sizes) return opts.sizes;
+  if (opts.full) return FULL_SIZES;
+  return opts.quick ? quick : defaults;
+}
+
+export function distsFor(opts: SuiteOptions): readonly Dist[] {
+  return opts.full ? DISTS : ["uniform"];
+}
+
+export function backendsFor(opts: SuiteOptions): readonly ("wasm" | "ts")[] {
+  return opts.full ? ["wasm", "ts"] : ["wasm"];
+}

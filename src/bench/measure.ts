@@ -1,0 +1,43 @@
+/**
+ * How one result's samples are reduced for decisions and reports: batch
+ * medians (for tests), and the median with a 95% interval (for exports and
+ * history). Shared so that compare, exports and history agree.
+ */
+import { median } from "simple-statistics";
+import { DEFAULT_DECISION } from "./decision.js";
+import { seedFromString } from "./prng.js";
+import { samplesInNs, type RunResult } from "./run-schema.js";
+import { blockMedians, bootstrapMedian } from "./stats.js";
+
+/**
+ * Consecutive samples pooled into one batch median before testing. Bursts of
+ * contention on a shared machine span several consecutive samples; medians of
+ * 4 are much less correlated than raw samples and shrug off a single
+ * preempted sample, at little cost in power. At least `minSamples` batches
+ * are formed whenever there are that many samples.
+ */
+export const BATCH_SIZE = 4;
+
+/** Batch medians of a measured result, in ns per operation. */
+export function resultBatches(result: RunResult, minSamples: number = DEFAULT_DECISION.minSamples): number[] {
+  const samples = samplesInNs(result);
+  return blockMedians(samples, Math.max(minSamples, Math.floor(samples.length / BATCH_SIZE)));
+}
+
+export interface MedianSummary {
+  /** Median of the raw samples, ns per operation. */
+  median: number;
+  /** 95% bootstrap interval of the median (from batch medians), ns per operation. */
+  lower: number;
+  upper: number;
+  n: number;
+}
+
+/** Median and its interval for a measured result; seeded by the id, so reproducible. */
+export function medianSummary(result: RunResult): MedianSummary {
+  const value = median(samplesInNs(result));
+  const interval = bootstrapMedian(resultBatches(result), { seed: seedFromString(result.id) });
+  // With few batches the interval of the batch medians can miss the raw
+  // median by a hair; widen it so lower <= median <= upper always holds.
+  return { median: value, lower: Math.min(interval.lower, value), upper: Math.max(interval.upper, value), n: result.samples.length };
+}
