@@ -5,6 +5,8 @@ import { mkdirSync, existsSync } from "node:fs";
 
 const modules = [
   { name: "core", entry: "assembly/index.ts", flags: [] },
+  { name: "lookup", entry: "assembly/lookup/index.ts", flags: [] },
+  { name: "shared-ring", entry: "assembly/shared-ring/index.ts", flags: ["--enable", "threads", "--sharedMemory", "--importMemory", "--initialMemory", "1", "--maximumMemory", "1024", "--runtime", "stub"] },
 ];
 
 mkdirSync("build", { recursive: true });

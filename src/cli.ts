@@ -7,6 +7,7 @@ import { UserError } from "./errors.js";
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   bench: { summary: "run the benchmark suites (npm run bench)", load: () => import("./commands/bench.js") },
   scenario: { summary: "run scenario files on a backend and print the results document", load: () => import("./commands/scenario.js") },
+  report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./commands/report.js") },
   fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./commands/fuzz.js") },
 };
 

@@ -1,0 +1,380 @@
+// Turns run results and history into chart.js configurations plus the rows of
+// the table printed under each chart. Pure data: no markup here, so the same
+// numbers feed the canvas and the table and cannot disagree.
+import type { ChartConfiguration, ChartDataset, PointStyle } from "chart.js";
+import { median } from "simple-statistics";
+import { DEFAULT_DECISION, decide } from "../bench/decision.js";
+import { historyRecord, type HistoryRecord } from "../bench/history.js";
+import { seedFromString } from "../bench/prng.js";
+import { TIME_UNITS, type Run, type RunResult } from "../bench/run-schema.js";
+
+/** One chart: the canvas id (generated, never from input) and a JSON-only config. */
+export interface ChartSpec {
+  canvas: string;
+  title: string;
+  config: ChartConfiguration;
+  /** Put x ticks exactly at these values (the measured N or worker counts) instead of chart.js's guesses. */
+  xTicksAt?: number[];
+}
+
+export type Measured = RunResult & { stats: NonNullable<RunResult["stats"]> };
+
+/** The schema guarantees stats exactly when there is no "unavailable" status. */
+export function isMeasured(r: RunResult): r is Measured {
+  return r.status === undefined && r.stats !== null;
+}
+
+// Tableau 10 minus its grey: distinguishable, and every colour is saturated so
+// a drawn series can be told apart from axes and text (the browser test relies on it).
+const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f"];
+// A second cue besides colour, for colour-blind readers and greyscale prints.
+const POINT_STYLES: PointStyle[] = ["circle", "rect", "triangle", "rectRot", "star", "crossRot", "rectRounded", "cross"];
+
+export function paramText(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null
+    ? String(value)
+    : JSON.stringify(value);
+}
+
+export function paramsText(params: Record<string, unknown>, omit: readonly string[] = []): string {
+  return Object.keys(params)
+    .filter((k) => !omit.includes(k))
+    .sort()
+    .map((k) => `${k}=${paramText(params[k])}`)
+    .join(", ");
+}
+
+export interface Series {
+  label: string;
+  results: RunResult[];
+}
+
+/**
+ * Groups results into series, one per (case, backend, params other than
+ * `xParam`). The label names the case plus only those dimensions that differ
+ * between series, so a one-backend run does not repeat "(wasm)" everywhere.
+ */
+export function groupSeries(results: RunResult[], xParam: string): Series[] {
+  const groups = new Map<string, { r: RunResult; rest: string; results: RunResult[] }>();
+  for (const r of results) {
+    const rest = paramsText(r.params, [xParam]);
+    const key = JSON.stringify([r.case, r.backend, rest]);
+    const g = groups.get(key);
+    if (g) g.results.push(r);
+    else groups.set(key, { r, rest, results: [r] });
+  }
+  const all = [...groups.values()];
+  const backendsVary = new Set(all.map((g) => g.r.backend)).size > 1;
+  const restVaries = new Set(all.map((g) => g.rest)).size > 1;
+  return all.map((g) => {
+    const extra = [backendsVary ? g.r.backend : "", restVaries ? g.rest : ""].filter((s) => s !== "");
+    const byX = (r: RunResult) => Number(r.params[xParam]);
+    return {
+      label: extra.length ? `${g.r.case} (${extra.join("; ")})` : g.r.case,
+      results: [...g.results].sort((a, b) => byX(a) - byX(b)),
+    };
+  });
+}
+
+function numericParam(r: RunResult, name: string): number | null {
+  const v = r.params[name];
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+/** The fit for a series: the complexity record of its largest-N result that has one. */
+export function seriesComplexity(s: Series): RunResult["complexity"] {
+  for (let i = s.results.length - 1; i >= 0; i--) {
+    const c = s.results[i]!.complexity;
+    if (c) return c;
+  }
+  return null;
+}
+
+/** Charts share one axis unit, so every median is converted to ns per op (the schema allows ns/us/ms/s per op). */
+export function medianNs(r: Measured): number {
+  return r.stats.median * TIME_UNITS[r.unit];
+}
+
+const Y_TITLE = "median time per op (ns)";
+
+function baseOptions(xTitle: string, yTitle: string) {
+  return {
+    animation: false as const,
+    responsive: true,
+    maintainAspectRatio: false,
+    plugins: { legend: { display: true, position: "bottom" as const, labels: { usePointStyle: true } } },
+    scales: {
+      x: { title: { display: true, text: xTitle } },
+      y: { title: { display: true, text: yTitle } },
+    },
+  };
+}
+
+/** Line chart of median vs a numeric parameter, one line per series; null when nothing was measured. */
+function xyChart(
+  canvas: string,
+  title: string,
+  series: Series[],
+  xParam: string,
+  xTitle: string,
+  log: boolean,
+  legendSuffix: (s: Series) => string,
+): ChartSpec | null {
+  const datasets: ChartDataset<"line", { x: number; y: number }[]>[] = [];
+  const xs = new Set<number>();
+  for (const s of series) {
+    const points = s.results
+      .filter(isMeasured)
+      .filter((r) => numericParam(r, xParam) !== null && (!log || r.stats.median > 0))
+      .map((r) => ({ x: numericParam(r, xParam)!, y: medianNs(r) }));
+    if (points.length === 0) continue;
+    points.forEach((p) => xs.add(p.x));
+    const i = datasets.length;
+    datasets.push({
+      label: s.label + legendSuffix(s),
+      data: points,
+      borderColor: PALETTE[i % PALETTE.length]!,
+      backgroundColor: PALETTE[i % PALETTE.length]!,
+      pointStyle: POINT_STYLES[i % POINT_STYLES.length]!,
+      pointRadius: 4,
+      borderWidth: 2,
+    });
+  }
+  if (datasets.length === 0) return null;
+  const options = baseOptions(xTitle, Y_TITLE + (log ? ", log scale" : ""));
+  const scaleType = log ? ("logarithmic" as const) : ("linear" as const);
+  // Log axes span whole decades; linear ones start at zero so scaling with workers reads true.
+  const yRange = log ? decadeRange(datasets.flatMap((d) => d.data.map((p) => p.y))) : { beginAtZero: true };
+  return {
+    canvas,
+    title,
+    config: {
+      type: "line",
+      data: { datasets },
+      options: {
+        ...options,
+        scales: {
+          x: { ...options.scales.x, type: scaleType },
+          y: { ...options.scales.y, type: scaleType, ...yRange },
+        },
+      },
+    },
+    xTicksAt: [...xs].sort((a, b) => a - b),
+  };
+}
+
+/** Whole decades around the values, so a log axis has labelled ends and no point sits on its edge. */
+function decadeRange(values: number[]): { min: number; max: number } {
+  const lo = Math.floor(Math.log10(Math.min(...values)));
+  const hi = Math.max(Math.ceil(Math.log10(Math.max(...values))), lo + 1);
+  return { min: 10 ** lo, max: 10 ** hi };
+}
+
+export interface SectionChart {
+  results: RunResult[];
+  chart: ChartSpec | null;
+}
+
+/** (a) lookup: time per op vs N, log-log, fitted complexity in the legend. */
+export function lookupChart(run: Run): SectionChart & { series: Series[] } {
+  const results = run.results.filter((r) => r.suite === "lookup");
+  const series = groupSeries(results, "n");
+  const chart = xyChart("chart-lookup", "Lookup: time per op vs N", series, "n", "N (contexts, log scale)", true, (s) => {
+    const c = seriesComplexity(s);
+    return c ? ` — fit ${c.big_o}` : " — no fit";
+  });
+  return { results, series, chart };
+}
+
+/** (c) throughput vs worker count, linear axes. */
+export function throughputChart(run: Run): SectionChart {
+  const results = run.results.filter((r) => r.suite === "throughput");
+  const series = groupSeries(results, "workers");
+  return { results, chart: xyChart("chart-throughput", "Throughput vs worker count", series, "workers", "worker threads", false, () => "") };
+}
+
+/**
+ * (b) getevents: one bar group per case (zero timeout, timer path, ...), one
+ * bar colour per backend (model, kernel, ...), log y axis because the timer
+ * path is orders of magnitude slower.
+ */
+export function geteventsChart(run: Run): SectionChart {
+  const results = run.results.filter((r) => r.suite === "getevents");
+  const groupOf = (r: RunResult) => {
+    const rest = paramsText(r.params);
+    return rest ? `${r.case} (${rest})` : r.case;
+  };
+  const measured = results.filter(isMeasured).filter((r) => r.stats.median > 0);
+  if (measured.length === 0) return { results, chart: null };
+  const categories = [...new Set(measured.map(groupOf))];
+  const backends = [...new Set(measured.map((r) => r.backend))];
+  const datasets = backends.map((backend, i) => ({
+    label: backend,
+    data: categories.map((cat) => {
+      const r = measured.find((x) => x.backend === backend && groupOf(x) === cat);
+      return r ? medianNs(r) : null;
+    }),
+    backgroundColor: PALETTE[i % PALETTE.length]!,
+    borderColor: PALETTE[i % PALETTE.length]!,
+  }));
+  const options = baseOptions("case", Y_TITLE + ", log scale");
+  return {
+    results,
+    chart: {
+      canvas: "chart-getevents",
+      title: "io_getevents: zero timeout vs timer path",
+      config: {
+        type: "bar",
+        data: { labels: categories, datasets },
+        options: { ...options, scales: { x: options.scales.x, y: { ...options.scales.y, type: "logarithmic", ...decadeRange(measured.map(medianNs)) } } },
+      },
+    },
+  };
+}
+
+// ---- history ----
+
+/** Runs on each side of a candidate step that are compared (at most). */
+export const STEP_WINDOW = 10;
+
+export type StepKind = "regression" | "improvement";
+
+export interface Step {
+  /** Index of the first run at the new level. */
+  index: number;
+  /** median(after) / median(before) - 1. */
+  change: number;
+  kind: StepKind;
+  /** The decision rule's own words (p-value, interval). */
+  reason: string;
+}
+
+/**
+ * Step changes in a sequence of per-run medians (null = not in that run),
+ * by the decision rule `compare` uses (decision.ts): at each run, the runs
+ * before it are compared with the runs from it on, at least
+ * DEFAULT_DECISION.minSamples on each side. Neighbouring runs straddle the
+ * same step and all test positive, so each stretch of same-direction
+ * verdicts is reported once, where the change is largest.
+ */
+export function detectSteps(values: (number | null)[], seedKey: string): Step[] {
+  const present = values.flatMap((v, index) => (v === null ? [] : [{ v, index }]));
+  const min = DEFAULT_DECISION.minSamples;
+  const steps: Step[] = [];
+  let previousK = -2;
+  for (let k = min; k + min <= present.length; k++) {
+    const before = present.slice(Math.max(0, k - STEP_WINDOW), k).map((p) => p.v);
+    const after = present.slice(k, k + STEP_WINDOW).map((p) => p.v);
+    // decide() only reports a change of at least the threshold; checking that first skips its bootstrap on flat stretches.
+    if (Math.abs(median(after) / median(before) - 1) < DEFAULT_DECISION.threshold) continue;
+    const d = decide(before, after, DEFAULT_DECISION, seedFromString(`${seedKey}@${k}`));
+    if ((d.verdict !== "regressed" && d.verdict !== "improved") || d.change === null) continue;
+    const step: Step = { index: present[k]!.index, change: d.change, kind: d.verdict === "regressed" ? "regression" : "improvement", reason: d.reason };
+    const last = steps[steps.length - 1];
+    if (last && previousK === k - 1 && last.kind === step.kind) {
+      if (Math.abs(step.change) > Math.abs(last.change)) steps[steps.length - 1] = step;
+    } else {
+      steps.push(step);
+    }
+    previousK = k;
+  }
+  return steps;
+}
+
+export interface HistoryPoint {
+  started: string;
+  commit: string;
+}
+
+export interface HistoryTrend {
+  id: string;
+  /** Median per run in ns per op, null where the run lacks it. */
+  values: (number | null)[];
+  steps: Step[];
+  chart: ChartSpec;
+}
+
+export interface HistoryCharts {
+  points: HistoryPoint[];
+  trends: HistoryTrend[];
+  /** ids measured in fewer than two runs: no trend to draw. */
+  single: string[];
+}
+
+function shortCommit(git: HistoryRecord["git"]): string {
+  return git ? git.commit.slice(0, 7) + (git.dirty ? "+dirty" : "") : "no git";
+}
+
+/** Date and time in UTC, minutes precision: enough to tell runs apart on an axis. */
+export function shortDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 16).replace("T", " ");
+}
+
+/**
+ * (d) one trend chart per benchmark id over the history records, with the
+ * current run appended unless the history already ends with it (a bench run
+ * may append itself before the report is made).
+ */
+export function historyCharts(run: Run, history: HistoryRecord[]): HistoryCharts {
+  const records = [...history];
+  const last = records[records.length - 1];
+  if (!last || last.started !== run.started || shortCommit(last.git) !== shortCommit(run.git)) records.push(historyRecord(run));
+  const points = records.map((r) => ({ started: r.started, commit: shortCommit(r.git) }));
+  const labels = points.map((p) => [shortDate(p.started), p.commit]);
+  const medianOf = (r: HistoryRecord, id: string): number | null => {
+    const m = r.results[id];
+    return m && "median" in m ? m.median : null;
+  };
+  const ids = [...new Set(records.flatMap((r) => Object.keys(r.results)))].sort();
+  const trends: HistoryTrend[] = [];
+  const single: string[] = [];
+  for (const id of ids) {
+    const values = records.map((r) => medianOf(r, id));
+    if (values.filter((v) => v !== null).length < 2) {
+      single.push(id);
+      continue;
+    }
+    const steps = detectSteps(values, id);
+    const marks = (kind: StepKind) => values.map((v, i) => (steps.some((s) => s.index === i && s.kind === kind) ? v : null));
+    const datasets: ChartDataset<"line", (number | null)[]>[] = [
+      { label: "median", data: values, spanGaps: true, borderColor: PALETTE[0], backgroundColor: PALETTE[0], pointRadius: 3, borderWidth: 2 },
+    ];
+    const markStyle = { showLine: false, pointRadius: 8, pointHoverRadius: 9, pointStyle: "triangle" as const };
+    if (steps.some((s) => s.kind === "regression")) {
+      datasets.push({ label: "regression", data: marks("regression"), borderColor: "#d62728", backgroundColor: "#d62728", ...markStyle });
+    }
+    if (steps.some((s) => s.kind === "improvement")) {
+      datasets.push({ label: "improvement", data: marks("improvement"), borderColor: "#2ca02c", backgroundColor: "#2ca02c", ...markStyle, pointRotation: 180 });
+    }
+    const options = baseOptions("run (UTC date, commit)", "median (ns/op)");
+    // A legend that only says "median" is noise; show it when marks need explaining.
+    options.plugins.legend = { ...options.plugins.legend, display: datasets.length > 1 };
+    trends.push({
+      id,
+      values,
+      steps,
+      chart: {
+        canvas: "",
+        title: id,
+        config: {
+          type: "line",
+          data: { labels, datasets },
+          // From zero, so a 1% wobble looks like one and a 30% step stands out.
+          // Labels are skipped rather than rotated: rotated dates would squeeze the plot of a small chart.
+          options: {
+            ...options,
+            scales: {
+              x: { ...options.scales.x, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
+              y: { ...options.scales.y, type: "linear", beginAtZero: true },
+            },
+          },
+        },
+      },
+    });
+  }
+  // Benchmarks with marked changes first: those are what a reader looks for.
+  trends.sort((a, b) => Number(b.steps.length > 0) - Number(a.steps.length > 0) || a.id.localeCompare(b.id));
+  trends.forEach((t, i) => (t.chart.canvas = `chart-history-${i}`));
+  return { points, trends, single };
+}

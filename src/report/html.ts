@@ -1,0 +1,359 @@
+// One self-contained HTML report of a run: chart.js and all data inlined, no
+// network access (a CSP forbids it), every input string escaped.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { DEFAULT_DECISION } from "../bench/decision.js";
+import type { HistoryRecord } from "../bench/history.js";
+import type { Run, RunResult } from "../bench/run-schema.js";
+import {
+  type ChartSpec,
+  type HistoryCharts,
+  type SectionChart,
+  STEP_WINDOW,
+  geteventsChart,
+  historyCharts,
+  isMeasured,
+  lookupChart,
+  paramText,
+  paramsText,
+  seriesComplexity,
+  shortDate,
+  throughputChart,
+} from "./html-charts.js";
+
+export interface HtmlOptions {
+  history?: HistoryRecord[];
+}
+
+/** Text for HTML element content and double-quoted attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * JSON safe inside a <script> element: `<`, `>` and `&` become \u escapes, so
+ * no `</script>` or `<!--` can end or confuse the element; U+2028/9 are
+ * escaped for old JS parsers. JSON.parse restores them unchanged.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+let chartJsSource: string | undefined;
+
+/** The chart.js UMD bundle, read once; refuses a bundle that could not be inlined verbatim. */
+function chartJs(): string {
+  if (chartJsSource === undefined) {
+    // The package's exports map hides dist/chart.umd.js; find it beside the resolvable entry.
+    const entry = createRequire(import.meta.url).resolve("chart.js");
+    const src = readFileSync(join(dirname(entry), "chart.umd.js"), "utf8");
+    if (/<\/script|<!--/i.test(src)) throw new Error("chart.umd.js contains </script or <!--; it cannot be inlined in a <script> element");
+    chartJsSource = src;
+  }
+  return chartJsSource;
+}
+
+const nf = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 });
+const rmeFormat = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 });
+
+export function formatNumber(v: number): string {
+  return Number.isFinite(v) ? nf.format(v) : String(v);
+}
+
+function cell(text: string, cls = ""): string {
+  return cls ? `<td class="${cls}">${escapeHtml(text)}</td>` : `<td>${escapeHtml(text)}</td>`;
+}
+
+/** `numeric` names the columns whose header is right-aligned like their numbers. */
+function table(caption: string, headers: string[], rows: string[][], numeric: readonly string[]): string {
+  const head = headers.map((h) => `<th scope="col"${numeric.includes(h) ? ' class="num"' : ""}>${escapeHtml(h)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${r.join("")}</tr>`).join("\n");
+  return `<div class="table-wrap"><table><caption>${escapeHtml(caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+function countersText(r: RunResult): string {
+  return Object.entries(r.counters)
+    .map(([k, v]) => `${k}=${formatNumber(v)}`)
+    .join(", ");
+}
+
+/**
+ * Cells for a result's measurement: median, p99, ±rme, n — or one cell that
+ * says why it was not measured, never a number.
+ */
+function statCells(r: RunResult): string[] {
+  if (!isMeasured(r)) {
+    return [`<td class="unavailable" colspan="4">${escapeHtml(`not measured: ${r.status?.unavailable ?? "no statistics"}`)}</td>`];
+  }
+  const s = r.stats;
+  return [cell(formatNumber(s.median), "num"), cell(formatNumber(s.p99), "num"), cell(`±${rmeFormat.format(s.rme)}%`, "num"), cell(String(s.n), "num")];
+}
+
+function chartBlock(spec: ChartSpec, tall = true): string {
+  return `<figure class="chart">
+<h3>${escapeHtml(spec.title)}</h3>
+<div class="canvas-box${tall ? "" : " small"}"><canvas id="${spec.canvas}" role="img" aria-label="${escapeHtml(spec.title)}"></canvas></div>
+</figure>`;
+}
+
+const STAT_COLUMNS = ["median", "p99", "rme", "samples"];
+
+const NO_DATA = `<p class="no-data">No data in this run.</p>`;
+
+function section(id: string, title: string, intro: string, body: string): string {
+  return `<section id="${id}">\n<h2>${escapeHtml(title)}</h2>\n${intro ? `<p class="intro">${escapeHtml(intro)}</p>\n` : ""}${body}\n</section>`;
+}
+
+function lookupSection(run: Run, charts: ChartSpec[]): string {
+  const { results, series, chart } = lookupChart(run);
+  if (chart) charts.push(chart);
+  const intro = "Median time per lookup against the number of contexts N, both axes logarithmic; one line per strategy, with the fitted complexity in the legend.";
+  if (results.length === 0) return section("lookup", "Lookup strategies", intro, NO_DATA);
+  const rows = results.map((r) => [
+    cell(r.case),
+    cell(r.backend),
+    cell(paramsText(r.params, ["n"])),
+    cell(paramText(r.params["n"]), "num"),
+    cell(r.unit),
+    ...statCells(r),
+    cell(countersText(r)),
+  ]);
+  const fits = series.map((s) => {
+    const c = seriesComplexity(s);
+    return c
+      ? [cell(s.label), cell(c.big_o), cell(formatNumber(c.coefficient), "num"), cell(formatNumber(c.rms), "num")]
+      : [cell(s.label), `<td class="unavailable" colspan="3">no fit in this run</td>`];
+  });
+  return section(
+    "lookup",
+    "Lookup strategies",
+    intro,
+    (chart ? chartBlock(chart) : NO_DATA) +
+      table("Lookup results", ["strategy", "backend", "params", "N", "unit", "median", "p99", "rme", "samples", "counters"], rows, ["N", ...STAT_COLUMNS]) +
+      table("Fitted complexity per strategy", ["series", "fit", "coefficient", "rms"], fits, ["coefficient", "rms"]),
+  );
+}
+
+function resultTableSection(id: string, title: string, intro: string, sc: SectionChart, charts: ChartSpec[]): string {
+  if (sc.chart) charts.push(sc.chart);
+  if (sc.results.length === 0) return section(id, title, intro, NO_DATA);
+  const rows = sc.results.map((r) => [cell(r.case), cell(r.backend), cell(paramsText(r.params)), cell(r.unit), ...statCells(r), cell(countersText(r))]);
+  return section(
+    id,
+    title,
+    intro,
+    (sc.chart ? chartBlock(sc.chart) : NO_DATA) +
+      table(`${title}: results`, ["case", "backend", "params", "unit", "median", "p99", "rme", "samples", "counters"], rows, STAT_COLUMNS),
+  );
+}
+
+function pct(change: number): string {
+  return `${change > 0 ? "+" : ""}${formatNumber(change * 100)}%`;
+}
+
+function historySection(run: Run, history: HistoryRecord[] | undefined, charts: ChartSpec[]): string {
+  const title = "History";
+  if (history === undefined) return section("history", title, "", `<p class="no-data">No history file given (pass --history FILE).</p>`);
+  const h: HistoryCharts = historyCharts(run, history);
+  const d = DEFAULT_DECISION;
+  const intro =
+    `Median time per op of each benchmark over ${h.points.length} runs (the history plus this run). A run is marked where the runs ` +
+    `from it on differ from the runs before it by the rule compare uses: Mann-Whitney p < ${d.alpha}, the bootstrap interval of the ` +
+    `change excludes zero and is not too wide to tell, and the change is at least ${d.threshold * 100}%; up to ${STEP_WINDOW} runs are compared on each side and ` +
+    `at least ${d.minSamples} are needed, so the newest ${d.minSamples - 1} runs cannot be marked yet. Benchmarks with marks come first.`;
+  if (h.trends.length === 0) return section("history", title, intro, `<p class="no-data">No benchmark appears in more than one run.</p>`);
+  const label = (i: number) => `${shortDate(h.points[i]!.started)} ${h.points[i]!.commit}`;
+  const marked = h.trends.flatMap((t) => t.steps.map((s) => ({ t, s }))).sort((a, b) => b.s.index - a.s.index || a.t.id.localeCompare(b.t.id));
+  const summary = marked.length
+    ? table(
+        "Marked changes, newest first",
+        ["benchmark", "first run at the new level", "change", "evidence"],
+        marked.map(({ t, s }) => [
+          `<td class="nowrap"><a href="#${t.chart.canvas}">${escapeHtml(t.id)}</a></td>`,
+          cell(label(s.index), "nowrap"),
+          cell(`${s.kind} ${pct(s.change)}`, `num ${s.kind}`),
+          cell(s.reason),
+        ]),
+        ["change"],
+      )
+    : `<p class="no-data">No step changes found.</p>`;
+  const blocks = h.trends.map((t) => {
+    charts.push(t.chart);
+    const rows = t.values.map((v, i) => {
+      const s = t.steps.find((x) => x.index === i);
+      return [cell(label(i)), cell(v === null ? "not in this run" : formatNumber(v), "num"), s ? cell(`${s.kind} ${pct(s.change)}`, s.kind) : cell("")];
+    });
+    return `<div class="trend">${chartBlock(t.chart, false)}<details><summary>numbers</summary>${table(
+      `${t.id} (ns/op)`,
+      ["run", "median", "mark"],
+      rows,
+      ["median"],
+    )}</details></div>`;
+  });
+  const single = h.single.length
+    ? `<p class="note">Measured in fewer than two runs, so no trend: ${h.single.map(escapeHtml).join(", ")}.</p>`
+    : "";
+  return section("history", title, intro, `${summary}\n<div class="trends">\n${blocks.join("\n")}\n</div>\n${single}`);
+}
+
+function valueText(v: unknown): string {
+  if (Array.isArray(v) && v.every((x) => typeof x !== "object" || x === null)) return v.map(paramText).join(", ");
+  return paramText(v);
+}
+
+function machineSection(run: Run): string {
+  const rows: [string, string][] = [
+    ["schema", run.schema],
+    ["tool", `${run.tool.name} ${run.tool.version}`],
+    ["git commit", run.git ? `${run.git.commit}${run.git.dirty ? " (dirty working tree)" : ""}` : "not a git checkout"],
+    ["started", run.started],
+    ...Object.entries(run.machine).map(([k, v]): [string, string] => [`machine.${k}`, valueText(v)]),
+    ...Object.entries(run.config).map(([k, v]): [string, string] => [`config.${k}`, valueText(v)]),
+  ];
+  return section(
+    "machine",
+    "Machine and configuration",
+    "",
+    table("Machine and configuration", ["field", "value"], rows.map(([k, v]) => [`<th scope="row">${escapeHtml(k)}</th>`, cell(v)]), []),
+  );
+}
+
+function allResultsSection(run: Run): string {
+  if (run.results.length === 0) return section("all", "All results", "", NO_DATA);
+  const rows = run.results.map((r) => [cell(r.id), cell(r.backend), cell(r.unit), ...statCells(r), cell(countersText(r)), cell(r.complexity?.big_o ?? "")]);
+  return section(
+    "all",
+    "All results",
+    "Every result of the run, including suites without a chart.",
+    table("All results", ["id", "backend", "unit", "median", "p99", "rme", "samples", "counters", "fit"], rows, STAT_COLUMNS),
+  );
+}
+
+const STYLE = `
+:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg-alt: #f6f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: #fff; }
+main { max-width: 1120px; margin: 0 auto; padding: 24px 20px 64px; }
+h1 { font-size: 1.7rem; margin: 0 0 4px; }
+h2 { font-size: 1.3rem; margin: 40px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1rem; margin: 16px 0 8px; }
+.meta, .intro, .note { color: var(--muted); }
+nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 18px; }
+a { color: #0969da; }
+figure.chart { margin: 8px 0 16px; }
+.canvas-box { position: relative; height: 380px; }
+.canvas-box.small { height: 280px; }
+.trends { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr)); gap: 8px 24px; }
+.trend { min-width: 0; border-top: 1px solid var(--line); }
+.table-wrap { overflow-x: auto; margin: 8px 0 16px; }
+table { border-collapse: collapse; font-size: 0.875rem; width: 100%; }
+caption { text-align: left; font-weight: 600; padding: 4px 0; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+thead th { background: var(--bg-alt); }
+tbody th { font-weight: 500; white-space: nowrap; }
+td { overflow-wrap: break-word; }
+.nowrap { white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.unavailable { color: #9a6700; font-style: italic; }
+.regression { color: #cf222e; font-weight: 600; }
+.improvement { color: #1a7f37; font-weight: 600; }
+.no-data { padding: 12px 16px; background: var(--bg-alt); border: 1px dashed var(--line); color: var(--muted); }
+details summary { cursor: pointer; color: var(--muted); font-size: 0.875rem; }
+`;
+
+// Runs in the page: builds each chart from the inlined JSON (adding the
+// callbacks JSON cannot carry), then records how many were drawn so a test (or
+// a reader of the DOM) can tell it finished.
+const CLIENT = `
+(function () {
+  var data = JSON.parse(document.getElementById("report-data").textContent);
+  var nf = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 });
+  var exact = new Intl.NumberFormat("en-US");
+  // x ticks sit on measured values (N = 65536, 4 workers): print them exactly.
+  function plain(value) { return exact.format(value); }
+  // Label a log axis at 1, 2 and 5 times a power of ten only; chart.js's own
+  // choice lets labels such as 800 and 1,000 collide.
+  function decades(value) {
+    var p = Math.pow(10, Math.floor(Math.log10(value) + 1e-9));
+    var m = value / p;
+    return [1, 2, 5].some(function (k) { return Math.abs(m - k) < 1e-6; }) ? nf.format(value) : "";
+  }
+  data.charts.forEach(function (spec) {
+    var scales = spec.config.options.scales;
+    var ticks = spec.xTicksAt;
+    if (ticks) {
+      scales.x.afterBuildTicks = function (scale) {
+        scale.ticks = ticks.map(function (value) { return { value: value }; });
+      };
+      scales.x.ticks = { callback: plain };
+    }
+    if (scales.y.type === "logarithmic") scales.y.ticks = { callback: decades };
+    new Chart(document.getElementById(spec.canvas), spec.config);
+  });
+  document.documentElement.setAttribute("data-charts-rendered", String(data.charts.length));
+})();
+`;
+
+/**
+ * The run for the data block, minus raw samples: a full run holds millions
+ * (tens of MB) that no chart or table here uses; they stay in the run JSON.
+ */
+function withoutSamples(run: Run): Omit<Run, "results"> & { results: Omit<RunResult, "samples">[] } {
+  return { ...run, results: run.results.map(({ samples: _samples, ...r }) => r) };
+}
+
+/** The complete report as one HTML document. */
+export function renderHtml(run: Run, options: HtmlOptions = {}): string {
+  const charts: ChartSpec[] = [];
+  const measured = run.results.filter(isMeasured).length;
+  const sections = [
+    lookupSection(run, charts),
+    resultTableSection(
+      "getevents",
+      "io_getevents: zero timeout vs timer path",
+      "Median time per io_getevents call for each case and backend (log scale): a zero timeout returns at once on current kernels, older ones arm a timer.",
+      geteventsChart(run),
+      charts,
+    ),
+    resultTableSection("throughput", "Throughput vs worker count", "Median time per operation of each throughput case against the number of worker threads.", throughputChart(run), charts),
+    historySection(run, options.history, charts),
+    machineSection(run),
+    allResultsSection(run),
+  ];
+  const title = `aio-ring-bench report — ${shortDate(run.started)}`;
+  const commit = run.git ? run.git.commit.slice(0, 12) + (run.git.dirty ? " (dirty)" : "") : "not a git checkout";
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>aio-ring-bench report</h1>
+<p class="meta">Run started ${escapeHtml(run.started)} · ${escapeHtml(commit)} · ${escapeHtml(`${run.tool.name} ${run.tool.version}`)} · ${run.results.length} results, ${measured} measured, ${run.results.length - measured} not measured</p>
+<p class="meta">Raw samples are left out of this page; they are in the run JSON.</p>
+<nav aria-label="sections"><ul>
+<li><a href="#lookup">Lookup</a></li><li><a href="#getevents">io_getevents</a></li><li><a href="#throughput">Throughput</a></li><li><a href="#history">History</a></li><li><a href="#machine">Machine and configuration</a></li><li><a href="#all">All results</a></li>
+</ul></nav>
+</header>
+${sections.join("\n")}
+</main>
+<script type="application/json" id="report-data">${scriptJson({ run: withoutSamples(run), history: options.history ?? null, charts })}</script>
+<script>${chartJs()}</script>
+<script>${CLIENT}</script>
+</body>
+</html>
+`;
+}
+
+/** Renders and writes the report atomically: readers never see a partial file. */
+export function writeHtmlReport(file: string, run: Run, options: HtmlOptions = {}): void {
+  writeFileAtomic(file, renderHtml(run, options));
+}

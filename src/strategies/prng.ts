@@ -1,0 +1,67 @@
+/**
+ * Seeded PRNG, checksum fold and target-stream distributions shared by the
+ * TS twins. assembly/lookup/prng.ts is the same code in AssemblyScript: the
+ * streams, churn orders and checksums of both backends match bit for bit.
+ */
+
+/** SplitMix32: one u32 per call from a 32-bit state. */
+export class Prng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  next(): number {
+    this.state = (this.state + 0x9e3779b9) >>> 0;
+    let z = this.state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  }
+
+  /** Uniform in [0, n) by multiply-high: exact in f64 since next() * n < 2^53. */
+  below(n: number): number {
+    return Math.floor((this.next() * n) / 4294967296);
+  }
+}
+
+/** FNV-1a step over one u32 word. */
+export function fold(h: number, word: number): number {
+  return Math.imul(h ^ word, 0x01000193) >>> 0;
+}
+
+export const FOLD_SEED = 0x811c9dc5;
+
+/** Stream distributions, numbered as in the WASM exports. */
+export const DISTS = ["uniform", "newest", "oldest", "zipf"] as const;
+export type Dist = (typeof DISTS)[number];
+
+/**
+ * Fills picks[0..count) with indexes into an age-ordered list of m contexts
+ * (0 = oldest). zipf has s = 1 and rank 1 = the oldest context: long-lived
+ * contexts carry most of the I/O. Its CDF is built by f64 adds and divides
+ * only (no pow), so both backends compute identical tables.
+ */
+export function pickByDist(dist: number, m: number, count: number, rng: Prng, picks: Int32Array, cdf: Float64Array): void {
+  if (dist === 3) {
+    let total = 0;
+    for (let r = 0; r < m; r++) {
+      total += 1 / (r + 1);
+      cdf[r] = total;
+    }
+    for (let i = 0; i < count; i++) {
+      const u = rng.next() * total * 2.3283064365386963e-10; // * 2^-32, exact
+      let lo = 0;
+      let hi = m - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (cdf[mid] > u) hi = mid;
+        else lo = mid + 1;
+      }
+      picks[i] = lo;
+    }
+    return;
+  }
+  for (let i = 0; i < count; i++) picks[i] = dist === 0 ? rng.below(m) : dist === 1 ? m - 1 : 0;
+}

@@ -1,0 +1,38 @@
+/**
+ * Every lookup strategy, in WASM-id order. Adding one = its file here, its
+ * AssemblyScript twin in assembly/lookup/ (plus a case in that index's
+ * dispatch), and one line below.
+ */
+import { backPointer } from "./back-pointer.js";
+import { fileHash } from "./file-hash.js";
+import { hash } from "./hash.js";
+import { headerId } from "./header-id.js";
+import { listWalk } from "./list-walk.js";
+import { remapScan } from "./remap-scan.js";
+import { sortedArray } from "./sorted-array.js";
+import { tableHeaderId } from "./table-header-id.js";
+import type { Question, StrategyDescriptor } from "./types.js";
+
+export const STRATEGIES: readonly StrategyDescriptor[] = [
+  listWalk,
+  tableHeaderId,
+  hash,
+  sortedArray,
+  remapScan,
+  backPointer,
+  headerId,
+  fileHash,
+];
+
+export function strategy(name: string): StrategyDescriptor {
+  const d = STRATEGIES.find((s) => s.name === name);
+  if (!d) throw new RangeError(`unknown lookup strategy "${name}" (known: ${STRATEGIES.map((s) => s.name).join(", ")})`);
+  return d;
+}
+
+export function strategiesFor(question: Question): StrategyDescriptor[] {
+  return STRATEGIES.filter((s) => s.question === question);
+}
+
+/** What the kernel (mainline) uses for each question: the partner of a strategy answering the other one. */
+export const KERNEL_STRATEGY: Readonly<Record<Question, string>> = { id: "table-header-id", file: "remap-scan" };

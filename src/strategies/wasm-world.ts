@@ -1,0 +1,152 @@
+/**
+ * The WASM backend: a thin typed layer over build/lookup.wasm. The module is
+ * compiled once per process; each world is its own instance (own memory).
+ */
+import { readFileSync } from "node:fs";
+import type { StrategyDescriptor } from "./types.js";
+import type { LookupBackend } from "./world.js";
+
+/** The exports of assembly/lookup/index.ts. Addresses cross as f64 (exact below 2^53). */
+interface LookupExports {
+  build(n: number): number;
+  select(strategy: number): void;
+  ioSetup(): number;
+  ioDestroy(userId: number): number;
+  mremapRing(addr: number, to: number): number;
+  findById(userId: number): number;
+  findByFile(file: number, vmaStart: number): number;
+  ctxUserId(ctx: number): number;
+  ctxFile(ctx: number): number;
+  ctxSlot(ctx: number): number;
+  tableSize(): number;
+  liveContexts(): number;
+  oldestContext(): number;
+  newerContext(ctx: number): number;
+  visitedId(): number;
+  visitedFile(): number;
+  genIdStream(dist: number, count: number, seed: number): number;
+  genCtxStream(dist: number, count: number, seed: number): number;
+  lookupBatch(strategy: number, ids: number, count: number): number;
+  remapBatch(strategy: number, ctxs: number, count: number): number;
+  churn(strategy: number, ops: number, seed: number): number;
+  criuRestore(strategy: number, n: number): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** build/lookup.wasm, compiled on first use (src/strategies compiles to dist/src/strategies). */
+export function lookupModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(new URL("../../../build/lookup.wasm", import.meta.url)));
+  return compiled;
+}
+
+function instantiate(): LookupExports {
+  let memory: WebAssembly.Memory | undefined;
+  // AssemblyScript strings: UTF-16 code units, byte length in the u32 before the data.
+  const text = (ptr: number): string => {
+    if (!memory || ptr === 0) return "?";
+    const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
+    return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
+  };
+  const instance = new WebAssembly.Instance(lookupModule(), {
+    env: {
+      abort(msg: number, file: number, line: number, col: number): never {
+        throw new Error(`lookup.wasm: ${text(msg)} at ${text(file)}:${line}:${col}`);
+      },
+    },
+  });
+  memory = instance.exports.memory as WebAssembly.Memory;
+  return instance.exports as unknown as LookupExports;
+}
+
+export class WasmBackend implements LookupBackend {
+  private readonly x = instantiate();
+  private idStream = 0;
+  private ctxStream = 0;
+
+  build(n: number): void {
+    this.x.build(n);
+  }
+
+  select(d: StrategyDescriptor): void {
+    this.x.select(d.wasmId);
+  }
+
+  ioSetup(): number {
+    return this.x.ioSetup();
+  }
+
+  ioDestroy(userId: number): number {
+    return this.x.ioDestroy(userId);
+  }
+
+  mremapRing(addr: number, to: number): number {
+    return this.x.mremapRing(addr, to);
+  }
+
+  findById(userId: number): number {
+    return this.x.findById(userId);
+  }
+
+  findByFile(file: number, vmaStart: number): number {
+    return this.x.findByFile(file, vmaStart);
+  }
+
+  userIdOf(ctx: number): number {
+    return this.x.ctxUserId(ctx);
+  }
+
+  fileOf(ctx: number): number {
+    return this.x.ctxFile(ctx);
+  }
+
+  slotOf(ctx: number): number {
+    return this.x.ctxSlot(ctx);
+  }
+
+  tableNr(): number {
+    return this.x.tableSize();
+  }
+
+  liveCount(): number {
+    return this.x.liveContexts();
+  }
+
+  contexts(): number[] {
+    const out: number[] = [];
+    for (let c = this.x.oldestContext(); c >= 0; c = this.x.newerContext(c)) out.push(c);
+    return out;
+  }
+
+  visitedId(): number {
+    return this.x.visitedId();
+  }
+
+  visitedFile(): number {
+    return this.x.visitedFile();
+  }
+
+  genIdStream(dist: number, count: number, seed: number): void {
+    this.idStream = this.x.genIdStream(dist, count, seed);
+  }
+
+  genCtxStream(dist: number, count: number, seed: number): void {
+    this.ctxStream = this.x.genCtxStream(dist, count, seed);
+  }
+
+  lookupBatch(d: StrategyDescriptor, count: number): number {
+    return this.x.lookupBatch(d.wasmId, this.idStream, count) >>> 0;
+  }
+
+  remapBatch(d: StrategyDescriptor, count: number): number {
+    return this.x.remapBatch(d.wasmId, this.ctxStream, count) >>> 0;
+  }
+
+  churn(d: StrategyDescriptor, ops: number, seed: number): number {
+    return this.x.churn(d.wasmId, ops, seed) >>> 0;
+  }
+
+  criuRestore(d: StrategyDescriptor, n: number): number {
+    return this.x.criuRestore(d.wasmId, n) >>> 0;
+  }
+}

@@ -1,0 +1,298 @@
+// The HTML report: escaping, offline-ness and which charts appear (unit
+// tests on renderHtml), the `report` command, and a real headless Chromium
+// that must draw every chart without errors or network requests.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { renderHtml, scriptJson, writeHtmlReport } from "../src/report/html.js";
+import { detectSteps } from "../src/report/html-charts.js";
+import { parseRun, type Run, type RunResult } from "../src/bench/run-schema.js";
+import { HISTORY_SCHEMA_ID, type HistoryRecord } from "../src/bench/history.js";
+import { caseId } from "../src/bench/suite.js";
+import { run as reportCommand } from "../src/commands/report.js";
+import { UserError } from "../src/errors.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const outDir = join(root, "build", "test-output");
+
+// ---- the run under test ----
+
+// Spread around 1 with median exactly 1, so fixture medians are exact.
+const SAMPLE_SPREAD = [0.97, 0.99, 1, 1, 1, 1, 1.02, 1.05];
+
+function result(suite: string, kase: string, params: Record<string, string | number>, backend: string, median: number, extra: Partial<RunResult> = {}): RunResult {
+  const samples = SAMPLE_SPREAD.map((f) => f * median);
+  return {
+    id: caseId(suite, { case: kase, params, backend }), suite, case: kase, params, backend, unit: "ns/op",
+    samples,
+    stats: { mean: median * 1.00125, median, p99: median * 1.05, min: median * 0.97, max: median * 1.05, sd: median * 0.024, rme: 1.7, n: samples.length },
+    counters: {},
+    complexity: null,
+    ...extra,
+  };
+}
+
+/**
+ * A SYNTHETIC FIXTURE, not a measurement: made-up numbers in the shape of the
+ * run schema, labelled as such in tool/config. Replace this one function with
+ * a real small bench run once the runner can produce one quickly.
+ */
+function smallRun(): Run {
+  const ns = [16, 256, 4096];
+  const lookup: RunResult[] = [
+    ...ns.map((n) => result("lookup", "table-slot", { n, dist: "uniform" }, "wasm", 3, { complexity: { big_o: "O(1)", coefficient: 3, rms: 0.1 }, counters: { slots_visited_per_op: 1 } })),
+    ...ns.map((n) => result("lookup", "list-walk", { n, dist: "uniform" }, "wasm", 0.5 * n, { complexity: { big_o: "O(N)", coefficient: 0.5, rms: 2 }, counters: { slots_visited_per_op: n / 2 } })),
+    ...ns.map((n) => result("lookup", "binary-search", { n, dist: "uniform" }, "wasm", 2 * Math.log2(n), { complexity: { big_o: "O(log N)", coefficient: 2, rms: 0.3 }, counters: { slots_visited_per_op: Math.log2(n) } })),
+  ];
+  const getevents: RunResult[] = [
+    result("getevents", "zero-timeout", { timeout_ns: 0 }, "model", 40),
+    result("getevents", "timer-path", { timeout_ns: 1 }, "model", 55),
+    result("getevents", "zero-timeout", { timeout_ns: 0 }, "kernel", 300),
+    result("getevents", "timer-path", { timeout_ns: 1 }, "kernel", 52000),
+  ];
+  const throughput = [1, 2, 4].map((workers) => result("throughput", "submit-reap", { workers }, "wasm", 900 / workers));
+  const run: Run = {
+    schema: "aio-ring-bench/run@1",
+    tool: { name: "aio-ring-bench", version: "0.1.0 (synthetic test fixture)" },
+    git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
+    started: "2025-11-25T12:00:00.000Z",
+    machine: { node: "v20.20.2", v8: "11.3", cpu: "fixture CPU", cores: 2, kernel: "6.18.0", arch: "x64" },
+    config: { suites: ["lookup", "getevents", "throughput"], quick: true, fixture: "synthetic numbers for report tests, not a measurement" },
+    results: [...lookup, ...getevents, ...throughput],
+  };
+  return parseRun(JSON.stringify(run), "smallRun()"); // the fixture itself must satisfy the schema
+}
+
+// Run-to-run wobble of ±1% whose median over any 6 or 7 consecutive runs used below is exactly 1.
+const WOBBLE = [1, 1.005, 0.995, 1.01, 0.99, 1, 1, 1.005, 0.995, 1.01, 0.99, 1];
+
+/** Twelve earlier daily runs; list-walk at n=4096 is 30% slower from the 7th on (2025-11-19, commit 6666666). */
+function smallHistory(run: Run): HistoryRecord[] {
+  return WOBBLE.map((f, i) => ({
+    schema: HISTORY_SCHEMA_ID,
+    started: new Date(Date.UTC(2025, 10, 13 + i, 12)).toISOString(),
+    git: { commit: i.toString(16).repeat(40), dirty: false },
+    tool: "0.1.0 (synthetic test fixture)",
+    machine: run.machine,
+    results: Object.fromEntries(
+      run.results.map((r) => {
+        const base = r.stats!.median * (r.id === STEP_ID && i < 6 ? 1 / 1.3 : 1);
+        return [r.id, { median: base * f, ci: [base * f * 0.99, base * f * 1.01], n: 8, counters: r.counters }];
+      }),
+    ),
+  }));
+}
+const STEP_ID = "lookup/list-walk/wasm/n=4096/dist=uniform";
+
+function dataBlock(html: string): { run: Run; charts: { canvas: string }[] } {
+  const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  assert.ok(m, "report has its JSON data block");
+  return JSON.parse(m[1]!);
+}
+
+// ---- renderHtml ----
+
+test("hostile strings from the run are escaped in text and in the JSON block", () => {
+  const evil = `</script><script>alert(1)</script><img src=x onerror=alert(2)><!--`;
+  const run = smallRun();
+  run.results[0]!.case = evil;
+  run.results[0]!.id = evil;
+  run.results[0]!.params = { ...run.results[0]!.params, dist: evil };
+  run.results[9]!.backend = evil;
+  run.machine = { ...run.machine, cpu: evil, [evil]: "key too" };
+  run.config = { ...run.config, note: [evil] };
+  const html = renderHtml(run, { history: smallHistory(smallRun()) });
+  // Our own three script elements and nothing else: no injected element survives.
+  assert.equal(html.match(/<script/gi)?.length, 3);
+  assert.equal(html.match(/<\/script/gi)?.length, 3);
+  assert.ok(!/<img/i.test(html), "no <img element");
+  assert.ok(html.includes("&#60;/script&#62;&#60;script&#62;alert(1)"), "hostile case name appears as escaped text");
+  // The JSON block restores the exact strings, so the data is not mangled either.
+  const data = dataBlock(html);
+  assert.equal(data.run.results[0]!.case, evil);
+  assert.equal(data.run.machine["cpu"], evil);
+});
+
+test("scriptJson cannot close a script element or open a comment", () => {
+  const s = scriptJson({ a: "</script>", b: "<!--", c: "x\u2028y&" });
+  assert.doesNotMatch(s, /<|>|&|\u2028/);
+  assert.deepEqual(JSON.parse(s), { a: "</script>", b: "<!--", c: "x\u2028y&" });
+});
+
+test("the report fetches nothing: no http(s) src or href, and a CSP forbidding network", () => {
+  const run = smallRun();
+  run.machine = { ...run.machine, cpu: "https://example.com/x.js" };
+  const html = renderHtml(run, { history: smallHistory(run) });
+  assert.ok(!/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i.test(html), "no src/href to a network URL");
+  assert.ok(html.includes(`Content-Security-Policy" content="default-src 'none'`), "CSP forbids fetching");
+});
+
+test("charts appear only for data the run has", () => {
+  const full = smallRun();
+  const all = dataBlock(renderHtml(full, { history: smallHistory(full) })).charts.map((c) => c.canvas);
+  assert.ok(all.includes("chart-lookup") && all.includes("chart-getevents") && all.includes("chart-throughput"));
+  assert.ok(all.some((c) => c.startsWith("chart-history-")));
+  const first = dataBlock(renderHtml(full)).run.results[0]!;
+  assert.ok(first.stats && !("samples" in first), "stats are inlined, raw samples are not");
+
+  const onlyLookup = smallRun();
+  onlyLookup.results = onlyLookup.results.filter((r) => r.suite === "lookup");
+  const html = renderHtml(onlyLookup);
+  assert.deepEqual(dataBlock(html).charts.map((c) => c.canvas), ["chart-lookup"]);
+  assert.equal(html.match(/<canvas/g)?.length, 1);
+  assert.equal(html.match(/No data in this run\./g)?.length, 2, "getevents and throughput say they have no data");
+  assert.ok(html.includes("No history file given"));
+  // The fitted complexity is in the legend label of its line.
+  assert.ok(html.includes("list-walk — fit O(N)"));
+});
+
+test("a result that could not be measured says so, never a number", () => {
+  const run = smallRun();
+  run.results = run.results
+    .filter((r) => r.suite === "getevents")
+    .map((r) => ({ ...r, samples: [], stats: null, status: { unavailable: "kernel probe not built" } }));
+  parseRun(JSON.stringify(run), "unavailable run"); // as the runner writes it
+  const html = renderHtml(run);
+  assert.deepEqual(dataBlock(html).charts, [], "no chart without a measured value");
+  assert.equal(html.match(/not measured: kernel probe not built/g)?.length, 8, "4 rows in the section table, 4 in all results");
+  assert.ok(html.includes("4 results, 0 measured, 4 not measured"));
+});
+
+test("history marks a lasting step once, by compare's decision rule", () => {
+  const level = (x: number, n: number) => WOBBLE.slice(0, n).map((f) => x * f);
+  assert.deepEqual(detectSteps([...level(100, 6), ...level(130, 6)], "a").map((s) => [s.index, s.kind, s.change.toFixed(2)]), [[6, "regression", "0.30"]]);
+  assert.deepEqual(detectSteps([...level(100, 6), ...level(70, 6)], "b").map((s) => [s.index, s.kind]), [[6, "improvement"]]);
+  assert.deepEqual(detectSteps([...level(100, 6), null, ...level(100, 6)], "c"), [], "flat with a gap: nothing");
+  assert.deepEqual(detectSteps([...level(100, 5), ...level(130, 5)], "d"), [], "too few runs on each side to decide");
+
+  const run = smallRun();
+  const html = renderHtml(run, { history: smallHistory(run) });
+  const row = new RegExp(`<td class="nowrap"><a href="#(chart-history-\\d+)">${STEP_ID}</a></td><td class="nowrap">2025-11-19 12:00 6666666</td><td class="num regression">regression \\+30%</td>`).exec(html);
+  assert.ok(row, "the marked change is listed with its run and size, linking to its chart");
+  assert.equal(row[1], "chart-history-0", "marked trends come first");
+  assert.equal(html.match(/class="num (regression|improvement)"/g)?.length, 1, "nothing else is marked");
+});
+
+// ---- the report command ----
+
+test("report command: missing or corrupt input is a UserError; output written whole", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "aio-report-"));
+  try {
+    const out = join(dir, "out", "report.html");
+    const userError = (re: RegExp) => (e: unknown) => e instanceof UserError && e.exitCode === 2 && re.test(e.message) && !e.message.includes("\n");
+    await assert.rejects(reportCommand([join(dir, "nope.json"), "--html", out]), userError(/nope\.json: run file does not exist/));
+    writeFileSync(join(dir, "bad.json"), "{\"schema\": ");
+    await assert.rejects(reportCommand([join(dir, "bad.json"), "--html", out]), userError(/bad\.json: truncated JSON/));
+    writeFileSync(join(dir, "other.json"), "{\"schema\": \"something-else\"}");
+    await assert.rejects(reportCommand([join(dir, "other.json"), "--html", out]), userError(/expected "aio-ring-bench\/run@1"/));
+    await assert.rejects(reportCommand([join(dir, "bad.json"), "--bogus"]), userError(/bogus/));
+    await assert.rejects(reportCommand([join(dir, "bad.json")]), userError(/--html FILE is required/));
+    assert.ok(!existsSync(out), "nothing written on failure");
+
+    const run = smallRun();
+    writeFileSync(join(dir, "run.json"), JSON.stringify(run));
+    // A torn line in the middle is skipped with a warning, not fatal.
+    const lines = smallHistory(run).map((h) => JSON.stringify(h));
+    lines.splice(3, 0, lines[3]!.slice(0, 40));
+    writeFileSync(join(dir, "history.jsonl"), lines.join("\n") + "\n");
+    assert.equal(await reportCommand([join(dir, "run.json"), "--history", join(dir, "history.jsonl"), "--html", out]), 0);
+    const html = readFileSync(out, "utf8");
+    assert.ok(html.endsWith("</html>\n"));
+    assert.ok(dataBlock(html).charts.some((c) => c.canvas.startsWith("chart-history-")));
+    assert.deepEqual(readdirSync(join(dir, "out")), ["report.html"], "no temp file left behind");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// ---- in a real browser ----
+
+interface EnsureResult {
+  ok: boolean;
+  path?: string;
+  version?: string;
+  installed?: boolean;
+  reason?: string;
+}
+
+test("the report renders every chart in headless Chromium, offline and without errors", async (t) => {
+  const { ensureChromium, CHROMIUM_PATH } = (await import(pathToFileURL(join(root, "scripts", "ensure-chromium.mjs")).href)) as {
+    ensureChromium(o: { log(line: string): void }): EnsureResult;
+    CHROMIUM_PATH: string;
+  };
+  const found = ensureChromium({ log: (line) => t.diagnostic(line) });
+  if (!found.ok) {
+    if (process.env["CI"] === "true") assert.fail(`Chromium is required in CI but unavailable: ${found.reason}`);
+    t.skip(`Chromium unavailable: ${found.reason}`);
+    return;
+  }
+  t.diagnostic(`${found.installed ? "installed" : "using"} ${found.version}`);
+
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, "report.html");
+  const run = smallRun();
+  writeHtmlReport(file, run, { history: smallHistory(run) });
+  const expectedCharts = dataBlock(readFileSync(file, "utf8")).charts.map((c) => c.canvas);
+
+  const profile = mkdtempSync(join(tmpdir(), "aio-report-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1280, height: 900 },
+  });
+  try {
+    const errors: string[] = [];
+    const failed: string[] = [];
+    const requests: string[] = [];
+    context.on("request", (r) => requests.push(r.url()));
+    context.on("requestfailed", (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(e.message));
+
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    await page.waitForSelector(`html[data-charts-rendered="${expectedCharts.length}"]`, { timeout: 20_000 });
+
+    // Every chart drew data: a series is drawn in a saturated colour, while
+    // axes, grid and text are grey, so count strongly coloured pixels.
+    const drawn = await page.evaluate(() =>
+      [...document.querySelectorAll("canvas")].map((c) => {
+        const { data } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
+        let inked = 0;
+        let coloured = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
+          if (a === 0) continue;
+          inked++;
+          if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+        }
+        return { id: c.id, width: c.width, height: c.height, inked, coloured };
+      }),
+    );
+    assert.deepEqual(drawn.map((d) => d.id), expectedCharts, "one canvas per chart spec");
+    for (const d of drawn) {
+      assert.ok(d.width > 100 && d.height > 100, `${d.id} has a real size (${d.width}x${d.height})`);
+      assert.ok(d.coloured > 50, `${d.id} shows data (${d.coloured} coloured of ${d.inked} drawn pixels)`);
+    }
+
+    const shot = join(outDir, "report.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    assert.ok(statSync(shot).size > 10_000, "screenshot saved");
+    t.diagnostic(`screenshot: ${shot}`);
+
+    assert.deepEqual(errors, [], "no console errors");
+    assert.deepEqual(failed, [], "no failed requests");
+    assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), [], "no request to anything but the file itself");
+    assert.ok(requests.length >= 1, "the page load itself was observed");
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
