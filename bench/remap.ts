@@ -2,13 +2,12 @@
 // for the context owning the ring file, per file strategy (the kernel's
 // linear scan among them), next to the live kernel's mremap at the same N.
 import type { BenchCase, Suite } from "../src/bench/suite.js";
-import { createLookupWorld, MAX_BATCH, strategiesFor, type LookupWorld } from "../src/strategies/index.js";
+import { createLookupWorld, strategiesFor, type LookupWorld } from "../src/strategies/index.js";
 import { kernelCase } from "./kernel-case.js";
-import { flatnessLines } from "./lookup.js";
+import { chunkFor, flatnessLines, inChunks } from "./lookup.js";
 import { backendsFor, distsFor, sizesFor } from "./sizes.js";
 
 const SEED = 7;
-const COUNTER_BATCH = 1024;
 /** Each context is one ring VMA: the kernel refuses more maps than vm.max_map_count (65,530). */
 const KERNEL_MAX_CONTEXTS = 32768;
 
@@ -23,12 +22,13 @@ export const remapSuite: Suite = {
         let world: LookupWorld | null = null;
         const getWorld = () => (world ??= createLookupWorld({ backend, n, seed: SEED }));
         for (const s of strategiesFor("file")) {
+          const chunk = chunkFor(s.complexity, n);
           for (const dist of distsFor(opts)) {
             cases.push({
               kind: "timed", case: s.name, backend, params: { n, dist }, group: `n=${n}/dist=${dist}/${backend}`,
-              reference: s.name === "remap-scan", maxBatch: MAX_BATCH,
-              run: (k) => void getWorld().remapBatch(s.name, k, dist),
-              counters: () => ({ slots_visited_per_op: getWorld().remapBatch(s.name, COUNTER_BATCH, dist).visited / COUNTER_BATCH }),
+              reference: s.name === "remap-scan", granularity: chunk,
+              run: (k) => inChunks(k, chunk, () => getWorld().remapBatch(s.name, chunk, dist)),
+              counters: () => ({ slots_visited_per_op: getWorld().remapBatch(s.name, chunk, dist).visited / chunk }),
             });
           }
         }

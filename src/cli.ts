@@ -7,6 +7,9 @@ import { UserError } from "./errors.js";
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   bench: { summary: "run the benchmark suites (npm run bench)", load: () => import("./commands/bench.js") },
   scenario: { summary: "run scenario files on a backend and print the results document", load: () => import("./commands/scenario.js") },
+  compare: { summary: "compare two runs or a baseline: table, exports, CI gate", load: () => import("./commands/compare.js") },
+  history: { summary: "per-benchmark trends and step changes from a history file", load: () => import("./commands/history.js") },
+  selfcheck: { summary: "measure the regression statistics' detection and false-alarm rates here", load: () => import("./commands/selfcheck.js") },
   report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./commands/report.js") },
   fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./commands/fuzz.js") },
 };

@@ -14,6 +14,8 @@ export interface RunOptions extends SuiteOptions {
   /** Only cases whose id contains this substring (or matches this RegExp). */
   filter: RegExp | null;
   signal?: AbortSignal;
+  /** Test-only: inflate every timed batch by this fraction (bench:selfcheck). */
+  injectSlowdown?: number;
   onCase?: (done: number, total: number, id: string) => void;
   config?: Record<string, unknown>;
 }
@@ -21,24 +23,35 @@ export interface RunOptions extends SuiteOptions {
 /** Samples per case: enough for the statistics of compare, few enough for the budget. */
 const MIN_SAMPLES = 12;
 
-/** Grows the batch until one call takes at least `targetMs`. */
+/**
+ * Doubles the batch until one call takes at least `targetMs`. Batches are
+ * powers of two (times the case's granularity), so runs on the same machine
+ * mostly land on the same batch and their samples stay comparable.
+ */
 function calibrate(c: TimedCase, targetMs: number): number {
+  const unit = c.granularity ?? 1;
   const max = c.maxBatch ?? 1 << 26;
   // The first call may build the case's world lazily: keep it out of the calibration.
-  c.run(1);
-  let n = 1;
+  c.run(unit);
+  let n = unit;
   for (;;) {
     const t0 = performance.now();
     c.run(n);
     const dt = performance.now() - t0;
-    if (dt >= targetMs || n >= max) return n;
-    n = Math.min(max, dt > 0 ? Math.max(n * 2, Math.ceil((n * targetMs * 1.2) / dt)) : n * 16);
+    if (dt >= targetMs || n * 2 > max) return n;
+    n *= 2;
   }
 }
 
-async function timeCase(c: TimedCase, timeMs: number): Promise<number[]> {
-  // A sample of ~1/40 of the budget: 40+ samples, each far above the clock's resolution.
-  const batch = calibrate(c, Math.max(0.2, timeMs / 40));
+/** Spins until `ms` have passed since `t0`: the selfcheck's injected slowdown. */
+function spinUntil(t0: number, ms: number): void {
+  while (performance.now() - t0 < ms);
+}
+
+async function timeCase(c: TimedCase, timeMs: number, slowdown: number): Promise<number[]> {
+  // ~300 samples per budget (compare's statistics want 256+), each still
+  // 100 µs or more: far above the clock's resolution.
+  const batch = calibrate(c, Math.max(0.1, timeMs / 300));
   const samples: number[] = [];
   let recording = false;
   const bench = new Bench({ time: timeMs, iterations: MIN_SAMPLES, warmup: true, warmupTime: timeMs / 5, warmupIterations: 4 });
@@ -47,6 +60,7 @@ async function timeCase(c: TimedCase, timeMs: number): Promise<number[]> {
     () => {
       const t0 = performance.now();
       c.run(batch);
+      if (slowdown > 0) spinUntil(t0, (performance.now() - t0) * (1 + slowdown));
       const dt = performance.now() - t0;
       if (recording) samples.push((dt * 1e6) / batch);
       return { overriddenDuration: dt };
@@ -68,12 +82,12 @@ function unavailable(suite: string, c: BenchCase, reason: string): RunResult {
   return { ...identity(suite, c), samples: [], stats: null, counters: {}, complexity: null, status: { unavailable: reason } };
 }
 
-async function measureCase(suite: string, c: BenchCase, timeMs: number): Promise<RunResult> {
+async function measureCase(suite: string, c: BenchCase, timeMs: number, slowdown: number): Promise<RunResult> {
   if (c.kind === "unavailable") return unavailable(suite, c, c.reason);
   let samples: number[];
   let counters: Record<string, number> = {};
   if (c.kind === "timed") {
-    samples = await timeCase(c, timeMs);
+    samples = await timeCase(c, timeMs, slowdown);
     counters = c.counters?.() ?? {};
   } else {
     try {
@@ -135,7 +149,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       break;
     }
     opts.onCase?.(i, planned.length, caseId(suite.name, c));
-    results.push(await measureCase(suite.name, c, opts.timeMs));
+    results.push(await measureCase(suite.name, c, opts.timeMs, opts.injectSlowdown ?? 0));
   }
   attachComplexity(results);
   const summary = opts.suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
@@ -145,7 +159,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     git: gitInfo(),
     started,
     machine: machineInfo(),
-    config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, filter: opts.filter?.source ?? null, interrupted, ...opts.config },
+    config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, filter: opts.filter?.source ?? null, interrupted, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
     results,
   };
   return { run, summary, interrupted };

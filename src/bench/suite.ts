@@ -26,8 +26,10 @@ export interface TimedCase extends CaseBase {
   run(n: number): void;
   /** Deterministic cost counters per operation, read after the timed runs. */
   counters?(): Record<string, number>;
-  /** Upper bound for the calibrated batch (e.g. what a ring can hold). */
+  /** Upper bound for the calibrated batch. */
   maxBatch?: number;
+  /** run(n) works in units of this many operations: batches are multiples of it. */
+  granularity?: number;
 }
 
 export interface SelfMeasuredCase extends CaseBase {

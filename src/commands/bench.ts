@@ -1,11 +1,18 @@
 // `aio-ring-bench bench`: the product's front door (`npm run bench`).
 import { UserError } from "../errors.js";
+import { loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
+import { appendHistory, readHistory } from "../bench/history.js";
 import { runBench, type BenchRun } from "../bench/runner.js";
 import type { Suite, SuiteOptions } from "../bench/suite.js";
+import { compareRuns, renderComparison } from "../report/compare.js";
+import { gate } from "../report/gate.js";
+import { writeHtmlReport } from "../report/html.js";
 import { renderRunTable } from "../report/table.js";
+import { writeReports, type ReportFiles } from "../report/write-reports.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { Progress, progressEnabled } from "../util/progress.js";
 import { parseCommandArgs } from "./args.js";
+import { parsePercentFlag } from "./percent-flag.js";
 
 export const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
 
@@ -25,9 +32,24 @@ selection:
   --list             list suites and benchmark ids, run nothing
 output:
   --json FILE        also write the run JSON to FILE
-  -h, --help         this text
+  --html FILE        write a self-contained HTML report (with --history: trends too)
+  --bmf FILE         write the run as Bencher Metric Format JSON
+  --gh-action FILE   write the run as github-action-benchmark customSmallerIsBetter JSON
+regression tracking:
+  --save-baseline NAME   save this run as baseline NAME (.aio-ring-bench/baselines/,
+                         or $AIO_RING_BENCH_HOME/baselines/)
+  --compare NAME|FILE    compare this run with a baseline or a run JSON file
+  --threshold PCT        smallest change that counts, in percent (default 5)
+  --fail-on-regression   exit 1 when any benchmark regressed (needs --compare)
+  --markdown FILE        write the comparison as Markdown (needs --compare)
+  --history FILE         append this run to a JSON-lines history file
+testing the harness itself:
+  --inject-slowdown PCT  make every in-process benchmark PCT% slower by spinning
+                         after each timed batch (for bench:selfcheck; never in real runs)
+  -h, --help             this text
 
-exit codes: 0 ok, 2 bad input, 130 interrupted (what completed is still written)`;
+exit codes: 0 ok, 1 regression with --fail-on-regression, 2 bad input,
+130 interrupted (what completed is still written)`;
 
 export interface BenchFlags {
   suites: Suite[];
@@ -35,6 +57,14 @@ export interface BenchFlags {
   opts: SuiteOptions;
   json: string | null;
   list: boolean;
+  html: string | null;
+  reports: ReportFiles;
+  saveBaseline: string | null;
+  compare: string | null;
+  threshold: number | undefined;
+  failOnRegression: boolean;
+  history: string | null;
+  injectSlowdown: number;
 }
 
 function parseSizes(text: string): number[] {
@@ -64,6 +94,16 @@ export async function parseBenchFlags(argv: string[], all: readonly Suite[]): Pr
     time: { type: "string" },
     list: { type: "boolean" },
     json: { type: "string" },
+    html: { type: "string" },
+    bmf: { type: "string" },
+    "gh-action": { type: "string" },
+    markdown: { type: "string" },
+    "save-baseline": { type: "string" },
+    compare: { type: "string" },
+    threshold: { type: "string" },
+    "fail-on-regression": { type: "boolean" },
+    history: { type: "string" },
+    "inject-slowdown": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -86,12 +126,27 @@ export async function parseBenchFlags(argv: string[], all: readonly Suite[]): Pr
     if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 600_000) throw new UserError(`--time: expected milliseconds from 1 to 600000, got "${t}"`);
     timeMs = Number(t);
   }
+  const str = (v: unknown) => (v as string | undefined) ?? null;
+  if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
+  if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
+  if (values["save-baseline"] !== undefined) {
+    const { checkBaselineName } = await import("../bench/baseline.js");
+    checkBaselineName(values["save-baseline"] as string);
+  }
   return {
     suites,
     filter: values.filter === undefined ? null : parseFilter(values.filter as string),
     opts: { quick: Boolean(values.quick), full: Boolean(values.full), sizes: values.sizes === undefined ? null : parseSizes(values.sizes as string), timeMs },
-    json: (values.json as string | undefined) ?? null,
+    json: str(values.json),
     list: Boolean(values.list),
+    html: str(values.html),
+    reports: { markdown: values.markdown as string | undefined, bmf: values.bmf as string | undefined, ghAction: values["gh-action"] as string | undefined },
+    saveBaseline: str(values["save-baseline"]),
+    compare: str(values.compare),
+    threshold: values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string),
+    failOnRegression: Boolean(values["fail-on-regression"]),
+    history: str(values.history),
+    injectSlowdown: values["inject-slowdown"] === undefined ? 0 : parsePercentFlag("--inject-slowdown", values["inject-slowdown"] as string),
   };
 }
 
@@ -121,6 +176,7 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
       ...flags.opts,
       suites: flags.suites,
       filter: flags.filter,
+      injectSlowdown: flags.injectSlowdown,
       signal: abort.signal,
       onCase: (done, total, id) => {
         progress.total = total;
@@ -133,6 +189,45 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
   }
 }
 
+/**
+ * Everything `bench` does after measuring: write the run, baseline,
+ * history and exports, print the table, compare, gate. Inputs that could
+ * fail (the baseline to compare with) are read before measuring.
+ */
+export async function benchCommand(flags: BenchFlags, log: (line: string) => void = console.log): Promise<number> {
+  const baseline: LoadedRun | null = flags.compare ? loadBaseline(flags.compare) : null;
+  if (flags.history) readHistory(flags.history);
+  const started = performance.now();
+  const result = await benchWithProgress(flags);
+  const run = result.run;
+  const text = JSON.stringify(run, null, 1) + "\n";
+  writeFileAtomic(LAST_RUN_FILE, text);
+  if (flags.json) writeFileAtomic(flags.json, text);
+  log(renderRunTable(run, progressEnabled(process.stdout)));
+  if (result.summary.length) log(`\nheadlines:\n${result.summary.map((l) => `  ${l}`).join("\n")}`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; run JSON: ${flags.json ?? LAST_RUN_FILE}`);
+  if (flags.saveBaseline) log(`saved baseline "${flags.saveBaseline}": ${saveBaseline(flags.saveBaseline, run)}`);
+  if (flags.history) {
+    appendHistory(flags.history, run);
+    log(`appended to history ${flags.history}`);
+  }
+  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, oldSource: baseline.source, newSource: "this run" }) : null;
+  if (comparison) log(`\n${renderComparison(comparison)}`);
+  for (const path of writeReports(flags.reports, run, comparison)) log(`wrote ${path}`);
+  if (flags.html) {
+    writeHtmlReport(flags.html, run, flags.history ? { history: readHistory(flags.history).records } : {});
+    log(`wrote ${flags.html}`);
+  }
+  if (result.interrupted) return 130;
+  if (comparison && flags.failOnRegression) {
+    const verdict = gate(comparison);
+    log(verdict.summary);
+    if (verdict.failed) return 1;
+  }
+  return 0;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { SUITES } = await import("../../bench/index.js");
   const flags = await parseBenchFlags(argv, SUITES);
@@ -141,14 +236,5 @@ export async function run(argv: string[]): Promise<number> {
     await listCases(flags);
     return 0;
   }
-  const started = performance.now();
-  const result = await benchWithProgress(flags);
-  const text = JSON.stringify(result.run, null, 1) + "\n";
-  writeFileAtomic(LAST_RUN_FILE, text);
-  if (flags.json) writeFileAtomic(flags.json, text);
-  console.log(renderRunTable(result.run, progressEnabled(process.stdout)));
-  if (result.summary.length) console.log(`\nheadlines:\n${result.summary.map((l) => `  ${l}`).join("\n")}`);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`\n${result.run.results.length} benchmarks in ${seconds} s; run JSON: ${flags.json ?? LAST_RUN_FILE}`);
-  return result.interrupted ? 130 : 0;
+  return benchCommand(flags);
 }

@@ -1,0 +1,75 @@
+/**
+ * Where and from what a run was made: the machine fingerprint, the git state
+ * of the working tree, and the tool's own version. Compare warns when two
+ * runs' fingerprints differ, because their timings are then not comparable.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { arch, cpus, platform, release, totalmem } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { RUN_SCHEMA_ID, type GitInfo, type Machine } from "./run-schema.js";
+
+/** The package root: this module runs compiled, from dist/src/bench/. */
+export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+export function machineInfo(): Machine {
+  const list = cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    cpu: list[0]?.model.trim() ?? "unknown",
+    cores: Math.max(1, list.length),
+    kernel: release(),
+    arch: arch(),
+    platform: platform(),
+    memory_bytes: totalmem(),
+  };
+}
+
+/** Fields of the fingerprint that make timings incomparable when they differ. */
+export const FINGERPRINT_FIELDS = ["cpu", "cores", "arch", "platform", "kernel", "node", "v8", "memory_bytes"] as const;
+
+export interface FingerprintDifference {
+  field: (typeof FINGERPRINT_FIELDS)[number];
+  old: unknown;
+  new: unknown;
+}
+
+/** The fingerprint fields whose values differ between two machines (empty: same machine). */
+export function fingerprintDifferences(a: Machine, b: Machine): FingerprintDifference[] {
+  return FINGERPRINT_FIELDS.filter((f) => a[f] !== b[f]).map((f) => ({ field: f, old: a[f] ?? null, new: b[f] ?? null }));
+}
+
+function git(args: string[], cwd: string): string | null {
+  try {
+    return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return null;
+  }
+}
+
+/** Commit and dirtiness of the working tree at `cwd`; null when it is not a git checkout (or git is missing). */
+export function gitInfo(cwd: string = PACKAGE_ROOT): GitInfo | null {
+  const commit = git(["rev-parse", "HEAD"], cwd);
+  const status = git(["status", "--porcelain"], cwd);
+  if (commit === null || status === null) return null;
+  return { commit: commit.trim(), dirty: status.trim() !== "" };
+}
+
+/** Name and version from the tool's package.json. */
+export function toolInfo(): { name: string; version: string } {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { name: string; version: string };
+  return { name: pkg.name, version: pkg.version };
+}
+
+/** The head of a run document (everything but config and results), for the bench runner. */
+export function runProvenance(started: Date = new Date()): {
+  schema: typeof RUN_SCHEMA_ID;
+  tool: { name: string; version: string };
+  git: GitInfo | null;
+  started: string;
+  machine: Machine;
+} {
+  return { schema: RUN_SCHEMA_ID, tool: toolInfo(), git: gitInfo(), started: started.toISOString(), machine: machineInfo() };
+}

@@ -1,0 +1,165 @@
+/**
+ * The run document a bench run writes (schema "aio-ring-bench/run@1",
+ * design.md): its types, its validator, and reading it from a file with
+ * errors that name the file and the JSON path at fault.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { z } from "zod";
+import { UserError } from "../errors.js";
+
+export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
+
+/** Bounds that keep a hostile or runaway file from exhausting memory. */
+export const MAX_RUN_BYTES = 64 * 1024 * 1024;
+export const MAX_RESULTS = 100_000;
+export const MAX_SAMPLES = 1_000_000;
+
+/** Samples are per-operation times; these units convert to nanoseconds. */
+export const TIME_UNITS = { "ns/op": 1, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9 } as const;
+export type TimeUnit = keyof typeof TIME_UNITS;
+
+export const BIG_O = ["O(1)", "O(log N)", "O(N)", "O(N log N)", "O(N^2)"] as const;
+export type BigO = (typeof BIG_O)[number];
+
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+const nonNegative = finite.refine((x) => x >= 0, "must not be negative");
+
+export const machineSchema = z.looseObject({
+  node: z.string(),
+  v8: z.string(),
+  cpu: z.string(),
+  cores: z.number().int().positive(),
+  kernel: z.string(),
+  arch: z.string(),
+  platform: z.string().optional(),
+  /** Total memory in bytes. */
+  memory_bytes: z.number().int().nonnegative().optional(),
+});
+export type Machine = z.infer<typeof machineSchema>;
+
+export const statsSchema = z.object({
+  mean: nonNegative,
+  median: nonNegative,
+  p99: nonNegative,
+  min: nonNegative,
+  max: nonNegative,
+  sd: nonNegative,
+  rme: nonNegative,
+  n: z.number().int().positive(),
+});
+
+export const complexitySchema = z.object({
+  big_o: z.enum(BIG_O),
+  coefficient: finite,
+  rms: nonNegative,
+});
+export type Complexity = z.infer<typeof complexitySchema>;
+
+export const resultSchema = z
+  .looseObject({
+    id: z.string().min(1).max(500),
+    suite: z.string(),
+    case: z.string(),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    backend: z.string(),
+    unit: z.enum(Object.keys(TIME_UNITS) as [TimeUnit, ...TimeUnit[]]),
+    samples: z.array(nonNegative).max(MAX_SAMPLES),
+    /** null exactly when the result is unavailable: an unmeasured benchmark never carries numbers. */
+    stats: statsSchema.nullable(),
+    /** Deterministic cost counters, e.g. slots_visited_per_op; compared exactly. */
+    counters: z.record(z.string(), finite),
+    complexity: complexitySchema.nullable(),
+    /** Present when the benchmark could not be measured here (e.g. no kernel AIO). */
+    status: z.object({ unavailable: z.string().min(1) }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.status) {
+      if (r.samples.length > 0) ctx.addIssue({ code: "custom", path: ["samples"], message: "must be empty for an unavailable result" });
+      if (r.stats !== null) ctx.addIssue({ code: "custom", path: ["stats"], message: "must be null for an unavailable result" });
+      return;
+    }
+    if (r.samples.length === 0) ctx.addIssue({ code: "custom", path: ["samples"], message: "is empty (mark the result with status.unavailable instead)" });
+    if (r.stats === null) ctx.addIssue({ code: "custom", path: ["stats"], message: "is null for a measured result" });
+    else if (r.stats.n !== r.samples.length) {
+      ctx.addIssue({ code: "custom", path: ["stats", "n"], message: `is ${r.stats.n} but there are ${r.samples.length} samples` });
+    }
+  });
+export type RunResult = z.infer<typeof resultSchema>;
+
+export const gitSchema = z.object({ commit: z.string().regex(/^[0-9a-f]{7,64}$/, "must be a hex commit id"), dirty: z.boolean() });
+export type GitInfo = z.infer<typeof gitSchema>;
+
+export const runSchema = z
+  .looseObject({
+    schema: z.literal(RUN_SCHEMA_ID),
+    tool: z.object({ name: z.string(), version: z.string() }),
+    /** null when the run was not made from a git checkout. */
+    git: gitSchema.nullable(),
+    started: z.iso.datetime({ offset: true }),
+    machine: machineSchema,
+    config: z.record(z.string(), z.unknown()),
+    results: z.array(resultSchema).max(MAX_RESULTS),
+  })
+  .superRefine((run, ctx) => {
+    const seen = new Set<string>();
+    run.results.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.addIssue({ code: "custom", path: ["results", i, "id"], message: `duplicate benchmark id "${r.id}"` });
+      seen.add(r.id);
+    });
+  });
+export type Run = z.infer<typeof runSchema>;
+
+/** `results[3].stats.median` style path for messages. */
+export function formatJsonPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
+  return out || "(top level)";
+}
+
+/** Turns a zod failure into one readable line naming the source and the path. */
+export function describeIssues(sourceName: string, error: z.ZodError): string {
+  const [first] = error.issues;
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
+  return `${sourceName}: ${formatJsonPath(first.path)}: ${first.message}${more}`;
+}
+
+/** Parses JSON text, naming the source on failure and telling a truncated file from a corrupt one. */
+export function parseJsonText(text: string, sourceName: string): unknown {
+  if (text.trim() === "") throw new UserError(`${sourceName}: file is empty`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const detail = (e as Error).message;
+    const kind = /end of (JSON )?input|Unterminated/i.test(detail) ? "truncated JSON" : "not valid JSON";
+    throw new UserError(`${sourceName}: ${kind}: ${detail}`);
+  }
+}
+
+/** Validates a run document; `sourceName` (usually the file path) prefixes every error. */
+export function parseRun(text: string, sourceName: string): Run {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_RUN_BYTES) throw new UserError(`${sourceName}: ${bytes} bytes is larger than the ${MAX_RUN_BYTES}-byte limit for a run file`);
+  const data = parseJsonText(text, sourceName);
+  if (typeof data === "object" && data !== null && "schema" in data && data.schema !== RUN_SCHEMA_ID) {
+    throw new UserError(`${sourceName}: schema is ${JSON.stringify(data.schema)}, expected "${RUN_SCHEMA_ID}"`);
+  }
+  const parsed = runSchema.safeParse(data);
+  if (!parsed.success) throw new UserError(describeIssues(sourceName, parsed.error));
+  return parsed.data;
+}
+
+/** Reads and validates a run file, checking existence and size before reading it. */
+export function readRunFile(path: string): Run {
+  if (!existsSync(path)) throw new UserError(`${path}: run file does not exist`);
+  const info = statSync(path);
+  if (!info.isFile()) throw new UserError(`${path}: not a regular file`);
+  const size = info.size;
+  if (size > MAX_RUN_BYTES) throw new UserError(`${path}: ${size} bytes is larger than the ${MAX_RUN_BYTES}-byte limit for a run file`);
+  return parseRun(readFileSync(path, "utf8"), path);
+}
+
+/** Samples of a result in nanoseconds per operation. */
+export function samplesInNs(result: RunResult): number[] {
+  const factor = TIME_UNITS[result.unit];
+  return factor === 1 ? result.samples : result.samples.map((s) => s * factor);
+}

@@ -1,0 +1,49 @@
+/** `aio-ring-bench compare OLD NEW`: compare two runs (OLD may be a baseline name), print a table, write exports, gate. */
+import { loadBaseline } from "../bench/baseline.js";
+import { compareRuns, renderComparison } from "../report/compare.js";
+import { gate } from "../report/gate.js";
+import { writeReports } from "../report/write-reports.js";
+import { UserError } from "../errors.js";
+import { parseCommandArgs } from "./args.js";
+import { parsePercentFlag } from "./percent-flag.js";
+
+const USAGE = `usage: aio-ring-bench compare OLD NEW [options]
+
+  OLD, NEW               run JSON files (schema aio-ring-bench/run@1); either may
+                         be the name of a saved baseline
+  --threshold PCT        smallest change that counts, in percent (default 5)
+  --fail-on-regression   exit 1 when any benchmark regressed
+  --markdown FILE        write a Markdown summary (for a PR comment)
+  --bmf FILE             write NEW as Bencher Metric Format JSON
+  --gh-action FILE       write NEW as github-action-benchmark customSmallerIsBetter JSON
+  --json FILE            write the comparison as JSON
+  -h, --help             show this help`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    threshold: { type: "string" },
+    "fail-on-regression": { type: "boolean" },
+    markdown: { type: "string" },
+    bmf: { type: "string" },
+    "gh-action": { type: "string" },
+    json: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new UserError(`compare: expected OLD and NEW, got ${positionals.length} argument(s)\n${USAGE}`);
+  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
+  const older = loadBaseline(positionals[0]);
+  const newer = loadBaseline(positionals[1]);
+  const cmp = compareRuns(older.run, newer.run, { threshold, oldSource: older.source, newSource: newer.source });
+  console.log(renderComparison(cmp));
+  for (const path of writeReports({ markdown: values.markdown, bmf: values.bmf, ghAction: values["gh-action"], json: values.json }, newer.run, cmp)) {
+    console.log(`wrote ${path}`);
+  }
+  if (!values["fail-on-regression"]) return 0;
+  const result = gate(cmp);
+  console.log(result.summary);
+  return result.failed ? 1 : 0;
+}

@@ -1,0 +1,68 @@
+/** `aio-ring-bench history`: per-benchmark trends, step changes and counter changes over the history file. */
+import Table from "cli-table3";
+import { readRunFile } from "../bench/run-schema.js";
+import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history.js";
+import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
+import { formatCounterChanges } from "../bench/counters.js";
+import { formatNs, formatPct } from "../report/format.js";
+import { UserError } from "../errors.js";
+import { parseCommandArgs } from "./args.js";
+import { parsePercentFlag } from "./percent-flag.js";
+
+const USAGE = `usage: aio-ring-bench history [options]
+
+  --file FILE        history file (JSON lines; default $AIO_RING_BENCH_HOME/history.jsonl,
+                     home defaulting to .aio-ring-bench/ at the project root)
+  --append RUN.json  append this run to the history first
+  --threshold PCT    smallest step that counts, in percent (default 5)
+  --json             print the trends as JSON instead of a table
+  -h, --help         show this help`;
+
+const short = (commit: string | null): string => (commit ? commit.slice(0, 10) : "no git");
+
+function renderTrends(trends: readonly BenchmarkTrend[]): string {
+  const table = new Table({ head: ["benchmark", "runs", "first", "latest", "drift", "step changes", "counter changes"], style: { head: [], border: [] } });
+  for (const t of trends) {
+    const first = t.points[0], latest = t.points[t.points.length - 1];
+    table.push([
+      t.id,
+      String(t.points.length),
+      first ? formatNs(first.median) : "-",
+      latest ? formatNs(latest.median) : "-",
+      t.change === null ? "-" : formatPct(t.change),
+      t.steps.map((s) => `${s.verdict} ${formatPct(s.change)} at run ${s.record + 1} (${short(s.commit)})${s.machineChanged ? " [machine changed]" : ""}`).join("\n") || "-",
+      t.counterSteps.map((c) => `run ${c.record + 1} (${short(c.commit)}): ${formatCounterChanges(c.changes)}`).join("\n") || "-",
+    ]);
+  }
+  return table.toString();
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    file: { type: "string" },
+    append: { type: "string" },
+    threshold: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length) throw new UserError(`history: unexpected argument ${JSON.stringify(positionals[0])}\n${USAGE}`);
+  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
+  const file = values.file ?? defaultHistoryFile();
+  if (values.append !== undefined) {
+    appendHistory(file, readRunFile(values.append));
+    console.error(`appended ${values.append} to ${file}`);
+  }
+  const { records, warnings } = readHistory(file);
+  for (const w of warnings) console.error(`warning: ${w}`);
+  const trends = historyTrends(records, { threshold });
+  if (values.json) console.log(JSON.stringify({ file, runs: records.length, warnings, trends }, null, 2));
+  else {
+    console.log(`${file}: ${records.length} runs`);
+    console.log(renderTrends(trends));
+  }
+  return 0;
+}

@@ -1,0 +1,81 @@
+// `aio-ring-bench selfcheck` (npm run bench:selfcheck): proves the
+// regression statistics on real measurements of this machine. Each round
+// runs a real suite three times: a baseline, an unchanged rerun (A/A: any
+// verdict other than unchanged/too noisy is a false alarm) and a rerun with
+// a 10% slowdown injected (anything but "regressed" is a miss).
+import { UserError } from "../errors.js";
+import { runBench } from "../bench/runner.js";
+import { compareRuns } from "../report/compare.js";
+import { Progress } from "../util/progress.js";
+import { parseCommandArgs } from "./args.js";
+import { parsePercentFlag } from "./percent-flag.js";
+
+const HELP = `usage: aio-ring-bench selfcheck [--rounds N] [--slowdown PCT] [--sizes N,N]
+
+Runs the lookup suite (WASM, uniform targets) as baseline, A/A rerun and a rerun
+with an injected slowdown, N rounds, and prints the detection rate and the A/A
+false-alarm rate of \`compare\`. Exit 1 if detection < 95% or false alarms > 5%.
+
+  --rounds N      rounds (default 3)
+  --slowdown PCT  injected slowdown in percent (default 10)
+  --time MS       time budget per benchmark (default 150)`;
+
+export interface SelfcheckResult {
+  trials: number;
+  detected: number;
+  falseAlarms: number;
+  aaTrials: number;
+}
+
+export async function selfcheck(rounds: number, slowdown: number, timeMs: number, onRun: (i: number) => void = () => {}): Promise<SelfcheckResult> {
+  const { lookupSuite } = await import("../../bench/lookup.js");
+  const opts = { suites: [lookupSuite], filter: /\/wasm\//, quick: false, full: false, sizes: [1, 256, 4096], timeMs };
+  const out: SelfcheckResult = { trials: 0, detected: 0, falseAlarms: 0, aaTrials: 0 };
+  for (let round = 0; round < rounds; round++) {
+    onRun(round * 3);
+    const base = (await runBench(opts)).run;
+    onRun(round * 3 + 1);
+    const same = (await runBench(opts)).run;
+    onRun(round * 3 + 2);
+    const slow = (await runBench({ ...opts, injectSlowdown: slowdown })).run;
+    for (const e of compareRuns(base, same).entries) {
+      out.aaTrials++;
+      if (e.verdict === "regressed" || e.verdict === "improved") out.falseAlarms++;
+    }
+    for (const e of compareRuns(base, slow).entries) {
+      out.trials++;
+      if (e.verdict === "regressed") out.detected++;
+    }
+  }
+  return out;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    rounds: { type: "string" },
+    slowdown: { type: "string" },
+    time: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UserError(`selfcheck: unexpected argument "${positionals[0]}"`);
+  const int = (flag: string, v: string | undefined, d: number, max: number) => {
+    if (v === undefined) return d;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UserError(`--${flag}: expected an integer from 1 to ${max}, got "${v}"`);
+    return Number(v);
+  };
+  const rounds = int("rounds", values.rounds as string | undefined, 3, 100);
+  const timeMs = int("time", values.time as string | undefined, 150, 10_000);
+  const slowdown = values.slowdown === undefined ? 0.1 : parsePercentFlag("--slowdown", values.slowdown as string);
+  const progress = new Progress("selfcheck", rounds * 3);
+  const r = await selfcheck(rounds, slowdown, timeMs, (i) => progress.update(i, `run ${i + 1}/${rounds * 3}`));
+  progress.done();
+  const detection = r.detected / r.trials;
+  const falseAlarm = r.falseAlarms / r.aaTrials;
+  console.log(`selfcheck: ${(slowdown * 100).toFixed(0)}% slowdown detected in ${r.detected}/${r.trials} trials (${(detection * 100).toFixed(1)}%, target >= 95%)`);
+  console.log(`selfcheck: A/A false alarms ${r.falseAlarms}/${r.aaTrials} benchmarks (${(falseAlarm * 100).toFixed(1)}%, target <= 5%)`);
+  return detection >= 0.95 && falseAlarm <= 0.05 ? 0 : 1;
+}

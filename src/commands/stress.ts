@@ -1,0 +1,141 @@
+// `aio-ring-bench stress` (npm run stress): the shared-ring mode at scale.
+// Completer workers and reaper workers share one ring; every event's user
+// data is checked for exactly-once, in-order delivery per producer. Prints
+// events/s and the verdict and writes a JSON record; a fault, a failed
+// worker or Ctrl-C still writes what completed (atomically).
+import { availableParallelism } from "node:os";
+import { UserError } from "../errors.js";
+import { machineInfo, toolInfo } from "../bench/machine.js";
+import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+import { Progress } from "../util/progress.js";
+import { parseCommandArgs } from "./args.js";
+
+export const STRESS_FILE = ".aio-ring-bench/stress-last.json";
+const DEFAULT_EVENTS = 100_000_000;
+
+const HELP = `usage: aio-ring-bench stress [options]      (npm run stress -- [options])
+
+One AIO completion ring in shared WASM memory; completer workers produce
+events, reaper workers reap them in user space. Every event carries its
+producer and sequence number and must arrive exactly once, in order per
+producer; the first violation stops the run and names producer, expected
+and got. Writes the record to ${STRESS_FILE}.
+
+options:
+  --events N       events in the run (default ${DEFAULT_EVENTS}; 5M, 1e8 and 1_000 work)
+  --producers P    completer workers (default: cores = ${availableParallelism()})
+  --reapers R      reaper workers (default: cores)
+  --batch B        events per reservation / claim (default ${DEFAULT_BATCH})
+  --nr-events N    io_setup's nr_events; the ring gets the kernel's geometry (default ${DEFAULT_NR_EVENTS})
+  --json FILE      also write the record to FILE
+  -h, --help       this text
+
+exit codes: 0 exactly-once, 1 a delivery fault or a failed worker, 2 bad input,
+130 interrupted (what completed is still written)`;
+
+function parseCount(flag: string, text: string, lo: number, hi: number): number {
+  const m = /^(\d+(?:_\d+)*(?:\.\d+)?)([kKMG]|e\d+)?$/.exec(text.trim());
+  const unit = m?.[2];
+  const scale = unit === undefined ? 1 : unit.startsWith("e") ? 10 ** Number(unit.slice(1)) : { k: 1e3, K: 1e3, M: 1e6, G: 1e9 }[unit]!;
+  const n = m ? Number(m[1].replaceAll("_", "")) * scale : NaN;
+  if (!Number.isSafeInteger(n) || n < lo || n > hi) throw new UserError(`${flag}: expected a whole number from ${lo} to ${hi}, got "${text}"`);
+  return n;
+}
+
+interface StressRecord {
+  schema: "aio-ring-bench/stress@1";
+  tool: { name: string; version: string };
+  started: string;
+  machine: ReturnType<typeof machineInfo>;
+  config: { events: number; producers: number; reapers: number; batch: number; nr_events: number };
+  result: SharedRingRunResult | null;
+  error: string | null;
+  interrupted: boolean;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    events: { type: "string" },
+    producers: { type: "string" },
+    reapers: { type: "string" },
+    batch: { type: "string" },
+    "nr-events": { type: "string" },
+    json: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (positionals.length) throw new UserError(`stress: unexpected argument "${positionals[0]}" (see --help)`);
+  const cores = availableParallelism();
+  const config = {
+    events: values.events === undefined ? DEFAULT_EVENTS : parseCount("--events", values.events, 1, 2 ** 40),
+    producers: values.producers === undefined ? cores : parseCount("--producers", values.producers, 1, 256),
+    reapers: values.reapers === undefined ? cores : parseCount("--reapers", values.reapers, 1, 256),
+    batch: values.batch === undefined ? DEFAULT_BATCH : parseCount("--batch", values.batch, 1, 65536),
+    nr_events: values["nr-events"] === undefined ? DEFAULT_NR_EVENTS : parseCount("--nr-events", values["nr-events"], 1, 1 << 20),
+  };
+  const record: StressRecord = {
+    schema: "aio-ring-bench/stress@1", tool: toolInfo(), started: new Date().toISOString(), machine: machineInfo(),
+    config, result: null, error: null, interrupted: false,
+  };
+  console.log(`stress: ${fmtCount(config.events)} events, ${config.producers} producers, ${config.reapers} reapers, batch ${config.batch}, nr_events ${config.nr_events}`);
+
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+    console.error("\ninterrupted: stopping the workers, then writing what completed (Ctrl-C again to quit now)");
+  };
+  process.on("SIGINT", onSigint);
+  const progress = new Progress("stress", config.events);
+  let code = 0;
+  try {
+    record.result = await runSharedRing({
+      events: config.events, producers: config.producers, reapers: config.reapers, batch: config.batch, nrEvents: config.nr_events,
+      signal: abort.signal,
+      onProgress: (released, total) => progress.update(released, `${fmtCount(released)} / ${fmtCount(total)} events checked`),
+    });
+    record.interrupted = record.result.verdict === "interrupted";
+    code = record.interrupted ? 130 : 0;
+  } catch (e) {
+    if (!(e instanceof SharedRingRunError)) throw e;
+    record.result = e.partial;
+    record.error = e.message;
+    record.interrupted = abort.signal.aborted;
+    code = 1;
+  } finally {
+    process.off("SIGINT", onSigint);
+    progress.done();
+  }
+  const text = JSON.stringify(record, null, 1) + "\n";
+  writeFileAtomic(STRESS_FILE, text);
+  if (values.json) writeFileAtomic(values.json, text);
+  report(record);
+  return code;
+}
+
+function report(record: StressRecord): void {
+  const r = record.result!;
+  const seconds = r.wallNs / 1e9;
+  console.log(`events checked: ${fmtCount(r.released)} of ${fmtCount(r.events)} in ${seconds.toFixed(2)} s: ${fmtCount(r.eventsPerSec)} events/s ` +
+    `(${fmtCount(r.eventsPerSec / r.reapers)}/s per reaper; ring of ${r.nr} slots; ${r.sleeps} sleeps; ${r.tasks} tasks)`);
+  if (record.error) {
+    const cause = (record.error.startsWith("pool task") ? "worker failure" : "delivery fault");
+    console.log(`verdict: FAILED (${cause}): ${record.error}`);
+  } else if (record.interrupted) {
+    console.log(`verdict: interrupted; the ${fmtCount(r.released)} events checked so far arrived exactly once, in order per producer`);
+  } else {
+    console.log(`verdict: exactly-once: all ${fmtCount(r.events)} events delivered once, in order per producer (${r.producers} producers: ${r.delivered.map(fmtCount).join(", ")})`);
+  }
+  console.log(`record: ${STRESS_FILE}`);
+}
+
+function fmtCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return String(Math.round(n));
+}

@@ -1,0 +1,160 @@
+/**
+ * Compares two runs benchmark by benchmark: timings by the shared decision
+ * rule (decision.ts) on batch medians, counters exactly, and the machines'
+ * fingerprints. The Comparison is the data the exports and the gate read.
+ */
+import Table from "cli-table3";
+import { median } from "simple-statistics";
+import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../bench/decision.js";
+import { counterChanges, formatCounterChanges, type CounterChange } from "../bench/counters.js";
+import { resultBatches } from "../bench/measure.js";
+import { fingerprintDifferences, type FingerprintDifference } from "../bench/machine.js";
+import { seedFromString } from "../bench/prng.js";
+import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
+import { formatCi, formatNs, formatP, formatPct } from "./format.js";
+
+export const COMPARISON_SCHEMA_ID = "aio-ring-bench/comparison@1";
+
+export type EntryVerdict = Verdict | "added" | "removed" | "unavailable";
+
+export interface ComparisonEntry {
+  id: string;
+  verdict: EntryVerdict;
+  /** Median of the raw samples, ns per operation; null when that side has no measurement. */
+  oldMedianNs: number | null;
+  newMedianNs: number | null;
+  oldN: number;
+  newN: number;
+  /** Ratio of medians of batch medians minus 1 (0.1 = 10% slower). */
+  change: number | null;
+  ci: [number, number] | null;
+  p: number | null;
+  reason: string;
+  /** Counters that differ (exactly) between the runs. */
+  counterChanges: CounterChange[];
+}
+
+export interface RunSummary {
+  source: string;
+  started: string;
+  git: GitInfo | null;
+  toolVersion: string;
+  machine: Machine;
+}
+
+export interface Comparison {
+  schema: typeof COMPARISON_SCHEMA_ID;
+  old: RunSummary;
+  new: RunSummary;
+  /** Empty when both runs were made on machines with the same fingerprint. */
+  machineDifferences: FingerprintDifference[];
+  options: DecisionOptions;
+  /** Regressions first, then improvements, undecided, unavailable, removed, added, unchanged. */
+  entries: ComparisonEntry[];
+}
+
+export interface CompareOptions {
+  /** Minimum change that matters, as a fraction (default 0.05). */
+  threshold?: number;
+  alpha?: number;
+  oldSource?: string;
+  newSource?: string;
+}
+
+const ORDER: readonly EntryVerdict[] = ["regressed", "improved", "too noisy", "unavailable", "removed", "added", "unchanged"];
+
+function summary(run: Run, source: string): RunSummary {
+  return { source, started: run.started, git: run.git, toolVersion: run.tool.version, machine: run.machine };
+}
+
+function compareResult(id: string, a: RunResult | undefined, b: RunResult | undefined, opts: DecisionOptions): ComparisonEntry {
+  const base = {
+    id,
+    oldMedianNs: a && !a.status ? median(samplesInNs(a)) : null,
+    newMedianNs: b && !b.status ? median(samplesInNs(b)) : null,
+    oldN: a?.samples.length ?? 0,
+    newN: b?.samples.length ?? 0,
+    change: null,
+    ci: null,
+    p: null,
+  };
+  if (!a) return { ...base, verdict: "added", reason: `only in the new run${b?.status ? ` (not measured: ${b.status.unavailable})` : ""}`, counterChanges: [] };
+  if (!b) return { ...base, verdict: "removed", reason: `only in the old run${a.status ? ` (not measured: ${a.status.unavailable})` : ""}`, counterChanges: [] };
+  if (a.status || b.status) {
+    const why = [a.status && `old: ${a.status.unavailable}`, b.status && `new: ${b.status.unavailable}`].filter(Boolean).join("; ");
+    return { ...base, verdict: "unavailable", reason: `not measured (${why})`, counterChanges: [] };
+  }
+  const decision = decide(resultBatches(a, opts.minSamples), resultBatches(b, opts.minSamples), opts, seedFromString(id));
+  return { ...base, ...decision, counterChanges: counterChanges(a.counters, b.counters) };
+}
+
+/** Compares every benchmark id of `oldRun` and `newRun`. */
+export function compareRuns(oldRun: Run, newRun: Run, opts: CompareOptions = {}): Comparison {
+  const options: DecisionOptions = { ...DEFAULT_DECISION, threshold: opts.threshold ?? DEFAULT_DECISION.threshold, alpha: opts.alpha ?? DEFAULT_DECISION.alpha };
+  if (!(options.threshold > 0 && options.threshold < 1)) throw new RangeError(`threshold must be in (0, 1), got ${options.threshold}`);
+  if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${options.alpha}`);
+  const oldById = new Map(oldRun.results.map((r) => [r.id, r]));
+  const newById = new Map(newRun.results.map((r) => [r.id, r]));
+  const ids = [...newById.keys(), ...[...oldById.keys()].filter((id) => !newById.has(id))];
+  const entries = ids.map((id) => compareResult(id, oldById.get(id), newById.get(id), options));
+  const rank = (e: ComparisonEntry) => ORDER.indexOf(e.verdict);
+  entries.sort((x, y) => rank(x) - rank(y));
+  return {
+    schema: COMPARISON_SCHEMA_ID,
+    old: summary(oldRun, opts.oldSource ?? "old run"),
+    new: summary(newRun, opts.newSource ?? "new run"),
+    machineDifferences: fingerprintDifferences(oldRun.machine, newRun.machine),
+    options,
+    entries,
+  };
+}
+
+/** The loud warning shown when the runs come from different machines; null when they match. */
+export function machineWarning(cmp: Comparison): string | null {
+  if (cmp.machineDifferences.length === 0) return null;
+  const diffs = cmp.machineDifferences.map((d) => `${d.field}: ${String(d.old)} -> ${String(d.new)}`).join("; ");
+  return `WARNING: the runs were made on different machines (${diffs}); timing changes may come from the machine, not the code.`;
+}
+
+export function describeRun(r: RunSummary): string {
+  const commit = r.git ? `${r.git.commit.slice(0, 12)}${r.git.dirty ? " (dirty)" : ""}` : "no git";
+  return `${r.source} (${commit}, ${r.started}, v${r.toolVersion})`;
+}
+
+/** Counts per verdict, in ORDER, e.g. "1 regressed, 10 unchanged". */
+export function verdictCounts(cmp: Comparison): string {
+  return ORDER.map((v) => [v, cmp.entries.filter((e) => e.verdict === v).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(", ");
+}
+
+/** The comparison as text for a terminal: run headers, machine warning, one table row per benchmark. */
+export function renderComparison(cmp: Comparison): string {
+  const table = new Table({
+    head: ["benchmark", "old", "new", "change", "95% CI", "p", "verdict", "counters changed"],
+    style: { head: [], border: [] },
+  });
+  for (const e of cmp.entries) {
+    table.push([
+      e.id,
+      e.oldMedianNs === null ? "-" : formatNs(e.oldMedianNs),
+      e.newMedianNs === null ? "-" : formatNs(e.newMedianNs),
+      e.change === null ? "-" : formatPct(e.change),
+      e.ci === null ? "-" : formatCi(e.ci),
+      e.p === null ? "-" : formatP(e.p),
+      e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : `${e.verdict}: ${e.reason}`,
+      formatCounterChanges(e.counterChanges) || "-",
+    ]);
+  }
+  const warning = machineWarning(cmp);
+  return [
+    `old: ${describeRun(cmp.old)}`,
+    `new: ${describeRun(cmp.new)}`,
+    ...(warning ? [warning] : []),
+    `threshold ${(cmp.options.threshold * 100).toFixed(1)}%, alpha ${cmp.options.alpha}; medians in time per operation`,
+    table.toString(),
+    verdictCounts(cmp),
+    ...(warning ? [warning] : []),
+  ].join("\n");
+}

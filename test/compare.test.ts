@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { mulberry32 } from "../src/bench/prng.js";
+import type { Run } from "../src/bench/run-schema.js";
+import { compareRuns, renderComparison, type ComparisonEntry } from "../src/report/compare.js";
+import { gate } from "../src/report/gate.js";
+import { noisyRun, SHARED_MACHINE, syntheticRun, type NoiseModel } from "./helpers/synthetic.js";
+
+/**
+ * Verdict counts over `trials` independent pairs of runs (each its own
+ * process-level offset, drift, bursts and spikes), the new run `shift` times
+ * slower. 40 benchmarks per run pair, so compareRuns is exercised as used.
+ */
+function verdicts(shift: number, model: NoiseModel, trials: number, seed: number): Record<string, number> {
+  const random = mulberry32(seed);
+  const counts: Record<string, number> = { regressed: 0, improved: 0, unchanged: 0, "too noisy": 0 };
+  const perRun = 40;
+  for (let t = 0; t < trials / perRun; t++) {
+    const ids = Array.from({ length: perRun }, (_, i) => `suite/case${i}`);
+    const old = syntheticRun(ids.map((id) => ({ id, samples: noisyRun(random, 100, model) })));
+    const neu = syntheticRun(ids.map((id) => ({ id, samples: noisyRun(random, 100 * shift, model) })));
+    for (const e of compareRuns(old, neu).entries) counts[e.verdict]++;
+  }
+  return counts;
+}
+
+const TRIALS = 400;
+
+test("a 10% slowdown is detected in >= 95% of trials on shared-machine noise (256 samples)", () => {
+  const c = verdicts(1.1, SHARED_MACHINE, TRIALS, 1);
+  assert.ok(c.regressed / TRIALS >= 0.95, JSON.stringify(c));
+  assert.equal(c.improved, 0);
+});
+
+test("a 20% slowdown is detected in >= 95% of trials, and a 10% speed-up as improved", () => {
+  const slow = verdicts(1.2, SHARED_MACHINE, TRIALS, 2);
+  assert.ok(slow.regressed / TRIALS >= 0.95, JSON.stringify(slow));
+  const fast = verdicts(1 / 1.1, SHARED_MACHINE, TRIALS, 3);
+  assert.ok(fast.improved / TRIALS >= 0.95, JSON.stringify(fast));
+});
+
+test("A/A: identical code raises false alarms in <= 5% of benchmarks, mostly unchanged", () => {
+  const c = verdicts(1, SHARED_MACHINE, TRIALS, 4);
+  assert.ok((c.regressed + c.improved) / TRIALS <= 0.05, JSON.stringify(c));
+  assert.ok(c.unchanged / TRIALS >= 0.8, JSON.stringify(c));
+});
+
+test("A/A with only 64 samples: still <= 5% false alarms (undecidable cases say too noisy)", () => {
+  const c = verdicts(1, { ...SHARED_MACHINE, n: 64 }, TRIALS, 5);
+  assert.ok((c.regressed + c.improved) / TRIALS <= 0.05, JSON.stringify(c));
+});
+
+test("a change below the threshold is not a regression; a lower threshold catches it", () => {
+  const random = mulberry32(6);
+  const quiet = { ...SHARED_MACHINE, burstEnter: 0, spikeProb: 0, runSigma: 0, sigma: 0.01 };
+  const old = syntheticRun([{ id: "a/b", samples: noisyRun(random, 100, quiet) }]);
+  const neu = syntheticRun([{ id: "a/b", samples: noisyRun(random, 103, quiet) }]);
+  const at5 = compareRuns(old, neu).entries[0];
+  assert.equal(at5.verdict, "unchanged");
+  assert.ok(at5.change !== null && at5.change > 0.02 && at5.change < 0.04);
+  assert.equal(compareRuns(old, neu, { threshold: 0.02 }).entries[0].verdict, "regressed");
+});
+
+function entry(old: Run, neu: Run, id: string): ComparisonEntry {
+  const e = compareRuns(old, neu).entries.find((x) => x.id === id);
+  assert.ok(e, id);
+  return e;
+}
+
+test("counters are compared exactly; added, removed, unavailable and too-few-samples are reported", () => {
+  const s = Array.from({ length: 40 }, (_, i) => 100 + (i % 5));
+  const old = syntheticRun([
+    { id: "x/same", samples: s, counters: { slots: 2048.5, nodes: 3 } },
+    { id: "x/counter", samples: s, counters: { slots: 2048.5, gone: 1 } },
+    { id: "x/removed", samples: s },
+    { id: "x/unavail", samples: s },
+    { id: "x/few", samples: [1, 2, 3] },
+  ]);
+  const neu = syntheticRun([
+    { id: "x/same", samples: s, counters: { slots: 2048.5, nodes: 3 } },
+    { id: "x/counter", samples: s, counters: { slots: 2048.5000001, added: 7 } },
+    { id: "x/added", samples: s },
+    { id: "x/unavail", samples: s },
+    { id: "x/few", samples: [1, 2, 3] },
+  ]);
+  const unavailable = neu.results.find((r) => r.id === "x/unavail")!;
+  Object.assign(unavailable, { samples: [], stats: null, status: { unavailable: "no AIO in this kernel" } });
+  assert.deepEqual(entry(old, neu, "x/same").counterChanges, []);
+  assert.deepEqual(entry(old, neu, "x/counter").counterChanges, [
+    { name: "added", old: null, new: 7 },
+    { name: "gone", old: 1, new: null },
+    { name: "slots", old: 2048.5, new: 2048.5000001 },
+  ]);
+  assert.equal(entry(old, neu, "x/added").verdict, "added");
+  assert.equal(entry(old, neu, "x/removed").verdict, "removed");
+  const u = entry(old, neu, "x/unavail");
+  assert.equal(u.verdict, "unavailable");
+  assert.equal(u.newMedianNs, null);
+  assert.match(u.reason, /no AIO in this kernel/);
+  const few = entry(old, neu, "x/few");
+  assert.equal(few.verdict, "too noisy");
+  assert.match(few.reason, /too few samples/);
+  const text = renderComparison(compareRuns(old, neu));
+  assert.match(text, /slots 2048\.5 -> 2048\.5000001/);
+  assert.doesNotMatch(text, /WARNING/);
+});
+
+test("different machines give a loud warning; regressions are listed first and fail the gate", () => {
+  const random = mulberry32(7);
+  const quiet = { ...SHARED_MACHINE, burstEnter: 0, spikeProb: 0, runSigma: 0, sigma: 0.01 };
+  const old = syntheticRun([
+    { id: "a/flat", samples: noisyRun(random, 100, quiet) },
+    { id: "a/slow", samples: noisyRun(random, 100, quiet) },
+  ]);
+  const neu = syntheticRun(
+    [
+      { id: "a/flat", samples: noisyRun(random, 100, quiet) },
+      { id: "a/slow", samples: noisyRun(random, 125, quiet) },
+    ],
+    { cpu: "Other CPU", kernel: "6.18.0" },
+  );
+  const cmp = compareRuns(old, neu);
+  assert.deepEqual(cmp.machineDifferences.map((d) => d.field), ["cpu", "kernel"]);
+  assert.equal(cmp.entries[0].id, "a/slow");
+  assert.equal(cmp.entries[0].verdict, "regressed");
+  assert.match(renderComparison(cmp), /WARNING: the runs were made on different machines \(cpu: Test CPU -> Other CPU; kernel: 6\.1\.0 -> 6\.18\.0\)/);
+  const g = gate(cmp);
+  assert.equal(g.failed, true);
+  assert.match(g.summary, /FAIL: 1 of 2 benchmarks regressed/);
+  assert.match(g.summary, /a\/slow: \+2[45]\.\d%/);
+  const pass = gate(compareRuns(old, old));
+  assert.equal(pass.failed, false);
+  assert.match(pass.summary, /^OK: no benchmark regressed/);
+});
