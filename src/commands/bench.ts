@@ -1,4 +1,5 @@
 // `aio-ring-bench bench`: the product's front door (`npm run bench`).
+import { existsSync } from "node:fs";
 import { UserError } from "../errors.js";
 import { loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
@@ -196,7 +197,8 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
  */
 export async function benchCommand(flags: BenchFlags, log: (line: string) => void = console.log): Promise<number> {
   const baseline: LoadedRun | null = flags.compare ? loadBaseline(flags.compare) : null;
-  if (flags.history) readHistory(flags.history);
+  // A corrupt history must stop us before minutes of measuring, a new one is fine.
+  if (flags.history && existsSync(flags.history)) readHistory(flags.history);
   const started = performance.now();
   const result = await benchWithProgress(flags);
   const run = result.run;

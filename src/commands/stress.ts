@@ -6,7 +6,9 @@
 import { availableParallelism } from "node:os";
 import { UserError } from "../errors.js";
 import { machineInfo, toolInfo } from "../bench/machine.js";
-import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";
+import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, ringSlotsFor, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";
+import { INJECTIONS, type InjectionKind } from "../pool/inject.js";
+import { ExactlyOnceError } from "../pool/shared-ring.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { Progress } from "../util/progress.js";
 import { parseCommandArgs } from "./args.js";
@@ -27,9 +29,13 @@ options:
   --producers P    completer workers (default: cores = ${availableParallelism()})
   --reapers R      reaper workers (default: cores)
   --batch B        events per reservation / claim (default ${DEFAULT_BATCH})
-  --nr-events N    io_setup's nr_events; the ring gets the kernel's geometry (default ${DEFAULT_NR_EVENTS})
+  --nr-events N    io_setup's nr_events; the ring gets the kernel's geometry (default ${DEFAULT_NR_EVENTS}, at most 262144)
   --json FILE      also write the record to FILE
   -h, --help       this text
+testing only (proves the failure paths; see src/pool/inject.ts):
+  --inject KIND    after a couple of tasks: throw (a worker throws), exit (a
+                   worker thread dies), skip-seq (a producer skips a sequence
+                   number), repeat-seq (a producer repeats one)
 
 exit codes: 0 exactly-once, 1 a delivery fault or a failed worker, 2 bad input,
 130 interrupted (what completed is still written)`;
@@ -51,6 +57,8 @@ interface StressRecord {
   config: { events: number; producers: number; reapers: number; batch: number; nr_events: number };
   result: SharedRingRunResult | null;
   error: string | null;
+  /** What failed: a delivery check, or a worker (threw or died). */
+  error_kind: "delivery-fault" | "worker-failure" | null;
   interrupted: boolean;
 }
 
@@ -62,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
     batch: { type: "string" },
     "nr-events": { type: "string" },
     json: { type: "string" },
+    inject: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -75,13 +84,16 @@ export async function run(argv: string[]): Promise<number> {
     producers: values.producers === undefined ? cores : parseCount("--producers", values.producers, 1, 256),
     reapers: values.reapers === undefined ? cores : parseCount("--reapers", values.reapers, 1, 256),
     batch: values.batch === undefined ? DEFAULT_BATCH : parseCount("--batch", values.batch, 1, 65536),
-    nr_events: values["nr-events"] === undefined ? DEFAULT_NR_EVENTS : parseCount("--nr-events", values["nr-events"], 1, 1 << 20),
+    nr_events: values["nr-events"] === undefined ? DEFAULT_NR_EVENTS : parseCount("--nr-events", values["nr-events"], 1, 1 << 18),
   };
+  const slots = ringSlotsFor(config.nr_events);
+  if (config.batch > slots) throw new UserError(`--batch: ${config.batch} is more than the ring's ${slots} slots (nr_events ${config.nr_events})`);
+  const inject = values.inject as string | undefined;
+  if (inject !== undefined && !(INJECTIONS as readonly string[]).includes(inject)) throw new UserError(`--inject: unknown kind "${inject}" (use ${INJECTIONS.join(", ")})`);
   const record: StressRecord = {
     schema: "aio-ring-bench/stress@1", tool: toolInfo(), started: new Date().toISOString(), machine: machineInfo(),
-    config, result: null, error: null, interrupted: false,
+    config, result: null, error: null, error_kind: null, interrupted: false,
   };
-  console.log(`stress: ${fmtCount(config.events)} events, ${config.producers} producers, ${config.reapers} reapers, batch ${config.batch}, nr_events ${config.nr_events}`);
 
   const abort = new AbortController();
   const onSigint = () => {
@@ -90,12 +102,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error("\ninterrupted: stopping the workers, then writing what completed (Ctrl-C again to quit now)");
   };
   process.on("SIGINT", onSigint);
+  console.log(`stress: ${fmtCount(config.events)} events; producers ${config.producers}, reapers ${config.reapers}, batch ${config.batch}, nr_events ${config.nr_events}`);
   const progress = new Progress("stress", config.events);
   let code = 0;
   try {
     record.result = await runSharedRing({
       events: config.events, producers: config.producers, reapers: config.reapers, batch: config.batch, nrEvents: config.nr_events,
       signal: abort.signal,
+      inject: inject === undefined ? undefined : { kind: inject as InjectionKind, afterTasks: 2 },
       onProgress: (released, total) => progress.update(released, `${fmtCount(released)} / ${fmtCount(total)} events checked`),
     });
     record.interrupted = record.result.verdict === "interrupted";
@@ -104,6 +118,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!(e instanceof SharedRingRunError)) throw e;
     record.result = e.partial;
     record.error = e.message;
+    record.error_kind = e.cause instanceof ExactlyOnceError ? "delivery-fault" : "worker-failure";
     record.interrupted = abort.signal.aborted;
     code = 1;
   } finally {
@@ -123,12 +138,11 @@ function report(record: StressRecord): void {
   console.log(`events checked: ${fmtCount(r.released)} of ${fmtCount(r.events)} in ${seconds.toFixed(2)} s: ${fmtCount(r.eventsPerSec)} events/s ` +
     `(${fmtCount(r.eventsPerSec / r.reapers)}/s per reaper; ring of ${r.nr} slots; ${r.sleeps} sleeps; ${r.tasks} tasks)`);
   if (record.error) {
-    const cause = (record.error.startsWith("pool task") ? "worker failure" : "delivery fault");
-    console.log(`verdict: FAILED (${cause}): ${record.error}`);
+    console.log(`verdict: FAILED (${record.error_kind}): ${record.error}`);
   } else if (record.interrupted) {
     console.log(`verdict: interrupted; the ${fmtCount(r.released)} events checked so far arrived exactly once, in order per producer`);
   } else {
-    console.log(`verdict: exactly-once: all ${fmtCount(r.events)} events delivered once, in order per producer (${r.producers} producers: ${r.delivered.map(fmtCount).join(", ")})`);
+    console.log(`verdict: exactly-once: all ${fmtCount(r.events)} events delivered once, in order per producer (delivered per producer: ${r.delivered.map(fmtCount).join(", ")})`);
   }
   console.log(`record: ${STRESS_FILE}`);
 }

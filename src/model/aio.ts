@@ -271,9 +271,13 @@ export class AioProcess implements AioBackend {
     if (this.profile.ringMoveWhole && spans.some((s) => s.v.kind === "aio" && (s.from !== s.v.start || s.to !== s.v.start + s.v.pages))) return "EINVAL";
     const pieces = spans.map((s) => mm.detach(s.v, s.from, s.to - s.from));
     mm.unmap(dest, pages);
-    for (const piece of pieces) {
+    for (const [i, piece] of pieces.entries()) {
       const err = this.move_piece(piece, dest + (piece.start - start), piece.pages);
-      if (err) return err;
+      if (err) {
+        // Moved pieces stay moved; the refused one is back; so are those not tried.
+        for (const rest of pieces.slice(i + 1)) mm.insert(rest);
+        return err;
+      }
     }
     return dest;
   }

@@ -1,0 +1,389 @@
+// One process of the modelled kernel: fs/aio.c's syscalls over the address
+// space of mm.ts, sectioned as src/model/aio.ts is (setup, table, ring, memory
+// map, ring remap hook). A port of that model, result for result: each call
+// returns a value (a count, an address) or -errno (errno.ts); variable-size
+// output (reaped user data, a ring header) goes through sink.ts.
+import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "./errno";
+import { hrtimer_sleep } from "./hrtimer";
+import { IoctxList, IoctxTable } from "./ioctx-table";
+import { Kioctx } from "./kioctx";
+import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, Vma } from "./mm";
+import { Profile } from "./profile";
+import {
+  AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
+  RING_NR, RING_TAIL, eventsInRing, nextSlot, ringPages, ringSlots, writeEvent,
+} from "./ring";
+import { record, record_into_scratch, sink } from "./sink";
+
+/** io_setup refuses more than this many ring events (0x10000000 / sizeof(struct io_event)). */
+export const AIO_MAX_RING_EVENTS: i32 = 0x10000000 / IO_EVENT_SIZE;
+/** What a completed buffered read or write of one control block returns. */
+export const IOCB_BYTES: i64 = 512;
+
+/** io_submit's `cmd` (the scenario's pread / pwrite / bad opcode). */
+export const CMD_PREAD: i32 = 0;
+export const CMD_PWRITE: i32 = 1;
+export const CMD_BAD: i32 = 2;
+
+/** A result in [-4095, -1] is -errno; anything else (counts, addresses) is a value. */
+@inline export function isErr(r: i64): bool {
+  return r < 0 && r > -4096;
+}
+
+/**
+ * A buffered read or write completes during submit: its event lands at the
+ * tail of the ring at `ring` (the caller counts completed_events). On the
+ * raw pointer, so the submit loop spills no GC reference per event.
+ */
+@inline function aio_complete(ring: usize, nr_events: u32, data: u64, obj: u64): void {
+  const tail = load<u32>(ring + RING_TAIL);
+  writeEvent(ring, nr_events, tail, data, obj, IOCB_BYTES, 0);
+  store<u32>(ring + RING_TAIL, nextSlot(tail, nr_events));
+}
+
+export class AioProcess {
+  mm: AddressSpace = new AddressSpace();
+  /** mm->ioctx_table: null until the first io_setup, and in a forked child. */
+  ioctx_table: IoctxTable | null = null;
+  readonly ioctx_list: IoctxList = new IoctxList();
+  aio_nr: i64;
+  /** Table slots the ring-remap hook visited: the scan cost the strategies compete on. */
+  hookSlotsVisited: i64 = 0;
+
+  constructor(
+    readonly profile: Profile,
+    readonly cpus: i32,
+    readonly aio_max_nr: i64,
+    aio_nr: i64,
+  ) {
+    this.aio_nr = aio_nr;
+  }
+
+  // ---- setup -------------------------------------------------------------
+
+  /** ioctx_alloc: the new context's id (its ring address), or -errno. */
+  io_setup(nr_events: i32, ctxpNonzero: bool): i64 {
+    const p = this.profile;
+    if (ctxpNonzero || nr_events == 0) return -EINVAL;
+    const n: i64 = p.doubledGeometry ? <i64>max(nr_events, this.cpus * 4) * 2 : <i64>nr_events;
+    if (n > AIO_MAX_RING_EVENTS) return -EINVAL;
+    const charge: i64 = p.chargeDoubled ? n : <i64>nr_events;
+    const limit = p.chargeDoubled ? this.aio_max_nr * 2 : this.aio_max_nr;
+    if (charge > limit) return -EAGAIN;
+    if (this.aio_nr + charge > limit) return -EAGAIN;
+
+    const pages = ringPages(<i32>n);
+    const nr = ringSlots(pages);
+    const start = this.mm.unmappedArea(pages);
+    if (start < 0) return -ENOMEM;
+    const address = start << PAGE_SHIFT;
+    const ring = new AioRing(pages, address);
+    this.mm.insert(new Vma(start, pages, p.ringFile ? KIND_AIO : KIND_ANON, ring, 0, p.ringDontExpand));
+    const ctx = new Kioctx(p, ring, nr, pages, address, charge, this.cpus);
+    if (p.lookupTable) {
+      let table = this.ioctx_table;
+      if (!table) this.ioctx_table = table = new IoctxTable();
+      ctx.id = table.add(ctx);
+    } else {
+      this.ioctx_list.add(ctx);
+    }
+    ring.writeHeader(p.ringIdIsAddress ? <u32>ctx.user_id : <u32>ctx.id, nr);
+    this.aio_nr += charge;
+    return ctx.user_id;
+  }
+
+  // ---- table: lookup_ioctx ----------------------------------------------
+
+  lookup_ioctx(ctx_id: i64): Kioctx | null {
+    if (!this.profile.lookupTable) return this.ioctx_list.find(ctx_id);
+    const id = this.mm.readU32(ctx_id);
+    const table = this.ioctx_table;
+    if (id < 0 || !table || id >= table.nr) return null;
+    const ctx = unchecked(table.table[<i32>id]);
+    if (!ctx || ctx.user_id != ctx_id || ctx.dead) return null;
+    return ctx;
+  }
+
+  io_destroy(ctx_id: i64): i32 {
+    const ctx = this.lookup_ioctx(ctx_id);
+    if (!ctx) return -EINVAL;
+    ctx.dead = true;
+    if (this.profile.lookupTable) this.ioctx_table!.remove(ctx);
+    else this.ioctx_list.remove(ctx);
+    this.aio_nr -= ctx.charge;
+    // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
+    this.mm.unmap(ctx.mmap_base >> PAGE_SHIFT, ctx.mmap_size);
+    return 0;
+  }
+
+  // ---- ring: submit and reap ---------------------------------------------
+
+  /** `count` control blocks with user data data, data + 1, ...: how many were submitted, or -errno. */
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, badFd: bool): i32 {
+    if (count < 0) return -EINVAL;
+    const ctx = this.lookup_ioctx(ctx_id);
+    if (!ctx) return -EINVAL;
+    const nr = min(count, ctx.nr_events);
+    const ring = ctx.ring.base;
+    let submitted = 0;
+    let error = 0;
+    for (let i = 0; i < nr; i++) {
+      if (!ctx.get_reqs_available()) {
+        error = EAGAIN;
+        break;
+      }
+      const refused = cmd == CMD_BAD ? EINVAL : badFd ? EBADF : 0;
+      if (refused) {
+        ctx.put_reqs_available(1);
+        error = refused;
+        break;
+      }
+      aio_complete(ring, <u32>ctx.nr_events, data + <u64>i, <u64>i);
+      ctx.completed_events++;
+      submitted++;
+    }
+    return submitted > 0 || error == 0 ? submitted : -error;
+  }
+
+  /** Events reaped (their data to the sink), or -errno; -WOULD_BLOCK when it would wait forever. */
+  io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64): i32 {
+    const ctx = this.lookup_ioctx(ctx_id);
+    if (!ctx || min_nr < 0 || min_nr > nr || (hasTimeout && timeout_ns < 0)) return -EINVAL;
+    const ring = ctx.ring;
+    const available = eventsInRing(ring.head, ring.tail, <u32>ctx.nr_events);
+    if (<i64>available < <i64>min_nr) {
+      if (!hasTimeout) return -WOULD_BLOCK;
+      // Before 3.19 a zero timeout still armed a timer and slept on it.
+      if (timeout_ns == 0 && this.profile.zeroTimeoutArmsTimer) hrtimer_sleep(0);
+    }
+    return this.aio_read_events(ctx, nr);
+  }
+
+  /** Copies up to `nr` events from the head and gives their slots back. */
+  private aio_read_events(ctx: Kioctx, nr: i32): i32 {
+    const ring = ctx.ring;
+    const slots = <u32>ctx.nr_events;
+    let head = ring.head % slots;
+    const k = <i32>min<i64>(eventsInRing(head, ring.tail, slots), nr);
+    for (let i = 0; i < k; i++) {
+      sink(ring.eventData(head));
+      head = nextSlot(head, slots);
+    }
+    ring.head = head;
+    ctx.reaped_by_kernel(k);
+    return k;
+  }
+
+  /** libaio-style reaping: everything through the user mapping at `addr`, no syscall. Events reaped (data to the sink), or -errno. */
+  user_reap(addr: i64, max: i32): i32 {
+    const mm = this.mm;
+    const magic = mm.readU32(addr + RING_MAGIC);
+    const incompat = mm.readU32(addr + RING_INCOMPAT);
+    const nr = mm.readU32(addr + RING_NR);
+    const headField = mm.readU32(addr + RING_HEAD);
+    const tailField = mm.readU32(addr + RING_TAIL);
+    if (magic < 0 || incompat < 0 || nr < 0 || headField < 0 || tailField < 0) return -EFAULT;
+    if (magic != AIO_RING_MAGIC || incompat != AIO_RING_INCOMPAT_FEATURES || nr == 0) return -EINVAL;
+    let head = <u32>headField;
+    const tail = <u32>tailField;
+    const slots = <u32>nr;
+    // Events are read page by page: one translation per page, not per event.
+    let cachedPage: i64 = -1;
+    let cachedPtr: usize = 0;
+    let count = 0;
+    while (head != tail && count < max) {
+      const at = addr + AIO_RING_HEADER + <i64>head * IO_EVENT_SIZE;
+      const off = at & (PAGE_SIZE - 1);
+      let value: u64;
+      if (off <= PAGE_SIZE - 8) {
+        const page = at >> PAGE_SHIFT;
+        if (page != cachedPage) {
+          cachedPtr = mm.pageForRead(page);
+          cachedPage = page;
+        }
+        if (!cachedPtr) return -EFAULT;
+        value = load<u64>(cachedPtr + <usize>off);
+      } else {
+        // The u64 straddles two pages: two u32 reads, as the model's readU64.
+        const lo = mm.readU32(at);
+        const hi = mm.readU32(at + 4);
+        if (lo < 0 || hi < 0) return -EFAULT;
+        value = (<u64>hi << 32) | <u64>lo;
+      }
+      sink(value);
+      count++;
+      head = nextSlot(head, slots);
+    }
+    if (!mm.writeU32(addr + RING_HEAD, head)) return -EFAULT;
+    return count;
+  }
+
+  /**
+   * Reads the ring header at `addr` through the mappings: 0 and ten scratch
+   * values (the eight u32 fields, the VMA's pages, idIsSetupAddress 0/1), or -EFAULT.
+   */
+  ring(addr: i64): i32 {
+    record_into_scratch();
+    let id: i64 = 0;
+    for (let i = 0; i < 8; i++) {
+      const v = this.mm.readU32(addr + 4 * i);
+      if (v < 0) return -EFAULT;
+      if (i == 0) id = v;
+      record(<f64>v);
+    }
+    const vma = this.mm.find(addr >> PAGE_SHIFT)!;
+    const ring = vma.ring;
+    let idIsSetupAddress = false;
+    if (this.profile.ringIdIsAddress && ring) idIsSetupAddress = id == <i64>(<u32>ring.setupAddress);
+    record(<f64>vma.pages);
+    record(idIsSetupAddress ? 1 : 0);
+    return 0;
+  }
+
+  // ---- memory map syscalls ------------------------------------------------
+
+  /** An anonymous mapping placed top-down: its address, or -errno. */
+  mmap(pages: i64): i64 {
+    if (pages <= 0) return -EINVAL;
+    const start = this.mm.unmappedArea(pages);
+    if (start < 0) return -ENOMEM;
+    this.mm.insert(new Vma(start, pages, KIND_ANON, null, 0, false));
+    return start << PAGE_SHIFT;
+  }
+
+  munmap(addr: i64, pages: i64): i32 {
+    if ((addr & (PAGE_SIZE - 1)) != 0 || pages <= 0) return -EINVAL;
+    this.mm.unmap(addr >> PAGE_SHIFT, pages);
+    return 0;
+  }
+
+  /** KIND_AIO, KIND_ANON or KIND_NONE for the page holding `addr`. */
+  page(addr: i64): i32 {
+    const v = this.mm.find(addr >> PAGE_SHIFT);
+    return v ? v.kind : KIND_NONE;
+  }
+
+  /** MREMAP_MAYMOVE, plus MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno. */
+  mremap(addr: i64, old_pages: i64, new_pages: i64, hasTo: bool, to: i64): i64 {
+    if ((addr & (PAGE_SIZE - 1)) != 0 || old_pages <= 0 || new_pages <= 0) return -EINVAL;
+    const start = addr >> PAGE_SHIFT;
+    if (hasTo) {
+      if ((to & (PAGE_SIZE - 1)) != 0) return -EINVAL;
+      const dest = to >> PAGE_SHIFT;
+      if (dest < start + old_pages && start < dest + new_pages) return -EINVAL;
+    }
+    const p = this.profile;
+    const mm = this.mm;
+    const vma = mm.find(start);
+    if (!vma || start + old_pages > vma.end) {
+      if (p.multiVmaMove && hasTo && old_pages == new_pages) return this.move_vmas(start, old_pages, to >> PAGE_SHIFT);
+      return -EFAULT;
+    }
+    if (p.ringMoveWhole && vma.kind == KIND_AIO && (start != vma.start || old_pages != vma.pages)) return -EINVAL;
+    if (new_pages > old_pages && vma.dontexpand) return -EFAULT;
+    if (!hasTo) {
+      if (new_pages == old_pages) return addr;
+      if (new_pages < old_pages) {
+        mm.unmap(start + new_pages, old_pages - new_pages);
+        return addr;
+      }
+      const end = start + old_pages;
+      if (end == vma.end && mm.isFree(end, new_pages - old_pages)) {
+        vma.pages += new_pages - old_pages;
+        return addr;
+      }
+    } else if (new_pages < old_pages) {
+      mm.unmap(start + new_pages, old_pages - new_pages);
+      old_pages = new_pages;
+    }
+    const dest = hasTo ? to >> PAGE_SHIFT : mm.unmappedArea(new_pages);
+    if (dest < 0) return -ENOMEM;
+    const piece = mm.detach(vma, start, old_pages);
+    mm.unmap(dest, new_pages);
+    const err = this.move_piece(piece, dest, new_pages);
+    return err ? -err : dest << PAGE_SHIFT;
+  }
+
+  /** The same move done by a forked child (a copy of the VMAs, no ioctx table), then discarded: 0 or -errno. */
+  fork_mremap(addr: i64, pages: i64, to: i64): i32 {
+    const child = new AioProcess(this.profile, this.cpus, this.aio_max_nr, this.aio_nr);
+    child.mm = this.mm.clone(this.profile.forkCopiesRing);
+    const r = child.mremap(addr, pages, pages, true, to);
+    return isErr(r) ? <i32>r : 0;
+  }
+
+  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset. */
+  private move_vmas(start: i64, pages: i64, dest: i64): i64 {
+    const mm = this.mm;
+    const end = start + pages;
+    const spans = mm.intersecting(start, pages);
+    const n = spans.length;
+    if (n == 0) return -EFAULT;
+    if (this.profile.ringMoveWhole) {
+      for (let i = 0; i < n; i++) {
+        const v = unchecked(spans[i]);
+        if (v.kind == KIND_AIO && (v.start < start || v.end > end)) return -EINVAL;
+      }
+    }
+    const pieces = new Array<Vma>(0);
+    for (let i = 0; i < n; i++) {
+      const v = unchecked(spans[i]);
+      const from = max(v.start, start);
+      pieces.push(mm.detach(v, from, min(v.end, end) - from));
+    }
+    mm.unmap(dest, pages);
+    for (let i = 0; i < n; i++) {
+      const piece = unchecked(pieces[i]);
+      const err = this.move_piece(piece, dest + (piece.start - start), piece.pages);
+      if (err) {
+        // Moved pieces stay moved; the refused one is back; so are those not tried.
+        for (let j = i + 1; j < n; j++) mm.insert(unchecked(pieces[j]));
+        return -err;
+      }
+    }
+    return dest << PAGE_SHIFT;
+  }
+
+  /**
+   * Puts a detached piece at `dest` with `pages` pages and runs the ring's
+   * mremap hook; when the hook refuses, the piece goes back where it was.
+   */
+  private move_piece(piece: Vma, dest: i64, pages: i64): i32 {
+    const from = piece.start;
+    const oldPages = piece.pages;
+    piece.start = dest;
+    piece.pages = pages;
+    this.mm.insert(piece);
+    const err = this.aio_ring_remap(piece);
+    if (err == EINVAL) {
+      this.mm.unmap(dest, pages);
+      piece.start = from;
+      piece.pages = oldPages;
+      this.mm.insert(piece);
+    }
+    return err;
+  }
+
+  // ---- ring remap hook ----------------------------------------------------
+
+  /** aio_ring_remap: find the context owning the moved ring file by scanning the table. 0 or an errno. */
+  private aio_ring_remap(vma: Vma): i32 {
+    const p = this.profile;
+    if (vma.kind != KIND_AIO || !p.remapHook) return 0;
+    const table = this.ioctx_table;
+    if (!table) return p.hookWithoutTableOops ? OOPS : EINVAL;
+    const slots = table.table;
+    const nr = slots.length;
+    const ring = vma.ring;
+    for (let i = 0; i < nr; i++) {
+      const ctx = unchecked(slots[i]);
+      if (ctx && ctx.ring == ring) {
+        this.hookSlotsVisited += i + 1;
+        ctx.user_id = ctx.mmap_base = vma.start << PAGE_SHIFT;
+        return 0;
+      }
+    }
+    this.hookSlotsVisited += nr;
+    return p.remapHookErrno ? EINVAL : 0;
+  }
+}

@@ -1,0 +1,98 @@
+// Hot paths as batch exports: one JS call covers a whole batch, so the JS
+// boundary is paid per batch, not per event (design.md). They run the very
+// code of the syscall exports, with reaped data folded into the checksum
+// instead of recorded, so nothing in their loops allocates.
+import { CMD_PREAD, isErr } from "./aio";
+import { EINVAL } from "./errno";
+import { PAGE_SHIFT } from "./mm";
+import { proc } from "./process";
+import { data_checksum, fold_into_checksum } from "./sink";
+
+/** io_submit of `n` pread control blocks (user data data, data + 1, ...) that complete at once. */
+export function submit_batch(ctx: u64, n: i32, data: u64): i32 {
+  return proc.io_submit(ctx, n, CMD_PREAD, data, false);
+}
+
+/** user_reap of up to `max` events through the mapping at `ctx`. */
+export function reap_batch(ctx: u64, max: i32): i32 {
+  fold_into_checksum();
+  return proc.user_reap(ctx, max);
+}
+
+/** io_getevents(ctx, 0, max) with a zero timeout. */
+export function getevents_batch(ctx: u64, max: i32): i32 {
+  fold_into_checksum();
+  return proc.io_getevents(ctx, 0, max, true, 0);
+}
+
+/** `calls` calls of io_getevents(ctx, 1, 1) with a zero timeout (the per-call cost of that path): events reaped, or -errno. */
+export function getevents_calls(ctx: u64, calls: i32): i32 {
+  fold_into_checksum();
+  let reaped = 0;
+  for (let i = 0; i < calls; i++) {
+    const r = proc.io_getevents(ctx, 1, 1, true, 0);
+    if (r < 0) return r;
+    reaped += r;
+  }
+  return reaped;
+}
+
+/** lookup_ioctx for the `n` u64 ids at `idsPtr`: how many name a live context. */
+export function lookup_batch(idsPtr: usize, n: i32): i32 {
+  let found = 0;
+  for (let i = 0; i < n; i++) {
+    if (proc.lookup_ioctx(load<i64>(idsPtr + (<usize>i << 3)))) found++;
+  }
+  return found;
+}
+
+/**
+ * Moves the VMA at `ctx` to `spare` and back, `n` moves in all, through the
+ * full mremap path (ring hook included). Stops at the first refused move;
+ * returns the moves that succeeded.
+ */
+export function remap_batch(ctx: u64, spare: u64, n: i32): i32 {
+  const vma = proc.mm.find(<i64>ctx >> PAGE_SHIFT);
+  if (!vma) return 0;
+  const pages = vma.pages;
+  let from = <i64>ctx;
+  let to = <i64>spare;
+  let moved = n;
+  for (let i = 0; i < n; i++) {
+    if (isErr(proc.mremap(from, pages, pages, true, to))) {
+      moved = i;
+      break;
+    }
+    const was = from;
+    from = to;
+    to = was;
+  }
+  // Each move allocates VMA pieces and the minimal runtime collects only when asked.
+  __collect();
+  return moved;
+}
+
+/** Ring-remap hook: table slots visited since reset (an f64 to spare the facade a BigInt). */
+export function hook_slots_visited(): f64 {
+  return <f64>proc.hookSlotsVisited;
+}
+
+/**
+ * The whole submit + user-reap loop inside WASM: `events` events (user data
+ * 0, 1, ...) in batches of `batch`. Returns the sum of the user data reaped,
+ * or -errno from the first failing call.
+ */
+export function ring_loop(ctx: u64, events: i32, batch: i32): i64 {
+  if (batch <= 0) return -EINVAL;
+  fold_into_checksum();
+  const before = data_checksum();
+  let submitted = 0;
+  while (submitted < events) {
+    const s = proc.io_submit(ctx, min(batch, events - submitted), CMD_PREAD, <u64>submitted, false);
+    if (s < 0) return s;
+    submitted += s;
+    const r = proc.user_reap(ctx, batch);
+    if (r < 0) return r;
+  }
+  return <i64>(data_checksum() - before);
+}

@@ -1,0 +1,73 @@
+// Module entry of build/core.wasm: the syscalls of one modelled process
+// (scenarios.md steps), the batch hot paths, and the scratch area. Raw exports
+// (bindings: false): primitives only; addresses and page counts are i64
+// (BigInt in JS), results are values or -errno (errno.ts).
+import { PAGE_SHIFT } from "./mm";
+import { proc } from "./process";
+import { record_into_scratch } from "./sink";
+
+export { reset } from "./process";
+export { scratch_ptr, scratch_reserve, data_checksum } from "./sink";
+export { submit_batch, reap_batch, getevents_batch, getevents_calls, lookup_batch, remap_batch, ring_loop, hook_slots_visited } from "./batch";
+
+/** The new context's id (its ring address), or -errno. */
+export function io_setup(nr_events: i32, ctxp_nonzero: bool): i64 {
+  return proc.io_setup(nr_events, ctxp_nonzero);
+}
+
+export function io_destroy(ctx: i64): i32 {
+  return proc.io_destroy(ctx);
+}
+
+/** `cmd`: 0 pread, 1 pwrite, 2 a bad opcode (aio.ts CMD_*). */
+export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, bad_fd: bool): i32 {
+  return proc.io_submit(ctx, count, cmd, data, bad_fd);
+}
+
+/** Events reaped, their user data in scratch as f64; -WOULD_BLOCK when it would wait forever. */
+export function io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64): i32 {
+  record_into_scratch();
+  return proc.io_getevents(ctx, min_nr, nr, has_timeout, timeout_ns);
+}
+
+/** Events reaped through the mapping at `addr`, their user data in scratch as f64. */
+export function user_reap(addr: i64, max: i32): i32 {
+  record_into_scratch();
+  return proc.user_reap(addr, max);
+}
+
+/** 0 and the header in scratch (aio.ts AioProcess.ring), or -EFAULT. */
+export function ring(addr: i64): i32 {
+  return proc.ring(addr);
+}
+
+export function mmap(pages: i64): i64 {
+  return proc.mmap(pages);
+}
+
+export function munmap(addr: i64, pages: i64): i32 {
+  return proc.munmap(addr, pages);
+}
+
+/** The new address, or -errno. `has_to`: MREMAP_FIXED to `to`. */
+export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64): i64 {
+  return proc.mremap(addr, old_pages, new_pages, has_to, to);
+}
+
+export function fork_mremap(addr: i64, pages: i64, to: i64): i32 {
+  return proc.fork_mremap(addr, pages, to);
+}
+
+/** 0 none, 1 aio, 2 anon (mm.ts KIND_*). */
+export function page(addr: i64): i32 {
+  return proc.page(addr);
+}
+
+/**
+ * Where the page holding `addr` lives in linear memory as user space sees it:
+ * the ring's bytes, a zero page for anonymous memory, 0 when nothing maps it.
+ * For comparing raw ring bytes with the model.
+ */
+export function page_bytes(addr: i64): usize {
+  return proc.mm.pageForRead(addr >> PAGE_SHIFT);
+}

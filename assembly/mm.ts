@@ -1,0 +1,242 @@
+// The process address space: VMAs, top-down placement, munmap and the page
+// moves of mremap (aio-semantics.md "Objects" and "mremap"). Addresses are
+// bytes, VMA bounds are page numbers, both i64. The aio parts (ring hook, ring
+// checks) live in aio.ts; this file knows nothing about contexts. VMAs are
+// changed in place where the model copies them: same state, and a whole-VMA
+// move (the remap hot path) allocates nothing.
+import { AioRing } from "./ring";
+
+export const PAGE_SHIFT: i64 = 12;
+export const PAGE_SIZE: i64 = 1 << PAGE_SHIFT;
+/** Top-down placement starts below this page (like TASK_SIZE minus a stack gap). */
+export const MMAP_CEILING_PAGE: i64 = 0x7f00_0000_0000 >> PAGE_SHIFT;
+/** Lowest page a mapping may use (mmap_min_addr). */
+export const MMAP_FLOOR_PAGE: i64 = 0x10000 >> PAGE_SHIFT;
+
+/** What `page` reports; also the VMA kinds. */
+export const KIND_NONE: i32 = 0;
+export const KIND_AIO: i32 = 1;
+export const KIND_ANON: i32 = 2;
+
+export class Vma {
+  constructor(
+    public start: i64,
+    public pages: i64,
+    /** KIND_AIO (a ring mapping) or KIND_ANON. */
+    public kind: i32,
+    /** The ring file (or 3.11's ring pages) it maps; null: zero-filled anonymous memory. */
+    public ring: AioRing | null,
+    /** Page offset of `start` within the ring. */
+    public pgoff: i64,
+    public dontexpand: bool,
+  ) {}
+
+  @inline get end(): i64 {
+    return this.start + this.pages;
+  }
+}
+
+// Anonymous pages read as zero and forget writes: reads come from a page that
+// stays zero, writes go to one nobody reads.
+const ZERO_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
+const SINK_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
+
+export class AddressSpace {
+  /** Sorted by start, non-overlapping (so sorted by end too). */
+  vmas: Array<Vma> = new Array<Vma>();
+
+  /** A copy for a forked child; ring VMAs only when `keepRings`. */
+  clone(keepRings: bool): AddressSpace {
+    const mm = new AddressSpace();
+    for (let i = 0, n = this.vmas.length; i < n; i++) {
+      const v = unchecked(this.vmas[i]);
+      if (keepRings || v.kind != KIND_AIO) mm.vmas.push(new Vma(v.start, v.pages, v.kind, v.ring, v.pgoff, v.dontexpand));
+    }
+    return mm;
+  }
+
+  /** Index of the first VMA ending after `page`: the one holding it, else the next one up. */
+  private firstEndingAfter(page: i64): i32 {
+    const vmas = this.vmas;
+    let lo = 0;
+    let hi = vmas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (unchecked(vmas[mid]).end <= page) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  find(page: i64): Vma | null {
+    const i = this.firstEndingAfter(page);
+    if (i >= this.vmas.length) return null;
+    const v = unchecked(this.vmas[i]);
+    return v.start <= page ? v : null;
+  }
+
+  /** VMAs that intersect [start, start + pages), in address order. */
+  intersecting(start: i64, pages: i64): Array<Vma> {
+    const out = new Array<Vma>();
+    const end = start + pages;
+    for (let i = this.firstEndingAfter(start), n = this.vmas.length; i < n; i++) {
+      const v = unchecked(this.vmas[i]);
+      if (v.start >= end) break;
+      out.push(v);
+    }
+    return out;
+  }
+
+  isFree(start: i64, pages: i64): bool {
+    if (start < MMAP_FLOOR_PAGE || start + pages > MMAP_CEILING_PAGE) return false;
+    const i = this.firstEndingAfter(start);
+    return i >= this.vmas.length || unchecked(this.vmas[i]).start >= start + pages;
+  }
+
+  /** Highest free gap below the ceiling that fits `pages` (top-down), or -1. */
+  unmappedArea(pages: i64): i64 {
+    let top = MMAP_CEILING_PAGE;
+    for (let i = this.vmas.length - 1; i >= 0; i--) {
+      const v = unchecked(this.vmas[i]);
+      const vEnd = v.end;
+      if (vEnd >= top) {
+        top = min(top, v.start);
+        continue;
+      }
+      if (top - vEnd >= pages) return top - pages;
+      top = v.start;
+    }
+    return top - MMAP_FLOOR_PAGE >= pages ? top - pages : -1;
+  }
+
+  insert(v: Vma): void {
+    const vmas = this.vmas;
+    let lo = 0;
+    let hi = vmas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (unchecked(vmas[mid]).start < v.start) lo = mid + 1;
+      else hi = mid;
+    }
+    this.insertAt(lo, v);
+  }
+
+  private insertAt(i: i32, v: Vma): void {
+    const vmas = this.vmas;
+    const n = vmas.length;
+    vmas.push(v);
+    // Shifting within one array adds no reference, so a plain copy needs no GC barrier.
+    const at = vmas.dataStart + (<usize>i << alignof<Vma>());
+    memory.copy(at + sizeof<Vma>(), at, <usize>(n - i) << alignof<Vma>());
+    unchecked((vmas[i] = v));
+  }
+
+  /** Removes every page in [start, start + pages), splitting VMAs at the edges. */
+  unmap(start: i64, pages: i64): void {
+    const vmas = this.vmas;
+    const n = vmas.length;
+    const end = start + pages;
+    let i = this.firstEndingAfter(start);
+    if (i >= n) return;
+    const first = unchecked(vmas[i]);
+    if (first.start >= end) return;
+    const firstEnd = first.end;
+    if (first.start < start && firstEnd > end) {
+      // A hole inside one VMA: it keeps the head, a new VMA takes the tail.
+      this.insertAt(i + 1, new Vma(end, firstEnd - end, first.kind, first.ring, first.pgoff + (end - first.start), first.dontexpand));
+      first.pages = start - first.start;
+      return;
+    }
+    if (first.start < start) {
+      first.pages = start - first.start;
+      i++;
+    }
+    let j = i;
+    while (j < n && unchecked(vmas[j]).end <= end) j++;
+    if (j < n) {
+      const last = unchecked(vmas[j]);
+      if (last.start < end) {
+        const lastEnd = last.end;
+        last.pgoff += end - last.start;
+        last.start = end;
+        last.pages = lastEnd - end;
+      }
+    }
+    if (j > i) {
+      const data = vmas.dataStart;
+      memory.copy(data + (<usize>i << alignof<Vma>()), data + (<usize>j << alignof<Vma>()), <usize>(n - j) << alignof<Vma>());
+      vmas.length = n - (j - i);
+    }
+  }
+
+  /**
+   * Cuts [start, start + pages) out of the single VMA `v` that contains it and
+   * returns the cut piece (no longer in the address space): `v` itself when
+   * the whole VMA goes.
+   */
+  detach(v: Vma, start: i64, pages: i64): Vma {
+    const piece = start == v.start && pages == v.pages ? v : new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand);
+    this.unmap(start, pages);
+    return piece;
+  }
+
+  /**
+   * Where the bytes of `page` are in linear memory: the ring's bytes, `anon`
+   * for anonymous memory, or 0 (a fault) when nothing maps the page or the
+   * ring does not reach it (a ring VMA grown past its file).
+   */
+  @inline private pagePtr(page: i64, anon: usize): usize {
+    const v = this.find(page);
+    if (!v) return 0;
+    const ring = v.ring;
+    if (!ring) return anon;
+    const index = v.pgoff + page - v.start;
+    return index < ring.pages ? ring.base + <usize>(index << PAGE_SHIFT) : 0;
+  }
+
+  pageForRead(page: i64): usize {
+    return this.pagePtr(page, ZERO_PAGE);
+  }
+
+  pageForWrite(page: i64): usize {
+    return this.pagePtr(page, SINK_PAGE);
+  }
+
+  /** Reads a little-endian u32 through the mappings; -1 on a fault. */
+  readU32(addr: i64): i64 {
+    const off = addr & (PAGE_SIZE - 1);
+    if (off <= PAGE_SIZE - 4) {
+      const p = this.pageForRead(addr >> PAGE_SHIFT);
+      return p ? <i64>load<u32>(p + <usize>off) : -1;
+    }
+    // Straddles two pages: byte by byte, each through its own mapping.
+    let value: i64 = 0;
+    for (let i = 3; i >= 0; i--) {
+      const at = addr + i;
+      const p = this.pageForRead(at >> PAGE_SHIFT);
+      if (!p) return -1;
+      value = (value << 8) | <i64>load<u8>(p + <usize>(at & (PAGE_SIZE - 1)));
+    }
+    return value;
+  }
+
+  /** Writes a u32 through the mappings; false on a fault, and then nothing is written. */
+  writeU32(addr: i64, value: u32): bool {
+    const off = addr & (PAGE_SIZE - 1);
+    if (off <= PAGE_SIZE - 4) {
+      const p = this.pageForWrite(addr >> PAGE_SHIFT);
+      if (!p) return false;
+      store<u32>(p + <usize>off, value);
+      return true;
+    }
+    const lo = this.pageForWrite(addr >> PAGE_SHIFT);
+    const hi = this.pageForWrite((addr + 3) >> PAGE_SHIFT);
+    if (!lo || !hi) return false;
+    for (let i: i64 = 0; i < 4; i++) {
+      const at = addr + i;
+      const p = at >> PAGE_SHIFT == addr >> PAGE_SHIFT ? lo : hi;
+      store<u8>(p + <usize>(at & (PAGE_SIZE - 1)), <u8>(value >>> (<u32>i * 8)));
+    }
+    return true;
+  }
+}

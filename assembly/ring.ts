@@ -1,0 +1,115 @@
+// struct aio_ring: the completion ring, byte for byte in the kernel layout, in
+// linear memory (aio-semantics.md "Ring"). The kernel side reads and writes it
+// here directly; user space reaches it only through the mappings (mm.ts).
+import { PAGE_SIZE } from "./mm";
+
+export const AIO_RING_MAGIC: u32 = 0xa10a10a1;
+export const AIO_RING_COMPAT_FEATURES: u32 = 1;
+export const AIO_RING_INCOMPAT_FEATURES: u32 = 0;
+export const AIO_RING_HEADER: i32 = 32;
+export const IO_EVENT_SIZE: i32 = 32;
+
+/** Header field offsets (eight u32). */
+export const RING_ID: i32 = 0;
+export const RING_NR: i32 = 4;
+export const RING_HEAD: i32 = 8;
+export const RING_TAIL: i32 = 12;
+export const RING_MAGIC: i32 = 16;
+export const RING_COMPAT: i32 = 20;
+export const RING_INCOMPAT: i32 = 24;
+export const RING_HEADER_LENGTH: i32 = 28;
+
+/** Pages of a ring for `n` requested events: n + 2 events plus the header, rounded up (Math.ceil: v3.11 lets n go negative). */
+export function ringPages(n: i32): i32 {
+  const bytes = AIO_RING_HEADER + (n + 2) * IO_EVENT_SIZE;
+  return bytes > 0 ? (bytes + <i32>PAGE_SIZE - 1) / <i32>PAGE_SIZE : bytes / <i32>PAGE_SIZE;
+}
+
+/** Slots that fill `pages` pages after the header. */
+export function ringSlots(pages: i32): i32 {
+  return (pages * <i32>PAGE_SIZE - AIO_RING_HEADER) / IO_EVENT_SIZE;
+}
+
+/**
+ * The ring file (3.12+) or 3.11's pinned ring pages: what ring VMAs map, and
+ * the kernel's own view of the ring. `base` points at the bytes.
+ */
+export class AioRing {
+  /** Keeps the bytes alive; the GC does not move objects, so `base` stays valid. */
+  readonly bytes: ArrayBuffer;
+  readonly base: usize;
+  readonly pages: i64;
+  /** Event slots the bytes hold (the header's nr). */
+  readonly slots: u32;
+
+  constructor(
+    pages: i32,
+    /** Where io_setup mapped it: 3.11 writes its low 32 bits as the header id. */
+    readonly setupAddress: i64,
+  ) {
+    this.bytes = new ArrayBuffer(pages * <i32>PAGE_SIZE);
+    this.base = changetype<usize>(this.bytes);
+    this.pages = pages;
+    this.slots = pages > 0 ? ringSlots(pages) : 0;
+  }
+
+  writeHeader(id: u32, nr: u32): void {
+    // A ring of zero pages (v3.11, nr_events <= -3) has no room for the header:
+    // trap, as the model's DataView throws.
+    if (this.pages <= 0) unreachable();
+    const b = this.base;
+    store<u32>(b + RING_ID, id);
+    store<u32>(b + RING_NR, nr);
+    store<u32>(b + RING_HEAD, 0);
+    store<u32>(b + RING_TAIL, 0);
+    store<u32>(b + RING_MAGIC, AIO_RING_MAGIC);
+    store<u32>(b + RING_COMPAT, AIO_RING_COMPAT_FEATURES);
+    store<u32>(b + RING_INCOMPAT, AIO_RING_INCOMPAT_FEATURES);
+    store<u32>(b + RING_HEADER_LENGTH, AIO_RING_HEADER);
+  }
+
+  @inline get head(): u32 {
+    return load<u32>(this.base + RING_HEAD);
+  }
+  @inline set head(value: u32) {
+    store<u32>(this.base + RING_HEAD, value);
+  }
+  @inline get tail(): u32 {
+    return load<u32>(this.base + RING_TAIL);
+  }
+  @inline set tail(value: u32) {
+    store<u32>(this.base + RING_TAIL, value);
+  }
+
+  @inline eventData(i: u32): u64 {
+    return load<u64>(this.base + AIO_RING_HEADER + <usize>i * IO_EVENT_SIZE);
+  }
+}
+
+/**
+ * Writes struct io_event {data, obj, res, res2} into slot `i` of the ring at
+ * `base` (`slots` slots). On the raw pointer, not the AioRing object: the
+ * submit loop then holds no GC reference, so nothing is spilled per event.
+ */
+@inline export function writeEvent(base: usize, slots: u32, i: u32, data: u64, obj: u64, res: i64, res2: i64): void {
+  // A slot past the ring only comes from a tail that user space forged; the
+  // model's DataView throws there, the core traps rather than write outside.
+  if (i >= slots) unreachable();
+  const at = base + AIO_RING_HEADER + <usize>i * IO_EVENT_SIZE;
+  store<u64>(at, data);
+  store<u64>(at, obj, 8);
+  store<i64>(at, res, 16);
+  store<i64>(at, res2, 24);
+}
+
+/** Events between head and tail of a ring with `nr` slots. */
+@inline export function eventsInRing(head: u32, tail: u32, nr: u32): u32 {
+  head %= nr;
+  return head <= tail ? tail - head : nr - (head - tail);
+}
+
+/** (i + 1) % nr without a division on the common path (i < nr - 1). */
+@inline export function nextSlot(i: u32, nr: u32): u32 {
+  const next = <u64>i + 1;
+  return next < <u64>nr ? <u32>next : <u32>(next % <u64>nr);
+}

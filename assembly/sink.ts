@@ -1,0 +1,58 @@
+// Where reaped user data goes, and the scratch area the facade reads
+// variable-size outputs from (through the exported memory, at scratch_ptr()).
+// Syscall exports record data into scratch as f64 (user data stays below
+// 2^53); batch exports fold it into a checksum instead, so their loops
+// allocate nothing and the reads cannot be optimised away.
+
+let scratch = new ArrayBuffer(4096);
+let recording = true;
+let recorded: i32 = 0;
+let checksum: u64 = 0;
+
+/** Start of the scratch area; it moves when it grows, so read it after each call. */
+export function scratch_ptr(): usize {
+  return changetype<usize>(scratch);
+}
+
+/** Makes room for `bytes` in the scratch area (content not kept) and returns its start. */
+export function scratch_reserve(bytes: i32): usize {
+  if (bytes > scratch.byteLength) scratch = new ArrayBuffer(max(bytes, scratch.byteLength * 2));
+  return changetype<usize>(scratch);
+}
+
+/** Sum of every user data value the batch exports read since reset, modulo 2^64. */
+export function data_checksum(): u64 {
+  return checksum;
+}
+
+export function reset_checksum(): void {
+  checksum = 0;
+}
+
+/** Next values go to scratch slots 0, 1, ... */
+export function record_into_scratch(): void {
+  recording = true;
+  recorded = 0;
+}
+
+/** Next values only feed the checksum. */
+export function fold_into_checksum(): void {
+  recording = false;
+}
+
+@inline export function sink(value: u64): void {
+  if (recording) record(<f64>value);
+  else checksum += value;
+}
+
+/** Appends `value` to the scratch area (after record_into_scratch). */
+export function record(value: f64): void {
+  const at = recorded << 3;
+  if (at + 8 > scratch.byteLength) {
+    const grown = new ArrayBuffer(scratch.byteLength * 2);
+    memory.copy(changetype<usize>(grown), changetype<usize>(scratch), at);
+    scratch = grown;
+  }
+  store<f64>(changetype<usize>(scratch) + at, value);
+  recorded++;
+}

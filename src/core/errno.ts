@@ -1,0 +1,26 @@
+// The core's error codes and their symbolic names. The codes come from
+// assembly/errno.ts itself, so the WASM core and this facade share one table.
+import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "../../assembly/errno.js";
+
+export { WOULD_BLOCK };
+
+const NAMES = new Map<number, string>([
+  [EBADF, "EBADF"],
+  [EAGAIN, "EAGAIN"],
+  [ENOMEM, "ENOMEM"],
+  [EFAULT, "EFAULT"],
+  [EINVAL, "EINVAL"],
+  [OOPS, "OOPS"],
+]);
+
+/** A core result in [-4095, -1] is -errno; anything else (counts, addresses) is a value. */
+export function isErr(result: number): boolean {
+  return result < 0 && result > -4096;
+}
+
+/** Symbolic name of a core error result (-errno). */
+export function errnoName(result: number): string {
+  const name = NAMES.get(-result);
+  if (name === undefined) throw new Error(`core.wasm returned an unknown error code ${result}`);
+  return name;
+}

@@ -1,0 +1,172 @@
+// The WASM core as an AioBackend: a thin typed facade over one core instance
+// (one modelled process). Converts numbers to the core's i64 (BigInt) and its
+// -errno results to symbolic errnos; reads variable-size output from the
+// core's scratch area. The batch methods return the core's raw result
+// (a count, or -errno: see errnoName) so they add nothing per event.
+import { profileBits, type Profile } from "../profile.js";
+import type { AioBackend, IoCmd, ProcessConfig, RingHeaderRead, SysResult } from "../scenario/backend.js";
+import type { Errno } from "../scenario/types.js";
+import { WOULD_BLOCK, errnoName, isErr } from "./errno.js";
+import { instantiateCore, type CoreExports } from "./wasm.js";
+
+/** io_submit's cmd codes (assembly/aio.ts CMD_*). */
+const CMD: Record<IoCmd, number> = { pread: 0, pwrite: 1, bad: 2 };
+/** page's kind codes (assembly/mm.ts KIND_*). */
+const KINDS = ["none", "aio", "anon"] as const;
+
+const PAGE_SIZE = 4096;
+const U32 = 2 ** 32;
+
+export class WasmProcess implements AioBackend {
+  private readonly core: CoreExports;
+
+  constructor(
+    readonly profile: Profile,
+    readonly config: ProcessConfig,
+  ) {
+    this.core = instantiateCore();
+    this.reset();
+  }
+
+  /** Starts over with a fresh process of the same profile and config. */
+  reset(): void {
+    this.core.reset(profileBits(this.profile), this.config.cpus, BigInt(this.config.aio_max_nr), BigInt(this.config.aio_nr));
+  }
+
+  // ---- AioBackend ----------------------------------------------------------
+
+  io_setup(nr_events: number, ctxpNonzero: boolean): SysResult & { ctx: number } {
+    const r = Number(this.core.io_setup(nr_events, ctxpNonzero ? 1 : 0));
+    return isErr(r) ? { ret: -1, errno: errnoName(r), ctx: 0 } : { ret: 0, errno: null, ctx: r };
+  }
+
+  io_destroy(ctx: number): SysResult {
+    return sys(this.core.io_destroy(BigInt(ctx)));
+  }
+
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult {
+    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), badFd ? 1 : 0));
+  }
+
+  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null): (SysResult & { data: number[] }) | null {
+    const r = this.core.io_getevents(BigInt(ctx), min_nr, nr, timeout_ns === null ? 0 : 1, timeout_ns ?? 0);
+    if (r === -WOULD_BLOCK) return null;
+    return this.withData(r);
+  }
+
+  user_reap(ctx: number, max: number): SysResult & { data: number[] } {
+    return this.withData(this.core.user_reap(BigInt(ctx), max));
+  }
+
+  ring(addr: number): RingHeaderRead | { errno: Errno } {
+    const r = this.core.ring(BigInt(addr));
+    if (isErr(r)) return { errno: errnoName(r) };
+    const [id, nr, head, tail, magic, compat_features, incompat_features, header_length, pages, idIsSetupAddress] = this.scratch(10);
+    return { errno: null, id, nr, head, tail, magic, compat_features, incompat_features, header_length, pages, idIsSetupAddress: idIsSetupAddress === 1 };
+  }
+
+  mmap(pages: number): SysResult & { addr: number } {
+    return addrResult(this.core.mmap(BigInt(pages)));
+  }
+
+  munmap(addr: number, pages: number): SysResult {
+    return sys(this.core.munmap(BigInt(addr), BigInt(pages)));
+  }
+
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null): SysResult & { addr: number } {
+    return addrResult(this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0)));
+  }
+
+  fork_mremap(addr: number, pages: number, to: number): SysResult {
+    return sys(this.core.fork_mremap(BigInt(addr), BigInt(pages), BigInt(to)));
+  }
+
+  page(addr: number): "aio" | "anon" | "none" {
+    return KINDS[this.core.page(BigInt(addr))];
+  }
+
+  // ---- batch hot paths (raw results: count, or -errno) ---------------------
+
+  /** io_submit of `n` preads with user data data, data + 1, ...: submitted, or -errno. */
+  submitBatch(ctx: number, n: number, data: number): number {
+    return this.core.submit_batch(BigInt(ctx), n, BigInt(data));
+  }
+
+  /** User-space reap of up to `max` events through the mapping at `ctx` (data into checksum()). */
+  reapBatch(ctx: number, max: number): number {
+    return this.core.reap_batch(BigInt(ctx), max);
+  }
+
+  /** io_getevents(ctx, 0, max, timeout 0) (data into checksum()). */
+  getEventsBatch(ctx: number, max: number): number {
+    return this.core.getevents_batch(BigInt(ctx), max);
+  }
+
+  /** `calls` calls of io_getevents(ctx, 1, 1, timeout 0), looped inside WASM: events reaped, or -errno. */
+  getEventsZeroTimeout(ctx: number, calls: number): number {
+    return this.core.getevents_calls(BigInt(ctx), calls);
+  }
+
+  /** lookup_ioctx for every id: how many name a live context. */
+  lookupBatch(ids: Float64Array | BigUint64Array): number {
+    const n = ids.length;
+    const ptr = this.core.scratch_reserve(n * 8);
+    if (ids instanceof BigUint64Array) {
+      new BigUint64Array(this.core.memory.buffer, ptr, n).set(ids);
+    } else {
+      // u64 as two u32 halves: no BigInt per id (ids are addresses, below 2^53).
+      const words = new Uint32Array(this.core.memory.buffer, ptr, n * 2);
+      for (let i = 0; i < n; i++) {
+        const id = ids[i];
+        words[2 * i] = id >>> 0;
+        words[2 * i + 1] = Math.floor(id / U32);
+      }
+    }
+    return this.core.lookup_batch(ptr, n);
+  }
+
+  /** Moves the mapping at `ctx` to `spare` and back, `n` moves through mremap and the ring hook: moves that succeeded. */
+  remapBatch(ctx: number, spare: number, n: number): number {
+    return this.core.remap_batch(BigInt(ctx), BigInt(spare), n);
+  }
+
+  /** `events` submits and user reaps in batches of `batch`, all inside WASM: the sum of the user data reaped (0 + 1 + ...), or -errno. */
+  ringLoop(ctx: number, events: number, batch: number): number {
+    return Number(this.core.ring_loop(BigInt(ctx), events, batch));
+  }
+
+  /** Sum of the user data the batch methods read since the process started, modulo 2^64. */
+  checksum(): bigint {
+    return BigInt.asUintN(64, this.core.data_checksum());
+  }
+
+  /** Table slots the ring-remap hook visited (as AioProcess.hookSlotsVisited). */
+  get hookSlotsVisited(): number {
+    return this.core.hook_slots_visited();
+  }
+
+  /** A copy of the page holding `addr` as user space sees it (zeros for anonymous memory), or null when unmapped. */
+  pageBytes(addr: number): Uint8Array | null {
+    const ptr = this.core.page_bytes(BigInt(addr));
+    return ptr === 0 ? null : new Uint8Array(this.core.memory.buffer, ptr, PAGE_SIZE).slice();
+  }
+
+  // ---- helpers ----------------------------------------------------------------
+
+  private scratch(n: number): number[] {
+    return Array.from(new Float64Array(this.core.memory.buffer, this.core.scratch_ptr(), n));
+  }
+
+  private withData(r: number): SysResult & { data: number[] } {
+    return isErr(r) ? { ret: -1, errno: errnoName(r), data: [] } : { ret: r, errno: null, data: this.scratch(r) };
+  }
+}
+
+function sys(r: number): SysResult {
+  return isErr(r) ? { ret: -1, errno: errnoName(r) } : { ret: r, errno: null };
+}
+
+function addrResult(r: bigint): SysResult & { addr: number } {
+  const addr = Number(r);
+  return isErr(addr) ? { ret: -1, errno: errnoName(addr), addr: 0 } : { ret: 0, errno: null, addr };
+}

@@ -1,0 +1,123 @@
+// The bench command and runner: flags, run JSON, ratios, unavailable rows,
+// baselines and the injected slowdown the selfcheck relies on.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { parseRun } from "../src/bench/run-schema.js";
+import { runBench } from "../src/bench/runner.js";
+import type { BenchCase, Suite } from "../src/bench/suite.js";
+import { compareRuns } from "../src/report/compare.js";
+import { REPO } from "./helpers.js";
+
+const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
+const dir = mkdtempSync(join(tmpdir(), "aio-bench-"));
+const env = { ...process.env, AIO_RING_BENCH_HOME: join(dir, "home") };
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [CLI, "bench", ...args], { encoding: "utf8", cwd: dir, env });
+}
+
+/** A suite whose cost is known: `spin` busy-loops for `ns` per operation. */
+function spinSuite(ns: number): Suite {
+  const spin = (n: number) => {
+    const until = performance.now() + (n * ns) / 1e6;
+    while (performance.now() < until);
+  };
+  return {
+    name: "spin",
+    description: "busy loop of known cost",
+    async cases(): Promise<BenchCase[]> {
+      return [
+        { kind: "timed", case: "fast", backend: "host", params: { n: 1 }, reference: true, run: spin },
+        { kind: "timed", case: "slow", backend: "host", params: { n: 2 }, run: (n) => spin(2 * n) },
+        { kind: "unavailable", case: "elsewhere", backend: "kernel", params: {}, reason: "no such machine here" },
+      ];
+    },
+  };
+}
+
+describe("bench runner", () => {
+  it("samples are per-operation times; unavailable cases carry a reason and no numbers", async () => {
+    const { run } = await runBench({ suites: [spinSuite(1000)], filter: null, quick: true, full: false, sizes: null, timeMs: 40 });
+    parseRun(JSON.stringify(run), "run");
+    const [fast, slow, elsewhere] = run.results;
+    assert.ok(fast.stats && slow.stats);
+    assert.ok(fast.stats.median > 900 && fast.stats.median < 3000, `fast median ${fast.stats.median} ns for a 1000 ns spin`);
+    assert.ok(slow.stats.median > 1.5 * fast.stats.median, "twice the work shows as about twice the time");
+    assert.ok(fast.samples.length >= 12);
+    assert.deepEqual([elsewhere.samples, elsewhere.stats, elsewhere.status], [[], null, { unavailable: "no such machine here" }]);
+  });
+
+  it("an injected slowdown is seen by compare as a regression", async () => {
+    const opts = { suites: [spinSuite(2000)], filter: /fast/, quick: true, full: false, sizes: null, timeMs: 60 };
+    const base = (await runBench(opts)).run;
+    const slow = (await runBench({ ...opts, injectSlowdown: 0.3 })).run;
+    const entry = compareRuns(base, slow).entries.find((e) => e.id === base.results[0].id)!;
+    assert.equal(entry.verdict, "regressed");
+  });
+
+  it("fits complexity over three or more sizes", async () => {
+    const { lookupSuite } = await import("../bench/lookup.js");
+    const { run } = await runBench({ suites: [lookupSuite], filter: /list-walk\/wasm/, quick: true, full: false, sizes: [16, 256, 4096], timeMs: 30 });
+    assert.equal(run.results.length, 3);
+    for (const r of run.results) assert.equal(r.complexity?.big_o, "O(N)", r.id);
+    const visited = run.results.map((r) => r.counters.nodes_visited_per_op);
+    assert.ok(visited[0] < visited[1] && visited[1] < visited[2], `list walk visits grow with N: ${visited}`);
+  });
+});
+
+describe("bench CLI", () => {
+  const bad: [string[], RegExp][] = [
+    [["--suite", "nope"], /--suite: unknown suite "nope"/],
+    [["--sizes", "0"], /--sizes: "0" is not a context count/],
+    [["--sizes", "1,x"], /--sizes: "x"/],
+    [["--quick", "--full"], /cannot be combined/],
+    [["--time", "-3"], /--time/],
+    [["--filter", "/(/"], /--filter: not a valid regular expression/],
+    [["--fail-on-regression"], /needs --compare/],
+    [["--markdown", "x.md"], /needs --compare/],
+    [["--save-baseline", "../evil"], /baseline/i],
+    [["--compare", "absent-baseline"], /absent-baseline/],
+    [["--threshold", "500", "--compare", "x.json"], /--threshold/],
+    [["--frobnicate"], /frobnicate/],
+    [["extra"], /unexpected argument "extra"/],
+  ];
+  for (const [args, message] of bad) {
+    it(`${args.join(" ")}: one-line error, exit 2, nothing written`, () => {
+      const r = cli(...args);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+      assert.ok(!existsSync(join(dir, ".aio-ring-bench", "last-run.json")), "no run was made");
+    });
+  }
+
+  it("--list names benchmark ids from the registry without running anything", () => {
+    const r = cli("--list", "--suite", "lookup,remap", "--quick");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /lookup\/hash\/wasm\/n=256\/dist=uniform/);
+    assert.match(r.stdout, /remap\/remap-scan\/wasm\/n=4096\/dist=uniform/);
+    assert.doesNotMatch(r.stdout, /median/);
+  });
+
+  it("runs, writes the run JSON, saves a baseline and compares against it", () => {
+    const json = join(dir, "run.json");
+    const first = cli("--suite", "lookup", "--sizes", "1,16", "--filter", "hash/wasm", "--time", "20", "--json", json, "--save-baseline", "b1", "--bmf", join(dir, "bmf.json"));
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /hash/);
+    assert.match(first.stdout, /vs ref/);
+    const run = parseRun(readFileSync(json, "utf8"), json);
+    assert.equal(run.results.length, 2);
+    assert.deepEqual(readdirSync(join(dir, "home", "baselines")), ["b1.json"]);
+    assert.ok(JSON.parse(readFileSync(join(dir, "bmf.json"), "utf8"))[run.results[0].id].latency.value > 0);
+    const second = cli("--suite", "lookup", "--sizes", "1,16", "--filter", "hash/wasm", "--time", "20", "--compare", "b1", "--history", join(dir, "h.jsonl"));
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /improved|regressed|unchanged|too noisy/);
+    assert.equal(readFileSync(join(dir, "h.jsonl"), "utf8").trim().split("\n").length, 1);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
+  });
+});

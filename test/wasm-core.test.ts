@@ -1,0 +1,454 @@
+// The WASM core against the TypeScript model, its oracle: the same call
+// sequences on both, for every profile, must give deep-equal results (raw
+// addresses included: both place mappings the same way), and the same ring
+// bytes. Run: node scripts/build-wasm.mjs && npx tsc -p tsconfig.json &&
+// node --test dist/test/wasm-core.test.js
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { mulberry32 } from "../src/bench/prng.js";
+import { WasmProcess } from "../src/core/wasm-backend.js";
+import { AioProcess } from "../src/model/aio.js";
+import { BOGUS_ADDRESS, PAGE_SIZE } from "../src/model/mm.js";
+import { PROFILES, PROFILE_NAMES } from "../src/profile.js";
+import type { AioBackend, ProcessConfig } from "../src/scenario/backend.js";
+import type { AddrExpr, ProfileName, Scenario, Step } from "../src/scenario/types.js";
+
+const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+const P = PAGE_SIZE;
+
+/** A model process and a WASM process driven in lockstep. */
+class Pair {
+  readonly model: AioProcess;
+  readonly wasm: WasmProcess;
+
+  constructor(
+    readonly profile: ProfileName,
+    config: ProcessConfig = CONFIG,
+  ) {
+    this.model = new AioProcess(PROFILES[profile], config);
+    this.wasm = new WasmProcess(PROFILES[profile], config);
+  }
+
+  /** Runs `f` on both; the results must be deep-equal. Returns the model's. */
+  call<T>(label: string, f: (b: AioBackend) => T): T {
+    const expected = f(this.model);
+    const actual = f(this.wasm);
+    assert.deepStrictEqual(actual, expected, `${this.profile}: ${label}`);
+    assert.equal(this.wasm.hookSlotsVisited, this.model.hookSlotsVisited, `${this.profile}: ${label}: hookSlotsVisited`);
+    return expected;
+  }
+
+  setup(nr_events: number): number {
+    const r = this.call(`io_setup(${nr_events})`, (b) => b.io_setup(nr_events, false));
+    assert.equal(r.errno, null);
+    return r.ctx;
+  }
+
+  mmap(pages: number): number {
+    return this.call(`mmap(${pages})`, (b) => b.mmap(pages)).addr;
+  }
+
+  /** Pages of the ring mapping at `ctx` (3 for 128 events, 2 in v3.11). */
+  ringPages(ctx: number): number {
+    const r = this.model.ring(ctx);
+    assert.ok("pages" in r);
+    return r.pages;
+  }
+
+  /** The page holding `addr` as user space sees it, on both: same bytes. */
+  sameBytes(addr: number): void {
+    assert.deepStrictEqual(this.wasm.pageBytes(addr), modelPageBytes(this.model, addr), `${this.profile}: bytes of page ${addr}`);
+  }
+}
+
+function modelPageBytes(model: AioProcess, addr: number): Uint8Array | null {
+  const page = Math.floor(addr / P);
+  const v = model.mm.find(page);
+  if (!v) return null;
+  const bytes = v.backing.bytes;
+  if (!bytes) return new Uint8Array(P);
+  const at = (v.pgoff + page - v.start) * P;
+  return at >= bytes.length ? null : bytes.slice(at, at + P);
+}
+
+const ringFile = (p: ProfileName) => PROFILES[p].ringFile;
+
+// ---- a step runner for scenario documents and random programs ---------------
+
+type Names = Map<string, number>;
+
+function resolve(names: Names, e: AddrExpr): number | null {
+  if (e === 0) return 0;
+  if (e === "bogus") return BOGUS_ADDRESS;
+  const m = /^([^+]+)(?:\+(\d+)(b?))?$/.exec(e);
+  if (!m) return null;
+  const base = names.get(m[1]);
+  if (base === undefined) return null;
+  if (m[2] === undefined) return base;
+  return m[3] ? base + Number(m[2]) : base + Number(m[2]) * P;
+}
+
+/** Runs one step on a backend (raw results, addresses included); "unbound" when a name is not bound. */
+function runStep(b: AioBackend, names: Names, s: Step): unknown {
+  const at = (e: AddrExpr) => resolve(names, e);
+  switch (s.op) {
+    case "io_setup": {
+      const r = b.io_setup(s.nr_events, s.ctxp === "nonzero");
+      if (r.errno === null && s.name) names.set(s.name, r.ctx);
+      return r;
+    }
+    case "mmap": {
+      const r = b.mmap(s.pages);
+      if (r.errno === null) names.set(s.name, r.addr);
+      return r;
+    }
+    case "io_destroy": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : b.io_destroy(ctx);
+    }
+    case "io_submit": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd === "bad");
+    }
+    case "io_getevents": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : (b.io_getevents(ctx, s.min_nr, s.nr, s.timeout_ns) ?? "would block");
+    }
+    case "user_reap": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : b.user_reap(ctx, s.max);
+    }
+    case "ring": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : b.ring(ctx);
+    }
+    case "munmap": {
+      const addr = at(s.addr);
+      return addr === null ? "unbound" : b.munmap(addr, s.pages);
+    }
+    case "mremap": {
+      const addr = at(s.addr);
+      const to = s.to === undefined ? null : at(s.to);
+      if (addr === null || (s.to !== undefined && to === null)) return "unbound";
+      const r = b.mremap(addr, s.old_pages, s.new_pages, to);
+      if (r.errno === null && s.name) names.set(s.name, r.addr);
+      return r;
+    }
+    case "fork_mremap": {
+      const addr = at(s.addr);
+      const to = at(s.to);
+      return addr === null || to === null ? "unbound" : b.fork_mremap(addr, s.pages, to);
+    }
+    case "page": {
+      const addr = at(s.addr);
+      return addr === null ? "unbound" : b.page(addr);
+    }
+  }
+}
+
+/** Runs steps on both processes of a pair, comparing every result and, at the end, the bytes of every bound page. */
+function runBoth(pair: Pair, steps: Step[], label: string): void {
+  const modelNames: Names = new Map();
+  const wasmNames: Names = new Map();
+  steps.forEach((s, i) => {
+    const expected = runStep(pair.model, modelNames, s);
+    const actual = runStep(pair.wasm, wasmNames, s);
+    assert.deepStrictEqual(actual, expected, `${pair.profile}: ${label}: step ${i} ${JSON.stringify(s)}`);
+    assert.equal(pair.wasm.hookSlotsVisited, pair.model.hookSlotsVisited, `${pair.profile}: ${label}: step ${i}: hookSlotsVisited`);
+  });
+  assert.deepStrictEqual(wasmNames, modelNames);
+  for (const addr of modelNames.values()) for (let k = 0; k < 4; k++) pair.sameBytes(addr + k * P);
+}
+
+// ---- tests ------------------------------------------------------------------------
+
+describe("wasm core = model", () => {
+  for (const profile of PROFILE_NAMES) {
+    describe(profile, () => {
+      test("ring geometry and header", () => {
+        const pair = new Pair(profile);
+        const doubled = PROFILES[profile].doubledGeometry;
+        const expected: [number, number, number][] = doubled
+          ? [[1, 127, 1], [128, 383, 3], [1000, 2047, 16]]
+          : [[1, 127, 1], [128, 255, 2], [1000, 1023, 8]];
+        for (const [nr_events, nr, pages] of expected) {
+          const ctx = pair.setup(nr_events);
+          const r = pair.call("ring", (b) => b.ring(ctx));
+          assert.ok(r.errno === null && "nr" in r);
+          assert.equal(r.nr, nr);
+          assert.equal(r.pages, pages);
+          assert.equal(r.magic, 0xa10a10a1);
+          assert.equal(r.idIsSetupAddress, PROFILES[profile].ringIdIsAddress);
+          pair.sameBytes(ctx);
+          pair.call("page", (b) => b.page(ctx));
+        }
+      });
+
+      test("request slots: capacity from one CPU, then reaping makes room", () => {
+        const capacities = PROFILES[profile].reqSlots === "percpu" ? [120, 376, 2040] : [126, 254, 1022];
+        [1, 128, 1000].forEach((nr_events, i) => {
+          const pair = new Pair(profile);
+          const ctx = pair.setup(nr_events);
+          let submitted = 0;
+          for (;;) {
+            const r = pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pread", submitted, false));
+            if (r.errno !== null) {
+              assert.equal(r.errno, "EAGAIN");
+              break;
+            }
+            submitted++;
+          }
+          assert.equal(submitted, capacities[i]);
+          pair.sameBytes(ctx);
+          // Reap some either way, then fill again: both sides must agree on every count.
+          pair.call("user_reap", (b) => b.user_reap(ctx, 7));
+          pair.call("io_getevents", (b) => b.io_getevents(ctx, 3, 5, 0));
+          for (let k = 0; k < 20; k++) pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pwrite", 1000 + k, false));
+          pair.call("io_getevents", (b) => b.io_getevents(ctx, 0, 100000, null));
+          pair.call("user_reap", (b) => b.user_reap(ctx, 100000));
+          pair.call("ring", (b) => b.ring(ctx));
+          for (let k = 0; k < 3; k++) pair.sameBytes(ctx + k * P);
+        });
+      });
+
+      test("full move, destroy after the move", () => {
+        const pair = new Pair(profile);
+        const a = pair.setup(128);
+        pair.call("io_submit", (b) => b.io_submit(a, 5, "pread", 10, false));
+        const s = pair.mmap(16);
+        const pages = pair.ringPages(a);
+        const moved = pair.call("mremap A -> S", (b) => b.mremap(a, pages, pages, s));
+        assert.equal(moved.errno, null);
+        pair.call("submit at new address", (b) => b.io_submit(s, 2, "pread", 20, false));
+        pair.call("submit at old address", (b) => b.io_submit(a, 2, "pread", 30, false));
+        pair.call("user_reap at new address", (b) => b.user_reap(s, 100));
+        pair.sameBytes(s);
+        // A fresh mapping now covers the old base (v3.18: the stale id reaches slot 0 through its zero header).
+        const x = pair.mmap(pages);
+        assert.equal(x, a);
+        pair.call("io_destroy old", (b) => b.io_destroy(a));
+        pair.call("page old", (b) => b.page(a));
+        pair.call("page new", (b) => b.page(s));
+        pair.call("io_destroy new", (b) => b.io_destroy(s));
+        pair.call("page new after destroy", (b) => b.page(s));
+        if (profile === "v3.18") {
+          // The seed's second bug: destroying the old id unmapped the unrelated mapping, the ring stays at S.
+          assert.equal(pair.model.page(a), "none");
+          assert.equal(pair.model.page(s), "aio");
+        }
+        if (profile === "mainline") assert.equal(pair.model.page(s), "none");
+      });
+
+      test("partial move, then destroy from the new base", () => {
+        const pair = new Pair(profile);
+        const s = pair.mmap(16);
+        const a = pair.setup(128);
+        const r = pair.call("mremap 2 of 3 pages", (b) => b.mremap(a, 2, 2, s + 4 * P));
+        if (profile === "next") assert.equal(r.errno, "EINVAL");
+        else assert.equal(r.errno, null);
+        for (let k = 0; k < 8; k++) pair.call("page", (b) => b.page(s + k * P));
+        pair.call("page A+2", (b) => b.page(a + 2 * P));
+        pair.call("io_destroy", (b) => b.io_destroy(s + 4 * P));
+        for (let k = 0; k < 8; k++) pair.call("page after destroy", (b) => b.page(s + k * P));
+        pair.call("page A+2 after destroy", (b) => b.page(a + 2 * P));
+        pair.sameBytes(a + 2 * P);
+      });
+
+      test("growing a ring: EFAULT from v3.19, a move in v3.18", () => {
+        const pair = new Pair(profile);
+        const a = pair.setup(128);
+        const pages = pair.ringPages(a);
+        const r = pair.call("grow in place or move", (b) => b.mremap(a, pages, pages + 2, null));
+        if (PROFILES[profile].ringDontExpand) assert.equal(r.errno, "EFAULT");
+        else assert.equal(r.errno, null);
+        const at = r.errno === null ? r.addr : a;
+        // Reading the grown tail faults: the ring file ends at 3 pages.
+        pair.call("user_reap", (b) => b.user_reap(at, 10));
+        pair.call("page past the file", (b) => b.page(at + (pages + 1) * P));
+        pair.sameBytes(at + (pages + 1) * P);
+        pair.call("ring", (b) => b.ring(at));
+      });
+
+      test("fork_mremap outcomes; the parent is unaffected", () => {
+        const pair = new Pair(profile);
+        const a = pair.setup(128);
+        const s = pair.mmap(16);
+        pair.call("io_submit", (b) => b.io_submit(a, 2, "pread", 1, false));
+        const r = pair.call("fork_mremap", (b) => b.fork_mremap(a, pair.ringPages(a), s));
+        const expected: Record<ProfileName, string | null> = { "v3.11": null, "v3.18": null, "v3.19": "OOPS", mainline: "EINVAL", next: "EFAULT" };
+        assert.equal(r.errno, expected[profile]);
+        pair.call("partial fork move", (b) => b.fork_mremap(a, 1, s + 8 * P));
+        pair.call("anon fork move", (b) => b.fork_mremap(s, 2, s + 4 * P));
+        pair.call("page S", (b) => b.page(s));
+        pair.call("ring", (b) => b.ring(a));
+        pair.call("io_getevents", (b) => b.io_getevents(a, 2, 2, null));
+        pair.call("io_destroy", (b) => b.io_destroy(a));
+      });
+
+      test("one mremap over several VMAs (6.17+)", () => {
+        const pair = new Pair(profile);
+        const s = pair.mmap(16);
+        const d = pair.mmap(16);
+        const a = pair.setup(1);
+        const b2 = pair.setup(1);
+        pair.call("A -> S", (b) => b.mremap(a, 1, 1, s));
+        pair.call("B -> S+2", (b) => b.mremap(b2, 1, 1, s + 2 * P));
+        pair.call("hole at S+1", (b) => b.munmap(s + P, 1));
+        const r = pair.call("S..S+3 -> D+4", (b) => b.mremap(s, 3, 3, d + 4 * P));
+        if (PROFILES[profile].multiVmaMove) assert.equal(r.errno, null);
+        else assert.equal(r.errno, "EFAULT");
+        for (let k = 0; k < 8; k++) pair.call("page D", (b) => b.page(d + k * P));
+        for (let k = 0; k < 4; k++) pair.call("page S", (b) => b.page(s + k * P));
+        pair.call("submit T", (b) => b.io_submit(d + 4 * P, 1, "pread", 1, false));
+        pair.call("submit T+2", (b) => b.io_submit(d + 6 * P, 1, "pread", 2, false));
+        pair.call("range without VMA", (b) => b.mremap(s + 8 * P, 2, 2, d + 12 * P));
+        pair.sameBytes(d + 4 * P);
+        pair.sameBytes(d + 6 * P);
+      });
+
+      test("ioctx table growth x4, lowest free slot, stale ids", () => {
+        const pair = new Pair(profile);
+        const ctxs = Array.from({ length: 20 }, () => pair.setup(1));
+        for (const i of [3, 7, 0]) pair.call("destroy", (b) => b.io_destroy(ctxs[i]));
+        for (let i = 0; i < 4; i++) {
+          const c = pair.setup(1);
+          pair.call("ring", (b) => b.ring(c));
+        }
+        pair.call("destroy stale", (b) => b.io_destroy(ctxs[3]));
+        for (const c of ctxs) pair.call("ring", (b) => b.ring(c));
+        // The hook scans the grown table.
+        const s = pair.mmap(4);
+        pair.call("move the last", (b) => b.mremap(ctxs[19], 1, 1, s));
+      });
+
+      test("every scenario file", () => {
+        const dir = new URL("../../test/scenarios/", import.meta.url);
+        for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+          const doc = JSON.parse(readFileSync(new URL(file, dir), "utf8")) as Scenario;
+          const config = { cpus: doc.cpus ?? 2, aio_max_nr: doc.aio_max_nr ?? 65536, aio_nr: doc.aio_nr ?? 0 };
+          runBoth(new Pair(profile, config), doc.steps, file);
+        }
+      });
+
+      test("random call sequences", () => {
+        const random = mulberry32(0x5eed + PROFILE_NAMES.indexOf(profile));
+        const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+        const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+        const ctxNames = ["A", "B", "C"];
+        const mapNames = ["S", "T"];
+        const all = [...ctxNames, ...mapNames];
+        const addr = (): AddrExpr => {
+          if (random() < 0.04) return pick<AddrExpr>([0, "bogus"]);
+          const base = pick(all);
+          const r = random();
+          return r < 0.6 ? base : r < 0.65 ? `${base}+1b` : `${base}+${int(0, 4)}`;
+        };
+        const step = (): Step => {
+          const k = int(0, 99);
+          if (k < 10) return { op: "io_setup", nr_events: pick([1, 1, 2, 60, 128, 200, 1000, 0, -1, 5000]), name: pick(ctxNames), ...(random() < 0.03 ? { ctxp: "nonzero" as const } : {}) };
+          if (k < 14) return { op: "io_destroy", ctx: addr() };
+          if (k < 34) return { op: "io_submit", ctx: addr(), count: pick([1, 1, 3, 17, 100, 300, -1, 0]), cmd: pick(["pread", "pwrite", "pread", "bad"] as const), data: int(0, 2 ** 40), ...(random() < 0.05 ? { fd: "bad" as const } : {}) };
+          if (k < 44) {
+            const nr = int(-1, 40);
+            return { op: "io_getevents", ctx: addr(), min_nr: int(-1, nr + 1), nr, timeout_ns: pick([null, 0, 0, 1000, -1]) };
+          }
+          if (k < 54) return { op: "user_reap", ctx: addr(), max: pick([1, 5, 50, 1000, 0, -1]) };
+          if (k < 60) return { op: "ring", ctx: addr() };
+          if (k < 66) return { op: "mmap", pages: pick([1, 2, 4, 16, 0]), name: pick(mapNames) };
+          if (k < 71) return { op: "munmap", addr: addr(), pages: int(0, 5) };
+          if (k < 86) {
+            const old_pages = int(0, 4);
+            const grow = random() < 0.2;
+            return { op: "mremap", addr: addr(), old_pages, new_pages: grow ? old_pages + int(1, 3) : random() < 0.2 ? int(0, old_pages) : old_pages, ...(random() < 0.8 ? { to: addr() } : {}), ...(random() < 0.7 ? { name: pick(all) } : {}) };
+          }
+          if (k < 90) return { op: "fork_mremap", addr: addr(), pages: int(1, 4), to: addr() };
+          return { op: "page", addr: addr() };
+        };
+        for (let run = 0; run < 20; run++) {
+          const config = { cpus: pick([1, 2, 4]), aio_max_nr: pick([65536, 65536, 4096, 300]), aio_nr: pick([0, 0, 100]) };
+          const steps = Array.from({ length: 250 }, step);
+          runBoth(new Pair(profile, config), steps, `random run ${run} ${JSON.stringify(config)}`);
+        }
+      });
+
+      test("batch exports agree with the syscalls", () => {
+        const pair = new Pair(profile);
+        const { model, wasm } = pair;
+        const ctx = pair.setup(1000);
+        let sum = 0n;
+        for (let round = 0; round < 40; round++) {
+          const n = 1 + ((round * 37) % 200);
+          const data = round * 1000;
+          const s = wasm.submitBatch(ctx, n, data);
+          const m = model.io_submit(ctx, n, "pread", data, false);
+          assert.equal(s < 0 ? -1 : s, m.ret);
+          const r = wasm.reapBatch(ctx, n);
+          const mr = model.user_reap(ctx, n);
+          assert.equal(r < 0 ? -1 : r, mr.ret);
+          for (const v of mr.data) sum += BigInt(v);
+          assert.equal(wasm.checksum(), sum);
+        }
+        pair.sameBytes(ctx);
+        wasm.submitBatch(ctx, 10, 7);
+        model.io_submit(ctx, 10, "pread", 7, false);
+        assert.equal(wasm.getEventsBatch(ctx, 4), model.io_getevents(ctx, 0, 4, 0)!.ret);
+        let reaped = 0;
+        for (let i = 0; i < 8; i++) reaped += model.io_getevents(ctx, 1, 1, 0)!.ret;
+        assert.equal(wasm.getEventsZeroTimeout(ctx, 8), reaped);
+        pair.call("ring after batches", (b) => b.ring(ctx));
+
+        // lookup_batch: live ids, stale ids, ids that point nowhere.
+        const others = [pair.setup(1), pair.setup(1)];
+        pair.call("destroy", (b) => b.io_destroy(others[0]));
+        const ids = [ctx, others[0], others[1], 0, BOGUS_ADDRESS, ctx + 1, ctx + P];
+        const found = ids.filter((id) => model.lookup_ioctx(id) !== null).length;
+        assert.equal(wasm.lookupBatch(Float64Array.from(ids)), found);
+        assert.equal(wasm.lookupBatch(BigUint64Array.from(ids.map(BigInt))), found);
+
+        // remap_batch: the ring to a spare range and back through the hook.
+        const spare = pair.mmap(16);
+        const before = wasm.hookSlotsVisited;
+        const moves = wasm.remapBatch(ctx, spare, 5);
+        const pages = pair.ringPages(ctx);
+        let modelMoves = 0;
+        for (let i = 0, from = ctx, to = spare; i < 5; i++, [from, to] = [to, from]) {
+          if (model.mremap(from, pages, pages, to).errno !== null) break;
+          modelMoves++;
+        }
+        assert.equal(moves, modelMoves);
+        assert.equal(wasm.hookSlotsVisited, model.hookSlotsVisited);
+        if (PROFILES[profile].remapHook !== "none") assert.ok(wasm.hookSlotsVisited > before);
+        pair.call("page spare", (b) => b.page(spare));
+        pair.call("page ctx", (b) => b.page(ctx));
+      });
+
+      test("ring_loop runs submit + reap inside WASM", () => {
+        const wasm = new WasmProcess(PROFILES[profile], CONFIG);
+        const ctx = wasm.io_setup(1000, false).ctx;
+        const r = wasm.ringLoop(ctx, 10000, 256);
+        // Single-counter slots (3.11) leak on user reap: the loop runs out.
+        if (PROFILES[profile].reqSlots === "single") assert.equal(r, -11);
+        else assert.equal(r, (10000 * 9999) / 2);
+      });
+    });
+  }
+
+  test("ring file only from 3.12: v3.11 rings are anonymous pages", () => {
+    for (const profile of PROFILE_NAMES) {
+      const pair = new Pair(profile);
+      const ctx = pair.setup(1);
+      assert.equal(pair.model.page(ctx), ringFile(profile) ? "aio" : "anon");
+      pair.call("page", (b) => b.page(ctx));
+    }
+  });
+
+  test("reset starts a fresh process", () => {
+    const wasm = new WasmProcess(PROFILES.mainline, CONFIG);
+    const first = wasm.io_setup(1, false).ctx;
+    wasm.reset();
+    assert.equal(wasm.page(first), "none");
+    assert.equal(wasm.io_setup(1, false).ctx, first);
+    assert.equal(wasm.checksum(), 0n);
+  });
+});
