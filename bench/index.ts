@@ -5,5 +5,6 @@ import { geteventsSuite } from "./getevents.js";
 import { lookupSuite } from "./lookup.js";
 import { remapSuite } from "./remap.js";
 import { ringSuite } from "./ring.js";
+import { throughputSuite } from "./throughput.js";
 
-export const SUITES: readonly Suite[] = [ringSuite, geteventsSuite, lookupSuite, remapSuite, criuRestoreSuite];
+export const SUITES: readonly Suite[] = [ringSuite, geteventsSuite, lookupSuite, remapSuite, criuRestoreSuite, throughputSuite];

@@ -1,0 +1,94 @@
+// Suite `throughput`: independent mode on the worker pool. Every worker owns
+// its process, rings and contexts; each case runs one operation mix on 1, 2,
+// ... up to twice the core count workers and reports total ops/s, ops/s per
+// worker and scaling against the same mix on one worker. Samples are per-op
+// ns of the whole pool (1e9 / total ops/s per window of completions).
+import { availableParallelism, loadavg } from "node:os";
+import type { BenchCase, Suite, SuiteResult } from "../src/bench/suite.js";
+import { measureThroughput } from "../src/pool/throughput.js";
+import { MIXES, type Mix } from "../src/pool/tasks.js";
+import { BATCH } from "../src/pool/workload.js";
+
+/** Operations the default run must drive through the pool in all (the issue's floor). */
+const MIN_TOTAL_OPS = 10_000_000;
+/** Each case's measured wall time, as a multiple of the runner's per-case budget (--time). */
+const BUDGET_FACTOR = 2;
+
+function workerCounts(quick: boolean): number[] {
+  const max = 2 * availableParallelism();
+  const all = Array.from({ length: max }, (_, i) => i + 1);
+  return quick ? [...new Set([1, 2, max])] : all;
+}
+
+export const throughputSuite: Suite = {
+  name: "throughput",
+  description: "independent mode on the worker pool: total ops/s by workers and mix (ns/op of the whole pool)",
+  async cases(opts) {
+    const mixes: readonly Mix[] = opts.quick ? ["ring"] : MIXES;
+    // ops/s of each mix on one worker, for the scaling efficiency of the wider cases.
+    const single = new Map<Mix, number>();
+    const cases: BenchCase[] = [];
+    for (const mix of mixes) {
+      for (const workers of workerCounts(opts.quick)) {
+        cases.push({
+          kind: "measured", case: `pool-${mix}`, backend: "wasm", params: { workers, batch: BATCH },
+          group: `pool-${mix}`, reference: workers === 1,
+          async measure(budgetMs) {
+            // Ctrl-C ends the measurement early with what completed; the runner then stops the run.
+            const abort = new AbortController();
+            const onSigint = () => abort.abort();
+            process.on("SIGINT", onSigint);
+            try {
+              // Other processes' load skews scaling figures: record it beside them.
+              const load = loadavg()[0];
+              const r = await measureThroughput({ workers, mix, budgetMs: budgetMs * BUDGET_FACTOR, seed: 0x5eed + workers, signal: abort.signal });
+              if (workers === 1) single.set(mix, r.opsPerSec);
+              const base = single.get(mix);
+              return {
+                samples: r.samples,
+                counters: {
+                  ops_per_s_total: r.opsPerSec,
+                  ops_per_worker: r.opsPerSecPerWorker,
+                  ...(base === undefined ? {} : { scaling_efficiency: r.opsPerSec / (workers * base) }),
+                  task_overhead_pct: r.overheadPct,
+                  round_trip_us: r.roundTripNs / 1e3,
+                  task_ops: r.taskOps,
+                  tasks: r.tasks,
+                  ops_total: r.ops,
+                  threads: r.threads,
+                  load_avg_1m: load,
+                },
+              };
+            } finally {
+              process.off("SIGINT", onSigint);
+            }
+          },
+        });
+      }
+    }
+    return cases;
+  },
+  summary(results) {
+    const lines: string[] = [];
+    const ok = results.filter((r) => r.unavailable === null);
+    const at = (mix: string, workers: number) => ok.find((r) => r.case === `pool-${mix}` && r.params.workers === workers);
+    const rate = (r: SuiteResult) => `${(r.counters.ops_per_s_total / 1e6).toFixed(1)}M ops/s`;
+    for (const mix of MIXES) {
+      const one = at(mix, 1);
+      const two = at(mix, 2);
+      if (one && two) {
+        lines.push(`throughput ${mix}: 2 workers / 1 worker = ${(two.counters.ops_per_s_total / one.counters.ops_per_s_total).toFixed(2)}x (${rate(two)} vs ${rate(one)}; target >= 1.8x)`);
+      }
+    }
+    const ring = at("ring", 1);
+    if (ring) lines.push(`throughput ring: ${(ring.counters.ops_per_worker / 1e6).toFixed(1)}M events/s per worker on the batch ring path (target >= 300M/s)`);
+    const widest = ok.filter((r) => r.counters.scaling_efficiency !== undefined).sort((a, b) => Number(b.params.workers) - Number(a.params.workers))[0];
+    if (widest) lines.push(`throughput ${widest.case.slice(5)}: scaling efficiency ${(100 * widest.counters.scaling_efficiency).toFixed(0)}% at ${widest.params.workers} workers (${availableParallelism()} cores)`);
+    if (ok.length) {
+      const total = ok.reduce((s, r) => s + r.counters.ops_total, 0);
+      const overhead = Math.max(...ok.map((r) => r.counters.task_overhead_pct));
+      lines.push(`throughput: ${(total / 1e6).toFixed(1)}M operations through the pool (target >= ${MIN_TOTAL_OPS / 1e6}M); worst task overhead ${overhead.toFixed(2)}% (target < 2%)`);
+    }
+    return lines;
+  },
+};
