@@ -132,7 +132,8 @@ export class AioProcess {
         error = EAGAIN;
         break;
       }
-      const refused = cmd == CMD_BAD ? EINVAL : badFd ? EBADF : 0;
+      // The live kernel checks the fd before the opcode (FINDINGS 1).
+      const refused = badFd ? EBADF : cmd == CMD_BAD ? EINVAL : 0;
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
@@ -148,11 +149,12 @@ export class AioProcess {
   /** Events reaped (their data to the sink), or -errno; -WOULD_BLOCK when it would wait forever. */
   io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64): i32 {
     const ctx = this.lookup_ioctx(ctx_id);
-    if (!ctx || min_nr < 0 || min_nr > nr || (hasTimeout && timeout_ns < 0)) return -EINVAL;
+    if (!ctx || min_nr < 0 || min_nr > nr) return -EINVAL;
     const ring = ctx.ring;
     const available = eventsInRing(ring.head, ring.tail, <u32>ctx.nr_events);
     if (<i64>available < <i64>min_nr) {
-      if (!hasTimeout) return -WOULD_BLOCK;
+      // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).
+      if (!hasTimeout || timeout_ns < 0) return -WOULD_BLOCK;
       // Before 3.19 a zero timeout still armed a timer and slept on it.
       if (timeout_ns == 0 && this.profile.zeroTimeoutArmsTimer) hrtimer_sleep(0);
     }
@@ -331,10 +333,12 @@ export class AioProcess {
       const from = max(v.start, start);
       pieces.push(mm.detach(v, from, min(v.end, end) - from));
     }
-    mm.unmap(dest, pages);
     for (let i = 0; i < n; i++) {
       const piece = unchecked(pieces[i]);
-      const err = this.move_piece(piece, dest + (piece.start - start), piece.pages);
+      // Only each piece's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
+      const target = dest + (piece.start - start);
+      mm.unmap(target, piece.pages);
+      const err = this.move_piece(piece, target, piece.pages);
       if (err) {
         // Moved pieces stay moved; the refused one is back; so are those not tried.
         for (let j = i + 1; j < n; j++) mm.insert(unchecked(pieces[j]));

@@ -39,7 +39,7 @@ describe("scenario CLI", () => {
     });
     assert.equal(docs[0].backend, "model");
     assert.deepEqual({ ...docs[0], backend: "wasm" }, docs[1]);
-    assert.deepEqual(docs[0].results.map((r: { errno?: string; kind?: string }) => r.errno ?? r.kind), [null, null, null, null, null, "none"]);
+    assert.deepEqual(docs[0].results.map((r: { errno?: string | null; kind?: string }) => ("kind" in r ? r.kind : r.errno)), [null, null, null, null, null, "none"]);
   });
 
   const bad: [string, string, RegExp][] = [

@@ -122,6 +122,11 @@ for (const backend of BACKENDS) {
   });
 
   describe(`${backend}: io_submit and request slots`, () => {
+    it("measured: with both a bad opcode and a bad fd the fd is checked first (EBADF)", async () => {
+      const rs = await runOn(backend, "mainline", [setup(8), { op: "io_submit", ctx: "A", count: 1, cmd: "bad", data: 1, fd: "bad" }]);
+      assert.equal(rs[1].errno, "EBADF");
+    });
+
     it("argument checks: negative count, unknown ctx, bad opcode -> EINVAL; bad fd -> EBADF; 0 -> 0", async () => {
       const rs = await runOn(backend, "mainline", [
         setup(8), submit("A", -1), submit("bogus", 1),
@@ -186,15 +191,24 @@ for (const backend of BACKENDS) {
   });
 
   describe(`${backend}: reaping`, () => {
-    it("io_getevents argument checks -> EINVAL", async () => {
+    it("io_getevents argument checks -> EINVAL (min_nr > nr, min_nr < 0, nr < 0, unknown ctx)", async () => {
       const rs = await runOn(backend, "mainline", [
         setup(1), submit("A", 3),
         { op: "io_getevents", ctx: "A", min_nr: 2, nr: 1, timeout_ns: 0 },
         { op: "io_getevents", ctx: "A", min_nr: -1, nr: 1, timeout_ns: 0 },
-        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: -1 },
+        { op: "io_getevents", ctx: "A", min_nr: -1, nr: -1, timeout_ns: 0 },
         { op: "io_getevents", ctx: "bogus", min_nr: 0, nr: 1, timeout_ns: 0 },
       ]);
       assert.deepEqual(errnos(rs).slice(2), ["EINVAL", "EINVAL", "EINVAL", "EINVAL"]);
+    });
+
+    it("measured: a negative timeout is not checked; it never expires, so with enough events it returns them", async () => {
+      const rs = await runOn(backend, "mainline", [setup(1), submit("A", 3, 9), { op: "io_getevents", ctx: "A", min_nr: 2, nr: 5, timeout_ns: -1 }]);
+      assert.deepEqual([rs[2].ret, rs[2].errno, rs[2].data], [3, null, [9, 10, 11]]);
+      await assert.rejects(
+        runOn(backend, "mainline", [setup(1), { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: -1 }]),
+        (e: unknown) => e instanceof ScenarioError && e.step === 1,
+      );
     });
 
     it("timeout 0 returns what is there at once, possibly nothing; a timeout returns without waiting for more", async () => {
@@ -321,6 +335,17 @@ for (const backend of BACKENDS) {
         assert.equal(rs[6].errno, multi ? null : "EFAULT", profile);
         if (multi) assert.deepEqual([rs[7].ret, rs[8].ret], [1, 1], profile);
       }
+    });
+
+    it("measured: a multi-VMA move over ring, hole, ring moves both rings; the hole's target keeps its pages", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(1, "A"), setup(1, "B"), spare, { op: "mmap", pages: 16, name: "Y" },
+        { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" }, { op: "mremap", addr: "B", old_pages: 1, new_pages: 1, to: "X+2" },
+        { op: "munmap", addr: "X+1", pages: 1 },
+        { op: "mremap", addr: "X", old_pages: 3, new_pages: 3, to: "Y+4" },
+        submit("Y+4", 1), submit("Y+6", 1), page("Y+5"), page("X+1"),
+      ]);
+      assert.deepEqual([rs[7].errno, rs[8].ret, rs[9].ret, rs[10].kind, rs[11].kind], [null, 1, 1, "anon", "none"]);
     });
 
     it("mainline: the hook refuses a ring it cannot find, and the move is undone", async () => {

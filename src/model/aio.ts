@@ -107,7 +107,8 @@ export class AioProcess implements AioBackend {
         error = "EAGAIN";
         break;
       }
-      const refused = cmd === "bad" ? "EINVAL" : badFd ? "EBADF" : null;
+      // The live kernel checks the fd before the opcode (FINDINGS 1).
+      const refused = badFd ? "EBADF" : cmd === "bad" ? "EINVAL" : null;
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
@@ -130,11 +131,12 @@ export class AioProcess implements AioBackend {
 
   io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: number | null): (SysResult & { data: number[] }) | null {
     const ctx = this.lookup_ioctx(ctx_id);
-    if (!ctx || min_nr < 0 || min_nr > nr || (timeout_ns !== null && timeout_ns < 0)) return { ...fail("EINVAL"), data: [] };
+    if (!ctx || min_nr < 0 || min_nr > nr) return { ...fail("EINVAL"), data: [] };
     const ring = ctx.ring;
     const available = eventsInRing(ring.head, ring.tail, ctx.nr_events);
     if (available < min_nr) {
-      if (timeout_ns === null) return null;
+      // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).
+      if (timeout_ns === null || timeout_ns < 0) return null;
       // Before 3.19 a zero timeout still armed a timer and slept on it.
       if (timeout_ns === 0 && this.profile.zeroTimeoutArmsTimer) hrtimerSleep(0);
     }
@@ -270,9 +272,11 @@ export class AioProcess implements AioBackend {
     if (spans.length === 0) return "EFAULT";
     if (this.profile.ringMoveWhole && spans.some((s) => s.v.kind === "aio" && (s.from !== s.v.start || s.to !== s.v.start + s.v.pages))) return "EINVAL";
     const pieces = spans.map((s) => mm.detach(s.v, s.from, s.to - s.from));
-    mm.unmap(dest, pages);
     for (const [i, piece] of pieces.entries()) {
-      const err = this.move_piece(piece, dest + (piece.start - start), piece.pages);
+      // Only each piece's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
+      const target = dest + (piece.start - start);
+      mm.unmap(target, piece.pages);
+      const err = this.move_piece(piece, target, piece.pages);
       if (err) {
         // Moved pieces stay moved; the refused one is back; so are those not tried.
         for (const rest of pieces.slice(i + 1)) mm.insert(rest);

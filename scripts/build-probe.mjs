@@ -1,0 +1,26 @@
+// Builds the kernel-backend probe (probe/probe.c) into build/probe with the
+// machine's C compiler. Never fails the build: without a compiler or on a
+// compile error the kernel backend is simply unavailable, said in one line.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+
+const cc = process.env.CC || "cc";
+const unavailable = (why) => {
+  console.log(`build-probe: kernel backend unavailable: ${why}`);
+  process.exit(0);
+};
+
+if (process.platform !== "linux") unavailable(`platform is ${process.platform}, not linux`);
+mkdirSync("build", { recursive: true });
+// A stale binary from an older source must not pass for a working backend.
+rmSync("build/probe", { force: true });
+const r = spawnSync(cc, ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-o", "build/probe", "probe/probe.c"], {
+  encoding: "utf8",
+});
+if (r.error) unavailable(`cannot run ${cc}: ${r.error.code ?? r.error.message}`);
+if (r.status !== 0) {
+  const first = (r.stderr || "").split("\n").find((l) => /error/.test(l)) ?? `exit ${r.status}`;
+  unavailable(`${cc} failed: ${first.trim()}`);
+}
+if (r.stderr.trim()) process.stderr.write(r.stderr);
+console.log("build-probe: built build/probe");

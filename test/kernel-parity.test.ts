@@ -1,0 +1,54 @@
+// Parity: the live kernel still gives the recorded truth for every scenario.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
+import { parseScenario } from "../src/scenario/parse.js";
+import type { ResultsDoc } from "../src/scenario/types.js";
+
+const scenarios = fileURLToPath(new URL("../../test/scenarios/", import.meta.url));
+const recorded = fileURLToPath(new URL("../../test/recorded/", import.meta.url));
+const files = readdirSync(scenarios).filter((f) => f.endsWith(".json")).sort();
+const avail = kernelAvailability();
+
+function possibleCpus(): number {
+  const text = readFileSync("/sys/devices/system/cpu/possible", "utf8").trim();
+  return text.split(",").reduce((n, part) => {
+    const [a, b] = part.split("-").map(Number);
+    return n + (b === undefined ? 1 : b - a + 1);
+  }, 0);
+}
+
+/** Why this machine cannot reproduce a recording made elsewhere, or null. */
+function mismatch(truth: ResultsDoc): string | null {
+  if (!avail.available) return `kernel backend unavailable: ${avail.reason}`;
+  const here = readFileSync("/proc/sys/kernel/osrelease", "utf8").trim();
+  const series = (r: string) => r.split(".").slice(0, 2).join(".");
+  if (series(here) !== series(truth.kernel ?? "")) return `recorded on ${truth.kernel}, this is ${here}`;
+  if (possibleCpus() !== truth.cpus) return `recorded with ${truth.cpus} possible CPUs, this machine has ${possibleCpus()}`;
+  const maxNr = Number(readFileSync("/proc/sys/fs/aio-max-nr", "utf8"));
+  const nr = Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
+  if (maxNr !== truth.aio_max_nr || nr !== truth.aio_nr) return `recorded with aio-max-nr ${truth.aio_max_nr} / aio-nr ${truth.aio_nr}, now ${maxNr} / ${nr}`;
+  return null;
+}
+
+test("the parity suite has at least 40 scenarios, each with a recording", () => {
+  assert.ok(files.length >= 40, `only ${files.length} scenarios`);
+  const rec = new Set(readdirSync(recorded));
+  for (const f of files) assert.ok(rec.has(f), `no recording for ${f}`);
+});
+
+for (const f of files) {
+  const truth = JSON.parse(readFileSync(recorded + f, "utf8")) as ResultsDoc;
+  const skip = mismatch(truth);
+  test(`kernel matches recorded truth: ${f}`, { skip: skip ?? false }, async () => {
+    const file = scenarios + f;
+    const scenario = parseScenario(readFileSync(file, "utf8"), file);
+    const got = await runScenarioOnKernel(file, scenario);
+    assert.equal(got.backend, "kernel");
+    assert.equal(got.profile, null);
+    assert.deepEqual(got.results, truth.results);
+    assert.deepEqual({ ...got, results: null, kernel: null }, { ...truth, results: null, kernel: null });
+  });
+}

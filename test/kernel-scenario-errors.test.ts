@@ -1,0 +1,95 @@
+// Scenarios the kernel backend must refuse rather than run: each gives a
+// ScenarioError naming the step and field, and no results.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ScenarioError } from "../src/errors.js";
+import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
+import type { Scenario, Step } from "../src/scenario/types.js";
+
+const avail = kernelAvailability();
+const skip = avail.available ? false : `kernel backend unavailable: ${avail.reason}`;
+const run = (steps: Step[]) => runScenarioOnKernel("t.json", { name: "t", steps } as Scenario);
+
+async function rejects(steps: Step[], step: number | null, field: string | null, pattern: RegExp): Promise<void> {
+  await assert.rejects(run(steps), (e: unknown) => {
+    assert.ok(e instanceof ScenarioError, `expected ScenarioError, got ${String(e)}`);
+    assert.equal(e.step, step);
+    assert.equal(e.field, field);
+    assert.match(e.message, pattern);
+    assert.ok(!e.message.includes("\n"), "one line");
+    return true;
+  });
+}
+
+test("io_getevents with no timeout and too few events is a scenario error", { skip }, async () => {
+  await rejects(
+    [
+      { op: "io_setup", nr_events: 1, name: "A" },
+      { op: "io_submit", ctx: "A", count: 2, cmd: "pread", data: 1 },
+      { op: "io_getevents", ctx: "A", min_nr: 3, nr: 5, timeout_ns: null },
+    ],
+    2, "min_nr", /block forever: 2 event\(s\) ready, min_nr 3/,
+  );
+});
+
+test("the same call with enough events runs", { skip }, async () => {
+  const doc = await run([
+    { op: "io_setup", nr_events: 1, name: "A" },
+    { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 1 },
+    { op: "io_getevents", ctx: "A", min_nr: 3, nr: 5, timeout_ns: null },
+  ]);
+  assert.deepEqual(doc.results[2], { step: 2, op: "io_getevents", ret: 3, errno: null, data: [1, 2, 3] });
+});
+
+test("a negative timeout with too few events blocks on the kernel: scenario error", { skip }, async () => {
+  await rejects(
+    [
+      { op: "io_setup", nr_events: 1, name: "A" },
+      { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: -1 },
+    ],
+    1, "min_nr", /negative timeout/,
+  );
+});
+
+test("a context found through a non-header page is still checked for blocking", { skip }, async () => {
+  // After moving only the last ring page, the context answers there (FINDINGS 4);
+  // its first bytes are no header, so the check must ask the kernel, not the memory.
+  await rejects(
+    [
+      { op: "mmap", pages: 16, name: "S" },
+      { op: "mmap", pages: 8, name: "T" },
+      { op: "io_setup", nr_events: 128, name: "A" },
+      { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "S", name: "A" },
+      { op: "mremap", addr: "S+2", old_pages: 1, new_pages: 1, to: "T+1" },
+      { op: "io_getevents", ctx: "T+1", min_nr: 1, nr: 1, timeout_ns: null },
+    ],
+    5, "min_nr", /0 event\(s\) ready/,
+  );
+});
+
+test("a name left unbound by a failed step is a scenario error naming it", { skip }, async () => {
+  await rejects(
+    [
+      { op: "io_setup", nr_events: 0, name: "A" },
+      { op: "ring", ctx: "A" },
+    ],
+    1, "ctx", /name "A" is not bound/,
+  );
+});
+
+test("an unknown op is refused before the probe runs", async () => {
+  await rejects([{ op: "io_cancel", ctx: "A" } as unknown as Step], 0, "op", /unknown op "io_cancel"/);
+});
+
+test("a step that unmaps the probe's own memory is reported at that step", { skip }, async () => {
+  // Mappings are placed top-down, so the 4 GiB above a fresh mapping hold
+  // the C library the probe is running: the munmap cannot return.
+  await rejects(
+    [
+      { op: "mmap", pages: 1, name: "X" },
+      { op: "munmap", addr: "X", pages: 1 << 20 },
+      { op: "ring", ctx: "X" },
+    ],
+    1, null, /killed by SIGSEGV/,
+  );
+});

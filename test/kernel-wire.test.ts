@@ -1,0 +1,53 @@
+// The scenario encoding the TS side sends to the probe (probe/probe.c header).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ScenarioError } from "../src/errors.js";
+import { encodeScenario } from "../src/kernel/wire.js";
+import type { Scenario, Step } from "../src/scenario/types.js";
+
+const enc = (steps: Step[]) => encodeScenario("w.json", { name: "w", steps } as Scenario);
+
+test("names become indices in order of first mention; addresses carry pages or bytes", () => {
+  const w = enc([
+    { op: "io_setup", nr_events: 128, name: "A", ctxp: "nonzero" },
+    { op: "mmap", pages: 16, name: "X" },
+    { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X+2", name: "B" },
+    { op: "io_submit", ctx: "B+1b", count: -1, cmd: "bad", data: 7, fd: "bad" },
+    { op: "io_getevents", ctx: 0, min_nr: 1, nr: 2, timeout_ns: null },
+    { op: "io_getevents", ctx: "bogus", min_nr: 0, nr: -1, timeout_ns: -5 },
+    { op: "mremap", addr: "X", old_pages: 1, new_pages: 2 },
+    { op: "fork_mremap", addr: "A", pages: 3, to: "X" },
+    { op: "user_reap", ctx: "A", max: 4 },
+    { op: "page", addr: "X+15" },
+  ]);
+  assert.deepEqual(w.names, ["A", "X", "B"]);
+  assert.equal(
+    w.text,
+    [
+      "io_setup 128 0 1",
+      "mmap 16 1",
+      "mremap N0+0+0 3 3 N1+2+0 2",
+      "io_submit N2+0+1 -1 bad 7 bad",
+      "io_getevents 0 1 2 null",
+      "io_getevents bogus 0 -1 -5",
+      "mremap N1+0+0 1 2 - -",
+      "fork_mremap N0+0+0 3 N1+0+0",
+      "user_reap N0+0+0 4",
+      "page N1+15+0",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("malformed steps are ScenarioErrors naming step and field", () => {
+  const bad: [Step, string][] = [
+    [{ op: "io_setup", nr_events: 1.5 } as Step, "nr_events"],
+    [{ op: "io_submit", ctx: "A", count: 1, cmd: "read", data: 0 } as unknown as Step, "cmd"],
+    [{ op: "page", addr: "A B" }, "addr"],
+    [{ op: "mmap", pages: 1, name: "bogus" }, "name"],
+    [{ op: "io_getevents", ctx: "A", min_nr: 0, nr: 2_000_000, timeout_ns: 0 }, "nr"],
+  ];
+  for (const [step, field] of bad) {
+    assert.throws(() => enc([step]), (e: unknown) => e instanceof ScenarioError && e.step === 0 && e.field === field, JSON.stringify(step));
+  }
+});

@@ -1,0 +1,40 @@
+// Parity without a kernel: both models, as mainline with the cpus,
+// aio_max_nr and aio_nr the kernel had, must give the recorded kernel
+// results of every parity scenario; and `--backend all` must agree live.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { kernelAvailability } from "../src/kernel/probe.js";
+import { diffResults, formatDisagreements, readScenarioFile, runScenario } from "../src/scenario/index.js";
+import type { ResultsDoc } from "../src/scenario/types.js";
+import { BACKENDS, REPO } from "./helpers.js";
+
+const scenarios = fileURLToPath(new URL("test/scenarios/", REPO));
+const recorded = fileURLToPath(new URL("test/recorded/", REPO));
+const files = readdirSync(scenarios).filter((f) => f.endsWith(".json")).sort();
+
+for (const backend of BACKENDS) {
+  describe(`${backend} vs recorded kernel results`, () => {
+    for (const f of files) {
+      it(f, async () => {
+        const truth = JSON.parse(readFileSync(recorded + f, "utf8")) as ResultsDoc;
+        const config = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr };
+        const got = await runScenario(f, readScenarioFile(scenarios + f), { backend, profile: "mainline", config });
+        const d = diffResults(truth, got);
+        assert.equal(d.length, 0, `disagrees with ${truth.kernel}:\n${formatDisagreements("kernel", backend, d)}`);
+      });
+    }
+  });
+}
+
+describe("--backend all on the live kernel", () => {
+  const avail = kernelAvailability();
+  it("shows zero disagreements over the parity suite", { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` }, () => {
+    const cli = fileURLToPath(new URL("dist/src/cli.js", REPO));
+    const r = spawnSync(process.execPath, [cli, "scenario", "--backend", "all", ...files.map((f) => scenarios + f)], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout.split("\n").filter((l) => /disagree|step/.test(l)).join("\n") + r.stderr);
+    assert.equal((r.stdout.match(/kernel, model and wasm agree/g) ?? []).length, files.length);
+  });
+});
