@@ -19,3 +19,18 @@ export function fmtNs(ns: number): string {
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
   return `${ns.toFixed(ns < 10 ? 2 : 1)} ns`;
 }
+
+/** Per WASM strategy (uniform targets): fastest..slowest median across sizes, the spread, the fitted complexity. */
+export function flatnessLines(suite: string, results: SuiteResult[]): string[] {
+  const byStrategy = new Map<string, SuiteResult[]>();
+  for (const r of results) {
+    if (r.median === null || r.backend !== "wasm" || r.params.dist !== "uniform") continue;
+    byStrategy.set(r.case, [...(byStrategy.get(r.case) ?? []), r]);
+  }
+  return [...byStrategy].map(([name, rs]) => {
+    const medians = rs.map((r) => r.median!);
+    const lo = Math.min(...medians);
+    const hi = Math.max(...medians);
+    return `${suite}: ${name}: ${fmtNs(lo)}..${fmtNs(hi)} per op over N=${rs[0].params.n}..${rs[rs.length - 1].params.n}, spread ${(hi / lo).toFixed(2)}x, fitted ${rs[0].complexity ?? "n/a (fewer than 3 sizes)"}`;
+  });
+}

@@ -2,12 +2,11 @@
 // for the context owning the ring file, per file strategy (the kernel's
 // linear scan among them), next to the live kernel's mremap at the same N.
 import type { BenchCase, Suite } from "../src/bench/suite.js";
-import { createLookupWorld, strategiesFor, type LookupWorld } from "../src/strategies/index.js";
 import { kernelCase } from "./kernel-case.js";
-import { chunkFor, flatnessLines, inChunks } from "./lookup.js";
-import { backendsFor, distsFor, sizesFor } from "./sizes.js";
+import { flatnessLines } from "./ratio.js";
+import { sizesFor } from "./sizes.js";
+import { strategyCases } from "./strategy-cases.js";
 
-const SEED = 7;
 /** Each context is one ring VMA: the kernel refuses more maps than vm.max_map_count (65,530). */
 const KERNEL_MAX_CONTEXTS = 32768;
 
@@ -15,25 +14,11 @@ export const remapSuite: Suite = {
   name: "remap",
   description: "mremap of one ring while N contexts exist: the hook's search per file strategy, and the kernel",
   async cases(opts) {
-    const cases: BenchCase[] = [];
     const sizes = sizesFor(opts, [1, 16, 256, 4096, 65536], [1, 256, 4096]);
-    for (const backend of backendsFor(opts)) {
-      for (const n of sizes) {
-        let world: LookupWorld | null = null;
-        const getWorld = () => (world ??= createLookupWorld({ backend, n, seed: SEED }));
-        for (const s of strategiesFor("file")) {
-          const chunk = chunkFor(s.complexity, n);
-          for (const dist of distsFor(opts)) {
-            cases.push({
-              kind: "timed", case: s.name, backend, params: { n, dist }, group: `n=${n}/dist=${dist}/${backend}`,
-              reference: s.name === "remap-scan", granularity: chunk,
-              run: (k) => inChunks(k, chunk, () => getWorld().remapBatch(s.name, chunk, dist)),
-              counters: () => ({ slots_visited_per_op: getWorld().remapBatch(s.name, chunk, dist).visited / chunk }),
-            });
-          }
-        }
-      }
-    }
+    const cases: BenchCase[] = strategyCases(opts, {
+      question: "file", sizes, seed: 7, counter: "slots_visited_per_op",
+      batch: (world, name, dist, size) => world.remapBatch(name, size, dist),
+    });
     for (const n of sizes) {
       const params = { n, dist: "newest" };
       cases.push(

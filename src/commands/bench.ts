@@ -12,7 +12,7 @@ import { renderRunTable } from "../report/table.js";
 import { writeReports, type ReportFiles } from "../report/write-reports.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { Progress, progressEnabled } from "../util/progress.js";
-import { parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
 export const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
@@ -86,7 +86,7 @@ function parseFilter(text: string): RegExp {
 }
 
 export async function parseBenchFlags(argv: string[], all: readonly Suite[]): Promise<BenchFlags | null> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const parsed = parseCommandArgs(argv, {
     suite: { type: "string" },
     filter: { type: "string" },
     sizes: { type: "string" },
@@ -105,13 +105,10 @@ export async function parseBenchFlags(argv: string[], all: readonly Suite[]): Pr
     "fail-on-regression": { type: "boolean" },
     history: { type: "string" },
     "inject-slowdown": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return null;
-  }
-  if (positionals.length) throw new UserError(`bench: unexpected argument "${positionals[0]}" (see --help)`);
+  }, HELP);
+  if (!parsed) return null;
+  const { values, positionals } = parsed;
+  noPositionals("bench", positionals);
   if (values.quick && values.full) throw new UserError("--quick and --full cannot be combined");
   let suites = [...all];
   if (values.suite !== undefined) {
@@ -121,12 +118,7 @@ export async function parseBenchFlags(argv: string[], all: readonly Suite[]): Pr
       return s;
     });
   }
-  let timeMs = values.quick ? 60 : values.full ? 400 : 250;
-  if (values.time !== undefined) {
-    const t = values.time as string;
-    if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 600_000) throw new UserError(`--time: expected milliseconds from 1 to 600000, got "${t}"`);
-    timeMs = Number(t);
-  }
+  const timeMs = intFlag("time", values.time, values.quick ? 60 : values.full ? 400 : 250, 1, 600_000);
   const str = (v: unknown) => (v as string | undefined) ?? null;
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");

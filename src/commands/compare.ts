@@ -20,19 +20,16 @@ const USAGE = `usage: aio-ring-bench compare OLD NEW [options]
   -h, --help             show this help`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const parsed = parseCommandArgs(argv, {
     threshold: { type: "string" },
     "fail-on-regression": { type: "boolean" },
     markdown: { type: "string" },
     bmf: { type: "string" },
     "gh-action": { type: "string" },
     json: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  }, USAGE);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UserError(`compare: expected OLD and NEW, got ${positionals.length} argument(s)\n${USAGE}`);
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
   const older = loadBaseline(positionals[0]);

@@ -1,10 +1,9 @@
 // `aio-ring-bench fuzz --ops N --seed S [--out DIR]`
 import { join } from "node:path";
-import { UserError } from "../errors.js";
 import { runFuzz } from "../scenario/fuzz.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { Progress } from "../util/progress.js";
-import { parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
 
 const HELP = `usage: aio-ring-bench fuzz [--ops N] [--seed S] [--out DIR]
 
@@ -18,26 +17,17 @@ scenario file that reproduces it.
 
 exit codes: 0 no divergence, 1 divergences found, 2 bad input`;
 
-function intFlag(name: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) > max) throw new UserError(`--${name}: expected an integer from 0 to ${max}, got "${value}"`);
-  return Number(value);
-}
-
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const parsed = parseCommandArgs(argv, {
     ops: { type: "string" },
     seed: { type: "string" },
     out: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UserError(`fuzz: unexpected argument "${positionals[0]}"`);
-  const ops = intFlag("ops", values.ops as string | undefined, 100_000, 100_000_000);
-  const seed = intFlag("seed", values.seed as string | undefined, 1, 2 ** 32 - 1);
+  }, HELP);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  noPositionals("fuzz", positionals);
+  const ops = intFlag("ops", values.ops, 100_000, 1, 100_000_000);
+  const seed = intFlag("seed", values.seed, 1, 0, 2 ** 32 - 1);
   const progress = new Progress("fuzz", ops);
   const started = performance.now();
   const report = runFuzz({ ops, seed, onProgress: (done) => progress.update(done) });

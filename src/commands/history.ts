@@ -5,8 +5,7 @@ import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
 import { formatCounterChanges } from "../bench/counters.js";
 import { formatNs, formatPct } from "../report/format.js";
-import { UserError } from "../errors.js";
-import { parseCommandArgs } from "./args.js";
+import { noPositionals, parseCommandArgs } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
 const USAGE = `usage: aio-ring-bench history [options]
@@ -38,18 +37,15 @@ function renderTrends(trends: readonly BenchmarkTrend[]): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const parsed = parseCommandArgs(argv, {
     file: { type: "string" },
     append: { type: "string" },
     threshold: { type: "string" },
     json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length) throw new UserError(`history: unexpected argument ${JSON.stringify(positionals[0])}\n${USAGE}`);
+  }, USAGE);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  noPositionals("history", positionals);
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
   const file = values.file ?? defaultHistoryFile();
   if (values.append !== undefined) {

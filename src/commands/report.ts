@@ -9,15 +9,12 @@ import { parseCommandArgs } from "./args.js";
 const USAGE = "usage: aio-ring-bench report RUN.json [--history FILE] --html FILE";
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const parsed = parseCommandArgs(argv, {
     history: { type: "string" },
     html: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  }, USAGE);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UserError(`expected one run file, got ${positionals.length} (${USAGE})`);
   if (values.html === undefined) throw new UserError(`--html FILE is required (${USAGE})`);
   const doc = readRunFile(positionals[0]!);

@@ -21,15 +21,12 @@ exit codes: 0 ok, 1 backends disagree (--backend all), 2 bad input`;
 const BACKENDS = ["wasm", "model", "kernel", "all"] as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const parsed = parseCommandArgs(argv, {
     backend: { type: "string", default: "wasm" },
     profile: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  }, HELP);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const backend = values.backend as string;
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new UserError(`--backend: unknown backend "${backend}" (use ${BACKENDS.join(", ")})`);
   const profile = values.profile as string | undefined;

@@ -3,11 +3,10 @@
 // runs a real suite three times: a baseline, an unchanged rerun (A/A: any
 // verdict other than unchanged/too noisy is a false alarm) and a rerun with
 // a 10% slowdown injected (anything but "regressed" is a miss).
-import { UserError } from "../errors.js";
 import { runBench } from "../bench/runner.js";
 import { compareRuns } from "../report/compare.js";
 import { Progress } from "../util/progress.js";
-import { parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
 const HELP = `usage: aio-ring-bench selfcheck [--rounds N] [--slowdown PCT] [--sizes N,N]
@@ -51,24 +50,16 @@ export async function selfcheck(rounds: number, slowdown: number, timeMs: number
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const parsed = parseCommandArgs(argv, {
     rounds: { type: "string" },
     slowdown: { type: "string" },
     time: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UserError(`selfcheck: unexpected argument "${positionals[0]}"`);
-  const int = (flag: string, v: string | undefined, d: number, max: number) => {
-    if (v === undefined) return d;
-    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UserError(`--${flag}: expected an integer from 1 to ${max}, got "${v}"`);
-    return Number(v);
-  };
-  const rounds = int("rounds", values.rounds as string | undefined, 3, 100);
-  const timeMs = int("time", values.time as string | undefined, 150, 10_000);
+  }, HELP);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  noPositionals("selfcheck", positionals);
+  const rounds = intFlag("rounds", values.rounds, 3, 1, 100);
+  const timeMs = intFlag("time", values.time, 150, 1, 10_000);
   const slowdown = values.slowdown === undefined ? 0.1 : parsePercentFlag("--slowdown", values.slowdown as string);
   const progress = new Progress("selfcheck", rounds * 3);
   const r = await selfcheck(rounds, slowdown, timeMs, (i) => progress.update(i, `run ${i + 1}/${rounds * 3}`));

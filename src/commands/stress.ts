@@ -11,7 +11,7 @@ import { INJECTIONS, type InjectionKind } from "../pool/inject.js";
 import { ExactlyOnceError } from "../pool/shared-ring.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { Progress } from "../util/progress.js";
-import { parseCommandArgs } from "./args.js";
+import { noPositionals, parseCommandArgs } from "./args.js";
 
 export const STRESS_FILE = ".aio-ring-bench/stress-last.json";
 const DEFAULT_EVENTS = 100_000_000;
@@ -63,7 +63,7 @@ interface StressRecord {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const parsed = parseCommandArgs(argv, {
     events: { type: "string" },
     producers: { type: "string" },
     reapers: { type: "string" },
@@ -71,13 +71,10 @@ export async function run(argv: string[]): Promise<number> {
     "nr-events": { type: "string" },
     json: { type: "string" },
     inject: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length) throw new UserError(`stress: unexpected argument "${positionals[0]}" (see --help)`);
+  }, HELP);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  noPositionals("stress", positionals);
   const cores = availableParallelism();
   const config = {
     events: values.events === undefined ? DEFAULT_EVENTS : parseCount("--events", values.events, 1, 2 ** 40),

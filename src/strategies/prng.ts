@@ -4,27 +4,9 @@
  * streams, churn orders and checksums of both backends match bit for bit.
  */
 
-/** SplitMix32: one u32 per call from a 32-bit state. */
-export class Prng {
-  private state: number;
+import { Prng } from "../util/prng.js";
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x9e3779b9) >>> 0;
-    let z = this.state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  }
-
-  /** Uniform in [0, n) by multiply-high: exact in f64 since next() * n < 2^53. */
-  below(n: number): number {
-    return Math.floor((this.next() * n) / 4294967296);
-  }
-}
+export { Prng };
 
 /** FNV-1a step over one u32 word. */
 export function fold(h: number, word: number): number {

@@ -1,4 +1,7 @@
-/** SplitMix32-style seeded PRNG: small, fast, and the same stream on every platform. */
+/**
+ * SplitMix32 seeded PRNG: small, fast, the same stream on every platform,
+ * and the same as assembly/lookup/prng.ts, so WASM and TS draw alike.
+ */
 export class Prng {
   private state: number;
 
@@ -13,6 +16,11 @@ export class Prng {
     z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
+  }
+
+  /** Uniform in [0, n) by multiply-high: exact in f64 since next() * n < 2^53. */
+  below(n: number): number {
+    return Math.floor((this.next() * n) / 4294967296);
   }
 
   /** Integer in [lo, hi]. */
