@@ -10,10 +10,13 @@ function fmtTime(ns: number): string {
   return `${ns.toFixed(ns < 10 ? 2 : 1)} ns`;
 }
 
+/** The first few counters (all of them are in the run JSON). */
 function fmtCounters(c: Record<string, number>): string {
-  return Object.entries(c)
-    .map(([k, v]) => `${k.replace(/_per_(op|restore)$/, "/$1").replace(/_/g, " ")} ${Number.isInteger(v) ? v : v.toFixed(2)}`)
-    .join(", ");
+  const entries = Object.entries(c);
+  const shown = entries
+    .slice(0, 3)
+    .map(([k, v]) => `${k.replace(/_per_(op|restore)$/, "/$1").replace(/_/g, " ")} ${Number.isInteger(v) ? v : v.toPrecision(4)}`);
+  return entries.length > 3 ? `${shown.join(", ")} (+${entries.length - 3} in JSON)` : shown.join(", ");
 }
 
 const groupKey = (r: RunResult) => `${r.suite}|${(r.group as string | null | undefined) ?? ""}`;
