@@ -11,7 +11,8 @@ import { chromium } from "playwright-core";
 import { renderHtml, scriptJson, writeHtmlReport } from "../src/report/html.js";
 import { detectSteps } from "../src/report/html-charts.js";
 import { parseRun, type Run, type RunResult } from "../src/bench/run-schema.js";
-import { HISTORY_SCHEMA_ID, type HistoryRecord } from "../src/bench/history.js";
+import { HISTORY_SCHEMA_ID, historyRecord, type HistoryRecord } from "../src/bench/history.js";
+import { runBench } from "../src/bench/runner.js";
 import { caseId } from "../src/bench/suite.js";
 import { run as reportCommand } from "../src/commands/report.js";
 import { UserError } from "../src/errors.js";
@@ -38,8 +39,8 @@ function result(suite: string, kase: string, params: Record<string, string | num
 
 /**
  * A SYNTHETIC FIXTURE, not a measurement: made-up numbers in the shape of the
- * run schema, labelled as such in tool/config. Replace this one function with
- * a real small bench run once the runner can produce one quickly.
+ * run schema, labelled as such in tool/config, for the unit tests that need
+ * known numbers. The browser test uses realSmallRun().
  */
 function smallRun(): Run {
   const ns = [16, 256, 4096];
@@ -65,6 +66,14 @@ function smallRun(): Run {
     results: [...lookup, ...getevents, ...throughput],
   };
   return parseRun(JSON.stringify(run), "smallRun()"); // the fixture itself must satisfy the schema
+}
+
+/** A real, small bench run: lookup (two strategies, three sizes), getevents and a quick throughput run. */
+async function realSmallRun(): Promise<Run> {
+  const { SUITES } = await import("../bench/index.js");
+  const suites = SUITES.filter((x) => ["lookup", "getevents", "throughput"].includes(x.name));
+  const filter = /^(lookup\/(list-walk|hash)\/wasm\/|getevents\/|throughput\/)/;
+  return (await runBench({ suites, filter, quick: true, full: false, sizes: [16, 256, 4096], timeMs: 20 })).run;
 }
 
 // Run-to-run wobble of ±1% whose median over any 6 or 7 consecutive runs used below is exactly 1.
@@ -234,8 +243,10 @@ test("the report renders every chart in headless Chromium, offline and without e
 
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, "report.html");
-  const run = smallRun();
-  writeHtmlReport(file, run, { history: smallHistory(run) });
+  // Two real runs: the first goes into the history the report draws trends from.
+  const earlier = await realSmallRun();
+  const run = await realSmallRun();
+  writeHtmlReport(file, run, { history: [historyRecord(earlier)] });
   const expectedCharts = dataBlock(readFileSync(file, "utf8")).charts.map((c) => c.canvas);
 
   const profile = mkdtempSync(join(tmpdir(), "aio-report-chromium-"));
