@@ -31,6 +31,6 @@ export function flatnessLines(suite: string, results: SuiteResult[]): string[] {
     const medians = rs.map((r) => r.median!);
     const lo = Math.min(...medians);
     const hi = Math.max(...medians);
-    return `${suite}: ${name}: ${fmtNs(lo)}..${fmtNs(hi)} per op over N=${rs[0].params.n}..${rs[rs.length - 1].params.n}, spread ${(hi / lo).toFixed(2)}x, fitted ${rs[0].complexity ?? "n/a (fewer than 3 sizes)"}`;
+    return `${suite}: ${name}: ${fmtNs(lo)}..${fmtNs(hi)} per op over N=${rs[0].params.n}..${rs[rs.length - 1].params.n}, spread ${(hi / lo).toFixed(2)}x, fitted ${rs[0].complexity ?? "n/a (fewer than 3 sizes)"} by time, ${rs[0].counterComplexity ?? "n/a"} by work counted`;
   });
 }

@@ -113,7 +113,13 @@ function attachComplexity(results: RunResult[]): void {
   for (const rs of series.values()) {
     if (new Set(rs.map((r) => r.params.n)).size < 3) continue;
     const fit: Complexity | null = fitComplexity(rs.map((r) => ({ n: r.params.n as number, time: r.stats!.median })));
-    for (const r of rs) r.complexity = fit;
+    // Caches bend the time curve at large N; the work itself is the counter's curve.
+    const counter = Object.keys(rs[0].counters)[0];
+    const work = counter === undefined ? null : fitComplexity(rs.map((r) => ({ n: r.params.n as number, time: r.counters[counter] })));
+    for (const r of rs) {
+      r.complexity = fit;
+      if (work) r.counter_complexity = { counter, ...work };
+    }
   }
 }
 
@@ -122,6 +128,7 @@ export function suiteResults(results: RunResult[]): SuiteResult[] {
     id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
     median: r.stats?.median ?? null, counters: r.counters, unavailable: r.status?.unavailable ?? null,
     complexity: r.complexity?.big_o ?? null,
+    counterComplexity: (r.counter_complexity as { big_o?: string } | undefined)?.big_o ?? null,
   }));
 }
 

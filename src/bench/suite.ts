@@ -70,8 +70,10 @@ export interface SuiteResult {
   median: number | null;
   counters: Record<string, number>;
   unavailable: string | null;
-  /** Fitted big-O of the series this result belongs to, if fitted. */
+  /** Fitted big-O of the series this result belongs to (time per op), if fitted. */
   complexity: string | null;
+  /** The same fit of the series' first counter (the work, without cache effects). */
+  counterComplexity: string | null;
 }
 
 export function caseId(suite: string, c: CaseBase): string {
