@@ -11,9 +11,9 @@ import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, Vm
 import { Profile } from "./profile";
 import {
   AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
-  RING_NR, RING_TAIL, eventsInRing, nextSlot, ringPages, ringSlots, writeEvent,
+  RING_NR, RING_TAIL, eventsInRing, nextSlot, ringPages, ringSlots, writeEvents,
 } from "./ring";
-import { record, record_into_scratch, sink } from "./sink";
+import { record, record_into_scratch, sink, sink_run } from "./sink";
 
 /** io_setup refuses more than this many ring events (0x10000000 / sizeof(struct io_event)). */
 export const AIO_MAX_RING_EVENTS: i32 = 0x10000000 / IO_EVENT_SIZE;
@@ -31,14 +31,23 @@ export const CMD_BAD: i32 = 2;
 }
 
 /**
- * A buffered read or write completes during submit: its event lands at the
- * tail of the ring at `ring` (the caller counts completed_events). On the
- * raw pointer, so the submit loop spills no GC reference per event.
+ * `k` buffered reads or writes complete during submit: their events land at
+ * the tail of the ring at `ring` (the caller counts completed_events), user
+ * data data, data + 1, ... and obj obj, obj + 1, .... One contiguous run per
+ * wrap of the ring. On the raw pointer, so the loop spills no GC reference.
  */
-@inline function aio_complete(ring: usize, nr_events: u32, data: u64, obj: u64): void {
-  const tail = load<u32>(ring + RING_TAIL);
-  writeEvent(ring, nr_events, tail, data, obj, IOCB_BYTES, 0);
-  store<u32>(ring + RING_TAIL, nextSlot(tail, nr_events));
+@inline function aio_complete(ring: usize, nr_events: u32, data: u64, obj: u64, k: u32): void {
+  let tail = load<u32>(ring + RING_TAIL);
+  while (k) {
+    const run = min(k, nr_events - tail);
+    writeEvents(ring, nr_events, tail, run, data, obj, IOCB_BYTES, 0);
+    data += run;
+    obj += run;
+    k -= run;
+    tail += run;
+    if (tail == nr_events) tail = 0;
+  }
+  store<u32>(ring + RING_TAIL, tail);
 }
 
 export class AioProcess {
@@ -124,26 +133,27 @@ export class AioProcess {
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
     const nr = min(count, ctx.nr_events);
+    if (nr <= 0) return 0;
+    // The live kernel checks the fd before the opcode (FINDINGS 1). The
+    // first iocb is refused after taking its slot, which goes back at once.
+    const refused = badFd ? EBADF : cmd == CMD_BAD ? EINVAL : 0;
+    if (refused) {
+      if (!ctx.take_reqs(1)) return -EAGAIN;
+      ctx.put_reqs_available(1);
+      return -refused;
+    }
     const ring = ctx.ring.base;
     let submitted = 0;
-    let error = 0;
-    for (let i = 0; i < nr; i++) {
-      if (!ctx.get_reqs_available()) {
-        error = EAGAIN;
-        break;
-      }
-      // The live kernel checks the fd before the opcode (FINDINGS 1).
-      const refused = badFd ? EBADF : cmd == CMD_BAD ? EINVAL : 0;
-      if (refused) {
-        ctx.put_reqs_available(1);
-        error = refused;
-        break;
-      }
-      aio_complete(ring, <u32>ctx.nr_events, data + <u64>i, <u64>i);
-      ctx.completed_events++;
-      submitted++;
+    while (submitted < nr) {
+      // Slots come in runs between two decisions of the slot accounting,
+      // and each run's events are written before the next decision reads them.
+      const k = ctx.take_reqs(nr - submitted);
+      if (!k) break;
+      aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>submitted, <u32>k);
+      ctx.completed_events += k;
+      submitted += k;
     }
-    return submitted > 0 || error == 0 ? submitted : -error;
+    return submitted > 0 ? submitted : -EAGAIN;
   }
 
   /** Events reaped (their data to the sink), or -errno; -WOULD_BLOCK when it would wait forever. */
@@ -167,9 +177,13 @@ export class AioProcess {
     const slots = <u32>ctx.nr_events;
     let head = ring.head % slots;
     const k = <i32>min<i64>(eventsInRing(head, ring.tail, slots), nr);
-    for (let i = 0; i < k; i++) {
-      sink(ring.eventData(head));
-      head = nextSlot(head, slots);
+    // One run per wrap of the ring.
+    for (let left = <u32>k; left; ) {
+      const run = min(left, slots - head);
+      sink_run(ring.base + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run, IO_EVENT_SIZE);
+      left -= run;
+      head += run;
+      if (head == slots) head = 0;
     }
     ring.head = head;
     ctx.reaped_by_kernel(k);
@@ -189,30 +203,30 @@ export class AioProcess {
     let head = <u32>headField;
     const tail = <u32>tailField;
     const slots = <u32>nr;
-    // Events are read page by page: one translation per page, not per event.
-    let cachedPage: i64 = -1;
-    let cachedPtr: usize = 0;
     let count = 0;
     while (head != tail && count < max) {
       const at = addr + AIO_RING_HEADER + <i64>head * IO_EVENT_SIZE;
       const off = at & (PAGE_SIZE - 1);
-      let value: u64;
-      if (off <= PAGE_SIZE - 8) {
-        const page = at >> PAGE_SHIFT;
-        if (page != cachedPage) {
-          cachedPtr = mm.pageForRead(page);
-          cachedPage = page;
-        }
-        if (!cachedPtr) return -EFAULT;
-        value = load<u64>(cachedPtr + <usize>off);
-      } else {
-        // The u64 straddles two pages: two u32 reads, as the model's readU64.
-        const lo = mm.readU32(at);
-        const hi = mm.readU32(at + 4);
-        if (lo < 0 || hi < 0) return -EFAULT;
-        value = (<u64>hi << 32) | <u64>lo;
+      if (head < slots && off <= PAGE_SIZE - 8) {
+        // A run of events: as many as have their data in this page, up to
+        // the tail or the ring's end, and `max`. One translation per run.
+        const ptr = mm.pageForRead(at >> PAGE_SHIFT);
+        if (!ptr) return -EFAULT;
+        const inPage = <u32>((PAGE_SIZE - 8 - off) / IO_EVENT_SIZE) + 1;
+        const toEnd = tail > head ? min(tail, slots) - head : slots - head;
+        const n = min(min(inPage, toEnd), <u32>(max - count));
+        sink_run(ptr + <usize>off, n, IO_EVENT_SIZE);
+        count += n;
+        head += n;
+        if (head == slots) head = 0;
+        continue;
       }
-      sink(value);
+      // A head past the ring (forged), or data straddling two pages: one
+      // event, read as the model's readU64 does (two u32 reads).
+      const lo = mm.readU32(at);
+      const hi = mm.readU32(at + 4);
+      if (lo < 0 || hi < 0) return -EFAULT;
+      sink((<u64>hi << 32) | <u64>lo);
       count++;
       head = nextSlot(head, slots);
     }

@@ -36,16 +36,31 @@ export class Kioctx {
     this.percpu = profile.reqSlotsPercpu;
   }
 
-  /** Takes one request slot; false means EAGAIN. */
-  @inline get_reqs_available(): bool {
+  /**
+   * Takes up to `n` request slots in one go: exactly the slots that `n`
+   * one-by-one takes would get before one of them meets an empty CPU cache.
+   * That take decides (a batch from the global counter, else a refill from
+   * user reaps), reading tail and completed_events, so the caller writes the
+   * events of these slots before asking again. 0 means EAGAIN.
+   */
+  take_reqs(n: i32): i32 {
     if (!this.percpu) {
-      if (this.reqs_available == 0) return false;
-      this.reqs_available--;
-      return true;
+      const k = min(n, this.reqs_available);
+      this.reqs_available -= k;
+      return k;
     }
-    if (this.take_from_cpu()) return true;
-    this.user_refill_reqs_available();
-    return this.take_from_cpu();
+    if (this.cpu_reqs_available == 0) {
+      if (this.reqs_available >= this.req_batch) {
+        this.reqs_available -= this.req_batch;
+        this.cpu_reqs_available = this.req_batch;
+      } else {
+        this.user_refill_reqs_available();
+        if (this.cpu_reqs_available == 0) return 0;
+      }
+    }
+    const k = min(n, this.cpu_reqs_available);
+    this.cpu_reqs_available -= k;
+    return k;
   }
 
   /** Gives `n` slots back (a failed submit, or events reaped by io_getevents). */
@@ -65,16 +80,6 @@ export class Kioctx {
   reaped_by_kernel(n: i32): void {
     if (this.percpu) this.completed_events -= n;
     this.put_reqs_available(n);
-  }
-
-  @inline private take_from_cpu(): bool {
-    if (this.cpu_reqs_available == 0) {
-      if (this.reqs_available < this.req_batch) return false;
-      this.reqs_available -= this.req_batch;
-      this.cpu_reqs_available += this.req_batch;
-    }
-    this.cpu_reqs_available--;
-    return true;
   }
 
   /** Credits events that user space reaped itself: completed but no longer in the ring. */

@@ -80,26 +80,29 @@ export class AioRing {
   @inline set tail(value: u32) {
     store<u32>(this.base + RING_TAIL, value);
   }
-
-  @inline eventData(i: u32): u64 {
-    return load<u64>(this.base + AIO_RING_HEADER + <usize>i * IO_EVENT_SIZE);
-  }
 }
 
 /**
- * Writes struct io_event {data, obj, res, res2} into slot `i` of the ring at
- * `base` (`slots` slots). On the raw pointer, not the AioRing object: the
- * submit loop then holds no GC reference, so nothing is spilled per event.
+ * Writes `n` struct io_event {data, obj, res, res2} into slots first,
+ * first + 1, ... of the ring at `base` (`slots` slots; the run must not
+ * wrap), data and obj counting up by one per event. On the raw pointer, not
+ * the AioRing object: the submit loop then holds no GC reference.
  */
-@inline export function writeEvent(base: usize, slots: u32, i: u32, data: u64, obj: u64, res: i64, res2: i64): void {
+@inline export function writeEvents(base: usize, slots: u32, first: u32, n: u32, data: u64, obj: u64, res: i64, res2: i64): void {
   // A slot past the ring only comes from a tail that user space forged; the
   // model's DataView throws there, the core traps rather than write outside.
-  if (i >= slots) unreachable();
-  const at = base + AIO_RING_HEADER + <usize>i * IO_EVENT_SIZE;
-  store<u64>(at, data);
-  store<u64>(at, obj, 8);
-  store<i64>(at, res, 16);
-  store<i64>(at, res2, 24);
+  if (first >= slots) unreachable();
+  let at = base + AIO_RING_HEADER + <usize>first * IO_EVENT_SIZE;
+  const end = at + <usize>n * IO_EVENT_SIZE;
+  while (at < end) {
+    store<u64>(at, data);
+    store<u64>(at, obj, 8);
+    store<i64>(at, res, 16);
+    store<i64>(at, res2, 24);
+    data++;
+    obj++;
+    at += IO_EVENT_SIZE;
+  }
 }
 
 /** Events between head and tail of a ring with `nr` slots. */

@@ -45,6 +45,21 @@ export function fold_into_checksum(): void {
   else checksum += value;
 }
 
+/**
+ * sink() of the `n` u64 values at `ptr`, `ptr + stride`, ...: the reap of a
+ * run of events. The mode is checked once per run, not per value.
+ */
+@inline export function sink_run(ptr: usize, n: u32, stride: usize): void {
+  const end = ptr + <usize>n * stride;
+  if (recording) {
+    for (; ptr < end; ptr += stride) record(<f64>load<u64>(ptr));
+    return;
+  }
+  let sum = checksum;
+  for (; ptr < end; ptr += stride) sum += load<u64>(ptr);
+  checksum = sum;
+}
+
 /** Appends `value` to the scratch area (after record_into_scratch). */
 export function record(value: f64): void {
   const at = recorded << 3;
