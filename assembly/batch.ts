@@ -1,5 +1,7 @@
 // Hot paths as batch exports: one JS call covers a whole batch, so the JS
-// boundary is paid per batch, not per event (design.md). They run the very
+// boundary is paid per batch, not per event (design.md). Addresses and user
+// data cross it as f64 (exact below 2^53, and user addresses end at 2^47):
+// a BigInt per call would cost more than a small batch's work. They run the very
 // code of the syscall exports, with reaped data folded into the checksum
 // instead of recorded, so nothing in their loops allocates.
 import { CMD_PREAD, isErr } from "./aio";
@@ -9,24 +11,29 @@ import { proc } from "./process";
 import { data_checksum, fold_into_checksum } from "./sink";
 
 /** io_submit of `n` pread control blocks (user data data, data + 1, ...) that complete at once. */
-export function submit_batch(ctx: u64, n: i32, data: u64): i32 {
+export function submit_batch(ctx_: f64, n: i32, data_: f64): i32 {
+  const ctx = <u64>ctx_;
+  const data = <u64>data_;
   return proc.io_submit(ctx, n, CMD_PREAD, data, false);
 }
 
 /** user_reap of up to `max` events through the mapping at `ctx`. */
-export function reap_batch(ctx: u64, max: i32): i32 {
+export function reap_batch(ctx_: f64, max: i32): i32 {
+  const ctx = <u64>ctx_;
   fold_into_checksum();
   return proc.user_reap(ctx, max);
 }
 
 /** io_getevents(ctx, 0, max) with a zero timeout. */
-export function getevents_batch(ctx: u64, max: i32): i32 {
+export function getevents_batch(ctx_: f64, max: i32): i32 {
+  const ctx = <u64>ctx_;
   fold_into_checksum();
   return proc.io_getevents(ctx, 0, max, true, 0);
 }
 
 /** `calls` calls of io_getevents(ctx, 1, 1) with a zero timeout (the per-call cost of that path): events reaped, or -errno. */
-export function getevents_calls(ctx: u64, calls: i32): i32 {
+export function getevents_calls(ctx_: f64, calls: i32): i32 {
+  const ctx = <u64>ctx_;
   fold_into_checksum();
   let reaped = 0;
   for (let i = 0; i < calls; i++) {
@@ -51,7 +58,9 @@ export function lookup_batch(idsPtr: usize, n: i32): i32 {
  * full mremap path (ring hook included). Stops at the first refused move;
  * returns the moves that succeeded.
  */
-export function remap_batch(ctx: u64, spare: u64, n: i32): i32 {
+export function remap_batch(ctx_: f64, spare_: f64, n: i32): i32 {
+  const ctx = <u64>ctx_;
+  const spare = <u64>spare_;
   const vma = proc.mm.find(<i64>ctx >> PAGE_SHIFT);
   if (!vma) return 0;
   const pages = vma.pages;
@@ -82,7 +91,8 @@ export function hook_slots_visited(): f64 {
  * 0, 1, ...) in batches of `batch`. Returns the sum of the user data reaped,
  * or -errno from the first failing call.
  */
-export function ring_loop(ctx: u64, events: i32, batch: i32): i64 {
+export function ring_loop(ctx_: f64, events: i32, batch: i32): i64 {
+  const ctx = <u64>ctx_;
   if (batch <= 0) return -EINVAL;
   fold_into_checksum();
   const before = data_checksum();

@@ -89,22 +89,22 @@ export class WasmProcess implements AioBackend {
 
   /** io_submit of `n` preads with user data data, data + 1, ...: submitted, or -errno. */
   submitBatch(ctx: number, n: number, data: number): number {
-    return this.core.submit_batch(BigInt(ctx), n, BigInt(data));
+    return this.core.submit_batch(ctx, n, data);
   }
 
   /** User-space reap of up to `max` events through the mapping at `ctx` (data into checksum()). */
   reapBatch(ctx: number, max: number): number {
-    return this.core.reap_batch(BigInt(ctx), max);
+    return this.core.reap_batch(ctx, max);
   }
 
   /** io_getevents(ctx, 0, max, timeout 0) (data into checksum()). */
   getEventsBatch(ctx: number, max: number): number {
-    return this.core.getevents_batch(BigInt(ctx), max);
+    return this.core.getevents_batch(ctx, max);
   }
 
   /** `calls` calls of io_getevents(ctx, 1, 1, timeout 0), looped inside WASM: events reaped, or -errno. */
   getEventsZeroTimeout(ctx: number, calls: number): number {
-    return this.core.getevents_calls(BigInt(ctx), calls);
+    return this.core.getevents_calls(ctx, calls);
   }
 
   /** lookup_ioctx for every id: how many name a live context. */
@@ -127,12 +127,12 @@ export class WasmProcess implements AioBackend {
 
   /** Moves the mapping at `ctx` to `spare` and back, `n` moves through mremap and the ring hook: moves that succeeded. */
   remapBatch(ctx: number, spare: number, n: number): number {
-    return this.core.remap_batch(BigInt(ctx), BigInt(spare), n);
+    return this.core.remap_batch(ctx, spare, n);
   }
 
   /** `events` submits and user reaps in batches of `batch`, all inside WASM: the sum of the user data reaped (0 + 1 + ...), or -errno. */
   ringLoop(ctx: number, events: number, batch: number): number {
-    return Number(this.core.ring_loop(BigInt(ctx), events, batch));
+    return Number(this.core.ring_loop(ctx, events, batch));
   }
 
   /** Sum of the user data the batch methods read since the process started, modulo 2^64. */

@@ -23,13 +23,13 @@ export interface CoreExports {
   scratch_ptr(): number;
   scratch_reserve(bytes: number): number;
   data_checksum(): bigint;
-  submit_batch(ctx: bigint, n: number, data: bigint): number;
-  reap_batch(ctx: bigint, max: number): number;
-  getevents_batch(ctx: bigint, max: number): number;
-  getevents_calls(ctx: bigint, calls: number): number;
+  submit_batch(ctx: number, n: number, data: number): number;
+  reap_batch(ctx: number, max: number): number;
+  getevents_batch(ctx: number, max: number): number;
+  getevents_calls(ctx: number, calls: number): number;
   lookup_batch(idsPtr: number, n: number): number;
-  remap_batch(ctx: bigint, spare: bigint, n: number): number;
-  ring_loop(ctx: bigint, events: number, batch: number): bigint;
+  remap_batch(ctx: number, spare: number, n: number): number;
+  ring_loop(ctx: number, events: number, batch: number): bigint;
   hook_slots_visited(): number;
 }
 
