@@ -4,7 +4,7 @@
 // Cost: 1 (the table slot read) once the header read succeeds.
 import { chargeFile, readHeaderId, ringFile, tableAt, tableNr } from "./context-set";
 
-export function find(file: i32, vmaStart: u64): i32 {
+@inline export function find(file: i32, vmaStart: u64): i32 {
   const slot = readHeaderId(vmaStart);
   if (slot < 0) return -1;
   chargeFile(1);

@@ -33,6 +33,8 @@ let active: i32 = TABLE_HEADER_ID;
 
 // The ops table: index-free strategies (table-header-id, remap-scan,
 // header-id) have no build/insert/remove/move, so they fall to default.
+// Each op takes the strategy: the kernel paths pass `active`; inlined into a
+// loop that passes a constant (criuRestore), the switch folds away.
 
 function opsBuild(s: i32): void {
   switch (s) {
@@ -45,8 +47,8 @@ function opsBuild(s: i32): void {
   }
 }
 
-function opsInsert(c: i32): void {
-  switch (active) {
+@inline function opsInsert(s: i32, c: i32): void {
+  switch (s) {
     case LIST_WALK: listWalk.insert(c); break;
     case HASH: hash.insert(c); break;
     case SORTED_ARRAY: sortedArray.insert(c); break;
@@ -56,8 +58,8 @@ function opsInsert(c: i32): void {
   }
 }
 
-function opsRemove(c: i32): void {
-  switch (active) {
+function opsRemove(s: i32, c: i32): void {
+  switch (s) {
     case LIST_WALK: listWalk.remove(c); break;
     case HASH: hash.remove(c); break;
     case SORTED_ARRAY: sortedArray.remove(c); break;
@@ -68,8 +70,8 @@ function opsRemove(c: i32): void {
 }
 
 /** Only the user_id-keyed indexes change when a ring moves. */
-function opsMove(c: i32, oldId: u64): void {
-  switch (active) {
+@inline function opsMove(s: i32, c: i32, oldId: u64): void {
+  switch (s) {
     case HASH: hash.move(c, oldId); break;
     case SORTED_ARRAY: sortedArray.move(c, oldId); break;
     default: break;
@@ -87,8 +89,8 @@ function lookupIoctx(id: u64): i32 {
 }
 
 /** aio_ring_remap's search: the active file strategy, else the kernel's scan. */
-function aioRingRemap(file: i32, vmaStart: u64): i32 {
-  switch (active) {
+@inline function aioRingRemap(s: i32, file: i32, vmaStart: u64): i32 {
+  switch (s) {
     case BACK_POINTER: return backPointer.find(file);
     case HEADER_ID: return headerId.find(file, vmaStart);
     case FILE_HASH: return fileHash.find(file);
@@ -106,32 +108,32 @@ function reset(): void {
   opsBuild(active);
 }
 
-function ioSetupCtx(): i32 {
+@inline function ioSetupCtx(s: i32): i32 {
   const c = createCtx();
-  if (c >= 0) opsInsert(c);
+  if (c >= 0) opsInsert(s, c);
   return c;
 }
 
 function ioDestroyId(id: u64): i32 {
   const c = lookupIoctx(id);
   if (c < 0) return -1;
-  opsRemove(c);
+  opsRemove(active, c);
   destroyCtx(c);
   return 0;
 }
 
 /** Move the ring mapping at address slot `from` to `to`, then run the hook. Returns its context or -1. */
-function moveRing(from: i32, to: i32): i32 {
+@inline function moveRing(s: i32, from: i32, to: i32): i32 {
   moveVma(from, to);
   const start = addrOfSlot(to);
-  const c = aioRingRemap(vmaFile(to), start);
+  const c = aioRingRemap(s, vmaFile(to), start);
   if (c < 0) {
     moveVma(to, from); // mainline: EINVAL, move undone
     return -1;
   }
   const old = userId(c);
   setRingAddr(c, start);
-  opsMove(c, old);
+  opsMove(s, c, old);
   return c;
 }
 
@@ -143,7 +145,7 @@ function moveRing(from: i32, to: i32): i32 {
 /** One move to the highest free address, as an mremap without a target would; its sub-checksum. */
 function moveOne(c: i32): u32 {
   const to = <i32>mapped.lowest();
-  const found = moveRing(slotOfAddr(mmapBase(c)), to);
+  const found = moveRing(active, slotOfAddr(mmapBase(c)), to);
   return fold(fold(FOLD_SEED, <u32>(found + 1)), found >= 0 ? page(addrOfSlot(to)) : 0);
 }
 
@@ -153,12 +155,12 @@ function moveOne(c: i32): u32 {
 export function build(n: i32): i32 {
   reset();
   let made = 0;
-  while (made < n && ioSetupCtx() >= 0) made++;
+  while (made < n && ioSetupCtx(active) >= 0) made++;
   return made;
 }
 
 export function ioSetup(): i32 {
-  return ioSetupCtx();
+  return ioSetupCtx(active);
 }
 
 export function ioDestroy(id: f64): i32 {
@@ -171,7 +173,7 @@ export function mremapRing(addr: f64, to: f64): f64 {
   if (from < 0 || !mapped.has(from)) return -1;
   const dest = to < 0 ? <i32>mapped.lowest() : slotOfAddr(<u64>to);
   if (dest < 0 || mapped.has(dest)) return -1;
-  return moveRing(from, dest) >= 0 ? <f64>addrOfSlot(dest) : -1;
+  return moveRing(active, from, dest) >= 0 ? <f64>addrOfSlot(dest) : -1;
 }
 
 export function findById(id: f64): i32 {
@@ -179,7 +181,7 @@ export function findById(id: f64): i32 {
 }
 
 export function findByFile(file: i32, vmaStart: f64): i32 {
-  return aioRingRemap(file, <u64>vmaStart);
+  return aioRingRemap(active, file, <u64>vmaStart);
 }
 
 export function ctxUserId(c: i32): f64 { return <f64>userId(c); }
@@ -255,7 +257,7 @@ export function churn(strategy: i32, ops: i32, seed: u32): u32 {
     if (liveCount == 0) kind = CREATE;
     else if (kind == CREATE && liveCount == MAX_CTX) kind = DESTROY;
     if (kind == CREATE) {
-      const c = ioSetupCtx();
+      const c = ioSetupCtx(active);
       h = fold(fold(h, <u32>(c + 1)), page(userId(c)));
       continue;
     }
@@ -274,14 +276,25 @@ export function churn(strategy: i32, ops: i32, seed: u32): u32 {
 export function criuRestore(strategy: i32, n: i32): u32 {
   resetSet();
   select(strategy);
+  // One loop per O(1) file strategy, so its insert and hook inline with no
+  // dispatch per context; the rest share one (their hooks cost far more).
+  switch (strategy) {
+    case BACK_POINTER: return restore(BACK_POINTER, n);
+    case HEADER_ID: return restore(HEADER_ID, n);
+    case FILE_HASH: return restore(FILE_HASH, n);
+    default: return restore(strategy, n);
+  }
+}
+
+@inline function restore(s: i32, n: i32): u32 {
   let h = FOLD_SEED;
   for (let i = 0; i < n; i++) {
-    const c = ioSetupCtx();
+    const c = ioSetupCtx(s);
     const from = slotOfAddr(mmapBase(c));
     // Fill: CRIU writes the dumped ring's events and indexes into the new mapping.
     store<u32>(headerAt(from) + H_TAIL, 1 + <u32>i % (RING_NR - 1));
     const to = ADDR_SLOTS - 1 - i;
-    h = fold(h, <u32>(moveRing(from, to) + 1));
+    h = fold(h, <u32>(moveRing(s, from, to) + 1));
     h = fold(h, load<u32>(headerAt(to) + H_TAIL));
   }
   return h;

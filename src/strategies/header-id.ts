@@ -5,15 +5,16 @@
  * Cost: 1 (the table slot read) once the header read succeeds.
  */
 import type { ContextSet } from "./context-set.js";
+import { IndexFree } from "./index-free.js";
 import type { FileLookupOps, StrategyDescriptor } from "./types.js";
 
-class HeaderId implements FileLookupOps {
+class HeaderId extends IndexFree implements FileLookupOps {
   readonly name = "header-id";
   readonly question = "file";
 
-  constructor(private readonly set: ContextSet) {}
-
-  build(): void {}
+  constructor(private readonly set: ContextSet) {
+    super();
+  }
 
   findByFile(file: number, vmaStart: number): number {
     const id = this.set.readHeaderId(vmaStart);
@@ -24,10 +25,6 @@ class HeaderId implements FileLookupOps {
     // User space can write any id into its header: the file check keeps it honest.
     return c >= 0 && this.set.ringFile[c] === file ? c : -1;
   }
-
-  insert(): void {}
-  remove(): void {}
-  move(): void {}
 }
 
 export const headerId: StrategyDescriptor = {

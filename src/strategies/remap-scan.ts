@@ -4,15 +4,16 @@
  * Cost: slots scanned, i.e. the slot index + 1 on a hit, nr on a miss.
  */
 import type { ContextSet } from "./context-set.js";
+import { IndexFree } from "./index-free.js";
 import type { FileLookupOps, StrategyDescriptor } from "./types.js";
 
-class RemapScan implements FileLookupOps {
+class RemapScan extends IndexFree implements FileLookupOps {
   readonly name = "remap-scan";
   readonly question = "file";
 
-  constructor(private readonly set: ContextSet) {}
-
-  build(): void {}
+  constructor(private readonly set: ContextSet) {
+    super();
+  }
 
   findByFile(file: number): number {
     const { table, ringFile, tableNr } = this.set;
@@ -26,10 +27,6 @@ class RemapScan implements FileLookupOps {
     this.set.visitedFile += tableNr;
     return -1;
   }
-
-  insert(): void {}
-  remove(): void {}
-  move(): void {}
 }
 
 export const remapScan: StrategyDescriptor = {

@@ -5,15 +5,16 @@
  * Cost: 1 (the table slot read) once the header read succeeds.
  */
 import type { ContextSet } from "./context-set.js";
+import { IndexFree } from "./index-free.js";
 import type { IdLookupOps, StrategyDescriptor } from "./types.js";
 
-class TableHeaderId implements IdLookupOps {
+class TableHeaderId extends IndexFree implements IdLookupOps {
   readonly name = "table-header-id";
   readonly question = "id";
 
-  constructor(private readonly set: ContextSet) {}
-
-  build(): void {}
+  constructor(private readonly set: ContextSet) {
+    super();
+  }
 
   findById(userId: number): number {
     const id = this.set.readHeaderId(userId);
@@ -23,10 +24,6 @@ class TableHeaderId implements IdLookupOps {
     const c = this.set.table[id];
     return c >= 0 && this.set.userId[c] === userId ? c : -1;
   }
-
-  insert(): void {}
-  remove(): void {}
-  move(): void {}
 }
 
 export const tableHeaderId: StrategyDescriptor = {

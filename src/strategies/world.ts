@@ -79,22 +79,18 @@ export interface LookupWorld {
   criuRestore(name: string, n: number): CriuResult;
 }
 
+/** The world's operations a backend provides as they are (the facade only validates arguments). */
+type BackendQueries = Pick<
+  LookupWorld,
+  "ioSetup" | "ioDestroy" | "findById" | "findByFile" | "userIdOf" | "fileOf" | "slotOf" | "tableNr" | "liveCount" | "contexts"
+>;
+
 /** Backend primitives the shared facade is built on; arguments are validated already. */
-export interface LookupBackend {
+export interface LookupBackend extends BackendQueries {
   build(n: number): void;
   select(d: StrategyDescriptor): void;
-  ioSetup(): number;
-  ioDestroy(userId: number): number;
   /** to < 0: the highest free address. */
   mremapRing(addr: number, to: number): number;
-  findById(userId: number): number;
-  findByFile(file: number, vmaStart: number): number;
-  userIdOf(ctx: number): number;
-  fileOf(ctx: number): number;
-  slotOf(ctx: number): number;
-  tableNr(): number;
-  liveCount(): number;
-  contexts(): number[];
   visitedId(): number;
   visitedFile(): number;
   /** Fill the backend's id stream (current user ids) / ctx stream (handles). */
