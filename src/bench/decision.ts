@@ -50,6 +50,8 @@ const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%
  * (unchanged) or undecidable (too noisy) compared with `before`; both are
  * lists of timings where smaller is better, treated as independent values.
  *
+ * - significant, |change| >= threshold and the whole interval beyond half
+ *   the threshold: regressed / improved, however wide the interval;
  * - the interval is wider than the +-threshold band (relative to the new
  *   level): too noisy, whatever the point estimate says. On a shared machine
  *   a contention burst can cover much of one run and move its median; such a
@@ -76,10 +78,14 @@ export function decide(before: readonly number[], after: readonly number[], opts
   const ci: [number, number] = [interval.lower - 1, interval.upper - 1];
   const t = opts.threshold;
   const stats = `p=${p < 0.001 ? "<0.001" : p.toFixed(3)}, CI [${pct(ci[0])}, ${pct(ci[1])}]`;
+  const significant = p < opts.alpha && (ci[0] > 0 || ci[1] < 0);
+  // A change whose whole interval clears half the threshold is real however
+  // wide the interval is: a slow spell widens it, it does not create it.
+  if (significant && change >= t && ci[0] >= t / 2) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${pct(t)}` };
+  if (significant && change <= -t && ci[1] <= -t / 2) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${pct(t)}` };
   if ((ci[1] - ci[0]) / (1 + change) > 2 * t) {
     return { verdict: "too noisy", change, ci, p, reason: `${stats}; the interval is wider than +-${pct(t).slice(1)}` };
   }
-  const significant = p < opts.alpha && (ci[0] > 0 || ci[1] < 0);
   if (significant) {
     if (change >= t && ci[0] > 0) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${pct(t)}` };
     if (change <= -t && ci[1] < 0) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${pct(t)}` };

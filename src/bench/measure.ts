@@ -18,10 +18,32 @@ import { blockMedians, bootstrapMedian } from "./stats.js";
  */
 export const BATCH_SIZE = 4;
 
-/** Batch medians of a measured result, in ns per operation. */
+/**
+ * Batch medians of a measured result, in ns per operation: one per round
+ * when the runner timed it in rounds (a round's samples share a moment and
+ * a memory placement, so they are not independent of each other; rounds
+ * are), else medians of BATCH_SIZE consecutive samples.
+ */
 export function resultBatches(result: RunResult, minSamples: number = DEFAULT_DECISION.minSamples): number[] {
   const samples = samplesInNs(result);
+  const rounds = roundSizes(result, samples.length);
+  if (rounds && rounds.length >= minSamples) {
+    const out: number[] = [];
+    let at = 0;
+    for (const size of rounds) {
+      out.push(median(samples.slice(at, at + size)));
+      at += size;
+    }
+    return out;
+  }
   return blockMedians(samples, Math.max(minSamples, Math.floor(samples.length / BATCH_SIZE)));
+}
+
+/** The result's round sizes when they are present and add up to its samples. */
+function roundSizes(result: RunResult, total: number): number[] | null {
+  const r = result.round_sizes;
+  if (!Array.isArray(r) || r.length === 0 || !r.every((x) => Number.isInteger(x) && x > 0)) return null;
+  return r.reduce((a: number, b: number) => a + b, 0) === total ? (r as number[]) : null;
 }
 
 export interface MedianSummary {

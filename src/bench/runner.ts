@@ -20,8 +20,13 @@ export interface RunOptions extends SuiteOptions {
   config?: Record<string, unknown>;
 }
 
-/** Samples per case: enough for the statistics of compare, few enough for the budget. */
-const MIN_SAMPLES = 12;
+/** Samples per round: enough for a round's median, few enough for the budget. */
+const MIN_SAMPLES = 4;
+/**
+ * Rounds per timed case. A round is compare's unit of replication: its
+ * median is one observation, taken at another moment than the others.
+ */
+export const ROUNDS = 16;
 
 /**
  * Doubles the batch until one call takes at least `targetMs`. Batches are
@@ -48,13 +53,14 @@ function spinUntil(t0: number, ms: number): void {
   while (performance.now() - t0 < ms);
 }
 
-async function timeCase(c: TimedCase, timeMs: number, slowdown: number): Promise<number[]> {
-  // ~300 samples per budget (compare's statistics want 256+), each still
-  // 100 µs or more: far above the clock's resolution.
-  const batch = calibrate(c, Math.max(0.1, timeMs / 300));
+/**
+ * One round of timed samples of `batch` operations on tinybench: the first
+ * round warms up, later rounds only add samples.
+ */
+async function timeRound(c: TimedCase, batch: number, timeMs: number, slowdown: number, warmup: boolean): Promise<number[]> {
   const samples: number[] = [];
   let recording = false;
-  const bench = new Bench({ time: timeMs, iterations: MIN_SAMPLES, warmup: true, warmupTime: timeMs / 5, warmupIterations: 4 });
+  const bench = new Bench({ time: timeMs, iterations: MIN_SAMPLES, warmup, warmupTime: timeMs / 5, warmupIterations: 4 });
   bench.add(
     c.case,
     () => {
@@ -82,24 +88,21 @@ function unavailable(suite: string, c: BenchCase, reason: string): RunResult {
   return { ...identity(suite, c), samples: [], stats: null, counters: {}, complexity: null, status: { unavailable: reason } };
 }
 
-async function measureCase(suite: string, c: BenchCase, timeMs: number, slowdown: number): Promise<RunResult> {
-  if (c.kind === "unavailable") return unavailable(suite, c, c.reason);
-  let samples: number[];
-  let counters: Record<string, number> = {};
-  if (c.kind === "timed") {
-    samples = await timeCase(c, timeMs, slowdown);
-    counters = c.counters?.() ?? {};
-  } else {
-    try {
-      const m = await c.measure(timeMs);
-      samples = m.samples;
-      counters = m.counters ?? {};
-    } catch (e) {
-      return unavailable(suite, c, (e as Error).message.split("\n")[0]);
-    }
-  }
-  if (samples.length === 0) return unavailable(suite, c, "no samples were taken");
+function measured(suite: string, c: BenchCase, samples: number[], counters: Record<string, number>): RunResult {
+  if (samples.length < 2) return unavailable(suite, c, "fewer than two samples were taken");
   return { ...identity(suite, c), samples, stats: summarize(samples), counters, complexity: null };
+}
+
+/** A case that measures itself (the kernel probe, the worker pool), once. */
+async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise<RunResult> {
+  if (c.kind === "unavailable") return unavailable(suite, c, c.reason);
+  if (c.kind === "timed") throw new TypeError("timed cases run in rounds");
+  try {
+    const m = await c.measure(timeMs);
+    return measured(suite, c, m.samples, m.counters ?? {});
+  } catch (e) {
+    return unavailable(suite, c, (e as Error).message.split("\n")[0]);
+  }
 }
 
 /** Fits time vs n for every series that differs only in `n` (3 sizes or more). */
@@ -148,15 +151,45 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       if (!opts.filter || opts.filter.test(caseId(suite.name, c))) planned.push({ suite, c });
     }
   }
-  const results: RunResult[] = [];
+  // Timed cases run in rounds, interleaved: each one's samples then come from
+  // several moments of the run, so a
+  // shared machine's slow spell is spread over every case instead of falling
+  // on a few, and compare can see how much a case varies between rounds.
+  const rounds = ROUNDS;
+  const batches = new Map<number, number>();
+  const samples = new Map<number, number[]>();
+  const roundSizes = new Map<number, number[]>();
+  const once = new Map<number, RunResult>();
+  const slowdown = opts.injectSlowdown ?? 0;
   let interrupted = false;
-  for (const [i, { suite, c }] of planned.entries()) {
-    if (opts.signal?.aborted) {
-      interrupted = true;
-      break;
+  const steps = rounds * planned.length;
+  outer: for (let round = 0; round < rounds; round++) {
+    for (const [i, { suite, c }] of planned.entries()) {
+      if (c.kind !== "timed" && round > 0) continue;
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break outer;
+      }
+      opts.onCase?.(round * planned.length + i, steps, caseId(suite.name, c));
+      if (c.kind !== "timed") {
+        once.set(i, await measureOnce(suite.name, c, opts.timeMs));
+        continue;
+      }
+      // ~300 samples per budget, each still 100 µs or more: far above the clock's resolution.
+      if (!batches.has(i)) batches.set(i, calibrate(c, Math.max(0.1, opts.timeMs / 300)));
+      const got = await timeRound(c, batches.get(i)!, opts.timeMs / rounds, slowdown, round === 0);
+      samples.set(i, [...(samples.get(i) ?? []), ...got]);
+      roundSizes.set(i, [...(roundSizes.get(i) ?? []), got.length]);
     }
-    opts.onCase?.(i, planned.length, caseId(suite.name, c));
-    results.push(await measureCase(suite.name, c, opts.timeMs, opts.injectSlowdown ?? 0));
+  }
+  const results: RunResult[] = [];
+  for (const [i, { suite, c }] of planned.entries()) {
+    if (c.kind !== "timed") {
+      const r = once.get(i);
+      if (r) results.push(r);
+    } else if (samples.has(i)) {
+      results.push({ ...measured(suite.name, c, samples.get(i)!, c.counters?.() ?? {}), round_sizes: roundSizes.get(i)! });
+    }
   }
   attachComplexity(results);
   const summary = opts.suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
@@ -166,7 +199,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     git: gitInfo(),
     started,
     machine: machineInfo(),
-    config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, filter: opts.filter?.source ?? null, interrupted, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
+    config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, rounds, filter: opts.filter?.source ?? null, interrupted, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
     results,
   };
   return { run, summary, interrupted };

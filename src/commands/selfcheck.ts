@@ -24,12 +24,14 @@ export interface SelfcheckResult {
   detected: number;
   falseAlarms: number;
   aaTrials: number;
+  /** Verdicts of the slowdown trials, by verdict. */
+  slowVerdicts: Record<string, number>;
 }
 
 export async function selfcheck(rounds: number, slowdown: number, timeMs: number, onRun: (i: number) => void = () => {}): Promise<SelfcheckResult> {
   const { lookupSuite } = await import("../../bench/lookup.js");
   const opts = { suites: [lookupSuite], filter: /\/wasm\//, quick: false, full: false, sizes: [1, 256, 4096], timeMs };
-  const out: SelfcheckResult = { trials: 0, detected: 0, falseAlarms: 0, aaTrials: 0 };
+  const out: SelfcheckResult = { trials: 0, detected: 0, falseAlarms: 0, aaTrials: 0, slowVerdicts: {} };
   for (let round = 0; round < rounds; round++) {
     onRun(round * 3);
     const base = (await runBench(opts)).run;
@@ -43,6 +45,7 @@ export async function selfcheck(rounds: number, slowdown: number, timeMs: number
     }
     for (const e of compareRuns(base, slow).entries) {
       out.trials++;
+      out.slowVerdicts[e.verdict] = (out.slowVerdicts[e.verdict] ?? 0) + 1;
       if (e.verdict === "regressed") out.detected++;
     }
   }
@@ -66,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   progress.done();
   const detection = r.detected / r.trials;
   const falseAlarm = r.falseAlarms / r.aaTrials;
-  console.log(`selfcheck: ${(slowdown * 100).toFixed(0)}% slowdown detected in ${r.detected}/${r.trials} trials (${(detection * 100).toFixed(1)}%, target >= 95%)`);
+  console.log(`selfcheck: ${(slowdown * 100).toFixed(0)}% slowdown detected in ${r.detected}/${r.trials} trials (${(detection * 100).toFixed(1)}%, target >= 95%; verdicts: ${Object.entries(r.slowVerdicts).map(([v, n]) => `${n} ${v}`).join(", ")})`);
   console.log(`selfcheck: A/A false alarms ${r.falseAlarms}/${r.aaTrials} benchmarks (${(falseAlarm * 100).toFixed(1)}%, target <= 5%)`);
   return detection >= 0.95 && falseAlarm <= 0.05 ? 0 : 1;
 }
