@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseRun } from "../src/bench/run-schema.js";
 import { runBench } from "../src/bench/runner.js";
 import type { BenchCase, Suite } from "../src/bench/suite.js";
+import { UserError } from "../src/errors.js";
 import { compareRuns } from "../src/report/compare.js";
 import { REPO } from "./helpers.js";
 
@@ -50,6 +51,25 @@ describe("bench runner", () => {
     assert.ok(slow.stats.median > 1.5 * fast.stats.median, "twice the work shows as about twice the time");
     assert.ok(fast.samples.length >= 12);
     assert.deepEqual([elsewhere.samples, elsewhere.stats, elsewhere.status], [[], null, { unavailable: "no such machine here" }]);
+  });
+
+  it("a benchmark that fails ends the run, keeping what completed; one that cannot run here is a row saying why", async () => {
+    const suite: Suite = {
+      name: "failing",
+      description: "a good case, one that cannot run here, one whose worker dies, and one never reached",
+      async cases(): Promise<BenchCase[]> {
+        return [
+          { kind: "measured", case: "good", backend: "pool", params: {}, measure: async () => ({ samples: [1, 2, 3] }) },
+          { kind: "measured", case: "no-aio", backend: "kernel", params: {}, measure: async () => { throw new UserError("kernel backend unavailable: no AIO"); } },
+          { kind: "measured", case: "dies", backend: "pool", params: {}, measure: async () => { throw new Error("worker 2 exited with code 1 in task ring#7"); } },
+          { kind: "measured", case: "after", backend: "pool", params: {}, measure: async () => ({ samples: [1, 2] }) },
+        ];
+      },
+    };
+    const r = await runBench({ suites: [suite], filter: null, quick: true, full: false, sizes: null, timeMs: 10 });
+    assert.match(r.failure?.message ?? "", /^failing\/dies\/pool: worker 2 exited with code 1 in task ring#7$/);
+    assert.deepEqual(r.run.results.map((x) => [x.case, x.status?.unavailable ?? "measured"]), [["good", "measured"], ["no-aio", "kernel backend unavailable: no AIO"]]);
+    parseRun(JSON.stringify(r.run), "partial run");
   });
 
   it("an injected slowdown is seen by compare as a regression", async () => {

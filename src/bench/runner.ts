@@ -7,6 +7,7 @@ import { fitComplexity } from "./complexity.js";
 import { gitInfo, machineInfo, toolInfo } from "./machine.js";
 import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
 import { summarize } from "./stats.js";
+import { UserError } from "../errors.js";
 import { caseId, type BenchCase, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
 
 export interface RunOptions extends SuiteOptions {
@@ -93,7 +94,11 @@ function measured(suite: string, c: BenchCase, samples: number[], counters: Reco
   return { ...identity(suite, c), samples, stats: summarize(samples), counters, complexity: null };
 }
 
-/** A case that measures itself (the kernel probe, the worker pool), once. */
+/**
+ * A case that measures itself (the kernel probe, the worker pool), once.
+ * What this machine cannot do (a UserError: no AIO, a limit) makes the row
+ * unavailable; anything else (a worker that threw or died) ends the run.
+ */
 async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise<RunResult> {
   if (c.kind === "unavailable") return unavailable(suite, c, c.reason);
   if (c.kind === "timed") throw new TypeError("timed cases run in rounds");
@@ -101,7 +106,19 @@ async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise
     const m = await c.measure(timeMs);
     return measured(suite, c, m.samples, m.counters ?? {});
   } catch (e) {
-    return unavailable(suite, c, (e as Error).message.split("\n")[0]);
+    if (e instanceof UserError) return unavailable(suite, c, e.message.split("\n")[0]);
+    throw new BenchCaseError(caseId(suite, c), e);
+  }
+}
+
+/** A benchmark failed (not: could not be measured here); the run ends with what completed. */
+export class BenchCaseError extends Error {
+  constructor(
+    readonly id: string,
+    readonly cause: unknown,
+  ) {
+    super(`${id}: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`);
+    this.name = "BenchCaseError";
   }
 }
 
@@ -137,6 +154,8 @@ export function suiteResults(results: RunResult[]): SuiteResult[] {
 
 export interface BenchRun {
   run: Run;
+  /** The benchmark whose failure ended the run early; `run` holds what completed before it. */
+  failure: BenchCaseError | null;
   /** Headline lines per suite (ratios against the targets). */
   summary: string[];
   /** True when the run was stopped early (Ctrl-C): `run` holds what completed. */
@@ -162,6 +181,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   const once = new Map<number, RunResult>();
   const slowdown = opts.injectSlowdown ?? 0;
   let interrupted = false;
+  let failure: BenchCaseError | null = null;
   const steps = rounds * planned.length;
   outer: for (let round = 0; round < rounds; round++) {
     for (const [i, { suite, c }] of planned.entries()) {
@@ -172,7 +192,13 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       }
       opts.onCase?.(round * planned.length + i, steps, caseId(suite.name, c));
       if (c.kind !== "timed") {
-        once.set(i, await measureOnce(suite.name, c, opts.timeMs));
+        try {
+          once.set(i, await measureOnce(suite.name, c, opts.timeMs));
+        } catch (e) {
+          if (!(e instanceof BenchCaseError)) throw e;
+          failure = e;
+          break outer;
+        }
         continue;
       }
       // ~300 samples per budget, each still 100 µs or more: far above the clock's resolution.
@@ -199,8 +225,8 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     git: gitInfo(),
     started,
     machine: machineInfo(),
-    config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, rounds, filter: opts.filter?.source ?? null, interrupted, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
+    config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, rounds, filter: opts.filter?.source ?? null, interrupted, failed: failure?.message ?? null, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
     results,
   };
-  return { run, summary, interrupted };
+  return { run, summary, interrupted, failure };
 }

@@ -213,6 +213,10 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
     writeHtmlReport(flags.html, run, flags.history ? { history: readHistory(flags.history).records } : {});
     log(`wrote ${flags.html}`);
   }
+  if (result.failure) {
+    console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${flags.json ?? LAST_RUN_FILE})`);
+    return 1;
+  }
   if (result.interrupted) return 130;
   if (comparison && flags.failOnRegression) {
     const verdict = gate(comparison);
