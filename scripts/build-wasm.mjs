@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 const modules = [
   // The core's calls hold many GC references; the incremental runtime's shadow
   // stack costs more than the work, so it collects explicitly (minimal runtime).
-  { name: "core", entry: "assembly/index.ts", flags: ["--runtime", "minimal"] },
+  { name: "core", entry: "assembly/index.ts", flags: ["--runtime", "minimal", "--enable", "simd"] },
   { name: "lookup", entry: "assembly/lookup/index.ts", flags: [] },
   { name: "shared-ring", entry: "assembly/shared-ring/index.ts", flags: ["--enable", "threads", "--sharedMemory", "--importMemory", "--initialMemory", "1", "--maximumMemory", "1024", "--runtime", "stub"] },
 ];
