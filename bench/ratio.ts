@@ -1,5 +1,6 @@
 // Ratios between result rows for suite headlines: the figures the targets speak of.
 import type { SuiteResult } from "../src/bench/suite.js";
+import { formatNs } from "../src/report/format.js";
 
 export function find(results: SuiteResult[], caseName: string, backend?: string, params: Record<string, string | number> = {}): SuiteResult | undefined {
   return results.find(
@@ -11,14 +12,9 @@ export function find(results: SuiteResult[], caseName: string, backend?: string,
 export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteResult | undefined, target: string): string {
   if (!a || !b) return `${label}: not run (filtered out)`;
   if (a.median === null || b.median === null) return `${label}: not measured (${a.unavailable ?? b.unavailable})`;
-  return `${label}: ${(a.median / b.median).toFixed(2)}x (${fmtNs(a.median)} vs ${fmtNs(b.median)}; target ${target})`;
+  return `${label}: ${(a.median / b.median).toFixed(2)}x (${formatNs(a.median)} vs ${formatNs(b.median)}; target ${target})`;
 }
 
-export function fmtNs(ns: number): string {
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
-  return `${ns.toFixed(ns < 10 ? 2 : 1)} ns`;
-}
 
 /** Per WASM strategy (uniform targets): fastest..slowest median across sizes, the spread, the fitted complexity. */
 export function flatnessLines(suite: string, results: SuiteResult[]): string[] {
@@ -31,6 +27,6 @@ export function flatnessLines(suite: string, results: SuiteResult[]): string[] {
     const medians = rs.map((r) => r.median!);
     const lo = Math.min(...medians);
     const hi = Math.max(...medians);
-    return `${suite}: ${name}: ${fmtNs(lo)}..${fmtNs(hi)} per op over N=${rs[0].params.n}..${rs[rs.length - 1].params.n}, spread ${(hi / lo).toFixed(2)}x, fitted ${rs[0].complexity ?? "n/a (fewer than 3 sizes)"} by time, ${rs[0].counterComplexity ?? "n/a"} by work counted`;
+    return `${suite}: ${name}: ${formatNs(lo)}..${formatNs(hi)} per op over N=${rs[0].params.n}..${rs[rs.length - 1].params.n}, spread ${(hi / lo).toFixed(2)}x, fitted ${rs[0].complexity ?? "n/a (fewer than 3 sizes)"} by time, ${rs[0].counterComplexity ?? "n/a"} by work counted`;
   });
 }

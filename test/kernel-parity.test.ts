@@ -6,19 +6,12 @@ import { fileURLToPath } from "node:url";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
 import { parseScenario } from "../src/scenario/parse.js";
 import type { ResultsDoc } from "../src/scenario/types.js";
+import { possibleCpus } from "../src/util/possible-cpus.js";
 
 const scenarios = fileURLToPath(new URL("../../test/scenarios/", import.meta.url));
 const recorded = fileURLToPath(new URL("../../test/recorded/", import.meta.url));
 const files = readdirSync(scenarios).filter((f) => f.endsWith(".json")).sort();
 const avail = kernelAvailability();
-
-function possibleCpus(): number {
-  const text = readFileSync("/sys/devices/system/cpu/possible", "utf8").trim();
-  return text.split(",").reduce((n, part) => {
-    const [a, b] = part.split("-").map(Number);
-    return n + (b === undefined ? 1 : b - a + 1);
-  }, 0);
-}
 
 /** Why this machine cannot reproduce a recording made elsewhere, or null. */
 function mismatch(truth: ResultsDoc): string | null {

@@ -3,12 +3,7 @@
 // complexity. Plain text when not on a TTY (no colour codes in logs).
 import Table from "cli-table3";
 import type { Run, RunResult } from "../bench/run-schema.js";
-
-function fmtTime(ns: number): string {
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(2)} µs`;
-  return `${ns.toFixed(ns < 10 ? 2 : 1)} ns`;
-}
+import { formatNs } from "./format.js";
 
 /** The first few counters (all of them are in the run JSON). */
 function fmtCounters(c: Record<string, number>): string {
@@ -48,7 +43,7 @@ export function renderRunTable(run: Run, color: boolean): string {
         continue;
       }
       const s = r.stats!;
-      table.push([r.case, r.backend, params, fmtTime(s.median), `${s.rme.toFixed(1)}%`, ratio.get(r.id) ?? "", fmtCounters(r.counters), r.complexity?.big_o ?? ""]);
+      table.push([r.case, r.backend, params, formatNs(s.median), `${s.rme.toFixed(1)}%`, ratio.get(r.id) ?? "", fmtCounters(r.counters), r.complexity?.big_o ?? ""]);
     }
     out.push(`${suite}\n${table.toString()}`);
   }
