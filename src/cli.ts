@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = commands[name];
-  if (!command) throw new UserError(`unknown command "${name}"\n${usage()}`);
+  if (!command) throw new UserError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")}; see --help)`);
   return (await command.load()).run(rest);
 }
 
