@@ -12,7 +12,7 @@ import { caseId, type BenchCase, type Suite, type SuiteOptions, type SuiteResult
 
 export interface RunOptions extends SuiteOptions {
   suites: Suite[];
-  /** Only cases whose id contains this substring (or matches this RegExp). */
+  /** Only cases whose id matches. */
   filter: RegExp | null;
   signal?: AbortSignal;
   /** Test-only: inflate every timed batch by this fraction (bench:selfcheck). */
@@ -171,9 +171,9 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     }
   }
   // Timed cases run in rounds, interleaved: each one's samples then come from
-  // several moments of the run, so a
-  // shared machine's slow spell is spread over every case instead of falling
-  // on a few, and compare can see how much a case varies between rounds.
+  // several moments of the run, so a shared machine's slow spell is spread
+  // over every case instead of falling on a few, and compare can see how much
+  // a case varies between rounds.
   const rounds = ROUNDS;
   const batches = new Map<number, number>();
   const samples = new Map<number, number[]>();
@@ -204,8 +204,12 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       // ~300 samples per budget, each still 100 µs or more: far above the clock's resolution.
       if (!batches.has(i)) batches.set(i, calibrate(c, Math.max(0.1, opts.timeMs / 300)));
       const got = await timeRound(c, batches.get(i)!, opts.timeMs / rounds, slowdown, round === 0);
-      samples.set(i, [...(samples.get(i) ?? []), ...got]);
-      roundSizes.set(i, [...(roundSizes.get(i) ?? []), got.length]);
+      if (!samples.has(i)) {
+        samples.set(i, []);
+        roundSizes.set(i, []);
+      }
+      samples.get(i)!.push(...got);
+      roundSizes.get(i)!.push(got.length);
     }
   }
   const results: RunResult[] = [];

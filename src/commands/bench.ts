@@ -1,10 +1,10 @@
 // `aio-ring-bench bench`: the product's front door (`npm run bench`).
 import { existsSync } from "node:fs";
 import { UserError } from "../errors.js";
-import { loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
+import { checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
 import { runBench, type BenchRun } from "../bench/runner.js";
-import type { Suite, SuiteOptions } from "../bench/suite.js";
+import { caseId, type Suite, type SuiteOptions } from "../bench/suite.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
 import { writeHtmlReport } from "../report/html.js";
@@ -49,8 +49,9 @@ testing the harness itself:
                          after each timed batch (for bench:selfcheck; never in real runs)
   -h, --help             this text
 
-exit codes: 0 ok, 1 regression with --fail-on-regression, 2 bad input,
-130 interrupted (what completed is still written)`;
+exit codes: 0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
+2 bad input, 130 interrupted (what completed is still written; a partial run is
+neither saved as a baseline nor added to the history)`;
 
 export interface BenchFlags {
   suites: Suite[];
@@ -85,7 +86,7 @@ function parseFilter(text: string): RegExp {
   }
 }
 
-export async function parseBenchFlags(argv: string[], all: readonly Suite[]): Promise<BenchFlags | null> {
+export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFlags | null {
   const parsed = parseCommandArgs(argv, {
     suite: { type: "string" },
     filter: { type: "string" },
@@ -122,10 +123,7 @@ export async function parseBenchFlags(argv: string[], all: readonly Suite[]): Pr
   const str = (v: unknown) => (v as string | undefined) ?? null;
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
-  if (values["save-baseline"] !== undefined) {
-    const { checkBaselineName } = await import("../bench/baseline.js");
-    checkBaselineName(values["save-baseline"] as string);
-  }
+  if (values["save-baseline"] !== undefined) checkBaselineName(values["save-baseline"] as string);
   return {
     suites,
     filter: values.filter === undefined ? null : parseFilter(values.filter as string),
@@ -144,7 +142,6 @@ export async function parseBenchFlags(argv: string[], all: readonly Suite[]): Pr
 }
 
 async function listCases(flags: BenchFlags): Promise<void> {
-  const { caseId } = await import("../bench/suite.js");
   for (const s of flags.suites) {
     console.log(`${s.name}: ${s.description}`);
     for (const c of await s.cases(flags.opts)) {
@@ -201,8 +198,11 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
   if (result.summary.length) log(`\nheadlines:\n${result.summary.map((l) => `  ${l}`).join("\n")}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; run JSON: ${flags.json ?? LAST_RUN_FILE}`);
-  if (flags.saveBaseline) log(`saved baseline "${flags.saveBaseline}": ${saveBaseline(flags.saveBaseline, run)}`);
-  if (flags.history) {
+  // A partial run would become a misleading reference for every later comparison.
+  const partial = result.interrupted || result.failure !== null;
+  if (partial && (flags.saveBaseline || flags.history)) log("partial run: not saved as a baseline nor added to the history");
+  if (!partial && flags.saveBaseline) log(`saved baseline "${flags.saveBaseline}": ${saveBaseline(flags.saveBaseline, run)}`);
+  if (!partial && flags.history) {
     appendHistory(flags.history, run);
     log(`appended to history ${flags.history}`);
   }
@@ -228,7 +228,7 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
 
 export async function run(argv: string[]): Promise<number> {
   const { SUITES } = await import("../../bench/index.js");
-  const flags = await parseBenchFlags(argv, SUITES);
+  const flags = parseBenchFlags(argv, SUITES);
   if (!flags) return 0;
   if (flags.list) {
     await listCases(flags);
