@@ -1,7 +1,7 @@
 // Compiles each AssemblyScript module listed here to build/<name>.wasm.
 // One asc run per module: asc takes one entry file per output.
 import asc from "assemblyscript/asc";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const modules = [
   // The core's calls hold many GC references; the incremental runtime's shadow
@@ -24,3 +24,6 @@ for (const m of modules) {
     process.exit(1);
   }
 }
+// What the run context reports about the measured code: how each module was built.
+const ascVersion = JSON.parse(readFileSync(new URL("../node_modules/assemblyscript/package.json", import.meta.url), "utf8")).version;
+writeFileSync("build/wasm-build.json", `${JSON.stringify({ assemblyscript: ascVersion, target, modules: modules.map((m) => ({ name: m.name, flags: m.flags })) }, null, 1)}\n`);

@@ -2,6 +2,7 @@
 // Thin CLI: picks a subcommand and hands it the remaining arguments. Each
 // subcommand lives in src/commands/<name>.ts and exports `run(argv)`, which
 // returns the exit code; all real work is in the library it calls.
+import { readFileSync } from "node:fs";
 import { UserError } from "./errors.js";
 
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
@@ -15,17 +16,27 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./commands/fuzz.js") },
 };
 
-function usage(): string {
+export function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: aio-ring-bench <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
-    "Run `aio-ring-bench <command> --help` for a command's options.";
+  return `usage: aio-ring-bench <command> [options]\n       aio-ring-bench --help | --version\n\ncommands:\n${lines.join("\n")}\n\n` +
+    "Run `aio-ring-bench <command> --help` for a command's options and exit codes.\n" +
+    "exit codes: 0 ok, 1 the command's check failed, 2 bad input (no or unknown command)";
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}`;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h") {
-    console.log(usage());
+    (name === undefined ? console.error : console.log)(usage());
     return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-V") {
+    console.log(version());
+    return 0;
   }
   const command = commands[name];
   if (!command) throw new UserError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")}; see --help)`);

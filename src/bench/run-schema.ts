@@ -48,10 +48,18 @@ export const statsSchema = z.object({
   n: z.number().int().positive(),
 });
 
+/**
+ * A fitted complexity: value ~ intercept + coefficient * f(N). big_o is
+ * "inconclusive" when several curves fit about as well (`candidates`).
+ * Runs written before the fit had an intercept carry no `intercept`.
+ */
 export const complexitySchema = z.object({
-  big_o: z.enum(BIG_O),
+  big_o: z.enum([...BIG_O, "inconclusive"]),
   coefficient: finite,
+  intercept: finite.optional(),
+  /** RMS of the relative residuals (older runs: RMS normalised by the mean). */
   rms: nonNegative,
+  candidates: z.array(z.enum(BIG_O)).max(BIG_O.length).optional(),
 });
 export type Complexity = z.infer<typeof complexitySchema>;
 

@@ -8,56 +8,64 @@ import { caseId, type Suite, type SuiteOptions } from "../bench/suite.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
 import { writeHtmlReport } from "../report/html.js";
-import { renderRunTable } from "../report/table.js";
+import { COLUMN_HELP, renderRunTable } from "../report/table.js";
 import { writeReports, type ReportFiles } from "../report/write-reports.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { Progress, progressEnabled } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { STDOUT, writeOutput } from "../util/output.js";
+import { colorEnabled, terminalWidth } from "../util/terminal.js";
+import { toCsv } from "../report/csv.js";
+import { renderHeadlines, targetCount } from "../report/headlines.js";
+import { renderContext } from "../report/context.js";
+import { Progress } from "../util/progress.js";
+import { intFlag, noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
 export const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
 
-const HELP = `usage: aio-ring-bench bench [options]      (npm run bench -- [options])
-
-Measures the hot paths and the lookup strategies; prints a table per suite and
-the headline ratios, and writes the run JSON to ${LAST_RUN_FILE}.
-
-selection:
-  --suite A,B        suites to run (default: all; see --list)
-  --filter TEXT      only benchmarks whose id contains TEXT (or /REGEX/)
-  --sizes N,N,...    context counts for lookup/remap/criu-restore (1..65536)
-  --quick            small subset, short samples (under 15 s)
-  --full             the whole matrix: every size 1..65536, every distribution,
-                     WASM and TS strategy backends
-  --time MS          time budget per benchmark in ms (default 250; quick 60; full 400)
-  --list             list suites and benchmark ids, run nothing
-output:
-  --json FILE        also write the run JSON to FILE
-  --html FILE        write a self-contained HTML report (with --history: trends too)
-  --bmf FILE         write the run as Bencher Metric Format JSON
-  --gh-action FILE   write the run as github-action-benchmark customSmallerIsBetter JSON
-regression tracking:
-  --save-baseline NAME   save this run as baseline NAME (.aio-ring-bench/baselines/,
-                         or $AIO_RING_BENCH_HOME/baselines/)
-  --compare NAME|FILE    compare this run with a baseline or a run JSON file
-  --threshold PCT        smallest change that counts, in percent (default 5)
-  --fail-on-regression   exit 1 when any benchmark regressed (needs --compare)
-  --markdown FILE        write the comparison as Markdown (needs --compare)
-  --history FILE         append this run to a JSON-lines history file
-testing the harness itself:
-  --inject-slowdown PCT  make every in-process benchmark PCT% slower by spinning
-                         after each timed batch (for bench:selfcheck; never in real runs)
-  -h, --help             this text
-
-exit codes: 0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
+export const spec: CommandSpec = {
+  name: "bench",
+  usage: "aio-ring-bench bench [options]      (npm run bench -- [options])",
+  description: `Measures the hot paths and the lookup strategies; prints a table per suite and
+the headline figures, each marked met or missed against its target, and writes
+the run JSON to ${LAST_RUN_FILE}. Tables fit the terminal (or $COLUMNS);
+colour follows NO_COLOR / FORCE_COLOR. A FILE of "-" is standard output (the
+tables then go to standard error).`,
+  flags: [
+    { section: "selection", name: "suite", type: "string", arg: "A,B", help: "suites to run (default: all; see --list)" },
+    { section: "selection", name: "filter", type: "string", arg: "TEXT", help: "only benchmarks whose id contains TEXT (or /REGEX/)" },
+    { section: "selection", name: "sizes", type: "string", arg: "N,N,...", help: "context counts for lookup/remap/criu-restore (1..65536)" },
+    { section: "selection", name: "quick", type: "boolean", help: "small subset, short samples (under 15 s)" },
+    { section: "selection", name: "full", type: "boolean", help: "the whole matrix: every size 1..65536, every distribution,\nWASM and TS strategy backends" },
+    { section: "selection", name: "time", type: "string", arg: "MS", help: "time budget per benchmark in ms (default 250; quick 60; full 400)" },
+    { section: "selection", name: "list", type: "boolean", help: "list suites and benchmark ids, run nothing (no build needed)" },
+    { section: "output", name: "json", type: "string", arg: "FILE", help: "also write the run JSON to FILE" },
+    { section: "output", name: "csv", type: "string", arg: "FILE", help: "write the results as CSV (median, 95% interval, counters, fits)" },
+    { section: "output", name: "html", type: "string", arg: "FILE", help: "write a self-contained HTML report (with --history: trends too)" },
+    { section: "output", name: "bmf", type: "string", arg: "FILE", help: "write the run as Bencher Metric Format JSON" },
+    { section: "output", name: "gh-action", type: "string", arg: "FILE", help: "write the run as github-action-benchmark customSmallerIsBetter JSON" },
+    { section: "regression tracking", name: "save-baseline", type: "string", arg: "NAME", help: "save this run as baseline NAME (.aio-ring-bench/baselines/,\nor $AIO_RING_BENCH_HOME/baselines/)" },
+    { section: "regression tracking", name: "compare", type: "string", arg: "NAME|FILE", help: "compare this run with a baseline or a run JSON file" },
+    { section: "regression tracking", name: "threshold", type: "string", arg: "PCT", help: "smallest change that counts, in percent (default 5)" },
+    { section: "regression tracking", name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed (needs --compare)" },
+    { section: "regression tracking", name: "markdown", type: "string", arg: "FILE", help: "write the comparison as Markdown (needs --compare)" },
+    { section: "regression tracking", name: "history", type: "string", arg: "FILE", help: "append this run to a JSON-lines history file" },
+    { section: "testing the harness itself", name: "inject-slowdown", type: "string", arg: "PCT", help: "make every in-process benchmark PCT% slower by spinning\nafter each timed batch (for bench:selfcheck; never in real runs)" },
+  ],
+  exitCodes: `0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
 2 bad input, 130 interrupted (what completed is still written; a partial run is
-neither saved as a baseline nor added to the history)`;
+neither saved as a baseline nor added to the history)`,
+  notes: `${COLUMN_HELP}
+
+headlines: "met" / "MISSED" against the target after the figure; "info" is a
+figure shown for scale; "n/a" could not be measured here.`,
+};
 
 export interface BenchFlags {
   suites: Suite[];
   filter: RegExp | null;
   opts: SuiteOptions;
   json: string | null;
+  csv: string | null;
   list: boolean;
   html: string | null;
   reports: ReportFiles;
@@ -87,28 +95,11 @@ function parseFilter(text: string): RegExp {
 }
 
 export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFlags | null {
-  const parsed = parseCommandArgs(argv, {
-    suite: { type: "string" },
-    filter: { type: "string" },
-    sizes: { type: "string" },
-    quick: { type: "boolean" },
-    full: { type: "boolean" },
-    time: { type: "string" },
-    list: { type: "boolean" },
-    json: { type: "string" },
-    html: { type: "string" },
-    bmf: { type: "string" },
-    "gh-action": { type: "string" },
-    markdown: { type: "string" },
-    "save-baseline": { type: "string" },
-    compare: { type: "string" },
-    threshold: { type: "string" },
-    "fail-on-regression": { type: "boolean" },
-    history: { type: "string" },
-    "inject-slowdown": { type: "string" },
-  }, HELP);
-  if (!parsed) return null;
-  const { values, positionals } = parsed;
+  const parsed = parseCommand(spec, argv);
+  return parsed && benchFlags(parsed, all);
+}
+
+function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parseCommand>>, all: readonly Suite[]): BenchFlags {
   noPositionals("bench", positionals);
   if (values.quick && values.full) throw new UserError("--quick and --full cannot be combined");
   let suites = [...all];
@@ -124,11 +115,14 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
   if (values["save-baseline"] !== undefined) checkBaselineName(values["save-baseline"] as string);
+  const toStdout = ["json", "csv", "html", "bmf", "gh-action", "markdown"].filter((f) => values[f] === STDOUT);
+  if (toStdout.length > 1) throw new UserError(`only one output can go to standard output ("-"), got --${toStdout.join(" and --")}`);
   return {
     suites,
     filter: values.filter === undefined ? null : parseFilter(values.filter as string),
     opts: { quick: Boolean(values.quick), full: Boolean(values.full), sizes: values.sizes === undefined ? null : parseSizes(values.sizes as string), timeMs },
     json: str(values.json),
+    csv: str(values.csv),
     list: Boolean(values.list),
     html: str(values.html),
     reports: { markdown: values.markdown as string | undefined, bmf: values.bmf as string | undefined, ghAction: values["gh-action"] as string | undefined },
@@ -184,7 +178,11 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
  * history and exports, print the table, compare, gate. Inputs that could
  * fail (the baseline to compare with) are read before measuring.
  */
-export async function benchCommand(flags: BenchFlags, log: (line: string) => void = console.log): Promise<number> {
+export async function benchCommand(flags: BenchFlags, log?: (line: string) => void): Promise<number> {
+  // With an output on standard output ("-"), the tables go to standard error.
+  const toStdout = [flags.json, flags.csv, flags.html, flags.reports.bmf, flags.reports.ghAction, flags.reports.markdown].includes(STDOUT);
+  const humanStream = toStdout ? process.stderr : process.stdout;
+  log ??= (line: string) => void humanStream.write(`${line}\n`);
   const baseline: LoadedRun | null = flags.compare ? loadBaseline(flags.compare) : null;
   // A corrupt history must stop us before minutes of measuring, a new one is fine.
   if (flags.history && existsSync(flags.history)) readHistory(flags.history);
@@ -193,11 +191,16 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
   const run = result.run;
   const text = JSON.stringify(run, null, 1) + "\n";
   writeFileAtomic(LAST_RUN_FILE, text);
-  if (flags.json) writeFileAtomic(flags.json, text);
-  log(renderRunTable(run, progressEnabled(process.stdout)));
-  if (result.summary.length) log(`\nheadlines:\n${result.summary.map((l) => `  ${l}`).join("\n")}`);
+  if (flags.json) writeOutput(flags.json, text);
+  if (flags.csv) writeOutput(flags.csv, toCsv(run));
+  const width = terminalWidth(humanStream);
+  const color = colorEnabled(humanStream);
+  log(renderContext(run, width).join("\n"));
+  log(renderRunTable(run, { width, color }));
+  if (result.summary.length) log(`\n${renderHeadlines(result.summary, { width, color }).join("\n")}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; run JSON: ${flags.json ?? LAST_RUN_FILE}`);
+  const targets = result.summary.length ? `${targetCount(result.summary)}; ` : "";
+  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${flags.json && flags.json !== STDOUT ? flags.json : LAST_RUN_FILE}; columns: bench --help`);
   // A partial run would become a misleading reference for every later comparison.
   const partial = result.interrupted || result.failure !== null;
   if (partial && (flags.saveBaseline || flags.history)) log("partial run: not saved as a baseline nor added to the history");
@@ -207,11 +210,11 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
     log(`appended to history ${flags.history}`);
   }
   const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, oldSource: baseline.source, newSource: "this run" }) : null;
-  if (comparison) log(`\n${renderComparison(comparison)}`);
-  for (const path of writeReports(flags.reports, run, comparison)) log(`wrote ${path}`);
+  if (comparison) log(`\n${renderComparison(comparison, { width, color })}`);
+  for (const path of writeReports(flags.reports, run, comparison)) if (path !== STDOUT) log(`wrote ${path}`);
   if (flags.html) {
-    writeHtmlReport(flags.html, run, flags.history ? { history: readHistory(flags.history).records } : {});
-    log(`wrote ${flags.html}`);
+    writeHtmlReport(flags.html, run, { ...(flags.history ? { history: readHistory(flags.history).records } : {}), ...(comparison ? { baseline: baseline!.run } : {}) });
+    if (flags.html !== STDOUT) log(`wrote ${flags.html}`);
   }
   if (result.failure) {
     console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${flags.json ?? LAST_RUN_FILE})`);
@@ -227,9 +230,11 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
 }
 
 export async function run(argv: string[]): Promise<number> {
+  // Help is answered before the suites (and their WASM) are loaded.
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) return 0;
   const { SUITES } = await import("../../bench/index.js");
-  const flags = parseBenchFlags(argv, SUITES);
-  if (!flags) return 0;
+  const flags = benchFlags(parsed, SUITES);
   if (flags.list) {
     await listCases(flags);
     return 0;

@@ -3,26 +3,24 @@ import { join } from "node:path";
 import { runFuzz } from "../scenario/fuzz.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommand, type CommandSpec } from "./args.js";
 
-const HELP = `usage: aio-ring-bench fuzz [--ops N] [--seed S] [--out DIR]
-
-Runs random call sequences on the TS model and the WASM core in lockstep, every
+export const spec: CommandSpec = {
+  name: "fuzz",
+  usage: "aio-ring-bench fuzz [options]",
+  description: `Runs random call sequences on the TS model and the WASM core in lockstep, every
 profile, and reports divergences. Each divergence is written to DIR (if given) as a
-scenario file that reproduces it.
-
-  --ops N    operations to run (default 100000, at most 100000000)
-  --seed S   PRNG seed, an unsigned 32-bit integer (default 1)
-  --out DIR  directory for reproducer scenarios
-
-exit codes: 0 no divergence, 1 divergences found, 2 bad input`;
+scenario file that reproduces it.`,
+  flags: [
+    { name: "ops", type: "string", arg: "N", help: "operations to run (default 100000, at most 100000000)" },
+    { name: "seed", type: "string", arg: "S", help: "PRNG seed, an unsigned 32-bit integer (default 1)" },
+    { name: "out", type: "string", arg: "DIR", help: "directory for reproducer scenarios" },
+  ],
+  exitCodes: "0 no divergence, 1 divergences found, 2 bad input",
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    ops: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-  }, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("fuzz", positionals);

@@ -3,31 +3,26 @@ import { UserError } from "../errors.js";
 import { PROFILE_NAMES } from "../profile.js";
 import { formatDisagreements, readScenarioFile, runOnAllBackends, runScenario } from "../scenario/index.js";
 import type { BackendName, ProfileName } from "../scenario/types.js";
-import { parseCommandArgs } from "./args.js";
+import { parseCommand, type CommandSpec } from "./args.js";
 
-const HELP = `usage: aio-ring-bench scenario FILE... [options]
-
-Runs each scenario file (../shared/spec/scenarios.md) and prints its results document.
-
-options:
-  --backend B   wasm (default), model, kernel, or all (kernel, then both models as
-                mainline with the kernel's cpus/aio_max_nr/aio_nr, and a diff)
-  --profile P   kernel generation to model: ${PROFILE_NAMES.join(", ")}
-                (default: the scenario's own, else mainline; ignored by kernel)
-  -h, --help    this text
-
-exit codes: 0 ok, 1 backends disagree (--backend all), 2 bad input`;
+export const spec: CommandSpec = {
+  name: "scenario",
+  usage: "aio-ring-bench scenario FILE... [options]",
+  description: "Runs each scenario file and prints its results document (JSON).",
+  flags: [
+    { name: "backend", type: "string", arg: "B", help: "wasm (default), model, kernel, or all (kernel, then both models as\nmainline with the kernel's cpus/aio_max_nr/aio_nr, and a diff)" },
+    { name: "profile", type: "string", arg: "P", help: `kernel generation to model: ${PROFILE_NAMES.join(", ")}\n(default: the scenario's own, else mainline; ignored by kernel)` },
+  ],
+  exitCodes: "0 ok, 1 backends disagree (--backend all), 2 bad input",
+};
 
 const BACKENDS = ["wasm", "model", "kernel", "all"] as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    backend: { type: "string", default: "wasm" },
-    profile: { type: "string" },
-  }, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  const backend = values.backend as string;
+  const backend = (values.backend as string | undefined) ?? "wasm";
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new UserError(`--backend: unknown backend "${backend}" (use ${BACKENDS.join(", ")})`);
   const profile = values.profile as string | undefined;
   if (profile !== undefined && !(PROFILE_NAMES as string[]).includes(profile)) throw new UserError(`--profile: unknown profile "${profile}" (use ${PROFILE_NAMES.join(", ")})`);

@@ -6,18 +6,22 @@
 import { runBench } from "../bench/runner.js";
 import { compareRuns } from "../report/compare.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
-const HELP = `usage: aio-ring-bench selfcheck [--rounds N] [--slowdown PCT] [--sizes N,N]
-
-Runs the lookup suite (WASM, uniform targets) as baseline, A/A rerun and a rerun
+export const spec: CommandSpec = {
+  name: "selfcheck",
+  usage: "aio-ring-bench selfcheck [options]      (npm run bench:selfcheck -- [options])",
+  description: `Runs the lookup suite (WASM, uniform targets) as baseline, A/A rerun and a rerun
 with an injected slowdown, N rounds, and prints the detection rate and the A/A
-false-alarm rate of \`compare\`. Exit 1 if detection < 95% or false alarms > 5%.
-
-  --rounds N      rounds (default 3)
-  --slowdown PCT  injected slowdown in percent (default 10)
-  --time MS       time budget per benchmark (default 150)`;
+false-alarm rate of \`compare\`.`,
+  flags: [
+    { name: "rounds", type: "string", arg: "N", help: "rounds (default 3)" },
+    { name: "slowdown", type: "string", arg: "PCT", help: "injected slowdown in percent (default 10)" },
+    { name: "time", type: "string", arg: "MS", help: "time budget per benchmark (default 150)" },
+  ],
+  exitCodes: "0 detection >= 95% and false alarms <= 5%, 1 otherwise, 2 bad input",
+};
 
 export interface SelfcheckResult {
   trials: number;
@@ -53,11 +57,7 @@ export async function selfcheck(rounds: number, slowdown: number, timeMs: number
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    rounds: { type: "string" },
-    slowdown: { type: "string" },
-    time: { type: "string" },
-  }, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("selfcheck", positionals);

@@ -3,7 +3,6 @@
  * rule (decision.ts) on batch medians, counters exactly, and the machines'
  * fingerprints. The Comparison is the data the exports and the gate read.
  */
-import Table from "cli-table3";
 import { median } from "simple-statistics";
 import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../bench/decision.js";
 import { counterChanges, formatCounterChanges, type CounterChange } from "../bench/counters.js";
@@ -12,6 +11,8 @@ import { fingerprintDifferences, type FingerprintDifference } from "../bench/mac
 import { seedFromString } from "../bench/prng.js";
 import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
+import { renderTable, type Column } from "./text-table.js";
+import { DEFAULT_WIDTH } from "../util/terminal.js";
 
 export const COMPARISON_SCHEMA_ID = "aio-ring-bench/comparison@1";
 
@@ -129,31 +130,36 @@ export function verdictCounts(cmp: Comparison): string {
     .join(", ");
 }
 
-/** The comparison as text for a terminal: run headers, machine warning, one table row per benchmark. */
-export function renderComparison(cmp: Comparison): string {
-  const table = new Table({
-    head: ["benchmark", "old", "new", "change", "95% CI", "p", "verdict", "counters changed"],
-    style: { head: [], border: [] },
-  });
-  for (const e of cmp.entries) {
-    table.push([
-      e.id,
-      e.oldMedianNs === null ? "-" : formatNs(e.oldMedianNs),
-      e.newMedianNs === null ? "-" : formatNs(e.newMedianNs),
-      e.change === null ? "-" : formatPct(e.change),
-      e.ci === null ? "-" : formatCi(e.ci),
-      e.p === null ? "-" : formatP(e.p),
-      e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : `${e.verdict}: ${e.reason}`,
-      formatCounterChanges(e.counterChanges) || "-",
-    ]);
-  }
+/** The comparison as text for a terminal: run headers, machine warning, one table row per benchmark, fitted to `width`. */
+export function renderComparison(cmp: Comparison, opts: { width: number; color: boolean } = { width: DEFAULT_WIDTH, color: false }): string {
+  const columns: Column[] = [
+    { header: "benchmark", min: 24, cut: "middle" },
+    { header: "old", align: "right" },
+    { header: "new", align: "right" },
+    { header: "change", align: "right" },
+    { header: "95% CI", align: "right", drop: 2 },
+    { header: "p", align: "right", drop: 3 },
+    { header: "verdict", min: 9 },
+    { header: "counters changed", min: 16, drop: 4 },
+  ];
+  const rows = cmp.entries.map((e) => [
+    e.id,
+    e.oldMedianNs === null ? "-" : formatNs(e.oldMedianNs),
+    e.newMedianNs === null ? "-" : formatNs(e.newMedianNs),
+    e.change === null ? "-" : formatPct(e.change),
+    e.ci === null ? "-" : formatCi(e.ci),
+    e.p === null ? "-" : formatP(e.p),
+    e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : `${e.verdict}: ${e.reason}`,
+    formatCounterChanges(e.counterChanges) || "-",
+  ]);
+  const table = renderTable(columns, rows, opts.width, opts.color);
   const warning = machineWarning(cmp);
   return [
     `old: ${describeRun(cmp.old)}`,
     `new: ${describeRun(cmp.new)}`,
     ...(warning ? [warning] : []),
-    `threshold ${(cmp.options.threshold * 100).toFixed(1)}%, alpha ${cmp.options.alpha}; medians in time per operation`,
-    table.toString(),
+    `threshold ${(cmp.options.threshold * 100).toFixed(1)}%, alpha ${cmp.options.alpha}; medians in time per operation${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`,
+    table.text,
     verdictCounts(cmp),
     ...(warning ? [warning] : []),
   ].join("\n");

@@ -25,6 +25,10 @@ import {
 
 export interface HtmlOptions {
   history?: HistoryRecord[];
+  /** An older run: adds the comparison view (old vs new per benchmark). */
+  baseline?: Run;
+  /** Smallest change that counts in that comparison, as a fraction. */
+  threshold?: number;
 }
 
 /** Text for HTML element content and double-quoted attribute values. */

@@ -4,7 +4,7 @@
  */
 import { UserError } from "../errors.js";
 import type { Run } from "../bench/run-schema.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeOutput } from "../util/output.js";
 import { toBmf } from "./bmf.js";
 import type { Comparison } from "./compare.js";
 import { toGhActionBenchmark } from "./gh-action-benchmark.js";
@@ -25,7 +25,7 @@ export interface ReportFiles {
 export function writeReports(files: ReportFiles, run: Run, comparison: Comparison | null): string[] {
   const written: string[] = [];
   const write = (path: string, text: string): void => {
-    writeFileAtomic(path, text);
+    writeOutput(path, text);
     written.push(path);
   };
   if ((files.markdown || files.json) && comparison === null) {
