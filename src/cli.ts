@@ -4,19 +4,9 @@
 // returns the exit code; all real work is in the library it calls.
 import { readFileSync } from "node:fs";
 import { UserError } from "./errors.js";
+import { COMMANDS as commands } from "./commands/index.js";
 
-const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
-  bench: { summary: "run the benchmark suites (npm run bench)", load: () => import("./commands/bench.js") },
-  scenario: { summary: "run scenario files on a backend and print the results document", load: () => import("./commands/scenario.js") },
-  compare: { summary: "compare two runs or a baseline: table, exports, CI gate", load: () => import("./commands/compare.js") },
-  history: { summary: "per-benchmark trends and step changes from a history file", load: () => import("./commands/history.js") },
-  selfcheck: { summary: "measure the regression statistics' detection and false-alarm rates here", load: () => import("./commands/selfcheck.js") },
-  report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./commands/report.js") },
-  stress: { summary: "shared-ring stress: producers and reapers on one ring, exactly-once check", load: () => import("./commands/stress.js") },
-  fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./commands/fuzz.js") },
-};
-
-export function usage(): string {
+function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return `usage: aio-ring-bench <command> [options]\n       aio-ring-bench --help | --version\n\ncommands:\n${lines.join("\n")}\n\n` +
     "Run `aio-ring-bench <command> --help` for a command's options and exit codes.\n" +
@@ -38,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(version());
     return 0;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) throw new UserError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")}; see --help)`);
   return (await command.load()).run(rest);
 }

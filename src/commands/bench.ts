@@ -1,22 +1,11 @@
-// `aio-ring-bench bench`: the product's front door (`npm run bench`).
-import { existsSync } from "node:fs";
+// `aio-ring-bench bench`: the product's front door (`npm run bench`). This
+// module is the flag table and its parsing, light enough for --help to
+// answer at once; measuring and reporting are in bench-run.ts.
 import { UserError } from "../errors.js";
-import { checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
-import { appendHistory, readHistory } from "../bench/history.js";
-import { runBench, type BenchRun } from "../bench/runner.js";
-import { caseId, type Suite, type SuiteOptions } from "../bench/suite.js";
-import { compareRuns, renderComparison } from "../report/compare.js";
-import { gate } from "../report/gate.js";
-import { writeHtmlReport } from "../report/html.js";
-import { COLUMN_HELP, renderRunTable } from "../report/table.js";
-import { writeReports, type ReportFiles } from "../report/write-reports.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
-import { STDOUT, writeOutput } from "../util/output.js";
-import { colorEnabled, terminalWidth } from "../util/terminal.js";
-import { toCsv } from "../report/csv.js";
-import { renderHeadlines, targetCount } from "../report/headlines.js";
-import { renderContext } from "../report/context.js";
-import { Progress } from "../util/progress.js";
+import type { Suite, SuiteOptions } from "../bench/suite.js";
+import type { ReportFiles } from "../report/write-reports.js";
+import { COLUMN_HELP } from "../report/column-help.js";
+import { STDOUT } from "../util/output.js";
 import { intFlag, noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
@@ -114,7 +103,6 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
   const str = (v: unknown) => (v as string | undefined) ?? null;
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
-  if (values["save-baseline"] !== undefined) checkBaselineName(values["save-baseline"] as string);
   const toStdout = ["json", "csv", "html", "bmf", "gh-action", "markdown"].filter((f) => values[f] === STDOUT);
   if (toStdout.length > 1) throw new UserError(`only one output can go to standard output ("-"), got --${toStdout.join(" and --")}`);
   return {
@@ -135,109 +123,15 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
   };
 }
 
-async function listCases(flags: BenchFlags): Promise<void> {
-  for (const s of flags.suites) {
-    console.log(`${s.name}: ${s.description}`);
-    for (const c of await s.cases(flags.opts)) {
-      const id = caseId(s.name, c);
-      if (!flags.filter || flags.filter.test(id)) console.log(`  ${id}${c.kind === "unavailable" ? `  (not measurable here: ${c.reason})` : ""}`);
-    }
-  }
-}
-
-/** Runs the selected suites with progress on a TTY and Ctrl-C stopping after the current benchmark. */
-export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
-  const progress = new Progress("bench", 1);
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-    console.error("\ninterrupted: finishing the current benchmark, then writing what completed (Ctrl-C again to quit now)");
-  };
-  process.on("SIGINT", onSigint);
-  try {
-    return await runBench({
-      ...flags.opts,
-      suites: flags.suites,
-      filter: flags.filter,
-      injectSlowdown: flags.injectSlowdown,
-      signal: abort.signal,
-      onCase: (done, total, id) => {
-        progress.total = total;
-        progress.update(done, `[${done + 1}/${total}] ${id}`);
-      },
-    });
-  } finally {
-    process.off("SIGINT", onSigint);
-    progress.done();
-  }
-}
-
-/**
- * Everything `bench` does after measuring: write the run, baseline,
- * history and exports, print the table, compare, gate. Inputs that could
- * fail (the baseline to compare with) are read before measuring.
- */
-export async function benchCommand(flags: BenchFlags, log?: (line: string) => void): Promise<number> {
-  // With an output on standard output ("-"), the tables go to standard error.
-  const toStdout = [flags.json, flags.csv, flags.html, flags.reports.bmf, flags.reports.ghAction, flags.reports.markdown].includes(STDOUT);
-  const humanStream = toStdout ? process.stderr : process.stdout;
-  log ??= (line: string) => void humanStream.write(`${line}\n`);
-  const baseline: LoadedRun | null = flags.compare ? loadBaseline(flags.compare) : null;
-  // A corrupt history must stop us before minutes of measuring, a new one is fine.
-  if (flags.history && existsSync(flags.history)) readHistory(flags.history);
-  const started = performance.now();
-  const result = await benchWithProgress(flags);
-  const run = result.run;
-  const text = JSON.stringify(run, null, 1) + "\n";
-  writeFileAtomic(LAST_RUN_FILE, text);
-  if (flags.json) writeOutput(flags.json, text);
-  if (flags.csv) writeOutput(flags.csv, toCsv(run));
-  const width = terminalWidth(humanStream);
-  const color = colorEnabled(humanStream);
-  log(renderContext(run, width).join("\n"));
-  log(renderRunTable(run, { width, color }));
-  if (result.summary.length) log(`\n${renderHeadlines(result.summary, { width, color }).join("\n")}`);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const targets = result.summary.length ? `${targetCount(result.summary)}; ` : "";
-  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${flags.json && flags.json !== STDOUT ? flags.json : LAST_RUN_FILE}; columns: bench --help`);
-  // A partial run would become a misleading reference for every later comparison.
-  const partial = result.interrupted || result.failure !== null;
-  if (partial && (flags.saveBaseline || flags.history)) log("partial run: not saved as a baseline nor added to the history");
-  if (!partial && flags.saveBaseline) log(`saved baseline "${flags.saveBaseline}": ${saveBaseline(flags.saveBaseline, run)}`);
-  if (!partial && flags.history) {
-    appendHistory(flags.history, run);
-    log(`appended to history ${flags.history}`);
-  }
-  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, oldSource: baseline.source, newSource: "this run" }) : null;
-  if (comparison) log(`\n${renderComparison(comparison, { width, color })}`);
-  for (const path of writeReports(flags.reports, run, comparison)) if (path !== STDOUT) log(`wrote ${path}`);
-  if (flags.html) {
-    writeHtmlReport(flags.html, run, { ...(flags.history ? { history: readHistory(flags.history).records } : {}), ...(comparison ? { baseline: baseline!.run } : {}) });
-    if (flags.html !== STDOUT) log(`wrote ${flags.html}`);
-  }
-  if (result.failure) {
-    console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${flags.json ?? LAST_RUN_FILE})`);
-    return 1;
-  }
-  if (result.interrupted) return 130;
-  if (comparison && flags.failOnRegression) {
-    const verdict = gate(comparison);
-    log(verdict.summary);
-    if (verdict.failed) return 1;
-  }
-  return 0;
-}
-
 export async function run(argv: string[]): Promise<number> {
-  // Help is answered before the suites (and their WASM) are loaded.
+  // Help is answered before the suites, their WASM and the reporting code are loaded.
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
-  const { SUITES } = await import("../../bench/index.js");
+  const [{ SUITES }, command] = await Promise.all([import("../../bench/index.js"), import("./bench-run.js")]);
   const flags = benchFlags(parsed, SUITES);
   if (flags.list) {
-    await listCases(flags);
+    await command.listCases(flags);
     return 0;
   }
-  return benchCommand(flags);
+  return command.benchCommand(flags);
 }

@@ -11,7 +11,7 @@ import { fingerprintDifferences, type FingerprintDifference } from "../bench/mac
 import { seedFromString } from "../bench/prng.js";
 import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
-import { renderTable, type Column } from "./text-table.js";
+import { renderTable, wrap, type Column } from "./text-table.js";
 import { DEFAULT_WIDTH } from "../util/terminal.js";
 
 export const COMPARISON_SCHEMA_ID = "aio-ring-bench/comparison@1";
@@ -154,13 +154,14 @@ export function renderComparison(cmp: Comparison, opts: { width: number; color: 
   ]);
   const table = renderTable(columns, rows, opts.width, opts.color);
   const warning = machineWarning(cmp);
+  const text = (line: string) => wrap(line, opts.width).join("\n");
   return [
-    `old: ${describeRun(cmp.old)}`,
-    `new: ${describeRun(cmp.new)}`,
-    ...(warning ? [warning] : []),
-    `threshold ${(cmp.options.threshold * 100).toFixed(1)}%, alpha ${cmp.options.alpha}; medians in time per operation${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`,
+    text(`old: ${describeRun(cmp.old)}`),
+    text(`new: ${describeRun(cmp.new)}`),
+    ...(warning ? [text(warning)] : []),
+    text(`threshold ${(cmp.options.threshold * 100).toFixed(1)}%, alpha ${cmp.options.alpha}; medians in time per operation${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`),
     table.text,
-    verdictCounts(cmp),
-    ...(warning ? [warning] : []),
+    text(verdictCounts(cmp)),
+    ...(warning ? [text(warning)] : []),
   ].join("\n");
 }
