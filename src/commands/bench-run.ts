@@ -99,7 +99,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   if (comparison) log(`\n${renderComparison(comparison, { width, color })}`);
   for (const path of writeReports(flags.reports, run, comparison)) if (path !== STDOUT) log(`wrote ${path}`);
   if (flags.html) {
-    writeHtmlReport(flags.html, run, { ...(flags.history ? { history: readHistory(flags.history).records } : {}), ...(comparison ? { baseline: baseline!.run } : {}) });
+    writeHtmlReport(flags.html, run, { ...(flags.history ? { history: readHistory(flags.history).records } : {}), ...(comparison ? { baseline: baseline!.run, threshold: flags.threshold } : {}) });
     if (flags.html !== STDOUT) log(`wrote ${flags.html}`);
   }
   if (result.failure) {

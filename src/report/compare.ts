@@ -12,7 +12,6 @@ import { seedFromString } from "../bench/prng.js";
 import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
 import { renderTable, wrap, type Column } from "./text-table.js";
-import { DEFAULT_WIDTH } from "../util/terminal.js";
 
 export const COMPARISON_SCHEMA_ID = "aio-ring-bench/comparison@1";
 
@@ -130,8 +129,8 @@ export function verdictCounts(cmp: Comparison): string {
     .join(", ");
 }
 
-/** The comparison as text for a terminal: run headers, machine warning, one table row per benchmark, fitted to `width`. */
-export function renderComparison(cmp: Comparison, opts: { width: number; color: boolean } = { width: DEFAULT_WIDTH, color: false }): string {
+/** The comparison as text: run headers, machine warning, one table row per benchmark, fitted to `width` (a terminal's; unlimited by default). */
+export function renderComparison(cmp: Comparison, opts: { width: number; color: boolean } = { width: Infinity, color: false }): string {
   const columns: Column[] = [
     { header: "benchmark", min: 24, cut: "middle" },
     { header: "old", align: "right" },

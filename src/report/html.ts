@@ -306,12 +306,12 @@ function machineSection(run: Run): string {
 
 function allResultsSection(run: Run): string {
   if (run.results.length === 0) return section("all", "All results", "", NO_DATA);
-  const rows = run.results.map((r) => [cell(r.id, "wrap"), cell(r.backend), cell(r.unit, "unit"), ...statCells(r), cell(countersText(r), "wrap"), cell(r.complexity?.big_o ?? "")]);
+  const rows = run.results.map((r) => [cell(r.id, "wrap"), cell(r.backend), cell(r.unit, "unit"), ...statCells(r), cell(typeof r.ops_per_sample === "number" ? formatNumber(r.ops_per_sample) : "", "num"), cell(countersText(r), "wrap"), cell(r.complexity?.big_o ?? "")]);
   return section(
     "all",
     "All results",
     "Every result of the run, including suites without a chart.",
-    table("All results", ["id", "backend", "unit", ...STAT_COLUMNS, "counters", "fit (time)"], rows, STAT_COLUMNS),
+    table("All results", ["id", "backend", "unit", ...STAT_COLUMNS, "ops/sample", "counters", "fit (time)"], rows, [...STAT_COLUMNS, "ops/sample"]),
   );
 }
 

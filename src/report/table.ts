@@ -71,7 +71,7 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
   columns.push({ header: "median", align: "right" }, { header: "±95%", align: "right", drop: 3 });
   if (hasRatio) columns.push({ header: "vs ref", align: "right", drop: 2 });
   // Counters are left out whole (last first) rather than shown with a cut header.
-  shownCounters.forEach((c, i) => columns.push({ header: counterHeader(c), align: "right", drop: 6 + i }));
+  shownCounters.forEach((c, i) => columns.push({ header: counterHeader(c), align: "right", drop: 6 + i, early: i > 0 }));
 
   const body: Cell[][] = [];
   let previousCase = "";
@@ -110,9 +110,13 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
   return [...head, ...lines, ...fitLines(rows, opts.width)];
 }
 
-/** One wrapped line of the fitted complexity per case: work counter first, time beside it. */
+/**
+ * The fitted complexity per case, wrapped: the work counter's fit, then
+ * [time ...] where the time fit differs; cases with the same fits share one
+ * entry ("back-pointer, header-id O(1) [time O(log N)]").
+ */
 function fitLines(rows: RunResult[], maxWidth: number): string[] {
-  const parts: string[] = [];
+  const groups = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const r of rows) {
     const key = `${r.case}|${r.backend}|${paramText(r.params.dist)}`;
@@ -123,9 +127,11 @@ function fitLines(rows: RunResult[], maxWidth: number): string[] {
     const backend = rows.some((x) => x.case === r.case && x.backend !== r.backend) ? `/${r.backend}` : "";
     const dist = rows.some((x) => x.case === r.case && paramText(x.params.dist) !== paramText(r.params.dist)) ? `@${paramText(r.params.dist)}` : "";
     const workText = work ? formatComplexity(work) : null;
-    parts.push(`${r.case}${backend}${dist} ${workText === null ? `[time ${time}]` : workText === time ? workText : `${workText} [time ${time}]`}`);
+    const fit = workText === null ? `[time ${time}]` : workText === time ? workText : `${workText} [time ${time}]`;
+    groups.set(fit, [...(groups.get(fit) ?? []), `${r.case}${backend}${dist}`]);
   }
-  return parts.length ? wrap(`fit: ${parts.join(", ")}`, maxWidth, "     ") : [];
+  const parts = [...groups].map(([fit, cases]) => `${cases.join(", ")} ${fit}`);
+  return parts.length ? wrap(`fit: ${parts.join("; ")}`, maxWidth, "     ") : [];
 }
 
 export function renderRunTable(run: Run, opts: TableOptions): string {

@@ -16,6 +16,8 @@ export interface Column {
   min?: number;
   /** Columns with a higher rank are dropped first when truncation is not enough; 0 never. */
   drop?: number;
+  /** Left out before any column is truncated (extra detail), rather than after. */
+  early?: boolean;
   /** Where truncation cuts: the end (default) or the middle (ids, whose ends both matter). */
   cut?: "end" | "middle";
 }
@@ -52,6 +54,13 @@ export function renderTable(columns: readonly Column[], rows: readonly Cell[][],
   const natural = columns.map((c, i) => Math.max(width(c.header), ...rows.map((r) => (typeof r[i] === "string" ? width(r[i] as string) : 0))));
   const total = (idx: number[], w: number[]) => idx.reduce((s, i) => s + w[i], 0) + GAP * (idx.length - 1);
   let widths = [...natural];
+  // Extra detail goes before anything is cut short.
+  while (total(keep, natural) > maxWidth) {
+    const early = keep.filter((i) => columns[i].early && (columns[i].drop ?? 0) > 0);
+    if (early.length === 0) break;
+    const victim = early.reduce((a, b) => ((columns[b].drop ?? 0) >= (columns[a].drop ?? 0) ? b : a));
+    keep = keep.filter((i) => i !== victim);
+  }
   for (;;) {
     widths = [...natural];
     // Truncate the widest truncatable column first, one character at a time in bulk.
