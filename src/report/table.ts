@@ -23,7 +23,10 @@ export function counterHeader(name: string): string {
 
 export function formatComplexity(c: Complexity | null | undefined): string {
   if (!c) return "-";
-  return c.big_o === "inconclusive" ? `inconclusive (${(c.candidates ?? []).map((o) => o.slice(2, -1)).join(", ")})` : c.big_o;
+  if (c.big_o !== "inconclusive") return c.big_o;
+  // The two best-fitting curves; the run JSON lists every one that tied.
+  const names = (c.candidates ?? []).map((o) => o.slice(2, -1));
+  return `inconclusive (${names.slice(0, 2).join(", ")}${names.length > 2 ? ", …" : ""})`;
 }
 
 const groupKey = (r: RunResult) => `${r.suite}|${(r.group as string | null | undefined) ?? ""}`;
