@@ -1,4 +1,4 @@
-/* probe check | probe scenario < wire | probe time LOOP key=value... */
+/* probe check | probe scenario(s) < wire | probe time LOOP key=value... */
 #include "probe.h"
 
 /* Availability: can this process create an AIO context at all? */
@@ -39,9 +39,11 @@ int main(int argc, char **argv)
 		return cmd_check();
 	if (argc >= 2 && strcmp(argv[1], "scenario") == 0 && argc == 2)
 		return cmd_scenario();
+	if (argc >= 2 && strcmp(argv[1], "scenarios") == 0)
+		return cmd_scenarios(argc - 2, argv + 2);
 	if (argc >= 3 && strcmp(argv[1], "time") == 0)
 		return cmd_time(argc - 2, argv + 2);
-	die_probe("usage: probe check | probe scenario < wire | probe time LOOP "
-		  "[key=value ...]");
+	die_probe("usage: probe check | probe scenario < wire | probe scenarios "
+		  "[cpu=N] [seconds=S] < wires | probe time LOOP [key=value ...]");
 	return 2;
 }

@@ -51,6 +51,17 @@ void out_discard(void)
 	out_len = 0;
 }
 
+size_t out_mark(void)
+{
+	return out_len;
+}
+
+void out_truncate(size_t mark)
+{
+	if (mark < out_len)
+		out_len = mark;
+}
+
 void flush_out(void)
 {
 	size_t off = 0;

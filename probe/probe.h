@@ -4,6 +4,9 @@
  *
  *   probe check                  is AIO usable here?           -> JSON line
  *   probe scenario < wire        run one scenario (wire below)  -> JSON line
+ *   probe scenarios [cpu=N] [seconds=S] < wires
+ *                                several scenarios separated by lines "=",
+ *                                each in its own child -> one JSON line each
  *   probe time LOOP key=value..  one timing loop                -> JSON line
  *
  * Scenario wire format (written by src/kernel/wire.ts), one step per line,
@@ -24,8 +27,10 @@
  * ADDR is "0", "bogus", or "N<index>+<pages>+<bytes>".
  *
  * Output of a scenario: {"kernel","cpus","aio_max_nr","aio_nr","results"}
- * (the TS side adds name/backend/profile), or {"scenario_error":{...}}, or
- * {"probe_error":...}. Output never contains raw addresses.
+ * (the TS side adds name/backend/profile); the same with "scenario_error"
+ * added when a step cannot run as written (results then hold the steps
+ * before it); or {"probe_error":...,"step"}. Output never contains raw
+ * addresses.
  */
 #ifndef PROBE_H
 #define PROBE_H
@@ -103,6 +108,8 @@ static inline uint64_t now_ns(void)
 void outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_json_string(const char *s);
 void out_discard(void); /* drops what is buffered, for an error line instead */
+size_t out_mark(void);   /* bytes buffered now */
+void out_truncate(size_t mark); /* back to an earlier mark */
 void flush_out(void);
 /* {"probe_error":msg} as the only output, exit 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void die_probe(const char *fmt, ...);
@@ -156,7 +163,8 @@ struct step {
 
 extern struct step steps[MAX_STEPS];
 extern int nsteps;
-void read_wire(void);
+void read_input(void);
+int next_scenario(void);
 
 /* ---------- io.c: the test file and the I/O buffers ---------- */
 
@@ -171,6 +179,7 @@ void alloc_buffers(long max_iocbs, long max_events);
 /* ---------- scenario.c ---------- */
 
 int cmd_scenario(void);
+int cmd_scenarios(int argc, char **argv);
 
 /* ---------- timing.c, ring_loop.c: timing loops ---------- */
 
