@@ -126,6 +126,7 @@ export class AioProcess {
     this.aio_nr -= ctx.charge;
     // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
     this.mm.unmap(ctx.mmap_base >> PAGE_SHIFT, ctx.mmap_size);
+    if (this.profile.ringFile) ctx.ring.truncate();
     return 0;
   }
 

@@ -38,7 +38,8 @@ export class AioRing {
   /** Keeps the bytes alive; the GC does not move objects, so `base` stays valid. */
   readonly bytes: ArrayBuffer;
   readonly base: usize;
-  readonly pages: i64;
+  /** Pages the file holds: 0 once the context is freed (truncate). */
+  pages: i64;
   /** Event slots the bytes hold (the header's nr). */
   readonly slots: u32;
 
@@ -51,6 +52,11 @@ export class AioRing {
     this.base = changetype<usize>(this.bytes);
     this.pages = pages;
     this.slots = pages > 0 ? ringSlots(pages) : 0;
+  }
+
+  /** The context is freed: its ring file is emptied, so pages of it still mapped somewhere fault (model: ring.ts). */
+  truncate(): void {
+    this.pages = 0;
   }
 
   writeHeader(id: u32, nr: u32): void {

@@ -135,10 +135,13 @@ int safe_write(uintptr_t addr, const void *buf, size_t len);
 struct vma {
 	uintptr_t start, end;
 	int is_aio;
+	unsigned long inode; /* of the mapped file; each ring has its own */
 };
 
 /* Finds the VMA holding addr in /proc/self/maps; 0 if found. */
 int find_vma(uintptr_t addr, struct vma *v);
+/* Finds a VMA mapping the ring file with this inode; 0 if found. */
+int find_ring_vma(unsigned long inode, struct vma *v);
 
 /* ---------- wire.c: scenario steps ---------- */
 

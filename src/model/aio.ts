@@ -93,6 +93,7 @@ export class AioProcess implements AioBackend {
     this.aio_nr -= ctx.charge;
     // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
     this.mm.unmap(ctx.mmap_base / PAGE_SIZE, ctx.mmap_size);
+    if (this.profile.ringFile) ctx.ring.truncate();
     return ok();
   }
 
