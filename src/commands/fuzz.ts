@@ -1,9 +1,9 @@
 // `aio-ring-bench fuzz --ops N --seed S [--out DIR]`
 import { join } from "node:path";
 import { runFuzz } from "../scenario/fuzz.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
 
 const HELP = `usage: aio-ring-bench fuzz [--ops N] [--seed S] [--out DIR]
 
@@ -28,6 +28,9 @@ export async function run(argv: string[]): Promise<number> {
   noPositionals("fuzz", positionals);
   const ops = intFlag("ops", values.ops, 100_000, 1, 100_000_000);
   const seed = intFlag("seed", values.seed, 1, 0, 2 ** 32 - 1);
+  const out = pathFlag("out", values.out);
+  // A reproducer that cannot be written is found out before the run, not after.
+  if (out !== undefined) checkOutput(join(out, "reproducer.json"), "--out");
   const progress = new Progress("fuzz", ops);
   const started = performance.now();
   const report = runFuzz({ ops, seed, onProgress: (done) => progress.update(done) });
@@ -36,9 +39,9 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`fuzz: seed ${seed}: ${report.ops} ops in ${report.processes} processes, ${report.divergences} divergences (${seconds.toFixed(1)} s)`);
   report.examples.forEach((d, i) => {
     console.log(`divergence ${i + 1}: profile ${d.profile}, step ${d.step}:\n  model: ${JSON.stringify(d.model)}\n  wasm:  ${JSON.stringify(d.wasm)}`);
-    if (values.out) {
-      const file = join(values.out as string, `${d.reproducer.name}.json`);
-      writeFileAtomic(file, JSON.stringify(d.reproducer, null, 2) + "\n");
+    if (out !== undefined) {
+      const file = join(out, `${d.reproducer.name}.json`);
+      writeOutput(file, JSON.stringify(d.reproducer, null, 2) + "\n", "--out");
       console.log(`  reproducer: ${file}`);
     }
   });
