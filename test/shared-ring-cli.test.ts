@@ -22,7 +22,7 @@ function scratch(): string {
 }
 
 function stress(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, ["-e", ENTRY, "--", ...args], { cwd, encoding: "utf8" });
+  return spawnSync(process.execPath, ["-e", ENTRY, "--", ...args], { cwd, encoding: "utf8", env: { ...process.env, AIO_RING_BENCH_HOME: join(cwd, ".aio-ring-bench") } });
 }
 
 function record(cwd: string) {

@@ -9,7 +9,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import { resolve, sep } from "node:path";
 import { UserError } from "../errors.js";
-import { checkOutput, cleanStaleTemps, fsReason } from "../util/files.js";
+import { cleanStaleTemps, fsReason, probeCreate } from "../util/files.js";
 import { PACKAGE_ROOT } from "./machine.js";
 
 export const STATE_DIR_NAME = ".aio-ring-bench";
@@ -47,15 +47,11 @@ export function ensureStateDir(sub?: string): string {
   try {
     mkdirSync(dir, { recursive: true });
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    probeCreate(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === "EEXIST" || code === "ENOTDIR" ? "not a directory (ENOTDIR)" : fsReason(e);
-    throw new UserError(`${describe()}: cannot use ${dir}: ${reason}${hint}`);
-  }
-  try {
-    checkOutput(resolve(dir, ".write-check"));
-  } catch (e) {
-    throw new UserError(`${describe()}: ${e instanceof Error ? e.message : String(e)}${hint}`);
+    throw new UserError(`${describe()}: cannot create files in ${dir}: ${reason}${hint}`);
   }
   cleanStaleTemps(dir);
   return dir;

@@ -166,14 +166,18 @@ export function checkOutput(path: string, flag?: string): OutputTarget | null {
   const out = resolveOutput(path, flag);
   const at = flag ? `${flag} ${path}` : path;
   try {
-    const dir = nearestDir(dirname(out.target));
-    const probe = tempName(dir, basename(out.target));
-    closeSync(openSync(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
-    unlinkSync(probe);
+    probeCreate(nearestDir(dirname(out.target)), basename(out.target));
   } catch (e) {
     throw fileError(at, "write", e);
   }
   return out;
+}
+
+/** Creates and removes a temp file in `dir`: the one sure test that files can be made there (root passes every permission check, a read-only mount or /proc does not). Throws the fs error. */
+export function probeCreate(dir: string, base = "write-check"): void {
+  const probe = tempName(dir, base);
+  closeSync(openSync(probe, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600));
+  unlinkSync(probe);
 }
 
 /** Writes all of `data` to `fd`. */
