@@ -44,9 +44,10 @@ export function baselinePath(name: string): string {
   return join(baselineDir(), `${name}.json`);
 }
 
-/** Saves `run` as baseline `name` (replacing one of that name) and returns the file written. */
+/** Saves `run` as baseline `name` (replacing one of that name) and returns the file written. A run without results is refused: every comparison with it would pass. */
 export function saveBaseline(name: string, run: Run): string {
   const path = baselinePath(name);
+  if (run.results.length === 0) throw new UserError(`baseline "${name}" not saved: the run has no results`);
   ensureStateDir("baselines");
   writeOutput(path, `${JSON.stringify(run, null, 2)}\n`);
   return path;

@@ -138,6 +138,8 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
   }
   const timeMs = intFlag("time", values.time, values.quick ? 60 : values.full ? 400 : 250, 1, 600_000);
   const path = (flag: "json" | "html" | "compare" | "history") => pathFlag(flag, values[flag]) ?? null;
+  // An empty file name is the first thing wrong with it, whatever else the flag needs.
+  for (const flag of ["json", "html", "bmf", "gh-action", "markdown", "history", "compare"] as const) pathFlag(flag, values[flag]);
   if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
