@@ -29,6 +29,7 @@ const { compareRuns, renderComparison } = await import("../src/report/compare.js
 const { gate } = await import("../src/report/gate.js");
 const { benchCommand, parseBenchFlags } = await import("../src/commands/bench.js");
 const compareCmd = await import("../src/commands/compare.js");
+const historyCmd = await import("../src/commands/history.js");
 const { runScenario, readScenarioFile } = await import("../src/scenario/index.js");
 const { MAX_NAMES } = await import("../src/scenario/limits.js");
 const { kernelAvailability } = await import("../src/kernel/probe.js");
@@ -421,6 +422,16 @@ describe("smaller cases", () => {
     assert.doesNotMatch(text, /[\x1b\x07]/);
     assert.match(text, /\\x1b\]0;pwned\\x07/);
     assert.doesNotMatch(gate(compareRuns(evil, run("s/x"))).summary, /\x1b/);
+    const file = join(dir, "evil-history.jsonl");
+    appendHistory(file, evil);
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void printed.push(args.join(" "));
+    return historyCmd.run(["--file", file]).finally(() => (console.log = log)).then((code) => {
+      assert.equal(code, 0);
+      assert.doesNotMatch(printed.join("\n"), /[\x1b\x07]/);
+      assert.match(printed.join("\n"), /\\x1b/);
+    });
   });
 
   it("a baseline name ending in .json is refused (it could not be loaded by name)", () => {
