@@ -336,10 +336,11 @@ describe("scenario limits, the same on every backend", () => {
 
 describe("the probe dies with the CLI", () => {
   const avail = kernelAvailability();
-  /** Pids of running build/probe processes (zombies are dead). */
-  const probes = (): number[] => readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((p) => {
+  /** Pids of running build/probe processes whose first argument is `mode` (zombies are dead). */
+  const probes = (mode?: string): number[] => readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((p) => {
     try {
       if (readlinkSync(`/proc/${p}/exe`) !== PROBE) return [];
+      if (mode !== undefined && readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[1] !== mode) return [];
       return readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].startsWith("Z") ? [] : [Number(p)];
     } catch {
       return [];
@@ -350,15 +351,21 @@ describe("the probe dies with the CLI", () => {
     return cond();
   };
 
-  /** Starts the CLI, waits until it runs a probe, sends `signal`, and expects none of its probes within 1 s. */
-  async function killMidway(args: string[], signal: NodeJS.Signals, what: string): Promise<void> {
+  /**
+   * Starts the CLI, waits until it runs the probe in `mode` (and the probe's
+   * own scenario child, if any), sends `signal`, and expects none of them
+   * running 1 s later.
+   */
+  async function killMidway(args: string[], mode: string, signal: NodeJS.Signals): Promise<void> {
     const before = new Set(probes());
     const cli = spawn(process.execPath, [CLI, ...args], { stdio: "ignore", env: { ...process.env, AIO_RING_BENCH_HOME: home } });
     const exited = new Promise((r) => cli.on("close", r));
-    const mine = () => probes().filter((p) => !before.has(p));
-    assert.ok(await until(() => mine().length > 0, 20_000), `${what}: a probe started`);
+    const mine = () => probes(mode).filter((p) => !before.has(p));
+    const what = `${mode} ${signal}`;
+    assert.ok(await until(() => mine().length > 0, 20_000), `${what}: the probe started`);
     await new Promise((r) => setTimeout(r, 300));
     const started = mine();
+    assert.ok(started.length > 0, `${what}: the probe is still running before the signal`);
     cli.kill(signal);
     await exited;
     assert.ok(await until(() => started.every((p) => !probes().includes(p)), 1000), `${what}: probes ${started.join(", ")} still running 1 s after ${signal}`);
@@ -368,13 +375,13 @@ describe("the probe dies with the CLI", () => {
     if (!avail.available) return t.skip(`kernel backend unavailable: ${avail.reason}`);
     const file = join(dir, "blocks.json");
     writeFileSync(file, JSON.stringify({ name: "blocks", steps: [{ op: "io_setup", nr_events: 1, name: "A" }, { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 30e9 }] }));
-    await killMidway(["scenario", file, "--backend", "kernel"], "SIGINT", "scenario");
-    await killMidway(["scenario", file, "--backend", "kernel"], "SIGKILL", "scenario");
+    await killMidway(["scenario", file, "--backend", "kernel"], "scenario", "SIGINT");
+    await killMidway(["scenario", file, "--backend", "kernel"], "scenario", "SIGKILL");
   });
 
   it("SIGTERM during a kernel timing loop", async (t) => {
     if (!avail.available) return t.skip(`kernel backend unavailable: ${avail.reason}`);
-    await killMidway(["bench", "--suite", "getevents", "--filter", "kernel-timeout-1ns", "--time", "30000"], "SIGTERM", "timing");
+    await killMidway(["bench", "--suite", "getevents", "--filter", "kernel-timeout-1ns", "--time", "30000"], "time", "SIGTERM");
   });
 });
 

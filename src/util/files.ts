@@ -328,7 +328,8 @@ const LOCK_WAIT_MS = 30_000;
 const LOCK_STALE_MS = 10 * 60_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-function sleepMs(ms: number): void {
+/** Blocks the thread for `ms` (a lock wait, a full pipe): no busy loop. */
+export function sleepMs(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
@@ -349,14 +350,15 @@ function lockOwner(lock: string): number | null {
  * up to 30 s. Writers that all lock cannot lose each other's updates.
  */
 export function withFileLock<T>(path: string, fn: () => T): T {
-  const target = followLinks(path);
-  const lock = `${target}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  let target: string;
   try {
+    target = followLinks(path);
     mkdirSync(dirname(target), { recursive: true });
   } catch (e) {
     throw fileError(path, "write", e);
   }
+  const lock = `${target}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
   for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
     try {
       const fd = openSync(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);

@@ -6,11 +6,10 @@
  * (`| head`) is no error: output simply stops there.
  */
 import { writeSync } from "node:fs";
-import { fsReason } from "./files.js";
+import { fsReason, sleepMs } from "./files.js";
 
 let failure: unknown = null;
 let closed = false;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 export function writeStdout(text: string): void {
   if (failure !== null || closed) return;
@@ -22,7 +21,7 @@ export function writeStdout(text: string): void {
       const code = (e as NodeJS.ErrnoException).code;
       // A non-blocking pipe that is full: wait for the reader.
       if (code === "EAGAIN") {
-        Atomics.wait(sleeper, 0, 0, 1);
+        sleepMs(1);
         continue;
       }
       if (code === "EPIPE") closed = true;
