@@ -71,11 +71,13 @@ export class AioProcess {
   // ---- setup -------------------------------------------------------------
 
   /** ioctx_alloc: the new context's id (its ring address), or -errno. */
-  io_setup(nr_events: i32, ctxpNonzero: bool): i64 {
+  io_setup(nr_events: u32, ctxpNonzero: bool): i64 {
     const p = this.profile;
     if (ctxpNonzero || nr_events == 0) return -EINVAL;
-    const n: i64 = p.doubledGeometry ? <i64>max(nr_events, this.cpus * 4) * 2 : <i64>nr_events;
+    // The kernel doubles in an unsigned int: 2^31 and more wrap around (FINDINGS 25).
+    const n: i64 = p.doubledGeometry ? <i64>(max<u32>(nr_events, <u32>this.cpus * 4) * 2) : <i64>nr_events;
     if (n > AIO_MAX_RING_EVENTS) return -EINVAL;
+    if (n == 0) return -EAGAIN;
     const charge: i64 = p.chargeDoubled ? n : <i64>nr_events;
     const limit = p.chargeDoubled ? this.aio_max_nr * 2 : this.aio_max_nr;
     if (charge > limit) return -EAGAIN;
@@ -263,7 +265,7 @@ export class AioProcess {
     if (pages <= 0) return -EINVAL;
     const start = this.mm.unmappedArea(pages);
     if (start < 0) return -ENOMEM;
-    this.mm.insert(new Vma(start, pages, KIND_ANON, null, 0, false));
+    this.mm.insert(new Vma(start, pages, KIND_ANON, null, start, false));
     return start << PAGE_SHIFT;
   }
 
@@ -279,7 +281,7 @@ export class AioProcess {
     return v ? v.kind : KIND_NONE;
   }
 
-  /** MREMAP_MAYMOVE, plus MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno. */
+  /** MREMAP_MAYMOVE, plus MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno (check order: model's do_mremap). */
   mremap(addr: i64, old_pages: i64, new_pages: i64, hasTo: bool, to: i64): i64 {
     if ((addr & (PAGE_SIZE - 1)) != 0 || old_pages <= 0 || new_pages <= 0) return -EINVAL;
     const start = addr >> PAGE_SHIFT;
@@ -291,21 +293,21 @@ export class AioProcess {
     const p = this.profile;
     const mm = this.mm;
     const vma = mm.find(start);
-    if (!vma || start + old_pages > vma.end) {
-      if (p.multiVmaMove && hasTo && old_pages == new_pages) return this.move_vmas(start, old_pages, to >> PAGE_SHIFT);
-      return -EFAULT;
-    }
+    if (!vma) return -EFAULT;
+    if (p.multiVmaMove && hasTo && old_pages == new_pages) return this.move_vmas(start, old_pages, to >> PAGE_SHIFT);
     if (p.ringMoveWhole && vma.kind == KIND_AIO && (start != vma.start || old_pages != vma.pages)) return -EINVAL;
+    if (!hasTo && new_pages == old_pages) return addr;
+    if (!hasTo && new_pages < old_pages) {
+      mm.unmap(start + new_pages, old_pages - new_pages);
+      return addr;
+    }
+    // A shrink that moves needs only what it keeps inside the VMA.
+    if (start + min(old_pages, new_pages) > vma.end) return -EFAULT;
     if (new_pages > old_pages && vma.dontexpand) return -EFAULT;
     if (!hasTo) {
-      if (new_pages == old_pages) return addr;
-      if (new_pages < old_pages) {
-        mm.unmap(start + new_pages, old_pages - new_pages);
-        return addr;
-      }
       const end = start + old_pages;
       if (end == vma.end && mm.isFree(end, new_pages - old_pages)) {
-        vma.pages += new_pages - old_pages;
+        mm.grow(vma, new_pages - old_pages);
         return addr;
       }
     } else if (new_pages < old_pages) {
@@ -328,13 +330,12 @@ export class AioProcess {
     return isErr(r) ? <i32>r : 0;
   }
 
-  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset. */
+  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */
   private move_vmas(start: i64, pages: i64, dest: i64): i64 {
     const mm = this.mm;
     const end = start + pages;
     const spans = mm.intersecting(start, pages);
     const n = spans.length;
-    if (n == 0) return -EFAULT;
     if (this.profile.ringMoveWhole) {
       for (let i = 0; i < n; i++) {
         const v = unchecked(spans[i]);
@@ -369,14 +370,18 @@ export class AioProcess {
   private move_piece(piece: Vma, dest: i64, pages: i64): i32 {
     const from = piece.start;
     const oldPages = piece.pages;
+    const oldPgoff = piece.pgoff;
     piece.start = dest;
     piece.pages = pages;
+    // Anonymous memory never written to takes the offset of where it lands, so it merges there.
+    if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null) piece.pgoff = dest;
     this.mm.insert(piece);
     const err = this.aio_ring_remap(piece);
     if (err == EINVAL) {
       this.mm.unmap(dest, pages);
       piece.start = from;
       piece.pages = oldPages;
+      piece.pgoff = oldPgoff;
       this.mm.insert(piece);
     }
     return err;

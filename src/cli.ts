@@ -19,7 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   selfcheck: { summary: "measure the regression statistics' detection and false-alarm rates here", load: () => import("./commands/selfcheck.js") },
   report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./commands/report.js") },
   stress: { summary: "shared-ring stress: producers and reapers on one ring, exactly-once check", load: () => import("./commands/stress.js") },
-  fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./commands/fuzz.js") },
+  fuzz: { summary: "differential fuzzing: wasm vs model, or both vs the live kernel", load: () => import("./commands/fuzz.js") },
 };
 
 function usage(): string {

@@ -3,7 +3,7 @@ import { MAX_NAMES, MAX_STEPS } from "../scenario/limits.js";
 import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
 
 /**
- * The probe's input (documented at the top of probe/probe.c): one line per
+ * The probe's input (documented at the top of probe/probe.h): one line per
  * step, fields by position, names replaced by their index in `names`.
  * Encoding checks every field the probe relies on, so the probe never sees
  * a shape it would have to guess about.

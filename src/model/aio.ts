@@ -46,8 +46,10 @@ export class AioProcess implements AioBackend {
   private ioctx_alloc(nr_events: number, ctxpNonzero: boolean): Kioctx | string {
     const p = this.profile;
     if (ctxpNonzero || nr_events === 0) return "EINVAL";
-    const n = p.doubledGeometry ? Math.max(nr_events, this.config.cpus * 4) * 2 : nr_events;
+    // The kernel doubles in an unsigned int: 2^31 and more wrap around (FINDINGS 25).
+    const n = p.doubledGeometry ? (Math.max(nr_events, this.config.cpus * 4) * 2) % U32 : nr_events;
     if (n > AIO_MAX_RING_EVENTS) return "EINVAL";
+    if (n === 0) return "EAGAIN";
     const charge = p.chargeDoubled ? n : nr_events;
     const limit = p.chargeDoubled ? this.config.aio_max_nr * 2 : this.config.aio_max_nr;
     if (charge > limit) return "EAGAIN";
@@ -199,7 +201,7 @@ export class AioProcess implements AioBackend {
     if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
     const start = this.mm.unmappedArea(pages);
     if (start < 0) return { ...fail("ENOMEM"), addr: 0 };
-    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: 0, dontexpand: false });
+    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: start, dontexpand: false });
     return { ...ok(), addr: start * PAGE_SIZE };
   }
 
@@ -225,7 +227,14 @@ export class AioProcess implements AioBackend {
     return { ret: r.ret, errno: r.errno };
   }
 
-  /** Returns the new start page, or an errno. */
+  /**
+   * Returns the new start page, or an errno. The order of the checks is the
+   * live kernel's (6.18, measured by the kernel fuzzer; FINDINGS 22-24):
+   * the page at `addr` must be mapped; a same-size call without a target
+   * changes nothing and a shrink without one unmaps the tail, neither
+   * looking at the rest of the range; a growth, or a move to a target,
+   * needs the range it keeps inside the one VMA.
+   */
   private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | string {
     if (addr % PAGE_SIZE !== 0 || old_pages <= 0 || new_pages <= 0) return "EINVAL";
     const start = addr / PAGE_SIZE;
@@ -236,21 +245,21 @@ export class AioProcess implements AioBackend {
     }
     const mm = this.mm;
     const vma = mm.find(start);
-    if (!vma || start + old_pages > vma.start + vma.pages) {
-      if (this.profile.multiVmaMove && to !== null && old_pages === new_pages) return this.move_vmas(start, old_pages, to / PAGE_SIZE);
-      return "EFAULT";
-    }
+    if (!vma) return "EFAULT";
+    if (this.profile.multiVmaMove && to !== null && old_pages === new_pages) return this.move_vmas(start, old_pages, to / PAGE_SIZE);
     if (this.profile.ringMoveWhole && vma.kind === "aio" && (start !== vma.start || old_pages !== vma.pages)) return "EINVAL";
+    if (to === null && new_pages === old_pages) return start;
+    if (to === null && new_pages < old_pages) {
+      mm.unmap(start + new_pages, old_pages - new_pages);
+      return start;
+    }
+    // A shrink that moves needs only what it keeps inside the VMA.
+    if (start + Math.min(old_pages, new_pages) > vma.start + vma.pages) return "EFAULT";
     if (new_pages > old_pages && vma.dontexpand) return "EFAULT";
     if (to === null) {
-      if (new_pages === old_pages) return start;
-      if (new_pages < old_pages) {
-        mm.unmap(start + new_pages, old_pages - new_pages);
-        return start;
-      }
       const end = start + old_pages;
       if (end === vma.start + vma.pages && mm.isFree(end, new_pages - old_pages)) {
-        vma.pages += new_pages - old_pages;
+        mm.grow(vma, new_pages - old_pages);
         return start;
       }
     } else if (new_pages < old_pages) {
@@ -264,12 +273,11 @@ export class AioProcess implements AioBackend {
     return this.move_piece(piece, dest, new_pages) ?? dest;
   }
 
-  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset. */
+  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */
   private move_vmas(start: number, pages: number, dest: number): number | string {
     const mm = this.mm;
     const end = start + pages;
     const spans = mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
-    if (spans.length === 0) return "EFAULT";
     if (this.profile.ringMoveWhole && spans.some((s) => s.v.kind === "aio" && (s.from !== s.v.start || s.to !== s.v.start + s.v.pages))) return "EINVAL";
     const pieces = spans.map((s) => mm.detach(s.v, s.from, s.to - s.from));
     for (const [i, piece] of pieces.entries()) {
@@ -293,13 +301,16 @@ export class AioProcess implements AioBackend {
   private move_piece(piece: Vma, dest: number, pages: number): string | null {
     const from = piece.start;
     const oldPages = piece.pages;
+    const oldPgoff = piece.pgoff;
     piece.start = dest;
     piece.pages = pages;
+    // Anonymous memory never written to takes the offset of where it lands, so it merges there.
+    if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null) piece.pgoff = dest;
     this.mm.insert(piece);
     const err = this.aio_ring_remap(piece);
     if (err === "EINVAL") {
       this.mm.unmap(dest, pages);
-      this.mm.insert({ ...piece, start: from, pages: oldPages });
+      this.mm.insert({ ...piece, start: from, pages: oldPages, pgoff: oldPgoff });
     }
     return err;
   }

@@ -36,10 +36,14 @@ const IO_EVENT_SIZE = 32;
 /** io_setup refuses rings of more events than this (0x10000000 / sizeof(struct io_event)), allocating nothing. */
 const MAX_RING_EVENTS = 0x10000000 / IO_EVENT_SIZE;
 
-/** Bytes of the largest ring `nr_events` can make on any profile with `cpus` CPUs (doubled or not), 0 if refused. */
+/**
+ * Bytes of the largest ring `nr_events` can make on any profile with `cpus`
+ * CPUs, 0 if refused. The doubling is done in an unsigned int, as the
+ * kernel does: 2^31 and more wrap around to a small count.
+ */
 export function largestRingBytes(nrEvents: number, cpus: number): number {
   let largest = 0;
-  for (const n of [nrEvents, Math.max(nrEvents, cpus * 4) * 2]) {
+  for (const n of [nrEvents, (Math.max(nrEvents, cpus * 4) * 2) % 2 ** 32]) {
     if (n <= 0 || n > MAX_RING_EVENTS) continue;
     largest = Math.max(largest, Math.ceil((RING_HEADER + (n + 2) * IO_EVENT_SIZE) / PAGE_SIZE) * PAGE_SIZE);
   }

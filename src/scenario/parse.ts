@@ -20,7 +20,7 @@ const addr = z.union([
 ]);
 
 const steps = [
-  z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, 2 ** 31 - 1), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
+  z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, 2 ** 32 - 1), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
   z.strictObject({ op: z.literal("io_destroy"), ctx: addr }),
   z.strictObject({
     op: z.literal("io_submit"), ctx: addr, count: int(-(2 ** 31), MAX_COUNT), cmd: z.enum(["pread", "pwrite", "bad"]),
