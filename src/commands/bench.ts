@@ -217,7 +217,7 @@ export async function checkBenchInputs(flags: BenchFlags): Promise<LoadedRun | n
   ensureStateDir();
   if (flags.history !== null) {
     if (flags.history === "-") throw new UserError("--history: a history file is read and rewritten: - (standard output) cannot be one");
-    checkOutput(flags.history, "--history");
+    checkOutput(flags.history, "--history", false);
     // A corrupt history must stop us before minutes of measuring, a new one is fine.
     if (existsSync(flags.history)) readHistory(flags.history);
   }

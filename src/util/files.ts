@@ -137,7 +137,7 @@ function tempName(dir: string, base: string): string {
 }
 
 /** Refuses anything but a regular file or a new path in a directory where we can create files. */
-function resolveOutput(path: string, flag?: string): OutputTarget {
+function resolveOutput(path: string, flag?: string, stdoutOk = true): OutputTarget {
   if (path === "") throw emptyPath(flag);
   const at = flag ? `${flag} ${path}` : path;
   let target: string;
@@ -152,18 +152,20 @@ function resolveOutput(path: string, flag?: string): OutputTarget {
   } catch (e) {
     throw fileError(at, "write", e);
   }
-  if (existing && !existing.isFile()) throw new UserError(`${at}: cannot write: ${kindOf(existing)}, not a regular file (use - for standard output)`);
+  if (existing && !existing.isFile()) throw new UserError(`${at}: cannot write: ${kindOf(existing)}, not a regular file${stdoutOk ? " (use - for standard output)" : ""}`);
   return { path, target, existing };
 }
 
 /**
  * Checks that `path` can be written, without changing anything there: the
  * checks of writeOutput, plus creating (and removing) a temp file in the
- * directory that will hold it. `flag` names the option in messages.
+ * directory that will hold it. `flag` names the option in messages;
+ * `stdoutOk` false for a file that is read back (a history), where "-"
+ * is a file name like any other.
  */
-export function checkOutput(path: string, flag?: string): OutputTarget | null {
-  if (path === STDOUT) return null;
-  const out = resolveOutput(path, flag);
+export function checkOutput(path: string, flag?: string, stdoutOk = true): OutputTarget | null {
+  if (path === STDOUT && stdoutOk) return null;
+  const out = resolveOutput(path, flag, stdoutOk);
   const at = flag ? `${flag} ${path}` : path;
   try {
     probeCreate(nearestDir(dirname(out.target)), basename(out.target));
