@@ -3,6 +3,7 @@
 // map, ring remap hook). A port of that model, result for result: each call
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
+import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
 import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
@@ -33,16 +34,17 @@ export const CMD_BAD: i32 = 2;
 /**
  * `k` buffered reads or writes complete during submit: their events land at
  * the tail of the ring at `ring` (the caller counts completed_events), user
- * data data, data + 1, ... and obj obj, obj + 1, .... One contiguous run per
- * wrap of the ring. On the raw pointer, so the loop spills no GC reference.
+ * data data, data + 1, ... and obj the user address of each control block
+ * (abi/iocb.ts), starting at `obj`. One contiguous run per wrap of the ring.
+ * On the raw pointer, so the loop spills no GC reference.
  */
 @inline function aio_complete(ring: usize, nr_events: u32, data: u64, obj: u64, k: u32): void {
   let tail = load<u32>(ring + RING_TAIL);
   while (k) {
     const run = min(k, nr_events - tail);
-    writeEvents(ring, nr_events, tail, run, data, obj, IOCB_BYTES, 0);
+    writeEvents(ring, nr_events, tail, run, data, obj, <u64>IOCB_SIZE, IOCB_BYTES, 0);
     data += run;
-    obj += run;
+    obj += <u64>run * <u64>IOCB_SIZE;
     k -= run;
     tail += run;
     if (tail == nr_events) tail = 0;
@@ -151,7 +153,7 @@ export class AioProcess {
       // and each run's events are written before the next decision reads them.
       const k = ctx.take_reqs(nr - submitted);
       if (!k) break;
-      aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>submitted, <u32>k);
+      aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k);
       ctx.completed_events += k;
       submitted += k;
     }

@@ -85,10 +85,10 @@ export class AioRing {
 /**
  * Writes `n` struct io_event {data, obj, res, res2} into slots first,
  * first + 1, ... of the ring at `base` (`slots` slots; the run must not
- * wrap), data and obj counting up by one per event. On the raw pointer, not
- * the AioRing object: the submit loop then holds no GC reference.
+ * wrap), data counting up by one and obj by `objStep` per event. On the raw
+ * pointer, not the AioRing object: the submit loop then holds no GC reference.
  */
-@inline export function writeEvents(base: usize, slots: u32, first: u32, n: u32, data: u64, obj: u64, res: i64, res2: i64): void {
+@inline export function writeEvents(base: usize, slots: u32, first: u32, n: u32, data: u64, obj: u64, objStep: u64, res: i64, res2: i64): void {
   // A slot past the ring only comes from a tail that user space forged; the
   // model's DataView throws there, the core traps rather than write outside.
   if (first >= slots) unreachable();
@@ -97,7 +97,7 @@ export class AioRing {
   // Two 16-byte stores per event, as a C compiler emits for this struct:
   // {data, obj} counting up together, {res, res2} the same for all.
   let ids = i64x2.replace_lane(i64x2.splat(<i64>data), 1, <i64>obj);
-  const one = i64x2.splat(1);
+  const one = i64x2.replace_lane(i64x2.splat(1), 1, <i64>objStep);
   const tail = i64x2.replace_lane(i64x2.splat(res), 1, res2);
   while (at < end) {
     v128.store(at, ids);

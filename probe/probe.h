@@ -65,6 +65,11 @@
 /* Far below the mmap area and above any heap: nothing maps here unless a
  * scenario moves something here itself. Checked unmapped at start. */
 #define BOGUS_ADDR 0x100000000000ul
+/* A scenario's control blocks live here (assembly/abi/iocb.ts): the kernel
+ * writes each event's obj from the block's address, so a fixed place makes
+ * a `ring` read of an event page the same on every backend. */
+#define IOCB_ADDR 0x200000000000ul
+#define IOCB_SIZE 64
 
 struct ring_header {
 	uint32_t id, nr, head, tail, magic, compat_features, incompat_features,

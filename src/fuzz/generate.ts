@@ -263,7 +263,6 @@ export class ProgramGenerator {
       { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: 0, to: this.addr(ARENA, a) },
       { op: "mremap", addr: "bogus", old_pages: len, new_pages: len, to: this.addr(ARENA, a) },
       { op: "mremap", addr: "bogus", old_pages: len, new_pages: len },
-      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len, to: 0 },
     ];
     const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
     if (rings.length > 0) {

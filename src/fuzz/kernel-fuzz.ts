@@ -137,14 +137,10 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
   let kernel: string | null = null;
 
   const started = performance.now();
-  const CHUNK = 480;
-  for (let done = 0; done < opts.scenarios; ) {
-    const n = Math.min(CHUNK, opts.scenarios - done);
-    const programs = Array.from({ length: n }, (_, i) => gen.next(`fuzz-${opts.seed}-${done + i}`));
-    const shared = programs.filter((p) => !p.exclusive).map((p) => p.scenario);
-    const exclusive = programs.filter((p) => p.exclusive).map((p) => p.scenario);
-    const runs = [...(await runOnKernel(shared, lanes)), ...(await runOnKernel(exclusive, alone))];
-    [...shared, ...exclusive].forEach((program, i) => {
+  let done = 0;
+  /** Compares the models with the kernel's runs of these programs. */
+  const evaluate = (programs: Scenario[], runs: KernelRun[], exclusive: boolean): void => {
+    programs.forEach((program, i) => {
       const run = runs[i];
       steps += program.steps.length;
       if (run.kind === "crashed") {
@@ -163,12 +159,34 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
         if (g) {
           g.count++;
           for (const m of who) if (!g.models.includes(m)) g.models.push(m);
-        } else groups.set(sig, { models: who, first: program, exclusive: i >= shared.length, count: 1 });
+        } else groups.set(sig, { models: who, first: program, exclusive, count: 1 });
       }
     });
-    done += n;
+    done += programs.length;
     opts.onProgress?.(done, opts.scenarios, "run");
+  };
+  // Pipelined: the next chunk is generated, and the last one compared, while the kernel runs one.
+  const CHUNK = 240;
+  const exclusive: Scenario[] = [];
+  const generate = (from: number): Scenario[] => {
+    const shared: Scenario[] = [];
+    for (let i = from; i < Math.min(from + CHUNK, opts.scenarios); i++) {
+      const p = gen.next(`fuzz-${opts.seed}-${i}`);
+      (p.exclusive ? exclusive : shared).push(p.scenario);
+    }
+    return shared;
+  };
+  let current = generate(0);
+  let pending = runOnKernel(current, lanes);
+  for (let from = CHUNK; ; from += CHUNK) {
+    const next = from < opts.scenarios ? generate(from) : null;
+    const runs = await pending;
+    if (next) pending = runOnKernel(next, lanes);
+    evaluate(current, runs, false);
+    if (!next) break;
+    current = next;
   }
+  evaluate(exclusive, await runOnKernel(exclusive, alone), true);
   const seconds = (performance.now() - started) / 1000;
 
   const shrinkStarted = performance.now();

@@ -145,6 +145,7 @@ export class Safety {
         this.holes = true;
         return s.pages === 0 ? null : this.within(i, s.addr, s.pages, ["arena", "ring"]);
       case "mremap": {
+        if (s.to === 0) return `step ${i}: a move to address 0 works only with CAP_SYS_RAWIO (FINDINGS 26): its result depends on who runs it`;
         if (s.to !== undefined && this.isGuardMove(s)) {
           // The guard's name is done with, so the page it left behind is nobody's concern.
           this.retired.add(String(s.addr));
@@ -167,6 +168,7 @@ export class Safety {
         return this.place(i, s.new_pages);
       }
       case "fork_mremap":
+        if (s.to === 0) return `step ${i}: a move to address 0 works only with CAP_SYS_RAWIO (FINDINGS 26): its result depends on who runs it`;
         return this.within(i, s.addr, s.pages, ["arena", "ring"]) ?? this.within(i, s.to, s.pages, ["arena", "ring"]);
       case "io_destroy":
         this.holes = true;

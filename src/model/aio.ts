@@ -1,6 +1,7 @@
 // One process of the modelled kernel: fs/aio.c's syscalls over the address
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
+import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
 import type { Profile } from "../profile.js";
 import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../scenario/backend.js";
 import type { Errno } from "../scenario/types.js";
@@ -116,13 +117,13 @@ export class AioProcess implements AioBackend {
         error = refused;
         break;
       }
-      this.aio_complete(ctx, data + i, i);
+      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE);
       submitted++;
     }
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
   }
 
-  /** A buffered read or write completes during submit: its event lands at the tail. */
+  /** A buffered read or write completes during submit: its event lands at the tail, obj the control block's user address. */
   private aio_complete(ctx: Kioctx, data: number, obj: number): void {
     const ring = ctx.ring;
     const tail = ring.tail;
