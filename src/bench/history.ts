@@ -71,6 +71,7 @@ function readBounded(file: string): string {
  * that nothing was measured.
  */
 export function appendHistory(file: string, run: Run): HistoryRecord {
+  if (file === "-") throw new UserError("a history file is read and rewritten: - (standard output) cannot be one");
   if (run.results.length === 0) throw new UserError(`${file}: not appended: the run has no results`);
   const record = historyRecord(run);
   withFileLock(file, () => {
