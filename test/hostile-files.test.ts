@@ -135,6 +135,13 @@ describe("output paths", () => {
     assert.throws(() => writeOutput(join(ro, "x.json"), "x"), userError(/EROFS/));
   });
 
+  it("a directory without write permission: EACCES", (t) => {
+    if (isRoot) return t.skip("root passes permission checks (the read-only mount case covers refusal as root)");
+    const locked = join(dir, "locked");
+    mkdirSync(locked, 0o555);
+    assert.throws(() => checkOutput(join(locked, "x.json"), "--bmf"), userError(/^--bmf .*: cannot write: permission denied \(EACCES\)$/));
+  });
+
   it("a full disk: ENOSPC, the old file intact, no temp file left", (t) => {
     const full = tmpfs("full", "size=64k");
     if (typeof full !== "string") return t.skip(full.skip);
