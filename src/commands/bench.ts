@@ -20,7 +20,7 @@ import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
 /** Where the run JSON goes, for the help text (state.ts resolves the folder). */
-export const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
+const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
 
 const HELP = `usage: aio-ring-bench bench [options]      (npm run bench -- [options])
 
