@@ -318,9 +318,7 @@ export class AioProcess {
     }
     const dest = hasTo ? to >> PAGE_SHIFT : mm.unmappedArea(new_pages);
     if (dest < 0) return -ENOMEM;
-    const piece = mm.detach(vma, start, old_pages);
-    mm.unmap(dest, new_pages);
-    const err = this.move_piece(piece, dest, new_pages);
+    const err = this.move_range(start, old_pages, dest, new_pages);
     return err ? -err : dest << PAGE_SHIFT;
   }
 
@@ -344,47 +342,49 @@ export class AioProcess {
         if (v.kind == KIND_AIO && (v.start < start || v.end > end)) return -EINVAL;
       }
     }
-    const pieces = new Array<Vma>(0);
+    // The ranges first: moving one VMA changes the objects of the others.
+    const froms = new StaticArray<i64>(n);
+    const tos = new StaticArray<i64>(n);
     for (let i = 0; i < n; i++) {
       const v = unchecked(spans[i]);
-      const from = max(v.start, start);
-      pieces.push(mm.detach(v, from, min(v.end, end) - from));
+      unchecked((froms[i] = max(v.start, start)));
+      unchecked((tos[i] = min(v.end, end)));
     }
     for (let i = 0; i < n; i++) {
-      const piece = unchecked(pieces[i]);
-      // Only each piece's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
-      const target = dest + (piece.start - start);
-      mm.unmap(target, piece.pages);
-      const err = this.move_piece(piece, target, piece.pages);
-      if (err) {
-        // Moved pieces stay moved; the refused one is back; so are those not tried.
-        for (let j = i + 1; j < n; j++) mm.insert(unchecked(pieces[j]));
-        return -err;
-      }
+      const from = unchecked(froms[i]);
+      const len = unchecked(tos[i]) - from;
+      // Only each VMA's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
+      // A refused VMA stops the move: those before it stay moved, those after it are not touched.
+      const err = this.move_range(from, len, dest + (from - start), len);
+      if (err) return -err;
     }
     return dest << PAGE_SHIFT;
   }
 
   /**
-   * Puts a detached piece at `dest` with `pages` pages and runs the ring's
-   * mremap hook; when the hook refuses, the piece goes back where it was.
+   * move_vma: unmaps the target, moves [start, start + pages) of the VMA
+   * holding it to `dest` with `newPages` pages, then runs the ring's mremap
+   * hook. When the hook refuses, the pages go back and the VMA is as it was
+   * before the move, not split (FINDINGS 27); the target stays unmapped.
    */
-  private move_piece(piece: Vma, dest: i64, pages: i64): i32 {
-    const from = piece.start;
-    const oldPages = piece.pages;
-    const oldPgoff = piece.pgoff;
+  private move_range(start: i64, pages: i64, dest: i64, newPages: i64): i32 {
+    const mm = this.mm;
+    mm.unmap(dest, newPages);
+    const vma = mm.find(start)!;
+    const beforeStart = vma.start;
+    const beforePages = vma.pages;
+    const beforePgoff = vma.pgoff;
+    const piece = mm.detach(vma, start, pages);
     piece.start = dest;
-    piece.pages = pages;
+    piece.pages = newPages;
     // Anonymous memory never written to takes the offset of where it lands, so it merges there.
     if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null) piece.pgoff = dest;
-    this.mm.insert(piece);
+    mm.insert(piece);
     const err = this.aio_ring_remap(piece);
     if (err == EINVAL) {
-      this.mm.unmap(dest, pages);
-      piece.start = from;
-      piece.pages = oldPages;
-      piece.pgoff = oldPgoff;
-      this.mm.insert(piece);
+      mm.unmap(dest, newPages);
+      mm.unmap(beforeStart, beforePages);
+      mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand));
     }
     return err;
   }

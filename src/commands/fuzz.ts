@@ -31,7 +31,7 @@ options:
   --seed S           PRNG seed, an unsigned 32-bit integer (default 1)
   --out DIR          where reproducers are written (kernel: NAME.json and
                      NAME.kernel.json per disagreement)
-  --lanes J          kernel: probes running side by side (default 6, 1 to 32)
+  --lanes J          kernel: probes running side by side (default 12, 1 to 64)
   --shrink-budget K  kernel: kernel runs the shrinker may spend per disagreement
                      (default 1500)
   -h, --help         this text
@@ -63,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     return fuzzKernel({
       scenarios: intFlag("scenarios", values.scenarios, 2000, 1, 1_000_000),
       seed,
-      lanes: intFlag("lanes", values.lanes, 6, 1, 32),
+      lanes: intFlag("lanes", values.lanes, 12, 1, 64),
       shrinkBudget: intFlag("shrink-budget", values["shrink-budget"], 1500, 1, 100_000),
       out,
     });

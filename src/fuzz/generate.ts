@@ -332,7 +332,7 @@ export class ProgramGenerator {
     const rng = this.rng;
     const { cpus, aio_max_nr } = this.opts;
     if (rng.chance(0.35)) return { op: "io_setup", nr_events: rng.pick([0, 4194305, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 2 ** 22, 2 ** 31 + 2 ** 22 + 1, 2 ** 32 - 1, aio_max_nr + 1]) };
-    if (rng.chance(0.12)) {
+    if (rng.chance(0.05)) {
       // The whole limit in one context, then nothing more fits: this program runs alone.
       const pages = ringPages(aio_max_nr, cpus);
       if (pages <= this.safety.holeBound) return { op: "io_setup", nr_events: 0 };
@@ -341,8 +341,9 @@ export class ProgramGenerator {
       return { op: "io_setup", nr_events: aio_max_nr, name: this.fresh("L") };
     }
     const nr = nrEventsForPages(this.bigPages(), cpus);
+    // Programs that share the kernel stay within their share of aio-nr.
+    if (this.eventsAsked + nr > this.opts.sharedEvents) return { op: "io_setup", nr_events: rng.pick([0, 2 ** 32 - 1]) };
     this.eventsAsked += nr;
-    if (this.eventsAsked > this.opts.sharedEvents) this.exclusive = true;
     return { op: "io_setup", nr_events: nr, name: this.fresh("R") };
   }
 }

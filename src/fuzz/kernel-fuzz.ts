@@ -123,7 +123,7 @@ function answerOf(program: Scenario, run: KernelRun & { kind: "ran" }): KernelAn
 
 export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
   const models = opts.models ?? PROJECT_MODELS;
-  const lanes: LaneOptions = { lanes: opts.lanes ?? 6, batch: opts.batch ?? 16, seconds: opts.seconds ?? 10 };
+  const lanes: LaneOptions = { lanes: opts.lanes ?? 12, batch: opts.batch ?? 10, seconds: opts.seconds ?? 10 };
   const alone: LaneOptions = { ...lanes, lanes: 1 };
   const cpus = possibleCpus();
   const aioMaxNr = readAioMaxNr();

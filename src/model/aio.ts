@@ -269,49 +269,45 @@ export class AioProcess implements AioBackend {
     }
     const dest = to !== null ? to / PAGE_SIZE : mm.unmappedArea(new_pages);
     if (dest < 0) return "ENOMEM";
-    const piece = mm.detach(vma, start, old_pages);
-    mm.unmap(dest, new_pages);
-    return this.move_piece(piece, dest, new_pages) ?? dest;
+    return this.move_range(start, old_pages, dest, new_pages) ?? dest;
   }
 
   /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */
   private move_vmas(start: number, pages: number, dest: number): number | string {
-    const mm = this.mm;
     const end = start + pages;
-    const spans = mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
+    const spans = this.mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
     if (this.profile.ringMoveWhole && spans.some((s) => s.v.kind === "aio" && (s.from !== s.v.start || s.to !== s.v.start + s.v.pages))) return "EINVAL";
-    const pieces = spans.map((s) => mm.detach(s.v, s.from, s.to - s.from));
-    for (const [i, piece] of pieces.entries()) {
-      // Only each piece's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
-      const target = dest + (piece.start - start);
-      mm.unmap(target, piece.pages);
-      const err = this.move_piece(piece, target, piece.pages);
-      if (err) {
-        // Moved pieces stay moved; the refused one is back; so are those not tried.
-        for (const rest of pieces.slice(i + 1)) mm.insert(rest);
-        return err;
-      }
+    for (const { from, to } of spans) {
+      // Only each VMA's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
+      // A refused VMA stops the move: those before it stay moved, those after it are not touched.
+      const err = this.move_range(from, to - from, dest + (from - start), to - from);
+      if (err) return err;
     }
     return dest;
   }
 
   /**
-   * Puts a detached piece at `dest` with `pages` pages and runs the ring's
-   * mremap hook; when the hook refuses, the piece goes back where it was.
+   * move_vma: unmaps the target, moves [start, start + pages) of the VMA
+   * holding it to `dest` with `newPages` pages, then runs the ring's mremap
+   * hook. When the hook refuses, the pages go back and the VMA is as it was
+   * before the move, not split (FINDINGS 27); the target stays unmapped.
    */
-  private move_piece(piece: Vma, dest: number, pages: number): string | null {
-    const from = piece.start;
-    const oldPages = piece.pages;
-    const oldPgoff = piece.pgoff;
+  private move_range(start: number, pages: number, dest: number, newPages: number): string | null {
+    const mm = this.mm;
+    mm.unmap(dest, newPages);
+    const vma = mm.find(start)!;
+    const before: Vma = { ...vma };
+    const piece = mm.detach(vma, start, pages);
     piece.start = dest;
-    piece.pages = pages;
+    piece.pages = newPages;
     // Anonymous memory never written to takes the offset of where it lands, so it merges there.
     if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null) piece.pgoff = dest;
-    this.mm.insert(piece);
+    mm.insert(piece);
     const err = this.aio_ring_remap(piece);
     if (err === "EINVAL") {
-      this.mm.unmap(dest, pages);
-      this.mm.insert({ ...piece, start: from, pages: oldPages, pgoff: oldPgoff });
+      mm.unmap(dest, newPages);
+      mm.unmap(before.start, before.pages);
+      mm.insert(before);
     }
     return err;
   }
