@@ -34,6 +34,12 @@ static int cmd_check(void)
 
 int main(int argc, char **argv)
 {
+	/* Die with the CLI that started us (src/kernel/exec.ts), even if it is
+	 * SIGKILLed; if it already died before the prctl, leave now. */
+	const char *parent = getenv("AIO_RING_BENCH_PARENT");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (parent && atol(parent) != (long)getppid())
+		return 1;
 	page_size = sysconf(_SC_PAGESIZE);
 	if (argc >= 2 && strcmp(argv[1], "check") == 0 && argc == 2)
 		return cmd_check();

@@ -5,9 +5,9 @@ import { runKernelFuzz, type KernelFuzzReport } from "../fuzz/kernel-fuzz.js";
 import { formatDifference } from "../fuzz/outcome.js";
 import { kernelAvailability } from "../kernel/probe.js";
 import { runFuzz } from "../scenario/fuzz.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
 
 const HELP = `usage: aio-ring-bench fuzz [--against wasm|kernel] [options]
 
@@ -55,7 +55,9 @@ export async function run(argv: string[]): Promise<number> {
   const against = values.against ?? "wasm";
   if (against !== "wasm" && against !== "kernel") throw new UserError(`--against: expected wasm or kernel, got "${against}"`);
   const seed = intFlag("seed", values.seed, 1, 0, 2 ** 32 - 1);
-  const out = values.out as string | undefined;
+  const out = pathFlag("out", values.out);
+  // A reproducer that cannot be written is found out before the run, not after.
+  if (out !== undefined) checkOutput(join(out, "reproducer.json"), "--out");
   if (against === "kernel") {
     for (const f of ["ops"] as const) if (values[f] !== undefined) throw new UserError(`--${f} is for --against wasm; use --scenarios`);
     return fuzzKernel({
@@ -76,9 +78,9 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`fuzz: seed ${seed}: ${report.ops} ops in ${report.processes} processes, ${report.divergences} divergences (${seconds.toFixed(1)} s)`);
   report.examples.forEach((d, i) => {
     console.log(`divergence ${i + 1}: profile ${d.profile}, step ${d.step}:\n  model: ${JSON.stringify(d.model)}\n  wasm:  ${JSON.stringify(d.wasm)}`);
-    if (out) {
+    if (out !== undefined) {
       const file = join(out, `${d.reproducer.name}.json`);
-      writeFileAtomic(file, JSON.stringify(d.reproducer, null, 2) + "\n");
+      writeOutput(file, JSON.stringify(d.reproducer, null, 2) + "\n", "--out");
       console.log(`  reproducer: ${file}`);
     }
   });
@@ -124,19 +126,19 @@ export function printKernelReport(report: KernelFuzzReport, out: string | undefi
     const tag = `${String(i + 1).padStart(2, "0")}-${d.model}-${d.difference.op}-${d.difference.field}`;
     if (d.shrunk === null) {
       console.log(`  ${tag}: not reproduced when run again alone (${d.signature}; ${d.programs} programs)`);
-      if (out) writeFileAtomic(join(out, `${tag}.unconfirmed.json`), JSON.stringify(d.original, null, 2) + "\n");
+      if (out) writeOutput(join(out, `${tag}.unconfirmed.json`), JSON.stringify(d.original, null, 2) + "\n");
       return;
     }
     console.log(`  ${tag}: ${formatDifference(d.difference, d.model)} (${d.programs} programs; shrunk ${d.original.steps.length} -> ${d.shrunk.steps.length} steps in ${d.tried} kernel runs)`);
     if (out) {
-      writeFileAtomic(join(out, `${tag}.json`), JSON.stringify({ ...d.shrunk, name: tag }, null, 2) + "\n");
-      writeFileAtomic(join(out, `${tag}.kernel.json`), JSON.stringify({ ...d.kernelAnswer, name: tag }, null, 2) + "\n");
+      writeOutput(join(out, `${tag}.json`), JSON.stringify({ ...d.shrunk, name: tag }, null, 2) + "\n");
+      writeOutput(join(out, `${tag}.kernel.json`), JSON.stringify({ ...d.kernelAnswer, name: tag }, null, 2) + "\n");
     }
   });
   if (report.unshrunk > 0) console.log(`  ... and ${report.unshrunk} more distinct disagreements (not shrunk)`);
   report.crashes.forEach((c, i) => {
     console.log(`  crash ${i + 1}: ${c.message}${c.step === null ? "" : ` (step ${c.step})`}`);
-    if (out) writeFileAtomic(join(out, `crash-${i + 1}.json`), JSON.stringify(c.program, null, 2) + "\n");
+    if (out) writeOutput(join(out, `crash-${i + 1}.json`), JSON.stringify(c.program, null, 2) + "\n");
   });
   if (report.findings.length > 0) console.log(`  shrinking took ${report.shrinkSeconds.toFixed(1)} s`);
   console.log(`\nop x outcome on the kernel (count of steps; MISSING: named by the spec or FINDINGS, never reached)\n${report.coverage.format()}`);

@@ -1,4 +1,5 @@
 import { ScenarioError } from "../errors.js";
+import { MAX_NAMES, MAX_STEPS } from "../scenario/limits.js";
 import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
 
 /**
@@ -14,8 +15,6 @@ export interface Wire {
 
 /** The probe's buffers hold this many iocbs / events per call. */
 export const MAX_BATCH = 1 << 20;
-const MAX_STEPS = 10_000;
-const MAX_NAMES = 256;
 /** Sizes in pages are multiplied by the page size inside the probe. */
 const MAX_PAGES = 2 ** 40;
 
