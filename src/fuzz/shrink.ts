@@ -38,8 +38,8 @@ function smaller(v: number, min: number): number[] {
   return [...new Set(c)];
 }
 
-/** Simpler versions of one step: numbers lowered, page offsets lowered, optional fields dropped. */
-function simplerSteps(s: Step): Step[] {
+/** Simpler versions of one step: numbers lowered, page offsets lowered, another name put in, optional fields dropped. */
+function simplerSteps(s: Step, names: string[]): Step[] {
   const out: Step[] = [];
   const r = s as Record<string, unknown>;
   const numeric: Record<string, number> = { nr_events: 1, count: 0, min_nr: 0, nr: 0, max: 0, pages: 1, old_pages: 1, new_pages: 1, data: 0, timeout_ns: 0 };
@@ -52,6 +52,8 @@ function simplerSteps(s: Step): Step[] {
     const v = r[f];
     const m = typeof v === "string" ? /^(\w+)\+(\d+)$/.exec(v) : null;
     if (m) for (const k of smaller(Number(m[2]), 0)) out.push({ ...s, [f]: k === 0 ? m[1] : `${m[1]}+${k}` } as Step);
+    // Straight to an object by its own name: what a move put somewhere may have been reachable so.
+    if (typeof v === "string" && v !== "bogus") for (const n of names) if (n !== v) out.push({ ...s, [f]: n } as Step);
   }
   for (const f of ["to", "name", "fd", "ctxp"]) {
     if (r[f] !== undefined && !(s.op === "mmap" && f === "name") && !(s.op === "fork_mremap" && f === "to")) {
@@ -63,6 +65,13 @@ function simplerSteps(s: Step): Step[] {
   if (s.op === "io_getevents" && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
   if (s.op === "io_submit" && s.cmd !== "pread") out.push({ ...s, cmd: "pread" });
   return out;
+}
+
+/** The step with every address field that reads `from` reading `to` instead. */
+function retarget(s: Step, from: AddrExpr, to: AddrExpr): Step {
+  const r = { ...s } as Record<string, unknown>;
+  for (const f of ["ctx", "addr", "to"]) if (r[f] === from) r[f] = to;
+  return r as unknown as Step;
 }
 
 function parses(s: Scenario): boolean {
@@ -125,16 +134,22 @@ export async function shrink(
         size = size >> 1;
       }
     }
-    // Whole objects: every step that binds or names one name.
+    // Whole objects: every step that binds or names one name; and moves undone, later uses of the target then naming the source.
     const names = [...new Set(best.steps.flatMap(namesOf))];
-    if (await attempt(names.map((name) => withSteps(best.steps.filter((s) => !namesOf(s).includes(name)))))) {
+    const undoMoves = best.steps.flatMap((m, j) =>
+      m.op === "mremap" && m.to !== undefined && m.old_pages === m.new_pages
+        ? [withSteps(best.steps.flatMap((s, i) => (i === j ? [] : i < j ? [s] : [retarget(s, m.to!, m.addr)])))]
+        : [],
+    );
+    if (await attempt([...names.map((name) => withSteps(best.steps.filter((s) => !namesOf(s).includes(name)))), ...undoMoves])) {
       progress = true;
       continue;
     }
     // Simpler steps, one at a time.
     const simpler: Scenario[] = [];
+    const bound = [...new Set(best.steps.flatMap((s) => ("name" in s && typeof s.name === "string" ? [s.name] : [])))];
     best.steps.forEach((s, i) => {
-      for (const t of simplerSteps(s)) simpler.push(withSteps(best.steps.map((x, j) => (j === i ? t : x))));
+      for (const t of simplerSteps(s, bound)) simpler.push(withSteps(best.steps.map((x, j) => (j === i ? t : x))));
     });
     if (await attempt(simpler)) progress = true;
   }
