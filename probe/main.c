@@ -50,6 +50,6 @@ int main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "time") == 0)
 		return cmd_time(argc - 2, argv + 2);
 	die_probe("usage: probe check | probe scenario < wire | probe scenarios "
-		  "[cpu=N] [seconds=S] < wires | probe time LOOP [key=value ...]");
+		  "[cpu=N] [seconds=S] [settle=1] < wires | probe time LOOP [key=value ...]");
 	return 2;
 }

@@ -56,6 +56,11 @@ size_t out_mark(void)
 	return out_len;
 }
 
+char out_peek(size_t at)
+{
+	return at < out_len ? out[at] : 0;
+}
+
 void out_truncate(size_t mark)
 {
 	if (mark < out_len)

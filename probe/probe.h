@@ -4,7 +4,7 @@
  *
  *   probe check                  is AIO usable here?           -> JSON line
  *   probe scenario < wire        run one scenario (wire below)  -> JSON line
- *   probe scenarios [cpu=N] [seconds=S] < wires
+ *   probe scenarios [cpu=N] [seconds=S] [settle=1] < wires
  *                                several scenarios separated by lines "=",
  *                                each in its own child -> one JSON line each
  *   probe time LOOP key=value..  one timing loop                -> JSON line
@@ -115,6 +115,7 @@ void out_json_string(const char *s);
 void out_discard(void); /* drops what is buffered, for an error line instead */
 size_t out_mark(void);   /* bytes buffered now */
 void out_truncate(size_t mark); /* back to an earlier mark */
+char out_peek(size_t at);       /* a buffered byte, 0 past the end */
 void flush_out(void);
 /* {"probe_error":msg} as the only output, exit 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void die_probe(const char *fmt, ...);

@@ -6,6 +6,15 @@ static uintptr_t names[MAX_NAMES];
 static int bound[MAX_NAMES];
 static volatile int *progress; /* shared with the parent: step running now */
 
+/* The result line is out: closing stdout now tells the probe so at once,
+ * while exit still waits for the kernel to free the process's contexts
+ * (an RCU grace period). */
+static void exit_quietly(void)
+{
+	close(1);
+	exit(0);
+}
+
 /* Where the results array starts and where the running step's result
  * starts: a scenario error keeps the results of the steps before it. */
 static size_t step_mark;
@@ -28,7 +37,7 @@ static void scenario_error(int step, const char *field, int name_index,
 	out_json_string(msg);
 	outf("}}\n");
 	flush_out();
-	exit(0);
+	exit_quietly();
 }
 
 static uintptr_t resolve(int step, const char *field, const struct addr *a)
@@ -348,7 +357,7 @@ static void run_scenario_child(void)
 	}
 	outf("]}\n");
 	flush_out();
-	exit(0);
+	exit_quietly();
 }
 
 #ifndef SCENARIO_SECONDS
@@ -431,9 +440,28 @@ int cmd_scenario(void)
 
 /* Runs one parsed scenario in a child whose output comes back through a
  * pipe, and prints exactly one line for it whatever happens to the child. */
-static void run_one_piped(int seconds)
+/* Children whose result is in but whose exit (freeing their contexts)
+ * is still under way: reaped later, without waiting on them now. */
+static pid_t exiting[64];
+static int nexiting;
+
+static void reap_exiting(int block)
+{
+	for (int i = 0; i < nexiting;) {
+		int status;
+		pid_t r = waitpid(exiting[i], &status, block ? 0 : WNOHANG);
+		if (r == 0 || (r < 0 && errno == EINTR)) {
+			i++;
+			continue;
+		}
+		exiting[i] = exiting[--nexiting];
+	}
+}
+
+static void run_one_piped(int seconds, int settle)
 {
 	int p[2];
+	reap_exiting(settle || nexiting == (int)(sizeof exiting / sizeof *exiting));
 	if (pipe(p) != 0)
 		die_probe("pipe: %s", strerror(errno));
 	*progress = -1;
@@ -464,6 +492,14 @@ static void run_one_piped(int seconds)
 		outf("%.*s", (int)n, buf);
 	}
 	close(p[0]);
+	/* A whole line means the child finished its scenario: do not wait for its exit. */
+	size_t end = out_mark();
+	if (end > before && out_peek(end - 1) == '\n' && !watchdog_fired) {
+		alarm(0);
+		exiting[nexiting++] = pid;
+		flush_out();
+		return;
+	}
 	int status = wait_child(pid);
 	if (WIFSIGNALED(status)) {
 		out_truncate(before);
@@ -480,10 +516,11 @@ static void run_one_piped(int seconds)
 /* Many scenarios in one probe, one after the other, each in its own child:
  * what a fuzzer needs. cpu=N pins the probe (and so its children) to that
  * CPU, so several probes can share a machine's CPUs; seconds=S is the
- * watchdog per scenario. */
+ * watchdog per scenario; settle=1 lets each child finish exiting (its
+ * contexts freed, aio-nr given back) before the next starts. */
 int cmd_scenarios(int argc, char **argv)
 {
-	long cpu = -1, seconds = SCENARIO_SECONDS;
+	long cpu = -1, seconds = SCENARIO_SECONDS, settle = 0;
 	for (int i = 0; i < argc; i++) {
 		char *end;
 		if (strncmp(argv[i], "cpu=", 4) == 0) {
@@ -494,8 +531,10 @@ int cmd_scenarios(int argc, char **argv)
 			seconds = strtol(argv[i] + 8, &end, 10);
 			if (*end || seconds < 1 || seconds > 3600)
 				die_probe("bad argument \"%s\"", argv[i]);
+		} else if (strcmp(argv[i], "settle=1") == 0) {
+			settle = 1;
 		} else {
-			die_probe("bad argument \"%s\" (cpu=N, seconds=S)", argv[i]);
+			die_probe("bad argument \"%s\" (cpu=N, seconds=S, settle=1)", argv[i]);
 		}
 	}
 	if (cpu >= 0) {
@@ -508,6 +547,7 @@ int cmd_scenarios(int argc, char **argv)
 	read_input();
 	setup_progress();
 	while (next_scenario())
-		run_one_piped((int)seconds);
+		run_one_piped((int)seconds, (int)settle);
+	reap_exiting(1);
 	return 0;
 }

@@ -23,37 +23,44 @@ export function outcomeOf(r: StepResult): string {
   return r.errno === null || r.errno === undefined ? "ok" : r.errno;
 }
 
+/** op -> outcome -> steps: plain data, so it crosses worker threads. */
+export type CoverageCounts = Record<string, Record<string, number>>;
+
 export class Coverage {
-  readonly counts = new Map<string, Map<string, number>>();
+  constructor(readonly counts: CoverageCounts = {}) {}
 
   add(results: readonly StepResult[]): void {
-    for (const r of results) {
-      let row = this.counts.get(r.op);
-      if (!row) this.counts.set(r.op, (row = new Map()));
-      const o = outcomeOf(r);
-      row.set(o, (row.get(o) ?? 0) + 1);
-    }
+    for (const r of results) this.bump(r.op, outcomeOf(r), 1);
+  }
+
+  merge(other: CoverageCounts): void {
+    for (const [op, row] of Object.entries(other)) for (const [o, n] of Object.entries(row)) this.bump(op, o, n);
+  }
+
+  private bump(op: string, outcome: string, n: number): void {
+    const row = (this.counts[op] ??= {});
+    row[outcome] = (row[outcome] ?? 0) + n;
   }
 
   /** Expected (op, outcome) pairs never seen. */
   missing(): string[] {
     const out: string[] = [];
-    for (const [op, outcomes] of Object.entries(EXPECTED)) for (const o of outcomes) if (!this.counts.get(op)?.get(o)) out.push(`${op} ${o}`);
+    for (const [op, outcomes] of Object.entries(EXPECTED)) for (const o of outcomes) if (!this.counts[op]?.[o]) out.push(`${op} ${o}`);
     return out;
   }
 
   /** A table: one row per op, one column per outcome seen or expected. */
   format(): string {
-    const columns = [...new Set([...Object.values(EXPECTED).flat(), ...[...this.counts.values()].flatMap((r) => [...r.keys()])])];
+    const columns = [...new Set([...Object.values(EXPECTED).flat(), ...Object.values(this.counts).flatMap((r) => Object.keys(r))])];
     const width = Math.max(...columns.map((c) => c.length), 7);
     const head = "op".padEnd(13) + columns.map((c) => c.padStart(width + 1)).join("");
     const rows = Object.keys(EXPECTED).map((op) => {
-      const row = this.counts.get(op);
+      const row = this.counts[op];
       return (
         op.padEnd(13) +
         columns
           .map((c) => {
-            const n = row?.get(c) ?? 0;
+            const n = row?.[c] ?? 0;
             const expected = EXPECTED[op as OpName].includes(c);
             return (n > 0 ? String(n) : expected ? "MISSING" : "-").padStart(width + 1);
           })

@@ -11,8 +11,9 @@ import { PROFILES } from "../profile.js";
 import type { AioBackend, ProcessConfig } from "../scenario/backend.js";
 import type { Scenario } from "../scenario/types.js";
 import { possibleCpus } from "../util/possible-cpus.js";
-import { Coverage } from "./coverage.js";
-import { ProgramGenerator } from "./generate.js";
+import { Piscina } from "piscina";
+import { Coverage, type CoverageCounts } from "./coverage.js";
+import { ProgramGenerator, type GenerateOptions, type GeneratedProgram } from "./generate.js";
 import { firstDifference, runOutcome, signature, type Difference, type Outcome } from "./outcome.js";
 import { runOnKernel, type KernelRun, type LaneOptions } from "./probe-lanes.js";
 import { unsafeReason } from "./safety.js";
@@ -53,6 +54,8 @@ export interface KernelFuzzOptions {
   shrinkBudget?: number;
   /** At most this many distinct disagreements are shrunk (the rest are counted). */
   maxShrunk?: number;
+  /** Worker threads that generate programs and run the models (default 2; 1 with custom models). */
+  threads?: number;
   models?: ModelUnderTest[];
   onProgress?: (done: number, total: number, phase: string) => void;
 }
@@ -121,73 +124,145 @@ function answerOf(program: Scenario, run: KernelRun & { kind: "ran" }): KernelAn
   return { name: program.name, backend: "kernel", kernel: run.kernel, ...run.config, results: run.outcome.results, scenario_error: run.outcome.scenarioError };
 }
 
+/** One slice of a run: programs from..to-1, run on the kernel with `lanes` probes, compared with the models. */
+export interface SliceTask {
+  seed: number;
+  from: number;
+  to: number;
+  lanes: LaneOptions;
+  generator: GenerateOptions;
+}
+
+/** What a slice found, in a form that crosses threads (models by name). */
+export interface SliceResult {
+  steps: number;
+  groups: { signature: string; models: string[]; first: Scenario; count: number }[];
+  crashes: Crash[];
+  coverage: CoverageCounts;
+  kernel: string | null;
+  /** Programs that must run with nothing else on the kernel: the caller runs them alone. */
+  exclusive: Scenario[];
+}
+
+/** Program i of a run depends on the seed and i alone, so any slice can make it. */
+export function programOf(seed: number, i: number, generator: GenerateOptions): GeneratedProgram {
+  return new ProgramGenerator((seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0, generator).next(`fuzz-${seed}-${i}`);
+}
+
+/** Compares the models with the kernel's runs of these programs, adding to `into`. */
+function evaluate(programs: Scenario[], runs: KernelRun[], models: ModelUnderTest[], into: SliceResult): void {
+  const coverage = new Coverage(into.coverage);
+  programs.forEach((program, i) => {
+    const run = runs[i];
+    into.steps += program.steps.length;
+    if (run.kind === "crashed") {
+      into.crashes.push({ program, message: run.message, step: run.step });
+      return;
+    }
+    into.kernel ??= run.kernel;
+    coverage.add(run.outcome.results);
+    const seen = new Map<string, string[]>();
+    for (const model of models) {
+      const d = differenceFor(model, program, run);
+      if (d) seen.set(signature(d), [...(seen.get(signature(d)) ?? []), model.name]);
+    }
+    for (const [sig, who] of seen) {
+      const g = into.groups.find((x) => x.signature === sig);
+      if (g) {
+        g.count++;
+        for (const m of who) if (!g.models.includes(m)) g.models.push(m);
+      } else into.groups.push({ signature: sig, models: who, first: program, count: 1 });
+    }
+  });
+  into.coverage = coverage.counts;
+}
+
+function emptyResult(): SliceResult {
+  return { steps: 0, groups: [], crashes: [], coverage: {}, kernel: null, exclusive: [] };
+}
+
+/** Runs one slice in this thread (a worker thread runs the same with the project's models). */
+export async function runSlice(task: SliceTask, models: ModelUnderTest[] = PROJECT_MODELS): Promise<SliceResult> {
+  const result = emptyResult();
+  const shared: Scenario[] = [];
+  for (let i = task.from; i < task.to; i++) {
+    const p = programOf(task.seed, i, task.generator);
+    (p.exclusive ? result.exclusive : shared).push(p.scenario);
+  }
+  evaluate(shared, await runOnKernel(shared, task.lanes), models, result);
+  return result;
+}
+
+/** Adds a slice's result to the run's. */
+function merge(into: SliceResult, from: SliceResult): void {
+  into.steps += from.steps;
+  into.crashes.push(...from.crashes);
+  into.kernel ??= from.kernel;
+  into.exclusive.push(...from.exclusive);
+  const coverage = new Coverage(into.coverage);
+  coverage.merge(from.coverage);
+  into.coverage = coverage.counts;
+  for (const g of from.groups) {
+    const mine = into.groups.find((x) => x.signature === g.signature);
+    if (!mine) into.groups.push(g);
+    else {
+      mine.count += g.count;
+      for (const m of g.models) if (!mine.models.includes(m)) mine.models.push(m);
+    }
+  }
+}
+
+const SLICE = 120;
+
 export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
   const models = opts.models ?? PROJECT_MODELS;
   const lanes: LaneOptions = { lanes: opts.lanes ?? 12, batch: opts.batch ?? 10, seconds: opts.seconds ?? 10 };
-  const alone: LaneOptions = { ...lanes, lanes: 1 };
+  const alone: LaneOptions = { ...lanes, lanes: 1, settle: true };
   const cpus = possibleCpus();
   const aioMaxNr = readAioMaxNr();
   // Programs that share the kernel must fit its aio-nr limit all together.
-  const gen = new ProgramGenerator(opts.seed, { cpus, aio_max_nr: aioMaxNr, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) });
-  const coverage = new Coverage();
-  /** By signature: which models show it, the first program that did, how many did. */
-  const groups = new Map<string, { models: ModelUnderTest[]; first: Scenario; exclusive: boolean; count: number }>();
-  const crashes: Crash[] = [];
-  let steps = 0;
-  let kernel: string | null = null;
+  const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) };
+  // Worker threads generate and compare while probes wait on the kernel; custom models stay in this thread.
+  const threads = opts.models ? 1 : (opts.threads ?? 2);
+  const inFlight = threads * 2;
+  const perSlice: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / inFlight)) };
+  const tasks: SliceTask[] = [];
+  for (let from = 0; from < opts.scenarios; from += SLICE) tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perSlice, generator });
 
   const started = performance.now();
+  const total = emptyResult();
   let done = 0;
-  /** Compares the models with the kernel's runs of these programs. */
-  const evaluate = (programs: Scenario[], runs: KernelRun[], exclusive: boolean): void => {
-    programs.forEach((program, i) => {
-      const run = runs[i];
-      steps += program.steps.length;
-      if (run.kind === "crashed") {
-        crashes.push({ program, message: run.message, step: run.step });
-        return;
-      }
-      kernel ??= run.kernel;
-      coverage.add(run.outcome.results);
-      const seen = new Map<string, ModelUnderTest[]>();
-      for (const model of models) {
-        const d = differenceFor(model, program, run);
-        if (d) seen.set(signature(d), [...(seen.get(signature(d)) ?? []), model]);
-      }
-      for (const [sig, who] of seen) {
-        const g = groups.get(sig);
-        if (g) {
-          g.count++;
-          for (const m of who) if (!g.models.includes(m)) g.models.push(m);
-        } else groups.set(sig, { models: who, first: program, exclusive, count: 1 });
-      }
-    });
-    done += programs.length;
+  const collect = (task: SliceTask, r: SliceResult) => {
+    merge(total, r);
+    done += task.to - task.from;
     opts.onProgress?.(done, opts.scenarios, "run");
   };
-  // Pipelined: the next chunk is generated, and the last one compared, while the kernel runs one.
-  const CHUNK = 240;
-  const exclusive: Scenario[] = [];
-  const generate = (from: number): Scenario[] => {
-    const shared: Scenario[] = [];
-    for (let i = from; i < Math.min(from + CHUNK, opts.scenarios); i++) {
-      const p = gen.next(`fuzz-${opts.seed}-${i}`);
-      (p.exclusive ? exclusive : shared).push(p.scenario);
+  if (threads === 1) {
+    let next = 0;
+    const worker = async () => {
+      for (let t = next++; t < tasks.length; t = next++) collect(tasks[t], await runSlice(tasks[t], models));
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+  } else {
+    const pool = new Piscina({ filename: new URL("./fuzz-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 2 });
+    try {
+      await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
+    } finally {
+      await pool.destroy();
     }
-    return shared;
-  };
-  let current = generate(0);
-  let pending = runOnKernel(current, lanes);
-  for (let from = CHUNK; ; from += CHUNK) {
-    const next = from < opts.scenarios ? generate(from) : null;
-    const runs = await pending;
-    if (next) pending = runOnKernel(next, lanes);
-    evaluate(current, runs, false);
-    if (!next) break;
-    current = next;
   }
-  evaluate(exclusive, await runOnKernel(exclusive, alone), true);
+  const exclusive = total.exclusive;
+  evaluate(exclusive, await runOnKernel(exclusive, alone), models, total);
   const seconds = (performance.now() - started) / 1000;
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const exclusiveNames = new Set(exclusive.map((p) => p.name));
+  const coverage = new Coverage(total.coverage);
+  const crashes = total.crashes;
+  const steps = total.steps;
+  const kernel = total.kernel;
+  const groups = new Map(
+    total.groups.map((g) => [g.signature, { models: g.models.map((n) => byName.get(n)!), first: g.first, exclusive: exclusiveNames.has(g.first.name), count: g.count }]),
+  );
 
   const shrinkStarted = performance.now();
   const findings: Finding[] = [];

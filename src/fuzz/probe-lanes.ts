@@ -21,6 +21,8 @@ export interface LaneOptions {
   seconds: number;
   /** Programs per probe process. */
   batch: number;
+  /** Each program starts only once the one before has exited and given its aio-nr back (for programs that take the limit). */
+  settle?: boolean;
   probe?: string;
 }
 
@@ -46,7 +48,7 @@ function parseLine(line: string): KernelRun {
 /** Runs one batch in one probe process; one KernelRun per program, in order. */
 async function runBatch(programs: Scenario[], cpu: number, opts: LaneOptions): Promise<KernelRun[]> {
   const wire = programs.map((p) => encodeScenario(p.name, p).text).join("=\n");
-  const stdout = await execProbe(opts.probe ?? defaultProbePath(), ["scenarios", `cpu=${cpu}`, `seconds=${opts.seconds}`], {
+  const stdout = await execProbe(opts.probe ?? defaultProbePath(), ["scenarios", `cpu=${cpu}`, `seconds=${opts.seconds}`, ...(opts.settle ? ["settle=1"] : [])], {
     input: wire,
     timeoutMs: (opts.seconds + 2) * 1000 * programs.length,
     maxStdoutBytes: 64 * 1024 * 1024,
