@@ -3,8 +3,15 @@
 // subcommand lives in src/commands/<name>.ts and exports `run(argv)`, which
 // returns the exit code; all real work is in the library it calls.
 import { readFileSync } from "node:fs";
+import { format } from "node:util";
 import { UserError } from "./errors.js";
 import { COMMANDS as commands } from "./commands/index.js";
+import { printable } from "./util/printable.js";
+import { stdoutFailure, writeStdout } from "./util/stdout.js";
+
+// console.log drops write errors (a full disk would leave truncated output
+// and exit 0): every command's stdout goes through a checked writer.
+console.log = (...args: unknown[]) => writeStdout(`${format(...args)}\n`);
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
@@ -33,17 +40,25 @@ async function main(argv: string[]): Promise<number> {
   return (await command.load()).run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof UserError) {
-      console.error(`aio-ring-bench: ${err.message}`);
-      process.exitCode = err.exitCode;
-    } else {
-      console.error(err);
-      process.exitCode = 1;
-    }
-  },
-);
+main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      if (err instanceof UserError) {
+        // Messages quote input files: their control characters are shown, not sent to the terminal.
+        console.error(`aio-ring-bench: ${printable(err.message)}`);
+        process.exitCode = err.exitCode;
+      } else {
+        console.error(err);
+        process.exitCode = 1;
+      }
+    },
+  )
+  .finally(() => {
+    const failed = stdoutFailure();
+    if (failed === null) return;
+    console.error(`aio-ring-bench: standard output: cannot write: ${failed}; the output is incomplete`);
+    if (!process.exitCode) process.exitCode = 2;
+  });

@@ -71,7 +71,7 @@ export function parseCommand(spec: CommandSpec, argv: string[], print: (text: st
   for (const f of [...spec.flags, HELP_FLAG]) options[f.name] = f.short ? { type: f.type, short: f.short } : { type: f.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UserError(`${spec.name}: ${(e as Error).message.split("\n")[0]} (see --help)`);
   }
@@ -81,6 +81,33 @@ export function parseCommand(spec: CommandSpec, argv: string[], print: (text: st
     return null;
   }
   return { values, positionals: parsed.positionals };
+}
+
+/**
+ * `--time -1` as `--time=-1`: parseArgs reads a value starting with "-" as
+ * an option and answers "argument is ambiguous"; joined, the flag's own
+ * check says what range it takes.
+ */
+function joinNegativeValues(argv: string[], options: Record<string, { type: "string" | "boolean" }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") return [...out, ...argv.slice(i)];
+    const m = /^--([^=]+)$/.exec(argv[i]);
+    const next = argv[i + 1];
+    if (m && options[m[1]]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+/** A file-name flag: undefined when absent, a UserError when given empty (it would otherwise be silently ignored). */
+export function pathFlag(flag: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (text.trim() === "") throw new UserError(`--${flag}: empty file name`);
+  return text;
 }
 
 /** Refuses positional arguments for a command that takes none. */

@@ -5,18 +5,20 @@ import { UserError } from "../errors.js";
 import type { Suite, SuiteOptions } from "../bench/suite.js";
 import type { ReportFiles } from "../report/write-reports.js";
 import { COLUMN_HELP } from "../report/column-help.js";
-import { STDOUT } from "../util/output.js";
-import { intFlag, noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { STDOUT } from "../util/files.js";
+import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
-export const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
+/** Where the run JSON goes, for the help text (state.ts resolves the folder). */
+const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
 
 export const spec: CommandSpec = {
   name: "bench",
   usage: "aio-ring-bench bench [options]      (npm run bench -- [options])",
   description: `Measures the hot paths and the lookup strategies; prints a table per suite and
 the headline figures, each marked met or missed against its target, and writes
-the run JSON to ${LAST_RUN_FILE}. Tables fit the terminal (or $COLUMNS);
+the run JSON to ${LAST_RUN_FILE} in the project folder (or last-run.json in
+$AIO_RING_BENCH_HOME). Tables fit the terminal (or $COLUMNS);
 colour follows NO_COLOR / FORCE_COLOR. A FILE of "-" is standard output (the
 tables then go to standard error).`,
   flags: [
@@ -35,15 +37,21 @@ tables then go to standard error).`,
     { section: "regression tracking", name: "save-baseline", type: "string", arg: "NAME", help: "save this run as baseline NAME (.aio-ring-bench/baselines/,\nor $AIO_RING_BENCH_HOME/baselines/)" },
     { section: "regression tracking", name: "compare", type: "string", arg: "NAME|FILE", help: "compare this run with a baseline or a run JSON file" },
     { section: "regression tracking", name: "threshold", type: "string", arg: "PCT", help: "smallest change that counts, in percent (default 5)" },
-    { section: "regression tracking", name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed (needs --compare)" },
+    { section: "regression tracking", name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed, or one of the baseline's\nis missing, or nothing was compared (needs --compare)" },
+    { section: "regression tracking", name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
     { section: "regression tracking", name: "markdown", type: "string", arg: "FILE", help: "write the comparison as Markdown (needs --compare)" },
     { section: "regression tracking", name: "history", type: "string", arg: "FILE", help: "append this run to a JSON-lines history file" },
     { section: "testing the harness itself", name: "inject-slowdown", type: "string", arg: "PCT", help: "make every in-process benchmark PCT% slower by spinning\nafter each timed batch (for bench:selfcheck; never in real runs)" },
   ],
   exitCodes: `0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
-2 bad input, 130 interrupted (what completed is still written; a partial run is
-neither saved as a baseline nor added to the history)`,
-  notes: `${COLUMN_HELP}
+2 bad input or an output file could not be written, 130 interrupted (what
+completed is still written; a partial run is neither saved as a baseline nor
+added to the history)`,
+  notes: `Every output path is checked before measuring. A file that cannot be written
+after measuring is reported and the others are still written; the last line
+says where the run JSON is.
+
+${COLUMN_HELP}
 
 headlines: "met" / "MISSED" against the target after the figure; "info" is a
 figure shown for scale; "n/a" could not be measured here.`,
@@ -62,16 +70,18 @@ export interface BenchFlags {
   compare: string | null;
   threshold: number | undefined;
   failOnRegression: boolean;
+  allowRemoved: boolean;
   history: string | null;
   injectSlowdown: number;
 }
 
+/** Sizes in the order given, each once: a repeated size would repeat benchmark ids. */
 function parseSizes(text: string): number[] {
   const sizes = text.split(",").map((s) => s.trim());
-  return sizes.map((s) => {
+  return [...new Set(sizes.map((s) => {
     if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 65536) throw new UserError(`--sizes: "${s}" is not a context count from 1 to 65536`);
     return Number(s);
-  });
+  }))];
 }
 
 function parseFilter(text: string): RegExp {
@@ -93,14 +103,18 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
   if (values.quick && values.full) throw new UserError("--quick and --full cannot be combined");
   let suites = [...all];
   if (values.suite !== undefined) {
-    suites = (values.suite as string).split(",").map((name) => {
+    // Each suite once, in the order given: a repeated suite would repeat benchmark ids.
+    suites = [...new Set((values.suite as string).split(",").map((name) => {
       const s = all.find((x) => x.name === name.trim());
       if (!s) throw new UserError(`--suite: unknown suite "${name}" (known: ${all.map((x) => x.name).join(", ")})`);
       return s;
-    });
+    }))];
   }
   const timeMs = intFlag("time", values.time, values.quick ? 60 : values.full ? 400 : 250, 1, 600_000);
-  const str = (v: unknown) => (v as string | undefined) ?? null;
+  const path = (flag: "json" | "csv" | "html" | "compare" | "history") => pathFlag(flag, values[flag]) ?? null;
+  // An empty file name is the first thing wrong with it, whatever else the flag needs.
+  for (const flag of ["json", "csv", "html", "bmf", "gh-action", "markdown", "history", "compare"] as const) pathFlag(flag, values[flag]);
+  if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
   const toStdout = ["json", "csv", "html", "bmf", "gh-action", "markdown"].filter((f) => values[f] === STDOUT);
@@ -109,18 +123,24 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
     suites,
     filter: values.filter === undefined ? null : parseFilter(values.filter as string),
     opts: { quick: Boolean(values.quick), full: Boolean(values.full), sizes: values.sizes === undefined ? null : parseSizes(values.sizes as string), timeMs },
-    json: str(values.json),
-    csv: str(values.csv),
+    json: path("json"),
+    csv: path("csv"),
     list: Boolean(values.list),
-    html: str(values.html),
-    reports: { markdown: values.markdown as string | undefined, bmf: values.bmf as string | undefined, ghAction: values["gh-action"] as string | undefined },
-    saveBaseline: str(values["save-baseline"]),
-    compare: str(values.compare),
+    html: path("html"),
+    reports: { markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf), ghAction: pathFlag("gh-action", values["gh-action"]) },
+    saveBaseline: (values["save-baseline"] as string | undefined) ?? null,
+    compare: path("compare"),
     threshold: values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string),
     failOnRegression: Boolean(values["fail-on-regression"]),
-    history: str(values.history),
+    allowRemoved: Boolean(values["allow-removed"]),
+    history: path("history"),
     injectSlowdown: values["inject-slowdown"] === undefined ? 0 : parsePercentFlag("--inject-slowdown", values["inject-slowdown"] as string),
   };
+}
+
+/** bench-run.ts's benchCommand, loaded when first called (so --help does not load it). */
+export async function benchCommand(flags: BenchFlags, log?: (line: string) => void): Promise<number> {
+  return (await import("./bench-run.js")).benchCommand(flags, log);
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -2,10 +2,10 @@
 import { loadBaseline } from "../bench/baseline.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
-import { writeReports } from "../report/write-reports.js";
+import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { UserError } from "../errors.js";
-import { parseCommand, stringFlag, type CommandSpec } from "./args.js";
-import { STDOUT } from "../util/output.js";
+import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { STDOUT } from "../util/files.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
@@ -19,13 +19,14 @@ verdict, counters that changed), sized to the terminal. A FILE of "-" is
 standard output (the table then goes to standard error).`,
   flags: [
     { name: "threshold", type: "string", arg: "PCT", help: "smallest change that counts, in percent (default 5)" },
-    { name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed" },
+    { name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed, one of OLD's is missing\nfrom NEW, or nothing was measured in both" },
+    { name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
     { name: "markdown", type: "string", arg: "FILE", help: "write a Markdown summary (for a PR comment)" },
     { name: "bmf", type: "string", arg: "FILE", help: "write NEW as Bencher Metric Format JSON" },
     { name: "gh-action", type: "string", arg: "FILE", help: "write NEW as github-action-benchmark customSmallerIsBetter JSON" },
     { name: "json", type: "string", arg: "FILE", help: "write the comparison as JSON" },
   ],
-  exitCodes: "0 compared (and, with --fail-on-regression, nothing regressed), 1 a benchmark\nregressed (with --fail-on-regression), 2 bad input (a missing or invalid run file)",
+  exitCodes: "0 compared (and, with --fail-on-regression, nothing regressed), 1 the gate\nfailed (with --fail-on-regression), 2 bad input (a missing or invalid run file)",
 };
 
 export async function run(argv: string[]): Promise<number> {
@@ -34,18 +35,23 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UserError(`compare: expected OLD and NEW, got ${positionals.length} argument(s) (see --help)`);
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
-  const files = { markdown: stringFlag(values, "markdown") ?? undefined, bmf: stringFlag(values, "bmf") ?? undefined, ghAction: stringFlag(values, "gh-action") ?? undefined, json: stringFlag(values, "json") ?? undefined };
+  if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
+  const files: ReportFiles = {
+    markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf),
+    ghAction: pathFlag("gh-action", values["gh-action"]), json: pathFlag("json", values.json),
+  };
+  checkReportPaths(files);
   const toStdout = Object.values(files).filter((f) => f === STDOUT).length;
   if (toStdout > 1) throw new UserError("compare: only one output can go to standard output (\"-\")");
   const human = toStdout ? process.stderr : process.stdout;
-  const log = (line: string) => void human.write(`${line}\n`);
+  const log = (line: string) => (toStdout ? console.error(line) : console.log(line));
   const older = loadBaseline(positionals[0]);
   const newer = loadBaseline(positionals[1]);
   const cmp = compareRuns(older.run, newer.run, { threshold, oldSource: older.source, newSource: newer.source });
   log(renderComparison(cmp, { width: terminalWidth(human), color: colorEnabled(human) }));
   for (const path of writeReports(files, newer.run, cmp)) if (path !== STDOUT) log(`wrote ${path}`);
   if (!values["fail-on-regression"]) return 0;
-  const result = gate(cmp);
+  const result = gate(cmp, { allowRemoved: Boolean(values["allow-removed"]) });
   log(result.summary);
   return result.failed ? 1 : 0;
 }

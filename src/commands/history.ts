@@ -5,7 +5,8 @@ import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
 import { formatCounterChanges } from "../bench/counters.js";
 import { formatNs, formatPct } from "../report/format.js";
-import { noPositionals, parseCommand, stringFlag, type CommandSpec } from "./args.js";
+import { printable } from "../util/printable.js";
+import { noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { renderTable, type Column } from "../report/text-table.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
 import { parsePercentFlag } from "./percent-flag.js";
@@ -43,14 +44,15 @@ function renderTrends(trends: readonly BenchmarkTrend[], opts: { width: number; 
   const rows = trends.map((t) => {
     const k = Math.min(3, Math.floor(t.points.length / 2));
     const mid = (ps: typeof t.points) => (ps.length ? formatNs(median(ps.map((p) => p.median))) : "-");
+    // Ids come from the history file: no raw control characters reach the terminal.
     return [
-      t.id,
+      printable(t.id, true),
       String(t.points.length),
       k ? mid(t.points.slice(0, k)) : "-",
       k ? mid(t.points.slice(-k)) : "-",
       t.change === null ? "-" : formatPct(t.change),
       t.steps.map((s) => `${s.verdict} ${formatPct(s.change)} at run ${s.record + 1} (${short(s.commit)})${s.machineChanged ? " [machine changed]" : ""}`).join("; ") || "-",
-      t.counterSteps.map((c) => `run ${c.record + 1} (${short(c.commit)}): ${formatCounterChanges(c.changes)}`).join("; ") || "-",
+      printable(t.counterSteps.map((c) => `run ${c.record + 1} (${short(c.commit)}): ${formatCounterChanges(c.changes)}`).join("; "), true) || "-",
     ];
   });
   const table = renderTable(columns, rows, opts.width, opts.color);
@@ -63,13 +65,14 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   noPositionals("history", positionals);
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
-  const file = stringFlag(values, "file") ?? defaultHistoryFile();
-  if (values.append !== undefined) {
-    appendHistory(file, readRunFile(values.append as string));
-    console.error(`appended ${values.append} to ${file}`);
+  const file = pathFlag("file", values.file) ?? defaultHistoryFile();
+  const append = pathFlag("append", values.append);
+  if (append !== undefined) {
+    appendHistory(file, readRunFile(append));
+    console.error(`appended ${append} to ${file}`);
   }
   const { records, warnings } = readHistory(file);
-  for (const w of warnings) console.error(`warning: ${w}`);
+  for (const w of warnings) console.error(`warning: ${printable(w, true)}`);
   const trends = historyTrends(records, { threshold });
   if (values.json) console.log(JSON.stringify({ file, runs: records.length, warnings, trends }, null, 2));
   else {

@@ -16,5 +16,5 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   selfcheck: { summary: "measure the regression statistics' detection and false-alarm rates here", load: () => import("./selfcheck.js") },
   report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./report.js") },
   stress: { summary: "shared-ring stress: producers and reapers on one ring, exactly-once check", load: () => import("./stress.js") },
-  fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./fuzz.js") },
+  fuzz: { summary: "differential fuzzing: wasm vs model, or both vs the live kernel", load: () => import("./fuzz.js") },
 };

@@ -4,9 +4,10 @@ import { UserError } from "../errors.js";
 import { readHistory } from "../bench/history.js";
 import { readRunFile } from "../bench/run-schema.js";
 import { writeHtmlReport } from "../report/html.js";
-import { parseCommand, stringFlag, type CommandSpec } from "./args.js";
+import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
-import { STDOUT } from "../util/output.js";
+import { STDOUT, checkOutput } from "../util/files.js";
+import { printable } from "../util/printable.js";
 
 export const spec: CommandSpec = {
   name: "report",
@@ -31,17 +32,18 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length < 1 || positionals.length > 2) throw new UserError(`report: expected [OLD.json] RUN.json, got ${positionals.length} files (see --help)`);
-  const html = stringFlag(values, "html");
-  if (html === null) throw new UserError("report: --html FILE is required (see --help)");
+  const html = pathFlag("html", values.html);
+  if (html === undefined) throw new UserError("report: --html FILE is required (see --help)");
+  const historyFile = pathFlag("history", values.history);
+  checkOutput(html, "--html");
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
   const baseline = positionals.length === 2 ? readRunFile(positionals[0]) : undefined;
   const doc = readRunFile(positionals[positionals.length - 1]);
   let history;
-  const historyFile = stringFlag(values, "history");
-  if (historyFile !== null) {
+  if (historyFile !== undefined) {
     const read = readHistory(historyFile);
     // Bad lines are skipped, not fatal: one torn record must not hide the rest of the trend.
-    for (const w of read.warnings) console.error(`aio-ring-bench: warning: ${w}`);
+    for (const w of read.warnings) console.error(`aio-ring-bench: warning: ${printable(w, true)}`);
     history = read.records;
   }
   writeHtmlReport(html, doc, { history, baseline, threshold });

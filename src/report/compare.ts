@@ -10,6 +10,7 @@ import { resultBatches } from "../bench/measure.js";
 import { fingerprintDifferences, type FingerprintDifference } from "../bench/machine.js";
 import { seedFromString } from "../bench/prng.js";
 import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
+import { printable } from "../util/printable.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
 import { renderTable, wrap, type Column } from "./text-table.js";
 
@@ -142,18 +143,19 @@ export function renderComparison(cmp: Comparison, opts: { width: number; color: 
     { header: "counters changed", min: 16, drop: 4 },
   ];
   const rows = cmp.entries.map((e) => [
-    e.id,
+    printable(e.id, true),
     e.oldMedianNs === null ? "-" : formatNs(e.oldMedianNs),
     e.newMedianNs === null ? "-" : formatNs(e.newMedianNs),
     e.change === null ? "-" : formatPct(e.change),
     e.ci === null ? "-" : formatCi(e.ci),
     e.p === null ? "-" : formatP(e.p),
-    e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : `${e.verdict}: ${e.reason}`,
-    formatCounterChanges(e.counterChanges) || "-",
+    e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : printable(`${e.verdict}: ${e.reason}`, true),
+    printable(formatCounterChanges(e.counterChanges), true) || "-",
   ]);
   const table = renderTable(columns, rows, opts.width, opts.color);
   const warning = machineWarning(cmp);
-  const text = (line: string) => wrap(line, opts.width).join("\n");
+  // Ids, sources and machine fields come from input files: no raw control characters reach the terminal.
+  const text = (line: string) => wrap(printable(line, true), opts.width).join("\n");
   return [
     text(`old: ${describeRun(cmp.old)}`),
     text(`new: ${describeRun(cmp.new)}`),

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { writeOutput } from "../util/output.js";
+import { writeOutput } from "../util/files.js";
 import { compareRuns, type Comparison } from "./compare.js";
 import { formatCi, formatNs, formatPct } from "./format.js";
 import { DEFAULT_DECISION } from "../bench/decision.js";
