@@ -3,7 +3,7 @@
 // write and print the results.
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { UserError } from "../errors.js";
 import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
@@ -61,6 +61,12 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
     process.off("SIGINT", onSigint);
     progress.done();
   }
+}
+
+/** A path below the working directory as a relative one (the last line has to fit the terminal). */
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return isAbsolute(path) && rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
 /** How many benchmarks the selection holds (what --list would print). */
@@ -162,7 +168,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   if (result.summary.length) log(`\n${renderHeadlines(result.summary, { width, color }).join("\n")}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const targets = result.summary.length ? `${targetCount(result.summary)}; ` : "";
-  log(`\n${wrap(`${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${runFile}; columns: bench --help`, width).join("\n")}`);
+  log(`\n${wrap(`${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${shortPath(runFile)}; columns: bench --help`, width).join("\n")}`);
   // A partial run would become a misleading reference for every later comparison; an empty one means nothing.
   const partial = result.interrupted || result.failure !== null;
   const keep = !partial && run.results.length > 0;
