@@ -9,21 +9,8 @@ static void read_maps(void)
 	int fd = open("/proc/self/maps", O_RDONLY);
 	if (fd < 0)
 		die_probe("cannot open /proc/self/maps: %s", strerror(errno));
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(fd, maps_buf + len, sizeof maps_buf - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			die_probe("cannot read /proc/self/maps: %s", strerror(errno));
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof maps_buf - 1)
-			die_probe("/proc/self/maps larger than %zu bytes", len);
-	}
+	read_all(fd, maps_buf, sizeof maps_buf, "/proc/self/maps");
 	close(fd);
-	maps_buf[len] = 0;
 }
 
 /* Calls match(v, arg) for each VMA until it returns non-zero; 0 if found. */

@@ -130,6 +130,7 @@ int possible_cpus(void);
 void pin_one_cpu(void);
 int safe_read(uintptr_t addr, void *buf, size_t len);
 int safe_write(uintptr_t addr, const void *buf, size_t len);
+size_t read_all(int fd, char *buf, size_t cap, const char *what);
 
 /* ---------- maps.c ---------- */
 

@@ -149,20 +149,7 @@ static char *in_next; /* where the next scenario of the input starts */
 /* Reads all of stdin: one scenario, or several separated by lines "=". */
 void read_input(void)
 {
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(0, in_buf + len, sizeof in_buf - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			die_probe("reading stdin: %s", strerror(errno));
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof in_buf - 1)
-			die_probe("scenario wire larger than %zu bytes", len);
-	}
-	in_buf[len] = 0;
+	read_all(0, in_buf, sizeof in_buf, "the scenario wire on stdin");
 	in_next = in_buf;
 }
 

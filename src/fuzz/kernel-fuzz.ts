@@ -6,6 +6,7 @@
 // the same way.
 import { readFileSync } from "node:fs";
 import { WasmProcess } from "../core/wasm-backend.js";
+import { UserError } from "../errors.js";
 import { AioProcess } from "../model/aio.js";
 import { PROFILES } from "../profile.js";
 import type { AioBackend, ProcessConfig } from "../scenario/backend.js";
@@ -247,6 +248,10 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
     const pool = new Piscina({ filename: new URL("./fuzz-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 2 });
     try {
       await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
+    } catch (e) {
+      // A user's problem (no probe, kernel backend gone) crosses the thread as a plain Error: keep it one line.
+      if (e instanceof Error && (e.name === "UserError" || e.name === "ScenarioError")) throw new UserError(e.message);
+      throw e;
     } finally {
       await pool.destroy();
     }
