@@ -20,4 +20,5 @@ export const COLUMN_HELP = `columns of the bench table:
             time only); each fit is a + b*f(N) with an intercept, by
             least relative squares; a curve must at least double over the range
             to beat O(1); "inconclusive (N, N log N)" when several fit about
-            equally well (within 1.5x of the best RMS error)`;
+            equally well (within 1.5x of the best RMS error; beside a work fit
+            just "inconclusive", every candidate is in the run JSON)`;

@@ -21,9 +21,10 @@ export function counterHeader(name: string): string {
   return name.replace(/_visited/, "").replace(/_per_/g, "/").replace(/_/g, " ");
 }
 
-export function formatComplexity(c: Complexity | null | undefined): string {
+export function formatComplexity(c: Complexity | null | undefined, candidates = true): string {
   if (!c) return "-";
   if (c.big_o !== "inconclusive") return c.big_o;
+  if (!candidates) return "inconclusive";
   // The two best-fitting curves; the run JSON lists every one that tied.
   const names = (c.candidates ?? []).map((o) => o.slice(2, -1));
   return `inconclusive (${names.slice(0, 2).join(", ")}${names.length > 2 ? ", …" : ""})`;
@@ -126,7 +127,8 @@ function fitLines(rows: RunResult[], maxWidth: number): string[] {
     if (seen.has(key) || (!r.complexity && !r.counter_complexity)) continue;
     seen.add(key);
     const work = r.counter_complexity as Complexity | undefined;
-    const time = formatComplexity(r.complexity);
+    // Beside a work fit, an inconclusive time fit is one word (its candidates are in the run JSON).
+    const time = formatComplexity(r.complexity, !work);
     const backend = rows.some((x) => x.case === r.case && x.backend !== r.backend) ? `/${r.backend}` : "";
     const dist = rows.some((x) => x.case === r.case && paramText(x.params.dist) !== paramText(r.params.dist)) ? `@${paramText(r.params.dist)}` : "";
     const workText = work ? formatComplexity(work) : null;
