@@ -166,7 +166,7 @@ describe("kernel fuzzing: the live kernel", () => {
     const out = mkdtempSync(join(tmpdir(), "fuzz-kernel-"));
     const r = spawnSync(process.execPath, [CLI, "fuzz", "--against", "kernel", "--scenarios", "40", "--seed", "4", "--out", out], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /seed 4: 40 programs, \d+ steps on .* \(\d+ programs\/s, \d+ steps\/s\); 0 distinct disagreements, 0 crashes/);
+    assert.match(r.stdout, /seed 4: 40 scenarios, \d+ steps on .* \(\d+ scenarios\/s, \d+ steps\/s\); 0 distinct disagreements, 0 crashes/);
     assert.match(r.stdout, /op x outcome on the kernel/);
     assert.deepEqual(readdirSync(out), []);
     for (const args of [["--against", "nothing"], ["--against", "kernel", "--ops", "5"], ["--lanes", "3"], ["--against", "kernel", "--scenarios", "0"]]) {
