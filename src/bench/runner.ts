@@ -21,6 +21,9 @@ export interface RunOptions extends SuiteOptions {
   config?: Record<string, unknown>;
 }
 
+/** The counter every WASM case carries: exact WASM instructions per operation (src/core/instruction-count.ts). */
+export const INSTRUCTIONS_COUNTER = "wasm_instructions_per_op";
+
 /** Samples per round: enough for a round's median, few enough for the budget. */
 const MIN_SAMPLES = 4;
 /**
@@ -218,7 +221,8 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       const r = once.get(i);
       if (r) results.push(r);
     } else if (samples.has(i)) {
-      results.push({ ...measured(suite.name, c, samples.get(i)!, c.counters?.() ?? {}), round_sizes: roundSizes.get(i)! });
+      const counters = { ...c.counters?.(), ...(c.instructions ? { [INSTRUCTIONS_COUNTER]: c.instructions() } : {}) };
+      results.push({ ...measured(suite.name, c, samples.get(i)!, counters), round_sizes: roundSizes.get(i)! });
     }
   }
   attachComplexity(results);
