@@ -92,9 +92,9 @@ function unavailable(suite: string, c: BenchCase, reason: string): RunResult {
   return { ...identity(suite, c), samples: [], stats: null, counters: {}, complexity: null, status: { unavailable: reason } };
 }
 
-function measured(suite: string, c: BenchCase, samples: number[], counters: Record<string, number>): RunResult {
+function measured(suite: string, c: BenchCase, samples: number[], counters: Record<string, number>, measurements?: Record<string, number>): RunResult {
   if (samples.length < 2) return unavailable(suite, c, "fewer than two samples were taken");
-  return { ...identity(suite, c), samples, stats: summarize(samples), counters, complexity: null };
+  return { ...identity(suite, c), samples, stats: summarize(samples), counters, ...(measurements ? { measurements } : {}), complexity: null };
 }
 
 /**
@@ -107,7 +107,7 @@ async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise
   if (c.kind === "timed") throw new TypeError("timed cases run in rounds");
   try {
     const m = await c.measure(timeMs);
-    return measured(suite, c, m.samples, m.counters ?? {});
+    return measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
   } catch (e) {
     if (e instanceof UserError) return unavailable(suite, c, e.message.split("\n")[0]);
     throw new BenchCaseError(caseId(suite, c), e);
@@ -149,7 +149,7 @@ function attachComplexity(results: RunResult[]): void {
 export function suiteResults(results: RunResult[]): SuiteResult[] {
   return results.map((r) => ({
     id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
-    median: r.stats?.median ?? null, counters: r.counters, unavailable: r.status?.unavailable ?? null,
+    median: r.stats?.median ?? null, counters: r.counters, measurements: (r.measurements as Record<string, number> | undefined) ?? {}, unavailable: r.status?.unavailable ?? null,
     complexity: r.complexity?.big_o ?? null,
     counterComplexity: (r.counter_complexity as { big_o?: string } | undefined)?.big_o ?? null,
   }));

@@ -9,7 +9,10 @@ export type Params = Record<string, string | number>;
 export interface MeasuredSamples {
   /** Per-operation times in ns, in the order they were taken. */
   samples: number[];
+  /** Exact cost counters per operation (the same at any load). */
   counters?: Record<string, number>;
+  /** Load-dependent values (ops/s, load average): reported, never gated. */
+  measurements?: Record<string, number>;
 }
 
 interface CaseBase {
@@ -78,6 +81,7 @@ export interface SuiteResult {
   params: Params;
   median: number | null;
   counters: Record<string, number>;
+  measurements: Record<string, number>;
   unavailable: string | null;
   /** Fitted big-O of the series this result belongs to (time per op), if fitted. */
   complexity: string | null;

@@ -3,7 +3,8 @@ import { existsSync } from "node:fs";
 import { UserError } from "../errors.js";
 import { checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
-import { runBench, type BenchRun } from "../bench/runner.js";
+import { repeatedRun } from "../bench/repeat.js";
+import { BenchCaseError, runBench, suiteResults, type BenchRun } from "../bench/runner.js";
 import { caseId, type Suite, type SuiteOptions } from "../bench/suite.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
@@ -13,7 +14,8 @@ import { writeReports, type ReportFiles } from "../report/write-reports.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { Progress, progressEnabled } from "../util/progress.js";
 import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
-import { parsePercentFlag } from "./percent-flag.js";
+import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
+import type { GateOn } from "../report/gate.js";
 
 export const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
 
@@ -40,10 +42,16 @@ regression tracking:
   --save-baseline NAME   save this run as baseline NAME (.aio-ring-bench/baselines/,
                          or $AIO_RING_BENCH_HOME/baselines/)
   --compare NAME|FILE    compare this run with a baseline or a run JSON file
-  --threshold PCT        smallest change that counts, in percent (default 5)
+  --threshold PCT        smallest time change that counts, in percent (default 5)
+  --counter-threshold PCT  smallest change of an exact counter (WASM instructions,
+                         slots visited) that counts, in percent (default 1)
   --fail-on-regression   exit 1 when any benchmark regressed (needs --compare)
+  --gate all|exact|time  what --fail-on-regression acts on (default all)
   --markdown FILE        write the comparison as Markdown (needs --compare)
   --history FILE         append this run to a JSON-lines history file
+  --repeat N             run the suites in N fresh processes and merge their
+                         samples, so variance between processes enters the
+                         intervals (default 1)
 testing the harness itself:
   --inject-slowdown PCT  make every in-process benchmark PCT% slower by spinning
                          after each timed batch (for bench:selfcheck; never in real runs)
@@ -64,6 +72,11 @@ export interface BenchFlags {
   saveBaseline: string | null;
   compare: string | null;
   threshold: number | undefined;
+  counterThreshold: number | undefined;
+  gateOn: GateOn;
+  repeat: number;
+  /** The selection flags as given, for the fresh processes of --repeat. */
+  selectionArgs: string[];
   failOnRegression: boolean;
   history: string | null;
   injectSlowdown: number;
@@ -103,6 +116,9 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
     "save-baseline": { type: "string" },
     compare: { type: "string" },
     threshold: { type: "string" },
+    "counter-threshold": { type: "string" },
+    gate: { type: "string" },
+    repeat: { type: "string" },
     "fail-on-regression": { type: "boolean" },
     history: { type: "string" },
     "inject-slowdown": { type: "string" },
@@ -135,6 +151,12 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
     saveBaseline: str(values["save-baseline"]),
     compare: str(values.compare),
     threshold: values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string),
+    counterThreshold: values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string),
+    gateOn: parseGateFlag(values.gate as string | undefined),
+    repeat: intFlag("repeat", values.repeat, 1, 1, 100),
+    selectionArgs: (["suite", "filter", "sizes", "time", "inject-slowdown"] as const)
+      .flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]))
+      .concat(values.quick ? ["--quick"] : [], values.full ? ["--full"] : []),
     failOnRegression: Boolean(values["fail-on-regression"]),
     history: str(values.history),
     injectSlowdown: values["inject-slowdown"] === undefined ? 0 : parsePercentFlag("--inject-slowdown", values["inject-slowdown"] as string),
@@ -179,6 +201,19 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
   }
 }
 
+/** --repeat N: the selection run in N fresh processes, merged (progress per process on a TTY). */
+async function repeatedBench(flags: BenchFlags): Promise<BenchRun> {
+  const progress = new Progress("bench --repeat", flags.repeat);
+  try {
+    const run = await repeatedRun(flags.selectionArgs, flags.repeat, (i) => progress.update(i, `process ${i + 1}/${flags.repeat}`));
+    const summary = flags.suites.flatMap((s) => s.summary?.(suiteResults(run.results.filter((r) => r.suite === s.name))) ?? []);
+    const failed = typeof run.config.failed === "string" ? new BenchCaseError("repeat", new Error(run.config.failed)) : null;
+    return { run, summary, interrupted: run.config.interrupted === true, failure: failed };
+  } finally {
+    progress.done();
+  }
+}
+
 /**
  * Everything `bench` does after measuring: write the run, baseline,
  * history and exports, print the table, compare, gate. Inputs that could
@@ -189,7 +224,7 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
   // A corrupt history must stop us before minutes of measuring, a new one is fine.
   if (flags.history && existsSync(flags.history)) readHistory(flags.history);
   const started = performance.now();
-  const result = await benchWithProgress(flags);
+  const result = flags.repeat > 1 ? await repeatedBench(flags) : await benchWithProgress(flags);
   const run = result.run;
   const text = JSON.stringify(run, null, 1) + "\n";
   writeFileAtomic(LAST_RUN_FILE, text);
@@ -206,7 +241,7 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
     appendHistory(flags.history, run);
     log(`appended to history ${flags.history}`);
   }
-  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, oldSource: baseline.source, newSource: "this run" }) : null;
+  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, counterThreshold: flags.counterThreshold, oldSource: baseline.source, newSource: "this run" }) : null;
   if (comparison) log(`\n${renderComparison(comparison)}`);
   for (const path of writeReports(flags.reports, run, comparison)) log(`wrote ${path}`);
   if (flags.html) {
@@ -219,7 +254,7 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
   }
   if (result.interrupted) return 130;
   if (comparison && flags.failOnRegression) {
-    const verdict = gate(comparison);
+    const verdict = gate(comparison, flags.gateOn);
     log(verdict.summary);
     if (verdict.failed) return 1;
   }
