@@ -47,8 +47,8 @@ function ascVersion(): string {
   return (JSON.parse(readFileSync(join(ascBin(), "..", "..", "package.json"), "utf8")) as { version: string }).version;
 }
 
-function git(args: string[]): string {
-  return execFileSync("git", args, { cwd: PACKAGE_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+function git(args: string[], repo: string = PACKAGE_ROOT): string {
+  return execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
 /** Where a revision's sources come from. */
@@ -56,6 +56,8 @@ export type SourceSpec = { kind: "ref"; ref: string } | { kind: "worktree" };
 
 export interface ResolvedSource {
   spec: SourceSpec;
+  /** The checkout the sources come from (this package's by default). */
+  repo: string;
   /** For messages: "main (3f2a1c9d0e)" or "working tree". */
   label: string;
   /** The commit, null for the working tree. */
@@ -65,26 +67,26 @@ export interface ResolvedSource {
 }
 
 /** Resolves a ref to its commit and assembly/ tree; a UserError naming the ref when it is unknown. */
-export function resolveSource(spec: SourceSpec): ResolvedSource {
-  if (spec.kind === "worktree") return { spec, label: "working tree", commit: null, sourceId: `files:${hashWorktree()}` };
+export function resolveSource(spec: SourceSpec, repo: string = PACKAGE_ROOT): ResolvedSource {
+  if (spec.kind === "worktree") return { spec, repo, label: "working tree", commit: null, sourceId: `files:${hashWorktree(repo)}` };
   if (spec.ref.startsWith("-") || /\s/.test(spec.ref)) throw new UserError(`ref ${JSON.stringify(spec.ref)}: not a valid git ref`);
   let commit: string;
   try {
-    commit = git(["rev-parse", "--verify", "--quiet", `${spec.ref}^{commit}`]);
+    commit = git(["rev-parse", "--verify", "--quiet", `${spec.ref}^{commit}`], repo);
   } catch {
-    throw new UserError(`ref ${JSON.stringify(spec.ref)}: unknown or unreachable in ${PACKAGE_ROOT} (not a commit git can resolve)`);
+    throw new UserError(`ref ${JSON.stringify(spec.ref)}: unknown or unreachable in ${repo} (not a commit git can resolve)`);
   }
   let tree: string;
   try {
-    tree = git(["rev-parse", "--verify", "--quiet", `${commit}:assembly`]);
+    tree = git(["rev-parse", "--verify", "--quiet", `${commit}:assembly`], repo);
   } catch {
     throw new UserError(`ref ${JSON.stringify(spec.ref)} (${commit.slice(0, 10)}): has no assembly/ directory to build`);
   }
-  return { spec, label: `${spec.ref} (${commit.slice(0, 10)})`, commit, sourceId: `tree:${tree}` };
+  return { spec, repo, label: `${spec.ref} (${commit.slice(0, 10)})`, commit, sourceId: `tree:${tree}` };
 }
 
-function hashWorktree(): string {
-  const root = join(PACKAGE_ROOT, "assembly");
+function hashWorktree(repo: string): string {
+  const root = join(repo, "assembly");
   const h = createHash("sha256");
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
@@ -112,11 +114,11 @@ function cacheKey(src: ResolvedSource, extraFlags: readonly string[]): string {
 /** Copies the revision's assembly/ into `dir`. */
 async function checkoutSources(src: ResolvedSource, dir: string): Promise<void> {
   if (src.commit === null) {
-    await run("cp", ["-R", join(PACKAGE_ROOT, "assembly"), join(dir, "assembly")]);
+    await run("cp", ["-R", join(src.repo, "assembly"), join(dir, "assembly")]);
     return;
   }
   const tar = join(dir, "src.tar");
-  await run("git", ["archive", "--format=tar", "-o", tar, src.commit, "assembly"], { cwd: PACKAGE_ROOT });
+  await run("git", ["archive", "--format=tar", "-o", tar, src.commit, "assembly"], { cwd: src.repo });
   await run("tar", ["-xf", tar, "-C", dir]);
   rmSync(tar);
 }
