@@ -26,7 +26,7 @@ test("paired verdicts: a clear 10% ratio regresses, A/A ratios are unchanged, a 
   assert.equal(pairedVerdict(same, 0.05, 10, 1).verdict, "unchanged");
   const wild = Array.from({ length: 24 }, (_, i) => 1 + 0.6 * wobble(i));
   assert.equal(pairedVerdict(wild, 0.05, 10, 1).verdict, "too noisy");
-  assert.match(pairedVerdict(slow.slice(0, 4), 0.05, 10, 1).reason, /too few rounds \(4, need 10\)/);
+  assert.match(pairedVerdict(slow.slice(0, 4), 0.05, 10, 1).reason, /too few cycles \(4, need 10\)/);
 });
 
 test("ab: an unknown ref and a revision that does not build are one-line errors naming the ref; nothing half-written in the cache", async () => {

@@ -3,7 +3,8 @@
  * of both builds is loaded side by side and timed in alternating rounds
  * (A B, B A, B A, A B, ...), so a slow spell of a shared machine falls on
  * both sides of a round alike. Each round gives one ratio (B's median over
- * A's); the verdict comes from those paired ratios: a Wilcoxon signed-rank
+ * A's), each ABBA cycle (on fresh instances) the median of its four; the
+ * verdict comes from those paired cycle ratios: a Wilcoxon signed-rank
  * test of their logarithms and a bootstrap interval of their median, with
  * a minimum effect (the threshold). Rounds are added until every
  * benchmark's interval clears the threshold or lies within half of it, or
@@ -32,8 +33,8 @@ export interface AbOptions extends SuiteOptions {
   counterThreshold?: number;
   /** Wall-clock budget for the rounds, ms. */
   budgetMs: number;
-  /** Rounds before a benchmark may be decided (default 10). */
-  minRounds?: number;
+  /** ABBA cycles before a benchmark may be decided (default 8). */
+  minCycles?: number;
   signal?: AbortSignal;
   onRound?: (round: number, undecided: number, total: number, elapsedMs: number) => void;
 }
@@ -55,7 +56,13 @@ const MODULE_OF_SUITE: Record<string, "core" | "lookup"> = { ring: "core", getev
 const SAMPLES_PER_SIDE = 3;
 /** Target time of one sample, ms: long enough for the clock, short enough that a round is a moment. */
 const SAMPLE_MS = 0.25;
-const WARMUP_ROUNDS = 2;
+/**
+ * Warm-up per side before the first round, ms: the engine compiles WASM with
+ * a baseline compiler first and swaps in optimised code for hot functions a
+ * little later, on a background thread that a loaded machine delays; a round
+ * timed across that switch on one side only would be a false difference.
+ */
+const WARMUP_MS = 150;
 
 interface Pair {
   id: string;
@@ -118,15 +125,15 @@ interface PairVerdict {
   reason: string;
 }
 
-/** The final verdict of a pair's rounds (the decision rule of compare, on paired ratios). */
-export function pairedVerdict(ratios: readonly number[], threshold: number, minRounds: number, seed: number, alpha = DEFAULT_DECISION.alpha): PairVerdict {
-  if (ratios.length < minRounds) return { verdict: "too noisy", change: null, ci: null, p: null, reason: `too few rounds (${ratios.length}, need ${minRounds})` };
+/** The final verdict of a pair's cycle ratios (the decision rule of compare, on paired ratios). */
+export function pairedVerdict(ratios: readonly number[], threshold: number, minCycles: number, seed: number, alpha = DEFAULT_DECISION.alpha): PairVerdict {
+  if (ratios.length < minCycles) return { verdict: "too noisy", change: null, ci: null, p: null, reason: `too few cycles (${ratios.length}, need ${minCycles})` };
   const change = median([...ratios]) - 1;
   const b = bootstrapMedian(ratios, { seed, resamples: 2000 });
   const ci: [number, number] = [b.lower - 1, b.upper - 1];
   const { p } = wilcoxonSignedRank(ratios.map(Math.log));
   const t = threshold;
-  const stats = `${ratios.length} rounds, p=${p < 0.001 ? "<0.001" : p.toFixed(3)}, CI [${pct(ci[0])}, ${pct(ci[1])}]`;
+  const stats = `${ratios.length} ABBA cycles, p=${p < 0.001 ? "<0.001" : p.toFixed(3)}, CI [${pct(ci[0])}, ${pct(ci[1])}]`;
   const significant = p < alpha && (ci[0] > 0 || ci[1] < 0);
   if (significant && change >= t && ci[0] >= t / 2) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${pct(t)}` };
   if (significant && change <= -t && ci[1] <= -t / 2) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${pct(t)}` };
@@ -156,6 +163,31 @@ function exportDifference(base: WasmBuild, head: WasmBuild, module: "core" | "lo
   return `${module}.wasm exports differ (${[onlyA.length ? `only in base: ${list(onlyA)}` : "", onlyB.length ? `only in head: ${list(onlyB)}` : ""].filter(Boolean).join("; ")})`;
 }
 
+/**
+ * New instances of both builds for the benchmarks still running: each ABBA
+ * cycle runs on its own instances, so a placement that happens to favour
+ * one instance (its memory's pages, its tables' addresses) is a different
+ * draw each cycle and widens the interval instead of biasing it.
+ */
+async function freshInstances(opts: AbOptions, active: readonly Pair[]): Promise<void> {
+  const a = await wasmCases(opts, opts.base);
+  const b = await wasmCases(opts, opts.head);
+  for (const p of active) {
+    const na = a.get(p.id)?.c, nb = b.get(p.id)?.c;
+    if (!na || !nb) continue;
+    try {
+      // First calls build the world: outside the timing.
+      guard("base", () => sideValue(na, p.batch));
+      guard("head", () => sideValue(nb, p.batch));
+      p.a = na;
+      p.b = nb;
+    } catch (e) {
+      p.notComparable = `failed mid-run: ${(e as Error).message}`;
+      p.decided = true;
+    }
+  }
+}
+
 function guard<T>(side: string, f: () => T): T {
   try {
     return f();
@@ -176,7 +208,7 @@ function resultOf(p: Pair, values: number[], counters: Record<string, number>): 
 export async function runAb(opts: AbOptions): Promise<AbResult> {
   const t = opts.threshold ?? DEFAULT_DECISION.threshold;
   const counterThreshold = opts.counterThreshold ?? DEFAULT_COUNTER_THRESHOLD;
-  const minRounds = opts.minRounds ?? 10;
+  const minCycles = opts.minCycles ?? 8;
   const started = new Date();
   const casesA = await wasmCases(opts, opts.base);
   const casesB = await wasmCases(opts, opts.head);
@@ -202,9 +234,14 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
   for (const p of pairs) {
     try {
       p.batch = calibrate(guard("base", () => p.a), guard("head", () => p.b));
-      for (let w = 0; w < WARMUP_ROUNDS; w++) {
+      let ta = 0, tb = 0;
+      while (ta < WARMUP_MS || tb < WARMUP_MS) {
+        const t0 = performance.now();
         guard("base", () => sideValue(p.a, p.batch));
+        const t1 = performance.now();
         guard("head", () => sideValue(p.b, p.batch));
+        ta += t1 - t0;
+        tb += performance.now() - t1;
       }
     } catch (e) {
       p.notComparable = `does not run: ${(e as Error).message}`;
@@ -212,35 +249,43 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
   }
   const live = pairs.filter((p) => p.notComparable === null);
   const t0 = performance.now();
-  let round = 0;
-  for (; ; round++) {
+  let cycle = 0;
+  for (; ; cycle++) {
     const active = live.filter((p) => !p.decided);
     const elapsed = performance.now() - t0;
-    opts.onRound?.(round, active.length, live.length, elapsed);
+    opts.onRound?.(cycle * 4, active.length, live.length, elapsed);
     if (active.length === 0 || elapsed >= opts.budgetMs || opts.signal?.aborted) break;
-    const aFirst = round % 4 === 0 || round % 4 === 3;
-    for (const p of active) {
-      try {
-        let va: number, vb: number;
-        if (aFirst) {
-          va = sideValue(p.a, p.batch);
-          vb = sideValue(p.b, p.batch);
-        } else {
-          vb = sideValue(p.b, p.batch);
-          va = sideValue(p.a, p.batch);
+    if (cycle > 0) await freshInstances(opts, active);
+    const cycleRatios = new Map<Pair, number[]>();
+    for (let r = 0; r < 4; r++) {
+      const aFirst = r === 0 || r === 3;
+      for (const p of active) {
+        if (p.decided) continue;
+        try {
+          let va: number, vb: number;
+          if (aFirst) {
+            va = sideValue(p.a, p.batch);
+            vb = sideValue(p.b, p.batch);
+          } else {
+            vb = sideValue(p.b, p.batch);
+            va = sideValue(p.a, p.batch);
+          }
+          p.aValues.push(va);
+          p.bValues.push(vb);
+          cycleRatios.set(p, [...(cycleRatios.get(p) ?? []), vb / va]);
+        } catch (e) {
+          p.notComparable = `failed mid-run: ${(e as Error).message.split("\n")[0]}`;
+          p.decided = true;
         }
-        p.aValues.push(va);
-        p.bValues.push(vb);
-        p.ratios.push(vb / va);
-      } catch (e) {
-        p.notComparable = `failed mid-run: ${(e as Error).message.split("\n")[0]}`;
-        p.decided = true;
-        continue;
       }
-      // Decide on whole ABBA cycles, so each side led equally often.
-      if (p.ratios.length >= minRounds && p.ratios.length % 4 === 0 && settled(p, t)) p.decided = true;
     }
-    // Let Ctrl-C and timers through between rounds.
+    for (const p of active) {
+      const rs = cycleRatios.get(p);
+      if (p.decided || !rs) continue;
+      p.ratios.push(median(rs));
+      if (p.ratios.length >= minCycles && settled(p, t)) p.decided = true;
+    }
+    // Let Ctrl-C and timers through between cycles.
     await new Promise((resolve) => setImmediate(resolve));
   }
   const headResults: RunResult[] = [];
@@ -252,7 +297,7 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     const exact = (c: TimedCase) => ({ ...c.counters?.(), ...(c.instructions ? { [INSTRUCTIONS_COUNTER]: c.instructions() } : {}) });
     const ca = exact(p.a), cb = exact(p.b);
     const changes = counterChanges(ca, cb, counterThreshold);
-    const v = pairedVerdict(p.ratios, t, minRounds, seedFromString(p.id));
+    const v = pairedVerdict(p.ratios, t, minCycles, seedFromString(p.id));
     entries.push({
       id: p.id,
       oldMedianNs: p.aValues.length ? median(p.aValues) : null,
@@ -272,14 +317,14 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     old: summary(`base ${opts.base.label}`),
     new: summary(`head ${opts.head.label}`),
     machineDifferences: [],
-    options: { ...DEFAULT_DECISION, threshold: t, minSamples: minRounds },
+    options: { ...DEFAULT_DECISION, threshold: t, minSamples: minCycles },
     counterThreshold,
     entries: sortEntries(entries),
   };
   const headRun: Run = {
     ...provenance,
-    config: { command: "ab", base: opts.base.label, head: opts.head.label, threshold: t, counter_threshold: counterThreshold, budget_ms: opts.budgetMs, rounds: round, quick: opts.quick, full: opts.full, sizes: opts.sizes, filter: opts.filter?.source ?? null },
+    config: { command: "ab", base: opts.base.label, head: opts.head.label, threshold: t, counter_threshold: counterThreshold, budget_ms: opts.budgetMs, rounds: cycle * 4, quick: opts.quick, full: opts.full, sizes: opts.sizes, filter: opts.filter?.source ?? null },
     results: headResults,
   };
-  return { comparison, headRun, rounds: round, elapsedMs: performance.now() - t0, undecided: live.filter((p) => !p.decided).length };
+  return { comparison, headRun, rounds: cycle * 4, elapsedMs: performance.now() - t0, undecided: live.filter((p) => !p.decided).length };
 }
