@@ -52,3 +52,19 @@ test("ab: an unknown ref and a revision that does not build are one-line errors 
   assert.ok(!existsSync(join(home, "wasm-builds")) || readdirSync(join(home, "wasm-builds")).length === 0);
   delete process.env.AIO_RING_BENCH_HOME;
 });
+
+test("ab: benchmarks whose module exports differ between the builds are not comparable, with the reason", async () => {
+  const { runAb } = await import("../src/bench/ab.js");
+  const { BUILD_DIR, wasmBuildFrom, defaultWasmBuild } = await import("../src/core/wasm-build.js");
+  const { instrumentWasm } = await import("../src/core/instruction-count.js");
+  const { lookupSuite } = await import("../bench/lookup.js");
+  const { readFileSync } = await import("node:fs");
+  // A head whose lookup module has one more export (the counter): same code, other interface.
+  const head = wasmBuildFrom("head with another export", (name) => (name === "lookup" ? instrumentWasm(readFileSync(`${BUILD_DIR}lookup.wasm`)) : readFileSync(`${BUILD_DIR}${name}.wasm`)));
+  const r = await runAb({ quick: true, full: false, sizes: [1], timeMs: 10, suites: [lookupSuite], filter: /hash\/wasm/, base: defaultWasmBuild(), head, budgetMs: 1 });
+  assert.equal(r.comparison.entries.length, 1);
+  const [e] = r.comparison.entries;
+  assert.equal(e.verdict, "not comparable");
+  assert.match(e.reason, /lookup\.wasm exports differ \(only in head: __wasm_instructions:global\)/);
+  assert.equal(r.headRun.results.length, 0);
+});
