@@ -20,6 +20,8 @@ export class Profile {
   multiVmaMove: bool;
   /** io_getevents with a zero timeout arms a timer and sleeps on it (before 3.19). */
   zeroTimeoutArmsTimer: bool;
+  /** A moved never-written anonymous VMA takes the page offset of its new place (measured on 6.18). */
+  movedAnonTakesNewOffset: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -36,5 +38,6 @@ export class Profile {
     this.ringMoveWhole = (bits & (1 << 11)) != 0;
     this.multiVmaMove = (bits & (1 << 12)) != 0;
     this.zeroTimeoutArmsTimer = (bits & (1 << 13)) != 0;
+    this.movedAnonTakesNewOffset = (bits & (1 << 14)) != 0;
   }
 }

@@ -1,8 +1,9 @@
-// Builds the kernel-backend probe (probe/probe.c) into build/probe with the
-// machine's C compiler. Never fails the build: without a compiler or on a
-// compile error the kernel backend is simply unavailable, said in one line.
+// Builds the kernel-backend probe (probe/*.c, one header probe/probe.h) into
+// build/probe with the machine's C compiler. Never fails the build: without a
+// compiler or on a compile error the kernel backend is simply unavailable,
+// said in one line.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 
 const cc = process.env.CC || "cc";
 const unavailable = (why) => {
@@ -14,7 +15,11 @@ if (process.platform !== "linux") unavailable(`platform is ${process.platform}, 
 mkdirSync("build", { recursive: true });
 // A stale binary from an older source must not pass for a working backend.
 rmSync("build/probe", { force: true });
-const r = spawnSync(cc, ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-o", "build/probe", "probe/probe.c"], {
+const sources = readdirSync("probe")
+  .filter((f) => f.endsWith(".c"))
+  .sort()
+  .map((f) => `probe/${f}`);
+const r = spawnSync(cc, ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-o", "build/probe", ...sources], {
   encoding: "utf8",
 });
 if (r.error) unavailable(`cannot run ${cc}: ${r.error.code ?? r.error.message}`);

@@ -30,6 +30,12 @@ export interface Profile {
   multiVmaMove: boolean;
   /** io_getevents with a zero timeout still arms an hrtimer (before 3.19). */
   zeroTimeoutArmsTimer: boolean;
+  /**
+   * A moved VMA of never-written anonymous memory takes the page offset of
+   * its new place, so it merges with anonymous neighbours there (measured on
+   * 6.18); older kernels keep the old offset and a moved piece stays apart.
+   */
+  movedAnonTakesNewOffset: boolean;
 }
 
 const v318: Profile = {
@@ -47,11 +53,20 @@ const v318: Profile = {
   ringMoveWhole: false,
   multiVmaMove: false,
   zeroTimeoutArmsTimer: true,
+  movedAnonTakesNewOffset: false,
 };
 
 const v319: Profile = { ...v318, name: "v3.19", ringDontExpand: true, remapHook: "void", hookWithoutTableOops: true, zeroTimeoutArmsTimer: false };
 
-const mainline: Profile = { ...v319, name: "mainline", chargeDoubled: false, remapHook: "errno", hookWithoutTableOops: false, multiVmaMove: true };
+const mainline: Profile = {
+  ...v319,
+  name: "mainline",
+  chargeDoubled: false,
+  remapHook: "errno",
+  hookWithoutTableOops: false,
+  multiVmaMove: true,
+  movedAnonTakesNewOffset: true,
+};
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   "v3.11": {
@@ -89,6 +104,7 @@ export function profileBits(p: Profile): number {
     p.ringMoveWhole,
     p.multiVmaMove,
     p.zeroTimeoutArmsTimer,
+    p.movedAnonTakesNewOffset,
   ];
   return bits.reduce((acc, on, i) => (on ? acc | (1 << i) : acc), 0);
 }

@@ -149,8 +149,8 @@ test("exact counters gate: a 2% rise in WASM instructions fails at the default 1
   const g = gate(up2);
   assert.equal(g.failed, true);
   assert.match(g.summary, /FAIL: 1 of 1 benchmarks regressed in exact counters by 1\.0% or more:\n  lookup\/hash: wasm_instructions_per_op 1000 -> 1020 \(\+2\.0%, regressed\)/);
-  assert.equal(gate(up2, "time").failed, false, "--gate time ignores exact counters");
-  assert.equal(gate(up2, "exact").failed, true);
+  assert.equal(gate(up2, { on: "time" }).failed, false, "--gate time ignores exact counters");
+  assert.equal(gate(up2, { on: "exact" }).failed, true);
   const small = compareRuns(base, at(1005));
   assert.equal(small.entries[0].counterVerdict, "unchanged");
   assert.equal(gate(small).failed, false);

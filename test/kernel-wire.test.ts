@@ -1,4 +1,4 @@
-// The scenario encoding the TS side sends to the probe (probe/probe.c header).
+// The scenario encoding the TS side sends to the probe (probe/probe.h header).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ScenarioError } from "../src/errors.js";

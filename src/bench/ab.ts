@@ -106,15 +106,12 @@ function calibrate(a: TimedCase, b: TimedCase): number {
 
 const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
 
-/** Interval of the median ratio, minus 1. */
-function interval(p: Pair, resamples: number): [number, number] {
-  const ci = bootstrapMedian(p.ratios, { seed: seedFromString(p.id), resamples });
-  return [ci.lower - 1, ci.upper - 1];
-}
-
-function settled(p: Pair, t: number): boolean {
-  const [lo, hi] = interval(p, 1000);
-  return lo >= t || hi <= -t || (lo >= -t / 2 && hi <= t / 2);
+/** Decided: a verdict whose interval clears the threshold, or an interval within half of it. */
+function settled(p: Pair, t: number, minCycles: number): boolean {
+  const v = pairedVerdict(p.ratios, t, minCycles, seedFromString(p.id));
+  if (v.ci === null) return false;
+  const [lo, hi] = v.ci;
+  return (v.verdict === "regressed" && lo >= t) || (v.verdict === "improved" && hi <= -t) || (lo >= -t / 2 && hi <= t / 2);
 }
 
 interface PairVerdict {
@@ -169,16 +166,19 @@ function exportDifference(base: WasmBuild, head: WasmBuild, module: "core" | "lo
  * one instance (its memory's pages, its tables' addresses) is a different
  * draw each cycle and widens the interval instead of biasing it.
  */
-async function freshInstances(opts: AbOptions, active: readonly Pair[]): Promise<void> {
+async function freshInstances(opts: AbOptions, active: readonly Pair[], headFirst: boolean): Promise<void> {
+  // Which side gets its memory first alternates too: allocation order can favour one.
+  const b = headFirst ? await wasmCases(opts, opts.head) : null;
   const a = await wasmCases(opts, opts.base);
-  const b = await wasmCases(opts, opts.head);
+  const bb = b ?? (await wasmCases(opts, opts.head));
   for (const p of active) {
-    const na = a.get(p.id)?.c, nb = b.get(p.id)?.c;
+    const na = a.get(p.id)?.c, nb = bb.get(p.id)?.c;
     if (!na || !nb) continue;
     try {
-      // First calls build the world: outside the timing.
+      // First calls build the world (allocate its memory): outside the timing, in alternating order.
+      if (headFirst) guard("head", () => sideValue(nb, p.batch));
       guard("base", () => sideValue(na, p.batch));
-      guard("head", () => sideValue(nb, p.batch));
+      if (!headFirst) guard("head", () => sideValue(nb, p.batch));
       p.a = na;
       p.b = nb;
     } catch (e) {
@@ -255,7 +255,7 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     const elapsed = performance.now() - t0;
     opts.onRound?.(cycle * 4, active.length, live.length, elapsed);
     if (active.length === 0 || elapsed >= opts.budgetMs || opts.signal?.aborted) break;
-    if (cycle > 0) await freshInstances(opts, active);
+    if (cycle > 0) await freshInstances(opts, active, cycle % 2 === 1);
     const cycleRatios = new Map<Pair, number[]>();
     for (let r = 0; r < 4; r++) {
       const aFirst = r === 0 || r === 3;
@@ -283,7 +283,7 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
       const rs = cycleRatios.get(p);
       if (p.decided || !rs) continue;
       p.ratios.push(median(rs));
-      if (p.ratios.length >= minCycles && settled(p, t)) p.decided = true;
+      if (p.ratios.length >= minCycles && settled(p, t, minCycles)) p.decided = true;
     }
     // Let Ctrl-C and timers through between cycles.
     await new Promise((resolve) => setImmediate(resolve));

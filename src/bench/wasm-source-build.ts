@@ -16,7 +16,7 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { UserError } from "../errors.js";
 import { TIMED_MODULES, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
-import { benchHome } from "./baseline.js";
+import { ensureStateDir, stateDir } from "./state.js";
 import { PACKAGE_ROOT } from "./machine.js";
 
 const run = promisify(execFile);
@@ -100,7 +100,7 @@ function hashWorktree(repo: string): string {
 }
 
 export function buildCacheDir(): string {
-  return join(benchHome(), "wasm-builds");
+  return join(stateDir(), "wasm-builds");
 }
 
 /** The cache key: sources, compiler version, options, module list and extra flags. */
@@ -134,7 +134,7 @@ export async function buildRevision(src: ResolvedSource, extraFlags: readonly st
   const label = `${src.label}${extraFlags.length ? ` ${extraFlags.join(" ")}` : ""}`;
   if (TIMED_MODULES.every((m) => existsSync(join(final, `${m}.wasm`)))) return wasmBuildInDir(final, label);
   onBuild?.(label);
-  mkdirSync(buildCacheDir(), { recursive: true });
+  ensureStateDir("wasm-builds");
   const tmp = mkdtempSync(join(buildCacheDir(), ".tmp-"));
   try {
     await checkoutSources(src, tmp);

@@ -108,7 +108,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const path of writeReports({ markdown: values.markdown, bmf: values.bmf, ghAction: values["gh-action"], json: values.json }, result.headRun, result.comparison)) console.log(`wrote ${path}`);
   if (abort.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;
-  const verdict = gate(result.comparison, gateOn);
+  const verdict = gate(result.comparison, { on: gateOn });
   console.log(verdict.summary);
   return verdict.failed ? 1 : 0;
 }

@@ -9,10 +9,13 @@ import { machineInfo, toolInfo } from "../bench/machine.js";
 import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, ringSlotsFor, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";
 import { INJECTIONS, type InjectionKind } from "../pool/inject.js";
 import { ExactlyOnceError } from "../pool/shared-ring.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { ensureStateDir, stateDir } from "../bench/state.js";
+import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { noPositionals, parseCommandArgs } from "./args.js";
+import { noPositionals, parseCommandArgs, pathFlag } from "./args.js";
+import { join } from "node:path";
 
+/** For the help text: the record goes to stress-last.json in the state folder (state.ts). */
 export const STRESS_FILE = ".aio-ring-bench/stress-last.json";
 const DEFAULT_EVENTS = 100_000_000;
 
@@ -85,6 +88,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   const slots = ringSlotsFor(config.nr_events);
   if (config.batch > slots) throw new UserError(`--batch: ${config.batch} is more than the ring's ${slots} slots (nr_events ${config.nr_events})`);
+  const json = pathFlag("json", values.json);
+  // Outputs checked before the run: a bad path costs nothing.
+  ensureStateDir();
+  if (json !== undefined) checkOutput(json, "--json");
   const inject = values.inject as string | undefined;
   if (inject !== undefined && !(INJECTIONS as readonly string[]).includes(inject)) throw new UserError(`--inject: unknown kind "${inject}" (use ${INJECTIONS.join(", ")})`);
   const record: StressRecord = {
@@ -123,13 +130,23 @@ export async function run(argv: string[]): Promise<number> {
     progress.done();
   }
   const text = JSON.stringify(record, null, 1) + "\n";
-  writeFileAtomic(STRESS_FILE, text);
-  if (values.json) writeFileAtomic(values.json, text);
-  report(record);
+  const written: string[] = [];
+  for (const [path, flag] of [[join(stateDir(), "stress-last.json"), undefined], [json, "--json"]] as const) {
+    if (path === undefined) continue;
+    try {
+      writeOutput(path, text, flag);
+      written.push(path);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      console.error(`aio-ring-bench: ${e.message}`);
+      code = code || 2;
+    }
+  }
+  report(record, written);
   return code;
 }
 
-function report(record: StressRecord): void {
+function report(record: StressRecord, written: string[]): void {
   const r = record.result!;
   const seconds = r.wallNs / 1e9;
   console.log(`events checked: ${fmtCount(r.released)} of ${fmtCount(r.events)} in ${seconds.toFixed(2)} s: ${fmtCount(r.eventsPerSec)} events/s ` +
@@ -141,7 +158,7 @@ function report(record: StressRecord): void {
   } else {
     console.log(`verdict: exactly-once: all ${fmtCount(r.events)} events delivered once, in order per producer (delivered per producer: ${r.delivered.map(fmtCount).join(", ")})`);
   }
-  console.log(`record: ${STRESS_FILE}`);
+  console.log(written.length ? `record: ${written.join(" and ")}` : "record: not written (see the errors above)");
 }
 
 function fmtCount(n: number): string {

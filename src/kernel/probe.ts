@@ -1,5 +1,5 @@
 // The kernel backend: runs scenarios and timing loops on the running Linux
-// kernel through build/probe (probe/probe.c), speaking JSON over stdio.
+// kernel through build/probe (probe/*.c), speaking JSON over stdio.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { ScenarioError, UserError } from "../errors.js";

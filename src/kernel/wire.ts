@@ -1,8 +1,9 @@
 import { ScenarioError } from "../errors.js";
+import { MAX_NAMES, MAX_STEPS } from "../scenario/limits.js";
 import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
 
 /**
- * The probe's input (documented at the top of probe/probe.c): one line per
+ * The probe's input (documented at the top of probe/probe.h): one line per
  * step, fields by position, names replaced by their index in `names`.
  * Encoding checks every field the probe relies on, so the probe never sees
  * a shape it would have to guess about.
@@ -14,8 +15,6 @@ export interface Wire {
 
 /** The probe's buffers hold this many iocbs / events per call. */
 export const MAX_BATCH = 1 << 20;
-const MAX_STEPS = 10_000;
-const MAX_NAMES = 256;
 /** Sizes in pages are multiplied by the page size inside the probe. */
 const MAX_PAGES = 2 ** 40;
 

@@ -1,0 +1,553 @@
+/* Scenario execution: each scenario runs in a forked child, one result
+ * per step. */
+#include "probe.h"
+
+static uintptr_t names[MAX_NAMES];
+static int bound[MAX_NAMES];
+static volatile int *progress; /* shared with the parent: step running now */
+
+/* The result line is out: closing stdout now tells the probe so at once,
+ * while exit still waits for the kernel to free the process's contexts
+ * (an RCU grace period). */
+static void exit_quietly(void)
+{
+	close(1);
+	exit(0);
+}
+
+/* Where the results array starts and where the running step's result
+ * starts: a scenario error keeps the results of the steps before it. */
+static size_t step_mark;
+static int results_open;
+
+static void scenario_error(int step, const char *field, int name_index,
+			   const char *msg)
+{
+	if (results_open)
+		out_truncate(step_mark);
+	else
+		out_discard();
+	outf(results_open ? "],\"scenario_error\":{\"step\":%d,\"field\":"
+			  : "{\"scenario_error\":{\"step\":%d,\"field\":",
+	     step);
+	out_json_string(field);
+	if (name_index >= 0)
+		outf(",\"name_index\":%d", name_index);
+	outf(",\"message\":");
+	out_json_string(msg);
+	outf("}}\n");
+	flush_out();
+	exit_quietly();
+}
+
+static uintptr_t resolve(int step, const char *field, const struct addr *a)
+{
+	switch (a->kind) {
+	case A_ZERO:
+		return 0;
+	case A_BOGUS:
+		return BOGUS_ADDR;
+	case A_NAME:
+		if (!bound[a->name])
+			scenario_error(step, field, a->name,
+				       "name is not bound (never bound, or the "
+				       "step that would bind it failed)");
+		return names[a->name] + (uintptr_t)(a->pages * page_size) +
+		       (uintptr_t)a->bytes;
+	default:
+		die_probe("step %d: missing address", step);
+		return 0;
+	}
+}
+
+static void bind_name(int name, uintptr_t addr)
+{
+	if (name >= 0) {
+		names[name] = addr;
+		bound[name] = 1;
+	}
+}
+
+static void result_head(int i, const struct step *st)
+{
+	outf("%s{\"step\":%d,\"op\":\"%s\"", i ? "," : "", i, op_names[st->op]);
+}
+
+static void ret_errno(long r)
+{
+	if (r < 0)
+		outf(",\"ret\":-1,\"errno\":\"%s\"", errno_name(errno));
+	else
+		outf(",\"ret\":%ld,\"errno\":null", r);
+}
+
+static void do_io_getevents(int i, const struct step *st)
+{
+	uintptr_t ctx = resolve(i, "ctx", &st->a);
+	long min_nr = st->n1, nr = st->n2, r;
+	/* A negative timeout never expires on the live kernel: the relative
+	 * hrtimer expiry saturates to KTIME_MAX (see FINDINGS.md). */
+	int no_expiry = st->flag || st->n3 < 0;
+	if (no_expiry) {
+		/* Every event exists once io_submit returns (buffered I/O completes
+		 * during submit), so a zero-timeout call returns exactly what the
+		 * waiting call would, unless the waiting call would never return.
+		 * This asks the kernel itself, wherever the ring header lies. */
+		struct timespec zero = {0, 0};
+		r = sys_io_getevents(ctx, min_nr, nr, events, &zero);
+		if (r >= 0 && r < min_nr) {
+			char msg[200];
+			snprintf(msg, sizeof msg,
+				 "io_getevents with %s would block forever: "
+				 "%ld event(s) ready, min_nr %ld",
+				 st->flag ? "no timeout"
+					  : "a negative timeout (it never expires)",
+				 r, min_nr);
+			scenario_error(i, "min_nr", -1, msg);
+		}
+	} else {
+		struct timespec ts = {st->n3 / 1000000000L, st->n3 % 1000000000L};
+		r = sys_io_getevents(ctx, min_nr, nr, events, &ts);
+	}
+	ret_errno(r);
+	outf(",\"data\":[");
+	for (long k = 0; k < r; k++)
+		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
+	outf("]");
+}
+
+static void do_io_submit(int i, const struct step *st)
+{
+	uintptr_t ctx = resolve(i, "ctx", &st->a);
+	long count = st->n1;
+	for (long k = 0; k < count; k++) {
+		struct iocb *cb = &iocbs[k];
+		memset(cb, 0, sizeof *cb);
+		cb->aio_data = (uint64_t)(st->n2 + k);
+		cb->aio_lio_opcode = (uint16_t)st->cmd;
+		cb->aio_fildes = (uint32_t)(st->flag ? bad_fd : io_fd);
+		cb->aio_buf = (uint64_t)(uintptr_t)io_buf;
+		cb->aio_nbytes = IO_BYTES;
+		cb->aio_offset = 0;
+		iocb_ptrs[k] = cb;
+	}
+	ret_errno(sys_io_submit(ctx, count, iocb_ptrs));
+}
+
+/* libaio-style reaping straight from the mapped ring. */
+static void do_user_reap(int i, const struct step *st)
+{
+	uintptr_t ctx = resolve(i, "ctx", &st->a);
+	struct ring_header h;
+	if (safe_read(ctx, &h, sizeof h) != 0) {
+		outf(",\"ret\":-1,\"errno\":\"EFAULT\",\"data\":[]");
+		return;
+	}
+	if (h.magic != RING_MAGIC || h.incompat_features != 0 || h.nr == 0 ||
+	    h.head >= h.nr || h.tail >= h.nr) {
+		outf(",\"ret\":-1,\"errno\":\"EINVAL\",\"data\":[]");
+		return;
+	}
+	uint32_t head = h.head;
+	long n = 0;
+	while (n < st->n1 && head != h.tail) {
+		uintptr_t at = ctx + sizeof h + (uintptr_t)head * sizeof(struct io_event);
+		if (safe_read(at, &events[n], sizeof events[n]) != 0) {
+			outf(",\"ret\":-1,\"errno\":\"EFAULT\",\"data\":[]");
+			return;
+		}
+		n++;
+		head = (head + 1) % h.nr;
+	}
+	if (safe_write(ctx + offsetof(struct ring_header, head), &head,
+		       sizeof head) != 0) {
+		outf(",\"ret\":-1,\"errno\":\"EFAULT\",\"data\":[]");
+		return;
+	}
+	outf(",\"ret\":%ld,\"errno\":null,\"data\":[", n);
+	for (long k = 0; k < n; k++)
+		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
+	outf("]");
+}
+
+static void do_ring(int i, const struct step *st)
+{
+	uintptr_t ctx = resolve(i, "ctx", &st->a);
+	struct ring_header h;
+	struct vma v;
+	if (safe_read(ctx, &h, sizeof h) != 0 || find_vma(ctx, &v) != 0) {
+		outf(",\"errno\":\"EFAULT\"");
+		return;
+	}
+	outf(",\"errno\":null,\"id\":%u,\"nr\":%u,\"head\":%u,\"tail\":%u,"
+	     "\"magic\":%u,\"compat_features\":%u,\"incompat_features\":%u,"
+	     "\"header_length\":%u,\"pages\":%lu",
+	     h.id, h.nr, h.head, h.tail, h.magic, h.compat_features,
+	     h.incompat_features, h.header_length,
+	     (unsigned long)((v.end - v.start) / (uintptr_t)page_size));
+}
+
+static void do_fork_mremap(int i, const struct step *st)
+{
+	uintptr_t from = resolve(i, "addr", &st->a);
+	uintptr_t to = resolve(i, "to", &st->to);
+	size_t len = (size_t)(st->n1 * page_size);
+	int p[2];
+	if (pipe(p) != 0)
+		die_probe("pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		die_probe("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		long r = sys_mremap(from, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+		int res[2] = {r == -1 ? -1 : 0, r == -1 ? errno : 0};
+		_exit(write(p[1], res, sizeof res) == (ssize_t)sizeof res ? 0 : 1);
+	}
+	close(p[1]);
+	int res[2];
+	ssize_t got = read(p[0], res, sizeof res);
+	close(p[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_probe("waitpid: %s", strerror(errno));
+	if (WIFSIGNALED(status)) {
+		outf(",\"ret\":-1,\"errno\":\"SIGNAL:%s\"",
+		     signal_name(WTERMSIG(status)));
+		return;
+	}
+	if (got != (ssize_t)sizeof res)
+		die_probe("fork_mremap child reported nothing (exit %d)",
+			  WEXITSTATUS(status));
+	if (res[0] < 0)
+		outf(",\"ret\":-1,\"errno\":\"%s\"", errno_name(res[1]));
+	else
+		outf(",\"ret\":0,\"errno\":null");
+}
+
+/* io_destroy returns before the kernel frees the context: the ring file is
+ * emptied one RCU grace period later, and only then do pages of it still
+ * mapped somewhere (a part of a moved ring) fault. The scenario's state is
+ * the one after the free, so wait for it (FINDINGS 28). */
+static void wait_ring_freed(unsigned long inode)
+{
+	for (int tries = 0; tries < 400; tries++) {
+		struct vma v;
+		char byte;
+		if (find_ring_vma(inode, &v) != 0 || safe_read(v.start, &byte, 1) != 0)
+			return;
+		usleep(500);
+	}
+}
+
+static void do_io_destroy(int i, const struct step *st)
+{
+	uintptr_t ctx = resolve(i, "ctx", &st->a);
+	struct vma v;
+	unsigned long inode = find_vma(ctx, &v) == 0 && v.is_aio ? v.inode : 0;
+	long r = sys_io_destroy(ctx);
+	ret_errno(r);
+	if (r == 0 && inode)
+		wait_ring_freed(inode);
+}
+
+static void run_step(int i, const struct step *st)
+{
+	result_head(i, st);
+	switch (st->op) {
+	case OP_IO_SETUP: {
+		aio_context_t ctx = st->flag ? 1 : 0;
+		long r = sys_io_setup((unsigned)st->n1, &ctx);
+		ret_errno(r);
+		if (r == 0)
+			bind_name(st->name, (uintptr_t)ctx);
+		break;
+	}
+	case OP_IO_DESTROY:
+		do_io_destroy(i, st);
+		break;
+	case OP_IO_SUBMIT:
+		do_io_submit(i, st);
+		break;
+	case OP_IO_GETEVENTS:
+		do_io_getevents(i, st);
+		break;
+	case OP_USER_REAP:
+		do_user_reap(i, st);
+		break;
+	case OP_RING:
+		do_ring(i, st);
+		break;
+	case OP_MMAP: {
+		void *p = mmap(NULL, (size_t)(st->n1 * page_size),
+			       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		ret_errno(p == MAP_FAILED ? -1 : 0);
+		if (p != MAP_FAILED)
+			bind_name(st->name, (uintptr_t)p);
+		break;
+	}
+	case OP_MUNMAP:
+		ret_errno(munmap((void *)resolve(i, "addr", &st->a),
+				 (size_t)(st->n1 * page_size)));
+		break;
+	case OP_MREMAP: {
+		uintptr_t from = resolve(i, "addr", &st->a);
+		int fixed = st->to.kind != A_NONE;
+		uintptr_t to = fixed ? resolve(i, "to", &st->to) : 0;
+		long r = sys_mremap(from, (size_t)(st->n1 * page_size),
+				    (size_t)(st->n2 * page_size),
+				    MREMAP_MAYMOVE | (fixed ? MREMAP_FIXED : 0), to);
+		ret_errno(r == -1 ? -1 : 0);
+		if (r != -1)
+			bind_name(st->name, (uintptr_t)r);
+		break;
+	}
+	case OP_FORK_MREMAP:
+		do_fork_mremap(i, st);
+		break;
+	case OP_PAGE: {
+		struct vma v;
+		uintptr_t a = resolve(i, "addr", &st->a);
+		outf(",\"kind\":\"%s\"",
+		     find_vma(a, &v) != 0 ? "none" : v.is_aio ? "aio" : "anon");
+		break;
+	}
+	}
+	outf("}");
+}
+
+static void run_scenario_child(void)
+{
+	long max_iocbs = 0, max_events = 0;
+	for (int i = 0; i < nsteps; i++) {
+		const struct step *st = &steps[i];
+		if (st->op == OP_IO_SUBMIT && st->n1 > max_iocbs)
+			max_iocbs = st->n1;
+		if (st->op == OP_IO_GETEVENTS && st->n2 > max_events)
+			max_events = st->n2;
+		if (st->op == OP_USER_REAP && st->n1 > max_events)
+			max_events = st->n1;
+	}
+	/* If the probe parent is killed (timeout), this child must not live on. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
+	alloc_buffers(max_iocbs, max_events);
+	outf("%s", ""); /* grow the output buffer now, not mid-scenario */
+	pin_one_cpu();
+	setup_io_file();
+	struct vma v;
+	if (find_vma(BOGUS_ADDR, &v) == 0)
+		die_probe("the \"bogus\" address %#lx is mapped", BOGUS_ADDR);
+	struct utsname u;
+	uname(&u);
+	long max_nr = read_long_file("/proc/sys/fs/aio-max-nr");
+	long nr = read_long_file("/proc/sys/fs/aio-nr");
+	outf("{\"kernel\":");
+	out_json_string(u.release);
+	outf(",\"cpus\":%d,\"aio_max_nr\":%ld,\"aio_nr\":%ld,\"results\":[",
+	     possible_cpus(), max_nr, nr);
+	results_open = 1;
+	for (int i = 0; i < nsteps; i++) {
+		*progress = i;
+		step_mark = out_mark(); /* before the step's separator too */
+		run_step(i, &steps[i]);
+	}
+	outf("]}\n");
+	flush_out();
+	exit_quietly();
+}
+
+#ifndef SCENARIO_SECONDS
+#define SCENARIO_SECONDS 60 /* watchdog per scenario */
+#endif
+static volatile sig_atomic_t watchdog_fired;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	watchdog_fired = 1;
+}
+
+static void report_killed(int status, int seconds)
+{
+	char msg[200];
+	if (watchdog_fired)
+		snprintf(msg, sizeof msg,
+			 "the step did not finish within %d s on the live kernel",
+			 seconds);
+	else
+		snprintf(msg, sizeof msg,
+			 "the scenario process was killed by %s (the step "
+			 "unmapped or moved memory the process itself needs)",
+			 signal_name(WTERMSIG(status)));
+	outf("{\"probe_error\":");
+	out_json_string(msg);
+	outf(",\"step\":%d}\n", *progress);
+	flush_out();
+}
+
+static void setup_progress(void)
+{
+	progress = mmap(NULL, (size_t)page_size, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (progress == MAP_FAILED)
+		die_probe("mmap: %s", strerror(errno));
+	/* No SA_RESTART: the alarm must interrupt waitpid and read. */
+	struct sigaction sa = {0};
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+/* Waits for the scenario child under the watchdog; its status. */
+static int wait_child(pid_t pid)
+{
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			die_probe("waitpid: %s", strerror(errno));
+		if (watchdog_fired)
+			kill(pid, SIGKILL);
+	}
+	alarm(0);
+	return status;
+}
+
+/* The scenario runs in a fresh child so that what it maps, moves or breaks
+ * dies with it; a child killed by a signal is reported with its step. */
+int cmd_scenario(void)
+{
+	read_input();
+	if (!next_scenario())
+		nsteps = 0;
+	setup_progress();
+	*progress = -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		die_probe("fork: %s", strerror(errno));
+	if (pid == 0)
+		run_scenario_child();
+	alarm(SCENARIO_SECONDS);
+	int status = wait_child(pid);
+	if (WIFSIGNALED(status)) {
+		report_killed(status, SCENARIO_SECONDS);
+		return 1;
+	}
+	return WEXITSTATUS(status);
+}
+
+/* Runs one parsed scenario in a child whose output comes back through a
+ * pipe, and prints exactly one line for it whatever happens to the child. */
+/* Children whose result is in but whose exit (freeing their contexts)
+ * is still under way: reaped later, without waiting on them now. */
+static pid_t exiting[64];
+static int nexiting;
+
+static void reap_exiting(int block)
+{
+	for (int i = 0; i < nexiting;) {
+		int status;
+		pid_t r = waitpid(exiting[i], &status, block ? 0 : WNOHANG);
+		if (r == 0 || (r < 0 && errno == EINTR)) {
+			i++;
+			continue;
+		}
+		exiting[i] = exiting[--nexiting];
+	}
+}
+
+static void run_one_piped(int seconds, int settle)
+{
+	int p[2];
+	reap_exiting(settle || nexiting == (int)(sizeof exiting / sizeof *exiting));
+	if (pipe(p) != 0)
+		die_probe("pipe: %s", strerror(errno));
+	*progress = -1;
+	watchdog_fired = 0;
+	pid_t pid = fork();
+	if (pid < 0)
+		die_probe("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		if (dup2(p[1], 1) < 0)
+			_exit(3);
+		close(p[1]);
+		run_scenario_child();
+	}
+	close(p[1]);
+	alarm((unsigned)seconds);
+	size_t before = out_mark();
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(p[0], buf, sizeof buf);
+		if (n < 0 && errno == EINTR) {
+			if (watchdog_fired)
+				kill(pid, SIGKILL);
+			continue;
+		}
+		if (n <= 0)
+			break;
+		outf("%.*s", (int)n, buf);
+	}
+	close(p[0]);
+	/* A whole line means the child finished its scenario: do not wait for its exit. */
+	size_t end = out_mark();
+	if (end > before && out_peek(end - 1) == '\n' && !watchdog_fired) {
+		alarm(0);
+		exiting[nexiting++] = pid;
+		flush_out();
+		return;
+	}
+	int status = wait_child(pid);
+	if (WIFSIGNALED(status)) {
+		out_truncate(before);
+		report_killed(status, seconds);
+		return;
+	}
+	if (out_mark() == before)
+		outf("{\"probe_error\":\"the scenario process exited with status "
+		     "%d and printed nothing\",\"step\":%d}\n",
+		     WEXITSTATUS(status), *progress);
+	flush_out();
+}
+
+/* Many scenarios in one probe, one after the other, each in its own child:
+ * what a fuzzer needs. cpu=N pins the probe (and so its children) to that
+ * CPU, so several probes can share a machine's CPUs; seconds=S is the
+ * watchdog per scenario; settle=1 lets each child finish exiting (its
+ * contexts freed, aio-nr given back) before the next starts. */
+int cmd_scenarios(int argc, char **argv)
+{
+	long cpu = -1, seconds = SCENARIO_SECONDS, settle = 0;
+	for (int i = 0; i < argc; i++) {
+		char *end;
+		if (strncmp(argv[i], "cpu=", 4) == 0) {
+			cpu = strtol(argv[i] + 4, &end, 10);
+			if (*end || cpu < 0 || cpu >= CPU_SETSIZE)
+				die_probe("bad argument \"%s\"", argv[i]);
+		} else if (strncmp(argv[i], "seconds=", 8) == 0) {
+			seconds = strtol(argv[i] + 8, &end, 10);
+			if (*end || seconds < 1 || seconds > 3600)
+				die_probe("bad argument \"%s\"", argv[i]);
+		} else if (strcmp(argv[i], "settle=1") == 0) {
+			settle = 1;
+		} else {
+			die_probe("bad argument \"%s\" (cpu=N, seconds=S, settle=1)", argv[i]);
+		}
+	}
+	if (cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET((int)cpu, &set);
+		if (sched_setaffinity(0, sizeof set, &set) != 0)
+			die_probe("sched_setaffinity cpu %ld: %s", cpu, strerror(errno));
+	}
+	read_input();
+	setup_progress();
+	while (next_scenario())
+		run_one_piped((int)seconds, (int)settle);
+	reap_exiting(1);
+	return 0;
+}

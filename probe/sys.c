@@ -1,0 +1,106 @@
+/* Machine facts and memory access that never faults. */
+#include "probe.h"
+
+/* ---------- machine facts ---------- */
+
+long page_size;
+
+long read_long_file(const char *path)
+{
+	char buf[64] = {0};
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die_probe("cannot open %s: %s", path, strerror(errno));
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		die_probe("cannot read %s", path);
+	return strtol(buf, NULL, 10);
+}
+
+/* Number of possible CPUs from a list like "0-1" or "0,2-5". */
+int possible_cpus(void)
+{
+	char buf[256] = {0};
+	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY);
+	if (fd < 0)
+		die_probe("cannot open /sys/devices/system/cpu/possible: %s",
+			  strerror(errno));
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		die_probe("cannot read /sys/devices/system/cpu/possible");
+	int count = 0;
+	char *p = buf;
+	while (*p && *p != '\n') {
+		long a = strtol(p, &p, 10), b = a;
+		if (*p == '-')
+			b = strtol(p + 1, &p, 10);
+		count += (int)(b - a + 1);
+		if (*p == ',')
+			p++;
+		else
+			break;
+	}
+	return count;
+}
+
+/* Pin to the lowest CPU we may run on: per-CPU request caches then behave
+ * the same on every run. */
+void pin_one_cpu(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) != 0)
+		die_probe("sched_getaffinity: %s", strerror(errno));
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (CPU_ISSET(c, &set)) {
+			CPU_ZERO(&set);
+			CPU_SET(c, &set);
+			if (sched_setaffinity(0, sizeof set, &set) != 0)
+				die_probe("sched_setaffinity: %s", strerror(errno));
+			return;
+		}
+	}
+	die_probe("no CPU in affinity mask");
+}
+
+/* ---------- memory inspection that never faults ---------- */
+
+int safe_read(uintptr_t addr, void *buf, size_t len)
+{
+	struct iovec local = {buf, len}, remote = {(void *)addr, len};
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) ==
+			       (ssize_t)len
+		       ? 0
+		       : -1;
+}
+
+int safe_write(uintptr_t addr, const void *buf, size_t len)
+{
+	struct iovec local = {(void *)buf, len}, remote = {(void *)addr, len};
+	return process_vm_writev(getpid(), &local, 1, &remote, 1, 0) ==
+			       (ssize_t)len
+		       ? 0
+		       : -1;
+}
+
+/* Reads fd to its end into buf (cap bytes, NUL-terminated); dies naming
+ * `what` on an error or when it does not fit. Returns the length. */
+size_t read_all(int fd, char *buf, size_t cap, const char *what)
+{
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die_probe("reading %s: %s", what, strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == cap - 1)
+			die_probe("%s larger than %zu bytes", what, len);
+	}
+	buf[len] = 0;
+	return len;
+}
