@@ -4,9 +4,9 @@ import { buildRevision, defaultBase, resolveSource, type SourceSpec } from "../b
 import { UserError } from "../errors.js";
 import { renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
-import { writeReports } from "../report/write-reports.js";
+import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
 import { parseBenchFlags } from "./bench.js";
 import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
 
@@ -66,6 +66,11 @@ export async function run(argv: string[]): Promise<number> {
   const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"]);
   const budgetS = intFlag("budget", values.budget, 60, 1, 86_400);
   const gateOn = parseGateFlag(values.gate);
+  const files: ReportFiles = {
+    markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf),
+    ghAction: pathFlag("gh-action", values["gh-action"]), json: pathFlag("json", values.json),
+  };
+  checkReportPaths(files);
   let baseSpec: SourceSpec;
   if (values.base !== undefined) baseSpec = { kind: "ref", ref: values.base };
   else {
@@ -105,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
   if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
   console.log(renderComparison(result.comparison));
   console.log(`${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`);
-  for (const path of writeReports({ markdown: values.markdown, bmf: values.bmf, ghAction: values["gh-action"], json: values.json }, result.headRun, result.comparison)) console.log(`wrote ${path}`);
+  for (const path of writeReports(files, result.headRun, result.comparison)) if (path !== "-") console.log(`wrote ${path}`);
   if (abort.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;
   const verdict = gate(result.comparison, { on: gateOn });

@@ -62,7 +62,8 @@ regression tracking:
                          intervals (default 1)
 testing the harness itself:
   --inject-slowdown PCT  make every in-process benchmark PCT% slower by spinning
-                         after each timed batch (for bench:selfcheck; never in real runs)
+                         after each timed batch (a wall-clock spin that instruction
+                         counts do not see; bench:selfcheck uses real code instead)
   -h, --help             this text
 
 Every output path is checked before measuring. A file that cannot be written
