@@ -24,6 +24,8 @@ for (;;) {
 }`;
 
 export interface Noise {
+  /** The neighbour process. */
+  readonly pid: number;
   stop(): void;
 }
 
@@ -33,6 +35,7 @@ export function startNoise(threads = availableParallelism()): Noise {
   const kill = () => child.kill("SIGKILL");
   process.once("exit", kill);
   return {
+    pid: child.pid!,
     stop() {
       process.off("exit", kill);
       kill();
