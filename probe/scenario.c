@@ -337,7 +337,8 @@ static void run_scenario_child(void)
 	alloc_buffers(max_iocbs, max_events);
 	outf("%s", ""); /* grow the output buffer now, not mid-scenario */
 	pin_one_cpu();
-	setup_io_file();
+	if (io_fd < 0)
+		setup_io_file();
 	struct vma v;
 	if (find_vma(BOGUS_ADDR, &v) == 0)
 		die_probe("the \"bogus\" address %#lx is mapped", BOGUS_ADDR);
@@ -419,7 +420,6 @@ static int wait_child(pid_t pid)
  * dies with it; a child killed by a signal is reported with its step. */
 int cmd_scenario(void)
 {
-	read_input();
 	if (!next_scenario())
 		nsteps = 0;
 	setup_progress();
@@ -544,8 +544,9 @@ int cmd_scenarios(int argc, char **argv)
 		if (sched_setaffinity(0, sizeof set, &set) != 0)
 			die_probe("sched_setaffinity cpu %ld: %s", cpu, strerror(errno));
 	}
-	read_input();
 	setup_progress();
+	/* One test file for the whole batch: every child reads and writes it at offset 0. */
+	setup_io_file();
 	while (next_scenario())
 		run_one_piped((int)seconds, (int)settle);
 	reap_exiting(1);

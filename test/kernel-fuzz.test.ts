@@ -132,7 +132,7 @@ describe("kernel fuzzing: the probe's batch mode", () => {
     const ok: Scenario = { name: "ok", steps: [{ op: "mmap", pages: 2, name: "S" }, { op: "page", addr: "S+1" }] };
     const unbound: Scenario = { name: "unbound", steps: [{ op: "mmap", pages: 2, name: "S" }, { op: "page", addr: "S" }, { op: "page", addr: "Q" }] };
     const hang: Scenario = { name: "hang", steps: [{ op: "io_setup", nr_events: 1, name: "A" }, { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 5e9 }] };
-    const runs = await runOnKernel([ok, unbound, hang, ok], { lanes: 1, batch: 10, seconds: 1 });
+    const runs = await runOnKernel([ok, unbound, hang, ok], { lanes: 1, seconds: 1 });
     assert.equal(runs.length, 4);
     assert.ok(runs[0].kind === "ran" && runs[0].outcome.scenarioError === null && runs[0].outcome.results[1].kind === "anon");
     assert.ok(runs[1].kind === "ran");

@@ -16,7 +16,7 @@ import { PROFILES } from "../profile.js";
 import { Names, runStep } from "../scenario/run.js";
 import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
 import { Prng } from "../util/prng.js";
-import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Kind } from "./safety.js";
+import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
 
 export interface GenerateOptions {
   /** Possible CPUs of the kernel the program will meet (ring geometry depends on it). */
@@ -122,14 +122,19 @@ export class ProgramGenerator {
     }
   }
 
-  /** Live names of these kinds. */
+  /** Names of these kinds that may be used and that the shadow has bound (a step naming an unbound one is refused anyway). */
+  private liveExtents(kinds: Kind[]): [string, Extent][] {
+    const bound = new Set(this.names.list());
+    return this.safety.live(kinds).filter(([n]) => bound.has(n));
+  }
+
   private live(kinds: Kind[]): string[] {
-    return this.safety.live(kinds).map(([n]) => n);
+    return this.liveExtents(kinds).map(([n]) => n);
   }
 
   /** Rings small enough to move into the arena. */
   private movableRings(): string[] {
-    return this.safety.live(["ring"]).filter(([n, e]) => e.hi + 1 <= MAX_MOVABLE_RING_PAGES && !n.startsWith("G")).map(([n]) => n);
+    return this.liveExtents(["ring"]).filter(([n, e]) => e.hi + 1 <= MAX_MOVABLE_RING_PAGES && !n.startsWith("G")).map(([n]) => n);
   }
 
   // ---- set-up ------------------------------------------------------------------
@@ -192,9 +197,28 @@ export class ProgramGenerator {
     return this.shadow.mm.intersecting(s + 1, this.usable()).filter((v) => v.kind === "aio").map((v) => v.start - s);
   }
 
-  /** An address to name a context by: a ring's name, where rings went, stale ids, or junk. */
+  /** Where live contexts of the shadow are now, as address expressions the program may use. */
+  private liveContexts(): AddrExpr[] {
+    const s = this.pageOf(ARENA);
+    const byAddress = new Map(this.live(["ring"]).map((n) => [this.pageOf(n), n]));
+    const out: AddrExpr[] = [];
+    for (const ctx of this.shadow.ioctx_table?.table ?? []) {
+      if (!ctx) continue;
+      const page = ctx.user_id / PAGE_SIZE;
+      const name = byAddress.get(page);
+      if (name !== undefined && name !== "GL" && name !== "GR") out.push(name);
+      else if (s !== null && page >= s + 1 && page <= s + this.usable()) out.push(this.addr(ARENA, page - s));
+    }
+    return out;
+  }
+
+  /** An address to name a context by: where a live context is, a ring's name, where rings went, stale ids, or junk. */
   private ctxExpr(): AddrExpr {
     const rng = this.rng;
+    if (rng.chance(0.4)) {
+      const live = this.liveContexts();
+      if (live.length > 0) return rng.pick(live);
+    }
     const roll = rng.int(0, 99);
     const rings = this.live(["ring"]).filter((n) => n !== "GL" && n !== "GR");
     if (roll < 45 && rings.length > 0) return rng.pick(rings);
@@ -209,7 +233,7 @@ export class ProgramGenerator {
 
   /** Any page of a live name of these kinds. */
   private pageIn(kinds: Kind[]): AddrExpr {
-    const [name, e] = this.rng.pick(this.safety.live(kinds));
+    const [name, e] = this.rng.pick(this.liveExtents(kinds));
     return this.addr(name, this.rng.int(e.lo, e.hi));
   }
 

@@ -63,26 +63,23 @@ export class Safety {
 
   /** Takes the step if it keeps every rule; else returns why not and changes nothing. */
   next(s: Step): string | null {
-    const saved = { extents: new Map(this.extents), retired: new Set(this.retired), holeBound: this.holeBound, holes: this.holes };
-    const why = this.apply(s, this.steps);
-    if (why === null) {
-      this.steps++;
-      return null;
-    }
-    this.extents.clear();
-    for (const [k, v] of saved.extents) this.extents.set(k, v);
-    this.retired.clear();
-    for (const k of saved.retired) this.retired.add(k);
-    this.holeBound = saved.holeBound;
-    this.holes = saved.holes;
-    return why;
+    const r = this.check(s, this.steps);
+    if (typeof r === "string") return r;
+    r();
+    this.steps++;
+    return null;
   }
 
-  private place(i: number, pages: number): string | null {
-    if (this.holes && pages <= this.holeBound) return `step ${i}: a new mapping of ${pages} pages could land in a hole (holes up to ${this.holeBound} pages)`;
+  /** Why a new mapping of `pages` could land in a hole, or null. */
+  private cannotPlace(i: number, pages: number): string | null {
+    return this.holes && pages <= this.holeBound ? `step ${i}: a new mapping of ${pages} pages could land in a hole (holes up to ${this.holeBound} pages)` : null;
+  }
+
+  /** A new mapping of `pages` named `name` (if any) with extent `e`. */
+  private place(pages: number, name: string | undefined, e: Extent): void {
     this.holeBound += pages;
-    if (this.holes) for (const [name, e] of this.extents) if (e.kind === "ring") this.retired.add(name);
-    return null;
+    if (this.holes) for (const [n, x] of this.extents) if (x.kind === "ring") this.retired.add(n);
+    this.bind(name, e);
   }
 
   /** The extent an address names and its page offset; null for an address outside every name (0, bogus, +1b, unbound). */
@@ -121,66 +118,72 @@ export class Safety {
       src.name === s.addr && src.e.kind === "ring" && src.e.hi === 0 && !this.retired.has(src.name) && guards.includes(String(s.to));
   }
 
-  private apply(s: Step, i: number): string | null {
+  /** Why the step breaks a rule, or what taking it changes. */
+  private check(s: Step, i: number): string | (() => void) {
+    const makesHoles = () => {
+      this.holes = true;
+    };
+    const ok = (): (() => void) => () => undefined;
     switch (s.op) {
-      case "mmap":
+      case "mmap": {
         if (i === 0 && s.name === ARENA) {
           if (s.pages < arenaPages(1)) return `step 0: the arena needs at least ${arenaPages(1)} pages`;
-          this.bind(s.name, { kind: "arena", lo: 1, hi: s.pages - 2 - MAX_MOVABLE_RING_PAGES });
-          this.holeBound = s.pages;
-          return null;
+          return () => {
+            this.bind(s.name, { kind: "arena", lo: 1, hi: s.pages - 2 - MAX_MOVABLE_RING_PAGES });
+            this.holeBound = s.pages;
+          };
         }
         if (s.name === ARENA) return `step ${i}: ${ARENA} is the arena, mapped first`;
-        if (s.pages <= 0) return null;
-        this.bind(s.name, { kind: "anon", lo: 0, hi: s.pages - 1 });
-        return this.place(i, s.pages);
+        if (s.pages <= 0) return ok();
+        return this.cannotPlace(i, s.pages) ?? (() => this.place(s.pages, s.name, { kind: "anon", lo: 0, hi: s.pages - 1 }));
+      }
       case "io_setup": {
-        if (s.ctxp === "nonzero" || s.nr_events === 0 || s.nr_events > this.aio_max_nr || s.nr_events * 2 > 0x10000000 / 32) return null;
+        if (s.ctxp === "nonzero" || s.nr_events === 0 || s.nr_events > this.aio_max_nr || s.nr_events * 2 > 0x10000000 / 32) return ok();
         if (s.name === ARENA) return `step ${i}: ${ARENA} is the arena`;
         const pages = ringPages(s.nr_events, this.cpus);
-        this.bind(s.name, { kind: "ring", lo: 0, hi: pages - 1 });
-        return this.place(i, pages);
+        return this.cannotPlace(i, pages) ?? (() => this.place(pages, s.name, { kind: "ring", lo: 0, hi: pages - 1 }));
       }
       case "munmap":
-        this.holes = true;
-        return s.pages === 0 ? null : this.within(i, s.addr, s.pages, ["arena", "ring"]);
+        return (s.pages === 0 ? null : this.within(i, s.addr, s.pages, ["arena", "ring"])) ?? makesHoles;
       case "mremap": {
         if (s.to === 0) return `step ${i}: a move to address 0 works only with CAP_SYS_RAWIO (FINDINGS 26): its result depends on who runs it`;
-        if (s.to !== undefined && this.isGuardMove(s)) {
-          // The guard's name is done with, so the page it left behind is nobody's concern.
-          this.retired.add(String(s.addr));
-          return null;
-        }
-        this.holes = true;
-        if ((typeof s.addr === "string" && s.addr.endsWith("+1b")) || s.new_pages === 0) return null;
+        // The guard's name is done with, so the page it left behind is nobody's concern.
+        if (s.to !== undefined && this.isGuardMove(s)) return () => this.retired.add(String(s.addr));
+        if ((typeof s.addr === "string" && s.addr.endsWith("+1b")) || s.new_pages === 0) return makesHoles;
         const src = this.within(i, s.addr, s.old_pages, ["arena", "ring"]);
         if (src) return src;
         if (s.to !== undefined) {
           if (s.name !== undefined) return `step ${i}: a fixed move binds no name here`;
-          return this.within(i, s.to, s.new_pages, ["arena"]);
+          return this.within(i, s.to, s.new_pages, ["arena"]) ?? makesHoles;
         }
-        if (s.new_pages <= s.old_pages) return s.name === undefined ? null : `step ${i}: only a growth binds a name here`;
+        if (s.new_pages <= s.old_pages) return s.name === undefined ? makesHoles : `step ${i}: only a growth binds a name here`;
         const at = this.locate(s.addr);
         // A ring cannot grow (VM_DONTEXPAND: EFAULT before anything moves).
-        if (at !== null && typeof at !== "string" && at.e.kind === "ring") return s.name === undefined ? null : `step ${i}: a ring growth binds no name here`;
+        if (at !== null && typeof at !== "string" && at.e.kind === "ring") return s.name === undefined ? makesHoles : `step ${i}: a ring growth binds no name here`;
         if (s.name === ARENA) return `step ${i}: ${ARENA} is the arena`;
-        this.bind(s.name, { kind: "anon", lo: 0, hi: s.new_pages - 1 });
-        return this.place(i, s.new_pages);
+        // The growth may move the mapping away: holes first, then the placement rule.
+        const holesBefore = this.holes;
+        this.holes = true;
+        const why = this.cannotPlace(i, s.new_pages);
+        this.holes = holesBefore;
+        return why ?? (() => {
+          this.holes = true;
+          this.place(s.new_pages, s.name, { kind: "anon", lo: 0, hi: s.new_pages - 1 });
+        });
       }
       case "fork_mremap":
         if (s.to === 0) return `step ${i}: a move to address 0 works only with CAP_SYS_RAWIO (FINDINGS 26): its result depends on who runs it`;
-        return this.within(i, s.addr, s.pages, ["arena", "ring"]) ?? this.within(i, s.to, s.pages, ["arena", "ring"]);
+        return this.within(i, s.addr, s.pages, ["arena", "ring"]) ?? this.within(i, s.to, s.pages, ["arena", "ring"]) ?? ok();
       case "io_destroy":
-        this.holes = true;
-        return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]);
+        return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? makesHoles;
       case "io_submit":
       case "io_getevents":
       case "user_reap":
-        return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]);
+        return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? ok();
       case "ring":
-        return this.within(i, s.ctx, 1, ["arena", "ring"]);
+        return this.within(i, s.ctx, 1, ["arena", "ring"]) ?? ok();
       case "page":
-        return this.within(i, s.addr, 1, ["arena", "ring", "anon"]);
+        return this.within(i, s.addr, 1, ["arena", "ring", "anon"]) ?? ok();
     }
   }
 }

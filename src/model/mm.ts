@@ -156,6 +156,13 @@ export class AddressSpace {
 
   /** Reads a little-endian u32 through the mappings; null on a fault. */
   readU32(addr: number): number | null {
+    if (addr % PAGE_SIZE <= PAGE_SIZE - 4) {
+      // Within one page: one mapping holds all four bytes.
+      const at = this.locate(addr);
+      if (!at) return null;
+      const b = at.bytes;
+      return b ? (b[at.offset] | (b[at.offset + 1] << 8) | (b[at.offset + 2] << 16)) + b[at.offset + 3] * 2 ** 24 : 0;
+    }
     let value = 0;
     for (let i = 3; i >= 0; i--) {
       const at = this.locate(addr + i);
