@@ -11,6 +11,7 @@ import {
   userId, vmaFile, visitedFile as slotsVisitedFile, visitedId as slotsVisitedId,
 } from "./context-set";
 import { FOLD_SEED, Prng, fold } from "./prng";
+import { extraWork } from "../extra-work";
 import * as listWalk from "./list-walk";
 import * as tableHeaderId from "./table-header-id";
 import * as hash from "./hash";
@@ -219,16 +220,16 @@ export function lookupBatch(strategy: i32, ids: usize, n: i32): u32 {
   // One loop per strategy so each find inlines; no dispatch per id.
   switch (strategy) {
     case LIST_WALK:
-      for (let i = 0; i < n; i++) h = fold(h, <u32>(listWalk.find(load<u64>(ids + (<usize>i << 3))) + 1));
+      for (let i = 0; i < n; i++) h = fold(extraWork(h), <u32>(listWalk.find(load<u64>(ids + (<usize>i << 3))) + 1));
       break;
     case TABLE_HEADER_ID:
-      for (let i = 0; i < n; i++) h = fold(h, <u32>(tableHeaderId.find(load<u64>(ids + (<usize>i << 3))) + 1));
+      for (let i = 0; i < n; i++) h = fold(extraWork(h), <u32>(tableHeaderId.find(load<u64>(ids + (<usize>i << 3))) + 1));
       break;
     case HASH:
-      for (let i = 0; i < n; i++) h = fold(h, <u32>(hash.find(load<u64>(ids + (<usize>i << 3))) + 1));
+      for (let i = 0; i < n; i++) h = fold(extraWork(h), <u32>(hash.find(load<u64>(ids + (<usize>i << 3))) + 1));
       break;
     case SORTED_ARRAY:
-      for (let i = 0; i < n; i++) h = fold(h, <u32>(sortedArray.find(load<u64>(ids + (<usize>i << 3))) + 1));
+      for (let i = 0; i < n; i++) h = fold(extraWork(h), <u32>(sortedArray.find(load<u64>(ids + (<usize>i << 3))) + 1));
       break;
     default:
       unreachable(); // not an id strategy: the TS facade rejects this
@@ -240,7 +241,7 @@ export function lookupBatch(strategy: i32, ids: usize, n: i32): u32 {
 export function remapBatch(strategy: i32, ctxs: usize, n: i32): u32 {
   if (strategy != active) select(strategy);
   let h = FOLD_SEED;
-  for (let i = 0; i < n; i++) h = fold(h, moveOne(load<i32>(ctxs + (<usize>i << 2))));
+  for (let i = 0; i < n; i++) h = fold(extraWork(h), moveOne(load<i32>(ctxs + (<usize>i << 2))));
   return h;
 }
 

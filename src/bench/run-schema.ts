@@ -84,8 +84,10 @@ export const resultSchema = z
     samples: z.array(nonNegative).max(MAX_SAMPLES),
     /** null exactly when the result is unavailable: an unmeasured benchmark never carries numbers. */
     stats: statsSchema.nullable(),
-    /** Deterministic cost counters, e.g. slots_visited_per_op; compared exactly. */
+    /** Exact cost counters, e.g. slots_visited_per_op, wasm_instructions_per_op: the same at any load; gated at the counter threshold. */
     counters: z.record(z.string(), counterValue),
+    /** Load-dependent values reported beside the timing (ops/s, load average, efficiency): never gated. */
+    measurements: z.record(z.string(), finite).optional(),
     complexity: complexitySchema.nullable(),
     /** Present when the benchmark could not be measured here (e.g. no kernel AIO). */
     status: z.object({ unavailable: z.string().min(1) }).optional(),

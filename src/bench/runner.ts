@@ -22,6 +22,9 @@ export interface RunOptions extends SuiteOptions {
   config?: Record<string, unknown>;
 }
 
+/** The counter every WASM case carries: exact WASM instructions per operation (src/core/instruction-count.ts). */
+export const INSTRUCTIONS_COUNTER = "wasm_instructions_per_op";
+
 /** Samples per round: enough for a round's median, few enough for the budget. */
 const MIN_SAMPLES = 4;
 /**
@@ -90,9 +93,9 @@ function unavailable(suite: string, c: BenchCase, reason: string): RunResult {
   return { ...identity(suite, c), samples: [], stats: null, counters: {}, complexity: null, status: { unavailable: reason } };
 }
 
-function measured(suite: string, c: BenchCase, samples: number[], counters: Record<string, number>): RunResult {
+function measured(suite: string, c: BenchCase, samples: number[], counters: Record<string, number>, measurements?: Record<string, number>): RunResult {
   if (samples.length < 2) return unavailable(suite, c, "fewer than two samples were taken");
-  return { ...identity(suite, c), samples, stats: summarize(samples), counters, complexity: null };
+  return { ...identity(suite, c), samples, stats: summarize(samples), counters, ...(measurements ? { measurements } : {}), complexity: null };
 }
 
 /**
@@ -105,7 +108,7 @@ async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise
   if (c.kind === "timed") throw new TypeError("timed cases run in rounds");
   try {
     const m = await c.measure(timeMs);
-    const r = measured(suite, c, m.samples, m.counters ?? {});
+    const r = measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
     return m.opsPerSample === undefined || r.status ? r : { ...r, ops_per_sample: m.opsPerSample };
   } catch (e) {
     if (e instanceof UserError) return unavailable(suite, c, e.message.split("\n")[0]);
@@ -152,7 +155,7 @@ function attachComplexity(results: RunResult[]): void {
 export function suiteResults(results: RunResult[]): SuiteResult[] {
   return results.map((r) => ({
     id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
-    median: r.stats?.median ?? null, counters: r.counters, unavailable: r.status?.unavailable ?? null,
+    median: r.stats?.median ?? null, counters: r.counters, measurements: (r.measurements as Record<string, number> | undefined) ?? {}, unavailable: r.status?.unavailable ?? null,
     complexity: r.complexity?.big_o ?? null,
     counterComplexity: (r.counter_complexity as { big_o?: string } | undefined)?.big_o ?? null,
   }));
@@ -225,7 +228,8 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       const r = once.get(i);
       if (r) results.push(r);
     } else if (samples.has(i)) {
-      results.push({ ...measured(suite.name, c, samples.get(i)!, c.counters?.() ?? {}), round_sizes: roundSizes.get(i)!, ops_per_sample: batches.get(i)! });
+      const counters = { ...c.counters?.(), ...(c.instructions ? { [INSTRUCTIONS_COUNTER]: c.instructions() } : {}) };
+      results.push({ ...measured(suite.name, c, samples.get(i)!, counters), round_sizes: roundSizes.get(i)!, ops_per_sample: batches.get(i)! });
     }
   }
   attachComplexity(results);

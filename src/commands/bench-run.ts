@@ -7,7 +7,8 @@ import { isAbsolute, join, relative } from "node:path";
 import { UserError } from "../errors.js";
 import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
-import { runBench, type BenchRun } from "../bench/runner.js";
+import { repeatedRun } from "../bench/repeat.js";
+import { BenchCaseError, runBench, suiteResults, type BenchRun } from "../bench/runner.js";
 import { ensureStateDir, lastRunFile } from "../bench/state.js";
 import { caseId } from "../bench/suite.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
@@ -59,6 +60,19 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
     });
   } finally {
     process.off("SIGINT", onSigint);
+    progress.done();
+  }
+}
+
+/** --repeat N: the selection run in N fresh processes, merged (progress per process on a TTY). */
+async function repeatedBench(flags: BenchFlags): Promise<BenchRun> {
+  const progress = new Progress("bench --repeat", flags.repeat);
+  try {
+    const run = await repeatedRun(flags.selectionArgs, flags.repeat, (i) => progress.update(i, `process ${i + 1}/${flags.repeat}`));
+    const summary = flags.suites.flatMap((s) => s.summary?.(suiteResults(run.results.filter((r) => r.suite === s.name))) ?? []);
+    const failed = typeof run.config.failed === "string" ? new BenchCaseError("repeat", new Error(run.config.failed)) : null;
+    return { run, summary, interrupted: run.config.interrupted === true, failure: failed };
+  } finally {
     progress.done();
   }
 }
@@ -144,7 +158,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   log ??= (line: string) => (toStdout ? console.error(line) : console.log(line));
   const baseline = await checkBenchInputs(flags);
   const started = performance.now();
-  const result = await benchWithProgress(flags);
+  const result = flags.repeat > 1 ? await repeatedBench(flags) : await benchWithProgress(flags);
   const run = result.run;
   const failures: UserError[] = [];
   const fail = (e: UserError) => {
@@ -180,7 +194,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
       log(`appended to history ${flags.history}`);
     });
   }
-  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, oldSource: baseline.source, newSource: "this run" }) : null;
+  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, counterThreshold: flags.counterThreshold, oldSource: baseline.source, newSource: "this run" }) : null;
   if (comparison) log(`\n${renderComparison(comparison, { width, color })}`);
   for (const path of writeReports(flags.reports, run, comparison, fail)) if (path !== STDOUT) log(`wrote ${path}`);
   if (flags.html) {
@@ -198,7 +212,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   if (result.interrupted) return 130;
   let code = failures.length ? 2 : 0;
   if (comparison && flags.failOnRegression) {
-    const verdict = gate(comparison, { allowRemoved: flags.allowRemoved });
+    const verdict = gate(comparison, { allowRemoved: flags.allowRemoved, on: flags.gateOn });
     log(verdict.summary);
     if (verdict.failed) code = code || 1;
   }

@@ -7,7 +7,8 @@ import type { ReportFiles } from "../report/write-reports.js";
 import { COLUMN_HELP } from "../report/column-help.js";
 import { STDOUT } from "../util/files.js";
 import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
-import { parsePercentFlag } from "./percent-flag.js";
+import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
+import type { GateOn } from "../report/gate.js";
 
 /** Where the run JSON goes, for the help text (state.ts resolves the folder). */
 const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
@@ -36,12 +37,15 @@ tables then go to standard error).`,
     { section: "output", name: "gh-action", type: "string", arg: "FILE", help: "write the run as github-action-benchmark customSmallerIsBetter JSON" },
     { section: "regression tracking", name: "save-baseline", type: "string", arg: "NAME", help: "save this run as baseline NAME (.aio-ring-bench/baselines/,\nor $AIO_RING_BENCH_HOME/baselines/)" },
     { section: "regression tracking", name: "compare", type: "string", arg: "NAME|FILE", help: "compare this run with a baseline or a run JSON file" },
-    { section: "regression tracking", name: "threshold", type: "string", arg: "PCT", help: "smallest change that counts, in percent (default 5)" },
+    { section: "regression tracking", name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts, in percent (default 5)" },
+    { section: "regression tracking", name: "counter-threshold", type: "string", arg: "PCT", help: "smallest change of an exact counter (WASM instructions,\nslots visited) that counts, in percent (default 1)" },
+    { section: "regression tracking", name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all)" },
+    { section: "regression tracking", name: "repeat", type: "string", arg: "N", help: "run the suites in N fresh processes and merge their\nsamples, so variance between processes enters the\nintervals (default 1)" },
     { section: "regression tracking", name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed, or one of the baseline's\nis missing, or nothing was compared (needs --compare)" },
     { section: "regression tracking", name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
     { section: "regression tracking", name: "markdown", type: "string", arg: "FILE", help: "write the comparison as Markdown (needs --compare)" },
     { section: "regression tracking", name: "history", type: "string", arg: "FILE", help: "append this run to a JSON-lines history file" },
-    { section: "testing the harness itself", name: "inject-slowdown", type: "string", arg: "PCT", help: "make every in-process benchmark PCT% slower by spinning\nafter each timed batch (for bench:selfcheck; never in real runs)" },
+    { section: "testing the harness itself", name: "inject-slowdown", type: "string", arg: "PCT", help: "make every in-process benchmark PCT% slower by spinning\nafter each timed batch (a wall-clock spin that instruction\ncounts do not see; bench:selfcheck uses real code instead)" },
   ],
   exitCodes: `0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
 2 bad input or an output file could not be written, 130 interrupted (what
@@ -69,6 +73,11 @@ export interface BenchFlags {
   saveBaseline: string | null;
   compare: string | null;
   threshold: number | undefined;
+  counterThreshold: number | undefined;
+  gateOn: GateOn;
+  repeat: number;
+  /** The selection flags as given, for the fresh processes of --repeat. */
+  selectionArgs: string[];
   failOnRegression: boolean;
   allowRemoved: boolean;
   history: string | null;
@@ -131,6 +140,12 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
     saveBaseline: (values["save-baseline"] as string | undefined) ?? null,
     compare: path("compare"),
     threshold: values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string),
+    counterThreshold: values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string),
+    gateOn: parseGateFlag(values.gate as string | undefined),
+    repeat: intFlag("repeat", values.repeat, 1, 1, 100),
+    selectionArgs: (["suite", "filter", "sizes", "time", "inject-slowdown"] as const)
+      .flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]))
+      .concat(values.quick ? ["--quick"] : [], values.full ? ["--full"] : []),
     failOnRegression: Boolean(values["fail-on-regression"]),
     allowRemoved: Boolean(values["allow-removed"]),
     history: path("history"),

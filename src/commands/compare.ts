@@ -7,7 +7,7 @@ import { UserError } from "../errors.js";
 import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { STDOUT } from "../util/files.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
-import { parsePercentFlag } from "./percent-flag.js";
+import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
 
 export const spec: CommandSpec = {
   name: "compare",
@@ -18,9 +18,11 @@ benchmark (old and new median per operation, change, its 95% interval, p,
 verdict, counters that changed), sized to the terminal. A FILE of "-" is
 standard output (the table then goes to standard error).`,
   flags: [
-    { name: "threshold", type: "string", arg: "PCT", help: "smallest change that counts, in percent (default 5)" },
+    { name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts, in percent (default 5)" },
+    { name: "counter-threshold", type: "string", arg: "PCT", help: "smallest change of an exact counter (WASM instructions,\nslots visited) that counts, in percent (default 1)" },
     { name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed, one of OLD's is missing\nfrom NEW, or nothing was measured in both" },
     { name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
+    { name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all; exact\ncounters do not move with the machine's load)" },
     { name: "markdown", type: "string", arg: "FILE", help: "write a Markdown summary (for a PR comment)" },
     { name: "bmf", type: "string", arg: "FILE", help: "write NEW as Bencher Metric Format JSON" },
     { name: "gh-action", type: "string", arg: "FILE", help: "write NEW as github-action-benchmark customSmallerIsBetter JSON" },
@@ -35,6 +37,8 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UserError(`compare: expected OLD and NEW, got ${positionals.length} argument(s) (see --help)`);
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
+  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const gateOn = parseGateFlag(values.gate as string | undefined);
   if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   const files: ReportFiles = {
     markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf),
@@ -47,11 +51,11 @@ export async function run(argv: string[]): Promise<number> {
   const log = (line: string) => (toStdout ? console.error(line) : console.log(line));
   const older = loadBaseline(positionals[0]);
   const newer = loadBaseline(positionals[1]);
-  const cmp = compareRuns(older.run, newer.run, { threshold, oldSource: older.source, newSource: newer.source });
+  const cmp = compareRuns(older.run, newer.run, { threshold, counterThreshold, oldSource: older.source, newSource: newer.source });
   log(renderComparison(cmp, { width: terminalWidth(human), color: colorEnabled(human) }));
   for (const path of writeReports(files, newer.run, cmp)) if (path !== STDOUT) log(`wrote ${path}`);
   if (!values["fail-on-regression"]) return 0;
-  const result = gate(cmp, { allowRemoved: Boolean(values["allow-removed"]) });
+  const result = gate(cmp, { allowRemoved: Boolean(values["allow-removed"]), on: gateOn });
   log(result.summary);
   return result.failed ? 1 : 0;
 }

@@ -21,6 +21,7 @@ step changes between consecutive runs and exact counter changes.`,
     { name: "file", type: "string", arg: "FILE", help: "history file (default $AIO_RING_BENCH_HOME/history.jsonl,\nhome defaulting to .aio-ring-bench/ at the project root)" },
     { name: "append", type: "string", arg: "RUN.json", help: "append this run to the history first" },
     { name: "threshold", type: "string", arg: "PCT", help: "smallest step that counts, in percent (default 5)" },
+    { name: "counter-threshold", type: "string", arg: "PCT", help: "smallest exact-counter change marked as a regression\nor improvement, in percent (default 1)" },
     { name: "json", type: "boolean", help: "print the trends as JSON instead of a table" },
   ],
   exitCodes: "0 ok, 2 bad input (a missing or unreadable history or run file)",
@@ -73,7 +74,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { records, warnings } = readHistory(file);
   for (const w of warnings) console.error(`warning: ${printable(w, true)}`);
-  const trends = historyTrends(records, { threshold });
+  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const trends = historyTrends(records, { threshold, counterThreshold });
   if (values.json) console.log(JSON.stringify({ file, runs: records.length, warnings, trends }, null, 2));
   else {
     console.log(`${file}: ${records.length} runs`);

@@ -11,6 +11,7 @@ export interface CommandModule {
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   bench: { summary: "run the benchmark suites (npm run bench)", load: () => import("./bench.js") },
   scenario: { summary: "run scenario files on a backend and print the results document", load: () => import("./scenario.js") },
+  ab: { summary: "interleaved A/B of two builds' WASM benchmarks in one process", load: () => import("./ab.js") },
   compare: { summary: "compare two runs or a baseline: table, exports, CI gate", load: () => import("./compare.js") },
   history: { summary: "per-benchmark trends and step changes from a history file", load: () => import("./history.js") },
   selfcheck: { summary: "measure the regression statistics' detection and false-alarm rates here", load: () => import("./selfcheck.js") },

@@ -62,7 +62,9 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
   const varying = paramNames.filter((p) => varies(rows.map((r) => r.params[p])));
   const fixed = paramNames.filter((p) => !varying.includes(p)).map((p) => `${p}=${paramText(rows[0].params[p])}`);
   const backends = [...new Set(rows.map((r) => r.backend))];
-  const counterNames = [...new Set(rows.flatMap((r) => Object.keys(r.counters)))];
+  // Exact counters first, then load-dependent measurements (ops/s ...): both are shown, both are in the run JSON.
+  const shownValues = (r: RunResult): Record<string, number> => ({ ...r.counters, ...(r.measurements as Record<string, number> | undefined) });
+  const counterNames = [...new Set(rows.flatMap((r) => Object.keys(shownValues(r))))];
   const shownCounters = counterNames.slice(0, MAX_COUNTERS);
   const refCases = [...new Set(rows.filter((r) => r.reference === true).map((r) => r.case))];
   const hasRatio = rows.some((r) => refs.has(groupKey(r)));
@@ -98,7 +100,8 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
       const ref = refs.get(groupKey(r));
       row.push(ref === undefined ? "" : ref === r ? "ref" : formatRatio(r.stats.median / ref.stats!.median));
     }
-    for (const c of shownCounters) row.push(r.counters[c] === undefined ? "" : formatSi(r.counters[c]));
+    const values = shownValues(r);
+    for (const c of shownCounters) row.push(values[c] === undefined ? "" : formatSi(values[c]));
     body.push(row);
   }
   const table = renderTable(columns, body, opts.width, opts.color);

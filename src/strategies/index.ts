@@ -12,6 +12,6 @@ export type { Backend, BatchResult, CriuResult, LookupWorld, LookupWorldOptions 
 
 /** A world of n live contexts on the chosen backend (WASM module compiled once per process). */
 export function createLookupWorld(opts: LookupWorldOptions): LookupWorld {
-  const impl = opts.backend === "wasm" ? new WasmBackend() : new TsBackend();
+  const impl = opts.backend === "wasm" ? new WasmBackend(opts.module) : new TsBackend();
   return new LookupWorldImpl(opts.backend, opts.seed, opts.n, impl);
 }
