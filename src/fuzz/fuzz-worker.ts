@@ -1,8 +1,13 @@
 // Worker thread entry of the kernel fuzzer (dist/src/fuzz/fuzz-worker.js,
-// loaded by piscina): a slice of programs generated, run on the kernel
-// through this thread's own probes and compared with the project's models.
+// loaded by piscina): slices of programs made here, run on the kernel
+// through this thread's own probes, which stay up from one slice to the
+// next, and compared with the project's models.
 import { runSlice, type SliceResult, type SliceTask } from "./kernel-fuzz.js";
+import { KernelLanes } from "./probe-lanes.js";
+
+let lanes: KernelLanes | null = null;
 
 export default function run(task: SliceTask): Promise<SliceResult> {
-  return runSlice(task);
+  lanes ??= new KernelLanes(task.lanes);
+  return runSlice(task, lanes);
 }

@@ -353,7 +353,7 @@ export class ProgramGenerator {
     const rng = this.rng;
     const { cpus, aio_max_nr } = this.opts;
     if (rng.chance(0.35)) return { op: "io_setup", nr_events: rng.pick([0, 4194305, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 2 ** 22, 2 ** 31 + 2 ** 22 + 1, 2 ** 32 - 1, aio_max_nr + 1]) };
-    if (rng.chance(0.05)) {
+    if (rng.chance(0.012)) {
       // The whole limit in one context, then nothing more fits: this program runs alone.
       const pages = ringPages(aio_max_nr, cpus);
       if (pages <= this.safety.holeBound) return { op: "io_setup", nr_events: 0 };

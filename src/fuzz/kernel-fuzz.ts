@@ -16,7 +16,7 @@ import { Piscina } from "piscina";
 import { Coverage, type CoverageCounts } from "./coverage.js";
 import { ProgramGenerator, type GenerateOptions, type GeneratedProgram } from "./generate.js";
 import { firstDifference, runOutcome, signature, type Difference, type Outcome } from "./outcome.js";
-import { runOnKernel, type KernelRun, type LaneOptions } from "./probe-lanes.js";
+import { KernelLanes, runOnKernel, type KernelRun, type LaneOptions } from "./probe-lanes.js";
 import { unsafeReason } from "./safety.js";
 import { shrink } from "./shrink.js";
 
@@ -53,7 +53,7 @@ export interface KernelFuzzOptions {
   shrinkBudget?: number;
   /** At most this many distinct disagreements are shrunk (the rest are counted). */
   maxShrunk?: number;
-  /** Worker threads that generate programs and run the models (default 2; 1 with custom models). */
+  /** Worker threads that make programs and run the models, each with its share of the lanes (default 2; 1 with custom models). */
   threads?: number;
   models?: ModelUnderTest[];
   onProgress?: (done: number, total: number, phase: string) => void;
@@ -180,15 +180,18 @@ function emptyResult(): SliceResult {
   return { steps: 0, groups: [], crashes: [], coverage: {}, kernel: null, exclusive: [] };
 }
 
-/** Runs one slice in this thread (a worker thread runs the same with the project's models). */
-export async function runSlice(task: SliceTask, models: ModelUnderTest[] = PROJECT_MODELS): Promise<SliceResult> {
+/** Runs one slice in this thread: each program goes to the kernel as soon as it is made, and is compared as soon as it is answered. */
+export async function runSlice(task: SliceTask, lanes: KernelLanes, models: ModelUnderTest[] = PROJECT_MODELS): Promise<SliceResult> {
   const result = emptyResult();
-  const shared: Scenario[] = [];
+  const answers: Promise<void>[] = [];
   for (let i = task.from; i < task.to; i++) {
     const p = programOf(task.seed, i, task.generator);
-    (p.exclusive ? result.exclusive : shared).push(p.scenario);
+    if (p.exclusive) result.exclusive.push(p.scenario);
+    else answers.push(lanes.run(p.scenario).then((run) => evaluate([p.scenario], [run], models, result)));
+    // Let answers in between programs, so the lanes never wait for a whole slice to be made.
+    if (i % 8 === 7) await new Promise((r) => setImmediate(r));
   }
-  evaluate(shared, await runOnKernel(shared, task.lanes), models, result);
+  await Promise.all(answers);
   return result;
 }
 
@@ -211,7 +214,7 @@ function merge(into: SliceResult, from: SliceResult): void {
   }
 }
 
-const SLICE = 120;
+const SLICE = 500;
 
 export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
   const models = opts.models ?? PROJECT_MODELS;
@@ -223,10 +226,9 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
   const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) };
   // Worker threads generate and compare while probes wait on the kernel; custom models stay in this thread.
   const threads = opts.models ? 1 : (opts.threads ?? 2);
-  const inFlight = threads * 2;
-  const perSlice: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / inFlight)) };
+  const perThread: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / threads)) };
   const tasks: SliceTask[] = [];
-  for (let from = 0; from < opts.scenarios; from += SLICE) tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perSlice, generator });
+  for (let from = 0; from < opts.scenarios; from += SLICE) tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perThread, generator });
 
   const started = performance.now();
   const total = emptyResult();
@@ -237,13 +239,14 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
     opts.onProgress?.(done, opts.scenarios, "run");
   };
   if (threads === 1) {
-    let next = 0;
-    const worker = async () => {
-      for (let t = next++; t < tasks.length; t = next++) collect(tasks[t], await runSlice(tasks[t], models));
-    };
-    await Promise.all(Array.from({ length: inFlight }, worker));
+    const here = new KernelLanes(lanes);
+    try {
+      for (const t of tasks) collect(t, await runSlice(t, here, models));
+    } finally {
+      here.close();
+    }
   } else {
-    const pool = new Piscina({ filename: new URL("./fuzz-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 2 });
+    const pool = new Piscina({ filename: new URL("./fuzz-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 1 });
     try {
       await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
     } catch (e) {

@@ -27,9 +27,6 @@ export interface LaneOptions {
   probe?: string;
 }
 
-/** Programs queued at each probe at once. */
-const IN_FLIGHT = 8;
-
 /** A probe's answer line is bounded: results of at most 10,000 steps. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -97,34 +94,62 @@ class Lane {
     });
   }
 
+  get pending(): number {
+    return this.waiting.length;
+  }
+
   close(): void {
     this.child.stdin.end();
+  }
+}
+
+/**
+ * Probes that stay up while programs are handed to them one by one: each
+ * program goes to the lane with the fewest waiting, and its answer comes
+ * back as soon as it has run. A lane that fails fails every run after it.
+ */
+export class KernelLanes {
+  private readonly lanes: Lane[];
+  private failure: UserError | null = null;
+  private rejectors = new Set<(e: UserError) => void>();
+
+  constructor(opts: LaneOptions) {
+    const cpus = possibleCpus();
+    const onFail = (why: string) => {
+      this.failure ??= new UserError(why);
+      for (const reject of this.rejectors) reject(this.failure);
+      this.rejectors.clear();
+    };
+    this.lanes = Array.from({ length: opts.lanes }, (_, i) => {
+      const args = ["scenarios", `cpu=${i % cpus}`, `seconds=${opts.seconds}`, ...(opts.settle ? ["settle=1"] : [])];
+      return new Lane(opts.probe ?? defaultProbePath(), args, onFail);
+    });
+  }
+
+  run(program: Scenario): Promise<KernelRun> {
+    if (this.failure) return Promise.reject(this.failure);
+    const lane = this.lanes.reduce((a, b) => (b.pending < a.pending ? b : a));
+    return new Promise((resolve, reject) => {
+      this.rejectors.add(reject);
+      lane.run(program).then((r) => {
+        this.rejectors.delete(reject);
+        resolve(r);
+      });
+    });
+  }
+
+  close(): void {
+    for (const lane of this.lanes) lane.close();
   }
 }
 
 /** Runs every program on the kernel, `lanes` probes side by side; results in program order. */
 export async function runOnKernel(programs: Scenario[], opts: LaneOptions): Promise<KernelRun[]> {
   if (programs.length === 0) return [];
-  const cpus = possibleCpus();
-  let failed: (why: string) => void = () => undefined;
-  const failure = new Promise<never>((_, reject) => {
-    failed = (why) => reject(new UserError(why));
-  });
-  const lanes = Array.from({ length: Math.min(opts.lanes, programs.length) }, (_, i) => {
-    const args = ["scenarios", `cpu=${i % cpus}`, `seconds=${opts.seconds}`, ...(opts.settle ? ["settle=1"] : [])];
-    return new Lane(opts.probe ?? defaultProbePath(), args, failed);
-  });
-  const results: KernelRun[] = new Array(programs.length);
-  let next = 0;
-  // A few programs queued per lane keep its probe busy while this thread's event loop does other work;
-  // the rest go to whichever lane frees up first.
-  const feed = async (lane: Lane): Promise<void> => {
-    for (let i = next++; i < programs.length; i = next++) results[i] = await lane.run(programs[i]);
-  };
+  const lanes = new KernelLanes({ ...opts, lanes: Math.min(opts.lanes, programs.length) });
   try {
-    await Promise.race([Promise.all(lanes.flatMap((lane) => Array.from({ length: IN_FLIGHT }, () => feed(lane)))), failure]);
-    return results;
+    return await Promise.all(programs.map((p) => lanes.run(p)));
   } finally {
-    for (const lane of lanes) lane.close();
+    lanes.close();
   }
 }
