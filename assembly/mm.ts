@@ -1,5 +1,5 @@
 // The process address space: VMAs, top-down placement, munmap and the page
-// moves of mremap (aio-semantics.md "Objects" and "mremap"). Addresses are
+// moves of mremap (docs/semantics.md "Objects" and "mremap"). Addresses are
 // bytes, VMA bounds are page numbers, both i64. The aio parts (ring hook, ring
 // checks) live in aio.ts; this file knows nothing about contexts. VMAs are
 // changed in place where the model copies them: same state, and a whole-VMA

@@ -1,5 +1,5 @@
 // struct aio_ring: the completion ring, byte for byte in the kernel layout, in
-// linear memory (aio-semantics.md "Ring"). The kernel side reads and writes it
+// linear memory (docs/semantics.md "Ring"). The kernel side reads and writes it
 // here directly; user space reaches it only through the mappings (mm.ts).
 import { PAGE_SIZE } from "./mm";
 

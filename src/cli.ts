@@ -13,6 +13,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./commands/report.js") },
   stress: { summary: "shared-ring stress: producers and reapers on one ring, exactly-once check", load: () => import("./commands/stress.js") },
   fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./commands/fuzz.js") },
+  schema: { summary: "print the JSON Schema of the run document", load: () => import("./commands/schema.js") },
 };
 
 function usage(): string {

@@ -1,5 +1,5 @@
 // Kernel generations as data: one record of feature switches per profile
-// (aio-semantics.md, "Profiles"). Backends read switches, never version names.
+// (docs/semantics.md, "Profiles"). Backends read switches, never version names.
 import type { ProfileName } from "./scenario/types.js";
 
 export interface Profile {

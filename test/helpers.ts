@@ -6,7 +6,11 @@ export const BACKENDS = ["model", "wasm"] as const;
 export type ModelBackend = (typeof BACKENDS)[number];
 
 export const REPO = new URL("../../", import.meta.url);
-export const SHARED = new URL("../shared/", REPO);
+
+/** The fenced blocks of a Markdown text with their info strings. */
+export function fencedBlocks(markdown: string): { info: string; body: string }[] {
+  return [...markdown.matchAll(/^```([^\n]*)\n([\s\S]*?)^```$/gm)].map((m) => ({ info: m[1].trim(), body: m[2] }));
+}
 
 export async function runOn(
   backend: ModelBackend,

@@ -1,5 +1,5 @@
 // One test (at least) per rule and numbered consequence of
-// ../shared/spec/aio-semantics.md, on both model backends and on each
+// docs/semantics.md, on both model backends and on each
 // profile where the rule differs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

@@ -40,10 +40,24 @@ describe("shared ring on one thread", () => {
   });
 
   const faults: [string, (r: SharedRing) => void, RegExp][] = [
-    ["a skipped sequence number is a loss", (r) => (r.produce(0, 0, 10), r.produce(0, 11, 10)), /lost events: producer 0 expected seq 10, got 11/],
-    ["a repeated sequence number is a duplicate", (r) => (r.produce(0, 0, 10), r.produce(0, 9, 10)), /duplicate or out of order: producer 0 expected seq 10, got 9/],
-    ["events of one producer out of order are caught", (r) => (r.produce(1, 0, 5), r.produce(1, 6, 1), r.produce(1, 5, 1), r.produce(0, 0, 13)), /lost events: producer 1 expected seq 5, got 6/],
-    ["an unknown producer id is caught", (r) => (r.produce(0, 0, 10), r.produce(7, 0, 10)), /unknown producer: producer 7/],
+    ["a skipped sequence number is a loss", (r) => {
+      r.produce(0, 0, 10);
+      r.produce(0, 11, 10);
+    }, /lost events: producer 0 expected seq 10, got 11/],
+    ["a repeated sequence number is a duplicate", (r) => {
+      r.produce(0, 0, 10);
+      r.produce(0, 9, 10);
+    }, /duplicate or out of order: producer 0 expected seq 10, got 9/],
+    ["events of one producer out of order are caught", (r) => {
+      r.produce(1, 0, 5);
+      r.produce(1, 6, 1);
+      r.produce(1, 5, 1);
+      r.produce(0, 0, 13);
+    }, /lost events: producer 1 expected seq 5, got 6/],
+    ["an unknown producer id is caught", (r) => {
+      r.produce(0, 0, 10);
+      r.produce(7, 0, 10);
+    }, /unknown producer: producer 7/],
   ];
   for (const [name, produce, message] of faults) {
     it(name, () => {

@@ -1,20 +1,24 @@
 /**
  * Named baselines: a saved run document under
  * `$AIO_RING_BENCH_HOME/baselines/NAME.json`, the home defaulting to
- * `.aio-ring-bench/` at the project root. The run itself carries the machine
+ * `.aio-ring-bench/` in the current directory. The run itself carries the machine
  * fingerprint, tool version and git commit, so a baseline is just a run.
  */
 import { existsSync, readdirSync } from "node:fs";
-import { join, sep } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { UserError } from "../errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
-import { PACKAGE_ROOT } from "./machine.js";
 import { readRunFile, type Run } from "./run-schema.js";
 
-/** Where baselines and the default history file live. */
+/**
+ * The one state folder: baselines, the default history, the last run and the
+ * last stress record. `$AIO_RING_BENCH_HOME`, else `.aio-ring-bench/` in the
+ * current directory (the project root under `npm run`); never the package's
+ * own folder, which is inside node_modules when installed.
+ */
 export function benchHome(): string {
   const env = process.env.AIO_RING_BENCH_HOME;
-  return env !== undefined && env !== "" ? env : join(PACKAGE_ROOT, ".aio-ring-bench");
+  return resolve(env !== undefined && env !== "" ? env : ".aio-ring-bench");
 }
 
 export function baselineDir(): string {

@@ -1,6 +1,6 @@
 /**
  * The run document a bench run writes (schema "aio-ring-bench/run@1",
- * design.md): its types, its validator, and reading it from a file with
+ * docs/run-format.md): its types, its validator, and reading it from a file with
  * errors that name the file and the JSON path at fault.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -55,6 +55,13 @@ export const complexitySchema = z.object({
 });
 export type Complexity = z.infer<typeof complexitySchema>;
 
+/** The fit of a deterministic counter against N: the work's curve, which caches do not bend. */
+export const counterComplexitySchema = complexitySchema.extend({ counter: z.string().min(1) });
+export type CounterComplexity = z.infer<typeof counterComplexitySchema>;
+
+/** Bounds the rounds a timed result was measured in (the runner uses 16). */
+export const MAX_ROUNDS = 1000;
+
 export const resultSchema = z
   .looseObject({
     id: z.string().min(1).max(500),
@@ -69,6 +76,13 @@ export const resultSchema = z
     /** Deterministic cost counters, e.g. slots_visited_per_op; compared exactly. */
     counters: z.record(z.string(), finite),
     complexity: complexitySchema.nullable(),
+    /** Rows of a suite with the same group are shown as ratios to the group's reference row. */
+    group: z.string().nullable().optional(),
+    reference: z.boolean().optional(),
+    /** Fit of the first counter vs N, next to `complexity` (time vs N); absent when not fitted. */
+    counter_complexity: counterComplexitySchema.optional(),
+    /** Samples per round, in order, for results timed in interleaved rounds; they add up to the samples. */
+    round_sizes: z.array(z.number().int().positive()).min(1).max(MAX_ROUNDS).optional(),
     /** Present when the benchmark could not be measured here (e.g. no kernel AIO). */
     status: z.object({ unavailable: z.string().min(1) }).optional(),
   })
@@ -77,6 +91,9 @@ export const resultSchema = z
       if (r.samples.length > 0) ctx.addIssue({ code: "custom", path: ["samples"], message: "must be empty for an unavailable result" });
       if (r.stats !== null) ctx.addIssue({ code: "custom", path: ["stats"], message: "must be null for an unavailable result" });
       return;
+    }
+    if (r.round_sizes && r.round_sizes.reduce((a, b) => a + b, 0) !== r.samples.length) {
+      ctx.addIssue({ code: "custom", path: ["round_sizes"], message: `add up to ${r.round_sizes.reduce((a, b) => a + b, 0)} but there are ${r.samples.length} samples` });
     }
     if (r.samples.length === 0) ctx.addIssue({ code: "custom", path: ["samples"], message: "is empty (mark the result with status.unavailable instead)" });
     if (r.stats === null) ctx.addIssue({ code: "custom", path: ["stats"], message: "is null for a measured result" });
@@ -108,6 +125,14 @@ export const runSchema = z
     });
   });
 export type Run = z.infer<typeof runSchema>;
+
+/** The run document's JSON Schema (draft 2020-12), generated from the zod definitions above. */
+export function runJsonSchema(): Record<string, unknown> {
+  return {
+    title: `aio-ring-bench run document (schema "${RUN_SCHEMA_ID}")`,
+    ...z.toJSONSchema(runSchema, { io: "input", unrepresentable: "any" }),
+  };
+}
 
 /** `results[3].stats.median` style path for messages. */
 export function formatJsonPath(path: readonly PropertyKey[]): string {

@@ -1,4 +1,4 @@
-// Runs suites into a run document (design.md "Run JSON"). Timed cases run on
+// Runs suites into a run document (docs/run-format.md). Timed cases run on
 // tinybench (warmup, time budget, minimum iterations); each sample is one
 // call of a calibrated batch, well above timer resolution, divided by the
 // batch size, so samples are per-operation times comparable across batches.
@@ -72,7 +72,11 @@ async function timeRound(c: TimedCase, batch: number, timeMs: number, slowdown: 
       if (recording) samples.push((dt * 1e6) / batch);
       return { overriddenDuration: dt };
     },
-    { beforeAll: (mode) => void (recording = mode === "run") },
+    {
+      beforeAll: (mode) => {
+        recording = mode === "run";
+      },
+    },
   );
   await bench.run();
   const task = bench.tasks[0];
@@ -148,7 +152,7 @@ export function suiteResults(results: RunResult[]): SuiteResult[] {
     id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
     median: r.stats?.median ?? null, counters: r.counters, unavailable: r.status?.unavailable ?? null,
     complexity: r.complexity?.big_o ?? null,
-    counterComplexity: (r.counter_complexity as { big_o?: string } | undefined)?.big_o ?? null,
+    counterComplexity: r.counter_complexity?.big_o ?? null,
   }));
 }
 

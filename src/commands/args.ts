@@ -5,15 +5,18 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UserError } from "../errors.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+type WithHelp<O extends Options> = O & { help: { type: "boolean"; short: "h" } };
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: WithHelp<O>; allowPositionals: true; strict: true }>>;
 
 /**
  * Parses `argv` against `options` plus -h/--help. On --help prints `usage`
  * and returns null (the command then exits 0).
  */
-export function parseCommandArgs<O extends Options>(argv: string[], options: O, usage: string) {
-  let parsed;
+export function parseCommandArgs<O extends Options>(argv: string[], options: O, usage: string): Parsed<O> | null {
+  let parsed: Parsed<O>;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+    const withHelp: WithHelp<O> = { ...options, help: { type: "boolean", short: "h" } };
+    parsed = parseArgs({ args: argv, options: withHelp, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UserError((e as Error).message.split("\n")[0]);
   }

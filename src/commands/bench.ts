@@ -1,7 +1,8 @@
 // `aio-ring-bench bench`: the product's front door (`npm run bench`).
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
+import { benchHome, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
 import { runBench, type BenchRun } from "../bench/runner.js";
 import { caseId, type Suite, type SuiteOptions } from "../bench/suite.js";
@@ -15,12 +16,16 @@ import { Progress, progressEnabled } from "../util/progress.js";
 import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
-export const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
+/** The last run's JSON, in the state folder. */
+export function lastRunFile(): string {
+  return join(benchHome(), "last-run.json");
+}
 
 const HELP = `usage: aio-ring-bench bench [options]      (npm run bench -- [options])
 
 Measures the hot paths and the lookup strategies; prints a table per suite and
-the headline ratios, and writes the run JSON to ${LAST_RUN_FILE}.
+the headline ratios, and writes the run JSON to last-run.json in the state
+folder ($AIO_RING_BENCH_HOME, default .aio-ring-bench/ in the current directory).
 
 selection:
   --suite A,B        suites to run (default: all; see --list)
@@ -37,8 +42,7 @@ output:
   --bmf FILE         write the run as Bencher Metric Format JSON
   --gh-action FILE   write the run as github-action-benchmark customSmallerIsBetter JSON
 regression tracking:
-  --save-baseline NAME   save this run as baseline NAME (.aio-ring-bench/baselines/,
-                         or $AIO_RING_BENCH_HOME/baselines/)
+  --save-baseline NAME   save this run as baseline NAME (baselines/ in the state folder)
   --compare NAME|FILE    compare this run with a baseline or a run JSON file
   --threshold PCT        smallest change that counts, in percent (default 5)
   --fail-on-regression   exit 1 when any benchmark regressed (needs --compare)
@@ -192,12 +196,12 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
   const result = await benchWithProgress(flags);
   const run = result.run;
   const text = JSON.stringify(run, null, 1) + "\n";
-  writeFileAtomic(LAST_RUN_FILE, text);
+  writeFileAtomic(lastRunFile(), text);
   if (flags.json) writeFileAtomic(flags.json, text);
   log(renderRunTable(run, progressEnabled(process.stdout)));
   if (result.summary.length) log(`\nheadlines:\n${result.summary.map((l) => `  ${l}`).join("\n")}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; run JSON: ${flags.json ?? LAST_RUN_FILE}`);
+  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; run JSON: ${flags.json ?? lastRunFile()}`);
   // A partial run would become a misleading reference for every later comparison.
   const partial = result.interrupted || result.failure !== null;
   if (partial && (flags.saveBaseline || flags.history)) log("partial run: not saved as a baseline nor added to the history");
@@ -214,7 +218,7 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
     log(`wrote ${flags.html}`);
   }
   if (result.failure) {
-    console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${flags.json ?? LAST_RUN_FILE})`);
+    console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${flags.json ?? lastRunFile()})`);
     return 1;
   }
   if (result.interrupted) return 130;

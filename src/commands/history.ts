@@ -10,8 +10,8 @@ import { parsePercentFlag } from "./percent-flag.js";
 
 const USAGE = `usage: aio-ring-bench history [options]
 
-  --file FILE        history file (JSON lines; default $AIO_RING_BENCH_HOME/history.jsonl,
-                     home defaulting to .aio-ring-bench/ at the project root)
+  --file FILE        history file (JSON lines; default history.jsonl in $AIO_RING_BENCH_HOME,
+                     default .aio-ring-bench/ in the current directory)
   --append RUN.json  append this run to the history first
   --threshold PCT    smallest step that counts, in percent (default 5)
   --json             print the trends as JSON instead of a table

@@ -1,7 +1,7 @@
 // `aio-ring-bench report RUN.json [--history FILE] --html FILE`: renders a run
 // (and optionally its history) as one self-contained HTML file.
 import { UserError } from "../errors.js";
-import { readHistory } from "../bench/history.js";
+import { type HistoryRecord, readHistory } from "../bench/history.js";
 import { readRunFile } from "../bench/run-schema.js";
 import { writeHtmlReport } from "../report/html.js";
 import { parseCommandArgs } from "./args.js";
@@ -18,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UserError(`expected one run file, got ${positionals.length} (${USAGE})`);
   if (values.html === undefined) throw new UserError(`--html FILE is required (${USAGE})`);
   const doc = readRunFile(positionals[0]!);
-  let history;
+  let history: HistoryRecord[] | undefined;
   if (values.history !== undefined) {
     const read = readHistory(values.history);
     // Bad lines are skipped, not fatal: one torn record must not hide the rest of the trend.

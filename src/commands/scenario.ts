@@ -7,7 +7,7 @@ import { parseCommandArgs } from "./args.js";
 
 const HELP = `usage: aio-ring-bench scenario FILE... [options]
 
-Runs each scenario file (../shared/spec/scenarios.md) and prints its results document.
+Runs each scenario file (docs/scenario-format.md) and prints its results document.
 
 options:
   --backend B   wasm (default), model, kernel, or all (kernel, then both models as

@@ -4,7 +4,9 @@
 // events/s and the verdict and writes a JSON record; a fault, a failed
 // worker or Ctrl-C still writes what completed (atomically).
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { benchHome } from "../bench/baseline.js";
 import { machineInfo, toolInfo } from "../bench/machine.js";
 import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, ringSlotsFor, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";
 import { INJECTIONS, type InjectionKind } from "../pool/inject.js";
@@ -13,7 +15,10 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { Progress } from "../util/progress.js";
 import { noPositionals, parseCommandArgs } from "./args.js";
 
-export const STRESS_FILE = ".aio-ring-bench/stress-last.json";
+/** The last stress record, in the state folder. */
+export function stressFile(): string {
+  return join(benchHome(), "stress-last.json");
+}
 const DEFAULT_EVENTS = 100_000_000;
 
 const HELP = `usage: aio-ring-bench stress [options]      (npm run stress -- [options])
@@ -22,7 +27,8 @@ One AIO completion ring in shared WASM memory; completer workers produce
 events, reaper workers reap them in user space. Every event carries its
 producer and sequence number and must arrive exactly once, in order per
 producer; the first violation stops the run and names producer, expected
-and got. Writes the record to ${STRESS_FILE}.
+and got. Writes the record to stress-last.json in the state folder
+($AIO_RING_BENCH_HOME, default .aio-ring-bench/ in the current directory).
 
 options:
   --events N       events in the run (default ${DEFAULT_EVENTS}; 5M, 1e8 and 1_000 work)
@@ -123,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
     progress.done();
   }
   const text = JSON.stringify(record, null, 1) + "\n";
-  writeFileAtomic(STRESS_FILE, text);
+  writeFileAtomic(stressFile(), text);
   if (values.json) writeFileAtomic(values.json, text);
   report(record);
   return code;
@@ -141,7 +147,7 @@ function report(record: StressRecord): void {
   } else {
     console.log(`verdict: exactly-once: all ${fmtCount(r.events)} events delivered once, in order per producer (delivered per producer: ${r.delivered.map(fmtCount).join(", ")})`);
   }
-  console.log(`record: ${STRESS_FILE}`);
+  console.log(`record: ${stressFile()}`);
 }
 
 function fmtCount(n: number): string {

@@ -1,5 +1,5 @@
 // The process address space: VMAs, mmap, munmap and the page moves of
-// mremap (aio-semantics.md "Objects" and "mremap"). Addresses are bytes,
+// mremap (docs/semantics.md "Objects" and "mremap"). Addresses are bytes,
 // VMA bounds are page numbers. The aio parts (ring hook, ring checks) live in
 // src/model/aio.ts; this file knows nothing about contexts.
 

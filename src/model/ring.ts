@@ -1,5 +1,5 @@
 // struct aio_ring: the completion ring in user memory, byte for byte in the
-// kernel layout (aio-semantics.md "Ring"). The kernel side reaches it through
+// kernel layout (docs/semantics.md "Ring"). The kernel side reaches it through
 // the ring file's pages; user space through whatever mapping covers it.
 import { PAGE_SIZE, type Backing } from "./mm.js";
 

@@ -4,7 +4,7 @@
 // Each role is a lane that keeps one task in flight; a producer's chunks run
 // one after another, so its sequence numbers enter the ring in order.
 import { ringGeometry } from "../model/ring.js";
-import { PoolTaskError } from "./errors.js";
+import type { PoolTaskError } from "./errors.js";
 import { failingTask, type Injection } from "./inject.js";
 import { WorkerPool } from "./pool.js";
 import { ExactlyOnceError, SharedRing, type RingFault } from "./shared-ring.js";

@@ -14,7 +14,7 @@ function fmtCounters(c: Record<string, number>): string {
   return entries.length > 3 ? `${shown.join(", ")} (+${entries.length - 3} in JSON)` : shown.join(", ");
 }
 
-const groupKey = (r: RunResult) => `${r.suite}|${(r.group as string | null | undefined) ?? ""}`;
+const groupKey = (r: RunResult) => `${r.suite}|${r.group ?? ""}`;
 
 /** Ratio of each row's median to its group's reference row ("1.00x" for the reference itself). */
 function ratios(results: RunResult[]): Map<string, string> {

@@ -1,4 +1,4 @@
-// Parses and validates a scenario document (scenarios.md). Input files are
+// Parses and validates a scenario document (docs/scenario-format.md). Input files are
 // hostile: sizes and counts are bounded, unknown fields are refused, and
 // every refusal names the file, the step index and the field.
 import { z } from "zod";

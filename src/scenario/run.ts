@@ -1,6 +1,6 @@
 // Runs a scenario on an in-process backend (model or wasm): binds names to
 // addresses, resolves address expressions, and turns each call into the
-// result fields of scenarios.md. Results never carry raw addresses.
+// result fields of docs/scenario-format.md. Results never carry raw addresses.
 import { ScenarioError } from "../errors.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
 import type { AioBackend, ProcessConfig } from "./backend.js";

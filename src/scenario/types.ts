@@ -1,4 +1,4 @@
-// The scenario contract of ../shared/spec/scenarios.md, as types.
+// The scenario contract of docs/scenario-format.md, as types.
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
 
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next";
