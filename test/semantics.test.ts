@@ -3,12 +3,13 @@
 // profile where the rule differs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
 import { ScenarioError } from "../src/errors.js";
 import { PROFILE_NAMES } from "../src/profile.js";
 import type { ProfileName, Step, StepResult } from "../src/scenario/types.js";
 import { BACKENDS, runOn, times } from "./helpers.js";
 
-const MAGIC = 0xa10a10a1;
+const MAGIC = AIO_RING_MAGIC;
 const TABLE_PROFILES: ProfileName[] = ["v3.18", "v3.19", "mainline", "next"];
 const HOOK_PROFILES: ProfileName[] = ["v3.19", "mainline", "next"];
 

@@ -5,12 +5,13 @@
 // src/strategies/ts-world.ts. Strategy numbers are the registry's wasmId.
 // Addresses cross the boundary as f64: exact below 2^53 (user space < 2^47).
 import {
-  ADDR_SLOTS, CTX_STREAM, H_TAIL, ID_STREAM, MAX_CTX, RING_NR,
+  ADDR_SLOTS, CTX_STREAM, ID_STREAM, MAX_CTX, ONE_PAGE_RING_SLOTS,
   addrOfSlot, ageNewer, ageOldest, createCtx, ctxId, destroyCtx, headerAt, liveAt, liveCount,
   mapped, mmapBase, moveVma, pickStream, resetSet, ringFile, setRingAddr, slotOfAddr, tableNr,
   userId, vmaFile, visitedFile as slotsVisitedFile, visitedId as slotsVisitedId,
 } from "./context-set";
 import { FOLD_SEED, Prng, fold } from "./prng";
+import { RING_TAIL } from "../abi/ring";
 import * as listWalk from "./list-walk";
 import * as tableHeaderId from "./table-header-id";
 import * as hash from "./hash";
@@ -292,10 +293,10 @@ export function criuRestore(strategy: i32, n: i32): u32 {
     const c = ioSetupCtx(s);
     const from = slotOfAddr(mmapBase(c));
     // Fill: CRIU writes the dumped ring's events and indexes into the new mapping.
-    store<u32>(headerAt(from) + H_TAIL, 1 + <u32>i % (RING_NR - 1));
+    store<u32>(headerAt(from) + RING_TAIL, 1 + <u32>i % (ONE_PAGE_RING_SLOTS - 1));
     const to = ADDR_SLOTS - 1 - i;
     h = fold(h, <u32>(moveRing(s, from, to) + 1));
-    h = fold(h, load<u32>(headerAt(to) + H_TAIL));
+    h = fold(h, load<u32>(headerAt(to) + RING_TAIL));
   }
   return h;
 }

@@ -1,6 +1,6 @@
 // The core's error codes and their symbolic names. The codes come from
-// assembly/errno.ts itself, so the WASM core and this facade share one table.
-import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "../../assembly/errno.js";
+// assembly/abi/errno.ts itself, so the WASM core and this facade share one table.
+import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "../../assembly/abi/errno.js";
 
 export { WOULD_BLOCK };
 

@@ -9,14 +9,10 @@ import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
 import { AddressSpace, PAGE_SIZE, type Vma } from "./mm.js";
 import {
-  AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
+  AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
   RING_NR, RING_TAIL, eventsInRing, ringGeometry,
 } from "./ring.js";
-
-/** io_setup refuses more than this many ring events (0x10000000 / sizeof(struct io_event)). */
-export const AIO_MAX_RING_EVENTS = 0x10000000 / IO_EVENT_SIZE;
-/** What a completed buffered read or write of one control block returns. */
-export const IOCB_BYTES = 512;
+import { IOCB_BYTES } from "../../assembly/abi/codes.js";
 
 const U32 = 2 ** 32;
 

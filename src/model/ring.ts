@@ -3,21 +3,12 @@
 // the ring file's pages; user space through whatever mapping covers it.
 import { PAGE_SIZE, type Backing } from "./mm.js";
 
-export const AIO_RING_MAGIC = 0xa10a10a1;
-export const AIO_RING_COMPAT_FEATURES = 1;
-export const AIO_RING_INCOMPAT_FEATURES = 0;
-export const AIO_RING_HEADER = 32;
-export const IO_EVENT_SIZE = 32;
+import {
+  AIO_RING_COMPAT_FEATURES, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, IO_EVENT_SIZE,
+  RING_COMPAT, RING_HEAD, RING_HEADER_LENGTH, RING_ID, RING_INCOMPAT, RING_MAGIC, RING_NR, RING_TAIL,
+} from "../../assembly/abi/ring.js";
 
-/** Header field offsets (eight u32). */
-export const RING_ID = 0;
-export const RING_NR = 4;
-export const RING_HEAD = 8;
-export const RING_TAIL = 12;
-export const RING_MAGIC = 16;
-export const RING_COMPAT = 20;
-export const RING_INCOMPAT = 24;
-export const RING_HEADER_LENGTH = 28;
+export * from "../../assembly/abi/ring.js";
 
 /** Pages and slots of a ring for `n` requested events: n + 2 events plus the header, rounded to pages. */
 export function ringGeometry(n: number): { pages: number; nr: number } {

@@ -2,14 +2,12 @@
 // hostile: sizes and counts are bounded, unknown fields are refused, and
 // every refusal names the file, the step index and the field.
 import { z } from "zod";
+import { MAX_COUNT, MAX_NR_EVENTS, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../errors.js";
 import { PROFILE_NAMES } from "../profile.js";
 import type { Scenario } from "./types.js";
 
-export const MAX_SCENARIO_BYTES = 1 << 20;
-export const MAX_STEPS = 10_000;
-/** Pages, counts and event numbers above this are refused: the probe and the models allocate them. */
-export const MAX_COUNT = 1 << 20;
+export { MAX_SCENARIO_BYTES };
 
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const ADDR_PATTERN = /^(?:bogus|[A-Za-z_][A-Za-z0-9_]{0,63}(?:\+(?:\d{1,7}|1b))?)$/;
@@ -22,7 +20,7 @@ const addr = z.union([
 ]);
 
 const steps = [
-  z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, 2 ** 31 - 1), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
+  z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, MAX_NR_EVENTS), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
   z.strictObject({ op: z.literal("io_destroy"), ctx: addr }),
   z.strictObject({
     op: z.literal("io_submit"), ctx: addr, count: int(-(2 ** 31), MAX_COUNT), cmd: z.enum(["pread", "pwrite", "bad"]),

@@ -7,11 +7,11 @@ import {
   ADDR_SLOTS,
   ContextSet,
   HEADER_WORDS,
-  H_TAIL,
   MAX_BATCH,
   MAX_CTX,
+  ONE_PAGE_RING_SLOTS,
   PAGE,
-  RING_NR,
+  W_TAIL,
   addrOfSlot,
   slotOfAddr,
 } from "./context-set.js";
@@ -217,10 +217,10 @@ export class TsBackend implements LookupBackend {
       const c = this.ioSetup();
       const from = slotOfAddr(this.set.mmapBase[c]);
       // Fill: CRIU writes the dumped ring's events and indexes into the new mapping.
-      this.set.headers[from * HEADER_WORDS + H_TAIL] = 1 + (i % (RING_NR - 1));
+      this.set.headers[from * HEADER_WORDS + W_TAIL] = 1 + (i % (ONE_PAGE_RING_SLOTS - 1));
       const to = ADDR_SLOTS - 1 - i;
       h = fold(h, this.moveRing(from, to) + 1);
-      h = fold(h, this.set.headers[to * HEADER_WORDS + H_TAIL]);
+      h = fold(h, this.set.headers[to * HEADER_WORDS + W_TAIL]);
     }
     return h;
   }
