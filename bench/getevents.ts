@@ -5,9 +5,9 @@
 // timeout and with a 1 ns timeout, which still takes the timer path.
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
-import { PROFILES } from "../src/profile.js";
+import { PROFILES } from "../src/contract/profile.js";
 import type { BenchCase, Suite } from "../src/bench/suite.js";
-import type { ProfileName } from "../src/scenario/types.js";
+import type { ProfileName } from "../src/contract/scenario.js";
 import { kernelCase } from "./kernel-case.js";
 import { find, ratioLine } from "./ratio.js";
 

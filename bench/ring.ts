@@ -4,7 +4,8 @@
 // ring layout.
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
-import { PROFILES } from "../src/profile.js";
+import { setupRingSlots } from "../src/contract/geometry.js";
+import { PROFILES } from "../src/contract/profile.js";
 import type { BenchCase, Suite } from "../src/bench/suite.js";
 import { kernelCase } from "./kernel-case.js";
 import { find, ratioLine } from "./ratio.js";
@@ -46,7 +47,7 @@ export const ringSuite: Suite = {
         }),
       },
       kernelCase("kernel-submit-reap", params, "submit-reap", { batch: BATCH }, 500),
-      kernelCase("native-c", params, "ring", { nr: 2047, batch: BATCH }, 2),
+      kernelCase("native-c", params, "ring", { nr: setupRingSlots(NR_EVENTS, CONFIG.cpus), batch: BATCH }, 2),
     ];
     return cases;
   },

@@ -2,7 +2,7 @@
 // Thin CLI: picks a subcommand and hands it the remaining arguments. Each
 // subcommand lives in src/commands/<name>.ts and exports `run(argv)`, which
 // returns the exit code; all real work is in the library it calls.
-import { UserError } from "./errors.js";
+import { UserError } from "./contract/errors.js";
 
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   bench: { summary: "run the benchmark suites (npm run bench)", load: () => import("./commands/bench.js") },

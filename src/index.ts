@@ -2,15 +2,15 @@
 // (src/cli.ts, src/commands/) only parses flags and calls these.
 
 // Scenarios on the wasm, model and kernel backends (docs/scenario-format.md).
-export type { AddrExpr, BackendName, Errno, OpName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "./scenario/types.js";
-export type { AioBackend, ProcessConfig } from "./scenario/backend.js";
+export type { AddrExpr, BackendName, Errno, OpName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "./contract/scenario.js";
+export type { AioBackend, ProcessConfig } from "./contract/backend.js";
 export { parseScenario, readScenarioFile, runScenario, runOnAllBackends, processConfig, diffResults, formatDisagreements } from "./scenario/index.js";
 export type { RunOptions as ScenarioRunOptions, AllBackends } from "./scenario/index.js";
 export { runFuzz } from "./scenario/fuzz.js";
 export type { FuzzOptions, FuzzReport, Divergence } from "./scenario/fuzz.js";
-export { PROFILES, PROFILE_NAMES } from "./profile.js";
-export type { Profile } from "./profile.js";
-export { UserError, ScenarioError } from "./errors.js";
+export { PROFILES, PROFILE_NAMES } from "./contract/profile.js";
+export type { Profile } from "./contract/profile.js";
+export { UserError, ScenarioError } from "./contract/errors.js";
 
 // The live kernel through build/probe.
 export { kernelAvailability, runScenarioOnKernel, runKernelTiming, KERNEL_LOOPS } from "./kernel/probe.js";

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseRun, resultSchema, runSchema } from "../src/bench/run-schema.js";
 import { runBench } from "../src/bench/runner.js";
 import type { BenchCase, Suite } from "../src/bench/suite.js";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 import { compareRuns } from "../src/report/compare.js";
 import { REPO } from "./helpers.js";
 

@@ -1,6 +1,6 @@
 // Shared by the test files: run steps on a backend and pick results.
 import { runScenario } from "../src/scenario/index.js";
-import type { ProfileName, Scenario, Step, StepResult } from "../src/scenario/types.js";
+import type { ProfileName, Scenario, Step, StepResult } from "../src/contract/scenario.js";
 
 export const BACKENDS = ["model", "wasm"] as const;
 export type ModelBackend = (typeof BACKENDS)[number];

@@ -16,7 +16,7 @@ import { HISTORY_SCHEMA_ID, historyRecord, type HistoryRecord } from "../src/ben
 import { runBench } from "../src/bench/runner.js";
 import { caseId } from "../src/bench/suite.js";
 import { run as reportCommand } from "../src/commands/report.js";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const outDir = join(root, "build", "test-output");

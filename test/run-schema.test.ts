@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 import { readFileSync } from "node:fs";
 import { MAX_RUN_BYTES, parseRun, readRunFile, runJsonSchema } from "../src/bench/run-schema.js";
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { ScenarioError } from "../src/errors.js";
+import { ScenarioError } from "../src/contract/errors.js";
 import { parseScenario } from "../src/scenario/parse.js";
 import { fencedBlocks, REPO } from "./helpers.js";
 

@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
-import { ScenarioError } from "../src/errors.js";
-import { PROFILE_NAMES } from "../src/profile.js";
-import type { ProfileName, Step, StepResult } from "../src/scenario/types.js";
+import { ScenarioError } from "../src/contract/errors.js";
+import { PROFILE_NAMES } from "../src/contract/profile.js";
+import type { ProfileName, Step, StepResult } from "../src/contract/scenario.js";
 import { BACKENDS, runOn, times } from "./helpers.js";
 
 const MAGIC = AIO_RING_MAGIC;

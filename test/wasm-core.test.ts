@@ -11,9 +11,9 @@ import { mulberry32 } from "../src/bench/prng.js";
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../src/model/mm.js";
-import { PROFILES, PROFILE_NAMES } from "../src/profile.js";
-import type { AioBackend, ProcessConfig } from "../src/scenario/backend.js";
-import type { AddrExpr, ProfileName, Scenario, Step } from "../src/scenario/types.js";
+import { PROFILES, PROFILE_NAMES } from "../src/contract/profile.js";
+import type { AioBackend, ProcessConfig } from "../src/contract/backend.js";
+import type { AddrExpr, ProfileName, Scenario, Step } from "../src/contract/scenario.js";
 
 const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
 const P = PAGE_SIZE;

@@ -24,3 +24,6 @@ export const RING_HEADER_LENGTH = 28;
 
 /** io_setup: a ring of more events than this (0x10000000 bytes of events) is EINVAL. */
 export const AIO_MAX_RING_EVENTS = 0x10000000 / IO_EVENT_SIZE;
+
+/** Bytes of a page on the machines modelled (x86-64). */
+export const PAGE_SIZE = 4096;

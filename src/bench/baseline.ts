@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { readRunFile, type Run } from "./run-schema.js";
 

@@ -4,11 +4,11 @@
  * runs' fingerprints differ, because their timings are then not comparable.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RUN_SCHEMA_ID, type GitInfo, type Machine } from "./run-schema.js";
+import type { GitInfo, Machine } from "./run-schema.js";
 
 /** The package root: this module runs compiled, from dist/src/bench/. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -49,8 +49,14 @@ function git(args: string[], cwd: string): string | null {
   }
 }
 
-/** Commit and dirtiness of the working tree at `cwd`; null when it is not a git checkout (or git is missing). */
+/**
+ * Commit and dirtiness of the tool's own checkout at `cwd`; null when it is
+ * not the top of a git checkout (an installed package inside some other
+ * project's repository is not that project's commit) or git is missing.
+ */
 export function gitInfo(cwd: string = PACKAGE_ROOT): GitInfo | null {
+  const top = git(["rev-parse", "--show-toplevel"], cwd);
+  if (top === null || realpathSync(top.trim()) !== realpathSync(cwd)) return null;
   const commit = git(["rev-parse", "HEAD"], cwd);
   const status = git(["status", "--porcelain"], cwd);
   if (commit === null || status === null) return null;
@@ -61,15 +67,4 @@ export function gitInfo(cwd: string = PACKAGE_ROOT): GitInfo | null {
 export function toolInfo(): { name: string; version: string } {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { name: string; version: string };
   return { name: pkg.name, version: pkg.version };
-}
-
-/** The head of a run document (everything but config and results), for the bench runner. */
-export function runProvenance(started: Date = new Date()): {
-  schema: typeof RUN_SCHEMA_ID;
-  tool: { name: string; version: string };
-  git: GitInfo | null;
-  started: string;
-  machine: Machine;
-} {
-  return { schema: RUN_SCHEMA_ID, tool: toolInfo(), git: gitInfo(), started: started.toISOString(), machine: machineInfo() };
 }

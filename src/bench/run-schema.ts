@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { z } from "zod";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 
 export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
 

@@ -7,7 +7,7 @@ import { fitComplexity } from "./complexity.js";
 import { gitInfo, machineInfo, toolInfo } from "./machine.js";
 import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
 import { summarize } from "./stats.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { caseId, type BenchCase, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
 
 export interface RunOptions extends SuiteOptions {

@@ -2,7 +2,7 @@
 // with its errors turned into one-line UserErrors (exit 2), and the flag
 // checks every command needs.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type WithHelp<O extends Options> = O & { help: { type: "boolean"; short: "h" } };

@@ -1,7 +1,7 @@
 // `aio-ring-bench bench`: the product's front door (`npm run bench`).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { benchHome, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
 import { runBench, type BenchRun } from "../bench/runner.js";

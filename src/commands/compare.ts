@@ -3,7 +3,7 @@ import { loadBaseline } from "../bench/baseline.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
 import { writeReports } from "../report/write-reports.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { parseCommandArgs } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 

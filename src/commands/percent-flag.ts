@@ -1,4 +1,4 @@
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 
 /** A percentage flag value: a number strictly between 0 and 100, returned as a fraction; else a UserError naming the flag. */
 export function parsePercentFlag(flag: string, value: string): number {

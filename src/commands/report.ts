@@ -1,6 +1,6 @@
 // `aio-ring-bench report RUN.json [--history FILE] --html FILE`: renders a run
 // (and optionally its history) as one self-contained HTML file.
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { type HistoryRecord, readHistory } from "../bench/history.js";
 import { readRunFile } from "../bench/run-schema.js";
 import { writeHtmlReport } from "../report/html.js";

@@ -1,8 +1,8 @@
 // `aio-ring-bench scenario FILE... [--backend wasm|model|kernel|all] [--profile P]`
-import { UserError } from "../errors.js";
-import { PROFILE_NAMES } from "../profile.js";
+import { UserError } from "../contract/errors.js";
+import { PROFILE_NAMES } from "../contract/profile.js";
 import { formatDisagreements, readScenarioFile, runOnAllBackends, runScenario } from "../scenario/index.js";
-import type { BackendName, ProfileName } from "../scenario/types.js";
+import type { BackendName, ProfileName } from "../contract/scenario.js";
 import { parseCommandArgs } from "./args.js";
 
 const HELP = `usage: aio-ring-bench scenario FILE... [options]

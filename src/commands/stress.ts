@@ -5,7 +5,7 @@
 // worker or Ctrl-C still writes what completed (atomically).
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { benchHome } from "../bench/baseline.js";
 import { machineInfo, toolInfo } from "../bench/machine.js";
 import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, ringSlotsFor, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";

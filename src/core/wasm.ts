@@ -2,7 +2,7 @@
 // (and can be posted to worker threads, which seed their cache with it instead
 // of compiling again); each modelled process gets its own cheap instance.
 import { readFileSync } from "node:fs";
-import { hrtimerSleep } from "../model/hrtimer.js";
+import { hrtimerSleep } from "../util/hrtimer.js";
 
 /** The raw exports of assembly/index.ts (i64 as bigint, bool as 0/1). */
 export interface CoreExports {

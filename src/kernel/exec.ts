@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 
 export interface ExecOptions {
   input?: string;

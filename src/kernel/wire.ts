@@ -1,6 +1,6 @@
 import { MAX_COUNT, MAX_NAMES, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
-import { ScenarioError } from "../errors.js";
-import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
+import { ScenarioError } from "../contract/errors.js";
+import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
 
 /**
  * The probe's input (documented at the top of probe/probe.h): one line per

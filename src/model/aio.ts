@@ -1,10 +1,10 @@
 // One process of the modelled kernel: fs/aio.c's syscalls over the address
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
-import type { Profile } from "../profile.js";
-import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../scenario/backend.js";
-import type { Errno } from "../scenario/types.js";
-import { hrtimerSleep } from "./hrtimer.js";
+import type { Profile } from "../contract/profile.js";
+import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
+import type { Errno, ErrnoName } from "../contract/scenario.js";
+import { hrtimerSleep } from "../util/hrtimer.js";
 import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
 import { AddressSpace, PAGE_SIZE, type Vma } from "./mm.js";
@@ -13,6 +13,7 @@ import {
   RING_NR, RING_TAIL, eventsInRing, ringGeometry,
 } from "./ring.js";
 import { IOCB_BYTES } from "../../assembly/abi/codes.js";
+import { setupEvents } from "../contract/geometry.js";
 
 const U32 = 2 ** 32;
 
@@ -39,10 +40,10 @@ export class AioProcess implements AioBackend {
     return typeof r === "string" ? { ...fail(r), ctx: 0 } : { ...ok(), ctx: r.user_id };
   }
 
-  private ioctx_alloc(nr_events: number, ctxpNonzero: boolean): Kioctx | string {
+  private ioctx_alloc(nr_events: number, ctxpNonzero: boolean): Kioctx | ErrnoName {
     const p = this.profile;
     if (ctxpNonzero || nr_events === 0) return "EINVAL";
-    const n = p.doubledGeometry ? Math.max(nr_events, this.config.cpus * 4) * 2 : nr_events;
+    const n = setupEvents(nr_events, this.config.cpus, p.doubledGeometry);
     if (n > AIO_MAX_RING_EVENTS) return "EINVAL";
     const charge = p.chargeDoubled ? n : nr_events;
     const limit = p.chargeDoubled ? this.config.aio_max_nr * 2 : this.config.aio_max_nr;
@@ -222,7 +223,7 @@ export class AioProcess implements AioBackend {
   }
 
   /** Returns the new start page, or an errno. */
-  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | string {
+  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | ErrnoName | "OOPS" {
     if (addr % PAGE_SIZE !== 0 || old_pages <= 0 || new_pages <= 0) return "EINVAL";
     const start = addr / PAGE_SIZE;
     if (to !== null) {
@@ -261,7 +262,7 @@ export class AioProcess implements AioBackend {
   }
 
   /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset. */
-  private move_vmas(start: number, pages: number, dest: number): number | string {
+  private move_vmas(start: number, pages: number, dest: number): number | ErrnoName | "OOPS" {
     const mm = this.mm;
     const end = start + pages;
     const spans = mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
@@ -286,7 +287,7 @@ export class AioProcess implements AioBackend {
    * Puts a detached piece at `dest` with `pages` pages and runs the ring's
    * mremap hook; when the hook refuses, the piece goes back where it was.
    */
-  private move_piece(piece: Vma, dest: number, pages: number): string | null {
+  private move_piece(piece: Vma, dest: number, pages: number): ErrnoName | "OOPS" | null {
     const from = piece.start;
     const oldPages = piece.pages;
     piece.start = dest;
@@ -303,7 +304,7 @@ export class AioProcess implements AioBackend {
   // ---- ring remap hook ----------------------------------------------------
 
   /** aio_ring_remap: find the context owning the moved ring file by scanning the table. */
-  private aio_ring_remap(vma: Vma): string | null {
+  private aio_ring_remap(vma: Vma): ErrnoName | "OOPS" | null {
     const p = this.profile;
     if (vma.kind !== "aio" || p.remapHook === "none") return null;
     const table = this.ioctx_table;

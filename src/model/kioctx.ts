@@ -1,6 +1,6 @@
 // struct kioctx and its request-slot accounting (docs/semantics.md
 // "io_submit", request slots). One CPU is modelled: scenarios run pinned.
-import type { Profile } from "../profile.js";
+import type { Profile } from "../contract/profile.js";
 import { type AioRing, eventsInRing } from "./ring.js";
 
 export class Kioctx {

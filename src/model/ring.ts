@@ -10,11 +10,7 @@ import {
 
 export * from "../../assembly/abi/ring.js";
 
-/** Pages and slots of a ring for `n` requested events: n + 2 events plus the header, rounded to pages. */
-export function ringGeometry(n: number): { pages: number; nr: number } {
-  const pages = Math.ceil((AIO_RING_HEADER + (n + 2) * IO_EVENT_SIZE) / PAGE_SIZE);
-  return { pages, nr: (pages * PAGE_SIZE - AIO_RING_HEADER) / IO_EVENT_SIZE };
-}
+export { ringGeometry } from "../contract/geometry.js";
 
 /**
  * The ring file (3.12+) or 3.11's pinned ring pages: what ring VMAs map, and

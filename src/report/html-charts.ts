@@ -4,6 +4,7 @@
 import type { ChartConfiguration, ChartDataset, PointStyle } from "chart.js";
 import { historyRecord, type HistoryRecord } from "../bench/history.js";
 import { historyTrends, type StepChange } from "../bench/trends.js";
+import { formatCi, formatP } from "./format.js";
 import { TIME_UNITS, type Run, type RunResult } from "../bench/run-schema.js";
 
 /** One chart: the canvas id (generated, never from input) and a JSON-only config. */
@@ -245,15 +246,13 @@ export interface Step {
   reason: string;
 }
 
-const pctText = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
-
 function reportStep(s: StepChange): Step {
   const machine = s.machineChanged ? "; the machine changed here" : "";
   return {
     index: s.record,
     change: s.change,
     kind: s.verdict === "regressed" ? "regression" : "improvement",
-    reason: `p = ${s.p.toPrecision(2)}, 95% interval ${pctText(s.ci[0])} to ${pctText(s.ci[1])}${machine}`,
+    reason: `p ${formatP(s.p)}, 95% interval ${formatCi(s.ci)}${machine}`,
   };
 }
 

@@ -3,9 +3,9 @@
 // every refusal names the file, the step index and the field.
 import { z } from "zod";
 import { MAX_COUNT, MAX_NR_EVENTS, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
-import { ScenarioError } from "../errors.js";
-import { PROFILE_NAMES } from "../profile.js";
-import type { Scenario } from "./types.js";
+import { ScenarioError } from "../contract/errors.js";
+import { PROFILE_NAMES } from "../contract/profile.js";
+import type { Scenario } from "../contract/scenario.js";
 
 export { MAX_SCENARIO_BYTES };
 

@@ -18,7 +18,7 @@ import {
 import { FOLD_SEED, Prng, fold } from "./prng.js";
 import { KERNEL_STRATEGY, strategy } from "./registry.js";
 import type { FileLookupOps, IdLookupOps, LookupOps, StrategyDescriptor } from "./types.js";
-import type { LookupBackend } from "./world.js";
+import type { LookupEngine } from "./world.js";
 
 const CREATE = 0;
 const DESTROY = 1;
@@ -28,7 +28,7 @@ function page(addr: number): number {
   return (addr / PAGE) >>> 0;
 }
 
-export class TsBackend implements LookupBackend {
+export class TsEngine implements LookupEngine {
   private readonly set = new ContextSet();
   private readonly ops = new Map<string, LookupOps>();
   private active: LookupOps;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { StrategyDescriptor } from "./types.js";
-import type { LookupBackend } from "./world.js";
+import type { LookupEngine } from "./world.js";
 
 /** The exports of assembly/lookup/index.ts. Addresses cross as f64 (exact below 2^53). */
 interface LookupExports {
@@ -59,7 +59,7 @@ function instantiate(): LookupExports {
   return instance.exports as unknown as LookupExports;
 }
 
-export class WasmBackend implements LookupBackend {
+export class WasmEngine implements LookupEngine {
   private readonly x = instantiate();
   private idStream = 0;
   private ctxStream = 0;

@@ -3,8 +3,8 @@
 import {
   P_CHARGE_DOUBLED, P_DOUBLED_GEOMETRY, P_FORK_COPIES_RING, P_HOOK_WITHOUT_TABLE_OOPS, P_LOOKUP_TABLE, P_MULTI_VMA_MOVE, P_REMAP_HOOK,
   P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
-} from "../assembly/abi/profile-bits.js";
-import type { ProfileName } from "./scenario/types.js";
+} from "../../assembly/abi/profile-bits.js";
+import type { ProfileName } from "./scenario.js";
 
 export interface Profile {
   name: ProfileName;
