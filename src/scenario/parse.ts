@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MAX_COUNT, MAX_NR_EVENTS, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
 import { PROFILE_NAMES } from "../contract/profile.js";
-import type { Scenario } from "../contract/scenario.js";
+import type { ProfileName, Scenario, Step } from "../contract/scenario.js";
 
 export { MAX_SCENARIO_BYTES };
 
@@ -41,12 +41,18 @@ const steps = [
   z.strictObject({ op: z.literal("page"), addr }),
 ] as const;
 
+/** A step as the schema parses it: the contract's Step, checked both ways at compile time below. */
+type ParsedStep = z.infer<(typeof steps)[number]>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const stepSchemaIsTheContract: Same<ParsedStep, Step> = true;
+void stepSchemaIsTheContract;
+
 const OPS = steps.map((s) => s.shape.op.value);
-const stepByOp = new Map<string, z.ZodType>(steps.map((s) => [s.shape.op.value, s]));
+const stepByOp = new Map<string, z.ZodType<ParsedStep>>(steps.map((s) => [s.shape.op.value, s]));
 
 const header = z.strictObject({
   name: z.string().min(1).max(200),
-  profile: z.enum(PROFILE_NAMES as [string, ...string[]]).optional(),
+  profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).optional(),
   cpus: int(1, 4096).optional(),
   aio_max_nr: int(0, 2 ** 32 - 1).optional(),
   aio_nr: int(0, 2 ** 33).optional(),
@@ -91,5 +97,5 @@ export function parseScenario(text: string, file: string): Scenario {
     }
     return r.data;
   });
-  return { ...head.data, steps: parsed } as Scenario;
+  return { ...head.data, steps: parsed };
 }
