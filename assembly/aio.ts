@@ -3,6 +3,7 @@
 // map, ring remap hook). A port of that model, result for result: each call
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
+import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
 import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
@@ -28,16 +29,17 @@ export { CMD_BAD, CMD_PREAD, CMD_PWRITE, IOCB_BYTES } from "./abi/codes";
 /**
  * `k` buffered reads or writes complete during submit: their events land at
  * the tail of the ring at `ring` (the caller counts completed_events), user
- * data data, data + 1, ... and obj obj, obj + 1, .... One contiguous run per
- * wrap of the ring. On the raw pointer, so the loop spills no GC reference.
+ * data data, data + 1, ... and obj the user address of each control block
+ * (abi/iocb.ts), starting at `obj`. One contiguous run per wrap of the ring.
+ * On the raw pointer, so the loop spills no GC reference.
  */
 @inline function aio_complete(ring: usize, nr_events: u32, data: u64, obj: u64, k: u32): void {
   let tail = load<u32>(ring + RING_TAIL);
   while (k) {
     const run = min(k, nr_events - tail);
-    writeEvents(ring, nr_events, tail, run, data, obj, IOCB_BYTES, 0);
+    writeEvents(ring, nr_events, tail, run, data, obj, <u64>IOCB_SIZE, IOCB_BYTES, 0);
     data += run;
-    obj += run;
+    obj += <u64>run * <u64>IOCB_SIZE;
     k -= run;
     tail += run;
     if (tail == nr_events) tail = 0;
@@ -66,11 +68,13 @@ export class AioProcess {
   // ---- setup -------------------------------------------------------------
 
   /** ioctx_alloc: the new context's id (its ring address), or -errno. */
-  io_setup(nr_events: i32, ctxpNonzero: bool): i64 {
+  io_setup(nr_events: u32, ctxpNonzero: bool): i64 {
     const p = this.profile;
     if (ctxpNonzero || nr_events == 0) return -EINVAL;
-    const n: i64 = p.doubledGeometry ? <i64>max(nr_events, this.cpus * 4) * 2 : <i64>nr_events;
+    // The kernel doubles in an unsigned int: 2^31 and more wrap around (FINDINGS 25).
+    const n: i64 = p.doubledGeometry ? <i64>(max<u32>(nr_events, <u32>this.cpus * 4) * 2) : <i64>nr_events;
     if (n > AIO_MAX_RING_EVENTS) return -EINVAL;
+    if (n == 0) return -EAGAIN;
     const charge: i64 = p.chargeDoubled ? n : <i64>nr_events;
     const limit = p.chargeDoubled ? this.aio_max_nr * 2 : this.aio_max_nr;
     if (charge > limit) return -EAGAIN;
@@ -117,6 +121,7 @@ export class AioProcess {
     this.aio_nr -= ctx.charge;
     // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
     this.mm.unmap(ctx.mmap_base >> PAGE_SHIFT, ctx.mmap_size);
+    if (this.profile.ringFile) ctx.ring.truncate();
     return 0;
   }
 
@@ -144,7 +149,7 @@ export class AioProcess {
       // and each run's events are written before the next decision reads them.
       const k = ctx.take_reqs(nr - submitted);
       if (!k) break;
-      aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>submitted, <u32>k);
+      aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k);
       ctx.completed_events += k;
       submitted += k;
     }
@@ -258,7 +263,7 @@ export class AioProcess {
     if (pages <= 0) return -EINVAL;
     const start = this.mm.unmappedArea(pages);
     if (start < 0) return -ENOMEM;
-    this.mm.insert(new Vma(start, pages, KIND_ANON, null, 0, false));
+    this.mm.insert(new Vma(start, pages, KIND_ANON, null, start, false));
     return start << PAGE_SHIFT;
   }
 
@@ -274,7 +279,7 @@ export class AioProcess {
     return v ? v.kind : KIND_NONE;
   }
 
-  /** MREMAP_MAYMOVE, plus MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno. */
+  /** MREMAP_MAYMOVE, plus MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno (check order: model's do_mremap). */
   mremap(addr: i64, old_pages: i64, new_pages: i64, hasTo: bool, to: i64): i64 {
     if ((addr & (PAGE_SIZE - 1)) != 0 || old_pages <= 0 || new_pages <= 0) return -EINVAL;
     const start = addr >> PAGE_SHIFT;
@@ -286,21 +291,21 @@ export class AioProcess {
     const p = this.profile;
     const mm = this.mm;
     const vma = mm.find(start);
-    if (!vma || start + old_pages > vma.end) {
-      if (p.multiVmaMove && hasTo && old_pages == new_pages) return this.move_vmas(start, old_pages, to >> PAGE_SHIFT);
-      return -EFAULT;
-    }
+    if (!vma) return -EFAULT;
+    if (p.multiVmaMove && hasTo && old_pages == new_pages) return this.move_vmas(start, old_pages, to >> PAGE_SHIFT);
     if (p.ringMoveWhole && vma.kind == KIND_AIO && (start != vma.start || old_pages != vma.pages)) return -EINVAL;
+    if (!hasTo && new_pages == old_pages) return addr;
+    if (!hasTo && new_pages < old_pages) {
+      mm.unmap(start + new_pages, old_pages - new_pages);
+      return addr;
+    }
+    // A shrink that moves needs only what it keeps inside the VMA.
+    if (start + min(old_pages, new_pages) > vma.end) return -EFAULT;
     if (new_pages > old_pages && vma.dontexpand) return -EFAULT;
     if (!hasTo) {
-      if (new_pages == old_pages) return addr;
-      if (new_pages < old_pages) {
-        mm.unmap(start + new_pages, old_pages - new_pages);
-        return addr;
-      }
       const end = start + old_pages;
       if (end == vma.end && mm.isFree(end, new_pages - old_pages)) {
-        vma.pages += new_pages - old_pages;
+        mm.grow(vma, new_pages - old_pages);
         return addr;
       }
     } else if (new_pages < old_pages) {
@@ -309,9 +314,7 @@ export class AioProcess {
     }
     const dest = hasTo ? to >> PAGE_SHIFT : mm.unmappedArea(new_pages);
     if (dest < 0) return -ENOMEM;
-    const piece = mm.detach(vma, start, old_pages);
-    mm.unmap(dest, new_pages);
-    const err = this.move_piece(piece, dest, new_pages);
+    const err = this.move_range(start, old_pages, dest, new_pages);
     return err ? -err : dest << PAGE_SHIFT;
   }
 
@@ -323,56 +326,61 @@ export class AioProcess {
     return isErr(r) ? <i32>r : 0;
   }
 
-  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset. */
+  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */
   private move_vmas(start: i64, pages: i64, dest: i64): i64 {
     const mm = this.mm;
     const end = start + pages;
     const spans = mm.intersecting(start, pages);
     const n = spans.length;
-    if (n == 0) return -EFAULT;
     if (this.profile.ringMoveWhole) {
       for (let i = 0; i < n; i++) {
         const v = unchecked(spans[i]);
         if (v.kind == KIND_AIO && (v.start < start || v.end > end)) return -EINVAL;
       }
     }
-    const pieces = new Array<Vma>(0);
+    // The ranges first: moving one VMA changes the objects of the others.
+    const froms = new StaticArray<i64>(n);
+    const tos = new StaticArray<i64>(n);
     for (let i = 0; i < n; i++) {
       const v = unchecked(spans[i]);
-      const from = max(v.start, start);
-      pieces.push(mm.detach(v, from, min(v.end, end) - from));
+      unchecked((froms[i] = max(v.start, start)));
+      unchecked((tos[i] = min(v.end, end)));
     }
     for (let i = 0; i < n; i++) {
-      const piece = unchecked(pieces[i]);
-      // Only each piece's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
-      const target = dest + (piece.start - start);
-      mm.unmap(target, piece.pages);
-      const err = this.move_piece(piece, target, piece.pages);
-      if (err) {
-        // Moved pieces stay moved; the refused one is back; so are those not tried.
-        for (let j = i + 1; j < n; j++) mm.insert(unchecked(pieces[j]));
-        return -err;
-      }
+      const from = unchecked(froms[i]);
+      const len = unchecked(tos[i]) - from;
+      // Only each VMA's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
+      // A refused VMA stops the move: those before it stay moved, those after it are not touched.
+      const err = this.move_range(from, len, dest + (from - start), len);
+      if (err) return -err;
     }
     return dest << PAGE_SHIFT;
   }
 
   /**
-   * Puts a detached piece at `dest` with `pages` pages and runs the ring's
-   * mremap hook; when the hook refuses, the piece goes back where it was.
+   * move_vma: unmaps the target, moves [start, start + pages) of the VMA
+   * holding it to `dest` with `newPages` pages, then runs the ring's mremap
+   * hook. When the hook refuses, the pages go back and the VMA is as it was
+   * before the move, not split (FINDINGS 27); the target stays unmapped.
    */
-  private move_piece(piece: Vma, dest: i64, pages: i64): i32 {
-    const from = piece.start;
-    const oldPages = piece.pages;
+  private move_range(start: i64, pages: i64, dest: i64, newPages: i64): i32 {
+    const mm = this.mm;
+    mm.unmap(dest, newPages);
+    const vma = mm.find(start)!;
+    const beforeStart = vma.start;
+    const beforePages = vma.pages;
+    const beforePgoff = vma.pgoff;
+    const piece = mm.detach(vma, start, pages);
     piece.start = dest;
-    piece.pages = pages;
-    this.mm.insert(piece);
+    piece.pages = newPages;
+    // Anonymous memory never written to takes the offset of where it lands, so it merges there.
+    if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null) piece.pgoff = dest;
+    mm.insert(piece);
     const err = this.aio_ring_remap(piece);
     if (err == EINVAL) {
-      this.mm.unmap(dest, pages);
-      piece.start = from;
-      piece.pages = oldPages;
-      this.mm.insert(piece);
+      mm.unmap(dest, newPages);
+      mm.unmap(beforeStart, beforePages);
+      mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand));
     }
     return err;
   }

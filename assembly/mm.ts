@@ -4,7 +4,7 @@
 // checks) live in aio.ts; this file knows nothing about contexts. VMAs are
 // changed in place where the model copies them: same state, and a whole-VMA
 // move (the remap hot path) allocates nothing.
-import { KIND_AIO } from "./abi/codes";
+import { KIND_AIO, KIND_ANON } from "./abi/codes";
 import { AioRing } from "./ring";
 
 export const PAGE_SHIFT: i64 = 12;
@@ -25,7 +25,7 @@ export class Vma {
     public kind: i32,
     /** The ring file (or 3.11's ring pages) it maps; null: zero-filled anonymous memory. */
     public ring: AioRing | null,
-    /** Page offset of `start` within the ring. */
+    /** Page offset of `start` within the ring; for anonymous memory the page number where it was first mapped (vm_pgoff). */
     public pgoff: i64,
     public dontexpand: bool,
   ) {}
@@ -33,6 +33,11 @@ export class Vma {
   @inline get end(): i64 {
     return this.start + this.pages;
   }
+}
+
+/** Adjacent never-written anonymous VMAs whose page offsets run on are one VMA to the kernel (model: mm.ts `mergeable`). */
+@inline function mergeable(a: Vma, b: Vma): bool {
+  return a.kind == KIND_ANON && b.kind == KIND_ANON && a.ring == null && b.ring == null && a.end == b.start && a.pgoff + a.pages == b.pgoff;
 }
 
 // Anonymous pages read as zero and forget writes: reads come from a page that
@@ -118,6 +123,41 @@ export class AddressSpace {
       else hi = mid;
     }
     this.insertAt(lo, v);
+    this.mergeAround(lo);
+  }
+
+  /** Grows `v` in place by `pages` and merges it with what then follows it. */
+  grow(v: Vma, pages: i64): void {
+    v.pages += pages;
+    this.mergeAround(this.firstEndingAfter(v.start));
+  }
+
+  /** Merges the VMA at index i with its next and previous neighbours where they can merge. */
+  private mergeAround(i: i32): void {
+    const vmas = this.vmas;
+    const v = unchecked(vmas[i]);
+    if (i + 1 < vmas.length) {
+      const next = unchecked(vmas[i + 1]);
+      if (mergeable(v, next)) {
+        v.pages += next.pages;
+        this.removeAt(i + 1);
+      }
+    }
+    if (i > 0) {
+      const prev = unchecked(vmas[i - 1]);
+      if (mergeable(prev, v)) {
+        prev.pages += v.pages;
+        this.removeAt(i);
+      }
+    }
+  }
+
+  private removeAt(i: i32): void {
+    const vmas = this.vmas;
+    const n = vmas.length;
+    const at = vmas.dataStart + (<usize>i << alignof<Vma>());
+    memory.copy(at, at + sizeof<Vma>(), <usize>(n - i - 1) << alignof<Vma>());
+    vmas.length = n - 1;
   }
 
   private insertAt(i: i32, v: Vma): void {

@@ -3,7 +3,7 @@
 // switches, never version names.
 import {
   P_CHARGE_DOUBLED, P_DOUBLED_GEOMETRY, P_FORK_COPIES_RING, P_HOOK_WITHOUT_TABLE_OOPS, P_LOOKUP_TABLE, P_MULTI_VMA_MOVE, P_REMAP_HOOK,
-  P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
+  P_MOVED_ANON_TAKES_NEW_OFFSET, P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
 } from "./abi/profile-bits";
 
 export class Profile {
@@ -24,6 +24,8 @@ export class Profile {
   multiVmaMove: bool;
   /** io_getevents with a zero timeout arms a timer and sleeps on it (before 3.19). */
   zeroTimeoutArmsTimer: bool;
+  /** A moved never-written anonymous VMA takes the page offset of its new place (measured on 6.18). */
+  movedAnonTakesNewOffset: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & P_RING_FILE) != 0;
@@ -40,5 +42,6 @@ export class Profile {
     this.ringMoveWhole = (bits & P_RING_MOVE_WHOLE) != 0;
     this.multiVmaMove = (bits & P_MULTI_VMA_MOVE) != 0;
     this.zeroTimeoutArmsTimer = (bits & P_ZERO_TIMEOUT_ARMS_TIMER) != 0;
+    this.movedAnonTakesNewOffset = (bits & P_MOVED_ANON_TAKES_NEW_OFFSET) != 0;
   }
 }

@@ -29,7 +29,8 @@ export class AioRing {
   /** Keeps the bytes alive; the GC does not move objects, so `base` stays valid. */
   readonly bytes: ArrayBuffer;
   readonly base: usize;
-  readonly pages: i64;
+  /** Pages the file holds: 0 once the context is freed (truncate). */
+  pages: i64;
   /** Event slots the bytes hold (the header's nr). */
   readonly slots: u32;
 
@@ -42,6 +43,11 @@ export class AioRing {
     this.base = changetype<usize>(this.bytes);
     this.pages = pages;
     this.slots = pages > 0 ? ringSlots(pages) : 0;
+  }
+
+  /** The context is freed: its ring file is emptied, so pages of it still mapped somewhere fault (model: ring.ts). */
+  truncate(): void {
+    this.pages = 0;
   }
 
   writeHeader(id: u32, nr: u32): void {
@@ -76,10 +82,10 @@ export class AioRing {
 /**
  * Writes `n` struct io_event {data, obj, res, res2} into slots first,
  * first + 1, ... of the ring at `base` (`slots` slots; the run must not
- * wrap), data and obj counting up by one per event. On the raw pointer, not
- * the AioRing object: the submit loop then holds no GC reference.
+ * wrap), data counting up by one and obj by `objStep` per event. On the raw
+ * pointer, not the AioRing object: the submit loop then holds no GC reference.
  */
-@inline export function writeEvents(base: usize, slots: u32, first: u32, n: u32, data: u64, obj: u64, res: i64, res2: i64): void {
+@inline export function writeEvents(base: usize, slots: u32, first: u32, n: u32, data: u64, obj: u64, objStep: u64, res: i64, res2: i64): void {
   // A slot past the ring only comes from a tail that user space forged; the
   // model's DataView throws there, the core traps rather than write outside.
   if (first >= slots) unreachable();
@@ -88,7 +94,7 @@ export class AioRing {
   // Two 16-byte stores per event, as a C compiler emits for this struct:
   // {data, obj} counting up together, {res, res2} the same for all.
   let ids = i64x2.replace_lane(i64x2.splat(<i64>data), 1, <i64>obj);
-  const one = i64x2.splat(1);
+  const one = i64x2.replace_lane(i64x2.splat(1), 1, <i64>objStep);
   const tail = i64x2.replace_lane(i64x2.splat(res), 1, res2);
   while (at < end) {
     v128.store(at, ids);

@@ -29,12 +29,20 @@ void setup_io_file(void)
 	die_probe("no free file descriptor number for fd \"bad\"");
 }
 
+_Static_assert(sizeof(struct iocb) == IOCB_SIZE, "struct iocb is IOCB_SIZE bytes");
+
 void alloc_buffers(long max_iocbs, long max_events)
 {
-	iocbs = calloc((size_t)max_iocbs + 1, sizeof *iocbs);
+	void *at = mmap((void *)IOCB_ADDR, ((size_t)max_iocbs + 1) * sizeof *iocbs,
+			PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (at != (void *)IOCB_ADDR)
+		die_probe("cannot map the control blocks at %#lx: %s", IOCB_ADDR,
+			  at == MAP_FAILED ? strerror(errno) : "placed elsewhere");
+	iocbs = at;
 	iocb_ptrs = calloc((size_t)max_iocbs + 1, sizeof *iocb_ptrs);
 	events = calloc((size_t)max_events + 1, sizeof *events);
-	if (!iocbs || !iocb_ptrs || !events)
+	if (!iocb_ptrs || !events)
 		die_probe("out of memory for %ld iocbs / %ld events", max_iocbs,
 			  max_events);
 }

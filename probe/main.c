@@ -1,4 +1,4 @@
-/* probe check | probe scenario < wire | probe time LOOP key=value... */
+/* probe check | probe scenario(s) < wire | probe time LOOP key=value... */
 #include "probe.h"
 
 /* Availability: can this process create an AIO context at all? */
@@ -34,14 +34,22 @@ static int cmd_check(void)
 
 int main(int argc, char **argv)
 {
+	/* Die with the CLI that started us (src/kernel/exec.ts), even if it is
+	 * SIGKILLed; if it already died before the prctl, leave now. */
+	const char *parent = getenv("AIO_RING_BENCH_PARENT");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (parent && atol(parent) != (long)getppid())
+		return 1;
 	page_size = sysconf(_SC_PAGESIZE);
 	if (argc >= 2 && strcmp(argv[1], "check") == 0 && argc == 2)
 		return cmd_check();
 	if (argc >= 2 && strcmp(argv[1], "scenario") == 0 && argc == 2)
 		return cmd_scenario();
+	if (argc >= 2 && strcmp(argv[1], "scenarios") == 0)
+		return cmd_scenarios(argc - 2, argv + 2);
 	if (argc >= 3 && strcmp(argv[1], "time") == 0)
 		return cmd_time(argc - 2, argv + 2);
-	die_probe("usage: probe check | probe scenario < wire | probe time LOOP "
-		  "[key=value ...]");
+	die_probe("usage: probe check | probe scenario < wire | probe scenarios "
+		  "[cpu=N] [seconds=S] [settle=1] < wires | probe time LOOP [key=value ...]");
 	return 2;
 }

@@ -51,6 +51,22 @@ void out_discard(void)
 	out_len = 0;
 }
 
+size_t out_mark(void)
+{
+	return out_len;
+}
+
+char out_peek(size_t at)
+{
+	return at < out_len ? out[at] : 0;
+}
+
+void out_truncate(size_t mark)
+{
+	if (mark < out_len)
+		out_len = mark;
+}
+
 void flush_out(void)
 {
 	size_t off = 0;

@@ -4,6 +4,9 @@
  *
  *   probe check                  is AIO usable here?           -> JSON line
  *   probe scenario < wire        run one scenario (wire below)  -> JSON line
+ *   probe scenarios [cpu=N] [seconds=S] [settle=1] < wires
+ *                                several scenarios separated by lines "=",
+ *                                each in its own child -> one JSON line each
  *   probe time LOOP key=value..  one timing loop                -> JSON line
  *
  * Scenario wire format (written by src/kernel/wire.ts), one step per line,
@@ -24,8 +27,10 @@
  * ADDR is "0", "bogus", or "N<index>+<pages>+<bytes>".
  *
  * Output of a scenario: {"kernel","cpus","aio_max_nr","aio_nr","results"}
- * (the TS side adds name/backend/profile), or {"scenario_error":{...}}, or
- * {"probe_error":...}. Output never contains raw addresses.
+ * (the TS side adds name/backend/profile); the same with "scenario_error"
+ * added when a step cannot run as written (results then hold the steps
+ * before it); or {"probe_error":...,"step"}. Output never contains raw
+ * addresses.
  */
 #ifndef PROBE_H
 #define PROBE_H
@@ -60,6 +65,11 @@
 /* Far below the mmap area and above any heap: nothing maps here unless a
  * scenario moves something here itself. Checked unmapped at start. */
 #define BOGUS_ADDR 0x100000000000ul
+/* A scenario's control blocks live here (assembly/abi/iocb.ts): the kernel
+ * writes each event's obj from the block's address, so a fixed place makes
+ * a `ring` read of an event page the same on every backend. */
+#define IOCB_ADDR 0x200000000000ul
+#define IOCB_SIZE 64
 
 struct ring_header {
 	uint32_t id, nr, head, tail, magic, compat_features, incompat_features,
@@ -103,6 +113,9 @@ static inline uint64_t now_ns(void)
 void outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void out_json_string(const char *s);
 void out_discard(void); /* drops what is buffered, for an error line instead */
+size_t out_mark(void);   /* bytes buffered now */
+void out_truncate(size_t mark); /* back to an earlier mark */
+char out_peek(size_t at);       /* a buffered byte, 0 past the end */
 void flush_out(void);
 /* {"probe_error":msg} as the only output, exit 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void die_probe(const char *fmt, ...);
@@ -117,16 +130,20 @@ int possible_cpus(void);
 void pin_one_cpu(void);
 int safe_read(uintptr_t addr, void *buf, size_t len);
 int safe_write(uintptr_t addr, const void *buf, size_t len);
+size_t read_all(int fd, char *buf, size_t cap, const char *what);
 
 /* ---------- maps.c ---------- */
 
 struct vma {
 	uintptr_t start, end;
 	int is_aio;
+	unsigned long inode; /* of the mapped file; each ring has its own */
 };
 
 /* Finds the VMA holding addr in /proc/self/maps; 0 if found. */
 int find_vma(uintptr_t addr, struct vma *v);
+/* Finds a VMA mapping the ring file with this inode; 0 if found. */
+int find_ring_vma(unsigned long inode, struct vma *v);
 
 /* ---------- wire.c: scenario steps ---------- */
 
@@ -156,7 +173,8 @@ struct step {
 
 extern struct step steps[MAX_STEPS];
 extern int nsteps;
-void read_wire(void);
+void read_input(void);
+int next_scenario(void);
 
 /* ---------- io.c: the test file and the I/O buffers ---------- */
 
@@ -171,6 +189,7 @@ void alloc_buffers(long max_iocbs, long max_events);
 /* ---------- scenario.c ---------- */
 
 int cmd_scenario(void);
+int cmd_scenarios(int argc, char **argv);
 
 /* ---------- timing.c, ring_loop.c: timing loops ---------- */
 

@@ -6,11 +6,30 @@ static uintptr_t names[MAX_NAMES];
 static int bound[MAX_NAMES];
 static volatile int *progress; /* shared with the parent: step running now */
 
+/* The result line is out: closing stdout now tells the probe so at once,
+ * while exit still waits for the kernel to free the process's contexts
+ * (an RCU grace period). */
+static void exit_quietly(void)
+{
+	close(1);
+	exit(0);
+}
+
+/* Where the results array starts and where the running step's result
+ * starts: a scenario error keeps the results of the steps before it. */
+static size_t step_mark;
+static int results_open;
+
 static void scenario_error(int step, const char *field, int name_index,
 			   const char *msg)
 {
-	out_discard();
-	outf("{\"scenario_error\":{\"step\":%d,\"field\":", step);
+	if (results_open)
+		out_truncate(step_mark);
+	else
+		out_discard();
+	outf(results_open ? "],\"scenario_error\":{\"step\":%d,\"field\":"
+			  : "{\"scenario_error\":{\"step\":%d,\"field\":",
+	     step);
 	out_json_string(field);
 	if (name_index >= 0)
 		outf(",\"name_index\":%d", name_index);
@@ -18,7 +37,7 @@ static void scenario_error(int step, const char *field, int name_index,
 	out_json_string(msg);
 	outf("}}\n");
 	flush_out();
-	exit(0);
+	exit_quietly();
 }
 
 static uintptr_t resolve(int step, const char *field, const struct addr *a)
@@ -207,6 +226,32 @@ static void do_fork_mremap(int i, const struct step *st)
 		outf(",\"ret\":0,\"errno\":null");
 }
 
+/* io_destroy returns before the kernel frees the context: the ring file is
+ * emptied one RCU grace period later, and only then do pages of it still
+ * mapped somewhere (a part of a moved ring) fault. The scenario's state is
+ * the one after the free, so wait for it (FINDINGS 28). */
+static void wait_ring_freed(unsigned long inode)
+{
+	for (int tries = 0; tries < 400; tries++) {
+		struct vma v;
+		char byte;
+		if (find_ring_vma(inode, &v) != 0 || safe_read(v.start, &byte, 1) != 0)
+			return;
+		usleep(500);
+	}
+}
+
+static void do_io_destroy(int i, const struct step *st)
+{
+	uintptr_t ctx = resolve(i, "ctx", &st->a);
+	struct vma v;
+	unsigned long inode = find_vma(ctx, &v) == 0 && v.is_aio ? v.inode : 0;
+	long r = sys_io_destroy(ctx);
+	ret_errno(r);
+	if (r == 0 && inode)
+		wait_ring_freed(inode);
+}
+
 static void run_step(int i, const struct step *st)
 {
 	result_head(i, st);
@@ -220,7 +265,7 @@ static void run_step(int i, const struct step *st)
 		break;
 	}
 	case OP_IO_DESTROY:
-		ret_errno(sys_io_destroy(resolve(i, "ctx", &st->a)));
+		do_io_destroy(i, st);
 		break;
 	case OP_IO_SUBMIT:
 		do_io_submit(i, st);
@@ -292,7 +337,8 @@ static void run_scenario_child(void)
 	alloc_buffers(max_iocbs, max_events);
 	outf("%s", ""); /* grow the output buffer now, not mid-scenario */
 	pin_one_cpu();
-	setup_io_file();
+	if (io_fd < 0)
+		setup_io_file();
 	struct vma v;
 	if (find_vma(BOGUS_ADDR, &v) == 0)
 		die_probe("the \"bogus\" address %#lx is mapped", BOGUS_ADDR);
@@ -304,13 +350,15 @@ static void run_scenario_child(void)
 	out_json_string(u.release);
 	outf(",\"cpus\":%d,\"aio_max_nr\":%ld,\"aio_nr\":%ld,\"results\":[",
 	     possible_cpus(), max_nr, nr);
+	results_open = 1;
 	for (int i = 0; i < nsteps; i++) {
 		*progress = i;
+		step_mark = out_mark(); /* before the step's separator too */
 		run_step(i, &steps[i]);
 	}
 	outf("]}\n");
 	flush_out();
-	exit(0);
+	exit_quietly();
 }
 
 #ifndef SCENARIO_SECONDS
@@ -324,27 +372,40 @@ static void on_alarm(int sig)
 	watchdog_fired = 1;
 }
 
-/* The scenario runs in a fresh child so that what it maps, moves or breaks
- * dies with it; a child killed by a signal is reported with its step. */
-int cmd_scenario(void)
+static void report_killed(int status, int seconds)
 {
-	read_wire();
+	char msg[200];
+	if (watchdog_fired)
+		snprintf(msg, sizeof msg,
+			 "the step did not finish within %d s on the live kernel",
+			 seconds);
+	else
+		snprintf(msg, sizeof msg,
+			 "the scenario process was killed by %s (the step "
+			 "unmapped or moved memory the process itself needs)",
+			 signal_name(WTERMSIG(status)));
+	outf("{\"probe_error\":");
+	out_json_string(msg);
+	outf(",\"step\":%d}\n", *progress);
+	flush_out();
+}
+
+static void setup_progress(void)
+{
 	progress = mmap(NULL, (size_t)page_size, PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (progress == MAP_FAILED)
 		die_probe("mmap: %s", strerror(errno));
-	*progress = -1;
-	/* No SA_RESTART: the alarm must interrupt waitpid. */
+	/* No SA_RESTART: the alarm must interrupt waitpid and read. */
 	struct sigaction sa = {0};
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		die_probe("fork: %s", strerror(errno));
-	if (pid == 0)
-		run_scenario_child();
+}
+
+/* Waits for the scenario child under the watchdog; its status. */
+static int wait_child(pid_t pid)
+{
 	int status;
-	alarm(SCENARIO_SECONDS);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			die_probe("waitpid: %s", strerror(errno));
@@ -352,22 +413,144 @@ int cmd_scenario(void)
 			kill(pid, SIGKILL);
 	}
 	alarm(0);
+	return status;
+}
+
+/* The scenario runs in a fresh child so that what it maps, moves or breaks
+ * dies with it; a child killed by a signal is reported with its step. */
+int cmd_scenario(void)
+{
+	read_input();
+	if (!next_scenario())
+		nsteps = 0;
+	setup_progress();
+	*progress = -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		die_probe("fork: %s", strerror(errno));
+	if (pid == 0)
+		run_scenario_child();
+	alarm(SCENARIO_SECONDS);
+	int status = wait_child(pid);
 	if (WIFSIGNALED(status)) {
-		char msg[200];
-		if (watchdog_fired)
-			snprintf(msg, sizeof msg,
-				 "the step did not finish within %d s on the live "
-				 "kernel", SCENARIO_SECONDS);
-		else
-			snprintf(msg, sizeof msg,
-				 "the scenario process was killed by %s (the step "
-				 "unmapped or moved memory the process itself needs)",
-				 signal_name(WTERMSIG(status)));
-		outf("{\"probe_error\":");
-		out_json_string(msg);
-		outf(",\"step\":%d}\n", *progress);
-		flush_out();
+		report_killed(status, SCENARIO_SECONDS);
 		return 1;
 	}
 	return WEXITSTATUS(status);
+}
+
+/* Runs one parsed scenario in a child whose output comes back through a
+ * pipe, and prints exactly one line for it whatever happens to the child. */
+/* Children whose result is in but whose exit (freeing their contexts)
+ * is still under way: reaped later, without waiting on them now. */
+static pid_t exiting[64];
+static int nexiting;
+
+static void reap_exiting(int block)
+{
+	for (int i = 0; i < nexiting;) {
+		int status;
+		pid_t r = waitpid(exiting[i], &status, block ? 0 : WNOHANG);
+		if (r == 0 || (r < 0 && errno == EINTR)) {
+			i++;
+			continue;
+		}
+		exiting[i] = exiting[--nexiting];
+	}
+}
+
+static void run_one_piped(int seconds, int settle)
+{
+	int p[2];
+	reap_exiting(settle || nexiting == (int)(sizeof exiting / sizeof *exiting));
+	if (pipe(p) != 0)
+		die_probe("pipe: %s", strerror(errno));
+	*progress = -1;
+	watchdog_fired = 0;
+	pid_t pid = fork();
+	if (pid < 0)
+		die_probe("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		if (dup2(p[1], 1) < 0)
+			_exit(3);
+		close(p[1]);
+		run_scenario_child();
+	}
+	close(p[1]);
+	alarm((unsigned)seconds);
+	size_t before = out_mark();
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(p[0], buf, sizeof buf);
+		if (n < 0 && errno == EINTR) {
+			if (watchdog_fired)
+				kill(pid, SIGKILL);
+			continue;
+		}
+		if (n <= 0)
+			break;
+		outf("%.*s", (int)n, buf);
+	}
+	close(p[0]);
+	/* A whole line means the child finished its scenario: do not wait for its exit. */
+	size_t end = out_mark();
+	if (end > before && out_peek(end - 1) == '\n' && !watchdog_fired) {
+		alarm(0);
+		exiting[nexiting++] = pid;
+		flush_out();
+		return;
+	}
+	int status = wait_child(pid);
+	if (WIFSIGNALED(status)) {
+		out_truncate(before);
+		report_killed(status, seconds);
+		return;
+	}
+	if (out_mark() == before)
+		outf("{\"probe_error\":\"the scenario process exited with status "
+		     "%d and printed nothing\",\"step\":%d}\n",
+		     WEXITSTATUS(status), *progress);
+	flush_out();
+}
+
+/* Many scenarios in one probe, one after the other, each in its own child:
+ * what a fuzzer needs. cpu=N pins the probe (and so its children) to that
+ * CPU, so several probes can share a machine's CPUs; seconds=S is the
+ * watchdog per scenario; settle=1 lets each child finish exiting (its
+ * contexts freed, aio-nr given back) before the next starts. */
+int cmd_scenarios(int argc, char **argv)
+{
+	long cpu = -1, seconds = SCENARIO_SECONDS, settle = 0;
+	for (int i = 0; i < argc; i++) {
+		char *end;
+		if (strncmp(argv[i], "cpu=", 4) == 0) {
+			cpu = strtol(argv[i] + 4, &end, 10);
+			if (*end || cpu < 0 || cpu >= CPU_SETSIZE)
+				die_probe("bad argument \"%s\"", argv[i]);
+		} else if (strncmp(argv[i], "seconds=", 8) == 0) {
+			seconds = strtol(argv[i] + 8, &end, 10);
+			if (*end || seconds < 1 || seconds > 3600)
+				die_probe("bad argument \"%s\"", argv[i]);
+		} else if (strcmp(argv[i], "settle=1") == 0) {
+			settle = 1;
+		} else {
+			die_probe("bad argument \"%s\" (cpu=N, seconds=S, settle=1)", argv[i]);
+		}
+	}
+	if (cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET((int)cpu, &set);
+		if (sched_setaffinity(0, sizeof set, &set) != 0)
+			die_probe("sched_setaffinity cpu %ld: %s", cpu, strerror(errno));
+	}
+	read_input();
+	setup_progress();
+	/* One test file for the whole batch: every child reads and writes it at offset 0. */
+	setup_io_file();
+	while (next_scenario())
+		run_one_piped((int)seconds, (int)settle);
+	reap_exiting(1);
+	return 0;
 }

@@ -83,3 +83,24 @@ int safe_write(uintptr_t addr, const void *buf, size_t len)
 		       ? 0
 		       : -1;
 }
+
+/* Reads fd to its end into buf (cap bytes, NUL-terminated); dies naming
+ * `what` on an error or when it does not fit. Returns the length. */
+size_t read_all(int fd, char *buf, size_t cap, const char *what)
+{
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die_probe("reading %s: %s", what, strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == cap - 1)
+			die_probe("%s larger than %zu bytes", what, len);
+	}
+	buf[len] = 0;
+	return len;
+}

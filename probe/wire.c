@@ -144,36 +144,40 @@ static void parse_step(char *text, int line, struct step *st)
 }
 
 static char in_buf[1 << 20];
+static char *in_next; /* where the next scenario of the input starts */
 
-void read_wire(void)
+/* Reads all of stdin: one scenario, or several separated by lines "=". */
+void read_input(void)
 {
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(0, in_buf + len, sizeof in_buf - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			die_probe("reading stdin: %s", strerror(errno));
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof in_buf - 1)
-			die_probe("scenario wire larger than %zu bytes", len);
-	}
-	in_buf[len] = 0;
+	read_all(0, in_buf, sizeof in_buf, "the scenario wire on stdin");
+	in_next = in_buf;
+}
+
+/* Parses the next scenario of the input into steps; 0 when none is left. */
+int next_scenario(void)
+{
+	if (!in_next || !*in_next)
+		return 0;
+	nsteps = 0;
 	int line = 0;
-	for (char *p = in_buf; *p;) {
+	char *p = in_next;
+	while (*p) {
 		char *nl = strchr(p, '\n');
 		if (nl)
 			*nl = 0;
 		line++;
+		char *rest = nl ? nl + 1 : p + strlen(p);
+		if (strcmp(p, "=") == 0) {
+			p = rest;
+			break;
+		}
 		if (*p) {
 			if (nsteps == MAX_STEPS)
 				die_probe("more than %d steps", MAX_STEPS);
 			parse_step(p, line, &steps[nsteps++]);
 		}
-		if (!nl)
-			break;
-		p = nl + 1;
+		p = rest;
 	}
+	in_next = p;
+	return 1;
 }

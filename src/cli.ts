@@ -2,7 +2,14 @@
 // Thin CLI: picks a subcommand and hands it the remaining arguments. Each
 // subcommand lives in src/commands/<name>.ts and exports `run(argv)`, which
 // returns the exit code; all real work is in the library it calls.
+import { format } from "node:util";
 import { UserError } from "./contract/errors.js";
+import { printable } from "./util/printable.js";
+import { stdoutFailure, writeStdout } from "./util/stdout.js";
+
+// console.log drops write errors (a full disk would leave truncated output
+// and exit 0): every command's stdout goes through a checked writer.
+console.log = (...args: unknown[]) => writeStdout(`${format(...args)}\n`);
 
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   bench: { summary: "run the benchmark suites (npm run bench)", load: () => import("./commands/bench.js") },
@@ -12,7 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ run(argv
   selfcheck: { summary: "measure the regression statistics' detection and false-alarm rates here", load: () => import("./commands/selfcheck.js") },
   report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./commands/report.js") },
   stress: { summary: "shared-ring stress: producers and reapers on one ring, exactly-once check", load: () => import("./commands/stress.js") },
-  fuzz: { summary: "differential fuzzing of the wasm and model backends", load: () => import("./commands/fuzz.js") },
+  fuzz: { summary: "differential fuzzing: wasm vs model, or both vs the live kernel", load: () => import("./commands/fuzz.js") },
   schema: { summary: "print the JSON Schema of the run document", load: () => import("./commands/schema.js") },
 };
 
@@ -33,17 +40,25 @@ async function main(argv: string[]): Promise<number> {
   return (await command.load()).run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    if (err instanceof UserError) {
-      console.error(`aio-ring-bench: ${err.message}`);
-      process.exitCode = err.exitCode;
-    } else {
-      console.error(err);
-      process.exitCode = 1;
-    }
-  },
-);
+main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      if (err instanceof UserError) {
+        // Messages quote input files: their control characters are shown, not sent to the terminal.
+        console.error(`aio-ring-bench: ${printable(err.message)}`);
+        process.exitCode = err.exitCode;
+      } else {
+        console.error(err);
+        process.exitCode = 1;
+      }
+    },
+  )
+  .finally(() => {
+    const failed = stdoutFailure();
+    if (failed === null) return;
+    console.error(`aio-ring-bench: standard output: cannot write: ${failed}; the output is incomplete`);
+    if (!process.exitCode) process.exitCode = 2;
+  });

@@ -83,7 +83,7 @@ describe("scenario CLI", () => {
     assert.match(cli("scenario", "--frobnicate").stderr, /frobnicate/);
     const missing = cli("scenario", join(dir, "absent.json"));
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr, /absent\.json: cannot read \(ENOENT\)/);
+    assert.match(missing.stderr, /absent\.json: scenario file does not exist/);
   });
 
   it("--profile overrides the scenario's own profile", () => {

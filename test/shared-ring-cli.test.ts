@@ -1,7 +1,7 @@
 // `stress` as a user runs it: the verdict it prints, the record it writes
 // (atomically, also when a worker fails or Ctrl-C stops it), its exit codes.
-// Runs the command module in a child process, in a scratch directory so the
-// record lands there.
+// Runs the command module in a child process, with the state folder in a
+// scratch directory so the record lands there.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
@@ -22,7 +22,7 @@ function scratch(): string {
 }
 
 function stress(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, ["-e", ENTRY, "--", ...args], { cwd, encoding: "utf8" });
+  return spawnSync(process.execPath, ["-e", ENTRY, "--", ...args], { cwd, encoding: "utf8", env: { ...process.env, AIO_RING_BENCH_HOME: join(cwd, ".aio-ring-bench") } });
 }
 
 function record(cwd: string) {
@@ -66,7 +66,7 @@ describe("stress command", () => {
 
   it("Ctrl-C stops the workers, prints and writes what completed, exit 130", async () => {
     const cwd = scratch();
-    const child = spawn(process.execPath, ["-e", ENTRY, "--", "--events", "100G"], { cwd });
+    const child = spawn(process.execPath, ["-e", ENTRY, "--", "--events", "100G"], { cwd, env: { ...process.env, AIO_RING_BENCH_HOME: join(cwd, ".aio-ring-bench") } });
     let stdout = "";
     child.stdout.setEncoding("utf8");
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));

@@ -347,7 +347,7 @@ describe("wasm core = model", () => {
         };
         const step = (): Step => {
           const k = int(0, 99);
-          if (k < 10) return { op: "io_setup", nr_events: pick([1, 1, 2, 60, 128, 200, 1000, 0, -1, 5000]), name: pick(ctxNames), ...(random() < 0.03 ? { ctxp: "nonzero" as const } : {}) };
+          if (k < 10) return { op: "io_setup", nr_events: pick([1, 1, 2, 60, 128, 200, 1000, 0, 2 ** 32 - 1, 5000]), name: pick(ctxNames), ...(random() < 0.03 ? { ctxp: "nonzero" as const } : {}) };
           if (k < 14) return { op: "io_destroy", ctx: addr() };
           if (k < 34) return { op: "io_submit", ctx: addr(), count: pick([1, 1, 3, 17, 100, 300, -1, 0]), cmd: pick(["pread", "pwrite", "pread", "bad"] as const), data: int(0, 2 ** 40), ...(random() < 0.05 ? { fd: "bad" as const } : {}) };
           if (k < 44) {

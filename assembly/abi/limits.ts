@@ -8,7 +8,7 @@ export const MAX_STEPS = 10000;
 export const MAX_NAMES = 256;
 /** Counts, event numbers and sizes in pages: the probe and the models allocate them. */
 export const MAX_COUNT = 1 << 20;
-/** io_setup's nr_events (an unsigned in the kernel; larger values are refused before they reach it). */
-export const MAX_NR_EVENTS = 0x7fffffff;
+/** io_setup's nr_events: an unsigned int in the kernel (doubling it wraps, see docs/semantics.md). */
+export const MAX_NR_EVENTS = 0xffffffff;
 /** Bytes of one scenario file. */
 export const MAX_SCENARIO_BYTES = 1 << 20;

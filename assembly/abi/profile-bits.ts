@@ -17,3 +17,5 @@ export const P_FORK_COPIES_RING = 1 << 10;
 export const P_RING_MOVE_WHOLE = 1 << 11;
 export const P_MULTI_VMA_MOVE = 1 << 12;
 export const P_ZERO_TIMEOUT_ARMS_TIMER = 1 << 13;
+/** A moved anonymous VMA takes the page offset of its new place (so it can merge there). */
+export const P_MOVED_ANON_TAKES_NEW_OFFSET = 1 << 14;

@@ -1,24 +1,19 @@
 /**
  * Named baselines: a saved run document under
  * `$AIO_RING_BENCH_HOME/baselines/NAME.json`, the home defaulting to
- * `.aio-ring-bench/` in the current directory. The run itself carries the machine
+ * `.aio-ring-bench/` at the project root. The run itself carries the machine
  * fingerprint, tool version and git commit, so a baseline is just a run.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { readdirSync } from "node:fs";
+import { join, sep } from "node:path";
 import { UserError } from "../contract/errors.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { pathExists, writeOutput } from "../util/files.js";
 import { readRunFile, type Run } from "./run-schema.js";
+import { ensureStateDir, stateDir } from "./state.js";
 
-/**
- * The one state folder: baselines, the default history, the last run and the
- * last stress record. `$AIO_RING_BENCH_HOME`, else `.aio-ring-bench/` in the
- * current directory (the project root under `npm run`); never the package's
- * own folder, which is inside node_modules when installed.
- */
+/** Where baselines and the default history file live (state.ts). */
 export function benchHome(): string {
-  const env = process.env.AIO_RING_BENCH_HOME;
-  return resolve(env !== undefined && env !== "" ? env : ".aio-ring-bench");
+  return stateDir();
 }
 
 export function baselineDir(): string {
@@ -27,12 +22,20 @@ export function baselineDir(): string {
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Throws a UserError unless `name` is safe as a file name: 1-64 of [A-Za-z0-9._-], starting alphanumeric, no "..". */
+/**
+ * Throws a UserError unless `name` is safe as a file name: 1-64 of
+ * [A-Za-z0-9._-], starting alphanumeric, no "..", and not ending in ".json"
+ * (loadBaseline reads such an argument as a file path, so the baseline
+ * could never be loaded by its name).
+ */
 export function checkBaselineName(name: string): void {
   if (!NAME_RE.test(name) || name.includes("..")) {
     throw new UserError(
       `bad baseline name ${JSON.stringify(name)}: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit, without ".."`,
     );
+  }
+  if (name.toLowerCase().endsWith(".json")) {
+    throw new UserError(`bad baseline name ${JSON.stringify(name)}: give the name without ".json" (${JSON.stringify(name.slice(0, -5))}); a name ending in .json is read as a file path`);
   }
 }
 
@@ -41,18 +44,25 @@ export function baselinePath(name: string): string {
   return join(baselineDir(), `${name}.json`);
 }
 
-/** Saves `run` as baseline `name` (replacing one of that name) and returns the file written. */
+/** Saves `run` as baseline `name` (replacing one of that name) and returns the file written. A run without results is refused: every comparison with it would pass. */
 export function saveBaseline(name: string, run: Run): string {
   const path = baselinePath(name);
-  writeFileAtomic(path, `${JSON.stringify(run, null, 2)}\n`);
+  if (run.results.length === 0) throw new UserError(`baseline "${name}" not saved: the run has no results`);
+  ensureStateDir("baselines");
+  writeOutput(path, `${JSON.stringify(run, null, 2)}\n`);
   return path;
 }
 
 /** Names of the saved baselines, sorted. */
 export function listBaselines(): string[] {
   const dir = baselineDir();
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
     .filter((f) => f.endsWith(".json") && NAME_RE.test(f.slice(0, -5)))
     .map((f) => f.slice(0, -5))
     .sort();
@@ -70,10 +80,10 @@ export interface LoadedRun {
  * anything else is a baseline name.
  */
 export function loadBaseline(nameOrFile: string): LoadedRun {
-  const isPath = nameOrFile.includes("/") || nameOrFile.includes(sep) || nameOrFile.endsWith(".json") || existsSync(nameOrFile);
+  const isPath = nameOrFile.includes("/") || nameOrFile.includes(sep) || nameOrFile.endsWith(".json") || pathExists(nameOrFile);
   if (isPath) return { run: readRunFile(nameOrFile), source: nameOrFile };
   const path = baselinePath(nameOrFile);
-  if (!existsSync(path)) {
+  if (!pathExists(path)) {
     const saved = listBaselines();
     throw new UserError(
       `no baseline named "${nameOrFile}" in ${baselineDir()}` + (saved.length ? ` (saved: ${saved.join(", ")})` : " (none saved yet)"),

@@ -4,27 +4,28 @@
  * fingerprint), read back tolerantly so that one bad line never loses the
  * rest.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../contract/errors.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { readInput, withFileLock, writeOutput } from "../util/files.js";
 import { benchHome } from "./baseline.js";
 import { medianSummary } from "./measure.js";
-import { describeIssues, gitSchema, machineSchema, type Run } from "./run-schema.js";
+import { counterValue, describeIssues, gitSchema, machineSchema, MAX_TIME_NS, type Run } from "./run-schema.js";
 
 export const HISTORY_SCHEMA_ID = "aio-ring-bench/history@1";
 export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
 
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
+const time = finite.refine((x) => x >= 0 && x <= MAX_TIME_NS, `must be a time from 0 to ${MAX_TIME_NS} ns (one hour)`);
 
 const measuredSchema = z.object({
   /** Median, ns per operation. */
-  median: finite,
+  median: time,
   /** 95% interval of the median, ns per operation. */
-  ci: z.tuple([finite, finite]),
+  ci: z.tuple([time, time]),
   n: z.number().int().positive(),
-  counters: z.record(z.string(), finite),
+  counters: z.record(z.string(), counterValue),
 });
 const unavailableSchema = z.object({ unavailable: z.string() });
 
@@ -57,26 +58,27 @@ export function historyRecord(run: Run): HistoryRecord {
 }
 
 function readBounded(file: string): string {
-  const size = statSync(file).size;
-  if (size > MAX_HISTORY_BYTES) throw new UserError(`${file}: ${size} bytes is larger than the ${MAX_HISTORY_BYTES}-byte limit for a history file`);
-  return readFileSync(file, "utf8");
+  return readInput(file, MAX_HISTORY_BYTES, "history file");
 }
 
 /**
- * Appends `run` as one line. Done as read + write temp + rename
- * (writeFileAtomic) rather than an O_APPEND write: a crash or full disk
- * mid-write then leaves the old file intact instead of a torn last line,
- * and the cost (rewriting the file) is small next to a benchmark run. The
- * price is that two concurrent appends can lose one record, which is
- * acceptable because two benchmark runs at once would spoil each other's
- * timings anyway. Existing bytes, including any corrupt lines, are kept
- * as they are.
+ * Appends `run` as one line. Done as read + write temp + rename under a
+ * lock file rather than an O_APPEND write: a crash or full disk mid-write
+ * then leaves the old file intact instead of a torn last line, and the
+ * lock makes concurrent appends wait for each other instead of losing a
+ * record. Existing bytes, including any corrupt lines, are kept as they
+ * are. A run without results is refused: as a record it would only hide
+ * that nothing was measured.
  */
 export function appendHistory(file: string, run: Run): HistoryRecord {
+  if (file === "-") throw new UserError("a history file is read and rewritten: - (standard output) cannot be one");
+  if (run.results.length === 0) throw new UserError(`${file}: not appended: the run has no results`);
   const record = historyRecord(run);
-  const existing = existsSync(file) ? readBounded(file) : "";
-  const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
-  writeFileAtomic(file, `${existing}${separator}${JSON.stringify(record)}\n`);
+  withFileLock(file, () => {
+    const existing = existsSync(file) ? readBounded(file) : "";
+    const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
+    writeOutput(file, `${existing}${separator}${JSON.stringify(record)}\n`);
+  });
   return record;
 }
 
@@ -88,7 +90,6 @@ export interface HistoryRead {
 
 /** Reads a history file; corrupt lines become warnings with their line number and are skipped. */
 export function readHistory(file: string): HistoryRead {
-  if (!existsSync(file)) throw new UserError(`${file}: history file does not exist`);
   const records: HistoryRecord[] = [];
   const warnings: string[] = [];
   readBounded(file)

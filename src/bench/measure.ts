@@ -17,6 +17,12 @@ import { blockMedians, bootstrapMedian } from "./stats.js";
  * are formed whenever there are that many samples.
  */
 export const BATCH_SIZE = 4;
+/**
+ * At most this many batches: beyond it the bootstrap (thousands of medians
+ * of the batches) costs seconds per benchmark and adds no precision worth
+ * having. 200k samples in one result then compare in well under a second.
+ */
+export const MAX_BATCHES = 1024;
 
 /**
  * Batch medians of a measured result, in ns per operation: one per round
@@ -27,7 +33,7 @@ export const BATCH_SIZE = 4;
 export function resultBatches(result: RunResult, minSamples: number = DEFAULT_DECISION.minSamples): number[] {
   const samples = samplesInNs(result);
   const rounds = roundSizes(result, samples.length);
-  if (rounds && rounds.length >= minSamples) {
+  if (rounds && rounds.length >= minSamples && rounds.length <= MAX_BATCHES) {
     const out: number[] = [];
     let at = 0;
     for (const size of rounds) {
@@ -36,7 +42,7 @@ export function resultBatches(result: RunResult, minSamples: number = DEFAULT_DE
     }
     return out;
   }
-  return blockMedians(samples, Math.max(minSamples, Math.floor(samples.length / BATCH_SIZE)));
+  return blockMedians(samples, Math.min(MAX_BATCHES, Math.max(minSamples, Math.floor(samples.length / BATCH_SIZE))));
 }
 
 /** The result's round sizes when they are present and add up to its samples. */

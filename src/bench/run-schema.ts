@@ -3,9 +3,9 @@
  * docs/run-format.md): its types, its validator, and reading it from a file with
  * errors that name the file and the JSON path at fault.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { UserError } from "../contract/errors.js";
+import { readInput } from "../util/files.js";
 
 export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
 
@@ -13,6 +13,14 @@ export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
 export const MAX_RUN_BYTES = 64 * 1024 * 1024;
 export const MAX_RESULTS = 100_000;
 export const MAX_SAMPLES = 1_000_000;
+/**
+ * Largest time per operation a run may carry: one hour, in ns. Beyond it a
+ * value is absurd for these benchmarks, and values near the double range
+ * (1e308) overflow the ratio and interval arithmetic of compare.
+ */
+export const MAX_TIME_NS = 3.6e12;
+/** Counters are compared exactly: beyond 2^53 a double no longer holds every integer. */
+export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
 
 /** Samples are per-operation times; these units convert to nanoseconds. */
 export const TIME_UNITS = { "ns/op": 1, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9 } as const;
@@ -23,6 +31,8 @@ export type BigO = (typeof BIG_O)[number];
 
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 const nonNegative = finite.refine((x) => x >= 0, "must not be negative");
+/** A counter value: finite and within +-2^53. */
+export const counterValue = finite.refine((x) => Math.abs(x) <= MAX_COUNTER, `must be within +-${MAX_COUNTER}`);
 
 export const machineSchema = z.looseObject({
   node: z.string(),
@@ -74,7 +84,7 @@ export const resultSchema = z
     /** null exactly when the result is unavailable: an unmeasured benchmark never carries numbers. */
     stats: statsSchema.nullable(),
     /** Deterministic cost counters, e.g. slots_visited_per_op; compared exactly. */
-    counters: z.record(z.string(), finite),
+    counters: z.record(z.string(), counterValue),
     complexity: complexitySchema.nullable(),
     /** Rows of a suite with the same group are shown as ratios to the group's reference row. */
     group: z.string().nullable().optional(),
@@ -96,6 +106,14 @@ export const resultSchema = z
       ctx.addIssue({ code: "custom", path: ["round_sizes"], message: `add up to ${r.round_sizes.reduce((a, b) => a + b, 0)} but there are ${r.samples.length} samples` });
     }
     if (r.samples.length === 0) ctx.addIssue({ code: "custom", path: ["samples"], message: "is empty (mark the result with status.unavailable instead)" });
+    const limit = MAX_TIME_NS / TIME_UNITS[r.unit];
+    const over = r.samples.findIndex((x) => x > limit);
+    if (over >= 0) ctx.addIssue({ code: "custom", path: ["samples", over], message: `${r.samples[over]} ${r.unit} is beyond the ${limit} ${r.unit} (one hour per operation) a sample may be` });
+    if (r.stats !== null) {
+      for (const key of ["mean", "median", "p99", "min", "max", "sd"] as const) {
+        if (r.stats[key] > limit) ctx.addIssue({ code: "custom", path: ["stats", key], message: `${r.stats[key]} ${r.unit} is beyond the ${limit} ${r.unit} (one hour per operation) a time may be` });
+      }
+    }
     if (r.stats === null) ctx.addIssue({ code: "custom", path: ["stats"], message: "is null for a measured result" });
     else if (r.stats.n !== r.samples.length) {
       ctx.addIssue({ code: "custom", path: ["stats", "n"], message: `is ${r.stats.n} but there are ${r.samples.length} samples` });
@@ -173,14 +191,9 @@ export function parseRun(text: string, sourceName: string): Run {
   return parsed.data;
 }
 
-/** Reads and validates a run file, checking existence and size before reading it. */
+/** Reads and validates a run file: a regular file only, bounded while reading. */
 export function readRunFile(path: string): Run {
-  if (!existsSync(path)) throw new UserError(`${path}: run file does not exist`);
-  const info = statSync(path);
-  if (!info.isFile()) throw new UserError(`${path}: not a regular file`);
-  const size = info.size;
-  if (size > MAX_RUN_BYTES) throw new UserError(`${path}: ${size} bytes is larger than the ${MAX_RUN_BYTES}-byte limit for a run file`);
-  return parseRun(readFileSync(path, "utf8"), path);
+  return parseRun(readInput(path, MAX_RUN_BYTES, "run file"), path);
 }
 
 /** Samples of a result in nanoseconds per operation. */

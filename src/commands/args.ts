@@ -16,7 +16,7 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   let parsed: Parsed<O>;
   try {
     const withHelp: WithHelp<O> = { ...options, help: { type: "boolean", short: "h" } };
-    parsed = parseArgs({ args: argv, options: withHelp, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options: withHelp, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UserError((e as Error).message.split("\n")[0]);
   }
@@ -25,6 +25,33 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
     return null;
   }
   return parsed;
+}
+
+/**
+ * `--time -1` as `--time=-1`: parseArgs reads a value starting with "-" as
+ * an option and answers "argument is ambiguous"; joined, the flag's own
+ * check says what range it takes.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--") return [...out, ...argv.slice(i)];
+    const m = /^--([^=]+)$/.exec(argv[i]);
+    const next = argv[i + 1];
+    if (m && options[m[1]]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${argv[i]}=${next}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
+/** A file-name flag: undefined when absent, a UserError when given empty (it would otherwise be silently ignored). */
+export function pathFlag(flag: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (text.trim() === "") throw new UserError(`--${flag}: empty file name`);
+  return text;
 }
 
 /** Refuses positional arguments for a command that takes none. */

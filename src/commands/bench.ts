@@ -1,31 +1,32 @@
 // `aio-ring-bench bench`: the product's front door (`npm run bench`).
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../contract/errors.js";
-import { benchHome, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
+import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
 import { runBench, type BenchRun } from "../bench/runner.js";
+import { ensureStateDir, lastRunFile } from "../bench/state.js";
 import { caseId, type Suite, type SuiteOptions } from "../bench/suite.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
 import { writeHtmlReport } from "../report/html.js";
 import { renderRunTable } from "../report/table.js";
-import { writeReports, type ReportFiles } from "../report/write-reports.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress, progressEnabled } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { writeStdout } from "../util/stdout.js";
+import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
-/** The last run's JSON, in the state folder. */
-export function lastRunFile(): string {
-  return join(benchHome(), "last-run.json");
-}
+/** Where the run JSON goes, for the help text (state.ts resolves the folder). */
+const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
 
 const HELP = `usage: aio-ring-bench bench [options]      (npm run bench -- [options])
 
 Measures the hot paths and the lookup strategies; prints a table per suite and
-the headline ratios, and writes the run JSON to last-run.json in the state
-folder ($AIO_RING_BENCH_HOME, default .aio-ring-bench/ in the current directory).
+the headline ratios, and writes the run JSON to ${LAST_RUN_FILE} in the
+project folder (or last-run.json in $AIO_RING_BENCH_HOME).
 
 selection:
   --suite A,B        suites to run (default: all; see --list)
@@ -42,10 +43,13 @@ output:
   --bmf FILE         write the run as Bencher Metric Format JSON
   --gh-action FILE   write the run as github-action-benchmark customSmallerIsBetter JSON
 regression tracking:
-  --save-baseline NAME   save this run as baseline NAME (baselines/ in the state folder)
+  --save-baseline NAME   save this run as baseline NAME (.aio-ring-bench/baselines/,
+                         or $AIO_RING_BENCH_HOME/baselines/)
   --compare NAME|FILE    compare this run with a baseline or a run JSON file
   --threshold PCT        smallest change that counts, in percent (default 5)
-  --fail-on-regression   exit 1 when any benchmark regressed (needs --compare)
+  --fail-on-regression   exit 1 when any benchmark regressed, or one of the baseline's
+                         is missing, or nothing was compared (needs --compare)
+  --allow-removed        with --fail-on-regression: missing benchmarks do not fail
   --markdown FILE        write the comparison as Markdown (needs --compare)
   --history FILE         append this run to a JSON-lines history file
 testing the harness itself:
@@ -53,9 +57,14 @@ testing the harness itself:
                          after each timed batch (for bench:selfcheck; never in real runs)
   -h, --help             this text
 
+Every output path is checked before measuring. A file that cannot be written
+after measuring is reported and the others are still written; the last line
+says where the run JSON is.
+
 exit codes: 0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
-2 bad input, 130 interrupted (what completed is still written; a partial run is
-neither saved as a baseline nor added to the history)`;
+2 bad input or an output file could not be written, 130 interrupted (what
+completed is still written; a partial run is neither saved as a baseline nor
+added to the history)`;
 
 export interface BenchFlags {
   suites: Suite[];
@@ -69,16 +78,18 @@ export interface BenchFlags {
   compare: string | null;
   threshold: number | undefined;
   failOnRegression: boolean;
+  allowRemoved: boolean;
   history: string | null;
   injectSlowdown: number;
 }
 
+/** Sizes in the order given, each once: a repeated size would repeat benchmark ids. */
 function parseSizes(text: string): number[] {
   const sizes = text.split(",").map((s) => s.trim());
-  return sizes.map((s) => {
+  return [...new Set(sizes.map((s) => {
     if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 65536) throw new UserError(`--sizes: "${s}" is not a context count from 1 to 65536`);
     return Number(s);
-  });
+  }))];
 }
 
 function parseFilter(text: string): RegExp {
@@ -108,6 +119,7 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
     compare: { type: "string" },
     threshold: { type: "string" },
     "fail-on-regression": { type: "boolean" },
+    "allow-removed": { type: "boolean" },
     history: { type: "string" },
     "inject-slowdown": { type: "string" },
   }, HELP);
@@ -117,14 +129,18 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
   if (values.quick && values.full) throw new UserError("--quick and --full cannot be combined");
   let suites = [...all];
   if (values.suite !== undefined) {
-    suites = (values.suite as string).split(",").map((name) => {
+    // Each suite once, in the order given: a repeated suite would repeat benchmark ids.
+    suites = [...new Set((values.suite as string).split(",").map((name) => {
       const s = all.find((x) => x.name === name.trim());
       if (!s) throw new UserError(`--suite: unknown suite "${name}" (known: ${all.map((x) => x.name).join(", ")})`);
       return s;
-    });
+    }))];
   }
   const timeMs = intFlag("time", values.time, values.quick ? 60 : values.full ? 400 : 250, 1, 600_000);
-  const str = (v: unknown) => (v as string | undefined) ?? null;
+  const path = (flag: "json" | "html" | "compare" | "history") => pathFlag(flag, values[flag]) ?? null;
+  // An empty file name is the first thing wrong with it, whatever else the flag needs.
+  for (const flag of ["json", "html", "bmf", "gh-action", "markdown", "history", "compare"] as const) pathFlag(flag, values[flag]);
+  if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
   if (values["save-baseline"] !== undefined) checkBaselineName(values["save-baseline"] as string);
@@ -132,15 +148,16 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
     suites,
     filter: values.filter === undefined ? null : parseFilter(values.filter as string),
     opts: { quick: Boolean(values.quick), full: Boolean(values.full), sizes: values.sizes === undefined ? null : parseSizes(values.sizes as string), timeMs },
-    json: str(values.json),
+    json: path("json"),
     list: Boolean(values.list),
-    html: str(values.html),
-    reports: { markdown: values.markdown as string | undefined, bmf: values.bmf as string | undefined, ghAction: values["gh-action"] as string | undefined },
-    saveBaseline: str(values["save-baseline"]),
-    compare: str(values.compare),
+    html: path("html"),
+    reports: { markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf), ghAction: pathFlag("gh-action", values["gh-action"]) },
+    saveBaseline: (values["save-baseline"] as string | undefined) ?? null,
+    compare: path("compare"),
     threshold: values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string),
     failOnRegression: Boolean(values["fail-on-regression"]),
-    history: str(values.history),
+    allowRemoved: Boolean(values["allow-removed"]),
+    history: path("history"),
     injectSlowdown: values["inject-slowdown"] === undefined ? 0 : parsePercentFlag("--inject-slowdown", values["inject-slowdown"] as string),
   };
 }
@@ -183,51 +200,128 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
   }
 }
 
+/** How many benchmarks the selection holds (what --list would print). */
+async function countCases(flags: BenchFlags): Promise<number> {
+  let n = 0;
+  for (const s of flags.suites) for (const c of await s.cases(flags.opts)) if (!flags.filter || flags.filter.test(caseId(s.name, c))) n++;
+  return n;
+}
+
 /**
- * Everything `bench` does after measuring: write the run, baseline,
- * history and exports, print the table, compare, gate. Inputs that could
- * fail (the baseline to compare with) are read before measuring.
+ * Everything that could refuse the run, checked before measuring so that a
+ * bad path or input costs nothing: the baseline to compare with, the
+ * history, every output path, the state folder, an empty selection.
+ */
+export async function checkBenchInputs(flags: BenchFlags): Promise<LoadedRun | null> {
+  const baseline: LoadedRun | null = flags.compare ? loadBaseline(flags.compare) : null;
+  ensureStateDir();
+  if (flags.history !== null) {
+    if (flags.history === "-") throw new UserError("--history: a history file is read and rewritten: - (standard output) cannot be one");
+    checkOutput(flags.history, "--history", false);
+    // A corrupt history must stop us before minutes of measuring, a new one is fine.
+    if (existsSync(flags.history)) readHistory(flags.history);
+  }
+  if (flags.saveBaseline !== null) {
+    ensureStateDir("baselines");
+    checkOutput(baselinePath(flags.saveBaseline), "--save-baseline");
+  }
+  if (flags.json !== null) checkOutput(flags.json, "--json");
+  if (flags.html !== null) checkOutput(flags.html, "--html");
+  checkReportPaths(flags.reports);
+  if ((await countCases(flags)) === 0) {
+    throw new UserError(`no benchmark matches${flags.filter ? ` --filter ${flags.filter.source}` : ""} in suite(s) ${flags.suites.map((s) => s.name).join(", ")} (see --list)`);
+  }
+  return baseline;
+}
+
+/**
+ * Writes the run JSON to the state folder and --json. When neither can be
+ * written, to a file in the temp folder, and as a last resort to stdout: a
+ * measured run is never lost. Returns where it went.
+ */
+function keepRun(flags: BenchFlags, text: string, fail: (e: UserError) => void): string {
+  const places: string[] = [];
+  const tryWrite = (path: string, flag?: string) => {
+    try {
+      writeOutput(path, text, flag);
+      places.push(path === "-" ? "standard output" : path);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      fail(e);
+    }
+  };
+  tryWrite(lastRunFile());
+  if (flags.json !== null) tryWrite(flags.json, "--json");
+  if (places.length === 0) tryWrite(join(tmpdir(), `aio-ring-bench-run-${process.pid}-${Date.now()}.json`));
+  if (places.length > 0) return places.join(" and ");
+  console.error("aio-ring-bench: the run JSON could not be written to any file; it follows on standard output");
+  writeStdout(text);
+  return "standard output";
+}
+
+/**
+ * Everything `bench` does: check inputs and outputs, measure, then write
+ * the run, baseline, history and exports, print the table, compare, gate.
+ * A file that cannot be written after measuring is reported (one line) and
+ * the rest still happens; the run JSON is kept somewhere and the last line
+ * says where.
  */
 export async function benchCommand(flags: BenchFlags, log: (line: string) => void = console.log): Promise<number> {
-  const baseline: LoadedRun | null = flags.compare ? loadBaseline(flags.compare) : null;
-  // A corrupt history must stop us before minutes of measuring, a new one is fine.
-  if (flags.history && existsSync(flags.history)) readHistory(flags.history);
+  const baseline = await checkBenchInputs(flags);
   const started = performance.now();
   const result = await benchWithProgress(flags);
   const run = result.run;
-  const text = JSON.stringify(run, null, 1) + "\n";
-  writeFileAtomic(lastRunFile(), text);
-  if (flags.json) writeFileAtomic(flags.json, text);
+  const failures: UserError[] = [];
+  const fail = (e: UserError) => {
+    failures.push(e);
+    console.error(`aio-ring-bench: ${e.message}`);
+  };
+  const attempt = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      fail(e);
+    }
+  };
+  const runFile = keepRun(flags, JSON.stringify(run, null, 1) + "\n", fail);
   log(renderRunTable(run, progressEnabled(process.stdout)));
   if (result.summary.length) log(`\nheadlines:\n${result.summary.map((l) => `  ${l}`).join("\n")}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; run JSON: ${flags.json ?? lastRunFile()}`);
-  // A partial run would become a misleading reference for every later comparison.
+  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; run JSON: ${runFile}`);
+  // A partial run would become a misleading reference for every later comparison; an empty one means nothing.
   const partial = result.interrupted || result.failure !== null;
-  if (partial && (flags.saveBaseline || flags.history)) log("partial run: not saved as a baseline nor added to the history");
-  if (!partial && flags.saveBaseline) log(`saved baseline "${flags.saveBaseline}": ${saveBaseline(flags.saveBaseline, run)}`);
-  if (!partial && flags.history) {
-    appendHistory(flags.history, run);
-    log(`appended to history ${flags.history}`);
+  const keep = !partial && run.results.length > 0;
+  if (!keep && (flags.saveBaseline || flags.history)) log(`${partial ? "partial" : "empty"} run: not saved as a baseline nor added to the history`);
+  if (keep && flags.saveBaseline) attempt(() => log(`saved baseline "${flags.saveBaseline}": ${saveBaseline(flags.saveBaseline!, run)}`));
+  if (keep && flags.history) {
+    attempt(() => {
+      appendHistory(flags.history!, run);
+      log(`appended to history ${flags.history}`);
+    });
   }
   const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, oldSource: baseline.source, newSource: "this run" }) : null;
   if (comparison) log(`\n${renderComparison(comparison)}`);
-  for (const path of writeReports(flags.reports, run, comparison)) log(`wrote ${path}`);
+  for (const path of writeReports(flags.reports, run, comparison, fail)) log(`wrote ${path}`);
   if (flags.html) {
-    writeHtmlReport(flags.html, run, flags.history ? { history: readHistory(flags.history).records } : {});
-    log(`wrote ${flags.html}`);
+    attempt(() => {
+      writeHtmlReport(flags.html!, run, flags.history && existsSync(flags.history) ? { history: readHistory(flags.history).records } : {});
+      log(`wrote ${flags.html}`);
+    });
   }
+  if (failures.length) console.error(`aio-ring-bench: ${failures.length} output(s) could not be written; the run's results are in ${runFile}`);
   if (result.failure) {
-    console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${flags.json ?? lastRunFile()})`);
+    console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${runFile})`);
     return 1;
   }
   if (result.interrupted) return 130;
+  let code = failures.length ? 2 : 0;
   if (comparison && flags.failOnRegression) {
-    const verdict = gate(comparison);
+    const verdict = gate(comparison, { allowRemoved: flags.allowRemoved });
     log(verdict.summary);
-    if (verdict.failed) return 1;
+    if (verdict.failed) code = code || 1;
   }
-  return 0;
+  return code;
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -1,33 +1,75 @@
-// `aio-ring-bench fuzz --ops N --seed S [--out DIR]`
+// `aio-ring-bench fuzz [--against wasm|kernel] ...`
 import { join } from "node:path";
+import { UserError } from "../contract/errors.js";
+import { runKernelFuzz, type KernelFuzzReport } from "../fuzz/kernel-fuzz.js";
+import { formatDifference } from "../fuzz/outcome.js";
+import { kernelAvailability } from "../kernel/probe.js";
 import { runFuzz } from "../scenario/fuzz.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
 
-const HELP = `usage: aio-ring-bench fuzz [--ops N] [--seed S] [--out DIR]
+const HELP = `usage: aio-ring-bench fuzz [--against wasm|kernel] [options]
 
-Runs random call sequences on the TS model and the WASM core in lockstep, every
-profile, and reports divergences. Each divergence is written to DIR (if given) as a
-scenario file that reproduces it.
+--against wasm (default): random call sequences on the TS model and the WASM core
+in lockstep, every profile; each divergence is reported with a scenario file that
+reproduces it.
 
-  --ops N    operations to run (default 100000, at most 100000000)
-  --seed S   PRNG seed, an unsigned 32-bit integer (default 1)
-  --out DIR  directory for reproducer scenarios
+--against kernel: random scenario programs (rings and anonymous mappings side by
+side, holes, whole and partial ring moves, multi-VMA moves, shrink and grow,
+fork_mremap, destroy after moves, id reuse, full rings, slot exhaustion, user
+reaping, the aio-nr limit, bad arguments) run on the live kernel through the probe
+and on both models as mainline. Each distinct disagreement is confirmed by a second
+run alone, shrunk to a small program that still disagrees the same way, printed as
+one line and written to DIR with the kernel's answer next to it. Ends with a table
+of op x outcome reached on the kernel and the outcomes never reached.
 
-exit codes: 0 no divergence, 1 divergences found, 2 bad input`;
+options:
+  --against T        wasm or kernel (default wasm)
+  --ops N            wasm: operations to run (default 100000, at most 100000000)
+  --scenarios N      kernel: programs to run (default 2000, at most 1000000)
+  --seed S           PRNG seed, an unsigned 32-bit integer (default 1)
+  --out DIR          where reproducers are written (kernel: NAME.json and
+                     NAME.kernel.json per disagreement)
+  --lanes J          kernel: probes running side by side (default 12, 1 to 64)
+  --shrink-budget K  kernel: kernel runs the shrinker may spend per disagreement
+                     (default 1500)
+  -h, --help         this text
+
+exit codes: 0 no divergence or disagreement, 1 some found (or a kernel-side crash),
+2 bad input or the kernel backend is unavailable`;
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(argv, {
+    against: { type: "string" },
     ops: { type: "string" },
+    scenarios: { type: "string" },
     seed: { type: "string" },
     out: { type: "string" },
+    lanes: { type: "string" },
+    "shrink-budget": { type: "string" },
   }, HELP);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("fuzz", positionals);
-  const ops = intFlag("ops", values.ops, 100_000, 1, 100_000_000);
+  const against = values.against ?? "wasm";
+  if (against !== "wasm" && against !== "kernel") throw new UserError(`--against: expected wasm or kernel, got "${against}"`);
   const seed = intFlag("seed", values.seed, 1, 0, 2 ** 32 - 1);
+  const out = pathFlag("out", values.out);
+  // A reproducer that cannot be written is found out before the run, not after.
+  if (out !== undefined) checkOutput(join(out, "reproducer.json"), "--out");
+  if (against === "kernel") {
+    for (const f of ["ops"] as const) if (values[f] !== undefined) throw new UserError(`--${f} is for --against wasm; use --scenarios`);
+    return fuzzKernel({
+      scenarios: intFlag("scenarios", values.scenarios, 2000, 1, 1_000_000),
+      seed,
+      lanes: intFlag("lanes", values.lanes, 12, 1, 64),
+      shrinkBudget: intFlag("shrink-budget", values["shrink-budget"], 1500, 1, 100_000),
+      out,
+    });
+  }
+  for (const f of ["scenarios", "lanes", "shrink-budget"] as const) if (values[f] !== undefined) throw new UserError(`--${f} is for --against kernel`);
+  const ops = intFlag("ops", values.ops, 100_000, 1, 100_000_000);
   const progress = new Progress("fuzz", ops);
   const started = performance.now();
   const report = runFuzz({ ops, seed, onProgress: (done) => progress.update(done) });
@@ -36,11 +78,70 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`fuzz: seed ${seed}: ${report.ops} ops in ${report.processes} processes, ${report.divergences} divergences (${seconds.toFixed(1)} s)`);
   report.examples.forEach((d, i) => {
     console.log(`divergence ${i + 1}: profile ${d.profile}, step ${d.step}:\n  model: ${JSON.stringify(d.model)}\n  wasm:  ${JSON.stringify(d.wasm)}`);
-    if (values.out) {
-      const file = join(values.out as string, `${d.reproducer.name}.json`);
-      writeFileAtomic(file, JSON.stringify(d.reproducer, null, 2) + "\n");
+    if (out !== undefined) {
+      const file = join(out, `${d.reproducer.name}.json`);
+      writeOutput(file, JSON.stringify(d.reproducer, null, 2) + "\n", "--out");
       console.log(`  reproducer: ${file}`);
     }
   });
   return report.divergences > 0 ? 1 : 0;
+}
+
+interface KernelFlags {
+  scenarios: number;
+  seed: number;
+  lanes: number;
+  shrinkBudget: number;
+  out: string | undefined;
+}
+
+async function fuzzKernel(f: KernelFlags): Promise<number> {
+  const avail = kernelAvailability();
+  if (!avail.available) throw new UserError(`kernel backend unavailable: ${avail.reason}`);
+  const progress = new Progress("fuzz --against kernel", f.scenarios);
+  const report = await runKernelFuzz({
+    scenarios: f.scenarios,
+    seed: f.seed,
+    lanes: f.lanes,
+    shrinkBudget: f.shrinkBudget,
+    onProgress: (done, total, phase) => {
+      progress.total = total;
+      progress.update(done, phase);
+    },
+  });
+  progress.done();
+  printKernelReport(report, f.out);
+  return report.findings.length > 0 || report.crashes.length > 0 ? 1 : 0;
+}
+
+/** Prints the run's summary, one line per disagreement and crash, and the coverage table; writes reproducers. */
+export function printKernelReport(report: KernelFuzzReport, out: string | undefined): void {
+  const rate = report.scenarios / report.seconds;
+  console.log(
+    `fuzz --against kernel: seed ${report.seed}: ${report.scenarios} programs, ${report.steps} steps on ${report.kernel ?? "the kernel"} ` +
+      `in ${report.seconds.toFixed(1)} s (${rate.toFixed(0)} programs/s, ${(report.steps / report.seconds).toFixed(0)} steps/s); ` +
+      `${report.findings.length + report.unshrunk} distinct disagreements, ${report.crashes.length} crashes`,
+  );
+  report.findings.forEach((d, i) => {
+    const tag = `${String(i + 1).padStart(2, "0")}-${d.model}-${d.difference.op}-${d.difference.field}`;
+    if (d.shrunk === null) {
+      console.log(`  ${tag}: not reproduced when run again alone (${d.signature}; ${d.programs} programs)`);
+      if (out) writeOutput(join(out, `${tag}.unconfirmed.json`), JSON.stringify(d.original, null, 2) + "\n");
+      return;
+    }
+    console.log(`  ${tag}: ${formatDifference(d.difference, d.model)} (${d.programs} programs; shrunk ${d.original.steps.length} -> ${d.shrunk.steps.length} steps in ${d.tried} kernel runs)`);
+    if (out) {
+      writeOutput(join(out, `${tag}.json`), JSON.stringify({ ...d.shrunk, name: tag }, null, 2) + "\n");
+      writeOutput(join(out, `${tag}.kernel.json`), JSON.stringify({ ...d.kernelAnswer, name: tag }, null, 2) + "\n");
+    }
+  });
+  if (report.unshrunk > 0) console.log(`  ... and ${report.unshrunk} more distinct disagreements (not shrunk)`);
+  report.crashes.forEach((c, i) => {
+    console.log(`  crash ${i + 1}: ${c.message}${c.step === null ? "" : ` (step ${c.step})`}`);
+    if (out) writeOutput(join(out, `crash-${i + 1}.json`), JSON.stringify(c.program, null, 2) + "\n");
+  });
+  if (report.findings.length > 0) console.log(`  shrinking took ${report.shrinkSeconds.toFixed(1)} s`);
+  console.log(`\nop x outcome on the kernel (count of steps; MISSING: named by the spec or FINDINGS, never reached)\n${report.coverage.format()}`);
+  const missing = report.coverage.missing();
+  console.log(missing.length === 0 ? "every expected outcome reached" : `never reached: ${missing.join(", ")}`);
 }

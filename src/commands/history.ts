@@ -5,13 +5,14 @@ import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
 import { formatCounterChanges } from "../bench/counters.js";
 import { formatNs, formatPct } from "../report/format.js";
-import { noPositionals, parseCommandArgs } from "./args.js";
+import { printable } from "../util/printable.js";
+import { noPositionals, parseCommandArgs, pathFlag } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
 const USAGE = `usage: aio-ring-bench history [options]
 
-  --file FILE        history file (JSON lines; default history.jsonl in $AIO_RING_BENCH_HOME,
-                     default .aio-ring-bench/ in the current directory)
+  --file FILE        history file (JSON lines; default $AIO_RING_BENCH_HOME/history.jsonl,
+                     home defaulting to .aio-ring-bench/ at the project root)
   --append RUN.json  append this run to the history first
   --threshold PCT    smallest step that counts, in percent (default 5)
   --json             print the trends as JSON instead of a table
@@ -33,7 +34,8 @@ function renderTrends(trends: readonly BenchmarkTrend[]): string {
       t.counterSteps.map((c) => `run ${c.record + 1} (${short(c.commit)}): ${formatCounterChanges(c.changes)}`).join("\n") || "-",
     ]);
   }
-  return table.toString();
+  // Ids come from the history file: no raw control characters reach the terminal.
+  return printable(table.toString());
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -47,13 +49,14 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   noPositionals("history", positionals);
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
-  const file = values.file ?? defaultHistoryFile();
-  if (values.append !== undefined) {
-    appendHistory(file, readRunFile(values.append));
-    console.error(`appended ${values.append} to ${file}`);
+  const file = pathFlag("file", values.file) ?? defaultHistoryFile();
+  const append = pathFlag("append", values.append);
+  if (append !== undefined) {
+    appendHistory(file, readRunFile(append));
+    console.error(`appended ${append} to ${file}`);
   }
   const { records, warnings } = readHistory(file);
-  for (const w of warnings) console.error(`warning: ${w}`);
+  for (const w of warnings) console.error(`warning: ${printable(w, true)}`);
   const trends = historyTrends(records, { threshold });
   if (values.json) console.log(JSON.stringify({ file, runs: records.length, warnings, trends }, null, 2));
   else {

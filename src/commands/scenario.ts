@@ -1,6 +1,7 @@
 // `aio-ring-bench scenario FILE... [--backend wasm|model|kernel|all] [--profile P]`
 import { UserError } from "../contract/errors.js";
 import { PROFILE_NAMES } from "../contract/profile.js";
+import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS } from "../scenario/limits.js";
 import { formatDisagreements, readScenarioFile, runOnAllBackends, runScenario } from "../scenario/index.js";
 import type { BackendName, ProfileName } from "../contract/scenario.js";
 import { parseCommandArgs } from "./args.js";
@@ -15,6 +16,9 @@ options:
   --profile P   kernel generation to model: ${PROFILE_NAMES.join(", ")}
                 (default: the scenario's own, else mainline; ignored by kernel)
   -h, --help    this text
+
+Every file is checked before any runs, against limits all backends share:
+${MAX_STEPS} steps, ${MAX_NAMES} names, ${MAX_MODELLED_BYTES / 2 ** 20} MiB of modelled rings, ${MAX_RESULT_EVENTS} events in the results.
 
 exit codes: 0 ok, 1 backends disagree (--backend all), 2 bad input`;
 

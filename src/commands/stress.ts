@@ -4,21 +4,19 @@
 // events/s and the verdict and writes a JSON record; a fault, a failed
 // worker or Ctrl-C still writes what completed (atomically).
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
 import { UserError } from "../contract/errors.js";
-import { benchHome } from "../bench/baseline.js";
 import { machineInfo, toolInfo } from "../bench/machine.js";
 import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, ringSlotsFor, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";
 import { INJECTIONS, type InjectionKind } from "../pool/inject.js";
 import { ExactlyOnceError } from "../pool/shared-ring.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { ensureStateDir, stateDir } from "../bench/state.js";
+import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { noPositionals, parseCommandArgs } from "./args.js";
+import { noPositionals, parseCommandArgs, pathFlag } from "./args.js";
+import { join } from "node:path";
 
-/** The last stress record, in the state folder. */
-export function stressFile(): string {
-  return join(benchHome(), "stress-last.json");
-}
+/** For the help text: the record goes to stress-last.json in the state folder (state.ts). */
+export const STRESS_FILE = ".aio-ring-bench/stress-last.json";
 const DEFAULT_EVENTS = 100_000_000;
 
 const HELP = `usage: aio-ring-bench stress [options]      (npm run stress -- [options])
@@ -27,8 +25,7 @@ One AIO completion ring in shared WASM memory; completer workers produce
 events, reaper workers reap them in user space. Every event carries its
 producer and sequence number and must arrive exactly once, in order per
 producer; the first violation stops the run and names producer, expected
-and got. Writes the record to stress-last.json in the state folder
-($AIO_RING_BENCH_HOME, default .aio-ring-bench/ in the current directory).
+and got. Writes the record to ${STRESS_FILE}.
 
 options:
   --events N       events in the run (default ${DEFAULT_EVENTS}; 5M, 1e8 and 1_000 work)
@@ -91,6 +88,10 @@ export async function run(argv: string[]): Promise<number> {
   };
   const slots = ringSlotsFor(config.nr_events);
   if (config.batch > slots) throw new UserError(`--batch: ${config.batch} is more than the ring's ${slots} slots (nr_events ${config.nr_events})`);
+  const json = pathFlag("json", values.json);
+  // Outputs checked before the run: a bad path costs nothing.
+  ensureStateDir();
+  if (json !== undefined) checkOutput(json, "--json");
   const inject = values.inject as string | undefined;
   if (inject !== undefined && !(INJECTIONS as readonly string[]).includes(inject)) throw new UserError(`--inject: unknown kind "${inject}" (use ${INJECTIONS.join(", ")})`);
   const record: StressRecord = {
@@ -129,13 +130,23 @@ export async function run(argv: string[]): Promise<number> {
     progress.done();
   }
   const text = JSON.stringify(record, null, 1) + "\n";
-  writeFileAtomic(stressFile(), text);
-  if (values.json) writeFileAtomic(values.json, text);
-  report(record);
+  const written: string[] = [];
+  for (const [path, flag] of [[join(stateDir(), "stress-last.json"), undefined], [json, "--json"]] as const) {
+    if (path === undefined) continue;
+    try {
+      writeOutput(path, text, flag);
+      written.push(path);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      console.error(`aio-ring-bench: ${e.message}`);
+      code = code || 2;
+    }
+  }
+  report(record, written);
   return code;
 }
 
-function report(record: StressRecord): void {
+function report(record: StressRecord, written: string[]): void {
   const r = record.result!;
   const seconds = r.wallNs / 1e9;
   console.log(`events checked: ${fmtCount(r.released)} of ${fmtCount(r.events)} in ${seconds.toFixed(2)} s: ${fmtCount(r.eventsPerSec)} events/s ` +
@@ -147,7 +158,7 @@ function report(record: StressRecord): void {
   } else {
     console.log(`verdict: exactly-once: all ${fmtCount(r.events)} events delivered once, in order per producer (delivered per producer: ${r.delivered.map(fmtCount).join(", ")})`);
   }
-  console.log(`record: ${stressFile()}`);
+  console.log(written.length ? `record: ${written.join(" and ")}` : "record: not written (see the errors above)");
 }
 
 function fmtCount(n: number): string {

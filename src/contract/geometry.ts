@@ -8,9 +8,13 @@ export function ringGeometry(n: number): { pages: number; nr: number } {
   return { pages, nr: (pages * PAGE_SIZE - AIO_RING_HEADER) / IO_EVENT_SIZE };
 }
 
-/** The events io_setup(nr_events) sizes its ring for: doubled with a per-CPU floor (3.12+), else as asked. */
+/**
+ * The events io_setup(nr_events) sizes its ring for: doubled with a per-CPU
+ * floor (3.12+), else as asked. The kernel doubles in an unsigned int: 2^31
+ * and more wrap around (probe/FINDINGS.md 25).
+ */
 export function setupEvents(nrEvents: number, cpus: number, doubled: boolean): number {
-  return doubled ? Math.max(nrEvents, cpus * 4) * 2 : nrEvents;
+  return doubled ? (Math.max(nrEvents, cpus * 4) * 2) % 2 ** 32 : nrEvents;
 }
 
 /** Slots of the ring io_setup(nr_events) makes on `cpus` CPUs with doubled geometry (3.12 to mainline). */

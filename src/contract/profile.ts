@@ -2,7 +2,7 @@
 // (docs/semantics.md, "Profiles"). Backends read switches, never version names.
 import {
   P_CHARGE_DOUBLED, P_DOUBLED_GEOMETRY, P_FORK_COPIES_RING, P_HOOK_WITHOUT_TABLE_OOPS, P_LOOKUP_TABLE, P_MULTI_VMA_MOVE, P_REMAP_HOOK,
-  P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
+  P_MOVED_ANON_TAKES_NEW_OFFSET, P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
 } from "../../assembly/abi/profile-bits.js";
 import type { ProfileName } from "./scenario.js";
 
@@ -34,6 +34,12 @@ export interface Profile {
   multiVmaMove: boolean;
   /** io_getevents with a zero timeout still arms an hrtimer (before 3.19). */
   zeroTimeoutArmsTimer: boolean;
+  /**
+   * A moved VMA of never-written anonymous memory takes the page offset of
+   * its new place, so it merges with anonymous neighbours there (measured on
+   * 6.18); older kernels keep the old offset and a moved piece stays apart.
+   */
+  movedAnonTakesNewOffset: boolean;
 }
 
 const v318: Profile = {
@@ -51,11 +57,20 @@ const v318: Profile = {
   ringMoveWhole: false,
   multiVmaMove: false,
   zeroTimeoutArmsTimer: true,
+  movedAnonTakesNewOffset: false,
 };
 
 const v319: Profile = { ...v318, name: "v3.19", ringDontExpand: true, remapHook: "void", hookWithoutTableOops: true, zeroTimeoutArmsTimer: false };
 
-const mainline: Profile = { ...v319, name: "mainline", chargeDoubled: false, remapHook: "errno", hookWithoutTableOops: false, multiVmaMove: true };
+const mainline: Profile = {
+  ...v319,
+  name: "mainline",
+  chargeDoubled: false,
+  remapHook: "errno",
+  hookWithoutTableOops: false,
+  multiVmaMove: true,
+  movedAnonTakesNewOffset: true,
+};
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   "v3.11": {
@@ -93,6 +108,7 @@ export function profileBits(p: Profile): number {
     [p.ringMoveWhole, P_RING_MOVE_WHOLE],
     [p.multiVmaMove, P_MULTI_VMA_MOVE],
     [p.zeroTimeoutArmsTimer, P_ZERO_TIMEOUT_ARMS_TIMER],
+    [p.movedAnonTakesNewOffset, P_MOVED_ANON_TAKES_NEW_OFFSET],
   ];
   return bits.reduce((acc, [on, bit]) => (on ? acc | bit : acc), 0);
 }

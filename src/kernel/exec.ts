@@ -1,6 +1,59 @@
 import { spawn } from "node:child_process";
 import { UserError } from "../contract/errors.js";
 
+/**
+ * Process groups of the probes running now. The probe dies with the CLI
+ * however it ends: the probe asks the kernel for SIGKILL when its parent
+ * dies (PR_SET_PDEATHSIG, probe.c main), and on SIGINT/SIGTERM/exit we kill
+ * the groups ourselves, which also reaches a scenario child blocked in the
+ * kernel.
+ */
+const running = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+function killRunning(): void {
+  for (const pid of running) killGroup(pid);
+}
+
+/**
+ * On SIGINT/SIGTERM: kill the probes, then die of the signal as we would
+ * have without a handler, unless the command has its own handler (bench
+ * stops after the current benchmark on the first Ctrl-C: the probe must
+ * then finish its loop).
+ */
+function onSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  killRunning();
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  process.kill(process.pid, signal);
+}
+
+function track(pid: number): void {
+  if (running.size === 0) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    process.on("exit", killRunning);
+  }
+  running.add(pid);
+}
+
+function untrack(pid: number): void {
+  running.delete(pid);
+  if (running.size === 0) {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("exit", killRunning);
+  }
+}
+
 export interface ExecOptions {
   input?: string;
   timeoutMs: number;
@@ -15,7 +68,9 @@ export interface ExecOptions {
 export function execProbe(probe: string, args: string[], opts: ExecOptions): Promise<string> {
   return new Promise((resolve, reject) => {
     // Own process group: a kill reaches the probe's scenario child too.
-    const child = spawn(probe, args, { stdio: ["pipe", "pipe", "pipe"], detached: true });
+    // AIO_RING_BENCH_PARENT: the probe checks it is still our child after PR_SET_PDEATHSIG.
+    const child = spawn(probe, args, { stdio: ["pipe", "pipe", "pipe"], detached: true, env: { ...process.env, AIO_RING_BENCH_PARENT: String(process.pid) } });
+    if (child.pid !== undefined) track(child.pid);
     const out: Buffer[] = [];
     let outBytes = 0;
     let err = "";
@@ -39,10 +94,15 @@ export function execProbe(probe: string, args: string[], opts: ExecOptions): Pro
     });
     child.on("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) untrack(child.pid);
       reject(new UserError(`kernel backend: cannot run ${probe}: ${e.code ?? e.message}`));
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      if (child.pid !== undefined) {
+        killGroup(child.pid); // a scenario child the probe left behind
+        untrack(child.pid);
+      }
       if (failure !== null) return reject(new UserError(`kernel backend: ${failure}`));
       if (signal !== null) return reject(new UserError(`kernel backend: probe killed by ${signal}`));
       const stdout = Buffer.concat(out).toString("utf8");

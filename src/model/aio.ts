@@ -1,8 +1,11 @@
 // One process of the modelled kernel: fs/aio.c's syscalls over the address
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
-import type { Profile } from "../contract/profile.js";
+import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
+import { IOCB_BYTES } from "../../assembly/abi/codes.js";
 import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
+import { setupEvents } from "../contract/geometry.js";
+import type { Profile } from "../contract/profile.js";
 import type { Errno, ErrnoName } from "../contract/scenario.js";
 import { hrtimerSleep } from "../util/hrtimer.js";
 import { Kioctx } from "./kioctx.js";
@@ -12,8 +15,6 @@ import {
   AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
   RING_NR, RING_TAIL, eventsInRing, ringGeometry,
 } from "./ring.js";
-import { IOCB_BYTES } from "../../assembly/abi/codes.js";
-import { setupEvents } from "../contract/geometry.js";
 
 const U32 = 2 ** 32;
 
@@ -43,8 +44,10 @@ export class AioProcess implements AioBackend {
   private ioctx_alloc(nr_events: number, ctxpNonzero: boolean): Kioctx | ErrnoName {
     const p = this.profile;
     if (ctxpNonzero || nr_events === 0) return "EINVAL";
+    // The kernel doubles in an unsigned int: 2^31 and more wrap around (FINDINGS 25).
     const n = setupEvents(nr_events, this.config.cpus, p.doubledGeometry);
     if (n > AIO_MAX_RING_EVENTS) return "EINVAL";
+    if (n === 0) return "EAGAIN";
     const charge = p.chargeDoubled ? n : nr_events;
     const limit = p.chargeDoubled ? this.config.aio_max_nr * 2 : this.config.aio_max_nr;
     if (charge > limit) return "EAGAIN";
@@ -87,6 +90,7 @@ export class AioProcess implements AioBackend {
     this.aio_nr -= ctx.charge;
     // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
     this.mm.unmap(ctx.mmap_base / PAGE_SIZE, ctx.mmap_size);
+    if (this.profile.ringFile) ctx.ring.truncate();
     return ok();
   }
 
@@ -111,13 +115,13 @@ export class AioProcess implements AioBackend {
         error = refused;
         break;
       }
-      this.aio_complete(ctx, data + i, i);
+      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE);
       submitted++;
     }
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
   }
 
-  /** A buffered read or write completes during submit: its event lands at the tail. */
+  /** A buffered read or write completes during submit: its event lands at the tail, obj the control block's user address. */
   private aio_complete(ctx: Kioctx, data: number, obj: number): void {
     const ring = ctx.ring;
     const tail = ring.tail;
@@ -196,7 +200,7 @@ export class AioProcess implements AioBackend {
     if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
     const start = this.mm.unmappedArea(pages);
     if (start < 0) return { ...fail("ENOMEM"), addr: 0 };
-    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: 0, dontexpand: false });
+    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: start, dontexpand: false });
     return { ...ok(), addr: start * PAGE_SIZE };
   }
 
@@ -222,7 +226,14 @@ export class AioProcess implements AioBackend {
     return { ret: r.ret, errno: r.errno };
   }
 
-  /** Returns the new start page, or an errno. */
+  /**
+   * Returns the new start page, or an errno. The order of the checks is the
+   * live kernel's (6.18, measured by the kernel fuzzer; FINDINGS 22-24):
+   * the page at `addr` must be mapped; a same-size call without a target
+   * changes nothing and a shrink without one unmaps the tail, neither
+   * looking at the rest of the range; a growth, or a move to a target,
+   * needs the range it keeps inside the one VMA.
+   */
   private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | ErrnoName | "OOPS" {
     if (addr % PAGE_SIZE !== 0 || old_pages <= 0 || new_pages <= 0) return "EINVAL";
     const start = addr / PAGE_SIZE;
@@ -233,21 +244,21 @@ export class AioProcess implements AioBackend {
     }
     const mm = this.mm;
     const vma = mm.find(start);
-    if (!vma || start + old_pages > vma.start + vma.pages) {
-      if (this.profile.multiVmaMove && to !== null && old_pages === new_pages) return this.move_vmas(start, old_pages, to / PAGE_SIZE);
-      return "EFAULT";
-    }
+    if (!vma) return "EFAULT";
+    if (this.profile.multiVmaMove && to !== null && old_pages === new_pages) return this.move_vmas(start, old_pages, to / PAGE_SIZE);
     if (this.profile.ringMoveWhole && vma.kind === "aio" && (start !== vma.start || old_pages !== vma.pages)) return "EINVAL";
+    if (to === null && new_pages === old_pages) return start;
+    if (to === null && new_pages < old_pages) {
+      mm.unmap(start + new_pages, old_pages - new_pages);
+      return start;
+    }
+    // A shrink that moves needs only what it keeps inside the VMA.
+    if (start + Math.min(old_pages, new_pages) > vma.start + vma.pages) return "EFAULT";
     if (new_pages > old_pages && vma.dontexpand) return "EFAULT";
     if (to === null) {
-      if (new_pages === old_pages) return start;
-      if (new_pages < old_pages) {
-        mm.unmap(start + new_pages, old_pages - new_pages);
-        return start;
-      }
       const end = start + old_pages;
       if (end === vma.start + vma.pages && mm.isFree(end, new_pages - old_pages)) {
-        vma.pages += new_pages - old_pages;
+        mm.grow(vma, new_pages - old_pages);
         return start;
       }
     } else if (new_pages < old_pages) {
@@ -256,47 +267,45 @@ export class AioProcess implements AioBackend {
     }
     const dest = to !== null ? to / PAGE_SIZE : mm.unmappedArea(new_pages);
     if (dest < 0) return "ENOMEM";
-    const piece = mm.detach(vma, start, old_pages);
-    mm.unmap(dest, new_pages);
-    return this.move_piece(piece, dest, new_pages) ?? dest;
+    return this.move_range(start, old_pages, dest, new_pages) ?? dest;
   }
 
-  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset. */
+  /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */
   private move_vmas(start: number, pages: number, dest: number): number | ErrnoName | "OOPS" {
-    const mm = this.mm;
     const end = start + pages;
-    const spans = mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
-    if (spans.length === 0) return "EFAULT";
+    const spans = this.mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
     if (this.profile.ringMoveWhole && spans.some((s) => s.v.kind === "aio" && (s.from !== s.v.start || s.to !== s.v.start + s.v.pages))) return "EINVAL";
-    const pieces = spans.map((s) => mm.detach(s.v, s.from, s.to - s.from));
-    for (const [i, piece] of pieces.entries()) {
-      // Only each piece's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
-      const target = dest + (piece.start - start);
-      mm.unmap(target, piece.pages);
-      const err = this.move_piece(piece, target, piece.pages);
-      if (err) {
-        // Moved pieces stay moved; the refused one is back; so are those not tried.
-        for (const rest of pieces.slice(i + 1)) mm.insert(rest);
-        return err;
-      }
+    for (const { from, to } of spans) {
+      // Only each VMA's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
+      // A refused VMA stops the move: those before it stay moved, those after it are not touched.
+      const err = this.move_range(from, to - from, dest + (from - start), to - from);
+      if (err) return err;
     }
     return dest;
   }
 
   /**
-   * Puts a detached piece at `dest` with `pages` pages and runs the ring's
-   * mremap hook; when the hook refuses, the piece goes back where it was.
+   * move_vma: unmaps the target, moves [start, start + pages) of the VMA
+   * holding it to `dest` with `newPages` pages, then runs the ring's mremap
+   * hook. When the hook refuses, the pages go back and the VMA is as it was
+   * before the move, not split (FINDINGS 27); the target stays unmapped.
    */
-  private move_piece(piece: Vma, dest: number, pages: number): ErrnoName | "OOPS" | null {
-    const from = piece.start;
-    const oldPages = piece.pages;
+  private move_range(start: number, pages: number, dest: number, newPages: number): ErrnoName | "OOPS" | null {
+    const mm = this.mm;
+    mm.unmap(dest, newPages);
+    const vma = mm.find(start)!;
+    const before: Vma = { ...vma };
+    const piece = mm.detach(vma, start, pages);
     piece.start = dest;
-    piece.pages = pages;
-    this.mm.insert(piece);
+    piece.pages = newPages;
+    // Anonymous memory never written to takes the offset of where it lands, so it merges there.
+    if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null) piece.pgoff = dest;
+    mm.insert(piece);
     const err = this.aio_ring_remap(piece);
     if (err === "EINVAL") {
-      this.mm.unmap(dest, pages);
-      this.mm.insert({ ...piece, start: from, pages: oldPages });
+      mm.unmap(dest, newPages);
+      mm.unmap(before.start, before.pages);
+      mm.insert(before);
     }
     return err;
   }

@@ -26,9 +26,26 @@ export interface Vma {
   pages: number;
   kind: VmaKind;
   backing: Backing;
-  /** Page offset of `start` within the backing. */
+  /**
+   * Page offset of `start` within the backing; for anonymous memory the
+   * kernel's vm_pgoff, the page number where it was first mapped (merging
+   * needs neighbours' offsets to run on).
+   */
   pgoff: number;
   dontexpand: boolean;
+}
+
+/**
+ * Two VMAs the kernel keeps as one: adjacent anonymous memory never written
+ * to (no anon_vma yet, as every scenario's mmap is) whose page offsets run
+ * on. A ring (file or 3.11's written pages) never merges: VM_DONTEXPAND is
+ * one of the flags that forbid it, and 3.11's pages have their own anon_vma.
+ */
+function mergeable(a: Vma, b: Vma): boolean {
+  return (
+    a.kind === "anon" && b.kind === "anon" && a.backing.bytes === null && b.backing.bytes === null &&
+    a.start + a.pages === b.start && a.pgoff + a.pages === b.pgoff
+  );
 }
 
 export class AddressSpace {
@@ -74,10 +91,32 @@ export class AddressSpace {
     return top - MMAP_FLOOR_PAGE >= pages ? top - pages : -1;
   }
 
+  /** Puts `v` in place and merges it with neighbours it can merge with (vma_merge). */
   insert(v: Vma): void {
     let i = 0;
     while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
     this.vmas.splice(i, 0, v);
+    this.mergeAround(i);
+  }
+
+  /** Grows `v` in place by `pages` and merges it with what then follows it. */
+  grow(v: Vma, pages: number): void {
+    v.pages += pages;
+    this.mergeAround(this.vmas.indexOf(v));
+  }
+
+  /** Merges the VMA at index i with its next and previous neighbours where they can merge. */
+  private mergeAround(i: number): void {
+    const next = this.vmas[i + 1];
+    if (next && mergeable(this.vmas[i], next)) {
+      this.vmas[i].pages += next.pages;
+      this.vmas.splice(i + 1, 1);
+    }
+    const prev = this.vmas[i - 1];
+    if (prev && mergeable(prev, this.vmas[i])) {
+      prev.pages += this.vmas[i].pages;
+      this.vmas.splice(i, 1);
+    }
   }
 
   /** Removes every page in [start, start + pages), splitting VMAs at the edges. */
@@ -119,6 +158,13 @@ export class AddressSpace {
 
   /** Reads a little-endian u32 through the mappings; null on a fault. */
   readU32(addr: number): number | null {
+    if (addr % PAGE_SIZE <= PAGE_SIZE - 4) {
+      // Within one page: one mapping holds all four bytes.
+      const at = this.locate(addr);
+      if (!at) return null;
+      const b = at.bytes;
+      return b ? (b[at.offset] | (b[at.offset + 1] << 8) | (b[at.offset + 2] << 16)) + b[at.offset + 3] * 2 ** 24 : 0;
+    }
     let value = 0;
     for (let i = 3; i >= 0; i--) {
       const at = this.locate(addr + i);

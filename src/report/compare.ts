@@ -11,6 +11,7 @@ import { resultBatches } from "../bench/measure.js";
 import { fingerprintDifferences, type FingerprintDifference } from "../bench/machine.js";
 import { seedFromString } from "../bench/prng.js";
 import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
+import { printable } from "../util/printable.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
 
 export const COMPARISON_SCHEMA_ID = "aio-ring-bench/comparison@1";
@@ -148,7 +149,8 @@ export function renderComparison(cmp: Comparison): string {
     ]);
   }
   const warning = machineWarning(cmp);
-  return [
+  // Ids, sources and machine fields come from input files: no raw control characters reach the terminal.
+  return printable([
     `old: ${describeRun(cmp.old)}`,
     `new: ${describeRun(cmp.new)}`,
     ...(warning ? [warning] : []),
@@ -156,5 +158,5 @@ export function renderComparison(cmp: Comparison): string {
     table.toString(),
     verdictCounts(cmp),
     ...(warning ? [warning] : []),
-  ].join("\n");
+  ].join("\n"));
 }

@@ -4,7 +4,7 @@
  */
 import { UserError } from "../contract/errors.js";
 import type { Run } from "../bench/run-schema.js";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { checkOutput, writeOutput } from "../util/files.js";
 import { toBmf } from "./bmf.js";
 import type { Comparison } from "./compare.js";
 import { toGhActionBenchmark } from "./gh-action-benchmark.js";
@@ -21,19 +21,40 @@ export interface ReportFiles {
   json?: string;
 }
 
-/** Writes each requested file; Markdown and JSON need a comparison (a UserError otherwise). Returns the paths written. */
-export function writeReports(files: ReportFiles, run: Run, comparison: Comparison | null): string[] {
+const FLAGS: Record<keyof ReportFiles, string> = { markdown: "--markdown", bmf: "--bmf", ghAction: "--gh-action", json: "--json" };
+
+/** Checks every requested path before anything is measured or written (files.ts checkOutput). */
+export function checkReportPaths(files: ReportFiles): void {
+  for (const key of Object.keys(FLAGS) as (keyof ReportFiles)[]) {
+    const path = files[key];
+    if (path !== undefined) checkOutput(path, FLAGS[key]);
+  }
+}
+
+/**
+ * Writes each requested file; Markdown and JSON need a comparison (a
+ * UserError otherwise). Returns the paths written. With `onFailure`, a
+ * file that cannot be written is passed to it and the others are still
+ * written; without, the first failure throws.
+ */
+export function writeReports(files: ReportFiles, run: Run, comparison: Comparison | null, onFailure?: (e: UserError) => void): string[] {
   const written: string[] = [];
-  const write = (path: string, text: string): void => {
-    writeFileAtomic(path, text);
-    written.push(path);
+  const write = (key: keyof ReportFiles, text: string): void => {
+    const path = files[key]!;
+    try {
+      writeOutput(path, text, FLAGS[key]);
+      written.push(path);
+    } catch (e) {
+      if (!(e instanceof UserError) || !onFailure) throw e;
+      onFailure(e);
+    }
   };
-  if ((files.markdown || files.json) && comparison === null) {
+  if ((files.markdown !== undefined || files.json !== undefined) && comparison === null) {
     throw new UserError(`${files.markdown ? "--markdown" : "--json"} reports a comparison: give a run to compare against`);
   }
-  if (files.markdown && comparison) write(files.markdown, renderMarkdown(comparison));
-  if (files.json && comparison) write(files.json, `${JSON.stringify(comparison, null, 2)}\n`);
-  if (files.bmf) write(files.bmf, `${JSON.stringify(toBmf(run), null, 2)}\n`);
-  if (files.ghAction) write(files.ghAction, `${JSON.stringify(toGhActionBenchmark(run), null, 2)}\n`);
+  if (files.markdown !== undefined && comparison) write("markdown", renderMarkdown(comparison));
+  if (files.json !== undefined && comparison) write("json", `${JSON.stringify(comparison, null, 2)}\n`);
+  if (files.bmf !== undefined) write("bmf", `${JSON.stringify(toBmf(run), null, 2)}\n`);
+  if (files.ghAction !== undefined) write("ghAction", `${JSON.stringify(toGhActionBenchmark(run), null, 2)}\n`);
   return written;
 }

@@ -1,12 +1,12 @@
 // The scenario library: what `aio-ring-bench scenario` does, callable from TypeScript.
-import { readFileSync, statSync } from "node:fs";
-import { ScenarioError, UserError } from "../contract/errors.js";
+import { readInput } from "../util/files.js";
 import { AioProcess } from "../model/aio.js";
 import { PROFILES } from "../contract/profile.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import type { ProcessConfig } from "../contract/backend.js";
 import { diffResults, type Disagreement } from "./diff.js";
-import { parseScenario, MAX_SCENARIO_BYTES } from "./parse.js";
+import { checkScenarioLimits, MAX_SCENARIO_BYTES } from "./limits.js";
+import { parseScenario } from "./parse.js";
 import { runSteps } from "./run.js";
 import type { BackendName, ProfileName, ResultsDoc, Scenario } from "../contract/scenario.js";
 
@@ -21,17 +21,9 @@ export interface RunOptions {
   config?: Partial<ProcessConfig>;
 }
 
+/** Reads and validates a scenario file: a regular file only, bounded while reading. */
 export function readScenarioFile(file: string): Scenario {
-  let text: string;
-  try {
-    // Checked before reading: a hostile file is never loaded whole.
-    if (statSync(file).size > MAX_SCENARIO_BYTES) throw new ScenarioError(file, null, null, `file is larger than ${MAX_SCENARIO_BYTES} bytes`);
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  return parseScenario(text, file);
+  return parseScenario(readInput(file, MAX_SCENARIO_BYTES, "scenario file"), file);
 }
 
 export function processConfig(scenario: Scenario, override: Partial<ProcessConfig> = {}): ProcessConfig {
@@ -44,11 +36,13 @@ export function processConfig(scenario: Scenario, override: Partial<ProcessConfi
 
 export async function runScenario(file: string, scenario: Scenario, opts: RunOptions): Promise<ResultsDoc> {
   if (opts.backend === "kernel") {
+    checkScenarioLimits(file, scenario, possibleCpus());
     const { runScenarioOnKernel } = await import("../kernel/probe.js");
     return runScenarioOnKernel(file, scenario);
   }
   const profileName = opts.profile ?? scenario.profile ?? "mainline";
   const config = processConfig(scenario, opts.config);
+  checkScenarioLimits(file, scenario, config.cpus);
   const profile = PROFILES[profileName];
   const backend = opts.backend === "model" ? new AioProcess(profile, config) : new (await import("../core/wasm-backend.js")).WasmProcess(profile, config);
   return runSteps(file, scenario, backend, { ...config, backend: opts.backend, profile: profileName });

@@ -2,12 +2,13 @@
 // hostile: sizes and counts are bounded, unknown fields are refused, and
 // every refusal names the file, the step index and the field.
 import { z } from "zod";
-import { MAX_COUNT, MAX_NR_EVENTS, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
+import { MAX_NR_EVENTS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
 import { PROFILE_NAMES } from "../contract/profile.js";
 import type { ProfileName, Scenario, Step } from "../contract/scenario.js";
+import { checkScenarioLimits, MAX_COUNT, MAX_SCENARIO_BYTES, MAX_STEPS } from "./limits.js";
 
-export { MAX_SCENARIO_BYTES };
+export { MAX_COUNT, MAX_SCENARIO_BYTES, MAX_STEPS } from "./limits.js";
 
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const ADDR_PATTERN = /^(?:bogus|[A-Za-z_][A-Za-z0-9_]{0,63}(?:\+(?:\d{1,7}|1b))?)$/;
@@ -97,5 +98,7 @@ export function parseScenario(text: string, file: string): Scenario {
     }
     return r.data;
   });
-  return { ...head.data, steps: parsed };
+  const scenario: Scenario = { ...head.data, steps: parsed };
+  checkScenarioLimits(file, scenario);
+  return scenario;
 }

@@ -5,6 +5,7 @@ import { ScenarioError } from "../contract/errors.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import type { AddrExpr, BackendName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "../contract/scenario.js";
+import { MAX_RESULT_EVENTS } from "./limits.js";
 
 export class Names {
   private readonly bound = new Map<string, number>();
@@ -89,7 +90,14 @@ export interface RunMeta extends ProcessConfig {
 /** Runs every step in order on `backend`; a scenario error stops the run. */
 export function runSteps(file: string, scenario: Scenario, backend: AioBackend, meta: RunMeta): ResultsDoc {
   const names = new Names(file);
-  const results = scenario.steps.map((s, i) => runStep(backend, s, i, names, file));
+  let events = 0;
+  const results = scenario.steps.map((s, i) => {
+    const r = runStep(backend, s, i, names, file);
+    // checkScenarioLimits bounds this up front; a backend returning an event twice must still not overflow the document.
+    events += r.data?.length ?? 0;
+    if (events > MAX_RESULT_EVENTS) throw new ScenarioError(file, i, null, `the results carry more than ${MAX_RESULT_EVENTS} events (the limit every backend shares)`);
+    return r;
+  });
   return {
     name: scenario.name,
     backend: meta.backend,

@@ -1,0 +1,374 @@
+// Random scenario programs for differential fuzzing against the live kernel.
+// Every program keeps the rules of safety.ts (it touches only memory it
+// mapped itself, and no result depends on where the kernel places a new
+// mapping); within them it aims at the shapes where the kernel's rules live:
+// rings and anonymous pages side by side in the arena, holes at either end of
+// a range or inside it, whole and partial ring moves, multi-VMA moves,
+// overlapping targets, shrink and grow, fork_mremap, io_destroy after moves
+// and unmaps, id reuse after destroy, full rings, slot exhaustion, user
+// reaping, the aio-nr limit and bad arguments of every kind. A shadow TS
+// model runs alongside to steer choices towards VMA edges, holes and moved
+// rings; nothing relies on the shadow being right.
+import { ScenarioError } from "../contract/errors.js";
+import { AioProcess } from "../model/aio.js";
+import { PAGE_SIZE } from "../model/mm.js";
+import { PROFILES } from "../contract/profile.js";
+import { Names, runStep } from "../scenario/run.js";
+import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
+import { Prng } from "../util/prng.js";
+import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
+
+export interface GenerateOptions {
+  /** Possible CPUs of the kernel the program will meet (ring geometry depends on it). */
+  cpus: number;
+  /** aio_max_nr of that kernel. */
+  aio_max_nr: number;
+  /** Events a program may ask for and still share the kernel with others (default aio_max_nr / 8). */
+  sharedEvents?: number;
+  /** Steps after the set-up (default 16 to 40). */
+  minSteps?: number;
+  maxSteps?: number;
+}
+
+export interface GeneratedProgram {
+  scenario: Scenario;
+  /** The program may take most of the system-wide aio-nr limit: it must not share the kernel with another program. */
+  exclusive: boolean;
+}
+
+/** nr_events whose ring has exactly `pages` pages (doubled geometry, above the per-CPU floor). */
+function nrEventsForPages(pages: number, cpus: number): number {
+  const nr = Math.floor((Math.floor((pages * PAGE_SIZE - 32) / 32) - 2) / 2);
+  return Math.max(nr, cpus * 4);
+}
+
+const SMALL_NR = [1, 4, 8, 9, 31, 64, 100, 128, 200, 255, 256, 383];
+
+export class ProgramGenerator {
+  private readonly rng: Prng;
+  private readonly opts: Required<GenerateOptions>;
+  private steps: Step[] = [];
+  private safety!: Safety;
+  private shadow!: AioProcess;
+  private names!: Names;
+  private exclusive = false;
+  private eventsAsked = 0;
+  private counter = 0;
+
+  constructor(seed: number, opts: GenerateOptions) {
+    this.rng = new Prng(seed);
+    this.opts = { minSteps: 16, maxSteps: 40, sharedEvents: Math.floor(opts.aio_max_nr / 8), ...opts };
+  }
+
+  /** The next random program. */
+  next(name: string): GeneratedProgram {
+    const { cpus, aio_max_nr } = this.opts;
+    this.steps = [];
+    this.safety = new Safety(cpus, aio_max_nr);
+    this.shadow = new AioProcess(PROFILES.mainline, { cpus, aio_max_nr, aio_nr: 0 });
+    this.names = new Names(name);
+    this.exclusive = false;
+    this.eventsAsked = 0;
+    this.counter = 0;
+    this.setUp();
+    const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
+    for (let i = 0; i < n; i++) this.add(this.randomStep());
+    return { scenario: { name, profile: "mainline", steps: this.steps }, exclusive: this.exclusive };
+  }
+
+  // ---- bookkeeping -----------------------------------------------------------
+
+  /**
+   * Appends a step that keeps the safety rules and that the shadow can run
+   * as written; true when the shadow says it succeeded.
+   */
+  private add(step: Step | null): boolean {
+    if (step === null || this.safety.next(step) !== null) return false;
+    try {
+      const r = runStep(this.shadow, step, this.steps.length, this.names, "generated");
+      this.steps.push(step);
+      return r.errno === null || r.errno === undefined;
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      // A scenario error in the shadow is likely one on the kernel too: leave the step out.
+      this.safety = this.replaySafety();
+      return false;
+    }
+  }
+
+  private replaySafety(): Safety {
+    const s = new Safety(this.opts.cpus, this.opts.aio_max_nr);
+    for (const step of this.steps) s.next(step);
+    return s;
+  }
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  private addr(name: string, page: number): AddrExpr {
+    return page === 0 ? name : `${name}+${page}`;
+  }
+
+  private usable(): number {
+    return this.safety.extents.get(ARENA)!.hi;
+  }
+
+  private pageOf(name: string): number | null {
+    try {
+      return this.names.resolve(name, 0, "x") / PAGE_SIZE;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Names of these kinds that may be used and that the shadow has bound (a step naming an unbound one is refused anyway). */
+  private liveExtents(kinds: Kind[]): [string, Extent][] {
+    const bound = new Set(this.names.list());
+    return this.safety.live(kinds).filter(([n]) => bound.has(n));
+  }
+
+  private live(kinds: Kind[]): string[] {
+    return this.liveExtents(kinds).map(([n]) => n);
+  }
+
+  /** Rings small enough to move into the arena. */
+  private movableRings(): string[] {
+    return this.liveExtents(["ring"]).filter(([n, e]) => e.hi + 1 <= MAX_MOVABLE_RING_PAGES && !n.startsWith("G")).map(([n]) => n);
+  }
+
+  // ---- set-up ------------------------------------------------------------------
+
+  private setUp(): void {
+    const { cpus } = this.opts;
+    const rng = this.rng;
+    const usable = rng.int(10, 24);
+    this.add({ op: "mmap", pages: arenaPages(usable), name: ARENA });
+    // Guard rings on both sides of the usable pages: anonymous pages inside never merge with anything outside.
+    this.add({ op: "io_setup", nr_events: 1, name: "GL" });
+    this.add({ op: "mremap", addr: "GL", old_pages: 1, new_pages: 1, to: ARENA });
+    this.add({ op: "io_setup", nr_events: 1, name: "GR" });
+    this.add({ op: "mremap", addr: "GR", old_pages: 1, new_pages: 1, to: this.addr(ARENA, usable + 1) });
+    const movable = SMALL_NR.filter((nr) => ringPages(nr, cpus) <= MAX_MOVABLE_RING_PAGES);
+    const ringCount = rng.int(1, 3);
+    for (let i = 0; i < ringCount; i++) {
+      const nr = rng.pick(movable);
+      if (this.add({ op: "io_setup", nr_events: nr, name: "ABC"[i] })) this.eventsAsked += nr;
+    }
+    for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add({ op: "mmap", pages: rng.int(1, 4), name: "XY"[i] });
+    for (let i = 0, n = rng.int(0, 3); i < n; i++) this.add(this.moveRingIntoArena());
+  }
+
+  /** Pages of a mapping made now that no hole of the program can hold. */
+  private bigPages(): number {
+    return this.safety.holeBound + 1 + this.rng.int(0, 3);
+  }
+
+  // ---- address choices ---------------------------------------------------------
+
+  /** Arena offsets where something starts or ends in the shadow: edges, holes, moved rings. */
+  private arenaEdges(): number[] {
+    const s = this.pageOf(ARENA);
+    if (s === null) return [];
+    const usable = this.usable();
+    const out: number[] = [];
+    for (const v of this.shadow.mm.intersecting(s + 1, usable)) {
+      for (const p of [v.start - s, v.start + v.pages - s]) if (p >= 1 && p <= usable) out.push(p);
+    }
+    return out;
+  }
+
+  private arenaOffset(): number {
+    const edges = this.arenaEdges();
+    if (edges.length > 0 && this.rng.chance(0.5)) return this.rng.pick(edges);
+    return this.rng.int(1, this.usable());
+  }
+
+  /** A range [a, a+len) inside the arena's usable pages. */
+  private arenaRange(maxLen = 8): [number, number] {
+    const a = this.arenaOffset();
+    return [a, this.rng.int(1, Math.min(maxLen, this.usable() - a + 1))];
+  }
+
+  /** Where a ring's header may be now in the arena, per the shadow. */
+  private ringsInArena(): number[] {
+    const s = this.pageOf(ARENA);
+    if (s === null) return [];
+    return this.shadow.mm.intersecting(s + 1, this.usable()).filter((v) => v.kind === "aio").map((v) => v.start - s);
+  }
+
+  /** Where live contexts of the shadow are now, as address expressions the program may use. */
+  private liveContexts(): AddrExpr[] {
+    const s = this.pageOf(ARENA);
+    const byAddress = new Map(this.live(["ring"]).map((n) => [this.pageOf(n), n]));
+    const out: AddrExpr[] = [];
+    for (const ctx of this.shadow.ioctx_table?.table ?? []) {
+      if (!ctx) continue;
+      const page = ctx.user_id / PAGE_SIZE;
+      const name = byAddress.get(page);
+      if (name !== undefined && name !== "GL" && name !== "GR") out.push(name);
+      else if (s !== null && page >= s + 1 && page <= s + this.usable()) out.push(this.addr(ARENA, page - s));
+    }
+    return out;
+  }
+
+  /** An address to name a context by: where a live context is, a ring's name, where rings went, stale ids, or junk. */
+  private ctxExpr(): AddrExpr {
+    const rng = this.rng;
+    if (rng.chance(0.4)) {
+      const live = this.liveContexts();
+      if (live.length > 0) return rng.pick(live);
+    }
+    const roll = rng.int(0, 99);
+    const rings = this.live(["ring"]).filter((n) => n !== "GL" && n !== "GR");
+    if (roll < 45 && rings.length > 0) return rng.pick(rings);
+    if (roll < 75) {
+      const inArena = this.ringsInArena();
+      return this.addr(ARENA, inArena.length > 0 ? rng.pick(inArena) : this.arenaOffset());
+    }
+    if (roll < 85) return this.pageIn(["arena", "ring", "anon"]);
+    if (roll < 90 && rings.length > 0) return `${rng.pick(rings)}+1b`;
+    return rng.pick<AddrExpr>(["bogus", 0]);
+  }
+
+  /** Any page of a live name of these kinds. */
+  private pageIn(kinds: Kind[]): AddrExpr {
+    const [name, e] = this.rng.pick(this.liveExtents(kinds));
+    return this.addr(name, this.rng.int(e.lo, e.hi));
+  }
+
+  // ---- steps -------------------------------------------------------------------
+
+  private moveRingIntoArena(): Step | null {
+    const rng = this.rng;
+    const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
+    if (rings.length === 0) return this.arenaMove();
+    const name = rng.pick(rings);
+    const pages = this.safety.extents.get(name)!.hi + 1;
+    const usable = this.usable();
+    // Mostly the whole ring; sometimes a part of it, from the front, the middle or the tail.
+    let from = 0;
+    let len = pages;
+    if (pages > 1 && rng.chance(0.3)) {
+      from = rng.int(0, pages - 1);
+      len = rng.int(1, pages - from);
+    }
+    if (len > usable) return this.arenaMove();
+    const to = rng.int(1, usable - len + 1);
+    return { op: "mremap", addr: this.addr(name, from), old_pages: len, new_pages: len, to: this.addr(ARENA, to) };
+  }
+
+  private arenaMove(): Step | null {
+    const rng = this.rng;
+    const usable = this.usable();
+    const [a, old_pages] = this.arenaRange();
+    const roll = rng.int(0, 99);
+    let new_pages = old_pages;
+    if (roll >= 60 && roll < 80) new_pages = rng.int(1, old_pages);
+    else if (roll >= 80) new_pages = old_pages + rng.int(1, 4);
+    if (rng.chance(0.25)) {
+      // No target: same size does nothing, a shrink stays in place, a growth grows in place or moves far away.
+      if (new_pages > old_pages) return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages: this.bigPages(), name: this.fresh("G") };
+      return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages };
+    }
+    new_pages = Math.min(new_pages, usable);
+    // The target anywhere in the usable arena, overlapping the source now and then (EINVAL).
+    const to = rng.int(1, usable - new_pages + 1);
+    return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, to: this.addr(ARENA, to) };
+  }
+
+  private badMremap(): Step {
+    const rng = this.rng;
+    const [a, len] = this.arenaRange();
+    const variants: Step[] = [
+      { op: "mremap", addr: `${ARENA}+1b`, old_pages: len, new_pages: len, to: this.addr(ARENA, a) },
+      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len, to: `${ARENA}+1b` },
+      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: 0 },
+      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: 0, to: this.addr(ARENA, a) },
+      { op: "mremap", addr: "bogus", old_pages: len, new_pages: len, to: this.addr(ARENA, a) },
+      { op: "mremap", addr: "bogus", old_pages: len, new_pages: len },
+    ];
+    const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
+    if (rings.length > 0) {
+      const r = rng.pick(rings);
+      const pages = this.safety.extents.get(r)!.hi + 1;
+      variants.push({ op: "mremap", addr: `${r}+1b`, old_pages: 1, new_pages: 1, to: this.addr(ARENA, a) });
+      // A ring cannot grow, in place or at a target.
+      variants.push({ op: "mremap", addr: r, old_pages: pages, new_pages: pages + 1 });
+      if (pages + 1 <= this.usable()) variants.push({ op: "mremap", addr: r, old_pages: pages, new_pages: pages + 1, to: this.addr(ARENA, rng.int(1, this.usable() - pages)) });
+    }
+    return rng.pick(variants);
+  }
+
+  private randomStep(): Step | null {
+    const rng = this.rng;
+    const roll = rng.int(0, 999);
+    if (roll < 100) return this.arenaMove();
+    if (roll < 170) return this.moveRingIntoArena();
+    if (roll < 200) return this.badMremap();
+    if (roll < 270) {
+      if (rng.chance(0.1)) return rng.pick<Step>([{ op: "munmap", addr: `${ARENA}+1b`, pages: 1 }, { op: "munmap", addr: this.addr(ARENA, this.arenaOffset()), pages: 0 }, { op: "munmap", addr: "bogus", pages: 2 }]);
+      const [a, len] = this.arenaRange(6);
+      return { op: "munmap", addr: this.addr(ARENA, a), pages: len };
+    }
+    if (roll < 310) {
+      const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
+      const [a, pages] = this.arenaRange(4);
+      const to = this.addr(ARENA, rng.int(1, this.usable() - pages + 1));
+      if (rings.length > 0 && rng.chance(0.35)) {
+        const r = rng.pick(rings);
+        return { op: "fork_mremap", addr: r, pages: this.safety.extents.get(r)!.hi + 1, to };
+      }
+      return { op: "fork_mremap", addr: this.addr(ARENA, a), pages, to };
+    }
+    if (roll < 450) return this.submit();
+    if (roll < 570) return this.getevents();
+    if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
+    if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
+    if (roll < 840) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
+    if (roll < 910) return { op: "io_destroy", ctx: this.ctxExpr() };
+    if (roll < 965) return this.setupLater();
+    if (roll < 990) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
+    return { op: "io_setup", nr_events: rng.pick(SMALL_NR), ctxp: "nonzero" };
+  }
+
+  private submit(): Step {
+    const rng = this.rng;
+    const roll = rng.int(0, 99);
+    // Mostly small batches; sometimes enough to fill the ring or run out of request slots.
+    const count = roll < 5 ? -1 : roll < 10 ? 0 : roll < 80 ? rng.int(1, 40) : roll < 95 ? rng.int(100, 400) : rng.int(1000, 2100);
+    const cmd = rng.chance(0.06) ? "bad" : rng.pick(["pread", "pwrite"] as const);
+    const step: Step = { op: "io_submit", ctx: this.ctxExpr(), count, cmd, data: rng.int(0, 1_000_000) };
+    return rng.chance(0.05) ? { ...step, fd: "bad" } : step;
+  }
+
+  private getevents(): Step {
+    const rng = this.rng;
+    const nr = rng.pick([-1, 0, 1, 2, 5, 30, 128, 400]);
+    const min_nr = rng.chance(0.85) ? rng.int(0, 1) : rng.pick([-1, 3, nr + 1]);
+    // No timeout, or a negative one, waits forever when too few events are there: only with min_nr 0.
+    const timeout_ns = min_nr <= 0 ? rng.pick([0, 0, 1000, null, -1]) : rng.pick([0, 0, 0, 1000]);
+    return { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns };
+  }
+
+  /** io_setup once holes may exist: id reuse after destroy (a ring no hole can hold), the limit, or refused arguments. */
+  private setupLater(): Step {
+    const rng = this.rng;
+    const { cpus, aio_max_nr } = this.opts;
+    if (rng.chance(0.35)) return { op: "io_setup", nr_events: rng.pick([0, 4194305, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 2 ** 22, 2 ** 31 + 2 ** 22 + 1, 2 ** 32 - 1, aio_max_nr + 1]) };
+    if (rng.chance(0.05)) {
+      // The whole limit in one context, then nothing more fits: this program runs alone.
+      const pages = ringPages(aio_max_nr, cpus);
+      if (pages <= this.safety.holeBound) return { op: "io_setup", nr_events: 0 };
+      this.exclusive = true;
+      this.eventsAsked += aio_max_nr;
+      return { op: "io_setup", nr_events: aio_max_nr, name: this.fresh("L") };
+    }
+    const nr = nrEventsForPages(this.bigPages(), cpus);
+    // Programs that share the kernel stay within their share of aio-nr.
+    if (this.eventsAsked + nr > this.opts.sharedEvents) return { op: "io_setup", nr_events: rng.pick([0, 2 ** 32 - 1]) };
+    this.eventsAsked += nr;
+    return { op: "io_setup", nr_events: nr, name: this.fresh("R") };
+  }
+}
+

@@ -1,0 +1,333 @@
+// Differential fuzzing against the live kernel: random programs (generate.ts)
+// run on the kernel through the probe (probe-lanes.ts) and on both models as
+// mainline with the cpus, aio_max_nr and aio_nr the kernel had; every first
+// difference is grouped by what differs, confirmed by running the program
+// again alone, and shrunk (shrink.ts) to a small program that still differs
+// the same way.
+import { readFileSync } from "node:fs";
+import { WasmProcess } from "../core/wasm-backend.js";
+import { UserError } from "../contract/errors.js";
+import { AioProcess } from "../model/aio.js";
+import { PROFILES } from "../contract/profile.js";
+import type { AioBackend, ProcessConfig } from "../contract/backend.js";
+import type { Scenario } from "../contract/scenario.js";
+import { possibleCpus } from "../util/possible-cpus.js";
+import { Piscina } from "piscina";
+import { Coverage, type CoverageCounts } from "./coverage.js";
+import { ProgramGenerator, type GenerateOptions, type GeneratedProgram } from "./generate.js";
+import { firstDifference, runOutcome, signature, type Difference, type Outcome } from "./outcome.js";
+import { runOnKernel, type KernelRun, type LaneOptions } from "./probe-lanes.js";
+import { unsafeReason } from "./safety.js";
+import { shrink } from "./shrink.js";
+
+/** A model to hold against the kernel: a name and a fresh process for a config. */
+export interface ModelUnderTest {
+  name: string;
+  process(config: ProcessConfig): AioBackend;
+}
+
+const wasmCache = new Map<string, WasmProcess>();
+
+/** The two models of the project, as mainline. */
+export const PROJECT_MODELS: ModelUnderTest[] = [
+  { name: "model", process: (c) => new AioProcess(PROFILES.mainline, c) },
+  {
+    name: "wasm",
+    process: (c) => {
+      const key = JSON.stringify(c);
+      let w = wasmCache.get(key);
+      if (w) w.reset();
+      else {
+        w = new WasmProcess(PROFILES.mainline, c);
+        wasmCache.set(key, w);
+      }
+      return w;
+    },
+  },
+];
+
+export interface KernelFuzzOptions {
+  scenarios: number;
+  seed: number;
+  lanes?: number;
+  /** Programs per probe process. */
+  batch?: number;
+  /** Watchdog per program on the kernel, seconds. */
+  seconds?: number;
+  /** Kernel runs the shrinker may spend on one disagreement. */
+  shrinkBudget?: number;
+  /** At most this many distinct disagreements are shrunk (the rest are counted). */
+  maxShrunk?: number;
+  /** Worker threads that generate programs and run the models (default 2; 1 with custom models). */
+  threads?: number;
+  models?: ModelUnderTest[];
+  onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+export interface Finding {
+  model: string;
+  signature: string;
+  /** Programs of the run that showed it. */
+  programs: number;
+  original: Scenario;
+  /** Null when the difference did not come back on a second run alone (global aio-nr moved, say). */
+  shrunk: Scenario | null;
+  difference: Difference;
+  kernelAnswer: KernelAnswer | null;
+  tried: number;
+}
+
+export interface KernelAnswer {
+  name: string;
+  backend: "kernel";
+  kernel: string;
+  cpus: number;
+  aio_max_nr: number;
+  aio_nr: number;
+  results: Outcome["results"];
+  scenario_error: Outcome["scenarioError"];
+}
+
+export interface Crash {
+  program: Scenario;
+  message: string;
+  step: number | null;
+}
+
+export interface KernelFuzzReport {
+  seed: number;
+  scenarios: number;
+  steps: number;
+  /** Wall time of generating and running every program (shrinking excluded). */
+  seconds: number;
+  shrinkSeconds: number;
+  findings: Finding[];
+  /** Distinct disagreements beyond maxShrunk, not shrunk. */
+  unshrunk: number;
+  crashes: Crash[];
+  coverage: Coverage;
+  kernel: string | null;
+}
+
+function readAioMaxNr(): number {
+  try {
+    const v = Number(readFileSync("/proc/sys/fs/aio-max-nr", "utf8").trim());
+    return Number.isSafeInteger(v) && v > 0 ? v : 65536;
+  } catch {
+    return 65536;
+  }
+}
+
+/** The first difference of one model from the kernel's run of a program, or null. */
+function differenceFor(model: ModelUnderTest, program: Scenario, run: KernelRun & { kind: "ran" }): Difference | null {
+  const outcome = runOutcome(model.process(run.config), program, program.name);
+  return firstDifference(run.outcome, outcome);
+}
+
+function answerOf(program: Scenario, run: KernelRun & { kind: "ran" }): KernelAnswer {
+  return { name: program.name, backend: "kernel", kernel: run.kernel, ...run.config, results: run.outcome.results, scenario_error: run.outcome.scenarioError };
+}
+
+/** One slice of a run: programs from..to-1, run on the kernel with `lanes` probes, compared with the models. */
+export interface SliceTask {
+  seed: number;
+  from: number;
+  to: number;
+  lanes: LaneOptions;
+  generator: GenerateOptions;
+}
+
+/** What a slice found, in a form that crosses threads (models by name). */
+export interface SliceResult {
+  steps: number;
+  groups: { signature: string; models: string[]; first: Scenario; count: number }[];
+  crashes: Crash[];
+  coverage: CoverageCounts;
+  kernel: string | null;
+  /** Programs that must run with nothing else on the kernel: the caller runs them alone. */
+  exclusive: Scenario[];
+}
+
+/** Program i of a run depends on the seed and i alone, so any slice can make it. */
+export function programOf(seed: number, i: number, generator: GenerateOptions): GeneratedProgram {
+  return new ProgramGenerator((seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0, generator).next(`fuzz-${seed}-${i}`);
+}
+
+/** Compares the models with the kernel's runs of these programs, adding to `into`. */
+function evaluate(programs: Scenario[], runs: KernelRun[], models: ModelUnderTest[], into: SliceResult): void {
+  const coverage = new Coverage(into.coverage);
+  programs.forEach((program, i) => {
+    const run = runs[i];
+    into.steps += program.steps.length;
+    if (run.kind === "crashed") {
+      into.crashes.push({ program, message: run.message, step: run.step });
+      return;
+    }
+    into.kernel ??= run.kernel;
+    coverage.add(run.outcome.results);
+    const seen = new Map<string, string[]>();
+    for (const model of models) {
+      const d = differenceFor(model, program, run);
+      if (d) seen.set(signature(d), [...(seen.get(signature(d)) ?? []), model.name]);
+    }
+    for (const [sig, who] of seen) {
+      const g = into.groups.find((x) => x.signature === sig);
+      if (g) {
+        g.count++;
+        for (const m of who) if (!g.models.includes(m)) g.models.push(m);
+      } else into.groups.push({ signature: sig, models: who, first: program, count: 1 });
+    }
+  });
+  into.coverage = coverage.counts;
+}
+
+function emptyResult(): SliceResult {
+  return { steps: 0, groups: [], crashes: [], coverage: {}, kernel: null, exclusive: [] };
+}
+
+/** Runs one slice in this thread (a worker thread runs the same with the project's models). */
+export async function runSlice(task: SliceTask, models: ModelUnderTest[] = PROJECT_MODELS): Promise<SliceResult> {
+  const result = emptyResult();
+  const shared: Scenario[] = [];
+  for (let i = task.from; i < task.to; i++) {
+    const p = programOf(task.seed, i, task.generator);
+    (p.exclusive ? result.exclusive : shared).push(p.scenario);
+  }
+  evaluate(shared, await runOnKernel(shared, task.lanes), models, result);
+  return result;
+}
+
+/** Adds a slice's result to the run's. */
+function merge(into: SliceResult, from: SliceResult): void {
+  into.steps += from.steps;
+  into.crashes.push(...from.crashes);
+  into.kernel ??= from.kernel;
+  into.exclusive.push(...from.exclusive);
+  const coverage = new Coverage(into.coverage);
+  coverage.merge(from.coverage);
+  into.coverage = coverage.counts;
+  for (const g of from.groups) {
+    const mine = into.groups.find((x) => x.signature === g.signature);
+    if (!mine) into.groups.push(g);
+    else {
+      mine.count += g.count;
+      for (const m of g.models) if (!mine.models.includes(m)) mine.models.push(m);
+    }
+  }
+}
+
+const SLICE = 120;
+
+export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
+  const models = opts.models ?? PROJECT_MODELS;
+  const lanes: LaneOptions = { lanes: opts.lanes ?? 12, batch: opts.batch ?? 10, seconds: opts.seconds ?? 10 };
+  const alone: LaneOptions = { ...lanes, lanes: 1, settle: true };
+  const cpus = possibleCpus();
+  const aioMaxNr = readAioMaxNr();
+  // Programs that share the kernel must fit its aio-nr limit all together.
+  const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) };
+  // Worker threads generate and compare while probes wait on the kernel; custom models stay in this thread.
+  const threads = opts.models ? 1 : (opts.threads ?? 2);
+  const inFlight = threads * 2;
+  const perSlice: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / inFlight)) };
+  const tasks: SliceTask[] = [];
+  for (let from = 0; from < opts.scenarios; from += SLICE) tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perSlice, generator });
+
+  const started = performance.now();
+  const total = emptyResult();
+  let done = 0;
+  const collect = (task: SliceTask, r: SliceResult) => {
+    merge(total, r);
+    done += task.to - task.from;
+    opts.onProgress?.(done, opts.scenarios, "run");
+  };
+  if (threads === 1) {
+    let next = 0;
+    const worker = async () => {
+      for (let t = next++; t < tasks.length; t = next++) collect(tasks[t], await runSlice(tasks[t], models));
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+  } else {
+    const pool = new Piscina({ filename: new URL("./fuzz-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 2 });
+    try {
+      await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
+    } catch (e) {
+      // A user's problem (no probe, kernel backend gone) crosses the thread as a plain Error: keep it one line.
+      if (e instanceof Error && (e.name === "UserError" || e.name === "ScenarioError")) throw new UserError(e.message);
+      throw e;
+    } finally {
+      await pool.destroy();
+    }
+  }
+  const exclusive = total.exclusive;
+  evaluate(exclusive, await runOnKernel(exclusive, alone), models, total);
+  const seconds = (performance.now() - started) / 1000;
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const exclusiveNames = new Set(exclusive.map((p) => p.name));
+  const coverage = new Coverage(total.coverage);
+  const crashes = total.crashes;
+  const steps = total.steps;
+  const kernel = total.kernel;
+  const groups = new Map(
+    total.groups.map((g) => [g.signature, { models: g.models.map((n) => byName.get(n)!), first: g.first, exclusive: exclusiveNames.has(g.first.name), count: g.count }]),
+  );
+
+  const shrinkStarted = performance.now();
+  const findings: Finding[] = [];
+  const maxShrunk = opts.maxShrunk ?? 20;
+  let index = 0;
+  for (const [sig, g] of groups) {
+    if (findings.length >= maxShrunk) break;
+    opts.onProgress?.(index++, Math.min(groups.size, maxShrunk), "shrink");
+    const model = g.models[0];
+    const modelNames = g.models.map((m) => m.name).join(", ");
+    const opt = g.exclusive ? alone : lanes;
+    /** Kernel runs of candidates, then the model on each. */
+    const differences = async (candidates: Scenario[]): Promise<(Difference | null)[]> => {
+      const runs = await runOnKernel(candidates, opt);
+      return candidates.map((c, i) => {
+        const r = runs[i];
+        return r.kind === "ran" ? differenceFor(model, c, r) : null;
+      });
+    };
+    // Confirm alone first: a difference that does not come back is not shrunk.
+    const [again] = await runOnKernel([g.first], alone);
+    const confirmed = again.kind === "ran" ? differenceFor(model, g.first, again) : null;
+    if (!confirmed || signature(confirmed) !== sig) {
+      findings.push({ model: modelNames, signature: sig, programs: g.count, original: g.first, shrunk: null, difference: confirmed ?? { step: -1, op: "-", field: "-", kernel: null, model: null }, kernelAnswer: null, tried: 1 });
+      continue;
+    }
+    const judge = async (cs: Scenario[]) => (await differences(cs)).map((d) => d !== null && signature(d) === sig);
+    const cut = async (s: Scenario) => {
+      const [d] = await differences([s]);
+      return d ? d.step + 1 : s.steps.length;
+    };
+    const allowed = (c: Scenario) => unsafeReason(c, cpus, aioMaxNr) === null;
+    const result = await shrink(g.first, judge, cut, { budget: opts.shrinkBudget ?? 1500, allowed });
+    const shrunk = { ...result.scenario, name: `${g.first.name}-shrunk` };
+    const [final] = await runOnKernel([shrunk], alone);
+    const difference = final.kind === "ran" ? differenceFor(model, shrunk, final) : null;
+    findings.push({
+      model: modelNames,
+      signature: sig,
+      programs: g.count,
+      original: g.first,
+      shrunk,
+      difference: difference ?? confirmed,
+      kernelAnswer: final.kind === "ran" ? answerOf(shrunk, final) : null,
+      tried: result.tried,
+    });
+  }
+  return {
+    seed: opts.seed,
+    scenarios: opts.scenarios,
+    steps,
+    seconds,
+    shrinkSeconds: (performance.now() - shrinkStarted) / 1000,
+    findings,
+    unshrunk: Math.max(0, groups.size - findings.length),
+    crashes,
+    coverage,
+    kernel,
+  };
+}

@@ -1,0 +1,78 @@
+// What one backend made of one program: the results of the steps it ran and,
+// if a step could not run as written, that scenario error. Kernel and models
+// are compared on this, step by step, field by field.
+import { isDeepStrictEqual } from "node:util";
+import { ScenarioError } from "../contract/errors.js";
+import type { AioBackend } from "../contract/backend.js";
+import { Names, runStep } from "../scenario/run.js";
+import type { Scenario, StepResult } from "../contract/scenario.js";
+
+export interface Outcome {
+  results: StepResult[];
+  /** The step that could not run as written, and the field at fault. */
+  scenarioError: { step: number; field: string | null } | null;
+}
+
+/** One difference: the first step where two outcomes part, and the first field there. */
+export interface Difference {
+  step: number;
+  op: string;
+  field: string;
+  kernel: unknown;
+  model: unknown;
+}
+
+/** Runs a program on an in-process backend, stopping at a scenario error as the kernel does. */
+export function runOutcome(backend: AioBackend, scenario: Scenario, file: string): Outcome {
+  const names = new Names(file);
+  const results: StepResult[] = [];
+  for (const [i, step] of scenario.steps.entries()) {
+    try {
+      results.push(runStep(backend, step, i, names, file));
+    } catch (e) {
+      if (e instanceof ScenarioError) return { results, scenarioError: { step: i, field: e.field } };
+      throw e;
+    }
+  }
+  return { results, scenarioError: null };
+}
+
+/** Field order of a step result, so "the first field" is stable: the call's outcome before what follows from it. */
+const FIELD_ORDER = ["ret", "errno", "data", "kind", "id", "nr", "head", "tail", "magic", "compat_features", "incompat_features", "header_length", "pages"];
+
+/** The first difference between the kernel's outcome and a model's, or null when they agree. */
+export function firstDifference(kernel: Outcome, model: Outcome): Difference | null {
+  const steps = Math.max(kernel.results.length, model.results.length);
+  for (let i = 0; i < steps; i++) {
+    const k = kernel.results[i];
+    const m = model.results[i];
+    if (k === undefined || m === undefined) {
+      const errorOf = (o: Outcome) => (o.scenarioError?.step === i ? `scenario error on ${o.scenarioError.field ?? "the step"}` : "not run");
+      return { step: i, op: (k ?? m)!.op, field: "scenario_error", kernel: k ? "ran" : errorOf(kernel), model: m ? "ran" : errorOf(model) };
+    }
+    if (isDeepStrictEqual(k, m)) continue;
+    const fields = [...new Set([...FIELD_ORDER, ...Object.keys(k), ...Object.keys(m)])];
+    for (const f of fields) {
+      const kv = (k as unknown as Record<string, unknown>)[f];
+      const mv = (m as unknown as Record<string, unknown>)[f];
+      if (!isDeepStrictEqual(kv, mv)) return { step: i, op: k.op, field: f, kernel: kv, model: mv };
+    }
+  }
+  const ke = kernel.scenarioError;
+  const me = model.scenarioError;
+  if (!isDeepStrictEqual(ke, me)) {
+    const step = (ke ?? me)!.step;
+    const describe = (e: Outcome["scenarioError"]) => (e === null ? "none" : `step ${e.step} field ${e.field ?? "-"}`);
+    return { step, op: "scenario_error", field: "scenario_error", kernel: describe(ke), model: describe(me) };
+  }
+  return null;
+}
+
+/** A difference without its step number: what "disagrees the same way" means while shrinking. */
+export function signature(d: Difference): string {
+  return `${d.op}.${d.field}: kernel=${JSON.stringify(d.kernel)} model=${JSON.stringify(d.model)}`;
+}
+
+export function formatDifference(d: Difference, modelName = "model"): string {
+  return `step ${d.step} ${d.op} ${d.field}: kernel=${JSON.stringify(d.kernel)} ${modelName}=${JSON.stringify(d.model)}`;
+}

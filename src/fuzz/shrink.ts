@@ -1,0 +1,157 @@
+// Reduces a program that disagrees with the kernel to a small one that still
+// disagrees the same way, in the manner of delta debugging and of
+// property-based testing's shrinkers: cut everything after the difference,
+// drop chunks of steps (halves, quarters, ... single steps), drop whole
+// objects (every step naming one name), then lower numbers and page offsets
+// and drop optional fields. Candidates are judged in batches, so the kernel
+// side can run them in parallel; the first candidate that still holds wins
+// and the search goes on from it until nothing smaller holds.
+import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
+import { parseScenario } from "../scenario/parse.js";
+
+/** Judges candidates: true where a candidate still disagrees the same way. */
+export type Judge = (candidates: Scenario[]) => Promise<boolean[]>;
+
+export interface ShrinkResult {
+  scenario: Scenario;
+  /** Candidates judged (each one kernel run). */
+  tried: number;
+}
+
+const BATCH = 24;
+
+/** Names a step binds or refers to. */
+function namesOf(s: Step): string[] {
+  const out: string[] = [];
+  const ref = (a: AddrExpr | undefined) => {
+    if (typeof a === "string" && a !== "bogus") out.push(a.replace(/\+.*$/, ""));
+  };
+  const r = s as Record<string, unknown>;
+  if (typeof r.name === "string") out.push(r.name);
+  for (const f of ["ctx", "addr", "to"]) ref(r[f] as AddrExpr | undefined);
+  return out;
+}
+
+/** Smaller values to try for a number: 0, 1, half, one less (only those below it, in range). */
+function smaller(v: number, min: number): number[] {
+  const c = [min, min + 1, Math.trunc(v / 2), v - 1].filter((x) => x >= min && x < v);
+  return [...new Set(c)];
+}
+
+/** Simpler versions of one step: numbers lowered, page offsets lowered, another name put in, optional fields dropped. */
+function simplerSteps(s: Step, names: string[]): Step[] {
+  const out: Step[] = [];
+  const r = s as Record<string, unknown>;
+  const numeric: Record<string, number> = { nr_events: 1, count: 0, min_nr: 0, nr: 0, max: 0, pages: 1, old_pages: 1, new_pages: 1, data: 0, timeout_ns: 0 };
+  for (const [f, min] of Object.entries(numeric)) {
+    const v = r[f];
+    if (typeof v === "number" && v > min) for (const x of smaller(v, min)) out.push({ ...s, [f]: x } as Step);
+    if (typeof v === "number" && v < 0) out.push({ ...s, [f]: 0 } as Step);
+  }
+  for (const f of ["ctx", "addr", "to"]) {
+    const v = r[f];
+    const m = typeof v === "string" ? /^(\w+)\+(\d+)$/.exec(v) : null;
+    if (m) for (const k of smaller(Number(m[2]), 0)) out.push({ ...s, [f]: k === 0 ? m[1] : `${m[1]}+${k}` } as Step);
+    // Straight to an object by its own name: what a move put somewhere may have been reachable so.
+    if (typeof v === "string" && v !== "bogus") for (const n of names) if (n !== v) out.push({ ...s, [f]: n } as Step);
+  }
+  for (const f of ["to", "name", "fd", "ctxp"]) {
+    if (r[f] !== undefined && !(s.op === "mmap" && f === "name") && !(s.op === "fork_mremap" && f === "to")) {
+      const copy = { ...r };
+      delete copy[f];
+      out.push(copy as unknown as Step);
+    }
+  }
+  if (s.op === "io_getevents" && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
+  if (s.op === "io_submit" && s.cmd !== "pread") out.push({ ...s, cmd: "pread" });
+  return out;
+}
+
+/** The step with every address field that reads `from` reading `to` instead. */
+function retarget(s: Step, from: AddrExpr, to: AddrExpr): Step {
+  const r = { ...s } as Record<string, unknown>;
+  for (const f of ["ctx", "addr", "to"]) if (r[f] === from) r[f] = to;
+  return r as unknown as Step;
+}
+
+function parses(s: Scenario): boolean {
+  try {
+    parseScenario(JSON.stringify(s), "candidate");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Shrinks `start` (which `judge` accepts) within `budget` judged candidates.
+ * `cut` returns how many leading steps matter for a program that holds (the
+ * steps after the difference are dropped at once); `allowed` keeps candidates
+ * within what may be run at all (the kernel fuzzer's safety rules).
+ */
+export async function shrink(
+  start: Scenario,
+  judge: Judge,
+  cut: (s: Scenario) => Promise<number>,
+  opts: { budget?: number; allowed?: (s: Scenario) => boolean } = {},
+): Promise<ShrinkResult> {
+  const budget = opts.budget ?? 2000;
+  const valid = (s: Scenario) => parses(s) && (opts.allowed?.(s) ?? true);
+  let best = start;
+  let tried = 0;
+  const withSteps = (steps: Step[]): Scenario => ({ ...best, steps });
+
+  /** Tries candidates in order, in batches; adopts the first that holds. */
+  const attempt = async (candidates: Scenario[]): Promise<boolean> => {
+    const ok = candidates.filter((c) => c.steps.length > 0 && valid(c));
+    for (let i = 0; i < ok.length && tried < budget; i += BATCH) {
+      const batch = ok.slice(i, i + BATCH).slice(0, budget - tried);
+      tried += batch.length;
+      const verdicts = await judge(batch);
+      const k = verdicts.indexOf(true);
+      if (k >= 0) {
+        best = batch[k];
+        const keep = await cut(best);
+        if (keep < best.steps.length) best = withSteps(best.steps.slice(0, keep));
+        return true;
+      }
+    }
+    return false;
+  };
+
+  best = withSteps(best.steps.slice(0, await cut(best)));
+  for (let progress = true; progress && tried < budget; ) {
+    progress = false;
+    // Chunks of steps, largest first.
+    for (let size = Math.max(1, best.steps.length >> 1); size >= 1 && tried < budget; ) {
+      const n = best.steps.length;
+      const candidates: Scenario[] = [];
+      for (let at = 0; at < n; at += size) candidates.push(withSteps([...best.steps.slice(0, at), ...best.steps.slice(at + size)]));
+      if (await attempt(candidates)) {
+        progress = true;
+        size = Math.min(size, Math.max(1, best.steps.length >> 1));
+      } else {
+        size = size >> 1;
+      }
+    }
+    // Whole objects: every step that binds or names one name; and moves undone, later uses of the target then naming the source.
+    const names = [...new Set(best.steps.flatMap(namesOf))];
+    const undoMoves = best.steps.flatMap((m, j) =>
+      m.op === "mremap" && m.to !== undefined && m.old_pages === m.new_pages
+        ? [withSteps(best.steps.flatMap((s, i) => (i === j ? [] : i < j ? [s] : [retarget(s, m.to!, m.addr)])))]
+        : [],
+    );
+    if (await attempt([...names.map((name) => withSteps(best.steps.filter((s) => !namesOf(s).includes(name)))), ...undoMoves])) {
+      progress = true;
+      continue;
+    }
+    // Simpler steps, one at a time.
+    const simpler: Scenario[] = [];
+    const bound = [...new Set(best.steps.flatMap((s) => ("name" in s && typeof s.name === "string" ? [s.name] : [])))];
+    best.steps.forEach((s, i) => {
+      for (const t of simplerSteps(s, bound)) simpler.push(withSteps(best.steps.map((x, j) => (j === i ? t : x))));
+    });
+    if (await attempt(simpler)) progress = true;
+  }
+  return { scenario: best, tried };
+}

@@ -1,0 +1,88 @@
+/**
+ * The limits of a scenario, one set for every backend (wasm, model,
+ * kernel), checked before any backend runs: a scenario beyond them is a
+ * one-line ScenarioError (exit 2) wherever it was going to run, never a
+ * WASM trap, a JSON.stringify RangeError or a probe output overflow
+ * halfway through.
+ */
+import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE } from "../../assembly/abi/ring.js";
+import { ScenarioError } from "../contract/errors.js";
+import { setupEvents } from "../contract/geometry.js";
+import type { Scenario } from "../contract/scenario.js";
+import { possibleCpus } from "../util/possible-cpus.js";
+
+// Steps, names, counts and file size: the ABI's limits, the probe's too.
+import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
+
+export { MAX_COUNT, MAX_NAMES, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
+/**
+ * Ring memory a scenario may model, summed over its io_setup steps at the
+ * largest ring each could make. The models hold every ring's bytes (the
+ * WASM core in one linear memory of at most 4 GiB), so this bounds their
+ * memory; freed rings are not subtracted, the bound must hold before
+ * running.
+ */
+export const MAX_MODELLED_BYTES = 1 << 30;
+/**
+ * Events a results document may carry (the `data` of io_getevents and
+ * user_reap steps): about 26 bytes each in the printed document, so the
+ * document stays near 26 MB, well inside the probe's output bound.
+ */
+export const MAX_RESULT_EVENTS = 1_000_000;
+
+
+/**
+ * Bytes of the largest ring `nr_events` can make on any profile with `cpus`
+ * CPUs, 0 if refused. The doubling is done in an unsigned int, as the
+ * kernel does: 2^31 and more wrap around to a small count.
+ */
+export function largestRingBytes(nrEvents: number, cpus: number): number {
+  let largest = 0;
+  // io_setup refuses rings of more than AIO_MAX_RING_EVENTS events, allocating nothing.
+  for (const n of [setupEvents(nrEvents, cpus, false), setupEvents(nrEvents, cpus, true)]) {
+    if (n <= 0 || n > AIO_MAX_RING_EVENTS) continue;
+    largest = Math.max(largest, Math.ceil((AIO_RING_HEADER + (n + 2) * IO_EVENT_SIZE) / PAGE_SIZE) * PAGE_SIZE);
+  }
+  return largest;
+}
+
+const MiB = (bytes: number) => `${Math.ceil(bytes / 2 ** 20)} MiB`;
+
+/**
+ * Refuses a scenario beyond the shared limits. `cpus` is what the backend
+ * will model; the verdict uses at least this machine's CPU count, so that
+ * one scenario gets the same answer on every backend here.
+ */
+export function checkScenarioLimits(file: string, scenario: Scenario, cpus: number = scenario.cpus ?? possibleCpus()): void {
+  const fail = (step: number | null, field: string | null, msg: string): never => {
+    throw new ScenarioError(file, step, field, msg);
+  };
+  if (scenario.steps.length > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps`);
+  const geometryCpus = Math.max(cpus, possibleCpus());
+  const names = new Set<string>();
+  let ringBytes = 0;
+  let submitted = 0;
+  let asked = 0;
+  scenario.steps.forEach((s, i) => {
+    for (const field of ["name", "ctx", "addr", "to"] as const) {
+      const v = (s as Record<string, unknown>)[field];
+      if (typeof v !== "string" || v === "bogus") continue;
+      const name = v.replace(/\+.*$/, "");
+      if (!names.has(name) && names.size === MAX_NAMES) fail(i, field, `more than ${MAX_NAMES} distinct names (the limit every backend shares)`);
+      names.add(name);
+    }
+    if (s.op === "io_setup") {
+      ringBytes += largestRingBytes(s.nr_events, geometryCpus);
+      if (ringBytes > MAX_MODELLED_BYTES) {
+        fail(i, "nr_events", `the io_setup steps so far may model up to ${MiB(ringBytes)} of rings, more than the ${MiB(MAX_MODELLED_BYTES)} a scenario may model (a limit every backend shares)`);
+      }
+    } else if (s.op === "io_submit") submitted += Math.max(0, s.count);
+    else if (s.op === "io_getevents") asked += Math.max(0, s.nr);
+    else if (s.op === "user_reap") asked += Math.max(0, s.max);
+  });
+  // Every event returned was submitted once, and no step returns more than it asks for.
+  const events = Math.min(submitted, asked);
+  if (events > MAX_RESULT_EVENTS) {
+    fail(null, "steps", `the results may carry up to ${events} events (${submitted} submitted, ${asked} asked for), more than the ${MAX_RESULT_EVENTS} a results document may hold (a limit every backend shares)`);
+  }
+}

@@ -1,0 +1,178 @@
+// Differential fuzzing against the live kernel: the generator only writes
+// programs that keep the safety rules, the shrinker reduces a difference to
+// a few steps, a short seeded run finds the models in agreement with the
+// kernel, and a deliberately wrong model is caught and shrunk.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { IOCB_ADDR, IOCB_SIZE } from "../assembly/abi/iocb.js";
+import { Coverage, EXPECTED } from "../src/fuzz/coverage.js";
+import { ProgramGenerator } from "../src/fuzz/generate.js";
+import { PROJECT_MODELS, runKernelFuzz, type ModelUnderTest } from "../src/fuzz/kernel-fuzz.js";
+import { firstDifference, runOutcome, signature } from "../src/fuzz/outcome.js";
+import { runOnKernel } from "../src/fuzz/probe-lanes.js";
+import { unsafeReason } from "../src/fuzz/safety.js";
+import { shrink } from "../src/fuzz/shrink.js";
+import { kernelAvailability } from "../src/kernel/probe.js";
+import { AioProcess } from "../src/model/aio.js";
+import { PROFILES } from "../src/contract/profile.js";
+import { parseScenario } from "../src/scenario/parse.js";
+import type { Scenario, Step } from "../src/contract/scenario.js";
+import { REPO } from "./helpers.js";
+
+const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
+const avail = kernelAvailability();
+const needsKernel = { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` };
+const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+
+/** The model with a planted bug: io_submit of more than 30 blocks reports one too few. */
+class Miscounting extends AioProcess {
+  override io_submit(...args: Parameters<AioProcess["io_submit"]>) {
+    const r = super.io_submit(...args);
+    return r.ret > 30 ? { ...r, ret: r.ret - 1 } : r;
+  }
+}
+const PLANTED: ModelUnderTest = { name: "planted", process: (c) => new Miscounting(PROFILES.mainline, c) };
+
+describe("kernel fuzzing: the generator", () => {
+  const gen = new ProgramGenerator(5, { cpus: 2, aio_max_nr: 65536 });
+  const programs = Array.from({ length: 400 }, (_, i) => gen.next(`p${i}`));
+
+  it("writes valid scenarios that keep every safety rule", () => {
+    for (const p of programs) {
+      parseScenario(JSON.stringify(p.scenario), p.scenario.name);
+      assert.equal(unsafeReason(p.scenario, 2, 65536), null, p.scenario.name);
+    }
+  });
+
+  it("reaches every op, partial and multi-VMA moves, fork_mremap and the aio-nr limit", () => {
+    const steps = programs.flatMap((p) => p.scenario.steps);
+    assert.deepEqual(new Set(steps.map((s) => s.op)), new Set(Object.keys(EXPECTED)));
+    const moves = steps.filter((s): s is Step & { op: "mremap" } => s.op === "mremap");
+    assert.ok(moves.some((s) => typeof s.addr === "string" && /^[ABC]\+\d/.test(s.addr)), "a ring moved from its middle or tail");
+    assert.ok(moves.some((s) => s.to !== undefined && s.new_pages < s.old_pages), "a shrinking move");
+    assert.ok(moves.some((s) => s.to === undefined && s.new_pages > s.old_pages), "a growth without target");
+    assert.ok(steps.some((s) => s.op === "io_setup" && s.nr_events === 65536), "the whole aio-nr limit");
+    assert.ok(programs.some((p) => p.exclusive) && programs.some((p) => !p.exclusive));
+  });
+
+  it("is deterministic for a seed", () => {
+    const again = new ProgramGenerator(5, { cpus: 2, aio_max_nr: 65536 });
+    assert.deepEqual(again.next("p0").scenario, programs[0].scenario);
+  });
+});
+
+describe("kernel fuzzing: the safety rules", () => {
+  const arena: Step[] = [{ op: "mmap", pages: 19, name: "S" }];
+  const unsafe = (steps: Step[]) => unsafeReason({ name: "t", steps }, 2, 65536);
+
+  it("keep every range inside the arena's usable pages or a ring", () => {
+    assert.equal(unsafe([...arena, { op: "munmap", addr: "S+1", pages: 10 }]), null);
+    assert.match(unsafe([...arena, { op: "munmap", addr: "S+1", pages: 11 }]) ?? "", /leave S's pages 1\.\.10/);
+    assert.match(unsafe([...arena, { op: "munmap", addr: "S", pages: 1 }]) ?? "", /leave S's pages/);
+    assert.match(unsafe([...arena, { op: "io_setup", nr_events: 1, name: "A" }, { op: "munmap", addr: "A", pages: 2 }]) ?? "", /leave A's pages 0\.\.0/);
+  });
+
+  it("refuse a move to address 0 and a new mapping that could land in a hole", () => {
+    assert.match(unsafe([...arena, { op: "mremap", addr: "S+1", old_pages: 1, new_pages: 1, to: 0 }]) ?? "", /CAP_SYS_RAWIO/);
+    const hole: Step[] = [...arena, { op: "munmap", addr: "S+2", pages: 1 }];
+    assert.match(unsafe([...hole, { op: "mmap", pages: 4, name: "W" }]) ?? "", /could land in a hole/);
+    assert.equal(unsafe([...hole, { op: "mmap", pages: 20, name: "W" }]), null);
+  });
+
+  it("retire ring names once a new mapping may cover where a ring was", () => {
+    const steps: Step[] = [...arena, { op: "io_setup", nr_events: 1, name: "A" }, { op: "io_destroy", ctx: "A" }, { op: "mmap", pages: 40, name: "W" }];
+    assert.equal(unsafe(steps), null);
+    assert.match(unsafe([...steps, { op: "page", addr: "A" }]) ?? "", /A is retired/);
+  });
+});
+
+describe("kernel fuzzing: shrinking", () => {
+  it("reduces a program on which two models differ to the few steps that show it", async () => {
+    const gen = new ProgramGenerator(9, { cpus: 2, aio_max_nr: 65536 });
+    const diff = (s: Scenario) => firstDifference(runOutcome(new AioProcess(PROFILES.mainline, CONFIG), s, "t"), runOutcome(PLANTED.process(CONFIG), s, "t"));
+    let start: Scenario | null = null;
+    for (let i = 0; start === null; i++) {
+      const p = gen.next(`p${i}`).scenario;
+      if (diff(p)) start = p;
+    }
+    const sig = signature(diff(start)!);
+    const judge = async (cs: Scenario[]) => cs.map((c) => diff(c) !== null && signature(diff(c)!) === sig);
+    const cut = async (s: Scenario) => (diff(s)?.step ?? s.steps.length - 1) + 1;
+    const r = await shrink(start, judge, cut, { allowed: (s) => unsafeReason(s, 2, 65536) === null });
+    assert.ok(r.scenario.steps.length <= 3, JSON.stringify(r.scenario.steps));
+    assert.equal(signature(diff(r.scenario)!), sig);
+    assert.equal(r.scenario.steps.at(-1)!.op, "io_submit");
+  });
+});
+
+describe("kernel fuzzing: coverage", () => {
+  it("counts op x outcome and names what was never reached", () => {
+    const c = new Coverage();
+    c.add([{ step: 0, op: "mmap", ret: 0, errno: null }, { step: 1, op: "page", kind: "anon" }, { step: 2, op: "mremap", ret: -1, errno: "EFAULT" }]);
+    assert.ok(c.missing().includes("mmap EINVAL"));
+    assert.ok(!c.missing().includes("mmap ok"));
+    assert.ok(!c.missing().includes("page anon"));
+    assert.match(c.format(), /mremap\s+MISSING\s+MISSING/);
+  });
+});
+
+describe("kernel fuzzing: the probe's batch mode", () => {
+  it("IOCB_ADDR and IOCB_SIZE are the probe's", () => {
+    const h = readFileSync(fileURLToPath(new URL("probe/probe.h", REPO)), "utf8");
+    assert.equal(Number(/#define IOCB_ADDR (0x[0-9a-f]+)ul/.exec(h)?.[1]), IOCB_ADDR);
+    assert.equal(Number(/#define IOCB_SIZE (\d+)/.exec(h)?.[1]), IOCB_SIZE);
+  });
+
+  it("answers one line per program: results, results up to a scenario error, a hang stopped by the watchdog", needsKernel, async () => {
+    const ok: Scenario = { name: "ok", steps: [{ op: "mmap", pages: 2, name: "S" }, { op: "page", addr: "S+1" }] };
+    const unbound: Scenario = { name: "unbound", steps: [{ op: "mmap", pages: 2, name: "S" }, { op: "page", addr: "S" }, { op: "page", addr: "Q" }] };
+    const hang: Scenario = { name: "hang", steps: [{ op: "io_setup", nr_events: 1, name: "A" }, { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 5e9 }] };
+    const runs = await runOnKernel([ok, unbound, hang, ok], { lanes: 1, batch: 10, seconds: 1 });
+    assert.equal(runs.length, 4);
+    assert.ok(runs[0].kind === "ran" && runs[0].outcome.scenarioError === null && runs[0].outcome.results[1].kind === "anon");
+    assert.ok(runs[1].kind === "ran");
+    assert.deepEqual(runs[1].outcome.scenarioError, { step: 2, field: "addr" });
+    assert.equal(runs[1].outcome.results.length, 2);
+    assert.ok(runs[2].kind === "crashed" && /did not finish within 1 s/.test(runs[2].message) && runs[2].step === 1, JSON.stringify(runs[2]));
+    assert.deepEqual(runs[3], runs[0]);
+  });
+});
+
+describe("kernel fuzzing: the live kernel", () => {
+  it("a seeded run of 300 programs: the models agree with the kernel, nothing crashes", needsKernel, async () => {
+    const r = await runKernelFuzz({ scenarios: 300, seed: 2026, maxShrunk: 3, shrinkBudget: 200 });
+    assert.equal(r.crashes.length, 0, JSON.stringify(r.crashes[0]));
+    assert.deepEqual(r.findings.map((f) => `${f.model}: ${f.signature}`), []);
+    assert.ok(r.steps > 300 * 20);
+  });
+
+  it("a model with a planted bug is caught and shrunk to at most 8 steps", needsKernel, async () => {
+    const r = await runKernelFuzz({ scenarios: 60, seed: 7, models: [PLANTED, PROJECT_MODELS[0]], maxShrunk: 1, shrinkBudget: 600 });
+    assert.equal(r.findings.length, 1);
+    const f = r.findings[0];
+    assert.equal(f.model, "planted");
+    assert.equal(f.difference.op, "io_submit");
+    assert.equal(f.difference.field, "ret");
+    assert.ok(f.shrunk !== null && f.shrunk.steps.length <= 8, JSON.stringify(f.shrunk?.steps));
+    assert.deepEqual(f.kernelAnswer?.results.length, f.difference.step + 1);
+  });
+
+  it("the CLI prints rate, findings and coverage and writes reproducers; bad flags exit 2", needsKernel, () => {
+    const out = mkdtempSync(join(tmpdir(), "fuzz-kernel-"));
+    const r = spawnSync(process.execPath, [CLI, "fuzz", "--against", "kernel", "--scenarios", "40", "--seed", "4", "--out", out], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /seed 4: 40 programs, \d+ steps on .* \(\d+ programs\/s, \d+ steps\/s\); 0 distinct disagreements, 0 crashes/);
+    assert.match(r.stdout, /op x outcome on the kernel/);
+    assert.deepEqual(readdirSync(out), []);
+    for (const args of [["--against", "nothing"], ["--against", "kernel", "--ops", "5"], ["--lanes", "3"], ["--against", "kernel", "--scenarios", "0"]]) {
+      const bad = spawnSync(process.execPath, [CLI, "fuzz", ...args], { encoding: "utf8" });
+      assert.equal(bad.status, 2, args.join(" "));
+      assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    }
+  });
+});
