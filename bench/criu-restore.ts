@@ -3,6 +3,8 @@
 // restore, per file strategy. Each move runs the hook, so the kernel's scan
 // makes the whole restore quadratic.
 import type { BenchCase, Suite } from "../src/bench/suite.js";
+import { countInstructions } from "../src/core/instruction-count.js";
+import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import { createLookupWorld, strategiesFor, type LookupWorld } from "../src/strategies/index.js";
 import { find, ratioLine } from "./ratio.js";
 import { backendsFor, sizesFor } from "./sizes.js";
@@ -12,10 +14,11 @@ export const criuRestoreSuite: Suite = {
   description: "restore N contexts (create, fill, move to a fixed address): time per whole restore",
   async cases(opts) {
     const cases: BenchCase[] = [];
+    const wasm = opts.wasm ?? defaultWasmBuild();
     for (const backend of backendsFor(opts)) {
       for (const n of sizesFor(opts, [256, 1024, 4096], [1024, 4096])) {
         let world: LookupWorld | null = null;
-        const getWorld = () => (world ??= createLookupWorld({ backend, n: 0, seed: 1 }));
+        const getWorld = () => (world ??= createLookupWorld({ backend, n: 0, seed: 1, module: backend === "wasm" ? wasm.lookup : undefined }));
         for (const s of strategiesFor("file")) {
           cases.push({
             kind: "timed", case: s.name, backend, params: { n }, group: `n=${n}/${backend}`, reference: s.name === "remap-scan", maxBatch: 1000,
@@ -23,6 +26,10 @@ export const criuRestoreSuite: Suite = {
               for (let i = 0; i < k; i++) getWorld().criuRestore(s.name, n);
             },
             counters: () => ({ slots_visited_per_restore: getWorld().criuRestore(s.name, n).visitedFile }),
+            instructions: backend !== "wasm" ? undefined : () => {
+              const counted = createLookupWorld({ backend, n: 0, seed: 1, module: wasm.countedLookup });
+              return countInstructions(counted.wasmExports()!, () => counted.criuRestore(s.name, n));
+            },
           });
         }
       }

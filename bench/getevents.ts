@@ -6,7 +6,9 @@
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
 import { PROFILES } from "../src/contract/profile.js";
-import type { BenchCase, Suite } from "../src/bench/suite.js";
+import type { BenchCase, Suite, SuiteOptions } from "../src/bench/suite.js";
+import { countInstructions } from "../src/core/instruction-count.js";
+import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import type { ProfileName } from "../src/contract/scenario.js";
 import { kernelCase } from "./kernel-case.js";
 import { find, ratioLine } from "./ratio.js";
@@ -24,24 +26,34 @@ function modelCase(profile: ProfileName, path: string, reference = false): Bench
   };
 }
 
-function wasmCase(profile: ProfileName, path: string): BenchCase {
-  const wasm = new WasmProcess(PROFILES[profile], CONFIG);
+/** Calls per instruction count: the timer path sleeps on a real timer per call. */
+const COUNTED_CALLS = 64;
+
+function wasmCase(opts: SuiteOptions, profile: ProfileName, path: string): BenchCase {
+  const build = opts.wasm ?? defaultWasmBuild();
+  const wasm = new WasmProcess(PROFILES[profile], CONFIG, build.core);
   const ctx = wasm.io_setup(1, false).ctx;
   return {
     kind: "timed", case: `wasm-${path}`, backend: "wasm", params: { profile, timeout_ns: 0 },
     run: (n) => void wasm.getEventsZeroTimeout(ctx, n),
+    instructions() {
+      const counted = new WasmProcess(PROFILES[profile], CONFIG, build.countedCore);
+      const cctx = counted.io_setup(1, false).ctx;
+      counted.getEventsZeroTimeout(cctx, 1);
+      return countInstructions(counted.exports, () => counted.getEventsZeroTimeout(cctx, COUNTED_CALLS)) / COUNTED_CALLS;
+    },
   };
 }
 
 export const geteventsSuite: Suite = {
   name: "getevents",
   description: "io_getevents, zero timeout, empty ring: 3.19 fast path vs the timer-armed path",
-  async cases() {
+  async cases(opts) {
     return [
       modelCase("mainline", "fast", true),
       modelCase("v3.18", "timer"),
-      wasmCase("mainline", "fast"),
-      wasmCase("v3.18", "timer"),
+      wasmCase(opts, "mainline", "fast"),
+      wasmCase(opts, "v3.18", "timer"),
       kernelCase("kernel-timeout-0", { timeout_ns: 0 }, "getevents", { timeout_ns: 0, min_nr: 1 }, 400),
       kernelCase("kernel-timeout-1ns", { timeout_ns: 1 }, "getevents", { timeout_ns: 1, min_nr: 1 }, 90_000),
     ];

@@ -7,6 +7,8 @@ import { AioProcess } from "../src/model/aio.js";
 import { setupRingSlots } from "../src/contract/geometry.js";
 import { PROFILES } from "../src/contract/profile.js";
 import type { BenchCase, Suite } from "../src/bench/suite.js";
+import { countInstructions } from "../src/core/instruction-count.js";
+import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import { kernelCase } from "./kernel-case.js";
 import { find, ratioLine } from "./ratio.js";
 
@@ -15,30 +17,47 @@ const BATCH = 256;
 /** 1000 events -> a 2047-slot ring: room for a whole batch at any head. */
 const NR_EVENTS = 1000;
 const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+/** Events per instruction count. */
+const COUNTED_EVENTS = 8 * BATCH;
+
+/** WASM instructions per event of `work(process, ctx, events)` on a fresh counted core (one warm-up call first). */
+function perEvent(module: WebAssembly.Module, work: (p: WasmProcess, ctx: number, events: number) => void): number {
+  const p = new WasmProcess(PROFILES.mainline, CONFIG, module);
+  const ctx = p.io_setup(NR_EVENTS, false).ctx;
+  work(p, ctx, BATCH);
+  return countInstructions(p.exports, () => work(p, ctx, COUNTED_EVENTS)) / COUNTED_EVENTS;
+}
 
 export const ringSuite: Suite = {
   name: "ring",
   description: "submit + complete + reap, ns per event",
-  async cases() {
+  async cases(opts) {
     const params = { batch: BATCH };
-    const wasm = new WasmProcess(PROFILES.mainline, CONFIG);
+    const build = opts.wasm ?? defaultWasmBuild();
+    const wasm = new WasmProcess(PROFILES.mainline, CONFIG, build.core);
     const wctx = wasm.io_setup(NR_EVENTS, false).ctx;
-    const loop = new WasmProcess(PROFILES.mainline, CONFIG);
+    const loop = new WasmProcess(PROFILES.mainline, CONFIG, build.core);
     const lctx = loop.io_setup(NR_EVENTS, false).ctx;
     const model = new AioProcess(PROFILES.mainline, CONFIG);
     const mctx = model.io_setup(NR_EVENTS, false).ctx;
     const rounds = (n: number, round: (b: number) => void) => {
       for (let done = 0; done < n; done += BATCH) round(Math.min(BATCH, n - done));
     };
+    const batchEvents = (p: WasmProcess, ctx: number, n: number) => rounds(n, (b) => {
+      p.submitBatch(ctx, b, 0);
+      p.reapBatch(ctx, b);
+    });
     const cases: BenchCase[] = [
       {
         kind: "timed", case: "wasm-batch", backend: "wasm", params, reference: true,
-        run: (n) => rounds(n, (b) => {
-          wasm.submitBatch(wctx, b, 0);
-          wasm.reapBatch(wctx, b);
-        }),
+        run: (n) => batchEvents(wasm, wctx, n),
+        instructions: () => perEvent(build.countedCore, batchEvents),
       },
-      { kind: "timed", case: "wasm-loop", backend: "wasm", params, run: (n) => void loop.ringLoop(lctx, n, BATCH) },
+      {
+        kind: "timed", case: "wasm-loop", backend: "wasm", params,
+        run: (n) => void loop.ringLoop(lctx, n, BATCH),
+        instructions: () => perEvent(build.countedCore, (p, ctx, n) => void p.ringLoop(ctx, n, BATCH)),
+      },
       {
         kind: "timed", case: "ts-model", backend: "model", params,
         run: (n) => rounds(n, (b) => {

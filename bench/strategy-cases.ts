@@ -2,6 +2,8 @@
 // registered strategy answering one question x backend x contexts x target
 // distribution, each timed in whole calls of a fixed-size target stream.
 import type { BenchCase, SuiteOptions } from "../src/bench/suite.js";
+import { countInstructions } from "../src/core/instruction-count.js";
+import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import { createLookupWorld, KERNEL_STRATEGY, strategiesFor, type BatchResult, type Dist, type LookupWorld, type Question } from "../src/strategies/index.js";
 import { backendsFor, distsFor } from "./sizes.js";
 
@@ -27,10 +29,11 @@ export interface StrategyMatrix {
 
 export function strategyCases(opts: SuiteOptions, m: StrategyMatrix): BenchCase[] {
   const cases: BenchCase[] = [];
+  const wasm = opts.wasm ?? defaultWasmBuild();
   for (const backend of backendsFor(opts)) {
     for (const n of m.sizes) {
       let world: LookupWorld | null = null;
-      const getWorld = () => (world ??= createLookupWorld({ backend, n, seed: m.seed }));
+      const getWorld = () => (world ??= createLookupWorld({ backend, n, seed: m.seed, module: backend === "wasm" ? wasm.lookup : undefined }));
       for (const s of strategiesFor(m.question)) {
         const chunk = chunkFor(s.complexity, n);
         for (const dist of distsFor(opts)) {
@@ -41,6 +44,12 @@ export function strategyCases(opts: SuiteOptions, m: StrategyMatrix): BenchCase[
               for (let done = 0; done < k; done += chunk) m.batch(getWorld(), s.name, dist, chunk);
             },
             counters: () => ({ [m.counter]: m.batch(getWorld(), s.name, dist, chunk).visited / chunk }),
+            // A fresh counted world per case: its count then does not depend on which other cases ran.
+            instructions: backend !== "wasm" ? undefined : () => {
+              const counted = createLookupWorld({ backend, n, seed: m.seed, module: wasm.countedLookup });
+              m.batch(counted, s.name, dist, chunk); // selects the strategy and draws the stream: not per-operation work
+              return countInstructions(counted.wasmExports()!, () => m.batch(counted, s.name, dist, chunk)) / chunk;
+            },
           });
         }
       }

@@ -5,8 +5,9 @@
  *   probe check                  is AIO usable here?           -> JSON line
  *   probe scenario < wire        run one scenario (wire below)  -> JSON line
  *   probe scenarios [cpu=N] [seconds=S] [settle=1] < wires
- *                                several scenarios separated by lines "=",
- *                                each in its own child -> one JSON line each
+ *                                scenarios separated by lines "=", read as
+ *                                they come, each run in its own child as soon
+ *                                as it is complete -> one JSON line each
  *   probe time LOOP key=value..  one timing loop                -> JSON line
  *
  * Scenario wire format (written by src/kernel/wire.ts), one step per line,
@@ -173,7 +174,6 @@ struct step {
 
 extern struct step steps[MAX_STEPS];
 extern int nsteps;
-void read_input(void);
 int next_scenario(void);
 
 /* ---------- io.c: the test file and the I/O buffers ---------- */

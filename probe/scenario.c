@@ -420,7 +420,6 @@ static int wait_child(pid_t pid)
  * dies with it; a child killed by a signal is reported with its step. */
 int cmd_scenario(void)
 {
-	read_input();
 	if (!next_scenario())
 		nsteps = 0;
 	setup_progress();
@@ -545,7 +544,6 @@ int cmd_scenarios(int argc, char **argv)
 		if (sched_setaffinity(0, sizeof set, &set) != 0)
 			die_probe("sched_setaffinity cpu %ld: %s", cpu, strerror(errno));
 	}
-	read_input();
 	setup_progress();
 	/* One test file for the whole batch: every child reads and writes it at offset 0. */
 	setup_io_file();

@@ -143,41 +143,62 @@ static void parse_step(char *text, int line, struct step *st)
 		die_probe("wire line %d: max above %d", line, MAX_BATCH);
 }
 
-static char in_buf[1 << 20];
-static char *in_next; /* where the next scenario of the input starts */
+/* Stdin, read as it comes: a batch of scenarios can be fed to a running
+ * probe one after another, each answered as soon as it has run. */
+static char in_buf[1 << 16];
+static size_t in_len, in_pos;
+static int in_eof;
 
-/* Reads all of stdin: one scenario, or several separated by lines "=". */
-void read_input(void)
+/* The next line of stdin (without its newline) in line[cap]; 0 at the end. */
+static int read_line(char *line, size_t cap, int line_no)
 {
-	read_all(0, in_buf, sizeof in_buf, "the scenario wire on stdin");
-	in_next = in_buf;
+	size_t n = 0;
+	for (;;) {
+		if (in_pos == in_len) {
+			if (in_eof)
+				break;
+			ssize_t r = read(0, in_buf, sizeof in_buf);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				die_probe("reading stdin: %s", strerror(errno));
+			if (r == 0) {
+				in_eof = 1;
+				break;
+			}
+			in_len = (size_t)r;
+			in_pos = 0;
+		}
+		char c = in_buf[in_pos++];
+		if (c == '\n') {
+			line[n] = 0;
+			return 1;
+		}
+		if (n == cap - 1)
+			die_probe("wire line %d longer than %zu bytes", line_no, cap - 1);
+		line[n++] = c;
+	}
+	line[n] = 0;
+	return n > 0;
 }
 
-/* Parses the next scenario of the input into steps; 0 when none is left. */
+/* Parses the next scenario of stdin (up to a line "=" or the end) into
+ * steps; 0 when stdin has nothing more. */
 int next_scenario(void)
 {
-	if (!in_next || !*in_next)
-		return 0;
+	static char line[4096];
+	int line_no = 0, any = 0;
 	nsteps = 0;
-	int line = 0;
-	char *p = in_next;
-	while (*p) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = 0;
-		line++;
-		char *rest = nl ? nl + 1 : p + strlen(p);
-		if (strcmp(p, "=") == 0) {
-			p = rest;
+	while (read_line(line, sizeof line, line_no + 1)) {
+		line_no++;
+		any = 1;
+		if (strcmp(line, "=") == 0)
 			break;
-		}
-		if (*p) {
+		if (*line) {
 			if (nsteps == MAX_STEPS)
 				die_probe("more than %d steps", MAX_STEPS);
-			parse_step(p, line, &steps[nsteps++]);
+			parse_step(line, line_no, &steps[nsteps++]);
 		}
-		p = rest;
 	}
-	in_next = p;
-	return 1;
+	return any;
 }

@@ -1,15 +1,13 @@
-// Compiles each AssemblyScript module listed here to build/<name>.wasm.
-// One asc run per module: asc takes one entry file per output.
+// Compiles each AssemblyScript module listed in scripts/wasm-modules.json to
+// build/<name>.wasm (the list is shared with `ab` and the selfcheck, which
+// build other revisions the same way). One asc run per module: asc takes
+// one entry file per output.
+// The core's calls hold many GC references; the incremental runtime's shadow
+// stack costs more than the work, so it collects explicitly (minimal runtime).
 import asc from "assemblyscript/asc";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 
-const modules = [
-  // The core's calls hold many GC references; the incremental runtime's shadow
-  // stack costs more than the work, so it collects explicitly (minimal runtime).
-  { name: "core", entry: "assembly/index.ts", flags: ["--runtime", "minimal", "--enable", "simd"] },
-  { name: "lookup", entry: "assembly/lookup/index.ts", flags: [] },
-  { name: "shared-ring", entry: "assembly/shared-ring/index.ts", flags: ["--enable", "threads", "--sharedMemory", "--importMemory", "--initialMemory", "1", "--maximumMemory", "1024", "--runtime", "stub"] },
-];
+const modules = JSON.parse(readFileSync(new URL("./wasm-modules.json", import.meta.url), "utf8"));
 
 mkdirSync("build", { recursive: true });
 const target = process.argv.includes("--debug") ? "debug" : "release";

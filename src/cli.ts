@@ -14,6 +14,7 @@ console.log = (...args: unknown[]) => writeStdout(`${format(...args)}\n`);
 const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   bench: { summary: "run the benchmark suites (npm run bench)", load: () => import("./commands/bench.js") },
   scenario: { summary: "run scenario files on a backend and print the results document", load: () => import("./commands/scenario.js") },
+  ab: { summary: "interleaved A/B of two builds' WASM benchmarks in one process", load: () => import("./commands/ab.js") },
   compare: { summary: "compare two runs or a baseline: table, exports, CI gate", load: () => import("./commands/compare.js") },
   history: { summary: "per-benchmark trends and step changes from a history file", load: () => import("./commands/history.js") },
   selfcheck: { summary: "measure the regression statistics' detection and false-alarm rates here", load: () => import("./commands/selfcheck.js") },

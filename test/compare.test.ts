@@ -87,10 +87,12 @@ test("counters are compared exactly; added, removed, unavailable and too-few-sam
   Object.assign(unavailable, { samples: [], stats: null, status: { unavailable: "no AIO in this kernel" } });
   assert.deepEqual(entry(old, neu, "x/same").counterChanges, []);
   assert.deepEqual(entry(old, neu, "x/counter").counterChanges, [
-    { name: "added", old: null, new: 7 },
-    { name: "gone", old: 1, new: null },
-    { name: "slots", old: 2048.5, new: 2048.5000001 },
+    { name: "added", old: null, new: 7, change: null, verdict: "changed" },
+    { name: "gone", old: 1, new: null, change: null, verdict: "changed" },
+    { name: "slots", old: 2048.5, new: 2048.5000001, change: 2048.5000001 / 2048.5 - 1, verdict: "changed" },
   ]);
+  // Present on one side only or within the threshold: reported, not a verdict.
+  assert.equal(entry(old, neu, "x/counter").counterVerdict, "unchanged");
   assert.equal(entry(old, neu, "x/added").verdict, "added");
   assert.equal(entry(old, neu, "x/removed").verdict, "removed");
   const u = entry(old, neu, "x/unavail");
@@ -101,7 +103,7 @@ test("counters are compared exactly; added, removed, unavailable and too-few-sam
   assert.equal(few.verdict, "too noisy");
   assert.match(few.reason, /too few samples/);
   const text = renderComparison(compareRuns(old, neu));
-  assert.match(text, /slots 2048\.5 -> 2048\.5000001/);
+  assert.match(text, /slots 2048\.5 -> 2048\.5000001 \(\+0\.0%\)/);
   assert.doesNotMatch(text, /WARNING/);
 });
 
@@ -126,9 +128,33 @@ test("different machines give a loud warning; regressions are listed first and f
   assert.match(renderComparison(cmp), /WARNING: the runs were made on different machines \(cpu: Test CPU -> Other CPU; kernel: 6\.1\.0 -> 6\.18\.0\)/);
   const g = gate(cmp);
   assert.equal(g.failed, true);
-  assert.match(g.summary, /FAIL: 1 of 2 benchmarks regressed/);
+  assert.match(g.summary, /FAIL: 1 of 2 benchmarks regressed in time/);
   assert.match(g.summary, /a\/slow: \+2[45]\.\d%/);
   const pass = gate(compareRuns(old, old));
   assert.equal(pass.failed, false);
   assert.match(pass.summary, /^OK: no benchmark regressed/);
+});
+
+test("exact counters gate: a 2% rise in WASM instructions fails at the default 1% threshold, 0.5% does not, A/A passes", () => {
+  const s = Array.from({ length: 40 }, (_, i) => 100 + (i % 5));
+  const at = (instructions: number, slots = 3) => syntheticRun([{ id: "lookup/hash", samples: s, counters: { slots_visited_per_op: slots, wasm_instructions_per_op: instructions } }]);
+  const base = at(1000);
+  const same = compareRuns(base, at(1000));
+  assert.equal(same.entries[0].counterVerdict, "unchanged");
+  assert.equal(gate(same).failed, false);
+  const up2 = compareRuns(base, at(1020));
+  assert.equal(up2.counterThreshold, 0.01);
+  assert.equal(up2.entries[0].verdict, "unchanged", "the time did not move");
+  assert.equal(up2.entries[0].counterVerdict, "regressed");
+  const g = gate(up2);
+  assert.equal(g.failed, true);
+  assert.match(g.summary, /FAIL: 1 of 1 benchmarks regressed in exact counters by 1\.0% or more:\n {2}lookup\/hash: wasm_instructions_per_op 1000 -> 1020 \(\+2\.0%, regressed\)/);
+  assert.equal(gate(up2, { on: "time" }).failed, false, "--gate time ignores exact counters");
+  assert.equal(gate(up2, { on: "exact" }).failed, true);
+  const small = compareRuns(base, at(1005));
+  assert.equal(small.entries[0].counterVerdict, "unchanged");
+  assert.equal(gate(small).failed, false);
+  assert.match(gate(small).summary, /below the 1\.0% threshold/);
+  assert.equal(compareRuns(base, at(1005), { counterThreshold: 0.004 }).entries[0].counterVerdict, "regressed");
+  assert.equal(compareRuns(base, at(1000, 2)).entries[0].counterVerdict, "improved");
 });

@@ -23,38 +23,48 @@ const neu = syntheticRun([
 neu.results[0] = { ...neu.results[0], unit: "us/op", samples: neu.results[0].samples.map((s) => s / 1000) };
 Object.assign(neu.results[2], { samples: [], stats: null, status: { unavailable: "no kernel AIO" } });
 
-test("BMF: { id: { latency: { value, lower_value, upper_value } } } in ns, unavailable left out", () => {
+test("BMF: one measure per metric: latency in ns with its interval, each exact counter, throughput; unavailable left out", () => {
   const bmf = toBmf(neu);
   assert.deepEqual(Object.keys(bmf), ["lookup/flat", "lookup/slow|pipe"]);
+  assert.deepEqual(Object.keys(bmf["lookup/flat"]), ["latency", "slots"]);
+  assert.deepEqual(bmf["lookup/flat"].slots, { value: 5 });
+  assert.deepEqual(Object.keys(bmf["lookup/slow|pipe"]), ["latency"]);
   for (const metric of Object.values(bmf)) {
-    assert.deepEqual(Object.keys(metric), ["latency"]);
     assert.deepEqual(Object.keys(metric.latency), ["value", "lower_value", "upper_value"]);
-    assert.ok(metric.latency.lower_value <= metric.latency.value && metric.latency.value <= metric.latency.upper_value);
+    assert.ok(metric.latency.lower_value! <= metric.latency.value && metric.latency.value <= metric.latency.upper_value!);
   }
+  const pool = syntheticRun([{ id: "throughput/pool-ring", samples: [2, 3, 2, 3] }]);
+  Object.assign(pool.results[0], { measurements: { ops_per_s_total: 4e8, load_avg_1m: 0.5 } });
+  assert.deepEqual(Object.keys(toBmf(pool)["throughput/pool-ring"]), ["latency", "throughput"]);
+  assert.deepEqual(toBmf(pool)["throughput/pool-ring"].throughput, { value: 4e8 });
   assert.ok(Math.abs(bmf["lookup/flat"].latency.value - 1000) < 20, "µs samples are reported in ns");
   assert.ok(Math.abs(bmf["lookup/slow|pipe"].latency.value - 1300) < 30);
 });
 
-test("github-action-benchmark: [{ name, unit, value, range, extra }] for customSmallerIsBetter", () => {
+test("github-action-benchmark: an entry per gated metric (time with its range, each exact counter) for customSmallerIsBetter", () => {
   const entries = toGhActionBenchmark(neu);
-  assert.equal(entries.length, 2);
-  for (const e of entries) {
+  assert.deepEqual(entries.map((e) => [e.name, e.unit]), [["lookup/flat", "ns/op"], ["lookup/flat slots", "slots"], ["lookup/slow|pipe", "ns/op"]]);
+  for (const e of entries.filter((x) => x.unit === "ns/op")) {
     assert.deepEqual(Object.keys(e), ["name", "unit", "value", "range", "extra"]);
-    assert.equal(e.unit, "ns/op");
     assert.equal(typeof e.value, "number");
-    assert.match(e.range, /^± \d+(\.\d+)?(e[+-]\d+)?$/);
+    assert.match(e.range!, /^± \d+(\.\d+)?(e[+-]\d+)?$/);
   }
-  assert.equal(entries[0].name, "lookup/flat");
-  assert.match(entries[0].extra, /n=64 samples; 95% CI \[[\d.]+, [\d.]+\] ns; backend=wasm; slots=5/);
+  assert.match(entries[0].extra, /n=64 samples; 95% CI \[[\d.]+, [\d.]+\] ns; backend=wasm/);
+  assert.deepEqual(Object.keys(entries[1]), ["name", "unit", "value", "extra"]);
+  assert.equal(entries[1].value, 5);
+  const wasm = syntheticRun([{ id: "lookup/hash", samples: [2, 3, 2, 3], counters: { wasm_instructions_per_op: 104.5 } }]);
+  assert.equal(toGhActionBenchmark(wasm)[1].unit, "wasm instructions/op");
 });
 
 test("Markdown: regressions first, machine warning, escaped cells, unchanged folded", () => {
   const md = renderMarkdown(compareRuns(old, { ...neu, machine: { ...neu.machine, cpu: "Other" } }));
   assert.match(md, /^## Benchmark comparison\n\n> \[!WARNING\]\n> WARNING: the runs were made on different machines \(cpu: Test CPU -> Other\)/);
   const rows = md.split("\n").filter((l) => l.startsWith("| `"));
-  assert.match(rows[0], /^\| `lookup\/slow\\\|pipe` \| 1\.00 µs \| 1\.30 µs \| \*\*\+(29|30|31)\.\d%\*\* \| \[.*\] \| 🔴 regressed \|/);
+  // An exact-counter regression sorts first, then time regressions.
+  assert.match(rows[0], /^\| `lookup\/flat`/);
+  assert.match(rows[1], /^\| `lookup\/slow\\\|pipe` \| 1\.00 µs \| 1\.30 µs \| \*\*\+(29|30|31)\.\d%\*\* \| \[.*\] \| 🔴 regressed \|/);
   assert.match(md, /⚫ unavailable \(not measured \(new: no kernel AIO\)\)/);
-  assert.match(md, /slots 4 -> 5/);
+  assert.match(md, /🔴 slots 4 -> 5 \(\+25\.0%, regressed\)/);
   const plain = renderMarkdown(compareRuns(old, old));
   assert.match(plain, /<details><summary>3 unchanged<\/summary>/);
   assert.doesNotMatch(plain, /WARNING/);

@@ -62,7 +62,7 @@ test("trends flag a 10% step at the right run, a counter change exactly, and not
   assert.ok(step.change > 0.08 && step.change < 0.12);
   assert.equal(step.machineChanged, false);
   assert.ok(trend.change !== null && trend.change > 0.08);
-  assert.deepEqual(trend.counterSteps.map((c) => [c.record, c.changes]), [[15, [{ name: "slots", old: 10, new: 12 }]]]);
+  assert.deepEqual(trend.counterSteps.map((c) => [c.record, c.changes]), [[15, [{ name: "slots", old: 10, new: 12, change: 0.19999999999999996, verdict: "regressed" }]]]);
 
   const flat = join(dir, "flat.jsonl");
   for (let i = 0; i < 20; i++) appendHistory(flat, runAt(100, random, `2025-02-${String(i + 1).padStart(2, "0")}T00:00:00.000Z`));

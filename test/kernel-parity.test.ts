@@ -1,5 +1,6 @@
 // Parity: the live kernel still gives the recorded truth for every scenario.
 import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -7,6 +8,7 @@ import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js"
 import { parseScenario } from "../src/scenario/parse.js";
 import type { ResultsDoc } from "../src/contract/scenario.js";
 import { possibleCpus } from "../src/util/possible-cpus.js";
+import { withKernelLock } from "./kernel-lock.js";
 
 const scenarios = fileURLToPath(new URL("../../test/scenarios/", import.meta.url));
 const recorded = fileURLToPath(new URL("../../test/recorded/", import.meta.url));
@@ -35,7 +37,11 @@ test("the parity suite has at least 40 scenarios, each with a recording", () => 
 for (const f of files) {
   const truth = JSON.parse(readFileSync(recorded + f, "utf8")) as ResultsDoc;
   const skip = mismatch(truth);
-  test(`kernel matches recorded truth: ${f}`, { skip: skip ?? false }, async () => {
+  test(`kernel matches recorded truth: ${f}`, { skip: skip ?? false }, (t) => withKernelLock(async () => {
+    // Contexts of a process that just ended are freed a grace period later: wait for aio-nr to be what it was.
+    const aioNr = () => Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
+    for (let i = 0; i < 60 && aioNr() !== truth.aio_nr; i++) await sleep(50);
+    if (aioNr() !== truth.aio_nr) return t.skip(`another process holds aio contexts (aio-nr ${aioNr()}, recorded ${truth.aio_nr})`);
     const file = scenarios + f;
     const scenario = parseScenario(readFileSync(file, "utf8"), file);
     const got = await runScenarioOnKernel(file, scenario);
@@ -43,5 +49,5 @@ for (const f of files) {
     assert.equal(got.profile, null);
     assert.deepEqual(got.results, truth.results);
     assert.deepEqual({ ...got, results: null, kernel: null }, { ...truth, results: null, kernel: null });
-  });
+  }));
 }

@@ -10,6 +10,7 @@ import { kernelAvailability } from "../src/kernel/probe.js";
 import { diffResults, formatDisagreements, readScenarioFile, runScenario } from "../src/scenario/index.js";
 import type { ResultsDoc } from "../src/contract/scenario.js";
 import { BACKENDS, REPO } from "./helpers.js";
+import { withKernelLock } from "./kernel-lock.js";
 
 const scenarios = fileURLToPath(new URL("test/scenarios/", REPO));
 const recorded = fileURLToPath(new URL("test/recorded/", REPO));
@@ -31,9 +32,9 @@ for (const backend of BACKENDS) {
 
 describe("--backend all on the live kernel", () => {
   const avail = kernelAvailability();
-  it("shows zero disagreements over the parity suite", { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` }, () => {
+  it("shows zero disagreements over the parity suite", { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` }, async () => {
     const cli = fileURLToPath(new URL("dist/src/cli.js", REPO));
-    const r = spawnSync(process.execPath, [cli, "scenario", "--backend", "all", ...files.map((f) => scenarios + f)], { encoding: "utf8" });
+    const r = await withKernelLock(() => spawnSync(process.execPath, [cli, "scenario", "--backend", "all", ...files.map((f) => scenarios + f)], { encoding: "utf8" }));
     assert.equal(r.status, 0, r.stdout.split("\n").filter((l) => /disagree|step/.test(l)).join("\n") + r.stderr);
     assert.equal((r.stdout.match(/kernel, model and wasm agree/g) ?? []).length, files.length);
   });

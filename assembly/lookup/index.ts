@@ -15,6 +15,7 @@ import {
 } from "./dispatch";
 import { FOLD_SEED, Prng, fold } from "./prng";
 import { ioSetupCtx, moveRing, page } from "./kernel-paths";
+import { extraWork } from "../extra-work";
 
 let active: i32 = KERNEL_ID_STRATEGY;
 
@@ -122,7 +123,7 @@ export function lookupBatch(strategy: i32, ids: usize, n: i32): u32 {
 export function remapBatch(strategy: i32, ctxs: usize, n: i32): u32 {
   if (strategy != active) select(strategy);
   let h = FOLD_SEED;
-  for (let i = 0; i < n; i++) h = fold(h, moveOne(load<i32>(ctxs + (<usize>i << 2))));
+  for (let i = 0; i < n; i++) h = fold(extraWork(h), moveOne(load<i32>(ctxs + (<usize>i << 2))));
   return h;
 }
 

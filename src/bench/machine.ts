@@ -8,7 +8,7 @@ import { readFileSync, realpathSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { GitInfo, Machine } from "./run-schema.js";
+import { RUN_SCHEMA_ID, type GitInfo, type Machine } from "./run-schema.js";
 
 /** The package root: this module runs compiled, from dist/src/bench/. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -67,4 +67,15 @@ export function gitInfo(cwd: string = PACKAGE_ROOT): GitInfo | null {
 export function toolInfo(): { name: string; version: string } {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { name: string; version: string };
   return { name: pkg.name, version: pkg.version };
+}
+
+/** The head of a run document (everything but config and results): the runner's and ab's. */
+export function runProvenance(started: Date = new Date()): {
+  schema: typeof RUN_SCHEMA_ID;
+  tool: { name: string; version: string };
+  git: GitInfo | null;
+  started: string;
+  machine: Machine;
+} {
+  return { schema: RUN_SCHEMA_ID, tool: toolInfo(), git: gitInfo(), started: started.toISOString(), machine: machineInfo() };
 }

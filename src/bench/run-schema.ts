@@ -83,8 +83,10 @@ export const resultSchema = z
     samples: z.array(nonNegative).max(MAX_SAMPLES),
     /** null exactly when the result is unavailable: an unmeasured benchmark never carries numbers. */
     stats: statsSchema.nullable(),
-    /** Deterministic cost counters, e.g. slots_visited_per_op; compared exactly. */
+    /** Exact cost counters, e.g. slots_visited_per_op, wasm_instructions_per_op: the same at any load; gated at the counter threshold. */
     counters: z.record(z.string(), counterValue),
+    /** Load-dependent values reported beside the timing (ops/s, load average, efficiency): never gated. */
+    measurements: z.record(z.string(), finite).optional(),
     complexity: complexitySchema.nullable(),
     /** Rows of a suite with the same group are shown as ratios to the group's reference row. */
     group: z.string().nullable().optional(),

@@ -4,8 +4,8 @@
 // batch size, so samples are per-operation times comparable across batches.
 import { Bench } from "tinybench";
 import { fitComplexity } from "./complexity.js";
-import { gitInfo, machineInfo, toolInfo } from "./machine.js";
-import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
+import { runProvenance } from "./machine.js";
+import type { Complexity, Run, RunResult } from "./run-schema.js";
 import { summarize } from "./stats.js";
 import { UserError } from "../contract/errors.js";
 import { caseId, type BenchCase, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
@@ -20,6 +20,9 @@ export interface RunOptions extends SuiteOptions {
   onCase?: (done: number, total: number, id: string) => void;
   config?: Record<string, unknown>;
 }
+
+/** The counter every WASM case carries: exact WASM instructions per operation (src/core/instruction-count.ts). */
+export const INSTRUCTIONS_COUNTER = "wasm_instructions_per_op";
 
 /** Samples per round: enough for a round's median, few enough for the budget. */
 const MIN_SAMPLES = 4;
@@ -93,9 +96,9 @@ function unavailable(suite: string, c: BenchCase, reason: string): RunResult {
   return { ...identity(suite, c), samples: [], stats: null, counters: {}, complexity: null, status: { unavailable: reason } };
 }
 
-function measured(suite: string, c: BenchCase, samples: number[], counters: Record<string, number>): RunResult {
+function measured(suite: string, c: BenchCase, samples: number[], counters: Record<string, number>, measurements?: Record<string, number>): RunResult {
   if (samples.length < 2) return unavailable(suite, c, "fewer than two samples were taken");
-  return { ...identity(suite, c), samples, stats: summarize(samples), counters, complexity: null };
+  return { ...identity(suite, c), samples, stats: summarize(samples), counters, ...(measurements ? { measurements } : {}), complexity: null };
 }
 
 /**
@@ -108,7 +111,7 @@ async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise
   if (c.kind === "timed") throw new TypeError("timed cases run in rounds");
   try {
     const m = await c.measure(timeMs);
-    return measured(suite, c, m.samples, m.counters ?? {});
+    return measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
   } catch (e) {
     if (e instanceof UserError) return unavailable(suite, c, e.message.split("\n")[0]);
     throw new BenchCaseError(caseId(suite, c), e);
@@ -150,7 +153,7 @@ function attachComplexity(results: RunResult[]): void {
 export function suiteResults(results: RunResult[]): SuiteResult[] {
   return results.map((r) => ({
     id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
-    median: r.stats?.median ?? null, counters: r.counters, unavailable: r.status?.unavailable ?? null,
+    median: r.stats?.median ?? null, counters: r.counters, measurements: (r.measurements as Record<string, number> | undefined) ?? {}, unavailable: r.status?.unavailable ?? null,
     complexity: r.complexity?.big_o ?? null,
     counterComplexity: r.counter_complexity?.big_o ?? null,
   }));
@@ -167,7 +170,7 @@ export interface BenchRun {
 }
 
 export async function runBench(opts: RunOptions): Promise<BenchRun> {
-  const started = new Date().toISOString();
+  const started = new Date();
   const planned: { suite: Suite; c: BenchCase }[] = [];
   for (const suite of opts.suites) {
     for (const c of await suite.cases(opts)) {
@@ -222,17 +225,14 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       const r = once.get(i);
       if (r) results.push(r);
     } else if (samples.has(i)) {
-      results.push({ ...measured(suite.name, c, samples.get(i)!, c.counters?.() ?? {}), round_sizes: roundSizes.get(i)! });
+      const counters = { ...c.counters?.(), ...(c.instructions ? { [INSTRUCTIONS_COUNTER]: c.instructions() } : {}) };
+      results.push({ ...measured(suite.name, c, samples.get(i)!, counters), round_sizes: roundSizes.get(i)! });
     }
   }
   attachComplexity(results);
   const summary = opts.suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
   const run: Run = {
-    schema: RUN_SCHEMA_ID,
-    tool: toolInfo(),
-    git: gitInfo(),
-    started,
-    machine: machineInfo(),
+    ...runProvenance(started),
     config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, rounds, filter: opts.filter?.source ?? null, interrupted, failed: failure?.message ?? null, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
     results,
   };

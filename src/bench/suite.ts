@@ -3,12 +3,16 @@
 // runner on tinybench) or measures itself elsewhere (the kernel probe, the
 // worker pool) and hands back per-operation samples.
 
+import type { WasmBuild } from "../core/wasm-build.js";
 export type Params = Record<string, string | number>;
 
 export interface MeasuredSamples {
   /** Per-operation times in ns, in the order they were taken. */
   samples: number[];
+  /** Exact cost counters per operation (the same at any load). */
   counters?: Record<string, number>;
+  /** Load-dependent values (ops/s, load average): reported, never gated. */
+  measurements?: Record<string, number>;
 }
 
 interface CaseBase {
@@ -26,6 +30,12 @@ export interface TimedCase extends CaseBase {
   run(n: number): void;
   /** Deterministic cost counters per operation, read after the timed runs. */
   counters?(): Record<string, number>;
+  /**
+   * WASM cases: WASM instructions executed per operation, counted on a
+   * counted instance of the same build given the same inputs, outside the
+   * timed loop (exact: the same build gives the same count at any load).
+   */
+  instructions?(): number;
   /** Upper bound for the calibrated batch. */
   maxBatch?: number;
   /** run(n) works in units of this many operations: batches are multiples of it. */
@@ -51,6 +61,8 @@ export interface SuiteOptions {
   sizes: number[] | null;
   /** Time budget per case in ms. */
   timeMs: number;
+  /** The WASM modules WASM cases run (default: this package's build/); `ab` passes each side's. */
+  wasm?: WasmBuild;
 }
 
 export interface Suite {
@@ -69,6 +81,7 @@ export interface SuiteResult {
   params: Params;
   median: number | null;
   counters: Record<string, number>;
+  measurements: Record<string, number>;
   unavailable: string | null;
   /** Fitted big-O of the series this result belongs to (time per op), if fitted. */
   complexity: string | null;

@@ -60,6 +60,8 @@ export interface TrendOptions {
   alpha?: number;
   /** Runs on each side of a candidate step (default 8). */
   window?: number;
+  /** Relative change of an exact counter that is a regression (default 0.01). */
+  counterThreshold?: number;
 }
 
 /**
@@ -123,10 +125,10 @@ function detectSteps(id: string, points: readonly TrendPoint[], records: readonl
   return steps;
 }
 
-function counterStepsOf(points: readonly TrendPoint[]): CounterStep[] {
+function counterStepsOf(points: readonly TrendPoint[], threshold: number | undefined): CounterStep[] {
   const out: CounterStep[] = [];
   for (let i = 1; i < points.length; i++) {
-    const changes = counterChanges(points[i - 1].counters, points[i].counters);
+    const changes = counterChanges(points[i - 1].counters, points[i].counters, threshold);
     if (changes.length) out.push({ record: points[i].record, started: points[i].started, commit: points[i].commit, changes });
   }
   return out;
@@ -147,6 +149,6 @@ export function historyTrends(records: readonly HistoryRecord[], opts: TrendOpti
     const points = pointsOf(records, id);
     const k = Math.min(3, Math.floor(points.length / 2));
     const change = k === 0 ? null : median(points.slice(-k).map((p) => p.median)) / median(points.slice(0, k).map((p) => p.median)) - 1;
-    return { id, points, change, steps: detectSteps(id, points, records, decision, window), counterSteps: counterStepsOf(points) };
+    return { id, points, change, steps: detectSteps(id, points, records, decision, window), counterSteps: counterStepsOf(points, opts.counterThreshold) };
   });
 }

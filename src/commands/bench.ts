@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { UserError } from "../contract/errors.js";
 import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
-import { runBench, type BenchRun } from "../bench/runner.js";
+import { repeatedRun } from "../bench/repeat.js";
+import { BenchCaseError, runBench, suiteResults, type BenchRun } from "../bench/runner.js";
 import { ensureStateDir, lastRunFile } from "../bench/state.js";
 import { caseId, type Suite, type SuiteOptions } from "../bench/suite.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
@@ -17,7 +18,8 @@ import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress, progressEnabled } from "../util/progress.js";
 import { writeStdout } from "../util/stdout.js";
 import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
-import { parsePercentFlag } from "./percent-flag.js";
+import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
+import type { GateOn } from "../report/gate.js";
 
 /** Where the run JSON goes, for the help text (state.ts resolves the folder). */
 const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
@@ -46,15 +48,22 @@ regression tracking:
   --save-baseline NAME   save this run as baseline NAME (.aio-ring-bench/baselines/,
                          or $AIO_RING_BENCH_HOME/baselines/)
   --compare NAME|FILE    compare this run with a baseline or a run JSON file
-  --threshold PCT        smallest change that counts, in percent (default 5)
+  --threshold PCT        smallest time change that counts, in percent (default 5)
+  --counter-threshold PCT  smallest change of an exact counter (WASM instructions,
+                         slots visited) that counts, in percent (default 1)
   --fail-on-regression   exit 1 when any benchmark regressed, or one of the baseline's
                          is missing, or nothing was compared (needs --compare)
+  --gate all|exact|time  what --fail-on-regression acts on (default all)
   --allow-removed        with --fail-on-regression: missing benchmarks do not fail
   --markdown FILE        write the comparison as Markdown (needs --compare)
   --history FILE         append this run to a JSON-lines history file
+  --repeat N             run the suites in N fresh processes and merge their
+                         samples, so variance between processes enters the
+                         intervals (default 1)
 testing the harness itself:
   --inject-slowdown PCT  make every in-process benchmark PCT% slower by spinning
-                         after each timed batch (for bench:selfcheck; never in real runs)
+                         after each timed batch (a wall-clock spin that instruction
+                         counts do not see; bench:selfcheck uses real code instead)
   -h, --help             this text
 
 Every output path is checked before measuring. A file that cannot be written
@@ -77,6 +86,11 @@ export interface BenchFlags {
   saveBaseline: string | null;
   compare: string | null;
   threshold: number | undefined;
+  counterThreshold: number | undefined;
+  gateOn: GateOn;
+  repeat: number;
+  /** The selection flags as given, for the fresh processes of --repeat. */
+  selectionArgs: string[];
   failOnRegression: boolean;
   allowRemoved: boolean;
   history: string | null;
@@ -118,6 +132,9 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
     "save-baseline": { type: "string" },
     compare: { type: "string" },
     threshold: { type: "string" },
+    "counter-threshold": { type: "string" },
+    gate: { type: "string" },
+    repeat: { type: "string" },
     "fail-on-regression": { type: "boolean" },
     "allow-removed": { type: "boolean" },
     history: { type: "string" },
@@ -155,6 +172,12 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
     saveBaseline: (values["save-baseline"] as string | undefined) ?? null,
     compare: path("compare"),
     threshold: values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string),
+    counterThreshold: values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string),
+    gateOn: parseGateFlag(values.gate as string | undefined),
+    repeat: intFlag("repeat", values.repeat, 1, 1, 100),
+    selectionArgs: (["suite", "filter", "sizes", "time", "inject-slowdown"] as const)
+      .flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]))
+      .concat(values.quick ? ["--quick"] : [], values.full ? ["--full"] : []),
     failOnRegression: Boolean(values["fail-on-regression"]),
     allowRemoved: Boolean(values["allow-removed"]),
     history: path("history"),
@@ -196,6 +219,19 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
     });
   } finally {
     process.off("SIGINT", onSigint);
+    progress.done();
+  }
+}
+
+/** --repeat N: the selection run in N fresh processes, merged (progress per process on a TTY). */
+async function repeatedBench(flags: BenchFlags): Promise<BenchRun> {
+  const progress = new Progress("bench --repeat", flags.repeat);
+  try {
+    const run = await repeatedRun(flags.selectionArgs, flags.repeat, (i) => progress.update(i, `process ${i + 1}/${flags.repeat}`));
+    const summary = flags.suites.flatMap((s) => s.summary?.(suiteResults(run.results.filter((r) => r.suite === s.name))) ?? []);
+    const failed = typeof run.config.failed === "string" ? new BenchCaseError("repeat", new Error(run.config.failed)) : null;
+    return { run, summary, interrupted: run.config.interrupted === true, failure: failed };
+  } finally {
     progress.done();
   }
 }
@@ -269,7 +305,7 @@ function keepRun(flags: BenchFlags, text: string, fail: (e: UserError) => void):
 export async function benchCommand(flags: BenchFlags, log: (line: string) => void = console.log): Promise<number> {
   const baseline = await checkBenchInputs(flags);
   const started = performance.now();
-  const result = await benchWithProgress(flags);
+  const result = flags.repeat > 1 ? await repeatedBench(flags) : await benchWithProgress(flags);
   const run = result.run;
   const failures: UserError[] = [];
   const fail = (e: UserError) => {
@@ -300,7 +336,7 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
       log(`appended to history ${flags.history}`);
     });
   }
-  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, oldSource: baseline.source, newSource: "this run" }) : null;
+  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, counterThreshold: flags.counterThreshold, oldSource: baseline.source, newSource: "this run" }) : null;
   if (comparison) log(`\n${renderComparison(comparison)}`);
   for (const path of writeReports(flags.reports, run, comparison, fail)) log(`wrote ${path}`);
   if (flags.html) {
@@ -317,7 +353,7 @@ export async function benchCommand(flags: BenchFlags, log: (line: string) => voi
   if (result.interrupted) return 130;
   let code = failures.length ? 2 : 0;
   if (comparison && flags.failOnRegression) {
-    const verdict = gate(comparison, { allowRemoved: flags.allowRemoved });
+    const verdict = gate(comparison, { allowRemoved: flags.allowRemoved, on: flags.gateOn });
     log(verdict.summary);
     if (verdict.failed) code = code || 1;
   }

@@ -118,18 +118,18 @@ async function fuzzKernel(f: KernelFlags): Promise<number> {
 export function printKernelReport(report: KernelFuzzReport, out: string | undefined): void {
   const rate = report.scenarios / report.seconds;
   console.log(
-    `fuzz --against kernel: seed ${report.seed}: ${report.scenarios} programs, ${report.steps} steps on ${report.kernel ?? "the kernel"} ` +
-      `in ${report.seconds.toFixed(1)} s (${rate.toFixed(0)} programs/s, ${(report.steps / report.seconds).toFixed(0)} steps/s); ` +
+    `fuzz --against kernel: seed ${report.seed}: ${report.scenarios} scenarios, ${report.steps} steps on ${report.kernel ?? "the kernel"} ` +
+      `in ${report.seconds.toFixed(1)} s (${rate.toFixed(0)} scenarios/s, ${(report.steps / report.seconds).toFixed(0)} steps/s); ` +
       `${report.findings.length + report.unshrunk} distinct disagreements, ${report.crashes.length} crashes`,
   );
   report.findings.forEach((d, i) => {
     const tag = `${String(i + 1).padStart(2, "0")}-${d.model}-${d.difference.op}-${d.difference.field}`;
     if (d.shrunk === null) {
-      console.log(`  ${tag}: not reproduced when run again alone (${d.signature}; ${d.programs} programs)`);
+      console.log(`  ${tag}: not reproduced when run again alone (${d.signature}; ${d.programs} scenarios)`);
       if (out) writeOutput(join(out, `${tag}.unconfirmed.json`), JSON.stringify(d.original, null, 2) + "\n");
       return;
     }
-    console.log(`  ${tag}: ${formatDifference(d.difference, d.model)} (${d.programs} programs; shrunk ${d.original.steps.length} -> ${d.shrunk.steps.length} steps in ${d.tried} kernel runs)`);
+    console.log(`  ${tag}: ${formatDifference(d.difference, d.model)} (${d.programs} scenarios; shrunk ${d.original.steps.length} -> ${d.shrunk.steps.length} steps in ${d.tried} kernel runs)`);
     if (out) {
       writeOutput(join(out, `${tag}.json`), JSON.stringify({ ...d.shrunk, name: tag }, null, 2) + "\n");
       writeOutput(join(out, `${tag}.kernel.json`), JSON.stringify({ ...d.kernelAnswer, name: tag }, null, 2) + "\n");

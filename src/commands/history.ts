@@ -15,6 +15,8 @@ const USAGE = `usage: aio-ring-bench history [options]
                      home defaulting to .aio-ring-bench/ at the project root)
   --append RUN.json  append this run to the history first
   --threshold PCT    smallest step that counts, in percent (default 5)
+  --counter-threshold PCT  smallest exact-counter change marked as a regression
+                     or improvement, in percent (default 1)
   --json             print the trends as JSON instead of a table
   -h, --help         show this help`;
 
@@ -43,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     file: { type: "string" },
     append: { type: "string" },
     threshold: { type: "string" },
+    "counter-threshold": { type: "string" },
     json: { type: "boolean" },
   }, USAGE);
   if (!parsed) return 0;
@@ -57,7 +60,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { records, warnings } = readHistory(file);
   for (const w of warnings) console.error(`warning: ${printable(w, true)}`);
-  const trends = historyTrends(records, { threshold });
+  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"]);
+  const trends = historyTrends(records, { threshold, counterThreshold });
   if (values.json) console.log(JSON.stringify({ file, runs: records.length, warnings, trends }, null, 2));
   else {
     console.log(`${file}: ${records.length} runs`);

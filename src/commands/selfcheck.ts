@@ -1,52 +1,74 @@
-// `aio-ring-bench selfcheck` (npm run bench:selfcheck): proves the
-// regression statistics on real measurements of this machine. Each round
-// runs a real suite three times: a baseline, an unchanged rerun (A/A: any
-// verdict other than unchanged/too noisy is a false alarm) and a rerun with
-// a 10% slowdown injected (anything but "regressed" is a miss).
-import { runBench } from "../bench/runner.js";
+// `aio-ring-bench selfcheck` (npm run bench:selfcheck): proves the three
+// regression methods on real measurements of this machine, optionally with
+// a noisy neighbour (--noise) running the whole time. The slowdowns are real
+// code: a build of the core and lookup module with AIO_EXTRA_WORK steps of a
+// dependent multiply-add chain per operation (assembly/extra-work.ts), seen
+// by the clock and by the instruction counts alike. One slowed build serves
+// every trial: a calibration A/B measures how much slower it makes each
+// benchmark, and the trials use the benchmarks whose slowdown is nearest
+// the sizes under test.
+import { sampleRankCorrelation } from "simple-statistics";
+import { runAb } from "../report/ab.js";
+import { counterChanges, countersVerdict } from "../bench/counters.js";
+import { startNoise, type Noise } from "../bench/noise.js";
+import { INSTRUCTIONS_COUNTER, runBench } from "../bench/runner.js";
+import type { Suite, TimedCase } from "../bench/suite.js";
+import { buildRevision, resolveSource } from "../bench/wasm-source-build.js";
+import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { compareRuns } from "../report/compare.js";
-import { Progress } from "../util/progress.js";
 import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
-import { parsePercentFlag } from "./percent-flag.js";
 
-const HELP = `usage: aio-ring-bench selfcheck [--rounds N] [--slowdown PCT] [--sizes N,N]
+const HELP = `usage: aio-ring-bench selfcheck [--noise] [--trials N] [--extra-work K]
 
-Runs the lookup suite (WASM, uniform targets) as baseline, A/A rerun and a rerun
-with an injected slowdown, N rounds, and prints the detection rate and the A/A
-false-alarm rate of \`compare\`. Exit 1 if detection < 95% or false alarms > 5%.
+Measures, on this machine, how well each regression method tells a real
+slowdown from none, and prints one line per target:
+  - exact WASM instruction counts: A/A differences (target 0) and a build
+    adding ~2% instructions per operation caught at the default 1% threshold;
+  - ab (interleaved A/B): a ~10% slowdown at the default 5% threshold, a ~5%
+    slowdown at --threshold 2, and A/A false alarms over the lookup suite;
+  - compare of two stored runs, under the same conditions, for comparison;
+  - the rank correlation of instructions/op and ns/op over the WASM benchmarks.
+Exit 1 when a target is missed.
 
-  --rounds N      rounds (default 3)
-  --slowdown PCT  injected slowdown in percent (default 10)
-  --time MS       time budget per benchmark (default 150)`;
+  --noise          run a noisy neighbour (busy/idle threads on every core) throughout
+  --trials N       trials per A/B target (default 8)
+  --extra-work K   chain steps per operation of the slowed build (default 1)`;
 
-export interface SelfcheckResult {
-  trials: number;
-  detected: number;
-  falseAlarms: number;
-  aaTrials: number;
-  /** Verdicts of the slowdown trials, by verdict. */
-  slowVerdicts: Record<string, number>;
+/** Benchmarks the time trials may use: lookups (they leave the world as it was), where K steps cost a few percent. */
+const CANDIDATES = /^lookup\/(hash|sorted-array|table-header-id)\/wasm\//;
+const CANDIDATE_SIZES = [16, 256, 4096];
+/** Sizes for the instruction trial: the slowed build adds a fixed count per operation, ~2% of some of these. */
+const COUNT_SIZES = [16, 64, 256, 4096];
+const LOOKUP_AA = /^lookup\/.*\/wasm\//;
+
+export interface TargetLine {
+  text: string;
+  met: boolean;
 }
 
-export async function selfcheck(rounds: number, slowdown: number, timeMs: number, onRun: (i: number) => void = () => {}): Promise<SelfcheckResult> {
+interface Suites {
+  lookup: Suite;
+  remap: Suite;
+  all: readonly Suite[];
+}
+
+async function suites(): Promise<Suites> {
+  const { SUITES } = await import("../../bench/index.js");
   const { lookupSuite } = await import("../../bench/lookup.js");
-  const opts = { suites: [lookupSuite], filter: /\/wasm\//, quick: false, full: false, sizes: [1, 256, 4096], timeMs };
-  const out: SelfcheckResult = { trials: 0, detected: 0, falseAlarms: 0, aaTrials: 0, slowVerdicts: {} };
-  for (let round = 0; round < rounds; round++) {
-    onRun(round * 3);
-    const base = (await runBench(opts)).run;
-    onRun(round * 3 + 1);
-    const same = (await runBench(opts)).run;
-    onRun(round * 3 + 2);
-    const slow = (await runBench({ ...opts, injectSlowdown: slowdown })).run;
-    for (const e of compareRuns(base, same).entries) {
-      out.aaTrials++;
-      if (e.verdict === "regressed" || e.verdict === "improved") out.falseAlarms++;
-    }
-    for (const e of compareRuns(base, slow).entries) {
-      out.trials++;
-      out.slowVerdicts[e.verdict] = (out.slowVerdicts[e.verdict] ?? 0) + 1;
-      if (e.verdict === "regressed") out.detected++;
+  const { remapSuite } = await import("../../bench/remap.js");
+  return { lookup: lookupSuite, remap: remapSuite, all: SUITES };
+}
+
+const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+
+/** Instructions per operation of every WASM case of `suites` on `build`, each from fresh counted instances. */
+async function instructionCounts(list: readonly Suite[], build: WasmBuild, filter: RegExp | null, sizes: number[] | null = null): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const s of list) {
+    for (const c of await s.cases({ quick: true, full: false, sizes, timeMs: 60, wasm: build })) {
+      const id = `${s.name}/${c.case}/${c.backend}/${Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join("/")}`;
+      if (c.kind !== "timed" || c.backend !== "wasm" || !(c as TimedCase).instructions || (filter && !filter.test(id))) continue;
+      out.set(id, (c as TimedCase).instructions!());
     }
   }
   return out;
@@ -54,22 +76,158 @@ export async function selfcheck(rounds: number, slowdown: number, timeMs: number
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommandArgs(argv, {
-    rounds: { type: "string" },
-    slowdown: { type: "string" },
-    time: { type: "string" },
+    noise: { type: "boolean" },
+    trials: { type: "string" },
+    "extra-work": { type: "string" },
   }, HELP);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("selfcheck", positionals);
-  const rounds = intFlag("rounds", values.rounds, 3, 1, 100);
-  const timeMs = intFlag("time", values.time, 150, 1, 10_000);
-  const slowdown = values.slowdown === undefined ? 0.1 : parsePercentFlag("--slowdown", values.slowdown as string);
-  const progress = new Progress("selfcheck", rounds * 3);
-  const r = await selfcheck(rounds, slowdown, timeMs, (i) => progress.update(i, `run ${i + 1}/${rounds * 3}`));
-  progress.done();
-  const detection = r.detected / r.trials;
-  const falseAlarm = r.falseAlarms / r.aaTrials;
-  console.log(`selfcheck: ${(slowdown * 100).toFixed(0)}% slowdown detected in ${r.detected}/${r.trials} trials (${(detection * 100).toFixed(1)}%, target >= 95%; verdicts: ${Object.entries(r.slowVerdicts).map(([v, n]) => `${n} ${v}`).join(", ")})`);
-  console.log(`selfcheck: A/A false alarms ${r.falseAlarms}/${r.aaTrials} benchmarks (${(falseAlarm * 100).toFixed(1)}%, target <= 5%)`);
-  return detection >= 0.95 && falseAlarm <= 0.05 ? 0 : 1;
+  const trials = intFlag("trials", values.trials, 8, 1, 1000);
+  const extra = intFlag("extra-work", values["extra-work"], 1, 1, 1_000_000);
+  const started = performance.now();
+  const say = (line: string) => console.error(`selfcheck [${((performance.now() - started) / 1000).toFixed(0)} s]: ${line}`);
+  let noise: Noise | null = null;
+  if (values.noise) {
+    noise = startNoise();
+    say("noisy neighbour started (one busy/idle thread per core, random duty cycle every 200-500 ms)");
+  }
+  try {
+    const lines = await selfcheck(trials, extra, say);
+    for (const l of lines) console.log(`selfcheck: ${l.text}${l.met ? "" : "  [MISSED]"}`);
+    console.log(`selfcheck: ${((performance.now() - started) / 1000).toFixed(0)} s${values.noise ? " with the noisy neighbour on" : ""}`);
+    return lines.every((l) => l.met) ? 0 : 1;
+  } finally {
+    noise?.stop();
+  }
+}
+
+export async function selfcheck(trials: number, extra: number, say: (line: string) => void): Promise<TargetLine[]> {
+  const s = await suites();
+  const base = defaultWasmBuild();
+  say(`building the slowed variant (AIO_EXTRA_WORK=${extra}; cached afterwards)`);
+  const slow = await buildRevision(resolveSource({ kind: "worktree" }), ["--use", `AIO_EXTRA_WORK=${extra}`], (what) => say(`compiling ${what}`));
+  const lines: TargetLine[] = [];
+  const quick = { quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 60 };
+
+  // 1. Exact instruction counts: A/A over every WASM benchmark, and the slowed build.
+  say("counting instructions");
+  let aaDiffs = 0, aaTotal = 0;
+  const first = await instructionCounts(s.all, base, null);
+  for (let i = 0; i < trials; i++) {
+    const again = await instructionCounts(s.all, i % 2 ? base : defaultWasmBuildFresh(), null);
+    for (const [id, n] of first) {
+      aaTotal++;
+      if (again.get(id) !== n) aaDiffs++;
+    }
+  }
+  lines.push({ text: `instruction counts A/A: ${aaDiffs} differences in ${aaTotal} benchmark counts over ${trials} trials (target 0)`, met: aaDiffs === 0 });
+  const plain = await instructionCounts([s.lookup, s.remap], base, /\/wasm\//, COUNT_SIZES);
+  const slowCounts = await instructionCounts([s.lookup, s.remap], slow, /\/wasm\//, COUNT_SIZES);
+  const rises = [...slowCounts].map(([id, n]) => ({ id, rise: n / plain.get(id)! - 1 })).filter((r) => r.rise >= 0.02).sort((a, b) => a.rise - b.rise);
+  const two = rises.slice(0, 3);
+  let caught = 0, countTrials = 0;
+  for (let i = 0; i < trials; i++) {
+    const again = await instructionCounts([s.lookup, s.remap], slow, new RegExp(two.map((r) => `^${r.id}$`).join("|") || "^$"), COUNT_SIZES);
+    for (const { id } of two) {
+      countTrials++;
+      if (countersVerdict(counterChanges({ [INSTRUCTIONS_COUNTER]: plain.get(id)! }, { [INSTRUCTIONS_COUNTER]: again.get(id)! })) === "regressed") caught++;
+    }
+  }
+  lines.push({
+    text: `instruction counts: slowed build (${two.map((r) => `${r.id.split("/").slice(0, 4).join("/")} +${pct(r.rise, 2)}`).join(", ") || "no benchmark rose 2%"}) caught at the 1% threshold in ${caught}/${countTrials} trials (target 100%)`,
+    met: countTrials > 0 && caught === countTrials,
+  });
+
+  // 2. Rank correlation of instructions/op vs ns/op over the WASM benchmarks of a quick run.
+  say("timing the WASM benchmarks for the rank correlation");
+  const corrRun = (await runBench({ suites: s.all.filter((x) => x.name !== "throughput"), filter: /\/wasm\//, quick: true, full: false, sizes: null, timeMs: 40 })).run;
+  const pairs = corrRun.results.filter((r) => r.stats && typeof r.counters[INSTRUCTIONS_COUNTER] === "number");
+  const rho = pairs.length >= 3 ? sampleRankCorrelation(pairs.map((r) => r.counters[INSTRUCTIONS_COUNTER]), pairs.map((r) => r.stats!.median)) : NaN;
+  lines.push({ text: `instructions/op vs ns/op: Spearman rank correlation ${rho.toFixed(3)} over ${pairs.length} WASM benchmarks (informational)`, met: true });
+
+  // 3. Calibration: how much slower the slowed build makes each candidate, by a long A/B.
+  say("calibrating the slowed build's time effect per benchmark (A/B)");
+  const cal = await runAb({ ...quick, suites: [s.lookup], filter: CANDIDATES, base, head: slow, budgetMs: 40_000, threshold: 0.01, minCycles: 16 });
+  const effects = cal.comparison.entries.filter((e) => e.change !== null).map((e) => ({ id: e.id, change: e.change! }));
+  const nearest = (target: number) => effects.slice().sort((a, b) => Math.abs(a.change - target) - Math.abs(b.change - target))[0];
+  const b10 = nearest(0.1), b5 = nearest(0.05);
+  if (!b10 || !b5) throw new Error("calibration measured no benchmark");
+  say(`calibrated: ${b10.id} +${pct(b10.change)} (for 10%), ${b5.id} +${pct(b5.change)} (for 5%)`);
+  const exact = (id: string) => new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+
+  // 4. A/B detection.
+  const abTrials = async (id: string, threshold: number, budgetMs: number) => {
+    let detected = 0;
+    const verdicts: Record<string, number> = {};
+    let worst = 0;
+    for (let i = 0; i < trials; i++) {
+      const t0 = performance.now();
+      const r = await runAb({ ...quick, suites: [s.lookup], filter: exact(id), base, head: slow, budgetMs, threshold });
+      worst = Math.max(worst, performance.now() - t0);
+      const v = r.comparison.entries[0]?.verdict ?? "missing";
+      verdicts[v] = (verdicts[v] ?? 0) + 1;
+      if (v === "regressed") detected++;
+    }
+    return { detected, verdicts, worst };
+  };
+  say(`A/B trials: ${b10.id}, threshold 5%`);
+  const d10 = await abTrials(b10.id, 0.05, 20_000);
+  lines.push({
+    text: `ab: ${pct(b10.change)} slowdown (${b10.id}) detected at the 5% threshold in ${d10.detected}/${trials} trials (${pct(d10.detected / trials)}; target >= 95%; ${Object.entries(d10.verdicts).map(([v, n]) => `${n} ${v}`).join(", ")}; longest trial ${(d10.worst / 1000).toFixed(1)} s)`,
+    met: d10.detected / trials >= 0.95,
+  });
+  say(`A/B trials: ${b5.id}, threshold 2%`);
+  const d5 = await abTrials(b5.id, 0.02, 30_000);
+  lines.push({
+    text: `ab: ${pct(b5.change)} slowdown (${b5.id}) detected at --threshold 2 in ${d5.detected}/${trials} trials (${pct(d5.detected / trials)}; target >= 95%; ${Object.entries(d5.verdicts).map(([v, n]) => `${n} ${v}`).join(", ")})`,
+    met: d5.detected / trials >= 0.95,
+  });
+
+  // 5. A/A false alarms over the lookup suite's WASM benchmarks (two separate loads of the same build).
+  say("A/A trials over the lookup suite");
+  let alarms = 0, aaBench = 0, aaWorst = 0;
+  const alarmIds: string[] = [];
+  const aaTrials = Math.max(2, Math.ceil(trials / 3));
+  for (let i = 0; i < aaTrials; i++) {
+    const t0 = performance.now();
+    const r = await runAb({ quick: true, full: false, sizes: null, timeMs: 60, suites: [s.lookup], filter: LOOKUP_AA, base, head: defaultWasmBuildFresh(), budgetMs: 60_000 });
+    aaWorst = Math.max(aaWorst, performance.now() - t0);
+    for (const e of r.comparison.entries) {
+      aaBench++;
+      if (e.verdict === "regressed" || e.verdict === "improved") {
+        alarms++;
+        alarmIds.push(`${e.id} ${e.verdict} ${e.change === null ? "" : pct(e.change)}`);
+      }
+    }
+  }
+  lines.push({
+    text: `ab: A/A false alarms ${alarms}/${aaBench} benchmarks (${pct(alarms / Math.max(1, aaBench))}; target <= 1%${alarmIds.length ? `: ${alarmIds.join(", ")}` : ""}); one lookup-suite trial took up to ${(aaWorst / 1000).toFixed(1)} s (target <= 90 s)`,
+    met: alarms / Math.max(1, aaBench) <= 0.01 && aaWorst <= 90_000,
+  });
+
+  // 6. Stored-baseline compare under the same conditions, for comparison.
+  say("stored-run compare trials");
+  let sDetected = 0, sTrials = 0, sAlarms = 0, sAa = 0;
+  const runOf = async (wasm: WasmBuild) => (await runBench({ suites: [s.lookup], filter: exact(b10.id), quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 150, wasm })).run;
+  for (let i = 0; i < Math.max(2, Math.ceil(trials / 2)); i++) {
+    const a = await runOf(base);
+    const same = await runOf(defaultWasmBuildFresh());
+    const slowed = await runOf(slow);
+    for (const e of compareRuns(a, same).entries) {
+      sAa++;
+      if (e.verdict === "regressed" || e.verdict === "improved") sAlarms++;
+    }
+    for (const e of compareRuns(a, slowed).entries) {
+      sTrials++;
+      if (e.verdict === "regressed") sDetected++;
+    }
+  }
+  lines.push({ text: `compare of stored runs (for comparison): the ${pct(b10.change)} slowdown detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`, met: true });
+  return lines;
+}
+
+/** A second load of build/ (its own compiled modules): an A/A pair is two loads, as an A/B pair is. */
+function defaultWasmBuildFresh(): WasmBuild {
+  return wasmBuildInDir(BUILD_DIR, "build/ (second load)");
 }

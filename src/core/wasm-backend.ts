@@ -24,8 +24,10 @@ export class WasmProcess implements AioBackend {
   constructor(
     readonly profile: Profile,
     readonly config: ProcessConfig,
+    /** The compiled core to instantiate (default build/core.wasm; a counted twin to count instructions). */
+    module?: WebAssembly.Module,
   ) {
-    this.core = instantiateCore();
+    this.core = instantiateCore(module);
     this.reset();
   }
 
@@ -150,6 +152,11 @@ export class WasmProcess implements AioBackend {
   pageBytes(addr: number): Uint8Array | null {
     const ptr = this.core.page_bytes(BigInt(addr));
     return ptr === 0 ? null : new Uint8Array(this.core.memory.buffer, ptr, PAGE_SIZE).slice();
+  }
+
+  /** The instance's raw exports (a counted instance's counter among them). */
+  get exports(): WebAssembly.Exports {
+    return this.core as unknown as WebAssembly.Exports;
   }
 
   // ---- helpers ----------------------------------------------------------------

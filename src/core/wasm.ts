@@ -1,8 +1,8 @@
 // Loads build/core.wasm. The module is compiled once per JS process and cached
 // (and can be posted to worker threads, which seed their cache with it instead
 // of compiling again); each modelled process gets its own cheap instance.
-import { readFileSync } from "node:fs";
 import { hrtimerSleep } from "../util/hrtimer.js";
+import { defaultWasmBuild } from "./wasm-build.js";
 
 /** The raw exports of assembly/index.ts (i64 as bigint, bool as 0/1). */
 export interface CoreExports {
@@ -33,14 +33,11 @@ export interface CoreExports {
   hook_slots_visited(): number;
 }
 
-/** dist/src/core/wasm.js -> build/core.wasm at the package root. */
-const CORE_WASM = new URL("../../../build/core.wasm", import.meta.url);
-
 let cached: WebAssembly.Module | null = null;
 
-/** The compiled core, compiled on first use. */
+/** The compiled core (build/core.wasm), compiled on first use. */
 export function coreModule(): WebAssembly.Module {
-  cached ??= new WebAssembly.Module(readFileSync(CORE_WASM));
+  cached ??= defaultWasmBuild().core;
   return cached;
 }
 

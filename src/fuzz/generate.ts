@@ -115,11 +115,8 @@ export class ProgramGenerator {
   }
 
   private pageOf(name: string): number | null {
-    try {
-      return this.names.resolve(name, 0, "x") / PAGE_SIZE;
-    } catch {
-      return null;
-    }
+    const addr = this.names.addressOf(name);
+    return addr === undefined ? null : addr / PAGE_SIZE;
   }
 
   /** Names of these kinds that may be used and that the shadow has bound (a step naming an unbound one is refused anyway). */

@@ -50,8 +50,6 @@ export interface KernelFuzzOptions {
   scenarios: number;
   seed: number;
   lanes?: number;
-  /** Programs per probe process. */
-  batch?: number;
   /** Watchdog per program on the kernel, seconds. */
   seconds?: number;
   /** Kernel runs the shrinker may spend on one disagreement. */
@@ -220,7 +218,7 @@ const SLICE = 120;
 
 export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
   const models = opts.models ?? PROJECT_MODELS;
-  const lanes: LaneOptions = { lanes: opts.lanes ?? 12, batch: opts.batch ?? 10, seconds: opts.seconds ?? 10 };
+  const lanes: LaneOptions = { lanes: opts.lanes ?? 12, seconds: opts.seconds ?? 10 };
   const alone: LaneOptions = { ...lanes, lanes: 1, settle: true };
   const cpus = possibleCpus();
   const aioMaxNr = readAioMaxNr();

@@ -1,12 +1,15 @@
-// Many programs on the live kernel at once: the probe's `scenarios` command
-// runs a batch, each program in its own forked child, and several probes run
-// side by side (lanes), pinned round-robin to the CPUs. io_destroy sleeps
-// for an RCU grace period, so lanes beyond the CPU count still add speed.
-import { possibleCpus } from "../util/possible-cpus.js";
-import { execProbe } from "../kernel/exec.js";
+// Many programs on the live kernel at once: each lane is one probe running
+// its `scenarios` command, fed programs one after another through its stdin
+// (each runs in its own forked child and is answered by one line as soon as
+// it has run), and several lanes run side by side, pinned round-robin to the
+// CPUs. io_destroy and process exit sleep for an RCU grace period, so lanes
+// beyond the CPU count still add speed.
 import { defaultProbePath } from "../kernel/paths.js";
+import { spawnProbe } from "../kernel/exec.js";
 import { encodeScenario } from "../kernel/wire.js";
+import { UserError } from "../contract/errors.js";
 import type { Scenario, StepResult } from "../contract/scenario.js";
+import { possibleCpus } from "../util/possible-cpus.js";
 import type { Outcome } from "./outcome.js";
 
 /** What the kernel made of one program. */
@@ -19,14 +22,16 @@ export interface LaneOptions {
   lanes: number;
   /** Watchdog per program, seconds. */
   seconds: number;
-  /** Programs per probe process. */
-  batch: number;
   /** Each program starts only once the one before has exited and given its aio-nr back (for programs that take the limit). */
   settle?: boolean;
   probe?: string;
 }
 
-const MAX_WIRE_BYTES = 900_000;
+/** Programs queued at each probe at once. */
+const IN_FLIGHT = 8;
+
+/** A probe's answer line is bounded: results of at most 10,000 steps. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 function parseLine(line: string): KernelRun {
   let doc: Record<string, unknown>;
@@ -45,48 +50,81 @@ function parseLine(line: string): KernelRun {
   return { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr }, kernel };
 }
 
-/** Runs one batch in one probe process; one KernelRun per program, in order. */
-async function runBatch(programs: Scenario[], cpu: number, opts: LaneOptions): Promise<KernelRun[]> {
-  const wire = programs.map((p) => encodeScenario(p.name, p).text).join("=\n");
-  const stdout = await execProbe(opts.probe ?? defaultProbePath(), ["scenarios", `cpu=${cpu}`, `seconds=${opts.seconds}`, ...(opts.settle ? ["settle=1"] : [])], {
-    input: wire,
-    timeoutMs: (opts.seconds + 2) * 1000 * programs.length,
-    maxStdoutBytes: 64 * 1024 * 1024,
-  });
-  const lines = stdout.split("\n").filter((l) => l.length > 0);
-  if (lines.length === 1 && programs.length > 1 && lines[0].includes('"probe_error"') && !lines[0].includes('"step"'))
-    throw new Error(`kernel backend: ${(JSON.parse(lines[0]) as { probe_error: string }).probe_error}`);
-  return programs.map((_, i) => (lines[i] === undefined ? { kind: "crashed", message: "the probe printed no line for this program", step: null } : parseLine(lines[i])));
-}
+/** One probe process and the programs it has been given and not yet answered. */
+class Lane {
+  private readonly waiting: ((run: KernelRun) => void)[] = [];
+  private buffered = "";
+  private failure: string | null = null;
+  private readonly child;
 
-/** Splits programs into batches that fit the probe's input buffer. */
-function batches(programs: Scenario[], size: number): Scenario[][] {
-  const out: Scenario[][] = [];
-  let cur: Scenario[] = [];
-  let bytes = 0;
-  for (const p of programs) {
-    const b = JSON.stringify(p.steps).length;
-    if (cur.length > 0 && (cur.length >= size || bytes + b > MAX_WIRE_BYTES)) {
-      out.push(cur);
-      cur = [];
-      bytes = 0;
-    }
-    cur.push(p);
-    bytes += b;
+  constructor(
+    probe: string,
+    args: string[],
+    private readonly onFail: (why: string) => void,
+  ) {
+    this.child = spawnProbe(probe, args);
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk: string) => {
+      this.buffered += chunk;
+      if (this.buffered.length > MAX_LINE_BYTES) return this.fail(`probe output line exceeded ${MAX_LINE_BYTES} bytes`);
+      for (let nl = this.buffered.indexOf("\n"); nl >= 0; nl = this.buffered.indexOf("\n")) {
+        const line = this.buffered.slice(0, nl);
+        this.buffered = this.buffered.slice(nl + 1);
+        const answer = this.waiting.shift();
+        if (!answer) return this.fail(`probe answered a program it was not given: ${line.slice(0, 120)}`);
+        // A probe_error without a step is the probe itself failing (bad arguments, no CPU to pin to).
+        if (line.includes('"probe_error"') && !line.includes('"step"')) return this.fail(line.slice(0, 300));
+        answer(parseLine(line));
+      }
+    });
+    this.child.stdin.on("error", () => undefined);
+    this.child.on("error", (e: NodeJS.ErrnoException) => onFail(`kernel backend: cannot run ${probe}: ${e.code ?? e.message}`));
+    this.child.on("close", (code, signal) => {
+      if (this.waiting.length > 0) onFail(this.failure ?? `kernel backend: probe ended (${signal ?? `status ${code}`}) with ${this.waiting.length} programs unanswered`);
+    });
   }
-  if (cur.length) out.push(cur);
-  return out;
+
+  private fail(why: string): void {
+    this.failure = `kernel backend: ${why}`;
+    this.child.kill("SIGKILL");
+    this.onFail(this.failure);
+  }
+
+  run(program: Scenario): Promise<KernelRun> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.child.stdin.write(encodeScenario(program.name, program).text + "=\n");
+    });
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
 }
 
-/** Runs every program on the kernel, `lanes` probes at a time; results in program order. */
+/** Runs every program on the kernel, `lanes` probes side by side; results in program order. */
 export async function runOnKernel(programs: Scenario[], opts: LaneOptions): Promise<KernelRun[]> {
+  if (programs.length === 0) return [];
   const cpus = possibleCpus();
-  const work = batches(programs, opts.batch);
-  const results: KernelRun[][] = new Array(work.length);
+  let failed: (why: string) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => {
+    failed = (why) => reject(new UserError(why));
+  });
+  const lanes = Array.from({ length: Math.min(opts.lanes, programs.length) }, (_, i) => {
+    const args = ["scenarios", `cpu=${i % cpus}`, `seconds=${opts.seconds}`, ...(opts.settle ? ["settle=1"] : [])];
+    return new Lane(opts.probe ?? defaultProbePath(), args, failed);
+  });
+  const results: KernelRun[] = new Array(programs.length);
   let next = 0;
-  const lane = async (index: number): Promise<void> => {
-    for (let w = next++; w < work.length; w = next++) results[w] = await runBatch(work[w], index % cpus, opts);
+  // A few programs queued per lane keep its probe busy while this thread's event loop does other work;
+  // the rest go to whichever lane frees up first.
+  const feed = async (lane: Lane): Promise<void> => {
+    for (let i = next++; i < programs.length; i = next++) results[i] = await lane.run(programs[i]);
   };
-  await Promise.all(Array.from({ length: Math.min(opts.lanes, work.length) }, (_, i) => lane(i)));
-  return results.flat();
+  try {
+    await Promise.race([Promise.all(lanes.flatMap((lane) => Array.from({ length: IN_FLIGHT }, () => feed(lane)))), failure]);
+    return results;
+  } finally {
+    for (const lane of lanes) lane.close();
+  }
 }

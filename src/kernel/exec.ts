@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { UserError } from "../contract/errors.js";
 
 /**
@@ -54,6 +54,25 @@ function untrack(pid: number): void {
   }
 }
 
+/**
+ * Starts the probe with fixed arguments in its own process group (a kill
+ * reaches its scenario children too), tracked so that it dies with us; when
+ * it ends, whatever it left behind in its group is killed.
+ */
+export function spawnProbe(probe: string, args: string[]): ChildProcessWithoutNullStreams {
+  // AIO_RING_BENCH_PARENT: the probe checks it is still our child after PR_SET_PDEATHSIG.
+  const child = spawn(probe, args, { stdio: ["pipe", "pipe", "pipe"], detached: true, env: { ...process.env, AIO_RING_BENCH_PARENT: String(process.pid) } });
+  const pid = child.pid;
+  if (pid !== undefined) {
+    track(pid);
+    child.on("close", () => {
+      killGroup(pid);
+      untrack(pid);
+    });
+  }
+  return child;
+}
+
 export interface ExecOptions {
   input?: string;
   timeoutMs: number;
@@ -67,10 +86,7 @@ export interface ExecOptions {
  */
 export function execProbe(probe: string, args: string[], opts: ExecOptions): Promise<string> {
   return new Promise((resolve, reject) => {
-    // Own process group: a kill reaches the probe's scenario child too.
-    // AIO_RING_BENCH_PARENT: the probe checks it is still our child after PR_SET_PDEATHSIG.
-    const child = spawn(probe, args, { stdio: ["pipe", "pipe", "pipe"], detached: true, env: { ...process.env, AIO_RING_BENCH_PARENT: String(process.pid) } });
-    if (child.pid !== undefined) track(child.pid);
+    const child = spawnProbe(probe, args);
     const out: Buffer[] = [];
     let outBytes = 0;
     let err = "";
@@ -94,15 +110,10 @@ export function execProbe(probe: string, args: string[], opts: ExecOptions): Pro
     });
     child.on("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (child.pid !== undefined) untrack(child.pid);
       reject(new UserError(`kernel backend: cannot run ${probe}: ${e.code ?? e.message}`));
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      if (child.pid !== undefined) {
-        killGroup(child.pid); // a scenario child the probe left behind
-        untrack(child.pid);
-      }
       if (failure !== null) return reject(new UserError(`kernel backend: ${failure}`));
       if (signal !== null) return reject(new UserError(`kernel backend: probe killed by ${signal}`));
       const stdout = Buffer.concat(out).toString("utf8");

@@ -1,12 +1,14 @@
 /**
  * Compares two runs benchmark by benchmark: timings by the shared decision
- * rule (decision.ts) on batch medians, counters exactly, and the machines'
- * fingerprints. The Comparison is the data the exports and the gate read.
+ * rule (decision.ts) on batch medians, exact counters (WASM instructions,
+ * slots visited) against the counter threshold, and the machines'
+ * fingerprints. The Comparison is the data the exports and the gate read;
+ * `ab` fills the same structure from its paired rounds.
  */
 import Table from "cli-table3";
 import { median } from "simple-statistics";
 import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../bench/decision.js";
-import { counterChanges, formatCounterChanges, type CounterChange } from "../bench/counters.js";
+import { counterChanges, countersVerdict, DEFAULT_COUNTER_THRESHOLD, formatCounterChanges, type CounterChange } from "../bench/counters.js";
 import { resultBatches } from "../bench/measure.js";
 import { fingerprintDifferences, type FingerprintDifference } from "../bench/machine.js";
 import { seedFromString } from "../bench/prng.js";
@@ -16,7 +18,7 @@ import { formatCi, formatNs, formatP, formatPct } from "./format.js";
 
 export const COMPARISON_SCHEMA_ID = "aio-ring-bench/comparison@1";
 
-export type EntryVerdict = Verdict | "added" | "removed" | "unavailable";
+export type EntryVerdict = Verdict | "added" | "removed" | "unavailable" | "not comparable";
 
 export interface ComparisonEntry {
   id: string;
@@ -33,6 +35,8 @@ export interface ComparisonEntry {
   reason: string;
   /** Counters that differ (exactly) between the runs. */
   counterChanges: CounterChange[];
+  /** Verdict of the exact counters: regressed when any grew by the counter threshold or more. */
+  counterVerdict: "regressed" | "improved" | "unchanged";
 }
 
 export interface RunSummary {
@@ -50,6 +54,8 @@ export interface Comparison {
   /** Empty when both runs were made on machines with the same fingerprint. */
   machineDifferences: FingerprintDifference[];
   options: DecisionOptions;
+  /** Relative change of an exact counter that is a verdict (0.01 = 1%). */
+  counterThreshold: number;
   /** Regressions first, then improvements, undecided, unavailable, removed, added, unchanged. */
   entries: ComparisonEntry[];
 }
@@ -57,18 +63,20 @@ export interface Comparison {
 export interface CompareOptions {
   /** Minimum change that matters, as a fraction (default 0.05). */
   threshold?: number;
+  /** Minimum change of an exact counter that matters, as a fraction (default 0.01). */
+  counterThreshold?: number;
   alpha?: number;
   oldSource?: string;
   newSource?: string;
 }
 
-const ORDER: readonly EntryVerdict[] = ["regressed", "improved", "too noisy", "unavailable", "removed", "added", "unchanged"];
+const ORDER: readonly EntryVerdict[] = ["regressed", "improved", "too noisy", "not comparable", "unavailable", "removed", "added", "unchanged"];
 
 function summary(run: Run, source: string): RunSummary {
   return { source, started: run.started, git: run.git, toolVersion: run.tool.version, machine: run.machine };
 }
 
-function compareResult(id: string, a: RunResult | undefined, b: RunResult | undefined, opts: DecisionOptions): ComparisonEntry {
+function compareResult(id: string, a: RunResult | undefined, b: RunResult | undefined, opts: DecisionOptions, counterThreshold: number): ComparisonEntry {
   const base = {
     id,
     oldMedianNs: a && !a.status ? median(samplesInNs(a)) : null,
@@ -79,14 +87,16 @@ function compareResult(id: string, a: RunResult | undefined, b: RunResult | unde
     ci: null,
     p: null,
   };
-  if (!a) return { ...base, verdict: "added", reason: `only in the new run${b?.status ? ` (not measured: ${b.status.unavailable})` : ""}`, counterChanges: [] };
-  if (!b) return { ...base, verdict: "removed", reason: `only in the old run${a.status ? ` (not measured: ${a.status.unavailable})` : ""}`, counterChanges: [] };
+  const none = { counterChanges: [], counterVerdict: "unchanged" as const };
+  if (!a) return { ...base, verdict: "added", reason: `only in the new run${b?.status ? ` (not measured: ${b.status.unavailable})` : ""}`, ...none };
+  if (!b) return { ...base, verdict: "removed", reason: `only in the old run${a.status ? ` (not measured: ${a.status.unavailable})` : ""}`, ...none };
   if (a.status || b.status) {
     const why = [a.status && `old: ${a.status.unavailable}`, b.status && `new: ${b.status.unavailable}`].filter(Boolean).join("; ");
-    return { ...base, verdict: "unavailable", reason: `not measured (${why})`, counterChanges: [] };
+    return { ...base, verdict: "unavailable", reason: `not measured (${why})`, ...none };
   }
   const decision = decide(resultBatches(a, opts.minSamples), resultBatches(b, opts.minSamples), opts, seedFromString(id));
-  return { ...base, ...decision, counterChanges: counterChanges(a.counters, b.counters) };
+  const changes = counterChanges(a.counters, b.counters, counterThreshold);
+  return { ...base, ...decision, counterChanges: changes, counterVerdict: countersVerdict(changes) };
 }
 
 /** Compares every benchmark id of `oldRun` and `newRun`. */
@@ -94,20 +104,26 @@ export function compareRuns(oldRun: Run, newRun: Run, opts: CompareOptions = {})
   const options: DecisionOptions = { ...DEFAULT_DECISION, threshold: opts.threshold ?? DEFAULT_DECISION.threshold, alpha: opts.alpha ?? DEFAULT_DECISION.alpha };
   if (!(options.threshold > 0 && options.threshold < 1)) throw new RangeError(`threshold must be in (0, 1), got ${options.threshold}`);
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${options.alpha}`);
+  const counterThreshold = opts.counterThreshold ?? DEFAULT_COUNTER_THRESHOLD;
   const oldById = new Map(oldRun.results.map((r) => [r.id, r]));
   const newById = new Map(newRun.results.map((r) => [r.id, r]));
   const ids = [...newById.keys(), ...[...oldById.keys()].filter((id) => !newById.has(id))];
-  const entries = ids.map((id) => compareResult(id, oldById.get(id), newById.get(id), options));
-  const rank = (e: ComparisonEntry) => ORDER.indexOf(e.verdict);
-  entries.sort((x, y) => rank(x) - rank(y));
+  const entries = sortEntries(ids.map((id) => compareResult(id, oldById.get(id), newById.get(id), options, counterThreshold)));
   return {
     schema: COMPARISON_SCHEMA_ID,
     old: summary(oldRun, opts.oldSource ?? "old run"),
     new: summary(newRun, opts.newSource ?? "new run"),
     machineDifferences: fingerprintDifferences(oldRun.machine, newRun.machine),
     options,
+    counterThreshold,
     entries,
   };
+}
+
+/** Exact-counter regressions first, then by time verdict in ORDER. */
+export function sortEntries(entries: ComparisonEntry[]): ComparisonEntry[] {
+  const rank = (e: ComparisonEntry) => (e.counterVerdict === "regressed" ? -1 : ORDER.indexOf(e.verdict));
+  return entries.sort((x, y) => rank(x) - rank(y));
 }
 
 /** The loud warning shown when the runs come from different machines; null when they match. */
@@ -122,12 +138,18 @@ export function describeRun(r: RunSummary): string {
   return `${r.source} (${commit}, ${r.started}, v${r.toolVersion})`;
 }
 
-/** Counts per verdict, in ORDER, e.g. "1 regressed, 10 unchanged". */
+/** Counts per verdict, in ORDER, e.g. "time: 1 regressed, 10 unchanged; exact counters: 1 regressed". */
 export function verdictCounts(cmp: Comparison): string {
-  return ORDER.map((v) => [v, cmp.entries.filter((e) => e.verdict === v).length] as const)
+  const time = ORDER.map((v) => [v, cmp.entries.filter((e) => e.verdict === v).length] as const)
     .filter(([, n]) => n > 0)
     .map(([v, n]) => `${n} ${v}`)
     .join(", ");
+  const counters = (["regressed", "improved"] as const)
+    .map((v) => [v, cmp.entries.filter((e) => e.counterVerdict === v).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(", ");
+  return counters ? `${time}; exact counters: ${counters}` : time;
 }
 
 /** The comparison as text for a terminal: run headers, machine warning, one table row per benchmark. */
@@ -154,7 +176,7 @@ export function renderComparison(cmp: Comparison): string {
     `old: ${describeRun(cmp.old)}`,
     `new: ${describeRun(cmp.new)}`,
     ...(warning ? [warning] : []),
-    `threshold ${(cmp.options.threshold * 100).toFixed(1)}%, alpha ${cmp.options.alpha}; medians in time per operation`,
+    `threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), alpha ${cmp.options.alpha}; medians in time per operation`,
     table.toString(),
     verdictCounts(cmp),
     ...(warning ? [warning] : []),

@@ -73,8 +73,9 @@ function table(caption: string, headers: string[], rows: string[][], numeric: re
   return `<div class="table-wrap"><table><caption>${escapeHtml(caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
+/** Exact counters, then the load-dependent measurements (ops/s, load average). */
 function countersText(r: RunResult): string {
-  return Object.entries(r.counters)
+  return Object.entries({ ...r.counters, ...(r.measurements as Record<string, number> | undefined) })
     .map(([k, v]) => `${k}=${formatNumber(v)}`)
     .join(", ");
 }

@@ -14,6 +14,7 @@ const ICON: Record<ComparisonEntry["verdict"], string> = {
   unavailable: "⚫ unavailable",
   removed: "➖ removed",
   added: "➕ added",
+  "not comparable": "⛔ not comparable",
   unchanged: "unchanged",
 };
 
@@ -24,7 +25,7 @@ function cell(text: string): string {
 
 function table(entries: readonly ComparisonEntry[]): string[] {
   return [
-    "| Benchmark | Old | New | Change | 95% CI | Verdict | Counters changed |",
+    "| Benchmark | Old | New | Change | 95% CI | Verdict | Exact counters changed |",
     "|---|--:|--:|--:|--:|---|---|",
     ...entries.map((e) =>
       `| ${[
@@ -34,7 +35,7 @@ function table(entries: readonly ComparisonEntry[]): string[] {
         e.change === null ? "–" : e.verdict === "regressed" || e.verdict === "improved" ? `**${formatPct(e.change)}**` : formatPct(e.change),
         e.ci === null ? "–" : formatCi(e.ci),
         e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged" ? ICON[e.verdict] : `${ICON[e.verdict]} (${cell(e.reason)})`,
-        cell(formatCounterChanges(e.counterChanges)) || "–",
+        cell(`${e.counterVerdict === "regressed" ? "🔴 " : e.counterVerdict === "improved" ? "🟢 " : ""}${formatCounterChanges(e.counterChanges)}`) || "–",
       ].join(" | ")} |`,
     ),
   ];

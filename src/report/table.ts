@@ -43,7 +43,7 @@ export function renderRunTable(run: Run, color: boolean): string {
         continue;
       }
       const s = r.stats!;
-      table.push([r.case, r.backend, params, formatNs(s.median), `${s.rme.toFixed(1)}%`, ratio.get(r.id) ?? "", fmtCounters(r.counters), r.complexity?.big_o ?? ""]);
+      table.push([r.case, r.backend, params, formatNs(s.median), `${s.rme.toFixed(1)}%`, ratio.get(r.id) ?? "", fmtCounters({ ...r.counters, ...(r.measurements as Record<string, number> | undefined) }), r.complexity?.big_o ?? ""]);
     }
     out.push(`${suite}\n${table.toString()}`);
   }

@@ -17,6 +17,11 @@ export class Names {
     return [...this.bound.keys()];
   }
 
+  /** The address a name is bound to, if it is. */
+  addressOf(name: string): number | undefined {
+    return this.bound.get(name);
+  }
+
   bind(name: string | undefined, addr: number): void {
     if (name !== undefined) this.bound.set(name, addr);
   }

@@ -12,6 +12,6 @@ export type { WorldEngine, BatchResult, CriuResult, LookupWorld, LookupWorldOpti
 
 /** A world of n live contexts on the chosen backend (WASM module compiled once per process). */
 export function createLookupWorld(opts: LookupWorldOptions): LookupWorld {
-  const impl = opts.backend === "wasm" ? new WasmEngine() : new TsEngine();
+  const impl = opts.backend === "wasm" ? new WasmEngine(opts.module) : new TsEngine();
   return new LookupWorldImpl(opts.backend, opts.seed, opts.n, impl);
 }

@@ -2,7 +2,7 @@
  * The WASM backend: a thin typed layer over build/lookup.wasm. The module is
  * compiled once per process; each world is its own instance (own memory).
  */
-import { readFileSync } from "node:fs";
+import { defaultWasmBuild } from "../core/wasm-build.js";
 import type { StrategyDescriptor } from "./types.js";
 import type { LookupEngine } from "./world.js";
 
@@ -32,15 +32,12 @@ interface LookupExports {
   criuRestore(strategy: number, n: number): number;
 }
 
-let compiled: WebAssembly.Module | undefined;
-
-/** build/lookup.wasm, compiled on first use (src/strategies compiles to dist/src/strategies). */
+/** build/lookup.wasm, compiled on first use. */
 export function lookupModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(new URL("../../../build/lookup.wasm", import.meta.url)));
-  return compiled;
+  return defaultWasmBuild().lookup;
 }
 
-function instantiate(): LookupExports {
+function instantiate(module: WebAssembly.Module): LookupExports {
   let memory: WebAssembly.Memory | undefined;
   // AssemblyScript strings: UTF-16 code units, byte length in the u32 before the data.
   const text = (ptr: number): string => {
@@ -48,7 +45,7 @@ function instantiate(): LookupExports {
     const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0] >>> 1;
     return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
   };
-  const instance = new WebAssembly.Instance(lookupModule(), {
+  const instance = new WebAssembly.Instance(module, {
     env: {
       abort(msg: number, file: number, line: number, col: number): never {
         throw new Error(`lookup.wasm: ${text(msg)} at ${text(file)}:${line}:${col}`);
@@ -60,7 +57,16 @@ function instantiate(): LookupExports {
 }
 
 export class WasmEngine implements LookupEngine {
-  private readonly x = instantiate();
+  private readonly x: LookupExports;
+
+  /** `module`: build/lookup.wasm by default; another build, or a counted twin to count instructions. */
+  constructor(module: WebAssembly.Module = lookupModule()) {
+    this.x = instantiate(module);
+  }
+
+  get exports(): WebAssembly.Exports {
+    return this.x as unknown as WebAssembly.Exports;
+  }
   private idStream = 0;
   private ctxStream = 0;
 

@@ -18,6 +18,8 @@ export interface LookupWorldOptions {
   n: number;
   /** Seeds the target streams; the same seed gives the same streams on both backends. */
   seed: number;
+  /** WASM backend only: the compiled lookup module (default build/lookup.wasm). */
+  module?: WebAssembly.Module;
 }
 
 export interface BatchResult {
@@ -65,6 +67,8 @@ export interface LookupWorld {
   contexts(): number[];
   /** Cumulative cost counters since the last reset (build / criuRestore). */
   visited(): { id: number; file: number };
+  /** The WASM instance's raw exports (null on the TS backend): a counted instance's counter is there. */
+  wasmExports(): WebAssembly.Exports | null;
 
   /** `batch` lookups of live ids drawn by dist, by an id strategy (selected if needed). */
   lookupBatch(name: string, dist: Dist, batch: number): BatchResult;
@@ -87,6 +91,8 @@ type WorldQueries = Pick<
 
 /** Engine primitives the shared facade is built on; arguments are validated already. */
 export interface LookupEngine extends WorldQueries {
+  /** The WASM instance's exports; absent on the TS engine. */
+  readonly exports?: WebAssembly.Exports;
   build(n: number): void;
   select(d: StrategyDescriptor): void;
   /** to < 0: the highest free address. */
@@ -219,6 +225,10 @@ export class LookupWorldImpl implements LookupWorld {
 
   visited(): { id: number; file: number } {
     return { id: this.impl.visitedId(), file: this.impl.visitedFile() };
+  }
+
+  wasmExports(): WebAssembly.Exports | null {
+    return this.impl.exports ?? null;
   }
 
   private checkBatch(batch: number): void {

@@ -1,0 +1,119 @@
+// `aio-ring-bench ab --base REF [--head REF]`: interleaved A/B of two builds in one process.
+import { runAb } from "../report/ab.js";
+import { buildRevision, defaultBase, resolveSource, type SourceSpec } from "../bench/wasm-source-build.js";
+import { UserError } from "../contract/errors.js";
+import { renderComparison } from "../report/compare.js";
+import { gate } from "../report/gate.js";
+import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { Progress } from "../util/progress.js";
+import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
+import { parseBenchFlags } from "./bench.js";
+import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
+
+const HELP = `usage: aio-ring-bench ab [--base REF] [--head REF] [options]
+
+Builds the WASM modules (core, lookup) of two revisions and times every WASM
+benchmark of both in one process, in alternating rounds (A B B A ...), until
+each benchmark's interval of the median B/A ratio clears the threshold or
+lies within half of it, or the budget runs out ("too noisy"). WASM
+instruction counts and the other exact counters of both are compared
+exactly. Both sides are compiled from git (head: the working tree's files)
+with this checkout's assemblyscript and options, and cached by source tree
+under $AIO_RING_BENCH_HOME/wasm-builds/.
+
+  --base REF             the old side (default: the merge-base of HEAD with main,
+                         master or origin/HEAD if that is not HEAD, else HEAD~1)
+  --head REF             the new side (default: the working tree)
+  --suite, --filter, --sizes, --quick, --full   select benchmarks as for bench
+                         (only WASM benchmarks are compared)
+  --threshold PCT        smallest time change that counts (default 5)
+  --counter-threshold PCT  smallest exact-counter change that counts (default 1)
+  --budget S             seconds of rounds at most (default 60)
+  --fail-on-regression   exit 1 when a benchmark regressed
+  --gate all|exact|time  what --fail-on-regression acts on (default all)
+  --markdown FILE, --bmf FILE, --gh-action FILE, --json FILE   as for compare
+  -h, --help             this text
+
+exit codes: 0 ok, 1 regression (with --fail-on-regression), 2 bad input (an
+unknown ref, a revision that does not build), 130 interrupted`;
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommandArgs(argv, {
+    base: { type: "string" },
+    head: { type: "string" },
+    suite: { type: "string" },
+    filter: { type: "string" },
+    sizes: { type: "string" },
+    quick: { type: "boolean" },
+    full: { type: "boolean" },
+    threshold: { type: "string" },
+    "counter-threshold": { type: "string" },
+    budget: { type: "string" },
+    "fail-on-regression": { type: "boolean" },
+    gate: { type: "string" },
+    markdown: { type: "string" },
+    bmf: { type: "string" },
+    "gh-action": { type: "string" },
+    json: { type: "string" },
+  }, HELP);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  noPositionals("ab", positionals);
+  const { SUITES } = await import("../../bench/index.js");
+  const selection = (["suite", "filter", "sizes"] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]));
+  const flags = parseBenchFlags([...selection, ...(values.quick ? ["--quick"] : []), ...(values.full ? ["--full"] : [])], SUITES)!;
+  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
+  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"]);
+  const budgetS = intFlag("budget", values.budget, 60, 1, 86_400);
+  const gateOn = parseGateFlag(values.gate);
+  const files: ReportFiles = {
+    markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf),
+    ghAction: pathFlag("gh-action", values["gh-action"]), json: pathFlag("json", values.json),
+  };
+  checkReportPaths(files);
+  let baseSpec: SourceSpec;
+  if (values.base !== undefined) baseSpec = { kind: "ref", ref: values.base };
+  else {
+    const d = defaultBase();
+    console.error(`ab: base is ${d.why}`);
+    baseSpec = { kind: "ref", ref: d.ref };
+  }
+  const headSpec: SourceSpec = values.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: values.head };
+  // Resolve both before building either: a bad ref fails in a second, not after a build.
+  const baseSrc = resolveSource(baseSpec);
+  const headSrc = resolveSource(headSpec);
+  const onBuild = (what: string) => console.error(`ab: building ${what} (cached afterwards)`);
+  const base = await buildRevision(baseSrc, [], onBuild);
+  const head = await buildRevision(headSrc, [], onBuild);
+  console.error(`ab: base ${base.label}, head ${head.label}`);
+  const progress = new Progress("ab", 1);
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  process.on("SIGINT", onSigint);
+  let result: Awaited<ReturnType<typeof runAb>>;
+  try {
+    result = await runAb({
+      ...flags.opts, suites: flags.suites, filter: flags.filter, base, head, threshold, counterThreshold,
+      budgetMs: budgetS * 1000, signal: abort.signal,
+      onRound: (round, undecided, total, elapsed) => {
+        progress.total = budgetS;
+        progress.update(Math.min(budgetS, elapsed / 1000), `round ${round + 1}: ${undecided}/${total} undecided`);
+      },
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+    progress.done();
+  }
+  if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
+  console.log(renderComparison(result.comparison));
+  console.log(`${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`);
+  for (const path of writeReports(files, result.headRun, result.comparison)) if (path !== "-") console.log(`wrote ${path}`);
+  if (abort.signal.aborted) return 130;
+  if (!values["fail-on-regression"]) return 0;
+  const verdict = gate(result.comparison, { on: gateOn });
+  console.log(verdict.summary);
+  return verdict.failed ? 1 : 0;
+}
