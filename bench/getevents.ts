@@ -10,8 +10,9 @@ import type { BenchCase, Suite, SuiteOptions } from "../src/bench/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import type { ProfileName } from "../src/contract/scenario.js";
+import { formatNs } from "../src/report/format.js";
 import { kernelCase } from "./kernel-case.js";
-import { find, ratioLine } from "./ratio.js";
+import { find, headline, ratioLine } from "./ratio.js";
 
 const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
 
@@ -60,12 +61,14 @@ export const geteventsSuite: Suite = {
   },
   summary(results) {
     const fast = find(results, "wasm-fast");
-    const line = fast?.median != null ? `getevents: WASM zero-timeout fast path ${fast.median.toFixed(1)} ns/call (target <= 50 ns)` : "getevents: WASM fast path not measured";
+    const line = fast?.median != null
+      ? headline(`getevents: WASM zero-timeout fast path: ${formatNs(fast.median)}/call`, fast.median, { op: "<=", bound: 50, unit: " ns" })
+      : { text: "getevents: WASM fast path not measured", target: "<= 50 ns", met: null };
     return [
       line,
-      ratioLine("getevents: model timer path / fast path (WASM)", find(results, "wasm-timer"), fast, ">= 100x"),
-      ratioLine("getevents: model timer path / fast path (TS)", find(results, "model-timer"), find(results, "model-fast"), ">= 100x"),
-      ratioLine("getevents: kernel 1 ns timeout / zero timeout", find(results, "kernel-timeout-1ns"), find(results, "kernel-timeout-0"), ">= 100x"),
+      ratioLine("getevents: model timer path / fast path (WASM)", find(results, "wasm-timer"), fast, { op: ">=", bound: 100 }),
+      ratioLine("getevents: model timer path / fast path (TS)", find(results, "model-timer"), find(results, "model-fast"), { op: ">=", bound: 100 }),
+      ratioLine("getevents: kernel 1 ns timeout / zero timeout", find(results, "kernel-timeout-1ns"), find(results, "kernel-timeout-0"), { op: ">=", bound: 100 }),
     ];
   },
 };

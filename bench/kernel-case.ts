@@ -16,7 +16,8 @@ export function kernelCase(
   timing: KernelTimingParams,
   /** Rough ns per operation, to size the loop to the time budget. */
   nsPerOp: number,
-  extra: { group?: string; reference?: boolean } = {},
+  /** backend: "native" for the probe's own C loops, which time no kernel call. */
+  extra: { group?: string; reference?: boolean; backend?: string } = {},
 ): BenchCase {
   const avail = kernelAvailability();
   const base = { case: name, params, backend: "kernel", ...extra };
@@ -26,8 +27,9 @@ export function kernelCase(
     kind: "measured",
     async measure(budgetMs) {
       const samples = 20;
-      const t = await runKernelTiming(loop, { samples, iterations: iterationsFor(budgetMs, samples, nsPerOp), ...timing });
-      return { samples: t.samples };
+      const iterations = iterationsFor(budgetMs, samples, nsPerOp);
+      const t = await runKernelTiming(loop, { samples, iterations, ...timing });
+      return { samples: t.samples, opsPerSample: iterations };
     },
   };
 }

@@ -2,7 +2,6 @@
 // id strategy in the registry, at every scale and target distribution, with
 // a fitted complexity per strategy and the slots/nodes each lookup visits.
 import type { Suite } from "../src/bench/suite.js";
-import { flatnessLines } from "./ratio.js";
 import { sizesFor } from "./sizes.js";
 import { strategyCases } from "./strategy-cases.js";
 
@@ -15,5 +14,4 @@ export const lookupSuite: Suite = {
       batch: (world, name, dist, size) => world.lookupBatch(name, dist, size),
     });
   },
-  summary: (results) => flatnessLines("lookup", results),
 };

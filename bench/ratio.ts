@@ -1,6 +1,6 @@
 // Ratios between result rows for suite headlines: the figures the targets speak of.
-import type { SuiteResult } from "../src/bench/suite.js";
-import { formatNs } from "../src/report/format.js";
+import { meets, type Headline, type SuiteResult, type TargetOp } from "../src/bench/suite.js";
+import { formatNs, formatRatio, formatSi } from "../src/report/format.js";
 
 export function find(results: SuiteResult[], caseName: string, backend?: string, params: Record<string, string | number> = {}): SuiteResult | undefined {
   return results.find(
@@ -8,25 +8,30 @@ export function find(results: SuiteResult[], caseName: string, backend?: string,
   );
 }
 
-/** "a / b = 3.20x" or the reason one side was not measured. */
-export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteResult | undefined, target: string): string {
-  if (!a || !b) return `${label}: not run (filtered out)`;
-  if (a.median === null || b.median === null) return `${label}: not measured (${a.unavailable ?? b.unavailable})`;
-  return `${label}: ${(a.median / b.median).toFixed(2)}x (${formatNs(a.median)} vs ${formatNs(b.median)}; target ${target})`;
+/** A target such as ">= 2.5x": `op bound`, shown with `unit` after the number. */
+export interface Target {
+  op: TargetOp;
+  bound: number;
+  unit?: string;
+  /** Said after the target, e.g. "for O(1)". */
+  note?: string;
 }
 
-
-/** Per WASM strategy (uniform targets): fastest..slowest median across sizes, the spread, the fitted complexity. */
-export function flatnessLines(suite: string, results: SuiteResult[]): string[] {
-  const byStrategy = new Map<string, SuiteResult[]>();
-  for (const r of results) {
-    if (r.median === null || r.backend !== "wasm" || r.params.dist !== "uniform") continue;
-    byStrategy.set(r.case, [...(byStrategy.get(r.case) ?? []), r]);
-  }
-  return [...byStrategy].map(([name, rs]) => {
-    const medians = rs.map((r) => r.median!);
-    const lo = Math.min(...medians);
-    const hi = Math.max(...medians);
-    return `${suite}: ${name}: ${formatNs(lo)}..${formatNs(hi)} per op over N=${rs[0].params.n}..${rs[rs.length - 1].params.n}, spread ${(hi / lo).toFixed(2)}x, fitted ${rs[0].complexity ?? "n/a (fewer than 3 sizes)"} by time, ${rs[0].counterComplexity ?? "n/a"} by work counted`;
-  });
+export function targetText(t: Target): string {
+  return `${t.op} ${t.bound >= 1000 ? formatSi(t.bound) : t.bound}${t.unit ?? ""}${t.note ? ` ${t.note}` : ""}`;
 }
+
+/** A figure checked against a target (no target: shown for scale). */
+export function headline(text: string, value: number, target: Target | null): Headline {
+  return target ? { text, target: targetText(target), met: meets(value, target.op, target.bound) } : { text };
+}
+
+/** "a / b: 3.20x (a vs b)" checked against a ratio target, or why one side is missing. */
+export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteResult | undefined, target: Target | null): Headline {
+  const t = target ? { target: targetText({ unit: "x", ...target }), met: null } : {};
+  if (!a || !b) return { text: `${label}: not run (filtered out)`, ...t };
+  if (a.median === null || b.median === null) return { text: `${label}: not measured (${a.unavailable ?? b.unavailable})`, ...t };
+  const ratio = a.median / b.median;
+  return headline(`${label}: ${formatRatio(ratio)} (${formatNs(a.median)} vs ${formatNs(b.median)})`, ratio, target && { unit: "x", ...target });
+}
+

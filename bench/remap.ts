@@ -3,7 +3,6 @@
 // linear scan among them), next to the live kernel's mremap at the same N.
 import type { BenchCase, Suite } from "../src/bench/suite.js";
 import { kernelCase } from "./kernel-case.js";
-import { flatnessLines } from "./ratio.js";
 import { sizesFor } from "./sizes.js";
 import { strategyCases } from "./strategy-cases.js";
 
@@ -28,15 +27,5 @@ export const remapSuite: Suite = {
       );
     }
     return cases;
-  },
-  summary(results) {
-    const scan = results.filter((r) => r.case === "remap-scan" && r.backend === "wasm" && r.median !== null);
-    const kernel = results.filter((r) => r.case === "kernel-mremap" && r.median !== null);
-    const span = (rs: typeof results) => (rs.length ? `${rs[0].params.n}..${rs[rs.length - 1].params.n}` : "none");
-    return [
-      ...flatnessLines("remap", results),
-      `remap: remap-scan slots visited per move: ${scan.map((r) => `N=${r.params.n}: ${r.counters.slots_visited_per_op}`).join(", ") || "not measured"}`,
-      `remap: kernel mremap measured at N=${span(kernel)}: ${kernel.map((r) => `${(r.median! / 1000).toFixed(1)} µs`).join(", ") || "not measured"}`,
-    ];
   },
 };

@@ -4,7 +4,9 @@
 // worker and scaling against the same mix on one worker. Samples are per-op
 // ns of the whole pool (1e9 / total ops/s per window of completions).
 import { availableParallelism, loadavg } from "node:os";
-import type { BenchCase, Suite, SuiteResult } from "../src/bench/suite.js";
+import type { BenchCase, Headline, Suite, SuiteResult } from "../src/bench/suite.js";
+import { formatRatio, formatSi } from "../src/report/format.js";
+import { headline } from "./ratio.js";
 import { measureThroughput } from "../src/pool/throughput.js";
 import { MIXES, type Mix } from "../src/pool/tasks.js";
 import { BATCH } from "../src/pool/workload.js";
@@ -70,25 +72,27 @@ export const throughputSuite: Suite = {
     return cases;
   },
   summary(results) {
-    const lines: string[] = [];
+    const lines: Headline[] = [];
     const ok = results.filter((r) => r.unavailable === null);
     const at = (mix: string, workers: number) => ok.find((r) => r.case === `pool-${mix}` && r.params.workers === workers);
-    const rate = (r: SuiteResult) => `${(r.measurements.ops_per_s_total / 1e6).toFixed(1)}M ops/s`;
+    const rate = (r: SuiteResult) => `${formatSi(r.measurements.ops_per_s_total)} ops/s`;
     for (const mix of MIXES) {
       const one = at(mix, 1);
       const two = at(mix, 2);
       if (one && two) {
-        lines.push(`throughput ${mix}: 2 workers / 1 worker = ${(two.measurements.ops_per_s_total / one.measurements.ops_per_s_total).toFixed(2)}x (${rate(two)} vs ${rate(one)}; target >= 1.8x)`);
+        const ratio = two.measurements.ops_per_s_total / one.measurements.ops_per_s_total;
+        lines.push(headline(`throughput ${mix}: 2 workers / 1 worker: ${formatRatio(ratio)} (${rate(two)} vs ${rate(one)})`, ratio, { op: ">=", bound: 1.8, unit: "x" }));
       }
     }
     const ring = at("ring", 1);
-    if (ring) lines.push(`throughput ring: ${(ring.measurements.ops_per_worker / 1e6).toFixed(1)}M events/s per worker on the batch ring path (target >= 300M/s)`);
+    if (ring) lines.push(headline(`throughput ring: ${formatSi(ring.measurements.ops_per_worker)} events/s per worker on the batch ring path`, ring.measurements.ops_per_worker, { op: ">=", bound: 300e6, unit: "" }));
     const widest = ok.filter((r) => r.measurements.scaling_efficiency !== undefined).sort((a, b) => Number(b.params.workers) - Number(a.params.workers))[0];
-    if (widest) lines.push(`throughput ${widest.case.slice(5)}: scaling efficiency ${(100 * widest.measurements.scaling_efficiency).toFixed(0)}% at ${widest.params.workers} workers (${availableParallelism()} cores)`);
+    if (widest) lines.push({ text: `throughput ${widest.case.slice(5)}: scaling efficiency ${(100 * widest.measurements.scaling_efficiency).toFixed(0)}% at ${widest.params.workers} workers (${availableParallelism()} cores)` });
     if (ok.length) {
       const total = ok.reduce((s, r) => s + r.measurements.ops_total, 0);
       const overhead = Math.max(...ok.map((r) => r.measurements.task_overhead_pct));
-      lines.push(`throughput: ${(total / 1e6).toFixed(1)}M operations through the pool (target >= ${MIN_TOTAL_OPS / 1e6}M); worst task overhead ${overhead.toFixed(2)}% (target < 2%)`);
+      lines.push(headline(`throughput: ${formatSi(total)} operations through the pool`, total, { op: ">=", bound: MIN_TOTAL_OPS, unit: "" }));
+      lines.push(headline(`throughput: worst task overhead ${formatSi(overhead, 2)}%`, overhead, { op: "<", bound: 2, unit: "%" }));
     }
     return lines;
   },

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 
 const cc = process.env.CC || "cc";
 const unavailable = (why) => {
-  console.log(`build-probe: kernel backend unavailable: ${why}`);
+  console.error(`build-probe: kernel backend unavailable: ${why}`);
   process.exit(0);
 };
 
@@ -28,4 +28,4 @@ if (r.status !== 0) {
   unavailable(`${cc} failed: ${first.trim()}`);
 }
 if (r.stderr.trim()) process.stderr.write(r.stderr);
-console.log("build-probe: built build/probe");
+console.error("build-probe: built build/probe");

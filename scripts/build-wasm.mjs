@@ -5,7 +5,7 @@
 // The core's calls hold many GC references; the incremental runtime's shadow
 // stack costs more than the work, so it collects explicitly (minimal runtime).
 import asc from "assemblyscript/asc";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const modules = JSON.parse(readFileSync(new URL("./wasm-modules.json", import.meta.url), "utf8"));
 
@@ -24,3 +24,6 @@ for (const m of modules.filter((x) => only === null || x.name === only)) {
     process.exit(1);
   }
 }
+// What the run context reports about the measured code: how each module was built.
+const ascVersion = JSON.parse(readFileSync(new URL("../node_modules/assemblyscript/package.json", import.meta.url), "utf8")).version;
+writeFileSync("build/wasm-build.json", `${JSON.stringify({ assemblyscript: ascVersion, target, modules: modules.map((m) => ({ name: m.name, flags: m.flags })) }, null, 1)}\n`);

@@ -2,8 +2,10 @@
 // Thin CLI: picks a subcommand and hands it the remaining arguments. Each
 // subcommand lives in src/commands/<name>.ts and exports `run(argv)`, which
 // returns the exit code; all real work is in the library it calls.
+import { readFileSync } from "node:fs";
 import { format } from "node:util";
 import { UserError } from "./contract/errors.js";
+import { COMMANDS as commands } from "./commands/index.js";
 import { printable } from "./util/printable.js";
 import { stdoutFailure, writeStdout } from "./util/stdout.js";
 
@@ -11,32 +13,29 @@ import { stdoutFailure, writeStdout } from "./util/stdout.js";
 // and exit 0): every command's stdout goes through a checked writer.
 console.log = (...args: unknown[]) => writeStdout(`${format(...args)}\n`);
 
-const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
-  bench: { summary: "run the benchmark suites (npm run bench)", load: () => import("./commands/bench.js") },
-  scenario: { summary: "run scenario files on a backend and print the results document", load: () => import("./commands/scenario.js") },
-  ab: { summary: "interleaved A/B of two builds' WASM benchmarks in one process", load: () => import("./commands/ab.js") },
-  compare: { summary: "compare two runs or a baseline: table, exports, CI gate", load: () => import("./commands/compare.js") },
-  history: { summary: "per-benchmark trends and step changes from a history file", load: () => import("./commands/history.js") },
-  selfcheck: { summary: "measure the regression statistics' detection and false-alarm rates here", load: () => import("./commands/selfcheck.js") },
-  report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./commands/report.js") },
-  stress: { summary: "shared-ring stress: producers and reapers on one ring, exactly-once check", load: () => import("./commands/stress.js") },
-  fuzz: { summary: "differential fuzzing: wasm vs model, or both vs the live kernel", load: () => import("./commands/fuzz.js") },
-  schema: { summary: "print the JSON Schema of the run document", load: () => import("./commands/schema.js") },
-};
-
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: aio-ring-bench <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
-    "Run `aio-ring-bench <command> --help` for a command's options.";
+  return `usage: aio-ring-bench <command> [options]\n       aio-ring-bench --help | --version\n\ncommands:\n${lines.join("\n")}\n\n` +
+    "Run `aio-ring-bench <command> --help` for a command's options and exit codes.\n" +
+    "exit codes: 0 ok, 1 the command's check failed, 2 bad input (no or unknown command)";
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+  return `${pkg.name} ${pkg.version}`;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h") {
-    console.log(usage());
+    (name === undefined ? console.error : console.log)(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
+  if (name === "--version" || name === "-V") {
+    console.log(version());
+    return 0;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) throw new UserError(`unknown command "${name}" (commands: ${Object.keys(commands).join(", ")}; see --help)`);
   return (await command.load()).run(rest);
 }

@@ -57,14 +57,23 @@ function smallRun(): Run {
     result("getevents", "timer-path", { timeout_ns: 1 }, "kernel", 52000),
   ];
   const throughput = [1, 2, 4].map((workers) => result("throughput", "submit-reap", { workers }, "wasm", 900 / workers));
+  const remap: RunResult[] = [
+    ...ns.map((n) => result("remap", "remap-scan", { n, dist: "uniform" }, "wasm", 2 * n, { counters: { slots_visited_per_op: n / 2 } })),
+    ...ns.map((n) => result("remap", "back-pointer", { n, dist: "uniform" }, "wasm", 40, { counters: { slots_visited_per_op: 1 } })),
+    ...ns.map((n) => result("remap", "kernel-mremap", { n, dist: "newest" }, "kernel", 7000 + 5 * n)),
+  ];
+  const criu = [256, 1024, 4096].flatMap((n) => [
+    result("criu-restore", "remap-scan", { n }, "wasm", (n * n) / 2, { counters: { slots_visited_per_restore: (n * (n + 1)) / 2 } }),
+    result("criu-restore", "back-pointer", { n }, "wasm", 80 * n, { counters: { slots_visited_per_restore: n } }),
+  ]);
   const run: Run = {
     schema: "aio-ring-bench/run@1",
     tool: { name: "aio-ring-bench", version: "0.1.0 (synthetic test fixture)" },
     git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
     started: "2025-11-25T12:00:00.000Z",
     machine: { node: "v20.20.2", v8: "11.3", cpu: "fixture CPU", cores: 2, kernel: "6.18.0", arch: "x64" },
-    config: { suites: ["lookup", "getevents", "throughput"], quick: true, fixture: "synthetic numbers for report tests, not a measurement" },
-    results: [...lookup, ...getevents, ...throughput],
+    config: { suites: ["lookup", "getevents", "throughput", "remap", "criu-restore"], quick: true, fixture: "synthetic numbers for report tests, not a measurement" },
+    results: [...lookup, ...getevents, ...throughput, ...remap, ...criu],
   };
   return parseRun(JSON.stringify(run), "smallRun()"); // the fixture itself must satisfy the schema
 }
@@ -72,9 +81,12 @@ function smallRun(): Run {
 /** A real, small bench run: lookup (two strategies, three sizes), getevents and a quick throughput run. */
 async function realSmallRun(): Promise<Run> {
   const { SUITES } = await import("../bench/index.js");
-  const suites = SUITES.filter((x) => ["lookup", "getevents", "throughput"].includes(x.name));
-  const filter = /^(lookup\/(list-walk|hash)\/wasm\/|getevents\/|throughput\/)/;
-  return (await runBench({ suites, filter, quick: true, full: false, sizes: [16, 256, 4096], timeMs: 20 })).run;
+  const suites = SUITES.filter((x) => ["lookup", "remap", "getevents", "throughput"].includes(x.name));
+  const filter = /^(lookup\/(list-walk|hash)\/wasm\/|remap\/(remap-scan|back-pointer|kernel-mremap)\/|getevents\/|throughput\/)/;
+  const main = (await runBench({ suites, filter, quick: true, full: false, sizes: [16, 256, 4096], timeMs: 20 })).run;
+  // CRIU restore is quadratic for remap-scan: small N keep the test short.
+  const criu = (await runBench({ suites: SUITES.filter((x) => x.name === "criu-restore"), filter: /remap-scan|back-pointer/, quick: true, full: false, sizes: [16, 64, 256], timeMs: 20 })).run;
+  return { ...main, results: [...main.results, ...criu.results] };
 }
 
 // Run-to-run wobble of ±1% whose median over any 6 or 7 consecutive runs used below is exactly 1.
@@ -144,7 +156,7 @@ test("the report fetches nothing: no http(s) src or href, and a CSP forbidding n
 test("charts appear only for data the run has", () => {
   const full = smallRun();
   const all = dataBlock(renderHtml(full, { history: smallHistory(full) })).charts.map((c) => c.canvas);
-  assert.ok(all.includes("chart-lookup") && all.includes("chart-getevents") && all.includes("chart-throughput"));
+  for (const id of ["chart-lookup", "chart-remap", "chart-criu-restore", "chart-getevents", "chart-throughput"]) assert.ok(all.includes(id), id);
   assert.ok(all.some((c) => c.startsWith("chart-history-")));
   const first = dataBlock(renderHtml(full)).run.results[0]!;
   assert.ok(first.stats && !("samples" in first), "stats are inlined, raw samples are not");
@@ -154,10 +166,48 @@ test("charts appear only for data the run has", () => {
   const html = renderHtml(onlyLookup);
   assert.deepEqual(dataBlock(html).charts.map((c) => c.canvas), ["chart-lookup"]);
   assert.equal(html.match(/<canvas/g)?.length, 1);
-  assert.equal(html.match(/No data in this run\./g)?.length, 2, "getevents and throughput say they have no data");
+  assert.equal(html.match(/No data in this run\./g)?.length, 4, "remap, criu-restore, getevents and throughput say they have no data");
   assert.ok(html.includes("No history file given"));
   // The fitted complexity is in the legend label of its line.
   assert.ok(html.includes("list-walk — fit O(N)"));
+});
+
+test("remap puts the kernel's mremap on the strategies' axes; throughput is ops/s beside ideal scaling; every point has its interval", () => {
+  const run = smallRun();
+  const charts = (dataBlock(renderHtml(run)) as unknown as { charts: { canvas: string; config: { data: { datasets: { label: string; data: { x: number; y: number; lo?: number; hi?: number }[] }[] } } }[] }).charts;
+  const remap = charts.find((c) => c.canvas === "chart-remap")!.config.data.datasets;
+  assert.ok(remap.some((d) => d.label.startsWith("kernel-mremap")) && remap.some((d) => d.label.startsWith("remap-scan")));
+  assert.deepEqual(remap.find((d) => d.label.startsWith("kernel-mremap"))!.data.map((p) => p.x), [16, 256, 4096], "the kernel at the same N");
+  for (const c of charts.filter((x) => ["chart-lookup", "chart-remap", "chart-criu-restore"].includes(x.canvas))) {
+    for (const d of c.config.data.datasets) for (const p of d.data) assert.ok(p.lo! <= p.y && p.y <= p.hi! && p.lo! < p.hi!, `${c.canvas} ${d.label}: interval around the median`);
+  }
+  const tp = charts.find((c) => c.canvas === "chart-throughput")!.config.data.datasets;
+  const measured = tp.find((d) => d.label === "submit-reap")!;
+  assert.ok(Math.abs(measured.data[0].y - 1e9 / 900) < 1e-6, "ops/s, not ns/op");
+  assert.deepEqual(tp.find((d) => d.label === "submit-reap ideal")!.data.map((p) => Math.round(p.y)), [1, 2, 4].map((w) => Math.round((w * 1e9) / 900)));
+});
+
+test("given an old run, a comparison view: old vs new per benchmark, coloured by verdict", () => {
+  const old = smallRun();
+  const run = smallRun();
+  run.results = run.results.map((r) => (r.case === "list-walk" ? { ...r, samples: r.samples.map((x) => x * 1.5), stats: { ...r.stats!, median: r.stats!.median * 1.5 } } : r));
+  const html = renderHtml(run, { baseline: old });
+  assert.ok(dataBlock(html).charts.some((c) => c.canvas === "chart-comparison"));
+  assert.match(html, /<section id="comparison">/);
+  assert.equal(html.match(/<td class="regression">regressed<\/td>/g)?.length, 3, "the three slower list-walk rows");
+  assert.ok(!renderHtml(run).includes('id="comparison"'), "no comparison without an old run");
+});
+
+test("history stays usable at hundreds of benchmarks: one picker chart, small multiples only for marked changes", () => {
+  const run = smallRun();
+  const many = Array.from({ length: 300 }, (_, i) => result("lookup", `strategy-${i}`, { n: 16, dist: "uniform" }, "wasm", 10 + i));
+  run.results = [...run.results, ...many];
+  const html = renderHtml(run, { history: smallHistory(run) });
+  const canvases = html.match(/<canvas/g)?.length ?? 0;
+  assert.ok(canvases < 20, `${canvases} canvases for ${run.results.length} benchmarks`);
+  assert.equal(html.match(/<option /g)?.length, run.results.length, "every benchmark can be picked");
+  assert.match(html, /id="chart-history-pick"/);
+  assert.match(html, /id="history-filter"/);
 });
 
 test("a result that could not be measured says so, never a number", () => {
@@ -264,7 +314,7 @@ test("the report renders every chart in headless Chromium, offline and without e
   // Two real runs: the first goes into the history the report draws trends from.
   const earlier = await realSmallRun();
   const run = await realSmallRun();
-  writeHtmlReport(file, run, { history: [historyRecord(earlier)] });
+  writeHtmlReport(file, run, { history: [historyRecord(earlier)], baseline: earlier });
   const expectedCharts = dataBlock(readFileSync(file, "utf8")).charts.map((c) => c.canvas);
 
   const profile = mkdtempSync(join(tmpdir(), "aio-report-chromium-"));
@@ -310,6 +360,30 @@ test("the report renders every chart in headless Chromium, offline and without e
       assert.ok(d.width > 100 && d.height > 100, `${d.id} has a real size (${d.width}x${d.height})`);
       assert.ok(d.coloured > 50, `${d.id} shows data (${d.coloured} coloured of ${d.inked} drawn pixels)`);
     }
+
+    for (const id of ["chart-remap", "chart-criu-restore", "chart-throughput", "chart-comparison", "chart-history-pick"]) assert.ok(expectedCharts.includes(id), `${id} is drawn`);
+    // At 1280 px nothing overlaps or is cut: every canvas inside the viewport,
+    // no horizontal scrolling, no table hiding columns behind a scrollbar,
+    // no text box wider than the space it is given.
+    const layout = await page.evaluate(() => {
+      const vw = document.documentElement.clientWidth;
+      const canvases = [...document.querySelectorAll("canvas")].map((c) => ({ id: c.id, left: c.getBoundingClientRect().left, right: c.getBoundingClientRect().right }));
+      const scrolled = [...document.querySelectorAll(".table-wrap")].filter((w) => w.scrollWidth > w.clientWidth + 1).map((w) => w.querySelector("caption")?.textContent ?? "?");
+      const clipped = [...document.querySelectorAll("h1, h2, h3, p, label, caption, th, td, select, input")]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible" || e.getBoundingClientRect().right > vw + 1)
+        .map((e) => `${e.tagName}: ${(e.textContent ?? "").slice(0, 60)}`);
+      return { vw, pageWidth: document.documentElement.scrollWidth, canvases, scrolled, clipped };
+    });
+    assert.equal(layout.vw, 1280);
+    assert.ok(layout.pageWidth <= layout.vw, `page is ${layout.pageWidth} px wide in a ${layout.vw} px viewport`);
+    for (const c of layout.canvases) assert.ok(c.left >= 0 && c.right <= layout.vw, `${c.id} spans ${c.left}..${c.right}`);
+    assert.deepEqual(layout.scrolled, [], "tables that need a horizontal scrollbar at 1280 px");
+    assert.deepEqual(layout.clipped, [], "text cut off or outside the viewport");
+    // The picker swaps the history chart to another benchmark.
+    const before = await page.evaluate(() => (document.getElementById("history-pick") as HTMLSelectElement).value);
+    await page.selectOption("#history-pick", { index: 1 });
+    const heading = await page.evaluate(() => document.getElementById("chart-history-pick")!.closest("figure")!.querySelector("h3")!.textContent);
+    assert.notEqual(heading, before);
 
     const shot = join(outDir, "report.png");
     await page.screenshot({ path: shot, fullPage: true });

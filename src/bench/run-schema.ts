@@ -58,10 +58,18 @@ export const statsSchema = z.object({
   n: z.number().int().positive(),
 });
 
+/**
+ * A fitted complexity: value ~ intercept + coefficient * f(N). big_o is
+ * "inconclusive" when several curves fit about as well (`candidates`).
+ * Runs written before the fit had an intercept carry no `intercept`.
+ */
 export const complexitySchema = z.object({
-  big_o: z.enum(BIG_O),
+  big_o: z.enum([...BIG_O, "inconclusive"]),
   coefficient: finite,
+  intercept: finite.optional(),
+  /** RMS of the relative residuals (older runs: RMS normalised by the mean). */
   rms: nonNegative,
+  candidates: z.array(z.enum(BIG_O)).max(BIG_O.length).optional(),
 });
 export type Complexity = z.infer<typeof complexitySchema>;
 
@@ -91,6 +99,8 @@ export const resultSchema = z
     /** Rows of a suite with the same group are shown as ratios to the group's reference row. */
     group: z.string().nullable().optional(),
     reference: z.boolean().optional(),
+    /** Operations timed together in one sample (the batch size), where the runner knows it. */
+    ops_per_sample: z.number().positive().optional(),
     /** Fit of the first counter vs N, next to `complexity` (time vs N); absent when not fitted. */
     counter_complexity: counterComplexitySchema.optional(),
     /** Samples per round, in order, for results timed in interleaved rounds; they add up to the samples. */
@@ -135,6 +145,20 @@ export const runSchema = z
     started: z.iso.datetime({ offset: true }),
     machine: machineSchema,
     config: z.record(z.string(), z.unknown()),
+    /** What the machine was doing and what built the run (src/bench/context.ts); shown by the reports. */
+    context: z
+      .looseObject({
+        cpu_mhz: z.number().nullable().optional(),
+        cpu_max_mhz: z.number().nullable().optional(),
+        governor: z.string().nullable().optional(),
+        caches: z.array(z.object({ level: z.number(), type: z.string(), size: z.string() })).optional(),
+        load_avg_start: z.array(z.number()).optional(),
+        load_avg_end: z.array(z.number()).nullable().optional(),
+        wasm: z.unknown().optional(),
+        toolchain: z.record(z.string(), z.string().nullable()).optional(),
+        ci: z.unknown().optional(),
+      })
+      .optional(),
     results: z.array(resultSchema).max(MAX_RESULTS),
   })
   .superRefine((run, ctx) => {

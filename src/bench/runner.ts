@@ -4,11 +4,12 @@
 // batch size, so samples are per-operation times comparable across batches.
 import { Bench } from "tinybench";
 import { fitComplexity } from "./complexity.js";
-import { runProvenance } from "./machine.js";
-import type { Complexity, Run, RunResult } from "./run-schema.js";
+import { finishContext, startContext } from "./context.js";
+import { gitInfo, machineInfo, toolInfo } from "./machine.js";
+import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
 import { summarize } from "./stats.js";
 import { UserError } from "../contract/errors.js";
-import { caseId, type BenchCase, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
+import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
 
 export interface RunOptions extends SuiteOptions {
   suites: Suite[];
@@ -111,7 +112,8 @@ async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise
   if (c.kind === "timed") throw new TypeError("timed cases run in rounds");
   try {
     const m = await c.measure(timeMs);
-    return measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
+    const r = measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
+    return m.opsPerSample === undefined || r.status ? r : { ...r, ops_per_sample: m.opsPerSample };
   } catch (e) {
     if (e instanceof UserError) return unavailable(suite, c, e.message.split("\n")[0]);
     throw new BenchCaseError(caseId(suite, c), e);
@@ -129,7 +131,11 @@ export class BenchCaseError extends Error {
   }
 }
 
-/** Fits time vs n for every series that differs only in `n` (3 sizes or more). */
+/**
+ * Fits every series that differs only in `n` (3 sizes or more): the first
+ * counter (the work done, which caches do not bend) as `counter_complexity`,
+ * and the median time as `complexity`.
+ */
 function attachComplexity(results: RunResult[]): void {
   const series = new Map<string, RunResult[]>();
   for (const r of results) {
@@ -139,10 +145,10 @@ function attachComplexity(results: RunResult[]): void {
   }
   for (const rs of series.values()) {
     if (new Set(rs.map((r) => r.params.n)).size < 3) continue;
-    const fit: Complexity | null = fitComplexity(rs.map((r) => ({ n: r.params.n as number, time: r.stats!.median })));
-    // Caches bend the time curve at large N; the work itself is the counter's curve.
+    const fit: Complexity | null = fitComplexity(rs.map((r) => ({ n: r.params.n as number, value: r.stats!.median })));
     const counter = Object.keys(rs[0].counters)[0];
-    const work = counter === undefined ? null : fitComplexity(rs.map((r) => ({ n: r.params.n as number, time: r.counters[counter] })));
+    const usable = counter !== undefined && rs.every((r) => Number.isFinite(r.counters[counter])) && rs.some((r) => r.counters[counter] > 0);
+    const work = usable ? fitComplexity(rs.map((r) => ({ n: r.params.n as number, value: r.counters[counter] }))) : null;
     for (const r of rs) {
       r.complexity = fit;
       if (work) r.counter_complexity = { counter, ...work };
@@ -163,14 +169,15 @@ export interface BenchRun {
   run: Run;
   /** The benchmark whose failure ended the run early; `run` holds what completed before it. */
   failure: BenchCaseError | null;
-  /** Headline lines per suite (ratios against the targets). */
-  summary: string[];
+  /** Headline figures per suite (ratios against the targets). */
+  summary: Headline[];
   /** True when the run was stopped early (Ctrl-C): `run` holds what completed. */
   interrupted: boolean;
 }
 
 export async function runBench(opts: RunOptions): Promise<BenchRun> {
-  const started = new Date();
+  const started = new Date().toISOString();
+  const context = startContext();
   const planned: { suite: Suite; c: BenchCase }[] = [];
   for (const suite of opts.suites) {
     for (const c of await suite.cases(opts)) {
@@ -226,13 +233,18 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       if (r) results.push(r);
     } else if (samples.has(i)) {
       const counters = { ...c.counters?.(), ...(c.instructions ? { [INSTRUCTIONS_COUNTER]: c.instructions() } : {}) };
-      results.push({ ...measured(suite.name, c, samples.get(i)!, counters), round_sizes: roundSizes.get(i)! });
+      results.push({ ...measured(suite.name, c, samples.get(i)!, counters), round_sizes: roundSizes.get(i)!, ops_per_sample: batches.get(i)! });
     }
   }
   attachComplexity(results);
   const summary = opts.suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
   const run: Run = {
-    ...runProvenance(started),
+    schema: RUN_SCHEMA_ID,
+    tool: toolInfo(),
+    git: gitInfo(),
+    started,
+    machine: machineInfo(),
+    context: { ...finishContext(context) },
     config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, rounds, filter: opts.filter?.source ?? null, interrupted, failed: failure?.message ?? null, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
     results,
   };

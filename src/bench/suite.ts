@@ -11,6 +11,8 @@ export interface MeasuredSamples {
   samples: number[];
   /** Exact cost counters per operation (the same at any load). */
   counters?: Record<string, number>;
+  /** Operations timed together in one sample (the run JSON's ops_per_sample). */
+  opsPerSample?: number;
   /** Load-dependent values (ops/s, load average): reported, never gated. */
   measurements?: Record<string, number>;
 }
@@ -69,8 +71,26 @@ export interface Suite {
   name: string;
   description: string;
   cases(opts: SuiteOptions): Promise<BenchCase[]>;
-  /** Headline lines (ratios against targets) from this suite's results. */
-  summary?(results: SuiteResult[]): string[];
+  /** Headline figures (ratios against targets) from this suite's results. */
+  summary?(results: SuiteResult[]): Headline[];
+}
+
+/** Comparison operators a target can use. */
+export type TargetOp = ">=" | "<=" | "<" | ">";
+
+/** One headline figure, marked met / missed against its target. */
+export interface Headline {
+  /** What was measured and its value, e.g. "ring: TS model / WASM batch: 248x (1.20 µs vs 4.82 ns)". */
+  text: string;
+  /** The target as shown, e.g. ">= 2.5x"; absent for a figure shown for scale. */
+  target?: string;
+  /** true met, false missed, null not measured; absent when there is no target. */
+  met?: boolean | null;
+}
+
+/** Whether `value` meets `op bound`. */
+export function meets(value: number, op: TargetOp, bound: number): boolean {
+  return op === ">=" ? value >= bound : op === "<=" ? value <= bound : op === "<" ? value < bound : value > bound;
 }
 
 /** A result as suites see it in `summary`: enough to compute ratios. */

@@ -6,79 +6,68 @@ import { renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
 import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
+import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { parseBenchFlags } from "./bench.js";
 import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
 
-const HELP = `usage: aio-ring-bench ab [--base REF] [--head REF] [options]
-
-Builds the WASM modules (core, lookup) of two revisions and times every WASM
+export const spec: CommandSpec = {
+  name: "ab",
+  usage: "aio-ring-bench ab [--base REF] [--head REF] [options]",
+  description: `Builds the WASM modules (core, lookup) of two revisions and times every WASM
 benchmark of both in one process, in alternating rounds (A B B A ...), until
 each benchmark's interval of the median B/A ratio clears the threshold or
 lies within half of it, or the budget runs out ("too noisy"). WASM
 instruction counts and the other exact counters of both are compared
 exactly. Both sides are compiled from git (head: the working tree's files)
 with this checkout's assemblyscript and options, and cached by source tree
-under $AIO_RING_BENCH_HOME/wasm-builds/.
-
-  --base REF             the old side (default: the merge-base of HEAD with main,
-                         master or origin/HEAD if that is not HEAD, else HEAD~1)
-  --head REF             the new side (default: the working tree)
-  --suite, --filter, --sizes, --quick, --full   select benchmarks as for bench
-                         (only WASM benchmarks are compared)
-  --threshold PCT        smallest time change that counts (default 5)
-  --counter-threshold PCT  smallest exact-counter change that counts (default 1)
-  --budget S             seconds of rounds at most (default 60)
-  --fail-on-regression   exit 1 when a benchmark regressed
-  --gate all|exact|time  what --fail-on-regression acts on (default all)
-  --markdown FILE, --bmf FILE, --gh-action FILE, --json FILE   as for compare
-  -h, --help             this text
-
-exit codes: 0 ok, 1 regression (with --fail-on-regression), 2 bad input (an
-unknown ref, a revision that does not build), 130 interrupted`;
+under $AIO_RING_BENCH_HOME/wasm-builds/.`,
+  flags: [
+    { name: "base", type: "string", arg: "REF", help: "the old side (default: the merge-base of HEAD with main,\nmaster or origin/HEAD if that is not HEAD, else HEAD~1)" },
+    { name: "head", type: "string", arg: "REF", help: "the new side (default: the working tree)" },
+    { name: "suite", type: "string", arg: "A,B", help: "suites, as for bench (only WASM benchmarks are compared)" },
+    { name: "filter", type: "string", arg: "TEXT", help: "only benchmarks whose id contains TEXT (or /REGEX/), as for bench" },
+    { name: "sizes", type: "string", arg: "N,N,...", help: "context counts, as for bench" },
+    { name: "quick", type: "boolean", help: "the quick selection, as for bench" },
+    { name: "full", type: "boolean", help: "the full matrix, as for bench" },
+    { name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts (default 5)" },
+    { name: "counter-threshold", type: "string", arg: "PCT", help: "smallest exact-counter change that counts (default 1)" },
+    { name: "budget", type: "string", arg: "S", help: "seconds of rounds at most (default 60)" },
+    { name: "fail-on-regression", type: "boolean", help: "exit 1 when a benchmark regressed" },
+    { name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all)" },
+    { name: "markdown", type: "string", arg: "FILE", help: "write a Markdown summary, as for compare" },
+    { name: "bmf", type: "string", arg: "FILE", help: "write Bencher Metric Format JSON, as for compare" },
+    { name: "gh-action", type: "string", arg: "FILE", help: "write github-action-benchmark JSON, as for compare" },
+    { name: "json", type: "string", arg: "FILE", help: "write the comparison as JSON, as for compare" },
+  ],
+  exitCodes: `0 ok, 1 regression (with --fail-on-regression), 2 bad input (an
+unknown ref, a revision that does not build), 130 interrupted`,
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    base: { type: "string" },
-    head: { type: "string" },
-    suite: { type: "string" },
-    filter: { type: "string" },
-    sizes: { type: "string" },
-    quick: { type: "boolean" },
-    full: { type: "boolean" },
-    threshold: { type: "string" },
-    "counter-threshold": { type: "string" },
-    budget: { type: "string" },
-    "fail-on-regression": { type: "boolean" },
-    gate: { type: "string" },
-    markdown: { type: "string" },
-    bmf: { type: "string" },
-    "gh-action": { type: "string" },
-    json: { type: "string" },
-  }, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("ab", positionals);
   const { SUITES } = await import("../../bench/index.js");
   const selection = (["suite", "filter", "sizes"] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]));
   const flags = parseBenchFlags([...selection, ...(values.quick ? ["--quick"] : []), ...(values.full ? ["--full"] : [])], SUITES)!;
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
-  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"]);
+  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
+  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
   const budgetS = intFlag("budget", values.budget, 60, 1, 86_400);
-  const gateOn = parseGateFlag(values.gate);
+  const gateOn = parseGateFlag(values.gate as string | undefined);
   const files: ReportFiles = {
     markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf),
     ghAction: pathFlag("gh-action", values["gh-action"]), json: pathFlag("json", values.json),
   };
   checkReportPaths(files);
   let baseSpec: SourceSpec;
-  if (values.base !== undefined) baseSpec = { kind: "ref", ref: values.base };
+  if (values.base !== undefined) baseSpec = { kind: "ref", ref: values.base as string };
   else {
     const d = defaultBase();
     console.error(`ab: base is ${d.why}`);
     baseSpec = { kind: "ref", ref: d.ref };
   }
-  const headSpec: SourceSpec = values.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: values.head };
+  const headSpec: SourceSpec = values.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: values.head as string };
   // Resolve both before building either: a bad ref fails in a second, not after a build.
   const baseSrc = resolveSource(baseSpec);
   const headSrc = resolveSource(headSpec);

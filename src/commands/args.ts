@@ -1,30 +1,86 @@
-// Strict argument parsing shared by the subcommands: node:util parseArgs,
-// with its errors turned into one-line UserErrors (exit 2), and the flag
-// checks every command needs.
-import { parseArgs, type ParseArgsConfig } from "node:util";
+// Argument handling shared by the subcommands. Each command declares one
+// table of flags (CommandSpec); both its parser (node:util parseArgs) and
+// its --help text are made from that table, so the help cannot list a flag
+// the parser rejects or leave out one it accepts. Parse errors become
+// one-line UserErrors (exit 2).
+import { parseArgs } from "node:util";
 import { UserError } from "../contract/errors.js";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-type WithHelp<O extends Options> = O & { help: { type: "boolean"; short: "h" } };
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: WithHelp<O>; allowPositionals: true; strict: true }>>;
+export interface FlagDef {
+  name: string;
+  type: "string" | "boolean";
+  short?: string;
+  /** The value's placeholder in the help, e.g. "FILE" (string flags). */
+  arg?: string;
+  /** Description; "\n" starts a continuation line. */
+  help: string;
+  /** Help heading the flag is listed under (flags keep their order). */
+  section?: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** Usage line after "usage: ". */
+  usage: string;
+  /** What the command does, a paragraph. */
+  description: string;
+  flags: readonly FlagDef[];
+  /** Exit codes and their meaning, e.g. "0 ok, 2 bad input". */
+  exitCodes: string;
+  /** Text after the flags (e.g. what the output's columns mean). */
+  notes?: string;
+}
+
+export const HELP_FLAG: FlagDef = { name: "help", type: "boolean", short: "h", help: "this text" };
+
+const FLAG_COLUMN = 25;
+
+function flagLabel(f: FlagDef): string {
+  const long = `--${f.name}${f.type === "string" ? ` ${f.arg ?? "VALUE"}` : ""}`;
+  return f.short ? `-${f.short}, ${long}` : long;
+}
+
+/** The --help text of a command, made from its flag table. */
+export function helpText(spec: CommandSpec): string {
+  const lines = [`usage: ${spec.usage}`, "", spec.description];
+  let section: string | null = null;
+  for (const f of [...spec.flags, HELP_FLAG]) {
+    // --help closes the list, after a blank line when the flags have headings.
+    const heading: string = f === HELP_FLAG ? (section === null || section === "options" ? "options" : "") : (f.section ?? "options");
+    if (heading !== section) lines.push("", ...(heading ? [`${heading}:`] : []));
+    section = heading;
+    const label = `  ${flagLabel(f)}`;
+    const [first, ...rest] = f.help.split("\n");
+    if (label.length + 1 >= FLAG_COLUMN) lines.push(label, `${" ".repeat(FLAG_COLUMN)}${first}`);
+    else lines.push(`${label.padEnd(FLAG_COLUMN)}${first}`);
+    for (const r of rest) lines.push(`${" ".repeat(FLAG_COLUMN)}${r}`);
+  }
+  lines.push("", `exit codes: ${spec.exitCodes}`);
+  if (spec.notes) lines.push("", spec.notes);
+  return lines.join("\n");
+}
+
+type Values = Record<string, string | boolean | undefined>;
 
 /**
- * Parses `argv` against `options` plus -h/--help. On --help prints `usage`
- * and returns null (the command then exits 0).
+ * Parses `argv` against the command's flags. On --help prints the help and
+ * returns null (the command then exits 0).
  */
-export function parseCommandArgs<O extends Options>(argv: string[], options: O, usage: string): Parsed<O> | null {
-  let parsed: Parsed<O>;
+export function parseCommand(spec: CommandSpec, argv: string[], print: (text: string) => void = console.log): { values: Values; positionals: string[] } | null {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  for (const f of [...spec.flags, HELP_FLAG]) options[f.name] = f.short ? { type: f.type, short: f.short } : { type: f.type };
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const withHelp: WithHelp<O> = { ...options, help: { type: "boolean", short: "h" } };
-    parsed = parseArgs({ args: joinNegativeValues(argv, options), options: withHelp, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UserError((e as Error).message.split("\n")[0]);
+    throw new UserError(`${spec.name}: ${(e as Error).message.split("\n")[0]} (see --help)`);
   }
-  if ((parsed.values as { help?: boolean }).help) {
-    console.log(usage);
+  const values = parsed.values as Values;
+  if (values.help) {
+    print(helpText(spec));
     return null;
   }
-  return parsed;
+  return { values, positionals: parsed.positionals };
 }
 
 /**
@@ -32,7 +88,7 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
  * an option and answers "argument is ambiguous"; joined, the flag's own
  * check says what range it takes.
  */
-function joinNegativeValues(argv: string[], options: Options): string[] {
+function joinNegativeValues(argv: string[], options: Record<string, { type: "string" | "boolean" }>): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--") return [...out, ...argv.slice(i)];
@@ -65,4 +121,10 @@ export function intFlag(flag: string, value: unknown, fallback: number, min: num
   const text = String(value);
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UserError(`--${flag}: expected an integer from ${min} to ${max}, got "${text}"`);
   return Number(text);
+}
+
+/** A string flag's value, or null when absent. */
+export function stringFlag(values: Values, name: string): string | null {
+  const v = values[name];
+  return typeof v === "string" ? v : null;
 }

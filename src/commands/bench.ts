@@ -1,85 +1,72 @@
-// `aio-ring-bench bench`: the product's front door (`npm run bench`).
-import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// `aio-ring-bench bench`: the product's front door (`npm run bench`). This
+// module is the flag table and its parsing, light enough for --help to
+// answer at once; measuring and reporting are in bench-run.ts.
 import { UserError } from "../contract/errors.js";
-import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
-import { appendHistory, readHistory } from "../bench/history.js";
-import { repeatedRun } from "../bench/repeat.js";
-import { BenchCaseError, runBench, suiteResults, type BenchRun } from "../bench/runner.js";
-import { ensureStateDir, lastRunFile } from "../bench/state.js";
-import { caseId, type Suite, type SuiteOptions } from "../bench/suite.js";
-import { compareRuns, renderComparison } from "../report/compare.js";
-import { gate } from "../report/gate.js";
-import { writeHtmlReport } from "../report/html.js";
-import { renderRunTable } from "../report/table.js";
-import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
-import { checkOutput, writeOutput } from "../util/files.js";
-import { Progress, progressEnabled } from "../util/progress.js";
-import { writeStdout } from "../util/stdout.js";
-import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
+import type { Suite, SuiteOptions } from "../bench/suite.js";
+import type { ReportFiles } from "../report/write-reports.js";
+import { COLUMN_HELP } from "../report/column-help.js";
+import { STDOUT } from "../util/files.js";
+import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
 import type { GateOn } from "../report/gate.js";
 
 /** Where the run JSON goes, for the help text (state.ts resolves the folder). */
 const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
 
-const HELP = `usage: aio-ring-bench bench [options]      (npm run bench -- [options])
-
-Measures the hot paths and the lookup strategies; prints a table per suite and
-the headline ratios, and writes the run JSON to ${LAST_RUN_FILE} in the
-project folder (or last-run.json in $AIO_RING_BENCH_HOME).
-
-selection:
-  --suite A,B        suites to run (default: all; see --list)
-  --filter TEXT      only benchmarks whose id contains TEXT (or /REGEX/)
-  --sizes N,N,...    context counts for lookup/remap/criu-restore (1..65536)
-  --quick            small subset, short samples (under 15 s)
-  --full             the whole matrix: every size 1..65536, every distribution,
-                     WASM and TS strategy backends
-  --time MS          time budget per benchmark in ms (default 250; quick 60; full 400)
-  --list             list suites and benchmark ids, run nothing
-output:
-  --json FILE        also write the run JSON to FILE
-  --html FILE        write a self-contained HTML report (with --history: trends too)
-  --bmf FILE         write the run as Bencher Metric Format JSON
-  --gh-action FILE   write the run as github-action-benchmark customSmallerIsBetter JSON
-regression tracking:
-  --save-baseline NAME   save this run as baseline NAME (.aio-ring-bench/baselines/,
-                         or $AIO_RING_BENCH_HOME/baselines/)
-  --compare NAME|FILE    compare this run with a baseline or a run JSON file
-  --threshold PCT        smallest time change that counts, in percent (default 5)
-  --counter-threshold PCT  smallest change of an exact counter (WASM instructions,
-                         slots visited) that counts, in percent (default 1)
-  --fail-on-regression   exit 1 when any benchmark regressed, or one of the baseline's
-                         is missing, or nothing was compared (needs --compare)
-  --gate all|exact|time  what --fail-on-regression acts on (default all)
-  --allow-removed        with --fail-on-regression: missing benchmarks do not fail
-  --markdown FILE        write the comparison as Markdown (needs --compare)
-  --history FILE         append this run to a JSON-lines history file
-  --repeat N             run the suites in N fresh processes and merge their
-                         samples, so variance between processes enters the
-                         intervals (default 1)
-testing the harness itself:
-  --inject-slowdown PCT  make every in-process benchmark PCT% slower by spinning
-                         after each timed batch (a wall-clock spin that instruction
-                         counts do not see; bench:selfcheck uses real code instead)
-  -h, --help             this text
-
-Every output path is checked before measuring. A file that cannot be written
+export const spec: CommandSpec = {
+  name: "bench",
+  usage: "aio-ring-bench bench [options]      (npm run bench -- [options])",
+  description: `Measures the hot paths and the lookup strategies; prints a table per suite and
+the headline figures, each marked met or missed against its target, and writes
+the run JSON to ${LAST_RUN_FILE} in the project folder (or last-run.json in
+$AIO_RING_BENCH_HOME). Tables fit the terminal (or $COLUMNS);
+colour follows NO_COLOR / FORCE_COLOR. A FILE of "-" is standard output (the
+tables then go to standard error).`,
+  flags: [
+    { section: "selection", name: "suite", type: "string", arg: "A,B", help: "suites to run (default: all; see --list)" },
+    { section: "selection", name: "filter", type: "string", arg: "TEXT", help: "only benchmarks whose id contains TEXT (or /REGEX/)" },
+    { section: "selection", name: "sizes", type: "string", arg: "N,N,...", help: "context counts for lookup/remap/criu-restore (1..65536)" },
+    { section: "selection", name: "quick", type: "boolean", help: "small subset, short samples (under 15 s)" },
+    { section: "selection", name: "full", type: "boolean", help: "the whole matrix: every size 1..65536, every distribution,\nWASM and TS strategy backends" },
+    { section: "selection", name: "time", type: "string", arg: "MS", help: "time budget per benchmark in ms (default 250; quick 60; full 400)" },
+    { section: "selection", name: "list", type: "boolean", help: "list suites and benchmark ids, run nothing (no build needed)" },
+    { section: "output", name: "json", type: "string", arg: "FILE", help: "also write the run JSON to FILE" },
+    { section: "output", name: "csv", type: "string", arg: "FILE", help: "write the results as CSV (median, 95% interval, counters, fits)" },
+    { section: "output", name: "html", type: "string", arg: "FILE", help: "write a self-contained HTML report (with --history: trends too)" },
+    { section: "output", name: "bmf", type: "string", arg: "FILE", help: "write the run as Bencher Metric Format JSON" },
+    { section: "output", name: "gh-action", type: "string", arg: "FILE", help: "write the run as github-action-benchmark customSmallerIsBetter JSON" },
+    { section: "regression tracking", name: "save-baseline", type: "string", arg: "NAME", help: "save this run as baseline NAME (.aio-ring-bench/baselines/,\nor $AIO_RING_BENCH_HOME/baselines/)" },
+    { section: "regression tracking", name: "compare", type: "string", arg: "NAME|FILE", help: "compare this run with a baseline or a run JSON file" },
+    { section: "regression tracking", name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts, in percent (default 5)" },
+    { section: "regression tracking", name: "counter-threshold", type: "string", arg: "PCT", help: "smallest change of an exact counter (WASM instructions,\nslots visited) that counts, in percent (default 1)" },
+    { section: "regression tracking", name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all)" },
+    { section: "regression tracking", name: "repeat", type: "string", arg: "N", help: "run the suites in N fresh processes and merge their\nsamples, so variance between processes enters the\nintervals (default 1)" },
+    { section: "regression tracking", name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed, or one of the baseline's\nis missing, or nothing was compared (needs --compare)" },
+    { section: "regression tracking", name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
+    { section: "regression tracking", name: "markdown", type: "string", arg: "FILE", help: "write the comparison as Markdown (needs --compare)" },
+    { section: "regression tracking", name: "history", type: "string", arg: "FILE", help: "append this run to a JSON-lines history file" },
+    { section: "testing the harness itself", name: "inject-slowdown", type: "string", arg: "PCT", help: "make every in-process benchmark PCT% slower by spinning\nafter each timed batch (a wall-clock spin that instruction\ncounts do not see; bench:selfcheck uses real code instead)" },
+  ],
+  exitCodes: `0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
+2 bad input or an output file could not be written, 130 interrupted (what
+completed is still written; a partial run is neither saved as a baseline nor
+added to the history)`,
+  notes: `Every output path is checked before measuring. A file that cannot be written
 after measuring is reported and the others are still written; the last line
 says where the run JSON is.
 
-exit codes: 0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
-2 bad input or an output file could not be written, 130 interrupted (what
-completed is still written; a partial run is neither saved as a baseline nor
-added to the history)`;
+${COLUMN_HELP}
+
+headlines: "met" / "MISSED" against the target after the figure; "info" is a
+figure shown for scale; "n/a" could not be measured here.`,
+};
 
 export interface BenchFlags {
   suites: Suite[];
   filter: RegExp | null;
   opts: SuiteOptions;
   json: string | null;
+  csv: string | null;
   list: boolean;
   html: string | null;
   reports: ReportFiles;
@@ -116,32 +103,11 @@ function parseFilter(text: string): RegExp {
 }
 
 export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFlags | null {
-  const parsed = parseCommandArgs(argv, {
-    suite: { type: "string" },
-    filter: { type: "string" },
-    sizes: { type: "string" },
-    quick: { type: "boolean" },
-    full: { type: "boolean" },
-    time: { type: "string" },
-    list: { type: "boolean" },
-    json: { type: "string" },
-    html: { type: "string" },
-    bmf: { type: "string" },
-    "gh-action": { type: "string" },
-    markdown: { type: "string" },
-    "save-baseline": { type: "string" },
-    compare: { type: "string" },
-    threshold: { type: "string" },
-    "counter-threshold": { type: "string" },
-    gate: { type: "string" },
-    repeat: { type: "string" },
-    "fail-on-regression": { type: "boolean" },
-    "allow-removed": { type: "boolean" },
-    history: { type: "string" },
-    "inject-slowdown": { type: "string" },
-  }, HELP);
-  if (!parsed) return null;
-  const { values, positionals } = parsed;
+  const parsed = parseCommand(spec, argv);
+  return parsed && benchFlags(parsed, all);
+}
+
+function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parseCommand>>, all: readonly Suite[]): BenchFlags {
   noPositionals("bench", positionals);
   if (values.quick && values.full) throw new UserError("--quick and --full cannot be combined");
   let suites = [...all];
@@ -154,18 +120,20 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
     }))];
   }
   const timeMs = intFlag("time", values.time, values.quick ? 60 : values.full ? 400 : 250, 1, 600_000);
-  const path = (flag: "json" | "html" | "compare" | "history") => pathFlag(flag, values[flag]) ?? null;
+  const path = (flag: "json" | "csv" | "html" | "compare" | "history") => pathFlag(flag, values[flag]) ?? null;
   // An empty file name is the first thing wrong with it, whatever else the flag needs.
-  for (const flag of ["json", "html", "bmf", "gh-action", "markdown", "history", "compare"] as const) pathFlag(flag, values[flag]);
+  for (const flag of ["json", "csv", "html", "bmf", "gh-action", "markdown", "history", "compare"] as const) pathFlag(flag, values[flag]);
   if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
-  if (values["save-baseline"] !== undefined) checkBaselineName(values["save-baseline"] as string);
+  const toStdout = ["json", "csv", "html", "bmf", "gh-action", "markdown"].filter((f) => values[f] === STDOUT);
+  if (toStdout.length > 1) throw new UserError(`only one output can go to standard output ("-"), got --${toStdout.join(" and --")}`);
   return {
     suites,
     filter: values.filter === undefined ? null : parseFilter(values.filter as string),
     opts: { quick: Boolean(values.quick), full: Boolean(values.full), sizes: values.sizes === undefined ? null : parseSizes(values.sizes as string), timeMs },
     json: path("json"),
+    csv: path("csv"),
     list: Boolean(values.list),
     html: path("html"),
     reports: { markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf), ghAction: pathFlag("gh-action", values["gh-action"]) },
@@ -185,188 +153,20 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
   };
 }
 
-async function listCases(flags: BenchFlags): Promise<void> {
-  for (const s of flags.suites) {
-    console.log(`${s.name}: ${s.description}`);
-    for (const c of await s.cases(flags.opts)) {
-      const id = caseId(s.name, c);
-      if (!flags.filter || flags.filter.test(id)) console.log(`  ${id}${c.kind === "unavailable" ? `  (not measurable here: ${c.reason})` : ""}`);
-    }
-  }
-}
-
-/** Runs the selected suites with progress on a TTY and Ctrl-C stopping after the current benchmark. */
-export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
-  const progress = new Progress("bench", 1);
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-    console.error("\ninterrupted: finishing the current benchmark, then writing what completed (Ctrl-C again to quit now)");
-  };
-  process.on("SIGINT", onSigint);
-  try {
-    return await runBench({
-      ...flags.opts,
-      suites: flags.suites,
-      filter: flags.filter,
-      injectSlowdown: flags.injectSlowdown,
-      signal: abort.signal,
-      onCase: (done, total, id) => {
-        progress.total = total;
-        progress.update(done, `[${done + 1}/${total}] ${id}`);
-      },
-    });
-  } finally {
-    process.off("SIGINT", onSigint);
-    progress.done();
-  }
-}
-
-/** --repeat N: the selection run in N fresh processes, merged (progress per process on a TTY). */
-async function repeatedBench(flags: BenchFlags): Promise<BenchRun> {
-  const progress = new Progress("bench --repeat", flags.repeat);
-  try {
-    const run = await repeatedRun(flags.selectionArgs, flags.repeat, (i) => progress.update(i, `process ${i + 1}/${flags.repeat}`));
-    const summary = flags.suites.flatMap((s) => s.summary?.(suiteResults(run.results.filter((r) => r.suite === s.name))) ?? []);
-    const failed = typeof run.config.failed === "string" ? new BenchCaseError("repeat", new Error(run.config.failed)) : null;
-    return { run, summary, interrupted: run.config.interrupted === true, failure: failed };
-  } finally {
-    progress.done();
-  }
-}
-
-/** How many benchmarks the selection holds (what --list would print). */
-async function countCases(flags: BenchFlags): Promise<number> {
-  let n = 0;
-  for (const s of flags.suites) for (const c of await s.cases(flags.opts)) if (!flags.filter || flags.filter.test(caseId(s.name, c))) n++;
-  return n;
-}
-
-/**
- * Everything that could refuse the run, checked before measuring so that a
- * bad path or input costs nothing: the baseline to compare with, the
- * history, every output path, the state folder, an empty selection.
- */
-export async function checkBenchInputs(flags: BenchFlags): Promise<LoadedRun | null> {
-  const baseline: LoadedRun | null = flags.compare ? loadBaseline(flags.compare) : null;
-  ensureStateDir();
-  if (flags.history !== null) {
-    if (flags.history === "-") throw new UserError("--history: a history file is read and rewritten: - (standard output) cannot be one");
-    checkOutput(flags.history, "--history", false);
-    // A corrupt history must stop us before minutes of measuring, a new one is fine.
-    if (existsSync(flags.history)) readHistory(flags.history);
-  }
-  if (flags.saveBaseline !== null) {
-    ensureStateDir("baselines");
-    checkOutput(baselinePath(flags.saveBaseline), "--save-baseline");
-  }
-  if (flags.json !== null) checkOutput(flags.json, "--json");
-  if (flags.html !== null) checkOutput(flags.html, "--html");
-  checkReportPaths(flags.reports);
-  if ((await countCases(flags)) === 0) {
-    throw new UserError(`no benchmark matches${flags.filter ? ` --filter ${flags.filter.source}` : ""} in suite(s) ${flags.suites.map((s) => s.name).join(", ")} (see --list)`);
-  }
-  return baseline;
-}
-
-/**
- * Writes the run JSON to the state folder and --json. When neither can be
- * written, to a file in the temp folder, and as a last resort to stdout: a
- * measured run is never lost. Returns where it went.
- */
-function keepRun(flags: BenchFlags, text: string, fail: (e: UserError) => void): string {
-  const places: string[] = [];
-  const tryWrite = (path: string, flag?: string) => {
-    try {
-      writeOutput(path, text, flag);
-      places.push(path === "-" ? "standard output" : path);
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      fail(e);
-    }
-  };
-  tryWrite(lastRunFile());
-  if (flags.json !== null) tryWrite(flags.json, "--json");
-  if (places.length === 0) tryWrite(join(tmpdir(), `aio-ring-bench-run-${process.pid}-${Date.now()}.json`));
-  if (places.length > 0) return places.join(" and ");
-  console.error("aio-ring-bench: the run JSON could not be written to any file; it follows on standard output");
-  writeStdout(text);
-  return "standard output";
-}
-
-/**
- * Everything `bench` does: check inputs and outputs, measure, then write
- * the run, baseline, history and exports, print the table, compare, gate.
- * A file that cannot be written after measuring is reported (one line) and
- * the rest still happens; the run JSON is kept somewhere and the last line
- * says where.
- */
-export async function benchCommand(flags: BenchFlags, log: (line: string) => void = console.log): Promise<number> {
-  const baseline = await checkBenchInputs(flags);
-  const started = performance.now();
-  const result = flags.repeat > 1 ? await repeatedBench(flags) : await benchWithProgress(flags);
-  const run = result.run;
-  const failures: UserError[] = [];
-  const fail = (e: UserError) => {
-    failures.push(e);
-    console.error(`aio-ring-bench: ${e.message}`);
-  };
-  const attempt = (fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      fail(e);
-    }
-  };
-  const runFile = keepRun(flags, JSON.stringify(run, null, 1) + "\n", fail);
-  log(renderRunTable(run, progressEnabled(process.stdout)));
-  if (result.summary.length) log(`\nheadlines:\n${result.summary.map((l) => `  ${l}`).join("\n")}`);
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log(`\n${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; run JSON: ${runFile}`);
-  // A partial run would become a misleading reference for every later comparison; an empty one means nothing.
-  const partial = result.interrupted || result.failure !== null;
-  const keep = !partial && run.results.length > 0;
-  if (!keep && (flags.saveBaseline || flags.history)) log(`${partial ? "partial" : "empty"} run: not saved as a baseline nor added to the history`);
-  if (keep && flags.saveBaseline) attempt(() => log(`saved baseline "${flags.saveBaseline}": ${saveBaseline(flags.saveBaseline!, run)}`));
-  if (keep && flags.history) {
-    attempt(() => {
-      appendHistory(flags.history!, run);
-      log(`appended to history ${flags.history}`);
-    });
-  }
-  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, counterThreshold: flags.counterThreshold, oldSource: baseline.source, newSource: "this run" }) : null;
-  if (comparison) log(`\n${renderComparison(comparison)}`);
-  for (const path of writeReports(flags.reports, run, comparison, fail)) log(`wrote ${path}`);
-  if (flags.html) {
-    attempt(() => {
-      writeHtmlReport(flags.html!, run, flags.history && existsSync(flags.history) ? { history: readHistory(flags.history).records } : {});
-      log(`wrote ${flags.html}`);
-    });
-  }
-  if (failures.length) console.error(`aio-ring-bench: ${failures.length} output(s) could not be written; the run's results are in ${runFile}`);
-  if (result.failure) {
-    console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${runFile})`);
-    return 1;
-  }
-  if (result.interrupted) return 130;
-  let code = failures.length ? 2 : 0;
-  if (comparison && flags.failOnRegression) {
-    const verdict = gate(comparison, { allowRemoved: flags.allowRemoved, on: flags.gateOn });
-    log(verdict.summary);
-    if (verdict.failed) code = code || 1;
-  }
-  return code;
+/** bench-run.ts's benchCommand, loaded when first called (so --help does not load it). */
+export async function benchCommand(flags: BenchFlags, log?: (line: string) => void): Promise<number> {
+  return (await import("./bench-run.js")).benchCommand(flags, log);
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { SUITES } = await import("../../bench/index.js");
-  const flags = parseBenchFlags(argv, SUITES);
-  if (!flags) return 0;
+  // Help is answered before the suites, their WASM and the reporting code are loaded.
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) return 0;
+  const [{ SUITES }, command] = await Promise.all([import("../../bench/index.js"), import("./bench-run.js")]);
+  const flags = benchFlags(parsed, SUITES);
   if (flags.list) {
-    await listCases(flags);
+    await command.listCases(flags);
     return 0;
   }
-  return benchCommand(flags);
+  return command.benchCommand(flags);
 }

@@ -4,60 +4,58 @@ import { compareRuns, renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
 import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { UserError } from "../contract/errors.js";
-import { parseCommandArgs, pathFlag } from "./args.js";
+import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { STDOUT } from "../util/files.js";
+import { colorEnabled, terminalWidth } from "../util/terminal.js";
 import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
 
-const USAGE = `usage: aio-ring-bench compare OLD NEW [options]
-
-  OLD, NEW               run JSON files (schema aio-ring-bench/run@1); either may
-                         be the name of a saved baseline
-  --threshold PCT        smallest time change that counts, in percent (default 5)
-  --counter-threshold PCT  smallest change of an exact counter (WASM instructions,
-                         slots visited) that counts, in percent (default 1)
-  --fail-on-regression   exit 1 when any benchmark regressed, one of OLD's is missing
-                         from NEW, or nothing was measured in both
-  --allow-removed        with --fail-on-regression: missing benchmarks do not fail
-  --gate all|exact|time  what --fail-on-regression acts on (default all; exact
-                         counters do not move with the machine's load)
-  --markdown FILE        write a Markdown summary (for a PR comment)
-  --bmf FILE             write NEW as Bencher Metric Format JSON
-  --gh-action FILE       write NEW as github-action-benchmark customSmallerIsBetter JSON
-  --json FILE            write the comparison as JSON
-  -h, --help             show this help`;
+export const spec: CommandSpec = {
+  name: "compare",
+  usage: "aio-ring-bench compare OLD NEW [options]",
+  description: `Compares two runs benchmark by benchmark: OLD and NEW are run JSON files
+(schema aio-ring-bench/run@1) or names of saved baselines. Prints one row per
+benchmark (old and new median per operation, change, its 95% interval, p,
+verdict, counters that changed), sized to the terminal. A FILE of "-" is
+standard output (the table then goes to standard error).`,
+  flags: [
+    { name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts, in percent (default 5)" },
+    { name: "counter-threshold", type: "string", arg: "PCT", help: "smallest change of an exact counter (WASM instructions,\nslots visited) that counts, in percent (default 1)" },
+    { name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed, one of OLD's is missing\nfrom NEW, or nothing was measured in both" },
+    { name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
+    { name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all; exact\ncounters do not move with the machine's load)" },
+    { name: "markdown", type: "string", arg: "FILE", help: "write a Markdown summary (for a PR comment)" },
+    { name: "bmf", type: "string", arg: "FILE", help: "write NEW as Bencher Metric Format JSON" },
+    { name: "gh-action", type: "string", arg: "FILE", help: "write NEW as github-action-benchmark customSmallerIsBetter JSON" },
+    { name: "json", type: "string", arg: "FILE", help: "write the comparison as JSON" },
+  ],
+  exitCodes: "0 compared (and, with --fail-on-regression, nothing regressed), 1 the gate\nfailed (with --fail-on-regression), 2 bad input (a missing or invalid run file)",
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    threshold: { type: "string" },
-    "counter-threshold": { type: "string" },
-    gate: { type: "string" },
-    "fail-on-regression": { type: "boolean" },
-    "allow-removed": { type: "boolean" },
-    markdown: { type: "string" },
-    bmf: { type: "string" },
-    "gh-action": { type: "string" },
-    json: { type: "string" },
-  }, USAGE);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (positionals.length !== 2) throw new UserError(`compare: expected OLD and NEW, got ${positionals.length} argument(s)\n${USAGE}`);
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
-  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"]);
-  const gateOn = parseGateFlag(values.gate);
+  if (positionals.length !== 2) throw new UserError(`compare: expected OLD and NEW, got ${positionals.length} argument(s) (see --help)`);
+  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
+  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const gateOn = parseGateFlag(values.gate as string | undefined);
   if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   const files: ReportFiles = {
     markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf),
     ghAction: pathFlag("gh-action", values["gh-action"]), json: pathFlag("json", values.json),
   };
   checkReportPaths(files);
+  const toStdout = Object.values(files).filter((f) => f === STDOUT).length;
+  if (toStdout > 1) throw new UserError("compare: only one output can go to standard output (\"-\")");
+  const human = toStdout ? process.stderr : process.stdout;
+  const log = (line: string) => (toStdout ? console.error(line) : console.log(line));
   const older = loadBaseline(positionals[0]);
   const newer = loadBaseline(positionals[1]);
   const cmp = compareRuns(older.run, newer.run, { threshold, counterThreshold, oldSource: older.source, newSource: newer.source });
-  console.log(renderComparison(cmp));
-  for (const path of writeReports(files, newer.run, cmp)) {
-    if (path !== "-") console.log(`wrote ${path}`);
-  }
+  log(renderComparison(cmp, { width: terminalWidth(human), color: colorEnabled(human) }));
+  for (const path of writeReports(files, newer.run, cmp)) if (path !== STDOUT) log(`wrote ${path}`);
   if (!values["fail-on-regression"]) return 0;
   const result = gate(cmp, { allowRemoved: Boolean(values["allow-removed"]), on: gateOn });
-  console.log(result.summary);
+  log(result.summary);
   return result.failed ? 1 : 0;
 }

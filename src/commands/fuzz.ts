@@ -7,11 +7,12 @@ import { kernelAvailability } from "../kernel/probe.js";
 import { runFuzz } from "../scenario/fuzz.js";
 import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommandArgs, pathFlag } from "./args.js";
+import { intFlag, noPositionals, parseCommand, pathFlag , type CommandSpec } from "./args.js";
 
-const HELP = `usage: aio-ring-bench fuzz [--against wasm|kernel] [options]
-
---against wasm (default): random call sequences on the TS model and the WASM core
+export const spec: CommandSpec = {
+  name: "fuzz",
+  usage: "aio-ring-bench fuzz [--against wasm|kernel] [options]",
+  description: `--against wasm (default): random call sequences on the TS model and the WASM core
 in lockstep, every profile; each divergence is reported with a scenario file that
 reproduces it.
 
@@ -22,33 +23,22 @@ reaping, the aio-nr limit, bad arguments) run on the live kernel through the pro
 and on both models as mainline. Each distinct disagreement is confirmed by a second
 run alone, shrunk to a small program that still disagrees the same way, printed as
 one line and written to DIR with the kernel's answer next to it. Ends with a table
-of op x outcome reached on the kernel and the outcomes never reached.
-
-options:
-  --against T        wasm or kernel (default wasm)
-  --ops N            wasm: operations to run (default 100000, at most 100000000)
-  --scenarios N      kernel: programs to run (default 2000, at most 1000000)
-  --seed S           PRNG seed, an unsigned 32-bit integer (default 1)
-  --out DIR          where reproducers are written (kernel: NAME.json and
-                     NAME.kernel.json per disagreement)
-  --lanes J          kernel: probes running side by side (default 12, 1 to 64)
-  --shrink-budget K  kernel: kernel runs the shrinker may spend per disagreement
-                     (default 1500)
-  -h, --help         this text
-
-exit codes: 0 no divergence or disagreement, 1 some found (or a kernel-side crash),
-2 bad input or the kernel backend is unavailable`;
+of op x outcome reached on the kernel and the outcomes never reached.`,
+  flags: [
+    { name: "against", type: "string", arg: "T", help: "wasm or kernel (default wasm)" },
+    { name: "ops", type: "string", arg: "N", help: "wasm: operations to run (default 100000, at most 100000000)" },
+    { name: "scenarios", type: "string", arg: "N", help: "kernel: programs to run (default 2000, at most 1000000)" },
+    { name: "seed", type: "string", arg: "S", help: "PRNG seed, an unsigned 32-bit integer (default 1)" },
+    { name: "out", type: "string", arg: "DIR", help: "where reproducers are written (kernel: NAME.json and\nNAME.kernel.json per disagreement)" },
+    { name: "lanes", type: "string", arg: "J", help: "kernel: probes running side by side (default 12, 1 to 64)" },
+    { name: "shrink-budget", type: "string", arg: "K", help: "kernel: kernel runs the shrinker may spend per disagreement\n(default 1500)" },
+  ],
+  exitCodes: `0 no divergence or disagreement, 1 some found (or a kernel-side crash),
+2 bad input or the kernel backend is unavailable`,
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    against: { type: "string" },
-    ops: { type: "string" },
-    scenarios: { type: "string" },
-    seed: { type: "string" },
-    out: { type: "string" },
-    lanes: { type: "string" },
-    "shrink-budget": { type: "string" },
-  }, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("fuzz", positionals);

@@ -1,57 +1,71 @@
 /** `aio-ring-bench history`: per-benchmark trends, step changes and counter changes over the history file. */
-import Table from "cli-table3";
+import { median } from "simple-statistics";
 import { readRunFile } from "../bench/run-schema.js";
 import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history.js";
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
 import { formatCounterChanges } from "../bench/counters.js";
 import { formatNs, formatPct } from "../report/format.js";
 import { printable } from "../util/printable.js";
-import { noPositionals, parseCommandArgs, pathFlag } from "./args.js";
+import { noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { renderTable, type Column } from "../report/text-table.js";
+import { colorEnabled, terminalWidth } from "../util/terminal.js";
 import { parsePercentFlag } from "./percent-flag.js";
 
-const USAGE = `usage: aio-ring-bench history [options]
-
-  --file FILE        history file (JSON lines; default $AIO_RING_BENCH_HOME/history.jsonl,
-                     home defaulting to .aio-ring-bench/ at the project root)
-  --append RUN.json  append this run to the history first
-  --threshold PCT    smallest step that counts, in percent (default 5)
-  --counter-threshold PCT  smallest exact-counter change marked as a regression
-                     or improvement, in percent (default 1)
-  --json             print the trends as JSON instead of a table
-  -h, --help         show this help`;
+export const spec: CommandSpec = {
+  name: "history",
+  usage: "aio-ring-bench history [options]",
+  description: `Per-benchmark trends over a history file (JSON lines, one run each): the
+median of the earliest and of the most recent runs, the change between them,
+step changes between consecutive runs and exact counter changes.`,
+  flags: [
+    { name: "file", type: "string", arg: "FILE", help: "history file (default $AIO_RING_BENCH_HOME/history.jsonl,\nhome defaulting to .aio-ring-bench/ at the project root)" },
+    { name: "append", type: "string", arg: "RUN.json", help: "append this run to the history first" },
+    { name: "threshold", type: "string", arg: "PCT", help: "smallest step that counts, in percent (default 5)" },
+    { name: "counter-threshold", type: "string", arg: "PCT", help: "smallest exact-counter change marked as a regression\nor improvement, in percent (default 1)" },
+    { name: "json", type: "boolean", help: "print the trends as JSON instead of a table" },
+  ],
+  exitCodes: "0 ok, 2 bad input (a missing or unreadable history or run file)",
+  notes: `columns: runs = runs holding the benchmark; early = median of its first up to 3
+runs' medians; recent = the same of its last up to 3; change = recent / early - 1;
+steps = step changes between runs (verdict, change, run number, commit).`,
+};
 
 const short = (commit: string | null): string => (commit ? commit.slice(0, 10) : "no git");
 
-function renderTrends(trends: readonly BenchmarkTrend[]): string {
-  const table = new Table({ head: ["benchmark", "runs", "first", "latest", "drift", "step changes", "counter changes"], style: { head: [], border: [] } });
-  for (const t of trends) {
-    const first = t.points[0], latest = t.points[t.points.length - 1];
-    table.push([
-      t.id,
+function renderTrends(trends: readonly BenchmarkTrend[], opts: { width: number; color: boolean }): string {
+  const columns: Column[] = [
+    { header: "benchmark", min: 24, cut: "middle" },
+    { header: "runs", align: "right" },
+    { header: "early", align: "right" },
+    { header: "recent", align: "right" },
+    { header: "change", align: "right" },
+    { header: "steps", min: 12, drop: 2 },
+    { header: "counter changes", min: 16, drop: 3 },
+  ];
+  const rows = trends.map((t) => {
+    const k = Math.min(3, Math.floor(t.points.length / 2));
+    const mid = (ps: typeof t.points) => (ps.length ? formatNs(median(ps.map((p) => p.median))) : "-");
+    // Ids come from the history file: no raw control characters reach the terminal.
+    return [
+      printable(t.id, true),
       String(t.points.length),
-      first ? formatNs(first.median) : "-",
-      latest ? formatNs(latest.median) : "-",
+      k ? mid(t.points.slice(0, k)) : "-",
+      k ? mid(t.points.slice(-k)) : "-",
       t.change === null ? "-" : formatPct(t.change),
-      t.steps.map((s) => `${s.verdict} ${formatPct(s.change)} at run ${s.record + 1} (${short(s.commit)})${s.machineChanged ? " [machine changed]" : ""}`).join("\n") || "-",
-      t.counterSteps.map((c) => `run ${c.record + 1} (${short(c.commit)}): ${formatCounterChanges(c.changes)}`).join("\n") || "-",
-    ]);
-  }
-  // Ids come from the history file: no raw control characters reach the terminal.
-  return printable(table.toString());
+      t.steps.map((s) => `${s.verdict} ${formatPct(s.change)} at run ${s.record + 1} (${short(s.commit)})${s.machineChanged ? " [machine changed]" : ""}`).join("; ") || "-",
+      printable(t.counterSteps.map((c) => `run ${c.record + 1} (${short(c.commit)}): ${formatCounterChanges(c.changes)}`).join("; "), true) || "-",
+    ];
+  });
+  const table = renderTable(columns, rows, opts.width, opts.color);
+  return table.hidden.length ? `${table.text}\n(hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}; see --json)` : table.text;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    file: { type: "string" },
-    append: { type: "string" },
-    threshold: { type: "string" },
-    "counter-threshold": { type: "string" },
-    json: { type: "boolean" },
-  }, USAGE);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("history", positionals);
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold);
+  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
   const file = pathFlag("file", values.file) ?? defaultHistoryFile();
   const append = pathFlag("append", values.append);
   if (append !== undefined) {
@@ -60,12 +74,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { records, warnings } = readHistory(file);
   for (const w of warnings) console.error(`warning: ${printable(w, true)}`);
-  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"]);
+  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
   const trends = historyTrends(records, { threshold, counterThreshold });
   if (values.json) console.log(JSON.stringify({ file, runs: records.length, warnings, trends }, null, 2));
   else {
     console.log(`${file}: ${records.length} runs`);
-    console.log(renderTrends(trends));
+    console.log(renderTrends(trends, { width: terminalWidth(), color: colorEnabled() }));
   }
   return 0;
 }

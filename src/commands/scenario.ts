@@ -4,34 +4,28 @@ import { PROFILE_NAMES } from "../contract/profile.js";
 import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS } from "../scenario/limits.js";
 import { formatDisagreements, readScenarioFile, runOnAllBackends, runScenario } from "../scenario/index.js";
 import type { BackendName, ProfileName } from "../contract/scenario.js";
-import { parseCommandArgs } from "./args.js";
+import { parseCommand , type CommandSpec } from "./args.js";
 
-const HELP = `usage: aio-ring-bench scenario FILE... [options]
-
-Runs each scenario file (docs/scenario-format.md) and prints its results document.
-
-options:
-  --backend B   wasm (default), model, kernel, or all (kernel, then both models as
-                mainline with the kernel's cpus/aio_max_nr/aio_nr, and a diff)
-  --profile P   kernel generation to model: ${PROFILE_NAMES.join(", ")}
-                (default: the scenario's own, else mainline; ignored by kernel)
-  -h, --help    this text
-
-Every file is checked before any runs, against limits all backends share:
-${MAX_STEPS} steps, ${MAX_NAMES} names, ${MAX_MODELLED_BYTES / 2 ** 20} MiB of modelled rings, ${MAX_RESULT_EVENTS} events in the results.
-
-exit codes: 0 ok, 1 backends disagree (--backend all), 2 bad input`;
+export const spec: CommandSpec = {
+  name: "scenario",
+  usage: "aio-ring-bench scenario FILE... [options]",
+  description: "Runs each scenario file and prints its results document (JSON).",
+  flags: [
+    { name: "backend", type: "string", arg: "B", help: "wasm (default), model, kernel, or all (kernel, then both models as\nmainline with the kernel's cpus/aio_max_nr/aio_nr, and a diff)" },
+    { name: "profile", type: "string", arg: "P", help: `kernel generation to model: ${PROFILE_NAMES.join(", ")}\n(default: the scenario's own, else mainline; ignored by kernel)` },
+  ],
+  exitCodes: "0 ok, 1 backends disagree (--backend all), 2 bad input",
+  notes: `Every file is checked before any runs, against limits all backends share:
+${MAX_STEPS} steps, ${MAX_NAMES} names, ${MAX_MODELLED_BYTES / 2 ** 20} MiB of modelled rings, ${MAX_RESULT_EVENTS} events in the results.`,
+};
 
 const BACKENDS = ["wasm", "model", "kernel", "all"] as const;
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    backend: { type: "string", default: "wasm" },
-    profile: { type: "string" },
-  }, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  const backend = values.backend as string;
+  const backend = (values.backend as string | undefined) ?? "wasm";
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new UserError(`--backend: unknown backend "${backend}" (use ${BACKENDS.join(", ")})`);
   const profile = values.profile as string | undefined;
   if (profile !== undefined && !(PROFILE_NAMES as string[]).includes(profile)) throw new UserError(`--profile: unknown profile "${profile}" (use ${PROFILE_NAMES.join(", ")})`);

@@ -1,20 +1,24 @@
 // `aio-ring-bench schema run`: the JSON Schema of a document the tool writes,
 // generated from the zod definitions that validate it when it is read back.
-import { UserError } from "../contract/errors.js";
 import { runJsonSchema } from "../bench/run-schema.js";
-import { parseCommandArgs } from "./args.js";
+import { UserError } from "../contract/errors.js";
+import { type CommandSpec, parseCommand } from "./args.js";
 
 const SCHEMAS: Record<string, () => unknown> = { run: runJsonSchema };
 
-const HELP = `usage: aio-ring-bench schema NAME
-
-Prints the JSON Schema (draft 2020-12) of a document the tool writes and reads:
-  run   a bench run (--json FILE, baselines, last-run.json)
-
-docs/run-schema.json is this output, kept in the repository.`;
+export const spec: CommandSpec = {
+  name: "schema",
+  usage: "aio-ring-bench schema NAME",
+  description:
+    "Prints the JSON Schema (draft 2020-12) of a document the tool writes and reads:\n" +
+    "  run   a bench run (its JSON output, baselines, last-run.json)\n" +
+    "docs/run-schema.json is this output, kept in the repository.",
+  flags: [],
+  exitCodes: "0 ok, 2 bad input",
+};
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {}, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const [name, ...extra] = parsed.positionals;
   if (name === undefined) throw new UserError(`schema: give a schema name (${Object.keys(SCHEMAS).join(", ")})`);

@@ -16,23 +16,26 @@ import type { Suite, TimedCase } from "../bench/suite.js";
 import { buildRevision, resolveSource } from "../bench/wasm-source-build.js";
 import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { compareRuns } from "../report/compare.js";
-import { intFlag, noPositionals, parseCommandArgs } from "./args.js";
+import { intFlag, noPositionals, parseCommand , type CommandSpec } from "./args.js";
 
-const HELP = `usage: aio-ring-bench selfcheck [--noise] [--trials N] [--extra-work K]
-
-Measures, on this machine, how well each regression method tells a real
+export const spec: CommandSpec = {
+  name: "selfcheck",
+  usage: "aio-ring-bench selfcheck [--noise] [--trials N] [--extra-work K]",
+  description: `Measures, on this machine, how well each regression method tells a real
 slowdown from none, and prints one line per target:
   - exact WASM instruction counts: A/A differences (target 0) and a build
     adding ~2% instructions per operation caught at the default 1% threshold;
   - ab (interleaved A/B): a ~10% slowdown at the default 5% threshold, a ~5%
-    slowdown at --threshold 2, and A/A false alarms over the lookup suite;
+    slowdown at a 2% threshold, and A/A false alarms over the lookup suite;
   - compare of two stored runs, under the same conditions, for comparison;
-  - the rank correlation of instructions/op and ns/op over the WASM benchmarks.
-Exit 1 when a target is missed.
-
-  --noise          run a noisy neighbour (busy/idle threads on every core) throughout
-  --trials N       trials per A/B target (default 8)
-  --extra-work K   chain steps per operation of the slowed build (default 1)`;
+  - the rank correlation of instructions/op and ns/op over the WASM benchmarks.`,
+  flags: [
+    { name: "noise", type: "boolean", help: "run a noisy neighbour (busy/idle threads on every core) throughout" },
+    { name: "trials", type: "string", arg: "N", help: "trials per A/B target (default 8)" },
+    { name: "extra-work", type: "string", arg: "K", help: "chain steps per operation of the slowed build (default 1)" },
+  ],
+  exitCodes: "0 every target met, 1 a target missed, 2 bad input",
+};
 
 /** Benchmarks the time trials may use: lookups (they leave the world as it was), where K steps cost a few percent. */
 const CANDIDATES = /^lookup\/(hash|sorted-array|table-header-id)\/wasm\//;
@@ -75,11 +78,7 @@ async function instructionCounts(list: readonly Suite[], build: WasmBuild, filte
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    noise: { type: "boolean" },
-    trials: { type: "string" },
-    "extra-work": { type: "string" },
-  }, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("selfcheck", positionals);

@@ -12,36 +12,33 @@ import { ExactlyOnceError } from "../pool/shared-ring.js";
 import { ensureStateDir, stateDir } from "../bench/state.js";
 import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { noPositionals, parseCommandArgs, pathFlag } from "./args.js";
+import { noPositionals, parseCommand, pathFlag , type CommandSpec } from "./args.js";
 import { join } from "node:path";
 
 /** For the help text: the record goes to stress-last.json in the state folder (state.ts). */
 export const STRESS_FILE = ".aio-ring-bench/stress-last.json";
 const DEFAULT_EVENTS = 100_000_000;
 
-const HELP = `usage: aio-ring-bench stress [options]      (npm run stress -- [options])
-
-One AIO completion ring in shared WASM memory; completer workers produce
+export const spec: CommandSpec = {
+  name: "stress",
+  usage: "aio-ring-bench stress [options]      (npm run stress -- [options])",
+  description: `One AIO completion ring in shared WASM memory; completer workers produce
 events, reaper workers reap them in user space. Every event carries its
 producer and sequence number and must arrive exactly once, in order per
 producer; the first violation stops the run and names producer, expected
-and got. Writes the record to ${STRESS_FILE}.
-
-options:
-  --events N       events in the run (default ${DEFAULT_EVENTS}; 5M, 1e8 and 1_000 work)
-  --producers P    completer workers (default: cores = ${availableParallelism()})
-  --reapers R      reaper workers (default: cores)
-  --batch B        events per reservation / claim (default ${DEFAULT_BATCH})
-  --nr-events N    io_setup's nr_events; the ring gets the kernel's geometry (default ${DEFAULT_NR_EVENTS}, at most 262144)
-  --json FILE      also write the record to FILE
-  -h, --help       this text
-testing only (proves the failure paths; see src/pool/inject.ts):
-  --inject KIND    after a couple of tasks: throw (a worker throws), exit (a
-                   worker thread dies), skip-seq (a producer skips a sequence
-                   number), repeat-seq (a producer repeats one)
-
-exit codes: 0 exactly-once, 1 a delivery fault or a failed worker, 2 bad input,
-130 interrupted (what completed is still written)`;
+and got. Writes the record to ${STRESS_FILE}.`,
+  flags: [
+    { name: "events", type: "string", arg: "N", help: `events in the run (default ${DEFAULT_EVENTS}; 5M, 1e8 and 1_000 work)` },
+    { name: "producers", type: "string", arg: "P", help: `completer workers (default: cores = ${availableParallelism()})` },
+    { name: "reapers", type: "string", arg: "R", help: "reaper workers (default: cores)" },
+    { name: "batch", type: "string", arg: "B", help: `events per reservation / claim (default ${DEFAULT_BATCH})` },
+    { name: "nr-events", type: "string", arg: "N", help: `io_setup's nr_events; the ring gets the kernel's geometry\n(default ${DEFAULT_NR_EVENTS}, at most 262144)` },
+    { name: "json", type: "string", arg: "FILE", help: "also write the record to FILE" },
+    { section: "testing only (proves the failure paths; see src/pool/inject.ts)", name: "inject", type: "string", arg: "KIND", help: "after a couple of tasks: throw (a worker throws), exit (a\nworker thread dies), skip-seq (a producer skips a sequence\nnumber), repeat-seq (a producer repeats one)" },
+  ],
+  exitCodes: `0 exactly-once, 1 a delivery fault or a failed worker, 2 bad input,
+130 interrupted (what completed is still written)`,
+};
 
 function parseCount(flag: string, text: string, lo: number, hi: number): number {
   const m = /^(\d+(?:_\d+)*(?:\.\d+)?)([kKMG]|e\d+)?$/.exec(text.trim());
@@ -66,25 +63,17 @@ interface StressRecord {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommandArgs(argv, {
-    events: { type: "string" },
-    producers: { type: "string" },
-    reapers: { type: "string" },
-    batch: { type: "string" },
-    "nr-events": { type: "string" },
-    json: { type: "string" },
-    inject: { type: "string" },
-  }, HELP);
+  const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("stress", positionals);
   const cores = availableParallelism();
   const config = {
-    events: values.events === undefined ? DEFAULT_EVENTS : parseCount("--events", values.events, 1, 2 ** 40),
-    producers: values.producers === undefined ? cores : parseCount("--producers", values.producers, 1, 256),
-    reapers: values.reapers === undefined ? cores : parseCount("--reapers", values.reapers, 1, 256),
-    batch: values.batch === undefined ? DEFAULT_BATCH : parseCount("--batch", values.batch, 1, 65536),
-    nr_events: values["nr-events"] === undefined ? DEFAULT_NR_EVENTS : parseCount("--nr-events", values["nr-events"], 1, 1 << 18),
+    events: values.events === undefined ? DEFAULT_EVENTS : parseCount("--events", values.events as string, 1, 2 ** 40),
+    producers: values.producers === undefined ? cores : parseCount("--producers", values.producers as string, 1, 256),
+    reapers: values.reapers === undefined ? cores : parseCount("--reapers", values.reapers as string, 1, 256),
+    batch: values.batch === undefined ? DEFAULT_BATCH : parseCount("--batch", values.batch as string, 1, 65536),
+    nr_events: values["nr-events"] === undefined ? DEFAULT_NR_EVENTS : parseCount("--nr-events", values["nr-events"] as string, 1, 1 << 18),
   };
   const slots = ringSlotsFor(config.nr_events);
   if (config.batch > slots) throw new UserError(`--batch: ${config.batch} is more than the ring's ${slots} slots (nr_events ${config.nr_events})`);

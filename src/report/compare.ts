@@ -5,7 +5,6 @@
  * fingerprints. The Comparison is the data the exports and the gate read;
  * `ab` fills the same structure from its paired rounds.
  */
-import Table from "cli-table3";
 import { median } from "simple-statistics";
 import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../bench/decision.js";
 import { counterChanges, countersVerdict, DEFAULT_COUNTER_THRESHOLD, formatCounterChanges, type CounterChange } from "../bench/counters.js";
@@ -15,6 +14,7 @@ import { seedFromString } from "../bench/prng.js";
 import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
 import { printable } from "../util/printable.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
+import { renderTable, wrap, type Column } from "./text-table.js";
 
 export const COMPARISON_SCHEMA_ID = "aio-ring-bench/comparison@1";
 
@@ -152,33 +152,39 @@ export function verdictCounts(cmp: Comparison): string {
   return counters ? `${time}; exact counters: ${counters}` : time;
 }
 
-/** The comparison as text for a terminal: run headers, machine warning, one table row per benchmark. */
-export function renderComparison(cmp: Comparison): string {
-  const table = new Table({
-    head: ["benchmark", "old", "new", "change", "95% CI", "p", "verdict", "counters changed"],
-    style: { head: [], border: [] },
-  });
-  for (const e of cmp.entries) {
-    table.push([
-      e.id,
-      e.oldMedianNs === null ? "-" : formatNs(e.oldMedianNs),
-      e.newMedianNs === null ? "-" : formatNs(e.newMedianNs),
-      e.change === null ? "-" : formatPct(e.change),
-      e.ci === null ? "-" : formatCi(e.ci),
-      e.p === null ? "-" : formatP(e.p),
-      e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : `${e.verdict}: ${e.reason}`,
-      formatCounterChanges(e.counterChanges) || "-",
-    ]);
-  }
+/** The comparison as text: run headers, machine warning, one table row per benchmark, fitted to `width` (a terminal's; unlimited by default). */
+export function renderComparison(cmp: Comparison, opts: { width: number; color: boolean } = { width: Infinity, color: false }): string {
+  const columns: Column[] = [
+    { header: "benchmark", min: 24, cut: "middle" },
+    { header: "old", align: "right" },
+    { header: "new", align: "right" },
+    { header: "change", align: "right" },
+    { header: "95% CI", align: "right", drop: 2 },
+    { header: "p", align: "right", drop: 3 },
+    { header: "verdict", min: 9 },
+    { header: "counters changed", min: 16, drop: 4 },
+  ];
+  const rows = cmp.entries.map((e) => [
+    printable(e.id, true),
+    e.oldMedianNs === null ? "-" : formatNs(e.oldMedianNs),
+    e.newMedianNs === null ? "-" : formatNs(e.newMedianNs),
+    e.change === null ? "-" : formatPct(e.change),
+    e.ci === null ? "-" : formatCi(e.ci),
+    e.p === null ? "-" : formatP(e.p),
+    e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : printable(`${e.verdict}: ${e.reason}`, true),
+    printable(formatCounterChanges(e.counterChanges), true) || "-",
+  ]);
+  const table = renderTable(columns, rows, opts.width, opts.color);
   const warning = machineWarning(cmp);
   // Ids, sources and machine fields come from input files: no raw control characters reach the terminal.
-  return printable([
-    `old: ${describeRun(cmp.old)}`,
-    `new: ${describeRun(cmp.new)}`,
-    ...(warning ? [warning] : []),
-    `threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), alpha ${cmp.options.alpha}; medians in time per operation`,
-    table.toString(),
-    verdictCounts(cmp),
-    ...(warning ? [warning] : []),
-  ].join("\n"));
+  const text = (line: string) => wrap(printable(line, true), opts.width).join("\n");
+  return [
+    text(`old: ${describeRun(cmp.old)}`),
+    text(`new: ${describeRun(cmp.new)}`),
+    ...(warning ? [text(warning)] : []),
+    text(`threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), alpha ${cmp.options.alpha}; medians in time per operation${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`),
+    table.text,
+    text(verdictCounts(cmp)),
+    ...(warning ? [text(warning)] : []),
+  ].join("\n");
 }

@@ -5,6 +5,8 @@ import type { ChartConfiguration, ChartDataset, PointStyle } from "chart.js";
 import { historyRecord, type HistoryRecord } from "../bench/history.js";
 import { historyTrends, type StepChange } from "../bench/trends.js";
 import { formatCi, formatP } from "./format.js";
+import { medianSummary } from "../bench/measure.js";
+import type { Comparison } from "./compare.js";
 import { TIME_UNITS, type Run, type RunResult } from "../bench/run-schema.js";
 
 /** One chart: the canvas id (generated, never from input) and a JSON-only config. */
@@ -94,6 +96,19 @@ export function medianNs(r: Measured): number {
   return r.stats.median * TIME_UNITS[r.unit];
 }
 
+/**
+ * The 95% interval of a result's median in ns per op (bootstrap over its
+ * rounds, as the terminal table shows it); the stats' median when the
+ * samples are not there (a run file written without them).
+ */
+export function medianInterval(r: Measured): { y: number; lo: number; hi: number } {
+  if (r.samples.length >= 2) {
+    const m = medianSummary(r);
+    return { y: medianNs(r), lo: m.lower, hi: m.upper };
+  }
+  return { y: medianNs(r), lo: medianNs(r), hi: medianNs(r) };
+}
+
 const Y_TITLE = "median time per op (ns)";
 
 function baseOptions(xTitle: string, yTitle: string) {
@@ -109,7 +124,19 @@ function baseOptions(xTitle: string, yTitle: string) {
   };
 }
 
-/** Line chart of median vs a numeric parameter, one line per series; null when nothing was measured. */
+/** How a chart shows a result: time per op (default) or its inverse, operations per second. */
+type YOf = (r: Measured) => { y: number; lo: number; hi: number };
+const timeY: YOf = medianInterval;
+export const opsPerSecondY: YOf = (r) => {
+  const t = medianInterval(r);
+  return { y: 1e9 / t.y, lo: 1e9 / t.hi, hi: 1e9 / t.lo };
+};
+
+/**
+ * Line chart of median vs a numeric parameter, one line per series, each
+ * point with its 95% interval (drawn by the page's interval plugin from
+ * `lo`/`hi`); null when nothing was measured. Kernel series are dashed.
+ */
 function xyChart(
   canvas: string,
   title: string,
@@ -118,32 +145,38 @@ function xyChart(
   xTitle: string,
   log: boolean,
   legendSuffix: (s: Series) => string,
+  yOf: YOf = timeY,
+  yTitle: string = Y_TITLE,
+  /** Log x axis; defaults to `log` (which sets the y axis). */
+  xLog: boolean = log,
 ): ChartSpec | null {
-  const datasets: ChartDataset<"line", { x: number; y: number }[]>[] = [];
+  const datasets: ChartDataset<"line", { x: number; y: number; lo: number; hi: number }[]>[] = [];
   const xs = new Set<number>();
   for (const s of series) {
     const points = s.results
       .filter(isMeasured)
       .filter((r) => numericParam(r, xParam) !== null && (!log || r.stats.median > 0))
-      .map((r) => ({ x: numericParam(r, xParam)!, y: medianNs(r) }));
+      .map((r) => ({ x: numericParam(r, xParam)!, ...yOf(r) }));
     if (points.length === 0) continue;
     for (const p of points) xs.add(p.x);
     const i = datasets.length;
+    const kernel = s.results[0]?.backend === "kernel";
     datasets.push({
       label: s.label + legendSuffix(s),
       data: points,
-      borderColor: PALETTE[i % PALETTE.length]!,
-      backgroundColor: PALETTE[i % PALETTE.length]!,
+      borderColor: kernel ? "#1f2328" : PALETTE[i % PALETTE.length]!,
+      backgroundColor: kernel ? "#1f2328" : PALETTE[i % PALETTE.length]!,
       pointStyle: POINT_STYLES[i % POINT_STYLES.length]!,
       pointRadius: 4,
       borderWidth: 2,
+      ...(kernel ? { borderDash: [6, 4] } : {}),
     });
   }
   if (datasets.length === 0) return null;
-  const options = baseOptions(xTitle, Y_TITLE + (log ? ", log scale" : ""));
-  const scaleType = log ? ("logarithmic" as const) : ("linear" as const);
-  // Log axes span whole decades; linear ones start at zero so scaling with workers reads true.
-  const yRange = log ? decadeRange(datasets.flatMap((d) => d.data.map((p) => p.y))) : { beginAtZero: true };
+  const options = baseOptions(xTitle, yTitle + (log ? ", log scale" : ""));
+  const scaleType = (isLog: boolean) => (isLog ? ("logarithmic" as const) : ("linear" as const));
+  // Log axes span whole decades; linear ones start at zero.
+  const yRange = log ? decadeRange(datasets.flatMap((d) => d.data.flatMap((p) => [p.lo, p.hi]).filter((v) => v > 0))) : { beginAtZero: true };
   return {
     canvas,
     title,
@@ -153,8 +186,8 @@ function xyChart(
       options: {
         ...options,
         scales: {
-          x: { ...options.scales.x, type: scaleType },
-          y: { ...options.scales.y, type: scaleType, ...yRange },
+          x: { ...options.scales.x, type: scaleType(xLog) },
+          y: { ...options.scales.y, type: scaleType(log), ...yRange },
         },
       },
     },
@@ -178,18 +211,66 @@ export interface SectionChart {
 export function lookupChart(run: Run): SectionChart & { series: Series[] } {
   const results = run.results.filter((r) => r.suite === "lookup");
   const series = groupSeries(results, "n");
-  const chart = xyChart("chart-lookup", "Lookup: time per op vs N", series, "n", "N (contexts, log scale)", true, (s) => {
-    const c = seriesComplexity(s);
-    return c ? ` — fit ${c.big_o}` : " — no fit";
-  });
+  const chart = xyChart("chart-lookup", "Lookup: time per op vs N", series, "n", "N (contexts, log scale)", true, fitLegend);
   return { results, series, chart };
 }
 
-/** (c) throughput vs worker count, linear axes. */
+/** " — fit O(N)" (work counter) with the time fit beside it when it differs. */
+export function fitLegend(s: Series): string {
+  const time = seriesComplexity(s);
+  const work = s.results.map((r) => r.counter_complexity as RunResult["complexity"] | undefined).find((c) => c) ?? null;
+  const text = (c: NonNullable<RunResult["complexity"]>) => (c.big_o === "inconclusive" ? `inconclusive (${(c.candidates ?? []).join(" or ")})` : c.big_o);
+  if (!time && !work) return " — no fit";
+  if (work && time && text(work) === text(time)) return ` — fit ${text(work)}`;
+  return ` — fit ${work ? `${text(work)} by work` : ""}${work && time ? ", " : ""}${time ? `${text(time)} by time` : ""}`;
+}
+
+/** Remap: the hook's time per move vs N per strategy, with the kernel's measured mremap at the same N on the same axes. */
+export function remapChart(run: Run): SectionChart & { series: Series[] } {
+  const results = run.results.filter((r) => r.suite === "remap");
+  const series = groupSeries(results, "n");
+  const chart = xyChart("chart-remap", "Remap: time per move vs N, model strategies and the kernel's mremap", series, "n", "N (contexts, log scale)", true, fitLegend);
+  return { results, series, chart };
+}
+
+/** criu-restore: time per whole restore vs N; on log-log axes a quadratic restore climbs twice as steeply as a linear one. */
+export function criuRestoreChart(run: Run): SectionChart & { series: Series[] } {
+  const results = run.results.filter((r) => r.suite === "criu-restore");
+  const series = groupSeries(results, "n");
+  const chart = xyChart("chart-criu-restore", "CRIU restore: time per restore vs N", series, "n", "N (contexts restored, log scale)", true, fitLegend, timeY, "median time per restore (ns)");
+  return { results, series, chart };
+}
+
+/**
+ * (c) throughput: operations per second vs worker count, linear axes, each
+ * mix beside its ideal scaling (one worker's rate times the workers), dashed.
+ */
 export function throughputChart(run: Run): SectionChart {
   const results = run.results.filter((r) => r.suite === "throughput");
   const series = groupSeries(results, "workers");
-  return { results, chart: xyChart("chart-throughput", "Throughput vs worker count", series, "workers", "worker threads", false, () => "") };
+  // Log y: mixes differ by 30x in rate, and on a log axis ideal scaling is a line of the same slope for each.
+  const chart = xyChart("chart-throughput", "Throughput: operations per second vs workers", series, "workers", "worker threads", true, () => "", opsPerSecondY, "operations per second (whole pool)", false);
+  if (chart) {
+    const measured = chart.config.data.datasets.slice();
+    for (const d of measured) {
+      const points = d.data as { x: number; y: number }[];
+      const one = points.find((p) => p.x === 1);
+      if (!one) continue;
+      chart.config.data.datasets.push({
+        label: `${d.label} ideal`,
+        data: points.map((p) => ({ x: p.x, y: one.y * p.x })),
+        borderColor: d.borderColor,
+        backgroundColor: "transparent",
+        borderDash: [4, 4],
+        borderWidth: 1,
+        pointRadius: 0,
+      } as ChartDataset<"line">);
+    }
+    // The axis spans the ideal lines too, so none leaves the plot.
+    const ys = chart.config.data.datasets.flatMap((d) => (d.data as { y: number; lo?: number; hi?: number }[]).flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y])).filter((v) => v > 0);
+    Object.assign(chart.config.options!.scales!.y!, decadeRange(ys));
+  }
+  return { results, chart };
 }
 
 /**
@@ -207,15 +288,20 @@ export function geteventsChart(run: Run): SectionChart {
   if (measured.length === 0) return { results, chart: null };
   const categories = [...new Set(measured.map(groupOf))];
   const backends = [...new Set(measured.map((r) => r.backend))];
-  const datasets = backends.map((backend, i) => ({
-    label: backend,
-    data: categories.map((cat) => {
+  const datasets = backends.map((backend, i) => {
+    const points = categories.map((cat) => {
       const r = measured.find((x) => x.backend === backend && groupOf(x) === cat);
-      return r ? medianNs(r) : null;
-    }),
-    backgroundColor: PALETTE[i % PALETTE.length]!,
-    borderColor: PALETTE[i % PALETTE.length]!,
-  }));
+      return r ? medianInterval(r) : null;
+    });
+    return {
+      label: backend,
+      data: points.map((p) => (p ? p.y : null)),
+      // Read by the page's interval plugin: the 95% interval of each bar's median.
+      intervals: points.map((p) => (p ? [p.lo, p.hi] : null)),
+      backgroundColor: PALETTE[i % PALETTE.length]!,
+      borderColor: PALETTE[i % PALETTE.length]!,
+    };
+  });
   const options = baseOptions("case", Y_TITLE + ", log scale");
   return {
     results,
@@ -225,7 +311,7 @@ export function geteventsChart(run: Run): SectionChart {
       config: {
         type: "bar",
         data: { labels: categories, datasets },
-        options: { ...options, scales: { x: options.scales.x, y: { ...options.scales.y, type: "logarithmic", ...decadeRange(measured.map(medianNs)) } } },
+        options: { ...options, scales: { x: options.scales.x, y: { ...options.scales.y, type: "logarithmic", ...decadeRange(measured.flatMap((r) => Object.values(medianInterval(r))).filter((v) => v > 0)) } } },
       },
     },
   };
@@ -350,4 +436,55 @@ export function historyCharts(run: Run, history: HistoryRecord[]): HistoryCharts
   trends.sort((a, b) => Number(b.steps.length > 0) - Number(a.steps.length > 0) || a.id.localeCompare(b.id));
   for (const [i, t] of trends.entries()) t.chart.canvas = `chart-history-${i}`;
   return { points, trends, single: single.sort() };
+}
+
+// ---- comparison ----
+
+const VERDICT_COLOUR: Record<string, string> = {
+  regressed: "#cf222e",
+  improved: "#1a7f37",
+  unchanged: "#8c959f",
+  "too noisy": "#d4a72c",
+};
+
+/**
+ * Old vs new: the change of each compared benchmark as a horizontal bar with
+ * its 95% interval, coloured by verdict, regressions first; one bar per
+ * benchmark, so the chart grows with the comparison (`rows` sizes its box).
+ */
+export function comparisonChart(cmp: Comparison): (ChartSpec & { rows: number }) | null {
+  const entries = cmp.entries.filter((e) => e.change !== null);
+  if (entries.length === 0) return null;
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  return {
+    canvas: "chart-comparison",
+    title: `Change per benchmark, new vs old (95% interval; threshold ${pct(cmp.options.threshold)}%)`,
+    rows: entries.length,
+    config: {
+      type: "bar",
+      data: {
+        labels: entries.map((e) => e.id),
+        datasets: [
+          {
+            label: "change of the median, %",
+            data: entries.map((e) => pct(e.change!)),
+            intervals: entries.map((e) => (e.ci ? [pct(e.ci[0]), pct(e.ci[1])] : null)),
+            backgroundColor: entries.map((e) => VERDICT_COLOUR[e.verdict] ?? "#8c959f"),
+            borderColor: entries.map((e) => VERDICT_COLOUR[e.verdict] ?? "#8c959f"),
+          } as ChartDataset<"bar">,
+        ],
+      },
+      options: (() => {
+        const o = baseOptions("change of the median (%, + is slower)", "benchmark");
+        // The axis spans every interval, so no whisker runs off the plot.
+        const ends = entries.flatMap((e) => [pct(e.change!), ...(e.ci ? [pct(e.ci[0]), pct(e.ci[1])] : [])]);
+        return {
+          ...o,
+          indexAxis: "y" as const,
+          plugins: { legend: { display: false } },
+          scales: { ...o.scales, x: { ...o.scales.x, suggestedMin: Math.min(0, ...ends), suggestedMax: Math.max(0, ...ends) } },
+        };
+      })(),
+    },
+  };
 }

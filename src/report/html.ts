@@ -3,7 +3,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "../util/atomic-write.js";
+import { writeOutput } from "../util/files.js";
+import { compareRuns, type Comparison } from "./compare.js";
+import { formatCi, formatNs, formatPct } from "./format.js";
 import { DEFAULT_DECISION } from "../bench/decision.js";
 import type { HistoryRecord } from "../bench/history.js";
 import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../bench/trends.js";
@@ -11,8 +13,13 @@ import type { Run, RunResult } from "../bench/run-schema.js";
 import {
   type ChartSpec,
   type HistoryCharts,
+  type Series,
   type SectionChart,
+  comparisonChart,
+  criuRestoreChart,
   geteventsChart,
+  medianInterval,
+  remapChart,
   historyCharts,
   isMeasured,
   lookupChart,
@@ -25,6 +32,10 @@ import {
 
 export interface HtmlOptions {
   history?: HistoryRecord[];
+  /** An older run: adds the comparison view (old vs new per benchmark). */
+  baseline?: Run;
+  /** Smallest change that counts in that comparison, as a fraction. */
+  threshold?: number;
 }
 
 /** Text for HTML element content and double-quoted attribute values. */
@@ -56,7 +67,6 @@ function chartJs(): string {
 }
 
 const nf = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 });
-const rmeFormat = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 2 });
 
 export function formatNumber(v: number): string {
   return Number.isFinite(v) ? nf.format(v) : String(v);
@@ -81,15 +91,16 @@ function countersText(r: RunResult): string {
 }
 
 /**
- * Cells for a result's measurement: median, p99, ±rme, n — or one cell that
- * says why it was not measured, never a number.
+ * Cells for a result's measurement: median, the 95% interval of that median,
+ * p99, n — or one cell that says why it was not measured, never a number.
  */
 function statCells(r: RunResult): string[] {
   if (!isMeasured(r)) {
     return [`<td class="unavailable" colspan="4">${escapeHtml(`not measured: ${r.status?.unavailable ?? "no statistics"}`)}</td>`];
   }
   const s = r.stats;
-  return [cell(formatNumber(s.median), "num"), cell(formatNumber(s.p99), "num"), cell(`±${rmeFormat.format(s.rme)}%`, "num"), cell(String(s.n), "num")];
+  const m = medianInterval(r);
+  return [cell(formatNumber(s.median), "num"), cell(`${formatNumber(m.lo)} – ${formatNumber(m.hi)}`, "num"), cell(formatNumber(s.p99), "num"), cell(String(s.n), "num")];
 }
 
 function chartBlock(spec: ChartSpec, tall = true): string {
@@ -99,7 +110,7 @@ function chartBlock(spec: ChartSpec, tall = true): string {
 </figure>`;
 }
 
-const STAT_COLUMNS = ["median", "p99", "rme", "samples"];
+const STAT_COLUMNS = ["median", "95% CI of median", "p99", "samples"];
 
 const NO_DATA = `<p class="no-data">No data in this run.</p>`;
 
@@ -110,43 +121,93 @@ function section(id: string, title: string, intro: string, body: string): string
 function lookupSection(run: Run, charts: ChartSpec[]): string {
   const { results, series, chart } = lookupChart(run);
   if (chart) charts.push(chart);
-  const intro = "Median time per lookup against the number of contexts N, both axes logarithmic; one line per strategy, with the fitted complexity in the legend.";
+  const intro = "Median time per lookup against the number of contexts N, both axes logarithmic, with the 95% interval of each median; one line per strategy, with the complexity fitted to its work counter (and to time, where that differs) in the legend.";
   if (results.length === 0) return section("lookup", "Lookup strategies", intro, NO_DATA);
   const rows = results.map((r) => [
     cell(r.case),
     cell(r.backend),
     cell(paramsText(r.params, ["n"])),
     cell(paramText(r.params["n"]), "num"),
-    cell(r.unit),
+    cell(r.unit, "unit"),
     ...statCells(r),
-    cell(countersText(r)),
+    cell(countersText(r), "wrap"),
   ]);
-  const fits = series.map((s) => {
-    const c = seriesComplexity(s);
-    return c
-      ? [cell(s.label), cell(c.big_o), cell(formatNumber(c.coefficient), "num"), cell(formatNumber(c.rms), "num")]
-      : [cell(s.label), `<td class="unavailable" colspan="3">no fit in this run</td>`];
-  });
+  const fits = fitRows(series);
   return section(
     "lookup",
     "Lookup strategies",
     intro,
     (chart ? chartBlock(chart) : NO_DATA) +
-      table("Lookup results", ["strategy", "backend", "params", "N", "unit", "median", "p99", "rme", "samples", "counters"], rows, ["N", ...STAT_COLUMNS]) +
-      table("Fitted complexity per strategy", ["series", "fit", "coefficient", "rms"], fits, ["coefficient", "rms"]),
+      table("Lookup results", ["strategy", "backend", "params", "N", "unit", ...STAT_COLUMNS, "counters"], rows, ["N", ...STAT_COLUMNS]) +
+      table("Fitted complexity per strategy: value = a + b·f(N)", FIT_HEADERS, fits, ["a", "b", "rms"]),
   );
 }
 
-function resultTableSection(id: string, title: string, intro: string, sc: SectionChart, charts: ChartSpec[]): string {
+const FIT_HEADERS = ["series", "fitted to", "fit", "a", "b", "rms"];
+
+/** One row per series and fit (work counter, then time): value = a + b*f(N), RMS of the relative residuals. */
+function fitRows(series: Series[]): string[][] {
+  return series.flatMap((s) => {
+    const time = seriesComplexity(s);
+    const work = s.results.map((r) => r.counter_complexity as (RunResult["complexity"] & { counter?: string }) | undefined).find((c) => c) ?? null;
+    const rows: string[][] = [];
+    for (const [what, c] of [[work ? `work (${work.counter ?? "counter"})` : "work", work], ["time", time]] as const) {
+      if (!c) continue;
+      const name = c.big_o === "inconclusive" ? `inconclusive (${(c.candidates ?? []).join(" or ")})` : c.big_o;
+      rows.push([cell(s.label), cell(what), cell(name), cell(c.intercept === undefined ? "" : formatNumber(c.intercept), "num"), cell(formatNumber(c.coefficient), "num"), cell(formatNumber(c.rms), "num")]);
+    }
+    return rows.length ? rows : [[cell(s.label), `<td class="unavailable" colspan="5">no fit in this run</td>`]];
+  });
+}
+
+/** A suite charted against N with its result and fit tables (remap, criu-restore). */
+function scalingSection(id: string, title: string, intro: string, sc: SectionChart & { series: Series[] }, charts: ChartSpec[]): string {
   if (sc.chart) charts.push(sc.chart);
   if (sc.results.length === 0) return section(id, title, intro, NO_DATA);
-  const rows = sc.results.map((r) => [cell(r.case), cell(r.backend), cell(paramsText(r.params)), cell(r.unit), ...statCells(r), cell(countersText(r))]);
+  const rows = sc.results.map((r) => [cell(r.case), cell(r.backend), cell(paramsText(r.params)), cell(r.unit, "unit"), ...statCells(r), cell(countersText(r), "wrap")]);
   return section(
     id,
     title,
     intro,
     (sc.chart ? chartBlock(sc.chart) : NO_DATA) +
-      table(`${title}: results`, ["case", "backend", "params", "unit", "median", "p99", "rme", "samples", "counters"], rows, STAT_COLUMNS),
+      table(`${title}: results`, ["case", "backend", "params", "unit", ...STAT_COLUMNS, "counters"], rows, STAT_COLUMNS) +
+      table(`${title}: fitted complexity, value = a + b·f(N)`, FIT_HEADERS, fitRows(sc.series), ["a", "b", "rms"]),
+  );
+}
+
+const VERDICT_CLASS: Record<string, string> = { regressed: "regression", improved: "improvement", "too noisy": "noisy" };
+
+/** Old vs new per benchmark: the change chart and the table, verdicts coloured. */
+function comparisonSection(cmp: Comparison | null, charts: ChartSpec[]): string {
+  if (!cmp) return "";
+  const chart = comparisonChart(cmp);
+  if (chart) charts.push(chart);
+  const rows = cmp.entries.map((e) => [
+    cell(e.id),
+    cell(e.oldMedianNs === null ? "–" : formatNs(e.oldMedianNs), "num"),
+    cell(e.newMedianNs === null ? "–" : formatNs(e.newMedianNs), "num"),
+    cell(e.change === null ? "–" : formatPct(e.change), "num"),
+    cell(e.ci === null ? "–" : formatCi(e.ci), "num"),
+    cell(e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged" ? e.verdict : `${e.verdict}: ${e.reason}`, VERDICT_CLASS[e.verdict] ?? ""),
+  ]);
+  const old = cmp.old, neu = cmp.new;
+  const intro = `Old: ${old.source} (${old.git ? old.git.commit.slice(0, 12) : "no git"}, ${old.started}); new: ${neu.source} (${neu.git ? neu.git.commit.slice(0, 12) : "no git"}, ${neu.started}). ` +
+    `Each change is the ratio of the medians of per-round medians minus 1, with its 95% bootstrap interval; red regressed, green improved, grey unchanged, amber too noisy to tell.`;
+  // One bar per benchmark: the box grows with the comparison so labels never overlap.
+  const box = chart ? `<figure class="chart"><h3>${escapeHtml(chart.title)}</h3><div class="canvas-box" style="height: ${Math.min(12000, 80 + 18 * chart.rows)}px"><canvas id="${chart.canvas}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div></figure>` : NO_DATA;
+  return section("comparison", "Comparison: old vs new", intro, box + table("Comparison per benchmark", ["benchmark", "old", "new", "change", "95% CI", "verdict"], rows, ["old", "new", "change", "95% CI"]));
+}
+
+function resultTableSection(id: string, title: string, intro: string, sc: SectionChart, charts: ChartSpec[]): string {
+  if (sc.chart) charts.push(sc.chart);
+  if (sc.results.length === 0) return section(id, title, intro, NO_DATA);
+  const rows = sc.results.map((r) => [cell(r.case), cell(r.backend), cell(paramsText(r.params)), cell(r.unit, "unit"), ...statCells(r), cell(countersText(r), "wrap")]);
+  return section(
+    id,
+    title,
+    intro,
+    (sc.chart ? chartBlock(sc.chart) : NO_DATA) +
+      table(`${title}: results`, ["case", "backend", "params", "unit", ...STAT_COLUMNS, "counters"], rows, STAT_COLUMNS),
   );
 }
 
@@ -180,7 +241,11 @@ function historySection(run: Run, history: HistoryRecord[] | undefined, charts: 
         ["change"],
       )
     : `<p class="no-data">No step changes found.</p>`;
-  const blocks = h.trends.map((t) => {
+  // Small multiples only for the benchmarks with marked changes (the few a
+  // reader looks for); every benchmark, however many, is one pick away in the
+  // single chart below them.
+  const markedTrends = h.trends.filter((t) => t.steps.length > 0).slice(0, MAX_SMALL_MULTIPLES);
+  const blocks = markedTrends.map((t) => {
     charts.push(t.chart);
     const rows = t.values.map((v, i) => {
       const s = t.steps.find((x) => x.index === i);
@@ -193,11 +258,29 @@ function historySection(run: Run, history: HistoryRecord[] | undefined, charts: 
       ["median"],
     )}</details></div>`;
   });
+  const first = h.trends[0]!;
+  const pick: ChartSpec = { ...first.chart, canvas: "chart-history-pick", title: first.id };
+  charts.push(pick);
+  const bySuite = new Map<string, string[]>();
+  for (const t of h.trends) {
+    const suite = t.id.split("/")[0]!;
+    bySuite.set(suite, [...(bySuite.get(suite) ?? []), t.id]);
+  }
+  const options = [...bySuite]
+    .map(([suite, ids]) => `<optgroup label="${escapeHtml(suite)}">${ids.map((id) => `<option value="${escapeHtml(id)}"${id === first.id ? " selected" : ""}>${escapeHtml(id)}${h.trends.find((t) => t.id === id)!.steps.length ? " (marked)" : ""}</option>`).join("")}</optgroup>`)
+    .join("");
+  const picker = `<div class="picker"><label for="history-filter">Find a benchmark</label> <input id="history-filter" type="search" placeholder="part of an id, e.g. remap-scan n=4096" size="36">
+<label for="history-pick">Benchmark (${h.trends.length})</label> <select id="history-pick">${options}</select></div>
+${chartBlock(pick, false)}`;
   const single = h.single.length
     ? `<p class="note">Measured in fewer than two runs, so no trend: ${h.single.map(escapeHtml).join(", ")}.</p>`
     : "";
-  return section("history", title, intro, `${summary}\n<div class="trends">\n${blocks.join("\n")}\n</div>\n${single}`);
+  const multiples = blocks.length ? `<h3>Benchmarks with marked changes</h3>\n<div class="trends">\n${blocks.join("\n")}\n</div>` : "";
+  return section("history", title, intro, `${summary}\n${multiples}\n<h3>Any benchmark</h3>\n${picker}\n${single}`);
 }
+
+/** Small multiples drawn at most; the rest of the benchmarks are reached with the picker. */
+const MAX_SMALL_MULTIPLES = 24;
 
 function valueText(v: unknown): string {
   if (Array.isArray(v) && v.every((x) => typeof x !== "object" || x === null)) return v.map(paramText).join(", ");
@@ -211,24 +294,25 @@ function machineSection(run: Run): string {
     ["git commit", run.git ? `${run.git.commit}${run.git.dirty ? " (dirty working tree)" : ""}` : "not a git checkout"],
     ["started", run.started],
     ...Object.entries(run.machine).map(([k, v]): [string, string] => [`machine.${k}`, valueText(v)]),
+    ...Object.entries((run.context as Record<string, unknown> | undefined) ?? {}).map(([k, v]): [string, string] => [`context.${k}`, typeof v === "object" && v !== null && !Array.isArray(v) ? JSON.stringify(v) : Array.isArray(v) && v.some((x) => typeof x === "object") ? JSON.stringify(v) : valueText(v)]),
     ...Object.entries(run.config).map(([k, v]): [string, string] => [`config.${k}`, valueText(v)]),
   ];
   return section(
     "machine",
-    "Machine and configuration",
-    "",
+    "Machine, context and configuration",
+    "Where and how the run was made: CPU, frequency and governor where readable, caches, load average at start and end, WASM build flags, toolchain versions, CI identity, and the run's settings.",
     table("Machine and configuration", ["field", "value"], rows.map(([k, v]) => [`<th scope="row">${escapeHtml(k)}</th>`, cell(v)]), []),
   );
 }
 
 function allResultsSection(run: Run): string {
   if (run.results.length === 0) return section("all", "All results", "", NO_DATA);
-  const rows = run.results.map((r) => [cell(r.id), cell(r.backend), cell(r.unit), ...statCells(r), cell(countersText(r)), cell(r.complexity?.big_o ?? "")]);
+  const rows = run.results.map((r) => [cell(r.id, "wrap"), cell(r.backend), cell(r.unit, "unit"), ...statCells(r), cell(r.ops_per_sample === undefined ? "" : formatNumber(r.ops_per_sample), "num"), cell(countersText(r), "wrap"), cell(r.complexity?.big_o ?? "")]);
   return section(
     "all",
     "All results",
     "Every result of the run, including suites without a chart.",
-    table("All results", ["id", "backend", "unit", "median", "p99", "rme", "samples", "counters", "fit"], rows, STAT_COLUMNS),
+    table("All results", ["id", "backend", "unit", ...STAT_COLUMNS, "ops/sample", "counters", "fit (time)"], rows, [...STAT_COLUMNS, "ops/sample"]),
   );
 }
 
@@ -255,11 +339,17 @@ th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: le
 thead th { background: var(--bg-alt); }
 tbody th { font-weight: 500; white-space: nowrap; }
 td { overflow-wrap: break-word; }
+/* Long ids and counter lists may break anywhere, so a table never needs a scrollbar. */
+.wrap { overflow-wrap: anywhere; }
+.unit { white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .unavailable { color: #9a6700; font-style: italic; }
 .regression { color: #cf222e; font-weight: 600; }
 .improvement { color: #1a7f37; font-weight: 600; }
+.noisy { color: #9a6700; }
+.picker { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin: 8px 0; }
+.picker select { max-width: 100%; }
 .no-data { padding: 12px 16px; background: var(--bg-alt); border: 1px dashed var(--line); color: var(--muted); }
 details summary { cursor: pointer; color: var(--muted); font-size: 0.875rem; }
 `;
@@ -281,6 +371,40 @@ const CLIENT = `
     var m = value / p;
     return [1, 2, 5].some(function (k) { return Math.abs(m - k) < 1e-6; }) ? nf.format(value) : "";
   }
+  // Draws the 95% interval of every point or bar: from each point's lo/hi
+  // (line charts) or the dataset's intervals array (bar charts).
+  Chart.register({
+    id: "intervals",
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx;
+      var horizontal = chart.options.indexAxis === "y";
+      var scale = horizontal ? chart.scales.x : chart.scales.y;
+      chart.data.datasets.forEach(function (ds, i) {
+        var meta = chart.getDatasetMeta(i);
+        if (meta.hidden) return;
+        meta.data.forEach(function (el, j) {
+          var point = ds.data[j];
+          var iv = ds.intervals ? ds.intervals[j] : point && typeof point === "object" && "lo" in point ? [point.lo, point.hi] : null;
+          if (!iv || !(iv[0] > 0 || scale.type !== "logarithmic")) return;
+          var a = scale.getPixelForValue(iv[0]), b = scale.getPixelForValue(iv[1]);
+          ctx.save();
+          ctx.strokeStyle = Array.isArray(ds.borderColor) ? ds.borderColor[j] : ds.borderColor || "#1f2328";
+          ctx.lineWidth = 1.5;
+          ctx.beginPath();
+          if (horizontal) {
+            ctx.moveTo(a, el.y); ctx.lineTo(b, el.y);
+            ctx.moveTo(a, el.y - 4); ctx.lineTo(a, el.y + 4); ctx.moveTo(b, el.y - 4); ctx.lineTo(b, el.y + 4);
+          } else {
+            ctx.moveTo(el.x, a); ctx.lineTo(el.x, b);
+            ctx.moveTo(el.x - 4, a); ctx.lineTo(el.x + 4, a); ctx.moveTo(el.x - 4, b); ctx.lineTo(el.x + 4, b);
+          }
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    },
+  });
+  var made = {};
   data.charts.forEach(function (spec) {
     var scales = spec.config.options.scales;
     var ticks = spec.xTicksAt;
@@ -291,8 +415,37 @@ const CLIENT = `
       scales.x.ticks = { callback: plain };
     }
     if (scales.y.type === "logarithmic") scales.y.ticks = { callback: decades };
-    new Chart(document.getElementById(spec.canvas), spec.config);
+    made[spec.canvas] = new Chart(document.getElementById(spec.canvas), spec.config);
   });
+  // History picker: one chart shows whichever benchmark is picked; the
+  // filter narrows the list, so hundreds of benchmarks stay one pick away.
+  var pick = document.getElementById("history-pick");
+  var filter = document.getElementById("history-filter");
+  var chart = made["chart-history-pick"];
+  if (pick && chart) {
+    var byId = {};
+    data.trends.forEach(function (t) { byId[t.id] = t.values; });
+    pick.addEventListener("change", function () {
+      chart.data.datasets = [chart.data.datasets[0]];
+      chart.data.datasets[0].data = byId[pick.value] || [];
+      chart.canvas.setAttribute("aria-label", pick.value);
+      chart.canvas.closest("figure").querySelector("h3").textContent = pick.value;
+      chart.update();
+    });
+    filter.addEventListener("input", function () {
+      var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
+      var firstShown = null;
+      Array.prototype.forEach.call(pick.options, function (o) {
+        var show = words.every(function (w) { return o.value.toLowerCase().indexOf(w) >= 0; });
+        o.hidden = !show;
+        if (show && !firstShown) firstShown = o;
+      });
+      if (firstShown && pick.selectedOptions[0] && pick.selectedOptions[0].hidden) {
+        pick.value = firstShown.value;
+        pick.dispatchEvent(new Event("change"));
+      }
+    });
+  }
   document.documentElement.setAttribute("data-charts-rendered", String(data.charts.length));
 })();
 `;
@@ -311,6 +464,20 @@ export function renderHtml(run: Run, options: HtmlOptions = {}): string {
   const measured = run.results.filter(isMeasured).length;
   const sections = [
     lookupSection(run, charts),
+    scalingSection(
+      "remap",
+      "Remap: the hook's search vs the kernel's mremap",
+      "Median time per ring move against N, both axes logarithmic, 95% interval on every point: one line per file strategy of the model (WASM), and the live kernel's mremap measured at the same N (dashed, black).",
+      remapChart(run),
+      charts,
+    ),
+    scalingSection(
+      "criu-restore",
+      "CRIU restore: time per restore vs N",
+      "Median time to restore N contexts against N, both axes logarithmic, 95% interval on every point. On log-log axes a quadratic restore (the kernel's scan per move) climbs with twice the slope of a linear one.",
+      criuRestoreChart(run),
+      charts,
+    ),
     resultTableSection(
       "getevents",
       "io_getevents: zero timeout vs timer path",
@@ -318,7 +485,8 @@ export function renderHtml(run: Run, options: HtmlOptions = {}): string {
       geteventsChart(run),
       charts,
     ),
-    resultTableSection("throughput", "Throughput vs worker count", "Median time per operation of each throughput case against the number of worker threads.", throughputChart(run), charts),
+    resultTableSection("throughput", "Throughput vs worker count", "Operations per second of the whole pool against the number of worker threads, 95% interval on every point; dashed: ideal scaling (one worker's rate times the workers).", throughputChart(run), charts),
+    comparisonSection(options.baseline ? compareRuns(options.baseline, run, { threshold: options.threshold, oldSource: "old run", newSource: "this run" }) : null, charts),
     historySection(run, options.history, charts),
     machineSection(run),
     allResultsSection(run),
@@ -341,12 +509,12 @@ export function renderHtml(run: Run, options: HtmlOptions = {}): string {
 <p class="meta">Run started ${escapeHtml(run.started)} · ${escapeHtml(commit)} · ${escapeHtml(`${run.tool.name} ${run.tool.version}`)} · ${run.results.length} results, ${measured} measured, ${run.results.length - measured} not measured</p>
 <p class="meta">Raw samples are left out of this page; they are in the run JSON.</p>
 <nav aria-label="sections"><ul>
-<li><a href="#lookup">Lookup</a></li><li><a href="#getevents">io_getevents</a></li><li><a href="#throughput">Throughput</a></li><li><a href="#history">History</a></li><li><a href="#machine">Machine and configuration</a></li><li><a href="#all">All results</a></li>
+<li><a href="#lookup">Lookup</a></li><li><a href="#remap">Remap</a></li><li><a href="#criu-restore">CRIU restore</a></li><li><a href="#getevents">io_getevents</a></li><li><a href="#throughput">Throughput</a></li>${options.baseline ? `<li><a href="#comparison">Comparison</a></li>` : ""}<li><a href="#history">History</a></li><li><a href="#machine">Machine and context</a></li><li><a href="#all">All results</a></li>
 </ul></nav>
 </header>
 ${sections.join("\n")}
 </main>
-<script type="application/json" id="report-data">${scriptJson({ run: withoutSamples(run), history: options.history ?? null, charts })}</script>
+<script type="application/json" id="report-data">${scriptJson({ run: withoutSamples(run), history: options.history ?? null, charts, trends: historyPicks(run, options.history) })}</script>
 <script>${chartJs()}</script>
 <script>${CLIENT}</script>
 </body>
@@ -354,7 +522,13 @@ ${sections.join("\n")}
 `;
 }
 
-/** Renders and writes the report atomically: readers never see a partial file. */
+/** Renders and writes the report atomically ("-": standard output): readers never see a partial file. */
 export function writeHtmlReport(file: string, run: Run, options: HtmlOptions = {}): void {
-  writeFileAtomic(file, renderHtml(run, options));
+  writeOutput(file, renderHtml(run, options));
+}
+
+/** Every trend's values, for the history picker to swap into its chart. */
+function historyPicks(run: Run, history: HistoryRecord[] | undefined): { id: string; values: (number | null)[] }[] {
+  if (!history) return [];
+  return historyCharts(run, history).trends.map((t) => ({ id: t.id, values: t.values }));
 }
