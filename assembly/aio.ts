@@ -11,20 +11,15 @@ import { Kioctx } from "./kioctx";
 import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, Vma } from "./mm";
 import { Profile } from "./profile";
 import {
-  AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
+  AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
   RING_NR, RING_TAIL, eventsInRing, nextSlot, ringPages, ringSlots, writeEvents,
 } from "./ring";
 import { record, record_into_scratch, sink, sink_run } from "./sink";
 
-/** io_setup refuses more than this many ring events (0x10000000 / sizeof(struct io_event)). */
-export const AIO_MAX_RING_EVENTS: i32 = 0x10000000 / IO_EVENT_SIZE;
-/** What a completed buffered read or write of one control block returns. */
-export const IOCB_BYTES: i64 = 512;
+import { CMD_BAD, IOCB_BYTES } from "./abi/codes";
 
-/** io_submit's `cmd` (the scenario's pread / pwrite / bad opcode). */
-export const CMD_PREAD: i32 = 0;
-export const CMD_PWRITE: i32 = 1;
-export const CMD_BAD: i32 = 2;
+// io_submit's `cmd` codes (the scenario's pread / pwrite / bad opcode) and the bytes one block moves.
+export { CMD_BAD, CMD_PREAD, CMD_PWRITE, IOCB_BYTES } from "./abi/codes";
 
 /** A result in [-4095, -1] is -errno; anything else (counts, addresses) is a value. */
 @inline export function isErr(r: i64): bool {

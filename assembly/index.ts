@@ -1,5 +1,5 @@
 // Module entry of build/core.wasm: the syscalls of one modelled process
-// (scenarios.md steps), the batch hot paths, and the scratch area. Raw exports
+// (docs/scenario-format.md steps), the batch hot paths, and the scratch area. Raw exports
 // (bindings: false): primitives only; addresses and page counts are i64
 // (BigInt in JS), results are values or -errno (errno.ts).
 import { PAGE_SHIFT } from "./mm";

@@ -1,4 +1,4 @@
-// struct kioctx and its request-slot accounting (aio-semantics.md
+// struct kioctx and its request-slot accounting (docs/semantics.md
 // "io_submit", request slots). One CPU is modelled: scenarios run pinned.
 import { Profile } from "./profile";
 import { AioRing, eventsInRing } from "./ring";

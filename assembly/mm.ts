@@ -1,9 +1,10 @@
 // The process address space: VMAs, top-down placement, munmap and the page
-// moves of mremap (aio-semantics.md "Objects" and "mremap"). Addresses are
+// moves of mremap (docs/semantics.md "Objects" and "mremap"). Addresses are
 // bytes, VMA bounds are page numbers, both i64. The aio parts (ring hook, ring
 // checks) live in aio.ts; this file knows nothing about contexts. VMAs are
 // changed in place where the model copies them: same state, and a whole-VMA
 // move (the remap hot path) allocates nothing.
+import { KIND_AIO, KIND_ANON } from "./abi/codes";
 import { AioRing } from "./ring";
 
 export const PAGE_SHIFT: i64 = 12;
@@ -14,9 +15,7 @@ export const MMAP_CEILING_PAGE: i64 = 0x7f00_0000_0000 >> PAGE_SHIFT;
 export const MMAP_FLOOR_PAGE: i64 = 0x10000 >> PAGE_SHIFT;
 
 /** What `page` reports; also the VMA kinds. */
-export const KIND_NONE: i32 = 0;
-export const KIND_AIO: i32 = 1;
-export const KIND_ANON: i32 = 2;
+export { KIND_AIO, KIND_ANON, KIND_NONE } from "./abi/codes";
 
 export class Vma {
   constructor(

@@ -1,6 +1,10 @@
 // A kernel generation as feature switches, decoded from the bits that
-// src/profile.ts `profileBits` packs (same order). The core reads switches,
-// never version names.
+// src/profile.ts `profileBits` packs (abi/profile-bits.ts). The core reads
+// switches, never version names.
+import {
+  P_CHARGE_DOUBLED, P_DOUBLED_GEOMETRY, P_FORK_COPIES_RING, P_HOOK_WITHOUT_TABLE_OOPS, P_LOOKUP_TABLE, P_MULTI_VMA_MOVE, P_REMAP_HOOK,
+  P_MOVED_ANON_TAKES_NEW_OFFSET, P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
+} from "./abi/profile-bits";
 
 export class Profile {
   ringFile: bool;
@@ -24,20 +28,20 @@ export class Profile {
   movedAnonTakesNewOffset: bool;
 
   constructor(bits: i32) {
-    this.ringFile = (bits & (1 << 0)) != 0;
-    this.lookupTable = (bits & (1 << 1)) != 0;
-    this.ringIdIsAddress = (bits & (1 << 2)) != 0;
-    this.doubledGeometry = (bits & (1 << 3)) != 0;
-    this.chargeDoubled = (bits & (1 << 4)) != 0;
-    this.reqSlotsPercpu = (bits & (1 << 5)) != 0;
-    this.ringDontExpand = (bits & (1 << 6)) != 0;
-    this.remapHook = (bits & (1 << 7)) != 0;
-    this.remapHookErrno = (bits & (1 << 8)) != 0;
-    this.hookWithoutTableOops = (bits & (1 << 9)) != 0;
-    this.forkCopiesRing = (bits & (1 << 10)) != 0;
-    this.ringMoveWhole = (bits & (1 << 11)) != 0;
-    this.multiVmaMove = (bits & (1 << 12)) != 0;
-    this.zeroTimeoutArmsTimer = (bits & (1 << 13)) != 0;
-    this.movedAnonTakesNewOffset = (bits & (1 << 14)) != 0;
+    this.ringFile = (bits & P_RING_FILE) != 0;
+    this.lookupTable = (bits & P_LOOKUP_TABLE) != 0;
+    this.ringIdIsAddress = (bits & P_RING_ID_IS_ADDRESS) != 0;
+    this.doubledGeometry = (bits & P_DOUBLED_GEOMETRY) != 0;
+    this.chargeDoubled = (bits & P_CHARGE_DOUBLED) != 0;
+    this.reqSlotsPercpu = (bits & P_REQ_SLOTS_PERCPU) != 0;
+    this.ringDontExpand = (bits & P_RING_DONT_EXPAND) != 0;
+    this.remapHook = (bits & P_REMAP_HOOK) != 0;
+    this.remapHookErrno = (bits & P_REMAP_HOOK_ERRNO) != 0;
+    this.hookWithoutTableOops = (bits & P_HOOK_WITHOUT_TABLE_OOPS) != 0;
+    this.forkCopiesRing = (bits & P_FORK_COPIES_RING) != 0;
+    this.ringMoveWhole = (bits & P_RING_MOVE_WHOLE) != 0;
+    this.multiVmaMove = (bits & P_MULTI_VMA_MOVE) != 0;
+    this.zeroTimeoutArmsTimer = (bits & P_ZERO_TIMEOUT_ARMS_TIMER) != 0;
+    this.movedAnonTakesNewOffset = (bits & P_MOVED_ANON_TAKES_NEW_OFFSET) != 0;
   }
 }

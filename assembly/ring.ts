@@ -1,23 +1,14 @@
 // struct aio_ring: the completion ring, byte for byte in the kernel layout, in
-// linear memory (aio-semantics.md "Ring"). The kernel side reads and writes it
+// linear memory (docs/semantics.md "Ring"). The kernel side reads and writes it
 // here directly; user space reaches it only through the mappings (mm.ts).
 import { PAGE_SIZE } from "./mm";
 
-export const AIO_RING_MAGIC: u32 = 0xa10a10a1;
-export const AIO_RING_COMPAT_FEATURES: u32 = 1;
-export const AIO_RING_INCOMPAT_FEATURES: u32 = 0;
-export const AIO_RING_HEADER: i32 = 32;
-export const IO_EVENT_SIZE: i32 = 32;
+import {
+  AIO_RING_COMPAT_FEATURES, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, IO_EVENT_SIZE,
+  RING_COMPAT, RING_HEAD, RING_HEADER_LENGTH, RING_ID, RING_INCOMPAT, RING_MAGIC, RING_NR, RING_TAIL,
+} from "./abi/ring";
 
-/** Header field offsets (eight u32). */
-export const RING_ID: i32 = 0;
-export const RING_NR: i32 = 4;
-export const RING_HEAD: i32 = 8;
-export const RING_TAIL: i32 = 12;
-export const RING_MAGIC: i32 = 16;
-export const RING_COMPAT: i32 = 20;
-export const RING_INCOMPAT: i32 = 24;
-export const RING_HEADER_LENGTH: i32 = 28;
+export * from "./abi/ring";
 
 /** Pages of a ring for `n` requested events: n + 2 events plus the header, rounded up (Math.ceil: v3.11 lets n go negative). */
 export function ringPages(n: i32): i32 {

@@ -5,11 +5,11 @@
 // timeout and with a 1 ns timeout, which still takes the timer path.
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
-import { PROFILES } from "../src/profile.js";
+import { PROFILES } from "../src/contract/profile.js";
 import type { BenchCase, Suite, SuiteOptions } from "../src/bench/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
-import type { ProfileName } from "../src/scenario/types.js";
+import type { ProfileName } from "../src/contract/scenario.js";
 import { formatNs } from "../src/report/format.js";
 import { kernelCase } from "./kernel-case.js";
 import { find, headline, ratioLine } from "./ratio.js";

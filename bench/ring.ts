@@ -4,7 +4,8 @@
 // ring layout.
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
-import { PROFILES } from "../src/profile.js";
+import { setupRingSlots } from "../src/contract/geometry.js";
+import { PROFILES } from "../src/contract/profile.js";
 import type { BenchCase, Suite } from "../src/bench/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
@@ -65,7 +66,7 @@ export const ringSuite: Suite = {
         }),
       },
       kernelCase("kernel-submit-reap", params, "submit-reap", { batch: BATCH }, 500),
-      kernelCase("native-c", params, "ring", { nr: 2047, batch: BATCH }, 2, { backend: "native" }),
+      kernelCase("native-c", params, "ring", { nr: setupRingSlots(NR_EVENTS, CONFIG.cpus), batch: BATCH }, 2, { backend: "native" }),
     ];
     return cases;
   },

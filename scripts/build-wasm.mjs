@@ -11,7 +11,9 @@ const modules = JSON.parse(readFileSync(new URL("./wasm-modules.json", import.me
 
 mkdirSync("build", { recursive: true });
 const target = process.argv.includes("--debug") ? "debug" : "release";
-for (const m of modules) {
+// --only NAME builds one module (the strategy test rebuilds just the lookup world).
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+for (const m of modules.filter((x) => only === null || x.name === only)) {
   const { error, stderr } = await asc.main([
     m.entry, "--config", "asconfig.json", "--target", target,
     "--outFile", `build/${m.name}.wasm`, ...m.flags,

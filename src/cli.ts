@@ -4,7 +4,7 @@
 // returns the exit code; all real work is in the library it calls.
 import { readFileSync } from "node:fs";
 import { format } from "node:util";
-import { UserError } from "./errors.js";
+import { UserError } from "./contract/errors.js";
 import { COMMANDS as commands } from "./commands/index.js";
 import { printable } from "./util/printable.js";
 import { stdoutFailure, writeStdout } from "./util/stdout.js";

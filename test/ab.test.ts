@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { pairedVerdict } from "../src/bench/ab.js";
+import { pairedVerdict } from "../src/report/ab.js";
 import { wilcoxonSignedRank } from "../src/bench/stats.js";
 import { buildCacheDir, buildRevision, resolveSource } from "../src/bench/wasm-source-build.js";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 
 const CLI = new URL("../src/cli.js", import.meta.url).pathname;
 
@@ -54,7 +54,7 @@ test("ab: an unknown ref and a revision that does not build are one-line errors 
 });
 
 test("ab: benchmarks whose module exports differ between the builds are not comparable, with the reason", async () => {
-  const { runAb } = await import("../src/bench/ab.js");
+  const { runAb } = await import("../src/report/ab.js");
   const { BUILD_DIR, wasmBuildFrom, defaultWasmBuild } = await import("../src/core/wasm-build.js");
   const { instrumentWasm } = await import("../src/core/instruction-count.js");
   const { lookupSuite } = await import("../bench/lookup.js");

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 import { baselinePath, checkBaselineName, listBaselines, loadBaseline, saveBaseline } from "../src/bench/baseline.js";
 import { syntheticRun } from "./helpers/synthetic.js";
 

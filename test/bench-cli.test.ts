@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { parseRun } from "../src/bench/run-schema.js";
+import { parseRun, resultSchema, runSchema } from "../src/bench/run-schema.js";
 import { runBench } from "../src/bench/runner.js";
 import type { BenchCase, Suite } from "../src/bench/suite.js";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 import { compareRuns } from "../src/report/compare.js";
 import { REPO } from "./helpers.js";
 
@@ -89,6 +89,12 @@ describe("bench runner", () => {
     for (const r of run.results) assert.ok(r.complexity?.big_o === "O(N)" || (r.complexity?.big_o === "inconclusive" && r.complexity.candidates?.includes("O(N)")), JSON.stringify(r.complexity));
     const visited = run.results.map((r) => r.counters.nodes_visited_per_op);
     assert.ok(visited[0] < visited[1] && visited[1] < visited[2], `list walk visits grow with N: ${visited}`);
+    // The run schema declares every field a result carries, so nothing is read back through a cast.
+    const declared = new Set(Object.keys(resultSchema.shape));
+    for (const r of run.results) for (const key of Object.keys(r)) assert.ok(declared.has(key), `${r.id}: field "${key}" is not in the run schema`);
+    assert.equal(run.results[0].counter_complexity?.big_o, "O(N)");
+    assert.equal(run.results[0].round_sizes?.reduce((a, b) => a + b, 0), run.results[0].samples.length);
+    for (const key of Object.keys(run)) assert.ok(key in runSchema.shape, `run field "${key}" is not in the run schema`);
   });
 });
 
@@ -115,7 +121,7 @@ describe("bench CLI", () => {
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, message);
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-      assert.ok(!existsSync(join(dir, ".aio-ring-bench", "last-run.json")), "no run was made");
+      assert.ok(!existsSync(join(dir, "home", "last-run.json")), "no run was made");
     });
   }
 

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { run as compare } from "../src/commands/compare.js";
 import { run as history } from "../src/commands/history.js";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 
 const valid = fileURLToPath(new URL("../../test/fixtures/run-valid.json", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "arb-cmd-"));

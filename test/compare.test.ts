@@ -148,7 +148,7 @@ test("exact counters gate: a 2% rise in WASM instructions fails at the default 1
   assert.equal(up2.entries[0].counterVerdict, "regressed");
   const g = gate(up2);
   assert.equal(g.failed, true);
-  assert.match(g.summary, /FAIL: 1 of 1 benchmarks regressed in exact counters by 1\.0% or more:\n  lookup\/hash: wasm_instructions_per_op 1000 -> 1020 \(\+2\.0%, regressed\)/);
+  assert.match(g.summary, /FAIL: 1 of 1 benchmarks regressed in exact counters by 1\.0% or more:\n {2}lookup\/hash: wasm_instructions_per_op 1000 -> 1020 \(\+2\.0%, regressed\)/);
   assert.equal(gate(up2, { on: "time" }).failed, false, "--gate time ignores exact counters");
   assert.equal(gate(up2, { on: "exact" }).failed, true);
   const small = compareRuns(base, at(1005));

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { AioProcess } from "../src/model/aio.js";
-import { PROFILES } from "../src/profile.js";
+import { PROFILES } from "../src/contract/profile.js";
 import { runScenario } from "../src/scenario/index.js";
 import { Names } from "../src/scenario/run.js";
 import { randomStep, runFuzz } from "../src/scenario/fuzz.js";

@@ -1,12 +1,16 @@
 // Shared by the test files: run steps on a backend and pick results.
 import { runScenario } from "../src/scenario/index.js";
-import type { ProfileName, Scenario, Step, StepResult } from "../src/scenario/types.js";
+import type { ProfileName, Scenario, Step, StepResult } from "../src/contract/scenario.js";
 
 export const BACKENDS = ["model", "wasm"] as const;
 export type ModelBackend = (typeof BACKENDS)[number];
 
 export const REPO = new URL("../../", import.meta.url);
-export const SHARED = new URL("../shared/", REPO);
+
+/** The fenced blocks of a Markdown text with their info strings. */
+export function fencedBlocks(markdown: string): { info: string; body: string }[] {
+  return [...markdown.matchAll(/^```([^\n]*)\n([\s\S]*?)^```$/gm)].map((m) => ({ info: m[1].trim(), body: m[2] }));
+}
 
 export async function runOn(
   backend: ModelBackend,

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { appendHistory, readHistory, type HistoryRecord } from "../src/bench/history.js";
 import { historyTrends } from "../src/bench/trends.js";
 import { mulberry32 } from "../src/bench/prng.js";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 import { gaussian, syntheticRun } from "./helpers/synthetic.js";
 
 const dir = mkdtempSync(join(tmpdir(), "arb-history-"));

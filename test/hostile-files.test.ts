@@ -18,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), "aio-hostile-"));
 const home = join(dir, "home");
 process.env.AIO_RING_BENCH_HOME = home;
 
-const { UserError, ScenarioError } = await import("../src/errors.js");
+const { UserError, ScenarioError } = await import("../src/contract/errors.js");
 const { checkOutput, readInput, writeOutput, cleanStaleTemps, withFileLock } = await import("../src/util/files.js");
 const { ensureStateDir, lastRunFile, projectFolder, stateDir } = await import("../src/bench/state.js");
 const { appendHistory, readHistory } = await import("../src/bench/history.js");
@@ -36,7 +36,7 @@ const { kernelAvailability } = await import("../src/kernel/probe.js");
 const { syntheticRun } = await import("./helpers/synthetic.js");
 const { REPO } = await import("./helpers.js");
 type Suite = import("../src/bench/suite.js").Suite;
-type Scenario = import("../src/scenario/types.js").Scenario;
+type Scenario = import("../src/contract/scenario.js").Scenario;
 
 const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
 const PROBE = fileURLToPath(new URL("build/probe", REPO));
@@ -240,7 +240,7 @@ describe("bench keeps a measured run", () => {
     for (const argv of [["--json", "/proc/x.json"], ["--html", dir], ["--bmf", "/dev/full"], ["--gh-action", "/dev/null"], ["--history", dir], ["--history", "-"]]) {
       const flags = parseBenchFlags(["--quick", "--time", "5", ...argv], [tinySuite])!;
       let measured = false;
-      const suite: Suite = { ...tinySuite, async cases() { return [{ kind: "timed", case: "noop", backend: "host", params: {}, run: () => void (measured = true) }]; } };
+      const suite: Suite = { ...tinySuite, async cases() { return [{ kind: "timed", case: "noop", backend: "host", params: {}, run: () => { measured = true; } }]; } };
       await assert.rejects(benchCommand({ ...flags, suites: [suite] }, () => undefined), userError(/cannot|standard output/));
       assert.equal(measured, false, `${argv.join(" ")}: refused before measuring`);
     }
@@ -399,7 +399,7 @@ describe("gate input", () => {
     const both = syntheticRun([{ id: "s/a", samples: Array(32).fill(100) }, { id: "s/b", samples: Array(32).fill(100) }]);
     const cmp = compareRuns(both, run("s/a"));
     assert.ok(gate(cmp).failed);
-    assert.match(gate(cmp).summary, /FAIL: 1 benchmark\(s\) of the old run are missing from the new one.*\n  s\/b/);
+    assert.match(gate(cmp).summary, /FAIL: 1 benchmark\(s\) of the old run are missing from the new one.*\n {2}s\/b/);
     assert.ok(!gate(cmp, { allowRemoved: true }).failed);
     const nothing = compareRuns(both, { ...both, results: [] });
     assert.ok(gate(nothing, { allowRemoved: true }).failed);

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { COUNTER_EXPORT, countInstructions, instrumentWasm } from "../src/core/instruction-count.js";
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { BUILD_DIR, defaultWasmBuild } from "../src/core/wasm-build.js";
-import { PROFILES } from "../src/profile.js";
+import { PROFILES } from "../src/contract/profile.js";
 import { createLookupWorld } from "../src/strategies/index.js";
 
 const section = (id: number, bytes: number[]) => [id, bytes.length, ...bytes];
@@ -46,7 +46,9 @@ test("instruction counts are exact on hand-checkable functions (end/else not cou
   // sum: block, loop; per turn local.get, i32.eqz, br_if + 8 + br; the last turn's 3; local.get.
   for (const n of [0, 1, 5, 1000]) {
     let result = 0;
-    assert.equal(countInstructions(exports, () => void (result = f.sum(n))), 12 * n + 6, `sum(${n})`);
+    assert.equal(countInstructions(exports, () => {
+      result = f.sum(n);
+    }), 12 * n + 6, `sum(${n})`);
     assert.equal(result, (n * (n + 1)) / 2);
   }
   assert.equal(countInstructions(exports, () => f.pick(1)), 3, "local.get, if, i32.const");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, writeFileSync, chmodSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 import { kernelAvailability, runKernelTiming, runScenarioOnKernel } from "../src/kernel/probe.js";
 import { defaultProbePath } from "../src/kernel/paths.js";
 

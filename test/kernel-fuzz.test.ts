@@ -19,9 +19,9 @@ import { unsafeReason } from "../src/fuzz/safety.js";
 import { shrink } from "../src/fuzz/shrink.js";
 import { kernelAvailability } from "../src/kernel/probe.js";
 import { AioProcess } from "../src/model/aio.js";
-import { PROFILES } from "../src/profile.js";
+import { PROFILES } from "../src/contract/profile.js";
 import { parseScenario } from "../src/scenario/parse.js";
-import type { Scenario, Step } from "../src/scenario/types.js";
+import type { Scenario, Step } from "../src/contract/scenario.js";
 import { REPO } from "./helpers.js";
 import { withKernelLock } from "./kernel-lock.js";
 

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
 import { parseScenario } from "../src/scenario/parse.js";
-import type { ResultsDoc } from "../src/scenario/types.js";
+import type { ResultsDoc } from "../src/contract/scenario.js";
 import { possibleCpus } from "../src/util/possible-cpus.js";
 import { withKernelLock } from "./kernel-lock.js";
 

@@ -2,9 +2,9 @@
 // ScenarioError naming the step and field, and no results.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ScenarioError } from "../src/errors.js";
+import { ScenarioError } from "../src/contract/errors.js";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
-import type { Scenario, Step } from "../src/scenario/types.js";
+import type { Scenario, Step } from "../src/contract/scenario.js";
 
 const avail = kernelAvailability();
 const skip = avail.available ? false : `kernel backend unavailable: ${avail.reason}`;

@@ -1,7 +1,7 @@
 // The probe's timing loops return sane per-operation samples.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 import { kernelAvailability, runKernelTiming, type KernelLoop, type KernelTimingParams } from "../src/kernel/probe.js";
 
 const avail = kernelAvailability();

@@ -1,9 +1,9 @@
 // The scenario encoding the TS side sends to the probe (probe/probe.h header).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ScenarioError } from "../src/errors.js";
+import { ScenarioError } from "../src/contract/errors.js";
 import { encodeScenario } from "../src/kernel/wire.js";
-import type { Scenario, Step } from "../src/scenario/types.js";
+import type { Scenario, Step } from "../src/contract/scenario.js";
 
 const enc = (steps: Step[]) => encodeScenario("w.json", { name: "w", steps } as Scenario);
 

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { kernelAvailability } from "../src/kernel/probe.js";
 import { diffResults, formatDisagreements, readScenarioFile, runScenario } from "../src/scenario/index.js";
-import type { ResultsDoc } from "../src/scenario/types.js";
+import type { ResultsDoc } from "../src/contract/scenario.js";
 import { BACKENDS, REPO } from "./helpers.js";
 import { withKernelLock } from "./kernel-lock.js";
 

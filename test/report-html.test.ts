@@ -9,13 +9,14 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { renderHtml, scriptJson, writeHtmlReport } from "../src/report/html.js";
-import { detectSteps } from "../src/report/html-charts.js";
+import { historyTrends } from "../src/bench/trends.js";
+import { historyCharts } from "../src/report/html-charts.js";
 import { parseRun, type Run, type RunResult } from "../src/bench/run-schema.js";
 import { HISTORY_SCHEMA_ID, historyRecord, type HistoryRecord } from "../src/bench/history.js";
 import { runBench } from "../src/bench/runner.js";
 import { caseId } from "../src/bench/suite.js";
 import { run as reportCommand } from "../src/commands/report.js";
-import { UserError } from "../src/errors.js";
+import { UserError } from "../src/contract/errors.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const outDir = join(root, "build", "test-output");
@@ -221,12 +222,29 @@ test("a result that could not be measured says so, never a number", () => {
   assert.ok(html.includes("4 results, 0 measured, 4 not measured"));
 });
 
-test("history marks a lasting step once, by compare's decision rule", () => {
+test("history marks a lasting step once, with the same detector as the history command", () => {
   const level = (x: number, n: number) => WOBBLE.slice(0, n).map((f) => x * f);
-  assert.deepEqual(detectSteps([...level(100, 6), ...level(130, 6)], "a").map((s) => [s.index, s.kind, s.change.toFixed(2)]), [[6, "regression", "0.30"]]);
-  assert.deepEqual(detectSteps([...level(100, 6), ...level(70, 6)], "b").map((s) => [s.index, s.kind]), [[6, "improvement"]]);
-  assert.deepEqual(detectSteps([...level(100, 6), null, ...level(100, 6)], "c"), [], "flat with a gap: nothing");
-  assert.deepEqual(detectSteps([...level(100, 5), ...level(130, 5)], "d"), [], "too few runs on each side to decide");
+  /** Marks the report draws for one benchmark's medians, next to what `history` finds in the same records. */
+  const marks = (values: (number | null)[]) => {
+    const run = smallRun();
+    const records = values.map((v, i): HistoryRecord => ({
+      schema: HISTORY_SCHEMA_ID,
+      started: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
+      git: null,
+      tool: "0.1.0",
+      machine: run.machine,
+      results: v === null ? {} : { x: { median: v, ci: [v, v] as [number, number], n: 8, counters: {} } },
+    }));
+    // The run itself is a different benchmark, so the trend of "x" is the records' alone.
+    const report = historyCharts({ ...run, started: "2030-01-01T00:00:00.000Z" }, records).trends.find((t) => t.id === "x");
+    const history = historyTrends(records).find((t) => t.id === "x")!;
+    assert.deepEqual(report?.steps.map((s) => [s.index, s.kind === "regression" ? "regressed" : "improved"]) ?? [], history.steps.map((s) => [s.record, s.verdict]));
+    return report?.steps.map((s) => [s.index, s.kind, s.change.toFixed(2)]) ?? [];
+  };
+  assert.deepEqual(marks([...level(100, 6), ...level(130, 6)]), [[6, "regression", "0.30"]]);
+  assert.deepEqual(marks([...level(100, 6), ...level(70, 6)]), [[6, "improvement", "-0.30"]]);
+  assert.deepEqual(marks([...level(100, 6), null, ...level(100, 6)]), [], "flat with a gap: nothing");
+  assert.deepEqual(marks([...level(100, 2), ...level(130, 2)]), [], "too few runs on each side to decide");
 
   const run = smallRun();
   const html = renderHtml(run, { history: smallHistory(run) });

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { UserError } from "../src/errors.js";
-import { MAX_RUN_BYTES, parseRun, readRunFile } from "../src/bench/run-schema.js";
+import { UserError } from "../src/contract/errors.js";
+import { readFileSync } from "node:fs";
+import { MAX_RUN_BYTES, parseRun, readRunFile, runJsonSchema } from "../src/bench/run-schema.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
@@ -42,4 +43,19 @@ test("structural rules: stats.n matches samples, ids are unique, sizes are bound
   measuredEmpty.results[0].stats.n = 0;
   userError(() => parseRun(JSON.stringify(measuredEmpty), "e.json"), /e\.json: results\[0\]\.(samples|stats\.n)/);
   userError(() => parseRun(" ".repeat(MAX_RUN_BYTES + 1), "big.json"), /big\.json: \d+ bytes is larger than the 67108864-byte limit/);
+});
+
+test("round sizes must add up to the samples", () => {
+  const run = JSON.parse(readFileSync(fixture("run-valid.json"), "utf8"));
+  run.results[0].round_sizes = [1, 1];
+  userError(() => parseRun(JSON.stringify(run), "rounds.json"), /rounds\.json: results\[0\]\.round_sizes: add up to 2 but there are \d+ samples/);
+  run.results[0].round_sizes = [run.results[0].samples.length];
+  assert.deepEqual(parseRun(JSON.stringify(run), "rounds.json").results[0].round_sizes, [run.results[0].samples.length]);
+});
+
+test("docs/run-schema.json is the JSON Schema generated from the zod definitions (regenerate: aio-ring-bench schema run)", () => {
+  const kept = JSON.parse(readFileSync(fileURLToPath(new URL("../../docs/run-schema.json", import.meta.url)), "utf8"));
+  assert.deepEqual(kept, runJsonSchema());
+  const result = (runJsonSchema() as { properties: { results: { items: { properties: Record<string, unknown> } } } }).properties.results.items.properties;
+  for (const field of ["round_sizes", "counter_complexity", "status", "counters"]) assert.ok(field in result, field);
 });

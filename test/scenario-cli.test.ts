@@ -2,14 +2,14 @@
 // file, step index and field, exit code 2, never a stack trace.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { ScenarioError } from "../src/errors.js";
+import { ScenarioError } from "../src/contract/errors.js";
 import { parseScenario } from "../src/scenario/parse.js";
-import { REPO, SHARED } from "./helpers.js";
+import { fencedBlocks, REPO } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
 const dir = mkdtempSync(join(tmpdir(), "aio-scenario-"));
@@ -27,10 +27,10 @@ function scenarioFile(name: string, body: string): string {
 const doc = (steps: unknown[], extra: object = {}) => JSON.stringify({ name: "t", cpus: 2, ...extra, steps });
 
 describe("scenario CLI", () => {
-  it("runs the spec's example on both model backends with identical documents (but for the backend name)", () => {
-    // The example in scenarios.md, extracted from the spec itself.
-    const spec = spawnSync("sed", ["-n", "/^```json$/,/^```$/p", fileURLToPath(new URL("spec/scenarios.md", SHARED))], { encoding: "utf8" }).stdout;
-    const example = spec.split("```")[1].replace(/^json\n/, "");
+  it("runs the format's first example on both model backends with identical documents (but for the backend name)", () => {
+    // The first example of docs/scenario-format.md, taken from the document itself.
+    const blocks = fencedBlocks(readFileSync(new URL("docs/scenario-format.md", REPO), "utf8"));
+    const example = blocks.find((b) => b.info === "json scenario")!.body;
     const file = scenarioFile("example.json", example);
     const docs = ["model", "wasm"].map((b) => {
       const r = cli("scenario", file, "--backend", b);
@@ -39,7 +39,7 @@ describe("scenario CLI", () => {
     });
     assert.equal(docs[0].backend, "model");
     assert.deepEqual({ ...docs[0], backend: "wasm" }, docs[1]);
-    assert.deepEqual(docs[0].results.map((r: { errno?: string | null; kind?: string }) => ("kind" in r ? r.kind : r.errno)), [null, null, null, null, null, "none"]);
+    assert.deepEqual(docs[0].results.map((r: { errno?: string | null; kind?: string }) => ("kind" in r ? r.kind : r.errno)), [null, null, null, null, "EINVAL", null, null, null, "none", "anon"]);
   });
 
   const bad: [string, string, RegExp][] = [
@@ -100,7 +100,7 @@ describe("parseScenario", () => {
     assert.throws(() => parseScenario(doc([{ op: "io_submit", ctx: "A", count: 1 << 21, cmd: "pread", data: 0 }]), "f.json"), (e) => e instanceof ScenarioError && e.step === 0 && e.field === "count");
   });
 
-  it("accepts every op of scenarios.md", () => {
+  it("accepts every op of docs/scenario-format.md", () => {
     const steps = [
       { op: "io_setup", nr_events: 1, name: "A", ctxp: "nonzero" }, { op: "io_destroy", ctx: "A" },
       { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 5, fd: "bad" }, { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: null },

@@ -1,14 +1,15 @@
 // One test (at least) per rule and numbered consequence of
-// ../shared/spec/aio-semantics.md, on both model backends and on each
+// docs/semantics.md, on both model backends and on each
 // profile where the rule differs.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ScenarioError } from "../src/errors.js";
-import { PROFILE_NAMES } from "../src/profile.js";
-import type { ProfileName, Step, StepResult } from "../src/scenario/types.js";
+import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
+import { ScenarioError } from "../src/contract/errors.js";
+import { PROFILE_NAMES } from "../src/contract/profile.js";
+import type { ProfileName, Step, StepResult } from "../src/contract/scenario.js";
 import { BACKENDS, runOn, times } from "./helpers.js";
 
-const MAGIC = 0xa10a10a1;
+const MAGIC = AIO_RING_MAGIC;
 const TABLE_PROFILES: ProfileName[] = ["v3.18", "v3.19", "mainline", "next"];
 const HOOK_PROFILES: ProfileName[] = ["v3.19", "mainline", "next"];
 

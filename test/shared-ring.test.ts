@@ -4,11 +4,11 @@
 // every event exactly once, in order per producer.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
 import { PoolTaskError } from "../src/pool/errors.js";
 import { ExactlyOnceError, SharedRing } from "../src/pool/shared-ring.js";
 import { SharedRingRunError, ringSlotsFor, runSharedRing } from "../src/pool/shared-ring-run.js";
 
-const MAGIC = 0xa10a10a1;
 
 /** A ring on this thread; nothing here blocks because every event is produced before reaping. */
 function ring(producers: number, total: number, nr = 127, batch = 16): SharedRing {
@@ -18,7 +18,7 @@ function ring(producers: number, total: number, nr = 127, batch = 16): SharedRin
 describe("shared ring on one thread", () => {
   it("lays out the kernel's header and moves head and tail as events go through", () => {
     const r = ring(1, 100);
-    assert.deepEqual(r.header(), { id: 0, nr: 127, head: 0, tail: 0, magic: MAGIC, compat_features: 1, incompat_features: 0, header_length: 32 });
+    assert.deepEqual(r.header(), { id: 0, nr: 127, head: 0, tail: 0, magic: AIO_RING_MAGIC, compat_features: 1, incompat_features: 0, header_length: 32 });
     assert.equal(r.produce(0, 0, 100), 100);
     assert.equal(r.header().tail, 100);
     assert.equal(r.reap(0, 60), 60);
@@ -40,10 +40,24 @@ describe("shared ring on one thread", () => {
   });
 
   const faults: [string, (r: SharedRing) => void, RegExp][] = [
-    ["a skipped sequence number is a loss", (r) => (r.produce(0, 0, 10), r.produce(0, 11, 10)), /lost events: producer 0 expected seq 10, got 11/],
-    ["a repeated sequence number is a duplicate", (r) => (r.produce(0, 0, 10), r.produce(0, 9, 10)), /duplicate or out of order: producer 0 expected seq 10, got 9/],
-    ["events of one producer out of order are caught", (r) => (r.produce(1, 0, 5), r.produce(1, 6, 1), r.produce(1, 5, 1), r.produce(0, 0, 13)), /lost events: producer 1 expected seq 5, got 6/],
-    ["an unknown producer id is caught", (r) => (r.produce(0, 0, 10), r.produce(7, 0, 10)), /unknown producer: producer 7/],
+    ["a skipped sequence number is a loss", (r) => {
+      r.produce(0, 0, 10);
+      r.produce(0, 11, 10);
+    }, /lost events: producer 0 expected seq 10, got 11/],
+    ["a repeated sequence number is a duplicate", (r) => {
+      r.produce(0, 0, 10);
+      r.produce(0, 9, 10);
+    }, /duplicate or out of order: producer 0 expected seq 10, got 9/],
+    ["events of one producer out of order are caught", (r) => {
+      r.produce(1, 0, 5);
+      r.produce(1, 6, 1);
+      r.produce(1, 5, 1);
+      r.produce(0, 0, 13);
+    }, /lost events: producer 1 expected seq 5, got 6/],
+    ["an unknown producer id is caught", (r) => {
+      r.produce(0, 0, 10);
+      r.produce(7, 0, 10);
+    }, /unknown producer: producer 7/],
   ];
   for (const [name, produce, message] of faults) {
     it(name, () => {

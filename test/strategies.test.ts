@@ -10,12 +10,12 @@ import {
   KERNEL_STRATEGY,
   STRATEGIES,
   createLookupWorld,
-  type Backend,
+  type WorldEngine,
   type LookupWorld,
   type StrategyDescriptor,
 } from "../src/strategies/index.js";
 
-const BACKENDS: Backend[] = ["wasm", "ts"];
+const BACKENDS: WorldEngine[] = ["wasm", "ts"];
 
 /** What the kernel should hold: contexts by address and by file, the table, the mapped address slots. */
 class Reference {
@@ -108,7 +108,7 @@ function checkAgainst(w: LookupWorld, ref: Reference, what: string): void {
   for (const id of ref.byId.keys()) assert.equal(w.findByFile(BOGUS_FILE, id), -1, `${what}: bogus file at a live ring`);
 }
 
-function populated(backend: Backend, d: StrategyDescriptor, n: number, seed = 1): { w: LookupWorld; ref: Reference } {
+function populated(backend: WorldEngine, d: StrategyDescriptor, n: number, seed = 1): { w: LookupWorld; ref: Reference } {
   const w = createLookupWorld({ backend, n: 0, seed });
   w.select(d.name);
   const ref = new Reference();
@@ -274,7 +274,7 @@ for (const backend of BACKENDS) {
 describe("WASM and TS agree bit for bit", () => {
   for (const d of STRATEGIES) {
     it(d.name, () => {
-      const run = (backend: Backend) => {
+      const run = (backend: WorldEngine) => {
         const w = createLookupWorld({ backend, n: 150, seed: 42 });
         const out: unknown[] = [];
         for (const dist of DISTS) {

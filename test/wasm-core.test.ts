@@ -6,13 +6,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
+import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
 import { mulberry32 } from "../src/bench/prng.js";
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../src/model/mm.js";
-import { PROFILES, PROFILE_NAMES } from "../src/profile.js";
-import type { AioBackend, ProcessConfig } from "../src/scenario/backend.js";
-import type { AddrExpr, ProfileName, Scenario, Step } from "../src/scenario/types.js";
+import { PROFILES, PROFILE_NAMES } from "../src/contract/profile.js";
+import type { AioBackend, ProcessConfig } from "../src/contract/backend.js";
+import type { AddrExpr, ProfileName, Scenario, Step } from "../src/contract/scenario.js";
 
 const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
 const P = PAGE_SIZE;
@@ -178,7 +179,7 @@ describe("wasm core = model", () => {
           assert.ok(r.errno === null && "nr" in r);
           assert.equal(r.nr, nr);
           assert.equal(r.pages, pages);
-          assert.equal(r.magic, 0xa10a10a1);
+          assert.equal(r.magic, AIO_RING_MAGIC);
           assert.equal(r.idIsSetupAddress, PROFILES[profile].ringIdIsAddress);
           pair.sameBytes(ctx);
           pair.call("page", (b) => b.page(ctx));

@@ -6,32 +6,14 @@
 import { LowestFree } from "./lowest-free";
 import { Prng, pickByDist } from "./prng";
 
-export const PAGE: u64 = 4096;
-/** Top of the model's mapping area; rings are placed top-down below it. */
-export const CEILING: u64 = 0x7f0000000000;
-/** aio_max_nr default: every context holds at least one request, so at most this many live. */
-export const MAX_CTX: i32 = 65536;
-/** Ring-sized address slots (one page each): twice MAX_CTX so any ring can always move. */
-export const ADDR_SLOTS: i32 = 2 * MAX_CTX;
-/** Ring file identities; freed ones are reused oldest-first, after all fresh ones. */
-export const FILE_CAP: i32 = 2 * MAX_CTX;
-export const FLOOR: u64 = CEILING - <u64>ADDR_SLOTS * PAGE;
-/** Longest target stream one batch call takes. */
-export const MAX_BATCH: i32 = 1 << 18;
+import {
+  AIO_RING_COMPAT_FEATURES, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC,
+  RING_COMPAT, RING_HEAD, RING_HEADER_LENGTH, RING_ID, RING_INCOMPAT, RING_MAGIC, RING_NR, RING_TAIL,
+} from "../abi/ring";
+import { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../abi/lookup-world";
 
-/** One-page ring: (4096 - 32) / 32 event slots. */
-export const RING_NR: u32 = 127;
-export const RING_MAGIC: u32 = 0xa10a10a1;
-/** struct aio_ring header: eight u32 words, 32 bytes; byte offsets. */
-export const HEADER_BYTES: usize = 32;
-const H_ID: usize = 0;
-const H_NR: usize = 4;
-const H_HEAD: usize = 8;
-export const H_TAIL: usize = 12;
-const H_MAGIC: usize = 16;
-const H_COMPAT: usize = 20;
-const H_INCOMPAT: usize = 24;
-const H_LEN: usize = 28;
+export { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../abi/lookup-world";
+export const FLOOR: u64 = <u64>CEILING - <u64>ADDR_SLOTS * <u64>PAGE;
 
 function block(bytes: i32): usize {
   return heap.alloc(<usize>bytes);
@@ -112,13 +94,13 @@ export const CTX_STREAM = block(MAX_BATCH * 4);
 }
 
 @inline export function addrOfSlot(k: i32): u64 {
-  return CEILING - (<u64>(k + 1) << 12);
+  return <u64>CEILING - (<u64>(k + 1) << 12);
 }
 
 /** The address slot a ring starting at addr occupies, or -1 if no slot starts there. */
 @inline export function slotOfAddr(addr: u64): i32 {
-  if ((addr & (PAGE - 1)) != 0 || addr >= CEILING || addr < FLOOR) return -1;
-  return <i32>((CEILING - addr) >> 12) - 1;
+  if ((addr & <u64>(PAGE - 1)) != 0 || addr >= <u64>CEILING || addr < FLOOR) return -1;
+  return <i32>((<u64>CEILING - addr) >> 12) - 1;
 }
 
 /** Back to a fresh mm: no contexts, no table, nothing mapped, counters zero. */
@@ -171,14 +153,14 @@ function allocFile(): i32 {
   setI32(TABLE, slot, c);
 
   const h = headerAt(k);
-  store<u32>(h + H_ID, slot);
-  store<u32>(h + H_NR, RING_NR);
-  store<u32>(h + H_HEAD, 0);
-  store<u32>(h + H_TAIL, 0);
-  store<u32>(h + H_MAGIC, RING_MAGIC);
-  store<u32>(h + H_COMPAT, 1);
-  store<u32>(h + H_INCOMPAT, 0);
-  store<u32>(h + H_LEN, 32);
+  store<u32>(h + RING_ID, slot);
+  store<u32>(h + RING_NR, ONE_PAGE_RING_SLOTS);
+  store<u32>(h + RING_HEAD, 0);
+  store<u32>(h + RING_TAIL, 0);
+  store<u32>(h + RING_MAGIC, AIO_RING_MAGIC);
+  store<u32>(h + RING_COMPAT, AIO_RING_COMPAT_FEATURES);
+  store<u32>(h + RING_INCOMPAT, AIO_RING_INCOMPAT_FEATURES);
+  store<u32>(h + RING_HEADER_LENGTH, AIO_RING_HEADER);
 
   const addr = addrOfSlot(k);
   const x = ctxAt(c);
@@ -226,7 +208,7 @@ export function destroyCtx(c: i32): void {
 @inline export function readHeaderId(addr: u64): i64 {
   const k = slotOfAddr(addr);
   if (k < 0 || !mapped.has(k)) return -1;
-  return <i64>load<u32>(headerAt(k) + H_ID);
+  return <i64>load<u32>(headerAt(k) + RING_ID);
 }
 
 /** mremap's page move: the mapping (file and ring bytes) at slot `from` now lives at `to`. */

@@ -4,16 +4,7 @@
 import { C_ERROR, C_STOP } from "./layout";
 import { wakeAll } from "./wait";
 
-/** A producer's event came again or out of order (got < expected). */
-export const E_DUPLICATE: u32 = 1;
-/** Events of a producer were skipped (got > expected). */
-export const E_LOST: u32 = 2;
-/** The producer id in the user data names no producer. */
-export const E_BAD_PRODUCER: u32 = 3;
-/** obj is not ~data: the event was read while (or before) it was written. */
-export const E_TORN: u32 = 4;
-/** The ring header's magic or incompat_features is wrong (libaio refuses such a ring). */
-export const E_BAD_HEADER: u32 = 5;
+export { E_BAD_HEADER, E_BAD_PRODUCER, E_DUPLICATE, E_LOST, E_TORN } from "../abi/shared-ring-faults";
 
 // Error block fields.
 export const ERR_CODE: u32 = 0; // u32

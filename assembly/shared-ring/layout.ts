@@ -11,23 +11,27 @@
 // then:   expected[producers] u64 (next sequence number per producer)
 // then:   one copy-out buffer of `batch` events per reaper.
 
-export const PAGE: u32 = 4096;
-export const EVENT: u32 = 32;
-export const HEADER: u32 = 32;
+import {
+  AIO_RING_HEADER, IO_EVENT_SIZE, RING_COMPAT, RING_HEAD, RING_HEADER_LENGTH, RING_ID, RING_INCOMPAT, RING_MAGIC, RING_NR, RING_TAIL,
+} from "../abi/ring";
+import { PAGE as PAGE_SIZE } from "../abi/lookup-world";
 
-export const AIO_RING_MAGIC: u32 = 0xa10a10a1;
-export const AIO_RING_COMPAT_FEATURES: u32 = 1;
-export const AIO_RING_INCOMPAT_FEATURES: u32 = 0;
+export { AIO_RING_COMPAT_FEATURES, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC } from "../abi/ring";
+import { PAGE as PAGE_SIZE } from "../abi/lookup-world";
 
-// Header fields (u32 each).
-export const H_ID: u32 = 0;
-export const H_NR: u32 = 4;
-export const H_HEAD: u32 = 8;
-export const H_TAIL: u32 = 12;
-export const H_MAGIC: u32 = 16;
-export const H_COMPAT: u32 = 20;
-export const H_INCOMPAT: u32 = 24;
-export const H_HEADER_LENGTH: u32 = 28;
+export const PAGE: u32 = PAGE_SIZE;
+export const EVENT: u32 = IO_EVENT_SIZE;
+export const HEADER: u32 = AIO_RING_HEADER;
+
+// Header field offsets, as u32 for this module's address arithmetic (assembly/abi/ring.ts).
+export const H_ID: u32 = RING_ID;
+export const H_NR: u32 = RING_NR;
+export const H_HEAD: u32 = RING_HEAD;
+export const H_TAIL: u32 = RING_TAIL;
+export const H_MAGIC: u32 = RING_MAGIC;
+export const H_COMPAT: u32 = RING_COMPAT;
+export const H_INCOMPAT: u32 = RING_INCOMPAT;
+export const H_HEADER_LENGTH: u32 = RING_HEADER_LENGTH;
 
 // Control block. Positions are free-running u64 event counts (slot = pos % nr),
 // so "full" and "empty" differ without a wasted slot, and an ABA on a CAS

@@ -6,7 +6,7 @@
  */
 import { readdirSync } from "node:fs";
 import { join, sep } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { pathExists, writeOutput } from "../util/files.js";
 import { readRunFile, type Run } from "./run-schema.js";
 import { ensureStateDir, stateDir } from "./state.js";

@@ -5,6 +5,7 @@
  * data cannot rule out a change of the threshold's size says so instead of
  * guessing.
  */
+import { formatPct } from "../util/percent.js";
 import { median } from "simple-statistics";
 import { bootstrapRatioOfMedians, mannWhitneyU } from "./stats.js";
 
@@ -43,7 +44,7 @@ export interface Decision {
   reason: string;
 }
 
-const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
+const pct = formatPct;
 
 /**
  * Decide whether `after` is slower (regressed), faster (improved), the same

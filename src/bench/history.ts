@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { readInput, withFileLock, writeOutput } from "../util/files.js";
 import { benchHome } from "./baseline.js";
 import { medianSummary } from "./measure.js";

@@ -4,7 +4,7 @@
  * runs' fingerprints differ, because their timings are then not comparable.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,8 +49,14 @@ function git(args: string[], cwd: string): string | null {
   }
 }
 
-/** Commit and dirtiness of the working tree at `cwd`; null when it is not a git checkout (or git is missing). */
+/**
+ * Commit and dirtiness of the tool's own checkout at `cwd`; null when it is
+ * not the top of a git checkout (an installed package inside some other
+ * project's repository is not that project's commit) or git is missing.
+ */
 export function gitInfo(cwd: string = PACKAGE_ROOT): GitInfo | null {
+  const top = git(["rev-parse", "--show-toplevel"], cwd);
+  if (top === null || realpathSync(top.trim()) !== realpathSync(cwd)) return null;
   const commit = git(["rev-parse", "HEAD"], cwd);
   const status = git(["status", "--porcelain"], cwd);
   if (commit === null || status === null) return null;
@@ -63,7 +69,7 @@ export function toolInfo(): { name: string; version: string } {
   return { name: pkg.name, version: pkg.version };
 }
 
-/** The head of a run document (everything but config and results), for the bench runner. */
+/** The head of a run document (everything but config and results): the runner's and ab's. */
 export function runProvenance(started: Date = new Date()): {
   schema: typeof RUN_SCHEMA_ID;
   tool: { name: string; version: string };

@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 /** One thread's loop: periods of 200-500 ms, each busy for a random 10-90% of it. */
 const THREAD = `
 const sab = new Int32Array(new SharedArrayBuffer(4));
-let seed = ${"${seed}"} >>> 0;
+let seed = __SEED__ >>> 0;
 const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
 for (;;) {
   const period = 200 + 300 * rand();
@@ -45,7 +45,7 @@ export function startNoise(threads = availableParallelism()): Noise {
 
 if (process.argv[2] === "--noise-child") {
   const threads = Number(process.argv[3]) || 1;
-  for (let i = 0; i < threads; i++) new Worker(THREAD.replace("${seed}", String(0x9e3779b9 * (i + 1) + Date.now())), { eval: true });
+  for (let i = 0; i < threads; i++) new Worker(THREAD.replace("__SEED__", String(0x9e3779b9 * (i + 1) + Date.now())), { eval: true });
   // The parent died without stopping us: go too.
   process.on("disconnect", () => process.exit(0));
 }

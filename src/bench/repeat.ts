@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { PACKAGE_ROOT } from "./machine.js";
 import { readRunFile, type Run, type RunResult } from "./run-schema.js";
 import { summarize } from "./stats.js";

@@ -1,10 +1,10 @@
 /**
  * The run document a bench run writes (schema "aio-ring-bench/run@1",
- * design.md): its types, its validator, and reading it from a file with
+ * docs/run-format.md): its types, its validator, and reading it from a file with
  * errors that name the file and the JSON path at fault.
  */
 import { z } from "zod";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { readInput } from "../util/files.js";
 
 export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
@@ -73,6 +73,13 @@ export const complexitySchema = z.object({
 });
 export type Complexity = z.infer<typeof complexitySchema>;
 
+/** The fit of a deterministic counter against N: the work's curve, which caches do not bend. */
+export const counterComplexitySchema = complexitySchema.extend({ counter: z.string().min(1) });
+export type CounterComplexity = z.infer<typeof counterComplexitySchema>;
+
+/** Bounds the rounds a timed result was measured in (the runner uses 16). */
+export const MAX_ROUNDS = 1000;
+
 export const resultSchema = z
   .looseObject({
     id: z.string().min(1).max(500),
@@ -89,6 +96,15 @@ export const resultSchema = z
     /** Load-dependent values reported beside the timing (ops/s, load average, efficiency): never gated. */
     measurements: z.record(z.string(), finite).optional(),
     complexity: complexitySchema.nullable(),
+    /** Rows of a suite with the same group are shown as ratios to the group's reference row. */
+    group: z.string().nullable().optional(),
+    reference: z.boolean().optional(),
+    /** Operations timed together in one sample (the batch size), where the runner knows it. */
+    ops_per_sample: z.number().positive().optional(),
+    /** Fit of the first counter vs N, next to `complexity` (time vs N); absent when not fitted. */
+    counter_complexity: counterComplexitySchema.optional(),
+    /** Samples per round, in order, for results timed in interleaved rounds; they add up to the samples. */
+    round_sizes: z.array(z.number().int().positive()).min(1).max(MAX_ROUNDS).optional(),
     /** Present when the benchmark could not be measured here (e.g. no kernel AIO). */
     status: z.object({ unavailable: z.string().min(1) }).optional(),
   })
@@ -97,6 +113,9 @@ export const resultSchema = z
       if (r.samples.length > 0) ctx.addIssue({ code: "custom", path: ["samples"], message: "must be empty for an unavailable result" });
       if (r.stats !== null) ctx.addIssue({ code: "custom", path: ["stats"], message: "must be null for an unavailable result" });
       return;
+    }
+    if (r.round_sizes && r.round_sizes.reduce((a, b) => a + b, 0) !== r.samples.length) {
+      ctx.addIssue({ code: "custom", path: ["round_sizes"], message: `add up to ${r.round_sizes.reduce((a, b) => a + b, 0)} but there are ${r.samples.length} samples` });
     }
     if (r.samples.length === 0) ctx.addIssue({ code: "custom", path: ["samples"], message: "is empty (mark the result with status.unavailable instead)" });
     const limit = MAX_TIME_NS / TIME_UNITS[r.unit];
@@ -126,6 +145,20 @@ export const runSchema = z
     started: z.iso.datetime({ offset: true }),
     machine: machineSchema,
     config: z.record(z.string(), z.unknown()),
+    /** What the machine was doing and what built the run (src/bench/context.ts); shown by the reports. */
+    context: z
+      .looseObject({
+        cpu_mhz: z.number().nullable().optional(),
+        cpu_max_mhz: z.number().nullable().optional(),
+        governor: z.string().nullable().optional(),
+        caches: z.array(z.object({ level: z.number(), type: z.string(), size: z.string() })).optional(),
+        load_avg_start: z.array(z.number()).optional(),
+        load_avg_end: z.array(z.number()).nullable().optional(),
+        wasm: z.unknown().optional(),
+        toolchain: z.record(z.string(), z.string().nullable()).optional(),
+        ci: z.unknown().optional(),
+      })
+      .optional(),
     results: z.array(resultSchema).max(MAX_RESULTS),
   })
   .superRefine((run, ctx) => {
@@ -136,6 +169,14 @@ export const runSchema = z
     });
   });
 export type Run = z.infer<typeof runSchema>;
+
+/** The run document's JSON Schema (draft 2020-12), generated from the zod definitions above. */
+export function runJsonSchema(): Record<string, unknown> {
+  return {
+    title: `aio-ring-bench run document (schema "${RUN_SCHEMA_ID}")`,
+    ...z.toJSONSchema(runSchema, { io: "input", unrepresentable: "any" }),
+  };
+}
 
 /** `results[3].stats.median` style path for messages. */
 export function formatJsonPath(path: readonly PropertyKey[]): string {

@@ -1,4 +1,4 @@
-// Runs suites into a run document (design.md "Run JSON"). Timed cases run on
+// Runs suites into a run document (docs/run-format.md). Timed cases run on
 // tinybench (warmup, time budget, minimum iterations); each sample is one
 // call of a calibrated batch, well above timer resolution, divided by the
 // batch size, so samples are per-operation times comparable across batches.
@@ -8,7 +8,7 @@ import { finishContext, startContext } from "./context.js";
 import { gitInfo, machineInfo, toolInfo } from "./machine.js";
 import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
 import { summarize } from "./stats.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
 
 export interface RunOptions extends SuiteOptions {
@@ -76,7 +76,11 @@ async function timeRound(c: TimedCase, batch: number, timeMs: number, slowdown: 
       if (recording) samples.push((dt * 1e6) / batch);
       return { overriddenDuration: dt };
     },
-    { beforeAll: (mode) => void (recording = mode === "run") },
+    {
+      beforeAll: (mode) => {
+        recording = mode === "run";
+      },
+    },
   );
   await bench.run();
   const task = bench.tasks[0];
@@ -157,7 +161,7 @@ export function suiteResults(results: RunResult[]): SuiteResult[] {
     id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
     median: r.stats?.median ?? null, counters: r.counters, measurements: (r.measurements as Record<string, number> | undefined) ?? {}, unavailable: r.status?.unavailable ?? null,
     complexity: r.complexity?.big_o ?? null,
-    counterComplexity: (r.counter_complexity as { big_o?: string } | undefined)?.big_o ?? null,
+    counterComplexity: r.counter_complexity?.big_o ?? null,
   }));
 }
 
@@ -240,7 +244,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     git: gitInfo(),
     started,
     machine: machineInfo(),
-    context: finishContext(context),
+    context: { ...finishContext(context) },
     config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, rounds, filter: opts.filter?.source ?? null, interrupted, failed: failure?.message ?? null, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
     results,
   };

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, statSync } from "node:fs";
 import { resolve, sep } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { cleanStaleTemps, fsReason, probeCreate } from "../util/files.js";
 import { PACKAGE_ROOT } from "./machine.js";
 

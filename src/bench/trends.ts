@@ -71,6 +71,9 @@ export interface TrendOptions {
  */
 export const MIN_STEP_SIDE = 3;
 
+/** Runs compared on each side of a candidate step, at most. */
+export const DEFAULT_STEP_WINDOW = 8;
+
 function pointsOf(records: readonly HistoryRecord[], id: string): TrendPoint[] {
   const points: TrendPoint[] = [];
   records.forEach((rec, record) => {
@@ -139,7 +142,7 @@ export function historyTrends(records: readonly HistoryRecord[], opts: TrendOpti
     alpha: opts.alpha ?? DEFAULT_DECISION.alpha,
     minSamples: MIN_STEP_SIDE,
   };
-  const window = opts.window ?? 8;
+  const window = opts.window ?? DEFAULT_STEP_WINDOW;
   if (!Number.isInteger(window) || window < MIN_STEP_SIDE) throw new RangeError(`window must be an integer >= ${MIN_STEP_SIDE}, got ${window}`);
   const ids = [...new Set(records.flatMap((r) => Object.keys(r.results)))];
   return ids.map((id) => {

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { TIMED_MODULES, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { ensureStateDir, stateDir } from "./state.js";
 import { PACKAGE_ROOT } from "./machine.js";

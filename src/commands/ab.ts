@@ -1,7 +1,7 @@
 // `aio-ring-bench ab --base REF [--head REF]`: interleaved A/B of two builds in one process.
-import { runAb } from "../bench/ab.js";
+import { runAb } from "../report/ab.js";
 import { buildRevision, defaultBase, resolveSource, type SourceSpec } from "../bench/wasm-source-build.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
 import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
@@ -82,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
     abort.abort();
   };
   process.on("SIGINT", onSigint);
-  let result;
+  let result: Awaited<ReturnType<typeof runAb>>;
   try {
     result = await runAb({
       ...flags.opts, suites: flags.suites, filter: flags.filter, base, head, threshold, counterThreshold,

@@ -4,7 +4,7 @@
 // the parser rejects or leave out one it accepts. Parse errors become
 // one-line UserErrors (exit 2).
 import { parseArgs } from "node:util";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 
 export interface FlagDef {
   name: string;
@@ -69,7 +69,7 @@ type Values = Record<string, string | boolean | undefined>;
 export function parseCommand(spec: CommandSpec, argv: string[], print: (text: string) => void = console.log): { values: Values; positionals: string[] } | null {
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = {};
   for (const f of [...spec.flags, HELP_FLAG]) options[f.name] = f.short ? { type: f.type, short: f.short } : { type: f.type };
-  let parsed;
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
     parsed = parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, readHistory } from "../bench/history.js";
 import { repeatedRun } from "../bench/repeat.js";

@@ -1,7 +1,7 @@
 // `aio-ring-bench bench`: the product's front door (`npm run bench`). This
 // module is the flag table and its parsing, light enough for --help to
 // answer at once; measuring and reporting are in bench-run.ts.
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import type { Suite, SuiteOptions } from "../bench/suite.js";
 import type { ReportFiles } from "../report/write-reports.js";
 import { COLUMN_HELP } from "../report/column-help.js";

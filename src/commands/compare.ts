@@ -3,7 +3,7 @@ import { loadBaseline } from "../bench/baseline.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { gate } from "../report/gate.js";
 import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { STDOUT } from "../util/files.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";

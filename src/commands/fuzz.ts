@@ -1,6 +1,6 @@
 // `aio-ring-bench fuzz [--against wasm|kernel] ...`
 import { join } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { runKernelFuzz, type KernelFuzzReport } from "../fuzz/kernel-fuzz.js";
 import { formatDifference } from "../fuzz/outcome.js";
 import { kernelAvailability } from "../kernel/probe.js";

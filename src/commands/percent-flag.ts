@@ -1,4 +1,4 @@
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import type { GateOn } from "../report/gate.js";
 
 /** --gate: what --fail-on-regression acts on. */

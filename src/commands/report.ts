@@ -1,7 +1,7 @@
 // `aio-ring-bench report RUN.json [--history FILE] --html FILE`: renders a run
 // (and optionally its history) as one self-contained HTML file.
-import { UserError } from "../errors.js";
-import { readHistory } from "../bench/history.js";
+import { UserError } from "../contract/errors.js";
+import { type HistoryRecord, readHistory } from "../bench/history.js";
 import { readRunFile } from "../bench/run-schema.js";
 import { writeHtmlReport } from "../report/html.js";
 import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
   const baseline = positionals.length === 2 ? readRunFile(positionals[0]) : undefined;
   const doc = readRunFile(positionals[positionals.length - 1]);
-  let history;
+  let history: HistoryRecord[] | undefined;
   if (historyFile !== undefined) {
     const read = readHistory(historyFile);
     // Bad lines are skipped, not fatal: one torn record must not hide the rest of the trend.

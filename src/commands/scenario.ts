@@ -1,9 +1,9 @@
 // `aio-ring-bench scenario FILE... [--backend wasm|model|kernel|all] [--profile P]`
-import { UserError } from "../errors.js";
-import { PROFILE_NAMES } from "../profile.js";
+import { UserError } from "../contract/errors.js";
+import { PROFILE_NAMES } from "../contract/profile.js";
 import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS } from "../scenario/limits.js";
 import { formatDisagreements, readScenarioFile, runOnAllBackends, runScenario } from "../scenario/index.js";
-import type { BackendName, ProfileName } from "../scenario/types.js";
+import type { BackendName, ProfileName } from "../contract/scenario.js";
 import { parseCommand , type CommandSpec } from "./args.js";
 
 export const spec: CommandSpec = {

@@ -8,7 +8,7 @@
 // benchmark, and the trials use the benchmarks whose slowdown is nearest
 // the sizes under test.
 import { sampleRankCorrelation } from "simple-statistics";
-import { runAb } from "../bench/ab.js";
+import { runAb } from "../report/ab.js";
 import { counterChanges, countersVerdict } from "../bench/counters.js";
 import { startNoise, type Noise } from "../bench/noise.js";
 import { INSTRUCTIONS_COUNTER, runBench } from "../bench/runner.js";

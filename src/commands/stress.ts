@@ -4,7 +4,7 @@
 // events/s and the verdict and writes a JSON record; a fault, a failed
 // worker or Ctrl-C still writes what completed (atomically).
 import { availableParallelism } from "node:os";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { machineInfo, toolInfo } from "../bench/machine.js";
 import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, ringSlotsFor, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";
 import { INJECTIONS, type InjectionKind } from "../pool/inject.js";

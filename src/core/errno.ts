@@ -1,10 +1,12 @@
 // The core's error codes and their symbolic names. The codes come from
-// assembly/errno.ts itself, so the WASM core and this facade share one table.
-import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "../../assembly/errno.js";
+// assembly/abi/errno.ts itself, so the WASM core and this facade share one table.
+import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "../../assembly/abi/errno.js";
+
+import type { Errno } from "../contract/scenario.js";
 
 export { WOULD_BLOCK };
 
-const NAMES = new Map<number, string>([
+const NAMES = new Map<number, NonNullable<Errno>>([
   [EBADF, "EBADF"],
   [EAGAIN, "EAGAIN"],
   [ENOMEM, "ENOMEM"],
@@ -19,7 +21,7 @@ export function isErr(result: number): boolean {
 }
 
 /** Symbolic name of a core error result (-errno). */
-export function errnoName(result: number): string {
+export function errnoName(result: number): NonNullable<Errno> {
   const name = NAMES.get(-result);
   if (name === undefined) throw new Error(`core.wasm returned an unknown error code ${result}`);
   return name;

@@ -3,18 +3,19 @@
 // -errno results to symbolic errnos; reads variable-size output from the
 // core's scratch area. The batch methods return the core's raw result
 // (a count, or -errno: see errnoName) so they add nothing per event.
-import { profileBits, type Profile } from "../profile.js";
-import type { AioBackend, IoCmd, ProcessConfig, RingHeaderRead, SysResult } from "../scenario/backend.js";
-import type { Errno } from "../scenario/types.js";
+import { profileBits, type Profile } from "../contract/profile.js";
+import type { AioBackend, IoCmd, ProcessConfig, RingHeaderRead, SysResult } from "../contract/backend.js";
+import type { Errno } from "../contract/scenario.js";
+import { CMD_BAD, CMD_PREAD, CMD_PWRITE, KIND_AIO, KIND_ANON, KIND_NONE } from "../../assembly/abi/codes.js";
+import { PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { WOULD_BLOCK, errnoName, isErr } from "./errno.js";
 import { instantiateCore, type CoreExports } from "./wasm.js";
 
-/** io_submit's cmd codes (assembly/aio.ts CMD_*). */
-const CMD: Record<IoCmd, number> = { pread: 0, pwrite: 1, bad: 2 };
-/** page's kind codes (assembly/mm.ts KIND_*). */
-const KINDS = ["none", "aio", "anon"] as const;
+/** io_submit's cmd codes. */
+const CMD: Record<IoCmd, number> = { pread: CMD_PREAD, pwrite: CMD_PWRITE, bad: CMD_BAD };
+/** page's kind codes. */
+const KINDS: Record<number, "none" | "aio" | "anon"> = { [KIND_NONE]: "none", [KIND_AIO]: "aio", [KIND_ANON]: "anon" };
 
-const PAGE_SIZE = 4096;
 const U32 = 2 ** 32;
 
 export class WasmProcess implements AioBackend {

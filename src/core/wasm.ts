@@ -1,7 +1,7 @@
 // Loads build/core.wasm. The module is compiled once per JS process and cached
 // (and can be posted to worker threads, which seed their cache with it instead
 // of compiling again); each modelled process gets its own cheap instance.
-import { hrtimerSleep } from "../model/hrtimer.js";
+import { hrtimerSleep } from "../util/hrtimer.js";
 import { defaultWasmBuild } from "./wasm-build.js";
 
 /** The raw exports of assembly/index.ts (i64 as bigint, bool as 0/1). */

@@ -1,7 +1,7 @@
 // Which outcome of which op the kernel showed during a run: each errno, and
 // success, per op. EXPECTED lists what the original specification and
 // probe/FINDINGS.md name for each op; a run reports what it never reached.
-import type { OpName, StepResult } from "../scenario/types.js";
+import type { OpName, StepResult } from "../contract/scenario.js";
 
 export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_setup: ["ok", "EINVAL", "EAGAIN"],
@@ -38,7 +38,8 @@ export class Coverage {
   }
 
   private bump(op: string, outcome: string, n: number): void {
-    const row = (this.counts[op] ??= {});
+    this.counts[op] ??= {};
+    const row = this.counts[op];
     row[outcome] = (row[outcome] ?? 0) + n;
   }
 

@@ -9,12 +9,12 @@
 // reaping, the aio-nr limit and bad arguments of every kind. A shadow TS
 // model runs alongside to steer choices towards VMA edges, holes and moved
 // rings; nothing relies on the shadow being right.
-import { ScenarioError } from "../errors.js";
+import { ScenarioError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
 import { PAGE_SIZE } from "../model/mm.js";
-import { PROFILES } from "../profile.js";
+import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
-import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
+import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
 import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
 

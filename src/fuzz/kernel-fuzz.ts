@@ -6,11 +6,11 @@
 // the same way.
 import { readFileSync } from "node:fs";
 import { WasmProcess } from "../core/wasm-backend.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
-import { PROFILES } from "../profile.js";
-import type { AioBackend, ProcessConfig } from "../scenario/backend.js";
-import type { Scenario } from "../scenario/types.js";
+import { PROFILES } from "../contract/profile.js";
+import type { AioBackend, ProcessConfig } from "../contract/backend.js";
+import type { Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import { Piscina } from "piscina";
 import { Coverage, type CoverageCounts } from "./coverage.js";
@@ -37,7 +37,10 @@ export const PROJECT_MODELS: ModelUnderTest[] = [
       const key = JSON.stringify(c);
       let w = wasmCache.get(key);
       if (w) w.reset();
-      else wasmCache.set(key, (w = new WasmProcess(PROFILES.mainline, c)));
+      else {
+        w = new WasmProcess(PROFILES.mainline, c);
+        wasmCache.set(key, w);
+      }
       return w;
     },
   },

@@ -2,10 +2,10 @@
 // if a step could not run as written, that scenario error. Kernel and models
 // are compared on this, step by step, field by field.
 import { isDeepStrictEqual } from "node:util";
-import { ScenarioError } from "../errors.js";
-import type { AioBackend } from "../scenario/backend.js";
+import { ScenarioError } from "../contract/errors.js";
+import type { AioBackend } from "../contract/backend.js";
 import { Names, runStep } from "../scenario/run.js";
-import type { Scenario, StepResult } from "../scenario/types.js";
+import type { Scenario, StepResult } from "../contract/scenario.js";
 
 export interface Outcome {
   results: StepResult[];

@@ -7,8 +7,8 @@
 import { defaultProbePath } from "../kernel/paths.js";
 import { spawnProbe } from "../kernel/exec.js";
 import { encodeScenario } from "../kernel/wire.js";
-import { UserError } from "../errors.js";
-import type { Scenario, StepResult } from "../scenario/types.js";
+import { UserError } from "../contract/errors.js";
+import type { Scenario, StepResult } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import type { Outcome } from "./outcome.js";
 

@@ -18,7 +18,7 @@
 //   names of rings made before it are retired (the new mapping may cover
 //   where such a ring used to be).
 import { ringGeometry } from "../model/ring.js";
-import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
+import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
 
 export const ARENA = "S";
 /** Rings the generator may move into the arena have at most this many pages. */

@@ -6,7 +6,7 @@
 // and drop optional fields. Candidates are judged in batches, so the kernel
 // side can run them in parallel; the first candidate that still holds wins
 // and the search goes on from it until nothing smaller holds.
-import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
+import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
 import { parseScenario } from "../scenario/parse.js";
 
 /** Judges candidates: true where a candidate still disagrees the same way. */

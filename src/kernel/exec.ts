@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 
 /**
  * Process groups of the probes running now. The probe dies with the CLI

@@ -2,8 +2,8 @@
 // kernel through build/probe (probe/*.c), speaking JSON over stdio.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { ScenarioError, UserError } from "../errors.js";
-import type { ResultsDoc, Scenario, StepResult } from "../scenario/types.js";
+import { ScenarioError, UserError } from "../contract/errors.js";
+import type { ResultsDoc, Scenario, StepResult } from "../contract/scenario.js";
 import { execProbe } from "./exec.js";
 import { defaultProbePath } from "./paths.js";
 import { encodeScenario } from "./wire.js";

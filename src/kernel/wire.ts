@@ -1,6 +1,6 @@
-import { ScenarioError } from "../errors.js";
-import { MAX_NAMES, MAX_STEPS } from "../scenario/limits.js";
-import type { AddrExpr, Scenario, Step } from "../scenario/types.js";
+import { MAX_COUNT, MAX_NAMES, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
+import { ScenarioError } from "../contract/errors.js";
+import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
 
 /**
  * The probe's input (documented at the top of probe/probe.h): one line per
@@ -13,8 +13,8 @@ export interface Wire {
   names: string[];
 }
 
-/** The probe's buffers hold this many iocbs / events per call. */
-export const MAX_BATCH = 1 << 20;
+/** The probe's buffers hold this many iocbs / events per call (its MAX_BATCH). */
+export const MAX_BATCH = MAX_COUNT;
 /** Sizes in pages are multiplied by the page size inside the probe. */
 const MAX_PAGES = 2 ** 40;
 
@@ -62,7 +62,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
     switch (s.op) {
       case "io_setup":
         if (s.ctxp !== undefined && s.ctxp !== "nonzero") fail(i, "ctxp", `must be "nonzero" if given`);
-        return `io_setup ${int(i, "nr_events", s.nr_events, 0, 2 ** 32 - 1)} ${optName(i, "name", s.name)} ${s.ctxp ? 1 : 0}`;
+        return `io_setup ${int(i, "nr_events", s.nr_events, 0, MAX_NR_EVENTS)} ${optName(i, "name", s.name)} ${s.ctxp ? 1 : 0}`;
       case "io_destroy":
         return `io_destroy ${addr(i, "ctx", s.ctx)}`;
       case "io_submit":
@@ -70,7 +70,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         if (s.fd !== undefined && s.fd !== "bad") fail(i, "fd", `must be "bad" if given`);
         return `io_submit ${addr(i, "ctx", s.ctx)} ${int(i, "count", s.count, -(2 ** 31), MAX_BATCH)} ${s.cmd} ${int(i, "data", s.data, 0, Number.MAX_SAFE_INTEGER - MAX_BATCH)} ${s.fd === "bad" ? "bad" : "ok"}`;
       case "io_getevents":
-        return `io_getevents ${addr(i, "ctx", s.ctx)} ${int(i, "min_nr", s.min_nr, -(2 ** 31), 2 ** 31)} ${int(i, "nr", s.nr, -(2 ** 31), MAX_BATCH)} ${s.timeout_ns === null ? "null" : int(i, "timeout_ns", s.timeout_ns, -(2 ** 53), 2 ** 53)}`;
+        return `io_getevents ${addr(i, "ctx", s.ctx)} ${int(i, "min_nr", s.min_nr, -(2 ** 31), MAX_BATCH)} ${int(i, "nr", s.nr, -(2 ** 31), MAX_BATCH)} ${s.timeout_ns === null ? "null" : int(i, "timeout_ns", s.timeout_ns, -(2 ** 53), 2 ** 53)}`;
       case "user_reap":
         return `user_reap ${addr(i, "ctx", s.ctx)} ${int(i, "max", s.max, 0, MAX_BATCH)}`;
       case "ring":

@@ -2,22 +2,19 @@
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
 import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
-import type { Profile } from "../profile.js";
-import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../scenario/backend.js";
-import type { Errno } from "../scenario/types.js";
-import { hrtimerSleep } from "./hrtimer.js";
+import { IOCB_BYTES } from "../../assembly/abi/codes.js";
+import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
+import { setupEvents } from "../contract/geometry.js";
+import type { Profile } from "../contract/profile.js";
+import type { Errno, ErrnoName } from "../contract/scenario.js";
+import { hrtimerSleep } from "../util/hrtimer.js";
 import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
 import { AddressSpace, PAGE_SIZE, type Vma } from "./mm.js";
 import {
-  AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
+  AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
   RING_NR, RING_TAIL, eventsInRing, ringGeometry,
 } from "./ring.js";
-
-/** io_setup refuses more than this many ring events (0x10000000 / sizeof(struct io_event)). */
-export const AIO_MAX_RING_EVENTS = 0x10000000 / IO_EVENT_SIZE;
-/** What a completed buffered read or write of one control block returns. */
-export const IOCB_BYTES = 512;
 
 const U32 = 2 ** 32;
 
@@ -44,11 +41,11 @@ export class AioProcess implements AioBackend {
     return typeof r === "string" ? { ...fail(r), ctx: 0 } : { ...ok(), ctx: r.user_id };
   }
 
-  private ioctx_alloc(nr_events: number, ctxpNonzero: boolean): Kioctx | string {
+  private ioctx_alloc(nr_events: number, ctxpNonzero: boolean): Kioctx | ErrnoName {
     const p = this.profile;
     if (ctxpNonzero || nr_events === 0) return "EINVAL";
     // The kernel doubles in an unsigned int: 2^31 and more wrap around (FINDINGS 25).
-    const n = p.doubledGeometry ? (Math.max(nr_events, this.config.cpus * 4) * 2) % U32 : nr_events;
+    const n = setupEvents(nr_events, this.config.cpus, p.doubledGeometry);
     if (n > AIO_MAX_RING_EVENTS) return "EINVAL";
     if (n === 0) return "EAGAIN";
     const charge = p.chargeDoubled ? n : nr_events;
@@ -237,7 +234,7 @@ export class AioProcess implements AioBackend {
    * looking at the rest of the range; a growth, or a move to a target,
    * needs the range it keeps inside the one VMA.
    */
-  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | string {
+  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | ErrnoName | "OOPS" {
     if (addr % PAGE_SIZE !== 0 || old_pages <= 0 || new_pages <= 0) return "EINVAL";
     const start = addr / PAGE_SIZE;
     if (to !== null) {
@@ -274,7 +271,7 @@ export class AioProcess implements AioBackend {
   }
 
   /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */
-  private move_vmas(start: number, pages: number, dest: number): number | string {
+  private move_vmas(start: number, pages: number, dest: number): number | ErrnoName | "OOPS" {
     const end = start + pages;
     const spans = this.mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
     if (this.profile.ringMoveWhole && spans.some((s) => s.v.kind === "aio" && (s.from !== s.v.start || s.to !== s.v.start + s.v.pages))) return "EINVAL";
@@ -293,7 +290,7 @@ export class AioProcess implements AioBackend {
    * hook. When the hook refuses, the pages go back and the VMA is as it was
    * before the move, not split (FINDINGS 27); the target stays unmapped.
    */
-  private move_range(start: number, pages: number, dest: number, newPages: number): string | null {
+  private move_range(start: number, pages: number, dest: number, newPages: number): ErrnoName | "OOPS" | null {
     const mm = this.mm;
     mm.unmap(dest, newPages);
     const vma = mm.find(start)!;
@@ -316,7 +313,7 @@ export class AioProcess implements AioBackend {
   // ---- ring remap hook ----------------------------------------------------
 
   /** aio_ring_remap: find the context owning the moved ring file by scanning the table. */
-  private aio_ring_remap(vma: Vma): string | null {
+  private aio_ring_remap(vma: Vma): ErrnoName | "OOPS" | null {
     const p = this.profile;
     if (vma.kind !== "aio" || p.remapHook === "none") return null;
     const table = this.ioctx_table;

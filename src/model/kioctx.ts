@@ -1,7 +1,7 @@
-// struct kioctx and its request-slot accounting (aio-semantics.md
+// struct kioctx and its request-slot accounting (docs/semantics.md
 // "io_submit", request slots). One CPU is modelled: scenarios run pinned.
-import type { Profile } from "../profile.js";
-import { AioRing, eventsInRing } from "./ring.js";
+import type { Profile } from "../contract/profile.js";
+import { type AioRing, eventsInRing } from "./ring.js";
 
 export class Kioctx {
   /** Table slot (3.12+), or -1 on the 3.11 list. */

@@ -1,9 +1,11 @@
 // The process address space: VMAs, mmap, munmap and the page moves of
-// mremap (aio-semantics.md "Objects" and "mremap"). Addresses are bytes,
+// mremap (docs/semantics.md "Objects" and "mremap"). Addresses are bytes,
 // VMA bounds are page numbers. The aio parts (ring hook, ring checks) live in
 // src/model/aio.ts; this file knows nothing about contexts.
 
-export const PAGE_SIZE = 4096;
+import { PAGE_SIZE } from "../../assembly/abi/ring.js";
+
+export { PAGE_SIZE };
 /** Top-down placement starts below this page (like TASK_SIZE minus a stack gap). */
 export const MMAP_CEILING_PAGE = 0x7f00_0000_0000 / PAGE_SIZE;
 /** Lowest page a mapping may use (mmap_min_addr). */

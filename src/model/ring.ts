@@ -1,29 +1,16 @@
 // struct aio_ring: the completion ring in user memory, byte for byte in the
-// kernel layout (aio-semantics.md "Ring"). The kernel side reaches it through
+// kernel layout (docs/semantics.md "Ring"). The kernel side reaches it through
 // the ring file's pages; user space through whatever mapping covers it.
 import { PAGE_SIZE, type Backing } from "./mm.js";
 
-export const AIO_RING_MAGIC = 0xa10a10a1;
-export const AIO_RING_COMPAT_FEATURES = 1;
-export const AIO_RING_INCOMPAT_FEATURES = 0;
-export const AIO_RING_HEADER = 32;
-export const IO_EVENT_SIZE = 32;
+import {
+  AIO_RING_COMPAT_FEATURES, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, IO_EVENT_SIZE,
+  RING_COMPAT, RING_HEAD, RING_HEADER_LENGTH, RING_ID, RING_INCOMPAT, RING_MAGIC, RING_NR, RING_TAIL,
+} from "../../assembly/abi/ring.js";
 
-/** Header field offsets (eight u32). */
-export const RING_ID = 0;
-export const RING_NR = 4;
-export const RING_HEAD = 8;
-export const RING_TAIL = 12;
-export const RING_MAGIC = 16;
-export const RING_COMPAT = 20;
-export const RING_INCOMPAT = 24;
-export const RING_HEADER_LENGTH = 28;
+export * from "../../assembly/abi/ring.js";
 
-/** Pages and slots of a ring for `n` requested events: n + 2 events plus the header, rounded to pages. */
-export function ringGeometry(n: number): { pages: number; nr: number } {
-  const pages = Math.ceil((AIO_RING_HEADER + (n + 2) * IO_EVENT_SIZE) / PAGE_SIZE);
-  return { pages, nr: (pages * PAGE_SIZE - AIO_RING_HEADER) / IO_EVENT_SIZE };
-}
+export { ringGeometry } from "../contract/geometry.js";
 
 /**
  * The ring file (3.12+) or 3.11's pinned ring pages: what ring VMAs map, and

@@ -3,8 +3,8 @@
 // exactly-once, in-order delivery per producer (assembly/shared-ring/).
 // Each role is a lane that keeps one task in flight; a producer's chunks run
 // one after another, so its sequence numbers enter the ring in order.
-import { ringGeometry } from "../model/ring.js";
-import { PoolTaskError } from "./errors.js";
+import { setupRingSlots } from "../contract/geometry.js";
+import type { PoolTaskError } from "./errors.js";
 import { failingTask, type Injection } from "./inject.js";
 import { WorkerPool } from "./pool.js";
 import { ExactlyOnceError, SharedRing, type RingFault } from "./shared-ring.js";
@@ -56,7 +56,7 @@ const MODEL_CPUS = 2;
 
 /** Slots of the ring io_setup(nr_events) makes on mainline with 2 CPUs. */
 export function ringSlotsFor(nrEvents: number): number {
-  return ringGeometry(Math.max(nrEvents, MODEL_CPUS * 4) * 2).nr;
+  return setupRingSlots(nrEvents, MODEL_CPUS);
 }
 
 /** A failed run: the fault or task error, and what had completed by then. */

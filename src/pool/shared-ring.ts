@@ -3,6 +3,7 @@
 // main thread and every worker hold a SharedRing over the same memory; only
 // workers call produce/reap (they may sleep in memory.atomic.wait).
 import { readFileSync } from "node:fs";
+import { E_BAD_HEADER, E_BAD_PRODUCER, E_DUPLICATE, E_LOST, E_TORN } from "../../assembly/abi/shared-ring-faults.js";
 
 interface SharedRingExports {
   bytes_needed(nr: number, producers: number, reapers: number, batch: number): number;
@@ -26,11 +27,11 @@ const MAX_PAGES = 1024;
 
 /** The checks of assembly/shared-ring/error.ts, by code. */
 const FAULTS: Record<number, string> = {
-  1: "duplicate or out of order",
-  2: "lost events",
-  3: "unknown producer",
-  4: "torn event (obj != ~data)",
-  5: "bad ring header",
+  [E_DUPLICATE]: "duplicate or out of order",
+  [E_LOST]: "lost events",
+  [E_BAD_PRODUCER]: "unknown producer",
+  [E_TORN]: "torn event (obj != ~data)",
+  [E_BAD_HEADER]: "bad ring header",
 };
 
 export interface SharedRingGeometry {

@@ -2,7 +2,7 @@
 // (no sharing), so throughput should scale with cores. Keeps two tasks per
 // worker in flight (a worker never waits for the main thread to hand it the
 // next one), sizes tasks adaptively, and turns completions into per-op samples.
-import { PoolTaskError } from "./errors.js";
+import type { PoolTaskError } from "./errors.js";
 import { failingTask, type Injection } from "./inject.js";
 import { WorkerPool } from "./pool.js";
 import { TaskSizer } from "./task-sizer.js";

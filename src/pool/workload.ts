@@ -2,7 +2,7 @@
 // (mainline) with its own ring and contexts, driven through the WASM core's
 // batch hot paths. One JS call covers BATCH operations, as in bench/ring.ts.
 import { WasmProcess } from "../core/wasm-backend.js";
-import { PROFILES } from "../profile.js";
+import { PROFILES } from "../contract/profile.js";
 import { Prng } from "../util/prng.js";
 import type { Mix, WorkTask } from "./tasks.js";
 

@@ -26,7 +26,7 @@ export function toCsv(run: Run): string {
     return [
       r.id, r.suite, r.case, r.backend, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(" "),
       m?.median ?? null, m?.lower ?? null, m?.upper ?? null, r.samples.length,
-      typeof r.ops_per_sample === "number" ? r.ops_per_sample : null,
+      r.ops_per_sample ?? null,
       ref && r.stats ? r.stats.median / ref.stats!.median : null,
       bigO(r.counter_complexity), bigO(r.complexity), r.status?.unavailable ?? null,
       ...counters.map((c) => r.counters[c] ?? null),

@@ -1,4 +1,5 @@
 /** Number formatting shared by the terminal table, Markdown and history reports. */
+import { formatPct } from "../util/percent.js";
 
 /** A time in nanoseconds with a readable unit: "812 ns", "12.3 µs", "4.56 ms", "1.20 s". */
 export function formatNs(ns: number): string {
@@ -6,10 +7,7 @@ export function formatNs(ns: number): string {
   return `${value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0)} ${unit}`;
 }
 
-/** A relative change as a signed percentage: 0.1234 -> "+12.3%". */
-export function formatPct(fraction: number): string {
-  return `${fraction >= 0 ? "+" : ""}${(fraction * 100).toFixed(1)}%`;
-}
+export { formatPct };
 
 export function formatCi(ci: readonly [number, number]): string {
   return `[${formatPct(ci[0])}, ${formatPct(ci[1])}]`;

@@ -2,10 +2,9 @@
 // the table printed under each chart. Pure data: no markup here, so the same
 // numbers feed the canvas and the table and cannot disagree.
 import type { ChartConfiguration, ChartDataset, PointStyle } from "chart.js";
-import { median } from "simple-statistics";
-import { DEFAULT_DECISION, decide } from "../bench/decision.js";
 import { historyRecord, type HistoryRecord } from "../bench/history.js";
-import { seedFromString } from "../bench/prng.js";
+import { historyTrends, type StepChange } from "../bench/trends.js";
+import { formatCi, formatP } from "./format.js";
 import { medianSummary } from "../bench/measure.js";
 import type { Comparison } from "./compare.js";
 import { TIME_UNITS, type Run, type RunResult } from "../bench/run-schema.js";
@@ -159,7 +158,7 @@ function xyChart(
       .filter((r) => numericParam(r, xParam) !== null && (!log || r.stats.median > 0))
       .map((r) => ({ x: numericParam(r, xParam)!, ...yOf(r) }));
     if (points.length === 0) continue;
-    points.forEach((p) => xs.add(p.x));
+    for (const p of points) xs.add(p.x);
     const i = datasets.length;
     const kernel = s.results[0]?.backend === "kernel";
     datasets.push({
@@ -320,51 +319,27 @@ export function geteventsChart(run: Run): SectionChart {
 
 // ---- history ----
 
-/** Runs on each side of a candidate step that are compared (at most). */
-export const STEP_WINDOW = 10;
-
 export type StepKind = "regression" | "improvement";
 
+/** A step change as the report marks it: one of historyTrends' steps (the detector `history` uses). */
 export interface Step {
   /** Index of the first run at the new level. */
   index: number;
   /** median(after) / median(before) - 1. */
   change: number;
   kind: StepKind;
-  /** The decision rule's own words (p-value, interval). */
+  /** The evidence: p-value and interval of the change. */
   reason: string;
 }
 
-/**
- * Step changes in a sequence of per-run medians (null = not in that run),
- * by the decision rule `compare` uses (decision.ts): at each run, the runs
- * before it are compared with the runs from it on, at least
- * DEFAULT_DECISION.minSamples on each side. Neighbouring runs straddle the
- * same step and all test positive, so each stretch of same-direction
- * verdicts is reported once, where the change is largest.
- */
-export function detectSteps(values: (number | null)[], seedKey: string): Step[] {
-  const present = values.flatMap((v, index) => (v === null ? [] : [{ v, index }]));
-  const min = DEFAULT_DECISION.minSamples;
-  const steps: Step[] = [];
-  let previousK = -2;
-  for (let k = min; k + min <= present.length; k++) {
-    const before = present.slice(Math.max(0, k - STEP_WINDOW), k).map((p) => p.v);
-    const after = present.slice(k, k + STEP_WINDOW).map((p) => p.v);
-    // decide() only reports a change of at least the threshold; checking that first skips its bootstrap on flat stretches.
-    if (Math.abs(median(after) / median(before) - 1) < DEFAULT_DECISION.threshold) continue;
-    const d = decide(before, after, DEFAULT_DECISION, seedFromString(`${seedKey}@${k}`));
-    if ((d.verdict !== "regressed" && d.verdict !== "improved") || d.change === null) continue;
-    const step: Step = { index: present[k]!.index, change: d.change, kind: d.verdict === "regressed" ? "regression" : "improvement", reason: d.reason };
-    const last = steps[steps.length - 1];
-    if (last && previousK === k - 1 && last.kind === step.kind) {
-      if (Math.abs(step.change) > Math.abs(last.change)) steps[steps.length - 1] = step;
-    } else {
-      steps.push(step);
-    }
-    previousK = k;
-  }
-  return steps;
+function reportStep(s: StepChange): Step {
+  const machine = s.machineChanged ? "; the machine changed here" : "";
+  return {
+    index: s.record,
+    change: s.change,
+    kind: s.verdict === "regressed" ? "regression" : "improvement",
+    reason: `p ${formatP(s.p)}, 95% interval ${formatCi(s.ci)}${machine}`,
+  };
 }
 
 export interface HistoryPoint {
@@ -408,20 +383,18 @@ export function historyCharts(run: Run, history: HistoryRecord[]): HistoryCharts
   if (!last || last.started !== run.started || shortCommit(last.git) !== shortCommit(run.git)) records.push(historyRecord(run));
   const points = records.map((r) => ({ started: r.started, commit: shortCommit(r.git) }));
   const labels = points.map((p) => [shortDate(p.started), p.commit]);
-  const medianOf = (r: HistoryRecord, id: string): number | null => {
-    const m = r.results[id];
-    return m && "median" in m ? m.median : null;
-  };
-  const ids = [...new Set(records.flatMap((r) => Object.keys(r.results)))].sort();
   const trends: HistoryTrend[] = [];
   const single: string[] = [];
-  for (const id of ids) {
-    const values = records.map((r) => medianOf(r, id));
-    if (values.filter((v) => v !== null).length < 2) {
+  // The same detector as `history`, so one history file shows the same steps in both.
+  for (const trend of historyTrends(records)) {
+    const id = trend.id;
+    if (trend.points.length < 2) {
       single.push(id);
       continue;
     }
-    const steps = detectSteps(values, id);
+    const values: (number | null)[] = records.map(() => null);
+    for (const p of trend.points) values[p.record] = p.median;
+    const steps = trend.steps.map(reportStep);
     const marks = (kind: StepKind) => values.map((v, i) => (steps.some((s) => s.index === i && s.kind === kind) ? v : null));
     const datasets: ChartDataset<"line", (number | null)[]>[] = [
       { label: "median", data: values, spanGaps: true, borderColor: PALETTE[0], backgroundColor: PALETTE[0], pointRadius: 3, borderWidth: 2 },
@@ -461,8 +434,8 @@ export function historyCharts(run: Run, history: HistoryRecord[]): HistoryCharts
   }
   // Benchmarks with marked changes first: those are what a reader looks for.
   trends.sort((a, b) => Number(b.steps.length > 0) - Number(a.steps.length > 0) || a.id.localeCompare(b.id));
-  trends.forEach((t, i) => (t.chart.canvas = `chart-history-${i}`));
-  return { points, trends, single };
+  for (const [i, t] of trends.entries()) t.chart.canvas = `chart-history-${i}`;
+  return { points, trends, single: single.sort() };
 }
 
 // ---- comparison ----

@@ -8,13 +8,13 @@ import { compareRuns, type Comparison } from "./compare.js";
 import { formatCi, formatNs, formatPct } from "./format.js";
 import { DEFAULT_DECISION } from "../bench/decision.js";
 import type { HistoryRecord } from "../bench/history.js";
+import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../bench/trends.js";
 import type { Run, RunResult } from "../bench/run-schema.js";
 import {
   type ChartSpec,
   type HistoryCharts,
   type Series,
   type SectionChart,
-  STEP_WINDOW,
   comparisonChart,
   criuRestoreChart,
   geteventsChart,
@@ -222,9 +222,9 @@ function historySection(run: Run, history: HistoryRecord[] | undefined, charts: 
   const d = DEFAULT_DECISION;
   const intro =
     `Median time per op of each benchmark over ${h.points.length} runs (the history plus this run). A run is marked where the runs ` +
-    `from it on differ from the runs before it by the rule compare uses: Mann-Whitney p < ${d.alpha}, the bootstrap interval of the ` +
-    `change excludes zero and is not too wide to tell, and the change is at least ${d.threshold * 100}%; up to ${STEP_WINDOW} runs are compared on each side and ` +
-    `at least ${d.minSamples} are needed, so the newest ${d.minSamples - 1} runs cannot be marked yet. Benchmarks with marks come first.`;
+    `from it on differ from the runs before it by the rule compare uses (the same marks as the history command): Mann-Whitney p < ${d.alpha}, the bootstrap interval of the ` +
+    `change excludes zero and is not too wide to tell, and the change is at least ${d.threshold * 100}%; up to ${DEFAULT_STEP_WINDOW} runs are compared on each side and ` +
+    `at least ${MIN_STEP_SIDE} are needed, so the newest ${MIN_STEP_SIDE - 1} runs cannot be marked yet. Benchmarks with marks come first.`;
   if (h.trends.length === 0) return section("history", title, intro, `<p class="no-data">No benchmark appears in more than one run.</p>`);
   const label = (i: number) => `${shortDate(h.points[i]!.started)} ${h.points[i]!.commit}`;
   const marked = h.trends.flatMap((t) => t.steps.map((s) => ({ t, s }))).sort((a, b) => b.s.index - a.s.index || a.t.id.localeCompare(b.t.id));
@@ -307,7 +307,7 @@ function machineSection(run: Run): string {
 
 function allResultsSection(run: Run): string {
   if (run.results.length === 0) return section("all", "All results", "", NO_DATA);
-  const rows = run.results.map((r) => [cell(r.id, "wrap"), cell(r.backend), cell(r.unit, "unit"), ...statCells(r), cell(typeof r.ops_per_sample === "number" ? formatNumber(r.ops_per_sample) : "", "num"), cell(countersText(r), "wrap"), cell(r.complexity?.big_o ?? "")]);
+  const rows = run.results.map((r) => [cell(r.id, "wrap"), cell(r.backend), cell(r.unit, "unit"), ...statCells(r), cell(r.ops_per_sample === undefined ? "" : formatNumber(r.ops_per_sample), "num"), cell(countersText(r), "wrap"), cell(r.complexity?.big_o ?? "")]);
   return section(
     "all",
     "All results",
@@ -433,7 +433,7 @@ const CLIENT = `
       chart.update();
     });
     filter.addEventListener("input", function () {
-      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
       var firstShown = null;
       Array.prototype.forEach.call(pick.options, function (o) {
         var show = words.every(function (w) { return o.value.toLowerCase().indexOf(w) >= 0; });

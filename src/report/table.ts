@@ -30,7 +30,7 @@ export function formatComplexity(c: Complexity | null | undefined, candidates = 
   return `inconclusive (${names.slice(0, 2).join(", ")}${names.length > 2 ? ", …" : ""})`;
 }
 
-const groupKey = (r: RunResult) => `${r.suite}|${(r.group as string | null | undefined) ?? ""}`;
+const groupKey = (r: RunResult) => `${r.suite}|${r.group ?? ""}`;
 
 function references(results: RunResult[]): Map<string, RunResult> {
   const refs = new Map<string, RunResult>();
@@ -77,7 +77,7 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
   columns.push({ header: "median", align: "right" }, { header: "±95%", align: "right", drop: 3 });
   if (hasRatio) columns.push({ header: "vs ref", align: "right", drop: 2 });
   // Counters are left out whole (last first) rather than shown with a cut header.
-  shownCounters.forEach((c, i) => columns.push({ header: counterHeader(c), align: "right", drop: 6 + i, early: i > 0 }));
+  for (const [i, c] of shownCounters.entries()) columns.push({ header: counterHeader(c), align: "right", drop: 6 + i, early: i > 0 });
 
   const body: Cell[][] = [];
   let previousCase = "";

@@ -2,7 +2,7 @@
  * Writes the export files asked for on the command line (--markdown, --bmf,
  * --gh-action, --json), each atomically. Shared by `compare` and `bench`.
  */
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
 import type { Run } from "../bench/run-schema.js";
 import { checkOutput, writeOutput } from "../util/files.js";
 import { toBmf } from "./bmf.js";

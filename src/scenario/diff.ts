@@ -1,6 +1,6 @@
 // Where two results documents disagree, step by step and field by field.
 import { isDeepStrictEqual } from "node:util";
-import type { ResultsDoc, StepResult } from "./types.js";
+import type { ResultsDoc, StepResult } from "../contract/scenario.js";
 
 export interface Disagreement {
   step: number;

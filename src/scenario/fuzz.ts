@@ -2,14 +2,14 @@
 // and the WASM core; any difference in any result is a divergence, reported
 // with a scenario file that reproduces it.
 import { isDeepStrictEqual } from "node:util";
-import { ScenarioError } from "../errors.js";
+import { ScenarioError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
-import { PROFILE_NAMES, PROFILES } from "../profile.js";
+import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
-import type { AioBackend, ProcessConfig } from "./backend.js";
+import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
-import type { AddrExpr, ProfileName, Scenario, Step, StepResult } from "./types.js";
+import type { AddrExpr, ProfileName, Scenario, Step, StepResult } from "../contract/scenario.js";
 
 export interface Divergence {
   profile: ProfileName;

@@ -1,14 +1,14 @@
 // The scenario library: what `aio-ring-bench scenario` does, callable from TypeScript.
 import { readInput } from "../util/files.js";
 import { AioProcess } from "../model/aio.js";
-import { PROFILES } from "../profile.js";
+import { PROFILES } from "../contract/profile.js";
 import { possibleCpus } from "../util/possible-cpus.js";
-import type { ProcessConfig } from "./backend.js";
+import type { ProcessConfig } from "../contract/backend.js";
 import { diffResults, type Disagreement } from "./diff.js";
 import { checkScenarioLimits, MAX_SCENARIO_BYTES } from "./limits.js";
 import { parseScenario } from "./parse.js";
 import { runSteps } from "./run.js";
-import type { BackendName, ProfileName, ResultsDoc, Scenario } from "./types.js";
+import type { BackendName, ProfileName, ResultsDoc, Scenario } from "../contract/scenario.js";
 
 export { parseScenario } from "./parse.js";
 export { diffResults, formatDisagreements } from "./diff.js";

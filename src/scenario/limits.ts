@@ -5,16 +5,16 @@
  * WASM trap, a JSON.stringify RangeError or a probe output overflow
  * halfway through.
  */
-import { ScenarioError } from "../errors.js";
+import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE } from "../../assembly/abi/ring.js";
+import { ScenarioError } from "../contract/errors.js";
+import { setupEvents } from "../contract/geometry.js";
+import type { Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
-import type { Scenario } from "./types.js";
 
-export const MAX_SCENARIO_BYTES = 1 << 20;
-export const MAX_STEPS = 10_000;
-/** Pages, counts and event numbers above this are refused: the probe and the models allocate them. */
-export const MAX_COUNT = 1 << 20;
-/** Distinct names a scenario may bind or use (the probe's name table). */
-export const MAX_NAMES = 256;
+// Steps, names, counts and file size: the ABI's limits, the probe's too.
+import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
+
+export { MAX_COUNT, MAX_NAMES, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
 /**
  * Ring memory a scenario may model, summed over its io_setup steps at the
  * largest ring each could make. The models hold every ring's bytes (the
@@ -30,11 +30,6 @@ export const MAX_MODELLED_BYTES = 1 << 30;
  */
 export const MAX_RESULT_EVENTS = 1_000_000;
 
-const PAGE_SIZE = 4096;
-const RING_HEADER = 32;
-const IO_EVENT_SIZE = 32;
-/** io_setup refuses rings of more events than this (0x10000000 / sizeof(struct io_event)), allocating nothing. */
-const MAX_RING_EVENTS = 0x10000000 / IO_EVENT_SIZE;
 
 /**
  * Bytes of the largest ring `nr_events` can make on any profile with `cpus`
@@ -43,9 +38,10 @@ const MAX_RING_EVENTS = 0x10000000 / IO_EVENT_SIZE;
  */
 export function largestRingBytes(nrEvents: number, cpus: number): number {
   let largest = 0;
-  for (const n of [nrEvents, (Math.max(nrEvents, cpus * 4) * 2) % 2 ** 32]) {
-    if (n <= 0 || n > MAX_RING_EVENTS) continue;
-    largest = Math.max(largest, Math.ceil((RING_HEADER + (n + 2) * IO_EVENT_SIZE) / PAGE_SIZE) * PAGE_SIZE);
+  // io_setup refuses rings of more than AIO_MAX_RING_EVENTS events, allocating nothing.
+  for (const n of [setupEvents(nrEvents, cpus, false), setupEvents(nrEvents, cpus, true)]) {
+    if (n <= 0 || n > AIO_MAX_RING_EVENTS) continue;
+    largest = Math.max(largest, Math.ceil((AIO_RING_HEADER + (n + 2) * IO_EVENT_SIZE) / PAGE_SIZE) * PAGE_SIZE);
   }
   return largest;
 }

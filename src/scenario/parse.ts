@@ -1,11 +1,12 @@
-// Parses and validates a scenario document (scenarios.md). Input files are
+// Parses and validates a scenario document (docs/scenario-format.md). Input files are
 // hostile: sizes and counts are bounded, unknown fields are refused, and
 // every refusal names the file, the step index and the field.
 import { z } from "zod";
-import { ScenarioError } from "../errors.js";
-import { PROFILE_NAMES } from "../profile.js";
+import { MAX_NR_EVENTS } from "../../assembly/abi/limits.js";
+import { ScenarioError } from "../contract/errors.js";
+import { PROFILE_NAMES } from "../contract/profile.js";
+import type { ProfileName, Scenario, Step } from "../contract/scenario.js";
 import { checkScenarioLimits, MAX_COUNT, MAX_SCENARIO_BYTES, MAX_STEPS } from "./limits.js";
-import type { Scenario } from "./types.js";
 
 export { MAX_COUNT, MAX_SCENARIO_BYTES, MAX_STEPS } from "./limits.js";
 
@@ -20,7 +21,7 @@ const addr = z.union([
 ]);
 
 const steps = [
-  z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, 2 ** 32 - 1), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
+  z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, MAX_NR_EVENTS), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
   z.strictObject({ op: z.literal("io_destroy"), ctx: addr }),
   z.strictObject({
     op: z.literal("io_submit"), ctx: addr, count: int(-(2 ** 31), MAX_COUNT), cmd: z.enum(["pread", "pwrite", "bad"]),
@@ -41,12 +42,18 @@ const steps = [
   z.strictObject({ op: z.literal("page"), addr }),
 ] as const;
 
+/** A step as the schema parses it: the contract's Step, checked both ways at compile time below. */
+type ParsedStep = z.infer<(typeof steps)[number]>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const stepSchemaIsTheContract: Same<ParsedStep, Step> = true;
+void stepSchemaIsTheContract;
+
 const OPS = steps.map((s) => s.shape.op.value);
-const stepByOp = new Map<string, z.ZodType>(steps.map((s) => [s.shape.op.value, s]));
+const stepByOp = new Map<string, z.ZodType<ParsedStep>>(steps.map((s) => [s.shape.op.value, s]));
 
 const header = z.strictObject({
   name: z.string().min(1).max(200),
-  profile: z.enum(PROFILE_NAMES as [string, ...string[]]).optional(),
+  profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).optional(),
   cpus: int(1, 4096).optional(),
   aio_max_nr: int(0, 2 ** 32 - 1).optional(),
   aio_nr: int(0, 2 ** 33).optional(),
@@ -91,7 +98,7 @@ export function parseScenario(text: string, file: string): Scenario {
     }
     return r.data;
   });
-  const scenario = { ...head.data, steps: parsed } as Scenario;
+  const scenario: Scenario = { ...head.data, steps: parsed };
   checkScenarioLimits(file, scenario);
   return scenario;
 }

@@ -1,11 +1,11 @@
 // Runs a scenario on an in-process backend (model or wasm): binds names to
 // addresses, resolves address expressions, and turns each call into the
-// result fields of scenarios.md. Results never carry raw addresses.
-import { ScenarioError } from "../errors.js";
+// result fields of docs/scenario-format.md. Results never carry raw addresses.
+import { ScenarioError } from "../contract/errors.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
+import type { AioBackend, ProcessConfig } from "../contract/backend.js";
+import type { AddrExpr, BackendName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "../contract/scenario.js";
 import { MAX_RESULT_EVENTS } from "./limits.js";
-import type { AioBackend, ProcessConfig } from "./backend.js";
-import type { AddrExpr, BackendName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "./types.js";
 
 export class Names {
   private readonly bound = new Map<string, number>();

@@ -3,7 +3,7 @@
  * does for page migration): the hook reads one field. Cost: 1 per find.
  */
 import { FILE_CAP, type ContextSet } from "./context-set.js";
-import type { FileLookupOps, StrategyDescriptor } from "./types.js";
+import type { FileLookupOps, StrategyDefinition } from "./types.js";
 
 class BackPointer implements FileLookupOps {
   readonly name = "back-pointer";
@@ -36,11 +36,10 @@ class BackPointer implements FileLookupOps {
   move(): void {}
 }
 
-export const backPointer: StrategyDescriptor = {
+export const backPointer: StrategyDefinition = {
   name: "back-pointer",
   question: "file",
   complexity: "O(1)",
   description: "the ring file stores its kioctx: one read",
-  wasmId: 5,
   create: (set) => new BackPointer(set),
 };

@@ -9,32 +9,25 @@
 import { LowestFree } from "./lowest-free.js";
 import { Prng, pickByDist } from "./prng.js";
 
-export const PAGE = 4096;
-/** Top of the model's mapping area; rings are placed top-down below it. */
-export const CEILING = 0x7f0000000000;
-/** aio_max_nr default: every context holds at least one request, so at most this many live. */
-export const MAX_CTX = 65536;
-/** Ring-sized address slots (one page each): twice MAX_CTX so any ring can always move. */
-export const ADDR_SLOTS = 2 * MAX_CTX;
-/** Ring file identities; freed ones are reused oldest-first, after all fresh ones. */
-export const FILE_CAP = 2 * MAX_CTX;
-export const FLOOR = CEILING - ADDR_SLOTS * PAGE;
-/** Longest target stream one batch call takes. */
-export const MAX_BATCH = 1 << 18;
+import { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../../assembly/abi/lookup-world.js";
+import {
+  AIO_RING_COMPAT_FEATURES, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC,
+  RING_COMPAT, RING_HEAD, RING_HEADER_LENGTH, RING_ID, RING_INCOMPAT, RING_MAGIC, RING_NR, RING_TAIL,
+} from "../../assembly/abi/ring.js";
 
-/** One-page ring: (4096 - 32) / 32 event slots. */
-export const RING_NR = 127;
-export const RING_MAGIC = 0xa10a10a1;
-/** struct aio_ring header: eight u32 words, 32 bytes. */
-export const HEADER_WORDS = 8;
-export const H_ID = 0;
-export const H_NR = 1;
-export const H_HEAD = 2;
-export const H_TAIL = 3;
-export const H_MAGIC = 4;
-export const H_COMPAT = 5;
-export const H_INCOMPAT = 6;
-export const H_LEN = 7;
+export { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../../assembly/abi/lookup-world.js";
+export const FLOOR = CEILING - ADDR_SLOTS * PAGE;
+
+/** struct aio_ring header as u32 words: the ABI's byte offsets over 4. */
+export const HEADER_WORDS = AIO_RING_HEADER / 4;
+const W_ID = RING_ID / 4;
+const W_NR = RING_NR / 4;
+const W_HEAD = RING_HEAD / 4;
+export const W_TAIL = RING_TAIL / 4;
+const W_MAGIC = RING_MAGIC / 4;
+const W_COMPAT = RING_COMPAT / 4;
+const W_INCOMPAT = RING_INCOMPAT / 4;
+const W_HEADER_LENGTH = RING_HEADER_LENGTH / 4;
 
 export function addrOfSlot(k: number): number {
   return CEILING - (k + 1) * PAGE;
@@ -139,14 +132,14 @@ export class ContextSet {
     this.table[slot] = c;
 
     const h = k * HEADER_WORDS;
-    this.headers[h + H_ID] = slot;
-    this.headers[h + H_NR] = RING_NR;
-    this.headers[h + H_HEAD] = 0;
-    this.headers[h + H_TAIL] = 0;
-    this.headers[h + H_MAGIC] = RING_MAGIC;
-    this.headers[h + H_COMPAT] = 1;
-    this.headers[h + H_INCOMPAT] = 0;
-    this.headers[h + H_LEN] = 32;
+    this.headers[h + W_ID] = slot;
+    this.headers[h + W_NR] = ONE_PAGE_RING_SLOTS;
+    this.headers[h + W_HEAD] = 0;
+    this.headers[h + W_TAIL] = 0;
+    this.headers[h + W_MAGIC] = AIO_RING_MAGIC;
+    this.headers[h + W_COMPAT] = AIO_RING_COMPAT_FEATURES;
+    this.headers[h + W_INCOMPAT] = AIO_RING_INCOMPAT_FEATURES;
+    this.headers[h + W_HEADER_LENGTH] = AIO_RING_HEADER;
 
     const addr = addrOfSlot(k);
     this.id[c] = slot;
@@ -199,7 +192,7 @@ export class ContextSet {
   readHeaderId(addr: number): number {
     const k = slotOfAddr(addr);
     if (k < 0 || !this.mapped.has(k)) return -1;
-    return this.headers[k * HEADER_WORDS + H_ID];
+    return this.headers[k * HEADER_WORDS + W_ID];
   }
 
   /** mremap's page move: the mapping (file and ring bytes) at slot `from` now lives at `to`. */

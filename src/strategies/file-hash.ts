@@ -5,7 +5,7 @@
  */
 import type { ContextSet } from "./context-set.js";
 import { OpenAddressing } from "./open-addressing.js";
-import type { FileLookupOps, StrategyDescriptor } from "./types.js";
+import type { FileLookupOps, StrategyDefinition } from "./types.js";
 
 class FileHash implements FileLookupOps {
   readonly name = "file-hash";
@@ -38,11 +38,10 @@ class FileHash implements FileLookupOps {
   move(): void {}
 }
 
-export const fileHash: StrategyDescriptor = {
+export const fileHash: StrategyDefinition = {
   name: "file-hash",
   question: "file",
   complexity: "O(1)",
   description: "open-addressing hash on ring-file identity",
-  wasmId: 7,
   create: (set) => new FileHash(set),
 };

@@ -5,7 +5,7 @@
  */
 import type { ContextSet } from "./context-set.js";
 import { OpenAddressing } from "./open-addressing.js";
-import type { IdLookupOps, StrategyDescriptor } from "./types.js";
+import type { IdLookupOps, StrategyDefinition } from "./types.js";
 
 class UserIdHash implements IdLookupOps {
   readonly name = "hash";
@@ -40,11 +40,10 @@ class UserIdHash implements IdLookupOps {
   }
 }
 
-export const hash: StrategyDescriptor = {
+export const hash: StrategyDefinition = {
   name: "hash",
   question: "id",
   complexity: "O(1)",
   description: "open-addressing hash on user_id (linear probing, load <= 1/2)",
-  wasmId: 2,
   create: (set) => new UserIdHash(set),
 };

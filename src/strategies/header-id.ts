@@ -6,7 +6,7 @@
  */
 import type { ContextSet } from "./context-set.js";
 import { IndexFree } from "./index-free.js";
-import type { FileLookupOps, StrategyDescriptor } from "./types.js";
+import type { FileLookupOps, StrategyDefinition } from "./types.js";
 
 class HeaderId extends IndexFree implements FileLookupOps {
   readonly name = "header-id";
@@ -27,11 +27,10 @@ class HeaderId extends IndexFree implements FileLookupOps {
   }
 }
 
-export const headerId: StrategyDescriptor = {
+export const headerId: StrategyDefinition = {
   name: "header-id",
   question: "file",
   complexity: "O(1)",
   description: "slot id from the moved ring's header, then check table[id]'s ring file",
-  wasmId: 6,
   create: (set) => new HeaderId(set),
 };

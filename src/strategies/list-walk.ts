@@ -3,7 +3,7 @@
  * comparing ctx->user_id. Reads no user memory. Cost: nodes visited.
  */
 import { MAX_CTX, type ContextSet } from "./context-set.js";
-import type { IdLookupOps, StrategyDescriptor } from "./types.js";
+import type { IdLookupOps, StrategyDefinition } from "./types.js";
 
 class ListWalk implements IdLookupOps {
   readonly name = "list-walk";
@@ -51,11 +51,10 @@ class ListWalk implements IdLookupOps {
   move(): void {}
 }
 
-export const listWalk: StrategyDescriptor = {
+export const listWalk: StrategyDefinition = {
   name: "list-walk",
   question: "id",
   complexity: "O(N)",
   description: "v3.11: walk the context list newest first, match user_id",
-  wasmId: 0,
   create: (set) => new ListWalk(set),
 };

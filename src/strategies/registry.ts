@@ -1,7 +1,8 @@
 /**
- * Every lookup strategy, in WASM-id order. Adding one = its file here, its
- * AssemblyScript twin in assembly/lookup/ (plus a case in that index's
- * dispatch), and one line below.
+ * Every lookup strategy; its place here is its WASM number. Adding one = its
+ * file here, its AssemblyScript twin assembly/lookup/<name>.ts, and its entry
+ * below: the WASM dispatch is generated from this list at build time
+ * (scripts/gen-lookup-dispatch.mjs), the benchmarks and tests read it.
  */
 import { backPointer } from "./back-pointer.js";
 import { fileHash } from "./file-hash.js";
@@ -22,7 +23,7 @@ export const STRATEGIES: readonly StrategyDescriptor[] = [
   backPointer,
   headerId,
   fileHash,
-];
+].map((d, wasmId) => ({ ...d, wasmId }));
 
 export function strategy(name: string): StrategyDescriptor {
   const d = STRATEGIES.find((s) => s.name === name);

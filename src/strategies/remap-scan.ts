@@ -5,7 +5,7 @@
  */
 import type { ContextSet } from "./context-set.js";
 import { IndexFree } from "./index-free.js";
-import type { FileLookupOps, StrategyDescriptor } from "./types.js";
+import type { FileLookupOps, StrategyDefinition } from "./types.js";
 
 class RemapScan extends IndexFree implements FileLookupOps {
   readonly name = "remap-scan";
@@ -29,11 +29,10 @@ class RemapScan extends IndexFree implements FileLookupOps {
   }
 }
 
-export const remapScan: StrategyDescriptor = {
+export const remapScan: StrategyDefinition = {
   name: "remap-scan",
   question: "file",
   complexity: "O(N)",
   description: "kernel aio_ring_remap: linear scan of ioctx_table slots for the ring file",
-  wasmId: 4,
   create: (set) => new RemapScan(set),
 };

@@ -4,7 +4,7 @@
  * insert/remove (the O(N) upkeep that buys the O(log N) find).
  */
 import { MAX_CTX, PAGE, type ContextSet } from "./context-set.js";
-import type { IdLookupOps, StrategyDescriptor } from "./types.js";
+import type { IdLookupOps, StrategyDefinition } from "./types.js";
 
 class SortedArray implements IdLookupOps {
   readonly name = "sorted-array";
@@ -82,11 +82,10 @@ class SortedArray implements IdLookupOps {
   }
 }
 
-export const sortedArray: StrategyDescriptor = {
+export const sortedArray: StrategyDefinition = {
   name: "sorted-array",
   question: "id",
   complexity: "O(log N)",
   description: "binary search on user_id over a sorted array (O(N) shifts on insert/remove)",
-  wasmId: 3,
   create: (set) => new SortedArray(set),
 };

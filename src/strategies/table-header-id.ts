@@ -6,7 +6,7 @@
  */
 import type { ContextSet } from "./context-set.js";
 import { IndexFree } from "./index-free.js";
-import type { IdLookupOps, StrategyDescriptor } from "./types.js";
+import type { IdLookupOps, StrategyDefinition } from "./types.js";
 
 class TableHeaderId extends IndexFree implements IdLookupOps {
   readonly name = "table-header-id";
@@ -26,11 +26,10 @@ class TableHeaderId extends IndexFree implements IdLookupOps {
   }
 }
 
-export const tableHeaderId: StrategyDescriptor = {
+export const tableHeaderId: StrategyDefinition = {
   name: "table-header-id",
   question: "id",
   complexity: "O(1)",
   description: "v3.12+ kernel: slot id from the ring header at ctx_id, check table[id].user_id",
-  wasmId: 1,
   create: (set) => new TableHeaderId(set),
 };

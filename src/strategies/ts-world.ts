@@ -7,18 +7,18 @@ import {
   ADDR_SLOTS,
   ContextSet,
   HEADER_WORDS,
-  H_TAIL,
   MAX_BATCH,
   MAX_CTX,
+  ONE_PAGE_RING_SLOTS,
   PAGE,
-  RING_NR,
+  W_TAIL,
   addrOfSlot,
   slotOfAddr,
 } from "./context-set.js";
 import { FOLD_SEED, Prng, fold } from "./prng.js";
 import { KERNEL_STRATEGY, strategy } from "./registry.js";
 import type { FileLookupOps, IdLookupOps, LookupOps, StrategyDescriptor } from "./types.js";
-import type { LookupBackend } from "./world.js";
+import type { LookupEngine } from "./world.js";
 
 const CREATE = 0;
 const DESTROY = 1;
@@ -28,7 +28,7 @@ function page(addr: number): number {
   return (addr / PAGE) >>> 0;
 }
 
-export class TsBackend implements LookupBackend {
+export class TsEngine implements LookupEngine {
   private readonly set = new ContextSet();
   private readonly ops = new Map<string, LookupOps>();
   private active: LookupOps;
@@ -217,10 +217,10 @@ export class TsBackend implements LookupBackend {
       const c = this.ioSetup();
       const from = slotOfAddr(this.set.mmapBase[c]);
       // Fill: CRIU writes the dumped ring's events and indexes into the new mapping.
-      this.set.headers[from * HEADER_WORDS + H_TAIL] = 1 + (i % (RING_NR - 1));
+      this.set.headers[from * HEADER_WORDS + W_TAIL] = 1 + (i % (ONE_PAGE_RING_SLOTS - 1));
       const to = ADDR_SLOTS - 1 - i;
       h = fold(h, this.moveRing(from, to) + 1);
-      h = fold(h, this.set.headers[to * HEADER_WORDS + H_TAIL]);
+      h = fold(h, this.set.headers[to * HEADER_WORDS + W_TAIL]);
     }
     return h;
   }

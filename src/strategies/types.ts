@@ -38,13 +38,17 @@ export interface FileLookupOps extends OpsCommon {
 
 export type LookupOps = IdLookupOps | FileLookupOps;
 
-export interface StrategyDescriptor {
+/** What a strategy's file declares; the registry adds its WASM number. */
+export interface StrategyDefinition {
   readonly name: string;
   readonly question: Question;
   /** Claimed cost of one find, in live contexts N (the benchmarks fit against it). */
   readonly complexity: "O(1)" | "O(log N)" | "O(N)";
   readonly description: string;
-  /** The strategy number of the WASM exports (assembly/lookup/index.ts). */
-  readonly wasmId: number;
   readonly create: (set: ContextSet) => LookupOps;
+}
+
+export interface StrategyDescriptor extends StrategyDefinition {
+  /** The strategy number of the WASM exports: its place in the registry (assembly/lookup/dispatch.ts is generated from it). */
+  readonly wasmId: number;
 }

@@ -4,7 +4,7 @@
  */
 import { defaultWasmBuild } from "../core/wasm-build.js";
 import type { StrategyDescriptor } from "./types.js";
-import type { LookupBackend } from "./world.js";
+import type { LookupEngine } from "./world.js";
 
 /** The exports of assembly/lookup/index.ts. Addresses cross as f64 (exact below 2^53). */
 interface LookupExports {
@@ -56,7 +56,7 @@ function instantiate(module: WebAssembly.Module): LookupExports {
   return instance.exports as unknown as LookupExports;
 }
 
-export class WasmBackend implements LookupBackend {
+export class WasmEngine implements LookupEngine {
   private readonly x: LookupExports;
 
   /** `module`: build/lookup.wasm by default; another build, or a counted twin to count instructions. */

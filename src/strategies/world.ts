@@ -10,10 +10,10 @@ import { DISTS, type Dist } from "./prng.js";
 import { strategy } from "./registry.js";
 import type { Question, StrategyDescriptor } from "./types.js";
 
-export type Backend = "wasm" | "ts";
+export type WorldEngine = "wasm" | "ts";
 
 export interface LookupWorldOptions {
-  backend: Backend;
+  backend: WorldEngine;
   /** Contexts created up front (ctx i gets slot i and the i-th highest address). */
   n: number;
   /** Seeds the target streams; the same seed gives the same streams on both backends. */
@@ -36,7 +36,7 @@ export interface CriuResult {
 }
 
 export interface LookupWorld {
-  readonly backend: Backend;
+  readonly backend: WorldEngine;
   readonly seed: number;
   /** The active strategy's name. */
   readonly strategy: string;
@@ -84,14 +84,14 @@ export interface LookupWorld {
 }
 
 /** The world's operations a backend provides as they are (the facade only validates arguments). */
-type BackendQueries = Pick<
+type WorldQueries = Pick<
   LookupWorld,
   "ioSetup" | "ioDestroy" | "findById" | "findByFile" | "userIdOf" | "fileOf" | "slotOf" | "tableNr" | "liveCount" | "contexts"
 >;
 
-/** Backend primitives the shared facade is built on; arguments are validated already. */
-export interface LookupBackend extends BackendQueries {
-  /** The WASM instance's exports; absent on the TS backend. */
+/** Engine primitives the shared facade is built on; arguments are validated already. */
+export interface LookupEngine extends WorldQueries {
+  /** The WASM instance's exports; absent on the TS engine. */
   readonly exports?: WebAssembly.Exports;
   build(n: number): void;
   select(d: StrategyDescriptor): void;
@@ -138,10 +138,10 @@ export class LookupWorldImpl implements LookupWorld {
   private ctxStreamKey = "";
 
   constructor(
-    readonly backend: Backend,
+    readonly backend: WorldEngine,
     readonly seed: number,
     n: number,
-    private readonly impl: LookupBackend,
+    private readonly impl: LookupEngine,
   ) {
     checkInt("n", n, 0, MAX_CTX);
     checkInt("seed", seed, 0, 0xffffffff);

@@ -38,42 +38,15 @@ import {
 } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join, resolve } from "node:path";
-import { UserError } from "../errors.js";
+import { UserError } from "../contract/errors.js";
+import { fsReason } from "./fs-reason.js";
+import { sleepMs } from "./sleep.js";
 import { writeStdout } from "./stdout.js";
+
+export { fsReason, sleepMs };
 
 /** The output path that means standard output. */
 export const STDOUT = "-";
-
-const REASONS: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on device",
-  EDQUOT: "disk quota exceeded",
-  EFBIG: "file too large",
-  EISDIR: "is a directory",
-  ENOTDIR: "a component of the path is not a directory",
-  ENAMETOOLONG: "file name too long",
-  ELOOP: "too many levels of symbolic links",
-  EIO: "input/output error",
-  EMFILE: "too many open files",
-  ENFILE: "too many open files in the system",
-  EBUSY: "device or resource busy",
-  ETXTBSY: "text file busy",
-  EXDEV: "cross-device link",
-  EINVAL: "invalid argument",
-  EEXIST: "file exists",
-  ENXIO: "no such device or address",
-  ENODEV: "no such device",
-};
-
-/** "no space left on device (ENOSPC)" for a Node fs error, the message otherwise. */
-export function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  if (typeof code === "string") return `${REASONS[code] ?? "error"} (${code})`;
-  return e instanceof Error ? e.message.split("\n")[0] : String(e);
-}
 
 /** The one-line error for a failed file operation: "PATH: cannot ACTION: REASON". */
 export function fileError(path: string, action: string, e: unknown): UserError {
@@ -328,13 +301,6 @@ export function pathExists(path: string): boolean {
 
 const LOCK_WAIT_MS = 30_000;
 const LOCK_STALE_MS = 10 * 60_000;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-/** Blocks the thread for `ms` (a lock wait, a full pipe): no busy loop. */
-export function sleepMs(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
-}
-
 /** The pid recorded in a lock file, or null when it is unreadable. */
 function lockOwner(lock: string): number | null {
   try {

@@ -6,7 +6,8 @@
  * (`| head`) is no error: output simply stops there.
  */
 import { writeSync } from "node:fs";
-import { fsReason, sleepMs } from "./files.js";
+import { fsReason } from "./fs-reason.js";
+import { sleepMs } from "./sleep.js";
 
 let failure: unknown = null;
 let closed = false;

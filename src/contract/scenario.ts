@@ -1,4 +1,4 @@
-// The scenario contract of ../shared/spec/scenarios.md, as types.
+// The scenario contract of docs/scenario-format.md, as types.
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
 
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next";
@@ -31,8 +31,17 @@ export interface Scenario {
   steps: Step[];
 }
 
-/** Symbolic errno, "OOPS" for a model-only kernel crash, or null on success. */
-export type Errno = string | null;
+/** The errno names the probe knows (probe/out.c errno_name); the models use five of them. */
+export type ErrnoName =
+  | "EPERM" | "ENOENT" | "EINTR" | "EIO" | "EBADF" | "EAGAIN" | "ENOMEM" | "EACCES" | "EFAULT" | "EBUSY"
+  | "EEXIST" | "EINVAL" | "ENOSPC" | "ENOSYS" | "EOPNOTSUPP" | "ETIME" | "ETIMEDOUT" | "ECANCELED" | "EOVERFLOW";
+
+/**
+ * A step's errno: a name, "OOPS" for a model-only kernel crash, ERRNO_<n> for
+ * a number the probe has no name for, SIGNAL:<SIG...> for a forked child the
+ * kernel killed, or null on success.
+ */
+export type Errno = ErrnoName | "OOPS" | `ERRNO_${number}` | `SIGNAL:SIG${string}` | null;
 
 export interface StepResult {
   step: number;

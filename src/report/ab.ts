@@ -13,15 +13,15 @@
  */
 import { median } from "simple-statistics";
 import type { WasmBuild } from "../core/wasm-build.js";
-import { sortEntries, type Comparison, type ComparisonEntry, type EntryVerdict } from "../report/compare.js";
-import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "./counters.js";
-import { DEFAULT_DECISION } from "./decision.js";
-import { runProvenance } from "./machine.js";
-import { seedFromString } from "./prng.js";
-import { INSTRUCTIONS_COUNTER } from "./runner.js";
-import type { Run, RunResult } from "./run-schema.js";
-import { bootstrapMedian, summarize, wilcoxonSignedRank } from "./stats.js";
-import { caseId, type Suite, type SuiteOptions, type TimedCase } from "./suite.js";
+import { sortEntries, type Comparison, type ComparisonEntry, type EntryVerdict } from "./compare.js";
+import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "../bench/counters.js";
+import { DEFAULT_DECISION } from "../bench/decision.js";
+import { runProvenance } from "../bench/machine.js";
+import { seedFromString } from "../bench/prng.js";
+import { INSTRUCTIONS_COUNTER } from "../bench/runner.js";
+import type { Run, RunResult } from "../bench/run-schema.js";
+import { bootstrapMedian, summarize, wilcoxonSignedRank } from "../bench/stats.js";
+import { caseId, type Suite, type SuiteOptions, type TimedCase } from "../bench/suite.js";
 
 export interface AbOptions extends SuiteOptions {
   suites: readonly Suite[];

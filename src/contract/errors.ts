@@ -11,7 +11,7 @@ export class UserError extends Error {
 }
 
 /**
- * A scenario that cannot run as written (scenarios.md): names the file, the
+ * A scenario that cannot run as written (docs/scenario-format.md): names the file, the
  * step index and the field at fault.
  */
 export class ScenarioError extends UserError {

@@ -1,6 +1,10 @@
 // Kernel generations as data: one record of feature switches per profile
-// (aio-semantics.md, "Profiles"). Backends read switches, never version names.
-import type { ProfileName } from "./scenario/types.js";
+// (docs/semantics.md, "Profiles"). Backends read switches, never version names.
+import {
+  P_CHARGE_DOUBLED, P_DOUBLED_GEOMETRY, P_FORK_COPIES_RING, P_HOOK_WITHOUT_TABLE_OOPS, P_LOOKUP_TABLE, P_MULTI_VMA_MOVE, P_REMAP_HOOK,
+  P_MOVED_ANON_TAKES_NEW_OFFSET, P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
+} from "../../assembly/abi/profile-bits.js";
+import type { ProfileName } from "./scenario.js";
 
 export interface Profile {
   name: ProfileName;
@@ -87,24 +91,24 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
 
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 
-/** Packs the switches into one integer for the WASM core (bit order shared with assembly/profile.ts). */
+/** Packs the switches into one integer for the WASM core (bits of assembly/abi/profile-bits.ts). */
 export function profileBits(p: Profile): number {
-  const bits = [
-    p.ringFile,
-    p.lookup === "table",
-    p.ringIdIsAddress,
-    p.doubledGeometry,
-    p.chargeDoubled,
-    p.reqSlots === "percpu",
-    p.ringDontExpand,
-    p.remapHook !== "none",
-    p.remapHook === "errno",
-    p.hookWithoutTableOops,
-    p.forkCopiesRing,
-    p.ringMoveWhole,
-    p.multiVmaMove,
-    p.zeroTimeoutArmsTimer,
-    p.movedAnonTakesNewOffset,
+  const bits: [boolean, number][] = [
+    [p.ringFile, P_RING_FILE],
+    [p.lookup === "table", P_LOOKUP_TABLE],
+    [p.ringIdIsAddress, P_RING_ID_IS_ADDRESS],
+    [p.doubledGeometry, P_DOUBLED_GEOMETRY],
+    [p.chargeDoubled, P_CHARGE_DOUBLED],
+    [p.reqSlots === "percpu", P_REQ_SLOTS_PERCPU],
+    [p.ringDontExpand, P_RING_DONT_EXPAND],
+    [p.remapHook !== "none", P_REMAP_HOOK],
+    [p.remapHook === "errno", P_REMAP_HOOK_ERRNO],
+    [p.hookWithoutTableOops, P_HOOK_WITHOUT_TABLE_OOPS],
+    [p.forkCopiesRing, P_FORK_COPIES_RING],
+    [p.ringMoveWhole, P_RING_MOVE_WHOLE],
+    [p.multiVmaMove, P_MULTI_VMA_MOVE],
+    [p.zeroTimeoutArmsTimer, P_ZERO_TIMEOUT_ARMS_TIMER],
+    [p.movedAnonTakesNewOffset, P_MOVED_ANON_TAKES_NEW_OFFSET],
   ];
-  return bits.reduce((acc, on, i) => (on ? acc | (1 << i) : acc), 0);
+  return bits.reduce((acc, [on, bit]) => (on ? acc | bit : acc), 0);
 }

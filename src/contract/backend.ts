@@ -1,7 +1,7 @@
 // The syscall surface every in-process backend (model, wasm) offers the
 // scenario runner. Addresses are byte addresses as plain numbers (they stay
 // below 2^47); errno is symbolic, null on success.
-import type { Errno } from "./types.js";
+import type { Errno } from "./scenario.js";
 
 export interface SysResult {
   ret: number;
@@ -50,4 +50,4 @@ export interface AioBackend {
 }
 
 export const ok = (ret = 0): SysResult => ({ ret, errno: null });
-export const fail = (errno: string): SysResult => ({ ret: -1, errno });
+export const fail = (errno: NonNullable<Errno>): SysResult => ({ ret: -1, errno });

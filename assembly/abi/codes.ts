@@ -1,0 +1,16 @@
+// Small integer codes that cross the WASM boundary (and the probe's wire),
+// defined once for AssemblyScript and TypeScript.
+
+/** io_submit's opcode argument of the core's export. */
+export const CMD_PREAD = 0;
+export const CMD_PWRITE = 1;
+/** An opcode that is neither pread nor pwrite. */
+export const CMD_BAD = 2;
+
+/** What the `page` export says of the page holding an address. */
+export const KIND_NONE = 0;
+export const KIND_AIO = 1;
+export const KIND_ANON = 2;
+
+/** Bytes each control block reads or writes (its event's res). */
+export const IOCB_BYTES = 512;

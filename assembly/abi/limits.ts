@@ -1,0 +1,14 @@
+// Bounds on scenario input, shared by the parser (src/scenario/parse.ts), the
+// wire encoder (src/kernel/wire.ts) and, checked by test/abi.test.ts, the C
+// probe (probe/probe.h): a scenario one side accepts the other never refuses.
+
+/** Steps in one scenario. */
+export const MAX_STEPS = 10000;
+/** Distinct names one scenario may bind. */
+export const MAX_NAMES = 256;
+/** Counts, event numbers and sizes in pages: the probe and the models allocate them. */
+export const MAX_COUNT = 1 << 20;
+/** io_setup's nr_events: an unsigned int in the kernel (doubling it wraps, see docs/semantics.md). */
+export const MAX_NR_EVENTS = 0xffffffff;
+/** Bytes of one scenario file. */
+export const MAX_SCENARIO_BYTES = 1 << 20;

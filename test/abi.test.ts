@@ -1,0 +1,94 @@
+// The ABI is defined once, in assembly/abi/ (valid AssemblyScript and
+// TypeScript, imported on both sides). The C probe cannot import it: its
+// constants and struct layout are compiled and compared here. And no copy
+// may creep back: no file outside assembly/abi defines one of its names or
+// spells the ring magic.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { IOCB_BYTES } from "../assembly/abi/codes.js";
+import * as errno from "../assembly/abi/errno.js";
+import * as limits from "../assembly/abi/limits.js";
+import * as ring from "../assembly/abi/ring.js";
+import { REPO } from "./helpers.js";
+
+const root = fileURLToPath(REPO);
+const cc = process.env.CC || "cc";
+const haveCc = spawnSync(cc, ["--version"]).status === 0;
+
+/** The probe's view of the ABI, compiled from probe/probe.h with the machine's C compiler. */
+function probeAbi(): Record<string, number> {
+  const dir = mkdtempSync(join(tmpdir(), "aio-abi-"));
+  const fields = ["id", "nr", "head", "tail", "magic", "compat_features", "incompat_features", "header_length"];
+  const values: [string, string][] = [
+    ["AIO_RING_MAGIC", "RING_MAGIC"],
+    ["AIO_RING_HEADER", "sizeof(struct ring_header)"],
+    ["IO_EVENT_SIZE", "sizeof(struct io_event)"],
+    ...fields.map((f): [string, string] => [`off_${f}`, `offsetof(struct ring_header, ${f})`]),
+    ["MAX_STEPS", "MAX_STEPS"],
+    ["MAX_NAMES", "MAX_NAMES"],
+    ["MAX_COUNT", "MAX_BATCH"],
+    ["IOCB_BYTES", "IO_BYTES"],
+    ...["EBADF", "EAGAIN", "ENOMEM", "EFAULT", "EINVAL"].map((e): [string, string] => [e, e]),
+  ];
+  const body = values.map(([k, v], i) => `\tprintf("%s\\"${k}\\":%llu", ${i ? '","' : '""'}, (unsigned long long)(${v}));`).join("\n");
+  const src = join(dir, "abi.c");
+  writeFileSync(src, `#include "probe.h"\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`);
+  const exe = join(dir, "abi");
+  const built = spawnSync(cc, ["-std=gnu11", "-I", join(root, "probe"), "-o", exe, src], { encoding: "utf8" });
+  assert.equal(built.status, 0, built.stderr);
+  return JSON.parse(spawnSync(exe, { encoding: "utf8" }).stdout);
+}
+
+describe("single-source ABI", () => {
+  it("the C probe's constants and ring layout match assembly/abi", { skip: haveCc ? false : `no C compiler (${cc})` }, () => {
+    const c = probeAbi();
+    const offsets = { id: ring.RING_ID, nr: ring.RING_NR, head: ring.RING_HEAD, tail: ring.RING_TAIL, magic: ring.RING_MAGIC, compat_features: ring.RING_COMPAT, incompat_features: ring.RING_INCOMPAT, header_length: ring.RING_HEADER_LENGTH };
+    for (const [field, off] of Object.entries(offsets)) assert.equal(c[`off_${field}`], off, `offset of ${field}`);
+    assert.equal(c.AIO_RING_MAGIC, ring.AIO_RING_MAGIC);
+    assert.equal(c.AIO_RING_HEADER, ring.AIO_RING_HEADER);
+    assert.equal(c.IO_EVENT_SIZE, ring.IO_EVENT_SIZE);
+    assert.equal(c.MAX_STEPS, limits.MAX_STEPS);
+    assert.equal(c.MAX_NAMES, limits.MAX_NAMES);
+    assert.equal(c.MAX_COUNT, limits.MAX_COUNT);
+    assert.equal(c.IOCB_BYTES, IOCB_BYTES);
+    assert.deepEqual(
+      { EBADF: c.EBADF, EAGAIN: c.EAGAIN, ENOMEM: c.ENOMEM, EFAULT: c.EFAULT, EINVAL: c.EINVAL },
+      { EBADF: errno.EBADF, EAGAIN: errno.EAGAIN, ENOMEM: errno.ENOMEM, EFAULT: errno.EFAULT, EINVAL: errno.EINVAL },
+    );
+  });
+
+  it("no file outside assembly/abi defines an ABI name or spells the ring magic", () => {
+    const abiDir = join(root, "assembly", "abi");
+    const names = readdirSync(abiDir)
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap((f) => [...readFileSync(join(abiDir, f), "utf8").matchAll(/^export const (\w+)/gm)].map((m) => m[1]));
+    assert.ok(names.length > 40, `found ${names.length} ABI names`);
+    // A copy: one of the names defined by a number (or a shift of numbers), not derived from the ABI.
+    const definition = new RegExp(`\\b(?:const|let|var)\\s+(${names.join("|")})\\s*(?::\\s*\\w+)?\\s*=\\s*(?:-?(?:0x[\\da-f_]+|\\d[\\d_]*)|\\d+\\s*<<\\s*\\d+)\\s*;`, "i");
+    const magic = /0xa10a10a1|2701791393/i;
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (path !== abiDir) walk(path);
+        } else if (/\.(ts|mjs|c)$/.test(entry.name)) {
+          const text = readFileSync(path, "utf8");
+          const def = definition.exec(text);
+          if (def) offenders.push(`${relative(root, path)} defines ${def[1]}`);
+          if (magic.test(text) && entry.name !== "abi.test.ts") offenders.push(`${relative(root, path)} spells the ring magic`);
+        }
+      }
+    };
+    for (const dir of ["assembly", "src", "bench", "scripts", "test"]) walk(join(root, dir));
+    for (const f of ["wire.c", "scenario.c", "timing.c", "ring_loop.c", "main.c", "out.c", "sys.c", "maps.c", "io.c"]) {
+      if (magic.test(readFileSync(join(root, "probe", f), "utf8"))) offenders.push(`probe/${f} spells the ring magic (probe.h holds the C copy)`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+});
