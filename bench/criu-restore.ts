@@ -21,15 +21,24 @@ export const criuRestoreSuite: Suite = {
         const getWorld = () => (world ??= createLookupWorld({ backend, n: 0, seed: 1, module: backend === "wasm" ? wasm.lookup : undefined }));
         for (const s of strategiesFor("file")) {
           cases.push({
-            kind: "timed", case: s.name, backend, params: { n }, group: `n=${n}/${backend}`, reference: s.name === "remap-scan", maxBatch: 1000,
+            kind: "timed",
+            case: s.name,
+            backend,
+            params: { n },
+            group: `n=${n}/${backend}`,
+            reference: s.name === "remap-scan",
+            maxBatch: 1000,
             run(k) {
               for (let i = 0; i < k; i++) getWorld().criuRestore(s.name, n);
             },
             counters: () => ({ slots_visited_per_restore: getWorld().criuRestore(s.name, n).visitedFile }),
-            instructions: backend !== "wasm" ? undefined : () => {
-              const counted = createLookupWorld({ backend, n: 0, seed: 1, module: wasm.countedLookup });
-              return countInstructions(counted.wasmExports()!, () => counted.criuRestore(s.name, n));
-            },
+            instructions:
+              backend !== "wasm"
+                ? undefined
+                : () => {
+                    const counted = createLookupWorld({ backend, n: 0, seed: 1, module: wasm.countedLookup });
+                    return countInstructions(counted.wasmExports()!, () => counted.criuRestore(s.name, n));
+                  },
           });
         }
       }
@@ -40,6 +49,8 @@ export const criuRestoreSuite: Suite = {
     const scan = find(results, "remap-scan", "wasm", { n: 4096 });
     return strategiesFor("file")
       .filter((s) => s.name !== "remap-scan")
-      .map((s) => ratioLine(`criu-restore N=4096: remap-scan / ${s.name}`, scan, find(results, s.name, "wasm", { n: 4096 }), { op: ">=", bound: 100, note: "for O(1)" }));
+      .map((s) =>
+        ratioLine(`criu-restore N=4096: remap-scan / ${s.name}`, scan, find(results, s.name, "wasm", { n: 4096 }), { op: ">=", bound: 100, note: "for O(1)" }),
+      );
   },
 };

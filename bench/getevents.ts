@@ -20,7 +20,11 @@ function modelCase(profile: ProfileName, path: string, reference = false): Bench
   const model = new AioProcess(PROFILES[profile], CONFIG);
   const ctx = model.io_setup(1, false).ctx;
   return {
-    kind: "timed", case: `model-${path}`, backend: "model", params: { profile, timeout_ns: 0 }, reference,
+    kind: "timed",
+    case: `model-${path}`,
+    backend: "model",
+    params: { profile, timeout_ns: 0 },
+    reference,
     run(n) {
       for (let i = 0; i < n; i++) model.io_getevents(ctx, 1, 1, 0);
     },
@@ -35,7 +39,10 @@ function wasmCase(opts: SuiteOptions, profile: ProfileName, path: string): Bench
   const wasm = new WasmProcess(PROFILES[profile], CONFIG, build.core);
   const ctx = wasm.io_setup(1, false).ctx;
   return {
-    kind: "timed", case: `wasm-${path}`, backend: "wasm", params: { profile, timeout_ns: 0 },
+    kind: "timed",
+    case: `wasm-${path}`,
+    backend: "wasm",
+    params: { profile, timeout_ns: 0 },
     run: (n) => void wasm.getEventsZeroTimeout(ctx, n),
     instructions() {
       const counted = new WasmProcess(PROFILES[profile], CONFIG, build.countedCore);
@@ -61,14 +68,18 @@ export const geteventsSuite: Suite = {
   },
   summary(results) {
     const fast = find(results, "wasm-fast");
-    const line = fast?.median != null
-      ? headline(`getevents: WASM zero-timeout fast path: ${formatNs(fast.median)}/call`, fast.median, { op: "<=", bound: 50, unit: " ns" })
-      : { text: "getevents: WASM fast path not measured", target: "<= 50 ns", met: null };
+    const line =
+      fast?.median != null
+        ? headline(`getevents: WASM zero-timeout fast path: ${formatNs(fast.median)}/call`, fast.median, { op: "<=", bound: 50, unit: " ns" })
+        : { text: "getevents: WASM fast path not measured", target: "<= 50 ns", met: null };
     return [
       line,
       ratioLine("getevents: model timer path / fast path (WASM)", find(results, "wasm-timer"), fast, { op: ">=", bound: 100 }),
       ratioLine("getevents: model timer path / fast path (TS)", find(results, "model-timer"), find(results, "model-fast"), { op: ">=", bound: 100 }),
-      ratioLine("getevents: kernel 1 ns timeout / zero timeout", find(results, "kernel-timeout-1ns"), find(results, "kernel-timeout-0"), { op: ">=", bound: 100 }),
+      ratioLine("getevents: kernel 1 ns timeout / zero timeout", find(results, "kernel-timeout-1ns"), find(results, "kernel-timeout-0"), {
+        op: ">=",
+        bound: 100,
+      }),
     ];
   },
 };

@@ -10,7 +10,10 @@ export const lookupSuite: Suite = {
   description: "context from id (lookup_ioctx): every id strategy x contexts x target distribution",
   async cases(opts) {
     return strategyCases(opts, {
-      question: "id", sizes: sizesFor(opts, [1, 16, 256, 4096, 65536], [1, 256, 65536]), seed: 42, counter: "nodes_visited_per_op",
+      question: "id",
+      sizes: sizesFor(opts, [1, 16, 256, 4096, 65536], [1, 256, 65536]),
+      seed: 42,
+      counter: "nodes_visited_per_op",
       batch: (world, name, dist, size) => world.lookupBatch(name, dist, size),
     });
   },

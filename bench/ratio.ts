@@ -34,4 +34,3 @@ export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteRes
   const ratio = a.median / b.median;
   return headline(`${label}: ${formatRatio(ratio)} (${formatNs(a.median)} vs ${formatNs(b.median)})`, ratio, target && { unit: "x", ...target });
 }
-

@@ -15,7 +15,10 @@ export const remapSuite: Suite = {
   async cases(opts) {
     const sizes = sizesFor(opts, [1, 16, 256, 4096, 65536], [1, 256, 4096]);
     const cases: BenchCase[] = strategyCases(opts, {
-      question: "file", sizes, seed: 7, counter: "slots_visited_per_op",
+      question: "file",
+      sizes,
+      seed: 7,
+      counter: "slots_visited_per_op",
       batch: (world, name, dist, size) => world.remapBatch(name, size, dist),
     });
     for (const n of sizes) {

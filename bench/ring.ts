@@ -43,27 +43,39 @@ export const ringSuite: Suite = {
     const rounds = (n: number, round: (b: number) => void) => {
       for (let done = 0; done < n; done += BATCH) round(Math.min(BATCH, n - done));
     };
-    const batchEvents = (p: WasmProcess, ctx: number, n: number) => rounds(n, (b) => {
-      p.submitBatch(ctx, b, 0);
-      p.reapBatch(ctx, b);
-    });
+    const batchEvents = (p: WasmProcess, ctx: number, n: number) =>
+      rounds(n, (b) => {
+        p.submitBatch(ctx, b, 0);
+        p.reapBatch(ctx, b);
+      });
     const cases: BenchCase[] = [
       {
-        kind: "timed", case: "wasm-batch", backend: "wasm", params, reference: true,
+        kind: "timed",
+        case: "wasm-batch",
+        backend: "wasm",
+        params,
+        reference: true,
         run: (n) => batchEvents(wasm, wctx, n),
         instructions: () => perEvent(build.countedCore, batchEvents),
       },
       {
-        kind: "timed", case: "wasm-loop", backend: "wasm", params,
+        kind: "timed",
+        case: "wasm-loop",
+        backend: "wasm",
+        params,
         run: (n) => void loop.ringLoop(lctx, n, BATCH),
         instructions: () => perEvent(build.countedCore, (p, ctx, n) => void p.ringLoop(ctx, n, BATCH)),
       },
       {
-        kind: "timed", case: "ts-model", backend: "model", params,
-        run: (n) => rounds(n, (b) => {
-          model.io_submit(mctx, b, "pread", 0, false);
-          model.user_reap(mctx, b);
-        }),
+        kind: "timed",
+        case: "ts-model",
+        backend: "model",
+        params,
+        run: (n) =>
+          rounds(n, (b) => {
+            model.io_submit(mctx, b, "pread", 0, false);
+            model.user_reap(mctx, b);
+          }),
       },
       kernelCase("kernel-submit-reap", params, "submit-reap", { batch: BATCH }, 500),
       kernelCase("native-c", params, "ring", { nr: setupRingSlots(NR_EVENTS, CONFIG.cpus), batch: BATCH }, 2, { backend: "native" }),

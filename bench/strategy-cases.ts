@@ -38,18 +38,26 @@ export function strategyCases(opts: SuiteOptions, m: StrategyMatrix): BenchCase[
         const chunk = chunkFor(s.complexity, n);
         for (const dist of distsFor(opts)) {
           cases.push({
-            kind: "timed", case: s.name, backend, params: { n, dist }, group: `n=${n}/dist=${dist}/${backend}`,
-            reference: s.name === KERNEL_STRATEGY[m.question], granularity: chunk,
+            kind: "timed",
+            case: s.name,
+            backend,
+            params: { n, dist },
+            group: `n=${n}/dist=${dist}/${backend}`,
+            reference: s.name === KERNEL_STRATEGY[m.question],
+            granularity: chunk,
             run(k) {
               for (let done = 0; done < k; done += chunk) m.batch(getWorld(), s.name, dist, chunk);
             },
             counters: () => ({ [m.counter]: m.batch(getWorld(), s.name, dist, chunk).visited / chunk }),
             // A fresh counted world per case: its count then does not depend on which other cases ran.
-            instructions: backend !== "wasm" ? undefined : () => {
-              const counted = createLookupWorld({ backend, n, seed: m.seed, module: wasm.countedLookup });
-              m.batch(counted, s.name, dist, chunk); // selects the strategy and draws the stream: not per-operation work
-              return countInstructions(counted.wasmExports()!, () => m.batch(counted, s.name, dist, chunk)) / chunk;
-            },
+            instructions:
+              backend !== "wasm"
+                ? undefined
+                : () => {
+                    const counted = createLookupWorld({ backend, n, seed: m.seed, module: wasm.countedLookup });
+                    m.batch(counted, s.name, dist, chunk); // selects the strategy and draws the stream: not per-operation work
+                    return countInstructions(counted.wasmExports()!, () => m.batch(counted, s.name, dist, chunk)) / chunk;
+                  },
           });
         }
       }

@@ -33,8 +33,12 @@ export const throughputSuite: Suite = {
     for (const mix of mixes) {
       for (const workers of workerCounts(opts.quick)) {
         cases.push({
-          kind: "measured", case: `pool-${mix}`, backend: "wasm", params: { workers, batch: BATCH },
-          group: `pool-${mix}`, reference: workers === 1,
+          kind: "measured",
+          case: `pool-${mix}`,
+          backend: "wasm",
+          params: { workers, batch: BATCH },
+          group: `pool-${mix}`,
+          reference: workers === 1,
           async measure(budgetMs) {
             // Ctrl-C ends the measurement early with what completed; the runner then stops the run.
             const abort = new AbortController();
@@ -81,13 +85,25 @@ export const throughputSuite: Suite = {
       const two = at(mix, 2);
       if (one && two) {
         const ratio = two.measurements.ops_per_s_total / one.measurements.ops_per_s_total;
-        lines.push(headline(`throughput ${mix}: 2 workers / 1 worker: ${formatRatio(ratio)} (${rate(two)} vs ${rate(one)})`, ratio, { op: ">=", bound: 1.8, unit: "x" }));
+        lines.push(
+          headline(`throughput ${mix}: 2 workers / 1 worker: ${formatRatio(ratio)} (${rate(two)} vs ${rate(one)})`, ratio, { op: ">=", bound: 1.8, unit: "x" }),
+        );
       }
     }
     const ring = at("ring", 1);
-    if (ring) lines.push(headline(`throughput ring: ${formatSi(ring.measurements.ops_per_worker)} events/s per worker on the batch ring path`, ring.measurements.ops_per_worker, { op: ">=", bound: 300e6, unit: "" }));
+    if (ring)
+      lines.push(
+        headline(
+          `throughput ring: ${formatSi(ring.measurements.ops_per_worker)} events/s per worker on the batch ring path`,
+          ring.measurements.ops_per_worker,
+          { op: ">=", bound: 300e6, unit: "" },
+        ),
+      );
     const widest = ok.filter((r) => r.measurements.scaling_efficiency !== undefined).sort((a, b) => Number(b.params.workers) - Number(a.params.workers))[0];
-    if (widest) lines.push({ text: `throughput ${widest.case.slice(5)}: scaling efficiency ${(100 * widest.measurements.scaling_efficiency).toFixed(0)}% at ${widest.params.workers} workers (${availableParallelism()} cores)` });
+    if (widest)
+      lines.push({
+        text: `throughput ${widest.case.slice(5)}: scaling efficiency ${(100 * widest.measurements.scaling_efficiency).toFixed(0)}% at ${widest.params.workers} workers (${availableParallelism()} cores)`,
+      });
     if (ok.length) {
       const total = ok.reduce((s, r) => s + r.measurements.ops_total, 0);
       const overhead = Math.max(...ok.map((r) => r.measurements.task_overhead_pct));

@@ -14,10 +14,10 @@ const target = process.argv.includes("--debug") ? "debug" : "release";
 // --only NAME builds one module (the strategy test rebuilds just the lookup world).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
 for (const m of modules.filter((x) => only === null || x.name === only)) {
-  const { error, stderr } = await asc.main([
-    m.entry, "--config", "asconfig.json", "--target", target,
-    "--outFile", `build/${m.name}.wasm`, ...m.flags,
-  ], { stdout: process.stdout, stderr: process.stderr });
+  const { error, stderr } = await asc.main([m.entry, "--config", "asconfig.json", "--target", target, "--outFile", `build/${m.name}.wasm`, ...m.flags], {
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
   if (error) {
     console.error(`asc failed for ${m.entry}: ${error.message}`);
     console.error(stderr.toString());
@@ -26,4 +26,7 @@ for (const m of modules.filter((x) => only === null || x.name === only)) {
 }
 // What the run context reports about the measured code: how each module was built.
 const ascVersion = JSON.parse(readFileSync(new URL("../node_modules/assemblyscript/package.json", import.meta.url), "utf8")).version;
-writeFileSync("build/wasm-build.json", `${JSON.stringify({ assemblyscript: ascVersion, target, modules: modules.map((m) => ({ name: m.name, flags: m.flags })) }, null, 1)}\n`);
+writeFileSync(
+  "build/wasm-build.json",
+  `${JSON.stringify({ assemblyscript: ascVersion, target, modules: modules.map((m) => ({ name: m.name, flags: m.flags })) }, null, 1)}\n`,
+);

@@ -44,7 +44,10 @@ export function ensureChromium({ log = (line) => console.error(line) } = {}) {
     return { ok: false, reason: `${CHROMIUM_PATH} is missing and automatic install is only done on Linux (platform: ${process.platform})` };
   }
   if (typeof process.getuid !== "function" || process.getuid() !== 0) {
-    return { ok: false, reason: `${CHROMIUM_PATH} is missing and we are not root, so it cannot be installed here; install the "chromium" package (e.g. sudo apt-get install chromium)` };
+    return {
+      ok: false,
+      reason: `${CHROMIUM_PATH} is missing and we are not root, so it cannot be installed here; install the "chromium" package (e.g. sudo apt-get install chromium)`,
+    };
   }
   if (!onPath("apt-get")) {
     return { ok: false, reason: `${CHROMIUM_PATH} is missing and apt-get is not available to install it` };

@@ -31,7 +31,10 @@ const strategies = STRATEGIES.map((d, id) => {
     console.error(`gen-lookup-dispatch: assembly/lookup/${d.name}.ts exports no find()`);
     process.exit(1);
   }
-  const findArity = exported.get("find").split(",").filter((p) => p.trim()).length;
+  const findArity = exported
+    .get("find")
+    .split(",")
+    .filter((p) => p.trim()).length;
   return { ...d, id, mod: camel(d.name), K: constant(d.name), has: (op) => exported.has(op), findArity };
 });
 const byName = (name) => strategies.find((s) => s.name === name);
@@ -126,7 +129,10 @@ ${idS.map((d) => `    case ${d.K}:\n      for (let i = 0; i < n; i++) h = fold(e
 /** One restore loop per O(1) file strategy, so its insert and hook inline; the rest share one. */
 export function criuRestoreBy(s: i32, n: i32): u32 {
   switch (s) {
-${cases(fileS.filter((d) => d.complexity === "O(1)"), (d) => `return restore(${d.K}, n);`)}
+${cases(
+  fileS.filter((d) => d.complexity === "O(1)"),
+  (d) => `return restore(${d.K}, n);`,
+)}
     default: return restore(s, n);
   }
 }

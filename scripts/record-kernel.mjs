@@ -23,7 +23,9 @@ if (!avail.available) {
 }
 const dir = "test/scenarios";
 const only = process.argv.slice(2);
-const files = readdirSync(dir).filter((f) => f.endsWith(".json") && (only.length === 0 || only.includes(f))).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".json") && (only.length === 0 || only.includes(f)))
+  .sort();
 let failed = 0;
 for (const f of files) {
   const file = join(dir, f);

@@ -15,9 +15,11 @@ console.log = (...args: unknown[]) => writeStdout(`${format(...args)}\n`);
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: aio-ring-bench <command> [options]\n       aio-ring-bench --help | --version\n\ncommands:\n${lines.join("\n")}\n\n` +
+  return (
+    `usage: aio-ring-bench <command> [options]\n       aio-ring-bench --help | --version\n\ncommands:\n${lines.join("\n")}\n\n` +
     "Run `aio-ring-bench <command> --help` for a command's options and exit codes.\n" +
-    "exit codes: 0 ok, 1 the command's check failed, 2 bad input (no or unknown command)";
+    "exit codes: 0 ok, 1 the command's check failed, 2 bad input (no or unknown command)"
+  );
 }
 
 function version(): string {

@@ -32,8 +32,14 @@ test("paired verdicts: a clear 10% ratio regresses, A/A ratios are unchanged, a 
 test("ab: an unknown ref and a revision that does not build are one-line errors naming the ref; nothing half-written in the cache", async () => {
   const home = mkdtempSync(join(tmpdir(), "ab-home-"));
   process.env.AIO_RING_BENCH_HOME = home;
-  assert.throws(() => resolveSource({ kind: "ref", ref: "no-such-ref-xyz" }), (e: unknown) => e instanceof UserError && /ref "no-such-ref-xyz": unknown or unreachable/.test(e.message));
-  assert.throws(() => resolveSource({ kind: "ref", ref: "--upload-pack=x" }), (e: unknown) => e instanceof UserError && /not a valid git ref/.test(e.message));
+  assert.throws(
+    () => resolveSource({ kind: "ref", ref: "no-such-ref-xyz" }),
+    (e: unknown) => e instanceof UserError && /ref "no-such-ref-xyz": unknown or unreachable/.test(e.message),
+  );
+  assert.throws(
+    () => resolveSource({ kind: "ref", ref: "--upload-pack=x" }),
+    (e: unknown) => e instanceof UserError && /not a valid git ref/.test(e.message),
+  );
   const repo = mkdtempSync(join(tmpdir(), "ab-repo-"));
   const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo, stdio: "pipe" });
   git("init", "-q");
@@ -43,7 +49,11 @@ test("ab: an unknown ref and a revision that does not build are one-line errors 
   git("add", "-A");
   git("commit", "-qm", "broken");
   const src = resolveSource({ kind: "ref", ref: "HEAD" }, repo);
-  await assert.rejects(buildRevision(src), (e: unknown) => e instanceof UserError && /^HEAD \([0-9a-f]{10}\): does not build \(assembly\/index\.ts\): .*undefined_name/.test(e.message) && !e.message.includes("\n"));
+  await assert.rejects(
+    buildRevision(src),
+    (e: unknown) =>
+      e instanceof UserError && /^HEAD \([0-9a-f]{10}\): does not build \(assembly\/index\.ts\): .*undefined_name/.test(e.message) && !e.message.includes("\n"),
+  );
   assert.deepEqual(readdirSync(buildCacheDir()), [], "no temp directory or partial build left");
   const r = spawnSync(process.execPath, [CLI, "ab", "--base", "no-such-ref-xyz"], { encoding: "utf8", env: { ...process.env, AIO_RING_BENCH_HOME: home } });
   assert.equal(r.status, 2);
@@ -60,8 +70,20 @@ test("ab: benchmarks whose module exports differ between the builds are not comp
   const { lookupSuite } = await import("../bench/lookup.js");
   const { readFileSync } = await import("node:fs");
   // A head whose lookup module has one more export (the counter): same code, other interface.
-  const head = wasmBuildFrom("head with another export", (name) => (name === "lookup" ? instrumentWasm(readFileSync(`${BUILD_DIR}lookup.wasm`)) : readFileSync(`${BUILD_DIR}${name}.wasm`)));
-  const r = await runAb({ quick: true, full: false, sizes: [1], timeMs: 10, suites: [lookupSuite], filter: /hash\/wasm/, base: defaultWasmBuild(), head, budgetMs: 1 });
+  const head = wasmBuildFrom("head with another export", (name) =>
+    name === "lookup" ? instrumentWasm(readFileSync(`${BUILD_DIR}lookup.wasm`)) : readFileSync(`${BUILD_DIR}${name}.wasm`),
+  );
+  const r = await runAb({
+    quick: true,
+    full: false,
+    sizes: [1],
+    timeMs: 10,
+    suites: [lookupSuite],
+    filter: /hash\/wasm/,
+    base: defaultWasmBuild(),
+    head,
+    budgetMs: 1,
+  });
   assert.equal(r.comparison.entries.length, 1);
   const [e] = r.comparison.entries;
   assert.equal(e.verdict, "not comparable");

@@ -47,7 +47,16 @@ function probeAbi(): Record<string, number> {
 describe("single-source ABI", () => {
   it("the C probe's constants and ring layout match assembly/abi", { skip: haveCc ? false : `no C compiler (${cc})` }, () => {
     const c = probeAbi();
-    const offsets = { id: ring.RING_ID, nr: ring.RING_NR, head: ring.RING_HEAD, tail: ring.RING_TAIL, magic: ring.RING_MAGIC, compat_features: ring.RING_COMPAT, incompat_features: ring.RING_INCOMPAT, header_length: ring.RING_HEADER_LENGTH };
+    const offsets = {
+      id: ring.RING_ID,
+      nr: ring.RING_NR,
+      head: ring.RING_HEAD,
+      tail: ring.RING_TAIL,
+      magic: ring.RING_MAGIC,
+      compat_features: ring.RING_COMPAT,
+      incompat_features: ring.RING_INCOMPAT,
+      header_length: ring.RING_HEADER_LENGTH,
+    };
     for (const [field, off] of Object.entries(offsets)) assert.equal(c[`off_${field}`], off, `offset of ${field}`);
     assert.equal(c.AIO_RING_MAGIC, ring.AIO_RING_MAGIC);
     assert.equal(c.AIO_RING_HEADER, ring.AIO_RING_HEADER);
@@ -69,7 +78,10 @@ describe("single-source ABI", () => {
       .flatMap((f) => [...readFileSync(join(abiDir, f), "utf8").matchAll(/^export const (\w+)/gm)].map((m) => m[1]));
     assert.ok(names.length > 40, `found ${names.length} ABI names`);
     // A copy: one of the names defined by a number (or a shift of numbers), not derived from the ABI.
-    const definition = new RegExp(`\\b(?:const|let|var)\\s+(${names.join("|")})\\s*(?::\\s*\\w+)?\\s*=\\s*(?:-?(?:0x[\\da-f_]+|\\d[\\d_]*)|\\d+\\s*<<\\s*\\d+)\\s*;`, "i");
+    const definition = new RegExp(
+      `\\b(?:const|let|var)\\s+(${names.join("|")})\\s*(?::\\s*\\w+)?\\s*=\\s*(?:-?(?:0x[\\da-f_]+|\\d[\\d_]*)|\\d+\\s*<<\\s*\\d+)\\s*;`,
+      "i",
+    );
     const magic = /0xa10a10a1|2701791393/i;
     const offenders: string[] = [];
     const walk = (dir: string): void => {

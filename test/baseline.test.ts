@@ -12,7 +12,11 @@ process.env.AIO_RING_BENCH_HOME = home;
 
 test("bad baseline names are UserErrors", () => {
   for (const bad of ["", "..", "../x", "a/b", "a\\b", ".hidden", "a..b", "x".repeat(65), "sp ace", "nul\0"]) {
-    assert.throws(() => checkBaselineName(bad), (e: unknown) => e instanceof UserError && /bad baseline name/.test(e.message), bad);
+    assert.throws(
+      () => checkBaselineName(bad),
+      (e: unknown) => e instanceof UserError && /bad baseline name/.test(e.message),
+      bad,
+    );
   }
   for (const good of ["main", "v0.1.0", "pr-12_b", "x".repeat(64)]) checkBaselineName(good);
 });
@@ -34,8 +38,17 @@ test("save then load by name and by file; the run keeps machine, tool version an
 });
 
 test("unknown baseline names and broken baseline files are UserErrors", () => {
-  assert.throws(() => loadBaseline("nope"), (e: unknown) => e instanceof UserError && /no baseline named "nope" .*\(saved: main\)/.test(e.message));
-  assert.throws(() => loadBaseline("../etc/passwd"), (e: unknown) => e instanceof UserError && /does not exist/.test(e.message));
-  writeFileSync(join(home, "baselines", "broken.json"), "{\"schema\":");
-  assert.throws(() => loadBaseline("broken"), (e: unknown) => e instanceof UserError && /broken\.json: truncated JSON/.test(e.message));
+  assert.throws(
+    () => loadBaseline("nope"),
+    (e: unknown) => e instanceof UserError && /no baseline named "nope" .*\(saved: main\)/.test(e.message),
+  );
+  assert.throws(
+    () => loadBaseline("../etc/passwd"),
+    (e: unknown) => e instanceof UserError && /does not exist/.test(e.message),
+  );
+  writeFileSync(join(home, "baselines", "broken.json"), '{"schema":');
+  assert.throws(
+    () => loadBaseline("broken"),
+    (e: unknown) => e instanceof UserError && /broken\.json: truncated JSON/.test(e.message),
+  );
 });

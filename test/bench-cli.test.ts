@@ -60,15 +60,37 @@ describe("bench runner", () => {
       async cases(): Promise<BenchCase[]> {
         return [
           { kind: "measured", case: "good", backend: "pool", params: {}, measure: async () => ({ samples: [1, 2, 3] }) },
-          { kind: "measured", case: "no-aio", backend: "kernel", params: {}, measure: async () => { throw new UserError("kernel backend unavailable: no AIO"); } },
-          { kind: "measured", case: "dies", backend: "pool", params: {}, measure: async () => { throw new Error("worker 2 exited with code 1 in task ring#7"); } },
+          {
+            kind: "measured",
+            case: "no-aio",
+            backend: "kernel",
+            params: {},
+            measure: async () => {
+              throw new UserError("kernel backend unavailable: no AIO");
+            },
+          },
+          {
+            kind: "measured",
+            case: "dies",
+            backend: "pool",
+            params: {},
+            measure: async () => {
+              throw new Error("worker 2 exited with code 1 in task ring#7");
+            },
+          },
           { kind: "measured", case: "after", backend: "pool", params: {}, measure: async () => ({ samples: [1, 2] }) },
         ];
       },
     };
     const r = await runBench({ suites: [suite], filter: null, quick: true, full: false, sizes: null, timeMs: 10 });
     assert.match(r.failure?.message ?? "", /^failing\/dies\/pool: worker 2 exited with code 1 in task ring#7$/);
-    assert.deepEqual(r.run.results.map((x) => [x.case, x.status?.unavailable ?? "measured"]), [["good", "measured"], ["no-aio", "kernel backend unavailable: no AIO"]]);
+    assert.deepEqual(
+      r.run.results.map((x) => [x.case, x.status?.unavailable ?? "measured"]),
+      [
+        ["good", "measured"],
+        ["no-aio", "kernel backend unavailable: no AIO"],
+      ],
+    );
     parseRun(JSON.stringify(r.run), "partial run");
   });
 
@@ -86,20 +108,26 @@ describe("bench runner", () => {
     assert.equal(run.results.length, 3);
     // The work counter is deterministic: its fit is exact. Three noisy times may honestly tie with N log N.
     for (const r of run.results) assert.equal((r.counter_complexity as { big_o: string }).big_o, "O(N)", r.id);
-    for (const r of run.results) assert.ok(r.complexity?.big_o === "O(N)" || (r.complexity?.big_o === "inconclusive" && r.complexity.candidates?.includes("O(N)")), JSON.stringify(r.complexity));
+    for (const r of run.results)
+      assert.ok(
+        r.complexity?.big_o === "O(N)" || (r.complexity?.big_o === "inconclusive" && r.complexity.candidates?.includes("O(N)")),
+        JSON.stringify(r.complexity),
+      );
     const visited = run.results.map((r) => r.counters.nodes_visited_per_op);
     assert.ok(visited[0] < visited[1] && visited[1] < visited[2], `list walk visits grow with N: ${visited}`);
     // The run schema declares every field a result carries, so nothing is read back through a cast.
     const declared = new Set(Object.keys(resultSchema.shape));
     for (const r of run.results) for (const key of Object.keys(r)) assert.ok(declared.has(key), `${r.id}: field "${key}" is not in the run schema`);
     assert.equal(run.results[0].counter_complexity?.big_o, "O(N)");
-    assert.equal(run.results[0].round_sizes?.reduce((a, b) => a + b, 0), run.results[0].samples.length);
+    assert.equal(
+      run.results[0].round_sizes?.reduce((a, b) => a + b, 0),
+      run.results[0].samples.length,
+    );
     for (const key of Object.keys(run)) assert.ok(key in runSchema.shape, `run field "${key}" is not in the run schema`);
   });
 });
 
 describe("bench CLI", () => {
-
   const bad: [string[], RegExp][] = [
     [["--suite", "nope"], /--suite: unknown suite "nope"/],
     [["--sizes", "0"], /--sizes: "0" is not a context count/],
@@ -135,7 +163,22 @@ describe("bench CLI", () => {
 
   it("runs, writes the run JSON, saves a baseline and compares against it", () => {
     const json = join(dir, "run.json");
-    const first = cli("--suite", "lookup", "--sizes", "1,16", "--filter", "hash/wasm", "--time", "20", "--json", json, "--save-baseline", "b1", "--bmf", join(dir, "bmf.json"));
+    const first = cli(
+      "--suite",
+      "lookup",
+      "--sizes",
+      "1,16",
+      "--filter",
+      "hash/wasm",
+      "--time",
+      "20",
+      "--json",
+      json,
+      "--save-baseline",
+      "b1",
+      "--bmf",
+      join(dir, "bmf.json"),
+    );
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /^hash {2,}1 /m);
     assert.match(first.stdout, /^lookup +n +median +±95%/m);
@@ -147,19 +190,31 @@ describe("bench CLI", () => {
     assert.equal(second.status, 0, second.stderr);
     assert.match(second.stdout, /improved|regressed|unchanged|too noisy/);
     assert.equal(readFileSync(join(dir, "h.jsonl"), "utf8").trim().split("\n").length, 1);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith(".tmp")),
+      [],
+    );
   });
   it("--json - puts only the run JSON on stdout; the tables go to stderr, fitted to COLUMNS; --csv has a row per benchmark", () => {
     const csv = join(dir, "run.csv");
-    const r = spawnSync(process.execPath, [CLI, "bench", "--suite", "lookup", "--sizes", "1,16,256", "--filter", "wasm", "--time", "10", "--json", "-", "--csv", csv], {
-      encoding: "utf8", cwd: dir, env: { ...env, COLUMNS: "60", NO_COLOR: "1" },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [CLI, "bench", "--suite", "lookup", "--sizes", "1,16,256", "--filter", "wasm", "--time", "10", "--json", "-", "--csv", csv],
+      {
+        encoding: "utf8",
+        cwd: dir,
+        env: { ...env, COLUMNS: "60", NO_COLOR: "1" },
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     const run = parseRun(r.stdout, "stdout");
     assert.equal(run.results.length, 12);
     assert.ok(!existsSync(join(dir, "-")), "no file named -");
     const lines = r.stderr.trimEnd().split("\n");
-    assert.ok(lines.every((l) => [...l].length <= 60), lines.filter((l) => [...l].length > 60).join("\n"));
+    assert.ok(
+      lines.every((l) => [...l].length <= 60),
+      lines.filter((l) => [...l].length > 60).join("\n"),
+    );
     assert.match(r.stderr, /^fit: list-walk O\(N\)/m);
     assert.doesNotMatch(r.stderr, /\x1b\[/);
     const rows = readFileSync(csv, "utf8").trimEnd().split("\n");

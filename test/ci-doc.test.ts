@@ -39,9 +39,18 @@ test("docs/ci.md: a pull-request workflow that gates, uploads the report and tra
   assert.ok("pull_request" in wf.on, "runs on pull requests");
   const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
   const scripts = steps.flatMap((s) => (s.run ? [s.run] : []));
-  assert.ok(scripts.some((r) => /aio-ring-bench bench\b/.test(r)), "runs the bench");
-  assert.ok(scripts.some((r) => /--fail-on-regression/.test(r)), "gates on regressions");
-  assert.ok(steps.some((s) => s.uses?.startsWith("actions/upload-artifact") && String(s.with?.path).includes("report.html")), "uploads the HTML report");
+  assert.ok(
+    scripts.some((r) => /aio-ring-bench bench\b/.test(r)),
+    "runs the bench",
+  );
+  assert.ok(
+    scripts.some((r) => /--fail-on-regression/.test(r)),
+    "gates on regressions",
+  );
+  assert.ok(
+    steps.some((s) => s.uses?.startsWith("actions/upload-artifact") && String(s.with?.path).includes("report.html")),
+    "uploads the HTML report",
+  );
   assert.ok(scripts.some((r) => /--bmf \S+/.test(r)) && scripts.some((r) => /bencher run .*--adapter json --file bmf\.json/.test(r)), "sends BMF to Bencher");
 });
 
@@ -54,7 +63,10 @@ test("docs/ci.md: every aio-ring-bench command and flag exists in the CLI", asyn
     const { spec } = await COMMANDS[command]!.load();
     for (const arg of args.filter((a) => a.startsWith("--"))) {
       const name = arg.slice(2).split("=")[0];
-      assert.ok(spec.flags.some((f) => f.name === name), `${command} has no flag --${name}`);
+      assert.ok(
+        spec.flags.some((f) => f.name === name),
+        `${command} has no flag --${name}`,
+      );
     }
   }
 });

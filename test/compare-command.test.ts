@@ -31,7 +31,19 @@ test("compare writes every export and passes the gate on identical runs", async 
   const log = console.log;
   console.log = () => {};
   try {
-    const code = await compare([valid, valid, "--fail-on-regression", "--markdown", out("c.md"), "--bmf", out("b.json"), "--gh-action", out("g.json"), "--json", out("c.json")]);
+    const code = await compare([
+      valid,
+      valid,
+      "--fail-on-regression",
+      "--markdown",
+      out("c.md"),
+      "--bmf",
+      out("b.json"),
+      "--gh-action",
+      out("g.json"),
+      "--json",
+      out("c.json"),
+    ]);
     assert.equal(code, 0);
     assert.equal(await history(["--file", out("h.jsonl"), "--append", valid, "--json"]), 0);
   } finally {

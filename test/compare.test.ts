@@ -122,7 +122,10 @@ test("different machines give a loud warning; regressions are listed first and f
     { cpu: "Other CPU", kernel: "6.18.0" },
   );
   const cmp = compareRuns(old, neu);
-  assert.deepEqual(cmp.machineDifferences.map((d) => d.field), ["cpu", "kernel"]);
+  assert.deepEqual(
+    cmp.machineDifferences.map((d) => d.field),
+    ["cpu", "kernel"],
+  );
   assert.equal(cmp.entries[0].id, "a/slow");
   assert.equal(cmp.entries[0].verdict, "regressed");
   assert.match(renderComparison(cmp), /WARNING: the runs were made on different machines \(cpu: Test CPU -> Other CPU; kernel: 6\.1\.0 -> 6\.18\.0\)/);
@@ -137,7 +140,8 @@ test("different machines give a loud warning; regressions are listed first and f
 
 test("exact counters gate: a 2% rise in WASM instructions fails at the default 1% threshold, 0.5% does not, A/A passes", () => {
   const s = Array.from({ length: 40 }, (_, i) => 100 + (i % 5));
-  const at = (instructions: number, slots = 3) => syntheticRun([{ id: "lookup/hash", samples: s, counters: { slots_visited_per_op: slots, wasm_instructions_per_op: instructions } }]);
+  const at = (instructions: number, slots = 3) =>
+    syntheticRun([{ id: "lookup/hash", samples: s, counters: { slots_visited_per_op: slots, wasm_instructions_per_op: instructions } }]);
   const base = at(1000);
   const same = compareRuns(base, at(1000));
   assert.equal(same.entries[0].counterVerdict, "unchanged");
@@ -148,7 +152,10 @@ test("exact counters gate: a 2% rise in WASM instructions fails at the default 1
   assert.equal(up2.entries[0].counterVerdict, "regressed");
   const g = gate(up2);
   assert.equal(g.failed, true);
-  assert.match(g.summary, /FAIL: 1 of 1 benchmarks regressed in exact counters by 1\.0% or more:\n {2}lookup\/hash: wasm_instructions_per_op 1000 -> 1020 \(\+2\.0%, regressed\)/);
+  assert.match(
+    g.summary,
+    /FAIL: 1 of 1 benchmarks regressed in exact counters by 1\.0% or more:\n {2}lookup\/hash: wasm_instructions_per_op 1000 -> 1020 \(\+2\.0%, regressed\)/,
+  );
   assert.equal(gate(up2, { on: "time" }).failed, false, "--gate time ignores exact counters");
   assert.equal(gate(up2, { on: "exact" }).failed, true);
   const small = compareRuns(base, at(1005));

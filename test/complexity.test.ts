@@ -58,17 +58,48 @@ test("curves that fit about equally well are inconclusive, naming both", () => {
 });
 
 test("coefficient, intercept and relative RMS", () => {
-  const exact = fitCurve(NS.map((n) => ({ n, value: 0.7 * n })), "O(N)");
+  const exact = fitCurve(
+    NS.map((n) => ({ n, value: 0.7 * n })),
+    "O(N)",
+  );
   assert.ok(Math.abs(exact.coefficient - 0.7) < 1e-12);
   assert.ok(exact.rms < 1e-12);
   // O(1) fit of [1, 3] weighted by 1/value^2: a = (1 + 3/9) / (1 + 1/9) = 1.2; residuals -0.2 and 1.8 relative: 0.2, 0.6.
-  const c = fitCurve([{ n: 2, value: 1 }, { n: 4, value: 3 }], "O(1)");
+  const c = fitCurve(
+    [
+      { n: 2, value: 1 },
+      { n: 4, value: 3 },
+    ],
+    "O(1)",
+  );
   assert.ok(Math.abs(c.intercept - 1.2) < 1e-12);
   assert.ok(Math.abs(c.rms - Math.sqrt((0.2 ** 2 + 0.6 ** 2) / 2)) < 1e-12);
 });
 
 test("fewer than three distinct N cannot be fitted; bad input is refused", () => {
-  assert.equal(fitComplexity([{ n: 8, value: 1 }, { n: 16, value: 2 }]), null);
-  assert.throws(() => fitComplexity([{ n: 0, value: 1 }, { n: 8, value: 2 }, { n: 9, value: 2 }]), RangeError);
-  assert.throws(() => fitComplexity([{ n: 4, value: NaN }, { n: 8, value: 2 }, { n: 9, value: 2 }]), RangeError);
+  assert.equal(
+    fitComplexity([
+      { n: 8, value: 1 },
+      { n: 16, value: 2 },
+    ]),
+    null,
+  );
+  assert.throws(
+    () =>
+      fitComplexity([
+        { n: 0, value: 1 },
+        { n: 8, value: 2 },
+        { n: 9, value: 2 },
+      ]),
+    RangeError,
+  );
+  assert.throws(
+    () =>
+      fitComplexity([
+        { n: 4, value: NaN },
+        { n: 8, value: 2 },
+        { n: 9, value: 2 },
+      ]),
+    RangeError,
+  );
 });

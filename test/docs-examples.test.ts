@@ -37,7 +37,11 @@ describe(`${DOC} examples`, () => {
       });
     }
     const avail = kernelAvailability();
-    const skip = !avail.available ? `kernel backend unavailable: ${avail.reason}` : possibleCpus() !== scenario.cpus ? `the example assumes ${scenario.cpus} CPUs` : false;
+    const skip = !avail.available
+      ? `kernel backend unavailable: ${avail.reason}`
+      : possibleCpus() !== scenario.cpus
+        ? `the example assumes ${scenario.cpus} CPUs`
+        : false;
     it(`${scenario.name} on the live kernel`, { skip }, async () => {
       const doc = await runScenarioOnKernel(scenario.name, scenario);
       assert.deepEqual(doc.results, results);

@@ -43,7 +43,14 @@ test("BMF: one measure per metric: latency in ns with its interval, each exact c
 
 test("github-action-benchmark: an entry per gated metric (time with its range, each exact counter) for customSmallerIsBetter", () => {
   const entries = toGhActionBenchmark(neu);
-  assert.deepEqual(entries.map((e) => [e.name, e.unit]), [["lookup/flat", "ns/op"], ["lookup/flat slots", "slots"], ["lookup/slow|pipe", "ns/op"]]);
+  assert.deepEqual(
+    entries.map((e) => [e.name, e.unit]),
+    [
+      ["lookup/flat", "ns/op"],
+      ["lookup/flat slots", "slots"],
+      ["lookup/slow|pipe", "ns/op"],
+    ],
+  );
   for (const e of entries.filter((x) => x.unit === "ns/op")) {
     assert.deepEqual(Object.keys(e), ["name", "unit", "value", "range", "extra"]);
     assert.equal(typeof e.value, "number");

@@ -43,7 +43,10 @@ test("a corrupt line in the middle is reported with its line number; the rest is
   assert.equal(warnings.length, 2);
   assert.match(warnings[0], /corrupt\.jsonl:2: not valid JSON/);
   assert.match(warnings[1], /corrupt\.jsonl:3: schema: /);
-  assert.throws(() => readHistory(join(dir, "none.jsonl")), (e: unknown) => e instanceof UserError && /does not exist/.test(e.message));
+  assert.throws(
+    () => readHistory(join(dir, "none.jsonl")),
+    (e: unknown) => e instanceof UserError && /does not exist/.test(e.message),
+  );
 });
 
 test("trends flag a 10% step at the right run, a counter change exactly, and nothing in a flat series", () => {
@@ -51,7 +54,10 @@ test("trends flag a 10% step at the right run, a counter change exactly, and not
   const random = mulberry32(3);
   for (let i = 0; i < 20; i++) {
     const day = String(i + 1).padStart(2, "0");
-    appendHistory(file, runAt(i < 12 ? 100 : 110, random, `2025-01-${day}T00:00:00.000Z`, { slots: i < 15 ? 10 : 12 }, i < 12 ? "Test CPU" : i < 16 ? "Test CPU" : "Other CPU"));
+    appendHistory(
+      file,
+      runAt(i < 12 ? 100 : 110, random, `2025-01-${day}T00:00:00.000Z`, { slots: i < 15 ? 10 : 12 }, i < 12 ? "Test CPU" : i < 16 ? "Test CPU" : "Other CPU"),
+    );
   }
   const [trend] = historyTrends(readHistory(file).records);
   assert.equal(trend.points.length, 20);
@@ -62,7 +68,10 @@ test("trends flag a 10% step at the right run, a counter change exactly, and not
   assert.ok(step.change > 0.08 && step.change < 0.12);
   assert.equal(step.machineChanged, false);
   assert.ok(trend.change !== null && trend.change > 0.08);
-  assert.deepEqual(trend.counterSteps.map((c) => [c.record, c.changes]), [[15, [{ name: "slots", old: 10, new: 12, change: 0.19999999999999996, verdict: "regressed" }]]]);
+  assert.deepEqual(
+    trend.counterSteps.map((c) => [c.record, c.changes]),
+    [[15, [{ name: "slots", old: 10, new: 12, change: 0.19999999999999996, verdict: "regressed" }]]],
+  );
 
   const flat = join(dir, "flat.jsonl");
   for (let i = 0; i < 20; i++) appendHistory(flat, runAt(100, random, `2025-02-${String(i + 1).padStart(2, "0")}T00:00:00.000Z`));
@@ -75,7 +84,10 @@ test("a step where the machine changed is marked as such; a step 3 runs ago is a
   const file = join(dir, "machine.jsonl");
   const random = mulberry32(4);
   for (let i = 0; i < 11; i++) {
-    appendHistory(file, runAt(i < 8 ? 100 : 90, random, `2025-03-${String(i + 1).padStart(2, "0")}T00:00:00.000Z`, { slots: 10 }, i < 8 ? "Test CPU" : "Fast CPU"));
+    appendHistory(
+      file,
+      runAt(i < 8 ? 100 : 90, random, `2025-03-${String(i + 1).padStart(2, "0")}T00:00:00.000Z`, { slots: 10 }, i < 8 ? "Test CPU" : "Fast CPU"),
+    );
   }
   const [trend] = historyTrends(readHistory(file).records);
   assert.equal(trend.steps.length, 1);

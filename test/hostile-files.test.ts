@@ -7,7 +7,17 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
-  chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync,
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -201,17 +211,25 @@ describe("state folder", () => {
     const flags = parseBenchFlags(["--quick"], [tinySuite])!;
     const file = join(dir, "home-file");
     writeFileSync(file, "");
-    for (const [bad, re] of [[file, /ENOTDIR/], ...(() => {
-      const ro = tmpfs("ro-home", "ro,size=64k");
-      if (typeof ro === "string") return [[ro, /EROFS/]] as const;
-      t.diagnostic(`read-only home skipped: ${ro.skip}`);
-      return [];
-    })()] as [string, RegExp][]) {
+    for (const [bad, re] of [
+      [file, /ENOTDIR/],
+      ...(() => {
+        const ro = tmpfs("ro-home", "ro,size=64k");
+        if (typeof ro === "string") return [[ro, /EROFS/]] as const;
+        t.diagnostic(`read-only home skipped: ${ro.skip}`);
+        return [];
+      })(),
+    ] as [string, RegExp][]) {
       const script = `process.env.AIO_RING_BENCH_HOME = ${JSON.stringify(bad)};
         import(${JSON.stringify(new URL("dist/src/bench/state.js", REPO).href)}).then((m) => m.ensureStateDir()).catch((e) => { console.error(e.message); process.exit(e.exitCode ?? 1); })`;
       const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
       assert.equal(r.status, 2, r.stderr);
-      assert.match(r.stderr, new RegExp(`^state folder ${bad.replace(/[/.]/g, "\\$&")} \\(\\$AIO_RING_BENCH_HOME\\): cannot create files in .*: .*${re.source}.*; set AIO_RING_BENCH_HOME to a writable folder\\n$`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^state folder ${bad.replace(/[/.]/g, "\\$&")} \\(\\$AIO_RING_BENCH_HOME\\): cannot create files in .*: .*${re.source}.*; set AIO_RING_BENCH_HOME to a writable folder\\n$`,
+        ),
+      );
     }
     assert.ok(flags);
   });
@@ -237,11 +255,36 @@ describe("state folder", () => {
 
 describe("bench keeps a measured run", () => {
   it("every output path is checked before measuring", async () => {
-    for (const argv of [["--json", "/proc/x.json"], ["--html", dir], ["--bmf", "/dev/full"], ["--gh-action", "/dev/null"], ["--history", dir], ["--history", "-"]]) {
+    for (const argv of [
+      ["--json", "/proc/x.json"],
+      ["--html", dir],
+      ["--bmf", "/dev/full"],
+      ["--gh-action", "/dev/null"],
+      ["--history", dir],
+      ["--history", "-"],
+    ]) {
       const flags = parseBenchFlags(["--quick", "--time", "5", ...argv], [tinySuite])!;
       let measured = false;
-      const suite: Suite = { ...tinySuite, async cases() { return [{ kind: "timed", case: "noop", backend: "host", params: {}, run: () => { measured = true; } }]; } };
-      await assert.rejects(benchCommand({ ...flags, suites: [suite] }, () => undefined), userError(/cannot|standard output/));
+      const suite: Suite = {
+        ...tinySuite,
+        async cases() {
+          return [
+            {
+              kind: "timed",
+              case: "noop",
+              backend: "host",
+              params: {},
+              run: () => {
+                measured = true;
+              },
+            },
+          ];
+        },
+      };
+      await assert.rejects(
+        benchCommand({ ...flags, suites: [suite] }, () => undefined),
+        userError(/cannot|standard output/),
+      );
       assert.equal(measured, false, `${argv.join(" ")}: refused before measuring`);
     }
   });
@@ -250,7 +293,24 @@ describe("bench keeps a measured run", () => {
     const full = tmpfs("full-bench", "size=64k");
     if (typeof full !== "string") return t.skip(full.skip);
     const history = join(dir, "kept-history.jsonl");
-    const flags = parseBenchFlags(["--quick", "--time", "5", "--json", join(full, "run.json"), "--markdown", join(full, "cmp.md"), "--compare", lastRunFileFor(), "--history", history, "--html", join(full, "r.html")], [tinySuite])!;
+    const flags = parseBenchFlags(
+      [
+        "--quick",
+        "--time",
+        "5",
+        "--json",
+        join(full, "run.json"),
+        "--markdown",
+        join(full, "cmp.md"),
+        "--compare",
+        lastRunFileFor(),
+        "--history",
+        history,
+        "--html",
+        join(full, "r.html"),
+      ],
+      [tinySuite],
+    )!;
     writeFileSync(join(full, "filler"), Buffer.alloc(60_000));
     const lines: string[] = [];
     const code = await benchCommand(flags, (l) => lines.push(l));
@@ -262,7 +322,10 @@ describe("bench keeps a measured run", () => {
 
   it("an empty selection is refused up front; an empty run is neither saved nor appended", async () => {
     const flags = parseBenchFlags(["--quick", "--filter", "nothing-matches"], [tinySuite])!;
-    await assert.rejects(benchCommand(flags, () => undefined), userError(/^no benchmark matches --filter nothing-matches/));
+    await assert.rejects(
+      benchCommand(flags, () => undefined),
+      userError(/^no benchmark matches --filter nothing-matches/),
+    );
     const empty = { ...run(), results: [] };
     assert.throws(() => appendHistory(join(dir, "never.jsonl"), empty), userError(/the run has no results/));
     assert.ok(!existsSync(join(dir, "never.jsonl")));
@@ -284,14 +347,21 @@ describe("history under concurrent writers", () => {
     writeFileSync(file, `${JSON.stringify({ filler: "x".repeat(1 << 20) })}\n`);
     const runFile = join(dir, "one-run.json");
     writeFileSync(runFile, JSON.stringify(run()));
-    const writers = 4, each = 5;
+    const writers = 4,
+      each = 5;
     const script = `const h = await import(${JSON.stringify(new URL("dist/src/bench/history.js", REPO).href)});
       const r = await import(${JSON.stringify(new URL("dist/src/bench/run-schema.js", REPO).href)});
       const run = r.readRunFile(process.argv[1]);
       for (let i = 0; i < ${each}; i++) h.appendHistory(process.argv[2], run);`;
-    const codes = await Promise.all(Array.from({ length: writers }, () => new Promise<number | null>((resolve) => {
-      spawn(process.execPath, ["--input-type=module", "-e", script, runFile, file], { stdio: "inherit" }).on("close", resolve);
-    })));
+    const codes = await Promise.all(
+      Array.from(
+        { length: writers },
+        () =>
+          new Promise<number | null>((resolve) => {
+            spawn(process.execPath, ["--input-type=module", "-e", script, runFile, file], { stdio: "inherit" }).on("close", resolve);
+          }),
+      ),
+    );
     assert.deepEqual(codes, Array(writers).fill(0));
     const read = readHistory(file);
     assert.equal(read.records.length, writers * each);
@@ -312,23 +382,39 @@ describe("history under concurrent writers", () => {
 });
 
 describe("scenario limits, the same on every backend", () => {
-  const rings: Scenario = { name: "huge", cpus: 1, aio_max_nr: 2 ** 32 - 1, steps: Array.from({ length: 17 }, (_, i) => ({ op: "io_setup" as const, nr_events: 4_000_000, name: `A${i}` })) };
+  const rings: Scenario = {
+    name: "huge",
+    cpus: 1,
+    aio_max_nr: 2 ** 32 - 1,
+    steps: Array.from({ length: 17 }, (_, i) => ({ op: "io_setup" as const, nr_events: 4_000_000, name: `A${i}` })),
+  };
   const bigResult: Scenario = {
     name: "big-result",
-    steps: [{ op: "io_setup", nr_events: 16384, name: "C" }, ...Array.from({ length: 1300 }, (_, i) => [
-      { op: "io_submit" as const, ctx: "C", count: 16000, cmd: "pread" as const, data: i * 16000 },
-      { op: "io_getevents" as const, ctx: "C", min_nr: 0, nr: 16000, timeout_ns: 0 },
-    ]).flat()],
+    steps: [
+      { op: "io_setup", nr_events: 16384, name: "C" },
+      ...Array.from({ length: 1300 }, (_, i) => [
+        { op: "io_submit" as const, ctx: "C", count: 16000, cmd: "pread" as const, data: i * 16000 },
+        { op: "io_getevents" as const, ctx: "C", min_nr: 0, nr: 16000, timeout_ns: 0 },
+      ]).flat(),
+    ],
   };
   const names: Scenario = { name: "names", steps: Array.from({ length: MAX_NAMES + 1 }, (_, i) => ({ op: "mmap" as const, pages: 1, name: `M${i}` })) };
   // nr_events of 2^31 and more: the unsigned doubling wraps to a ring as large as any.
   const wrapped: Scenario = { ...rings, steps: rings.steps.map((s) => ({ ...s, nr_events: 2 ** 31 + 4_000_000 })) };
-  const cases = [[wrapped, /step 4: field "nr_events"/], [rings, /step 4: field "nr_events": .* more than the 1024 MiB a scenario may model/], [bigResult, /field "steps": the results may carry up to 20800000 events/], [names, /step 256: field "name": more than 256 distinct names/]] as const;
+  const cases = [
+    [wrapped, /step 4: field "nr_events"/],
+    [rings, /step 4: field "nr_events": .* more than the 1024 MiB a scenario may model/],
+    [bigResult, /field "steps": the results may carry up to 20800000 events/],
+    [names, /step 256: field "name": more than 256 distinct names/],
+  ] as const;
 
   for (const backend of ["wasm", "model", "kernel"] as const) {
     it(`${backend}: refused before running, one line`, async () => {
       for (const [scenario, re] of cases) {
-        await assert.rejects(runScenario("s.json", scenario, { backend }), (e: unknown) => e instanceof ScenarioError && re.test(e.message) && !e.message.includes("\n"));
+        await assert.rejects(
+          runScenario("s.json", scenario, { backend }),
+          (e: unknown) => e instanceof ScenarioError && re.test(e.message) && !e.message.includes("\n"),
+        );
       }
     });
   }
@@ -346,15 +432,18 @@ describe("scenario limits, the same on every backend", () => {
 describe("the probe dies with the CLI", () => {
   const avail = kernelAvailability();
   /** Pids of running build/probe processes whose first argument is `mode` (zombies are dead). */
-  const probes = (mode?: string): number[] => readdirSync("/proc").filter((p) => /^\d+$/.test(p)).flatMap((p) => {
-    try {
-      if (readlinkSync(`/proc/${p}/exe`) !== PROBE) return [];
-      if (mode !== undefined && readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[1] !== mode) return [];
-      return readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].startsWith("Z") ? [] : [Number(p)];
-    } catch {
-      return [];
-    }
-  });
+  const probes = (mode?: string): number[] =>
+    readdirSync("/proc")
+      .filter((p) => /^\d+$/.test(p))
+      .flatMap((p) => {
+        try {
+          if (readlinkSync(`/proc/${p}/exe`) !== PROBE) return [];
+          if (mode !== undefined && readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0")[1] !== mode) return [];
+          return readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].startsWith("Z") ? [] : [Number(p)];
+        } catch {
+          return [];
+        }
+      });
   const until = async (cond: () => boolean, ms: number) => {
     for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) if (cond()) return true;
     return cond();
@@ -383,7 +472,16 @@ describe("the probe dies with the CLI", () => {
   it("SIGINT or SIGKILL during a scenario blocked in the kernel", async (t) => {
     if (!avail.available) return t.skip(`kernel backend unavailable: ${avail.reason}`);
     const file = join(dir, "blocks.json");
-    writeFileSync(file, JSON.stringify({ name: "blocks", steps: [{ op: "io_setup", nr_events: 1, name: "A" }, { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 30e9 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "blocks",
+        steps: [
+          { op: "io_setup", nr_events: 1, name: "A" },
+          { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 30e9 },
+        ],
+      }),
+    );
     await killMidway(["scenario", file, "--backend", "kernel"], "scenario", "SIGINT");
     await killMidway(["scenario", file, "--backend", "kernel"], "scenario", "SIGKILL");
   });
@@ -396,7 +494,10 @@ describe("the probe dies with the CLI", () => {
 
 describe("gate input", () => {
   it("removed benchmarks fail the gate unless allowed; nothing compared fails", () => {
-    const both = syntheticRun([{ id: "s/a", samples: Array(32).fill(100) }, { id: "s/b", samples: Array(32).fill(100) }]);
+    const both = syntheticRun([
+      { id: "s/a", samples: Array(32).fill(100) },
+      { id: "s/b", samples: Array(32).fill(100) },
+    ]);
     const cmp = compareRuns(both, run("s/a"));
     assert.ok(gate(cmp).failed);
     assert.match(gate(cmp).summary, /FAIL: 1 benchmark\(s\) of the old run are missing from the new one.*\n {2}s\/b/);
@@ -443,11 +544,14 @@ describe("smaller cases", () => {
     const printed: string[] = [];
     const log = console.log;
     console.log = (...args: unknown[]) => void printed.push(args.join(" "));
-    return historyCmd.run(["--file", file]).finally(() => (console.log = log)).then((code) => {
-      assert.equal(code, 0);
-      assert.doesNotMatch(printed.join("\n"), /[\x1b\x07]/);
-      assert.match(printed.join("\n"), /\\x1b/);
-    });
+    return historyCmd
+      .run(["--file", file])
+      .finally(() => (console.log = log))
+      .then((code) => {
+        assert.equal(code, 0);
+        assert.doesNotMatch(printed.join("\n"), /[\x1b\x07]/);
+        assert.match(printed.join("\n"), /\\x1b/);
+      });
   });
 
   it("a baseline name ending in .json is refused (it could not be loaded by name)", () => {

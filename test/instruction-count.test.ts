@@ -18,20 +18,22 @@ const name = (s: string) => [s.length, ...Buffer.from(s)];
  * pick(x) = x ? 1 : 2 + 3 with if/else; twice(x) = pick(x) + pick(x).
  */
 const HAND = Uint8Array.from([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
   ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f]),
   ...section(3, [0x03, 0x00, 0x00, 0x00]),
   ...section(7, [0x03, ...name("sum"), 0x00, 0x00, ...name("pick"), 0x00, 0x01, ...name("twice"), 0x00, 0x02]),
   ...section(10, [
     0x03,
     ...body([
-      0x01, 0x01, 0x7f,
-      0x02, 0x40, 0x03, 0x40,
-      0x20, 0x00, 0x45, 0x0d, 0x01,
-      0x20, 0x01, 0x20, 0x00, 0x6a, 0x21, 0x01,
-      0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00,
-      0x0c, 0x00, 0x0b, 0x0b,
-      0x20, 0x01, 0x0b,
+      0x01, 0x01, 0x7f, 0x02, 0x40, 0x03, 0x40, 0x20, 0x00, 0x45, 0x0d, 0x01, 0x20, 0x01, 0x20, 0x00, 0x6a, 0x21, 0x01, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x21,
+      0x00, 0x0c, 0x00, 0x0b, 0x0b, 0x20, 0x01, 0x0b,
     ]),
     ...body([0x00, 0x20, 0x00, 0x04, 0x7f, 0x41, 0x01, 0x05, 0x41, 0x02, 0x41, 0x03, 0x6a, 0x0b, 0x0b]),
     ...body([0x00, 0x20, 0x00, 0x10, 0x01, 0x20, 0x00, 0x10, 0x01, 0x6a, 0x0b]),
@@ -46,14 +48,29 @@ test("instruction counts are exact on hand-checkable functions (end/else not cou
   // sum: block, loop; per turn local.get, i32.eqz, br_if + 8 + br; the last turn's 3; local.get.
   for (const n of [0, 1, 5, 1000]) {
     let result = 0;
-    assert.equal(countInstructions(exports, () => {
-      result = f.sum(n);
-    }), 12 * n + 6, `sum(${n})`);
+    assert.equal(
+      countInstructions(exports, () => {
+        result = f.sum(n);
+      }),
+      12 * n + 6,
+      `sum(${n})`,
+    );
     assert.equal(result, (n * (n + 1)) / 2);
   }
-  assert.equal(countInstructions(exports, () => f.pick(1)), 3, "local.get, if, i32.const");
-  assert.equal(countInstructions(exports, () => f.pick(0)), 5, "local.get, if, i32.const, i32.const, i32.add");
-  assert.equal(countInstructions(exports, () => f.twice(1)), 5 + 3 + 3);
+  assert.equal(
+    countInstructions(exports, () => f.pick(1)),
+    3,
+    "local.get, if, i32.const",
+  );
+  assert.equal(
+    countInstructions(exports, () => f.pick(0)),
+    5,
+    "local.get, if, i32.const, i32.const, i32.add",
+  );
+  assert.equal(
+    countInstructions(exports, () => f.twice(1)),
+    5 + 3 + 3,
+  );
   assert.equal(f.twice(0), 10);
 });
 
@@ -63,7 +80,13 @@ test("the counted module is the timed one plus a counter: same results, timed by
     const before = createHash("sha256").update(bytes).digest("hex");
     const counted = instrumentWasm(bytes);
     assert.equal(createHash("sha256").update(bytes).digest("hex"), before, `${file}: the input is not modified`);
-    assert.equal(createHash("sha256").update(readFileSync(`${BUILD_DIR}${file}`)).digest("hex"), before, `${file} on disk is unchanged`);
+    assert.equal(
+      createHash("sha256")
+        .update(readFileSync(`${BUILD_DIR}${file}`))
+        .digest("hex"),
+      before,
+      `${file} on disk is unchanged`,
+    );
     const plain = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => `${e.name}:${e.kind}`);
     const withCounter = WebAssembly.Module.exports(new WebAssembly.Module(counted)).map((e) => `${e.name}:${e.kind}`);
     assert.deepEqual(withCounter, [...plain, `${COUNTER_EXPORT}:global`]);
@@ -79,7 +102,8 @@ test("the counted module is the timed one plus a counter: same results, timed by
   const config = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
   const a = new WasmProcess(PROFILES.mainline, config, build.core);
   const b = new WasmProcess(PROFILES.mainline, config, build.countedCore);
-  const ca = a.io_setup(100, false).ctx, cb = b.io_setup(100, false).ctx;
+  const ca = a.io_setup(100, false).ctx,
+    cb = b.io_setup(100, false).ctx;
   assert.equal(b.ringLoop(cb, 5000, 64), a.ringLoop(ca, 5000, 64));
   assert.equal(b.checksum(), a.checksum());
 });
@@ -97,6 +121,9 @@ test("instruction counts of the same build and inputs are identical on every run
     return [lookups, moves, getevents];
   };
   const first = count();
-  assert.ok(first.every((n) => n > 0), JSON.stringify(first));
+  assert.ok(
+    first.every((n) => n > 0),
+    JSON.stringify(first),
+  );
   for (let i = 0; i < 3; i++) assert.deepEqual(count(), first);
 });

@@ -54,10 +54,22 @@ describe("kernel fuzzing: the generator", () => {
     const steps = programs.flatMap((p) => p.scenario.steps);
     assert.deepEqual(new Set(steps.map((s) => s.op)), new Set(Object.keys(EXPECTED)));
     const moves = steps.filter((s): s is Step & { op: "mremap" } => s.op === "mremap");
-    assert.ok(moves.some((s) => typeof s.addr === "string" && /^[ABC]\+\d/.test(s.addr)), "a ring moved from its middle or tail");
-    assert.ok(moves.some((s) => s.to !== undefined && s.new_pages < s.old_pages), "a shrinking move");
-    assert.ok(moves.some((s) => s.to === undefined && s.new_pages > s.old_pages), "a growth without target");
-    assert.ok(steps.some((s) => s.op === "io_setup" && s.nr_events === 65536), "the whole aio-nr limit");
+    assert.ok(
+      moves.some((s) => typeof s.addr === "string" && /^[ABC]\+\d/.test(s.addr)),
+      "a ring moved from its middle or tail",
+    );
+    assert.ok(
+      moves.some((s) => s.to !== undefined && s.new_pages < s.old_pages),
+      "a shrinking move",
+    );
+    assert.ok(
+      moves.some((s) => s.to === undefined && s.new_pages > s.old_pages),
+      "a growth without target",
+    );
+    assert.ok(
+      steps.some((s) => s.op === "io_setup" && s.nr_events === 65536),
+      "the whole aio-nr limit",
+    );
     assert.ok(programs.some((p) => p.exclusive) && programs.some((p) => !p.exclusive));
   });
 
@@ -114,7 +126,11 @@ describe("kernel fuzzing: shrinking", () => {
 describe("kernel fuzzing: coverage", () => {
   it("counts op x outcome and names what was never reached", () => {
     const c = new Coverage();
-    c.add([{ step: 0, op: "mmap", ret: 0, errno: null }, { step: 1, op: "page", kind: "anon" }, { step: 2, op: "mremap", ret: -1, errno: "EFAULT" }]);
+    c.add([
+      { step: 0, op: "mmap", ret: 0, errno: null },
+      { step: 1, op: "page", kind: "anon" },
+      { step: 2, op: "mremap", ret: -1, errno: "EFAULT" },
+    ]);
     assert.ok(c.missing().includes("mmap EINVAL"));
     assert.ok(!c.missing().includes("mmap ok"));
     assert.ok(!c.missing().includes("page anon"));
@@ -130,9 +146,28 @@ describe("kernel fuzzing: the probe's batch mode", () => {
   });
 
   it("answers one line per program: results, results up to a scenario error, a hang stopped by the watchdog", needsKernel, async () => {
-    const ok: Scenario = { name: "ok", steps: [{ op: "mmap", pages: 2, name: "S" }, { op: "page", addr: "S+1" }] };
-    const unbound: Scenario = { name: "unbound", steps: [{ op: "mmap", pages: 2, name: "S" }, { op: "page", addr: "S" }, { op: "page", addr: "Q" }] };
-    const hang: Scenario = { name: "hang", steps: [{ op: "io_setup", nr_events: 1, name: "A" }, { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 5e9 }] };
+    const ok: Scenario = {
+      name: "ok",
+      steps: [
+        { op: "mmap", pages: 2, name: "S" },
+        { op: "page", addr: "S+1" },
+      ],
+    };
+    const unbound: Scenario = {
+      name: "unbound",
+      steps: [
+        { op: "mmap", pages: 2, name: "S" },
+        { op: "page", addr: "S" },
+        { op: "page", addr: "Q" },
+      ],
+    };
+    const hang: Scenario = {
+      name: "hang",
+      steps: [
+        { op: "io_setup", nr_events: 1, name: "A" },
+        { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 5e9 },
+      ],
+    };
     const runs = await withKernelLock(() => runOnKernel([ok, unbound, hang, ok], { lanes: 1, seconds: 1 }));
     assert.equal(runs.length, 4);
     assert.ok(runs[0].kind === "ran" && runs[0].outcome.scenarioError === null && runs[0].outcome.results[1].kind === "anon");
@@ -149,7 +184,10 @@ describe("kernel fuzzing: the live kernel", () => {
   it("a seeded run of 300 programs: the models agree with the kernel, nothing crashes", needsKernel, async () => {
     const r = await withKernelLock(() => runKernelFuzz({ scenarios: 300, seed: 2026, maxShrunk: 3, shrinkBudget: 200 }));
     assert.equal(r.crashes.length, 0, JSON.stringify(r.crashes[0]));
-    assert.deepEqual(r.findings.map((f) => `${f.model}: ${f.signature}`), []);
+    assert.deepEqual(
+      r.findings.map((f) => `${f.model}: ${f.signature}`),
+      [],
+    );
     assert.ok(r.steps > 300 * 20);
   });
 
@@ -166,12 +204,19 @@ describe("kernel fuzzing: the live kernel", () => {
 
   it("the CLI prints rate, findings and coverage and writes reproducers; bad flags exit 2", needsKernel, async () => {
     const out = mkdtempSync(join(tmpdir(), "fuzz-kernel-"));
-    const r = await withKernelLock(() => spawnSync(process.execPath, [CLI, "fuzz", "--against", "kernel", "--scenarios", "40", "--seed", "4", "--out", out], { encoding: "utf8" }));
+    const r = await withKernelLock(() =>
+      spawnSync(process.execPath, [CLI, "fuzz", "--against", "kernel", "--scenarios", "40", "--seed", "4", "--out", out], { encoding: "utf8" }),
+    );
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /seed 4: 40 scenarios, \d+ steps on .* \(\d+ scenarios\/s, \d+ steps\/s\); 0 distinct disagreements, 0 crashes/);
     assert.match(r.stdout, /op x outcome on the kernel/);
     assert.deepEqual(readdirSync(out), []);
-    for (const args of [["--against", "nothing"], ["--against", "kernel", "--ops", "5"], ["--lanes", "3"], ["--against", "kernel", "--scenarios", "0"]]) {
+    for (const args of [
+      ["--against", "nothing"],
+      ["--against", "kernel", "--ops", "5"],
+      ["--lanes", "3"],
+      ["--against", "kernel", "--scenarios", "0"],
+    ]) {
       const bad = spawnSync(process.execPath, [CLI, "fuzz", ...args], { encoding: "utf8" });
       assert.equal(bad.status, 2, args.join(" "));
       assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);

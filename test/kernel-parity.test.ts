@@ -12,7 +12,9 @@ import { withKernelLock } from "./kernel-lock.js";
 
 const scenarios = fileURLToPath(new URL("../../test/scenarios/", import.meta.url));
 const recorded = fileURLToPath(new URL("../../test/recorded/", import.meta.url));
-const files = readdirSync(scenarios).filter((f) => f.endsWith(".json")).sort();
+const files = readdirSync(scenarios)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 const avail = kernelAvailability();
 
 /** Why this machine cannot reproduce a recording made elsewhere, or null. */
@@ -37,17 +39,19 @@ test("the parity suite has at least 40 scenarios, each with a recording", () => 
 for (const f of files) {
   const truth = JSON.parse(readFileSync(recorded + f, "utf8")) as ResultsDoc;
   const skip = mismatch(truth);
-  test(`kernel matches recorded truth: ${f}`, { skip: skip ?? false }, (t) => withKernelLock(async () => {
-    // Contexts of a process that just ended are freed a grace period later: wait for aio-nr to be what it was.
-    const aioNr = () => Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
-    for (let i = 0; i < 60 && aioNr() !== truth.aio_nr; i++) await sleep(50);
-    if (aioNr() !== truth.aio_nr) return t.skip(`another process holds aio contexts (aio-nr ${aioNr()}, recorded ${truth.aio_nr})`);
-    const file = scenarios + f;
-    const scenario = parseScenario(readFileSync(file, "utf8"), file);
-    const got = await runScenarioOnKernel(file, scenario);
-    assert.equal(got.backend, "kernel");
-    assert.equal(got.profile, null);
-    assert.deepEqual(got.results, truth.results);
-    assert.deepEqual({ ...got, results: null, kernel: null }, { ...truth, results: null, kernel: null });
-  }));
+  test(`kernel matches recorded truth: ${f}`, { skip: skip ?? false }, (t) =>
+    withKernelLock(async () => {
+      // Contexts of a process that just ended are freed a grace period later: wait for aio-nr to be what it was.
+      const aioNr = () => Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
+      for (let i = 0; i < 60 && aioNr() !== truth.aio_nr; i++) await sleep(50);
+      if (aioNr() !== truth.aio_nr) return t.skip(`another process holds aio contexts (aio-nr ${aioNr()}, recorded ${truth.aio_nr})`);
+      const file = scenarios + f;
+      const scenario = parseScenario(readFileSync(file, "utf8"), file);
+      const got = await runScenarioOnKernel(file, scenario);
+      assert.equal(got.backend, "kernel");
+      assert.equal(got.profile, null);
+      assert.deepEqual(got.results, truth.results);
+      assert.deepEqual({ ...got, results: null, kernel: null }, { ...truth, results: null, kernel: null });
+    }),
+  );
 }

@@ -28,7 +28,9 @@ test("io_getevents with no timeout and too few events is a scenario error", { sk
       { op: "io_submit", ctx: "A", count: 2, cmd: "pread", data: 1 },
       { op: "io_getevents", ctx: "A", min_nr: 3, nr: 5, timeout_ns: null },
     ],
-    2, "min_nr", /block forever: 2 event\(s\) ready, min_nr 3/,
+    2,
+    "min_nr",
+    /block forever: 2 event\(s\) ready, min_nr 3/,
   );
 });
 
@@ -47,7 +49,9 @@ test("a negative timeout with too few events blocks on the kernel: scenario erro
       { op: "io_setup", nr_events: 1, name: "A" },
       { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: -1 },
     ],
-    1, "min_nr", /negative timeout/,
+    1,
+    "min_nr",
+    /negative timeout/,
   );
 });
 
@@ -63,7 +67,9 @@ test("a context found through a non-header page is still checked for blocking", 
       { op: "mremap", addr: "S+2", old_pages: 1, new_pages: 1, to: "T+1" },
       { op: "io_getevents", ctx: "T+1", min_nr: 1, nr: 1, timeout_ns: null },
     ],
-    5, "min_nr", /0 event\(s\) ready/,
+    5,
+    "min_nr",
+    /0 event\(s\) ready/,
   );
 });
 
@@ -73,7 +79,9 @@ test("a name left unbound by a failed step is a scenario error naming it", { ski
       { op: "io_setup", nr_events: 0, name: "A" },
       { op: "ring", ctx: "A" },
     ],
-    1, "ctx", /name "A" is not bound/,
+    1,
+    "ctx",
+    /name "A" is not bound/,
   );
 });
 
@@ -90,6 +98,8 @@ test("a step that unmaps the probe's own memory is reported at that step", { ski
       { op: "munmap", addr: "X", pages: 1 << 20 },
       { op: "ring", ctx: "X" },
     ],
-    1, null, /killed by SIGSEGV/,
+    1,
+    null,
+    /killed by SIGSEGV/,
   );
 });

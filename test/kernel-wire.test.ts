@@ -48,6 +48,10 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
     [{ op: "io_getevents", ctx: "A", min_nr: 0, nr: 2_000_000, timeout_ns: 0 }, "nr"],
   ];
   for (const [step, field] of bad) {
-    assert.throws(() => enc([step]), (e: unknown) => e instanceof ScenarioError && e.step === 0 && e.field === field, JSON.stringify(step));
+    assert.throws(
+      () => enc([step]),
+      (e: unknown) => e instanceof ScenarioError && e.step === 0 && e.field === field,
+      JSON.stringify(step),
+    );
   }
 });

@@ -14,7 +14,9 @@ import { withKernelLock } from "./kernel-lock.js";
 
 const scenarios = fileURLToPath(new URL("test/scenarios/", REPO));
 const recorded = fileURLToPath(new URL("test/recorded/", REPO));
-const files = readdirSync(scenarios).filter((f) => f.endsWith(".json")).sort();
+const files = readdirSync(scenarios)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 
 for (const backend of BACKENDS) {
   describe(`${backend} vs recorded kernel results`, () => {
@@ -34,8 +36,17 @@ describe("--backend all on the live kernel", () => {
   const avail = kernelAvailability();
   it("shows zero disagreements over the parity suite", { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` }, async () => {
     const cli = fileURLToPath(new URL("dist/src/cli.js", REPO));
-    const r = await withKernelLock(() => spawnSync(process.execPath, [cli, "scenario", "--backend", "all", ...files.map((f) => scenarios + f)], { encoding: "utf8" }));
-    assert.equal(r.status, 0, r.stdout.split("\n").filter((l) => /disagree|step/.test(l)).join("\n") + r.stderr);
+    const r = await withKernelLock(() =>
+      spawnSync(process.execPath, [cli, "scenario", "--backend", "all", ...files.map((f) => scenarios + f)], { encoding: "utf8" }),
+    );
+    assert.equal(
+      r.status,
+      0,
+      r.stdout
+        .split("\n")
+        .filter((l) => /disagree|step/.test(l))
+        .join("\n") + r.stderr,
+    );
     assert.equal((r.stdout.match(/kernel, model and wasm agree/g) ?? []).length, files.length);
   });
 });

@@ -24,10 +24,26 @@ describe("the npm package", () => {
   it("packs what running needs and no tests", () => {
     const [{ files }] = JSON.parse(run(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root })) as [{ files: { path: string }[] }];
     const paths = files.map((f) => f.path);
-    for (const needed of ["package.json", "dist/src/cli.js", "dist/src/index.js", "dist/src/index.d.ts", "build/core.wasm", "build/lookup.wasm", "build/shared-ring.wasm", "probe/probe.h", "probe/main.c", "scripts/build-probe.mjs", "docs/scenario-format.md"]) {
+    for (const needed of [
+      "package.json",
+      "dist/src/cli.js",
+      "dist/src/index.js",
+      "dist/src/index.d.ts",
+      "build/core.wasm",
+      "build/lookup.wasm",
+      "build/shared-ring.wasm",
+      "probe/probe.h",
+      "probe/main.c",
+      "scripts/build-probe.mjs",
+      "docs/scenario-format.md",
+    ]) {
       assert.ok(paths.includes(needed), `${needed} is not in the package`);
     }
-    assert.deepEqual(paths.filter((p) => /^(dist\/)?test\//.test(p) || p.endsWith(".map") || /^(src|assembly|bench)\//.test(p)), [], "tests, sources and source maps stay out");
+    assert.deepEqual(
+      paths.filter((p) => /^(dist\/)?test\//.test(p) || p.endsWith(".map") || /^(src|assembly|bench)\//.test(p)),
+      [],
+      "tests, sources and source maps stay out",
+    );
   });
 
   it("installs from the tarball and runs scenario and bench from there", { timeout: 300_000 }, () => {
@@ -50,7 +66,9 @@ describe("the npm package", () => {
     assert.match(bench, /benchmarks in/);
     assert.ok(existsSync(join(dir, ".aio-ring-bench", "last-run.json")), "the run is in the state folder of the project");
     assert.ok(!existsSync(join(installed, ".aio-ring-bench")), "no state inside node_modules");
-    const lib = run(process.execPath, ["--input-type=module", "-e", 'import * as m from "aio-ring-bench"; console.log(JSON.stringify(m.PROFILE_NAMES))'], { cwd: dir });
+    const lib = run(process.execPath, ["--input-type=module", "-e", 'import * as m from "aio-ring-bench"; console.log(JSON.stringify(m.PROFILE_NAMES))'], {
+      cwd: dir,
+    });
     assert.deepEqual(JSON.parse(lib), ["v3.11", "v3.18", "v3.19", "mainline", "next"]);
   });
 });

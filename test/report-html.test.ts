@@ -26,10 +26,22 @@ const outDir = join(root, "build", "test-output");
 // Spread around 1 with median exactly 1, so fixture medians are exact.
 const SAMPLE_SPREAD = [0.97, 0.99, 1, 1, 1, 1, 1.02, 1.05];
 
-function result(suite: string, kase: string, params: Record<string, string | number>, backend: string, median: number, extra: Partial<RunResult> = {}): RunResult {
+function result(
+  suite: string,
+  kase: string,
+  params: Record<string, string | number>,
+  backend: string,
+  median: number,
+  extra: Partial<RunResult> = {},
+): RunResult {
   const samples = SAMPLE_SPREAD.map((f) => f * median);
   return {
-    id: caseId(suite, { case: kase, params, backend }), suite, case: kase, params, backend, unit: "ns/op",
+    id: caseId(suite, { case: kase, params, backend }),
+    suite,
+    case: kase,
+    params,
+    backend,
+    unit: "ns/op",
     samples,
     stats: { mean: median * 1.00125, median, p99: median * 1.05, min: median * 0.97, max: median * 1.05, sd: median * 0.024, rme: 1.7, n: samples.length },
     counters: {},
@@ -46,9 +58,24 @@ function result(suite: string, kase: string, params: Record<string, string | num
 function smallRun(): Run {
   const ns = [16, 256, 4096];
   const lookup: RunResult[] = [
-    ...ns.map((n) => result("lookup", "table-slot", { n, dist: "uniform" }, "wasm", 3, { complexity: { big_o: "O(1)", coefficient: 3, rms: 0.1 }, counters: { slots_visited_per_op: 1 } })),
-    ...ns.map((n) => result("lookup", "list-walk", { n, dist: "uniform" }, "wasm", 0.5 * n, { complexity: { big_o: "O(N)", coefficient: 0.5, rms: 2 }, counters: { slots_visited_per_op: n / 2 } })),
-    ...ns.map((n) => result("lookup", "binary-search", { n, dist: "uniform" }, "wasm", 2 * Math.log2(n), { complexity: { big_o: "O(log N)", coefficient: 2, rms: 0.3 }, counters: { slots_visited_per_op: Math.log2(n) } })),
+    ...ns.map((n) =>
+      result("lookup", "table-slot", { n, dist: "uniform" }, "wasm", 3, {
+        complexity: { big_o: "O(1)", coefficient: 3, rms: 0.1 },
+        counters: { slots_visited_per_op: 1 },
+      }),
+    ),
+    ...ns.map((n) =>
+      result("lookup", "list-walk", { n, dist: "uniform" }, "wasm", 0.5 * n, {
+        complexity: { big_o: "O(N)", coefficient: 0.5, rms: 2 },
+        counters: { slots_visited_per_op: n / 2 },
+      }),
+    ),
+    ...ns.map((n) =>
+      result("lookup", "binary-search", { n, dist: "uniform" }, "wasm", 2 * Math.log2(n), {
+        complexity: { big_o: "O(log N)", coefficient: 2, rms: 0.3 },
+        counters: { slots_visited_per_op: Math.log2(n) },
+      }),
+    ),
   ];
   const getevents: RunResult[] = [
     result("getevents", "zero-timeout", { timeout_ns: 0 }, "model", 40),
@@ -72,7 +99,11 @@ function smallRun(): Run {
     git: { commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
     started: "2025-11-25T12:00:00.000Z",
     machine: { node: "v20.20.2", v8: "11.3", cpu: "fixture CPU", cores: 2, kernel: "6.18.0", arch: "x64" },
-    config: { suites: ["lookup", "getevents", "throughput", "remap", "criu-restore"], quick: true, fixture: "synthetic numbers for report tests, not a measurement" },
+    config: {
+      suites: ["lookup", "getevents", "throughput", "remap", "criu-restore"],
+      quick: true,
+      fixture: "synthetic numbers for report tests, not a measurement",
+    },
     results: [...lookup, ...getevents, ...throughput, ...remap, ...criu],
   };
   return parseRun(JSON.stringify(run), "smallRun()"); // the fixture itself must satisfy the schema
@@ -85,7 +116,16 @@ async function realSmallRun(): Promise<Run> {
   const filter = /^(lookup\/(list-walk|hash)\/wasm\/|remap\/(remap-scan|back-pointer|kernel-mremap)\/|getevents\/|throughput\/)/;
   const main = (await runBench({ suites, filter, quick: true, full: false, sizes: [16, 256, 4096], timeMs: 20 })).run;
   // CRIU restore is quadratic for remap-scan: small N keep the test short.
-  const criu = (await runBench({ suites: SUITES.filter((x) => x.name === "criu-restore"), filter: /remap-scan|back-pointer/, quick: true, full: false, sizes: [16, 64, 256], timeMs: 20 })).run;
+  const criu = (
+    await runBench({
+      suites: SUITES.filter((x) => x.name === "criu-restore"),
+      filter: /remap-scan|back-pointer/,
+      quick: true,
+      full: false,
+      sizes: [16, 64, 256],
+      timeMs: 20,
+    })
+  ).run;
   return { ...main, results: [...main.results, ...criu.results] };
 }
 
@@ -164,7 +204,10 @@ test("charts appear only for data the run has", () => {
   const onlyLookup = smallRun();
   onlyLookup.results = onlyLookup.results.filter((r) => r.suite === "lookup");
   const html = renderHtml(onlyLookup);
-  assert.deepEqual(dataBlock(html).charts.map((c) => c.canvas), ["chart-lookup"]);
+  assert.deepEqual(
+    dataBlock(html).charts.map((c) => c.canvas),
+    ["chart-lookup"],
+  );
   assert.equal(html.match(/<canvas/g)?.length, 1);
   assert.equal(html.match(/No data in this run\./g)?.length, 4, "remap, criu-restore, getevents and throughput say they have no data");
   assert.ok(html.includes("No history file given"));
@@ -174,23 +217,37 @@ test("charts appear only for data the run has", () => {
 
 test("remap puts the kernel's mremap on the strategies' axes; throughput is ops/s beside ideal scaling; every point has its interval", () => {
   const run = smallRun();
-  const charts = (dataBlock(renderHtml(run)) as unknown as { charts: { canvas: string; config: { data: { datasets: { label: string; data: { x: number; y: number; lo?: number; hi?: number }[] }[] } } }[] }).charts;
+  const charts = (
+    dataBlock(renderHtml(run)) as unknown as {
+      charts: { canvas: string; config: { data: { datasets: { label: string; data: { x: number; y: number; lo?: number; hi?: number }[] }[] } } }[];
+    }
+  ).charts;
   const remap = charts.find((c) => c.canvas === "chart-remap")!.config.data.datasets;
   assert.ok(remap.some((d) => d.label.startsWith("kernel-mremap")) && remap.some((d) => d.label.startsWith("remap-scan")));
-  assert.deepEqual(remap.find((d) => d.label.startsWith("kernel-mremap"))!.data.map((p) => p.x), [16, 256, 4096], "the kernel at the same N");
+  assert.deepEqual(
+    remap.find((d) => d.label.startsWith("kernel-mremap"))!.data.map((p) => p.x),
+    [16, 256, 4096],
+    "the kernel at the same N",
+  );
   for (const c of charts.filter((x) => ["chart-lookup", "chart-remap", "chart-criu-restore"].includes(x.canvas))) {
-    for (const d of c.config.data.datasets) for (const p of d.data) assert.ok(p.lo! <= p.y && p.y <= p.hi! && p.lo! < p.hi!, `${c.canvas} ${d.label}: interval around the median`);
+    for (const d of c.config.data.datasets)
+      for (const p of d.data) assert.ok(p.lo! <= p.y && p.y <= p.hi! && p.lo! < p.hi!, `${c.canvas} ${d.label}: interval around the median`);
   }
   const tp = charts.find((c) => c.canvas === "chart-throughput")!.config.data.datasets;
   const measured = tp.find((d) => d.label === "submit-reap")!;
   assert.ok(Math.abs(measured.data[0].y - 1e9 / 900) < 1e-6, "ops/s, not ns/op");
-  assert.deepEqual(tp.find((d) => d.label === "submit-reap ideal")!.data.map((p) => Math.round(p.y)), [1, 2, 4].map((w) => Math.round((w * 1e9) / 900)));
+  assert.deepEqual(
+    tp.find((d) => d.label === "submit-reap ideal")!.data.map((p) => Math.round(p.y)),
+    [1, 2, 4].map((w) => Math.round((w * 1e9) / 900)),
+  );
 });
 
 test("given an old run, a comparison view: old vs new per benchmark, coloured by verdict", () => {
   const old = smallRun();
   const run = smallRun();
-  run.results = run.results.map((r) => (r.case === "list-walk" ? { ...r, samples: r.samples.map((x) => x * 1.5), stats: { ...r.stats!, median: r.stats!.median * 1.5 } } : r));
+  run.results = run.results.map((r) =>
+    r.case === "list-walk" ? { ...r, samples: r.samples.map((x) => x * 1.5), stats: { ...r.stats!, median: r.stats!.median * 1.5 } } : r,
+  );
   const html = renderHtml(run, { baseline: old });
   assert.ok(dataBlock(html).charts.some((c) => c.canvas === "chart-comparison"));
   assert.match(html, /<section id="comparison">/);
@@ -227,18 +284,23 @@ test("history marks a lasting step once, with the same detector as the history c
   /** Marks the report draws for one benchmark's medians, next to what `history` finds in the same records. */
   const marks = (values: (number | null)[]) => {
     const run = smallRun();
-    const records = values.map((v, i): HistoryRecord => ({
-      schema: HISTORY_SCHEMA_ID,
-      started: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
-      git: null,
-      tool: "0.1.0",
-      machine: run.machine,
-      results: v === null ? {} : { x: { median: v, ci: [v, v] as [number, number], n: 8, counters: {} } },
-    }));
+    const records = values.map(
+      (v, i): HistoryRecord => ({
+        schema: HISTORY_SCHEMA_ID,
+        started: new Date(Date.UTC(2025, 0, 1 + i)).toISOString(),
+        git: null,
+        tool: "0.1.0",
+        machine: run.machine,
+        results: v === null ? {} : { x: { median: v, ci: [v, v] as [number, number], n: 8, counters: {} } },
+      }),
+    );
     // The run itself is a different benchmark, so the trend of "x" is the records' alone.
     const report = historyCharts({ ...run, started: "2030-01-01T00:00:00.000Z" }, records).trends.find((t) => t.id === "x");
     const history = historyTrends(records).find((t) => t.id === "x")!;
-    assert.deepEqual(report?.steps.map((s) => [s.index, s.kind === "regression" ? "regressed" : "improved"]) ?? [], history.steps.map((s) => [s.record, s.verdict]));
+    assert.deepEqual(
+      report?.steps.map((s) => [s.index, s.kind === "regression" ? "regressed" : "improved"]) ?? [],
+      history.steps.map((s) => [s.record, s.verdict]),
+    );
     return report?.steps.map((s) => [s.index, s.kind, s.change.toFixed(2)]) ?? [];
   };
   assert.deepEqual(marks([...level(100, 6), ...level(130, 6)]), [[6, "regression", "0.30"]]);
@@ -248,7 +310,9 @@ test("history marks a lasting step once, with the same detector as the history c
 
   const run = smallRun();
   const html = renderHtml(run, { history: smallHistory(run) });
-  const row = new RegExp(`<td class="nowrap"><a href="#(chart-history-\\d+)">${STEP_ID}</a></td><td class="nowrap">2025-11-19 12:00 6666666</td><td class="num regression">regression \\+30%</td>`).exec(html);
+  const row = new RegExp(
+    `<td class="nowrap"><a href="#(chart-history-\\d+)">${STEP_ID}</a></td><td class="nowrap">2025-11-19 12:00 6666666</td><td class="num regression">regression \\+30%</td>`,
+  ).exec(html);
   assert.ok(row, "the marked change is listed with its run and size, linking to its chart");
   assert.equal(row[1], "chart-history-0", "marked trends come first");
   assert.equal(html.match(/class="num (regression|improvement)"/g)?.length, 1, "nothing else is marked");
@@ -262,9 +326,9 @@ test("report command: missing or corrupt input is a UserError; output written wh
     const out = join(dir, "out", "report.html");
     const userError = (re: RegExp) => (e: unknown) => e instanceof UserError && e.exitCode === 2 && re.test(e.message) && !e.message.includes("\n");
     await assert.rejects(reportCommand([join(dir, "nope.json"), "--html", out]), userError(/nope\.json: run file does not exist/));
-    writeFileSync(join(dir, "bad.json"), "{\"schema\": ");
+    writeFileSync(join(dir, "bad.json"), '{"schema": ');
     await assert.rejects(reportCommand([join(dir, "bad.json"), "--html", out]), userError(/bad\.json: truncated JSON/));
-    writeFileSync(join(dir, "other.json"), "{\"schema\": \"something-else\"}");
+    writeFileSync(join(dir, "other.json"), '{"schema": "something-else"}');
     await assert.rejects(reportCommand([join(dir, "other.json"), "--html", out]), userError(/expected "aio-ring-bench\/run@1"/));
     await assert.rejects(reportCommand([join(dir, "bad.json"), "--bogus"]), userError(/bogus/));
     await assert.rejects(reportCommand([join(dir, "bad.json")]), userError(/--html FILE is required/));
@@ -321,7 +385,16 @@ test("the report renders every chart in headless Chromium, offline and without e
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     viewport: { width: 1280, height: 900 },
   });
   try {
@@ -355,22 +428,33 @@ test("the report renders every chart in headless Chromium, offline and without e
         return { id: c.id, width: c.width, height: c.height, inked, coloured };
       }),
     );
-    assert.deepEqual(drawn.map((d) => d.id), expectedCharts, "one canvas per chart spec");
+    assert.deepEqual(
+      drawn.map((d) => d.id),
+      expectedCharts,
+      "one canvas per chart spec",
+    );
     for (const d of drawn) {
       assert.ok(d.width > 100 && d.height > 100, `${d.id} has a real size (${d.width}x${d.height})`);
       assert.ok(d.coloured > 50, `${d.id} shows data (${d.coloured} coloured of ${d.inked} drawn pixels)`);
     }
 
-    for (const id of ["chart-remap", "chart-criu-restore", "chart-throughput", "chart-comparison", "chart-history-pick"]) assert.ok(expectedCharts.includes(id), `${id} is drawn`);
+    for (const id of ["chart-remap", "chart-criu-restore", "chart-throughput", "chart-comparison", "chart-history-pick"])
+      assert.ok(expectedCharts.includes(id), `${id} is drawn`);
     // At 1280 px nothing overlaps or is cut: every canvas inside the viewport,
     // no horizontal scrolling, no table hiding columns behind a scrollbar,
     // no text box wider than the space it is given.
     const layout = await page.evaluate(() => {
       const vw = document.documentElement.clientWidth;
-      const canvases = [...document.querySelectorAll("canvas")].map((c) => ({ id: c.id, left: c.getBoundingClientRect().left, right: c.getBoundingClientRect().right }));
-      const scrolled = [...document.querySelectorAll(".table-wrap")].filter((w) => w.scrollWidth > w.clientWidth + 1).map((w) => w.querySelector("caption")?.textContent ?? "?");
+      const canvases = [...document.querySelectorAll("canvas")].map((c) => ({
+        id: c.id,
+        left: c.getBoundingClientRect().left,
+        right: c.getBoundingClientRect().right,
+      }));
+      const scrolled = [...document.querySelectorAll(".table-wrap")]
+        .filter((w) => w.scrollWidth > w.clientWidth + 1)
+        .map((w) => w.querySelector("caption")?.textContent ?? "?");
       const clipped = [...document.querySelectorAll("h1, h2, h3, p, label, caption, th, td, select, input")]
-        .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible" || e.getBoundingClientRect().right > vw + 1)
+        .filter((e) => (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible") || e.getBoundingClientRect().right > vw + 1)
         .map((e) => `${e.tagName}: ${(e.textContent ?? "").slice(0, 60)}`);
       return { vw, pageWidth: document.documentElement.scrollWidth, canvases, scrolled, clipped };
     });
@@ -392,7 +476,11 @@ test("the report renders every chart in headless Chromium, offline and without e
 
     assert.deepEqual(errors, [], "no console errors");
     assert.deepEqual(failed, [], "no failed requests");
-    assert.deepEqual(requests.filter((u) => !u.startsWith("file:")), [], "no request to anything but the file itself");
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith("file:")),
+      [],
+      "no request to anything but the file itself",
+    );
     assert.ok(requests.length >= 1, "the page load itself was observed");
   } finally {
     await context.close();

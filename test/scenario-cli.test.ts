@@ -39,7 +39,10 @@ describe("scenario CLI", () => {
     });
     assert.equal(docs[0].backend, "model");
     assert.deepEqual({ ...docs[0], backend: "wasm" }, docs[1]);
-    assert.deepEqual(docs[0].results.map((r: { errno?: string | null; kind?: string }) => ("kind" in r ? r.kind : r.errno)), [null, null, null, null, "EINVAL", null, null, null, "none", "anon"]);
+    assert.deepEqual(
+      docs[0].results.map((r: { errno?: string | null; kind?: string }) => ("kind" in r ? r.kind : r.errno)),
+      [null, null, null, null, "EINVAL", null, null, null, "none", "anon"],
+    );
   });
 
   const bad: [string, string, RegExp][] = [
@@ -49,7 +52,14 @@ describe("scenario CLI", () => {
     ["wrongly typed field", doc([{ op: "io_setup", nr_events: "many", name: "A" }]), /step 0: field "nr_events": /],
     ["unknown field", doc([{ op: "page", addr: 0, colour: "red" }]), /step 0: field "colour": unknown field/],
     ["unbound name", doc([{ op: "io_destroy", ctx: "Nope" }]), /step 0: field "ctx": name "Nope" is not bound/],
-    ["blocking call", doc([{ op: "io_setup", nr_events: 1, name: "A" }, { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: null }]), /step 1: field "min_nr": would block forever/],
+    [
+      "blocking call",
+      doc([
+        { op: "io_setup", nr_events: 1, name: "A" },
+        { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: null },
+      ]),
+      /step 1: field "min_nr": would block forever/,
+    ],
     ["bad address expression", doc([{ op: "page", addr: "../etc" }]), /step 0: field "addr": /],
     ["unknown profile", doc([], { profile: "v9.9" }), /field "profile": /],
     ["count out of bounds", doc([{ op: "mmap", pages: 1e12, name: "X" }]), /step 0: field "pages": /],
@@ -87,7 +97,16 @@ describe("scenario CLI", () => {
   });
 
   it("--profile overrides the scenario's own profile", () => {
-    const file = scenarioFile("grow.json", doc([{ op: "io_setup", nr_events: 1, name: "A" }, { op: "mremap", addr: "A", old_pages: 1, new_pages: 2 }], { profile: "mainline" }));
+    const file = scenarioFile(
+      "grow.json",
+      doc(
+        [
+          { op: "io_setup", nr_events: 1, name: "A" },
+          { op: "mremap", addr: "A", old_pages: 1, new_pages: 2 },
+        ],
+        { profile: "mainline" },
+      ),
+    );
     const errnoOf = (args: string[]) => JSON.parse(cli("scenario", file, "--backend", "model", ...args).stdout).results[1].errno;
     assert.equal(errnoOf([]), "EFAULT");
     assert.equal(errnoOf(["--profile", "v3.18"]), null);
@@ -97,15 +116,25 @@ describe("scenario CLI", () => {
 describe("parseScenario", () => {
   it("refuses oversized files and bounds counts", () => {
     assert.throws(() => parseScenario(" ".repeat((1 << 20) + 1), "big.json"), /larger than/);
-    assert.throws(() => parseScenario(doc([{ op: "io_submit", ctx: "A", count: 1 << 21, cmd: "pread", data: 0 }]), "f.json"), (e) => e instanceof ScenarioError && e.step === 0 && e.field === "count");
+    assert.throws(
+      () => parseScenario(doc([{ op: "io_submit", ctx: "A", count: 1 << 21, cmd: "pread", data: 0 }]), "f.json"),
+      (e) => e instanceof ScenarioError && e.step === 0 && e.field === "count",
+    );
   });
 
   it("accepts every op of docs/scenario-format.md", () => {
     const steps = [
-      { op: "io_setup", nr_events: 1, name: "A", ctxp: "nonzero" }, { op: "io_destroy", ctx: "A" },
-      { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 5, fd: "bad" }, { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: null },
-      { op: "user_reap", ctx: "A", max: 1 }, { op: "ring", ctx: "A+1b" }, { op: "mmap", pages: 1, name: "X" }, { op: "munmap", addr: "X+2", pages: 1 },
-      { op: "mremap", addr: "X", old_pages: 1, new_pages: 1, to: "bogus", name: "Y" }, { op: "fork_mremap", addr: "X", pages: 1, to: 0 }, { op: "page", addr: "X" },
+      { op: "io_setup", nr_events: 1, name: "A", ctxp: "nonzero" },
+      { op: "io_destroy", ctx: "A" },
+      { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 5, fd: "bad" },
+      { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: null },
+      { op: "user_reap", ctx: "A", max: 1 },
+      { op: "ring", ctx: "A+1b" },
+      { op: "mmap", pages: 1, name: "X" },
+      { op: "munmap", addr: "X+2", pages: 1 },
+      { op: "mremap", addr: "X", old_pages: 1, new_pages: 1, to: "bogus", name: "Y" },
+      { op: "fork_mremap", addr: "X", pages: 1, to: 0 },
+      { op: "page", addr: "X" },
     ];
     assert.equal(parseScenario(doc(steps), "all.json").steps.length, steps.length);
   });

@@ -97,7 +97,13 @@ for (const backend of BACKENDS) {
 
   describe(`${backend}: lookup`, () => {
     it("ids are addresses and get reused: a stale id destroys the successor", async () => {
-      const rs = await runOn(backend, "mainline", [setup(1, "A"), { op: "io_destroy", ctx: "A" }, setup(1, "B"), { op: "io_destroy", ctx: "A" }, { op: "io_destroy", ctx: "B" }]);
+      const rs = await runOn(backend, "mainline", [
+        setup(1, "A"),
+        { op: "io_destroy", ctx: "A" },
+        setup(1, "B"),
+        { op: "io_destroy", ctx: "A" },
+        { op: "io_destroy", ctx: "B" },
+      ]);
       assert.deepEqual(errnos(rs), [null, null, null, null, "EINVAL"]);
     });
 
@@ -110,13 +116,26 @@ for (const backend of BACKENDS) {
 
     it("a zero header found at a context's address is slot 0 (table lookup reads user memory)", async () => {
       // Slot 0 owner A moved away without a hook (v3.18); a zero page now at A's address finds A again.
-      const rs = await runOn(backend, "v3.18", [setup(1), { op: "mmap", pages: 4, name: "X" }, { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" }, { op: "mmap", pages: 2, name: "Y" }, { op: "mremap", addr: "Y", old_pages: 1, new_pages: 1, to: "A" }, submit("A", 1)]);
+      const rs = await runOn(backend, "v3.18", [
+        setup(1),
+        { op: "mmap", pages: 4, name: "X" },
+        { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" },
+        { op: "mmap", pages: 2, name: "Y" },
+        { op: "mremap", addr: "Y", old_pages: 1, new_pages: 1, to: "A" },
+        submit("A", 1),
+      ]);
       assert.deepEqual(errnos(rs), [null, null, null, null, null, null]);
       assert.equal(last(rs).ret, 1);
     });
 
     it("v3.11 walks the list: no user memory read, a moved ring is still found at its old id", async () => {
-      const rs = await runOn(backend, "v3.11", [setup(1), { op: "mmap", pages: 4, name: "X" }, { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" }, submit("A", 2), { op: "user_reap", ctx: "X", max: 5 }]);
+      const rs = await runOn(backend, "v3.11", [
+        setup(1),
+        { op: "mmap", pages: 4, name: "X" },
+        { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" },
+        submit("A", 2),
+        { op: "user_reap", ctx: "X", max: 5 },
+      ]);
       assert.equal(rs[3].ret, 2);
       assert.deepEqual(rs[4].data, [1, 2]);
     });
@@ -130,7 +149,9 @@ for (const backend of BACKENDS) {
 
     it("argument checks: negative count, unknown ctx, bad opcode -> EINVAL; bad fd -> EBADF; 0 -> 0", async () => {
       const rs = await runOn(backend, "mainline", [
-        setup(8), submit("A", -1), submit("bogus", 1),
+        setup(8),
+        submit("A", -1),
+        submit("bogus", 1),
         { op: "io_submit", ctx: "A", count: 1, cmd: "bad", data: 1 },
         { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 1, fd: "bad" },
         submit("A", 0),
@@ -146,7 +167,11 @@ for (const backend of BACKENDS) {
 
     it("capacity from one CPU with nothing reaped: 120 / 376 / 2040, then EAGAIN", async () => {
       for (const profile of TABLE_PROFILES) {
-        for (const [nr, cap] of [[1, 120], [128, 376], [1000, 2040]]) {
+        for (const [nr, cap] of [
+          [1, 120],
+          [128, 376],
+          [1000, 2040],
+        ]) {
           const rs = await runOn(backend, profile, [setup(nr), ...times(cap, submit("A", 1)), submit("A", 1)]);
           assert.equal(rs.filter((r) => r.ret === 1).length, cap, `${profile} nr_events ${nr}`);
           assert.equal(last(rs).errno, "EAGAIN");
@@ -167,7 +192,12 @@ for (const backend of BACKENDS) {
     it("reaping k events either way makes room for exactly k more (3.12+)", async () => {
       for (const profile of TABLE_PROFILES) {
         for (const k of [1, 7, 15, 16, 40, 120]) {
-          const viaSyscall = await runOn(backend, profile, [setup(1), submit("A", 120), { op: "io_getevents", ctx: "A", min_nr: 0, nr: k, timeout_ns: 0 }, submit("A", 500)]);
+          const viaSyscall = await runOn(backend, profile, [
+            setup(1),
+            submit("A", 120),
+            { op: "io_getevents", ctx: "A", min_nr: 0, nr: k, timeout_ns: 0 },
+            submit("A", 500),
+          ]);
           const viaUser = await runOn(backend, profile, [setup(1), submit("A", 120), { op: "user_reap", ctx: "A", max: k }, submit("A", 500)]);
           assert.equal(last(viaSyscall).ret, k, `${profile} io_getevents k=${k}`);
           assert.equal(last(viaUser).ret, k, `${profile} user_reap k=${k}`);
@@ -176,17 +206,29 @@ for (const backend of BACKENDS) {
     });
 
     it("v3.11: user-space reaping leaks the slots; io_getevents frees them", async () => {
-      const rs = await runOn(backend, "v3.11", [setup(1), submit("A", 500), { op: "user_reap", ctx: "A", max: 5 }, submit("A", 5), submit("A", 1), { op: "io_getevents", ctx: "A", min_nr: 0, nr: 5, timeout_ns: 0 }, submit("A", 10)]);
+      const rs = await runOn(backend, "v3.11", [
+        setup(1),
+        submit("A", 500),
+        { op: "user_reap", ctx: "A", max: 5 },
+        submit("A", 5),
+        submit("A", 1),
+        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 5, timeout_ns: 0 },
+        submit("A", 10),
+      ]);
       assert.equal(rs[1].ret, 126, "127 slots, one counter of nr - 1");
       assert.deepEqual([rs[3].errno, rs[4].errno, rs[6].ret], ["EAGAIN", "EAGAIN", 5]);
     });
 
     it("completions land at the tail with the control block's user data, wrapping around the ring", async () => {
       const steps: Step[] = [setup(1)];
-      for (let round = 0; round < 3; round++) steps.push(submit("A", 100, round * 1000), { op: "io_getevents", ctx: "A", min_nr: 100, nr: 100, timeout_ns: null });
+      for (let round = 0; round < 3; round++)
+        steps.push(submit("A", 100, round * 1000), { op: "io_getevents", ctx: "A", min_nr: 100, nr: 100, timeout_ns: null });
       steps.push(ring("A"));
       const rs = await runOn(backend, "mainline", steps);
-      assert.deepEqual(rs[6].data, Array.from({ length: 100 }, (_, i) => 2000 + i));
+      assert.deepEqual(
+        rs[6].data,
+        Array.from({ length: 100 }, (_, i) => 2000 + i),
+      );
       assert.deepEqual([last(rs).head, last(rs).tail], [300 % 127, 300 % 127]);
     });
   });
@@ -194,7 +236,8 @@ for (const backend of BACKENDS) {
   describe(`${backend}: reaping`, () => {
     it("io_getevents argument checks -> EINVAL (min_nr > nr, min_nr < 0, nr < 0, unknown ctx)", async () => {
       const rs = await runOn(backend, "mainline", [
-        setup(1), submit("A", 3),
+        setup(1),
+        submit("A", 3),
         { op: "io_getevents", ctx: "A", min_nr: 2, nr: 1, timeout_ns: 0 },
         { op: "io_getevents", ctx: "A", min_nr: -1, nr: 1, timeout_ns: 0 },
         { op: "io_getevents", ctx: "A", min_nr: -1, nr: -1, timeout_ns: 0 },
@@ -231,27 +274,63 @@ for (const backend of BACKENDS) {
     });
 
     it("user-space reap copies head..tail in order and stores the new head", async () => {
-      const rs = await runOn(backend, "mainline", [setup(1), submit("A", 5, 10), { op: "user_reap", ctx: "A", max: 3 }, ring("A"), { op: "user_reap", ctx: "A", max: 10 }]);
+      const rs = await runOn(backend, "mainline", [
+        setup(1),
+        submit("A", 5, 10),
+        { op: "user_reap", ctx: "A", max: 3 },
+        ring("A"),
+        { op: "user_reap", ctx: "A", max: 10 },
+      ]);
       assert.deepEqual(rs[2].data, [10, 11, 12]);
       assert.deepEqual([rs[3].head, rs[3].tail], [3, 5]);
       assert.deepEqual(rs[4].data, [13, 14]);
     });
 
     it("user-space reap checks the magic (EINVAL) and faults on unmapped memory (EFAULT)", async () => {
-      const rs = await runOn(backend, "mainline", [{ op: "mmap", pages: 1, name: "X" }, { op: "user_reap", ctx: "X", max: 1 }, { op: "user_reap", ctx: "bogus", max: 1 }]);
+      const rs = await runOn(backend, "mainline", [
+        { op: "mmap", pages: 1, name: "X" },
+        { op: "user_reap", ctx: "X", max: 1 },
+        { op: "user_reap", ctx: "bogus", max: 1 },
+      ]);
       assert.deepEqual(errnos(rs).slice(1), ["EINVAL", "EFAULT"]);
     });
   });
 
   describe(`${backend}: io_destroy and munmap`, () => {
     it("io_destroy unmaps exactly the ring; a second destroy -> EINVAL", async () => {
-      const rs = await runOn(backend, "mainline", [{ op: "mmap", pages: 8, name: "X" }, setup(128), { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X+1", name: "R" }, { op: "io_destroy", ctx: "R" }, page("X"), page("X+1"), page("X+3"), page("X+4"), { op: "io_destroy", ctx: "R" }]);
-      assert.deepEqual(rs.slice(4, 8).map((r) => r.kind), ["anon", "none", "none", "anon"]);
+      const rs = await runOn(backend, "mainline", [
+        { op: "mmap", pages: 8, name: "X" },
+        setup(128),
+        { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X+1", name: "R" },
+        { op: "io_destroy", ctx: "R" },
+        page("X"),
+        page("X+1"),
+        page("X+3"),
+        page("X+4"),
+        { op: "io_destroy", ctx: "R" },
+      ]);
+      assert.deepEqual(
+        rs.slice(4, 8).map((r) => r.kind),
+        ["anon", "none", "none", "anon"],
+      );
       assert.equal(last(rs).errno, "EINVAL");
     });
 
     it("munmap: unaligned -> EINVAL, empty range -> 0; unmapping a ring keeps its context (and its charge)", async () => {
-      const rs = await runOn(backend, "mainline", [setup(128), { op: "munmap", addr: "A+1b", pages: 1 }, { op: "munmap", addr: "bogus", pages: 1 }, { op: "munmap", addr: "A", pages: 3 }, page("A"), submit("A", 1), setup(1, "B")], { aio_max_nr: 128 });
+      const rs = await runOn(
+        backend,
+        "mainline",
+        [
+          setup(128),
+          { op: "munmap", addr: "A+1b", pages: 1 },
+          { op: "munmap", addr: "bogus", pages: 1 },
+          { op: "munmap", addr: "A", pages: 3 },
+          page("A"),
+          submit("A", 1),
+          setup(1, "B"),
+        ],
+        { aio_max_nr: 128 },
+      );
       assert.deepEqual(errnos(rs), [null, "EINVAL", null, null, null, "EINVAL", "EAGAIN"]);
       assert.equal(rs[4].kind, "none");
     });
@@ -261,20 +340,40 @@ for (const backend of BACKENDS) {
     const spare: Step = { op: "mmap", pages: 16, name: "X" };
 
     it("argument checks: unaligned, new size 0, overlapping target -> EINVAL; unmapped -> EFAULT", async () => {
-      const rs = await runOn(backend, "mainline", [spare, { op: "mremap", addr: "X+1b", old_pages: 1, new_pages: 1 }, { op: "mremap", addr: "X", old_pages: 1, new_pages: 0 }, { op: "mremap", addr: "X", old_pages: 4, new_pages: 4, to: "X+2" }, { op: "mremap", addr: "bogus", old_pages: 1, new_pages: 1 }]);
+      const rs = await runOn(backend, "mainline", [
+        spare,
+        { op: "mremap", addr: "X+1b", old_pages: 1, new_pages: 1 },
+        { op: "mremap", addr: "X", old_pages: 1, new_pages: 0 },
+        { op: "mremap", addr: "X", old_pages: 4, new_pages: 4, to: "X+2" },
+        { op: "mremap", addr: "bogus", old_pages: 1, new_pages: 1 },
+      ]);
       assert.deepEqual(errnos(rs).slice(1), ["EINVAL", "EINVAL", "EINVAL", "EFAULT"]);
     });
 
     it("shrink unmaps the tail in place; same size without a target changes nothing", async () => {
-      const rs = await runOn(backend, "mainline", [spare, { op: "mremap", addr: "X", old_pages: 16, new_pages: 10 }, page("X+9"), page("X+10"), { op: "mremap", addr: "X", old_pages: 10, new_pages: 10, name: "Y" }, page("Y+9")]);
+      const rs = await runOn(backend, "mainline", [
+        spare,
+        { op: "mremap", addr: "X", old_pages: 16, new_pages: 10 },
+        page("X+9"),
+        page("X+10"),
+        { op: "mremap", addr: "X", old_pages: 10, new_pages: 10, name: "Y" },
+        page("Y+9"),
+      ]);
       assert.deepEqual([rs[2].kind, rs[3].kind, rs[5].kind], ["anon", "none", "anon"]);
     });
 
     it("consequence 1 (v3.18): a moved ring is unusable; io_destroy at the old id unmaps an unrelated mapping, the ring stays", async () => {
       const rs = await runOn(backend, "v3.18", [
-        setup(128), spare, { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X", name: "B" },
-        submit("B", 1), { op: "mmap", pages: 4, name: "Z" }, { op: "mremap", addr: "Z", old_pages: 3, new_pages: 3, to: "A" },
-        page("A"), { op: "io_destroy", ctx: "A" }, page("A"), page("X"),
+        setup(128),
+        spare,
+        { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X", name: "B" },
+        submit("B", 1),
+        { op: "mmap", pages: 4, name: "Z" },
+        { op: "mremap", addr: "Z", old_pages: 3, new_pages: 3, to: "A" },
+        page("A"),
+        { op: "io_destroy", ctx: "A" },
+        page("A"),
+        page("X"),
       ]);
       assert.deepEqual(errnos(rs).slice(0, 8), [null, null, null, "EINVAL", null, null, null, null]);
       assert.deepEqual([rs[6].kind, rs[8].kind, rs[9].kind], ["anon", "none", "aio"]);
@@ -283,21 +382,46 @@ for (const backend of BACKENDS) {
     it("consequence 2 (v3.19+): after a full move the new address works, the old one is EINVAL, io_destroy unmaps exactly the ring", async () => {
       for (const profile of HOOK_PROFILES) {
         const rs = await runOn(backend, profile, [
-          setup(128), spare, submit("A", 4, 7), { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X+2", name: "B" },
-          submit("A", 1), { op: "user_reap", ctx: "B", max: 10 }, submit("B", 1), { op: "io_destroy", ctx: "B" },
-          page("X+1"), page("X+2"), page("X+4"), page("X+5"),
+          setup(128),
+          spare,
+          submit("A", 4, 7),
+          { op: "mremap", addr: "A", old_pages: 3, new_pages: 3, to: "X+2", name: "B" },
+          submit("A", 1),
+          { op: "user_reap", ctx: "B", max: 10 },
+          submit("B", 1),
+          { op: "io_destroy", ctx: "B" },
+          page("X+1"),
+          page("X+2"),
+          page("X+4"),
+          page("X+5"),
         ]);
         assert.deepEqual(errnos(rs).slice(0, 8), [null, null, null, null, "EINVAL", null, null, null], profile);
         assert.deepEqual(rs[5].data, [7, 8, 9, 10]);
-        assert.deepEqual(rs.slice(8).map((r) => r.kind), ["anon", "none", "none", "anon"], profile);
+        assert.deepEqual(
+          rs.slice(8).map((r) => r.kind),
+          ["anon", "none", "none", "anon"],
+          profile,
+        );
       }
     });
 
     it("consequence 3: a partial move (2 of 3 pages) succeeds; io_destroy clobbers a neighbour and leaves the third page", async () => {
       for (const profile of ["v3.19", "mainline"] as const) {
-        const rs = await runOn(backend, profile, [setup(128), spare, { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X", name: "B" }, { op: "io_destroy", ctx: "B" }, page("X+2"), page("A+2"), page("X+3")]);
+        const rs = await runOn(backend, profile, [
+          setup(128),
+          spare,
+          { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X", name: "B" },
+          { op: "io_destroy", ctx: "B" },
+          page("X+2"),
+          page("A+2"),
+          page("X+3"),
+        ]);
         assert.deepEqual(errnos(rs).slice(0, 4), [null, null, null, null], profile);
-        assert.deepEqual(rs.slice(4).map((r) => r.kind), ["none", "aio", "anon"], profile);
+        assert.deepEqual(
+          rs.slice(4).map((r) => r.kind),
+          ["none", "aio", "anon"],
+          profile,
+        );
       }
     });
 
@@ -309,7 +433,11 @@ for (const backend of BACKENDS) {
     it("consequence 4: growing a ring -> EFAULT from v3.19; succeeds in v3.18", async () => {
       for (const profile of PROFILE_NAMES) {
         const grows = profile === "v3.11" || profile === "v3.18";
-        const rs = await runOn(backend, profile, [setup(1), { op: "mremap", addr: "A", old_pages: 1, new_pages: 3, name: "B" }, ...(grows ? [page("B+2")] : [])]);
+        const rs = await runOn(backend, profile, [
+          setup(1),
+          { op: "mremap", addr: "A", old_pages: 1, new_pages: 3, name: "B" },
+          ...(grows ? [page("B+2")] : []),
+        ]);
         assert.equal(rs[1].errno, grows ? null : "EFAULT", profile);
         if (grows) assert.equal(rs[2].kind, profile === "v3.11" ? "anon" : "aio", profile);
       }
@@ -327,10 +455,15 @@ for (const backend of BACKENDS) {
     it("mainline: one mremap moves two adjacent rings, each hooked; older profiles need one VMA (EFAULT)", async () => {
       for (const profile of PROFILE_NAMES) {
         const rs = await runOn(backend, profile, [
-          setup(1, "A"), setup(1, "B"), spare, { op: "mmap", pages: 16, name: "Y" },
-          { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" }, { op: "mremap", addr: "B", old_pages: 1, new_pages: 1, to: "X+1", name: "B2" },
+          setup(1, "A"),
+          setup(1, "B"),
+          spare,
+          { op: "mmap", pages: 16, name: "Y" },
+          { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" },
+          { op: "mremap", addr: "B", old_pages: 1, new_pages: 1, to: "X+1", name: "B2" },
           { op: "mremap", addr: "X", old_pages: 2, new_pages: 2, to: "Y+4" },
-          submit("Y+4", 1), submit("Y+5", 1),
+          submit("Y+4", 1),
+          submit("Y+5", 1),
         ]);
         const multi = profile === "mainline" || profile === "next";
         assert.equal(rs[6].errno, multi ? null : "EFAULT", profile);
@@ -340,20 +473,43 @@ for (const backend of BACKENDS) {
 
     it("measured: a multi-VMA move over ring, hole, ring moves both rings; the hole's target keeps its pages", async () => {
       const rs = await runOn(backend, "mainline", [
-        setup(1, "A"), setup(1, "B"), spare, { op: "mmap", pages: 16, name: "Y" },
-        { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" }, { op: "mremap", addr: "B", old_pages: 1, new_pages: 1, to: "X+2" },
+        setup(1, "A"),
+        setup(1, "B"),
+        spare,
+        { op: "mmap", pages: 16, name: "Y" },
+        { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "X" },
+        { op: "mremap", addr: "B", old_pages: 1, new_pages: 1, to: "X+2" },
         { op: "munmap", addr: "X+1", pages: 1 },
         { op: "mremap", addr: "X", old_pages: 3, new_pages: 3, to: "Y+4" },
-        submit("Y+4", 1), submit("Y+6", 1), page("Y+5"), page("X+1"),
+        submit("Y+4", 1),
+        submit("Y+6", 1),
+        page("Y+5"),
+        page("X+1"),
       ]);
       assert.deepEqual([rs[7].errno, rs[8].ret, rs[9].ret, rs[10].kind, rs[11].kind], [null, 1, 1, "anon", "none"]);
     });
 
     it("mainline: the hook refuses a ring it cannot find, and the move is undone", async () => {
       // After io_destroy the ring file has no context, but a third page of a partial move is left mapped.
-      const rs = await runOn(backend, "mainline", [setup(128), spare, { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X" }, { op: "io_destroy", ctx: "X" }, { op: "mremap", addr: "A+2", old_pages: 1, new_pages: 1, to: "X+8" }, page("A+2"), page("X+8")]);
+      const rs = await runOn(backend, "mainline", [
+        setup(128),
+        spare,
+        { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X" },
+        { op: "io_destroy", ctx: "X" },
+        { op: "mremap", addr: "A+2", old_pages: 1, new_pages: 1, to: "X+8" },
+        page("A+2"),
+        page("X+8"),
+      ]);
       assert.deepEqual([rs[4].errno, rs[5].kind], ["EINVAL", "aio"]);
-      const old = await runOn(backend, "v3.19", [setup(128), spare, { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X" }, { op: "io_destroy", ctx: "X" }, { op: "mremap", addr: "A+2", old_pages: 1, new_pages: 1, to: "X+8" }, page("A+2"), page("X+8")]);
+      const old = await runOn(backend, "v3.19", [
+        setup(128),
+        spare,
+        { op: "mremap", addr: "A", old_pages: 2, new_pages: 2, to: "X" },
+        { op: "io_destroy", ctx: "X" },
+        { op: "mremap", addr: "A+2", old_pages: 1, new_pages: 1, to: "X+8" },
+        page("A+2"),
+        page("X+8"),
+      ]);
       assert.deepEqual([old[4].errno, old[5].kind, old[6].kind], [null, "none", "aio"], "v3.19's void hook lets it move");
     });
   });

@@ -22,7 +22,11 @@ function scratch(): string {
 }
 
 function stress(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, ["-e", ENTRY, "--", ...args], { cwd, encoding: "utf8", env: { ...process.env, AIO_RING_BENCH_HOME: join(cwd, ".aio-ring-bench") } });
+  return spawnSync(process.execPath, ["-e", ENTRY, "--", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, AIO_RING_BENCH_HOME: join(cwd, ".aio-ring-bench") },
+  });
 }
 
 function record(cwd: string) {
@@ -52,7 +56,10 @@ describe("stress command", () => {
     assert.match(r.stdout, /verdict: FAILED \(worker-failure\): pool task test-exit failed: worker exited with code: 3/);
     const doc = record(cwd);
     assert.equal(doc.error_kind, "worker-failure");
-    assert.equal(doc.result.delivered.reduce((a: number, b: number) => a + b, 0), doc.result.released);
+    assert.equal(
+      doc.result.delivered.reduce((a: number, b: number) => a + b, 0),
+      doc.result.released,
+    );
   });
 
   it("a duplicate fails the run and the record names producer, expected and got", () => {
@@ -66,7 +73,10 @@ describe("stress command", () => {
 
   it("Ctrl-C stops the workers, prints and writes what completed, exit 130", async () => {
     const cwd = scratch();
-    const child = spawn(process.execPath, ["-e", ENTRY, "--", "--events", "100G"], { cwd, env: { ...process.env, AIO_RING_BENCH_HOME: join(cwd, ".aio-ring-bench") } });
+    const child = spawn(process.execPath, ["-e", ENTRY, "--", "--events", "100G"], {
+      cwd,
+      env: { ...process.env, AIO_RING_BENCH_HOME: join(cwd, ".aio-ring-bench") },
+    });
     let stdout = "";
     child.stdout.setEncoding("utf8");
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -86,7 +96,10 @@ describe("stress command", () => {
     assert.equal(doc.interrupted, true);
     assert.equal(doc.result.verdict, "interrupted");
     assert.ok(doc.result.released < 100e9);
-    assert.equal(doc.result.delivered.reduce((a: number, b: number) => a + b, 0), doc.result.released);
+    assert.equal(
+      doc.result.delivered.reduce((a: number, b: number) => a + b, 0),
+      doc.result.released,
+    );
   });
 
   it("rejects bad input with one line and exit 2", () => {

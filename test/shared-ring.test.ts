@@ -9,7 +9,6 @@ import { PoolTaskError } from "../src/pool/errors.js";
 import { ExactlyOnceError, SharedRing } from "../src/pool/shared-ring.js";
 import { SharedRingRunError, ringSlotsFor, runSharedRing } from "../src/pool/shared-ring-run.js";
 
-
 /** A ring on this thread; nothing here blocks because every event is produced before reaping. */
 function ring(producers: number, total: number, nr = 127, batch = 16): SharedRing {
   return SharedRing.create({ nr, producers, reapers: 1, batch, total });
@@ -40,24 +39,40 @@ describe("shared ring on one thread", () => {
   });
 
   const faults: [string, (r: SharedRing) => void, RegExp][] = [
-    ["a skipped sequence number is a loss", (r) => {
-      r.produce(0, 0, 10);
-      r.produce(0, 11, 10);
-    }, /lost events: producer 0 expected seq 10, got 11/],
-    ["a repeated sequence number is a duplicate", (r) => {
-      r.produce(0, 0, 10);
-      r.produce(0, 9, 10);
-    }, /duplicate or out of order: producer 0 expected seq 10, got 9/],
-    ["events of one producer out of order are caught", (r) => {
-      r.produce(1, 0, 5);
-      r.produce(1, 6, 1);
-      r.produce(1, 5, 1);
-      r.produce(0, 0, 13);
-    }, /lost events: producer 1 expected seq 5, got 6/],
-    ["an unknown producer id is caught", (r) => {
-      r.produce(0, 0, 10);
-      r.produce(7, 0, 10);
-    }, /unknown producer: producer 7/],
+    [
+      "a skipped sequence number is a loss",
+      (r) => {
+        r.produce(0, 0, 10);
+        r.produce(0, 11, 10);
+      },
+      /lost events: producer 0 expected seq 10, got 11/,
+    ],
+    [
+      "a repeated sequence number is a duplicate",
+      (r) => {
+        r.produce(0, 0, 10);
+        r.produce(0, 9, 10);
+      },
+      /duplicate or out of order: producer 0 expected seq 10, got 9/,
+    ],
+    [
+      "events of one producer out of order are caught",
+      (r) => {
+        r.produce(1, 0, 5);
+        r.produce(1, 6, 1);
+        r.produce(1, 5, 1);
+        r.produce(0, 0, 13);
+      },
+      /lost events: producer 1 expected seq 5, got 6/,
+    ],
+    [
+      "an unknown producer id is caught",
+      (r) => {
+        r.produce(0, 0, 10);
+        r.produce(7, 0, 10);
+      },
+      /unknown producer: producer 7/,
+    ],
   ];
   for (const [name, produce, message] of faults) {
     it(name, () => {
@@ -104,7 +119,10 @@ describe("shared ring across workers", () => {
 
   const runs: [string, Parameters<typeof runSharedRing>[0]][] = [
     ["3M events, 2 producers, 2 reapers", { events: 3_000_000, producers: 2, reapers: 2, chunk: 100_000 }],
-    ["2M events, 3 producers, 2 reapers, a one-page ring and odd batches (wrap, full and empty all the time)", { events: 2_000_001, producers: 3, reapers: 2, nrEvents: 1, batch: 7, chunk: 50_000 }],
+    [
+      "2M events, 3 producers, 2 reapers, a one-page ring and odd batches (wrap, full and empty all the time)",
+      { events: 2_000_001, producers: 3, reapers: 2, nrEvents: 1, batch: 7, chunk: 50_000 },
+    ],
   ];
   for (const [name, opts] of runs) {
     it(`delivers every event exactly once, in order per producer: ${name}`, async () => {
@@ -112,19 +130,28 @@ describe("shared ring across workers", () => {
       assert.equal(r.verdict, "exactly-once");
       assert.equal(r.released, opts.events);
       assert.equal(r.published, opts.events);
-      assert.equal(r.delivered.reduce((a, b) => a + b, 0), opts.events);
+      assert.equal(
+        r.delivered.reduce((a, b) => a + b, 0),
+        opts.events,
+      );
       for (const n of r.delivered) assert.ok(Math.abs(n - opts.events / opts.producers) < 1);
     });
   }
 
-  for (const [kind, message] of [["skip-seq", /lost events: producer \d+ expected seq (\d+), got (\d+)/], ["repeat-seq", /duplicate or out of order: producer \d+ expected seq \d+, got \d+/]] as const) {
+  for (const [kind, message] of [
+    ["skip-seq", /lost events: producer \d+ expected seq (\d+), got (\d+)/],
+    ["repeat-seq", /duplicate or out of order: producer \d+ expected seq \d+, got \d+/],
+  ] as const) {
     it(`fails loudly when a producer ${kind === "skip-seq" ? "skips" : "repeats"} a sequence number, keeping what was checked`, async () => {
       await assert.rejects(runSharedRing({ events: 2_000_000, producers: 2, reapers: 2, chunk: 50_000, inject: { kind, afterTasks: 2 } }), (e: unknown) => {
         assert.ok(e instanceof SharedRingRunError);
         assert.ok(e.cause instanceof ExactlyOnceError);
         assert.match(e.message, message);
         // Everything before the fault was checked and released; the fault's position is where it stopped.
-        assert.equal(e.partial.delivered.reduce((a, b) => a + b, 0), e.partial.released);
+        assert.equal(
+          e.partial.delivered.reduce((a, b) => a + b, 0),
+          e.partial.released,
+        );
         assert.match(e.message, new RegExp(`ring position ${e.partial.released},`));
         assert.ok(e.partial.released < 2_000_000);
         return true;
@@ -133,11 +160,14 @@ describe("shared ring across workers", () => {
   }
 
   it("a dying worker ends the run with the task named", async () => {
-    await assert.rejects(runSharedRing({ events: 2_000_000, producers: 1, reapers: 1, chunk: 50_000, inject: { kind: "exit", afterTasks: 2 } }), (e: unknown) => {
-      assert.ok(e instanceof SharedRingRunError);
-      assert.ok(e.cause instanceof PoolTaskError);
-      assert.equal(e.cause.task, "test-exit");
-      return true;
-    });
+    await assert.rejects(
+      runSharedRing({ events: 2_000_000, producers: 1, reapers: 1, chunk: 50_000, inject: { kind: "exit", afterTasks: 2 } }),
+      (e: unknown) => {
+        assert.ok(e instanceof SharedRingRunError);
+        assert.ok(e.cause instanceof PoolTaskError);
+        assert.equal(e.cause.task, "test-exit");
+        return true;
+      },
+    );
   });
 });

@@ -13,7 +13,7 @@ test("summarize gives textbook values", () => {
   assert.equal(s.n, 8);
   assert.ok(Math.abs(s.sd - 2.138089935) < 1e-6);
   // rme = t(0.975, 7) * sd / sqrt(n) / mean * 100, t = 2.364624
-  assert.ok(Math.abs(s.rme - (2.364624 * s.sd) / Math.sqrt(8) / 5 * 100) < 0.01);
+  assert.ok(Math.abs(s.rme - ((2.364624 * s.sd) / Math.sqrt(8) / 5) * 100) < 0.01);
   assert.ok(Math.abs(s.p99 - 8.86) < 1e-9);
   assert.throws(() => summarize([1]), RangeError);
 });
@@ -72,5 +72,11 @@ test("bootstrap intervals are reproducible per seed and cover the truth", () => 
 test("blockMedians takes medians of contiguous near-equal blocks", () => {
   assert.deepEqual(blockMedians([1, 2, 3, 10, 20, 30, 100, 200, 300], 3), [2, 20, 200]);
   assert.deepEqual(blockMedians([5, 1, 3], 8), [5, 1, 3]);
-  assert.equal(blockMedians(Array.from({ length: 65 }, (_, i) => i), 16).length, 16);
+  assert.equal(
+    blockMedians(
+      Array.from({ length: 65 }, (_, i) => i),
+      16,
+    ).length,
+    16,
+  );
 });

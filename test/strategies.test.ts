@@ -5,15 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ADDR_SLOTS, CEILING, FLOOR, PAGE, addrOfSlot, slotOfAddr } from "../src/strategies/context-set.js";
 import { FOLD_SEED, Prng, fold } from "../src/strategies/prng.js";
-import {
-  DISTS,
-  KERNEL_STRATEGY,
-  STRATEGIES,
-  createLookupWorld,
-  type WorldEngine,
-  type LookupWorld,
-  type StrategyDescriptor,
-} from "../src/strategies/index.js";
+import { DISTS, KERNEL_STRATEGY, STRATEGIES, createLookupWorld, type WorldEngine, type LookupWorld, type StrategyDescriptor } from "../src/strategies/index.js";
 
 const BACKENDS: WorldEngine[] = ["wasm", "ts"];
 
@@ -141,7 +133,10 @@ for (const backend of BACKENDS) {
         sizes.push(w.tableNr());
       }
       assert.deepEqual(sizes, [4, 4, 4, 4, ...Array(12).fill(16), 64]);
-      assert.deepEqual(ctxs.map((c) => w.slotOf(c)), [...Array(17).keys()]);
+      assert.deepEqual(
+        ctxs.map((c) => w.slotOf(c)),
+        [...Array(17).keys()],
+      );
       assert.equal(w.ioDestroy(w.userIdOf(ctxs[9])), 0);
       assert.equal(w.ioDestroy(w.userIdOf(ctxs[2])), 0);
       assert.equal(w.slotOf(w.ioSetup()), 2);
@@ -280,7 +275,11 @@ describe("WASM and TS agree bit for bit", () => {
         for (const dist of DISTS) {
           out.push(d.question === "id" ? w.lookupBatch(d.name, dist, 777) : w.remapBatch(d.name, 777, dist));
         }
-        out.push(w.churn(d.name, 4000, 9), w.visited(), w.contexts().map((c) => [c, w.userIdOf(c), w.fileOf(c), w.slotOf(c)]));
+        out.push(
+          w.churn(d.name, 4000, 9),
+          w.visited(),
+          w.contexts().map((c) => [c, w.userIdOf(c), w.fileOf(c), w.slotOf(c)]),
+        );
         if (d.question === "id") out.push(w.lookupBatch(d.name, "zipf", 500));
         else out.push(w.remapBatch(d.name, 500, "zipf"));
         out.push(w.criuRestore(d.name, 200));

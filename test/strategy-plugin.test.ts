@@ -31,7 +31,9 @@ describe("adding a strategy", () => {
     writeFileSync(join(dir, "tsconfig.json"), readFileSync(join(root, "tsconfig.json"), "utf8").replace(/"include": \[[^\]]*\]/, '"include": ["src/**/*.ts"]'));
 
     // 1. The TS file.
-    const ts = readFileSync(join(root, "src/strategies/list-walk.ts"), "utf8").replace('name: "list-walk"', 'name: "throwaway"').replace("export const listWalk:", "export const throwaway:");
+    const ts = readFileSync(join(root, "src/strategies/list-walk.ts"), "utf8")
+      .replace('name: "list-walk"', 'name: "throwaway"')
+      .replace("export const listWalk:", "export const throwaway:");
     writeFileSync(join(dir, "src/strategies/throwaway.ts"), ts);
     // 2. The AssemblyScript file.
     cpSync(join(root, "assembly/lookup/list-walk.ts"), join(dir, "assembly/lookup/throwaway.ts"));
@@ -40,7 +42,10 @@ describe("adding a strategy", () => {
     writeFileSync(
       registry,
       readFileSync(registry, "utf8")
-        .replace('import { tableHeaderId } from "./table-header-id.js";', 'import { tableHeaderId } from "./table-header-id.js";\nimport { throwaway } from "./throwaway.js";')
+        .replace(
+          'import { tableHeaderId } from "./table-header-id.js";',
+          'import { tableHeaderId } from "./table-header-id.js";\nimport { throwaway } from "./throwaway.js";',
+        )
         .replace("  fileHash,\n]", "  fileHash,\n  throwaway,\n]"),
     );
 
@@ -62,12 +67,16 @@ describe("adding a strategy", () => {
       console.log(JSON.stringify(out));`;
     const got = JSON.parse(run(process.execPath, ["--input-type=module", "-e", check], dir));
     assert.ok(got.ids.includes("throwaway:8"), `registry: ${got.ids}`);
-    for (const backend of ["wasm", "ts"]) assert.deepEqual(got[`${backend}/throwaway`], got[`${backend}/list-walk`], `${backend}: the copy behaves as its original`);
+    for (const backend of ["wasm", "ts"])
+      assert.deepEqual(got[`${backend}/throwaway`], got[`${backend}/list-walk`], `${backend}: the copy behaves as its original`);
     assert.deepEqual(got["wasm/throwaway"], got["ts/throwaway"], "WASM and TS agree on the new strategy");
   });
 
   it("an unknown strategy number traps in WASM", () => {
-    const x = new WebAssembly.Instance(lookupModule(), { env: { abort: () => undefined } }).exports as { select(s: number): void; lookupBatch(s: number, ids: number, n: number): number };
+    const x = new WebAssembly.Instance(lookupModule(), { env: { abort: () => undefined } }).exports as {
+      select(s: number): void;
+      lookupBatch(s: number, ids: number, n: number): number;
+    };
     assert.throws(() => x.select(99), WebAssembly.RuntimeError);
     assert.throws(() => x.select(-1), WebAssembly.RuntimeError);
   });

@@ -11,28 +11,88 @@ import { renderRunTable } from "../src/report/table.js";
 import { cutMiddle, renderTable } from "../src/report/text-table.js";
 
 test("SI suffixes with three significant digits, never e-notation", () => {
-  const cases: [number, string][] = [[32970, "33.0k"], [206_500_000, "207M"], [8.468, "8.47"], [1, "1.00"], [0.98, "0.980"], [9.996, "10.0"], [999.6, "1.00k"], [0, "0"], [123.4, "123"]];
+  const cases: [number, string][] = [
+    [32970, "33.0k"],
+    [206_500_000, "207M"],
+    [8.468, "8.47"],
+    [1, "1.00"],
+    [0.98, "0.980"],
+    [9.996, "10.0"],
+    [999.6, "1.00k"],
+    [0, "0"],
+    [123.4, "123"],
+  ];
   for (const [v, text] of cases) assert.equal(formatSi(v), text, String(v));
   assert.equal(formatRatio(2832.55), "2.83kx");
 });
 
-function result(kase: string, params: Record<string, string | number>, median: number, counters: Record<string, number>, extra: Partial<RunResult> = {}): RunResult {
+function result(
+  kase: string,
+  params: Record<string, string | number>,
+  median: number,
+  counters: Record<string, number>,
+  extra: Partial<RunResult> = {},
+): RunResult {
   const samples = [0.98, 0.99, 1, 1, 1, 1.01, 1.02, 1.05].map((f) => f * median);
   return {
-    id: caseId("lookup", { case: kase, params, backend: "wasm" }), suite: "lookup", case: kase, params, backend: "wasm", unit: "ns/op",
-    samples, stats: { mean: median, median, p99: median * 1.05, min: median * 0.98, max: median * 1.05, sd: median * 0.02, rme: 1, n: samples.length },
-    counters, complexity: null, ...extra,
+    id: caseId("lookup", { case: kase, params, backend: "wasm" }),
+    suite: "lookup",
+    case: kase,
+    params,
+    backend: "wasm",
+    unit: "ns/op",
+    samples,
+    stats: { mean: median, median, p99: median * 1.05, min: median * 0.98, max: median * 1.05, sd: median * 0.02, rme: 1, n: samples.length },
+    counters,
+    complexity: null,
+    ...extra,
   };
 }
 
 function run(): Run {
   const ns = [1, 16, 256, 4096, 65536];
   const results = [
-    ...ns.map((n) => result("list-walk-with-a-long-name", { n, dist: "uniform" }, 3 * n, { nodes_visited_per_op: n / 2, other_counter: 1, third_counter: 2, fourth: 3 }, { group: `n=${n}`, complexity: { big_o: "O(N)", coefficient: 3, intercept: 0, rms: 0.01 }, counter_complexity: { counter: "nodes_visited_per_op", big_o: "O(N)", coefficient: 0.5, intercept: 0, rms: 0 } })),
-    ...ns.map((n) => result("table-header-id", { n, dist: "uniform" }, 20, { nodes_visited_per_op: 1 }, { group: `n=${n}`, reference: true, complexity: { big_o: "inconclusive", coefficient: 0, intercept: 20, rms: 0.1, candidates: ["O(1)", "O(log N)"] } })),
-    { ...result("kernel", { n: 65536, dist: "uniform" }, 1, {}), samples: [], stats: null, status: { unavailable: "65536 rings exceed vm.max_map_count (one VMA each) and more words to be cut" } },
+    ...ns.map((n) =>
+      result(
+        "list-walk-with-a-long-name",
+        { n, dist: "uniform" },
+        3 * n,
+        { nodes_visited_per_op: n / 2, other_counter: 1, third_counter: 2, fourth: 3 },
+        {
+          group: `n=${n}`,
+          complexity: { big_o: "O(N)", coefficient: 3, intercept: 0, rms: 0.01 },
+          counter_complexity: { counter: "nodes_visited_per_op", big_o: "O(N)", coefficient: 0.5, intercept: 0, rms: 0 },
+        },
+      ),
+    ),
+    ...ns.map((n) =>
+      result(
+        "table-header-id",
+        { n, dist: "uniform" },
+        20,
+        { nodes_visited_per_op: 1 },
+        { group: `n=${n}`, reference: true, complexity: { big_o: "inconclusive", coefficient: 0, intercept: 20, rms: 0.1, candidates: ["O(1)", "O(log N)"] } },
+      ),
+    ),
+    {
+      ...result("kernel", { n: 65536, dist: "uniform" }, 1, {}),
+      samples: [],
+      stats: null,
+      status: { unavailable: "65536 rings exceed vm.max_map_count (one VMA each) and more words to be cut" },
+    },
   ];
-  return parseRun(JSON.stringify({ schema: "aio-ring-bench/run@1", tool: { name: "t", version: "0" }, git: null, started: "2026-01-01T00:00:00.000Z", machine: { node: "v20", v8: "1", cpu: "c", cores: 2, kernel: "6.18", arch: "x64" }, config: {}, results }), "fixture");
+  return parseRun(
+    JSON.stringify({
+      schema: "aio-ring-bench/run@1",
+      tool: { name: "t", version: "0" },
+      git: null,
+      started: "2026-01-01T00:00:00.000Z",
+      machine: { node: "v20", v8: "1", cpu: "c", cores: 2, kernel: "6.18", arch: "x64" },
+      config: {},
+      results,
+    }),
+    "fixture",
+  );
 }
 
 for (const width of [120, 80, 60]) {
@@ -51,14 +111,21 @@ for (const width of [120, 80, 60]) {
 test("rows are grouped by case, N growing downwards; the case is named once; ratios to the reference; counters in SI", () => {
   const lines = renderRunTable(run(), { width: 120, color: false }).split("\n");
   const walk = lines.findIndex((l) => l.startsWith("list-walk-with-a-long-name"));
-  assert.ok(lines.slice(walk + 1, walk + 5).every((l) => /^\s/.test(l)), "the case is named on its first row only");
+  assert.ok(
+    lines.slice(walk + 1, walk + 5).every((l) => /^\s/.test(l)),
+    "the case is named on its first row only",
+  );
   assert.match(lines[walk + 1], /^\s+16\s/);
   assert.match(lines[walk + 4], /^\s+65536\s.*9\.83kx.*32\.8k/);
   assert.match(lines.find((l) => l.startsWith("table-header-id"))!, /\sref\s/);
 });
 
 test("a column that does not fit is truncated to its minimum, then the most droppable is left out and named", () => {
-  const cols = [{ header: "benchmark", min: 12, cut: "middle" as const }, { header: "value", align: "right" as const }, { header: "extra", drop: 1 }];
+  const cols = [
+    { header: "benchmark", min: 12, cut: "middle" as const },
+    { header: "value", align: "right" as const },
+    { header: "extra", drop: 1 },
+  ];
   const r = renderTable(cols, [["lookup/table-header-id/wasm/n=65536", "1.00", "some long extra text"]], 30);
   assert.deepEqual(r.hidden, ["extra"]);
   for (const l of r.text.split("\n")) assert.ok([...l].length <= 30, l);
@@ -66,9 +133,17 @@ test("a column that does not fit is truncated to its minimum, then the most drop
 });
 
 test("headlines: met / MISSED / info marks, and the count of targets met", () => {
-  const hs = [{ text: "a: 2x", target: ">= 1.5x", met: true }, { text: "b: 1x", target: ">= 1.5x", met: false }, { text: "c: 3 µs" }, { text: "d: not measured", target: "<= 5", met: null }];
+  const hs = [
+    { text: "a: 2x", target: ">= 1.5x", met: true },
+    { text: "b: 1x", target: ">= 1.5x", met: false },
+    { text: "c: 3 µs" },
+    { text: "d: not measured", target: "<= 5", met: null },
+  ];
   const lines = renderHeadlines(hs, { width: 80, color: false });
-  assert.deepEqual(lines.map((l) => l.split(/\s+/)[0]), ["met", "MISSED", "info", "n/a"]);
+  assert.deepEqual(
+    lines.map((l) => l.split(/\s+/)[0]),
+    ["met", "MISSED", "info", "n/a"],
+  );
   assert.match(lines[1], /b: 1x; target >= 1\.5x/);
   assert.equal(targetCount(hs), "1 of 3 targets met (1 not measured)");
 });

@@ -171,8 +171,16 @@ describe("wasm core = model", () => {
         const pair = new Pair(profile);
         const doubled = PROFILES[profile].doubledGeometry;
         const expected: [number, number, number][] = doubled
-          ? [[1, 127, 1], [128, 383, 3], [1000, 2047, 16]]
-          : [[1, 127, 1], [128, 255, 2], [1000, 1023, 8]];
+          ? [
+              [1, 127, 1],
+              [128, 383, 3],
+              [1000, 2047, 16],
+            ]
+          : [
+              [1, 127, 1],
+              [128, 255, 2],
+              [1000, 1023, 8],
+            ];
         for (const [nr_events, nr, pages] of expected) {
           const ctx = pair.setup(nr_events);
           const r = pair.call("ring", (b) => b.ring(ctx));
@@ -347,9 +355,23 @@ describe("wasm core = model", () => {
         };
         const step = (): Step => {
           const k = int(0, 99);
-          if (k < 10) return { op: "io_setup", nr_events: pick([1, 1, 2, 60, 128, 200, 1000, 0, 2 ** 32 - 1, 5000]), name: pick(ctxNames), ...(random() < 0.03 ? { ctxp: "nonzero" as const } : {}) };
+          if (k < 10)
+            return {
+              op: "io_setup",
+              nr_events: pick([1, 1, 2, 60, 128, 200, 1000, 0, 2 ** 32 - 1, 5000]),
+              name: pick(ctxNames),
+              ...(random() < 0.03 ? { ctxp: "nonzero" as const } : {}),
+            };
           if (k < 14) return { op: "io_destroy", ctx: addr() };
-          if (k < 34) return { op: "io_submit", ctx: addr(), count: pick([1, 1, 3, 17, 100, 300, -1, 0]), cmd: pick(["pread", "pwrite", "pread", "bad"] as const), data: int(0, 2 ** 40), ...(random() < 0.05 ? { fd: "bad" as const } : {}) };
+          if (k < 34)
+            return {
+              op: "io_submit",
+              ctx: addr(),
+              count: pick([1, 1, 3, 17, 100, 300, -1, 0]),
+              cmd: pick(["pread", "pwrite", "pread", "bad"] as const),
+              data: int(0, 2 ** 40),
+              ...(random() < 0.05 ? { fd: "bad" as const } : {}),
+            };
           if (k < 44) {
             const nr = int(-1, 40);
             return { op: "io_getevents", ctx: addr(), min_nr: int(-1, nr + 1), nr, timeout_ns: pick([null, 0, 0, 1000, -1]) };
@@ -361,7 +383,14 @@ describe("wasm core = model", () => {
           if (k < 86) {
             const old_pages = int(0, 4);
             const grow = random() < 0.2;
-            return { op: "mremap", addr: addr(), old_pages, new_pages: grow ? old_pages + int(1, 3) : random() < 0.2 ? int(0, old_pages) : old_pages, ...(random() < 0.8 ? { to: addr() } : {}), ...(random() < 0.7 ? { name: pick(all) } : {}) };
+            return {
+              op: "mremap",
+              addr: addr(),
+              old_pages,
+              new_pages: grow ? old_pages + int(1, 3) : random() < 0.2 ? int(0, old_pages) : old_pages,
+              ...(random() < 0.8 ? { to: addr() } : {}),
+              ...(random() < 0.7 ? { name: pick(all) } : {}),
+            };
           }
           if (k < 90) return { op: "fork_mremap", addr: addr(), pages: int(1, 4), to: addr() };
           return { op: "page", addr: addr() };

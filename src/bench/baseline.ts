@@ -30,12 +30,12 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  */
 export function checkBaselineName(name: string): void {
   if (!NAME_RE.test(name) || name.includes("..")) {
-    throw new UserError(
-      `bad baseline name ${JSON.stringify(name)}: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit, without ".."`,
-    );
+    throw new UserError(`bad baseline name ${JSON.stringify(name)}: use 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit, without ".."`);
   }
   if (name.toLowerCase().endsWith(".json")) {
-    throw new UserError(`bad baseline name ${JSON.stringify(name)}: give the name without ".json" (${JSON.stringify(name.slice(0, -5))}); a name ending in .json is read as a file path`);
+    throw new UserError(
+      `bad baseline name ${JSON.stringify(name)}: give the name without ".json" (${JSON.stringify(name.slice(0, -5))}); a name ending in .json is read as a file path`,
+    );
   }
 }
 
@@ -85,9 +85,7 @@ export function loadBaseline(nameOrFile: string): LoadedRun {
   const path = baselinePath(nameOrFile);
   if (!pathExists(path)) {
     const saved = listBaselines();
-    throw new UserError(
-      `no baseline named "${nameOrFile}" in ${baselineDir()}` + (saved.length ? ` (saved: ${saved.join(", ")})` : " (none saved yet)"),
-    );
+    throw new UserError(`no baseline named "${nameOrFile}" in ${baselineDir()}` + (saved.length ? ` (saved: ${saved.join(", ")})` : " (none saved yet)"));
   }
   return { run: readRunFile(path), source: path };
 }

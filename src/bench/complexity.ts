@@ -56,7 +56,11 @@ export function fitCurve(points: readonly ComplexityPoint[], bigO: BigO): CurveF
   const mean = points.reduce((s, p) => s + p.value, 0) / points.length;
   // A zero counter would get an infinite weight: floor the scale at 1% of the mean.
   const w = points.map((p) => 1 / Math.max(p.value, mean * 0.01) ** 2);
-  let sw = 0, sf = 0, sy = 0, sff = 0, sfy = 0;
+  let sw = 0,
+    sf = 0,
+    sy = 0,
+    sff = 0,
+    sfy = 0;
   points.forEach((p, i) => {
     const fn = f(p.n);
     sw += w[i];
@@ -105,7 +109,12 @@ export function fitComplexity(points: readonly ComplexityPoint[]): Complexity | 
   if (new Set(points.map((p) => p.n)).size < 3) return null;
   if (!(points.reduce((s, p) => s + p.value, 0) > 0)) throw new RangeError("complexity fit needs a positive mean value");
   const constant = fitCurve(points, "O(1)");
-  const fits = [constant, ...CURVES.slice(1).map(([name]) => fitCurve(points, name)).filter((c) => c.coefficient > 0 && c.growth >= MIN_GROWTH)];
+  const fits = [
+    constant,
+    ...CURVES.slice(1)
+      .map(([name]) => fitCurve(points, name))
+      .filter((c) => c.coefficient > 0 && c.growth >= MIN_GROWTH),
+  ];
   fits.sort((x, y) => x.rms - y.rms);
   const best = fits[0];
   const ties = fits.filter((c) => c.rms <= best.rms * TIE_FACTOR + TIE_SLACK);

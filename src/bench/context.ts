@@ -52,7 +52,9 @@ function caches(): CacheInfo[] {
   const dir = join(CPU, "cache");
   if (!existsSync(dir)) return [];
   const out: CacheInfo[] = [];
-  for (const entry of readdirSync(dir).filter((e) => /^index\d+$/.test(e)).sort()) {
+  for (const entry of readdirSync(dir)
+    .filter((e) => /^index\d+$/.test(e))
+    .sort()) {
     const level = Number(read(join(dir, entry, "level")));
     const type = read(join(dir, entry, "type"));
     const size = read(join(dir, entry, "size"));
@@ -85,7 +87,9 @@ function wasmBuild(): RunContext["wasm"] {
   try {
     const b = JSON.parse(text) as { assemblyscript?: unknown; target?: unknown; modules?: unknown };
     const modules = Array.isArray(b.modules)
-      ? b.modules.filter((m): m is { name: string; flags: string[] } => typeof m?.name === "string" && Array.isArray(m.flags)).map((m) => ({ name: m.name, flags: m.flags.map(String) }))
+      ? b.modules
+          .filter((m): m is { name: string; flags: string[] } => typeof m?.name === "string" && Array.isArray(m.flags))
+          .map((m) => ({ name: m.name, flags: m.flags.map(String) }))
       : [];
     return { assemblyscript: typeof b.assemblyscript === "string" ? b.assemblyscript : null, target: typeof b.target === "string" ? b.target : null, modules };
   } catch {
@@ -96,7 +100,9 @@ function wasmBuild(): RunContext["wasm"] {
 function ciIdentity(env: NodeJS.ProcessEnv = process.env): RunContext["ci"] {
   if (!ci.isCI) return null;
   const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.BRANCH_NAME || null;
-  const run = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? ""}/${env.GITHUB_REPOSITORY ?? ""}/actions/runs/${env.GITHUB_RUN_ID}` : env.CI_JOB_URL || env.BUILD_URL || null;
+  const run = env.GITHUB_RUN_ID
+    ? `${env.GITHUB_SERVER_URL ?? ""}/${env.GITHUB_REPOSITORY ?? ""}/actions/runs/${env.GITHUB_RUN_ID}`
+    : env.CI_JOB_URL || env.BUILD_URL || null;
   return { name: ci.name, vendor: ci.id, pull_request: Boolean(ci.isPR), branch, run };
 }
 

@@ -32,7 +32,11 @@ function verdictOf(old: number | null, neu: number | null, threshold: number): P
 }
 
 /** Every counter whose value differs, including counters present on one side only. */
-export function counterChanges(oldCounters: Record<string, number>, newCounters: Record<string, number>, threshold = DEFAULT_COUNTER_THRESHOLD): CounterChange[] {
+export function counterChanges(
+  oldCounters: Record<string, number>,
+  newCounters: Record<string, number>,
+  threshold = DEFAULT_COUNTER_THRESHOLD,
+): CounterChange[] {
   if (!(threshold > 0 && threshold < 1)) throw new RangeError(`counter threshold must be in (0, 1), got ${threshold}`);
   const names = [...new Set([...Object.keys(oldCounters), ...Object.keys(newCounters)])].sort();
   return names
@@ -51,6 +55,9 @@ const num = (x: number | null): string => (x === null ? "absent" : String(x));
 
 export function formatCounterChanges(changes: readonly CounterChange[]): string {
   return changes
-    .map((c) => `${c.name} ${num(c.old)} -> ${num(c.new)}${c.change === null ? "" : ` (${formatPct(c.change)}${c.verdict === "changed" ? "" : `, ${c.verdict}`})`}`)
+    .map(
+      (c) =>
+        `${c.name} ${num(c.old)} -> ${num(c.new)}${c.change === null ? "" : ` (${formatPct(c.change)}${c.verdict === "changed" ? "" : `, ${c.verdict}`})`}`,
+    )
     .join(", ");
 }

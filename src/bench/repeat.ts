@@ -39,7 +39,12 @@ export function mergeRuns(runs: readonly Run[]): Run {
   const first = runs[0];
   return {
     ...first,
-    config: { ...first.config, repeat: runs.length, interrupted: runs.some((r) => r.config.interrupted === true), failed: runs.map((r) => r.config.failed).find((f) => f) ?? null },
+    config: {
+      ...first.config,
+      repeat: runs.length,
+      interrupted: runs.some((r) => r.config.interrupted === true),
+      failed: runs.map((r) => r.config.failed).find((f) => f) ?? null,
+    },
     results: ids.map((id) => mergeResult(byId.get(id)!)),
   };
 }
@@ -57,7 +62,10 @@ export async function repeatedRun(args: readonly string[], n: number, onProcess?
       onProcess?.(i);
       const file = join(dir, `run-${i}.json`);
       try {
-        await run(process.execPath, [join(PACKAGE_ROOT, "dist", "src", "cli.js"), "bench", ...args, "--json", file], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: "true" } });
+        await run(process.execPath, [join(PACKAGE_ROOT, "dist", "src", "cli.js"), "bench", ...args, "--json", file], {
+          maxBuffer: 64 * 1024 * 1024,
+          env: { ...process.env, CI: "true" },
+        });
       } catch (e) {
         const why = `${(e as { stderr?: string }).stderr ?? ""}`.trim().split("\n")[0] || (e as Error).message.split("\n")[0];
         throw new UserError(`--repeat: process ${i + 1} of ${n} failed: ${why}`);

@@ -115,15 +115,29 @@ export const resultSchema = z
       return;
     }
     if (r.round_sizes && r.round_sizes.reduce((a, b) => a + b, 0) !== r.samples.length) {
-      ctx.addIssue({ code: "custom", path: ["round_sizes"], message: `add up to ${r.round_sizes.reduce((a, b) => a + b, 0)} but there are ${r.samples.length} samples` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["round_sizes"],
+        message: `add up to ${r.round_sizes.reduce((a, b) => a + b, 0)} but there are ${r.samples.length} samples`,
+      });
     }
     if (r.samples.length === 0) ctx.addIssue({ code: "custom", path: ["samples"], message: "is empty (mark the result with status.unavailable instead)" });
     const limit = MAX_TIME_NS / TIME_UNITS[r.unit];
     const over = r.samples.findIndex((x) => x > limit);
-    if (over >= 0) ctx.addIssue({ code: "custom", path: ["samples", over], message: `${r.samples[over]} ${r.unit} is beyond the ${limit} ${r.unit} (one hour per operation) a sample may be` });
+    if (over >= 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["samples", over],
+        message: `${r.samples[over]} ${r.unit} is beyond the ${limit} ${r.unit} (one hour per operation) a sample may be`,
+      });
     if (r.stats !== null) {
       for (const key of ["mean", "median", "p99", "min", "max", "sd"] as const) {
-        if (r.stats[key] > limit) ctx.addIssue({ code: "custom", path: ["stats", key], message: `${r.stats[key]} ${r.unit} is beyond the ${limit} ${r.unit} (one hour per operation) a time may be` });
+        if (r.stats[key] > limit)
+          ctx.addIssue({
+            code: "custom",
+            path: ["stats", key],
+            message: `${r.stats[key]} ${r.unit} is beyond the ${limit} ${r.unit} (one hour per operation) a time may be`,
+          });
       }
     }
     if (r.stats === null) ctx.addIssue({ code: "custom", path: ["stats"], message: "is null for a measured result" });

@@ -90,7 +90,16 @@ async function timeRound(c: TimedCase, batch: number, timeMs: number, slowdown: 
 
 /** Fields every result of a case carries; `group` and `reference` drive the ratio column. */
 function identity(suite: string, c: BenchCase) {
-  return { id: caseId(suite, c), suite, case: c.case, params: c.params, backend: c.backend, unit: "ns/op" as const, group: c.group ?? null, reference: c.reference ?? false };
+  return {
+    id: caseId(suite, c),
+    suite,
+    case: c.case,
+    params: c.params,
+    backend: c.backend,
+    unit: "ns/op" as const,
+    group: c.group ?? null,
+    reference: c.reference ?? false,
+  };
 }
 
 function unavailable(suite: string, c: BenchCase, reason: string): RunResult {
@@ -158,8 +167,14 @@ function attachComplexity(results: RunResult[]): void {
 
 export function suiteResults(results: RunResult[]): SuiteResult[] {
   return results.map((r) => ({
-    id: r.id, case: r.case, backend: r.backend, params: r.params as SuiteResult["params"],
-    median: r.stats?.median ?? null, counters: r.counters, measurements: (r.measurements as Record<string, number> | undefined) ?? {}, unavailable: r.status?.unavailable ?? null,
+    id: r.id,
+    case: r.case,
+    backend: r.backend,
+    params: r.params as SuiteResult["params"],
+    median: r.stats?.median ?? null,
+    counters: r.counters,
+    measurements: (r.measurements as Record<string, number> | undefined) ?? {},
+    unavailable: r.status?.unavailable ?? null,
     complexity: r.complexity?.big_o ?? null,
     counterComplexity: r.counter_complexity?.big_o ?? null,
   }));
@@ -245,7 +260,19 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     started,
     machine: machineInfo(),
     context: { ...finishContext(context) },
-    config: { suites: opts.suites.map((s) => s.name), quick: opts.quick, full: opts.full, sizes: opts.sizes, time_ms: opts.timeMs, rounds, filter: opts.filter?.source ?? null, interrupted, failed: failure?.message ?? null, inject_slowdown: opts.injectSlowdown ?? 0, ...opts.config },
+    config: {
+      suites: opts.suites.map((s) => s.name),
+      quick: opts.quick,
+      full: opts.full,
+      sizes: opts.sizes,
+      time_ms: opts.timeMs,
+      rounds,
+      filter: opts.filter?.source ?? null,
+      interrupted,
+      failed: failure?.message ?? null,
+      inject_slowdown: opts.injectSlowdown ?? 0,
+      ...opts.config,
+    },
     results,
   };
   return { run, summary, interrupted, failure };

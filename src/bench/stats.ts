@@ -53,7 +53,10 @@ function tCritical95(df: number): number {
   if (df === 1) return Math.tan(Math.PI * 0.475);
   if (df === 2) return 0.95 / Math.sqrt(2 * 0.975 * 0.025);
   const z = Z_975;
-  const z3 = z ** 3, z5 = z ** 5, z7 = z ** 7, z9 = z ** 9;
+  const z3 = z ** 3,
+    z5 = z ** 5,
+    z7 = z ** 7,
+    z9 = z ** 9;
   const g1 = (z3 + z) / 4;
   const g2 = (5 * z5 + 16 * z3 + 3 * z) / 96;
   const g3 = (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / 384;
@@ -90,7 +93,8 @@ export function summarize(samples: readonly number[]): SampleStats {
  * approximation is within a few thousandths of it from 4 samples a side.
  */
 export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWhitneyResult {
-  const n1 = a.length, n2 = b.length;
+  const n1 = a.length,
+    n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new RangeError("mannWhitneyU needs two non-empty samples");
   const all = [...a.map((v) => ({ v, first: true })), ...b.map((v) => ({ v, first: false }))];
   all.sort((x, y) => x.v - y.v);
@@ -204,7 +208,8 @@ export function bootstrapRatioOfMedians(a: readonly number[], b: readonly number
   if (a.length === 0 || b.length === 0) throw new RangeError("bootstrapRatioOfMedians needs two non-empty samples");
   const { resamples, confidence } = checkOptions(opts);
   const random = mulberry32(opts.seed);
-  const scratchA = new Float64Array(a.length), scratchB = new Float64Array(b.length);
+  const scratchA = new Float64Array(a.length),
+    scratchB = new Float64Array(b.length);
   const ratios = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     ratios[r] = resampledMedian(b, random, scratchB) / resampledMedian(a, random, scratchA);

@@ -92,7 +92,10 @@ function hashWorktree(repo: string): string {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else h.update(`${relative(root, path)}\0`).update(readFileSync(path)).update("\0");
+      else
+        h.update(`${relative(root, path)}\0`)
+          .update(readFileSync(path))
+          .update("\0");
     }
   };
   walk(root);
@@ -106,7 +109,15 @@ export function buildCacheDir(): string {
 /** The cache key: sources, compiler version, options, module list and extra flags. */
 function cacheKey(src: ResolvedSource, extraFlags: readonly string[]): string {
   return createHash("sha256")
-    .update(JSON.stringify({ src: src.sourceId, asc: ascVersion(), config: readFileSync(join(PACKAGE_ROOT, "asconfig.json"), "utf8"), modules: moduleSpecs(), extraFlags }))
+    .update(
+      JSON.stringify({
+        src: src.sourceId,
+        asc: ascVersion(),
+        config: readFileSync(join(PACKAGE_ROOT, "asconfig.json"), "utf8"),
+        modules: moduleSpecs(),
+        extraFlags,
+      }),
+    )
     .digest("hex")
     .slice(0, 32);
 }
@@ -142,16 +153,31 @@ export async function buildRevision(src: ResolvedSource, extraFlags: readonly st
     mkdirSync(out);
     for (const m of moduleSpecs()) {
       try {
-        await run(process.execPath, [
-          ascBin(), m.entry, "--config", join(PACKAGE_ROOT, "asconfig.json"), "--target", "release",
-          "--outFile", join(out, `${m.name}.wasm`), ...m.flags, ...extraFlags,
-        ], { cwd: tmp, maxBuffer: 16 * 1024 * 1024 });
+        await run(
+          process.execPath,
+          [
+            ascBin(),
+            m.entry,
+            "--config",
+            join(PACKAGE_ROOT, "asconfig.json"),
+            "--target",
+            "release",
+            "--outFile",
+            join(out, `${m.name}.wasm`),
+            ...m.flags,
+            ...extraFlags,
+          ],
+          { cwd: tmp, maxBuffer: 16 * 1024 * 1024 },
+        );
       } catch (e) {
         const text = `${(e as { stderr?: string }).stderr ?? ""}`.split("\n").find((l) => /ERROR|error/.test(l)) ?? (e as Error).message.split("\n")[0];
         throw new UserError(`${src.label}: does not build (${m.entry}): ${text.trim()}`);
       }
     }
-    writeFileSync(join(out, "build.json"), `${JSON.stringify({ source: src.label, sourceId: src.sourceId, extraFlags, asc: ascVersion(), built: new Date().toISOString() }, null, 2)}\n`);
+    writeFileSync(
+      join(out, "build.json"),
+      `${JSON.stringify({ source: src.label, sourceId: src.sourceId, extraFlags, asc: ascVersion(), built: new Date().toISOString() }, null, 2)}\n`,
+    );
     try {
       renameSync(out, final);
     } catch (e) {

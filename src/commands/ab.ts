@@ -22,7 +22,12 @@ exactly. Both sides are compiled from git (head: the working tree's files)
 with this checkout's assemblyscript and options, and cached by source tree
 under $AIO_RING_BENCH_HOME/wasm-builds/.`,
   flags: [
-    { name: "base", type: "string", arg: "REF", help: "the old side (default: the merge-base of HEAD with main,\nmaster or origin/HEAD if that is not HEAD, else HEAD~1)" },
+    {
+      name: "base",
+      type: "string",
+      arg: "REF",
+      help: "the old side (default: the merge-base of HEAD with main,\nmaster or origin/HEAD if that is not HEAD, else HEAD~1)",
+    },
     { name: "head", type: "string", arg: "REF", help: "the new side (default: the working tree)" },
     { name: "suite", type: "string", arg: "A,B", help: "suites, as for bench (only WASM benchmarks are compared)" },
     { name: "filter", type: "string", arg: "TEXT", help: "only benchmarks whose id contains TEXT (or /REGEX/), as for bench" },
@@ -52,12 +57,15 @@ export async function run(argv: string[]): Promise<number> {
   const selection = (["suite", "filter", "sizes"] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]));
   const flags = parseBenchFlags([...selection, ...(values.quick ? ["--quick"] : []), ...(values.full ? ["--full"] : [])], SUITES)!;
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
-  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const counterThreshold =
+    values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
   const budgetS = intFlag("budget", values.budget, 60, 1, 86_400);
   const gateOn = parseGateFlag(values.gate as string | undefined);
   const files: ReportFiles = {
-    markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf),
-    ghAction: pathFlag("gh-action", values["gh-action"]), json: pathFlag("json", values.json),
+    markdown: pathFlag("markdown", values.markdown),
+    bmf: pathFlag("bmf", values.bmf),
+    ghAction: pathFlag("gh-action", values["gh-action"]),
+    json: pathFlag("json", values.json),
   };
   checkReportPaths(files);
   let baseSpec: SourceSpec;
@@ -85,8 +93,15 @@ export async function run(argv: string[]): Promise<number> {
   let result: Awaited<ReturnType<typeof runAb>>;
   try {
     result = await runAb({
-      ...flags.opts, suites: flags.suites, filter: flags.filter, base, head, threshold, counterThreshold,
-      budgetMs: budgetS * 1000, signal: abort.signal,
+      ...flags.opts,
+      suites: flags.suites,
+      filter: flags.filter,
+      base,
+      head,
+      threshold,
+      counterThreshold,
+      budgetMs: budgetS * 1000,
+      signal: abort.signal,
       onRound: (round, undecided, total, elapsed) => {
         progress.total = budgetS;
         progress.update(Math.min(budgetS, elapsed / 1000), `round ${round + 1}: ${undecided}/${total} undecided`);
@@ -98,7 +113,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
   console.log(renderComparison(result.comparison));
-  console.log(`${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`);
+  console.log(
+    `${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`,
+  );
   for (const path of writeReports(files, result.headRun, result.comparison)) if (path !== "-") console.log(`wrote ${path}`);
   if (abort.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;

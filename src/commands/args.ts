@@ -119,7 +119,8 @@ export function noPositionals(command: string, positionals: string[]): void {
 export function intFlag(flag: string, value: unknown, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const text = String(value);
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UserError(`--${flag}: expected an integer from ${min} to ${max}, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new UserError(`--${flag}: expected an integer from ${min} to ${max}, got "${text}"`);
   return Number(text);
 }
 

@@ -114,7 +114,9 @@ export async function checkBenchInputs(flags: BenchFlags): Promise<LoadedRun | n
   if (flags.html !== null) checkOutput(flags.html, "--html");
   checkReportPaths(flags.reports);
   if ((await countCases(flags)) === 0) {
-    throw new UserError(`no benchmark matches${flags.filter ? ` --filter ${flags.filter.source}` : ""} in suite(s) ${flags.suites.map((s) => s.name).join(", ")} (see --list)`);
+    throw new UserError(
+      `no benchmark matches${flags.filter ? ` --filter ${flags.filter.source}` : ""} in suite(s) ${flags.suites.map((s) => s.name).join(", ")} (see --list)`,
+    );
   }
   return baseline;
 }
@@ -182,7 +184,9 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   if (result.summary.length) log(`\n${renderHeadlines(result.summary, { width, color }).join("\n")}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const targets = result.summary.length ? `${targetCount(result.summary)}; ` : "";
-  log(`\n${wrap(`${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${shortPath(runFile)}; columns: bench --help`, width).join("\n")}`);
+  log(
+    `\n${wrap(`${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${shortPath(runFile)}; columns: bench --help`, width).join("\n")}`,
+  );
   // A partial run would become a misleading reference for every later comparison; an empty one means nothing.
   const partial = result.interrupted || result.failure !== null;
   const keep = !partial && run.results.length > 0;
@@ -194,7 +198,14 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
       log(`appended to history ${flags.history}`);
     });
   }
-  const comparison = baseline ? compareRuns(baseline.run, run, { threshold: flags.threshold, counterThreshold: flags.counterThreshold, oldSource: baseline.source, newSource: "this run" }) : null;
+  const comparison = baseline
+    ? compareRuns(baseline.run, run, {
+        threshold: flags.threshold,
+        counterThreshold: flags.counterThreshold,
+        oldSource: baseline.source,
+        newSource: "this run",
+      })
+    : null;
   if (comparison) log(`\n${renderComparison(comparison, { width, color })}`);
   for (const path of writeReports(flags.reports, run, comparison, fail)) if (path !== STDOUT) log(`wrote ${path}`);
   if (flags.html) {

@@ -35,17 +35,46 @@ tables then go to standard error).`,
     { section: "output", name: "html", type: "string", arg: "FILE", help: "write a self-contained HTML report (with --history: trends too)" },
     { section: "output", name: "bmf", type: "string", arg: "FILE", help: "write the run as Bencher Metric Format JSON" },
     { section: "output", name: "gh-action", type: "string", arg: "FILE", help: "write the run as github-action-benchmark customSmallerIsBetter JSON" },
-    { section: "regression tracking", name: "save-baseline", type: "string", arg: "NAME", help: "save this run as baseline NAME (.aio-ring-bench/baselines/,\nor $AIO_RING_BENCH_HOME/baselines/)" },
+    {
+      section: "regression tracking",
+      name: "save-baseline",
+      type: "string",
+      arg: "NAME",
+      help: "save this run as baseline NAME (.aio-ring-bench/baselines/,\nor $AIO_RING_BENCH_HOME/baselines/)",
+    },
     { section: "regression tracking", name: "compare", type: "string", arg: "NAME|FILE", help: "compare this run with a baseline or a run JSON file" },
     { section: "regression tracking", name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts, in percent (default 5)" },
-    { section: "regression tracking", name: "counter-threshold", type: "string", arg: "PCT", help: "smallest change of an exact counter (WASM instructions,\nslots visited) that counts, in percent (default 1)" },
+    {
+      section: "regression tracking",
+      name: "counter-threshold",
+      type: "string",
+      arg: "PCT",
+      help: "smallest change of an exact counter (WASM instructions,\nslots visited) that counts, in percent (default 1)",
+    },
     { section: "regression tracking", name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all)" },
-    { section: "regression tracking", name: "repeat", type: "string", arg: "N", help: "run the suites in N fresh processes and merge their\nsamples, so variance between processes enters the\nintervals (default 1)" },
-    { section: "regression tracking", name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed, or one of the baseline's\nis missing, or nothing was compared (needs --compare)" },
+    {
+      section: "regression tracking",
+      name: "repeat",
+      type: "string",
+      arg: "N",
+      help: "run the suites in N fresh processes and merge their\nsamples, so variance between processes enters the\nintervals (default 1)",
+    },
+    {
+      section: "regression tracking",
+      name: "fail-on-regression",
+      type: "boolean",
+      help: "exit 1 when any benchmark regressed, or one of the baseline's\nis missing, or nothing was compared (needs --compare)",
+    },
     { section: "regression tracking", name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
     { section: "regression tracking", name: "markdown", type: "string", arg: "FILE", help: "write the comparison as Markdown (needs --compare)" },
     { section: "regression tracking", name: "history", type: "string", arg: "FILE", help: "append this run to a JSON-lines history file" },
-    { section: "testing the harness itself", name: "inject-slowdown", type: "string", arg: "PCT", help: "make every in-process benchmark PCT% slower by spinning\nafter each timed batch (a wall-clock spin that instruction\ncounts do not see; bench:selfcheck uses real code instead)" },
+    {
+      section: "testing the harness itself",
+      name: "inject-slowdown",
+      type: "string",
+      arg: "PCT",
+      help: "make every in-process benchmark PCT% slower by spinning\nafter each timed batch (a wall-clock spin that instruction\ncounts do not see; bench:selfcheck uses real code instead)",
+    },
   ],
   exitCodes: `0 ok, 1 a benchmark failed or (with --fail-on-regression) regressed,
 2 bad input or an output file could not be written, 130 interrupted (what
@@ -87,10 +116,14 @@ export interface BenchFlags {
 /** Sizes in the order given, each once: a repeated size would repeat benchmark ids. */
 function parseSizes(text: string): number[] {
   const sizes = text.split(",").map((s) => s.trim());
-  return [...new Set(sizes.map((s) => {
-    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 65536) throw new UserError(`--sizes: "${s}" is not a context count from 1 to 65536`);
-    return Number(s);
-  }))];
+  return [
+    ...new Set(
+      sizes.map((s) => {
+        if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 65536) throw new UserError(`--sizes: "${s}" is not a context count from 1 to 65536`);
+        return Number(s);
+      }),
+    ),
+  ];
 }
 
 function parseFilter(text: string): RegExp {
@@ -113,11 +146,15 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
   let suites = [...all];
   if (values.suite !== undefined) {
     // Each suite once, in the order given: a repeated suite would repeat benchmark ids.
-    suites = [...new Set((values.suite as string).split(",").map((name) => {
-      const s = all.find((x) => x.name === name.trim());
-      if (!s) throw new UserError(`--suite: unknown suite "${name}" (known: ${all.map((x) => x.name).join(", ")})`);
-      return s;
-    }))];
+    suites = [
+      ...new Set(
+        (values.suite as string).split(",").map((name) => {
+          const s = all.find((x) => x.name === name.trim());
+          if (!s) throw new UserError(`--suite: unknown suite "${name}" (known: ${all.map((x) => x.name).join(", ")})`);
+          return s;
+        }),
+      ),
+    ];
   }
   const timeMs = intFlag("time", values.time, values.quick ? 60 : values.full ? 400 : 250, 1, 600_000);
   const path = (flag: "json" | "csv" | "html" | "compare" | "history") => pathFlag(flag, values[flag]) ?? null;

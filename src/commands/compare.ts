@@ -19,16 +19,31 @@ verdict, counters that changed), sized to the terminal. A FILE of "-" is
 standard output (the table then goes to standard error).`,
   flags: [
     { name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts, in percent (default 5)" },
-    { name: "counter-threshold", type: "string", arg: "PCT", help: "smallest change of an exact counter (WASM instructions,\nslots visited) that counts, in percent (default 1)" },
-    { name: "fail-on-regression", type: "boolean", help: "exit 1 when any benchmark regressed, one of OLD's is missing\nfrom NEW, or nothing was measured in both" },
+    {
+      name: "counter-threshold",
+      type: "string",
+      arg: "PCT",
+      help: "smallest change of an exact counter (WASM instructions,\nslots visited) that counts, in percent (default 1)",
+    },
+    {
+      name: "fail-on-regression",
+      type: "boolean",
+      help: "exit 1 when any benchmark regressed, one of OLD's is missing\nfrom NEW, or nothing was measured in both",
+    },
     { name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
-    { name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all; exact\ncounters do not move with the machine's load)" },
+    {
+      name: "gate",
+      type: "string",
+      arg: "all|exact|time",
+      help: "what --fail-on-regression acts on (default all; exact\ncounters do not move with the machine's load)",
+    },
     { name: "markdown", type: "string", arg: "FILE", help: "write a Markdown summary (for a PR comment)" },
     { name: "bmf", type: "string", arg: "FILE", help: "write NEW as Bencher Metric Format JSON" },
     { name: "gh-action", type: "string", arg: "FILE", help: "write NEW as github-action-benchmark customSmallerIsBetter JSON" },
     { name: "json", type: "string", arg: "FILE", help: "write the comparison as JSON" },
   ],
-  exitCodes: "0 compared (and, with --fail-on-regression, nothing regressed), 1 the gate\nfailed (with --fail-on-regression), 2 bad input (a missing or invalid run file)",
+  exitCodes:
+    "0 compared (and, with --fail-on-regression, nothing regressed), 1 the gate\nfailed (with --fail-on-regression), 2 bad input (a missing or invalid run file)",
 };
 
 export async function run(argv: string[]): Promise<number> {
@@ -37,16 +52,19 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UserError(`compare: expected OLD and NEW, got ${positionals.length} argument(s) (see --help)`);
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
-  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const counterThreshold =
+    values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
   const gateOn = parseGateFlag(values.gate as string | undefined);
   if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   const files: ReportFiles = {
-    markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf),
-    ghAction: pathFlag("gh-action", values["gh-action"]), json: pathFlag("json", values.json),
+    markdown: pathFlag("markdown", values.markdown),
+    bmf: pathFlag("bmf", values.bmf),
+    ghAction: pathFlag("gh-action", values["gh-action"]),
+    json: pathFlag("json", values.json),
   };
   checkReportPaths(files);
   const toStdout = Object.values(files).filter((f) => f === STDOUT).length;
-  if (toStdout > 1) throw new UserError("compare: only one output can go to standard output (\"-\")");
+  if (toStdout > 1) throw new UserError('compare: only one output can go to standard output ("-")');
   const human = toStdout ? process.stderr : process.stdout;
   const log = (line: string) => (toStdout ? console.error(line) : console.log(line));
   const older = loadBaseline(positionals[0]);

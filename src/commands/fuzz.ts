@@ -7,7 +7,7 @@ import { kernelAvailability } from "../kernel/probe.js";
 import { runFuzz } from "../scenario/fuzz.js";
 import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommand, pathFlag , type CommandSpec } from "./args.js";
+import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
 
 export const spec: CommandSpec = {
   name: "fuzz",
@@ -119,7 +119,9 @@ export function printKernelReport(report: KernelFuzzReport, out: string | undefi
       if (out) writeOutput(join(out, `${tag}.unconfirmed.json`), JSON.stringify(d.original, null, 2) + "\n");
       return;
     }
-    console.log(`  ${tag}: ${formatDifference(d.difference, d.model)} (${d.programs} scenarios; shrunk ${d.original.steps.length} -> ${d.shrunk.steps.length} steps in ${d.tried} kernel runs)`);
+    console.log(
+      `  ${tag}: ${formatDifference(d.difference, d.model)} (${d.programs} scenarios; shrunk ${d.original.steps.length} -> ${d.shrunk.steps.length} steps in ${d.tried} kernel runs)`,
+    );
     if (out) {
       writeOutput(join(out, `${tag}.json`), JSON.stringify({ ...d.shrunk, name: tag }, null, 2) + "\n");
       writeOutput(join(out, `${tag}.kernel.json`), JSON.stringify({ ...d.kernelAnswer, name: tag }, null, 2) + "\n");

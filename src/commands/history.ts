@@ -18,10 +18,20 @@ export const spec: CommandSpec = {
 median of the earliest and of the most recent runs, the change between them,
 step changes between consecutive runs and exact counter changes.`,
   flags: [
-    { name: "file", type: "string", arg: "FILE", help: "history file (default $AIO_RING_BENCH_HOME/history.jsonl,\nhome defaulting to .aio-ring-bench/ at the project root)" },
+    {
+      name: "file",
+      type: "string",
+      arg: "FILE",
+      help: "history file (default $AIO_RING_BENCH_HOME/history.jsonl,\nhome defaulting to .aio-ring-bench/ at the project root)",
+    },
     { name: "append", type: "string", arg: "RUN.json", help: "append this run to the history first" },
     { name: "threshold", type: "string", arg: "PCT", help: "smallest step that counts, in percent (default 5)" },
-    { name: "counter-threshold", type: "string", arg: "PCT", help: "smallest exact-counter change marked as a regression\nor improvement, in percent (default 1)" },
+    {
+      name: "counter-threshold",
+      type: "string",
+      arg: "PCT",
+      help: "smallest exact-counter change marked as a regression\nor improvement, in percent (default 1)",
+    },
     { name: "json", type: "boolean", help: "print the trends as JSON instead of a table" },
   ],
   exitCodes: "0 ok, 2 bad input (a missing or unreadable history or run file)",
@@ -52,7 +62,9 @@ function renderTrends(trends: readonly BenchmarkTrend[], opts: { width: number; 
       k ? mid(t.points.slice(0, k)) : "-",
       k ? mid(t.points.slice(-k)) : "-",
       t.change === null ? "-" : formatPct(t.change),
-      t.steps.map((s) => `${s.verdict} ${formatPct(s.change)} at run ${s.record + 1} (${short(s.commit)})${s.machineChanged ? " [machine changed]" : ""}`).join("; ") || "-",
+      t.steps
+        .map((s) => `${s.verdict} ${formatPct(s.change)} at run ${s.record + 1} (${short(s.commit)})${s.machineChanged ? " [machine changed]" : ""}`)
+        .join("; ") || "-",
       printable(t.counterSteps.map((c) => `run ${c.record + 1} (${short(c.commit)}): ${formatCounterChanges(c.changes)}`).join("; "), true) || "-",
     ];
   });
@@ -74,7 +86,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { records, warnings } = readHistory(file);
   for (const w of warnings) console.error(`warning: ${printable(w, true)}`);
-  const counterThreshold = values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const counterThreshold =
+    values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
   const trends = historyTrends(records, { threshold, counterThreshold });
   if (values.json) console.log(JSON.stringify({ file, runs: records.length, warnings, trends }, null, 2));
   else {

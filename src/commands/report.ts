@@ -31,7 +31,8 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (positionals.length < 1 || positionals.length > 2) throw new UserError(`report: expected [OLD.json] RUN.json, got ${positionals.length} files (see --help)`);
+  if (positionals.length < 1 || positionals.length > 2)
+    throw new UserError(`report: expected [OLD.json] RUN.json, got ${positionals.length} files (see --help)`);
   const html = pathFlag("html", values.html);
   if (html === undefined) throw new UserError("report: --html FILE is required (see --help)");
   const historyFile = pathFlag("history", values.history);

@@ -4,15 +4,25 @@ import { PROFILE_NAMES } from "../contract/profile.js";
 import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS } from "../scenario/limits.js";
 import { formatDisagreements, readScenarioFile, runOnAllBackends, runScenario } from "../scenario/index.js";
 import type { BackendName, ProfileName } from "../contract/scenario.js";
-import { parseCommand , type CommandSpec } from "./args.js";
+import { parseCommand, type CommandSpec } from "./args.js";
 
 export const spec: CommandSpec = {
   name: "scenario",
   usage: "aio-ring-bench scenario FILE... [options]",
   description: "Runs each scenario file and prints its results document (JSON).",
   flags: [
-    { name: "backend", type: "string", arg: "B", help: "wasm (default), model, kernel, or all (kernel, then both models as\nmainline with the kernel's cpus/aio_max_nr/aio_nr, and a diff)" },
-    { name: "profile", type: "string", arg: "P", help: `kernel generation to model: ${PROFILE_NAMES.join(", ")}\n(default: the scenario's own, else mainline; ignored by kernel)` },
+    {
+      name: "backend",
+      type: "string",
+      arg: "B",
+      help: "wasm (default), model, kernel, or all (kernel, then both models as\nmainline with the kernel's cpus/aio_max_nr/aio_nr, and a diff)",
+    },
+    {
+      name: "profile",
+      type: "string",
+      arg: "P",
+      help: `kernel generation to model: ${PROFILE_NAMES.join(", ")}\n(default: the scenario's own, else mainline; ignored by kernel)`,
+    },
   ],
   exitCodes: "0 ok, 1 backends disagree (--backend all), 2 bad input",
   notes: `Every file is checked before any runs, against limits all backends share:
@@ -28,7 +38,8 @@ export async function run(argv: string[]): Promise<number> {
   const backend = (values.backend as string | undefined) ?? "wasm";
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new UserError(`--backend: unknown backend "${backend}" (use ${BACKENDS.join(", ")})`);
   const profile = values.profile as string | undefined;
-  if (profile !== undefined && !(PROFILE_NAMES as string[]).includes(profile)) throw new UserError(`--profile: unknown profile "${profile}" (use ${PROFILE_NAMES.join(", ")})`);
+  if (profile !== undefined && !(PROFILE_NAMES as string[]).includes(profile))
+    throw new UserError(`--profile: unknown profile "${profile}" (use ${PROFILE_NAMES.join(", ")})`);
   if (positionals.length === 0) throw new UserError("scenario: give at least one scenario FILE (see --help)");
 
   // Validate every file before running any: a bad file anywhere stops the whole run.
@@ -50,4 +61,3 @@ export async function run(argv: string[]): Promise<number> {
   }
   return disagreeing > 0 ? 1 : 0;
 }
-

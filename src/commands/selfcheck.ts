@@ -16,7 +16,7 @@ import type { Suite, TimedCase } from "../bench/suite.js";
 import { buildRevision, resolveSource } from "../bench/wasm-source-build.js";
 import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { compareRuns } from "../report/compare.js";
-import { intFlag, noPositionals, parseCommand , type CommandSpec } from "./args.js";
+import { intFlag, noPositionals, parseCommand, type CommandSpec } from "./args.js";
 
 export const spec: CommandSpec = {
   name: "selfcheck",
@@ -69,7 +69,9 @@ async function instructionCounts(list: readonly Suite[], build: WasmBuild, filte
   const out = new Map<string, number>();
   for (const s of list) {
     for (const c of await s.cases({ quick: true, full: false, sizes, timeMs: 60, wasm: build })) {
-      const id = `${s.name}/${c.case}/${c.backend}/${Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join("/")}`;
+      const id = `${s.name}/${c.case}/${c.backend}/${Object.entries(c.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("/")}`;
       if (c.kind !== "timed" || c.backend !== "wasm" || !(c as TimedCase).instructions || (filter && !filter.test(id))) continue;
       out.set(id, (c as TimedCase).instructions!());
     }
@@ -111,7 +113,8 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
 
   // 1. Exact instruction counts: A/A over every WASM benchmark, and the slowed build.
   say("counting instructions");
-  let aaDiffs = 0, aaTotal = 0;
+  let aaDiffs = 0,
+    aaTotal = 0;
   const first = await instructionCounts(s.all, base, null);
   for (let i = 0; i < trials; i++) {
     const again = await instructionCounts(s.all, i % 2 ? base : defaultWasmBuildFresh(), null);
@@ -123,9 +126,13 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
   lines.push({ text: `instruction counts A/A: ${aaDiffs} differences in ${aaTotal} benchmark counts over ${trials} trials (target 0)`, met: aaDiffs === 0 });
   const plain = await instructionCounts([s.lookup, s.remap], base, /\/wasm\//, COUNT_SIZES);
   const slowCounts = await instructionCounts([s.lookup, s.remap], slow, /\/wasm\//, COUNT_SIZES);
-  const rises = [...slowCounts].map(([id, n]) => ({ id, rise: n / plain.get(id)! - 1 })).filter((r) => r.rise >= 0.02).sort((a, b) => a.rise - b.rise);
+  const rises = [...slowCounts]
+    .map(([id, n]) => ({ id, rise: n / plain.get(id)! - 1 }))
+    .filter((r) => r.rise >= 0.02)
+    .sort((a, b) => a.rise - b.rise);
   const two = rises.slice(0, 3);
-  let caught = 0, countTrials = 0;
+  let caught = 0,
+    countTrials = 0;
   for (let i = 0; i < trials; i++) {
     const again = await instructionCounts([s.lookup, s.remap], slow, new RegExp(two.map((r) => `^${r.id}$`).join("|") || "^$"), COUNT_SIZES);
     for (const { id } of two) {
@@ -140,9 +147,17 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
 
   // 2. Rank correlation of instructions/op vs ns/op over the WASM benchmarks of a quick run.
   say("timing the WASM benchmarks for the rank correlation");
-  const corrRun = (await runBench({ suites: s.all.filter((x) => x.name !== "throughput"), filter: /\/wasm\//, quick: true, full: false, sizes: null, timeMs: 40 })).run;
+  const corrRun = (
+    await runBench({ suites: s.all.filter((x) => x.name !== "throughput"), filter: /\/wasm\//, quick: true, full: false, sizes: null, timeMs: 40 })
+  ).run;
   const pairs = corrRun.results.filter((r) => r.stats && typeof r.counters[INSTRUCTIONS_COUNTER] === "number");
-  const rho = pairs.length >= 3 ? sampleRankCorrelation(pairs.map((r) => r.counters[INSTRUCTIONS_COUNTER]), pairs.map((r) => r.stats!.median)) : NaN;
+  const rho =
+    pairs.length >= 3
+      ? sampleRankCorrelation(
+          pairs.map((r) => r.counters[INSTRUCTIONS_COUNTER]),
+          pairs.map((r) => r.stats!.median),
+        )
+      : NaN;
   lines.push({ text: `instructions/op vs ns/op: Spearman rank correlation ${rho.toFixed(3)} over ${pairs.length} WASM benchmarks (informational)`, met: true });
 
   // 3. Calibration: how much slower the slowed build makes each candidate, by a long A/B.
@@ -150,7 +165,8 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
   const cal = await runAb({ ...quick, suites: [s.lookup], filter: CANDIDATES, base, head: slow, budgetMs: 40_000, threshold: 0.01, minCycles: 16 });
   const effects = cal.comparison.entries.filter((e) => e.change !== null).map((e) => ({ id: e.id, change: e.change! }));
   const nearest = (target: number) => effects.slice().sort((a, b) => Math.abs(a.change - target) - Math.abs(b.change - target))[0];
-  const b10 = nearest(0.1), b5 = nearest(0.05);
+  const b10 = nearest(0.1),
+    b5 = nearest(0.05);
   if (!b10 || !b5) throw new Error("calibration measured no benchmark");
   say(`calibrated: ${b10.id} +${pct(b10.change)} (for 10%), ${b5.id} +${pct(b5.change)} (for 5%)`);
   const exact = (id: string) => new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
@@ -173,24 +189,44 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
   say(`A/B trials: ${b10.id}, threshold 5%`);
   const d10 = await abTrials(b10.id, 0.05, 20_000);
   lines.push({
-    text: `ab: ${pct(b10.change)} slowdown (${b10.id}) detected at the 5% threshold in ${d10.detected}/${trials} trials (${pct(d10.detected / trials)}; target >= 95%; ${Object.entries(d10.verdicts).map(([v, n]) => `${n} ${v}`).join(", ")}; longest trial ${(d10.worst / 1000).toFixed(1)} s)`,
+    text: `ab: ${pct(b10.change)} slowdown (${b10.id}) detected at the 5% threshold in ${d10.detected}/${trials} trials (${pct(d10.detected / trials)}; target >= 95%; ${Object.entries(
+      d10.verdicts,
+    )
+      .map(([v, n]) => `${n} ${v}`)
+      .join(", ")}; longest trial ${(d10.worst / 1000).toFixed(1)} s)`,
     met: d10.detected / trials >= 0.95,
   });
   say(`A/B trials: ${b5.id}, threshold 2%`);
   const d5 = await abTrials(b5.id, 0.02, 30_000);
   lines.push({
-    text: `ab: ${pct(b5.change)} slowdown (${b5.id}) detected at --threshold 2 in ${d5.detected}/${trials} trials (${pct(d5.detected / trials)}; target >= 95%; ${Object.entries(d5.verdicts).map(([v, n]) => `${n} ${v}`).join(", ")})`,
+    text: `ab: ${pct(b5.change)} slowdown (${b5.id}) detected at --threshold 2 in ${d5.detected}/${trials} trials (${pct(d5.detected / trials)}; target >= 95%; ${Object.entries(
+      d5.verdicts,
+    )
+      .map(([v, n]) => `${n} ${v}`)
+      .join(", ")})`,
     met: d5.detected / trials >= 0.95,
   });
 
   // 5. A/A false alarms over the lookup suite's WASM benchmarks (two separate loads of the same build).
   say("A/A trials over the lookup suite");
-  let alarms = 0, aaBench = 0, aaWorst = 0;
+  let alarms = 0,
+    aaBench = 0,
+    aaWorst = 0;
   const alarmIds: string[] = [];
   const aaTrials = Math.max(2, Math.ceil(trials / 3));
   for (let i = 0; i < aaTrials; i++) {
     const t0 = performance.now();
-    const r = await runAb({ quick: true, full: false, sizes: null, timeMs: 60, suites: [s.lookup], filter: LOOKUP_AA, base, head: defaultWasmBuildFresh(), budgetMs: 60_000 });
+    const r = await runAb({
+      quick: true,
+      full: false,
+      sizes: null,
+      timeMs: 60,
+      suites: [s.lookup],
+      filter: LOOKUP_AA,
+      base,
+      head: defaultWasmBuildFresh(),
+      budgetMs: 60_000,
+    });
     aaWorst = Math.max(aaWorst, performance.now() - t0);
     for (const e of r.comparison.entries) {
       aaBench++;
@@ -207,8 +243,12 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
 
   // 6. Stored-baseline compare under the same conditions, for comparison.
   say("stored-run compare trials");
-  let sDetected = 0, sTrials = 0, sAlarms = 0, sAa = 0;
-  const runOf = async (wasm: WasmBuild) => (await runBench({ suites: [s.lookup], filter: exact(b10.id), quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 150, wasm })).run;
+  let sDetected = 0,
+    sTrials = 0,
+    sAlarms = 0,
+    sAa = 0;
+  const runOf = async (wasm: WasmBuild) =>
+    (await runBench({ suites: [s.lookup], filter: exact(b10.id), quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 150, wasm })).run;
   for (let i = 0; i < Math.max(2, Math.ceil(trials / 2)); i++) {
     const a = await runOf(base);
     const same = await runOf(defaultWasmBuildFresh());
@@ -222,7 +262,10 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
       if (e.verdict === "regressed") sDetected++;
     }
   }
-  lines.push({ text: `compare of stored runs (for comparison): the ${pct(b10.change)} slowdown detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`, met: true });
+  lines.push({
+    text: `compare of stored runs (for comparison): the ${pct(b10.change)} slowdown detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`,
+    met: true,
+  });
   return lines;
 }
 

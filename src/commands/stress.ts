@@ -12,7 +12,7 @@ import { ExactlyOnceError } from "../pool/shared-ring.js";
 import { ensureStateDir, stateDir } from "../bench/state.js";
 import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { noPositionals, parseCommand, pathFlag , type CommandSpec } from "./args.js";
+import { noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { join } from "node:path";
 
 /** For the help text: the record goes to stress-last.json in the state folder (state.ts). */
@@ -32,9 +32,20 @@ and got. Writes the record to ${STRESS_FILE}.`,
     { name: "producers", type: "string", arg: "P", help: `completer workers (default: cores = ${availableParallelism()})` },
     { name: "reapers", type: "string", arg: "R", help: "reaper workers (default: cores)" },
     { name: "batch", type: "string", arg: "B", help: `events per reservation / claim (default ${DEFAULT_BATCH})` },
-    { name: "nr-events", type: "string", arg: "N", help: `io_setup's nr_events; the ring gets the kernel's geometry\n(default ${DEFAULT_NR_EVENTS}, at most 262144)` },
+    {
+      name: "nr-events",
+      type: "string",
+      arg: "N",
+      help: `io_setup's nr_events; the ring gets the kernel's geometry\n(default ${DEFAULT_NR_EVENTS}, at most 262144)`,
+    },
     { name: "json", type: "string", arg: "FILE", help: "also write the record to FILE" },
-    { section: "testing only (proves the failure paths; see src/pool/inject.ts)", name: "inject", type: "string", arg: "KIND", help: "after a couple of tasks: throw (a worker throws), exit (a\nworker thread dies), skip-seq (a producer skips a sequence\nnumber), repeat-seq (a producer repeats one)" },
+    {
+      section: "testing only (proves the failure paths; see src/pool/inject.ts)",
+      name: "inject",
+      type: "string",
+      arg: "KIND",
+      help: "after a couple of tasks: throw (a worker throws), exit (a\nworker thread dies), skip-seq (a producer skips a sequence\nnumber), repeat-seq (a producer repeats one)",
+    },
   ],
   exitCodes: `0 exactly-once, 1 a delivery fault or a failed worker, 2 bad input,
 130 interrupted (what completed is still written)`,
@@ -82,10 +93,18 @@ export async function run(argv: string[]): Promise<number> {
   ensureStateDir();
   if (json !== undefined) checkOutput(json, "--json");
   const inject = values.inject as string | undefined;
-  if (inject !== undefined && !(INJECTIONS as readonly string[]).includes(inject)) throw new UserError(`--inject: unknown kind "${inject}" (use ${INJECTIONS.join(", ")})`);
+  if (inject !== undefined && !(INJECTIONS as readonly string[]).includes(inject))
+    throw new UserError(`--inject: unknown kind "${inject}" (use ${INJECTIONS.join(", ")})`);
   const record: StressRecord = {
-    schema: "aio-ring-bench/stress@1", tool: toolInfo(), started: new Date().toISOString(), machine: machineInfo(),
-    config, result: null, error: null, error_kind: null, interrupted: false,
+    schema: "aio-ring-bench/stress@1",
+    tool: toolInfo(),
+    started: new Date().toISOString(),
+    machine: machineInfo(),
+    config,
+    result: null,
+    error: null,
+    error_kind: null,
+    interrupted: false,
   };
 
   const abort = new AbortController();
@@ -95,12 +114,18 @@ export async function run(argv: string[]): Promise<number> {
     console.error("\ninterrupted: stopping the workers, then writing what completed (Ctrl-C again to quit now)");
   };
   process.on("SIGINT", onSigint);
-  console.log(`stress: ${fmtCount(config.events)} events; producers ${config.producers}, reapers ${config.reapers}, batch ${config.batch}, nr_events ${config.nr_events}`);
+  console.log(
+    `stress: ${fmtCount(config.events)} events; producers ${config.producers}, reapers ${config.reapers}, batch ${config.batch}, nr_events ${config.nr_events}`,
+  );
   const progress = new Progress("stress", config.events);
   let code = 0;
   try {
     record.result = await runSharedRing({
-      events: config.events, producers: config.producers, reapers: config.reapers, batch: config.batch, nrEvents: config.nr_events,
+      events: config.events,
+      producers: config.producers,
+      reapers: config.reapers,
+      batch: config.batch,
+      nrEvents: config.nr_events,
       signal: abort.signal,
       inject: inject === undefined ? undefined : { kind: inject as InjectionKind, afterTasks: 2 },
       onProgress: (released, total) => progress.update(released, `${fmtCount(released)} / ${fmtCount(total)} events checked`),
@@ -120,7 +145,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const text = JSON.stringify(record, null, 1) + "\n";
   const written: string[] = [];
-  for (const [path, flag] of [[join(stateDir(), "stress-last.json"), undefined], [json, "--json"]] as const) {
+  for (const [path, flag] of [
+    [join(stateDir(), "stress-last.json"), undefined],
+    [json, "--json"],
+  ] as const) {
     if (path === undefined) continue;
     try {
       writeOutput(path, text, flag);
@@ -138,14 +166,18 @@ export async function run(argv: string[]): Promise<number> {
 function report(record: StressRecord, written: string[]): void {
   const r = record.result!;
   const seconds = r.wallNs / 1e9;
-  console.log(`events checked: ${fmtCount(r.released)} of ${fmtCount(r.events)} in ${seconds.toFixed(2)} s: ${fmtCount(r.eventsPerSec)} events/s ` +
-    `(${fmtCount(r.eventsPerSec / r.reapers)}/s per reaper; ring of ${r.nr} slots; ${r.sleeps} sleeps; ${r.tasks} tasks)`);
+  console.log(
+    `events checked: ${fmtCount(r.released)} of ${fmtCount(r.events)} in ${seconds.toFixed(2)} s: ${fmtCount(r.eventsPerSec)} events/s ` +
+      `(${fmtCount(r.eventsPerSec / r.reapers)}/s per reaper; ring of ${r.nr} slots; ${r.sleeps} sleeps; ${r.tasks} tasks)`,
+  );
   if (record.error) {
     console.log(`verdict: FAILED (${record.error_kind}): ${record.error}`);
   } else if (record.interrupted) {
     console.log(`verdict: interrupted; the ${fmtCount(r.released)} events checked so far arrived exactly once, in order per producer`);
   } else {
-    console.log(`verdict: exactly-once: all ${fmtCount(r.events)} events delivered once, in order per producer (delivered per producer: ${r.delivered.map(fmtCount).join(", ")})`);
+    console.log(
+      `verdict: exactly-once: all ${fmtCount(r.events)} events delivered once, in order per producer (delivered per producer: ${r.delivered.map(fmtCount).join(", ")})`,
+    );
   }
   console.log(written.length ? `record: ${written.join(" and ")}` : "record: not written (see the errors above)");
 }

@@ -21,12 +21,7 @@ export class ScenarioError extends UserError {
     readonly field: string | null,
     readonly detail: string,
   ) {
-    super(
-      `${file}: ` +
-        (step === null ? "" : `step ${step}: `) +
-        (field === null ? "" : `field "${field}": `) +
-        detail,
-    );
+    super(`${file}: ` + (step === null ? "" : `step ${step}: `) + (field === null ? "" : `field "${field}": `) + detail);
     this.name = "ScenarioError";
   }
 }

@@ -1,8 +1,21 @@
 // Kernel generations as data: one record of feature switches per profile
 // (docs/semantics.md, "Profiles"). Backends read switches, never version names.
 import {
-  P_CHARGE_DOUBLED, P_DOUBLED_GEOMETRY, P_FORK_COPIES_RING, P_HOOK_WITHOUT_TABLE_OOPS, P_LOOKUP_TABLE, P_MULTI_VMA_MOVE, P_REMAP_HOOK,
-  P_MOVED_ANON_TAKES_NEW_OFFSET, P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
+  P_CHARGE_DOUBLED,
+  P_DOUBLED_GEOMETRY,
+  P_FORK_COPIES_RING,
+  P_HOOK_WITHOUT_TABLE_OOPS,
+  P_LOOKUP_TABLE,
+  P_MULTI_VMA_MOVE,
+  P_REMAP_HOOK,
+  P_MOVED_ANON_TAKES_NEW_OFFSET,
+  P_REMAP_HOOK_ERRNO,
+  P_REQ_SLOTS_PERCPU,
+  P_RING_DONT_EXPAND,
+  P_RING_FILE,
+  P_RING_ID_IS_ADDRESS,
+  P_RING_MOVE_WHOLE,
+  P_ZERO_TIMEOUT_ARMS_TIMER,
 } from "../../assembly/abi/profile-bits.js";
 import type { ProfileName } from "./scenario.js";
 

@@ -33,8 +33,25 @@ export interface Scenario {
 
 /** The errno names the probe knows (probe/out.c errno_name); the models use five of them. */
 export type ErrnoName =
-  | "EPERM" | "ENOENT" | "EINTR" | "EIO" | "EBADF" | "EAGAIN" | "ENOMEM" | "EACCES" | "EFAULT" | "EBUSY"
-  | "EEXIST" | "EINVAL" | "ENOSPC" | "ENOSYS" | "EOPNOTSUPP" | "ETIME" | "ETIMEDOUT" | "ECANCELED" | "EOVERFLOW";
+  | "EPERM"
+  | "ENOENT"
+  | "EINTR"
+  | "EIO"
+  | "EBADF"
+  | "EAGAIN"
+  | "ENOMEM"
+  | "EACCES"
+  | "EFAULT"
+  | "EBUSY"
+  | "EEXIST"
+  | "EINVAL"
+  | "ENOSPC"
+  | "ENOSYS"
+  | "EOPNOTSUPP"
+  | "ETIME"
+  | "ETIMEDOUT"
+  | "ECANCELED"
+  | "EOVERFLOW";
 
 /**
  * A step's errno: a name, "OOPS" for a model-only kernel crash, ERRNO_<n> for

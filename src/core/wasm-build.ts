@@ -54,7 +54,9 @@ export function wasmBuildFrom(label: string, bytes: (name: "core" | "lookup") =>
     },
     exportsOf(name) {
       const m = name === "core" ? this.core : this.lookup;
-      return WebAssembly.Module.exports(m).map((e) => `${e.name}:${e.kind}`).sort();
+      return WebAssembly.Module.exports(m)
+        .map((e) => `${e.name}:${e.kind}`)
+        .sort();
     },
   };
 }

@@ -131,7 +131,9 @@ export class ProgramGenerator {
 
   /** Rings small enough to move into the arena. */
   private movableRings(): string[] {
-    return this.liveExtents(["ring"]).filter(([n, e]) => e.hi + 1 <= MAX_MOVABLE_RING_PAGES && !n.startsWith("G")).map(([n]) => n);
+    return this.liveExtents(["ring"])
+      .filter(([n, e]) => e.hi + 1 <= MAX_MOVABLE_RING_PAGES && !n.startsWith("G"))
+      .map(([n]) => n);
   }
 
   // ---- set-up ------------------------------------------------------------------
@@ -191,7 +193,10 @@ export class ProgramGenerator {
   private ringsInArena(): number[] {
     const s = this.pageOf(ARENA);
     if (s === null) return [];
-    return this.shadow.mm.intersecting(s + 1, this.usable()).filter((v) => v.kind === "aio").map((v) => v.start - s);
+    return this.shadow.mm
+      .intersecting(s + 1, this.usable())
+      .filter((v) => v.kind === "aio")
+      .map((v) => v.start - s);
   }
 
   /** Where live contexts of the shadow are now, as address expressions the program may use. */
@@ -292,7 +297,8 @@ export class ProgramGenerator {
       variants.push({ op: "mremap", addr: `${r}+1b`, old_pages: 1, new_pages: 1, to: this.addr(ARENA, a) });
       // A ring cannot grow, in place or at a target.
       variants.push({ op: "mremap", addr: r, old_pages: pages, new_pages: pages + 1 });
-      if (pages + 1 <= this.usable()) variants.push({ op: "mremap", addr: r, old_pages: pages, new_pages: pages + 1, to: this.addr(ARENA, rng.int(1, this.usable() - pages)) });
+      if (pages + 1 <= this.usable())
+        variants.push({ op: "mremap", addr: r, old_pages: pages, new_pages: pages + 1, to: this.addr(ARENA, rng.int(1, this.usable() - pages)) });
     }
     return rng.pick(variants);
   }
@@ -304,7 +310,12 @@ export class ProgramGenerator {
     if (roll < 170) return this.moveRingIntoArena();
     if (roll < 200) return this.badMremap();
     if (roll < 270) {
-      if (rng.chance(0.1)) return rng.pick<Step>([{ op: "munmap", addr: `${ARENA}+1b`, pages: 1 }, { op: "munmap", addr: this.addr(ARENA, this.arenaOffset()), pages: 0 }, { op: "munmap", addr: "bogus", pages: 2 }]);
+      if (rng.chance(0.1))
+        return rng.pick<Step>([
+          { op: "munmap", addr: `${ARENA}+1b`, pages: 1 },
+          { op: "munmap", addr: this.addr(ARENA, this.arenaOffset()), pages: 0 },
+          { op: "munmap", addr: "bogus", pages: 2 },
+        ]);
       const [a, len] = this.arenaRange(6);
       return { op: "munmap", addr: this.addr(ARENA, a), pages: len };
     }
@@ -352,7 +363,8 @@ export class ProgramGenerator {
   private setupLater(): Step {
     const rng = this.rng;
     const { cpus, aio_max_nr } = this.opts;
-    if (rng.chance(0.35)) return { op: "io_setup", nr_events: rng.pick([0, 4194305, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 2 ** 22, 2 ** 31 + 2 ** 22 + 1, 2 ** 32 - 1, aio_max_nr + 1]) };
+    if (rng.chance(0.35))
+      return { op: "io_setup", nr_events: rng.pick([0, 4194305, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 2 ** 22, 2 ** 31 + 2 ** 22 + 1, 2 ** 32 - 1, aio_max_nr + 1]) };
     if (rng.chance(0.012)) {
       // The whole limit in one context, then nothing more fits: this program runs alone.
       const pages = ringPages(aio_max_nr, cpus);
@@ -368,4 +380,3 @@ export class ProgramGenerator {
     return { op: "io_setup", nr_events: nr, name: this.fresh("R") };
   }
 }
-

@@ -231,7 +231,8 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
   const threads = opts.models ? 1 : (opts.threads ?? 2);
   const perThread: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / threads)) };
   const tasks: SliceTask[] = [];
-  for (let from = 0; from < opts.scenarios; from += SLICE) tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perThread, generator });
+  for (let from = 0; from < opts.scenarios; from += SLICE)
+    tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perThread, generator });
 
   const started = performance.now();
   const total = emptyResult();
@@ -249,7 +250,12 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
       here.close();
     }
   } else {
-    const pool = new Piscina({ filename: new URL("./fuzz-worker.js", import.meta.url).href, minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 1 });
+    const pool = new Piscina({
+      filename: new URL("./fuzz-worker.js", import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: 1,
+    });
     try {
       await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
     } catch (e) {
@@ -270,7 +276,10 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
   const steps = total.steps;
   const kernel = total.kernel;
   const groups = new Map(
-    total.groups.map((g) => [g.signature, { models: g.models.map((n) => byName.get(n)!), first: g.first, exclusive: exclusiveNames.has(g.first.name), count: g.count }]),
+    total.groups.map((g) => [
+      g.signature,
+      { models: g.models.map((n) => byName.get(n)!), first: g.first, exclusive: exclusiveNames.has(g.first.name), count: g.count },
+    ]),
   );
 
   const shrinkStarted = performance.now();
@@ -295,7 +304,16 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
     const [again] = await runOnKernel([g.first], alone);
     const confirmed = again.kind === "ran" ? differenceFor(model, g.first, again) : null;
     if (!confirmed || signature(confirmed) !== sig) {
-      findings.push({ model: modelNames, signature: sig, programs: g.count, original: g.first, shrunk: null, difference: confirmed ?? { step: -1, op: "-", field: "-", kernel: null, model: null }, kernelAnswer: null, tried: 1 });
+      findings.push({
+        model: modelNames,
+        signature: sig,
+        programs: g.count,
+        original: g.first,
+        shrunk: null,
+        difference: confirmed ?? { step: -1, op: "-", field: "-", kernel: null, model: null },
+        kernelAnswer: null,
+        tried: 1,
+      });
       continue;
     }
     const judge = async (cs: Scenario[]) => (await differences(cs)).map((d) => d !== null && signature(d) === sig);

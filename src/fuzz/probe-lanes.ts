@@ -37,7 +37,8 @@ function parseLine(line: string): KernelRun {
   } catch {
     return { kind: "crashed", message: `probe printed something that is not JSON: ${line.slice(0, 120)}`, step: null };
   }
-  if (typeof doc.probe_error === "string") return { kind: "crashed", message: doc.probe_error, step: typeof doc.step === "number" && doc.step >= 0 ? doc.step : null };
+  if (typeof doc.probe_error === "string")
+    return { kind: "crashed", message: doc.probe_error, step: typeof doc.step === "number" && doc.step >= 0 ? doc.step : null };
   const se = doc.scenario_error as { step?: unknown; field?: unknown } | undefined;
   const { kernel, cpus, aio_max_nr, aio_nr } = doc;
   const results = Array.isArray(doc.results) ? (doc.results as StepResult[]) : [];
@@ -77,7 +78,8 @@ class Lane {
     this.child.stdin.on("error", () => undefined);
     this.child.on("error", (e: NodeJS.ErrnoException) => onFail(`kernel backend: cannot run ${probe}: ${e.code ?? e.message}`));
     this.child.on("close", (code, signal) => {
-      if (this.waiting.length > 0) onFail(this.failure ?? `kernel backend: probe ended (${signal ?? `status ${code}`}) with ${this.waiting.length} programs unanswered`);
+      if (this.waiting.length > 0)
+        onFail(this.failure ?? `kernel backend: probe ended (${signal ?? `status ${code}`}) with ${this.waiting.length} programs unanswered`);
     });
   }
 

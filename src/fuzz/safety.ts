@@ -72,7 +72,9 @@ export class Safety {
 
   /** Why a new mapping of `pages` could land in a hole, or null. */
   private cannotPlace(i: number, pages: number): string | null {
-    return this.holes && pages <= this.holeBound ? `step ${i}: a new mapping of ${pages} pages could land in a hole (holes up to ${this.holeBound} pages)` : null;
+    return this.holes && pages <= this.holeBound
+      ? `step ${i}: a new mapping of ${pages} pages could land in a hole (holes up to ${this.holeBound} pages)`
+      : null;
   }
 
   /** A new mapping of `pages` named `name` (if any) with extent `e`. */
@@ -99,7 +101,8 @@ export class Safety {
     if (typeof at === "string") return `step ${i}: ${at}`;
     if (this.retired.has(at.name)) return `step ${i}: ${at.name} is retired (a later mapping may cover it)`;
     if (!kinds.includes(at.e.kind)) return `step ${i}: ${String(a)} is ${at.e.kind} memory, not ${kinds.join("/")}`;
-    if (at.k < at.e.lo || at.k + Math.max(pages, 1) - 1 > at.e.hi) return `step ${i}: ${String(a)} and ${pages} pages leave ${at.name}'s pages ${at.e.lo}..${at.e.hi}`;
+    if (at.k < at.e.lo || at.k + Math.max(pages, 1) - 1 > at.e.hi)
+      return `step ${i}: ${String(a)} and ${pages} pages leave ${at.name}'s pages ${at.e.lo}..${at.e.hi}`;
     return null;
   }
 
@@ -114,8 +117,19 @@ export class Safety {
     const arena = this.extents.get(ARENA);
     const src = this.locate(s.addr);
     const guards = arena ? [ARENA, `${ARENA}+${arena.hi + 1}`] : [];
-    return s.old_pages === 1 && s.new_pages === 1 && s.name === undefined && src !== null && typeof src !== "string" && src.k === 0 &&
-      src.name === s.addr && src.e.kind === "ring" && src.e.hi === 0 && !this.retired.has(src.name) && guards.includes(String(s.to));
+    return (
+      s.old_pages === 1 &&
+      s.new_pages === 1 &&
+      s.name === undefined &&
+      src !== null &&
+      typeof src !== "string" &&
+      src.k === 0 &&
+      src.name === s.addr &&
+      src.e.kind === "ring" &&
+      src.e.hi === 0 &&
+      !this.retired.has(src.name) &&
+      guards.includes(String(s.to))
+    );
   }
 
   /** Why the step breaks a rule, or what taking it changes. */
@@ -159,17 +173,21 @@ export class Safety {
         if (s.new_pages <= s.old_pages) return s.name === undefined ? makesHoles : `step ${i}: only a growth binds a name here`;
         const at = this.locate(s.addr);
         // A ring cannot grow (VM_DONTEXPAND: EFAULT before anything moves).
-        if (at !== null && typeof at !== "string" && at.e.kind === "ring") return s.name === undefined ? makesHoles : `step ${i}: a ring growth binds no name here`;
+        if (at !== null && typeof at !== "string" && at.e.kind === "ring")
+          return s.name === undefined ? makesHoles : `step ${i}: a ring growth binds no name here`;
         if (s.name === ARENA) return `step ${i}: ${ARENA} is the arena`;
         // The growth may move the mapping away: holes first, then the placement rule.
         const holesBefore = this.holes;
         this.holes = true;
         const why = this.cannotPlace(i, s.new_pages);
         this.holes = holesBefore;
-        return why ?? (() => {
-          this.holes = true;
-          this.place(s.new_pages, s.name, { kind: "anon", lo: 0, hi: s.new_pages - 1 });
-        });
+        return (
+          why ??
+          (() => {
+            this.holes = true;
+            this.place(s.new_pages, s.name, { kind: "anon", lo: 0, hi: s.new_pages - 1 });
+          })
+        );
       }
       case "fork_mremap":
         if (s.to === 0) return `step ${i}: a move to address 0 works only with CAP_SYS_RAWIO (FINDINGS 26): its result depends on who runs it`;

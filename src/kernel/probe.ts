@@ -79,8 +79,7 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     throw new ScenarioError(file, step, field, message);
   }
   if (typeof doc.probe_error === "string") {
-    if (typeof doc.step === "number" && doc.step >= 0)
-      throw new ScenarioError(file, doc.step, null, `kernel backend: ${doc.probe_error}`);
+    if (typeof doc.step === "number" && doc.step >= 0) throw new ScenarioError(file, doc.step, null, `kernel backend: ${doc.probe_error}`);
     throw new UserError(`kernel backend: ${file}: ${doc.probe_error}`);
   }
 
@@ -141,8 +140,11 @@ export async function runKernelTiming(loop: KernelLoop, params: KernelTimingPara
   if (typeof doc.probe_error === "string") throw new UserError(`kernel timing loop ${loop}: ${doc.probe_error}`);
   const { unit, iterations, samples, kernel } = doc;
   if (
-    typeof unit !== "string" || typeof iterations !== "number" || typeof kernel !== "string" ||
-    !Array.isArray(samples) || !samples.every((s): s is number => typeof s === "number" && Number.isFinite(s))
+    typeof unit !== "string" ||
+    typeof iterations !== "number" ||
+    typeof kernel !== "string" ||
+    !Array.isArray(samples) ||
+    !samples.every((s): s is number => typeof s === "number" && Number.isFinite(s))
   )
     throw new UserError(`kernel timing loop ${loop}: malformed probe output`);
   const info: Record<string, number> = {};

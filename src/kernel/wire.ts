@@ -37,11 +37,9 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
     }
     return k;
   };
-  const optName = (i: number, field: string, v: unknown): string =>
-    v === undefined ? "-" : String(nameIndex(i, field, v));
+  const optName = (i: number, field: string, v: unknown): string => (v === undefined ? "-" : String(nameIndex(i, field, v)));
   const int = (i: number, field: string, v: unknown, lo: number, hi: number): string => {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi)
-      fail(i, field, `must be an integer in [${lo}, ${hi}]`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) fail(i, field, `must be an integer in [${lo}, ${hi}]`);
     return String(v);
   };
   const addr = (i: number, field: string, v: AddrExpr | undefined): string => {

@@ -12,8 +12,19 @@ import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
 import { AddressSpace, PAGE_SIZE, type Vma } from "./mm.js";
 import {
-  AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
-  RING_NR, RING_TAIL, eventsInRing, ringGeometry,
+  AIO_MAX_RING_EVENTS,
+  AIO_RING_HEADER,
+  AIO_RING_INCOMPAT_FEATURES,
+  AIO_RING_MAGIC,
+  AioRing,
+  IO_EVENT_SIZE,
+  RING_HEAD,
+  RING_INCOMPAT,
+  RING_MAGIC,
+  RING_NR,
+  RING_TAIL,
+  eventsInRing,
+  ringGeometry,
 } from "./ring.js";
 
 const U32 = 2 ** 32;

@@ -43,8 +43,12 @@ export interface Vma {
  */
 function mergeable(a: Vma, b: Vma): boolean {
   return (
-    a.kind === "anon" && b.kind === "anon" && a.backing.bytes === null && b.backing.bytes === null &&
-    a.start + a.pages === b.start && a.pgoff + a.pages === b.pgoff
+    a.kind === "anon" &&
+    b.kind === "anon" &&
+    a.backing.bytes === null &&
+    b.backing.bytes === null &&
+    a.start + a.pages === b.start &&
+    a.pgoff + a.pages === b.pgoff
   );
 }
 

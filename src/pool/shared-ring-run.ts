@@ -142,7 +142,14 @@ export async function runSharedRing(opts: SharedRingRunOptions): Promise<SharedR
   const delivered = ring.delivered();
   const interrupted = Boolean(opts.signal?.aborted);
   const result: SharedRingRunResult = {
-    events, producers, reapers, batch, nr, published, released, wallNs,
+    events,
+    producers,
+    reapers,
+    batch,
+    nr,
+    published,
+    released,
+    wallNs,
     eventsPerSec: wallNs > 0 ? (released * 1e9) / wallNs : 0,
     delivered,
     sleeps: results.reduce((s, r) => s + r.sleeps, 0),

@@ -124,7 +124,8 @@ interface PairVerdict {
 
 /** The final verdict of a pair's cycle ratios (the decision rule of compare, on paired ratios). */
 export function pairedVerdict(ratios: readonly number[], threshold: number, minCycles: number, seed: number, alpha = DEFAULT_DECISION.alpha): PairVerdict {
-  if (ratios.length < minCycles) return { verdict: "too noisy", change: null, ci: null, p: null, reason: `too few cycles (${ratios.length}, need ${minCycles})` };
+  if (ratios.length < minCycles)
+    return { verdict: "too noisy", change: null, ci: null, p: null, reason: `too few cycles (${ratios.length}, need ${minCycles})` };
   const change = median([...ratios]) - 1;
   const b = bootstrapMedian(ratios, { seed, resamples: 2000 });
   const ci: [number, number] = [b.lower - 1, b.upper - 1];
@@ -135,7 +136,13 @@ export function pairedVerdict(ratios: readonly number[], threshold: number, minC
   if (significant && change >= t && ci[0] >= t / 2) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${pct(t)}` };
   if (significant && change <= -t && ci[1] <= -t / 2) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${pct(t)}` };
   if (ci[0] > -t && ci[1] < t) return { verdict: "unchanged", change, ci, p, reason: `${stats}; within ${pct(t).slice(1)}` };
-  return { verdict: "too noisy", change, ci, p, reason: `${stats}; the budget ran out before the interval cleared ${pct(t).slice(1)} or fell within half of it` };
+  return {
+    verdict: "too noisy",
+    change,
+    ci,
+    p,
+    reason: `${stats}; the budget ran out before the interval cleared ${pct(t).slice(1)} or fell within half of it`,
+  };
 }
 
 async function wasmCases(opts: AbOptions, wasm: WasmBuild): Promise<Map<string, { suite: string; c: TimedCase }>> {
@@ -172,7 +179,8 @@ async function freshInstances(opts: AbOptions, active: readonly Pair[], headFirs
   const a = await wasmCases(opts, opts.base);
   const bb = b ?? (await wasmCases(opts, opts.head));
   for (const p of active) {
-    const na = a.get(p.id)?.c, nb = bb.get(p.id)?.c;
+    const na = a.get(p.id)?.c,
+      nb = bb.get(p.id)?.c;
     if (!na || !nb) continue;
     try {
       // First calls build the world (allocate its memory): outside the timing, in alternating order.
@@ -200,8 +208,19 @@ function resultOf(p: Pair, values: number[], counters: Record<string, number>): 
   const [suite] = p.id.split("/");
   const c = p.b;
   return {
-    id: p.id, suite, case: c.case, params: c.params, backend: c.backend, unit: "ns/op", group: c.group ?? null, reference: c.reference ?? false,
-    samples: values, stats: summarize(values), counters, complexity: null, round_sizes: values.map(() => 1),
+    id: p.id,
+    suite,
+    case: c.case,
+    params: c.params,
+    backend: c.backend,
+    unit: "ns/op",
+    group: c.group ?? null,
+    reference: c.reference ?? false,
+    samples: values,
+    stats: summarize(values),
+    counters,
+    complexity: null,
+    round_sizes: values.map(() => 1),
   };
 }
 
@@ -215,15 +234,28 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
   const ids = [...new Set([...casesA.keys(), ...casesB.keys()])];
   const pairs: Pair[] = [];
   const entries: ComparisonEntry[] = [];
-  const empty = { oldMedianNs: null, newMedianNs: null, oldN: 0, newN: 0, change: null, ci: null, p: null, counterChanges: [], counterVerdict: "unchanged" as const };
+  const empty = {
+    oldMedianNs: null,
+    newMedianNs: null,
+    oldN: 0,
+    newN: 0,
+    change: null,
+    ci: null,
+    p: null,
+    counterChanges: [],
+    counterVerdict: "unchanged" as const,
+  };
   for (const id of ids) {
-    const a = casesA.get(id), b = casesB.get(id);
+    const a = casesA.get(id),
+      b = casesB.get(id);
     if (!a || !b) {
       entries.push({ id, ...empty, verdict: "not comparable", reason: `only in the ${a ? "base" : "head"} build's benchmarks` });
       continue;
     }
     const module = MODULE_OF_SUITE[a.suite];
-    const diff = module ? exportDifference(opts.base, opts.head, module) : exportDifference(opts.base, opts.head, "core") ?? exportDifference(opts.base, opts.head, "lookup");
+    const diff = module
+      ? exportDifference(opts.base, opts.head, module)
+      : (exportDifference(opts.base, opts.head, "core") ?? exportDifference(opts.base, opts.head, "lookup"));
     if (diff) {
       entries.push({ id, ...empty, verdict: "not comparable", reason: diff });
       continue;
@@ -233,8 +265,12 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
   // Calibrate and warm both sides (the engine tiers hot functions up in the first calls).
   for (const p of pairs) {
     try {
-      p.batch = calibrate(guard("base", () => p.a), guard("head", () => p.b));
-      let ta = 0, tb = 0;
+      p.batch = calibrate(
+        guard("base", () => p.a),
+        guard("head", () => p.b),
+      );
+      let ta = 0,
+        tb = 0;
       while (ta < WARMUP_MS || tb < WARMUP_MS) {
         const t0 = performance.now();
         guard("base", () => sideValue(p.a, p.batch));
@@ -295,7 +331,8 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
       continue;
     }
     const exact = (c: TimedCase) => ({ ...c.counters?.(), ...(c.instructions ? { [INSTRUCTIONS_COUNTER]: c.instructions() } : {}) });
-    const ca = exact(p.a), cb = exact(p.b);
+    const ca = exact(p.a),
+      cb = exact(p.b);
     const changes = counterChanges(ca, cb, counterThreshold);
     const v = pairedVerdict(p.ratios, t, minCycles, seedFromString(p.id));
     entries.push({
@@ -311,7 +348,13 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     if (p.bValues.length >= 2) headResults.push(resultOf(p, p.bValues, cb));
   }
   const provenance = runProvenance(started);
-  const summary = (label: string) => ({ source: label, started: provenance.started, git: provenance.git, toolVersion: provenance.tool.version, machine: provenance.machine });
+  const summary = (label: string) => ({
+    source: label,
+    started: provenance.started,
+    git: provenance.git,
+    toolVersion: provenance.tool.version,
+    machine: provenance.machine,
+  });
   const comparison: Comparison = {
     schema: "aio-ring-bench/comparison@1",
     old: summary(`base ${opts.base.label}`),
@@ -323,7 +366,19 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
   };
   const headRun: Run = {
     ...provenance,
-    config: { command: "ab", base: opts.base.label, head: opts.head.label, threshold: t, counter_threshold: counterThreshold, budget_ms: opts.budgetMs, rounds: cycle * 4, quick: opts.quick, full: opts.full, sizes: opts.sizes, filter: opts.filter?.source ?? null },
+    config: {
+      command: "ab",
+      base: opts.base.label,
+      head: opts.head.label,
+      threshold: t,
+      counter_threshold: counterThreshold,
+      budget_ms: opts.budgetMs,
+      rounds: cycle * 4,
+      quick: opts.quick,
+      full: opts.full,
+      sizes: opts.sizes,
+      filter: opts.filter?.source ?? null,
+    },
     results: headResults,
   };
   return { comparison, headRun, rounds: cycle * 4, elapsedMs: performance.now() - t0, undecided: live.filter((p) => !p.decided).length };

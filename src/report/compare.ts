@@ -101,7 +101,11 @@ function compareResult(id: string, a: RunResult | undefined, b: RunResult | unde
 
 /** Compares every benchmark id of `oldRun` and `newRun`. */
 export function compareRuns(oldRun: Run, newRun: Run, opts: CompareOptions = {}): Comparison {
-  const options: DecisionOptions = { ...DEFAULT_DECISION, threshold: opts.threshold ?? DEFAULT_DECISION.threshold, alpha: opts.alpha ?? DEFAULT_DECISION.alpha };
+  const options: DecisionOptions = {
+    ...DEFAULT_DECISION,
+    threshold: opts.threshold ?? DEFAULT_DECISION.threshold,
+    alpha: opts.alpha ?? DEFAULT_DECISION.alpha,
+  };
   if (!(options.threshold > 0 && options.threshold < 1)) throw new RangeError(`threshold must be in (0, 1), got ${options.threshold}`);
   if (!(options.alpha > 0 && options.alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${options.alpha}`);
   const counterThreshold = opts.counterThreshold ?? DEFAULT_COUNTER_THRESHOLD;
@@ -182,7 +186,9 @@ export function renderComparison(cmp: Comparison, opts: { width: number; color: 
     text(`old: ${describeRun(cmp.old)}`),
     text(`new: ${describeRun(cmp.new)}`),
     ...(warning ? [text(warning)] : []),
-    text(`threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), alpha ${cmp.options.alpha}; medians in time per operation${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`),
+    text(
+      `threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), alpha ${cmp.options.alpha}; medians in time per operation${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`,
+    ),
     table.text,
     text(verdictCounts(cmp)),
     ...(warning ? [text(warning)] : []),

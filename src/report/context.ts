@@ -18,7 +18,12 @@ export function contextLine(run: Run): string {
   const m = run.machine;
   const freq = c?.cpu_mhz ? `, ${c.cpu_mhz} MHz` : "";
   const governor = c?.governor ? ` (${c.governor})` : "";
-  const caches = c?.caches.length ? `; ${c.caches.filter((x) => x.type !== "Instruction").map((x) => `L${x.level}${x.type === "Data" ? "d" : ""} ${cacheSize(x.size)}`).join(" ")}` : "";
+  const caches = c?.caches.length
+    ? `; ${c.caches
+        .filter((x) => x.type !== "Instruction")
+        .map((x) => `L${x.level}${x.type === "Data" ? "d" : ""} ${cacheSize(x.size)}`)
+        .join(" ")}`
+    : "";
   const load = c ? `; load ${round1(c.load_avg_start[0])}${c.load_avg_end ? `→${round1(c.load_avg_end[0])}` : ""}` : "";
   const git = run.git ? `; git ${run.git.commit.slice(0, 8)}${run.git.dirty ? "+dirty" : ""}` : "";
   const ci = c?.ci ? `; CI ${c.ci.name ?? "unknown"}${c.ci.pull_request ? " PR" : ""}${c.ci.branch ? ` ${c.ci.branch}` : ""}` : "";

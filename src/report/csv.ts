@@ -19,18 +19,47 @@ export function toCsv(run: Run): string {
   const refs = new Map<string, RunResult>();
   const groupKey = (r: RunResult) => `${r.suite}|${(r.group as string | null | undefined) ?? ""}`;
   for (const r of run.results) if (r.reference === true && r.stats) refs.set(groupKey(r), r);
-  const header = ["id", "suite", "case", "backend", "params", "median_ns", "ci95_low_ns", "ci95_high_ns", "samples", "ops_per_sample", "vs_ref", "fit_work", "fit_time", "unavailable", ...counters];
+  const header = [
+    "id",
+    "suite",
+    "case",
+    "backend",
+    "params",
+    "median_ns",
+    "ci95_low_ns",
+    "ci95_high_ns",
+    "samples",
+    "ops_per_sample",
+    "vs_ref",
+    "fit_work",
+    "fit_time",
+    "unavailable",
+    ...counters,
+  ];
   const rows = run.results.map((r) => {
     const m = r.stats ? medianSummary(r) : null;
     const ref = refs.get(groupKey(r));
     return [
-      r.id, r.suite, r.case, r.backend, Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(" "),
-      m?.median ?? null, m?.lower ?? null, m?.upper ?? null, r.samples.length,
+      r.id,
+      r.suite,
+      r.case,
+      r.backend,
+      Object.entries(r.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" "),
+      m?.median ?? null,
+      m?.lower ?? null,
+      m?.upper ?? null,
+      r.samples.length,
       r.ops_per_sample ?? null,
       ref && r.stats ? r.stats.median / ref.stats!.median : null,
-      bigO(r.counter_complexity), bigO(r.complexity), r.status?.unavailable ?? null,
+      bigO(r.counter_complexity),
+      bigO(r.complexity),
+      r.status?.unavailable ?? null,
       ...counters.map((c) => r.counters[c] ?? null),
-    ].map(csvField).join(",");
+    ]
+      .map(csvField)
+      .join(",");
   });
   return [header.join(","), ...rows].join("\n") + "\n";
 }

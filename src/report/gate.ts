@@ -40,27 +40,40 @@ export function gate(cmp: Comparison, opts: GateOptions = {}): GateResult {
   const counterThreshold = formatPct(cmp.counterThreshold).slice(1);
   const lines: string[] = [];
   if (time.length) {
-    lines.push(`FAIL: ${time.length} of ${cmp.entries.length} benchmarks regressed in time by ${threshold} or more:`,
-      ...time.map((e) => `  ${e.id}: ${e.change === null ? "" : formatPct(e.change)} ${e.ci ? formatCi(e.ci) : ""}`.trimEnd()));
+    lines.push(
+      `FAIL: ${time.length} of ${cmp.entries.length} benchmarks regressed in time by ${threshold} or more:`,
+      ...time.map((e) => `  ${e.id}: ${e.change === null ? "" : formatPct(e.change)} ${e.ci ? formatCi(e.ci) : ""}`.trimEnd()),
+    );
   }
   if (exact.length) {
-    lines.push(`FAIL: ${exact.length} of ${cmp.entries.length} benchmarks regressed in exact counters by ${counterThreshold} or more:`,
-      ...exact.map((e) => `  ${e.id}: ${formatCounterChanges(e.counterChanges.filter((c) => c.verdict === "regressed"))}`));
+    lines.push(
+      `FAIL: ${exact.length} of ${cmp.entries.length} benchmarks regressed in exact counters by ${counterThreshold} or more:`,
+      ...exact.map((e) => `  ${e.id}: ${formatCounterChanges(e.counterChanges.filter((c) => c.verdict === "regressed"))}`),
+    );
   }
   if (removed.length) {
-    lines.push(`${opts.allowRemoved ? "note" : "FAIL"}: ${removed.length} benchmark(s) of the old run are missing from the new one${opts.allowRemoved ? " (--allow-removed)" : " (--allow-removed accepts this)"}:`,
-      ...removed.map((e) => `  ${e.id}`));
+    lines.push(
+      `${opts.allowRemoved ? "note" : "FAIL"}: ${removed.length} benchmark(s) of the old run are missing from the new one${opts.allowRemoved ? " (--allow-removed)" : " (--allow-removed accepts this)"}:`,
+      ...removed.map((e) => `  ${e.id}`),
+    );
   }
   if (compared.length === 0) lines.push(`FAIL: no benchmark was measured in both runs: nothing was compared`);
   const failed = time.length > 0 || exact.length > 0 || (removed.length > 0 && !opts.allowRemoved) || compared.length === 0;
   if (!failed) {
-    const what = on === "exact" ? `in exact counters by ${counterThreshold}` : on === "time" ? `in time by ${threshold}` : `in time by ${threshold} or in exact counters by ${counterThreshold}`;
+    const what =
+      on === "exact"
+        ? `in exact counters by ${counterThreshold}`
+        : on === "time"
+          ? `in time by ${threshold}`
+          : `in time by ${threshold} or in exact counters by ${counterThreshold}`;
     lines.unshift(`OK: no benchmark regressed ${what} or more (${verdictCounts(cmp)})`);
   }
   const below = cmp.entries.filter((e) => e.counterChanges.some((c) => c.verdict !== "regressed"));
   if (below.length && on !== "time") {
-    lines.push(`exact counters changed below the ${counterThreshold} threshold, improved or on one side only in ${below.length} benchmark(s) (not a gate failure):`,
-      ...below.map((e) => `  ${e.id}: ${formatCounterChanges(e.counterChanges.filter((c) => c.verdict !== "regressed"))}`));
+    lines.push(
+      `exact counters changed below the ${counterThreshold} threshold, improved or on one side only in ${below.length} benchmark(s) (not a gate failure):`,
+      ...below.map((e) => `  ${e.id}: ${formatCounterChanges(e.counterChanges.filter((c) => c.verdict !== "regressed"))}`),
+    );
   }
   const warning = machineWarning(cmp);
   if (warning) lines.push(warning);

@@ -32,9 +32,7 @@ const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2
 const POINT_STYLES: PointStyle[] = ["circle", "rect", "triangle", "rectRot", "star", "crossRot", "rectRounded", "cross"];
 
 export function paramText(value: unknown): string {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null
-    ? String(value)
-    : JSON.stringify(value);
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null ? String(value) : JSON.stringify(value);
 }
 
 export function paramsText(params: Record<string, unknown>, omit: readonly string[] = []): string {
@@ -229,7 +227,15 @@ export function fitLegend(s: Series): string {
 export function remapChart(run: Run): SectionChart & { series: Series[] } {
   const results = run.results.filter((r) => r.suite === "remap");
   const series = groupSeries(results, "n");
-  const chart = xyChart("chart-remap", "Remap: time per move vs N, model strategies and the kernel's mremap", series, "n", "N (contexts, log scale)", true, fitLegend);
+  const chart = xyChart(
+    "chart-remap",
+    "Remap: time per move vs N, model strategies and the kernel's mremap",
+    series,
+    "n",
+    "N (contexts, log scale)",
+    true,
+    fitLegend,
+  );
   return { results, series, chart };
 }
 
@@ -237,7 +243,17 @@ export function remapChart(run: Run): SectionChart & { series: Series[] } {
 export function criuRestoreChart(run: Run): SectionChart & { series: Series[] } {
   const results = run.results.filter((r) => r.suite === "criu-restore");
   const series = groupSeries(results, "n");
-  const chart = xyChart("chart-criu-restore", "CRIU restore: time per restore vs N", series, "n", "N (contexts restored, log scale)", true, fitLegend, timeY, "median time per restore (ns)");
+  const chart = xyChart(
+    "chart-criu-restore",
+    "CRIU restore: time per restore vs N",
+    series,
+    "n",
+    "N (contexts restored, log scale)",
+    true,
+    fitLegend,
+    timeY,
+    "median time per restore (ns)",
+  );
   return { results, series, chart };
 }
 
@@ -249,7 +265,18 @@ export function throughputChart(run: Run): SectionChart {
   const results = run.results.filter((r) => r.suite === "throughput");
   const series = groupSeries(results, "workers");
   // Log y: mixes differ by 30x in rate, and on a log axis ideal scaling is a line of the same slope for each.
-  const chart = xyChart("chart-throughput", "Throughput: operations per second vs workers", series, "workers", "worker threads", true, () => "", opsPerSecondY, "operations per second (whole pool)", false);
+  const chart = xyChart(
+    "chart-throughput",
+    "Throughput: operations per second vs workers",
+    series,
+    "workers",
+    "worker threads",
+    true,
+    () => "",
+    opsPerSecondY,
+    "operations per second (whole pool)",
+    false,
+  );
   if (chart) {
     const measured = chart.config.data.datasets.slice();
     for (const d of measured) {
@@ -267,7 +294,9 @@ export function throughputChart(run: Run): SectionChart {
       } as ChartDataset<"line">);
     }
     // The axis spans the ideal lines too, so none leaves the plot.
-    const ys = chart.config.data.datasets.flatMap((d) => (d.data as { y: number; lo?: number; hi?: number }[]).flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y])).filter((v) => v > 0);
+    const ys = chart.config.data.datasets
+      .flatMap((d) => (d.data as { y: number; lo?: number; hi?: number }[]).flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]))
+      .filter((v) => v > 0);
     Object.assign(chart.config.options!.scales!.y!, decadeRange(ys));
   }
   return { results, chart };
@@ -311,7 +340,13 @@ export function geteventsChart(run: Run): SectionChart {
       config: {
         type: "bar",
         data: { labels: categories, datasets },
-        options: { ...options, scales: { x: options.scales.x, y: { ...options.scales.y, type: "logarithmic", ...decadeRange(measured.flatMap((r) => Object.values(medianInterval(r))).filter((v) => v > 0)) } } },
+        options: {
+          ...options,
+          scales: {
+            x: options.scales.x,
+            y: { ...options.scales.y, type: "logarithmic", ...decadeRange(measured.flatMap((r) => Object.values(medianInterval(r))).filter((v) => v > 0)) },
+          },
+        },
       },
     },
   };

@@ -100,7 +100,12 @@ function statCells(r: RunResult): string[] {
   }
   const s = r.stats;
   const m = medianInterval(r);
-  return [cell(formatNumber(s.median), "num"), cell(`${formatNumber(m.lo)} – ${formatNumber(m.hi)}`, "num"), cell(formatNumber(s.p99), "num"), cell(String(s.n), "num")];
+  return [
+    cell(formatNumber(s.median), "num"),
+    cell(`${formatNumber(m.lo)} – ${formatNumber(m.hi)}`, "num"),
+    cell(formatNumber(s.p99), "num"),
+    cell(String(s.n), "num"),
+  ];
 }
 
 function chartBlock(spec: ChartSpec, tall = true): string {
@@ -121,7 +126,8 @@ function section(id: string, title: string, intro: string, body: string): string
 function lookupSection(run: Run, charts: ChartSpec[]): string {
   const { results, series, chart } = lookupChart(run);
   if (chart) charts.push(chart);
-  const intro = "Median time per lookup against the number of contexts N, both axes logarithmic, with the 95% interval of each median; one line per strategy, with the complexity fitted to its work counter (and to time, where that differs) in the legend.";
+  const intro =
+    "Median time per lookup against the number of contexts N, both axes logarithmic, with the 95% interval of each median; one line per strategy, with the complexity fitted to its work counter (and to time, where that differs) in the legend.";
   if (results.length === 0) return section("lookup", "Lookup strategies", intro, NO_DATA);
   const rows = results.map((r) => [
     cell(r.case),
@@ -151,10 +157,20 @@ function fitRows(series: Series[]): string[][] {
     const time = seriesComplexity(s);
     const work = s.results.map((r) => r.counter_complexity as (RunResult["complexity"] & { counter?: string }) | undefined).find((c) => c) ?? null;
     const rows: string[][] = [];
-    for (const [what, c] of [[work ? `work (${work.counter ?? "counter"})` : "work", work], ["time", time]] as const) {
+    for (const [what, c] of [
+      [work ? `work (${work.counter ?? "counter"})` : "work", work],
+      ["time", time],
+    ] as const) {
       if (!c) continue;
       const name = c.big_o === "inconclusive" ? `inconclusive (${(c.candidates ?? []).join(" or ")})` : c.big_o;
-      rows.push([cell(s.label), cell(what), cell(name), cell(c.intercept === undefined ? "" : formatNumber(c.intercept), "num"), cell(formatNumber(c.coefficient), "num"), cell(formatNumber(c.rms), "num")]);
+      rows.push([
+        cell(s.label),
+        cell(what),
+        cell(name),
+        cell(c.intercept === undefined ? "" : formatNumber(c.intercept), "num"),
+        cell(formatNumber(c.coefficient), "num"),
+        cell(formatNumber(c.rms), "num"),
+      ]);
     }
     return rows.length ? rows : [[cell(s.label), `<td class="unavailable" colspan="5">no fit in this run</td>`]];
   });
@@ -164,7 +180,14 @@ function fitRows(series: Series[]): string[][] {
 function scalingSection(id: string, title: string, intro: string, sc: SectionChart & { series: Series[] }, charts: ChartSpec[]): string {
   if (sc.chart) charts.push(sc.chart);
   if (sc.results.length === 0) return section(id, title, intro, NO_DATA);
-  const rows = sc.results.map((r) => [cell(r.case), cell(r.backend), cell(paramsText(r.params)), cell(r.unit, "unit"), ...statCells(r), cell(countersText(r), "wrap")]);
+  const rows = sc.results.map((r) => [
+    cell(r.case),
+    cell(r.backend),
+    cell(paramsText(r.params)),
+    cell(r.unit, "unit"),
+    ...statCells(r),
+    cell(countersText(r), "wrap"),
+  ]);
   return section(
     id,
     title,
@@ -188,20 +211,39 @@ function comparisonSection(cmp: Comparison | null, charts: ChartSpec[]): string 
     cell(e.newMedianNs === null ? "–" : formatNs(e.newMedianNs), "num"),
     cell(e.change === null ? "–" : formatPct(e.change), "num"),
     cell(e.ci === null ? "–" : formatCi(e.ci), "num"),
-    cell(e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged" ? e.verdict : `${e.verdict}: ${e.reason}`, VERDICT_CLASS[e.verdict] ?? ""),
+    cell(
+      e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged" ? e.verdict : `${e.verdict}: ${e.reason}`,
+      VERDICT_CLASS[e.verdict] ?? "",
+    ),
   ]);
-  const old = cmp.old, neu = cmp.new;
-  const intro = `Old: ${old.source} (${old.git ? old.git.commit.slice(0, 12) : "no git"}, ${old.started}); new: ${neu.source} (${neu.git ? neu.git.commit.slice(0, 12) : "no git"}, ${neu.started}). ` +
+  const old = cmp.old,
+    neu = cmp.new;
+  const intro =
+    `Old: ${old.source} (${old.git ? old.git.commit.slice(0, 12) : "no git"}, ${old.started}); new: ${neu.source} (${neu.git ? neu.git.commit.slice(0, 12) : "no git"}, ${neu.started}). ` +
     `Each change is the ratio of the medians of per-round medians minus 1, with its 95% bootstrap interval; red regressed, green improved, grey unchanged, amber too noisy to tell.`;
   // One bar per benchmark: the box grows with the comparison so labels never overlap.
-  const box = chart ? `<figure class="chart"><h3>${escapeHtml(chart.title)}</h3><div class="canvas-box" style="height: ${Math.min(12000, 80 + 18 * chart.rows)}px"><canvas id="${chart.canvas}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div></figure>` : NO_DATA;
-  return section("comparison", "Comparison: old vs new", intro, box + table("Comparison per benchmark", ["benchmark", "old", "new", "change", "95% CI", "verdict"], rows, ["old", "new", "change", "95% CI"]));
+  const box = chart
+    ? `<figure class="chart"><h3>${escapeHtml(chart.title)}</h3><div class="canvas-box" style="height: ${Math.min(12000, 80 + 18 * chart.rows)}px"><canvas id="${chart.canvas}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div></figure>`
+    : NO_DATA;
+  return section(
+    "comparison",
+    "Comparison: old vs new",
+    intro,
+    box + table("Comparison per benchmark", ["benchmark", "old", "new", "change", "95% CI", "verdict"], rows, ["old", "new", "change", "95% CI"]),
+  );
 }
 
 function resultTableSection(id: string, title: string, intro: string, sc: SectionChart, charts: ChartSpec[]): string {
   if (sc.chart) charts.push(sc.chart);
   if (sc.results.length === 0) return section(id, title, intro, NO_DATA);
-  const rows = sc.results.map((r) => [cell(r.case), cell(r.backend), cell(paramsText(r.params)), cell(r.unit, "unit"), ...statCells(r), cell(countersText(r), "wrap")]);
+  const rows = sc.results.map((r) => [
+    cell(r.case),
+    cell(r.backend),
+    cell(paramsText(r.params)),
+    cell(r.unit, "unit"),
+    ...statCells(r),
+    cell(countersText(r), "wrap"),
+  ]);
   return section(
     id,
     title,
@@ -251,12 +293,9 @@ function historySection(run: Run, history: HistoryRecord[] | undefined, charts: 
       const s = t.steps.find((x) => x.index === i);
       return [cell(label(i)), cell(v === null ? "not in this run" : formatNumber(v), "num"), s ? cell(`${s.kind} ${pct(s.change)}`, s.kind) : cell("")];
     });
-    return `<div class="trend">${chartBlock(t.chart, false)}<details><summary>numbers</summary>${table(
-      `${t.id} (ns/op)`,
-      ["run", "median", "mark"],
-      rows,
-      ["median"],
-    )}</details></div>`;
+    return `<div class="trend">${chartBlock(t.chart, false)}<details><summary>numbers</summary>${table(`${t.id} (ns/op)`, ["run", "median", "mark"], rows, [
+      "median",
+    ])}</details></div>`;
   });
   const first = h.trends[0]!;
   const pick: ChartSpec = { ...first.chart, canvas: "chart-history-pick", title: first.id };
@@ -267,14 +306,15 @@ function historySection(run: Run, history: HistoryRecord[] | undefined, charts: 
     bySuite.set(suite, [...(bySuite.get(suite) ?? []), t.id]);
   }
   const options = [...bySuite]
-    .map(([suite, ids]) => `<optgroup label="${escapeHtml(suite)}">${ids.map((id) => `<option value="${escapeHtml(id)}"${id === first.id ? " selected" : ""}>${escapeHtml(id)}${h.trends.find((t) => t.id === id)!.steps.length ? " (marked)" : ""}</option>`).join("")}</optgroup>`)
+    .map(
+      ([suite, ids]) =>
+        `<optgroup label="${escapeHtml(suite)}">${ids.map((id) => `<option value="${escapeHtml(id)}"${id === first.id ? " selected" : ""}>${escapeHtml(id)}${h.trends.find((t) => t.id === id)!.steps.length ? " (marked)" : ""}</option>`).join("")}</optgroup>`,
+    )
     .join("");
   const picker = `<div class="picker"><label for="history-filter">Find a benchmark</label> <input id="history-filter" type="search" placeholder="part of an id, e.g. remap-scan n=4096" size="36">
 <label for="history-pick">Benchmark (${h.trends.length})</label> <select id="history-pick">${options}</select></div>
 ${chartBlock(pick, false)}`;
-  const single = h.single.length
-    ? `<p class="note">Measured in fewer than two runs, so no trend: ${h.single.map(escapeHtml).join(", ")}.</p>`
-    : "";
+  const single = h.single.length ? `<p class="note">Measured in fewer than two runs, so no trend: ${h.single.map(escapeHtml).join(", ")}.</p>` : "";
   const multiples = blocks.length ? `<h3>Benchmarks with marked changes</h3>\n<div class="trends">\n${blocks.join("\n")}\n</div>` : "";
   return section("history", title, intro, `${summary}\n${multiples}\n<h3>Any benchmark</h3>\n${picker}\n${single}`);
 }
@@ -294,20 +334,40 @@ function machineSection(run: Run): string {
     ["git commit", run.git ? `${run.git.commit}${run.git.dirty ? " (dirty working tree)" : ""}` : "not a git checkout"],
     ["started", run.started],
     ...Object.entries(run.machine).map(([k, v]): [string, string] => [`machine.${k}`, valueText(v)]),
-    ...Object.entries((run.context as Record<string, unknown> | undefined) ?? {}).map(([k, v]): [string, string] => [`context.${k}`, typeof v === "object" && v !== null && !Array.isArray(v) ? JSON.stringify(v) : Array.isArray(v) && v.some((x) => typeof x === "object") ? JSON.stringify(v) : valueText(v)]),
+    ...Object.entries((run.context as Record<string, unknown> | undefined) ?? {}).map(([k, v]): [string, string] => [
+      `context.${k}`,
+      typeof v === "object" && v !== null && !Array.isArray(v)
+        ? JSON.stringify(v)
+        : Array.isArray(v) && v.some((x) => typeof x === "object")
+          ? JSON.stringify(v)
+          : valueText(v),
+    ]),
     ...Object.entries(run.config).map(([k, v]): [string, string] => [`config.${k}`, valueText(v)]),
   ];
   return section(
     "machine",
     "Machine, context and configuration",
     "Where and how the run was made: CPU, frequency and governor where readable, caches, load average at start and end, WASM build flags, toolchain versions, CI identity, and the run's settings.",
-    table("Machine and configuration", ["field", "value"], rows.map(([k, v]) => [`<th scope="row">${escapeHtml(k)}</th>`, cell(v)]), []),
+    table(
+      "Machine and configuration",
+      ["field", "value"],
+      rows.map(([k, v]) => [`<th scope="row">${escapeHtml(k)}</th>`, cell(v)]),
+      [],
+    ),
   );
 }
 
 function allResultsSection(run: Run): string {
   if (run.results.length === 0) return section("all", "All results", "", NO_DATA);
-  const rows = run.results.map((r) => [cell(r.id, "wrap"), cell(r.backend), cell(r.unit, "unit"), ...statCells(r), cell(r.ops_per_sample === undefined ? "" : formatNumber(r.ops_per_sample), "num"), cell(countersText(r), "wrap"), cell(r.complexity?.big_o ?? "")]);
+  const rows = run.results.map((r) => [
+    cell(r.id, "wrap"),
+    cell(r.backend),
+    cell(r.unit, "unit"),
+    ...statCells(r),
+    cell(r.ops_per_sample === undefined ? "" : formatNumber(r.ops_per_sample), "num"),
+    cell(countersText(r), "wrap"),
+    cell(r.complexity?.big_o ?? ""),
+  ]);
   return section(
     "all",
     "All results",
@@ -485,8 +545,17 @@ export function renderHtml(run: Run, options: HtmlOptions = {}): string {
       geteventsChart(run),
       charts,
     ),
-    resultTableSection("throughput", "Throughput vs worker count", "Operations per second of the whole pool against the number of worker threads, 95% interval on every point; dashed: ideal scaling (one worker's rate times the workers).", throughputChart(run), charts),
-    comparisonSection(options.baseline ? compareRuns(options.baseline, run, { threshold: options.threshold, oldSource: "old run", newSource: "this run" }) : null, charts),
+    resultTableSection(
+      "throughput",
+      "Throughput vs worker count",
+      "Operations per second of the whole pool against the number of worker threads, 95% interval on every point; dashed: ideal scaling (one worker's rate times the workers).",
+      throughputChart(run),
+      charts,
+    ),
+    comparisonSection(
+      options.baseline ? compareRuns(options.baseline, run, { threshold: options.threshold, oldSource: "old run", newSource: "this run" }) : null,
+      charts,
+    ),
     historySection(run, options.history, charts),
     machineSection(run),
     allResultsSection(run),

@@ -27,16 +27,17 @@ function table(entries: readonly ComparisonEntry[]): string[] {
   return [
     "| Benchmark | Old | New | Change | 95% CI | Verdict | Exact counters changed |",
     "|---|--:|--:|--:|--:|---|---|",
-    ...entries.map((e) =>
-      `| ${[
-        `\`${cell(e.id)}\``,
-        e.oldMedianNs === null ? "–" : formatNs(e.oldMedianNs),
-        e.newMedianNs === null ? "–" : formatNs(e.newMedianNs),
-        e.change === null ? "–" : e.verdict === "regressed" || e.verdict === "improved" ? `**${formatPct(e.change)}**` : formatPct(e.change),
-        e.ci === null ? "–" : formatCi(e.ci),
-        e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged" ? ICON[e.verdict] : `${ICON[e.verdict]} (${cell(e.reason)})`,
-        cell(`${e.counterVerdict === "regressed" ? "🔴 " : e.counterVerdict === "improved" ? "🟢 " : ""}${formatCounterChanges(e.counterChanges)}`) || "–",
-      ].join(" | ")} |`,
+    ...entries.map(
+      (e) =>
+        `| ${[
+          `\`${cell(e.id)}\``,
+          e.oldMedianNs === null ? "–" : formatNs(e.oldMedianNs),
+          e.newMedianNs === null ? "–" : formatNs(e.newMedianNs),
+          e.change === null ? "–" : e.verdict === "regressed" || e.verdict === "improved" ? `**${formatPct(e.change)}**` : formatPct(e.change),
+          e.ci === null ? "–" : formatCi(e.ci),
+          e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged" ? ICON[e.verdict] : `${ICON[e.verdict]} (${cell(e.reason)})`,
+          cell(`${e.counterVerdict === "regressed" ? "🔴 " : e.counterVerdict === "improved" ? "🟢 " : ""}${formatCounterChanges(e.counterChanges)}`) || "–",
+        ].join(" | ")} |`,
     ),
   ];
 }
@@ -47,7 +48,10 @@ export function renderMarkdown(cmp: Comparison): string {
   const quiet = cmp.entries.filter((e) => e.verdict === "unchanged" && e.counterChanges.length === 0);
   const lines = ["## Benchmark comparison", ""];
   if (warning) lines.push(`> [!WARNING]`, `> ${cell(warning)}`, "");
-  lines.push(`${verdictCounts(cmp) || "no benchmarks"} (threshold ${formatPct(cmp.options.threshold).slice(1)}, alpha ${cmp.options.alpha}; medians per operation)`, "");
+  lines.push(
+    `${verdictCounts(cmp) || "no benchmarks"} (threshold ${formatPct(cmp.options.threshold).slice(1)}, alpha ${cmp.options.alpha}; medians per operation)`,
+    "",
+  );
   if (notable.length) lines.push(...table(notable), "");
   if (quiet.length) {
     lines.push(`<details><summary>${quiet.length} unchanged</summary>`, "", ...table(quiet), "", "</details>", "");

@@ -18,7 +18,10 @@ export interface TableOptions {
 
 /** Short header for a counter: nodes_visited_per_op -> "nodes/op". */
 export function counterHeader(name: string): string {
-  return name.replace(/_visited/, "").replace(/_per_/g, "/").replace(/_/g, " ");
+  return name
+    .replace(/_visited/, "")
+    .replace(/_per_/g, "/")
+    .replace(/_/g, " ");
 }
 
 export function formatComplexity(c: Complexity | null | undefined, candidates = true): string {
@@ -113,7 +116,11 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
   // The notes follow the header line when they fit there, else they get their own line above it.
   const [header, ...lines] = table.text.split("\n");
   const noteText = notes.length ? `(${notes.join("; ")})` : "";
-  const head = !noteText ? [header] : [...header].length + 3 + [...noteText].length <= opts.width ? [`${header}   ${noteText}`] : [...wrap(noteText, opts.width, " "), header];
+  const head = !noteText
+    ? [header]
+    : [...header].length + 3 + [...noteText].length <= opts.width
+      ? [`${header}   ${noteText}`]
+      : [...wrap(noteText, opts.width, " "), header];
   return [...head, ...lines, ...fitLines(rows, opts.width)];
 }
 
@@ -146,7 +153,14 @@ export function renderRunTable(run: Run, opts: TableOptions): string {
   const refs = references(run.results);
   const out: string[] = [];
   for (const suite of new Set(run.results.map((r) => r.suite))) {
-    out.push(suiteTable(suite, run.results.filter((x) => x.suite === suite), refs, opts).join("\n"));
+    out.push(
+      suiteTable(
+        suite,
+        run.results.filter((x) => x.suite === suite),
+        refs,
+        opts,
+      ).join("\n"),
+    );
   }
   return out.join("\n\n");
 }

@@ -66,8 +66,11 @@ export function randomStep(rng: Prng, names: Names): Step {
   if (kind < 17) return { op: "io_destroy", ctx: addr(rng, names) };
   if (kind < 35) {
     const step: Step = {
-      op: "io_submit", ctx: addr(rng, names), count: rng.chance(0.03) ? -1 : rng.int(0, 300),
-      cmd: rng.chance(0.05) ? "bad" : rng.pick(["pread", "pwrite"] as const), data: rng.int(0, 1_000_000),
+      op: "io_submit",
+      ctx: addr(rng, names),
+      count: rng.chance(0.03) ? -1 : rng.int(0, 300),
+      cmd: rng.chance(0.05) ? "bad" : rng.pick(["pread", "pwrite"] as const),
+      data: rng.int(0, 1_000_000),
     };
     return rng.chance(0.03) ? { ...step, fd: "bad" } : step;
   }
@@ -123,7 +126,13 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
       if (!same) {
         report.divergences++;
         if (report.examples.length < 5) {
-          report.examples.push({ profile, step: at, model: a, wasm: b, reproducer: { name: `fuzz-seed-${opts.seed}-process-${report.processes}`, profile, ...config, steps: [...steps] } });
+          report.examples.push({
+            profile,
+            step: at,
+            model: a,
+            wasm: b,
+            reproducer: { name: `fuzz-seed-${opts.seed}-process-${report.processes}`, profile, ...config, steps: [...steps] },
+          });
         }
         break;
       }

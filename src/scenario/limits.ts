@@ -30,7 +30,6 @@ export const MAX_MODELLED_BYTES = 1 << 30;
  */
 export const MAX_RESULT_EVENTS = 1_000_000;
 
-
 /**
  * Bytes of the largest ring `nr_events` can make on any profile with `cpus`
  * CPUs, 0 if refused. The doubling is done in an unsigned int, as the
@@ -74,7 +73,11 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
     if (s.op === "io_setup") {
       ringBytes += largestRingBytes(s.nr_events, geometryCpus);
       if (ringBytes > MAX_MODELLED_BYTES) {
-        fail(i, "nr_events", `the io_setup steps so far may model up to ${MiB(ringBytes)} of rings, more than the ${MiB(MAX_MODELLED_BYTES)} a scenario may model (a limit every backend shares)`);
+        fail(
+          i,
+          "nr_events",
+          `the io_setup steps so far may model up to ${MiB(ringBytes)} of rings, more than the ${MiB(MAX_MODELLED_BYTES)} a scenario may model (a limit every backend shares)`,
+        );
       }
     } else if (s.op === "io_submit") submitted += Math.max(0, s.count);
     else if (s.op === "io_getevents") asked += Math.max(0, s.nr);
@@ -83,6 +86,10 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   // Every event returned was submitted once, and no step returns more than it asks for.
   const events = Math.min(submitted, asked);
   if (events > MAX_RESULT_EVENTS) {
-    fail(null, "steps", `the results may carry up to ${events} events (${submitted} submitted, ${asked} asked for), more than the ${MAX_RESULT_EVENTS} a results document may hold (a limit every backend shares)`);
+    fail(
+      null,
+      "steps",
+      `the results may carry up to ${events} events (${submitted} submitted, ${asked} asked for), more than the ${MAX_RESULT_EVENTS} a results document may hold (a limit every backend shares)`,
+    );
   }
 }

@@ -15,20 +15,24 @@ const ADDR_PATTERN = /^(?:bogus|[A-Za-z_][A-Za-z0-9_]{0,63}(?:\+(?:\d{1,7}|1b))?
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const name = z.string().regex(NAME_PATTERN, "a name is a letter or _ then up to 63 letters, digits or _");
-const addr = z.union([
-  z.literal(0),
-  z.string().regex(ADDR_PATTERN, 'an address is a name, NAME+K (pages), NAME+1b, 0 or "bogus"'),
-]);
+const addr = z.union([z.literal(0), z.string().regex(ADDR_PATTERN, 'an address is a name, NAME+K (pages), NAME+1b, 0 or "bogus"')]);
 
 const steps = [
   z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, MAX_NR_EVENTS), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
   z.strictObject({ op: z.literal("io_destroy"), ctx: addr }),
   z.strictObject({
-    op: z.literal("io_submit"), ctx: addr, count: int(-(2 ** 31), MAX_COUNT), cmd: z.enum(["pread", "pwrite", "bad"]),
-    data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT), fd: z.literal("bad").optional(),
+    op: z.literal("io_submit"),
+    ctx: addr,
+    count: int(-(2 ** 31), MAX_COUNT),
+    cmd: z.enum(["pread", "pwrite", "bad"]),
+    data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
+    fd: z.literal("bad").optional(),
   }),
   z.strictObject({
-    op: z.literal("io_getevents"), ctx: addr, min_nr: int(-(2 ** 31), MAX_COUNT), nr: int(-(2 ** 31), MAX_COUNT),
+    op: z.literal("io_getevents"),
+    ctx: addr,
+    min_nr: int(-(2 ** 31), MAX_COUNT),
+    nr: int(-(2 ** 31), MAX_COUNT),
     timeout_ns: z.union([z.null(), int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)]),
   }),
   z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
@@ -36,7 +40,12 @@ const steps = [
   z.strictObject({ op: z.literal("mmap"), pages: int(0, MAX_COUNT), name }),
   z.strictObject({ op: z.literal("munmap"), addr, pages: int(0, MAX_COUNT) }),
   z.strictObject({
-    op: z.literal("mremap"), addr, old_pages: int(1, MAX_COUNT), new_pages: int(0, MAX_COUNT), to: addr.optional(), name: name.optional(),
+    op: z.literal("mremap"),
+    addr,
+    old_pages: int(1, MAX_COUNT),
+    new_pages: int(0, MAX_COUNT),
+    to: addr.optional(),
+    name: name.optional(),
   }),
   z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
   z.strictObject({ op: z.literal("page"), addr }),

@@ -100,7 +100,8 @@ export function runSteps(file: string, scenario: Scenario, backend: AioBackend, 
     const r = runStep(backend, s, i, names, file);
     // checkScenarioLimits bounds this up front; a backend returning an event twice must still not overflow the document.
     events += r.data?.length ?? 0;
-    if (events > MAX_RESULT_EVENTS) throw new ScenarioError(file, i, null, `the results carry more than ${MAX_RESULT_EVENTS} events (the limit every backend shares)`);
+    if (events > MAX_RESULT_EVENTS)
+      throw new ScenarioError(file, i, null, `the results carry more than ${MAX_RESULT_EVENTS} events (the limit every backend shares)`);
     return r;
   });
   return {

@@ -14,16 +14,9 @@ import { sortedArray } from "./sorted-array.js";
 import { tableHeaderId } from "./table-header-id.js";
 import type { Question, StrategyDescriptor } from "./types.js";
 
-export const STRATEGIES: readonly StrategyDescriptor[] = [
-  listWalk,
-  tableHeaderId,
-  hash,
-  sortedArray,
-  remapScan,
-  backPointer,
-  headerId,
-  fileHash,
-].map((d, wasmId) => ({ ...d, wasmId }));
+export const STRATEGIES: readonly StrategyDescriptor[] = [listWalk, tableHeaderId, hash, sortedArray, remapScan, backPointer, headerId, fileHash].map(
+  (d, wasmId) => ({ ...d, wasmId }),
+);
 
 export function strategy(name: string): StrategyDescriptor {
   const d = STRATEGIES.find((s) => s.name === name);

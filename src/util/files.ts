@@ -125,7 +125,8 @@ function resolveOutput(path: string, flag?: string, stdoutOk = true): OutputTarg
   } catch (e) {
     throw fileError(at, "write", e);
   }
-  if (existing && !existing.isFile()) throw new UserError(`${at}: cannot write: ${kindOf(existing)}, not a regular file${stdoutOk ? " (use - for standard output)" : ""}`);
+  if (existing && !existing.isFile())
+    throw new UserError(`${at}: cannot write: ${kindOf(existing)}, not a regular file${stdoutOk ? " (use - for standard output)" : ""}`);
   return { path, target, existing };
 }
 

@@ -60,8 +60,6 @@ export function noisyRun(random: () => number, mu: number, model: NoiseModel): n
   return out;
 }
 
-
-
 /** A one-result-per-id run document around the given samples, for compare/export/history tests. */
 export function syntheticRun(results: Array<{ id: string; samples: number[]; counters?: Record<string, number> }>, machine: Partial<Run["machine"]> = {}): Run {
   return {
