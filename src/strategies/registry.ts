@@ -14,9 +14,17 @@ import { sortedArray } from "./sorted-array.js";
 import { tableHeaderId } from "./table-header-id.js";
 import type { Question, StrategyDescriptor } from "./types.js";
 
-export const STRATEGIES: readonly StrategyDescriptor[] = [listWalk, tableHeaderId, hash, sortedArray, remapScan, backPointer, headerId, fileHash].map(
-  (d, wasmId) => ({ ...d, wasmId }),
-);
+// biome-ignore format: one strategy a line, so adding one is adding a line
+export const STRATEGIES: readonly StrategyDescriptor[] = [
+  listWalk,
+  tableHeaderId,
+  hash,
+  sortedArray,
+  remapScan,
+  backPointer,
+  headerId,
+  fileHash,
+].map((d, wasmId) => ({ ...d, wasmId }));
 
 export function strategy(name: string): StrategyDescriptor {
   const d = STRATEGIES.find((s) => s.name === name);
