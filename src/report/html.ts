@@ -178,23 +178,13 @@ function fitRows(series: Series[]): string[][] {
 
 /** A suite charted against N with its result and fit tables (remap, criu-restore). */
 function scalingSection(id: string, title: string, intro: string, sc: SectionChart & { series: Series[] }, charts: ChartSpec[]): string {
-  if (sc.chart) charts.push(sc.chart);
-  if (sc.results.length === 0) return section(id, title, intro, NO_DATA);
-  const rows = sc.results.map((r) => [
-    cell(r.case),
-    cell(r.backend),
-    cell(paramsText(r.params)),
-    cell(r.unit, "unit"),
-    ...statCells(r),
-    cell(countersText(r), "wrap"),
-  ]);
-  return section(
+  return resultTableSection(
     id,
     title,
     intro,
-    (sc.chart ? chartBlock(sc.chart) : NO_DATA) +
-      table(`${title}: results`, ["case", "backend", "params", "unit", ...STAT_COLUMNS, "counters"], rows, STAT_COLUMNS) +
-      table(`${title}: fitted complexity, value = a + b·f(N)`, FIT_HEADERS, fitRows(sc.series), ["a", "b", "rms"]),
+    sc,
+    charts,
+    table(`${title}: fitted complexity, value = a + b·f(N)`, FIT_HEADERS, fitRows(sc.series), ["a", "b", "rms"]),
   );
 }
 
@@ -233,7 +223,8 @@ function comparisonSection(cmp: Comparison | null, charts: ChartSpec[]): string 
   );
 }
 
-function resultTableSection(id: string, title: string, intro: string, sc: SectionChart, charts: ChartSpec[]): string {
+/** A suite's chart and its results table, then `more` (the fit table of a scaling suite). */
+function resultTableSection(id: string, title: string, intro: string, sc: SectionChart, charts: ChartSpec[], more = ""): string {
   if (sc.chart) charts.push(sc.chart);
   if (sc.results.length === 0) return section(id, title, intro, NO_DATA);
   const rows = sc.results.map((r) => [
@@ -249,7 +240,8 @@ function resultTableSection(id: string, title: string, intro: string, sc: Sectio
     title,
     intro,
     (sc.chart ? chartBlock(sc.chart) : NO_DATA) +
-      table(`${title}: results`, ["case", "backend", "params", "unit", ...STAT_COLUMNS, "counters"], rows, STAT_COLUMNS),
+      table(`${title}: results`, ["case", "backend", "params", "unit", ...STAT_COLUMNS, "counters"], rows, STAT_COLUMNS) +
+      more,
   );
 }
 
