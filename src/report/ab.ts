@@ -13,7 +13,7 @@
  */
 import { median } from "simple-statistics";
 import type { WasmBuild } from "../core/wasm-build.js";
-import { sortEntries, type Comparison, type ComparisonEntry, type EntryVerdict } from "./compare.js";
+import { COMPARISON_SCHEMA_ID, sortEntries, type Comparison, type ComparisonEntry, type EntryVerdict } from "./compare.js";
 import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "../bench/counters.js";
 import { DEFAULT_DECISION } from "../bench/decision.js";
 import { runProvenance } from "../bench/machine.js";
@@ -344,6 +344,8 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
       ...v,
       counterChanges: changes,
       counterVerdict: countersVerdict(changes),
+      samples: { old: p.aValues, new: p.bValues },
+      cycleRatios: p.ratios,
     });
     if (p.bValues.length >= 2) headResults.push(resultOf(p, p.bValues, cb));
   }
@@ -355,8 +357,12 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     toolVersion: provenance.tool.version,
     machine: provenance.machine,
   });
+  const elapsedMs = performance.now() - t0;
+  const undecided = live.filter((p) => !p.decided).length;
   const comparison: Comparison = {
-    schema: "aio-ring-bench/comparison@1",
+    schema: COMPARISON_SCHEMA_ID,
+    kind: "ab",
+    ab: { rounds: cycle * 4, elapsedMs, budgetMs: opts.budgetMs, minCycles, undecided },
     old: summary(`base ${opts.base.label}`),
     new: summary(`head ${opts.head.label}`),
     machineDifferences: [],
@@ -381,5 +387,5 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     },
     results: headResults,
   };
-  return { comparison, headRun, rounds: cycle * 4, elapsedMs: performance.now() - t0, undecided: live.filter((p) => !p.decided).length };
+  return { comparison, headRun, rounds: cycle * 4, elapsedMs, undecided };
 }

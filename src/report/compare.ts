@@ -37,6 +37,22 @@ export interface ComparisonEntry {
   counterChanges: CounterChange[];
   /** Verdict of the exact counters: regressed when any grew by the counter threshold or more. */
   counterVerdict: "regressed" | "improved" | "unchanged";
+  /** ab only: each side's per-round values in ns per op, in order (each the median of its round's samples). */
+  samples?: { old: number[]; new: number[] };
+  /** ab only: the B/A ratio of each ABBA cycle, in order: the observations its verdict comes from. */
+  cycleRatios?: number[];
+}
+
+/** How an `ab` comparison was run (absent from a comparison of stored runs). */
+export interface AbRunInfo {
+  /** Rounds timed (four per ABBA cycle). */
+  rounds: number;
+  elapsedMs: number;
+  budgetMs: number;
+  /** ABBA cycles before a benchmark may be decided. */
+  minCycles: number;
+  /** Benchmarks still undecided when the budget ran out. */
+  undecided: number;
 }
 
 export interface RunSummary {
@@ -49,6 +65,9 @@ export interface RunSummary {
 
 export interface Comparison {
   schema: typeof COMPARISON_SCHEMA_ID;
+  /** What made it: two stored runs (`compare`) or an interleaved A/B (`ab`); absent in files written before it was added. */
+  kind?: "compare" | "ab";
+  ab?: AbRunInfo;
   old: RunSummary;
   new: RunSummary;
   /** Empty when both runs were made on machines with the same fingerprint. */
@@ -115,6 +134,7 @@ export function compareRuns(oldRun: Run, newRun: Run, opts: CompareOptions = {})
   const entries = sortEntries(ids.map((id) => compareResult(id, oldById.get(id), newById.get(id), options, counterThreshold)));
   return {
     schema: COMPARISON_SCHEMA_ID,
+    kind: "compare",
     old: summary(oldRun, opts.oldSource ?? "old run"),
     new: summary(newRun, opts.newSource ?? "new run"),
     machineDifferences: fingerprintDifferences(oldRun.machine, newRun.machine),
