@@ -1,53 +1,96 @@
 // `aio-ring-bench report RUN.json [--history FILE] --html FILE`: renders a run
-// (and optionally its history) as one self-contained HTML file.
+// (and optionally its history) as one self-contained HTML file; given a
+// comparison file (`ab --json`, `compare --json`) instead, its comparison view.
 import { UserError } from "../contract/errors.js";
 import { type HistoryRecord, readHistory } from "../bench/history.js";
-import { readRunFile } from "../bench/run-schema.js";
-import { writeHtmlReport } from "../report/html.js";
+import { MAX_RUN_BYTES, parseJsonText, parseRun, RUN_SCHEMA_ID, type Run } from "../bench/run-schema.js";
+import { COMPARISON_SCHEMA_ID, type Comparison } from "../report/compare.js";
+import { validateComparison } from "../report/comparison-schema.js";
+import { writeComparisonHtmlReport, writeHtmlReport } from "../report/html.js";
 import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
 import { parsePercentFlag } from "./percent-flag.js";
-import { STDOUT, checkOutput } from "../util/files.js";
+import { readInput, STDOUT, checkOutput } from "../util/files.js";
 import { printable } from "../util/printable.js";
 
 export const spec: CommandSpec = {
   name: "report",
-  usage: "aio-ring-bench report [OLD.json] RUN.json --html FILE [--history FILE]",
+  usage: "aio-ring-bench report [OLD.json] RUN.json --html FILE [--history FILE]\n       aio-ring-bench report AB.json --html FILE",
   description: `Writes one self-contained HTML file (no network access) from a run: a chart
 per suite with the 95% interval of every median (lookup and remap per strategy
 vs N, with the kernel's mremap on the same axes; criu-restore per restore vs N;
-throughput as ops/s vs workers beside ideal scaling), the run context and every
-result. Given OLD.json before it, it adds the comparison of OLD with RUN (old vs new
-per benchmark, coloured by verdict); given a history file, the trends, with a
-picker to find one benchmark among hundreds. A FILE of "-" is standard output.`,
+throughput as ops/s vs workers beside ideal scaling), the run context, every
+result, and a picker showing any benchmark's distribution of samples. Given
+OLD.json before it, it adds the comparison of OLD with RUN (old vs new per
+benchmark, coloured by verdict, with both distributions); given a history
+file, the trends, with a picker to find one benchmark among hundreds.
+
+Given a comparison file instead of a run (AB.json: the JSON output of ab or
+compare, told apart from a run by its "schema" field), it writes that
+comparison's view on its own: the verdicts, changes and intervals, exact
+counter changes, and for an ab result its rounds, each build's per-round
+values and the change per ABBA cycle. A FILE of "-" is standard output.`,
   flags: [
     { name: "html", type: "string", arg: "FILE", help: "the HTML file to write (required)" },
-    { name: "history", type: "string", arg: "FILE", help: "history file (JSON lines) for the trends section" },
-    { name: "threshold", type: "string", arg: "PCT", help: "smallest change that counts in the comparison, in percent\n(default 5)" },
+    { name: "history", type: "string", arg: "FILE", help: "history file (JSON lines) for the trends (runs only)" },
+    {
+      name: "threshold",
+      type: "string",
+      arg: "PCT",
+      help: "smallest change that counts when comparing OLD and RUN,\nin percent (default 5; a comparison file keeps its own)",
+    },
   ],
-  exitCodes: "0 written, 2 bad input (a missing or invalid run or history file, no --html)",
+  exitCodes: `0 written, 2 bad input (a missing or invalid run, comparison or history
+file, a comparison file beside another file or with --history or
+--threshold, no --html)`,
 };
+
+type Input = { kind: "run"; run: Run } | { kind: "comparison"; comparison: Comparison };
+
+/** A run or a comparison document, told apart by its schema field; anything else is refused by name. */
+function readReportInput(path: string): Input {
+  const text = readInput(path, MAX_RUN_BYTES, "input file");
+  const data = parseJsonText(text, path);
+  const schema = typeof data === "object" && data !== null && "schema" in data ? data.schema : undefined;
+  if (schema === COMPARISON_SCHEMA_ID) return { kind: "comparison", comparison: validateComparison(data, path) };
+  if (schema !== undefined && schema !== RUN_SCHEMA_ID)
+    throw new UserError(
+      `${path}: schema is ${printable(JSON.stringify(schema).slice(0, 80), true)}, expected "${RUN_SCHEMA_ID}" (a run) or "${COMPARISON_SCHEMA_ID}" (ab --json, compare --json)`,
+    );
+  return { kind: "run", run: parseRun(text, path) };
+}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length < 1 || positionals.length > 2)
-    throw new UserError(`report: expected [OLD.json] RUN.json, got ${positionals.length} files (see --help)`);
+    throw new UserError(`report: expected [OLD.json] RUN.json or AB.json, got ${positionals.length} files (see --help)`);
   const html = pathFlag("html", values.html);
   if (html === undefined) throw new UserError("report: --html FILE is required (see --help)");
   const historyFile = pathFlag("history", values.history);
   checkOutput(html, "--html");
   const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
-  const baseline = positionals.length === 2 ? readRunFile(positionals[0]) : undefined;
-  const doc = readRunFile(positionals[positionals.length - 1]);
-  let history: HistoryRecord[] | undefined;
-  if (historyFile !== undefined) {
-    const read = readHistory(historyFile);
-    // Bad lines are skipped, not fatal: one torn record must not hide the rest of the trend.
-    for (const w of read.warnings) console.error(`aio-ring-bench: warning: ${printable(w, true)}`);
-    history = read.records;
+  const inputs = positionals.map((p) => ({ path: p, input: readReportInput(p) }));
+  const cmp = inputs.find((i) => i.input.kind === "comparison");
+  if (cmp) {
+    const name = printable(cmp.path, true);
+    if (inputs.length > 1) throw new UserError(`${name}: a comparison file is reported on its own (report ${name} --html FILE), not beside another file`);
+    if (historyFile !== undefined) throw new UserError(`${name}: --history needs a run; a comparison file has no trends`);
+    if (threshold !== undefined)
+      throw new UserError(`${name}: --threshold applies to comparing two runs; a comparison file keeps the verdicts it was made with`);
+    writeComparisonHtmlReport(html, (cmp.input as Extract<Input, { kind: "comparison" }>).comparison);
+  } else {
+    const runs = inputs.map((i) => (i.input as Extract<Input, { kind: "run" }>).run);
+    const baseline = runs.length === 2 ? runs[0] : undefined;
+    let history: HistoryRecord[] | undefined;
+    if (historyFile !== undefined) {
+      const read = readHistory(historyFile);
+      // Bad lines are skipped, not fatal: one torn record must not hide the rest of the trend.
+      for (const w of read.warnings) console.error(`aio-ring-bench: warning: ${printable(w, true)}`);
+      history = read.records;
+    }
+    writeHtmlReport(html, runs[runs.length - 1]!, { history, baseline, threshold });
   }
-  writeHtmlReport(html, doc, { history, baseline, threshold });
   if (html !== STDOUT) console.log(`wrote ${html}`);
   return 0;
 }

@@ -7,7 +7,8 @@ import { historyTrends, type StepChange } from "../bench/trends.js";
 import { formatCi, formatP } from "./format.js";
 import { medianSummary } from "../bench/measure.js";
 import type { Comparison } from "./compare.js";
-import { TIME_UNITS, type Run, type RunResult } from "../bench/run-schema.js";
+import { samplesInNs, TIME_UNITS, type Run, type RunResult } from "../bench/run-schema.js";
+import { quantileSorted } from "simple-statistics";
 
 /** One chart: the canvas id (generated, never from input) and a JSON-only config. */
 export interface ChartSpec {
@@ -520,6 +521,110 @@ export function comparisonChart(cmp: Comparison): (ChartSpec & { rows: number })
           scales: { ...o.scales, x: { ...o.scales.x, suggestedMin: Math.min(0, ...ends), suggestedMax: Math.max(0, ...ends) } },
         };
       })(),
+    },
+  };
+}
+
+// ---- distributions ----
+
+/** Samples drawn per side of a distribution: enough to show its shape, few enough for hundreds of benchmarks in one page. */
+export const MAX_DRAWN_SAMPLES = 100;
+
+/** A box of a box plot: quartiles, Tukey whiskers (the furthest values within 1.5 IQR of the box), count, and the 95% interval of the median where known. */
+export interface BoxStats {
+  lo: number;
+  q1: number;
+  median: number;
+  q3: number;
+  hi: number;
+  n: number;
+  ci: [number, number] | null;
+}
+
+/** One row of a distribution chart: its box over all values and at most MAX_DRAWN_SAMPLES of them to draw. */
+export interface DistSide {
+  label: string;
+  box: BoxStats;
+  points: number[];
+}
+
+/**
+ * One benchmark's distributions, shown when it is picked: `sides` are time
+ * per op (old and new, or a run's one side); `ratios` the per-cycle change
+ * of an ab comparison, in percent, with the threshold drawn beside it.
+ */
+export interface DistItem {
+  id: string;
+  verdict: string | null;
+  sides: DistSide[];
+  ratios: (DistSide & { threshold: number }) | null;
+}
+
+/** Four significant digits: enough for a point on a chart, a third of the bytes. */
+const short = (x: number) => Number(x.toPrecision(4));
+
+export function boxStats(values: readonly number[], ci: [number, number] | null = null): BoxStats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const q1 = quantileSorted(sorted, 0.25);
+  const q3 = quantileSorted(sorted, 0.75);
+  const reach = 1.5 * (q3 - q1);
+  const lo = sorted.find((x) => x >= q1 - reach)!;
+  const hi = [...sorted].reverse().find((x) => x <= q3 + reach)!;
+  return {
+    lo: short(lo),
+    q1: short(q1),
+    median: short(quantileSorted(sorted, 0.5)),
+    q3: short(q3),
+    hi: short(hi),
+    n: sorted.length,
+    ci: ci && [short(ci[0]), short(ci[1])],
+  };
+}
+
+/**
+ * At most MAX_DRAWN_SAMPLES values, evenly spaced order statistics of all of
+ * them (always the smallest and the largest): the drawn strip keeps the
+ * shape of the whole distribution, the box is computed from every value.
+ */
+export function drawnSamples(values: readonly number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length <= MAX_DRAWN_SAMPLES) return sorted.map(short);
+  return Array.from({ length: MAX_DRAWN_SAMPLES }, (_, i) => short(sorted[Math.round((i * (sorted.length - 1)) / (MAX_DRAWN_SAMPLES - 1))]!));
+}
+
+export function distSide(label: string, values: readonly number[], ci: [number, number] | null = null): DistSide {
+  return { label, box: boxStats(values, ci), points: drawnSamples(values) };
+}
+
+/** A measured result's samples in ns per op, with the 95% interval of its median (as the tables show it). */
+export function resultSide(label: string, r: RunResult): DistSide | null {
+  if (!isMeasured(r) || r.samples.length === 0) return null;
+  const m = medianInterval(r);
+  return distSide(label, samplesInNs(r), [m.lo, m.hi]);
+}
+
+/**
+ * The chart a distribution picker draws into: values along x, one row per
+ * side along y (labelled by the page from `yLabels`); datasets are filled
+ * in by the page from the picked DistItem, boxes drawn by its box plugin.
+ */
+export function distributionChart(canvas: string, title: string, xTitle: string, yLabels: string[]): ChartSpec & { yLabels: string[] } {
+  const o = baseOptions(xTitle, "");
+  return {
+    canvas,
+    title,
+    yLabels,
+    config: {
+      type: "scatter",
+      data: { datasets: [] },
+      options: {
+        ...o,
+        plugins: { legend: { display: false } },
+        scales: {
+          x: { ...o.scales.x, type: "linear" },
+          y: { type: "linear", min: -0.5, max: yLabels.length - 0.5, grid: { display: false } },
+        },
+      },
     },
   };
 }

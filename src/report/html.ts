@@ -4,20 +4,25 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { writeOutput } from "../util/files.js";
-import { compareRuns, type Comparison } from "./compare.js";
-import { formatCi, formatNs, formatPct } from "./format.js";
+import { compareRuns, describeRun, machineWarning, verdictCounts, type Comparison, type ComparisonEntry } from "./compare.js";
+import { formatCi, formatNs, formatP, formatPct } from "./format.js";
 import { DEFAULT_DECISION } from "../bench/decision.js";
 import type { HistoryRecord } from "../bench/history.js";
 import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../bench/trends.js";
 import type { Run, RunResult } from "../bench/run-schema.js";
 import {
   type ChartSpec,
+  type DistItem,
   type HistoryCharts,
   type Series,
   type SectionChart,
   comparisonChart,
   criuRestoreChart,
+  distributionChart,
+  distSide,
   geteventsChart,
+  MAX_DRAWN_SAMPLES,
+  resultSide,
   medianInterval,
   remapChart,
   historyCharts,
@@ -188,38 +193,164 @@ function scalingSection(id: string, title: string, intro: string, sc: SectionCha
   );
 }
 
-const VERDICT_CLASS: Record<string, string> = { regressed: "regression", improved: "improvement", "too noisy": "noisy" };
+const VERDICT_CLASS: Record<string, string> = { regressed: "regression", improved: "improvement", "too noisy": "noisy", "not comparable": "noisy" };
 
-/** Old vs new per benchmark: the change chart and the table, verdicts coloured. */
-function comparisonSection(cmp: Comparison | null, charts: ChartSpec[]): string {
+/** Labels of a comparison's two sides: an ab result's builds, or two runs. */
+function sideLabels(cmp: Comparison): [string, string] {
+  return cmp.kind === "ab" ? ["base", "head"] : ["old", "new"];
+}
+
+/**
+ * Each compared benchmark's distributions for the picker: from the two
+ * runs' samples (a report of OLD and RUN), or from an ab file's per-round
+ * values of each build and its ABBA cycle ratios. Benchmarks without values
+ * on both sides (unavailable, not comparable, an ab file written before it
+ * kept them) have none.
+ */
+export function comparisonDistributions(cmp: Comparison, runs?: { old: Run; new: Run }): DistItem[] {
+  const [a, b] = sideLabels(cmp);
+  const oldById = new Map(runs?.old.results.map((r) => [r.id, r]));
+  const newById = new Map(runs?.new.results.map((r) => [r.id, r]));
+  return cmp.entries.flatMap((e): DistItem[] => {
+    if (runs) {
+      const o = oldById.get(e.id),
+        n = newById.get(e.id);
+      const sides = [o && resultSide(a, o), n && resultSide(b, n)];
+      return sides[0] && sides[1] ? [{ id: e.id, verdict: e.verdict, sides: [sides[0], sides[1]], ratios: null }] : [];
+    }
+    if (!e.samples || e.samples.old.length === 0 || e.samples.new.length === 0) return [];
+    const ratios = e.cycleRatios?.length
+      ? {
+          ...distSide(
+            "ABBA cycles",
+            e.cycleRatios.map((r) => (r - 1) * 100),
+            e.ci && [e.ci[0] * 100, e.ci[1] * 100],
+          ),
+          threshold: cmp.options.threshold * 100,
+        }
+      : null;
+    return [{ id: e.id, verdict: e.verdict, sides: [distSide(a, e.samples.old), distSide(b, e.samples.new)], ratios }];
+  });
+}
+
+/**
+ * A picker over many benchmarks' distributions and the one or two charts it
+ * draws into: a filter box, a list grouped by suite, and canvases that show
+ * the picked benchmark only, so hundreds of benchmarks cost no more canvases
+ * than one. `prefix` names the elements (the page script finds them by it).
+ */
+function distributionPicker(prefix: string, items: DistItem[], sideNames: string[], charts: ChartSpec[], what: string): string {
+  const first = items[0]!;
+  const samples = distributionChart(`chart-${prefix}-samples`, first.id, "time per op (ns)", sideNames);
+  charts.push(samples);
+  let ratioChart = "";
+  if (items.some((i) => i.ratios)) {
+    const ratios = distributionChart(`chart-${prefix}-ratios`, `${first.id}: change per ABBA cycle`, "head vs base per ABBA cycle (%, + is slower)", [
+      "cycles",
+    ]);
+    charts.push(ratios);
+    ratioChart = chartBlock(ratios, false);
+  }
+  const bySuite = new Map<string, DistItem[]>();
+  for (const it of items) {
+    const suite = it.id.split("/")[0]!;
+    bySuite.set(suite, [...(bySuite.get(suite) ?? []), it]);
+  }
+  const options = [...bySuite]
+    .map(
+      ([suite, its]) =>
+        `<optgroup label="${escapeHtml(suite)}">${its
+          .map((it) => `<option value="${escapeHtml(it.id)}">${escapeHtml(it.verdict ? `${it.id} (${it.verdict})` : it.id)}</option>`)
+          .join("")}</optgroup>`,
+    )
+    .join("");
+  return `<div class="picker" id="${prefix}"><label for="${prefix}-filter">Find a benchmark</label> <input id="${prefix}-filter" type="search" placeholder="part of an id or a verdict, e.g. n=4096 regressed" size="36">
+<label for="${prefix}-pick">Benchmark (${items.length})</label> <select id="${prefix}-pick">${options}</select></div>
+<p class="note">${escapeHtml(what)} Box: quartiles, whiskers to the furthest value within 1.5 times the box's width, thick bar the median, shaded band its 95% interval; dots: the values (at most ${MAX_DRAWN_SAMPLES} per row, evenly spaced in rank, always the smallest and the largest).</p>
+<div class="dist">${chartBlock(samples, false)}${ratioChart}</div>`;
+}
+
+/** The verdict, coloured; for a verdict that is not a decision, why (the reason, in small print). */
+function verdictCell(e: ComparisonEntry): string {
+  const cls = VERDICT_CLASS[e.verdict];
+  const decided = e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged";
+  const why = decided || !e.reason ? "" : `<br><span class="reason">${escapeHtml(e.reason)}</span>`;
+  return `<td class="verdict${cls ? ` ${cls}` : ""}">${escapeHtml(e.verdict)}${why}</td>`;
+}
+
+/** Exact counters that differ, one a line: old -> new, the change, and its verdict coloured. */
+function counterCell(e: ComparisonEntry): string {
+  if (e.counterChanges.length === 0) return cell("–");
+  const n = (v: number | null) => (v === null ? "absent" : formatNumber(v));
+  const lines = e.counterChanges.map((c) => {
+    const cls = c.verdict === "changed" ? "" : ` class="${VERDICT_CLASS[c.verdict]}"`;
+    const change = c.change === null ? "" : ` (${formatPct(c.change)}${c.verdict === "changed" ? "" : `, ${c.verdict}`})`;
+    return `<span${cls}>${escapeHtml(`${c.name} ${n(c.old)} → ${n(c.new)}${change}`)}</span>`;
+  });
+  return `<td class="counters">${lines.join("<br>")}</td>`;
+}
+
+/** Old vs new per benchmark: the change chart, the distributions of any benchmark, and the table, verdicts coloured. */
+function comparisonSection(cmp: Comparison | null, charts: ChartSpec[], dists: DistItem[]): string {
   if (!cmp) return "";
+  const ab = cmp.kind === "ab";
+  const [a, b] = sideLabels(cmp);
   const chart = comparisonChart(cmp);
   if (chart) charts.push(chart);
+  const picked = new Set(dists.map((d) => d.id));
   const rows = cmp.entries.map((e) => [
-    cell(e.id),
+    picked.has(e.id) ? `<td class="id"><a href="#cmp-dist" data-pick="${escapeHtml(e.id)}">${escapeHtml(e.id)}</a></td>` : cell(e.id, "id"),
     cell(e.oldMedianNs === null ? "–" : formatNs(e.oldMedianNs), "num"),
     cell(e.newMedianNs === null ? "–" : formatNs(e.newMedianNs), "num"),
     cell(e.change === null ? "–" : formatPct(e.change), "num"),
     cell(e.ci === null ? "–" : formatCi(e.ci), "num"),
-    cell(
-      e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged" ? e.verdict : `${e.verdict}: ${e.reason}`,
-      VERDICT_CLASS[e.verdict] ?? "",
-    ),
+    cell(e.p === null ? "–" : formatP(e.p), "num"),
+    cell(ab ? String(e.cycleRatios?.length ?? "–") : `${e.oldN} / ${e.newN}`, "num"),
+    verdictCell(e),
+    counterCell(e),
   ]);
-  const old = cmp.old,
-    neu = cmp.new;
+  const t = formatPct(cmp.options.threshold).replace(/^\+/, "");
+  const ct = formatPct(cmp.counterThreshold).replace(/^\+/, "");
+  const how = ab
+    ? `Both builds timed in one process in alternating rounds (A B B A ...), each ABBA cycle on fresh instances; each cycle gives one observation, the median of its four head/base ratios. Change: the median of the cycle ratios minus 1, with the 95% bootstrap interval of that median; p: Wilcoxon signed-rank test of the cycle ratios' logarithms.`
+    : `Change: the ratio of the medians of per-round medians minus 1, with its 95% bootstrap interval; p: Mann-Whitney U test of the per-round medians.`;
   const intro =
-    `Old: ${old.source} (${old.git ? old.git.commit.slice(0, 12) : "no git"}, ${old.started}); new: ${neu.source} (${neu.git ? neu.git.commit.slice(0, 12) : "no git"}, ${neu.started}). ` +
-    `Each change is the ratio of the medians of per-round medians minus 1, with its 95% bootstrap interval; red regressed, green improved, grey unchanged, amber too noisy to tell.`;
+    `${a}: ${describeRun(cmp.old)}; ${b}: ${describeRun(cmp.new)}. ${how} ` +
+    `A change counts when p < ${cmp.options.alpha}, it is at least the threshold (${t}) and its interval clears half of it: red regressed, green improved, grey unchanged, amber too noisy to tell (or not comparable, with the reason). ` +
+    `Exact counters (WASM instructions, slots visited per op) are compared exactly: a change of ${ct} or more is a verdict, coloured the same way.`;
+  const warning = machineWarning(cmp);
+  const info = cmp.ab
+    ? `<p class="note">${escapeHtml(
+        `ab: ${cmp.ab.rounds} rounds (${cmp.ab.rounds / 4} ABBA cycles at most per benchmark) in ${(cmp.ab.elapsedMs / 1000).toFixed(1)} s of a ${(cmp.ab.budgetMs / 1000).toFixed(0)} s budget; at least ${cmp.ab.minCycles} cycles before a verdict; ${cmp.ab.undecided} benchmark${cmp.ab.undecided === 1 ? "" : "s"} still undecided when the rounds ended.`,
+      )}</p>\n`
+    : "";
   // One bar per benchmark: the box grows with the comparison so labels never overlap.
   const box = chart
     ? `<figure class="chart"><h3>${escapeHtml(chart.title)}</h3><div class="canvas-box" style="height: ${Math.min(12000, 80 + 18 * chart.rows)}px"><canvas id="${chart.canvas}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div></figure>`
     : NO_DATA;
+  const what = ab
+    ? `Top: each build's per-round values (the median of the round's samples). Bottom: the change of each ABBA cycle, the observations the verdict comes from, with the threshold (dashed) and zero.`
+    : "The samples of each run, in ns per op.";
+  const picker = dists.length
+    ? `<h3>Distributions of one benchmark</h3>\n${distributionPicker("cmp-dist", dists, [a, b], charts, what)}`
+    : `<p class="note">No per-round values in this comparison (an ab file written before they were kept), so no distributions.</p>`;
   return section(
     "comparison",
-    "Comparison: old vs new",
+    `Comparison: ${a} vs ${b}`,
     intro,
-    box + table("Comparison per benchmark", ["benchmark", "old", "new", "change", "95% CI", "verdict"], rows, ["old", "new", "change", "95% CI"]),
+    (warning ? `<p class="warning">${escapeHtml(warning)}</p>\n` : "") +
+      info +
+      `<p class="summary">${escapeHtml(verdictCounts(cmp))}</p>\n` +
+      box +
+      picker +
+      table("Comparison per benchmark", ["benchmark", a, b, "change", "95% CI", "p", ab ? "cycles" : "samples", "verdict", "exact counters"], rows, [
+        a,
+        b,
+        "change",
+        "95% CI",
+        "p",
+        ab ? "cycles" : "samples",
+      ]),
   );
 }
 
@@ -349,8 +480,11 @@ function machineSection(run: Run): string {
   );
 }
 
-function allResultsSection(run: Run): string {
+function allResultsSection(run: Run, charts: ChartSpec[], dists: DistItem[]): string {
   if (run.results.length === 0) return section("all", "All results", "", NO_DATA);
+  const picker = dists.length
+    ? `<h3>Distribution of one benchmark</h3>\n${distributionPicker("run-dist", dists, ["this run"], charts, "The samples of the picked benchmark, in ns per op.")}`
+    : "";
   const rows = run.results.map((r) => [
     cell(r.id, "wrap"),
     cell(r.backend),
@@ -364,7 +498,7 @@ function allResultsSection(run: Run): string {
     "all",
     "All results",
     "Every result of the run, including suites without a chart.",
-    table("All results", ["id", "backend", "unit", ...STAT_COLUMNS, "ops/sample", "counters", "fit (time)"], rows, [...STAT_COLUMNS, "ops/sample"]),
+    picker + table("All results", ["id", "backend", "unit", ...STAT_COLUMNS, "ops/sample", "counters", "fit (time)"], rows, [...STAT_COLUMNS, "ops/sample"]),
   );
 }
 
@@ -395,11 +529,20 @@ td { overflow-wrap: break-word; }
 .wrap { overflow-wrap: anywhere; }
 .unit { white-space: nowrap; }
 .nowrap { white-space: nowrap; }
+/* Benchmark ids: wide enough for "lookup/table-header-id/wasm", breaking at any character beyond. */
+td.id { min-width: 15em; overflow-wrap: anywhere; }
+td.verdict { min-width: 8em; }
+td.counters { min-width: 14em; overflow-wrap: anywhere; }
+.reason { font-size: 0.8rem; font-weight: 400; color: var(--muted); }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .unavailable { color: #9a6700; font-style: italic; }
 .regression { color: #cf222e; font-weight: 600; }
 .improvement { color: #1a7f37; font-weight: 600; }
 .noisy { color: #9a6700; }
+.warning { padding: 8px 12px; border-left: 4px solid #cf222e; background: #fff5f5; }
+.summary { font-weight: 600; }
+.dist { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 8px 24px; }
+.dist > figure { min-width: 0; }
 .picker { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; margin: 8px 0; }
 .picker select { max-width: 100%; }
 .no-data { padding: 12px 16px; background: var(--bg-alt); border: 1px dashed var(--line); color: var(--muted); }
@@ -456,6 +599,42 @@ const CLIENT = `
       });
     },
   });
+  // Box plots of the distribution charts (dataset.box: quartiles, whiskers,
+  // median and its interval, on row dataset.row) and their reference lines
+  // (chart.refLines: zero and the threshold).
+  Chart.register({
+    id: "boxes",
+    afterDatasetsDraw: function (chart) {
+      var x = chart.scales.x, y = chart.scales.y, ctx = chart.ctx, area = chart.chartArea;
+      (chart.refLines || []).forEach(function (l) {
+        var px = x.getPixelForValue(l.x);
+        if (px < area.left || px > area.right) return;
+        ctx.save();
+        ctx.strokeStyle = l.colour;
+        ctx.setLineDash(l.dash ? [5, 4] : []);
+        ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+        ctx.restore();
+      });
+      chart.data.datasets.forEach(function (ds, i) {
+        var b = ds.box;
+        if (!b || chart.getDatasetMeta(i).hidden) return;
+        var p = function (v) { return x.getPixelForValue(v); };
+        var yc = y.getPixelForValue(ds.row), h = Math.abs(y.getPixelForValue(0.3) - y.getPixelForValue(0));
+        ctx.save();
+        ctx.strokeStyle = "#1f2328";
+        ctx.lineWidth = 1.5;
+        if (b.ci) { ctx.fillStyle = "rgba(31, 35, 40, 0.22)"; ctx.fillRect(p(b.ci[0]), yc - h, Math.max(1, p(b.ci[1]) - p(b.ci[0])), 2 * h); }
+        ctx.beginPath();
+        ctx.moveTo(p(b.lo), yc); ctx.lineTo(p(b.q1), yc); ctx.moveTo(p(b.q3), yc); ctx.lineTo(p(b.hi), yc);
+        ctx.moveTo(p(b.lo), yc - h / 2); ctx.lineTo(p(b.lo), yc + h / 2); ctx.moveTo(p(b.hi), yc - h / 2); ctx.lineTo(p(b.hi), yc + h / 2);
+        ctx.stroke();
+        ctx.strokeRect(p(b.q1), yc - h, p(b.q3) - p(b.q1), 2 * h);
+        ctx.lineWidth = 3;
+        ctx.beginPath(); ctx.moveTo(p(b.median), yc - h); ctx.lineTo(p(b.median), yc + h); ctx.stroke();
+        ctx.restore();
+      });
+    },
+  });
   var made = {};
   data.charts.forEach(function (spec) {
     var scales = spec.config.options.scales;
@@ -466,29 +645,31 @@ const CLIENT = `
       };
       scales.x.ticks = { callback: plain };
     }
+    var rows = spec.yLabels;
+    if (rows) {
+      scales.y.afterBuildTicks = function (scale) {
+        scale.ticks = rows.map(function (_, i) { return { value: i }; });
+      };
+      scales.y.ticks = { callback: function (value) { return rows[value] || ""; } };
+      spec.config.options.plugins.tooltip = {
+        callbacks: { label: function (c) { return c.dataset.label + ": " + nf.format(c.parsed.x); } },
+      };
+    }
     if (scales.y.type === "logarithmic") scales.y.ticks = { callback: decades };
     made[spec.canvas] = new Chart(document.getElementById(spec.canvas), spec.config);
   });
-  // History picker: one chart shows whichever benchmark is picked; the
-  // filter narrows the list, so hundreds of benchmarks stay one pick away.
-  var pick = document.getElementById("history-pick");
-  var filter = document.getElementById("history-filter");
-  var chart = made["chart-history-pick"];
-  if (pick && chart) {
-    var byId = {};
-    data.trends.forEach(function (t) { byId[t.id] = t.values; });
-    pick.addEventListener("change", function () {
-      chart.data.datasets = [chart.data.datasets[0]];
-      chart.data.datasets[0].data = byId[pick.value] || [];
-      chart.canvas.setAttribute("aria-label", pick.value);
-      chart.canvas.closest("figure").querySelector("h3").textContent = pick.value;
-      chart.update();
-    });
+  function heading(chart, text) {
+    chart.canvas.setAttribute("aria-label", text);
+    chart.canvas.closest("figure").querySelector("h3").textContent = text;
+  }
+  // A filter box narrows a picker's list to the options whose text has every
+  // word typed; the first one left is picked when the picked one is hidden.
+  function narrowing(filter, pick) {
     filter.addEventListener("input", function () {
       var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
       var firstShown = null;
       Array.prototype.forEach.call(pick.options, function (o) {
-        var show = words.every(function (w) { return o.value.toLowerCase().indexOf(w) >= 0; });
+        var show = words.every(function (w) { return o.textContent.toLowerCase().indexOf(w) >= 0; });
         o.hidden = !show;
         if (show && !firstShown) firstShown = o;
       });
@@ -498,22 +679,149 @@ const CLIENT = `
       }
     });
   }
+  // History picker: one chart shows whichever benchmark is picked; the
+  // filter narrows the list, so hundreds of benchmarks stay one pick away.
+  var pick = document.getElementById("history-pick");
+  var chart = made["chart-history-pick"];
+  if (pick && chart) {
+    var byId = {};
+    data.trends.forEach(function (t) { byId[t.id] = t.values; });
+    pick.addEventListener("change", function () {
+      chart.data.datasets = [chart.data.datasets[0]];
+      chart.data.datasets[0].data = byId[pick.value] || [];
+      heading(chart, pick.value);
+      chart.update();
+    });
+    narrowing(document.getElementById("history-filter"), pick);
+  }
+  // Distribution pickers: the picked benchmark's values become one row of
+  // jittered dots per side with its box; only the picked one is drawn.
+  var SIDES = ["#4e79a7", "#f28e2b"];
+  function jitter(j) { return (((j * 0.6180339887) % 1) - 0.5) * 0.44; }
+  function fill(chart, sides, colours, lines) {
+    chart.data.datasets = sides.map(function (s, i) {
+      var c = colours[i % colours.length];
+      return {
+        label: s.label,
+        data: s.points.map(function (v, j) { return { x: v, y: i + jitter(j) }; }),
+        box: s.box,
+        row: i,
+        borderColor: c,
+        backgroundColor: c + "aa",
+        pointRadius: 2.5,
+      };
+    });
+    chart.refLines = lines;
+    var xs = lines.map(function (l) { return l.x; });
+    chart.options.scales.x.suggestedMin = xs.length ? Math.min.apply(null, xs) : undefined;
+    chart.options.scales.x.suggestedMax = xs.length ? Math.max.apply(null, xs) : undefined;
+    chart.update();
+  }
+  Object.keys(data.dists).forEach(function (prefix) {
+    var items = data.dists[prefix];
+    var pick = document.getElementById(prefix + "-pick");
+    var samples = made["chart-" + prefix + "-samples"];
+    if (!pick || !samples) return;
+    var ratios = made["chart-" + prefix + "-ratios"];
+    var byId = {};
+    items.forEach(function (it) { byId[it.id] = it; });
+    function show() {
+      var it = byId[pick.value];
+      if (!it) return;
+      fill(samples, it.sides, SIDES, []);
+      heading(samples, it.id);
+      if (ratios) {
+        var r = it.ratios;
+        var lines = r ? [{ x: 0, colour: "#59636e" }, { x: r.threshold, colour: "#cf222e", dash: true }, { x: -r.threshold, colour: "#1a7f37", dash: true }] : [];
+        fill(ratios, r ? [r] : [], ["#b07aa1"], lines);
+        heading(ratios, it.id + (r ? ": change per ABBA cycle" : ": no cycle ratios"));
+      }
+    }
+    pick.addEventListener("change", show);
+    narrowing(document.getElementById(prefix + "-filter"), pick);
+    // A benchmark's name in a table picks it.
+    document.querySelectorAll("a[data-pick]").forEach(function (a) {
+      if (a.getAttribute("href") !== "#" + prefix) return;
+      a.addEventListener("click", function () {
+        pick.value = a.getAttribute("data-pick");
+        show();
+      });
+    });
+    show();
+  });
   document.documentElement.setAttribute("data-charts-rendered", String(data.charts.length));
 })();
 `;
 
 /**
  * The run for the data block, minus raw samples: a full run holds millions
- * (tens of MB) that no chart or table here uses; they stay in the run JSON.
+ * (tens of MB); the distribution pickers carry at most MAX_DRAWN_SAMPLES per
+ * benchmark and side, the rest stay in the run JSON.
  */
 function withoutSamples(run: Run): Omit<Run, "results"> & { results: Omit<RunResult, "samples">[] } {
   return { ...run, results: run.results.map(({ samples: _samples, ...r }) => r) };
 }
 
+/** The distribution of each measured result of a run, for the All results picker. */
+function runDistributions(run: Run): DistItem[] {
+  return run.results.flatMap((r): DistItem[] => {
+    const side = resultSide("this run", r);
+    return side ? [{ id: r.id, verdict: null, sides: [side], ratios: null }] : [];
+  });
+}
+
+interface Page {
+  title: string;
+  heading: string;
+  meta: string[];
+  nav: [string, string][];
+  sections: string[];
+  /** Inlined as JSON for the page script: `charts` and `dists` drive it. */
+  data: { charts: ChartSpec[]; dists: Record<string, DistItem[]> } & Record<string, unknown>;
+}
+
+/** The document around the sections: CSP, style, header and navigation, the data block, chart.js and the page script. */
+function page(p: Page): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(p.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<header>
+<h1>${escapeHtml(p.heading)}</h1>
+${p.meta.map((m) => `<p class="meta">${escapeHtml(m)}</p>`).join("\n")}
+<nav aria-label="sections"><ul>
+${p.nav.map(([id, text]) => `<li><a href="#${id}">${escapeHtml(text)}</a></li>`).join("")}
+</ul></nav>
+</header>
+${p.sections.join("\n")}
+</main>
+<script type="application/json" id="report-data">${scriptJson(p.data)}</script>
+<script>${chartJs()}</script>
+<script>${CLIENT}</script>
+</body>
+</html>
+`;
+}
+
+const DRAWN_NOTE = `Charts draw at most ${MAX_DRAWN_SAMPLES} samples per benchmark and side (evenly spaced in rank); boxes and intervals use all of them.`;
+
 /** The complete report as one HTML document. */
 export function renderHtml(run: Run, options: HtmlOptions = {}): string {
   const charts: ChartSpec[] = [];
   const measured = run.results.filter(isMeasured).length;
+  const comparison = options.baseline
+    ? compareRuns(options.baseline, run, { threshold: options.threshold, oldSource: "old run", newSource: "this run" })
+    : null;
+  const dists: Record<string, DistItem[]> = {};
+  if (comparison && options.baseline) dists["cmp-dist"] = comparisonDistributions(comparison, { old: options.baseline, new: run });
+  dists["run-dist"] = runDistributions(run);
   const sections = [
     lookupSection(run, charts),
     scalingSection(
@@ -544,48 +852,98 @@ export function renderHtml(run: Run, options: HtmlOptions = {}): string {
       throughputChart(run),
       charts,
     ),
-    comparisonSection(
-      options.baseline ? compareRuns(options.baseline, run, { threshold: options.threshold, oldSource: "old run", newSource: "this run" }) : null,
-      charts,
-    ),
+    comparisonSection(comparison, charts, dists["cmp-dist"] ?? []),
     historySection(run, options.history, charts),
     machineSection(run),
-    allResultsSection(run),
+    allResultsSection(run, charts, dists["run-dist"]),
   ];
-  const title = `aio-ring-bench report — ${shortDate(run.started)}`;
   const commit = run.git ? run.git.commit.slice(0, 12) + (run.git.dirty ? " (dirty)" : "") : "not a git checkout";
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>aio-ring-bench report</h1>
-<p class="meta">Run started ${escapeHtml(run.started)} · ${escapeHtml(commit)} · ${escapeHtml(`${run.tool.name} ${run.tool.version}`)} · ${run.results.length} results, ${measured} measured, ${run.results.length - measured} not measured</p>
-<p class="meta">Raw samples are left out of this page; they are in the run JSON.</p>
-<nav aria-label="sections"><ul>
-<li><a href="#lookup">Lookup</a></li><li><a href="#remap">Remap</a></li><li><a href="#criu-restore">CRIU restore</a></li><li><a href="#getevents">io_getevents</a></li><li><a href="#throughput">Throughput</a></li>${options.baseline ? `<li><a href="#comparison">Comparison</a></li>` : ""}<li><a href="#history">History</a></li><li><a href="#machine">Machine and context</a></li><li><a href="#all">All results</a></li>
-</ul></nav>
-</header>
-${sections.join("\n")}
-</main>
-<script type="application/json" id="report-data">${scriptJson({ run: withoutSamples(run), history: options.history ?? null, charts, trends: historyPicks(run, options.history) })}</script>
-<script>${chartJs()}</script>
-<script>${CLIENT}</script>
-</body>
-</html>
-`;
+  return page({
+    title: `aio-ring-bench report — ${shortDate(run.started)}`,
+    heading: "aio-ring-bench report",
+    meta: [
+      `Run started ${run.started} · ${commit} · ${run.tool.name} ${run.tool.version} · ${run.results.length} results, ${measured} measured, ${run.results.length - measured} not measured`,
+      DRAWN_NOTE,
+    ],
+    nav: [
+      ["lookup", "Lookup"],
+      ["remap", "Remap"],
+      ["criu-restore", "CRIU restore"],
+      ["getevents", "io_getevents"],
+      ["throughput", "Throughput"],
+      ...(comparison ? [["comparison", "Comparison"] as [string, string]] : []),
+      ["history", "History"],
+      ["machine", "Machine and context"],
+      ["all", "All results"],
+    ],
+    sections,
+    data: { run: withoutSamples(run), history: options.history ?? null, charts, trends: historyPicks(run, options.history), dists },
+  });
+}
+
+/** Both sides' provenance and machines, field by field. */
+function machinesSection(cmp: Comparison): string {
+  const [a, b] = sideLabels(cmp);
+  const git = (s: Comparison["old"]) => (s.git ? `${s.git.commit}${s.git.dirty ? " (dirty working tree)" : ""}` : "not a git checkout");
+  const fields = [...new Set([...Object.keys(cmp.old.machine), ...Object.keys(cmp.new.machine)])];
+  const rows: [string, string, string][] = [
+    ["source", cmp.old.source, cmp.new.source],
+    ["started", cmp.old.started, cmp.new.started],
+    ["git commit", git(cmp.old), git(cmp.new)],
+    ["tool version", cmp.old.toolVersion, cmp.new.toolVersion],
+    ...fields.map((k): [string, string, string] => [`machine.${k}`, valueText(cmp.old.machine[k]), valueText(cmp.new.machine[k])]),
+    [
+      "decision",
+      `threshold ${formatPct(cmp.options.threshold).replace(/^\+/, "")}, alpha ${cmp.options.alpha}, ${cmp.options.resamples} bootstrap resamples`,
+      `exact counters: threshold ${formatPct(cmp.counterThreshold).replace(/^\+/, "")}`,
+    ],
+  ];
+  return section(
+    "machine",
+    "Provenance and machines",
+    cmp.kind === "ab"
+      ? "Both builds were timed in one process on one machine; the git commit is the checkout ab ran from, the source names the revisions built."
+      : "Where each run was made; runs from machines with different fingerprints are compared with a warning.",
+    table(
+      "Provenance and machines",
+      ["field", a, b],
+      rows.map(([k, x, y]) => [`<th scope="row">${escapeHtml(k)}</th>`, cell(x, "wrap"), cell(y, "wrap")]),
+      [],
+    ),
+  );
+}
+
+/**
+ * A comparison file on its own (`report AB.json`, from `ab --json` or
+ * `compare --json`): the comparison view, with an ab result's rounds, cycle
+ * ratios and per-round distributions, and both sides' provenance.
+ */
+export function renderComparisonHtml(cmp: Comparison): string {
+  const charts: ChartSpec[] = [];
+  const dists = { "cmp-dist": comparisonDistributions(cmp) };
+  const [a, b] = sideLabels(cmp);
+  const ab = cmp.kind === "ab";
+  return page({
+    title: `aio-ring-bench ${ab ? "A/B " : ""}comparison — ${shortDate(cmp.new.started)}`,
+    heading: `aio-ring-bench ${ab ? "A/B " : ""}comparison`,
+    meta: [`${a}: ${describeRun(cmp.old)}`, `${b}: ${describeRun(cmp.new)}`, `${cmp.entries.length} benchmarks: ${verdictCounts(cmp)}`, DRAWN_NOTE],
+    nav: [
+      ["comparison", "Comparison"],
+      ["machine", "Provenance and machines"],
+    ],
+    sections: [comparisonSection(cmp, charts, dists["cmp-dist"]), machinesSection(cmp)],
+    data: { comparison: { ...cmp, entries: cmp.entries.map(({ samples: _s, cycleRatios: _c, ...e }) => e) }, charts, dists },
+  });
 }
 
 /** Renders and writes the report atomically ("-": standard output): readers never see a partial file. */
 export function writeHtmlReport(file: string, run: Run, options: HtmlOptions = {}): void {
   writeOutput(file, renderHtml(run, options));
+}
+
+/** Renders and writes a comparison file's report atomically ("-": standard output). */
+export function writeComparisonHtmlReport(file: string, cmp: Comparison): void {
+  writeOutput(file, renderComparisonHtml(cmp));
 }
 
 /** Every trend's values, for the history picker to swap into its chart. */
