@@ -34,8 +34,9 @@ export { historyTrends } from "./bench/trends.js";
 export type { BenchmarkTrend } from "./bench/trends.js";
 export { compareRuns, renderComparison } from "./report/compare.js";
 export type { Comparison, CompareOptions } from "./report/compare.js";
+export { comparisonSchema, readComparisonFile, validateComparison } from "./report/comparison-schema.js";
 export { renderRunTable } from "./report/table.js";
-export { renderHtml, writeHtmlReport } from "./report/html.js";
+export { renderComparisonHtml, renderHtml, writeComparisonHtmlReport, writeHtmlReport } from "./report/html.js";
 
 // Volume: the shared ring across worker threads.
 export { runSharedRing, SharedRingRunError } from "./pool/shared-ring-run.js";

@@ -8,9 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
-import { renderHtml, scriptJson, writeHtmlReport } from "../src/report/html.js";
+import { renderComparisonHtml, renderHtml, scriptJson, writeComparisonHtmlReport, writeHtmlReport } from "../src/report/html.js";
 import { historyTrends } from "../src/bench/trends.js";
-import { historyCharts } from "../src/report/html-charts.js";
+import { boxStats, drawnSamples, historyCharts, MAX_DRAWN_SAMPLES, type DistItem } from "../src/report/html-charts.js";
+import { validateComparison } from "../src/report/comparison-schema.js";
+import type { Comparison } from "../src/report/compare.js";
 import { parseRun, type Run, type RunResult } from "../src/bench/run-schema.js";
 import { HISTORY_SCHEMA_ID, historyRecord, type HistoryRecord } from "../src/bench/history.js";
 import { runBench } from "../src/bench/runner.js";
@@ -19,6 +21,9 @@ import { run as reportCommand } from "../src/commands/report.js";
 import { UserError } from "../src/contract/errors.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
+/** A real ab result (test/fixtures/README.md says how it was made). */
+const AB_FIXTURE = join(root, "test", "fixtures", "ab-lookup-remap.json");
+const abFixture = (): Comparison => validateComparison(JSON.parse(readFileSync(AB_FIXTURE, "utf8")), AB_FIXTURE);
 const outDir = join(root, "build", "test-output");
 
 // ---- the run under test ----
@@ -150,7 +155,7 @@ function smallHistory(run: Run): HistoryRecord[] {
 }
 const STEP_ID = "lookup/list-walk/wasm/n=4096/dist=uniform";
 
-function dataBlock(html: string): { run: Run; charts: { canvas: string }[] } {
+function dataBlock(html: string): { run: Run; charts: { canvas: string }[]; dists: Record<string, DistItem[]> } {
   const m = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
   assert.ok(m, "report has its JSON data block");
   return JSON.parse(m[1]!);
@@ -206,9 +211,9 @@ test("charts appear only for data the run has", () => {
   const html = renderHtml(onlyLookup);
   assert.deepEqual(
     dataBlock(html).charts.map((c) => c.canvas),
-    ["chart-lookup"],
+    ["chart-lookup", "chart-run-dist-samples"],
   );
-  assert.equal(html.match(/<canvas/g)?.length, 1);
+  assert.equal(html.match(/<canvas/g)?.length, 2, "the lookup chart and the distribution picker's");
   assert.equal(html.match(/No data in this run\./g)?.length, 4, "remap, criu-restore, getevents and throughput say they have no data");
   assert.ok(html.includes("No history file given"));
   // The fitted complexity is in the legend label of its line.
@@ -251,8 +256,122 @@ test("given an old run, a comparison view: old vs new per benchmark, coloured by
   const html = renderHtml(run, { baseline: old });
   assert.ok(dataBlock(html).charts.some((c) => c.canvas === "chart-comparison"));
   assert.match(html, /<section id="comparison">/);
-  assert.equal(html.match(/<td class="regression">regressed<\/td>/g)?.length, 3, "the three slower list-walk rows");
+  assert.equal(html.match(/<td class="verdict regression">regressed<\/td>/g)?.length, 3, "the three slower list-walk rows");
   assert.ok(!renderHtml(run).includes('id="comparison"'), "no comparison without an old run");
+});
+
+test("the comparison view shows both runs' distributions and every sample count it compared", () => {
+  const old = smallRun();
+  const run = smallRun();
+  const html = renderHtml(run, { baseline: old });
+  const data = dataBlock(html);
+  const items = data.dists["cmp-dist"]!;
+  assert.equal(items.length, run.results.length, "every benchmark measured in both runs can be picked");
+  const first = items[0]!;
+  assert.deepEqual(
+    first.sides.map((s) => s.label),
+    ["old", "new"],
+  );
+  assert.equal(first.sides[0]!.box.n, SAMPLE_SPREAD.length, "the box counts every sample");
+  assert.ok(data.charts.some((c) => c.canvas === "chart-cmp-dist-samples"));
+  assert.ok(!data.charts.some((c) => c.canvas === "chart-cmp-dist-ratios"), "cycle ratios only for an ab result");
+  assert.equal(html.match(/<td class="num">8 \/ 8<\/td>/g)?.length, run.results.length, "samples compared per side");
+});
+
+test("an ab result on its own: verdict colours, cycles, p, exact counters, per-round values and ABBA cycle ratios", () => {
+  const cmp = abFixture();
+  assert.equal(cmp.kind, "ab");
+  const html = renderComparisonHtml(cmp);
+  const data = dataBlock(html);
+  const count = (v: string) => cmp.entries.filter((e) => e.verdict === v).length;
+  assert.ok(count("improved") > 0 && count("unchanged") > 0 && count("too noisy") > 0, "the fixture has several verdicts");
+  assert.equal(html.match(/<td class="verdict improvement">improved<\/td>/g)?.length, count("improved"));
+  assert.equal(html.match(/<td class="verdict">unchanged<\/td>/g)?.length, count("unchanged"));
+  assert.equal(html.match(/<td class="verdict noisy">too noisy<br><span class="reason">\d+ ABBA cycles/g)?.length, count("too noisy"));
+  const counterRegressions = cmp.entries.flatMap((e) => e.counterChanges).filter((c) => c.verdict === "regressed").length;
+  assert.ok(counterRegressions > 0);
+  assert.equal(html.match(/<span class="regression">wasm_instructions_per_op [^<]*, regressed\)<\/span>/g)?.length, counterRegressions);
+  assert.match(html, /ab: \d+ rounds \(\d+ ABBA cycles at most per benchmark\) in [\d.]+ s of a 40 s budget/);
+  assert.match(html, /p: Wilcoxon signed-rank test/);
+  assert.deepEqual(
+    data.charts.map((c) => c.canvas),
+    ["chart-comparison", "chart-cmp-dist-samples", "chart-cmp-dist-ratios"],
+  );
+  const items = data.dists["cmp-dist"]!;
+  assert.equal(items.length, cmp.entries.length);
+  for (const it of items) {
+    const e = cmp.entries.find((x) => x.id === it.id)!;
+    assert.deepEqual(
+      it.sides.map((s) => [s.label, s.box.n]),
+      [
+        ["base", e.samples!.old.length],
+        ["head", e.samples!.new.length],
+      ],
+    );
+    assert.equal(it.ratios!.box.n, e.cycleRatios!.length);
+    assert.equal(it.ratios!.threshold, 5);
+    // The box's median of the cycle changes is the change the verdict reports.
+    assert.ok(Math.abs(it.ratios!.box.median - e.change! * 100) < 0.01, `${it.id}: ${it.ratios!.box.median} vs ${e.change! * 100}`);
+    for (const side of [...it.sides, it.ratios!]) assert.ok(side.points.length <= MAX_DRAWN_SAMPLES);
+  }
+  assert.ok(!("samples" in (data as unknown as { comparison: { entries: object[] } }).comparison.entries[0]!), "raw values only in the pickers' data");
+});
+
+test("an ab file written before it kept per-round values still renders, without distributions", () => {
+  const cmp = abFixture();
+  const old = { ...cmp, entries: cmp.entries.map(({ samples: _s, cycleRatios: _c, ...e }) => e) };
+  delete old.kind;
+  delete old.ab;
+  const html = renderComparisonHtml(validateComparison(JSON.parse(JSON.stringify(old)), "old.json"));
+  assert.deepEqual(
+    dataBlock(html).charts.map((c) => c.canvas),
+    ["chart-comparison"],
+  );
+  assert.match(html, /No per-round values in this comparison/);
+});
+
+test("hostile strings from an ab file are escaped in text and attributes, and kept exact in the JSON block", () => {
+  const evil = `</script><script>alert(1)</script><img src=x onerror=alert(2)>"'<!--`;
+  const cmp = abFixture();
+  cmp.old.source = evil;
+  cmp.new.toolVersion = evil;
+  cmp.old.machine = { ...cmp.old.machine, cpu: evil, [evil]: evil };
+  cmp.entries[0]!.id = `lookup/${evil}`;
+  cmp.entries[1]!.counterChanges = [{ name: evil, old: 1, new: 2, change: 1, verdict: "regressed" }];
+  cmp.entries[2] = { ...cmp.entries[2]!, verdict: "not comparable", reason: evil };
+  const html = renderComparisonHtml(validateComparison(JSON.parse(JSON.stringify(cmp)), "evil.json"));
+  assert.equal(html.match(/<script/gi)?.length, 3, "only the page's own three scripts");
+  assert.equal(html.match(/<\/script/gi)?.length, 3);
+  assert.ok(!/<img/i.test(html), "no <img element");
+  assert.ok(
+    html.includes('data-pick="lookup/&#60;/script&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#60;img src=x onerror=alert(2)&#62;&#34;&#39;&#60;!--"'),
+    "escaped in the attribute",
+  );
+  assert.ok(html.includes(`<option value="lookup/&#60;/script&#62;`), "escaped in the picker");
+  assert.ok(html.includes(`not comparable<br><span class="reason">&#60;/script&#62;`), "escaped reason");
+  const data = dataBlock(html) as unknown as { dists: Record<string, DistItem[]>; comparison: Comparison };
+  assert.equal(data.dists["cmp-dist"]![0]!.id, `lookup/${evil}`);
+  assert.equal(data.comparison.old.source, evil);
+});
+
+test("distributions are bounded: at most MAX_DRAWN_SAMPLES drawn (smallest and largest kept), the box from every value", () => {
+  const values = Array.from({ length: 10_000 }, (_, i) => 1000 + ((i * 7919) % 1000));
+  const drawn = drawnSamples(values);
+  assert.equal(drawn.length, MAX_DRAWN_SAMPLES);
+  assert.equal(drawn[0], 1000);
+  assert.equal(drawn[drawn.length - 1], 1999);
+  assert.deepEqual(drawnSamples([3, 1, 2]), [1, 2, 3]);
+  const box = boxStats([1, 2, 3, 4, 5, 6, 7, 8, 100]);
+  assert.deepEqual([box.q1, box.median, box.q3, box.n], [3, 5, 7, 9]);
+  assert.equal(box.lo, 1);
+  assert.equal(box.hi, 8, "the whisker stops at the last value within 1.5 IQR; 100 is an outlier dot");
+
+  const run = smallRun();
+  run.results[0] = { ...run.results[0]!, samples: values, stats: { ...run.results[0]!.stats!, n: values.length } };
+  const items = dataBlock(renderHtml(run)).dists["run-dist"]!;
+  assert.equal(items.length, run.results.length);
+  assert.equal(items[0]!.sides[0]!.points.length, MAX_DRAWN_SAMPLES);
+  assert.equal(items[0]!.sides[0]!.box.n, values.length);
 });
 
 test("history stays usable at hundreds of benchmarks: one picker chart, small multiples only for marked changes", () => {
@@ -262,7 +381,9 @@ test("history stays usable at hundreds of benchmarks: one picker chart, small mu
   const html = renderHtml(run, { history: smallHistory(run) });
   const canvases = html.match(/<canvas/g)?.length ?? 0;
   assert.ok(canvases < 20, `${canvases} canvases for ${run.results.length} benchmarks`);
-  assert.equal(html.match(/<option /g)?.length, run.results.length, "every benchmark can be picked");
+  const options = (select: string) => new RegExp(`<select id="${select}">(.*?)</select>`).exec(html)![1]!.match(/<option /g)?.length;
+  assert.equal(options("history-pick"), run.results.length, "every benchmark's trend can be picked");
+  assert.equal(options("run-dist-pick"), run.results.length, "every benchmark's distribution can be picked");
   assert.match(html, /id="chart-history-pick"/);
   assert.match(html, /id="history-filter"/);
 });
@@ -325,11 +446,43 @@ test("report command: missing or corrupt input is a UserError; output written wh
   try {
     const out = join(dir, "out", "report.html");
     const userError = (re: RegExp) => (e: unknown) => e instanceof UserError && e.exitCode === 2 && re.test(e.message) && !e.message.includes("\n");
-    await assert.rejects(reportCommand([join(dir, "nope.json"), "--html", out]), userError(/nope\.json: run file does not exist/));
+    await assert.rejects(reportCommand([join(dir, "nope.json"), "--html", out]), userError(/nope\.json: input file does not exist/));
     writeFileSync(join(dir, "bad.json"), '{"schema": ');
     await assert.rejects(reportCommand([join(dir, "bad.json"), "--html", out]), userError(/bad\.json: truncated JSON/));
     writeFileSync(join(dir, "other.json"), '{"schema": "something-else"}');
-    await assert.rejects(reportCommand([join(dir, "other.json"), "--html", out]), userError(/expected "aio-ring-bench\/run@1"/));
+    await assert.rejects(
+      reportCommand([join(dir, "other.json"), "--html", out]),
+      userError(/other\.json: schema is "something-else", expected "aio-ring-bench\/run@1" \(a run\) or "aio-ring-bench\/comparison@1"/),
+    );
+    // A comparison file (ab --json): validated, reported on its own, refused beside a run or with run-only flags.
+    const ab = JSON.parse(readFileSync(AB_FIXTURE, "utf8"));
+    const bad = (name: string, edit: (doc: typeof ab) => void) => {
+      const doc = JSON.parse(JSON.stringify(ab));
+      edit(doc);
+      writeFileSync(join(dir, name), JSON.stringify(doc));
+      return join(dir, name);
+    };
+    await assert.rejects(
+      reportCommand([bad("p.json", (d) => (d.entries[0].p = 2)), "--html", out]),
+      userError(/p\.json: entries\[0\]\.p: must be a probability/),
+    );
+    await assert.rejects(
+      reportCommand([bad("ratio.json", (d) => (d.entries[3].cycleRatios[1] = -1)), "--html", out]),
+      userError(/ratio\.json: entries\[3\]\.cycleRatios\[1\]: must be a positive ratio/),
+    );
+    await assert.rejects(reportCommand([bad("kind.json", (d) => (d.kind = "<b>")), "--html", out]), userError(/kind\.json: kind: /));
+    await assert.rejects(
+      reportCommand([bad("long.json", (d) => (d.entries[0].id = "x".repeat(501))), "--html", out]),
+      userError(/long\.json: entries\[0\]\.id: /),
+    );
+    await assert.rejects(reportCommand([join(dir, "other.json"), AB_FIXTURE, "--html", out]), userError(/other\.json: schema is/));
+    writeFileSync(join(dir, "run0.json"), JSON.stringify(smallRun()));
+    await assert.rejects(
+      reportCommand([join(dir, "run0.json"), AB_FIXTURE, "--html", out]),
+      userError(/ab-lookup-remap\.json: a comparison file is reported on its own/),
+    );
+    await assert.rejects(reportCommand([AB_FIXTURE, "--history", join(dir, "h.jsonl"), "--html", out]), userError(/--history needs a run/));
+    await assert.rejects(reportCommand([AB_FIXTURE, "--threshold", "2", "--html", out]), userError(/--threshold applies to comparing two runs/));
     await assert.rejects(reportCommand([join(dir, "bad.json"), "--bogus"]), userError(/bogus/));
     await assert.rejects(reportCommand([join(dir, "bad.json")]), userError(/--html FILE is required/));
     assert.ok(!existsSync(out), "nothing written on failure");
@@ -345,6 +498,8 @@ test("report command: missing or corrupt input is a UserError; output written wh
     assert.ok(html.endsWith("</html>\n"));
     assert.ok(dataBlock(html).charts.some((c) => c.canvas.startsWith("chart-history-")));
     assert.deepEqual(readdirSync(join(dir, "out")), ["report.html"], "no temp file left behind");
+    assert.equal(await reportCommand([AB_FIXTURE, "--html", out]), 0);
+    assert.match(readFileSync(out, "utf8"), /<h1>aio-ring-bench A\/B comparison<\/h1>/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -379,7 +534,12 @@ test("the report renders every chart in headless Chromium, offline and without e
   const earlier = await realSmallRun();
   const run = await realSmallRun();
   writeHtmlReport(file, run, { history: [historyRecord(earlier)], baseline: earlier });
-  const expectedCharts = dataBlock(readFileSync(file, "utf8")).charts.map((c) => c.canvas);
+  // A real ab result, with a hostile benchmark id added: the page must show it as text.
+  const abFile = join(outDir, "report-ab.html");
+  const ab = abFixture();
+  const evil = `lookup/<img src=x onerror="document.title='pwned'">/wasm/n=1`;
+  ab.entries.push({ ...ab.entries[0]!, id: evil });
+  writeComparisonHtmlReport(abFile, ab);
 
   const profile = mkdtempSync(join(tmpdir(), "aio-report-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -409,79 +569,140 @@ test("the report renders every chart in headless Chromium, offline and without e
     });
     page.on("pageerror", (e) => errors.push(e.message));
 
-    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-    await page.waitForSelector(`html[data-charts-rendered="${expectedCharts.length}"]`, { timeout: 20_000 });
+    /** Loads a report and checks every chart drew and nothing overlaps or is cut at 1280 px; returns the charts. */
+    const checkPage = async (path: string): Promise<string[]> => {
+      const expectedCharts = dataBlock(readFileSync(path, "utf8")).charts.map((c) => c.canvas);
+      await page.goto(pathToFileURL(path).href, { waitUntil: "load" });
+      await page.waitForSelector(`html[data-charts-rendered="${expectedCharts.length}"]`, { timeout: 20_000 });
 
-    // Every chart drew data: a series is drawn in a saturated colour, while
-    // axes, grid and text are grey, so count strongly coloured pixels.
-    const drawn = await page.evaluate(() =>
-      [...document.querySelectorAll("canvas")].map((c) => {
-        const { data } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
-        let inked = 0;
-        let coloured = 0;
-        for (let i = 0; i < data.length; i += 4) {
-          const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
-          if (a === 0) continue;
-          inked++;
-          if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
-        }
-        return { id: c.id, width: c.width, height: c.height, inked, coloured };
-      }),
-    );
-    assert.deepEqual(
-      drawn.map((d) => d.id),
-      expectedCharts,
-      "one canvas per chart spec",
-    );
-    for (const d of drawn) {
-      assert.ok(d.width > 100 && d.height > 100, `${d.id} has a real size (${d.width}x${d.height})`);
-      assert.ok(d.coloured > 50, `${d.id} shows data (${d.coloured} coloured of ${d.inked} drawn pixels)`);
-    }
+      // Every chart drew data: a series is drawn in a saturated colour, while
+      // axes, grid and text are grey, so count strongly coloured pixels.
+      const drawn = await page.evaluate(() =>
+        [...document.querySelectorAll("canvas")].map((c) => {
+          const { data } = c.getContext("2d")!.getImageData(0, 0, c.width, c.height);
+          let inked = 0;
+          let coloured = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
+            if (a === 0) continue;
+            inked++;
+            if (a > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+          }
+          return { id: c.id, width: c.width, height: c.height, inked, coloured };
+        }),
+      );
+      assert.deepEqual(
+        drawn.map((d) => d.id),
+        expectedCharts,
+        "one canvas per chart spec",
+      );
+      for (const d of drawn) {
+        assert.ok(d.width > 100 && d.height > 100, `${d.id} has a real size (${d.width}x${d.height})`);
+        assert.ok(d.coloured > 50, `${d.id} shows data (${d.coloured} coloured of ${d.inked} drawn pixels)`);
+      }
+      // At 1280 px nothing overlaps or is cut: every canvas inside the viewport,
+      // no horizontal scrolling, no table hiding columns behind a scrollbar,
+      // no text box wider than the space it is given.
+      const layout = await page.evaluate(() => {
+        const vw = document.documentElement.clientWidth;
+        const canvases = [...document.querySelectorAll("canvas")].map((c) => ({
+          id: c.id,
+          left: c.getBoundingClientRect().left,
+          right: c.getBoundingClientRect().right,
+        }));
+        const scrolled = [...document.querySelectorAll(".table-wrap")]
+          .filter((w) => w.scrollWidth > w.clientWidth + 1)
+          .map((w) => w.querySelector("caption")?.textContent ?? "?");
+        const clipped = [...document.querySelectorAll("h1, h2, h3, p, label, caption, th, td, select, input")]
+          .filter((e) => (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible") || e.getBoundingClientRect().right > vw + 1)
+          .map((e) => `${e.tagName}: ${(e.textContent ?? "").slice(0, 60)}`);
+        // Charts side by side (the distribution pair) must not overlap each other.
+        const boxes = [...document.querySelectorAll("figure.chart")].map((f) => f.getBoundingClientRect());
+        const overlaps = boxes.flatMap((a, i) =>
+          boxes
+            .slice(i + 1)
+            .filter((b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+            .map(() => i),
+        );
+        return { vw, pageWidth: document.documentElement.scrollWidth, canvases, scrolled, clipped, overlaps };
+      });
+      assert.equal(layout.vw, 1280);
+      assert.ok(layout.pageWidth <= layout.vw, `page is ${layout.pageWidth} px wide in a ${layout.vw} px viewport`);
+      for (const c of layout.canvases) assert.ok(c.left >= 0 && c.right <= layout.vw, `${c.id} spans ${c.left}..${c.right}`);
+      assert.deepEqual(layout.scrolled, [], "tables that need a horizontal scrollbar at 1280 px");
+      assert.deepEqual(layout.clipped, [], "text cut off or outside the viewport");
+      assert.deepEqual(layout.overlaps, [], "charts overlapping each other");
+      return expectedCharts;
+    };
 
-    for (const id of ["chart-remap", "chart-criu-restore", "chart-throughput", "chart-comparison", "chart-history-pick"])
+    /** Picks another benchmark in a distribution picker: the chart's heading and drawn points follow. */
+    const pickAnother = async (prefix: string) => {
+      const state = () =>
+        page.evaluate((p) => {
+          const canvas = document.getElementById(`chart-${p}-samples`)!;
+          return {
+            heading: canvas.closest("figure")!.querySelector("h3")!.textContent,
+            picked: (document.getElementById(`${p}-pick`) as HTMLSelectElement).value,
+          };
+        }, prefix);
+      const before = await state();
+      assert.equal(before.heading, before.picked, "the chart shows the picked benchmark");
+      await page.selectOption(`#${prefix}-pick`, { index: 1 });
+      const after = await state();
+      assert.notEqual(after.picked, before.picked);
+      assert.equal(after.heading, after.picked);
+    };
+
+    const expectedCharts = await checkPage(file);
+    for (const id of [
+      "chart-remap",
+      "chart-criu-restore",
+      "chart-throughput",
+      "chart-comparison",
+      "chart-history-pick",
+      "chart-cmp-dist-samples",
+      "chart-run-dist-samples",
+    ])
       assert.ok(expectedCharts.includes(id), `${id} is drawn`);
-    // At 1280 px nothing overlaps or is cut: every canvas inside the viewport,
-    // no horizontal scrolling, no table hiding columns behind a scrollbar,
-    // no text box wider than the space it is given.
-    const layout = await page.evaluate(() => {
-      const vw = document.documentElement.clientWidth;
-      const canvases = [...document.querySelectorAll("canvas")].map((c) => ({
-        id: c.id,
-        left: c.getBoundingClientRect().left,
-        right: c.getBoundingClientRect().right,
-      }));
-      const scrolled = [...document.querySelectorAll(".table-wrap")]
-        .filter((w) => w.scrollWidth > w.clientWidth + 1)
-        .map((w) => w.querySelector("caption")?.textContent ?? "?");
-      const clipped = [...document.querySelectorAll("h1, h2, h3, p, label, caption, th, td, select, input")]
-        .filter((e) => (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible") || e.getBoundingClientRect().right > vw + 1)
-        .map((e) => `${e.tagName}: ${(e.textContent ?? "").slice(0, 60)}`);
-      return { vw, pageWidth: document.documentElement.scrollWidth, canvases, scrolled, clipped };
-    });
-    assert.equal(layout.vw, 1280);
-    assert.ok(layout.pageWidth <= layout.vw, `page is ${layout.pageWidth} px wide in a ${layout.vw} px viewport`);
-    for (const c of layout.canvases) assert.ok(c.left >= 0 && c.right <= layout.vw, `${c.id} spans ${c.left}..${c.right}`);
-    assert.deepEqual(layout.scrolled, [], "tables that need a horizontal scrollbar at 1280 px");
-    assert.deepEqual(layout.clipped, [], "text cut off or outside the viewport");
     // The picker swaps the history chart to another benchmark.
     const before = await page.evaluate(() => (document.getElementById("history-pick") as HTMLSelectElement).value);
     await page.selectOption("#history-pick", { index: 1 });
     const heading = await page.evaluate(() => document.getElementById("chart-history-pick")!.closest("figure")!.querySelector("h3")!.textContent);
     assert.notEqual(heading, before);
+    await pickAnother("cmp-dist");
+    await pickAnother("run-dist");
 
     const shot = join(outDir, "report.png");
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(statSync(shot).size > 10_000, "screenshot saved");
     t.diagnostic(`screenshot: ${shot}`);
 
+    // The ab result's own page: change chart, both distributions, the table.
+    assert.deepEqual(await checkPage(abFile), ["chart-comparison", "chart-cmp-dist-samples", "chart-cmp-dist-ratios"]);
+    await pickAnother("cmp-dist");
+    // A benchmark's name in the table picks it in the distribution charts.
+    const target = ab.entries[5]!.id;
+    await page.click(`a[data-pick="${target}"]`);
+    assert.equal(
+      await page.evaluate(() => document.getElementById("chart-cmp-dist-ratios")!.closest("figure")!.querySelector("h3")!.textContent),
+      `${target}: change per ABBA cycle`,
+    );
+    // The hostile id is text in the table and the picker, never an element.
+    assert.equal(await page.evaluate(() => document.querySelectorAll("img").length), 0);
+    assert.notEqual(await page.title(), "pwned");
+    assert.equal(await page.evaluate((id) => [...document.querySelectorAll("td.id")].filter((td) => td.textContent === id).length, evil), 1);
+    const abShot = join(outDir, "report-ab.png");
+    await page.screenshot({ path: abShot, fullPage: true });
+    t.diagnostic(`screenshot: ${abShot}`);
+
     assert.deepEqual(errors, [], "no console errors");
     assert.deepEqual(failed, [], "no failed requests");
     assert.deepEqual(
       requests.filter((u) => !u.startsWith("file:")),
       [],
-      "no request to anything but the file itself",
+      "no request to anything but the files themselves",
     );
-    assert.ok(requests.length >= 1, "the page load itself was observed");
+    assert.ok(requests.length >= 2, "the page loads themselves were observed");
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

@@ -698,7 +698,19 @@ const CLIENT = `
   // jittered dots per side with its box; only the picked one is drawn.
   var SIDES = ["#4e79a7", "#f28e2b"];
   function jitter(j) { return (((j * 0.6180339887) % 1) - 0.5) * 0.44; }
-  function fill(chart, sides, colours, lines) {
+  // Samples are heavy-tailed (one preempted batch can be 100 times the
+  // median): beyond a 3-fold spread the time axis turns logarithmic, so the
+  // box is not squeezed into a corner by a few far-out dots.
+  function fill(chart, sides, colours, lines, maybeLog) {
+    var vals = [];
+    sides.forEach(function (s) { vals.push.apply(vals, s.points); });
+    var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
+    var log = maybeLog && lo > 0 && hi / lo > 3;
+    var x = chart.options.scales.x;
+    if (!chart.baseTitle) chart.baseTitle = x.title.text;
+    x.type = log ? "logarithmic" : "linear";
+    x.ticks = log ? { callback: decades, maxRotation: 0 } : { maxRotation: 0 };
+    x.title.text = chart.baseTitle + (log ? ", log scale" : "");
     chart.data.datasets = sides.map(function (s, i) {
       var c = colours[i % colours.length];
       return {
@@ -713,8 +725,8 @@ const CLIENT = `
     });
     chart.refLines = lines;
     var xs = lines.map(function (l) { return l.x; });
-    chart.options.scales.x.suggestedMin = xs.length ? Math.min.apply(null, xs) : undefined;
-    chart.options.scales.x.suggestedMax = xs.length ? Math.max.apply(null, xs) : undefined;
+    x.suggestedMin = xs.length ? Math.min.apply(null, xs) : undefined;
+    x.suggestedMax = xs.length ? Math.max.apply(null, xs) : undefined;
     chart.update();
   }
   Object.keys(data.dists).forEach(function (prefix) {
@@ -728,12 +740,12 @@ const CLIENT = `
     function show() {
       var it = byId[pick.value];
       if (!it) return;
-      fill(samples, it.sides, SIDES, []);
+      fill(samples, it.sides, SIDES, [], true);
       heading(samples, it.id);
       if (ratios) {
         var r = it.ratios;
         var lines = r ? [{ x: 0, colour: "#59636e" }, { x: r.threshold, colour: "#cf222e", dash: true }, { x: -r.threshold, colour: "#1a7f37", dash: true }] : [];
-        fill(ratios, r ? [r] : [], ["#b07aa1"], lines);
+        fill(ratios, r ? [r] : [], ["#b07aa1"], lines, false);
         heading(ratios, it.id + (r ? ": change per ABBA cycle" : ": no cycle ratios"));
       }
     }
@@ -891,7 +903,11 @@ function machinesSection(cmp: Comparison): string {
     ["started", cmp.old.started, cmp.new.started],
     ["git commit", git(cmp.old), git(cmp.new)],
     ["tool version", cmp.old.toolVersion, cmp.new.toolVersion],
-    ...fields.map((k): [string, string, string] => [`machine.${k}`, valueText(cmp.old.machine[k]), valueText(cmp.new.machine[k])]),
+    ...fields.map((k): [string, string, string] => [
+      `machine.${k}`,
+      k in cmp.old.machine ? valueText(cmp.old.machine[k]) : "–",
+      k in cmp.new.machine ? valueText(cmp.new.machine[k]) : "–",
+    ]),
     [
       "decision",
       `threshold ${formatPct(cmp.options.threshold).replace(/^\+/, "")}, alpha ${cmp.options.alpha}, ${cmp.options.resamples} bootstrap resamples`,
