@@ -374,15 +374,16 @@ test("distributions are bounded: at most MAX_DRAWN_SAMPLES drawn (smallest and l
   assert.equal(items[0]!.sides[0]!.box.n, values.length);
 });
 
-test("history stays usable at hundreds of benchmarks: one picker chart, small multiples only for marked changes", () => {
+test("history, comparison and distributions stay usable at hundreds of benchmarks: pickers, small multiples only for marked changes", () => {
   const run = smallRun();
   const many = Array.from({ length: 300 }, (_, i) => result("lookup", `strategy-${i}`, { n: 16, dist: "uniform" }, "wasm", 10 + i));
   run.results = [...run.results, ...many];
-  const html = renderHtml(run, { history: smallHistory(run) });
+  const html = renderHtml(run, { history: smallHistory(run), baseline: run });
   const canvases = html.match(/<canvas/g)?.length ?? 0;
   assert.ok(canvases < 20, `${canvases} canvases for ${run.results.length} benchmarks`);
   const options = (select: string) => new RegExp(`<select id="${select}">(.*?)</select>`).exec(html)![1]!.match(/<option /g)?.length;
   assert.equal(options("history-pick"), run.results.length, "every benchmark's trend can be picked");
+  assert.equal(options("cmp-dist-pick"), run.results.length, "every benchmark's old vs new distribution can be picked");
   assert.equal(options("run-dist-pick"), run.results.length, "every benchmark's distribution can be picked");
   assert.match(html, /id="chart-history-pick"/);
   assert.match(html, /id="history-filter"/);

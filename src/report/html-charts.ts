@@ -101,12 +101,19 @@ export function medianNs(r: Measured): number {
  * samples are not there (a run file written without them).
  */
 export function medianInterval(r: Measured): { y: number; lo: number; hi: number } {
+  const known = intervals.get(r);
+  if (known) return { ...known };
+  let m = { y: medianNs(r), lo: medianNs(r), hi: medianNs(r) };
   if (r.samples.length >= 2) {
-    const m = medianSummary(r);
-    return { y: medianNs(r), lo: m.lower, hi: m.upper };
+    const s = medianSummary(r);
+    m = { y: medianNs(r), lo: s.lower, hi: s.upper };
   }
-  return { y: medianNs(r), lo: medianNs(r), hi: medianNs(r) };
+  intervals.set(r, m);
+  return { ...m };
 }
+
+/** Each result's interval, bootstrapped once: a chart, two tables and a picker show it (seeded, so the same every time). */
+const intervals = new WeakMap<RunResult, { y: number; lo: number; hi: number }>();
 
 const Y_TITLE = "median time per op (ns)";
 
