@@ -42,7 +42,12 @@ under $AIO_RING_BENCH_HOME/wasm-builds/.`,
     { name: "markdown", type: "string", arg: "FILE", help: "write a Markdown summary, as for compare" },
     { name: "bmf", type: "string", arg: "FILE", help: "write Bencher Metric Format JSON, as for compare" },
     { name: "gh-action", type: "string", arg: "FILE", help: "write github-action-benchmark JSON, as for compare" },
-    { name: "json", type: "string", arg: "FILE", help: "write the comparison as JSON, as for compare" },
+    {
+      name: "json",
+      type: "string",
+      arg: "FILE",
+      help: "write the comparison as JSON, as for compare, with each\nbuild's per-round values and the ABBA cycle ratios (the report\ncommand draws them)",
+    },
   ],
   exitCodes: `0 ok, 1 regression (with --fail-on-regression), 2 bad input (an
 unknown ref, a revision that does not build), 130 interrupted`,
