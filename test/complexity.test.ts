@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fitComplexity, fitCurve } from "../src/bench/complexity.js";
+import { fitComplexity, fitCurve } from "../src/stats/complexity.js";
 import { mulberry32 } from "../src/bench/prng.js";
 import { gaussian } from "./helpers/synthetic.js";
 

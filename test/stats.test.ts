@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { mulberry32 } from "../src/bench/prng.js";
-import { blockMedians, bootstrapMedian, bootstrapRatioOfMedians, mannWhitneyU, summarize } from "../src/bench/stats.js";
+import { blockMedians, bootstrapMedian, bootstrapRatioOfMedians, mannWhitneyU, summarize } from "../src/stats/summary.js";
 import { gaussian } from "./helpers/synthetic.js";
 
 test("summarize gives textbook values", () => {

@@ -4,12 +4,12 @@
  * and exact counter changes between consecutive runs.
  */
 import { median } from "simple-statistics";
-import { counterChanges, type CounterChange } from "./counters.js";
-import { decide, DEFAULT_DECISION, type DecisionOptions } from "./decision.js";
+import { counterChanges, type CounterChange } from "../stats/counter-changes.js";
+import { decide, DEFAULT_DECISION, type DecisionOptions } from "../stats/decision.js";
 import type { HistoryRecord } from "./history.js";
 import { fingerprintDifferences } from "./machine.js";
 import { seedFromString } from "./prng.js";
-import { mannWhitneyU } from "./stats.js";
+import { mannWhitneyU } from "../stats/summary.js";
 
 export interface TrendPoint {
   /** Index of the record in the history. */

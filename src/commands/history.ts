@@ -3,7 +3,7 @@ import { median } from "simple-statistics";
 import { readRunFile } from "../bench/run-schema.js";
 import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history.js";
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
-import { formatCounterChanges } from "../bench/counters.js";
+import { formatCounterChanges } from "../stats/counter-changes.js";
 import { formatNs, formatPct } from "../report/format.js";
 import { printable } from "../util/printable.js";
 import { noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";

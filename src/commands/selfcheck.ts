@@ -9,7 +9,7 @@
 // the sizes under test.
 import { sampleRankCorrelation } from "simple-statistics";
 import { runAb } from "../report/ab.js";
-import { counterChanges, countersVerdict } from "../bench/counters.js";
+import { counterChanges, countersVerdict } from "../stats/counter-changes.js";
 import { startNoise, type Noise } from "../bench/noise.js";
 import { INSTRUCTIONS_COUNTER, runBench } from "../bench/runner.js";
 import type { Suite, TimedCase } from "../bench/suite.js";

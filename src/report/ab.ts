@@ -14,13 +14,13 @@
 import { median } from "simple-statistics";
 import type { WasmBuild } from "../core/wasm-build.js";
 import { sortEntries, type Comparison, type ComparisonEntry, type EntryVerdict } from "./compare.js";
-import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "../bench/counters.js";
-import { DEFAULT_DECISION } from "../bench/decision.js";
+import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "../stats/counter-changes.js";
+import { DEFAULT_DECISION } from "../stats/decision.js";
 import { runProvenance } from "../bench/machine.js";
 import { seedFromString } from "../bench/prng.js";
 import { INSTRUCTIONS_COUNTER } from "../bench/runner.js";
 import type { Run, RunResult } from "../bench/run-schema.js";
-import { bootstrapMedian, summarize, wilcoxonSignedRank } from "../bench/stats.js";
+import { bootstrapMedian, summarize, wilcoxonSignedRank } from "../stats/summary.js";
 import { caseId, type Suite, type SuiteOptions, type TimedCase } from "../bench/suite.js";
 
 export interface AbOptions extends SuiteOptions {

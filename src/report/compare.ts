@@ -6,8 +6,8 @@
  * `ab` fills the same structure from its paired rounds.
  */
 import { median } from "simple-statistics";
-import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../bench/decision.js";
-import { counterChanges, countersVerdict, DEFAULT_COUNTER_THRESHOLD, formatCounterChanges, type CounterChange } from "../bench/counters.js";
+import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../stats/decision.js";
+import { counterChanges, countersVerdict, DEFAULT_COUNTER_THRESHOLD, formatCounterChanges, type CounterChange } from "../stats/counter-changes.js";
 import { resultBatches } from "../bench/measure.js";
 import { fingerprintDifferences, type FingerprintDifference } from "../bench/machine.js";
 import { seedFromString } from "../bench/prng.js";

@@ -5,7 +5,7 @@
  * by how much. `on` narrows it to one kind: exact counters do not move with
  * the machine's load, so `exact` is the gate that holds on a shared runner.
  */
-import { formatCounterChanges } from "../bench/counters.js";
+import { formatCounterChanges } from "../stats/counter-changes.js";
 import { printable } from "../util/printable.js";
 import { formatCi, formatPct } from "./format.js";
 import { machineWarning, verdictCounts, type Comparison } from "./compare.js";

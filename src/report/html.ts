@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { writeOutput } from "../util/files.js";
 import { compareRuns, type Comparison } from "./compare.js";
 import { formatCi, formatNs, formatPct } from "./format.js";
-import { DEFAULT_DECISION } from "../bench/decision.js";
+import { DEFAULT_DECISION } from "../stats/decision.js";
 import type { HistoryRecord } from "../bench/history.js";
 import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../bench/trends.js";
 import type { Run, RunResult } from "../bench/run-schema.js";

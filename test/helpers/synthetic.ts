@@ -6,7 +6,7 @@
  * preempted batches. Seeded, so tests are reproducible.
  */
 import type { Run } from "../../src/bench/run-schema.js";
-import { summarize } from "../../src/bench/stats.js";
+import { summarize } from "../../src/stats/summary.js";
 
 export interface NoiseModel {
   /** Samples per run. */

@@ -7,7 +7,7 @@
  */
 import { formatPct } from "../util/percent.js";
 import { median } from "simple-statistics";
-import { bootstrapRatioOfMedians, mannWhitneyU } from "./stats.js";
+import { bootstrapRatioOfMedians, mannWhitneyU } from "./summary.js";
 
 export type Verdict = "improved" | "regressed" | "unchanged" | "too noisy";
 

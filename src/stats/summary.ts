@@ -4,7 +4,7 @@
  * deterministic: the same input and seed give the same output.
  */
 import { errorFunction, max, mean, median, min, quantileSorted, sampleStandardDeviation } from "simple-statistics";
-import { mulberry32 } from "./prng.js";
+import { mulberry32 } from "../bench/prng.js";
 
 export interface SampleStats {
   mean: number;

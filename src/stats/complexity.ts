@@ -13,7 +13,7 @@
  * - when another curve fits nearly as well as the best one, the answer is
  *   "inconclusive", naming the curves that tie.
  */
-import type { BigO, Complexity } from "./run-schema.js";
+import type { BigO, Complexity } from "../bench/run-schema.js";
 
 export interface ComplexityPoint {
   n: number;
