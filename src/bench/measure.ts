@@ -5,9 +5,10 @@
  */
 import { median } from "simple-statistics";
 import { DEFAULT_DECISION } from "../stats/decision.js";
-import { seedFromString } from "./prng.js";
+import { seedFromString } from "../util/prng.js";
 import { samplesInNs, type RunResult } from "./run-schema.js";
-import { blockMedians, bootstrapMedian } from "../stats/summary.js";
+import { bootstrapMedian } from "../stats/bootstrap.js";
+import { blockMedians } from "../stats/summary.js";
 
 /**
  * Consecutive samples pooled into one batch median before testing. Bursts of

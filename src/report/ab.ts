@@ -17,10 +17,12 @@ import { sortEntries, type Comparison, type ComparisonEntry, type EntryVerdict }
 import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "../stats/counter-changes.js";
 import { DEFAULT_DECISION } from "../stats/decision.js";
 import { runProvenance } from "../bench/machine.js";
-import { seedFromString } from "../bench/prng.js";
+import { seedFromString } from "../util/prng.js";
 import { INSTRUCTIONS_COUNTER } from "../bench/runner.js";
 import type { Run, RunResult } from "../bench/run-schema.js";
-import { bootstrapMedian, summarize, wilcoxonSignedRank } from "../stats/summary.js";
+import { bootstrapMedian } from "../stats/bootstrap.js";
+import { wilcoxonSignedRank } from "../stats/rank-tests.js";
+import { summarize } from "../stats/summary.js";
 import { caseId, type Suite, type SuiteOptions, type TimedCase } from "../bench/suite.js";
 
 export interface AbOptions extends SuiteOptions {

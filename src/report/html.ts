@@ -8,7 +8,7 @@ import { compareRuns, type Comparison } from "./compare.js";
 import { formatCi, formatNs, formatPct } from "./format.js";
 import { DEFAULT_DECISION } from "../stats/decision.js";
 import type { HistoryRecord } from "../bench/history.js";
-import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../bench/trends.js";
+import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../stats/steps.js";
 import type { Run, RunResult } from "../bench/run-schema.js";
 import {
   type ChartSpec,

@@ -7,7 +7,8 @@
  */
 import { formatPct } from "../util/percent.js";
 import { median } from "simple-statistics";
-import { bootstrapRatioOfMedians, mannWhitneyU } from "./summary.js";
+import { bootstrapRatioOfMedians } from "./bootstrap.js";
+import { mannWhitneyU } from "./rank-tests.js";
 
 export type Verdict = "improved" | "regressed" | "unchanged" | "too noisy";
 
