@@ -3,12 +3,12 @@ import { runAb } from "../report/ab.js";
 import { buildRevision, defaultBase, resolveSource, type SourceSpec } from "../bench/wasm-source-build.js";
 import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
-import { gate } from "../report/gate.js";
+import { GATE_ON, gate } from "../report/gate.js";
 import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { choiceFlag, intFlag, pathFlag, percentFlag } from "./flag-values.js";
 import { parseBenchFlags } from "./bench.js";
-import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
 
 export const spec: CommandSpec = {
   name: "ab",
@@ -56,11 +56,10 @@ export async function run(argv: string[]): Promise<number> {
   const { SUITES } = await import("../../bench/index.js");
   const selection = (["suite", "filter", "sizes"] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]));
   const flags = parseBenchFlags([...selection, ...(values.quick ? ["--quick"] : []), ...(values.full ? ["--full"] : [])], SUITES)!;
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
-  const counterThreshold =
-    values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const threshold = percentFlag("threshold", values.threshold);
+  const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const budgetS = intFlag("budget", values.budget, 60, 1, 86_400);
-  const gateOn = parseGateFlag(values.gate as string | undefined);
+  const gateOn = choiceFlag("gate", values.gate, GATE_ON, "all");
   const files: ReportFiles = {
     markdown: pathFlag("markdown", values.markdown),
     bmf: pathFlag("bmf", values.bmf),

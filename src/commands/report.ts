@@ -4,8 +4,8 @@ import { UserError } from "../contract/errors.js";
 import { type HistoryRecord, readHistory } from "../bench/history.js";
 import { readRunFile } from "../bench/run-schema.js";
 import { writeHtmlReport } from "../report/html.js";
-import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
-import { parsePercentFlag } from "./percent-flag.js";
+import { parseCommand, type CommandSpec } from "./args.js";
+import { pathFlag, percentFlag } from "./flag-values.js";
 import { STDOUT, checkOutput } from "../util/files.js";
 import { printable } from "../util/printable.js";
 
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   if (html === undefined) throw new UserError("report: --html FILE is required (see --help)");
   const historyFile = pathFlag("history", values.history);
   checkOutput(html, "--html");
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
+  const threshold = percentFlag("threshold", values.threshold);
   const baseline = positionals.length === 2 ? readRunFile(positionals[0]) : undefined;
   const doc = readRunFile(positionals[positionals.length - 1]);
   let history: HistoryRecord[] | undefined;

@@ -16,7 +16,8 @@ import type { Suite, TimedCase } from "../bench/suite.js";
 import { buildRevision, resolveSource } from "../bench/wasm-source-build.js";
 import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { compareRuns } from "../report/compare.js";
-import { intFlag, noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { intFlag } from "./flag-values.js";
 
 export const spec: CommandSpec = {
   name: "selfcheck",

@@ -15,7 +15,9 @@ export interface GateResult {
   summary: string;
 }
 
-export type GateOn = "all" | "exact" | "time";
+/** What --fail-on-regression acts on (--gate). */
+export const GATE_ON = ["all", "exact", "time"] as const;
+export type GateOn = (typeof GATE_ON)[number];
 
 export interface GateOptions {
   /** Benchmarks of the old run missing from the new one do not fail the gate (they are still listed). */
