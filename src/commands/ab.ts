@@ -5,6 +5,7 @@ import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
 import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, intFlag, pathFlag, percentFlag } from "./flag-values.js";
@@ -83,12 +84,7 @@ export async function run(argv: string[]): Promise<number> {
   const head = await buildRevision(headSrc, [], onBuild);
   console.error(`ab: base ${base.label}, head ${head.label}`);
   const progress = new Progress("ab", 1);
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-  };
-  process.on("SIGINT", onSigint);
+  const interrupt = interruptOnSigint();
   let result: Awaited<ReturnType<typeof runAb>>;
   try {
     result = await runAb({
@@ -100,14 +96,14 @@ export async function run(argv: string[]): Promise<number> {
       threshold,
       counterThreshold,
       budgetMs: budgetS * 1000,
-      signal: abort.signal,
+      signal: interrupt.signal,
       onRound: (round, undecided, total, elapsed) => {
         progress.total = budgetS;
         progress.update(Math.min(budgetS, elapsed / 1000), `round ${round + 1}: ${undecided}/${total} undecided`);
       },
     });
   } finally {
-    process.off("SIGINT", onSigint);
+    interrupt.dispose();
     progress.done();
   }
   if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
@@ -116,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
     `${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`,
   );
   for (const path of writeReports(files, result.headRun, result.comparison)) if (path !== "-") console.log(`wrote ${path}`);
-  if (abort.signal.aborted) return 130;
+  if (interrupt.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;
   const verdict = gate(result.comparison, { on: gateOn });
   console.log(verdict.summary);

@@ -11,6 +11,7 @@ import { INJECTIONS } from "../pool/inject.js";
 import { ExactlyOnceError } from "../pool/shared-ring.js";
 import { ensureStateDir, stateDir } from "../bench/state.js";
 import { checkOutput, writeOutput } from "../util/files.js";
+import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, intFlag, pathFlag } from "./flag-values.js";
@@ -97,13 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     interrupted: false,
   };
 
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-    console.error("\ninterrupted: stopping the workers, then writing what completed (Ctrl-C again to quit now)");
-  };
-  process.on("SIGINT", onSigint);
+  const interrupt = interruptOnSigint("\ninterrupted: stopping the workers, then writing what completed (Ctrl-C again to quit now)");
   console.log(
     `stress: ${fmtCount(config.events)} events; producers ${config.producers}, reapers ${config.reapers}, batch ${config.batch}, nr_events ${config.nr_events}`,
   );
@@ -116,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
       reapers: config.reapers,
       batch: config.batch,
       nrEvents: config.nr_events,
-      signal: abort.signal,
+      signal: interrupt.signal,
       inject: inject === undefined ? undefined : { kind: inject, afterTasks: 2 },
       onProgress: (released, total) => progress.update(released, `${fmtCount(released)} / ${fmtCount(total)} events checked`),
     });
@@ -127,10 +122,10 @@ export async function run(argv: string[]): Promise<number> {
     record.result = e.partial;
     record.error = e.message;
     record.error_kind = e.cause instanceof ExactlyOnceError ? "delivery-fault" : "worker-failure";
-    record.interrupted = abort.signal.aborted;
+    record.interrupted = interrupt.signal.aborted;
     code = 1;
   } finally {
-    process.off("SIGINT", onSigint);
+    interrupt.dispose();
     progress.done();
   }
   const text = JSON.stringify(record, null, 1) + "\n";
