@@ -1,9 +1,10 @@
 /**
  * The one seeded PRNG (SplitMix32) and the FNV-1a hash that makes seeds and
  * checksums. Small, fast, the same stream on every platform, and the same as
- * assembly/lookup/prng.ts, so WASM and TS draw alike; the bootstrap, the
- * fuzzers, the workloads and the tests' synthetic data all draw from it, so
- * every run gives the same answer on every machine.
+ * assembly/lookup/prng.ts, so WASM and TS draw alike. The bootstrap, the
+ * fuzzers, the workloads, the selfcheck's noisy neighbour and the tests'
+ * synthetic data all draw from it; seeded alike, they give the same answer
+ * on every run and machine.
  */
 export class Prng {
   private state: number;
