@@ -1,6 +1,7 @@
 // Layering checks (npm run deps:check, in CI): no import cycles between
 // modules or between folders. Contracts sit at the bottom (src/contract/,
-// assembly/abi/), so every folder imports downward.
+// assembly/abi/), so every folder imports downward; the statistics
+// (src/stats/) sit below the harness (src/bench/) that uses them.
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
   forbidden: [
@@ -11,6 +12,14 @@ module.exports = {
       scope: "folder",
       from: {},
       to: { circular: true },
+    },
+    {
+      name: "statistics-stay-pure",
+      comment:
+        "src/stats/ (the regression statistics) works on plain numbers: it may use src/util/ and src/contract/, never the harness (src/bench/), the reports or the backends, so it can be tested and reused on its own.",
+      severity: "error",
+      from: { path: "^src/stats/" },
+      to: { path: "^(src|bench|assembly)/", pathNot: "^src/(stats|util|contract)/" },
     },
     {
       name: "entries-stay-on-top",

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pairedVerdict } from "../src/report/ab.js";
-import { wilcoxonSignedRank } from "../src/bench/stats.js";
+import { wilcoxonSignedRank } from "../src/stats/rank-tests.js";
 import { buildCacheDir, buildRevision, resolveSource } from "../src/bench/wasm-source-build.js";
 import { UserError } from "../src/contract/errors.js";
 

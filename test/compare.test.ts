@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { mulberry32 } from "../src/bench/prng.js";
 import type { Run } from "../src/bench/run-schema.js";
 import { compareRuns, renderComparison, type ComparisonEntry } from "../src/report/compare.js";
 import { gate } from "../src/report/gate.js";
-import { noisyRun, SHARED_MACHINE, syntheticRun, type NoiseModel } from "./helpers/synthetic.js";
+import { type NoiseModel, noisyRun, SHARED_MACHINE, syntheticRun, uniform } from "./helpers/synthetic.js";
 
 /**
  * Verdict counts over `trials` independent pairs of runs (each its own
@@ -12,7 +11,7 @@ import { noisyRun, SHARED_MACHINE, syntheticRun, type NoiseModel } from "./helpe
  * slower. 40 benchmarks per run pair, so compareRuns is exercised as used.
  */
 function verdicts(shift: number, model: NoiseModel, trials: number, seed: number): Record<string, number> {
-  const random = mulberry32(seed);
+  const random = uniform(seed);
   const counts: Record<string, number> = { regressed: 0, improved: 0, unchanged: 0, "too noisy": 0 };
   const perRun = 40;
   for (let t = 0; t < trials / perRun; t++) {
@@ -51,7 +50,7 @@ test("A/A with only 64 samples: still <= 5% false alarms (undecidable cases say 
 });
 
 test("a change below the threshold is not a regression; a lower threshold catches it", () => {
-  const random = mulberry32(6);
+  const random = uniform(6);
   const quiet = { ...SHARED_MACHINE, burstEnter: 0, spikeProb: 0, runSigma: 0, sigma: 0.01 };
   const old = syntheticRun([{ id: "a/b", samples: noisyRun(random, 100, quiet) }]);
   const neu = syntheticRun([{ id: "a/b", samples: noisyRun(random, 103, quiet) }]);
@@ -108,7 +107,7 @@ test("counters are compared exactly; added, removed, unavailable and too-few-sam
 });
 
 test("different machines give a loud warning; regressions are listed first and fail the gate", () => {
-  const random = mulberry32(7);
+  const random = uniform(7);
   const quiet = { ...SHARED_MACHINE, burstEnter: 0, spikeProb: 0, runSigma: 0, sigma: 0.01 };
   const old = syntheticRun([
     { id: "a/flat", samples: noisyRun(random, 100, quiet) },

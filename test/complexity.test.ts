@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fitComplexity, fitCurve } from "../src/bench/complexity.js";
-import { mulberry32 } from "../src/bench/prng.js";
-import { gaussian } from "./helpers/synthetic.js";
+import { fitComplexity, fitCurve } from "../src/stats/complexity.js";
+import { gaussian, uniform } from "./helpers/synthetic.js";
 
 const NS = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];
 
 function synthetic(f: (n: number) => number, noise: number, seed: number) {
-  const random = mulberry32(seed);
+  const random = uniform(seed);
   return NS.map((n) => ({ n, value: f(n) * (1 + noise * gaussian(random)) }));
 }
 

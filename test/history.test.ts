@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { appendHistory, readHistory, type HistoryRecord } from "../src/bench/history.js";
 import { historyTrends } from "../src/bench/trends.js";
-import { mulberry32 } from "../src/bench/prng.js";
 import { UserError } from "../src/contract/errors.js";
-import { gaussian, syntheticRun } from "./helpers/synthetic.js";
+import { gaussian, syntheticRun, uniform } from "./helpers/synthetic.js";
 
 const dir = mkdtempSync(join(tmpdir(), "arb-history-"));
 
@@ -18,7 +17,7 @@ function runAt(level: number, random: () => number, started: string, counters: R
 
 test("append writes one compact JSON line per run, atomically (no temp files)", () => {
   const file = join(dir, "append.jsonl");
-  const random = mulberry32(1);
+  const random = uniform(1);
   appendHistory(file, runAt(100, random, "2025-01-01T00:00:00.000Z"));
   appendHistory(file, runAt(101, random, "2025-01-02T00:00:00.000Z"));
   const lines = readFileSync(file, "utf8").split("\n");
@@ -34,7 +33,7 @@ test("append writes one compact JSON line per run, atomically (no temp files)", 
 
 test("a corrupt line in the middle is reported with its line number; the rest is used", () => {
   const file = join(dir, "corrupt.jsonl");
-  const random = mulberry32(2);
+  const random = uniform(2);
   appendHistory(file, runAt(100, random, "2025-01-01T00:00:00.000Z"));
   writeFileSync(file, `${readFileSync(file, "utf8")}{"schema":"aio-ring-bench/history@1","started":\n{"schema":"other"}\n`);
   appendHistory(file, runAt(100, random, "2025-01-04T00:00:00.000Z"));
@@ -51,7 +50,7 @@ test("a corrupt line in the middle is reported with its line number; the rest is
 
 test("trends flag a 10% step at the right run, a counter change exactly, and nothing in a flat series", () => {
   const file = join(dir, "trend.jsonl");
-  const random = mulberry32(3);
+  const random = uniform(3);
   for (let i = 0; i < 20; i++) {
     const day = String(i + 1).padStart(2, "0");
     appendHistory(
@@ -82,7 +81,7 @@ test("trends flag a 10% step at the right run, a counter change exactly, and not
 
 test("a step where the machine changed is marked as such; a step 3 runs ago is already flagged", () => {
   const file = join(dir, "machine.jsonl");
-  const random = mulberry32(4);
+  const random = uniform(4);
   for (let i = 0; i < 11; i++) {
     appendHistory(
       file,

@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { ScenarioError } from "../src/contract/errors.js";
 import { encodeScenario } from "../src/kernel/wire.js";
 import type { Scenario, Step } from "../src/contract/scenario.js";
+import { MAX_COUNT } from "../assembly/abi/limits.js";
+import { parseScenario } from "../src/scenario/parse.js";
 
 const enc = (steps: Step[]) => encodeScenario("w.json", { name: "w", steps } as Scenario);
 
@@ -54,4 +56,44 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
       JSON.stringify(step),
     );
   }
+});
+
+test("the wire encoder accepts exactly what the scenario parser accepts (one schema)", () => {
+  const cases: unknown[] = [
+    { op: "mmap", pages: MAX_COUNT, name: "A" },
+    { op: "mmap", pages: MAX_COUNT + 1, name: "A" },
+    { op: "page", addr: "A+9999999" },
+    { op: "page", addr: "A+10000000" },
+    { op: "page", addr: "A+2b" },
+    { op: "mremap", addr: "A", old_pages: 0, new_pages: 1 },
+    { op: "mmap", pages: 1, name: "bogus" },
+    { op: "io_setup", nr_events: 2 ** 32 - 1 },
+    { op: "io_setup", nr_events: 2 ** 32 },
+    { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: Number.MAX_SAFE_INTEGER },
+  ];
+  const verdicts: boolean[] = [];
+  for (const step of cases) {
+    const text = JSON.stringify({ name: "w", steps: [step] });
+    const parsed = (() => {
+      try {
+        parseScenario(text, "w.json");
+        return true;
+      } catch (e) {
+        assert.ok(e instanceof ScenarioError);
+        return false;
+      }
+    })();
+    const encoded = (() => {
+      try {
+        encodeScenario("w.json", JSON.parse(text) as Scenario);
+        return true;
+      } catch (e) {
+        assert.ok(e instanceof ScenarioError);
+        return false;
+      }
+    })();
+    assert.equal(encoded, parsed, JSON.stringify(step));
+    verdicts.push(parsed);
+  }
+  assert.deepEqual(verdicts, [true, false, true, false, false, false, false, true, false, true]);
 });

@@ -105,6 +105,6 @@ describe("stress command", () => {
   it("rejects bad input with one line and exit 2", () => {
     const r = stress(scratch(), "--events", "lots");
     assert.equal(r.status, 2);
-    assert.equal(r.stderr.trim(), 'aio-ring-bench: --events: expected a whole number from 1 to 1099511627776, got "lots"');
+    assert.equal(r.stderr.trim(), 'aio-ring-bench: --events: expected an integer from 1 to 1099511627776, got "lots"');
   });
 });

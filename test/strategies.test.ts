@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ADDR_SLOTS, CEILING, FLOOR, PAGE, addrOfSlot, slotOfAddr } from "../src/strategies/context-set.js";
-import { FOLD_SEED, Prng, fold } from "../src/strategies/prng.js";
+import { FOLD_SEED, Prng, fold } from "../src/util/prng.js";
 import { DISTS, KERNEL_STRATEGY, STRATEGIES, createLookupWorld, type WorldEngine, type LookupWorld, type StrategyDescriptor } from "../src/strategies/index.js";
 
 const BACKENDS: WorldEngine[] = ["wasm", "ts"];

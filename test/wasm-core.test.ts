@@ -7,13 +7,13 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
-import { mulberry32 } from "../src/bench/prng.js";
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../src/model/mm.js";
 import { PROFILES, PROFILE_NAMES } from "../src/contract/profile.js";
 import type { AioBackend, ProcessConfig } from "../src/contract/backend.js";
 import type { AddrExpr, ProfileName, Scenario, Step } from "../src/contract/scenario.js";
+import { uniform } from "./helpers/synthetic.js";
 
 const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
 const P = PAGE_SIZE;
@@ -341,7 +341,7 @@ describe("wasm core = model", () => {
       });
 
       test("random call sequences", () => {
-        const random = mulberry32(0x5eed + PROFILE_NAMES.indexOf(profile));
+        const random = uniform(0x5eed + PROFILE_NAMES.indexOf(profile));
         const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
         const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
         const ctxNames = ["A", "B", "C"];

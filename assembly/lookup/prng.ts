@@ -1,5 +1,5 @@
 // Seeded PRNG, checksum fold and stream distributions: the same code as
-// src/strategies/prng.ts, so streams, churn orders and checksums match the
+// src/util/prng.ts and src/strategies/prng.ts, so streams, churn orders and checksums match the
 // TS twins bit for bit.
 
 /** SplitMix32: one u32 per call from a 32-bit state. Unmanaged: no GC or shadow-stack cost in churn. */

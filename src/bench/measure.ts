@@ -4,10 +4,11 @@
  * history). Shared so that compare, exports and history agree.
  */
 import { median } from "simple-statistics";
-import { DEFAULT_DECISION } from "./decision.js";
-import { seedFromString } from "./prng.js";
+import { DEFAULT_DECISION } from "../stats/decision.js";
+import { seedFromString } from "../util/prng.js";
 import { samplesInNs, type RunResult } from "./run-schema.js";
-import { blockMedians, bootstrapMedian } from "./stats.js";
+import { bootstrapMedian } from "../stats/bootstrap.js";
+import { blockMedians } from "../stats/summary.js";
 
 /**
  * Consecutive samples pooled into one batch median before testing. Bursts of

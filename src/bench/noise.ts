@@ -7,21 +7,22 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { isMainThread, Worker, workerData } from "node:worker_threads";
+import { Prng } from "../util/prng.js";
 
 /** One thread's loop: periods of 200-500 ms, each busy for a random 10-90% of it. */
-const THREAD = `
-const sab = new Int32Array(new SharedArrayBuffer(4));
-let seed = __SEED__ >>> 0;
-const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
-for (;;) {
-  const period = 200 + 300 * rand();
-  const busy = period * (0.1 + 0.8 * rand());
-  const t0 = Date.now();
-  let x = 0;
-  while (Date.now() - t0 < busy) x = (x * 31 + 7) | 0;
-  Atomics.wait(sab, 0, 0, period - busy);
-}`;
+function busyIdle(seed: number): void {
+  const sab = new Int32Array(new SharedArrayBuffer(4));
+  const rng = new Prng(seed);
+  for (;;) {
+    const period = 200 + 300 * rng.float();
+    const busy = period * (0.1 + 0.8 * rng.float());
+    const t0 = Date.now();
+    let x = 0;
+    while (Date.now() - t0 < busy) x = (x * 31 + 7) | 0;
+    Atomics.wait(sab, 0, 0, period - busy);
+  }
+}
 
 export interface Noise {
   /** The neighbour process. */
@@ -43,9 +44,11 @@ export function startNoise(threads = availableParallelism()): Noise {
   };
 }
 
-if (process.argv[2] === "--noise-child") {
+if (!isMainThread && typeof workerData?.noiseSeed === "number") busyIdle(workerData.noiseSeed);
+else if (process.argv[2] === "--noise-child") {
   const threads = Number(process.argv[3]) || 1;
-  for (let i = 0; i < threads; i++) new Worker(THREAD.replace("__SEED__", String(0x9e3779b9 * (i + 1) + Date.now())), { eval: true });
+  // Seeded by the clock: each run's neighbour differs, as a real one would.
+  for (let i = 0; i < threads; i++) new Worker(fileURLToPath(import.meta.url), { workerData: { noiseSeed: (Date.now() + i * 0x9e3779b9) >>> 0 } });
   // The parent died without stopping us: go too.
   process.on("disconnect", () => process.exit(0));
 }

@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { UserError } from "../contract/errors.js";
 import { PACKAGE_ROOT } from "./machine.js";
 import { readRunFile, type Run, type RunResult } from "./run-schema.js";
-import { summarize } from "./stats.js";
+import { summarize } from "../stats/summary.js";
 
 const run = promisify(execFile);
 

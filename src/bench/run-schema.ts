@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { UserError } from "../contract/errors.js";
+import { BIG_O } from "../stats/complexity.js";
 import { readInput } from "../util/files.js";
 
 export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
@@ -25,9 +26,6 @@ export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
 /** Samples are per-operation times; these units convert to nanoseconds. */
 export const TIME_UNITS = { "ns/op": 1, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9 } as const;
 export type TimeUnit = keyof typeof TIME_UNITS;
-
-export const BIG_O = ["O(1)", "O(log N)", "O(N)", "O(N log N)", "O(N^2)"] as const;
-export type BigO = (typeof BIG_O)[number];
 
 const finite = z.number().refine(Number.isFinite, "must be a finite number");
 const nonNegative = finite.refine((x) => x >= 0, "must not be negative");

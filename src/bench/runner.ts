@@ -3,11 +3,11 @@
 // call of a calibrated batch, well above timer resolution, divided by the
 // batch size, so samples are per-operation times comparable across batches.
 import { Bench } from "tinybench";
-import { fitComplexity } from "./complexity.js";
+import { fitComplexity } from "../stats/complexity.js";
 import { finishContext, startContext } from "./context.js";
 import { gitInfo, machineInfo, toolInfo } from "./machine.js";
 import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
-import { summarize } from "./stats.js";
+import { summarize } from "../stats/summary.js";
 import { UserError } from "../contract/errors.js";
 import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
 

@@ -3,12 +3,13 @@ import { runAb } from "../report/ab.js";
 import { buildRevision, defaultBase, resolveSource, type SourceSpec } from "../bench/wasm-source-build.js";
 import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
-import { gate } from "../report/gate.js";
+import { GATE_ON, gate } from "../report/gate.js";
 import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { choiceFlag, intFlag, pathFlag, percentFlag } from "./flag-values.js";
 import { parseBenchFlags } from "./bench.js";
-import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
 
 export const spec: CommandSpec = {
   name: "ab",
@@ -61,11 +62,10 @@ export async function run(argv: string[]): Promise<number> {
   const { SUITES } = await import("../../bench/index.js");
   const selection = (["suite", "filter", "sizes"] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]));
   const flags = parseBenchFlags([...selection, ...(values.quick ? ["--quick"] : []), ...(values.full ? ["--full"] : [])], SUITES)!;
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
-  const counterThreshold =
-    values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const threshold = percentFlag("threshold", values.threshold);
+  const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const budgetS = intFlag("budget", values.budget, 60, 1, 86_400);
-  const gateOn = parseGateFlag(values.gate as string | undefined);
+  const gateOn = choiceFlag("gate", values.gate, GATE_ON, "all");
   const files: ReportFiles = {
     markdown: pathFlag("markdown", values.markdown),
     bmf: pathFlag("bmf", values.bmf),
@@ -89,12 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   const head = await buildRevision(headSrc, [], onBuild);
   console.error(`ab: base ${base.label}, head ${head.label}`);
   const progress = new Progress("ab", 1);
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-  };
-  process.on("SIGINT", onSigint);
+  const interrupt = interruptOnSigint();
   let result: Awaited<ReturnType<typeof runAb>>;
   try {
     result = await runAb({
@@ -106,14 +101,14 @@ export async function run(argv: string[]): Promise<number> {
       threshold,
       counterThreshold,
       budgetMs: budgetS * 1000,
-      signal: abort.signal,
+      signal: interrupt.signal,
       onRound: (round, undecided, total, elapsed) => {
         progress.total = budgetS;
         progress.update(Math.min(budgetS, elapsed / 1000), `round ${round + 1}: ${undecided}/${total} undecided`);
       },
     });
   } finally {
-    process.off("SIGINT", onSigint);
+    interrupt.dispose();
     progress.done();
   }
   if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
@@ -122,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
     `${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`,
   );
   for (const path of writeReports(files, result.headRun, result.comparison)) if (path !== "-") console.log(`wrote ${path}`);
-  if (abort.signal.aborted) return 130;
+  if (interrupt.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;
   const verdict = gate(result.comparison, { on: gateOn });
   console.log(verdict.summary);

@@ -102,30 +102,7 @@ function joinNegativeValues(argv: string[], options: Record<string, { type: "str
   return out;
 }
 
-/** A file-name flag: undefined when absent, a UserError when given empty (it would otherwise be silently ignored). */
-export function pathFlag(flag: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value);
-  if (text.trim() === "") throw new UserError(`--${flag}: empty file name`);
-  return text;
-}
-
 /** Refuses positional arguments for a command that takes none. */
 export function noPositionals(command: string, positionals: string[]): void {
   if (positionals.length) throw new UserError(`${command}: unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
-}
-
-/** An integer flag in [min, max], or `fallback` when absent; else a UserError naming the flag. */
-export function intFlag(flag: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const text = String(value);
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
-    throw new UserError(`--${flag}: expected an integer from ${min} to ${max}, got "${text}"`);
-  return Number(text);
-}
-
-/** A string flag's value, or null when absent. */
-export function stringFlag(values: Values, name: string): string | null {
-  const v = values[name];
-  return typeof v === "string" ? v : null;
 }

@@ -21,6 +21,7 @@ import { renderRunTable } from "../report/table.js";
 import { wrap } from "../report/text-table.js";
 import { checkReportPaths, writeReports } from "../report/write-reports.js";
 import { STDOUT, checkOutput, writeOutput } from "../util/files.js";
+import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { writeStdout } from "../util/stdout.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
@@ -39,27 +40,21 @@ export async function listCases(flags: BenchFlags): Promise<void> {
 /** Runs the selected suites with progress on a TTY and Ctrl-C stopping after the current benchmark. */
 export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
   const progress = new Progress("bench", 1);
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-    console.error("\ninterrupted: finishing the current benchmark, then writing what completed (Ctrl-C again to quit now)");
-  };
-  process.on("SIGINT", onSigint);
+  const interrupt = interruptOnSigint("\ninterrupted: finishing the current benchmark, then writing what completed (Ctrl-C again to quit now)");
   try {
     return await runBench({
       ...flags.opts,
       suites: flags.suites,
       filter: flags.filter,
       injectSlowdown: flags.injectSlowdown,
-      signal: abort.signal,
+      signal: interrupt.signal,
       onCase: (done, total, id) => {
         progress.total = total;
         progress.update(done, `[${done + 1}/${total}] ${id}`);
       },
     });
   } finally {
-    process.off("SIGINT", onSigint);
+    interrupt.dispose();
     progress.done();
   }
 }

@@ -6,9 +6,9 @@ import type { Suite, SuiteOptions } from "../bench/suite.js";
 import type { ReportFiles } from "../report/write-reports.js";
 import { COLUMN_HELP } from "../report/column-help.js";
 import { STDOUT } from "../util/files.js";
-import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
-import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
-import type { GateOn } from "../report/gate.js";
+import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { choiceFlag, intFlag, intListFlag, pathFlag, percentFlag } from "./flag-values.js";
+import { GATE_ON, type GateOn } from "../report/gate.js";
 
 /** Where the run JSON goes, for the help text (state.ts resolves the folder). */
 const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
@@ -113,19 +113,6 @@ export interface BenchFlags {
   injectSlowdown: number;
 }
 
-/** Sizes in the order given, each once: a repeated size would repeat benchmark ids. */
-function parseSizes(text: string): number[] {
-  const sizes = text.split(",").map((s) => s.trim());
-  return [
-    ...new Set(
-      sizes.map((s) => {
-        if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 65536) throw new UserError(`--sizes: "${s}" is not a context count from 1 to 65536`);
-        return Number(s);
-      }),
-    ),
-  ];
-}
-
 function parseFilter(text: string): RegExp {
   const m = /^\/(.+)\/$/.exec(text);
   try {
@@ -168,7 +155,12 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
   return {
     suites,
     filter: values.filter === undefined ? null : parseFilter(values.filter as string),
-    opts: { quick: Boolean(values.quick), full: Boolean(values.full), sizes: values.sizes === undefined ? null : parseSizes(values.sizes as string), timeMs },
+    opts: {
+      quick: Boolean(values.quick),
+      full: Boolean(values.full), // Each size once, in the order given: a repeated size would repeat benchmark ids.
+      sizes: intListFlag("sizes", values.sizes, 1, 65536),
+      timeMs,
+    },
     json: path("json"),
     csv: path("csv"),
     list: Boolean(values.list),
@@ -176,9 +168,9 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
     reports: { markdown: pathFlag("markdown", values.markdown), bmf: pathFlag("bmf", values.bmf), ghAction: pathFlag("gh-action", values["gh-action"]) },
     saveBaseline: (values["save-baseline"] as string | undefined) ?? null,
     compare: path("compare"),
-    threshold: values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string),
-    counterThreshold: values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string),
-    gateOn: parseGateFlag(values.gate as string | undefined),
+    threshold: percentFlag("threshold", values.threshold),
+    counterThreshold: percentFlag("counter-threshold", values["counter-threshold"]),
+    gateOn: choiceFlag("gate", values.gate, GATE_ON, "all"),
     repeat: intFlag("repeat", values.repeat, 1, 1, 100),
     selectionArgs: (["suite", "filter", "sizes", "time", "inject-slowdown"] as const)
       .flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]))
@@ -186,7 +178,7 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
     failOnRegression: Boolean(values["fail-on-regression"]),
     allowRemoved: Boolean(values["allow-removed"]),
     history: path("history"),
-    injectSlowdown: values["inject-slowdown"] === undefined ? 0 : parsePercentFlag("--inject-slowdown", values["inject-slowdown"] as string),
+    injectSlowdown: percentFlag("inject-slowdown", values["inject-slowdown"]) ?? 0,
   };
 }
 

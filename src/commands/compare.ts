@@ -1,13 +1,13 @@
 /** `aio-ring-bench compare OLD NEW`: compare two runs (OLD may be a baseline name), print a table, write exports, gate. */
 import { loadBaseline } from "../bench/baseline.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
-import { gate } from "../report/gate.js";
+import { GATE_ON, gate } from "../report/gate.js";
 import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { UserError } from "../contract/errors.js";
-import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { parseCommand, type CommandSpec } from "./args.js";
+import { choiceFlag, pathFlag, percentFlag } from "./flag-values.js";
 import { STDOUT } from "../util/files.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
-import { parseGateFlag, parsePercentFlag } from "./percent-flag.js";
 
 export const spec: CommandSpec = {
   name: "compare",
@@ -51,10 +51,9 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   if (positionals.length !== 2) throw new UserError(`compare: expected OLD and NEW, got ${positionals.length} argument(s) (see --help)`);
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
-  const counterThreshold =
-    values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
-  const gateOn = parseGateFlag(values.gate as string | undefined);
+  const threshold = percentFlag("threshold", values.threshold);
+  const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
+  const gateOn = choiceFlag("gate", values.gate, GATE_ON, "all");
   if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   const files: ReportFiles = {
     markdown: pathFlag("markdown", values.markdown),

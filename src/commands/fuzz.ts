@@ -7,7 +7,8 @@ import { kernelAvailability } from "../kernel/probe.js";
 import { runFuzz } from "../scenario/fuzz.js";
 import { checkOutput, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
-import { intFlag, noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { choiceFlag, intFlag, pathFlag } from "./flag-values.js";
 
 export const spec: CommandSpec = {
   name: "fuzz",
@@ -42,8 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("fuzz", positionals);
-  const against = values.against ?? "wasm";
-  if (against !== "wasm" && against !== "kernel") throw new UserError(`--against: expected wasm or kernel, got "${against}"`);
+  const against = choiceFlag("against", values.against, ["wasm", "kernel"], "wasm");
   const seed = intFlag("seed", values.seed, 1, 0, 2 ** 32 - 1);
   const out = pathFlag("out", values.out);
   // A reproducer that cannot be written is found out before the run, not after.

@@ -3,13 +3,13 @@ import { median } from "simple-statistics";
 import { readRunFile } from "../bench/run-schema.js";
 import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history.js";
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
-import { formatCounterChanges } from "../bench/counters.js";
+import { formatCounterChanges } from "../stats/counter-changes.js";
 import { formatNs, formatPct } from "../report/format.js";
 import { printable } from "../util/printable.js";
-import { noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { pathFlag, percentFlag } from "./flag-values.js";
 import { renderTable, type Column } from "../report/text-table.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
-import { parsePercentFlag } from "./percent-flag.js";
 
 export const spec: CommandSpec = {
   name: "history",
@@ -77,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("history", positionals);
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
+  const threshold = percentFlag("threshold", values.threshold);
   const file = pathFlag("file", values.file) ?? defaultHistoryFile();
   const append = pathFlag("append", values.append);
   if (append !== undefined) {
@@ -86,8 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { records, warnings } = readHistory(file);
   for (const w of warnings) console.error(`warning: ${printable(w, true)}`);
-  const counterThreshold =
-    values["counter-threshold"] === undefined ? undefined : parsePercentFlag("--counter-threshold", values["counter-threshold"] as string);
+  const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const trends = historyTrends(records, { threshold, counterThreshold });
   if (values.json) console.log(JSON.stringify({ file, runs: records.length, warnings, trends }, null, 2));
   else {

@@ -7,8 +7,8 @@ import { MAX_RUN_BYTES, parseJsonText, parseRun, RUN_SCHEMA_ID, type Run } from 
 import { COMPARISON_SCHEMA_ID, type Comparison } from "../report/compare.js";
 import { validateComparison } from "../report/comparison-schema.js";
 import { writeComparisonHtmlReport, writeHtmlReport } from "../report/html.js";
-import { parseCommand, pathFlag, type CommandSpec } from "./args.js";
-import { parsePercentFlag } from "./percent-flag.js";
+import { parseCommand, type CommandSpec } from "./args.js";
+import { pathFlag, percentFlag } from "./flag-values.js";
 import { readInput, STDOUT, checkOutput } from "../util/files.js";
 import { printable } from "../util/printable.js";
 
@@ -69,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   if (html === undefined) throw new UserError("report: --html FILE is required (see --help)");
   const historyFile = pathFlag("history", values.history);
   checkOutput(html, "--html");
-  const threshold = values.threshold === undefined ? undefined : parsePercentFlag("--threshold", values.threshold as string);
+  const threshold = percentFlag("threshold", values.threshold);
   const inputs = positionals.map((p) => ({ path: p, input: readReportInput(p) }));
   const cmp = inputs.find((i) => i.input.kind === "comparison");
   if (cmp) {

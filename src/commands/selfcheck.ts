@@ -9,14 +9,15 @@
 // the sizes under test.
 import { sampleRankCorrelation } from "simple-statistics";
 import { runAb } from "../report/ab.js";
-import { counterChanges, countersVerdict } from "../bench/counters.js";
+import { counterChanges, countersVerdict } from "../stats/counter-changes.js";
 import { startNoise, type Noise } from "../bench/noise.js";
 import { INSTRUCTIONS_COUNTER, runBench } from "../bench/runner.js";
 import type { Suite, TimedCase } from "../bench/suite.js";
 import { buildRevision, resolveSource } from "../bench/wasm-source-build.js";
 import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { compareRuns } from "../report/compare.js";
-import { intFlag, noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { intFlag } from "./flag-values.js";
 
 export const spec: CommandSpec = {
   name: "selfcheck",

@@ -7,12 +7,14 @@ import { availableParallelism } from "node:os";
 import { UserError } from "../contract/errors.js";
 import { machineInfo, toolInfo } from "../bench/machine.js";
 import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, ringSlotsFor, runSharedRing, type SharedRingRunResult } from "../pool/shared-ring-run.js";
-import { INJECTIONS, type InjectionKind } from "../pool/inject.js";
+import { INJECTIONS } from "../pool/inject.js";
 import { ExactlyOnceError } from "../pool/shared-ring.js";
 import { ensureStateDir, stateDir } from "../bench/state.js";
 import { checkOutput, writeOutput } from "../util/files.js";
+import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
-import { noPositionals, parseCommand, pathFlag, type CommandSpec } from "./args.js";
+import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
+import { choiceFlag, intFlag, pathFlag } from "./flag-values.js";
 import { join } from "node:path";
 
 /** For the help text: the record goes to stress-last.json in the state folder (state.ts). */
@@ -51,15 +53,6 @@ and got. Writes the record to ${STRESS_FILE}.`,
 130 interrupted (what completed is still written)`,
 };
 
-function parseCount(flag: string, text: string, lo: number, hi: number): number {
-  const m = /^(\d+(?:_\d+)*(?:\.\d+)?)([kKMG]|e\d+)?$/.exec(text.trim());
-  const unit = m?.[2];
-  const scale = unit === undefined ? 1 : unit.startsWith("e") ? 10 ** Number(unit.slice(1)) : { k: 1e3, K: 1e3, M: 1e6, G: 1e9 }[unit]!;
-  const n = m ? Number(m[1].replaceAll("_", "")) * scale : NaN;
-  if (!Number.isSafeInteger(n) || n < lo || n > hi) throw new UserError(`${flag}: expected a whole number from ${lo} to ${hi}, got "${text}"`);
-  return n;
-}
-
 interface StressRecord {
   schema: "aio-ring-bench/stress@1";
   tool: { name: string; version: string };
@@ -80,11 +73,11 @@ export async function run(argv: string[]): Promise<number> {
   noPositionals("stress", positionals);
   const cores = availableParallelism();
   const config = {
-    events: values.events === undefined ? DEFAULT_EVENTS : parseCount("--events", values.events as string, 1, 2 ** 40),
-    producers: values.producers === undefined ? cores : parseCount("--producers", values.producers as string, 1, 256),
-    reapers: values.reapers === undefined ? cores : parseCount("--reapers", values.reapers as string, 1, 256),
-    batch: values.batch === undefined ? DEFAULT_BATCH : parseCount("--batch", values.batch as string, 1, 65536),
-    nr_events: values["nr-events"] === undefined ? DEFAULT_NR_EVENTS : parseCount("--nr-events", values["nr-events"] as string, 1, 1 << 18),
+    events: intFlag("events", values.events, DEFAULT_EVENTS, 1, 2 ** 40),
+    producers: intFlag("producers", values.producers, cores, 1, 256),
+    reapers: intFlag("reapers", values.reapers, cores, 1, 256),
+    batch: intFlag("batch", values.batch, DEFAULT_BATCH, 1, 65536),
+    nr_events: intFlag("nr-events", values["nr-events"], DEFAULT_NR_EVENTS, 1, 1 << 18),
   };
   const slots = ringSlotsFor(config.nr_events);
   if (config.batch > slots) throw new UserError(`--batch: ${config.batch} is more than the ring's ${slots} slots (nr_events ${config.nr_events})`);
@@ -92,9 +85,7 @@ export async function run(argv: string[]): Promise<number> {
   // Outputs checked before the run: a bad path costs nothing.
   ensureStateDir();
   if (json !== undefined) checkOutput(json, "--json");
-  const inject = values.inject as string | undefined;
-  if (inject !== undefined && !(INJECTIONS as readonly string[]).includes(inject))
-    throw new UserError(`--inject: unknown kind "${inject}" (use ${INJECTIONS.join(", ")})`);
+  const inject = choiceFlag("inject", values.inject, INJECTIONS, undefined);
   const record: StressRecord = {
     schema: "aio-ring-bench/stress@1",
     tool: toolInfo(),
@@ -107,13 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     interrupted: false,
   };
 
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-    console.error("\ninterrupted: stopping the workers, then writing what completed (Ctrl-C again to quit now)");
-  };
-  process.on("SIGINT", onSigint);
+  const interrupt = interruptOnSigint("\ninterrupted: stopping the workers, then writing what completed (Ctrl-C again to quit now)");
   console.log(
     `stress: ${fmtCount(config.events)} events; producers ${config.producers}, reapers ${config.reapers}, batch ${config.batch}, nr_events ${config.nr_events}`,
   );
@@ -126,8 +111,8 @@ export async function run(argv: string[]): Promise<number> {
       reapers: config.reapers,
       batch: config.batch,
       nrEvents: config.nr_events,
-      signal: abort.signal,
-      inject: inject === undefined ? undefined : { kind: inject as InjectionKind, afterTasks: 2 },
+      signal: interrupt.signal,
+      inject: inject === undefined ? undefined : { kind: inject, afterTasks: 2 },
       onProgress: (released, total) => progress.update(released, `${fmtCount(released)} / ${fmtCount(total)} events checked`),
     });
     record.interrupted = record.result.verdict === "interrupted";
@@ -137,10 +122,10 @@ export async function run(argv: string[]): Promise<number> {
     record.result = e.partial;
     record.error = e.message;
     record.error_kind = e.cause instanceof ExactlyOnceError ? "delivery-fault" : "worker-failure";
-    record.interrupted = abort.signal.aborted;
+    record.interrupted = interrupt.signal.aborted;
     code = 1;
   } finally {
-    process.off("SIGINT", onSigint);
+    interrupt.dispose();
     progress.done();
   }
   const text = JSON.stringify(record, null, 1) + "\n";

@@ -9,7 +9,8 @@ import type { Errno } from "../contract/scenario.js";
 import { CMD_BAD, CMD_PREAD, CMD_PWRITE, KIND_AIO, KIND_ANON, KIND_NONE } from "../../assembly/abi/codes.js";
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { WOULD_BLOCK, errnoName, isErr } from "./errno.js";
-import { instantiateCore, type CoreExports } from "./wasm.js";
+import type { CoreExports } from "../contract/wasm/core-exports.js";
+import { instantiateCore } from "./wasm.js";
 
 /** io_submit's cmd codes. */
 const CMD: Record<IoCmd, number> = { pread: CMD_PREAD, pwrite: CMD_PWRITE, bad: CMD_BAD };

@@ -3,27 +3,14 @@
 // main thread and every worker hold a SharedRing over the same memory; only
 // workers call produce/reap (they may sleep in memory.atomic.wait).
 import { readFileSync } from "node:fs";
+import { SHARED_RING_MEMORY, type SharedRingExports } from "../contract/wasm/shared-ring-exports.js";
 import { E_BAD_HEADER, E_BAD_PRODUCER, E_DUPLICATE, E_LOST, E_TORN } from "../../assembly/abi/shared-ring-faults.js";
-
-interface SharedRingExports {
-  bytes_needed(nr: number, producers: number, reapers: number, batch: number): number;
-  init(base: number, nr: number, producers: number, batch: number, total: number): void;
-  produce(base: number, producer: number, firstSeq: number, count: number): number;
-  reap(base: number, reaper: number, max: number): number;
-  stop(base: number): void;
-  ring_ptr(base: number): number;
-  error_ptr(base: number): number;
-  expected_ptr(base: number): number;
-  published(base: number): number;
-  released(base: number): number;
-  sleeps(): number;
-}
 
 /** Where the ring's state starts: page 1 of the memory, clear of anything the module's own runtime could place at 0. */
 const BASE = 65536;
 const WASM_PAGE = 65536;
-/** Must match --maximumMemory in scripts/build-wasm.mjs: the host's memory may not exceed the import's limit. */
-const MAX_PAGES = 1024;
+/** The host's memory may not exceed the import's limit. */
+const MAX_PAGES = SHARED_RING_MEMORY.maximumPages;
 
 /** The checks of assembly/shared-ring/error.ts, by code. */
 const FAULTS: Record<number, string> = {

@@ -14,13 +14,16 @@
 import { median } from "simple-statistics";
 import type { WasmBuild } from "../core/wasm-build.js";
 import { COMPARISON_SCHEMA_ID, sortEntries, type Comparison, type ComparisonEntry, type EntryVerdict } from "./compare.js";
-import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "../bench/counters.js";
-import { DEFAULT_DECISION } from "../bench/decision.js";
+import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "../stats/counter-changes.js";
+import { DEFAULT_DECISION } from "../stats/decision.js";
 import { runProvenance } from "../bench/machine.js";
-import { seedFromString } from "../bench/prng.js";
+import { formatCi, formatP, formatPct } from "../util/format-change.js";
+import { seedFromString } from "../util/prng.js";
 import { INSTRUCTIONS_COUNTER } from "../bench/runner.js";
 import type { Run, RunResult } from "../bench/run-schema.js";
-import { bootstrapMedian, summarize, wilcoxonSignedRank } from "../bench/stats.js";
+import { bootstrapMedian } from "../stats/bootstrap.js";
+import { wilcoxonSignedRank } from "../stats/rank-tests.js";
+import { summarize } from "../stats/summary.js";
 import { caseId, type Suite, type SuiteOptions, type TimedCase } from "../bench/suite.js";
 
 export interface AbOptions extends SuiteOptions {
@@ -104,8 +107,6 @@ function calibrate(a: TimedCase, b: TimedCase): number {
   }
 }
 
-const pct = (x: number): string => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
-
 /** Decided: a verdict whose interval clears the threshold, or an interval within half of it. */
 function settled(p: Pair, t: number, minCycles: number): boolean {
   const v = pairedVerdict(p.ratios, t, minCycles, seedFromString(p.id));
@@ -131,17 +132,17 @@ export function pairedVerdict(ratios: readonly number[], threshold: number, minC
   const ci: [number, number] = [b.lower - 1, b.upper - 1];
   const { p } = wilcoxonSignedRank(ratios.map(Math.log));
   const t = threshold;
-  const stats = `${ratios.length} ABBA cycles, p=${p < 0.001 ? "<0.001" : p.toFixed(3)}, CI [${pct(ci[0])}, ${pct(ci[1])}]`;
+  const stats = `${ratios.length} ABBA cycles, p=${formatP(p)}, CI ${formatCi(ci)}`;
   const significant = p < alpha && (ci[0] > 0 || ci[1] < 0);
-  if (significant && change >= t && ci[0] >= t / 2) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${pct(t)}` };
-  if (significant && change <= -t && ci[1] <= -t / 2) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${pct(t)}` };
-  if (ci[0] > -t && ci[1] < t) return { verdict: "unchanged", change, ci, p, reason: `${stats}; within ${pct(t).slice(1)}` };
+  if (significant && change >= t && ci[0] >= t / 2) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${formatPct(t)}` };
+  if (significant && change <= -t && ci[1] <= -t / 2) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${formatPct(t)}` };
+  if (ci[0] > -t && ci[1] < t) return { verdict: "unchanged", change, ci, p, reason: `${stats}; within ${formatPct(t).slice(1)}` };
   return {
     verdict: "too noisy",
     change,
     ci,
     p,
-    reason: `${stats}; the budget ran out before the interval cleared ${pct(t).slice(1)} or fell within half of it`,
+    reason: `${stats}; the budget ran out before the interval cleared ${formatPct(t).slice(1)} or fell within half of it`,
   };
 }
 

@@ -6,11 +6,11 @@
  * `ab` fills the same structure from its paired rounds.
  */
 import { median } from "simple-statistics";
-import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../bench/decision.js";
-import { counterChanges, countersVerdict, DEFAULT_COUNTER_THRESHOLD, formatCounterChanges, type CounterChange } from "../bench/counters.js";
+import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../stats/decision.js";
+import { counterChanges, countersVerdict, DEFAULT_COUNTER_THRESHOLD, formatCounterChanges, type CounterChange } from "../stats/counter-changes.js";
 import { resultBatches } from "../bench/measure.js";
 import { fingerprintDifferences, type FingerprintDifference } from "../bench/machine.js";
-import { seedFromString } from "../bench/prng.js";
+import { seedFromString } from "../util/prng.js";
 import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
 import { printable } from "../util/printable.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";

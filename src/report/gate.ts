@@ -5,7 +5,7 @@
  * by how much. `on` narrows it to one kind: exact counters do not move with
  * the machine's load, so `exact` is the gate that holds on a shared runner.
  */
-import { formatCounterChanges } from "../bench/counters.js";
+import { formatCounterChanges } from "../stats/counter-changes.js";
 import { printable } from "../util/printable.js";
 import { formatCi, formatPct } from "./format.js";
 import { machineWarning, verdictCounts, type Comparison } from "./compare.js";
@@ -15,7 +15,9 @@ export interface GateResult {
   summary: string;
 }
 
-export type GateOn = "all" | "exact" | "time";
+/** What --fail-on-regression acts on (--gate). */
+export const GATE_ON = ["all", "exact", "time"] as const;
+export type GateOn = (typeof GATE_ON)[number];
 
 export interface GateOptions {
   /** Benchmarks of the old run missing from the new one do not fail the gate (they are still listed). */

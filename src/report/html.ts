@@ -6,9 +6,9 @@ import { dirname, join } from "node:path";
 import { writeOutput } from "../util/files.js";
 import { compareRuns, describeRun, machineWarning, verdictCounts, type Comparison, type ComparisonEntry } from "./compare.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
-import { DEFAULT_DECISION } from "../bench/decision.js";
+import { DEFAULT_DECISION } from "../stats/decision.js";
 import type { HistoryRecord } from "../bench/history.js";
-import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../bench/trends.js";
+import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../stats/steps.js";
 import type { Run, RunResult } from "../bench/run-schema.js";
 import {
   type ChartSpec,

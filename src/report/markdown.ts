@@ -4,7 +4,7 @@
  */
 import type { Comparison, ComparisonEntry } from "./compare.js";
 import { describeRun, machineWarning, verdictCounts } from "./compare.js";
-import { formatCounterChanges } from "../bench/counters.js";
+import { formatCounterChanges } from "../stats/counter-changes.js";
 import { formatCi, formatNs, formatPct } from "./format.js";
 
 const ICON: Record<ComparisonEntry["verdict"], string> = {

@@ -7,7 +7,8 @@
  * handed out by the same deterministic rules as the WASM twin.
  */
 import { LowestFree } from "./lowest-free.js";
-import { Prng, pickByDist } from "./prng.js";
+import { Prng } from "../util/prng.js";
+import { pickByDist } from "./prng.js";
 
 import { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../../assembly/abi/lookup-world.js";
 import {

@@ -1,19 +1,11 @@
 /**
- * Seeded PRNG, checksum fold and target-stream distributions shared by the
- * TS twins. assembly/lookup/prng.ts is the same code in AssemblyScript: the
- * streams, churn orders and checksums of both backends match bit for bit.
+ * Target-stream distributions shared by the TS twins, drawn from the PRNG of
+ * src/util/prng.ts. assembly/lookup/prng.ts is the same code (PRNG, fold and
+ * distributions) in AssemblyScript: the streams, churn orders and checksums
+ * of both backends match bit for bit.
  */
 
-import { Prng } from "../util/prng.js";
-
-export { Prng };
-
-/** FNV-1a step over one u32 word. */
-export function fold(h: number, word: number): number {
-  return Math.imul(h ^ word, 0x01000193) >>> 0;
-}
-
-export const FOLD_SEED = 0x811c9dc5;
+import type { Prng } from "../util/prng.js";
 
 /** Stream distributions, numbered as in the WASM exports. */
 export const DISTS = ["uniform", "newest", "oldest", "zipf"] as const;

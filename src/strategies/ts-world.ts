@@ -4,7 +4,7 @@
  * decisions, same order, same counters as assembly/lookup/index.ts.
  */
 import { ADDR_SLOTS, ContextSet, HEADER_WORDS, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE, W_TAIL, addrOfSlot, slotOfAddr } from "./context-set.js";
-import { FOLD_SEED, Prng, fold } from "./prng.js";
+import { FOLD_SEED, Prng, fold } from "../util/prng.js";
 import { KERNEL_STRATEGY, strategy } from "./registry.js";
 import type { FileLookupOps, IdLookupOps, LookupOps, StrategyDescriptor } from "./types.js";
 import type { LookupEngine } from "./world.js";

@@ -2,35 +2,10 @@
  * The WASM backend: a thin typed layer over build/lookup.wasm. The module is
  * compiled once per process; each world is its own instance (own memory).
  */
+import type { LookupExports } from "../contract/wasm/lookup-exports.js";
 import { defaultWasmBuild } from "../core/wasm-build.js";
 import type { StrategyDescriptor } from "./types.js";
 import type { LookupEngine } from "./world.js";
-
-/** The exports of assembly/lookup/index.ts. Addresses cross as f64 (exact below 2^53). */
-interface LookupExports {
-  build(n: number): number;
-  select(strategy: number): void;
-  ioSetup(): number;
-  ioDestroy(userId: number): number;
-  mremapRing(addr: number, to: number): number;
-  findById(userId: number): number;
-  findByFile(file: number, vmaStart: number): number;
-  ctxUserId(ctx: number): number;
-  ctxFile(ctx: number): number;
-  ctxSlot(ctx: number): number;
-  tableSize(): number;
-  liveContexts(): number;
-  oldestContext(): number;
-  newerContext(ctx: number): number;
-  visitedId(): number;
-  visitedFile(): number;
-  genIdStream(dist: number, count: number, seed: number): number;
-  genCtxStream(dist: number, count: number, seed: number): number;
-  lookupBatch(strategy: number, ids: number, count: number): number;
-  remapBatch(strategy: number, ctxs: number, count: number): number;
-  churn(strategy: number, ops: number, seed: number): number;
-  criuRestore(strategy: number, n: number): number;
-}
 
 /** build/lookup.wasm, compiled on first use. */
 export function lookupModule(): WebAssembly.Module {
@@ -52,8 +27,9 @@ function instantiate(module: WebAssembly.Module): LookupExports {
       },
     },
   });
-  memory = instance.exports.memory as WebAssembly.Memory;
-  return instance.exports as unknown as LookupExports;
+  const exports = instance.exports as unknown as LookupExports;
+  memory = exports.memory;
+  return exports;
 }
 
 export class WasmEngine implements LookupEngine {

@@ -6,7 +6,14 @@
  * preempted batches. Seeded, so tests are reproducible.
  */
 import type { Run } from "../../src/bench/run-schema.js";
-import { summarize } from "../../src/bench/stats.js";
+import { summarize } from "../../src/stats/summary.js";
+import { Prng } from "../../src/util/prng.js";
+
+/** Uniform numbers in [0, 1) from the project's seeded PRNG, as a function for the generators below. */
+export function uniform(seed: number): () => number {
+  const rng = new Prng(seed);
+  return () => rng.float();
+}
 
 export interface NoiseModel {
   /** Samples per run. */

@@ -13,7 +13,21 @@
  * - when another curve fits nearly as well as the best one, the answer is
  *   "inconclusive", naming the curves that tie.
  */
-import type { BigO, Complexity } from "./run-schema.js";
+
+/** The candidate curves, slowest-growing first (the run document's big_o values). */
+export const BIG_O = ["O(1)", "O(log N)", "O(N)", "O(N log N)", "O(N^2)"] as const;
+export type BigO = (typeof BIG_O)[number];
+
+/** A fitted complexity: value ~ intercept + coefficient * f(N), as the run document stores it. */
+export interface FittedComplexity {
+  /** "inconclusive" when several curves fit about as well (`candidates`). */
+  big_o: BigO | "inconclusive";
+  coefficient: number;
+  intercept: number;
+  /** RMS of the relative residuals. */
+  rms: number;
+  candidates?: BigO[];
+}
 
 export interface ComplexityPoint {
   n: number;
@@ -101,7 +115,7 @@ export function fitCurve(points: readonly ComplexityPoint[], bigO: BigO): CurveF
  * N (two points fit every two-parameter curve exactly). N must be >= 1;
  * values finite, non-negative, with a positive mean.
  */
-export function fitComplexity(points: readonly ComplexityPoint[]): Complexity | null {
+export function fitComplexity(points: readonly ComplexityPoint[]): FittedComplexity | null {
   for (const p of points) {
     if (!(Number.isFinite(p.n) && p.n >= 1)) throw new RangeError(`complexity fit needs N >= 1, got ${p.n}`);
     if (!(Number.isFinite(p.value) && p.value >= 0)) throw new RangeError(`complexity fit needs finite non-negative values, got ${p.value}`);

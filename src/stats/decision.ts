@@ -5,9 +5,10 @@
  * data cannot rule out a change of the threshold's size says so instead of
  * guessing.
  */
-import { formatPct } from "../util/percent.js";
+import { formatCi, formatP, formatPct } from "../util/format-change.js";
 import { median } from "simple-statistics";
-import { bootstrapRatioOfMedians, mannWhitneyU } from "./stats.js";
+import { bootstrapRatioOfMedians } from "./bootstrap.js";
+import { mannWhitneyU } from "./rank-tests.js";
 
 export type Verdict = "improved" | "regressed" | "unchanged" | "too noisy";
 
@@ -44,8 +45,6 @@ export interface Decision {
   reason: string;
 }
 
-const pct = formatPct;
-
 /**
  * Decide whether `after` is slower (regressed), faster (improved), the same
  * (unchanged) or undecidable (too noisy) compared with `before`; both are
@@ -78,20 +77,20 @@ export function decide(before: readonly number[], after: readonly number[], opts
   const interval = bootstrapRatioOfMedians(before, after, { resamples: opts.resamples, confidence: opts.confidence, seed });
   const ci: [number, number] = [interval.lower - 1, interval.upper - 1];
   const t = opts.threshold;
-  const stats = `p=${p < 0.001 ? "<0.001" : p.toFixed(3)}, CI [${pct(ci[0])}, ${pct(ci[1])}]`;
+  const stats = `p=${formatP(p)}, CI ${formatCi(ci)}`;
   const significant = p < opts.alpha && (ci[0] > 0 || ci[1] < 0);
   // A change whose whole interval clears half the threshold is real however
   // wide the interval is: a slow spell widens it, it does not create it.
-  if (significant && change >= t && ci[0] >= t / 2) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${pct(t)}` };
-  if (significant && change <= -t && ci[1] <= -t / 2) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${pct(t)}` };
+  if (significant && change >= t && ci[0] >= t / 2) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${formatPct(t)}` };
+  if (significant && change <= -t && ci[1] <= -t / 2) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${formatPct(t)}` };
   if ((ci[1] - ci[0]) / (1 + change) > 2 * t) {
-    return { verdict: "too noisy", change, ci, p, reason: `${stats}; the interval is wider than +-${pct(t).slice(1)}` };
+    return { verdict: "too noisy", change, ci, p, reason: `${stats}; the interval is wider than +-${formatPct(t).slice(1)}` };
   }
   if (significant) {
-    if (change >= t && ci[0] > 0) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${pct(t)}` };
-    if (change <= -t && ci[1] < 0) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${pct(t)}` };
-    return { verdict: "unchanged", change, ci, p, reason: `${stats}; significant but within ${pct(t).slice(1)}` };
+    if (change >= t && ci[0] > 0) return { verdict: "regressed", change, ci, p, reason: `${stats}; slower by >= ${formatPct(t)}` };
+    if (change <= -t && ci[1] < 0) return { verdict: "improved", change, ci, p, reason: `${stats}; faster by >= ${formatPct(t)}` };
+    return { verdict: "unchanged", change, ci, p, reason: `${stats}; significant but within ${formatPct(t).slice(1)}` };
   }
-  if (ci[0] > -t && ci[1] < t) return { verdict: "unchanged", change, ci, p, reason: `${stats}; within ${pct(t).slice(1)}` };
-  return { verdict: "too noisy", change, ci, p, reason: `${stats}; not significant, but the interval reaches past ${pct(t).slice(1)}` };
+  if (ci[0] > -t && ci[1] < t) return { verdict: "unchanged", change, ci, p, reason: `${stats}; within ${formatPct(t).slice(1)}` };
+  return { verdict: "too noisy", change, ci, p, reason: `${stats}; not significant, but the interval reaches past ${formatPct(t).slice(1)}` };
 }

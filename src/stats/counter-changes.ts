@@ -6,7 +6,7 @@
  * larger is worse. Load-dependent values (ops/s, load average, efficiency)
  * are not counters; suites report them as measurements.
  */
-import { formatPct } from "../util/percent.js";
+import { formatPct } from "../util/format-change.js";
 
 /** Relative change of an exact counter that counts as a regression or improvement. */
 export const DEFAULT_COUNTER_THRESHOLD = 0.01;

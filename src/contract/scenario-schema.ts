@@ -1,0 +1,96 @@
+// The scenario format (docs/scenario-format.md) as zod schemas: the one
+// definition of what a step may hold, used by the file parser
+// (src/scenario/parse.ts) and by the kernel wire encoder (src/kernel/wire.ts),
+// so a scenario one accepts the other never refuses.
+import { z } from "zod";
+import { MAX_COUNT, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
+import { ScenarioError } from "./errors.js";
+import { PROFILE_NAMES } from "./profile.js";
+import type { ProfileName, Step } from "./scenario.js";
+
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** K in "NAME+K" has at most seven digits: an offset below 10^7 pages. */
+const ADDR_PATTERN = /^(?:bogus|[A-Za-z_][A-Za-z0-9_]{0,63}(?:\+(?:\d{1,7}|1b))?)$/;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const name = z
+  .string()
+  .regex(NAME_PATTERN, "a name is a letter or _ then up to 63 letters, digits or _")
+  .refine((v) => v !== "bogus", '"bogus" is the unmapped address, not a name');
+const addr = z.union([z.literal(0), z.string().regex(ADDR_PATTERN, 'an address is a name, NAME+K (pages), NAME+1b, 0 or "bogus"')]);
+
+const steps = [
+  z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, MAX_NR_EVENTS), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
+  z.strictObject({ op: z.literal("io_destroy"), ctx: addr }),
+  z.strictObject({
+    op: z.literal("io_submit"),
+    ctx: addr,
+    count: int(-(2 ** 31), MAX_COUNT),
+    cmd: z.enum(["pread", "pwrite", "bad"]),
+    data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
+    fd: z.literal("bad").optional(),
+  }),
+  z.strictObject({
+    op: z.literal("io_getevents"),
+    ctx: addr,
+    min_nr: int(-(2 ** 31), MAX_COUNT),
+    nr: int(-(2 ** 31), MAX_COUNT),
+    timeout_ns: z.union([z.null(), int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)]),
+  }),
+  z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
+  z.strictObject({ op: z.literal("ring"), ctx: addr }),
+  z.strictObject({ op: z.literal("mmap"), pages: int(0, MAX_COUNT), name }),
+  z.strictObject({ op: z.literal("munmap"), addr, pages: int(0, MAX_COUNT) }),
+  z.strictObject({
+    op: z.literal("mremap"),
+    addr,
+    old_pages: int(1, MAX_COUNT),
+    new_pages: int(0, MAX_COUNT),
+    to: addr.optional(),
+    name: name.optional(),
+  }),
+  z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
+  z.strictObject({ op: z.literal("page"), addr }),
+] as const;
+
+/** A step as the schema parses it: the contract's Step, checked both ways at compile time below. */
+type ParsedStep = z.infer<(typeof steps)[number]>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const stepSchemaIsTheContract: Same<ParsedStep, Step> = true;
+void stepSchemaIsTheContract;
+
+const OPS = steps.map((s) => s.shape.op.value);
+const stepByOp = new Map<string, z.ZodType<ParsedStep>>(steps.map((s) => [s.shape.op.value, s]));
+
+/** A scenario's fields around its steps; each step is checked on its own by checkStep. */
+export const scenarioHeader = z.strictObject({
+  name: z.string().min(1).max(200),
+  profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).optional(),
+  cpus: int(1, 4096).optional(),
+  aio_max_nr: int(0, 2 ** 32 - 1).optional(),
+  aio_nr: int(0, 2 ** 33).optional(),
+  steps: z.array(z.unknown()).max(MAX_STEPS),
+});
+
+/** First issue of a zod error as (field path, message). */
+export function firstIssue(err: z.ZodError): { path: PropertyKey[]; message: string } {
+  const issue = err.issues[0];
+  return { path: issue.path, message: issue.message };
+}
+
+/** Step `i` of `file` checked against its op's schema: the step, or a ScenarioError naming the field. */
+export function checkStep(file: string, i: number, raw: unknown): Step {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ScenarioError(file, i, null, "a step is a JSON object");
+  const op = (raw as { op?: unknown }).op;
+  if (op === undefined) throw new ScenarioError(file, i, "op", "missing");
+  const schema = typeof op === "string" ? stepByOp.get(op) : undefined;
+  if (!schema) throw new ScenarioError(file, i, "op", `unknown op ${JSON.stringify(op).slice(0, 40)} (known: ${OPS.join(", ")})`);
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const { path, message } = firstIssue(r.error);
+  const issue = r.error.issues[0];
+  const field = path.length ? String(path[0]) : issue.code === "unrecognized_keys" ? issue.keys[0] : null;
+  const detail =
+    issue.code === "unrecognized_keys" ? "unknown field" : field !== null && (raw as Record<string, unknown>)[field] === undefined ? "missing" : message;
+  throw new ScenarioError(file, i, field, detail);
+}
