@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { spawnSync } from "node:child_process";
 import { chromium } from "playwright-core";
 import { renderComparisonHtml, renderHtml, scriptJson, writeComparisonHtmlReport, writeHtmlReport } from "../src/report/html.js";
 import { historyTrends } from "../src/bench/trends.js";
@@ -476,7 +477,16 @@ test("report command: missing or corrupt input is a UserError; output written wh
       reportCommand([bad("long.json", (d) => (d.entries[0].id = "x".repeat(501))), "--html", out]),
       userError(/long\.json: entries\[0\]\.id: /),
     );
+    await assert.rejects(
+      reportCommand([bad("dup.json", (d) => (d.entries[1].id = d.entries[0].id)), "--html", out]),
+      userError(/dup\.json: entries\[1\]\.id: duplicate benchmark id/),
+    );
     await assert.rejects(reportCommand([join(dir, "other.json"), AB_FIXTURE, "--html", out]), userError(/other\.json: schema is/));
+    // Through the CLI: one line on stderr naming the file, exit 2, nothing written.
+    const cli = spawnSync(process.execPath, [join(root, "dist", "src", "cli.js"), "report", join(dir, "p.json"), "--html", out], { encoding: "utf8" });
+    assert.equal(cli.status, 2);
+    assert.match(cli.stderr, /p\.json: entries\[0\]\.p: must be a probability/);
+    assert.equal(cli.stderr.trim().split("\n").length, 1, cli.stderr);
     writeFileSync(join(dir, "run0.json"), JSON.stringify(smallRun()));
     await assert.rejects(
       reportCommand([join(dir, "run0.json"), AB_FIXTURE, "--html", out]),

@@ -90,7 +90,10 @@ export function validateComparison(data: unknown, sourceName: string): Compariso
   if (!parsed.success) throw new UserError(describeIssues(sourceName, parsed.error));
   // Typed as the Comparison the tool writes: if the schema and the type drift apart, this stops compiling.
   const cmp: Comparison = parsed.data;
+  const seen = new Set<string>();
   cmp.entries.forEach((e, i) => {
+    if (seen.has(e.id)) throw new UserError(`${sourceName}: entries[${i}].id: duplicate benchmark id ${JSON.stringify(e.id)}`);
+    seen.add(e.id);
     if (e.samples && e.samples.old.length > 0 !== e.samples.new.length > 0)
       throw new UserError(`${sourceName}: entries[${i}].samples: one side has values and the other none`);
   });
