@@ -501,7 +501,7 @@ export function comparisonChart(cmp: Comparison): (ChartSpec & { rows: number })
   const pct = (x: number) => Math.round(x * 1000) / 10;
   return {
     canvas: "chart-comparison",
-    title: `Change per benchmark, new vs old (95% interval; threshold ${pct(cmp.options.threshold)}%)`,
+    title: `Change per benchmark, ${cmp.kind === "ab" ? "head vs base" : "new vs old"} (95% interval; threshold ${pct(cmp.options.threshold)}%)`,
     rows: entries.length,
     config: {
       type: "bar",

@@ -195,6 +195,18 @@ function scalingSection(id: string, title: string, intro: string, sc: SectionCha
 
 const VERDICT_CLASS: Record<string, string> = { regressed: "regression", improved: "improvement", "too noisy": "noisy", "not comparable": "noisy" };
 
+/**
+ * Who each side is, in words: for two runs each run's source, commit and
+ * start; for ab the revisions built (its sources), then once the checkout
+ * and moment ab ran at, since both builds share them.
+ */
+function sidesText(cmp: Comparison): string[] {
+  const [a, b] = sideLabels(cmp);
+  if (cmp.kind !== "ab") return [`${a}: ${describeRun(cmp.old)}`, `${b}: ${describeRun(cmp.new)}`];
+  const at = cmp.new.git ? `${cmp.new.git.commit.slice(0, 12)}${cmp.new.git.dirty ? " (dirty)" : ""}` : "no git checkout";
+  return [`${cmp.old.source} vs ${cmp.new.source}`, `ab ran from ${at} at ${cmp.new.started}, v${cmp.new.toolVersion}`];
+}
+
 /** Labels of a comparison's two sides: an ab result's builds, or two runs. */
 function sideLabels(cmp: Comparison): [string, string] {
   return cmp.kind === "ab" ? ["base", "head"] : ["old", "new"];
@@ -315,7 +327,7 @@ function comparisonSection(cmp: Comparison | null, charts: ChartSpec[], dists: D
     ? `Both builds timed in one process in alternating rounds (A B B A ...), each ABBA cycle on fresh instances; each cycle gives one observation, the median of its four head/base ratios. Change: the median of the cycle ratios minus 1, with the 95% bootstrap interval of that median; p: Wilcoxon signed-rank test of the cycle ratios' logarithms.`
     : `Change: the ratio of the medians of per-round medians minus 1, with its 95% bootstrap interval; p: Mann-Whitney U test of the per-round medians.`;
   const intro =
-    `${a}: ${describeRun(cmp.old)}; ${b}: ${describeRun(cmp.new)}. ${how} ` +
+    `${sidesText(cmp).join("; ")}. ${how} ` +
     `A change counts when p < ${cmp.options.alpha}, it is at least the threshold (${t}) and its interval clears half of it: red regressed, green improved, grey unchanged, amber too noisy to tell (or not comparable, with the reason). ` +
     `Exact counters (WASM instructions, slots visited per op) are compared exactly: a change of ${ct} or more is a verdict, coloured the same way.`;
   const warning = machineWarning(cmp);
@@ -937,12 +949,11 @@ function machinesSection(cmp: Comparison): string {
 export function renderComparisonHtml(cmp: Comparison): string {
   const charts: ChartSpec[] = [];
   const dists = { "cmp-dist": comparisonDistributions(cmp) };
-  const [a, b] = sideLabels(cmp);
   const ab = cmp.kind === "ab";
   return page({
     title: `aio-ring-bench ${ab ? "A/B " : ""}comparison — ${shortDate(cmp.new.started)}`,
     heading: `aio-ring-bench ${ab ? "A/B " : ""}comparison`,
-    meta: [`${a}: ${describeRun(cmp.old)}`, `${b}: ${describeRun(cmp.new)}`, `${cmp.entries.length} benchmarks: ${verdictCounts(cmp)}`, DRAWN_NOTE],
+    meta: [...sidesText(cmp), `${cmp.entries.length} benchmarks: ${verdictCounts(cmp)}`, DRAWN_NOTE],
     nav: [
       ["comparison", "Comparison"],
       ["machine", "Provenance and machines"],
