@@ -13,7 +13,7 @@ import { renderComparisonHtml, renderHtml, scriptJson, writeComparisonHtmlReport
 import { historyTrends } from "../src/bench/trends.js";
 import { boxStats, drawnSamples, historyCharts, MAX_DRAWN_SAMPLES, type DistItem } from "../src/report/html-charts.js";
 import { validateComparison } from "../src/report/comparison-schema.js";
-import type { Comparison } from "../src/report/compare.js";
+import { compareRuns, type Comparison } from "../src/report/compare.js";
 import { parseRun, type Run, type RunResult } from "../src/bench/run-schema.js";
 import { HISTORY_SCHEMA_ID, historyRecord, type HistoryRecord } from "../src/bench/history.js";
 import { runBench } from "../src/bench/runner.js";
@@ -349,7 +349,7 @@ test("hostile strings from an ab file are escaped in text and attributes, and ke
     "escaped in the attribute",
   );
   assert.ok(html.includes(`<option value="lookup/&#60;/script&#62;`), "escaped in the picker");
-  assert.ok(html.includes(`not comparable<br><span class="reason">&#60;/script&#62;`), "escaped reason");
+  assert.ok(html.includes(`<td class="verdict noisy">not comparable<br><span class="reason">&#60;/script&#62;`), "escaped reason, amber");
   const data = dataBlock(html) as unknown as { dists: Record<string, DistItem[]>; comparison: Comparison };
   assert.equal(data.dists["cmp-dist"]![0]!.id, `lookup/${evil}`);
   assert.equal(data.comparison.old.source, evil);
@@ -511,6 +511,15 @@ test("report command: missing or corrupt input is a UserError; output written wh
     assert.deepEqual(readdirSync(join(dir, "out")), ["report.html"], "no temp file left behind");
     assert.equal(await reportCommand([AB_FIXTURE, "--html", out]), 0);
     assert.match(readFileSync(out, "utf8"), /<h1>aio-ring-bench A\/B comparison<\/h1>/);
+    // compare --json writes the same document: its view has old and new, no ab rounds.
+    writeFileSync(join(dir, "c.json"), JSON.stringify(compareRuns(smallRun(), smallRun())));
+    assert.equal(await reportCommand([join(dir, "c.json"), "--html", out]), 0);
+    const cmpHtml = readFileSync(out, "utf8");
+    assert.match(cmpHtml, /<h1>aio-ring-bench comparison<\/h1>/);
+    assert.match(cmpHtml, /<h2>Comparison: old vs new<\/h2>/);
+    assert.ok(!/ab: \d+ rounds/.test(cmpHtml) && !cmpHtml.includes('id="chart-cmp-dist-ratios"'), "no ab rounds or cycle ratios");
+    assert.ok(!cmpHtml.includes('id="chart-cmp-dist-samples"'), "a compare file has no samples to draw");
+    assert.match(cmpHtml, /A compare result keeps no samples/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

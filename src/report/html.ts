@@ -345,7 +345,11 @@ function comparisonSection(cmp: Comparison | null, charts: ChartSpec[], dists: D
     : "The samples of each run, in ns per op.";
   const picker = dists.length
     ? `<h3>Distributions of one benchmark</h3>\n${distributionPicker("cmp-dist", dists, [a, b], charts, what)}`
-    : `<p class="note">No per-round values in this comparison (an ab file written before they were kept), so no distributions.</p>`;
+    : `<p class="note">${
+        cmp.kind === "compare"
+          ? "A compare result keeps no samples, so no distributions here: report OLD.json NEW.json draws both runs' distributions."
+          : "No per-round values in this comparison (an ab file written before they were kept), so no distributions."
+      }</p>`;
   return section(
     "comparison",
     `Comparison: ${a} vs ${b}`,
