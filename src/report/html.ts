@@ -333,7 +333,7 @@ function comparisonSection(cmp: Comparison | null, charts: ChartSpec[], dists: D
   const warning = machineWarning(cmp);
   const info = cmp.ab
     ? `<p class="note">${escapeHtml(
-        `ab: ${cmp.ab.rounds} rounds (${cmp.ab.rounds / 4} ABBA cycles at most per benchmark) in ${(cmp.ab.elapsedMs / 1000).toFixed(1)} s of a ${(cmp.ab.budgetMs / 1000).toFixed(0)} s budget; at least ${cmp.ab.minCycles} cycles before a verdict; ${cmp.ab.undecided} benchmark${cmp.ab.undecided === 1 ? "" : "s"} still undecided when the rounds ended.`,
+        `ab: ${cmp.ab.rounds} rounds (${Math.floor(cmp.ab.rounds / 4)} ABBA cycles at most per benchmark) in ${(cmp.ab.elapsedMs / 1000).toFixed(1)} s of a ${(cmp.ab.budgetMs / 1000).toFixed(0)} s budget; at least ${cmp.ab.minCycles} cycles before a verdict; ${cmp.ab.undecided} benchmark${cmp.ab.undecided === 1 ? "" : "s"} still undecided when the rounds ended.`,
       )}</p>\n`
     : "";
   // One bar per benchmark: the box grows with the comparison so labels never overlap.
