@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { chromium } from "playwright-core";
 import { renderComparisonHtml, renderHtml, scriptJson, writeComparisonHtmlReport, writeHtmlReport } from "../src/report/html.js";
 import { historyTrends } from "../src/bench/trends.js";
-import { boxStats, drawnSamples, historyCharts, MAX_DRAWN_SAMPLES, type DistItem } from "../src/report/html-charts.js";
+import { boxStats, comparisonChart, drawnSamples, historyCharts, MAX_CHANGE_BARS, MAX_DRAWN_SAMPLES, type DistItem } from "../src/report/html-charts.js";
 import { validateComparison } from "../src/report/comparison-schema.js";
 import { compareRuns, type Comparison } from "../src/report/compare.js";
 import { parseRun, type Run, type RunResult } from "../src/bench/run-schema.js";
@@ -388,6 +388,22 @@ test("history, comparison and distributions stay usable at hundreds of benchmark
   assert.equal(options("run-dist-pick"), run.results.length, "every benchmark's distribution can be picked");
   assert.match(html, /id="chart-history-pick"/);
   assert.match(html, /id="history-filter"/);
+});
+
+test("the change chart of hundreds of benchmarks keeps every verdict and the largest moves, and says how many it shows", () => {
+  const old = smallRun();
+  const slowed = new Set([5, 150, 299]);
+  old.results = Array.from({ length: 300 }, (_, i) => result("lookup", `strategy-${i}`, { n: 16, dist: "uniform" }, "wasm", 100));
+  const next = structuredClone(old);
+  next.results = old.results.map((_, i) => result("lookup", `strategy-${i}`, { n: 16, dist: "uniform" }, "wasm", slowed.has(i) ? 200 : 100 + (i % 7) * 0.1));
+  const chart = comparisonChart(compareRuns(old, next))!;
+  const labels = chart.config.data.labels as string[];
+  assert.equal(labels.length, MAX_CHANGE_BARS);
+  assert.equal(chart.rows, MAX_CHANGE_BARS);
+  for (const i of slowed) assert.ok(labels.includes(old.results[i]!.id), `regression ${i} is drawn`);
+  assert.match(chart.title, new RegExp(`${MAX_CHANGE_BARS} of 300: every verdict first`));
+  const few = comparisonChart(compareRuns(smallRun(), smallRun()))!;
+  assert.doesNotMatch(few.title, / of /, "a small comparison draws every benchmark and says nothing more");
 });
 
 test("a result that could not be measured says so, never a number", () => {

@@ -490,18 +490,29 @@ const VERDICT_COLOUR: Record<string, string> = {
   "too noisy": "#d4a72c",
 };
 
+/** Bars in the change chart: beyond this a chart of hundreds of bars is a wall, and the table below holds every entry. */
+export const MAX_CHANGE_BARS = 60;
+
 /**
  * Old vs new: the change of each compared benchmark as a horizontal bar with
- * its 95% interval, coloured by verdict, regressions first; one bar per
- * benchmark, so the chart grows with the comparison (`rows` sizes its box).
+ * its 95% interval, coloured by verdict, in the comparison's order; `rows`
+ * sizes its box. Past MAX_CHANGE_BARS it keeps every entry with a verdict
+ * other than unchanged, then the largest unchanged moves, and says so.
  */
 export function comparisonChart(cmp: Comparison): (ChartSpec & { rows: number }) | null {
-  const entries = cmp.entries.filter((e) => e.change !== null);
-  if (entries.length === 0) return null;
+  const measured = cmp.entries.filter((e) => e.change !== null);
+  if (measured.length === 0) return null;
+  let entries = measured;
+  if (measured.length > MAX_CHANGE_BARS) {
+    const rank = (e: (typeof measured)[number]) => (e.verdict === "unchanged" ? 0 : 1) * 1e9 + Math.abs(e.change!);
+    const kept = new Set([...measured].sort((a, b) => rank(b) - rank(a)).slice(0, MAX_CHANGE_BARS));
+    entries = measured.filter((e) => kept.has(e));
+  }
   const pct = (x: number) => Math.round(x * 1000) / 10;
+  const shown = entries.length < measured.length ? `; ${entries.length} of ${measured.length}: every verdict first, then the largest changes` : "";
   return {
     canvas: "chart-comparison",
-    title: `Change per benchmark, ${cmp.kind === "ab" ? "head vs base" : "new vs old"} (95% interval; threshold ${pct(cmp.options.threshold)}%)`,
+    title: `Change per benchmark, ${cmp.kind === "ab" ? "head vs base" : "new vs old"} (95% interval; threshold ${pct(cmp.options.threshold)}%${shown})`,
     rows: entries.length,
     config: {
       type: "bar",

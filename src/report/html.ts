@@ -336,9 +336,9 @@ function comparisonSection(cmp: Comparison | null, charts: ChartSpec[], dists: D
         `ab: ${cmp.ab.rounds} rounds (${Math.floor(cmp.ab.rounds / 4)} ABBA cycles at most per benchmark) in ${(cmp.ab.elapsedMs / 1000).toFixed(1)} s of a ${(cmp.ab.budgetMs / 1000).toFixed(0)} s budget; at least ${cmp.ab.minCycles} cycles before a verdict; ${cmp.ab.undecided} benchmark${cmp.ab.undecided === 1 ? "" : "s"} still undecided when the rounds ended.`,
       )}</p>\n`
     : "";
-  // One bar per benchmark: the box grows with the comparison so labels never overlap.
+  // The box grows with the bars so labels never overlap (the chart caps the bars).
   const box = chart
-    ? `<figure class="chart"><h3>${escapeHtml(chart.title)}</h3><div class="canvas-box" style="height: ${Math.min(12000, 80 + 18 * chart.rows)}px"><canvas id="${chart.canvas}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div></figure>`
+    ? `<figure class="chart"><h3>${escapeHtml(chart.title)}</h3><div class="canvas-box" style="height: ${80 + 18 * chart.rows}px"><canvas id="${chart.canvas}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div></figure>`
     : NO_DATA;
   const what = ab
     ? `Top: each build's per-round values (the median of the round's samples). Bottom: the change of each ABBA cycle, the observations the verdict comes from, with the threshold (dashed) and zero.`
