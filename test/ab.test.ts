@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -8,6 +8,7 @@ import { pairedVerdict } from "../src/report/ab.js";
 import { wilcoxonSignedRank } from "../src/stats/rank-tests.js";
 import { buildCacheDir, buildRevision, resolveSource } from "../src/bench/wasm-source-build.js";
 import { UserError } from "../src/contract/errors.js";
+import { validateComparison } from "../src/report/comparison-schema.js";
 
 const CLI = new URL("../src/cli.js", import.meta.url).pathname;
 
@@ -89,4 +90,46 @@ test("ab: benchmarks whose module exports differ between the builds are not comp
   assert.equal(e.verdict, "not comparable");
   assert.match(e.reason, /lookup\.wasm exports differ \(only in head: __wasm_instructions:global\)/);
   assert.equal(r.headRun.results.length, 0);
+});
+
+test("ab --json - keeps stdout for the comparison JSON (the table goes to stderr); two outputs on stdout are refused before building", () => {
+  const home = mkdtempSync(join(tmpdir(), "ab-stdout-"));
+  const env = { ...process.env, AIO_RING_BENCH_HOME: home, NO_COLOR: "1" };
+  try {
+    const two = spawnSync(process.execPath, [CLI, "ab", "--base", "HEAD", "--head", "HEAD", "--json", "-", "--markdown", "-"], { encoding: "utf8", env });
+    assert.equal(two.status, 2);
+    assert.equal(two.stderr.trim(), 'aio-ring-bench: only one output can go to standard output ("-"), got --markdown and --json');
+    assert.equal(two.stdout, "");
+    assert.ok(!existsSync(join(home, "wasm-builds")), "refused before building");
+    const argv = [
+      "ab",
+      "--base",
+      "HEAD",
+      "--head",
+      "HEAD",
+      "--suite",
+      "lookup",
+      "--filter",
+      "hash/wasm",
+      "--sizes",
+      "1",
+      "--quick",
+      "--budget",
+      "1",
+      "--json",
+      "-",
+    ];
+    const r = spawnSync(process.execPath, [CLI, ...argv], { encoding: "utf8", env });
+    assert.equal(r.status, 0, r.stderr);
+    const cmp = validateComparison(JSON.parse(r.stdout), "stdout");
+    assert.equal(cmp.kind, "ab");
+    assert.deepEqual(
+      cmp.entries.map((e) => e.id),
+      ["lookup/hash/wasm/n=1/dist=uniform"],
+    );
+    assert.match(r.stderr, /^lookup\/hash\/wasm\/n=1\/dist=uniform /m, "the table is on stderr");
+    assert.match(r.stderr, /^\d+ rounds in /m);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

@@ -4,9 +4,11 @@ import { buildRevision, defaultBase, resolveSource, type SourceSpec } from "../b
 import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
-import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { checkReportPaths, reportFlags, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { humanOutput, STDOUT } from "../util/files.js";
 import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
+import { colorEnabled, terminalWidth } from "../util/terminal.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, intFlag, pathFlag, percentFlag } from "./flag-values.js";
 import { parseBenchFlags } from "./bench.js";
@@ -73,6 +75,8 @@ export async function run(argv: string[]): Promise<number> {
     json: pathFlag("json", values.json),
   };
   checkReportPaths(files);
+  // The table and progress lines leave stdout to an output written there.
+  const { stream: human, log } = humanOutput(reportFlags(files));
   let baseSpec: SourceSpec;
   if (values.base !== undefined) baseSpec = { kind: "ref", ref: values.base as string };
   else {
@@ -112,14 +116,12 @@ export async function run(argv: string[]): Promise<number> {
     progress.done();
   }
   if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
-  console.log(renderComparison(result.comparison));
-  console.log(
-    `${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`,
-  );
-  for (const path of writeReports(files, result.headRun, result.comparison)) if (path !== "-") console.log(`wrote ${path}`);
+  log(renderComparison(result.comparison, { width: terminalWidth(human), color: colorEnabled(human) }));
+  log(`${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`);
+  for (const path of writeReports(files, result.headRun, result.comparison)) if (path !== STDOUT) log(`wrote ${path}`);
   if (interrupt.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;
   const verdict = gate(result.comparison, { on: gateOn });
-  console.log(verdict.summary);
+  log(verdict.summary);
   return verdict.failed ? 1 : 0;
 }

@@ -19,8 +19,8 @@ import { renderHeadlines, targetCount } from "../report/headlines.js";
 import { writeHtmlReport } from "../report/html.js";
 import { renderRunTable } from "../report/table.js";
 import { wrap } from "../report/text-table.js";
-import { checkReportPaths, writeReports } from "../report/write-reports.js";
-import { STDOUT, checkOutput, writeOutput } from "../util/files.js";
+import { checkReportPaths, reportFlags, writeReports } from "../report/write-reports.js";
+import { STDOUT, checkOutput, humanOutput, writeOutput } from "../util/files.js";
 import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { writeStdout } from "../util/stdout.js";
@@ -150,9 +150,9 @@ function keepRun(flags: BenchFlags, text: string, fail: (e: UserError) => void):
  * says where.
  */
 export async function benchCommand(flags: BenchFlags, log?: (line: string) => void): Promise<number> {
-  const toStdout = [flags.json, flags.csv, flags.html, flags.reports.bmf, flags.reports.ghAction, flags.reports.markdown].includes(STDOUT);
-  const humanStream = toStdout ? process.stderr : process.stdout;
-  log ??= (line: string) => (toStdout ? console.error(line) : console.log(line));
+  const human = humanOutput({ ...reportFlags(flags.reports), json: flags.json, csv: flags.csv, html: flags.html });
+  const humanStream = human.stream;
+  log ??= human.log;
   const baseline = await checkBenchInputs(flags);
   const started = performance.now();
   const result = flags.repeat > 1 ? await repeatedBench(flags) : await benchWithProgress(flags);

@@ -5,7 +5,6 @@ import { UserError } from "../contract/errors.js";
 import type { Suite, SuiteOptions } from "../bench/suite.js";
 import type { ReportFiles } from "../report/write-reports.js";
 import { COLUMN_HELP } from "../report/column-help.js";
-import { STDOUT } from "../util/files.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, intFlag, intListFlag, pathFlag, percentFlag } from "./flag-values.js";
 import { GATE_ON, type GateOn } from "../report/gate.js";
@@ -150,8 +149,6 @@ function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parse
   if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
   if (values["fail-on-regression"] && values.compare === undefined) throw new UserError("--fail-on-regression needs --compare NAME|FILE");
   if (values.markdown !== undefined && values.compare === undefined) throw new UserError("--markdown reports a comparison: it needs --compare NAME|FILE");
-  const toStdout = ["json", "csv", "html", "bmf", "gh-action", "markdown"].filter((f) => values[f] === STDOUT);
-  if (toStdout.length > 1) throw new UserError(`only one output can go to standard output ("-"), got --${toStdout.join(" and --")}`);
   return {
     suites,
     filter: values.filter === undefined ? null : parseFilter(values.filter as string),

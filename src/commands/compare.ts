@@ -2,11 +2,11 @@
 import { loadBaseline } from "../bench/baseline.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
-import { checkReportPaths, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { checkReportPaths, reportFlags, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { UserError } from "../contract/errors.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, pathFlag, percentFlag } from "./flag-values.js";
-import { STDOUT } from "../util/files.js";
+import { humanOutput, STDOUT } from "../util/files.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
 
 export const spec: CommandSpec = {
@@ -62,10 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     json: pathFlag("json", values.json),
   };
   checkReportPaths(files);
-  const toStdout = Object.values(files).filter((f) => f === STDOUT).length;
-  if (toStdout > 1) throw new UserError('compare: only one output can go to standard output ("-")');
-  const human = toStdout ? process.stderr : process.stdout;
-  const log = (line: string) => (toStdout ? console.error(line) : console.log(line));
+  const { stream: human, log } = humanOutput(reportFlags(files));
   const older = loadBaseline(positionals[0]);
   const newer = loadBaseline(positionals[1]);
   const cmp = compareRuns(older.run, newer.run, { threshold, counterThreshold, oldSource: older.source, newSource: newer.source });

@@ -23,6 +23,12 @@ export interface ReportFiles {
 
 const FLAGS: Record<keyof ReportFiles, string> = { markdown: "--markdown", bmf: "--bmf", ghAction: "--gh-action", json: "--json" };
 
+/** The requested files by flag name (gh-action, not ghAction), for messages and for humanOutput. */
+export function reportFlags(files: ReportFiles): Record<string, string> {
+  const requested = (Object.keys(FLAGS) as (keyof ReportFiles)[]).filter((key) => files[key] !== undefined);
+  return Object.fromEntries(requested.map((key) => [FLAGS[key].slice(2), files[key]!]));
+}
+
 /** Checks every requested path before anything is measured or written (files.ts checkOutput). */
 export function checkReportPaths(files: ReportFiles): void {
   for (const key of Object.keys(FLAGS) as (keyof ReportFiles)[]) {

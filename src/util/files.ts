@@ -48,6 +48,23 @@ export { fsReason, sleepMs };
 /** The output path that means standard output. */
 export const STDOUT = "-";
 
+/** Where a command's human-readable lines go, and how it prints one. */
+export interface HumanOutput {
+  stream: NodeJS.WriteStream;
+  log(line: string): void;
+}
+
+/**
+ * A command's output files by flag name: when one of them is standard
+ * output ("-"), stdout holds that output alone and the human-readable lines
+ * go to stderr. Two outputs cannot share stdout: refused, naming the flags.
+ */
+export function humanOutput(outputs: Record<string, string | null | undefined>): HumanOutput {
+  const toStdout = Object.keys(outputs).filter((flag) => outputs[flag] === STDOUT);
+  if (toStdout.length > 1) throw new UserError(`only one output can go to standard output ("-"), got --${toStdout.join(" and --")}`);
+  return toStdout.length ? { stream: process.stderr, log: (line) => console.error(line) } : { stream: process.stdout, log: (line) => console.log(line) };
+}
+
 /** The one-line error for a failed file operation: "PATH: cannot ACTION: REASON". */
 export function fileError(path: string, action: string, e: unknown): UserError {
   if (e instanceof UserError) return e;
