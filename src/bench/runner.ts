@@ -34,20 +34,24 @@ const MIN_SAMPLES = 4;
 export const ROUNDS = 16;
 
 /**
- * Doubles the batch until one call takes at least `targetMs`. Batches are
- * powers of two (times the case's granularity), so runs on the same machine
- * mostly land on the same batch and their samples stay comparable.
+ * Doubles the batch until one call of the first case takes at least
+ * `targetMs`. Batches are powers of two (times its granularity), so runs on
+ * the same machine mostly land on the same batch and their samples stay
+ * comparable. Any other cases (ab's other build of the same benchmark) run
+ * each batch too, so both sides are warmed alike.
  */
-function calibrate(c: TimedCase, targetMs: number): number {
+export function calibrate([c, ...others]: [TimedCase, ...TimedCase[]], targetMs: number): number {
   const unit = c.granularity ?? 1;
   const max = c.maxBatch ?? 1 << 26;
   // The first call may build the case's world lazily: keep it out of the calibration.
   c.run(unit);
+  for (const o of others) o.run(unit);
   let n = unit;
   for (;;) {
     const t0 = performance.now();
     c.run(n);
     const dt = performance.now() - t0;
+    for (const o of others) o.run(n);
     if (dt >= targetMs || n * 2 > max) return n;
     n *= 2;
   }
@@ -231,7 +235,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
         continue;
       }
       // ~300 samples per budget, each still 100 µs or more: far above the clock's resolution.
-      if (!batches.has(i)) batches.set(i, calibrate(c, Math.max(0.1, opts.timeMs / 300)));
+      if (!batches.has(i)) batches.set(i, calibrate([c], Math.max(0.1, opts.timeMs / 300)));
       const got = await timeRound(c, batches.get(i)!, opts.timeMs / rounds, slowdown, round === 0);
       if (!samples.has(i)) {
         samples.set(i, []);

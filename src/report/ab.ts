@@ -19,7 +19,7 @@ import { DEFAULT_DECISION } from "../stats/decision.js";
 import { runProvenance } from "../bench/machine.js";
 import { formatCi, formatP, formatPct } from "../util/format-change.js";
 import { seedFromString } from "../util/prng.js";
-import { INSTRUCTIONS_COUNTER } from "../bench/runner.js";
+import { calibrate, INSTRUCTIONS_COUNTER } from "../bench/runner.js";
 import type { Run, RunResult } from "../bench/run-schema.js";
 import { bootstrapMedian } from "../stats/bootstrap.js";
 import { wilcoxonSignedRank } from "../stats/rank-tests.js";
@@ -88,23 +88,6 @@ function sideValue(c: TimedCase, batch: number): number {
     xs.push(((performance.now() - t0) * 1e6) / batch);
   }
   return median(xs);
-}
-
-/** The batch that makes one call of `c` take SAMPLE_MS (a power of two times its granularity). */
-function calibrate(a: TimedCase, b: TimedCase): number {
-  const unit = a.granularity ?? 1;
-  const max = a.maxBatch ?? 1 << 26;
-  a.run(unit);
-  b.run(unit);
-  let n = unit;
-  for (;;) {
-    const t0 = performance.now();
-    a.run(n);
-    const dt = performance.now() - t0;
-    b.run(n);
-    if (dt >= SAMPLE_MS || n * 2 > max) return n;
-    n *= 2;
-  }
 }
 
 /** Decided: a verdict whose interval clears the threshold, or an interval within half of it. */
@@ -266,10 +249,7 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
   // Calibrate and warm both sides (the engine tiers hot functions up in the first calls).
   for (const p of pairs) {
     try {
-      p.batch = calibrate(
-        guard("base", () => p.a),
-        guard("head", () => p.b),
-      );
+      p.batch = calibrate([p.a, p.b], SAMPLE_MS);
       let ta = 0,
         tb = 0;
       while (ta < WARMUP_MS || tb < WARMUP_MS) {
