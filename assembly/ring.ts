@@ -3,10 +3,8 @@
 // here directly; user space reaches it only through the mappings (mm.ts).
 import { PAGE_SIZE } from "./mm";
 
-import {
-  AIO_RING_COMPAT_FEATURES, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, IO_EVENT_SIZE,
-  RING_COMPAT, RING_HEAD, RING_HEADER_LENGTH, RING_ID, RING_INCOMPAT, RING_MAGIC, RING_NR, RING_TAIL,
-} from "./abi/ring";
+import { AIO_RING_HEADER, IO_EVENT_SIZE, RING_HEAD, RING_TAIL } from "./abi/ring";
+import { writeRingHeader } from "./ring-header";
 
 export * from "./abi/ring";
 
@@ -54,15 +52,7 @@ export class AioRing {
     // A ring of zero pages (v3.11, nr_events <= -3) has no room for the header:
     // trap, as the model's DataView throws.
     if (this.pages <= 0) unreachable();
-    const b = this.base;
-    store<u32>(b + RING_ID, id);
-    store<u32>(b + RING_NR, nr);
-    store<u32>(b + RING_HEAD, 0);
-    store<u32>(b + RING_TAIL, 0);
-    store<u32>(b + RING_MAGIC, AIO_RING_MAGIC);
-    store<u32>(b + RING_COMPAT, AIO_RING_COMPAT_FEATURES);
-    store<u32>(b + RING_INCOMPAT, AIO_RING_INCOMPAT_FEATURES);
-    store<u32>(b + RING_HEADER_LENGTH, AIO_RING_HEADER);
+    writeRingHeader(this.base, id, nr);
   }
 
   @inline get head(): u32 {

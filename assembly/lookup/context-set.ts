@@ -6,10 +6,8 @@
 import { LowestFree } from "./lowest-free";
 import { Prng, pickByDist } from "./prng";
 
-import {
-  AIO_RING_COMPAT_FEATURES, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC,
-  RING_COMPAT, RING_HEAD, RING_HEADER_LENGTH, RING_ID, RING_INCOMPAT, RING_MAGIC, RING_NR, RING_TAIL,
-} from "../abi/ring";
+import { RING_ID } from "../abi/ring";
+import { writeRingHeader } from "../ring-header";
 import { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../abi/lookup-world";
 
 export { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../abi/lookup-world";
@@ -152,15 +150,7 @@ function allocFile(): i32 {
   freeSlots.set(slot);
   setI32(TABLE, slot, c);
 
-  const h = headerAt(k);
-  store<u32>(h + RING_ID, slot);
-  store<u32>(h + RING_NR, ONE_PAGE_RING_SLOTS);
-  store<u32>(h + RING_HEAD, 0);
-  store<u32>(h + RING_TAIL, 0);
-  store<u32>(h + RING_MAGIC, AIO_RING_MAGIC);
-  store<u32>(h + RING_COMPAT, AIO_RING_COMPAT_FEATURES);
-  store<u32>(h + RING_INCOMPAT, AIO_RING_INCOMPAT_FEATURES);
-  store<u32>(h + RING_HEADER_LENGTH, AIO_RING_HEADER);
+  writeRingHeader(headerAt(k), slot, ONE_PAGE_RING_SLOTS);
 
   const addr = addrOfSlot(k);
   const x = ctxAt(c);
