@@ -29,3 +29,17 @@ if (r.status !== 0) {
 }
 if (r.stderr.trim()) process.stderr.write(r.stderr);
 console.error("build-probe: built build/probe");
+// The same probe linked statically, for guest kernels under QEMU (src/kernel/initramfs.ts);
+// without a static C library (Debian: libc6-dev) only the guests are unavailable.
+rmSync("build/probe-static", { force: true });
+const s = spawnSync(cc, ["-O2", "-std=gnu11", "-static", "-o", "build/probe-static", ...sources], { encoding: "utf8" });
+if (s.status === 0) console.error("build-probe: built build/probe-static");
+else
+  console.error(
+    `build-probe: guest kernels unavailable: ${cc} -static failed: ${
+      (s.stderr || "")
+        .split("\n")
+        .find((l) => /error|cannot find/.test(l))
+        ?.trim() ?? `exit ${s.status}`
+    }`,
+  );

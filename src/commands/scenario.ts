@@ -2,8 +2,8 @@
 import { UserError } from "../contract/errors.js";
 import { PROFILE_NAMES } from "../contract/profile.js";
 import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS } from "../scenario/limits.js";
-import { formatDisagreements, readScenarioFile, runOnAllBackends, runScenario } from "../scenario/index.js";
-import type { BackendName, ProfileName } from "../contract/scenario.js";
+import { formatDisagreements, kernelList, openKernel, readScenarioFile, runOnAllBackends, runScenario, type KernelTarget } from "../scenario/index.js";
+import type { BackendName, ProfileName, Scenario } from "../contract/scenario.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 
 export const spec: CommandSpec = {
@@ -16,6 +16,12 @@ export const spec: CommandSpec = {
       type: "string",
       arg: "B",
       help: "wasm (default), model, kernel, or all (kernel, then both models as\nmainline with the kernel's cpus/aio_max_nr/aio_nr, and a diff)",
+    },
+    {
+      name: "kernel",
+      type: "string",
+      arg: "K",
+      help: "kernel backend: host (default, the running kernel), a series (6.1, 6.12),\na Debian package linux-image-..., or a path to a vmlinuz; guests run\nunder QEMU with the scenario's cpus (see the kernels command)",
     },
     {
       name: "profile",
@@ -42,12 +48,30 @@ export async function run(argv: string[]): Promise<number> {
     throw new UserError(`--profile: unknown profile "${profile}" (use ${PROFILE_NAMES.join(", ")})`);
   if (positionals.length === 0) throw new UserError("scenario: give at least one scenario FILE (see --help)");
 
+  const kernels = kernelList(values.kernel as string | undefined);
+  if (values.kernel !== undefined && backend !== "kernel" && backend !== "all") throw new UserError("--kernel is for --backend kernel or all");
+  if (kernels.length === 0) throw new UserError("--kernel: give at least one kernel name");
+
   // Validate every file before running any: a bad file anywhere stops the whole run.
   const scenarios = positionals.map((file) => ({ file, scenario: readScenarioFile(file) }));
+  const kernel = backend === "kernel" || backend === "all" ? await openKernel(kernels[0]) : undefined;
+  try {
+    return await runEach(scenarios, backend, profile as ProfileName | undefined, kernel);
+  } finally {
+    await kernel?.close();
+  }
+}
+
+async function runEach(
+  scenarios: { file: string; scenario: Scenario }[],
+  backend: string,
+  profile: ProfileName | undefined,
+  kernel: KernelTarget | undefined,
+): Promise<number> {
   let disagreeing = 0;
   for (const { file, scenario } of scenarios) {
     if (backend === "all") {
-      const all = await runOnAllBackends(file, scenario);
+      const all = await runOnAllBackends(file, scenario, kernel);
       console.log(JSON.stringify(all.kernel, null, 2));
       for (const d of all.disagreements) {
         disagreeing++;
@@ -55,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       if (all.disagreements.length === 0) console.log(`${file}: kernel, model and wasm agree on all ${all.kernel.results.length} steps`);
     } else {
-      const doc = await runScenario(file, scenario, { backend: backend as BackendName, profile: profile as ProfileName | undefined });
+      const doc = await runScenario(file, scenario, { backend: backend as BackendName, profile, kernel });
       console.log(JSON.stringify(doc, null, 2));
     }
   }

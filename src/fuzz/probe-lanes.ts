@@ -8,15 +8,11 @@ import { defaultProbePath } from "../kernel/paths.js";
 import { spawnProbe } from "../kernel/exec.js";
 import { encodeScenario } from "../kernel/wire.js";
 import { UserError } from "../contract/errors.js";
-import type { Scenario, StepResult } from "../contract/scenario.js";
+import type { Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
-import type { Outcome } from "./outcome.js";
+import { MAX_LINE_BYTES, parseAnswerLine, type KernelRun } from "../kernel/answer.js";
 
-/** What the kernel made of one program. */
-export type KernelRun =
-  | { kind: "ran"; outcome: Outcome; config: { cpus: number; aio_max_nr: number; aio_nr: number }; kernel: string }
-  /** The probe's child died (a signal) or hung past the watchdog: the program is kept as a reproducer. */
-  | { kind: "crashed"; message: string; step: number | null };
+export type { KernelRun };
 
 export interface LaneOptions {
   lanes: number;
@@ -25,27 +21,6 @@ export interface LaneOptions {
   /** Each program starts only once the one before has exited and given its aio-nr back (for programs that take the limit). */
   settle?: boolean;
   probe?: string;
-}
-
-/** A probe's answer line is bounded: results of at most 10,000 steps. */
-const MAX_LINE_BYTES = 64 * 1024 * 1024;
-
-function parseLine(line: string): KernelRun {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return { kind: "crashed", message: `probe printed something that is not JSON: ${line.slice(0, 120)}`, step: null };
-  }
-  if (typeof doc.probe_error === "string")
-    return { kind: "crashed", message: doc.probe_error, step: typeof doc.step === "number" && doc.step >= 0 ? doc.step : null };
-  const se = doc.scenario_error as { step?: unknown; field?: unknown } | undefined;
-  const { kernel, cpus, aio_max_nr, aio_nr } = doc;
-  const results = Array.isArray(doc.results) ? (doc.results as StepResult[]) : [];
-  if (typeof kernel !== "string" || typeof cpus !== "number" || typeof aio_max_nr !== "number" || typeof aio_nr !== "number")
-    return { kind: "crashed", message: `probe output lacks kernel/cpus/aio_max_nr/aio_nr: ${line.slice(0, 120)}`, step: null };
-  const scenarioError = se && typeof se.step === "number" ? { step: se.step, field: typeof se.field === "string" ? se.field : null } : null;
-  return { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr }, kernel };
 }
 
 /** One probe process and the programs it has been given and not yet answered. */
@@ -72,7 +47,7 @@ class Lane {
         if (!answer) return this.fail(`probe answered a program it was not given: ${line.slice(0, 120)}`);
         // A probe_error without a step is the probe itself failing (bad arguments, no CPU to pin to).
         if (line.includes('"probe_error"') && !line.includes('"step"')) return this.fail(line.slice(0, 300));
-        answer(parseLine(line));
+        answer(parseAnswerLine(line));
       }
     });
     this.child.stdin.on("error", () => undefined);

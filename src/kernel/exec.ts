@@ -61,7 +61,15 @@ function untrack(pid: number): void {
  */
 export function spawnProbe(probe: string, args: string[]): ChildProcessWithoutNullStreams {
   // AIO_RING_BENCH_PARENT: the probe checks it is still our child after PR_SET_PDEATHSIG.
-  const child = spawn(probe, args, { stdio: ["pipe", "pipe", "pipe"], detached: true, env: { ...process.env, AIO_RING_BENCH_PARENT: String(process.pid) } });
+  return spawnInGroup(probe, args, { ...process.env, AIO_RING_BENCH_PARENT: String(process.pid) });
+}
+
+/**
+ * Starts a program in its own process group, tracked like the probe: killed
+ * (the whole group) on SIGINT, SIGTERM and exit, and when it ends.
+ */
+export function spawnInGroup(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcessWithoutNullStreams {
+  const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], detached: true, env });
   const pid = child.pid;
   if (pid !== undefined) {
     track(pid);

@@ -9,9 +9,11 @@ import { checkScenarioLimits, MAX_SCENARIO_BYTES } from "./limits.js";
 import { parseScenario } from "./parse.js";
 import { runSteps } from "./run.js";
 import type { BackendName, ProfileName, ResultsDoc, Scenario } from "../contract/scenario.js";
+import type { KernelTarget } from "./kernels.js";
 
 export { parseScenario } from "./parse.js";
 export { diffResults, formatDisagreements } from "./diff.js";
+export { HOST, kernelList, openKernel, type KernelTarget } from "./kernels.js";
 
 export interface RunOptions {
   backend: BackendName;
@@ -19,6 +21,8 @@ export interface RunOptions {
   profile?: ProfileName;
   /** Overrides the scenario's cpus / aio_max_nr / aio_nr (used to mirror a kernel run). */
   config?: Partial<ProcessConfig>;
+  /** The kernel backend's kernel (openKernel); the running kernel when absent. */
+  kernel?: KernelTarget;
 }
 
 /** Reads and validates a scenario file: a regular file only, bounded while reading. */
@@ -36,6 +40,7 @@ export function processConfig(scenario: Scenario, override: Partial<ProcessConfi
 
 export async function runScenario(file: string, scenario: Scenario, opts: RunOptions): Promise<ResultsDoc> {
   if (opts.backend === "kernel") {
+    if (opts.kernel) return opts.kernel.run(file, scenario);
     checkScenarioLimits(file, scenario, possibleCpus());
     const { runScenarioOnKernel } = await import("../kernel/probe.js");
     return runScenarioOnKernel(file, scenario);
@@ -59,8 +64,8 @@ export interface AllBackends {
  * Runs the kernel first, then both models as `mainline` with the cpus,
  * aio_max_nr and aio_nr the kernel saw, and lists every disagreement.
  */
-export async function runOnAllBackends(file: string, scenario: Scenario): Promise<AllBackends> {
-  const kernel = await runScenario(file, scenario, { backend: "kernel" });
+export async function runOnAllBackends(file: string, scenario: Scenario, target?: KernelTarget): Promise<AllBackends> {
+  const kernel = await runScenario(file, scenario, { backend: "kernel", kernel: target });
   const config = { cpus: kernel.cpus, aio_max_nr: kernel.aio_max_nr, aio_nr: kernel.aio_nr };
   const model = await runScenario(file, scenario, { backend: "model", profile: "mainline", config });
   const wasm = await runScenario(file, scenario, { backend: "wasm", profile: "mainline", config });

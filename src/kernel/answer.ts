@@ -1,0 +1,39 @@
+// One answer line of the probe's `scenarios` command (probe/scenario.c), as
+// the fuzzer and the guest backend read it: the program ran (its results and
+// any scenario error), or the program's process crashed or hung.
+import type { StepResult } from "../contract/scenario.js";
+
+/** What the kernel made of one program. */
+export type KernelRun =
+  | {
+      kind: "ran";
+      outcome: { results: StepResult[]; scenarioError: { step: number; field: string | null } | null };
+      config: { cpus: number; aio_max_nr: number; aio_nr: number };
+      kernel: string;
+      scenarioMessage?: string;
+    }
+  /** The probe's child died (a signal) or hung past the watchdog: the program is kept as a reproducer. */
+  | { kind: "crashed"; message: string; step: number | null };
+
+/** A probe's answer line is bounded: results of at most 10,000 steps. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export function parseAnswerLine(line: string): KernelRun {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return { kind: "crashed", message: `probe printed something that is not JSON: ${line.slice(0, 120)}`, step: null };
+  }
+  if (typeof doc.probe_error === "string")
+    return { kind: "crashed", message: doc.probe_error, step: typeof doc.step === "number" && doc.step >= 0 ? doc.step : null };
+  const se = doc.scenario_error as { step?: unknown; field?: unknown; message?: unknown } | undefined;
+  const { kernel, cpus, aio_max_nr, aio_nr } = doc;
+  const results = Array.isArray(doc.results) ? (doc.results as StepResult[]) : [];
+  if (typeof kernel !== "string" || typeof cpus !== "number" || typeof aio_max_nr !== "number" || typeof aio_nr !== "number")
+    return { kind: "crashed", message: `probe output lacks kernel/cpus/aio_max_nr/aio_nr: ${line.slice(0, 120)}`, step: null };
+  const scenarioError = se && typeof se.step === "number" ? { step: se.step, field: typeof se.field === "string" ? se.field : null } : null;
+  const run: KernelRun = { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr }, kernel };
+  if (typeof se?.message === "string") run.scenarioMessage = se.message;
+  return run;
+}

@@ -1,0 +1,55 @@
+// Scenarios on a guest kernel (the `scenario --backend kernel --kernel K`
+// path): one guest per CPU count the scenarios ask for, booted on first use
+// and kept for the next scenario, so a batch of files costs one boot per
+// CPU count. The results document is the live backend's; its `kernel` is
+// the guest's `uname -r`.
+import { ScenarioError, UserError } from "../contract/errors.js";
+import type { ResultsDoc, Scenario } from "../contract/scenario.js";
+import { Guest } from "./guest.js";
+import type { GuestKernel } from "./guest-kernels.js";
+
+/** Watchdog per scenario in the guest, seconds (TCG is slower than the host). */
+const GUEST_SECONDS = 60;
+
+export class GuestRunner {
+  private readonly guests = new Map<number, Guest>();
+
+  constructor(readonly kernel: GuestKernel) {}
+
+  private async guest(cpus: number): Promise<Guest> {
+    let g = this.guests.get(cpus);
+    if (!g?.alive) {
+      g = new Guest({ name: this.kernel.name, vmlinuz: this.kernel.vmlinuz, initramfs: this.kernel.initramfs, cpus, seconds: GUEST_SECONDS });
+      this.guests.set(cpus, g);
+    }
+    await g.booted;
+    return g;
+  }
+
+  /** Runs a scenario with `cpus` guest CPUs; a crash or hang of the guest is an error naming the scenario and the kernel. */
+  async run(file: string, scenario: Scenario, cpus: number): Promise<ResultsDoc> {
+    const g = await this.guest(cpus);
+    const run = (await g.run(scenario)) ?? { kind: "crashed" as const, message: "the guest ended before the scenario ran", step: null };
+    const where = `kernel ${this.kernel.name}`;
+    if (run.kind === "crashed") {
+      if (run.step !== null) throw new ScenarioError(file, run.step, null, `${where}: ${run.message}`);
+      throw new UserError(`${file}: ${where}: ${run.message} (the scenario file is the reproducer)`);
+    }
+    const se = run.outcome.scenarioError;
+    if (se !== null) {
+      const value = se.field === null ? undefined : (scenario.steps[se.step] as unknown as Record<string, unknown>)[se.field];
+      const name = typeof value === "string" ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(value)?.[0] : undefined;
+      const message =
+        name !== undefined && name !== "bogus" ? `name "${name}" is not bound by any earlier successful step` : (run.scenarioMessage ?? "scenario error");
+      throw new ScenarioError(file, se.step, se.field, message);
+    }
+    if (run.outcome.results.length !== scenario.steps.length)
+      throw new UserError(`${where}: ${file}: the guest returned ${run.outcome.results.length} results for ${scenario.steps.length} steps`);
+    return { name: scenario.name, backend: "kernel", profile: null, kernel: run.kernel, ...run.config, results: run.outcome.results };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.guests.values()].map((g) => g.close()));
+    this.guests.clear();
+  }
+}
