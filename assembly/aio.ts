@@ -283,16 +283,27 @@ export class AioProcess {
   mremap(addr: i64, old_pages: i64, new_pages: i64, hasTo: bool, to: i64): i64 {
     if ((addr & (PAGE_SIZE - 1)) != 0 || old_pages <= 0 || new_pages <= 0) return -EINVAL;
     const start = addr >> PAGE_SHIFT;
+    const p = this.profile;
+    const mm = this.mm;
+    if (p.vmaLookupFirst && !mm.find(start)) return -EFAULT;
     if (hasTo) {
       if ((to & (PAGE_SIZE - 1)) != 0) return -EINVAL;
       const dest = to >> PAGE_SHIFT;
       if (dest < start + old_pages && start < dest + new_pages) return -EINVAL;
     }
-    const p = this.profile;
-    const mm = this.mm;
-    const vma = mm.find(start);
+    let vma = mm.find(start);
     if (!vma) return -EFAULT;
     if (p.multiVmaMove && hasTo && old_pages == new_pages) return this.move_vmas(start, old_pages, to >> PAGE_SHIFT);
+    if (p.fixedUnmapsTargetEarly && hasTo) {
+      // The target, then a shrink's tail, go before the source range is checked (model's do_mremap).
+      mm.unmap(to >> PAGE_SHIFT, new_pages);
+      if (new_pages < old_pages) {
+        mm.unmap(start + new_pages, old_pages - new_pages);
+        old_pages = new_pages;
+      }
+      vma = mm.find(start);
+      if (!vma) return -EFAULT;
+    }
     if (p.ringMoveWhole && vma.kind == KIND_AIO && (start != vma.start || old_pages != vma.pages)) return -EINVAL;
     if (!hasTo && new_pages == old_pages) return addr;
     if (!hasTo && new_pages < old_pages) {

@@ -19,3 +19,7 @@ export const P_MULTI_VMA_MOVE = 1 << 12;
 export const P_ZERO_TIMEOUT_ARMS_TIMER = 1 << 13;
 /** A moved anonymous VMA takes the page offset of its new place (so it can merge there). */
 export const P_MOVED_ANON_TAKES_NEW_OFFSET = 1 << 14;
+/** The VMA at the source is looked up before the target's alignment and overlap are checked (6.1, 6.12). */
+export const P_VMA_LOOKUP_FIRST = 1 << 15;
+/** A move to a fixed target unmaps the target (and a shrink's tail) before checking the source range (6.1, 6.12). */
+export const P_FIXED_UNMAPS_TARGET_EARLY = 1 << 16;

@@ -1,7 +1,10 @@
 // `aio-ring-bench fuzz [--against wasm|kernel] ...`
 import { join } from "node:path";
 import { UserError } from "../contract/errors.js";
-import { runKernelFuzz, type KernelFuzzReport } from "../fuzz/kernel-fuzz.js";
+import { runKernelFuzz, type KernelFuzzOptions, type KernelFuzzReport } from "../fuzz/kernel-fuzz.js";
+import { resolveKernel } from "../kernel/guest-kernels.js";
+import { HOST } from "../scenario/kernels.js";
+import { possibleCpus } from "../util/possible-cpus.js";
 import { formatDifference } from "../fuzz/outcome.js";
 import { kernelAvailability } from "../kernel/probe.js";
 import { runFuzz } from "../scenario/fuzz.js";
@@ -31,7 +34,19 @@ of op x outcome reached on the kernel and the outcomes never reached.`,
     { name: "scenarios", type: "string", arg: "N", help: "kernel: programs to run (default 2000, at most 1000000)" },
     { name: "seed", type: "string", arg: "S", help: "PRNG seed, an unsigned 32-bit integer (default 1)" },
     { name: "out", type: "string", arg: "DIR", help: "where reproducers are written (kernel: NAME.json and\nNAME.kernel.json per disagreement)" },
-    { name: "lanes", type: "string", arg: "J", help: "kernel: probes running side by side (default 12, 1 to 64)" },
+    {
+      name: "lanes",
+      type: "string",
+      arg: "J",
+      help: "kernel: probes running side by side (default 12, 1 to 64; with a\nguest kernel: guests side by side, default 2)",
+    },
+    {
+      name: "kernel",
+      type: "string",
+      arg: "K",
+      help: "kernel: host (default, the running kernel, held against mainline) or a\nguest under QEMU (6.1, 6.12, a Debian package, a vmlinuz path), held\nagainst the profile measured on its series (v6.1, v6.12)",
+    },
+    { name: "cpus", type: "string", arg: "N", help: "kernel: the guest's CPUs (default: this machine's)" },
     { name: "shrink-budget", type: "string", arg: "K", help: "kernel: kernel runs the shrinker may spend per disagreement\n(default 1500)" },
   ],
   exitCodes: `0 no divergence or disagreement, 1 some found (or a kernel-side crash),
@@ -50,15 +65,20 @@ export async function run(argv: string[]): Promise<number> {
   if (out !== undefined) checkOutput(join(out, "reproducer.json"), "--out");
   if (against === "kernel") {
     for (const f of ["ops"] as const) if (values[f] !== undefined) throw new UserError(`--${f} is for --against wasm; use --scenarios`);
+    const kernel = (values.kernel as string | undefined) ?? HOST;
+    if (kernel === HOST && values.cpus !== undefined) throw new UserError("--cpus is for a guest --kernel");
     return fuzzKernel({
       scenarios: intFlag("scenarios", values.scenarios, 2000, 1, 1_000_000),
       seed,
-      lanes: intFlag("lanes", values.lanes, 12, 1, 64),
+      lanes: intFlag("lanes", values.lanes, kernel === HOST ? 12 : 2, 1, 64),
+      kernel,
+      cpus: intFlag("cpus", values.cpus, possibleCpus(), 1, 64),
       shrinkBudget: intFlag("shrink-budget", values["shrink-budget"], 1500, 1, 100_000),
       out,
     });
   }
-  for (const f of ["scenarios", "lanes", "shrink-budget"] as const) if (values[f] !== undefined) throw new UserError(`--${f} is for --against kernel`);
+  for (const f of ["scenarios", "lanes", "shrink-budget", "kernel", "cpus"] as const)
+    if (values[f] !== undefined) throw new UserError(`--${f} is for --against kernel`);
   const ops = intFlag("ops", values.ops, 100_000, 1, 100_000_000);
   const progress = new Progress("fuzz", ops);
   const started = performance.now();
@@ -83,17 +103,23 @@ interface KernelFlags {
   lanes: number;
   shrinkBudget: number;
   out: string | undefined;
+  kernel: string;
+  cpus: number;
 }
 
 async function fuzzKernel(f: KernelFlags): Promise<number> {
-  const avail = kernelAvailability();
-  if (!avail.available) throw new UserError(`kernel backend unavailable: ${avail.reason}`);
+  let guest: KernelFuzzOptions["guest"];
+  if (f.kernel === HOST) {
+    const avail = kernelAvailability();
+    if (!avail.available) throw new UserError(`kernel backend unavailable: ${avail.reason}`);
+  } else guest = { kernel: await resolveKernel(f.kernel), cpus: f.cpus };
   const progress = new Progress("fuzz --against kernel", f.scenarios);
   const report = await runKernelFuzz({
     scenarios: f.scenarios,
     seed: f.seed,
     lanes: f.lanes,
     shrinkBudget: f.shrinkBudget,
+    guest,
     onProgress: (done, total, phase) => {
       progress.total = total;
       progress.update(done, phase);

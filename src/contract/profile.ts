@@ -16,6 +16,8 @@ import {
   P_RING_ID_IS_ADDRESS,
   P_RING_MOVE_WHOLE,
   P_ZERO_TIMEOUT_ARMS_TIMER,
+  P_VMA_LOOKUP_FIRST,
+  P_FIXED_UNMAPS_TARGET_EARLY,
 } from "../../assembly/abi/profile-bits.js";
 import type { ProfileName } from "./scenario.js";
 
@@ -53,7 +55,29 @@ export interface Profile {
    * 6.18); older kernels keep the old offset and a moved piece stays apart.
    */
   movedAnonTakesNewOffset: boolean;
+  /**
+   * mremap looks up the VMA at the source before it checks the target's
+   * alignment and overlap: a source in a hole is EFAULT even with an
+   * overlapping target (measured on 6.1 and 6.12; 6.18 checks the target first).
+   */
+  vmaLookupFirst: boolean;
+  /**
+   * A move to a fixed target unmaps the target (and the tail a shrink drops)
+   * before it checks that the source range lies in one VMA, so a move that
+   * then fails (EFAULT) has already unmapped its target (6.1, 6.12).
+   */
+  fixedUnmapsTargetEarly: boolean;
+  /**
+   * Where the switches come from, shown by --help, --list and every results
+   * document: the kernel release and date measured on, or "from the spec,
+   * not measured".
+   */
+  measuredOn: string;
+  /** The kernel series a guest's release is matched to ("6.1"), or null. */
+  series: string | null;
 }
+
+export const FROM_SPEC = "from the spec, not measured";
 
 const v318: Profile = {
   name: "v3.18",
@@ -71,6 +95,10 @@ const v318: Profile = {
   multiVmaMove: false,
   zeroTimeoutArmsTimer: true,
   movedAnonTakesNewOffset: false,
+  vmaLookupFirst: false,
+  fixedUnmapsTargetEarly: false,
+  measuredOn: FROM_SPEC,
+  series: null,
 };
 
 const v319: Profile = { ...v318, name: "v3.19", ringDontExpand: true, remapHook: "void", hookWithoutTableOops: true, zeroTimeoutArmsTimer: false };
@@ -83,6 +111,19 @@ const mainline: Profile = {
   hookWithoutTableOops: false,
   multiVmaMove: true,
   movedAnonTakesNewOffset: true,
+  measuredOn: "Linux 6.18.44, 2026-11-30",
+  series: "6.18",
+};
+
+/** Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three mremap switches (FINDINGS 30-32). */
+const v61: Profile = {
+  ...mainline,
+  name: "v6.1",
+  multiVmaMove: false,
+  vmaLookupFirst: true,
+  fixedUnmapsTargetEarly: true,
+  measuredOn: "Linux 6.1.0-57-cloud-amd64 (Debian 6.1.192-3) under QEMU, 2026-12-05",
+  series: "6.1",
 };
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
@@ -99,7 +140,10 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   "v3.18": v318,
   "v3.19": v319,
   mainline,
-  next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true },
+  next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
+  "v6.1": v61,
+  // 6.12 answered as 6.1 on every program: the same switches.
+  "v6.12": { ...v61, name: "v6.12", measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05", series: "6.12" },
 };
 
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
@@ -122,6 +166,14 @@ export function profileBits(p: Profile): number {
     [p.multiVmaMove, P_MULTI_VMA_MOVE],
     [p.zeroTimeoutArmsTimer, P_ZERO_TIMEOUT_ARMS_TIMER],
     [p.movedAnonTakesNewOffset, P_MOVED_ANON_TAKES_NEW_OFFSET],
+    [p.vmaLookupFirst, P_VMA_LOOKUP_FIRST],
+    [p.fixedUnmapsTargetEarly, P_FIXED_UNMAPS_TARGET_EARLY],
   ];
   return bits.reduce((acc, [on, bit]) => (on ? acc | bit : acc), 0);
+}
+
+/** The profile measured on a kernel of this release's series (6.1.0-57-cloud-amd64: v6.1), else mainline. */
+export function profileForRelease(release: string): Profile {
+  const series = /^(\d+\.\d+)[.-]/.exec(release)?.[1];
+  return Object.values(PROFILES).find((p) => p.series !== null && p.series === series) ?? PROFILES.mainline;
 }

@@ -1,7 +1,7 @@
 // The scenario contract of docs/scenario-format.md, as types.
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
 
-export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next";
+export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
 export type BackendName = "wasm" | "model" | "kernel";
 
 /** An address expression: a name, "NAME+K" (pages), "NAME+1b" (one byte), 0, or "bogus". */

@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { UserError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
-import { PROFILES } from "../contract/profile.js";
+import { PROFILES, profileForRelease, type Profile } from "../contract/profile.js";
+import type { GuestKernel } from "../kernel/guest-kernels.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import type { Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
@@ -28,23 +29,28 @@ export interface ModelUnderTest {
 
 const wasmCache = new Map<string, WasmProcess>();
 
-/** The two models of the project, as mainline. */
-export const PROJECT_MODELS: ModelUnderTest[] = [
-  { name: "model", process: (c) => new AioProcess(PROFILES.mainline, c) },
-  {
-    name: "wasm",
-    process: (c) => {
-      const key = JSON.stringify(c);
-      let w = wasmCache.get(key);
-      if (w) w.reset();
-      else {
-        w = new WasmProcess(PROFILES.mainline, c);
-        wasmCache.set(key, w);
-      }
-      return w;
+/** The two models of the project, as `profile`. */
+export function projectModels(profile: Profile): ModelUnderTest[] {
+  return [
+    { name: "model", process: (c) => new AioProcess(profile, c) },
+    {
+      name: "wasm",
+      process: (c) => {
+        const key = `${profile.name} ${JSON.stringify(c)}`;
+        let w = wasmCache.get(key);
+        if (w) w.reset();
+        else {
+          w = new WasmProcess(profile, c);
+          wasmCache.set(key, w);
+        }
+        return w;
+      },
     },
-  },
-];
+  ];
+}
+
+/** The two models of the project, as mainline (the running kernel's profile). */
+export const PROJECT_MODELS: ModelUnderTest[] = projectModels(PROFILES.mainline);
 
 export interface KernelFuzzOptions {
   scenarios: number;
@@ -59,6 +65,8 @@ export interface KernelFuzzOptions {
   /** Worker threads that make programs and run the models, each with its share of the lanes (default 2; 1 with custom models). */
   threads?: number;
   models?: ModelUnderTest[];
+  /** Run on this guest kernel under QEMU (`lanes` guests of `cpus` CPUs) instead of the running kernel. */
+  guest?: { kernel: GuestKernel; cpus: number };
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -220,133 +228,150 @@ function merge(into: SliceResult, from: SliceResult): void {
 const SLICE = 500;
 
 export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
-  const models = opts.models ?? PROJECT_MODELS;
-  const lanes: LaneOptions = { lanes: opts.lanes ?? 12, seconds: opts.seconds ?? 10 };
+  const guest = opts.guest;
+  const lanes: LaneOptions = { lanes: opts.lanes ?? 12, seconds: opts.seconds ?? 10, guest };
   const alone: LaneOptions = { ...lanes, lanes: 1, settle: true };
-  const cpus = possibleCpus();
-  const aioMaxNr = readAioMaxNr();
-  // Programs that share the kernel must fit its aio-nr limit all together.
-  const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) };
-  // Worker threads generate and compare while probes wait on the kernel; custom models stay in this thread.
-  const threads = opts.models ? 1 : (opts.threads ?? 2);
-  const perThread: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / threads)) };
-  const tasks: SliceTask[] = [];
-  for (let from = 0; from < opts.scenarios; from += SLICE)
-    tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perThread, generator });
-
-  const started = performance.now();
-  const total = emptyResult();
-  let done = 0;
-  const collect = (task: SliceTask, r: SliceResult) => {
-    merge(total, r);
-    done += task.to - task.from;
-    opts.onProgress?.(done, opts.scenarios, "run");
+  // Guests boot once and serve the whole run, shrinking included; probes on the host are started per batch.
+  const guestLanes = guest ? new KernelLanes(lanes) : null;
+  let guestAlone: KernelLanes | null = null;
+  const onKernel = (programs: Scenario[], opt: LaneOptions): Promise<KernelRun[]> => {
+    if (!guestLanes) return runOnKernel(programs, opt);
+    if (opt.settle && guestAlone === null) guestAlone = new KernelLanes(alone);
+    const l = opt.settle ? (guestAlone as KernelLanes) : guestLanes;
+    return Promise.all(programs.map((p) => l.run(p)));
   };
-  if (threads === 1) {
-    const here = new KernelLanes(lanes);
-    try {
-      for (const t of tasks) collect(t, await runSlice(t, here, models));
-    } finally {
-      here.close();
-    }
-  } else {
-    const pool = new Piscina({
-      filename: new URL("./fuzz-worker.js", import.meta.url).href,
-      minThreads: threads,
-      maxThreads: threads,
-      concurrentTasksPerWorker: 1,
-    });
-    try {
-      await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
-    } catch (e) {
-      // A user's problem (no probe, kernel backend gone) crosses the thread as a plain Error: keep it one line.
-      if (e instanceof Error && (e.name === "UserError" || e.name === "ScenarioError")) throw new UserError(e.message);
-      throw e;
-    } finally {
-      await pool.destroy();
-    }
-  }
-  const exclusive = total.exclusive;
-  evaluate(exclusive, await runOnKernel(exclusive, alone), models, total);
-  const seconds = (performance.now() - started) / 1000;
-  const byName = new Map(models.map((m) => [m.name, m]));
-  const exclusiveNames = new Set(exclusive.map((p) => p.name));
-  const coverage = new Coverage(total.coverage);
-  const crashes = total.crashes;
-  const steps = total.steps;
-  const kernel = total.kernel;
-  const groups = new Map(
-    total.groups.map((g) => [
-      g.signature,
-      { models: g.models.map((n) => byName.get(n)!), first: g.first, exclusive: exclusiveNames.has(g.first.name), count: g.count },
-    ]),
-  );
+  try {
+    const first = guestLanes ? await guestLanes.run({ name: "boot", steps: [] }) : null;
+    if (first?.kind === "crashed") throw new UserError(`kernel ${guest?.kernel.name}: ${first.message}`);
+    const models = opts.models ?? projectModels(first?.kind === "ran" ? profileForRelease(first.kernel) : PROFILES.mainline);
+    const cpus = guest ? guest.cpus : possibleCpus();
+    const aioMaxNr = first?.kind === "ran" ? first.config.aio_max_nr : readAioMaxNr();
+    // Programs that share the kernel must fit its aio-nr limit all together.
+    const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) };
+    // Worker threads generate and compare while probes wait on the kernel; custom models stay in this thread.
+    const threads = opts.models || guest ? 1 : (opts.threads ?? 2);
+    const perThread: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / threads)) };
+    const tasks: SliceTask[] = [];
+    for (let from = 0; from < opts.scenarios; from += SLICE)
+      tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perThread, generator });
 
-  const shrinkStarted = performance.now();
-  const findings: Finding[] = [];
-  const maxShrunk = opts.maxShrunk ?? 20;
-  let index = 0;
-  for (const [sig, g] of groups) {
-    if (findings.length >= maxShrunk) break;
-    opts.onProgress?.(index++, Math.min(groups.size, maxShrunk), "shrink");
-    const model = g.models[0];
-    const modelNames = g.models.map((m) => m.name).join(", ");
-    const opt = g.exclusive ? alone : lanes;
-    /** Kernel runs of candidates, then the model on each. */
-    const differences = async (candidates: Scenario[]): Promise<(Difference | null)[]> => {
-      const runs = await runOnKernel(candidates, opt);
-      return candidates.map((c, i) => {
-        const r = runs[i];
-        return r.kind === "ran" ? differenceFor(model, c, r) : null;
-      });
+    const started = performance.now();
+    const total = emptyResult();
+    let done = 0;
+    const collect = (task: SliceTask, r: SliceResult) => {
+      merge(total, r);
+      done += task.to - task.from;
+      opts.onProgress?.(done, opts.scenarios, "run");
     };
-    // Confirm alone first: a difference that does not come back is not shrunk.
-    const [again] = await runOnKernel([g.first], alone);
-    const confirmed = again.kind === "ran" ? differenceFor(model, g.first, again) : null;
-    if (!confirmed || signature(confirmed) !== sig) {
+    if (threads === 1) {
+      const here = guestLanes ?? new KernelLanes(lanes);
+      try {
+        for (const t of tasks) collect(t, await runSlice(t, here, models));
+      } finally {
+        if (here !== guestLanes) here.close();
+      }
+    } else {
+      const pool = new Piscina({
+        filename: new URL("./fuzz-worker.js", import.meta.url).href,
+        minThreads: threads,
+        maxThreads: threads,
+        concurrentTasksPerWorker: 1,
+      });
+      try {
+        await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
+      } catch (e) {
+        // A user's problem (no probe, kernel backend gone) crosses the thread as a plain Error: keep it one line.
+        if (e instanceof Error && (e.name === "UserError" || e.name === "ScenarioError")) throw new UserError(e.message);
+        throw e;
+      } finally {
+        await pool.destroy();
+      }
+    }
+    const exclusive = total.exclusive;
+    evaluate(exclusive, await onKernel(exclusive, alone), models, total);
+    const seconds = (performance.now() - started) / 1000;
+    const byName = new Map(models.map((m) => [m.name, m]));
+    const exclusiveNames = new Set(exclusive.map((p) => p.name));
+    const coverage = new Coverage(total.coverage);
+    const crashes = total.crashes;
+    const steps = total.steps;
+    const kernel = total.kernel;
+    const groups = new Map(
+      total.groups.map((g) => [
+        g.signature,
+        { models: g.models.map((n) => byName.get(n)!), first: g.first, exclusive: exclusiveNames.has(g.first.name), count: g.count },
+      ]),
+    );
+
+    const shrinkStarted = performance.now();
+    const findings: Finding[] = [];
+    const maxShrunk = opts.maxShrunk ?? 20;
+    let index = 0;
+    for (const [sig, g] of groups) {
+      if (findings.length >= maxShrunk) break;
+      opts.onProgress?.(index++, Math.min(groups.size, maxShrunk), "shrink");
+      const model = g.models[0];
+      const modelNames = g.models.map((m) => m.name).join(", ");
+      const opt = g.exclusive ? alone : lanes;
+      /** Kernel runs of candidates, then the model on each. */
+      const differences = async (candidates: Scenario[]): Promise<(Difference | null)[]> => {
+        const runs = await onKernel(candidates, opt);
+        return candidates.map((c, i) => {
+          const r = runs[i];
+          return r.kind === "ran" ? differenceFor(model, c, r) : null;
+        });
+      };
+      // Confirm alone first: a difference that does not come back is not shrunk.
+      const [again] = await onKernel([g.first], alone);
+      const confirmed = again.kind === "ran" ? differenceFor(model, g.first, again) : null;
+      if (!confirmed || signature(confirmed) !== sig) {
+        findings.push({
+          model: modelNames,
+          signature: sig,
+          programs: g.count,
+          original: g.first,
+          shrunk: null,
+          difference: confirmed ?? { step: -1, op: "-", field: "-", kernel: null, model: null },
+          kernelAnswer: null,
+          tried: 1,
+        });
+        continue;
+      }
+      const judge = async (cs: Scenario[]) => (await differences(cs)).map((d) => d !== null && signature(d) === sig);
+      const cut = async (s: Scenario) => {
+        const [d] = await differences([s]);
+        return d ? d.step + 1 : s.steps.length;
+      };
+      const allowed = (c: Scenario) => unsafeReason(c, cpus, aioMaxNr) === null;
+      const result = await shrink(g.first, judge, cut, { budget: opts.shrinkBudget ?? 1500, allowed });
+      const shrunk = { ...result.scenario, name: `${g.first.name}-shrunk` };
+      const [final] = await onKernel([shrunk], alone);
+      const difference = final.kind === "ran" ? differenceFor(model, shrunk, final) : null;
       findings.push({
         model: modelNames,
         signature: sig,
         programs: g.count,
         original: g.first,
-        shrunk: null,
-        difference: confirmed ?? { step: -1, op: "-", field: "-", kernel: null, model: null },
-        kernelAnswer: null,
-        tried: 1,
+        shrunk,
+        difference: difference ?? confirmed,
+        kernelAnswer: final.kind === "ran" ? answerOf(shrunk, final) : null,
+        tried: result.tried,
       });
-      continue;
     }
-    const judge = async (cs: Scenario[]) => (await differences(cs)).map((d) => d !== null && signature(d) === sig);
-    const cut = async (s: Scenario) => {
-      const [d] = await differences([s]);
-      return d ? d.step + 1 : s.steps.length;
+    return {
+      seed: opts.seed,
+      scenarios: opts.scenarios,
+      steps,
+      seconds,
+      shrinkSeconds: (performance.now() - shrinkStarted) / 1000,
+      findings,
+      unshrunk: Math.max(0, groups.size - findings.length),
+      crashes,
+      coverage,
+      kernel,
     };
-    const allowed = (c: Scenario) => unsafeReason(c, cpus, aioMaxNr) === null;
-    const result = await shrink(g.first, judge, cut, { budget: opts.shrinkBudget ?? 1500, allowed });
-    const shrunk = { ...result.scenario, name: `${g.first.name}-shrunk` };
-    const [final] = await runOnKernel([shrunk], alone);
-    const difference = final.kind === "ran" ? differenceFor(model, shrunk, final) : null;
-    findings.push({
-      model: modelNames,
-      signature: sig,
-      programs: g.count,
-      original: g.first,
-      shrunk,
-      difference: difference ?? confirmed,
-      kernelAnswer: final.kind === "ran" ? answerOf(shrunk, final) : null,
-      tried: result.tried,
-    });
+  } finally {
+    guestLanes?.close();
+    (guestAlone as KernelLanes | null)?.close();
   }
-  return {
-    seed: opts.seed,
-    scenarios: opts.scenarios,
-    steps,
-    seconds,
-    shrinkSeconds: (performance.now() - shrinkStarted) / 1000,
-    findings,
-    unshrunk: Math.max(0, groups.size - findings.length),
-    crashes,
-    coverage,
-    kernel,
-  };
 }

@@ -10,6 +10,8 @@ import { encodeScenario } from "../kernel/wire.js";
 import { UserError } from "../contract/errors.js";
 import type { Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
+import { GuestLane } from "../kernel/guest.js";
+import type { GuestKernel } from "../kernel/guest-kernels.js";
 import { MAX_LINE_BYTES, parseAnswerLine, type KernelRun } from "../kernel/answer.js";
 
 export type { KernelRun };
@@ -21,6 +23,8 @@ export interface LaneOptions {
   /** Each program starts only once the one before has exited and given its aio-nr back (for programs that take the limit). */
   settle?: boolean;
   probe?: string;
+  /** Run on this guest kernel under QEMU instead: `lanes` guests of `cpus` CPUs, one probe each. */
+  guest?: { kernel: GuestKernel; cpus: number };
 }
 
 /** One probe process and the programs it has been given and not yet answered. */
@@ -86,7 +90,7 @@ class Lane {
  * back as soon as it has run. A lane that fails fails every run after it.
  */
 export class KernelLanes {
-  private readonly lanes: Lane[];
+  private readonly lanes: (Lane | GuestLane)[];
   private failure: UserError | null = null;
   private rejectors = new Set<(e: UserError) => void>();
 
@@ -97,6 +101,13 @@ export class KernelLanes {
       for (const reject of this.rejectors) reject(this.failure);
       this.rejectors.clear();
     };
+    const guest = opts.guest;
+    if (guest) {
+      const { kernel, cpus } = guest;
+      const o = { name: kernel.name, vmlinuz: kernel.vmlinuz, initramfs: kernel.initramfs, cpus, seconds: opts.seconds, settle: opts.settle };
+      this.lanes = Array.from({ length: opts.lanes }, () => new GuestLane(o, onFail));
+      return;
+    }
     this.lanes = Array.from({ length: opts.lanes }, (_, i) => {
       const args = ["scenarios", `cpu=${i % cpus}`, `seconds=${opts.seconds}`, ...(opts.settle ? ["settle=1"] : [])];
       return new Lane(opts.probe ?? defaultProbePath(), args, onFail);
@@ -116,7 +127,7 @@ export class KernelLanes {
   }
 
   close(): void {
-    for (const lane of this.lanes) lane.close();
+    for (const lane of this.lanes) void lane.close();
   }
 }
 

@@ -26,6 +26,8 @@ export interface GuestOptions {
   cpus: number;
   /** Watchdog per program inside the guest, seconds. */
   seconds: number;
+  /** Each program starts once the one before has exited and given its aio-nr back (the probe's settle=1). */
+  settle?: boolean;
   /** How long the boot may take before the guest counts as not booting. */
   bootSeconds?: number;
 }
@@ -59,7 +61,8 @@ export function qemuArgs(o: GuestOptions, consoleFile: string): string[] {
     "-initrd",
     o.initramfs,
     "-append",
-    `console=ttyS0 quiet panic=-1 aio_ring_bench_seconds=${o.seconds}`,
+    // Unknown name=value parameters reach init as environment variables.
+    `console=ttyS0 quiet panic=-1 aio_ring_bench_seconds=${o.seconds}${o.settle ? " aio_ring_bench_settle=settle=1" : ""}`,
     // ttyS0, the console, to a file (its tail goes into messages); ttyS1, the data port, on stdio.
     "-serial",
     `file:${consoleFile}`,
@@ -181,7 +184,7 @@ export class Guest {
     this.ended ??= why;
     if (this.timer) clearTimeout(this.timer);
     const running = this.ready && this.queue[0]?.sent;
-    this.queue.splice(0).forEach((p, i) => p.resolve(i === 0 && running ? this.crash() : null));
+    for (const [i, p] of this.queue.splice(0).entries()) p.resolve(i === 0 && running ? this.crash() : null);
   }
 
   get alive(): boolean {
@@ -195,13 +198,17 @@ export class Guest {
 
   private answer(line: string): void {
     const p = this.queue.shift();
-    if (!p) return this.kill(`the guest answered a program it was not given: ${line.slice(0, 120)}`);
+    if (!p) {
+      this.kill(`the guest answered a program it was not given: ${line.slice(0, 120)}`);
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     // A probe_error without a step is the probe itself failing.
     if (line.includes('"probe_error"') && !line.includes('"step"')) {
       p.resolve({ kind: "crashed", message: `guest ${this.release}: ${line.slice(0, 300)}`, step: null });
-      return this.kill(`the probe failed: ${line.slice(0, 200)}`);
+      this.kill(`the probe failed: ${line.slice(0, 200)}`);
+      return;
     }
     p.resolve(parseAnswerLine(line));
     this.pump();

@@ -22,7 +22,7 @@ export const INIT_SCRIPT = `#!/bin/busybox sh
 /bin/busybox stty -F /dev/ttyS1 raw -echo
 exec </dev/ttyS1 >/dev/ttyS1 2>/dev/console
 echo "${READY_MARKER} release=$(/bin/busybox uname -r) aio_max_nr=$(/bin/busybox cat /proc/sys/fs/aio-max-nr)"
-/bin/probe scenarios "seconds=$aio_ring_bench_seconds"
+/bin/probe scenarios "seconds=$aio_ring_bench_seconds" $aio_ring_bench_settle
 /bin/busybox poweroff -f
 `;
 

@@ -248,15 +248,25 @@ export class AioProcess implements AioBackend {
   private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | ErrnoName | "OOPS" {
     if (addr % PAGE_SIZE !== 0 || old_pages <= 0 || new_pages <= 0) return "EINVAL";
     const start = addr / PAGE_SIZE;
+    const mm = this.mm;
+    if (this.profile.vmaLookupFirst && !mm.find(start)) return "EFAULT";
     if (to !== null) {
       if (to % PAGE_SIZE !== 0) return "EINVAL";
       const dest = to / PAGE_SIZE;
       if (dest < start + old_pages && start < dest + new_pages) return "EINVAL";
     }
-    const mm = this.mm;
-    const vma = mm.find(start);
+    let vma = mm.find(start);
     if (!vma) return "EFAULT";
     if (this.profile.multiVmaMove && to !== null && old_pages === new_pages) return this.move_vmas(start, old_pages, to / PAGE_SIZE);
+    if (this.profile.fixedUnmapsTargetEarly && to !== null) {
+      // The target, then a shrink's tail, go before the source range is checked: a failed move has already unmapped them.
+      mm.unmap(to / PAGE_SIZE, new_pages);
+      if (new_pages < old_pages) {
+        mm.unmap(start + new_pages, old_pages - new_pages);
+        old_pages = new_pages;
+      }
+      vma = mm.find(start) as Vma;
+    }
     if (this.profile.ringMoveWhole && vma.kind === "aio" && (start !== vma.start || old_pages !== vma.pages)) return "EINVAL";
     if (to === null && new_pages === old_pages) return start;
     if (to === null && new_pages < old_pages) {
