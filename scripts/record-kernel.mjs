@@ -1,7 +1,9 @@
-// Records the live kernel's results for every parity scenario: runs each
-// test/scenarios/*.json on the kernel backend and writes
-// test/recorded/<same file name> atomically. Needs `npm run build` first.
-import { readdirSync, readFileSync } from "node:fs";
+// Records a kernel's results for every parity scenario: runs each
+// test/scenarios/*.json on the kernel backend and writes the results
+// atomically, to test/recorded/<same file name> for the running kernel, or
+// with `--kernel SERIES` (6.1, 6.12: a guest under QEMU) to
+// test/recorded/SERIES/<same file name>. Needs `npm run build` first.
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const load = async (p) => {
@@ -12,31 +14,76 @@ const load = async (p) => {
     process.exit(2);
   }
 };
-const { runScenarioOnKernel, kernelAvailability } = await load("../dist/src/kernel/probe.js");
+const { openKernel } = await load("../dist/src/scenario/kernels.js");
+const { resolveKernel } = await load("../dist/src/kernel/guest-kernels.js");
+const { GuestRunner } = await load("../dist/src/kernel/guest-run.js");
+const { possibleCpus } = await load("../dist/src/util/possible-cpus.js");
+const { kernelAvailability } = await load("../dist/src/kernel/probe.js");
 const { parseScenario } = await load("../dist/src/scenario/parse.js");
 const { writeFileAtomic } = await load("../dist/src/util/atomic-write.js");
 
-const avail = kernelAvailability();
-if (!avail.available) {
-  console.error(`record: kernel backend unavailable: ${avail.reason}`);
+const args = process.argv.slice(2);
+const at = args.indexOf("--kernel");
+const kernelName = at >= 0 ? args[at + 1] : "host";
+const only = at >= 0 ? args.filter((_, i) => i !== at && i !== at + 1) : args;
+// The folder is named after the series: only a series makes a safe, stable folder name.
+if (kernelName !== "host" && !/^\d{1,2}\.\d{1,3}$/.test(kernelName ?? "")) {
+  console.error(`record: --kernel takes a series such as 6.1 or 6.12, got "${kernelName ?? ""}"`);
   process.exit(2);
 }
+if (kernelName === "host") {
+  const avail = kernelAvailability();
+  if (!avail.available) {
+    console.error(`record: kernel backend unavailable: ${avail.reason}`);
+    process.exit(2);
+  }
+}
+let kernel;
+let guest;
+try {
+  if (kernelName === "host") kernel = await openKernel(kernelName);
+  else {
+    guest = new GuestRunner(await resolveKernel(kernelName));
+    kernel = guest;
+  }
+} catch (e) {
+  console.error(`record: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
+}
+/**
+ * A guest's answer in the fuzzer's reproducer form: the results up to a
+ * scenario error (a name a failed step would have bound) and that error, so
+ * the models are checked on it too.
+ */
+async function guestAnswer(scenario) {
+  const run = await guest.answer(scenario, scenario.cpus ?? possibleCpus());
+  if (run.kind !== "ran") throw new Error(`${scenario.name}: ${run.message}`);
+  const { results, scenarioError } = run.outcome;
+  return { name: scenario.name, backend: "kernel", profile: null, kernel: run.kernel, ...run.config, results, scenario_error: scenarioError };
+}
+
 const dir = "test/scenarios";
-const only = process.argv.slice(2);
+const outDir = kernelName === "host" ? "test/recorded" : join("test/recorded", kernelName);
+mkdirSync(outDir, { recursive: true });
 const files = readdirSync(dir)
   .filter((f) => f.endsWith(".json") && (only.length === 0 || only.includes(f)))
   .sort();
 let failed = 0;
-for (const f of files) {
-  const file = join(dir, f);
-  try {
-    const doc = await runScenarioOnKernel(file, parseScenario(readFileSync(file, "utf8"), file));
-    writeFileAtomic(join("test/recorded", f), JSON.stringify(doc, null, 2) + "\n");
-    console.log(`record: ${f} (${doc.results.length} steps, kernel ${doc.kernel})`);
-  } catch (e) {
-    failed++;
-    console.error(`record: ${e instanceof Error ? e.message : String(e)}`);
+try {
+  for (const f of files) {
+    const file = join(dir, f);
+    try {
+      const scenario = parseScenario(readFileSync(file, "utf8"), file);
+      const doc = guest ? await guestAnswer(scenario) : await kernel.run(file, scenario);
+      writeFileAtomic(join(outDir, f), `${JSON.stringify(doc, null, 2)}\n`);
+      console.log(`record: ${f} (${doc.results.length} steps, kernel ${doc.kernel})`);
+    } catch (e) {
+      failed++;
+      console.error(`record: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
+} finally {
+  await kernel.close();
 }
 if (failed) {
   console.error(`record: ${failed} of ${files.length} scenarios failed`);

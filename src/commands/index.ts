@@ -18,5 +18,6 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   report: { summary: "write a self-contained HTML report of a bench run", load: () => import("./report.js") },
   stress: { summary: "shared-ring stress: producers and reapers on one ring, exactly-once check", load: () => import("./stress.js") },
   fuzz: { summary: "differential fuzzing: wasm vs model, or both vs the live kernel", load: () => import("./fuzz.js") },
+  kernels: { summary: "guest kernels under QEMU: list what can run here, fetch 6.1 / 6.12", load: () => import("./kernels.js") },
   schema: { summary: "print the JSON Schema of the run document", load: () => import("./schema.js") },
 };

@@ -5,6 +5,7 @@
 // the guest's `uname -r`.
 import { ScenarioError, UserError } from "../contract/errors.js";
 import type { ResultsDoc, Scenario } from "../contract/scenario.js";
+import type { KernelRun } from "./answer.js";
 import { Guest } from "./guest.js";
 import type { GuestKernel } from "./guest-kernels.js";
 
@@ -26,10 +27,15 @@ export class GuestRunner {
     return g;
   }
 
+  /** The guest's answer as it came: the results up to a scenario error and that error, or a crash. */
+  async answer(scenario: Scenario, cpus: number): Promise<KernelRun> {
+    const g = await this.guest(cpus);
+    return (await g.run(scenario)) ?? { kind: "crashed", message: "the guest ended before the scenario ran", step: null };
+  }
+
   /** Runs a scenario with `cpus` guest CPUs; a crash or hang of the guest is an error naming the scenario and the kernel. */
   async run(file: string, scenario: Scenario, cpus: number): Promise<ResultsDoc> {
-    const g = await this.guest(cpus);
-    const run = (await g.run(scenario)) ?? { kind: "crashed" as const, message: "the guest ended before the scenario ran", step: null };
+    const run = await this.answer(scenario, cpus);
     const where = `kernel ${this.kernel.name}`;
     if (run.kind === "crashed") {
       if (run.step !== null) throw new ScenarioError(file, run.step, null, `${where}: ${run.message}`);
