@@ -2,6 +2,7 @@
 import { UserError } from "../contract/errors.js";
 import { PROFILE_NAMES } from "../contract/profile.js";
 import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS } from "../scenario/limits.js";
+import { formatMatrix, runMatrix } from "../scenario/matrix.js";
 import { formatDisagreements, kernelList, openKernel, readScenarioFile, runOnAllBackends, runScenario, type KernelTarget } from "../scenario/index.js";
 import type { BackendName, ProfileName, Scenario } from "../contract/scenario.js";
 import { parseCommand, type CommandSpec } from "./args.js";
@@ -24,13 +25,18 @@ export const spec: CommandSpec = {
       help: "kernel backend: host (default, the running kernel), a series (6.1, 6.12),\na Debian package linux-image-..., or a path to a vmlinuz; guests run\nunder QEMU with the scenario's cpus (see the kernels command)",
     },
     {
+      name: "json",
+      type: "boolean",
+      help: "with several kernels: print the matrix as JSON (one document per file)",
+    },
+    {
       name: "profile",
       type: "string",
       arg: "P",
       help: `kernel generation to model: ${PROFILE_NAMES.join(", ")}\n(default: the scenario's own, else mainline; ignored by kernel)`,
     },
   ],
-  exitCodes: "0 ok, 1 backends disagree (--backend all), 2 bad input",
+  exitCodes: "0 ok, 1 backends disagree (--backend all), 2 bad input (or a kernel that cannot be fetched or booted)",
   notes: `Every file is checked before any runs, against limits all backends share:
 ${MAX_STEPS} steps, ${MAX_NAMES} names, ${MAX_MODELLED_BYTES / 2 ** 20} MiB of modelled rings, ${MAX_RESULT_EVENTS} events in the results.`,
 };
@@ -54,11 +60,30 @@ export async function run(argv: string[]): Promise<number> {
 
   // Validate every file before running any: a bad file anywhere stops the whole run.
   const scenarios = positionals.map((file) => ({ file, scenario: readScenarioFile(file) }));
+  if (values.json && kernels.length < 2) throw new UserError("--json is for the matrix view (--kernel with two or more kernels)");
+  if (kernels.length > 1) return matrix(scenarios, kernels, backend === "all", values.json === true);
   const kernel = backend === "kernel" || backend === "all" ? await openKernel(kernels[0]) : undefined;
   try {
     return await runEach(scenarios, backend, profile as ProfileName | undefined, kernel);
   } finally {
     await kernel?.close();
+  }
+}
+
+/** Several kernels: per file, the matrix of their answers; with models (--backend all), exit 1 when one disagrees with its kernel. */
+async function matrix(scenarios: { file: string; scenario: Scenario }[], names: string[], models: boolean, json: boolean): Promise<number> {
+  const kernels: KernelTarget[] = [];
+  try {
+    for (const name of names) kernels.push(await openKernel(name));
+    let disagreeing = 0;
+    for (const { file, scenario } of scenarios) {
+      const m = await runMatrix(file, scenario, kernels, { models });
+      disagreeing += (m.models ?? []).filter((c) => c.firstDifference !== null).length;
+      console.log(json ? JSON.stringify(m, null, 2) : `${formatMatrix(m)}\n`);
+    }
+    return disagreeing > 0 ? 1 : 0;
+  } finally {
+    await Promise.all(kernels.map((k) => k.close()));
   }
 }
 

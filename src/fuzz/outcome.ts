@@ -2,16 +2,9 @@
 // if a step could not run as written, that scenario error. Kernel and models
 // are compared on this, step by step, field by field.
 import { isDeepStrictEqual } from "node:util";
-import { ScenarioError } from "../contract/errors.js";
-import type { AioBackend } from "../contract/backend.js";
-import { Names, runStep } from "../scenario/run.js";
-import type { Scenario, StepResult } from "../contract/scenario.js";
+import { runOutcome, type Outcome } from "../scenario/outcome.js";
 
-export interface Outcome {
-  results: StepResult[];
-  /** The step that could not run as written, and the field at fault. */
-  scenarioError: { step: number; field: string | null } | null;
-}
+export { runOutcome, type Outcome };
 
 /** One difference: the first step where two outcomes part, and the first field there. */
 export interface Difference {
@@ -20,21 +13,6 @@ export interface Difference {
   field: string;
   kernel: unknown;
   model: unknown;
-}
-
-/** Runs a program on an in-process backend, stopping at a scenario error as the kernel does. */
-export function runOutcome(backend: AioBackend, scenario: Scenario, file: string): Outcome {
-  const names = new Names(file);
-  const results: StepResult[] = [];
-  for (const [i, step] of scenario.steps.entries()) {
-    try {
-      results.push(runStep(backend, step, i, names, file));
-    } catch (e) {
-      if (e instanceof ScenarioError) return { results, scenarioError: { step: i, field: e.field } };
-      throw e;
-    }
-  }
-  return { results, scenarioError: null };
 }
 
 /** Field order of a step result, so "the first field" is stable: the call's outcome before what follows from it. */

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { ScenarioError, UserError } from "../contract/errors.js";
 import type { ResultsDoc, Scenario, StepResult } from "../contract/scenario.js";
+import { parseAnswerLine, type KernelRun } from "./answer.js";
 import { execProbe } from "./exec.js";
 import { defaultProbePath } from "./paths.js";
 import { encodeScenario } from "./wire.js";
@@ -98,6 +99,18 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     aio_nr,
     results: results as StepResult[],
   };
+}
+
+/**
+ * The live kernel's answer to a scenario as it came: the results up to a
+ * scenario error and that error, or a crash of the scenario's process (the
+ * form the matrix view and the guests share).
+ */
+export async function answerOnKernel(scenario: Scenario, probe: string = defaultProbePath()): Promise<KernelRun> {
+  const wire = encodeScenario(scenario.name, scenario);
+  requireKernel(probe);
+  const stdout = await execProbe(probe, ["scenario"], { input: wire.text, timeoutMs: 120_000, maxStdoutBytes: SCENARIO_OUTPUT_LIMIT });
+  return parseAnswerLine(stdout.trim());
 }
 
 export type KernelLoop = "getevents" | "submit-reap" | "churn" | "remap" | "ring";
