@@ -1,6 +1,6 @@
 // `aio-ring-bench scenario FILE... [--backend wasm|model|kernel|all] [--profile P]`
 import { UserError } from "../contract/errors.js";
-import { PROFILE_NAMES } from "../contract/profile.js";
+import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS } from "../scenario/limits.js";
 import { formatMatrix, runMatrix } from "../scenario/matrix.js";
 import { formatDisagreements, kernelList, openKernel, readScenarioFile, runOnAllBackends, runScenario, type KernelTarget } from "../scenario/index.js";
@@ -24,6 +24,7 @@ export const spec: CommandSpec = {
       arg: "K",
       help: "kernel backend: host (default, the running kernel), a series (6.1, 6.12),\na Debian package linux-image-..., or a path to a vmlinuz; guests run\nunder QEMU with the scenario's cpus (see the kernels command)",
     },
+    { name: "list", type: "boolean", help: "list the profiles and what each was measured on, run nothing" },
     {
       name: "json",
       type: "boolean",
@@ -38,15 +39,28 @@ export const spec: CommandSpec = {
   ],
   exitCodes: "0 ok, 1 backends disagree (--backend all), 2 bad input (or a kernel that cannot be fetched or booted)",
   notes: `Every file is checked before any runs, against limits all backends share:
-${MAX_STEPS} steps, ${MAX_NAMES} names, ${MAX_MODELLED_BYTES / 2 ** 20} MiB of modelled rings, ${MAX_RESULT_EVENTS} events in the results.`,
+${MAX_STEPS} steps, ${MAX_NAMES} names, ${MAX_MODELLED_BYTES / 2 ** 20} MiB of modelled rings, ${MAX_RESULT_EVENTS} events in the results.
+
+Profiles, and what each was measured on (also in every model results document):
+${profileLabels()}`,
 };
 
 const BACKENDS = ["wasm", "model", "kernel", "all"] as const;
+
+/** One line per profile: its name and Profile.measuredOn. */
+export function profileLabels(): string {
+  const width = Math.max(...PROFILE_NAMES.map((n) => n.length));
+  return PROFILE_NAMES.map((n) => `  ${n.padEnd(width)}  ${PROFILES[n].measuredOn}`).join("\n");
+}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
+  if (values.list) {
+    console.log(profileLabels());
+    return 0;
+  }
   const backend = (values.backend as string | undefined) ?? "wasm";
   if (!(BACKENDS as readonly string[]).includes(backend)) throw new UserError(`--backend: unknown backend "${backend}" (use ${BACKENDS.join(", ")})`);
   const profile = values.profile as string | undefined;

@@ -84,6 +84,8 @@ export interface ResultsDoc {
   name: string;
   backend: BackendName;
   profile: ProfileName | null;
+  /** The models' documents: where the profile's switches come from (Profile.measuredOn). */
+  measured_on?: string;
   kernel: string | null;
   cpus: number;
   aio_max_nr: number;

@@ -6,6 +6,7 @@ import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import type { AddrExpr, BackendName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "../contract/scenario.js";
 import { MAX_RESULT_EVENTS } from "./limits.js";
+import { PROFILES } from "../contract/profile.js";
 
 export class Names {
   private readonly bound = new Map<string, number>();
@@ -108,6 +109,7 @@ export function runSteps(file: string, scenario: Scenario, backend: AioBackend, 
     name: scenario.name,
     backend: meta.backend,
     profile: meta.profile,
+    measured_on: PROFILES[meta.profile].measuredOn,
     kernel: null,
     cpus: meta.cpus,
     aio_max_nr: meta.aio_max_nr,
