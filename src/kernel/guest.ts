@@ -191,6 +191,11 @@ export class Guest {
     return this.ended === null;
   }
 
+  /** QEMU's process id (the leader of its process group). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Whether the guest ever read programs. */
   get didBoot(): boolean {
     return this.ready;
@@ -282,6 +287,11 @@ export class GuestLane {
 
   get pending(): number {
     return this.waiting;
+  }
+
+  /** The guest serving now. */
+  get current(): Guest {
+    return this.guest;
   }
 
   async run(program: Scenario): Promise<KernelRun> {
