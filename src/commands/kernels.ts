@@ -6,13 +6,13 @@ import { type CommandSpec, parseCommand } from "./args.js";
 export const spec: CommandSpec = {
   name: "kernels",
   usage: "aio-ring-bench kernels [fetch NAME...] [--json]",
-  description: `Guest kernels for --backend kernel --kernel NAME (and fuzz --against kernel):
+  description: `Guest kernels, which the scenario and fuzz commands run under QEMU (their kernel option):
 without arguments, whether guests can run here (QEMU, a static busybox, the
 static probe), the kernels already fetched into the state folder and the
 newest package of each series Debian offers here. "fetch NAME" (a series such
 as 6.1 or 6.12, or a package linux-image-...) downloads the package with
 apt-get, checks that it extracts, holds a vmlinuz and boots the probe, and
-keeps it; the first use of --kernel NAME does the same. Kernels run under
+keeps it; the first use of a kernel name does the same. Kernels run under
 QEMU's software emulation (TCG): their answers are real, their timings are not.`,
   flags: [{ name: "json", type: "boolean", help: "print the listing as JSON" }],
   exitCodes: "0 ok, 2 bad input, unknown kernel, failed download or a kernel that does not boot",
