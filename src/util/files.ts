@@ -238,11 +238,15 @@ export function checkOutput(path: string, flag?: string, stdoutOk = true): Outpu
 }
 
 /** statfs magic numbers of the kernel's own file systems, where no file can be made. */
-const KERNEL_FS: Record<number, string> = { 0x9fa0: "/proc", 0x62656572: "sysfs", 0x1cd1: "devpts" };
+const KERNEL_FS = new Map<number, string>([
+  [0x9fa0, "/proc"],
+  [0x62656572, "sysfs"],
+  [0x1cd1, "devpts"],
+]);
 
 /** Refuses a directory on /proc, sysfs or devpts with that reason (creating there fails with a misleading ENOENT). */
 function refuseKernelFs(dir: string, at: string): void {
-  const fs = KERNEL_FS[Number(statfsSync(dir).type)];
+  const fs = KERNEL_FS.get(Number(statfsSync(dir).type));
   if (fs) throw new UserError(`${at}: cannot write: ${dir} is on ${fs}, a kernel file system, not a place for files`);
 }
 
