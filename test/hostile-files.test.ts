@@ -17,6 +17,7 @@ import {
   readlinkSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -131,7 +132,10 @@ describe("output paths", () => {
   });
 
   it("ENOENT, ENOTDIR and a /proc path are one line naming the path and the reason", () => {
-    assert.throws(() => checkOutput("/proc/x.json", "--json"), userError(/^--json \/proc\/x\.json: cannot write: no such file or directory \(ENOENT\)$/));
+    assert.throws(() => checkOutput("/proc/x.json", "--json"), userError(/^--json \/proc\/x\.json: cannot write: \/proc is on \/proc, a kernel file system/));
+    assert.throws(() => checkOutput("/proc/self/status", "--json"), userError(/^--json \/proc\/self\/status: cannot write: .* a kernel file system/));
+    assert.throws(() => writeOutput("/proc/self/status", "x"), userError(/a kernel file system/));
+    assert.throws(() => checkOutput(join(dir, "no-such-folder", "x.json")), userError(/cannot write: folder .*no-such-folder does not exist/));
     const file = join(dir, "plain");
     writeFileSync(file, "");
     assert.throws(() => checkOutput(join(file, "child.json")), userError(/cannot write: .*\(ENOTDIR\)/));
@@ -367,6 +371,53 @@ describe("history under concurrent writers", () => {
     assert.equal(read.records.length, writers * each);
     assert.equal(read.warnings.length, 1, "only the filler line");
     assert.ok(!existsSync(`${file}.lock`));
+  });
+
+  it("a full disk during an append: one line, no lock left behind, the next append goes through at once", (t) => {
+    const full = tmpfs("full-history", "size=64k");
+    if (typeof full !== "string") return t.skip(full.skip);
+    const file = join(full, "history.jsonl");
+    appendHistory(file, run());
+    try {
+      writeFileSync(join(full, "filler"), Buffer.alloc(1 << 20));
+    } catch {
+      // filled to the last block, which is the point
+    }
+    assert.throws(() => appendHistory(file, run()), userError(/no space left on device \(ENOSPC\)/));
+    assert.ok(!existsSync(`${file}.lock`), "no lock file left");
+    assert.equal(readHistory(file).records.length, 1, "the history is intact");
+    spawnSync("rm", [join(full, "filler")]);
+    const t0 = performance.now();
+    appendHistory(file, run());
+    assert.ok(performance.now() - t0 < 20_000, "not the 30 s lock wait");
+    assert.equal(readHistory(file).records.length, 2);
+  });
+
+  it("an empty lock (its writer never wrote a pid) is stale after seconds, not ten minutes", () => {
+    const file = join(dir, "empty-lock.jsonl");
+    writeFileSync(`${file}.lock`, "");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${file}.lock`, old, old);
+    appendHistory(file, run());
+    assert.equal(readHistory(file).records.length, 1);
+    assert.ok(!existsSync(`${file}.lock`));
+  });
+
+  it("a run file (or any other file without a history record) is not appended to", async () => {
+    const runFile = join(dir, "a-run.json");
+    const text = `${JSON.stringify(run(), null, 1)}\n`;
+    writeFileSync(runFile, text);
+    assert.throws(() => appendHistory(runFile, run()), userError(/a-run\.json: not appended: it is a "aio-ring-bench\/run@1" file/));
+    assert.equal(readFileSync(runFile, "utf8"), text, "the run file is untouched");
+    const notes = join(dir, "notes.txt");
+    writeFileSync(notes, "my notes\n");
+    assert.throws(() => appendHistory(notes, run()), userError(/notes\.txt: not appended: it is not JSON lines, not a history$/));
+    const flags = parseBenchFlags(["--quick", "--time", "5", "--history", runFile], [tinySuite])!;
+    await assert.rejects(
+      benchCommand(flags, () => undefined),
+      userError(/not appended: it is a "aio-ring-bench\/run@1" file/),
+    );
+    assert.equal(readFileSync(runFile, "utf8"), text);
   });
 
   it("a stale lock (its process gone) is taken over", () => {

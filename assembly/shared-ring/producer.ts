@@ -66,7 +66,8 @@ export function produce(base: usize, producer: u32, firstSeq: u64, count: u32): 
       if (stopped(base)) return -1;
       waitChange(base, C_PROD_PUBLISH, C_PUB_WAITERS, p);
     }
-    atomic.store<u32>(ring + H_TAIL, <u32>((t + k) % nr));
+    // ringPtr(base), not `ring`: see the head store in reaper.ts (a local lost across the wait).
+    atomic.store<u32>(ringPtr(base) + H_TAIL, <u32>((t + k) % nr));
     atomic.store<u64>(base + C_PROD_PUBLISH, t + k);
     wake(base, C_PROD_PUBLISH, C_PUB_WAITERS);
     left -= <u32>k;

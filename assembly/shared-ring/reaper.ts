@@ -63,7 +63,10 @@ export function reap(base: usize, reaper: u32, max: u32): i32 {
     // On a fault only the good prefix is released (and counted in expected[]),
     // so the host's "released" and "delivered" agree and end at the fault.
     const good = check(base, reaper, out, h, k);
-    atomic.store<u32>(ring + H_HEAD, <u32>((h + good) % nr));
+    // ringPtr(base) again, not the `ring` local: Node 20's baseline wasm
+    // compiler (V8 11.3 Liftoff) loses that local across the atomic wait
+    // above (measured: head went to address 8, the header kept a stale head).
+    atomic.store<u32>(ringPtr(base) + H_HEAD, <u32>((h + good) % nr));
     atomic.store<u64>(base + C_CONS_RELEASE, h + good);
     wake(base, C_CONS_RELEASE, C_REL_WAITERS);
     if (good < k) return -1;

@@ -76,10 +76,41 @@ export function appendHistory(file: string, run: Run): HistoryRecord {
   const record = historyRecord(run);
   withFileLock(file, () => {
     const existing = existsSync(file) ? readBounded(file) : "";
+    refuseNonHistory(file, existing);
     const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
     writeOutput(file, `${existing}${separator}${JSON.stringify(record)}\n`);
   });
   return record;
+}
+
+/**
+ * Refuses to append to a file that is no history: a run file
+ * (`--history last-run.json`) or any one JSON document over several lines,
+ * or text of which no line is JSON, would get a record glued to its end.
+ * A history with foreign or torn lines is still one (read tolerantly).
+ */
+function refuseNonHistory(file: string, text: string): void {
+  if (text.trim() === "" || parseHistory(file, text).records.length > 0) return;
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const json = (t: string): { ok: boolean; value?: unknown } => {
+    try {
+      return { ok: true, value: JSON.parse(t) };
+    } catch {
+      return { ok: false };
+    }
+  };
+  const whole = lines.length > 1 ? json(text) : { ok: false };
+  let what: string | null = null;
+  if (whole.ok) {
+    const schema = (whole.value as { schema?: unknown } | null)?.schema;
+    what = typeof schema === "string" ? `a ${JSON.stringify(schema).slice(0, 60)} file` : "one JSON document, not JSON lines";
+  } else if (!lines.some((l) => json(l).ok)) what = "not JSON lines";
+  if (what) throw new UserError(`${file}: not appended: it is ${what}, not a history`);
+}
+
+/** Checks before a run that `file` can take a history line: absent, empty or a history. */
+export function checkHistoryFile(file: string): void {
+  if (existsSync(file)) refuseNonHistory(file, readBounded(file));
 }
 
 export interface HistoryRead {
@@ -90,23 +121,25 @@ export interface HistoryRead {
 
 /** Reads a history file; corrupt lines become warnings with their line number and are skipped. */
 export function readHistory(file: string): HistoryRead {
+  return parseHistory(file, readBounded(file));
+}
+
+function parseHistory(file: string, text: string): HistoryRead {
   const records: HistoryRecord[] = [];
   const warnings: string[] = [];
-  readBounded(file)
-    .split("\n")
-    .forEach((line, i) => {
-      if (line.trim() === "") return;
-      const where = `${file}:${i + 1}`;
-      let data: unknown;
-      try {
-        data = JSON.parse(line);
-      } catch (e) {
-        warnings.push(`${where}: not valid JSON (${(e as Error).message}); line skipped`);
-        return;
-      }
-      const parsed = historyRecordSchema.safeParse(data);
-      if (parsed.success) records.push(parsed.data);
-      else warnings.push(`${describeIssues(where, parsed.error)}; line skipped`);
-    });
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    const where = `${file}:${i + 1}`;
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch (e) {
+      warnings.push(`${where}: not valid JSON (${(e as Error).message}); line skipped`);
+      return;
+    }
+    const parsed = historyRecordSchema.safeParse(data);
+    if (parsed.success) records.push(parsed.data);
+    else warnings.push(`${describeIssues(where, parsed.error)}; line skipped`);
+  });
   return { records, warnings };
 }

@@ -9,6 +9,7 @@ import { gitInfo, machineInfo, toolInfo } from "./machine.js";
 import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
 import { summarize } from "../stats/summary.js";
 import { UserError } from "../contract/errors.js";
+import { yieldToEventLoop } from "../util/sleep.js";
 import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
 
 export interface RunOptions extends SuiteOptions {
@@ -219,6 +220,9 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   outer: for (let round = 0; round < rounds; round++) {
     for (const [i, { suite, c }] of planned.entries()) {
       if (c.kind !== "timed" && round > 0) continue;
+      // Timed cases run synchronously: without this turn of the event loop a
+      // SIGINT handler never runs and Ctrl-C would wait for the whole run.
+      await yieldToEventLoop();
       if (opts.signal?.aborted) {
         interrupted = true;
         break outer;

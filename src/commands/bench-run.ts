@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
 import { UserError } from "../contract/errors.js";
 import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
-import { appendHistory, readHistory } from "../bench/history.js";
+import { appendHistory, checkHistoryFile, readHistory } from "../bench/history.js";
 import { repeatedRun } from "../bench/repeat.js";
 import { BenchCaseError, runBench, suiteResults, type BenchRun } from "../bench/runner.js";
 import { ensureStateDir, lastRunFile } from "../bench/state.js";
@@ -20,7 +20,7 @@ import { writeHtmlReport } from "../report/html.js";
 import { renderRunTable } from "../report/table.js";
 import { wrap } from "../report/text-table.js";
 import { checkReportPaths, reportFlags, writeReports } from "../report/write-reports.js";
-import { STDOUT, checkOutput, humanOutput, writeOutput } from "../util/files.js";
+import { checkOutput, humanOutput, isStdout, writeOutput } from "../util/files.js";
 import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { writeStdout } from "../util/stdout.js";
@@ -97,8 +97,8 @@ export async function checkBenchInputs(flags: BenchFlags): Promise<LoadedRun | n
   if (flags.history !== null) {
     if (flags.history === "-") throw new UserError("--history: a history file is read and rewritten: - (standard output) cannot be one");
     checkOutput(flags.history, "--history", false);
-    // A corrupt history must stop us before minutes of measuring, a new one is fine.
-    if (existsSync(flags.history)) readHistory(flags.history);
+    // A corrupt history, or a file that is no history, must stop us before minutes of measuring; a new one is fine.
+    checkHistoryFile(flags.history);
   }
   if (flags.saveBaseline !== null) {
     ensureStateDir("baselines");
@@ -126,7 +126,7 @@ function keepRun(flags: BenchFlags, text: string, fail: (e: UserError) => void):
   const tryWrite = (path: string, flag?: string) => {
     try {
       writeOutput(path, text, flag);
-      places.push(path === STDOUT ? "standard output" : path);
+      places.push(isStdout(path) ? "standard output" : path);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       fail(e);
@@ -202,12 +202,12 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
       })
     : null;
   if (comparison) log(`\n${renderComparison(comparison, { width, color })}`);
-  for (const path of writeReports(flags.reports, run, comparison, fail)) if (path !== STDOUT) log(`wrote ${path}`);
+  for (const path of writeReports(flags.reports, run, comparison, fail)) if (!isStdout(path)) log(`wrote ${path}`);
   if (flags.html) {
     attempt(() => {
       const history = flags.history && existsSync(flags.history) ? { history: readHistory(flags.history).records } : {};
       writeHtmlReport(flags.html!, run, { ...history, ...(comparison ? { baseline: baseline!.run, threshold: flags.threshold } : {}) });
-      if (flags.html !== STDOUT) log(`wrote ${flags.html}`);
+      if (!isStdout(flags.html!)) log(`wrote ${flags.html}`);
     });
   }
   if (failures.length) console.error(`aio-ring-bench: ${failures.length} output(s) could not be written; the run's results are in ${runFile}`);

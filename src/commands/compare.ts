@@ -6,7 +6,7 @@ import { checkReportPaths, reportFlags, writeReports, type ReportFiles } from ".
 import { UserError } from "../contract/errors.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, pathFlag, percentFlag } from "./flag-values.js";
-import { humanOutput, STDOUT } from "../util/files.js";
+import { humanOutput, isStdout } from "../util/files.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
 
 export const spec: CommandSpec = {
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const newer = loadBaseline(positionals[1]);
   const cmp = compareRuns(older.run, newer.run, { threshold, counterThreshold, oldSource: older.source, newSource: newer.source });
   log(renderComparison(cmp, { width: terminalWidth(human), color: colorEnabled(human) }));
-  for (const path of writeReports(files, newer.run, cmp)) if (path !== STDOUT) log(`wrote ${path}`);
+  for (const path of writeReports(files, newer.run, cmp)) if (!isStdout(path)) log(`wrote ${path}`);
   if (!values["fail-on-regression"]) return 0;
   const result = gate(cmp, { allowRemoved: Boolean(values["allow-removed"]), on: gateOn });
   log(result.summary);

@@ -8,7 +8,7 @@ import { possibleCpus } from "../util/possible-cpus.js";
 import { formatDifference } from "../fuzz/outcome.js";
 import { kernelAvailability } from "../kernel/probe.js";
 import { runFuzz } from "../scenario/fuzz.js";
-import { checkOutput, writeOutput } from "../util/files.js";
+import { checkOutput, makeOutputDir, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, intFlag, pathFlag } from "./flag-values.js";
@@ -62,7 +62,10 @@ export async function run(argv: string[]): Promise<number> {
   const seed = intFlag("seed", values.seed, 1, 0, 2 ** 32 - 1);
   const out = pathFlag("out", values.out);
   // A reproducer that cannot be written is found out before the run, not after.
-  if (out !== undefined) checkOutput(join(out, "reproducer.json"), "--out");
+  if (out !== undefined) {
+    makeOutputDir(out, "--out");
+    checkOutput(join(out, "reproducer.json"), "--out");
+  }
   if (against === "kernel") {
     for (const f of ["ops"] as const) if (values[f] !== undefined) throw new UserError(`--${f} is for --against wasm; use --scenarios`);
     const kernel = (values.kernel as string | undefined) ?? HOST;

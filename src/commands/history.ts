@@ -2,6 +2,7 @@
 import { median } from "simple-statistics";
 import { readRunFile } from "../bench/run-schema.js";
 import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history.js";
+import { ensureStateDir } from "../bench/state.js";
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
 import { formatCounterChanges } from "../stats/counter-changes.js";
 import { formatNs, formatPct } from "../report/format.js";
@@ -78,9 +79,11 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   noPositionals("history", positionals);
   const threshold = percentFlag("threshold", values.threshold);
-  const file = pathFlag("file", values.file) ?? defaultHistoryFile();
+  const given = pathFlag("file", values.file);
+  const file = given ?? defaultHistoryFile();
   const append = pathFlag("append", values.append);
   if (append !== undefined) {
+    if (given === undefined) ensureStateDir();
     appendHistory(file, readRunFile(append));
     console.error(`appended ${append} to ${file}`);
   }

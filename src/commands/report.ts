@@ -9,7 +9,7 @@ import { validateComparison } from "../report/comparison-schema.js";
 import { writeComparisonHtmlReport, writeHtmlReport } from "../report/html.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 import { pathFlag, percentFlag } from "./flag-values.js";
-import { readInput, STDOUT, checkOutput } from "../util/files.js";
+import { readInput, isStdout, checkOutput } from "../util/files.js";
 import { printable } from "../util/printable.js";
 
 export const spec: CommandSpec = {
@@ -91,6 +91,6 @@ export async function run(argv: string[]): Promise<number> {
     }
     writeHtmlReport(html, runs[runs.length - 1]!, { history, baseline, threshold });
   }
-  if (html !== STDOUT) console.log(`wrote ${html}`);
+  if (!isStdout(html)) console.log(`wrote ${html}`);
   return 0;
 }

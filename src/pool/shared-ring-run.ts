@@ -3,6 +3,7 @@
 // exactly-once, in-order delivery per producer (assembly/shared-ring/).
 // Each role is a lane that keeps one task in flight; a producer's chunks run
 // one after another, so its sequence numbers enter the ring in order.
+import { UserError } from "../contract/errors.js";
 import { setupRingSlots } from "../contract/geometry.js";
 import type { PoolTaskError } from "./errors.js";
 import { failingTask, type Injection } from "./inject.js";
@@ -77,6 +78,11 @@ export async function runSharedRing(opts: SharedRingRunOptions): Promise<SharedR
   const chunk = opts.chunk ?? Math.min(1 << 22, Math.max(1 << 16, Math.ceil(events / producers / 32)));
   const ring = SharedRing.create({ nr, producers, reapers, batch, total: events });
   const quota = (p: number) => Math.floor(events / producers) + (p < events % producers ? 1 : 0);
+  if (opts.inject && quota(0) < 2) {
+    throw new UserError(
+      `--inject ${opts.inject.kind}: the fault lands between two events of one producer; ${events} events over ${producers} producers leave producer 0 fewer than two (use --events ${2 * producers} or more)`,
+    );
+  }
 
   const pool = new WorkerPool({ workers: producers + reapers, core: false, sharedRing: ring.init });
   let failure: PoolTaskError | null = null;
@@ -102,10 +108,14 @@ export async function runSharedRing(opts: SharedRingRunOptions): Promise<SharedR
     let injection = opts.inject ?? null;
     const producer = async (p: number) => {
       for (let seq = 0, left = quota(p); left > 0 && !stopped(); ) {
-        const count = Math.min(chunk, left);
-        // The fault lands between two chunks of one producer: a real gap or repeat in its sequence.
+        let count = Math.min(chunk, left);
+        // The fault lands between two chunks of one producer: a real gap or
+        // repeat in its sequence. Producer 0 of a run too small for two
+        // chunks makes its first chunk one event, and the fault fires before
+        // a producer's last chunk at the latest: it always lands.
+        if (injection && p === 0 && seq === 0 && count === left) count = 1;
         let first = seq;
-        if (injection && results.length >= injection.afterTasks && seq > 0) {
+        if (injection && seq > 0 && (results.length >= injection.afterTasks || count === left)) {
           const bad = failingTask(injection.kind);
           if (bad) await pool.run(bad);
           first += injection.kind === "skip-seq" ? 1 : -1;
@@ -169,8 +179,16 @@ function shortfall(ring: SharedRing, delivered: number[], quota: (p: number) => 
   }
   const h = ring.header();
   const { released, published } = ring.progress();
-  if (published !== released || h.head !== h.tail || h.tail !== released % h.nr) {
-    return { kind: "ring inconsistent at end of run (head/tail)", reaper: -1, producer: -1, expected: released % h.nr, got: h.tail, position: published };
+  const end = released % h.nr;
+  if (published !== released || h.head !== end || h.tail !== end) {
+    return {
+      kind: `ring inconsistent at end of run: header head ${h.head}, tail ${h.tail}, both expected ${end} (${published} events published, ${released} released, ${h.nr} slots)`,
+      reaper: -1,
+      producer: -1,
+      expected: end,
+      got: h.head !== end ? h.head : h.tail,
+      position: published,
+    };
   }
   return null;
 }

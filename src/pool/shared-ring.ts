@@ -50,9 +50,12 @@ export interface RingFault {
 /** A delivery check failed: names the producer, the sequence number expected and the one that came. */
 export class ExactlyOnceError extends Error {
   constructor(readonly fault: RingFault) {
+    // A fault of the whole ring (producer -1) says everything in its kind; an event's fault names who and what.
     super(
-      `shared ring: ${fault.kind}: producer ${fault.producer} expected seq ${fault.expected}, got ${fault.got} ` +
-        `(ring position ${fault.position}, reaper ${fault.reaper})`,
+      fault.producer < 0
+        ? `shared ring: ${fault.kind}`
+        : `shared ring: ${fault.kind}: producer ${fault.producer} expected seq ${fault.expected}, got ${fault.got} ` +
+            `(ring position ${fault.position}, reaper ${fault.reaper})`,
     );
     this.name = "ExactlyOnceError";
   }

@@ -3,7 +3,11 @@
  * is hostile: an output may be a device, a FIFO, a directory, a symlink or
  * sit on a full or read-only disk; an input may be /dev/zero or a FIFO.
  *
- * - Outputs: "-" is stdout; a regular file or a new path is written
+ * - Outputs: "-" is stdout, and so are /dev/stdout, /dev/fd/1 and any link
+ *   to this process's descriptor 1 (/dev/stderr and descriptor 2 are
+ *   stderr): written as a stream, never replaced by a file (following
+ *   /proc/self/fd/1 to `log` of `>> log` would destroy it). Other
+ *   descriptors are refused. A regular file or a new path is written
  *   atomically (temp file beside it, fsync, rename) keeping the old file's
  *   mode and owner; a symlink is followed and its target written; anything
  *   else is refused. `checkOutput` runs the same checks without writing, so
@@ -30,7 +34,9 @@ import {
   readFileSync,
   readlinkSync,
   readSync,
+  realpathSync,
   renameSync,
+  statfsSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -48,6 +54,57 @@ export { fsReason, sleepMs };
 /** The output path that means standard output. */
 export const STDOUT = "-";
 
+/** A directory of file descriptors: /proc/PID/fd or /proc/PID/task/TID/fd (what /dev/fd and /proc/self/fd resolve to). */
+const FD_DIR_RE = /^\/proc\/(\d+)\/(?:task\/\d+\/)?fd$/;
+
+/** The process and descriptor a path names through /dev/fd, /dev/stdout, /proc/self/fd and links to them; null for a file. */
+function descriptorOf(path: string): { pid: number; fd: number } | null {
+  let at = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    let dir: string | null = null;
+    try {
+      dir = realpathSync(dirname(at));
+    } catch {
+      // a directory that does not exist holds no descriptor
+    }
+    const m = dir === null ? null : FD_DIR_RE.exec(dir);
+    if (m && /^\d+$/.test(basename(at))) return { pid: Number(m[1]), fd: Number(basename(at)) };
+    try {
+      if (!lstatSync(at).isSymbolicLink()) return null;
+      at = resolve(dirname(at), readlinkSync(at));
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The standard stream an output path names: "-", /dev/stdout, /dev/fd/1,
+ * /proc/self/fd/1 or a link to one of them are 1 (stdout); /dev/stderr and
+ * the like are 2; null for a file. Another descriptor, or another
+ * process's, is refused: it is no file to replace and no stream of ours.
+ */
+export function outputStream(path: string, flag?: string): 1 | 2 | null {
+  if (path === STDOUT) return 1;
+  const d = descriptorOf(path);
+  if (d === null) return null;
+  const at = flag ? `${flag} ${path}` : path;
+  if (d.pid !== process.pid)
+    throw new UserError(`${at}: cannot write: a file descriptor of another process (${d.pid}), not a file (use - for standard output)`);
+  if (d.fd === 1 || d.fd === 2) return d.fd;
+  throw new UserError(`${at}: cannot write: file descriptor ${d.fd}; only standard output (- or /dev/stdout) and /dev/stderr are written as streams`);
+}
+
+/** Whether an output path goes to standard output ("-" or /dev/stdout and its aliases). */
+export function isStdout(path: string): boolean {
+  try {
+    return outputStream(path) === 1;
+  } catch {
+    return false;
+  }
+}
+
 /** Where a command's human-readable lines go, and how it prints one. */
 export interface HumanOutput {
   stream: NodeJS.WriteStream;
@@ -60,8 +117,11 @@ export interface HumanOutput {
  * go to stderr. Two outputs cannot share stdout: refused, naming the flags.
  */
 export function humanOutput(outputs: Record<string, string | null | undefined>): HumanOutput {
-  const toStdout = Object.keys(outputs).filter((flag) => outputs[flag] === STDOUT);
-  if (toStdout.length > 1) throw new UserError(`only one output can go to standard output ("-"), got --${toStdout.join(" and --")}`);
+  const toStdout = Object.keys(outputs).filter((flag) => {
+    const path = outputs[flag];
+    return typeof path === "string" && isStdout(path);
+  });
+  if (toStdout.length > 1) throw new UserError(`only one output can go to standard output ("-", /dev/stdout), got --${toStdout.join(" and --")}`);
   return toStdout.length ? { stream: process.stderr, log: (line) => console.error(line) } : { stream: process.stdout, log: (line) => console.log(line) };
 }
 
@@ -110,16 +170,21 @@ function followLinks(path: string): string {
   throw Object.assign(new Error("symlink loop"), { code: "ELOOP" });
 }
 
-/** The nearest directory that exists on the way up from `dir`; a non-directory there is ENOTDIR. */
-function nearestDir(dir: string): string {
-  for (let at = dir; ; at = dirname(at)) {
-    try {
-      if (!statSync(at).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
-      return at;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || dirname(at) === at) throw e;
-    }
+/**
+ * `dir` itself when it is an existing directory. An output's folder is never
+ * created on the way: a typo'd folder is refused, naming it, rather than
+ * made silently (the state folder is made by ensureStateDir).
+ */
+function existingDir(dir: string): string {
+  let st: Stats;
+  try {
+    st = statSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`folder ${dir} does not exist (create it first)`);
+    throw e;
   }
+  if (!st.isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+  return dir;
 }
 
 function tempName(dir: string, base: string): string {
@@ -156,14 +221,42 @@ function resolveOutput(path: string, flag?: string, stdoutOk = true): OutputTarg
  */
 export function checkOutput(path: string, flag?: string, stdoutOk = true): OutputTarget | null {
   if (path === STDOUT && stdoutOk) return null;
-  const out = resolveOutput(path, flag, stdoutOk);
   const at = flag ? `${flag} ${path}` : path;
+  if (path !== STDOUT && outputStream(path, flag) !== null) {
+    if (stdoutOk) return null;
+    throw new UserError(`${at}: cannot write: a standard stream, and this file is read back and rewritten`);
+  }
+  const out = resolveOutput(path, flag, stdoutOk);
   try {
-    probeCreate(nearestDir(dirname(out.target)), basename(out.target));
+    const dir = existingDir(dirname(out.target));
+    refuseKernelFs(dir, at);
+    probeCreate(dir, basename(out.target));
   } catch (e) {
     throw fileError(at, "write", e);
   }
   return out;
+}
+
+/** statfs magic numbers of the kernel's own file systems, where no file can be made. */
+const KERNEL_FS = new Map<number, string>([
+  [0x9fa0, "/proc"],
+  [0x62656572, "sysfs"],
+  [0x1cd1, "devpts"],
+]);
+
+/** Refuses a directory on /proc, sysfs or devpts with that reason (creating there fails with a misleading ENOENT). */
+function refuseKernelFs(dir: string, at: string): void {
+  const fs = KERNEL_FS.get(Number(statfsSync(dir).type));
+  if (fs) throw new UserError(`${at}: cannot write: ${dir} is on ${fs}, a kernel file system, not a place for files`);
+}
+
+/** Makes the folder an option names (fuzz --out DIR), one level only: its parent must exist, so a typo is refused. */
+export function makeOutputDir(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw fileError(`${flag} ${dir}`, "create folder", e);
+  }
 }
 
 /** Creates and removes a temp file in `dir`: the one sure test that files can be made there (root passes every permission check, a read-only mount or /proc does not). Throws the fs error. */
@@ -186,8 +279,13 @@ function writeAll(fd: number, data: Buffer): void {
  * file is left.
  */
 export function writeOutput(path: string, data: string | Uint8Array, flag?: string): void {
-  if (path === STDOUT) {
+  const stream = outputStream(path, flag);
+  if (stream === 1) {
     writeStdout(typeof data === "string" ? data : Buffer.from(data).toString("utf8"));
+    return;
+  }
+  if (stream === 2) {
+    process.stderr.write(data);
     return;
   }
   const { target, existing } = resolveOutput(path, flag);
@@ -195,7 +293,7 @@ export function writeOutput(path: string, data: string | Uint8Array, flag?: stri
   const dir = dirname(target);
   let tmp: string | null = null;
   try {
-    mkdirSync(dir, { recursive: true });
+    refuseKernelFs(existingDir(dir), at);
     cleanStaleTemps(dir, basename(target));
     tmp = tempName(dir, basename(target));
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, existing ? existing.mode & 0o7777 : 0o666);
@@ -319,6 +417,8 @@ export function pathExists(path: string): boolean {
 
 const LOCK_WAIT_MS = 30_000;
 const LOCK_STALE_MS = 10 * 60_000;
+/** A lock still without a pid after this long was never finished (its writer died or the disk was full): stale. */
+const LOCK_UNWRITTEN_MS = 5_000;
 /** The pid recorded in a lock file, or null when it is unreadable. */
 function lockOwner(lock: string): number | null {
   try {
@@ -339,7 +439,7 @@ export function withFileLock<T>(path: string, fn: () => T): T {
   let target: string;
   try {
     target = followLinks(path);
-    mkdirSync(dirname(target), { recursive: true });
+    existingDir(dirname(target));
   } catch (e) {
     throw fileError(path, "write", e);
   }
@@ -350,6 +450,10 @@ export function withFileLock<T>(path: string, fn: () => T): T {
       const fd = openSync(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
       try {
         writeAll(fd, Buffer.from(`${process.pid}\n`));
+      } catch (e) {
+        // A full disk: a lock without our pid would block every later writer.
+        unlinkSync(lock);
+        throw e;
       } finally {
         closeSync(fd);
       }
@@ -365,7 +469,7 @@ export function withFileLock<T>(path: string, fn: () => T): T {
       continue; // released meanwhile: try again at once
     }
     // A lock being written has no pid yet: only its age can make it stale.
-    if ((owner !== null && !processAlive(owner)) || age > LOCK_STALE_MS) {
+    if ((owner !== null && !processAlive(owner)) || (owner === null && age > LOCK_UNWRITTEN_MS) || age > LOCK_STALE_MS) {
       try {
         if (lockOwner(lock) === owner) unlinkSync(lock);
       } catch {
