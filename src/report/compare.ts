@@ -41,6 +41,8 @@ export interface ComparisonEntry {
   samples?: { old: number[]; new: number[] };
   /** ab only: the B/A ratio of each ABBA cycle, in order: the observations its verdict comes from. */
   cycleRatios?: number[];
+  /** ab only: the control pair (a second copy of the base against the base), timed in the same rounds. */
+  control?: { change: number; ci: [number, number] | null; cycleRatios: number[] };
 }
 
 /** How an `ab` comparison was run (absent from a comparison of stored runs). */
@@ -51,8 +53,14 @@ export interface AbRunInfo {
   budgetMs: number;
   /** ABBA cycles before a benchmark may be decided. */
   minCycles: number;
-  /** Benchmarks still undecided when the budget ran out. */
+  /** Benchmarks still undecided when the run ended. */
   undecided: number;
+  /** The run was stopped by Ctrl-C (or SIGTERM) before every benchmark decided. */
+  interrupted?: boolean;
+  /** The run's error level, divided equally among the benchmarks (Bonferroni). */
+  alpha?: number;
+  /** Benchmarks whose control pair differed: the machine was too noisy for them. */
+  controlDiffered?: number;
 }
 
 export interface RunSummary {
