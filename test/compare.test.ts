@@ -164,3 +164,15 @@ test("exact counters gate: a 2% rise in WASM instructions fails at the default 1
   assert.equal(compareRuns(base, at(1005), { counterThreshold: 0.004 }).entries[0].counterVerdict, "regressed");
   assert.equal(compareRuns(base, at(1000, 2)).entries[0].counterVerdict, "improved");
 });
+
+test("HTML comparison view uses the counter threshold it is given, not a fixed 1%", async () => {
+  const { renderHtml } = await import("../src/report/html.js");
+  const { syntheticRun } = await import("./helpers/synthetic.js");
+  const samples = Array.from({ length: 32 }, (_, i) => 100 + (i % 4));
+  const old = syntheticRun([{ id: "custom/case", samples, counters: { wasm_instructions_per_op: 100 } }]);
+  const now = syntheticRun([{ id: "custom/case", samples, counters: { wasm_instructions_per_op: 103 } }]);
+  const at5 = renderHtml(now, { baseline: old, counterThreshold: 0.05 });
+  assert.match(at5, /a change of 5\.0% or more is a verdict/);
+  assert.doesNotMatch(at5, /a change of 1\.0% or more/);
+  assert.match(renderHtml(now, { baseline: old }), /a change of 1\.0% or more is a verdict/);
+});

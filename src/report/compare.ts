@@ -184,14 +184,22 @@ export function verdictCounts(cmp: Comparison): string {
   return counters ? `${time}; exact counters: ${counters}` : time;
 }
 
+/** The error level: for ab, the run's and its Bonferroni share per benchmark. */
+export function alphaText(cmp: Comparison): string {
+  if (cmp.kind !== "ab" || cmp.ab?.alpha === undefined) return `alpha ${cmp.options.alpha}`;
+  return `alpha ${cmp.ab.alpha} per run (${Number(cmp.options.alpha.toPrecision(2))} per benchmark, Bonferroni)`;
+}
+
 /** The comparison as text: run headers, machine warning, one table row per benchmark, fitted to `width` (a terminal's; unlimited by default). */
 export function renderComparison(cmp: Comparison, opts: { width: number; color: boolean } = { width: Infinity, color: false }): string {
+  const ab = cmp.kind === "ab";
   const columns: Column[] = [
     { header: "benchmark", min: 24, cut: "middle" },
     { header: "old", align: "right" },
     { header: "new", align: "right" },
     { header: "change", align: "right" },
-    { header: "95% CI", align: "right", drop: 2 },
+    { header: ab ? "interval" : "95% CI", align: "right", drop: 2 },
+    ...(ab ? [{ header: "control", align: "right" as const, drop: 3 }] : []),
     { header: "p", align: "right", drop: 3 },
     { header: "verdict", min: 9 },
     { header: "counters changed", min: 16, drop: 4 },
@@ -202,6 +210,7 @@ export function renderComparison(cmp: Comparison, opts: { width: number; color: 
     e.newMedianNs === null ? "-" : formatNs(e.newMedianNs),
     e.change === null ? "-" : formatPct(e.change),
     e.ci === null ? "-" : formatCi(e.ci),
+    ...(ab ? [e.control ? formatPct(e.control.change) : "-"] : []),
     e.p === null ? "-" : formatP(e.p),
     e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : printable(`${e.verdict}: ${e.reason}`, true),
     printable(formatCounterChanges(e.counterChanges), true) || "-",
@@ -215,7 +224,7 @@ export function renderComparison(cmp: Comparison, opts: { width: number; color: 
     text(`new: ${describeRun(cmp.new)}`),
     ...(warning ? [text(warning)] : []),
     text(
-      `threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), alpha ${cmp.options.alpha}; medians in time per operation${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`,
+      `threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), ${alphaText(cmp)}; ${ab ? "old: the base's median, new: old moved by the paired change (median of the cycles' head/base ratios), interval: anytime-valid, control: a second copy of the base vs the base" : "medians in time per operation"}${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`,
     ),
     table.text,
     text(verdictCounts(cmp)),
