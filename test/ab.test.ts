@@ -92,6 +92,41 @@ test("ab: a side timed first that runs slower (shared predictor training) gives 
   }
 });
 
+test("ab interrupted: the run says so (not that the budget ran out), and its JSON carries the flag", async () => {
+  const { runAb } = await import("../src/report/ab.js");
+  const { roundsLine } = await import("../src/commands/ab.js");
+  const { defaultWasmBuild } = await import("../src/core/wasm-build.js");
+  const clock = { now: 0 };
+  const { suite } = trainedPredictorSuite(clock);
+  const stop = new AbortController();
+  const build = defaultWasmBuild();
+  const r = await runAb({
+    quick: false,
+    full: false,
+    sizes: null,
+    timeMs: 10,
+    suites: [suite],
+    filter: null,
+    base: build,
+    head: build,
+    control: build,
+    budgetMs: 60_000,
+    signal: stop.signal,
+    clock: () => clock.now,
+    onRound: (round) => {
+      if (round >= 12) stop.abort();
+    },
+  });
+  assert.equal(r.interrupted, true);
+  assert.equal(r.comparison.ab?.interrupted, true);
+  assert.equal(validateComparison(JSON.parse(JSON.stringify(r.comparison)), "ab.json").ab?.interrupted, true);
+  assert.deepEqual(r.undecided.sort(), ["fake/trained/wasm/n=1", "fake/trained/wasm/n=2"]);
+  const line = roundsLine(r);
+  assert.match(line, /interrupted with 2 too noisy \(undecided\): fake\/trained\/wasm\/n=1, fake\/trained\/wasm\/n=2/);
+  assert.doesNotMatch(line, /budget/);
+  for (const e of r.comparison.entries) assert.match(e.reason, /interrupted/);
+});
+
 test("ab: an unknown ref and a revision that does not build are one-line errors naming the ref; nothing half-written in the cache", async () => {
   const home = mkdtempSync(join(tmpdir(), "ab-home-"));
   process.env.AIO_RING_BENCH_HOME = home;
@@ -115,9 +150,21 @@ test("ab: an unknown ref and a revision that does not build are one-line errors 
   await assert.rejects(
     buildRevision(src),
     (e: unknown) =>
-      e instanceof UserError && /^HEAD \([0-9a-f]{10}\): does not build \(assembly\/index\.ts\): .*undefined_name/.test(e.message) && !e.message.includes("\n"),
+      e instanceof UserError &&
+      /^HEAD \([0-9a-f]{10}\): does not build \(module core, entry assembly\/index\.ts\): assembly\/index\.ts\(1,\d+\): ERROR .*undefined_name/.test(
+        e.message,
+      ) &&
+      !e.message.includes("\n"),
   );
   assert.deepEqual(readdirSync(buildCacheDir()), [], "no temp directory or partial build left");
+  // An error in a file the entry imports is named by that file, not the entry.
+  writeFileSync(join(repo, "assembly", "index.ts"), 'export { h } from "./helper";\n');
+  writeFileSync(join(repo, "assembly", "helper.ts"), "export function h(): i32 {\n  return other_name;\n}\n");
+  git("add", "-A");
+  git("commit", "-qm", "broken helper");
+  await assert.rejects(buildRevision(resolveSource({ kind: "ref", ref: "HEAD" }, repo)), (e: unknown) =>
+    /does not build \(module core, entry assembly\/index\.ts\): assembly\/helper\.ts\(2,\d+\): ERROR .*other_name/.test((e as Error).message),
+  );
   const r = spawnSync(process.execPath, [CLI, "ab", "--base", "no-such-ref-xyz"], { encoding: "utf8", env: { ...process.env, AIO_RING_BENCH_HOME: home } });
   assert.equal(r.status, 2);
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
@@ -190,9 +237,62 @@ test("ab --json - keeps stdout for the comparison JSON (the table goes to stderr
       cmp.entries.map((e) => e.id),
       ["lookup/hash/wasm/n=1/dist=uniform"],
     );
-    assert.match(r.stderr, /^lookup\/hash\/wasm\/n=1\/dist=uniform /m, "the table is on stderr");
+    assert.match(r.stderr, /^lookup\/hash\//m, "the table is on stderr");
     assert.match(r.stderr, /^\d+ rounds in /m);
   } finally {
     rmSync(home, { recursive: true, force: true });
+  }
+});
+
+/** Starts `ab` on a base nobody built yet, in a fresh state folder, and waits until its compiler runs. */
+async function abWhileCompiling(home: string): Promise<import("node:child_process").ChildProcess> {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(process.execPath, [CLI, "ab", "--base", "HEAD~1", "--suite", "lookup", "--filter", "hash/wasm", "--sizes", "1", "--budget", "1"], {
+    env: { ...process.env, AIO_RING_BENCH_HOME: home },
+    stdio: "ignore",
+  });
+  for (let i = 0; i < 600 && compilers(home).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(compilers(home).length > 0, "the compiler started");
+  return child;
+}
+
+/** Compiler processes (src/bench/asc-child.ts) building into `home`. */
+function compilers(home: string): string[] {
+  const r = spawnSync("pgrep", ["-f", `asc-child.js .*${home}`], { encoding: "utf8" });
+  return r.stdout.trim().split("\n").filter(Boolean);
+}
+
+async function settle(check: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  return check();
+}
+
+test("ab killed while compiling: SIGTERM leaves no compiler and no temp folder; after SIGKILL the compiler ends itself and the next build sweeps its folder", async () => {
+  for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+    const home = mkdtempSync(join(tmpdir(), `ab-kill-${signal}-`));
+    try {
+      const ab = await abWhileCompiling(home);
+      const exited = new Promise((r) => ab.on("exit", r));
+      ab.kill(signal);
+      await exited;
+      assert.ok(await settle(() => compilers(home).length === 0), `${signal}: no compiler left running`);
+      const left = readdirSync(join(home, "wasm-builds"));
+      if (signal === "SIGTERM") assert.deepEqual(left, [], "SIGTERM: the temp folder is removed");
+      else {
+        assert.equal(left.length, 1);
+        assert.match(left[0], /^\.tmp-\d+-/, "SIGKILL leaves the dead owner's temp folder");
+        process.env.AIO_RING_BENCH_HOME = home;
+        try {
+          await buildRevision(resolveSource({ kind: "ref", ref: "HEAD~1" }));
+        } finally {
+          delete process.env.AIO_RING_BENCH_HOME;
+        }
+        const after = readdirSync(join(home, "wasm-builds"));
+        assert.equal(after.length, 1, `only the finished build: ${after.join(", ")}`);
+        assert.ok(!after[0].startsWith(".tmp-"), `left: ${after.join(", ")}`);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   }
 });

@@ -80,7 +80,7 @@ const SAMPLE_MS = 0.25;
  * little later, on a background thread that a loaded machine delays; a round
  * timed across that switch on one side only would be a false difference.
  */
-const WARMUP_MS = 150;
+const WARMUP_MS = 40;
 /** The run's error level when not given: at most this chance of any false verdict in a run. */
 export const DEFAULT_RUN_ALPHA = 0.05;
 
