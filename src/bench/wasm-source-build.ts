@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { UserError } from "../contract/errors.js";
 import { TIMED_MODULES, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { ensureStateDir, stateDir } from "./state.js";
@@ -75,7 +75,7 @@ function runAsc(args: readonly string[], cwd: string): Promise<{ code: number | 
  * error is in (asc's "in FILE(l,c)" line), not the module's entry.
  */
 export function firstAscError(stderr: string): string | null {
-  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  const lines = stripVTControlCharacters(stderr).split("\n");
   const i = lines.findIndex((l) => /\bERROR\b/.test(l));
   if (i < 0) return null;
   const message = lines[i].trim();

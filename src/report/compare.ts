@@ -85,6 +85,21 @@ export interface Comparison {
   counterThreshold: number;
   /** Regressions first, then improvements, undecided, unavailable, removed, added, unchanged. */
   entries: ComparisonEntry[];
+  /** Stored runs with too few processes per side: why their time verdicts are advisory (not gated). */
+  timeAdvisory?: string;
+}
+
+/**
+ * Processes per side (bench --repeat N) before stored runs' time verdicts
+ * gate: fewer cannot estimate how much two processes of the same code
+ * differ, which on a shared machine is more than the effects worth catching.
+ */
+export const MIN_PROCESSES_FOR_TIME_GATE = 5;
+
+/** How many processes a run merges (bench --repeat N; 1 when not repeated). */
+function processesOf(run: Run): number {
+  const n = run.config.repeat;
+  return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : 1;
 }
 
 export interface CompareOptions {
@@ -149,6 +164,15 @@ export function compareRuns(oldRun: Run, newRun: Run, opts: CompareOptions = {})
     options,
     counterThreshold,
     entries,
+    ...timeAdvisory(oldRun, newRun),
+  };
+}
+
+function timeAdvisory(oldRun: Run, newRun: Run): { timeAdvisory?: string } {
+  const [a, b] = [processesOf(oldRun), processesOf(newRun)];
+  if (Math.min(a, b) >= MIN_PROCESSES_FOR_TIME_GATE) return {};
+  return {
+    timeAdvisory: `time verdicts are advisory, not gated: ${a} and ${b} process${a === 1 && b === 1 ? "" : "es"} per side, a time gate on stored runs needs ${MIN_PROCESSES_FOR_TIME_GATE} per side (bench --repeat ${MIN_PROCESSES_FOR_TIME_GATE}); gate on exact counters, and on time with ab`,
   };
 }
 
@@ -228,6 +252,7 @@ export function renderComparison(cmp: Comparison, opts: { width: number; color: 
     ),
     table.text,
     text(verdictCounts(cmp)),
+    ...(cmp.timeAdvisory ? [text(cmp.timeAdvisory)] : []),
     ...(warning ? [text(warning)] : []),
   ].join("\n");
 }

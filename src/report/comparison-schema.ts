@@ -86,6 +86,7 @@ export const comparisonSchema = z.object({
   }),
   counterThreshold: finite.refine((x) => x >= 0 && x < 1, "must be between 0 and 1"),
   entries: z.array(entrySchema).max(MAX_RESULTS),
+  timeAdvisory: text(1000).optional(),
 });
 
 /** Validates a parsed comparison document; `sourceName` (the file) prefixes every error. */

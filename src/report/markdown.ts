@@ -55,6 +55,7 @@ export function renderMarkdown(cmp: Comparison): string {
       `> The machine is too noisy: the base build differed from a second copy of itself on ${noisy} benchmark${noisy === 1 ? "" : "s"}; no verdict on the code there.`,
       "",
     );
+  if (cmp.timeAdvisory) lines.push(`> [!NOTE]`, `> ${cell(cmp.timeAdvisory)}`, "");
   const how = cmp.kind === "ab" ? "new = old moved by the paired change; anytime-valid intervals" : "medians per operation";
   lines.push(`${verdictCounts(cmp) || "no benchmarks"} (threshold ${formatPct(cmp.options.threshold).slice(1)}, ${alphaText(cmp)}; ${how})`, "");
   if (notable.length) lines.push(...table(notable), "");
