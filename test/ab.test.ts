@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { Suite, TimedCase } from "../src/bench/suite.js";
+import type { AbOptions } from "../src/report/ab.js";
 import { wilcoxonSignedRank } from "../src/stats/rank-tests.js";
 import { buildCacheDir, buildRevision, resolveSource } from "../src/bench/wasm-source-build.js";
 import { UserError } from "../src/contract/errors.js";
@@ -60,26 +61,34 @@ function trainedPredictorSuite(clock: { now: number }): { suite: Suite; perRound
   return { suite, perRoundSpread: () => hi / lo };
 }
 
-test("ab: a side timed first that runs slower (shared predictor training) gives no verdict on identical builds", async () => {
+/** ab of build/ against itself over the fake suite, on its deterministic clock. */
+async function fakeAb(extra: Omit<Partial<AbOptions>, "control"> & { control: AbOptions["control"] | "build" }) {
   const { runAb } = await import("../src/report/ab.js");
   const { defaultWasmBuild } = await import("../src/core/wasm-build.js");
   const clock = { now: 0 };
   const { suite, perRoundSpread } = trainedPredictorSuite(clock);
   const build = defaultWasmBuild();
-  for (const control of [null, build]) {
-    const r = await runAb({
-      quick: false,
-      full: false,
-      sizes: null,
-      timeMs: 10,
-      suites: [suite],
-      filter: null,
-      base: build,
-      head: build,
-      control,
-      budgetMs: 60_000,
-      clock: () => clock.now,
-    });
+  const { control, ...rest } = extra;
+  const r = await runAb({
+    quick: false,
+    full: false,
+    sizes: null,
+    timeMs: 10,
+    suites: [suite],
+    filter: null,
+    base: build,
+    head: build,
+    budgetMs: 60_000,
+    clock: () => clock.now,
+    ...rest,
+    control: control === "build" ? build : control,
+  });
+  return { r, perRoundSpread };
+}
+
+test("ab: a side timed first that runs slower (shared predictor training) gives no verdict on identical builds", async () => {
+  for (const control of [null, "build"] as const) {
+    const { r, perRoundSpread } = await fakeAb({ control });
     assert.ok(perRoundSpread() > 2, "the fake really is slower when timed first");
     assert.equal(r.comparison.entries.length, 2);
     for (const e of r.comparison.entries) {
@@ -93,26 +102,11 @@ test("ab: a side timed first that runs slower (shared predictor training) gives 
 });
 
 test("ab interrupted: the run says so (not that the budget ran out), and its JSON carries the flag", async () => {
-  const { runAb } = await import("../src/report/ab.js");
   const { roundsLine } = await import("../src/commands/ab.js");
-  const { defaultWasmBuild } = await import("../src/core/wasm-build.js");
-  const clock = { now: 0 };
-  const { suite } = trainedPredictorSuite(clock);
   const stop = new AbortController();
-  const build = defaultWasmBuild();
-  const r = await runAb({
-    quick: false,
-    full: false,
-    sizes: null,
-    timeMs: 10,
-    suites: [suite],
-    filter: null,
-    base: build,
-    head: build,
-    control: build,
-    budgetMs: 60_000,
+  const { r } = await fakeAb({
+    control: "build",
     signal: stop.signal,
-    clock: () => clock.now,
     onRound: (round) => {
       if (round >= 12) stop.abort();
     },

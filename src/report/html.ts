@@ -973,7 +973,7 @@ export function renderComparisonHtml(cmp: Comparison): string {
       ["machine", "Provenance and machines"],
     ],
     sections: [comparisonSection(cmp, charts, dists["cmp-dist"]), machinesSection(cmp)],
-    data: { comparison: { ...cmp, entries: cmp.entries.map(({ samples: _s, cycleRatios: _c, ...e }) => e) }, charts, dists },
+    data: { comparison: { ...cmp, entries: cmp.entries.map(({ samples: _s, cycleRatios: _c, control: _k, ...e }) => e) }, charts, dists },
   });
 }
 
