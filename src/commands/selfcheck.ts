@@ -30,14 +30,14 @@ slowdown from none, and prints one line per target:
     adding ~2% instructions per operation caught at the default 1% threshold;
   - ab (interleaved A/B, with its control): ~10% slowdowns on 4 benchmarks
     at the default 5% threshold, ~5% slowdowns on 4 others at a 2%
-    threshold, and A/A runs of the whole ab --suite lookup,remap
-    --fail-on-regression gate (run-level false alarms);
+    threshold, and A/A runs of the whole ab gate over the lookup and remap
+    suites as a CI runs it (run-level false alarms);
   - compare of two stored runs, under the same conditions, for comparison;
   - the rank correlation of instructions/op and ns/op over the WASM benchmarks.`,
   flags: [
     { name: "noise", type: "boolean", help: "run a noisy neighbour (busy/idle threads on every core) throughout" },
     { name: "trials", type: "string", arg: "N", help: "trials per target (default 6; each A/B trial times 4 benchmarks)" },
-    { name: "aa-runs", type: "string", arg: "N", help: "A/A runs of the whole ab --suite lookup,remap gate (default 4, ~1 min each)" },
+    { name: "aa-runs", type: "string", arg: "N", help: "A/A runs of the whole ab gate over lookup and remap (default 4,\n~1.5 min each)" },
     { name: "extra-work", type: "string", arg: "K", help: "chain steps per operation of the slowed build (default 1)" },
   ],
   exitCodes: "0 every target met, 1 a target missed, 2 bad input",
