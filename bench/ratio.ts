@@ -1,6 +1,7 @@
 // Ratios between result rows for suite headlines: the figures the targets speak of.
 import { meets, type Headline, type SuiteResult, type TargetOp } from "../src/bench/suite.js";
 import { formatNs, formatRatio, formatSi } from "../src/report/format.js";
+import { median } from "simple-statistics";
 import { bootstrapRatioOfMedians } from "../src/stats/bootstrap.js";
 import { seedFromString } from "../src/util/prng.js";
 
@@ -51,12 +52,15 @@ export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteRes
   const t = target ? { target: targetText({ unit: "x", ...target }), met: null } : {};
   if (!a || !b) return { text: `${label}: not run (filtered out)`, ...t };
   if (a.median === null || b.median === null) return { text: `${label}: not measured (${a.unavailable ?? b.unavailable})`, ...t };
-  const ratio = a.median / b.median;
-  const sides = `(${formatNs(a.median)} vs ${formatNs(b.median)})`;
-  if (a.roundMedians.length < MIN_ROUNDS || b.roundMedians.length < MIN_ROUNDS)
-    return headline(`${label}: ${formatRatio(ratio)} ${sides}`, ratio, target && { unit: "x", ...target });
+  if (a.roundMedians.length < MIN_ROUNDS || b.roundMedians.length < MIN_ROUNDS) {
+    const ratio = a.median / b.median;
+    return headline(`${label}: ${formatRatio(ratio)} (${formatNs(a.median)} vs ${formatNs(b.median)})`, ratio, target && { unit: "x", ...target });
+  }
+  // The figure and its interval from one estimator: the medians of the per-round medians.
+  const [ma, mb] = [median(a.roundMedians), median(b.roundMedians)];
+  const ratio = ma / mb;
   const iv = bootstrapRatioOfMedians(b.roundMedians, a.roundMedians, { seed: seedFromString(label), resamples: 2000, confidence: 0.95 });
   const interval: [number, number] = [iv.lower, iv.upper];
-  const text = `${label}: ${formatRatio(ratio)} [${formatRatio(iv.lower)}, ${formatRatio(iv.upper)}] ${sides}`;
+  const text = `${label}: ${formatRatio(ratio)} [${formatRatio(iv.lower)}, ${formatRatio(iv.upper)}] (${formatNs(ma)} vs ${formatNs(mb)})`;
   return target ? intervalHeadline(text, interval, { unit: "x", ...target }) : { text, interval };
 }

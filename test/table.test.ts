@@ -176,4 +176,10 @@ test("headlines with intervals: met when the whole interval meets the target, mi
   assert.equal(h.undecided, true, h.text);
   assert.match(h.text, /^slow \/ fast: 100x \[\d+(\.\d+)?x, \d+(\.\d+)?x\] \(/);
   assert.equal(ratioLine("slow / fast", result(1000, 0.001), result(5, 0.001), { op: ">=", bound: 100 }).met, true);
+  // The figure comes from the same per-round medians as its interval, whatever the median of all samples says.
+  const skewed = { ...result(1000, 0.01), median: 3000 };
+  const line = ratioLine("skewed / fast", skewed, result(10, 0.01), null);
+  const [fig, lo, hi] = [...line.text.matchAll(/(\d+(?:\.\d+)?)x/g)].map((m) => Number(m[1]));
+  assert.ok(lo <= fig && fig <= hi, line.text);
+  assert.equal(fig, 100);
 });
