@@ -1,5 +1,5 @@
 /**
- * Mann-Whitney U and Wilcoxon signed-rank tests, two-sided, by the normal
+ * The Mann-Whitney U test, two-sided, by the normal
  * approximation with tie and continuity corrections. Deterministic: the same
  * input gives the same answer.
  */
