@@ -44,9 +44,14 @@ test("docs/ci.md: a pull-request workflow that gates, uploads the report and tra
     "runs the bench",
   );
   assert.ok(
-    scripts.some((r) => /--fail-on-regression/.test(r)),
-    "gates on regressions",
+    scripts.some((r) => /aio-ring-bench compare .*--gate exact.*--fail-on-regression/.test(r)),
+    "gates stored runs on exact counters only",
   );
+  assert.ok(
+    scripts.some((r) => /aio-ring-bench ab .*--gate time.*--fail-on-regression/.test(r)),
+    "gates time only through ab (with its control)",
+  );
+  assert.ok(!scripts.some((r) => /aio-ring-bench compare /.test(r) && !/--gate exact/.test(r)), "no stored-run compare gates on time");
   assert.ok(
     steps.some((s) => s.uses?.startsWith("actions/upload-artifact") && String(s.with?.path).includes("report.html")),
     "uploads the HTML report",

@@ -128,10 +128,19 @@ test("different machines give a loud warning; regressions are listed first and f
   assert.equal(cmp.entries[0].id, "a/slow");
   assert.equal(cmp.entries[0].verdict, "regressed");
   assert.match(renderComparison(cmp), /WARNING: the runs were made on different machines \(cpu: Test CPU -> Other CPU; kernel: 6\.1\.0 -> 6\.18\.0\)/);
-  const g = gate(cmp);
+  // One process per side: the time verdict is shown, labelled advisory, and does not fail the gate.
+  const g1 = gate(cmp);
+  assert.equal(g1.failed, false);
+  assert.match(cmp.timeAdvisory!, /time verdicts are advisory, not gated: 1 and 1 process per side, a time gate on stored runs needs 5 per side/);
+  assert.match(g1.summary, /advisory: 1 of 2 benchmarks look slower by 5\.0% or more/);
+  assert.match(renderComparison(cmp), /time verdicts are advisory/);
+  // Five processes per side (bench --repeat 5): the time verdict gates.
+  const repeated = (r: Run): Run => ({ ...r, config: { ...r.config, repeat: 5 } });
+  const g = gate(compareRuns(repeated(old), repeated(neu)));
   assert.equal(g.failed, true);
   assert.match(g.summary, /FAIL: 1 of 2 benchmarks regressed in time/);
   assert.match(g.summary, /a\/slow: \+2[45]\.\d%/);
+  assert.equal(compareRuns(repeated(old), neu).timeAdvisory?.includes("5 and 1 processes per side"), true);
   const pass = gate(compareRuns(old, old));
   assert.equal(pass.failed, false);
   assert.match(pass.summary, /^OK: no benchmark regressed/);
@@ -163,4 +172,16 @@ test("exact counters gate: a 2% rise in WASM instructions fails at the default 1
   assert.match(gate(small).summary, /below the 1\.0% threshold/);
   assert.equal(compareRuns(base, at(1005), { counterThreshold: 0.004 }).entries[0].counterVerdict, "regressed");
   assert.equal(compareRuns(base, at(1000, 2)).entries[0].counterVerdict, "improved");
+});
+
+test("HTML comparison view uses the counter threshold it is given, not a fixed 1%", async () => {
+  const { renderHtml } = await import("../src/report/html.js");
+  const { syntheticRun } = await import("./helpers/synthetic.js");
+  const samples = Array.from({ length: 32 }, (_, i) => 100 + (i % 4));
+  const old = syntheticRun([{ id: "custom/case", samples, counters: { wasm_instructions_per_op: 100 } }]);
+  const now = syntheticRun([{ id: "custom/case", samples, counters: { wasm_instructions_per_op: 103 } }]);
+  const at5 = renderHtml(now, { baseline: old, counterThreshold: 0.05 });
+  assert.match(at5, /a change of 5\.0% or more is a verdict/);
+  assert.doesNotMatch(at5, /a change of 1\.0% or more/);
+  assert.match(renderHtml(now, { baseline: old }), /a change of 1\.0% or more is a verdict/);
 });

@@ -147,3 +147,39 @@ test("headlines: met / MISSED / info marks, and the count of targets met", () =>
   assert.match(lines[1], /b: 1x; target >= 1\.5x/);
   assert.equal(targetCount(hs), "1 of 3 targets met (1 not measured)");
 });
+
+test("headlines with intervals: met when the whole interval meets the target, missed when none does, undecided when it straddles", async () => {
+  const { intervalHeadline, ratioLine } = await import("../bench/ratio.js");
+  const t = { op: ">=" as const, bound: 100, unit: "x" };
+  assert.equal(intervalHeadline("a", [120, 140], t).met, true);
+  assert.equal(intervalHeadline("b", [60, 90], t).met, false);
+  const straddle = intervalHeadline("c", [74.5, 101], t);
+  assert.equal(straddle.met, null);
+  assert.equal(straddle.undecided, true);
+  assert.deepEqual(renderHeadlines([straddle], { width: 80, color: false })[0].split(/\s+/)[0], "undecided");
+  assert.equal(targetCount([straddle, intervalHeadline("a", [120, 140], t)]), "1 of 2 targets met (1 undecided: the interval straddles the target)");
+  // From results: 16 rounds each, a ratio of ~100 whose interval straddles >= 100.
+  const result = (median: number, spread: number) => ({
+    id: "x",
+    case: "x",
+    backend: "wasm",
+    params: {},
+    median,
+    roundMedians: Array.from({ length: 16 }, (_, i) => median * (1 + spread * ((i % 5) - 2))),
+    counters: {},
+    measurements: {},
+    unavailable: null,
+    complexity: null,
+    counterComplexity: null,
+  });
+  const h = ratioLine("slow / fast", result(1000, 0.05), result(10, 0.05), { op: ">=", bound: 100 });
+  assert.equal(h.undecided, true, h.text);
+  assert.match(h.text, /^slow \/ fast: 100x \[\d+(\.\d+)?x, \d+(\.\d+)?x\] \(/);
+  assert.equal(ratioLine("slow / fast", result(1000, 0.001), result(5, 0.001), { op: ">=", bound: 100 }).met, true);
+  // The figure comes from the same per-round medians as its interval, whatever the median of all samples says.
+  const skewed = { ...result(1000, 0.01), median: 3000 };
+  const line = ratioLine("skewed / fast", skewed, result(10, 0.01), null);
+  const [fig, lo, hi] = [...line.text.matchAll(/(\d+(?:\.\d+)?)x/g)].map((m) => Number(m[1]));
+  assert.ok(lo <= fig && fig <= hi, line.text);
+  assert.equal(fig, 100);
+});

@@ -8,6 +8,7 @@ import { finishContext, startContext } from "./context.js";
 import { gitInfo, machineInfo, toolInfo } from "./machine.js";
 import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
 import { summarize } from "../stats/summary.js";
+import { resultBatches } from "./measure.js";
 import { UserError } from "../contract/errors.js";
 import { yieldToEventLoop } from "../util/sleep.js";
 import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
@@ -177,6 +178,7 @@ export function suiteResults(results: RunResult[]): SuiteResult[] {
     backend: r.backend,
     params: r.params as SuiteResult["params"],
     median: r.stats?.median ?? null,
+    roundMedians: r.stats ? resultBatches(r) : [],
     counters: r.counters,
     measurements: (r.measurements as Record<string, number> | undefined) ?? {},
     unavailable: r.status?.unavailable ?? null,

@@ -86,6 +86,9 @@ export interface Headline {
   target?: string;
   /** true met, false missed, null not measured; absent when there is no target. */
   met?: boolean | null;
+  /** 95% interval of the figure; when it straddles the target's line the target is undecided (met is then null). */
+  interval?: [number, number];
+  undecided?: boolean;
 }
 
 /** Whether `value` meets `op bound`. */
@@ -100,6 +103,8 @@ export interface SuiteResult {
   backend: string;
   params: Params;
   median: number | null;
+  /** The median of each round (the observations the intervals come from); empty when not measured. */
+  roundMedians: number[];
   counters: Record<string, number>;
   measurements: Record<string, number>;
   unavailable: string | null;

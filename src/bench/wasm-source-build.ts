@@ -5,18 +5,24 @@
  * options are always this checkout's (its assemblyscript, asconfig.json and
  * scripts/wasm-modules.json), so two sides differ only in their code.
  * Builds are cached under the tool's state folder by a hash of everything
- * that goes into them, written to a temp directory and renamed into place,
- * so an interrupted or failed build leaves nothing behind.
+ * that goes into them, written to a temp directory and renamed into place
+ * when complete, so a build that failed or was stopped is never used. The
+ * compiler runs in its own process group and dies with us (SIGINT, SIGTERM:
+ * its group is killed and the temp directory removed; SIGKILL: it sees its
+ * input close, src/bench/asc-child.ts, and the next build sweeps the temp
+ * directory, named after its dead owner's pid).
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { UserError } from "../contract/errors.js";
 import { TIMED_MODULES, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { ensureStateDir, stateDir } from "./state.js";
+import { spawnInGroup, withCleanup } from "../util/process-groups.js";
 import { PACKAGE_ROOT } from "./machine.js";
 
 const run = promisify(execFile);
@@ -41,6 +47,67 @@ function ascBin(): string {
     throw new UserError("building another revision needs the assemblyscript compiler: run npm install in this checkout (it is a dev dependency)");
   }
   return join(pkg, "..", "bin", "asc.js");
+}
+
+/** The compiler's API module (what bin/asc.js runs), for src/bench/asc-child.ts. */
+function ascApi(): string {
+  return join(ascBin(), "..", "..", "dist", "asc.js");
+}
+
+const ASC_CHILD = fileURLToPath(new URL("./asc-child.js", import.meta.url));
+
+/** Runs the compiler in its own process group; resolves with its exit code and standard error (bounded). */
+function runAsc(args: readonly string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawnInGroup(process.execPath, [ASC_CHILD, ascApi(), ...args], { cwd });
+    let stderr = "";
+    child.stdout.resume();
+    child.stderr.on("data", (b: Buffer) => {
+      if (stderr.length < 65_536) stderr += b.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+/**
+ * asc's first error as "FILE(LINE,COL): message": the file is the one the
+ * error is in (asc's "in FILE(l,c)" line), not the module's entry.
+ */
+export function firstAscError(stderr: string): string | null {
+  const lines = stripVTControlCharacters(stderr).split("\n");
+  const i = lines.findIndex((l) => /\bERROR\b/.test(l));
+  if (i < 0) return null;
+  const message = lines[i].trim();
+  const where = lines
+    .slice(i + 1)
+    .map((l) => /\bin (\S+\(\d+,\d+\))/.exec(l)?.[1])
+    .find((w) => w !== undefined);
+  return where ? `${where}: ${message}` : message;
+}
+
+/** Whether process `pid` is alive (EPERM: alive, not ours). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Temp directories older versions left unnamed: removed once this old. */
+const UNOWNED_STALE_MS = 10 * 60_000;
+
+/** Temp directories of builds whose process is gone (killed by SIGKILL, or a crash): removed. */
+function sweepStaleBuilds(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(".tmp-")) continue;
+    const path = join(dir, name);
+    const owner = /^\.tmp-(\d+)-/.exec(name);
+    const live = owner ? Number(owner[1]) === process.pid || alive(Number(owner[1])) : Date.now() - statSync(path).mtimeMs < UNOWNED_STALE_MS;
+    if (!live) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 function ascVersion(): string {
@@ -134,6 +201,11 @@ async function checkoutSources(src: ResolvedSource, dir: string): Promise<void> 
   rmSync(tar);
 }
 
+/** A cached build with every module and its build.json (written last). */
+function complete(dir: string): boolean {
+  return [...TIMED_MODULES.map((m) => `${m}.wasm`), "build.json"].every((f) => existsSync(join(dir, f)));
+}
+
 /**
  * The core and lookup modules of `src` (with `extraFlags` for asc, e.g. the
  * selfcheck's `--use AIO_EXTRA_WORK=K`), built once and cached. A revision
@@ -143,49 +215,49 @@ export async function buildRevision(src: ResolvedSource, extraFlags: readonly st
   const key = cacheKey(src, extraFlags);
   const final = join(buildCacheDir(), key);
   const label = `${src.label}${extraFlags.length ? ` ${extraFlags.join(" ")}` : ""}`;
-  if (TIMED_MODULES.every((m) => existsSync(join(final, `${m}.wasm`)))) return wasmBuildInDir(final, label);
+  if (complete(final)) return wasmBuildInDir(final, label);
   onBuild?.(label);
   ensureStateDir("wasm-builds");
-  const tmp = mkdtempSync(join(buildCacheDir(), ".tmp-"));
+  sweepStaleBuilds(buildCacheDir());
+  const tmp = mkdtempSync(join(buildCacheDir(), `.tmp-${process.pid}-`));
+  const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
   try {
-    await checkoutSources(src, tmp);
-    const out = join(tmp, "out");
-    mkdirSync(out);
-    for (const m of moduleSpecs()) {
-      try {
-        await run(
-          process.execPath,
-          [
-            ascBin(),
-            m.entry,
-            "--config",
-            join(PACKAGE_ROOT, "asconfig.json"),
-            "--target",
-            "release",
-            "--outFile",
-            join(out, `${m.name}.wasm`),
-            ...m.flags,
-            ...extraFlags,
-          ],
-          { cwd: tmp, maxBuffer: 16 * 1024 * 1024 },
-        );
-      } catch (e) {
-        const text = `${(e as { stderr?: string }).stderr ?? ""}`.split("\n").find((l) => /ERROR|error/.test(l)) ?? (e as Error).message.split("\n")[0];
-        throw new UserError(`${src.label}: does not build (${m.entry}): ${text.trim()}`);
+    await withCleanup(removeTmp, async () => {
+      await checkoutSources(src, tmp);
+      const out = join(tmp, "out");
+      mkdirSync(out);
+      for (const m of moduleSpecs()) {
+        const args = [
+          m.entry,
+          "--config",
+          join(PACKAGE_ROOT, "asconfig.json"),
+          "--target",
+          "release",
+          "--outFile",
+          join(out, `${m.name}.wasm`),
+          ...m.flags,
+          ...extraFlags,
+        ];
+        const r = await runAsc(args, tmp);
+        if (r.code !== 0) {
+          const why = firstAscError(r.stderr) ?? (r.code === null ? "the compiler was killed" : `the compiler exited with status ${r.code}`);
+          throw new UserError(`${src.label}: does not build (module ${m.name}, entry ${m.entry}): ${why}`);
+        }
       }
-    }
-    writeFileSync(
-      join(out, "build.json"),
-      `${JSON.stringify({ source: src.label, sourceId: src.sourceId, extraFlags, asc: ascVersion(), built: new Date().toISOString() }, null, 2)}\n`,
-    );
-    try {
-      renameSync(out, final);
-    } catch (e) {
-      // Another process finished the same build first: theirs is as good.
-      if (!TIMED_MODULES.every((m) => existsSync(join(final, `${m}.wasm`)))) throw e;
-    }
+      // Written last: a directory with build.json is complete.
+      writeFileSync(
+        join(out, "build.json"),
+        `${JSON.stringify({ source: src.label, sourceId: src.sourceId, extraFlags, asc: ascVersion(), built: new Date().toISOString() }, null, 2)}\n`,
+      );
+      try {
+        renameSync(out, final);
+      } catch (e) {
+        // Another process finished the same build first: theirs is as good.
+        if (!complete(final)) throw e;
+      }
+    });
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    removeTmp();
   }
   return wasmBuildInDir(final, label);
 }

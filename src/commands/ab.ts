@@ -1,11 +1,11 @@
 // `aio-ring-bench ab --base REF [--head REF]`: interleaved A/B of two builds in one process.
-import { runAb } from "../report/ab.js";
-import { buildRevision, defaultBase, resolveSource, type SourceSpec } from "../bench/wasm-source-build.js";
+import { runAb, type AbResult } from "../report/ab.js";
+import { buildRevision, defaultBase, resolveSource, type ResolvedSource, type SourceSpec } from "../bench/wasm-source-build.js";
 import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
 import { checkReportPaths, reportFlags, writeReports, type ReportFiles } from "../report/write-reports.js";
-import { humanOutput, STDOUT } from "../util/files.js";
+import { humanOutput, isStdout } from "../util/files.js";
 import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
@@ -17,11 +17,13 @@ export const spec: CommandSpec = {
   name: "ab",
   usage: "aio-ring-bench ab [--base REF] [--head REF] [options]",
   description: `Builds the WASM modules (core, lookup) of two revisions and times every WASM
-benchmark of both in one process, in alternating rounds (A B B A ...), until
-each benchmark's interval of the median B/A ratio clears the threshold or
-lies within half of it, or the budget runs out ("too noisy"). WASM
-instruction counts and the other exact counters of both are compared
-exactly. Both sides are compiled from git (head: the working tree's files)
+benchmark of both, and of a second copy of the base (the control), in one
+process, in rounds that visit the three in every order, until each
+benchmark's anytime-valid interval of the median head/base ratio clears the
+threshold or lies within half of it, or the budget runs out ("too noisy").
+A control that differs from the base says the machine is too noisy for
+that benchmark. WASM instruction counts and the other exact counters of
+both are compared exactly. Both sides are compiled from git (head: the working tree's files)
 with this checkout's assemblyscript and options, and cached by source tree
 under $AIO_RING_BENCH_HOME/wasm-builds/.`,
   flags: [
@@ -91,10 +93,13 @@ export async function run(argv: string[]): Promise<number> {
   const onBuild = (what: string) => console.error(`ab: building ${what} (cached afterwards)`);
   const base = await buildRevision(baseSrc, [], onBuild);
   const head = await buildRevision(headSrc, [], onBuild);
-  console.error(`ab: base ${base.label}, head ${head.label}`);
+  // The control: the base's modules compiled a second time, as the head's are.
+  const control = await buildRevision(baseSrc, [], onBuild);
+  console.error(`ab: base ${base.label}, head ${head.label}, control: a second copy of the base`);
+  const commitOf = (s: ResolvedSource) => (s.commit === null ? undefined : { commit: s.commit, dirty: false });
   const progress = new Progress("ab", 1);
   const interrupt = interruptOnSigint();
-  let result: Awaited<ReturnType<typeof runAb>>;
+  let result: AbResult;
   try {
     result = await runAb({
       ...flags.opts,
@@ -102,6 +107,8 @@ export async function run(argv: string[]): Promise<number> {
       filter: flags.filter,
       base,
       head,
+      control,
+      commits: { base: commitOf(baseSrc), head: commitOf(headSrc) },
       threshold,
       counterThreshold,
       budgetMs: budgetS * 1000,
@@ -117,11 +124,24 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
   log(renderComparison(result.comparison, { width: terminalWidth(human), color: colorEnabled(human) }));
-  log(`${result.rounds} rounds in ${(result.elapsedMs / 1000).toFixed(1)} s${result.undecided ? `; budget ran out with ${result.undecided} undecided` : ""}`);
-  for (const path of writeReports(files, result.headRun, result.comparison)) if (path !== STDOUT) log(`wrote ${path}`);
+  log(roundsLine(result));
+  for (const path of writeReports(files, result.headRun, result.comparison)) if (!isStdout(path)) log(`wrote ${path}`);
   if (interrupt.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;
   const verdict = gate(result.comparison, { on: gateOn });
   log(verdict.summary);
   return verdict.failed ? 1 : 0;
+}
+
+/** The line under the table: how long, and which benchmarks stayed undecided and why. */
+export function roundsLine(r: Pick<AbResult, "rounds" | "elapsedMs" | "undecided" | "controlDiffered" | "interrupted">): string {
+  const list = (ids: readonly string[]) => ids.slice(0, 6).join(", ") + (ids.length > 6 ? ` (+${ids.length - 6})` : "");
+  const parts = [`${r.rounds} rounds in ${(r.elapsedMs / 1000).toFixed(1)} s`];
+  if (r.interrupted) parts.push(`interrupted${r.undecided.length ? ` with ${r.undecided.length} too noisy (undecided): ${list(r.undecided)}` : ""}`);
+  else if (r.undecided.length) parts.push(`budget ran out with ${r.undecided.length} too noisy (undecided): ${list(r.undecided)}`);
+  if (r.controlDiffered.length)
+    parts.push(
+      `the machine is too noisy: the base build differed from itself on ${r.controlDiffered.length} benchmark${r.controlDiffered.length === 1 ? "" : "s"} (${list(r.controlDiffered)}), so no verdict on the code there`,
+    );
+  return parts.join("; ");
 }

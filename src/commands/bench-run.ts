@@ -206,7 +206,10 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   if (flags.html) {
     attempt(() => {
       const history = flags.history && existsSync(flags.history) ? { history: readHistory(flags.history).records } : {};
-      writeHtmlReport(flags.html!, run, { ...history, ...(comparison ? { baseline: baseline!.run, threshold: flags.threshold } : {}) });
+      writeHtmlReport(flags.html!, run, {
+        ...history,
+        ...(comparison ? { baseline: baseline!.run, threshold: flags.threshold, counterThreshold: flags.counterThreshold } : {}),
+      });
       if (!isStdout(flags.html!)) log(`wrote ${flags.html}`);
     });
   }

@@ -38,6 +38,12 @@ values and the change per ABBA cycle. A FILE of "-" is standard output.`,
       arg: "PCT",
       help: "smallest change that counts when comparing OLD and RUN,\nin percent (default 5; a comparison file keeps its own)",
     },
+    {
+      name: "counter-threshold",
+      type: "string",
+      arg: "PCT",
+      help: "smallest exact-counter change that counts when comparing\nOLD and RUN, in percent (default 1)",
+    },
   ],
   exitCodes: `0 written, 2 bad input (a missing or invalid run, comparison or history
 file, a comparison file beside another file or with --history or
@@ -70,14 +76,17 @@ export async function run(argv: string[]): Promise<number> {
   const historyFile = pathFlag("history", values.history);
   checkOutput(html, "--html");
   const threshold = percentFlag("threshold", values.threshold);
+  const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const inputs = positionals.map((p) => ({ path: p, input: readReportInput(p) }));
   const cmp = inputs.find((i) => i.input.kind === "comparison");
   if (cmp) {
     const name = printable(cmp.path, true);
     if (inputs.length > 1) throw new UserError(`${name}: a comparison file is reported on its own (report ${name} --html FILE), not beside another file`);
     if (historyFile !== undefined) throw new UserError(`${name}: --history needs a run; a comparison file has no trends`);
-    if (threshold !== undefined)
-      throw new UserError(`${name}: --threshold applies to comparing two runs; a comparison file keeps the verdicts it was made with`);
+    if (threshold !== undefined || counterThreshold !== undefined)
+      throw new UserError(
+        `${name}: --${threshold !== undefined ? "threshold" : "counter-threshold"} applies to comparing two runs; a comparison file keeps the verdicts it was made with`,
+      );
     writeComparisonHtmlReport(html, (cmp.input as Extract<Input, { kind: "comparison" }>).comparison);
   } else {
     const runs = inputs.map((i) => (i.input as Extract<Input, { kind: "run" }>).run);
@@ -89,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const w of read.warnings) console.error(`aio-ring-bench: warning: ${printable(w, true)}`);
       history = read.records;
     }
-    writeHtmlReport(html, runs[runs.length - 1]!, { history, baseline, threshold });
+    writeHtmlReport(html, runs[runs.length - 1]!, { history, baseline, threshold, counterThreshold });
   }
   if (!isStdout(html)) console.log(`wrote ${html}`);
   return 0;

@@ -18,32 +18,41 @@ import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir, type WasmBuild } from "../
 import { compareRuns } from "../report/compare.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { intFlag } from "./flag-values.js";
+import { parseBenchFlags } from "./bench.js";
+import { gate } from "../report/gate.js";
 
 export const spec: CommandSpec = {
   name: "selfcheck",
-  usage: "aio-ring-bench selfcheck [--noise] [--trials N] [--extra-work K]",
+  usage: "aio-ring-bench selfcheck [--noise] [--trials N] [--aa-runs N] [--extra-work K]",
   description: `Measures, on this machine, how well each regression method tells a real
 slowdown from none, and prints one line per target:
   - exact WASM instruction counts: A/A differences (target 0) and a build
     adding ~2% instructions per operation caught at the default 1% threshold;
-  - ab (interleaved A/B): a ~10% slowdown at the default 5% threshold, a ~5%
-    slowdown at a 2% threshold, and A/A false alarms over the lookup suite;
+  - ab (interleaved A/B, with its control): ~10% slowdowns on 4 benchmarks
+    at the default 5% threshold, ~5% slowdowns on 4 others at a 2%
+    threshold, and A/A runs of the whole ab gate over the lookup and remap
+    suites as a CI runs it (run-level false alarms);
   - compare of two stored runs, under the same conditions, for comparison;
   - the rank correlation of instructions/op and ns/op over the WASM benchmarks.`,
   flags: [
     { name: "noise", type: "boolean", help: "run a noisy neighbour (busy/idle threads on every core) throughout" },
-    { name: "trials", type: "string", arg: "N", help: "trials per A/B target (default 8)" },
+    { name: "trials", type: "string", arg: "N", help: "trials per target (default 6; each A/B trial times 4 benchmarks)" },
+    { name: "aa-runs", type: "string", arg: "N", help: "A/A runs of the whole ab gate over lookup and remap (default 4,\n~1.5 min each)" },
     { name: "extra-work", type: "string", arg: "K", help: "chain steps per operation of the slowed build (default 1)" },
   ],
   exitCodes: "0 every target met, 1 a target missed, 2 bad input",
 };
 
-/** Benchmarks the time trials may use: lookups (they leave the world as it was), where K steps cost a few percent. */
-const CANDIDATES = /^lookup\/(hash|sorted-array|table-header-id)\/wasm\//;
-const CANDIDATE_SIZES = [16, 256, 4096];
+/** Benchmarks the time trials may use: the WASM lookups and remap moves, where K steps cost a few percent of the fast ones. */
+const CANDIDATES = /^(lookup|remap)\/[^/]+\/wasm\//;
+const CANDIDATE_SIZES = [1, 16, 256, 4096];
+/** Calibrated slowdowns a detection target may use: near 10% for the default threshold, near 5% for --threshold 2. */
+const WINDOW_10: [number, number] = [0.075, 0.15];
+const WINDOW_5: [number, number] = [0.04, 0.075];
 /** Sizes for the instruction trial: the slowed build adds a fixed count per operation, ~2% of some of these. */
 const COUNT_SIZES = [16, 64, 256, 4096];
-const LOOKUP_AA = /^lookup\/.*\/wasm\//;
+/** Benchmarks per detection target: a slowdown must be caught on several, not one lucky case. */
+const DETECT_BENCHMARKS = 4;
 
 export interface TargetLine {
   text: string;
@@ -85,7 +94,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("selfcheck", positionals);
-  const trials = intFlag("trials", values.trials, 8, 1, 1000);
+  const trials = intFlag("trials", values.trials, 6, 1, 1000);
+  const aaRuns = intFlag("aa-runs", values["aa-runs"], 4, 1, 1000);
   const extra = intFlag("extra-work", values["extra-work"], 1, 1, 1_000_000);
   const started = performance.now();
   const say = (line: string) => console.error(`selfcheck [${((performance.now() - started) / 1000).toFixed(0)} s]: ${line}`);
@@ -95,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
     say("noisy neighbour started (one busy/idle thread per core, random duty cycle every 200-500 ms)");
   }
   try {
-    const lines = await selfcheck(trials, extra, say);
+    const lines = await selfcheck(trials, aaRuns, extra, say);
     for (const l of lines) console.log(`selfcheck: ${l.text}${l.met ? "" : "  [MISSED]"}`);
     console.log(`selfcheck: ${((performance.now() - started) / 1000).toFixed(0)} s${values.noise ? " with the noisy neighbour on" : ""}`);
     return lines.every((l) => l.met) ? 0 : 1;
@@ -104,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-export async function selfcheck(trials: number, extra: number, say: (line: string) => void): Promise<TargetLine[]> {
+export async function selfcheck(trials: number, aaRuns: number, extra: number, say: (line: string) => void): Promise<TargetLine[]> {
   const s = await suites();
   const base = defaultWasmBuild();
   say(`building the slowed variant (AIO_EXTRA_WORK=${extra}; cached afterwards)`);
@@ -118,7 +128,7 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
     aaTotal = 0;
   const first = await instructionCounts(s.all, base, null);
   for (let i = 0; i < trials; i++) {
-    const again = await instructionCounts(s.all, i % 2 ? base : defaultWasmBuildFresh(), null);
+    const again = await instructionCounts(s.all, i % 2 ? base : secondLoad(), null);
     for (const [id, n] of first) {
       aaTotal++;
       if (again.get(id) !== n) aaDiffs++;
@@ -163,83 +173,106 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
 
   // 3. Calibration: how much slower the slowed build makes each candidate, by a long A/B.
   say("calibrating the slowed build's time effect per benchmark (A/B)");
-  const cal = await runAb({ ...quick, suites: [s.lookup], filter: CANDIDATES, base, head: slow, budgetMs: 40_000, threshold: 0.01, minCycles: 16 });
+  const cal = await runAb({
+    ...quick,
+    suites: [s.lookup, s.remap],
+    filter: CANDIDATES,
+    base,
+    head: slow,
+    control: null,
+    budgetMs: 40_000,
+    threshold: 0.01,
+    minCycles: 16,
+  });
   const effects = cal.comparison.entries.filter((e) => e.change !== null).map((e) => ({ id: e.id, change: e.change! }));
-  const nearest = (target: number) => effects.slice().sort((a, b) => Math.abs(a.change - target) - Math.abs(b.change - target))[0];
-  const b10 = nearest(0.1),
-    b5 = nearest(0.05);
-  if (!b10 || !b5) throw new Error("calibration measured no benchmark");
-  say(`calibrated: ${b10.id} +${pct(b10.change)} (for 10%), ${b5.id} +${pct(b5.change)} (for 5%)`);
-  const exact = (id: string) => new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+  // The benchmarks nearest the target whose slowdown lies in its window.
+  const nearest = (target: number, [lo, hi]: [number, number]) =>
+    effects
+      .filter((e) => e.change >= lo && e.change <= hi)
+      .sort((a, b) => Math.abs(a.change - target) - Math.abs(b.change - target))
+      .slice(0, DETECT_BENCHMARKS);
+  const set10 = nearest(0.1, WINDOW_10);
+  const set5 = nearest(0.05, WINDOW_5);
+  if (!effects.length) throw new Error("calibration measured no benchmark");
+  const describe = (set: typeof set10) => set.map((e) => `${e.id.split("/").slice(1, 4).join("/")} +${pct(e.change)}`).join(", ");
+  say(`calibrated: for 10%: ${describe(set10)}; for 5%: ${describe(set5)}`);
+  const exactAny = (ids: readonly string[]) => new RegExp(ids.map((id) => `^${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`).join("|"));
 
-  // 4. A/B detection.
-  const abTrials = async (id: string, threshold: number, budgetMs: number) => {
-    let detected = 0;
+  // 4. A/B detection: each trial is one ab over the set, with its control, as a CI would run it.
+  const abTrials = async (set: typeof set10, threshold: number, budgetMs: number) => {
+    let detected = 0,
+      total = 0,
+      worst = 0;
     const verdicts: Record<string, number> = {};
-    let worst = 0;
     for (let i = 0; i < trials; i++) {
       const t0 = performance.now();
-      const r = await runAb({ ...quick, suites: [s.lookup], filter: exact(id), base, head: slow, budgetMs, threshold });
+      const r = await runAb({
+        ...quick,
+        suites: [s.lookup, s.remap],
+        filter: exactAny(set.map((e) => e.id)),
+        base,
+        head: slow,
+        control: secondLoad(),
+        budgetMs,
+        threshold,
+      });
       worst = Math.max(worst, performance.now() - t0);
-      const v = r.comparison.entries[0]?.verdict ?? "missing";
-      verdicts[v] = (verdicts[v] ?? 0) + 1;
-      if (v === "regressed") detected++;
+      for (const e of r.comparison.entries) {
+        total++;
+        verdicts[e.verdict] = (verdicts[e.verdict] ?? 0) + 1;
+        if (e.verdict === "regressed") detected++;
+      }
     }
-    return { detected, verdicts, worst };
+    return { detected, total, verdicts, worst };
   };
-  say(`A/B trials: ${b10.id}, threshold 5%`);
-  const d10 = await abTrials(b10.id, 0.05, 20_000);
-  lines.push({
-    text: `ab: ${pct(b10.change)} slowdown (${b10.id}) detected at the 5% threshold in ${d10.detected}/${trials} trials (${pct(d10.detected / trials)}; target >= 95%; ${Object.entries(
-      d10.verdicts,
+  const detectLine = (label: string, set: typeof set10, d: Awaited<ReturnType<typeof abTrials>>) => ({
+    text: `ab: ${label} (${set.length} benchmarks${set.length < DETECT_BENCHMARKS ? ` of the ${DETECT_BENCHMARKS} wanted: too few calibrated in the window` : ""}: ${describe(set)}) detected in ${d.detected}/${d.total} benchmark trials (${pct(d.detected / Math.max(1, d.total))}; target >= 95%; ${Object.entries(
+      d.verdicts,
     )
       .map(([v, n]) => `${n} ${v}`)
-      .join(", ")}; longest trial ${(d10.worst / 1000).toFixed(1)} s)`,
-    met: d10.detected / trials >= 0.95,
+      .join(", ")}; longest trial ${(d.worst / 1000).toFixed(1)} s)`,
+    met: set.length >= DETECT_BENCHMARKS && d.total > 0 && d.detected / d.total >= 0.95,
   });
-  say(`A/B trials: ${b5.id}, threshold 2%`);
-  const d5 = await abTrials(b5.id, 0.02, 30_000);
-  lines.push({
-    text: `ab: ${pct(b5.change)} slowdown (${b5.id}) detected at --threshold 2 in ${d5.detected}/${trials} trials (${pct(d5.detected / trials)}; target >= 95%; ${Object.entries(
-      d5.verdicts,
-    )
-      .map(([v, n]) => `${n} ${v}`)
-      .join(", ")})`,
-    met: d5.detected / trials >= 0.95,
-  });
+  say("A/B trials: the ~10% set, threshold 5%");
+  lines.push(detectLine("~10% slowdowns at the 5% threshold", set10, await abTrials(set10, 0.05, 30_000)));
+  say("A/B trials: the ~5% set, threshold 2%");
+  lines.push(detectLine("~5% slowdowns at --threshold 2", set5, await abTrials(set5, 0.02, 40_000)));
 
-  // 5. A/A false alarms over the lookup suite's WASM benchmarks (two separate loads of the same build).
-  say("A/A trials over the lookup suite");
-  let alarms = 0,
+  // 5. A/A runs of the whole gate a CI runs: ab --suite lookup,remap --fail-on-regression (run-level false alarms).
+  say(`A/A runs of ab --suite lookup,remap (${aaRuns} runs)`);
+  const gateFlags = parseBenchFlags(["--suite", "lookup,remap"], s.all)!;
+  let failing = 0,
+    aaWorst = 0,
     aaBench = 0,
-    aaWorst = 0;
-  const alarmIds: string[] = [];
-  const aaTrials = Math.max(2, Math.ceil(trials / 3));
-  for (let i = 0; i < aaTrials; i++) {
+    tooNoisy = 0,
+    noisyMachine = 0;
+  const alarmsById = new Map<string, number>();
+  for (let i = 0; i < aaRuns; i++) {
     const t0 = performance.now();
     const r = await runAb({
-      quick: true,
-      full: false,
-      sizes: null,
-      timeMs: 60,
-      suites: [s.lookup],
-      filter: LOOKUP_AA,
+      ...gateFlags.opts,
+      suites: gateFlags.suites,
+      filter: /\/wasm\//,
       base,
-      head: defaultWasmBuildFresh(),
+      head: secondLoad(),
+      control: secondLoad(),
       budgetMs: 60_000,
     });
     aaWorst = Math.max(aaWorst, performance.now() - t0);
+    if (gate(r.comparison, { on: "all" }).failed) failing++;
+    if (r.controlDiffered.length) noisyMachine++;
     for (const e of r.comparison.entries) {
       aaBench++;
-      if (e.verdict === "regressed" || e.verdict === "improved") {
-        alarms++;
-        alarmIds.push(`${e.id} ${e.verdict} ${e.change === null ? "" : pct(e.change)}`);
-      }
+      if (e.verdict === "too noisy") tooNoisy++;
+      if (e.verdict === "regressed" || e.verdict === "improved") alarmsById.set(e.id, (alarmsById.get(e.id) ?? 0) + 1);
     }
+    say(`A/A run ${i + 1}/${aaRuns}: ${gate(r.comparison, { on: "all" }).failed ? "FAILED" : "passed"} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const repeated = [...alarmsById].filter(([, n]) => n > 1);
+  const alarmText = [...alarmsById].map(([id, n]) => `${id} x${n}`).join(", ");
   lines.push({
-    text: `ab: A/A false alarms ${alarms}/${aaBench} benchmarks (${pct(alarms / Math.max(1, aaBench))}; target <= 1%${alarmIds.length ? `: ${alarmIds.join(", ")}` : ""}); one lookup-suite trial took up to ${(aaWorst / 1000).toFixed(1)} s (target <= 90 s)`,
-    met: alarms / Math.max(1, aaBench) <= 0.01 && aaWorst <= 90_000,
+    text: `ab --suite lookup,remap --fail-on-regression, A/A: ${failing}/${aaRuns} runs failed (target <= 1 in 40, no benchmark failing repeatedly${alarmText ? `; false alarms: ${alarmText}` : ""}); ${tooNoisy}/${aaBench} benchmark verdicts too noisy, ${noisyMachine} runs said the machine was too noisy; longest run ${(aaWorst / 1000).toFixed(1)} s (target <= 90 s)`,
+    met: failing / aaRuns <= 1 / 40 && repeated.length === 0 && aaWorst <= 90_000,
   });
 
   // 6. Stored-baseline compare under the same conditions, for comparison.
@@ -248,11 +281,12 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
     sTrials = 0,
     sAlarms = 0,
     sAa = 0;
+  const stored = set10[0] ?? effects.slice().sort((a, b) => Math.abs(a.change - 0.1) - Math.abs(b.change - 0.1))[0];
   const runOf = async (wasm: WasmBuild) =>
-    (await runBench({ suites: [s.lookup], filter: exact(b10.id), quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 150, wasm })).run;
+    (await runBench({ suites: [s.lookup, s.remap], filter: exactAny([stored.id]), quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 150, wasm })).run;
   for (let i = 0; i < Math.max(2, Math.ceil(trials / 2)); i++) {
     const a = await runOf(base);
-    const same = await runOf(defaultWasmBuildFresh());
+    const same = await runOf(secondLoad());
     const slowed = await runOf(slow);
     for (const e of compareRuns(a, same).entries) {
       sAa++;
@@ -264,13 +298,13 @@ export async function selfcheck(trials: number, extra: number, say: (line: strin
     }
   }
   lines.push({
-    text: `compare of stored runs (for comparison): the ${pct(b10.change)} slowdown detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`,
+    text: `compare of stored runs (for comparison): the ${pct(stored.change)} slowdown (${stored.id}) detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`,
     met: true,
   });
   return lines;
 }
 
 /** A second load of build/ (its own compiled modules): an A/A pair is two loads, as an A/B pair is. */
-function defaultWasmBuildFresh(): WasmBuild {
+function secondLoad(): WasmBuild {
   return wasmBuildInDir(BUILD_DIR, "build/ (second load)");
 }

@@ -1,84 +1,15 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { UserError } from "../contract/errors.js";
-
-/**
- * Process groups of the probes running now. The probe dies with the CLI
- * however it ends: the probe asks the kernel for SIGKILL when its parent
- * dies (PR_SET_PDEATHSIG, probe.c main), and on SIGINT/SIGTERM/exit we kill
- * the groups ourselves, which also reaches a scenario child blocked in the
- * kernel.
- */
-const running = new Set<number>();
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
-
-function killRunning(): void {
-  for (const pid of running) killGroup(pid);
-}
-
-/**
- * On SIGINT/SIGTERM: kill the probes, then die of the signal as we would
- * have without a handler, unless the command has its own handler (bench
- * stops after the current benchmark on the first Ctrl-C: the probe must
- * then finish its loop).
- */
-function onSignal(signal: NodeJS.Signals): void {
-  if (process.listenerCount(signal) > 1) return;
-  killRunning();
-  process.off("SIGINT", onSignal);
-  process.off("SIGTERM", onSignal);
-  process.kill(process.pid, signal);
-}
-
-function track(pid: number): void {
-  if (running.size === 0) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    process.on("exit", killRunning);
-  }
-  running.add(pid);
-}
-
-function untrack(pid: number): void {
-  running.delete(pid);
-  if (running.size === 0) {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    process.off("exit", killRunning);
-  }
-}
+import { spawnInGroup } from "../util/process-groups.js";
 
 /**
  * Starts the probe with fixed arguments in its own process group (a kill
- * reaches its scenario children too), tracked so that it dies with us; when
- * it ends, whatever it left behind in its group is killed.
+ * reaches its scenario children too), dying with us (src/util/process-groups.ts;
+ * on SIGKILL the probe's PR_SET_PDEATHSIG, probe.c main).
  */
 export function spawnProbe(probe: string, args: string[]): ChildProcessWithoutNullStreams {
   // AIO_RING_BENCH_PARENT: the probe checks it is still our child after PR_SET_PDEATHSIG.
-  return spawnInGroup(probe, args, { ...process.env, AIO_RING_BENCH_PARENT: String(process.pid) });
-}
-
-/**
- * Starts a program in its own process group, tracked like the probe: killed
- * (the whole group) on SIGINT, SIGTERM and exit, and when it ends.
- */
-export function spawnInGroup(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcessWithoutNullStreams {
-  const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], detached: true, env });
-  const pid = child.pid;
-  if (pid !== undefined) {
-    track(pid);
-    child.on("close", () => {
-      killGroup(pid);
-      untrack(pid);
-    });
-  }
-  return child;
+  return spawnInGroup(probe, args, { env: { ...process.env, AIO_RING_BENCH_PARENT: String(process.pid) } });
 }
 
 export interface ExecOptions {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { UserError } from "../contract/errors.js";
 import type { Scenario } from "../contract/scenario.js";
 import { parseAnswerLine, type KernelRun, MAX_LINE_BYTES } from "./answer.js";
-import { spawnInGroup } from "./exec.js";
+import { spawnInGroup } from "../util/process-groups.js";
 import { READY_MARKER } from "./initramfs.js";
 import { encodeScenario } from "./wire.js";
 

@@ -41,6 +41,8 @@ export interface ComparisonEntry {
   samples?: { old: number[]; new: number[] };
   /** ab only: the B/A ratio of each ABBA cycle, in order: the observations its verdict comes from. */
   cycleRatios?: number[];
+  /** ab only: the control pair (a second copy of the base against the base), timed in the same rounds. */
+  control?: { change: number; ci: [number, number] | null; cycleRatios: number[] };
 }
 
 /** How an `ab` comparison was run (absent from a comparison of stored runs). */
@@ -51,8 +53,14 @@ export interface AbRunInfo {
   budgetMs: number;
   /** ABBA cycles before a benchmark may be decided. */
   minCycles: number;
-  /** Benchmarks still undecided when the budget ran out. */
+  /** Benchmarks still undecided when the run ended. */
   undecided: number;
+  /** The run was stopped by Ctrl-C (or SIGTERM) before every benchmark decided. */
+  interrupted?: boolean;
+  /** The run's error level, divided equally among the benchmarks (Bonferroni). */
+  alpha?: number;
+  /** Benchmarks whose control pair differed: the machine was too noisy for them. */
+  controlDiffered?: number;
 }
 
 export interface RunSummary {
@@ -77,6 +85,21 @@ export interface Comparison {
   counterThreshold: number;
   /** Regressions first, then improvements, undecided, unavailable, removed, added, unchanged. */
   entries: ComparisonEntry[];
+  /** Stored runs with too few processes per side: why their time verdicts are advisory (not gated). */
+  timeAdvisory?: string;
+}
+
+/**
+ * Processes per side (bench --repeat N) before stored runs' time verdicts
+ * gate: fewer cannot estimate how much two processes of the same code
+ * differ, which on a shared machine is more than the effects worth catching.
+ */
+export const MIN_PROCESSES_FOR_TIME_GATE = 5;
+
+/** How many processes a run merges (bench --repeat N; 1 when not repeated). */
+function processesOf(run: Run): number {
+  const n = run.config.repeat;
+  return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : 1;
 }
 
 export interface CompareOptions {
@@ -141,6 +164,15 @@ export function compareRuns(oldRun: Run, newRun: Run, opts: CompareOptions = {})
     options,
     counterThreshold,
     entries,
+    ...timeAdvisory(oldRun, newRun),
+  };
+}
+
+function timeAdvisory(oldRun: Run, newRun: Run): { timeAdvisory?: string } {
+  const [a, b] = [processesOf(oldRun), processesOf(newRun)];
+  if (Math.min(a, b) >= MIN_PROCESSES_FOR_TIME_GATE) return {};
+  return {
+    timeAdvisory: `time verdicts are advisory, not gated: ${a} and ${b} process${a === 1 && b === 1 ? "" : "es"} per side, a time gate on stored runs needs ${MIN_PROCESSES_FOR_TIME_GATE} per side (bench --repeat ${MIN_PROCESSES_FOR_TIME_GATE}); gate on exact counters, and on time with ab`,
   };
 }
 
@@ -176,14 +208,22 @@ export function verdictCounts(cmp: Comparison): string {
   return counters ? `${time}; exact counters: ${counters}` : time;
 }
 
+/** The error level: for ab, the run's and its Bonferroni share per benchmark. */
+export function alphaText(cmp: Comparison): string {
+  if (cmp.kind !== "ab" || cmp.ab?.alpha === undefined) return `alpha ${cmp.options.alpha}`;
+  return `alpha ${cmp.ab.alpha} per run (${Number(cmp.options.alpha.toPrecision(2))} per benchmark, Bonferroni)`;
+}
+
 /** The comparison as text: run headers, machine warning, one table row per benchmark, fitted to `width` (a terminal's; unlimited by default). */
 export function renderComparison(cmp: Comparison, opts: { width: number; color: boolean } = { width: Infinity, color: false }): string {
+  const ab = cmp.kind === "ab";
   const columns: Column[] = [
     { header: "benchmark", min: 24, cut: "middle" },
     { header: "old", align: "right" },
     { header: "new", align: "right" },
     { header: "change", align: "right" },
-    { header: "95% CI", align: "right", drop: 2 },
+    { header: ab ? "interval" : "95% CI", align: "right", drop: 2 },
+    ...(ab ? [{ header: "control", align: "right" as const, drop: 3 }] : []),
     { header: "p", align: "right", drop: 3 },
     { header: "verdict", min: 9 },
     { header: "counters changed", min: 16, drop: 4 },
@@ -194,6 +234,7 @@ export function renderComparison(cmp: Comparison, opts: { width: number; color: 
     e.newMedianNs === null ? "-" : formatNs(e.newMedianNs),
     e.change === null ? "-" : formatPct(e.change),
     e.ci === null ? "-" : formatCi(e.ci),
+    ...(ab ? [e.control ? formatPct(e.control.change) : "-"] : []),
     e.p === null ? "-" : formatP(e.p),
     e.verdict === "unchanged" || e.verdict === "regressed" || e.verdict === "improved" ? e.verdict : printable(`${e.verdict}: ${e.reason}`, true),
     printable(formatCounterChanges(e.counterChanges), true) || "-",
@@ -207,10 +248,11 @@ export function renderComparison(cmp: Comparison, opts: { width: number; color: 
     text(`new: ${describeRun(cmp.new)}`),
     ...(warning ? [text(warning)] : []),
     text(
-      `threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), alpha ${cmp.options.alpha}; medians in time per operation${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`,
+      `threshold ${(cmp.options.threshold * 100).toFixed(1)}% (time), ${(cmp.counterThreshold * 100).toFixed(1)}% (exact counters), ${alphaText(cmp)}; ${ab ? "old: the base's median, new: old moved by the paired change (median of the cycles' head/base ratios), interval: anytime-valid, control: a second copy of the base vs the base" : "medians in time per operation"}${table.hidden.length ? `; hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}` : ""}`,
     ),
     table.text,
     text(verdictCounts(cmp)),
+    ...(cmp.timeAdvisory ? [text(cmp.timeAdvisory)] : []),
     ...(warning ? [text(warning)] : []),
   ].join("\n");
 }

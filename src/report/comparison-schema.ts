@@ -56,6 +56,7 @@ const entrySchema = z.object({
   counterVerdict: z.enum(["regressed", "improved", "unchanged"]),
   samples: z.object({ old: z.array(timeNs).max(MAX_AB_ROUNDS), new: z.array(timeNs).max(MAX_AB_ROUNDS) }).optional(),
   cycleRatios: z.array(ratio).max(MAX_AB_ROUNDS).optional(),
+  control: z.object({ change, ci: z.tuple([change, change]).nullable(), cycleRatios: z.array(ratio).max(MAX_AB_ROUNDS) }).optional(),
 });
 
 export const comparisonSchema = z.object({
@@ -68,6 +69,9 @@ export const comparisonSchema = z.object({
       budgetMs: finite.refine((x) => x >= 0, "must not be negative"),
       minCycles: z.number().int().positive(),
       undecided: z.number().int().nonnegative(),
+      interrupted: z.boolean().optional(),
+      alpha: fraction.optional(),
+      controlDiffered: z.number().int().nonnegative().optional(),
     })
     .optional(),
   old: summarySchema,
@@ -82,6 +86,7 @@ export const comparisonSchema = z.object({
   }),
   counterThreshold: finite.refine((x) => x >= 0 && x < 1, "must be between 0 and 1"),
   entries: z.array(entrySchema).max(MAX_RESULTS),
+  timeAdvisory: text(1000).optional(),
 });
 
 /** Validates a parsed comparison document; `sourceName` (the file) prefixes every error. */

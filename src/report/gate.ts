@@ -34,7 +34,9 @@ export interface GateOptions {
  */
 export function gate(cmp: Comparison, opts: GateOptions = {}): GateResult {
   const on = opts.on ?? "all";
-  const time = on === "exact" ? [] : cmp.entries.filter((e) => e.verdict === "regressed");
+  const slower = on === "exact" ? [] : cmp.entries.filter((e) => e.verdict === "regressed");
+  // Stored runs with too few processes per side: their time verdicts are shown, not gated.
+  const time = cmp.timeAdvisory ? [] : slower;
   const exact = on === "time" ? [] : cmp.entries.filter((e) => e.counterVerdict === "regressed");
   const removed = cmp.entries.filter((e) => e.verdict === "removed");
   const compared = cmp.entries.filter((e) => e.verdict === "regressed" || e.verdict === "improved" || e.verdict === "unchanged" || e.verdict === "too noisy");
@@ -45,6 +47,12 @@ export function gate(cmp: Comparison, opts: GateOptions = {}): GateResult {
     lines.push(
       `FAIL: ${time.length} of ${cmp.entries.length} benchmarks regressed in time by ${threshold} or more:`,
       ...time.map((e) => `  ${e.id}: ${e.change === null ? "" : formatPct(e.change)} ${e.ci ? formatCi(e.ci) : ""}`.trimEnd()),
+    );
+  }
+  if (cmp.timeAdvisory && slower.length) {
+    lines.push(
+      `advisory: ${slower.length} of ${cmp.entries.length} benchmarks look slower by ${threshold} or more (${cmp.timeAdvisory}):`,
+      ...slower.map((e) => `  ${e.id}: ${e.change === null ? "" : formatPct(e.change)} ${e.ci ? formatCi(e.ci) : ""}`.trimEnd()),
     );
   }
   if (exact.length) {

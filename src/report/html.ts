@@ -41,6 +41,8 @@ export interface HtmlOptions {
   baseline?: Run;
   /** Smallest change that counts in that comparison, as a fraction. */
   threshold?: number;
+  /** Smallest exact-counter change that counts in that comparison, as a fraction. */
+  counterThreshold?: number;
 }
 
 /** Text for HTML element content and double-quoted attribute values. */
@@ -324,16 +326,19 @@ function comparisonSection(cmp: Comparison | null, charts: ChartSpec[], dists: D
   const t = formatPct(cmp.options.threshold).replace(/^\+/, "");
   const ct = formatPct(cmp.counterThreshold).replace(/^\+/, "");
   const how = ab
-    ? `Both builds timed in one process in alternating rounds (A B B A ...), each ABBA cycle on fresh instances; each cycle gives one observation, the median of its four head/base ratios. Change: the median of the cycle ratios minus 1, with the 95% bootstrap interval of that median; p: Wilcoxon signed-rank test of the cycle ratios' logarithms.`
+    ? `Both builds and a second copy of the base (the control) timed in one process, in rounds visiting them in every order, each cycle on fresh instances; each cycle gives one observation, the geometric mean of its head/base ratios (and of control/base). Change: the median of the cycle ratios minus 1 (old: the base's median; new: old moved by the change), with its anytime-valid confidence sequence at the run's level ${cmp.ab?.alpha ?? cmp.options.alpha} shared among the benchmarks (Bonferroni); p: its anytime-valid p-value. A control that differs by half the threshold makes the benchmark too noisy (the machine, not the code).`
     : `Change: the ratio of the medians of per-round medians minus 1, with its 95% bootstrap interval; p: Mann-Whitney U test of the per-round medians.`;
+  const rule = ab
+    ? `A change counts when it is at least the threshold (${t}), its interval clears half of it and lies beyond the control's`
+    : `A change counts when p < ${cmp.options.alpha}, it is at least the threshold (${t}) and its interval clears half of it`;
   const intro =
     `${sidesText(cmp).join("; ")}. ${how} ` +
-    `A change counts when p < ${cmp.options.alpha}, it is at least the threshold (${t}) and its interval clears half of it: red regressed, green improved, grey unchanged, amber too noisy to tell (or not comparable, with the reason). ` +
+    `${rule}: red regressed, green improved, grey unchanged, amber too noisy to tell (or not comparable, with the reason). ` +
     `Exact counters (WASM instructions, slots visited per op) are compared exactly: a change of ${ct} or more is a verdict, coloured the same way.`;
   const warning = machineWarning(cmp);
   const info = cmp.ab
     ? `<p class="note">${escapeHtml(
-        `ab: ${cmp.ab.rounds} rounds (${Math.floor(cmp.ab.rounds / 4)} ABBA cycles at most per benchmark) in ${(cmp.ab.elapsedMs / 1000).toFixed(1)} s of a ${(cmp.ab.budgetMs / 1000).toFixed(0)} s budget; at least ${cmp.ab.minCycles} cycles before a verdict; ${cmp.ab.undecided} benchmark${cmp.ab.undecided === 1 ? "" : "s"} still undecided when the rounds ended.`,
+        `ab: ${cmp.ab.rounds} rounds in ${(cmp.ab.elapsedMs / 1000).toFixed(1)} s of a ${(cmp.ab.budgetMs / 1000).toFixed(0)} s budget; at least ${cmp.ab.minCycles} cycles before a verdict; ${cmp.ab.undecided} benchmark${cmp.ab.undecided === 1 ? "" : "s"} too noisy (undecided) when the rounds ended${cmp.ab.interrupted ? " (interrupted)" : ""}${cmp.ab.controlDiffered ? `; the machine was too noisy for ${cmp.ab.controlDiffered} (the control differed)` : ""}.`,
       )}</p>\n`
     : "";
   // The box grows with the bars so labels never overlap (the chart caps the bars).
@@ -845,7 +850,12 @@ export function renderHtml(run: Run, options: HtmlOptions = {}): string {
   const charts: ChartSpec[] = [];
   const measured = run.results.filter(isMeasured).length;
   const comparison = options.baseline
-    ? compareRuns(options.baseline, run, { threshold: options.threshold, oldSource: "old run", newSource: "this run" })
+    ? compareRuns(options.baseline, run, {
+        threshold: options.threshold,
+        counterThreshold: options.counterThreshold,
+        oldSource: "old run",
+        newSource: "this run",
+      })
     : null;
   const dists: Record<string, DistItem[]> = {};
   if (comparison && options.baseline) dists["cmp-dist"] = comparisonDistributions(comparison, { old: options.baseline, new: run });
@@ -963,7 +973,7 @@ export function renderComparisonHtml(cmp: Comparison): string {
       ["machine", "Provenance and machines"],
     ],
     sections: [comparisonSection(cmp, charts, dists["cmp-dist"]), machinesSection(cmp)],
-    data: { comparison: { ...cmp, entries: cmp.entries.map(({ samples: _s, cycleRatios: _c, ...e }) => e) }, charts, dists },
+    data: { comparison: { ...cmp, entries: cmp.entries.map(({ samples: _s, cycleRatios: _c, control: _k, ...e }) => e) }, charts, dists },
   });
 }
 

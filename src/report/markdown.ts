@@ -3,7 +3,7 @@
  * verdict table with regressions on top; unchanged benchmarks folded away.
  */
 import type { Comparison, ComparisonEntry } from "./compare.js";
-import { describeRun, machineWarning, verdictCounts } from "./compare.js";
+import { alphaText, describeRun, machineWarning, verdictCounts } from "./compare.js";
 import { formatCounterChanges } from "../stats/counter-changes.js";
 import { formatCi, formatNs, formatPct } from "./format.js";
 
@@ -48,10 +48,16 @@ export function renderMarkdown(cmp: Comparison): string {
   const quiet = cmp.entries.filter((e) => e.verdict === "unchanged" && e.counterChanges.length === 0);
   const lines = ["## Benchmark comparison", ""];
   if (warning) lines.push(`> [!WARNING]`, `> ${cell(warning)}`, "");
-  lines.push(
-    `${verdictCounts(cmp) || "no benchmarks"} (threshold ${formatPct(cmp.options.threshold).slice(1)}, alpha ${cmp.options.alpha}; medians per operation)`,
-    "",
-  );
+  const noisy = cmp.ab?.controlDiffered ?? 0;
+  if (noisy)
+    lines.push(
+      `> [!WARNING]`,
+      `> The machine is too noisy: the base build differed from a second copy of itself on ${noisy} benchmark${noisy === 1 ? "" : "s"}; no verdict on the code there.`,
+      "",
+    );
+  if (cmp.timeAdvisory) lines.push(`> [!NOTE]`, `> ${cell(cmp.timeAdvisory)}`, "");
+  const how = cmp.kind === "ab" ? "new = old moved by the paired change; anytime-valid intervals" : "medians per operation";
+  lines.push(`${verdictCounts(cmp) || "no benchmarks"} (threshold ${formatPct(cmp.options.threshold).slice(1)}, ${alphaText(cmp)}; ${how})`, "");
   if (notable.length) lines.push(...table(notable), "");
   if (quiet.length) {
     lines.push(`<details><summary>${quiet.length} unchanged</summary>`, "", ...table(quiet), "", "</details>", "");

@@ -1,5 +1,5 @@
 /**
- * Mann-Whitney U and Wilcoxon signed-rank tests, two-sided, by the normal
+ * The Mann-Whitney U test, two-sided, by the normal
  * approximation with tie and continuity corrections. Deterministic: the same
  * input gives the same answer.
  */
@@ -47,45 +47,4 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
   const z = (Math.sign(diff) * Math.max(0, Math.abs(diff) - 0.5)) / Math.sqrt(variance);
   const p = Math.min(1, Math.max(0, 1 - errorFunction(Math.abs(z) / Math.SQRT2)));
   return { u, z, p };
-}
-
-export interface SignedRankResult {
-  /** Sum of the ranks of the positive differences. */
-  w: number;
-  /** Signed standard score; positive when the differences tend to be positive. */
-  z: number;
-  /** Two-sided p-value. */
-  p: number;
-  /** Non-zero differences used. */
-  n: number;
-}
-
-/**
- * Wilcoxon signed-rank test of paired differences against 0, two-sided, by
- * the normal approximation with the tie correction of the variance and a
- * continuity correction of 0.5; zero differences are dropped (Wilcoxon's
- * convention).
- */
-export function wilcoxonSignedRank(diffs: readonly number[]): SignedRankResult {
-  const d = diffs.filter((x) => x !== 0).map((x) => ({ abs: Math.abs(x), positive: x > 0 }));
-  const n = d.length;
-  if (n === 0) return { w: 0, z: 0, p: 1, n };
-  d.sort((a, b) => a.abs - b.abs);
-  let w = 0;
-  let tieTerm = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && d[j + 1].abs === d[i].abs) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (d[k].positive) w += rank;
-    const t = j - i + 1;
-    tieTerm += t ** 3 - t;
-    i = j + 1;
-  }
-  const mu = (n * (n + 1)) / 4;
-  const variance = (n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48;
-  if (variance <= 0) return { w, z: 0, p: 1, n };
-  const diff = w - mu;
-  const z = (Math.sign(diff) * Math.max(0, Math.abs(diff) - 0.5)) / Math.sqrt(variance);
-  return { w, z, p: Math.min(1, Math.max(0, 1 - errorFunction(Math.abs(z) / Math.SQRT2))), n };
 }
