@@ -221,9 +221,14 @@ int cmd_time(int argc, char **argv)
 		p.iterations = param(argc, argv, "iterations", 1 << 20, p.batch,
 				     1000000000);
 		loop_ring(&p);
+	} else if (strcmp(loop, "ring-getevents") == 0) {
+		p.nr = param(argc, argv, "nr", 383, 2, 1 << 22);
+		p.iterations = param(argc, argv, "iterations", 1 << 20, 1,
+				     1000000000);
+		loop_ring_getevents(&p);
 	} else {
 		die_probe("unknown timing loop \"%s\" (getevents, submit-reap, churn, "
-			  "remap, ring)", loop);
+			  "remap, ring, ring-getevents)", loop);
 	}
 	flush_out();
 	return 0;
