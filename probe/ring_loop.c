@@ -32,9 +32,16 @@ struct ring_table {
 
 static uint64_t ring_checksum; /* sum of the user data reaped, mod 2^64 */
 
+/* i % nr without a division when i is in the ring already (always, unless
+ * user space forged the head), as assembly/ring.ts ringIndex. */
+static uint32_t ring_index(uint32_t i, uint32_t nr)
+{
+	return i < nr ? i : i % nr;
+}
+
 static uint32_t ring_events_in(uint32_t head, uint32_t tail, uint32_t nr)
 {
-	head %= nr;
+	head = ring_index(head, nr);
 	return head <= tail ? tail - head : nr - (head - tail);
 }
 
@@ -193,7 +200,9 @@ static RING_HOT int ring_getevents(struct ring_table *t, uint64_t ctx_id,
 	struct ring_header *ring = ctx->ring;
 	const struct io_event *ev = (const struct io_event *)(ring + 1);
 	uint32_t slots = (uint32_t)ctx->nr_events;
-	uint32_t head = ring->head % slots;
+	/* Fewer than min_nr events in the ring arm no timer at timeout 0 (3.19+):
+	 * the read goes on with what there is. */
+	uint32_t head = ring_index(ring->head, slots);
 	uint32_t in = ring_events_in(head, ring->tail, slots);
 	int32_t k = (int64_t)in < nr ? (int32_t)in : nr;
 	uint64_t sum = ring_checksum;
