@@ -13,6 +13,15 @@ import { ratioLine, targetText, type Target } from "./ratio.js";
 export const SAME_WIDTH_BUILD = "gcc-O3";
 /** The build the issue's second ring target names: every vector unit of this CPU. */
 export const NATIVE_ARCH_BUILD = "gcc-O3-native";
+/**
+ * Builds a default run times (--full: all six), to keep the output short:
+ * the headlines' two, the fastest here (clang -march=native) and, for the
+ * ring, the -O2 anchor runs before had.
+ */
+export const DEFAULT_BUILDS = {
+  ring: ["gcc-O2", SAME_WIDTH_BUILD, NATIVE_ARCH_BUILD, "clang-O3-native"],
+  getevents: [SAME_WIDTH_BUILD, NATIVE_ARCH_BUILD, "clang-O3-native"],
+} as const;
 
 function anchorCase(a: Anchor, name: string, params: Params, loop: KernelLoop, timing: KernelTimingParams, nsPerOp: number): BenchCase {
   const base = { case: name, params: { ...params, build: a.name }, backend: "native", build: { compiler: a.compiler, version: a.version, flags: a.flags } };
@@ -29,11 +38,18 @@ function anchorCase(a: Anchor, name: string, params: Params, loop: KernelLoop, t
   };
 }
 
-/** One row per anchor build of `loop`; without anchors at all, one row saying why. */
-export function nativeCases(name: string, params: Params, loop: KernelLoop, timing: KernelTimingParams, nsPerOp: number): BenchCase[] {
+/** One row per anchor build of `loop` named in `builds` (null: every build); without anchors at all, one row saying why. */
+export function nativeCases(
+  name: string,
+  params: Params,
+  loop: KernelLoop,
+  timing: KernelTimingParams,
+  nsPerOp: number,
+  builds: readonly string[] | null = null,
+): BenchCase[] {
   const { anchors, reason } = loadAnchors();
   if (reason !== null) return [{ case: name, params: { ...params, build: "none" }, backend: "native", kind: "unavailable", reason }];
-  return anchors.map((a) => anchorCase(a, name, params, loop, timing, nsPerOp));
+  return anchors.filter((a) => builds === null || builds.includes(a.name)).map((a) => anchorCase(a, name, params, loop, timing, nsPerOp));
 }
 
 /** The rows of `name` with a median. */

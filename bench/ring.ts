@@ -10,7 +10,7 @@ import type { BenchCase, Suite } from "../src/bench/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import { kernelCase } from "./kernel-case.js";
-import { bestLine, bestNative, nativeCases, nativeRow, NATIVE_ARCH_BUILD, SAME_WIDTH_BUILD } from "./native-case.js";
+import { bestLine, bestNative, DEFAULT_BUILDS, nativeCases, nativeRow, NATIVE_ARCH_BUILD, SAME_WIDTH_BUILD } from "./native-case.js";
 import { find, ratioLine } from "./ratio.js";
 
 /** Events per submit/reap call: one JS call covers this many events. */
@@ -79,7 +79,7 @@ export const ringSuite: Suite = {
           }),
       },
       kernelCase("kernel-submit-reap", params, "submit-reap", { batch: BATCH }, 500),
-      ...nativeCases("native-c", params, "ring", { nr: setupRingSlots(NR_EVENTS, CONFIG.cpus), batch: BATCH }, 1),
+      ...nativeCases("native-c", params, "ring", { nr: setupRingSlots(NR_EVENTS, CONFIG.cpus), batch: BATCH }, 1, opts.full ? null : DEFAULT_BUILDS.ring),
     ];
     return cases;
   },
@@ -94,7 +94,6 @@ export const ringSuite: Suite = {
       ratioLine("ring: WASM batch / native C gcc -O3 -march=native", wasm, nativeRow(results, "native-c", NATIVE_ARCH_BUILD), { op: "<=", bound: 1.4 }),
       bestLine("ring: WASM batch / fastest native C", wasm, bestNative(results, "native-c")),
       ratioLine("ring: WASM batch / in-WASM loop", wasm, find(results, "wasm-loop"), { op: "<=", bound: 1.1 }),
-      ratioLine("ring: kernel io_submit+user reap / WASM batch", find(results, "kernel-submit-reap"), wasm, null),
     ];
   },
 };

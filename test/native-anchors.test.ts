@@ -12,7 +12,8 @@ import { fileURLToPath } from "node:url";
 import { loadAnchors } from "../src/kernel/anchors.js";
 import { defaultProbePath } from "../src/kernel/paths.js";
 import { runKernelTiming } from "../src/kernel/probe.js";
-import { nativeCases } from "../bench/native-case.js";
+import { bestLine, bestNative, nativeCases } from "../bench/native-case.js";
+import type { SuiteResult } from "../src/bench/suite.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const probeSkip = existsSync(defaultProbePath()) ? false : "no build/probe (no C compiler)";
@@ -98,4 +99,41 @@ test("build-anchors without clang: gcc builds made, clang not installed, exit 0"
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a default run times the named builds only; the headline names the fastest measured build", () => {
+  const dir = anchorsDir({ builds: [build("gcc-O2"), build("gcc-O3"), build("clang-O3")] });
+  process.env.AIO_RING_BENCH_ANCHORS = dir;
+  try {
+    assert.deepEqual(
+      nativeCases("native-c", {}, "ring", {}, 1, ["gcc-O3", "clang-O3"]).map((c) => c.params.build),
+      ["gcc-O3", "clang-O3"],
+    );
+  } finally {
+    delete process.env.AIO_RING_BENCH_ANCHORS;
+  }
+  const row = (name: string, median: number | null, b = name.split("-")[0]): SuiteResult => ({
+    id: name,
+    case: "native-c",
+    backend: "native",
+    params: { build: name },
+    median,
+    counters: {},
+    measurements: {},
+    unavailable: median === null ? "clang not installed" : null,
+    build: { compiler: b, version: null, flags: ["-O3", "-march=native"] },
+    complexity: null,
+    counterComplexity: null,
+  });
+  const wasm = { ...row("wasm", 1.2), case: "wasm-batch", backend: "wasm" };
+  const results = [wasm, row("gcc-O3-native", 0.8), row("clang-O3-native", 0.6), row("clang-O3", null)];
+  assert.equal(bestNative(results, "native-c")?.params.build, "clang-O3-native");
+  const line = bestLine("ring: WASM / fastest", wasm, bestNative(results, "native-c"), { op: "<=", bound: 1.4 });
+  assert.match(line.text, /^ring: WASM \/ fastest \(clang -O3 -march=native\): 2\.00x/);
+  assert.equal(line.met, false);
+  assert.deepEqual(bestLine("x", wasm, bestNative([wasm, row("clang-O3", null)], "native-c"), { op: "<=", bound: 1.4 }), {
+    text: "x: not measured (no native build was measured)",
+    target: "<= 1.4x",
+    met: null,
+  });
 });
