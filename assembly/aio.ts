@@ -12,7 +12,7 @@ import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, Vm
 import { Profile } from "./profile";
 import {
   AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
-  RING_NR, RING_TAIL, eventsInRing, nextSlot, ringPages, ringSlots, writeEvents,
+  RING_NR, RING_TAIL, eventsInRing, nextSlot, ringIndex, ringPages, ringSlots, writeEvents,
 } from "./ring";
 import { record, record_into_scratch, sink, sink_run } from "./sink";
 
@@ -102,7 +102,7 @@ export class AioProcess {
 
   // ---- table: lookup_ioctx ----------------------------------------------
 
-  lookup_ioctx(ctx_id: i64): Kioctx | null {
+  @inline lookup_ioctx(ctx_id: i64): Kioctx | null {
     if (!this.profile.lookupTable) return this.ioctx_list.find(ctx_id);
     const id = this.mm.readU32(ctx_id);
     const table = this.ioctx_table;
@@ -122,6 +122,8 @@ export class AioProcess {
     // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
     this.mm.unmap(ctx.mmap_base >> PAGE_SHIFT, ctx.mmap_size);
     if (this.profile.ringFile) ctx.ring.truncate();
+    // Pages of the emptied ring file fault from now on, wherever they are mapped.
+    this.mm.flushTlb();
     return 0;
   }
 
@@ -175,7 +177,7 @@ export class AioProcess {
   private aio_read_events(ctx: Kioctx, nr: i32): i32 {
     const ring = ctx.ring;
     const slots = <u32>ctx.nr_events;
-    let head = ring.head % slots;
+    let head = ringIndex(ring.head, slots);
     const k = <i32>min<i64>(eventsInRing(head, ring.tail, slots), nr);
     // One run per wrap of the ring.
     for (let left = <u32>k; left; ) {

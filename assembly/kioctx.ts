@@ -43,7 +43,7 @@ export class Kioctx {
    * user reaps), reading tail and completed_events, so the caller writes the
    * events of these slots before asking again. 0 means EAGAIN.
    */
-  take_reqs(n: i32): i32 {
+  @inline take_reqs(n: i32): i32 {
     if (!this.percpu) {
       const k = min(n, this.reqs_available);
       this.reqs_available -= k;

@@ -44,10 +44,24 @@ export class Vma {
 // stays zero, writes go to one nobody reads.
 const ZERO_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
 const SINK_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
+/** Slots of the translation cache: a power of two, more than a ring's pages in the benchmarks. */
+const TLB_SLOTS: i32 = 32;
 
 export class AddressSpace {
   /** Sorted by start, non-overlapping (so sorted by end too). */
   vmas: Array<Vma> = new Array<Vma>();
+  // A translation cache, as a TLB: per slot (page mod TLB_SLOTS) a page, the
+  // generation it was filled in and where its bytes are for a read (0: a
+  // fault), side by side in one array. The hot paths read a ring's header
+  // and event pages on every call; any change of the map starts a new
+  // generation, which empties the cache.
+  private readonly tlb: StaticArray<i64> = new StaticArray<i64>(TLB_SLOTS * 4);
+  private gen: i64 = 1;
+
+  /** Forgets every cached translation: after any change of the VMAs or of what they map. */
+  @inline flushTlb(): void {
+    this.gen++;
+  }
 
   /** A copy for a forked child; ring VMAs only when `keepRings`. */
   clone(keepRings: bool): AddressSpace {
@@ -122,12 +136,14 @@ export class AddressSpace {
       if (unchecked(vmas[mid]).start < v.start) lo = mid + 1;
       else hi = mid;
     }
+    this.flushTlb();
     this.insertAt(lo, v);
     this.mergeAround(lo);
   }
 
   /** Grows `v` in place by `pages` and merges it with what then follows it. */
   grow(v: Vma, pages: i64): void {
+    this.flushTlb();
     v.pages += pages;
     this.mergeAround(this.firstEndingAfter(v.start));
   }
@@ -172,6 +188,7 @@ export class AddressSpace {
 
   /** Removes every page in [start, start + pages), splitting VMAs at the edges. */
   unmap(start: i64, pages: i64): void {
+    this.flushTlb();
     const vmas = this.vmas;
     const n = vmas.length;
     const end = start + pages;
@@ -233,8 +250,19 @@ export class AddressSpace {
     return index < ring.pages ? ring.base + <usize>(index << PAGE_SHIFT) : 0;
   }
 
-  pageForRead(page: i64): usize {
-    return this.pagePtr(page, ZERO_PAGE);
+  /** Where the bytes of `page` are for a read (ZERO_PAGE for anonymous memory), or 0 on a fault: from the TLB when it holds the page. */
+  @inline pageForRead(page: i64): usize {
+    const entry = changetype<usize>(this.tlb) + ((<usize>page & (TLB_SLOTS - 1)) << 5);
+    if (load<i64>(entry) == page && load<i64>(entry, 8) == this.gen) return <usize>load<i64>(entry, 16);
+    return this.translate(page, entry);
+  }
+
+  private translate(page: i64, entry: usize): usize {
+    const p = this.pagePtr(page, ZERO_PAGE);
+    store<i64>(entry, page);
+    store<i64>(entry, this.gen, 8);
+    store<i64>(entry, <i64>p, 16);
+    return p;
   }
 
   pageForWrite(page: i64): usize {
@@ -242,13 +270,17 @@ export class AddressSpace {
   }
 
   /** Reads a little-endian u32 through the mappings; -1 on a fault. */
-  readU32(addr: i64): i64 {
+  @inline readU32(addr: i64): i64 {
     const off = addr & (PAGE_SIZE - 1);
     if (off <= PAGE_SIZE - 4) {
       const p = this.pageForRead(addr >> PAGE_SHIFT);
       return p ? <i64>load<u32>(p + <usize>off) : -1;
     }
-    // Straddles two pages: byte by byte, each through its own mapping.
+    return this.readU32Straddling(addr);
+  }
+
+  /** A u32 that straddles two pages: byte by byte, each through its own mapping. */
+  private readU32Straddling(addr: i64): i64 {
     let value: i64 = 0;
     for (let i = 3; i >= 0; i--) {
       const at = addr + i;
@@ -260,7 +292,18 @@ export class AddressSpace {
   }
 
   /** Writes a u32 through the mappings; false on a fault, and then nothing is written. */
-  writeU32(addr: i64, value: u32): bool {
+  @inline writeU32(addr: i64, value: u32): bool {
+    const off = addr & (PAGE_SIZE - 1);
+    // A page the TLB holds as a ring page reads and writes the same bytes.
+    const p = off <= PAGE_SIZE - 4 ? this.pageForRead(addr >> PAGE_SHIFT) : 0;
+    if (p != 0 && p != ZERO_PAGE) {
+      store<u32>(p + <usize>off, value);
+      return true;
+    }
+    return this.writeU32Translated(addr, value);
+  }
+
+  private writeU32Translated(addr: i64, value: u32): bool {
     const off = addr & (PAGE_SIZE - 1);
     if (off <= PAGE_SIZE - 4) {
       const p = this.pageForWrite(addr >> PAGE_SHIFT);

@@ -94,9 +94,14 @@ export class AioRing {
   }
 }
 
+/** i % nr without a division when i is in the ring already (always, unless user space forged the head). */
+@inline export function ringIndex(i: u32, nr: u32): u32 {
+  return i < nr ? i : i % nr;
+}
+
 /** Events between head and tail of a ring with `nr` slots. */
 @inline export function eventsInRing(head: u32, tail: u32, nr: u32): u32 {
-  head %= nr;
+  head = ringIndex(head, nr);
   return head <= tail ? tail - head : nr - (head - tail);
 }
 

@@ -2,9 +2,12 @@
 // min_nr 1. From 3.19 it returns at once; before, it armed a timer and
 // slept until it fired. Model rows run each profile's path (the legacy one
 // waits on a real host timer); kernel rows time the live kernel with a zero
-// timeout and with a 1 ns timeout, which still takes the timer path.
+// timeout and with a 1 ns timeout, which still takes the timer path. Native rows run the same
+// zero-timeout read (lookup, head/tail, nothing to copy) as C, in every
+// anchor build (bench/native-case.ts).
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
+import { setupRingSlots } from "../src/contract/geometry.js";
 import { PROFILES } from "../src/contract/profile.js";
 import type { BenchCase, Suite, SuiteOptions } from "../src/bench/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
@@ -12,6 +15,7 @@ import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import type { ProfileName } from "../src/contract/scenario.js";
 import { formatNs } from "../src/report/format.js";
 import { kernelCase } from "./kernel-case.js";
+import { bestLine, bestNative, DEFAULT_BUILDS, nativeCases } from "./native-case.js";
 import { find, headline, ratioLine } from "./ratio.js";
 
 const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
@@ -64,6 +68,14 @@ export const geteventsSuite: Suite = {
       wasmCase(opts, "v3.18", "timer"),
       kernelCase("kernel-timeout-0", { timeout_ns: 0 }, "getevents", { timeout_ns: 0, min_nr: 1 }, 400),
       kernelCase("kernel-timeout-1ns", { timeout_ns: 1 }, "getevents", { timeout_ns: 1, min_nr: 1 }, 90_000),
+      ...nativeCases(
+        "native-read",
+        { profile: "mainline", timeout_ns: 0 },
+        "ring-getevents",
+        { nr: setupRingSlots(1, CONFIG.cpus) },
+        3,
+        opts.full ? null : DEFAULT_BUILDS.getevents,
+      ),
     ];
   },
   summary(results) {
@@ -74,6 +86,7 @@ export const geteventsSuite: Suite = {
         : { text: "getevents: WASM fast path not measured", target: "<= 50 ns", met: null };
     return [
       line,
+      bestLine("getevents: WASM / fastest native read", fast, bestNative(results, "native-read"), { op: "<=", bound: 1.5 }),
       ratioLine("getevents: model timer path / fast path (WASM)", find(results, "wasm-timer"), fast, { op: ">=", bound: 100 }),
       ratioLine("getevents: model timer path / fast path (TS)", find(results, "model-timer"), find(results, "model-fast"), { op: ">=", bound: 100 }),
       ratioLine("getevents: kernel 1 ns timeout / zero timeout", find(results, "kernel-timeout-1ns"), find(results, "kernel-timeout-0"), {

@@ -5,9 +5,12 @@ import { kernelAvailability, runKernelTiming, type KernelLoop, type KernelTiming
 import type { BenchCase, Params } from "../src/bench/suite.js";
 
 /** Operations per sample for a budget, given a rough cost per operation. */
-function iterationsFor(budgetMs: number, samples: number, nsPerOp: number): number {
+export function iterationsFor(budgetMs: number, samples: number, nsPerOp: number): number {
   return Math.max(1, Math.floor((budgetMs * 1e6) / samples / nsPerOp));
 }
+
+/** Samples per probe timing loop. */
+export const SAMPLES = 20;
 
 export function kernelCase(
   name: string,
@@ -16,8 +19,7 @@ export function kernelCase(
   timing: KernelTimingParams,
   /** Rough ns per operation, to size the loop to the time budget. */
   nsPerOp: number,
-  /** backend: "native" for the probe's own C loops, which time no kernel call. */
-  extra: { group?: string; reference?: boolean; backend?: string } = {},
+  extra: { group?: string; reference?: boolean } = {},
 ): BenchCase {
   const avail = kernelAvailability();
   const base = { case: name, params, backend: "kernel", ...extra };
@@ -26,7 +28,7 @@ export function kernelCase(
     ...base,
     kind: "measured",
     async measure(budgetMs) {
-      const samples = 20;
+      const samples = SAMPLES;
       const iterations = iterationsFor(budgetMs, samples, nsPerOp);
       const t = await runKernelTiming(loop, { samples, iterations, ...timing });
       return { samples: t.samples, opsPerSample: iterations };

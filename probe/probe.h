@@ -201,6 +201,7 @@ extern double sample_ns[1000];
 void timing_header(const char *loop, const char *unit, const struct params *p);
 void timing_samples(const struct params *p);
 void loop_ring(const struct params *p);
+void loop_ring_getevents(const struct params *p);
 int cmd_time(int argc, char **argv);
 
 #endif

@@ -32,9 +32,16 @@ struct ring_table {
 
 static uint64_t ring_checksum; /* sum of the user data reaped, mod 2^64 */
 
+/* i % nr without a division when i is in the ring already (always, unless
+ * user space forged the head), as assembly/ring.ts ringIndex. */
+static uint32_t ring_index(uint32_t i, uint32_t nr)
+{
+	return i < nr ? i : i % nr;
+}
+
 static uint32_t ring_events_in(uint32_t head, uint32_t tail, uint32_t nr)
 {
-	head %= nr;
+	head = ring_index(head, nr);
 	return head <= tail ? tail - head : nr - (head - tail);
 }
 
@@ -180,25 +187,61 @@ static RING_HOT int ring_user_reap(uint64_t addr, int32_t max)
 	return count;
 }
 
-void loop_ring(const struct params *p)
+/* Zero-timeout io_getevents(ctx, min_nr, nr) on the model's
+ * mainline path (assembly/aio.ts io_getevents and aio_read_events): lookup,
+ * the head/tail read, and the read of up to nr events (none on an empty
+ * ring). Events read, or -errno. */
+static RING_HOT int ring_getevents(struct ring_table *t, uint64_t ctx_id,
+				   int32_t min_nr, int32_t nr)
 {
-	size_t bytes = sizeof(struct ring_header) +
-		       (size_t)p->nr * sizeof(struct io_event);
-	void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	struct ring_kioctx *ctx = ring_lookup(t, ctx_id);
+	if (!ctx || min_nr < 0 || min_nr > nr)
+		return -EINVAL;
+	struct ring_header *ring = ctx->ring;
+	const struct io_event *ev = (const struct io_event *)(ring + 1);
+	uint32_t slots = (uint32_t)ctx->nr_events;
+	/* Fewer than min_nr events in the ring arm no timer at timeout 0 (3.19+):
+	 * the read goes on with what there is. */
+	uint32_t head = ring_index(ring->head, slots);
+	uint32_t in = ring_events_in(head, ring->tail, slots);
+	int32_t k = (int64_t)in < nr ? (int32_t)in : nr;
+	uint64_t sum = ring_checksum;
+	for (uint32_t left = (uint32_t)k; left;) {
+		uint32_t run = left < slots - head ? left : slots - head;
+		for (uint32_t i = 0; i < run; i++)
+			sum += ev[head + i].data;
+		left -= run;
+		head += run;
+		if (head == slots)
+			head = 0;
+	}
+	ring_checksum = sum;
+	ring->head = head;
+	ctx->completed_events -= k;
+	ring_put_reqs(ctx, k);
+	return k;
+}
+
+/* One context in slot 0 of a one-slot table, its ring of p->nr slots in
+ * the kernel's layout, mainline accounting. Returns the ring's memory. */
+static void *ring_setup(const struct params *p, struct ring_kioctx *ctx,
+			struct ring_table *table, size_t *bytes)
+{
+	*bytes = sizeof(struct ring_header) + (size_t)p->nr * sizeof(struct io_event);
+	void *mem = mmap(NULL, *bytes, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		die_probe("mmap of the ring: %s", errno_name(errno));
 	struct ring_header *ring = mem;
-	int cpus = possible_cpus();
-	struct ring_kioctx ctx = {
+	int32_t batch = (int32_t)((p->nr - 1) / (possible_cpus() * 4));
+	*ctx = (struct ring_kioctx){
 		.user_id = (uint64_t)(uintptr_t)mem,
 		.ring = ring,
 		.nr_events = (int32_t)p->nr,
 		.reqs_available = (int32_t)p->nr - 1,
-		.req_batch = (int32_t)((p->nr - 1) / (cpus * 4)) > 1 ?
-				     (int32_t)((p->nr - 1) / (cpus * 4)) : 1,
+		.req_batch = batch > 1 ? batch : 1,
 	};
-	struct ring_table table = {.nr = 1, .table = {&ctx}};
+	*table = (struct ring_table){.nr = 1, .table = {ctx}};
 	ring->id = 0; /* the table slot */
 	ring->nr = (uint32_t)p->nr;
 	ring->head = ring->tail = 0;
@@ -206,10 +249,19 @@ void loop_ring(const struct params *p)
 	ring->compat_features = 1;
 	ring->incompat_features = 0;
 	ring->header_length = sizeof *ring;
+	ring_checksum = 0;
+	return mem;
+}
+
+void loop_ring(const struct params *p)
+{
+	struct ring_kioctx ctx;
+	struct ring_table table;
+	size_t bytes;
+	void *mem = ring_setup(p, &ctx, &table, &bytes);
 	uint64_t ctx_id = ctx.user_id;
 	long rounds = p->iterations / p->batch, events = rounds * p->batch;
 	uint64_t data = 0;
-	ring_checksum = 0;
 	for (long s = 0; s < p->samples; s++) {
 		uint64_t t0 = now_ns();
 		/* As assembly/batch.ts ring_loop: submit up to a batch, reap up
@@ -243,4 +295,33 @@ void loop_ring(const struct params *p)
 	outf(",\"batch\":%ld,\"nr\":%ld,\"checksum\":%llu", p->batch, p->nr,
 	     (unsigned long long)ring_checksum);
 	timing_samples(&q);
+}
+
+/* `iterations` zero-timeout io_getevents(ctx, 1, 1) calls on an empty ring
+ * (the WASM core's getevents_calls): ns per call. */
+void loop_ring_getevents(const struct params *p)
+{
+	struct ring_kioctx ctx;
+	struct ring_table table;
+	size_t bytes;
+	void *mem = ring_setup(p, &ctx, &table, &bytes);
+	long reaped = 0;
+	for (long s = 0; s < p->samples; s++) {
+		uint64_t t0 = now_ns();
+		for (long k = 0; k < p->iterations; k++) {
+			int r = ring_getevents(&table, ctx.user_id, 1, 1);
+			if (r < 0)
+				die_probe("ring getevents: %s", errno_name(-r));
+			reaped += r;
+			/* Each call reads the ring again, as each WASM call does. */
+			__asm__ volatile("" ::: "memory");
+		}
+		sample_ns[s] = (double)(now_ns() - t0) / (double)p->iterations;
+	}
+	munmap(mem, bytes);
+	if (reaped != 0)
+		die_probe("ring getevents read %ld events from an empty ring", reaped);
+	timing_header("ring-getevents", "ns/call", p);
+	outf(",\"nr\":%ld", p->nr);
+	timing_samples(p);
 }

@@ -481,6 +481,38 @@ describe("wasm core = model", () => {
     }
   });
 
+  // The core caches page translations (assembly/mm.ts, a TLB); each read
+  // below first fills it, then the map changes under it.
+  test("no cached translation outlives a change of the map", () => {
+    for (const profile of PROFILE_NAMES) {
+      const pair = new Pair(profile);
+      const a = pair.setup(128);
+      const pages = pair.ringPages(a);
+      const spare = pair.mmap(pages);
+      const reap = (label: string, at: number) => pair.call(`${label}: user_reap`, (b) => b.user_reap(at, 8));
+      const read = (label: string, at: number) => pair.call(`${label}: ring`, (b) => b.ring(at));
+      pair.call("submit", (b) => b.io_submit(a, 4, "pread", 7, false));
+      reap("before the move", a);
+      read("before the move", a + P);
+      pair.call("mremap to spare", (b) => b.mremap(a, pages, pages, spare));
+      reap("old address after the move", a);
+      read("old page after the move", a + P);
+      reap("new address", spare);
+      pair.call("munmap of the moved ring", (b) => b.munmap(spare, 1));
+      reap("unmapped header page", spare);
+      read("event page still mapped", spare + P);
+      const c = pair.setup(1);
+      reap("second ring", c);
+      pair.call("io_destroy", (b) => b.io_destroy(c));
+      reap("destroyed ring", c);
+      read("destroyed ring", c);
+      const d = pair.setup(1);
+      reap("ring set up where the destroyed one was", d);
+      read("ring set up where the destroyed one was", d);
+      pair.sameBytes(d);
+    }
+  });
+
   test("reset starts a fresh process", () => {
     const wasm = new WasmProcess(PROFILES.mainline, CONFIG);
     const first = wasm.io_setup(1, false).ctx;

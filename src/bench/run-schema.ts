@@ -103,6 +103,8 @@ export const resultSchema = z
     counter_complexity: counterComplexitySchema.optional(),
     /** Samples per round, in order, for results timed in interleaved rounds; they add up to the samples. */
     round_sizes: z.array(z.number().int().positive()).min(1).max(MAX_ROUNDS).optional(),
+    /** Rows timing native code: the compiler, its --version line (null: not installed) and the flags. */
+    build: z.object({ compiler: z.string().min(1).max(100), version: z.string().max(300).nullable(), flags: z.array(z.string().max(100)).max(16) }).optional(),
     /** Present when the benchmark could not be measured here (e.g. no kernel AIO). */
     status: z.object({ unavailable: z.string().min(1) }).optional(),
   })

@@ -105,6 +105,7 @@ function identity(suite: string, c: BenchCase) {
     unit: "ns/op" as const,
     group: c.group ?? null,
     reference: c.reference ?? false,
+    ...(c.build ? { build: c.build } : {}),
   };
 }
 
@@ -182,6 +183,7 @@ export function suiteResults(results: RunResult[]): SuiteResult[] {
     counters: r.counters,
     measurements: (r.measurements as Record<string, number> | undefined) ?? {},
     unavailable: r.status?.unavailable ?? null,
+    ...(r.build ? { build: r.build } : {}),
     complexity: r.complexity?.big_o ?? null,
     counterComplexity: r.counter_complexity?.big_o ?? null,
   }));

@@ -3,6 +3,7 @@
 // runner on tinybench) or measures itself elsewhere (the kernel probe, the
 // worker pool) and hands back per-operation samples.
 
+import type { NativeBuild } from "../contract/native-build.js";
 import type { WasmBuild } from "../core/wasm-build.js";
 export type Params = Record<string, string | number>;
 
@@ -24,6 +25,8 @@ interface CaseBase {
   /** Rows with the same group are compared to the group's reference row. */
   group?: string;
   reference?: boolean;
+  /** Rows timing native code: how it was built (the run JSON's `build`). */
+  build?: NativeBuild;
 }
 
 export interface TimedCase extends CaseBase {
@@ -108,6 +111,8 @@ export interface SuiteResult {
   counters: Record<string, number>;
   measurements: Record<string, number>;
   unavailable: string | null;
+  /** How the row's native code was built, for rows that time native code. */
+  build?: NativeBuild;
   /** Fitted big-O of the series this result belongs to (time per op), if fitted. */
   complexity: string | null;
   /** The same fit of the series' first counter (the work, without cache effects). */

@@ -7,3 +7,8 @@ import { fileURLToPath } from "node:url";
 export function defaultProbePath(): string {
   return process.env.AIO_RING_BENCH_PROBE ?? fileURLToPath(new URL("../../../build/probe", import.meta.url));
 }
+
+/** Where `npm run build:anchors` puts the native anchors: build/anchors/ at the repo root. */
+export function anchorsDir(): string {
+  return process.env.AIO_RING_BENCH_ANCHORS ?? fileURLToPath(new URL("../../../build/anchors", import.meta.url));
+}
