@@ -64,3 +64,64 @@ int find_ring_vma(unsigned long inode, struct vma *v)
 {
 	return each_vma(maps_ring, &inode, v);
 }
+
+/*
+ * The kernel puts a mapping without an address in the highest gap below the
+ * mmap base that fits it: next to the probe's own libraries and buffers,
+ * which differ between builds, kernels and runs. A scenario's first mapping
+ * could land in a small gap there, or merge with memory the probe has
+ * written and take its anon_vma (which pins a moved piece's page offset, so
+ * it never merges at its new place: FINDINGS 33). The models place the first
+ * mapping below nothing at all. So: every gap but the large free area and
+ * the stack's is plugged with inaccessible, unreserved address space, and a
+ * fence page goes at the top of the free area; the scenario's mappings
+ * (and rings) then follow one another down from the fence, as in the models.
+ */
+#define MAX_GAPS 1024
+void place_like_the_models(void)
+{
+	static uintptr_t gap_start[MAX_GAPS], gap_end[MAX_GAPS];
+	int n = 0, largest = -1;
+	uintptr_t prev_end = 0;
+	read_maps();
+	for (char *line = maps_buf; *line;) {
+		char *nl = strchr(line, '\n');
+		unsigned long s, e;
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2) {
+			if (nl)
+				*nl = 0;
+			/* The stack's gap stays for it to grow into; above it
+			 * is no user address space. */
+			if (strstr(line, "[stack]"))
+				break;
+			if (prev_end && s > prev_end) {
+				if (n == MAX_GAPS)
+					die_probe("more than %d gaps in /proc/self/maps", MAX_GAPS);
+				gap_start[n] = prev_end;
+				gap_end[n] = s;
+				if (largest < 0 || s - prev_end > gap_end[largest] - gap_start[largest])
+					largest = n;
+				n++;
+			}
+			if (e > prev_end)
+				prev_end = e;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	if (largest < 0)
+		die_probe("no free area in /proc/self/maps");
+	const int prot = PROT_NONE;
+	const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	for (int i = 0; i < n; i++) {
+		if (i == largest)
+			continue;
+		void *at = (void *)gap_start[i];
+		if (mmap(at, gap_end[i] - gap_start[i], prot, flags | MAP_FIXED_NOREPLACE, -1, 0) != at)
+			die_probe("cannot plug the gap at %#lx: %s", (unsigned long)gap_start[i], strerror(errno));
+	}
+	void *fence = (void *)(gap_end[largest] - (uintptr_t)page_size);
+	if (mmap(fence, (size_t)page_size, prot, flags | MAP_FIXED_NOREPLACE, -1, 0) != fence)
+		die_probe("cannot place the fence page at %#lx: %s", (unsigned long)fence, strerror(errno));
+}

@@ -145,6 +145,8 @@ struct vma {
 int find_vma(uintptr_t addr, struct vma *v);
 /* Finds a VMA mapping the ring file with this inode; 0 if found. */
 int find_ring_vma(unsigned long inode, struct vma *v);
+/* Makes the kernel place the scenario's mappings as the models do (maps.c). */
+void place_like_the_models(void);
 
 /* ---------- wire.c: scenario steps ---------- */
 

@@ -140,7 +140,7 @@ describe("bench CLI", () => {
     [["--threshold", "500", "--compare", "x.json"], /--threshold/],
     [["--frobnicate"], /frobnicate/],
     [["extra"], /unexpected argument "extra"/],
-    [["--json", "-", "--csv", "-"], /only one output can go to standard output \("-"\), got --json and --csv/],
+    [["--json", "-", "--csv", "-"], /only one output can go to standard output \("-", \/dev\/stdout\), got --json and --csv/],
   ];
   for (const [args, message] of bad) {
     it(`${args.join(" ")}: one-line error, exit 2, nothing written`, () => {

@@ -464,6 +464,8 @@ test("report command: missing or corrupt input is a UserError; output written wh
   try {
     const out = join(dir, "out", "report.html");
     const userError = (re: RegExp) => (e: unknown) => e instanceof UserError && e.exitCode === 2 && re.test(e.message) && !e.message.includes("\n");
+    await assert.rejects(reportCommand([join(dir, "nope.json"), "--html", out]), userError(/folder .*out does not exist/));
+    mkdirSync(join(dir, "out"));
     await assert.rejects(reportCommand([join(dir, "nope.json"), "--html", out]), userError(/nope\.json: input file does not exist/));
     writeFileSync(join(dir, "bad.json"), '{"schema": ');
     await assert.rejects(reportCommand([join(dir, "bad.json"), "--html", out]), userError(/bad\.json: truncated JSON/));
