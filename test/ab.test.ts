@@ -270,7 +270,10 @@ test("ab killed while compiling: SIGTERM leaves no compiler and no temp folder; 
         // A process of its own: the state folder is resolved once per process.
         const build = `const m = await import(${JSON.stringify(new URL("../src/bench/wasm-source-build.js", import.meta.url).href)});
           await m.buildRevision(m.resolveSource({ kind: "ref", ref: "HEAD~1" }));`;
-        const next = spawnSync(process.execPath, ["--input-type=module", "-e", build], { env: { ...process.env, AIO_RING_BENCH_HOME: home }, encoding: "utf8" });
+        const next = spawnSync(process.execPath, ["--input-type=module", "-e", build], {
+          env: { ...process.env, AIO_RING_BENCH_HOME: home },
+          encoding: "utf8",
+        });
         assert.equal(next.status, 0, next.stderr);
         const after = readdirSync(join(home, "wasm-builds"));
         assert.equal(after.length, 1, `only the finished build: ${after.join(", ")}`);
