@@ -147,6 +147,8 @@ int find_vma(uintptr_t addr, struct vma *v);
 int find_ring_vma(unsigned long inode, struct vma *v);
 /* Makes the kernel place the scenario's mappings as the models do (maps.c). */
 void place_like_the_models(void);
+/* 1 if a read fault on private anonymous memory maps the zero page, 0 if it allocates. */
+int zero_page_reads(void);
 
 /* ---------- wire.c: scenario steps ---------- */
 

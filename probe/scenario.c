@@ -5,6 +5,7 @@
 static uintptr_t names[MAX_NAMES];
 static int bound[MAX_NAMES];
 static volatile int *progress; /* shared with the parent: step running now */
+static int zero_page; /* zero_page_reads(), measured once before any child runs */
 
 /* The result line is out: closing stdout now tells the probe so at once,
  * while exit still waits for the kernel to free the process's contexts
@@ -370,8 +371,8 @@ static void run_scenario_child(void)
 	long nr = read_long_file("/proc/sys/fs/aio-nr");
 	outf("{\"kernel\":");
 	out_json_string(u.release);
-	outf(",\"cpus\":%d,\"aio_max_nr\":%ld,\"aio_nr\":%ld,\"results\":[",
-	     possible_cpus(), max_nr, nr);
+	outf(",\"cpus\":%d,\"aio_max_nr\":%ld,\"aio_nr\":%ld,\"zero_page\":%s,\"results\":[",
+	     possible_cpus(), max_nr, nr, zero_page ? "true" : "false");
 	results_open = 1;
 	place_like_the_models();
 	for (int i = 0; i < nsteps; i++) {
@@ -445,6 +446,7 @@ int cmd_scenario(void)
 {
 	if (!next_scenario())
 		nsteps = 0;
+	zero_page = zero_page_reads();
 	setup_progress();
 	*progress = -1;
 	pid_t pid = fork();
@@ -567,6 +569,7 @@ int cmd_scenarios(int argc, char **argv)
 		if (sched_setaffinity(0, sizeof set, &set) != 0)
 			die_probe("sched_setaffinity cpu %ld: %s", cpu, strerror(errno));
 	}
+	zero_page = zero_page_reads();
 	setup_progress();
 	/* One test file for the whole batch: every child reads and writes it at offset 0. */
 	setup_io_file();
