@@ -61,6 +61,8 @@ export class AioProcess {
     readonly cpus: i32,
     readonly aio_max_nr: i64,
     aio_nr: i64,
+    /** A read fault maps the zero page (ProcessConfig.zero_page). */
+    readonly zeroPage: bool,
   ) {
     this.aio_nr = aio_nr;
   }
@@ -86,7 +88,7 @@ export class AioProcess {
     if (start < 0) return -ENOMEM;
     const address = start << PAGE_SHIFT;
     const ring = new AioRing(pages, address);
-    this.mm.insert(new Vma(start, pages, p.ringFile ? KIND_AIO : KIND_ANON, ring, 0, p.ringDontExpand));
+    this.mm.insert(new Vma(start, pages, p.ringFile ? KIND_AIO : KIND_ANON, ring, 0, p.ringDontExpand, 0));
     const ctx = new Kioctx(p, ring, nr, pages, address, charge, this.cpus);
     if (p.lookupTable) {
       let table = this.ioctx_table;
@@ -105,6 +107,8 @@ export class AioProcess {
   @inline lookup_ioctx(ctx_id: i64): Kioctx | null {
     if (!this.profile.lookupTable) return this.ioctx_list.find(ctx_id);
     const id = this.mm.readU32(ctx_id);
+    // get_user(ring->id) faults the page in: without the zero page, that gives anonymous memory an anon_vma.
+    if (!this.zeroPage) this.mm.readFault(ctx_id, 4);
     const table = this.ioctx_table;
     if (id < 0 || !table || id >= table.nr) return null;
     const ctx = unchecked(table.table[<i32>id]);
@@ -265,7 +269,7 @@ export class AioProcess {
     if (pages <= 0) return -EINVAL;
     const start = this.mm.unmappedArea(pages);
     if (start < 0) return -ENOMEM;
-    this.mm.insert(new Vma(start, pages, KIND_ANON, null, start, false));
+    this.mm.insert(new Vma(start, pages, KIND_ANON, null, start, false, 0));
     return start << PAGE_SHIFT;
   }
 
@@ -333,7 +337,7 @@ export class AioProcess {
 
   /** The same move done by a forked child (a copy of the VMAs, no ioctx table), then discarded: 0 or -errno. */
   fork_mremap(addr: i64, pages: i64, to: i64): i32 {
-    const child = new AioProcess(this.profile, this.cpus, this.aio_max_nr, this.aio_nr);
+    const child = new AioProcess(this.profile, this.cpus, this.aio_max_nr, this.aio_nr, this.zeroPage);
     child.mm = this.mm.clone(this.profile.forkCopiesRing);
     const r = child.mremap(addr, pages, pages, true, to);
     return isErr(r) ? <i32>r : 0;
@@ -383,17 +387,18 @@ export class AioProcess {
     const beforeStart = vma.start;
     const beforePages = vma.pages;
     const beforePgoff = vma.pgoff;
+    const beforeAnonVma = vma.anonVma;
     const piece = mm.detach(vma, start, pages);
     piece.start = dest;
     piece.pages = newPages;
-    // Anonymous memory never written to takes the offset of where it lands, so it merges there.
-    if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null) piece.pgoff = dest;
+    // Anonymous memory never faulted in (no anon_vma) takes the offset of where it lands, so it merges there.
+    if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null && piece.anonVma == 0) piece.pgoff = dest;
     mm.insert(piece);
     const err = this.aio_ring_remap(piece);
     if (err == EINVAL) {
       mm.unmap(dest, newPages);
       mm.unmap(beforeStart, beforePages);
-      mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand));
+      mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand, beforeAnonVma));
     }
     return err;
   }

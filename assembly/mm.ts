@@ -28,6 +28,8 @@ export class Vma {
     /** Page offset of `start` within the ring; for anonymous memory the page number where it was first mapped (vm_pgoff). */
     public pgoff: i64,
     public dontexpand: bool,
+    /** Identity of its anon_vma, 0 for none (model: mm.ts Vma.anon_vma; FINDINGS 33). */
+    public anonVma: i32,
   ) {}
 
   @inline get end(): i64 {
@@ -35,9 +37,22 @@ export class Vma {
   }
 }
 
-/** Adjacent never-written anonymous VMAs whose page offsets run on are one VMA to the kernel (model: mm.ts `mergeable`). */
+/** Adjacent anonymous VMAs whose page offsets run on and whose anon_vmas are compatible are one VMA to the kernel (model: mm.ts `mergeable`). */
 @inline function mergeable(a: Vma, b: Vma): bool {
-  return a.kind == KIND_ANON && b.kind == KIND_ANON && a.ring == null && b.ring == null && a.end == b.start && a.pgoff + a.pages == b.pgoff;
+  return (
+    a.kind == KIND_ANON &&
+    b.kind == KIND_ANON &&
+    a.ring == null &&
+    b.ring == null &&
+    a.end == b.start &&
+    a.pgoff + a.pages == b.pgoff &&
+    compatibleAnonVmas(a, b)
+  );
+}
+
+/** anon_vmas that may end up in one VMA: the same one, or at least one side has none (model: mm.ts). */
+@inline function compatibleAnonVmas(a: Vma, b: Vma): bool {
+  return a.anonVma == 0 || b.anonVma == 0 || a.anonVma == b.anonVma;
 }
 
 // Anonymous pages read as zero and forget writes: reads come from a page that
@@ -57,6 +72,8 @@ export class AddressSpace {
   // generation, which empties the cache.
   private readonly tlb: StaticArray<i64> = new StaticArray<i64>(TLB_SLOTS * 4);
   private gen: i64 = 1;
+  /** The last anon_vma identity handed out. */
+  private anonVmas: i32 = 0;
 
   /** Forgets every cached translation: after any change of the VMAs or of what they map. */
   @inline flushTlb(): void {
@@ -68,9 +85,19 @@ export class AddressSpace {
     const mm = new AddressSpace();
     for (let i = 0, n = this.vmas.length; i < n; i++) {
       const v = unchecked(this.vmas[i]);
-      if (keepRings || v.kind != KIND_AIO) mm.vmas.push(new Vma(v.start, v.pages, v.kind, v.ring, v.pgoff, v.dontexpand));
+      if (keepRings || v.kind != KIND_AIO) mm.vmas.push(new Vma(v.start, v.pages, v.kind, v.ring, v.pgoff, v.dontexpand, v.anonVma));
     }
+    mm.anonVmas = this.anonVmas;
     return mm;
+  }
+
+  /** A read of `bytes` bytes at `addr` without the zero page: each mapped page up to the first hole is allocated (model: mm.ts readFault). */
+  readFault(addr: i64, bytes: i64): void {
+    for (let page = addr >> PAGE_SHIFT, last = (addr + bytes - 1) >> PAGE_SHIFT; page <= last; page++) {
+      const v = this.find(page);
+      if (!v) return;
+      if (v.kind == KIND_ANON && v.ring == null && v.anonVma == 0) v.anonVma = ++this.anonVmas;
+    }
   }
 
   /** Index of the first VMA ending after `page`: the one holding it, else the next one up. */
@@ -148,23 +175,25 @@ export class AddressSpace {
     this.mergeAround(this.firstEndingAfter(v.start));
   }
 
-  /** Merges the VMA at index i with its next and previous neighbours where they can merge. */
+  /** Merges the VMA at index i with its previous and next neighbours where they can merge; the previous one first (model: mm.ts mergeAround). */
   private mergeAround(i: i32): void {
     const vmas = this.vmas;
     const v = unchecked(vmas[i]);
+    const prev: Vma | null = i > 0 ? unchecked(vmas[i - 1]) : null;
+    const left = prev != null && mergeable(prev, v);
     if (i + 1 < vmas.length) {
       const next = unchecked(vmas[i + 1]);
-      if (mergeable(v, next)) {
+      if (mergeable(v, next) && (!left || compatibleAnonVmas(prev!, next))) {
         v.pages += next.pages;
+        // The merged VMA keeps the anon_vma one of them had.
+        if (v.anonVma == 0) v.anonVma = next.anonVma;
         this.removeAt(i + 1);
       }
     }
-    if (i > 0) {
-      const prev = unchecked(vmas[i - 1]);
-      if (mergeable(prev, v)) {
-        prev.pages += v.pages;
-        this.removeAt(i);
-      }
+    if (left) {
+      prev!.pages += v.pages;
+      if (prev!.anonVma == 0) prev!.anonVma = v.anonVma;
+      this.removeAt(i);
     }
   }
 
@@ -199,7 +228,7 @@ export class AddressSpace {
     const firstEnd = first.end;
     if (first.start < start && firstEnd > end) {
       // A hole inside one VMA: it keeps the head, a new VMA takes the tail.
-      this.insertAt(i + 1, new Vma(end, firstEnd - end, first.kind, first.ring, first.pgoff + (end - first.start), first.dontexpand));
+      this.insertAt(i + 1, new Vma(end, firstEnd - end, first.kind, first.ring, first.pgoff + (end - first.start), first.dontexpand, first.anonVma));
       first.pages = start - first.start;
       return;
     }
@@ -231,7 +260,7 @@ export class AddressSpace {
    * the whole VMA goes.
    */
   detach(v: Vma, start: i64, pages: i64): Vma {
-    const piece = start == v.start && pages == v.pages ? v : new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand);
+    const piece = start == v.start && pages == v.pages ? v : new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma);
     this.unmap(start, pages);
     return piece;
   }

@@ -4,11 +4,14 @@ import { AioProcess } from "./aio";
 import { Profile } from "./profile";
 import { reset_checksum } from "./sink";
 
-export let proc = new AioProcess(new Profile(0), 1, 65536, 0);
+export let proc = new AioProcess(new Profile(0), 1, 65536, 0, true);
 
-/** Starts a fresh process: profile switches (src/profile.ts profileBits), CPUs, aio_max_nr, and aio_nr held by others. */
-export function reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64): void {
-  proc = new AioProcess(new Profile(profileBits), cpus, aio_max_nr, aio_nr);
+/**
+ * Starts a fresh process: profile switches (src/profile.ts profileBits), CPUs,
+ * aio_max_nr, aio_nr held by others, and whether read faults map the zero page.
+ */
+export function reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64, zero_page: bool): void {
+  proc = new AioProcess(new Profile(profileBits), cpus, aio_max_nr, aio_nr, zero_page);
   // The minimal runtime collects only when asked: the old process is garbage now.
   __collect();
   reset_checksum();

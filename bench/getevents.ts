@@ -18,7 +18,7 @@ import { kernelCase } from "./kernel-case.js";
 import { bestLine, bestNative, DEFAULT_BUILDS, nativeCases } from "./native-case.js";
 import { find, headline, ratioLine } from "./ratio.js";
 
-const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 
 function modelCase(profile: ProfileName, path: string, reference = false): BenchCase {
   const model = new AioProcess(PROFILES[profile], CONFIG);

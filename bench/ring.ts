@@ -17,7 +17,7 @@ import { find, ratioLine } from "./ratio.js";
 const BATCH = 256;
 /** 1000 events -> a 2047-slot ring: room for a whole batch at any head. */
 const NR_EVENTS = 1000;
-const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 /** Events per instruction count. */
 const COUNTED_EVENTS = 8 * BATCH;
 

@@ -42,7 +42,7 @@ for (const series of kernels) {
       it(f, () => {
         const truth = load(`${recorded}${series}/${f}`);
         const profile = profileForRelease(truth.kernel ?? "");
-        const config = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr };
+        const config = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr, zero_page: truth.zero_page ?? true };
         const scenario = readScenarioFile(scenarios + f);
         const kernel = { results: truth.results, scenarioError: truth.scenario_error };
         for (const [name, backend] of [
@@ -66,7 +66,7 @@ describe("each LTS difference class parts from 6.18 in its recordings", () => {
         const guest = load(`${recorded}${series}/${f}`);
         assert.notDeepEqual(guest.results, host.results, `${series} answered ${f} as ${host.kernel} did`);
         const scenario = readScenarioFile(scenarios + f);
-        const config = { cpus: guest.cpus, aio_max_nr: guest.aio_max_nr, aio_nr: guest.aio_nr };
+        const config = { cpus: guest.cpus, aio_max_nr: guest.aio_max_nr, aio_nr: guest.aio_nr, zero_page: guest.zero_page ?? true };
         const asMainline = runOutcome(new AioProcess(PROFILES.mainline, config), scenario, f);
         assert.notEqual(firstDifference({ results: guest.results, scenarioError: guest.scenario_error }, asMainline), null);
       }

@@ -99,7 +99,7 @@ test("the counted module is the timed one plus a counter: same results, timed by
   }
   assert.deepEqual(counted.remapBatch("file-hash", 200), timed.remapBatch("file-hash", 200));
   assert.deepEqual(counted.criuRestore("back-pointer", 100), timed.criuRestore("back-pointer", 100));
-  const config = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+  const config = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
   const a = new WasmProcess(PROFILES.mainline, config, build.core);
   const b = new WasmProcess(PROFILES.mainline, config, build.countedCore);
   const ca = a.io_setup(100, false).ctx,
@@ -115,7 +115,7 @@ test("instruction counts of the same build and inputs are identical on every run
     w.lookupBatch("sorted-array", "uniform", 256);
     const lookups = countInstructions(w.wasmExports()!, () => w.lookupBatch("sorted-array", "uniform", 256));
     const moves = countInstructions(w.wasmExports()!, () => w.remapBatch("remap-scan", 64));
-    const p = new WasmProcess(PROFILES.mainline, { cpus: 2, aio_max_nr: 65536, aio_nr: 0 }, build.countedCore);
+    const p = new WasmProcess(PROFILES.mainline, { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true }, build.countedCore);
     const ctx = p.io_setup(1, false).ctx;
     const getevents = countInstructions(p.exports, () => p.getEventsZeroTimeout(ctx, 100));
     return [lookups, moves, getevents];

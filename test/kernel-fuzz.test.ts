@@ -28,7 +28,7 @@ import { withKernelLock } from "./kernel-lock.js";
 const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
 const avail = kernelAvailability();
 const needsKernel = { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` };
-const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 
 /** The model with a planted bug: io_submit of more than 30 blocks reports one too few. */
 class Miscounting extends AioProcess {

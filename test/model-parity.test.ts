@@ -23,7 +23,7 @@ for (const backend of BACKENDS) {
     for (const f of files) {
       it(f, async () => {
         const truth = JSON.parse(readFileSync(recorded + f, "utf8")) as ResultsDoc;
-        const config = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr };
+        const config = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr, zero_page: truth.zero_page ?? true };
         const got = await runScenario(f, readScenarioFile(scenarios + f), { backend, profile: "mainline", config });
         const d = diffResults(truth, got);
         assert.equal(d.length, 0, `disagrees with ${truth.kernel}:\n${formatDisagreements("kernel", backend, d)}`);

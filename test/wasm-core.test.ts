@@ -15,7 +15,7 @@ import type { AioBackend, ProcessConfig } from "../src/contract/backend.js";
 import type { AddrExpr, ProfileName, Scenario, Step } from "../src/contract/scenario.js";
 import { uniform } from "./helpers/synthetic.js";
 
-const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 const P = PAGE_SIZE;
 
 /** A model process and a WASM process driven in lockstep. */
@@ -343,7 +343,7 @@ describe("wasm core = model", () => {
         const dir = new URL("../../test/scenarios/", import.meta.url);
         for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
           const doc = JSON.parse(readFileSync(new URL(file, dir), "utf8")) as Scenario;
-          const config = { cpus: doc.cpus ?? 2, aio_max_nr: doc.aio_max_nr ?? 65536, aio_nr: doc.aio_nr ?? 0 };
+          const config = { cpus: doc.cpus ?? 2, aio_max_nr: doc.aio_max_nr ?? 65536, aio_nr: doc.aio_nr ?? 0, zero_page: doc.zero_page ?? true };
           runBoth(new Pair(profile, config), doc.steps, file);
         }
       });
@@ -404,7 +404,7 @@ describe("wasm core = model", () => {
           return { op: "page", addr: addr() };
         };
         for (let run = 0; run < 20; run++) {
-          const config = { cpus: pick([1, 2, 4]), aio_max_nr: pick([65536, 65536, 4096, 300]), aio_nr: pick([0, 0, 100]) };
+          const config = { cpus: pick([1, 2, 4]), aio_max_nr: pick([65536, 65536, 4096, 300]), aio_nr: pick([0, 0, 100]), zero_page: pick([true, false]) };
           const steps = Array.from({ length: 250 }, step);
           runBoth(new Pair(profile, config), steps, `random run ${run} ${JSON.stringify(config)}`);
         }

@@ -21,7 +21,7 @@ function check(backend: WorldEngine, seed: number, ops: number): { visited: numb
   const world = createLookupWorld({ backend, n: 0, seed });
   world.select("remap-scan");
   // nr_events 1 on 2 CPUs: a one-page ring, as every ring of the lookup world.
-  const model = new AioProcess(PROFILES.mainline, { cpus: 2, aio_max_nr: 65536, aio_nr: 0 });
+  const model = new AioProcess(PROFILES.mainline, { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true });
   const rng = new Prng(seed);
   const live: Pair[] = [];
   const slotOf = (p: Pair) => {

@@ -30,6 +30,12 @@ export interface ProcessConfig {
   cpus: number;
   aio_max_nr: number;
   aio_nr: number;
+  /**
+   * A read fault on private anonymous memory maps the shared zero page (true,
+   * what every profile was measured with); false: it allocates a page, so the
+   * VMA gets an anon_vma (a property of the kernel build, FINDINGS 33).
+   */
+  zero_page: boolean;
 }
 
 /** One process of the modelled kernel, as the scenario runner drives it. */

@@ -69,6 +69,7 @@ export const scenarioHeader = z.strictObject({
   cpus: int(1, 4096).optional(),
   aio_max_nr: int(0, 2 ** 32 - 1).optional(),
   aio_nr: int(0, 2 ** 33).optional(),
+  zero_page: z.boolean().optional(),
   steps: z.array(z.unknown()).max(MAX_STEPS),
 });
 

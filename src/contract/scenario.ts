@@ -28,6 +28,8 @@ export interface Scenario {
   cpus?: number;
   aio_max_nr?: number;
   aio_nr?: number;
+  /** The models' ProcessConfig.zero_page (default true); the kernel backend ignores it. */
+  zero_page?: boolean;
   steps: Step[];
 }
 
@@ -90,5 +92,7 @@ export interface ResultsDoc {
   cpus: number;
   aio_max_nr: number;
   aio_nr: number;
+  /** Whether read faults map the zero page (ProcessConfig.zero_page); absent in recordings made before it was reported, which means true. */
+  zero_page?: boolean;
   results: StepResult[];
 }

@@ -34,7 +34,7 @@ export class WasmProcess implements AioBackend {
 
   /** Starts over with a fresh process of the same profile and config. */
   reset(): void {
-    this.core.reset(profileBits(this.profile), this.config.cpus, BigInt(this.config.aio_max_nr), BigInt(this.config.aio_nr));
+    this.core.reset(profileBits(this.profile), this.config.cpus, BigInt(this.config.aio_max_nr), BigInt(this.config.aio_nr), this.config.zero_page ? 1 : 0);
   }
 
   // ---- AioBackend ----------------------------------------------------------

@@ -23,6 +23,8 @@ export interface GenerateOptions {
   cpus: number;
   /** aio_max_nr of that kernel. */
   aio_max_nr: number;
+  /** Whether that kernel's read faults map the zero page (default true: ProcessConfig.zero_page). */
+  zero_page?: boolean;
   /** Events a program may ask for and still share the kernel with others (default aio_max_nr / 8). */
   sharedEvents?: number;
   /** Steps after the set-up (default 16 to 40). */
@@ -57,15 +59,15 @@ export class ProgramGenerator {
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
-    this.opts = { minSteps: 16, maxSteps: 40, sharedEvents: Math.floor(opts.aio_max_nr / 8), ...opts };
+    this.opts = { minSteps: 16, maxSteps: 40, sharedEvents: Math.floor(opts.aio_max_nr / 8), zero_page: true, ...opts };
   }
 
   /** The next random program. */
   next(name: string): GeneratedProgram {
-    const { cpus, aio_max_nr } = this.opts;
+    const { cpus, aio_max_nr, zero_page } = this.opts;
     this.steps = [];
     this.safety = new Safety(cpus, aio_max_nr);
-    this.shadow = new AioProcess(PROFILES.mainline, { cpus, aio_max_nr, aio_nr: 0 });
+    this.shadow = new AioProcess(PROFILES.mainline, { cpus, aio_max_nr, aio_nr: 0, zero_page });
     this.names = new Names(name);
     this.exclusive = false;
     this.eventsAsked = 0;

@@ -1,6 +1,6 @@
 // Differential fuzzing against the live kernel: random programs (generate.ts)
 // run on the kernel through the probe (probe-lanes.ts) and on both models as
-// mainline with the cpus, aio_max_nr and aio_nr the kernel had; every first
+// mainline with the cpus, aio_max_nr, aio_nr and zero_page the kernel had; every first
 // difference is grouped by what differs, confirmed by running the program
 // again alone, and shrunk (shrink.ts) to a small program that still differs
 // the same way.
@@ -243,11 +243,14 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
   try {
     const first = guestLanes ? await guestLanes.run({ name: "boot", steps: [] }) : null;
     if (first?.kind === "crashed") throw new UserError(`kernel ${guest?.kernel.name}: ${first.message}`);
+    // Whether read faults map the zero page shapes the programs' memory: the probe tells with every answer, an empty program asks.
+    const told = first ?? (await runOnKernel([{ name: "zero-page", steps: [] }], { ...lanes, lanes: 1 }))[0];
+    if (told.kind === "crashed") throw new UserError(`kernel backend: ${told.message}`);
     const models = opts.models ?? projectModels(first?.kind === "ran" ? profileForRelease(first.kernel) : PROFILES.mainline);
     const cpus = guest ? guest.cpus : possibleCpus();
     const aioMaxNr = first?.kind === "ran" ? first.config.aio_max_nr : readAioMaxNr();
     // Programs that share the kernel must fit its aio-nr limit all together.
-    const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) };
+    const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, zero_page: told.config.zero_page, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) };
     // Worker threads generate and compare while probes wait on the kernel; custom models stay in this thread.
     const threads = opts.models || guest ? 1 : (opts.threads ?? 2);
     const perThread: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / threads)) };

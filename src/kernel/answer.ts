@@ -1,6 +1,7 @@
 // One answer line of the probe's `scenarios` command (probe/scenario.c), as
 // the fuzzer and the guest backend read it: the program ran (its results and
 // any scenario error), or the program's process crashed or hung.
+import type { ProcessConfig } from "../contract/backend.js";
 import type { StepResult } from "../contract/scenario.js";
 
 /** What the kernel made of one program. */
@@ -8,7 +9,7 @@ export type KernelRun =
   | {
       kind: "ran";
       outcome: { results: StepResult[]; scenarioError: { step: number; field: string | null } | null };
-      config: { cpus: number; aio_max_nr: number; aio_nr: number };
+      config: ProcessConfig;
       kernel: string;
       scenarioMessage?: string;
     }
@@ -28,12 +29,12 @@ export function parseAnswerLine(line: string): KernelRun {
   if (typeof doc.probe_error === "string")
     return { kind: "crashed", message: doc.probe_error, step: typeof doc.step === "number" && doc.step >= 0 ? doc.step : null };
   const se = doc.scenario_error as { step?: unknown; field?: unknown; message?: unknown } | undefined;
-  const { kernel, cpus, aio_max_nr, aio_nr } = doc;
+  const { kernel, cpus, aio_max_nr, aio_nr, zero_page } = doc;
   const results = Array.isArray(doc.results) ? (doc.results as StepResult[]) : [];
-  if (typeof kernel !== "string" || typeof cpus !== "number" || typeof aio_max_nr !== "number" || typeof aio_nr !== "number")
-    return { kind: "crashed", message: `probe output lacks kernel/cpus/aio_max_nr/aio_nr: ${line.slice(0, 120)}`, step: null };
+  if (typeof kernel !== "string" || typeof cpus !== "number" || typeof aio_max_nr !== "number" || typeof aio_nr !== "number" || typeof zero_page !== "boolean")
+    return { kind: "crashed", message: `probe output lacks kernel/cpus/aio_max_nr/aio_nr/zero_page: ${line.slice(0, 120)}`, step: null };
   const scenarioError = se && typeof se.step === "number" ? { step: se.step, field: typeof se.field === "string" ? se.field : null } : null;
-  const run: KernelRun = { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr }, kernel };
+  const run: KernelRun = { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr, zero_page }, kernel };
   if (typeof se?.message === "string") run.scenarioMessage = se.message;
   return run;
 }

@@ -84,9 +84,16 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     throw new UserError(`kernel backend: ${file}: ${doc.probe_error}`);
   }
 
-  const { kernel, cpus, aio_max_nr, aio_nr, results } = doc;
-  if (typeof kernel !== "string" || typeof cpus !== "number" || typeof aio_max_nr !== "number" || typeof aio_nr !== "number" || !Array.isArray(results))
-    throw new UserError(`kernel backend: ${file}: probe output lacks kernel/cpus/aio_max_nr/aio_nr/results`);
+  const { kernel, cpus, aio_max_nr, aio_nr, zero_page, results } = doc;
+  if (
+    typeof kernel !== "string" ||
+    typeof cpus !== "number" ||
+    typeof aio_max_nr !== "number" ||
+    typeof aio_nr !== "number" ||
+    typeof zero_page !== "boolean" ||
+    !Array.isArray(results)
+  )
+    throw new UserError(`kernel backend: ${file}: probe output lacks kernel/cpus/aio_max_nr/aio_nr/zero_page/results`);
   if (results.length !== scenario.steps.length)
     throw new UserError(`kernel backend: ${file}: probe returned ${results.length} results for ${scenario.steps.length} steps`);
   return {
@@ -97,6 +104,7 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     cpus,
     aio_max_nr,
     aio_nr,
+    zero_page,
     results: results as StepResult[],
   };
 }

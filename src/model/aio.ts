@@ -68,7 +68,7 @@ export class AioProcess implements AioBackend {
     const start = this.mm.unmappedArea(pages);
     if (start < 0) return "ENOMEM";
     const ring = new AioRing(pages, start * PAGE_SIZE);
-    this.mm.insert({ start, pages, kind: p.ringFile ? "aio" : "anon", backing: ring, pgoff: 0, dontexpand: p.ringDontExpand });
+    this.mm.insert({ start, pages, kind: p.ringFile ? "aio" : "anon", backing: ring, pgoff: 0, dontexpand: p.ringDontExpand, anon_vma: 0 });
     const ctx = new Kioctx(p, ring, nr, pages, start * PAGE_SIZE, charge, this.config.cpus);
     if (p.lookup === "table") {
       this.ioctx_table ??= new IoctxTable();
@@ -86,6 +86,8 @@ export class AioProcess implements AioBackend {
   lookup_ioctx(ctx_id: number): Kioctx | null {
     if (this.profile.lookup === "list") return this.ioctx_list.find(ctx_id);
     const id = this.mm.readU32(ctx_id);
+    // get_user(ring->id) faults the page in: without the zero page, that gives anonymous memory an anon_vma.
+    if (!this.config.zero_page) this.mm.readFault(ctx_id, 4);
     const table = this.ioctx_table;
     if (id === null || !table || id >= table.nr) return null;
     const ctx = table.table[id];
@@ -211,7 +213,7 @@ export class AioProcess implements AioBackend {
     if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
     const start = this.mm.unmappedArea(pages);
     if (start < 0) return { ...fail("ENOMEM"), addr: 0 };
-    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: start, dontexpand: false });
+    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: start, dontexpand: false, anon_vma: 0 });
     return { ...ok(), addr: start * PAGE_SIZE };
   }
 
@@ -319,8 +321,8 @@ export class AioProcess implements AioBackend {
     const piece = mm.detach(vma, start, pages);
     piece.start = dest;
     piece.pages = newPages;
-    // Anonymous memory never written to takes the offset of where it lands, so it merges there.
-    if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null) piece.pgoff = dest;
+    // Anonymous memory never faulted in (no anon_vma) takes the offset of where it lands, so it merges there.
+    if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null && piece.anon_vma === 0) piece.pgoff = dest;
     mm.insert(piece);
     const err = this.aio_ring_remap(piece);
     if (err === "EINVAL") {

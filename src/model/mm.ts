@@ -33,13 +33,20 @@ export interface Vma {
    */
   pgoff: number;
   dontexpand: boolean;
+  /**
+   * Identity of the VMA's anon_vma, 0 for none: anonymous memory gets one at
+   * its first fault (on a kernel without the zero page, a read fault too;
+   * FINDINGS 33). Pieces of a split share it.
+   */
+  anon_vma: number;
 }
 
 /**
- * Two VMAs the kernel keeps as one: adjacent anonymous memory never written
- * to (no anon_vma yet, as every scenario's mmap is) whose page offsets run
- * on. A ring (file or 3.11's written pages) never merges: VM_DONTEXPAND is
- * one of the flags that forbid it, and 3.11's pages have their own anon_vma.
+ * Two VMAs the kernel keeps as one: adjacent anonymous memory whose page
+ * offsets run on and whose anon_vmas are compatible (the same, or at least
+ * one has none; FINDINGS 33). A ring (file or 3.11's written pages) never
+ * merges: VM_DONTEXPAND is one of the flags that forbid it, and 3.11's pages
+ * have their own anon_vma.
  */
 function mergeable(a: Vma, b: Vma): boolean {
   return (
@@ -48,18 +55,40 @@ function mergeable(a: Vma, b: Vma): boolean {
     a.backing.bytes === null &&
     b.backing.bytes === null &&
     a.start + a.pages === b.start &&
-    a.pgoff + a.pages === b.pgoff
+    a.pgoff + a.pages === b.pgoff &&
+    compatibleAnonVmas(a, b)
   );
+}
+
+/** anon_vmas that may end up in one VMA: the same one, or at least one side has none. */
+function compatibleAnonVmas(a: Vma, b: Vma): boolean {
+  return a.anon_vma === 0 || b.anon_vma === 0 || a.anon_vma === b.anon_vma;
 }
 
 export class AddressSpace {
   /** Sorted by start, non-overlapping. */
   vmas: Vma[] = [];
+  /** The last anon_vma identity handed out. */
+  private anon_vmas = 0;
 
   clone(keep: (v: Vma) => boolean): AddressSpace {
     const mm = new AddressSpace();
     mm.vmas = this.vmas.filter(keep).map((v) => ({ ...v }));
+    mm.anon_vmas = this.anon_vmas;
     return mm;
+  }
+
+  /**
+   * A read of `bytes` bytes at `addr` on a kernel without the zero page:
+   * each mapped page it touches, in order up to the first hole, is
+   * allocated, so never-faulted anonymous memory gets a new anon_vma.
+   */
+  readFault(addr: number, bytes: number): void {
+    for (let page = Math.floor(addr / PAGE_SIZE); page <= Math.floor((addr + bytes - 1) / PAGE_SIZE); page++) {
+      const v = this.find(page);
+      if (!v) return;
+      if (v.kind === "anon" && v.backing.bytes === null && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
+    }
   }
 
   find(page: number): Vma | null {
@@ -109,16 +138,25 @@ export class AddressSpace {
     this.mergeAround(this.vmas.indexOf(v));
   }
 
-  /** Merges the VMA at index i with its next and previous neighbours where they can merge. */
+  /**
+   * Merges the VMA at index i with its previous and next neighbours where
+   * they can merge. When both can merge with it but their anon_vmas differ,
+   * only the previous one takes it (the kernel tries the left side first).
+   */
   private mergeAround(i: number): void {
+    const v = this.vmas[i];
+    const prev = this.vmas[i - 1];
     const next = this.vmas[i + 1];
-    if (next && mergeable(this.vmas[i], next)) {
-      this.vmas[i].pages += next.pages;
+    const left = prev !== undefined && mergeable(prev, v);
+    if (next && mergeable(v, next) && (!left || compatibleAnonVmas(prev, next))) {
+      v.pages += next.pages;
+      // The merged VMA keeps the anon_vma one of them had.
+      v.anon_vma ||= next.anon_vma;
       this.vmas.splice(i + 1, 1);
     }
-    const prev = this.vmas[i - 1];
-    if (prev && mergeable(prev, this.vmas[i])) {
-      prev.pages += this.vmas[i].pages;
+    if (left) {
+      prev.pages += v.pages;
+      prev.anon_vma ||= v.anon_vma;
       this.vmas.splice(i, 1);
     }
   }

@@ -12,7 +12,7 @@ export const BATCH = 1024;
 const RING_EVENTS = 1000;
 /** Contexts the lookups draw from (one-page rings), besides the ring's own. */
 const LOOKUP_CONTEXTS = 63;
-const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0 };
+const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 
 export class Workload {
   private readonly proc = new WasmProcess(PROFILES.mainline, CONFIG);

@@ -107,7 +107,12 @@ export function runFuzz(opts: FuzzOptions): FuzzReport {
   const report: FuzzReport = { seed: opts.seed, ops: 0, processes: 0, divergences: 0, examples: [] };
   while (report.ops < opts.ops) {
     const profile = rng.pick(PROFILE_NAMES);
-    const config: ProcessConfig = { cpus: rng.int(1, 4), aio_max_nr: rng.pick([65536, 65536, 4096, 300]), aio_nr: rng.pick([0, 0, 100]) };
+    const config: ProcessConfig = {
+      cpus: rng.int(1, 4),
+      aio_max_nr: rng.pick([65536, 65536, 4096, 300]),
+      aio_nr: rng.pick([0, 0, 100]),
+      zero_page: rng.pick([true, false]),
+    };
     const [model, wasm] = (opts.backends ?? modelVsWasm)(profile, config);
     const modelNames = new Names("fuzz");
     const wasmNames = new Names("fuzz");

@@ -19,7 +19,7 @@ export interface RunOptions {
   backend: BackendName;
   /** Overrides the scenario's own profile (model backends). */
   profile?: ProfileName;
-  /** Overrides the scenario's cpus / aio_max_nr / aio_nr (used to mirror a kernel run). */
+  /** Overrides the scenario's cpus / aio_max_nr / aio_nr / zero_page (used to mirror a kernel run). */
   config?: Partial<ProcessConfig>;
   /** The kernel backend's kernel (openKernel); the running kernel when absent. */
   kernel?: KernelTarget;
@@ -35,6 +35,7 @@ export function processConfig(scenario: Scenario, override: Partial<ProcessConfi
     cpus: override.cpus ?? scenario.cpus ?? possibleCpus(),
     aio_max_nr: override.aio_max_nr ?? scenario.aio_max_nr ?? 65536,
     aio_nr: override.aio_nr ?? scenario.aio_nr ?? 0,
+    zero_page: override.zero_page ?? scenario.zero_page ?? true,
   };
 }
 
@@ -62,11 +63,11 @@ export interface AllBackends {
 
 /**
  * Runs the kernel first, then both models as `mainline` with the cpus,
- * aio_max_nr and aio_nr the kernel saw, and lists every disagreement.
+ * aio_max_nr, aio_nr and zero_page the kernel saw, and lists every disagreement.
  */
 export async function runOnAllBackends(file: string, scenario: Scenario, target?: KernelTarget): Promise<AllBackends> {
   const kernel = await runScenario(file, scenario, { backend: "kernel", kernel: target });
-  const config = { cpus: kernel.cpus, aio_max_nr: kernel.aio_max_nr, aio_nr: kernel.aio_nr };
+  const config = { cpus: kernel.cpus, aio_max_nr: kernel.aio_max_nr, aio_nr: kernel.aio_nr, zero_page: kernel.zero_page ?? true };
   const model = await runScenario(file, scenario, { backend: "model", profile: "mainline", config });
   const wasm = await runScenario(file, scenario, { backend: "wasm", profile: "mainline", config });
   const disagreements = (["model", "wasm"] as const)

@@ -114,6 +114,7 @@ export function runSteps(file: string, scenario: Scenario, backend: AioBackend, 
     cpus: meta.cpus,
     aio_max_nr: meta.aio_max_nr,
     aio_nr: meta.aio_nr,
+    zero_page: meta.zero_page,
     results,
   };
 }

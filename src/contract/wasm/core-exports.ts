@@ -28,8 +28,8 @@ export interface CoreExports {
   page(addr: bigint): number;
   /** assembly/index/page_bytes(addr: i64): usize */
   page_bytes(addr: bigint): number;
-  /** assembly/process/reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64) */
-  reset(profileBits: number, cpus: number, aio_max_nr: bigint, aio_nr: bigint): void;
+  /** assembly/process/reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64, zero_page: bool) */
+  reset(profileBits: number, cpus: number, aio_max_nr: bigint, aio_nr: bigint, zero_page: number): void;
   /** assembly/sink/scratch_ptr(): usize */
   scratch_ptr(): number;
   /** assembly/sink/scratch_reserve(bytes: i32): usize */
