@@ -16,7 +16,7 @@ export async function runOn(
   backend: ModelBackend,
   profile: ProfileName,
   steps: Step[],
-  config: Partial<Pick<Scenario, "cpus" | "aio_max_nr" | "aio_nr">> = {},
+  config: Partial<Pick<Scenario, "cpus" | "aio_max_nr" | "aio_nr" | "zero_page">> = {},
 ): Promise<StepResult[]> {
   const scenario: Scenario = { name: "test", profile, cpus: 2, ...config, steps };
   return (await runScenario("test", scenario, { backend })).results;

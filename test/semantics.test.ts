@@ -515,3 +515,81 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  describe(`${backend}: anonymous memory without the zero page (FINDINGS 33)`, () => {
+    const arena: Step = { op: "mmap", pages: 16, name: "S" };
+    // lookup_ioctx reads the ring id at the context address: here, one page of the arena.
+    const lookup = (ctx: string): Step => ({ op: "io_getevents", ctx, min_nr: 0, nr: 1, timeout_ns: 0 });
+    const pagesAt = (rs: StepResult[], from: number) => rs.slice(from).map((r) => r.pages ?? r.kind);
+    // The measured C reproduction: touch page 1, unmap pages 4-5, move pages 8-9 to 4.
+    const reproduction: Step[] = [
+      arena,
+      lookup("S+1"),
+      { op: "munmap", addr: "S+4", pages: 2 },
+      { op: "mremap", addr: "S+8", old_pages: 2, new_pages: 2, to: "S+4" },
+      ring("S"),
+      ring("S+4"),
+      ring("S+6"),
+      page("S+8"),
+      ring("S+10"),
+    ];
+
+    it("relocation only without an anon_vma: a faulted piece keeps its offset and merges with neither neighbour", async () => {
+      const rs = await runOn(backend, "mainline", reproduction, { zero_page: false });
+      assert.equal(rs[1].errno, "EINVAL");
+      assert.deepEqual(pagesAt(rs, 4), [4, 2, 2, "none", 6]);
+    });
+
+    it("zero_page true (the default) is unchanged: the read maps the zero page, the moved piece merges into [0, 8)", async () => {
+      const byDefault = await runOn(backend, "mainline", reproduction);
+      assert.deepEqual(pagesAt(byDefault, 4), [8, 8, 8, "none", 6]);
+      assert.deepEqual(await runOn(backend, "mainline", reproduction, { zero_page: true }), byDefault);
+      const untouched = reproduction.filter((s) => s.op !== "io_getevents");
+      assert.deepEqual(pagesAt(await runOn(backend, "mainline", untouched, { zero_page: false }), 3), [8, 8, 8, "none", 6]);
+    });
+
+    it("v3.11's list lookup reads no user memory, so nothing is faulted", async () => {
+      const v311 = await runOn(backend, "v3.11", reproduction, { zero_page: false });
+      assert.deepEqual(v311, await runOn(backend, "v3.11", reproduction, { zero_page: true }));
+    });
+
+    it("a split keeps one anon_vma: a mapping in the hole merges both pieces back", async () => {
+      const rs = await runOn(
+        backend,
+        "mainline",
+        [arena, lookup("S+1"), { op: "munmap", addr: "S+8", pages: 1 }, ring("S"), { op: "mmap", pages: 1, name: "T" }, page("S+8"), ring("S")],
+        { zero_page: false },
+      );
+      assert.deepEqual([rs[3].pages, rs[5].kind, rs[6].pages], [8, "anon", 16]);
+    });
+
+    it("separately faulted neighbours do not merge: a mapping between them joins the left one only", async () => {
+      const rs = await runOn(
+        backend,
+        "mainline",
+        [
+          { op: "mmap", pages: 8, name: "S" },
+          { op: "munmap", addr: "S+4", pages: 1 },
+          lookup("S+1"),
+          lookup("S+5"),
+          { op: "mmap", pages: 1, name: "T" },
+          page("S+4"),
+          ring("S"),
+          ring("S+5"),
+        ],
+        { zero_page: false },
+      );
+      assert.deepEqual(pagesAt(rs, 5), ["anon", 5, 3]);
+      const zero = await runOn(backend, "mainline", [
+        { op: "mmap", pages: 8, name: "S" },
+        { op: "munmap", addr: "S+4", pages: 1 },
+        lookup("S+1"),
+        lookup("S+5"),
+        { op: "mmap", pages: 1, name: "T" },
+        ring("S"),
+      ]);
+      assert.equal(zero[5].pages, 8, "with the zero page all three merge");
+    });
+  });
+}
