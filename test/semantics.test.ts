@@ -565,30 +565,17 @@ for (const backend of BACKENDS) {
     });
 
     it("separately faulted neighbours do not merge: a mapping between them joins the left one only", async () => {
-      const rs = await runOn(
-        backend,
-        "mainline",
-        [
-          { op: "mmap", pages: 8, name: "S" },
-          { op: "munmap", addr: "S+4", pages: 1 },
-          lookup("S+1"),
-          lookup("S+5"),
-          { op: "mmap", pages: 1, name: "T" },
-          page("S+4"),
-          ring("S"),
-          ring("S+5"),
-        ],
-        { zero_page: false },
-      );
-      assert.deepEqual(pagesAt(rs, 5), ["anon", 5, 3]);
-      const zero = await runOn(backend, "mainline", [
+      // Two neighbours faulted one by one, then a mapping in the hole between them.
+      const faulted = [
         { op: "mmap", pages: 8, name: "S" },
         { op: "munmap", addr: "S+4", pages: 1 },
         lookup("S+1"),
         lookup("S+5"),
         { op: "mmap", pages: 1, name: "T" },
-        ring("S"),
-      ]);
+      ] as const;
+      const rs = await runOn(backend, "mainline", [...faulted, page("S+4"), ring("S"), ring("S+5")], { zero_page: false });
+      assert.deepEqual(pagesAt(rs, 5), ["anon", 5, 3]);
+      const zero = await runOn(backend, "mainline", [...faulted, ring("S")]);
       assert.equal(zero[5].pages, 8, "with the zero page all three merge");
     });
   });
