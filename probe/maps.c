@@ -72,10 +72,13 @@ int find_ring_vma(unsigned long inode, struct vma *v)
  * could land in a small gap there, or merge with memory the probe has
  * written and take its anon_vma (which pins a moved piece's page offset, so
  * it never merges at its new place: FINDINGS 33). The models place the first
- * mapping below nothing at all. So: every gap but the large free area and
- * the stack's is plugged with inaccessible, unreserved address space, and a
- * fence page goes at the top of the free area; the scenario's mappings
- * (and rings) then follow one another down from the fence, as in the models.
+ * mapping below nothing at all. So: every gap above the large free area
+ * (the ones a top-down search meets first) but the stack's is plugged with
+ * inaccessible, unreserved address space, and a fence page goes at the top
+ * of the free area; the scenario's mappings (and rings) then follow one
+ * another down from the fence, as in the models. Gaps below the free area
+ * are never reached and stay open: the "bogus" address lies in one when the
+ * probe is static and its heap sits low (the guest's probe).
  */
 #define MAX_GAPS 1024
 void place_like_the_models(void)
@@ -114,9 +117,7 @@ void place_like_the_models(void)
 		die_probe("no free area in /proc/self/maps");
 	const int prot = PROT_NONE;
 	const int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
-	for (int i = 0; i < n; i++) {
-		if (i == largest)
-			continue;
+	for (int i = largest + 1; i < n; i++) {
 		void *at = (void *)gap_start[i];
 		if (mmap(at, gap_end[i] - gap_start[i], prot, flags | MAP_FIXED_NOREPLACE, -1, 0) != at)
 			die_probe("cannot plug the gap at %#lx: %s", (unsigned long)gap_start[i], strerror(errno));

@@ -362,19 +362,19 @@ static void run_scenario_child(void)
 	pin_one_cpu();
 	if (io_fd < 0)
 		setup_io_file();
-	struct vma v;
-	if (find_vma(BOGUS_ADDR, &v) == 0)
-		die_probe("the \"bogus\" address %#lx is mapped", BOGUS_ADDR);
 	struct utsname u;
 	uname(&u);
 	long max_nr = read_long_file("/proc/sys/fs/aio-max-nr");
 	long nr = read_long_file("/proc/sys/fs/aio-nr");
+	place_like_the_models();
+	struct vma v;
+	if (find_vma(BOGUS_ADDR, &v) == 0)
+		die_probe("the \"bogus\" address %#lx is mapped", BOGUS_ADDR);
 	outf("{\"kernel\":");
 	out_json_string(u.release);
 	outf(",\"cpus\":%d,\"aio_max_nr\":%ld,\"aio_nr\":%ld,\"zero_page\":%s,\"results\":[",
 	     possible_cpus(), max_nr, nr, zero_page ? "true" : "false");
 	results_open = 1;
-	place_like_the_models();
 	for (int i = 0; i < nsteps; i++) {
 		*progress = i;
 		step_mark = out_mark(); /* before the step's separator too */
