@@ -1,6 +1,7 @@
 // Records a kernel's results for every parity scenario: runs each
 // test/scenarios/*.json on the kernel backend and writes the results
-// atomically, to test/recorded/<same file name> for the running kernel, or
+// atomically, to test/recorded/<same file name> for the running kernel
+// (test/recorded/no-zero-page/ when its read faults allocate pages), or
 // with `--kernel SERIES` (6.1, 6.12: a guest under QEMU) to
 // test/recorded/SERIES/<same file name>. Needs `npm run build` first.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
@@ -63,8 +64,10 @@ async function guestAnswer(scenario) {
 }
 
 const dir = "test/scenarios";
-const outDir = kernelName === "host" ? "test/recorded" : join("test/recorded", kernelName);
-mkdirSync(outDir, { recursive: true });
+// A host whose read faults allocate pages (no zero page: FINDINGS 33) merges
+// anonymous memory differently, so its answers are a set of their own.
+const outDirFor = (doc) =>
+  kernelName !== "host" ? join("test/recorded", kernelName) : doc.zero_page === false ? "test/recorded/no-zero-page" : "test/recorded";
 const files = readdirSync(dir)
   .filter((f) => f.endsWith(".json") && (only.length === 0 || only.includes(f)))
   .sort();
@@ -75,6 +78,8 @@ try {
     try {
       const scenario = parseScenario(readFileSync(file, "utf8"), file);
       const doc = guest ? await guestAnswer(scenario) : await kernel.run(file, scenario);
+      const outDir = outDirFor(doc);
+      mkdirSync(outDir, { recursive: true });
       writeFileAtomic(join(outDir, f), `${JSON.stringify(doc, null, 2)}\n`);
       console.log(`record: ${f} (${doc.results.length} steps, kernel ${doc.kernel})`);
     } catch (e) {

@@ -20,7 +20,8 @@ const recorded = fileURLToPath(new URL("test/recorded/", REPO));
 const files = readdirSync(scenarios)
   .filter((f) => f.endsWith(".json"))
   .sort();
-const kernels = readdirSync(recorded).filter((d) => statSync(recorded + d).isDirectory());
+// A series folder per guest (no-zero-page/ beside them is the host's second set: kernel-parity).
+const kernels = readdirSync(recorded).filter((d) => /^\d+\.\d+$/.test(d) && statSync(recorded + d).isDirectory());
 
 type Recorded = ResultsDoc & { scenario_error: { step: number; field: string | null } | null };
 const load = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Recorded;

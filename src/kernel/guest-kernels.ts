@@ -188,8 +188,9 @@ async function bootCheck(k: GuestKernel): Promise<string> {
 
 /** The initramfs for the current static probe (built on first use, rebuilt when the probe changes). */
 export function initramfs(): string {
+  const a = guestAvailability();
   const box = findStaticBusybox();
-  if ("reason" in box) throw new UserError(`guest kernels unavailable: ${box.reason}`);
+  if (!a.available || "reason" in box) throw new UserError(`guest kernels unavailable: ${a.reason}`);
   return ensureInitramfs(ensureStateDir("kernels"), staticProbePath(), box.path);
 }
 
