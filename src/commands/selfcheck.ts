@@ -193,7 +193,12 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, s
       .slice(0, DETECT_BENCHMARKS);
   const set10 = nearest(0.1, WINDOW_10);
   const set5 = nearest(0.05, WINDOW_5);
-  if (!effects.length) throw new Error("calibration measured no benchmark");
+  // Under heavy load no slowdown may clear the noise in the calibration's budget: a measured fact, not a crash.
+  if (!effects.length)
+    lines.push({
+      text: `calibration: no benchmark's slowdown was measured in a ${cal.comparison.entries.length}-benchmark A/B of 40 s (all too noisy): the detection trials below were not run`,
+      met: false,
+    });
   const describe = (set: typeof set10) => set.map((e) => `${e.id.split("/").slice(1, 4).join("/")} +${pct(e.change)}`).join(", ");
   say(`calibrated: for 10%: ${describe(set10)}; for 5%: ${describe(set5)}`);
   const exactAny = (ids: readonly string[]) => new RegExp(ids.map((id) => `^${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`).join("|"));
@@ -233,10 +238,13 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, s
       .join(", ")}; longest trial ${(d.worst / 1000).toFixed(1)} s)`,
     met: set.length >= DETECT_BENCHMARKS && d.total > 0 && d.detected / d.total >= 0.95,
   });
-  say("A/B trials: the ~10% set, threshold 5%");
-  lines.push(detectLine("~10% slowdowns at the 5% threshold", set10, await abTrials(set10, 0.05, 30_000)));
-  say("A/B trials: the ~5% set, threshold 2%");
-  lines.push(detectLine("~5% slowdowns at --threshold 2", set5, await abTrials(set5, 0.02, 40_000)));
+  const detect = async (label: string, set: typeof set10, threshold: number, budgetMs: number) => {
+    if (!set.length) return { text: `ab: ${label}: not run, no benchmark calibrated in the window`, met: false };
+    say(`A/B trials: ${label}`);
+    return detectLine(label, set, await abTrials(set, threshold, budgetMs));
+  };
+  lines.push(await detect("~10% slowdowns at the 5% threshold", set10, 0.05, 30_000));
+  lines.push(await detect("~5% slowdowns at --threshold 2", set5, 0.02, 40_000));
 
   // 5. A/A runs of the whole gate a CI runs: ab --suite lookup,remap --fail-on-regression (run-level false alarms).
   say(`A/A runs of ab --suite lookup,remap (${aaRuns} runs)`);
@@ -276,31 +284,35 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, s
   });
 
   // 6. Stored-baseline compare under the same conditions, for comparison.
-  say("stored-run compare trials");
-  let sDetected = 0,
-    sTrials = 0,
-    sAlarms = 0,
-    sAa = 0;
+  const storedCompare = async (stored: { id: string; change: number }): Promise<TargetLine> => {
+    say("stored-run compare trials");
+    let sDetected = 0,
+      sTrials = 0,
+      sAlarms = 0,
+      sAa = 0;
+    const runOf = async (wasm: WasmBuild) =>
+      (await runBench({ suites: [s.lookup, s.remap], filter: exactAny([stored.id]), quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 150, wasm }))
+        .run;
+    for (let i = 0; i < Math.max(2, Math.ceil(trials / 2)); i++) {
+      const a = await runOf(base);
+      const same = await runOf(secondLoad());
+      const slowed = await runOf(slow);
+      for (const e of compareRuns(a, same).entries) {
+        sAa++;
+        if (e.verdict === "regressed" || e.verdict === "improved") sAlarms++;
+      }
+      for (const e of compareRuns(a, slowed).entries) {
+        sTrials++;
+        if (e.verdict === "regressed") sDetected++;
+      }
+    }
+    return {
+      text: `compare of stored runs (for comparison): the ${pct(stored.change)} slowdown (${stored.id}) detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`,
+      met: true,
+    };
+  };
   const stored = set10[0] ?? effects.slice().sort((a, b) => Math.abs(a.change - 0.1) - Math.abs(b.change - 0.1))[0];
-  const runOf = async (wasm: WasmBuild) =>
-    (await runBench({ suites: [s.lookup, s.remap], filter: exactAny([stored.id]), quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 150, wasm })).run;
-  for (let i = 0; i < Math.max(2, Math.ceil(trials / 2)); i++) {
-    const a = await runOf(base);
-    const same = await runOf(secondLoad());
-    const slowed = await runOf(slow);
-    for (const e of compareRuns(a, same).entries) {
-      sAa++;
-      if (e.verdict === "regressed" || e.verdict === "improved") sAlarms++;
-    }
-    for (const e of compareRuns(a, slowed).entries) {
-      sTrials++;
-      if (e.verdict === "regressed") sDetected++;
-    }
-  }
-  lines.push({
-    text: `compare of stored runs (for comparison): the ${pct(stored.change)} slowdown (${stored.id}) detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`,
-    met: true,
-  });
+  if (stored) lines.push(await storedCompare(stored));
   return lines;
 }
 
