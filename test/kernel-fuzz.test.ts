@@ -13,6 +13,7 @@ import { IOCB_ADDR, IOCB_SIZE } from "../assembly/abi/iocb.js";
 import { Coverage, EXPECTED } from "../src/fuzz/coverage.js";
 import { ProgramGenerator } from "../src/fuzz/generate.js";
 import { PROJECT_MODELS, runKernelFuzz, type ModelUnderTest } from "../src/fuzz/kernel-fuzz.js";
+import { printKernelReport } from "../src/commands/fuzz.js";
 import { firstDifference, runOutcome, signature } from "../src/fuzz/outcome.js";
 import { runOnKernel } from "../src/fuzz/probe-lanes.js";
 import { unsafeReason } from "../src/fuzz/safety.js";
@@ -200,6 +201,19 @@ describe("kernel fuzzing: the live kernel", () => {
     assert.equal(f.difference.field, "ret");
     assert.ok(f.shrunk !== null && f.shrunk.steps.length <= 8, JSON.stringify(f.shrunk?.steps));
     assert.deepEqual(f.kernelAnswer?.results.length, f.difference.step + 1);
+
+    // Reproducers: shell-plain names, the profile the models ran as, a scenario that parses.
+    const out = mkdtempSync(join(tmpdir(), "fuzz-repro-"));
+    const log = console.log;
+    console.log = () => {};
+    try {
+      printKernelReport({ ...r, profile: "v6.1", findings: [{ ...f, model: "model, wasm" }] }, out);
+    } finally {
+      console.log = log;
+    }
+    assert.deepEqual(readdirSync(out).sort(), ["01-model+wasm-io_submit-ret.json", "01-model+wasm-io_submit-ret.kernel.json"]);
+    const repro = join(out, "01-model+wasm-io_submit-ret.json");
+    assert.equal(parseScenario(readFileSync(repro, "utf8"), repro).profile, "v6.1");
   });
 
   it("the CLI prints rate, findings and coverage and writes reproducers; bad flags exit 2", needsKernel, async () => {

@@ -142,7 +142,8 @@ export function printKernelReport(report: KernelFuzzReport, out: string | undefi
       `${report.findings.length + report.unshrunk} distinct disagreements, ${report.crashes.length} crashes`,
   );
   report.findings.forEach((d, i) => {
-    const tag = `${String(i + 1).padStart(2, "0")}-${d.model}-${d.difference.op}-${d.difference.field}`;
+    // "model, wasm" names the models; a file name gets them joined by "+" (no comma or space to quote in a shell).
+    const tag = `${String(i + 1).padStart(2, "0")}-${d.model.split(", ").join("+")}-${d.difference.op}-${d.difference.field}`;
     if (d.shrunk === null) {
       console.log(`  ${tag}: not reproduced when run again alone (${d.signature}; ${d.programs} scenarios)`);
       if (out) writeOutput(join(out, `${tag}.unconfirmed.json`), JSON.stringify(d.original, null, 2) + "\n");
@@ -152,7 +153,9 @@ export function printKernelReport(report: KernelFuzzReport, out: string | undefi
       `  ${tag}: ${formatDifference(d.difference, d.model)} (${d.programs} scenarios; shrunk ${d.original.steps.length} -> ${d.shrunk.steps.length} steps in ${d.tried} kernel runs)`,
     );
     if (out) {
-      writeOutput(join(out, `${tag}.json`), JSON.stringify({ ...d.shrunk, name: tag }, null, 2) + "\n");
+      // The reproducer names the profile the models ran as, so `scenario FILE --backend all --kernel K` replays the comparison.
+      const profile = report.profile ?? d.shrunk.profile;
+      writeOutput(join(out, `${tag}.json`), JSON.stringify({ ...d.shrunk, name: tag, profile }, null, 2) + "\n");
       writeOutput(join(out, `${tag}.kernel.json`), JSON.stringify({ ...d.kernelAnswer, name: tag }, null, 2) + "\n");
     }
   });

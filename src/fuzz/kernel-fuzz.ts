@@ -113,6 +113,8 @@ export interface KernelFuzzReport {
   crashes: Crash[];
   coverage: Coverage;
   kernel: string | null;
+  /** The profile the project's models ran as (the kernel's series), or null for caller-given models. */
+  profile: string | null;
 }
 
 function readAioMaxNr(): number {
@@ -246,7 +248,8 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
     // Whether read faults map the zero page shapes the programs' memory: the probe tells with every answer, an empty program asks.
     const told = first ?? (await runOnKernel([{ name: "zero-page", steps: [] }], { ...lanes, lanes: 1 }))[0];
     if (told.kind === "crashed") throw new UserError(`kernel backend: ${told.message}`);
-    const models = opts.models ?? projectModels(first?.kind === "ran" ? profileForRelease(first.kernel) : PROFILES.mainline);
+    const profile = opts.models ? null : first?.kind === "ran" ? profileForRelease(first.kernel) : PROFILES.mainline;
+    const models = opts.models ?? projectModels(profile ?? PROFILES.mainline);
     const cpus = guest ? guest.cpus : possibleCpus();
     const aioMaxNr = first?.kind === "ran" ? first.config.aio_max_nr : readAioMaxNr();
     // Programs that share the kernel must fit its aio-nr limit all together.
@@ -372,6 +375,7 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
       crashes,
       coverage,
       kernel,
+      profile: profile?.name ?? null,
     };
   } finally {
     guestLanes?.close();
