@@ -26,3 +26,14 @@ export async function runOn(
 export function times(n: number, step: Step): Step[] {
   return Array.from({ length: n }, () => step);
 }
+
+/** What a forked child's mremap of an inherited ring answers, per profile (semantics.md, consequence 5; "OOPS" is v3.19's crash). */
+export const FORK_MOVE_OF_RING: Record<ProfileName, string | null> = {
+  "v3.11": null,
+  "v3.18": null,
+  "v3.19": "OOPS",
+  mainline: "EINVAL",
+  next: "EFAULT",
+  "v6.1": "EINVAL",
+  "v6.12": "EINVAL",
+};

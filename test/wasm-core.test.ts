@@ -14,6 +14,7 @@ import { PROFILES, PROFILE_NAMES } from "../src/contract/profile.js";
 import type { AioBackend, ProcessConfig } from "../src/contract/backend.js";
 import type { AddrExpr, ProfileName, Scenario, Step } from "../src/contract/scenario.js";
 import { uniform } from "./helpers/synthetic.js";
+import { FORK_MOVE_OF_RING } from "./helpers.js";
 
 const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 const P = PAGE_SIZE;
@@ -285,16 +286,7 @@ describe("wasm core = model", () => {
         const s = pair.mmap(16);
         pair.call("io_submit", (b) => b.io_submit(a, 2, "pread", 1, false));
         const r = pair.call("fork_mremap", (b) => b.fork_mremap(a, pair.ringPages(a), s));
-        const expected: Record<ProfileName, string | null> = {
-          "v3.11": null,
-          "v3.18": null,
-          "v3.19": "OOPS",
-          mainline: "EINVAL",
-          next: "EFAULT",
-          "v6.1": "EINVAL",
-          "v6.12": "EINVAL",
-        };
-        assert.equal(r.errno, expected[profile]);
+        assert.equal(r.errno, FORK_MOVE_OF_RING[profile]);
         pair.call("partial fork move", (b) => b.fork_mremap(a, 1, s + 8 * P));
         pair.call("anon fork move", (b) => b.fork_mremap(s, 2, s + 4 * P));
         pair.call("page S", (b) => b.page(s));
