@@ -71,6 +71,21 @@ describe("stress command", () => {
     assert.match(doc.error, /duplicate or out of order: producer \d+ expected seq (\d+), got \d+/);
   });
 
+  it("every injected fault is caught at the smallest run that can hold it; a run too small for one is refused up front", () => {
+    // exit and repeat-seq are caught in the long runs above.
+    for (const kind of ["skip-seq", "throw"]) {
+      const cwd = scratch();
+      const r = stress(cwd, "--events", "4", "--inject", kind);
+      assert.equal(r.status, 1, `${kind}: ${r.stdout}${r.stderr}`);
+      assert.equal(record(cwd).error_kind, kind.endsWith("-seq") ? "delivery-fault" : "worker-failure", kind);
+    }
+    const cwd = scratch();
+    const r = stress(cwd, "--events", "2", "--inject", "skip-seq");
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr.trim(), /^aio-ring-bench: --inject skip-seq: .* producer 0 fewer than two \(use --events 4 or more\)$/);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  });
+
   it("Ctrl-C stops the workers, prints and writes what completed, exit 130", async () => {
     const cwd = scratch();
     const child = spawn(process.execPath, ["-e", ENTRY, "--", "--events", "100G"], {
