@@ -8,6 +8,9 @@
  * can say what was hidden.
  */
 import { paint } from "../util/terminal.js";
+import { shortenKeys } from "./key-column.js";
+
+export { cutMiddle } from "./key-column.js";
 
 export interface Column {
   header: string;
@@ -18,16 +21,12 @@ export interface Column {
   drop?: number;
   /** Left out before any column is truncated (extra detail), rather than after. */
   early?: boolean;
-  /** Where truncation cuts: the end (default) or the middle (ids, whose ends both matter). */
-  cut?: "end" | "middle";
-}
-
-/** `text` cut to `max` characters with "…" in the middle. */
-export function cutMiddle(text: string, max: number): string {
-  const chars = [...text];
-  if (chars.length <= max) return text;
-  const head = Math.ceil((max - 1) / 2);
-  return `${chars.slice(0, head).join("")}…${chars.slice(chars.length - (max - 1 - head)).join("")}`;
+  /**
+   * Where truncation cuts: the end (default), or "key" for a column of ids
+   * that tell rows apart: shortened by segments, never to two alike
+   * (key-column.ts), never narrower than that allows.
+   */
+  cut?: "end" | "key";
 }
 
 /** A cell: text, or text spanning the rest of the row (a "not measured" reason). */
@@ -56,6 +55,13 @@ export function renderTable(columns: readonly Column[], rows: readonly Cell[][],
     return w;
   });
   const total = (idx: number[], w: number[]) => idx.reduce((s, i) => s + w[i], 0) + GAP * (idx.length - 1);
+  // A key column goes no narrower than its narrowest unambiguous form.
+  const keyCells = columns.map((c, i) => (c.cut === "key" ? rows.map((r) => (typeof r[i] === "string" ? (r[i] as string) : "")) : null));
+  const floor = columns.map((c, i) => {
+    const keys = keyCells[i];
+    if (c.min === undefined || keys === null) return c.min;
+    return Math.min(natural[i], Math.max(c.min, ...shortenKeys(keys, c.min).map(width)));
+  });
   let widths = [...natural];
   // Extra detail goes before anything is cut short.
   while (total(keep, natural) > maxWidth) {
@@ -69,10 +75,10 @@ export function renderTable(columns: readonly Column[], rows: readonly Cell[][],
     // Truncate the widest truncatable column first, one character at a time in bulk.
     let over = total(keep, widths) - maxWidth;
     while (over > 0) {
-      const candidates = keep.filter((i) => columns[i].min !== undefined && widths[i] > columns[i].min!);
+      const candidates = keep.filter((i) => floor[i] !== undefined && widths[i] > floor[i]!);
       if (candidates.length === 0) break;
       const widest = candidates.reduce((a, b) => (widths[b] > widths[a] ? b : a));
-      const next = Math.max(...candidates.filter((i) => i !== widest).map((i) => widths[i]), columns[widest].min!);
+      const next = Math.max(...candidates.filter((i) => i !== widest).map((i) => widths[i]), floor[widest]!);
       const cut = Math.min(over, Math.max(1, widths[widest] - next));
       widths[widest] -= cut;
       over -= cut;
@@ -105,12 +111,10 @@ export function renderTable(columns: readonly Column[], rows: readonly Cell[][],
       .join(" ".repeat(GAP))
       .trimEnd(),
   ];
-  for (const row of rows) {
+  const shortKeys = keyCells.map((keys, i) => (keys === null ? null : shortenKeys(keys, widths[i])));
+  for (const [r, row] of rows.entries()) {
     const spanAt = row.findIndex((c) => c !== undefined && typeof c !== "string");
-    const cells = keep.map((i) => {
-      const text = typeof row[i] === "string" ? (row[i] as string) : "";
-      return columns[i].cut === "middle" ? cutMiddle(text, widths[i]) : text;
-    });
+    const cells = keep.map((i) => shortKeys[i]?.[r] ?? (typeof row[i] === "string" ? (row[i] as string) : ""));
     const spanK = spanAt < 0 ? -1 : keep.findIndex((i) => i >= spanAt);
     if (spanK < 0) {
       lines.push(line(cells, keep.length).trimEnd());
