@@ -8,7 +8,10 @@ import { caseId } from "../src/bench/suite.js";
 import { formatRatio, formatSi } from "../src/report/format.js";
 import { renderHeadlines, targetCount } from "../src/report/headlines.js";
 import { renderRunTable } from "../src/report/table.js";
+import { compareRuns, renderComparison } from "../src/report/compare.js";
+import { shortenKeys } from "../src/report/key-column.js";
 import { cutMiddle, renderTable } from "../src/report/text-table.js";
+import { syntheticRun } from "./helpers/synthetic.js";
 
 test("SI suffixes with three significant digits, never e-notation", () => {
   const cases: [number, string][] = [
@@ -122,7 +125,7 @@ test("rows are grouped by case, N growing downwards; the case is named once; rat
 
 test("a column that does not fit is truncated to its minimum, then the most droppable is left out and named", () => {
   const cols = [
-    { header: "benchmark", min: 12, cut: "middle" as const },
+    { header: "benchmark", min: 12, cut: "key" as const },
     { header: "value", align: "right" as const },
     { header: "extra", drop: 1 },
   ];
@@ -182,4 +185,50 @@ test("headlines with intervals: met when the whole interval meets the target, mi
   const [fig, lo, hi] = [...line.text.matchAll(/(\d+(?:\.\d+)?)x/g)].map((m) => Number(m[1]));
   assert.ok(lo <= fig && fig <= hi, line.text);
   assert.equal(fig, 100);
+});
+
+// Issue 20, item 12: compare and ab cut ids in the middle, and three rows read `lookup/list-…dist=uniform`.
+const KEY_IDS = ["list-walk", "open-addressing", "table-header-id", "lowest-free"].flatMap((c) =>
+  ["wasm", "ts"].flatMap((b) => [1, 256, 65536].map((n) => `lookup/${c}/${b}/n=${n}/dist=uniform`)),
+);
+
+test("shortened ids keep what tells them apart: common segments elided, segments cut only while distinct", () => {
+  assert.deepEqual(shortenKeys(KEY_IDS, 100), KEY_IDS, "ids that fit are kept whole");
+  assert.equal(shortenKeys(KEY_IDS, 30)[0], "…/list-walk/wasm/n=1/…");
+  for (const max of [8, 12, 16, 20, 24, 30, 36]) {
+    const short = shortenKeys(KEY_IDS, max);
+    assert.equal(new Set(short).size, KEY_IDS.length, `unique at ${max}: ${short.join(" ")}`);
+  }
+  // As short as asked when an unambiguous form that short exists.
+  assert.ok(shortenKeys(KEY_IDS, 20).every((s) => [...s].length <= 20));
+  // Ids that differ only inside one long segment, or in their number of segments.
+  const odd = ["a/x-long-common-prefix-1-common-suffix", "a/x-long-common-prefix-2-common-suffix", "a/x-long-common-prefix-2-common-suffix/b", "a"];
+  for (const max of [4, 8, 16]) assert.equal(new Set(shortenKeys(odd, max)).size, odd.length, `unique at ${max}`);
+  // Repeated ids (the same benchmark on two rows) map alike.
+  assert.deepEqual(
+    shortenKeys([KEY_IDS[0], KEY_IDS[1], KEY_IDS[0]], 12).map((s, _, a) => s === a[0]),
+    [true, false, true],
+  );
+});
+
+test("compare and ab tables: at every width the benchmark column is unambiguous and rows fit", () => {
+  const old = syntheticRun(KEY_IDS.map((id) => ({ id, samples: [10, 11, 12, 10, 11, 12, 10, 11] })));
+  const neu = syntheticRun(
+    KEY_IDS.map((id, i) => ({ id, samples: [10, 11, 12, 10, 11, 12, 10, 11].map((x) => x * (1 + i / 10)), counters: { slots_visited_per_op: i } })),
+  );
+  const cmp = compareRuns(old, neu);
+  const ab = { ...cmp, kind: "ab" as const };
+  for (const c of [cmp, ab]) {
+    for (const width of [80, 100, 120, 160, 200]) {
+      const lines = renderComparison(c, { width, color: false }).split("\n");
+      const head = lines.findIndex((l) => l.startsWith("benchmark"));
+      const rows = lines.slice(head + 1, head + 1 + KEY_IDS.length);
+      assert.ok(
+        lines.every((l) => [...l].length <= width),
+        `${c.kind} at ${width}:\n${lines.filter((l) => [...l].length > width).join("\n")}`,
+      );
+      const keys = rows.map((l) => l.split("  ")[0].trim());
+      assert.equal(new Set(keys).size, KEY_IDS.length, `${c.kind} at ${width}: ${keys.join(" | ")}`);
+    }
+  }
 });

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../contract/errors.js";
 import { readInput, withFileLock, writeOutput } from "../util/files.js";
+import { depthProblem } from "../util/json-depth.js";
 import { benchHome } from "./baseline.js";
 import { medianSummary } from "./measure.js";
 import { counterValue, describeIssues, gitSchema, machineSchema, MAX_TIME_NS, type Run } from "./run-schema.js";
@@ -130,6 +131,11 @@ function parseHistory(file: string, text: string): HistoryRead {
   text.split("\n").forEach((line, i) => {
     if (line.trim() === "") return;
     const where = `${file}:${i + 1}`;
+    const tooDeep = depthProblem(line);
+    if (tooDeep) {
+      warnings.push(`${where}: ${tooDeep}; line skipped`);
+      return;
+    }
     let data: unknown;
     try {
       data = JSON.parse(line);

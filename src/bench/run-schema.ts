@@ -7,6 +7,7 @@ import { z } from "zod";
 import { UserError } from "../contract/errors.js";
 import { BIG_O } from "../stats/complexity.js";
 import { readInput } from "../util/files.js";
+import { depthProblem } from "../util/json-depth.js";
 
 export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
 
@@ -206,9 +207,15 @@ export function describeIssues(sourceName: string, error: z.ZodError): string {
   return `${sourceName}: ${formatJsonPath(first.path)}: ${first.message}${more}`;
 }
 
-/** Parses JSON text, naming the source on failure and telling a truncated file from a corrupt one. */
+/**
+ * Parses JSON text, naming the source on failure and telling a truncated
+ * file from a corrupt one; input nested deeper than MAX_JSON_DEPTH is
+ * refused before parsing.
+ */
 export function parseJsonText(text: string, sourceName: string): unknown {
   if (text.trim() === "") throw new UserError(`${sourceName}: file is empty`);
+  const tooDeep = depthProblem(text);
+  if (tooDeep) throw new UserError(`${sourceName}: ${tooDeep}`);
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -45,7 +45,7 @@ const short = (commit: string | null): string => (commit ? commit.slice(0, 10) :
 
 function renderTrends(trends: readonly BenchmarkTrend[], opts: { width: number; color: boolean }): string {
   const columns: Column[] = [
-    { header: "benchmark", min: 24, cut: "middle" },
+    { header: "benchmark", min: 24, cut: "key" },
     { header: "runs", align: "right" },
     { header: "early", align: "right" },
     { header: "recent", align: "right" },

@@ -218,7 +218,7 @@ export function alphaText(cmp: Comparison): string {
 export function renderComparison(cmp: Comparison, opts: { width: number; color: boolean } = { width: Infinity, color: false }): string {
   const ab = cmp.kind === "ab";
   const columns: Column[] = [
-    { header: "benchmark", min: 24, cut: "middle" },
+    { header: "benchmark", min: 24, cut: "key" },
     { header: "old", align: "right" },
     { header: "new", align: "right" },
     { header: "change", align: "right" },

@@ -4,12 +4,15 @@
 import { ScenarioError } from "../contract/errors.js";
 import type { Scenario } from "../contract/scenario.js";
 import { checkStep, firstIssue, scenarioHeader } from "../contract/scenario-schema.js";
+import { depthProblem } from "../util/json-depth.js";
 import { checkScenarioLimits, MAX_SCENARIO_BYTES } from "./limits.js";
 
 export { MAX_COUNT, MAX_SCENARIO_BYTES, MAX_STEPS } from "./limits.js";
 
 export function parseScenario(text: string, file: string): Scenario {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError(file, null, null, `file is larger than ${MAX_SCENARIO_BYTES} bytes`);
+  const tooDeep = depthProblem(text);
+  if (tooDeep) throw new ScenarioError(file, null, null, tooDeep);
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -20,11 +20,44 @@ export interface BootstrapOptions {
   seed: number;
 }
 
-function resampledMedian(values: readonly number[], rng: Prng, scratch: Float64Array): number {
-  const n = values.length;
-  for (let i = 0; i < n; i++) scratch[i] = values[rng.below(n)];
-  scratch.sort();
-  return n % 2 === 1 ? scratch[(n - 1) / 2] : (scratch[n / 2 - 1] + scratch[n / 2]) / 2;
+/**
+ * Medians of resamples of one sample, drawn without sorting each resample:
+ * the values are ranked once, a resample is counts per rank, and its median
+ * is found by walking the counts. The same draws as sorting each resample,
+ * so the same medians, in O(n) rather than O(n log n) per resample (compare
+ * of 20,000 benchmarks runs 80 million of them).
+ */
+class Resampler {
+  private readonly sorted: Float64Array;
+  private readonly rankOf: Uint32Array;
+  private readonly counts: Uint32Array;
+
+  constructor(private readonly values: readonly number[]) {
+    const n = values.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+    this.sorted = Float64Array.from(order, (i) => values[i]);
+    this.rankOf = new Uint32Array(n);
+    order.forEach((i, rank) => {
+      this.rankOf[i] = rank;
+    });
+    this.counts = new Uint32Array(n);
+  }
+
+  median(rng: Prng): number {
+    const n = this.values.length;
+    const counts = this.counts;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[this.rankOf[rng.below(n)]]++;
+    // The resample's sorted positions lo and hi (equal when n is odd).
+    const hi = n >> 1;
+    const lo = n % 2 === 1 ? hi : hi - 1;
+    let seen = 0;
+    let rank = 0;
+    while (seen + counts[rank] <= lo) seen += counts[rank++];
+    const low = this.sorted[rank];
+    while (seen + counts[rank] <= hi) seen += counts[rank++];
+    return (low + this.sorted[rank]) / 2;
+  }
 }
 
 function percentileInterval(estimates: Float64Array, confidence: number): Interval {
@@ -50,11 +83,11 @@ export function bootstrapRatioOfMedians(a: readonly number[], b: readonly number
   if (a.length === 0 || b.length === 0) throw new RangeError("bootstrapRatioOfMedians needs two non-empty samples");
   const { resamples, confidence } = checkOptions(opts);
   const rng = new Prng(opts.seed);
-  const scratchA = new Float64Array(a.length),
-    scratchB = new Float64Array(b.length);
+  const resA = new Resampler(a),
+    resB = new Resampler(b);
   const ratios = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
-    ratios[r] = resampledMedian(b, rng, scratchB) / resampledMedian(a, rng, scratchA);
+    ratios[r] = resB.median(rng) / resA.median(rng);
   }
   return percentileInterval(ratios, confidence);
 }
@@ -64,8 +97,8 @@ export function bootstrapMedian(values: readonly number[], opts: BootstrapOption
   if (values.length === 0) throw new RangeError("bootstrapMedian needs a non-empty sample");
   const { resamples, confidence } = checkOptions(opts);
   const rng = new Prng(opts.seed);
-  const scratch = new Float64Array(values.length);
+  const resampler = new Resampler(values);
   const medians = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) medians[r] = resampledMedian(values, rng, scratch);
+  for (let r = 0; r < resamples; r++) medians[r] = resampler.median(rng);
   return percentileInterval(medians, confidence);
 }
