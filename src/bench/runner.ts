@@ -78,7 +78,9 @@ export class TooSlowForBudget extends Error {
     readonly opMs: number,
     readonly maxOpMs: number,
   ) {
-    super(`one operation takes ${opMs >= 1000 ? `${(opMs / 1000).toFixed(1)} s` : `${Math.round(opMs)} ms`}, more than the ${maxOpMs} ms --quick allows per operation (run without --quick, or with smaller --sizes)`);
+    super(
+      `one operation takes ${opMs >= 1000 ? `${(opMs / 1000).toFixed(1)} s` : `${Math.round(opMs)} ms`}, more than the ${maxOpMs} ms --quick allows per operation (run without --quick, or with smaller --sizes)`,
+    );
     this.name = "TooSlowForBudget";
   }
 }
