@@ -1,6 +1,7 @@
 /* Scenario execution: each scenario runs in a forked child, one result
  * per step. */
 #include "probe.h"
+#include <sys/time.h>
 
 static uintptr_t names[MAX_NAMES];
 static int bound[MAX_NAMES];
@@ -386,23 +387,78 @@ static void run_scenario_child(void)
 }
 
 #ifndef SCENARIO_SECONDS
-#define SCENARIO_SECONDS 60 /* watchdog per scenario */
+#define SCENARIO_SECONDS 60 /* watchdog: how long one step may run */
 #endif
-static volatile sig_atomic_t watchdog_fired;
+/* The watchdog is per step, not per scenario: the parent looks at the
+ * child's progress once a second and kills it only when one step has run
+ * longer than `seconds` plus its own io_getevents timeout. A long scenario
+ * that keeps moving (thousands of io_destroy calls, each waiting for an RCU
+ * grace period) runs to the end; a step that hangs is named. */
+static volatile sig_atomic_t alarm_rang, watchdog_fired;
+static int watched_step, stalled_limit;
+static struct timespec watched_since;
 
 static void on_alarm(int sig)
 {
 	(void)sig;
-	watchdog_fired = 1;
+	alarm_rang = 1;
 }
 
-static void report_killed(int status, int seconds)
+/* Seconds the step may run: the watchdog's plus the step's own timeout. */
+static int step_limit(int seconds, int i)
+{
+	if (i < 0 || i >= nsteps)
+		return seconds;
+	const struct step *st = &steps[i];
+	if (st->op != OP_IO_GETEVENTS || st->flag || st->n3 <= 0)
+		return seconds;
+	return seconds + (int)((st->n3 + 999999999L) / 1000000000L);
+}
+
+/* A tick every second until stopped: a tick that lands outside a wait is
+ * not lost, the next one interrupts the wait. */
+static void watchdog_ticks(int on)
+{
+	struct itimerval it = {{on, 0}, {on, 0}};
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void watchdog_start(void)
+{
+	alarm_rang = 0;
+	watchdog_fired = 0;
+	watched_step = *progress;
+	clock_gettime(CLOCK_MONOTONIC, &watched_since);
+	watchdog_ticks(1);
+}
+
+/* After an interrupted wait: whether the step under way ran too long. */
+static int watchdog_due(int seconds)
+{
+	if (!alarm_rang)
+		return watchdog_fired;
+	alarm_rang = 0;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int step = *progress;
+	if (step != watched_step) {
+		watched_step = step;
+		watched_since = now;
+	} else if (now.tv_sec - watched_since.tv_sec >= step_limit(seconds, step)) {
+		stalled_limit = step_limit(seconds, step);
+		watchdog_fired = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void report_killed(int status)
 {
 	char msg[200];
 	if (watchdog_fired)
 		snprintf(msg, sizeof msg,
 			 "the step did not finish within %d s on the live kernel",
-			 seconds);
+			 stalled_limit);
 	else
 		snprintf(msg, sizeof msg,
 			 "the scenario process was killed by %s (the step "
@@ -427,16 +483,16 @@ static void setup_progress(void)
 }
 
 /* Waits for the scenario child under the watchdog; its status. */
-static int wait_child(pid_t pid)
+static int wait_child(pid_t pid, int seconds)
 {
 	int status;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			die_probe("waitpid: %s", strerror(errno));
-		if (watchdog_fired)
+		if (watchdog_due(seconds))
 			kill(pid, SIGKILL);
 	}
-	alarm(0);
+	watchdog_ticks(0);
 	return status;
 }
 
@@ -454,10 +510,10 @@ int cmd_scenario(void)
 		die_probe("fork: %s", strerror(errno));
 	if (pid == 0)
 		run_scenario_child();
-	alarm(SCENARIO_SECONDS);
-	int status = wait_child(pid);
+	watchdog_start();
+	int status = wait_child(pid, SCENARIO_SECONDS);
 	if (WIFSIGNALED(status)) {
-		report_killed(status, SCENARIO_SECONDS);
+		report_killed(status);
 		return 1;
 	}
 	return WEXITSTATUS(status);
@@ -490,7 +546,6 @@ static void run_one_piped(int seconds, int settle)
 	if (pipe(p) != 0)
 		die_probe("pipe: %s", strerror(errno));
 	*progress = -1;
-	watchdog_fired = 0;
 	pid_t pid = fork();
 	if (pid < 0)
 		die_probe("fork: %s", strerror(errno));
@@ -502,13 +557,13 @@ static void run_one_piped(int seconds, int settle)
 		run_scenario_child();
 	}
 	close(p[1]);
-	alarm((unsigned)seconds);
+	watchdog_start();
 	size_t before = out_mark();
 	char buf[65536];
 	for (;;) {
 		ssize_t n = read(p[0], buf, sizeof buf);
 		if (n < 0 && errno == EINTR) {
-			if (watchdog_fired)
+			if (watchdog_due(seconds))
 				kill(pid, SIGKILL);
 			continue;
 		}
@@ -520,15 +575,15 @@ static void run_one_piped(int seconds, int settle)
 	/* A whole line means the child finished its scenario: do not wait for its exit. */
 	size_t end = out_mark();
 	if (end > before && out_peek(end - 1) == '\n' && !watchdog_fired) {
-		alarm(0);
+		watchdog_ticks(0);
 		exiting[nexiting++] = pid;
 		flush_out();
 		return;
 	}
-	int status = wait_child(pid);
+	int status = wait_child(pid, seconds);
 	if (WIFSIGNALED(status)) {
 		out_truncate(before);
-		report_killed(status, seconds);
+		report_killed(status);
 		return;
 	}
 	if (out_mark() == before)
@@ -541,7 +596,7 @@ static void run_one_piped(int seconds, int settle)
 /* Many scenarios in one probe, one after the other, each in its own child:
  * what a fuzzer needs. cpu=N pins the probe (and so its children) to that
  * CPU, so several probes can share a machine's CPUs; seconds=S is the
- * watchdog per scenario; settle=1 lets each child finish exiting (its
+ * watchdog per step (plus the step's own timeout); settle=1 lets each child finish exiting (its
  * contexts freed, aio-nr given back) before the next starts. */
 int cmd_scenarios(int argc, char **argv)
 {

@@ -7,6 +7,7 @@
 // or fails makes that row "not measured" with the reason.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, renameSync, rmSync, readdirSync, writeFileSync } from "node:fs";
+import { stepState } from "./build-steps.mjs";
 
 const OUT = "build/anchors";
 const COMPILERS = ["gcc", "clang"];
@@ -39,8 +40,8 @@ if (process.platform !== "linux") {
   console.error(`build-anchors: no native anchors: platform is ${process.platform}, not linux`);
   process.exit(0);
 }
-// Stale binaries from an older source must not pass for this one's anchors.
-rmSync(OUT, { recursive: true, force: true });
+const state = stepState("anchors", ["probe", "scripts/build-anchors.mjs"], [`${OUT}/anchors.json`]);
+if (state.fresh && !process.argv.includes("--force")) process.exit(0);
 mkdirSync(OUT, { recursive: true });
 const sources = readdirSync("probe")
   .filter((f) => f.endsWith(".c"))
@@ -61,15 +62,23 @@ const todo = builds.filter((b) => b.unavailable === null);
 const worker = async () => {
   for (let b = todo.shift(); b; b = todo.shift()) {
     const path = `${OUT}/probe-${b.name}`;
-    const failed = await compile(b.compiler, b.flags, path, sources);
+    // Compiled beside and renamed into place: a benchmark running the old binary is not disturbed.
+    const failed = await compile(b.compiler, b.flags, `${path}.tmp-${process.pid}`, sources);
     if (failed) b.unavailable = failed;
-    else b.path = path;
+    else {
+      renameSync(`${path}.tmp-${process.pid}`, path);
+      b.path = path;
+    }
   }
 };
 await Promise.all([worker(), worker()]);
+// Stale binaries from an older source (or a build that failed now) must not pass for this one's anchors.
+const keep = new Set(builds.filter((b) => b.path).map((b) => `probe-${b.name}`));
+for (const f of readdirSync(OUT)) if (f.startsWith("probe-") && !keep.has(f)) rmSync(`${OUT}/${f}`, { force: true });
 const doc = { sources, builds: builds.map(({ name, compiler, version, flags, path, unavailable }) => ({ name, compiler, version, flags, path, unavailable })) };
 writeFileSync(`${OUT}/anchors.json.tmp`, `${JSON.stringify(doc, null, 1)}\n`);
 renameSync(`${OUT}/anchors.json.tmp`, `${OUT}/anchors.json`);
 const built = builds.filter((b) => b.path).map((b) => b.name);
 const missing = builds.filter((b) => b.unavailable).map((b) => `${b.name} (${b.unavailable})`);
 console.error(`build-anchors: built ${built.length ? built.join(", ") : "none"}${missing.length ? `; not built: ${missing.join("; ")}` : ""}`);
+state.done();

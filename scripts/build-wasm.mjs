@@ -8,9 +8,9 @@
 // interface in src/contract/wasm/ is regenerated (scripts/wasm-exports.mjs),
 // and when it changed the TypeScript is compiled again against it.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import asc from "assemblyscript/asc";
+import { stepState, writeAtomic } from "./build-steps.mjs";
 import { contractPath, importedMemory, renderExportsInterface } from "./wasm-exports.mjs";
 
 const modules = JSON.parse(readFileSync(new URL("./wasm-modules.json", import.meta.url), "utf8"));
@@ -22,6 +22,17 @@ const check = process.argv.includes("--check");
 const target = process.argv.includes("--debug") || check ? "debug" : "release";
 // --only NAME builds one module (the strategy test rebuilds just the lookup world).
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+// A whole release build is skipped when nothing asc reads changed since the last one.
+const whole = !check && only === null && target === "release";
+const state = stepState(
+  "wasm",
+  ["assembly", "asconfig.json", "scripts/build-wasm.mjs", "scripts/wasm-modules.json", "scripts/wasm-exports.mjs", "node_modules/assemblyscript/package.json"],
+  [...modules.map((m) => `build/${m.name}.wasm`), ...modules.map((m) => contractPath(m.name)), "build/wasm-build.json"],
+);
+if (whole && state.fresh && !process.argv.includes("--force")) process.exit(0);
+if (!whole && !check) state.invalidate();
+// Loaded only when there is work: loading the compiler alone takes seconds.
+const { default: asc } = await import("assemblyscript/asc");
 const changed = [];
 for (const m of modules.filter((x) => only === null || x.name === only)) {
   let declaration = null;
@@ -33,7 +44,7 @@ for (const m of modules.filter((x) => only === null || x.name === only)) {
       // Only the module goes to disk; the bindings' .d.ts is read, its .js glue dropped.
       writeFile(name, contents, baseDir) {
         if (name.endsWith(".d.ts")) declaration = contents;
-        else if (name.endsWith(".wasm") && !check) writeFileSync(join(baseDir, name), contents);
+        else if (name.endsWith(".wasm") && !check) writeAtomic(join(baseDir, name), contents);
       },
     },
   );
@@ -57,19 +68,20 @@ for (const m of modules.filter((x) => only === null || x.name === only)) {
       continue;
     }
     mkdirSync("src/contract/wasm", { recursive: true });
-    writeFileSync(out, text);
+    writeAtomic(out, text);
     changed.push(out);
   }
 }
 if (check) process.exit(changed.length > 0 ? 1 : 0);
 if (changed.length > 0 && existsSync("tsconfig.json")) {
   console.error(`build-wasm: regenerated ${changed.join(", ")}; compiling the TypeScript again`);
-  const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"], { stdio: ["ignore", process.stderr, process.stderr] });
+  const tsc = spawnSync(process.execPath, ["scripts/build-ts.mjs", "--force"], { stdio: ["ignore", process.stderr, process.stderr] });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 // What the run context reports about the measured code: how each module was built.
 const ascVersion = JSON.parse(readFileSync(new URL("../node_modules/assemblyscript/package.json", import.meta.url), "utf8")).version;
-writeFileSync(
+writeAtomic(
   "build/wasm-build.json",
   `${JSON.stringify({ assemblyscript: ascVersion, target, modules: modules.map((m) => ({ name: m.name, flags: m.flags })) }, null, 1)}\n`,
 );
+if (whole) state.done();

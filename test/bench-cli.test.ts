@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parseRun, resultSchema, runSchema } from "../src/bench/run-schema.js";
-import { runBench } from "../src/bench/runner.js";
+import { QUICK_MAX_OP_MS, runBench } from "../src/bench/runner.js";
 import type { BenchCase, Suite } from "../src/bench/suite.js";
 import { UserError } from "../src/contract/errors.js";
 import { compareRuns } from "../src/report/compare.js";
@@ -93,6 +93,34 @@ describe("bench runner", () => {
       ],
     );
     parseRun(JSON.stringify(r.run), "partial run");
+  });
+
+  it("--quick keeps its promise at any size: a case whose one operation outruns the per-operation cap is a row saying so, run once", async () => {
+    let calls = 0;
+    const slowMs = QUICK_MAX_OP_MS + 100;
+    const suite: Suite = {
+      name: "huge",
+      description: "one operation longer than --quick allows",
+      async cases(): Promise<BenchCase[]> {
+        return [
+          {
+            kind: "timed",
+            case: "quadratic",
+            backend: "host",
+            params: { n: 65536 },
+            run: (n) => {
+              calls += n;
+              const until = performance.now() + n * slowMs;
+              while (performance.now() < until);
+            },
+          },
+        ];
+      },
+    };
+    const quick = await runBench({ suites: [suite], filter: null, quick: true, full: false, sizes: null, timeMs: 60 });
+    assert.equal(calls, 1, "one operation, then no more");
+    assert.match(quick.run.results[0].status?.unavailable ?? "", /^one operation takes \d+ ms, more than the 250 ms --quick allows per operation/);
+    parseRun(JSON.stringify(quick.run), "quick run");
   });
 
   it("an injected slowdown is seen by compare as a regression", async () => {

@@ -452,7 +452,17 @@ describe("scenario limits, the same on every backend", () => {
   const names: Scenario = { name: "names", steps: Array.from({ length: MAX_NAMES + 1 }, (_, i) => ({ op: "mmap" as const, pages: 1, name: `M${i}` })) };
   // nr_events of 2^31 and more: the unsigned doubling wraps to a ring as large as any.
   const wrapped: Scenario = { ...rings, steps: rings.steps.map((s) => ({ ...s, nr_events: 2 ** 31 + 4_000_000 })) };
+  // The live kernel really waits a timeout out (2^53-1 ns is 104 days); the models answer at once.
+  const waits: Scenario = {
+    name: "waits",
+    steps: [
+      { op: "io_setup", nr_events: 1, name: "W" },
+      { op: "io_getevents", ctx: "W", min_nr: 1, nr: 1, timeout_ns: 40e9 },
+      { op: "io_getevents", ctx: "W", min_nr: 1, nr: 1, timeout_ns: 2 ** 53 - 1 },
+    ],
+  };
   const cases = [
+    [waits, /step 2: field "timeout_ns": the io_getevents timeouts so far add up to 9007239\.3 s, more than the 60 s a scenario may wait/],
     [wrapped, /step 4: field "nr_events"/],
     [rings, /step 4: field "nr_events": .* more than the 1024 MiB a scenario may model/],
     [bigResult, /field "steps": the results may carry up to 20800000 events/],

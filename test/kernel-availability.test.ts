@@ -1,12 +1,16 @@
 // Availability reporting of the kernel backend.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync, chmodSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../src/contract/errors.js";
 import { kernelAvailability, runKernelTiming, runScenarioOnKernel } from "../src/kernel/probe.js";
 import { defaultProbePath } from "../src/kernel/paths.js";
+import { encodeScenario } from "../src/kernel/wire.js";
+import type { Step } from "../src/contract/scenario.js";
+import { withKernelLock } from "./kernel-lock.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kernel-avail-"));
 
@@ -50,4 +54,23 @@ test("the built probe on this Linux kernel is available", { skip: built ? false 
   const a = kernelAvailability();
   if (aioNr >= aioMax) assert.equal(a.available, false);
   else assert.deepEqual(a, { available: true, reason: null });
+});
+
+// The probe's watchdog bounds each step (its `seconds` plus the step's own
+// timeout), not the whole scenario: a long scenario that keeps moving, such
+// as thousands of io_destroy calls each waiting for an RCU grace period,
+// runs to the end on the live kernel as it does on the models.
+test("the probe's watchdog is per step: a scenario longer than it, whose steps each finish in time, completes", {
+  skip: built && kernelAvailability().available ? false : "kernel backend unavailable",
+}, async () => {
+  const steps: Step[] = [];
+  for (let i = 0; i < 50; i++) steps.push({ op: "io_setup", nr_events: 1, name: "A" }, { op: "io_destroy", ctx: "A" });
+  // A 2 s wait with nothing in flight: longer than the 1 s watchdog, allowed as the step's own timeout.
+  steps.push({ op: "io_setup", nr_events: 1, name: "B" }, { op: "io_getevents", ctx: "B", min_nr: 1, nr: 1, timeout_ns: 2e9 });
+  const wire = encodeScenario("long.json", { name: "long", steps });
+  const r = await withKernelLock(() => spawnSync(defaultProbePath(), ["scenarios", "seconds=1"], { input: wire.text, encoding: "utf8" }));
+  const doc = JSON.parse(r.stdout) as { results?: { op: string; ret: number; data?: number[] }[]; probe_error?: string };
+  assert.equal(doc.probe_error, undefined);
+  assert.equal(doc.results?.length, steps.length);
+  assert.deepEqual(doc.results?.at(-1), { step: steps.length - 1, op: "io_getevents", ret: 0, errno: null, data: [] });
 });

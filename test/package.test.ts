@@ -35,6 +35,7 @@ describe("the npm package", () => {
       "probe/probe.h",
       "probe/main.c",
       "scripts/build-probe.mjs",
+      "scripts/build-steps.mjs",
       "docs/scenario-format.md",
     ]) {
       assert.ok(paths.includes(needed), `${needed} is not in the package`);

@@ -42,11 +42,14 @@ export const ROUNDS = 16;
  * comparable. Any other cases (ab's other build of the same benchmark) run
  * each batch too, so both sides are warmed alike.
  */
-export function calibrate([c, ...others]: [TimedCase, ...TimedCase[]], targetMs: number): number {
+export function calibrate([c, ...others]: [TimedCase, ...TimedCase[]], targetMs: number, maxOpMs = Infinity): number {
   const unit = c.granularity ?? 1;
   const max = c.maxBatch ?? 1 << 26;
   // The first call may build the case's world lazily: keep it out of the calibration.
+  const t0 = performance.now();
   c.run(unit);
+  const first = performance.now() - t0;
+  if (first > maxOpMs) throw new TooSlowForBudget(first / unit, maxOpMs);
   for (const o of others) o.run(unit);
   let n = unit;
   for (;;) {
@@ -56,6 +59,29 @@ export function calibrate([c, ...others]: [TimedCase, ...TimedCase[]], targetMs:
     for (const o of others) o.run(n);
     if (dt >= targetMs || n * 2 > max) return n;
     n *= 2;
+  }
+}
+
+/**
+ * --quick promises a short run at any size: a case whose single operation
+ * takes longer than this is reported unavailable instead of timed (a
+ * quadratic case at a large --sizes can take seconds per operation, and a
+ * timed case needs tens of them).
+ */
+export const QUICK_MAX_OP_MS = 250;
+/** --quick stops starting new rounds after this long (every case has its first round by then). */
+export const QUICK_RUN_MS = 10_000;
+
+/** A case's first operation took longer than the run allows per operation. */
+export class TooSlowForBudget extends Error {
+  constructor(
+    readonly opMs: number,
+    readonly maxOpMs: number,
+  ) {
+    super(
+      `one operation takes ${opMs >= 1000 ? `${(opMs / 1000).toFixed(1)} s` : `${Math.round(opMs)} ms`}, more than the ${maxOpMs} ms --quick allows per operation (run without --quick, or with smaller --sizes)`,
+    );
+    this.name = "TooSlowForBudget";
   }
 }
 
@@ -221,8 +247,15 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   let interrupted = false;
   let failure: BenchCaseError | null = null;
   const steps = rounds * planned.length;
+  const tooSlow = new Map<number, string>();
+  const deadline = opts.quick ? performance.now() + QUICK_RUN_MS : Number.POSITIVE_INFINITY;
+  let roundsRun = 0;
   outer: for (let round = 0; round < rounds; round++) {
+    // --quick's promise: later rounds only add samples, so they are what gives way.
+    if (round > 0 && performance.now() > deadline) break;
+    roundsRun = round + 1;
     for (const [i, { suite, c }] of planned.entries()) {
+      if (tooSlow.has(i)) continue;
       if (c.kind !== "timed" && round > 0) continue;
       // Timed cases run synchronously: without this turn of the event loop a
       // SIGINT handler never runs and Ctrl-C would wait for the whole run.
@@ -243,7 +276,15 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
         continue;
       }
       // ~300 samples per budget, each still 100 µs or more: far above the clock's resolution.
-      if (!batches.has(i)) batches.set(i, calibrate([c], Math.max(0.1, opts.timeMs / 300)));
+      if (!batches.has(i)) {
+        try {
+          batches.set(i, calibrate([c], Math.max(0.1, opts.timeMs / 300), opts.quick ? QUICK_MAX_OP_MS : Number.POSITIVE_INFINITY));
+        } catch (e) {
+          if (!(e instanceof TooSlowForBudget)) throw e;
+          tooSlow.set(i, e.message);
+          continue;
+        }
+      }
       const got = await timeRound(c, batches.get(i)!, opts.timeMs / rounds, slowdown, round === 0);
       if (!samples.has(i)) {
         samples.set(i, []);
@@ -255,7 +296,9 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   }
   const results: RunResult[] = [];
   for (const [i, { suite, c }] of planned.entries()) {
-    if (c.kind !== "timed") {
+    const slow = tooSlow.get(i);
+    if (slow !== undefined) results.push(unavailable(suite.name, c, slow));
+    else if (c.kind !== "timed") {
       const r = once.get(i);
       if (r) results.push(r);
     } else if (samples.has(i)) {
@@ -278,7 +321,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       full: opts.full,
       sizes: opts.sizes,
       time_ms: opts.timeMs,
-      rounds,
+      rounds: roundsRun,
       filter: opts.filter?.source ?? null,
       interrupted,
       failed: failure?.message ?? null,

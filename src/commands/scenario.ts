@@ -1,7 +1,7 @@
 // `aio-ring-bench scenario FILE... [--backend wasm|model|kernel|all] [--profile P]`
 import { UserError } from "../contract/errors.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
-import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS } from "../scenario/limits.js";
+import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS, MAX_TIMEOUT_TOTAL_NS } from "../scenario/limits.js";
 import { formatMatrix, runMatrix } from "../scenario/matrix.js";
 import { formatDisagreements, kernelList, openKernel, readScenarioFile, runOnAllBackends, runScenario, type KernelTarget } from "../scenario/index.js";
 import type { BackendName, ProfileName, Scenario } from "../contract/scenario.js";
@@ -39,7 +39,7 @@ export const spec: CommandSpec = {
   ],
   exitCodes: "0 ok, 1 backends disagree (--backend all), 2 bad input (or a kernel that cannot be fetched or booted)",
   notes: `Every file is checked before any runs, against limits all backends share:
-${MAX_STEPS} steps, ${MAX_NAMES} names, ${MAX_MODELLED_BYTES / 2 ** 20} MiB of modelled rings, ${MAX_RESULT_EVENTS} events in the results.
+${MAX_STEPS} steps, ${MAX_NAMES} names, ${MAX_MODELLED_BYTES / 2 ** 20} MiB of modelled rings, ${MAX_RESULT_EVENTS} events in the results, ${MAX_TIMEOUT_TOTAL_NS / 1e9} s of io_getevents timeouts.
 
 Profiles, and what each was measured on (also in every model results document):
 ${profileLabels()}`,

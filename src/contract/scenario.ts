@@ -96,3 +96,10 @@ export interface ResultsDoc {
   zero_page?: boolean;
   results: StepResult[];
 }
+
+/** The positive io_getevents timeouts of a scenario, summed (ns): what the live kernel may wait. */
+export function timeoutTotalNs(scenario: Scenario): number {
+  let total = 0;
+  for (const s of scenario.steps) if (s.op === "io_getevents" && s.timeout_ns !== null && s.timeout_ns > 0) total += s.timeout_ns;
+  return total;
+}

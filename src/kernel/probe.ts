@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { ScenarioError, UserError } from "../contract/errors.js";
-import type { ResultsDoc, Scenario, StepResult } from "../contract/scenario.js";
+import { timeoutTotalNs, type ResultsDoc, type Scenario, type StepResult } from "../contract/scenario.js";
 import { parseAnswerLine, type KernelRun } from "./answer.js";
 import { execProbe } from "./exec.js";
 import { defaultProbePath } from "./paths.js";
@@ -60,6 +60,17 @@ function parseProbeJson(stdout: string, what: string): Record<string, unknown> {
 const SCENARIO_OUTPUT_LIMIT = 64 * 1024 * 1024;
 
 /**
+ * How long the probe may take for a whole scenario before it is killed: a
+ * backstop only, for a probe that stops answering. The probe's own watchdog
+ * bounds each step (60 s plus its timeout) and names it; a scenario that
+ * keeps moving may take long (an io_destroy waits for an RCU grace period,
+ * tens of ms on a busy machine), so the backstop grows with its steps.
+ */
+export function scenarioTimeoutMs(scenario: Scenario): number {
+  return 120_000 + 500 * scenario.steps.length + Math.ceil(timeoutTotalNs(scenario) / 1e6);
+}
+
+/**
  * Runs a (parsed) scenario on the live kernel. Throws ScenarioError for a
  * scenario that cannot run as written (unbound name, a step that would block
  * forever, a step that kills the process), UserError if the kernel backend
@@ -68,7 +79,7 @@ const SCENARIO_OUTPUT_LIMIT = 64 * 1024 * 1024;
 export async function runScenarioOnKernel(file: string, scenario: Scenario, probe: string = defaultProbePath()): Promise<ResultsDoc> {
   const wire = encodeScenario(file, scenario);
   requireKernel(probe);
-  const stdout = await execProbe(probe, ["scenario"], { input: wire.text, timeoutMs: 120_000, maxStdoutBytes: SCENARIO_OUTPUT_LIMIT });
+  const stdout = await execProbe(probe, ["scenario"], { input: wire.text, timeoutMs: scenarioTimeoutMs(scenario), maxStdoutBytes: SCENARIO_OUTPUT_LIMIT });
   const doc = parseProbeJson(stdout, file);
 
   const se = doc.scenario_error as { step?: unknown; field?: unknown; name_index?: unknown; message?: unknown } | undefined;
@@ -117,7 +128,7 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
 export async function answerOnKernel(scenario: Scenario, probe: string = defaultProbePath()): Promise<KernelRun> {
   const wire = encodeScenario(scenario.name, scenario);
   requireKernel(probe);
-  const stdout = await execProbe(probe, ["scenario"], { input: wire.text, timeoutMs: 120_000, maxStdoutBytes: SCENARIO_OUTPUT_LIMIT });
+  const stdout = await execProbe(probe, ["scenario"], { input: wire.text, timeoutMs: scenarioTimeoutMs(scenario), maxStdoutBytes: SCENARIO_OUTPUT_LIMIT });
   return parseAnswerLine(stdout.trim());
 }
 

@@ -29,6 +29,14 @@ export const MAX_MODELLED_BYTES = 1 << 30;
  * document stays near 26 MB, well inside the probe's output bound.
  */
 export const MAX_RESULT_EVENTS = 1_000_000;
+/**
+ * Nanoseconds a scenario's io_getevents timeouts may add up to. The models
+ * answer a timeout that expires at once; the live kernel really waits it
+ * out (2^53-1 ns is 104 days), so every backend refuses more than this, and
+ * the probe's watchdog allows each step its timeout on top of its own
+ * bound (src/kernel/probe.ts, probe/scenario.c).
+ */
+export const MAX_TIMEOUT_TOTAL_NS = 60e9;
 
 /**
  * Bytes of the largest ring `nr_events` can make on any profile with `cpus`
@@ -62,6 +70,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let ringBytes = 0;
   let submitted = 0;
   let asked = 0;
+  let waited = 0;
   scenario.steps.forEach((s, i) => {
     for (const field of ["name", "ctx", "addr", "to"] as const) {
       const v = (s as Record<string, unknown>)[field];
@@ -80,8 +89,17 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
         );
       }
     } else if (s.op === "io_submit") submitted += Math.max(0, s.count);
-    else if (s.op === "io_getevents") asked += Math.max(0, s.nr);
-    else if (s.op === "user_reap") asked += Math.max(0, s.max);
+    else if (s.op === "io_getevents") {
+      asked += Math.max(0, s.nr);
+      waited += s.timeout_ns !== null && s.timeout_ns > 0 ? s.timeout_ns : 0;
+      if (waited > MAX_TIMEOUT_TOTAL_NS) {
+        fail(
+          i,
+          "timeout_ns",
+          `the io_getevents timeouts so far add up to ${(waited / 1e9).toFixed(1)} s, more than the ${MAX_TIMEOUT_TOTAL_NS / 1e9} s a scenario may wait (the live kernel waits them out; a limit every backend shares)`,
+        );
+      }
+    } else if (s.op === "user_reap") asked += Math.max(0, s.max);
   });
   // Every event returned was submitted once, and no step returns more than it asks for.
   const events = Math.min(submitted, asked);
