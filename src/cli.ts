@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { format } from "node:util";
 import { UserError } from "./contract/errors.js";
 import { COMMANDS as commands } from "./commands/index.js";
-import { printable } from "./util/printable.js";
+import { errorLine } from "./util/printable.js";
 import { stdoutFailure, writeStdout } from "./util/stdout.js";
 
 // console.log drops write errors (a full disk would leave truncated output
@@ -49,8 +49,8 @@ main(process.argv.slice(2))
     },
     (err: unknown) => {
       if (err instanceof UserError) {
-        // Messages quote input files: their control characters are shown, not sent to the terminal.
-        console.error(`aio-ring-bench: ${printable(err.message)}`);
+        // Messages quote paths and input files: one line, their control characters shown, not sent to the terminal.
+        console.error(errorLine(err.message));
         process.exitCode = err.exitCode;
       } else {
         console.error(err);

@@ -76,3 +76,40 @@ test("Markdown: regressions first, machine warning, escaped cells, unchanged fol
   assert.match(plain, /<details><summary>3 unchanged<\/summary>/);
   assert.doesNotMatch(plain, /WARNING/);
 });
+
+test("Markdown: ids and names from files cannot escape their code span or cell, nor reach the terminal raw (issue 20)", () => {
+  const hostile = [
+    "x` ![i](http://e/i.png) @octocat <img src=x onerror=alert(1)> `y",
+    "``a```b",
+    "`lead",
+    "a\x1b[31mred\x1b]0;title\x07b\x9b1m",
+    "two\nlines|pipe",
+  ];
+  const run = syntheticRun(
+    hostile.map((id) => ({ id, samples: [1, 2, 3], counters: { "c @someone <b>![x](y)": 1 } })),
+    { cpu: "@team ![x](https://e/x.png) <script>\x1b[2J www.e.com" },
+  );
+  const md = renderMarkdown(compareRuns(syntheticRun(hostile.map((id) => ({ id, samples: [1, 2, 3], counters: { "c @someone <b>![x](y)": 2 } }))), run));
+  // Nothing from the files reaches the output raw: no control character, no tag, no image, no live mention or URL.
+  assert.doesNotMatch(md, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  const codeSpans = new Map<string, string>();
+  for (const line of md.split("\n").filter((l) => l.startsWith("| `"))) {
+    // The first cell is one code span: an opening fence, the text, a closing fence of the same length.
+    const m = /^\| (`+)( ?)(.*?)\2\1 \| /.exec(line);
+    assert.ok(m, line);
+    const [, fence, , body] = m;
+    assert.ok(!body.includes(fence), `a backtick run as long as the fence ends the span early: ${line}`);
+    codeSpans.set(body, fence);
+  }
+  assert.equal(codeSpans.get("x` ![i](http://e/i.png) @octocat <img src=x onerror=alert(1)> `y"), "``");
+  assert.equal(codeSpans.get("``a```b"), "````");
+  assert.equal(codeSpans.get("`lead"), "``");
+  assert.ok(codeSpans.has("a\\x1b[31mred\\x1b]0;title\\x07b\\x9b1m"));
+  assert.ok(codeSpans.has("two\\x0alines\\|pipe"));
+  // Prose outside code: escaped punctuation, and a word joiner breaks mentions and links.
+  const outside = md.replace(/^\| `+.*?`+ \| /gm, "");
+  assert.doesNotMatch(outside, /(?<!\\)<(img|script|b>)|!\[/);
+  assert.doesNotMatch(outside, /@(team|someone)|https:\/\/|www\.e/);
+  assert.match(outside, /@\u2060team !\\\[x\\\]\(https:\u2060\/\/e\/x\.png\) \\<script>\\\\x1b\\\[2J www\u2060\.e\.com/);
+  assert.match(outside, /c @\u2060someone \\<b>!\\\[x\\\]\(y\) 2 -> 1/);
+});

@@ -4,7 +4,7 @@
  * `.aio-ring-bench/` at the project root. The run itself carries the machine
  * fingerprint, tool version and git commit, so a baseline is just a run.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { UserError } from "../contract/errors.js";
 import { pathExists, writeOutput } from "../util/files.js";
@@ -74,18 +74,36 @@ export interface LoadedRun {
   source: string;
 }
 
+/** Whether `path` is an existing directory (followed through links). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Loads a run given a baseline name or a file path. An argument with a path
- * separator, ending in ".json", or naming an existing file is a path;
- * anything else is a baseline name.
+ * The file a run argument names, without reading it: an argument with a
+ * path separator, ending in ".json", or naming an existing entry other than
+ * a folder is a path; anything else is a baseline name (a folder called
+ * `main` in the current directory does not hide baseline "main").
  */
+export function runSource(nameOrFile: string): { path: string; baseline: boolean } {
+  const isPath = nameOrFile.includes("/") || nameOrFile.includes(sep) || nameOrFile.endsWith(".json") || (pathExists(nameOrFile) && !isDirectory(nameOrFile));
+  return isPath ? { path: nameOrFile, baseline: false } : { path: baselinePath(nameOrFile), baseline: true };
+}
+
+/** Loads a run given a baseline name or a file path (runSource tells which). */
 export function loadBaseline(nameOrFile: string): LoadedRun {
-  const isPath = nameOrFile.includes("/") || nameOrFile.includes(sep) || nameOrFile.endsWith(".json") || pathExists(nameOrFile);
-  if (isPath) return { run: readRunFile(nameOrFile), source: nameOrFile };
-  const path = baselinePath(nameOrFile);
+  const { path, baseline } = runSource(nameOrFile);
+  if (!baseline) return { run: readRunFile(path), source: path };
   if (!pathExists(path)) {
     const saved = listBaselines();
-    throw new UserError(`no baseline named "${nameOrFile}" in ${baselineDir()}` + (saved.length ? ` (saved: ${saved.join(", ")})` : " (none saved yet)"));
+    const folder = isDirectory(nameOrFile) ? ` (${nameOrFile} here is a folder, not a run file)` : "";
+    throw new UserError(
+      `no baseline named "${nameOrFile}" in ${baselineDir()}${saved.length ? ` (saved: ${saved.join(", ")})` : " (none saved yet)"}${folder}`,
+    );
   }
   return { run: readRunFile(path), source: path };
 }

@@ -4,8 +4,9 @@ import { buildRevision, defaultBase, resolveSource, type ResolvedSource, type So
 import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
-import { checkReportPaths, reportFlags, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { reportFlags, reportOutputs, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { humanOutput, isStdout } from "../util/files.js";
+import { checkOutputs } from "../util/output-plan.js";
 import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
@@ -76,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
     ghAction: pathFlag("gh-action", values["gh-action"]),
     json: pathFlag("json", values.json),
   };
-  checkReportPaths(files);
+  checkOutputs(reportOutputs(files));
   // The table and progress lines leave stdout to an output written there.
   const { stream: human, log } = humanOutput(reportFlags(files));
   let baseSpec: SourceSpec;

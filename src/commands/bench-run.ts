@@ -19,9 +19,11 @@ import { renderHeadlines, targetCount } from "../report/headlines.js";
 import { writeHtmlReport } from "../report/html.js";
 import { renderRunTable } from "../report/table.js";
 import { wrap } from "../report/text-table.js";
-import { checkReportPaths, reportFlags, writeReports } from "../report/write-reports.js";
-import { checkOutput, humanOutput, isStdout, writeOutput } from "../util/files.js";
+import { reportFlags, reportOutputs, writeReports } from "../report/write-reports.js";
+import { humanOutput, isStdout, writeOutput } from "../util/files.js";
+import { checkOutputs } from "../util/output-plan.js";
 import { interruptOnSigint } from "../util/interrupt.js";
+import { errorLine } from "../util/printable.js";
 import { Progress } from "../util/progress.js";
 import { writeStdout } from "../util/stdout.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
@@ -94,20 +96,23 @@ export async function checkBenchInputs(flags: BenchFlags): Promise<LoadedRun | n
   if (flags.saveBaseline !== null) checkBaselineName(flags.saveBaseline);
   const baseline: LoadedRun | null = flags.compare ? loadBaseline(flags.compare) : null;
   ensureStateDir();
-  if (flags.history !== null) {
-    if (flags.history === "-") throw new UserError("--history: a history file is read and rewritten: - (standard output) cannot be one");
-    checkOutput(flags.history, "--history", false);
-    // A corrupt history, or a file that is no history, must stop us before minutes of measuring; a new one is fine.
-    checkHistoryFile(flags.history);
-  }
-  if (flags.saveBaseline !== null) {
-    ensureStateDir("baselines");
-    checkOutput(baselinePath(flags.saveBaseline), "--save-baseline");
-  }
-  if (flags.json !== null) checkOutput(flags.json, "--json");
-  if (flags.csv !== null) checkOutput(flags.csv, "--csv");
-  if (flags.html !== null) checkOutput(flags.html, "--html");
-  checkReportPaths(flags.reports);
+  if (flags.history === "-") throw new UserError("--history: a history file is read and rewritten: - (standard output) cannot be one");
+  if (flags.saveBaseline !== null) ensureStateDir("baselines");
+  const given = (name: string, path: string | null) => (path === null ? [] : [{ name, path }]);
+  checkOutputs(
+    [
+      { name: "the state folder's last-run.json", path: lastRunFile(), implicit: true, replacesInput: true },
+      ...(flags.history === null ? [] : [{ name: "--history", path: flags.history, stdoutOk: false }]),
+      ...(flags.saveBaseline === null ? [] : [{ name: "--save-baseline", path: baselinePath(flags.saveBaseline), replacesInput: true }]),
+      ...given("--json", flags.json),
+      ...given("--csv", flags.csv),
+      ...given("--html", flags.html),
+      ...reportOutputs(flags.reports),
+    ],
+    baseline ? [{ name: "--compare", path: baseline.source }] : [],
+  );
+  // A corrupt history, or a file that is no history, must stop us before minutes of measuring; a new one is fine.
+  if (flags.history !== null) checkHistoryFile(flags.history);
   if ((await countCases(flags)) === 0) {
     throw new UserError(
       `no benchmark matches${flags.filter ? ` --filter ${flags.filter.source}` : ""} in suite(s) ${flags.suites.map((s) => s.name).join(", ")} (see --list)`,
@@ -160,7 +165,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   const failures: UserError[] = [];
   const fail = (e: UserError) => {
     failures.push(e);
-    console.error(`aio-ring-bench: ${e.message}`);
+    console.error(errorLine(e.message));
   };
   const attempt = (fn: () => void) => {
     try {
@@ -215,7 +220,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   }
   if (failures.length) console.error(`aio-ring-bench: ${failures.length} output(s) could not be written; the run's results are in ${runFile}`);
   if (result.failure) {
-    console.error(`aio-ring-bench: benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${runFile})`);
+    console.error(errorLine(`benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${runFile})`));
     return 1;
   }
   if (result.interrupted) return 130;

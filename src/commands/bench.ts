@@ -79,7 +79,8 @@ tables then go to standard error).`,
 2 bad input or an output file could not be written, 130 interrupted (what
 completed is still written; a partial run is neither saved as a baseline nor
 added to the history)`,
-  notes: `Every output path is checked before measuring. A file that cannot be written
+  notes: `Every output path is checked before measuring: its folder must exist, and two
+outputs on one file, or an output on an input, are refused. A file that cannot be written
 after measuring is reported and the others are still written; the last line
 says where the run JSON is.
 

@@ -1,12 +1,13 @@
 /** `aio-ring-bench compare OLD NEW`: compare two runs (OLD may be a baseline name), print a table, write exports, gate. */
-import { loadBaseline } from "../bench/baseline.js";
+import { loadBaseline, runSource } from "../bench/baseline.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
-import { checkReportPaths, reportFlags, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { reportFlags, reportOutputs, writeReports, type ReportFiles } from "../report/write-reports.js";
 import { UserError } from "../contract/errors.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, pathFlag, percentFlag } from "./flag-values.js";
 import { humanOutput, isStdout } from "../util/files.js";
+import { checkOutputs } from "../util/output-plan.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
 
 export const spec: CommandSpec = {
@@ -61,7 +62,10 @@ export async function run(argv: string[]): Promise<number> {
     ghAction: pathFlag("gh-action", values["gh-action"]),
     json: pathFlag("json", values.json),
   };
-  checkReportPaths(files);
+  checkOutputs(reportOutputs(files), [
+    { name: "OLD", path: runSource(positionals[0]).path },
+    { name: "NEW", path: runSource(positionals[1]).path },
+  ]);
   const { stream: human, log } = humanOutput(reportFlags(files));
   const older = loadBaseline(positionals[0]);
   const newer = loadBaseline(positionals[1]);

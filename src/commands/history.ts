@@ -6,6 +6,7 @@ import { ensureStateDir } from "../bench/state.js";
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";
 import { formatCounterChanges } from "../stats/counter-changes.js";
 import { formatNs, formatPct } from "../report/format.js";
+import { checkOutputs } from "../util/output-plan.js";
 import { printable } from "../util/printable.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { pathFlag, percentFlag } from "./flag-values.js";
@@ -84,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
   const append = pathFlag("append", values.append);
   if (append !== undefined) {
     if (given === undefined) ensureStateDir();
+    checkOutputs([{ name: "--file", path: file, stdoutOk: false }], [{ name: "--append", path: append }]);
     appendHistory(file, readRunFile(append));
     console.error(`appended ${append} to ${file}`);
   }

@@ -9,7 +9,8 @@ import { validateComparison } from "../report/comparison-schema.js";
 import { writeComparisonHtmlReport, writeHtmlReport } from "../report/html.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 import { pathFlag, percentFlag } from "./flag-values.js";
-import { readInput, isStdout, checkOutput } from "../util/files.js";
+import { readInput, isStdout } from "../util/files.js";
+import { checkOutputs } from "../util/output-plan.js";
 import { printable } from "../util/printable.js";
 
 export const spec: CommandSpec = {
@@ -74,7 +75,13 @@ export async function run(argv: string[]): Promise<number> {
   const html = pathFlag("html", values.html);
   if (html === undefined) throw new UserError("report: --html FILE is required (see --help)");
   const historyFile = pathFlag("history", values.history);
-  checkOutput(html, "--html");
+  checkOutputs(
+    [{ name: "--html", path: html }],
+    [
+      ...positionals.map((path, i) => ({ name: positionals.length === 2 && i === 0 ? "OLD" : "RUN", path })),
+      ...(historyFile === undefined ? [] : [{ name: "--history", path: historyFile }]),
+    ],
+  );
   const threshold = percentFlag("threshold", values.threshold);
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const inputs = positionals.map((p) => ({ path: p, input: readReportInput(p) }));

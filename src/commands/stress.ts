@@ -10,8 +10,10 @@ import { DEFAULT_BATCH, DEFAULT_NR_EVENTS, SharedRingRunError, ringSlotsFor, run
 import { INJECTIONS } from "../pool/inject.js";
 import { ExactlyOnceError } from "../pool/shared-ring.js";
 import { ensureStateDir, stateDir } from "../bench/state.js";
-import { checkOutput, writeOutput } from "../util/files.js";
+import { writeOutput } from "../util/files.js";
+import { checkOutputs } from "../util/output-plan.js";
 import { interruptOnSigint } from "../util/interrupt.js";
+import { errorLine } from "../util/printable.js";
 import { Progress } from "../util/progress.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, intFlag, pathFlag } from "./flag-values.js";
@@ -84,7 +86,11 @@ export async function run(argv: string[]): Promise<number> {
   const json = pathFlag("json", values.json);
   // Outputs checked before the run: a bad path costs nothing.
   ensureStateDir();
-  if (json !== undefined) checkOutput(json, "--json");
+  const lastFile = join(stateDir(), "stress-last.json");
+  checkOutputs([
+    { name: "the state folder's stress-last.json", path: lastFile, implicit: true },
+    ...(json === undefined ? [] : [{ name: "--json", path: json }]),
+  ]);
   const inject = choiceFlag("inject", values.inject, INJECTIONS, undefined);
   const record: StressRecord = {
     schema: "aio-ring-bench/stress@1",
@@ -131,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
   const text = JSON.stringify(record, null, 1) + "\n";
   const written: string[] = [];
   for (const [path, flag] of [
-    [join(stateDir(), "stress-last.json"), undefined],
+    [lastFile, undefined],
     [json, "--json"],
   ] as const) {
     if (path === undefined) continue;
@@ -140,7 +146,7 @@ export async function run(argv: string[]): Promise<number> {
       written.push(path);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      console.error(`aio-ring-bench: ${e.message}`);
+      console.error(errorLine(e.message));
       code = code || 2;
     }
   }

@@ -4,7 +4,8 @@
  */
 import { UserError } from "../contract/errors.js";
 import type { Run } from "../bench/run-schema.js";
-import { checkOutput, writeOutput } from "../util/files.js";
+import { writeOutput } from "../util/files.js";
+import type { PlannedOutput } from "../util/output-plan.js";
 import { toBmf } from "./bmf.js";
 import type { Comparison } from "./compare.js";
 import { toGhActionBenchmark } from "./gh-action-benchmark.js";
@@ -29,12 +30,9 @@ export function reportFlags(files: ReportFiles): Record<string, string> {
   return Object.fromEntries(requested.map((key) => [FLAGS[key].slice(2), files[key]!]));
 }
 
-/** Checks every requested path before anything is measured or written (files.ts checkOutput). */
-export function checkReportPaths(files: ReportFiles): void {
-  for (const key of Object.keys(FLAGS) as (keyof ReportFiles)[]) {
-    const path = files[key];
-    if (path !== undefined) checkOutput(path, FLAGS[key]);
-  }
+/** The requested files as outputs for checkOutputs (util/output-plan.ts), which each command runs before anything else. */
+export function reportOutputs(files: ReportFiles): PlannedOutput[] {
+  return (Object.keys(FLAGS) as (keyof ReportFiles)[]).flatMap((key) => (files[key] === undefined ? [] : [{ name: FLAGS[key], path: files[key]! }]));
 }
 
 /**

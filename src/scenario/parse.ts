@@ -5,6 +5,7 @@ import { ScenarioError } from "../contract/errors.js";
 import type { Scenario } from "../contract/scenario.js";
 import { checkStep, firstIssue, scenarioHeader } from "../contract/scenario-schema.js";
 import { depthProblem } from "../util/json-depth.js";
+import { findDuplicateKey } from "../util/json-duplicates.js";
 import { checkScenarioLimits, MAX_SCENARIO_BYTES } from "./limits.js";
 
 export { MAX_COUNT, MAX_SCENARIO_BYTES, MAX_STEPS } from "./limits.js";
@@ -20,6 +21,7 @@ export function parseScenario(text: string, file: string): Scenario {
     throw new ScenarioError(file, null, null, `not valid JSON (${(e as Error).message})`);
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new ScenarioError(file, null, null, "a scenario is a JSON object");
+  refuseDuplicateKey(text, file);
   const head = scenarioHeader.safeParse(doc);
   if (!head.success) {
     const { path, message } = firstIssue(head.error);
@@ -30,4 +32,13 @@ export function parseScenario(text: string, file: string): Scenario {
   const scenario: Scenario = { ...head.data, steps: parsed };
   checkScenarioLimits(file, scenario);
   return scenario;
+}
+
+/** A key given twice in one object is refused, naming it and where (JSON.parse would keep the last silently). */
+function refuseDuplicateKey(text: string, file: string): void {
+  const dup = findDuplicateKey(text);
+  if (dup === null) return;
+  const inStep = dup.path[0] === "steps" && typeof dup.path[1] === "number";
+  const field = [...dup.path.slice(inStep ? 2 : 0), dup.key].join(".");
+  throw new ScenarioError(file, inStep ? (dup.path[1] as number) : null, field, "given twice: each key once");
 }

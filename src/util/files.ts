@@ -171,6 +171,21 @@ function followLinks(path: string): string {
 }
 
 /**
+ * The real path a write to `path` lands on: symlinks followed (a dangling
+ * end allowed), then its folder's real path; null when that folder cannot
+ * be resolved. Two outputs, or an output and an input, with the same
+ * landing path are the same file however they were spelled.
+ */
+export function landingPath(path: string): string | null {
+  try {
+    const target = followLinks(path);
+    return join(realpathSync(dirname(target)), basename(target));
+  } catch {
+    return null;
+  }
+}
+
+/**
  * `dir` itself when it is an existing directory. An output's folder is never
  * created on the way: a typo'd folder is refused, naming it, rather than
  * made silently (the state folder is made by ensureStateDir).
@@ -255,7 +270,9 @@ export function makeOutputDir(dir: string, flag: string): void {
   try {
     mkdirSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw fileError(`${flag} ${dir}`, "create folder", e);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new UserError(`${flag} ${dir}: cannot create folder: folder ${dirname(resolve(dir))} does not exist (create it first)`);
+    if (code !== "EEXIST") throw fileError(`${flag} ${dir}`, "create folder", e);
   }
 }
 
