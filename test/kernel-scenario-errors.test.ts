@@ -3,8 +3,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ScenarioError } from "../src/contract/errors.js";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { machineLimitNote } from "../src/kernel/machine-state.js";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
-import type { Scenario, Step } from "../src/contract/scenario.js";
+import type { ResultsDoc, Scenario, Step, StepResult } from "../src/contract/scenario.js";
+import { REPO } from "./helpers.js";
+import { withKernelLock } from "./kernel-lock.js";
 
 const avail = kernelAvailability();
 const skip = avail.available ? false : `kernel backend unavailable: ${avail.reason}`;
@@ -102,4 +110,59 @@ test("a step that unmaps the probe's own memory is reported at that step", { ski
     null,
     /killed by SIGSEGV/,
   );
+});
+
+// aio-nr is the machine's: a scenario assuming another limit state (here a
+// larger aio-max-nr) meets the kernel's EAGAIN, and the error says whose it is.
+// A takes what other processes leave free, so B fails on a busy machine too.
+const fillsTheLimit = (): Step[] => {
+  const limit = (f: string) => Number(readFileSync(`/proc/sys/fs/${f}`, "utf8"));
+  return [
+    { op: "io_setup", nr_events: Math.max(1, limit("aio-max-nr") - limit("aio-nr")), name: "A" },
+    { op: "io_setup", nr_events: 1, name: "B" },
+    { op: "io_destroy", ctx: "B" },
+  ];
+};
+const machineState =
+  /io_setup failed with EAGAIN \(steps? [\d, ]*1\) while this machine's aio-nr was \d+ of aio-max-nr \d+.*, not the 0 of 1000000 the scenario assumes/;
+
+test("an unbound name after an EAGAIN from the machine's limit state says it is the machine's state", { skip }, () =>
+  withKernelLock(async () => {
+    await assert.rejects(runScenarioOnKernel("t.json", { name: "t", aio_max_nr: 1_000_000, steps: fillsTheLimit() }), (e: unknown) => {
+      assert.ok(e instanceof ScenarioError);
+      assert.equal(e.step, 2);
+      assert.match(e.message, /name "B" is not bound by any earlier successful step; /);
+      assert.match(e.message, machineState);
+      assert.ok(!e.message.includes("\n"), "one line");
+      return true;
+    });
+  }),
+);
+
+test("scenario --backend kernel: an EAGAIN under another limit state is noted on standard error, results unchanged", { skip }, () =>
+  withKernelLock(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aio-limit-"));
+    const file = join(dir, "limit.json");
+    writeFileSync(file, JSON.stringify({ name: "limit", aio_max_nr: 1_000_000, steps: fillsTheLimit().slice(0, 2) }));
+    const r = spawnSync(process.execPath, [fileURLToPath(new URL("dist/src/cli.js", REPO)), "scenario", file, "--backend", "kernel"], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as ResultsDoc).results[1].errno, "EAGAIN");
+    assert.match(r.stderr, /^aio-ring-bench: note: .*limit\.json: /);
+    assert.match(r.stderr, machineState);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+  }),
+);
+
+test("machineLimitNote: only when the state differs and an io_setup met EAGAIN", () => {
+  const eagain: StepResult[] = [
+    { step: 0, op: "io_setup", ret: 0, errno: null },
+    { step: 3, op: "io_setup", ret: -1, errno: "EAGAIN" },
+  ];
+  const scenario = { name: "n", steps: [] } as Scenario;
+  assert.equal(machineLimitNote(scenario, { aio_nr: 0, aio_max_nr: 65536 }, eagain), null);
+  assert.equal(machineLimitNote(scenario, { aio_nr: 500, aio_max_nr: 65536 }, eagain.slice(0, 1)), null);
+  assert.equal(machineLimitNote({ ...scenario, aio_nr: 500 }, { aio_nr: 500, aio_max_nr: 65536 }, eagain), null);
+  const note = machineLimitNote(scenario, { aio_nr: 500, aio_max_nr: 65536 }, eagain);
+  assert.match(note ?? "", /\(step 3\) while this machine's aio-nr was 500 of aio-max-nr 65536 \(other processes hold AIO contexts\), not the 0 of 65536/);
+  assert.match(note ?? "", /state "aio_nr": 500 in the scenario/);
 });

@@ -69,7 +69,9 @@ test("the wire encoder accepts exactly what the scenario parser accepts (one sch
     { op: "mmap", pages: 1, name: "bogus" },
     { op: "io_setup", nr_events: 2 ** 32 - 1 },
     { op: "io_setup", nr_events: 2 ** 32 },
-    { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: Number.MAX_SAFE_INTEGER },
+    // The scenario's summed-timeout limit (60 s) is checked apart from the step schema, by every backend.
+    { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: 60e9 },
+    { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: 1.5 },
   ];
   const verdicts: boolean[] = [];
   for (const step of cases) {
@@ -95,5 +97,5 @@ test("the wire encoder accepts exactly what the scenario parser accepts (one sch
     assert.equal(encoded, parsed, JSON.stringify(step));
     verdicts.push(parsed);
   }
-  assert.deepEqual(verdicts, [true, false, true, false, false, false, false, true, false, true]);
+  assert.deepEqual(verdicts, [true, false, true, false, false, false, false, true, false, true, false]);
 });

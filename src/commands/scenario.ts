@@ -3,8 +3,17 @@ import { UserError } from "../contract/errors.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { MAX_MODELLED_BYTES, MAX_NAMES, MAX_RESULT_EVENTS, MAX_STEPS, MAX_TIMEOUT_TOTAL_NS } from "../scenario/limits.js";
 import { formatMatrix, runMatrix } from "../scenario/matrix.js";
-import { formatDisagreements, kernelList, openKernel, readScenarioFile, runOnAllBackends, runScenario, type KernelTarget } from "../scenario/index.js";
-import type { BackendName, ProfileName, Scenario } from "../contract/scenario.js";
+import {
+  formatDisagreements,
+  kernelList,
+  machineLimitNote,
+  openKernel,
+  readScenarioFile,
+  runOnAllBackends,
+  runScenario,
+  type KernelTarget,
+} from "../scenario/index.js";
+import type { BackendName, ProfileName, ResultsDoc, Scenario } from "../contract/scenario.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 
 export const spec: CommandSpec = {
@@ -101,6 +110,12 @@ async function matrix(scenarios: { file: string; scenario: Scenario }[], names: 
   }
 }
 
+/** The kernel's EAGAIN from a limit other processes hold: said on standard error, the results stay as the kernel gave them. */
+function warnMachineState(file: string, scenario: Scenario, doc: ResultsDoc): void {
+  const note = machineLimitNote(scenario, doc, doc.results);
+  if (note !== null) console.error(`aio-ring-bench: note: ${file}: ${note}`);
+}
+
 async function runEach(
   scenarios: { file: string; scenario: Scenario }[],
   backend: string,
@@ -112,6 +127,7 @@ async function runEach(
     if (backend === "all") {
       const all = await runOnAllBackends(file, scenario, kernel);
       console.log(JSON.stringify(all.kernel, null, 2));
+      warnMachineState(file, scenario, all.kernel);
       for (const d of all.disagreements) {
         disagreeing++;
         console.log(`${file}: kernel and ${d.backend} disagree:\n${formatDisagreements("kernel", d.backend, d.items)}`);
@@ -120,6 +136,7 @@ async function runEach(
     } else {
       const doc = await runScenario(file, scenario, { backend: backend as BackendName, profile, kernel });
       console.log(JSON.stringify(doc, null, 2));
+      if (backend === "kernel") warnMachineState(file, scenario, doc);
     }
   }
   return disagreeing > 0 ? 1 : 0;

@@ -252,8 +252,10 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
     const models = opts.models ?? projectModels(profile ?? PROFILES.mainline);
     const cpus = guest ? guest.cpus : possibleCpus();
     const aioMaxNr = first?.kind === "ran" ? first.config.aio_max_nr : readAioMaxNr();
-    // Programs that share the kernel must fit its aio-nr limit all together.
-    const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, zero_page: told.config.zero_page, sharedEvents: Math.floor(aioMaxNr / (lanes.lanes + 1)) };
+    // Programs that share the kernel must fit its aio-nr limit all together,
+    // in the part of it other processes (a database, say) leave free.
+    const free = Math.max(0, aioMaxNr - told.config.aio_nr);
+    const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, zero_page: told.config.zero_page, sharedEvents: Math.floor(free / (lanes.lanes + 1)) };
     // Worker threads generate and compare while probes wait on the kernel; custom models stay in this thread.
     const threads = opts.models || guest ? 1 : (opts.threads ?? 2);
     const perThread: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / threads)) };

@@ -6,6 +6,7 @@ import { ScenarioError, UserError } from "../contract/errors.js";
 import { timeoutTotalNs, type ResultsDoc, type Scenario, type StepResult } from "../contract/scenario.js";
 import { parseAnswerLine, type KernelRun } from "./answer.js";
 import { execProbe } from "./exec.js";
+import { machineLimitNote } from "./machine-state.js";
 import { defaultProbePath } from "./paths.js";
 import { encodeScenario } from "./wire.js";
 
@@ -88,7 +89,11 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     const field = typeof se.field === "string" ? se.field : null;
     const name = typeof se.name_index === "number" ? wire.names[se.name_index] : undefined;
     const message = name !== undefined ? `name "${name}" is not bound by any earlier successful step` : String(se.message);
-    throw new ScenarioError(file, step, field, message);
+    const note =
+      typeof doc.aio_nr === "number" && typeof doc.aio_max_nr === "number" && Array.isArray(doc.results)
+        ? machineLimitNote(scenario, { aio_nr: doc.aio_nr, aio_max_nr: doc.aio_max_nr }, doc.results as StepResult[])
+        : null;
+    throw new ScenarioError(file, step, field, note === null ? message : `${message}; ${note}`);
   }
   if (typeof doc.probe_error === "string") {
     if (typeof doc.step === "number" && doc.step >= 0) throw new ScenarioError(file, doc.step, null, `kernel backend: ${doc.probe_error}`);

@@ -14,6 +14,7 @@ import type { KernelTarget } from "./kernels.js";
 export { parseScenario } from "./parse.js";
 export { diffResults, formatDisagreements } from "./diff.js";
 export { HOST, kernelList, openKernel, type KernelTarget } from "./kernels.js";
+export { machineLimitNote } from "../kernel/machine-state.js";
 
 export interface RunOptions {
   backend: BackendName;

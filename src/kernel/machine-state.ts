@@ -1,0 +1,34 @@
+// aio-nr and aio-max-nr are one pair of numbers for the whole machine: a
+// database or another test holding AIO contexts takes part of the limit, and
+// io_setup in a scenario then fails with EAGAIN where the scenario (which
+// assumes aio-nr 0 unless it says otherwise) expects success. Such a failure
+// is the machine's state, not the scenario's fault: say so.
+import type { Scenario, StepResult } from "../contract/scenario.js";
+
+export interface LimitState {
+  aio_nr: number;
+  aio_max_nr: number;
+}
+
+/** The aio-nr / aio-max-nr a scenario assumes (docs/scenario-format.md). */
+export function assumedLimits(scenario: Scenario): LimitState {
+  return { aio_nr: scenario.aio_nr ?? 0, aio_max_nr: scenario.aio_max_nr ?? 65536 };
+}
+
+/**
+ * The machine's limit state, in one sentence, when it is not the one the
+ * scenario assumes and an io_setup of the run failed with EAGAIN (which may
+ * then be the machine's doing); null otherwise.
+ */
+export function machineLimitNote(scenario: Scenario, found: LimitState, results: readonly StepResult[]): string | null {
+  const assumed = assumedLimits(scenario);
+  if (found.aio_nr === assumed.aio_nr && found.aio_max_nr === assumed.aio_max_nr) return null;
+  const steps = results.filter((r) => r.op === "io_setup" && r.errno === "EAGAIN").map((r) => r.step);
+  if (steps.length === 0) return null;
+  const where = steps.length === 1 ? `step ${steps[0]}` : `steps ${steps.slice(0, 5).join(", ")}${steps.length > 5 ? ", ..." : ""}`;
+  const held = found.aio_nr > assumed.aio_nr ? " (other processes hold AIO contexts)" : "";
+  return (
+    `io_setup failed with EAGAIN (${where}) while this machine's aio-nr was ${found.aio_nr} of aio-max-nr ${found.aio_max_nr}${held}, not the ${assumed.aio_nr} of ${assumed.aio_max_nr} the scenario assumes: ` +
+    `the limit is the machine's, shared by every process; free those contexts, or state "aio_nr": ${found.aio_nr} in the scenario to model them`
+  );
+}
