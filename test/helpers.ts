@@ -1,6 +1,10 @@
 // Shared by the test files: run steps on a backend and pick results.
+import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
+import type { ProcessConfig } from "../src/contract/backend.js";
+import { ScenarioError } from "../src/contract/errors.js";
 import { runScenario } from "../src/scenario/index.js";
-import type { ProfileName, Scenario, Step, StepResult } from "../src/contract/scenario.js";
+import type { ProfileName, ResultsDoc, Scenario, Step, StepResult } from "../src/contract/scenario.js";
 
 export const BACKENDS = ["model", "wasm"] as const;
 export type ModelBackend = (typeof BACKENDS)[number];
@@ -37,3 +41,33 @@ export const FORK_MOVE_OF_RING: Record<ProfileName, string | null> = {
   "v6.1": "EINVAL",
   "v6.12": "EINVAL",
 };
+
+/** This machine's aio-nr limit state: shared by every process, so other processes' contexts count. */
+export function liveLimits(): { aio_nr: number; aio_max_nr: number } {
+  const read = (f: string) => Number(readFileSync(`/proc/sys/fs/${f}`, "utf8"));
+  return { aio_nr: read("aio-nr"), aio_max_nr: read("aio-max-nr") };
+}
+
+/** The TS model's answer (results, or the scenario error) as mainline in a given machine state. */
+async function modelAnswer(file: string, scenario: Scenario, config: ProcessConfig): Promise<unknown> {
+  try {
+    return (await runScenario(file, scenario, { backend: "model", profile: "mainline", config })).results;
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message;
+    throw e;
+  }
+}
+
+/**
+ * Why a live run of this scenario cannot give its recording on this machine
+ * as it is now (aio-nr or aio-max-nr not the recorded ones, and the model's
+ * answer depends on them), or null: tests on a shared machine run relative
+ * to what they find.
+ */
+export async function limitStateReason(file: string, scenario: Scenario, truth: ResultsDoc): Promise<string | null> {
+  const live = liveLimits();
+  if (live.aio_nr === truth.aio_nr && live.aio_max_nr === truth.aio_max_nr) return null;
+  const recorded = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr, zero_page: truth.zero_page ?? true };
+  if (isDeepStrictEqual(await modelAnswer(file, scenario, recorded), await modelAnswer(file, scenario, { ...recorded, ...live }))) return null;
+  return `the answer depends on the aio-nr limit, and this machine's state (aio-nr ${live.aio_nr} of ${live.aio_max_nr}) is not the recorded one (${truth.aio_nr} of ${truth.aio_max_nr})`;
+}

@@ -8,7 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { spawnProbe } from "../src/kernel/exec.js";
 import { machineLimitNote } from "../src/kernel/machine-state.js";
+import { defaultProbePath } from "../src/kernel/paths.js";
+import { encodeScenario } from "../src/kernel/wire.js";
+import { parseScenario } from "../src/scenario/parse.js";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
 import type { ResultsDoc, Scenario, Step, StepResult } from "../src/contract/scenario.js";
 import { REPO } from "./helpers.js";
@@ -166,3 +171,34 @@ test("machineLimitNote: only when the state differs and an io_setup met EAGAIN",
   assert.match(note ?? "", /\(step 3\) while this machine's aio-nr was 500 of aio-max-nr 65536 \(other processes hold AIO contexts\), not the 0 of 65536/);
   assert.match(note ?? "", /state "aio_nr": 500 in the scenario/);
 });
+
+test("another process holding AIO contexts: the scenario error names the machine's state", { skip }, () =>
+  withKernelLock(async () => {
+    // A real second process: a probe whose scenario holds a context while it waits out a timeout.
+    const before = Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
+    const holder = spawnProbe(defaultProbePath(), ["scenario"]);
+    const holding: Scenario = {
+      name: "holder",
+      steps: [
+        { op: "io_setup", nr_events: 1000, name: "H" },
+        { op: "io_getevents", ctx: "H", min_nr: 1, nr: 1, timeout_ns: 20e9 },
+      ],
+    };
+    holder.stdin.end(encodeScenario("holder", holding).text);
+    try {
+      for (let i = 0; i < 200 && Number(readFileSync("/proc/sys/fs/aio-nr", "utf8")) < before + 1000; i++) await sleep(25);
+      const held = Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
+      assert.ok(held >= before + 1000, `the holder took no part of the limit (aio-nr ${held})`);
+      const file = fileURLToPath(new URL("test/scenarios/limit-accounting-fill.json", REPO));
+      await assert.rejects(runScenarioOnKernel(file, parseScenario(readFileSync(file, "utf8"), file)), (e: unknown) => {
+        assert.ok(e instanceof ScenarioError);
+        assert.match(e.message, /name "[AB]" is not bound by any earlier successful step; io_setup failed with EAGAIN \(steps? [\d, ]+\)/);
+        assert.match(e.message, new RegExp(`aio-nr was ${held} of aio-max-nr \\d+ \\(other processes hold AIO contexts\\), not the 0 of 65536`));
+        assert.ok(!e.message.includes("\n"), "one line");
+        return true;
+      });
+    } finally {
+      holder.kill("SIGKILL");
+    }
+  }),
+);

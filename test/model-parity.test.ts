@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { kernelAvailability } from "../src/kernel/probe.js";
 import { diffResults, formatDisagreements, readScenarioFile, runScenario } from "../src/scenario/index.js";
 import type { ResultsDoc } from "../src/contract/scenario.js";
-import { BACKENDS, REPO } from "./helpers.js";
+import { BACKENDS, limitStateReason, REPO } from "./helpers.js";
 import { withKernelLock } from "./kernel-lock.js";
 
 const scenarios = fileURLToPath(new URL("test/scenarios/", REPO));
@@ -38,11 +38,19 @@ for (const backend of BACKENDS) {
 
 describe("--backend all on the live kernel", () => {
   const avail = kernelAvailability();
-  it("shows zero disagreements over the parity suite", { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` }, async () => {
+  it("shows zero disagreements over the parity suite", { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` }, async (t) => {
     const cli = fileURLToPath(new URL("dist/src/cli.js", REPO));
-    const r = await withKernelLock(() =>
-      spawnSync(process.execPath, [cli, "scenario", "--backend", "all", ...files.map((f) => scenarios + f)], { encoding: "utf8" }),
-    );
+    const r = await withKernelLock(async () => {
+      // On a shared machine, a scenario whose answer depends on the aio-nr other processes hold would stop at a scenario error.
+      const run: string[] = [];
+      for (const f of files) {
+        const reason = await limitStateReason(f, readScenarioFile(scenarios + f), JSON.parse(readFileSync(recorded + f, "utf8")) as ResultsDoc);
+        if (reason === null) run.push(f);
+        else t.diagnostic(`${f} not run: ${reason}`);
+      }
+      return { run, ...spawnSync(process.execPath, [cli, "scenario", "--backend", "all", ...run.map((f) => scenarios + f)], { encoding: "utf8" }) };
+    });
+    if (r.run.length === 0) return t.skip("every scenario's answer depends on the aio-nr other processes hold now");
     assert.equal(
       r.status,
       0,
@@ -51,6 +59,6 @@ describe("--backend all on the live kernel", () => {
         .filter((l) => /disagree|step/.test(l))
         .join("\n") + r.stderr,
     );
-    assert.equal((r.stdout.match(/kernel, model and wasm agree/g) ?? []).length, files.length);
+    assert.equal((r.stdout.match(/kernel, model and wasm agree/g) ?? []).length, r.run.length);
   });
 });
