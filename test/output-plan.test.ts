@@ -222,6 +222,13 @@ describe("smaller cases (issue 20, low)", () => {
     assert.deepEqual(findDuplicateKey('[{"k": 1}, {"k": [1, {"z": 1, "z": 2}]}]'), { path: [1, "k", 1], key: "z" });
   });
 
+  it("a count past 2^53 is refused against its own limit, not the safe-integer one", () => {
+    const setup = (n: string) => () => parseScenario(`{"name": "s", "steps": [{"op": "io_setup", "nr_events": ${n}}]}`, "s.json");
+    assert.throws(setup("9007199254740993"), userError(/field "nr_events": Too big: expected number to be <=4294967295$/));
+    assert.throws(setup("4294967296"), userError(/<=4294967295$/));
+    assert.throws(setup("1.5"), userError(/field "nr_events": Invalid input: expected int/));
+  });
+
   it("--json /proc/self/status names /proc, not ENOENT", async () => {
     await benchRefused(["--json", "/proc/self/status"], /^--json \/proc\/self\/status: cannot write: .* is on \/proc, a kernel file system/);
   });

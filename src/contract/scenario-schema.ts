@@ -12,7 +12,8 @@ const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** K in "NAME+K" has at most seven digits: an offset below 10^7 pages. */
 const ADDR_PATTERN = /^(?:bogus|[A-Za-z_][A-Za-z0-9_]{0,63}(?:\+(?:\d{1,7}|1b))?)$/;
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+// The range first: a number past 2^53 is reported against its own limit, not the safe-integer one.
+const int = (min: number, max: number) => z.number().min(min).max(max).int();
 const name = z
   .string()
   .regex(NAME_PATTERN, "a name is a letter or _ then up to 63 letters, digits or _")
