@@ -28,6 +28,7 @@ export const criuRestoreSuite: Suite = {
             group: `n=${n}/${backend}`,
             reference: s.name === "remap-scan",
             maxBatch: 1000,
+            estimateMs: () => estimateRestoreMs(getWorld(), s.name, s.complexity, n),
             run(k) {
               for (let i = 0; i < k; i++) getWorld().criuRestore(s.name, n);
             },
@@ -54,3 +55,22 @@ export const criuRestoreSuite: Suite = {
       );
   },
 };
+
+/** Restores at this size are milliseconds even for the scan: the size an estimate is scaled from. */
+const ESTIMATE_FROM = 1024;
+
+/**
+ * A restore of n contexts, in ms, from the median of three at
+ * ESTIMATE_FROM scaled by the strategy's lookup complexity (a restore makes
+ * n moves, each one lookup).
+ */
+function estimateRestoreMs(world: LookupWorld, strategy: string, complexity: "O(1)" | "O(log N)" | "O(N)", n: number): number {
+  const m = Math.min(n, ESTIMATE_FROM);
+  const times = [0, 1, 2].map(() => {
+    const t0 = performance.now();
+    world.criuRestore(strategy, m);
+    return performance.now() - t0;
+  });
+  const perLookup = { "O(1)": 1, "O(log N)": Math.log2(Math.max(n, 2)) / Math.log2(Math.max(m, 2)), "O(N)": n / m }[complexity];
+  return times.sort((a, b) => a - b)[1] * (n / m) * perLookup;
+}

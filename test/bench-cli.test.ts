@@ -123,6 +123,40 @@ describe("bench runner", () => {
     parseRun(JSON.stringify(quick.run), "quick run");
   });
 
+  it("--quick declines an operation its estimate says is too long without starting one (it could not be interrupted)", async () => {
+    let calls = 0;
+    const suite: Suite = {
+      name: "huge",
+      description: "an estimate longer than --quick allows",
+      async cases(): Promise<BenchCase[]> {
+        return [
+          { kind: "timed", case: "estimated", backend: "host", params: { n: 65536 }, estimateMs: () => 8300, run: (n) => void (calls += n) },
+          { kind: "timed", case: "small", backend: "host", params: { n: 1 }, estimateMs: () => 0.001, run: (n) => void (calls += n) },
+        ];
+      },
+    };
+    const quick = await runBench({ suites: [suite], filter: null, quick: true, full: false, sizes: null, timeMs: 60 });
+    assert.match(
+      quick.run.results[0].status?.unavailable ?? "",
+      /^one operation would take about 8\.3 s \(estimated from a smaller size\), more than the 250 ms/,
+    );
+    assert.ok(quick.run.results[1].stats !== null, "a case within its estimate is timed");
+    assert.ok(calls > 0);
+    // Without --quick nothing is declined: the estimate is not consulted.
+    const full = await runBench({ suites: [suite], filter: /estimated/, quick: false, full: false, sizes: null, timeMs: 60 });
+    assert.ok(full.run.results[0].stats !== null);
+  });
+
+  it("the criu-restore estimate scales by the strategy's complexity: remap-scan at n=65536 is declined by --quick", async () => {
+    const { criuRestoreSuite } = await import("../bench/criu-restore.js");
+    const cases = await criuRestoreSuite.cases({ quick: true, full: false, sizes: [65536], timeMs: 60 });
+    const scan = cases.find((c) => c.case === "remap-scan" && c.kind === "timed");
+    const back = cases.find((c) => c.case === "back-pointer" && c.kind === "timed");
+    assert.ok(scan?.kind === "timed" && back?.kind === "timed");
+    // The scan's restore is quadratic (n moves x n slots), the back-pointer's linear: 64x apart at 64x the size of the estimate's base.
+    assert.ok(scan.estimateMs!() > 20 * back.estimateMs!(), "the scan is estimated far slower");
+  });
+
   it("an injected slowdown is seen by compare as a regression", async () => {
     const opts = { suites: [spinSuite(2000)], filter: /fast/, quick: true, full: false, sizes: null, timeMs: 60 };
     const base = (await runBench(opts)).run;

@@ -45,6 +45,10 @@ export const ROUNDS = 16;
 export function calibrate([c, ...others]: [TimedCase, ...TimedCase[]], targetMs: number, maxOpMs = Infinity): number {
   const unit = c.granularity ?? 1;
   const max = c.maxBatch ?? 1 << 26;
+  if (Number.isFinite(maxOpMs) && c.estimateMs) {
+    const estimate = c.estimateMs();
+    if (estimate > maxOpMs) throw new TooSlowForBudget(estimate, maxOpMs, true);
+  }
   // The first call may build the case's world lazily: keep it out of the calibration.
   const t0 = performance.now();
   c.run(unit);
@@ -77,9 +81,11 @@ export class TooSlowForBudget extends Error {
   constructor(
     readonly opMs: number,
     readonly maxOpMs: number,
+    readonly estimated = false,
   ) {
+    const took = opMs >= 1000 ? `${(opMs / 1000).toFixed(1)} s` : `${Math.round(opMs)} ms`;
     super(
-      `one operation takes ${opMs >= 1000 ? `${(opMs / 1000).toFixed(1)} s` : `${Math.round(opMs)} ms`}, more than the ${maxOpMs} ms --quick allows per operation (run without --quick, or with smaller --sizes)`,
+      `one operation ${estimated ? `would take about ${took} (estimated from a smaller size)` : `takes ${took}`}, more than the ${maxOpMs} ms --quick allows per operation (run without --quick, or with smaller --sizes)`,
     );
     this.name = "TooSlowForBudget";
   }

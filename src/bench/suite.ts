@@ -41,6 +41,12 @@ export interface TimedCase extends CaseBase {
    * timed loop (exact: the same build gives the same count at any load).
    */
   instructions?(): number;
+  /**
+   * One operation's time in ms, estimated without running one (a smaller
+   * size scaled by the case's known complexity): lets --quick decline an
+   * operation of seconds, which it could not interrupt once started.
+   */
+  estimateMs?(): number;
   /** Upper bound for the calibrated batch. */
   maxBatch?: number;
   /** run(n) works in units of this many operations: batches are multiples of it. */
