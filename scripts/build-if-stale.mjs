@@ -3,9 +3,10 @@
 // `npm run -s bench > out.txt` holds only the tool's own output.
 // Usage: node scripts/build-if-stale.mjs  (exit status of the build, or 0)
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { newestMtime } from "./build-steps.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Written after a successful build: its mtime is when the outputs were last made. */
@@ -13,15 +14,6 @@ export const STAMP = join(ROOT, "build", ".stamp");
 /** What the build reads: any change here makes the outputs stale. */
 const INPUTS = ["assembly", "src", "bench", "test", "probe", "scripts", "asconfig.json", "tsconfig.json", "package.json", "package-lock.json"];
 const OUTPUTS = ["dist/src/cli.js", "build/core.wasm"];
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
 
 export function isStale() {
   if (!existsSync(STAMP) || OUTPUTS.some((o) => !existsSync(join(ROOT, o)))) return true;

@@ -44,7 +44,7 @@ const historyCmd = await import("../src/commands/history.js");
 const { runScenario, readScenarioFile } = await import("../src/scenario/index.js");
 const { MAX_NAMES } = await import("../src/scenario/limits.js");
 const { kernelAvailability } = await import("../src/kernel/probe.js");
-const { syntheticRun } = await import("./helpers/synthetic.js");
+const { syntheticRun, watchedSuite } = await import("./helpers/synthetic.js");
 const { REPO } = await import("./helpers.js");
 type Suite = import("../src/bench/suite.js").Suite;
 type Scenario = import("../src/contract/scenario.js").Scenario;
@@ -268,28 +268,12 @@ describe("bench keeps a measured run", () => {
       ["--history", "-"],
     ]) {
       const flags = parseBenchFlags(["--quick", "--time", "5", ...argv], [tinySuite])!;
-      let measured = false;
-      const suite: Suite = {
-        ...tinySuite,
-        async cases() {
-          return [
-            {
-              kind: "timed",
-              case: "noop",
-              backend: "host",
-              params: {},
-              run: () => {
-                measured = true;
-              },
-            },
-          ];
-        },
-      };
+      const { suite, measured } = watchedSuite();
       await assert.rejects(
         benchCommand({ ...flags, suites: [suite] }, () => undefined),
         userError(/cannot|standard output/),
       );
-      assert.equal(measured, false, `${argv.join(" ")}: refused before measuring`);
+      assert.equal(measured(), false, `${argv.join(" ")}: refused before measuring`);
     }
   });
 

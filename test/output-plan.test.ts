@@ -24,9 +24,8 @@ const { loadBaseline, saveBaseline } = await import("../src/bench/baseline.js");
 const { parseScenario } = await import("../src/scenario/index.js");
 const { findDuplicateKey } = await import("../src/util/json-duplicates.js");
 const { printable } = await import("../src/util/printable.js");
-const { syntheticRun } = await import("./helpers/synthetic.js");
+const { syntheticRun, watchedSuite } = await import("./helpers/synthetic.js");
 const { REPO } = await import("./helpers.js");
-type Suite = import("../src/bench/suite.js").Suite;
 
 const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
 const FIXTURE = fileURLToPath(new URL("test/fixtures/run-valid.json", REPO));
@@ -49,34 +48,17 @@ function runFile(name: string): string {
 
 /** A bench selection of one case that records whether it was measured. */
 function benchFlags(argv: string[]) {
-  const state = { measured: false };
-  const suite: Suite = {
-    name: "tiny",
-    description: "one cheap timed case",
-    async cases() {
-      return [
-        {
-          kind: "timed",
-          case: "noop",
-          backend: "host",
-          params: {},
-          run: () => {
-            state.measured = true;
-          },
-        },
-      ];
-    },
-  };
-  return { flags: parseBenchFlags(["--quick", "--time", "5", ...argv], [suite])!, state };
+  const { suite, measured } = watchedSuite();
+  return { flags: parseBenchFlags(["--quick", "--time", "5", ...argv], [suite])!, measured };
 }
 
 async function benchRefused(argv: string[], re: RegExp): Promise<void> {
-  const { flags, state } = benchFlags(argv);
+  const { flags, measured } = benchFlags(argv);
   await assert.rejects(
     benchCommand(flags, () => undefined),
     userError(re),
   );
-  assert.equal(state.measured, false, `${argv.join(" ")}: refused before measuring`);
+  assert.equal(measured(), false, `${argv.join(" ")}: refused before measuring`);
 }
 
 describe("outputs that collide are refused up front (item 7)", () => {

@@ -6,6 +6,7 @@
  * preempted batches. Seeded, so tests are reproducible.
  */
 import type { Run } from "../../src/bench/run-schema.js";
+import type { Suite } from "../../src/bench/suite.js";
 import { summarize } from "../../src/stats/summary.js";
 import { Prng } from "../../src/util/prng.js";
 
@@ -92,4 +93,27 @@ export function syntheticRun(results: Array<{ id: string; samples: number[]; cou
       };
     }),
   };
+}
+
+/** A suite of one cheap timed case that records whether it ran: for checks that must refuse before measuring. */
+export function watchedSuite(): { suite: Suite; measured: () => boolean } {
+  let measured = false;
+  const suite: Suite = {
+    name: "tiny",
+    description: "one cheap timed case",
+    async cases() {
+      return [
+        {
+          kind: "timed",
+          case: "noop",
+          backend: "host",
+          params: {},
+          run: () => {
+            measured = true;
+          },
+        },
+      ];
+    },
+  };
+  return { suite, measured: () => measured };
 }
