@@ -24,7 +24,7 @@ export class WasmProcess implements AioBackend {
 
   constructor(
     readonly profile: Profile,
-    readonly config: ProcessConfig,
+    private config: ProcessConfig,
     /** The compiled core to instantiate (default build/core.wasm; a counted twin to count instructions). */
     module?: WebAssembly.Module,
   ) {
@@ -32,8 +32,9 @@ export class WasmProcess implements AioBackend {
     this.reset();
   }
 
-  /** Starts over with a fresh process of the same profile and config. */
-  reset(): void {
+  /** Starts over with a fresh process of the same profile, in the same config or a new one (another aio-nr, say). */
+  reset(config: ProcessConfig = this.config): void {
+    this.config = config;
     this.core.reset(profileBits(this.profile), this.config.cpus, BigInt(this.config.aio_max_nr), BigInt(this.config.aio_nr), this.config.zero_page ? 1 : 0);
   }
 

@@ -27,6 +27,7 @@ export interface ModelUnderTest {
   process(config: ProcessConfig): AioBackend;
 }
 
+/** One core per profile, reset for each program: an instance per config (aio-nr differs from program to program) would pile up WASM memories. */
 const wasmCache = new Map<string, WasmProcess>();
 
 /** The two models of the project, as `profile`. */
@@ -36,12 +37,11 @@ export function projectModels(profile: Profile): ModelUnderTest[] {
     {
       name: "wasm",
       process: (c) => {
-        const key = `${profile.name} ${JSON.stringify(c)}`;
-        let w = wasmCache.get(key);
-        if (w) w.reset();
+        let w = wasmCache.get(profile.name);
+        if (w) w.reset(c);
         else {
           w = new WasmProcess(profile, c);
-          wasmCache.set(key, w);
+          wasmCache.set(profile.name, w);
         }
         return w;
       },
