@@ -103,3 +103,13 @@ export function timeoutTotalNs(scenario: Scenario): number {
   for (const s of scenario.steps) if (s.op === "io_getevents" && s.timeout_ns !== null && s.timeout_ns > 0) total += s.timeout_ns;
   return total;
 }
+
+export interface LimitState {
+  aio_nr: number;
+  aio_max_nr: number;
+}
+
+/** The aio-nr / aio-max-nr a scenario assumes when it does not say (docs/scenario-format.md). */
+export function assumedLimits(scenario: Scenario): LimitState {
+  return { aio_nr: scenario.aio_nr ?? 0, aio_max_nr: scenario.aio_max_nr ?? 65536 };
+}

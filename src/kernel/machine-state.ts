@@ -3,17 +3,7 @@
 // io_setup in a scenario then fails with EAGAIN where the scenario (which
 // assumes aio-nr 0 unless it says otherwise) expects success. Such a failure
 // is the machine's state, not the scenario's fault: say so.
-import type { Scenario, StepResult } from "../contract/scenario.js";
-
-export interface LimitState {
-  aio_nr: number;
-  aio_max_nr: number;
-}
-
-/** The aio-nr / aio-max-nr a scenario assumes (docs/scenario-format.md). */
-export function assumedLimits(scenario: Scenario): LimitState {
-  return { aio_nr: scenario.aio_nr ?? 0, aio_max_nr: scenario.aio_max_nr ?? 65536 };
-}
+import { assumedLimits, type LimitState, type Scenario, type StepResult } from "../contract/scenario.js";
 
 /**
  * The machine's limit state, in one sentence, when it is not the one the

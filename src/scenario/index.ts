@@ -8,7 +8,7 @@ import { diffResults, type Disagreement } from "./diff.js";
 import { checkScenarioLimits, MAX_SCENARIO_BYTES } from "./limits.js";
 import { parseScenario } from "./parse.js";
 import { runSteps } from "./run.js";
-import type { BackendName, ProfileName, ResultsDoc, Scenario } from "../contract/scenario.js";
+import { assumedLimits, type BackendName, type ProfileName, type ResultsDoc, type Scenario } from "../contract/scenario.js";
 import type { KernelTarget } from "./kernels.js";
 
 export { parseScenario } from "./parse.js";
@@ -32,10 +32,11 @@ export function readScenarioFile(file: string): Scenario {
 }
 
 export function processConfig(scenario: Scenario, override: Partial<ProcessConfig> = {}): ProcessConfig {
+  const assumed = assumedLimits(scenario);
   return {
     cpus: override.cpus ?? scenario.cpus ?? possibleCpus(),
-    aio_max_nr: override.aio_max_nr ?? scenario.aio_max_nr ?? 65536,
-    aio_nr: override.aio_nr ?? scenario.aio_nr ?? 0,
+    aio_max_nr: override.aio_max_nr ?? assumed.aio_max_nr,
+    aio_nr: override.aio_nr ?? assumed.aio_nr,
     zero_page: override.zero_page ?? scenario.zero_page ?? true,
   };
 }
