@@ -119,15 +119,13 @@ test("a step that unmaps the probe's own memory is reported at that step", { ski
 
 // aio-nr is the machine's: a scenario assuming another limit state (here a
 // larger aio-max-nr) meets the kernel's EAGAIN, and the error says whose it is.
-// A takes what other processes leave free, so B fails on a busy machine too.
-const fillsTheLimit = (): Step[] => {
-  const limit = (f: string) => Number(readFileSync(`/proc/sys/fs/${f}`, "utf8"));
-  return [
-    { op: "io_setup", nr_events: Math.max(1, limit("aio-max-nr") - limit("aio-nr")), name: "A" },
-    { op: "io_setup", nr_events: 1, name: "B" },
-    { op: "io_destroy", ctx: "B" },
-  ];
-};
+// B asks for more than this machine's aio-max-nr (but less than the scenario
+// assumes): EAGAIN however many contexts other processes open or close meanwhile.
+const fillsTheLimit = (): Step[] => [
+  { op: "io_setup", nr_events: 1, name: "A" },
+  { op: "io_setup", nr_events: Number(readFileSync("/proc/sys/fs/aio-max-nr", "utf8")) + 1, name: "B" },
+  { op: "io_destroy", ctx: "B" },
+];
 const machineState =
   /io_setup failed with EAGAIN \(steps? [\d, ]*1\) while this machine's aio-nr was \d+ of aio-max-nr \d+.*, not the 0 of 1000000 the scenario assumes/;
 
@@ -193,7 +191,9 @@ test("another process holding AIO contexts: the scenario error names the machine
       await assert.rejects(runScenarioOnKernel(file, parseScenario(readFileSync(file, "utf8"), file)), (e: unknown) => {
         assert.ok(e instanceof ScenarioError);
         assert.match(e.message, /name "[AB]" is not bound by any earlier successful step; io_setup failed with EAGAIN \(steps? [\d, ]+\)/);
-        assert.match(e.message, new RegExp(`aio-nr was ${held} of aio-max-nr \\d+ \\(other processes hold AIO contexts\\), not the 0 of 65536`));
+        // Other tests may open or close contexts meanwhile: the figure named includes at least the holder's share.
+        const named = /aio-nr was (\d+) of aio-max-nr \d+ \(other processes hold AIO contexts\), not the 0 of 65536/.exec(e.message);
+        assert.ok(named !== null && Number(named[1]) >= 1000, e.message);
         assert.ok(!e.message.includes("\n"), "one line");
         return true;
       });
