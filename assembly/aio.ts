@@ -388,12 +388,16 @@ export class AioProcess {
     const beforePages = vma.pages;
     const beforePgoff = vma.pgoff;
     const beforeAnonVma = vma.anonVma;
-    const piece = mm.detach(vma, start, pages);
+    const whole = start == beforeStart && pages == beforePages;
+    const piece = mm.takePiece(vma, start, pages);
     piece.start = dest;
     piece.pages = newPages;
     // Anonymous memory never faulted in (no anon_vma) takes the offset of where it lands, so it merges there.
     if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null && piece.anonVma == 0) piece.pgoff = dest;
+    // The new range is placed while its source VMA is still whole, and may merge with it: what stays of
+    // the source then shares the anon_vma the merge brought in (FINDINGS 35). A whole VMA leaves nothing behind.
     mm.insert(piece);
+    if (!whole) mm.unmap(start, pages);
     const err = this.aio_ring_remap(piece);
     if (err == EINVAL) {
       mm.unmap(dest, newPages);

@@ -255,14 +255,17 @@ export class AddressSpace {
   }
 
   /**
-   * Cuts [start, start + pages) out of the single VMA `v` that contains it and
-   * returns the cut piece (no longer in the address space): `v` itself when
-   * the whole VMA goes.
+   * The piece [start, start + pages) of the VMA `v` that contains it, for
+   * move_vma to place: `v` itself, taken out, when the whole VMA moves;
+   * otherwise a copy, with `v` still whole (the caller unmaps the old range
+   * once the piece is placed).
    */
-  detach(v: Vma, start: i64, pages: i64): Vma {
-    const piece = start == v.start && pages == v.pages ? v : new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma);
-    this.unmap(start, pages);
-    return piece;
+  takePiece(v: Vma, start: i64, pages: i64): Vma {
+    if (start == v.start && pages == v.pages) {
+      this.unmap(start, pages);
+      return v;
+    }
+    return new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma);
   }
 
   /**

@@ -25,9 +25,12 @@
  *   fork_mremap ADDR PAGES TO
  *   page ADDR
  *
- * ADDR is "0", "bogus", or "N<index>+<pages>+<bytes>".
+ * ADDR is "0", "bogus", or "N<index>+<pages>+<bytes>". A first line
+ * "zero_page 0" asks for read faults that allocate pages (FINDINGS 33, 34):
+ * on a kernel that maps the zero page, the probe writes back each page a
+ * syscall read-faulted in, and says "zero_page_emulated":true.
  *
- * Output of a scenario: {"kernel","cpus","aio_max_nr","aio_nr","results"}
+ * Output of a scenario: {"kernel","cpus","aio_max_nr","aio_nr","zero_page","results"}
  * (the TS side adds name/backend/profile); the same with "scenario_error"
  * added when a step cannot run as written (results then hold the steps
  * before it); or {"probe_error":...,"step"}. Output never contains raw
@@ -178,6 +181,7 @@ struct step {
 
 extern struct step steps[MAX_STEPS];
 extern int nsteps;
+extern int no_zero_page_wanted; /* the scenario's "zero_page 0" line */
 int next_scenario(void);
 
 /* ---------- io.c: the test file and the I/O buffers ---------- */

@@ -8,6 +8,7 @@ const char *const op_names[] = {
 
 struct step steps[MAX_STEPS];
 int nsteps;
+int no_zero_page_wanted;
 
 static long parse_long(const char *tok, int line)
 {
@@ -189,12 +190,17 @@ int next_scenario(void)
 	static char line[4096];
 	int line_no = 0, any = 0;
 	nsteps = 0;
+	no_zero_page_wanted = 0;
 	while (read_line(line, sizeof line, line_no + 1)) {
 		line_no++;
 		any = 1;
 		if (strcmp(line, "=") == 0)
 			break;
-		if (*line) {
+		if (strcmp(line, "zero_page 0") == 0) {
+			if (nsteps)
+				die_probe("wire line %d: zero_page after a step", line_no);
+			no_zero_page_wanted = 1;
+		} else if (*line) {
 			if (nsteps == MAX_STEPS)
 				die_probe("more than %d steps", MAX_STEPS);
 			parse_step(line, line_no, &steps[nsteps++]);

@@ -1,9 +1,11 @@
 // Records a kernel's results for every parity scenario: runs each
 // test/scenarios/*.json on the kernel backend and writes the results
 // atomically, to test/recorded/<same file name> for the running kernel
-// (test/recorded/no-zero-page/ when its read faults allocate pages), or
-// with `--kernel SERIES` (6.1, 6.12: a guest under QEMU) to
-// test/recorded/SERIES/<same file name>. Needs `npm run build` first.
+// (test/recorded/no-zero-page/ when its read faults allocate pages, or with
+// `--no-zero-page`: every scenario as on such a kernel, emulated where this
+// one maps the zero page, FINDINGS 35), or with `--kernel SERIES` (6.1,
+// 6.12: a guest under QEMU) to test/recorded/SERIES/<same file name>.
+// Needs `npm run build` first.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -24,9 +26,14 @@ const { parseScenario } = await load("../dist/src/scenario/parse.js");
 const { writeFileAtomic } = await load("../dist/src/util/atomic-write.js");
 
 const args = process.argv.slice(2);
+const noZeroPage = args.includes("--no-zero-page");
 const at = args.indexOf("--kernel");
 const kernelName = at >= 0 ? args[at + 1] : "host";
-const only = at >= 0 ? args.filter((_, i) => i !== at && i !== at + 1) : args;
+const only = args.filter((a, i) => a !== "--no-zero-page" && (at < 0 || (i !== at && i !== at + 1)));
+if (noZeroPage && kernelName !== "host") {
+  console.error("record: --no-zero-page records the host's second set; a guest's folder holds what it answers");
+  process.exit(2);
+}
 // The folder is named after the series: only a series makes a safe, stable folder name.
 if (kernelName !== "host" && !/^\d{1,2}\.\d{1,3}$/.test(kernelName ?? "")) {
   console.error(`record: --kernel takes a series such as 6.1 or 6.12, got "${kernelName ?? ""}"`);
@@ -60,14 +67,18 @@ async function guestAnswer(scenario) {
   const run = await guest.answer(scenario, scenario.cpus ?? possibleCpus());
   if (run.kind !== "ran") throw new Error(`${scenario.name}: ${run.message}`);
   const { results, scenarioError } = run.outcome;
-  return { name: scenario.name, backend: "kernel", profile: null, kernel: run.kernel, ...run.config, results, scenario_error: scenarioError };
+  const emulated = run.zeroPageEmulated ? { zero_page_emulated: true } : {};
+  return { name: scenario.name, backend: "kernel", profile: null, kernel: run.kernel, ...run.config, ...emulated, results, scenario_error: scenarioError };
 }
 
 const dir = "test/scenarios";
 // A host whose read faults allocate pages (no zero page: FINDINGS 33) merges
-// anonymous memory differently, so its answers are a set of their own.
+// anonymous memory differently, so its answers are a set of their own. A
+// scenario that asks for no zero page itself stays in the set of the kernel
+// it ran on (emulated there when that kernel maps the zero page).
+const nativeZeroPage = (doc) => doc.zero_page !== false || doc.zero_page_emulated === true;
 const outDirFor = (doc) =>
-  kernelName !== "host" ? join("test/recorded", kernelName) : doc.zero_page === false ? "test/recorded/no-zero-page" : "test/recorded";
+  kernelName !== "host" ? join("test/recorded", kernelName) : noZeroPage || !nativeZeroPage(doc) ? "test/recorded/no-zero-page" : "test/recorded";
 const files = readdirSync(dir)
   .filter((f) => f.endsWith(".json") && (only.length === 0 || only.includes(f)))
   .sort();
@@ -76,7 +87,8 @@ try {
   for (const f of files) {
     const file = join(dir, f);
     try {
-      const scenario = parseScenario(readFileSync(file, "utf8"), file);
+      const parsed = parseScenario(readFileSync(file, "utf8"), file);
+      const scenario = noZeroPage ? { ...parsed, zero_page: false } : parsed;
       const doc = guest ? await guestAnswer(scenario) : await kernel.run(file, scenario);
       const outDir = outDirFor(doc);
       mkdirSync(outDir, { recursive: true });

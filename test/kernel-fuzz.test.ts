@@ -231,6 +231,19 @@ describe("kernel fuzzing: the live kernel", () => {
     assert.ok(r.steps > 300 * 20);
   });
 
+  it("without the zero page (emulated where the kernel maps it): programs say so, the models agree, the report names it", needsKernel, async () => {
+    const r = await withKernelLock(() => runKernelFuzz({ scenarios: 300, seed: 9, zeroPage: false, maxShrunk: 3, shrinkBudget: 200 }));
+    assert.match(r.readFaults, /^allocate( \(emulated\))?$/);
+    assert.equal(r.crashes.length, 0, JSON.stringify(r.crashes[0]));
+    assert.deepEqual(
+      r.findings.map((f) => `${f.model}: ${f.signature}`),
+      [],
+    );
+    const plain = new ProgramGenerator(1, { cpus: 2, aio_max_nr: 65536 }).next("p").scenario;
+    assert.equal(plain.zero_page, undefined);
+    assert.equal(new ProgramGenerator(1, { cpus: 2, aio_max_nr: 65536, zero_page: false }).next("p").scenario.zero_page, false);
+  });
+
   it("a model with a planted bug is caught and shrunk to at most 8 steps", needsKernel, async () => {
     const r = await withKernelLock(() => runKernelFuzz({ scenarios: 60, seed: 7, models: [PLANTED, PROJECT_MODELS[0]], maxShrunk: 1, shrinkBudget: 600 }));
     assert.equal(r.findings.length, 1);

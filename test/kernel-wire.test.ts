@@ -41,6 +41,13 @@ test("names become indices in order of first mention; addresses carry pages or b
   );
 });
 
+test("a scenario without the zero page says so on a first line; with it (or by default) nothing is added", () => {
+  const steps: Step[] = [{ op: "mmap", pages: 1, name: "S" }];
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0\n");
+  assert.equal(enc(steps).text, "mmap 1 0\n");
+});
+
 test("malformed steps are ScenarioErrors naming step and field", () => {
   const bad: [Step, string][] = [
     [{ op: "io_setup", nr_events: 1.5 } as Step, "nr_events"],

@@ -569,5 +569,28 @@ for (const backend of BACKENDS) {
       const zero = await runOn(backend, "mainline", [...faulted, ring("S")]);
       assert.equal(zero[5].pages, 8, "with the zero page all three merge");
     });
+
+    it("a move merges with its own source before the old range is cut: the rest of the source shares the anon_vma (FINDINGS 35)", async () => {
+      // The measured C reproduction: [2,3) faulted, page 7 of [4,32) moved to 3, then page 12 (of what is left) to 7.
+      const setUp: Step[] = [
+        { op: "mmap", pages: 32, name: "S" },
+        { op: "munmap", addr: "S+1", pages: 1 },
+        { op: "munmap", addr: "S+3", pages: 1 },
+        lookup("S+2"),
+        { op: "munmap", addr: "S+20", pages: 1 },
+        { op: "mremap", addr: "S+7", old_pages: 1, new_pages: 1, to: "S+3" },
+      ];
+      const sourceRest: Step = { op: "mremap", addr: "S+12", old_pages: 1, new_pages: 1, to: "S+7" };
+      const rs = await runOn(backend, "mainline", [...setUp, ring("S+2"), ring("S+8"), sourceRest, ring("S+2"), ring("S+7"), ring("S+8")], {
+        zero_page: false,
+      });
+      assert.deepEqual(pagesAt(rs, 6), [5, 12, undefined, 5, 1, 4], "what is left of the source keeps its offsets when moved: no merge");
+      // A piece of a sibling VMA the move never touched still takes its new offset and merges.
+      const sibling: Step = { op: "mremap", addr: "S+25", old_pages: 1, new_pages: 1, to: "S+7" };
+      const other = await runOn(backend, "mainline", [...setUp, sibling, ring("S+2")], { zero_page: false });
+      assert.equal(other[7].pages, 18, "[2,7), the piece and [8,20) are one VMA");
+      const zero = await runOn(backend, "mainline", [...setUp, sourceRest, ring("S+2")]);
+      assert.equal(zero[7].pages, 10, "with the zero page nothing has an anon_vma: the moved page joins [2,7) and [8,12)");
+    });
   });
 }

@@ -48,6 +48,11 @@ of op x outcome reached on the kernel and the outcomes never reached.`,
     },
     { name: "cpus", type: "string", arg: "N", help: "kernel: the guest's CPUs (default: this machine's)" },
     { name: "shrink-budget", type: "string", arg: "K", help: "kernel: kernel runs the shrinker may spend per disagreement\n(default 1500)" },
+    {
+      name: "no-zero-page",
+      type: "boolean",
+      help: "kernel: programs as on a kernel whose read faults allocate pages\n(FINDINGS 33); emulated where the kernel maps the zero page",
+    },
   ],
   exitCodes: `0 no divergence or disagreement, 1 some found (or a kernel-side crash),
 2 bad input or the kernel backend is unavailable`,
@@ -78,9 +83,10 @@ export async function run(argv: string[]): Promise<number> {
       cpus: intFlag("cpus", values.cpus, possibleCpus(), 1, 64),
       shrinkBudget: intFlag("shrink-budget", values["shrink-budget"], 1500, 1, 100_000),
       out,
+      zeroPage: values["no-zero-page"] === true ? false : undefined,
     });
   }
-  for (const f of ["scenarios", "lanes", "shrink-budget", "kernel", "cpus"] as const)
+  for (const f of ["scenarios", "lanes", "shrink-budget", "kernel", "cpus", "no-zero-page"] as const)
     if (values[f] !== undefined) throw new UserError(`--${f} is for --against kernel`);
   const ops = intFlag("ops", values.ops, 100_000, 1, 100_000_000);
   const progress = new Progress("fuzz", ops);
@@ -108,6 +114,7 @@ interface KernelFlags {
   out: string | undefined;
   kernel: string;
   cpus: number;
+  zeroPage: false | undefined;
 }
 
 async function fuzzKernel(f: KernelFlags): Promise<number> {
@@ -123,6 +130,7 @@ async function fuzzKernel(f: KernelFlags): Promise<number> {
     lanes: f.lanes,
     shrinkBudget: f.shrinkBudget,
     guest,
+    zeroPage: f.zeroPage,
     onProgress: (done, total, phase) => {
       progress.total = total;
       progress.update(done, phase);
@@ -137,7 +145,7 @@ async function fuzzKernel(f: KernelFlags): Promise<number> {
 export function printKernelReport(report: KernelFuzzReport, out: string | undefined): void {
   const rate = report.scenarios / report.seconds;
   console.log(
-    `fuzz --against kernel: seed ${report.seed}: ${report.scenarios} scenarios, ${report.steps} steps on ${report.kernel ?? "the kernel"} ` +
+    `fuzz --against kernel: seed ${report.seed}: ${report.scenarios} scenarios, ${report.steps} steps on ${report.kernel ?? "the kernel"} (read faults: ${report.readFaults}) ` +
       `in ${report.seconds.toFixed(1)} s (${rate.toFixed(0)} scenarios/s, ${(report.steps / report.seconds).toFixed(0)} steps/s); ` +
       `${report.findings.length + report.unshrunk} distinct disagreements, ${report.crashes.length} crashes`,
   );

@@ -28,7 +28,12 @@ export interface Scenario {
   cpus?: number;
   aio_max_nr?: number;
   aio_nr?: number;
-  /** The models' ProcessConfig.zero_page (default true); the kernel backend ignores it. */
+  /**
+   * The models' ProcessConfig.zero_page (default true). false asks the kernel
+   * backend for read faults that allocate pages: a kernel that maps the zero
+   * page emulates them (ResultsDoc.zero_page_emulated); true cannot be
+   * emulated on a kernel without it, which answers as it is.
+   */
   zero_page?: boolean;
   steps: Step[];
 }
@@ -94,6 +99,8 @@ export interface ResultsDoc {
   aio_nr: number;
   /** Whether read faults map the zero page (ProcessConfig.zero_page); absent in recordings made before it was reported, which means true. */
   zero_page?: boolean;
+  /** The kernel maps the zero page, and the probe made its read faults allocate pages as the scenario asked (FINDINGS 35). */
+  zero_page_emulated?: true;
   results: StepResult[];
 }
 

@@ -75,7 +75,9 @@ export class ProgramGenerator {
     this.setUp();
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
-    return { scenario: { name, profile: "mainline", steps: this.steps }, exclusive: this.exclusive };
+    // A program made for read faults that allocate pages says so: the probe then emulates them where the kernel maps the zero page.
+    const scenario: Scenario = { name, profile: "mainline", steps: this.steps, ...(this.opts.zero_page ? {} : { zero_page: false }) };
+    return { scenario, exclusive: this.exclusive };
   }
 
   // ---- bookkeeping -----------------------------------------------------------

@@ -67,6 +67,8 @@ export interface KernelFuzzOptions {
   models?: ModelUnderTest[];
   /** Run on this guest kernel under QEMU (`lanes` guests of `cpus` CPUs) instead of the running kernel. */
   guest?: { kernel: GuestKernel; cpus: number };
+  /** false: every program asks for read faults that allocate pages (FINDINGS 33), which the probe emulates where the kernel maps the zero page. */
+  zeroPage?: false;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -113,6 +115,8 @@ export interface KernelFuzzReport {
   crashes: Crash[];
   coverage: Coverage;
   kernel: string | null;
+  /** How the kernel's read faults behaved (FINDINGS 33): "zero page", "allocate", or "allocate (emulated)". */
+  readFaults: string;
   /** The profile the project's models ran as (the kernel's series), or null for caller-given models. */
   profile: string | null;
 }
@@ -243,10 +247,11 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
     return Promise.all(programs.map((p) => l.run(p)));
   };
   try {
-    const first = guestLanes ? await guestLanes.run({ name: "boot", steps: [] }) : null;
+    const asked = opts.zeroPage === false ? { zero_page: false } : {};
+    const first = guestLanes ? await guestLanes.run({ name: "boot", steps: [], ...asked }) : null;
     if (first?.kind === "crashed") throw new UserError(`kernel ${guest?.kernel.name}: ${first.message}`);
     // Whether read faults map the zero page shapes the programs' memory: the probe tells with every answer, an empty program asks.
-    const told = first ?? (await runOnKernel([{ name: "zero-page", steps: [] }], { ...lanes, lanes: 1 }))[0];
+    const told = first ?? (await runOnKernel([{ name: "zero-page", steps: [], ...asked }], { ...lanes, lanes: 1 }))[0];
     if (told.kind === "crashed") throw new UserError(`kernel backend: ${told.message}`);
     const profile = opts.models ? null : first?.kind === "ran" ? profileForRelease(first.kernel) : PROFILES.mainline;
     const models = opts.models ?? projectModels(profile ?? PROFILES.mainline);
@@ -377,6 +382,7 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
       crashes,
       coverage,
       kernel,
+      readFaults: told.config.zero_page ? "zero page" : told.zeroPageEmulated ? "allocate (emulated)" : "allocate",
       profile: profile?.name ?? null,
     };
   } finally {

@@ -11,6 +11,8 @@ export type KernelRun =
       outcome: { results: StepResult[]; scenarioError: { step: number; field: string | null } | null };
       config: ProcessConfig;
       kernel: string;
+      /** The kernel maps the zero page and the probe emulated read faults that allocate pages, as the program asked. */
+      zeroPageEmulated?: true;
       scenarioMessage?: string;
     }
   /** The probe's child died (a signal) or hung past the watchdog: the program is kept as a reproducer. */
@@ -35,6 +37,7 @@ export function parseAnswerLine(line: string): KernelRun {
     return { kind: "crashed", message: `probe output lacks kernel/cpus/aio_max_nr/aio_nr/zero_page: ${line.slice(0, 120)}`, step: null };
   const scenarioError = se && typeof se.step === "number" ? { step: se.step, field: typeof se.field === "string" ? se.field : null } : null;
   const run: KernelRun = { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr, zero_page }, kernel };
+  if (doc.zero_page_emulated === true) run.zeroPageEmulated = true;
   if (typeof se?.message === "string") run.scenarioMessage = se.message;
   return run;
 }

@@ -121,6 +121,7 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     aio_max_nr,
     aio_nr,
     zero_page,
+    ...(doc.zero_page_emulated === true ? { zero_page_emulated: true as const } : {}),
     results: results as StepResult[],
   };
 }

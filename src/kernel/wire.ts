@@ -73,5 +73,6 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
   // Every step is checked by the scenario format's own schema, so the probe
   // is sent only what a scenario file could hold.
   const text = scenario.steps.map((s, i) => `${line(i, checkStep(file, i, s))}\n`);
+  if (scenario.zero_page === false) text.unshift("zero_page 0\n");
   return { text: text.join(""), names };
 }

@@ -318,12 +318,15 @@ export class AioProcess implements AioBackend {
     mm.unmap(dest, newPages);
     const vma = mm.find(start)!;
     const before: Vma = { ...vma };
-    const piece = mm.detach(vma, start, pages);
+    const piece = mm.slice(vma, start, pages);
     piece.start = dest;
     piece.pages = newPages;
     // Anonymous memory never faulted in (no anon_vma) takes the offset of where it lands, so it merges there.
     if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null && piece.anon_vma === 0) piece.pgoff = dest;
+    // The new range is placed while its source VMA is still whole, and may merge with it: what stays of
+    // the source then shares the anon_vma the merge brought in (FINDINGS 35).
     mm.insert(piece);
+    mm.unmap(start, pages);
     const err = this.aio_ring_remap(piece);
     if (err === "EINVAL") {
       mm.unmap(dest, newPages);

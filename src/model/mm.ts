@@ -178,13 +178,11 @@ export class AddressSpace {
   }
 
   /**
-   * Cuts [start, start + pages) out of the single VMA `v` that contains it and
-   * returns the cut piece (no longer in the address space).
+   * A copy of [start, start + pages) of the VMA `v` that contains it, still
+   * in place: move_vma places the copy before it unmaps the old range.
    */
-  detach(v: Vma, start: number, pages: number): Vma {
-    const piece: Vma = { ...v, start, pages, pgoff: v.pgoff + (start - v.start) };
-    this.unmap(start, pages);
-    return piece;
+  slice(v: Vma, start: number, pages: number): Vma {
+    return { ...v, start, pages, pgoff: v.pgoff + (start - v.start) };
   }
 
   /** Byte at `addr`, or null when no VMA maps it or its backing does not reach it. */
