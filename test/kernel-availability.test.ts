@@ -18,7 +18,10 @@ test("no probe binary: unavailable, and the reason names the path", () => {
   const missing = join(dir, "no-such-probe");
   const a = kernelAvailability(missing);
   assert.equal(a.available, false);
-  assert.match(a.reason ?? "", /no probe binary at .*no-such-probe/);
+  assert.match(a.reason ?? "", /no probe binary at .*no-such-probe \(run npm run build:probe; needs a C compiler\)/);
+  // Installed as a package, the command that builds it is the package's rebuild.
+  const installed = kernelAvailability(join(dir, "node_modules", "aio-ring-bench", "build", "probe"));
+  assert.match(installed.reason ?? "", /\(run npm rebuild aio-ring-bench; needs a C compiler\)/);
 });
 
 test("a probe that gives no verdict: unavailable with a reason", () => {

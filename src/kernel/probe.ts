@@ -28,7 +28,11 @@ export function kernelAvailability(probe: string = defaultProbePath()): KernelAv
 
 function checkAvailability(probe: string): KernelAvailability {
   if (process.platform !== "linux") return { available: false, reason: `platform is ${process.platform}, not linux` };
-  if (!existsSync(probe)) return { available: false, reason: `no probe binary at ${probe} (run npm run build:probe; needs a C compiler)` };
+  if (!existsSync(probe)) {
+    // Installed as a package, its install script may have been skipped (npm --ignore-scripts, or npm 11's allowScripts policy).
+    const build = /[\\/]node_modules[\\/]/.test(probe) ? "npm rebuild aio-ring-bench" : "npm run build:probe";
+    return { available: false, reason: `no probe binary at ${probe} (run ${build}; needs a C compiler)` };
+  }
   const r = spawnSync(probe, ["check"], { encoding: "utf8", timeout: 10_000, maxBuffer: 64 * 1024 });
   if (r.error) return { available: false, reason: `cannot run ${probe}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}` };
   try {
