@@ -131,6 +131,17 @@ export class AioProcess {
     return 0;
   }
 
+  /**
+   * io_cancel: aio_key is read first (EFAULT when the block cannot be read),
+   * then the context is looked up; nothing a scenario submits can be
+   * cancelled (it completed inside io_submit), so the rest is EINVAL. 0 or an errno.
+   */
+  io_cancel(ctx_id: i64, iocb: i64): i32 {
+    if (iocb != IOCB_ADDR) return -EFAULT;
+    this.lookup_ioctx(ctx_id);
+    return -EINVAL;
+  }
+
   // ---- ring: submit and reap ---------------------------------------------
 
   /** `count` control blocks with user data data, data + 1, ...: how many were submitted, or -errno. */

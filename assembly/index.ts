@@ -30,6 +30,11 @@ export function io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, 
   return proc.io_getevents(ctx, min_nr, nr, has_timeout, timeout_ns);
 }
 
+/** `iocb`: the control block's address (IOCB_ADDR, or one that cannot be read); -errno. */
+export function io_cancel(ctx: i64, iocb: i64): i32 {
+  return proc.io_cancel(ctx, iocb);
+}
+
 /** Events reaped through the mapping at `addr`, their user data in scratch as f64. */
 export function user_reap(addr: i64, max: i32): i32 {
   record_into_scratch();

@@ -17,6 +17,7 @@
  *   io_destroy ADDR
  *   io_submit ADDR COUNT CMD DATA FD      CMD: pread|pwrite|bad, FD: ok|bad
  *   io_getevents ADDR MIN_NR NR TIMEOUT   TIMEOUT: ns or "null"
+ *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
  *   user_reap ADDR MAX
  *   ring ADDR
  *   mmap PAGES NAME
@@ -90,6 +91,10 @@ static inline long sys_io_destroy(aio_context_t ctx)
 {
 	return syscall(SYS_io_destroy, ctx);
 }
+static inline long sys_io_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)
+{
+	return syscall(SYS_io_cancel, ctx, iocb, result);
+}
 static inline long sys_io_submit(aio_context_t ctx, long nr, struct iocb **iocbs)
 {
 	return syscall(SYS_io_submit, ctx, nr, iocbs);
@@ -158,6 +163,7 @@ int zero_page_reads(void);
 enum op {
 	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
+	OP_IO_CANCEL,
 };
 
 extern const char *const op_names[];

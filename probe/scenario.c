@@ -335,6 +335,20 @@ static void do_io_destroy(int i, const struct step *st)
 		wait_ring_freed(inode);
 }
 
+/* io_cancel of control block 0 (IOCB_ADDR, zeroed or as the last io_submit
+ * left it: aio_key 0 either way), of NULL, or of the unmapped "bogus". */
+static void do_io_cancel(int i, const struct step *st)
+{
+	uintptr_t ctx = resolve(i, "ctx", &st->a);
+	struct iocb *cb = st->to.kind == A_NONE ? &iocbs[0] : (struct iocb *)resolve(i, "iocb", &st->to);
+	struct io_event result;
+	struct fault_watch w;
+	watch_ctx(&w, ctx);
+	long r = sys_io_cancel(ctx, cb, &result);
+	allocate_read_pages(&w);
+	ret_errno(r);
+}
+
 static void run_step(int i, const struct step *st)
 {
 	result_head(i, st);
@@ -349,6 +363,9 @@ static void run_step(int i, const struct step *st)
 	}
 	case OP_IO_DESTROY:
 		do_io_destroy(i, st);
+		break;
+	case OP_IO_CANCEL:
+		do_io_cancel(i, st);
 		break;
 	case OP_IO_SUBMIT:
 		do_io_submit(i, st);

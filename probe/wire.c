@@ -3,7 +3,7 @@
 
 const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
-	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page",
+	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
 };
 
 struct step steps[MAX_STEPS];
@@ -69,7 +69,7 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 6, 5, 3, 2, 3, 3, 6, 4, 2};
+	static const int want[] = {4, 2, 6, 5, 3, 2, 3, 3, 6, 4, 2, 3};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -89,6 +89,15 @@ static void parse_step(char *text, int line, struct step *st)
 	case OP_RING:
 	case OP_PAGE:
 		st->a = parse_addr(tok[1], line);
+		break;
+	case OP_IO_CANCEL:
+		st->a = parse_addr(tok[1], line);
+		if (strcmp(tok[2], "block") == 0)
+			st->to.kind = A_NONE;
+		else
+			st->to = parse_addr(tok[2], line);
+		if (st->to.kind == A_NAME)
+			die_probe("wire line %d: bad iocb", line);
 		break;
 	case OP_IO_SUBMIT:
 		st->a = parse_addr(tok[1], line);

@@ -21,6 +21,9 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "fork_mremap", addr: "A", pages: 3, to: "X" },
     { op: "user_reap", ctx: "A", max: 4 },
     { op: "page", addr: "X+15" },
+    { op: "io_cancel", ctx: "A" },
+    { op: "io_cancel", ctx: "A", iocb: 0 },
+    { op: "io_cancel", ctx: "bogus", iocb: "bogus" },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B"]);
   assert.equal(
@@ -36,6 +39,9 @@ test("names become indices in order of first mention; addresses carry pages or b
       "fork_mremap N0+0+0 3 N1+0+0",
       "user_reap N0+0+0 4",
       "page N1+15+0",
+      "io_cancel N0+0+0 block",
+      "io_cancel N0+0+0 0",
+      "io_cancel bogus bogus",
       "",
     ].join("\n"),
   );

@@ -296,6 +296,38 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe(`${backend}: io_cancel`, () => {
+    for (const profile of PROFILE_NAMES)
+      it(`${profile}: nothing can be cancelled (EINVAL); a block it cannot read is EFAULT whatever the context`, async () => {
+        const rs = await runOn(backend, profile, [
+          setup(1),
+          { op: "io_cancel", ctx: "A" },
+          submit("A", 1),
+          { op: "io_cancel", ctx: "A" },
+          { op: "io_cancel", ctx: "A", iocb: 0 },
+          { op: "io_cancel", ctx: "bogus", iocb: "bogus" },
+          { op: "io_cancel", ctx: 0 },
+          { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 0 },
+        ]);
+        assert.deepEqual(errnos(rs), [null, "EINVAL", null, "EINVAL", "EFAULT", "EFAULT", "EINVAL", null]);
+        assert.deepEqual(last(rs).data, [1], "the cancel left the event in the ring");
+      });
+
+    it("the block's key is read before the ring id: without the zero page only a call that gets to the lookup faults memory in (FINDINGS 36)", async () => {
+      const moved = (cancel: Step): Step[] => [
+        { op: "mmap", pages: 8, name: "S" },
+        cancel,
+        { op: "munmap", addr: "S+4", pages: 1 },
+        { op: "mremap", addr: "S+6", old_pages: 1, new_pages: 1, to: "S+4" },
+        ring("S"),
+      ];
+      const efault = await runOn(backend, "mainline", moved({ op: "io_cancel", ctx: "S+1", iocb: "bogus" }), { zero_page: false });
+      const looked = await runOn(backend, "mainline", moved({ op: "io_cancel", ctx: "S+1" }), { zero_page: false });
+      assert.deepEqual([efault[1].errno, efault[4].pages], ["EFAULT", 6], "untouched: the moved page takes its new offset and joins both sides");
+      assert.deepEqual([looked[1].errno, looked[4].pages], ["EINVAL", 4], "faulted: the moved page keeps its offset");
+    });
+  });
+
   describe(`${backend}: io_destroy and munmap`, () => {
     it("io_destroy unmaps exactly the ring; a second destroy -> EINVAL", async () => {
       const rs = await runOn(backend, "mainline", [

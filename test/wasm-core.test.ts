@@ -4,6 +4,7 @@
 // bytes. Run: node scripts/build-wasm.mjs && npx tsc -p tsconfig.json &&
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
+import { iocbAddress } from "../src/scenario/run.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -116,6 +117,10 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     case "io_getevents": {
       const ctx = at(s.ctx);
       return ctx === null ? "unbound" : (b.io_getevents(ctx, s.min_nr, s.nr, s.timeout_ns) ?? "would block");
+    }
+    case "io_cancel": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : b.io_cancel(ctx, iocbAddress(s.iocb));
     }
     case "user_reap": {
       const ctx = at(s.ctx);

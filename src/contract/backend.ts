@@ -45,6 +45,8 @@ export interface AioBackend {
   io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult;
   /** null: the call would block forever (no timeout, too few events): a scenario error. */
   io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null): (SysResult & { data: number[] }) | null;
+  /** `iocb`: the control block's user address (IOCB_ADDR, the first block io_submit uses, or an address that cannot be read). */
+  io_cancel(ctx: number, iocb: number): SysResult;
   user_reap(ctx: number, max: number): SysResult & { data: number[] };
   ring(addr: number): RingHeaderRead | { errno: Errno };
   mmap(pages: number): SysResult & { addr: number };

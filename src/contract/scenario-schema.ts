@@ -38,6 +38,7 @@ const steps = [
     nr: int(-(2 ** 31), MAX_COUNT),
     timeout_ns: z.union([z.null(), int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)]),
   }),
+  z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() }),
   z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
   z.strictObject({ op: z.literal("ring"), ctx: addr }),
   z.strictObject({ op: z.literal("mmap"), pages: int(0, MAX_COUNT), name }),

@@ -12,6 +12,7 @@ export type Step =
   | { op: "io_destroy"; ctx: AddrExpr }
   | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad" }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null }
+  | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
   | { op: "ring"; ctx: AddrExpr }
   | { op: "mmap"; pages: number; name: string }

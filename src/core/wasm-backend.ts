@@ -53,6 +53,10 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), badFd ? 1 : 0));
   }
 
+  io_cancel(ctx: number, iocb: number): SysResult {
+    return sys(this.core.io_cancel(BigInt(ctx), BigInt(iocb)));
+  }
+
   io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null): (SysResult & { data: number[] }) | null {
     const r = this.core.io_getevents(BigInt(ctx), min_nr, nr, timeout_ns === null ? 0 : 1, timeout_ns ?? 0);
     if (r === -WOULD_BLOCK) return null;

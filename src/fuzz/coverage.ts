@@ -8,6 +8,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_destroy: ["ok", "EINVAL"],
   io_submit: ["ok", "EINVAL", "EAGAIN", "EBADF"],
   io_getevents: ["ok", "EINVAL"],
+  io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
   ring: ["ok", "EFAULT"],
   mmap: ["ok", "EINVAL"],

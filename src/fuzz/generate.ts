@@ -338,10 +338,17 @@ export class ProgramGenerator {
     if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
     if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
     if (roll < 840) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
-    if (roll < 910) return { op: "io_destroy", ctx: this.ctxExpr() };
+    if (roll < 885) return { op: "io_destroy", ctx: this.ctxExpr() };
+    if (roll < 910) return this.cancel(this.ctxExpr());
     if (roll < 965) return this.setupLater();
     if (roll < 990) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
     return { op: "io_setup", nr_events: rng.pick(SMALL_NR), ctxp: "nonzero" };
+  }
+
+  /** io_cancel, mostly of the control block io_submit uses, sometimes of one it cannot read. */
+  private cancel(ctx: AddrExpr): Step {
+    const roll = this.rng.int(0, 9);
+    return roll < 8 ? { op: "io_cancel", ctx } : { op: "io_cancel", ctx, iocb: roll === 8 ? 0 : "bogus" };
   }
 
   private submit(): Step {

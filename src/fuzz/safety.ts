@@ -196,6 +196,7 @@ export class Safety {
         return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? makesHoles;
       case "io_submit":
       case "io_getevents":
+      case "io_cancel":
       case "user_reap":
         return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? ok();
       case "ring":

@@ -53,6 +53,8 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd === "bad" ? "bad" : "ok"}`;
       case "io_getevents":
         return `io_getevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns}`;
+      case "io_cancel":
+        return `io_cancel ${addr(i, "ctx", s.ctx)} ${s.iocb === undefined ? "block" : s.iocb}`;
       case "user_reap":
         return `user_reap ${addr(i, "ctx", s.ctx)} ${s.max}`;
       case "ring":

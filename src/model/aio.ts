@@ -107,6 +107,20 @@ export class AioProcess implements AioBackend {
     return ok();
   }
 
+  /**
+   * io_cancel: the control block's aio_key is read first (EFAULT when the
+   * block cannot be read), then the context is looked up. Nothing in a
+   * scenario can be cancelled: buffered reads and writes complete inside
+   * io_submit and never register a cancel function, so a valid call, like a
+   * bad context, is EINVAL. The lookup still reads the ring id, with its
+   * fault (FINDINGS 33).
+   */
+  io_cancel(ctx_id: number, iocb: number): SysResult {
+    if (iocb !== IOCB_ADDR) return fail("EFAULT");
+    this.lookup_ioctx(ctx_id);
+    return fail("EINVAL");
+  }
+
   // ---- ring: submit and reap ---------------------------------------------
 
   io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult {

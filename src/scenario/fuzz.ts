@@ -63,7 +63,11 @@ export function randomStep(rng: Prng, names: Names): Step {
     const step: Step = { op: "io_setup", nr_events: rng.pick(NR_EVENTS), name: rng.pick(CTX_NAMES) };
     return rng.chance(0.03) ? { ...step, ctxp: "nonzero" } : step;
   }
-  if (kind < 17) return { op: "io_destroy", ctx: addr(rng, names) };
+  if (kind < 15) return { op: "io_destroy", ctx: addr(rng, names) };
+  if (kind < 17) {
+    const iocb = rng.int(0, 9);
+    return iocb < 8 ? { op: "io_cancel", ctx: addr(rng, names) } : { op: "io_cancel", ctx: addr(rng, names), iocb: iocb === 8 ? 0 : "bogus" };
+  }
   if (kind < 35) {
     const step: Step = {
       op: "io_submit",

@@ -3,6 +3,7 @@
 // result fields of docs/scenario-format.md. Results never carry raw addresses.
 import { ScenarioError } from "../contract/errors.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
+import { IOCB_ADDR } from "../../assembly/abi/iocb.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import type { AddrExpr, BackendName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "../contract/scenario.js";
 import { MAX_RESULT_EVENTS } from "./limits.js";
@@ -38,6 +39,11 @@ export class Names {
   }
 }
 
+/** io_cancel's control block: the first one io_submit uses (its aio_key 0 is KIOCB_KEY), or NULL, or an unmapped address. */
+export function iocbAddress(iocb: 0 | "bogus" | undefined): number {
+  return iocb === undefined ? IOCB_ADDR : iocb === 0 ? 0 : BOGUS_ADDRESS;
+}
+
 /** Runs one step; throws ScenarioError for a step that cannot run as written. */
 export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: string): StepResult {
   const at = (expr: AddrExpr, field: string) => names.resolve(expr, i, field);
@@ -57,6 +63,8 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");
       return { ...head, ret: r.ret, errno: r.errno, data: r.data };
     }
+    case "io_cancel":
+      return { ...head, ...b.io_cancel(at(s.ctx, "ctx"), iocbAddress(s.iocb)) };
     case "user_reap": {
       const r = b.user_reap(at(s.ctx, "ctx"), s.max);
       return { ...head, ret: r.ret, errno: r.errno, data: r.data };

@@ -12,6 +12,8 @@ export interface CoreExports {
   io_submit(ctx: bigint, count: number, cmd: number, data: bigint, bad_fd: number): number;
   /** assembly/index/io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64): i32 */
   io_getevents(ctx: bigint, min_nr: number, nr: number, has_timeout: number, timeout_ns: number): number;
+  /** assembly/index/io_cancel(ctx: i64, iocb: i64): i32 */
+  io_cancel(ctx: bigint, iocb: bigint): number;
   /** assembly/index/user_reap(addr: i64, max: i32): i32 */
   user_reap(addr: bigint, max: number): number;
   /** assembly/index/ring(addr: i64): i32 */
