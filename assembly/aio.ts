@@ -16,7 +16,7 @@ import {
 } from "./ring";
 import { record, record_into_scratch, sink, sink_run } from "./sink";
 
-import { CMD_BAD, IOCB_BYTES } from "./abi/codes";
+import { CMD_BAD, CTXP_FAULT, CTXP_NONZERO, IOCB_BYTES } from "./abi/codes";
 
 // io_submit's `cmd` codes (the scenario's pread / pwrite / bad opcode) and the bytes one block moves.
 export { CMD_BAD, CMD_PREAD, CMD_PWRITE, IOCB_BYTES } from "./abi/codes";
@@ -70,9 +70,11 @@ export class AioProcess {
   // ---- setup -------------------------------------------------------------
 
   /** ioctx_alloc: the new context's id (its ring address), or -errno. */
-  io_setup(nr_events: u32, ctxpNonzero: bool): i64 {
+  io_setup(nr_events: u32, ctxp: i32): i64 {
     const p = this.profile;
-    if (ctxpNonzero || nr_events == 0) return -EINVAL;
+    // get_user(ctxp) comes before any check of the request.
+    if (ctxp == CTXP_FAULT) return -EFAULT;
+    if (ctxp == CTXP_NONZERO || nr_events == 0) return -EINVAL;
     // The kernel doubles in an unsigned int: 2^31 and more wrap around (FINDINGS 25).
     const n: i64 = p.doubledGeometry ? <i64>(max<u32>(nr_events, <u32>this.cpus * 4) * 2) : <i64>nr_events;
     if (n > AIO_MAX_RING_EVENTS) return -EINVAL;

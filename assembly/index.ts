@@ -11,8 +11,9 @@ export { scratch_ptr, scratch_reserve, data_checksum } from "./sink";
 export { submit_batch, reap_batch, getevents_batch, getevents_calls, lookup_batch, remap_batch, ring_loop, hook_slots_visited } from "./batch";
 
 /** The new context's id (its ring address), or -errno. */
-export function io_setup(nr_events: u32, ctxp_nonzero: bool): i64 {
-  return proc.io_setup(nr_events, ctxp_nonzero);
+/** `ctxp`: CTXP_ZERO, CTXP_NONZERO or CTXP_FAULT (abi/codes.ts). */
+export function io_setup(nr_events: u32, ctxp: i32): i64 {
+  return proc.io_setup(nr_events, ctxp);
 }
 
 export function io_destroy(ctx: i64): i32 {

@@ -22,7 +22,7 @@ const CONFIG = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 
 function modelCase(profile: ProfileName, path: string, reference = false): BenchCase {
   const model = new AioProcess(PROFILES[profile], CONFIG);
-  const ctx = model.io_setup(1, false).ctx;
+  const ctx = model.io_setup(1, "zero").ctx;
   return {
     kind: "timed",
     case: `model-${path}`,
@@ -41,7 +41,7 @@ const COUNTED_CALLS = 64;
 function wasmCase(opts: SuiteOptions, profile: ProfileName, path: string): BenchCase {
   const build = opts.wasm ?? defaultWasmBuild();
   const wasm = new WasmProcess(PROFILES[profile], CONFIG, build.core);
-  const ctx = wasm.io_setup(1, false).ctx;
+  const ctx = wasm.io_setup(1, "zero").ctx;
   return {
     kind: "timed",
     case: `wasm-${path}`,
@@ -50,7 +50,7 @@ function wasmCase(opts: SuiteOptions, profile: ProfileName, path: string): Bench
     run: (n) => void wasm.getEventsZeroTimeout(ctx, n),
     instructions() {
       const counted = new WasmProcess(PROFILES[profile], CONFIG, build.countedCore);
-      const cctx = counted.io_setup(1, false).ctx;
+      const cctx = counted.io_setup(1, "zero").ctx;
       counted.getEventsZeroTimeout(cctx, 1);
       return countInstructions(counted.exports, () => counted.getEventsZeroTimeout(cctx, COUNTED_CALLS)) / COUNTED_CALLS;
     },

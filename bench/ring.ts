@@ -24,7 +24,7 @@ const COUNTED_EVENTS = 8 * BATCH;
 /** WASM instructions per event of `work(process, ctx, events)` on a fresh counted core (one warm-up call first). */
 function perEvent(module: WebAssembly.Module, work: (p: WasmProcess, ctx: number, events: number) => void): number {
   const p = new WasmProcess(PROFILES.mainline, CONFIG, module);
-  const ctx = p.io_setup(NR_EVENTS, false).ctx;
+  const ctx = p.io_setup(NR_EVENTS, "zero").ctx;
   work(p, ctx, BATCH);
   return countInstructions(p.exports, () => work(p, ctx, COUNTED_EVENTS)) / COUNTED_EVENTS;
 }
@@ -36,11 +36,11 @@ export const ringSuite: Suite = {
     const params = { batch: BATCH };
     const build = opts.wasm ?? defaultWasmBuild();
     const wasm = new WasmProcess(PROFILES.mainline, CONFIG, build.core);
-    const wctx = wasm.io_setup(NR_EVENTS, false).ctx;
+    const wctx = wasm.io_setup(NR_EVENTS, "zero").ctx;
     const loop = new WasmProcess(PROFILES.mainline, CONFIG, build.core);
-    const lctx = loop.io_setup(NR_EVENTS, false).ctx;
+    const lctx = loop.io_setup(NR_EVENTS, "zero").ctx;
     const model = new AioProcess(PROFILES.mainline, CONFIG);
-    const mctx = model.io_setup(NR_EVENTS, false).ctx;
+    const mctx = model.io_setup(NR_EVENTS, "zero").ctx;
     const rounds = (n: number, round: (b: number) => void) => {
       for (let done = 0; done < n; done += BATCH) round(Math.min(BATCH, n - done));
     };

@@ -13,7 +13,8 @@
  * Scenario wire format (written by src/kernel/wire.ts), one step per line,
  * names already resolved to small integers by the TS side:
  *
- *   io_setup NR NAME CTXP        NAME: index or "-", CTXP: 0 or 1 (nonzero)
+ *   io_setup NR NAME CTXP        NAME: index or "-", CTXP: 0, 1 (nonzero),
+ *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
  *   io_submit ADDR COUNT CMD DATA FD      CMD: pread|pwrite|bad, FD: ok|bad
  *   io_getevents ADDR MIN_NR NR TIMEOUT   TIMEOUT: ns or "null"
@@ -167,6 +168,9 @@ enum op {
 };
 
 extern const char *const op_names[];
+
+/* io_setup's context pointer (step flag): the probe's own, holding 0 or 1, or NULL, or unmapped. */
+enum { CTXP_ZERO, CTXP_NONZERO, CTXP_NULL, CTXP_BOGUS };
 
 enum addr_kind { A_NONE, A_ZERO, A_BOGUS, A_NAME };
 

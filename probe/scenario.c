@@ -354,8 +354,9 @@ static void run_step(int i, const struct step *st)
 	result_head(i, st);
 	switch (st->op) {
 	case OP_IO_SETUP: {
-		aio_context_t ctx = st->flag ? 1 : 0;
-		long r = sys_io_setup((unsigned)st->n1, &ctx);
+		aio_context_t ctx = st->flag == CTXP_NONZERO ? 1 : 0;
+		aio_context_t *ctxp = st->flag == CTXP_NULL ? NULL : st->flag == CTXP_BOGUS ? (aio_context_t *)BOGUS_ADDR : &ctx;
+		long r = sys_io_setup((unsigned)st->n1, ctxp);
 		ret_errno(r);
 		if (r == 0)
 			bind_name(st->name, (uintptr_t)ctx);

@@ -83,7 +83,11 @@ static void parse_step(char *text, int line, struct step *st)
 	case OP_IO_SETUP:
 		st->n1 = parse_long(tok[1], line);
 		st->name = parse_name(tok[2], line);
-		st->flag = (int)parse_long(tok[3], line);
+		st->flag = strcmp(tok[3], "null") == 0    ? CTXP_NULL
+			   : strcmp(tok[3], "bogus") == 0 ? CTXP_BOGUS
+							  : (int)parse_long(tok[3], line);
+		if (st->flag < 0 || st->flag > CTXP_BOGUS)
+			die_probe("wire line %d: bad ctxp", line);
 		break;
 	case OP_IO_DESTROY:
 	case OP_RING:

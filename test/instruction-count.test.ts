@@ -102,8 +102,8 @@ test("the counted module is the timed one plus a counter: same results, timed by
   const config = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
   const a = new WasmProcess(PROFILES.mainline, config, build.core);
   const b = new WasmProcess(PROFILES.mainline, config, build.countedCore);
-  const ca = a.io_setup(100, false).ctx,
-    cb = b.io_setup(100, false).ctx;
+  const ca = a.io_setup(100, "zero").ctx,
+    cb = b.io_setup(100, "zero").ctx;
   assert.equal(b.ringLoop(cb, 5000, 64), a.ringLoop(ca, 5000, 64));
   assert.equal(b.checksum(), a.checksum());
 });
@@ -116,7 +116,7 @@ test("instruction counts of the same build and inputs are identical on every run
     const lookups = countInstructions(w.wasmExports()!, () => w.lookupBatch("sorted-array", "uniform", 256));
     const moves = countInstructions(w.wasmExports()!, () => w.remapBatch("remap-scan", 64));
     const p = new WasmProcess(PROFILES.mainline, { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true }, build.countedCore);
-    const ctx = p.io_setup(1, false).ctx;
+    const ctx = p.io_setup(1, "zero").ctx;
     const getevents = countInstructions(p.exports, () => p.getEventsZeroTimeout(ctx, 100));
     return [lookups, moves, getevents];
   };

@@ -5,6 +5,7 @@
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
 import { iocbAddress } from "../src/scenario/run.js";
+import { ctxpOf } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -43,7 +44,7 @@ class Pair {
   }
 
   setup(nr_events: number): number {
-    const r = this.call(`io_setup(${nr_events})`, (b) => b.io_setup(nr_events, false));
+    const r = this.call(`io_setup(${nr_events})`, (b) => b.io_setup(nr_events, "zero"));
     assert.equal(r.errno, null);
     return r.ctx;
   }
@@ -97,7 +98,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
   const at = (e: AddrExpr) => resolve(names, e);
   switch (s.op) {
     case "io_setup": {
-      const r = b.io_setup(s.nr_events, s.ctxp === "nonzero");
+      const r = b.io_setup(s.nr_events, ctxpOf(s.ctxp));
       if (r.errno === null && s.name) names.set(s.name, r.ctx);
       return r;
     }
@@ -460,7 +461,7 @@ describe("wasm core = model", () => {
 
       test("ring_loop runs submit + reap inside WASM", () => {
         const wasm = new WasmProcess(PROFILES[profile], CONFIG);
-        const ctx = wasm.io_setup(1000, false).ctx;
+        const ctx = wasm.io_setup(1000, "zero").ctx;
         const r = wasm.ringLoop(ctx, 10000, 256);
         // Single-counter slots (3.11) leak on user reap: the loop runs out.
         if (PROFILES[profile].reqSlots === "single") assert.equal(r, -11);
@@ -512,10 +513,10 @@ describe("wasm core = model", () => {
 
   test("reset starts a fresh process", () => {
     const wasm = new WasmProcess(PROFILES.mainline, CONFIG);
-    const first = wasm.io_setup(1, false).ctx;
+    const first = wasm.io_setup(1, "zero").ctx;
     wasm.reset();
     assert.equal(wasm.page(first), "none");
-    assert.equal(wasm.io_setup(1, false).ctx, first);
+    assert.equal(wasm.io_setup(1, "zero").ctx, first);
     assert.equal(wasm.checksum(), 0n);
   });
 });

@@ -35,7 +35,7 @@ function check(backend: WorldEngine, seed: number, ops: number): { visited: numb
     const what = `seed ${seed}, op ${op}`;
     if (kind === 0) {
       const handle = world.ioSetup();
-      const r = model.io_setup(1, false);
+      const r = model.io_setup(1, "zero");
       assert.ok(handle >= 0 && r.errno === null, `${what}: io_setup`);
       live.push({ handle, addr: r.ctx });
     } else if (kind === 1) {

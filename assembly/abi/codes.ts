@@ -7,6 +7,11 @@ export const CMD_PWRITE = 1;
 /** An opcode that is neither pread nor pwrite. */
 export const CMD_BAD = 2;
 
+/** io_setup's context pointer (the core's export and the probe's wire): holding 0, already non-zero, or unreadable. */
+export const CTXP_ZERO = 0;
+export const CTXP_NONZERO = 1;
+export const CTXP_FAULT = 2;
+
 /** What the `page` export says of the page holding an address. */
 export const KIND_NONE = 0;
 export const KIND_AIO = 1;

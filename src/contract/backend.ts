@@ -38,9 +38,12 @@ export interface ProcessConfig {
   zero_page: boolean;
 }
 
+/** io_setup's context pointer: holding 0 (a valid call), already non-zero, or one the kernel cannot read. */
+export type Ctxp = "zero" | "nonzero" | "fault";
+
 /** One process of the modelled kernel, as the scenario runner drives it. */
 export interface AioBackend {
-  io_setup(nr_events: number, ctxpNonzero: boolean): SysResult & { ctx: number };
+  io_setup(nr_events: number, ctxp: Ctxp): SysResult & { ctx: number };
   io_destroy(ctx: number): SysResult;
   io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult;
   /** null: the call would block forever (no timeout, too few events): a scenario error. */

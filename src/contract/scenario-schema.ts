@@ -21,7 +21,12 @@ const name = z
 const addr = z.union([z.literal(0), z.string().regex(ADDR_PATTERN, 'an address is a name, NAME+K (pages), NAME+1b, 0 or "bogus"')]);
 
 const steps = [
-  z.strictObject({ op: z.literal("io_setup"), nr_events: int(0, MAX_NR_EVENTS), name: name.optional(), ctxp: z.literal("nonzero").optional() }),
+  z.strictObject({
+    op: z.literal("io_setup"),
+    nr_events: int(0, MAX_NR_EVENTS),
+    name: name.optional(),
+    ctxp: z.union([z.literal("nonzero"), z.literal(0), z.literal("bogus")]).optional(),
+  }),
   z.strictObject({ op: z.literal("io_destroy"), ctx: addr }),
   z.strictObject({
     op: z.literal("io_submit"),

@@ -1,5 +1,6 @@
 // The scenario contract of docs/scenario-format.md, as types.
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
+import type { Ctxp } from "./backend.js";
 
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
 export type BackendName = "wasm" | "model" | "kernel";
@@ -8,7 +9,7 @@ export type BackendName = "wasm" | "model" | "kernel";
 export type AddrExpr = string | 0;
 
 export type Step =
-  | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" }
+  | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" | 0 | "bogus" }
   | { op: "io_destroy"; ctx: AddrExpr }
   | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad" }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null }
@@ -22,6 +23,11 @@ export type Step =
   | { op: "page"; addr: AddrExpr };
 
 export type OpName = Step["op"];
+
+/** io_setup's context pointer as a backend takes it: the caller's own (holding 0, or a value with "nonzero"), or NULL or unmapped. */
+export function ctxpOf(ctxp: "nonzero" | 0 | "bogus" | undefined): Ctxp {
+  return ctxp === undefined ? "zero" : ctxp === "nonzero" ? "nonzero" : "fault";
+}
 
 export interface Scenario {
   name: string;

@@ -4,9 +4,9 @@
 // core's scratch area. The batch methods return the core's raw result
 // (a count, or -errno: see errnoName) so they add nothing per event.
 import { profileBits, type Profile } from "../contract/profile.js";
-import type { AioBackend, IoCmd, ProcessConfig, RingHeaderRead, SysResult } from "../contract/backend.js";
+import type { AioBackend, Ctxp, IoCmd, ProcessConfig, RingHeaderRead, SysResult } from "../contract/backend.js";
 import type { Errno } from "../contract/scenario.js";
-import { CMD_BAD, CMD_PREAD, CMD_PWRITE, KIND_AIO, KIND_ANON, KIND_NONE } from "../../assembly/abi/codes.js";
+import { CMD_BAD, CMD_PREAD, CMD_PWRITE, CTXP_FAULT, CTXP_NONZERO, CTXP_ZERO, KIND_AIO, KIND_ANON, KIND_NONE } from "../../assembly/abi/codes.js";
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { WOULD_BLOCK, errnoName, isErr } from "./errno.js";
 import type { CoreExports } from "../contract/wasm/core-exports.js";
@@ -14,6 +14,7 @@ import { instantiateCore } from "./wasm.js";
 
 /** io_submit's cmd codes. */
 const CMD: Record<IoCmd, number> = { pread: CMD_PREAD, pwrite: CMD_PWRITE, bad: CMD_BAD };
+const CTXP: Record<Ctxp, number> = { zero: CTXP_ZERO, nonzero: CTXP_NONZERO, fault: CTXP_FAULT };
 /** page's kind codes. */
 const KINDS: Record<number, "none" | "aio" | "anon"> = { [KIND_NONE]: "none", [KIND_AIO]: "aio", [KIND_ANON]: "anon" };
 
@@ -40,8 +41,8 @@ export class WasmProcess implements AioBackend {
 
   // ---- AioBackend ----------------------------------------------------------
 
-  io_setup(nr_events: number, ctxpNonzero: boolean): SysResult & { ctx: number } {
-    const r = Number(this.core.io_setup(nr_events, ctxpNonzero ? 1 : 0));
+  io_setup(nr_events: number, ctxp: Ctxp): SysResult & { ctx: number } {
+    const r = Number(this.core.io_setup(nr_events, CTXP[ctxp]));
     return isErr(r) ? { ret: -1, errno: errnoName(r), ctx: 0 } : { ret: 0, errno: null, ctx: r };
   }
 

@@ -4,7 +4,7 @@
 import type { OpName, StepResult } from "../contract/scenario.js";
 
 export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
-  io_setup: ["ok", "EINVAL", "EAGAIN"],
+  io_setup: ["ok", "EINVAL", "EAGAIN", "EFAULT"],
   io_destroy: ["ok", "EINVAL"],
   io_submit: ["ok", "EINVAL", "EAGAIN", "EBADF"],
   io_getevents: ["ok", "EINVAL"],

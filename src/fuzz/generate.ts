@@ -342,7 +342,7 @@ export class ProgramGenerator {
     if (roll < 910) return this.cancel(this.ctxExpr());
     if (roll < 965) return this.setupLater();
     if (roll < 990) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
-    return { op: "io_setup", nr_events: rng.pick(SMALL_NR), ctxp: "nonzero" };
+    return { op: "io_setup", nr_events: rng.pick([0, ...SMALL_NR]), ctxp: rng.pick(["nonzero", 0, "bogus"] as const) };
   }
 
   /** io_cancel, mostly of the control block io_submit uses, sometimes of one it cannot read. */

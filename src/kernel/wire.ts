@@ -46,7 +46,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
   const line = (i: number, s: Step): string => {
     switch (s.op) {
       case "io_setup":
-        return `io_setup ${s.nr_events} ${optName(i, "name", s.name)} ${s.ctxp ? 1 : 0}`;
+        return `io_setup ${s.nr_events} ${optName(i, "name", s.name)} ${s.ctxp === undefined ? 0 : s.ctxp === "nonzero" ? 1 : s.ctxp === 0 ? "null" : "bogus"}`;
       case "io_destroy":
         return `io_destroy ${addr(i, "ctx", s.ctx)}`;
       case "io_submit":

@@ -3,7 +3,7 @@
 // remap hook, syscalls). The readable oracle for the WASM core.
 import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
 import { IOCB_BYTES } from "../../assembly/abi/codes.js";
-import { fail, ok, type AioBackend, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
+import { fail, ok, type AioBackend, type Ctxp, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
 import { setupEvents } from "../contract/geometry.js";
 import type { Profile } from "../contract/profile.js";
 import type { Errno, ErrnoName } from "../contract/scenario.js";
@@ -47,8 +47,10 @@ export class AioProcess implements AioBackend {
 
   // ---- setup -------------------------------------------------------------
 
-  io_setup(nr_events: number, ctxpNonzero: boolean): SysResult & { ctx: number } {
-    const r = this.ioctx_alloc(nr_events, ctxpNonzero);
+  io_setup(nr_events: number, ctxp: Ctxp): SysResult & { ctx: number } {
+    // get_user(ctxp) comes before any check of the request.
+    if (ctxp === "fault") return { ...fail("EFAULT"), ctx: 0 };
+    const r = this.ioctx_alloc(nr_events, ctxp === "nonzero");
     return typeof r === "string" ? { ...fail(r), ctx: 0 } : { ...ok(), ctx: r.user_id };
   }
 

@@ -27,7 +27,7 @@ export class Workload {
   }
 
   private setup(nrEvents: number): number {
-    const r = this.proc.io_setup(nrEvents, false);
+    const r = this.proc.io_setup(nrEvents, "zero");
     if (r.errno !== null) throw new Error(`worker io_setup(${nrEvents}) failed: ${r.errno}`);
     return r.ctx;
   }

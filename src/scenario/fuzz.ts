@@ -61,7 +61,7 @@ export function randomStep(rng: Prng, names: Names): Step {
   const kind = rng.int(0, 99);
   if (kind < 12) {
     const step: Step = { op: "io_setup", nr_events: rng.pick(NR_EVENTS), name: rng.pick(CTX_NAMES) };
-    return rng.chance(0.03) ? { ...step, ctxp: "nonzero" } : step;
+    return rng.chance(0.04) ? { ...step, ctxp: rng.pick(["nonzero", 0, "bogus"] as const) } : step;
   }
   if (kind < 15) return { op: "io_destroy", ctx: addr(rng, names) };
   if (kind < 17) {

@@ -5,7 +5,7 @@ import { ScenarioError } from "../contract/errors.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
 import { IOCB_ADDR } from "../../assembly/abi/iocb.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
-import type { AddrExpr, BackendName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "../contract/scenario.js";
+import { ctxpOf, type AddrExpr, type BackendName, type ProfileName, type ResultsDoc, type Scenario, type Step, type StepResult } from "../contract/scenario.js";
 import { MAX_RESULT_EVENTS } from "./limits.js";
 import { PROFILES } from "../contract/profile.js";
 
@@ -50,7 +50,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
   const head = { step: i, op: s.op };
   switch (s.op) {
     case "io_setup": {
-      const r = b.io_setup(s.nr_events, s.ctxp === "nonzero");
+      const r = b.io_setup(s.nr_events, ctxpOf(s.ctxp));
       if (r.errno === null) names.bind(s.name, r.ctx);
       return { ...head, ret: r.ret, errno: r.errno };
     }

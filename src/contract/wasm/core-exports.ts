@@ -4,8 +4,8 @@
 /** The exports of build/core.wasm. */
 export interface CoreExports {
   memory: WebAssembly.Memory;
-  /** assembly/index/io_setup(nr_events: u32, ctxp_nonzero: bool): i64 */
-  io_setup(nr_events: number, ctxp_nonzero: number): bigint;
+  /** assembly/index/io_setup(nr_events: u32, ctxp: i32): i64 */
+  io_setup(nr_events: number, ctxp: number): bigint;
   /** assembly/index/io_destroy(ctx: i64): i32 */
   io_destroy(ctx: bigint): number;
   /** assembly/index/io_submit(ctx: i64, count: i32, cmd: i32, data: u64, bad_fd: bool): i32 */
