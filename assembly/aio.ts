@@ -170,11 +170,11 @@ export class AioProcess {
   @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64): i32 {
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx || min_nr < 0 || min_nr > nr) return -EINVAL;
-    const ring = ctx.ring;
+    const ring = ctx.ring.base;
     const slots = <u32>ctx.nr_events;
     // Head and tail are read once: the timer's sleep below runs nothing in this process.
-    const head = ringIndex(ring.head, slots);
-    const available = eventsFromSlot(head, ring.tail, slots);
+    const head = ringIndex(load<u32>(ring + RING_HEAD), slots);
+    const available = eventsFromSlot(head, load<u32>(ring + RING_TAIL), slots);
     // min_nr >= 0 here, so the unsigned comparison is exact.
     if (available < <u32>min_nr) {
       // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).
@@ -182,22 +182,20 @@ export class AioProcess {
       // Before 3.19 a zero timeout still armed a timer and slept on it.
       if (timeout_ns == 0 && this.profile.zeroTimeoutArmsTimer) hrtimer_sleep(0);
     }
-    return this.aio_read_events(ctx, head, min(available, <u32>nr));
+    return this.aio_read_events(ctx, ring, slots, head, min(available, <u32>nr));
   }
 
-  /** Copies the `k` events from slot `head` on and gives their slots back. */
-  @inline private aio_read_events(ctx: Kioctx, head: u32, k: u32): i32 {
-    const ring = ctx.ring;
-    const slots = <u32>ctx.nr_events;
+  /** Copies the `k` events from slot `head` on of the ring at `ring` (`slots` slots) and gives their slots back. */
+  @inline private aio_read_events(ctx: Kioctx, ring: usize, slots: u32, head: u32, k: u32): i32 {
     // One run per wrap of the ring.
     for (let left = k; left; ) {
       const run = min(left, slots - head);
-      sink_run(ring.base + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run, IO_EVENT_SIZE);
+      sink_run(ring + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run, IO_EVENT_SIZE);
       left -= run;
       head += run;
       if (head == slots) head = 0;
     }
-    ring.head = head;
+    store<u32>(ring + RING_HEAD, head);
     ctx.reaped_by_kernel(<i32>k);
     return <i32>k;
   }
