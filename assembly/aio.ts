@@ -110,7 +110,8 @@ export class AioProcess {
     // get_user(ring->id) faults the page in: without the zero page, that gives anonymous memory an anon_vma.
     if (!this.zeroPage) this.mm.readFault(ctx_id, 4);
     const table = this.ioctx_table;
-    if (id < 0 || !table || id >= table.nr) return null;
+    // A fault (-1) is past any table as a u64: one comparison for both.
+    if (!table || <u64>id >= <u64>table.nr) return null;
     const ctx = unchecked(table.table[<i32>id]);
     if (!ctx || ctx.user_id != ctx_id || ctx.dead) return null;
     return ctx;
@@ -196,7 +197,8 @@ export class AioProcess {
       if (head == slots) head = 0;
     }
     store<u32>(ring + RING_HEAD, head);
-    ctx.reaped_by_kernel(<i32>k);
+    // Nothing read gives no slot back (put_reqs_available(0) changes nothing).
+    if (k) ctx.reaped_by_kernel(<i32>k);
     return <i32>k;
   }
 
