@@ -188,17 +188,22 @@ export class AioProcess {
 
   /** Copies the `k` events from slot `head` on of the ring at `ring` (`slots` slots) and gives their slots back. */
   @inline private aio_read_events(ctx: Kioctx, ring: usize, slots: u32, head: u32, k: u32): i32 {
-    // One run per wrap of the ring.
-    for (let left = k; left; ) {
-      const run = min(left, slots - head);
-      sink_run(ring + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run, IO_EVENT_SIZE);
-      left -= run;
-      head += run;
-      if (head == slots) head = 0;
+    // Nothing read enters no loop and gives no slot back (put_reqs_available(0)
+    // changes nothing): the zero-timeout poll of an empty ring only writes the head.
+    if (k) {
+      // One run per wrap of the ring.
+      let left = k;
+      do {
+        const run = min(left, slots - head);
+        sink_run(ring + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run, IO_EVENT_SIZE);
+        left -= run;
+        head += run;
+        if (head == slots) head = 0;
+      } while (left);
+      // Before the head is written: the slot counters do not read it.
+      ctx.reaped_by_kernel(<i32>k);
     }
     store<u32>(ring + RING_HEAD, head);
-    // Nothing read gives no slot back (put_reqs_available(0) changes nothing).
-    if (k) ctx.reaped_by_kernel(<i32>k);
     return <i32>k;
   }
 
