@@ -149,7 +149,7 @@ export class AioProcess {
       ctx.put_reqs_available(1);
       return -refused;
     }
-    const ring = ctx.ring.base;
+    const ring = ctx.ringBase;
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
@@ -171,7 +171,7 @@ export class AioProcess {
   @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64): i32 {
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx || min_nr < 0 || min_nr > nr) return -EINVAL;
-    const ring = ctx.ring.base;
+    const ring = ctx.ringBase;
     const slots = <u32>ctx.nr_events;
     // Head and tail are read once: the timer's sleep below runs nothing in this process.
     const head = ringIndex(load<u32>(ring + RING_HEAD), slots);
@@ -427,7 +427,7 @@ export class AioProcess {
     const table = this.ioctx_table;
     if (!table) return p.hookWithoutTableOops ? OOPS : EINVAL;
     const slots = table.table;
-    const nr = slots.length;
+    const nr = table.nr;
     const ring = vma.ring;
     for (let i = 0; i < nr; i++) {
       const ctx = unchecked(slots[i]);
