@@ -12,7 +12,7 @@ import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, Vm
 import { Profile } from "./profile";
 import {
   AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
-  RING_NR, RING_TAIL, eventsInRing, nextSlot, ringIndex, ringPages, ringSlots, writeEvents,
+  RING_NR, RING_TAIL, eventsFromSlot, nextSlot, ringIndex, ringPages, ringSlots, writeEvents,
 } from "./ring";
 import { record, record_into_scratch, sink, sink_run } from "./sink";
 
@@ -112,9 +112,14 @@ export class AioProcess {
     // get_user(ring->id) faults the page in: without the zero page, that gives anonymous memory an anon_vma.
     if (!this.zeroPage) this.mm.readFault(ctx_id, 4);
     const table = this.ioctx_table;
-    if (id < 0 || !table || id >= table.nr) return null;
+    // One test a statement: V8 puts each operand of an || in a register as a
+    // boolean before it branches. A fault (-1) is past any table as a u64.
+    if (!table) return null;
+    if (<u64>id >= <u64>table.nr) return null;
     const ctx = unchecked(table.table[<i32>id]);
-    if (!ctx || ctx.user_id != ctx_id || ctx.dead) return null;
+    if (!ctx) return null;
+    if (ctx.user_id != ctx_id) return null;
+    if (ctx.dead) return null;
     return ctx;
   }
 
@@ -161,7 +166,7 @@ export class AioProcess {
       ctx.put_reqs_available(1);
       return -refused;
     }
-    const ring = ctx.ring.base;
+    const ring = ctx.ringBase;
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
@@ -175,38 +180,49 @@ export class AioProcess {
     return submitted > 0 ? submitted : -EAGAIN;
   }
 
-  /** Events reaped (their data to the sink), or -errno; -WOULD_BLOCK when it would wait forever. */
-  io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64): i32 {
+  /**
+   * Events reaped (their data to the sink), or -errno; -WOULD_BLOCK when it
+   * would wait forever. Inlined: a caller's constant arguments (getevents_calls)
+   * fold the argument checks away, and the loop there makes no call per read.
+   */
+  @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64): i32 {
     const ctx = this.lookup_ioctx(ctx_id);
-    if (!ctx || min_nr < 0 || min_nr > nr) return -EINVAL;
-    const ring = ctx.ring;
-    const available = eventsInRing(ring.head, ring.tail, <u32>ctx.nr_events);
-    if (<i64>available < <i64>min_nr) {
+    if (!ctx) return -EINVAL;
+    if (min_nr < 0 || min_nr > nr) return -EINVAL;
+    const ring = ctx.ringBase;
+    const slots = <u32>ctx.nr_events;
+    // Head and tail are read once: the timer's sleep below runs nothing in this process.
+    const head = ringIndex(load<u32>(ring + RING_HEAD), slots);
+    const available = eventsFromSlot(head, load<u32>(ring + RING_TAIL), slots);
+    // min_nr >= 0 here, so the unsigned comparison is exact.
+    if (available < <u32>min_nr) {
       // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).
       if (!hasTimeout || timeout_ns < 0) return -WOULD_BLOCK;
       // Before 3.19 a zero timeout still armed a timer and slept on it.
       if (timeout_ns == 0 && this.profile.zeroTimeoutArmsTimer) hrtimer_sleep(0);
     }
-    return this.aio_read_events(ctx, nr);
+    return this.aio_read_events(ctx, ring, slots, head, min(available, <u32>nr));
   }
 
-  /** Copies up to `nr` events from the head and gives their slots back. */
-  private aio_read_events(ctx: Kioctx, nr: i32): i32 {
-    const ring = ctx.ring;
-    const slots = <u32>ctx.nr_events;
-    let head = ringIndex(ring.head, slots);
-    const k = <i32>min<i64>(eventsInRing(head, ring.tail, slots), nr);
-    // One run per wrap of the ring.
-    for (let left = <u32>k; left; ) {
-      const run = min(left, slots - head);
-      sink_run(ring.base + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run, IO_EVENT_SIZE);
-      left -= run;
-      head += run;
-      if (head == slots) head = 0;
+  /** Copies the `k` events from slot `head` on of the ring at `ring` (`slots` slots) and gives their slots back. */
+  @inline private aio_read_events(ctx: Kioctx, ring: usize, slots: u32, head: u32, k: u32): i32 {
+    // Nothing read enters no loop and gives no slot back (put_reqs_available(0)
+    // changes nothing): the zero-timeout poll of an empty ring only writes the head.
+    if (k) {
+      // One run per wrap of the ring.
+      let left = k;
+      do {
+        const run = min(left, slots - head);
+        sink_run(ring + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run, IO_EVENT_SIZE);
+        left -= run;
+        head += run;
+        if (head == slots) head = 0;
+      } while (left);
+      // Before the head is written: the slot counters do not read it.
+      ctx.reaped_by_kernel(<i32>k);
     }
-    ring.head = head;
-    ctx.reaped_by_kernel(k);
-    return k;
+    store<u32>(ring + RING_HEAD, head);
+    return <i32>k;
   }
 
   /** libaio-style reaping: everything through the user mapping at `addr`, no syscall. Events reaped (data to the sink), or -errno. */
@@ -429,7 +445,7 @@ export class AioProcess {
     const table = this.ioctx_table;
     if (!table) return p.hookWithoutTableOops ? OOPS : EINVAL;
     const slots = table.table;
-    const nr = slots.length;
+    const nr = table.nr;
     const ring = vma.ring;
     for (let i = 0; i < nr; i++) {
       const ctx = unchecked(slots[i]);

@@ -101,7 +101,11 @@ export class AioRing {
 
 /** Events between head and tail of a ring with `nr` slots. */
 @inline export function eventsInRing(head: u32, tail: u32, nr: u32): u32 {
-  head = ringIndex(head, nr);
+  return eventsFromSlot(ringIndex(head, nr), tail, nr);
+}
+
+/** Events from slot `head` (a head already in the ring: ringIndex) up to tail. */
+@inline export function eventsFromSlot(head: u32, tail: u32, nr: u32): u32 {
   return head <= tail ? tail - head : nr - (head - tail);
 }
 

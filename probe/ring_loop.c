@@ -205,20 +205,25 @@ static RING_HOT int ring_getevents(struct ring_table *t, uint64_t ctx_id,
 	uint32_t head = ring_index(ring->head, slots);
 	uint32_t in = ring_events_in(head, ring->tail, slots);
 	int32_t k = (int64_t)in < nr ? (int32_t)in : nr;
-	uint64_t sum = ring_checksum;
 	for (uint32_t left = (uint32_t)k; left;) {
 		uint32_t run = left < slots - head ? left : slots - head;
+		/* Per run, as assembly/sink.ts sink_run. */
+		uint64_t sum = ring_checksum;
 		for (uint32_t i = 0; i < run; i++)
 			sum += ev[head + i].data;
+		ring_checksum = sum;
 		left -= run;
 		head += run;
 		if (head == slots)
 			head = 0;
 	}
-	ring_checksum = sum;
 	ring->head = head;
-	ctx->completed_events -= k;
-	ring_put_reqs(ctx, k);
+	/* Nothing read gives no slot back (ring_put_reqs(ctx, 0) changes
+	 * nothing), as assembly/aio.ts aio_read_events. */
+	if (k) {
+		ctx->completed_events -= k;
+		ring_put_reqs(ctx, k);
+	}
 	return k;
 }
 

@@ -114,7 +114,7 @@ export class WasmProcess implements AioBackend {
 
   /** `calls` calls of io_getevents(ctx, 1, 1, timeout 0), looped inside WASM: events reaped, or -errno. */
   getEventsZeroTimeout(ctx: number, calls: number): number {
-    return this.core.getevents_calls(ctx, calls);
+    return this.core.getevents_calls(BigInt(ctx), calls);
   }
 
   /** lookup_ioctx for every id: how many name a live context. */

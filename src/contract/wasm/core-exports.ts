@@ -44,8 +44,8 @@ export interface CoreExports {
   reap_batch(ctx_: number, max: number): number;
   /** assembly/batch/getevents_batch(ctx_: f64, max: i32): i32 */
   getevents_batch(ctx_: number, max: number): number;
-  /** assembly/batch/getevents_calls(ctx_: f64, calls: i32): i32 */
-  getevents_calls(ctx_: number, calls: number): number;
+  /** assembly/batch/getevents_calls(ctx: u64, calls: i32): i32 */
+  getevents_calls(ctx: bigint, calls: number): number;
   /** assembly/batch/lookup_batch(idsPtr: usize, n: i32): i32 */
   lookup_batch(idsPtr: number, n: number): number;
   /** assembly/batch/remap_batch(ctx_: f64, spare_: f64, n: i32): i32 */
