@@ -16,7 +16,7 @@ import {
 } from "./ring";
 import { record, record_into_scratch, sink, sink_run } from "./sink";
 
-import { CMD_BAD, CTXP_FAULT, CTXP_NONZERO, IOCB_BYTES } from "./abi/codes";
+import { CMD_BAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, IOCB_BYTES } from "./abi/codes";
 
 // io_submit's `cmd` codes (the scenario's pread / pwrite / bad opcode) and the bytes one block moves.
 export { CMD_BAD, CMD_PREAD, CMD_PWRITE, IOCB_BYTES } from "./abi/codes";
@@ -185,7 +185,10 @@ export class AioProcess {
    * would wait forever. Inlined: a caller's constant arguments (getevents_calls)
    * fold the argument checks away, and the loop there makes no call per read.
    */
-  @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64): i32 {
+  /** `faults`: FAULT_TIMEOUT, FAULT_EVENTS (abi/codes.ts): pointers the kernel cannot use; 0 on the hot paths. */
+  @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32): i32 {
+    // The timeout is copied in before the context is looked up.
+    if (faults & FAULT_TIMEOUT) return -EFAULT;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
     if (min_nr < 0 || min_nr > nr) return -EINVAL;
@@ -194,6 +197,8 @@ export class AioProcess {
     // Head and tail are read once: the timer's sleep below runs nothing in this process.
     const head = ringIndex(load<u32>(ring + RING_HEAD), slots);
     const available = eventsFromSlot(head, load<u32>(ring + RING_TAIL), slots);
+    // The first copy out fails at once, before any wait, and leaves the events in the ring (FINDINGS 36).
+    if (faults & FAULT_EVENTS && min(available, <u32>nr) > 0) return -EFAULT;
     // min_nr >= 0 here, so the unsigned comparison is exact.
     if (available < <u32>min_nr) {
       // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).

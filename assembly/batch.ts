@@ -29,7 +29,7 @@ export function reap_batch(ctx_: f64, max: i32): i32 {
 export function getevents_batch(ctx_: f64, max: i32): i32 {
   const ctx = <u64>ctx_;
   fold_into_checksum();
-  return proc.io_getevents(ctx, 0, max, true, 0);
+  return proc.io_getevents(ctx, 0, max, true, 0, 0);
 }
 
 /**
@@ -42,7 +42,7 @@ export function getevents_calls(ctx: u64, calls: i32): i32 {
   fold_into_checksum();
   let reaped = 0;
   for (let i = 0; i < calls; i++) {
-    const r = proc.io_getevents(ctx, 1, 1, true, 0);
+    const r = proc.io_getevents(ctx, 1, 1, true, 0, 0);
     if (r < 0) return r;
     // Slowed builds (assembly/extra-work.ts) chain extra work through the count; others add r.
     reaped = <i32>extraWork(<u32>(reaped + r));

@@ -26,9 +26,9 @@ export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, bad_fd: boo
 }
 
 /** Events reaped, their user data in scratch as f64; -WOULD_BLOCK when it would wait forever. */
-export function io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64): i32 {
+export function io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64, faults: i32): i32 {
   record_into_scratch();
-  return proc.io_getevents(ctx, min_nr, nr, has_timeout, timeout_ns);
+  return proc.io_getevents(ctx, min_nr, nr, has_timeout, timeout_ns, faults);
 }
 
 /** `iocb`: the control block's address (IOCB_ADDR, or one that cannot be read); -errno. */

@@ -17,7 +17,9 @@
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
  *   io_submit ADDR COUNT CMD DATA FD      CMD: pread|pwrite|bad, FD: ok|bad
- *   io_getevents ADDR MIN_NR NR TIMEOUT   TIMEOUT: ns or "null"
+ *   io_getevents ADDR MIN_NR NR TIMEOUT EVENTS   TIMEOUT: ns, null or
+ *                                bogus (unreadable); EVENTS: ok (the probe's
+ *                                buffer), 0 or bogus
  *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
  *   user_reap ADDR MAX
  *   ring ADDR
@@ -169,6 +171,9 @@ enum op {
 
 extern const char *const op_names[];
 
+/* io_getevents's timeout (step flag): n3 ns, none, or a pointer it cannot read. */
+enum { TIMEOUT_NS, TIMEOUT_NULL, TIMEOUT_BOGUS };
+
 /* io_setup's context pointer (step flag): the probe's own, holding 0 or 1, or NULL, or unmapped. */
 enum { CTXP_ZERO, CTXP_NONZERO, CTXP_NULL, CTXP_BOGUS };
 
@@ -185,7 +190,7 @@ struct step {
 	struct addr a, to; /* a: ctx/addr; to: mremap/fork_mremap target */
 	long n1, n2, n3;   /* op-specific numbers, see parse_step */
 	int name;          /* name to bind, -1 for none */
-	int flag;          /* ctxp nonzero / fd bad / timeout null */
+	int flag;          /* CTXP_* / fd bad / TIMEOUT_* */
 	int cmd;           /* io_submit opcode */
 };
 

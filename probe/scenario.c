@@ -136,31 +136,35 @@ static void do_io_getevents(int i, const struct step *st)
 {
 	uintptr_t ctx = resolve(i, "ctx", &st->a);
 	long min_nr = st->n1, nr = st->n2, r;
+	/* The probe's buffer, or NULL or "bogus": a buffer the kernel cannot write. */
+	struct io_event *ev = st->to.kind == A_NONE ? events : (struct io_event *)resolve(i, "events", &st->to);
 	/* A negative timeout never expires on the live kernel: the relative
 	 * hrtimer expiry saturates to KTIME_MAX (see FINDINGS.md). */
-	int no_expiry = st->flag || st->n3 < 0;
+	int no_expiry = st->flag == TIMEOUT_NULL || (st->flag == TIMEOUT_NS && st->n3 < 0);
 	struct fault_watch w;
 	watch_ctx(&w, ctx);
-	if (no_expiry) {
+	if (st->flag == TIMEOUT_BOGUS) {
+		r = sys_io_getevents(ctx, min_nr, nr, ev, (struct timespec *)BOGUS_ADDR);
+	} else if (no_expiry) {
 		/* Every event exists once io_submit returns (buffered I/O completes
 		 * during submit), so a zero-timeout call returns exactly what the
 		 * waiting call would, unless the waiting call would never return.
 		 * This asks the kernel itself, wherever the ring header lies. */
 		struct timespec zero = {0, 0};
-		r = sys_io_getevents(ctx, min_nr, nr, events, &zero);
+		r = sys_io_getevents(ctx, min_nr, nr, ev, &zero);
 		if (r >= 0 && r < min_nr) {
 			char msg[200];
 			snprintf(msg, sizeof msg,
 				 "io_getevents with %s would block forever: "
 				 "%ld event(s) ready, min_nr %ld",
-				 st->flag ? "no timeout"
+				 st->flag == TIMEOUT_NULL ? "no timeout"
 					  : "a negative timeout (it never expires)",
 				 r, min_nr);
 			scenario_error(i, "min_nr", -1, msg);
 		}
 	} else {
 		struct timespec ts = {st->n3 / 1000000000L, st->n3 % 1000000000L};
-		r = sys_io_getevents(ctx, min_nr, nr, events, &ts);
+		r = sys_io_getevents(ctx, min_nr, nr, ev, &ts);
 	}
 	allocate_read_pages(&w);
 	ret_errno(r);
@@ -489,7 +493,7 @@ static int step_limit(int seconds, int i)
 	if (i < 0 || i >= nsteps)
 		return seconds;
 	const struct step *st = &steps[i];
-	if (st->op != OP_IO_GETEVENTS || st->flag || st->n3 <= 0)
+	if (st->op != OP_IO_GETEVENTS || st->flag != TIMEOUT_NS || st->n3 <= 0)
 		return seconds;
 	return seconds + (int)((st->n3 + 999999999L) / 1000000000L);
 }

@@ -69,7 +69,7 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 6, 5, 3, 2, 3, 3, 6, 4, 2, 3};
+	static const int want[] = {4, 2, 6, 6, 3, 2, 3, 3, 6, 4, 2, 3};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -121,9 +121,16 @@ static void parse_step(char *text, int line, struct step *st)
 		st->a = parse_addr(tok[1], line);
 		st->n1 = parse_long(tok[2], line);
 		st->n2 = parse_long(tok[3], line);
-		st->flag = strcmp(tok[4], "null") == 0;
-		if (!st->flag)
+		st->flag = strcmp(tok[4], "null") == 0     ? TIMEOUT_NULL
+			   : strcmp(tok[4], "bogus") == 0 ? TIMEOUT_BOGUS
+							  : TIMEOUT_NS;
+		if (st->flag == TIMEOUT_NS)
 			st->n3 = parse_long(tok[4], line);
+		if (strcmp(tok[5], "ok") != 0) {
+			st->to = parse_addr(tok[5], line);
+			if (st->to.kind == A_NAME)
+				die_probe("wire line %d: bad events buffer", line);
+		}
 		break;
 	case OP_USER_REAP:
 		st->a = parse_addr(tok[1], line);

@@ -24,6 +24,9 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_cancel", ctx: "A" },
     { op: "io_cancel", ctx: "A", iocb: 0 },
     { op: "io_cancel", ctx: "bogus", iocb: "bogus" },
+    { op: "io_setup", nr_events: 1, ctxp: 0 },
+    { op: "io_setup", nr_events: 1, ctxp: "bogus" },
+    { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: "bogus", events: 0 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B"]);
   assert.equal(
@@ -33,8 +36,8 @@ test("names become indices in order of first mention; addresses carry pages or b
       "mmap 16 1",
       "mremap N0+0+0 3 3 N1+2+0 2",
       "io_submit N2+0+1 -1 bad 7 bad",
-      "io_getevents 0 1 2 null",
-      "io_getevents bogus 0 -1 -5",
+      "io_getevents 0 1 2 null ok",
+      "io_getevents bogus 0 -1 -5 ok",
       "mremap N1+0+0 1 2 - -",
       "fork_mremap N0+0+0 3 N1+0+0",
       "user_reap N0+0+0 4",
@@ -42,6 +45,9 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_cancel N0+0+0 block",
       "io_cancel N0+0+0 0",
       "io_cancel bogus bogus",
+      "io_setup 1 - null",
+      "io_setup 1 - bogus",
+      "io_getevents N0+0+0 0 1 bogus 0",
       "",
     ].join("\n"),
   );

@@ -296,6 +296,25 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe(`${backend}: pointers the kernel cannot use (FINDINGS 36)`, () => {
+    for (const profile of PROFILE_NAMES)
+      it(`${profile}: io_setup's ctxp and io_getevents's timeout fault first; the events buffer only with an event to copy`, async () => {
+        const rs = await runOn(backend, profile, [
+          { op: "io_setup", nr_events: 0, name: "X", ctxp: 0 },
+          { op: "io_setup", nr_events: 1, name: "X", ctxp: "bogus" },
+          setup(4),
+          { op: "io_getevents", ctx: "bogus", min_nr: 9, nr: 1, timeout_ns: "bogus" },
+          { op: "io_getevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, events: 0 },
+          submit("A", 2, 7),
+          { op: "io_getevents", ctx: "A", min_nr: 3, nr: 4, timeout_ns: null, events: "bogus" },
+          { op: "io_getevents", ctx: "A", min_nr: 0, nr: 0, timeout_ns: 0, events: 0 },
+          { op: "io_getevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0 },
+        ]);
+        assert.deepEqual(errnos(rs), ["EFAULT", "EFAULT", null, "EFAULT", null, null, "EFAULT", null, null]);
+        assert.deepEqual(last(rs).data, [7, 8], "the failed copy left both events in the ring");
+      });
+  });
+
   describe(`${backend}: io_cancel`, () => {
     for (const profile of PROFILE_NAMES)
       it(`${profile}: nothing can be cancelled (EINVAL); a block it cannot read is EFAULT whatever the context`, async () => {

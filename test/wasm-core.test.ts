@@ -117,7 +117,9 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : (b.io_getevents(ctx, s.min_nr, s.nr, s.timeout_ns) ?? "would block");
+      return ctx === null
+        ? "unbound"
+        : (b.io_getevents(ctx, s.min_nr, s.nr, s.timeout_ns === "bogus" ? "fault" : s.timeout_ns, s.events !== undefined) ?? "would block");
     }
     case "io_cancel": {
       const ctx = at(s.ctx);

@@ -12,6 +12,10 @@ export const CTXP_ZERO = 0;
 export const CTXP_NONZERO = 1;
 export const CTXP_FAULT = 2;
 
+/** io_getevents's pointer arguments the kernel cannot use (bits of the core export's `faults`). */
+export const FAULT_TIMEOUT = 1;
+export const FAULT_EVENTS = 2;
+
 /** What the `page` export says of the page holding an address. */
 export const KIND_NONE = 0;
 export const KIND_AIO = 1;

@@ -46,8 +46,11 @@ export interface AioBackend {
   io_setup(nr_events: number, ctxp: Ctxp): SysResult & { ctx: number };
   io_destroy(ctx: number): SysResult;
   io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult;
-  /** null: the call would block forever (no timeout, too few events): a scenario error. */
-  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null): (SysResult & { data: number[] }) | null;
+  /**
+   * null: the call would block forever (no timeout, too few events): a scenario error.
+   * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.
+   */
+  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault?: boolean): (SysResult & { data: number[] }) | null;
   /** `iocb`: the control block's user address (IOCB_ADDR, the first block io_submit uses, or an address that cannot be read). */
   io_cancel(ctx: number, iocb: number): SysResult;
   user_reap(ctx: number, max: number): SysResult & { data: number[] };

@@ -12,7 +12,7 @@ export type Step =
   | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" | 0 | "bogus" }
   | { op: "io_destroy"; ctx: AddrExpr }
   | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad" }
-  | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null }
+  | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
   | { op: "ring"; ctx: AddrExpr }
@@ -114,7 +114,7 @@ export interface ResultsDoc {
 /** The positive io_getevents timeouts of a scenario, summed (ns): what the live kernel may wait. */
 export function timeoutTotalNs(scenario: Scenario): number {
   let total = 0;
-  for (const s of scenario.steps) if (s.op === "io_getevents" && s.timeout_ns !== null && s.timeout_ns > 0) total += s.timeout_ns;
+  for (const s of scenario.steps) if (s.op === "io_getevents" && typeof s.timeout_ns === "number" && s.timeout_ns > 0) total += s.timeout_ns;
   return total;
 }
 

@@ -6,7 +6,19 @@
 import { profileBits, type Profile } from "../contract/profile.js";
 import type { AioBackend, Ctxp, IoCmd, ProcessConfig, RingHeaderRead, SysResult } from "../contract/backend.js";
 import type { Errno } from "../contract/scenario.js";
-import { CMD_BAD, CMD_PREAD, CMD_PWRITE, CTXP_FAULT, CTXP_NONZERO, CTXP_ZERO, KIND_AIO, KIND_ANON, KIND_NONE } from "../../assembly/abi/codes.js";
+import {
+  CMD_BAD,
+  CMD_PREAD,
+  CMD_PWRITE,
+  CTXP_FAULT,
+  CTXP_NONZERO,
+  CTXP_ZERO,
+  FAULT_EVENTS,
+  FAULT_TIMEOUT,
+  KIND_AIO,
+  KIND_ANON,
+  KIND_NONE,
+} from "../../assembly/abi/codes.js";
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { WOULD_BLOCK, errnoName, isErr } from "./errno.js";
 import type { CoreExports } from "../contract/wasm/core-exports.js";
@@ -58,8 +70,10 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_cancel(BigInt(ctx), BigInt(iocb)));
   }
 
-  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null): (SysResult & { data: number[] }) | null {
-    const r = this.core.io_getevents(BigInt(ctx), min_nr, nr, timeout_ns === null ? 0 : 1, timeout_ns ?? 0);
+  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault = false): (SysResult & { data: number[] }) | null {
+    const faults = (timeout_ns === "fault" ? FAULT_TIMEOUT : 0) | (eventsFault ? FAULT_EVENTS : 0);
+    const timeout = timeout_ns === "fault" ? 0 : timeout_ns;
+    const r = this.core.io_getevents(BigInt(ctx), min_nr, nr, timeout === null ? 0 : 1, timeout ?? 0, faults);
     if (r === -WOULD_BLOCK) return null;
     return this.withData(r);
   }

@@ -7,7 +7,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_setup: ["ok", "EINVAL", "EAGAIN", "EFAULT"],
   io_destroy: ["ok", "EINVAL"],
   io_submit: ["ok", "EINVAL", "EAGAIN", "EBADF"],
-  io_getevents: ["ok", "EINVAL"],
+  io_getevents: ["ok", "EINVAL", "EFAULT"],
   io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
   ring: ["ok", "EFAULT"],

@@ -367,6 +367,10 @@ export class ProgramGenerator {
     const min_nr = rng.chance(0.85) ? rng.int(0, 1) : rng.pick([-1, 3, nr + 1]);
     // No timeout, or a negative one, waits forever when too few events are there: only with min_nr 0.
     const timeout_ns = min_nr <= 0 ? rng.pick([0, 0, 1000, null, -1]) : rng.pick([0, 0, 0, 1000]);
+    const roll = rng.int(0, 99);
+    // Now and then a pointer the kernel cannot use: the timeout (EFAULT before anything) or the events buffer.
+    if (roll < 3) return { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns: "bogus" };
+    if (roll < 8) return { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns, events: rng.pick([0, "bogus"] as const) };
     return { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns };
   }
 

@@ -52,7 +52,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "io_submit":
         return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd === "bad" ? "bad" : "ok"}`;
       case "io_getevents":
-        return `io_getevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns}`;
+        return `io_getevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns} ${s.events ?? "ok"}`;
       case "io_cancel":
         return `io_cancel ${addr(i, "ctx", s.ctx)} ${s.iocb === undefined ? "block" : s.iocb}`;
       case "user_reap":

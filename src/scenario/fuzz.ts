@@ -80,7 +80,8 @@ export function randomStep(rng: Prng, names: Names): Step {
   }
   if (kind < 47) {
     const nr = rng.int(-1, 400);
-    return { op: "io_getevents", ctx: addr(rng, names), min_nr: rng.int(-1, 6), nr, timeout_ns: rng.pick([0, 0, null, 1000, -1]) };
+    const step: Step = { op: "io_getevents", ctx: addr(rng, names), min_nr: rng.int(-1, 6), nr, timeout_ns: rng.pick([0, 0, null, 1000, -1, "bogus"]) };
+    return rng.chance(0.05) ? { ...step, events: rng.pick([0, "bogus"] as const) } : step;
   }
   if (kind < 57) return { op: "user_reap", ctx: addr(rng, names), max: rng.int(0, 400) };
   if (kind < 62) return { op: "ring", ctx: addr(rng, names) };
