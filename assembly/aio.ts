@@ -151,13 +151,22 @@ export class AioProcess {
 
   // ---- ring: submit and reap ---------------------------------------------
 
-  /** `count` control blocks with user data data, data + 1, ...: how many were submitted, or -errno. */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, badFd: bool): i32 {
+  /**
+   * `count` control blocks with user data data, data + 1, ...: how many were
+   * submitted, or -errno. `faultAt`: the first entry of the array the kernel
+   * cannot read (-1: none).
+   */
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, badFd: bool, faultAt: i32): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
-    const nr = min(count, ctx.nr_events);
+    let nr = min(count, ctx.nr_events);
     if (nr <= 0) return 0;
+    // Each entry is read before it is looked at: the loop stops at an unreadable one (FINDINGS 36).
+    if (<u32>faultAt < <u32>nr) {
+      if (!faultAt) return -EFAULT;
+      nr = faultAt;
+    }
     // The live kernel checks the fd before the opcode (FINDINGS 1). The
     // first iocb is refused after taking its slot, which goes back at once.
     const refused = badFd ? EBADF : cmd == CMD_BAD ? EINVAL : 0;
@@ -182,10 +191,11 @@ export class AioProcess {
 
   /**
    * Events reaped (their data to the sink), or -errno; -WOULD_BLOCK when it
-   * would wait forever. Inlined: a caller's constant arguments (getevents_calls)
-   * fold the argument checks away, and the loop there makes no call per read.
+   * would wait forever. `faults`: FAULT_TIMEOUT, FAULT_EVENTS (abi/codes.ts),
+   * pointers the kernel cannot use; 0 on the hot paths. Inlined: a caller's
+   * constant arguments (getevents_calls) fold the argument checks away, and
+   * the loop there makes no call per read.
    */
-  /** `faults`: FAULT_TIMEOUT, FAULT_EVENTS (abi/codes.ts): pointers the kernel cannot use; 0 on the hot paths. */
   @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32): i32 {
     // The timeout is copied in before the context is looked up.
     if (faults & FAULT_TIMEOUT) return -EFAULT;

@@ -16,7 +16,9 @@
  *   io_setup NR NAME CTXP        NAME: index or "-", CTXP: 0, 1 (nonzero),
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
- *   io_submit ADDR COUNT CMD DATA FD      CMD: pread|pwrite|bad, FD: ok|bad
+ *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL   CMD: pread|pwrite|bad,
+ *                                FD: ok|bad, IOCBS: ok (the probe's array), 0
+ *                                or bogus, NULL: "-" or the entry left NULL
  *   io_getevents ADDR MIN_NR NR TIMEOUT EVENTS   TIMEOUT: ns, null or
  *                                bogus (unreadable); EVENTS: ok (the probe's
  *                                buffer), 0 or bogus

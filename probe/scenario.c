@@ -189,9 +189,12 @@ static void do_io_submit(int i, const struct step *st)
 		cb->aio_offset = 0;
 		iocb_ptrs[k] = cb;
 	}
+	if (st->n3 >= 0 && st->n3 < count)
+		iocb_ptrs[st->n3] = NULL;
+	struct iocb **array = st->to.kind == A_NONE ? iocb_ptrs : (struct iocb **)resolve(i, "iocbs", &st->to);
 	struct fault_watch w;
 	watch_ctx(&w, ctx);
-	long r = sys_io_submit(ctx, count, iocb_ptrs);
+	long r = sys_io_submit(ctx, count, array);
 	allocate_read_pages(&w);
 	ret_errno(r);
 }

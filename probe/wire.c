@@ -69,7 +69,7 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 6, 6, 3, 2, 3, 3, 6, 4, 2, 3};
+	static const int want[] = {4, 2, 8, 6, 3, 2, 3, 3, 6, 4, 2, 3};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -116,6 +116,14 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: bad cmd", line);
 		st->n2 = parse_long(tok[4], line);
 		st->flag = strcmp(tok[5], "bad") == 0;
+		if (strcmp(tok[6], "ok") != 0) {
+			st->to = parse_addr(tok[6], line);
+			if (st->to.kind == A_NAME)
+				die_probe("wire line %d: bad iocb array", line);
+		}
+		st->n3 = strcmp(tok[7], "-") == 0 ? -1 : parse_long(tok[7], line);
+		if (st->n3 < -1 || st->n3 > MAX_BATCH)
+			die_probe("wire line %d: bad null entry", line);
 		break;
 	case OP_IO_GETEVENTS:
 		st->a = parse_addr(tok[1], line);

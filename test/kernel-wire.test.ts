@@ -27,6 +27,8 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_setup", nr_events: 1, ctxp: 0 },
     { op: "io_setup", nr_events: 1, ctxp: "bogus" },
     { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: "bogus", events: 0 },
+    { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 1, iocbs: "bogus" },
+    { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 1, null_entry: 2 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B"]);
   assert.equal(
@@ -35,7 +37,7 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_setup 128 0 1",
       "mmap 16 1",
       "mremap N0+0+0 3 3 N1+2+0 2",
-      "io_submit N2+0+1 -1 bad 7 bad",
+      "io_submit N2+0+1 -1 bad 7 bad ok -",
       "io_getevents 0 1 2 null ok",
       "io_getevents bogus 0 -1 -5 ok",
       "mremap N1+0+0 1 2 - -",
@@ -48,6 +50,8 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_setup 1 - null",
       "io_setup 1 - bogus",
       "io_getevents N0+0+0 0 1 bogus 0",
+      "io_submit N0+0+0 3 pread 1 ok bogus -",
+      "io_submit N0+0+0 3 pread 1 ok ok 2",
       "",
     ].join("\n"),
   );

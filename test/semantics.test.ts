@@ -313,6 +313,32 @@ for (const backend of BACKENDS) {
         assert.deepEqual(errnos(rs), ["EFAULT", "EFAULT", null, "EFAULT", null, null, "EFAULT", null, null]);
         assert.deepEqual(last(rs).data, [7, 8], "the failed copy left both events in the ring");
       });
+
+    for (const profile of PROFILE_NAMES)
+      it(`${profile}: io_submit reads each iocb entry before anything else about it; a NULL entry K submits K`, async () => {
+        const rs = await runOn(backend, profile, [
+          setup(8),
+          { op: "io_submit", ctx: "A", count: 2, cmd: "bad", data: 1, fd: "bad", iocbs: 0 },
+          { op: "io_submit", ctx: "A", count: 0, cmd: "pread", data: 1, iocbs: "bogus" },
+          { op: "io_submit", ctx: "bogus", count: 2, cmd: "pread", data: 1, iocbs: 0 },
+          { op: "io_submit", ctx: "A", count: 3, cmd: "bad", data: 1, null_entry: 0 },
+          { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 5, null_entry: 2 },
+          { op: "io_getevents", ctx: "A", min_nr: 0, nr: 8, timeout_ns: 0 },
+        ]);
+        assert.deepEqual(
+          rs.map((r) => [r.ret, r.errno]),
+          [
+            [0, null],
+            [-1, "EFAULT"],
+            [0, null],
+            [-1, "EINVAL"],
+            [-1, "EFAULT"],
+            [2, null],
+            [2, null],
+          ],
+        );
+        assert.deepEqual(last(rs).data, [5, 6]);
+      });
   });
 
   describe(`${backend}: io_cancel`, () => {

@@ -5,7 +5,7 @@
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
 import { iocbAddress } from "../src/scenario/run.js";
-import { ctxpOf } from "../src/contract/scenario.js";
+import { ctxpOf, submitFaultAt } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -113,7 +113,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_submit": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd === "bad");
+      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd === "bad", submitFaultAt(s));
     }
     case "io_getevents": {
       const ctx = at(s.ctx);

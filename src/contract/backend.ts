@@ -45,7 +45,8 @@ export type Ctxp = "zero" | "nonzero" | "fault";
 export interface AioBackend {
   io_setup(nr_events: number, ctxp: Ctxp): SysResult & { ctx: number };
   io_destroy(ctx: number): SysResult;
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult;
+  /** `faultAt`: the first entry of the iocb array the kernel cannot read (the array pointer itself: 0), -1 for none. */
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt?: number): SysResult;
   /**
    * null: the call would block forever (no timeout, too few events): a scenario error.
    * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.

@@ -35,6 +35,8 @@ const steps = [
     cmd: z.enum(["pread", "pwrite", "bad"]),
     data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
     fd: z.literal("bad").optional(),
+    iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
+    null_entry: int(0, MAX_COUNT).optional(),
   }),
   z.strictObject({
     op: z.literal("io_getevents"),

@@ -11,7 +11,7 @@ export type AddrExpr = string | 0;
 export type Step =
   | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" | 0 | "bogus" }
   | { op: "io_destroy"; ctx: AddrExpr }
-  | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad" }
+  | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad"; iocbs?: 0 | "bogus"; null_entry?: number }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
@@ -23,6 +23,11 @@ export type Step =
   | { op: "page"; addr: AddrExpr };
 
 export type OpName = Step["op"];
+
+/** io_submit's first iocb array entry the kernel cannot read: the array pointer itself (0), a NULL entry, or -1 for none. */
+export function submitFaultAt(s: { iocbs?: 0 | "bogus"; null_entry?: number }): number {
+  return s.iocbs !== undefined ? 0 : (s.null_entry ?? -1);
+}
 
 /** io_setup's context pointer as a backend takes it: the caller's own (holding 0, or a value with "nonzero"), or NULL or unmapped. */
 export function ctxpOf(ctxp: "nonzero" | 0 | "bogus" | undefined): Ctxp {

@@ -62,8 +62,8 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_destroy(BigInt(ctx)));
   }
 
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult {
-    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), badFd ? 1 : 0));
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt = -1): SysResult {
+    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), badFd ? 1 : 0, faultAt));
   }
 
   io_cancel(ctx: number, iocb: number): SysResult {

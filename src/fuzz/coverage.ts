@@ -6,7 +6,7 @@ import type { OpName, StepResult } from "../contract/scenario.js";
 export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_setup: ["ok", "EINVAL", "EAGAIN", "EFAULT"],
   io_destroy: ["ok", "EINVAL"],
-  io_submit: ["ok", "EINVAL", "EAGAIN", "EBADF"],
+  io_submit: ["ok", "EINVAL", "EAGAIN", "EBADF", "EFAULT"],
   io_getevents: ["ok", "EINVAL", "EFAULT"],
   io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],

@@ -358,6 +358,10 @@ export class ProgramGenerator {
     const count = roll < 5 ? -1 : roll < 10 ? 0 : roll < 80 ? rng.int(1, 40) : roll < 95 ? rng.int(100, 400) : rng.int(1000, 2100);
     const cmd = rng.chance(0.06) ? "bad" : rng.pick(["pread", "pwrite"] as const);
     const step: Step = { op: "io_submit", ctx: this.ctxExpr(), count, cmd, data: rng.int(0, 1_000_000) };
+    const pointers = rng.int(0, 99);
+    // Now and then an iocb array, or one entry of it, the kernel cannot read.
+    if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };
+    if (pointers < 5) return { ...step, null_entry: rng.int(0, Math.max(0, Math.min(count, 40))) };
     return rng.chance(0.05) ? { ...step, fd: "bad" } : step;
   }
 

@@ -125,7 +125,8 @@ export class AioProcess implements AioBackend {
 
   // ---- ring: submit and reap ---------------------------------------------
 
-  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, badFd: boolean): SysResult {
+  /** `faultAt`: the first entry of the iocb array the kernel cannot read (-1: none). */
+  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt = -1): SysResult {
     if (count < 0) return fail("EINVAL");
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return fail("EINVAL");
@@ -133,6 +134,11 @@ export class AioProcess implements AioBackend {
     let submitted = 0;
     let error: Errno = null;
     for (let i = 0; i < nr; i++) {
+      // Each entry is read before it is looked at: the loop stops at an unreadable one (FINDINGS 36).
+      if (i === faultAt) {
+        error = "EFAULT";
+        break;
+      }
       if (!ctx.get_reqs_available()) {
         error = "EAGAIN";
         break;

@@ -76,6 +76,9 @@ export function randomStep(rng: Prng, names: Names): Step {
       cmd: rng.chance(0.05) ? "bad" : rng.pick(["pread", "pwrite"] as const),
       data: rng.int(0, 1_000_000),
     };
+    const pointers = rng.int(0, 99);
+    if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };
+    if (pointers < 5) return { ...step, null_entry: rng.int(0, Math.max(0, step.count)) };
     return rng.chance(0.03) ? { ...step, fd: "bad" } : step;
   }
   if (kind < 47) {

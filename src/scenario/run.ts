@@ -5,7 +5,17 @@ import { ScenarioError } from "../contract/errors.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
 import { IOCB_ADDR } from "../../assembly/abi/iocb.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
-import { ctxpOf, type AddrExpr, type BackendName, type ProfileName, type ResultsDoc, type Scenario, type Step, type StepResult } from "../contract/scenario.js";
+import {
+  ctxpOf,
+  submitFaultAt,
+  type AddrExpr,
+  type BackendName,
+  type ProfileName,
+  type ResultsDoc,
+  type Scenario,
+  type Step,
+  type StepResult,
+} from "../contract/scenario.js";
 import { MAX_RESULT_EVENTS } from "./limits.js";
 import { PROFILES } from "../contract/profile.js";
 
@@ -57,7 +67,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "io_destroy":
       return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
     case "io_submit":
-      return { ...head, ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd === "bad") };
+      return { ...head, ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd === "bad", submitFaultAt(s)) };
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, s.timeout_ns === "bogus" ? "fault" : s.timeout_ns, s.events !== undefined);
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");
