@@ -31,7 +31,7 @@
  *   fork_mremap ADDR PAGES TO
  *   page ADDR
  *
- * ADDR is "0", "bogus", or "N<index>+<pages>+<bytes>". A first line
+ * ADDR is "0", "bogus", "-1" (all ones), or "N<index>+<pages>+<bytes>". A first line
  * "zero_page 0" asks for read faults that allocate pages (FINDINGS 33, 34):
  * on a kernel that maps the zero page, the probe writes back each page a
  * syscall read-faulted in, and says "zero_page_emulated":true.
@@ -179,7 +179,7 @@ enum { TIMEOUT_NS, TIMEOUT_NULL, TIMEOUT_BOGUS };
 /* io_setup's context pointer (step flag): the probe's own, holding 0 or 1, or NULL, or unmapped. */
 enum { CTXP_ZERO, CTXP_NONZERO, CTXP_NULL, CTXP_BOGUS };
 
-enum addr_kind { A_NONE, A_ZERO, A_BOGUS, A_NAME };
+enum addr_kind { A_NONE, A_ZERO, A_BOGUS, A_ALL_ONES, A_NAME };
 
 struct addr {
 	enum addr_kind kind;

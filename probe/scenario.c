@@ -98,6 +98,8 @@ static uintptr_t resolve(int step, const char *field, const struct addr *a)
 		return 0;
 	case A_BOGUS:
 		return BOGUS_ADDR;
+	case A_ALL_ONES:
+		return UINTPTR_MAX;
 	case A_NAME:
 		if (!bound[a->name])
 			scenario_error(step, field, a->name,

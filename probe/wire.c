@@ -43,6 +43,10 @@ static struct addr parse_addr(const char *tok, int line)
 		a.kind = A_BOGUS;
 		return a;
 	}
+	if (strcmp(tok, "-1") == 0) {
+		a.kind = A_ALL_ONES;
+		return a;
+	}
 	int n = 0;
 	if (sscanf(tok, "N%d+%ld+%ld%n", &a.name, &a.pages, &a.bytes, &n) != 3 ||
 	    tok[n] || a.name < 0 || a.name >= MAX_NAMES)

@@ -29,6 +29,7 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: "bogus", events: 0 },
     { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 1, iocbs: "bogus" },
     { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 1, null_entry: 2 },
+    { op: "io_destroy", ctx: -1 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B"]);
   assert.equal(
@@ -52,6 +53,7 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_getevents N0+0+0 0 1 bogus 0",
       "io_submit N0+0+0 3 pread 1 ok bogus -",
       "io_submit N0+0+0 3 pread 1 ok ok 2",
+      "io_destroy -1",
       "",
     ].join("\n"),
   );

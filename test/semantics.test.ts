@@ -341,6 +341,25 @@ for (const backend of BACKENDS) {
       });
   });
 
+  describe(`${backend}: a context id of all ones`, () => {
+    for (const profile of PROFILE_NAMES)
+      it(`${profile}: -1 is no context and no page: lookups EINVAL, header reads EFAULT, unaligned for munmap and mremap`, async () => {
+        const rs = await runOn(backend, profile, [
+          setup(1),
+          { op: "io_destroy", ctx: -1 },
+          { op: "io_submit", ctx: -1, count: 1, cmd: "pread", data: 1 },
+          { op: "io_getevents", ctx: -1, min_nr: 0, nr: 1, timeout_ns: 0 },
+          { op: "user_reap", ctx: -1, max: 1 },
+          { op: "ring", ctx: -1 },
+          { op: "munmap", addr: -1, pages: 1 },
+          { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: -1 },
+          { op: "page", addr: -1 },
+        ]);
+        assert.deepEqual(errnos(rs).slice(0, 8), [null, "EINVAL", "EINVAL", "EINVAL", "EFAULT", "EFAULT", "EINVAL", "EINVAL"]);
+        assert.equal(last(rs).kind, "none");
+      });
+  });
+
   describe(`${backend}: io_cancel`, () => {
     for (const profile of PROFILE_NAMES)
       it(`${profile}: nothing can be cancelled (EINVAL); a block it cannot read is EFAULT whatever the context`, async () => {

@@ -85,6 +85,7 @@ type Names = Map<string, number>;
 function resolve(names: Names, e: AddrExpr): number | null {
   if (e === 0) return 0;
   if (e === "bogus") return BOGUS_ADDRESS;
+  if (e === -1) return -1;
   const m = /^([^+]+)(?:\+(\d+)(b?))?$/.exec(e);
   if (!m) return null;
   const base = names.get(m[1]);

@@ -18,7 +18,7 @@ const name = z
   .string()
   .regex(NAME_PATTERN, "a name is a letter or _ then up to 63 letters, digits or _")
   .refine((v) => v !== "bogus", '"bogus" is the unmapped address, not a name');
-const addr = z.union([z.literal(0), z.string().regex(ADDR_PATTERN, 'an address is a name, NAME+K (pages), NAME+1b, 0 or "bogus"')]);
+const addr = z.union([z.literal(0), z.literal(-1), z.string().regex(ADDR_PATTERN, 'an address is a name, NAME+K (pages), NAME+1b, 0, -1 or "bogus"')]);
 
 const steps = [
   z.strictObject({

@@ -5,8 +5,8 @@ import type { Ctxp } from "./backend.js";
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
 export type BackendName = "wasm" | "model" | "kernel";
 
-/** An address expression: a name, "NAME+K" (pages), "NAME+1b" (one byte), 0, or "bogus". */
-export type AddrExpr = string | 0;
+/** An address expression: a name, "NAME+K" (pages), "NAME+1b" (one byte), 0, -1 (all ones, above user space), or "bogus". */
+export type AddrExpr = string | 0 | -1;
 
 export type Step =
   | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" | 0 | "bogus" }

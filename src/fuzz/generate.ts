@@ -234,7 +234,7 @@ export class ProgramGenerator {
     }
     if (roll < 85) return this.pageIn(["arena", "ring", "anon"]);
     if (roll < 90 && rings.length > 0) return `${rng.pick(rings)}+1b`;
-    return rng.pick<AddrExpr>(["bogus", 0]);
+    return rng.pick<AddrExpr>(["bogus", 0, -1]);
   }
 
   /** Any page of a live name of these kinds. */

@@ -86,7 +86,7 @@ export class Safety {
 
   /** The extent an address names and its page offset; null for an address outside every name (0, bogus, +1b, unbound). */
   private locate(a: AddrExpr | undefined): { name: string; e: Extent; k: number } | null | string {
-    if (a === undefined || a === 0 || a === "bogus" || (typeof a === "string" && a.endsWith("+1b"))) return null;
+    if (a === undefined || a === 0 || a === -1 || a === "bogus" || (typeof a === "string" && a.endsWith("+1b"))) return null;
     const m = /^(\w+)(?:\+(\d+))?$/.exec(a);
     if (!m) return `address ${a}`;
     const e = this.extents.get(m[1]);

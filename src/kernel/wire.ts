@@ -35,6 +35,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
   const addr = (i: number, field: string, v: AddrExpr): string => {
     if (v === 0) return "0";
     if (v === "bogus") return "bogus";
+    if (v === -1) return "-1";
     const [, name, k, bytes] = /^([^+]+)(?:\+(\d+)(b?))?$/.exec(v) as RegExpExecArray;
     // A name not bound at this point is reported by the probe when reached:
     // binding depends on whether earlier steps succeeded.

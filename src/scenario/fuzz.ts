@@ -50,7 +50,7 @@ const NR_EVENTS = [0, 1, 2, 8, 31, 100, 128, 200, 1000, 4096, 9_000_000, 2 ** 31
 
 function addr(rng: Prng, names: Names): AddrExpr {
   const bound = names.list();
-  if (bound.length === 0 || rng.chance(0.05)) return rng.pick<AddrExpr>([0, "bogus"]);
+  if (bound.length === 0 || rng.chance(0.05)) return rng.pick<AddrExpr>([0, "bogus", -1]);
   const base = rng.pick(bound);
   if (rng.chance(0.6)) return base;
   return rng.chance(0.1) ? `${base}+1b` : `${base}+${rng.int(0, 4)}`;

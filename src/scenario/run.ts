@@ -41,6 +41,8 @@ export class Names {
   resolve(expr: AddrExpr, step: number, field: string): number {
     if (expr === 0) return 0;
     if (expr === "bogus") return BOGUS_ADDRESS;
+    // All ones: the models need no more than an address no VMA holds and no page boundary starts (it crosses to the WASM core as i64 -1).
+    if (expr === -1) return -1;
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\+(\d+|1b))?$/.exec(expr)!;
     const base = this.bound.get(m[1]);
     if (base === undefined) throw new ScenarioError(this.file, step, field, `name "${m[1]}" is not bound by any earlier successful step`);
