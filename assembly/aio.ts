@@ -329,8 +329,14 @@ export class AioProcess {
     return v ? v.kind : KIND_NONE;
   }
 
-  /** MREMAP_MAYMOVE, plus MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno (check order: model's do_mremap). */
-  mremap(addr: i64, old_pages: i64, new_pages: i64, hasTo: bool, to: i64): i64 {
+  /**
+   * MREMAP_MAYMOVE when `mayMove` (else flags 0: resize in place only), plus
+   * MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno (check
+   * order: model's do_mremap).
+   */
+  mremap(addr: i64, old_pages: i64, new_pages: i64, hasTo: bool, to: i64, mayMove: bool): i64 {
+    // MREMAP_FIXED without MREMAP_MAYMOVE is refused with the other flag checks, before any VMA is looked at.
+    if (hasTo && !mayMove) return -EINVAL;
     if ((addr & (PAGE_SIZE - 1)) != 0 || old_pages <= 0 || new_pages <= 0) return -EINVAL;
     const start = addr >> PAGE_SHIFT;
     const p = this.profile;
@@ -369,6 +375,8 @@ export class AioProcess {
         mm.grow(vma, new_pages - old_pages);
         return addr;
       }
+      // Without MREMAP_MAYMOVE a growth that does not fit in place stops here.
+      if (!mayMove) return -ENOMEM;
     } else if (new_pages < old_pages) {
       mm.unmap(start + new_pages, old_pages - new_pages);
       old_pages = new_pages;
@@ -383,7 +391,7 @@ export class AioProcess {
   fork_mremap(addr: i64, pages: i64, to: i64): i32 {
     const child = new AioProcess(this.profile, this.cpus, this.aio_max_nr, this.aio_nr, this.zeroPage);
     child.mm = this.mm.clone(this.profile.forkCopiesRing);
-    const r = child.mremap(addr, pages, pages, true, to);
+    const r = child.mremap(addr, pages, pages, true, to, true);
     return isErr(r) ? <i32>r : 0;
   }
 

@@ -74,7 +74,7 @@ export function remap_batch(ctx_: f64, spare_: f64, n: i32): i32 {
   let to = <i64>spare;
   let moved = n;
   for (let i = 0; i < n; i++) {
-    if (isErr(proc.mremap(from, pages, pages, true, to))) {
+    if (isErr(proc.mremap(from, pages, pages, true, to, true))) {
       moved = i;
       break;
     }

@@ -57,8 +57,8 @@ export function munmap(addr: i64, pages: i64): i32 {
 }
 
 /** The new address, or -errno. `has_to`: MREMAP_FIXED to `to`. */
-export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64): i64 {
-  return proc.mremap(addr, old_pages, new_pages, has_to, to);
+export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool): i64 {
+  return proc.mremap(addr, old_pages, new_pages, has_to, to, may_move);
 }
 
 export function fork_mremap(addr: i64, pages: i64, to: i64): i32 {

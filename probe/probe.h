@@ -27,7 +27,8 @@
  *   ring ADDR
  *   mmap PAGES NAME
  *   munmap ADDR PAGES
- *   mremap ADDR OLD NEW TO NAME          TO, NAME: as usual or "-"
+ *   mremap ADDR OLD NEW TO NAME FLAGS    TO, NAME: as usual or "-";
+ *                                FLAGS: maymove, or 0 (resize in place only)
  *   fork_mremap ADDR PAGES TO
  *   page ADDR
  *
@@ -192,7 +193,7 @@ struct step {
 	struct addr a, to; /* a: ctx/addr; to: mremap/fork_mremap target */
 	long n1, n2, n3;   /* op-specific numbers, see parse_step */
 	int name;          /* name to bind, -1 for none */
-	int flag;          /* CTXP_* / fd bad / TIMEOUT_* */
+	int flag;          /* CTXP_* / fd bad / TIMEOUT_* / mremap flags */
 	int cmd;           /* io_submit opcode */
 };
 

@@ -408,7 +408,7 @@ static void run_step(int i, const struct step *st)
 		uintptr_t to = fixed ? resolve(i, "to", &st->to) : 0;
 		long r = sys_mremap(from, (size_t)(st->n1 * page_size),
 				    (size_t)(st->n2 * page_size),
-				    MREMAP_MAYMOVE | (fixed ? MREMAP_FIXED : 0), to);
+				    st->flag | (fixed ? MREMAP_FIXED : 0), to);
 		ret_errno(r == -1 ? -1 : 0);
 		if (r != -1)
 			bind_name(st->name, (uintptr_t)r);

@@ -73,7 +73,7 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 8, 6, 3, 2, 3, 3, 6, 4, 2, 3};
+	static const int want[] = {4, 2, 8, 6, 3, 2, 3, 3, 7, 4, 2, 3};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -162,6 +162,10 @@ static void parse_step(char *text, int line, struct step *st)
 		st->n2 = parse_long(tok[3], line);
 		st->to = parse_addr(tok[4], line);
 		st->name = parse_name(tok[5], line);
+		if (strcmp(tok[6], "maymove") == 0)
+			st->flag = MREMAP_MAYMOVE;
+		else if (strcmp(tok[6], "0") != 0)
+			die_probe("wire line %d: bad mremap flags", line);
 		break;
 	case OP_FORK_MREMAP:
 		st->a = parse_addr(tok[1], line);

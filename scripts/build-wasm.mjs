@@ -36,7 +36,7 @@ const { default: asc } = await import("assemblyscript/asc");
 const changed = [];
 for (const m of modules.filter((x) => only === null || x.name === only)) {
   let declaration = null;
-  const { error, stderr } = await asc.main(
+  const { error } = await asc.main(
     [m.entry, "--config", "asconfig.json", "--target", target, "--outFile", `build/${m.name}.wasm`, "--bindings", "raw", ...m.flags],
     {
       stdout: process.stdout,
@@ -50,7 +50,6 @@ for (const m of modules.filter((x) => only === null || x.name === only)) {
   );
   if (error) {
     console.error(`asc failed for ${m.entry}: ${error.message}`);
-    console.error(stderr.toString());
     process.exit(1);
   }
   let text;

@@ -30,6 +30,7 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 1, iocbs: "bogus" },
     { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 1, null_entry: 2 },
     { op: "io_destroy", ctx: -1 },
+    { op: "mremap", addr: "X", old_pages: 1, new_pages: 2, maymove: false },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B"]);
   assert.equal(
@@ -37,11 +38,11 @@ test("names become indices in order of first mention; addresses carry pages or b
     [
       "io_setup 128 0 1",
       "mmap 16 1",
-      "mremap N0+0+0 3 3 N1+2+0 2",
+      "mremap N0+0+0 3 3 N1+2+0 2 maymove",
       "io_submit N2+0+1 -1 bad 7 bad ok -",
       "io_getevents 0 1 2 null ok",
       "io_getevents bogus 0 -1 -5 ok",
-      "mremap N1+0+0 1 2 - -",
+      "mremap N1+0+0 1 2 - - maymove",
       "fork_mremap N0+0+0 3 N1+0+0",
       "user_reap N0+0+0 4",
       "page N1+15+0",
@@ -54,6 +55,7 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_submit N0+0+0 3 pread 1 ok bogus -",
       "io_submit N0+0+0 3 pread 1 ok ok 2",
       "io_destroy -1",
+      "mremap N1+0+0 1 2 - - 0",
       "",
     ].join("\n"),
   );

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
 import { ScenarioError } from "../src/contract/errors.js";
-import { PROFILE_NAMES } from "../src/contract/profile.js";
+import { PROFILE_NAMES, PROFILES } from "../src/contract/profile.js";
 import type { ProfileName, Step, StepResult } from "../src/contract/scenario.js";
 import { BACKENDS, FORK_MOVE_OF_RING, runOn, times } from "./helpers.js";
 
@@ -357,6 +357,26 @@ for (const backend of BACKENDS) {
         ]);
         assert.deepEqual(errnos(rs).slice(0, 8), [null, "EINVAL", "EINVAL", "EINVAL", "EFAULT", "EFAULT", "EINVAL", "EINVAL"]);
         assert.equal(last(rs).kind, "none");
+      });
+  });
+
+  describe(`${backend}: mremap without MREMAP_MAYMOVE`, () => {
+    for (const profile of PROFILE_NAMES)
+      it(`${profile}: flags 0 grows in place or says ENOMEM, a VM_DONTEXPAND ring EFAULT; FIXED without MAYMOVE is EINVAL first`, async () => {
+        const rs = await runOn(backend, profile, [
+          { op: "mmap", pages: 8, name: "S" },
+          { op: "munmap", addr: "S+4", pages: 1 },
+          { op: "mremap", addr: "S", old_pages: 2, new_pages: 3, maymove: false },
+          { op: "mremap", addr: "S+2", old_pages: 2, new_pages: 3, maymove: false },
+          { op: "mremap", addr: "bogus", old_pages: 1, new_pages: 1, to: "S+20", maymove: false },
+          setup(1),
+          { op: "mremap", addr: "A", old_pages: 1, new_pages: 2, maymove: false },
+          ring("S"),
+        ]);
+        // A ring that may grow (no VM_DONTEXPAND) has no room in place here.
+        const ringGrowth = PROFILES[profile].ringDontExpand ? "EFAULT" : "ENOMEM";
+        assert.deepEqual(errnos(rs), [null, null, "ENOMEM", null, "EINVAL", null, ringGrowth, null]);
+        assert.equal(last(rs).pages, 8, "the growth filled the hole and joined the rest");
       });
   });
 

@@ -58,8 +58,8 @@ export interface AioBackend {
   ring(addr: number): RingHeaderRead | { errno: Errno };
   mmap(pages: number): SysResult & { addr: number };
   munmap(addr: number, pages: number): SysResult;
-  /** `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. */
-  mremap(addr: number, old_pages: number, new_pages: number, to: number | null): SysResult & { addr: number };
+  /** `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove` false: flags 0, a resize in place only. */
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove?: boolean): SysResult & { addr: number };
   fork_mremap(addr: number, pages: number, to: number): SysResult;
   page(addr: number): "aio" | "anon" | "none";
 }

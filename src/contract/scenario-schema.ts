@@ -58,6 +58,7 @@ const steps = [
     new_pages: int(0, MAX_COUNT),
     to: addr.optional(),
     name: name.optional(),
+    maymove: z.literal(false).optional(),
   }),
   z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
   z.strictObject({ op: z.literal("page"), addr }),

@@ -18,7 +18,7 @@ export type Step =
   | { op: "ring"; ctx: AddrExpr }
   | { op: "mmap"; pages: number; name: string }
   | { op: "munmap"; addr: AddrExpr; pages: number }
-  | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string }
+  | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string; maymove?: false }
   | { op: "fork_mremap"; addr: AddrExpr; pages: number; to: AddrExpr }
   | { op: "page"; addr: AddrExpr };
 

@@ -97,8 +97,8 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.munmap(BigInt(addr), BigInt(pages)));
   }
 
-  mremap(addr: number, old_pages: number, new_pages: number, to: number | null): SysResult & { addr: number } {
-    return addrResult(this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0)));
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true): SysResult & { addr: number } {
+    return addrResult(this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0), mayMove ? 1 : 0));
   }
 
   fork_mremap(addr: number, pages: number, to: number): SysResult {

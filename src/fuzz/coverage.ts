@@ -13,7 +13,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   ring: ["ok", "EFAULT"],
   mmap: ["ok", "EINVAL"],
   munmap: ["ok", "EINVAL"],
-  mremap: ["ok", "EINVAL", "EFAULT"],
+  mremap: ["ok", "EINVAL", "EFAULT", "ENOMEM"],
   fork_mremap: ["ok", "EINVAL", "EFAULT"],
   page: ["aio", "anon", "none"],
 };

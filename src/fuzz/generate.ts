@@ -273,6 +273,8 @@ export class ProgramGenerator {
     if (roll >= 60 && roll < 80) new_pages = rng.int(1, old_pages);
     else if (roll >= 80) new_pages = old_pages + rng.int(1, 4);
     if (rng.chance(0.25)) {
+      // Flags 0: a growth grows in place or fails with ENOMEM.
+      if (new_pages > old_pages && rng.chance(0.35)) return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, maymove: false };
       // No target: same size does nothing, a shrink stays in place, a growth grows in place or moves far away.
       if (new_pages > old_pages) return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages: this.bigPages(), name: this.fresh("G") };
       return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages };
@@ -293,6 +295,7 @@ export class ProgramGenerator {
       { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: 0, to: this.addr(ARENA, a) },
       { op: "mremap", addr: "bogus", old_pages: len, new_pages: len, to: this.addr(ARENA, a) },
       { op: "mremap", addr: "bogus", old_pages: len, new_pages: len },
+      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len, to: this.addr(ARENA, a), maymove: false },
     ];
     const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
     if (rings.length > 0) {

@@ -166,6 +166,11 @@ export class Safety {
         if ((typeof s.addr === "string" && s.addr.endsWith("+1b")) || s.new_pages === 0) return makesHoles;
         const src = this.within(i, s.addr, s.old_pages, ["arena", "ring"]);
         if (src) return src;
+        if (s.maymove === false) {
+          // Flags 0: a resize in place, or an error; nothing lands anywhere the kernel chooses.
+          if (s.name !== undefined) return `step ${i}: a resize in place binds no name here`;
+          return this.within(i, s.addr, Math.max(s.old_pages, s.new_pages), ["arena", "ring"]) ?? makesHoles;
+        }
         if (s.to !== undefined) {
           if (s.name !== undefined) return `step ${i}: a fixed move binds no name here`;
           return this.within(i, s.to, s.new_pages, ["arena"]) ?? makesHoles;

@@ -65,7 +65,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "munmap":
         return `munmap ${addr(i, "addr", s.addr)} ${s.pages}`;
       case "mremap":
-        return `mremap ${addr(i, "addr", s.addr)} ${s.old_pages} ${s.new_pages} ${s.to === undefined ? "-" : addr(i, "to", s.to)} ${optName(i, "name", s.name)}`;
+        return `mremap ${addr(i, "addr", s.addr)} ${s.old_pages} ${s.new_pages} ${s.to === undefined ? "-" : addr(i, "to", s.to)} ${optName(i, "name", s.name)} ${s.maymove === false ? 0 : "maymove"}`;
       case "fork_mremap":
         return `fork_mremap ${addr(i, "addr", s.addr)} ${s.pages} ${addr(i, "to", s.to)}`;
       case "page":

@@ -253,8 +253,8 @@ export class AioProcess implements AioBackend {
     return this.mm.find(Math.floor(addr / PAGE_SIZE))?.kind ?? "none";
   }
 
-  mremap(addr: number, old_pages: number, new_pages: number, to: number | null): SysResult & { addr: number } {
-    const r = this.do_mremap(addr, old_pages, new_pages, to);
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true): SysResult & { addr: number } {
+    const r = this.do_mremap(addr, old_pages, new_pages, to, mayMove);
     return typeof r === "string" ? { ...fail(r), addr: 0 } : { ...ok(), addr: r * PAGE_SIZE };
   }
 
@@ -273,7 +273,9 @@ export class AioProcess implements AioBackend {
    * looking at the rest of the range; a growth, or a move to a target,
    * needs the range it keeps inside the one VMA.
    */
-  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null): number | ErrnoName | "OOPS" {
+  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove: boolean): number | ErrnoName | "OOPS" {
+    // MREMAP_FIXED without MREMAP_MAYMOVE is refused with the other flag checks, before any VMA is looked at.
+    if (to !== null && !mayMove) return "EINVAL";
     if (addr % PAGE_SIZE !== 0 || old_pages <= 0 || new_pages <= 0) return "EINVAL";
     const start = addr / PAGE_SIZE;
     const mm = this.mm;
@@ -310,6 +312,8 @@ export class AioProcess implements AioBackend {
         mm.grow(vma, new_pages - old_pages);
         return start;
       }
+      // Without MREMAP_MAYMOVE a growth that does not fit in place stops here.
+      if (!mayMove) return "ENOMEM";
     } else if (new_pages < old_pages) {
       mm.unmap(start + new_pages, old_pages - new_pages);
       old_pages = new_pages;

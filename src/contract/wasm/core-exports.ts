@@ -22,8 +22,8 @@ export interface CoreExports {
   mmap(pages: bigint): bigint;
   /** assembly/index/munmap(addr: i64, pages: i64): i32 */
   munmap(addr: bigint, pages: bigint): number;
-  /** assembly/index/mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64): i64 */
-  mremap(addr: bigint, old_pages: bigint, new_pages: bigint, has_to: number, to: bigint): bigint;
+  /** assembly/index/mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool): i64 */
+  mremap(addr: bigint, old_pages: bigint, new_pages: bigint, has_to: number, to: bigint, may_move: number): bigint;
   /** assembly/index/fork_mremap(addr: i64, pages: i64, to: i64): i32 */
   fork_mremap(addr: bigint, pages: bigint, to: bigint): number;
   /** assembly/index/page(addr: i64): i32 */
