@@ -8,7 +8,7 @@ import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "./errn
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
-import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, Vma } from "./mm";
+import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, TASK_SIZE_PAGE, Vma } from "./mm";
 import { Profile } from "./profile";
 import {
   AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
@@ -309,9 +309,18 @@ export class AioProcess {
   // ---- memory map syscalls ------------------------------------------------
 
   /** An anonymous mapping placed top-down: its address, or -errno. */
-  mmap(pages: i64): i64 {
+  /** MAP_FIXED at `at` when `hasAt`, replacing whatever it covers (rings too): the address, or -errno. */
+  mmap(pages: i64, hasAt: bool, at: i64): i64 {
     if (pages <= 0) return -EINVAL;
-    const start = this.mm.unmappedArea(pages);
+    if (hasAt) {
+      // The arch hands a fixed address back as it is, and one in [-4095, -1] then reads as that error (-1: EPERM, FINDINGS 36).
+      if (at < 0 && at > -4096) return at;
+      // The range is held against the top of user space before its alignment is looked at.
+      if (at < 0 || (at >> PAGE_SHIFT) + pages > TASK_SIZE_PAGE) return -ENOMEM;
+      if ((at & (PAGE_SIZE - 1)) != 0) return -EINVAL;
+      this.mm.unmap(at >> PAGE_SHIFT, pages);
+    }
+    const start = hasAt ? at >> PAGE_SHIFT : this.mm.unmappedArea(pages);
     if (start < 0) return -ENOMEM;
     this.mm.insert(new Vma(start, pages, KIND_ANON, null, start, false, 0));
     return start << PAGE_SHIFT;

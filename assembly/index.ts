@@ -48,8 +48,9 @@ export function ring(addr: i64): i32 {
   return proc.ring(addr);
 }
 
-export function mmap(pages: i64): i64 {
-  return proc.mmap(pages);
+/** `has_at`: MAP_FIXED at `at`. */
+export function mmap(pages: i64, has_at: bool, at: i64): i64 {
+  return proc.mmap(pages, has_at, at);
 }
 
 export function munmap(addr: i64, pages: i64): i32 {

@@ -4,6 +4,7 @@
 // checks) live in aio.ts; this file knows nothing about contexts. VMAs are
 // changed in place where the model copies them: same state, and a whole-VMA
 // move (the remap hot path) allocates nothing.
+import { TASK_SIZE } from "./abi/address-space";
 import { KIND_AIO, KIND_ANON } from "./abi/codes";
 import { AioRing } from "./ring";
 
@@ -13,6 +14,8 @@ export const PAGE_SIZE: i64 = 1 << PAGE_SHIFT;
 export const MMAP_CEILING_PAGE: i64 = 0x7f00_0000_0000 >> PAGE_SHIFT;
 /** Lowest page a mapping may use (mmap_min_addr). */
 export const MMAP_FLOOR_PAGE: i64 = 0x10000 >> PAGE_SHIFT;
+/** First page above user space. */
+export const TASK_SIZE_PAGE: i64 = <i64>TASK_SIZE >> PAGE_SHIFT;
 
 /** What `page` reports; also the VMA kinds. */
 export { KIND_AIO, KIND_ANON, KIND_NONE } from "./abi/codes";

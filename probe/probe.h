@@ -25,7 +25,7 @@
  *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
  *   user_reap ADDR MAX
  *   ring ADDR
- *   mmap PAGES NAME
+ *   mmap PAGES NAME AT           AT: "-" (the kernel chooses) or an ADDR for MAP_FIXED
  *   munmap ADDR PAGES
  *   mremap ADDR OLD NEW TO NAME FLAGS    TO, NAME: as usual or "-";
  *                                FLAGS: maymove, or 0 (resize in place only)

@@ -390,9 +390,11 @@ static void run_step(int i, const struct step *st)
 		do_ring(i, st);
 		break;
 	case OP_MMAP: {
-		void *p = mmap(NULL, (size_t)(st->n1 * page_size),
-			       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			       -1, 0);
+		int fixed = st->a.kind != A_NONE;
+		void *at = fixed ? (void *)resolve(i, "at", &st->a) : NULL;
+		void *p = mmap(at, (size_t)(st->n1 * page_size),
+			       PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? MAP_FIXED : 0), -1, 0);
 		ret_errno(p == MAP_FAILED ? -1 : 0);
 		if (p != MAP_FAILED)
 			bind_name(st->name, (uintptr_t)p);

@@ -73,7 +73,7 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 8, 6, 3, 2, 3, 3, 7, 4, 2, 3};
+	static const int want[] = {4, 2, 8, 6, 3, 2, 4, 3, 7, 4, 2, 3};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -151,6 +151,7 @@ static void parse_step(char *text, int line, struct step *st)
 	case OP_MMAP:
 		st->n1 = parse_long(tok[1], line);
 		st->name = parse_name(tok[2], line);
+		st->a = parse_addr(tok[3], line);
 		break;
 	case OP_MUNMAP:
 		st->a = parse_addr(tok[1], line);

@@ -71,7 +71,7 @@ test(
 test("the probe takes the no-zero-page line only before the first step", {
   skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
 }, () => {
-  const r = spawnSync(defaultProbePath(), ["scenario"], { input: "mmap 1 0\nzero_page 0\n", encoding: "utf8" });
+  const r = spawnSync(defaultProbePath(), ["scenario"], { input: "mmap 1 0 -\nzero_page 0\n", encoding: "utf8" });
   assert.equal(r.status, 1);
   assert.match(r.stdout, /"probe_error":"wire line 2: zero_page after a step"/);
 });

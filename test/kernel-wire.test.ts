@@ -31,13 +31,14 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 1, null_entry: 2 },
     { op: "io_destroy", ctx: -1 },
     { op: "mremap", addr: "X", old_pages: 1, new_pages: 2, maymove: false },
+    { op: "mmap", pages: 2, name: "Y", at: "X+3" },
   ]);
-  assert.deepEqual(w.names, ["A", "X", "B"]);
+  assert.deepEqual(w.names, ["A", "X", "B", "Y"]);
   assert.equal(
     w.text,
     [
       "io_setup 128 0 1",
-      "mmap 16 1",
+      "mmap 16 1 -",
       "mremap N0+0+0 3 3 N1+2+0 2 maymove",
       "io_submit N2+0+1 -1 bad 7 bad ok -",
       "io_getevents 0 1 2 null ok",
@@ -56,6 +57,7 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_submit N0+0+0 3 pread 1 ok ok 2",
       "io_destroy -1",
       "mremap N1+0+0 1 2 - - 0",
+      "mmap 2 3 N1+3+0",
       "",
     ].join("\n"),
   );
@@ -63,9 +65,9 @@ test("names become indices in order of first mention; addresses carry pages or b
 
 test("a scenario without the zero page says so on a first line; with it (or by default) nothing is added", () => {
   const steps: Step[] = [{ op: "mmap", pages: 1, name: "S" }];
-  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0\n");
-  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0\n");
-  assert.equal(enc(steps).text, "mmap 1 0\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0 -\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0 -\n");
+  assert.equal(enc(steps).text, "mmap 1 0 -\n");
 });
 
 test("malformed steps are ScenarioErrors naming step and field", () => {

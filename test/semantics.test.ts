@@ -380,6 +380,26 @@ for (const backend of BACKENDS) {
       });
   });
 
+  describe(`${backend}: mmap with MAP_FIXED`, () => {
+    for (const profile of PROFILE_NAMES)
+      it(`${profile}: replaces what is there and merges; unaligned or empty EINVAL; -1 EPERM`, async () => {
+        const rs = await runOn(backend, profile, [
+          { op: "mmap", pages: 16, name: "S" },
+          { op: "munmap", addr: "S+4", pages: 4 },
+          { op: "mmap", pages: 3, name: "U", at: "S+4" },
+          ring("S"),
+          { op: "mmap", pages: 2, name: "V", at: "S+1b" },
+          { op: "mmap", pages: 0, name: "V", at: "S+2" },
+          { op: "mmap", pages: 1, name: "V", at: -1 },
+          { op: "mmap", pages: 8, name: "W", at: "S+2" },
+          page("S+9"),
+          ring("S"),
+        ]);
+        assert.deepEqual(errnos(rs), [null, null, null, null, "EINVAL", "EINVAL", "EPERM", null, null, null]);
+        assert.deepEqual([rs[3].pages, rs[8].kind, last(rs).pages], [7, "anon", 16], "[0,7), then [2,10) over the hole at 7: one VMA again");
+      });
+  });
+
   describe(`${backend}: io_cancel`, () => {
     for (const profile of PROFILE_NAMES)
       it(`${profile}: nothing can be cancelled (EINVAL); a block it cannot read is EFAULT whatever the context`, async () => {

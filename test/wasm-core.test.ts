@@ -104,7 +104,9 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
       return r;
     }
     case "mmap": {
-      const r = b.mmap(s.pages);
+      const fixed = s.at === undefined ? null : at(s.at);
+      if (s.at !== undefined && fixed === null) return "unbound";
+      const r = b.mmap(s.pages, fixed);
       if (r.errno === null) names.set(s.name, r.addr);
       return r;
     }

@@ -4,6 +4,7 @@
 // value (an address is a multiple of the page size, so never in that range).
 // Plain `export const` so the file is valid AssemblyScript and TypeScript.
 
+export const EPERM = 1;
 export const EBADF = 9;
 export const EAGAIN = 11;
 export const ENOMEM = 12;

@@ -56,7 +56,8 @@ export interface AioBackend {
   io_cancel(ctx: number, iocb: number): SysResult;
   user_reap(ctx: number, max: number): SysResult & { data: number[] };
   ring(addr: number): RingHeaderRead | { errno: Errno };
-  mmap(pages: number): SysResult & { addr: number };
+  /** `at`: MAP_FIXED there (replacing what it covers); null: the kernel chooses. */
+  mmap(pages: number, at?: number | null): SysResult & { addr: number };
   munmap(addr: number, pages: number): SysResult;
   /** `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove` false: flags 0, a resize in place only. */
   mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove?: boolean): SysResult & { addr: number };

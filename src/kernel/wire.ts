@@ -61,7 +61,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "ring":
         return `ring ${addr(i, "ctx", s.ctx)}`;
       case "mmap":
-        return `mmap ${s.pages} ${nameIndex(i, "name", s.name)}`;
+        return `mmap ${s.pages} ${nameIndex(i, "name", s.name)} ${s.at === undefined ? "-" : addr(i, "at", s.at)}`;
       case "munmap":
         return `munmap ${addr(i, "addr", s.addr)} ${s.pages}`;
       case "mremap":

@@ -10,7 +10,7 @@ import type { Errno, ErrnoName } from "../contract/scenario.js";
 import { hrtimerSleep } from "../util/hrtimer.js";
 import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
-import { AddressSpace, PAGE_SIZE, type Vma } from "./mm.js";
+import { AddressSpace, PAGE_SIZE, TASK_SIZE_PAGE, type Vma } from "./mm.js";
 import {
   AIO_MAX_RING_EVENTS,
   AIO_RING_HEADER,
@@ -235,9 +235,18 @@ export class AioProcess implements AioBackend {
 
   // ---- memory map syscalls ------------------------------------------------
 
-  mmap(pages: number): SysResult & { addr: number } {
+  /** `at`: MAP_FIXED there, replacing whatever it covers (rings too). */
+  mmap(pages: number, at: number | null = null): SysResult & { addr: number } {
     if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
-    const start = this.mm.unmappedArea(pages);
+    if (at !== null) {
+      // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
+      if (at === -1) return { ...fail("EPERM"), addr: 0 };
+      // The range is held against the top of user space before its alignment is looked at.
+      if (at < 0 || at / PAGE_SIZE + pages > TASK_SIZE_PAGE) return { ...fail("ENOMEM"), addr: 0 };
+      if (at % PAGE_SIZE !== 0) return { ...fail("EINVAL"), addr: 0 };
+      this.mm.unmap(at / PAGE_SIZE, pages);
+    }
+    const start = at !== null ? at / PAGE_SIZE : this.mm.unmappedArea(pages);
     if (start < 0) return { ...fail("ENOMEM"), addr: 0 };
     this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: start, dontexpand: false, anon_vma: 0 });
     return { ...ok(), addr: start * PAGE_SIZE };

@@ -4,10 +4,13 @@
 // src/model/aio.ts; this file knows nothing about contexts.
 
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
+import { TASK_SIZE } from "../../assembly/abi/address-space.js";
 
 export { PAGE_SIZE };
 /** Top-down placement starts below this page (like TASK_SIZE minus a stack gap). */
 export const MMAP_CEILING_PAGE = 0x7f00_0000_0000 / PAGE_SIZE;
+/** First page above user space. */
+export const TASK_SIZE_PAGE = TASK_SIZE / PAGE_SIZE;
 /** Lowest page a mapping may use (mmap_min_addr). */
 export const MMAP_FLOOR_PAGE = 0x10000 / PAGE_SIZE;
 /** What the scenario literal "bogus" stands for: below mmap_min_addr, never mapped. */

@@ -88,7 +88,12 @@ export function randomStep(rng: Prng, names: Names): Step {
   }
   if (kind < 57) return { op: "user_reap", ctx: addr(rng, names), max: rng.int(0, 400) };
   if (kind < 62) return { op: "ring", ctx: addr(rng, names) };
-  if (kind < 70) return { op: "mmap", pages: rng.int(0, 20), name: rng.pick(MAP_NAMES) };
+  if (kind < 70) {
+    const step: Step = { op: "mmap", pages: rng.int(0, 20), name: rng.pick(MAP_NAMES) };
+    // MAP_FIXED over what is there now and then (never at 0 or "bogus": privilege decides there).
+    const at = addr(rng, names);
+    return rng.chance(0.2) && at !== 0 && at !== "bogus" ? { ...step, at } : step;
+  }
   if (kind < 75) return { op: "munmap", addr: addr(rng, names), pages: rng.int(0, 6) };
   if (kind < 88) {
     const old_pages = rng.int(1, 5);

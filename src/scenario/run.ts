@@ -88,7 +88,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       return { ...head, ...fields, id: idIsSetupAddress ? "addr" : fields.id };
     }
     case "mmap": {
-      const r = b.mmap(s.pages);
+      const r = b.mmap(s.pages, s.at === undefined ? null : at(s.at, "at"));
       if (r.errno === null) names.bind(s.name, r.addr);
       return { ...head, ret: r.ret, errno: r.errno };
     }

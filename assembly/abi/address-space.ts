@@ -1,0 +1,5 @@
+// The x86-64 user address space, shared by the AssemblyScript core and the
+// TypeScript model. Plain `export const` so the file is valid in both.
+
+/** First byte above user space (TASK_SIZE with 4-level paging): a fixed mapping must end at or below it. */
+export const TASK_SIZE = 0x7fff_ffff_f000;
