@@ -344,7 +344,12 @@ export class ProgramGenerator {
     if (roll < 885) return { op: "io_destroy", ctx: this.ctxExpr() };
     if (roll < 910) return this.cancel(this.ctxExpr());
     if (roll < 965) return this.setupLater();
-    if (roll < 990) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
+    if (roll < 980) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
+    if (roll < 990) {
+      // MAP_FIXED into the arena, over whatever is there (rings moved in too); the name is never used again.
+      const pages = rng.int(1, 4);
+      return { op: "mmap", pages, name: this.fresh("F"), at: this.addr(ARENA, rng.int(1, Math.max(1, this.usable() - pages + 1))) };
+    }
     return { op: "io_setup", nr_events: rng.pick([0, ...SMALL_NR]), ctxp: rng.pick(["nonzero", 0, "bogus"] as const) };
   }
 

@@ -148,6 +148,8 @@ export class Safety {
           };
         }
         if (s.name === ARENA) return `step ${i}: ${ARENA} is the arena, mapped first`;
+        // MAP_FIXED: like a fixed move's target, inside the arena, whatever it replaces there.
+        if (s.at !== undefined) return this.within(i, s.at, Math.max(1, s.pages), ["arena"]) ?? makesHoles;
         if (s.pages <= 0) return ok();
         return this.cannotPlace(i, s.pages) ?? (() => this.place(s.pages, s.name, { kind: "anon", lo: 0, hi: s.pages - 1 }));
       }
