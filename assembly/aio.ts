@@ -4,7 +4,7 @@
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
 import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
-import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, OOPS, WOULD_BLOCK } from "./errno";
+import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, EPERM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
@@ -308,13 +308,12 @@ export class AioProcess {
 
   // ---- memory map syscalls ------------------------------------------------
 
-  /** An anonymous mapping placed top-down: its address, or -errno. */
-  /** MAP_FIXED at `at` when `hasAt`, replacing whatever it covers (rings too): the address, or -errno. */
+  /** An anonymous mapping placed top-down, or with MAP_FIXED at `at` when `hasAt` (replacing whatever it covers, rings too): its address, or -errno. */
   mmap(pages: i64, hasAt: bool, at: i64): i64 {
     if (pages <= 0) return -EINVAL;
     if (hasAt) {
-      // The arch hands a fixed address back as it is, and one in [-4095, -1] then reads as that error (-1: EPERM, FINDINGS 36).
-      if (at < 0 && at > -4096) return at;
+      // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
+      if (at == -1) return -EPERM;
       // The range is held against the top of user space before its alignment is looked at.
       if (at < 0 || (at >> PAGE_SHIFT) + pages > TASK_SIZE_PAGE) return -ENOMEM;
       if ((at & (PAGE_SIZE - 1)) != 0) return -EINVAL;

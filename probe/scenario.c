@@ -11,7 +11,7 @@ static int emulating; /* this scenario asked for no zero page on a kernel that m
 
 /*
  * Read faults without the zero page, on a kernel that maps it (FINDINGS 33,
- * 34): a page of ctx's ring id that a syscall read-faulted in now maps the
+ * 35): a page of ctx's ring id that a syscall read-faulted in now maps the
  * zero page, and writing it back allocates a page and gives its VMA an
  * anon_vma, as the read fault would have on such a kernel. The probe asks
  * mincore rather than assuming which calls read: only pages the kernel

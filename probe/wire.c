@@ -63,6 +63,19 @@ static int op_from_name(const char *s)
 	return -1;
 }
 
+/* A pointer argument: `dflt` (the probe's own, A_NONE) or one the kernel
+ * cannot use (0, bogus, -1), never a name. */
+static struct addr parse_unusable(const char *tok, const char *dflt, int line, const char *what)
+{
+	struct addr a = {A_NONE, -1, 0, 0};
+	if (strcmp(tok, dflt) == 0)
+		return a;
+	a = parse_addr(tok, line);
+	if (a.kind == A_NAME)
+		die_probe("wire line %d: bad %s", line, what);
+	return a;
+}
+
 static void parse_step(char *text, int line, struct step *st)
 {
 	char *tok[8];
@@ -100,12 +113,7 @@ static void parse_step(char *text, int line, struct step *st)
 		break;
 	case OP_IO_CANCEL:
 		st->a = parse_addr(tok[1], line);
-		if (strcmp(tok[2], "block") == 0)
-			st->to.kind = A_NONE;
-		else
-			st->to = parse_addr(tok[2], line);
-		if (st->to.kind == A_NAME)
-			die_probe("wire line %d: bad iocb", line);
+		st->to = parse_unusable(tok[2], "block", line, "iocb");
 		break;
 	case OP_IO_SUBMIT:
 		st->a = parse_addr(tok[1], line);
@@ -120,11 +128,7 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: bad cmd", line);
 		st->n2 = parse_long(tok[4], line);
 		st->flag = strcmp(tok[5], "bad") == 0;
-		if (strcmp(tok[6], "ok") != 0) {
-			st->to = parse_addr(tok[6], line);
-			if (st->to.kind == A_NAME)
-				die_probe("wire line %d: bad iocb array", line);
-		}
+		st->to = parse_unusable(tok[6], "ok", line, "iocb array");
 		st->n3 = strcmp(tok[7], "-") == 0 ? -1 : parse_long(tok[7], line);
 		if (st->n3 < -1 || st->n3 > MAX_BATCH)
 			die_probe("wire line %d: bad null entry", line);
@@ -138,11 +142,7 @@ static void parse_step(char *text, int line, struct step *st)
 							  : TIMEOUT_NS;
 		if (st->flag == TIMEOUT_NS)
 			st->n3 = parse_long(tok[4], line);
-		if (strcmp(tok[5], "ok") != 0) {
-			st->to = parse_addr(tok[5], line);
-			if (st->to.kind == A_NAME)
-				die_probe("wire line %d: bad events buffer", line);
-		}
+		st->to = parse_unusable(tok[5], "ok", line, "events buffer");
 		break;
 	case OP_USER_REAP:
 		st->a = parse_addr(tok[1], line);

@@ -5,7 +5,7 @@
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
 import { iocbAddress } from "../src/scenario/run.js";
-import { ctxpOf, submitFaultAt } from "../src/contract/scenario.js";
+import { ctxpOf, submitFaultAt, timeoutOf } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -120,9 +120,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
-      return ctx === null
-        ? "unbound"
-        : (b.io_getevents(ctx, s.min_nr, s.nr, s.timeout_ns === "bogus" ? "fault" : s.timeout_ns, s.events !== undefined) ?? "would block");
+      return ctx === null ? "unbound" : (b.io_getevents(ctx, s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined) ?? "would block");
     }
     case "io_cancel": {
       const ctx = at(s.ctx);

@@ -29,6 +29,11 @@ export function submitFaultAt(s: { iocbs?: 0 | "bogus"; null_entry?: number }): 
   return s.iocbs !== undefined ? 0 : (s.null_entry ?? -1);
 }
 
+/** io_getevents's timeout as a backend takes it: "bogus" (a pointer the kernel cannot read) is "fault". */
+export function timeoutOf(timeout_ns: number | null | "bogus"): number | null | "fault" {
+  return timeout_ns === "bogus" ? "fault" : timeout_ns;
+}
+
 /** io_setup's context pointer as a backend takes it: the caller's own (holding 0, or a value with "nonzero"), or NULL or unmapped. */
 export function ctxpOf(ctxp: "nonzero" | 0 | "bogus" | undefined): Ctxp {
   return ctxp === undefined ? "zero" : ctxp === "nonzero" ? "nonzero" : "fault";
