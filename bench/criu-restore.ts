@@ -51,7 +51,7 @@ export const criuRestoreSuite: Suite = {
     return strategiesFor("file")
       .filter((s) => s.name !== "remap-scan")
       .map((s) =>
-        ratioLine(`criu-restore N=4096: remap-scan / ${s.name}`, scan, find(results, s.name, "wasm", { n: 4096 }), { op: ">=", bound: 100, note: "for O(1)" }),
+        ratioLine(`criu-restore N=4096 remap-scan / ${s.name}`, scan, find(results, s.name, "wasm", { n: 4096 }), { op: ">=", bound: 100, note: "for O(1)" }),
       );
   },
 };

@@ -2,7 +2,7 @@
 // id strategy in the registry, at every scale and target distribution, with
 // a fitted complexity per strategy and the slots/nodes each lookup visits.
 import type { Suite } from "../src/bench/suite.js";
-import { sizesFor } from "./sizes.js";
+import { DEFAULT_SIZES, sizesFor } from "./sizes.js";
 import { strategyCases } from "./strategy-cases.js";
 
 export const lookupSuite: Suite = {
@@ -11,7 +11,7 @@ export const lookupSuite: Suite = {
   async cases(opts) {
     return strategyCases(opts, {
       question: "id",
-      sizes: sizesFor(opts, [1, 16, 256, 4096, 65536], [1, 256, 65536]),
+      sizes: sizesFor(opts, DEFAULT_SIZES, [1, 256, 65536]),
       seed: 42,
       counter: "nodes_visited_per_op",
       batch: (world, name, dist, size) => world.lookupBatch(name, dist, size),

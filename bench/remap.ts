@@ -3,7 +3,7 @@
 // linear scan among them), next to the live kernel's mremap at the same N.
 import type { BenchCase, Suite } from "../src/bench/suite.js";
 import { kernelCase } from "./kernel-case.js";
-import { sizesFor } from "./sizes.js";
+import { DEFAULT_SIZES, sizesFor } from "./sizes.js";
 import { strategyCases } from "./strategy-cases.js";
 
 /** Each context is one ring VMA: the kernel refuses more maps than vm.max_map_count (65,530). */
@@ -13,7 +13,7 @@ export const remapSuite: Suite = {
   name: "remap",
   description: "mremap of one ring while N contexts exist: the hook's search per file strategy, and the kernel",
   async cases(opts) {
-    const sizes = sizesFor(opts, [1, 16, 256, 4096, 65536], [1, 256, 4096]);
+    const sizes = sizesFor(opts, DEFAULT_SIZES, [1, 256, 4096]);
     const cases: BenchCase[] = strategyCases(opts, {
       question: "file",
       sizes,

@@ -85,14 +85,17 @@ export const ringSuite: Suite = {
   },
   summary(results) {
     const wasm = find(results, "wasm-batch");
+    const best = bestNative(results, "native-c");
+    // The fastest build gets its own line only when no target line already names it.
+    const bestNamed = best !== undefined && [SAME_WIDTH_BUILD, NATIVE_ARCH_BUILD].includes(String(best.params.build));
     return [
       ratioLine("ring: TS model / WASM batch", find(results, "ts-model"), wasm, { op: ">=", bound: 2.5 }),
-      ratioLine("ring: WASM batch / native C gcc -O3 (128-bit vectors, as WASM)", wasm, nativeRow(results, "native-c", SAME_WIDTH_BUILD), {
+      ratioLine("ring: WASM batch / gcc -O3 (128-bit vectors, as WASM)", wasm, nativeRow(results, "native-c", SAME_WIDTH_BUILD), {
         op: "<=",
         bound: 1.15,
       }),
-      ratioLine("ring: WASM batch / native C gcc -O3 -march=native", wasm, nativeRow(results, "native-c", NATIVE_ARCH_BUILD), { op: "<=", bound: 1.4 }),
-      bestLine("ring: WASM batch / fastest native C", wasm, bestNative(results, "native-c")),
+      ratioLine("ring: WASM batch / gcc -O3 -march=native", wasm, nativeRow(results, "native-c", NATIVE_ARCH_BUILD), { op: "<=", bound: 1.4 }),
+      ...(bestNamed ? [] : [bestLine("ring: WASM batch / fastest native C", wasm, best)]),
       ratioLine("ring: WASM batch / in-WASM loop", wasm, find(results, "wasm-loop"), { op: "<=", bound: 1.1 }),
     ];
   },

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { helpText, parseCommand } from "../src/commands/args.js";
 import { COMMANDS } from "../src/commands/index.js";
 import { COLUMN_HELP } from "../src/report/column-help.js";
-import { colorEnabled, terminalWidth } from "../src/util/terminal.js";
+import { colorEnabled, proseWidth, terminalWidth } from "../src/util/terminal.js";
 import { REPO } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
@@ -72,6 +72,12 @@ describe("terminal", () => {
     assert.equal(terminalWidth(tty, {}), 100);
     assert.equal(terminalWidth(pipe, {}), 120);
     assert.equal(terminalWidth(pipe, { COLUMNS: "wide" }), 120);
+  });
+
+  it("prose wraps on a terminal or at COLUMNS, never in a pipe", () => {
+    assert.equal(proseWidth(tty, {}), 100);
+    assert.equal(proseWidth(pipe, { COLUMNS: "80" }), 80);
+    assert.equal(proseWidth(pipe, {}), Number.POSITIVE_INFINITY);
   });
 
   it("colour: the terminal's own answer (NO_COLOR); a pipe only with FORCE_COLOR", () => {

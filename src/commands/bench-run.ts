@@ -26,7 +26,7 @@ import { interruptOnSigint } from "../util/interrupt.js";
 import { errorLine } from "../util/printable.js";
 import { Progress } from "../util/progress.js";
 import { writeStdout } from "../util/stdout.js";
-import { colorEnabled, terminalWidth } from "../util/terminal.js";
+import { colorEnabled, proseWidth, terminalWidth } from "../util/terminal.js";
 import type { BenchFlags } from "./bench.js";
 
 export async function listCases(flags: BenchFlags): Promise<void> {
@@ -178,14 +178,15 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   const runFile = keepRun(flags, JSON.stringify(run, null, 1) + "\n", fail);
   if (flags.csv !== null) attempt(() => writeOutput(flags.csv!, toCsv(run), "--csv"));
   const width = terminalWidth(humanStream);
+  const prose = proseWidth(humanStream);
   const color = colorEnabled(humanStream);
   log(renderContext(run, width).join("\n"));
-  log(renderRunTable(run, { width, color }));
-  if (result.summary.length) log(`\n${renderHeadlines(result.summary, { width, color }).join("\n")}`);
+  log(renderRunTable(run, { width, color, proseWidth: prose }));
+  if (result.summary.length) log(`\n${renderHeadlines(result.summary, { width: prose, color }).join("\n")}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const targets = result.summary.length ? `${targetCount(result.summary)}; ` : "";
   log(
-    `\n${wrap(`${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${shortPath(runFile)}; columns: bench --help`, width).join("\n")}`,
+    `\n${wrap(`${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${shortPath(runFile)}; columns: bench --help`, prose).join("\n")}`,
   );
   // A partial run would become a misleading reference for every later comparison; an empty one means nothing.
   const partial = result.interrupted || result.failure !== null;

@@ -14,6 +14,8 @@ const MAX_COUNTERS = 3;
 export interface TableOptions {
   width: number;
   color: boolean;
+  /** Where the fit lines wrap (default: width). */
+  proseWidth?: number;
 }
 
 /** Short header for a counter: nodes_visited_per_op -> "nodes/op". */
@@ -121,7 +123,7 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
     : [...header].length + 3 + [...noteText].length <= opts.width
       ? [`${header}   ${noteText}`]
       : [...wrap(noteText, opts.width, " "), header];
-  return [...head, ...lines, ...fitLines(rows, opts.width)];
+  return [...head, ...lines, ...fitLines(rows, opts.proseWidth ?? opts.width)];
 }
 
 /**

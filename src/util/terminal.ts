@@ -17,6 +17,15 @@ export function terminalWidth(stream: NodeJS.WriteStream = process.stdout, env: 
   return DEFAULT_WIDTH;
 }
 
+/**
+ * Width prose (headlines, fit lines, the closing line) wraps at: the
+ * terminal's, or none when the output is piped, so a log or grep sees each
+ * figure whole on one line.
+ */
+export function proseWidth(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+  return env.COLUMNS || stream.isTTY ? terminalWidth(stream, env) : Number.POSITIVE_INFINITY;
+}
+
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   if (stream.isTTY && typeof stream.hasColors === "function") return stream.hasColors(env);
   if (env.FORCE_COLOR === undefined) return false;
