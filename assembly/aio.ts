@@ -4,7 +4,7 @@
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
 import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
-import { EAGAIN, EBADF, EFAULT, EINVAL, ENOMEM, EPERM, OOPS, WOULD_BLOCK } from "./errno";
+import { EAGAIN, EBADF, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
@@ -16,7 +16,9 @@ import {
 } from "./ring";
 import { record, record_into_scratch, sink, sink_run } from "./sink";
 
-import { CMD_BAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, IOCB_BYTES } from "./abi/codes";
+import {
+  CMD_BAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+} from "./abi/codes";
 
 // io_submit's `cmd` codes (the scenario's pread / pwrite / bad opcode) and the bytes one block moves.
 export { CMD_BAD, CMD_PREAD, CMD_PWRITE, IOCB_BYTES } from "./abi/codes";
@@ -55,6 +57,8 @@ export class AioProcess {
   aio_nr: i64;
   /** Table slots the ring-remap hook visited: the scan cost the strategies compete on. */
   hookSlotsVisited: i64 = 0;
+  /** SIGUSR1, which the process keeps blocked (and handles), is pending: `raise` made it so. */
+  signalPending: bool = false;
 
   constructor(
     readonly profile: Profile,
@@ -199,6 +203,38 @@ export class AioProcess {
   @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32): i32 {
     // The timeout is copied in before the context is looked up.
     if (faults & FAULT_TIMEOUT) return -EFAULT;
+    return this.do_io_getevents(ctx_id, min_nr, nr, hasTimeout, timeout_ns, faults, false);
+  }
+
+  /**
+   * io_getevents under the signal mask of `usig` (abi/codes.ts USIG_*,
+   * SIGMASK_*): a mask that unblocks the pending SIGUSR1 lets it in for the
+   * call, so no wait happens, nothing read is EINTR, and the handler runs on
+   * the way out whatever the result (signalPending clears).
+   */
+  io_pgetevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32, usig: i32, sigsetsize: i64): i32 {
+    if (!this.profile.pgetevents) return -ENOSYS;
+    // The timeout, then the usig struct, then the mask's size, then the mask itself, all before the context.
+    if (faults & FAULT_TIMEOUT || usig == USIG_FAULT) return -EFAULT;
+    if (usig != USIG_NULL && usig != SIGMASK_NULL) {
+      if (sigsetsize != SIGSET_SIZE) return -EINVAL;
+      if (usig == SIGMASK_FAULT) return -EFAULT;
+    }
+    const interrupted = usig == SIGMASK_UNBLOCK && this.signalPending;
+    const r = this.do_io_getevents(ctx_id, min_nr, nr, hasTimeout, timeout_ns, faults, interrupted);
+    if (!interrupted) return r;
+    this.signalPending = false;
+    return r == 0 ? -EINTR : r;
+  }
+
+  /** kill(getpid(), SIGUSR1) with SIGUSR1 blocked: it stays pending (one, as standard signals do not queue). */
+  raise(): i32 {
+    this.signalPending = true;
+    return 0;
+  }
+
+  /** `interrupted`: a signal is let in, so a wait ends at once with what was read. */
+  @inline private do_io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32, interrupted: bool): i32 {
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
     if (min_nr < 0 || min_nr > nr) return -EINVAL;
@@ -210,7 +246,7 @@ export class AioProcess {
     // The first copy out fails at once, before any wait, and leaves the events in the ring (FINDINGS 36).
     if (faults & FAULT_EVENTS && min(available, <u32>nr) > 0) return -EFAULT;
     // min_nr >= 0 here, so the unsigned comparison is exact.
-    if (available < <u32>min_nr) {
+    if (available < <u32>min_nr && !interrupted) {
       // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).
       if (!hasTimeout || timeout_ns < 0) return -WOULD_BLOCK;
       // Before 3.19 a zero timeout still armed a timer and slept on it.

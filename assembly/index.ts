@@ -32,6 +32,22 @@ export function io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, 
   return proc.io_getevents(ctx, min_nr, nr, has_timeout, timeout_ns, faults);
 }
 
+/** io_getevents under a signal mask: `usig` one of abi/codes.ts USIG_*, SIGMASK_*; events reaped as io_getevents, or -errno. */
+export function io_pgetevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64, faults: i32, usig: i32, sigsetsize: i64): i32 {
+  record_into_scratch();
+  return proc.io_pgetevents(ctx, min_nr, nr, has_timeout, timeout_ns, faults, usig, sigsetsize);
+}
+
+/** SIGUSR1 to the process, which keeps it blocked: 0. */
+export function raise(): i32 {
+  return proc.raise();
+}
+
+/** Whether SIGUSR1 is pending (a raise no mask has let in yet). */
+export function signal_pending(): bool {
+  return proc.signalPending;
+}
+
 /** `iocb`: the control block's address (IOCB_ADDR, or one that cannot be read); -errno. */
 export function io_cancel(ctx: i64, iocb: i64): i32 {
   return proc.io_cancel(ctx, iocb);

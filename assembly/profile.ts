@@ -4,7 +4,7 @@
 import {
   P_CHARGE_DOUBLED, P_DOUBLED_GEOMETRY, P_FORK_COPIES_RING, P_HOOK_WITHOUT_TABLE_OOPS, P_LOOKUP_TABLE, P_MULTI_VMA_MOVE, P_REMAP_HOOK,
   P_MOVED_ANON_TAKES_NEW_OFFSET, P_REMAP_HOOK_ERRNO, P_REQ_SLOTS_PERCPU, P_RING_DONT_EXPAND, P_RING_FILE, P_RING_ID_IS_ADDRESS, P_RING_MOVE_WHOLE, P_ZERO_TIMEOUT_ARMS_TIMER,
-  P_VMA_LOOKUP_FIRST, P_FIXED_UNMAPS_TARGET_EARLY,
+  P_VMA_LOOKUP_FIRST, P_FIXED_UNMAPS_TARGET_EARLY, P_PGETEVENTS,
 } from "./abi/profile-bits";
 
 export class Profile {
@@ -31,6 +31,8 @@ export class Profile {
   vmaLookupFirst: bool;
   /** A fixed-target mremap unmaps the target (and a shrink's tail) before checking the source (6.1, 6.12). */
   fixedUnmapsTargetEarly: bool;
+  /** io_pgetevents exists (4.18+); before it the call is ENOSYS. */
+  pgetevents: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & P_RING_FILE) != 0;
@@ -50,5 +52,6 @@ export class Profile {
     this.movedAnonTakesNewOffset = (bits & P_MOVED_ANON_TAKES_NEW_OFFSET) != 0;
     this.vmaLookupFirst = (bits & P_VMA_LOOKUP_FIRST) != 0;
     this.fixedUnmapsTargetEarly = (bits & P_FIXED_UNMAPS_TARGET_EARLY) != 0;
+    this.pgetevents = (bits & P_PGETEVENTS) != 0;
   }
 }

@@ -22,6 +22,12 @@
  *   io_getevents ADDR MIN_NR NR TIMEOUT EVENTS   TIMEOUT: ns, null or
  *                                bogus (unreadable); EVENTS: ok (the probe's
  *                                buffer), 0 or bogus
+ *   io_pgetevents ADDR MIN_NR NR TIMEOUT EVENTS SIG SIZE   as io_getevents;
+ *                                SIG: nousig (usig NULL), bogus (usig
+ *                                unreadable), or the usig struct's mask: null,
+ *                                unblock (empty: lets SIGUSR1 in), block
+ *                                (SIGUSR1), maskbogus; SIZE: its sigsetsize
+ *   raise                        SIGUSR1 to the probe, which keeps it blocked
  *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
  *   user_reap ADDR MAX
  *   ring ADDR
@@ -97,6 +103,19 @@ static inline long sys_io_destroy(aio_context_t ctx)
 {
 	return syscall(SYS_io_destroy, ctx);
 }
+/* The usig argument of io_pgetevents (the kernel's struct __aio_sigset). */
+struct aio_sigset {
+	const sigset_t *sigmask;
+	size_t sigsetsize;
+};
+
+static inline long sys_io_pgetevents(aio_context_t ctx, long min_nr, long nr,
+				     struct io_event *ev, struct timespec *ts,
+				     const struct aio_sigset *usig)
+{
+	return syscall(SYS_io_pgetevents, ctx, min_nr, nr, ev, ts, usig);
+}
+
 static inline long sys_io_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)
 {
 	return syscall(SYS_io_cancel, ctx, iocb, result);
@@ -169,8 +188,12 @@ int zero_page_reads(void);
 enum op {
 	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
-	OP_IO_CANCEL,
+	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE,
 };
+
+/* io_pgetevents's signal argument, in the order of assembly/abi/codes.ts
+ * (USIG_NULL ... SIGMASK_FAULT) and of the wire's words (sig_words). */
+enum { SIG_NOUSIG, SIG_USIG_BOGUS, SIG_MASK_NULL, SIG_MASK_UNBLOCK, SIG_MASK_BLOCK, SIG_MASK_BOGUS };
 
 extern const char *const op_names[];
 
@@ -195,6 +218,8 @@ struct step {
 	int name;          /* name to bind, -1 for none */
 	int flag;          /* CTXP_* / fd bad / TIMEOUT_* / mremap flags */
 	int cmd;           /* io_submit opcode */
+	int sig;           /* io_pgetevents: SIG_* */
+	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */
 };
 
 extern struct step steps[MAX_STEPS];

@@ -134,31 +134,90 @@ static void ret_errno(long r)
 		outf(",\"ret\":%ld,\"errno\":null", r);
 }
 
+/* SIGUSR1 stays blocked, with a handler that counts: a raise is pending
+ * until an io_pgetevents mask lets it in (FINDINGS 37). */
+static sigset_t mask_empty, mask_usr1;
+static volatile sig_atomic_t usr1_handled;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_handled++;
+}
+
+static void setup_signals(void)
+{
+	sigemptyset(&mask_empty);
+	sigemptyset(&mask_usr1);
+	sigaddset(&mask_usr1, SIGUSR1);
+	struct sigaction sa = {0};
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &mask_usr1, NULL);
+}
+
+static int usr1_pending(void)
+{
+	sigset_t p;
+	return sigpending(&p) == 0 && sigismember(&p, SIGUSR1);
+}
+
+/* io_getevents, or io_pgetevents with the step's signal argument. */
+static long getevents_call(const struct step *st, uintptr_t ctx, struct io_event *ev, struct timespec *ts)
+{
+	if (st->op == OP_IO_GETEVENTS)
+		return sys_io_getevents(ctx, st->n1, st->n2, ev, ts);
+	struct aio_sigset u = {NULL, (size_t)st->sigsetsize};
+	const struct aio_sigset *usig = &u;
+	switch (st->sig) {
+	case SIG_NOUSIG:
+		usig = NULL;
+		break;
+	case SIG_USIG_BOGUS:
+		usig = (const struct aio_sigset *)BOGUS_ADDR;
+		break;
+	case SIG_MASK_UNBLOCK:
+		u.sigmask = &mask_empty;
+		break;
+	case SIG_MASK_BLOCK:
+		u.sigmask = &mask_usr1;
+		break;
+	case SIG_MASK_BOGUS:
+		u.sigmask = (const sigset_t *)BOGUS_ADDR;
+		break;
+	}
+	return sys_io_pgetevents(ctx, st->n1, st->n2, ev, ts, usig);
+}
+
 static void do_io_getevents(int i, const struct step *st)
 {
 	uintptr_t ctx = resolve(i, "ctx", &st->a);
-	long min_nr = st->n1, nr = st->n2, r;
+	long min_nr = st->n1, r;
 	/* The probe's buffer, or NULL or "bogus": a buffer the kernel cannot write. */
 	struct io_event *ev = st->to.kind == A_NONE ? events : (struct io_event *)resolve(i, "events", &st->to);
 	/* A negative timeout never expires on the live kernel: the relative
 	 * hrtimer expiry saturates to KTIME_MAX (see FINDINGS.md). */
 	int no_expiry = st->flag == TIMEOUT_NULL || (st->flag == TIMEOUT_NS && st->n3 < 0);
+	/* A mask that lets the pending SIGUSR1 in ends any wait at once. */
+	int interrupts = st->op == OP_IO_PGETEVENTS && st->sig == SIG_MASK_UNBLOCK && usr1_pending();
+	sig_atomic_t handled = usr1_handled;
 	struct fault_watch w;
 	watch_ctx(&w, ctx);
 	if (st->flag == TIMEOUT_BOGUS) {
-		r = sys_io_getevents(ctx, min_nr, nr, ev, (struct timespec *)BOGUS_ADDR);
-	} else if (no_expiry) {
+		r = getevents_call(st, ctx, ev, (struct timespec *)BOGUS_ADDR);
+	} else if (no_expiry && !interrupts) {
 		/* Every event exists once io_submit returns (buffered I/O completes
 		 * during submit), so a zero-timeout call returns exactly what the
 		 * waiting call would, unless the waiting call would never return.
 		 * This asks the kernel itself, wherever the ring header lies. */
 		struct timespec zero = {0, 0};
-		r = sys_io_getevents(ctx, min_nr, nr, ev, &zero);
+		r = getevents_call(st, ctx, ev, &zero);
 		if (r >= 0 && r < min_nr) {
 			char msg[200];
 			snprintf(msg, sizeof msg,
-				 "io_getevents with %s would block forever: "
+				 "%s with %s would block forever: "
 				 "%ld event(s) ready, min_nr %ld",
+				 op_names[st->op],
 				 st->flag == TIMEOUT_NULL ? "no timeout"
 					  : "a negative timeout (it never expires)",
 				 r, min_nr);
@@ -166,7 +225,7 @@ static void do_io_getevents(int i, const struct step *st)
 		}
 	} else {
 		struct timespec ts = {st->n3 / 1000000000L, st->n3 % 1000000000L};
-		r = sys_io_getevents(ctx, min_nr, nr, ev, &ts);
+		r = getevents_call(st, ctx, ev, st->flag == TIMEOUT_NULL ? NULL : &ts);
 	}
 	allocate_read_pages(&w);
 	ret_errno(r);
@@ -174,6 +233,8 @@ static void do_io_getevents(int i, const struct step *st)
 	for (long k = 0; k < r; k++)
 		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
 	outf("]");
+	if (st->op == OP_IO_PGETEVENTS)
+		outf(",\"delivered\":%d", usr1_handled != handled);
 }
 
 static void do_io_submit(int i, const struct step *st)
@@ -381,7 +442,11 @@ static void run_step(int i, const struct step *st)
 		do_io_submit(i, st);
 		break;
 	case OP_IO_GETEVENTS:
+	case OP_IO_PGETEVENTS:
 		do_io_getevents(i, st);
+		break;
+	case OP_RAISE:
+		ret_errno(kill(getpid(), SIGUSR1));
 		break;
 	case OP_USER_REAP:
 		do_user_reap(i, st);
@@ -437,7 +502,7 @@ static void run_scenario_child(void)
 		const struct step *st = &steps[i];
 		if (st->op == OP_IO_SUBMIT && st->n1 > max_iocbs)
 			max_iocbs = st->n1;
-		if (st->op == OP_IO_GETEVENTS && st->n2 > max_events)
+		if ((st->op == OP_IO_GETEVENTS || st->op == OP_IO_PGETEVENTS) && st->n2 > max_events)
 			max_events = st->n2;
 		if (st->op == OP_USER_REAP && st->n1 > max_events)
 			max_events = st->n1;
@@ -447,6 +512,7 @@ static void run_scenario_child(void)
 	if (getppid() == 1)
 		_exit(1);
 	alloc_buffers(max_iocbs, max_events);
+	setup_signals();
 	outf("%s", ""); /* grow the output buffer now, not mid-scenario */
 	pin_one_cpu();
 	if (io_fd < 0)
@@ -500,7 +566,7 @@ static int step_limit(int seconds, int i)
 	if (i < 0 || i >= nsteps)
 		return seconds;
 	const struct step *st = &steps[i];
-	if (st->op != OP_IO_GETEVENTS || st->flag != TIMEOUT_NS || st->n3 <= 0)
+	if ((st->op != OP_IO_GETEVENTS && st->op != OP_IO_PGETEVENTS) || st->flag != TIMEOUT_NS || st->n3 <= 0)
 		return seconds;
 	return seconds + (int)((st->n3 + 999999999L) / 1000000000L);
 }

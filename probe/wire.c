@@ -4,6 +4,12 @@
 const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
+	"io_pgetevents", "raise",
+};
+
+/* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
+static const char *const sig_words[] = {
+	"nousig", "bogus", "null", "unblock", "block", "maskbogus",
 };
 
 struct step steps[MAX_STEPS];
@@ -86,7 +92,7 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 8, 6, 3, 2, 4, 3, 7, 4, 2, 3};
+	static const int want[] = {4, 2, 8, 6, 3, 2, 4, 3, 7, 4, 2, 3, 8, 1};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -133,7 +139,10 @@ static void parse_step(char *text, int line, struct step *st)
 		if (st->n3 < -1 || st->n3 > MAX_BATCH)
 			die_probe("wire line %d: bad null entry", line);
 		break;
+	case OP_RAISE:
+		break;
 	case OP_IO_GETEVENTS:
+	case OP_IO_PGETEVENTS:
 		st->a = parse_addr(tok[1], line);
 		st->n1 = parse_long(tok[2], line);
 		st->n2 = parse_long(tok[3], line);
@@ -143,6 +152,17 @@ static void parse_step(char *text, int line, struct step *st)
 		if (st->flag == TIMEOUT_NS)
 			st->n3 = parse_long(tok[4], line);
 		st->to = parse_unusable(tok[5], "ok", line, "events buffer");
+		if (st->op == OP_IO_GETEVENTS)
+			break;
+		st->sig = -1;
+		for (int k = 0; k < (int)(sizeof sig_words / sizeof *sig_words); k++)
+			if (strcmp(tok[6], sig_words[k]) == 0)
+				st->sig = k;
+		if (st->sig < 0)
+			die_probe("wire line %d: bad signal argument", line);
+		st->sigsetsize = parse_long(tok[7], line);
+		if (st->sigsetsize < 0)
+			die_probe("wire line %d: bad sigsetsize", line);
 		break;
 	case OP_USER_REAP:
 		st->a = parse_addr(tok[1], line);
@@ -174,7 +194,7 @@ static void parse_step(char *text, int line, struct step *st)
 		st->to = parse_addr(tok[3], line);
 		break;
 	}
-	if ((st->op == OP_IO_SUBMIT || st->op == OP_IO_GETEVENTS) &&
+	if ((st->op == OP_IO_SUBMIT || st->op == OP_IO_GETEVENTS || st->op == OP_IO_PGETEVENTS) &&
 	    (st->op == OP_IO_SUBMIT ? st->n1 : st->n2) > MAX_BATCH)
 		die_probe("wire line %d: count above %d", line, MAX_BATCH);
 	if (st->op == OP_USER_REAP && st->n1 > MAX_BATCH)

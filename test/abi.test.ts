@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { IOCB_BYTES } from "../assembly/abi/codes.js";
+import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../assembly/abi/codes.js";
 import * as errno from "../assembly/abi/errno.js";
 import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
@@ -33,7 +33,14 @@ function probeAbi(): Record<string, number> {
     ["MAX_NAMES", "MAX_NAMES"],
     ["MAX_COUNT", "MAX_BATCH"],
     ["IOCB_BYTES", "IO_BYTES"],
-    ...["EBADF", "EAGAIN", "ENOMEM", "EFAULT", "EINVAL"].map((e): [string, string] => [e, e]),
+    ...["EBADF", "EAGAIN", "ENOMEM", "EFAULT", "EINVAL", "EINTR", "ENOSYS"].map((e): [string, string] => [e, e]),
+    ["USIG_NULL", "SIG_NOUSIG"],
+    ["USIG_FAULT", "SIG_USIG_BOGUS"],
+    ["SIGMASK_NULL", "SIG_MASK_NULL"],
+    ["SIGMASK_UNBLOCK", "SIG_MASK_UNBLOCK"],
+    ["SIGMASK_BLOCK", "SIG_MASK_BLOCK"],
+    ["SIGMASK_FAULT", "SIG_MASK_BOGUS"],
+    ["SIGSET_SIZE", "_NSIG / 8"],
   ];
   const body = values.map(([k, v], i) => `\tprintf("%s\\"${k}\\":%llu", ${i ? '","' : '""'}, (unsigned long long)(${v}));`).join("\n");
   const src = join(dir, "abi.c");
@@ -69,6 +76,10 @@ describe("single-source ABI", () => {
       { EBADF: c.EBADF, EAGAIN: c.EAGAIN, ENOMEM: c.ENOMEM, EFAULT: c.EFAULT, EINVAL: c.EINVAL },
       { EBADF: errno.EBADF, EAGAIN: errno.EAGAIN, ENOMEM: errno.ENOMEM, EFAULT: errno.EFAULT, EINVAL: errno.EINVAL },
     );
+    assert.deepEqual([c.EINTR, c.ENOSYS], [errno.EINTR, errno.ENOSYS]);
+    // io_pgetevents's signal argument: the probe's enum in the codes' order, and the kernel's sigset size.
+    const sig = { USIG_NULL, USIG_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGMASK_BLOCK, SIGMASK_FAULT, SIGSET_SIZE };
+    for (const [k, v] of Object.entries(sig)) assert.equal(c[k], v, k);
   });
 
   it("no file outside assembly/abi defines an ABI name or spells the ring magic", () => {

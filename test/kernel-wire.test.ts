@@ -32,6 +32,12 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_destroy", ctx: -1 },
     { op: "mremap", addr: "X", old_pages: 1, new_pages: 2, maymove: false },
     { op: "mmap", pages: 2, name: "Y", at: "X+3" },
+    { op: "raise" },
+    { op: "io_pgetevents", ctx: "A", min_nr: 1, nr: 4, timeout_ns: null },
+    { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, usig: "bogus" },
+    { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 5, sigsetsize: 3 },
+    { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, sigmask: "unblock", events: "bogus" },
+    { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, sigmask: "bogus", sigsetsize: 16 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B", "Y"]);
   assert.equal(
@@ -58,6 +64,12 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_destroy -1",
       "mremap N1+0+0 1 2 - - 0",
       "mmap 2 3 N1+3+0",
+      "raise",
+      "io_pgetevents N0+0+0 1 4 null ok nousig 8",
+      "io_pgetevents N0+0+0 0 4 0 ok bogus 8",
+      "io_pgetevents N0+0+0 0 4 5 ok null 3",
+      "io_pgetevents N0+0+0 0 4 0 bogus unblock 8",
+      "io_pgetevents N0+0+0 0 4 0 ok maskbogus 16",
       "",
     ].join("\n"),
   );

@@ -432,6 +432,67 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe(`${backend}: io_pgetevents`, () => {
+    const pget = (extra: Partial<Extract<Step, { op: "io_pgetevents" }>> = {}): Step => ({
+      op: "io_pgetevents",
+      ctx: "A",
+      min_nr: 0,
+      nr: 8,
+      timeout_ns: 0,
+      ...extra,
+    });
+    const delivered = (rs: StepResult[]) => rs.filter((r) => r.op === "io_pgetevents").map((r) => r.delivered);
+
+    it("the 3.x generations have no io_pgetevents (added in 4.18): ENOSYS before any argument is read", async () => {
+      for (const profile of ["v3.11", "v3.18", "v3.19"] as const) {
+        const rs = await runOn(backend, profile, [setup(1), { op: "raise" }, pget({ usig: "bogus" }), pget({ sigmask: "unblock" })]);
+        assert.deepEqual(errnos(rs), [null, null, "ENOSYS", "ENOSYS"], profile);
+        assert.deepEqual(delivered(rs), [0, 0], profile);
+      }
+    });
+
+    it("reads the timeout, the usig struct, the mask's size, then the mask, all before the context (FINDINGS 37)", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(8),
+        submit("A", 2),
+        pget({ ctx: 0, timeout_ns: "bogus", sigmask: "bogus", sigsetsize: 3 }),
+        pget({ ctx: 0, usig: "bogus" }),
+        pget({ ctx: "A", sigmask: "bogus", sigsetsize: 4 }),
+        pget({ sigmask: "bogus" }),
+        pget({ ctx: "bogus", sigmask: 0, sigsetsize: 0 }),
+        pget({ usig: 0 }),
+      ]);
+      assert.deepEqual(errnos(rs), [null, null, "EFAULT", "EFAULT", "EINVAL", "EFAULT", "EINVAL", null]);
+      assert.deepEqual(last(rs).data, [1, 2], "the refused calls left both events in the ring");
+    });
+
+    it("a raised SIGUSR1 waits, blocked, until a mask lets it in; then nothing read is EINTR, and the handler runs whatever the result", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(8),
+        { op: "raise" },
+        pget(),
+        pget({ sigmask: "block" }),
+        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 8, timeout_ns: 0 },
+        pget({ sigmask: "unblock" }),
+        pget({ sigmask: "unblock" }),
+        submit("A", 1, 9),
+        { op: "raise" },
+        pget({ min_nr: 5, nr: 2, sigmask: "unblock" }),
+        { op: "raise" },
+        pget({ sigmask: "unblock" }),
+      ]);
+      assert.deepEqual(errnos(rs), [null, null, null, null, null, "EINTR", null, null, null, "EINVAL", null, null]);
+      assert.deepEqual(delivered(rs), [0, 0, 1, 0, 1, 1]);
+      assert.deepEqual(last(rs).data, [9], "events read are returned, not EINTR");
+    });
+
+    it("a signal let in ends a wait that could never end: no timeout and too few events is EINTR, not a blocked scenario", async () => {
+      const rs = await runOn(backend, "mainline", [setup(8), { op: "raise" }, pget({ min_nr: 1, timeout_ns: null, sigmask: "unblock" })]);
+      assert.deepEqual([last(rs).errno, last(rs).delivered], ["EINTR", 1]);
+      await assert.rejects(runOn(backend, "mainline", [setup(8), pget({ min_nr: 1, timeout_ns: null, sigmask: "unblock" })]), ScenarioError);
+    });
+  });
+
   describe(`${backend}: io_destroy and munmap`, () => {
     it("io_destroy unmaps exactly the ring; a second destroy -> EINVAL", async () => {
       const rs = await runOn(backend, "mainline", [

@@ -5,7 +5,7 @@
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
 import { iocbAddress } from "../src/scenario/run.js";
-import { ctxpOf, submitFaultAt, timeoutOf } from "../src/contract/scenario.js";
+import { ctxpOf, submitFaultAt, timeoutOf, usigOf } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -122,6 +122,15 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
       const ctx = at(s.ctx);
       return ctx === null ? "unbound" : (b.io_getevents(ctx, s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined) ?? "would block");
     }
+    case "io_pgetevents": {
+      const ctx = at(s.ctx);
+      const { usig, sigsetsize } = usigOf(s);
+      return ctx === null
+        ? "unbound"
+        : (b.io_pgetevents(ctx, s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined, usig, sigsetsize) ?? "would block");
+    }
+    case "raise":
+      return b.raise();
     case "io_cancel": {
       const ctx = at(s.ctx);
       return ctx === null ? "unbound" : b.io_cancel(ctx, iocbAddress(s.iocb));
@@ -385,6 +394,15 @@ describe("wasm core = model", () => {
             const nr = int(-1, 40);
             return { op: "io_getevents", ctx: addr(), min_nr: int(-1, nr + 1), nr, timeout_ns: pick([null, 0, 0, 1000, -1]) };
           }
+          if (k < 48) {
+            const nr = int(-1, 40);
+            const sig =
+              random() < 0.15
+                ? { usig: pick([0, "bogus"] as const) }
+                : { sigmask: pick([0, "unblock", "unblock", "block", "bogus"] as const), ...(random() < 0.1 ? { sigsetsize: pick([0, 4, 16]) } : {}) };
+            return { op: "io_pgetevents", ctx: addr(), min_nr: int(-1, nr + 1), nr, timeout_ns: pick([null, 0, 0, 1000, -1]), ...sig };
+          }
+          if (k < 50) return { op: "raise" };
           if (k < 54) return { op: "user_reap", ctx: addr(), max: pick([1, 5, 50, 1000, 0, -1]) };
           if (k < 60) return { op: "ring", ctx: addr() };
           if (k < 66) return { op: "mmap", pages: pick([1, 2, 4, 16, 0]), name: pick(mapNames) };

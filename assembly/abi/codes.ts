@@ -16,6 +16,21 @@ export const CTXP_FAULT = 2;
 export const FAULT_TIMEOUT = 1;
 export const FAULT_EVENTS = 2;
 
+/**
+ * io_pgetevents's signal argument (the core's export and the probe's wire):
+ * no usig struct (NULL), one the kernel cannot read, or a struct whose
+ * sigmask is NULL, empty (unblocks the pending SIGUSR1), blocks SIGUSR1, or
+ * cannot be read.
+ */
+export const USIG_NULL = 0;
+export const USIG_FAULT = 1;
+export const SIGMASK_NULL = 2;
+export const SIGMASK_UNBLOCK = 3;
+export const SIGMASK_BLOCK = 4;
+export const SIGMASK_FAULT = 5;
+/** sizeof(sigset_t) on x86-64: the only sigsetsize a non-NULL mask may give. */
+export const SIGSET_SIZE = 8;
+
 /** What the `page` export says of the page holding an address. */
 export const KIND_NONE = 0;
 export const KIND_AIO = 1;

@@ -5,11 +5,13 @@
 // Plain `export const` so the file is valid AssemblyScript and TypeScript.
 
 export const EPERM = 1;
+export const EINTR = 4;
 export const EBADF = 9;
 export const EAGAIN = 11;
 export const ENOMEM = 12;
 export const EFAULT = 14;
 export const EINVAL = 22;
+export const ENOSYS = 38;
 /** The v3.19 remap hook in a process without an ioctx table: a kernel crash. */
 export const OOPS = 1000;
 /** io_getevents with no timeout and too few events would block forever. */

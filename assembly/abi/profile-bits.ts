@@ -23,3 +23,5 @@ export const P_MOVED_ANON_TAKES_NEW_OFFSET = 1 << 14;
 export const P_VMA_LOOKUP_FIRST = 1 << 15;
 /** A move to a fixed target unmaps the target (and a shrink's tail) before checking the source range (6.1, 6.12). */
 export const P_FIXED_UNMAPS_TARGET_EARLY = 1 << 16;
+/** The kernel has io_pgetevents (4.18+). */
+export const P_PGETEVENTS = 1 << 17;

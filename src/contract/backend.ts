@@ -52,6 +52,22 @@ export interface AioBackend {
    * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.
    */
   io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault?: boolean): (SysResult & { data: number[] }) | null;
+  /**
+   * io_getevents under a signal mask: `usig` one of abi/codes.ts USIG_*,
+   * SIGMASK_*, with the struct's `sigsetsize`; `delivered`: 1 when the
+   * pending SIGUSR1's handler ran during the call.
+   */
+  io_pgetevents(
+    ctx: number,
+    min_nr: number,
+    nr: number,
+    timeout_ns: number | null | "fault",
+    eventsFault: boolean,
+    usig: number,
+    sigsetsize: number,
+  ): (SysResult & { data: number[]; delivered: number }) | null;
+  /** SIGUSR1 to the process itself, which keeps it blocked: it stays pending until a mask lets it in. */
+  raise(): SysResult;
   /** `iocb`: the control block's user address (IOCB_ADDR, the first block io_submit uses, or an address that cannot be read). */
   io_cancel(ctx: number, iocb: number): SysResult;
   user_reap(ctx: number, max: number): SysResult & { data: number[] };

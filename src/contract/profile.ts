@@ -18,6 +18,7 @@ import {
   P_ZERO_TIMEOUT_ARMS_TIMER,
   P_VMA_LOOKUP_FIRST,
   P_FIXED_UNMAPS_TARGET_EARLY,
+  P_PGETEVENTS,
 } from "../../assembly/abi/profile-bits.js";
 import type { ProfileName } from "./scenario.js";
 
@@ -67,6 +68,8 @@ export interface Profile {
    * then fails (EFAULT) has already unmapped its target (6.1, 6.12).
    */
   fixedUnmapsTargetEarly: boolean;
+  /** io_pgetevents exists: added in Linux 4.18, so ENOSYS on the 3.x generations. */
+  pgetevents: boolean;
   /**
    * Where the switches come from, shown by --help, --list and every results
    * document: the kernel release and date measured on, or "from the spec,
@@ -97,6 +100,7 @@ const v318: Profile = {
   movedAnonTakesNewOffset: false,
   vmaLookupFirst: false,
   fixedUnmapsTargetEarly: false,
+  pgetevents: false,
   measuredOn: FROM_SPEC,
   series: null,
 };
@@ -111,6 +115,7 @@ const mainline: Profile = {
   hookWithoutTableOops: false,
   multiVmaMove: true,
   movedAnonTakesNewOffset: true,
+  pgetevents: true,
   measuredOn: "Linux 6.18.44, 2026-11-30",
   series: "6.18",
 };
@@ -168,6 +173,7 @@ export function profileBits(p: Profile): number {
     [p.movedAnonTakesNewOffset, P_MOVED_ANON_TAKES_NEW_OFFSET],
     [p.vmaLookupFirst, P_VMA_LOOKUP_FIRST],
     [p.fixedUnmapsTargetEarly, P_FIXED_UNMAPS_TARGET_EARLY],
+    [p.pgetevents, P_PGETEVENTS],
   ];
   return bits.reduce((acc, [on, bit]) => (on ? acc | bit : acc), 0);
 }

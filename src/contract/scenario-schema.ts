@@ -46,6 +46,23 @@ const steps = [
     timeout_ns: z.union([z.null(), int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), z.literal("bogus")]),
     events: z.union([z.literal(0), z.literal("bogus")]).optional(),
   }),
+  z
+    .strictObject({
+      op: z.literal("io_pgetevents"),
+      ctx: addr,
+      min_nr: int(-(2 ** 31), MAX_COUNT),
+      nr: int(-(2 ** 31), MAX_COUNT),
+      timeout_ns: z.union([z.null(), int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), z.literal("bogus")]),
+      events: z.union([z.literal(0), z.literal("bogus")]).optional(),
+      usig: z.union([z.literal(0), z.literal("bogus")]).optional(),
+      sigmask: z.union([z.literal(0), z.literal("unblock"), z.literal("block"), z.literal("bogus")]).optional(),
+      sigsetsize: int(0, 2 ** 31).optional(),
+    })
+    .refine((s) => s.usig === undefined || (s.sigmask === undefined && s.sigsetsize === undefined), {
+      message: 'usig 0 or "bogus" is a pointer with no struct behind it: it takes no sigmask nor sigsetsize',
+      path: ["usig"],
+    }),
+  z.strictObject({ op: z.literal("raise") }),
   z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() }),
   z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
   z.strictObject({ op: z.literal("ring"), ctx: addr }),

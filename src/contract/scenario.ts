@@ -1,5 +1,6 @@
 // The scenario contract of docs/scenario-format.md, as types.
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
+import { SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import type { Ctxp } from "./backend.js";
 
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
@@ -13,6 +14,18 @@ export type Step =
   | { op: "io_destroy"; ctx: AddrExpr }
   | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad"; iocbs?: 0 | "bogus"; null_entry?: number }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
+  | {
+      op: "io_pgetevents";
+      ctx: AddrExpr;
+      min_nr: number;
+      nr: number;
+      timeout_ns: number | null | "bogus";
+      events?: 0 | "bogus";
+      usig?: 0 | "bogus";
+      sigmask?: 0 | "unblock" | "block" | "bogus";
+      sigsetsize?: number;
+    }
+  | { op: "raise" }
   | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
   | { op: "ring"; ctx: AddrExpr }
@@ -32,6 +45,19 @@ export function submitFaultAt(s: { iocbs?: 0 | "bogus"; null_entry?: number }): 
 /** io_getevents's timeout as a backend takes it: "bogus" (a pointer the kernel cannot read) is "fault". */
 export function timeoutOf(timeout_ns: number | null | "bogus"): number | null | "fault" {
   return timeout_ns === "bogus" ? "fault" : timeout_ns;
+}
+
+/**
+ * io_pgetevents's signal argument as a backend takes it (abi/codes.ts): no
+ * usig struct unless the step gives a sigmask or a sigsetsize; a struct's
+ * mask is NULL unless it says.
+ */
+export function usigOf(s: { usig?: 0 | "bogus"; sigmask?: 0 | "unblock" | "block" | "bogus"; sigsetsize?: number }): { usig: number; sigsetsize: number } {
+  const sigsetsize = s.sigsetsize ?? SIGSET_SIZE;
+  if (s.usig !== undefined) return { usig: s.usig === 0 ? USIG_NULL : USIG_FAULT, sigsetsize };
+  if (s.sigmask === undefined && s.sigsetsize === undefined) return { usig: USIG_NULL, sigsetsize };
+  const mask = s.sigmask === "unblock" ? SIGMASK_UNBLOCK : s.sigmask === "block" ? SIGMASK_BLOCK : s.sigmask === "bogus" ? SIGMASK_FAULT : SIGMASK_NULL;
+  return { usig: mask, sigsetsize };
 }
 
 /** io_setup's context pointer as a backend takes it: the caller's own (holding 0, or a value with "nonzero"), or NULL or unmapped. */
@@ -102,6 +128,8 @@ export interface StepResult {
   pages?: number;
   // `page` op
   kind?: "aio" | "anon" | "none";
+  // `io_pgetevents` op: the pending SIGUSR1's handler ran during the call (1) or not (0)
+  delivered?: number;
 }
 
 export interface ResultsDoc {
@@ -124,7 +152,8 @@ export interface ResultsDoc {
 /** The positive io_getevents timeouts of a scenario, summed (ns): what the live kernel may wait. */
 export function timeoutTotalNs(scenario: Scenario): number {
   let total = 0;
-  for (const s of scenario.steps) if (s.op === "io_getevents" && typeof s.timeout_ns === "number" && s.timeout_ns > 0) total += s.timeout_ns;
+  for (const s of scenario.steps)
+    if ((s.op === "io_getevents" || s.op === "io_pgetevents") && typeof s.timeout_ns === "number" && s.timeout_ns > 0) total += s.timeout_ns;
   return total;
 }
 

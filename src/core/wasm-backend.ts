@@ -78,6 +78,28 @@ export class WasmProcess implements AioBackend {
     return this.withData(r);
   }
 
+  io_pgetevents(
+    ctx: number,
+    min_nr: number,
+    nr: number,
+    timeout_ns: number | null | "fault",
+    eventsFault: boolean,
+    usig: number,
+    sigsetsize: number,
+  ): (SysResult & { data: number[]; delivered: number }) | null {
+    const faults = (timeout_ns === "fault" ? FAULT_TIMEOUT : 0) | (eventsFault ? FAULT_EVENTS : 0);
+    const timeout = timeout_ns === "fault" ? 0 : timeout_ns;
+    const pending = this.core.signal_pending();
+    const r = this.core.io_pgetevents(BigInt(ctx), min_nr, nr, timeout === null ? 0 : 1, timeout ?? 0, faults, usig, BigInt(sigsetsize));
+    if (r === -WOULD_BLOCK) return null;
+    // The handler ran when the call took the pending signal.
+    return { ...this.withData(r), delivered: pending && !this.core.signal_pending() ? 1 : 0 };
+  }
+
+  raise(): SysResult {
+    return sys(this.core.raise());
+  }
+
   user_reap(ctx: number, max: number): SysResult & { data: number[] } {
     return this.withData(this.core.user_reap(BigInt(ctx), max));
   }

@@ -8,6 +8,8 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_destroy: ["ok", "EINVAL"],
   io_submit: ["ok", "EINVAL", "EAGAIN", "EBADF", "EFAULT"],
   io_getevents: ["ok", "EINVAL", "EFAULT"],
+  io_pgetevents: ["ok", "EINVAL", "EFAULT", "EINTR"],
+  raise: ["ok"],
   io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
   ring: ["ok", "EFAULT"],

@@ -16,6 +16,7 @@ import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
 import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
+import { randomSignalArgs } from "../scenario/signal-args.js";
 import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
 
 export interface GenerateOptions {
@@ -341,7 +342,8 @@ export class ProgramGenerator {
     if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
     if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
     if (roll < 840) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
-    if (roll < 885) return { op: "io_destroy", ctx: this.ctxExpr() };
+    if (roll < 875) return { op: "io_destroy", ctx: this.ctxExpr() };
+    if (roll < 885) return { op: "raise" };
     if (roll < 910) return this.cancel(this.ctxExpr());
     if (roll < 965) return this.setupLater();
     if (roll < 980) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
@@ -381,9 +383,14 @@ export class ProgramGenerator {
     const timeout_ns = min_nr <= 0 ? rng.pick([0, 0, 1000, null, -1]) : rng.pick([0, 0, 0, 1000]);
     const roll = rng.int(0, 99);
     // Now and then a pointer the kernel cannot use: the timeout (EFAULT before anything) or the events buffer.
-    if (roll < 3) return { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns: "bogus" };
-    if (roll < 8) return { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns, events: rng.pick([0, "bogus"] as const) };
-    return { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns };
+    const step: Step =
+      roll < 3
+        ? { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns: "bogus" }
+        : roll < 8
+          ? { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns, events: rng.pick([0, "bogus"] as const) }
+          : { op: "io_getevents", ctx: this.ctxExpr(), min_nr, nr, timeout_ns };
+    // A quarter of them under a signal mask, which the pending SIGUSR1 of a raise may interrupt.
+    return rng.chance(0.25) ? { ...step, op: "io_pgetevents", ...randomSignalArgs(rng) } : step;
   }
 
   /** io_setup once holes may exist: id reuse after destroy (a ring no hole can hold), the limit, or refused arguments. */

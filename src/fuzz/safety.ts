@@ -203,11 +203,14 @@ export class Safety {
         return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? makesHoles;
       case "io_submit":
       case "io_getevents":
+      case "io_pgetevents":
       case "io_cancel":
       case "user_reap":
         return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? ok();
       case "ring":
         return this.within(i, s.ctx, 1, ["arena", "ring"]) ?? ok();
+      case "raise":
+        return ok();
       case "page":
         return this.within(i, s.addr, 1, ["arena", "ring", "anon"]) ?? ok();
     }

@@ -55,14 +55,14 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     // Straight to an object by its own name: what a move put somewhere may have been reachable so.
     if (typeof v === "string" && v !== "bogus") for (const n of names) if (n !== v) out.push({ ...s, [f]: n } as Step);
   }
-  for (const f of ["to", "name", "fd", "ctxp", "iocb", "events", "iocbs", "null_entry", "maymove"]) {
+  for (const f of ["to", "name", "fd", "ctxp", "iocb", "events", "iocbs", "null_entry", "maymove", "usig", "sigmask", "sigsetsize"]) {
     if (r[f] !== undefined && !(s.op === "mmap" && f === "name") && !(s.op === "fork_mremap" && f === "to")) {
       const copy = { ...r };
       delete copy[f];
       out.push(copy as unknown as Step);
     }
   }
-  if (s.op === "io_getevents" && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
+  if ((s.op === "io_getevents" || s.op === "io_pgetevents") && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
   if (s.op === "io_submit" && s.cmd !== "pread") out.push({ ...s, cmd: "pread" });
   return out;
 }

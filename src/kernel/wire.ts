@@ -1,6 +1,6 @@
 import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
-import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
+import { usigOf, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
 import { checkStep } from "../contract/scenario-schema.js";
 
 /**
@@ -13,6 +13,9 @@ export interface Wire {
   text: string;
   names: string[];
 }
+
+/** io_pgetevents's signal argument on the wire, indexed by its abi/codes.ts code (USIG_NULL 0 ... SIGMASK_FAULT 5), as probe/wire.c reads it. */
+const SIG_WORDS = ["nousig", "bogus", "null", "unblock", "block", "maskbogus"];
 
 export function encodeScenario(file: string, scenario: Scenario): Wire {
   const names: string[] = [];
@@ -54,6 +57,10 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd === "bad" ? "bad" : "ok"} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"}`;
       case "io_getevents":
         return `io_getevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns} ${s.events ?? "ok"}`;
+      case "io_pgetevents":
+        return `io_pgetevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns} ${s.events ?? "ok"} ${SIG_WORDS[usigOf(s).usig]} ${usigOf(s).sigsetsize}`;
+      case "raise":
+        return "raise";
       case "io_cancel":
         return `io_cancel ${addr(i, "ctx", s.ctx)} ${s.iocb === undefined ? "block" : s.iocb}`;
       case "user_reap":

@@ -2,7 +2,7 @@
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
 import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
-import { IOCB_BYTES } from "../../assembly/abi/codes.js";
+import { IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import { fail, ok, type AioBackend, type Ctxp, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
 import { setupEvents } from "../contract/geometry.js";
 import type { Profile } from "../contract/profile.js";
@@ -37,6 +37,8 @@ export class AioProcess implements AioBackend {
   aio_nr: number;
   /** Table slots the ring-remap hook visited: the scan cost the strategies compete on. */
   hookSlotsVisited = 0;
+  /** SIGUSR1, which the process keeps blocked (and handles), is pending: `raise` made it so. */
+  signalPending = false;
 
   constructor(
     readonly profile: Profile,
@@ -168,19 +170,68 @@ export class AioProcess implements AioBackend {
   io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault = false): (SysResult & { data: number[] }) | null {
     // The timeout is copied in before the context is looked up.
     if (timeout_ns === "fault") return { ...fail("EFAULT"), data: [] };
+    return this.do_io_getevents(ctx_id, min_nr, nr, timeout_ns, eventsFault, false);
+  }
+
+  /**
+   * io_getevents under the signal mask of `usig` (abi/codes.ts USIG_*,
+   * SIGMASK_*): a mask that unblocks the pending SIGUSR1 lets it in for the
+   * call, so no wait happens, nothing read is EINTR, and the handler runs
+   * on the way out whatever the result (FINDINGS 37).
+   */
+  io_pgetevents(
+    ctx_id: number,
+    min_nr: number,
+    nr: number,
+    timeout_ns: number | null | "fault",
+    eventsFault: boolean,
+    usig: number,
+    sigsetsize: number,
+  ): (SysResult & { data: number[]; delivered: number }) | null {
+    const refused = (errno: ErrnoName) => ({ ...fail(errno), data: [], delivered: 0 });
+    if (!this.profile.pgetevents) return refused("ENOSYS");
+    // The timeout, then the usig struct, then the mask's size, then the mask itself, all before the context.
+    if (timeout_ns === "fault" || usig === USIG_FAULT) return refused("EFAULT");
+    if (usig !== USIG_NULL && usig !== SIGMASK_NULL) {
+      if (sigsetsize !== SIGSET_SIZE) return refused("EINVAL");
+      if (usig === SIGMASK_FAULT) return refused("EFAULT");
+    }
+    const interrupted = usig === SIGMASK_UNBLOCK && this.signalPending;
+    const r = this.do_io_getevents(ctx_id, min_nr, nr, timeout_ns, eventsFault, interrupted);
+    if (r === null) return null;
+    if (!interrupted) return { ...r, delivered: 0 };
+    this.signalPending = false;
+    return { ...(r.errno === null && r.ret === 0 ? { ...fail("EINTR"), data: [] } : r), delivered: 1 };
+  }
+
+  /** `interrupted`: a signal is let in, so a wait ends at once with what was read. */
+  private do_io_getevents(
+    ctx_id: number,
+    min_nr: number,
+    nr: number,
+    timeout_ns: number | null,
+    eventsFault: boolean,
+    interrupted: boolean,
+  ): (SysResult & { data: number[] }) | null {
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx || min_nr < 0 || min_nr > nr) return { ...fail("EINVAL"), data: [] };
     const ring = ctx.ring;
     const available = eventsInRing(ring.head, ring.tail, ctx.nr_events);
     // The first copy out fails at once, before any wait, and leaves the events in the ring (FINDINGS 36).
     if (eventsFault && Math.min(available, nr) > 0) return { ...fail("EFAULT"), data: [] };
-    if (available < min_nr) {
+    if (available < min_nr && !interrupted) {
       // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).
       if (timeout_ns === null || timeout_ns < 0) return null;
       // Before 3.19 a zero timeout still armed a timer and slept on it.
       if (timeout_ns === 0 && this.profile.zeroTimeoutArmsTimer) hrtimerSleep(0);
     }
     return { ...ok(), ...this.aio_read_events(ctx, nr) };
+  }
+
+  /** kill(getpid(), SIGUSR1) with SIGUSR1 blocked: it stays pending (one, as standard signals do not queue). */
+  raise(): SysResult {
+    this.signalPending = true;
+    return ok();
   }
 
   /** Copies up to `nr` events from the head and gives their slots back. */

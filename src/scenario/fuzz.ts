@@ -7,6 +7,7 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
+import { randomSignalArgs } from "./signal-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import type { AddrExpr, ProfileName, Scenario, Step, StepResult } from "../contract/scenario.js";
@@ -63,7 +64,8 @@ export function randomStep(rng: Prng, names: Names): Step {
     const step: Step = { op: "io_setup", nr_events: rng.pick(NR_EVENTS), name: rng.pick(CTX_NAMES) };
     return rng.chance(0.04) ? { ...step, ctxp: rng.pick(["nonzero", 0, "bogus"] as const) } : step;
   }
-  if (kind < 15) return { op: "io_destroy", ctx: addr(rng, names) };
+  if (kind < 14) return { op: "io_destroy", ctx: addr(rng, names) };
+  if (kind < 15) return { op: "raise" };
   if (kind < 17) {
     const iocb = rng.int(0, 9);
     return iocb < 8 ? { op: "io_cancel", ctx: addr(rng, names) } : { op: "io_cancel", ctx: addr(rng, names), iocb: iocb === 8 ? 0 : "bogus" };
@@ -84,7 +86,8 @@ export function randomStep(rng: Prng, names: Names): Step {
   if (kind < 47) {
     const nr = rng.int(-1, 400);
     const step: Step = { op: "io_getevents", ctx: addr(rng, names), min_nr: rng.int(-1, 6), nr, timeout_ns: rng.pick([0, 0, null, 1000, -1, "bogus"]) };
-    return rng.chance(0.05) ? { ...step, events: rng.pick([0, "bogus"] as const) } : step;
+    const withEvents: Step = rng.chance(0.05) ? { ...step, events: rng.pick([0, "bogus"] as const) } : step;
+    return rng.chance(0.25) ? { ...withEvents, op: "io_pgetevents", ...randomSignalArgs(rng) } : withEvents;
   }
   if (kind < 57) return { op: "user_reap", ctx: addr(rng, names), max: rng.int(0, 400) };
   if (kind < 62) return { op: "ring", ctx: addr(rng, names) };

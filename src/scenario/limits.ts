@@ -89,7 +89,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
         );
       }
     } else if (s.op === "io_submit") submitted += Math.max(0, s.count);
-    else if (s.op === "io_getevents") {
+    else if (s.op === "io_getevents" || s.op === "io_pgetevents") {
       asked += Math.max(0, s.nr);
       waited += typeof s.timeout_ns === "number" && s.timeout_ns > 0 ? s.timeout_ns : 0;
       if (waited > MAX_TIMEOUT_TOTAL_NS) {

@@ -9,6 +9,7 @@ import {
   ctxpOf,
   submitFaultAt,
   timeoutOf,
+  usigOf,
   type AddrExpr,
   type BackendName,
   type ProfileName,
@@ -76,6 +77,14 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");
       return { ...head, ret: r.ret, errno: r.errno, data: r.data };
     }
+    case "io_pgetevents": {
+      const { usig, sigsetsize } = usigOf(s);
+      const r = b.io_pgetevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined, usig, sigsetsize);
+      if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout, fewer than min_nr events in the ring and no signal let in");
+      return { ...head, ret: r.ret, errno: r.errno, data: r.data, delivered: r.delivered };
+    }
+    case "raise":
+      return { ...head, ...b.raise() };
     case "io_cancel":
       return { ...head, ...b.io_cancel(at(s.ctx, "ctx"), iocbAddress(s.iocb)) };
     case "user_reap": {

@@ -12,6 +12,12 @@ export interface CoreExports {
   io_submit(ctx: bigint, count: number, cmd: number, data: bigint, bad_fd: number, fault_at: number): number;
   /** assembly/index/io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64, faults: i32): i32 */
   io_getevents(ctx: bigint, min_nr: number, nr: number, has_timeout: number, timeout_ns: number, faults: number): number;
+  /** assembly/index/io_pgetevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64, faults: i32, usig: i32, sigsetsize: i64): i32 */
+  io_pgetevents(ctx: bigint, min_nr: number, nr: number, has_timeout: number, timeout_ns: number, faults: number, usig: number, sigsetsize: bigint): number;
+  /** assembly/index/raise(): i32 */
+  raise(): number;
+  /** assembly/index/signal_pending(): bool */
+  signal_pending(): number;
   /** assembly/index/io_cancel(ctx: i64, iocb: i64): i32 */
   io_cancel(ctx: bigint, iocb: bigint): number;
   /** assembly/index/user_reap(addr: i64, max: i32): i32 */
