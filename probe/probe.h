@@ -16,9 +16,10 @@
  *   io_setup NR NAME CTXP        NAME: index or "-", CTXP: 0, 1 (nonzero),
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
- *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL   CMD: pread|pwrite|bad,
+ *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS   CMD: pread|pwrite|bad,
  *                                FD: ok|bad, IOCBS: ok (the probe's array), 0
- *                                or bogus, NULL: "-" or the entry left NULL
+ *                                or bogus, NULL: "-" or the entry left NULL,
+ *                                BOGUS: "-" or the entry pointing to "bogus"
  *   io_getevents ADDR MIN_NR NR TIMEOUT EVENTS   TIMEOUT: ns, null or
  *                                bogus (unreadable); EVENTS: ok (the probe's
  *                                buffer), 0 or bogus
@@ -220,6 +221,7 @@ struct step {
 	int cmd;           /* io_submit opcode */
 	int sig;           /* io_pgetevents: SIG_* */
 	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */
+	long bogus_entry;  /* io_submit: the entry pointing to "bogus", -1 for none */
 };
 
 extern struct step steps[MAX_STEPS];

@@ -252,6 +252,8 @@ static void do_io_submit(int i, const struct step *st)
 		cb->aio_offset = 0;
 		iocb_ptrs[k] = cb;
 	}
+	if (st->bogus_entry >= 0 && st->bogus_entry < count)
+		iocb_ptrs[st->bogus_entry] = (struct iocb *)BOGUS_ADDR;
 	if (st->n3 >= 0 && st->n3 < count)
 		iocb_ptrs[st->n3] = NULL;
 	struct iocb **array = st->to.kind == A_NONE ? iocb_ptrs : (struct iocb **)resolve(i, "iocbs", &st->to);

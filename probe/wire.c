@@ -84,15 +84,15 @@ static struct addr parse_unusable(const char *tok, const char *dflt, int line, c
 
 static void parse_step(char *text, int line, struct step *st)
 {
-	char *tok[8];
+	char *tok[9];
 	int nt = 0;
 	for (char *save, *t = strtok_r(text, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save)) {
-		if (nt == 8)
+		if (nt == 9)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 8, 6, 3, 2, 4, 3, 7, 4, 2, 3, 8, 1};
+	static const int want[] = {4, 2, 9, 6, 3, 2, 4, 3, 7, 4, 2, 3, 8, 1};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -138,6 +138,9 @@ static void parse_step(char *text, int line, struct step *st)
 		st->n3 = strcmp(tok[7], "-") == 0 ? -1 : parse_long(tok[7], line);
 		if (st->n3 < -1 || st->n3 > MAX_BATCH)
 			die_probe("wire line %d: bad null entry", line);
+		st->bogus_entry = strcmp(tok[8], "-") == 0 ? -1 : parse_long(tok[8], line);
+		if (st->bogus_entry < -1 || st->bogus_entry > MAX_BATCH)
+			die_probe("wire line %d: bad bogus entry", line);
 		break;
 	case OP_RAISE:
 		break;

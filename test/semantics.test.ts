@@ -339,6 +339,19 @@ for (const backend of BACKENDS) {
         );
         assert.deepEqual(last(rs).data, [5, 6]);
       });
+
+    it("an entry pointing to an unmapped block stops io_submit as a NULL one does; the first bad entry wins", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(8),
+        { op: "io_submit", ctx: "A", count: 3, cmd: "bad", data: 1, fd: "bad", bogus_entry: 0 },
+        { op: "io_submit", ctx: "bogus", count: 3, cmd: "pread", data: 1, bogus_entry: 0 },
+        { op: "io_submit", ctx: "A", count: 4, cmd: "pread", data: 10, bogus_entry: 2 },
+        { op: "io_submit", ctx: "A", count: 4, cmd: "pread", data: 20, bogus_entry: 3, null_entry: 1 },
+        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 8, timeout_ns: 0 },
+      ]);
+      assert.deepEqual(errnos(rs), [null, "EFAULT", "EINVAL", null, null, null]);
+      assert.deepEqual(last(rs).data, [10, 11, 20]);
+    });
   });
 
   describe(`${backend}: a context id of all ones`, () => {

@@ -37,6 +37,7 @@ const steps = [
     fd: z.literal("bad").optional(),
     iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
     null_entry: int(0, MAX_COUNT).optional(),
+    bogus_entry: int(0, MAX_COUNT).optional(),
   }),
   z.strictObject({
     op: z.literal("io_getevents"),

@@ -12,7 +12,7 @@ export type AddrExpr = string | 0 | -1;
 export type Step =
   | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" | 0 | "bogus" }
   | { op: "io_destroy"; ctx: AddrExpr }
-  | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad"; iocbs?: 0 | "bogus"; null_entry?: number }
+  | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad"; iocbs?: 0 | "bogus"; null_entry?: number; bogus_entry?: number }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | {
       op: "io_pgetevents";
@@ -37,9 +37,15 @@ export type Step =
 
 export type OpName = Step["op"];
 
-/** io_submit's first iocb array entry the kernel cannot read: the array pointer itself (0), a NULL entry, or -1 for none. */
-export function submitFaultAt(s: { iocbs?: 0 | "bogus"; null_entry?: number }): number {
-  return s.iocbs !== undefined ? 0 : (s.null_entry ?? -1);
+/**
+ * io_submit's first iocb array entry the kernel cannot read: the array
+ * pointer itself (0), or the first entry that is NULL or points to an
+ * unmapped block (the kernel's copy of the block fails alike), or -1 for none.
+ */
+export function submitFaultAt(s: { iocbs?: 0 | "bogus"; null_entry?: number; bogus_entry?: number }): number {
+  if (s.iocbs !== undefined) return 0;
+  const bad = Math.min(s.null_entry ?? Number.POSITIVE_INFINITY, s.bogus_entry ?? Number.POSITIVE_INFINITY);
+  return bad === Number.POSITIVE_INFINITY ? -1 : bad;
 }
 
 /** io_getevents's timeout as a backend takes it: "bogus" (a pointer the kernel cannot read) is "fault". */

@@ -371,7 +371,11 @@ export class ProgramGenerator {
     const pointers = rng.int(0, 99);
     // Now and then an iocb array, or one entry of it, the kernel cannot read.
     if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };
-    if (pointers < 5) return { ...step, null_entry: rng.int(0, Math.max(0, Math.min(count, 40))) };
+    if (pointers < 5) {
+      // Entry K NULL, or pointing to a block that is not mapped.
+      const k = rng.int(0, Math.max(0, Math.min(count, 40)));
+      return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
+    }
     return rng.chance(0.05) ? { ...step, fd: "bad" } : step;
   }
 

@@ -80,7 +80,10 @@ export function randomStep(rng: Prng, names: Names): Step {
     };
     const pointers = rng.int(0, 99);
     if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };
-    if (pointers < 5) return { ...step, null_entry: rng.int(0, Math.max(0, step.count)) };
+    if (pointers < 5) {
+      const k = rng.int(0, Math.max(0, step.count));
+      return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
+    }
     return rng.chance(0.03) ? { ...step, fd: "bad" } : step;
   }
   if (kind < 47) {
