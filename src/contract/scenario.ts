@@ -12,7 +12,17 @@ export type AddrExpr = string | 0 | -1;
 export type Step =
   | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" | 0 | "bogus" }
   | { op: "io_destroy"; ctx: AddrExpr }
-  | { op: "io_submit"; ctx: AddrExpr; count: number; cmd: "pread" | "pwrite" | "bad"; data: number; fd?: "bad"; iocbs?: 0 | "bogus"; null_entry?: number; bogus_entry?: number }
+  | {
+      op: "io_submit";
+      ctx: AddrExpr;
+      count: number;
+      cmd: "pread" | "pwrite" | "bad";
+      data: number;
+      fd?: "bad";
+      iocbs?: 0 | "bogus";
+      null_entry?: number;
+      bogus_entry?: number;
+    }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | {
       op: "io_pgetevents";
