@@ -4,7 +4,7 @@
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
 import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
-import { EAGAIN, EBADF, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
+import { EAGAIN, EBADF, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
@@ -344,8 +344,12 @@ export class AioProcess {
 
   // ---- memory map syscalls ------------------------------------------------
 
-  /** An anonymous mapping placed top-down, or with MAP_FIXED at `at` when `hasAt` (replacing whatever it covers, rings too): its address, or -errno. */
-  mmap(pages: i64, hasAt: bool, at: i64): i64 {
+  /**
+   * An anonymous mapping placed top-down, or with MAP_FIXED at `at` when
+   * `hasAt` (replacing whatever it covers, rings too; with `noReplace`,
+   * MAP_FIXED_NOREPLACE: EEXIST when anything is there): its address, or -errno.
+   */
+  mmap(pages: i64, hasAt: bool, at: i64, noReplace: bool): i64 {
     if (pages <= 0) return -EINVAL;
     if (hasAt) {
       // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
@@ -353,6 +357,7 @@ export class AioProcess {
       // The range is held against the top of user space before its alignment is looked at.
       if (at < 0 || (at >> PAGE_SHIFT) + pages > TASK_SIZE_PAGE) return -ENOMEM;
       if ((at & (PAGE_SIZE - 1)) != 0) return -EINVAL;
+      if (noReplace && !this.mm.isFree(at >> PAGE_SHIFT, pages)) return -EEXIST;
       this.mm.unmap(at >> PAGE_SHIFT, pages);
     }
     const start = hasAt ? at >> PAGE_SHIFT : this.mm.unmappedArea(pages);

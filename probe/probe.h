@@ -32,7 +32,9 @@
  *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
  *   user_reap ADDR MAX
  *   ring ADDR
- *   mmap PAGES NAME AT           AT: "-" (the kernel chooses) or an ADDR for MAP_FIXED
+ *   mmap PAGES NAME AT FIXED     AT: "-" (the kernel chooses) or an ADDR;
+ *                                FIXED: replace (MAP_FIXED) or noreplace
+ *                                (MAP_FIXED_NOREPLACE), used with an ADDR only
  *   munmap ADDR PAGES
  *   mremap ADDR OLD NEW TO NAME FLAGS    TO, NAME: as usual or "-";
  *                                FLAGS: maymove, or 0 (resize in place only)
@@ -217,7 +219,7 @@ struct step {
 	struct addr a, to; /* a: ctx/addr; to: mremap/fork_mremap target */
 	long n1, n2, n3;   /* op-specific numbers, see parse_step */
 	int name;          /* name to bind, -1 for none */
-	int flag;          /* CTXP_* / fd bad / TIMEOUT_* / mremap flags */
+	int flag;          /* CTXP_* / fd bad / TIMEOUT_* / mremap flags / mmap MAP_FIXED* */
 	int cmd;           /* io_submit opcode */
 	int sig;           /* io_pgetevents: SIG_* */
 	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */

@@ -461,7 +461,7 @@ static void run_step(int i, const struct step *st)
 		void *at = fixed ? (void *)resolve(i, "at", &st->a) : NULL;
 		void *p = mmap(at, (size_t)(st->n1 * page_size),
 			       PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? MAP_FIXED : 0), -1, 0);
+			       MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? st->flag : 0), -1, 0);
 		ret_errno(p == MAP_FAILED ? -1 : 0);
 		if (p != MAP_FAILED)
 			bind_name(st->name, (uintptr_t)p);

@@ -92,7 +92,7 @@ static void parse_step(char *text, int line, struct step *st)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 9, 6, 3, 2, 4, 3, 7, 4, 2, 3, 8, 1};
+	static const int want[] = {4, 2, 9, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -175,6 +175,14 @@ static void parse_step(char *text, int line, struct step *st)
 		st->n1 = parse_long(tok[1], line);
 		st->name = parse_name(tok[2], line);
 		st->a = parse_addr(tok[3], line);
+		if (strcmp(tok[4], "noreplace") == 0)
+			st->flag = MAP_FIXED_NOREPLACE;
+		else if (strcmp(tok[4], "replace") == 0)
+			st->flag = MAP_FIXED;
+		else
+			die_probe("wire line %d: bad mmap flags", line);
+		if (st->flag == MAP_FIXED_NOREPLACE && st->a.kind == A_NONE)
+			die_probe("wire line %d: noreplace without an address", line);
 		break;
 	case OP_MUNMAP:
 		st->a = parse_addr(tok[1], line);

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
 import { isDeepStrictEqual } from "node:util";
 import { parseScenario } from "../src/scenario/parse.js";
+import { encodeScenario } from "../src/kernel/wire.js";
 import type { ResultsDoc } from "../src/contract/scenario.js";
 import { limitStateReason, liveLimits } from "./helpers.js";
 import { possibleCpus } from "../src/util/possible-cpus.js";
@@ -71,7 +72,11 @@ test(
 test("the probe takes the no-zero-page line only before the first step", {
   skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
 }, () => {
-  const r = spawnSync(defaultProbePath(), ["scenario"], { input: "mmap 1 0 -\nzero_page 0\n", encoding: "utf8" });
+  const r = spawnSync(defaultProbePath(), ["scenario"], {
+    // One step as the wire encoder writes it, then the line that may only come first.
+    input: `${encodeScenario("w.json", { name: "w", steps: [{ op: "mmap", pages: 1, name: "S" }] }).text}zero_page 0\n`,
+    encoding: "utf8",
+  });
   assert.equal(r.status, 1);
   assert.match(r.stdout, /"probe_error":"wire line 2: zero_page after a step"/);
 });

@@ -33,6 +33,7 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_destroy", ctx: -1 },
     { op: "mremap", addr: "X", old_pages: 1, new_pages: 2, maymove: false },
     { op: "mmap", pages: 2, name: "Y", at: "X+3" },
+    { op: "mmap", pages: 1, name: "Z", at: "X+5", noreplace: true },
     { op: "raise" },
     { op: "io_pgetevents", ctx: "A", min_nr: 1, nr: 4, timeout_ns: null },
     { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, usig: "bogus" },
@@ -40,12 +41,12 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, sigmask: "unblock", events: "bogus" },
     { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, sigmask: "bogus", sigsetsize: 16 },
   ]);
-  assert.deepEqual(w.names, ["A", "X", "B", "Y"]);
+  assert.deepEqual(w.names, ["A", "X", "B", "Y", "Z"]);
   assert.equal(
     w.text,
     [
       "io_setup 128 0 1",
-      "mmap 16 1 -",
+      "mmap 16 1 - replace",
       "mremap N0+0+0 3 3 N1+2+0 2 maymove",
       "io_submit N2+0+1 -1 bad 7 bad ok - -",
       "io_getevents 0 1 2 null ok",
@@ -65,7 +66,8 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_submit N0+0+0 4 pread 1 ok ok - 1",
       "io_destroy -1",
       "mremap N1+0+0 1 2 - - 0",
-      "mmap 2 3 N1+3+0",
+      "mmap 2 3 N1+3+0 replace",
+      "mmap 1 4 N1+5+0 noreplace",
       "raise",
       "io_pgetevents N0+0+0 1 4 null ok nousig 8",
       "io_pgetevents N0+0+0 0 4 0 ok bogus 8",
@@ -79,9 +81,9 @@ test("names become indices in order of first mention; addresses carry pages or b
 
 test("a scenario without the zero page says so on a first line; with it (or by default) nothing is added", () => {
   const steps: Step[] = [{ op: "mmap", pages: 1, name: "S" }];
-  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0 -\n");
-  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0 -\n");
-  assert.equal(enc(steps).text, "mmap 1 0 -\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0 - replace\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0 - replace\n");
+  assert.equal(enc(steps).text, "mmap 1 0 - replace\n");
 });
 
 test("malformed steps are ScenarioErrors naming step and field", () => {

@@ -506,6 +506,31 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe(`${backend}: mmap MAP_FIXED_NOREPLACE`, () => {
+    const noreplace = (at: string | -1, pages = 1, name = "O"): Step => ({ op: "mmap", pages, name, at, noreplace: true });
+
+    it("maps a hole exactly; EEXIST over any mapped page, a ring's too, after the address checks (FINDINGS 38)", async () => {
+      const rs = await runOn(backend, "mainline", [
+        { op: "mmap", pages: 8, name: "M" },
+        { op: "munmap", addr: "M+4", pages: 2 },
+        noreplace("M+4", 2, "N"),
+        noreplace("M+3", 2),
+        noreplace("N+1b", 2),
+        noreplace(-1),
+        setup(128),
+        noreplace("A+2"),
+        ring("A"),
+      ]);
+      assert.deepEqual(errnos(rs), [null, null, null, "EEXIST", "EINVAL", "EPERM", null, "EEXIST", null]);
+      assert.equal(last(rs).pages, 3, "the ring is whole");
+    });
+
+    it("the 3.x profiles predate it (4.17): the runner refuses the step rather than guess at the hint an old kernel makes of it", async () => {
+      for (const profile of ["v3.11", "v3.18", "v3.19"] as const)
+        await assert.rejects(runOn(backend, profile, [{ op: "mmap", pages: 2, name: "M" }, noreplace("M")]), /predates MAP_FIXED_NOREPLACE/, profile);
+    });
+  });
+
   describe(`${backend}: io_destroy and munmap`, () => {
     it("io_destroy unmaps exactly the ring; a second destroy -> EINVAL", async () => {
       const rs = await runOn(backend, "mainline", [

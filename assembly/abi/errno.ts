@@ -10,6 +10,7 @@ export const EBADF = 9;
 export const EAGAIN = 11;
 export const ENOMEM = 12;
 export const EFAULT = 14;
+export const EEXIST = 17;
 export const EINVAL = 22;
 export const ENOSYS = 38;
 /** The v3.19 remap hook in a process without an ioctx table: a kernel crash. */

@@ -1,6 +1,7 @@
 // The syscall surface every in-process backend (model, wasm) offers the
 // scenario runner. Addresses are byte addresses as plain numbers (they stay
 // below 2^47); errno is symbolic, null on success.
+import type { Profile } from "./profile.js";
 import type { Errno } from "./scenario.js";
 
 export interface SysResult {
@@ -43,6 +44,8 @@ export type Ctxp = "zero" | "nonzero" | "fault";
 
 /** One process of the modelled kernel, as the scenario runner drives it. */
 export interface AioBackend {
+  /** The kernel generation it models. */
+  readonly profile: Profile;
   io_setup(nr_events: number, ctxp: Ctxp): SysResult & { ctx: number };
   io_destroy(ctx: number): SysResult;
   /** `faultAt`: the first entry of the iocb array the kernel cannot read (the array pointer itself: 0), -1 for none. */
@@ -72,8 +75,8 @@ export interface AioBackend {
   io_cancel(ctx: number, iocb: number): SysResult;
   user_reap(ctx: number, max: number): SysResult & { data: number[] };
   ring(addr: number): RingHeaderRead | { errno: Errno };
-  /** `at`: MAP_FIXED there (replacing what it covers); null: the kernel chooses. */
-  mmap(pages: number, at?: number | null): SysResult & { addr: number };
+  /** `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses. */
+  mmap(pages: number, at?: number | null, noReplace?: boolean): SysResult & { addr: number };
   munmap(addr: number, pages: number): SysResult;
   /** `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove` false: flags 0, a resize in place only. */
   mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove?: boolean): SysResult & { addr: number };

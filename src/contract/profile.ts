@@ -71,6 +71,12 @@ export interface Profile {
   /** io_pgetevents exists: added in Linux 4.18, so ENOSYS on the 3.x generations. */
   pgetevents: boolean;
   /**
+   * mmap knows MAP_FIXED_NOREPLACE (4.17+). An older kernel ignores the
+   * flag and takes the address as a hint, which the models do not model:
+   * the scenario runner refuses such a step, so the WASM core needs no bit.
+   */
+  mapFixedNoreplace: boolean;
+  /**
    * Where the switches come from, shown by --help, --list and every results
    * document: the kernel release and date measured on, or "from the spec,
    * not measured".
@@ -101,6 +107,7 @@ const v318: Profile = {
   vmaLookupFirst: false,
   fixedUnmapsTargetEarly: false,
   pgetevents: false,
+  mapFixedNoreplace: false,
   measuredOn: FROM_SPEC,
   series: null,
 };
@@ -116,6 +123,7 @@ const mainline: Profile = {
   multiVmaMove: true,
   movedAnonTakesNewOffset: true,
   pgetevents: true,
+  mapFixedNoreplace: true,
   measuredOn: "Linux 6.18.44, 2026-11-30",
   series: "6.18",
 };

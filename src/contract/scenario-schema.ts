@@ -67,13 +67,16 @@ const steps = [
   z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() }),
   z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
   z.strictObject({ op: z.literal("ring"), ctx: addr }),
-  z.strictObject({
-    op: z.literal("mmap"),
-    pages: int(0, MAX_COUNT),
-    name,
-    // MAP_FIXED at 0 or below mmap_min_addr works only with CAP_SYS_RAWIO: the answer would depend on who runs it.
-    at: addr.refine((v) => v !== 0 && v !== "bogus", 'a fixed mapping at 0 or "bogus" (below mmap_min_addr) depends on privilege').optional(),
-  }),
+  z
+    .strictObject({
+      op: z.literal("mmap"),
+      pages: int(0, MAX_COUNT),
+      name,
+      // MAP_FIXED at 0 or below mmap_min_addr works only with CAP_SYS_RAWIO: the answer would depend on who runs it.
+      at: addr.refine((v) => v !== 0 && v !== "bogus", 'a fixed mapping at 0 or "bogus" (below mmap_min_addr) depends on privilege').optional(),
+      noreplace: z.literal(true).optional(),
+    })
+    .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] }),
   z.strictObject({ op: z.literal("munmap"), addr, pages: int(0, MAX_COUNT) }),
   z.strictObject({
     op: z.literal("mremap"),

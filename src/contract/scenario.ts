@@ -39,7 +39,7 @@ export type Step =
   | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
   | { op: "ring"; ctx: AddrExpr }
-  | { op: "mmap"; pages: number; name: string; at?: AddrExpr }
+  | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true }
   | { op: "munmap"; addr: AddrExpr; pages: number }
   | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string; maymove?: false }
   | { op: "fork_mremap"; addr: AddrExpr; pages: number; to: AddrExpr }

@@ -13,7 +13,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
   ring: ["ok", "EFAULT"],
-  mmap: ["ok", "EINVAL"],
+  mmap: ["ok", "EINVAL", "EEXIST"],
   munmap: ["ok", "EINVAL"],
   mremap: ["ok", "EINVAL", "EFAULT", "ENOMEM"],
   fork_mremap: ["ok", "EINVAL", "EFAULT"],

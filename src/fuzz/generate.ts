@@ -350,7 +350,9 @@ export class ProgramGenerator {
     if (roll < 990) {
       // MAP_FIXED into the arena, over whatever is there (rings moved in too); the name is never used again.
       const pages = rng.int(1, 4);
-      return { op: "mmap", pages, name: this.fresh("F"), at: this.addr(ARENA, rng.int(1, Math.max(1, this.usable() - pages + 1))) };
+      const step: Step = { op: "mmap", pages, name: this.fresh("F"), at: this.addr(ARENA, rng.int(1, Math.max(1, this.usable() - pages + 1))) };
+      // MAP_FIXED_NOREPLACE: maps a hole, EEXIST over anything.
+      return rng.chance(0.4) ? { ...step, noreplace: true } : step;
     }
     return { op: "io_setup", nr_events: rng.pick([0, ...SMALL_NR]), ctxp: rng.pick(["nonzero", 0, "bogus"] as const) };
   }

@@ -55,7 +55,22 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     // Straight to an object by its own name: what a move put somewhere may have been reachable so.
     if (typeof v === "string" && v !== "bogus") for (const n of names) if (n !== v) out.push({ ...s, [f]: n } as Step);
   }
-  for (const f of ["to", "name", "fd", "ctxp", "iocb", "events", "iocbs", "null_entry", "bogus_entry", "maymove", "usig", "sigmask", "sigsetsize"]) {
+  for (const f of [
+    "to",
+    "name",
+    "fd",
+    "ctxp",
+    "iocb",
+    "events",
+    "iocbs",
+    "null_entry",
+    "bogus_entry",
+    "maymove",
+    "noreplace",
+    "usig",
+    "sigmask",
+    "sigsetsize",
+  ]) {
     if (r[f] !== undefined && !(s.op === "mmap" && f === "name") && !(s.op === "fork_mremap" && f === "to")) {
       const copy = { ...r };
       delete copy[f];

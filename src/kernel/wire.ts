@@ -68,7 +68,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "ring":
         return `ring ${addr(i, "ctx", s.ctx)}`;
       case "mmap":
-        return `mmap ${s.pages} ${nameIndex(i, "name", s.name)} ${s.at === undefined ? "-" : addr(i, "at", s.at)}`;
+        return `mmap ${s.pages} ${nameIndex(i, "name", s.name)} ${s.at === undefined ? "-" : addr(i, "at", s.at)} ${s.noreplace ? "noreplace" : "replace"}`;
       case "munmap":
         return `munmap ${addr(i, "addr", s.addr)} ${s.pages}`;
       case "mremap":

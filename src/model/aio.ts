@@ -286,8 +286,8 @@ export class AioProcess implements AioBackend {
 
   // ---- memory map syscalls ------------------------------------------------
 
-  /** `at`: MAP_FIXED there, replacing whatever it covers (rings too). */
-  mmap(pages: number, at: number | null = null): SysResult & { addr: number } {
+  /** `at`: MAP_FIXED there, replacing whatever it covers (rings too); `noReplace`: MAP_FIXED_NOREPLACE, EEXIST when anything is there. */
+  mmap(pages: number, at: number | null = null, noReplace = false): SysResult & { addr: number } {
     if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
     if (at !== null) {
       // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
@@ -295,6 +295,8 @@ export class AioProcess implements AioBackend {
       // The range is held against the top of user space before its alignment is looked at.
       if (at < 0 || at / PAGE_SIZE + pages > TASK_SIZE_PAGE) return { ...fail("ENOMEM"), addr: 0 };
       if (at % PAGE_SIZE !== 0) return { ...fail("EINVAL"), addr: 0 };
+      // Held against what is there only once the address itself is good (FINDINGS 38).
+      if (noReplace && !this.mm.isFree(at / PAGE_SIZE, pages)) return { ...fail("EEXIST"), addr: 0 };
       this.mm.unmap(at / PAGE_SIZE, pages);
     }
     const start = at !== null ? at / PAGE_SIZE : this.mm.unmappedArea(pages);

@@ -98,7 +98,8 @@ export function randomStep(rng: Prng, names: Names): Step {
     const step: Step = { op: "mmap", pages: rng.int(0, 20), name: rng.pick(MAP_NAMES) };
     // MAP_FIXED over what is there now and then (never at 0 or "bogus": privilege decides there).
     const at = addr(rng, names);
-    return rng.chance(0.2) && at !== 0 && at !== "bogus" ? { ...step, at } : step;
+    if (!rng.chance(0.2) || at === 0 || at === "bogus") return step;
+    return rng.chance(0.4) ? { ...step, at, noreplace: true } : { ...step, at };
   }
   if (kind < 75) return { op: "munmap", addr: addr(rng, names), pages: rng.int(0, 6) };
   if (kind < 88) {
