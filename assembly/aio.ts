@@ -14,10 +14,10 @@ import {
   AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
   RING_NR, RING_TAIL, eventsFromSlot, nextSlot, ringIndex, ringPages, ringSlots, writeEvents,
 } from "./ring";
-import { record, record_into_scratch, sink, sink_run } from "./sink";
+import { record, record_into_scratch, sink, sink_events, sink_run } from "./sink";
 
 import {
-  CMD_BAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_BAD, CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` codes (the scenario's pread / pwrite / bad opcode) and the bytes one block moves.
@@ -35,11 +35,11 @@ export { CMD_BAD, CMD_PREAD, CMD_PWRITE, IOCB_BYTES } from "./abi/codes";
  * (abi/iocb.ts), starting at `obj`. One contiguous run per wrap of the ring.
  * On the raw pointer, so the loop spills no GC reference.
  */
-@inline function aio_complete(ring: usize, nr_events: u32, data: u64, obj: u64, k: u32): void {
+@inline function aio_complete(ring: usize, nr_events: u32, data: u64, obj: u64, k: u32, res: i64): void {
   let tail = load<u32>(ring + RING_TAIL);
   while (k) {
     const run = min(k, nr_events - tail);
-    writeEvents(ring, nr_events, tail, run, data, obj, <u64>IOCB_SIZE, IOCB_BYTES, 0);
+    writeEvents(ring, nr_events, tail, run, data, obj, <u64>IOCB_SIZE, res, 0);
     data += run;
     obj += <u64>run * <u64>IOCB_SIZE;
     k -= run;
@@ -59,6 +59,8 @@ export class AioProcess {
   hookSlotsVisited: i64 = 0;
   /** SIGUSR1, which the process keeps blocked (and handles), is pending: `raise` made it so. */
   signalPending: bool = false;
+  /** Bytes in the regular file the control blocks read and write: writes past its end grow it. */
+  fileSize: i64 = IO_FILE_BYTES;
 
   constructor(
     readonly profile: Profile,
@@ -160,7 +162,7 @@ export class AioProcess {
    * submitted, or -errno. `faultAt`: the first entry of the array the kernel
    * cannot read (-1: none).
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, badFd: bool, faultAt: i32): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, badFd: bool, faultAt: i32, nbytes: i64, offset: i64): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
@@ -173,20 +175,23 @@ export class AioProcess {
     }
     // The live kernel checks the fd before the opcode (FINDINGS 1). The
     // first iocb is refused after taking its slot, which goes back at once.
-    const refused = badFd ? EBADF : cmd == CMD_BAD ? EINVAL : 0;
+    const refused = badFd ? EBADF : cmd == CMD_BAD || offset < 0 ? EINVAL : 0;
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
       return -refused;
     }
     const ring = ctx.ringBase;
+    let res: i64 = 0;
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
       // and each run's events are written before the next decision reads them.
       const k = ctx.take_reqs(nr - submitted);
       if (!k) break;
-      aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k);
+      // Only a block that gets a slot reads or writes the file.
+      if (!submitted) res = this.rw(cmd, nbytes, offset);
+      aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, res);
       ctx.completed_events += k;
       submitted += k;
     }
@@ -194,7 +199,18 @@ export class AioProcess {
   }
 
   /**
-   * Events reaped (their data to the sink), or -errno; -WOULD_BLOCK when it
+   * A buffered read or write of the test file: the bytes it moves (its
+   * event's res). A read stops at the end of the file; a write grows it.
+   * Every block of one call moves the same range, so one answer serves all.
+   */
+  @inline private rw(cmd: i32, nbytes: i64, offset: i64): i64 {
+    if (cmd == CMD_PREAD) return min(nbytes, max(0, this.fileSize - offset));
+    if (nbytes > 0) this.fileSize = max(this.fileSize, offset + nbytes);
+    return nbytes;
+  }
+
+  /**
+   * Events reaped (their data and res to the sink), or -errno; -WOULD_BLOCK when it
    * would wait forever. `faults`: FAULT_TIMEOUT, FAULT_EVENTS (abi/codes.ts),
    * pointers the kernel cannot use; 0 on the hot paths. Inlined: a caller's
    * constant arguments (getevents_calls) fold the argument checks away, and
@@ -264,7 +280,7 @@ export class AioProcess {
       let left = k;
       do {
         const run = min(left, slots - head);
-        sink_run(ring + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run, IO_EVENT_SIZE);
+        sink_events(ring + AIO_RING_HEADER + <usize>head * IO_EVENT_SIZE, run);
         left -= run;
         head += run;
         if (head == slots) head = 0;

@@ -22,8 +22,8 @@ export function io_destroy(ctx: i64): i32 {
 
 /** `cmd`: 0 pread, 1 pwrite, 2 a bad opcode (aio.ts CMD_*). */
 /** `fault_at`: the first entry of the iocb array the kernel cannot read, -1 for none. */
-export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, bad_fd: bool, fault_at: i32): i32 {
-  return proc.io_submit(ctx, count, cmd, data, bad_fd, fault_at);
+export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, bad_fd: bool, fault_at: i32, nbytes: i64, offset: i64): i32 {
+  return proc.io_submit(ctx, count, cmd, data, bad_fd, fault_at, nbytes, offset);
 }
 
 /** Events reaped, their user data in scratch as f64; -WOULD_BLOCK when it would wait forever. */

@@ -1,8 +1,11 @@
 // Where reaped user data goes, and the scratch area the facade reads
 // variable-size outputs from (through the exported memory, at scratch_ptr()).
-// Syscall exports record data into scratch as f64 (user data stays below
+// Syscall exports record data into scratch as f64 (io_getevents: data and res
+// pairs; user data stays below
 // 2^53); batch exports fold it into a checksum instead, so their loops
 // allocate nothing and the reads cannot be optimised away.
+
+import { IO_EVENT_SIZE } from "./abi/ring";
 
 let scratch = new ArrayBuffer(4096);
 let recording = true;
@@ -58,6 +61,22 @@ export function fold_into_checksum(): void {
   let sum = checksum;
   for (; ptr < end; ptr += stride) sum += load<u64>(ptr);
   checksum = sum;
+}
+
+/**
+ * The `n` io_events at `ptr`: recorded as (data, res) pairs, or their data
+ * folded into the checksum as sink_run does (the mode is checked once).
+ */
+@inline export function sink_events(ptr: usize, n: u32): void {
+  if (recording) {
+    const end = ptr + <usize>n * IO_EVENT_SIZE;
+    for (; ptr < end; ptr += IO_EVENT_SIZE) {
+      record(<f64>load<u64>(ptr));
+      record(<f64>load<i64>(ptr, 16));
+    }
+    return;
+  }
+  sink_run(ptr, n, IO_EVENT_SIZE);
 }
 
 /** Appends `value` to the scratch area (after record_into_scratch). */

@@ -3,7 +3,7 @@
 #include "probe.h"
 
 int io_fd = -1, bad_fd = -1;
-char io_buf[IO_BYTES] __attribute__((aligned(512)));
+char io_buf[MAX_IO_BYTES] __attribute__((aligned(512)));
 /* Sized before the scenario starts (largest count it asks for), so that no
  * allocation happens between its steps. */
 struct iocb *iocbs;

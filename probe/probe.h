@@ -16,10 +16,13 @@
  *   io_setup NR NAME CTXP        NAME: index or "-", CTXP: 0, 1 (nonzero),
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
- *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS   CMD: pread|pwrite|bad,
+ *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET
+ *                                CMD: pread|pwrite|bad,
  *                                FD: ok|bad, IOCBS: ok (the probe's array), 0
  *                                or bogus, NULL: "-" or the entry left NULL,
- *                                BOGUS: "-" or the entry pointing to "bogus"
+ *                                BOGUS: "-" or the entry pointing to "bogus",
+ *                                NBYTES, OFFSET: of every block, in the
+ *                                test file (FILE_BYTES at each scenario's start)
  *   io_getevents ADDR MIN_NR NR TIMEOUT EVENTS   TIMEOUT: ns, null or
  *                                bogus (unreadable); EVENTS: ok (the probe's
  *                                buffer), 0 or bogus
@@ -82,6 +85,7 @@
 #define RING_MAGIC 0xa10a10a1u
 #define FILE_BYTES (16 * 1024)
 #define IO_BYTES 512
+#define MAX_IO_BYTES (64 * 1024)
 /* Far below the mmap area and above any heap: nothing maps here unless a
  * scenario moves something here itself. Checked unmapped at start. */
 #define BOGUS_ADDR 0x100000000000ul
@@ -224,6 +228,7 @@ struct step {
 	int sig;           /* io_pgetevents: SIG_* */
 	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */
 	long bogus_entry;  /* io_submit: the entry pointing to "bogus", -1 for none */
+	long nbytes, offset; /* io_submit: of every block */
 };
 
 extern struct step steps[MAX_STEPS];
@@ -234,7 +239,7 @@ int next_scenario(void);
 /* ---------- io.c: the test file and the I/O buffers ---------- */
 
 extern int io_fd, bad_fd;
-extern char io_buf[IO_BYTES];
+extern char io_buf[MAX_IO_BYTES];
 extern struct iocb *iocbs;
 extern struct iocb **iocb_ptrs;
 extern struct io_event *events;

@@ -232,6 +232,9 @@ static void do_io_getevents(int i, const struct step *st)
 	outf(",\"data\":[");
 	for (long k = 0; k < r; k++)
 		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
+	outf("],\"res\":[");
+	for (long k = 0; k < r; k++)
+		outf("%s%lld", k ? "," : "", (long long)events[k].res);
 	outf("]");
 	if (st->op == OP_IO_PGETEVENTS)
 		outf(",\"delivered\":%d", usr1_handled != handled);
@@ -248,8 +251,8 @@ static void do_io_submit(int i, const struct step *st)
 		cb->aio_lio_opcode = (uint16_t)st->cmd;
 		cb->aio_fildes = (uint32_t)(st->flag ? bad_fd : io_fd);
 		cb->aio_buf = (uint64_t)(uintptr_t)io_buf;
-		cb->aio_nbytes = IO_BYTES;
-		cb->aio_offset = 0;
+		cb->aio_nbytes = (uint64_t)st->nbytes;
+		cb->aio_offset = st->offset;
 		iocb_ptrs[k] = cb;
 	}
 	if (st->bogus_entry >= 0 && st->bogus_entry < count)
@@ -519,6 +522,9 @@ static void run_scenario_child(void)
 	pin_one_cpu();
 	if (io_fd < 0)
 		setup_io_file();
+	/* Each scenario starts from the 16 KiB file: an earlier one may have grown it. */
+	if (ftruncate(io_fd, FILE_BYTES) != 0)
+		die_probe("resetting the test file: %s", strerror(errno));
 	struct utsname u;
 	uname(&u);
 	long max_nr = read_long_file("/proc/sys/fs/aio-max-nr");

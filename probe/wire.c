@@ -84,15 +84,15 @@ static struct addr parse_unusable(const char *tok, const char *dflt, int line, c
 
 static void parse_step(char *text, int line, struct step *st)
 {
-	char *tok[9];
+	char *tok[11];
 	int nt = 0;
 	for (char *save, *t = strtok_r(text, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save)) {
-		if (nt == 9)
+		if (nt == 11)
 			die_probe("wire line %d: too many fields", line);
 		tok[nt++] = t;
 	}
-	static const int want[] = {4, 2, 9, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1};
+	static const int want[] = {4, 2, 11, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1};
 	int op = nt ? op_from_name(tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -141,6 +141,10 @@ static void parse_step(char *text, int line, struct step *st)
 		st->bogus_entry = strcmp(tok[8], "-") == 0 ? -1 : parse_long(tok[8], line);
 		if (st->bogus_entry < -1 || st->bogus_entry > MAX_BATCH)
 			die_probe("wire line %d: bad bogus entry", line);
+		st->nbytes = parse_long(tok[9], line);
+		st->offset = parse_long(tok[10], line);
+		if (st->nbytes < 0 || st->nbytes > MAX_IO_BYTES)
+			die_probe("wire line %d: nbytes out of range", line);
 		break;
 	case OP_RAISE:
 		break;

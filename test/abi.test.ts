@@ -10,7 +10,17 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../assembly/abi/codes.js";
+import {
+  IO_FILE_BYTES,
+  IOCB_BYTES,
+  SIGMASK_BLOCK,
+  SIGMASK_FAULT,
+  SIGMASK_NULL,
+  SIGMASK_UNBLOCK,
+  SIGSET_SIZE,
+  USIG_FAULT,
+  USIG_NULL,
+} from "../assembly/abi/codes.js";
 import * as errno from "../assembly/abi/errno.js";
 import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
@@ -33,6 +43,8 @@ function probeAbi(): Record<string, number> {
     ["MAX_NAMES", "MAX_NAMES"],
     ["MAX_COUNT", "MAX_BATCH"],
     ["IOCB_BYTES", "IO_BYTES"],
+    ["IO_FILE_BYTES", "FILE_BYTES"],
+    ["MAX_IO_BYTES", "MAX_IO_BYTES"],
     ...["EBADF", "EAGAIN", "ENOMEM", "EFAULT", "EINVAL", "EINTR", "ENOSYS"].map((e): [string, string] => [e, e]),
     ["USIG_NULL", "SIG_NOUSIG"],
     ["USIG_FAULT", "SIG_USIG_BOGUS"],
@@ -72,6 +84,8 @@ describe("single-source ABI", () => {
     assert.equal(c.MAX_NAMES, limits.MAX_NAMES);
     assert.equal(c.MAX_COUNT, limits.MAX_COUNT);
     assert.equal(c.IOCB_BYTES, IOCB_BYTES);
+    assert.equal(c.IO_FILE_BYTES, IO_FILE_BYTES);
+    assert.equal(c.MAX_IO_BYTES, limits.MAX_IO_BYTES);
     assert.deepEqual(
       { EBADF: c.EBADF, EAGAIN: c.EAGAIN, ENOMEM: c.ENOMEM, EFAULT: c.EFAULT, EINVAL: c.EINVAL },
       { EBADF: errno.EBADF, EAGAIN: errno.EAGAIN, ENOMEM: errno.ENOMEM, EFAULT: errno.EFAULT, EINVAL: errno.EINVAL },

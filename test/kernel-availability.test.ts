@@ -75,5 +75,5 @@ test("the probe's watchdog is per step: a scenario longer than it, whose steps e
   const doc = JSON.parse(r.stdout) as { results?: { op: string; ret: number; data?: number[] }[]; probe_error?: string };
   assert.equal(doc.probe_error, undefined);
   assert.equal(doc.results?.length, steps.length);
-  assert.deepEqual(doc.results?.at(-1), { step: steps.length - 1, op: "io_getevents", ret: 0, errno: null, data: [] });
+  assert.deepEqual(doc.results?.at(-1), { step: steps.length - 1, op: "io_getevents", ret: 0, errno: null, data: [], res: [] });
 });

@@ -340,6 +340,32 @@ for (const backend of BACKENDS) {
         assert.deepEqual(last(rs).data, [5, 6]);
       });
 
+    it("each event's res is the bytes moved: reads stop at the file's end, writes grow it, a negative offset is EINVAL (FINDINGS 39)", async () => {
+      const io = (cmd: "pread" | "pwrite", data: number, nbytes: number, offset: number): Step => ({
+        op: "io_submit",
+        ctx: "A",
+        count: 1,
+        cmd,
+        data,
+        nbytes,
+        offset,
+      });
+      const rs = await runOn(backend, "mainline", [
+        setup(16),
+        io("pread", 1, 512, 16_284),
+        io("pread", 2, 512, 16_384),
+        io("pread", 3, 0, 0),
+        io("pread", 4, 512, -1),
+        io("pwrite", 5, 512, 16_484),
+        io("pwrite", 6, 0, 1_000_000),
+        io("pread", 7, 65_536, 0),
+        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 16, timeout_ns: 0 },
+      ]);
+      assert.equal(rs[4].errno, "EINVAL");
+      assert.deepEqual(last(rs).data, [1, 2, 3, 5, 6, 7]);
+      assert.deepEqual(last(rs).res, [100, 0, 0, 512, 0, 16_996]);
+    });
+
     it("an entry pointing to an unmapped block stops io_submit as a NULL one does; the first bad entry wins", async () => {
       const rs = await runOn(backend, "mainline", [
         setup(8),

@@ -116,7 +116,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_submit": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd === "bad", submitFaultAt(s));
+      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd === "bad", submitFaultAt(s), s.nbytes, s.offset);
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
@@ -389,6 +389,7 @@ describe("wasm core = model", () => {
               cmd: pick(["pread", "pwrite", "pread", "bad"] as const),
               data: int(0, 2 ** 40),
               ...(random() < 0.05 ? { fd: "bad" as const } : {}),
+              ...(random() < 0.3 ? { nbytes: pick([0, 1, 512, 4096, 65536]), offset: pick([0, 100, 16000, 16384, 20000, 2 ** 31, -1]) } : {}),
             };
           if (k < 44) {
             const nr = int(-1, 40);

@@ -36,5 +36,7 @@ export const KIND_NONE = 0;
 export const KIND_AIO = 1;
 export const KIND_ANON = 2;
 
-/** Bytes each control block reads or writes (its event's res). */
+/** Bytes each control block reads or writes unless the scenario says (nbytes). */
 export const IOCB_BYTES = 512;
+/** The size of the regular file the control blocks read and write, at the start of every scenario. */
+export const IO_FILE_BYTES = 16384;

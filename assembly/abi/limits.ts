@@ -10,5 +10,13 @@ export const MAX_NAMES = 256;
 export const MAX_COUNT = 1 << 20;
 /** io_setup's nr_events: an unsigned int in the kernel (doubling it wraps, see docs/semantics.md). */
 export const MAX_NR_EVENTS = 0xffffffff;
+/** io_submit's nbytes: the probe reads into and writes from one buffer of this size. */
+export const MAX_IO_BYTES = 1 << 16;
+/**
+ * io_submit's offset, either way: far below the largest file of any
+ * filesystem a probe may write to (no EFBIG), and below zero for the EINVAL
+ * of a negative position.
+ */
+export const MAX_IO_OFFSET = 2 ** 31;
 /** Bytes of one scenario file. */
 export const MAX_SCENARIO_BYTES = 1 << 20;

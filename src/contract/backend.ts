@@ -39,6 +39,9 @@ export interface ProcessConfig {
   zero_page: boolean;
 }
 
+/** Events io_getevents copied out: each one's user data and res. */
+export type Reaped = SysResult & { data: number[]; res: number[] };
+
 /** io_setup's context pointer: holding 0 (a valid call), already non-zero, or one the kernel cannot read. */
 export type Ctxp = "zero" | "nonzero" | "fault";
 
@@ -48,13 +51,17 @@ export interface AioBackend {
   readonly profile: Profile;
   io_setup(nr_events: number, ctxp: Ctxp): SysResult & { ctx: number };
   io_destroy(ctx: number): SysResult;
-  /** `faultAt`: the first entry of the iocb array the kernel cannot read (the array pointer itself: 0), -1 for none. */
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt?: number): SysResult;
+  /**
+   * `faultAt`: the first entry of the iocb array the kernel cannot read (the
+   * array pointer itself: 0), -1 for none; `nbytes` and `offset` of every
+   * block (default IOCB_BYTES at 0).
+   */
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt?: number, nbytes?: number, offset?: number): SysResult;
   /**
    * null: the call would block forever (no timeout, too few events): a scenario error.
    * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.
    */
-  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault?: boolean): (SysResult & { data: number[] }) | null;
+  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault?: boolean): Reaped | null;
   /**
    * io_getevents under a signal mask: `usig` one of abi/codes.ts USIG_*,
    * SIGMASK_*, with the struct's `sigsetsize`; `delivered`: 1 when the
@@ -68,7 +75,7 @@ export interface AioBackend {
     eventsFault: boolean,
     usig: number,
     sigsetsize: number,
-  ): (SysResult & { data: number[]; delivered: number }) | null;
+  ): (Reaped & { delivered: number }) | null;
   /** SIGUSR1 to the process itself, which keeps it blocked: it stays pending until a mask lets it in. */
   raise(): SysResult;
   /** `iocb`: the control block's user address (IOCB_ADDR, the first block io_submit uses, or an address that cannot be read). */

@@ -3,7 +3,7 @@
 // (src/scenario/parse.ts) and by the kernel wire encoder (src/kernel/wire.ts),
 // so a scenario one accepts the other never refuses.
 import { z } from "zod";
-import { MAX_COUNT, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
+import { MAX_COUNT, MAX_IO_BYTES, MAX_IO_OFFSET, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "./errors.js";
 import { PROFILE_NAMES } from "./profile.js";
 import type { ProfileName, Step } from "./scenario.js";
@@ -38,6 +38,8 @@ const steps = [
     iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
     null_entry: int(0, MAX_COUNT).optional(),
     bogus_entry: int(0, MAX_COUNT).optional(),
+    nbytes: int(0, MAX_IO_BYTES).optional(),
+    offset: int(-MAX_IO_OFFSET, MAX_IO_OFFSET).optional(),
   }),
   z.strictObject({
     op: z.literal("io_getevents"),

@@ -22,6 +22,8 @@ export type Step =
       iocbs?: 0 | "bogus";
       null_entry?: number;
       bogus_entry?: number;
+      nbytes?: number;
+      offset?: number;
     }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | {
@@ -132,6 +134,8 @@ export interface StepResult {
   ret?: number;
   errno?: Errno;
   data?: number[];
+  /** io_getevents, io_pgetevents: each event's res, beside `data`. */
+  res?: number[];
   // `ring` op
   id?: number | "addr";
   nr?: number;

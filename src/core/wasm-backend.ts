@@ -4,7 +4,7 @@
 // core's scratch area. The batch methods return the core's raw result
 // (a count, or -errno: see errnoName) so they add nothing per event.
 import { profileBits, type Profile } from "../contract/profile.js";
-import type { AioBackend, Ctxp, IoCmd, ProcessConfig, RingHeaderRead, SysResult } from "../contract/backend.js";
+import type { AioBackend, Ctxp, IoCmd, ProcessConfig, Reaped, RingHeaderRead, SysResult } from "../contract/backend.js";
 import type { Errno } from "../contract/scenario.js";
 import {
   CMD_BAD,
@@ -15,6 +15,7 @@ import {
   CTXP_ZERO,
   FAULT_EVENTS,
   FAULT_TIMEOUT,
+  IOCB_BYTES,
   KIND_AIO,
   KIND_ANON,
   KIND_NONE,
@@ -62,20 +63,20 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_destroy(BigInt(ctx)));
   }
 
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt = -1): SysResult {
-    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), badFd ? 1 : 0, faultAt));
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt = -1, nbytes = IOCB_BYTES, offset = 0): SysResult {
+    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), badFd ? 1 : 0, faultAt, BigInt(nbytes), BigInt(offset)));
   }
 
   io_cancel(ctx: number, iocb: number): SysResult {
     return sys(this.core.io_cancel(BigInt(ctx), BigInt(iocb)));
   }
 
-  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault = false): (SysResult & { data: number[] }) | null {
+  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault = false): Reaped | null {
     const faults = (timeout_ns === "fault" ? FAULT_TIMEOUT : 0) | (eventsFault ? FAULT_EVENTS : 0);
     const timeout = timeout_ns === "fault" ? 0 : timeout_ns;
     const r = this.core.io_getevents(BigInt(ctx), min_nr, nr, timeout === null ? 0 : 1, timeout ?? 0, faults);
     if (r === -WOULD_BLOCK) return null;
-    return this.withData(r);
+    return this.reaped(r);
   }
 
   io_pgetevents(
@@ -86,14 +87,14 @@ export class WasmProcess implements AioBackend {
     eventsFault: boolean,
     usig: number,
     sigsetsize: number,
-  ): (SysResult & { data: number[]; delivered: number }) | null {
+  ): (Reaped & { delivered: number }) | null {
     const faults = (timeout_ns === "fault" ? FAULT_TIMEOUT : 0) | (eventsFault ? FAULT_EVENTS : 0);
     const timeout = timeout_ns === "fault" ? 0 : timeout_ns;
     const pending = this.core.signal_pending();
     const r = this.core.io_pgetevents(BigInt(ctx), min_nr, nr, timeout === null ? 0 : 1, timeout ?? 0, faults, usig, BigInt(sigsetsize));
     if (r === -WOULD_BLOCK) return null;
     // The handler ran when the call took the pending signal.
-    return { ...this.withData(r), delivered: pending && !this.core.signal_pending() ? 1 : 0 };
+    return { ...this.reaped(r), delivered: pending && !this.core.signal_pending() ? 1 : 0 };
   }
 
   raise(): SysResult {
@@ -206,6 +207,13 @@ export class WasmProcess implements AioBackend {
 
   private scratch(n: number): number[] {
     return Array.from(new Float64Array(this.core.memory.buffer, this.core.scratch_ptr(), n));
+  }
+
+  /** io_getevents's events: (data, res) pairs in scratch. */
+  private reaped(r: number): Reaped {
+    if (isErr(r)) return { ret: -1, errno: errnoName(r), data: [], res: [] };
+    const pairs = this.scratch(2 * r);
+    return { ret: r, errno: null, data: pairs.filter((_, i) => i % 2 === 0), res: pairs.filter((_, i) => i % 2 === 1) };
   }
 
   private withData(r: number): SysResult & { data: number[] } {

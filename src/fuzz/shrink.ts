@@ -65,6 +65,8 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     "iocbs",
     "null_entry",
     "bogus_entry",
+    "nbytes",
+    "offset",
     "maymove",
     "noreplace",
     "usig",

@@ -2,8 +2,8 @@
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
 import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
-import { IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
-import { fail, ok, type AioBackend, type Ctxp, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
+import { IO_FILE_BYTES, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
+import { fail, ok, type Reaped, type AioBackend, type Ctxp, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
 import { setupEvents } from "../contract/geometry.js";
 import type { Profile } from "../contract/profile.js";
 import type { Errno, ErrnoName } from "../contract/scenario.js";
@@ -29,6 +29,8 @@ import {
 
 const U32 = 2 ** 32;
 
+const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], res: [] });
+
 export class AioProcess implements AioBackend {
   mm = new AddressSpace();
   /** mm->ioctx_table: null until the first io_setup, and in a forked child. */
@@ -39,6 +41,8 @@ export class AioProcess implements AioBackend {
   hookSlotsVisited = 0;
   /** SIGUSR1, which the process keeps blocked (and handles), is pending: `raise` made it so. */
   signalPending = false;
+  /** Bytes in the regular file the control blocks read and write: writes past its end grow it. */
+  fileSize = IO_FILE_BYTES;
 
   constructor(
     readonly profile: Profile,
@@ -127,8 +131,8 @@ export class AioProcess implements AioBackend {
 
   // ---- ring: submit and reap ---------------------------------------------
 
-  /** `faultAt`: the first entry of the iocb array the kernel cannot read (-1: none). */
-  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt = -1): SysResult {
+  /** `faultAt`: the first entry of the iocb array the kernel cannot read (-1: none); every block moves `nbytes` at `offset`. */
+  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt = -1, nbytes = IOCB_BYTES, offset = 0): SysResult {
     if (count < 0) return fail("EINVAL");
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return fail("EINVAL");
@@ -145,31 +149,38 @@ export class AioProcess implements AioBackend {
         error = "EAGAIN";
         break;
       }
-      // The live kernel checks the fd before the opcode (FINDINGS 1).
-      const refused = badFd ? "EBADF" : cmd === "bad" ? "EINVAL" : null;
+      // The live kernel checks the fd before the opcode (FINDINGS 1), and the position with the opcode's own checks.
+      const refused = badFd ? "EBADF" : cmd === "bad" || offset < 0 ? "EINVAL" : null;
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
         break;
       }
-      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE);
+      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, nbytes, offset));
       submitted++;
     }
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
   }
 
+  /** A buffered read or write of the test file: the bytes it moves (its event's res). A read stops at the end of the file; a write grows it (FINDINGS 39). */
+  private rw(cmd: IoCmd, nbytes: number, offset: number): number {
+    if (cmd === "pread") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
+    if (nbytes > 0) this.fileSize = Math.max(this.fileSize, offset + nbytes);
+    return nbytes;
+  }
+
   /** A buffered read or write completes during submit: its event lands at the tail, obj the control block's user address. */
-  private aio_complete(ctx: Kioctx, data: number, obj: number): void {
+  private aio_complete(ctx: Kioctx, data: number, obj: number, res: number): void {
     const ring = ctx.ring;
     const tail = ring.tail;
-    ring.writeEvent(tail, data, obj, IOCB_BYTES, 0);
+    ring.writeEvent(tail, data, obj, res, 0);
     ring.tail = (tail + 1) % ctx.nr_events;
     ctx.completed_events++;
   }
 
-  io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault = false): (SysResult & { data: number[] }) | null {
+  io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault = false): Reaped | null {
     // The timeout is copied in before the context is looked up.
-    if (timeout_ns === "fault") return { ...fail("EFAULT"), data: [] };
+    if (timeout_ns === "fault") return refusedReap("EFAULT");
     return this.do_io_getevents(ctx_id, min_nr, nr, timeout_ns, eventsFault, false);
   }
 
@@ -187,8 +198,8 @@ export class AioProcess implements AioBackend {
     eventsFault: boolean,
     usig: number,
     sigsetsize: number,
-  ): (SysResult & { data: number[]; delivered: number }) | null {
-    const refused = (errno: ErrnoName) => ({ ...fail(errno), data: [], delivered: 0 });
+  ): (Reaped & { delivered: number }) | null {
+    const refused = (errno: ErrnoName) => ({ ...refusedReap(errno), delivered: 0 });
     if (!this.profile.pgetevents) return refused("ENOSYS");
     // The timeout, then the usig struct, then the mask's size, then the mask itself, all before the context.
     if (timeout_ns === "fault" || usig === USIG_FAULT) return refused("EFAULT");
@@ -201,24 +212,17 @@ export class AioProcess implements AioBackend {
     if (r === null) return null;
     if (!interrupted) return { ...r, delivered: 0 };
     this.signalPending = false;
-    return { ...(r.errno === null && r.ret === 0 ? { ...fail("EINTR"), data: [] } : r), delivered: 1 };
+    return { ...(r.errno === null && r.ret === 0 ? refusedReap("EINTR") : r), delivered: 1 };
   }
 
   /** `interrupted`: a signal is let in, so a wait ends at once with what was read. */
-  private do_io_getevents(
-    ctx_id: number,
-    min_nr: number,
-    nr: number,
-    timeout_ns: number | null,
-    eventsFault: boolean,
-    interrupted: boolean,
-  ): (SysResult & { data: number[] }) | null {
+  private do_io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: number | null, eventsFault: boolean, interrupted: boolean): Reaped | null {
     const ctx = this.lookup_ioctx(ctx_id);
-    if (!ctx || min_nr < 0 || min_nr > nr) return { ...fail("EINVAL"), data: [] };
+    if (!ctx || min_nr < 0 || min_nr > nr) return refusedReap("EINVAL");
     const ring = ctx.ring;
     const available = eventsInRing(ring.head, ring.tail, ctx.nr_events);
     // The first copy out fails at once, before any wait, and leaves the events in the ring (FINDINGS 36).
-    if (eventsFault && Math.min(available, nr) > 0) return { ...fail("EFAULT"), data: [] };
+    if (eventsFault && Math.min(available, nr) > 0) return refusedReap("EFAULT");
     if (available < min_nr && !interrupted) {
       // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).
       if (timeout_ns === null || timeout_ns < 0) return null;
@@ -235,18 +239,20 @@ export class AioProcess implements AioBackend {
   }
 
   /** Copies up to `nr` events from the head and gives their slots back. */
-  private aio_read_events(ctx: Kioctx, nr: number): { ret: number; data: number[] } {
+  private aio_read_events(ctx: Kioctx, nr: number): { ret: number; data: number[]; res: number[] } {
     const ring = ctx.ring;
     let head = ring.head % ctx.nr_events;
     const k = Math.min(eventsInRing(head, ring.tail, ctx.nr_events), nr);
     const data: number[] = [];
+    const res: number[] = [];
     for (let i = 0; i < k; i++) {
       data.push(ring.eventData(head));
+      res.push(ring.eventRes(head));
       head = (head + 1) % ctx.nr_events;
     }
     ring.head = head;
     ctx.reaped_by_kernel(k);
-    return { ret: k, data };
+    return { ret: k, data, res };
   }
 
   /** libaio-style reaping: everything through the user mapping at `addr`, no syscall. */

@@ -86,6 +86,10 @@ export class AioRing implements Backing {
   eventData(i: number): number {
     return Number(this.view.getBigUint64(AIO_RING_HEADER + i * IO_EVENT_SIZE, true));
   }
+
+  eventRes(i: number): number {
+    return Number(this.view.getBigInt64(AIO_RING_HEADER + i * IO_EVENT_SIZE + 16, true));
+  }
 }
 
 /** Events between head and tail of a ring with `nr` slots. */

@@ -7,7 +7,7 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
-import { randomSignalArgs } from "./signal-args.js";
+import { randomRange, randomSignalArgs } from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import type { AddrExpr, ProfileName, Scenario, Step, StepResult } from "../contract/scenario.js";
@@ -77,6 +77,7 @@ export function randomStep(rng: Prng, names: Names): Step {
       count: rng.chance(0.03) ? -1 : rng.int(0, 300),
       cmd: rng.chance(0.05) ? "bad" : rng.pick(["pread", "pwrite"] as const),
       data: rng.int(0, 1_000_000),
+      ...randomRange(rng),
     };
     const pointers = rng.int(0, 99);
     if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };

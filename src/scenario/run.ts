@@ -71,17 +71,17 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "io_destroy":
       return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
     case "io_submit":
-      return { ...head, ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd === "bad", submitFaultAt(s)) };
+      return { ...head, ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd === "bad", submitFaultAt(s), s.nbytes, s.offset) };
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined);
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");
-      return { ...head, ret: r.ret, errno: r.errno, data: r.data };
+      return { ...head, ret: r.ret, errno: r.errno, data: r.data, res: r.res };
     }
     case "io_pgetevents": {
       const { usig, sigsetsize } = usigOf(s);
       const r = b.io_pgetevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined, usig, sigsetsize);
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout, fewer than min_nr events in the ring and no signal let in");
-      return { ...head, ret: r.ret, errno: r.errno, data: r.data, delivered: r.delivered };
+      return { ...head, ret: r.ret, errno: r.errno, data: r.data, res: r.res, delivered: r.delivered };
     }
     case "raise":
       return { ...head, ...b.raise() };

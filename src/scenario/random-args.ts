@@ -1,0 +1,24 @@
+// Arguments both fuzzers draw the same way: io_pgetevents's signal argument
+// and the range an io_submit's blocks read or write.
+import type { Step } from "../contract/scenario.js";
+import type { Prng } from "../util/prng.js";
+
+type SignalArgs = Pick<Extract<Step, { op: "io_pgetevents" }>, "usig" | "sigmask" | "sigsetsize">;
+type RangeArgs = Pick<Extract<Step, { op: "io_submit" }>, "nbytes" | "offset">;
+
+/** Mostly a mask that lets the pending SIGUSR1 in (or keeps it out); now and then no struct, one the kernel cannot read, or a wrong sigsetsize. */
+export function randomSignalArgs(rng: Prng): SignalArgs {
+  const roll = rng.int(0, 99);
+  if (roll < 10) return {};
+  if (roll < 15) return { usig: rng.pick([0, "bogus"] as const) };
+  const sigmask = rng.pick([0, "unblock", "unblock", "unblock", "block", "bogus"] as const);
+  return roll < 22 ? { sigmask, sigsetsize: rng.pick([0, 4, 16, 128]) } : { sigmask };
+}
+
+/** Mostly the default 512 bytes at 0; a third of the time around the test file's end (short reads, growing writes), far past it, or before 0 (EINVAL). */
+export function randomRange(rng: Prng): RangeArgs {
+  if (rng.chance(0.67)) return {};
+  const nbytes = rng.pick([0, 1, 512, 4096, 65536]);
+  const offset = rng.pick([0, 512, 16000, 16384, 17000, 100_000, 2 ** 31, -1, -512]);
+  return { nbytes, offset };
+}
