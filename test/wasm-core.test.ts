@@ -124,10 +124,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_pgetevents": {
       const ctx = at(s.ctx);
-      const { usig, sigsetsize } = usigOf(s);
-      return ctx === null
-        ? "unbound"
-        : (b.io_pgetevents(ctx, s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined, usig, sigsetsize) ?? "would block");
+      return ctx === null ? "unbound" : (b.io_pgetevents(ctx, s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined, usigOf(s)) ?? "would block");
     }
     case "raise":
       return b.raise();

@@ -2,7 +2,7 @@
 // scenario runner. Addresses are byte addresses as plain numbers (they stay
 // below 2^47); errno is symbolic, null on success.
 import type { Profile } from "./profile.js";
-import type { Errno } from "./scenario.js";
+import type { Errno, SignalArg } from "./scenario.js";
 
 export interface SysResult {
   ret: number;
@@ -41,6 +41,10 @@ export interface ProcessConfig {
 
 /** Events io_getevents copied out: each one's user data and res. */
 export type Reaped = SysResult & { data: number[]; res: number[] };
+/** io_pgetevents's answer: io_getevents's, and whether the pending signal's handler ran (1) or not (0). */
+export type SignalReaped = Reaped & { delivered: number };
+/** A timeout in ns, none (null), or a pointer the kernel cannot read ("fault"). */
+export type Timeout = number | null | "fault";
 
 /** io_setup's context pointer: holding 0 (a valid call), already non-zero, or one the kernel cannot read. */
 export type Ctxp = "zero" | "nonzero" | "fault";
@@ -63,19 +67,10 @@ export interface AioBackend {
    */
   io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault?: boolean): Reaped | null;
   /**
-   * io_getevents under a signal mask: `usig` one of abi/codes.ts USIG_*,
-   * SIGMASK_*, with the struct's `sigsetsize`; `delivered`: 1 when the
+   * io_getevents under a signal mask (`sig`); `delivered`: 1 when the
    * pending SIGUSR1's handler ran during the call.
    */
-  io_pgetevents(
-    ctx: number,
-    min_nr: number,
-    nr: number,
-    timeout_ns: number | null | "fault",
-    eventsFault: boolean,
-    usig: number,
-    sigsetsize: number,
-  ): (Reaped & { delivered: number }) | null;
+  io_pgetevents(ctx: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault: boolean, sig: SignalArg): SignalReaped | null;
   /** SIGUSR1 to the process itself, which keeps it blocked: it stays pending until a mask lets it in. */
   raise(): SysResult;
   /** `iocb`: the control block's user address (IOCB_ADDR, the first block io_submit uses, or an address that cannot be read). */

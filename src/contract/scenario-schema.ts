@@ -20,6 +20,15 @@ const name = z
   .refine((v) => v !== "bogus", '"bogus" is the unmapped address, not a name');
 const addr = z.union([z.literal(0), z.literal(-1), z.string().regex(ADDR_PATTERN, 'an address is a name, NAME+K (pages), NAME+1b, 0, -1 or "bogus"')]);
 
+/** io_getevents's fields, which io_pgetevents takes too. */
+const getevents = {
+  ctx: addr,
+  min_nr: int(-(2 ** 31), MAX_COUNT),
+  nr: int(-(2 ** 31), MAX_COUNT),
+  timeout_ns: z.union([z.null(), int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), z.literal("bogus")]),
+  events: z.union([z.literal(0), z.literal("bogus")]).optional(),
+};
+
 const steps = [
   z.strictObject({
     op: z.literal("io_setup"),
@@ -41,22 +50,11 @@ const steps = [
     nbytes: int(0, MAX_IO_BYTES).optional(),
     offset: int(-MAX_IO_OFFSET, MAX_IO_OFFSET).optional(),
   }),
-  z.strictObject({
-    op: z.literal("io_getevents"),
-    ctx: addr,
-    min_nr: int(-(2 ** 31), MAX_COUNT),
-    nr: int(-(2 ** 31), MAX_COUNT),
-    timeout_ns: z.union([z.null(), int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), z.literal("bogus")]),
-    events: z.union([z.literal(0), z.literal("bogus")]).optional(),
-  }),
+  z.strictObject({ op: z.literal("io_getevents"), ...getevents }),
   z
     .strictObject({
       op: z.literal("io_pgetevents"),
-      ctx: addr,
-      min_nr: int(-(2 ** 31), MAX_COUNT),
-      nr: int(-(2 ** 31), MAX_COUNT),
-      timeout_ns: z.union([z.null(), int(-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER), z.literal("bogus")]),
-      events: z.union([z.literal(0), z.literal("bogus")]).optional(),
+      ...getevents,
       usig: z.union([z.literal(0), z.literal("bogus")]).optional(),
       sigmask: z.union([z.literal(0), z.literal("unblock"), z.literal("block"), z.literal("bogus")]).optional(),
       sigsetsize: int(0, 2 ** 31).optional(),

@@ -65,12 +65,18 @@ export function timeoutOf(timeout_ns: number | null | "bogus"): number | null | 
   return timeout_ns === "bogus" ? "fault" : timeout_ns;
 }
 
+/** io_pgetevents's signal argument: `usig` one of abi/codes.ts USIG_*, SIGMASK_*, and the struct's sigsetsize. */
+export interface SignalArg {
+  usig: number;
+  sigsetsize: number;
+}
+
 /**
  * io_pgetevents's signal argument as a backend takes it (abi/codes.ts): no
  * usig struct unless the step gives a sigmask or a sigsetsize; a struct's
  * mask is NULL unless it says.
  */
-export function usigOf(s: { usig?: 0 | "bogus"; sigmask?: 0 | "unblock" | "block" | "bogus"; sigsetsize?: number }): { usig: number; sigsetsize: number } {
+export function usigOf(s: { usig?: 0 | "bogus"; sigmask?: 0 | "unblock" | "block" | "bogus"; sigsetsize?: number }): SignalArg {
   const sigsetsize = s.sigsetsize ?? SIGSET_SIZE;
   if (s.usig !== undefined) return { usig: s.usig === 0 ? USIG_NULL : USIG_FAULT, sigsetsize };
   if (s.sigmask === undefined && s.sigsetsize === undefined) return { usig: USIG_NULL, sigsetsize };

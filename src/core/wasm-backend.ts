@@ -4,8 +4,8 @@
 // core's scratch area. The batch methods return the core's raw result
 // (a count, or -errno: see errnoName) so they add nothing per event.
 import { profileBits, type Profile } from "../contract/profile.js";
-import type { AioBackend, Ctxp, IoCmd, ProcessConfig, Reaped, RingHeaderRead, SysResult } from "../contract/backend.js";
-import type { Errno } from "../contract/scenario.js";
+import type { AioBackend, Ctxp, IoCmd, ProcessConfig, Reaped, RingHeaderRead, SignalReaped, SysResult, Timeout } from "../contract/backend.js";
+import type { Errno, SignalArg } from "../contract/scenario.js";
 import {
   CMD_BAD,
   CMD_PREAD,
@@ -79,19 +79,11 @@ export class WasmProcess implements AioBackend {
     return this.reaped(r);
   }
 
-  io_pgetevents(
-    ctx: number,
-    min_nr: number,
-    nr: number,
-    timeout_ns: number | null | "fault",
-    eventsFault: boolean,
-    usig: number,
-    sigsetsize: number,
-  ): (Reaped & { delivered: number }) | null {
+  io_pgetevents(ctx: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault: boolean, sig: SignalArg): SignalReaped | null {
     const faults = (timeout_ns === "fault" ? FAULT_TIMEOUT : 0) | (eventsFault ? FAULT_EVENTS : 0);
     const timeout = timeout_ns === "fault" ? 0 : timeout_ns;
     const pending = this.core.signal_pending();
-    const r = this.core.io_pgetevents(BigInt(ctx), min_nr, nr, timeout === null ? 0 : 1, timeout ?? 0, faults, usig, BigInt(sigsetsize));
+    const r = this.core.io_pgetevents(BigInt(ctx), min_nr, nr, timeout === null ? 0 : 1, timeout ?? 0, faults, sig.usig, BigInt(sig.sigsetsize));
     if (r === -WOULD_BLOCK) return null;
     // The handler ran when the call took the pending signal.
     return { ...this.reaped(r), delivered: pending && !this.core.signal_pending() ? 1 : 0 };

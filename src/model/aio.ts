@@ -3,10 +3,22 @@
 // remap hook, syscalls). The readable oracle for the WASM core.
 import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
 import { IO_FILE_BYTES, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
-import { fail, ok, type Reaped, type AioBackend, type Ctxp, type IoCmd, type ProcessConfig, type RingHeaderRead, type SysResult } from "../contract/backend.js";
+import {
+  fail,
+  ok,
+  type Reaped,
+  type SignalReaped,
+  type Timeout,
+  type AioBackend,
+  type Ctxp,
+  type IoCmd,
+  type ProcessConfig,
+  type RingHeaderRead,
+  type SysResult,
+} from "../contract/backend.js";
 import { setupEvents } from "../contract/geometry.js";
 import type { Profile } from "../contract/profile.js";
-import type { Errno, ErrnoName } from "../contract/scenario.js";
+import type { Errno, ErrnoName, SignalArg } from "../contract/scenario.js";
 import { hrtimerSleep } from "../util/hrtimer.js";
 import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
@@ -190,15 +202,8 @@ export class AioProcess implements AioBackend {
    * call, so no wait happens, nothing read is EINTR, and the handler runs
    * on the way out whatever the result (FINDINGS 37).
    */
-  io_pgetevents(
-    ctx_id: number,
-    min_nr: number,
-    nr: number,
-    timeout_ns: number | null | "fault",
-    eventsFault: boolean,
-    usig: number,
-    sigsetsize: number,
-  ): (Reaped & { delivered: number }) | null {
+  io_pgetevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault: boolean, sig: SignalArg): SignalReaped | null {
+    const { usig, sigsetsize } = sig;
     const refused = (errno: ErrnoName) => ({ ...refusedReap(errno), delivered: 0 });
     if (!this.profile.pgetevents) return refused("ENOSYS");
     // The timeout, then the usig struct, then the mask's size, then the mask itself, all before the context.

@@ -78,8 +78,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       return { ...head, ret: r.ret, errno: r.errno, data: r.data, res: r.res };
     }
     case "io_pgetevents": {
-      const { usig, sigsetsize } = usigOf(s);
-      const r = b.io_pgetevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined, usig, sigsetsize);
+      const r = b.io_pgetevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined, usigOf(s));
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout, fewer than min_nr events in the ring and no signal let in");
       return { ...head, ret: r.ret, errno: r.errno, data: r.data, res: r.res, delivered: r.delivered };
     }
