@@ -26,7 +26,7 @@ export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, bad_fd: boo
   return proc.io_submit(ctx, count, cmd, data, bad_fd, fault_at, nbytes, offset);
 }
 
-/** Events reaped, their user data in scratch as f64; -WOULD_BLOCK when it would wait forever. */
+/** Events reaped, each one's (data, res) in scratch as f64; -WOULD_BLOCK when it would wait forever. */
 export function io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64, faults: i32): i32 {
   record_into_scratch();
   return proc.io_getevents(ctx, min_nr, nr, has_timeout, timeout_ns, faults);

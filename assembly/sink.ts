@@ -1,9 +1,9 @@
 // Where reaped user data goes, and the scratch area the facade reads
 // variable-size outputs from (through the exported memory, at scratch_ptr()).
-// Syscall exports record data into scratch as f64 (io_getevents: data and res
-// pairs; user data stays below
-// 2^53); batch exports fold it into a checksum instead, so their loops
-// allocate nothing and the reads cannot be optimised away.
+// Syscall exports record data into scratch as f64 (user data stays below
+// 2^53; io_getevents records (data, res) pairs); batch exports fold the data
+// into a checksum instead, so their loops allocate nothing and the reads
+// cannot be optimised away.
 
 import { IO_EVENT_SIZE } from "./abi/ring";
 

@@ -61,12 +61,22 @@ static struct addr parse_addr(const char *tok, int line)
 	return a;
 }
 
-static int op_from_name(const char *s)
+/* The index of `s` among the `n` words, or -1. */
+static int word_index(const char *const *words, size_t n, const char *s)
 {
-	for (size_t i = 0; i < sizeof op_names / sizeof *op_names; i++)
-		if (strcmp(s, op_names[i]) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, words[i]) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* An io_submit entry index, or "-" for none (-1). */
+static long parse_entry(const char *tok, int line, const char *what)
+{
+	long k = strcmp(tok, "-") == 0 ? -1 : parse_long(tok, line);
+	if (k < -1 || k > MAX_BATCH)
+		die_probe("wire line %d: bad %s", line, what);
+	return k;
 }
 
 /* A pointer argument: `dflt` (the probe's own, A_NONE) or one the kernel
@@ -93,7 +103,7 @@ static void parse_step(char *text, int line, struct step *st)
 		tok[nt++] = t;
 	}
 	static const int want[] = {4, 2, 11, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1};
-	int op = nt ? op_from_name(tok[0]) : -1;
+	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
 	if (nt != want[op])
@@ -135,12 +145,8 @@ static void parse_step(char *text, int line, struct step *st)
 		st->n2 = parse_long(tok[4], line);
 		st->flag = strcmp(tok[5], "bad") == 0;
 		st->to = parse_unusable(tok[6], "ok", line, "iocb array");
-		st->n3 = strcmp(tok[7], "-") == 0 ? -1 : parse_long(tok[7], line);
-		if (st->n3 < -1 || st->n3 > MAX_BATCH)
-			die_probe("wire line %d: bad null entry", line);
-		st->bogus_entry = strcmp(tok[8], "-") == 0 ? -1 : parse_long(tok[8], line);
-		if (st->bogus_entry < -1 || st->bogus_entry > MAX_BATCH)
-			die_probe("wire line %d: bad bogus entry", line);
+		st->n3 = parse_entry(tok[7], line, "null entry");
+		st->bogus_entry = parse_entry(tok[8], line, "bogus entry");
 		st->nbytes = parse_long(tok[9], line);
 		st->offset = parse_long(tok[10], line);
 		if (st->nbytes < 0 || st->nbytes > MAX_IO_BYTES)
@@ -161,10 +167,7 @@ static void parse_step(char *text, int line, struct step *st)
 		st->to = parse_unusable(tok[5], "ok", line, "events buffer");
 		if (st->op == OP_IO_GETEVENTS)
 			break;
-		st->sig = -1;
-		for (int k = 0; k < (int)(sizeof sig_words / sizeof *sig_words); k++)
-			if (strcmp(tok[6], sig_words[k]) == 0)
-				st->sig = k;
+		st->sig = word_index(sig_words, sizeof sig_words / sizeof *sig_words, tok[6]);
 		if (st->sig < 0)
 			die_probe("wire line %d: bad signal argument", line);
 		st->sigsetsize = parse_long(tok[7], line);

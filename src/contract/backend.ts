@@ -65,7 +65,7 @@ export interface AioBackend {
    * null: the call would block forever (no timeout, too few events): a scenario error.
    * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.
    */
-  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault?: boolean): Reaped | null;
+  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault?: boolean): Reaped | null;
   /**
    * io_getevents under a signal mask (`sig`); `delivered`: 1 when the
    * pending SIGUSR1's handler ran during the call.

@@ -1,7 +1,7 @@
 // The scenario contract of docs/scenario-format.md, as types.
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
 import { SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
-import type { Ctxp } from "./backend.js";
+import type { Ctxp, Timeout } from "./backend.js";
 
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
 export type BackendName = "wasm" | "model" | "kernel";
@@ -61,7 +61,7 @@ export function submitFaultAt(s: { iocbs?: 0 | "bogus"; null_entry?: number; bog
 }
 
 /** io_getevents's timeout as a backend takes it: "bogus" (a pointer the kernel cannot read) is "fault". */
-export function timeoutOf(timeout_ns: number | null | "bogus"): number | null | "fault" {
+export function timeoutOf(timeout_ns: number | null | "bogus"): Timeout {
   return timeout_ns === "bogus" ? "fault" : timeout_ns;
 }
 

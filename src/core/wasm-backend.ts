@@ -71,19 +71,15 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_cancel(BigInt(ctx), BigInt(iocb)));
   }
 
-  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault = false): Reaped | null {
-    const faults = (timeout_ns === "fault" ? FAULT_TIMEOUT : 0) | (eventsFault ? FAULT_EVENTS : 0);
-    const timeout = timeout_ns === "fault" ? 0 : timeout_ns;
-    const r = this.core.io_getevents(BigInt(ctx), min_nr, nr, timeout === null ? 0 : 1, timeout ?? 0, faults);
+  io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault = false): Reaped | null {
+    const r = this.core.io_getevents(BigInt(ctx), min_nr, nr, ...timeoutArgs(timeout_ns, eventsFault));
     if (r === -WOULD_BLOCK) return null;
     return this.reaped(r);
   }
 
   io_pgetevents(ctx: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault: boolean, sig: SignalArg): SignalReaped | null {
-    const faults = (timeout_ns === "fault" ? FAULT_TIMEOUT : 0) | (eventsFault ? FAULT_EVENTS : 0);
-    const timeout = timeout_ns === "fault" ? 0 : timeout_ns;
     const pending = this.core.signal_pending();
-    const r = this.core.io_pgetevents(BigInt(ctx), min_nr, nr, timeout === null ? 0 : 1, timeout ?? 0, faults, sig.usig, BigInt(sig.sigsetsize));
+    const r = this.core.io_pgetevents(BigInt(ctx), min_nr, nr, ...timeoutArgs(timeout_ns, eventsFault), sig.usig, BigInt(sig.sigsetsize));
     if (r === -WOULD_BLOCK) return null;
     // The handler ran when the call took the pending signal.
     return { ...this.reaped(r), delivered: pending && !this.core.signal_pending() ? 1 : 0 };
@@ -211,6 +207,13 @@ export class WasmProcess implements AioBackend {
   private withData(r: number): SysResult & { data: number[] } {
     return isErr(r) ? { ret: -1, errno: errnoName(r), data: [] } : { ret: r, errno: null, data: this.scratch(r) };
   }
+}
+
+/** The core's (has_timeout, timeout_ns, faults) for a timeout and whether the events buffer can be written. */
+function timeoutArgs(timeout_ns: Timeout, eventsFault: boolean): [number, number, number] {
+  const faults = (timeout_ns === "fault" ? FAULT_TIMEOUT : 0) | (eventsFault ? FAULT_EVENTS : 0);
+  if (timeout_ns === null) return [0, 0, faults];
+  return [1, timeout_ns === "fault" ? 0 : timeout_ns, faults];
 }
 
 function sys(r: number): SysResult {

@@ -190,7 +190,7 @@ export class AioProcess implements AioBackend {
     ctx.completed_events++;
   }
 
-  io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: number | null | "fault", eventsFault = false): Reaped | null {
+  io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault = false): Reaped | null {
     // The timeout is copied in before the context is looked up.
     if (timeout_ns === "fault") return refusedReap("EFAULT");
     return this.do_io_getevents(ctx_id, min_nr, nr, timeout_ns, eventsFault, false);
