@@ -17,11 +17,11 @@ import {
 import { record, record_into_scratch, sink, sink_events, sink_run } from "./sink";
 
 import {
-  CMD_BAD, CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_BAD, CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, FD_BAD, FD_RDONLY, FD_WRONLY, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
-// io_submit's `cmd` codes (the scenario's pread / pwrite / bad opcode) and the bytes one block moves.
-export { CMD_BAD, CMD_PREAD, CMD_PWRITE, IOCB_BYTES } from "./abi/codes";
+// io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
+export { CMD_BAD, CMD_PREAD, CMD_PWRITE, FD_RDWR, IOCB_BYTES } from "./abi/codes";
 
 /** A result in [-4095, -1] is -errno; anything else (counts, addresses) is a value. */
 @inline export function isErr(r: i64): bool {
@@ -47,6 +47,18 @@ export { CMD_BAD, CMD_PREAD, CMD_PWRITE, IOCB_BYTES } from "./abi/codes";
     if (tail == nr_events) tail = 0;
   }
   store<u32>(ring + RING_TAIL, tail);
+}
+
+/**
+ * Why io_submit refuses a block (an errno), or 0. The live kernel looks up
+ * the fd, then the opcode (FINDINGS 1), then the file's open mode against
+ * the opcode (FINDINGS 40), then the position.
+ */
+function submitRefusal(fd: i32, cmd: i32, offset: i64): i32 {
+  if (fd == FD_BAD) return EBADF;
+  if (cmd == CMD_BAD) return EINVAL;
+  if (fd == (cmd == CMD_PREAD ? FD_WRONLY : FD_RDONLY)) return EBADF;
+  return offset < 0 ? EINVAL : 0;
 }
 
 export class AioProcess {
@@ -162,7 +174,7 @@ export class AioProcess {
    * submitted, or -errno. `faultAt`: the first entry of the array the kernel
    * cannot read (-1: none).
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, badFd: bool, faultAt: i32, nbytes: i64, offset: i64): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
@@ -173,16 +185,14 @@ export class AioProcess {
       if (!faultAt) return -EFAULT;
       nr = faultAt;
     }
-    // The live kernel checks the fd before the opcode (FINDINGS 1). The
-    // first iocb is refused after taking its slot, which goes back at once.
-    const refused = badFd ? EBADF : cmd == CMD_BAD || offset < 0 ? EINVAL : 0;
+    // The first iocb is refused after taking its slot, which goes back at once.
+    const refused = submitRefusal(fd, cmd, offset);
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
       return -refused;
     }
     const ring = ctx.ringBase;
-    let res: i64 = 0;
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
@@ -190,7 +200,7 @@ export class AioProcess {
       const k = ctx.take_reqs(nr - submitted);
       if (!k) break;
       // Only a block that gets a slot reads or writes the file.
-      if (!submitted) res = this.rw(cmd, nbytes, offset);
+      const res = this.rw(cmd, fd, k, nbytes, offset);
       aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, res);
       ctx.completed_events += k;
       submitted += k;
@@ -199,13 +209,15 @@ export class AioProcess {
   }
 
   /**
-   * A buffered read or write of the test file: the bytes it moves (its
-   * event's res). A read stops at the end of the file; a write grows it.
-   * Every block of one call moves the same range, so one answer serves all.
+   * `k` buffered reads or writes of the test file: the bytes each moves
+   * (its event's res). A read stops at the end of the file; a write grows
+   * it, at the end in append mode (FINDINGS 40). Every block of one call
+   * moves as many bytes, so one answer serves all.
    */
-  @inline private rw(cmd: i32, nbytes: i64, offset: i64): i64 {
+  @inline private rw(cmd: i32, fd: i32, k: i32, nbytes: i64, offset: i64): i64 {
     if (cmd == CMD_PREAD) return min(nbytes, max(0, this.fileSize - offset));
-    if (nbytes > 0) this.fileSize = max(this.fileSize, offset + nbytes);
+    if (fd == FD_APPEND) this.fileSize += <i64>k * nbytes;
+    else if (nbytes > 0) this.fileSize = max(this.fileSize, offset + nbytes);
     return nbytes;
   }
 

@@ -4,7 +4,7 @@
 // a BigInt per call would cost more than a small batch's work. They run the very
 // code of the syscall exports, with reaped data folded into the checksum
 // instead of recorded, so nothing in their loops allocates.
-import { CMD_PREAD, IOCB_BYTES, isErr } from "./aio";
+import { CMD_PREAD, FD_RDWR, IOCB_BYTES, isErr } from "./aio";
 import { EINVAL } from "./errno";
 import { PAGE_SHIFT } from "./mm";
 import { proc } from "./process";
@@ -15,7 +15,7 @@ import { extraWork } from "./extra-work";
 export function submit_batch(ctx_: f64, n: i32, data_: f64): i32 {
   const ctx = <u64>ctx_;
   const data = <u64>data_;
-  return proc.io_submit(ctx, n, CMD_PREAD, data, false, -1, IOCB_BYTES, 0);
+  return proc.io_submit(ctx, n, CMD_PREAD, data, FD_RDWR, -1, IOCB_BYTES, 0);
 }
 
 /** user_reap of up to `max` events through the mapping at `ctx`. */
@@ -104,7 +104,7 @@ export function ring_loop(ctx_: f64, events: i32, batch: i32): i64 {
   const before = data_checksum();
   let submitted = 0;
   while (submitted < events) {
-    const s = proc.io_submit(ctx, min(batch, events - submitted), CMD_PREAD, <u64>submitted, false, -1, IOCB_BYTES, 0);
+    const s = proc.io_submit(ctx, min(batch, events - submitted), CMD_PREAD, <u64>submitted, FD_RDWR, -1, IOCB_BYTES, 0);
     if (s < 0) return s;
     submitted += s;
     const r = proc.user_reap(ctx, batch);

@@ -20,10 +20,10 @@ export function io_destroy(ctx: i64): i32 {
   return proc.io_destroy(ctx);
 }
 
-/** `cmd`: 0 pread, 1 pwrite, 2 a bad opcode (aio.ts CMD_*). */
+/** `cmd`: CMD_PREAD, CMD_PWRITE or CMD_BAD; `fd`: FD_* (abi/codes.ts). */
 /** `fault_at`: the first entry of the iocb array the kernel cannot read, -1 for none. */
-export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, bad_fd: bool, fault_at: i32, nbytes: i64, offset: i64): i32 {
-  return proc.io_submit(ctx, count, cmd, data, bad_fd, fault_at, nbytes, offset);
+export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64): i32 {
+  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset);
 }
 
 /** Events reaped, each one's (data, res) in scratch as f64; -WOULD_BLOCK when it would wait forever. */

@@ -74,7 +74,7 @@ export const ringSuite: Suite = {
         params,
         run: (n) =>
           rounds(n, (b) => {
-            model.io_submit(mctx, b, "pread", 0, false);
+            model.io_submit(mctx, b, "pread", 0, "rdwr");
             model.user_reap(mctx, b);
           }),
       },

@@ -1,8 +1,9 @@
-/* The I/O the probe submits: a 16 KiB test file, a spare fd number for
+/* The I/O the probe submits: a 16 KiB test file (open read-write, and
+ * again read-only, write-only and with O_APPEND), a spare fd number for
  * fd "bad", and the iocb and event buffers of scenarios and timing loops. */
 #include "probe.h"
 
-int io_fd = -1, bad_fd = -1;
+int io_fds[FD_KINDS] = {-1, -1, -1, -1, -1};
 char io_buf[MAX_IO_BYTES] __attribute__((aligned(512)));
 /* Sized before the scenario starts (largest count it asks for), so that no
  * allocation happens between its steps. */
@@ -16,16 +17,26 @@ void setup_io_file(void)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/aio-ring-bench-probe-XXXXXX",
 		 dir && *dir ? dir : "/tmp");
-	io_fd = mkstemp(path);
-	if (io_fd < 0)
+	int fd = mkstemp(path);
+	if (fd < 0)
 		die_probe("mkstemp %s: %s", path, strerror(errno));
+	io_fds[FD_RDWR] = fd;
+	/* Other open files of the same file: they share its size. */
+	static const int modes[FD_KINDS] = {
+		[FD_RDONLY] = O_RDONLY, [FD_WRONLY] = O_WRONLY,
+		[FD_APPEND] = O_RDWR | O_APPEND};
+	for (int k = FD_RDONLY; k < FD_KINDS; k++)
+		if ((io_fds[k] = open(path, modes[k])) < 0)
+			die_probe("opening %s again: %s", path, strerror(errno));
 	unlink(path);
 	static char zeros[FILE_BYTES];
-	if (write(io_fd, zeros, sizeof zeros) != (ssize_t)sizeof zeros)
+	if (write(fd, zeros, sizeof zeros) != (ssize_t)sizeof zeros)
 		die_probe("writing the 16 KiB test file: %s", strerror(errno));
-	for (bad_fd = 1023; bad_fd > 2; bad_fd--)
-		if (fcntl(bad_fd, F_GETFD) < 0 && errno == EBADF)
+	for (fd = 1023; fd > 2; fd--)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			io_fds[FD_BAD] = fd;
 			return;
+		}
 	die_probe("no free file descriptor number for fd \"bad\"");
 }
 

@@ -18,7 +18,9 @@
  *   io_destroy ADDR
  *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET
  *                                CMD: pread|pwrite|bad,
- *                                FD: ok|bad, IOCBS: ok (the probe's array), 0
+ *                                FD: ok (read-write), bad (closed),
+ *                                rdonly, wronly or append (O_APPEND),
+ *                                IOCBS: ok (the probe's array), 0
  *                                or bogus, NULL: "-" or the entry left NULL,
  *                                BOGUS: "-" or the entry pointing to "bogus",
  *                                NBYTES, OFFSET: of every block, in the
@@ -223,7 +225,7 @@ struct step {
 	struct addr a, to; /* a: ctx/addr; to: mremap/fork_mremap target */
 	long n1, n2, n3;   /* op-specific numbers, see parse_step */
 	int name;          /* name to bind, -1 for none */
-	int flag;          /* CTXP_* / fd bad / TIMEOUT_* / mremap flags / mmap MAP_FIXED* */
+	int flag;          /* CTXP_* / FD_* / TIMEOUT_* / mremap flags / mmap MAP_FIXED* */
 	int cmd;           /* io_submit opcode */
 	int sig;           /* io_pgetevents: SIG_* */
 	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */
@@ -238,7 +240,11 @@ int next_scenario(void);
 
 /* ---------- io.c: the test file and the I/O buffers ---------- */
 
-extern int io_fd, bad_fd;
+/* io_submit's file (step flag), in the order of assembly/abi/codes.ts
+ * (FD_RDWR ... FD_APPEND) and of the wire's words (fd_words). */
+enum { FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND, FD_KINDS };
+/* The descriptor of each kind (FD_BAD: a number no file is open on). */
+extern int io_fds[FD_KINDS];
 extern char io_buf[MAX_IO_BYTES];
 extern struct iocb *iocbs;
 extern struct iocb **iocb_ptrs;

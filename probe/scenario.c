@@ -249,7 +249,7 @@ static void do_io_submit(int i, const struct step *st)
 		memset(cb, 0, sizeof *cb);
 		cb->aio_data = (uint64_t)(st->n2 + k);
 		cb->aio_lio_opcode = (uint16_t)st->cmd;
-		cb->aio_fildes = (uint32_t)(st->flag ? bad_fd : io_fd);
+		cb->aio_fildes = (uint32_t)io_fds[st->flag];
 		cb->aio_buf = (uint64_t)(uintptr_t)io_buf;
 		cb->aio_nbytes = (uint64_t)st->nbytes;
 		cb->aio_offset = st->offset;
@@ -520,10 +520,10 @@ static void run_scenario_child(void)
 	setup_signals();
 	outf("%s", ""); /* grow the output buffer now, not mid-scenario */
 	pin_one_cpu();
-	if (io_fd < 0)
+	if (io_fds[FD_RDWR] < 0)
 		setup_io_file();
 	/* Each scenario starts from the 16 KiB file: an earlier one may have grown it. */
-	if (ftruncate(io_fd, FILE_BYTES) != 0)
+	if (ftruncate(io_fds[FD_RDWR], FILE_BYTES) != 0)
 		die_probe("resetting the test file: %s", strerror(errno));
 	struct utsname u;
 	uname(&u);

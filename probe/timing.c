@@ -61,7 +61,7 @@ static void loop_submit_reap(const struct params *p)
 	for (long k = 0; k < p->batch; k++) {
 		memset(&iocbs[k], 0, sizeof iocbs[k]);
 		iocbs[k].aio_lio_opcode = IOCB_CMD_PREAD;
-		iocbs[k].aio_fildes = (uint32_t)io_fd;
+		iocbs[k].aio_fildes = (uint32_t)io_fds[FD_RDWR];
 		iocbs[k].aio_buf = (uint64_t)(uintptr_t)io_buf;
 		iocbs[k].aio_nbytes = IO_BYTES;
 		iocbs[k].aio_data = (uint64_t)k;

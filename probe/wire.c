@@ -12,6 +12,11 @@ static const char *const sig_words[] = {
 	"nousig", "bogus", "null", "unblock", "block", "maskbogus",
 };
 
+/* FD_* by name, as src/kernel/wire.ts writes io_submit's fd. */
+static const char *const fd_words[] = {
+	"ok", "bad", "rdonly", "wronly", "append",
+};
+
 struct step steps[MAX_STEPS];
 int nsteps;
 int no_zero_page_wanted;
@@ -143,7 +148,9 @@ static void parse_step(char *text, int line, struct step *st)
 		else
 			die_probe("wire line %d: bad cmd", line);
 		st->n2 = parse_long(tok[4], line);
-		st->flag = strcmp(tok[5], "bad") == 0;
+		st->flag = word_index(fd_words, sizeof fd_words / sizeof *fd_words, tok[5]);
+		if (st->flag < 0)
+			die_probe("wire line %d: bad fd", line);
 		st->to = parse_unusable(tok[6], "ok", line, "iocb array");
 		st->n3 = parse_entry(tok[7], line, "null entry");
 		st->bogus_entry = parse_entry(tok[8], line, "bogus entry");

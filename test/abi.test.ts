@@ -11,6 +11,11 @@ import { join, relative } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
+  FD_APPEND,
+  FD_BAD,
+  FD_RDONLY,
+  FD_RDWR,
+  FD_WRONLY,
   IO_FILE_BYTES,
   IOCB_BYTES,
   SIGMASK_BLOCK,
@@ -53,6 +58,7 @@ function probeAbi(): Record<string, number> {
     ["SIGMASK_BLOCK", "SIG_MASK_BLOCK"],
     ["SIGMASK_FAULT", "SIG_MASK_BOGUS"],
     ["SIGSET_SIZE", "_NSIG / 8"],
+    ...["FD_RDWR", "FD_BAD", "FD_RDONLY", "FD_WRONLY", "FD_APPEND"].map((f): [string, string] => [f, f]),
   ];
   const body = values.map(([k, v], i) => `\tprintf("%s\\"${k}\\":%llu", ${i ? '","' : '""'}, (unsigned long long)(${v}));`).join("\n");
   const src = join(dir, "abi.c");
@@ -94,6 +100,8 @@ describe("single-source ABI", () => {
     // io_pgetevents's signal argument: the probe's enum in the codes' order, and the kernel's sigset size.
     const sig = { USIG_NULL, USIG_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGMASK_BLOCK, SIGMASK_FAULT, SIGSET_SIZE };
     for (const [k, v] of Object.entries(sig)) assert.equal(c[k], v, k);
+    // io_submit's file: the probe's enum in the codes' order.
+    for (const [k, v] of Object.entries({ FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND })) assert.equal(c[k], v, k);
   });
 
   it("no file outside assembly/abi defines an ABI name or spells the ring magic", () => {

@@ -445,7 +445,19 @@ describe("scenario limits, the same on every backend", () => {
       { op: "io_getevents", ctx: "W", min_nr: 1, nr: 1, timeout_ns: 2 ** 53 - 1 },
     ],
   };
+  // Appended blocks are new data the live kernel stores: 1,025 blocks of 64 KiB pass 64 MiB; a read-write fd rewrites one range, so it has no such bound.
+  const appends: Scenario = {
+    name: "appends",
+    steps: [
+      { op: "io_setup", nr_events: 2048, name: "F" },
+      { op: "io_submit", ctx: "F", count: 1024, cmd: "pwrite", data: 0, nbytes: 65536 },
+      { op: "io_submit", ctx: "F", count: 1024, cmd: "pwrite", data: 0, nbytes: 65536, fd: "append" },
+      { op: "io_submit", ctx: "F", count: 1, cmd: "pread", data: 0, nbytes: 65536, fd: "append" },
+      { op: "io_submit", ctx: "F", count: 1, cmd: "pwrite", data: 0, nbytes: 65536, fd: "append" },
+    ],
+  };
   const cases = [
+    [appends, /step 4: field "count": the append-mode writes so far may add up to 65 MiB to the test file, more than the 64 MiB a scenario may write/],
     [waits, /step 2: field "timeout_ns": the io_getevents timeouts so far add up to 9007239\.3 s, more than the 60 s a scenario may wait/],
     [wrapped, /step 4: field "nr_events"/],
     [rings, /step 4: field "nr_events": .* more than the 1024 MiB a scenario may model/],

@@ -116,7 +116,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_submit": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd === "bad", submitFaultAt(s), s.nbytes, s.offset);
+      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), s.nbytes, s.offset);
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
@@ -217,7 +217,7 @@ describe("wasm core = model", () => {
           const ctx = pair.setup(nr_events);
           let submitted = 0;
           for (;;) {
-            const r = pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pread", submitted, false));
+            const r = pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pread", submitted, "rdwr"));
             if (r.errno !== null) {
               assert.equal(r.errno, "EAGAIN");
               break;
@@ -229,7 +229,7 @@ describe("wasm core = model", () => {
           // Reap some either way, then fill again: both sides must agree on every count.
           pair.call("user_reap", (b) => b.user_reap(ctx, 7));
           pair.call("io_getevents", (b) => b.io_getevents(ctx, 3, 5, 0));
-          for (let k = 0; k < 20; k++) pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pwrite", 1000 + k, false));
+          for (let k = 0; k < 20; k++) pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pwrite", 1000 + k, "rdwr"));
           pair.call("io_getevents", (b) => b.io_getevents(ctx, 0, 100000, null));
           pair.call("user_reap", (b) => b.user_reap(ctx, 100000));
           pair.call("ring", (b) => b.ring(ctx));
@@ -240,13 +240,13 @@ describe("wasm core = model", () => {
       test("full move, destroy after the move", () => {
         const pair = new Pair(profile);
         const a = pair.setup(128);
-        pair.call("io_submit", (b) => b.io_submit(a, 5, "pread", 10, false));
+        pair.call("io_submit", (b) => b.io_submit(a, 5, "pread", 10, "rdwr"));
         const s = pair.mmap(16);
         const pages = pair.ringPages(a);
         const moved = pair.call("mremap A -> S", (b) => b.mremap(a, pages, pages, s));
         assert.equal(moved.errno, null);
-        pair.call("submit at new address", (b) => b.io_submit(s, 2, "pread", 20, false));
-        pair.call("submit at old address", (b) => b.io_submit(a, 2, "pread", 30, false));
+        pair.call("submit at new address", (b) => b.io_submit(s, 2, "pread", 20, "rdwr"));
+        pair.call("submit at old address", (b) => b.io_submit(a, 2, "pread", 30, "rdwr"));
         pair.call("user_reap at new address", (b) => b.user_reap(s, 100));
         pair.sameBytes(s);
         // A fresh mapping now covers the old base (v3.18: the stale id reaches slot 0 through its zero header).
@@ -299,7 +299,7 @@ describe("wasm core = model", () => {
         const pair = new Pair(profile);
         const a = pair.setup(128);
         const s = pair.mmap(16);
-        pair.call("io_submit", (b) => b.io_submit(a, 2, "pread", 1, false));
+        pair.call("io_submit", (b) => b.io_submit(a, 2, "pread", 1, "rdwr"));
         const r = pair.call("fork_mremap", (b) => b.fork_mremap(a, pair.ringPages(a), s));
         assert.equal(r.errno, FORK_MOVE_OF_RING[profile]);
         pair.call("partial fork move", (b) => b.fork_mremap(a, 1, s + 8 * P));
@@ -324,8 +324,8 @@ describe("wasm core = model", () => {
         else assert.equal(r.errno, "EFAULT");
         for (let k = 0; k < 8; k++) pair.call("page D", (b) => b.page(d + k * P));
         for (let k = 0; k < 4; k++) pair.call("page S", (b) => b.page(s + k * P));
-        pair.call("submit T", (b) => b.io_submit(d + 4 * P, 1, "pread", 1, false));
-        pair.call("submit T+2", (b) => b.io_submit(d + 6 * P, 1, "pread", 2, false));
+        pair.call("submit T", (b) => b.io_submit(d + 4 * P, 1, "pread", 1, "rdwr"));
+        pair.call("submit T+2", (b) => b.io_submit(d + 6 * P, 1, "pread", 2, "rdwr"));
         pair.call("range without VMA", (b) => b.mremap(s + 8 * P, 2, 2, d + 12 * P));
         pair.sameBytes(d + 4 * P);
         pair.sameBytes(d + 6 * P);
@@ -385,7 +385,7 @@ describe("wasm core = model", () => {
               count: pick([1, 1, 3, 17, 100, 300, -1, 0]),
               cmd: pick(["pread", "pwrite", "pread", "bad"] as const),
               data: int(0, 2 ** 40),
-              ...(random() < 0.05 ? { fd: "bad" as const } : {}),
+              ...(random() < 0.15 ? { fd: pick(["bad", "rdonly", "wronly", "append"] as const) } : {}),
               ...(random() < 0.3 ? { nbytes: pick([0, 1, 512, 4096, 65536]), offset: pick([0, 100, 16000, 16384, 20000, 2 ** 31, -1]) } : {}),
             };
           if (k < 44) {
@@ -436,7 +436,7 @@ describe("wasm core = model", () => {
           const n = 1 + ((round * 37) % 200);
           const data = round * 1000;
           const s = wasm.submitBatch(ctx, n, data);
-          const m = model.io_submit(ctx, n, "pread", data, false);
+          const m = model.io_submit(ctx, n, "pread", data, "rdwr");
           assert.equal(s < 0 ? -1 : s, m.ret);
           const r = wasm.reapBatch(ctx, n);
           const mr = model.user_reap(ctx, n);
@@ -446,7 +446,7 @@ describe("wasm core = model", () => {
         }
         pair.sameBytes(ctx);
         wasm.submitBatch(ctx, 10, 7);
-        model.io_submit(ctx, 10, "pread", 7, false);
+        model.io_submit(ctx, 10, "pread", 7, "rdwr");
         assert.equal(wasm.getEventsBatch(ctx, 4), model.io_getevents(ctx, 0, 4, 0)!.ret);
         let reaped = 0;
         for (let i = 0; i < 8; i++) reaped += model.io_getevents(ctx, 1, 1, 0)!.ret;
@@ -508,7 +508,7 @@ describe("wasm core = model", () => {
       const spare = pair.mmap(pages);
       const reap = (label: string, at: number) => pair.call(`${label}: user_reap`, (b) => b.user_reap(at, 8));
       const read = (label: string, at: number) => pair.call(`${label}: ring`, (b) => b.ring(at));
-      pair.call("submit", (b) => b.io_submit(a, 4, "pread", 7, false));
+      pair.call("submit", (b) => b.io_submit(a, 4, "pread", 7, "rdwr"));
       reap("before the move", a);
       read("before the move", a + P);
       pair.call("mremap to spare", (b) => b.mremap(a, pages, pages, spare));

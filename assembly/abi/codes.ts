@@ -7,6 +7,17 @@ export const CMD_PWRITE = 1;
 /** An opcode that is neither pread nor pwrite. */
 export const CMD_BAD = 2;
 
+/**
+ * io_submit's file (the core's export and the probe's wire): the test file
+ * opened read-write, a closed descriptor, or the same file opened read-only,
+ * write-only, or read-write with O_APPEND.
+ */
+export const FD_RDWR = 0;
+export const FD_BAD = 1;
+export const FD_RDONLY = 2;
+export const FD_WRONLY = 3;
+export const FD_APPEND = 4;
+
 /** io_setup's context pointer (the core's export and the probe's wire): holding 0, already non-zero, or unreadable. */
 export const CTXP_ZERO = 0;
 export const CTXP_NONZERO = 1;

@@ -26,6 +26,8 @@ export interface RingHeaderRead {
 }
 
 export type IoCmd = "pread" | "pwrite" | "bad";
+/** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only or in append mode. */
+export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append";
 
 export interface ProcessConfig {
   cpus: number;
@@ -60,7 +62,7 @@ export interface AioBackend {
    * array pointer itself: 0), -1 for none; `nbytes` and `offset` of every
    * block (default IOCB_BYTES at 0).
    */
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt?: number, nbytes?: number, offset?: number): SysResult;
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt?: number, nbytes?: number, offset?: number): SysResult;
   /**
    * null: the call would block forever (no timeout, too few events): a scenario error.
    * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.

@@ -43,7 +43,7 @@ const steps = [
     count: int(-(2 ** 31), MAX_COUNT),
     cmd: z.enum(["pread", "pwrite", "bad"]),
     data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
-    fd: z.literal("bad").optional(),
+    fd: z.enum(["bad", "rdonly", "wronly", "append"]).optional(),
     iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
     null_entry: int(0, MAX_COUNT).optional(),
     bogus_entry: int(0, MAX_COUNT).optional(),

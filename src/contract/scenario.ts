@@ -18,7 +18,7 @@ export type Step =
       count: number;
       cmd: "pread" | "pwrite" | "bad";
       data: number;
-      fd?: "bad";
+      fd?: "bad" | "rdonly" | "wronly" | "append";
       iocbs?: 0 | "bogus";
       null_entry?: number;
       bogus_entry?: number;
@@ -48,6 +48,8 @@ export type Step =
   | { op: "page"; addr: AddrExpr };
 
 export type OpName = Step["op"];
+/** The step of one op. */
+export type StepOf<O extends OpName> = Extract<Step, { op: O }>;
 
 /**
  * io_submit's first iocb array entry the kernel cannot read: the array

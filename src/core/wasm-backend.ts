@@ -4,7 +4,7 @@
 // core's scratch area. The batch methods return the core's raw result
 // (a count, or -errno: see errnoName) so they add nothing per event.
 import { profileBits, type Profile } from "../contract/profile.js";
-import type { AioBackend, Ctxp, IoCmd, ProcessConfig, Reaped, RingHeaderRead, SignalReaped, SysResult, Timeout } from "../contract/backend.js";
+import type { AioBackend, Ctxp, IoCmd, IoFd, ProcessConfig, Reaped, RingHeaderRead, SignalReaped, SysResult, Timeout } from "../contract/backend.js";
 import type { Errno, SignalArg } from "../contract/scenario.js";
 import {
   CMD_BAD,
@@ -15,6 +15,11 @@ import {
   CTXP_ZERO,
   FAULT_EVENTS,
   FAULT_TIMEOUT,
+  FD_APPEND,
+  FD_BAD,
+  FD_RDONLY,
+  FD_RDWR,
+  FD_WRONLY,
   IOCB_BYTES,
   KIND_AIO,
   KIND_ANON,
@@ -27,6 +32,7 @@ import { instantiateCore } from "./wasm.js";
 
 /** io_submit's cmd codes. */
 const CMD: Record<IoCmd, number> = { pread: CMD_PREAD, pwrite: CMD_PWRITE, bad: CMD_BAD };
+const FD: Record<IoFd, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND };
 const CTXP: Record<Ctxp, number> = { zero: CTXP_ZERO, nonzero: CTXP_NONZERO, fault: CTXP_FAULT };
 /** page's kind codes. */
 const KINDS: Record<number, "none" | "aio" | "anon"> = { [KIND_NONE]: "none", [KIND_AIO]: "aio", [KIND_ANON]: "anon" };
@@ -63,8 +69,8 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_destroy(BigInt(ctx)));
   }
 
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt = -1, nbytes = IOCB_BYTES, offset = 0): SysResult {
-    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), badFd ? 1 : 0, faultAt, BigInt(nbytes), BigInt(offset)));
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0): SysResult {
+    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset)));
   }
 
   io_cancel(ctx: number, iocb: number): SysResult {

@@ -14,9 +14,9 @@ import { AioProcess } from "../model/aio.js";
 import { PAGE_SIZE } from "../model/mm.js";
 import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
-import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
+import type { AddrExpr, Scenario, Step, StepOf } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
-import { randomRange, randomSignalArgs } from "../scenario/random-args.js";
+import { randomRange, randomSignalArgs, withRandomFd } from "../scenario/random-args.js";
 import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
 
 export interface GenerateOptions {
@@ -369,7 +369,7 @@ export class ProgramGenerator {
     // Mostly small batches; sometimes enough to fill the ring or run out of request slots.
     const count = roll < 5 ? -1 : roll < 10 ? 0 : roll < 80 ? rng.int(1, 40) : roll < 95 ? rng.int(100, 400) : rng.int(1000, 2100);
     const cmd = rng.chance(0.06) ? "bad" : rng.pick(["pread", "pwrite"] as const);
-    const step: Step = { op: "io_submit", ctx: this.ctxExpr(), count, cmd, data: rng.int(0, 1_000_000), ...randomRange(rng) };
+    const step: StepOf<"io_submit"> = { op: "io_submit", ctx: this.ctxExpr(), count, cmd, data: rng.int(0, 1_000_000), ...randomRange(rng) };
     const pointers = rng.int(0, 99);
     // Now and then an iocb array, or one entry of it, the kernel cannot read.
     if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };
@@ -378,7 +378,7 @@ export class ProgramGenerator {
       const k = rng.int(0, Math.max(0, Math.min(count, 40)));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return rng.chance(0.05) ? { ...step, fd: "bad" } : step;
+    return withRandomFd(rng, 0.15, step);
   }
 
   private getevents(): Step {

@@ -12,6 +12,7 @@ import {
   type AioBackend,
   type Ctxp,
   type IoCmd,
+  type IoFd,
   type ProcessConfig,
   type RingHeaderRead,
   type SysResult,
@@ -42,6 +43,18 @@ import {
 const U32 = 2 ** 32;
 
 const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], res: [] });
+
+/**
+ * Why io_submit refuses a block, or null. The live kernel looks up the fd,
+ * then the opcode (FINDINGS 1), then the file's open mode against the
+ * opcode (FINDINGS 40), then the position.
+ */
+function submitRefusal(fd: IoFd, cmd: IoCmd, offset: number): ErrnoName | null {
+  if (fd === "bad") return "EBADF";
+  if (cmd === "bad") return "EINVAL";
+  if (fd === (cmd === "pread" ? "wronly" : "rdonly")) return "EBADF";
+  return offset < 0 ? "EINVAL" : null;
+}
 
 export class AioProcess implements AioBackend {
   mm = new AddressSpace();
@@ -144,7 +157,7 @@ export class AioProcess implements AioBackend {
   // ---- ring: submit and reap ---------------------------------------------
 
   /** `faultAt`: the first entry of the iocb array the kernel cannot read (-1: none); every block moves `nbytes` at `offset`. */
-  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, badFd: boolean, faultAt = -1, nbytes = IOCB_BYTES, offset = 0): SysResult {
+  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0): SysResult {
     if (count < 0) return fail("EINVAL");
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return fail("EINVAL");
@@ -161,23 +174,27 @@ export class AioProcess implements AioBackend {
         error = "EAGAIN";
         break;
       }
-      // The live kernel checks the fd before the opcode (FINDINGS 1), and the position with the opcode's own checks.
-      const refused = badFd ? "EBADF" : cmd === "bad" || offset < 0 ? "EINVAL" : null;
+      const refused = submitRefusal(fd, cmd, offset);
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
         break;
       }
-      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, nbytes, offset));
+      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, fd, nbytes, offset));
       submitted++;
     }
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
   }
 
-  /** A buffered read or write of the test file: the bytes it moves (its event's res). A read stops at the end of the file; a write grows it (FINDINGS 39). */
-  private rw(cmd: IoCmd, nbytes: number, offset: number): number {
+  /**
+   * A buffered read or write of the test file: the bytes it moves (its
+   * event's res). A read stops at the end of the file; a write grows it
+   * (FINDINGS 39); in append mode a write lands at the end, whatever its offset (FINDINGS 40).
+   */
+  private rw(cmd: IoCmd, fd: IoFd, nbytes: number, offset: number): number {
     if (cmd === "pread") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
-    if (nbytes > 0) this.fileSize = Math.max(this.fileSize, offset + nbytes);
+    if (fd === "append") this.fileSize += nbytes;
+    else if (nbytes > 0) this.fileSize = Math.max(this.fileSize, offset + nbytes);
     return nbytes;
   }
 

@@ -7,10 +7,10 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
-import { randomRange, randomSignalArgs } from "./random-args.js";
+import { randomRange, randomSignalArgs, withRandomFd } from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
-import type { AddrExpr, ProfileName, Scenario, Step, StepResult } from "../contract/scenario.js";
+import type { AddrExpr, ProfileName, Scenario, Step, StepOf, StepResult } from "../contract/scenario.js";
 
 export interface Divergence {
   profile: ProfileName;
@@ -71,7 +71,7 @@ export function randomStep(rng: Prng, names: Names): Step {
     return iocb < 8 ? { op: "io_cancel", ctx: addr(rng, names) } : { op: "io_cancel", ctx: addr(rng, names), iocb: iocb === 8 ? 0 : "bogus" };
   }
   if (kind < 35) {
-    const step: Step = {
+    const step: StepOf<"io_submit"> = {
       op: "io_submit",
       ctx: addr(rng, names),
       count: rng.chance(0.03) ? -1 : rng.int(0, 300),
@@ -85,7 +85,7 @@ export function randomStep(rng: Prng, names: Names): Step {
       const k = rng.int(0, Math.max(0, step.count));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return rng.chance(0.03) ? { ...step, fd: "bad" } : step;
+    return withRandomFd(rng, 0.12, step);
   }
   if (kind < 47) {
     const nr = rng.int(-1, 400);

@@ -5,6 +5,7 @@
  * WASM trap, a JSON.stringify RangeError or a probe output overflow
  * halfway through.
  */
+import { IOCB_BYTES } from "../../assembly/abi/codes.js";
 import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { ScenarioError } from "../contract/errors.js";
 import { setupEvents } from "../contract/geometry.js";
@@ -37,6 +38,13 @@ export const MAX_RESULT_EVENTS = 1_000_000;
  * bound (src/kernel/probe.ts, probe/scenario.c).
  */
 export const MAX_TIMEOUT_TOTAL_NS = 60e9;
+/**
+ * Bytes a scenario's append-mode writes may add to the test file, summed
+ * over its steps at count x nbytes. Other writes rewrite one range, but
+ * each appended block is new data the live kernel really stores (in
+ * TMPDIR, often memory), so every backend refuses more than this.
+ */
+export const MAX_APPEND_BYTES = 64 * 2 ** 20;
 
 /**
  * Bytes of the largest ring `nr_events` can make on any profile with `cpus`
@@ -71,6 +79,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let submitted = 0;
   let asked = 0;
   let waited = 0;
+  let appended = 0;
   scenario.steps.forEach((s, i) => {
     for (const field of ["name", "ctx", "addr", "to"] as const) {
       const v = (s as Record<string, unknown>)[field];
@@ -88,8 +97,19 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
           `the io_setup steps so far may model up to ${MiB(ringBytes)} of rings, more than the ${MiB(MAX_MODELLED_BYTES)} a scenario may model (a limit every backend shares)`,
         );
       }
-    } else if (s.op === "io_submit") submitted += Math.max(0, s.count);
-    else if (s.op === "io_getevents" || s.op === "io_pgetevents") {
+    } else if (s.op === "io_submit") {
+      submitted += Math.max(0, s.count);
+      if (s.fd === "append" && s.cmd === "pwrite") {
+        appended += Math.max(0, s.count) * (s.nbytes ?? IOCB_BYTES);
+        if (appended > MAX_APPEND_BYTES) {
+          fail(
+            i,
+            "count",
+            `the append-mode writes so far may add up to ${MiB(appended)} to the test file, more than the ${MiB(MAX_APPEND_BYTES)} a scenario may write (the live kernel stores them; a limit every backend shares)`,
+          );
+        }
+      }
+    } else if (s.op === "io_getevents" || s.op === "io_pgetevents") {
       asked += Math.max(0, s.nr);
       waited += typeof s.timeout_ns === "number" && s.timeout_ns > 0 ? s.timeout_ns : 0;
       if (waited > MAX_TIMEOUT_TOTAL_NS) {

@@ -1,10 +1,12 @@
-// Arguments both fuzzers draw the same way: io_pgetevents's signal argument
-// and the range an io_submit's blocks read or write.
-import type { Step } from "../contract/scenario.js";
+// Arguments both fuzzers draw the same way: io_pgetevents's signal argument,
+// and the range and file an io_submit's blocks read or write.
+import { IOCB_BYTES } from "../../assembly/abi/codes.js";
+import type { Step, StepOf } from "../contract/scenario.js";
 import type { Prng } from "../util/prng.js";
 
 type SignalArgs = Pick<Extract<Step, { op: "io_pgetevents" }>, "usig" | "sigmask" | "sigsetsize">;
-type RangeArgs = Pick<Extract<Step, { op: "io_submit" }>, "nbytes" | "offset">;
+type SubmitStep = StepOf<"io_submit">;
+type RangeArgs = Pick<SubmitStep, "nbytes" | "offset">;
 
 /** Mostly a mask that lets the pending SIGUSR1 in (or keeps it out); now and then no struct, one the kernel cannot read, or a wrong sigsetsize. */
 export function randomSignalArgs(rng: Prng): SignalArgs {
@@ -21,4 +23,15 @@ export function randomRange(rng: Prng): RangeArgs {
   const nbytes = rng.pick([0, 1, 512, 4096, 65536]);
   const offset = rng.pick([0, 512, 16000, 16384, 17000, 100_000, 2 ** 31, -1, -512]);
   return { nbytes, offset };
+}
+
+/**
+ * Now and then (`chance`) a file other than the read-write one: a closed
+ * fd, or the file opened read-only, write-only or for appending. Appended
+ * blocks are new data the kernel stores, so they stay at 512 bytes or less.
+ */
+export function withRandomFd(rng: Prng, chance: number, step: SubmitStep): SubmitStep {
+  if (!rng.chance(chance)) return step;
+  const fd = rng.pick(["bad", "rdonly", "wronly", "append"] as const);
+  return fd === "append" ? { ...step, fd, nbytes: Math.min(step.nbytes ?? IOCB_BYTES, 512) } : { ...step, fd };
 }
