@@ -464,12 +464,16 @@ export class AioProcess {
     return err ? -err : dest << PAGE_SHIFT;
   }
 
-  /** The same move done by a forked child (a copy of the VMAs, no ioctx table), then discarded: 0 or -errno. */
-  fork_mremap(addr: i64, pages: i64, to: i64): i32 {
+  /**
+   * dup_mm: a child with a copy of every VMA (a ring's only where the
+   * profile's fork copies it) and no context table. It shares the open
+   * test file, but with no context of the parent's it can submit nothing.
+   */
+  fork(): AioProcess {
     const child = new AioProcess(this.profile, this.cpus, this.aio_max_nr, this.aio_nr, this.zeroPage);
     child.mm = this.mm.clone(this.profile.forkCopiesRing);
-    const r = child.mremap(addr, pages, pages, true, to, true);
-    return isErr(r) ? <i32>r : 0;
+    child.fileSize = this.fileSize;
+    return child;
   }
 
   /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */

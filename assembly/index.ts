@@ -6,7 +6,7 @@ import { PAGE_SHIFT } from "./mm";
 import { proc } from "./process";
 import { record_into_scratch } from "./sink";
 
-export { reset } from "./process";
+export { reset, fork_child, exit_child } from "./process";
 export { scratch_ptr, scratch_reserve, data_checksum } from "./sink";
 export { submit_batch, reap_batch, getevents_batch, getevents_calls, lookup_batch, remap_batch, ring_loop, hook_slots_visited } from "./batch";
 
@@ -76,10 +76,6 @@ export function munmap(addr: i64, pages: i64): i32 {
 /** The new address, or -errno. `has_to`: MREMAP_FIXED to `to`. */
 export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool): i64 {
   return proc.mremap(addr, old_pages, new_pages, has_to, to, may_move);
-}
-
-export function fork_mremap(addr: i64, pages: i64, to: i64): i32 {
-  return proc.fork_mremap(addr, pages, to);
 }
 
 /** 0 none, 1 aio, 2 anon (mm.ts KIND_*). */

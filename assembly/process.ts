@@ -16,3 +16,19 @@ export function reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64,
   __collect();
   reset_checksum();
 }
+
+/** The parent while a forked child runs (fork_child to exit_child). */
+let parent: AioProcess | null = null;
+
+/** Every export acts in a forked child of the process until exit_child. */
+export function fork_child(): void {
+  parent = proc;
+  proc = proc.fork();
+}
+
+/** The child exits, with whatever it made: the parent runs again. */
+export function exit_child(): void {
+  proc = parent!;
+  parent = null;
+  __collect();
+}

@@ -61,6 +61,12 @@ char out_peek(size_t at)
 	return at < out_len ? out[at] : 0;
 }
 
+const char *out_since(size_t mark, size_t *len)
+{
+	*len = mark < out_len ? out_len - mark : 0;
+	return out + mark;
+}
+
 void out_truncate(size_t mark)
 {
 	if (mark < out_len)

@@ -34,6 +34,10 @@
  *                                unblock (empty: lets SIGUSR1 in), block
  *                                (SIGUSR1), maskbogus; SIZE: its sigsetsize
  *   raise                        SIGUSR1 to the probe, which keeps it blocked
+ *   fork LINE                    LINE (io_setup, io_destroy, io_submit,
+ *                                io_getevents, io_cancel, ring, munmap,
+ *                                mremap or page, binding no name) run by a
+ *                                forked child, which then exits
  *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
  *   user_reap ADDR MAX
  *   ring ADDR
@@ -159,6 +163,7 @@ void out_discard(void); /* drops what is buffered, for an error line instead */
 size_t out_mark(void);   /* bytes buffered now */
 void out_truncate(size_t mark); /* back to an earlier mark */
 char out_peek(size_t at);       /* a buffered byte, 0 past the end */
+const char *out_since(size_t mark, size_t *len); /* what was buffered after a mark */
 void flush_out(void);
 /* {"probe_error":msg} as the only output, exit 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void die_probe(const char *fmt, ...);
@@ -231,6 +236,7 @@ struct step {
 	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */
 	long bogus_entry;  /* io_submit: the entry pointing to "bogus", -1 for none */
 	long nbytes, offset; /* io_submit: of every block */
+	int in_child;      /* fork: the call runs in a forked child */
 };
 
 extern struct step steps[MAX_STEPS];

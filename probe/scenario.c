@@ -123,7 +123,7 @@ static void bind_name(int name, uintptr_t addr)
 
 static void result_head(int i, const struct step *st)
 {
-	outf("%s{\"step\":%d,\"op\":\"%s\"", i ? "," : "", i, op_names[st->op]);
+	outf("%s{\"step\":%d,\"op\":\"%s\"", i ? "," : "", i, st->in_child ? "fork" : op_names[st->op]);
 }
 
 static void ret_errno(long r)
@@ -424,9 +424,8 @@ static void do_io_cancel(int i, const struct step *st)
 	ret_errno(r);
 }
 
-static void run_step(int i, const struct step *st)
+static void do_call(int i, const struct step *st)
 {
-	result_head(i, st);
 	switch (st->op) {
 	case OP_IO_SETUP: {
 		aio_context_t ctx = st->flag == CTXP_NONZERO ? 1 : 0;
@@ -497,6 +496,80 @@ static void run_step(int i, const struct step *st)
 		break;
 	}
 	}
+}
+
+/*
+ * A fork step: a forked child makes the call and exits, with every context
+ * and mapping it made. Its result fields come back through a pipe. Names
+ * are resolved here first, so that an unbound one is the parent's scenario
+ * error; nothing else a child may call stops a scenario.
+ */
+static void do_in_child(int i, const struct step *st)
+{
+	const char *field = st->op == OP_MUNMAP || st->op == OP_MREMAP || st->op == OP_PAGE ? "addr" : "ctx";
+	if (st->a.kind == A_NAME)
+		resolve(i, field, &st->a);
+	if (st->op == OP_MREMAP && st->to.kind == A_NAME)
+		resolve(i, "to", &st->to);
+	outf(",\"call\":\"%s\"", op_names[st->op]);
+	size_t mark = out_mark();
+	int p[2];
+	if (pipe(p) != 0)
+		die_probe("pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		die_probe("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		do_call(i, st);
+		size_t len;
+		const char *fields = out_since(mark, &len);
+		while (len > 0) {
+			ssize_t n = write(p[1], fields, len);
+			if (n < 0 && errno != EINTR)
+				_exit(1);
+			if (n > 0) {
+				fields += n;
+				len -= (size_t)n;
+			}
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	/* Static: no allocation between steps (it would move the mappings). */
+	static char got[1 << 16];
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(p[0], got + len, sizeof got - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof got - 1)
+			die_probe("fork: the child's result is too long");
+	}
+	close(p[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die_probe("waitpid: %s", strerror(errno));
+	if (WIFSIGNALED(status)) {
+		outf(",\"ret\":-1,\"errno\":\"SIGNAL:%s\"", signal_name(WTERMSIG(status)));
+		return;
+	}
+	if (WEXITSTATUS(status) != 0 || len == 0)
+		die_probe("fork child reported nothing (exit %d)", WEXITSTATUS(status));
+	outf("%.*s", (int)len, got);
+}
+
+static void run_step(int i, const struct step *st)
+{
+	result_head(i, st);
+	if (st->in_child)
+		do_in_child(i, st);
+	else
+		do_call(i, st);
 	outf("}");
 }
 

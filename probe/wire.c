@@ -99,14 +99,18 @@ static struct addr parse_unusable(const char *tok, const char *dflt, int line, c
 
 static void parse_step(char *text, int line, struct step *st)
 {
-	char *tok[11];
+	char *all[12], **tok = all;
 	int nt = 0;
 	for (char *save, *t = strtok_r(text, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save)) {
-		if (nt == 11)
+		if (nt == 12)
 			die_probe("wire line %d: too many fields", line);
-		tok[nt++] = t;
+		all[nt++] = t;
 	}
+	/* "fork LINE": LINE is the step the child runs. */
+	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
+	tok += in_child;
+	nt -= in_child;
 	static const int want[] = {4, 2, 11, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
@@ -117,6 +121,7 @@ static void parse_step(char *text, int line, struct step *st)
 	memset(st, 0, sizeof *st);
 	st->op = (enum op)op;
 	st->name = -1;
+	st->in_child = in_child;
 	switch (st->op) {
 	case OP_IO_SETUP:
 		st->n1 = parse_long(tok[1], line);
@@ -224,6 +229,14 @@ static void parse_step(char *text, int line, struct step *st)
 		die_probe("wire line %d: count above %d", line, MAX_BATCH);
 	if (st->op == OP_USER_REAP && st->n1 > MAX_BATCH)
 		die_probe("wire line %d: max above %d", line, MAX_BATCH);
+	/* What a child may call: a step that binds no name and touches nothing
+	 * it shares with the parent (src/contract/scenario.ts ChildCall). */
+	static const unsigned child_ops =
+		1u << OP_IO_SETUP | 1u << OP_IO_DESTROY | 1u << OP_IO_SUBMIT |
+		1u << OP_IO_GETEVENTS | 1u << OP_IO_CANCEL | 1u << OP_RING |
+		1u << OP_MUNMAP | 1u << OP_MREMAP | 1u << OP_PAGE;
+	if (in_child && (!(child_ops >> st->op & 1) || st->name >= 0))
+		die_probe("wire line %d: a forked child cannot run this", line);
 }
 
 /* Stdin, read as it comes: a batch of scenarios can be fed to a running

@@ -5,7 +5,7 @@
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
 import { iocbAddress } from "../src/scenario/run.js";
-import { ctxpOf, submitFaultAt, timeoutOf, usigOf } from "../src/contract/scenario.js";
+import { asChildCall, ctxpOf, submitFaultAt, timeoutOf, usigOf } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -155,8 +155,10 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     case "fork_mremap": {
       const addr = at(s.addr);
       const to = at(s.to);
-      return addr === null || to === null ? "unbound" : b.fork_mremap(addr, s.pages, to);
+      return addr === null || to === null ? "unbound" : b.inChild((child) => child.mremap(addr, s.pages, s.pages, to));
     }
+    case "fork":
+      return b.inChild((child) => runStep(child, names, s.call));
     case "page": {
       const addr = at(s.addr);
       return addr === null ? "unbound" : b.page(addr);
@@ -295,15 +297,26 @@ describe("wasm core = model", () => {
         pair.call("ring", (b) => b.ring(at));
       });
 
-      test("fork_mremap outcomes; the parent is unaffected", () => {
+      test("a forked child's moves and calls; the parent is unaffected", () => {
         const pair = new Pair(profile);
         const a = pair.setup(128);
         const s = pair.mmap(16);
         pair.call("io_submit", (b) => b.io_submit(a, 2, "pread", 1, "rdwr"));
-        const r = pair.call("fork_mremap", (b) => b.fork_mremap(a, pair.ringPages(a), s));
+        const move = (addr: number, pages: number, to: number) => (b: AioBackend) => b.inChild((c) => c.mremap(addr, pages, pages, to));
+        const r = pair.call("fork move of the ring", move(a, pair.ringPages(a), s));
         assert.equal(r.errno, FORK_MOVE_OF_RING[profile]);
-        pair.call("partial fork move", (b) => b.fork_mremap(a, 1, s + 8 * P));
-        pair.call("anon fork move", (b) => b.fork_mremap(s, 2, s + 4 * P));
+        pair.call("partial fork move", move(a, 1, s + 8 * P));
+        pair.call("anon fork move", move(s, 2, s + 4 * P));
+        // The child has no context table: every call on the parent's context is EINVAL; a context of its own dies with it.
+        const child = pair.call("child submit, reap, destroy, setup", (b) =>
+          b.inChild((c) => [
+            c.io_submit(a, 1, "pread", 5, "rdwr").errno,
+            c.io_getevents(a, 0, 4, 0)?.errno,
+            c.io_destroy(a).errno,
+            c.io_setup(8, "zero").errno,
+          ]),
+        );
+        assert.deepEqual(child, ["EINVAL", "EINVAL", "EINVAL", null]);
         pair.call("page S", (b) => b.page(s));
         pair.call("ring", (b) => b.ring(a));
         pair.call("io_getevents", (b) => b.io_getevents(a, 2, 2, null));
@@ -417,7 +430,14 @@ describe("wasm core = model", () => {
               ...(random() < 0.7 ? { name: pick(all) } : {}),
             };
           }
-          if (k < 90) return { op: "fork_mremap", addr: addr(), pages: int(1, 4), to: addr() };
+          if (k < 88) return { op: "fork_mremap", addr: addr(), pages: int(1, 4), to: addr() };
+          if (k < 90) {
+            // A forked child's call: any step a child may make.
+            for (;;) {
+              const call = asChildCall(step());
+              if (call) return { op: "fork", call };
+            }
+          }
           return { op: "page", addr: addr() };
         };
         for (let run = 0; run < 20; run++) {

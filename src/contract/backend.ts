@@ -84,7 +84,12 @@ export interface AioBackend {
   munmap(addr: number, pages: number): SysResult;
   /** `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove` false: flags 0, a resize in place only. */
   mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove?: boolean): SysResult & { addr: number };
-  fork_mremap(addr: number, pages: number, to: number): SysResult;
+  /**
+   * `f` run by a forked child of the process, which then exits: a copy of
+   * its mappings (rings too where the profile's fork copies them), no
+   * context table, nothing it does seen by the parent.
+   */
+  inChild<T>(f: (child: AioBackend) => T): T;
   page(addr: number): "aio" | "anon" | "none";
 }
 

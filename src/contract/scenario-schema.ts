@@ -29,28 +29,59 @@ const getevents = {
   events: z.union([z.literal(0), z.literal("bogus")]).optional(),
 };
 
+const ioSetup = z.strictObject({
+  op: z.literal("io_setup"),
+  nr_events: int(0, MAX_NR_EVENTS),
+  name: name.optional(),
+  ctxp: z.union([z.literal("nonzero"), z.literal(0), z.literal("bogus")]).optional(),
+});
+const ioDestroy = z.strictObject({ op: z.literal("io_destroy"), ctx: addr });
+const ioSubmit = z.strictObject({
+  op: z.literal("io_submit"),
+  ctx: addr,
+  count: int(-(2 ** 31), MAX_COUNT),
+  cmd: z.enum(["pread", "pwrite", "bad"]),
+  data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
+  fd: z.enum(["bad", "rdonly", "wronly", "append"]).optional(),
+  iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
+  null_entry: int(0, MAX_COUNT).optional(),
+  bogus_entry: int(0, MAX_COUNT).optional(),
+  nbytes: int(0, MAX_IO_BYTES).optional(),
+  offset: int(-MAX_IO_OFFSET, MAX_IO_OFFSET).optional(),
+});
+const ioGetevents = z.strictObject({ op: z.literal("io_getevents"), ...getevents });
+const ioCancel = z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() });
+const ring = z.strictObject({ op: z.literal("ring"), ctx: addr });
+const munmap = z.strictObject({ op: z.literal("munmap"), addr, pages: int(0, MAX_COUNT) });
+const mremap = z.strictObject({
+  op: z.literal("mremap"),
+  addr,
+  old_pages: int(1, MAX_COUNT),
+  new_pages: int(0, MAX_COUNT),
+  to: addr.optional(),
+  name: name.optional(),
+  maymove: z.literal(false).optional(),
+});
+const page = z.strictObject({ op: z.literal("page"), addr });
+
+/** A fork step's call: the child's own step, binding no name (docs/scenario-format.md, `fork`). */
+const childCall = z.discriminatedUnion("op", [
+  ioSetup.omit({ name: true }),
+  ioDestroy,
+  ioSubmit,
+  ioGetevents,
+  ioCancel,
+  ring,
+  munmap,
+  mremap.omit({ name: true }),
+  page,
+]);
+
 const steps = [
-  z.strictObject({
-    op: z.literal("io_setup"),
-    nr_events: int(0, MAX_NR_EVENTS),
-    name: name.optional(),
-    ctxp: z.union([z.literal("nonzero"), z.literal(0), z.literal("bogus")]).optional(),
-  }),
-  z.strictObject({ op: z.literal("io_destroy"), ctx: addr }),
-  z.strictObject({
-    op: z.literal("io_submit"),
-    ctx: addr,
-    count: int(-(2 ** 31), MAX_COUNT),
-    cmd: z.enum(["pread", "pwrite", "bad"]),
-    data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
-    fd: z.enum(["bad", "rdonly", "wronly", "append"]).optional(),
-    iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
-    null_entry: int(0, MAX_COUNT).optional(),
-    bogus_entry: int(0, MAX_COUNT).optional(),
-    nbytes: int(0, MAX_IO_BYTES).optional(),
-    offset: int(-MAX_IO_OFFSET, MAX_IO_OFFSET).optional(),
-  }),
-  z.strictObject({ op: z.literal("io_getevents"), ...getevents }),
+  ioSetup,
+  ioDestroy,
+  ioSubmit,
+  ioGetevents,
   z
     .strictObject({
       op: z.literal("io_pgetevents"),
@@ -64,9 +95,9 @@ const steps = [
       path: ["usig"],
     }),
   z.strictObject({ op: z.literal("raise") }),
-  z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() }),
+  ioCancel,
   z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
-  z.strictObject({ op: z.literal("ring"), ctx: addr }),
+  ring,
   z
     .strictObject({
       op: z.literal("mmap"),
@@ -77,18 +108,11 @@ const steps = [
       noreplace: z.literal(true).optional(),
     })
     .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] }),
-  z.strictObject({ op: z.literal("munmap"), addr, pages: int(0, MAX_COUNT) }),
-  z.strictObject({
-    op: z.literal("mremap"),
-    addr,
-    old_pages: int(1, MAX_COUNT),
-    new_pages: int(0, MAX_COUNT),
-    to: addr.optional(),
-    name: name.optional(),
-    maymove: z.literal(false).optional(),
-  }),
+  munmap,
+  mremap,
   z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
-  z.strictObject({ op: z.literal("page"), addr }),
+  z.strictObject({ op: z.literal("fork"), call: childCall }),
+  page,
 ] as const;
 
 /** A step as the schema parses it: the contract's Step, checked both ways at compile time below. */
@@ -128,8 +152,10 @@ export function checkStep(file: string, i: number, raw: unknown): Step {
   if (r.success) return r.data;
   const { path, message } = firstIssue(r.error);
   const issue = r.error.issues[0];
-  const field = path.length ? String(path[0]) : issue.code === "unrecognized_keys" ? issue.keys[0] : null;
-  const detail =
-    issue.code === "unrecognized_keys" ? "unknown field" : field !== null && (raw as Record<string, unknown>)[field] === undefined ? "missing" : message;
+  // A fork's call is a step inside the step: its fields are named "call.FIELD".
+  if (issue.code === "unrecognized_keys") throw new ScenarioError(file, i, [...path, issue.keys[0]].map(String).join("."), "unknown field");
+  const field = path.length ? path.map(String).join(".") : null;
+  const value = path.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<PropertyKey, unknown>)[k] : undefined), raw);
+  const detail = field !== null && value === undefined ? "missing" : message;
   throw new ScenarioError(file, i, field, detail);
 }

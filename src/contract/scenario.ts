@@ -45,11 +45,40 @@ export type Step =
   | { op: "munmap"; addr: AddrExpr; pages: number }
   | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string; maymove?: false }
   | { op: "fork_mremap"; addr: AddrExpr; pages: number; to: AddrExpr }
+  | { op: "fork"; call: ChildCall }
   | { op: "page"; addr: AddrExpr };
 
 export type OpName = Step["op"];
 /** The step of one op. */
 export type StepOf<O extends OpName> = Extract<Step, { op: O }>;
+
+/**
+ * What the child of a `fork` step calls, once, before it exits: a step of
+ * its own that binds no name and changes nothing parent and child share
+ * (no user_reap of a shared ring, no signal, no nested fork).
+ */
+export type ChildCall =
+  | Omit<StepOf<"io_setup">, "name">
+  | StepOf<"io_destroy" | "io_submit" | "io_getevents" | "io_cancel" | "ring" | "munmap" | "page">
+  | Omit<StepOf<"mremap">, "name">;
+const CHILD_OPS: ReadonlySet<OpName> = new Set<ChildCall["op"]>([
+  "io_setup",
+  "io_destroy",
+  "io_submit",
+  "io_getevents",
+  "io_cancel",
+  "ring",
+  "munmap",
+  "mremap",
+  "page",
+]);
+
+/** The step as a fork step's call, without the name it would bind; null for an op a child may not call. */
+export function asChildCall(s: Step): ChildCall | null {
+  if (!CHILD_OPS.has(s.op)) return null;
+  const { name: _, ...call } = s as Step & { name?: string };
+  return call as ChildCall;
+}
 
 /**
  * io_submit's first iocb array entry the kernel cannot read: the array
@@ -139,6 +168,8 @@ export type Errno = ErrnoName | "OOPS" | `ERRNO_${number}` | `SIGNAL:SIG${string
 export interface StepResult {
   step: number;
   op: OpName;
+  /** `fork` op: what the child called; the fields after it are that call's result. */
+  call?: ChildCall["op"];
   ret?: number;
   errno?: Errno;
   data?: number[];

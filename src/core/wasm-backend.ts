@@ -118,8 +118,14 @@ export class WasmProcess implements AioBackend {
     return addrResult(this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0), mayMove ? 1 : 0));
   }
 
-  fork_mremap(addr: number, pages: number, to: number): SysResult {
-    return sys(this.core.fork_mremap(BigInt(addr), BigInt(pages), BigInt(to)));
+  /** The core runs a forked copy of its process until `f` returns, then the parent again. */
+  inChild<T>(f: (child: AioBackend) => T): T {
+    this.core.fork_child();
+    try {
+      return f(this);
+    } finally {
+      this.core.exit_child();
+    }
   }
 
   page(addr: number): "aio" | "anon" | "none" {

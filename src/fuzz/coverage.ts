@@ -17,6 +17,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   munmap: ["ok", "EINVAL"],
   mremap: ["ok", "EINVAL", "EFAULT", "ENOMEM"],
   fork_mremap: ["ok", "EINVAL", "EFAULT"],
+  fork: ["ok", "EINVAL", "EFAULT"],
   page: ["aio", "anon", "none"],
 };
 

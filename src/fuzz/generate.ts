@@ -14,7 +14,7 @@ import { AioProcess } from "../model/aio.js";
 import { PAGE_SIZE } from "../model/mm.js";
 import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
-import type { AddrExpr, Scenario, Step, StepOf } from "../contract/scenario.js";
+import type { AddrExpr, ChildCall, Scenario, Step, StepOf } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
 import { randomRange, randomSignalArgs, withRandomFd } from "../scenario/random-args.js";
 import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
@@ -328,6 +328,7 @@ export class ProgramGenerator {
       return { op: "munmap", addr: this.addr(ARENA, a), pages: len };
     }
     if (roll < 310) {
+      if (rng.chance(0.5)) return { op: "fork", call: this.childCall() };
       const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
       const [a, pages] = this.arenaRange(4);
       const to = this.addr(ARENA, rng.int(1, this.usable() - pages + 1));
@@ -355,6 +356,22 @@ export class ProgramGenerator {
       return rng.chance(0.4) ? { ...step, noreplace: true } : step;
     }
     return { op: "io_setup", nr_events: rng.pick([0, ...SMALL_NR]), ctxp: rng.pick(["nonzero", 0, "bogus"] as const) };
+  }
+
+  /** A fork step's call: what the parent does to its contexts and arena, none of it reaching the parent. */
+  private childCall(): ChildCall {
+    const rng = this.rng;
+    const roll = rng.int(0, 9);
+    if (roll < 3) return this.submit() as StepOf<"io_submit">;
+    if (roll < 5) return { op: "io_getevents", ctx: this.ctxExpr(), min_nr: rng.int(0, 1), nr: rng.pick([1, 5, 30]), timeout_ns: rng.pick([0, null, 1000]) };
+    if (roll < 6) return { op: "io_destroy", ctx: this.ctxExpr() };
+    if (roll < 7) return { op: "io_setup", nr_events: rng.pick(SMALL_NR) };
+    if (roll < 8) return { op: "ring", ctx: this.ctxExpr() };
+    if (roll < 9) {
+      const [a, len] = this.arenaRange(6);
+      return { op: "munmap", addr: this.addr(ARENA, a), pages: len };
+    }
+    return this.cancel(this.ctxExpr()) as StepOf<"io_cancel">;
   }
 
   /** io_cancel, mostly of the control block io_submit uses, sometimes of one it cannot read. */

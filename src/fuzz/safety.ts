@@ -196,6 +196,11 @@ export class Safety {
           })
         );
       }
+      case "fork": {
+        // The child keeps the rules, but nothing it does reaches the parent.
+        const why = this.check(s.call, i);
+        return typeof why === "string" ? why : ok();
+      }
       case "fork_mremap":
         if (s.to === 0) return `step ${i}: a move to address 0 works only with CAP_SYS_RAWIO (FINDINGS 26): its result depends on who runs it`;
         return this.within(i, s.addr, s.pages, ["arena", "ring"]) ?? this.within(i, s.to, s.pages, ["arena", "ring"]) ?? ok();

@@ -6,7 +6,7 @@
 // and drop optional fields. Candidates are judged in batches, so the kernel
 // side can run them in parallel; the first candidate that still holds wins
 // and the search goes on from it until nothing smaller holds.
-import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
+import { asChildCall, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
 import { parseScenario } from "../scenario/parse.js";
 
 /** Judges candidates: true where a candidate still disagrees the same way. */
@@ -22,6 +22,7 @@ const BATCH = 24;
 
 /** Names a step binds or refers to. */
 function namesOf(s: Step): string[] {
+  if (s.op === "fork") return namesOf(s.call as Step);
   const out: string[] = [];
   const ref = (a: AddrExpr | undefined) => {
     if (typeof a === "string" && a !== "bogus") out.push(a.replace(/\+.*$/, ""));
@@ -40,6 +41,11 @@ function smaller(v: number, min: number): number[] {
 
 /** Simpler versions of one step: numbers lowered, page offsets lowered, another name put in, optional fields dropped. */
 function simplerSteps(s: Step, names: string[]): Step[] {
+  if (s.op === "fork")
+    return simplerSteps(s.call as Step, names).flatMap((c): Step[] => {
+      const call = asChildCall(c);
+      return call ? [{ op: "fork", call }] : [];
+    });
   const out: Step[] = [];
   const r = s as Record<string, unknown>;
   const numeric: Record<string, number> = { nr_events: 1, count: 0, min_nr: 0, nr: 0, max: 0, pages: 1, old_pages: 1, new_pages: 1, data: 0, timeout_ns: 0 };
@@ -86,6 +92,7 @@ function simplerSteps(s: Step, names: string[]): Step[] {
 
 /** The step with every address field that reads `from` reading `to` instead. */
 function retarget(s: Step, from: AddrExpr, to: AddrExpr): Step {
+  if (s.op === "fork") return { op: "fork", call: asChildCall(retarget(s.call as Step, from, to))! };
   const r = { ...s } as Record<string, unknown>;
   for (const f of ["ctx", "addr", "to"]) if (r[f] === from) r[f] = to;
   return r as unknown as Step;

@@ -76,6 +76,8 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `mremap ${addr(i, "addr", s.addr)} ${s.old_pages} ${s.new_pages} ${s.to === undefined ? "-" : addr(i, "to", s.to)} ${optName(i, "name", s.name)} ${s.maymove === false ? 0 : "maymove"}`;
       case "fork_mremap":
         return `fork_mremap ${addr(i, "addr", s.addr)} ${s.pages} ${addr(i, "to", s.to)}`;
+      case "fork":
+        return `fork ${line(i, s.call)}`;
       case "page":
         return `page ${addr(i, "addr", s.addr)}`;
     }

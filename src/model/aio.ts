@@ -348,11 +348,18 @@ export class AioProcess implements AioBackend {
     return typeof r === "string" ? { ...fail(r), addr: 0 } : { ...ok(), addr: r * PAGE_SIZE };
   }
 
-  fork_mremap(addr: number, pages: number, to: number): SysResult {
+  /**
+   * dup_mm: the child gets a copy of every VMA (a ring's only where the
+   * profile's fork copies it) and no context table; its contexts die with
+   * it, so the parent sees nothing of what it did. It shares the open test
+   * file, but with no context of the parent's it can submit nothing.
+   */
+  inChild<T>(f: (child: AioBackend) => T): T {
     const child = new AioProcess(this.profile, this.config);
     child.mm = this.mm.clone((v) => this.profile.forkCopiesRing || v.kind !== "aio");
-    const r = child.mremap(addr, pages, pages, to);
-    return { ret: r.ret, errno: r.errno };
+    child.aio_nr = this.aio_nr;
+    child.fileSize = this.fileSize;
+    return f(child);
   }
 
   /**

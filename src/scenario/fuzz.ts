@@ -10,7 +10,7 @@ import { Prng } from "../util/prng.js";
 import { randomRange, randomSignalArgs, withRandomFd } from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
-import type { AddrExpr, ProfileName, Scenario, Step, StepOf, StepResult } from "../contract/scenario.js";
+import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
 
 export interface Divergence {
   profile: ProfileName;
@@ -109,7 +109,14 @@ export function randomStep(rng: Prng, names: Names): Step {
     const flags = rng.chance(0.1) ? { maymove: false as const } : {};
     return rng.chance(0.6) ? { ...step, ...flags, to: addr(rng, names) } : { ...step, ...flags };
   }
-  if (kind < 93) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
+  if (kind < 90) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
+  if (kind < 93) {
+    // A child's call: any step a child may make, drawn as the parent's are.
+    for (;;) {
+      const call = asChildCall(randomStep(rng, names));
+      if (call) return { op: "fork", call };
+    }
+  }
   return { op: "page", addr: addr(rng, names) };
 }
 

@@ -12,6 +12,7 @@ import {
   usigOf,
   type AddrExpr,
   type BackendName,
+  type ChildCall,
   type ProfileName,
   type ResultsDoc,
   type Scenario,
@@ -117,8 +118,16 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       if (r.errno === null) names.bind(s.name, r.addr);
       return { ...head, ret: r.ret, errno: r.errno };
     }
-    case "fork_mremap":
-      return { ...head, ...b.fork_mremap(at(s.addr, "addr"), s.pages, at(s.to, "to")) };
+    case "fork_mremap": {
+      const [addr, to] = [at(s.addr, "addr"), at(s.to, "to")];
+      const r = b.inChild((child) => child.mremap(addr, s.pages, s.pages, to));
+      return { ...head, ret: r.ret, errno: r.errno };
+    }
+    case "fork": {
+      // The child's step binds no name (the schema allows none), so the parent's names stay as they were.
+      const { step: _, op: call, ...r } = b.inChild((child) => runStep(child, s.call, i, names, file));
+      return { ...head, call: call as ChildCall["op"], ...r };
+    }
     case "page":
       return { ...head, kind: b.page(at(s.addr, "addr")) };
   }

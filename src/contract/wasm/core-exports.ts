@@ -30,14 +30,16 @@ export interface CoreExports {
   munmap(addr: bigint, pages: bigint): number;
   /** assembly/index/mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool): i64 */
   mremap(addr: bigint, old_pages: bigint, new_pages: bigint, has_to: number, to: bigint, may_move: number): bigint;
-  /** assembly/index/fork_mremap(addr: i64, pages: i64, to: i64): i32 */
-  fork_mremap(addr: bigint, pages: bigint, to: bigint): number;
   /** assembly/index/page(addr: i64): i32 */
   page(addr: bigint): number;
   /** assembly/index/page_bytes(addr: i64): usize */
   page_bytes(addr: bigint): number;
   /** assembly/process/reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64, zero_page: bool) */
   reset(profileBits: number, cpus: number, aio_max_nr: bigint, aio_nr: bigint, zero_page: number): void;
+  /** assembly/process/fork_child() */
+  fork_child(): void;
+  /** assembly/process/exit_child() */
+  exit_child(): void;
   /** assembly/sink/scratch_ptr(): usize */
   scratch_ptr(): number;
   /** assembly/sink/scratch_reserve(bytes: i32): usize */
