@@ -313,7 +313,8 @@ export class AioProcess {
     const headField = mm.readU32(addr + RING_HEAD);
     const tailField = mm.readU32(addr + RING_TAIL);
     if (magic < 0 || incompat < 0 || nr < 0 || headField < 0 || tailField < 0) return -EFAULT;
-    if (magic != AIO_RING_MAGIC || incompat != AIO_RING_INCOMPAT_FEATURES || nr == 0) return -EINVAL;
+    // A head or tail past the ring is not one the kernel wrote: the reaper refuses it, as libaio's checks do.
+    if (magic != AIO_RING_MAGIC || incompat != AIO_RING_INCOMPAT_FEATURES || nr == 0 || headField >= nr || tailField >= nr) return -EINVAL;
     let head = <u32>headField;
     const tail = <u32>tailField;
     const slots = <u32>nr;
@@ -404,6 +405,14 @@ export class AioProcess {
   page(addr: i64): i32 {
     const v = this.mm.find(addr >> PAGE_SHIFT);
     return v ? v.kind : KIND_NONE;
+  }
+
+  /** A store of `head` into the header at `addr`, into ring pages only (the model's set_head): 0 or -EFAULT. */
+  set_head(addr: i64, head: u32): i32 {
+    const at = addr + RING_HEAD;
+    if (this.page(at) != KIND_AIO || this.page(at + 3) != KIND_AIO) return -EFAULT;
+    this.mm.writeU32(at, head);
+    return 0;
   }
 
   /**

@@ -12,6 +12,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   raise: ["ok"],
   io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
+  set_head: ["ok", "EFAULT"],
   ring: ["ok", "EFAULT"],
   mmap: ["ok", "EINVAL", "EEXIST"],
   munmap: ["ok", "EINVAL"],

@@ -277,6 +277,19 @@ export class AioProcess implements AioBackend {
     return { ret: k, data, res };
   }
 
+  /**
+   * A store of `head` into the header at `addr`, as CRIU's restore makes:
+   * only into ring pages (the kernel reads them; a store to anonymous
+   * memory would change how its VMAs merge, which the scenario keeps out).
+   */
+  set_head(addr: number, head: number): SysResult {
+    const at = addr + RING_HEAD;
+    const ringPage = (a: number) => this.mm.find(Math.floor(a / PAGE_SIZE))?.kind === "aio";
+    if (!ringPage(at) || !ringPage(at + 3)) return fail("EFAULT");
+    this.mm.writeU32(at, head);
+    return ok();
+  }
+
   /** libaio-style reaping: everything through the user mapping at `addr`, no syscall. */
   user_reap(addr: number, max: number): SysResult & { data: number[] } {
     const mm = this.mm;
@@ -286,7 +299,8 @@ export class AioProcess implements AioBackend {
     let head = mm.readU32(addr + RING_HEAD);
     const tail = mm.readU32(addr + RING_TAIL);
     if (magic === null || incompat === null || nr === null || head === null || tail === null) return { ...fail("EFAULT"), data: [] };
-    if (magic !== AIO_RING_MAGIC || incompat !== AIO_RING_INCOMPAT_FEATURES || nr === 0) return { ...fail("EINVAL"), data: [] };
+    // A head or tail past the ring is not one the kernel wrote: the reaper refuses it, as libaio's checks do.
+    if (magic !== AIO_RING_MAGIC || incompat !== AIO_RING_INCOMPAT_FEATURES || nr === 0 || head >= nr || tail >= nr) return { ...fail("EINVAL"), data: [] };
     const data: number[] = [];
     while (head !== tail && data.length < max) {
       const value = mm.readU64(addr + AIO_RING_HEADER + head * IO_EVENT_SIZE);
