@@ -407,6 +407,12 @@ export class AioProcess {
     return v ? v.kind : KIND_NONE;
   }
 
+  /** ftruncate of the test file: always 0 for the sizes a scenario may give. */
+  ftruncate(size: i64): i32 {
+    this.fileSize = size;
+    return 0;
+  }
+
   /** A store of `head` into the header at `addr`, into ring pages only (the model's set_head): 0 or -EFAULT. */
   set_head(addr: i64, head: u32): i32 {
     const at = addr + RING_HEAD;

@@ -83,6 +83,10 @@ export function page(addr: i64): i32 {
   return proc.page(addr);
 }
 
+export function ftruncate(size: i64): i32 {
+  return proc.ftruncate(size);
+}
+
 /** 0, or -EFAULT when the header's head field at `addr` is not in ring pages. */
 export function set_head(addr: i64, head: u32): i32 {
   return proc.set_head(addr, head);

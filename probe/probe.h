@@ -34,6 +34,7 @@
  *                                unblock (empty: lets SIGUSR1 in), block
  *                                (SIGUSR1), maskbogus; SIZE: its sigsetsize
  *   raise                        SIGUSR1 to the probe, which keeps it blocked
+ *   ftruncate SIZE               of the test file
  *   fork LINE                    LINE (io_setup, io_destroy, io_submit,
  *                                io_getevents, io_cancel, ring, munmap,
  *                                mremap or page, binding no name) run by a
@@ -204,7 +205,7 @@ int zero_page_reads(void);
 enum op {
 	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
-	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_SET_HEAD,
+	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_SET_HEAD, OP_FTRUNCATE,
 };
 
 /* io_pgetevents's signal argument, in the order of assembly/abi/codes.ts

@@ -473,6 +473,9 @@ static void do_call(int i, const struct step *st)
 	case OP_SET_HEAD:
 		do_set_head(i, st);
 		break;
+	case OP_FTRUNCATE:
+		ret_errno(ftruncate(io_fds[FD_RDWR], (off_t)st->n1));
+		break;
 	case OP_RING:
 		do_ring(i, st);
 		break;

@@ -128,6 +128,8 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "raise":
       return b.raise();
+    case "ftruncate":
+      return b.ftruncate(s.size);
     case "io_cancel": {
       const ctx = at(s.ctx);
       return ctx === null ? "unbound" : b.io_cancel(ctx, iocbAddress(s.iocb));
@@ -417,7 +419,8 @@ describe("wasm core = model", () => {
                 : { sigmask: pick([0, "unblock", "unblock", "block", "bogus"] as const), ...(random() < 0.1 ? { sigsetsize: pick([0, 4, 16]) } : {}) };
             return { op: "io_pgetevents", ctx: addr(), min_nr: int(-1, nr + 1), nr, timeout_ns: pick([null, 0, 0, 1000, -1]), ...sig };
           }
-          if (k < 50) return { op: "raise" };
+          if (k < 49) return { op: "raise" };
+          if (k < 50) return { op: "ftruncate", size: pick([0, 100, 16384, 20000]) };
           if (k < 52) return { op: "user_reap", ctx: addr(), max: pick([1, 5, 50, 1000, 0, -1]) };
           if (k < 54) return { op: "set_head", ctx: addr(), head: pick([0, 1, 3, 100, 2 ** 32 - 1]) };
           if (k < 60) return { op: "ring", ctx: addr() };

@@ -78,6 +78,8 @@ export interface AioBackend {
   /** `iocb`: the control block's user address (IOCB_ADDR, the first block io_submit uses, or an address that cannot be read). */
   io_cancel(ctx: number, iocb: number): SysResult;
   user_reap(ctx: number, max: number): SysResult & { data: number[] };
+  /** ftruncate(2) of the test file to `size` bytes. */
+  ftruncate(size: number): SysResult;
   /** User space stores `head` in the ring header at `ctx` (CRIU's restore does): EFAULT, storing nothing, unless those bytes lie in a ring mapping. */
   set_head(ctx: number, head: number): SysResult;
   ring(addr: number): RingHeaderRead | { errno: Errno };

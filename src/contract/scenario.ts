@@ -38,6 +38,7 @@ export type Step =
       sigsetsize?: number;
     }
   | { op: "raise" }
+  | { op: "ftruncate"; size: number }
   | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
   | { op: "set_head"; ctx: AddrExpr; head: number }

@@ -118,6 +118,10 @@ export class WasmProcess implements AioBackend {
     return addrResult(this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0), mayMove ? 1 : 0));
   }
 
+  ftruncate(size: number): SysResult {
+    return sys(this.core.ftruncate(BigInt(size)));
+  }
+
   set_head(ctx: number, head: number): SysResult {
     return sys(this.core.set_head(BigInt(ctx), head));
   }

@@ -13,6 +13,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
   set_head: ["ok", "EFAULT"],
+  ftruncate: ["ok"],
   ring: ["ok", "EFAULT"],
   mmap: ["ok", "EINVAL", "EEXIST"],
   munmap: ["ok", "EINVAL"],

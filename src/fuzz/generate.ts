@@ -346,7 +346,9 @@ export class ProgramGenerator {
     if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
     if (roll < 840) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
     if (roll < 875) return { op: "io_destroy", ctx: this.ctxExpr() };
-    if (roll < 885) return { op: "raise" };
+    if (roll < 878) return { op: "raise" };
+    // The file's size, which reads stop at and appends land at.
+    if (roll < 885) return { op: "ftruncate", size: rng.pick([0, 1, 512, 16384, 20000]) };
     if (roll < 910) return this.cancel(this.ctxExpr());
     if (roll < 965) return this.setupLater();
     if (roll < 980) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };

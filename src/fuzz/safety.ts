@@ -216,6 +216,7 @@ export class Safety {
       case "ring":
         return this.within(i, s.ctx, 1, ["arena", "ring"]) ?? ok();
       case "raise":
+      case "ftruncate":
         return ok();
       case "page":
         return this.within(i, s.addr, 1, ["arena", "ring", "anon"]) ?? ok();

@@ -62,6 +62,8 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `io_pgetevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns} ${s.events ?? "ok"} ${SIG_WORDS[usigOf(s).usig]} ${usigOf(s).sigsetsize}`;
       case "raise":
         return "raise";
+      case "ftruncate":
+        return `ftruncate ${s.size}`;
       case "io_cancel":
         return `io_cancel ${addr(i, "ctx", s.ctx)} ${s.iocb === undefined ? "block" : s.iocb}`;
       case "user_reap":

@@ -277,6 +277,11 @@ export class AioProcess implements AioBackend {
     return { ret: k, data, res };
   }
 
+  ftruncate(size: number): SysResult {
+    this.fileSize = size;
+    return ok();
+  }
+
   /**
    * A store of `head` into the header at `addr`, as CRIU's restore makes:
    * only into ring pages (the kernel reads them; a store to anonymous

@@ -65,7 +65,7 @@ export function randomStep(rng: Prng, names: Names): Step {
     return rng.chance(0.04) ? { ...step, ctxp: rng.pick(["nonzero", 0, "bogus"] as const) } : step;
   }
   if (kind < 14) return { op: "io_destroy", ctx: addr(rng, names) };
-  if (kind < 15) return { op: "raise" };
+  if (kind < 15) return rng.chance(0.5) ? { op: "raise" } : { op: "ftruncate", size: rng.pick([0, 1, 512, 16384, 20000]) };
   if (kind < 17) {
     const iocb = rng.int(0, 9);
     return iocb < 8 ? { op: "io_cancel", ctx: addr(rng, names) } : { op: "io_cancel", ctx: addr(rng, names), iocb: iocb === 8 ? 0 : "bogus" };

@@ -85,6 +85,8 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "raise":
       return { ...head, ...b.raise() };
+    case "ftruncate":
+      return { ...head, ...b.ftruncate(s.size) };
     case "io_cancel":
       return { ...head, ...b.io_cancel(at(s.ctx, "ctx"), iocbAddress(s.iocb)) };
     case "user_reap": {

@@ -32,6 +32,8 @@ export interface CoreExports {
   mremap(addr: bigint, old_pages: bigint, new_pages: bigint, has_to: number, to: bigint, may_move: number): bigint;
   /** assembly/index/page(addr: i64): i32 */
   page(addr: bigint): number;
+  /** assembly/index/ftruncate(size: i64): i32 */
+  ftruncate(size: bigint): number;
   /** assembly/index/set_head(addr: i64, head: u32): i32 */
   set_head(addr: bigint, head: number): number;
   /** assembly/index/page_bytes(addr: i64): usize */
