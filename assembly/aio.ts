@@ -413,14 +413,6 @@ export class AioProcess {
     return 0;
   }
 
-  /** A store of `head` into the header at `addr`, into ring pages only (the model's set_head): 0 or -EFAULT. */
-  set_head(addr: i64, head: u32): i32 {
-    const at = addr + RING_HEAD;
-    if (this.page(at) != KIND_AIO || this.page(at + 3) != KIND_AIO) return -EFAULT;
-    this.mm.writeU32(at, head);
-    return 0;
-  }
-
   /**
    * MREMAP_MAYMOVE when `mayMove` (else flags 0: resize in place only), plus
    * MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno (check

@@ -87,11 +87,6 @@ export function ftruncate(size: i64): i32 {
   return proc.ftruncate(size);
 }
 
-/** 0, or -EFAULT when the header's head field at `addr` is not in ring pages. */
-export function set_head(addr: i64, head: u32): i32 {
-  return proc.set_head(addr, head);
-}
-
 /**
  * Where the page holding `addr` lives in linear memory as user space sees it:
  * the ring's bytes, a zero page for anonymous memory, 0 when nothing maps it.

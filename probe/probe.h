@@ -41,8 +41,6 @@
  *                                forked child, which then exits
  *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
  *   user_reap ADDR MAX
- *   set_head ADDR HEAD           a store of HEAD into the ring header at
- *                                ADDR, into ring pages only
  *   ring ADDR
  *   mmap PAGES NAME AT FIXED     AT: "-" (the kernel chooses) or an ADDR;
  *                                FIXED: replace (MAP_FIXED) or noreplace
@@ -205,7 +203,7 @@ int zero_page_reads(void);
 enum op {
 	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
-	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_SET_HEAD, OP_FTRUNCATE,
+	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
 };
 
 /* io_pgetevents's signal argument, in the order of assembly/abi/codes.ts

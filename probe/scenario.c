@@ -288,21 +288,6 @@ static int observe(uintptr_t addr, void *buf, size_t len, struct vma *seen)
 	return safe_read(addr, buf, len);
 }
 
-/* A store into the ring header's head field, as CRIU's restore makes: into
- * ring pages only (a store to anonymous memory would give its VMA an
- * anon_vma and change how it merges, which scenarios keep out). */
-static void do_set_head(int i, const struct step *st)
-{
-	uintptr_t at = resolve(i, "ctx", &st->a) + offsetof(struct ring_header, head);
-	struct vma lo, hi;
-	if (find_vma(at, &lo) != 0 || !lo.is_aio || find_vma(at + 3, &hi) != 0 || !hi.is_aio) {
-		outf(",\"ret\":-1,\"errno\":\"EFAULT\"");
-		return;
-	}
-	*(volatile uint32_t *)at = (uint32_t)st->n1;
-	outf(",\"ret\":0,\"errno\":null");
-}
-
 /* libaio-style reaping straight from the mapped ring. */
 static void do_user_reap(int i, const struct step *st)
 {
@@ -469,9 +454,6 @@ static void do_call(int i, const struct step *st)
 		break;
 	case OP_USER_REAP:
 		do_user_reap(i, st);
-		break;
-	case OP_SET_HEAD:
-		do_set_head(i, st);
 		break;
 	case OP_FTRUNCATE:
 		ret_errno(ftruncate(io_fds[FD_RDWR], (off_t)st->n1));

@@ -4,7 +4,7 @@
 const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
-	"io_pgetevents", "raise", "set_head", "ftruncate",
+	"io_pgetevents", "raise", "ftruncate",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -111,7 +111,7 @@ static void parse_step(char *text, int line, struct step *st)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 11, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 3, 2};
+	static const int want[] = {4, 2, 11, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -190,12 +190,6 @@ static void parse_step(char *text, int line, struct step *st)
 		st->n1 = parse_long(tok[1], line);
 		if (st->n1 < 0)
 			die_probe("wire line %d: size out of range", line);
-		break;
-	case OP_SET_HEAD:
-		st->a = parse_addr(tok[1], line);
-		st->n1 = parse_long(tok[2], line);
-		if (st->n1 < 0 || st->n1 > UINT32_MAX)
-			die_probe("wire line %d: head out of range", line);
 		break;
 	case OP_USER_REAP:
 		st->a = parse_addr(tok[1], line);

@@ -557,33 +557,6 @@ for (const backend of BACKENDS) {
     });
   });
 
-  describe(`${backend}: a head user space stores (set_head)`, () => {
-    it("io_getevents reads on from it, modulo nr, and writes back the clamped head (FINDINGS 42)", async () => {
-      const rs = await runOn(backend, "mainline", [
-        setup(8),
-        { op: "io_submit", ctx: "A", count: 3, cmd: "pread", data: 10 },
-        { op: "set_head", ctx: "A", head: 2 },
-        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 8, timeout_ns: 0 },
-        { op: "set_head", ctx: "A", head: 0 },
-        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 8, timeout_ns: 0 },
-        { op: "set_head", ctx: "A", head: 2 ** 32 - 1 },
-        ring("A"),
-        { op: "user_reap", ctx: "A", max: 8 },
-        { op: "mmap", pages: 1, name: "M" },
-        { op: "set_head", ctx: "M", head: 1 },
-      ]);
-      assert.deepEqual(rs[3].data, [12]);
-      assert.deepEqual(rs[5].data, [10, 11, 12], "a head moved back hands the events out again");
-      assert.equal(rs[7].head, 2 ** 32 - 1);
-      assert.equal(rs[8].errno, "EINVAL", "the reaper refuses a head past the ring");
-      assert.equal(last(rs).errno, "EFAULT", "only ring pages take the store");
-    });
-
-    it("v3.11 trusts the head (before 3.16): the runner refuses the step rather than model reads of kernel memory", async () => {
-      await assert.rejects(runOn(backend, "v3.11", [setup(8), { op: "set_head", ctx: "A", head: 1 }]), /CVE-2014-0206/);
-    });
-  });
-
   describe(`${backend}: io_destroy and munmap`, () => {
     it("io_destroy unmaps exactly the ring; a second destroy -> EINVAL", async () => {
       const rs = await runOn(backend, "mainline", [

@@ -138,10 +138,6 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
       const ctx = at(s.ctx);
       return ctx === null ? "unbound" : b.user_reap(ctx, s.max);
     }
-    case "set_head": {
-      const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.set_head(ctx, s.head);
-    }
     case "ring": {
       const ctx = at(s.ctx);
       return ctx === null ? "unbound" : b.ring(ctx);
@@ -421,8 +417,7 @@ describe("wasm core = model", () => {
           }
           if (k < 49) return { op: "raise" };
           if (k < 50) return { op: "ftruncate", size: pick([0, 100, 16384, 20000]) };
-          if (k < 52) return { op: "user_reap", ctx: addr(), max: pick([1, 5, 50, 1000, 0, -1]) };
-          if (k < 54) return { op: "set_head", ctx: addr(), head: pick([0, 1, 3, 100, 2 ** 32 - 1]) };
+          if (k < 54) return { op: "user_reap", ctx: addr(), max: pick([1, 5, 50, 1000, 0, -1]) };
           if (k < 60) return { op: "ring", ctx: addr() };
           if (k < 66) return { op: "mmap", pages: pick([1, 2, 4, 16, 0]), name: pick(mapNames) };
           if (k < 71) return { op: "munmap", addr: addr(), pages: int(0, 5) };

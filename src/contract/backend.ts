@@ -80,8 +80,6 @@ export interface AioBackend {
   user_reap(ctx: number, max: number): SysResult & { data: number[] };
   /** ftruncate(2) of the test file to `size` bytes. */
   ftruncate(size: number): SysResult;
-  /** User space stores `head` in the ring header at `ctx` (CRIU's restore does): EFAULT, storing nothing, unless those bytes lie in a ring mapping. */
-  set_head(ctx: number, head: number): SysResult;
   ring(addr: number): RingHeaderRead | { errno: Errno };
   /** `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses. */
   mmap(pages: number, at?: number | null, noReplace?: boolean): SysResult & { addr: number };

@@ -77,13 +77,6 @@ export interface Profile {
    */
   mapFixedNoreplace: boolean;
   /**
-   * io_getevents clamps the ring head user space may have written (3.16+,
-   * the fix of CVE-2014-0206); before, a head past the ring read kernel
-   * memory, which the models do not model: the scenario runner refuses a
-   * set_head step, so the WASM core needs no bit.
-   */
-  headClamped: boolean;
-  /**
    * Where the switches come from, shown by --help, --list and every results
    * document: the kernel release and date measured on, or "from the spec,
    * not measured".
@@ -115,7 +108,6 @@ const v318: Profile = {
   fixedUnmapsTargetEarly: false,
   pgetevents: false,
   mapFixedNoreplace: false,
-  headClamped: true,
   measuredOn: FROM_SPEC,
   series: null,
 };
@@ -157,7 +149,6 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     doubledGeometry: false,
     chargeDoubled: false,
     reqSlots: "single",
-    headClamped: false,
   },
   "v3.18": v318,
   "v3.19": v319,

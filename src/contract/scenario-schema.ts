@@ -98,7 +98,6 @@ const steps = [
   z.strictObject({ op: z.literal("ftruncate"), size: int(0, MAX_IO_OFFSET) }),
   ioCancel,
   z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
-  z.strictObject({ op: z.literal("set_head"), ctx: addr, head: int(0, 2 ** 32 - 1) }),
   ring,
   z
     .strictObject({

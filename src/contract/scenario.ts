@@ -41,7 +41,6 @@ export type Step =
   | { op: "ftruncate"; size: number }
   | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
-  | { op: "set_head"; ctx: AddrExpr; head: number }
   | { op: "ring"; ctx: AddrExpr }
   | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true }
   | { op: "munmap"; addr: AddrExpr; pages: number }

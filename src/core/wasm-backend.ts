@@ -122,10 +122,6 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.ftruncate(BigInt(size)));
   }
 
-  set_head(ctx: number, head: number): SysResult {
-    return sys(this.core.set_head(BigInt(ctx), head));
-  }
-
   /** The core runs a forked copy of its process until `f` returns, then the parent again. */
   inChild<T>(f: (child: AioBackend) => T): T {
     this.core.fork_child();

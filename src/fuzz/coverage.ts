@@ -12,7 +12,6 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   raise: ["ok"],
   io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
-  set_head: ["ok", "EFAULT"],
   ftruncate: ["ok"],
   ring: ["ok", "EFAULT"],
   mmap: ["ok", "EINVAL", "EEXIST"],

@@ -340,9 +340,7 @@ export class ProgramGenerator {
     }
     if (roll < 450) return this.submit();
     if (roll < 570) return this.getevents();
-    if (roll < 620) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
-    // A head user space wrote: behind or past the tail, past the ring, as CRIU's restore may leave it.
-    if (roll < 640) return { op: "set_head", ctx: this.ctxExpr(), head: rng.pick([0, 1, 2, 5, 100, 300, 2 ** 31, 2 ** 32 - 1]) };
+    if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
     if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
     if (roll < 840) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
     if (roll < 875) return { op: "io_destroy", ctx: this.ctxExpr() };

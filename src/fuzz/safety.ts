@@ -211,7 +211,6 @@ export class Safety {
       case "io_pgetevents":
       case "io_cancel":
       case "user_reap":
-      case "set_head":
         return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? ok();
       case "ring":
         return this.within(i, s.ctx, 1, ["arena", "ring"]) ?? ok();

@@ -70,8 +70,6 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `user_reap ${addr(i, "ctx", s.ctx)} ${s.max}`;
       case "ring":
         return `ring ${addr(i, "ctx", s.ctx)}`;
-      case "set_head":
-        return `set_head ${addr(i, "ctx", s.ctx)} ${s.head}`;
       case "mmap":
         return `mmap ${s.pages} ${nameIndex(i, "name", s.name)} ${s.at === undefined ? "-" : addr(i, "at", s.at)} ${s.noreplace ? "noreplace" : "replace"}`;
       case "munmap":

@@ -282,19 +282,6 @@ export class AioProcess implements AioBackend {
     return ok();
   }
 
-  /**
-   * A store of `head` into the header at `addr`, as CRIU's restore makes:
-   * only into ring pages (the kernel reads them; a store to anonymous
-   * memory would change how its VMAs merge, which the scenario keeps out).
-   */
-  set_head(addr: number, head: number): SysResult {
-    const at = addr + RING_HEAD;
-    const ringPage = (a: number) => this.mm.find(Math.floor(a / PAGE_SIZE))?.kind === "aio";
-    if (!ringPage(at) || !ringPage(at + 3)) return fail("EFAULT");
-    this.mm.writeU32(at, head);
-    return ok();
-  }
-
   /** libaio-style reaping: everything through the user mapping at `addr`, no syscall. */
   user_reap(addr: number, max: number): SysResult & { data: number[] } {
     const mm = this.mm;

@@ -93,8 +93,7 @@ export function randomStep(rng: Prng, names: Names): Step {
     const withEvents: Step = rng.chance(0.05) ? { ...step, events: rng.pick([0, "bogus"] as const) } : step;
     return rng.chance(0.25) ? { ...withEvents, op: "io_pgetevents", ...randomSignalArgs(rng) } : withEvents;
   }
-  if (kind < 55) return { op: "user_reap", ctx: addr(rng, names), max: rng.int(0, 400) };
-  if (kind < 57) return { op: "set_head", ctx: addr(rng, names), head: rng.pick([0, 1, 2, 5, 100, 300, 2 ** 31, 2 ** 32 - 1]) };
+  if (kind < 57) return { op: "user_reap", ctx: addr(rng, names), max: rng.int(0, 400) };
   if (kind < 62) return { op: "ring", ctx: addr(rng, names) };
   if (kind < 70) {
     const step: Step = { op: "mmap", pages: rng.int(0, 20), name: rng.pick(MAP_NAMES) };

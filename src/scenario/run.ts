@@ -93,15 +93,6 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       const r = b.user_reap(at(s.ctx, "ctx"), s.max);
       return { ...head, ret: r.ret, errno: r.errno, data: r.data };
     }
-    case "set_head":
-      if (!b.profile.headClamped)
-        throw new ScenarioError(
-          file,
-          i,
-          "head",
-          `${b.profile.name} trusts the head user space writes (before 3.16, CVE-2014-0206): a head past the ring reads kernel memory, which the models do not model`,
-        );
-      return { ...head, ...b.set_head(at(s.ctx, "ctx"), s.head) };
     case "ring": {
       const r = b.ring(at(s.ctx, "ctx"));
       if (r.errno !== null || !("nr" in r)) return { ...head, errno: r.errno };
