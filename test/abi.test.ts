@@ -24,6 +24,7 @@ import {
 import * as errno from "../assembly/abi/errno.js";
 import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
+import { CORE_SWITCHES, PROFILES, profileBits } from "../src/contract/profile.js";
 import { REPO } from "./helpers.js";
 
 const root = fileURLToPath(REPO);
@@ -94,6 +95,18 @@ describe("single-source ABI", () => {
     // io_pgetevents's signal argument: the probe's enum in the codes' order, and the kernel's sigset size.
     const sig = { USIG_NULL, USIG_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGMASK_BLOCK, SIGMASK_FAULT, SIGSET_SIZE };
     for (const [k, v] of Object.entries(sig)) assert.equal(c[k], v, k);
+  });
+
+  it("assembly/profile.ts is what the profile table (CORE_SWITCHES) generates, each switch its own bit", () => {
+    const r = spawnSync(process.execPath, ["scripts/gen-profile.mjs", "--check"], { cwd: root, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const names = CORE_SWITCHES.map((s) => s.name);
+    assert.equal(new Set(names).size, names.length, `a switch named twice: ${names}`);
+    // Every profile's switches come back from its bits, so no two switches share a bit.
+    for (const p of Object.values(PROFILES)) {
+      const bits = profileBits(p);
+      for (const [k, s] of CORE_SWITCHES.entries()) assert.equal(((bits >> k) & 1) === 1, s.of(p), `${p.name}: ${s.name}`);
+    }
   });
 
   it("no file outside assembly/abi defines an ABI name or spells the ring magic", () => {
