@@ -2,7 +2,8 @@
 // AssemblyScript (src, bench, assembly): no import cycles between modules or
 // between folders. Contracts sit at the bottom (src/contract/,
 // assembly/abi/), so every folder imports downward; the statistics
-// (src/stats/) sit below the harness (src/bench/) that uses them.
+// (src/stats/) sit below the harness (src/bench/) that uses them. The C
+// probe's includes are checked by scripts/check-probe-includes.mjs.
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
   forbidden: [

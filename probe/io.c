@@ -1,6 +1,7 @@
 /* The I/O the probe submits: a 16 KiB test file, a spare fd number for
  * fd "bad", and the iocb and event buffers of scenarios and timing loops. */
-#include "probe.h"
+#include "io.h"
+#include "out.h"
 
 int io_fd = -1, bad_fd = -1;
 char io_buf[MAX_IO_BYTES] __attribute__((aligned(512)));
