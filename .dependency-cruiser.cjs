@@ -1,7 +1,9 @@
-// Layering checks (npm run deps:check, in CI): no import cycles between
-// modules or between folders. Contracts sit at the bottom (src/contract/,
+// Layering checks (npm run deps:check, in CI) over the TypeScript and the
+// AssemblyScript (src, bench, assembly): no import cycles between modules or
+// between folders. Contracts sit at the bottom (src/contract/,
 // assembly/abi/), so every folder imports downward; the statistics
-// (src/stats/) sit below the harness (src/bench/) that uses them.
+// (src/stats/) sit below the harness (src/bench/) that uses them. The C
+// probe's includes are checked by scripts/check-probe-includes.mjs.
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
   forbidden: [
@@ -12,6 +14,13 @@ module.exports = {
       scope: "folder",
       from: {},
       to: { circular: true },
+    },
+    {
+      name: "contracts-stay-at-the-bottom",
+      comment: "The ABI (assembly/abi/) and the contracts (src/contract/) import only each other: everything else is built on them.",
+      severity: "error",
+      from: { path: "^(assembly/abi|src/contract)/" },
+      to: { path: "^(src|bench|assembly)/", pathNot: "^(assembly/abi|src/contract)/" },
     },
     {
       name: "statistics-stay-pure",

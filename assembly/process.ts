@@ -7,7 +7,7 @@ import { reset_checksum } from "./sink";
 export let proc = new AioProcess(new Profile(0), 1, 65536, 0, true);
 
 /**
- * Starts a fresh process: profile switches (src/profile.ts profileBits), CPUs,
+ * Starts a fresh process: profile switches (src/contract/profile.ts profileBits), CPUs,
  * aio_max_nr, aio_nr held by others, and whether read faults map the zero page.
  */
 export function reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64, zero_page: bool): void {

@@ -1,9 +1,7 @@
 // struct aio_ring: the completion ring, byte for byte in the kernel layout, in
 // linear memory (docs/semantics.md "Ring"). The kernel side reads and writes it
 // here directly; user space reaches it only through the mappings (mm.ts).
-import { PAGE_SIZE } from "./mm";
-
-import { AIO_RING_HEADER, IO_EVENT_SIZE, RING_HEAD, RING_TAIL } from "./abi/ring";
+import { AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE, RING_HEAD, RING_TAIL } from "./abi/ring";
 import { writeRingHeader } from "./ring-header";
 
 export * from "./abi/ring";
@@ -11,12 +9,12 @@ export * from "./abi/ring";
 /** Pages of a ring for `n` requested events: n + 2 events plus the header, rounded up (Math.ceil: v3.11 lets n go negative). */
 export function ringPages(n: i32): i32 {
   const bytes = AIO_RING_HEADER + (n + 2) * IO_EVENT_SIZE;
-  return bytes > 0 ? (bytes + <i32>PAGE_SIZE - 1) / <i32>PAGE_SIZE : bytes / <i32>PAGE_SIZE;
+  return bytes > 0 ? (bytes + PAGE_SIZE - 1) / PAGE_SIZE : bytes / PAGE_SIZE;
 }
 
 /** Slots that fill `pages` pages after the header. */
 export function ringSlots(pages: i32): i32 {
-  return (pages * <i32>PAGE_SIZE - AIO_RING_HEADER) / IO_EVENT_SIZE;
+  return (pages * PAGE_SIZE - AIO_RING_HEADER) / IO_EVENT_SIZE;
 }
 
 /**
@@ -37,7 +35,7 @@ export class AioRing {
     /** Where io_setup mapped it: 3.11 writes its low 32 bits as the header id. */
     readonly setupAddress: i64,
   ) {
-    this.bytes = new ArrayBuffer(pages * <i32>PAGE_SIZE);
+    this.bytes = new ArrayBuffer(pages * PAGE_SIZE);
     this.base = changetype<usize>(this.bytes);
     this.pages = pages;
     this.slots = pages > 0 ? ringSlots(pages) : 0;

@@ -1,7 +1,8 @@
 /* The I/O the probe submits: a 16 KiB test file (open read-write, and
  * again read-only, write-only and with O_APPEND), a spare fd number for
  * fd "bad", and the iocb and event buffers of scenarios and timing loops. */
-#include "probe.h"
+#include "io.h"
+#include "out.h"
 
 int io_fds[FD_KINDS] = {-1, -1, -1, -1, -1};
 char io_buf[MAX_IO_BYTES] __attribute__((aligned(512)));

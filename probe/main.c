@@ -1,5 +1,8 @@
 /* probe check | probe scenario(s) < wire | probe time LOOP key=value... */
-#include "probe.h"
+#include "out.h"
+#include "sys.h"
+#include "scenario.h"
+#include "timing.h"
 
 /* Availability: can this process create an AIO context at all? */
 static int cmd_check(void)

@@ -1,6 +1,8 @@
 /* /proc/self/maps: which mapping holds an address, is it a ring, and which
  * ring file (inode) it maps. */
-#include "probe.h"
+#include "maps.h"
+#include "out.h"
+#include "sys.h"
 
 static char maps_buf[1 << 22];
 

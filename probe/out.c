@@ -1,6 +1,6 @@
 /* JSON output of the probe (buffered, written in one go) and errno and
  * signal names. */
-#include "probe.h"
+#include "out.h"
 
 static char *out;
 static size_t out_len, out_cap;

@@ -62,6 +62,13 @@
  * before it); or {"probe_error":...,"step"}. Output never contains raw
  * addresses.
  */
+/*
+ * What every file shares: the limits and layouts checked against
+ * assembly/abi (test/abi.test.ts), and the raw syscalls. What a file X.c
+ * gives the others is declared in X.h, and a file includes the headers of
+ * what it uses, so the includes are the dependencies between the files:
+ * npm run deps:check (scripts/check-probe-includes.mjs) fails on a cycle.
+ */
 #ifndef PROBE_H
 #define PROBE_H
 
@@ -155,126 +162,5 @@ static inline uint64_t now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
-
-/* ---------- out.c: output buffer (written out in one go at the end) ---------- */
-
-void outf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void out_json_string(const char *s);
-void out_discard(void); /* drops what is buffered, for an error line instead */
-size_t out_mark(void);   /* bytes buffered now */
-void out_truncate(size_t mark); /* back to an earlier mark */
-char out_peek(size_t at);       /* a buffered byte, 0 past the end */
-const char *out_since(size_t mark, size_t *len); /* what was buffered after a mark */
-void flush_out(void);
-/* {"probe_error":msg} as the only output, exit 1. */
-__attribute__((noreturn, format(printf, 1, 2))) void die_probe(const char *fmt, ...);
-const char *errno_name(int e);
-const char *signal_name(int sig);
-
-/* ---------- sys.c: machine facts, memory access that never faults ---------- */
-
-extern long page_size;
-long read_long_file(const char *path);
-int possible_cpus(void);
-void pin_one_cpu(void);
-int safe_read(uintptr_t addr, void *buf, size_t len);
-int safe_write(uintptr_t addr, const void *buf, size_t len);
-size_t read_all(int fd, char *buf, size_t cap, const char *what);
-
-/* ---------- maps.c ---------- */
-
-struct vma {
-	uintptr_t start, end;
-	int is_aio;
-	unsigned long inode; /* of the mapped file; each ring has its own */
-};
-
-/* Finds the VMA holding addr in /proc/self/maps; 0 if found. */
-int find_vma(uintptr_t addr, struct vma *v);
-/* Finds a VMA mapping the ring file with this inode; 0 if found. */
-int find_ring_vma(unsigned long inode, struct vma *v);
-/* Makes the kernel place the scenario's mappings as the models do (maps.c). */
-void place_like_the_models(void);
-/* 1 if a read fault on private anonymous memory maps the zero page, 0 if it allocates. */
-int zero_page_reads(void);
-
-/* ---------- wire.c: scenario steps ---------- */
-
-enum op {
-	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
-	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
-	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
-};
-
-/* io_pgetevents's signal argument, in the order of assembly/abi/codes.ts
- * (USIG_NULL ... SIGMASK_FAULT) and of the wire's words (sig_words). */
-enum { SIG_NOUSIG, SIG_USIG_BOGUS, SIG_MASK_NULL, SIG_MASK_UNBLOCK, SIG_MASK_BLOCK, SIG_MASK_BOGUS };
-
-extern const char *const op_names[];
-
-/* io_getevents's timeout (step flag): n3 ns, none, or a pointer it cannot read. */
-enum { TIMEOUT_NS, TIMEOUT_NULL, TIMEOUT_BOGUS };
-
-/* io_setup's context pointer (step flag): the probe's own, holding 0 or 1, or NULL, or unmapped. */
-enum { CTXP_ZERO, CTXP_NONZERO, CTXP_NULL, CTXP_BOGUS };
-
-enum addr_kind { A_NONE, A_ZERO, A_BOGUS, A_ALL_ONES, A_NAME };
-
-struct addr {
-	enum addr_kind kind;
-	int name;
-	long pages, bytes;
-};
-
-struct step {
-	enum op op;
-	struct addr a, to; /* a: ctx/addr; to: mremap/fork_mremap target */
-	long n1, n2, n3;   /* op-specific numbers, see parse_step */
-	int name;          /* name to bind, -1 for none */
-	int flag;          /* CTXP_* / FD_* / TIMEOUT_* / mremap flags / mmap MAP_FIXED* */
-	int cmd;           /* io_submit opcode */
-	int sig;           /* io_pgetevents: SIG_* */
-	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */
-	long bogus_entry;  /* io_submit: the entry pointing to "bogus", -1 for none */
-	long nbytes, offset; /* io_submit: of every block */
-	int in_child;      /* fork: the call runs in a forked child */
-};
-
-extern struct step steps[MAX_STEPS];
-extern int nsteps;
-extern int no_zero_page_wanted; /* the scenario's "zero_page 0" line */
-int next_scenario(void);
-
-/* ---------- io.c: the test file and the I/O buffers ---------- */
-
-/* io_submit's file (step flag), in the order of assembly/abi/codes.ts
- * (FD_RDWR ... FD_APPEND) and of the wire's words (fd_words). */
-enum { FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND, FD_KINDS };
-/* The descriptor of each kind (FD_BAD: a number no file is open on). */
-extern int io_fds[FD_KINDS];
-extern char io_buf[MAX_IO_BYTES];
-extern struct iocb *iocbs;
-extern struct iocb **iocb_ptrs;
-extern struct io_event *events;
-void setup_io_file(void);
-void alloc_buffers(long max_iocbs, long max_events);
-
-/* ---------- scenario.c ---------- */
-
-int cmd_scenario(void);
-int cmd_scenarios(int argc, char **argv);
-
-/* ---------- timing.c, ring_loop.c: timing loops ---------- */
-
-struct params {
-	long iterations, samples, timeout_ns, min_nr, batch, contexts, nr;
-};
-
-extern double sample_ns[1000];
-void timing_header(const char *loop, const char *unit, const struct params *p);
-void timing_samples(const struct params *p);
-void loop_ring(const struct params *p);
-void loop_ring_getevents(const struct params *p);
-int cmd_time(int argc, char **argv);
 
 #endif

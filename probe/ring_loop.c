@@ -1,4 +1,7 @@
-#include "probe.h"
+#include "ring_loop.h"
+#include "out.h"
+#include "samples.h"
+#include "sys.h"
 
 /* The two timed functions start on a 64-byte boundary: their speed must not
  * depend on how much code the linker happens to place before them (seen:

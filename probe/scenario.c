@@ -1,6 +1,11 @@
 /* Scenario execution: each scenario runs in a forked child, one result
  * per step. */
-#include "probe.h"
+#include "scenario.h"
+#include "io.h"
+#include "maps.h"
+#include "out.h"
+#include "sys.h"
+#include "wire.h"
 #include <sys/time.h>
 
 static uintptr_t names[MAX_NAMES];

@@ -1,5 +1,6 @@
 /* Machine facts and memory access that never faults. */
-#include "probe.h"
+#include "sys.h"
+#include "out.h"
 
 /* ---------- machine facts ---------- */
 

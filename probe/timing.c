@@ -1,24 +1,10 @@
 /* Timing loops on the live kernel: samples of ns per call, event or op. */
-#include "probe.h"
-
-double sample_ns[1000];
-
-void timing_header(const char *loop, const char *unit, const struct params *p)
-{
-	struct utsname u;
-	uname(&u);
-	outf("{\"loop\":\"%s\",\"unit\":\"%s\",\"iterations\":%ld,\"kernel\":",
-	     loop, unit, p->iterations);
-	out_json_string(u.release);
-}
-
-void timing_samples(const struct params *p)
-{
-	outf(",\"samples\":[");
-	for (long s = 0; s < p->samples; s++)
-		outf("%s%.3f", s ? "," : "", sample_ns[s]);
-	outf("]}\n");
-}
+#include "timing.h"
+#include "io.h"
+#include "out.h"
+#include "ring_loop.h"
+#include "samples.h"
+#include "sys.h"
 
 static aio_context_t setup_or_die(unsigned nr)
 {

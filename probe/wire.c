@@ -1,5 +1,6 @@
 /* The scenario wire format (see probe.h) parsed into steps. */
-#include "probe.h"
+#include "wire.h"
+#include "out.h"
 
 const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",

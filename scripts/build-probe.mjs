@@ -1,4 +1,4 @@
-// Builds the kernel-backend probe (probe/*.c, one header probe/probe.h) into
+// Builds the kernel-backend probe (probe/*.c and their headers) into
 // build/probe with the machine's C compiler. Never fails the build: without a
 // compiler or on a compile error the kernel backend is simply unavailable,
 // said in one line.

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { writeAtomic } from "./build-steps.mjs";
 
-const STEPS = ["build-ts", "gen-lookup-dispatch", "build-wasm", "build-probe", "build-anchors"];
+const STEPS = ["build-ts", "gen-lookup-dispatch", "gen-profile", "build-wasm", "build-probe", "build-anchors"];
 for (const step of STEPS) {
   const r = spawnSync(process.execPath, [`scripts/${step}.mjs`], { stdio: "inherit" });
   if (r.status !== 0) {

@@ -29,13 +29,14 @@ import {
 import * as errno from "../assembly/abi/errno.js";
 import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
+import { CORE_SWITCHES, PROFILES, profileBits } from "../src/contract/profile.js";
 import { REPO } from "./helpers.js";
 
 const root = fileURLToPath(REPO);
 const cc = process.env.CC || "cc";
 const haveCc = spawnSync(cc, ["--version"]).status === 0;
 
-/** The probe's view of the ABI, compiled from probe/probe.h with the machine's C compiler. */
+/** The probe's view of the ABI, compiled from probe/probe.h (and wire.h's signal codes) with the machine's C compiler. */
 function probeAbi(): Record<string, number> {
   const dir = mkdtempSync(join(tmpdir(), "aio-abi-"));
   const fields = ["id", "nr", "head", "tail", "magic", "compat_features", "incompat_features", "header_length"];
@@ -62,7 +63,7 @@ function probeAbi(): Record<string, number> {
   ];
   const body = values.map(([k, v], i) => `\tprintf("%s\\"${k}\\":%llu", ${i ? '","' : '""'}, (unsigned long long)(${v}));`).join("\n");
   const src = join(dir, "abi.c");
-  writeFileSync(src, `#include "probe.h"\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`);
+  writeFileSync(src, `#include "probe.h"\n#include "wire.h"\n#include "io.h"\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`);
   const exe = join(dir, "abi");
   const built = spawnSync(cc, ["-std=gnu11", "-I", join(root, "probe"), "-o", exe, src], { encoding: "utf8" });
   assert.equal(built.status, 0, built.stderr);
@@ -104,6 +105,18 @@ describe("single-source ABI", () => {
     for (const [k, v] of Object.entries({ FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND })) assert.equal(c[k], v, k);
   });
 
+  it("assembly/profile.ts is what the profile table (CORE_SWITCHES) generates, each switch its own bit", () => {
+    const r = spawnSync(process.execPath, ["scripts/gen-profile.mjs", "--check"], { cwd: root, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const names = CORE_SWITCHES.map((s) => s.name);
+    assert.equal(new Set(names).size, names.length, `a switch named twice: ${names}`);
+    // Every profile's switches come back from its bits, so no two switches share a bit.
+    for (const p of Object.values(PROFILES)) {
+      const bits = profileBits(p);
+      for (const [k, s] of CORE_SWITCHES.entries()) assert.equal(((bits >> k) & 1) === 1, s.of(p), `${p.name}: ${s.name}`);
+    }
+  });
+
   it("no file outside assembly/abi defines an ABI name or spells the ring magic", () => {
     const abiDir = join(root, "assembly", "abi");
     const names = readdirSync(abiDir)
@@ -131,7 +144,7 @@ describe("single-source ABI", () => {
       }
     };
     for (const dir of ["assembly", "src", "bench", "scripts", "test"]) walk(join(root, dir));
-    for (const f of ["wire.c", "scenario.c", "timing.c", "ring_loop.c", "main.c", "out.c", "sys.c", "maps.c", "io.c"]) {
+    for (const f of readdirSync(join(root, "probe")).filter((f) => /\.[ch]$/.test(f) && f !== "probe.h")) {
       if (magic.test(readFileSync(join(root, "probe", f), "utf8"))) offenders.push(`probe/${f} spells the ring magic (probe.h holds the C copy)`);
     }
     assert.deepEqual(offenders, []);

@@ -2,9 +2,8 @@
 // at build time (npm run build:wasm). Kept in git so that a revision's
 // assembly/ builds on its own (ab, selfcheck); CI fails when it is stale (npm
 // install would change it). Edit the registry or the strategy files, not this.
-import { restore } from "./kernel-paths";
-import { FOLD_SEED, fold } from "./prng";
-import { extraWork } from "../extra-work";
+// The strategy numbers, the ops tables and the two searches, which
+// kernel-paths.ts plugs into the kernel's paths (dispatch-loops.ts runs those).
 import * as listWalk from "./list-walk";
 import * as tableHeaderId from "./table-header-id";
 import * as hash from "./hash";
@@ -111,37 +110,5 @@ export function lookupIoctx(s: i32, id: u64): i32 {
     default:
       unreachable();
       return -1;
-  }
-}
-
-/** FNV fold of find(id) + 1 over n u64 ids at `ids`: one loop per id strategy, so each find inlines. */
-export function lookupLoop(s: i32, ids: usize, n: i32): u32 {
-  let h = FOLD_SEED;
-  switch (s) {
-    case LIST_WALK:
-      for (let i = 0; i < n; i++) h = fold(extraWork(h), <u32>(listWalk.find(load<u64>(ids + (<usize>i << 3))) + 1));
-      break;
-    case TABLE_HEADER_ID:
-      for (let i = 0; i < n; i++) h = fold(extraWork(h), <u32>(tableHeaderId.find(load<u64>(ids + (<usize>i << 3))) + 1));
-      break;
-    case HASH:
-      for (let i = 0; i < n; i++) h = fold(extraWork(h), <u32>(hash.find(load<u64>(ids + (<usize>i << 3))) + 1));
-      break;
-    case SORTED_ARRAY:
-      for (let i = 0; i < n; i++) h = fold(extraWork(h), <u32>(sortedArray.find(load<u64>(ids + (<usize>i << 3))) + 1));
-      break;
-    default:
-      unreachable(); // not an id strategy: the TS facade rejects this
-  }
-  return h;
-}
-
-/** One restore loop per O(1) file strategy, so its insert and hook inline; the rest share one. */
-export function criuRestoreBy(s: i32, n: i32): u32 {
-  switch (s) {
-    case BACK_POINTER: return restore(BACK_POINTER, n);
-    case HEADER_ID: return restore(HEADER_ID, n);
-    case FILE_HASH: return restore(FILE_HASH, n);
-    default: return restore(s, n);
   }
 }

@@ -3,16 +3,16 @@
 // keeps its index; the other question goes to the kernel's index-free
 // mechanism (table-header-id for ids, remap-scan for files), as in
 // src/strategies/ts-world.ts. Strategy numbers are places in the registry;
-// the dispatch over them (dispatch.ts) is generated from it at build time.
+// the dispatch over them (dispatch.ts, dispatch-loops.ts) is generated from
+// it at build time.
 // Addresses cross the boundary as f64: exact below 2^53 (user space < 2^47).
 import {
   CTX_STREAM, ID_STREAM, MAX_CTX, addrOfSlot, ageNewer, ageOldest, ctxId, destroyCtx, liveAt, liveCount,
   mapped, mmapBase, pickStream, resetSet, ringFile, slotOfAddr, tableNr,
   userId, visitedFile as slotsVisitedFile, visitedId as slotsVisitedId,
 } from "./context-set";
-import {
-  KERNEL_ID_STRATEGY, aioRingRemap, checkStrategy, criuRestoreBy, lookupIoctx as lookupBy, lookupLoop, opsBuild, opsRemove,
-} from "./dispatch";
+import { criuRestoreBy, lookupLoop } from "./dispatch-loops";
+import { KERNEL_ID_STRATEGY, aioRingRemap, checkStrategy, lookupIoctx as lookupBy, opsBuild, opsRemove } from "./dispatch";
 import { FOLD_SEED, Prng, fold } from "./prng";
 import { ioSetupCtx, moveRing, page } from "./kernel-paths";
 import { extraWork } from "../extra-work";

@@ -221,6 +221,11 @@ export function suiteResults(results: RunResult[]): SuiteResult[] {
   }));
 }
 
+/** The headline figures of each suite that has them, from its results in `results`. */
+export function headlines(suites: readonly Suite[], results: RunResult[]): Headline[] {
+  return suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
+}
+
 export interface BenchRun {
   run: Run;
   /** The benchmark whose failure ended the run early; `run` holds what completed before it. */
@@ -313,7 +318,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     }
   }
   attachComplexity(results);
-  const summary = opts.suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
+  const summary = headlines(opts.suites, results);
   const run: Run = {
     schema: RUN_SCHEMA_ID,
     tool: toolInfo(),

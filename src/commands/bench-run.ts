@@ -8,7 +8,7 @@ import { UserError } from "../contract/errors.js";
 import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, checkHistoryFile, readHistory } from "../bench/history.js";
 import { repeatedRun } from "../bench/repeat.js";
-import { BenchCaseError, runBench, suiteResults, type BenchRun } from "../bench/runner.js";
+import { BenchCaseError, headlines, runBench, type BenchRun } from "../bench/runner.js";
 import { ensureStateDir, lastRunFile } from "../bench/state.js";
 import { caseId } from "../bench/suite.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
@@ -66,7 +66,7 @@ async function repeatedBench(flags: BenchFlags): Promise<BenchRun> {
   const progress = new Progress("bench --repeat", flags.repeat);
   try {
     const run = await repeatedRun(flags.selectionArgs, flags.repeat, (i) => progress.update(i, `process ${i + 1}/${flags.repeat}`));
-    const summary = flags.suites.flatMap((s) => s.summary?.(suiteResults(run.results.filter((r) => r.suite === s.name))) ?? []);
+    const summary = headlines(flags.suites, run.results);
     const failed = typeof run.config.failed === "string" ? new BenchCaseError("repeat", new Error(run.config.failed)) : null;
     return { run, summary, interrupted: run.config.interrupted === true, failure: failed };
   } finally {

@@ -12,7 +12,7 @@ import { runAb } from "../report/ab.js";
 import { counterChanges, countersVerdict } from "../stats/counter-changes.js";
 import { startNoise, type Noise } from "../bench/noise.js";
 import { INSTRUCTIONS_COUNTER, runBench } from "../bench/runner.js";
-import type { Suite, TimedCase } from "../bench/suite.js";
+import { caseId, type Suite, type TimedCase } from "../bench/suite.js";
 import { buildRevision, resolveSource } from "../bench/wasm-source-build.js";
 import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
 import { compareRuns } from "../report/compare.js";
@@ -79,9 +79,7 @@ async function instructionCounts(list: readonly Suite[], build: WasmBuild, filte
   const out = new Map<string, number>();
   for (const s of list) {
     for (const c of await s.cases({ quick: true, full: false, sizes, timeMs: 60, wasm: build })) {
-      const id = `${s.name}/${c.case}/${c.backend}/${Object.entries(c.params)
-        .map(([k, v]) => `${k}=${v}`)
-        .join("/")}`;
+      const id = caseId(s.name, c);
       if (c.kind !== "timed" || c.backend !== "wasm" || !(c as TimedCase).instructions || (filter && !filter.test(id))) continue;
       out.set(id, (c as TimedCase).instructions!());
     }

@@ -1,25 +1,5 @@
 // Kernel generations as data: one record of feature switches per profile
 // (docs/semantics.md, "Profiles"). Backends read switches, never version names.
-import {
-  P_CHARGE_DOUBLED,
-  P_DOUBLED_GEOMETRY,
-  P_FORK_COPIES_RING,
-  P_HOOK_WITHOUT_TABLE_OOPS,
-  P_LOOKUP_TABLE,
-  P_MULTI_VMA_MOVE,
-  P_REMAP_HOOK,
-  P_MOVED_ANON_TAKES_NEW_OFFSET,
-  P_REMAP_HOOK_ERRNO,
-  P_REQ_SLOTS_PERCPU,
-  P_RING_DONT_EXPAND,
-  P_RING_FILE,
-  P_RING_ID_IS_ADDRESS,
-  P_RING_MOVE_WHOLE,
-  P_ZERO_TIMEOUT_ARMS_TIMER,
-  P_VMA_LOOKUP_FIRST,
-  P_FIXED_UNMAPS_TARGET_EARLY,
-  P_PGETEVENTS,
-} from "../../assembly/abi/profile-bits.js";
 import type { ProfileName } from "./scenario.js";
 
 export interface Profile {
@@ -161,29 +141,43 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
 
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 
-/** Packs the switches into one integer for the WASM core (bits of assembly/abi/profile-bits.ts). */
+/** One switch of the WASM core: its field in assembly/profile.ts, and its value for a profile. */
+export interface CoreSwitch {
+  name: string;
+  of(p: Profile): boolean;
+}
+
+/**
+ * The switches the WASM core reads, in bit order: switch k travels as bit k
+ * of the integer profileBits packs. assembly/profile.ts, which unpacks them,
+ * is generated from this list (scripts/gen-profile.mjs), so the two ends
+ * cannot disagree on a bit. mapFixedNoreplace is not here: the scenario
+ * runner refuses what it would switch.
+ */
+export const CORE_SWITCHES: readonly CoreSwitch[] = [
+  { name: "ringFile", of: (p) => p.ringFile },
+  { name: "lookupTable", of: (p) => p.lookup === "table" },
+  { name: "ringIdIsAddress", of: (p) => p.ringIdIsAddress },
+  { name: "doubledGeometry", of: (p) => p.doubledGeometry },
+  { name: "chargeDoubled", of: (p) => p.chargeDoubled },
+  { name: "reqSlotsPercpu", of: (p) => p.reqSlots === "percpu" },
+  { name: "ringDontExpand", of: (p) => p.ringDontExpand },
+  { name: "remapHook", of: (p) => p.remapHook !== "none" },
+  { name: "remapHookErrno", of: (p) => p.remapHook === "errno" },
+  { name: "hookWithoutTableOops", of: (p) => p.hookWithoutTableOops },
+  { name: "forkCopiesRing", of: (p) => p.forkCopiesRing },
+  { name: "ringMoveWhole", of: (p) => p.ringMoveWhole },
+  { name: "multiVmaMove", of: (p) => p.multiVmaMove },
+  { name: "zeroTimeoutArmsTimer", of: (p) => p.zeroTimeoutArmsTimer },
+  { name: "movedAnonTakesNewOffset", of: (p) => p.movedAnonTakesNewOffset },
+  { name: "vmaLookupFirst", of: (p) => p.vmaLookupFirst },
+  { name: "fixedUnmapsTargetEarly", of: (p) => p.fixedUnmapsTargetEarly },
+  { name: "pgetevents", of: (p) => p.pgetevents },
+];
+
+/** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */
 export function profileBits(p: Profile): number {
-  const bits: [boolean, number][] = [
-    [p.ringFile, P_RING_FILE],
-    [p.lookup === "table", P_LOOKUP_TABLE],
-    [p.ringIdIsAddress, P_RING_ID_IS_ADDRESS],
-    [p.doubledGeometry, P_DOUBLED_GEOMETRY],
-    [p.chargeDoubled, P_CHARGE_DOUBLED],
-    [p.reqSlots === "percpu", P_REQ_SLOTS_PERCPU],
-    [p.ringDontExpand, P_RING_DONT_EXPAND],
-    [p.remapHook !== "none", P_REMAP_HOOK],
-    [p.remapHook === "errno", P_REMAP_HOOK_ERRNO],
-    [p.hookWithoutTableOops, P_HOOK_WITHOUT_TABLE_OOPS],
-    [p.forkCopiesRing, P_FORK_COPIES_RING],
-    [p.ringMoveWhole, P_RING_MOVE_WHOLE],
-    [p.multiVmaMove, P_MULTI_VMA_MOVE],
-    [p.zeroTimeoutArmsTimer, P_ZERO_TIMEOUT_ARMS_TIMER],
-    [p.movedAnonTakesNewOffset, P_MOVED_ANON_TAKES_NEW_OFFSET],
-    [p.vmaLookupFirst, P_VMA_LOOKUP_FIRST],
-    [p.fixedUnmapsTargetEarly, P_FIXED_UNMAPS_TARGET_EARLY],
-    [p.pgetevents, P_PGETEVENTS],
-  ];
-  return bits.reduce((acc, [on, bit]) => (on ? acc | bit : acc), 0);
+  return CORE_SWITCHES.reduce((acc, s, bit) => (s.of(p) ? acc | (1 << bit) : acc), 0);
 }
 
 /** The profile measured on a kernel of this release's series (6.1.0-57-cloud-amd64: v6.1), else mainline. */

@@ -3,21 +3,8 @@
 // the ring file's pages; user space through whatever mapping covers it.
 import { PAGE_SIZE, type Backing } from "./mm.js";
 
-import {
-  AIO_RING_COMPAT_FEATURES,
-  AIO_RING_HEADER,
-  AIO_RING_INCOMPAT_FEATURES,
-  AIO_RING_MAGIC,
-  IO_EVENT_SIZE,
-  RING_COMPAT,
-  RING_HEAD,
-  RING_HEADER_LENGTH,
-  RING_ID,
-  RING_INCOMPAT,
-  RING_MAGIC,
-  RING_NR,
-  RING_TAIL,
-} from "../../assembly/abi/ring.js";
+import { AIO_RING_HEADER, IO_EVENT_SIZE, RING_HEAD, RING_TAIL } from "../../assembly/abi/ring.js";
+import { writeRingHeader } from "../contract/ring-header.js";
 
 export * from "../../assembly/abi/ring.js";
 
@@ -49,15 +36,7 @@ export class AioRing implements Backing {
   }
 
   writeHeader(id: number, nr: number): void {
-    const v = this.view;
-    v.setUint32(RING_ID, id, true);
-    v.setUint32(RING_NR, nr, true);
-    v.setUint32(RING_HEAD, 0, true);
-    v.setUint32(RING_TAIL, 0, true);
-    v.setUint32(RING_MAGIC, AIO_RING_MAGIC, true);
-    v.setUint32(RING_COMPAT, AIO_RING_COMPAT_FEATURES, true);
-    v.setUint32(RING_INCOMPAT, AIO_RING_INCOMPAT_FEATURES, true);
-    v.setUint32(RING_HEADER_LENGTH, AIO_RING_HEADER, true);
+    writeRingHeader(this.view, 0, id, nr);
   }
 
   get head(): number {

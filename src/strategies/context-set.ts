@@ -11,34 +11,20 @@ import { Prng } from "../util/prng.js";
 import { pickByDist } from "./prng.js";
 
 import { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../../assembly/abi/lookup-world.js";
-import {
-  AIO_RING_COMPAT_FEATURES,
-  AIO_RING_HEADER,
-  AIO_RING_INCOMPAT_FEATURES,
-  AIO_RING_MAGIC,
-  RING_COMPAT,
-  RING_HEAD,
-  RING_HEADER_LENGTH,
-  RING_ID,
-  RING_INCOMPAT,
-  RING_MAGIC,
-  RING_NR,
-  RING_TAIL,
-} from "../../assembly/abi/ring.js";
+import { AIO_RING_HEADER, RING_ID, RING_TAIL } from "../../assembly/abi/ring.js";
+import { writeRingHeader } from "../contract/ring-header.js";
 
 export { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../../assembly/abi/lookup-world.js";
 export const FLOOR = CEILING - ADDR_SLOTS * PAGE;
 
-/** struct aio_ring header as u32 words: the ABI's byte offsets over 4. */
+/**
+ * struct aio_ring header as u32 words: the ABI's byte offsets over 4. The
+ * header is written little-endian (writeRingHeader) and read back as
+ * host-order words, the same on the little-endian hosts this runs on.
+ */
 export const HEADER_WORDS = AIO_RING_HEADER / 4;
 const W_ID = RING_ID / 4;
-const W_NR = RING_NR / 4;
-const W_HEAD = RING_HEAD / 4;
 export const W_TAIL = RING_TAIL / 4;
-const W_MAGIC = RING_MAGIC / 4;
-const W_COMPAT = RING_COMPAT / 4;
-const W_INCOMPAT = RING_INCOMPAT / 4;
-const W_HEADER_LENGTH = RING_HEADER_LENGTH / 4;
 
 export function addrOfSlot(k: number): number {
   return CEILING - (k + 1) * PAGE;
@@ -71,6 +57,7 @@ export class ContextSet {
   readonly vmaFile = new Int32Array(ADDR_SLOTS);
   /** The ring header bytes at the start of each mapping. */
   readonly headers = new Uint32Array(ADDR_SLOTS * HEADER_WORDS);
+  private readonly headerBytes = new DataView(this.headers.buffer);
 
   /** Files handed out since reset; ids below this are (or were) ring files. */
   fileHwm = 0;
@@ -142,15 +129,7 @@ export class ContextSet {
     this.freeSlots.set(slot);
     this.table[slot] = c;
 
-    const h = k * HEADER_WORDS;
-    this.headers[h + W_ID] = slot;
-    this.headers[h + W_NR] = ONE_PAGE_RING_SLOTS;
-    this.headers[h + W_HEAD] = 0;
-    this.headers[h + W_TAIL] = 0;
-    this.headers[h + W_MAGIC] = AIO_RING_MAGIC;
-    this.headers[h + W_COMPAT] = AIO_RING_COMPAT_FEATURES;
-    this.headers[h + W_INCOMPAT] = AIO_RING_INCOMPAT_FEATURES;
-    this.headers[h + W_HEADER_LENGTH] = AIO_RING_HEADER;
+    writeRingHeader(this.headerBytes, k * AIO_RING_HEADER, slot, ONE_PAGE_RING_SLOTS);
 
     const addr = addrOfSlot(k);
     this.id[c] = slot;

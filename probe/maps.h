@@ -1,0 +1,22 @@
+/* maps.c: the process's mappings, from /proc/self/maps. */
+#ifndef MAPS_H
+#define MAPS_H
+
+#include "probe.h"
+
+struct vma {
+	uintptr_t start, end;
+	int is_aio;
+	unsigned long inode; /* of the mapped file; each ring has its own */
+};
+
+/* Finds the VMA holding addr in /proc/self/maps; 0 if found. */
+int find_vma(uintptr_t addr, struct vma *v);
+/* Finds a VMA mapping the ring file with this inode; 0 if found. */
+int find_ring_vma(unsigned long inode, struct vma *v);
+/* Makes the kernel place the scenario's mappings as the models do (maps.c). */
+void place_like_the_models(void);
+/* 1 if a read fault on private anonymous memory maps the zero page, 0 if it allocates. */
+int zero_page_reads(void);
+
+#endif

@@ -1,0 +1,52 @@
+/* wire.c: scenario steps, parsed from the wire (format: probe.h). */
+#ifndef WIRE_H
+#define WIRE_H
+
+#include "probe.h"
+
+enum op {
+	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
+	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
+	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
+};
+
+/* io_pgetevents's signal argument, in the order of assembly/abi/codes.ts
+ * (USIG_NULL ... SIGMASK_FAULT) and of the wire's words (sig_words). */
+enum { SIG_NOUSIG, SIG_USIG_BOGUS, SIG_MASK_NULL, SIG_MASK_UNBLOCK, SIG_MASK_BLOCK, SIG_MASK_BOGUS };
+
+extern const char *const op_names[];
+
+/* io_getevents's timeout (step flag): n3 ns, none, or a pointer it cannot read. */
+enum { TIMEOUT_NS, TIMEOUT_NULL, TIMEOUT_BOGUS };
+
+/* io_setup's context pointer (step flag): the probe's own, holding 0 or 1, or NULL, or unmapped. */
+enum { CTXP_ZERO, CTXP_NONZERO, CTXP_NULL, CTXP_BOGUS };
+
+enum addr_kind { A_NONE, A_ZERO, A_BOGUS, A_ALL_ONES, A_NAME };
+
+struct addr {
+	enum addr_kind kind;
+	int name;
+	long pages, bytes;
+};
+
+struct step {
+	enum op op;
+	struct addr a, to; /* a: ctx/addr; to: mremap/fork_mremap target */
+	long n1, n2, n3;   /* op-specific numbers, see parse_step */
+	int name;          /* name to bind, -1 for none */
+	int flag;          /* CTXP_* / FD_* / TIMEOUT_* / mremap flags / mmap MAP_FIXED* */
+	int cmd;           /* io_submit opcode */
+	int sig;           /* io_pgetevents: SIG_* */
+	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */
+	long bogus_entry;  /* io_submit: the entry pointing to "bogus", -1 for none */
+	long nbytes, offset; /* io_submit: of every block */
+	int in_child;      /* fork: the call runs in a forked child */
+};
+
+extern struct step steps[MAX_STEPS];
+extern int nsteps;
+extern int no_zero_page_wanted; /* the scenario's "zero_page 0" line */
+int next_scenario(void);
+
+#endif
