@@ -14,6 +14,14 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: "contracts-at-the-bottom",
+      comment:
+        "src/contract/ (what the layers exchange: scenarios, backends, suites, run and comparison documents) imports only itself and assembly/abi/, so every layer can read it without importing another.",
+      severity: "error",
+      from: { path: "^src/contract/" },
+      to: { path: "^(src|bench|assembly)/", pathNot: "^(src/contract|assembly/abi)/" },
+    },
+    {
       name: "statistics-stay-pure",
       comment:
         "src/stats/ (the regression statistics) works on plain numbers: it may use src/util/ and src/contract/, never the harness (src/bench/), the reports or the backends, so it can be tested and reused on its own.",

@@ -24,18 +24,23 @@ export type { Question, StrategyDescriptor } from "./strategies/types.js";
 export { SUITES } from "../bench/index.js";
 export { runBench, BenchCaseError } from "./bench/runner.js";
 export type { RunOptions as BenchRunOptions, BenchRun } from "./bench/runner.js";
-export type { BenchCase, Suite, SuiteOptions } from "./bench/suite.js";
-export { RUN_SCHEMA_ID, parseRun, readRunFile, runJsonSchema, runSchema } from "./bench/run-schema.js";
-export type { Run, RunResult } from "./bench/run-schema.js";
+export type { BenchCase, Suite, SuiteOptions } from "./contract/suite.js";
+export { RUN_SCHEMA_ID, runJsonSchema, runSchema } from "./contract/run-document.js";
+export type { Run, RunResult } from "./contract/run-document.js";
+export { parseRun, readRunFile } from "./bench/run-file.js";
 export { benchHome, saveBaseline, loadBaseline, listBaselines } from "./bench/baseline.js";
 export { appendHistory, readHistory } from "./bench/history.js";
 export type { HistoryRecord } from "./bench/history.js";
 export { historyTrends } from "./bench/trends.js";
 export type { BenchmarkTrend } from "./bench/trends.js";
 export { compareRuns, renderComparison } from "./report/compare.js";
-export type { Comparison, CompareOptions } from "./report/compare.js";
-export { comparisonSchema, readComparisonFile, validateComparison } from "./report/comparison-schema.js";
+export type { CompareOptions } from "./report/compare.js";
+export { comparisonSchema } from "./contract/comparison.js";
+export type { Comparison } from "./contract/comparison.js";
+export { readComparisonFile, validateComparison } from "./report/comparison-file.js";
 export { renderRunTable } from "./report/table.js";
+export { OUTPUTS } from "./report/outputs.js";
+export type { Needs, OutputFormat, ReportInputs } from "./report/output-format.js";
 export { renderComparisonHtml, renderHtml, writeComparisonHtmlReport, writeHtmlReport } from "./report/html.js";
 
 // Volume: the shared ring across worker threads.

@@ -12,7 +12,8 @@ import { readInput, withFileLock, writeOutput } from "../util/files.js";
 import { depthProblem } from "../util/json-depth.js";
 import { benchHome } from "./baseline.js";
 import { medianSummary } from "./measure.js";
-import { counterValue, describeIssues, gitSchema, machineSchema, MAX_TIME_NS, type Run } from "./run-schema.js";
+import { counterValue, gitSchema, machineSchema, MAX_TIME_NS, type Run } from "../contract/run-document.js";
+import { describeIssues } from "../util/json-input.js";
 
 export const HISTORY_SCHEMA_ID = "aio-ring-bench/history@1";
 export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;

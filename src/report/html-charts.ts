@@ -6,8 +6,8 @@ import { historyRecord, type HistoryRecord } from "../bench/history.js";
 import { historyTrends, type StepChange } from "../bench/trends.js";
 import { formatCi, formatP } from "./format.js";
 import { medianSummary } from "../bench/measure.js";
-import type { Comparison } from "./compare.js";
-import { samplesInNs, TIME_UNITS, type Run, type RunResult } from "../bench/run-schema.js";
+import type { Comparison } from "../contract/comparison.js";
+import { samplesInNs, TIME_UNITS, type Run, type RunResult } from "../contract/run-document.js";
 import { quantileSorted } from "simple-statistics";
 
 /** One chart: the canvas id (generated, never from input) and a JSON-only config. */
