@@ -30,7 +30,7 @@ export type { Run, RunResult } from "./contract/run-document.js";
 export { parseRun, readRunFile } from "./bench/run-file.js";
 export { benchHome, saveBaseline, loadBaseline, listBaselines } from "./bench/baseline.js";
 export { appendHistory, readHistory } from "./bench/history.js";
-export type { HistoryRecord } from "./bench/history.js";
+export type { HistoryRecord } from "./contract/history-record.js";
 export { historyTrends } from "./bench/trends.js";
 export type { BenchmarkTrend } from "./bench/trends.js";
 export { compareRuns, renderComparison } from "./report/compare.js";

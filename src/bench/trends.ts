@@ -9,7 +9,7 @@ import type { CounterChange } from "../contract/comparison.js";
 import { DEFAULT_DECISION } from "../stats/decision.js";
 import type { DecisionOptions } from "../contract/comparison.js";
 import { DEFAULT_STEP_WINDOW, detectSteps, MIN_STEP_SIDE, type Step } from "../stats/steps.js";
-import type { HistoryRecord } from "./history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
 import { fingerprintDifferences } from "./machine.js";
 
 export interface TrendPoint {

@@ -3,7 +3,8 @@
 // comparison file (`ab --json`, `compare --json`) instead, its comparison view.
 // Every other output of the registry is written the same way.
 import { UserError } from "../contract/errors.js";
-import { type HistoryRecord, readHistory } from "../bench/history.js";
+import { readHistory } from "../bench/history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
 import { MAX_RUN_BYTES, RUN_SCHEMA_ID, type Run } from "../contract/run-document.js";
 import { parseJsonText } from "../util/json-input.js";
 import { parseRun } from "../bench/run-file.js";

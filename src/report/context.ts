@@ -1,6 +1,6 @@
 // The run's context as one line above the bench tables (Google Benchmark
 // prints the same before its table); the run JSON has all of it.
-import type { RunContext } from "../bench/context.js";
+import type { RunContext } from "../contract/run-context.js";
 import type { Run } from "../contract/run-document.js";
 import { wrap } from "./text-table.js";
 

@@ -8,7 +8,7 @@ import { describeRun, machineWarning, verdictCounts } from "./compare.js";
 import type { Comparison, ComparisonEntry } from "../contract/comparison.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
 import { DEFAULT_DECISION } from "../stats/decision.js";
-import type { HistoryRecord } from "../bench/history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
 import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../stats/steps.js";
 import type { Run, RunResult } from "../contract/run-document.js";
 import {

@@ -5,7 +5,7 @@
  * checks and writes from the list in outputs.ts, so an output is declared
  * once, and every output renders from the one comparison its command made.
  */
-import type { HistoryRecord } from "../bench/history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
 import type { Comparison } from "../contract/comparison.js";
 import type { Run } from "../contract/run-document.js";
 
