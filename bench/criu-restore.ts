@@ -2,7 +2,7 @@
 // (create, fill, move to the dumped fixed address), total time per
 // restore, per file strategy. Each move runs the hook, so the kernel's scan
 // makes the whole restore quadratic.
-import type { BenchCase, Suite } from "../src/bench/suite.js";
+import type { BenchCase, Suite } from "../src/contract/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import { createLookupWorld, strategiesFor, type LookupWorld } from "../src/strategies/index.js";

@@ -9,7 +9,7 @@ import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
 import { setupRingSlots } from "../src/contract/geometry.js";
 import { PROFILES } from "../src/contract/profile.js";
-import type { BenchCase, Suite, SuiteOptions } from "../src/bench/suite.js";
+import type { BenchCase, Suite, SuiteOptions } from "../src/contract/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import type { ProfileName } from "../src/contract/scenario.js";

@@ -1,5 +1,5 @@
 // The suites `npm run bench` knows, in the order a default run takes them.
-import type { Suite } from "../src/bench/suite.js";
+import type { Suite } from "../src/contract/suite.js";
 import { criuRestoreSuite } from "./criu-restore.js";
 import { geteventsSuite } from "./getevents.js";
 import { lookupSuite } from "./lookup.js";

@@ -2,7 +2,7 @@
 // kernel, or shown as unavailable with the reason when there is no probe
 // or no AIO here.
 import { kernelAvailability, runKernelTiming, type KernelLoop, type KernelTimingParams } from "../src/kernel/probe.js";
-import type { BenchCase, Params } from "../src/bench/suite.js";
+import type { BenchCase, Params } from "../src/contract/suite.js";
 
 /** Operations per sample for a budget, given a rough cost per operation. */
 export function iterationsFor(budgetMs: number, samples: number, nsPerOp: number): number {

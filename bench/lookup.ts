@@ -1,7 +1,7 @@
 // Suite `lookup`: context-from-id (lookup_ioctx, every syscall) for every
 // id strategy in the registry, at every scale and target distribution, with
 // a fitted complexity per strategy and the slots/nodes each lookup visits.
-import type { Suite } from "../src/bench/suite.js";
+import type { Suite } from "../src/contract/suite.js";
 import { DEFAULT_SIZES, sizesFor } from "./sizes.js";
 import { strategyCases } from "./strategy-cases.js";
 

@@ -5,7 +5,7 @@
 // row that says why. Headlines pick rows by build (sameWidth, best).
 import { buildText, loadAnchors, type Anchor } from "../src/kernel/anchors.js";
 import { runKernelTiming, type KernelLoop, type KernelTimingParams } from "../src/kernel/probe.js";
-import type { BenchCase, Headline, Params, SuiteResult } from "../src/bench/suite.js";
+import type { BenchCase, Headline, Params, SuiteResult } from "../src/contract/suite.js";
 import { iterationsFor, SAMPLES } from "./kernel-case.js";
 import { ratioLine, targetText, type Target } from "./ratio.js";
 

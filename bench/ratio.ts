@@ -1,5 +1,5 @@
 // Ratios between result rows for suite headlines: the figures the targets speak of.
-import { meets, type Headline, type SuiteResult, type TargetOp } from "../src/bench/suite.js";
+import { meets, type Headline, type SuiteResult, type TargetOp } from "../src/contract/suite.js";
 import { formatNs, formatRatio, formatSi } from "../src/report/format.js";
 import { median } from "simple-statistics";
 import { bootstrapRatioOfMedians } from "../src/stats/bootstrap.js";

@@ -1,7 +1,7 @@
 // Suite `remap`: one ring moved while N contexts exist. The hook's search
 // for the context owning the ring file, per file strategy (the kernel's
 // linear scan among them), next to the live kernel's mremap at the same N.
-import type { BenchCase, Suite } from "../src/bench/suite.js";
+import type { BenchCase, Suite } from "../src/contract/suite.js";
 import { kernelCase } from "./kernel-case.js";
 import { DEFAULT_SIZES, sizesFor } from "./sizes.js";
 import { strategyCases } from "./strategy-cases.js";

@@ -1,5 +1,5 @@
 // Context counts and distributions per run mode.
-import type { SuiteOptions } from "../src/bench/suite.js";
+import type { SuiteOptions } from "../src/contract/suite.js";
 import { DISTS, type Dist } from "../src/strategies/index.js";
 
 /** 1, 4, 16 ... 65,536: the full matrix. */

@@ -1,7 +1,7 @@
 // The case matrix shared by the `lookup` and `remap` suites: every
 // registered strategy answering one question x backend x contexts x target
 // distribution, each timed in whole calls of a fixed-size target stream.
-import type { BenchCase, SuiteOptions } from "../src/bench/suite.js";
+import type { BenchCase, SuiteOptions } from "../src/contract/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import { createLookupWorld, KERNEL_STRATEGY, strategiesFor, type BatchResult, type Dist, type LookupWorld, type Question } from "../src/strategies/index.js";

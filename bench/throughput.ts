@@ -4,7 +4,7 @@
 // worker and scaling against the same mix on one worker. Samples are per-op
 // ns of the whole pool (1e9 / total ops/s per window of completions).
 import { availableParallelism, loadavg } from "node:os";
-import type { BenchCase, Headline, Suite } from "../src/bench/suite.js";
+import type { BenchCase, Headline, Suite } from "../src/contract/suite.js";
 import { formatSi } from "../src/report/format.js";
 import { headline, ratioLine } from "./ratio.js";
 import { measureThroughput } from "../src/pool/throughput.js";

@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { Suite, TimedCase } from "../src/bench/suite.js";
+import type { Suite, TimedCase } from "../src/contract/suite.js";
 import type { AbOptions } from "../src/report/ab.js";
 import { buildCacheDir, buildRevision, resolveSource } from "../src/bench/wasm-source-build.js";
 import { UserError } from "../src/contract/errors.js";
-import { validateComparison } from "../src/report/comparison-schema.js";
+import { validateComparison } from "../src/report/comparison-file.js";
 
 const CLI = new URL("../src/cli.js", import.meta.url).pathname;
 

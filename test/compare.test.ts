@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Run } from "../src/bench/run-schema.js";
-import { compareRuns, renderComparison, type ComparisonEntry } from "../src/report/compare.js";
+import type { Run } from "../src/contract/run-document.js";
+import { compareRuns, renderComparison } from "../src/report/compare.js";
+import type { ComparisonEntry } from "../src/contract/comparison.js";
 import { gate } from "../src/report/gate.js";
 import { type NoiseModel, noisyRun, SHARED_MACHINE, syntheticRun, uniform } from "./helpers/synthetic.js";
 
@@ -174,14 +175,14 @@ test("exact counters gate: a 2% rise in WASM instructions fails at the default 1
   assert.equal(compareRuns(base, at(1000, 2)).entries[0].counterVerdict, "improved");
 });
 
-test("HTML comparison view uses the counter threshold it is given, not a fixed 1%", async () => {
+test("HTML comparison view uses the comparison it is given, with its counter threshold, not a fixed 1%", async () => {
   const { renderHtml } = await import("../src/report/html.js");
   const { syntheticRun } = await import("./helpers/synthetic.js");
   const samples = Array.from({ length: 32 }, (_, i) => 100 + (i % 4));
   const old = syntheticRun([{ id: "custom/case", samples, counters: { wasm_instructions_per_op: 100 } }]);
   const now = syntheticRun([{ id: "custom/case", samples, counters: { wasm_instructions_per_op: 103 } }]);
-  const at5 = renderHtml(now, { baseline: old, counterThreshold: 0.05 });
+  const at5 = renderHtml(now, { baseline: old, comparison: compareRuns(old, now, { counterThreshold: 0.05 }) });
   assert.match(at5, /a change of 5\.0% or more is a verdict/);
   assert.doesNotMatch(at5, /a change of 1\.0% or more/);
-  assert.match(renderHtml(now, { baseline: old }), /a change of 1\.0% or more is a verdict/);
+  assert.match(renderHtml(now, { baseline: old, comparison: compareRuns(old, now) }), /a change of 1\.0% or more is a verdict/);
 });

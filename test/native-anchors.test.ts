@@ -13,7 +13,7 @@ import { loadAnchors } from "../src/kernel/anchors.js";
 import { defaultProbePath } from "../src/kernel/paths.js";
 import { runKernelTiming } from "../src/kernel/probe.js";
 import { bestLine, bestNative, nativeCases } from "../bench/native-case.js";
-import type { SuiteResult } from "../src/bench/suite.js";
+import type { SuiteResult } from "../src/contract/suite.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const probeSkip = existsSync(defaultProbePath()) ? false : "no build/probe (no C compiler)";

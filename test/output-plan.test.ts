@@ -18,7 +18,8 @@ process.env.AIO_RING_BENCH_HOME = home;
 
 const { UserError } = await import("../src/contract/errors.js");
 const { checkOutputs } = await import("../src/util/output-plan.js");
-const { benchCommand, parseBenchFlags } = await import("../src/commands/bench.js");
+const { benchCommand } = await import("../src/commands/bench.js");
+const { parseBenchFlags } = await import("../src/commands/bench-flags.js");
 const { ensureStateDir, lastRunFile } = await import("../src/bench/state.js");
 const { loadBaseline, saveBaseline } = await import("../src/bench/baseline.js");
 const { parseScenario } = await import("../src/scenario/index.js");

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { parseRun } from "../src/bench/run-schema.js";
+import { parseRun } from "../src/bench/run-file.js";
 import { REPO } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));

@@ -12,18 +12,24 @@ import { chromium } from "playwright-core";
 import { renderComparisonHtml, renderHtml, scriptJson, writeComparisonHtmlReport, writeHtmlReport } from "../src/report/html.js";
 import { historyTrends } from "../src/bench/trends.js";
 import { boxStats, comparisonChart, drawnSamples, historyCharts, MAX_CHANGE_BARS, MAX_DRAWN_SAMPLES, type DistItem } from "../src/report/html-charts.js";
-import { validateComparison } from "../src/report/comparison-schema.js";
-import { compareRuns, type Comparison } from "../src/report/compare.js";
-import { parseRun, type Run, type RunResult } from "../src/bench/run-schema.js";
-import { HISTORY_SCHEMA_ID, historyRecord, type HistoryRecord } from "../src/bench/history.js";
+import { validateComparison } from "../src/report/comparison-file.js";
+import { compareRuns } from "../src/report/compare.js";
+import type { Comparison } from "../src/contract/comparison.js";
+import { parseRun } from "../src/bench/run-file.js";
+import type { Run, RunResult } from "../src/contract/run-document.js";
+import { historyRecord } from "../src/bench/history.js";
+import { HISTORY_SCHEMA_ID, type HistoryRecord } from "../src/contract/history-record.js";
 import { runBench } from "../src/bench/runner.js";
-import { caseId } from "../src/bench/suite.js";
+import { caseId } from "../src/contract/suite.js";
 import { run as reportCommand } from "../src/commands/report.js";
 import { UserError } from "../src/contract/errors.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 /** A real ab result (test/fixtures/README.md says how it was made). */
 const AB_FIXTURE = join(root, "test", "fixtures", "ab-lookup-remap.json");
+
+/** The HTML options of an old run compared with `run`, as the commands make them (the comparison made once). */
+const compared = (old: Run, run: Run) => ({ baseline: old, comparison: compareRuns(old, run, { oldSource: "old run", newSource: "this run" }) });
 const abFixture = (): Comparison => validateComparison(JSON.parse(readFileSync(AB_FIXTURE, "utf8")), AB_FIXTURE);
 const outDir = join(root, "build", "test-output");
 
@@ -254,7 +260,7 @@ test("given an old run, a comparison view: old vs new per benchmark, coloured by
   run.results = run.results.map((r) =>
     r.case === "list-walk" ? { ...r, samples: r.samples.map((x) => x * 1.5), stats: { ...r.stats!, median: r.stats!.median * 1.5 } } : r,
   );
-  const html = renderHtml(run, { baseline: old });
+  const html = renderHtml(run, compared(old, run));
   assert.ok(dataBlock(html).charts.some((c) => c.canvas === "chart-comparison"));
   assert.match(html, /<section id="comparison">/);
   assert.equal(html.match(/<td class="verdict regression">regressed<\/td>/g)?.length, 3, "the three slower list-walk rows");
@@ -264,7 +270,7 @@ test("given an old run, a comparison view: old vs new per benchmark, coloured by
 test("the comparison view shows both runs' distributions and every sample count it compared", () => {
   const old = smallRun();
   const run = smallRun();
-  const html = renderHtml(run, { baseline: old });
+  const html = renderHtml(run, compared(old, run));
   const data = dataBlock(html);
   const items = data.dists["cmp-dist"]!;
   assert.equal(items.length, run.results.length, "every benchmark measured in both runs can be picked");
@@ -379,7 +385,7 @@ test("history, comparison and distributions stay usable at hundreds of benchmark
   const run = smallRun();
   const many = Array.from({ length: 300 }, (_, i) => result("lookup", `strategy-${i}`, { n: 16, dist: "uniform" }, "wasm", 10 + i));
   run.results = [...run.results, ...many];
-  const html = renderHtml(run, { history: smallHistory(run), baseline: run });
+  const html = renderHtml(run, { history: smallHistory(run), ...compared(run, run) });
   const canvases = html.match(/<canvas/g)?.length ?? 0;
   assert.ok(canvases < 20, `${canvases} canvases for ${run.results.length} benchmarks`);
   const options = (select: string) => new RegExp(`<select id="${select}">(.*?)</select>`).exec(html)![1]!.match(/<option /g)?.length;
@@ -513,7 +519,7 @@ test("report command: missing or corrupt input is a UserError; output written wh
     await assert.rejects(reportCommand([AB_FIXTURE, "--history", join(dir, "h.jsonl"), "--html", out]), userError(/--history needs a run/));
     await assert.rejects(reportCommand([AB_FIXTURE, "--threshold", "2", "--html", out]), userError(/--threshold applies to comparing two runs/));
     await assert.rejects(reportCommand([join(dir, "bad.json"), "--bogus"]), userError(/bogus/));
-    await assert.rejects(reportCommand([join(dir, "bad.json")]), userError(/--html FILE is required/));
+    await assert.rejects(reportCommand([join(dir, "bad.json")]), userError(/an output is required: --html FILE/));
     assert.ok(!existsSync(out), "nothing written on failure");
 
     const run = smallRun();
@@ -571,7 +577,7 @@ test("the report renders every chart in headless Chromium, offline and without e
   // Two real runs: the first goes into the history the report draws trends from.
   const earlier = await realSmallRun();
   const run = await realSmallRun();
-  writeHtmlReport(file, run, { history: [historyRecord(earlier)], baseline: earlier });
+  writeHtmlReport(file, run, { history: [historyRecord(earlier)], ...compared(earlier, run) });
   // A real ab result, with a hostile benchmark id added: the page must show it as text.
   const abFile = join(outDir, "report-ab.html");
   const ab = abFixture();

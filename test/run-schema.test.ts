@@ -3,7 +3,8 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../src/contract/errors.js";
 import { readFileSync } from "node:fs";
-import { MAX_RUN_BYTES, parseRun, readRunFile, runJsonSchema } from "../src/bench/run-schema.js";
+import { MAX_RUN_BYTES, runJsonSchema } from "../src/contract/run-document.js";
+import { parseRun, readRunFile } from "../src/bench/run-file.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 

@@ -3,8 +3,9 @@
 // median; and the number formats it uses.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseRun, type Run, type RunResult } from "../src/bench/run-schema.js";
-import { caseId } from "../src/bench/suite.js";
+import { parseRun } from "../src/bench/run-file.js";
+import type { Run, RunResult } from "../src/contract/run-document.js";
+import { caseId } from "../src/contract/suite.js";
 import { formatRatio, formatSi } from "../src/report/format.js";
 import { renderHeadlines, targetCount } from "../src/report/headlines.js";
 import { renderRunTable } from "../src/report/table.js";

@@ -8,7 +8,8 @@ import { readdirSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
 import { UserError } from "../contract/errors.js";
 import { pathExists, writeOutput } from "../util/files.js";
-import { readRunFile, type Run } from "./run-schema.js";
+import { readRunFile } from "./run-file.js";
+import type { Run } from "../contract/run-document.js";
 import { ensureStateDir, stateDir } from "./state.js";
 
 /** Where baselines and the default history file live (state.ts). */

@@ -10,26 +10,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import ci from "ci-info";
+import type { CacheInfo, RunContext } from "../contract/run-context.js";
 import { PACKAGE_ROOT } from "./machine.js";
-
-export interface CacheInfo {
-  level: number;
-  type: string;
-  size: string;
-}
-
-export interface RunContext {
-  cpu_mhz: number | null;
-  cpu_max_mhz: number | null;
-  governor: string | null;
-  caches: CacheInfo[];
-  load_avg_start: number[];
-  load_avg_end: number[] | null;
-  /** Per WASM module: the asc flags it was built with (from build/wasm-build.json). */
-  wasm: { assemblyscript: string | null; target: string | null; modules: { name: string; flags: string[] }[] } | null;
-  toolchain: { node: string; typescript: string | null; assemblyscript: string | null; cc: string | null };
-  ci: { name: string | null; vendor: string | null; pull_request: boolean; branch: string | null; run: string | null } | null;
-}
 
 function read(path: string): string | null {
   try {

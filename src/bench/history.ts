@@ -6,40 +6,16 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { UserError } from "../contract/errors.js";
 import { readInput, withFileLock, writeOutput } from "../util/files.js";
 import { depthProblem } from "../util/json-depth.js";
 import { benchHome } from "./baseline.js";
 import { medianSummary } from "./measure.js";
-import { counterValue, describeIssues, gitSchema, machineSchema, MAX_TIME_NS, type Run } from "./run-schema.js";
+import { HISTORY_SCHEMA_ID, historyRecordSchema, type HistoryRecord } from "../contract/history-record.js";
+import type { Run } from "../contract/run-document.js";
+import { describeIssues } from "../util/json-input.js";
 
-export const HISTORY_SCHEMA_ID = "aio-ring-bench/history@1";
 export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
-
-const finite = z.number().refine(Number.isFinite, "must be a finite number");
-const time = finite.refine((x) => x >= 0 && x <= MAX_TIME_NS, `must be a time from 0 to ${MAX_TIME_NS} ns (one hour)`);
-
-const measuredSchema = z.object({
-  /** Median, ns per operation. */
-  median: time,
-  /** 95% interval of the median, ns per operation. */
-  ci: z.tuple([time, time]),
-  n: z.number().int().positive(),
-  counters: z.record(z.string(), counterValue),
-});
-const unavailableSchema = z.object({ unavailable: z.string() });
-
-export const historyRecordSchema = z.object({
-  schema: z.literal(HISTORY_SCHEMA_ID),
-  started: z.string(),
-  git: gitSchema.nullable(),
-  tool: z.string(),
-  machine: machineSchema,
-  results: z.record(z.string(), z.union([measuredSchema, unavailableSchema])),
-});
-export type HistoryRecord = z.infer<typeof historyRecordSchema>;
-export type HistoryMeasurement = z.infer<typeof measuredSchema>;
 
 export function defaultHistoryFile(): string {
   return join(benchHome(), "history.jsonl");

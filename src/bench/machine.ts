@@ -8,7 +8,8 @@ import { readFileSync, realpathSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RUN_SCHEMA_ID, type GitInfo, type Machine } from "./run-schema.js";
+import { FINGERPRINT_FIELDS, type FingerprintDifference } from "../contract/comparison.js";
+import { RUN_SCHEMA_ID, type GitInfo, type Machine } from "../contract/run-document.js";
 
 /** The package root: this module runs compiled, from dist/src/bench/. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -25,15 +26,6 @@ export function machineInfo(): Machine {
     platform: platform(),
     memory_bytes: totalmem(),
   };
-}
-
-/** Fields of the fingerprint that make timings incomparable when they differ. */
-export const FINGERPRINT_FIELDS = ["cpu", "cores", "arch", "platform", "kernel", "node", "v8", "memory_bytes"] as const;
-
-export interface FingerprintDifference {
-  field: (typeof FINGERPRINT_FIELDS)[number];
-  old: unknown;
-  new: unknown;
 }
 
 /** The fingerprint fields whose values differ between two machines (empty: same machine). */

@@ -6,7 +6,7 @@
 import { median } from "simple-statistics";
 import { DEFAULT_DECISION } from "../stats/decision.js";
 import { seedFromString } from "../util/prng.js";
-import { samplesInNs, type RunResult } from "./run-schema.js";
+import { samplesInNs, type RunResult } from "../contract/run-document.js";
 import { bootstrapMedian } from "../stats/bootstrap.js";
 import { blockMedians } from "../stats/summary.js";
 

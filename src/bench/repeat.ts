@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { UserError } from "../contract/errors.js";
 import { PACKAGE_ROOT } from "./machine.js";
-import { readRunFile, type Run, type RunResult } from "./run-schema.js";
+import { readRunFile } from "./run-file.js";
+import type { Run, RunResult } from "../contract/run-document.js";
 import { summarize } from "../stats/summary.js";
 
 const run = promisify(execFile);

@@ -6,12 +6,12 @@ import { Bench } from "tinybench";
 import { fitComplexity } from "../stats/complexity.js";
 import { finishContext, startContext } from "./context.js";
 import { gitInfo, machineInfo, toolInfo } from "./machine.js";
-import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "./run-schema.js";
+import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "../contract/run-document.js";
 import { summarize } from "../stats/summary.js";
 import { resultBatches } from "./measure.js";
 import { UserError } from "../contract/errors.js";
 import { yieldToEventLoop } from "../util/sleep.js";
-import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "./suite.js";
+import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "../contract/suite.js";
 
 export interface RunOptions extends SuiteOptions {
   suites: Suite[];

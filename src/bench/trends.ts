@@ -4,10 +4,12 @@
  * exact counter changes between consecutive runs.
  */
 import { median } from "simple-statistics";
-import { counterChanges, type CounterChange } from "../stats/counter-changes.js";
-import { DEFAULT_DECISION, type DecisionOptions } from "../stats/decision.js";
+import { counterChanges } from "../stats/counter-changes.js";
+import type { CounterChange } from "../contract/comparison.js";
+import { DEFAULT_DECISION } from "../stats/decision.js";
+import type { DecisionOptions } from "../contract/comparison.js";
 import { DEFAULT_STEP_WINDOW, detectSteps, MIN_STEP_SIDE, type Step } from "../stats/steps.js";
-import type { HistoryRecord } from "./history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
 import { fingerprintDifferences } from "./machine.js";
 
 export interface TrendPoint {

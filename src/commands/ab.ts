@@ -4,15 +4,17 @@ import { buildRevision, defaultBase, resolveSource, type ResolvedSource, type So
 import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
-import { reportFlags, reportOutputs, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { OUTPUTS } from "../report/outputs.js";
+import { reportFlags, reportOutputs, writeReports } from "../report/write-reports.js";
 import { humanOutput, isStdout } from "../util/files.js";
 import { checkOutputs } from "../util/output-plan.js";
 import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
-import { choiceFlag, intFlag, pathFlag, percentFlag } from "./flag-values.js";
-import { parseBenchFlags } from "./bench.js";
+import { choiceFlag, intFlag, percentFlag } from "./flag-values.js";
+import { outputFlags, requestedOutputs } from "./output-flags.js";
+import { parseBenchFlags } from "./bench-flags.js";
 
 export const spec: CommandSpec = {
   name: "ab",
@@ -26,7 +28,8 @@ A control that differs from the base says the machine is too noisy for
 that benchmark. WASM instruction counts and the other exact counters of
 both are compared exactly. Both sides are compiled from git (head: the working tree's files)
 with this checkout's assemblyscript and options, and cached by source tree
-under $AIO_RING_BENCH_HOME/wasm-builds/.`,
+under $AIO_RING_BENCH_HOME/wasm-builds/. Outputs of the run are the head
+build's; --html is the comparison's own page, as report draws --json's file.`,
   flags: [
     {
       name: "base",
@@ -45,15 +48,7 @@ under $AIO_RING_BENCH_HOME/wasm-builds/.`,
     { name: "budget", type: "string", arg: "S", help: "seconds of rounds at most (default 60)" },
     { name: "fail-on-regression", type: "boolean", help: "exit 1 when a benchmark regressed" },
     { name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all)" },
-    { name: "markdown", type: "string", arg: "FILE", help: "write a Markdown summary, as for compare" },
-    { name: "bmf", type: "string", arg: "FILE", help: "write Bencher Metric Format JSON, as for compare" },
-    { name: "gh-action", type: "string", arg: "FILE", help: "write github-action-benchmark JSON, as for compare" },
-    {
-      name: "json",
-      type: "string",
-      arg: "FILE",
-      help: "write the comparison as JSON, as for compare, with each\nbuild's per-round values and the ABBA cycle ratios (the report\ncommand draws them)",
-    },
+    ...outputFlags(OUTPUTS),
   ],
   exitCodes: `0 ok, 1 regression (with --fail-on-regression), 2 bad input (an
 unknown ref, a revision that does not build), 130 interrupted`,
@@ -71,12 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const budgetS = intFlag("budget", values.budget, 60, 1, 86_400);
   const gateOn = choiceFlag("gate", values.gate, GATE_ON, "all");
-  const files: ReportFiles = {
-    markdown: pathFlag("markdown", values.markdown),
-    bmf: pathFlag("bmf", values.bmf),
-    ghAction: pathFlag("gh-action", values["gh-action"]),
-    json: pathFlag("json", values.json),
-  };
+  const files = requestedOutputs(values, OUTPUTS);
   checkOutputs(reportOutputs(files));
   // The table and progress lines leave stdout to an output written there.
   const { stream: human, log } = humanOutput(reportFlags(files));
@@ -126,7 +116,8 @@ export async function run(argv: string[]): Promise<number> {
   if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
   log(renderComparison(result.comparison, { width: terminalWidth(human), color: colorEnabled(human) }));
   log(roundsLine(result));
-  for (const path of writeReports(files, result.headRun, result.comparison)) if (!isStdout(path)) log(`wrote ${path}`);
+  for (const path of writeReports(files, { run: result.headRun, comparison: result.comparison, baseline: null, history: null }))
+    if (!isStdout(path)) log(`wrote ${path}`);
   if (interrupt.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;
   const verdict = gate(result.comparison, { on: gateOn });

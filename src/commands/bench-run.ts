@@ -7,16 +7,15 @@ import { isAbsolute, join, relative } from "node:path";
 import { UserError } from "../contract/errors.js";
 import { baselinePath, checkBaselineName, loadBaseline, saveBaseline, type LoadedRun } from "../bench/baseline.js";
 import { appendHistory, checkHistoryFile, readHistory } from "../bench/history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
 import { repeatedRun } from "../bench/repeat.js";
 import { BenchCaseError, headlines, runBench, type BenchRun } from "../bench/runner.js";
 import { ensureStateDir, lastRunFile } from "../bench/state.js";
-import { caseId } from "../bench/suite.js";
+import { caseId } from "../contract/suite.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { renderContext } from "../report/context.js";
-import { toCsv } from "../report/csv.js";
 import { gate } from "../report/gate.js";
 import { renderHeadlines, targetCount } from "../report/headlines.js";
-import { writeHtmlReport } from "../report/html.js";
 import { renderRunTable } from "../report/table.js";
 import { wrap } from "../report/text-table.js";
 import { reportFlags, reportOutputs, writeReports } from "../report/write-reports.js";
@@ -27,7 +26,7 @@ import { errorLine } from "../util/printable.js";
 import { Progress } from "../util/progress.js";
 import { writeStdout } from "../util/stdout.js";
 import { colorEnabled, proseWidth, terminalWidth } from "../util/terminal.js";
-import type { BenchFlags } from "./bench.js";
+import type { BenchFlags } from "./bench-flags.js";
 
 export async function listCases(flags: BenchFlags): Promise<void> {
   for (const s of flags.suites) {
@@ -98,16 +97,13 @@ export async function checkBenchInputs(flags: BenchFlags): Promise<LoadedRun | n
   ensureStateDir();
   if (flags.history === "-") throw new UserError("--history: a history file is read and rewritten: - (standard output) cannot be one");
   if (flags.saveBaseline !== null) ensureStateDir("baselines");
-  const given = (name: string, path: string | null) => (path === null ? [] : [{ name, path }]);
   checkOutputs(
     [
       { name: "the state folder's last-run.json", path: lastRunFile(), implicit: true, replacesInput: true },
       ...(flags.history === null ? [] : [{ name: "--history", path: flags.history, stdoutOk: false }]),
       ...(flags.saveBaseline === null ? [] : [{ name: "--save-baseline", path: baselinePath(flags.saveBaseline), replacesInput: true }]),
-      ...given("--json", flags.json),
-      ...given("--csv", flags.csv),
-      ...given("--html", flags.html),
-      ...reportOutputs(flags.reports),
+      ...(flags.json === null ? [] : [{ name: "--json", path: flags.json }]),
+      ...reportOutputs(flags.outputs),
     ],
     baseline ? [{ name: "--compare", path: baseline.source }] : [],
   );
@@ -155,7 +151,7 @@ function keepRun(flags: BenchFlags, text: string, fail: (e: UserError) => void):
  * says where.
  */
 export async function benchCommand(flags: BenchFlags, log?: (line: string) => void): Promise<number> {
-  const human = humanOutput({ ...reportFlags(flags.reports), json: flags.json, csv: flags.csv, html: flags.html });
+  const human = humanOutput({ json: flags.json, ...reportFlags(flags.outputs) });
   const humanStream = human.stream;
   log ??= human.log;
   const baseline = await checkBenchInputs(flags);
@@ -176,7 +172,6 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
     }
   };
   const runFile = keepRun(flags, JSON.stringify(run, null, 1) + "\n", fail);
-  if (flags.csv !== null) attempt(() => writeOutput(flags.csv!, toCsv(run), "--csv"));
   const width = terminalWidth(humanStream);
   const prose = proseWidth(humanStream);
   const color = colorEnabled(humanStream);
@@ -208,17 +203,15 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
       })
     : null;
   if (comparison) log(`\n${renderComparison(comparison, { width, color })}`);
-  for (const path of writeReports(flags.reports, run, comparison, fail)) if (!isStdout(path)) log(`wrote ${path}`);
-  if (flags.html) {
+  // The trends of the HTML page: read only when an output is asked for; unreadable, the outputs go without them.
+  let history: HistoryRecord[] | null = null;
+  if (flags.outputs.length > 0 && flags.history && existsSync(flags.history)) {
     attempt(() => {
-      const history = flags.history && existsSync(flags.history) ? { history: readHistory(flags.history).records } : {};
-      writeHtmlReport(flags.html!, run, {
-        ...history,
-        ...(comparison ? { baseline: baseline!.run, threshold: flags.threshold, counterThreshold: flags.counterThreshold } : {}),
-      });
-      if (!isStdout(flags.html!)) log(`wrote ${flags.html}`);
+      history = readHistory(flags.history!).records;
     });
   }
+  const inputs = { run, comparison, baseline: baseline?.run ?? null, history };
+  for (const path of writeReports(flags.outputs, inputs, fail)) if (!isStdout(path)) log(`wrote ${path}`);
   if (failures.length) console.error(`aio-ring-bench: ${failures.length} output(s) could not be written; the run's results are in ${runFile}`);
   if (result.failure) {
     console.error(errorLine(`benchmark failed, run ended: ${result.failure.message} (what completed before it is in ${runFile})`));

@@ -2,10 +2,12 @@
 import { loadBaseline, runSource } from "../bench/baseline.js";
 import { compareRuns, renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
-import { reportFlags, reportOutputs, writeReports, type ReportFiles } from "../report/write-reports.js";
+import { OUTPUTS } from "../report/outputs.js";
+import { reportFlags, reportOutputs, writeReports } from "../report/write-reports.js";
 import { UserError } from "../contract/errors.js";
 import { parseCommand, type CommandSpec } from "./args.js";
-import { choiceFlag, pathFlag, percentFlag } from "./flag-values.js";
+import { choiceFlag, percentFlag } from "./flag-values.js";
+import { outputFlags, requestedOutputs } from "./output-flags.js";
 import { humanOutput, isStdout } from "../util/files.js";
 import { checkOutputs } from "../util/output-plan.js";
 import { colorEnabled, terminalWidth } from "../util/terminal.js";
@@ -16,8 +18,9 @@ export const spec: CommandSpec = {
   description: `Compares two runs benchmark by benchmark: OLD and NEW are run JSON files
 (schema aio-ring-bench/run@1) or names of saved baselines. Prints one row per
 benchmark (old and new median per operation, change, its 95% interval, p,
-verdict, counters that changed), sized to the terminal. A FILE of "-" is
-standard output (the table then goes to standard error).`,
+verdict, counters that changed), sized to the terminal. Outputs of the run
+are NEW's. A FILE of "-" is standard output (the table then goes to
+standard error).`,
   flags: [
     { name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts, in percent (default 5)" },
     {
@@ -38,10 +41,7 @@ standard output (the table then goes to standard error).`,
       arg: "all|exact|time",
       help: "what --fail-on-regression acts on (default all; exact\ncounters do not move with the machine's load)",
     },
-    { name: "markdown", type: "string", arg: "FILE", help: "write a Markdown summary (for a PR comment)" },
-    { name: "bmf", type: "string", arg: "FILE", help: "write NEW as Bencher Metric Format JSON" },
-    { name: "gh-action", type: "string", arg: "FILE", help: "write NEW as github-action-benchmark customSmallerIsBetter JSON" },
-    { name: "json", type: "string", arg: "FILE", help: "write the comparison as JSON" },
+    ...outputFlags(OUTPUTS),
   ],
   exitCodes:
     "0 compared (and, with --fail-on-regression, nothing regressed), 1 the gate\nfailed (with --fail-on-regression), 2 bad input (a missing or invalid run file)",
@@ -56,12 +56,7 @@ export async function run(argv: string[]): Promise<number> {
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const gateOn = choiceFlag("gate", values.gate, GATE_ON, "all");
   if (values["allow-removed"] && !values["fail-on-regression"]) throw new UserError("--allow-removed only changes --fail-on-regression: give both");
-  const files: ReportFiles = {
-    markdown: pathFlag("markdown", values.markdown),
-    bmf: pathFlag("bmf", values.bmf),
-    ghAction: pathFlag("gh-action", values["gh-action"]),
-    json: pathFlag("json", values.json),
-  };
+  const files = requestedOutputs(values, OUTPUTS);
   checkOutputs(reportOutputs(files), [
     { name: "OLD", path: runSource(positionals[0]).path },
     { name: "NEW", path: runSource(positionals[1]).path },
@@ -71,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   const newer = loadBaseline(positionals[1]);
   const cmp = compareRuns(older.run, newer.run, { threshold, counterThreshold, oldSource: older.source, newSource: newer.source });
   log(renderComparison(cmp, { width: terminalWidth(human), color: colorEnabled(human) }));
-  for (const path of writeReports(files, newer.run, cmp)) if (!isStdout(path)) log(`wrote ${path}`);
+  for (const path of writeReports(files, { run: newer.run, comparison: cmp, baseline: older.run, history: null })) if (!isStdout(path)) log(`wrote ${path}`);
   if (!values["fail-on-regression"]) return 0;
   const result = gate(cmp, { allowRemoved: Boolean(values["allow-removed"]), on: gateOn });
   log(result.summary);

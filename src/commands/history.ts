@@ -1,6 +1,6 @@
 /** `aio-ring-bench history`: per-benchmark trends, step changes and counter changes over the history file. */
 import { median } from "simple-statistics";
-import { readRunFile } from "../bench/run-schema.js";
+import { readRunFile } from "../bench/run-file.js";
 import { appendHistory, defaultHistoryFile, readHistory } from "../bench/history.js";
 import { ensureStateDir } from "../bench/state.js";
 import { historyTrends, type BenchmarkTrend } from "../bench/trends.js";

@@ -1,15 +1,23 @@
 // `aio-ring-bench report RUN.json [--history FILE] --html FILE`: renders a run
 // (and optionally its history) as one self-contained HTML file; given a
 // comparison file (`ab --json`, `compare --json`) instead, its comparison view.
+// Every other output of the registry is written the same way.
 import { UserError } from "../contract/errors.js";
-import { type HistoryRecord, readHistory } from "../bench/history.js";
-import { MAX_RUN_BYTES, parseJsonText, parseRun, RUN_SCHEMA_ID, type Run } from "../bench/run-schema.js";
-import { COMPARISON_SCHEMA_ID, type Comparison } from "../report/compare.js";
-import { validateComparison } from "../report/comparison-schema.js";
-import { writeComparisonHtmlReport, writeHtmlReport } from "../report/html.js";
+import { readHistory } from "../bench/history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
+import { MAX_RUN_BYTES, RUN_SCHEMA_ID, type Run } from "../contract/run-document.js";
+import { parseJsonText } from "../util/json-input.js";
+import { parseRun } from "../bench/run-file.js";
+import { COMPARISON_SCHEMA_ID, type Comparison } from "../contract/comparison.js";
+import { compareRuns } from "../report/compare.js";
+import { validateComparison } from "../report/comparison-file.js";
+import type { ReportInputs } from "../report/output-format.js";
+import { OUTPUTS } from "../report/outputs.js";
+import { checkNeeds, reportFlags, reportOutputs, writeReports } from "../report/write-reports.js";
 import { parseCommand, type CommandSpec } from "./args.js";
 import { pathFlag, percentFlag } from "./flag-values.js";
-import { readInput, isStdout } from "../util/files.js";
+import { outputFlags, requestedOutputs } from "./output-flags.js";
+import { humanOutput, readInput, isStdout } from "../util/files.js";
 import { checkOutputs } from "../util/output-plan.js";
 import { printable } from "../util/printable.js";
 
@@ -29,9 +37,11 @@ Given a comparison file instead of a run (AB.json: the JSON output of ab or
 compare, told apart from a run by its "schema" field), it writes that
 comparison's view on its own: the verdicts, changes and intervals, exact
 counter changes, and for an ab result its rounds, each build's per-round
-values and the change per ABBA cycle. A FILE of "-" is standard output.`,
+values and the change per ABBA cycle. The other outputs (--csv, --markdown,
+...) are written from the same documents: a run's are RUN's. At least one
+output is required. A FILE of "-" is standard output.`,
   flags: [
-    { name: "html", type: "string", arg: "FILE", help: "the HTML file to write (required)" },
+    ...outputFlags(OUTPUTS),
     { name: "history", type: "string", arg: "FILE", help: "history file (JSON lines) for the trends (runs only)" },
     {
       name: "threshold",
@@ -72,20 +82,19 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length < 1 || positionals.length > 2)
     throw new UserError(`report: expected [OLD.json] RUN.json or AB.json, got ${positionals.length} files (see --help)`);
-  const html = pathFlag("html", values.html);
-  if (html === undefined) throw new UserError("report: --html FILE is required (see --help)");
+  const outputs = requestedOutputs(values, OUTPUTS);
+  if (outputs.length === 0) throw new UserError("report: an output is required: --html FILE, or another (see --help)");
   const historyFile = pathFlag("history", values.history);
-  checkOutputs(
-    [{ name: "--html", path: html }],
-    [
-      ...positionals.map((path, i) => ({ name: positionals.length === 2 && i === 0 ? "OLD" : "RUN", path })),
-      ...(historyFile === undefined ? [] : [{ name: "--history", path: historyFile }]),
-    ],
-  );
+  checkOutputs(reportOutputs(outputs), [
+    ...positionals.map((path, i) => ({ name: positionals.length === 2 && i === 0 ? "OLD" : "RUN", path })),
+    ...(historyFile === undefined ? [] : [{ name: "--history", path: historyFile }]),
+  ]);
+  const { log } = humanOutput(reportFlags(outputs));
   const threshold = percentFlag("threshold", values.threshold);
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const inputs = positionals.map((p) => ({ path: p, input: readReportInput(p) }));
   const cmp = inputs.find((i) => i.input.kind === "comparison");
+  let reportInputs: ReportInputs;
   if (cmp) {
     const name = printable(cmp.path, true);
     if (inputs.length > 1) throw new UserError(`${name}: a comparison file is reported on its own (report ${name} --html FILE), not beside another file`);
@@ -94,19 +103,23 @@ export async function run(argv: string[]): Promise<number> {
       throw new UserError(
         `${name}: --${threshold !== undefined ? "threshold" : "counter-threshold"} applies to comparing two runs; a comparison file keeps the verdicts it was made with`,
       );
-    writeComparisonHtmlReport(html, (cmp.input as Extract<Input, { kind: "comparison" }>).comparison);
+    checkNeeds(outputs, { run: `${name} is a comparison file` });
+    reportInputs = { run: null, comparison: (cmp.input as Extract<Input, { kind: "comparison" }>).comparison, baseline: null, history: null };
   } else {
     const runs = inputs.map((i) => (i.input as Extract<Input, { kind: "run" }>).run);
-    const baseline = runs.length === 2 ? runs[0] : undefined;
-    let history: HistoryRecord[] | undefined;
+    const run = runs[runs.length - 1]!;
+    const baseline = runs.length === 2 ? runs[0]! : null;
+    checkNeeds(outputs, baseline ? {} : { comparison: "OLD.json before RUN.json" });
+    let history: HistoryRecord[] | null = null;
     if (historyFile !== undefined) {
       const read = readHistory(historyFile);
       // Bad lines are skipped, not fatal: one torn record must not hide the rest of the trend.
       for (const w of read.warnings) console.error(`aio-ring-bench: warning: ${printable(w, true)}`);
       history = read.records;
     }
-    writeHtmlReport(html, runs[runs.length - 1]!, { history, baseline, threshold, counterThreshold });
+    const comparison = baseline && compareRuns(baseline, run, { threshold, counterThreshold, oldSource: "old run", newSource: "this run" });
+    reportInputs = { run, comparison, baseline, history };
   }
-  if (!isStdout(html)) console.log(`wrote ${html}`);
+  for (const path of writeReports(outputs, reportInputs)) if (!isStdout(path)) log(`wrote ${path}`);
   return 0;
 }

@@ -1,6 +1,6 @@
 // `aio-ring-bench schema run`: the JSON Schema of a document the tool writes,
 // generated from the zod definitions that validate it when it is read back.
-import { runJsonSchema } from "../bench/run-schema.js";
+import { runJsonSchema } from "../contract/run-document.js";
 import { UserError } from "../contract/errors.js";
 import { type CommandSpec, parseCommand } from "./args.js";
 

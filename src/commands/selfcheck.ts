@@ -12,13 +12,14 @@ import { runAb } from "../report/ab.js";
 import { counterChanges, countersVerdict } from "../stats/counter-changes.js";
 import { startNoise, type Noise } from "../bench/noise.js";
 import { INSTRUCTIONS_COUNTER, runBench } from "../bench/runner.js";
-import { caseId, type Suite, type TimedCase } from "../bench/suite.js";
+import { caseId, type Suite, type TimedCase } from "../contract/suite.js";
 import { buildRevision, resolveSource } from "../bench/wasm-source-build.js";
-import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir, type WasmBuild } from "../core/wasm-build.js";
+import { BUILD_DIR, defaultWasmBuild, wasmBuildInDir } from "../core/wasm-build.js";
+import type { WasmBuild } from "../contract/wasm-build.js";
 import { compareRuns } from "../report/compare.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { intFlag } from "./flag-values.js";
-import { parseBenchFlags } from "./bench.js";
+import { parseBenchFlags } from "./bench-flags.js";
 import { gate } from "../report/gate.js";
 
 export const spec: CommandSpec = {

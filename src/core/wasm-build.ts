@@ -7,18 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { WasmBuild } from "../contract/wasm-build.js";
 import { instrumentWasm } from "./instruction-count.js";
-
-export interface WasmBuild {
-  /** What the build is, for messages: "build/", a ref and its commit. */
-  readonly label: string;
-  readonly core: WebAssembly.Module;
-  readonly lookup: WebAssembly.Module;
-  readonly countedCore: WebAssembly.Module;
-  readonly countedLookup: WebAssembly.Module;
-  /** Export names and kinds of each module, for telling whether two builds are comparable. */
-  exportsOf(module: "core" | "lookup"): string[];
-}
 
 /** The modules a build directory holds: build/<name>.wasm. */
 export const TIMED_MODULES = ["core", "lookup"] as const;

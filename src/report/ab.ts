@@ -16,16 +16,17 @@
  * compared exactly alongside.
  */
 import { median } from "simple-statistics";
-import type { WasmBuild } from "../core/wasm-build.js";
-import { COMPARISON_SCHEMA_ID, sortEntries, type Comparison, type ComparisonEntry } from "./compare.js";
+import type { WasmBuild } from "../contract/wasm-build.js";
+import { COMPARISON_SCHEMA_ID, type Comparison, type ComparisonEntry } from "../contract/comparison.js";
+import { sortEntries } from "./compare.js";
 import { countersVerdict, counterChanges, DEFAULT_COUNTER_THRESHOLD } from "../stats/counter-changes.js";
 import { DEFAULT_DECISION } from "../stats/decision.js";
 import { sequentialDecision, type SequentialDecision } from "../stats/sequential-ab.js";
 import { runProvenance } from "../bench/machine.js";
 import { calibrate, INSTRUCTIONS_COUNTER } from "../bench/runner.js";
-import type { GitInfo, Run, RunResult } from "../bench/run-schema.js";
+import type { GitInfo, Run, RunResult } from "../contract/run-document.js";
 import { summarize } from "../stats/summary.js";
-import { caseId, type Suite, type SuiteOptions, type TimedCase } from "../bench/suite.js";
+import { caseId, type Suite, type SuiteOptions, type TimedCase } from "../contract/suite.js";
 
 export interface AbOptions extends SuiteOptions {
   suites: readonly Suite[];

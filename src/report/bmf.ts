@@ -8,7 +8,8 @@
  * Unavailable results are left out: never a number.
  */
 import { medianSummary } from "../bench/measure.js";
-import type { Run } from "../bench/run-schema.js";
+import type { Run } from "../contract/run-document.js";
+import type { OutputFormat } from "./output-format.js";
 
 export interface BmfMetric {
   value: number;
@@ -34,3 +35,10 @@ export function toBmf(run: Run): Bmf {
   }
   return out;
 }
+
+export const bmf: OutputFormat<"run"> = {
+  flag: "bmf",
+  needs: "run",
+  help: "write the run as Bencher Metric Format JSON",
+  render: ({ run }) => `${JSON.stringify(toBmf(run), null, 2)}\n`,
+};

@@ -6,88 +6,23 @@
  * `ab` fills the same structure from its paired rounds.
  */
 import { median } from "simple-statistics";
-import { decide, DEFAULT_DECISION, type DecisionOptions, type Verdict } from "../stats/decision.js";
-import { counterChanges, countersVerdict, DEFAULT_COUNTER_THRESHOLD, formatCounterChanges, type CounterChange } from "../stats/counter-changes.js";
+import { decide, DEFAULT_DECISION } from "../stats/decision.js";
+import { counterChanges, countersVerdict, DEFAULT_COUNTER_THRESHOLD, formatCounterChanges } from "../stats/counter-changes.js";
+import {
+  COMPARISON_SCHEMA_ID,
+  type Comparison,
+  type ComparisonEntry,
+  type DecisionOptions,
+  type EntryVerdict,
+  type RunSummary,
+} from "../contract/comparison.js";
 import { resultBatches } from "../bench/measure.js";
-import { fingerprintDifferences, type FingerprintDifference } from "../bench/machine.js";
+import { fingerprintDifferences } from "../bench/machine.js";
 import { seedFromString } from "../util/prng.js";
-import { samplesInNs, type GitInfo, type Machine, type Run, type RunResult } from "../bench/run-schema.js";
+import { samplesInNs, type Run, type RunResult } from "../contract/run-document.js";
 import { printable } from "../util/printable.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
 import { renderTable, wrap, type Column } from "./text-table.js";
-
-export const COMPARISON_SCHEMA_ID = "aio-ring-bench/comparison@1";
-
-export type EntryVerdict = Verdict | "added" | "removed" | "unavailable" | "not comparable";
-
-export interface ComparisonEntry {
-  id: string;
-  verdict: EntryVerdict;
-  /** Median of the raw samples, ns per operation; null when that side has no measurement. */
-  oldMedianNs: number | null;
-  newMedianNs: number | null;
-  oldN: number;
-  newN: number;
-  /** Ratio of medians of batch medians minus 1 (0.1 = 10% slower). */
-  change: number | null;
-  ci: [number, number] | null;
-  p: number | null;
-  reason: string;
-  /** Counters that differ (exactly) between the runs. */
-  counterChanges: CounterChange[];
-  /** Verdict of the exact counters: regressed when any grew by the counter threshold or more. */
-  counterVerdict: "regressed" | "improved" | "unchanged";
-  /** ab only: each side's per-round values in ns per op, in order (each the median of its round's samples). */
-  samples?: { old: number[]; new: number[] };
-  /** ab only: the B/A ratio of each ABBA cycle, in order: the observations its verdict comes from. */
-  cycleRatios?: number[];
-  /** ab only: the control pair (a second copy of the base against the base), timed in the same rounds. */
-  control?: { change: number; ci: [number, number] | null; cycleRatios: number[] };
-}
-
-/** How an `ab` comparison was run (absent from a comparison of stored runs). */
-export interface AbRunInfo {
-  /** Rounds timed (four per ABBA cycle). */
-  rounds: number;
-  elapsedMs: number;
-  budgetMs: number;
-  /** ABBA cycles before a benchmark may be decided. */
-  minCycles: number;
-  /** Benchmarks still undecided when the run ended. */
-  undecided: number;
-  /** The run was stopped by Ctrl-C (or SIGTERM) before every benchmark decided. */
-  interrupted?: boolean;
-  /** The run's error level, divided equally among the benchmarks (Bonferroni). */
-  alpha?: number;
-  /** Benchmarks whose control pair differed: the machine was too noisy for them. */
-  controlDiffered?: number;
-}
-
-export interface RunSummary {
-  source: string;
-  started: string;
-  git: GitInfo | null;
-  toolVersion: string;
-  machine: Machine;
-}
-
-export interface Comparison {
-  schema: typeof COMPARISON_SCHEMA_ID;
-  /** What made it: two stored runs (`compare`) or an interleaved A/B (`ab`); absent in files written before it was added. */
-  kind?: "compare" | "ab";
-  ab?: AbRunInfo;
-  old: RunSummary;
-  new: RunSummary;
-  /** Empty when both runs were made on machines with the same fingerprint. */
-  machineDifferences: FingerprintDifference[];
-  options: DecisionOptions;
-  /** Relative change of an exact counter that is a verdict (0.01 = 1%). */
-  counterThreshold: number;
-  /** Regressions first, then improvements, undecided, unavailable, removed, added, unchanged. */
-  entries: ComparisonEntry[];
-  /** Stored runs with too few processes per side: why their time verdicts are advisory (not gated). */
-  timeAdvisory?: string;
-}
 
 /**
  * Processes per side (bench --repeat N) before stored runs' time verdicts

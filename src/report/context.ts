@@ -1,7 +1,7 @@
 // The run's context as one line above the bench tables (Google Benchmark
 // prints the same before its table); the run JSON has all of it.
-import type { RunContext } from "../bench/context.js";
-import type { Run } from "../bench/run-schema.js";
+import type { RunContext } from "../contract/run-context.js";
+import type { Run } from "../contract/run-document.js";
 import { wrap } from "./text-table.js";
 
 /** "36608K" -> "36M": sysfs gives cache sizes in K. */

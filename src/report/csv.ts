@@ -2,7 +2,8 @@
 // interval, operations per sample, the ratio to the reference row, the
 // fitted complexities and every counter (one column each).
 import { medianSummary } from "../bench/measure.js";
-import type { Complexity, Run, RunResult } from "../bench/run-schema.js";
+import type { Complexity, Run, RunResult } from "../contract/run-document.js";
+import type { OutputFormat } from "./output-format.js";
 
 /** RFC 4180 field; a leading = + - @ is prefixed with ' so a spreadsheet shows it instead of evaluating it. */
 export function csvField(value: string | number | null | undefined): string {
@@ -63,3 +64,10 @@ export function toCsv(run: Run): string {
   });
   return [header.join(","), ...rows].join("\n") + "\n";
 }
+
+export const csv: OutputFormat<"run"> = {
+  flag: "csv",
+  needs: "run",
+  help: "write the run as CSV (median, 95% interval, counters, fits)",
+  render: ({ run }) => toCsv(run),
+};

@@ -8,7 +8,8 @@
 import { formatCounterChanges } from "../stats/counter-changes.js";
 import { printable } from "../util/printable.js";
 import { formatCi, formatPct } from "./format.js";
-import { machineWarning, verdictCounts, type Comparison } from "./compare.js";
+import { machineWarning, verdictCounts } from "./compare.js";
+import type { Comparison } from "../contract/comparison.js";
 
 export interface GateResult {
   failed: boolean;

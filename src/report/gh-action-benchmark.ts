@@ -7,7 +7,8 @@
  * Unavailable results are left out: never a number.
  */
 import { medianSummary } from "../bench/measure.js";
-import type { Run } from "../bench/run-schema.js";
+import type { Run } from "../contract/run-document.js";
+import type { OutputFormat } from "./output-format.js";
 
 export interface GhActionBenchmarkEntry {
   name: string;
@@ -47,3 +48,10 @@ export function toGhActionBenchmark(run: Run): GhActionBenchmarkEntry[] {
       return [time, ...exact];
     });
 }
+
+export const ghAction: OutputFormat<"run"> = {
+  flag: "gh-action",
+  needs: "run",
+  help: "write the run as github-action-benchmark customSmallerIsBetter JSON",
+  render: ({ run }) => `${JSON.stringify(toGhActionBenchmark(run), null, 2)}\n`,
+};

@@ -1,7 +1,7 @@
 // The headline figures under the bench tables: one line each, marked met,
 // missed or undecided (its interval straddles the target's line) against its
 // target, or "info" for a figure shown for scale.
-import type { Headline } from "../bench/suite.js";
+import type { Headline } from "../contract/suite.js";
 import { paint } from "../util/terminal.js";
 import { wrap } from "./text-table.js";
 

@@ -2,12 +2,13 @@
 // the table printed under each chart. Pure data: no markup here, so the same
 // numbers feed the canvas and the table and cannot disagree.
 import type { ChartConfiguration, ChartDataset, PointStyle } from "chart.js";
-import { historyRecord, type HistoryRecord } from "../bench/history.js";
+import { historyRecord } from "../bench/history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
 import { historyTrends, type StepChange } from "../bench/trends.js";
 import { formatCi, formatP } from "./format.js";
 import { medianSummary } from "../bench/measure.js";
-import type { Comparison } from "./compare.js";
-import { samplesInNs, TIME_UNITS, type Run, type RunResult } from "../bench/run-schema.js";
+import type { Comparison } from "../contract/comparison.js";
+import { samplesInNs, TIME_UNITS, type Run, type RunResult } from "../contract/run-document.js";
 import { quantileSorted } from "simple-statistics";
 
 /** One chart: the canvas id (generated, never from input) and a JSON-only config. */

@@ -4,12 +4,13 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { writeOutput } from "../util/files.js";
-import { compareRuns, describeRun, machineWarning, verdictCounts, type Comparison, type ComparisonEntry } from "./compare.js";
+import { describeRun, machineWarning, verdictCounts } from "./compare.js";
+import type { Comparison, ComparisonEntry } from "../contract/comparison.js";
 import { formatCi, formatNs, formatP, formatPct } from "./format.js";
 import { DEFAULT_DECISION } from "../stats/decision.js";
-import type { HistoryRecord } from "../bench/history.js";
+import type { HistoryRecord } from "../contract/history-record.js";
 import { DEFAULT_STEP_WINDOW, MIN_STEP_SIDE } from "../stats/steps.js";
-import type { Run, RunResult } from "../bench/run-schema.js";
+import type { Run, RunResult } from "../contract/run-document.js";
 import {
   type ChartSpec,
   type DistItem,
@@ -37,12 +38,10 @@ import {
 
 export interface HtmlOptions {
   history?: HistoryRecord[];
-  /** An older run: adds the comparison view (old vs new per benchmark). */
+  /** The comparison of an older run with this one (compareRuns, made once by the command): adds the comparison view. */
+  comparison?: Comparison;
+  /** That older run: its samples draw the comparison's distributions. */
   baseline?: Run;
-  /** Smallest change that counts in that comparison, as a fraction. */
-  threshold?: number;
-  /** Smallest exact-counter change that counts in that comparison, as a fraction. */
-  counterThreshold?: number;
 }
 
 /** Text for HTML element content and double-quoted attribute values. */
@@ -849,14 +848,7 @@ const DRAWN_NOTE = `Charts draw at most ${MAX_DRAWN_SAMPLES} samples per benchma
 export function renderHtml(run: Run, options: HtmlOptions = {}): string {
   const charts: ChartSpec[] = [];
   const measured = run.results.filter(isMeasured).length;
-  const comparison = options.baseline
-    ? compareRuns(options.baseline, run, {
-        threshold: options.threshold,
-        counterThreshold: options.counterThreshold,
-        oldSource: "old run",
-        newSource: "this run",
-      })
-    : null;
+  const comparison = options.comparison ?? null;
   const dists: Record<string, DistItem[]> = {};
   if (comparison && options.baseline) dists["cmp-dist"] = comparisonDistributions(comparison, { old: options.baseline, new: run });
   dists["run-dist"] = runDistributions(run);

@@ -4,7 +4,7 @@
 // median with the 95% interval of the median; the ratio to the reference
 // row; the first counters; the complexity fits under the table.
 import { medianSummary } from "../bench/measure.js";
-import type { Complexity, Run, RunResult } from "../bench/run-schema.js";
+import type { Complexity, Run, RunResult } from "../contract/run-document.js";
 import { formatNs, formatRatio, formatSi } from "./format.js";
 import { renderTable, wrap, type Cell, type Column } from "./text-table.js";
 

@@ -1,64 +1,60 @@
 /**
- * Writes the export files asked for on the command line (--markdown, --bmf,
- * --gh-action, --json), each atomically. Shared by `compare` and `bench`.
+ * The outputs a command was asked for (outputs.ts): refused up front when
+ * the command lacks what one needs, planned for the path check every
+ * command runs first, then each rendered from the same inputs and written
+ * atomically.
  */
 import { UserError } from "../contract/errors.js";
-import type { Run } from "../bench/run-schema.js";
 import { writeOutput } from "../util/files.js";
 import type { PlannedOutput } from "../util/output-plan.js";
-import { toBmf } from "./bmf.js";
-import type { Comparison } from "./compare.js";
-import { toGhActionBenchmark } from "./gh-action-benchmark.js";
-import { renderMarkdown } from "./markdown.js";
+import type { OutputFormat, ReportInputs } from "./output-format.js";
 
-export interface ReportFiles {
-  /** PR-comment Markdown of the comparison. */
-  markdown?: string;
-  /** Bencher Metric Format of the (new) run. */
-  bmf?: string;
-  /** github-action-benchmark customSmallerIsBetter JSON of the (new) run. */
-  ghAction?: string;
-  /** The Comparison data structure. */
-  json?: string;
+export interface RequestedOutput {
+  format: OutputFormat;
+  path: string;
 }
 
-const FLAGS: Record<keyof ReportFiles, string> = { markdown: "--markdown", bmf: "--bmf", ghAction: "--gh-action", json: "--json" };
-
-/** The requested files by flag name (gh-action, not ghAction), for messages and for humanOutput. */
-export function reportFlags(files: ReportFiles): Record<string, string> {
-  const requested = (Object.keys(FLAGS) as (keyof ReportFiles)[]).filter((key) => files[key] !== undefined);
-  return Object.fromEntries(requested.map((key) => [FLAGS[key].slice(2), files[key]!]));
+/** The requested files by flag name, for humanOutput (a file on stdout sends the tables to stderr). */
+export function reportFlags(requested: readonly RequestedOutput[]): Record<string, string> {
+  return Object.fromEntries(requested.map((r) => [r.format.flag, r.path]));
 }
 
 /** The requested files as outputs for checkOutputs (util/output-plan.ts), which each command runs before anything else. */
-export function reportOutputs(files: ReportFiles): PlannedOutput[] {
-  return (Object.keys(FLAGS) as (keyof ReportFiles)[]).flatMap((key) => (files[key] === undefined ? [] : [{ name: FLAGS[key], path: files[key]! }]));
+export function reportOutputs(requested: readonly RequestedOutput[]): PlannedOutput[] {
+  return requested.map((r) => ({ name: `--${r.format.flag}`, path: r.path }));
+}
+
+/** How to give what an output needs, in the command's words; undefined: the command always has it. */
+export interface Missing {
+  run?: string;
+  comparison?: string;
+}
+
+/** Refuses, before anything runs, an output whose run or comparison the command will not have. */
+export function checkNeeds(requested: readonly RequestedOutput[], missing: Missing): void {
+  for (const { format } of requested) {
+    if (format.needs === "comparison" && missing.comparison !== undefined)
+      throw new UserError(`--${format.flag} reports a comparison: it needs ${missing.comparison}`);
+    if (format.needs === "run" && missing.run !== undefined) throw new UserError(`--${format.flag} writes a run: ${missing.run}`);
+  }
 }
 
 /**
- * Writes each requested file; Markdown and JSON need a comparison (a
- * UserError otherwise). Returns the paths written. With `onFailure`, a
- * file that cannot be written is passed to it and the others are still
- * written; without, the first failure throws.
+ * Renders and writes each requested file from the same inputs (the one
+ * comparison the command made). Returns the paths written. With
+ * `onFailure`, a file that cannot be written is passed to it and the others
+ * are still written; without, the first failure throws.
  */
-export function writeReports(files: ReportFiles, run: Run, comparison: Comparison | null, onFailure?: (e: UserError) => void): string[] {
+export function writeReports(requested: readonly RequestedOutput[], inputs: ReportInputs, onFailure?: (e: UserError) => void): string[] {
   const written: string[] = [];
-  const write = (key: keyof ReportFiles, text: string): void => {
-    const path = files[key]!;
+  for (const { format, path } of requested) {
     try {
-      writeOutput(path, text, FLAGS[key]);
+      writeOutput(path, format.render(inputs), `--${format.flag}`);
       written.push(path);
     } catch (e) {
       if (!(e instanceof UserError) || !onFailure) throw e;
       onFailure(e);
     }
-  };
-  if ((files.markdown !== undefined || files.json !== undefined) && comparison === null) {
-    throw new UserError(`${files.markdown ? "--markdown" : "--json"} reports a comparison: give a run to compare against`);
   }
-  if (files.markdown !== undefined && comparison) write("markdown", renderMarkdown(comparison));
-  if (files.json !== undefined && comparison) write("json", `${JSON.stringify(comparison, null, 2)}\n`);
-  if (files.bmf !== undefined) write("bmf", `${JSON.stringify(toBmf(run), null, 2)}\n`);
-  if (files.ghAction !== undefined) write("ghAction", `${JSON.stringify(toGhActionBenchmark(run), null, 2)}\n`);
   return written;
 }

@@ -14,9 +14,7 @@
  *   "inconclusive", naming the curves that tie.
  */
 
-/** The candidate curves, slowest-growing first (the run document's big_o values). */
-export const BIG_O = ["O(1)", "O(log N)", "O(N)", "O(N log N)", "O(N^2)"] as const;
-export type BigO = (typeof BIG_O)[number];
+import type { BigO } from "../contract/big-o.js";
 
 /** A fitted complexity: value ~ intercept + coefficient * f(N), as the run document stores it. */
 export interface FittedComplexity {

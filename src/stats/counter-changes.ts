@@ -6,23 +6,11 @@
  * larger is worse. Load-dependent values (ops/s, load average, efficiency)
  * are not counters; suites report them as measurements.
  */
+import type { CounterChange } from "../contract/comparison.js";
 import { formatPct } from "../util/format-change.js";
 
 /** Relative change of an exact counter that counts as a regression or improvement. */
 export const DEFAULT_COUNTER_THRESHOLD = 0.01;
-
-export type CounterVerdict = "regressed" | "improved" | "changed";
-
-export interface CounterChange {
-  name: string;
-  /** null: the counter is absent on that side. */
-  old: number | null;
-  new: number | null;
-  /** new / old - 1; null when a side is absent or old is 0. */
-  change: number | null;
-  /** regressed / improved: beyond the threshold; changed: within it, or present on one side only. */
-  verdict: CounterVerdict;
-}
 
 function verdictOf(old: number | null, neu: number | null, threshold: number): Pick<CounterChange, "change" | "verdict"> {
   if (old === null || neu === null) return { change: null, verdict: "changed" };

@@ -5,25 +5,11 @@
  * data cannot rule out a change of the threshold's size says so instead of
  * guessing.
  */
+import type { DecisionOptions, Verdict } from "../contract/comparison.js";
 import { formatCi, formatP, formatPct } from "../util/format-change.js";
 import { median } from "simple-statistics";
 import { bootstrapRatioOfMedians } from "./bootstrap.js";
 import { mannWhitneyU } from "./rank-tests.js";
-
-export type Verdict = "improved" | "regressed" | "unchanged" | "too noisy";
-
-export interface DecisionOptions {
-  /** Minimum relative change of the median that matters (0.05 = 5%). */
-  threshold: number;
-  /** Significance level of the Mann-Whitney U test. */
-  alpha: number;
-  /** Confidence level of the bootstrap interval of the change. */
-  confidence: number;
-  /** Bootstrap resamples. */
-  resamples: number;
-  /** Fewer values than this on either side: "too noisy" (too few samples). */
-  minSamples: number;
-}
 
 export const DEFAULT_DECISION: DecisionOptions = {
   threshold: 0.05,

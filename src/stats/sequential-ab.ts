@@ -19,7 +19,7 @@
  */
 import { formatCi, formatP, formatPct } from "../util/format-change.js";
 import { anytimeP, medianSequence } from "./confidence-sequence.js";
-import type { Verdict } from "./decision.js";
+import type { Verdict } from "../contract/comparison.js";
 
 export interface SequentialOptions {
   /** Minimum relative change that matters (0.05 = 5%). */

@@ -6,7 +6,8 @@
  */
 import { median } from "simple-statistics";
 import { seedFromString } from "../util/prng.js";
-import { decide, type DecisionOptions } from "./decision.js";
+import { decide } from "./decision.js";
+import type { DecisionOptions } from "../contract/comparison.js";
 import { mannWhitneyU } from "./rank-tests.js";
 
 /**

@@ -5,8 +5,8 @@
  * of contention (another process on the other core for a while) and isolated
  * preempted batches. Seeded, so tests are reproducible.
  */
-import type { Run } from "../../src/bench/run-schema.js";
-import type { Suite } from "../../src/bench/suite.js";
+import type { Run } from "../../src/contract/run-document.js";
+import type { Suite } from "../../src/contract/suite.js";
 import { summarize } from "../../src/stats/summary.js";
 import { Prng } from "../../src/util/prng.js";
 

@@ -3,8 +3,8 @@
 // runner on tinybench) or measures itself elsewhere (the kernel probe, the
 // worker pool) and hands back per-operation samples.
 
-import type { NativeBuild } from "../contract/native-build.js";
-import type { WasmBuild } from "../core/wasm-build.js";
+import type { NativeBuild } from "./native-build.js";
+import type { WasmBuild } from "./wasm-build.js";
 export type Params = Record<string, string | number>;
 
 export interface MeasuredSamples {

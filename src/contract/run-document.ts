@@ -1,13 +1,10 @@
 /**
  * The run document a bench run writes (schema "aio-ring-bench/run@1",
- * docs/run-format.md): its types, its validator, and reading it from a file with
- * errors that name the file and the JSON path at fault.
+ * docs/run-format.md): its zod schemas, the types they define and its
+ * bounds. Reading one from a file is src/bench/run-file.ts.
  */
 import { z } from "zod";
-import { UserError } from "../contract/errors.js";
-import { BIG_O } from "../stats/complexity.js";
-import { readInput } from "../util/files.js";
-import { depthProblem } from "../util/json-depth.js";
+import { BIG_O } from "./big-o.js";
 
 export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
 
@@ -191,56 +188,6 @@ export function runJsonSchema(): Record<string, unknown> {
     title: `aio-ring-bench run document (schema "${RUN_SCHEMA_ID}")`,
     ...z.toJSONSchema(runSchema, { io: "input", unrepresentable: "any" }),
   };
-}
-
-/** `results[3].stats.median` style path for messages. */
-export function formatJsonPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : `${out ? "." : ""}${String(key)}`;
-  return out || "(top level)";
-}
-
-/** Turns a zod failure into one readable line naming the source and the path. */
-export function describeIssues(sourceName: string, error: z.ZodError): string {
-  const [first] = error.issues;
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? "s" : ""})` : "";
-  return `${sourceName}: ${formatJsonPath(first.path)}: ${first.message}${more}`;
-}
-
-/**
- * Parses JSON text, naming the source on failure and telling a truncated
- * file from a corrupt one; input nested deeper than MAX_JSON_DEPTH is
- * refused before parsing.
- */
-export function parseJsonText(text: string, sourceName: string): unknown {
-  if (text.trim() === "") throw new UserError(`${sourceName}: file is empty`);
-  const tooDeep = depthProblem(text);
-  if (tooDeep) throw new UserError(`${sourceName}: ${tooDeep}`);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const detail = (e as Error).message;
-    const kind = /end of (JSON )?input|Unterminated/i.test(detail) ? "truncated JSON" : "not valid JSON";
-    throw new UserError(`${sourceName}: ${kind}: ${detail}`);
-  }
-}
-
-/** Validates a run document; `sourceName` (usually the file path) prefixes every error. */
-export function parseRun(text: string, sourceName: string): Run {
-  const bytes = Buffer.byteLength(text);
-  if (bytes > MAX_RUN_BYTES) throw new UserError(`${sourceName}: ${bytes} bytes is larger than the ${MAX_RUN_BYTES}-byte limit for a run file`);
-  const data = parseJsonText(text, sourceName);
-  if (typeof data === "object" && data !== null && "schema" in data && data.schema !== RUN_SCHEMA_ID) {
-    throw new UserError(`${sourceName}: schema is ${JSON.stringify(data.schema)}, expected "${RUN_SCHEMA_ID}"`);
-  }
-  const parsed = runSchema.safeParse(data);
-  if (!parsed.success) throw new UserError(describeIssues(sourceName, parsed.error));
-  return parsed.data;
-}
-
-/** Reads and validates a run file: a regular file only, bounded while reading. */
-export function readRunFile(path: string): Run {
-  return parseRun(readInput(path, MAX_RUN_BYTES, "run file"), path);
 }
 
 /** Samples of a result in nanoseconds per operation. */
