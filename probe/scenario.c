@@ -347,45 +347,6 @@ static void do_ring(int i, const struct step *st)
 	     (unsigned long)((v.end - v.start) / (uintptr_t)page_size));
 }
 
-static void do_fork_mremap(int i, const struct step *st)
-{
-	uintptr_t from = resolve(i, "addr", &st->a);
-	uintptr_t to = resolve(i, "to", &st->to);
-	size_t len = (size_t)(st->n1 * page_size);
-	int p[2];
-	if (pipe(p) != 0)
-		die_probe("pipe: %s", strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0)
-		die_probe("fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(p[0]);
-		long r = sys_mremap(from, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
-		int res[2] = {r == -1 ? -1 : 0, r == -1 ? errno : 0};
-		_exit(write(p[1], res, sizeof res) == (ssize_t)sizeof res ? 0 : 1);
-	}
-	close(p[1]);
-	int res[2];
-	ssize_t got = read(p[0], res, sizeof res);
-	close(p[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die_probe("waitpid: %s", strerror(errno));
-	if (WIFSIGNALED(status)) {
-		outf(",\"ret\":-1,\"errno\":\"SIGNAL:%s\"",
-		     signal_name(WTERMSIG(status)));
-		return;
-	}
-	if (got != (ssize_t)sizeof res)
-		die_probe("fork_mremap child reported nothing (exit %d)",
-			  WEXITSTATUS(status));
-	if (res[0] < 0)
-		outf(",\"ret\":-1,\"errno\":\"%s\"", errno_name(res[1]));
-	else
-		outf(",\"ret\":0,\"errno\":null");
-}
-
 /* io_destroy returns before the kernel frees the context: the ring file is
  * emptied one RCU grace period later, and only then do pages of it still
  * mapped somewhere (a part of a moved ring) fault. The scenario's state is
@@ -428,6 +389,8 @@ static void do_io_cancel(int i, const struct step *st)
 	allocate_read_pages(&w);
 	ret_errno(r);
 }
+
+static void run_in_child(int i, const struct step *st);
 
 static void do_call(int i, const struct step *st)
 {
@@ -493,9 +456,15 @@ static void do_call(int i, const struct step *st)
 			bind_name(st->name, (uintptr_t)r);
 		break;
 	}
-	case OP_FORK_MREMAP:
-		do_fork_mremap(i, st);
+	case OP_FORK_MREMAP: {
+		/* The same fixed move, made by a forked child. */
+		struct step move = *st;
+		move.op = OP_MREMAP;
+		move.n2 = move.n1;
+		move.flag = MREMAP_MAYMOVE;
+		run_in_child(i, &move);
 		break;
+	}
 	case OP_PAGE: {
 		struct vma v;
 		uintptr_t a = resolve(i, "addr", &st->a);
@@ -507,19 +476,18 @@ static void do_call(int i, const struct step *st)
 }
 
 /*
- * A fork step: a forked child makes the call and exits, with every context
- * and mapping it made. Its result fields come back through a pipe. Names
- * are resolved here first, so that an unbound one is the parent's scenario
+ * A forked child makes the call and exits, with every context and mapping
+ * it made; the call's result fields come back through a pipe. Names are
+ * resolved here first, so that an unbound one is the parent's scenario
  * error; nothing else a child may call stops a scenario.
  */
-static void do_in_child(int i, const struct step *st)
+static void run_in_child(int i, const struct step *st)
 {
 	const char *field = st->op == OP_MUNMAP || st->op == OP_MREMAP || st->op == OP_PAGE ? "addr" : "ctx";
 	if (st->a.kind == A_NAME)
 		resolve(i, field, &st->a);
 	if (st->op == OP_MREMAP && st->to.kind == A_NAME)
 		resolve(i, "to", &st->to);
-	outf(",\"call\":\"%s\"", op_names[st->op]);
 	size_t mark = out_mark();
 	int p[2];
 	if (pipe(p) != 0)
@@ -574,10 +542,12 @@ static void do_in_child(int i, const struct step *st)
 static void run_step(int i, const struct step *st)
 {
 	result_head(i, st);
-	if (st->in_child)
-		do_in_child(i, st);
-	else
+	if (st->in_child) {
+		outf(",\"call\":\"%s\"", op_names[st->op]);
+		run_in_child(i, st);
+	} else {
 		do_call(i, st);
+	}
 	outf("}");
 }
 

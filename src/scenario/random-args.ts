@@ -1,10 +1,10 @@
 // Arguments both fuzzers draw the same way: io_pgetevents's signal argument,
 // and the range and file an io_submit's blocks read or write.
 import { IOCB_BYTES } from "../../assembly/abi/codes.js";
-import type { Step, StepOf } from "../contract/scenario.js";
+import type { StepOf } from "../contract/scenario.js";
 import type { Prng } from "../util/prng.js";
 
-type SignalArgs = Pick<Extract<Step, { op: "io_pgetevents" }>, "usig" | "sigmask" | "sigsetsize">;
+type SignalArgs = Pick<StepOf<"io_pgetevents">, "usig" | "sigmask" | "sigsetsize">;
 type SubmitStep = StepOf<"io_submit">;
 type RangeArgs = Pick<SubmitStep, "nbytes" | "offset">;
 
