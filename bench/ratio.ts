@@ -2,7 +2,7 @@
 import { meets, type Headline, type SuiteResult, type TargetOp } from "../src/contract/suite.js";
 import { formatNs, formatRatio, formatSi } from "../src/report/format.js";
 import { median } from "simple-statistics";
-import { bootstrapRatioOfMedians } from "../src/stats/bootstrap.js";
+import { bootstrapPairedRatioOfMedians, bootstrapRatioOfMedians } from "../src/stats/bootstrap.js";
 import { seedFromString } from "../src/util/prng.js";
 
 export function find(results: SuiteResult[], caseName: string, backend?: string, params: Record<string, string | number> = {}): SuiteResult | undefined {
@@ -45,7 +45,8 @@ const MIN_ROUNDS = 6;
 
 /**
  * "a / b: 3.20x [3.05x, 3.31x] (a vs b)" checked against a ratio target (the
- * interval: a bootstrap of the two results' per-round medians), or why one
+ * interval: a bootstrap of the two results' per-round medians, drawn in
+ * pairs when both were timed in the same interleaved rounds), or why one
  * side is missing.
  */
 export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteResult | undefined, target: Target | null): Headline {
@@ -59,7 +60,13 @@ export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteRes
   // The figure and its interval from one estimator: the medians of the per-round medians.
   const [ma, mb] = [median(a.roundMedians), median(b.roundMedians)];
   const ratio = ma / mb;
-  const iv = bootstrapRatioOfMedians(b.roundMedians, a.roundMedians, { seed: seedFromString(label), resamples: 2000, confidence: 0.95 });
+  // Rounds taken side by side are resampled as pairs: a spell that slowed both sides of a round moves both medians, not the ratio.
+  const paired = a.byRound && b.byRound && a.roundMedians.length === b.roundMedians.length;
+  const iv = (paired ? bootstrapPairedRatioOfMedians : bootstrapRatioOfMedians)(b.roundMedians, a.roundMedians, {
+    seed: seedFromString(label),
+    resamples: 2000,
+    confidence: 0.95,
+  });
   const interval: [number, number] = [iv.lower, iv.upper];
   const text = `${label}: ${formatRatio(ratio)} [${formatRatio(iv.lower)}, ${formatRatio(iv.upper)}] (${formatNs(ma)} vs ${formatNs(mb)})`;
   return target ? intervalHeadline(text, interval, { unit: "x", ...target }) : { text, interval };

@@ -7,14 +7,26 @@ import { availableParallelism, loadavg } from "node:os";
 import type { BenchCase, Headline, Suite } from "../src/contract/suite.js";
 import { formatSi } from "../src/report/format.js";
 import { headline, ratioLine } from "./ratio.js";
-import { measureThroughput } from "../src/pool/throughput.js";
+import { measureScaling, type ThroughputResult } from "../src/pool/throughput.js";
 import { MIXES, type Mix } from "../src/pool/tasks.js";
 import { BATCH } from "../src/pool/workload.js";
 
 /** Operations the default run must drive through the pool in all (the issue's floor). */
 const MIN_TOTAL_OPS = 10_000_000;
 /** Each case's measured wall time, as a multiple of the runner's per-case budget (--time). */
-const BUDGET_FACTOR = 2;
+const BUDGET_FACTOR = 3;
+
+/** Ctrl-C ends the measurement early with what completed; the runner then stops the run. */
+async function measureTogether(mix: Mix, workers: readonly number[], budgetMs: number): Promise<ScalingRun> {
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on("SIGINT", onSigint);
+  try {
+    return await measureScaling({ workers, mix, budgetMs: budgetMs * BUDGET_FACTOR, rounds: ROUNDS, seed: 0x5eed, signal: abort.signal });
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
 
 /** 1, 2, 4 ... doubling up to twice the cores (and that count itself): the quick run keeps 1, 2 and the widest. */
 function workerCounts(quick: boolean): number[] {
@@ -23,16 +35,25 @@ function workerCounts(quick: boolean): number[] {
   return [...new Set(quick ? [1, 2, max] : [...doubling, max])].filter((w) => w <= max);
 }
 
+/** Interleaved rounds per mix: each worker count's interval comes from this many window medians. */
+const ROUNDS = 8;
+
+type ScalingRun = ThroughputResult[];
+
 export const throughputSuite: Suite = {
   name: "throughput",
   description: "independent mode on the worker pool: total ops/s by workers and mix (ns/op of the whole pool)",
   async cases(opts) {
     const mixes: readonly Mix[] = opts.quick ? ["ring"] : MIXES;
-    // ops/s of each mix on one worker, for the scaling efficiency of the wider cases.
-    const single = new Map<Mix, number>();
+    const counts = workerCounts(opts.quick);
     const cases: BenchCase[] = [];
     for (const mix of mixes) {
-      for (const workers of workerCounts(opts.quick)) {
+      // The mix's worker counts are timed together, in interleaved rounds
+      // (measureScaling): the first of its cases measures all of them, with
+      // the budget of all, and the others take their part.
+      let together: Promise<ScalingRun> | null = null;
+      const measureMix = (budgetMs: number) => (together ??= measureTogether(mix, counts, budgetMs));
+      for (const [k, workers] of counts.entries()) {
         cases.push({
           kind: "measured",
           case: `pool-${mix}`,
@@ -41,35 +62,28 @@ export const throughputSuite: Suite = {
           group: `pool-${mix}`,
           reference: workers === 1,
           async measure(budgetMs) {
-            // Ctrl-C ends the measurement early with what completed; the runner then stops the run.
-            const abort = new AbortController();
-            const onSigint = () => abort.abort();
-            process.on("SIGINT", onSigint);
-            try {
-              // Other processes' load skews scaling figures: record it beside them.
-              const load = loadavg()[0];
-              const r = await measureThroughput({ workers, mix, budgetMs: budgetMs * BUDGET_FACTOR, seed: 0x5eed + workers, signal: abort.signal });
-              if (workers === 1) single.set(mix, r.opsPerSec);
-              const base = single.get(mix);
-              return {
-                samples: r.samples,
-                // All of these move with the machine's load: measurements, not exact counters.
-                measurements: {
-                  ops_per_s_total: r.opsPerSec,
-                  ops_per_worker: r.opsPerSecPerWorker,
-                  ...(base === undefined ? {} : { scaling_efficiency: r.opsPerSec / (workers * base) }),
-                  task_overhead_pct: r.overheadPct,
-                  round_trip_us: r.roundTripNs / 1e3,
-                  task_ops: r.taskOps,
-                  tasks: r.tasks,
-                  ops_total: r.ops,
-                  threads: r.threads,
-                  load_avg_1m: load,
-                },
-              };
-            } finally {
-              process.off("SIGINT", onSigint);
-            }
+            // Other processes' load skews scaling figures: record it beside them.
+            const load = loadavg()[0];
+            const all = await measureMix(budgetMs);
+            const r = all[k];
+            const base = all[0].opsPerSec;
+            return {
+              samples: r.samples,
+              ...(r.roundSizes ? { roundSizes: r.roundSizes } : {}),
+              // All of these move with the machine's load: measurements, not exact counters.
+              measurements: {
+                ops_per_s_total: r.opsPerSec,
+                ops_per_worker: r.opsPerSecPerWorker,
+                scaling_efficiency: r.opsPerSec / (workers * base),
+                task_overhead_pct: r.overheadPct,
+                round_trip_us: r.roundTripNs / 1e3,
+                task_ops: r.taskOps,
+                tasks: r.tasks,
+                ops_total: r.ops,
+                threads: r.threads,
+                load_avg_1m: load,
+              },
+            };
           },
         });
       }

@@ -121,6 +121,7 @@ test("a default run times the named builds only; the headline names the fastest 
     counters: {},
     measurements: {},
     roundMedians: [],
+    byRound: false,
     unavailable: median === null ? "clang not installed" : null,
     build: { compiler: b, version: null, flags: ["-O3", "-march=native"] },
     complexity: null,

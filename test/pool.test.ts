@@ -8,7 +8,7 @@ import { PoolTaskError } from "../src/pool/errors.js";
 import { WorkerPool } from "../src/pool/pool.js";
 import { TaskSizer } from "../src/pool/task-sizer.js";
 import { MIXES } from "../src/pool/tasks.js";
-import { measureThroughput } from "../src/pool/throughput.js";
+import { measureScaling, measureThroughput } from "../src/pool/throughput.js";
 import { BATCH } from "../src/pool/workload.js";
 
 describe("worker pool", () => {
@@ -86,6 +86,23 @@ describe("independent-mode throughput", () => {
     assert.ok(Math.abs(r.opsPerSecPerWorker * 2 - r.opsPerSec) < 1e-6 * r.opsPerSec);
     assert.equal(r.overheadPct, (100 * r.roundTripNs) / r.meanTaskNs);
     assert.equal(r.interrupted, false);
+  });
+
+  it("times several worker counts in interleaved rounds, one window per count per round", async () => {
+    const rs = await measureScaling({ workers: [1, 2], mix: "ring", budgetMs: 240, rounds: 4, seed: 1 });
+    assert.deepEqual(
+      rs.map((r) => r.workers),
+      [1, 2],
+    );
+    for (const r of rs) {
+      assert.equal(r.threads, r.workers);
+      assert.equal(r.roundSizes?.length, 4, "one round size per window");
+      assert.equal(
+        r.roundSizes!.reduce((a, b) => a + b, 0),
+        r.samples.length,
+      );
+      assert.ok(r.samples.every((x) => Number.isFinite(x) && x > 0));
+    }
   });
 
   it("stops launching tasks when aborted and returns what completed", async () => {

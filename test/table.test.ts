@@ -170,6 +170,7 @@ test("headlines with intervals: met when the whole interval meets the target, mi
     params: {},
     median,
     roundMedians: Array.from({ length: 16 }, (_, i) => median * (1 + spread * ((i % 5) - 2))),
+    byRound: false,
     counters: {},
     measurements: {},
     unavailable: null,
@@ -186,6 +187,15 @@ test("headlines with intervals: met when the whole interval meets the target, mi
   const [fig, lo, hi] = [...line.text.matchAll(/(\d+(?:\.\d+)?)x/g)].map((m) => Number(m[1]));
   assert.ok(lo <= fig && fig <= hi, line.text);
   assert.equal(fig, 100);
+  // Rounds timed side by side: a machine at two speeds (x1 or x2 per round, on both sides alike) is a
+  // coin flip for unpaired round medians, and no matter at all when the rounds are drawn in pairs.
+  const modes = [1, 2, 2, 1, 1, 2, 1, 2, 2, 2, 1, 1, 2, 1, 1, 2];
+  const side = (ns: number, byRound: boolean) => ({ ...result(ns, 0), median: ns, roundMedians: modes.map((m, i) => ns * m * (1 + 0.01 * (i % 3))), byRound });
+  const unpaired = ratioLine("two speeds", side(105, false), side(1, false), { op: ">=", bound: 100 });
+  assert.equal(unpaired.undecided, true, unpaired.text);
+  const paired = ratioLine("two speeds", side(105, true), side(1, true), { op: ">=", bound: 100 });
+  assert.equal(paired.met, true, paired.text);
+  assert.ok(paired.interval![0] > 100 && paired.interval![1] < 110, paired.text);
 });
 
 // Issue 20, item 12: compare and ab cut ids in the middle, and three rows read `lookup/list-…dist=uniform`.

@@ -32,18 +32,28 @@ export const MAX_BATCHES = 1024;
  * are), else medians of BATCH_SIZE consecutive samples.
  */
 export function resultBatches(result: RunResult, minSamples: number = DEFAULT_DECISION.minSamples): number[] {
+  return (
+    roundMedians(result, minSamples) ??
+    blockMedians(samplesInNs(result), Math.min(MAX_BATCHES, Math.max(minSamples, Math.floor(result.samples.length / BATCH_SIZE))))
+  );
+}
+
+/**
+ * The median of each round of a result timed in rounds (at least
+ * `minSamples` of them), in ns per operation; null when it was not. Round k
+ * of every result of one run was taken in the same sweep over the cases.
+ */
+export function roundMedians(result: RunResult, minSamples: number = DEFAULT_DECISION.minSamples): number[] | null {
   const samples = samplesInNs(result);
   const rounds = roundSizes(result, samples.length);
-  if (rounds && rounds.length >= minSamples && rounds.length <= MAX_BATCHES) {
-    const out: number[] = [];
-    let at = 0;
-    for (const size of rounds) {
-      out.push(median(samples.slice(at, at + size)));
-      at += size;
-    }
-    return out;
+  if (!rounds || rounds.length < minSamples || rounds.length > MAX_BATCHES) return null;
+  const out: number[] = [];
+  let at = 0;
+  for (const size of rounds) {
+    out.push(median(samples.slice(at, at + size)));
+    at += size;
   }
-  return blockMedians(samples, Math.min(MAX_BATCHES, Math.max(minSamples, Math.floor(samples.length / BATCH_SIZE))));
+  return out;
 }
 
 /** The result's round sizes when they are present and add up to its samples. */

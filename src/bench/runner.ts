@@ -8,7 +8,7 @@ import { finishContext, startContext } from "./context.js";
 import { gitInfo, machineInfo, toolInfo } from "./machine.js";
 import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "../contract/run-document.js";
 import { summarize } from "../stats/summary.js";
-import { resultBatches } from "./measure.js";
+import { resultBatches, roundMedians } from "./measure.js";
 import { UserError } from "../contract/errors.js";
 import { yieldToEventLoop } from "../util/sleep.js";
 import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "../contract/suite.js";
@@ -161,7 +161,8 @@ async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise
   try {
     const m = await c.measure(timeMs);
     const r = measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
-    return m.opsPerSample === undefined || r.status ? r : { ...r, ops_per_sample: m.opsPerSample };
+    if (r.status) return r;
+    return { ...r, ...(m.opsPerSample === undefined ? {} : { ops_per_sample: m.opsPerSample }), ...(m.roundSizes ? { round_sizes: m.roundSizes } : {}) };
   } catch (e) {
     if (e instanceof UserError) return unavailable(suite, c, e.message.split("\n")[0]);
     throw new BenchCaseError(caseId(suite, c), e);
@@ -205,20 +206,25 @@ function attachComplexity(results: RunResult[]): void {
 }
 
 export function suiteResults(results: RunResult[]): SuiteResult[] {
-  return results.map((r) => ({
+  return results.map((r) => suiteResult(r, r.stats ? roundMedians(r) : null));
+}
+
+function suiteResult(r: RunResult, rounds: number[] | null): SuiteResult {
+  return {
     id: r.id,
     case: r.case,
     backend: r.backend,
     params: r.params as SuiteResult["params"],
     median: r.stats?.median ?? null,
-    roundMedians: r.stats ? resultBatches(r) : [],
+    roundMedians: rounds ?? (r.stats ? resultBatches(r) : []),
+    byRound: rounds !== null,
     counters: r.counters,
     measurements: (r.measurements as Record<string, number> | undefined) ?? {},
     unavailable: r.status?.unavailable ?? null,
     ...(r.build ? { build: r.build } : {}),
     complexity: r.complexity?.big_o ?? null,
     counterComplexity: r.counter_complexity?.big_o ?? null,
-  }));
+  };
 }
 
 /** The headline figures of each suite that has them, from its results in `results`. */

@@ -14,6 +14,11 @@ export interface MeasuredSamples {
   counters?: Record<string, number>;
   /** Operations timed together in one sample (the run JSON's ops_per_sample). */
   opsPerSample?: number;
+  /**
+   * Samples per round, in order, when the case timed itself in rounds
+   * interleaved with other cases of its suite (the run JSON's round_sizes).
+   */
+  roundSizes?: number[];
   /** Load-dependent values (ops/s, load average): reported, never gated. */
   measurements?: Record<string, number>;
 }
@@ -114,6 +119,13 @@ export interface SuiteResult {
   median: number | null;
   /** The median of each round (the observations the intervals come from); empty when not measured. */
   roundMedians: number[];
+  /**
+   * True when roundMedians are the runner's interleaved rounds, so that
+   * round k of two such results of one run were taken moments apart (the
+   * intervals of their ratio can then pair them); false for medians of
+   * consecutive samples of a case measured on its own.
+   */
+  byRound: boolean;
   counters: Record<string, number>;
   measurements: Record<string, number>;
   unavailable: string | null;

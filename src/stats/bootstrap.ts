@@ -44,10 +44,25 @@ class Resampler {
   }
 
   median(rng: Prng): number {
+    this.clear();
     const n = this.values.length;
+    for (let i = 0; i < n; i++) this.draw(rng.below(n));
+    return this.drawnMedian();
+  }
+
+  clear(): void {
+    this.counts.fill(0);
+  }
+
+  /** Adds the value at index `i` to the resample. */
+  draw(i: number): void {
+    this.counts[this.rankOf[i]]++;
+  }
+
+  /** Median of the values drawn since clear(), n of them. */
+  drawnMedian(): number {
     const counts = this.counts;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[this.rankOf[rng.below(n)]]++;
+    const n = this.values.length;
     // The resample's sorted positions lo and hi (equal when n is odd).
     const hi = n >> 1;
     const lo = n % 2 === 1 ? hi : hi - 1;
@@ -88,6 +103,35 @@ export function bootstrapRatioOfMedians(a: readonly number[], b: readonly number
   const ratios = new Float64Array(resamples);
   for (let r = 0; r < resamples; r++) {
     ratios[r] = resB.median(rng) / resA.median(rng);
+  }
+  return percentileInterval(ratios, confidence);
+}
+
+/**
+ * Percentile bootstrap interval of median(b) / median(a) for paired
+ * samples: a[i] and b[i] were taken at the same moment (the same round), so
+ * a resample draws pairs, and whatever moved both sides in a round (a
+ * neighbour, a slower clock) moves both medians of the resample together
+ * instead of widening the interval.
+ */
+export function bootstrapPairedRatioOfMedians(a: readonly number[], b: readonly number[], opts: BootstrapOptions): Interval {
+  if (a.length === 0 || a.length !== b.length)
+    throw new RangeError(`bootstrapPairedRatioOfMedians needs two samples of one non-zero length, got ${a.length} and ${b.length}`);
+  const { resamples, confidence } = checkOptions(opts);
+  const rng = new Prng(opts.seed);
+  const resA = new Resampler(a),
+    resB = new Resampler(b);
+  const n = a.length;
+  const ratios = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    resA.clear();
+    resB.clear();
+    for (let k = 0; k < n; k++) {
+      const i = rng.below(n);
+      resA.draw(i);
+      resB.draw(i);
+    }
+    ratios[r] = resB.drawnMedian() / resA.drawnMedian();
   }
   return percentileInterval(ratios, confidence);
 }
