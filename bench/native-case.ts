@@ -4,9 +4,9 @@
 // compiler, version and flags in the run JSON; a build that is missing is a
 // row that says why. Headlines pick rows by build (sameWidth, best).
 import { buildText, loadAnchors, type Anchor } from "../src/kernel/anchors.js";
-import { runKernelTiming, type KernelLoop, type KernelTimingParams } from "../src/kernel/probe.js";
+import type { KernelLoop, KernelTimingParams } from "../src/kernel/probe.js";
 import type { BenchCase, Headline, Params, SuiteResult } from "../src/contract/suite.js";
-import { iterationsFor, SAMPLES } from "./kernel-case.js";
+import { probeRound } from "./kernel-case.js";
 import { ratioLine, targetText, type Target } from "./ratio.js";
 
 /** The build with WASM's vector width: generic x86-64 at -O3 vectorises with 128-bit SSE, as v128. */
@@ -26,16 +26,7 @@ export const DEFAULT_BUILDS = {
 function anchorCase(a: Anchor, name: string, params: Params, loop: KernelLoop, timing: KernelTimingParams, nsPerOp: number): BenchCase {
   const base = { case: name, params: { ...params, build: a.name }, backend: "native", build: { compiler: a.compiler, version: a.version, flags: a.flags } };
   if (a.path === null) return { ...base, kind: "unavailable", reason: a.unavailable ?? "not built" };
-  const path = a.path;
-  return {
-    ...base,
-    kind: "measured",
-    async measure(budgetMs) {
-      const iterations = iterationsFor(budgetMs, SAMPLES, nsPerOp);
-      const t = await runKernelTiming(loop, { samples: SAMPLES, iterations, ...timing }, path);
-      return { samples: t.samples, opsPerSample: t.iterations };
-    },
-  };
+  return { ...base, kind: "rounds", round: probeRound(loop, timing, nsPerOp, a.path) };
 }
 
 /** One row per anchor build of `loop` named in `builds` (null: every build); without anchors at all, one row saying why. */

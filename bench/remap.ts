@@ -26,7 +26,7 @@ export const remapSuite: Suite = {
       cases.push(
         n > KERNEL_MAX_CONTEXTS
           ? { kind: "unavailable", case: "kernel-mremap", backend: "kernel", params, reason: `${n} rings exceed vm.max_map_count (one VMA each)` }
-          : kernelCase("kernel-mremap", params, "remap", { contexts: n }, 3000 + 2 * n),
+          : kernelCase("kernel-mremap", params, "remap", { contexts: n }, 3000 + 2 * n, {}, true),
       );
     }
     return cases;

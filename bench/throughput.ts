@@ -14,7 +14,7 @@ import { BATCH } from "../src/pool/workload.js";
 /** Operations the default run must drive through the pool in all (the floor). */
 const MIN_TOTAL_OPS = 10_000_000;
 /** Each case's measured wall time, as a multiple of the runner's per-case budget (--time). */
-const BUDGET_FACTOR = 3;
+const BUDGET_FACTOR = 2;
 
 /** Ctrl-C ends the measurement early with what completed; the runner then stops the run. */
 async function measureTogether(mix: Mix, workers: readonly number[], budgetMs: number): Promise<ScalingRun> {

@@ -96,6 +96,77 @@ describe("bench runner", () => {
     parseRun(JSON.stringify(r.run), "partial run");
   });
 
+  it("a rounds case is called once per round between the timed cases, its rounds aligned with theirs and paired in ratios", async () => {
+    const calls: string[] = [];
+    const suite: Suite = {
+      name: "interleaved",
+      description: "a timed case beside a case that times itself in rounds, one that cannot run here, and one that fails",
+      async cases(): Promise<BenchCase[]> {
+        return [
+          {
+            kind: "timed",
+            case: "wasm",
+            backend: "wasm",
+            params: {},
+            run: () => {
+              if (calls.at(-1) !== "wasm") calls.push("wasm");
+            },
+          },
+          {
+            kind: "rounds",
+            case: "native",
+            backend: "native",
+            params: {},
+            round: async (budgetMs) => {
+              calls.push("native");
+              return { samples: [budgetMs, budgetMs, budgetMs], opsPerSample: 7 };
+            },
+          },
+          {
+            kind: "rounds",
+            case: "no-probe",
+            backend: "native",
+            params: {},
+            round: async () => {
+              throw new UserError("no probe binary here");
+            },
+          },
+        ];
+      },
+    };
+    const r = await runBench({ suites: [suite], filter: null, quick: false, full: false, sizes: null, timeMs: 16 });
+    assert.equal(r.failure, null);
+    const [wasm, native, noProbe] = r.run.results;
+    assert.equal(r.run.config.rounds, 16);
+    assert.deepEqual(calls, Array.from({ length: 16 }, () => ["wasm", "native"]).flat(), "one round of each, taking turns");
+    assert.deepEqual(native.round_sizes, Array(16).fill(3));
+    assert.equal(native.ops_per_sample, 7);
+    assert.equal(native.samples.length, 48);
+    assert.equal(wasm.round_sizes?.length, 16);
+    assert.deepEqual(noProbe.status, { unavailable: "no probe binary here" });
+    parseRun(JSON.stringify(r.run), "interleaved run");
+
+    const died: Suite = {
+      name: "died",
+      description: "a rounds case whose probe crashes",
+      async cases(): Promise<BenchCase[]> {
+        return [
+          {
+            kind: "rounds",
+            case: "crash",
+            backend: "native",
+            params: {},
+            round: async () => {
+              throw new Error("probe killed by SIGSEGV");
+            },
+          },
+        ];
+      },
+    };
+    const d = await runBench({ suites: [died], filter: null, quick: true, full: false, sizes: null, timeMs: 10 });
+    assert.match(d.failure?.message ?? "", /^died\/crash\/native: probe killed by SIGSEGV$/);
+  });
+
   it("--quick keeps its promise at any size: a case whose one operation outruns the per-operation cap is a row saying so, run once", async () => {
     let calls = 0;
     const slowMs = QUICK_MAX_OP_MS + 100;

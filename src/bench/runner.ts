@@ -11,7 +11,16 @@ import { summarize } from "../stats/summary.js";
 import { resultBatches, roundMedians } from "./measure.js";
 import { UserError } from "../contract/errors.js";
 import { yieldToEventLoop } from "../util/sleep.js";
-import { caseId, type BenchCase, type Headline, type Suite, type SuiteOptions, type SuiteResult, type TimedCase } from "../contract/suite.js";
+import {
+  caseId,
+  type BenchCase,
+  type Headline,
+  type MeasuredSamples,
+  type Suite,
+  type SuiteOptions,
+  type SuiteResult,
+  type TimedCase,
+} from "../contract/suite.js";
 
 export interface RunOptions extends SuiteOptions {
   suites: Suite[];
@@ -157,7 +166,7 @@ function measured(suite: string, c: BenchCase, samples: number[], counters: Reco
  */
 async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise<RunResult> {
   if (c.kind === "unavailable") return unavailable(suite, c, c.reason);
-  if (c.kind === "timed") throw new TypeError("timed cases run in rounds");
+  if (c.kind === "timed" || c.kind === "rounds") throw new TypeError(`${c.kind} cases run in rounds`);
   try {
     const m = await c.measure(timeMs);
     const r = measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
@@ -264,16 +273,26 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   let interrupted = false;
   let failure: BenchCaseError | null = null;
   const steps = rounds * planned.length;
-  const tooSlow = new Map<number, string>();
+  // Cases given up on, with the reason: too slow for the budget, or (rounds cases) not measurable here.
+  const gaveUp = new Map<number, string>();
+  const roundsExtra = new Map<number, Pick<MeasuredSamples, "counters" | "measurements" | "opsPerSample">>();
   const deadline = opts.quick ? performance.now() + QUICK_RUN_MS : Number.POSITIVE_INFINITY;
   let roundsRun = 0;
+  const record = (i: number, got: number[]) => {
+    if (!samples.has(i)) {
+      samples.set(i, []);
+      roundSizes.set(i, []);
+    }
+    samples.get(i)!.push(...got);
+    roundSizes.get(i)!.push(got.length);
+  };
   outer: for (let round = 0; round < rounds; round++) {
     // --quick's promise: later rounds only add samples, so they are what gives way.
     if (round > 0 && performance.now() > deadline) break;
     roundsRun = round + 1;
     for (const [i, { suite, c }] of planned.entries()) {
-      if (tooSlow.has(i)) continue;
-      if (c.kind !== "timed" && round > 0) continue;
+      if (gaveUp.has(i)) continue;
+      if (c.kind !== "timed" && c.kind !== "rounds" && round > 0) continue;
       // Timed cases run synchronously: without this turn of the event loop a
       // SIGINT handler never runs and Ctrl-C would wait for the whole run.
       await yieldToEventLoop();
@@ -282,6 +301,21 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
         break outer;
       }
       opts.onCase?.(round * planned.length + i, steps, caseId(suite.name, c));
+      if (c.kind === "rounds") {
+        try {
+          const m = await c.round(opts.timeMs / rounds);
+          if (m.samples.length === 0) throw new UserError("a round gave no samples");
+          if (!roundsExtra.has(i)) roundsExtra.set(i, { counters: m.counters, measurements: m.measurements, opsPerSample: m.opsPerSample });
+          record(i, m.samples);
+        } catch (e) {
+          if (e instanceof UserError) gaveUp.set(i, e.message.split("\n")[0]);
+          else {
+            failure = new BenchCaseError(caseId(suite.name, c), e);
+            break outer;
+          }
+        }
+        continue;
+      }
       if (c.kind !== "timed") {
         try {
           once.set(i, await measureOnce(suite.name, c, opts.timeMs));
@@ -298,24 +332,23 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
           batches.set(i, calibrate([c], Math.max(0.1, opts.timeMs / 300), opts.quick ? QUICK_MAX_OP_MS : Number.POSITIVE_INFINITY));
         } catch (e) {
           if (!(e instanceof TooSlowForBudget)) throw e;
-          tooSlow.set(i, e.message);
+          gaveUp.set(i, e.message);
           continue;
         }
       }
-      const got = await timeRound(c, batches.get(i)!, opts.timeMs / rounds, slowdown, round === 0);
-      if (!samples.has(i)) {
-        samples.set(i, []);
-        roundSizes.set(i, []);
-      }
-      samples.get(i)!.push(...got);
-      roundSizes.get(i)!.push(got.length);
+      record(i, await timeRound(c, batches.get(i)!, opts.timeMs / rounds, slowdown, round === 0));
     }
   }
   const results: RunResult[] = [];
   for (const [i, { suite, c }] of planned.entries()) {
-    const slow = tooSlow.get(i);
-    if (slow !== undefined) results.push(unavailable(suite.name, c, slow));
-    else if (c.kind !== "timed") {
+    const reason = gaveUp.get(i);
+    if (reason !== undefined) results.push(unavailable(suite.name, c, reason));
+    else if (c.kind === "rounds") {
+      const x = roundsExtra.get(i);
+      const r = samples.has(i) ? measured(suite.name, c, samples.get(i)!, x?.counters ?? {}, x?.measurements) : null;
+      if (r)
+        results.push(r.status ? r : { ...r, round_sizes: roundSizes.get(i)!, ...(x?.opsPerSample === undefined ? {} : { ops_per_sample: x.opsPerSample }) });
+    } else if (c.kind !== "timed") {
       const r = once.get(i);
       if (r) results.push(r);
     } else if (samples.has(i)) {

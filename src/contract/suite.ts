@@ -63,12 +63,23 @@ export interface SelfMeasuredCase extends CaseBase {
   measure(budgetMs: number): Promise<MeasuredSamples>;
 }
 
+/**
+ * A case that times itself in rounds (a probe binary, a worker pool): the
+ * runner calls `round` once per round, interleaved with the suite's timed
+ * cases, so its round k and theirs are taken moments apart.
+ */
+export interface RoundsCase extends CaseBase {
+  kind: "rounds";
+  /** One round's samples, taking about `budgetMs`; the same `budgetMs` every round. */
+  round(budgetMs: number): Promise<MeasuredSamples>;
+}
+
 export interface UnavailableCase extends CaseBase {
   kind: "unavailable";
   reason: string;
 }
 
-export type BenchCase = TimedCase | SelfMeasuredCase | UnavailableCase;
+export type BenchCase = TimedCase | SelfMeasuredCase | RoundsCase | UnavailableCase;
 
 export interface SuiteOptions {
   quick: boolean;
