@@ -12,6 +12,7 @@ import { backendsFor, sizesFor } from "./sizes.js";
 export const criuRestoreSuite: Suite = {
   name: "criu-restore",
   description: "restore N contexts (create, fill, move to a fixed address): time per whole restore",
+  wasmModule: "lookup",
   async cases(opts) {
     const cases: BenchCase[] = [];
     const wasm = opts.wasm ?? defaultWasmBuild();

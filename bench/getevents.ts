@@ -60,6 +60,7 @@ function wasmCase(opts: SuiteOptions, profile: ProfileName, path: string): Bench
 export const geteventsSuite: Suite = {
   name: "getevents",
   description: "io_getevents, zero timeout, empty ring: 3.19 fast path vs the timer-armed path",
+  wasmModule: "core",
   async cases(opts) {
     return [
       modelCase("mainline", "fast", true),

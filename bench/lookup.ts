@@ -8,6 +8,7 @@ import { strategyCases } from "./strategy-cases.js";
 export const lookupSuite: Suite = {
   name: "lookup",
   description: "context from id (lookup_ioctx): every id strategy x contexts x target distribution",
+  wasmModule: "lookup",
   async cases(opts) {
     return strategyCases(opts, {
       question: "id",

@@ -12,6 +12,7 @@ const KERNEL_MAX_CONTEXTS = 32768;
 export const remapSuite: Suite = {
   name: "remap",
   description: "mremap of one ring while N contexts exist: the hook's search per file strategy, and the kernel",
+  wasmModule: "lookup",
   async cases(opts) {
     const sizes = sizesFor(opts, DEFAULT_SIZES, [1, 256, 4096]);
     const cases: BenchCase[] = strategyCases(opts, {

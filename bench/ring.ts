@@ -32,6 +32,7 @@ function perEvent(module: WebAssembly.Module, work: (p: WasmProcess, ctx: number
 export const ringSuite: Suite = {
   name: "ring",
   description: "submit + complete + reap, ns per event",
+  wasmModule: "core",
   async cases(opts) {
     const params = { batch: BATCH };
     const build = opts.wasm ?? defaultWasmBuild();

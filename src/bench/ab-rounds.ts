@@ -13,7 +13,7 @@
  * the measurement into a comparison.
  */
 import { median } from "simple-statistics";
-import type { WasmBuild } from "../contract/wasm-build.js";
+import type { WasmBuild, WasmModuleName } from "../contract/wasm-build.js";
 import { DEFAULT_DECISION } from "../stats/decision.js";
 import { sequentialDecision } from "../stats/sequential-ab.js";
 import { calibrate } from "./runner.js";
@@ -59,9 +59,6 @@ export interface AbMeasurement {
   elapsedMs: number;
   interrupted: boolean;
 }
-
-/** Which module a suite's WASM cases run: their exports must match for the two builds to be comparable. */
-const MODULE_OF_SUITE: Record<string, "core" | "lookup"> = { ring: "core", getevents: "core", lookup: "lookup", remap: "lookup", "criu-restore": "lookup" };
 
 /** Samples per side per round; the round's value is their median. */
 const SAMPLES_PER_SIDE = 3;
@@ -139,7 +136,7 @@ async function wasmCases(opts: AbRoundsOptions, wasm: WasmBuild): Promise<Map<st
   return out;
 }
 
-function exportDifference(base: WasmBuild, head: WasmBuild, module: "core" | "lookup"): string | null {
+function exportDifference(base: WasmBuild, head: WasmBuild, module: WasmModuleName): string | null {
   const a = new Set(base.exportsOf(module));
   const b = new Set(head.exportsOf(module));
   const onlyA = [...a].filter((x) => !b.has(x));
@@ -222,7 +219,7 @@ export async function measureAb(opts: AbRoundsOptions): Promise<AbMeasurement> {
       skipped.push({ id, reason: `only in the ${a ? "base" : "head"} build's benchmarks` });
       continue;
     }
-    const module = MODULE_OF_SUITE[a.suite];
+    const module = opts.suites.find((s) => s.name === a.suite)?.wasmModule;
     const diff = module
       ? exportDifference(opts.base, opts.head, module)
       : (exportDifference(opts.base, opts.head, "core") ?? exportDifference(opts.base, opts.head, "lookup"));

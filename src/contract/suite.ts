@@ -4,7 +4,7 @@
 // worker pool) and hands back per-operation samples.
 
 import type { NativeBuild } from "./native-build.js";
-import type { WasmBuild } from "./wasm-build.js";
+import type { WasmBuild, WasmModuleName } from "./wasm-build.js";
 export type Params = Record<string, string | number>;
 
 export interface MeasuredSamples {
@@ -95,6 +95,11 @@ export interface SuiteOptions {
 export interface Suite {
   name: string;
   description: string;
+  /**
+   * The WASM module its WASM cases run: `ab` compares two builds of a suite
+   * only when that module's exports match (absent: both modules must).
+   */
+  wasmModule?: WasmModuleName;
   cases(opts: SuiteOptions): Promise<BenchCase[]>;
   /** Headline figures (ratios against targets) from this suite's results. */
   summary?(results: SuiteResult[]): Headline[];

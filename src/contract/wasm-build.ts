@@ -1,3 +1,6 @@
+/** The two WASM modules: the core (ring, syscalls) and the lookup strategies. */
+export type WasmModuleName = "core" | "lookup";
+
 /** One build of the WASM modules the benchmarks time, as suites and `ab` see it (src/core/wasm-build.ts makes them). */
 export interface WasmBuild {
   /** What the build is, for messages: "build/", a ref and its commit. */
@@ -7,5 +10,5 @@ export interface WasmBuild {
   readonly countedCore: WebAssembly.Module;
   readonly countedLookup: WebAssembly.Module;
   /** Export names and kinds of each module, for telling whether two builds are comparable. */
-  exportsOf(module: "core" | "lookup"): string[];
+  exportsOf(module: WasmModuleName): string[];
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { WasmBuild } from "../contract/wasm-build.js";
+import type { WasmBuild, WasmModuleName } from "../contract/wasm-build.js";
 import { instrumentWasm } from "./instruction-count.js";
 
 /** The modules a build directory holds: build/<name>.wasm. */
@@ -17,10 +17,10 @@ export const TIMED_MODULES = ["core", "lookup"] as const;
 export const BUILD_DIR = fileURLToPath(new URL("../../../build/", import.meta.url));
 
 /** A build whose modules are compiled on first use, each once. */
-export function wasmBuildFrom(label: string, bytes: (name: "core" | "lookup") => Uint8Array<ArrayBuffer>): WasmBuild {
+export function wasmBuildFrom(label: string, bytes: (name: WasmModuleName) => Uint8Array<ArrayBuffer>): WasmBuild {
   const cache = new Map<string, WebAssembly.Module>();
   const raw = new Map<string, Uint8Array<ArrayBuffer>>();
-  const source = (name: "core" | "lookup"): Uint8Array<ArrayBuffer> => {
+  const source = (name: WasmModuleName): Uint8Array<ArrayBuffer> => {
     if (!raw.has(name)) raw.set(name, bytes(name));
     return raw.get(name)!;
   };
