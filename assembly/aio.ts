@@ -17,7 +17,7 @@ import {
 import { record, record_into_scratch, sink, sink_events, sink_run } from "./sink";
 
 import {
-  CMD_BAD, CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, FD_BAD, FD_RDONLY, FD_WRONLY, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_BAD, CMD_FDSYNC, CMD_FSYNC, CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, FD_BAD, FD_RDONLY, FD_WRONLY, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -49,14 +49,22 @@ export { CMD_BAD, CMD_PREAD, CMD_PWRITE, FD_RDWR, IOCB_BYTES } from "./abi/codes
   store<u32>(ring + RING_TAIL, tail);
 }
 
+/** fsync and fdsync: blocks that move no bytes and take no range. */
+@inline function isSyncCmd(cmd: i32): bool {
+  return cmd == CMD_FSYNC || cmd == CMD_FDSYNC;
+}
+
 /**
  * Why io_submit refuses a block (an errno), or 0. The live kernel looks up
  * the fd, then the opcode (FINDINGS 1), then the file's open mode against
- * the opcode (FINDINGS 40), then the position.
+ * the opcode (FINDINGS 40), then the position. A sync block takes no range
+ * and ignores the open mode: any nbytes or offset is EINVAL (FINDINGS 43),
+ * and so is the block itself where the generation has no aio fsync.
  */
-function submitRefusal(fd: i32, cmd: i32, offset: i64): i32 {
+function submitRefusal(fd: i32, cmd: i32, nbytes: i64, offset: i64, syncOps: bool): i32 {
   if (fd == FD_BAD) return EBADF;
   if (cmd == CMD_BAD) return EINVAL;
+  if (isSyncCmd(cmd)) return syncOps && !nbytes && !offset ? 0 : EINVAL;
   if (fd == (cmd == CMD_PREAD ? FD_WRONLY : FD_RDONLY)) return EBADF;
   return offset < 0 ? EINVAL : 0;
 }
@@ -186,7 +194,7 @@ export class AioProcess {
       nr = faultAt;
     }
     // The first iocb is refused after taking its slot, which goes back at once.
-    const refused = submitRefusal(fd, cmd, offset);
+    const refused = submitRefusal(fd, cmd, nbytes, offset, this.profile.syncOps);
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
@@ -199,7 +207,9 @@ export class AioProcess {
       // and each run's events are written before the next decision reads them.
       const k = ctx.take_reqs(nr - submitted);
       if (!k) break;
-      // Only a block that gets a slot reads or writes the file.
+      // Only a block that gets a slot reads or writes the file. A sync block
+      // completes here too, where the kernel completes it from a workqueue
+      // moments later; the probe waits for that (FINDINGS 43).
       const res = this.rw(cmd, fd, k, nbytes, offset);
       aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, res);
       ctx.completed_events += k;
@@ -212,7 +222,8 @@ export class AioProcess {
    * `k` buffered reads or writes of the test file: the bytes each moves
    * (its event's res). A read stops at the end of the file; a write grows
    * it, at the end in append mode (FINDINGS 40). Every block of one call
-   * moves as many bytes, so one answer serves all.
+   * moves as many bytes, so one answer serves all. A sync block, accepted
+   * only with nbytes 0, takes the write path and so moves nothing.
    */
   @inline private rw(cmd: i32, fd: i32, k: i32, nbytes: i64, offset: i64): i64 {
     if (cmd == CMD_PREAD) return min(nbytes, max(0, this.fileSize - offset));

@@ -20,7 +20,7 @@ export function io_destroy(ctx: i64): i32 {
   return proc.io_destroy(ctx);
 }
 
-/** `cmd`: CMD_PREAD, CMD_PWRITE or CMD_BAD; `fd`: FD_* (abi/codes.ts). */
+/** `cmd`: CMD_* and `fd`: FD_* (abi/codes.ts). */
 /** `fault_at`: the first entry of the iocb array the kernel cannot read, -1 for none. */
 export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64): i32 {
   return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset);

@@ -44,6 +44,8 @@ export class Profile {
   fixedUnmapsTargetEarly: bool;
   /** p.pgetevents */
   pgetevents: bool;
+  /** p.syncOps */
+  syncOps: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -64,5 +66,6 @@ export class Profile {
     this.vmaLookupFirst = (bits & (1 << 15)) != 0;
     this.fixedUnmapsTargetEarly = (bits & (1 << 16)) != 0;
     this.pgetevents = (bits & (1 << 17)) != 0;
+    this.syncOps = (bits & (1 << 18)) != 0;
   }
 }

@@ -9,11 +9,17 @@
 enum { FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND, FD_KINDS };
 /* The descriptor of each kind (FD_BAD: a number no file is open on). */
 extern int io_fds[FD_KINDS];
+/* The eventfd each sync block's completion signals (IOCB_FLAG_RESFD). */
+extern int sync_efd;
 extern char io_buf[MAX_IO_BYTES];
 extern struct iocb *iocbs;
 extern struct iocb **iocb_ptrs;
 extern struct io_event *events;
 void setup_io_file(void);
+/* Waits until the n sync blocks an io_submit took have completed: the
+ * kernel completes them from a workqueue, after the call returns, and the
+ * models at once (FINDINGS 43). Dies after a few seconds; keeps errno. */
+void await_sync_blocks(long n);
 void alloc_buffers(long max_iocbs, long max_events);
 
 #endif

@@ -17,7 +17,7 @@
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
  *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET
- *                                CMD: pread|pwrite|bad,
+ *                                CMD: pread|pwrite|fsync|fdsync|bad,
  *                                FD: ok (read-write), bad (closed),
  *                                rdonly, wronly or append (O_APPEND),
  *                                IOCBS: ok (the probe's array), 0

@@ -249,13 +249,19 @@ static void do_io_submit(int i, const struct step *st)
 {
 	uintptr_t ctx = resolve(i, "ctx", &st->a);
 	long count = st->n1;
+	int sync = st->cmd == IOCB_CMD_FSYNC || st->cmd == IOCB_CMD_FDSYNC;
 	for (long k = 0; k < count; k++) {
 		struct iocb *cb = &iocbs[k];
 		memset(cb, 0, sizeof *cb);
 		cb->aio_data = (uint64_t)(st->n2 + k);
 		cb->aio_lio_opcode = (uint16_t)st->cmd;
 		cb->aio_fildes = (uint32_t)io_fds[st->flag];
-		cb->aio_buf = (uint64_t)(uintptr_t)io_buf;
+		if (sync) {
+			/* No buffer; the eventfd tells when it completed. */
+			cb->aio_flags = IOCB_FLAG_RESFD;
+			cb->aio_resfd = (uint32_t)sync_efd;
+		} else
+			cb->aio_buf = (uint64_t)(uintptr_t)io_buf;
 		cb->aio_nbytes = (uint64_t)st->nbytes;
 		cb->aio_offset = st->offset;
 		iocb_ptrs[k] = cb;
@@ -268,6 +274,8 @@ static void do_io_submit(int i, const struct step *st)
 	struct fault_watch w;
 	watch_ctx(&w, ctx);
 	long r = sys_io_submit(ctx, count, array);
+	if (sync && r > 0)
+		await_sync_blocks(r);
 	allocate_read_pages(&w);
 	ret_errno(r);
 }

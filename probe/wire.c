@@ -149,6 +149,10 @@ static void parse_step(char *text, int line, struct step *st)
 			st->cmd = IOCB_CMD_PREAD;
 		else if (strcmp(tok[3], "pwrite") == 0)
 			st->cmd = IOCB_CMD_PWRITE;
+		else if (strcmp(tok[3], "fsync") == 0)
+			st->cmd = IOCB_CMD_FSYNC;
+		else if (strcmp(tok[3], "fdsync") == 0)
+			st->cmd = IOCB_CMD_FDSYNC;
 		else if (strcmp(tok[3], "bad") == 0)
 			st->cmd = 99; /* no such IOCB_CMD_* */
 		else

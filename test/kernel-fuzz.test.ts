@@ -153,14 +153,25 @@ describe("kernel fuzzing: shrinking", () => {
 describe("kernel fuzzing: coverage", () => {
   it("counts op x outcome and names what was never reached", () => {
     const c = new Coverage();
-    c.add([
-      { step: 0, op: "mmap", ret: 0, errno: null },
-      { step: 1, op: "page", kind: "anon" },
-      { step: 2, op: "mremap", ret: -1, errno: "EFAULT" },
-    ]);
+    c.add(
+      [
+        { step: 0, op: "mmap", ret: 0, errno: null },
+        { step: 1, op: "page", kind: "anon" },
+        { step: 2, op: "mremap", ret: -1, errno: "EFAULT" },
+        { step: 3, op: "io_submit", ret: -1, errno: "EINVAL" },
+      ],
+      [
+        { op: "mmap", pages: 4, name: "S" },
+        { op: "page", addr: "S" },
+        { op: "mremap", addr: "S", old_pages: 4, new_pages: 4, to: "bogus" },
+        { op: "io_submit", ctx: "A", count: 1, cmd: "fdsync", data: 0, offset: 1 },
+      ],
+    );
     assert.ok(c.missing().includes("mmap EINVAL"));
     assert.ok(!c.missing().includes("mmap ok"));
     assert.ok(!c.missing().includes("page anon"));
+    assert.ok(!c.missing().includes("io_submit fdsync EINVAL"));
+    assert.ok(c.missing().includes("io_submit fsync ok"));
     assert.match(c.format(), /mremap\s+MISSING\s+MISSING/);
   });
 });

@@ -160,6 +160,53 @@ for (const backend of BACKENDS) {
       assert.equal(last(rs).ret, 0);
     });
 
+    it("fsync and fdsync take no range and ignore the open mode: res 0; any nbytes or offset EINVAL; a bad fd EBADF first (FINDINGS 43)", async () => {
+      const sync = (cmd: "fsync" | "fdsync", data: number, extra: Partial<Extract<Step, { op: "io_submit" }>> = {}): Step => ({
+        op: "io_submit",
+        ctx: "A",
+        count: 2,
+        cmd,
+        data,
+        ...extra,
+      });
+      for (const profile of ["mainline", "v6.1", "v6.12"] as const) {
+        const rs = await runOn(backend, profile, [
+          setup(8),
+          sync("fsync", 1),
+          sync("fdsync", 3, { fd: "rdonly" }),
+          sync("fsync", 5, { fd: "append" }),
+          sync("fsync", 7, { nbytes: 1 }),
+          sync("fdsync", 7, { offset: 512 }),
+          sync("fsync", 7, { offset: -1 }),
+          sync("fdsync", 7, { fd: "bad", nbytes: 1, offset: -1 }),
+          { op: "io_getevents", ctx: "A", min_nr: 0, nr: 10, timeout_ns: 0 },
+        ]);
+        assert.deepEqual(errnos(rs), [null, null, null, null, "EINVAL", "EINVAL", "EINVAL", "EBADF", null], profile);
+        assert.deepEqual(
+          [last(rs).data, last(rs).res],
+          [
+            [1, 2, 3, 4, 5, 6],
+            [0, 0, 0, 0, 0, 0],
+          ],
+          profile,
+        );
+      }
+    });
+
+    it("the 3.x generations have no aio fsync for a regular file (added for every file in 4.18): EINVAL after the fd lookup, no event written", async () => {
+      for (const profile of ["v3.11", "v3.18", "v3.19"] as const) {
+        const rs = await runOn(backend, profile, [
+          setup(1),
+          { op: "io_submit", ctx: "A", count: 1, cmd: "fsync", data: 1 },
+          { op: "io_submit", ctx: "A", count: 1, cmd: "fdsync", data: 1, fd: "rdonly" },
+          { op: "io_submit", ctx: "A", count: 1, cmd: "fdsync", data: 1, fd: "bad" },
+          ring("A"),
+        ]);
+        assert.deepEqual(errnos(rs).slice(0, 4), [null, "EINVAL", "EINVAL", "EBADF"], profile);
+        assert.equal(last(rs).tail, 0, profile);
+      }
+    });
+
     it("a refused control block gives its slot back", async () => {
       const rs = await runOn(backend, "mainline", [setup(1), ...times(10, { op: "io_submit", ctx: "A", count: 1, cmd: "bad", data: 1 }), submit("A", 200)]);
       assert.equal(last(rs).ret, 120);

@@ -5,7 +5,7 @@
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
 import { iocbAddress } from "../src/scenario/run.js";
-import { asChildCall, ctxpOf, submitFaultAt, timeoutOf, usigOf } from "../src/contract/scenario.js";
+import { asChildCall, ctxpOf, submitFaultAt, submitNbytes, timeoutOf, usigOf } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -116,7 +116,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_submit": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), s.nbytes, s.offset);
+      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset);
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
@@ -398,7 +398,7 @@ describe("wasm core = model", () => {
               op: "io_submit",
               ctx: addr(),
               count: pick([1, 1, 3, 17, 100, 300, -1, 0]),
-              cmd: pick(["pread", "pwrite", "pread", "bad"] as const),
+              cmd: pick(["pread", "pwrite", "pread", "fsync", "fdsync", "bad"] as const),
               data: int(0, 2 ** 40),
               ...(random() < 0.15 ? { fd: pick(["bad", "rdonly", "wronly", "append"] as const) } : {}),
               ...(random() < 0.3 ? { nbytes: pick([0, 1, 512, 4096, 65536]), offset: pick([0, 100, 16000, 16384, 20000, 2 ** 31, -1]) } : {}),

@@ -4,8 +4,11 @@
 /** io_submit's opcode argument of the core's export. */
 export const CMD_PREAD = 0;
 export const CMD_PWRITE = 1;
-/** An opcode that is neither pread nor pwrite. */
+/** An opcode the kernel does not know for a regular file. */
 export const CMD_BAD = 2;
+/** IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC: sync blocks, which carry no buffer. */
+export const CMD_FSYNC = 3;
+export const CMD_FDSYNC = 4;
 
 /**
  * io_submit's file (the core's export and the probe's wire): the test file

@@ -25,7 +25,7 @@ export interface RingHeaderRead {
   idIsSetupAddress: boolean;
 }
 
-export type IoCmd = "pread" | "pwrite" | "bad";
+export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad";
 /** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only or in append mode. */
 export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append";
 
@@ -60,7 +60,7 @@ export interface AioBackend {
   /**
    * `faultAt`: the first entry of the iocb array the kernel cannot read (the
    * array pointer itself: 0), -1 for none; `nbytes` and `offset` of every
-   * block (default IOCB_BYTES at 0).
+   * block (default IOCB_BYTES at 0; a scenario's sync blocks pass nbytes 0).
    */
   io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt?: number, nbytes?: number, offset?: number): SysResult;
   /**

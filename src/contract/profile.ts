@@ -51,6 +51,12 @@ export interface Profile {
   /** io_pgetevents exists: added in Linux 4.18, so ENOSYS on the 3.x generations. */
   pgetevents: boolean;
   /**
+   * io_submit's fsync and fdsync work on any file with an fsync (4.18+,
+   * FINDINGS 43); before, a regular file has no aio fsync and a sync block
+   * is EINVAL after the fd lookup, where an unknown opcode is.
+   */
+  syncOps: boolean;
+  /**
    * mmap knows MAP_FIXED_NOREPLACE (4.17+). An older kernel ignores the
    * flag and takes the address as a hint, which the models do not model:
    * the scenario runner refuses such a step, so the WASM core needs no bit.
@@ -87,6 +93,7 @@ const v318: Profile = {
   vmaLookupFirst: false,
   fixedUnmapsTargetEarly: false,
   pgetevents: false,
+  syncOps: false,
   mapFixedNoreplace: false,
   measuredOn: FROM_SPEC,
   series: null,
@@ -103,6 +110,7 @@ const mainline: Profile = {
   multiVmaMove: true,
   movedAnonTakesNewOffset: true,
   pgetevents: true,
+  syncOps: true,
   mapFixedNoreplace: true,
   measuredOn: "Linux 6.18.44, 2026-11-30",
   series: "6.18",
@@ -173,6 +181,7 @@ export const CORE_SWITCHES: readonly CoreSwitch[] = [
   { name: "vmaLookupFirst", of: (p) => p.vmaLookupFirst },
   { name: "fixedUnmapsTargetEarly", of: (p) => p.fixedUnmapsTargetEarly },
   { name: "pgetevents", of: (p) => p.pgetevents },
+  { name: "syncOps", of: (p) => p.syncOps },
 ];
 
 /** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */

@@ -40,7 +40,7 @@ const ioSubmit = z.strictObject({
   op: z.literal("io_submit"),
   ctx: addr,
   count: int(-(2 ** 31), MAX_COUNT),
-  cmd: z.enum(["pread", "pwrite", "bad"]),
+  cmd: z.enum(["pread", "pwrite", "fsync", "fdsync", "bad"]),
   data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
   fd: z.enum(["bad", "rdonly", "wronly", "append"]).optional(),
   iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),

@@ -1,6 +1,6 @@
 // The scenario contract of docs/scenario-format.md, as types.
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
-import { SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
+import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import type { Ctxp, Timeout } from "./backend.js";
 
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
@@ -16,7 +16,7 @@ export type Step =
       op: "io_submit";
       ctx: AddrExpr;
       count: number;
-      cmd: "pread" | "pwrite" | "bad";
+      cmd: "pread" | "pwrite" | "fsync" | "fdsync" | "bad";
       data: number;
       fd?: "bad" | "rdonly" | "wronly" | "append";
       iocbs?: 0 | "bogus";
@@ -52,6 +52,16 @@ export type Step =
 export type OpName = Step["op"];
 /** The step of one op. */
 export type StepOf<O extends OpName> = Extract<Step, { op: O }>;
+
+/** fsync and fdsync: blocks that move no bytes and take no range. */
+export function isSyncCmd(cmd: StepOf<"io_submit">["cmd"]): boolean {
+  return cmd === "fsync" || cmd === "fdsync";
+}
+
+/** The nbytes of an io_submit's blocks: as given, else 0 for a sync block (it carries no buffer) and IOCB_BYTES for a read or write. */
+export function submitNbytes(s: StepOf<"io_submit">): number {
+  return s.nbytes ?? (isSyncCmd(s.cmd) ? 0 : IOCB_BYTES);
+}
 
 /**
  * What the child of a `fork` step calls, once, before it exits: a step of

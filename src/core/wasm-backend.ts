@@ -8,6 +8,8 @@ import type { AioBackend, Ctxp, IoCmd, IoFd, ProcessConfig, Reaped, RingHeaderRe
 import type { Errno, SignalArg } from "../contract/scenario.js";
 import {
   CMD_BAD,
+  CMD_FDSYNC,
+  CMD_FSYNC,
   CMD_PREAD,
   CMD_PWRITE,
   CTXP_FAULT,
@@ -31,7 +33,7 @@ import type { CoreExports } from "../contract/wasm/core-exports.js";
 import { instantiateCore } from "./wasm.js";
 
 /** io_submit's cmd codes. */
-const CMD: Record<IoCmd, number> = { pread: CMD_PREAD, pwrite: CMD_PWRITE, bad: CMD_BAD };
+const CMD: Record<IoCmd, number> = { pread: CMD_PREAD, pwrite: CMD_PWRITE, fsync: CMD_FSYNC, fdsync: CMD_FDSYNC, bad: CMD_BAD };
 const FD: Record<IoFd, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND };
 const CTXP: Record<Ctxp, number> = { zero: CTXP_ZERO, nonzero: CTXP_NONZERO, fault: CTXP_FAULT };
 /** page's kind codes. */

@@ -1,7 +1,7 @@
 // Which outcome of which op the kernel showed during a run: each errno, and
 // success, per op. EXPECTED lists what the original specification and
 // probe/FINDINGS.md name for each op; a run reports what it never reached.
-import type { OpName, StepResult } from "../contract/scenario.js";
+import { isSyncCmd, type OpName, type Step, type StepResult } from "../contract/scenario.js";
 
 export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_setup: ["ok", "EINVAL", "EAGAIN", "EFAULT"],
@@ -22,6 +22,18 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   page: ["aio", "anon", "none"],
 };
 
+/**
+ * io_submit's sync blocks, a row of their own each (FINDINGS 43): what they
+ * answer is not what a read or write answers, so the io_submit row alone
+ * would not show whether they were reached.
+ */
+export const EXPECTED_SYNC: Readonly<Record<string, readonly string[]>> = {
+  "io_submit fsync": ["ok", "EINVAL", "EBADF"],
+  "io_submit fdsync": ["ok", "EINVAL", "EBADF"],
+};
+
+const ALL_EXPECTED: Readonly<Record<string, readonly string[]>> = { ...EXPECTED, ...EXPECTED_SYNC };
+
 /** The outcome of one step as a coverage column: "ok", an errno name, or a page kind. */
 export function outcomeOf(r: StepResult): string {
   if (r.op === "page") return r.kind ?? "none";
@@ -34,8 +46,13 @@ export type CoverageCounts = Record<string, Record<string, number>>;
 export class Coverage {
   constructor(readonly counts: CoverageCounts = {}) {}
 
-  add(results: readonly StepResult[]): void {
-    for (const r of results) this.bump(r.op, outcomeOf(r), 1);
+  /** The results of a program's `steps`. */
+  add(results: readonly StepResult[], steps: readonly Step[]): void {
+    for (const r of results) {
+      this.bump(r.op, outcomeOf(r), 1);
+      const s = steps[r.step];
+      if (s?.op === "io_submit" && isSyncCmd(s.cmd)) this.bump(`io_submit ${s.cmd}`, outcomeOf(r), 1);
+    }
   }
 
   merge(other: CoverageCounts): void {
@@ -51,23 +68,23 @@ export class Coverage {
   /** Expected (op, outcome) pairs never seen. */
   missing(): string[] {
     const out: string[] = [];
-    for (const [op, outcomes] of Object.entries(EXPECTED)) for (const o of outcomes) if (!this.counts[op]?.[o]) out.push(`${op} ${o}`);
+    for (const [op, outcomes] of Object.entries(ALL_EXPECTED)) for (const o of outcomes) if (!this.counts[op]?.[o]) out.push(`${op} ${o}`);
     return out;
   }
 
   /** A table: one row per op, one column per outcome seen or expected. */
   format(): string {
-    const columns = [...new Set([...Object.values(EXPECTED).flat(), ...Object.values(this.counts).flatMap((r) => Object.keys(r))])];
+    const columns = [...new Set([...Object.values(ALL_EXPECTED).flat(), ...Object.values(this.counts).flatMap((r) => Object.keys(r))])];
     const width = Math.max(...columns.map((c) => c.length), 7);
-    const head = "op".padEnd(13) + columns.map((c) => c.padStart(width + 1)).join("");
-    const rows = Object.keys(EXPECTED).map((op) => {
+    const head = "op".padEnd(17) + columns.map((c) => c.padStart(width + 1)).join("");
+    const rows = Object.keys(ALL_EXPECTED).map((op) => {
       const row = this.counts[op];
       return (
-        op.padEnd(13) +
+        op.padEnd(17) +
         columns
           .map((c) => {
             const n = row?.[c] ?? 0;
-            const expected = EXPECTED[op as OpName].includes(c);
+            const expected = ALL_EXPECTED[op].includes(c);
             return (n > 0 ? String(n) : expected ? "MISSING" : "-").padStart(width + 1);
           })
           .join("")

@@ -16,7 +16,7 @@ import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
 import type { AddrExpr, ChildCall, Scenario, Step, StepOf } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
-import { randomRange, randomSignalArgs, withRandomFd } from "../scenario/random-args.js";
+import { randomCmd, randomRange, randomSignalArgs, withRandomFd } from "../scenario/random-args.js";
 import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
 
 export interface GenerateOptions {
@@ -387,7 +387,7 @@ export class ProgramGenerator {
     const roll = rng.int(0, 99);
     // Mostly small batches; sometimes enough to fill the ring or run out of request slots.
     const count = roll < 5 ? -1 : roll < 10 ? 0 : roll < 80 ? rng.int(1, 40) : roll < 95 ? rng.int(100, 400) : rng.int(1000, 2100);
-    const cmd = rng.chance(0.06) ? "bad" : rng.pick(["pread", "pwrite"] as const);
+    const cmd = randomCmd(rng, 0.06);
     const step: StepOf<"io_submit"> = { op: "io_submit", ctx: this.ctxExpr(), count, cmd, data: rng.int(0, 1_000_000), ...randomRange(rng) };
     const pointers = rng.int(0, 99);
     // Now and then an iocb array, or one entry of it, the kernel cannot read.

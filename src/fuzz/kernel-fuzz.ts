@@ -176,7 +176,7 @@ function evaluate(programs: Scenario[], runs: KernelRun[], models: ModelUnderTes
       return;
     }
     into.kernel ??= run.kernel;
-    coverage.add(run.outcome.results);
+    coverage.add(run.outcome.results, program.steps);
     const seen = new Map<string, string[]>();
     for (const model of models) {
       const d = differenceFor(model, program, run);

@@ -19,7 +19,7 @@ import {
 } from "../contract/backend.js";
 import { setupEvents } from "../contract/geometry.js";
 import type { Profile } from "../contract/profile.js";
-import type { Errno, ErrnoName, SignalArg } from "../contract/scenario.js";
+import { type Errno, type ErrnoName, isSyncCmd, type SignalArg } from "../contract/scenario.js";
 import { hrtimerSleep } from "../util/hrtimer.js";
 import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
@@ -47,11 +47,14 @@ const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], r
 /**
  * Why io_submit refuses a block, or null. The live kernel looks up the fd,
  * then the opcode (FINDINGS 1), then the file's open mode against the
- * opcode (FINDINGS 40), then the position.
+ * opcode (FINDINGS 40), then the position. A sync block takes no range and
+ * ignores the open mode: any nbytes or offset is EINVAL (FINDINGS 43), and
+ * so is the block itself where the generation has no aio fsync.
  */
-function submitRefusal(fd: IoFd, cmd: IoCmd, offset: number): ErrnoName | null {
+function submitRefusal(fd: IoFd, cmd: IoCmd, nbytes: number, offset: number, syncOps: boolean): ErrnoName | null {
   if (fd === "bad") return "EBADF";
   if (cmd === "bad") return "EINVAL";
+  if (isSyncCmd(cmd)) return syncOps && nbytes === 0 && offset === 0 ? null : "EINVAL";
   if (fd === (cmd === "pread" ? "wronly" : "rdonly")) return "EBADF";
   return offset < 0 ? "EINVAL" : null;
 }
@@ -174,7 +177,7 @@ export class AioProcess implements AioBackend {
         error = "EAGAIN";
         break;
       }
-      const refused = submitRefusal(fd, cmd, offset);
+      const refused = submitRefusal(fd, cmd, nbytes, offset, this.profile.syncOps);
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
@@ -189,7 +192,9 @@ export class AioProcess implements AioBackend {
   /**
    * A buffered read or write of the test file: the bytes it moves (its
    * event's res). A read stops at the end of the file; a write grows it
-   * (FINDINGS 39); in append mode a write lands at the end, whatever its offset (FINDINGS 40).
+   * (FINDINGS 39); in append mode a write lands at the end, whatever its
+   * offset (FINDINGS 40). A sync block, accepted only with nbytes 0, takes
+   * the write path and so moves nothing and answers 0.
    */
   private rw(cmd: IoCmd, fd: IoFd, nbytes: number, offset: number): number {
     if (cmd === "pread") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
@@ -198,7 +203,12 @@ export class AioProcess implements AioBackend {
     return nbytes;
   }
 
-  /** A buffered read or write completes during submit: its event lands at the tail, obj the control block's user address. */
+  /**
+   * A buffered read or write completes during submit: its event lands at
+   * the tail, obj the control block's user address. A sync block completes
+   * here too, where the kernel completes it from a workqueue moments later;
+   * the probe waits for that before it reports the step (FINDINGS 43).
+   */
   private aio_complete(ctx: Kioctx, data: number, obj: number, res: number): void {
     const ring = ctx.ring;
     const tail = ring.tail;

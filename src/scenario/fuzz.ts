@@ -7,7 +7,7 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
-import { randomRange, randomSignalArgs, withRandomFd } from "./random-args.js";
+import { randomCmd, randomRange, randomSignalArgs, withRandomFd } from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
@@ -75,7 +75,7 @@ export function randomStep(rng: Prng, names: Names): Step {
       op: "io_submit",
       ctx: addr(rng, names),
       count: rng.chance(0.03) ? -1 : rng.int(0, 300),
-      cmd: rng.chance(0.05) ? "bad" : rng.pick(["pread", "pwrite"] as const),
+      cmd: randomCmd(rng, 0.05),
       data: rng.int(0, 1_000_000),
       ...randomRange(rng),
     };

@@ -42,7 +42,7 @@ export const MAX_TIMEOUT_TOTAL_NS = 60e9;
  * Bytes a scenario's append-mode writes may add to the test file, summed
  * over its steps at count x nbytes. Other writes rewrite one range, but
  * each appended block is new data the live kernel really stores (in
- * TMPDIR, often memory), so every backend refuses more than this.
+ * memory: the probe's file is a memfd), so every backend refuses more than this.
  */
 export const MAX_APPEND_BYTES = 64 * 2 ** 20;
 

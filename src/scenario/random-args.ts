@@ -1,7 +1,6 @@
 // Arguments both fuzzers draw the same way: io_pgetevents's signal argument,
-// and the range and file an io_submit's blocks read or write.
-import { IOCB_BYTES } from "../../assembly/abi/codes.js";
-import type { StepOf } from "../contract/scenario.js";
+// and the opcode, range and file of an io_submit's blocks.
+import { type StepOf, submitNbytes } from "../contract/scenario.js";
 import type { Prng } from "../util/prng.js";
 
 type SignalArgs = Pick<StepOf<"io_pgetevents">, "usig" | "sigmask" | "sigsetsize">;
@@ -17,7 +16,13 @@ export function randomSignalArgs(rng: Prng): SignalArgs {
   return roll < 22 ? { sigmask, sigsetsize: rng.pick([0, 4, 16, 128]) } : { sigmask };
 }
 
-/** Mostly the default 512 bytes at 0; a third of the time around the test file's end (short reads, growing writes), far past it, or before 0 (EINVAL). */
+/** Mostly a read or write; now and then a sync block, or (`bad`: its chance) an opcode the kernel does not know. */
+export function randomCmd(rng: Prng, bad: number): SubmitStep["cmd"] {
+  if (rng.chance(bad)) return "bad";
+  return rng.chance(0.15) ? rng.pick(["fsync", "fdsync"] as const) : rng.pick(["pread", "pwrite"] as const);
+}
+
+/** Mostly the default range (512 bytes, none for a sync block) at 0; a third of the time around the test file's end (short reads, growing writes), far past it, or before 0 (EINVAL). */
 export function randomRange(rng: Prng): RangeArgs {
   if (rng.chance(0.67)) return {};
   const nbytes = rng.pick([0, 1, 512, 4096, 65536]);
@@ -33,5 +38,5 @@ export function randomRange(rng: Prng): RangeArgs {
 export function withRandomFd(rng: Prng, chance: number, step: SubmitStep): SubmitStep {
   if (!rng.chance(chance)) return step;
   const fd = rng.pick(["bad", "rdonly", "wronly", "append"] as const);
-  return fd === "append" ? { ...step, fd, nbytes: Math.min(step.nbytes ?? IOCB_BYTES, 512) } : { ...step, fd };
+  return fd === "append" ? { ...step, fd, nbytes: Math.min(submitNbytes(step), 512) } : { ...step, fd };
 }
