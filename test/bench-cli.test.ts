@@ -161,6 +161,32 @@ describe("bench runner", () => {
     assert.ok(scan.estimateMs!() > 20 * back.estimateMs!(), "the scan is estimated far slower");
   });
 
+  it("--runs N takes exactly N samples per timed case over min(16, N) rounds; --warmup N makes N unrecorded calls first", async () => {
+    let calls = 0;
+    const counted: Suite = {
+      name: "counted",
+      description: "counts its calls",
+      async cases(): Promise<BenchCase[]> {
+        // maxBatch 1: calibration is two calls (the world's first, then one batch of 1).
+        return [{ kind: "timed", case: "count", backend: "host", params: {}, maxBatch: 1, run: () => void calls++ }];
+      },
+    };
+    const opts = { suites: [counted], filter: null, quick: false, full: false, sizes: null, timeMs: 200 };
+    for (const [runs, warmup, rounds] of [
+      [40, 3, 16],
+      [5, 0, 5],
+    ]) {
+      calls = 0;
+      const { run } = await runBench({ ...opts, runs, warmup });
+      assert.equal(run.results[0].samples.length, runs);
+      assert.equal(run.results[0].round_sizes?.length, rounds);
+      assert.equal(calls, 2 + warmup + runs, "calibration, warm-up, samples: nothing else");
+      assert.deepEqual([run.config.runs, run.config.warmup, run.config.rounds], [runs, warmup, rounds]);
+    }
+    const { run } = await runBench({ ...opts, suites: [spinSuite(1000)], timeMs: 20 });
+    assert.ok(!("runs" in run.config) && !("warmup" in run.config), "a run by time records neither");
+  });
+
   it("an injected slowdown is seen by compare as a regression", async () => {
     const opts = { suites: [spinSuite(2000)], filter: /fast/, quick: true, full: false, sizes: null, timeMs: 60 };
     const base = (await runBench(opts)).run;
@@ -198,6 +224,9 @@ describe("bench CLI", () => {
     [["--sizes", "1,x"], /--sizes: expected integers .*, got "x"/],
     [["--quick", "--full"], /cannot be combined/],
     [["--time", "-3"], /--time/],
+    [["--runs", "1"], /--runs: expected an integer from 2 to 1000000, got "1"/],
+    [["--runs", "many"], /--runs: expected an integer from 2 to 1000000, got "many"/],
+    [["--warmup", "-1"], /--warmup: expected an integer from 0 to 1000000, got "-1"/],
     [["--filter", "/(/"], /--filter: not a valid regular expression/],
     [["--fail-on-regression"], /needs --compare/],
     [["--markdown", "x.md"], /needs --compare/],

@@ -45,13 +45,16 @@ describe("help and flags agree", () => {
     }
   });
 
-  it("top-level --help lists every command; --version prints the package version; no command is exit 2", () => {
+  it("top-level --help lists every command; --version, -v and -V print the package version; no command is exit 2", () => {
     const help = cli("--help");
     assert.equal(help.status, 0);
     for (const name of Object.keys(COMMANDS)) assert.match(help.stdout, new RegExp(`^  ${name} `, "m"));
     const pkg = JSON.parse(readFileSync(new URL("package.json", REPO), "utf8")) as { version: string };
-    const version = cli("--version");
-    assert.equal(version.stdout, `aio-ring-bench ${pkg.version}\n`);
+    for (const flag of ["--version", "-v", "-V"]) {
+      const version = cli(flag);
+      assert.equal(version.status, 0, flag);
+      assert.equal(version.stdout, `aio-ring-bench ${pkg.version}\n`, flag);
+    }
     assert.equal(cli().status, 2);
     const unknown = cli("toString");
     assert.equal(unknown.status, 2);

@@ -33,6 +33,20 @@ tables then go to standard error).`,
     { section: "selection", name: "quick", type: "boolean", help: "small subset, short samples (under 15 s)" },
     { section: "selection", name: "full", type: "boolean", help: "the whole matrix: every size 1..65536, every distribution,\nWASM and TS strategy backends" },
     { section: "selection", name: "time", type: "string", arg: "MS", help: "time budget per benchmark in ms (default 250; quick 60; full 400)" },
+    {
+      section: "selection",
+      name: "runs",
+      type: "string",
+      arg: "N",
+      help: "exactly N samples per timed benchmark (2..1000000), spread\nover min(16, N) rounds, instead of the --time budget; one\nsample is one call of a calibrated batch. Cases that time\nthemselves (kernel, worker pool) keep --time",
+    },
+    {
+      section: "selection",
+      name: "warmup",
+      type: "string",
+      arg: "N",
+      help: "N unrecorded batch calls before a benchmark's first round\n(0..1000000), instead of a fifth of its --time budget",
+    },
     { section: "selection", name: "list", type: "boolean", help: "list suites and benchmark ids, run nothing (no build needed)" },
     { section: "output", name: "json", type: "string", arg: "FILE", help: "also write the run JSON to FILE" },
     ...outputFlags(BENCH_OUTPUTS, "output", (o) => (o.needs === "comparison" ? "\n(needs --compare)" : "")),
@@ -112,6 +126,10 @@ export interface BenchFlags {
   allowRemoved: boolean;
   history: string | null;
   injectSlowdown: number;
+  /** --runs: samples per timed benchmark, or null for the --time budget. */
+  runs: number | null;
+  /** --warmup: warm-up calls per timed benchmark, or null for the time-based warm-up. */
+  warmup: number | null;
 }
 
 function parseFilter(text: string): RegExp {
@@ -170,12 +188,14 @@ export function benchFlags({ values, positionals }: NonNullable<ReturnType<typeo
     counterThreshold: percentFlag("counter-threshold", values["counter-threshold"]),
     gateOn: choiceFlag("gate", values.gate, GATE_ON, "all"),
     repeat: intFlag("repeat", values.repeat, 1, 1, 100),
-    selectionArgs: (["suite", "filter", "sizes", "time", "inject-slowdown"] as const)
+    selectionArgs: (["suite", "filter", "sizes", "time", "runs", "warmup", "inject-slowdown"] as const)
       .flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]))
       .concat(values.quick ? ["--quick"] : [], values.full ? ["--full"] : []),
     failOnRegression: Boolean(values["fail-on-regression"]),
     allowRemoved: Boolean(values["allow-removed"]),
     history: path("history"),
     injectSlowdown: percentFlag("inject-slowdown", values["inject-slowdown"]) ?? 0,
+    runs: values.runs === undefined ? null : intFlag("runs", values.runs, 0, 2, 1_000_000),
+    warmup: values.warmup === undefined ? null : intFlag("warmup", values.warmup, 0, 0, 1_000_000),
   };
 }

@@ -48,6 +48,8 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
       suites: flags.suites,
       filter: flags.filter,
       injectSlowdown: flags.injectSlowdown,
+      runs: flags.runs,
+      warmup: flags.warmup,
       signal: interrupt.signal,
       onCase: (done, total, id) => {
         progress.total = total;
