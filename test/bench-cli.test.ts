@@ -229,7 +229,6 @@ describe("bench CLI", () => {
     [["--warmup", "-1"], /--warmup: expected an integer from 0 to 1000000, got "-1"/],
     [["--filter", "/(/"], /--filter: not a valid regular expression/],
     [["--fail-on-regression"], /needs --compare/],
-    [["--markdown", "x.md"], /needs --compare/],
     [["--save-baseline", "../evil"], /baseline/i],
     [["--compare", "absent-baseline"], /absent-baseline/],
     [["--threshold", "500", "--compare", "x.json"], /--threshold/],
@@ -272,16 +271,37 @@ describe("bench CLI", () => {
       "b1",
       "--bmf",
       join(dir, "bmf.json"),
+      "--markdown",
+      join(dir, "run.md"),
     );
     assert.equal(first.status, 0, first.stderr);
+    const md = readFileSync(join(dir, "run.md"), "utf8");
+    assert.match(md, /^## Benchmark run\n/, "without --compare, --markdown is the run's");
+    assert.equal(md.split("\n").filter((l) => l.startsWith("| `lookup/hash/wasm/")).length, 2);
     assert.match(first.stdout, /^hash {2,}1 /m);
     assert.match(first.stdout, /^lookup +n +median +±95%/m);
     const run = parseRun(readFileSync(json, "utf8"), json);
     assert.equal(run.results.length, 2);
     assert.deepEqual(readdirSync(join(dir, "home", "baselines")), ["b1.json"]);
     assert.ok(JSON.parse(readFileSync(join(dir, "bmf.json"), "utf8"))[run.results[0].id].latency.value > 0);
-    const second = cli("--suite", "lookup", "--sizes", "1,16", "--filter", "hash/wasm", "--time", "20", "--compare", "b1", "--history", join(dir, "h.jsonl"));
+    const second = cli(
+      "--suite",
+      "lookup",
+      "--sizes",
+      "1,16",
+      "--filter",
+      "hash/wasm",
+      "--time",
+      "20",
+      "--compare",
+      "b1",
+      "--history",
+      join(dir, "h.jsonl"),
+      "--markdown",
+      join(dir, "cmp.md"),
+    );
     assert.equal(second.status, 0, second.stderr);
+    assert.match(readFileSync(join(dir, "cmp.md"), "utf8"), /^## Benchmark comparison\n/, "with --compare, --markdown is the comparison's");
     assert.match(second.stdout, /improved|regressed|unchanged|too noisy/);
     assert.equal(readFileSync(join(dir, "h.jsonl"), "utf8").trim().split("\n").length, 1);
     assert.deepEqual(

@@ -4,6 +4,7 @@ import { toBmf } from "../src/report/bmf.js";
 import { compareRuns } from "../src/report/compare.js";
 import { toGhActionBenchmark } from "../src/report/gh-action-benchmark.js";
 import { renderMarkdown } from "../src/report/markdown.js";
+import { renderRunMarkdown } from "../src/report/run-markdown.js";
 import { noisyRun, SHARED_MACHINE, syntheticRun, uniform } from "./helpers/synthetic.js";
 
 const random = uniform(11);
@@ -112,4 +113,26 @@ test("Markdown: ids and names from files cannot escape their code span or cell, 
   assert.doesNotMatch(outside, /@(team|someone)|https:\/\/|www\.e/);
   assert.match(outside, /@\u2060team !\\\[x\\\]\(https:\u2060\/\/e\/x\.png\) \\<script>\\\\x1b\\\[2J www\u2060\.e\.com/);
   assert.match(outside, /c @\u2060someone \\<b>!\\\[x\\\]\(y\) 2 -> 1/);
+});
+
+test("Markdown of a run: a row per benchmark (median, interval, ratio to the reference, counters), unavailable rows say why, headlines after", () => {
+  const run = syntheticRun([
+    { id: "ring/wasm", samples: noisyRun(random, 1000, quiet), counters: { wasm_instructions_per_op: 104.5 } },
+    { id: "ring/model`|x", samples: noisyRun(random, 4000, quiet) },
+    { id: "ring/kernel", samples: [1, 2] },
+  ]);
+  Object.assign(run.results[0], { reference: true, group: "g" });
+  Object.assign(run.results[1], { group: "g" });
+  Object.assign(run.results[2], { samples: [], stats: null, status: { unavailable: "no <b>AIO</b> @here" } });
+  const md = renderRunMarkdown(run, [{ text: "ring: model / wasm: 4.00x", target: ">= 2.5x", met: true }, { text: "shown for scale" }]);
+  const rows = md.split("\n").filter((l) => l.startsWith("| `"));
+  assert.equal(rows.length, 3);
+  assert.match(rows[0], /^\| `ring\/wasm` \| (99\d ns|1\.0\d µs) \| \[.* \| 64 \| 1\.00x \| `wasm_instructions_per_op` 105 \|$/);
+  assert.match(rows[1], /^\| ``ring\/model`\\\|x`` \| [34]\.\d\d µs \| .* \| 64 \| (3\.9\d|4\.0\d)x \| – \|$/);
+  assert.match(rows[2], /not measured \(no \\<b>AIO\\<\/b> @\u2060here\) \|$/);
+  assert.match(
+    md,
+    /### Headlines\n\n\| \| Figure \| Target \|\n\|---\|---\|---\|\n\| met \| ring: model \/ wasm: 4\.00x \| >= 2\.5x \|\n\| info \| shown for scale \| – \|/,
+  );
+  assert.doesNotMatch(renderRunMarkdown(run), /Headlines/, "no headlines, no section");
 });

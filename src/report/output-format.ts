@@ -8,6 +8,7 @@
 import type { HistoryRecord } from "../contract/history-record.js";
 import type { Comparison } from "../contract/comparison.js";
 import type { Run } from "../contract/run-document.js";
+import type { Headline } from "../contract/suite.js";
 
 /** What a command hands every output it was asked for. */
 export interface ReportInputs {
@@ -19,6 +20,8 @@ export interface ReportInputs {
   baseline: Run | null;
   /** The history's records (bench --history, report --history) for the trends. */
   history: HistoryRecord[] | null;
+  /** The suites' headline figures (bench's run); absent where the command has no suites. */
+  headlines?: readonly Headline[];
 }
 
 /** A run, a comparison, or either (an HTML page of whichever there is). */
