@@ -309,6 +309,31 @@ describe("bench CLI", () => {
       [],
     );
   });
+  it("compares with the previous run of the same machine and suites, advisory; --no-compare-previous and --compare turn it off", () => {
+    const home = { ...env, AIO_RING_BENCH_HOME: join(dir, "home-previous") };
+    const bench = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, "bench", "--suite", "lookup", "--sizes", "1", "--filter", "hash/wasm", "--runs", "8", ...args], {
+        encoding: "utf8",
+        cwd: dir,
+        env: home,
+      });
+    const first = bench();
+    assert.equal(first.status, 0, first.stderr);
+    assert.doesNotMatch(first.stdout, /vs previous run/, "nothing before the first run");
+    const second = bench();
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(
+      second.stdout,
+      /^vs previous run \(\d{4}-\d\d-\d\d \d\d:\d\d UTC, same machine\): \d+ slower, \d+ faster, \d+ unchanged.*; advisory, exit code unaffected/m,
+    );
+    assert.doesNotMatch(bench("--no-compare-previous").stdout, /vs previous run/);
+    const compared = bench("--compare", join(dir, "home-previous", "last-run.json"));
+    assert.equal(compared.status, 0, compared.stderr);
+    assert.doesNotMatch(compared.stdout, /vs previous run/, "--compare is the comparison asked for");
+    assert.doesNotMatch(bench("--suite", "remap", "--filter", "remap-scan/wasm").stdout, /vs previous run/, "other suites");
+    assert.doesNotMatch(bench("--suite", "lookup", "--quick").stdout, /vs previous run/, "the previous run was of other suites");
+  });
+
   it("--json - puts only the run JSON on stdout; the tables go to stderr, fitted to COLUMNS; --csv has a row per benchmark", () => {
     const csv = join(dir, "run.csv");
     const r = spawnSync(

@@ -4,6 +4,7 @@
 // difference is grouped by what differs, confirmed by running the program
 // again alone, and shrunk (shrink.ts) to a small program that still differs
 // the same way.
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { readFileSync } from "node:fs";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { UserError } from "../contract/errors.js";
@@ -147,6 +148,8 @@ export interface SliceTask {
   to: number;
   lanes: LaneOptions;
   generator: GenerateOptions;
+  /** In a worker thread: where each program done is told (one message each), for the progress line. */
+  progress?: MessagePort;
 }
 
 /** What a slice found, in a form that crosses threads (models by name). */
@@ -198,13 +201,22 @@ function emptyResult(): SliceResult {
 }
 
 /** Runs one slice in this thread: each program goes to the kernel as soon as it is made, and is compared as soon as it is answered. */
-export async function runSlice(task: SliceTask, lanes: KernelLanes, models: ModelUnderTest[] = PROJECT_MODELS): Promise<SliceResult> {
+export async function runSlice(task: SliceTask, lanes: KernelLanes, models: ModelUnderTest[] = PROJECT_MODELS, onProgram?: () => void): Promise<SliceResult> {
   const result = emptyResult();
   const answers: Promise<void>[] = [];
   for (let i = task.from; i < task.to; i++) {
     const p = programOf(task.seed, i, task.generator);
-    if (p.exclusive) result.exclusive.push(p.scenario);
-    else answers.push(lanes.run(p.scenario).then((run) => evaluate([p.scenario], [run], models, result)));
+    // An exclusive program is done here as far as the slice goes: the run takes them all alone at the end.
+    if (p.exclusive) {
+      result.exclusive.push(p.scenario);
+      onProgram?.();
+    } else
+      answers.push(
+        lanes.run(p.scenario).then((run) => {
+          evaluate([p.scenario], [run], models, result);
+          onProgram?.();
+        }),
+      );
     // Let answers in between programs, so the lanes never wait for a whole slice to be made.
     if (i % 8 === 7) await new Promise((r) => setImmediate(r));
   }
@@ -270,16 +282,33 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
 
     const started = performance.now();
     const total = emptyResult();
+    // Progress moves with every program answered, not once per slice; a
+    // slice's result settles its count, whatever of its messages were late.
     let done = 0;
-    const collect = (task: SliceTask, r: SliceResult) => {
+    const report = () => opts.onProgress?.(Math.min(done, opts.scenarios), opts.scenarios, "run");
+    const collect = (task: SliceTask, r: SliceResult, counted: number) => {
       merge(total, r);
-      done += task.to - task.from;
-      opts.onProgress?.(done, opts.scenarios, "run");
+      done += task.to - task.from - counted;
+      report();
+    };
+    const counter = () => {
+      const c = {
+        n: 0,
+        add: () => {
+          c.n++;
+          done++;
+          report();
+        },
+      };
+      return c;
     };
     if (threads === 1) {
       const here = guestLanes ?? new KernelLanes(lanes);
       try {
-        for (const t of tasks) collect(t, await runSlice(t, here, models));
+        for (const t of tasks) {
+          const c = counter();
+          collect(t, await runSlice(t, here, models, c.add), c.n);
+        }
       } finally {
         if (here !== guestLanes) here.close();
       }
@@ -291,7 +320,19 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
         concurrentTasksPerWorker: 1,
       });
       try {
-        await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
+        await Promise.all(
+          tasks.map(async (t) => {
+            const c = counter();
+            const { port1, port2 } = new MessageChannel();
+            port1.on("message", c.add);
+            try {
+              const r = (await pool.run({ ...t, progress: port2 }, { transferList: [port2] })) as SliceResult;
+              collect(t, r, c.n);
+            } finally {
+              port1.close();
+            }
+          }),
+        );
       } catch (e) {
         // A user's problem (no probe, kernel backend gone) crosses the thread as a plain Error: keep it one line.
         if (e instanceof Error && (e.name === "UserError" || e.name === "ScenarioError")) throw new UserError(e.message);
