@@ -246,6 +246,7 @@ export function headlines(suites: readonly Suite[], results: RunResult[]): Headl
   return suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
 }
 
+/** What runBench returns: the run document, its headline figures, and whether it was cut short. */
 export interface BenchRun {
   run: Run;
   /** The benchmark whose failure ended the run early; `run` holds what completed before it. */

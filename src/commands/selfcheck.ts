@@ -56,6 +56,7 @@ const COUNT_SIZES = [16, 64, 256, 4096];
 /** Benchmarks per detection target: a slowdown must be caught on several, not one lucky case. */
 const DETECT_BENCHMARKS = 4;
 
+/** One line of the selfcheck's report and whether its target was met. */
 export interface TargetLine {
   text: string;
   met: boolean;
@@ -117,6 +118,7 @@ export async function run(argv: string[]): Promise<number> {
 /** The A/B budgets, ms: the calibration, one trial at each slowdown, one A/A run of the gate. */
 const BUDGET = { calibration: 40_000, detect10: 30_000, detect5: 40_000, aa: 60_000 };
 
+/** The regression statistics' detection and false-alarm rates measured here (`selfcheck`): `trials` per check, `aaRuns` A/A runs of the gate, a build slowed by `extra` units of work; `tell` hears each stage. */
 export async function selfcheck(trials: number, aaRuns: number, extra: number, tell: (line: string) => void): Promise<TargetLine[]> {
   // The A/B runs take nearly all the time: progress and time left count in their budgets' seconds.
   const progress = new Progress("selfcheck", (BUDGET.calibration + trials * (BUDGET.detect10 + BUDGET.detect5) + aaRuns * BUDGET.aa) / 1000);

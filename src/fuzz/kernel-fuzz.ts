@@ -53,6 +53,7 @@ export function projectModels(profile: Profile): ModelUnderTest[] {
 /** The two models of the project, as mainline (the running kernel's profile). */
 export const PROJECT_MODELS: ModelUnderTest[] = projectModels(PROFILES.mainline);
 
+/** Options of runKernelFuzz: programs, seed, probes side by side, watchdog, shrinking budget, a guest kernel, progress. */
 export interface KernelFuzzOptions {
   scenarios: number;
   seed: number;
@@ -103,6 +104,7 @@ export interface Crash {
   step: number | null;
 }
 
+/** What runKernelFuzz found: programs and steps run and the time taken, disagreements (each shrunk), crashes and op x outcome coverage. */
 export interface KernelFuzzReport {
   seed: number;
   scenarios: number;
@@ -245,6 +247,7 @@ function merge(into: SliceResult, from: SliceResult): void {
 
 const SLICE = 500;
 
+/** Differential fuzzing against the live kernel (`fuzz --against kernel`): random programs on the kernel and both models, every disagreement confirmed and shrunk. */
 export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
   const guest = opts.guest;
   const lanes: LaneOptions = { lanes: opts.lanes ?? 12, seconds: opts.seconds ?? 10, guest };

@@ -29,6 +29,7 @@ export type Needs = "run" | "comparison" | "either";
 
 type Given = { run: { run: Run }; comparison: { comparison: Comparison }; either: unknown };
 
+/** An output of the registry: its flag, what it needs (a run, a comparison or either) and how it renders. */
 export interface OutputFormat<N extends Needs = Needs> {
   /** The flag without dashes ("gh-action"); it takes a FILE ("-": standard output). */
   readonly flag: string;

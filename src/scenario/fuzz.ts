@@ -12,6 +12,7 @@ import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
 
+/** A step on which the TS model and the WASM core answered differently, with a scenario that reproduces it. */
 export interface Divergence {
   profile: ProfileName;
   step: number;
@@ -21,6 +22,7 @@ export interface Divergence {
   reproducer: Scenario;
 }
 
+/** What runFuzz did: operations and processes run, divergences found and the first few of them. */
 export interface FuzzReport {
   seed: number;
   ops: number;
@@ -35,6 +37,7 @@ export type BackendPair = (profile: ProfileName, config: ProcessConfig) => [AioB
 
 const modelVsWasm: BackendPair = (profile, config) => [new AioProcess(PROFILES[profile], config), new WasmProcess(PROFILES[profile], config)];
 
+/** Options of runFuzz: how many operations, the seed, and progress. */
 export interface FuzzOptions {
   ops: number;
   seed: number;
@@ -130,6 +133,7 @@ function outcome(b: AioBackend, s: Step, i: number, names: Names): StepResult | 
   }
 }
 
+/** Differential fuzzing of the TS model against the WASM core (`fuzz`): random call sequences in lockstep on every profile. */
 export function runFuzz(opts: FuzzOptions): FuzzReport {
   const rng = new Prng(opts.seed);
   const perProcess = opts.stepsPerProcess ?? 300;
