@@ -87,7 +87,7 @@ tables then go to standard error).`,
       section: "regression tracking",
       name: "no-compare-previous",
       type: "boolean",
-      help: 'no "vs previous run" lines (by default, without --compare, a\nrun is compared with the previous run of the same machine\nand suites, advisory only: the exit code does not change)',
+      help: 'no "vs previous run" line (by default, without --compare, a\nrun is compared with the previous run of the same machine\nand suites, advisory only: the exit code does not change)',
     },
     {
       section: "testing the harness itself",
