@@ -61,6 +61,15 @@ describe("help and flags agree", () => {
     assert.match(unknown.stderr, /unknown command "toString"/);
   });
 
+  it("the README documents every flag of every command", async () => {
+    const readme = readFileSync(new URL("README.md", REPO), "utf8");
+    for (const [name, entry] of Object.entries(COMMANDS)) {
+      const undocumented = (await entry.load()).spec.flags.filter((f) => !new RegExp(`--${f.name}\\b`).test(readme)).map((f) => `--${f.name}`);
+      assert.deepEqual(undocumented, [], `${name}: not in the README`);
+    }
+    for (const flag of ["--version", "-v", "--help"]) assert.ok(readme.includes(`\`${flag}\``), flag);
+  });
+
   it("bench --help explains every column the table prints", () => {
     for (const column of ["median", "±95%", "vs ref", "fit:", "nodes/op", "inconclusive"]) assert.ok(COLUMN_HELP.includes(column), column);
   });
