@@ -363,6 +363,23 @@ describe("bench CLI", () => {
     assert.ok(Array.isArray((run.context as { caches?: unknown }).caches));
   });
 
+  it("in a real terminal the progress line shows the time left, once two seconds give a rate", (t) => {
+    const why = ptyUnavailable();
+    if (why) return t.skip(why);
+    const terminal: NodeJS.ProcessEnv = { ...env };
+    delete terminal.CI;
+    const args = [CLI, "bench", "--suite", "lookup", "--sizes", "1,16,256", "--time", "5000", "--no-compare-previous"];
+    const r = runInPty([process.execPath, ...args], {
+      waitFor: /bench: +\d+%, (\d+ s|\d+ min \d\d s|\d+ h \d\d min) left \[\d+\/\d+\]/,
+      presses: 1,
+      limitSeconds: 60,
+      env: terminal,
+      cwd: dir,
+    });
+    assert.equal(r.code, 130, r.output);
+    assert.match(r.output, /bench: +\d+% \[1\/\d+\]/, "no estimate before there is a rate");
+  });
+
   it("Ctrl-C in a real terminal stops the run within seconds: exit 130, the JSON says interrupted, no history line", (t) => {
     const why = ptyUnavailable();
     if (why) return t.skip(why);
