@@ -280,3 +280,14 @@ test("the gate is callable: an exact-counter regression fails it", () => {
   assert.equal(verdict.failed, true);
   assert.match(verdict.summary, /regress/i);
 });
+
+test("scenario runs and fuzzing take the CLI's defaults: the WASM backend, seed 1", async () => {
+  const path = fileURLToPath(new URL("examples/scenarios/user-reap-basic.json", REPO));
+  const scenario = library.readScenarioFile(path);
+  const doc = await library.runScenario(path, scenario);
+  assert.equal(doc.backend, "wasm");
+  assert.deepEqual(doc, await library.runScenario(path, scenario, { backend: "wasm" }));
+  const fuzz = library.runFuzz({ ops: 300 });
+  assert.equal(fuzz.seed, 1);
+  assert.deepEqual(fuzz, library.runFuzz({ ops: 300, seed: 1 }));
+});

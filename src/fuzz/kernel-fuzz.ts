@@ -53,10 +53,15 @@ export function projectModels(profile: Profile): ModelUnderTest[] {
 /** The two models of the project, as mainline (the running kernel's profile). */
 export const PROJECT_MODELS: ModelUnderTest[] = projectModels(PROFILES.mainline);
 
-/** Options of runKernelFuzz: programs, seed, probes side by side, watchdog, shrinking budget, a guest kernel, progress. */
+/** `fuzz --against kernel`'s default number of programs. */
+export const DEFAULT_KERNEL_FUZZ_SCENARIOS = 2000;
+
+/** Options of runKernelFuzz (each may be left out): programs, seed, probes side by side, watchdog, shrinking budget, a guest kernel, progress. */
 export interface KernelFuzzOptions {
-  scenarios: number;
-  seed: number;
+  /** Programs to run (default DEFAULT_KERNEL_FUZZ_SCENARIOS, as `fuzz --against kernel`). */
+  scenarios?: number;
+  /** The seed the programs are a function of (default 1). */
+  seed?: number;
   lanes?: number;
   /** Watchdog per program on the kernel, seconds. */
   seconds?: number;
@@ -248,7 +253,8 @@ function merge(into: SliceResult, from: SliceResult): void {
 const SLICE = 500;
 
 /** Differential fuzzing against the live kernel (`fuzz --against kernel`): random programs on the kernel and both models, every disagreement confirmed and shrunk. */
-export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
+export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<KernelFuzzReport> {
+  const opts = { ...options, scenarios: options.scenarios ?? DEFAULT_KERNEL_FUZZ_SCENARIOS, seed: options.seed ?? 1 };
   const guest = opts.guest;
   const lanes: LaneOptions = { lanes: opts.lanes ?? 12, seconds: opts.seconds ?? 10, guest };
   const alone: LaneOptions = { ...lanes, lanes: 1, settle: true };

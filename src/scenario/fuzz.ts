@@ -37,10 +37,17 @@ export type BackendPair = (profile: ProfileName, config: ProcessConfig) => [AioB
 
 const modelVsWasm: BackendPair = (profile, config) => [new AioProcess(PROFILES[profile], config), new WasmProcess(PROFILES[profile], config)];
 
-/** Options of runFuzz: how many operations, the seed, and progress. */
+/** `fuzz`'s default number of operations. */
+export const DEFAULT_FUZZ_OPS = 100_000;
+/** `fuzz`'s default seed. */
+export const DEFAULT_FUZZ_SEED = 1;
+
+/** Options of runFuzz: how many operations, the seed, and progress; each may be left out. */
 export interface FuzzOptions {
-  ops: number;
-  seed: number;
+  /** Operations in all (default DEFAULT_FUZZ_OPS, as `fuzz`). */
+  ops?: number;
+  /** The seed the run is a function of (default 1, as `fuzz`). */
+  seed?: number;
   /** Which backends to compare (default: the TS model and the WASM core). */
   backends?: BackendPair;
   /** Steps before a fresh process (and profile) is started. */
@@ -134,7 +141,8 @@ function outcome(b: AioBackend, s: Step, i: number, names: Names): StepResult | 
 }
 
 /** Differential fuzzing of the TS model against the WASM core (`fuzz`): random call sequences in lockstep on every profile. */
-export function runFuzz(opts: FuzzOptions): FuzzReport {
+export function runFuzz(options: FuzzOptions = {}): FuzzReport {
+  const opts = { ...options, ops: options.ops ?? DEFAULT_FUZZ_OPS, seed: options.seed ?? DEFAULT_FUZZ_SEED };
   const rng = new Prng(opts.seed);
   const perProcess = opts.stepsPerProcess ?? 300;
   const report: FuzzReport = { seed: opts.seed, ops: 0, processes: 0, divergences: 0, examples: [] };

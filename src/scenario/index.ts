@@ -43,8 +43,8 @@ export function processConfig(scenario: Scenario, override: Partial<ProcessConfi
   };
 }
 
-/** Runs a scenario on the WASM or model backend and returns its results document (`file` names it in errors). */
-export async function runScenario(file: string, scenario: Scenario, opts: RunOptions): Promise<ResultsDoc> {
+/** Runs a scenario on a backend (default the WASM core, as `scenario`) and returns its results document (`file` names it in errors). */
+export async function runScenario(file: string, scenario: Scenario, opts: RunOptions = { backend: "wasm" }): Promise<ResultsDoc> {
   if (opts.backend === "kernel") {
     if (opts.kernel) return opts.kernel.run(file, scenario);
     checkScenarioLimits(file, scenario, possibleCpus());
