@@ -16,7 +16,7 @@ console.log = (...args: unknown[]) => writeStdout(`${format(...args)}\n`);
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return (
-    `usage: aio-ring-bench <command> [options]\n       aio-ring-bench --help | --version\n\ncommands:\n${lines.join("\n")}\n\n` +
+    `usage: aio-ring-bench <command> [options]\n       aio-ring-bench --help | --version (-v)\n\ncommands:\n${lines.join("\n")}\n\n` +
     "Run `aio-ring-bench <command> --help` for a command's options and exit codes.\n" +
     "exit codes: 0 ok, 1 the command's check failed, 2 bad input (no or unknown command)"
   );
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     (name === undefined ? console.error : console.log)(usage());
     return name === undefined ? 2 : 0;
   }
-  if (name === "--version" || name === "-V") {
+  if (name === "--version" || name === "-v" || name === "-V") {
     console.log(version());
     return 0;
   }

@@ -232,6 +232,32 @@ describe("bench runner", () => {
     assert.ok(scan.estimateMs!() > 20 * back.estimateMs!(), "the scan is estimated far slower");
   });
 
+  it("--runs N takes exactly N samples per timed case over min(16, N) rounds; --warmup N makes N unrecorded calls first", async () => {
+    let calls = 0;
+    const counted: Suite = {
+      name: "counted",
+      description: "counts its calls",
+      async cases(): Promise<BenchCase[]> {
+        // maxBatch 1: calibration is two calls (the world's first, then one batch of 1).
+        return [{ kind: "timed", case: "count", backend: "host", params: {}, maxBatch: 1, run: () => void calls++ }];
+      },
+    };
+    const opts = { suites: [counted], filter: null, quick: false, full: false, sizes: null, timeMs: 200 };
+    for (const [runs, warmup, rounds] of [
+      [40, 3, 16],
+      [5, 0, 5],
+    ]) {
+      calls = 0;
+      const { run } = await runBench({ ...opts, runs, warmup });
+      assert.equal(run.results[0].samples.length, runs);
+      assert.equal(run.results[0].round_sizes?.length, rounds);
+      assert.equal(calls, 2 + warmup + runs, "calibration, warm-up, samples: nothing else");
+      assert.deepEqual([run.config.runs, run.config.warmup, run.config.rounds], [runs, warmup, rounds]);
+    }
+    const { run } = await runBench({ ...opts, suites: [spinSuite(1000)], timeMs: 20 });
+    assert.ok(!("runs" in run.config) && !("warmup" in run.config), "a run by time records neither");
+  });
+
   it("an injected slowdown is seen by compare as a regression", async () => {
     const opts = { suites: [spinSuite(2000)], filter: /fast/, quick: true, full: false, sizes: null, timeMs: 60 };
     const base = (await runBench(opts)).run;
@@ -269,9 +295,11 @@ describe("bench CLI", () => {
     [["--sizes", "1,x"], /--sizes: expected integers .*, got "x"/],
     [["--quick", "--full"], /cannot be combined/],
     [["--time", "-3"], /--time/],
+    [["--runs", "1"], /--runs: expected an integer from 2 to 1000000, got "1"/],
+    [["--runs", "many"], /--runs: expected an integer from 2 to 1000000, got "many"/],
+    [["--warmup", "-1"], /--warmup: expected an integer from 0 to 1000000, got "-1"/],
     [["--filter", "/(/"], /--filter: not a valid regular expression/],
     [["--fail-on-regression"], /needs --compare/],
-    [["--markdown", "x.md"], /needs --compare/],
     [["--save-baseline", "../evil"], /baseline/i],
     [["--compare", "absent-baseline"], /absent-baseline/],
     [["--threshold", "500", "--compare", "x.json"], /--threshold/],
@@ -314,16 +342,37 @@ describe("bench CLI", () => {
       "b1",
       "--bmf",
       join(dir, "bmf.json"),
+      "--markdown",
+      join(dir, "run.md"),
     );
     assert.equal(first.status, 0, first.stderr);
+    const md = readFileSync(join(dir, "run.md"), "utf8");
+    assert.match(md, /^## Benchmark run\n/, "without --compare, --markdown is the run's");
+    assert.equal(md.split("\n").filter((l) => l.startsWith("| `lookup/hash/wasm/")).length, 2);
     assert.match(first.stdout, /^hash {2,}1 /m);
     assert.match(first.stdout, /^lookup +n +median +±95%/m);
     const run = parseRun(readFileSync(json, "utf8"), json);
     assert.equal(run.results.length, 2);
     assert.deepEqual(readdirSync(join(dir, "home", "baselines")), ["b1.json"]);
     assert.ok(JSON.parse(readFileSync(join(dir, "bmf.json"), "utf8"))[run.results[0].id].latency.value > 0);
-    const second = cli("--suite", "lookup", "--sizes", "1,16", "--filter", "hash/wasm", "--time", "20", "--compare", "b1", "--history", join(dir, "h.jsonl"));
+    const second = cli(
+      "--suite",
+      "lookup",
+      "--sizes",
+      "1,16",
+      "--filter",
+      "hash/wasm",
+      "--time",
+      "20",
+      "--compare",
+      "b1",
+      "--history",
+      join(dir, "h.jsonl"),
+      "--markdown",
+      join(dir, "cmp.md"),
+    );
     assert.equal(second.status, 0, second.stderr);
+    assert.match(readFileSync(join(dir, "cmp.md"), "utf8"), /^## Benchmark comparison\n/, "with --compare, --markdown is the comparison's");
     assert.match(second.stdout, /improved|regressed|unchanged|too noisy/);
     assert.equal(readFileSync(join(dir, "h.jsonl"), "utf8").trim().split("\n").length, 1);
     assert.deepEqual(
@@ -331,6 +380,31 @@ describe("bench CLI", () => {
       [],
     );
   });
+  it("compares with the previous run of the same machine and suites, advisory; --no-compare-previous and --compare turn it off", () => {
+    const home = { ...env, AIO_RING_BENCH_HOME: join(dir, "home-previous") };
+    const bench = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, "bench", "--suite", "lookup", "--sizes", "1", "--filter", "hash/wasm", "--runs", "8", ...args], {
+        encoding: "utf8",
+        cwd: dir,
+        env: home,
+      });
+    const first = bench();
+    assert.equal(first.status, 0, first.stderr);
+    assert.doesNotMatch(first.stdout, /vs previous run/, "nothing before the first run");
+    const second = bench();
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(
+      second.stdout,
+      /^vs previous run \(\d{4}-\d\d-\d\d \d\d:\d\d UTC, same machine\): \d+ slower, \d+ faster, \d+ unchanged.*; advisory, exit code unaffected/m,
+    );
+    assert.doesNotMatch(bench("--no-compare-previous").stdout, /vs previous run/);
+    const compared = bench("--compare", join(dir, "home-previous", "last-run.json"));
+    assert.equal(compared.status, 0, compared.stderr);
+    assert.doesNotMatch(compared.stdout, /vs previous run/, "--compare is the comparison asked for");
+    assert.doesNotMatch(bench("--suite", "remap", "--filter", "remap-scan/wasm").stdout, /vs previous run/, "other suites");
+    assert.doesNotMatch(bench("--suite", "lookup", "--quick").stdout, /vs previous run/, "the previous run was of other suites");
+  });
+
   it("--json - puts only the run JSON on stdout; the tables go to stderr, fitted to COLUMNS; --csv has a row per benchmark", () => {
     const csv = join(dir, "run.csv");
     const r = spawnSync(
@@ -358,6 +432,23 @@ describe("bench CLI", () => {
     assert.match(rows[0], /^id,suite,case,backend,params,median_ns,ci95_low_ns,ci95_high_ns,/);
     assert.ok(typeof (run.results[0] as { ops_per_sample?: unknown }).ops_per_sample === "number");
     assert.ok(Array.isArray((run.context as { caches?: unknown }).caches));
+  });
+
+  it("in a real terminal the progress line shows the time left, once two seconds give a rate", (t) => {
+    const why = ptyUnavailable();
+    if (why) return t.skip(why);
+    const terminal: NodeJS.ProcessEnv = { ...env };
+    delete terminal.CI;
+    const args = [CLI, "bench", "--suite", "lookup", "--sizes", "1,16,256", "--time", "5000", "--no-compare-previous"];
+    const r = runInPty([process.execPath, ...args], {
+      waitFor: /bench: +\d+%, (\d+ s|\d+ min \d\d s|\d+ h \d\d min) left \[\d+\/\d+\]/,
+      presses: 1,
+      limitSeconds: 60,
+      env: terminal,
+      cwd: dir,
+    });
+    assert.equal(r.code, 130, r.output);
+    assert.match(r.output, /bench: +\d+% \[1\/\d+\]/, "no estimate before there is a rate");
   });
 
   it("Ctrl-C in a real terminal stops the run within seconds: exit 130, the JSON says interrupted, no history line", (t) => {

@@ -45,17 +45,29 @@ describe("help and flags agree", () => {
     }
   });
 
-  it("top-level --help lists every command; --version prints the package version; no command is exit 2", () => {
+  it("top-level --help lists every command; --version, -v and -V print the package version; no command is exit 2", () => {
     const help = cli("--help");
     assert.equal(help.status, 0);
     for (const name of Object.keys(COMMANDS)) assert.match(help.stdout, new RegExp(`^  ${name} `, "m"));
     const pkg = JSON.parse(readFileSync(new URL("package.json", REPO), "utf8")) as { version: string };
-    const version = cli("--version");
-    assert.equal(version.stdout, `aio-ring-bench ${pkg.version}\n`);
+    for (const flag of ["--version", "-v", "-V"]) {
+      const version = cli(flag);
+      assert.equal(version.status, 0, flag);
+      assert.equal(version.stdout, `aio-ring-bench ${pkg.version}\n`, flag);
+    }
     assert.equal(cli().status, 2);
     const unknown = cli("toString");
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /unknown command "toString"/);
+  });
+
+  it("the README documents every flag of every command", async () => {
+    const readme = readFileSync(new URL("README.md", REPO), "utf8");
+    for (const [name, entry] of Object.entries(COMMANDS)) {
+      const undocumented = (await entry.load()).spec.flags.filter((f) => !new RegExp(`--${f.name}\\b`).test(readme)).map((f) => `--${f.name}`);
+      assert.deepEqual(undocumented, [], `${name}: not in the README`);
+    }
+    for (const flag of ["--version", "-v", "--help"]) assert.ok(readme.includes(`\`${flag}\``), flag);
   });
 
   it("bench --help explains every column the table prints", () => {

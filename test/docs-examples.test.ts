@@ -1,12 +1,14 @@
 // The examples in docs/scenario-format.md are executed: every `json scenario`
 // block must run on both models (and on the live kernel where the probe
 // works and the machine has the scenario's CPU count) and give exactly the
-// `json results` block that follows it.
+// `json results` block that follows it. The package's examples/scenarios/
+// are run too, and every scenario file the README and examples/README.md
+// name must be one of them (or of the parity suite in a checkout).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
-import { parseScenario, runScenario } from "../src/scenario/index.js";
+import { diffResults, parseScenario, readScenarioFile, runScenario } from "../src/scenario/index.js";
 import { possibleCpus } from "../src/util/possible-cpus.js";
 import { BACKENDS, fencedBlocks, REPO } from "./helpers.js";
 
@@ -47,4 +49,37 @@ describe(`${DOC} examples`, () => {
       assert.deepEqual(doc.results, results);
     });
   }
+});
+
+describe("examples/scenarios (shipped in the package)", () => {
+  const dir = new URL("examples/scenarios/", REPO);
+  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
+
+  it("holds a few, each a byte-identical copy of a parity scenario (so the recorded kernel answer checks it)", () => {
+    assert.ok(files.length >= 3 && files.length <= 6, files.join(", "));
+    for (const f of files) assert.equal(readFileSync(new URL(f, dir), "utf8"), readFileSync(new URL(`test/scenarios/${f}`, REPO), "utf8"), f);
+  });
+
+  for (const f of files) {
+    it(`${f} runs on both models, which agree`, async () => {
+      const path = new URL(f, dir).pathname;
+      const scenario = readScenarioFile(path);
+      const [model, wasm] = await Promise.all(BACKENDS.map((backend) => runScenario(path, scenario, { backend })));
+      assert.equal(wasm.results.length, scenario.steps.length);
+      assert.deepEqual(diffResults(wasm, model), []);
+    });
+  }
+
+  it("the commands in the README and examples/README.md run scenario files the package ships", () => {
+    for (const doc of ["README.md", "examples/README.md"]) {
+      const commands = fencedBlocks(readFileSync(new URL(doc, REPO), "utf8"))
+        .filter((b) => b.info === "sh")
+        .flatMap((b) => [...b.body.matchAll(/[\w./-]*scenarios\/[\w.-]+\.json/g)].map((m) => m[0]));
+      assert.ok(commands.length > 0, `${doc} runs no scenario file`);
+      for (const path of commands) {
+        assert.match(path, /^(node_modules\/aio-ring-bench\/)?examples\/scenarios\//, `${doc}: ${path} is not in the package`);
+        assert.ok(existsSync(new URL(path.replace(/^node_modules\/aio-ring-bench\//, ""), REPO)), `${doc}: ${path} does not exist`);
+      }
+    }
+  });
 });

@@ -233,8 +233,23 @@ describe("kernel fuzzing: the probe's batch mode", () => {
 });
 
 describe("kernel fuzzing: the live kernel", () => {
-  it("a seeded run of 300 programs: the models agree with the kernel, nothing crashes", needsKernel, async () => {
-    const r = await withKernelLock(() => runKernelFuzz({ scenarios: 300, seed: 2026, maxShrunk: 3, shrinkBudget: 200 }));
+  it("a seeded run of 300 programs: the models agree with the kernel, nothing crashes; progress moves with every program", needsKernel, async () => {
+    const progress: number[] = [];
+    const r = await withKernelLock(() =>
+      runKernelFuzz({
+        scenarios: 300,
+        seed: 2026,
+        maxShrunk: 3,
+        shrinkBudget: 200,
+        onProgress: (done, _total, phase) => phase === "run" && progress.push(done),
+      }),
+    );
+    assert.ok(progress.length >= 300, `${progress.length} progress updates for 300 programs`);
+    assert.ok(
+      progress.every((d, i) => i === 0 || d >= progress[i - 1]),
+      "never backwards",
+    );
+    assert.equal(progress.at(-1), 300);
     assert.equal(r.crashes.length, 0, JSON.stringify(r.crashes[0]));
     assert.deepEqual(
       r.findings.map((f) => `${f.model}: ${f.signature}`),

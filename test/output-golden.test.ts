@@ -50,7 +50,7 @@ describe("outputs match their golden files", () => {
     for (const [, name] of files) assertGolden(dir, name);
   });
 
-  it("report writes the same outputs of a run, and its HTML page", () => {
+  it("report writes the same outputs of a run, its HTML page and (new since) its Markdown", () => {
     const dir = outDir();
     cli(
       "report",
@@ -63,8 +63,10 @@ describe("outputs match their golden files", () => {
       join(dir, "run.bmf.json"),
       "--gh-action",
       join(dir, "run.gh-action.json"),
+      "--markdown",
+      join(dir, "run.md"),
     );
-    for (const name of ["run.html", "run.csv", "run.bmf.json", "run.gh-action.json"]) assertGolden(dir, name);
+    for (const name of ["run.html", "run.csv", "run.bmf.json", "run.gh-action.json", "run.md"]) assertGolden(dir, name);
   });
 
   it("the HTML page of two runs compared, and an ab file's page and Markdown", () => {

@@ -52,7 +52,7 @@ export const ids: OutputFormat<"run"> = {
     writeFileSync(
       registry,
       readFileSync(registry, "utf8")
-        .replace('import { markdown } from "./markdown.js";', 'import { markdown } from "./markdown.js";\nimport { ids } from "./ids.js";')
+        .replace('import { markdown } from "./markdown-output.js";', 'import { markdown } from "./markdown-output.js";\nimport { ids } from "./ids.js";')
         .replace("  ghAction,\n];", "  ghAction,\n  ids,\n];"),
     );
 

@@ -1,7 +1,8 @@
-// The package others install: `npm pack` holds what running needs and no
-// tests; installed from the tarball into a fresh directory, `scenario` and
-// `bench --quick --suite lookup` run there, the library entry imports, and
-// state goes to the state folder, never into node_modules.
+// The package others install: `npm pack` holds what running needs, the
+// example scenarios and no tests; installed from the tarball into a fresh
+// directory, `scenario` (on a shipped example too) and `bench --quick
+// --suite lookup` run there, the library entry runs a bench with its
+// defaults, and state goes to the state folder, never into node_modules.
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -37,6 +38,8 @@ describe("the npm package", () => {
       "scripts/build-probe.mjs",
       "scripts/build-steps.mjs",
       "docs/scenario-format.md",
+      "examples/README.md",
+      ...readdirSync(new URL("examples/scenarios/", REPO)).map((f) => `examples/scenarios/${f}`),
     ]) {
       assert.ok(paths.includes(needed), `${needed} is not in the package`);
     }
@@ -60,6 +63,9 @@ describe("the npm package", () => {
     const bin = join(dir, "node_modules", ".bin", "aio-ring-bench");
     const doc = JSON.parse(run(bin, ["scenario", "example.json", "--backend", "wasm"], { cwd: dir, env }));
     assert.equal(doc.results.length, JSON.parse(example).steps.length);
+    const shipped = join(installed, "examples", "scenarios", "remap-between-submit-and-reap.json");
+    const fromExample = JSON.parse(run(bin, ["scenario", shipped, "--backend", "model", "--profile", "v3.18"], { cwd: dir, env }));
+    assert.equal(fromExample.results.length, JSON.parse(readFileSync(shipped, "utf8")).steps.length);
     // Run from a subfolder: the state goes to the project folder (the one holding node_modules).
     const sub = join(dir, "sub");
     mkdirSync(sub);
@@ -71,5 +77,15 @@ describe("the npm package", () => {
       cwd: dir,
     });
     assert.deepEqual(JSON.parse(lib), ["v3.11", "v3.18", "v3.19", "mainline", "next", "v6.1", "v6.12"]);
+    // The library's defaults: every suite, as npm run bench (quick, to stay short), and an output by name.
+    const script = [
+      'import { runBench, renderOutput, SUITES } from "aio-ring-bench";',
+      "const { run } = await runBench({ quick: true });",
+      'const csv = renderOutput("csv", { run });',
+      'console.log(JSON.stringify({ suites: run.config.suites, all: SUITES.map((s) => s.name), rows: csv.trim().split("\\n").length - 1, results: run.results.length }));',
+    ].join("\n");
+    const defaults = JSON.parse(run(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, env }).trim().split("\n").at(-1)!);
+    assert.deepEqual(defaults.suites, defaults.all, "every suite by default");
+    assert.ok(defaults.results > 20 && defaults.rows === defaults.results, JSON.stringify(defaults));
   });
 });

@@ -31,6 +31,17 @@ export interface RunOptions extends SuiteOptions {
   injectSlowdown?: number;
   onCase?: (done: number, total: number, id: string) => void;
   config?: Record<string, unknown>;
+  /** --runs: exactly this many samples per timed case, over min(ROUNDS, runs) rounds, instead of a time budget. */
+  runs?: number | null;
+  /** --warmup: this many unrecorded batch calls before a timed case's first round, instead of a fifth of its budget. */
+  warmup?: number | null;
+}
+
+/** How a round samples: for `timeMs` (at least MIN_SAMPLES), or exactly `count` samples; warm-up by time or by `warmup` calls. */
+interface RoundPlan {
+  timeMs: number;
+  count: number | null;
+  warmup: number | null;
 }
 
 /** The counter every WASM case carries: exact WASM instructions per operation (src/core/instruction-count.ts). */
@@ -109,10 +120,17 @@ function spinUntil(t0: number, ms: number): void {
  * One round of timed samples of `batch` operations on tinybench: the first
  * round warms up, later rounds only add samples.
  */
-async function timeRound(c: TimedCase, batch: number, timeMs: number, slowdown: number, warmup: boolean): Promise<number[]> {
+async function timeRound(c: TimedCase, batch: number, plan: RoundPlan, slowdown: number, warmup: boolean): Promise<number[]> {
   const samples: number[] = [];
   let recording = false;
-  const bench = new Bench({ time: timeMs, iterations: MIN_SAMPLES, warmup, warmupTime: timeMs / 5, warmupIterations: 4 });
+  // tinybench samples while under its time or under its iterations: a time of 0 makes the count exact.
+  const bench = new Bench({
+    time: plan.count === null ? plan.timeMs : 0,
+    iterations: plan.count ?? MIN_SAMPLES,
+    warmup: warmup && plan.warmup !== 0,
+    warmupTime: plan.warmup === null ? plan.timeMs / 5 : 0,
+    warmupIterations: plan.warmup ?? 4,
+  });
   bench.add(
     c.case,
     () => {
@@ -124,6 +142,8 @@ async function timeRound(c: TimedCase, batch: number, timeMs: number, slowdown: 
       return { overriddenDuration: dt };
     },
     {
+      // Said, not detected: tinybench detects it by calling the case once more per round.
+      async: false,
       beforeAll: (mode) => {
         recording = mode === "run";
       },
@@ -241,6 +261,7 @@ export function headlines(suites: readonly Suite[], results: RunResult[]): Headl
   return suites.flatMap((s) => s.summary?.(suiteResults(results.filter((r) => r.suite === s.name))) ?? []);
 }
 
+/** What runBench returns: the run document, its headline figures, and whether it was cut short. */
 export interface BenchRun {
   run: Run;
   /** The benchmark whose failure ended the run early; `run` holds what completed before it. */
@@ -264,7 +285,8 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   // several moments of the run, so a shared machine's slow spell is spread
   // over every case instead of falling on a few, and compare can see how much
   // a case varies between rounds.
-  const rounds = ROUNDS;
+  const runs = opts.runs ?? null;
+  const rounds = runs === null ? ROUNDS : Math.min(ROUNDS, runs);
   const batches = new Map<number, number>();
   const samples = new Map<number, number[]>();
   const roundSizes = new Map<number, number[]>();
@@ -276,7 +298,8 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   // Cases given up on, with the reason: too slow for the budget, or (rounds cases) not measurable here.
   const gaveUp = new Map<number, string>();
   const roundsExtra = new Map<number, Pick<MeasuredSamples, "counters" | "measurements" | "opsPerSample">>();
-  const deadline = opts.quick ? performance.now() + QUICK_RUN_MS : Number.POSITIVE_INFINITY;
+  // An exact --runs outranks --quick's time limit.
+  const deadline = opts.quick && runs === null ? performance.now() + QUICK_RUN_MS : Number.POSITIVE_INFINITY;
   let roundsRun = 0;
   const record = (i: number, got: number[]) => {
     if (!samples.has(i)) {
@@ -336,7 +359,8 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
           continue;
         }
       }
-      record(i, await timeRound(c, batches.get(i)!, opts.timeMs / rounds, slowdown, round === 0));
+      const count = runs === null ? null : Math.floor(runs / rounds) + (round < runs % rounds ? 1 : 0);
+      record(i, await timeRound(c, batches.get(i)!, { timeMs: opts.timeMs / rounds, count, warmup: opts.warmup ?? null }, slowdown, round === 0));
     }
   }
   const results: RunResult[] = [];
@@ -376,6 +400,8 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
       interrupted,
       failed: failure?.message ?? null,
       inject_slowdown: opts.injectSlowdown ?? 0,
+      ...(runs === null ? {} : { runs }),
+      ...(opts.warmup == null ? {} : { warmup: opts.warmup }),
       ...opts.config,
     },
     results,

@@ -38,6 +38,7 @@ export interface CounterStep {
   changes: CounterChange[];
 }
 
+/** One benchmark's trend over a history: its points in order, the overall change, and the step changes of time and counters found. */
 export interface BenchmarkTrend {
   id: string;
   points: TrendPoint[];

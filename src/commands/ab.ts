@@ -1,6 +1,5 @@
 // `aio-ring-bench ab --base REF [--head REF]`: interleaved A/B of two builds in one process.
-import { runAb, type AbResult } from "../report/ab.js";
-import { buildRevision, defaultBase, resolveSource, type ResolvedSource, type SourceSpec } from "../bench/wasm-source-build.js";
+import type { AbResult } from "../report/ab.js";
 import { UserError } from "../contract/errors.js";
 import { renderComparison } from "../report/compare.js";
 import { GATE_ON, gate } from "../report/gate.js";
@@ -59,55 +58,37 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   noPositionals("ab", positionals);
-  const { SUITES } = await import("../../bench/index.js");
+  // Loaded once --help is answered: the library's ab loads every suite.
+  const [{ SUITES }, { AB_BUDGET_MS, abRevisions }] = await Promise.all([import("../../bench/index.js"), import("../library/ab.js")]);
   const selection = (["suite", "filter", "sizes"] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]));
   const flags = parseBenchFlags([...selection, ...(values.quick ? ["--quick"] : []), ...(values.full ? ["--full"] : [])], SUITES)!;
   const threshold = percentFlag("threshold", values.threshold);
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
-  const budgetS = intFlag("budget", values.budget, 60, 1, 86_400);
+  const budgetS = intFlag("budget", values.budget, AB_BUDGET_MS / 1000, 1, 86_400);
   const gateOn = choiceFlag("gate", values.gate, GATE_ON, "all");
   const files = requestedOutputs(values, OUTPUTS);
   checkOutputs(reportOutputs(files));
   // The table and progress lines leave stdout to an output written there.
   const { stream: human, log } = humanOutput(reportFlags(files));
-  let baseSpec: SourceSpec;
-  if (values.base !== undefined) baseSpec = { kind: "ref", ref: values.base as string };
-  else {
-    const d = defaultBase();
-    console.error(`ab: base is ${d.why}`);
-    baseSpec = { kind: "ref", ref: d.ref };
-  }
-  const headSpec: SourceSpec = values.head === undefined ? { kind: "worktree" } : { kind: "ref", ref: values.head as string };
-  // Resolve both before building either: a bad ref fails in a second, not after a build.
-  const baseSrc = resolveSource(baseSpec);
-  const headSrc = resolveSource(headSpec);
-  const onBuild = (what: string) => console.error(`ab: building ${what} (cached afterwards)`);
-  const base = await buildRevision(baseSrc, [], onBuild);
-  const head = await buildRevision(headSrc, [], onBuild);
-  // The control: the base's modules compiled a second time, as the head's are.
-  const control = await buildRevision(baseSrc, [], onBuild);
-  console.error(`ab: base ${base.label}, head ${head.label}, control: a second copy of the base`);
-  const commitOf = (s: ResolvedSource) => (s.commit === null ? undefined : { commit: s.commit, dirty: false });
-  const progress = new Progress("ab", 1);
+  const progress = new Progress("ab", budgetS);
   const interrupt = interruptOnSigint();
   let result: AbResult;
   try {
-    result = await runAb({
+    result = await abRevisions({
       ...flags.opts,
       suites: flags.suites,
       filter: flags.filter,
-      base,
-      head,
-      control,
-      commits: { base: commitOf(baseSrc), head: commitOf(headSrc) },
+      ...(values.base === undefined ? {} : { base: values.base as string }),
+      ...(values.head === undefined ? {} : { head: values.head as string }),
       threshold,
       counterThreshold,
       budgetMs: budgetS * 1000,
       signal: interrupt.signal,
-      onRound: (round, undecided, total, elapsed) => {
-        progress.total = budgetS;
-        progress.update(Math.min(budgetS, elapsed / 1000), `round ${round + 1}: ${undecided}/${total} undecided`);
+      onStatus: (line) => {
+        progress.done();
+        console.error(`ab: ${line}`);
       },
+      onRound: (round, undecided, total, elapsed) => progress.update(Math.min(budgetS, elapsed / 1000), `round ${round + 1}: ${undecided}/${total} undecided`),
     });
   } finally {
     interrupt.dispose();

@@ -10,6 +10,7 @@ import { parseCommand, noPositionals, type CommandSpec } from "./args.js";
 import { choiceFlag, intFlag, intListFlag, pathFlag, percentFlag } from "./flag-values.js";
 import { outputFlags, requestedOutputs } from "./output-flags.js";
 import { GATE_ON, type GateOn } from "../report/gate.js";
+import { defaultTimeMs, parseFilter, selectSuites } from "../bench/selection.js";
 
 /** Where the run JSON goes, for the help text (state.ts resolves the folder). */
 const LAST_RUN_FILE = ".aio-ring-bench/last-run.json";
@@ -33,6 +34,20 @@ tables then go to standard error).`,
     { section: "selection", name: "quick", type: "boolean", help: "small subset, short samples (under 15 s)" },
     { section: "selection", name: "full", type: "boolean", help: "the whole matrix: every size 1..65536, every distribution,\nWASM and TS strategy backends" },
     { section: "selection", name: "time", type: "string", arg: "MS", help: "time budget per benchmark in ms (default 250; quick 60; full 400)" },
+    {
+      section: "selection",
+      name: "runs",
+      type: "string",
+      arg: "N",
+      help: "exactly N samples per timed benchmark (2..1000000), spread\nover min(16, N) rounds, instead of the --time budget; one\nsample is one call of a calibrated batch. Cases that time\nthemselves (kernel, worker pool) keep --time",
+    },
+    {
+      section: "selection",
+      name: "warmup",
+      type: "string",
+      arg: "N",
+      help: "N unrecorded batch calls before a benchmark's first round\n(0..1000000), instead of a fifth of its --time budget",
+    },
     { section: "selection", name: "list", type: "boolean", help: "list suites and benchmark ids, run nothing (no build needed)" },
     { section: "output", name: "json", type: "string", arg: "FILE", help: "also write the run JSON to FILE" },
     ...outputFlags(BENCH_OUTPUTS, "output", (o) => (o.needs === "comparison" ? "\n(needs --compare)" : "")),
@@ -68,6 +83,12 @@ tables then go to standard error).`,
     },
     { section: "regression tracking", name: "allow-removed", type: "boolean", help: "with --fail-on-regression: missing benchmarks do not fail" },
     { section: "regression tracking", name: "history", type: "string", arg: "FILE", help: "append this run to a JSON-lines history file" },
+    {
+      section: "regression tracking",
+      name: "no-compare-previous",
+      type: "boolean",
+      help: 'no "vs previous run" line (by default, without --compare, a\nrun is compared with the previous run of the same machine\nand suites, advisory only: the exit code does not change)',
+    },
     {
       section: "testing the harness itself",
       name: "inject-slowdown",
@@ -111,16 +132,13 @@ export interface BenchFlags {
   failOnRegression: boolean;
   allowRemoved: boolean;
   history: string | null;
+  /** Compare with the previous run of this machine and suites (not with --no-compare-previous). */
+  comparePrevious: boolean;
   injectSlowdown: number;
-}
-
-function parseFilter(text: string): RegExp {
-  const m = /^\/(.+)\/$/.exec(text);
-  try {
-    return m ? new RegExp(m[1]) : new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  } catch (e) {
-    throw new UserError(`--filter: not a valid regular expression (${(e as Error).message})`);
-  }
+  /** --runs: samples per timed benchmark, or null for the --time budget. */
+  runs: number | null;
+  /** --warmup: warm-up calls per timed benchmark, or null for the time-based warm-up. */
+  warmup: number | null;
 }
 
 export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFlags | null {
@@ -131,20 +149,8 @@ export function parseBenchFlags(argv: string[], all: readonly Suite[]): BenchFla
 export function benchFlags({ values, positionals }: NonNullable<ReturnType<typeof parseCommand>>, all: readonly Suite[]): BenchFlags {
   noPositionals("bench", positionals);
   if (values.quick && values.full) throw new UserError("--quick and --full cannot be combined");
-  let suites = [...all];
-  if (values.suite !== undefined) {
-    // Each suite once, in the order given: a repeated suite would repeat benchmark ids.
-    suites = [
-      ...new Set(
-        (values.suite as string).split(",").map((name) => {
-          const s = all.find((x) => x.name === name.trim());
-          if (!s) throw new UserError(`--suite: unknown suite "${name}" (known: ${all.map((x) => x.name).join(", ")})`);
-          return s;
-        }),
-      ),
-    ];
-  }
-  const timeMs = intFlag("time", values.time, values.quick ? 60 : values.full ? 400 : 250, 1, 600_000);
+  const suites = values.suite === undefined ? [...all] : selectSuites((values.suite as string).split(","), all);
+  const timeMs = intFlag("time", values.time, defaultTimeMs({ quick: Boolean(values.quick), full: Boolean(values.full) }), 1, 600_000);
   const path = (flag: "json" | "compare" | "history") => pathFlag(flag, values[flag]) ?? null;
   // An empty file name is the first thing wrong with it, whatever else the flag needs.
   for (const flag of ["json", "history", "compare"] as const) pathFlag(flag, values[flag]);
@@ -170,12 +176,15 @@ export function benchFlags({ values, positionals }: NonNullable<ReturnType<typeo
     counterThreshold: percentFlag("counter-threshold", values["counter-threshold"]),
     gateOn: choiceFlag("gate", values.gate, GATE_ON, "all"),
     repeat: intFlag("repeat", values.repeat, 1, 1, 100),
-    selectionArgs: (["suite", "filter", "sizes", "time", "inject-slowdown"] as const)
+    selectionArgs: (["suite", "filter", "sizes", "time", "runs", "warmup", "inject-slowdown"] as const)
       .flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]))
       .concat(values.quick ? ["--quick"] : [], values.full ? ["--full"] : []),
     failOnRegression: Boolean(values["fail-on-regression"]),
     allowRemoved: Boolean(values["allow-removed"]),
     history: path("history"),
+    comparePrevious: !values["no-compare-previous"],
     injectSlowdown: percentFlag("inject-slowdown", values["inject-slowdown"]) ?? 0,
+    runs: values.runs === undefined ? null : intFlag("runs", values.runs, 0, 2, 1_000_000),
+    warmup: values.warmup === undefined ? null : intFlag("warmup", values.warmup, 0, 0, 1_000_000),
   };
 }

@@ -16,6 +16,7 @@ import { compareRuns, renderComparison } from "../report/compare.js";
 import { renderContext } from "../report/context.js";
 import { gate } from "../report/gate.js";
 import { renderHeadlines, targetCount } from "../report/headlines.js";
+import { comparableRuns, previousRunLine, readPreviousRun } from "../report/previous-run.js";
 import { renderRunTable } from "../report/table.js";
 import { wrap } from "../report/text-table.js";
 import { reportFlags, reportOutputs, writeReports } from "../report/write-reports.js";
@@ -48,6 +49,8 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
       suites: flags.suites,
       filter: flags.filter,
       injectSlowdown: flags.injectSlowdown,
+      runs: flags.runs,
+      warmup: flags.warmup,
       signal: interrupt.signal,
       onCase: (done, total, id) => {
         progress.total = total;
@@ -64,7 +67,10 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
 async function repeatedBench(flags: BenchFlags): Promise<BenchRun> {
   const progress = new Progress("bench --repeat", flags.repeat);
   try {
-    const run = await repeatedRun(flags.selectionArgs, flags.repeat, (i) => progress.update(i, `process ${i + 1}/${flags.repeat}`));
+    // The processes' own runs are parts of this one: none compares itself with the one before.
+    const run = await repeatedRun([...flags.selectionArgs, "--no-compare-previous"], flags.repeat, (i) =>
+      progress.update(i, `process ${i + 1}/${flags.repeat}`),
+    );
     const summary = headlines(flags.suites, run.results);
     const failed = typeof run.config.failed === "string" ? new BenchCaseError("repeat", new Error(run.config.failed)) : null;
     return { run, summary, interrupted: run.config.interrupted === true, failure: failed };
@@ -155,6 +161,8 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   const humanStream = human.stream;
   log ??= human.log;
   const baseline = await checkBenchInputs(flags);
+  // Read before this run replaces it; an explicit --compare makes it redundant.
+  const previous = flags.comparePrevious && !baseline ? readPreviousRun(lastRunFile()) : null;
   const started = performance.now();
   const result = flags.repeat > 1 ? await repeatedBench(flags) : await benchWithProgress(flags);
   const run = result.run;
@@ -178,10 +186,14 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
   log(renderContext(run, width).join("\n"));
   log(renderRunTable(run, { width, color, proseWidth: prose }));
   if (result.summary.length) log(`\n${renderHeadlines(result.summary, { width: prose, color }).join("\n")}`);
+  const vsPrevious =
+    previous && !result.interrupted && result.failure === null && comparableRuns(previous, run)
+      ? previousRunLine(previous, run, { threshold: flags.threshold, counterThreshold: flags.counterThreshold })
+      : null;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const targets = result.summary.length ? `${targetCount(result.summary)}; ` : "";
   log(
-    `\n${wrap(`${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${shortPath(runFile)}; columns: bench --help`, prose).join("\n")}`,
+    `\n${vsPrevious === null ? "" : `${wrap(vsPrevious, prose).join("\n")}\n`}${wrap(`${run.results.length} benchmarks in ${seconds} s${result.interrupted ? " (interrupted: partial run)" : ""}; ${targets}run JSON: ${shortPath(runFile)}; columns: bench --help`, prose).join("\n")}`,
   );
   // A partial run would become a misleading reference for every later comparison; an empty one means nothing.
   const partial = result.interrupted || result.failure !== null;
@@ -210,7 +222,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
       history = readHistory(flags.history!).records;
     });
   }
-  const inputs = { run, comparison, baseline: baseline?.run ?? null, history };
+  const inputs = { run, comparison, baseline: baseline?.run ?? null, history, headlines: result.summary };
   for (const path of writeReports(flags.outputs, inputs, fail)) if (!isStdout(path)) log(`wrote ${path}`);
   if (failures.length) console.error(`aio-ring-bench: ${failures.length} output(s) could not be written; the run's results are in ${runFile}`);
   if (result.failure) {

@@ -1,13 +1,13 @@
 // `aio-ring-bench fuzz [--against wasm|kernel] ...`
 import { join } from "node:path";
 import { UserError } from "../contract/errors.js";
-import { runKernelFuzz, type KernelFuzzOptions, type KernelFuzzReport } from "../fuzz/kernel-fuzz.js";
+import { DEFAULT_KERNEL_FUZZ_SCENARIOS, runKernelFuzz, type KernelFuzzOptions, type KernelFuzzReport } from "../fuzz/kernel-fuzz.js";
 import { resolveKernel } from "../kernel/guest-kernels.js";
 import { HOST } from "../scenario/kernels.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import { formatDifference } from "../fuzz/outcome.js";
 import { kernelAvailability } from "../kernel/probe.js";
-import { runFuzz } from "../scenario/fuzz.js";
+import { DEFAULT_FUZZ_OPS, DEFAULT_FUZZ_SEED, runFuzz } from "../scenario/fuzz.js";
 import { checkOutput, makeOutputDir, writeOutput } from "../util/files.js";
 import { Progress } from "../util/progress.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
@@ -30,8 +30,8 @@ one line and written to DIR with the kernel's answer next to it. Ends with a tab
 of op x outcome reached on the kernel and the outcomes never reached.`,
   flags: [
     { name: "against", type: "string", arg: "T", help: "wasm or kernel (default wasm)" },
-    { name: "ops", type: "string", arg: "N", help: "wasm: operations to run (default 100000, at most 100000000)" },
-    { name: "scenarios", type: "string", arg: "N", help: "kernel: programs to run (default 2000, at most 1000000)" },
+    { name: "ops", type: "string", arg: "N", help: `wasm: operations to run (default ${DEFAULT_FUZZ_OPS}, at most 100000000)` },
+    { name: "scenarios", type: "string", arg: "N", help: `kernel: programs to run (default ${DEFAULT_KERNEL_FUZZ_SCENARIOS}, at most 1000000)` },
     { name: "seed", type: "string", arg: "S", help: "PRNG seed, an unsigned 32-bit integer (default 1)" },
     { name: "out", type: "string", arg: "DIR", help: "where reproducers are written (kernel: NAME.json and\nNAME.kernel.json per disagreement)" },
     {
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   noPositionals("fuzz", positionals);
   const against = choiceFlag("against", values.against, ["wasm", "kernel"], "wasm");
-  const seed = intFlag("seed", values.seed, 1, 0, 2 ** 32 - 1);
+  const seed = intFlag("seed", values.seed, DEFAULT_FUZZ_SEED, 0, 2 ** 32 - 1);
   const out = pathFlag("out", values.out);
   // A reproducer that cannot be written is found out before the run, not after.
   if (out !== undefined) {
@@ -76,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     const kernel = (values.kernel as string | undefined) ?? HOST;
     if (kernel === HOST && values.cpus !== undefined) throw new UserError("--cpus is for a guest --kernel");
     return fuzzKernel({
-      scenarios: intFlag("scenarios", values.scenarios, 2000, 1, 1_000_000),
+      scenarios: intFlag("scenarios", values.scenarios, DEFAULT_KERNEL_FUZZ_SCENARIOS, 1, 1_000_000),
       seed,
       lanes: intFlag("lanes", values.lanes, kernel === HOST ? 12 : 2, 1, 64),
       kernel,
@@ -88,7 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   for (const f of ["scenarios", "lanes", "shrink-budget", "kernel", "cpus", "no-zero-page"] as const)
     if (values[f] !== undefined) throw new UserError(`--${f} is for --against kernel`);
-  const ops = intFlag("ops", values.ops, 100_000, 1, 100_000_000);
+  const ops = intFlag("ops", values.ops, DEFAULT_FUZZ_OPS, 1, 100_000_000);
   const progress = new Progress("fuzz", ops);
   const started = performance.now();
   const report = runFuzz({ ops, seed, onProgress: (done) => progress.update(done) });

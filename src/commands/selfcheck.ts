@@ -8,7 +8,7 @@
 // benchmark, and the trials use the benchmarks whose slowdown is nearest
 // the sizes under test.
 import { sampleRankCorrelation } from "simple-statistics";
-import { runAb } from "../report/ab.js";
+import { runAb, type AbOptions, type AbResult } from "../report/ab.js";
 import { counterChanges, countersVerdict } from "../stats/counter-changes.js";
 import { startNoise, type Noise } from "../bench/noise.js";
 import { INSTRUCTIONS_COUNTER, runBench } from "../bench/runner.js";
@@ -21,6 +21,7 @@ import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { intFlag } from "./flag-values.js";
 import { parseBenchFlags } from "./bench-flags.js";
 import { gate } from "../report/gate.js";
+import { Progress } from "../util/progress.js";
 
 export const spec: CommandSpec = {
   name: "selfcheck",
@@ -55,6 +56,7 @@ const COUNT_SIZES = [16, 64, 256, 4096];
 /** Benchmarks per detection target: a slowdown must be caught on several, not one lucky case. */
 const DETECT_BENCHMARKS = 4;
 
+/** One line of the selfcheck's report and whether its target was met. */
 export interface TargetLine {
   text: string;
   met: boolean;
@@ -113,7 +115,46 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-export async function selfcheck(trials: number, aaRuns: number, extra: number, say: (line: string) => void): Promise<TargetLine[]> {
+/** The A/B budgets, ms: the calibration, one trial at each slowdown, one A/A run of the gate. */
+const BUDGET = { calibration: 40_000, detect10: 30_000, detect5: 40_000, aa: 60_000 };
+
+/** The regression statistics' detection and false-alarm rates measured here (`selfcheck`): `trials` per check, `aaRuns` A/A runs of the gate, a build slowed by `extra` units of work; `tell` hears each stage. */
+export async function selfcheck(trials: number, aaRuns: number, extra: number, tell: (line: string) => void): Promise<TargetLine[]> {
+  // The A/B runs take nearly all the time: progress and time left count in their budgets' seconds.
+  const progress = new Progress("selfcheck", (BUDGET.calibration + trials * (BUDGET.detect10 + BUDGET.detect5) + aaRuns * BUDGET.aa) / 1000);
+  let spent = 0;
+  const say = (line: string) => {
+    progress.done();
+    tell(line);
+  };
+  const ab = async (opts: AbOptions): Promise<AbResult> => {
+    try {
+      return await runAb({
+        ...opts,
+        onRound: (_round, undecided, total, elapsed) =>
+          progress.update(spent + Math.min(elapsed, opts.budgetMs) / 1000, `A/B: ${undecided}/${total} undecided`),
+      });
+    } finally {
+      spent += opts.budgetMs / 1000;
+    }
+  };
+  try {
+    return await checks(trials, aaRuns, extra, say, ab, (skippedMs) => {
+      spent += skippedMs / 1000;
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+async function checks(
+  trials: number,
+  aaRuns: number,
+  extra: number,
+  say: (line: string) => void,
+  ab: (opts: AbOptions) => Promise<AbResult>,
+  skip: (budgetMs: number) => void,
+): Promise<TargetLine[]> {
   const s = await suites();
   const base = defaultWasmBuild();
   say(`building the slowed variant (AIO_EXTRA_WORK=${extra}; cached afterwards)`);
@@ -172,14 +213,14 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, s
 
   // 3. Calibration: how much slower the slowed build makes each candidate, by a long A/B.
   say("calibrating the slowed build's time effect per benchmark (A/B)");
-  const cal = await runAb({
+  const cal = await ab({
     ...quick,
     suites: [s.lookup, s.remap],
     filter: CANDIDATES,
     base,
     head: slow,
     control: null,
-    budgetMs: 40_000,
+    budgetMs: BUDGET.calibration,
     threshold: 0.01,
     minCycles: 16,
   });
@@ -210,7 +251,7 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, s
     const verdicts: Record<string, number> = {};
     for (let i = 0; i < trials; i++) {
       const t0 = performance.now();
-      const r = await runAb({
+      const r = await ab({
         ...quick,
         suites: [s.lookup, s.remap],
         filter: exactAny(set.map((e) => e.id)),
@@ -238,12 +279,15 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, s
     met: set.length >= DETECT_BENCHMARKS && d.total > 0 && d.detected / d.total >= 0.95,
   });
   const detect = async (label: string, set: typeof set10, threshold: number, budgetMs: number) => {
-    if (!set.length) return { text: `ab: ${label}: not run, no benchmark calibrated in the window`, met: false };
+    if (!set.length) {
+      skip(trials * budgetMs);
+      return { text: `ab: ${label}: not run, no benchmark calibrated in the window`, met: false };
+    }
     say(`A/B trials: ${label}`);
     return detectLine(label, set, await abTrials(set, threshold, budgetMs));
   };
-  lines.push(await detect("~10% slowdowns at the 5% threshold", set10, 0.05, 30_000));
-  lines.push(await detect("~5% slowdowns at --threshold 2", set5, 0.02, 40_000));
+  lines.push(await detect("~10% slowdowns at the 5% threshold", set10, 0.05, BUDGET.detect10));
+  lines.push(await detect("~5% slowdowns at --threshold 2", set5, 0.02, BUDGET.detect5));
 
   // 5. A/A runs of the whole gate a CI runs: ab --suite lookup,remap --fail-on-regression (run-level false alarms).
   say(`A/A runs of ab --suite lookup,remap (${aaRuns} runs)`);
@@ -256,14 +300,14 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, s
   const alarmsById = new Map<string, number>();
   for (let i = 0; i < aaRuns; i++) {
     const t0 = performance.now();
-    const r = await runAb({
+    const r = await ab({
       ...gateFlags.opts,
       suites: gateFlags.suites,
       filter: /\/wasm\//,
       base,
       head: secondLoad(),
       control: secondLoad(),
-      budgetMs: 60_000,
+      budgetMs: BUDGET.aa,
     });
     aaWorst = Math.max(aaWorst, performance.now() - t0);
     if (gate(r.comparison, { on: "all" }).failed) failing++;

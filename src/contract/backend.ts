@@ -29,6 +29,7 @@ export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad";
 /** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only or in append mode. */
 export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append";
 
+/** The machine a scenario's process runs on: CPU count, the aio-max-nr limit and contexts already held, zero-page faults. */
 export interface ProcessConfig {
   cpus: number;
   aio_max_nr: number;

@@ -102,6 +102,7 @@ export interface RunSummary {
   machine: Machine;
 }
 
+/** Two runs (or an ab's two builds) compared benchmark by benchmark: a verdict each, with change, interval and counter changes. */
 export interface Comparison {
   schema: typeof COMPARISON_SCHEMA_ID;
   /** What made it: two stored runs (`compare`) or an interleaved A/B (`ab`); absent in files written before it was added. */
@@ -167,6 +168,7 @@ const entrySchema = z.object({
   control: z.object({ change, ci: z.tuple([change, change]).nullable(), cycleRatios: z.array(ratio).max(MAX_AB_ROUNDS) }).optional(),
 });
 
+/** The comparison document's zod schema (compare --json, ab --json). */
 export const comparisonSchema = z.object({
   schema: z.literal(COMPARISON_SCHEMA_ID),
   kind: z.enum(["compare", "ab"]).optional(),

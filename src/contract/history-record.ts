@@ -30,4 +30,5 @@ export const historyRecordSchema = z.object({
   machine: machineSchema,
   results: z.record(z.string(), z.union([measuredSchema, unavailableSchema])),
 });
+/** One line of a history file: a run reduced to each benchmark's median with its interval and counters. */
 export type HistoryRecord = z.infer<typeof historyRecordSchema>;

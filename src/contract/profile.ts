@@ -2,6 +2,7 @@
 // (docs/semantics.md, "Profiles"). Backends read switches, never version names.
 import type { ProfileName } from "./scenario.js";
 
+/** One kernel generation's feature switches: the backends read these, never a version number. */
 export interface Profile {
   name: ProfileName;
   /** Ring pages belong to a ring file (3.12+) rather than anonymous memory. */
@@ -127,6 +128,7 @@ const v61: Profile = {
   series: "6.1",
 };
 
+/** Every profile by name (`scenario --list` shows what each was measured on). */
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   "v3.11": {
     ...v318,
@@ -147,6 +149,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   "v6.12": { ...v61, name: "v6.12", measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05", series: "6.12" },
 };
 
+/** The profiles' names, oldest first. */
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 
 /** One switch of the WASM core: its field in assembly/profile.ts, and its value for a profile. */

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { BIG_O } from "./big-o.js";
 
+/** The `schema` of every run document this version writes. */
 export const RUN_SCHEMA_ID = "aio-ring-bench/run@1";
 
 /** Bounds that keep a hostile or runaway file from exhausting memory. */
@@ -143,11 +144,13 @@ export const resultSchema = z
       ctx.addIssue({ code: "custom", path: ["stats", "n"], message: `is ${r.stats.n} but there are ${r.samples.length} samples` });
     }
   });
+/** One benchmark's result in a run document: identity, samples in ns per operation, their statistics, counters, or why it was not measured. */
 export type RunResult = z.infer<typeof resultSchema>;
 
 export const gitSchema = z.object({ commit: z.string().regex(/^[0-9a-f]{7,64}$/, "must be a hex commit id"), dirty: z.boolean() });
 export type GitInfo = z.infer<typeof gitSchema>;
 
+/** The run document's zod schema (docs/run-format.md); runJsonSchema is its JSON Schema. */
 export const runSchema = z
   .looseObject({
     schema: z.literal(RUN_SCHEMA_ID),
@@ -180,6 +183,7 @@ export const runSchema = z
       seen.add(r.id);
     });
   });
+/** A run document: tool, git, machine, configuration and every benchmark's result (docs/run-format.md). */
 export type Run = z.infer<typeof runSchema>;
 
 /** The run document's JSON Schema (draft 2020-12), generated from the zod definitions above. */

@@ -3,12 +3,15 @@
 import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import type { Ctxp, Timeout } from "./backend.js";
 
+/** A kernel generation the models follow (src/contract/profile.ts has each one's switches). */
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
+/** Where a scenario runs: the WASM core, the TypeScript model, or the live kernel through build/probe. */
 export type BackendName = "wasm" | "model" | "kernel";
 
 /** An address expression: a name, "NAME+K" (pages), "NAME+1b" (one byte), 0, -1 (all ones, above user space), or "bogus". */
 export type AddrExpr = string | 0 | -1;
 
+/** One call of a scenario: an aio or memory-map syscall, a user-space reap, or a ring/page read (docs/scenario-format.md). */
 export type Step =
   | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" | 0 | "bogus" }
   | { op: "io_destroy"; ctx: AddrExpr }
@@ -49,6 +52,7 @@ export type Step =
   | { op: "fork"; call: ChildCall }
   | { op: "page"; addr: AddrExpr };
 
+/** The name of a step's operation ("io_setup", "mremap", ...). */
 export type OpName = Step["op"];
 /** The step of one op. */
 export type StepOf<O extends OpName> = Extract<Step, { op: O }>;
@@ -131,6 +135,7 @@ export function ctxpOf(ctxp: "nonzero" | 0 | "bogus" | undefined): Ctxp {
   return ctxp === undefined ? "zero" : ctxp === "nonzero" ? "nonzero" : "fault";
 }
 
+/** A scenario file: a JSON program of aio and memory-map calls, with the machine it assumes (docs/scenario-format.md). */
 export interface Scenario {
   name: string;
   profile?: ProfileName;
@@ -176,6 +181,7 @@ export type ErrnoName =
  */
 export type Errno = ErrnoName | "OOPS" | `ERRNO_${number}` | `SIGNAL:SIG${string}` | null;
 
+/** What one step returned: its value or errno, and the events or bytes it read. */
 export interface StepResult {
   step: number;
   op: OpName;
@@ -202,6 +208,7 @@ export interface StepResult {
   delivered?: number;
 }
 
+/** The results document a backend prints for a scenario: one result per step, with the backend, profile and machine. */
 export interface ResultsDoc {
   name: string;
   backend: BackendName;

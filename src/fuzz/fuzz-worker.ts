@@ -7,7 +7,12 @@ import { KernelLanes } from "./probe-lanes.js";
 
 let lanes: KernelLanes | null = null;
 
-export default function run(task: SliceTask): Promise<SliceResult> {
+export default async function run(task: SliceTask): Promise<SliceResult> {
   lanes ??= new KernelLanes(task.lanes);
-  return runSlice(task, lanes);
+  const port = task.progress;
+  try {
+    return await runSlice(task, lanes, undefined, port && (() => port.postMessage(1)));
+  } finally {
+    port?.close();
+  }
 }

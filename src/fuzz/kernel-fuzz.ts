@@ -4,6 +4,7 @@
 // difference is grouped by what differs, confirmed by running the program
 // again alone, and shrunk (shrink.ts) to a small program that still differs
 // the same way.
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { readFileSync } from "node:fs";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { UserError } from "../contract/errors.js";
@@ -52,9 +53,15 @@ export function projectModels(profile: Profile): ModelUnderTest[] {
 /** The two models of the project, as mainline (the running kernel's profile). */
 export const PROJECT_MODELS: ModelUnderTest[] = projectModels(PROFILES.mainline);
 
+/** `fuzz --against kernel`'s default number of programs. */
+export const DEFAULT_KERNEL_FUZZ_SCENARIOS = 2000;
+
+/** Options of runKernelFuzz (each may be left out): programs, seed, probes side by side, watchdog, shrinking budget, a guest kernel, progress. */
 export interface KernelFuzzOptions {
-  scenarios: number;
-  seed: number;
+  /** Programs to run (default DEFAULT_KERNEL_FUZZ_SCENARIOS, as `fuzz --against kernel`). */
+  scenarios?: number;
+  /** The seed the programs are a function of (default 1). */
+  seed?: number;
   lanes?: number;
   /** Watchdog per program on the kernel, seconds. */
   seconds?: number;
@@ -102,6 +109,7 @@ export interface Crash {
   step: number | null;
 }
 
+/** What runKernelFuzz found: programs and steps run and the time taken, disagreements (each shrunk), crashes and op x outcome coverage. */
 export interface KernelFuzzReport {
   seed: number;
   scenarios: number;
@@ -147,6 +155,8 @@ export interface SliceTask {
   to: number;
   lanes: LaneOptions;
   generator: GenerateOptions;
+  /** In a worker thread: where each program done is told (one message each), for the progress line. */
+  progress?: MessagePort;
 }
 
 /** What a slice found, in a form that crosses threads (models by name). */
@@ -198,13 +208,22 @@ function emptyResult(): SliceResult {
 }
 
 /** Runs one slice in this thread: each program goes to the kernel as soon as it is made, and is compared as soon as it is answered. */
-export async function runSlice(task: SliceTask, lanes: KernelLanes, models: ModelUnderTest[] = PROJECT_MODELS): Promise<SliceResult> {
+export async function runSlice(task: SliceTask, lanes: KernelLanes, models: ModelUnderTest[] = PROJECT_MODELS, onProgram?: () => void): Promise<SliceResult> {
   const result = emptyResult();
   const answers: Promise<void>[] = [];
   for (let i = task.from; i < task.to; i++) {
     const p = programOf(task.seed, i, task.generator);
-    if (p.exclusive) result.exclusive.push(p.scenario);
-    else answers.push(lanes.run(p.scenario).then((run) => evaluate([p.scenario], [run], models, result)));
+    // An exclusive program is done here as far as the slice goes: the run takes them all alone at the end.
+    if (p.exclusive) {
+      result.exclusive.push(p.scenario);
+      onProgram?.();
+    } else
+      answers.push(
+        lanes.run(p.scenario).then((run) => {
+          evaluate([p.scenario], [run], models, result);
+          onProgram?.();
+        }),
+      );
     // Let answers in between programs, so the lanes never wait for a whole slice to be made.
     if (i % 8 === 7) await new Promise((r) => setImmediate(r));
   }
@@ -233,7 +252,9 @@ function merge(into: SliceResult, from: SliceResult): void {
 
 const SLICE = 500;
 
-export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzzReport> {
+/** Differential fuzzing against the live kernel (`fuzz --against kernel`): random programs on the kernel and both models, every disagreement confirmed and shrunk. */
+export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<KernelFuzzReport> {
+  const opts = { ...options, scenarios: options.scenarios ?? DEFAULT_KERNEL_FUZZ_SCENARIOS, seed: options.seed ?? 1 };
   const guest = opts.guest;
   const lanes: LaneOptions = { lanes: opts.lanes ?? 12, seconds: opts.seconds ?? 10, guest };
   const alone: LaneOptions = { ...lanes, lanes: 1, settle: true };
@@ -270,16 +291,33 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
 
     const started = performance.now();
     const total = emptyResult();
+    // Progress moves with every program answered, not once per slice; a
+    // slice's result settles its count, whatever of its messages were late.
     let done = 0;
-    const collect = (task: SliceTask, r: SliceResult) => {
+    const report = () => opts.onProgress?.(Math.min(done, opts.scenarios), opts.scenarios, "run");
+    const collect = (task: SliceTask, r: SliceResult, counted: number) => {
       merge(total, r);
-      done += task.to - task.from;
-      opts.onProgress?.(done, opts.scenarios, "run");
+      done += task.to - task.from - counted;
+      report();
+    };
+    const counter = () => {
+      const c = {
+        n: 0,
+        add: () => {
+          c.n++;
+          done++;
+          report();
+        },
+      };
+      return c;
     };
     if (threads === 1) {
       const here = guestLanes ?? new KernelLanes(lanes);
       try {
-        for (const t of tasks) collect(t, await runSlice(t, here, models));
+        for (const t of tasks) {
+          const c = counter();
+          collect(t, await runSlice(t, here, models, c.add), c.n);
+        }
       } finally {
         if (here !== guestLanes) here.close();
       }
@@ -291,7 +329,19 @@ export async function runKernelFuzz(opts: KernelFuzzOptions): Promise<KernelFuzz
         concurrentTasksPerWorker: 1,
       });
       try {
-        await Promise.all(tasks.map(async (t) => collect(t, (await pool.run(t)) as SliceResult)));
+        await Promise.all(
+          tasks.map(async (t) => {
+            const c = counter();
+            const { port1, port2 } = new MessageChannel();
+            port1.on("message", c.add);
+            try {
+              const r = (await pool.run({ ...t, progress: port2 }, { transferList: [port2] })) as SliceResult;
+              collect(t, r, c.n);
+            } finally {
+              port1.close();
+            }
+          }),
+        );
       } catch (e) {
         // A user's problem (no probe, kernel backend gone) crosses the thread as a plain Error: keep it one line.
         if (e instanceof Error && (e.name === "UserError" || e.name === "ScenarioError")) throw new UserError(e.message);

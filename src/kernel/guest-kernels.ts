@@ -247,6 +247,7 @@ export async function fetchKernel(name: string): Promise<FetchedKernel> {
   return have ?? fetchPackage(name, pkg);
 }
 
+/** What `kernels` lists: whether guests can run here, the kernels fetched, and what Debian offers. */
 export interface KernelListing {
   availability: GuestAvailability;
   fetched: FetchedKernel[];
@@ -257,6 +258,7 @@ export interface KernelListing {
 /** The series this project knows to ask the apt lists for. */
 export const KNOWN_SERIES = ["6.1", "6.12"];
 
+/** The guest kernels (`kernels`): what can run here, what is fetched, what can be fetched. */
 export function listKernels(): KernelListing {
   const fetched = fetchedKernels();
   const offered = KNOWN_SERIES.flatMap((series) => {

@@ -10,6 +10,7 @@ import { machineLimitNote } from "./machine-state.js";
 import { defaultProbePath } from "./paths.js";
 import { encodeScenario } from "./wire.js";
 
+/** Whether the kernel backend works here (probe built, AIO enabled), and why not. */
 export interface KernelAvailability {
   available: boolean;
   reason: string | null;
@@ -142,7 +143,9 @@ export async function answerOnKernel(scenario: Scenario, probe: string = default
   return parseAnswerLine(stdout.trim());
 }
 
+/** A timing loop the probe runs inside the kernel backend (for the kernel benchmarks). */
 export type KernelLoop = "getevents" | "submit-reap" | "churn" | "remap" | "ring" | "ring-getevents";
+/** Every timing loop the probe knows. */
 export const KERNEL_LOOPS: readonly KernelLoop[] = ["getevents", "submit-reap", "churn", "remap", "ring", "ring-getevents"];
 /** Loops of the probe's own C code that make no AIO call: they run where AIO is missing too. */
 const NATIVE_LOOPS: readonly KernelLoop[] = ["ring", "ring-getevents"];
@@ -158,6 +161,7 @@ const NATIVE_LOOPS: readonly KernelLoop[] = ["ring", "ring-getevents"];
  */
 export type KernelTimingParams = Partial<Record<"samples" | "iterations" | "timeout_ns" | "min_nr" | "batch" | "contexts" | "nr", number>>;
 
+/** What a kernel timing loop measured: samples per operation (`unit`) and the loop's own numbers the probe reported. */
 export interface KernelTiming {
   loop: KernelLoop;
   /** "ns/call", "ns/event", "ns/pair" or "ns/op". */

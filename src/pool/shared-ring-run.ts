@@ -11,6 +11,7 @@ import { WorkerPool } from "./pool.js";
 import { ExactlyOnceError, SharedRing, type RingFault } from "./shared-ring.js";
 import type { RingTaskResult } from "./tasks.js";
 
+/** Options of runSharedRing: producers, reapers, events, ring size and batch. */
 export interface SharedRingRunOptions {
   events: number;
   producers: number;
@@ -29,6 +30,7 @@ export interface SharedRingRunOptions {
   inject?: Injection;
 }
 
+/** What runSharedRing saw: events published and released, each producer's events delivered in order exactly once, the rate, sleeps. */
 export interface SharedRingRunResult {
   events: number;
   producers: number;
@@ -71,6 +73,7 @@ export class SharedRingRunError extends Error {
   }
 }
 
+/** The shared-ring stress (`stress`): producer and reaper threads on one ring, each event checked to arrive exactly once. */
 export async function runSharedRing(opts: SharedRingRunOptions): Promise<SharedRingRunResult> {
   const batch = opts.batch ?? DEFAULT_BATCH;
   const nr = ringSlotsFor(opts.nrEvents ?? DEFAULT_NR_EVENTS);

@@ -25,6 +25,7 @@ export interface AbOptions extends AbRoundsOptions {
   commits?: { base?: GitInfo; head?: GitInfo };
 }
 
+/** What an A/B gave: the comparison (one verdict per benchmark), the head build as a run, rounds, time, and what stayed undecided. */
 export interface AbResult {
   comparison: Comparison;
   /** The head side as a run document (samples: one per round, ns/op), for BMF and gh-action exports. */

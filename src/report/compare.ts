@@ -37,6 +37,7 @@ function processesOf(run: Run): number {
   return typeof n === "number" && Number.isInteger(n) && n > 0 ? n : 1;
 }
 
+/** Options of compareRuns: the thresholds, the error level and how the two runs are named. */
 export interface CompareOptions {
   /** Minimum change that matters, as a fraction (default 0.05). */
   threshold?: number;

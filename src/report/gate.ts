@@ -11,6 +11,7 @@ import { formatCi, formatPct } from "./format.js";
 import { machineWarning, verdictCounts } from "./compare.js";
 import type { Comparison } from "../contract/comparison.js";
 
+/** The gate's verdict: whether it failed, and the line saying why. */
 export interface GateResult {
   failed: boolean;
   summary: string;
@@ -18,8 +19,10 @@ export interface GateResult {
 
 /** What --fail-on-regression acts on (--gate). */
 export const GATE_ON = ["all", "exact", "time"] as const;
+/** One of GATE_ON. */
 export type GateOn = (typeof GATE_ON)[number];
 
+/** Options of gate: removed benchmarks allowed, and what it acts on. */
 export interface GateOptions {
   /** Benchmarks of the old run missing from the new one do not fail the gate (they are still listed). */
   allowRemoved?: boolean;

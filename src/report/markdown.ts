@@ -1,12 +1,12 @@
 /**
  * Markdown for a pull-request comment: machine warning first, then the
  * verdict table with regressions on top; unchanged benchmarks folded away.
+ * The --markdown output itself is markdown-output.ts.
  */
 import type { Comparison, ComparisonEntry } from "../contract/comparison.js";
 import { alphaText, describeRun, machineWarning, verdictCounts } from "./compare.js";
 import { formatCounterChanges } from "../stats/counter-changes.js";
 import { formatCi, formatNs, formatPct } from "./format.js";
-import type { OutputFormat } from "./output-format.js";
 import { printable } from "../util/printable.js";
 
 const ICON: Record<ComparisonEntry["verdict"], string> = {
@@ -100,10 +100,3 @@ export function renderMarkdown(cmp: Comparison): string {
   lines.push(`<sub>old: ${proseText(describeRun(cmp.old))}<br>new: ${proseText(describeRun(cmp.new))}</sub>`, "");
   return lines.join("\n");
 }
-
-export const markdown: OutputFormat<"comparison"> = {
-  flag: "markdown",
-  needs: "comparison",
-  help: "write the comparison as Markdown (for a PR comment)",
-  render: ({ comparison }) => renderMarkdown(comparison),
-};

@@ -8,6 +8,7 @@
 import type { HistoryRecord } from "../contract/history-record.js";
 import type { Comparison } from "../contract/comparison.js";
 import type { Run } from "../contract/run-document.js";
+import type { Headline } from "../contract/suite.js";
 
 /** What a command hands every output it was asked for. */
 export interface ReportInputs {
@@ -19,6 +20,8 @@ export interface ReportInputs {
   baseline: Run | null;
   /** The history's records (bench --history, report --history) for the trends. */
   history: HistoryRecord[] | null;
+  /** The suites' headline figures (bench's run); absent where the command has no suites. */
+  headlines?: readonly Headline[];
 }
 
 /** A run, a comparison, or either (an HTML page of whichever there is). */
@@ -26,6 +29,7 @@ export type Needs = "run" | "comparison" | "either";
 
 type Given = { run: { run: Run }; comparison: { comparison: Comparison }; either: unknown };
 
+/** An output of the registry: its flag, what it needs (a run, a comparison or either) and how it renders. */
 export interface OutputFormat<N extends Needs = Needs> {
   /** The flag without dashes ("gh-action"); it takes a FILE ("-": standard output). */
   readonly flag: string;

@@ -9,9 +9,10 @@ import { comparisonJson } from "./comparison-json.js";
 import { csv } from "./csv.js";
 import { ghAction } from "./gh-action-benchmark.js";
 import { html } from "./html-output.js";
-import { markdown } from "./markdown.js";
+import { markdown } from "./markdown-output.js";
 import type { OutputFormat } from "./output-format.js";
 
+/** Every output the commands can write, in help order (renderOutput and writeOutputs write them by name). */
 // biome-ignore format: one output a line, so adding one is adding a line
 export const OUTPUTS: readonly OutputFormat[] = [
   markdown,

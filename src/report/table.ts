@@ -151,6 +151,7 @@ function fitLines(rows: RunResult[], maxWidth: number): string[] {
   return parts.length ? wrap(`fit: ${parts.join("; ")}`, maxWidth, "     ") : [];
 }
 
+/** A run as the tables `bench` prints, one per suite, fitted to `opts.width`. */
 export function renderRunTable(run: Run, opts: TableOptions): string {
   const refs = references(run.results);
   const out: string[] = [];

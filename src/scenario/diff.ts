@@ -10,6 +10,7 @@ export interface Disagreement {
   b: unknown;
 }
 
+/** Where two results documents of one scenario disagree, step by step and field by field. */
 export function diffResults(a: ResultsDoc, b: ResultsDoc): Disagreement[] {
   const out: Disagreement[] = [];
   const steps = Math.max(a.results.length, b.results.length);
@@ -26,6 +27,7 @@ export function diffResults(a: ResultsDoc, b: ResultsDoc): Disagreement[] {
   return out;
 }
 
+/** Disagreements as text, one line each, the two sides named `aName` and `bName`. */
 export function formatDisagreements(aName: string, bName: string, d: Disagreement[]): string {
   return d.map((x) => `  step ${x.step} (${x.op}) ${x.field}: ${aName}=${JSON.stringify(x.a)} ${bName}=${JSON.stringify(x.b)}`).join("\n");
 }

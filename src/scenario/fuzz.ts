@@ -12,6 +12,7 @@ import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
 
+/** A step on which the TS model and the WASM core answered differently, with a scenario that reproduces it. */
 export interface Divergence {
   profile: ProfileName;
   step: number;
@@ -21,6 +22,7 @@ export interface Divergence {
   reproducer: Scenario;
 }
 
+/** What runFuzz did: operations and processes run, divergences found and the first few of them. */
 export interface FuzzReport {
   seed: number;
   ops: number;
@@ -35,9 +37,17 @@ export type BackendPair = (profile: ProfileName, config: ProcessConfig) => [AioB
 
 const modelVsWasm: BackendPair = (profile, config) => [new AioProcess(PROFILES[profile], config), new WasmProcess(PROFILES[profile], config)];
 
+/** `fuzz`'s default number of operations. */
+export const DEFAULT_FUZZ_OPS = 100_000;
+/** `fuzz`'s default seed. */
+export const DEFAULT_FUZZ_SEED = 1;
+
+/** Options of runFuzz: how many operations, the seed, and progress; each may be left out. */
 export interface FuzzOptions {
-  ops: number;
-  seed: number;
+  /** Operations in all (default DEFAULT_FUZZ_OPS, as `fuzz`). */
+  ops?: number;
+  /** The seed the run is a function of (default 1, as `fuzz`). */
+  seed?: number;
   /** Which backends to compare (default: the TS model and the WASM core). */
   backends?: BackendPair;
   /** Steps before a fresh process (and profile) is started. */
@@ -130,7 +140,9 @@ function outcome(b: AioBackend, s: Step, i: number, names: Names): StepResult | 
   }
 }
 
-export function runFuzz(opts: FuzzOptions): FuzzReport {
+/** Differential fuzzing of the TS model against the WASM core (`fuzz`): random call sequences in lockstep on every profile. */
+export function runFuzz(options: FuzzOptions = {}): FuzzReport {
+  const opts = { ...options, ops: options.ops ?? DEFAULT_FUZZ_OPS, seed: options.seed ?? DEFAULT_FUZZ_SEED };
   const rng = new Prng(opts.seed);
   const perProcess = opts.stepsPerProcess ?? 300;
   const report: FuzzReport = { seed: opts.seed, ops: 0, processes: 0, divergences: 0, examples: [] };

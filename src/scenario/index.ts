@@ -16,6 +16,7 @@ export { diffResults, formatDisagreements } from "./diff.js";
 export { HOST, kernelList, openKernel, type KernelTarget } from "./kernels.js";
 export { machineLimitNote } from "../kernel/machine-state.js";
 
+/** Options of runScenario: the backend, and a profile overriding the scenario's own. */
 export interface RunOptions {
   backend: BackendName;
   /** Overrides the scenario's own profile (model backends). */
@@ -31,6 +32,7 @@ export function readScenarioFile(file: string): Scenario {
   return parseScenario(readInput(file, MAX_SCENARIO_BYTES, "scenario file"), file);
 }
 
+/** The process configuration a scenario asks for, with `override` applied. */
 export function processConfig(scenario: Scenario, override: Partial<ProcessConfig> = {}): ProcessConfig {
   const assumed = assumedLimits(scenario);
   return {
@@ -41,7 +43,8 @@ export function processConfig(scenario: Scenario, override: Partial<ProcessConfi
   };
 }
 
-export async function runScenario(file: string, scenario: Scenario, opts: RunOptions): Promise<ResultsDoc> {
+/** Runs a scenario on a backend (default the WASM core, as `scenario`) and returns its results document (`file` names it in errors). */
+export async function runScenario(file: string, scenario: Scenario, opts: RunOptions = { backend: "wasm" }): Promise<ResultsDoc> {
   if (opts.backend === "kernel") {
     if (opts.kernel) return opts.kernel.run(file, scenario);
     checkScenarioLimits(file, scenario, possibleCpus());
@@ -56,6 +59,7 @@ export async function runScenario(file: string, scenario: Scenario, opts: RunOpt
   return runSteps(file, scenario, backend, { ...config, backend: opts.backend, profile: profileName });
 }
 
+/** A scenario's results on each backend, from runOnAllBackends. */
 export interface AllBackends {
   kernel: ResultsDoc;
   model: ResultsDoc;

@@ -10,6 +10,7 @@ import { checkScenarioLimits, MAX_SCENARIO_BYTES } from "./limits.js";
 
 export { MAX_COUNT, MAX_SCENARIO_BYTES, MAX_STEPS } from "./limits.js";
 
+/** Parses and checks a scenario's JSON text (`file` names it in errors): a ScenarioError names the step and field at fault. */
 export function parseScenario(text: string, file: string): Scenario {
   if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError(file, null, null, `file is larger than ${MAX_SCENARIO_BYTES} bytes`);
   const tooDeep = depthProblem(text);

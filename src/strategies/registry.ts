@@ -14,6 +14,7 @@ import { sortedArray } from "./sorted-array.js";
 import { tableHeaderId } from "./table-header-id.js";
 import type { Question, StrategyDescriptor } from "./types.js";
 
+/** Every lookup strategy (ioctx table lookup and the remap hook's search), in registry order (the WASM strategy numbers). */
 // biome-ignore format: one strategy a line, so adding one is adding a line
 export const STRATEGIES: readonly StrategyDescriptor[] = [
   listWalk,
@@ -26,12 +27,14 @@ export const STRATEGIES: readonly StrategyDescriptor[] = [
   fileHash,
 ].map((d, wasmId) => ({ ...d, wasmId }));
 
+/** The strategy of this name; a RangeError names the known ones. */
 export function strategy(name: string): StrategyDescriptor {
   const d = STRATEGIES.find((s) => s.name === name);
   if (!d) throw new RangeError(`unknown lookup strategy "${name}" (known: ${STRATEGIES.map((s) => s.name).join(", ")})`);
   return d;
 }
 
+/** The strategies that answer `question` (a lookup by id, or the remap hook's search by ring file). */
 export function strategiesFor(question: Question): StrategyDescriptor[] {
   return STRATEGIES.filter((s) => s.question === question);
 }

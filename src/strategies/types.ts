@@ -48,6 +48,7 @@ export interface StrategyDefinition {
   readonly create: (set: ContextSet) => LookupOps;
 }
 
+/** A lookup strategy as registered: its name, the question it answers, its claimed complexity, how to build it, and its WASM strategy number. */
 export interface StrategyDescriptor extends StrategyDefinition {
   /** The strategy number of the WASM exports: its place in the registry (assembly/lookup/dispatch.ts is generated from it). */
   readonly wasmId: number;
