@@ -25,6 +25,7 @@ export { SUITES } from "../bench/index.js";
 export { runBench, BenchCaseError } from "./bench/runner.js";
 export type { RunOptions as BenchRunOptions, BenchRun } from "./bench/runner.js";
 export type { BenchCase, Suite, SuiteOptions } from "./contract/suite.js";
+export type { ChartAxis, ChartPoint, ChartSeries, ReportTable, SuiteChart, SuiteReport, SuiteSection } from "./contract/suite-report.js";
 export { RUN_SCHEMA_ID, runJsonSchema, runSchema } from "./contract/run-document.js";
 export type { Run, RunResult } from "./contract/run-document.js";
 export { parseRun, readRunFile } from "./bench/run-file.js";
@@ -41,7 +42,8 @@ export { readComparisonFile, validateComparison } from "./report/comparison-file
 export { renderRunTable } from "./report/table.js";
 export { OUTPUTS } from "./report/outputs.js";
 export type { Needs, OutputFormat, ReportInputs } from "./report/output-format.js";
-export { renderComparisonHtml, renderHtml, writeComparisonHtmlReport, writeHtmlReport } from "./report/html.js";
+export { renderHtml, writeHtmlReport } from "./report/html.js";
+export { renderComparisonHtml, writeComparisonHtmlReport } from "./report/html-comparison.js";
 
 // Volume: the shared ring across worker threads.
 export { runSharedRing, SharedRingRunError } from "./pool/shared-ring-run.js";

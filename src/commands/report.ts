@@ -94,6 +94,8 @@ export async function run(argv: string[]): Promise<number> {
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const inputs = positionals.map((p) => ({ path: p, input: readReportInput(p) }));
   const cmp = inputs.find((i) => i.input.kind === "comparison");
+  // The suites' report hooks draw their sections; the registry is loaded only here, once the flags parse.
+  const { SUITES } = await import("../../bench/index.js");
   let reportInputs: ReportInputs;
   if (cmp) {
     const name = printable(cmp.path, true);
@@ -104,7 +106,7 @@ export async function run(argv: string[]): Promise<number> {
         `${name}: --${threshold !== undefined ? "threshold" : "counter-threshold"} applies to comparing two runs; a comparison file keeps the verdicts it was made with`,
       );
     checkNeeds(outputs, { run: `${name} is a comparison file` });
-    reportInputs = { run: null, comparison: (cmp.input as Extract<Input, { kind: "comparison" }>).comparison, baseline: null, history: null };
+    reportInputs = { run: null, comparison: (cmp.input as Extract<Input, { kind: "comparison" }>).comparison, baseline: null, history: null, suites: SUITES };
   } else {
     const runs = inputs.map((i) => (i.input as Extract<Input, { kind: "run" }>).run);
     const run = runs[runs.length - 1]!;
@@ -118,7 +120,7 @@ export async function run(argv: string[]): Promise<number> {
       history = read.records;
     }
     const comparison = baseline && compareRuns(baseline, run, { threshold, counterThreshold, oldSource: "old run", newSource: "this run" });
-    reportInputs = { run, comparison, baseline, history };
+    reportInputs = { run, comparison, baseline, history, suites: SUITES };
   }
   for (const path of writeReports(outputs, reportInputs)) if (!isStdout(path)) log(`wrote ${path}`);
   return 0;

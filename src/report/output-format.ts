@@ -8,6 +8,7 @@
 import type { HistoryRecord } from "../contract/history-record.js";
 import type { Comparison } from "../contract/comparison.js";
 import type { Run } from "../contract/run-document.js";
+import type { Suite } from "../contract/suite.js";
 
 /** What a command hands every output it was asked for. */
 export interface ReportInputs {
@@ -19,6 +20,8 @@ export interface ReportInputs {
   baseline: Run | null;
   /** The history's records (bench --history, report --history) for the trends. */
   history: HistoryRecord[] | null;
+  /** The suites (the registry, bench/index.ts) the run's results are looked up in: each one's report hook draws its section of a page. */
+  suites: readonly Suite[];
 }
 
 /** A run, a comparison, or either (an HTML page of whichever there is). */
