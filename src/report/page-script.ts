@@ -186,7 +186,11 @@ for (const spec of data.charts) {
   }
   if (scales.y.type === "logarithmic") scales.y.ticks = { callback: decades };
   const chart: ReportChart = new Chart(document.getElementById(spec.canvas) as HTMLCanvasElement, spec.config);
-  if (spec.xLines) chart.refLines = spec.xLines;
+  // The chart drew once when made: draw again with its lines.
+  if (spec.xLines) {
+    chart.refLines = spec.xLines;
+    chart.draw();
+  }
   made[spec.canvas] = chart;
 }
 
