@@ -44,6 +44,18 @@ export { OUTPUTS } from "./report/outputs.js";
 export type { Needs, OutputFormat, ReportInputs } from "./report/output-format.js";
 export { renderHtml, writeHtmlReport } from "./report/html.js";
 export { renderComparisonHtml, writeComparisonHtmlReport } from "./report/html-comparison.js";
+export {
+  fitLegend,
+  fitTable,
+  groupSeries,
+  isMeasured,
+  lineChart,
+  lineSeries,
+  medianInterval,
+  opsPerSecondY,
+  scalingSection,
+  timeY,
+} from "./report/suite-charts.js";
 
 // Volume: the shared ring across worker threads.
 export { runSharedRing, SharedRingRunError } from "./pool/shared-ring-run.js";
