@@ -101,7 +101,7 @@ export const geteventsSuite: Suite = {
     title: "io_getevents: zero timeout vs timer path",
     nav: "io_getevents",
     intro:
-      "Median time per io_getevents call for each case (with its parameters) and backend, as dots on a log scale with the 95% interval of each: a zero timeout returns at once on current kernels, older ones arm a timer, thousands of times slower.",
+      "Median time per io_getevents call for each case (with its parameters) and backend, as dots on a log scale with the 95% interval of each: a zero timeout returns at once on current kernels, older ones arm a timer and sleep until it fires.",
     section(results) {
       const measured = results.filter(isMeasured).filter((r) => r.stats.median > 0);
       const category = (r: RunResult) => (paramsText(r.params) ? `${r.case} (${paramsText(r.params)})` : r.case);

@@ -273,6 +273,46 @@ test("given an old run, a comparison view: old vs new per benchmark, coloured by
   assert.ok(!renderHtml(run).includes('id="comparison"'), "no comparison without an old run");
 });
 
+test("readable pages: dots for io_getevents, whole ids and numbers, exact counts, the threshold drawn, no empty sections", () => {
+  const run = smallRun();
+  const id = run.results[0]!.id;
+  run.results[0] = { ...run.results[0]!, ops_per_sample: 65536, counters: { slots_visited_per_op: 65536 } };
+  const old = smallRun();
+  const html = renderHtml(run, { suites: SUITES, ...compared(old, run) });
+  type Spec = {
+    canvas: string;
+    xLines?: { x: number }[];
+    config: { type: string; data: { datasets: { showLine?: boolean; intervalColour?: string }[] } };
+  };
+  const charts = (dataBlock(html) as unknown as { charts: Spec[] }).charts;
+  const getevents = charts.find((c) => c.canvas === "chart-getevents")!;
+  assert.notEqual(getevents.config.type, "bar", "no bars on a log axis");
+  assert.ok(
+    getevents.config.data.datasets.every((d) => d.showLine === false),
+    "one dot per case and backend",
+  );
+  // An id breaks only after a "/", a counter never inside its number, a count is exact.
+  assert.ok(html.includes(`<td class="id">${id.split("/").join("/<wbr>")}</td>`));
+  assert.match(html, /<td class="num">65,536<\/td>/, "ops/sample exact");
+  assert.match(html, /slots_visited_per_op=<wbr>65,536/, "counter exact, breaking only after its name");
+  // The change chart: dark whiskers over the bars, and the threshold on both sides.
+  const change = charts.find((c) => c.canvas === "chart-comparison")!;
+  assert.equal(change.config.data.datasets[0]!.intervalColour, "#1f2328");
+  assert.deepEqual(
+    change.xLines!.map((l) => l.x),
+    [0, 5, -5],
+  );
+  // A comparison of runs with one suite opens with that suite, then the comparison: no empty boxes, no History without a history.
+  const one = smallRun();
+  one.results = one.results.filter((r) => r.suite === "lookup");
+  const cmpHtml = renderHtml(one, { suites: SUITES, ...compared(one, one) });
+  assert.deepEqual(
+    [...cmpHtml.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]),
+    ["suite-lookup", "comparison", "machine", "all"],
+  );
+  assert.doesNotMatch(cmpHtml, /No data in this run|No history file given/);
+});
+
 test("the comparison view shows both runs' distributions and every sample count it compared", () => {
   const old = smallRun();
   const run = smallRun();

@@ -142,7 +142,8 @@ figure.chart { margin: 8px 0 16px; }
 .table-wrap { overflow-x: auto; margin: 8px 0 16px; }
 table { border-collapse: collapse; font-size: 0.875rem; width: 100%; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
-th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+/* Narrow padding: the widest table (All results) fits 1280 px with ids and numbers unbroken. */
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 thead th { background: var(--bg-alt); }
 tbody th { font-weight: 500; white-space: nowrap; }
 td { overflow-wrap: break-word; }

@@ -66,7 +66,7 @@ function suiteSection(name: string, report: SuiteReport, results: RunResult[], c
     cell(r.case),
     cell(r.backend),
     cell(paramsText(r.params, key ? [key.param] : [])),
-    ...(key ? [cell(paramText(r.params[key.param]), "num")] : []),
+    ...(key ? [cell(key.param in r.params ? paramText(r.params[key.param]) : "", "num")] : []),
     cell(r.unit, "unit"),
     ...statCells(r),
     countersCell(r),
@@ -221,7 +221,8 @@ function allResultsSection(run: Run, charts: ChartSpec[], dists: DistItem[]): st
     "all",
     "All results",
     "Every result of the run, including suites without a section of their own.",
-    picker + table("All results", ["id", "backend", "unit", ...STAT_COLUMNS, "ops/sample", "counters", "fit (time)"], rows, [...STAT_COLUMNS, "ops/sample"]),
+    picker +
+      table("All results", ["id", "backend", "unit", ...STAT_COLUMNS, "ops per sample", "counters", "fit (time)"], rows, [...STAT_COLUMNS, "ops per sample"]),
   );
 }
 

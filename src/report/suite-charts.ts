@@ -76,7 +76,7 @@ function numericParam(r: RunResult, name: string): number | null {
 }
 
 /** The fit for a series: the complexity record of its largest-N result that has one. */
-export function seriesComplexity(s: Series): RunResult["complexity"] {
+function seriesComplexity(s: Series): RunResult["complexity"] {
   for (let i = s.results.length - 1; i >= 0; i--) {
     const c = s.results[i]!.complexity;
     if (c) return c;
@@ -85,7 +85,7 @@ export function seriesComplexity(s: Series): RunResult["complexity"] {
 }
 
 /** Charts share one axis unit, so every median is converted to ns per op (the schema allows ns/us/ms/s per op). */
-export function medianNs(r: Measured): number {
+function medianNs(r: Measured): number {
   return r.stats.median * TIME_UNITS[r.unit];
 }
 
