@@ -24,12 +24,13 @@ import { printable } from "../util/printable.js";
 export const spec: CommandSpec = {
   name: "report",
   usage: "aio-ring-bench report [OLD.json] RUN.json --html FILE [--history FILE]\n       aio-ring-bench report AB.json --html FILE",
-  description: `Writes one self-contained HTML file (no network access) from a run: a chart
-per suite with the 95% interval of every median (lookup and remap per strategy
-vs N, with the kernel's mremap on the same axes; criu-restore per restore vs N;
-throughput as ops/s vs workers beside ideal scaling), the run context, every
-result, and a picker showing any benchmark's distribution of samples. Given
-OLD.json before it, it adds the comparison of OLD with RUN (old vs new per
+  description: `Writes one self-contained HTML file (no network access) from a run: a section
+for each suite of the run that brings one, its chart with the 95% interval of
+every median (lookup and remap per strategy vs N, with the kernel's mremap on
+the same axes; criu-restore per restore vs N; io_getevents per case; throughput
+as ops/s vs workers beside ideal scaling), the run context, every result, and
+a picker showing any benchmark's distribution of samples. Given OLD.json
+before it, it adds the comparison of OLD with RUN (old vs new per
 benchmark, coloured by verdict, with both distributions); given a history
 file, the trends, with a picker to find one benchmark among hundreds.
 
