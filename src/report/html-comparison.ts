@@ -163,7 +163,7 @@ export function comparisonSection(cmp: Comparison | null, charts: ChartSpec[], d
   // The box grows with the bars so labels never overlap (the chart caps the bars).
   const box = chart
     ? `<figure class="chart"><h3>${escapeHtml(chart.title)}</h3><div class="canvas-box" style="height: ${80 + 18 * chart.rows}px"><canvas id="${chart.canvas}" role="img" aria-label="${escapeHtml(chart.title)}"></canvas></div></figure>`
-    : `<p class="note">No benchmark has a change to chart: none was measured on both sides.</p>`;
+    : `<p class="note">No change to chart: no benchmark has an estimated change (the table says why for each).</p>`;
   const what = ab
     ? `Top: each build's per-round values (the median of the round's samples). Bottom: the change of each ABBA cycle, the observations the verdict comes from, with the threshold (dashed) and zero.`
     : "The samples of each run, in ns per op.";
