@@ -6,6 +6,7 @@ import type { BenchCase, Suite } from "../src/contract/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import { createLookupWorld, strategiesFor, type LookupWorld } from "../src/strategies/index.js";
+import { scalingSection } from "../src/report/suite-charts.js";
 import { find, ratioLine } from "./ratio.js";
 import { backendsFor, sizesFor } from "./sizes.js";
 
@@ -54,6 +55,19 @@ export const criuRestoreSuite: Suite = {
       .map((s) =>
         ratioLine(`criu-restore N=4096 remap-scan / ${s.name}`, scan, find(results, s.name, "wasm", { n: 4096 }), { op: ">=", bound: 100, note: "for O(1)" }),
       );
+  },
+  report: {
+    title: "CRIU restore: time per restore vs N",
+    nav: "CRIU restore",
+    intro:
+      "Median time to restore N contexts against N, both axes logarithmic, 95% interval on every point. On log-log axes a quadratic restore (the kernel's scan per move) climbs with twice the slope of a linear one.",
+    section: (results) =>
+      scalingSection(results, {
+        chart: "CRIU restore: time per restore vs N",
+        x: "N (contexts restored, log scale)",
+        y: "median time per restore (ns), log scale",
+        fits: "CRIU restore: time per restore vs N: fitted complexity, value = a + b·f(N)",
+      }),
   },
 };
 

@@ -14,6 +14,8 @@ import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import type { ProfileName } from "../src/contract/scenario.js";
 import { formatNs } from "../src/report/format.js";
+import { isMeasured, medianInterval, paramsText, TIME_AXIS } from "../src/report/suite-charts.js";
+import type { RunResult } from "../src/contract/run-document.js";
 import { kernelCase } from "./kernel-case.js";
 import { bestLine, bestNative, DEFAULT_BUILDS, nativeCases } from "./native-case.js";
 import { find, headline, ratioLine } from "./ratio.js";
@@ -95,5 +97,30 @@ export const geteventsSuite: Suite = {
         bound: 100,
       }),
     ];
+  },
+  report: {
+    title: "io_getevents: zero timeout vs timer path",
+    nav: "io_getevents",
+    intro:
+      "Median time per io_getevents call for each case (with its parameters) and backend, as dots on a log scale with the 95% interval of each: a zero timeout returns at once on current kernels, older ones arm a timer and sleep until it fires.",
+    section(results) {
+      const measured = results.filter(isMeasured).filter((r) => r.stats.median > 0);
+      const category = (r: RunResult) => (paramsText(r.params) ? `${r.case} (${paramsText(r.params)})` : r.case);
+      const series = [...new Set(measured.map((r) => r.backend))].map((backend) => ({
+        label: backend,
+        points: measured.filter((r) => r.backend === backend).map((r) => ({ x: category(r), ...medianInterval(r) })),
+      }));
+      return {
+        chart: series.length
+          ? {
+              title: "io_getevents: zero timeout vs timer path",
+              kind: "points",
+              x: { title: "case" },
+              y: { title: `${TIME_AXIS}, log scale`, log: true },
+              series,
+            }
+          : null,
+      };
+    },
   },
 };

@@ -2,6 +2,7 @@
 // id strategy in the registry, at every scale and target distribution, with
 // a fitted complexity per strategy and the slots/nodes each lookup visits.
 import type { Suite } from "../src/contract/suite.js";
+import { scalingSection, TIME_AXIS } from "../src/report/suite-charts.js";
 import { DEFAULT_SIZES, sizesFor } from "./sizes.js";
 import { strategyCases } from "./strategy-cases.js";
 
@@ -17,5 +18,18 @@ export const lookupSuite: Suite = {
       counter: "nodes_visited_per_op",
       batch: (world, name, dist, size) => world.lookupBatch(name, dist, size),
     });
+  },
+  report: {
+    title: "Lookup strategies",
+    nav: "Lookup",
+    intro:
+      "Median time per lookup against the number of contexts N, both axes logarithmic, with the 95% interval of each median; one line per strategy, with the complexity fitted to its work counter (and to time, where that differs) in the legend.",
+    section: (results) =>
+      scalingSection(results, {
+        chart: "Lookup: time per op vs N",
+        x: "N (contexts, log scale)",
+        y: `${TIME_AXIS}, log scale`,
+        fits: "Fitted complexity per strategy: value = a + b·f(N)",
+      }),
   },
 };

@@ -2,6 +2,7 @@
 // for the context owning the ring file, per file strategy (the kernel's
 // linear scan among them), next to the live kernel's mremap at the same N.
 import type { BenchCase, Suite } from "../src/contract/suite.js";
+import { scalingSection, TIME_AXIS } from "../src/report/suite-charts.js";
 import { kernelCase } from "./kernel-case.js";
 import { DEFAULT_SIZES, sizesFor } from "./sizes.js";
 import { strategyCases } from "./strategy-cases.js";
@@ -31,5 +32,18 @@ export const remapSuite: Suite = {
       );
     }
     return cases;
+  },
+  report: {
+    title: "Remap: the hook's search vs the kernel's mremap",
+    nav: "Remap",
+    intro:
+      "Median time per ring move against N, both axes logarithmic, 95% interval on every point: one line per file strategy of the model (WASM), and the live kernel's mremap measured at the same N (dashed, black).",
+    section: (results) =>
+      scalingSection(results, {
+        chart: "Remap: time per move vs N, model strategies and the kernel's mremap",
+        x: "N (contexts, log scale)",
+        y: `${TIME_AXIS}, log scale`,
+        fits: "Remap: the hook's search vs the kernel's mremap: fitted complexity, value = a + b·f(N)",
+      }),
   },
 };

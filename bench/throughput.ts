@@ -5,6 +5,8 @@
 // ns of the whole pool (1e9 / total ops/s per window of completions).
 import { availableParallelism, loadavg } from "node:os";
 import type { BenchCase, Headline, Suite } from "../src/contract/suite.js";
+import type { ChartSeries } from "../src/contract/suite-report.js";
+import { groupSeries, lineChart, lineSeries, opsPerSecondY } from "../src/report/suite-charts.js";
 import { formatSi } from "../src/report/format.js";
 import { headline, ratioLine } from "./ratio.js";
 import { measureScaling, type ThroughputResult } from "../src/pool/throughput.js";
@@ -117,4 +119,29 @@ export const throughputSuite: Suite = {
     }
     return lines;
   },
+  report: {
+    title: "Throughput vs worker count",
+    nav: "Throughput",
+    intro:
+      "Operations per second of the whole pool against the number of worker threads, 95% interval on every point; dashed: ideal scaling (one worker's rate times the workers).",
+    section(results) {
+      // Log y: mixes differ by 30x in rate, and on a log axis ideal scaling is a line of the same slope for each.
+      const measured = lineSeries(groupSeries(results, "workers"), "workers", { yOf: opsPerSecondY, logY: true });
+      return {
+        chart: lineChart(
+          "Throughput: operations per second vs workers",
+          { title: "worker threads" },
+          { title: "operations per second (whole pool), log scale", log: true },
+          measured.flatMap((s) => [s, ...idealScaling(s)]),
+        ),
+      };
+    },
+  },
 };
+
+/** One worker's rate times the workers, beside a mix measured on one worker. */
+function idealScaling(s: ChartSeries): ChartSeries[] {
+  const one = s.points.find((p) => p.x === 1);
+  if (!one) return [];
+  return [{ label: `${s.label} ideal`, style: "guide", points: s.points.map((p) => ({ x: p.x, y: one.y * Number(p.x) })) }];
+}

@@ -44,6 +44,7 @@ export { runBench } from "./library/bench.js";
 export type { BenchOptions } from "./library/bench.js";
 export { BenchCaseError } from "./bench/runner.js";
 export type { BenchRun } from "./bench/runner.js";
+export type { ChartAxis, ChartPoint, ChartSeries, ReportTable, SuiteChart, SuiteReport, SuiteSection } from "./contract/suite-report.js";
 export { RUN_SCHEMA_ID, runJsonSchema, runSchema } from "./contract/run-document.js";
 export type { Run, RunResult } from "./contract/run-document.js";
 export { parseRun, readRunFile } from "./bench/run-file.js";
@@ -73,7 +74,20 @@ export type { TargetLine } from "./commands/selfcheck.js";
 export { OUTPUTS } from "./report/outputs.js";
 export type { Needs, OutputFormat, ReportInputs } from "./report/output-format.js";
 export { outputNames, renderOutput, writeOutputs } from "./library/outputs.js";
-export { renderComparisonHtml, renderHtml, writeComparisonHtmlReport, writeHtmlReport } from "./report/html.js";
+export { renderHtml, writeHtmlReport } from "./report/html.js";
+export { renderComparisonHtml, writeComparisonHtmlReport } from "./report/html-comparison.js";
+export {
+  fitLegend,
+  fitTable,
+  groupSeries,
+  isMeasured,
+  lineChart,
+  lineSeries,
+  medianInterval,
+  opsPerSecondY,
+  scalingSection,
+  timeY,
+} from "./report/suite-charts.js";
 
 // Volume: the shared ring across worker threads.
 export { runSharedRing, SharedRingRunError } from "./pool/shared-ring-run.js";

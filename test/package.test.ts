@@ -30,6 +30,8 @@ describe("the npm package", () => {
       "dist/src/cli.js",
       "dist/src/index.js",
       "dist/src/index.d.ts",
+      // Read at run time: inlined into every HTML page.
+      "dist/src/report/page-script.js",
       "build/core.wasm",
       "build/lookup.wasm",
       "build/shared-ring.wasm",
@@ -69,8 +71,11 @@ describe("the npm package", () => {
     // Run from a subfolder: the state goes to the project folder (the one holding node_modules).
     const sub = join(dir, "sub");
     mkdirSync(sub);
-    const bench = run(bin, ["bench", "--quick", "--suite", "lookup"], { cwd: sub, env });
+    const bench = run(bin, ["bench", "--quick", "--suite", "lookup", "--html", "report.html"], { cwd: sub, env });
     assert.match(bench, /benchmarks in/);
+    const html = readFileSync(join(sub, "report.html"), "utf8");
+    assert.match(html, /<section id="suite-lookup">/, "the suite's section, from the installed registry");
+    assert.match(html, /setAttribute\("data-charts-rendered"/, "the page script, inlined from the installed package");
     assert.ok(existsSync(join(dir, ".aio-ring-bench", "last-run.json")), "the run is in the state folder of the project");
     assert.ok(!existsSync(join(installed, ".aio-ring-bench")), "no state inside node_modules");
     const lib = run(process.execPath, ["--input-type=module", "-e", 'import * as m from "aio-ring-bench"; console.log(JSON.stringify(m.PROFILE_NAMES))'], {

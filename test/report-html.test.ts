@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { spawnSync } from "node:child_process";
 import { chromium } from "playwright-core";
-import { renderComparisonHtml, renderHtml, scriptJson, writeComparisonHtmlReport, writeHtmlReport } from "../src/report/html.js";
+import { renderHtml, writeHtmlReport } from "../src/report/html.js";
+import { renderComparisonHtml, writeComparisonHtmlReport } from "../src/report/html-comparison.js";
+import { scriptJson } from "../src/report/html-page.js";
 import { historyTrends } from "../src/bench/trends.js";
 import { boxStats, comparisonChart, drawnSamples, historyCharts, MAX_CHANGE_BARS, MAX_DRAWN_SAMPLES, type DistItem } from "../src/report/html-charts.js";
 import { validateComparison } from "../src/report/comparison-file.js";
@@ -23,6 +25,7 @@ import { runBench } from "../src/bench/runner.js";
 import { caseId } from "../src/contract/suite.js";
 import { run as reportCommand } from "../src/commands/report.js";
 import { UserError } from "../src/contract/errors.js";
+import { SUITES } from "../bench/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 /** A real ab result (test/fixtures/README.md says how it was made). */
@@ -123,7 +126,6 @@ function smallRun(): Run {
 
 /** A real, small bench run: lookup (two strategies, three sizes), getevents and a quick throughput run. */
 async function realSmallRun(): Promise<Run> {
-  const { SUITES } = await import("../bench/index.js");
   const suites = SUITES.filter((x) => ["lookup", "remap", "getevents", "throughput"].includes(x.name));
   const filter = /^(lookup\/(list-walk|hash)\/wasm\/|remap\/(remap-scan|back-pointer|kernel-mremap)\/|getevents\/|throughput\/)/;
   const main = (await runBench({ suites, filter, quick: true, full: false, sizes: [16, 256, 4096], timeMs: 20 })).run;
@@ -207,7 +209,7 @@ test("the report fetches nothing: no http(s) src or href, and a CSP forbidding n
 
 test("charts appear only for data the run has", () => {
   const full = smallRun();
-  const all = dataBlock(renderHtml(full, { history: smallHistory(full) })).charts.map((c) => c.canvas);
+  const all = dataBlock(renderHtml(full, { history: smallHistory(full), suites: SUITES })).charts.map((c) => c.canvas);
   for (const id of ["chart-lookup", "chart-remap", "chart-criu-restore", "chart-getevents", "chart-throughput"]) assert.ok(all.includes(id), id);
   assert.ok(all.some((c) => c.startsWith("chart-history-")));
   const first = dataBlock(renderHtml(full)).run.results[0]!;
@@ -215,14 +217,18 @@ test("charts appear only for data the run has", () => {
 
   const onlyLookup = smallRun();
   onlyLookup.results = onlyLookup.results.filter((r) => r.suite === "lookup");
-  const html = renderHtml(onlyLookup);
+  const html = renderHtml(onlyLookup, { suites: SUITES });
   assert.deepEqual(
     dataBlock(html).charts.map((c) => c.canvas),
     ["chart-lookup", "chart-run-dist-samples"],
   );
   assert.equal(html.match(/<canvas/g)?.length, 2, "the lookup chart and the distribution picker's");
-  assert.equal(html.match(/No data in this run\./g)?.length, 4, "remap, criu-restore, getevents and throughput say they have no data");
-  assert.ok(html.includes("No history file given"));
+  assert.deepEqual(
+    [...html.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]),
+    ["suite-lookup", "machine", "all"],
+    "suites without results and a history not given leave no empty section",
+  );
+  assert.ok(!html.includes('href="#history"'), "nor an entry in the navigation");
   // The fitted complexity is in the legend label of its line.
   assert.ok(html.includes("list-walk — fit O(N)"));
 });
@@ -230,7 +236,7 @@ test("charts appear only for data the run has", () => {
 test("remap puts the kernel's mremap on the strategies' axes; throughput is ops/s beside ideal scaling; every point has its interval", () => {
   const run = smallRun();
   const charts = (
-    dataBlock(renderHtml(run)) as unknown as {
+    dataBlock(renderHtml(run, { suites: SUITES })) as unknown as {
       charts: { canvas: string; config: { data: { datasets: { label: string; data: { x: number; y: number; lo?: number; hi?: number }[] }[] } } }[];
     }
   ).charts;
@@ -265,6 +271,46 @@ test("given an old run, a comparison view: old vs new per benchmark, coloured by
   assert.match(html, /<section id="comparison">/);
   assert.equal(html.match(/<td class="verdict regression">regressed<\/td>/g)?.length, 3, "the three slower list-walk rows");
   assert.ok(!renderHtml(run).includes('id="comparison"'), "no comparison without an old run");
+});
+
+test("readable pages: dots for io_getevents, whole ids and numbers, exact counts, the threshold drawn, no empty sections", () => {
+  const run = smallRun();
+  const id = run.results[0]!.id;
+  run.results[0] = { ...run.results[0]!, ops_per_sample: 65536, counters: { slots_visited_per_op: 65536 } };
+  const old = smallRun();
+  const html = renderHtml(run, { suites: SUITES, ...compared(old, run) });
+  type Spec = {
+    canvas: string;
+    xLines?: { x: number }[];
+    config: { type: string; data: { datasets: { showLine?: boolean; intervalColour?: string }[] } };
+  };
+  const charts = (dataBlock(html) as unknown as { charts: Spec[] }).charts;
+  const getevents = charts.find((c) => c.canvas === "chart-getevents")!;
+  assert.notEqual(getevents.config.type, "bar", "no bars on a log axis");
+  assert.ok(
+    getevents.config.data.datasets.every((d) => d.showLine === false),
+    "one dot per case and backend",
+  );
+  // An id breaks only after a "/", a counter never inside its number, a count is exact.
+  assert.ok(html.includes(`<td class="id">${id.split("/").join("/<wbr>")}</td>`));
+  assert.match(html, /<td class="num">65,536<\/td>/, "ops/sample exact");
+  assert.match(html, /slots_visited_per_op=<wbr>65,536/, "counter exact, breaking only after its name");
+  // The change chart: dark whiskers over the bars, and the threshold on both sides.
+  const change = charts.find((c) => c.canvas === "chart-comparison")!;
+  assert.equal(change.config.data.datasets[0]!.intervalColour, "#1f2328");
+  assert.deepEqual(
+    change.xLines!.map((l) => l.x),
+    [0, 5, -5],
+  );
+  // A comparison of runs with one suite opens with that suite, then the comparison: no empty boxes, no History without a history.
+  const one = smallRun();
+  one.results = one.results.filter((r) => r.suite === "lookup");
+  const cmpHtml = renderHtml(one, { suites: SUITES, ...compared(one, one) });
+  assert.deepEqual(
+    [...cmpHtml.matchAll(/<section id="([^"]+)"/g)].map((m) => m[1]),
+    ["suite-lookup", "comparison", "machine", "all"],
+  );
+  assert.doesNotMatch(cmpHtml, /No data in this run|No history file given/);
 });
 
 test("the comparison view shows both runs' distributions and every sample count it compared", () => {
@@ -418,7 +464,7 @@ test("a result that could not be measured says so, never a number", () => {
     .filter((r) => r.suite === "getevents")
     .map((r) => ({ ...r, samples: [], stats: null, status: { unavailable: "kernel probe not built" } }));
   parseRun(JSON.stringify(run), "unavailable run"); // as the runner writes it
-  const html = renderHtml(run);
+  const html = renderHtml(run, { suites: SUITES });
   assert.deepEqual(dataBlock(html).charts, [], "no chart without a measured value");
   assert.equal(html.match(/not measured: kernel probe not built/g)?.length, 8, "4 rows in the section table, 4 in all results");
   assert.ok(html.includes("4 results, 0 measured, 4 not measured"));
@@ -577,7 +623,7 @@ test("the report renders every chart in headless Chromium, offline and without e
   // Two real runs: the first goes into the history the report draws trends from.
   const earlier = await realSmallRun();
   const run = await realSmallRun();
-  writeHtmlReport(file, run, { history: [historyRecord(earlier)], ...compared(earlier, run) });
+  writeHtmlReport(file, run, { history: [historyRecord(earlier)], suites: SUITES, ...compared(earlier, run) });
   // A real ab result, with a hostile benchmark id added: the page must show it as text.
   const abFile = join(outDir, "report-ab.html");
   const ab = abFixture();

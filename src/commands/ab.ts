@@ -97,7 +97,7 @@ export async function run(argv: string[]): Promise<number> {
   if (result.comparison.entries.length === 0) throw new UserError("ab: no WASM benchmark matches the selection");
   log(renderComparison(result.comparison, { width: terminalWidth(human), color: colorEnabled(human) }));
   log(roundsLine(result));
-  for (const path of writeReports(files, { run: result.headRun, comparison: result.comparison, baseline: null, history: null }))
+  for (const path of writeReports(files, { run: result.headRun, comparison: result.comparison, baseline: null, history: null, suites: SUITES }))
     if (!isStdout(path)) log(`wrote ${path}`);
   if (interrupt.signal.aborted) return 130;
   if (!values["fail-on-regression"]) return 0;

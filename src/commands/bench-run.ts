@@ -222,7 +222,7 @@ export async function benchCommand(flags: BenchFlags, log?: (line: string) => vo
       history = readHistory(flags.history!).records;
     });
   }
-  const inputs = { run, comparison, baseline: baseline?.run ?? null, history, headlines: result.summary };
+  const inputs = { run, comparison, baseline: baseline?.run ?? null, history, headlines: result.summary, suites: flags.suites };
   for (const path of writeReports(flags.outputs, inputs, fail)) if (!isStdout(path)) log(`wrote ${path}`);
   if (failures.length) console.error(`aio-ring-bench: ${failures.length} output(s) could not be written; the run's results are in ${runFile}`);
   if (result.failure) {

@@ -66,7 +66,9 @@ export async function run(argv: string[]): Promise<number> {
   const newer = loadBaseline(positionals[1]);
   const cmp = compareRuns(older.run, newer.run, { threshold, counterThreshold, oldSource: older.source, newSource: newer.source });
   log(renderComparison(cmp, { width: terminalWidth(human), color: colorEnabled(human) }));
-  for (const path of writeReports(files, { run: newer.run, comparison: cmp, baseline: older.run, history: null })) if (!isStdout(path)) log(`wrote ${path}`);
+  const suites = files.length ? (await import("../../bench/index.js")).SUITES : [];
+  for (const path of writeReports(files, { run: newer.run, comparison: cmp, baseline: older.run, history: null, suites }))
+    if (!isStdout(path)) log(`wrote ${path}`);
   if (!values["fail-on-regression"]) return 0;
   const result = gate(cmp, { allowRemoved: Boolean(values["allow-removed"]), on: gateOn });
   log(result.summary);

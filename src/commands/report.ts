@@ -24,12 +24,13 @@ import { printable } from "../util/printable.js";
 export const spec: CommandSpec = {
   name: "report",
   usage: "aio-ring-bench report [OLD.json] RUN.json --html FILE [--history FILE]\n       aio-ring-bench report AB.json --html FILE",
-  description: `Writes one self-contained HTML file (no network access) from a run: a chart
-per suite with the 95% interval of every median (lookup and remap per strategy
-vs N, with the kernel's mremap on the same axes; criu-restore per restore vs N;
-throughput as ops/s vs workers beside ideal scaling), the run context, every
-result, and a picker showing any benchmark's distribution of samples. Given
-OLD.json before it, it adds the comparison of OLD with RUN (old vs new per
+  description: `Writes one self-contained HTML file (no network access) from a run: a section
+for each suite of the run that brings one, its chart with the 95% interval of
+every median (lookup and remap per strategy vs N, with the kernel's mremap on
+the same axes; criu-restore per restore vs N; io_getevents per case; throughput
+as ops/s vs workers beside ideal scaling), the run context, every result, and
+a picker showing any benchmark's distribution of samples. Given OLD.json
+before it, it adds the comparison of OLD with RUN (old vs new per
 benchmark, coloured by verdict, with both distributions); given a history
 file, the trends, with a picker to find one benchmark among hundreds.
 
@@ -94,6 +95,8 @@ export async function run(argv: string[]): Promise<number> {
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const inputs = positionals.map((p) => ({ path: p, input: readReportInput(p) }));
   const cmp = inputs.find((i) => i.input.kind === "comparison");
+  // The suites' report hooks draw their sections; the registry is loaded only here, once the flags parse.
+  const { SUITES } = await import("../../bench/index.js");
   let reportInputs: ReportInputs;
   if (cmp) {
     const name = printable(cmp.path, true);
@@ -104,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
         `${name}: --${threshold !== undefined ? "threshold" : "counter-threshold"} applies to comparing two runs; a comparison file keeps the verdicts it was made with`,
       );
     checkNeeds(outputs, { run: `${name} is a comparison file` });
-    reportInputs = { run: null, comparison: (cmp.input as Extract<Input, { kind: "comparison" }>).comparison, baseline: null, history: null };
+    reportInputs = { run: null, comparison: (cmp.input as Extract<Input, { kind: "comparison" }>).comparison, baseline: null, history: null, suites: SUITES };
   } else {
     const runs = inputs.map((i) => (i.input as Extract<Input, { kind: "run" }>).run);
     const run = runs[runs.length - 1]!;
@@ -118,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
       history = read.records;
     }
     const comparison = baseline && compareRuns(baseline, run, { threshold, counterThreshold, oldSource: "old run", newSource: "this run" });
-    reportInputs = { run, comparison, baseline, history };
+    reportInputs = { run, comparison, baseline, history, suites: SUITES };
   }
   for (const path of writeReports(outputs, reportInputs)) if (!isStdout(path)) log(`wrote ${path}`);
   return 0;

@@ -4,6 +4,7 @@
 // worker pool) and hands back per-operation samples.
 
 import type { NativeBuild } from "./native-build.js";
+import type { SuiteReport } from "./suite-report.js";
 import type { WasmBuild, WasmModuleName } from "./wasm-build.js";
 export type Params = Record<string, string | number>;
 
@@ -103,6 +104,8 @@ export interface Suite {
   cases(opts: SuiteOptions): Promise<BenchCase[]>;
   /** Headline figures (ratios against targets) from this suite's results. */
   summary?(results: SuiteResult[]): Headline[];
+  /** Its section of the HTML report (a chart and tables); without one its results are in the report's "All results" only. */
+  report?: SuiteReport;
 }
 
 /** Comparison operators a target can use. */

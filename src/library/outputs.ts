@@ -6,6 +6,7 @@
 import { UserError } from "../contract/errors.js";
 import type { ReportInputs } from "../report/output-format.js";
 import { OUTPUTS } from "../report/outputs.js";
+import { SUITES } from "../../bench/index.js";
 import { writeOutput } from "../util/files.js";
 
 /** The names of the outputs, as the commands' flags without "--": "markdown", "json", "csv", "html", "bmf", "gh-action". */
@@ -15,13 +16,14 @@ export function outputNames(): string[] {
 
 /**
  * The text of output `name` made from `inputs` (a run, a comparison, or
- * both, as the output needs; the rest may be left out). A UserError names
- * an unknown output or what is missing.
+ * both, as the output needs; the rest may be left out, the suites whose
+ * report hooks draw the HTML sections default to the registry's). A
+ * UserError names an unknown output or what is missing.
  */
 export function renderOutput(name: string, inputs: Partial<ReportInputs>): string {
   const format = OUTPUTS.find((f) => f.flag === name);
   if (!format) throw new UserError(`unknown output "${name}" (outputs: ${outputNames().join(", ")})`);
-  const all: ReportInputs = { run: null, comparison: null, baseline: null, history: null, ...inputs };
+  const all: ReportInputs = { run: null, comparison: null, baseline: null, history: null, suites: SUITES, ...inputs };
   const missing =
     format.needs === "run" && !all.run
       ? "a run"

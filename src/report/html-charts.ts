@@ -1,14 +1,16 @@
-// Turns run results and history into chart.js configurations plus the rows of
-// the table printed under each chart. Pure data: no markup here, so the same
-// numbers feed the canvas and the table and cannot disagree.
+// Turns suites' charts, history, comparisons and distributions into chart.js
+// configurations plus the rows of the table printed under each chart. Pure
+// data: no markup here, so the same numbers feed the canvas and the table and
+// cannot disagree.
 import type { ChartConfiguration, ChartDataset, PointStyle } from "chart.js";
 import { historyRecord } from "../bench/history.js";
 import type { HistoryRecord } from "../contract/history-record.js";
 import { historyTrends, type StepChange } from "../bench/trends.js";
 import { formatCi, formatP } from "./format.js";
-import { medianSummary } from "../bench/measure.js";
 import type { Comparison } from "../contract/comparison.js";
-import { samplesInNs, TIME_UNITS, type Run, type RunResult } from "../contract/run-document.js";
+import { samplesInNs, type Run, type RunResult } from "../contract/run-document.js";
+import type { ChartSeries, SuiteChart } from "../contract/suite-report.js";
+import { isMeasured, medianInterval } from "./suite-charts.js";
 import { quantileSorted } from "simple-statistics";
 
 /** One chart: the canvas id (generated, never from input) and a JSON-only config. */
@@ -18,13 +20,14 @@ export interface ChartSpec {
   config: ChartConfiguration;
   /** Put x ticks exactly at these values (the measured N or worker counts) instead of chart.js's guesses. */
   xTicksAt?: number[];
+  /** Vertical lines across the plot at these x values (zero, a threshold), drawn by the page. */
+  xLines?: RefLine[];
 }
 
-export type Measured = RunResult & { stats: NonNullable<RunResult["stats"]> };
-
-/** The schema guarantees stats exactly when there is no "unavailable" status. */
-export function isMeasured(r: RunResult): r is Measured {
-  return r.status === undefined && r.stats !== null;
+export interface RefLine {
+  x: number;
+  colour: string;
+  dash?: boolean;
 }
 
 // Tableau 10 minus its grey: distinguishable, and every colour is saturated so
@@ -32,91 +35,7 @@ export function isMeasured(r: RunResult): r is Measured {
 const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f"];
 // A second cue besides colour, for colour-blind readers and greyscale prints.
 const POINT_STYLES: PointStyle[] = ["circle", "rect", "triangle", "rectRot", "star", "crossRot", "rectRounded", "cross"];
-
-export function paramText(value: unknown): string {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" || value === null ? String(value) : JSON.stringify(value);
-}
-
-export function paramsText(params: Record<string, unknown>, omit: readonly string[] = []): string {
-  return Object.keys(params)
-    .filter((k) => !omit.includes(k))
-    .sort()
-    .map((k) => `${k}=${paramText(params[k])}`)
-    .join(", ");
-}
-
-export interface Series {
-  label: string;
-  results: RunResult[];
-}
-
-/**
- * Groups results into series, one per (case, backend, params other than
- * `xParam`). The label names the case plus only those dimensions that differ
- * between series, so a one-backend run does not repeat "(wasm)" everywhere.
- */
-export function groupSeries(results: RunResult[], xParam: string): Series[] {
-  const groups = new Map<string, { r: RunResult; rest: string; results: RunResult[] }>();
-  for (const r of results) {
-    const rest = paramsText(r.params, [xParam]);
-    const key = JSON.stringify([r.case, r.backend, rest]);
-    const g = groups.get(key);
-    if (g) g.results.push(r);
-    else groups.set(key, { r, rest, results: [r] });
-  }
-  const all = [...groups.values()];
-  const backendsVary = new Set(all.map((g) => g.r.backend)).size > 1;
-  const restVaries = new Set(all.map((g) => g.rest)).size > 1;
-  return all.map((g) => {
-    const extra = [backendsVary ? g.r.backend : "", restVaries ? g.rest : ""].filter((s) => s !== "");
-    const byX = (r: RunResult) => Number(r.params[xParam]);
-    return {
-      label: extra.length ? `${g.r.case} (${extra.join("; ")})` : g.r.case,
-      results: [...g.results].sort((a, b) => byX(a) - byX(b)),
-    };
-  });
-}
-
-function numericParam(r: RunResult, name: string): number | null {
-  const v = r.params[name];
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
-/** The fit for a series: the complexity record of its largest-N result that has one. */
-export function seriesComplexity(s: Series): RunResult["complexity"] {
-  for (let i = s.results.length - 1; i >= 0; i--) {
-    const c = s.results[i]!.complexity;
-    if (c) return c;
-  }
-  return null;
-}
-
-/** Charts share one axis unit, so every median is converted to ns per op (the schema allows ns/us/ms/s per op). */
-export function medianNs(r: Measured): number {
-  return r.stats.median * TIME_UNITS[r.unit];
-}
-
-/**
- * The 95% interval of a result's median in ns per op (bootstrap over its
- * rounds, as the terminal table shows it); the stats' median when the
- * samples are not there (a run file written without them).
- */
-export function medianInterval(r: Measured): { y: number; lo: number; hi: number } {
-  const known = intervals.get(r);
-  if (known) return { ...known };
-  let m = { y: medianNs(r), lo: medianNs(r), hi: medianNs(r) };
-  if (r.samples.length >= 2) {
-    const s = medianSummary(r);
-    m = { y: medianNs(r), lo: s.lower, hi: s.upper };
-  }
-  intervals.set(r, m);
-  return { ...m };
-}
-
-/** Each result's interval, bootstrapped once: a chart, two tables and a picker show it (seeded, so the same every time). */
-const intervals = new WeakMap<RunResult, { y: number; lo: number; hi: number }>();
-
-const Y_TITLE = "median time per op (ns)";
+const REFERENCE_COLOUR = "#1f2328";
 
 function baseOptions(xTitle: string, yTitle: string) {
   return {
@@ -131,77 +50,6 @@ function baseOptions(xTitle: string, yTitle: string) {
   };
 }
 
-/** How a chart shows a result: time per op (default) or its inverse, operations per second. */
-type YOf = (r: Measured) => { y: number; lo: number; hi: number };
-const timeY: YOf = medianInterval;
-export const opsPerSecondY: YOf = (r) => {
-  const t = medianInterval(r);
-  return { y: 1e9 / t.y, lo: 1e9 / t.hi, hi: 1e9 / t.lo };
-};
-
-/**
- * Line chart of median vs a numeric parameter, one line per series, each
- * point with its 95% interval (drawn by the page's interval plugin from
- * `lo`/`hi`); null when nothing was measured. Kernel series are dashed.
- */
-function xyChart(
-  canvas: string,
-  title: string,
-  series: Series[],
-  xParam: string,
-  xTitle: string,
-  log: boolean,
-  legendSuffix: (s: Series) => string,
-  yOf: YOf = timeY,
-  yTitle: string = Y_TITLE,
-  /** Log x axis; defaults to `log` (which sets the y axis). */
-  xLog: boolean = log,
-): ChartSpec | null {
-  const datasets: ChartDataset<"line", { x: number; y: number; lo: number; hi: number }[]>[] = [];
-  const xs = new Set<number>();
-  for (const s of series) {
-    const points = s.results
-      .filter(isMeasured)
-      .filter((r) => numericParam(r, xParam) !== null && (!log || r.stats.median > 0))
-      .map((r) => ({ x: numericParam(r, xParam)!, ...yOf(r) }));
-    if (points.length === 0) continue;
-    for (const p of points) xs.add(p.x);
-    const i = datasets.length;
-    const kernel = s.results[0]?.backend === "kernel";
-    datasets.push({
-      label: s.label + legendSuffix(s),
-      data: points,
-      borderColor: kernel ? "#1f2328" : PALETTE[i % PALETTE.length]!,
-      backgroundColor: kernel ? "#1f2328" : PALETTE[i % PALETTE.length]!,
-      pointStyle: POINT_STYLES[i % POINT_STYLES.length]!,
-      pointRadius: 4,
-      borderWidth: 2,
-      ...(kernel ? { borderDash: [6, 4] } : {}),
-    });
-  }
-  if (datasets.length === 0) return null;
-  const options = baseOptions(xTitle, yTitle + (log ? ", log scale" : ""));
-  const scaleType = (isLog: boolean) => (isLog ? ("logarithmic" as const) : ("linear" as const));
-  // Log axes span whole decades; linear ones start at zero.
-  const yRange = log ? decadeRange(datasets.flatMap((d) => d.data.flatMap((p) => [p.lo, p.hi]).filter((v) => v > 0))) : { beginAtZero: true };
-  return {
-    canvas,
-    title,
-    config: {
-      type: "line",
-      data: { datasets },
-      options: {
-        ...options,
-        scales: {
-          x: { ...options.scales.x, type: scaleType(xLog) },
-          y: { ...options.scales.y, type: scaleType(log), ...yRange },
-        },
-      },
-    },
-    xTicksAt: [...xs].sort((a, b) => a - b),
-  };
-}
-
 /** Whole decades around the values, so a log axis has labelled ends and no point sits on its edge. */
 function decadeRange(values: number[]): { min: number; max: number } {
   const lo = Math.floor(Math.log10(Math.min(...values)));
@@ -209,156 +57,60 @@ function decadeRange(values: number[]): { min: number; max: number } {
   return { min: 10 ** lo, max: 10 ** hi };
 }
 
-export interface SectionChart {
-  results: RunResult[];
-  chart: ChartSpec | null;
-}
-
-/** (a) lookup: time per op vs N, log-log, fitted complexity in the legend. */
-export function lookupChart(run: Run): SectionChart & { series: Series[] } {
-  const results = run.results.filter((r) => r.suite === "lookup");
-  const series = groupSeries(results, "n");
-  const chart = xyChart("chart-lookup", "Lookup: time per op vs N", series, "n", "N (contexts, log scale)", true, fitLegend);
-  return { results, series, chart };
-}
-
-/** " — fit O(N)" (work counter) with the time fit beside it when it differs. */
-export function fitLegend(s: Series): string {
-  const time = seriesComplexity(s);
-  const work = s.results.map((r) => r.counter_complexity as RunResult["complexity"] | undefined).find((c) => c) ?? null;
-  const text = (c: NonNullable<RunResult["complexity"]>) => (c.big_o === "inconclusive" ? `inconclusive (${(c.candidates ?? []).join(" or ")})` : c.big_o);
-  if (!time && !work) return " — no fit";
-  if (work && time && text(work) === text(time)) return ` — fit ${text(work)}`;
-  return ` — fit ${work ? `${text(work)} by work` : ""}${work && time ? ", " : ""}${time ? `${text(time)} by time` : ""}`;
-}
-
-/** Remap: the hook's time per move vs N per strategy, with the kernel's measured mremap at the same N on the same axes. */
-export function remapChart(run: Run): SectionChart & { series: Series[] } {
-  const results = run.results.filter((r) => r.suite === "remap");
-  const series = groupSeries(results, "n");
-  const chart = xyChart(
-    "chart-remap",
-    "Remap: time per move vs N, model strategies and the kernel's mremap",
-    series,
-    "n",
-    "N (contexts, log scale)",
-    true,
-    fitLegend,
-  );
-  return { results, series, chart };
-}
-
-/** criu-restore: time per whole restore vs N; on log-log axes a quadratic restore climbs twice as steeply as a linear one. */
-export function criuRestoreChart(run: Run): SectionChart & { series: Series[] } {
-  const results = run.results.filter((r) => r.suite === "criu-restore");
-  const series = groupSeries(results, "n");
-  const chart = xyChart(
-    "chart-criu-restore",
-    "CRIU restore: time per restore vs N",
-    series,
-    "n",
-    "N (contexts restored, log scale)",
-    true,
-    fitLegend,
-    timeY,
-    "median time per restore (ns)",
-  );
-  return { results, series, chart };
+/** Colour, markers and dashes of each series of a suite's chart: measured series take the palette in turn, a guide its predecessor's colour. */
+function seriesLooks(series: readonly ChartSeries[]): Partial<ChartDataset<"line">>[] {
+  let measured = 0;
+  let last = PALETTE[0]!;
+  return series.map((s) => {
+    if (s.style === "reference")
+      return { borderColor: REFERENCE_COLOUR, backgroundColor: REFERENCE_COLOUR, pointRadius: 4, borderWidth: 2, borderDash: [6, 4] };
+    if (s.style === "guide") return { borderColor: last, backgroundColor: "transparent", borderDash: [4, 4], borderWidth: 1, pointRadius: 0 };
+    const i = measured++;
+    last = PALETTE[i % PALETTE.length]!;
+    return { borderColor: last, backgroundColor: last, pointStyle: POINT_STYLES[i % POINT_STYLES.length]!, pointRadius: 4, borderWidth: 2 };
+  });
 }
 
 /**
- * (c) throughput: operations per second vs worker count, linear axes, each
- * mix beside its ideal scaling (one worker's rate times the workers), dashed.
+ * A suite's chart (src/contract/suite-report.ts) as a chart.js configuration.
+ * Every point keeps its 95% interval (lo/hi, drawn by the page's interval
+ * plugin). Log axes span whole decades around every value and interval;
+ * linear y axes start at zero.
  */
-export function throughputChart(run: Run): SectionChart {
-  const results = run.results.filter((r) => r.suite === "throughput");
-  const series = groupSeries(results, "workers");
-  // Log y: mixes differ by 30x in rate, and on a log axis ideal scaling is a line of the same slope for each.
-  const chart = xyChart(
-    "chart-throughput",
-    "Throughput: operations per second vs workers",
-    series,
-    "workers",
-    "worker threads",
-    true,
-    () => "",
-    opsPerSecondY,
-    "operations per second (whole pool)",
-    false,
-  );
-  if (chart) {
-    const measured = chart.config.data.datasets.slice();
-    for (const d of measured) {
-      const points = d.data as { x: number; y: number }[];
-      const one = points.find((p) => p.x === 1);
-      if (!one) continue;
-      chart.config.data.datasets.push({
-        label: `${d.label} ideal`,
-        data: points.map((p) => ({ x: p.x, y: one.y * p.x })),
-        borderColor: d.borderColor,
-        backgroundColor: "transparent",
-        borderDash: [4, 4],
-        borderWidth: 1,
-        pointRadius: 0,
-      } as ChartDataset<"line">);
-    }
-    // The axis spans the ideal lines too, so none leaves the plot.
-    const ys = chart.config.data.datasets
-      .flatMap((d) => (d.data as { y: number; lo?: number; hi?: number }[]).flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]))
-      .filter((v) => v > 0);
-    Object.assign(chart.config.options!.scales!.y!, decadeRange(ys));
-  }
-  return { results, chart };
-}
-
-/**
- * (b) getevents: one bar group per case (zero timeout, timer path, ...), one
- * bar colour per backend (model, kernel, ...), log y axis because the timer
- * path is orders of magnitude slower.
- */
-export function geteventsChart(run: Run): SectionChart {
-  const results = run.results.filter((r) => r.suite === "getevents");
-  const groupOf = (r: RunResult) => {
-    const rest = paramsText(r.params);
-    return rest ? `${r.case} (${rest})` : r.case;
-  };
-  const measured = results.filter(isMeasured).filter((r) => r.stats.median > 0);
-  if (measured.length === 0) return { results, chart: null };
-  const categories = [...new Set(measured.map(groupOf))];
-  const backends = [...new Set(measured.map((r) => r.backend))];
-  const datasets = backends.map((backend, i) => {
-    const points = categories.map((cat) => {
-      const r = measured.find((x) => x.backend === backend && groupOf(x) === cat);
-      return r ? medianInterval(r) : null;
+export function suiteChartSpec(canvas: string, chart: SuiteChart): ChartSpec {
+  const looks = seriesLooks(chart.series);
+  const values = chart.series.flatMap((s) => s.points.flatMap((p) => [p.y, p.lo ?? p.y, p.hi ?? p.y]));
+  const yRange = chart.y.log ? decadeRange(values.filter((v) => v > 0)) : { beginAtZero: true };
+  const options = baseOptions(chart.x.title, chart.y.title);
+  const y = { ...options.scales.y, type: chart.y.log ? ("logarithmic" as const) : ("linear" as const), ...yRange };
+  if (chart.kind === "points") {
+    const categories = [...new Set(chart.series.flatMap((s) => s.points.map((p) => String(p.x))))];
+    const datasets = chart.series.map((s, i) => {
+      const at = (c: string) => s.points.find((p) => String(p.x) === c);
+      return {
+        label: s.label,
+        data: categories.map((c) => at(c)?.y ?? null),
+        // Read by the page's interval plugin: the 95% interval of each dot.
+        intervals: categories.map((c) => {
+          const p = at(c);
+          return p?.lo === undefined || p.hi === undefined ? null : [p.lo, p.hi];
+        }),
+        ...looks[i],
+        showLine: false,
+        pointRadius: 6,
+        pointHoverRadius: 7,
+      };
     });
     return {
-      label: backend,
-      data: points.map((p) => (p ? p.y : null)),
-      // Read by the page's interval plugin: the 95% interval of each bar's median.
-      intervals: points.map((p) => (p ? [p.lo, p.hi] : null)),
-      backgroundColor: PALETTE[i % PALETTE.length]!,
-      borderColor: PALETTE[i % PALETTE.length]!,
+      canvas,
+      title: chart.title,
+      config: { type: "line", data: { labels: categories, datasets }, options: { ...options, scales: { x: options.scales.x, y } } },
     };
-  });
-  const options = baseOptions("case", Y_TITLE + ", log scale");
-  return {
-    results,
-    chart: {
-      canvas: "chart-getevents",
-      title: "io_getevents: zero timeout vs timer path",
-      config: {
-        type: "bar",
-        data: { labels: categories, datasets },
-        options: {
-          ...options,
-          scales: {
-            x: options.scales.x,
-            y: { ...options.scales.y, type: "logarithmic", ...decadeRange(measured.flatMap((r) => Object.values(medianInterval(r))).filter((v) => v > 0)) },
-          },
-        },
-      },
-    },
-  };
+  }
+  const datasets = chart.series.map((s, i) => ({ label: s.label, data: s.points as { x: number; y: number }[], ...looks[i] }));
+  const xs = [...new Set(chart.series.flatMap((s) => s.points.map((p) => Number(p.x))))].sort((a, b) => a - b);
+  const x = { ...options.scales.x, type: chart.x.log ? ("logarithmic" as const) : ("linear" as const) };
+  return { canvas, title: chart.title, config: { type: "line", data: { datasets }, options: { ...options, scales: { x, y } } }, xTicksAt: xs };
 }
 
 // ---- history ----
@@ -510,11 +262,17 @@ export function comparisonChart(cmp: Comparison): (ChartSpec & { rows: number })
     entries = measured.filter((e) => kept.has(e));
   }
   const pct = (x: number) => Math.round(x * 1000) / 10;
+  const threshold = pct(cmp.options.threshold);
   const shown = entries.length < measured.length ? `; ${entries.length} of ${measured.length}: every verdict first, then the largest changes` : "";
   return {
     canvas: "chart-comparison",
-    title: `Change per benchmark, ${cmp.kind === "ab" ? "head vs base" : "new vs old"} (95% interval; threshold ${pct(cmp.options.threshold)}%${shown})`,
+    title: `Change per benchmark, ${cmp.kind === "ab" ? "head vs base" : "new vs old"} (95% interval; dashed: the threshold, ±${threshold}%${shown})`,
     rows: entries.length,
+    xLines: [
+      { x: 0, colour: "#59636e" },
+      { x: threshold, colour: VERDICT_COLOUR.regressed!, dash: true },
+      { x: -threshold, colour: VERDICT_COLOUR.improved!, dash: true },
+    ],
     config: {
       type: "bar",
       data: {
@@ -526,13 +284,15 @@ export function comparisonChart(cmp: Comparison): (ChartSpec & { rows: number })
             intervals: entries.map((e) => (e.ci ? [pct(e.ci[0]), pct(e.ci[1])] : null)),
             backgroundColor: entries.map((e) => VERDICT_COLOUR[e.verdict] ?? "#8c959f"),
             borderColor: entries.map((e) => VERDICT_COLOUR[e.verdict] ?? "#8c959f"),
+            // Dark whiskers: in the bar's own colour the half inside the bar would not show.
+            intervalColour: REFERENCE_COLOUR,
           } as ChartDataset<"bar">,
         ],
       },
       options: (() => {
         const o = baseOptions("change of the median (%, + is slower)", "benchmark");
-        // The axis spans every interval, so no whisker runs off the plot.
-        const ends = entries.flatMap((e) => [pct(e.change!), ...(e.ci ? [pct(e.ci[0]), pct(e.ci[1])] : [])]);
+        // The axis spans every interval and both threshold lines, so no whisker or line runs off the plot.
+        const ends = [threshold, -threshold, ...entries.flatMap((e) => [pct(e.change!), ...(e.ci ? [pct(e.ci[0]), pct(e.ci[1])] : [])])];
         return {
           ...o,
           indexAxis: "y" as const,

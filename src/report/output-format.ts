@@ -8,7 +8,7 @@
 import type { HistoryRecord } from "../contract/history-record.js";
 import type { Comparison } from "../contract/comparison.js";
 import type { Run } from "../contract/run-document.js";
-import type { Headline } from "../contract/suite.js";
+import type { Headline, Suite } from "../contract/suite.js";
 
 /** What a command hands every output it was asked for. */
 export interface ReportInputs {
@@ -22,6 +22,8 @@ export interface ReportInputs {
   history: HistoryRecord[] | null;
   /** The suites' headline figures (bench's run); absent where the command has no suites. */
   headlines?: readonly Headline[];
+  /** The suites (the registry, bench/index.ts) the run's results are looked up in: each one's report hook draws its section of a page. */
+  suites: readonly Suite[];
 }
 
 /** A run, a comparison, or either (an HTML page of whichever there is). */
