@@ -76,18 +76,6 @@ export type { Needs, OutputFormat, ReportInputs } from "./report/output-format.j
 export { outputNames, renderOutput, writeOutputs } from "./library/outputs.js";
 export { renderHtml, writeHtmlReport } from "./report/html.js";
 export { renderComparisonHtml, writeComparisonHtmlReport } from "./report/html-comparison.js";
-export {
-  fitLegend,
-  fitTable,
-  groupSeries,
-  isMeasured,
-  lineChart,
-  lineSeries,
-  medianInterval,
-  opsPerSecondY,
-  scalingSection,
-  timeY,
-} from "./report/suite-charts.js";
 
 // Volume: the shared ring across worker threads.
 export { runSharedRing, SharedRingRunError } from "./pool/shared-ring-run.js";

@@ -4,6 +4,7 @@
 // suites stay below the report and the report knows no suite by name.
 import type { RunResult } from "./run-document.js";
 
+/** An axis of a suite chart: its title, and whether its scale is logarithmic. */
 export interface ChartAxis {
   title: string;
   log?: boolean;
@@ -17,6 +18,7 @@ export interface ChartPoint {
   hi?: number;
 }
 
+/** One line (or set of dots) of a suite chart, with its legend label. */
 export interface ChartSeries {
   label: string;
   points: ChartPoint[];
@@ -29,6 +31,7 @@ export interface ChartSeries {
   style?: "measured" | "reference" | "guide";
 }
 
+/** A suite's chart, as data: the report draws it. */
 export interface SuiteChart {
   title: string;
   /**
@@ -60,6 +63,7 @@ export interface SuiteSection {
   column?: { param: string; header: string };
 }
 
+/** The optional report hook of a suite: its section of the HTML page (heading, navigation entry, intro, and what it shows of a run). */
 export interface SuiteReport {
   /** The section's heading. */
   title: string;
