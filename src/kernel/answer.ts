@@ -1,4 +1,4 @@
-// One answer line of the probe's `scenarios` command (probe/scenario.c), as
+// One answer line of the probe's `scenarios` command (probe/supervise.c), as
 // the fuzzer and the guest backend read it: the program ran (its results and
 // any scenario error), or the program's process crashed or hung.
 import type { ProcessConfig } from "../contract/backend.js";

@@ -35,7 +35,7 @@ export const MAX_RESULT_EVENTS = 1_000_000;
  * answer a timeout that expires at once; the live kernel really waits it
  * out (2^53-1 ns is 104 days), so every backend refuses more than this, and
  * the probe's watchdog allows each step its timeout on top of its own
- * bound (src/kernel/probe.ts, probe/scenario.c).
+ * bound (src/kernel/probe.ts, probe/supervise.c).
  */
 export const MAX_TIMEOUT_TOTAL_NS = 60e9;
 /**
