@@ -10,7 +10,7 @@ export function iterationsFor(budgetMs: number, samples: number, nsPerOp: number
 }
 
 /** Samples per round of a probe timing loop: one probe process per round gives this many. */
-export const ROUND_SAMPLES = 4;
+const ROUND_SAMPLES = 4;
 /** Samples of a probe timing loop measured once. */
 const ONCE_SAMPLES = 20;
 

@@ -19,7 +19,7 @@ const MIN_TOTAL_OPS = 10_000_000;
 const BUDGET_FACTOR = 2;
 
 /** Ctrl-C ends the measurement early with what completed; the runner then stops the run. */
-async function measureTogether(mix: Mix, workers: readonly number[], budgetMs: number): Promise<ScalingRun> {
+async function measureTogether(mix: Mix, workers: readonly number[], budgetMs: number): Promise<ThroughputResult[]> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.on("SIGINT", onSigint);
@@ -40,8 +40,6 @@ function workerCounts(quick: boolean): number[] {
 /** Interleaved rounds per mix: each worker count's interval comes from this many window medians. */
 const ROUNDS = 8;
 
-type ScalingRun = ThroughputResult[];
-
 export const throughputSuite: Suite = {
   name: "throughput",
   description: "independent mode on the worker pool: total ops/s by workers and mix (ns/op of the whole pool)",
@@ -53,7 +51,7 @@ export const throughputSuite: Suite = {
       // The mix's worker counts are timed together, in interleaved rounds
       // (measureScaling): the first of its cases measures all of them, with
       // the budget of all, and the others take their part.
-      let together: Promise<ScalingRun> | null = null;
+      let together: Promise<ThroughputResult[]> | null = null;
       const measureMix = (budgetMs: number) => (together ??= measureTogether(mix, counts, budgetMs));
       for (const [k, workers] of counts.entries()) {
         cases.push({

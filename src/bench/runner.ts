@@ -179,6 +179,13 @@ function measured(suite: string, c: BenchCase, samples: number[], counters: Reco
   return { ...identity(suite, c), samples, stats: summarize(samples), counters, ...(measurements ? { measurements } : {}), complexity: null };
 }
 
+/** The result of a case that timed itself, once or round by round, with its ops per sample and round sizes when it gave them. */
+function selfMeasured(suite: string, c: BenchCase, m: MeasuredSamples): RunResult {
+  const r = measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
+  if (r.status) return r;
+  return { ...r, ...(m.opsPerSample === undefined ? {} : { ops_per_sample: m.opsPerSample }), ...(m.roundSizes ? { round_sizes: m.roundSizes } : {}) };
+}
+
 /**
  * A case that measures itself (the kernel probe, the worker pool), once.
  * What this machine cannot do (a UserError: no AIO, a limit) makes the row
@@ -188,10 +195,7 @@ async function measureOnce(suite: string, c: BenchCase, timeMs: number): Promise
   if (c.kind === "unavailable") return unavailable(suite, c, c.reason);
   if (c.kind === "timed" || c.kind === "rounds") throw new TypeError(`${c.kind} cases run in rounds`);
   try {
-    const m = await c.measure(timeMs);
-    const r = measured(suite, c, m.samples, m.counters ?? {}, m.measurements);
-    if (r.status) return r;
-    return { ...r, ...(m.opsPerSample === undefined ? {} : { ops_per_sample: m.opsPerSample }), ...(m.roundSizes ? { round_sizes: m.roundSizes } : {}) };
+    return selfMeasured(suite, c, await c.measure(timeMs));
   } catch (e) {
     if (e instanceof UserError) return unavailable(suite, c, e.message.split("\n")[0]);
     throw new BenchCaseError(caseId(suite, c), e);
@@ -368,10 +372,7 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     const reason = gaveUp.get(i);
     if (reason !== undefined) results.push(unavailable(suite.name, c, reason));
     else if (c.kind === "rounds") {
-      const x = roundsExtra.get(i);
-      const r = samples.has(i) ? measured(suite.name, c, samples.get(i)!, x?.counters ?? {}, x?.measurements) : null;
-      if (r)
-        results.push(r.status ? r : { ...r, round_sizes: roundSizes.get(i)!, ...(x?.opsPerSample === undefined ? {} : { ops_per_sample: x.opsPerSample }) });
+      if (samples.has(i)) results.push(selfMeasured(suite.name, c, { ...roundsExtra.get(i), samples: samples.get(i)!, roundSizes: roundSizes.get(i)! }));
     } else if (c.kind !== "timed") {
       const r = once.get(i);
       if (r) results.push(r);

@@ -139,9 +139,10 @@ export interface SuiteResult {
   /** The median of each round (the observations the intervals come from); empty when not measured. */
   roundMedians: number[];
   /**
-   * True when roundMedians are the runner's interleaved rounds, so that
-   * round k of two such results of one run were taken moments apart (the
-   * intervals of their ratio can then pair them); false for medians of
+   * True when roundMedians are medians of rounds in which the suite's cases
+   * took turns (the runner's rounds, or the throughput suite's windows per
+   * worker count), so round k of two such results of one suite were taken
+   * moments apart and a ratio's interval can pair them; false for medians of
    * consecutive samples of a case measured on its own.
    */
   byRound: boolean;

@@ -63,17 +63,14 @@ interface Window {
 
 /** A warmed, calibrated pool of `workers` running one mix, timed in windows. */
 class ThroughputSession {
-  private seed: number;
-
   private constructor(
     private readonly pool: WorkerPool,
     private readonly mix: Mix,
     readonly sizer: TaskSizer,
     readonly roundTripNs: number,
-    seed: number,
-  ) {
-    this.seed = seed;
-  }
+    /** Seed of the next task: each task's work differs. */
+    private seed: number,
+  ) {}
 
   /** Warms the workers and calibrates task sizes so that no task runs longer than `maxTaskMs`. */
   static async open(workers: number, mix: Mix, seed: number, maxTaskMs: number): Promise<ThroughputSession> {
