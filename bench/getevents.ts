@@ -2,14 +2,15 @@
 // min_nr 1. From 3.19 it returns at once; before, it armed a timer and
 // slept until it fired. Model rows run each profile's path (the legacy one
 // waits on a real host timer); kernel rows time the live kernel with a zero
-// timeout and with a 1 ns timeout, which still takes the timer path. Native rows run the same
+// timeout and with a 1 ns timeout, which still takes the timer path, beside a
+// null system call (getppid), the floor of any call. Native rows run the same
 // zero-timeout read (lookup, head/tail, nothing to copy) as C, in every
 // anchor build (bench/native-case.ts).
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { AioProcess } from "../src/model/aio.js";
 import { setupRingSlots } from "../src/contract/geometry.js";
 import { PROFILES } from "../src/contract/profile.js";
-import type { BenchCase, Suite, SuiteOptions } from "../src/contract/suite.js";
+import type { BenchCase, Headline, Suite, SuiteOptions, SuiteResult } from "../src/contract/suite.js";
 import { countInstructions } from "../src/core/instruction-count.js";
 import { defaultWasmBuild } from "../src/core/wasm-build.js";
 import type { ProfileName } from "../src/contract/scenario.js";
@@ -59,6 +60,16 @@ function wasmCase(opts: SuiteOptions, profile: ProfileName, path: string): Bench
   };
 }
 
+/**
+ * The kernel's zero-timeout call can be no cheaper than entering the kernel
+ * at all, and that cost varies by machine (PTI, nested virtualisation): the
+ * ratio line names it, so a missed target can be read against its floor.
+ */
+function withSyscallFloor(line: Headline, nullSyscall: SuiteResult | undefined): Headline {
+  if (nullSyscall?.median == null) return line;
+  return { ...line, text: `${line.text}; a null syscall takes ${formatNs(nullSyscall.median)} here` };
+}
+
 export const geteventsSuite: Suite = {
   name: "getevents",
   description: "io_getevents, zero timeout, empty ring: 3.19 fast path vs the timer-armed path",
@@ -71,6 +82,7 @@ export const geteventsSuite: Suite = {
       wasmCase(opts, "v3.18", "timer"),
       kernelCase("kernel-timeout-0", { timeout_ns: 0 }, "getevents", { timeout_ns: 0, min_nr: 1 }, 400),
       kernelCase("kernel-timeout-1ns", { timeout_ns: 1 }, "getevents", { timeout_ns: 1, min_nr: 1 }, 90_000),
+      kernelCase("kernel-null-syscall", {}, "syscall", {}, 400),
       ...nativeCases(
         "native-read",
         { profile: "mainline", timeout_ns: 0 },
@@ -92,10 +104,13 @@ export const geteventsSuite: Suite = {
       bestLine("getevents: WASM / fastest native read", fast, bestNative(results, "native-read"), { op: "<=", bound: 1.5 }),
       ratioLine("getevents: model timer path / fast path (WASM)", find(results, "wasm-timer"), fast, { op: ">=", bound: 100 }),
       ratioLine("getevents: model timer path / fast path (TS)", find(results, "model-timer"), find(results, "model-fast"), { op: ">=", bound: 100 }),
-      ratioLine("getevents: kernel 1 ns timeout / zero timeout", find(results, "kernel-timeout-1ns"), find(results, "kernel-timeout-0"), {
-        op: ">=",
-        bound: 100,
-      }),
+      withSyscallFloor(
+        ratioLine("getevents: kernel 1 ns timeout / zero timeout", find(results, "kernel-timeout-1ns"), find(results, "kernel-timeout-0"), {
+          op: ">=",
+          bound: 100,
+        }),
+        find(results, "kernel-null-syscall"),
+      ),
     ];
   },
   report: {

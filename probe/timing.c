@@ -35,6 +35,23 @@ static void loop_getevents(const struct params *p)
 	timing_samples(p);
 }
 
+/* getppid(2), the usual null system call: the entry and exit every
+ * io_getevents call pays, so a zero-timeout call can be read against it. */
+static void loop_syscall(const struct params *p)
+{
+	long sum = 0;
+	for (long s = 0; s < p->samples; s++) {
+		uint64_t t0 = now_ns();
+		for (long k = 0; k < p->iterations; k++)
+			sum += syscall(SYS_getppid);
+		sample_ns[s] = (double)(now_ns() - t0) / (double)p->iterations;
+	}
+	if (sum == 0)
+		die_probe("getppid returned 0 on every call");
+	timing_header("syscall", "ns/call", p);
+	timing_samples(p);
+}
+
 /* Submit a batch of buffered preads (they complete during submit), then
  * reap them from the mapped ring as libaio does. */
 static void loop_submit_reap(const struct params *p)
@@ -193,6 +210,9 @@ int cmd_time(int argc, char **argv)
 		p.iterations = param(argc, argv, "iterations",
 				     p.timeout_ns ? 100 : 10000, 1, 100000000);
 		loop_getevents(&p);
+	} else if (strcmp(loop, "syscall") == 0) {
+		p.iterations = param(argc, argv, "iterations", 10000, 1, 100000000);
+		loop_syscall(&p);
 	} else if (strcmp(loop, "submit-reap") == 0) {
 		p.batch = param(argc, argv, "batch", 64, 1, 4096);
 		p.iterations = param(argc, argv, "iterations", 64 * 256, p.batch,
@@ -217,8 +237,8 @@ int cmd_time(int argc, char **argv)
 				     1000000000);
 		loop_ring_getevents(&p);
 	} else {
-		die_probe("unknown timing loop \"%s\" (getevents, submit-reap, churn, "
-			  "remap, ring, ring-getevents)", loop);
+		die_probe("unknown timing loop \"%s\" (getevents, syscall, submit-reap, "
+			  "churn, remap, ring, ring-getevents)", loop);
 	}
 	flush_out();
 	return 0;

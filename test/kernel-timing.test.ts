@@ -10,6 +10,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const cases: [KernelLoop, KernelTimingParams, string][] = [
   ["getevents", { samples: 5, iterations: 1000 }, "ns/call"],
+  ["syscall", { samples: 5, iterations: 1000 }, "ns/call"],
   ["submit-reap", { samples: 5, batch: 16, iterations: 1024 }, "ns/event"],
   ["churn", { samples: 2, iterations: 2 }, "ns/pair"],
   ["remap", { samples: 5, contexts: 8, iterations: 100 }, "ns/op"],
@@ -43,4 +44,15 @@ test("bad timing parameters are one-line UserErrors", { skip }, async () => {
   await assert.rejects(runKernelTiming("ring", { batch: 0 }), (e: unknown) => e instanceof UserError && /batch must be an integer in/.test(e.message));
   await assert.rejects(runKernelTiming("ring", { nr: 1.5 }), (e: unknown) => e instanceof UserError && /nr must be an integer/.test(e.message));
   await assert.rejects(runKernelTiming("nope" as KernelLoop), (e: unknown) => e instanceof UserError && /unknown kernel timing loop/.test(e.message));
+});
+
+test("a zero-timeout io_getevents costs at least about a null system call (it enters the kernel)", { skip }, async () => {
+  // Alternated, and the fastest sample of each: the two loops share a busy machine.
+  const nul: number[] = [];
+  const zero: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    nul.push(...(await runKernelTiming("syscall", { samples: 5, iterations: 2000 })).samples);
+    zero.push(...(await runKernelTiming("getevents", { samples: 5, iterations: 2000, timeout_ns: 0 })).samples);
+  }
+  assert.ok(Math.min(...zero) > Math.min(...nul) / 2, `${Math.min(...zero)} vs ${Math.min(...nul)}`);
 });

@@ -144,16 +144,17 @@ export async function answerOnKernel(scenario: Scenario, probe: string = default
 }
 
 /** A timing loop the probe runs inside the kernel backend (for the kernel benchmarks). */
-export type KernelLoop = "getevents" | "submit-reap" | "churn" | "remap" | "ring" | "ring-getevents";
+export type KernelLoop = "getevents" | "syscall" | "submit-reap" | "churn" | "remap" | "ring" | "ring-getevents";
 /** Every timing loop the probe knows. */
-export const KERNEL_LOOPS: readonly KernelLoop[] = ["getevents", "submit-reap", "churn", "remap", "ring", "ring-getevents"];
-/** Loops of the probe's own C code that make no AIO call: they run where AIO is missing too. */
-const NATIVE_LOOPS: readonly KernelLoop[] = ["ring", "ring-getevents"];
+export const KERNEL_LOOPS: readonly KernelLoop[] = ["getevents", "syscall", "submit-reap", "churn", "remap", "ring", "ring-getevents"];
+/** Loops that make no AIO call: they run where AIO is missing too. */
+const NATIVE_LOOPS: readonly KernelLoop[] = ["syscall", "ring", "ring-getevents"];
 
 /**
  * Parameters of the probe's timing loops (all optional, integers):
  * - every loop: `samples` (20), `iterations` (operations timed per sample);
  * - getevents: `timeout_ns` (0; 0 is the no-timer path), `min_nr` (1);
+ * - syscall: getppid(2), the null system call every io_getevents call's cost includes;
  * - submit-reap: `batch` (64 iocbs per io_submit, reaped from user space);
  * - remap: `contexts` (1; contexts alive, the newest ring is moved);
  * - ring: `nr` (383 ring slots), `batch` (64 events per complete+reap round);
