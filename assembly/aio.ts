@@ -4,7 +4,7 @@
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
 import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
-import { EAGAIN, EBADF, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
+import { EAGAIN, EBADF, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EOPNOTSUPP, EPERM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
@@ -15,6 +15,7 @@ import {
   RING_NR, RING_TAIL, eventsFromSlot, nextSlot, ringIndex, ringPages, ringSlots, writeEvents,
 } from "./ring";
 import { record, record_into_scratch, sink, sink_events, sink_run } from "./sink";
+import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_KNOWN_BASE, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_REFUSED_ON_FILE } from "./abi/rwf";
 
 import {
   CMD_BAD, CMD_FDSYNC, CMD_FSYNC, CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, FD_BAD, FD_RDONLY, FD_WRONLY, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
@@ -54,17 +55,35 @@ export { CMD_BAD, CMD_PREAD, CMD_PWRITE, FD_RDWR, IOCB_BYTES } from "./abi/codes
   return cmd == CMD_FSYNC || cmd == CMD_FDSYNC;
 }
 
+/** The RWF_* bits the profile's kernel knows (Profile.rwFlagsKnown in src/contract/profile.ts), from its switches. */
+function rwFlagsKnown(p: Profile): u32 {
+  let known: u32 = RWF_KNOWN_BASE;
+  if (p.rwfNoappend) known |= RWF_NOAPPEND;
+  if (p.rwfAtomic) known |= RWF_ATOMIC;
+  if (p.rwfDontcache) known |= RWF_DONTCACHE;
+  if (p.rwfNosignal) known |= RWF_NOSIGNAL;
+  return known;
+}
+
 /**
  * Why io_submit refuses a block (an errno), or 0. The live kernel looks up
- * the fd, then the opcode (FINDINGS 1), then the file's open mode against
- * the opcode (FINDINGS 40), then the position. A sync block takes no range
- * and ignores the open mode: any nbytes or offset is EINVAL (FINDINGS 43),
- * and so is the block itself where the generation has no aio fsync.
+ * the fd, then the opcode (FINDINGS 1), then the block's rw_flags against
+ * the ones it knows and those the file takes (FINDINGS 44), then the
+ * file's open mode against the opcode (FINDINGS 40), then the position. A
+ * sync block takes no range, no rw_flags and ignores the open mode: any
+ * nbytes, offset or flag is EINVAL (FINDINGS 43, 44), and so is the block
+ * itself where the generation has no aio fsync.
  */
-function submitRefusal(fd: i32, cmd: i32, nbytes: i64, offset: i64, syncOps: bool): i32 {
+function submitRefusal(fd: i32, cmd: i32, nbytes: i64, offset: i64, rwFlags: u32, p: Profile): i32 {
   if (fd == FD_BAD) return EBADF;
   if (cmd == CMD_BAD) return EINVAL;
-  if (isSyncCmd(cmd)) return syncOps && !nbytes && !offset ? 0 : EINVAL;
+  if (isSyncCmd(cmd)) return p.syncOps && !nbytes && !offset && !rwFlags ? 0 : EINVAL;
+  if (rwFlags) {
+    if (rwFlags & ~rwFlagsKnown(p)) return EOPNOTSUPP;
+    // A kernel that knows RWF_NOAPPEND refuses it beside RWF_APPEND before it looks at what the file takes.
+    if (rwFlags & RWF_APPEND && rwFlags & RWF_NOAPPEND) return EINVAL;
+    if (rwFlags & RWF_REFUSED_ON_FILE) return EOPNOTSUPP;
+  }
   if (fd == (cmd == CMD_PREAD ? FD_WRONLY : FD_RDONLY)) return EBADF;
   return offset < 0 ? EINVAL : 0;
 }
@@ -180,9 +199,9 @@ export class AioProcess {
   /**
    * `count` control blocks with user data data, data + 1, ...: how many were
    * submitted, or -errno. `faultAt`: the first entry of the array the kernel
-   * cannot read (-1: none).
+   * cannot read (-1: none). `rwFlags`: every block's aio_rw_flags (RWF_*).
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
@@ -193,8 +212,10 @@ export class AioProcess {
       if (!faultAt) return -EFAULT;
       nr = faultAt;
     }
+    // Before 4.13 the field is reserved: checked before the block takes a slot.
+    if (rwFlags && !this.profile.rwFlagsField) return -EINVAL;
     // The first iocb is refused after taking its slot, which goes back at once.
-    const refused = submitRefusal(fd, cmd, nbytes, offset, this.profile.syncOps);
+    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, this.profile);
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
@@ -210,7 +231,7 @@ export class AioProcess {
       // Only a block that gets a slot reads or writes the file. A sync block
       // completes here too, where the kernel completes it from a workqueue
       // moments later; the probe waits for that (FINDINGS 43).
-      const res = this.rw(cmd, fd, k, nbytes, offset);
+      const res = this.rw(cmd, fd, rwFlags, k, nbytes, offset);
       aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, res);
       ctx.completed_events += k;
       submitted += k;
@@ -221,13 +242,14 @@ export class AioProcess {
   /**
    * `k` buffered reads or writes of the test file: the bytes each moves
    * (its event's res). A read stops at the end of the file; a write grows
-   * it, at the end in append mode (FINDINGS 40). Every block of one call
-   * moves as many bytes, so one answer serves all. A sync block, accepted
-   * only with nbytes 0, takes the write path and so moves nothing.
+   * it, at the end in append mode: O_APPEND or RWF_APPEND, unless
+   * RWF_NOAPPEND (FINDINGS 40, 44). Every block of one call moves as many
+   * bytes, so one answer serves all. A sync block, accepted only with
+   * nbytes 0, takes the write path and so moves nothing.
    */
-  @inline private rw(cmd: i32, fd: i32, k: i32, nbytes: i64, offset: i64): i64 {
+  @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
     if (cmd == CMD_PREAD) return min(nbytes, max(0, this.fileSize - offset));
-    if (fd == FD_APPEND) this.fileSize += <i64>k * nbytes;
+    if ((fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND)) this.fileSize += <i64>k * nbytes;
     else if (nbytes > 0) this.fileSize = max(this.fileSize, offset + nbytes);
     return nbytes;
   }
