@@ -4,7 +4,7 @@
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
 import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
-import { EAGAIN, EBADF, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EOPNOTSUPP, EPERM, OOPS, WOULD_BLOCK } from "./errno";
+import { EAGAIN, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
@@ -15,10 +15,11 @@ import {
   RING_NR, RING_TAIL, eventsFromSlot, nextSlot, ringIndex, ringPages, ringSlots, writeEvents,
 } from "./ring";
 import { record, record_into_scratch, sink, sink_events, sink_run } from "./sink";
-import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_KNOWN_BASE, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_REFUSED_ON_FILE } from "./abi/rwf";
+import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
+import { submitRefusal } from "./submit-refusal";
 
 import {
-  CMD_BAD, CMD_FDSYNC, CMD_FSYNC, CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, FD_BAD, FD_RDONLY, FD_WRONLY, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -48,44 +49,6 @@ export { CMD_BAD, CMD_PREAD, CMD_PWRITE, FD_RDWR, IOCB_BYTES } from "./abi/codes
     if (tail == nr_events) tail = 0;
   }
   store<u32>(ring + RING_TAIL, tail);
-}
-
-/** fsync and fdsync: blocks that move no bytes and take no range. */
-@inline function isSyncCmd(cmd: i32): bool {
-  return cmd == CMD_FSYNC || cmd == CMD_FDSYNC;
-}
-
-/** The RWF_* bits the profile's kernel knows (Profile.rwFlagsKnown in src/contract/profile.ts), from its switches. */
-function rwFlagsKnown(p: Profile): u32 {
-  let known: u32 = RWF_KNOWN_BASE;
-  if (p.rwfNoappend) known |= RWF_NOAPPEND;
-  if (p.rwfAtomic) known |= RWF_ATOMIC;
-  if (p.rwfDontcache) known |= RWF_DONTCACHE;
-  if (p.rwfNosignal) known |= RWF_NOSIGNAL;
-  return known;
-}
-
-/**
- * Why io_submit refuses a block (an errno), or 0. The live kernel looks up
- * the fd, then the opcode (FINDINGS 1), then the block's rw_flags against
- * the ones it knows and those the file takes (FINDINGS 44), then the
- * file's open mode against the opcode (FINDINGS 40), then the position. A
- * sync block takes no range, no rw_flags and ignores the open mode: any
- * nbytes, offset or flag is EINVAL (FINDINGS 43, 44), and so is the block
- * itself where the generation has no aio fsync.
- */
-function submitRefusal(fd: i32, cmd: i32, nbytes: i64, offset: i64, rwFlags: u32, p: Profile): i32 {
-  if (fd == FD_BAD) return EBADF;
-  if (cmd == CMD_BAD) return EINVAL;
-  if (isSyncCmd(cmd)) return p.syncOps && !nbytes && !offset && !rwFlags ? 0 : EINVAL;
-  if (rwFlags) {
-    if (rwFlags & ~rwFlagsKnown(p)) return EOPNOTSUPP;
-    // A kernel that knows RWF_NOAPPEND refuses it beside RWF_APPEND before it looks at what the file takes.
-    if (rwFlags & RWF_APPEND && rwFlags & RWF_NOAPPEND) return EINVAL;
-    if (rwFlags & RWF_REFUSED_ON_FILE) return EOPNOTSUPP;
-  }
-  if (fd == (cmd == CMD_PREAD ? FD_WRONLY : FD_RDONLY)) return EBADF;
-  return offset < 0 ? EINVAL : 0;
 }
 
 export class AioProcess {
