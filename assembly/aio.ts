@@ -4,7 +4,7 @@
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
 import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
-import { EAGAIN, EBADF, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
+import { EAGAIN, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
@@ -15,9 +15,11 @@ import {
   RING_NR, RING_TAIL, eventsFromSlot, nextSlot, ringIndex, ringPages, ringSlots, writeEvents,
 } from "./ring";
 import { record, record_into_scratch, sink, sink_events, sink_run } from "./sink";
+import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
+import { submitRefusal } from "./submit-refusal";
 
 import {
-  CMD_BAD, CMD_FDSYNC, CMD_FSYNC, CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, FD_BAD, FD_RDONLY, FD_WRONLY, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -47,26 +49,6 @@ export { CMD_BAD, CMD_PREAD, CMD_PWRITE, FD_RDWR, IOCB_BYTES } from "./abi/codes
     if (tail == nr_events) tail = 0;
   }
   store<u32>(ring + RING_TAIL, tail);
-}
-
-/** fsync and fdsync: blocks that move no bytes and take no range. */
-@inline function isSyncCmd(cmd: i32): bool {
-  return cmd == CMD_FSYNC || cmd == CMD_FDSYNC;
-}
-
-/**
- * Why io_submit refuses a block (an errno), or 0. The live kernel looks up
- * the fd, then the opcode (FINDINGS 1), then the file's open mode against
- * the opcode (FINDINGS 40), then the position. A sync block takes no range
- * and ignores the open mode: any nbytes or offset is EINVAL (FINDINGS 43),
- * and so is the block itself where the generation has no aio fsync.
- */
-function submitRefusal(fd: i32, cmd: i32, nbytes: i64, offset: i64, syncOps: bool): i32 {
-  if (fd == FD_BAD) return EBADF;
-  if (cmd == CMD_BAD) return EINVAL;
-  if (isSyncCmd(cmd)) return syncOps && !nbytes && !offset ? 0 : EINVAL;
-  if (fd == (cmd == CMD_PREAD ? FD_WRONLY : FD_RDONLY)) return EBADF;
-  return offset < 0 ? EINVAL : 0;
 }
 
 export class AioProcess {
@@ -180,9 +162,9 @@ export class AioProcess {
   /**
    * `count` control blocks with user data data, data + 1, ...: how many were
    * submitted, or -errno. `faultAt`: the first entry of the array the kernel
-   * cannot read (-1: none).
+   * cannot read (-1: none). `rwFlags`: every block's aio_rw_flags (RWF_*).
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
@@ -193,8 +175,10 @@ export class AioProcess {
       if (!faultAt) return -EFAULT;
       nr = faultAt;
     }
+    // Before 4.13 the field is reserved: checked before the block takes a slot.
+    if (rwFlags && !this.profile.rwFlagsField) return -EINVAL;
     // The first iocb is refused after taking its slot, which goes back at once.
-    const refused = submitRefusal(fd, cmd, nbytes, offset, this.profile.syncOps);
+    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, this.profile);
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
@@ -210,7 +194,7 @@ export class AioProcess {
       // Only a block that gets a slot reads or writes the file. A sync block
       // completes here too, where the kernel completes it from a workqueue
       // moments later; the probe waits for that (FINDINGS 43).
-      const res = this.rw(cmd, fd, k, nbytes, offset);
+      const res = this.rw(cmd, fd, rwFlags, k, nbytes, offset);
       aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, res);
       ctx.completed_events += k;
       submitted += k;
@@ -221,13 +205,14 @@ export class AioProcess {
   /**
    * `k` buffered reads or writes of the test file: the bytes each moves
    * (its event's res). A read stops at the end of the file; a write grows
-   * it, at the end in append mode (FINDINGS 40). Every block of one call
-   * moves as many bytes, so one answer serves all. A sync block, accepted
-   * only with nbytes 0, takes the write path and so moves nothing.
+   * it, at the end in append mode: O_APPEND or RWF_APPEND, unless
+   * RWF_NOAPPEND (FINDINGS 40, 44). Every block of one call moves as many
+   * bytes, so one answer serves all. A sync block, accepted only with
+   * nbytes 0, takes the write path and so moves nothing.
    */
-  @inline private rw(cmd: i32, fd: i32, k: i32, nbytes: i64, offset: i64): i64 {
+  @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
     if (cmd == CMD_PREAD) return min(nbytes, max(0, this.fileSize - offset));
-    if (fd == FD_APPEND) this.fileSize += <i64>k * nbytes;
+    if ((fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND)) this.fileSize += <i64>k * nbytes;
     else if (nbytes > 0) this.fileSize = max(this.fileSize, offset + nbytes);
     return nbytes;
   }

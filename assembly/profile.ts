@@ -46,6 +46,16 @@ export class Profile {
   pgetevents: bool;
   /** p.syncOps */
   syncOps: bool;
+  /** p.rwFlagsKnown !== null */
+  rwFlagsField: bool;
+  /** ((p.rwFlagsKnown ?? 0) & RWF_NOAPPEND) !== 0 */
+  rwfNoappend: bool;
+  /** ((p.rwFlagsKnown ?? 0) & RWF_ATOMIC) !== 0 */
+  rwfAtomic: bool;
+  /** ((p.rwFlagsKnown ?? 0) & RWF_DONTCACHE) !== 0 */
+  rwfDontcache: bool;
+  /** ((p.rwFlagsKnown ?? 0) & RWF_NOSIGNAL) !== 0 */
+  rwfNosignal: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -67,5 +77,10 @@ export class Profile {
     this.fixedUnmapsTargetEarly = (bits & (1 << 16)) != 0;
     this.pgetevents = (bits & (1 << 17)) != 0;
     this.syncOps = (bits & (1 << 18)) != 0;
+    this.rwFlagsField = (bits & (1 << 19)) != 0;
+    this.rwfNoappend = (bits & (1 << 20)) != 0;
+    this.rwfAtomic = (bits & (1 << 21)) != 0;
+    this.rwfDontcache = (bits & (1 << 22)) != 0;
+    this.rwfNosignal = (bits & (1 << 23)) != 0;
   }
 }

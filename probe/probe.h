@@ -16,7 +16,7 @@
  *   io_setup NR NAME CTXP        NAME: index or "-", CTXP: 0, 1 (nonzero),
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
- *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET
+ *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET RWFLAGS
  *                                CMD: pread|pwrite|fsync|fdsync|bad,
  *                                FD: ok (read-write), bad (closed),
  *                                rdonly, wronly or append (O_APPEND),
@@ -24,7 +24,8 @@
  *                                or bogus, NULL: "-" or the entry left NULL,
  *                                BOGUS: "-" or the entry pointing to "bogus",
  *                                NBYTES, OFFSET: of every block, in the
- *                                test file (FILE_BYTES at each scenario's start)
+ *                                test file (FILE_BYTES at each scenario's start),
+ *                                RWFLAGS: every block's aio_rw_flags, decimal
  *   io_getevents ADDR MIN_NR NR TIMEOUT EVENTS   TIMEOUT: ns, null or
  *                                bogus (unreadable); EVENTS: ok (the probe's
  *                                buffer), 0 or bogus

@@ -210,6 +210,7 @@ static void do_io_submit(int i, const struct step *st)
 			cb->aio_buf = (uint64_t)(uintptr_t)io_buf;
 		cb->aio_nbytes = (uint64_t)st->nbytes;
 		cb->aio_offset = st->offset;
+		cb->aio_rw_flags = (int)(uint32_t)st->rw_flags;
 		iocb_ptrs[k] = cb;
 	}
 	if (st->bogus_entry >= 0 && st->bogus_entry < count)

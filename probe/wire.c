@@ -100,11 +100,11 @@ static struct addr parse_unusable(const char *tok, const char *dflt, int line, c
 
 static void parse_step(char *text, int line, struct step *st)
 {
-	char *all[12], **tok = all;
+	char *all[13], **tok = all;
 	int nt = 0;
 	for (char *save, *t = strtok_r(text, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save)) {
-		if (nt == 12)
+		if (nt == 13)
 			die_probe("wire line %d: too many fields", line);
 		all[nt++] = t;
 	}
@@ -112,7 +112,7 @@ static void parse_step(char *text, int line, struct step *st)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 11, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2};
+	static const int want[] = {4, 2, 12, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -168,6 +168,9 @@ static void parse_step(char *text, int line, struct step *st)
 		st->offset = parse_long(tok[10], line);
 		if (st->nbytes < 0 || st->nbytes > MAX_IO_BYTES)
 			die_probe("wire line %d: nbytes out of range", line);
+		st->rw_flags = parse_long(tok[11], line);
+		if (st->rw_flags < 0 || st->rw_flags > UINT32_MAX)
+			die_probe("wire line %d: rw_flags out of range", line);
 		break;
 	case OP_RAISE:
 		break;

@@ -41,6 +41,7 @@ struct step {
 	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */
 	long bogus_entry;  /* io_submit: the entry pointing to "bogus", -1 for none */
 	long nbytes, offset; /* io_submit: of every block */
+	long rw_flags;     /* io_submit: every block's aio_rw_flags (RWF_*), 32 bits */
 	int in_child;      /* fork: the call runs in a forked child */
 };
 

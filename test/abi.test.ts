@@ -27,6 +27,7 @@ import {
   USIG_NULL,
 } from "../assembly/abi/codes.js";
 import * as errno from "../assembly/abi/errno.js";
+import * as rwf from "../assembly/abi/rwf.js";
 import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
 import { CORE_SWITCHES, PROFILES, profileBits } from "../src/contract/profile.js";
@@ -35,6 +36,9 @@ import { REPO } from "./helpers.js";
 const root = fileURLToPath(REPO);
 const cc = process.env.CC || "cc";
 const haveCc = spawnSync(cc, ["--version"]).status === 0;
+
+/** abi/rwf.ts's flags, each the kernel's own RWF_* of that name. */
+const RWF_NAMES = Object.keys(rwf).filter((k) => /^RWF_[A-Z]+$/.test(k) && k !== "RWF_SWITCHED");
 
 /** The probe's view of the ABI, compiled from probe/probe.h (and wire.h's signal codes) with the machine's C compiler. */
 function probeAbi(): Record<string, number> {
@@ -60,10 +64,17 @@ function probeAbi(): Record<string, number> {
     ["SIGMASK_FAULT", "SIG_MASK_BOGUS"],
     ["SIGSET_SIZE", "_NSIG / 8"],
     ...["FD_RDWR", "FD_BAD", "FD_RDONLY", "FD_WRONLY", "FD_APPEND"].map((f): [string, string] => [f, f]),
+    ["EOPNOTSUPP", "EOPNOTSUPP"],
   ];
-  const body = values.map(([k, v], i) => `\tprintf("%s\\"${k}\\":%llu", ${i ? '","' : '""'}, (unsigned long long)(${v}));`).join("\n");
+  const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%llu", ${first ? '""' : '","'}, (unsigned long long)(${v}));`;
+  // The RWF_* flags the machine's <linux/fs.h> defines: an older header lacks the newer ones.
+  const flags = RWF_NAMES.map((f) => `#ifdef ${f}\n${line(f, f, false)}\n#endif`);
+  const body = [...values.map(([k, v], i) => line(k, v, i === 0)), ...flags].join("\n");
   const src = join(dir, "abi.c");
-  writeFileSync(src, `#include "probe.h"\n#include "wire.h"\n#include "io.h"\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`);
+  writeFileSync(
+    src,
+    `#include "probe.h"\n#include "wire.h"\n#include "io.h"\n#include <linux/fs.h>\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`,
+  );
   const exe = join(dir, "abi");
   const built = spawnSync(cc, ["-std=gnu11", "-I", join(root, "probe"), "-o", exe, src], { encoding: "utf8" });
   assert.equal(built.status, 0, built.stderr);
@@ -103,6 +114,21 @@ describe("single-source ABI", () => {
     for (const [k, v] of Object.entries(sig)) assert.equal(c[k], v, k);
     // io_submit's file: the probe's enum in the codes' order.
     for (const [k, v] of Object.entries({ FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND })) assert.equal(c[k], v, k);
+    assert.equal(c.EOPNOTSUPP, errno.EOPNOTSUPP);
+    // aio_rw_flags: every flag this machine's headers define is abi/rwf.ts's (RWF_HIPRI to RWF_APPEND at least).
+    const defined = RWF_NAMES.filter((f) => f in c);
+    assert.ok(defined.length >= 5, `the headers define ${defined.join(", ")}`);
+    for (const f of defined) assert.equal(c[f], (rwf as Record<string, number>)[f], f);
+  });
+
+  it("every profile's known rw_flags are what the core rebuilds from its switches: RWF_KNOWN_BASE plus switched bits", () => {
+    for (const p of Object.values(PROFILES)) {
+      if (p.rwFlagsKnown === null) continue;
+      assert.equal(p.rwFlagsKnown & ~rwf.RWF_SWITCHED, rwf.RWF_KNOWN_BASE, `${p.name}: the bits no switch carries`);
+    }
+    // Each switched bit is a flag of its own (one bit), and the refused ones are known somewhere.
+    for (const bit of [rwf.RWF_NOAPPEND, rwf.RWF_ATOMIC, rwf.RWF_DONTCACHE, rwf.RWF_NOSIGNAL]) assert.equal(rwf.RWF_SWITCHED & bit, bit);
+    assert.equal(rwf.RWF_REFUSED_ON_FILE & ~(rwf.RWF_KNOWN_BASE | rwf.RWF_SWITCHED), 0);
   });
 
   it("assembly/profile.ts is what the profile table (CORE_SWITCHES) generates, each switch its own bit", () => {

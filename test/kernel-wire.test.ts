@@ -35,6 +35,8 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 1, nbytes: 65536, offset: -512 },
     { op: "io_submit", ctx: "A", count: 2, cmd: "fsync", data: 1, fd: "rdonly" },
     { op: "io_submit", ctx: "A", count: 1, cmd: "fdsync", data: 1, nbytes: 512, offset: -1 },
+    { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 1, rw_flags: 8 },
+    { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 1, rw_flags: 2 ** 32 - 1 },
     { op: "io_destroy", ctx: -1 },
     { op: "mremap", addr: "X", old_pages: 1, new_pages: 2, maymove: false },
     { op: "mmap", pages: 2, name: "Y", at: "X+3" },
@@ -53,12 +55,12 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_setup 128 0 1",
       "mmap 16 1 - replace",
       "mremap N0+0+0 3 3 N1+2+0 2 maymove",
-      "io_submit N2+0+1 -1 bad 7 bad ok - - 512 0",
+      "io_submit N2+0+1 -1 bad 7 bad ok - - 512 0 0",
       "io_getevents 0 1 2 null ok",
       "io_getevents bogus 0 -1 -5 ok",
       "mremap N1+0+0 1 2 - - maymove",
       "fork_mremap N0+0+0 3 N1+0+0",
-      "fork io_submit N0+0+0 2 pwrite 3 append ok - - 512 0",
+      "fork io_submit N0+0+0 2 pwrite 3 append ok - - 512 0 0",
       "fork mremap N0+0+0 3 3 N1+0+0 - maymove",
       "user_reap N0+0+0 4",
       "page N1+15+0",
@@ -68,12 +70,14 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_setup 1 - null",
       "io_setup 1 - bogus",
       "io_getevents N0+0+0 0 1 bogus 0",
-      "io_submit N0+0+0 3 pread 1 ok bogus - - 512 0",
-      "io_submit N0+0+0 3 pread 1 ok ok 2 - 512 0",
-      "io_submit N0+0+0 4 pread 1 ok ok - 1 512 0",
-      "io_submit N0+0+0 1 pwrite 1 ok ok - - 65536 -512",
-      "io_submit N0+0+0 2 fsync 1 rdonly ok - - 0 0",
-      "io_submit N0+0+0 1 fdsync 1 ok ok - - 512 -1",
+      "io_submit N0+0+0 3 pread 1 ok bogus - - 512 0 0",
+      "io_submit N0+0+0 3 pread 1 ok ok 2 - 512 0 0",
+      "io_submit N0+0+0 4 pread 1 ok ok - 1 512 0 0",
+      "io_submit N0+0+0 1 pwrite 1 ok ok - - 65536 -512 0",
+      "io_submit N0+0+0 2 fsync 1 rdonly ok - - 0 0 0",
+      "io_submit N0+0+0 1 fdsync 1 ok ok - - 512 -1 0",
+      "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 8",
+      "io_submit N0+0+0 1 pwrite 1 ok ok - - 512 0 4294967295",
       "io_destroy -1",
       "mremap N1+0+0 1 2 - - 0",
       "mmap 2 3 N1+3+0 replace",
@@ -103,6 +107,9 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
     [{ op: "page", addr: "A B" }, "addr"],
     [{ op: "mmap", pages: 1, name: "bogus" }, "name"],
     [{ op: "io_getevents", ctx: "A", min_nr: 0, nr: 2_000_000, timeout_ns: 0 }, "nr"],
+    [{ op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, rw_flags: 2 ** 32 }, "rw_flags"],
+    [{ op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, rw_flags: -1 }, "rw_flags"],
+    [{ op: "fork", call: { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, rw_flags: 0.5 } }, "call.rw_flags"],
   ];
   for (const [step, field] of bad) {
     assert.throws(
@@ -124,6 +131,8 @@ test("the wire encoder accepts exactly what the scenario parser accepts (one sch
     { op: "mmap", pages: 1, name: "bogus" },
     { op: "io_setup", nr_events: 2 ** 32 - 1 },
     { op: "io_setup", nr_events: 2 ** 32 },
+    { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 0, rw_flags: 2 ** 32 - 1 },
+    { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 0, rw_flags: 2 ** 32 },
     // The scenario's summed-timeout limit (60 s) is checked apart from the step schema, by every backend.
     { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: 60e9 },
     { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: 1.5 },
@@ -152,5 +161,5 @@ test("the wire encoder accepts exactly what the scenario parser accepts (one sch
     assert.equal(encoded, parsed, JSON.stringify(step));
     verdicts.push(parsed);
   }
-  assert.deepEqual(verdicts, [true, false, true, false, false, false, false, true, false, true, false]);
+  assert.deepEqual(verdicts, [true, false, true, false, false, false, false, true, false, true, false, true, false]);
 });

@@ -116,7 +116,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_submit": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset);
+      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags);
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
@@ -402,6 +402,10 @@ describe("wasm core = model", () => {
               data: int(0, 2 ** 40),
               ...(random() < 0.15 ? { fd: pick(["bad", "rdonly", "wronly", "append"] as const) } : {}),
               ...(random() < 0.3 ? { nbytes: pick([0, 1, 512, 4096, 65536]), offset: pick([0, 100, 16000, 16384, 20000, 2 ** 31, -1]) } : {}),
+              // Every RWF_* bit some kernel knows, one none knows, the top bit, and the pairs the kernels order (FINDINGS 44).
+              ...(random() < 0.2
+                ? { rw_flags: pick([0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200, 0x80000000, 0x30, 0x38, 0x21, 0x11, 0x130, 0x80000030]) }
+                : {}),
             };
           if (k < 44) {
             const nr = int(-1, 40);

@@ -60,10 +60,11 @@ export interface AioBackend {
   io_destroy(ctx: number): SysResult;
   /**
    * `faultAt`: the first entry of the iocb array the kernel cannot read (the
-   * array pointer itself: 0), -1 for none; `nbytes` and `offset` of every
-   * block (default IOCB_BYTES at 0; a scenario's sync blocks pass nbytes 0).
+   * array pointer itself: 0), -1 for none; `nbytes`, `offset` and
+   * `rwFlags` (aio_rw_flags, abi/rwf.ts RWF_*) of every block (default
+   * IOCB_BYTES at 0, no flags; a scenario's sync blocks pass nbytes 0).
    */
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt?: number, nbytes?: number, offset?: number): SysResult;
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt?: number, nbytes?: number, offset?: number, rwFlags?: number): SysResult;
   /**
    * null: the call would block forever (no timeout, too few events): a scenario error.
    * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.

@@ -1,5 +1,6 @@
 // Kernel generations as data: one record of feature switches per profile
 // (docs/semantics.md, "Profiles"). Backends read switches, never version names.
+import { RWF_ATOMIC, RWF_DONTCACHE, RWF_KNOWN_BASE, RWF_NOAPPEND, RWF_NOSIGNAL } from "../../assembly/abi/rwf.js";
 import type { ProfileName } from "./scenario.js";
 
 /** One kernel generation's feature switches: the backends read these, never a version number. */
@@ -64,6 +65,15 @@ export interface Profile {
    */
   mapFixedNoreplace: boolean;
   /**
+   * The RWF_* bits of an iocb's aio_rw_flags the kernel knows (its
+   * RWF_SUPPORTED; abi/rwf.ts): a read or write block with any other bit
+   * is EOPNOTSUPP, after the opcode and before the open mode (FINDINGS 44).
+   * null: the field is still aio_reserved1 (before 4.13), and a block with
+   * any bit set is EINVAL before it takes a request slot or its fd is
+   * looked up (read from the 3.x source, not measured).
+   */
+  rwFlagsKnown: number | null;
+  /**
    * Where the switches come from, shown by --help, --list and every results
    * document: the kernel release and date measured on, or "from the spec,
    * not measured".
@@ -96,6 +106,7 @@ const v318: Profile = {
   pgetevents: false,
   syncOps: false,
   mapFixedNoreplace: false,
+  rwFlagsKnown: null,
   measuredOn: FROM_SPEC,
   series: null,
 };
@@ -113,17 +124,19 @@ const mainline: Profile = {
   pgetevents: true,
   syncOps: true,
   mapFixedNoreplace: true,
+  rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC | RWF_DONTCACHE | RWF_NOSIGNAL,
   measuredOn: "Linux 6.18.44, 2026-11-30",
   series: "6.18",
 };
 
-/** Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three mremap switches (FINDINGS 30-32). */
+/** Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three mremap switches (FINDINGS 30-32) and the RWF_* flags it knows (FINDINGS 44). */
 const v61: Profile = {
   ...mainline,
   name: "v6.1",
   multiVmaMove: false,
   vmaLookupFirst: true,
   fixedUnmapsTargetEarly: true,
+  rwFlagsKnown: RWF_KNOWN_BASE,
   measuredOn: "Linux 6.1.0-57-cloud-amd64 (Debian 6.1.192-3) under QEMU, 2026-12-05",
   series: "6.1",
 };
@@ -145,8 +158,14 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   mainline,
   next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
   "v6.1": v61,
-  // 6.12 answered as 6.1 on every program: the same switches.
-  "v6.12": { ...v61, name: "v6.12", measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05", series: "6.12" },
+  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44).
+  "v6.12": {
+    ...v61,
+    name: "v6.12",
+    rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC,
+    measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05",
+    series: "6.12",
+  },
 };
 
 /** The profiles' names, oldest first. */
@@ -185,6 +204,12 @@ export const CORE_SWITCHES: readonly CoreSwitch[] = [
   { name: "fixedUnmapsTargetEarly", of: (p) => p.fixedUnmapsTargetEarly },
   { name: "pgetevents", of: (p) => p.pgetevents },
   { name: "syncOps", of: (p) => p.syncOps },
+  { name: "rwFlagsField", of: (p) => p.rwFlagsKnown !== null },
+  // The core's known RWF_* set is abi/rwf.ts RWF_KNOWN_BASE plus these (test/abi.test.ts holds every profile to that).
+  { name: "rwfNoappend", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_NOAPPEND) !== 0 },
+  { name: "rwfAtomic", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_ATOMIC) !== 0 },
+  { name: "rwfDontcache", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_DONTCACHE) !== 0 },
+  { name: "rwfNosignal", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_NOSIGNAL) !== 0 },
 ];
 
 /** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */

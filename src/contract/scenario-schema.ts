@@ -48,6 +48,8 @@ const ioSubmit = z.strictObject({
   bogus_entry: int(0, MAX_COUNT).optional(),
   nbytes: int(0, MAX_IO_BYTES).optional(),
   offset: int(-MAX_IO_OFFSET, MAX_IO_OFFSET).optional(),
+  // struct iocb's aio_rw_flags is 32 bits: any of them, known or not.
+  rw_flags: int(0, 2 ** 32 - 1).optional(),
 });
 const ioGetevents = z.strictObject({ op: z.literal("io_getevents"), ...getevents });
 const ioCancel = z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() });

@@ -27,6 +27,7 @@ export type Step =
       bogus_entry?: number;
       nbytes?: number;
       offset?: number;
+      rw_flags?: number;
     }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | {

@@ -71,8 +71,9 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_destroy(BigInt(ctx)));
   }
 
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0): SysResult {
-    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset)));
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0, rwFlags = 0): SysResult {
+    // The core takes the 32 flag bits as an i32: 0x80000000 and up travel as negative numbers.
+    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset), rwFlags | 0));
   }
 
   io_cancel(ctx: number, iocb: number): SysResult {

@@ -73,6 +73,7 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     "bogus_entry",
     "nbytes",
     "offset",
+    "rw_flags",
     "maymove",
     "noreplace",
     "usig",
@@ -87,6 +88,9 @@ function simplerSteps(s: Step, names: string[]): Step[] {
   }
   if ((s.op === "io_getevents" || s.op === "io_pgetevents") && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
   if (s.op === "io_submit" && s.cmd !== "pread") out.push({ ...s, cmd: "pread" });
+  // Each flag alone: which one the answer hangs on.
+  if (s.op === "io_submit" && s.rw_flags)
+    for (let bit = 1; bit <= 0x80000000; bit *= 2) if (Math.floor(s.rw_flags / bit) % 2 === 1 && s.rw_flags !== bit) out.push({ ...s, rw_flags: bit });
   return out;
 }
 

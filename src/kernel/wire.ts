@@ -54,7 +54,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "io_destroy":
         return `io_destroy ${addr(i, "ctx", s.ctx)}`;
       case "io_submit":
-        return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd ?? "ok"} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"} ${s.bogus_entry ?? "-"} ${submitNbytes(s)} ${s.offset ?? 0}`;
+        return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd ?? "ok"} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"} ${s.bogus_entry ?? "-"} ${submitNbytes(s)} ${s.offset ?? 0} ${s.rw_flags ?? 0}`;
       case "io_getevents":
         return `io_getevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns} ${s.events ?? "ok"}`;
       case "io_pgetevents":

@@ -2,6 +2,7 @@
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
 import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
+import { RWF_APPEND, RWF_NOAPPEND, RWF_REFUSED_ON_FILE } from "../../assembly/abi/rwf.js";
 import { IO_FILE_BYTES, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import {
   fail,
@@ -46,17 +47,28 @@ const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], r
 
 /**
  * Why io_submit refuses a block, or null. The live kernel looks up the fd,
- * then the opcode (FINDINGS 1), then the file's open mode against the
- * opcode (FINDINGS 40), then the position. A sync block takes no range and
- * ignores the open mode: any nbytes or offset is EINVAL (FINDINGS 43), and
- * so is the block itself where the generation has no aio fsync.
+ * then the opcode (FINDINGS 1), then the block's rw_flags against the ones
+ * it knows and those the file takes (FINDINGS 44), then the file's open
+ * mode against the opcode (FINDINGS 40), then the position. A sync block
+ * takes no range, no rw_flags and ignores the open mode: any nbytes, offset
+ * or flag is EINVAL (FINDINGS 43, 44), and so is the block itself where the
+ * generation has no aio fsync. `known`: the profile's rwFlagsKnown.
  */
-function submitRefusal(fd: IoFd, cmd: IoCmd, nbytes: number, offset: number, syncOps: boolean): ErrnoName | null {
+function submitRefusal(fd: IoFd, cmd: IoCmd, nbytes: number, offset: number, rwFlags: number, syncOps: boolean, known: number): ErrnoName | null {
   if (fd === "bad") return "EBADF";
   if (cmd === "bad") return "EINVAL";
-  if (isSyncCmd(cmd)) return syncOps && nbytes === 0 && offset === 0 ? null : "EINVAL";
+  if (isSyncCmd(cmd)) return syncOps && nbytes === 0 && offset === 0 && rwFlags === 0 ? null : "EINVAL";
+  if (rwFlags & ~known) return "EOPNOTSUPP";
+  // A kernel that knows RWF_NOAPPEND refuses it beside RWF_APPEND before it looks at what the file takes.
+  if (rwFlags & RWF_APPEND && rwFlags & RWF_NOAPPEND) return "EINVAL";
+  if (rwFlags & RWF_REFUSED_ON_FILE) return "EOPNOTSUPP";
   if (fd === (cmd === "pread" ? "wronly" : "rdonly")) return "EBADF";
   return offset < 0 ? "EINVAL" : null;
+}
+
+/** A write lands at the end of the file: O_APPEND or RWF_APPEND, unless RWF_NOAPPEND (FINDINGS 40, 44). */
+function appendsAtEnd(fd: IoFd, rwFlags: number): boolean {
+  return (fd === "append" || (rwFlags & RWF_APPEND) !== 0) && (rwFlags & RWF_NOAPPEND) === 0;
 }
 
 export class AioProcess implements AioBackend {
@@ -159,12 +171,13 @@ export class AioProcess implements AioBackend {
 
   // ---- ring: submit and reap ---------------------------------------------
 
-  /** `faultAt`: the first entry of the iocb array the kernel cannot read (-1: none); every block moves `nbytes` at `offset`. */
-  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0): SysResult {
+  /** `faultAt`: the first entry of the iocb array the kernel cannot read (-1: none); every block moves `nbytes` at `offset`, with `rwFlags` (RWF_*). */
+  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0, rwFlags = 0): SysResult {
     if (count < 0) return fail("EINVAL");
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return fail("EINVAL");
     const nr = Math.min(count, ctx.nr_events);
+    const known = this.profile.rwFlagsKnown;
     let submitted = 0;
     let error: Errno = null;
     for (let i = 0; i < nr; i++) {
@@ -173,17 +186,22 @@ export class AioProcess implements AioBackend {
         error = "EFAULT";
         break;
       }
+      // Before 4.13 the field is reserved: checked before anything else in the block.
+      if (known === null && rwFlags !== 0) {
+        error = "EINVAL";
+        break;
+      }
       if (!ctx.get_reqs_available()) {
         error = "EAGAIN";
         break;
       }
-      const refused = submitRefusal(fd, cmd, nbytes, offset, this.profile.syncOps);
+      const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, this.profile.syncOps, known ?? 0);
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
         break;
       }
-      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, fd, nbytes, offset));
+      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, appendsAtEnd(fd, rwFlags), nbytes, offset));
       submitted++;
     }
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
@@ -193,12 +211,12 @@ export class AioProcess implements AioBackend {
    * A buffered read or write of the test file: the bytes it moves (its
    * event's res). A read stops at the end of the file; a write grows it
    * (FINDINGS 39); in append mode a write lands at the end, whatever its
-   * offset (FINDINGS 40). A sync block, accepted only with nbytes 0, takes
-   * the write path and so moves nothing and answers 0.
+   * offset (FINDINGS 40, 44). A sync block, accepted only with nbytes 0,
+   * takes the write path and so moves nothing and answers 0.
    */
-  private rw(cmd: IoCmd, fd: IoFd, nbytes: number, offset: number): number {
+  private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
     if (cmd === "pread") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
-    if (fd === "append") this.fileSize += nbytes;
+    if (append) this.fileSize += nbytes;
     else if (nbytes > 0) this.fileSize = Math.max(this.fileSize, offset + nbytes);
     return nbytes;
   }

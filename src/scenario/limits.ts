@@ -7,6 +7,7 @@
  */
 import { IOCB_BYTES } from "../../assembly/abi/codes.js";
 import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE } from "../../assembly/abi/ring.js";
+import { RWF_APPEND } from "../../assembly/abi/rwf.js";
 import { ScenarioError } from "../contract/errors.js";
 import { setupEvents } from "../contract/geometry.js";
 import type { Scenario } from "../contract/scenario.js";
@@ -39,8 +40,8 @@ export const MAX_RESULT_EVENTS = 1_000_000;
  */
 export const MAX_TIMEOUT_TOTAL_NS = 60e9;
 /**
- * Bytes a scenario's append-mode writes may add to the test file, summed
- * over its steps at count x nbytes. Other writes rewrite one range, but
+ * Bytes a scenario's append-mode writes (fd "append" or RWF_APPEND) may
+ * add to the test file, summed over its steps at count x nbytes. Other writes rewrite one range, but
  * each appended block is new data the live kernel really stores (in
  * memory: the probe's file is a memfd), so every backend refuses more than this.
  */
@@ -99,7 +100,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
       }
     } else if (s.op === "io_submit") {
       submitted += Math.max(0, s.count);
-      if (s.fd === "append" && s.cmd === "pwrite") {
+      if ((s.fd === "append" || (s.rw_flags ?? 0) & RWF_APPEND) && s.cmd === "pwrite") {
         appended += Math.max(0, s.count) * (s.nbytes ?? IOCB_BYTES);
         if (appended > MAX_APPEND_BYTES) {
           fail(

@@ -1,5 +1,6 @@
 // Arguments both fuzzers draw the same way: io_pgetevents's signal argument,
-// and the opcode, range and file of an io_submit's blocks.
+// and the opcode, range, file and rw_flags of an io_submit's blocks.
+import { RWF_APPEND } from "../../assembly/abi/rwf.js";
 import { type StepOf, submitNbytes } from "../contract/scenario.js";
 import type { Prng } from "../util/prng.js";
 
@@ -39,4 +40,18 @@ export function withRandomFd(rng: Prng, chance: number, step: SubmitStep): Submi
   if (!rng.chance(chance)) return step;
   const fd = rng.pick(["bad", "rdonly", "wronly", "append"] as const);
   return fd === "append" ? { ...step, fd, nbytes: Math.min(submitNbytes(step), 512) } : { ...step, fd };
+}
+
+/** The aio_rw_flags bits drawn: every RWF_* some kernel knows (abi/rwf.ts), one no kernel knows yet, and the top bit. */
+const RWF_BITS = [0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200, 0x80000000];
+
+/**
+ * Now and then (`chance`) rw_flags of one to three bits. RWF_APPEND makes a
+ * write append, like fd "append", so such blocks stay at 512 bytes or less.
+ */
+export function withRandomRwFlags(rng: Prng, chance: number, step: SubmitStep): SubmitStep {
+  if (!rng.chance(chance)) return step;
+  let rw_flags = 0;
+  for (let n = rng.int(1, 3); n > 0; n--) rw_flags = (rw_flags | rng.pick(RWF_BITS)) >>> 0;
+  return rw_flags & RWF_APPEND ? { ...step, rw_flags, nbytes: Math.min(submitNbytes(step), 512) } : { ...step, rw_flags };
 }

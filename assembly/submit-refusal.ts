@@ -1,0 +1,45 @@
+// Why io_submit refuses a control block: the checks the kernel makes on
+// each block before it reads or writes the file, in the order it makes
+// them (probe/FINDINGS.md 1, 40, 43, 44), for assembly/aio.ts's submit.
+import { CMD_BAD, CMD_FDSYNC, CMD_FSYNC, CMD_PREAD, FD_BAD, FD_RDONLY, FD_WRONLY } from "./abi/codes";
+import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_KNOWN_BASE, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_REFUSED_ON_FILE } from "./abi/rwf";
+import { EBADF, EINVAL, EOPNOTSUPP } from "./errno";
+import { Profile } from "./profile";
+
+/** fsync and fdsync: blocks that move no bytes and take no range. */
+@inline function isSyncCmd(cmd: i32): bool {
+  return cmd == CMD_FSYNC || cmd == CMD_FDSYNC;
+}
+
+/** The RWF_* bits the profile's kernel knows (Profile.rwFlagsKnown in src/contract/profile.ts), from its switches. */
+function rwFlagsKnown(p: Profile): u32 {
+  let known: u32 = RWF_KNOWN_BASE;
+  if (p.rwfNoappend) known |= RWF_NOAPPEND;
+  if (p.rwfAtomic) known |= RWF_ATOMIC;
+  if (p.rwfDontcache) known |= RWF_DONTCACHE;
+  if (p.rwfNosignal) known |= RWF_NOSIGNAL;
+  return known;
+}
+
+/**
+ * Why io_submit refuses a block (an errno), or 0. The live kernel looks up
+ * the fd, then the opcode (FINDINGS 1), then the block's rw_flags against
+ * the ones it knows and those the file takes (FINDINGS 44), then the
+ * file's open mode against the opcode (FINDINGS 40), then the position. A
+ * sync block takes no range, no rw_flags and ignores the open mode: any
+ * nbytes, offset or flag is EINVAL (FINDINGS 43, 44), and so is the block
+ * itself where the generation has no aio fsync.
+ */
+export function submitRefusal(fd: i32, cmd: i32, nbytes: i64, offset: i64, rwFlags: u32, p: Profile): i32 {
+  if (fd == FD_BAD) return EBADF;
+  if (cmd == CMD_BAD) return EINVAL;
+  if (isSyncCmd(cmd)) return p.syncOps && !nbytes && !offset && !rwFlags ? 0 : EINVAL;
+  if (rwFlags) {
+    if (rwFlags & ~rwFlagsKnown(p)) return EOPNOTSUPP;
+    // A kernel that knows RWF_NOAPPEND refuses it beside RWF_APPEND before it looks at what the file takes.
+    if (rwFlags & RWF_APPEND && rwFlags & RWF_NOAPPEND) return EINVAL;
+    if (rwFlags & RWF_REFUSED_ON_FILE) return EOPNOTSUPP;
+  }
+  if (fd == (cmd == CMD_PREAD ? FD_WRONLY : FD_RDONLY)) return EBADF;
+  return offset < 0 ? EINVAL : 0;
+}
