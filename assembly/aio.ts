@@ -8,7 +8,7 @@ import { EAGAIN, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOU
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
-import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, TASK_SIZE_PAGE, Vma } from "./mm";
+import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, TASK_SIZE_PAGE, Vma, tlbBytes } from "./mm";
 import { Profile } from "./profile";
 import {
   AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AIO_RING_INCOMPAT_FEATURES, AIO_RING_MAGIC, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_INCOMPAT, RING_MAGIC,
@@ -24,6 +24,9 @@ import {
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
 export { CMD_BAD, CMD_PREAD, CMD_PWRITE, FD_RDWR, IOCB_BYTES } from "./abi/codes";
+
+/** poll_cached's answer when the call needs poll_events: no errno, no count. */
+export const POLL_SLOW: i32 = i32.MIN_VALUE;
 
 /** A result in [-4095, -1] is -errno; anything else (counts, addresses) is a value. */
 @inline export function isErr(r: i64): bool {
@@ -115,10 +118,24 @@ export class AioProcess {
   // ---- table: lookup_ioctx ----------------------------------------------
 
   @inline lookup_ioctx(ctx_id: i64): Kioctx | null {
-    if (!this.profile.lookupTable) return this.ioctx_list.find(ctx_id);
+    return this.lookupIoctx(ctx_id, this.profile.lookupTable, this.zeroPage);
+  }
+
+  /**
+   * lookup_ioctx with the two switches it branches on given: a batch loop
+   * reads them once (nothing changes them under a process) and keeps them in
+   * locals, where reading them per call costs two loads each.
+   */
+  @inline private lookupIoctx(ctx_id: i64, lookupTable: bool, zeroPage: bool): Kioctx | null {
+    if (!lookupTable) return this.ioctx_list.find(ctx_id);
     const id = this.mm.readU32(ctx_id);
     // get_user(ring->id) faults the page in: without the zero page, that gives anonymous memory an anon_vma.
-    if (!this.zeroPage) this.mm.readFault(ctx_id, 4);
+    if (!zeroPage) this.mm.readFault(ctx_id, 4);
+    return this.tableSlot(ctx_id, id);
+  }
+
+  /** The rest of lookup_ioctx once the ring's id is read (-1: the read faulted). */
+  @inline private tableSlot(ctx_id: i64, id: i64): Kioctx | null {
     const table = this.ioctx_table;
     // One test a statement: V8 puts each operand of an || in a register as a
     // boolean before it branches. A fault (-1) is past any table as a u64.
@@ -221,13 +238,35 @@ export class AioProcess {
    * Events reaped (their data and res to the sink), or -errno; -WOULD_BLOCK when it
    * would wait forever. `faults`: FAULT_TIMEOUT, FAULT_EVENTS (abi/codes.ts),
    * pointers the kernel cannot use; 0 on the hot paths. Inlined: a caller's
-   * constant arguments (getevents_calls) fold the argument checks away, and
-   * the loop there makes no call per read.
+   * constant arguments (poll_events, poll_cached) fold the argument checks
+   * away, and the loop of getevents_calls makes no call per read.
    */
   @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32): i32 {
     // The timeout is copied in before the context is looked up.
     if (faults & FAULT_TIMEOUT) return -EFAULT;
-    return this.do_io_getevents(ctx_id, min_nr, nr, hasTimeout, timeout_ns, faults, false);
+    return this.read_events(this.lookup_ioctx(ctx_id), min_nr, nr, hasTimeout, timeout_ns, faults, false, this.profile.zeroTimeoutArmsTimer, false);
+  }
+
+  /**
+   * io_getevents(ctx_id, 1, 1) with a zero timeout, the process's switches
+   * given (lookupIoctx): the call getevents_calls loops over.
+   */
+  @inline poll_events(ctx_id: i64, lookupTable: bool, zeroPage: bool, zeroTimeoutArmsTimer: bool): i32 {
+    return this.read_events(this.lookupIoctx(ctx_id, lookupTable, zeroPage), 1, 1, true, 0, 0, false, zeroTimeoutArmsTimer, false);
+  }
+
+  /**
+   * poll_events where the table lookup, the zero page and a zero timeout
+   * that arms no timer are the switches, or POLL_SLOW before it has changed
+   * anything when the call would need more than a read of the TLB and the
+   * ring (a translation, a page straddled, events to copy out): then
+   * poll_events makes the call. It calls nothing, so the loop around it
+   * keeps its values in registers (V8 spills what lives across a call).
+   */
+  @inline poll_cached(ctx_id: i64): i32 {
+    const idp = tlbBytes(ctx_id);
+    if (!idp) return POLL_SLOW;
+    return this.read_events(this.tableSlot(ctx_id, load<u32>(idp)), 1, 1, true, 0, 0, false, false, true);
   }
 
   /**
@@ -245,7 +284,7 @@ export class AioProcess {
       if (usig == SIGMASK_FAULT) return -EFAULT;
     }
     const interrupted = usig == SIGMASK_UNBLOCK && this.signalPending;
-    const r = this.do_io_getevents(ctx_id, min_nr, nr, hasTimeout, timeout_ns, faults, interrupted);
+    const r = this.read_events(this.lookup_ioctx(ctx_id), min_nr, nr, hasTimeout, timeout_ns, faults, interrupted, this.profile.zeroTimeoutArmsTimer, false);
     if (!interrupted) return r;
     this.signalPending = false;
     return r == 0 ? -EINTR : r;
@@ -257,9 +296,15 @@ export class AioProcess {
     return 0;
   }
 
-  /** `interrupted`: a signal is let in, so a wait ends at once with what was read. */
-  @inline private do_io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32, interrupted: bool): i32 {
-    const ctx = this.lookup_ioctx(ctx_id);
+  /**
+   * do_io_getevents from the context lookup_ioctx found (null: none).
+   * `interrupted`: a signal is let in, so a wait ends at once with what was
+   * read. `callless` (poll_cached): POLL_SLOW, before any change, where
+   * events are there to copy out.
+   */
+  @inline private read_events(
+    ctx: Kioctx | null, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32, interrupted: bool, zeroTimeoutArmsTimer: bool, callless: bool,
+  ): i32 {
     if (!ctx) return -EINVAL;
     if (min_nr < 0 || min_nr > nr) return -EINVAL;
     const ring = ctx.ringBase;
@@ -274,9 +319,13 @@ export class AioProcess {
       // The timeout is never validated: a negative one saturates and never expires (FINDINGS 2).
       if (!hasTimeout || timeout_ns < 0) return -WOULD_BLOCK;
       // Before 3.19 a zero timeout still armed a timer and slept on it.
-      if (timeout_ns == 0 && this.profile.zeroTimeoutArmsTimer) hrtimer_sleep(0);
+      if (timeout_ns == 0 && zeroTimeoutArmsTimer) hrtimer_sleep(0);
     }
-    return this.aio_read_events(ctx, ring, slots, head, min(available, <u32>nr));
+    // Events to copy out (min(available, nr) > 0) take calls: poll_events copies them.
+    if (callless && available != 0 && nr != 0) return POLL_SLOW;
+    const k = min(available, <u32>nr);
+    // callless: k is 0 here; as a constant it drops the copy out (and its calls) from the code.
+    return this.aio_read_events(ctx, ring, slots, head, callless ? 0 : k);
   }
 
   /** Copies the `k` events from slot `head` on of the ring at `ring` (`slots` slots) and gives their slots back. */

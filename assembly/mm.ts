@@ -64,27 +64,47 @@ const ZERO_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
 const SINK_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
 /** Slots of the translation cache: a power of two, more than a ring's pages in the benchmarks. */
 const TLB_SLOTS: i32 = 32;
-// The translation cache, as a TLB: per slot (page mod TLB_SLOTS) a page, the
-// generation it was filled in and where its bytes are for a read (0: a
-// fault), 32 bytes a slot. One static area for every address space: at a
-// fixed address, a hit is not behind loads of the address space and its array.
-const TLB: usize = memory.data(TLB_SLOTS * 32, 16);
-/** The last generation handed out: generations are unique across address spaces, so one never hits another's entries. */
-let lastGen: i64 = 0;
+// The translation cache, as a TLB: per 16-byte slot (page mod TLB_SLOTS) the
+// page it holds and where that page's bytes are for a read (faults are not
+// held). One static area at a fixed address, so a hit is not behind loads of
+// the address space. It holds the running process's translations only:
+// every change of that map and every switch of process
+// (AddressSpace.flushTlb) empties it, one vector store a slot, so a hit is
+// one compare of the page, no generation.
+const TLB: usize = memory.data(TLB_SLOTS * 16, 16);
+/** A page no address has (addr >> PAGE_SHIFT is at least -2^51): an empty slot. */
+const TLB_EMPTY: i64 = i64.MIN_VALUE;
+
+/**
+ * Where the u32 at `addr` is, from the TLB alone (it holds the running
+ * process's translations only): 0 when that needs a translation, or
+ * faults, or straddles two pages. It calls nothing, so a batch loop's fast
+ * path can ask it and fall back to AddressSpace.readU32.
+ */
+@inline export function tlbBytes(addr: i64): usize {
+  const off = addr & (PAGE_SIZE - 1);
+  if (off > PAGE_SIZE - 4) return 0;
+  const page = addr >> PAGE_SHIFT;
+  const entry = TLB + ((<usize>page & (TLB_SLOTS - 1)) << 4);
+  if (load<i64>(entry) != page) return 0;
+  return <usize>load<i64>(entry, 8) + <usize>off;
+}
 
 export class AddressSpace {
   /** Sorted by start, non-overlapping (so sorted by end too). */
   vmas: Array<Vma> = new Array<Vma>();
   // The hot paths read a ring's header and event pages through the TLB on
-  // every call; any change of the map starts a new generation, which empties
-  // the cache of this address space.
-  private gen: i64 = ++lastGen;
+  // every call; a new address space belongs to a new process.
+  constructor() {
+    this.flushTlb();
+  }
   /** The last anon_vma identity handed out. */
   private anonVmas: i32 = 0;
 
-  /** Forgets every cached translation: after any change of the VMAs or of what they map. */
+  /** Forgets every cached translation: after any change of the VMAs or of what they map, and when another process runs. */
   @inline flushTlb(): void {
-    this.gen = ++lastGen;
+    const empty = i64x2.replace_lane(i64x2.splat(TLB_EMPTY), 1, 0);
+    for (let at = TLB, end = TLB + TLB_SLOTS * 16; at < end; at += 16) v128.store(at, empty);
   }
 
   /** A copy for a forked child; ring VMAs only when `keepRings`. */
@@ -291,18 +311,16 @@ export class AddressSpace {
 
   /** Where the bytes of `page` are for a read (ZERO_PAGE for anonymous memory), or 0 on a fault: from the TLB when it holds the page. */
   @inline pageForRead(page: i64): usize {
-    const entry = TLB + ((<usize>page & (TLB_SLOTS - 1)) << 5);
-    // Page and generation tested in one comparison: an && of two becomes a
-    // materialised boolean and a second branch in V8's code.
-    if (((load<i64>(entry) ^ page) | (load<i64>(entry, 8) ^ this.gen)) == 0) return <usize>load<i64>(entry, 16);
+    const entry = TLB + ((<usize>page & (TLB_SLOTS - 1)) << 4);
+    if (load<i64>(entry) == page) return <usize>load<i64>(entry, 8);
     return this.translate(page, entry);
   }
 
   private translate(page: i64, entry: usize): usize {
     const p = this.pagePtr(page, ZERO_PAGE);
-    store<i64>(entry, page);
-    store<i64>(entry, this.gen, 8);
-    store<i64>(entry, <i64>p, 16);
+    // A fault is not cached: a page the TLB holds has bytes (tlbBytes relies on it).
+    store<i64>(entry, p ? page : TLB_EMPTY);
+    store<i64>(entry, <i64>p, 8);
     return p;
   }
 
@@ -312,12 +330,15 @@ export class AddressSpace {
 
   /** Reads a little-endian u32 through the mappings; -1 on a fault. */
   @inline readU32(addr: i64): i64 {
+    const p = tlbBytes(addr);
+    return p ? <i64>load<u32>(p) : this.readU32Translated(addr);
+  }
+
+  private readU32Translated(addr: i64): i64 {
     const off = addr & (PAGE_SIZE - 1);
-    if (off <= PAGE_SIZE - 4) {
-      const p = this.pageForRead(addr >> PAGE_SHIFT);
-      return p ? <i64>load<u32>(p + <usize>off) : -1;
-    }
-    return this.readU32Straddling(addr);
+    if (off > PAGE_SIZE - 4) return this.readU32Straddling(addr);
+    const p = this.pageForRead(addr >> PAGE_SHIFT);
+    return p ? <i64>load<u32>(p + <usize>off) : -1;
   }
 
   /** A u32 that straddles two pages: byte by byte, each through its own mapping. */

@@ -30,5 +30,7 @@ export function fork_child(): void {
 export function exit_child(): void {
   proc = parent!;
   parent = null;
+  // The TLB holds the child's translations.
+  proc.mm.flushTlb();
   __collect();
 }

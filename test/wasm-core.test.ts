@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
 import { WasmProcess } from "../src/core/wasm-backend.js";
+import { errnoName, isErr } from "../src/core/errno.js";
 import { AioProcess } from "../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../src/model/mm.js";
 import { PROFILES, PROFILE_NAMES } from "../src/contract/profile.js";
@@ -505,6 +506,27 @@ describe("wasm core = model", () => {
         pair.call("page ctx", (b) => b.page(ctx));
       });
 
+      test("getevents_calls answers as that many io_getevents calls, on every path", () => {
+        for (const zero_page of [true, false]) {
+          const pair = new Pair(profile, { ...CONFIG, zero_page });
+          const { model, wasm } = pair;
+          const [ctx, gone, anon] = [pair.setup(1), pair.setup(1), pair.mmap(2)];
+          pair.call("destroy", (b) => b.io_destroy(gone));
+          pair.call("submit", (b) => b.io_submit(ctx, 2, "pread", 5, "rdwr"));
+          // Events then none, a stale id, a fault, a u32 across two pages, anonymous memory: each twice (TLB cold, then warm).
+          for (const id of [ctx, ctx, gone, gone, BOGUS_ADDRESS, anon + P - 2, anon + P - 2, anon + 8, anon + 8]) {
+            let [reaped, errno]: [number, string | null] = [0, null];
+            for (let i = 0; i < 3 && errno === null; i++) {
+              const m = model.io_getevents(id, 1, 1, 0)!;
+              [reaped, errno] = [reaped + m.ret, m.errno];
+            }
+            const r = wasm.getEventsZeroTimeout(id, 3);
+            assert.equal(isErr(r) ? errnoName(r) : r, errno ?? reaped, `${profile}, zero_page ${zero_page}: id ${id}`);
+          }
+          pair.sameBytes(ctx);
+        }
+      });
+
       test("ring_loop runs submit + reap inside WASM", () => {
         const wasm = new WasmProcess(PROFILES[profile], CONFIG);
         const ctx = wasm.io_setup(1000, "zero").ctx;
@@ -554,6 +576,20 @@ describe("wasm core = model", () => {
       reap("ring set up where the destroyed one was", d);
       read("ring set up where the destroyed one was", d);
       pair.sameBytes(d);
+    }
+  });
+
+  test("no cached translation of a child outlives it (the TLB holds the running process's only)", () => {
+    for (const profile of PROFILE_NAMES) {
+      const pair = new Pair(profile);
+      const ctx = pair.setup(1);
+      const reap = (label: string) => pair.call(label, (b) => b.user_reap(ctx, 1));
+      reap("parent");
+      // Anonymous memory over the ring in the child: its reads of that page come from the zero page.
+      pair.call("child", (b) => b.inChild((c) => [c.mmap(1, ctx), c.user_reap(ctx, 1), c.io_getevents(ctx, 1, 1, 0)]));
+      reap("parent after the child");
+      pair.call("io_getevents", (b) => b.io_getevents(ctx, 1, 1, 0));
+      assert.equal(pair.wasm.getEventsZeroTimeout(ctx, 2), 0);
     }
   });
 

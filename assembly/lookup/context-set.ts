@@ -11,7 +11,6 @@ import { writeRingHeader } from "../ring-header";
 import { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../abi/lookup-world";
 
 export { ADDR_SLOTS, CEILING, FILE_CAP, MAX_BATCH, MAX_CTX, ONE_PAGE_RING_SLOTS, PAGE } from "../abi/lookup-world";
-export const FLOOR: u64 = <u64>CEILING - <u64>ADDR_SLOTS * <u64>PAGE;
 
 function block(bytes: i32): usize {
   return heap.alloc(<usize>bytes);
@@ -97,8 +96,11 @@ export const CTX_STREAM = block(MAX_BATCH * 4);
 
 /** The address slot a ring starting at addr occupies, or -1 if no slot starts there. */
 @inline export function slotOfAddr(addr: u64): i32 {
-  if ((addr & <u64>(PAGE - 1)) != 0 || addr >= <u64>CEILING || addr < FLOOR) return -1;
-  return <i32>((<u64>CEILING - addr) >> 12) - 1;
+  // Slot k starts k pages below CEILING - PAGE. Rotated, an offset into a
+  // page lands in the high bits and an address above the slots wraps
+  // around: one compare tests alignment and both bounds.
+  const k = rotr<u64>(<u64>CEILING - <u64>PAGE - addr, 12);
+  return k < <u64>ADDR_SLOTS ? <i32>k : -1;
 }
 
 /** Back to a fresh mm: no contexts, no table, nothing mapped, counters zero. */
