@@ -10,6 +10,7 @@ import { PAGE_SHIFT } from "./mm";
 import { proc } from "./process";
 import { data_checksum, fold_into_checksum } from "./sink";
 import { extraWork } from "./extra-work";
+import { user_reap } from "./user-reap";
 
 /** io_submit of `n` pread control blocks (user data data, data + 1, ...) that complete at once. */
 export function submit_batch(ctx_: f64, n: i32, data_: f64): i32 {
@@ -22,7 +23,7 @@ export function submit_batch(ctx_: f64, n: i32, data_: f64): i32 {
 export function reap_batch(ctx_: f64, max: i32): i32 {
   const ctx = <u64>ctx_;
   fold_into_checksum();
-  return proc.user_reap(ctx, max);
+  return user_reap(proc.mm, ctx, max);
 }
 
 /** io_getevents(ctx, 0, max) with a zero timeout. */
@@ -128,7 +129,7 @@ export function ring_loop(ctx_: f64, events: i32, batch: i32): i64 {
     const s = proc.io_submit(ctx, min(batch, events - submitted), CMD_PREAD, <u64>submitted, FD_RDWR, -1, IOCB_BYTES, 0);
     if (s < 0) return s;
     submitted += s;
-    const r = proc.user_reap(ctx, batch);
+    const r = user_reap(proc.mm, ctx, batch);
     if (r < 0) return r;
   }
   return <i64>(data_checksum() - before);

@@ -5,6 +5,7 @@
 import { PAGE_SHIFT } from "./mm";
 import { proc } from "./process";
 import { record_into_scratch } from "./sink";
+import { user_reap as user_reap_mapping } from "./user-reap";
 
 export { reset, fork_child, exit_child } from "./process";
 export { scratch_ptr, scratch_reserve, data_checksum } from "./sink";
@@ -56,7 +57,7 @@ export function io_cancel(ctx: i64, iocb: i64): i32 {
 /** Events reaped through the mapping at `addr`, their user data in scratch as f64. */
 export function user_reap(addr: i64, max: i32): i32 {
   record_into_scratch();
-  return proc.user_reap(addr, max);
+  return user_reap_mapping(proc.mm, addr, max);
 }
 
 /** 0 and the header in scratch (aio.ts AioProcess.ring), or -EFAULT. */
