@@ -79,7 +79,8 @@ export async function run(argv: string[]): Promise<number> {
   const threshold = percentFlag("threshold", values.threshold);
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const budgetS = intFlag("budget", values.budget, AB_BUDGET_MS / 1000, 1, 86_400);
-  if (flags.runs !== null && values.budget !== undefined) throw new UserError("--budget and --runs cannot be combined: --runs fixes the rounds, --budget bounds their time");
+  if (flags.runs !== null && values.budget !== undefined)
+    throw new UserError("--budget and --runs cannot be combined: --runs fixes the rounds, --budget bounds their time");
   const gateOn = choiceFlag("gate", values.gate, GATE_ON, "all");
   const files = requestedOutputs(values, OUTPUTS);
   checkOutputs(reportOutputs(files));

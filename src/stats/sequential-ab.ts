@@ -103,6 +103,8 @@ export function sequentialDecision(
   if (ended && within(t)) return { verdict: "unchanged", settled: false, ...base, reason: `${stats}; within ${formatPct(t).slice(1)}` };
   const limit = ended === "runs" ? "the fixed rounds (--runs) ended" : "the budget ran out";
   const why =
-    ended === "interrupted" ? "interrupted before the interval decided" : `${limit} before the interval cleared ${formatPct(t).slice(1)} or fell within half of it`;
+    ended === "interrupted"
+      ? "interrupted before the interval decided"
+      : `${limit} before the interval cleared ${formatPct(t).slice(1)} or fell within half of it`;
   return { verdict: "too noisy", settled: false, ...base, reason: `${stats}${controlText ? `; ${controlText}` : ""}; ${why}` };
 }
