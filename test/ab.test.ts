@@ -127,6 +127,7 @@ test("ab with runs (bench's --runs): exactly N rounds of every benchmark, one sa
     assert.equal(r.rounds, runs, what);
     assert.equal(r.runs, runs);
     assert.equal(r.comparison.ab?.rounds, runs);
+    assert.equal(validateComparison(JSON.parse(JSON.stringify(r.comparison)), "ab.json").ab?.runs, runs, "the file says the rounds were fixed");
     assert.equal(r.headRun.config.runs, runs);
     assert.equal(r.comparison.entries.length, 2);
     for (const e of r.comparison.entries) {

@@ -133,6 +133,7 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
       rounds,
       elapsedMs,
       budgetMs: opts.budgetMs,
+      ...(runs === null ? {} : { runs }),
       minCycles,
       undecided: undecided.length,
       interrupted,
