@@ -9,6 +9,7 @@ import type { AbOptions } from "../src/report/ab.js";
 import { buildCacheDir, buildRevision, resolveSource } from "../src/bench/wasm-source-build.js";
 import { UserError } from "../src/contract/errors.js";
 import { validateComparison } from "../src/report/comparison-file.js";
+import { ptyUnavailable, runInPty } from "./helpers/pty.js";
 
 const CLI = new URL("../src/cli.js", import.meta.url).pathname;
 
@@ -252,7 +253,7 @@ test("ab: benchmarks whose module exports differ between the builds are not comp
   assert.equal(r.headRun.results.length, 0);
 });
 
-test("ab --json - keeps stdout for the comparison JSON (the table goes to stderr); two outputs on stdout are refused before building", () => {
+test("ab --json - keeps stdout for the comparison JSON (the table goes to stderr); two outputs on stdout are refused before building; --runs, --warmup and the progress line end to end", (t) => {
   const home = mkdtempSync(join(tmpdir(), "ab-stdout-"));
   const env = { ...process.env, AIO_RING_BENCH_HOME: home, NO_COLOR: "1" };
   try {
@@ -302,6 +303,31 @@ test("ab --json - keeps stdout for the comparison JSON (the table goes to stderr
       [[7, 7]],
     );
     assert.match(fixed.stderr, /^7 rounds in .*the fixed rounds ended/m);
+    // On a terminal the rounds show a progress line with the time left: in rounds of --runs, or in seconds of the budget
+    // (a 0.01% threshold keeps identical builds undecided that long).
+    const why = ptyUnavailable();
+    if (why) return t.skip(why);
+    const terminal: NodeJS.ProcessEnv = { ...env };
+    delete terminal.CI;
+    const selection = argv.slice(0, argv.indexOf("--budget"));
+    for (const [extra, line] of [
+      [["--runs", "1000000"], /ab: +\d+%, (\d+ s|\d+ min \d\d s|\d+ h \d\d min) left round \d+ of 1000000/],
+      [["--budget", "600", "--threshold", "0.01"], /ab: +\d+%, (\d+ s|\d+ min \d\d s) left round \d+: 1\/1 undecided/],
+    ] as const) {
+      const tty = runInPty([process.execPath, CLI, ...selection, ...extra], { waitFor: line, presses: 1, limitSeconds: 90, env: terminal });
+      assert.equal(tty.code, 130, tty.output);
+      assert.match(tty.output, line);
+    }
+    // Piped, or on a terminal under CI=true: no progress line.
+    const quiet = runInPty([process.execPath, CLI, ...selection, "--runs", "12"], {
+      waitFor: /^$/,
+      presses: 0,
+      limitSeconds: 60,
+      env: { ...terminal, CI: "true" },
+    });
+    assert.equal(quiet.code, 0, quiet.output);
+    assert.doesNotMatch(quiet.output, /ab: +\d+%/);
+    assert.doesNotMatch(fixed.stderr, /ab: +\d+%/);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
