@@ -217,7 +217,7 @@ function warmByTime(p: AbPair, clock: () => number): void {
 
 /** `warmup` unrecorded batch calls of each side (as bench --warmup), the sides taking turns. */
 function warmByCalls(p: AbPair, warmup: number): void {
-  for (let k = 0; k < warmup; k++) p.sides.forEach((c, i) => guard(SIDE_NAMES[i], () => c.run(p.batch)));
+  for (let k = 0; k < warmup; k++) for (const [i, c] of p.sides.entries()) guard(SIDE_NAMES[i], () => c.run(p.batch));
 }
 
 export async function measureAb(opts: AbRoundsOptions): Promise<AbMeasurement> {
