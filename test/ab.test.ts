@@ -9,6 +9,7 @@ import type { AbOptions } from "../src/report/ab.js";
 import { buildCacheDir, buildRevision, resolveSource } from "../src/bench/wasm-source-build.js";
 import { UserError } from "../src/contract/errors.js";
 import { validateComparison } from "../src/report/comparison-file.js";
+import { ptyUnavailable, runInPty } from "./helpers/pty.js";
 
 const CLI = new URL("../src/cli.js", import.meta.url).pathname;
 
@@ -21,7 +22,8 @@ const CLI = new URL("../src/cli.js", import.meta.url).pathname;
  * then several times slower: the cause of the sorted-array n=256 A/A false
  * alarm (+40-70% "regressed", old and new medians the other way).
  */
-function trainedPredictorSuite(clock: { now: number }): { suite: Suite; perRoundSpread: () => number } {
+function trainedPredictorSuite(clock: { now: number }): { suite: Suite; perRoundSpread: () => number; calls: () => number } {
+  let calls = 0;
   let last = "";
   let streak = 0;
   let lo = Infinity,
@@ -38,6 +40,7 @@ function trainedPredictorSuite(clock: { now: number }): { suite: Suite; perRound
           params: { n },
           maxBatch: 1024,
           run(k) {
+            calls++;
             const key = `n=${n}`;
             streak = last === key ? streak + 1 : 0;
             last = key;
@@ -50,7 +53,7 @@ function trainedPredictorSuite(clock: { now: number }): { suite: Suite; perRound
       );
     },
   };
-  return { suite, perRoundSpread: () => hi / lo };
+  return { suite, perRoundSpread: () => hi / lo, calls: () => calls };
 }
 
 /** ab of build/ against itself over the fake suite, on its deterministic clock. */
@@ -58,7 +61,7 @@ async function fakeAb(extra: Omit<Partial<AbOptions>, "control"> & { control: Ab
   const { runAb } = await import("../src/report/ab.js");
   const { defaultWasmBuild } = await import("../src/core/wasm-build.js");
   const clock = { now: 0 };
-  const { suite, perRoundSpread } = trainedPredictorSuite(clock);
+  const { suite, perRoundSpread, calls } = trainedPredictorSuite(clock);
   const build = defaultWasmBuild();
   const { control, ...rest } = extra;
   const r = await runAb({
@@ -75,7 +78,7 @@ async function fakeAb(extra: Omit<Partial<AbOptions>, "control"> & { control: Ab
     ...rest,
     control: control === "build" ? build : control,
   });
-  return { r, perRoundSpread };
+  return { r, perRoundSpread, calls };
 }
 
 test("ab: a side timed first that runs slower (shared predictor training) gives no verdict on identical builds", async () => {
@@ -111,6 +114,68 @@ test("ab interrupted: the run says so (not that the budget ran out), and its JSO
   assert.match(line, /interrupted with 2 too noisy \(undecided\): fake\/trained\/wasm\/n=1, fake\/trained\/wasm\/n=2/);
   assert.doesNotMatch(line, /budget/);
   for (const e of r.comparison.entries) assert.match(e.reason, /interrupted/);
+});
+
+test("ab with runs (bench's --runs): exactly N rounds of every benchmark, one sample of every side each, the whole cycles deciding at the end", async () => {
+  // 6 rounds a cycle with the control, 4 without; the decision would settle after 8 cycles, the fixed rounds run on.
+  for (const [control, runs, cycles, verdict] of [
+    ["build", 14, 2, "too noisy"],
+    ["build", 62, 10, "unchanged"],
+    [null, 10, 2, "too noisy"],
+  ] as const) {
+    const { r } = await fakeAb({ control, runs });
+    const what = `control ${control}, runs ${runs}`;
+    assert.equal(r.rounds, runs, what);
+    assert.equal(r.runs, runs);
+    assert.equal(r.comparison.ab?.rounds, runs);
+    assert.equal(validateComparison(JSON.parse(JSON.stringify(r.comparison)), "ab.json").ab?.runs, runs, "the file says the rounds were fixed");
+    assert.equal(r.headRun.config.runs, runs);
+    assert.equal(r.comparison.entries.length, 2);
+    for (const e of r.comparison.entries) {
+      assert.equal(e.samples?.old.length, runs, `${what}: ${e.id} base samples`);
+      assert.equal(e.samples?.new.length, runs, `${what}: ${e.id} head samples`);
+      assert.equal(e.cycleRatios?.length, cycles, `${what}: ${e.id} cycles`);
+      if (control && verdict === "unchanged") assert.equal(e.control?.cycleRatios?.length, cycles, `${what}: ${e.id} control cycles`);
+      assert.equal(e.verdict, verdict, `${what}: ${e.reason}`);
+      if (verdict === "too noisy") assert.match(e.reason, new RegExp(`too few cycles \\(${cycles}, need 8\\)`));
+    }
+    for (const res of r.headRun.results) assert.equal(res.samples.length, runs, `${what}: ${res.id} head run samples`);
+    assert.deepEqual(r.undecided.length, verdict === "too noisy" ? 2 : 0);
+  }
+  const { roundsLine } = await import("../src/commands/ab.js");
+  assert.match(roundsLine((await fakeAb({ control: "build", runs: 6 })).r), /^6 rounds in .*; the fixed rounds ended with 2 too noisy/);
+});
+
+test("ab with warmup (bench's --warmup): exactly N unrecorded batch calls of each side before the first round", async () => {
+  const callsWith = async (warmup: number) => (await fakeAb({ control: "build", runs: 12, warmup })).calls();
+  const none = await callsWith(0);
+  // 2 benchmarks x 3 sides x 5 calls more, nothing else changed (the clock is deterministic, so is the calibration).
+  assert.equal((await callsWith(5)) - none, 2 * 3 * 5);
+  assert.equal((await callsWith(7)) - none, 2 * 3 * 7);
+});
+
+test("ab --runs and --warmup refuse what bench refuses, with bench's message, exit 2, before building", () => {
+  const home = mkdtempSync(join(tmpdir(), "ab-runs-"));
+  try {
+    for (const [args, message] of [
+      [["--runs", "1"], '--runs: expected an integer from 2 to 1000000, got "1"'],
+      [["--runs", "many"], '--runs: expected an integer from 2 to 1000000, got "many"'],
+      [["--warmup", "-1"], '--warmup: expected an integer from 0 to 1000000, got "-1"'],
+      [["--runs", "48", "--budget", "5"], "--budget and --runs cannot be combined: --runs fixes the rounds, --budget bounds their time"],
+    ] as const) {
+      const r = spawnSync(process.execPath, [CLI, "ab", "--base", "HEAD", ...args], { encoding: "utf8", env: { ...process.env, AIO_RING_BENCH_HOME: home } });
+      assert.equal(r.status, 2, args.join(" "));
+      assert.equal(r.stderr, `aio-ring-bench: ${message}\n`);
+      assert.equal(r.stdout, "");
+      if (!(args as readonly string[]).includes("--budget")) {
+        const bench = spawnSync(process.execPath, [CLI, "bench", ...args], { encoding: "utf8", env: { ...process.env, AIO_RING_BENCH_HOME: home } });
+        assert.equal(bench.stderr, r.stderr, `bench ${args.join(" ")}: the same message`);
+      }
+    }
+    assert.ok(!existsSync(join(home, "wasm-builds")), "refused before building");
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });
 
 test("ab: an unknown ref and a revision that does not build are one-line errors naming the ref; nothing half-written in the cache", async () => {
@@ -188,7 +253,7 @@ test("ab: benchmarks whose module exports differ between the builds are not comp
   assert.equal(r.headRun.results.length, 0);
 });
 
-test("ab --json - keeps stdout for the comparison JSON (the table goes to stderr); two outputs on stdout are refused before building", () => {
+test("ab --json - keeps stdout for the comparison JSON (the table goes to stderr); two outputs on stdout are refused before building; --runs, --warmup and the progress line end to end", (t) => {
   const home = mkdtempSync(join(tmpdir(), "ab-stdout-"));
   const env = { ...process.env, AIO_RING_BENCH_HOME: home, NO_COLOR: "1" };
   try {
@@ -225,6 +290,44 @@ test("ab --json - keeps stdout for the comparison JSON (the table goes to stderr
     );
     assert.match(r.stderr, /^lookup\/hash\//m, "the table is on stderr");
     assert.match(r.stderr, /^\d+ rounds in /m);
+    // The builds are cached now: --runs and --warmup through the command, the library and the rounds.
+    const fixed = spawnSync(process.execPath, [CLI, ...argv.filter((a, i) => a !== "--budget" && argv[i - 1] !== "--budget"), "--runs", "7", "--warmup", "2"], {
+      encoding: "utf8",
+      env,
+    });
+    assert.equal(fixed.status, 0, fixed.stderr);
+    const fixedCmp = validateComparison(JSON.parse(fixed.stdout), "stdout");
+    assert.equal(fixedCmp.ab?.rounds, 7);
+    assert.deepEqual(
+      fixedCmp.entries.map((e) => [e.samples?.old.length, e.samples?.new.length]),
+      [[7, 7]],
+    );
+    assert.match(fixed.stderr, /^7 rounds in .*the fixed rounds ended/m);
+    // On a terminal the rounds show a progress line with the time left: in rounds of --runs, or in seconds of the budget
+    // (a 0.01% threshold keeps identical builds undecided that long).
+    const why = ptyUnavailable();
+    if (why) return t.skip(why);
+    const terminal: NodeJS.ProcessEnv = { ...env };
+    delete terminal.CI;
+    const selection = argv.slice(0, argv.indexOf("--budget"));
+    for (const [extra, line] of [
+      [["--runs", "1000000"], /ab: +\d+%, (\d+ s|\d+ min \d\d s|\d+ h \d\d min) left round \d+ of 1000000/],
+      [["--budget", "600", "--threshold", "0.01"], /ab: +\d+%, (\d+ s|\d+ min \d\d s) left round \d+: 1\/1 undecided/],
+    ] as const) {
+      const tty = runInPty([process.execPath, CLI, ...selection, ...extra], { waitFor: line, presses: 1, limitSeconds: 90, env: terminal });
+      assert.equal(tty.code, 130, tty.output);
+      assert.match(tty.output, line);
+    }
+    // Piped, or on a terminal under CI=true: no progress line.
+    const quiet = runInPty([process.execPath, CLI, ...selection, "--runs", "12"], {
+      waitFor: /^$/,
+      presses: 0,
+      limitSeconds: 60,
+      env: { ...terminal, CI: "true" },
+    });
+    assert.equal(quiet.code, 0, quiet.output);
+    assert.doesNotMatch(quiet.output, /ab: +\d+%/);
+    assert.doesNotMatch(fixed.stderr, /ab: +\d+%/);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

@@ -20,6 +20,7 @@ const GOLDEN = join(root, "test/fixtures/golden");
 const OLD = "test/fixtures/run-valid-old.json";
 const NEW = "test/fixtures/run-valid.json";
 const AB = "test/fixtures/ab-lookup-remap.json";
+const RING = "test/fixtures/run-ring.json";
 
 function cli(...args: string[]): void {
   const r = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), ...args], { cwd: root, encoding: "utf8" });
@@ -67,6 +68,15 @@ describe("outputs match their golden files", () => {
       join(dir, "run.md"),
     );
     for (const name of ["run.html", "run.csv", "run.bmf.json", "run.gh-action.json", "run.md"]) assertGolden(dir, name);
+  });
+
+  it("report RUN --markdown ends with the headline targets bench showed, recomputed by the run's suites", () => {
+    const dir = outDir();
+    cli("report", RING, "--markdown", join(dir, "run-ring.md"));
+    assertGolden(dir, "run-ring.md");
+    const headlines = golden("run-ring.md").split("### Headlines\n")[1] ?? "";
+    for (const mark of ["met", "MISSED", "undecided", "info"]) assert.match(headlines, new RegExp(`^\\| ${mark} \\| ring: `, "m"), mark);
+    assert.match(headlines, /\\\[1\.44x, 1\.57x\\\]/, "the interval of the missed target");
   });
 
   it("the HTML page of two runs compared, and an ab file's page and Markdown", () => {

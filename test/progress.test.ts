@@ -48,6 +48,31 @@ describe("progress", () => {
     ]);
   });
 
+  it("a new phase (fuzz's shrinking after its programs) estimates from its own rate, not the last phase's", () => {
+    const { writes, stream: tty } = stream(true);
+    let now = 0;
+    withCi(undefined, () => {
+      const p = new Progress("fuzz --against kernel", 300, tty, () => now);
+      p.update(0, "run");
+      now = 60_000;
+      p.update(300, "run");
+      p.restart(5);
+      now = 61_000;
+      p.update(0, "shrink 1/5");
+      now = 63_000;
+      p.update(1, "shrink 2/5");
+      p.done();
+    });
+    assert.deepEqual(writes, [
+      "\r\x1b[Kfuzz --against kernel:   0% run",
+      "\r\x1b[Kfuzz --against kernel: 100% run",
+      "\r\x1b[Kfuzz --against kernel:   0% shrink 1/5",
+      // 2 s for the first of 5 since the phase began: 8 s left (the whole run's 63 s would say 4 min 12 s).
+      "\r\x1b[Kfuzz --against kernel:  20%, 8 s left shrink 2/5",
+      "\r\x1b[K",
+    ]);
+  });
+
   it("piped or in CI: nothing", () => {
     for (const [isTTY, ci] of [
       [false, undefined],

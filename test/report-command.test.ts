@@ -303,3 +303,39 @@ test("the report renders every chart in headless Chromium, offline and without e
     rmSync(profile, { recursive: true, force: true });
   }
 });
+
+test("report RUN --markdown is what bench --markdown wrote for that run, headlines included", () => {
+  const dir = mkdtempSync(join(tmpdir(), "aio-report-md-"));
+  try {
+    const cli = join(root, "dist/src/cli.js");
+    const env = { ...process.env, AIO_RING_BENCH_HOME: join(dir, "home") };
+    // Two cases of a suite with headlines: one ratio with an interval, the others "not run (filtered out)".
+    const bench = spawnSync(
+      process.execPath,
+      [
+        cli,
+        "bench",
+        "--suite",
+        "ring",
+        "--quick",
+        "--time",
+        "30",
+        "--filter",
+        "/wasm-batch|ts-model/",
+        "--json",
+        join(dir, "run.json"),
+        "--markdown",
+        join(dir, "bench.md"),
+      ],
+      { encoding: "utf8", env },
+    );
+    assert.equal(bench.status, 0, bench.stderr);
+    const report = spawnSync(process.execPath, [cli, "report", join(dir, "run.json"), "--markdown", "-"], { encoding: "utf8", env });
+    assert.equal(report.status, 0, report.stderr);
+    const written = readFileSync(join(dir, "bench.md"), "utf8");
+    assert.match(written, /### Headlines[\s\S]*\| ring: TS model \/ WASM batch: [^|]*\\\[[^|]*\\\]/);
+    assert.equal(report.stdout, written);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,18 +8,19 @@
  * alike. Each cycle (on fresh instances) gives one observation per pair:
  * the mean over its rounds of log(head / base), and of log(control / base).
  * Cycles are added until each benchmark's anytime-valid decision
- * (src/stats/sequential-ab.ts) settles or the budget ends; the run's error
- * level is divided among its benchmarks (Bonferroni). src/report/ab.ts turns
+ * (src/stats/sequential-ab.ts) settles or the budget ends, or (`runs`, as
+ * bench --runs) until every benchmark has exactly that many rounds; the
+ * run's error level is divided among its benchmarks (Bonferroni). src/report/ab.ts turns
  * the measurement into a comparison.
  */
 import { median } from "simple-statistics";
 import type { WasmBuild, WasmModuleName } from "../contract/wasm-build.js";
 import { DEFAULT_DECISION } from "../stats/decision.js";
 import { sequentialDecision } from "../stats/sequential-ab.js";
-import { calibrate } from "./runner.js";
+import { calibrate, type RunOptions } from "./runner.js";
 import { caseId, type Suite, type SuiteOptions, type TimedCase } from "../contract/suite.js";
 
-export interface AbRoundsOptions extends SuiteOptions {
+export interface AbRoundsOptions extends SuiteOptions, Pick<RunOptions, "runs" | "warmup"> {
   suites: readonly Suite[];
   filter: RegExp | null;
   base: WasmBuild;
@@ -33,7 +34,7 @@ export interface AbRoundsOptions extends SuiteOptions {
   threshold?: number;
   /** The run's error level, shared equally by its benchmarks (default 0.05). */
   alpha?: number;
-  /** Wall-clock budget for the rounds, ms. */
+  /** Wall-clock budget for the rounds, ms; not used with `runs`. */
   budgetMs: number;
   /** Cycles before a benchmark may be decided (default 8). */
   minCycles?: number;
@@ -56,6 +57,8 @@ export interface AbMeasurement {
   minCycles: number;
   withControl: boolean;
   rounds: number;
+  /** The fixed rounds per benchmark (`runs`), or null when they ran until decided or out of budget. */
+  runs: number | null;
   elapsedMs: number;
   interrupted: boolean;
 }
@@ -200,6 +203,23 @@ function timeRound(p: AbPair, order: readonly number[], clock: () => number): nu
   return v;
 }
 
+/** The default warm-up: every side in turn until each has run WARMUP_MS. */
+function warmByTime(p: AbPair, clock: () => number): void {
+  const spent = p.sides.map(() => 0);
+  while (spent.some((x) => x < WARMUP_MS)) {
+    p.sides.forEach((c, i) => {
+      const t0 = clock();
+      guard(SIDE_NAMES[i], () => sideValue(c, p.batch, clock));
+      spent[i] += clock() - t0;
+    });
+  }
+}
+
+/** `warmup` unrecorded batch calls of each side (as bench --warmup), the sides taking turns. */
+function warmByCalls(p: AbPair, warmup: number): void {
+  for (let k = 0; k < warmup; k++) for (const [i, c] of p.sides.entries()) guard(SIDE_NAMES[i], () => c.run(p.batch));
+}
+
 export async function measureAb(opts: AbRoundsOptions): Promise<AbMeasurement> {
   const t = opts.threshold ?? DEFAULT_DECISION.threshold;
   const minCycles = opts.minCycles ?? 8;
@@ -240,30 +260,28 @@ export async function measureAb(opts: AbRoundsOptions): Promise<AbMeasurement> {
   for (const p of pairs) {
     try {
       p.batch = calibrate(p.sides as [TimedCase, ...TimedCase[]], SAMPLE_MS);
-      const spent = p.sides.map(() => 0);
-      while (spent.some((x) => x < WARMUP_MS)) {
-        p.sides.forEach((c, i) => {
-          const t0 = clock();
-          guard(SIDE_NAMES[i], () => sideValue(c, p.batch, clock));
-          spent[i] += clock() - t0;
-        });
-      }
+      if (opts.warmup != null) warmByCalls(p, opts.warmup);
+      else warmByTime(p, clock);
     } catch (e) {
       p.notComparable = `does not run: ${(e as Error).message}`;
     }
   }
   const live = pairs.filter((p) => p.notComparable === null);
+  const runs = opts.runs ?? null;
   const t0 = performance.now();
   let cycle = 0;
   for (; ; cycle++) {
     const active = live.filter((p) => !p.decided);
     const elapsed = performance.now() - t0;
-    opts.onRound?.(cycle * orders.length, active.length, live.length, elapsed);
-    if (active.length === 0 || elapsed >= opts.budgetMs || opts.signal?.aborted) break;
+    const done = cycle * orders.length;
+    opts.onRound?.(done, active.length, live.length, elapsed);
+    if (active.length === 0 || (runs === null ? elapsed >= opts.budgetMs : done >= runs) || opts.signal?.aborted) break;
     if (cycle > 0) await freshInstances(opts, active, cycle, clock);
+    // With runs, the last cycle may be cut short: its rounds are samples, and no cycle of the decision.
+    const cycleOrders = runs === null ? orders : orders.slice(0, runs - done);
     // Round by round over every pair, so the side timed first in a round follows another benchmark.
     const cycleRounds = new Map<AbPair, number[][]>(active.map((p) => [p, []]));
-    for (const order of orders) {
+    for (const order of cycleOrders) {
       for (const p of active) {
         if (p.decided) continue;
         const v = timeRound(p, order, clock);
@@ -275,12 +293,14 @@ export async function measureAb(opts: AbRoundsOptions): Promise<AbMeasurement> {
     }
     for (const p of active) {
       const rounds = cycleRounds.get(p)!;
-      if (p.decided || rounds.length < orders.length) continue;
+      if (p.decided || rounds.length < cycleOrders.length) continue;
       p.values.push(...rounds);
+      if (rounds.length < orders.length) continue;
       // Log ratios average symmetrically: a side timed first that is f times slower gives f and 1/f, which cancel.
       p.logs.push(mean(rounds.map((v) => Math.log(v[1] / v[0]))));
       if (withControl) p.controlLogs.push(mean(rounds.map((v) => Math.log(v[2] / v[0]))));
-      if (sequentialDecision(p.logs, withControl ? p.controlLogs : null, seqOpts, null).settled) p.decided = true;
+      // A fixed number of rounds runs out whatever the decision; the verdict is then taken once, at the end.
+      if (runs === null && sequentialDecision(p.logs, withControl ? p.controlLogs : null, seqOpts, null).settled) p.decided = true;
     }
   }
   return {
@@ -292,7 +312,8 @@ export async function measureAb(opts: AbRoundsOptions): Promise<AbMeasurement> {
     alpha,
     minCycles,
     withControl,
-    rounds: cycle * orders.length,
+    rounds: runs === null ? cycle * orders.length : Math.min(runs, cycle * orders.length),
+    runs,
     elapsedMs: performance.now() - t0,
     interrupted: opts.signal?.aborted === true,
   };

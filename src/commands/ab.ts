@@ -22,7 +22,8 @@ export const spec: CommandSpec = {
 benchmark of both, and of a second copy of the base (the control), in one
 process, in rounds that visit the three in every order, until each
 benchmark's anytime-valid interval of the median head/base ratio clears the
-threshold or lies within half of it, or the budget runs out ("too noisy").
+threshold or lies within half of it, or the budget runs out ("too noisy");
+with --runs, for exactly N rounds, the verdict taken at the end.
 A control that differs from the base says the machine is too noisy for
 that benchmark. WASM instruction counts and the other exact counters of
 both are compared exactly. Both sides are compiled from git (head: the working tree's files)
@@ -45,6 +46,18 @@ build's; --html is the comparison's own page, as report draws --json's file.`,
     { name: "threshold", type: "string", arg: "PCT", help: "smallest time change that counts (default 5)" },
     { name: "counter-threshold", type: "string", arg: "PCT", help: "smallest exact-counter change that counts (default 1)" },
     { name: "budget", type: "string", arg: "S", help: "seconds of rounds at most (default 60)" },
+    {
+      name: "runs",
+      type: "string",
+      arg: "N",
+      help: "exactly N rounds per benchmark (2..1000000), each one sample\nof every side, instead of rounds until decided or --budget\n(a verdict needs 8 whole cycles of 6 rounds: N >= 48)",
+    },
+    {
+      name: "warmup",
+      type: "string",
+      arg: "N",
+      help: "N unrecorded batch calls of each side before the first round\n(0..1000000), instead of 40 ms each, as bench --warmup",
+    },
     { name: "fail-on-regression", type: "boolean", help: "exit 1 when a benchmark regressed" },
     { name: "gate", type: "string", arg: "all|exact|time", help: "what --fail-on-regression acts on (default all)" },
     ...outputFlags(OUTPUTS),
@@ -60,17 +73,21 @@ export async function run(argv: string[]): Promise<number> {
   noPositionals("ab", positionals);
   // Loaded once --help is answered: the library's ab loads every suite.
   const [{ SUITES }, { AB_BUDGET_MS, abRevisions }] = await Promise.all([import("../../bench/index.js"), import("../library/ab.js")]);
-  const selection = (["suite", "filter", "sizes"] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]));
+  // Bench's parser checks the selection and --runs/--warmup, so both commands refuse the same values alike.
+  const selection = (["suite", "filter", "sizes", "runs", "warmup"] as const).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, String(values[k])]));
   const flags = parseBenchFlags([...selection, ...(values.quick ? ["--quick"] : []), ...(values.full ? ["--full"] : [])], SUITES)!;
   const threshold = percentFlag("threshold", values.threshold);
   const counterThreshold = percentFlag("counter-threshold", values["counter-threshold"]);
   const budgetS = intFlag("budget", values.budget, AB_BUDGET_MS / 1000, 1, 86_400);
+  if (flags.runs !== null && values.budget !== undefined)
+    throw new UserError("--budget and --runs cannot be combined: --runs fixes the rounds, --budget bounds their time");
   const gateOn = choiceFlag("gate", values.gate, GATE_ON, "all");
   const files = requestedOutputs(values, OUTPUTS);
   checkOutputs(reportOutputs(files));
   // The table and progress lines leave stdout to an output written there.
   const { stream: human, log } = humanOutput(reportFlags(files));
-  const progress = new Progress("ab", budgetS);
+  // Progress in rounds of the fixed --runs, else in seconds of the budget.
+  const progress = new Progress("ab", flags.runs ?? budgetS);
   const interrupt = interruptOnSigint();
   let result: AbResult;
   try {
@@ -78,6 +95,8 @@ export async function run(argv: string[]): Promise<number> {
       ...flags.opts,
       suites: flags.suites,
       filter: flags.filter,
+      runs: flags.runs,
+      warmup: flags.warmup,
       ...(values.base === undefined ? {} : { base: values.base as string }),
       ...(values.head === undefined ? {} : { head: values.head as string }),
       threshold,
@@ -88,7 +107,11 @@ export async function run(argv: string[]): Promise<number> {
         progress.done();
         console.error(`ab: ${line}`);
       },
-      onRound: (round, undecided, total, elapsed) => progress.update(Math.min(budgetS, elapsed / 1000), `round ${round + 1}: ${undecided}/${total} undecided`),
+      onRound: (round, undecided, total, elapsed) =>
+        progress.update(
+          flags.runs === null ? Math.min(budgetS, elapsed / 1000) : round,
+          flags.runs === null ? `round ${round + 1}: ${undecided}/${total} undecided` : `round ${round + 1} of ${flags.runs}`,
+        ),
     });
   } finally {
     interrupt.dispose();
@@ -107,11 +130,12 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** The line under the table: how long, and which benchmarks stayed undecided and why. */
-export function roundsLine(r: Pick<AbResult, "rounds" | "elapsedMs" | "undecided" | "controlDiffered" | "interrupted">): string {
+export function roundsLine(r: Pick<AbResult, "rounds" | "runs" | "elapsedMs" | "undecided" | "controlDiffered" | "interrupted">): string {
   const list = (ids: readonly string[]) => ids.slice(0, 6).join(", ") + (ids.length > 6 ? ` (+${ids.length - 6})` : "");
   const parts = [`${r.rounds} rounds in ${(r.elapsedMs / 1000).toFixed(1)} s`];
   if (r.interrupted) parts.push(`interrupted${r.undecided.length ? ` with ${r.undecided.length} too noisy (undecided): ${list(r.undecided)}` : ""}`);
-  else if (r.undecided.length) parts.push(`budget ran out with ${r.undecided.length} too noisy (undecided): ${list(r.undecided)}`);
+  else if (r.undecided.length)
+    parts.push(`${r.runs === null ? "budget ran out" : "the fixed rounds ended"} with ${r.undecided.length} too noisy (undecided): ${list(r.undecided)}`);
   if (r.controlDiffered.length)
     parts.push(
       `the machine is too noisy: the base build differed from itself on ${r.controlDiffered.length} benchmark${r.controlDiffered.length === 1 ? "" : "s"} (${list(r.controlDiffered)}), so no verdict on the code there`,

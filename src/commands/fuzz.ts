@@ -124,6 +124,8 @@ async function fuzzKernel(f: KernelFlags): Promise<number> {
     if (!avail.available) throw new UserError(`kernel backend unavailable: ${avail.reason}`);
   } else guest = { kernel: await resolveKernel(f.kernel), cpus: f.cpus };
   const progress = new Progress("fuzz --against kernel", f.scenarios);
+  // Running the programs, then shrinking each disagreement: each phase its own percentage and rate.
+  let current = "run";
   const report = await runKernelFuzz({
     scenarios: f.scenarios,
     seed: f.seed,
@@ -132,8 +134,11 @@ async function fuzzKernel(f: KernelFlags): Promise<number> {
     guest,
     zeroPage: f.zeroPage,
     onProgress: (done, total, phase) => {
-      progress.total = total;
-      progress.update(done, phase);
+      if (phase !== current) {
+        current = phase;
+        progress.restart(total);
+      }
+      progress.update(done, phase === "run" ? `${done}/${total} programs` : `${phase} ${done + 1}/${total}`);
     },
   });
   progress.done();

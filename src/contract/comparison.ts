@@ -82,6 +82,8 @@ export interface AbRunInfo {
   rounds: number;
   elapsedMs: number;
   budgetMs: number;
+  /** The fixed rounds per benchmark of `ab --runs` (the budget then unused); absent when the rounds ran until decided or out of budget. */
+  runs?: number;
   /** ABBA cycles before a benchmark may be decided. */
   minCycles: number;
   /** Benchmarks still undecided when the run ended. */
@@ -177,6 +179,7 @@ export const comparisonSchema = z.object({
       rounds: z.number().int().nonnegative(),
       elapsedMs: finite.refine((x) => x >= 0, "must not be negative"),
       budgetMs: finite.refine((x) => x >= 0, "must not be negative"),
+      runs: z.number().int().positive().optional(),
       minCycles: z.number().int().positive(),
       undecided: z.number().int().nonnegative(),
       interrupted: z.boolean().optional(),

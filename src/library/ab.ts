@@ -9,13 +9,18 @@ import { benchRunOptions, type BenchOptions } from "./bench.js";
 
 /** Options of {@link abRevisions}; each may be left out. */
 export interface AbRevisionsOptions
-  extends Pick<BenchOptions, "suites" | "filter" | "quick" | "full" | "sizes" | "timeMs">,
+  extends Pick<BenchOptions, "suites" | "filter" | "quick" | "full" | "sizes" | "timeMs" | "runs" | "warmup">,
     Partial<Pick<AbOptions, "threshold" | "counterThreshold" | "alpha" | "minCycles" | "signal" | "onRound">> {
   /** The old side, a git ref (default: the merge-base of HEAD with main, master or origin/HEAD, else HEAD~1). */
   base?: string;
   /** The new side, a git ref (default: the working tree's files). */
   head?: string;
-  /** Wall-clock budget of the rounds in ms (default 60 s). */
+  /**
+   * Wall-clock budget of the rounds in ms (default 60 s). With `runs`
+   * (exactly that many rounds per benchmark, each one sample of every side,
+   * as bench's runs) the budget is not used; `warmup` is each side's
+   * unrecorded batch calls before the first round, as bench's.
+   */
   budgetMs?: number;
   /** Told what is built (each build is cached under the state folder afterwards), and which base was chosen by default. */
   onStatus?: (line: string) => void;
@@ -27,12 +32,13 @@ export const AB_BUDGET_MS = 60_000;
 /**
  * Builds the WASM modules of both revisions (and a second copy of the
  * base, the control) and times every WASM benchmark of the selection in
- * interleaved rounds until each is decided or the budget runs out.
+ * interleaved rounds until each is decided or the budget runs out (or,
+ * with `runs`, for exactly that many rounds).
  * Resolves both refs before building either, so a bad ref fails at once.
  */
 export async function abRevisions(options: AbRevisionsOptions = {}): Promise<AbResult> {
-  const { base: baseRef, head: headRef, onStatus, budgetMs, suites, filter, quick, full, sizes, timeMs, ...rest } = options;
-  const selection = benchRunOptions({ suites, filter, quick, full, sizes, timeMs });
+  const { base: baseRef, head: headRef, onStatus, budgetMs, suites, filter, quick, full, sizes, timeMs, runs, warmup, ...rest } = options;
+  const selection = benchRunOptions({ suites, filter, quick, full, sizes, timeMs, runs, warmup });
   let baseSpec: SourceSpec;
   if (baseRef !== undefined) baseSpec = { kind: "ref", ref: baseRef };
   else {

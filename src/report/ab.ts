@@ -31,6 +31,8 @@ export interface AbResult {
   /** The head side as a run document (samples: one per round, ns/op), for BMF and gh-action exports. */
   headRun: Run;
   rounds: number;
+  /** The fixed rounds per benchmark (runs), or null when they ran until decided or out of budget. */
+  runs: number | null;
   elapsedMs: number;
   /** Ids of the benchmarks still undecided when the run ended ("too noisy"). */
   undecided: string[];
@@ -61,7 +63,7 @@ function resultOf(p: AbPair, values: number[], counters: Record<string, number>)
 
 export async function runAb(opts: AbOptions): Promise<AbResult> {
   const m = await measureAb(opts);
-  const { pairs, withControl, interrupted, rounds, elapsedMs, minCycles, runAlpha, alpha } = m;
+  const { pairs, withControl, interrupted, rounds, runs, elapsedMs, minCycles, runAlpha, alpha } = m;
   const t = m.threshold;
   const counterThreshold = opts.counterThreshold ?? DEFAULT_COUNTER_THRESHOLD;
   const seqOpts = { threshold: t, alpha, minCycles };
@@ -77,7 +79,7 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     counterVerdict: "unchanged" as const,
   };
   const entries: ComparisonEntry[] = m.skipped.map(({ id, reason }) => ({ id, ...empty, verdict: "not comparable", reason }));
-  const ended = interrupted ? "interrupted" : "budget";
+  const ended = interrupted ? "interrupted" : runs === null ? "budget" : "runs";
   const headResults: RunResult[] = [];
   const undecided: string[] = [];
   const controlDiffered: string[] = [];
@@ -92,7 +94,7 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     const changes = counterChanges(ca, cb, counterThreshold);
     const d: SequentialDecision = sequentialDecision(p.logs, withControl ? p.controlLogs : null, seqOpts, p.decided ? null : ended);
     if (d.controlDiffers) controlDiffered.push(p.id);
-    else if (!p.decided) undecided.push(p.id);
+    else if (!p.decided && !d.settled) undecided.push(p.id);
     const aValues = p.values.map((v) => v[0]),
       bValues = p.values.map((v) => v[1]);
     // Old is the base's median; new is old moved by the paired estimate, so the columns and the change agree.
@@ -131,6 +133,7 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
       rounds,
       elapsedMs,
       budgetMs: opts.budgetMs,
+      ...(runs === null ? {} : { runs }),
       minCycles,
       undecided: undecided.length,
       interrupted,
@@ -156,6 +159,8 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
       alpha: runAlpha,
       budget_ms: opts.budgetMs,
       rounds,
+      ...(runs === null ? {} : { runs }),
+      ...(opts.warmup == null ? {} : { warmup: opts.warmup }),
       interrupted,
       quick: opts.quick,
       full: opts.full,
@@ -164,5 +169,5 @@ export async function runAb(opts: AbOptions): Promise<AbResult> {
     },
     results: headResults,
   };
-  return { comparison, headRun, rounds, elapsedMs, undecided, controlDiffered, interrupted };
+  return { comparison, headRun, rounds, runs, elapsedMs, undecided, controlDiffered, interrupted };
 }

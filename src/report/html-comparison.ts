@@ -157,7 +157,7 @@ export function comparisonSection(cmp: Comparison | null, charts: ChartSpec[], d
   const warning = machineWarning(cmp);
   const info = cmp.ab
     ? `<p class="note">${escapeHtml(
-        `ab: ${cmp.ab.rounds} rounds in ${(cmp.ab.elapsedMs / 1000).toFixed(1)} s of a ${(cmp.ab.budgetMs / 1000).toFixed(0)} s budget; at least ${cmp.ab.minCycles} cycles before a verdict; ${cmp.ab.undecided} benchmark${cmp.ab.undecided === 1 ? "" : "s"} too noisy (undecided) when the rounds ended${cmp.ab.interrupted ? " (interrupted)" : ""}${cmp.ab.controlDiffered ? `; the machine was too noisy for ${cmp.ab.controlDiffered} (the control differed)` : ""}.`,
+        `ab: ${cmp.ab.rounds} rounds in ${(cmp.ab.elapsedMs / 1000).toFixed(1)} s ${cmp.ab.runs === undefined ? `of a ${(cmp.ab.budgetMs / 1000).toFixed(0)} s budget` : `(fixed by --runs ${cmp.ab.runs})`}; at least ${cmp.ab.minCycles} cycles before a verdict; ${cmp.ab.undecided} benchmark${cmp.ab.undecided === 1 ? "" : "s"} too noisy (undecided) when the rounds ended${cmp.ab.interrupted ? " (interrupted)" : ""}${cmp.ab.controlDiffered ? `; the machine was too noisy for ${cmp.ab.controlDiffered} (the control differed)` : ""}.`,
       )}</p>\n`
     : "";
   // The box grows with the bars so labels never overlap (the chart caps the bars).

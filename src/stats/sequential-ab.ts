@@ -66,7 +66,7 @@ export function sequentialDecision(
   logs: readonly number[],
   controlLogs: readonly number[] | null,
   opts: SequentialOptions,
-  ended: "budget" | "interrupted" | null,
+  ended: "budget" | "runs" | "interrupted" | null,
 ): SequentialDecision {
   const t = opts.threshold;
   const n = logs.length;
@@ -101,9 +101,10 @@ export function sequentialDecision(
   const within = (w: number) => ci !== null && ci[0] >= -w && ci[1] <= w;
   if (within(t / 2)) return { verdict: "unchanged", settled: true, ...base, reason: `${stats}; within ${formatPct(t / 2).slice(1)}` };
   if (ended && within(t)) return { verdict: "unchanged", settled: false, ...base, reason: `${stats}; within ${formatPct(t).slice(1)}` };
+  const limit = ended === "runs" ? "the fixed rounds (--runs) ended" : "the budget ran out";
   const why =
     ended === "interrupted"
       ? "interrupted before the interval decided"
-      : `the budget ran out before the interval cleared ${formatPct(t).slice(1)} or fell within half of it`;
+      : `${limit} before the interval cleared ${formatPct(t).slice(1)} or fell within half of it`;
   return { verdict: "too noisy", settled: false, ...base, reason: `${stats}${controlText ? `; ${controlText}` : ""}; ${why}` };
 }

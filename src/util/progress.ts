@@ -47,6 +47,17 @@ export class Progress {
     this.stream.write(`\r\x1b[K${this.label}: ${pct.toFixed(0).padStart(3)}%${eta} ${detail}`.slice(0, (this.stream.columns || 100) - 1));
   }
 
+  /**
+   * A new phase counting up to `total` (fuzz's shrinking after its
+   * programs): the time left comes from this phase's rate alone, not from
+   * the time the last one took.
+   */
+  restart(total: number): void {
+    this.total = total;
+    this.started = null;
+    this.last = Number.NEGATIVE_INFINITY;
+  }
+
   /** Clears the line (before other output, and at the end). */
   done(): void {
     if (this.enabled) this.stream.write("\r\x1b[K");

@@ -1,0 +1,42 @@
+// fuzz --against kernel on a terminal: the progress line moves with every
+// program answered and shows the time left once two seconds give a rate;
+// under CI=true it is silent. Skips where the kernel backend or a
+// pseudo-terminal is missing.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { kernelAvailability } from "../src/kernel/probe.js";
+import { REPO } from "./helpers.js";
+import { ptyUnavailable, runInPty } from "./helpers/pty.js";
+
+const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
+
+test("fuzz --against kernel: progress per program with the time left on a terminal, nothing under CI", (t) => {
+  const avail = kernelAvailability();
+  if (!avail.available) return t.skip(`kernel backend unavailable: ${avail.reason}`);
+  const why = ptyUnavailable();
+  if (why) return t.skip(why);
+  const dir = mkdtempSync(join(tmpdir(), "aio-fuzz-progress-"));
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, AIO_RING_BENCH_HOME: join(dir, "home") };
+    delete env.CI;
+    const fuzz = (scenarios: number) => [process.execPath, CLI, "fuzz", "--against", "kernel", "--scenarios", String(scenarios), "--out", join(dir, "out")];
+    const eta = /fuzz --against kernel: +\d+%, (\d+ s|\d+ min \d\d s|\d+ h \d\d min) left \d+\/1000000 programs/;
+    const r = runInPty(fuzz(1_000_000), { waitFor: eta, presses: 1, limitSeconds: 90, env });
+    assert.equal(r.code, 130, r.output);
+    // Before the estimate, the count moves program by program, not once per slice of 500.
+    const counts = new Set([...r.output.matchAll(/ (\d+)\/1000000 programs/g)].map((m) => Number(m[1])));
+    assert.ok(
+      [...counts].some((n) => n > 0 && n % 500 !== 0),
+      `counts seen: ${[...counts].slice(0, 20).join(", ")}`,
+    );
+    const quiet = runInPty(fuzz(40), { waitFor: /^$/, presses: 0, limitSeconds: 90, env: { ...env, CI: "true" } });
+    assert.ok(quiet.code === 0 || quiet.code === 1, quiet.output);
+    assert.doesNotMatch(quiet.output, /fuzz --against kernel: +\d+%/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
