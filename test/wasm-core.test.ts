@@ -4,186 +4,21 @@
 // bytes. Run: node scripts/build-wasm.mjs && npx tsc -p tsconfig.json &&
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
-import { iocbAddress } from "../src/scenario/run.js";
-import { asChildCall, ctxpOf, submitFaultAt, submitNbytes, timeoutOf, usigOf } from "../src/contract/scenario.js";
+import { asChildCall } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { errnoName, isErr } from "../src/core/errno.js";
-import { AioProcess } from "../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../src/model/mm.js";
 import { PROFILES, PROFILE_NAMES } from "../src/contract/profile.js";
-import type { AioBackend, ProcessConfig } from "../src/contract/backend.js";
-import type { AddrExpr, ProfileName, Scenario, Step } from "../src/contract/scenario.js";
+import type { AioBackend } from "../src/contract/backend.js";
+import type { AddrExpr, Scenario, Step } from "../src/contract/scenario.js";
 import { uniform } from "./helpers/synthetic.js";
 import { FORK_MOVE_OF_RING } from "./helpers.js";
+import { CONFIG, Pair, ringFile, runBoth } from "./helpers/wasm-pair.js";
 
-const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 const P = PAGE_SIZE;
-
-/** A model process and a WASM process driven in lockstep. */
-class Pair {
-  readonly model: AioProcess;
-  readonly wasm: WasmProcess;
-
-  constructor(
-    readonly profile: ProfileName,
-    config: ProcessConfig = CONFIG,
-  ) {
-    this.model = new AioProcess(PROFILES[profile], config);
-    this.wasm = new WasmProcess(PROFILES[profile], config);
-  }
-
-  /** Runs `f` on both; the results must be deep-equal. Returns the model's. */
-  call<T>(label: string, f: (b: AioBackend) => T): T {
-    const expected = f(this.model);
-    const actual = f(this.wasm);
-    assert.deepStrictEqual(actual, expected, `${this.profile}: ${label}`);
-    assert.equal(this.wasm.hookSlotsVisited, this.model.hookSlotsVisited, `${this.profile}: ${label}: hookSlotsVisited`);
-    return expected;
-  }
-
-  setup(nr_events: number): number {
-    const r = this.call(`io_setup(${nr_events})`, (b) => b.io_setup(nr_events, "zero"));
-    assert.equal(r.errno, null);
-    return r.ctx;
-  }
-
-  mmap(pages: number): number {
-    return this.call(`mmap(${pages})`, (b) => b.mmap(pages)).addr;
-  }
-
-  /** Pages of the ring mapping at `ctx` (3 for 128 events, 2 in v3.11). */
-  ringPages(ctx: number): number {
-    const r = this.model.ring(ctx);
-    assert.ok("pages" in r);
-    return r.pages;
-  }
-
-  /** The page holding `addr` as user space sees it, on both: same bytes. */
-  sameBytes(addr: number): void {
-    assert.deepStrictEqual(this.wasm.pageBytes(addr), modelPageBytes(this.model, addr), `${this.profile}: bytes of page ${addr}`);
-  }
-}
-
-function modelPageBytes(model: AioProcess, addr: number): Uint8Array | null {
-  const page = Math.floor(addr / P);
-  const v = model.mm.find(page);
-  if (!v) return null;
-  const bytes = v.backing.bytes;
-  if (!bytes) return new Uint8Array(P);
-  const at = (v.pgoff + page - v.start) * P;
-  return at >= bytes.length ? null : bytes.slice(at, at + P);
-}
-
-const ringFile = (p: ProfileName) => PROFILES[p].ringFile;
-
-// ---- a step runner for scenario documents and random programs ---------------
-
-type Names = Map<string, number>;
-
-function resolve(names: Names, e: AddrExpr): number | null {
-  if (e === 0) return 0;
-  if (e === "bogus") return BOGUS_ADDRESS;
-  if (e === -1) return -1;
-  const m = /^([^+]+)(?:\+(\d+)(b?))?$/.exec(e);
-  if (!m) return null;
-  const base = names.get(m[1]);
-  if (base === undefined) return null;
-  if (m[2] === undefined) return base;
-  return m[3] ? base + Number(m[2]) : base + Number(m[2]) * P;
-}
-
-/** Runs one step on a backend (raw results, addresses included); "unbound" when a name is not bound. */
-function runStep(b: AioBackend, names: Names, s: Step): unknown {
-  const at = (e: AddrExpr) => resolve(names, e);
-  switch (s.op) {
-    case "io_setup": {
-      const r = b.io_setup(s.nr_events, ctxpOf(s.ctxp));
-      if (r.errno === null && s.name) names.set(s.name, r.ctx);
-      return r;
-    }
-    case "mmap": {
-      const fixed = s.at === undefined ? null : at(s.at);
-      if (s.at !== undefined && fixed === null) return "unbound";
-      const r = b.mmap(s.pages, fixed);
-      if (r.errno === null) names.set(s.name, r.addr);
-      return r;
-    }
-    case "io_destroy": {
-      const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_destroy(ctx);
-    }
-    case "io_submit": {
-      const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags);
-    }
-    case "io_getevents": {
-      const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : (b.io_getevents(ctx, s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined) ?? "would block");
-    }
-    case "io_pgetevents": {
-      const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : (b.io_pgetevents(ctx, s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined, usigOf(s)) ?? "would block");
-    }
-    case "raise":
-      return b.raise();
-    case "ftruncate":
-      return b.ftruncate(s.size);
-    case "io_cancel": {
-      const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_cancel(ctx, iocbAddress(s.iocb));
-    }
-    case "user_reap": {
-      const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.user_reap(ctx, s.max);
-    }
-    case "ring": {
-      const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.ring(ctx);
-    }
-    case "munmap": {
-      const addr = at(s.addr);
-      return addr === null ? "unbound" : b.munmap(addr, s.pages);
-    }
-    case "mremap": {
-      const addr = at(s.addr);
-      const to = s.to === undefined ? null : at(s.to);
-      if (addr === null || (s.to !== undefined && to === null)) return "unbound";
-      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false);
-      if (r.errno === null && s.name) names.set(s.name, r.addr);
-      return r;
-    }
-    case "fork_mremap": {
-      const addr = at(s.addr);
-      const to = at(s.to);
-      return addr === null || to === null ? "unbound" : b.inChild((child) => child.mremap(addr, s.pages, s.pages, to));
-    }
-    case "fork":
-      return b.inChild((child) => runStep(child, names, s.call));
-    case "page": {
-      const addr = at(s.addr);
-      return addr === null ? "unbound" : b.page(addr);
-    }
-  }
-}
-
-/** Runs steps on both processes of a pair, comparing every result and, at the end, the bytes of every bound page. */
-function runBoth(pair: Pair, steps: Step[], label: string): void {
-  const modelNames: Names = new Map();
-  const wasmNames: Names = new Map();
-  steps.forEach((s, i) => {
-    const expected = runStep(pair.model, modelNames, s);
-    const actual = runStep(pair.wasm, wasmNames, s);
-    assert.deepStrictEqual(actual, expected, `${pair.profile}: ${label}: step ${i} ${JSON.stringify(s)}`);
-    assert.equal(pair.wasm.hookSlotsVisited, pair.model.hookSlotsVisited, `${pair.profile}: ${label}: step ${i}: hookSlotsVisited`);
-  });
-  assert.deepStrictEqual(wasmNames, modelNames);
-  for (const addr of modelNames.values()) for (let k = 0; k < 4; k++) pair.sameBytes(addr + k * P);
-}
-
-// ---- tests ------------------------------------------------------------------------
 
 describe("wasm core = model", () => {
   for (const profile of PROFILE_NAMES) {
