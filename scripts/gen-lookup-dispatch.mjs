@@ -120,6 +120,8 @@ ${idS.map((d) => `    case ${d.K}:`).join("\n")}
 `;
 
 const restoreInlined = fileS.filter((d) => d.complexity === "O(1)");
+/** restoreBackPointer for back-pointer, and so on. */
+const restoreFn = (d) => `restore${d.name.replace(/(^|-)(\w)/g, (_, _d, c) => c.toUpperCase())}`;
 const loops = `${generated(["The batch loops, one per strategy so that its find or its hook inlines,", "over the numbers of dispatch.ts and the paths of kernel-paths.ts."])}
 import { restore } from "./kernel-paths";
 import { FOLD_SEED, fold } from "./prng";
@@ -138,13 +140,19 @@ ${idS.map((d) => `    case ${d.K}:\n      for (let i = 0; i < n; i++) h = fold(e
   return h;
 }
 
-/** One restore loop per O(1) file strategy, so its insert and hook inline; the rest share one. */
+/**
+ * One restore loop per O(1) file strategy, so its insert and hook inline; the
+ * rest share one. Each in a function of its own: inlined side by side into
+ * one switch, the optimiser folds the three loops into one that tests the
+ * strategy for every context.
+ */
 export function criuRestoreBy(s: i32, n: i32): u32 {
   switch (s) {
-${cases(restoreInlined, (d) => `return restore(${d.K}, n);`)}
+${cases(restoreInlined, (d) => `return ${restoreFn(d)}(n);`)}
     default: return restore(s, n);
   }
 }
+${restoreInlined.map((d) => `\nfunction ${restoreFn(d)}(n: i32): u32 {\n  return restore(${d.K}, n);\n}`).join("\n")}
 `;
 
 for (const [name, text] of [

@@ -35,12 +35,29 @@ export function lookupLoop(s: i32, ids: usize, n: i32): u32 {
   return h;
 }
 
-/** One restore loop per O(1) file strategy, so its insert and hook inline; the rest share one. */
+/**
+ * One restore loop per O(1) file strategy, so its insert and hook inline; the
+ * rest share one. Each in a function of its own: inlined side by side into
+ * one switch, the optimiser folds the three loops into one that tests the
+ * strategy for every context.
+ */
 export function criuRestoreBy(s: i32, n: i32): u32 {
   switch (s) {
-    case BACK_POINTER: return restore(BACK_POINTER, n);
-    case HEADER_ID: return restore(HEADER_ID, n);
-    case FILE_HASH: return restore(FILE_HASH, n);
+    case BACK_POINTER: return restoreBackPointer(n);
+    case HEADER_ID: return restoreHeaderId(n);
+    case FILE_HASH: return restoreFileHash(n);
     default: return restore(s, n);
   }
+}
+
+function restoreBackPointer(n: i32): u32 {
+  return restore(BACK_POINTER, n);
+}
+
+function restoreHeaderId(n: i32): u32 {
+  return restore(HEADER_ID, n);
+}
+
+function restoreFileHash(n: i32): u32 {
+  return restore(FILE_HASH, n);
 }
