@@ -445,13 +445,8 @@ static void run_in_child(int i, const struct step *st)
 		resolve(i, "to", &st->to);
 	size_t mark = out_mark();
 	int p[2];
-	if (pipe(p) != 0)
-		die_probe("pipe: %s", strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0)
-		die_probe("fork: %s", strerror(errno));
+	pid_t pid = fork_piped(p);
 	if (pid == 0) {
-		close(p[0]);
 		do_call(i, st);
 		size_t len;
 		const char *fields = out_since(mark, &len);
@@ -466,7 +461,6 @@ static void run_in_child(int i, const struct step *st)
 		}
 		_exit(0);
 	}
-	close(p[1]);
 	/* Static: no allocation between steps (it would move the mappings). */
 	static char got[1 << 16];
 	size_t len = 0;

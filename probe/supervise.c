@@ -169,20 +169,14 @@ static void run_one_piped(int seconds, int settle)
 {
 	int p[2];
 	reap_exiting(settle || nexiting == (int)(sizeof exiting / sizeof *exiting));
-	if (pipe(p) != 0)
-		die_probe("pipe: %s", strerror(errno));
 	*progress = -1;
-	pid_t pid = fork();
-	if (pid < 0)
-		die_probe("fork: %s", strerror(errno));
+	pid_t pid = fork_piped(p);
 	if (pid == 0) {
-		close(p[0]);
 		if (dup2(p[1], 1) < 0)
 			_exit(3);
 		close(p[1]);
 		run_scenario_child(progress, zero_page);
 	}
-	close(p[1]);
 	watchdog_start();
 	size_t before = out_mark();
 	char buf[65536];

@@ -105,3 +105,16 @@ size_t read_all(int fd, char *buf, size_t cap, const char *what)
 	buf[len] = 0;
 	return len;
 }
+
+/* fork() with a pipe from the child (p[1], its end) to the parent (p[0]);
+ * each side closes the end it does not use, the child before it returns. */
+pid_t fork_piped(int p[2])
+{
+	if (pipe(p) != 0)
+		die_probe("pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		die_probe("fork: %s", strerror(errno));
+	close(pid == 0 ? p[0] : p[1]);
+	return pid;
+}

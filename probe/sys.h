@@ -11,5 +11,6 @@ void pin_one_cpu(void);
 int safe_read(uintptr_t addr, void *buf, size_t len);
 int safe_write(uintptr_t addr, const void *buf, size_t len);
 size_t read_all(int fd, char *buf, size_t cap, const char *what);
+pid_t fork_piped(int p[2]);
 
 #endif
