@@ -1,5 +1,5 @@
 // Hot paths as batch exports: one JS call covers a whole batch, so the JS
-// boundary is paid per batch, not per event (README, Architecture). Addresses and user
+// boundary is paid per batch, not per event (docs/architecture.md). Addresses and user
 // data cross it as f64 (exact below 2^53, and user addresses end at 2^47):
 // a BigInt per call would cost more than a small batch's work. They run the very
 // code of the syscall exports, with reaped data folded into the checksum
