@@ -1,6 +1,6 @@
 // Arguments both fuzzers draw the same way: io_pgetevents's signal argument,
 // and the opcode, range, file and rw_flags of an io_submit's blocks.
-import { RWF_APPEND } from "../../assembly/abi/rwf.js";
+import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_DSYNC, RWF_HIPRI, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_NOWAIT, RWF_SYNC } from "../../assembly/abi/rwf.js";
 import { type StepOf, submitNbytes } from "../contract/scenario.js";
 import type { Prng } from "../util/prng.js";
 
@@ -43,7 +43,7 @@ export function withRandomFd(rng: Prng, chance: number, step: SubmitStep): Submi
 }
 
 /** The aio_rw_flags bits drawn: every RWF_* some kernel knows (abi/rwf.ts), one no kernel knows yet, and the top bit. */
-const RWF_BITS = [0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200, 0x80000000];
+const RWF_BITS = [RWF_HIPRI, RWF_DSYNC, RWF_SYNC, RWF_NOWAIT, RWF_APPEND, RWF_NOAPPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_NOSIGNAL, 0x200, 0x80000000];
 
 /**
  * Now and then (`chance`) rw_flags of one to three bits. RWF_APPEND makes a
