@@ -24,7 +24,8 @@ async function measureTogether(mix: Mix, workers: readonly number[], budgetMs: n
   const onSigint = () => abort.abort();
   process.on("SIGINT", onSigint);
   try {
-    return await measureScaling({ workers, mix, budgetMs: budgetMs * BUDGET_FACTOR, rounds: ROUNDS, seed: 0x5eed, signal: abort.signal });
+    const { results } = await measureScaling({ workers, mix, budgetMs: budgetMs * BUDGET_FACTOR, rounds: ROUNDS, seed: 0x5eed, pin: true, signal: abort.signal });
+    return results;
   } finally {
     process.off("SIGINT", onSigint);
   }
@@ -81,6 +82,7 @@ export const throughputSuite: Suite = {
                 tasks: r.tasks,
                 ops_total: r.ops,
                 threads: r.threads,
+                pinned_cpus: r.cpus?.length ?? 0,
                 load_avg_1m: load,
               },
             };
@@ -100,6 +102,9 @@ export const throughputSuite: Suite = {
       // Scaling as the pool's ns/op on one worker over two, with its interval like every ratio target.
       if (one && two) lines.push(ratioLine(`throughput ${mix}: 2 workers / 1 worker (pool ns/op)`, one, two, { op: ">=", bound: 1.8 }));
     }
+    // Pinned, the one-worker side is the mean of one worker on each CPU of the two-worker pool.
+    if (ok.some((r) => r.params.workers === 1 && r.measurements.pinned_cpus === 0))
+      lines.push(headline("throughput: threads not pinned (one CPU allowed, or no procfs or taskset): 2 / 1 depends on which core one worker got", 0, null));
     const ring = at("ring", 1);
     if (ring)
       lines.push(

@@ -89,13 +89,15 @@ describe("independent-mode throughput", () => {
   });
 
   it("times several worker counts in interleaved rounds, one window per count per round", async () => {
-    const rs = await measureScaling({ workers: [1, 2], mix: "ring", budgetMs: 240, rounds: 4, seed: 1 });
+    const { results: rs, pinNote } = await measureScaling({ workers: [1, 2], mix: "ring", budgetMs: 240, rounds: 4, seed: 1 });
+    assert.equal(pinNote, null);
     assert.deepEqual(
       rs.map((r) => r.workers),
       [1, 2],
     );
     for (const r of rs) {
       assert.equal(r.threads, r.workers);
+      assert.equal(r.cpus, null);
       assert.equal(r.roundSizes?.length, 4, "one round size per window");
       assert.equal(
         r.roundSizes!.reduce((a, b) => a + b, 0),

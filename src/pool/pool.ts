@@ -6,12 +6,14 @@ import { Piscina } from "piscina";
 import { coreModule } from "../core/wasm.js";
 import { PoolTaskError } from "./errors.js";
 import type { SharedRingInit } from "./shared-ring.js";
-import { describeTask, type NoopTask, type ResultOf, type Task } from "./tasks.js";
+import { describeTask, type NoopTask, type ResultOf, type Task, type WhereResult, type WhereTask } from "./tasks.js";
 
 export interface WorkerInit {
   /** The compiled core; absent for pools that only run the shared ring. */
   core?: WebAssembly.Module;
   sharedRing?: SharedRingInit;
+  /** Pin thread k (in load order) to cpus[k % cpus.length]; `next` is the shared Int32 counter. */
+  pin?: { cpus: readonly number[]; next: SharedArrayBuffer };
 }
 
 export interface PoolOptions {
@@ -19,17 +21,27 @@ export interface PoolOptions {
   /** Instantiate the core in every worker (independent mode). Default true. */
   core?: boolean;
   sharedRing?: SharedRingInit;
+  /** Pin the threads to these CPUs, one each in turn (affinity.ts); warm() says whether it held. */
+  cpus?: readonly number[];
 }
+
+/** Rounds of "where" tasks warm() sends before giving up on hearing from every thread. */
+const WARM_TRIES = 50;
 
 export class WorkerPool {
   readonly workers: number;
   private readonly piscina: Piscina;
   private closed = false;
+  private where: WhereResult[] = [];
 
   constructor(opts: PoolOptions) {
     if (!Number.isSafeInteger(opts.workers) || opts.workers < 1) throw new RangeError(`workers must be a positive integer, got ${opts.workers}`);
     this.workers = opts.workers;
-    const workerData: WorkerInit = { core: opts.core === false ? undefined : coreModule(), sharedRing: opts.sharedRing };
+    const workerData: WorkerInit = {
+      core: opts.core === false ? undefined : coreModule(),
+      sharedRing: opts.sharedRing,
+      ...(opts.cpus?.length ? { pin: { cpus: [...opts.cpus], next: new SharedArrayBuffer(4) } } : {}),
+    };
     this.piscina = new Piscina({
       filename: new URL("./worker.js", import.meta.url).href,
       minThreads: opts.workers,
@@ -50,10 +62,31 @@ export class WorkerPool {
     }
   }
 
-  /** Starts every thread and waits until each has loaded its WASM state (one noop per thread, all at once). */
+  /**
+   * Starts every thread and waits until each has loaded its WASM state and
+   * said where it runs (a "where" task per thread, all at once, again until
+   * every thread has answered: one that loads first may take two).
+   */
   async warm(): Promise<void> {
-    const noop: NoopTask = { kind: "noop" };
-    await Promise.all(Array.from({ length: this.workers }, () => this.run(noop)));
+    const where: WhereTask = { kind: "where" };
+    const seen = new Map<number, WhereResult>();
+    for (let i = 0; i < WARM_TRIES && seen.size < this.workers; i++) {
+      for (const w of await Promise.all(Array.from({ length: this.workers }, () => this.run(where)))) seen.set(w.thread, w);
+    }
+    this.where = [...seen.values()];
+  }
+
+  /**
+   * For a pool given `cpus`, after warm(): the CPU each thread stays on, or
+   * why pinning did not hold (the first thread's reason). Null for a pool
+   * not asked to pin.
+   */
+  pinning(): { cpus: number[] } | { error: string } | null {
+    if (!this.where.some((w) => w.pinnedTo !== null)) return null;
+    if (this.where.length < this.workers) return { error: `only ${this.where.length} of ${this.workers} threads answered` };
+    const bad = this.where.find((w) => w.pinError !== null);
+    if (bad) return { error: bad.pinError! };
+    return { cpus: this.where.map((w) => w.pinnedTo!).sort((a, b) => a - b) };
   }
 
   /**

@@ -20,6 +20,11 @@ export interface NoopTask {
   kind: "noop";
 }
 
+/** Where the worker that takes it may run: its CPUs and, for a pinned pool, why pinning failed. */
+export interface WhereTask {
+  kind: "where";
+}
+
 /** Shared-ring mode: producer `producer` appends events first_seq .. first_seq + count - 1. */
 export interface ProduceTask {
   kind: "produce";
@@ -44,7 +49,7 @@ export interface TestFailTask {
   kind: "test-throw" | "test-exit";
 }
 
-export type Task = WorkTask | NoopTask | ProduceTask | ReapTask | TestFailTask;
+export type Task = WorkTask | NoopTask | WhereTask | ProduceTask | ReapTask | TestFailTask;
 
 export interface WorkResult {
   ops: number;
@@ -63,7 +68,25 @@ export interface RingTaskResult {
   sleeps: number;
 }
 
-export type ResultOf<T extends Task> = T extends WorkTask ? WorkResult : T extends ProduceTask | ReapTask ? RingTaskResult : T extends NoopTask ? null : never;
+export interface WhereResult {
+  thread: number;
+  /** The CPUs the thread may run on (procfs), null where procfs does not say. */
+  cpus: number[] | null;
+  /** The CPU it was asked to stay on, for a pinned pool. */
+  pinnedTo: number | null;
+  /** Why pinning did not hold; null when it did or was not asked. */
+  pinError: string | null;
+}
+
+export type ResultOf<T extends Task> = T extends WorkTask
+  ? WorkResult
+  : T extends ProduceTask | ReapTask
+    ? RingTaskResult
+    : T extends WhereTask
+      ? WhereResult
+      : T extends NoopTask
+        ? null
+        : never;
 
 /** One line naming a task in errors and logs. */
 export function describeTask(t: Task): string {

@@ -5,13 +5,17 @@
 // task is one call into that state.
 import { threadId } from "node:worker_threads";
 import { workerData } from "piscina";
+import { allowedCpus, pinThisThread } from "./affinity.js";
 import { useCoreModule } from "../core/wasm.js";
 import type { WorkerInit } from "./pool.js";
 import { SharedRing } from "./shared-ring.js";
-import type { ProduceTask, ReapTask, RingTaskResult, Task, WorkResult } from "./tasks.js";
+import type { ProduceTask, ReapTask, RingTaskResult, Task, WhereResult, WorkResult } from "./tasks.js";
 import { Workload } from "./workload.js";
 
 const init = workerData as WorkerInit;
+// A pinned pool's threads take its CPUs in the order they load (a shared counter).
+const pinnedTo = init.pin ? init.pin.cpus[Atomics.add(new Int32Array(init.pin.next), 0, 1) % init.pin.cpus.length] : null;
+const pinError = pinnedTo === null ? null : pinThisThread(pinnedTo);
 let workload: Workload | null = null;
 if (init.core) {
   useCoreModule(init.core);
@@ -19,10 +23,12 @@ if (init.core) {
 }
 const ring = init.sharedRing ? SharedRing.attach(init.sharedRing) : null;
 
-export default function run(task: Task): WorkResult | RingTaskResult | null {
+export default function run(task: Task): WorkResult | RingTaskResult | WhereResult | null {
   switch (task.kind) {
     case "noop":
       return null;
+    case "where":
+      return { thread: threadId, cpus: allowedCpus("thread-self"), pinnedTo, pinError };
     case "work": {
       if (!workload) throw new Error("this pool was started without the WASM core");
       const t0 = performance.now();
