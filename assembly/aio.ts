@@ -4,7 +4,7 @@
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
 import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
-import { EAGAIN, EEXIST, EFAULT, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
+import { EAGAIN, EEXIST, EFAULT, EFBIG, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
@@ -16,7 +16,7 @@ import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
 import { submitRefusal } from "./submit-refusal";
 
 import {
-  CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_PREAD, CMD_PWRITE, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -63,6 +63,8 @@ export class AioProcess {
   signalPending: bool = false;
   /** Bytes in the regular file the control blocks read and write: writes past its end grow it. */
   fileSize: i64 = IO_FILE_BYTES;
+  /** RLIMIT_FSIZE's soft limit, bytes (i64.MAX_VALUE: RLIM_INFINITY); a fork child inherits it. */
+  fsizeLimit: i64 = i64.MAX_VALUE;
 
   constructor(
     readonly profile: Profile,
@@ -199,11 +201,13 @@ export class AioProcess {
       return -refused;
     }
     const ring = ctx.ringBase;
+    // Under RLIMIT_FSIZE the writes of one call can answer differently (the limit stops appends): one per run.
+    const run = cmd == CMD_PWRITE && this.fsizeLimit != i64.MAX_VALUE ? 1 : nr;
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
       // and each run's events are written before the next decision reads them.
-      const k = ctx.take_reqs(nr - submitted);
+      const k = ctx.take_reqs(min(run, nr - submitted));
       if (!k) break;
       // Only a block that gets a slot reads or writes the file. A sync block
       // completes here too, where the kernel completes it from a workqueue
@@ -221,14 +225,21 @@ export class AioProcess {
    * (its event's res). A read stops at the end of the file; a write grows
    * it, at the end in append mode: O_APPEND or RWF_APPEND, unless
    * RWF_NOAPPEND (FINDINGS 40, 44). Every block of one call moves as many
-   * bytes, so one answer serves all. A sync block, accepted only with
-   * nbytes 0, takes the write path and so moves nothing.
+   * bytes, so one answer serves all (under RLIMIT_FSIZE io_submit passes
+   * one block at a time). A sync block, accepted only with nbytes 0, moves
+   * nothing. A write that starts at or past RLIMIT_FSIZE is -EFBIG; one
+   * that crosses it stops there (FINDINGS 45).
    */
   @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
     if (cmd == CMD_PREAD) return min(nbytes, max(0, this.fileSize - offset));
-    if ((fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND)) this.fileSize += <i64>k * nbytes;
-    else if (nbytes > 0) this.fileSize = max(this.fileSize, offset + nbytes);
-    return nbytes;
+    if (cmd != CMD_PWRITE || (nbytes == 0 && this.profile.emptyWriteSkipsFsize)) return 0;
+    const append = (fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND);
+    const pos = append ? this.fileSize : offset;
+    if (pos >= this.fsizeLimit) return -EFBIG;
+    const n = min(nbytes, this.fsizeLimit - pos);
+    if (append) this.fileSize += <i64>k * n;
+    else if (n > 0) this.fileSize = max(this.fileSize, pos + n);
+    return n;
   }
 
   /**
@@ -404,9 +415,16 @@ export class AioProcess {
     return v ? v.kind : KIND_NONE;
   }
 
-  /** ftruncate of the test file: always 0 for the sizes a scenario may give. */
+  /** ftruncate of the test file: a growth past RLIMIT_FSIZE is EFBIG (SIGXFSZ ignored), a shrink never is. */
   ftruncate(size: i64): i32 {
+    if (size > this.fileSize && size > this.fsizeLimit) return -EFBIG;
     this.fileSize = size;
+    return 0;
+  }
+
+  /** setrlimit(RLIMIT_FSIZE), soft limit only; -1: RLIM_INFINITY. */
+  setrlimit_fsize(bytes: i64): i32 {
+    this.fsizeLimit = bytes < 0 ? i64.MAX_VALUE : bytes;
     return 0;
   }
 
@@ -477,6 +495,7 @@ export class AioProcess {
     const child = new AioProcess(this.profile, this.cpus, this.aio_max_nr, this.aio_nr, this.zeroPage);
     child.mm = this.mm.clone(this.profile.forkCopiesRing);
     child.fileSize = this.fileSize;
+    child.fsizeLimit = this.fsizeLimit;
     return child;
   }
 

@@ -88,6 +88,11 @@ export function ftruncate(size: i64): i32 {
   return proc.ftruncate(size);
 }
 
+/** -1: RLIM_INFINITY. */
+export function setrlimit_fsize(bytes: i64): i32 {
+  return proc.setrlimit_fsize(bytes);
+}
+
 /**
  * Where the page holding `addr` lives in linear memory as user space sees it:
  * the ring's bytes, a zero page for anonymous memory, 0 when nothing maps it.

@@ -56,6 +56,8 @@ export class Profile {
   rwfDontcache: bool;
   /** ((p.rwFlagsKnown ?? 0) & RWF_NOSIGNAL) !== 0 */
   rwfNosignal: bool;
+  /** p.emptyWriteSkipsFsize */
+  emptyWriteSkipsFsize: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -82,5 +84,6 @@ export class Profile {
     this.rwfAtomic = (bits & (1 << 21)) != 0;
     this.rwfDontcache = (bits & (1 << 22)) != 0;
     this.rwfNosignal = (bits & (1 << 23)) != 0;
+    this.emptyWriteSkipsFsize = (bits & (1 << 24)) != 0;
   }
 }

@@ -24,7 +24,15 @@ async function measureTogether(mix: Mix, workers: readonly number[], budgetMs: n
   const onSigint = () => abort.abort();
   process.on("SIGINT", onSigint);
   try {
-    const { results } = await measureScaling({ workers, mix, budgetMs: budgetMs * BUDGET_FACTOR, rounds: ROUNDS, seed: 0x5eed, pin: true, signal: abort.signal });
+    const { results } = await measureScaling({
+      workers,
+      mix,
+      budgetMs: budgetMs * BUDGET_FACTOR,
+      rounds: ROUNDS,
+      seed: 0x5eed,
+      pin: true,
+      signal: abort.signal,
+    });
     return results;
   } finally {
     process.off("SIGINT", onSigint);

@@ -120,6 +120,7 @@ const char *errno_name(int e)
 	case EFAULT: return "EFAULT";
 	case EBUSY: return "EBUSY";
 	case EEXIST: return "EEXIST";
+	case EFBIG: return "EFBIG";
 	case EINVAL: return "EINVAL";
 	case ENOSPC: return "ENOSPC";
 	case ENOSYS: return "ENOSYS";

@@ -36,6 +36,8 @@
  *                                (SIGUSR1), maskbogus; SIZE: its sigsetsize
  *   raise                        SIGUSR1 to the probe, which keeps it blocked
  *   ftruncate SIZE               of the test file
+ *   setrlimit_fsize BYTES        RLIMIT_FSIZE's soft limit: a number or
+ *                                infinity (SIGXFSZ is ignored)
  *   fork LINE                    LINE (io_setup, io_destroy, io_submit,
  *                                io_getevents, io_cancel, ring, munmap,
  *                                mremap or page, binding no name) run by a

@@ -7,6 +7,7 @@
 #include "signals.h"
 #include "sys.h"
 #include "wire.h"
+#include <sys/resource.h>
 #include <sys/time.h>
 
 static uintptr_t names[MAX_NAMES];
@@ -381,6 +382,15 @@ static void do_call(int i, const struct step *st)
 	case OP_FTRUNCATE:
 		ret_errno(ftruncate(io_fds[FD_RDWR], (off_t)st->n1));
 		break;
+	case OP_SETRLIMIT_FSIZE: {
+		/* The soft limit only: lowering the hard one could not be undone without privilege. */
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_FSIZE, &rl) != 0)
+			die_probe("getrlimit: %s", strerror(errno));
+		rl.rlim_cur = st->n1 < 0 ? RLIM_INFINITY : (rlim_t)st->n1;
+		ret_errno(setrlimit(RLIMIT_FSIZE, &rl));
+		break;
+	}
 	case OP_RING:
 		do_ring(i, st);
 		break;

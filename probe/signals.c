@@ -22,6 +22,8 @@ void setup_signals(void)
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 	sigprocmask(SIG_BLOCK, &mask_usr1, NULL);
+	/* A write past RLIMIT_FSIZE then answers -EFBIG instead of killing the probe. */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 int usr1_pending(void)

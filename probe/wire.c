@@ -5,7 +5,7 @@
 const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
-	"io_pgetevents", "raise", "ftruncate",
+	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -112,7 +112,7 @@ static void parse_step(char *text, int line, struct step *st)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 12, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2};
+	static const int want[] = {4, 2, 12, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -198,6 +198,12 @@ static void parse_step(char *text, int line, struct step *st)
 		st->n1 = parse_long(tok[1], line);
 		if (st->n1 < 0)
 			die_probe("wire line %d: size out of range", line);
+		break;
+	case OP_SETRLIMIT_FSIZE:
+		/* -1: RLIM_INFINITY */
+		st->n1 = strcmp(tok[1], "infinity") == 0 ? -1 : parse_long(tok[1], line);
+		if (st->n1 < -1)
+			die_probe("wire line %d: limit out of range", line);
 		break;
 	case OP_USER_REAP:
 		st->a = parse_addr(tok[1], line);

@@ -8,6 +8,7 @@ enum op {
 	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
 	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
+	OP_SETRLIMIT_FSIZE,
 };
 
 /* io_pgetevents's signal argument, in the order of assembly/abi/codes.ts

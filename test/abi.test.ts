@@ -65,6 +65,7 @@ function probeAbi(): Record<string, number> {
     ["SIGSET_SIZE", "_NSIG / 8"],
     ...["FD_RDWR", "FD_BAD", "FD_RDONLY", "FD_WRONLY", "FD_APPEND"].map((f): [string, string] => [f, f]),
     ["EOPNOTSUPP", "EOPNOTSUPP"],
+    ["EFBIG", "EFBIG"],
   ];
   const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%llu", ${first ? '""' : '","'}, (unsigned long long)(${v}));`;
   // The RWF_* flags the machine's <linux/fs.h> defines: an older header lacks the newer ones.
@@ -115,6 +116,7 @@ describe("single-source ABI", () => {
     // io_submit's file: the probe's enum in the codes' order.
     for (const [k, v] of Object.entries({ FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND })) assert.equal(c[k], v, k);
     assert.equal(c.EOPNOTSUPP, errno.EOPNOTSUPP);
+    assert.equal(c.EFBIG, errno.EFBIG);
     // aio_rw_flags: every flag this machine's headers define is abi/rwf.ts's (RWF_HIPRI to RWF_APPEND at least).
     const defined = RWF_NAMES.filter((f) => f in c);
     assert.ok(defined.length >= 5, `the headers define ${defined.join(", ")}`);

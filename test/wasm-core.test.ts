@@ -256,7 +256,10 @@ describe("wasm core = model", () => {
             return { op: "io_pgetevents", ctx: addr(), min_nr: int(-1, nr + 1), nr, timeout_ns: pick([null, 0, 0, 1000, -1]), ...sig };
           }
           if (k < 49) return { op: "raise" };
-          if (k < 50) return { op: "ftruncate", size: pick([0, 100, 16384, 20000]) };
+          if (k < 50)
+            return random() < 0.6
+              ? { op: "ftruncate", size: pick([0, 100, 16384, 20000]) }
+              : { op: "setrlimit_fsize", bytes: pick([0, 512, 16384, 16500, "infinity"] as const) };
           if (k < 54) return { op: "user_reap", ctx: addr(), max: pick([1, 5, 50, 1000, 0, -1]) };
           if (k < 60) return { op: "ring", ctx: addr() };
           if (k < 66) return { op: "mmap", pages: pick([1, 2, 4, 16, 0]), name: pick(mapNames) };

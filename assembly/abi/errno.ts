@@ -11,6 +11,7 @@ export const EAGAIN = 11;
 export const ENOMEM = 12;
 export const EFAULT = 14;
 export const EEXIST = 17;
+export const EFBIG = 27;
 export const EINVAL = 22;
 export const ENOSYS = 38;
 export const EOPNOTSUPP = 95;

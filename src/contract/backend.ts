@@ -82,6 +82,12 @@ export interface AioBackend {
   user_reap(ctx: number, max: number): SysResult & { data: number[] };
   /** ftruncate(2) of the test file to `size` bytes. */
   ftruncate(size: number): SysResult;
+  /**
+   * setrlimit(RLIMIT_FSIZE) of the process, soft limit only (null:
+   * RLIM_INFINITY). SIGXFSZ is ignored, so a write past it is -EFBIG in its
+   * event's res, an ftruncate past it EFBIG.
+   */
+  setrlimit_fsize(bytes: number | null): SysResult;
   ring(addr: number): RingHeaderRead | { errno: Errno };
   /** `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses. */
   mmap(pages: number, at?: number | null, noReplace?: boolean): SysResult & { addr: number };

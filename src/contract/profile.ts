@@ -74,6 +74,13 @@ export interface Profile {
    */
   rwFlagsKnown: number | null;
   /**
+   * A write of 0 bytes answers 0 before RLIMIT_FSIZE is looked at (4.1+,
+   * where the write checks take the iov_iter: measured on 6.1, 6.12, 6.18,
+   * FINDINGS 45); before, one at or past the limit is -EFBIG like any write
+   * there (read from the 3.x source, not measured).
+   */
+  emptyWriteSkipsFsize: boolean;
+  /**
    * Where the switches come from, shown by --help, --list and every results
    * document: the kernel release and date measured on, or "from the spec,
    * not measured".
@@ -107,6 +114,7 @@ const v318: Profile = {
   syncOps: false,
   mapFixedNoreplace: false,
   rwFlagsKnown: null,
+  emptyWriteSkipsFsize: false,
   measuredOn: FROM_SPEC,
   series: null,
 };
@@ -125,6 +133,7 @@ const mainline: Profile = {
   syncOps: true,
   mapFixedNoreplace: true,
   rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC | RWF_DONTCACHE | RWF_NOSIGNAL,
+  emptyWriteSkipsFsize: true,
   measuredOn: "Linux 6.18.44, 2026-11-30",
   series: "6.18",
 };
@@ -210,6 +219,7 @@ export const CORE_SWITCHES: readonly CoreSwitch[] = [
   { name: "rwfAtomic", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_ATOMIC) !== 0 },
   { name: "rwfDontcache", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_DONTCACHE) !== 0 },
   { name: "rwfNosignal", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_NOSIGNAL) !== 0 },
+  { name: "emptyWriteSkipsFsize", of: (p) => p.emptyWriteSkipsFsize },
 ];
 
 /** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */

@@ -98,6 +98,7 @@ const steps = [
     }),
   z.strictObject({ op: z.literal("raise") }),
   z.strictObject({ op: z.literal("ftruncate"), size: int(0, MAX_IO_OFFSET) }),
+  z.strictObject({ op: z.literal("setrlimit_fsize"), bytes: z.union([int(0, MAX_IO_OFFSET), z.literal("infinity")]) }),
   ioCancel,
   z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
   ring,

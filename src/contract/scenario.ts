@@ -43,6 +43,7 @@ export type Step =
     }
   | { op: "raise" }
   | { op: "ftruncate"; size: number }
+  | { op: "setrlimit_fsize"; bytes: number | "infinity" }
   | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
   | { op: "ring"; ctx: AddrExpr }
@@ -166,6 +167,7 @@ export type ErrnoName =
   | "EFAULT"
   | "EBUSY"
   | "EEXIST"
+  | "EFBIG"
   | "EINVAL"
   | "ENOSPC"
   | "ENOSYS"

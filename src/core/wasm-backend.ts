@@ -125,6 +125,10 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.ftruncate(BigInt(size)));
   }
 
+  setrlimit_fsize(bytes: number | null): SysResult {
+    return sys(this.core.setrlimit_fsize(BigInt(bytes ?? -1)));
+  }
+
   /** The core runs a forked copy of its process until `f` returns, then the parent again. */
   inChild<T>(f: (child: AioBackend) => T): T {
     this.core.fork_child();

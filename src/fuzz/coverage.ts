@@ -1,6 +1,7 @@
 // Which outcome of which op the kernel showed during a run: each errno, and
 // success, per op. EXPECTED lists what the original specification and
 // probe/FINDINGS.md name for each op; a run reports what it never reached.
+import { EFBIG } from "../../assembly/abi/errno.js";
 import { isSyncCmd, type OpName, type Step, type StepResult } from "../contract/scenario.js";
 
 export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
@@ -12,7 +13,8 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   raise: ["ok"],
   io_cancel: ["EINVAL", "EFAULT"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
-  ftruncate: ["ok"],
+  ftruncate: ["ok", "EFBIG"],
+  setrlimit_fsize: ["ok"],
   ring: ["ok", "EFAULT"],
   mmap: ["ok", "EINVAL", "EEXIST"],
   munmap: ["ok", "EINVAL"],
@@ -34,7 +36,20 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit rw_flags": ["ok", "EINVAL", "EBADF", "EOPNOTSUPP"],
 };
 
-const ALL_EXPECTED: Readonly<Record<string, readonly string[]>> = { ...EXPECTED, ...EXPECTED_SUBMIT_KINDS };
+/**
+ * The res of every event reaped through io_getevents or io_pgetevents:
+ * bytes moved, nothing, or a write refused past RLIMIT_FSIZE (FINDINGS 45).
+ */
+export const EXPECTED_EVENT_RES: Readonly<Record<string, readonly string[]>> = { "event res": ["bytes", "0", "EFBIG"] };
+
+const ALL_EXPECTED: Readonly<Record<string, readonly string[]>> = { ...EXPECTED, ...EXPECTED_SUBMIT_KINDS, ...EXPECTED_EVENT_RES };
+
+/** An event's res as a coverage column: "bytes", "0", "EFBIG", or ERRNO_<n> for another -errno. */
+function resClass(res: number): string {
+  if (res > 0) return "bytes";
+  if (res === 0) return "0";
+  return res === -EFBIG ? "EFBIG" : `ERRNO_${-res}`;
+}
 
 /** The row of its own an io_submit step also counts in, or null. */
 function submitKind(s: Step | undefined): string | null {
@@ -61,6 +76,7 @@ export class Coverage {
       this.bump(r.op, outcomeOf(r), 1);
       const kind = submitKind(steps[r.step]);
       if (kind) this.bump(kind, outcomeOf(r), 1);
+      for (const res of r.res ?? []) this.bump("event res", resClass(res), 1);
     }
   }
 

@@ -346,7 +346,9 @@ export class ProgramGenerator {
     if (roll < 875) return { op: "io_destroy", ctx: this.ctxExpr() };
     if (roll < 878) return { op: "raise" };
     // The file's size, which reads stop at and appends land at.
-    if (roll < 885) return { op: "ftruncate", size: rng.pick([0, 1, 512, 16384, 20000]) };
+    if (roll < 882) return { op: "ftruncate", size: rng.pick([0, 1, 512, 16384, 20000]) };
+    // RLIMIT_FSIZE around the file's size and the offsets writes use: short writes, -EFBIG, ftruncate EFBIG.
+    if (roll < 885) return { op: "setrlimit_fsize", bytes: rng.pick([0, 1, 512, 16384, 16500, 20000, "infinity"] as const) };
     if (roll < 910) return this.cancel(this.ctxExpr());
     if (roll < 965) return this.setupLater();
     if (roll < 980) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };

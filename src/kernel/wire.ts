@@ -63,6 +63,8 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return "raise";
       case "ftruncate":
         return `ftruncate ${s.size}`;
+      case "setrlimit_fsize":
+        return `setrlimit_fsize ${s.bytes}`;
       case "io_cancel":
         return `io_cancel ${addr(i, "ctx", s.ctx)} ${s.iocb === undefined ? "block" : s.iocb}`;
       case "user_reap":

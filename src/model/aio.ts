@@ -1,6 +1,7 @@
 // One process of the modelled kernel: fs/aio.c's syscalls over the address
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
+import { EFBIG } from "../../assembly/abi/errno.js";
 import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_NOAPPEND, RWF_REFUSED_ON_FILE } from "../../assembly/abi/rwf.js";
 import { IO_FILE_BYTES, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
@@ -83,6 +84,8 @@ export class AioProcess implements AioBackend {
   signalPending = false;
   /** Bytes in the regular file the control blocks read and write: writes past its end grow it. */
   fileSize = IO_FILE_BYTES;
+  /** RLIMIT_FSIZE's soft limit, bytes (Infinity: RLIM_INFINITY); a fork child inherits it. */
+  fsizeLimit = Infinity;
 
   constructor(
     readonly profile: Profile,
@@ -212,13 +215,17 @@ export class AioProcess implements AioBackend {
    * event's res). A read stops at the end of the file; a write grows it
    * (FINDINGS 39); in append mode a write lands at the end, whatever its
    * offset (FINDINGS 40, 44). A sync block, accepted only with nbytes 0,
-   * takes the write path and so moves nothing and answers 0.
+   * moves nothing and answers 0. A write that starts at or past RLIMIT_FSIZE
+   * is -EFBIG; one that crosses it stops there (FINDINGS 45).
    */
   private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
     if (cmd === "pread") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
-    if (append) this.fileSize += nbytes;
-    else if (nbytes > 0) this.fileSize = Math.max(this.fileSize, offset + nbytes);
-    return nbytes;
+    if (cmd !== "pwrite" || (nbytes === 0 && this.profile.emptyWriteSkipsFsize)) return 0;
+    const pos = append ? this.fileSize : offset;
+    if (pos >= this.fsizeLimit) return -EFBIG;
+    const n = Math.min(nbytes, this.fsizeLimit - pos);
+    if (n > 0) this.fileSize = Math.max(this.fileSize, pos + n);
+    return n;
   }
 
   /**
@@ -309,8 +316,15 @@ export class AioProcess implements AioBackend {
     return { ret: k, errno: null, data, res };
   }
 
+  /** A size past RLIMIT_FSIZE is EFBIG (and SIGXFSZ, ignored); a shrink never is. */
   ftruncate(size: number): SysResult {
+    if (size > this.fileSize && size > this.fsizeLimit) return fail("EFBIG");
     this.fileSize = size;
+    return ok();
+  }
+
+  setrlimit_fsize(bytes: number | null): SysResult {
+    this.fsizeLimit = bytes ?? Infinity;
     return ok();
   }
 
@@ -397,6 +411,7 @@ export class AioProcess implements AioBackend {
     child.mm = this.mm.clone((v) => this.profile.forkCopiesRing || v.kind !== "aio");
     child.aio_nr = this.aio_nr;
     child.fileSize = this.fileSize;
+    child.fsizeLimit = this.fsizeLimit;
     return f(child);
   }
 

@@ -75,7 +75,13 @@ export function randomStep(rng: Prng, names: Names): Step {
     return rng.chance(0.04) ? { ...step, ctxp: rng.pick(["nonzero", 0, "bogus"] as const) } : step;
   }
   if (kind < 14) return { op: "io_destroy", ctx: addr(rng, names) };
-  if (kind < 15) return rng.chance(0.5) ? { op: "raise" } : { op: "ftruncate", size: rng.pick([0, 1, 512, 16384, 20000]) };
+  if (kind < 15) {
+    const k = rng.int(0, 2);
+    if (k === 0) return { op: "raise" };
+    return k === 1
+      ? { op: "ftruncate", size: rng.pick([0, 1, 512, 16384, 20000]) }
+      : { op: "setrlimit_fsize", bytes: rng.pick([0, 512, 16384, 20000, "infinity"] as const) };
+  }
   if (kind < 17) {
     const iocb = rng.int(0, 9);
     return iocb < 8 ? { op: "io_cancel", ctx: addr(rng, names) } : { op: "io_cancel", ctx: addr(rng, names), iocb: iocb === 8 ? 0 : "bogus" };

@@ -88,6 +88,8 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       return { ...head, ...b.raise() };
     case "ftruncate":
       return { ...head, ...b.ftruncate(s.size) };
+    case "setrlimit_fsize":
+      return { ...head, ...b.setrlimit_fsize(s.bytes === "infinity" ? null : s.bytes) };
     case "io_cancel":
       return { ...head, ...b.io_cancel(at(s.ctx, "ctx"), iocbAddress(s.iocb)) };
     case "user_reap": {

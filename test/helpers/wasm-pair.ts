@@ -122,6 +122,8 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
       return b.raise();
     case "ftruncate":
       return b.ftruncate(s.size);
+    case "setrlimit_fsize":
+      return b.setrlimit_fsize(s.bytes === "infinity" ? null : s.bytes);
     case "io_cancel": {
       const ctx = at(s.ctx);
       return ctx === null ? "unbound" : b.io_cancel(ctx, iocbAddress(s.iocb));

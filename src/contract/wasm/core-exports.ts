@@ -34,6 +34,8 @@ export interface CoreExports {
   page(addr: bigint): number;
   /** assembly/index/ftruncate(size: i64): i32 */
   ftruncate(size: bigint): number;
+  /** assembly/index/setrlimit_fsize(bytes: i64): i32 */
+  setrlimit_fsize(bytes: bigint): number;
   /** assembly/index/page_bytes(addr: i64): usize */
   page_bytes(addr: bigint): number;
   /** assembly/process/reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64, zero_page: bool) */
