@@ -2,6 +2,7 @@
 // WASM core built from the Module compiled once here (posted in workerData:
 // Modules are structured-cloneable, so workers skip compilation), and for
 // shared-ring mode the ring module over the shared memory.
+import { setTimeout as delay } from "node:timers/promises";
 import { Piscina } from "piscina";
 import { coreModule } from "../core/wasm.js";
 import { PoolTaskError } from "./errors.js";
@@ -25,8 +26,8 @@ export interface PoolOptions {
   cpus?: readonly number[];
 }
 
-/** Rounds of "where" tasks warm() sends before giving up on hearing from every thread. */
-const WARM_TRIES = 50;
+/** How long warm() waits for every thread to answer, ms: a thread still loading under load can take seconds. */
+const WARM_MS = 30_000;
 
 export class WorkerPool {
   readonly workers: number;
@@ -65,13 +66,16 @@ export class WorkerPool {
   /**
    * Starts every thread and waits until each has loaded its WASM state and
    * said where it runs (a "where" task per thread, all at once, again until
-   * every thread has answered: one that loads first may take two).
+   * every thread has answered: one that loads first may take them all).
    */
   async warm(): Promise<void> {
     const where: WhereTask = { kind: "where" };
     const seen = new Map<number, WhereResult>();
-    for (let i = 0; i < WARM_TRIES && seen.size < this.workers; i++) {
+    const deadline = performance.now() + WARM_MS;
+    while (seen.size < this.workers && performance.now() < deadline) {
+      const before = seen.size;
       for (const w of await Promise.all(Array.from({ length: this.workers }, () => this.run(where)))) seen.set(w.thread, w);
+      if (seen.size === before) await delay(10);
     }
     this.where = [...seen.values()];
   }
