@@ -56,6 +56,10 @@ export class Profile {
   rwfDontcache: bool;
   /** ((p.rwFlagsKnown ?? 0) & RWF_NOSIGNAL) !== 0 */
   rwfNosignal: bool;
+  /** p.ioprio !== "ignored" */
+  ioprioFlag: bool;
+  /** p.ioprio === "hints" */
+  ioprioHints: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -82,5 +86,7 @@ export class Profile {
     this.rwfAtomic = (bits & (1 << 21)) != 0;
     this.rwfDontcache = (bits & (1 << 22)) != 0;
     this.rwfNosignal = (bits & (1 << 23)) != 0;
+    this.ioprioFlag = (bits & (1 << 24)) != 0;
+    this.ioprioHints = (bits & (1 << 25)) != 0;
   }
 }

@@ -216,6 +216,8 @@ export class Safety {
         return this.within(i, s.ctx, 1, ["arena", "ring"]) ?? ok();
       case "raise":
       case "ftruncate":
+      case "eventfd":
+      case "eventfd_read":
         return ok();
       case "page":
         return this.within(i, s.addr, 1, ["arena", "ring", "anon"]) ?? ok();

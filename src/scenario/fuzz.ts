@@ -7,7 +7,7 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
-import { randomCmd, randomRange, randomSignalArgs, withRandomFd, withRandomRwFlags } from "./random-args.js";
+import { randomCmd, randomEventfd, randomRange, randomSignalArgs, withRandomFd, withRandomIoprio, withRandomResfd, withRandomRwFlags } from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
@@ -57,6 +57,7 @@ export interface FuzzOptions {
 
 const CTX_NAMES = ["A", "B", "C", "D"];
 const MAP_NAMES = ["X", "Y", "Z"];
+const EVENTFD_NAMES = ["E", "F"];
 const NR_EVENTS = [0, 1, 2, 8, 31, 100, 128, 200, 1000, 4096, 9_000_000, 2 ** 31 - 1];
 
 function addr(rng: Prng, names: Names): AddrExpr {
@@ -95,7 +96,7 @@ export function randomStep(rng: Prng, names: Names): Step {
       const k = rng.int(0, Math.max(0, step.count));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return withRandomRwFlags(rng, 0.12, withRandomFd(rng, 0.12, step));
+    return withRandomIoprio(rng, 0.1, withRandomResfd(rng, 0.12, withRandomRwFlags(rng, 0.12, withRandomFd(rng, 0.12, step)), names.eventfdList()));
   }
   if (kind < 47) {
     const nr = rng.int(-1, 400);
@@ -119,7 +120,11 @@ export function randomStep(rng: Prng, names: Names): Step {
     const flags = rng.chance(0.1) ? { maymove: false as const } : {};
     return rng.chance(0.6) ? { ...step, ...flags, to: addr(rng, names) } : { ...step, ...flags };
   }
-  if (kind < 90) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
+  if (kind < 89) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
+  if (kind < 90) {
+    const eventfds = names.eventfdList();
+    return eventfds.length > 0 && rng.chance(0.7) ? { op: "eventfd_read", fd: rng.pick(eventfds) } : randomEventfd(rng, rng.pick(EVENTFD_NAMES));
+  }
   if (kind < 93) {
     // A child's call: any step a child may make, drawn as the parent's are.
     for (;;) {
