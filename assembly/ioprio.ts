@@ -1,6 +1,6 @@
 // ioprio_check_cap (block/ioprio.c) as io_submit applies it to a read or
 // write block's IOCB_FLAG_IOPRIO priority, per the profile's switches
-// (Profile.ioprio in src/contract/profile.ts, FINDINGS 45). The process is
+// (Profile.ioprio in src/contract/profile.ts, FINDINGS 46). The process is
 // taken to hold CAP_SYS_ADMIN, so class RT passes the capability check.
 import { IOPRIO_CLASS_BE, IOPRIO_CLASS_IDLE, IOPRIO_CLASS_NONE, IOPRIO_CLASS_RT, IOPRIO_CLASS_SHIFT, IOPRIO_HINT_SHIFT, IOPRIO_NR_LEVELS } from "./abi/iocb-flags";
 import { Profile } from "./profile";

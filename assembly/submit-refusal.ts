@@ -25,8 +25,8 @@ function rwFlagsKnown(p: Profile): u32 {
 
 /**
  * Why io_submit refuses a block (an errno), or 0. The live kernel looks up
- * the fd, then the eventfd of IOCB_FLAG_RESFD (FINDINGS 45), then the
- * opcode (FINDINGS 1), then the priority of IOCB_FLAG_IOPRIO (FINDINGS 45),
+ * the fd, then the eventfd of IOCB_FLAG_RESFD (FINDINGS 46), then the
+ * opcode (FINDINGS 1), then the priority of IOCB_FLAG_IOPRIO (FINDINGS 46),
  * then the block's rw_flags against the ones it knows and those the file
  * takes (FINDINGS 44), then the file's open mode against the opcode
  * (FINDINGS 40), then the position. A sync block takes no range, no

@@ -2,7 +2,7 @@
 // and the I/O priority aio_reqprio carries with IOCB_FLAG_IOPRIO (IOPRIO_*,
 // include/uapi/linux/ioprio.h), defined once for AssemblyScript and
 // TypeScript; test/abi.test.ts checks them against the C headers. What the
-// kernel checks of them, and in which order, was measured (FINDINGS 45).
+// kernel checks of them, and in which order, was measured (FINDINGS 46).
 
 /** aio_resfd names an eventfd that each completion of the block signals (adds 1 to). */
 export const IOCB_FLAG_RESFD = 0x1;

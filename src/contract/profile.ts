@@ -75,7 +75,7 @@ export interface Profile {
   rwFlagsKnown: number | null;
   /**
    * What a read or write block's IOCB_FLAG_IOPRIO priority (aio_reqprio)
-   * must be, checked after the opcode and before rw_flags (FINDINGS 45;
+   * must be, checked after the opcode and before rw_flags (FINDINGS 46;
    * sync blocks never look at it). "ignored": the flag is unknown and
    * aio_reqprio unused (before 4.18, read from the source); "data": bits
    * 0-12 are the class's data, class NONE takes none, RT and BE a level
@@ -143,7 +143,7 @@ const mainline: Profile = {
   series: "6.18",
 };
 
-/** Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three mremap switches (FINDINGS 30-32), the RWF_* flags it knows (FINDINGS 44) and no priority hints (FINDINGS 45). */
+/** Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three mremap switches (FINDINGS 30-32), the RWF_* flags it knows (FINDINGS 44) and no priority hints (FINDINGS 46). */
 const v61: Profile = {
   ...mainline,
   name: "v6.1",
@@ -173,7 +173,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   mainline,
   next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
   "v6.1": v61,
-  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), or a priority hint (FINDINGS 45).
+  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), or a priority hint (FINDINGS 46).
   "v6.12": {
     ...v61,
     name: "v6.12",

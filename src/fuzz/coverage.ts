@@ -27,7 +27,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
 /**
  * io_submit's sync blocks, a row of their own each (FINDINGS 43), and its
  * read and write blocks with rw_flags (FINDINGS 44), with an eventfd
- * (resfd) or a priority (ioprio) (FINDINGS 45): what they answer is not
+ * (resfd) or a priority (ioprio) (FINDINGS 46): what they answer is not
  * what a plain read or write answers, so the io_submit row alone would not
  * show whether they were reached. A step counts in each row it fits.
  */

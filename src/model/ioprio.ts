@@ -1,6 +1,6 @@
 // ioprio_check_cap (block/ioprio.c) as io_submit applies it to a read or
 // write block's IOCB_FLAG_IOPRIO priority, per generation (Profile.ioprio,
-// FINDINGS 45). The process is taken to hold CAP_SYS_ADMIN, so class RT
+// FINDINGS 46). The process is taken to hold CAP_SYS_ADMIN, so class RT
 // passes the capability check.
 import {
   IOPRIO_CLASS_BE,
