@@ -14,6 +14,8 @@ import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AioRing, IO_EVENT_SIZE, RING_HEAD
 import { record, record_into_scratch, sink, sink_events } from "./sink";
 import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
 import { submitRefusal } from "./submit-refusal";
+import { Eventfds } from "./eventfd";
+import { IOPRIO_NONE, RESFD_NONE } from "./abi/iocb-flags";
 
 import {
   CMD_PREAD, CMD_PWRITE, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
@@ -65,6 +67,8 @@ export class AioProcess {
   fileSize: i64 = IO_FILE_BYTES;
   /** RLIMIT_FSIZE's soft limit, bytes (i64.MAX_VALUE: RLIM_INFINITY); a fork child inherits it. */
   fsizeLimit: i64 = i64.MAX_VALUE;
+  /** The eventfds the process opened (a forked child shares them). */
+  eventfds: Eventfds = new Eventfds();
 
   constructor(
     readonly profile: Profile,
@@ -178,9 +182,11 @@ export class AioProcess {
   /**
    * `count` control blocks with user data data, data + 1, ...: how many were
    * submitted, or -errno. `faultAt`: the first entry of the array the kernel
-   * cannot read (-1: none). `rwFlags`: every block's aio_rw_flags (RWF_*).
+   * cannot read (-1: none). `rwFlags`: every block's aio_rw_flags (RWF_*);
+   * `resfd`: the eventfd each completion signals (abi/iocb-flags.ts RESFD_*
+   * or an Eventfds id); `ioprio`: aio_reqprio with IOCB_FLAG_IOPRIO, or IOPRIO_NONE.
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0, resfd: i32 = RESFD_NONE, ioprio: i32 = IOPRIO_NONE): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
@@ -194,7 +200,7 @@ export class AioProcess {
     // Before 4.13 the field is reserved: checked before the block takes a slot.
     if (rwFlags && !this.profile.rwFlagsField) return -EINVAL;
     // The first iocb is refused after taking its slot, which goes back at once.
-    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, this.profile);
+    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, this.profile);
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
@@ -217,6 +223,7 @@ export class AioProcess {
       ctx.completed_events += k;
       submitted += k;
     }
+    if (resfd >= 0) this.eventfds.signal(resfd, submitted);
     return submitted > 0 ? submitted : -EAGAIN;
   }
 
@@ -496,6 +503,7 @@ export class AioProcess {
     child.mm = this.mm.clone(this.profile.forkCopiesRing);
     child.fileSize = this.fileSize;
     child.fsizeLimit = this.fsizeLimit;
+    child.eventfds = this.eventfds;
     return child;
   }
 

@@ -23,8 +23,19 @@ export function io_destroy(ctx: i64): i32 {
 
 /** `cmd`: CMD_* and `fd`: FD_* (abi/codes.ts). */
 /** `fault_at`: the first entry of the iocb array the kernel cannot read, -1 for none; `rw_flags`: aio_rw_flags (abi/rwf.ts). */
-export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32): i32 {
-  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset, rw_flags);
+/** `resfd`: an eventfd's id or RESFD_*, `ioprio`: aio_reqprio or IOPRIO_NONE (abi/iocb-flags.ts). */
+export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32): i32 {
+  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset, rw_flags, resfd, ioprio);
+}
+
+/** A new eventfd holding `initval` (EFD_SEMAPHORE if `semaphore`): its id. */
+export function eventfd(initval: u64, semaphore: bool): i32 {
+  return proc.eventfds.create(initval, semaphore);
+}
+
+/** read(2) of the eventfd: the value read, or -EAGAIN. */
+export function eventfd_read(efd: i32): i64 {
+  return proc.eventfds.read(efd);
 }
 
 /** Events reaped, each one's (data, res) in scratch as f64; -WOULD_BLOCK when it would wait forever. */

@@ -58,6 +58,10 @@ export class Profile {
   rwfNosignal: bool;
   /** p.emptyWriteSkipsFsize */
   emptyWriteSkipsFsize: bool;
+  /** p.ioprio !== "ignored" */
+  ioprioFlag: bool;
+  /** p.ioprio === "hints" */
+  ioprioHints: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -85,5 +89,7 @@ export class Profile {
     this.rwfDontcache = (bits & (1 << 22)) != 0;
     this.rwfNosignal = (bits & (1 << 23)) != 0;
     this.emptyWriteSkipsFsize = (bits & (1 << 24)) != 0;
+    this.ioprioFlag = (bits & (1 << 25)) != 0;
+    this.ioprioHints = (bits & (1 << 26)) != 0;
   }
 }

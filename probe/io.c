@@ -70,6 +70,38 @@ void await_sync_blocks(long n)
 	errno = saved;
 }
 
+uint64_t eventfd_count(int efd)
+{
+	/* fdinfo shows the counter without reading (and so resetting) it. */
+	char path[64], text[256];
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", efd);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		die_probe("reading %s: %s", path, strerror(errno));
+	text[n] = 0;
+	const char *at = strstr(text, "eventfd-count:");
+	unsigned long long v;
+	if (!at || sscanf(at, "eventfd-count: %llx", &v) != 1)
+		die_probe("%s shows no eventfd-count", path);
+	return v;
+}
+
+void await_eventfd_count(int efd, uint64_t target)
+{
+	int saved = errno; /* the syscall's, for its result */
+	uint64_t deadline = now_ns() + SYNC_WAIT_NS;
+	while (eventfd_count(efd) < target) {
+		if (now_ns() >= deadline)
+			die_probe("the sync blocks did not complete in %llu s",
+				  SYNC_WAIT_NS / 1000000000ull);
+		usleep(100);
+	}
+	errno = saved;
+}
+
 _Static_assert(sizeof(struct iocb) == IOCB_SIZE, "struct iocb is IOCB_SIZE bytes");
 
 void alloc_buffers(long max_iocbs, long max_events)

@@ -20,6 +20,11 @@ void setup_io_file(void);
  * kernel completes them from a workqueue, after the call returns, and the
  * models at once (FINDINGS 43). Dies after a few seconds; keeps errno. */
 void await_sync_blocks(long n);
+/* A scenario's eventfd's counter, read without changing it. */
+uint64_t eventfd_count(int efd);
+/* await_sync_blocks for sync blocks that signal a scenario's eventfd: waits
+ * until its counter reaches `target`, leaving the counter as the kernel made it. */
+void await_eventfd_count(int efd, uint64_t target);
 void alloc_buffers(long max_iocbs, long max_events);
 
 #endif

@@ -17,6 +17,7 @@
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
  *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET RWFLAGS
+ *             RESFD IOPRIO AIOFLAGS
  *                                CMD: pread|pwrite|fsync|fdsync|bad,
  *                                FD: ok (read-write), bad (closed),
  *                                rdonly, wronly or append (O_APPEND),
@@ -25,7 +26,15 @@
  *                                BOGUS: "-" or the entry pointing to "bogus",
  *                                NBYTES, OFFSET: of every block, in the
  *                                test file (FILE_BYTES at each scenario's start),
- *                                RWFLAGS: every block's aio_rw_flags, decimal
+ *                                RWFLAGS: every block's aio_rw_flags, decimal,
+ *                                RESFD: "-" (no IOCB_FLAG_RESFD), bad (a
+ *                                closed descriptor), file (the test file)
+ *                                or N<index>+0+0 (an eventfd step's name),
+ *                                IOPRIO: -1 (no IOCB_FLAG_IOPRIO) or
+ *                                aio_reqprio, AIOFLAGS: more aio_flags bits
+ *   eventfd NAME INITVAL SEM     a nonblocking eventfd bound to NAME; SEM:
+ *                                semaphore (EFD_SEMAPHORE) or 0
+ *   eventfd_read NAME            read(2) of its counter
  *   io_getevents ADDR MIN_NR NR TIMEOUT EVENTS   TIMEOUT: ns, null or
  *                                bogus (unreadable); EVENTS: ok (the probe's
  *                                buffer), 0 or bogus
@@ -98,6 +107,7 @@
 
 #define MAX_STEPS 10000
 #define MAX_NAMES 256
+#define MAX_EVENTFDS 64 /* eventfd steps in one scenario */
 #define MAX_BATCH (1 << 20) /* io_submit count, io_getevents nr, reap max */
 #define RING_MAGIC 0xa10a10a1u
 #define FILE_BYTES (16 * 1024)

@@ -8,8 +8,13 @@
 #include "sys.h"
 #include "wire.h"
 #include <sys/resource.h>
+#include <linux/capability.h>
+#include <linux/ioprio.h>
+#include <sys/eventfd.h>
 #include <sys/time.h>
 
+/* A name's address, or for an eventfd step's name its descriptor
+ * (src/scenario/eventfd-names.ts keeps the two kinds of name apart). */
 static uintptr_t names[MAX_NAMES];
 static int bound[MAX_NAMES];
 static volatile int *progress; /* shared with the parent: step running now */
@@ -192,22 +197,58 @@ static void do_io_getevents(int i, const struct step *st)
 		outf(",\"delivered\":%d", usr1_handled != handled);
 }
 
+/* The descriptor of the eventfd step's name `name`. */
+static int eventfd_of(int step, const char *field, int name)
+{
+	if (!bound[name])
+		scenario_error(step, field, name, "eventfd is not bound by any earlier eventfd step");
+	return (int)names[name];
+}
+
+/* The models take class RT to pass ioprio_check_cap: so must the probe. */
+static void need_rt_capability(int step)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) != 0)
+		die_probe("capget: %s", strerror(errno));
+	if (!(d[0].effective & (1u << CAP_SYS_ADMIN | 1u << CAP_SYS_NICE)))
+		scenario_error(step, "ioprio", -1,
+			       "class RT needs CAP_SYS_ADMIN or CAP_SYS_NICE, "
+			       "which the models assume: run the probe as root");
+}
+
 static void do_io_submit(int i, const struct step *st)
 {
 	uintptr_t ctx = resolve(i, "ctx", &st->a);
 	long count = st->n1;
 	int sync = st->cmd == IOCB_CMD_FSYNC || st->cmd == IOCB_CMD_FDSYNC;
+	/* The scenario's own resfd, else for sync blocks the probe's eventfd,
+	 * which tells when they completed. */
+	int resfd = st->resfd == RESFD_NONE ? (sync ? sync_efd : -1)
+		    : st->resfd == RESFD_BAD ? io_fds[FD_BAD]
+		    : st->resfd == RESFD_FILE ? io_fds[FD_RDWR]
+					      : eventfd_of(i, "resfd", st->resfd);
+	if (st->ioprio != IOPRIO_NONE && st->ioprio >> IOPRIO_CLASS_SHIFT == IOPRIO_CLASS_RT)
+		need_rt_capability(i);
+	/* A scenario's eventfd that sync blocks signal: its count now, to wait for theirs. */
+	uint64_t before = sync && st->resfd >= 0 ? eventfd_count(resfd) : 0;
 	for (long k = 0; k < count; k++) {
 		struct iocb *cb = &iocbs[k];
 		memset(cb, 0, sizeof *cb);
 		cb->aio_data = (uint64_t)(st->n2 + k);
 		cb->aio_lio_opcode = (uint16_t)st->cmd;
 		cb->aio_fildes = (uint32_t)io_fds[st->flag];
-		if (sync) {
-			/* No buffer; the eventfd tells when it completed. */
-			cb->aio_flags = IOCB_FLAG_RESFD;
-			cb->aio_resfd = (uint32_t)sync_efd;
-		} else
+		cb->aio_flags = (uint32_t)st->aio_flags;
+		if (resfd >= 0) {
+			cb->aio_flags |= IOCB_FLAG_RESFD;
+			cb->aio_resfd = (uint32_t)resfd;
+		}
+		if (st->ioprio != IOPRIO_NONE) {
+			cb->aio_flags |= IOCB_FLAG_IOPRIO;
+			cb->aio_reqprio = (int16_t)(uint16_t)st->ioprio;
+		}
+		if (!sync) /* a sync block carries no buffer */
 			cb->aio_buf = (uint64_t)(uintptr_t)io_buf;
 		cb->aio_nbytes = (uint64_t)st->nbytes;
 		cb->aio_offset = st->offset;
@@ -222,7 +263,9 @@ static void do_io_submit(int i, const struct step *st)
 	struct fault_watch w;
 	watch_ctx(&w, ctx);
 	long r = sys_io_submit(ctx, count, array);
-	if (sync && r > 0)
+	if (sync && r > 0 && st->resfd >= 0)
+		await_eventfd_count(resfd, before + (uint64_t)r);
+	else if (sync && r > 0)
 		await_sync_blocks(r);
 	allocate_read_pages(&w);
 	ret_errno(r);
@@ -428,6 +471,22 @@ static void do_call(int i, const struct step *st)
 		move.n2 = move.n1;
 		move.flag = MREMAP_MAYMOVE;
 		run_in_child(i, &move);
+		break;
+	}
+	case OP_EVENTFD: {
+		/* Nonblocking: a read of 0 is EAGAIN, never a wait. */
+		int efd = eventfd((unsigned)st->n1, EFD_NONBLOCK | EFD_CLOEXEC | st->flag);
+		ret_errno(efd < 0 ? -1 : 0);
+		if (efd >= 0)
+			bind_name(st->name, (uintptr_t)efd);
+		break;
+	}
+	case OP_EVENTFD_READ: {
+		uint64_t v;
+		ssize_t r = read(eventfd_of(i, "fd", (int)st->n1), &v, sizeof v);
+		ret_errno(r);
+		if (r == (ssize_t)sizeof v)
+			outf(",\"value\":%llu", (unsigned long long)v);
 		break;
 	}
 	case OP_PAGE: {

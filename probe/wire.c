@@ -1,11 +1,13 @@
 /* The scenario wire format (see probe.h) parsed into steps. */
 #include "wire.h"
 #include "out.h"
+#include <sys/eventfd.h>
 
 const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
-	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize",
+	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
+	"eventfd_read",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -16,6 +18,11 @@ static const char *const sig_words[] = {
 /* FD_* by name, as src/kernel/wire.ts writes io_submit's fd. */
 static const char *const fd_words[] = {
 	"ok", "bad", "rdonly", "wronly", "append",
+};
+
+/* RESFD_NONE, RESFD_BAD, RESFD_FILE (-1, -2, -3) by name: -1 - their index. */
+static const char *const resfd_words[] = {
+	"-", "bad", "file",
 };
 
 struct step steps[MAX_STEPS];
@@ -76,6 +83,16 @@ static int word_index(const char *const *words, size_t n, const char *s)
 	return -1;
 }
 
+/* A flag word: `word` gives `value`, "0" gives 0, anything else is refused. */
+static int parse_flag(const char *tok, const char *word, int value, int line, const char *what)
+{
+	if (strcmp(tok, word) == 0)
+		return value;
+	if (strcmp(tok, "0") != 0)
+		die_probe("wire line %d: bad %s", line, what);
+	return 0;
+}
+
 /* An io_submit entry index, or "-" for none (-1). */
 static long parse_entry(const char *tok, int line, const char *what)
 {
@@ -100,11 +117,11 @@ static struct addr parse_unusable(const char *tok, const char *dflt, int line, c
 
 static void parse_step(char *text, int line, struct step *st)
 {
-	char *all[13], **tok = all;
+	char *all[17], **tok = all;
 	int nt = 0;
 	for (char *save, *t = strtok_r(text, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save)) {
-		if (nt == 13)
+		if (nt == 17)
 			die_probe("wire line %d: too many fields", line);
 		all[nt++] = t;
 	}
@@ -112,7 +129,7 @@ static void parse_step(char *text, int line, struct step *st)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 12, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2};
+	static const int want[] = {4, 2, 15, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -171,6 +188,34 @@ static void parse_step(char *text, int line, struct step *st)
 		st->rw_flags = parse_long(tok[11], line);
 		if (st->rw_flags < 0 || st->rw_flags > UINT32_MAX)
 			die_probe("wire line %d: rw_flags out of range", line);
+		int resfd = word_index(resfd_words, sizeof resfd_words / sizeof *resfd_words, tok[12]);
+		if (resfd >= 0) {
+			st->resfd = -1 - resfd;
+		} else {
+			struct addr efd = parse_addr(tok[12], line);
+			if (efd.kind != A_NAME || efd.pages || efd.bytes)
+				die_probe("wire line %d: bad resfd", line);
+			st->resfd = efd.name;
+		}
+		st->ioprio = parse_long(tok[13], line);
+		if (st->ioprio < IOPRIO_NONE || st->ioprio > 0xffff)
+			die_probe("wire line %d: ioprio out of range", line);
+		st->aio_flags = parse_long(tok[14], line);
+		if (st->aio_flags < 0 || st->aio_flags > UINT32_MAX ||
+		    st->aio_flags & (IOCB_FLAG_RESFD | IOCB_FLAG_IOPRIO))
+			die_probe("wire line %d: aio_flags out of range", line);
+		break;
+	case OP_EVENTFD:
+		st->name = parse_name(tok[1], line);
+		st->n1 = parse_long(tok[2], line);
+		if (st->name < 0 || st->n1 < 0 || st->n1 > UINT32_MAX)
+			die_probe("wire line %d: bad eventfd", line);
+		st->flag = parse_flag(tok[3], "semaphore", EFD_SEMAPHORE, line, "eventfd flags");
+		break;
+	case OP_EVENTFD_READ:
+		st->n1 = parse_name(tok[1], line);
+		if (st->n1 < 0)
+			die_probe("wire line %d: bad eventfd", line);
 		break;
 	case OP_RAISE:
 		break;
@@ -232,10 +277,7 @@ static void parse_step(char *text, int line, struct step *st)
 		st->n2 = parse_long(tok[3], line);
 		st->to = parse_addr(tok[4], line);
 		st->name = parse_name(tok[5], line);
-		if (strcmp(tok[6], "maymove") == 0)
-			st->flag = MREMAP_MAYMOVE;
-		else if (strcmp(tok[6], "0") != 0)
-			die_probe("wire line %d: bad mremap flags", line);
+		st->flag = parse_flag(tok[6], "maymove", MREMAP_MAYMOVE, line, "mremap flags");
 		break;
 	case OP_FORK_MREMAP:
 		st->a = parse_addr(tok[1], line);
@@ -320,5 +362,9 @@ int next_scenario(void)
 			parse_step(line, line_no, &steps[nsteps++]);
 		}
 	}
+	int eventfds = 0;
+	for (int i = 0; i < nsteps; i++)
+		if (steps[i].op == OP_EVENTFD && ++eventfds > MAX_EVENTFDS)
+			die_probe("more than %d eventfd steps", MAX_EVENTFDS);
 	return any;
 }

@@ -8,8 +8,14 @@ enum op {
 	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
 	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
-	OP_SETRLIMIT_FSIZE,
+	OP_SETRLIMIT_FSIZE, OP_EVENTFD, OP_EVENTFD_READ,
 };
+
+/* io_submit's aio_resfd without a name, as assembly/abi/iocb-flags.ts RESFD_*:
+ * no IOCB_FLAG_RESFD, a closed descriptor, the test file. */
+enum { RESFD_NONE = -1, RESFD_BAD = -2, RESFD_FILE = -3 };
+/* io_submit's ioprio: no IOCB_FLAG_IOPRIO (abi/iocb-flags.ts IOPRIO_NONE). */
+#define IOPRIO_NONE (-1)
 
 /* io_pgetevents's signal argument, in the order of assembly/abi/codes.ts
  * (USIG_NULL ... SIGMASK_FAULT) and of the wire's words (sig_words). */
@@ -43,6 +49,9 @@ struct step {
 	long bogus_entry;  /* io_submit: the entry pointing to "bogus", -1 for none */
 	long nbytes, offset; /* io_submit: of every block */
 	long rw_flags;     /* io_submit: every block's aio_rw_flags (RWF_*), 32 bits */
+	int resfd;         /* io_submit: RESFD_* or an eventfd's name index */
+	long ioprio;       /* io_submit: aio_reqprio with IOCB_FLAG_IOPRIO, or IOPRIO_NONE */
+	long aio_flags;    /* io_submit: aio_flags bits beyond RESFD and IOPRIO */
 	int in_child;      /* fork: the call runs in a forked child */
 };
 

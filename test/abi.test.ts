@@ -28,6 +28,7 @@ import {
 } from "../assembly/abi/codes.js";
 import * as errno from "../assembly/abi/errno.js";
 import * as rwf from "../assembly/abi/rwf.js";
+import * as iocbFlags from "../assembly/abi/iocb-flags.js";
 import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
 import { CORE_SWITCHES, PROFILES, profileBits } from "../src/contract/profile.js";
@@ -39,6 +40,22 @@ const haveCc = spawnSync(cc, ["--version"]).status === 0;
 
 /** abi/rwf.ts's flags, each the kernel's own RWF_* of that name. */
 const RWF_NAMES = Object.keys(rwf).filter((k) => /^RWF_[A-Z]+$/.test(k) && k !== "RWF_SWITCHED");
+
+/** abi/iocb-flags.ts's constants the C side defines too: the kernel's headers (aio_flags, priorities), wire.h (no resfd, no priority). */
+const IOCB_FLAG_NAMES = [
+  "IOCB_FLAG_RESFD",
+  "IOCB_FLAG_IOPRIO",
+  "IOPRIO_CLASS_SHIFT",
+  "IOPRIO_NR_LEVELS",
+  "IOPRIO_CLASS_NONE",
+  "IOPRIO_CLASS_RT",
+  "IOPRIO_CLASS_BE",
+  "IOPRIO_CLASS_IDLE",
+  "RESFD_NONE",
+  "RESFD_BAD",
+  "RESFD_FILE",
+  "IOPRIO_NONE",
+];
 
 /** The probe's view of the ABI, compiled from probe/probe.h (and wire.h's signal codes) with the machine's C compiler. */
 function probeAbi(): Record<string, number> {
@@ -66,15 +83,18 @@ function probeAbi(): Record<string, number> {
     ...["FD_RDWR", "FD_BAD", "FD_RDONLY", "FD_WRONLY", "FD_APPEND"].map((f): [string, string] => [f, f]),
     ["EOPNOTSUPP", "EOPNOTSUPP"],
     ["EFBIG", "EFBIG"],
+    ["MAX_EVENTFDS", "MAX_EVENTFDS"],
+    ...IOCB_FLAG_NAMES.map((f): [string, string] => [f, f]),
   ];
-  const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%llu", ${first ? '""' : '","'}, (unsigned long long)(${v}));`;
+  const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%lld", ${first ? '""' : '","'}, (long long)(${v}));`;
   // The RWF_* flags the machine's <linux/fs.h> defines: an older header lacks the newer ones.
-  const flags = RWF_NAMES.map((f) => `#ifdef ${f}\n${line(f, f, false)}\n#endif`);
+  // IOPRIO_HINT_SHIFT and the INVALID class came with priority hints (6.5): an older header has neither.
+  const flags = [...RWF_NAMES, "IOPRIO_HINT_SHIFT"].map((f) => `#ifdef ${f}\n${line(f, f, false)}\n#endif`);
   const body = [...values.map(([k, v], i) => line(k, v, i === 0)), ...flags].join("\n");
   const src = join(dir, "abi.c");
   writeFileSync(
     src,
-    `#include "probe.h"\n#include "wire.h"\n#include "io.h"\n#include <linux/fs.h>\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`,
+    `#include "probe.h"\n#include "wire.h"\n#include "io.h"\n#include <linux/fs.h>\n#include <linux/ioprio.h>\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`,
   );
   const exe = join(dir, "abi");
   const built = spawnSync(cc, ["-std=gnu11", "-I", join(root, "probe"), "-o", exe, src], { encoding: "utf8" });
@@ -121,6 +141,9 @@ describe("single-source ABI", () => {
     const defined = RWF_NAMES.filter((f) => f in c);
     assert.ok(defined.length >= 5, `the headers define ${defined.join(", ")}`);
     for (const f of defined) assert.equal(c[f], (rwf as Record<string, number>)[f], f);
+    for (const f of IOCB_FLAG_NAMES) assert.equal(c[f], (iocbFlags as Record<string, number>)[f], f);
+    if ("IOPRIO_HINT_SHIFT" in c) assert.equal(c.IOPRIO_HINT_SHIFT, iocbFlags.IOPRIO_HINT_SHIFT);
+    assert.equal(c.MAX_EVENTFDS, limits.MAX_EVENTFDS);
   });
 
   it("every profile's known rw_flags are what the core rebuilds from its switches: RWF_KNOWN_BASE plus switched bits", () => {

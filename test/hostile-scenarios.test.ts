@@ -54,7 +54,26 @@ describe("scenario limits, the same on every backend", () => {
       { op: "io_submit", ctx: "F", count: 1, cmd: "pwrite", data: 0, nbytes: 65536, fd: "append" },
     ],
   };
+  // Every eventfd step opens a descriptor the probe keeps; and an eventfd's name is no address, nor an address's name an eventfd.
+  const eventfds: Scenario = { name: "eventfds", steps: Array.from({ length: 65 }, () => ({ op: "eventfd" as const, name: "E" })) };
+  const eventfdAsAddress: Scenario = {
+    name: "eventfd-as-address",
+    steps: [
+      { op: "eventfd", name: "E" },
+      { op: "io_submit", ctx: "E", count: 1, cmd: "pread", data: 0 },
+    ],
+  };
+  const addressAsEventfd: Scenario = {
+    name: "address-as-eventfd",
+    steps: [
+      { op: "io_setup", nr_events: 1, name: "A" },
+      { op: "fork", call: { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, resfd: "A" } },
+    ],
+  };
   const cases = [
+    [eventfds, /step 64: field "op": more than 64 eventfd steps/],
+    [eventfdAsAddress, /step 1: "E" is an eventfd step's name, not an address/],
+    [addressAsEventfd, /step 1: field "call.resfd": "A" is no eventfd step's name/],
     [appends, /step 4: field "count": the append-mode writes so far may add up to 65 MiB to the test file, more than the 64 MiB a scenario may write/],
     [waits, /step 2: field "timeout_ns": the io_getevents timeouts so far add up to 9007239\.3 s, more than the 60 s a scenario may wait/],
     [wrapped, /step 4: field "nr_events"/],

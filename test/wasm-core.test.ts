@@ -242,6 +242,10 @@ describe("wasm core = model", () => {
               ...(random() < 0.2
                 ? { rw_flags: pick([0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200, 0x80000000, 0x30, 0x38, 0x21, 0x11, 0x130, 0x80000030]) }
                 : {}),
+              // An eventfd (bound or not), a closed descriptor or the test file; a priority of every class, with a hint now and then (FINDINGS 46).
+              ...(random() < 0.15 ? { resfd: pick(["E", "F", "E", "bad", "file"]) } : {}),
+              ...(random() < 0.15 ? { ioprio: { class: int(0, 7), level: pick([0, 0, 3, 7]), ...(random() < 0.3 ? { hint: pick([1, 8, 1023]) } : {}) } } : {}),
+              ...(random() < 0.03 ? { aio_flags: pick([4, 0x80000000]) } : {}),
             };
           if (k < 44) {
             const nr = int(-1, 40);
@@ -276,7 +280,16 @@ describe("wasm core = model", () => {
               ...(random() < 0.7 ? { name: pick(all) } : {}),
             };
           }
-          if (k < 88) return { op: "fork_mremap", addr: addr(), pages: int(1, 4), to: addr() };
+          if (k < 87) return { op: "fork_mremap", addr: addr(), pages: int(1, 4), to: addr() };
+          if (k < 88)
+            return random() < 0.7
+              ? { op: "eventfd_read", fd: pick(["E", "F"]) }
+              : {
+                  op: "eventfd",
+                  name: pick(["E", "F"]),
+                  ...(random() < 0.3 ? { initval: pick([1, 2 ** 32 - 1]) } : {}),
+                  ...(random() < 0.3 ? { semaphore: true as const } : {}),
+                };
           if (k < 90) {
             // A forked child's call: any step a child may make.
             for (;;) {

@@ -18,5 +18,7 @@ export const MAX_IO_BYTES = 1 << 16;
  * of a negative position.
  */
 export const MAX_IO_OFFSET = 2 ** 31;
+/** eventfd steps in one scenario: each opens a descriptor the probe keeps open to the end. */
+export const MAX_EVENTFDS = 64;
 /** Bytes of one scenario file. */
 export const MAX_SCENARIO_BYTES = 1 << 20;

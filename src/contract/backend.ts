@@ -1,6 +1,7 @@
 // The syscall surface every in-process backend (model, wasm) offers the
 // scenario runner. Addresses are byte addresses as plain numbers (they stay
 // below 2^47); errno is symbolic, null on success.
+import { IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
 import type { Profile } from "./profile.js";
 import type { Errno, SignalArg } from "./scenario.js";
 
@@ -28,6 +29,18 @@ export interface RingHeaderRead {
 export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad";
 /** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only or in append mode. */
 export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append";
+
+/** io_submit's aio_resfd with IOCB_FLAG_RESFD: an eventfd (its id from `eventfd`), a closed descriptor, the test file; null: no flag. */
+export type Resfd = number | "bad" | "file" | null;
+
+/** io_submit's aio_flags with a meaning: `resfd`, and `ioprio` (aio_reqprio with IOCB_FLAG_IOPRIO, 0 to 0xffff, or IOPRIO_NONE). */
+export interface SubmitFlags {
+  resfd: Resfd;
+  ioprio: number;
+}
+
+/** No IOCB_FLAG_RESFD, no IOCB_FLAG_IOPRIO. */
+export const NO_SUBMIT_FLAGS: SubmitFlags = { resfd: null, ioprio: IOPRIO_NONE };
 
 /** The machine a scenario's process runs on: CPU count, the aio-max-nr limit and contexts already held, zero-page faults. */
 export interface ProcessConfig {
@@ -62,9 +75,25 @@ export interface AioBackend {
    * `faultAt`: the first entry of the iocb array the kernel cannot read (the
    * array pointer itself: 0), -1 for none; `nbytes`, `offset` and
    * `rwFlags` (aio_rw_flags, abi/rwf.ts RWF_*) of every block (default
-   * IOCB_BYTES at 0, no flags; a scenario's sync blocks pass nbytes 0).
+   * IOCB_BYTES at 0, no flags; a scenario's sync blocks pass nbytes 0);
+   * `flags`: every block's IOCB_FLAG_RESFD and IOCB_FLAG_IOPRIO (default none).
    */
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt?: number, nbytes?: number, offset?: number, rwFlags?: number): SysResult;
+  io_submit(
+    ctx: number,
+    count: number,
+    cmd: IoCmd,
+    data: number,
+    fd: IoFd,
+    faultAt?: number,
+    nbytes?: number,
+    offset?: number,
+    rwFlags?: number,
+    flags?: SubmitFlags,
+  ): SysResult;
+  /** eventfd(initval, EFD_NONBLOCK, with EFD_SEMAPHORE if `semaphore`): its id for io_submit's `resfd` and eventfd_read. */
+  eventfd(initval: number, semaphore: boolean): SysResult & { efd: number };
+  /** read(2) of an eventfd's counter: 8 and the value (the count, or 1 for a semaphore), or EAGAIN when it is 0. */
+  eventfd_read(efd: number): SysResult & { value?: number };
   /**
    * null: the call would block forever (no timeout, too few events): a scenario error.
    * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.

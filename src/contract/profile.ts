@@ -81,6 +81,18 @@ export interface Profile {
    */
   emptyWriteSkipsFsize: boolean;
   /**
+   * What a read or write block's IOCB_FLAG_IOPRIO priority (aio_reqprio)
+   * must be, checked after the opcode and before rw_flags (FINDINGS 46;
+   * sync blocks never look at it). "ignored": the flag is unknown and
+   * aio_reqprio unused (before 4.18, read from the source); "data": bits
+   * 0-12 are the class's data, class NONE takes none, RT and BE a level
+   * below 8, IDLE any; "hints" (6.5+): only the level, bits 0-2, is
+   * checked, class NONE takes none, bits 3-12 are hints no check reads.
+   * Classes 4-7 are EINVAL in both; RT needs CAP_SYS_ADMIN or CAP_SYS_NICE,
+   * which the models assume (the probe refuses to run without them).
+   */
+  ioprio: "ignored" | "data" | "hints";
+  /**
    * Where the switches come from, shown by --help, --list and every results
    * document: the kernel release and date measured on, or "from the spec,
    * not measured".
@@ -115,6 +127,7 @@ const v318: Profile = {
   mapFixedNoreplace: false,
   rwFlagsKnown: null,
   emptyWriteSkipsFsize: false,
+  ioprio: "ignored",
   measuredOn: FROM_SPEC,
   series: null,
 };
@@ -134,11 +147,12 @@ const mainline: Profile = {
   mapFixedNoreplace: true,
   rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC | RWF_DONTCACHE | RWF_NOSIGNAL,
   emptyWriteSkipsFsize: true,
+  ioprio: "hints",
   measuredOn: "Linux 6.18.44, 2026-11-30",
   series: "6.18",
 };
 
-/** Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three mremap switches (FINDINGS 30-32) and the RWF_* flags it knows (FINDINGS 44). */
+/** Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three mremap switches (FINDINGS 30-32), the RWF_* flags it knows (FINDINGS 44) and no priority hints (FINDINGS 46). */
 const v61: Profile = {
   ...mainline,
   name: "v6.1",
@@ -146,6 +160,7 @@ const v61: Profile = {
   vmaLookupFirst: true,
   fixedUnmapsTargetEarly: true,
   rwFlagsKnown: RWF_KNOWN_BASE,
+  ioprio: "data",
   measuredOn: "Linux 6.1.0-57-cloud-amd64 (Debian 6.1.192-3) under QEMU, 2026-12-05",
   series: "6.1",
 };
@@ -167,11 +182,12 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   mainline,
   next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
   "v6.1": v61,
-  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44).
+  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), or a priority hint (FINDINGS 46).
   "v6.12": {
     ...v61,
     name: "v6.12",
     rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC,
+    ioprio: "hints",
     measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05",
     series: "6.12",
   },
@@ -220,6 +236,8 @@ export const CORE_SWITCHES: readonly CoreSwitch[] = [
   { name: "rwfDontcache", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_DONTCACHE) !== 0 },
   { name: "rwfNosignal", of: (p) => ((p.rwFlagsKnown ?? 0) & RWF_NOSIGNAL) !== 0 },
   { name: "emptyWriteSkipsFsize", of: (p) => p.emptyWriteSkipsFsize },
+  { name: "ioprioFlag", of: (p) => p.ioprio !== "ignored" },
+  { name: "ioprioHints", of: (p) => p.ioprio === "hints" },
 ];
 
 /** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */

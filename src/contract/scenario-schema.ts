@@ -3,6 +3,7 @@
 // (src/scenario/parse.ts) and by the kernel wire encoder (src/kernel/wire.ts),
 // so a scenario one accepts the other never refuses.
 import { z } from "zod";
+import { IOCB_FLAGS_KNOWN, IOPRIO_NR_HINTS, IOPRIO_NR_LEVELS } from "../../assembly/abi/iocb-flags.js";
 import { MAX_COUNT, MAX_IO_BYTES, MAX_IO_OFFSET, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "./errors.js";
 import { PROFILE_NAMES } from "./profile.js";
@@ -50,6 +51,12 @@ const ioSubmit = z.strictObject({
   offset: int(-MAX_IO_OFFSET, MAX_IO_OFFSET).optional(),
   // struct iocb's aio_rw_flags is 32 bits: any of them, known or not.
   rw_flags: int(0, 2 ** 32 - 1).optional(),
+  resfd: z.union([z.literal("bad"), z.literal("file"), name]).optional(),
+  // aio_reqprio is 16 bits: a class in 3, a hint in 10, a level in 3; every value of each is writable.
+  ioprio: z.strictObject({ class: int(0, 7), level: int(0, IOPRIO_NR_LEVELS - 1), hint: int(0, IOPRIO_NR_HINTS - 1).optional() }).optional(),
+  aio_flags: int(0, 2 ** 32 - 1)
+    .refine((v) => (v & IOCB_FLAGS_KNOWN) === 0, "IOCB_FLAG_RESFD and IOCB_FLAG_IOPRIO (bits 0 and 1) are set by resfd and ioprio")
+    .optional(),
 });
 const ioGetevents = z.strictObject({ op: z.literal("io_getevents"), ...getevents });
 const ioCancel = z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() });
@@ -117,6 +124,14 @@ const steps = [
   z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
   z.strictObject({ op: z.literal("fork"), call: childCall }),
   page,
+  z.strictObject({
+    op: z.literal("eventfd"),
+    name: name.refine((v) => v !== "file" && v !== "bad", 'io_submit\'s resfd reads "bad" and "file" as a closed descriptor and the test file, not as names'),
+    // eventfd(2)'s initval is an unsigned int.
+    initval: int(0, 2 ** 32 - 1).optional(),
+    semaphore: z.literal(true).optional(),
+  }),
+  z.strictObject({ op: z.literal("eventfd_read"), fd: name }),
 ] as const;
 
 /** A step as the schema parses it: the contract's Step, checked both ways at compile time below. */

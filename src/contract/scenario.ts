@@ -1,5 +1,6 @@
 // The scenario contract of docs/scenario-format.md, as types.
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
+import { IOPRIO_CLASS_SHIFT, IOPRIO_HINT_SHIFT, IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
 import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import type { Ctxp, Timeout } from "./backend.js";
 
@@ -28,6 +29,12 @@ export type Step =
       nbytes?: number;
       offset?: number;
       rw_flags?: number;
+      /** IOCB_FLAG_RESFD: an eventfd step's name, "bad" (a closed descriptor) or "file" (the test file). */
+      resfd?: string;
+      /** IOCB_FLAG_IOPRIO with aio_reqprio = class << 13 | hint << 3 | level. */
+      ioprio?: Ioprio;
+      /** aio_flags bits beyond RESFD and IOPRIO, which the kernel ignores. */
+      aio_flags?: number;
     }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | {
@@ -52,7 +59,22 @@ export type Step =
   | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string; maymove?: false }
   | { op: "fork_mremap"; addr: AddrExpr; pages: number; to: AddrExpr }
   | { op: "fork"; call: ChildCall }
-  | { op: "page"; addr: AddrExpr };
+  | { op: "page"; addr: AddrExpr }
+  | { op: "eventfd"; name: string; initval?: number; semaphore?: true }
+  | { op: "eventfd_read"; fd: string };
+
+/** An I/O priority as aio_reqprio carries it: a class (0-7), a hint (0-1023, 6.5+) and a level (0-7). */
+export interface Ioprio {
+  class: number;
+  level: number;
+  hint?: number;
+}
+
+/** aio_reqprio of an io_submit step's blocks, or IOPRIO_NONE when it sets no IOCB_FLAG_IOPRIO. */
+export function submitIoprio(s: { ioprio?: Ioprio }): number {
+  const p = s.ioprio;
+  return p === undefined ? IOPRIO_NONE : (p.class << IOPRIO_CLASS_SHIFT) | ((p.hint ?? 0) << IOPRIO_HINT_SHIFT) | p.level;
+}
 
 /** The name of a step's operation ("io_setup", "mremap", ...). */
 export type OpName = Step["op"];
@@ -207,6 +229,8 @@ export interface StepResult {
   pages?: number;
   // `page` op
   kind?: "aio" | "anon" | "none";
+  // `eventfd_read` op: the counter read (the whole count, or 1 for a semaphore)
+  value?: number;
   // `io_pgetevents` op: the pending SIGUSR1's handler ran during the call (1) or not (0)
   delivered?: number;
 }

@@ -4,7 +4,20 @@
 // core's scratch area. The batch methods return the core's raw result
 // (a count, or -errno: see errnoName) so they add nothing per event.
 import { profileBits, type Profile } from "../contract/profile.js";
-import type { AioBackend, Ctxp, IoCmd, IoFd, ProcessConfig, Reaped, RingHeaderRead, SignalReaped, SysResult, Timeout } from "../contract/backend.js";
+import {
+  NO_SUBMIT_FLAGS,
+  type AioBackend,
+  type Ctxp,
+  type IoCmd,
+  type IoFd,
+  type ProcessConfig,
+  type Reaped,
+  type RingHeaderRead,
+  type SignalReaped,
+  type SysResult,
+  type Timeout,
+} from "../contract/backend.js";
+import { RESFD_BAD, RESFD_FILE, RESFD_NONE } from "../../assembly/abi/iocb-flags.js";
 import type { Errno, SignalArg } from "../contract/scenario.js";
 import {
   CMD_BAD,
@@ -71,9 +84,31 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_destroy(BigInt(ctx)));
   }
 
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0, rwFlags = 0): SysResult {
+  io_submit(
+    ctx: number,
+    count: number,
+    cmd: IoCmd,
+    data: number,
+    fd: IoFd,
+    faultAt = -1,
+    nbytes = IOCB_BYTES,
+    offset = 0,
+    rwFlags = 0,
+    flags = NO_SUBMIT_FLAGS,
+  ): SysResult {
+    const { resfd, ioprio } = flags;
+    const efd = resfd === null ? RESFD_NONE : resfd === "bad" ? RESFD_BAD : resfd === "file" ? RESFD_FILE : resfd;
     // The core takes the 32 flag bits as an i32: 0x80000000 and up travel as negative numbers.
-    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset), rwFlags | 0));
+    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset), rwFlags | 0, efd, ioprio));
+  }
+
+  eventfd(initval: number, semaphore: boolean): SysResult & { efd: number } {
+    return { ret: 0, errno: null, efd: this.core.eventfd(BigInt(initval), semaphore ? 1 : 0) };
+  }
+
+  eventfd_read(efd: number): SysResult & { value?: number } {
+    const r = Number(this.core.eventfd_read(efd));
+    return isErr(r) ? { ret: -1, errno: errnoName(r) } : { ret: 8, errno: null, value: r };
   }
 
   io_cancel(ctx: number, iocb: number): SysResult {

@@ -22,18 +22,23 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   fork_mremap: ["ok", "EINVAL", "EFAULT"],
   fork: ["ok", "EINVAL", "EFAULT"],
   page: ["aio", "anon", "none"],
+  eventfd: ["ok"],
+  eventfd_read: ["ok", "EAGAIN"],
 };
 
 /**
  * io_submit's sync blocks, a row of their own each (FINDINGS 43), and its
- * read and write blocks with rw_flags (FINDINGS 44): what they answer is
- * not what a plain read or write answers, so the io_submit row alone would
- * not show whether they were reached.
+ * read and write blocks with rw_flags (FINDINGS 44), with an eventfd
+ * (resfd) or a priority (ioprio) (FINDINGS 46): what they answer is not
+ * what a plain read or write answers, so the io_submit row alone would not
+ * show whether they were reached. A step counts in each row it fits.
  */
 export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> = {
   "io_submit fsync": ["ok", "EINVAL", "EBADF"],
   "io_submit fdsync": ["ok", "EINVAL", "EBADF"],
   "io_submit rw_flags": ["ok", "EINVAL", "EBADF", "EOPNOTSUPP"],
+  "io_submit resfd": ["ok", "EINVAL", "EBADF"],
+  "io_submit ioprio": ["ok", "EINVAL", "EBADF", "EOPNOTSUPP"],
 };
 
 /**
@@ -51,11 +56,15 @@ function resClass(res: number): string {
   return res === -EFBIG ? "EFBIG" : `ERRNO_${-res}`;
 }
 
-/** The row of its own an io_submit step also counts in, or null. */
-function submitKind(s: Step | undefined): string | null {
-  if (s?.op !== "io_submit") return null;
-  if (isSyncCmd(s.cmd)) return `io_submit ${s.cmd}`;
-  return s.rw_flags ? "io_submit rw_flags" : null;
+/** The rows of their own an io_submit step also counts in. */
+function submitKinds(s: Step | undefined): string[] {
+  if (s?.op !== "io_submit") return [];
+  const kinds: string[] = [];
+  if (isSyncCmd(s.cmd)) kinds.push(`io_submit ${s.cmd}`);
+  else if (s.rw_flags) kinds.push("io_submit rw_flags");
+  if (s.resfd !== undefined) kinds.push("io_submit resfd");
+  if (s.ioprio !== undefined) kinds.push("io_submit ioprio");
+  return kinds;
 }
 
 /** The outcome of one step as a coverage column: "ok", an errno name, or a page kind. */
@@ -74,8 +83,7 @@ export class Coverage {
   add(results: readonly StepResult[], steps: readonly Step[]): void {
     for (const r of results) {
       this.bump(r.op, outcomeOf(r), 1);
-      const kind = submitKind(steps[r.step]);
-      if (kind) this.bump(kind, outcomeOf(r), 1);
+      for (const kind of submitKinds(steps[r.step])) this.bump(kind, outcomeOf(r), 1);
       for (const res of r.res ?? []) this.bump("event res", resClass(res), 1);
     }
   }

@@ -9,6 +9,7 @@
 // reaping, the aio-nr limit and bad arguments of every kind. A shadow TS
 // model runs alongside to steer choices towards VMA edges, holes and moved
 // rings; nothing relies on the shadow being right.
+import { MAX_EVENTFDS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
 import { PAGE_SIZE } from "../model/mm.js";
@@ -16,7 +17,16 @@ import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
 import type { AddrExpr, ChildCall, Scenario, Step, StepOf } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
-import { randomCmd, randomRange, randomSignalArgs, withRandomFd, withRandomRwFlags } from "../scenario/random-args.js";
+import {
+  randomCmd,
+  randomEventfd,
+  randomRange,
+  randomSignalArgs,
+  withRandomFd,
+  withRandomIoprio,
+  withRandomResfd,
+  withRandomRwFlags,
+} from "../scenario/random-args.js";
 import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
 
 export interface GenerateOptions {
@@ -160,6 +170,7 @@ export class ProgramGenerator {
       if (this.add({ op: "io_setup", nr_events: nr, name: "ABC"[i] })) this.eventsAsked += nr;
     }
     for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add({ op: "mmap", pages: rng.int(1, 4), name: "XY"[i] });
+    for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add(randomEventfd(rng, this.fresh("V")));
     for (let i = 0, n = rng.int(0, 3); i < n; i++) this.add(this.moveRingIntoArena());
   }
 
@@ -342,7 +353,13 @@ export class ProgramGenerator {
     if (roll < 570) return this.getevents();
     if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
     if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
-    if (roll < 840) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
+    if (roll < 815) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
+    if (roll < 840) {
+      // Reads of the eventfds completions signal; now and then a new one (64 at most per program).
+      const eventfds = this.names.eventfdList();
+      if (eventfds.length > 0 && rng.chance(0.8)) return { op: "eventfd_read", fd: rng.pick(eventfds) };
+      return this.steps.filter((s) => s.op === "eventfd").length < MAX_EVENTFDS ? randomEventfd(rng, this.fresh("V")) : null;
+    }
     if (roll < 875) return { op: "io_destroy", ctx: this.ctxExpr() };
     if (roll < 878) return { op: "raise" };
     // The file's size, which reads stop at and appends land at.
@@ -399,7 +416,7 @@ export class ProgramGenerator {
       const k = rng.int(0, Math.max(0, Math.min(count, 40)));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return withRandomRwFlags(rng, 0.15, withRandomFd(rng, 0.15, step));
+    return withRandomIoprio(rng, 0.12, withRandomResfd(rng, 0.15, withRandomRwFlags(rng, 0.15, withRandomFd(rng, 0.15, step)), this.names.eventfdList()));
   }
 
   private getevents(): Step {

@@ -217,6 +217,8 @@ export class Safety {
       case "raise":
       case "ftruncate":
       case "setrlimit_fsize":
+      case "eventfd":
+      case "eventfd_read":
         return ok();
       case "page":
         return this.within(i, s.addr, 1, ["arena", "ring", "anon"]) ?? ok();

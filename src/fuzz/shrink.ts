@@ -74,6 +74,11 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     "nbytes",
     "offset",
     "rw_flags",
+    "resfd",
+    "ioprio",
+    "aio_flags",
+    "initval",
+    "semaphore",
     "maymove",
     "noreplace",
     "usig",
@@ -88,6 +93,9 @@ function simplerSteps(s: Step, names: string[]): Step[] {
   }
   if ((s.op === "io_getevents" || s.op === "io_pgetevents") && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
   if (s.op === "io_submit" && s.cmd !== "pread") out.push({ ...s, cmd: "pread" });
+  // A priority without its hint, then at level 0: which part the answer hangs on.
+  if (s.op === "io_submit" && s.ioprio?.hint !== undefined) out.push({ ...s, ioprio: { class: s.ioprio.class, level: s.ioprio.level } });
+  if (s.op === "io_submit" && s.ioprio && s.ioprio.level !== 0) out.push({ ...s, ioprio: { ...s.ioprio, level: 0 } });
   // Each flag alone: which one the answer hangs on.
   if (s.op === "io_submit" && s.rw_flags)
     for (let bit = 1; bit <= 0x80000000; bit *= 2) if (Math.floor(s.rw_flags / bit) % 2 === 1 && s.rw_flags !== bit) out.push({ ...s, rw_flags: bit });

@@ -1,6 +1,6 @@
 import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
-import { submitNbytes, usigOf, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
+import { submitIoprio, submitNbytes, usigOf, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
 import { checkStep } from "../contract/scenario-schema.js";
 
 /**
@@ -47,6 +47,10 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
     return bytes ? `N${idx}+0+${n}` : `N${idx}+${n}+0`;
   };
 
+  // io_submit's resfd: "-" (no IOCB_FLAG_RESFD), bad, file, or an eventfd's name index.
+  const resfdWord = (i: number, v: string | undefined): string =>
+    v === undefined ? "-" : v === "bad" || v === "file" ? v : `N${nameIndex(i, "resfd", v)}+0+0`;
+
   const line = (i: number, s: Step): string => {
     switch (s.op) {
       case "io_setup":
@@ -54,7 +58,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "io_destroy":
         return `io_destroy ${addr(i, "ctx", s.ctx)}`;
       case "io_submit":
-        return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd ?? "ok"} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"} ${s.bogus_entry ?? "-"} ${submitNbytes(s)} ${s.offset ?? 0} ${s.rw_flags ?? 0}`;
+        return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd ?? "ok"} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"} ${s.bogus_entry ?? "-"} ${submitNbytes(s)} ${s.offset ?? 0} ${s.rw_flags ?? 0} ${resfdWord(i, s.resfd)} ${submitIoprio(s)} ${s.aio_flags ?? 0}`;
       case "io_getevents":
         return `io_getevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns} ${s.events ?? "ok"}`;
       case "io_pgetevents":
@@ -83,6 +87,10 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `fork ${line(i, s.call)}`;
       case "page":
         return `page ${addr(i, "addr", s.addr)}`;
+      case "eventfd":
+        return `eventfd ${nameIndex(i, "name", s.name)} ${s.initval ?? 0} ${s.semaphore ? "semaphore" : 0}`;
+      case "eventfd_read":
+        return `eventfd_read ${nameIndex(i, "fd", s.fd)}`;
     }
   };
 

@@ -4,9 +4,11 @@
 import { EFBIG } from "../../assembly/abi/errno.js";
 import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_NOAPPEND, RWF_REFUSED_ON_FILE } from "../../assembly/abi/rwf.js";
+import { IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
 import { IO_FILE_BYTES, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import {
   fail,
+  NO_SUBMIT_FLAGS,
   ok,
   type Reaped,
   type SignalReaped,
@@ -16,6 +18,7 @@ import {
   type IoCmd,
   type IoFd,
   type ProcessConfig,
+  type Resfd,
   type RingHeaderRead,
   type SysResult,
 } from "../contract/backend.js";
@@ -23,6 +26,8 @@ import { setupEvents } from "../contract/geometry.js";
 import type { Profile } from "../contract/profile.js";
 import { type Errno, type ErrnoName, isSyncCmd, type SignalArg } from "../contract/scenario.js";
 import { hrtimerSleep } from "../util/hrtimer.js";
+import { Eventfds } from "./eventfd.js";
+import { ioprioRefused } from "./ioprio.js";
 import { Kioctx } from "./kioctx.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
 import { AddressSpace, PAGE_SIZE, TASK_SIZE_PAGE, type Vma } from "./mm.js";
@@ -48,18 +53,23 @@ const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], r
 
 /**
  * Why io_submit refuses a block, or null. The live kernel looks up the fd,
- * then the opcode (FINDINGS 1), then the block's rw_flags against the ones
- * it knows and those the file takes (FINDINGS 44), then the file's open
- * mode against the opcode (FINDINGS 40), then the position. A sync block
- * takes no range, no rw_flags and ignores the open mode: any nbytes, offset
- * or flag is EINVAL (FINDINGS 43, 44), and so is the block itself where the
- * generation has no aio fsync. `known`: the profile's rwFlagsKnown.
+ * then the eventfd of IOCB_FLAG_RESFD (FINDINGS 46), then the opcode
+ * (FINDINGS 1), then the priority of IOCB_FLAG_IOPRIO (FINDINGS 46), then
+ * the block's rw_flags against the ones it knows and those the file takes
+ * (FINDINGS 44), then the file's open mode against the opcode (FINDINGS
+ * 40), then the position. A sync block takes no range, no rw_flags and
+ * ignores the open mode and the priority: any nbytes, offset or flag is
+ * EINVAL (FINDINGS 43, 44), and so is the block itself where the generation
+ * has no aio fsync.
  */
-function submitRefusal(fd: IoFd, cmd: IoCmd, nbytes: number, offset: number, rwFlags: number, syncOps: boolean, known: number): ErrnoName | null {
+function submitRefusal(fd: IoFd, cmd: IoCmd, nbytes: number, offset: number, rwFlags: number, resfd: Resfd, ioprio: number, p: Profile): ErrnoName | null {
   if (fd === "bad") return "EBADF";
+  if (resfd === "bad") return "EBADF";
+  if (resfd === "file") return "EINVAL";
   if (cmd === "bad") return "EINVAL";
-  if (isSyncCmd(cmd)) return syncOps && nbytes === 0 && offset === 0 && rwFlags === 0 ? null : "EINVAL";
-  if (rwFlags & ~known) return "EOPNOTSUPP";
+  if (isSyncCmd(cmd)) return p.syncOps && nbytes === 0 && offset === 0 && rwFlags === 0 ? null : "EINVAL";
+  if (ioprio !== IOPRIO_NONE && ioprioRefused(ioprio, p.ioprio)) return "EINVAL";
+  if (rwFlags & ~(p.rwFlagsKnown ?? 0)) return "EOPNOTSUPP";
   // A kernel that knows RWF_NOAPPEND refuses it beside RWF_APPEND before it looks at what the file takes.
   if (rwFlags & RWF_APPEND && rwFlags & RWF_NOAPPEND) return "EINVAL";
   if (rwFlags & RWF_REFUSED_ON_FILE) return "EOPNOTSUPP";
@@ -86,6 +96,8 @@ export class AioProcess implements AioBackend {
   fileSize = IO_FILE_BYTES;
   /** RLIMIT_FSIZE's soft limit, bytes (Infinity: RLIM_INFINITY); a fork child inherits it. */
   fsizeLimit = Infinity;
+  /** The eventfds the process opened (a forked child shares them). */
+  eventfds = new Eventfds();
 
   constructor(
     readonly profile: Profile,
@@ -174,8 +186,24 @@ export class AioProcess implements AioBackend {
 
   // ---- ring: submit and reap ---------------------------------------------
 
-  /** `faultAt`: the first entry of the iocb array the kernel cannot read (-1: none); every block moves `nbytes` at `offset`, with `rwFlags` (RWF_*). */
-  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0, rwFlags = 0): SysResult {
+  /**
+   * `faultAt`: the first entry of the iocb array the kernel cannot read (-1:
+   * none); every block moves `nbytes` at `offset`, with `rwFlags` (RWF_*),
+   * and `flags` (each completion signals its eventfd).
+   */
+  io_submit(
+    ctx_id: number,
+    count: number,
+    cmd: IoCmd,
+    data: number,
+    fd: IoFd,
+    faultAt = -1,
+    nbytes = IOCB_BYTES,
+    offset = 0,
+    rwFlags = 0,
+    flags = NO_SUBMIT_FLAGS,
+  ): SysResult {
+    const { resfd, ioprio } = flags;
     if (count < 0) return fail("EINVAL");
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return fail("EINVAL");
@@ -198,7 +226,7 @@ export class AioProcess implements AioBackend {
         error = "EAGAIN";
         break;
       }
-      const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, this.profile.syncOps, known ?? 0);
+      const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, this.profile);
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
@@ -207,6 +235,7 @@ export class AioProcess implements AioBackend {
       this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, appendsAtEnd(fd, rwFlags), nbytes, offset));
       submitted++;
     }
+    if (typeof resfd === "number") this.eventfds.signal(resfd, submitted);
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
   }
 
@@ -290,6 +319,14 @@ export class AioProcess implements AioBackend {
   }
 
   /** kill(getpid(), SIGUSR1) with SIGUSR1 blocked: it stays pending (one, as standard signals do not queue). */
+  eventfd(initval: number, semaphore: boolean): SysResult & { efd: number } {
+    return { ...ok(), efd: this.eventfds.create(initval, semaphore) };
+  }
+
+  eventfd_read(efd: number): SysResult & { value?: number } {
+    return this.eventfds.read(efd);
+  }
+
   raise(): SysResult {
     this.signalPending = true;
     return ok();
@@ -412,6 +449,7 @@ export class AioProcess implements AioBackend {
     child.aio_nr = this.aio_nr;
     child.fileSize = this.fileSize;
     child.fsizeLimit = this.fsizeLimit;
+    child.eventfds = this.eventfds;
     return f(child);
   }
 

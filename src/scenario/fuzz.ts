@@ -7,7 +7,7 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
-import { randomCmd, randomRange, randomSignalArgs, withRandomFd, withRandomRwFlags } from "./random-args.js";
+import { randomCmd, randomEventfd, randomRange, randomSignalArgs, withRandomFd, withRandomIoprio, withRandomResfd, withRandomRwFlags } from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
@@ -57,6 +57,7 @@ export interface FuzzOptions {
 
 const CTX_NAMES = ["A", "B", "C", "D"];
 const MAP_NAMES = ["X", "Y", "Z"];
+const EVENTFD_NAMES = ["E", "F"];
 const NR_EVENTS = [0, 1, 2, 8, 31, 100, 128, 200, 1000, 4096, 9_000_000, 2 ** 31 - 1];
 
 function addr(rng: Prng, names: Names): AddrExpr {
@@ -75,7 +76,7 @@ export function randomStep(rng: Prng, names: Names): Step {
     return rng.chance(0.04) ? { ...step, ctxp: rng.pick(["nonzero", 0, "bogus"] as const) } : step;
   }
   if (kind < 14) return { op: "io_destroy", ctx: addr(rng, names) };
-  if (kind < 15) {
+  if (kind < 16) {
     const k = rng.int(0, 2);
     if (k === 0) return { op: "raise" };
     return k === 1
@@ -101,7 +102,7 @@ export function randomStep(rng: Prng, names: Names): Step {
       const k = rng.int(0, Math.max(0, step.count));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return withRandomRwFlags(rng, 0.12, withRandomFd(rng, 0.12, step));
+    return withRandomIoprio(rng, 0.1, withRandomResfd(rng, 0.12, withRandomRwFlags(rng, 0.12, withRandomFd(rng, 0.12, step)), names.eventfdList()));
   }
   if (kind < 47) {
     const nr = rng.int(-1, 400);
@@ -125,7 +126,9 @@ export function randomStep(rng: Prng, names: Names): Step {
     const flags = rng.chance(0.1) ? { maymove: false as const } : {};
     return rng.chance(0.6) ? { ...step, ...flags, to: addr(rng, names) } : { ...step, ...flags };
   }
-  if (kind < 90) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
+  if (kind < 89) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
+  // An eventfd's name may not be bound yet: both backends refuse the read alike.
+  if (kind < 90) return rng.chance(0.7) ? { op: "eventfd_read", fd: rng.pick(EVENTFD_NAMES) } : randomEventfd(rng, rng.pick(EVENTFD_NAMES));
   if (kind < 93) {
     // A child's call: any step a child may make, drawn as the parent's are.
     for (;;) {

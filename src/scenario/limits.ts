@@ -12,6 +12,7 @@ import { ScenarioError } from "../contract/errors.js";
 import { setupEvents } from "../contract/geometry.js";
 import type { Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
+import { checkEventfdNames } from "./eventfd-names.js";
 
 // Steps, names, counts and file size: the ABI's limits, the probe's too.
 import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
@@ -74,6 +75,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
     throw new ScenarioError(file, step, field, msg);
   };
   if (scenario.steps.length > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps`);
+  checkEventfdNames(file, scenario);
   const geometryCpus = Math.max(cpus, possibleCpus());
   const names = new Set<string>();
   let ringBytes = 0;
@@ -82,9 +84,11 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let waited = 0;
   let appended = 0;
   scenario.steps.forEach((s, i) => {
-    for (const field of ["name", "ctx", "addr", "to"] as const) {
+    for (const field of ["name", "ctx", "addr", "to", "fd", "resfd"] as const) {
       const v = (s as Record<string, unknown>)[field];
       if (typeof v !== "string" || v === "bogus") continue;
+      // io_submit's fd and resfd words are no names.
+      if ((field === "fd" && s.op !== "eventfd_read") || (field === "resfd" && (v === "bad" || v === "file"))) continue;
       const name = v.replace(/\+.*$/, "");
       if (!names.has(name) && names.size === MAX_NAMES) fail(i, field, `more than ${MAX_NAMES} distinct names (the limit every backend shares)`);
       names.add(name);

@@ -1,7 +1,9 @@
 // Arguments both fuzzers draw the same way: io_pgetevents's signal argument,
-// and the opcode, range, file and rw_flags of an io_submit's blocks.
+// and the opcode, range, file, rw_flags, eventfd and priority of an
+// io_submit's blocks, and the eventfds they signal.
 import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_DSYNC, RWF_HIPRI, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_NOWAIT, RWF_SYNC } from "../../assembly/abi/rwf.js";
-import { type StepOf, submitNbytes } from "../contract/scenario.js";
+import { IOPRIO_NR_HINTS } from "../../assembly/abi/iocb-flags.js";
+import { type Ioprio, type StepOf, submitNbytes } from "../contract/scenario.js";
 import type { Prng } from "../util/prng.js";
 
 type SignalArgs = Pick<StepOf<"io_pgetevents">, "usig" | "sigmask" | "sigsetsize">;
@@ -54,4 +56,31 @@ export function withRandomRwFlags(rng: Prng, chance: number, step: SubmitStep): 
   let rw_flags = 0;
   for (let n = rng.int(1, 3); n > 0; n--) rw_flags = (rw_flags | rng.pick(RWF_BITS)) >>> 0;
   return rw_flags & RWF_APPEND ? { ...step, rw_flags, nbytes: Math.min(submitNbytes(step), 512) } : { ...step, rw_flags };
+}
+
+/** A new eventfd named `name`: mostly empty, now and then holding 1 or the most its initval can, now and then a semaphore. */
+export function randomEventfd(rng: Prng, name: string): StepOf<"eventfd"> {
+  const initval = rng.pick([0, 0, 0, 1, 2 ** 32 - 1]);
+  const step: StepOf<"eventfd"> = initval === 0 ? { op: "eventfd", name } : { op: "eventfd", name, initval };
+  return rng.chance(0.3) ? { ...step, semaphore: true } : step;
+}
+
+/** Now and then (`chance`) IOCB_FLAG_RESFD: mostly one of `eventfds` (if any), else a closed descriptor or the test file. */
+export function withRandomResfd(rng: Prng, chance: number, step: SubmitStep, eventfds: readonly string[]): SubmitStep {
+  if (!rng.chance(chance)) return step;
+  const resfd = eventfds.length > 0 && rng.chance(0.75) ? rng.pick(eventfds) : rng.pick(["bad", "file"]);
+  return { ...step, resfd };
+}
+
+/**
+ * Now and then (`chance`) IOCB_FLAG_IOPRIO with a priority of any class (the
+ * four named ones most), level 0 or any, and now and then a hint (which
+ * only kernels before hints read as data); and as often aio_flags bits no
+ * kernel knows.
+ */
+export function withRandomIoprio(rng: Prng, chance: number, step: SubmitStep): SubmitStep {
+  const flagged: SubmitStep = rng.chance(chance / 3) ? { ...step, aio_flags: rng.pick([4, 0x80000000, 0xfffffffc]) } : step;
+  if (!rng.chance(chance)) return flagged;
+  const ioprio: Ioprio = { class: rng.pick([0, 0, 1, 2, 2, 3, 3, 4, 6, 7]), level: rng.chance(0.5) ? 0 : rng.int(0, 7) };
+  return { ...flagged, ioprio: rng.chance(0.25) ? { ...ioprio, hint: rng.pick([1, 8, IOPRIO_NR_HINTS - 1]) } : ioprio };
 }

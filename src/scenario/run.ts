@@ -4,10 +4,11 @@
 import { ScenarioError } from "../contract/errors.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
 import { IOCB_ADDR } from "../../assembly/abi/iocb.js";
-import type { AioBackend, ProcessConfig } from "../contract/backend.js";
+import type { AioBackend, ProcessConfig, Resfd } from "../contract/backend.js";
 import {
   ctxpOf,
   submitFaultAt,
+  submitIoprio,
   submitNbytes,
   timeoutOf,
   usigOf,
@@ -25,12 +26,19 @@ import { PROFILES } from "../contract/profile.js";
 
 export class Names {
   private readonly bound = new Map<string, number>();
+  /** Eventfd steps' names, to the backend's eventfd ids (checkScenarioLimits keeps them apart from address names). */
+  private readonly eventfds = new Map<string, number>();
 
   constructor(private readonly file: string) {}
 
   /** Names bound so far (the fuzzer draws addresses from them). */
   list(): string[] {
     return [...this.bound.keys()];
+  }
+
+  /** Eventfd names bound so far (the fuzzers draw resfd from them). */
+  eventfdList(): string[] {
+    return [...this.eventfds.keys()];
   }
 
   /** The address a name is bound to, if it is. */
@@ -40,6 +48,23 @@ export class Names {
 
   bind(name: string | undefined, addr: number): void {
     if (name !== undefined) this.bound.set(name, addr);
+  }
+
+  bindEventfd(name: string, efd: number): void {
+    this.eventfds.set(name, efd);
+  }
+
+  /** The eventfd id `name` is bound to. */
+  eventfd(name: string, step: number, field: string): number {
+    const efd = this.eventfds.get(name);
+    if (efd === undefined) throw new ScenarioError(this.file, step, field, `eventfd "${name}" is not bound by any earlier eventfd step`);
+    return efd;
+  }
+
+  /** io_submit's resfd as a backend takes it: an eventfd's id, "bad", "file", or null for no IOCB_FLAG_RESFD. */
+  resfd(resfd: string | undefined, step: number): Resfd {
+    if (resfd === undefined) return null;
+    return resfd === "bad" || resfd === "file" ? resfd : this.eventfd(resfd, step, "resfd");
   }
 
   resolve(expr: AddrExpr, step: number, field: string): number {
@@ -73,7 +98,13 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "io_destroy":
       return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
     case "io_submit":
-      return { ...head, ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags) };
+      return {
+        ...head,
+        ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags, {
+          resfd: names.resfd(s.resfd, i),
+          ioprio: submitIoprio(s),
+        }),
+      };
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined);
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");
@@ -135,6 +166,13 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "page":
       return { ...head, kind: b.page(at(s.addr, "addr")) };
+    case "eventfd": {
+      const r = b.eventfd(s.initval ?? 0, s.semaphore === true);
+      if (r.errno === null) names.bindEventfd(s.name, r.efd);
+      return { ...head, ret: r.ret, errno: r.errno };
+    }
+    case "eventfd_read":
+      return { ...head, ...b.eventfd_read(names.eventfd(s.fd, i, "fd")) };
   }
 }
 

@@ -2,7 +2,7 @@
 // a pair of processes, and the scenario steps run on either backend.
 import assert from "node:assert/strict";
 import { iocbAddress } from "../../src/scenario/run.js";
-import { ctxpOf, submitFaultAt, submitNbytes, timeoutOf, usigOf } from "../../src/contract/scenario.js";
+import { ctxpOf, submitFaultAt, submitIoprio, submitNbytes, timeoutOf, usigOf } from "../../src/contract/scenario.js";
 import { WasmProcess } from "../../src/core/wasm-backend.js";
 import { AioProcess } from "../../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../../src/model/mm.js";
@@ -108,7 +108,13 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_submit": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags);
+      if (ctx === null) return "unbound";
+      const efd = s.resfd === undefined || s.resfd === "bad" || s.resfd === "file" ? (s.resfd ?? null) : names.get(eventfdKey(s.resfd));
+      if (efd === undefined) return "unbound";
+      return b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags, {
+        resfd: efd,
+        ioprio: submitIoprio(s),
+      });
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
@@ -159,8 +165,20 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
       const addr = at(s.addr);
       return addr === null ? "unbound" : b.page(addr);
     }
+    case "eventfd": {
+      const r = b.eventfd(s.initval ?? 0, s.semaphore === true);
+      if (r.errno === null) names.set(eventfdKey(s.name), r.efd);
+      return r;
+    }
+    case "eventfd_read": {
+      const efd = names.get(eventfdKey(s.fd));
+      return efd === undefined ? "unbound" : b.eventfd_read(efd);
+    }
   }
 }
+
+/** An eventfd's name among the addresses' (a key no address name can be). */
+const eventfdKey = (name: string) => `#${name}`;
 
 /** Runs steps on both processes of a pair, comparing every result and, at the end, the bytes of every bound page. */
 export function runBoth(pair: Pair, steps: Step[], label: string): void {
@@ -173,7 +191,7 @@ export function runBoth(pair: Pair, steps: Step[], label: string): void {
     assert.equal(pair.wasm.hookSlotsVisited, pair.model.hookSlotsVisited, `${pair.profile}: ${label}: step ${i}: hookSlotsVisited`);
   });
   assert.deepStrictEqual(wasmNames, modelNames);
-  for (const addr of modelNames.values()) for (let k = 0; k < 4; k++) pair.sameBytes(addr + k * P);
+  for (const [name, addr] of modelNames) if (!name.startsWith("#")) for (let k = 0; k < 4; k++) pair.sameBytes(addr + k * P);
 }
 
 // ---- tests ------------------------------------------------------------------------
