@@ -16,7 +16,7 @@ import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
 import { submitRefusal } from "./submit-refusal";
 
 import {
-  CMD_PREAD, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_PREAD, CMD_PREADV, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -177,8 +177,10 @@ export class AioProcess {
    * `count` control blocks with user data data, data + 1, ...: how many were
    * submitted, or -errno. `faultAt`: the first entry of the array the kernel
    * cannot read (-1: none). `rwFlags`: every block's aio_rw_flags (RWF_*).
+   * `iovSegs`: a vectored block's segments (IOV_FAULT: unreadable), whose
+   * lengths sum to `nbytes`.
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0, iovSegs: i32 = 0): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
@@ -192,7 +194,7 @@ export class AioProcess {
     // Before 4.13 the field is reserved: checked before the block takes a slot.
     if (rwFlags && !this.profile.rwFlagsField) return -EINVAL;
     // The first iocb is refused after taking its slot, which goes back at once.
-    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, this.profile);
+    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, iovSegs, this.profile);
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
@@ -220,12 +222,12 @@ export class AioProcess {
    * `k` buffered reads or writes of the test file: the bytes each moves
    * (its event's res). A read stops at the end of the file; a write grows
    * it, at the end in append mode: O_APPEND or RWF_APPEND, unless
-   * RWF_NOAPPEND (FINDINGS 40, 44). Every block of one call moves as many
-   * bytes, so one answer serves all. A sync block, accepted only with
+   * RWF_NOAPPEND (FINDINGS 40, 44); a vectored block as its segments'
+   * sum. Every block of one call moves as many bytes, so one answer serves all. A sync block, accepted only with
    * nbytes 0, takes the write path and so moves nothing.
    */
   @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
-    if (cmd == CMD_PREAD) return min(nbytes, max(0, this.fileSize - offset));
+    if (cmd == CMD_PREAD || cmd == CMD_PREADV) return min(nbytes, max(0, this.fileSize - offset));
     if ((fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND)) this.fileSize += <i64>k * nbytes;
     else if (nbytes > 0) this.fileSize = max(this.fileSize, offset + nbytes);
     return nbytes;

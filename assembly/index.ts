@@ -23,8 +23,9 @@ export function io_destroy(ctx: i64): i32 {
 
 /** `cmd`: CMD_* and `fd`: FD_* (abi/codes.ts). */
 /** `fault_at`: the first entry of the iocb array the kernel cannot read, -1 for none; `rw_flags`: aio_rw_flags (abi/rwf.ts). */
-export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32): i32 {
-  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset, rw_flags);
+/** `iov_segs`: a CMD_PREADV / CMD_PWRITEV block's segments (their lengths summed in `nbytes`), or IOV_FAULT. */
+export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, iov_segs: i32): i32 {
+  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset, rw_flags, iov_segs);
 }
 
 /** Events reaped, each one's (data, res) in scratch as f64; -WOULD_BLOCK when it would wait forever. */

@@ -16,8 +16,9 @@
  *   io_setup NR NAME CTXP        NAME: index or "-", CTXP: 0, 1 (nonzero),
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
- *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET RWFLAGS
- *                                CMD: pread|pwrite|fsync|fdsync|bad,
+ *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET RWFLAGS IOV
+ *                                CMD: pread|pwrite|fsync|fdsync|bad|noop|
+ *                                preadv|pwritev,
  *                                FD: ok (read-write), bad (closed),
  *                                rdonly, wronly or append (O_APPEND),
  *                                IOCBS: ok (the probe's array), 0
@@ -25,7 +26,11 @@
  *                                BOGUS: "-" or the entry pointing to "bogus",
  *                                NBYTES, OFFSET: of every block, in the
  *                                test file (FILE_BYTES at each scenario's start),
- *                                RWFLAGS: every block's aio_rw_flags, decimal
+ *                                RWFLAGS: every block's aio_rw_flags, decimal,
+ *                                IOV: "-" (not vectored), null or bogus (a
+ *                                one-segment array it cannot read), or "v"
+ *                                and the segment lengths, comma-separated
+ *                                (each segment points at the I/O buffer)
  *   io_getevents ADDR MIN_NR NR TIMEOUT EVENTS   TIMEOUT: ns, null or
  *                                bogus (unreadable); EVENTS: ok (the probe's
  *                                buffer), 0 or bogus
@@ -101,6 +106,8 @@
 #define FILE_BYTES (16 * 1024)
 #define IO_BYTES 512
 #define MAX_IO_BYTES (64 * 1024)
+#define MAX_IOV_SEGMENTS 2048 /* one iovec array: room past IOV_MAX */
+#define MAX_SCENARIO_SEGMENTS (1 << 19) /* every array of one scenario */
 /* Far below the mmap area and above any heap: nothing maps here unless a
  * scenario moves something here itself. Checked unmapped at start. */
 #define BOGUS_ADDR 0x100000000000ul

@@ -25,7 +25,9 @@ export interface RingHeaderRead {
   idIsSetupAddress: boolean;
 }
 
-export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad";
+export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev";
+/** A vectored block's iovec array: its segment lengths, or one the kernel cannot read (a one-segment array at NULL or unmapped memory). */
+export type Iov = readonly number[] | "fault";
 /** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only or in append mode. */
 export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append";
 
@@ -63,8 +65,21 @@ export interface AioBackend {
    * array pointer itself: 0), -1 for none; `nbytes`, `offset` and
    * `rwFlags` (aio_rw_flags, abi/rwf.ts RWF_*) of every block (default
    * IOCB_BYTES at 0, no flags; a scenario's sync blocks pass nbytes 0).
+   * `iov`: a preadv or pwritev block's iovec array, whose segments sum to
+   * `nbytes`.
    */
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt?: number, nbytes?: number, offset?: number, rwFlags?: number): SysResult;
+  io_submit(
+    ctx: number,
+    count: number,
+    cmd: IoCmd,
+    data: number,
+    fd: IoFd,
+    faultAt?: number,
+    nbytes?: number,
+    offset?: number,
+    rwFlags?: number,
+    iov?: Iov,
+  ): SysResult;
   /**
    * null: the call would block forever (no timeout, too few events): a scenario error.
    * `timeout_ns` "fault": a timeout pointer the kernel cannot read; `eventsFault`: an events buffer it cannot write.

@@ -4,14 +4,17 @@
 // core's scratch area. The batch methods return the core's raw result
 // (a count, or -errno: see errnoName) so they add nothing per event.
 import { profileBits, type Profile } from "../contract/profile.js";
-import type { AioBackend, Ctxp, IoCmd, IoFd, ProcessConfig, Reaped, RingHeaderRead, SignalReaped, SysResult, Timeout } from "../contract/backend.js";
+import type { AioBackend, Ctxp, IoCmd, IoFd, Iov, ProcessConfig, Reaped, RingHeaderRead, SignalReaped, SysResult, Timeout } from "../contract/backend.js";
 import type { Errno, SignalArg } from "../contract/scenario.js";
 import {
   CMD_BAD,
   CMD_FDSYNC,
   CMD_FSYNC,
+  CMD_NOOP,
   CMD_PREAD,
+  CMD_PREADV,
   CMD_PWRITE,
+  CMD_PWRITEV,
   CTXP_FAULT,
   CTXP_NONZERO,
   CTXP_ZERO,
@@ -23,6 +26,7 @@ import {
   FD_RDWR,
   FD_WRONLY,
   IOCB_BYTES,
+  IOV_FAULT,
   KIND_AIO,
   KIND_ANON,
   KIND_NONE,
@@ -33,7 +37,16 @@ import type { CoreExports } from "../contract/wasm/core-exports.js";
 import { instantiateCore } from "./wasm.js";
 
 /** io_submit's cmd codes. */
-const CMD: Record<IoCmd, number> = { pread: CMD_PREAD, pwrite: CMD_PWRITE, fsync: CMD_FSYNC, fdsync: CMD_FDSYNC, bad: CMD_BAD };
+const CMD: Record<IoCmd, number> = {
+  pread: CMD_PREAD,
+  pwrite: CMD_PWRITE,
+  fsync: CMD_FSYNC,
+  fdsync: CMD_FDSYNC,
+  bad: CMD_BAD,
+  noop: CMD_NOOP,
+  preadv: CMD_PREADV,
+  pwritev: CMD_PWRITEV,
+};
 const FD: Record<IoFd, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND };
 const CTXP: Record<Ctxp, number> = { zero: CTXP_ZERO, nonzero: CTXP_NONZERO, fault: CTXP_FAULT };
 /** page's kind codes. */
@@ -71,9 +84,11 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_destroy(BigInt(ctx)));
   }
 
-  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0, rwFlags = 0): SysResult {
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0, rwFlags = 0, iov?: Iov): SysResult {
     // The core takes the 32 flag bits as an i32: 0x80000000 and up travel as negative numbers.
-    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset), rwFlags | 0));
+    // An iovec array crosses as its segment count: its lengths are summed in nbytes.
+    const segs = iov === undefined ? 0 : iov === "fault" ? IOV_FAULT : iov.length;
+    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset), rwFlags | 0, segs));
   }
 
   io_cancel(ctx: number, iocb: number): SysResult {

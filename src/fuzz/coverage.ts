@@ -1,7 +1,7 @@
 // Which outcome of which op the kernel showed during a run: each errno, and
 // success, per op. EXPECTED lists what the original specification and
 // probe/FINDINGS.md name for each op; a run reports what it never reached.
-import { isSyncCmd, type OpName, type Step, type StepResult } from "../contract/scenario.js";
+import { isSyncCmd, isVectoredCmd, type OpName, type Step, type StepResult } from "../contract/scenario.js";
 
 export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_setup: ["ok", "EINVAL", "EAGAIN", "EFAULT"],
@@ -23,8 +23,9 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
 };
 
 /**
- * io_submit's sync blocks, a row of their own each (FINDINGS 43), and its
- * read and write blocks with rw_flags (FINDINGS 44): what they answer is
+ * io_submit's sync blocks, a row of their own each (FINDINGS 43), its
+ * read and write blocks with rw_flags (FINDINGS 44), its vectored and NOOP
+ * blocks (FINDINGS 45): what they answer is
  * not what a plain read or write answers, so the io_submit row alone would
  * not show whether they were reached.
  */
@@ -32,15 +33,20 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit fsync": ["ok", "EINVAL", "EBADF"],
   "io_submit fdsync": ["ok", "EINVAL", "EBADF"],
   "io_submit rw_flags": ["ok", "EINVAL", "EBADF", "EOPNOTSUPP"],
+  // Vectored blocks (FINDINGS 45): too many segments or a bad offset, a bad fd or mode, an unreadable array, a flag the file refuses.
+  "io_submit preadv": ["ok", "EINVAL", "EBADF", "EFAULT", "EOPNOTSUPP"],
+  "io_submit pwritev": ["ok", "EINVAL", "EBADF", "EFAULT", "EOPNOTSUPP"],
+  // Known to no io_submit: EINVAL, after the fd lookup.
+  "io_submit noop": ["EINVAL", "EBADF"],
 };
 
 const ALL_EXPECTED: Readonly<Record<string, readonly string[]>> = { ...EXPECTED, ...EXPECTED_SUBMIT_KINDS };
 
-/** The row of its own an io_submit step also counts in, or null. */
-function submitKind(s: Step | undefined): string | null {
-  if (s?.op !== "io_submit") return null;
-  if (isSyncCmd(s.cmd)) return `io_submit ${s.cmd}`;
-  return s.rw_flags ? "io_submit rw_flags" : null;
+/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop), and rw_flags'. */
+function submitKinds(s: Step | undefined): string[] {
+  if (s?.op !== "io_submit") return [];
+  const kinds = isSyncCmd(s.cmd) || isVectoredCmd(s.cmd) || s.cmd === "noop" ? [`io_submit ${s.cmd}`] : [];
+  return s.rw_flags && !isSyncCmd(s.cmd) ? [...kinds, "io_submit rw_flags"] : kinds;
 }
 
 /** The outcome of one step as a coverage column: "ok", an errno name, or a page kind. */
@@ -59,8 +65,7 @@ export class Coverage {
   add(results: readonly StepResult[], steps: readonly Step[]): void {
     for (const r of results) {
       this.bump(r.op, outcomeOf(r), 1);
-      const kind = submitKind(steps[r.step]);
-      if (kind) this.bump(kind, outcomeOf(r), 1);
+      for (const kind of submitKinds(steps[r.step])) this.bump(kind, outcomeOf(r), 1);
     }
   }
 

@@ -16,7 +16,7 @@ import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
 import type { AddrExpr, ChildCall, Scenario, Step, StepOf } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
-import { randomCmd, randomRange, randomSignalArgs, withRandomFd, withRandomRwFlags } from "../scenario/random-args.js";
+import { randomCmd, randomRange, randomSignalArgs, withRandomFd, withRandomIov, withRandomRwFlags } from "../scenario/random-args.js";
 import { ARENA, MAX_MOVABLE_RING_PAGES, Safety, arenaPages, ringPages, type Extent, type Kind } from "./safety.js";
 
 export interface GenerateOptions {
@@ -397,7 +397,7 @@ export class ProgramGenerator {
       const k = rng.int(0, Math.max(0, Math.min(count, 40)));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return withRandomRwFlags(rng, 0.15, withRandomFd(rng, 0.15, step));
+    return withRandomIov(rng, 0.15, withRandomRwFlags(rng, 0.15, withRandomFd(rng, 0.15, step)));
   }
 
   private getevents(): Step {

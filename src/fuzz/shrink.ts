@@ -87,7 +87,16 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     }
   }
   if ((s.op === "io_getevents" || s.op === "io_pgetevents") && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
-  if (s.op === "io_submit" && s.cmd !== "pread") out.push({ ...s, cmd: "pread" });
+  if (s.op === "io_submit" && s.cmd !== "pread") {
+    const { iov: _, ...plain } = s;
+    out.push({ ...plain, cmd: "pread" });
+  }
+  // An iovec array: its first half, all but its last segment, each segment lowered to 0.
+  if (s.op === "io_submit" && Array.isArray(s.iov) && s.iov.length > 0) {
+    const iov = s.iov;
+    out.push({ ...s, iov: iov.slice(0, iov.length >> 1) }, { ...s, iov: iov.slice(0, -1) });
+    if (iov.some((n) => n > 0)) out.push({ ...s, iov: iov.map(() => 0) });
+  }
   // Each flag alone: which one the answer hangs on.
   if (s.op === "io_submit" && s.rw_flags)
     for (let bit = 1; bit <= 0x80000000; bit *= 2) if (Math.floor(s.rw_flags / bit) % 2 === 1 && s.rw_flags !== bit) out.push({ ...s, rw_flags: bit });

@@ -1,7 +1,7 @@
 // One process of the modelled kernel: fs/aio.c's syscalls over the address
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
-import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
+import { IOCB_ADDR, IOCB_SIZE, UIO_MAXIOV } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_NOAPPEND, RWF_REFUSED_ON_FILE } from "../../assembly/abi/rwf.js";
 import { IO_FILE_BYTES, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import {
@@ -14,6 +14,7 @@ import {
   type Ctxp,
   type IoCmd,
   type IoFd,
+  type Iov,
   type ProcessConfig,
   type RingHeaderRead,
   type SysResult,
@@ -47,22 +48,35 @@ const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], r
 
 /**
  * Why io_submit refuses a block, or null. The live kernel looks up the fd,
- * then the opcode (FINDINGS 1), then the block's rw_flags against the ones
- * it knows and those the file takes (FINDINGS 44), then the file's open
- * mode against the opcode (FINDINGS 40), then the position. A sync block
+ * then the opcode (FINDINGS 1; NOOP is no opcode to it, FINDINGS 45), then
+ * the block's rw_flags against the ones it knows and those the file takes
+ * (FINDINGS 44), then the file's open mode against the opcode (FINDINGS
+ * 40), then a vectored block's iovec array (more than UIO_MAXIOV segments,
+ * or one it cannot read, FINDINGS 45), then the position. A sync block
  * takes no range, no rw_flags and ignores the open mode: any nbytes, offset
  * or flag is EINVAL (FINDINGS 43, 44), and so is the block itself where the
  * generation has no aio fsync. `known`: the profile's rwFlagsKnown.
  */
-function submitRefusal(fd: IoFd, cmd: IoCmd, nbytes: number, offset: number, rwFlags: number, syncOps: boolean, known: number): ErrnoName | null {
+function submitRefusal(
+  fd: IoFd,
+  cmd: IoCmd,
+  nbytes: number,
+  offset: number,
+  rwFlags: number,
+  iov: Iov | undefined,
+  syncOps: boolean,
+  known: number,
+): ErrnoName | null {
   if (fd === "bad") return "EBADF";
-  if (cmd === "bad") return "EINVAL";
+  if (cmd === "bad" || cmd === "noop") return "EINVAL";
   if (isSyncCmd(cmd)) return syncOps && nbytes === 0 && offset === 0 && rwFlags === 0 ? null : "EINVAL";
   if (rwFlags & ~known) return "EOPNOTSUPP";
   // A kernel that knows RWF_NOAPPEND refuses it beside RWF_APPEND before it looks at what the file takes.
   if (rwFlags & RWF_APPEND && rwFlags & RWF_NOAPPEND) return "EINVAL";
   if (rwFlags & RWF_REFUSED_ON_FILE) return "EOPNOTSUPP";
-  if (fd === (cmd === "pread" ? "wronly" : "rdonly")) return "EBADF";
+  if (fd === (cmd === "pread" || cmd === "preadv" ? "wronly" : "rdonly")) return "EBADF";
+  if (iov === "fault") return "EFAULT";
+  if (iov && iov.length > UIO_MAXIOV) return "EINVAL";
   return offset < 0 ? "EINVAL" : null;
 }
 
@@ -171,8 +185,23 @@ export class AioProcess implements AioBackend {
 
   // ---- ring: submit and reap ---------------------------------------------
 
-  /** `faultAt`: the first entry of the iocb array the kernel cannot read (-1: none); every block moves `nbytes` at `offset`, with `rwFlags` (RWF_*). */
-  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, fd: IoFd, faultAt = -1, nbytes = IOCB_BYTES, offset = 0, rwFlags = 0): SysResult {
+  /**
+   * `faultAt`: the first entry of the iocb array the kernel cannot read (-1:
+   * none); every block moves `nbytes` at `offset`, with `rwFlags` (RWF_*),
+   * a vectored one through `iov` (its segments sum to `nbytes`).
+   */
+  io_submit(
+    ctx_id: number,
+    count: number,
+    cmd: IoCmd,
+    data: number,
+    fd: IoFd,
+    faultAt = -1,
+    nbytes = IOCB_BYTES,
+    offset = 0,
+    rwFlags = 0,
+    iov?: Iov,
+  ): SysResult {
     if (count < 0) return fail("EINVAL");
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return fail("EINVAL");
@@ -195,7 +224,7 @@ export class AioProcess implements AioBackend {
         error = "EAGAIN";
         break;
       }
-      const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, this.profile.syncOps, known ?? 0);
+      const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, iov, this.profile.syncOps, known ?? 0);
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
@@ -211,11 +240,12 @@ export class AioProcess implements AioBackend {
    * A buffered read or write of the test file: the bytes it moves (its
    * event's res). A read stops at the end of the file; a write grows it
    * (FINDINGS 39); in append mode a write lands at the end, whatever its
-   * offset (FINDINGS 40, 44). A sync block, accepted only with nbytes 0,
-   * takes the write path and so moves nothing and answers 0.
+   * offset (FINDINGS 40, 44). A vectored block moves its segments' sum alike
+   * (FINDINGS 45). A sync block, accepted only with nbytes 0, takes the
+   * write path and so moves nothing and answers 0.
    */
   private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
-    if (cmd === "pread") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
+    if (cmd === "pread" || cmd === "preadv") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
     if (append) this.fileSize += nbytes;
     else if (nbytes > 0) this.fileSize = Math.max(this.fileSize, offset + nbytes);
     return nbytes;

@@ -7,7 +7,7 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
-import { randomCmd, randomRange, randomSignalArgs, withRandomFd, withRandomRwFlags } from "./random-args.js";
+import { randomCmd, randomRange, randomSignalArgs, withRandomFd, withRandomIov, withRandomRwFlags } from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
@@ -95,7 +95,7 @@ export function randomStep(rng: Prng, names: Names): Step {
       const k = rng.int(0, Math.max(0, step.count));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return withRandomRwFlags(rng, 0.12, withRandomFd(rng, 0.12, step));
+    return withRandomIov(rng, 0.12, withRandomRwFlags(rng, 0.12, withRandomFd(rng, 0.12, step)));
   }
   if (kind < 47) {
     const nr = rng.int(-1, 400);

@@ -9,6 +9,7 @@ import {
   ctxpOf,
   submitFaultAt,
   submitNbytes,
+  submitIov,
   timeoutOf,
   usigOf,
   type AddrExpr,
@@ -73,7 +74,10 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "io_destroy":
       return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
     case "io_submit":
-      return { ...head, ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags) };
+      return {
+        ...head,
+        ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags, submitIov(s)),
+      };
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined);
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");

@@ -2,7 +2,7 @@
 // a pair of processes, and the scenario steps run on either backend.
 import assert from "node:assert/strict";
 import { iocbAddress } from "../../src/scenario/run.js";
-import { ctxpOf, submitFaultAt, submitNbytes, timeoutOf, usigOf } from "../../src/contract/scenario.js";
+import { ctxpOf, submitFaultAt, submitIov, submitNbytes, timeoutOf, usigOf } from "../../src/contract/scenario.js";
 import { WasmProcess } from "../../src/core/wasm-backend.js";
 import { AioProcess } from "../../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../../src/model/mm.js";
@@ -108,7 +108,9 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "io_submit": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags);
+      return ctx === null
+        ? "unbound"
+        : b.io_submit(ctx, s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags, submitIov(s));
     }
     case "io_getevents": {
       const ctx = at(s.ctx);

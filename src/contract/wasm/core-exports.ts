@@ -8,8 +8,8 @@ export interface CoreExports {
   io_setup(nr_events: number, ctxp: number): bigint;
   /** assembly/index/io_destroy(ctx: i64): i32 */
   io_destroy(ctx: bigint): number;
-  /** assembly/index/io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32): i32 */
-  io_submit(ctx: bigint, count: number, cmd: number, data: bigint, fd: number, fault_at: number, nbytes: bigint, offset: bigint, rw_flags: number): number;
+  /** assembly/index/io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, iov_segs: i32): i32 */
+  io_submit(ctx: bigint, count: number, cmd: number, data: bigint, fd: number, fault_at: number, nbytes: bigint, offset: bigint, rw_flags: number, iov_segs: number): number;
   /** assembly/index/io_getevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64, faults: i32): i32 */
   io_getevents(ctx: bigint, min_nr: number, nr: number, has_timeout: number, timeout_ns: number, faults: number): number;
   /** assembly/index/io_pgetevents(ctx: i64, min_nr: i32, nr: i32, has_timeout: bool, timeout_ns: f64, faults: i32, usig: i32, sigsetsize: i64): i32 */
