@@ -223,8 +223,9 @@ export class AioProcess {
    * (its event's res). A read stops at the end of the file; a write grows
    * it, at the end in append mode: O_APPEND or RWF_APPEND, unless
    * RWF_NOAPPEND (FINDINGS 40, 44); a vectored block as its segments'
-   * sum. Every block of one call moves as many bytes, so one answer serves all. A sync block, accepted only with
-   * nbytes 0, takes the write path and so moves nothing.
+   * sum. Every block of one call moves as many bytes, so one answer serves
+   * all. A sync block, accepted only with nbytes 0, takes the write path
+   * and so moves nothing.
    */
   @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
     if (cmd == CMD_PREAD || cmd == CMD_PREADV) return min(nbytes, max(0, this.fileSize - offset));
