@@ -1,6 +1,6 @@
 // Why io_submit refuses a control block: the checks the kernel makes on
 // each block before it reads or writes the file, in the order it makes
-// them (probe/FINDINGS.md 1, 40, 43, 44, 45), for assembly/aio.ts's submit.
+// them (probe/FINDINGS.md 1, 40, 43, 44, 47), for assembly/aio.ts's submit.
 import { CMD_BAD, CMD_FDSYNC, CMD_FSYNC, CMD_NOOP, CMD_PREAD, CMD_PREADV, CMD_PWRITEV, FD_BAD, FD_RDONLY, FD_WRONLY } from "./abi/codes";
 import { UIO_MAXIOV } from "./abi/iocb";
 import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_KNOWN_BASE, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_REFUSED_ON_FILE } from "./abi/rwf";
@@ -24,11 +24,11 @@ function rwFlagsKnown(p: Profile): u32 {
 
 /**
  * Why io_submit refuses a block (an errno), or 0. The live kernel looks up
- * the fd, then the opcode (FINDINGS 1; NOOP is none, FINDINGS 45), then
+ * the fd, then the opcode (FINDINGS 1; NOOP is none, FINDINGS 47), then
  * the block's rw_flags against the ones it knows and those the file takes
  * (FINDINGS 44), then the file's open mode against the opcode (FINDINGS
  * 40), then a vectored block's iovec array: `iovSegs` segments, IOV_FAULT
- * for one it cannot read (FINDINGS 45), then the position. A
+ * for one it cannot read (FINDINGS 47), then the position. A
  * sync block takes no range, no rw_flags and ignores the open mode: any
  * nbytes, offset or flag is EINVAL (FINDINGS 43, 44), and so is the block
  * itself where the generation has no aio fsync.

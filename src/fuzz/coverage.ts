@@ -25,7 +25,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
 /**
  * io_submit's sync blocks, a row of their own each (FINDINGS 43), its
  * read and write blocks with rw_flags (FINDINGS 44), its vectored and NOOP
- * blocks (FINDINGS 45): what they answer is
+ * blocks (FINDINGS 47): what they answer is
  * not what a plain read or write answers, so the io_submit row alone would
  * not show whether they were reached.
  */
@@ -33,7 +33,7 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit fsync": ["ok", "EINVAL", "EBADF"],
   "io_submit fdsync": ["ok", "EINVAL", "EBADF"],
   "io_submit rw_flags": ["ok", "EINVAL", "EBADF", "EOPNOTSUPP"],
-  // Vectored blocks (FINDINGS 45): too many segments or a bad offset, a bad fd or mode, an unreadable array, a flag the file refuses.
+  // Vectored blocks (FINDINGS 47): too many segments or a bad offset, a bad fd or mode, an unreadable array, a flag the file refuses.
   "io_submit preadv": ["ok", "EINVAL", "EBADF", "EFAULT", "EOPNOTSUPP"],
   "io_submit pwritev": ["ok", "EINVAL", "EBADF", "EFAULT", "EOPNOTSUPP"],
   // Known to no io_submit: EINVAL, after the fd lookup.

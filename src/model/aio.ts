@@ -48,11 +48,11 @@ const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], r
 
 /**
  * Why io_submit refuses a block, or null. The live kernel looks up the fd,
- * then the opcode (FINDINGS 1; NOOP is no opcode to it, FINDINGS 45), then
+ * then the opcode (FINDINGS 1; NOOP is no opcode to it, FINDINGS 47), then
  * the block's rw_flags against the ones it knows and those the file takes
  * (FINDINGS 44), then the file's open mode against the opcode (FINDINGS
  * 40), then a vectored block's iovec array (more than UIO_MAXIOV segments,
- * or one it cannot read, FINDINGS 45), then the position. A sync block
+ * or one it cannot read, FINDINGS 47), then the position. A sync block
  * takes no range, no rw_flags and ignores the open mode: any nbytes, offset
  * or flag is EINVAL (FINDINGS 43, 44), and so is the block itself where the
  * generation has no aio fsync. `known`: the profile's rwFlagsKnown.
@@ -241,7 +241,7 @@ export class AioProcess implements AioBackend {
    * event's res). A read stops at the end of the file; a write grows it
    * (FINDINGS 39); in append mode a write lands at the end, whatever its
    * offset (FINDINGS 40, 44). A vectored block moves its segments' sum alike
-   * (FINDINGS 45). A sync block, accepted only with nbytes 0, takes the
+   * (FINDINGS 47). A sync block, accepted only with nbytes 0, takes the
    * write path and so moves nothing and answers 0.
    */
   private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
