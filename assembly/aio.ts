@@ -18,7 +18,7 @@ import { Eventfds } from "./eventfd";
 import { IOPRIO_NONE, RESFD_NONE } from "./abi/iocb-flags";
 
 import {
-  CMD_PREAD, CMD_PWRITE, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -185,8 +185,10 @@ export class AioProcess {
    * cannot read (-1: none). `rwFlags`: every block's aio_rw_flags (RWF_*);
    * `resfd`: the eventfd each completion signals (abi/iocb-flags.ts RESFD_*
    * or an Eventfds id); `ioprio`: aio_reqprio with IOCB_FLAG_IOPRIO, or IOPRIO_NONE.
+   * `iovSegs`: a vectored block's segments (IOV_FAULT: unreadable), whose
+   * lengths sum to `nbytes`.
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0, resfd: i32 = RESFD_NONE, ioprio: i32 = IOPRIO_NONE): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0, resfd: i32 = RESFD_NONE, ioprio: i32 = IOPRIO_NONE, iovSegs: i32 = 0): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
@@ -200,7 +202,7 @@ export class AioProcess {
     // Before 4.13 the field is reserved: checked before the block takes a slot.
     if (rwFlags && !this.profile.rwFlagsField) return -EINVAL;
     // The first iocb is refused after taking its slot, which goes back at once.
-    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, this.profile);
+    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, iovSegs, this.profile);
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
@@ -208,7 +210,7 @@ export class AioProcess {
     }
     const ring = ctx.ringBase;
     // Under RLIMIT_FSIZE the writes of one call can answer differently (the limit stops appends): one per run.
-    const run = cmd == CMD_PWRITE && this.fsizeLimit != i64.MAX_VALUE ? 1 : nr;
+    const run = (cmd == CMD_PWRITE || cmd == CMD_PWRITEV) && this.fsizeLimit != i64.MAX_VALUE ? 1 : nr;
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
@@ -231,15 +233,16 @@ export class AioProcess {
    * `k` buffered reads or writes of the test file: the bytes each moves
    * (its event's res). A read stops at the end of the file; a write grows
    * it, at the end in append mode: O_APPEND or RWF_APPEND, unless
-   * RWF_NOAPPEND (FINDINGS 40, 44). Every block of one call moves as many
-   * bytes, so one answer serves all (under RLIMIT_FSIZE io_submit passes
-   * one block at a time). A sync block, accepted only with nbytes 0, moves
-   * nothing. A write that starts at or past RLIMIT_FSIZE is -EFBIG; one
-   * that crosses it stops there (FINDINGS 45).
+   * RWF_NOAPPEND (FINDINGS 40, 44); a vectored block as its segments'
+   * sum. Every block of one call moves as many bytes, so one answer serves
+   * all (under RLIMIT_FSIZE io_submit passes one block at a time). A sync
+   * block, accepted only with nbytes 0, moves nothing. A write that starts
+   * at or past RLIMIT_FSIZE is -EFBIG; one that crosses it stops there
+   * (FINDINGS 45).
    */
   @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
-    if (cmd == CMD_PREAD) return min(nbytes, max(0, this.fileSize - offset));
-    if (cmd != CMD_PWRITE || (nbytes == 0 && this.profile.emptyWriteSkipsFsize)) return 0;
+    if (cmd == CMD_PREAD || cmd == CMD_PREADV) return min(nbytes, max(0, this.fileSize - offset));
+    if ((cmd != CMD_PWRITE && cmd != CMD_PWRITEV) || (nbytes == 0 && this.profile.emptyWriteSkipsFsize)) return 0;
     const append = (fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND);
     const pos = append ? this.fileSize : offset;
     if (pos >= this.fsizeLimit) return -EFBIG;

@@ -23,9 +23,12 @@ export function io_destroy(ctx: i64): i32 {
 
 /** `cmd`: CMD_* and `fd`: FD_* (abi/codes.ts). */
 /** `fault_at`: the first entry of the iocb array the kernel cannot read, -1 for none; `rw_flags`: aio_rw_flags (abi/rwf.ts). */
-/** `resfd`: an eventfd's id or RESFD_*, `ioprio`: aio_reqprio or IOPRIO_NONE (abi/iocb-flags.ts). */
-export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32): i32 {
-  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset, rw_flags, resfd, ioprio);
+/**
+ * `resfd`: an eventfd's id or RESFD_*, `ioprio`: aio_reqprio or IOPRIO_NONE (abi/iocb-flags.ts);
+ * `iov_segs`: a CMD_PREADV / CMD_PWRITEV block's segments (their lengths summed in `nbytes`), or IOV_FAULT.
+ */
+export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32, iov_segs: i32): i32 {
+  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset, rw_flags, resfd, ioprio, iov_segs);
 }
 
 /** A new eventfd holding `initval` (EFD_SEMAPHORE if `semaphore`): its id. */

@@ -17,8 +17,9 @@
  *                                null or bogus (a pointer it cannot write)
  *   io_destroy ADDR
  *   io_submit ADDR COUNT CMD DATA FD IOCBS NULL BOGUS NBYTES OFFSET RWFLAGS
- *             RESFD IOPRIO AIOFLAGS
- *                                CMD: pread|pwrite|fsync|fdsync|bad,
+ *             RESFD IOPRIO AIOFLAGS IOV
+ *                                CMD: pread|pwrite|fsync|fdsync|bad|noop|
+ *                                preadv|pwritev,
  *                                FD: ok (read-write), bad (closed),
  *                                rdonly, wronly or append (O_APPEND),
  *                                IOCBS: ok (the probe's array), 0
@@ -32,6 +33,10 @@
  *                                or N<index>+0+0 (an eventfd step's name),
  *                                IOPRIO: -1 (no IOCB_FLAG_IOPRIO) or
  *                                aio_reqprio, AIOFLAGS: more aio_flags bits
+ *                                IOV: "-" (not vectored), null or bogus (a
+ *                                one-segment array it cannot read), or "v"
+ *                                and the segment lengths, comma-separated
+ *                                (each segment points at the I/O buffer)
  *   eventfd NAME INITVAL SEM     a nonblocking eventfd bound to NAME; SEM:
  *                                semaphore (EFD_SEMAPHORE) or 0
  *   eventfd_read NAME            read(2) of its counter
@@ -113,6 +118,8 @@
 #define FILE_BYTES (16 * 1024)
 #define IO_BYTES 512
 #define MAX_IO_BYTES (64 * 1024)
+#define MAX_IOV_SEGMENTS 2048 /* one iovec array: room past IOV_MAX */
+#define MAX_SCENARIO_SEGMENTS (1 << 19) /* every array of one scenario */
 /* Far below the mmap area and above any heap: nothing maps here unless a
  * scenario moves something here itself. Checked unmapped at start. */
 #define BOGUS_ADDR 0x100000000000ul

@@ -233,6 +233,20 @@ static void do_io_submit(int i, const struct step *st)
 		need_rt_capability(i);
 	/* A scenario's eventfd that sync blocks signal: its count now, to wait for theirs. */
 	uint64_t before = sync && st->resfd >= 0 ? eventfd_count(resfd) : 0;
+	/* A vectored block's buffer is an iovec array, aio_nbytes its segment
+	 * count; every segment points at the I/O buffer, which holds the
+	 * longest. An unreadable array is one segment at NULL or unmapped. */
+	static struct iovec iov[MAX_IOV_SEGMENTS];
+	uint64_t buf = (uint64_t)(uintptr_t)io_buf, nbytes = (uint64_t)st->nbytes;
+	if (st->iov == IOV_ARRAY) {
+		for (long k = 0; k < st->iov_n; k++)
+			iov[k] = (struct iovec){io_buf, iov_lens[st->iov_at + k]};
+		buf = (uint64_t)(uintptr_t)iov;
+		nbytes = (uint64_t)st->iov_n;
+	} else if (st->iov != IOV_NONE) {
+		buf = st->iov == IOV_NULL ? 0 : BOGUS_ADDR;
+		nbytes = 1;
+	}
 	for (long k = 0; k < count; k++) {
 		struct iocb *cb = &iocbs[k];
 		memset(cb, 0, sizeof *cb);
@@ -249,8 +263,8 @@ static void do_io_submit(int i, const struct step *st)
 			cb->aio_reqprio = (int16_t)(uint16_t)st->ioprio;
 		}
 		if (!sync) /* a sync block carries no buffer */
-			cb->aio_buf = (uint64_t)(uintptr_t)io_buf;
-		cb->aio_nbytes = (uint64_t)st->nbytes;
+			cb->aio_buf = buf;
+		cb->aio_nbytes = nbytes;
 		cb->aio_offset = st->offset;
 		cb->aio_rw_flags = (int)(uint32_t)st->rw_flags;
 		iocb_ptrs[k] = cb;

@@ -15,6 +15,18 @@ static const char *const sig_words[] = {
 	"nousig", "bogus", "null", "unblock", "block", "maskbogus",
 };
 
+/* io_submit's opcode by name, as src/kernel/wire.ts writes the step's cmd. */
+static const struct {
+	const char *word;
+	int cmd;
+} cmd_words[] = {
+	{"pread", IOCB_CMD_PREAD}, {"pwrite", IOCB_CMD_PWRITE},
+	{"fsync", IOCB_CMD_FSYNC}, {"fdsync", IOCB_CMD_FDSYNC},
+	{"bad", 99}, /* no such IOCB_CMD_* */
+	{"noop", IOCB_CMD_NOOP}, {"preadv", IOCB_CMD_PREADV},
+	{"pwritev", IOCB_CMD_PWRITEV},
+};
+
 /* FD_* by name, as src/kernel/wire.ts writes io_submit's fd. */
 static const char *const fd_words[] = {
 	"ok", "bad", "rdonly", "wronly", "append",
@@ -26,6 +38,8 @@ static const char *const resfd_words[] = {
 };
 
 struct step steps[MAX_STEPS];
+uint32_t iov_lens[MAX_SCENARIO_SEGMENTS];
+static long iov_used; /* of iov_lens, by the scenario parsed so far */
 int nsteps;
 int no_zero_page_wanted;
 
@@ -115,13 +129,43 @@ static struct addr parse_unusable(const char *tok, const char *dflt, int line, c
 	return a;
 }
 
+/* io_submit's iovec array (IOV in probe.h): its segments go to iov_lens. */
+static void parse_iov(const char *tok, int line, struct step *st)
+{
+	if (strcmp(tok, "-") == 0) {
+		st->iov = IOV_NONE;
+		return;
+	}
+	if (strcmp(tok, "null") == 0 || strcmp(tok, "bogus") == 0) {
+		st->iov = *tok == 'n' ? IOV_NULL : IOV_BOGUS;
+		return;
+	}
+	if (*tok != 'v')
+		die_probe("wire line %d: bad iov", line);
+	st->iov = IOV_ARRAY;
+	st->iov_at = iov_used;
+	for (const char *p = tok + 1; *p;) {
+		char *end;
+		errno = 0;
+		long len = strtol(p, &end, 10);
+		if (errno || end == p || (*end && *end != ',') || len < 0 || len > MAX_IO_BYTES)
+			die_probe("wire line %d: bad iov segment", line);
+		if (st->iov_n == MAX_IOV_SEGMENTS || iov_used == MAX_SCENARIO_SEGMENTS)
+			die_probe("wire line %d: more than %d segments in an array or %d in a scenario",
+				  line, MAX_IOV_SEGMENTS, MAX_SCENARIO_SEGMENTS);
+		iov_lens[iov_used++] = (uint32_t)len;
+		st->iov_n++;
+		p = *end ? end + 1 : end;
+	}
+}
+
 static void parse_step(char *text, int line, struct step *st)
 {
-	char *all[17], **tok = all;
+	char *all[18], **tok = all;
 	int nt = 0;
 	for (char *save, *t = strtok_r(text, " ", &save); t;
 	     t = strtok_r(NULL, " ", &save)) {
-		if (nt == 17)
+		if (nt == 18)
 			die_probe("wire line %d: too many fields", line);
 		all[nt++] = t;
 	}
@@ -129,7 +173,7 @@ static void parse_step(char *text, int line, struct step *st)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 15, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2};
+	static const int want[] = {4, 2, 16, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -162,17 +206,11 @@ static void parse_step(char *text, int line, struct step *st)
 	case OP_IO_SUBMIT:
 		st->a = parse_addr(tok[1], line);
 		st->n1 = parse_long(tok[2], line);
-		if (strcmp(tok[3], "pread") == 0)
-			st->cmd = IOCB_CMD_PREAD;
-		else if (strcmp(tok[3], "pwrite") == 0)
-			st->cmd = IOCB_CMD_PWRITE;
-		else if (strcmp(tok[3], "fsync") == 0)
-			st->cmd = IOCB_CMD_FSYNC;
-		else if (strcmp(tok[3], "fdsync") == 0)
-			st->cmd = IOCB_CMD_FDSYNC;
-		else if (strcmp(tok[3], "bad") == 0)
-			st->cmd = 99; /* no such IOCB_CMD_* */
-		else
+		st->cmd = -1;
+		for (size_t k = 0; k < sizeof cmd_words / sizeof *cmd_words; k++)
+			if (strcmp(tok[3], cmd_words[k].word) == 0)
+				st->cmd = cmd_words[k].cmd;
+		if (st->cmd < 0)
 			die_probe("wire line %d: bad cmd", line);
 		st->n2 = parse_long(tok[4], line);
 		st->flag = word_index(fd_words, sizeof fd_words / sizeof *fd_words, tok[5]);
@@ -204,6 +242,9 @@ static void parse_step(char *text, int line, struct step *st)
 		if (st->aio_flags < 0 || st->aio_flags > UINT32_MAX ||
 		    st->aio_flags & (IOCB_FLAG_RESFD | IOCB_FLAG_IOPRIO))
 			die_probe("wire line %d: aio_flags out of range", line);
+		parse_iov(tok[15], line, st);
+		if ((st->iov != IOV_NONE) != (st->cmd == IOCB_CMD_PREADV || st->cmd == IOCB_CMD_PWRITEV))
+			die_probe("wire line %d: an iovec array is for preadv and pwritev only, and they need one", line);
 		break;
 	case OP_EVENTFD:
 		st->name = parse_name(tok[1], line);
@@ -343,9 +384,11 @@ static int read_line(char *line, size_t cap, int line_no)
  * steps; 0 when stdin has nothing more. */
 int next_scenario(void)
 {
-	static char line[4096];
+	/* An io_submit line holds up to MAX_IOV_SEGMENTS lengths of 5 digits. */
+	static char line[1 << 15];
 	int line_no = 0, any = 0;
 	nsteps = 0;
+	iov_used = 0;
 	no_zero_page_wanted = 0;
 	while (read_line(line, sizeof line, line_no + 1)) {
 		line_no++;

@@ -31,6 +31,10 @@ enum { CTXP_ZERO, CTXP_NONZERO, CTXP_NULL, CTXP_BOGUS };
 
 enum addr_kind { A_NONE, A_ZERO, A_BOGUS, A_ALL_ONES, A_NAME };
 
+/* io_submit's iovec array: none (not vectored), a NULL or unmapped pointer
+ * (one segment), or iov_n lengths at iov_lens[iov_at]. */
+enum { IOV_NONE, IOV_NULL, IOV_BOGUS, IOV_ARRAY };
+
 struct addr {
 	enum addr_kind kind;
 	int name;
@@ -52,10 +56,14 @@ struct step {
 	int resfd;         /* io_submit: RESFD_* or an eventfd's name index */
 	long ioprio;       /* io_submit: aio_reqprio with IOCB_FLAG_IOPRIO, or IOPRIO_NONE */
 	long aio_flags;    /* io_submit: aio_flags bits beyond RESFD and IOPRIO */
+	int iov;           /* io_submit: IOV_* */
+	long iov_n, iov_at; /* io_submit, IOV_ARRAY: its segments in iov_lens */
 	int in_child;      /* fork: the call runs in a forked child */
 };
 
 extern struct step steps[MAX_STEPS];
+/* The segment lengths of every iovec array of the scenario, one after another. */
+extern uint32_t iov_lens[MAX_SCENARIO_SEGMENTS];
 extern int nsteps;
 extern int no_zero_page_wanted; /* the scenario's "zero_page 0" line */
 int next_scenario(void);

@@ -31,12 +31,16 @@ import * as rwf from "../assembly/abi/rwf.js";
 import * as iocbFlags from "../assembly/abi/iocb-flags.js";
 import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
+import * as iocb from "../assembly/abi/iocb.js";
 import { CORE_SWITCHES, PROFILES, profileBits } from "../src/contract/profile.js";
 import { REPO } from "./helpers.js";
 
 const root = fileURLToPath(REPO);
 const cc = process.env.CC || "cc";
 const haveCc = spawnSync(cc, ["--version"]).status === 0;
+
+/** abi/iocb.ts's opcodes, each the kernel's own IOCB_CMD_* of that name (<linux/aio_abi.h>). */
+const IOCB_CMD_NAMES = Object.keys(iocb).filter((k) => k.startsWith("IOCB_CMD_"));
 
 /** abi/rwf.ts's flags, each the kernel's own RWF_* of that name. */
 const RWF_NAMES = Object.keys(rwf).filter((k) => /^RWF_[A-Z]+$/.test(k) && k !== "RWF_SWITCHED");
@@ -85,6 +89,11 @@ function probeAbi(): Record<string, number> {
     ["EFBIG", "EFBIG"],
     ["MAX_EVENTFDS", "MAX_EVENTFDS"],
     ...IOCB_FLAG_NAMES.map((f): [string, string] => [f, f]),
+    ...IOCB_CMD_NAMES.map((c): [string, string] => [c, c]),
+    // glibc's IOV_MAX is the kernel's UIO_MAXIOV (<linux/uio.h> cannot be included beside <sys/uio.h>).
+    ["UIO_MAXIOV", "IOV_MAX"],
+    ["MAX_IOV_SEGMENTS", "MAX_IOV_SEGMENTS"],
+    ["MAX_SCENARIO_SEGMENTS", "MAX_SCENARIO_SEGMENTS"],
   ];
   const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%lld", ${first ? '""' : '","'}, (long long)(${v}));`;
   // The RWF_* flags the machine's <linux/fs.h> defines: an older header lacks the newer ones.
@@ -94,7 +103,7 @@ function probeAbi(): Record<string, number> {
   const src = join(dir, "abi.c");
   writeFileSync(
     src,
-    `#include "probe.h"\n#include "wire.h"\n#include "io.h"\n#include <linux/fs.h>\n#include <linux/ioprio.h>\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`,
+    `#include "probe.h"\n#include "wire.h"\n#include "io.h"\n#include <limits.h>\n#include <linux/fs.h>\n#include <linux/ioprio.h>\nint main(void)\n{\n\tprintf("{");\n${body}\n\tprintf("}\\n");\n\treturn 0;\n}\n`,
   );
   const exe = join(dir, "abi");
   const built = spawnSync(cc, ["-std=gnu11", "-I", join(root, "probe"), "-o", exe, src], { encoding: "utf8" });
@@ -137,6 +146,13 @@ describe("single-source ABI", () => {
     for (const [k, v] of Object.entries({ FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND })) assert.equal(c[k], v, k);
     assert.equal(c.EOPNOTSUPP, errno.EOPNOTSUPP);
     assert.equal(c.EFBIG, errno.EFBIG);
+    // io_submit's opcodes and the iovec bounds: the kernel's, and the probe's arrays.
+    assert.ok(IOCB_CMD_NAMES.length >= 7, `abi/iocb.ts defines ${IOCB_CMD_NAMES.join(", ")}`);
+    for (const k of IOCB_CMD_NAMES) assert.equal(c[k], (iocb as Record<string, number>)[k], k);
+    assert.equal(c.UIO_MAXIOV, iocb.UIO_MAXIOV);
+    assert.equal(c.MAX_IOV_SEGMENTS, limits.MAX_IOV_SEGMENTS);
+    assert.equal(c.MAX_SCENARIO_SEGMENTS, limits.MAX_SCENARIO_SEGMENTS);
+    assert.ok(limits.MAX_IOV_SEGMENTS > iocb.UIO_MAXIOV, "an array may be long enough for the EINVAL of too many segments");
     // aio_rw_flags: every flag this machine's headers define is abi/rwf.ts's (RWF_HIPRI to RWF_APPEND at least).
     const defined = RWF_NAMES.filter((f) => f in c);
     assert.ok(defined.length >= 5, `the headers define ${defined.join(", ")}`);

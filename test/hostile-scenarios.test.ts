@@ -70,10 +70,35 @@ describe("scenario limits, the same on every backend", () => {
       { op: "fork", call: { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, resfd: "A" } },
     ],
   };
+  // Vectored appends count their segments' sum; every array's segments sit in one pool of the probe's (2^19), the fork's child's too.
+  const segments: Scenario = {
+    name: "segments",
+    steps: [
+      { op: "io_setup", nr_events: 2048, name: "V" },
+      { op: "io_submit", ctx: "V", count: 1, cmd: "pwritev", data: 0, iov: Array<number>(1024).fill(65536), fd: "append" },
+      { op: "io_submit", ctx: "V", count: 1, cmd: "pwritev", data: 0, iov: [1], fd: "append" },
+    ],
+  };
+  const pool: Scenario = {
+    name: "pool",
+    steps: [
+      ...Array.from({ length: 256 }, () => ({
+        op: "io_submit" as const,
+        ctx: "bogus",
+        count: 1,
+        cmd: "preadv" as const,
+        data: 0,
+        iov: Array<number>(2048).fill(0),
+      })),
+      { op: "fork", call: { op: "io_submit", ctx: "bogus", count: 1, cmd: "preadv", data: 0, iov: [0] } },
+    ],
+  };
   const cases = [
     [eventfds, /step 64: field "op": more than 64 eventfd steps/],
     [eventfdAsAddress, /step 1: "E" is an eventfd step's name, not an address/],
     [addressAsEventfd, /step 1: field "call.resfd": "A" is no eventfd step's name/],
+    [segments, /step 2: field "count": the append-mode writes so far may add up to 65 MiB/],
+    [pool, /step 256: field "iov": the iovec arrays so far hold 524289 segments, more than the 524288 a scenario may hold/],
     [appends, /step 4: field "count": the append-mode writes so far may add up to 65 MiB to the test file, more than the 64 MiB a scenario may write/],
     [waits, /step 2: field "timeout_ns": the io_getevents timeouts so far add up to 9007239\.3 s, more than the 60 s a scenario may wait/],
     [wrapped, /step 4: field "nr_events"/],

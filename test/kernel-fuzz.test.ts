@@ -150,6 +150,25 @@ describe("kernel fuzzing: shrinking", () => {
   });
 });
 
+describe("kernel fuzzing: shrinking a vectored block", () => {
+  it("cuts the iovec array down and makes the block plain when the difference does not need it", async () => {
+    const start: Scenario = {
+      name: "v",
+      steps: [
+        { op: "io_setup", nr_events: 8, name: "A" },
+        { op: "io_submit", ctx: "A", count: 3, cmd: "pwritev", data: 5, iov: [512, 4096, 0, 7], offset: 100 },
+      ],
+    };
+    const vectored = (c: Scenario) => c.steps.some((s) => s.op === "io_submit" && s.cmd === "pwritev");
+    const anySubmit = (c: Scenario) => c.steps.some((s) => s.op === "io_submit");
+    const cut = async (c: Scenario) => c.steps.length;
+    const keep = await shrink(start, async (cs) => cs.map(vectored), cut, {});
+    assert.deepEqual(keep.scenario.steps, [{ op: "io_submit", ctx: "A", count: 0, cmd: "pwritev", data: 0, iov: [] }]);
+    const plain = await shrink(start, async (cs) => cs.map(anySubmit), cut, {});
+    assert.deepEqual(plain.scenario.steps, [{ op: "io_submit", ctx: "A", count: 0, cmd: "pread", data: 0 }]);
+  });
+});
+
 describe("kernel fuzzing: coverage", () => {
   it("counts op x outcome and names what was never reached", () => {
     const c = new Coverage();
@@ -173,6 +192,30 @@ describe("kernel fuzzing: coverage", () => {
     assert.ok(!c.missing().includes("io_submit fdsync EINVAL"));
     assert.ok(c.missing().includes("io_submit fsync ok"));
     assert.match(c.format(), /mremap\s+MISSING\s+MISSING/);
+  });
+
+  it("a vectored block counts in its opcode's row, and with rw_flags in that row too; a sync block with flags only in its own", () => {
+    const c = new Coverage();
+    c.add(
+      [
+        { step: 0, op: "io_submit", ret: -1, errno: "EFAULT" },
+        { step: 1, op: "io_submit", ret: -1, errno: "EOPNOTSUPP" },
+        { step: 2, op: "io_submit", ret: -1, errno: "EBADF" },
+        { step: 3, op: "io_submit", ret: -1, errno: "EINVAL" },
+      ],
+      [
+        { op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: "bogus" },
+        { op: "io_submit", ctx: "A", count: 1, cmd: "pwritev", data: 0, iov: [1], rw_flags: 8 },
+        { op: "io_submit", ctx: "A", count: 1, cmd: "noop", data: 0, fd: "bad" },
+        { op: "io_submit", ctx: "A", count: 1, cmd: "fsync", data: 0, rw_flags: 2 },
+      ],
+    );
+    assert.deepEqual(c.counts["io_submit preadv"], { EFAULT: 1 });
+    assert.deepEqual(c.counts["io_submit pwritev"], { EOPNOTSUPP: 1 });
+    assert.deepEqual(c.counts["io_submit noop"], { EBADF: 1 });
+    assert.deepEqual(c.counts["io_submit rw_flags"], { EOPNOTSUPP: 1 });
+    assert.deepEqual(c.counts["io_submit fsync"], { EINVAL: 1 });
+    assert.ok(c.missing().includes("io_submit noop EINVAL"));
   });
 });
 

@@ -229,15 +229,22 @@ describe("wasm core = model", () => {
               ...(random() < 0.03 ? { ctxp: "nonzero" as const } : {}),
             };
           if (k < 14) return { op: "io_destroy", ctx: addr() };
-          if (k < 34)
+          if (k < 34) {
+            const cmd = pick(["pread", "pwrite", "pread", "fsync", "fdsync", "bad", "noop", "preadv", "pwritev"] as const);
+            // A vectored block's array: a few segments, none, one past UIO_MAXIOV, or one the kernel cannot read.
+            const iov = () => pick([[512], [0], [], [100, 4096, 7], Array<number>(1025).fill(1), Array<number>(1024).fill(16), 0, "bogus"] as const);
+            const vectored = cmd === "preadv" || cmd === "pwritev";
             return {
               op: "io_submit",
               ctx: addr(),
               count: pick([1, 1, 3, 17, 100, 300, -1, 0]),
-              cmd: pick(["pread", "pwrite", "pread", "fsync", "fdsync", "bad"] as const),
+              cmd,
               data: int(0, 2 ** 40),
               ...(random() < 0.15 ? { fd: pick(["bad", "rdonly", "wronly", "append"] as const) } : {}),
-              ...(random() < 0.3 ? { nbytes: pick([0, 1, 512, 4096, 65536]), offset: pick([0, 100, 16000, 16384, 20000, 2 ** 31, -1]) } : {}),
+              ...(vectored ? { iov: iov() as number[] | 0 | "bogus" } : {}),
+              ...(random() < 0.3
+                ? { ...(vectored ? {} : { nbytes: pick([0, 1, 512, 4096, 65536]) }), offset: pick([0, 100, 16000, 16384, 20000, 2 ** 31, -1]) }
+                : {}),
               // Every RWF_* bit some kernel knows, one none knows, the top bit, and the pairs the kernels order (FINDINGS 44).
               ...(random() < 0.2
                 ? { rw_flags: pick([0x1, 0x2, 0x4, 0x8, 0x10, 0x20, 0x40, 0x80, 0x100, 0x200, 0x80000000, 0x30, 0x38, 0x21, 0x11, 0x130, 0x80000030]) }
@@ -247,6 +254,7 @@ describe("wasm core = model", () => {
               ...(random() < 0.15 ? { ioprio: { class: int(0, 7), level: pick([0, 0, 3, 7]), ...(random() < 0.3 ? { hint: pick([1, 8, 1023]) } : {}) } } : {}),
               ...(random() < 0.03 ? { aio_flags: pick([4, 0x80000000]) } : {}),
             };
+          }
           if (k < 44) {
             const nr = int(-1, 40);
             return { op: "io_getevents", ctx: addr(), min_nr: int(-1, nr + 1), nr, timeout_ns: pick([null, 0, 0, 1000, -1]) };

@@ -9,6 +9,13 @@ export const CMD_BAD = 2;
 /** IOCB_CMD_FSYNC and IOCB_CMD_FDSYNC: sync blocks, which carry no buffer. */
 export const CMD_FSYNC = 3;
 export const CMD_FDSYNC = 4;
+/** IOCB_CMD_PREADV and IOCB_CMD_PWRITEV: blocks whose buffer is an iovec array. */
+export const CMD_PREADV = 5;
+export const CMD_PWRITEV = 6;
+/** IOCB_CMD_NOOP: defined by the ABI, known to no io_submit. */
+export const CMD_NOOP = 7;
+/** A vectored block's segment count (the core's export) when its iovec array cannot be read. */
+export const IOV_FAULT = -1;
 
 /**
  * io_submit's file (the core's export and the probe's wire): the test file

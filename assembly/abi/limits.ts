@@ -12,6 +12,10 @@ export const MAX_COUNT = 1 << 20;
 export const MAX_NR_EVENTS = 0xffffffff;
 /** io_submit's nbytes: the probe reads into and writes from one buffer of this size. */
 export const MAX_IO_BYTES = 1 << 16;
+/** Segments of one io_submit iovec array: twice UIO_MAXIOV, room for the EINVAL of too many (the probe holds an array this long). */
+export const MAX_IOV_SEGMENTS = 2048;
+/** Segments of all of one scenario's iovec arrays together (the probe keeps them in one pool); a 1 MiB scenario file holds fewer. */
+export const MAX_SCENARIO_SEGMENTS = 1 << 19;
 /**
  * io_submit's offset, either way: far below the largest file of any
  * filesystem a probe may write to (no EFBIG), and below zero for the EINVAL

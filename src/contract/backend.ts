@@ -26,7 +26,9 @@ export interface RingHeaderRead {
   idIsSetupAddress: boolean;
 }
 
-export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad";
+export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev";
+/** A vectored block's iovec array: its segment lengths, or one the kernel cannot read (a one-segment array at NULL or unmapped memory). */
+export type Iov = readonly number[] | "fault";
 /** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only or in append mode. */
 export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append";
 
@@ -76,7 +78,9 @@ export interface AioBackend {
    * array pointer itself: 0), -1 for none; `nbytes`, `offset` and
    * `rwFlags` (aio_rw_flags, abi/rwf.ts RWF_*) of every block (default
    * IOCB_BYTES at 0, no flags; a scenario's sync blocks pass nbytes 0);
-   * `flags`: every block's IOCB_FLAG_RESFD and IOCB_FLAG_IOPRIO (default none).
+   * `flags`: every block's IOCB_FLAG_RESFD and IOCB_FLAG_IOPRIO (default none);
+   * `iov`: a preadv or pwritev block's iovec array, whose segments sum to
+   * `nbytes`.
    */
   io_submit(
     ctx: number,
@@ -89,6 +93,7 @@ export interface AioBackend {
     offset?: number,
     rwFlags?: number,
     flags?: SubmitFlags,
+    iov?: Iov,
   ): SysResult;
   /** eventfd(initval, EFD_NONBLOCK, with EFD_SEMAPHORE if `semaphore`): its id for io_submit's `resfd` and eventfd_read. */
   eventfd(initval: number, semaphore: boolean): SysResult & { efd: number };

@@ -4,10 +4,10 @@
 // so a scenario one accepts the other never refuses.
 import { z } from "zod";
 import { IOCB_FLAGS_KNOWN, IOPRIO_NR_HINTS, IOPRIO_NR_LEVELS } from "../../assembly/abi/iocb-flags.js";
-import { MAX_COUNT, MAX_IO_BYTES, MAX_IO_OFFSET, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
+import { MAX_COUNT, MAX_IO_BYTES, MAX_IO_OFFSET, MAX_IOV_SEGMENTS, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "./errors.js";
 import { PROFILE_NAMES } from "./profile.js";
-import type { ProfileName, Step } from "./scenario.js";
+import { isVectoredCmd, type ProfileName, type Step } from "./scenario.js";
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** K in "NAME+K" has at most seven digits: an offset below 10^7 pages. */
@@ -37,27 +37,37 @@ const ioSetup = z.strictObject({
   ctxp: z.union([z.literal("nonzero"), z.literal(0), z.literal("bogus")]).optional(),
 });
 const ioDestroy = z.strictObject({ op: z.literal("io_destroy"), ctx: addr });
-const ioSubmit = z.strictObject({
-  op: z.literal("io_submit"),
-  ctx: addr,
-  count: int(-(2 ** 31), MAX_COUNT),
-  cmd: z.enum(["pread", "pwrite", "fsync", "fdsync", "bad"]),
-  data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
-  fd: z.enum(["bad", "rdonly", "wronly", "append"]).optional(),
-  iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
-  null_entry: int(0, MAX_COUNT).optional(),
-  bogus_entry: int(0, MAX_COUNT).optional(),
-  nbytes: int(0, MAX_IO_BYTES).optional(),
-  offset: int(-MAX_IO_OFFSET, MAX_IO_OFFSET).optional(),
-  // struct iocb's aio_rw_flags is 32 bits: any of them, known or not.
-  rw_flags: int(0, 2 ** 32 - 1).optional(),
-  resfd: z.union([z.literal("bad"), z.literal("file"), name]).optional(),
-  // aio_reqprio is 16 bits: a class in 3, a hint in 10, a level in 3; every value of each is writable.
-  ioprio: z.strictObject({ class: int(0, 7), level: int(0, IOPRIO_NR_LEVELS - 1), hint: int(0, IOPRIO_NR_HINTS - 1).optional() }).optional(),
-  aio_flags: int(0, 2 ** 32 - 1)
-    .refine((v) => (v & IOCB_FLAGS_KNOWN) === 0, "IOCB_FLAG_RESFD and IOCB_FLAG_IOPRIO (bits 0 and 1) are set by resfd and ioprio")
-    .optional(),
-});
+const ioSubmit = z
+  .strictObject({
+    op: z.literal("io_submit"),
+    ctx: addr,
+    count: int(-(2 ** 31), MAX_COUNT),
+    cmd: z.enum(["pread", "pwrite", "fsync", "fdsync", "bad", "noop", "preadv", "pwritev"]),
+    data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
+    fd: z.enum(["bad", "rdonly", "wronly", "append"]).optional(),
+    iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
+    null_entry: int(0, MAX_COUNT).optional(),
+    bogus_entry: int(0, MAX_COUNT).optional(),
+    nbytes: int(0, MAX_IO_BYTES).optional(),
+    offset: int(-MAX_IO_OFFSET, MAX_IO_OFFSET).optional(),
+    // struct iocb's aio_rw_flags is 32 bits: any of them, known or not.
+    rw_flags: int(0, 2 ** 32 - 1).optional(),
+    resfd: z.union([z.literal("bad"), z.literal("file"), name]).optional(),
+    // aio_reqprio is 16 bits: a class in 3, a hint in 10, a level in 3; every value of each is writable.
+    ioprio: z.strictObject({ class: int(0, 7), level: int(0, IOPRIO_NR_LEVELS - 1), hint: int(0, IOPRIO_NR_HINTS - 1).optional() }).optional(),
+    aio_flags: int(0, 2 ** 32 - 1)
+      .refine((v) => (v & IOCB_FLAGS_KNOWN) === 0, "IOCB_FLAG_RESFD and IOCB_FLAG_IOPRIO (bits 0 and 1) are set by resfd and ioprio")
+      .optional(),
+    // A vectored block's segment lengths (the probe points each at its 64 KiB buffer), or an unreadable pointer.
+    iov: z.union([z.array(int(0, MAX_IO_BYTES)).max(MAX_IOV_SEGMENTS), z.literal(0), z.literal("bogus")]).optional(),
+  })
+  // For preadv and pwritev aio_nbytes is the segment count: iov alone says it, so nothing can contradict it.
+  .refine((s) => !isVectoredCmd(s.cmd) || s.iov !== undefined, { message: 'preadv and pwritev need iov: the segment lengths, or 0 or "bogus"', path: ["iov"] })
+  .refine((s) => !isVectoredCmd(s.cmd) || s.nbytes === undefined, {
+    message: "a preadv or pwritev block's aio_nbytes is its segment count, the length of iov: give no nbytes",
+    path: ["nbytes"],
+  })
+  .refine((s) => isVectoredCmd(s.cmd) || s.iov === undefined, { message: "only preadv and pwritev take an iovec array", path: ["iov"] });
 const ioGetevents = z.strictObject({ op: z.literal("io_getevents"), ...getevents });
 const ioCancel = z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() });
 const ring = z.strictObject({ op: z.literal("ring"), ctx: addr });
@@ -175,6 +185,7 @@ export function checkStep(file: string, i: number, raw: unknown): Step {
   if (issue.code === "unrecognized_keys") throw new ScenarioError(file, i, [...path, issue.keys[0]].map(String).join("."), "unknown field");
   const field = path.length ? path.map(String).join(".") : null;
   const value = path.reduce<unknown>((o, k) => (typeof o === "object" && o !== null ? (o as Record<PropertyKey, unknown>)[k] : undefined), raw);
-  const detail = field !== null && value === undefined ? "missing" : message;
+  // A rule between fields (a refine) says what is wanted even of a field left out.
+  const detail = field !== null && value === undefined && issue.code !== "custom" ? "missing" : message;
   throw new ScenarioError(file, i, field, detail);
 }

@@ -2,7 +2,7 @@
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
 import { IOPRIO_CLASS_SHIFT, IOPRIO_HINT_SHIFT, IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
 import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
-import type { Ctxp, Timeout } from "./backend.js";
+import type { Ctxp, Iov, Timeout } from "./backend.js";
 
 /** A kernel generation the models follow (src/contract/profile.ts has each one's switches). */
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
@@ -20,7 +20,7 @@ export type Step =
       op: "io_submit";
       ctx: AddrExpr;
       count: number;
-      cmd: "pread" | "pwrite" | "fsync" | "fdsync" | "bad";
+      cmd: "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev";
       data: number;
       fd?: "bad" | "rdonly" | "wronly" | "append";
       iocbs?: 0 | "bogus";
@@ -35,6 +35,8 @@ export type Step =
       ioprio?: Ioprio;
       /** aio_flags bits beyond RESFD and IOPRIO, which the kernel ignores. */
       aio_flags?: number;
+      /** preadv, pwritev: the segment lengths of the iovec array, or a pointer to one the kernel cannot read. */
+      iov?: number[] | 0 | "bogus";
     }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | {
@@ -86,9 +88,26 @@ export function isSyncCmd(cmd: StepOf<"io_submit">["cmd"]): boolean {
   return cmd === "fsync" || cmd === "fdsync";
 }
 
-/** The nbytes of an io_submit's blocks: as given, else 0 for a sync block (it carries no buffer) and IOCB_BYTES for a read or write. */
+/** preadv and pwritev: blocks whose buffer is an iovec array (`iov`), aio_nbytes its segment count. */
+export function isVectoredCmd(cmd: StepOf<"io_submit">["cmd"]): boolean {
+  return cmd === "preadv" || cmd === "pwritev";
+}
+
+/**
+ * The bytes each of an io_submit's blocks asks to move: a vectored block's
+ * segments summed (0 for an array the kernel cannot read); else nbytes as
+ * given, else 0 for a sync block (it carries no buffer) and IOCB_BYTES for a
+ * read or write.
+ */
 export function submitNbytes(s: StepOf<"io_submit">): number {
+  if (isVectoredCmd(s.cmd)) return Array.isArray(s.iov) ? s.iov.reduce((a, b) => a + b, 0) : 0;
   return s.nbytes ?? (isSyncCmd(s.cmd) ? 0 : IOCB_BYTES);
+}
+
+/** A vectored block's iovec array as a backend takes it: its segment lengths, or "fault" for one the kernel cannot read; undefined for any other block. */
+export function submitIov(s: StepOf<"io_submit">): Iov | undefined {
+  if (s.iov === undefined) return undefined;
+  return Array.isArray(s.iov) ? s.iov : "fault";
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type Ctxp,
   type IoCmd,
   type IoFd,
+  type Iov,
   type ProcessConfig,
   type Reaped,
   type RingHeaderRead,
@@ -23,8 +24,11 @@ import {
   CMD_BAD,
   CMD_FDSYNC,
   CMD_FSYNC,
+  CMD_NOOP,
   CMD_PREAD,
+  CMD_PREADV,
   CMD_PWRITE,
+  CMD_PWRITEV,
   CTXP_FAULT,
   CTXP_NONZERO,
   CTXP_ZERO,
@@ -36,6 +40,7 @@ import {
   FD_RDWR,
   FD_WRONLY,
   IOCB_BYTES,
+  IOV_FAULT,
   KIND_AIO,
   KIND_ANON,
   KIND_NONE,
@@ -46,7 +51,16 @@ import type { CoreExports } from "../contract/wasm/core-exports.js";
 import { instantiateCore } from "./wasm.js";
 
 /** io_submit's cmd codes. */
-const CMD: Record<IoCmd, number> = { pread: CMD_PREAD, pwrite: CMD_PWRITE, fsync: CMD_FSYNC, fdsync: CMD_FDSYNC, bad: CMD_BAD };
+const CMD: Record<IoCmd, number> = {
+  pread: CMD_PREAD,
+  pwrite: CMD_PWRITE,
+  fsync: CMD_FSYNC,
+  fdsync: CMD_FDSYNC,
+  bad: CMD_BAD,
+  noop: CMD_NOOP,
+  preadv: CMD_PREADV,
+  pwritev: CMD_PWRITEV,
+};
 const FD: Record<IoFd, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND };
 const CTXP: Record<Ctxp, number> = { zero: CTXP_ZERO, nonzero: CTXP_NONZERO, fault: CTXP_FAULT };
 /** page's kind codes. */
@@ -95,11 +109,16 @@ export class WasmProcess implements AioBackend {
     offset = 0,
     rwFlags = 0,
     flags = NO_SUBMIT_FLAGS,
+    iov?: Iov,
   ): SysResult {
     const { resfd, ioprio } = flags;
     const efd = resfd === null ? RESFD_NONE : resfd === "bad" ? RESFD_BAD : resfd === "file" ? RESFD_FILE : resfd;
     // The core takes the 32 flag bits as an i32: 0x80000000 and up travel as negative numbers.
-    return sys(this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset), rwFlags | 0, efd, ioprio));
+    // An iovec array crosses as its segment count: its lengths are summed in nbytes.
+    const segs = iov === undefined ? 0 : iov === "fault" ? IOV_FAULT : iov.length;
+    return sys(
+      this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset), rwFlags | 0, efd, ioprio, segs),
+    );
   }
 
   eventfd(initval: number, semaphore: boolean): SysResult & { efd: number } {

@@ -2,7 +2,7 @@
 // success, per op. EXPECTED lists what the original specification and
 // probe/FINDINGS.md name for each op; a run reports what it never reached.
 import { EFBIG } from "../../assembly/abi/errno.js";
-import { isSyncCmd, type OpName, type Step, type StepResult } from "../contract/scenario.js";
+import { isSyncCmd, isVectoredCmd, type OpName, type Step, type StepResult } from "../contract/scenario.js";
 
 export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   io_setup: ["ok", "EINVAL", "EAGAIN", "EFAULT"],
@@ -27,11 +27,12 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
 };
 
 /**
- * io_submit's sync blocks, a row of their own each (FINDINGS 43), and its
+ * io_submit's sync blocks, a row of their own each (FINDINGS 43), its
  * read and write blocks with rw_flags (FINDINGS 44), with an eventfd
- * (resfd) or a priority (ioprio) (FINDINGS 46): what they answer is not
- * what a plain read or write answers, so the io_submit row alone would not
- * show whether they were reached. A step counts in each row it fits.
+ * (resfd) or a priority (ioprio) (FINDINGS 46), its vectored and NOOP
+ * blocks (FINDINGS 47): what they answer is not what a plain read or write
+ * answers, so the io_submit row alone would not show whether they were
+ * reached. A step counts in each row it fits.
  */
 export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> = {
   "io_submit fsync": ["ok", "EINVAL", "EBADF"],
@@ -39,6 +40,11 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit rw_flags": ["ok", "EINVAL", "EBADF", "EOPNOTSUPP"],
   "io_submit resfd": ["ok", "EINVAL", "EBADF"],
   "io_submit ioprio": ["ok", "EINVAL", "EBADF", "EOPNOTSUPP"],
+  // Vectored blocks (FINDINGS 47): too many segments or a bad offset, a bad fd or mode, an unreadable array, a flag the file refuses.
+  "io_submit preadv": ["ok", "EINVAL", "EBADF", "EFAULT", "EOPNOTSUPP"],
+  "io_submit pwritev": ["ok", "EINVAL", "EBADF", "EFAULT", "EOPNOTSUPP"],
+  // Known to no io_submit: EINVAL, after the fd lookup.
+  "io_submit noop": ["EINVAL", "EBADF"],
 };
 
 /**
@@ -56,12 +62,11 @@ function resClass(res: number): string {
   return res === -EFBIG ? "EFBIG" : `ERRNO_${-res}`;
 }
 
-/** The rows of their own an io_submit step also counts in. */
+/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop), rw_flags', resfd's and ioprio's. */
 function submitKinds(s: Step | undefined): string[] {
   if (s?.op !== "io_submit") return [];
-  const kinds: string[] = [];
-  if (isSyncCmd(s.cmd)) kinds.push(`io_submit ${s.cmd}`);
-  else if (s.rw_flags) kinds.push("io_submit rw_flags");
+  const kinds = isSyncCmd(s.cmd) || isVectoredCmd(s.cmd) || s.cmd === "noop" ? [`io_submit ${s.cmd}`] : [];
+  if (s.rw_flags && !isSyncCmd(s.cmd)) kinds.push("io_submit rw_flags");
   if (s.resfd !== undefined) kinds.push("io_submit resfd");
   if (s.ioprio !== undefined) kinds.push("io_submit ioprio");
   return kinds;

@@ -23,6 +23,7 @@ import {
   randomRange,
   randomSignalArgs,
   withRandomFd,
+  withRandomIov,
   withRandomIoprio,
   withRandomResfd,
   withRandomRwFlags,
@@ -416,7 +417,11 @@ export class ProgramGenerator {
       const k = rng.int(0, Math.max(0, Math.min(count, 40)));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return withRandomIoprio(rng, 0.12, withRandomResfd(rng, 0.15, withRandomRwFlags(rng, 0.15, withRandomFd(rng, 0.15, step)), this.names.eventfdList()));
+    return withRandomIoprio(
+      rng,
+      0.12,
+      withRandomResfd(rng, 0.15, withRandomIov(rng, 0.15, withRandomRwFlags(rng, 0.15, withRandomFd(rng, 0.15, step))), this.names.eventfdList()),
+    );
   }
 
   private getevents(): Step {

@@ -92,7 +92,16 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     }
   }
   if ((s.op === "io_getevents" || s.op === "io_pgetevents") && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
-  if (s.op === "io_submit" && s.cmd !== "pread") out.push({ ...s, cmd: "pread" });
+  if (s.op === "io_submit" && s.cmd !== "pread") {
+    const { iov: _, ...plain } = s;
+    out.push({ ...plain, cmd: "pread" });
+  }
+  // An iovec array: its first half, all but its last segment, each segment lowered to 0.
+  if (s.op === "io_submit" && Array.isArray(s.iov) && s.iov.length > 0) {
+    const iov = s.iov;
+    out.push({ ...s, iov: iov.slice(0, iov.length >> 1) }, { ...s, iov: iov.slice(0, -1) });
+    if (iov.some((n) => n > 0)) out.push({ ...s, iov: iov.map(() => 0) });
+  }
   // A priority without its hint, then at level 0: which part the answer hangs on.
   if (s.op === "io_submit" && s.ioprio?.hint !== undefined) out.push({ ...s, ioprio: { class: s.ioprio.class, level: s.ioprio.level } });
   if (s.op === "io_submit" && s.ioprio && s.ioprio.level !== 0) out.push({ ...s, ioprio: { ...s.ioprio, level: 0 } });

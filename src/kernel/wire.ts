@@ -1,6 +1,6 @@
 import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
-import { submitIoprio, submitNbytes, usigOf, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
+import { isVectoredCmd, submitIoprio, submitNbytes, usigOf, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
 import { checkStep } from "../contract/scenario-schema.js";
 
 /**
@@ -16,6 +16,13 @@ export interface Wire {
 
 /** io_pgetevents's signal argument on the wire, indexed by its abi/codes.ts code (USIG_NULL 0 ... SIGMASK_FAULT 5), as probe/wire.c reads it. */
 const SIG_WORDS = ["nousig", "bogus", "null", "unblock", "block", "maskbogus"];
+
+/** io_submit's iovec array on the wire: "-" for none, null, bogus, or "v" and the segment lengths, comma-separated. */
+function iovWord(iov: number[] | 0 | "bogus" | undefined): string {
+  if (iov === undefined) return "-";
+  if (iov === 0) return "null";
+  return iov === "bogus" ? "bogus" : `v${iov.join(",")}`;
+}
 
 export function encodeScenario(file: string, scenario: Scenario): Wire {
   const names: string[] = [];
@@ -58,7 +65,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "io_destroy":
         return `io_destroy ${addr(i, "ctx", s.ctx)}`;
       case "io_submit":
-        return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd ?? "ok"} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"} ${s.bogus_entry ?? "-"} ${submitNbytes(s)} ${s.offset ?? 0} ${s.rw_flags ?? 0} ${resfdWord(i, s.resfd)} ${submitIoprio(s)} ${s.aio_flags ?? 0}`;
+        return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd ?? "ok"} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"} ${s.bogus_entry ?? "-"} ${isVectoredCmd(s.cmd) ? 0 : submitNbytes(s)} ${s.offset ?? 0} ${s.rw_flags ?? 0} ${resfdWord(i, s.resfd)} ${submitIoprio(s)} ${s.aio_flags ?? 0} ${iovWord(s.iov)}`;
       case "io_getevents":
         return `io_getevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns} ${s.events ?? "ok"}`;
       case "io_pgetevents":

@@ -2,7 +2,7 @@
 // space of mm.ts, sectioned as the kernel's file is (setup, table, ring
 // remap hook, syscalls). The readable oracle for the WASM core.
 import { EFBIG } from "../../assembly/abi/errno.js";
-import { IOCB_ADDR, IOCB_SIZE } from "../../assembly/abi/iocb.js";
+import { IOCB_ADDR, IOCB_SIZE, UIO_MAXIOV } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_NOAPPEND, RWF_REFUSED_ON_FILE } from "../../assembly/abi/rwf.js";
 import { IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
 import { IO_FILE_BYTES, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
@@ -17,6 +17,7 @@ import {
   type Ctxp,
   type IoCmd,
   type IoFd,
+  type Iov,
   type ProcessConfig,
   type Resfd,
   type RingHeaderRead,
@@ -54,26 +55,40 @@ const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], r
 /**
  * Why io_submit refuses a block, or null. The live kernel looks up the fd,
  * then the eventfd of IOCB_FLAG_RESFD (FINDINGS 46), then the opcode
- * (FINDINGS 1), then the priority of IOCB_FLAG_IOPRIO (FINDINGS 46), then
- * the block's rw_flags against the ones it knows and those the file takes
- * (FINDINGS 44), then the file's open mode against the opcode (FINDINGS
- * 40), then the position. A sync block takes no range, no rw_flags and
- * ignores the open mode and the priority: any nbytes, offset or flag is
- * EINVAL (FINDINGS 43, 44), and so is the block itself where the generation
- * has no aio fsync.
+ * (FINDINGS 1; NOOP is no opcode to it, FINDINGS 47), then the priority of
+ * IOCB_FLAG_IOPRIO (FINDINGS 46), then the block's rw_flags against the
+ * ones it knows and those the file takes (FINDINGS 44), then the file's
+ * open mode against the opcode (FINDINGS 40), then a vectored block's
+ * iovec array (more than UIO_MAXIOV segments, or one it cannot read,
+ * FINDINGS 47), then the position. A sync block takes no range, no
+ * rw_flags and ignores the open mode and the priority: any nbytes, offset
+ * or flag is EINVAL (FINDINGS 43, 44), and so is the block itself where
+ * the generation has no aio fsync.
  */
-function submitRefusal(fd: IoFd, cmd: IoCmd, nbytes: number, offset: number, rwFlags: number, resfd: Resfd, ioprio: number, p: Profile): ErrnoName | null {
+function submitRefusal(
+  fd: IoFd,
+  cmd: IoCmd,
+  nbytes: number,
+  offset: number,
+  rwFlags: number,
+  resfd: Resfd,
+  ioprio: number,
+  iov: Iov | undefined,
+  p: Profile,
+): ErrnoName | null {
   if (fd === "bad") return "EBADF";
   if (resfd === "bad") return "EBADF";
   if (resfd === "file") return "EINVAL";
-  if (cmd === "bad") return "EINVAL";
+  if (cmd === "bad" || cmd === "noop") return "EINVAL";
   if (isSyncCmd(cmd)) return p.syncOps && nbytes === 0 && offset === 0 && rwFlags === 0 ? null : "EINVAL";
   if (ioprio !== IOPRIO_NONE && ioprioRefused(ioprio, p.ioprio)) return "EINVAL";
   if (rwFlags & ~(p.rwFlagsKnown ?? 0)) return "EOPNOTSUPP";
   // A kernel that knows RWF_NOAPPEND refuses it beside RWF_APPEND before it looks at what the file takes.
   if (rwFlags & RWF_APPEND && rwFlags & RWF_NOAPPEND) return "EINVAL";
   if (rwFlags & RWF_REFUSED_ON_FILE) return "EOPNOTSUPP";
-  if (fd === (cmd === "pread" ? "wronly" : "rdonly")) return "EBADF";
+  if (fd === (cmd === "pread" || cmd === "preadv" ? "wronly" : "rdonly")) return "EBADF";
+  if (iov === "fault") return "EFAULT";
+  if (iov && iov.length > UIO_MAXIOV) return "EINVAL";
   return offset < 0 ? "EINVAL" : null;
 }
 
@@ -189,7 +204,8 @@ export class AioProcess implements AioBackend {
   /**
    * `faultAt`: the first entry of the iocb array the kernel cannot read (-1:
    * none); every block moves `nbytes` at `offset`, with `rwFlags` (RWF_*),
-   * and `flags` (each completion signals its eventfd).
+   * and `flags` (each completion signals its eventfd), a vectored one
+   * through `iov` (its segments sum to `nbytes`).
    */
   io_submit(
     ctx_id: number,
@@ -202,6 +218,7 @@ export class AioProcess implements AioBackend {
     offset = 0,
     rwFlags = 0,
     flags = NO_SUBMIT_FLAGS,
+    iov?: Iov,
   ): SysResult {
     const { resfd, ioprio } = flags;
     if (count < 0) return fail("EINVAL");
@@ -226,7 +243,7 @@ export class AioProcess implements AioBackend {
         error = "EAGAIN";
         break;
       }
-      const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, this.profile);
+      const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, iov, this.profile);
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
@@ -243,13 +260,14 @@ export class AioProcess implements AioBackend {
    * A buffered read or write of the test file: the bytes it moves (its
    * event's res). A read stops at the end of the file; a write grows it
    * (FINDINGS 39); in append mode a write lands at the end, whatever its
-   * offset (FINDINGS 40, 44). A sync block, accepted only with nbytes 0,
-   * moves nothing and answers 0. A write that starts at or past RLIMIT_FSIZE
-   * is -EFBIG; one that crosses it stops there (FINDINGS 45).
+   * offset (FINDINGS 40, 44). A vectored block moves its segments' sum alike
+   * (FINDINGS 47). A sync block, accepted only with nbytes 0, moves nothing
+   * and answers 0. A write that starts at or past RLIMIT_FSIZE is -EFBIG;
+   * one that crosses it stops there (FINDINGS 45).
    */
   private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
-    if (cmd === "pread") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
-    if (cmd !== "pwrite" || (nbytes === 0 && this.profile.emptyWriteSkipsFsize)) return 0;
+    if (cmd === "pread" || cmd === "preadv") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
+    if ((cmd !== "pwrite" && cmd !== "pwritev") || (nbytes === 0 && this.profile.emptyWriteSkipsFsize)) return 0;
     const pos = append ? this.fileSize : offset;
     if (pos >= this.fsizeLimit) return -EFBIG;
     const n = Math.min(nbytes, this.fsizeLimit - pos);

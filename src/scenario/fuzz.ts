@@ -7,7 +7,17 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
-import { randomCmd, randomEventfd, randomRange, randomSignalArgs, withRandomFd, withRandomIoprio, withRandomResfd, withRandomRwFlags } from "./random-args.js";
+import {
+  randomCmd,
+  randomEventfd,
+  randomRange,
+  randomSignalArgs,
+  withRandomFd,
+  withRandomIoprio,
+  withRandomIov,
+  withRandomResfd,
+  withRandomRwFlags,
+} from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
 import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
@@ -102,7 +112,11 @@ export function randomStep(rng: Prng, names: Names): Step {
       const k = rng.int(0, Math.max(0, step.count));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
-    return withRandomIoprio(rng, 0.1, withRandomResfd(rng, 0.12, withRandomRwFlags(rng, 0.12, withRandomFd(rng, 0.12, step)), names.eventfdList()));
+    return withRandomIoprio(
+      rng,
+      0.1,
+      withRandomResfd(rng, 0.12, withRandomIov(rng, 0.12, withRandomRwFlags(rng, 0.12, withRandomFd(rng, 0.12, step))), names.eventfdList()),
+    );
   }
   if (kind < 47) {
     const nr = rng.int(-1, 400);

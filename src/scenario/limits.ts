@@ -5,17 +5,16 @@
  * WASM trap, a JSON.stringify RangeError or a probe output overflow
  * halfway through.
  */
-import { IOCB_BYTES } from "../../assembly/abi/codes.js";
 import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { RWF_APPEND } from "../../assembly/abi/rwf.js";
 import { ScenarioError } from "../contract/errors.js";
 import { setupEvents } from "../contract/geometry.js";
-import type { Scenario } from "../contract/scenario.js";
+import { submitNbytes, type Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import { checkEventfdNames } from "./eventfd-names.js";
 
 // Steps, names, counts and file size: the ABI's limits, the probe's too.
-import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
+import { MAX_NAMES, MAX_SCENARIO_SEGMENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
 
 export { MAX_COUNT, MAX_NAMES, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
 /**
@@ -42,7 +41,8 @@ export const MAX_RESULT_EVENTS = 1_000_000;
 export const MAX_TIMEOUT_TOTAL_NS = 60e9;
 /**
  * Bytes a scenario's append-mode writes (fd "append" or RWF_APPEND) may
- * add to the test file, summed over its steps at count x nbytes. Other writes rewrite one range, but
+ * add to the test file, summed over its steps at count x nbytes (a
+ * vectored block's segments summed). Other writes rewrite one range, but
  * each appended block is new data the live kernel really stores (in
  * memory: the probe's file is a memfd), so every backend refuses more than this.
  */
@@ -83,6 +83,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let asked = 0;
   let waited = 0;
   let appended = 0;
+  let segments = 0;
   scenario.steps.forEach((s, i) => {
     for (const field of ["name", "ctx", "addr", "to", "fd", "resfd"] as const) {
       const v = (s as Record<string, unknown>)[field];
@@ -92,6 +93,17 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
       const name = v.replace(/\+.*$/, "");
       if (!names.has(name) && names.size === MAX_NAMES) fail(i, field, `more than ${MAX_NAMES} distinct names (the limit every backend shares)`);
       names.add(name);
+    }
+    // A forked child's io_submit sends its array to the probe too.
+    const call = s.op === "fork" ? s.call : s;
+    if (call.op === "io_submit" && Array.isArray(call.iov)) {
+      segments += call.iov.length;
+      if (segments > MAX_SCENARIO_SEGMENTS)
+        fail(
+          i,
+          "iov",
+          `the iovec arrays so far hold ${segments} segments, more than the ${MAX_SCENARIO_SEGMENTS} a scenario may hold (a limit every backend shares)`,
+        );
     }
     if (s.op === "io_setup") {
       ringBytes += largestRingBytes(s.nr_events, geometryCpus);
@@ -104,8 +116,8 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
       }
     } else if (s.op === "io_submit") {
       submitted += Math.max(0, s.count);
-      if ((s.fd === "append" || (s.rw_flags ?? 0) & RWF_APPEND) && s.cmd === "pwrite") {
-        appended += Math.max(0, s.count) * (s.nbytes ?? IOCB_BYTES);
+      if ((s.fd === "append" || (s.rw_flags ?? 0) & RWF_APPEND) && (s.cmd === "pwrite" || s.cmd === "pwritev")) {
+        appended += Math.max(0, s.count) * submitNbytes(s);
         if (appended > MAX_APPEND_BYTES) {
           fail(
             i,

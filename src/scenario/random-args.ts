@@ -1,6 +1,7 @@
 // Arguments both fuzzers draw the same way: io_pgetevents's signal argument,
-// and the opcode, range, file, rw_flags, eventfd and priority of an
-// io_submit's blocks, and the eventfds they signal.
+// and the opcode, range, file, rw_flags, eventfd, priority and iovec array
+// of an io_submit's blocks, and the eventfds they signal.
+import { UIO_MAXIOV } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_DSYNC, RWF_HIPRI, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_NOWAIT, RWF_SYNC } from "../../assembly/abi/rwf.js";
 import { IOPRIO_NR_HINTS } from "../../assembly/abi/iocb-flags.js";
 import { type Ioprio, type StepOf, submitNbytes } from "../contract/scenario.js";
@@ -19,9 +20,9 @@ export function randomSignalArgs(rng: Prng): SignalArgs {
   return roll < 22 ? { sigmask, sigsetsize: rng.pick([0, 4, 16, 128]) } : { sigmask };
 }
 
-/** Mostly a read or write; now and then a sync block, or (`bad`: its chance) an opcode the kernel does not know. */
+/** Mostly a read or write; now and then a sync block, or (`bad`: its chance) an opcode the kernel does not know or IOCB_CMD_NOOP. */
 export function randomCmd(rng: Prng, bad: number): SubmitStep["cmd"] {
-  if (rng.chance(bad)) return "bad";
+  if (rng.chance(bad)) return rng.pick(["bad", "noop"] as const);
   return rng.chance(0.15) ? rng.pick(["fsync", "fdsync"] as const) : rng.pick(["pread", "pwrite"] as const);
 }
 
@@ -83,4 +84,28 @@ export function withRandomIoprio(rng: Prng, chance: number, step: SubmitStep): S
   if (!rng.chance(chance)) return flagged;
   const ioprio: Ioprio = { class: rng.pick([0, 0, 1, 2, 2, 3, 3, 4, 6, 7]), level: rng.chance(0.5) ? 0 : rng.int(0, 7) };
   return { ...flagged, ioprio: rng.chance(0.25) ? { ...ioprio, hint: rng.pick([1, 8, IOPRIO_NR_HINTS - 1]) } : ioprio };
+}
+
+/** Segment lengths drawn for a vectored block: none, one byte, the default block, a page, the whole I/O buffer. */
+const SEGMENT_LENGTHS = [0, 1, 512, 4096, 65536];
+
+/**
+ * Now and then (`chance`) a read or write made vectored (preadv, pwritev):
+ * mostly one to four segments; sometimes none, UIO_MAXIOV of them or one
+ * more (EINVAL), or an array the kernel cannot read (EFAULT). Its nbytes
+ * goes: aio_nbytes is the segment count. A block that appends stays at 512
+ * bytes or less, as withRandomFd's and withRandomRwFlags's do; apply this
+ * one after them.
+ */
+export function withRandomIov(rng: Prng, chance: number, step: SubmitStep): SubmitStep {
+  if ((step.cmd !== "pread" && step.cmd !== "pwrite") || !rng.chance(chance)) return step;
+  const appends = step.cmd === "pwrite" && (step.fd === "append" || ((step.rw_flags ?? 0) & RWF_APPEND) !== 0);
+  const { nbytes: _, ...rest } = step;
+  const cmd = step.cmd === "pread" ? "preadv" : "pwritev";
+  const roll = rng.int(0, 99);
+  if (roll < 10) return { ...rest, cmd, iov: rng.pick([0, "bogus"] as const) };
+  if (roll < 16) return { ...rest, cmd, iov: [] };
+  if (roll < 24) return { ...rest, cmd, iov: Array<number>(rng.pick([UIO_MAXIOV, UIO_MAXIOV + 1])).fill(appends ? 0 : rng.pick([0, 1, 16])) };
+  const lengths = appends ? [0, 1, 256] : SEGMENT_LENGTHS;
+  return { ...rest, cmd, iov: Array.from({ length: rng.int(1, appends ? 2 : 4) }, () => rng.pick(lengths)) };
 }

@@ -10,6 +10,7 @@ import {
   submitFaultAt,
   submitIoprio,
   submitNbytes,
+  submitIov,
   timeoutOf,
   usigOf,
   type AddrExpr,
@@ -100,10 +101,22 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "io_submit":
       return {
         ...head,
-        ...b.io_submit(at(s.ctx, "ctx"), s.count, s.cmd, s.data, s.fd ?? "rdwr", submitFaultAt(s), submitNbytes(s), s.offset, s.rw_flags, {
-          resfd: names.resfd(s.resfd, i),
-          ioprio: submitIoprio(s),
-        }),
+        ...b.io_submit(
+          at(s.ctx, "ctx"),
+          s.count,
+          s.cmd,
+          s.data,
+          s.fd ?? "rdwr",
+          submitFaultAt(s),
+          submitNbytes(s),
+          s.offset,
+          s.rw_flags,
+          {
+            resfd: names.resfd(s.resfd, i),
+            ioprio: submitIoprio(s),
+          },
+          submitIov(s),
+        ),
       };
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined);

@@ -8,8 +8,8 @@ export interface CoreExports {
   io_setup(nr_events: number, ctxp: number): bigint;
   /** assembly/index/io_destroy(ctx: i64): i32 */
   io_destroy(ctx: bigint): number;
-  /** assembly/index/io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32): i32 */
-  io_submit(ctx: bigint, count: number, cmd: number, data: bigint, fd: number, fault_at: number, nbytes: bigint, offset: bigint, rw_flags: number, resfd: number, ioprio: number): number;
+  /** assembly/index/io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32, iov_segs: i32): i32 */
+  io_submit(ctx: bigint, count: number, cmd: number, data: bigint, fd: number, fault_at: number, nbytes: bigint, offset: bigint, rw_flags: number, resfd: number, ioprio: number, iov_segs: number): number;
   /** assembly/index/eventfd(initval: u64, semaphore: bool): i32 */
   eventfd(initval: bigint, semaphore: number): number;
   /** assembly/index/eventfd_read(efd: i32): i64 */
