@@ -7,10 +7,6 @@ import { IOCB_ADDR } from "../../assembly/abi/iocb.js";
 import type { AioBackend, ProcessConfig, Resfd } from "../contract/backend.js";
 import {
   ctxpOf,
-  submitFaultAt,
-  submitIoprio,
-  submitNbytes,
-  submitIov,
   timeoutOf,
   usigOf,
   type AddrExpr,
@@ -23,6 +19,7 @@ import {
   type StepResult,
 } from "../contract/scenario.js";
 import { MAX_RESULT_EVENTS } from "./limits.js";
+import { submitCall } from "./submit-call.js";
 import { PROFILES } from "../contract/profile.js";
 
 export class Names {
@@ -99,25 +96,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "io_destroy":
       return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
     case "io_submit":
-      return {
-        ...head,
-        ...b.io_submit(
-          at(s.ctx, "ctx"),
-          s.count,
-          s.cmd,
-          s.data,
-          s.fd ?? "rdwr",
-          submitFaultAt(s),
-          submitNbytes(s),
-          s.offset,
-          s.rw_flags,
-          {
-            resfd: names.resfd(s.resfd, i),
-            ioprio: submitIoprio(s),
-          },
-          submitIov(s),
-        ),
-      };
+      return { ...head, ...submitCall(b, s, at(s.ctx, "ctx"), names.resfd(s.resfd, i)) };
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined);
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");

@@ -2,7 +2,8 @@
 // a pair of processes, and the scenario steps run on either backend.
 import assert from "node:assert/strict";
 import { iocbAddress } from "../../src/scenario/run.js";
-import { ctxpOf, submitFaultAt, submitIoprio, submitIov, submitNbytes, timeoutOf, usigOf } from "../../src/contract/scenario.js";
+import { ctxpOf, timeoutOf, usigOf } from "../../src/contract/scenario.js";
+import { submitCall } from "../../src/scenario/submit-call.js";
 import { WasmProcess } from "../../src/core/wasm-backend.js";
 import { AioProcess } from "../../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../../src/model/mm.js";
@@ -111,22 +112,7 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
       if (ctx === null) return "unbound";
       const efd = s.resfd === undefined || s.resfd === "bad" || s.resfd === "file" ? (s.resfd ?? null) : names.get(eventfdKey(s.resfd));
       if (efd === undefined) return "unbound";
-      return b.io_submit(
-        ctx,
-        s.count,
-        s.cmd,
-        s.data,
-        s.fd ?? "rdwr",
-        submitFaultAt(s),
-        submitNbytes(s),
-        s.offset,
-        s.rw_flags,
-        {
-          resfd: efd,
-          ioprio: submitIoprio(s),
-        },
-        submitIov(s),
-      );
+      return submitCall(b, s, ctx, efd);
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
