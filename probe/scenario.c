@@ -2,13 +2,13 @@
  * per step (supervise.c forks it and watches it). */
 #include "scenario.h"
 #include "io.h"
+#include "iocb.h"
 #include "maps.h"
 #include "out.h"
 #include "signals.h"
 #include "sys.h"
 #include "wire.h"
 #include <sys/resource.h>
-#include <linux/capability.h>
 #include <linux/ioprio.h>
 #include <sys/eventfd.h>
 #include <sys/time.h>
@@ -205,19 +205,6 @@ static int eventfd_of(int step, const char *field, int name)
 	return (int)names[name];
 }
 
-/* The models take class RT to pass ioprio_check_cap: so must the probe. */
-static void need_rt_capability(int step)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
-	if (syscall(SYS_capget, &h, d) != 0)
-		die_probe("capget: %s", strerror(errno));
-	if (!(d[0].effective & (1u << CAP_SYS_ADMIN | 1u << CAP_SYS_NICE)))
-		scenario_error(step, "ioprio", -1,
-			       "class RT needs CAP_SYS_ADMIN or CAP_SYS_NICE, "
-			       "which the models assume: run the probe as root");
-}
-
 static void do_io_submit(int i, const struct step *st)
 {
 	uintptr_t ctx = resolve(i, "ctx", &st->a);
@@ -229,46 +216,14 @@ static void do_io_submit(int i, const struct step *st)
 		    : st->resfd == RESFD_BAD ? io_fds[FD_BAD]
 		    : st->resfd == RESFD_FILE ? io_fds[FD_RDWR]
 					      : eventfd_of(i, "resfd", st->resfd);
-	if (st->ioprio != IOPRIO_NONE && st->ioprio >> IOPRIO_CLASS_SHIFT == IOPRIO_CLASS_RT)
-		need_rt_capability(i);
+	/* The models take class RT to pass ioprio_check_cap: so must the probe. */
+	if (st->ioprio != IOPRIO_NONE && st->ioprio >> IOPRIO_CLASS_SHIFT == IOPRIO_CLASS_RT && !rt_capable())
+		scenario_error(i, "ioprio", -1,
+			       "class RT needs CAP_SYS_ADMIN or CAP_SYS_NICE, "
+			       "which the models assume: run the probe as root");
 	/* A scenario's eventfd that sync blocks signal: its count now, to wait for theirs. */
 	uint64_t before = sync && st->resfd >= 0 ? eventfd_count(resfd) : 0;
-	/* A vectored block's buffer is an iovec array, aio_nbytes its segment
-	 * count; every segment points at the I/O buffer, which holds the
-	 * longest. An unreadable array is one segment at NULL or unmapped. */
-	static struct iovec iov[MAX_IOV_SEGMENTS];
-	uint64_t buf = (uint64_t)(uintptr_t)io_buf, nbytes = (uint64_t)st->nbytes;
-	if (st->iov == IOV_ARRAY) {
-		for (long k = 0; k < st->iov_n; k++)
-			iov[k] = (struct iovec){io_buf, iov_lens[st->iov_at + k]};
-		buf = (uint64_t)(uintptr_t)iov;
-		nbytes = (uint64_t)st->iov_n;
-	} else if (st->iov != IOV_NONE) {
-		buf = st->iov == IOV_NULL ? 0 : BOGUS_ADDR;
-		nbytes = 1;
-	}
-	for (long k = 0; k < count; k++) {
-		struct iocb *cb = &iocbs[k];
-		memset(cb, 0, sizeof *cb);
-		cb->aio_data = (uint64_t)(st->n2 + k);
-		cb->aio_lio_opcode = (uint16_t)st->cmd;
-		cb->aio_fildes = (uint32_t)io_fds[st->flag];
-		cb->aio_flags = (uint32_t)st->aio_flags;
-		if (resfd >= 0) {
-			cb->aio_flags |= IOCB_FLAG_RESFD;
-			cb->aio_resfd = (uint32_t)resfd;
-		}
-		if (st->ioprio != IOPRIO_NONE) {
-			cb->aio_flags |= IOCB_FLAG_IOPRIO;
-			cb->aio_reqprio = (int16_t)(uint16_t)st->ioprio;
-		}
-		if (!sync) /* a sync block carries no buffer */
-			cb->aio_buf = buf;
-		cb->aio_nbytes = nbytes;
-		cb->aio_offset = st->offset;
-		cb->aio_rw_flags = (int)(uint32_t)st->rw_flags;
-		iocb_ptrs[k] = cb;
-	}
+	fill_iocbs(st, count, resfd);
 	if (st->bogus_entry >= 0 && st->bogus_entry < count)
 		iocb_ptrs[st->bogus_entry] = (struct iocb *)BOGUS_ADDR;
 	if (st->n3 >= 0 && st->n3 < count)
