@@ -188,7 +188,7 @@ export class AioProcess {
    * `iovSegs`: a vectored block's segments (IOV_FAULT: unreadable), whose
    * lengths sum to `nbytes`.
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32 = 0, resfd: i32 = RESFD_NONE, ioprio: i32 = IOPRIO_NONE, iovSegs: i32 = 0): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32, resfd: i32, ioprio: i32, iovSegs: i32): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;

@@ -5,6 +5,7 @@
 // code of the syscall exports, with reaped data folded into the checksum
 // instead of recorded, so nothing in their loops allocates.
 import { CMD_PREAD, FD_RDWR, IOCB_BYTES, isErr, POLL_SLOW } from "./aio";
+import { IOPRIO_NONE, RESFD_NONE } from "./abi/iocb-flags";
 import { EINVAL } from "./errno";
 import { PAGE_SHIFT } from "./mm";
 import { proc } from "./process";
@@ -12,11 +13,21 @@ import { data_checksum, fold_into_checksum } from "./sink";
 import { extraWork } from "./extra-work";
 import { user_reap } from "./user-reap";
 
+/**
+ * io_submit of `n` plain pread blocks at offset 0 (user data data, data + 1,
+ * ...), every argument given: a call leaving some to their defaults goes
+ * through AssemblyScript's default-argument trampoline, which cost the ring
+ * path 5-7% in time (docs/performance.md).
+ */
+@inline function submitReads(ctx: u64, n: i32, data: u64): i32 {
+  return proc.io_submit(ctx, n, CMD_PREAD, data, FD_RDWR, -1, IOCB_BYTES, 0, 0, RESFD_NONE, IOPRIO_NONE, 0);
+}
+
 /** io_submit of `n` pread control blocks (user data data, data + 1, ...) that complete at once. */
 export function submit_batch(ctx_: f64, n: i32, data_: f64): i32 {
   const ctx = <u64>ctx_;
   const data = <u64>data_;
-  return proc.io_submit(ctx, n, CMD_PREAD, data, FD_RDWR, -1, IOCB_BYTES, 0);
+  return submitReads(ctx, n, data);
 }
 
 /** user_reap of up to `max` events through the mapping at `ctx`. */
@@ -126,7 +137,7 @@ export function ring_loop(ctx_: f64, events: i32, batch: i32): i64 {
   const before = data_checksum();
   let submitted = 0;
   while (submitted < events) {
-    const s = proc.io_submit(ctx, min(batch, events - submitted), CMD_PREAD, <u64>submitted, FD_RDWR, -1, IOCB_BYTES, 0);
+    const s = submitReads(ctx, min(batch, events - submitted), <u64>submitted);
     if (s < 0) return s;
     submitted += s;
     const r = user_reap(proc.mm, ctx, batch);
