@@ -15,7 +15,6 @@ import { record, record_into_scratch, sink, sink_events } from "./sink";
 import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
 import { submitRefusal } from "./submit-refusal";
 import { Eventfds } from "./eventfd";
-import { IOPRIO_NONE, RESFD_NONE } from "./abi/iocb-flags";
 
 import {
   CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
