@@ -75,7 +75,7 @@ export const ringSuite: Suite = {
         params,
         run: (n) =>
           rounds(n, (b) => {
-            model.io_submit(mctx, b, "pread", 0, "rdwr");
+            model.io_submit(mctx, b, "pread", 0);
             model.user_reap(mctx, b);
           }),
       },

@@ -8,6 +8,7 @@ import { asChildCall } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
+import { IOCB_BYTES } from "../assembly/abi/codes.js";
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { errnoName, isErr } from "../src/core/errno.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../src/model/mm.js";
@@ -57,7 +58,7 @@ describe("wasm core = model", () => {
           const ctx = pair.setup(nr_events);
           let submitted = 0;
           for (;;) {
-            const r = pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pread", submitted, "rdwr"));
+            const r = pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pread", submitted));
             if (r.errno !== null) {
               assert.equal(r.errno, "EAGAIN");
               break;
@@ -69,7 +70,7 @@ describe("wasm core = model", () => {
           // Reap some either way, then fill again: both sides must agree on every count.
           pair.call("user_reap", (b) => b.user_reap(ctx, 7));
           pair.call("io_getevents", (b) => b.io_getevents(ctx, 3, 5, 0));
-          for (let k = 0; k < 20; k++) pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pwrite", 1000 + k, "rdwr"));
+          for (let k = 0; k < 20; k++) pair.call("io_submit", (b) => b.io_submit(ctx, 1, "pwrite", 1000 + k));
           pair.call("io_getevents", (b) => b.io_getevents(ctx, 0, 100000, null));
           pair.call("user_reap", (b) => b.user_reap(ctx, 100000));
           pair.call("ring", (b) => b.ring(ctx));
@@ -77,16 +78,28 @@ describe("wasm core = model", () => {
         });
       });
 
+      test("io_submit options: a field left out or undefined is its default, a given one is used", () => {
+        const pair = new Pair(profile);
+        const ctx = pair.setup(16);
+        pair.call("undefined fields", (b) => b.io_submit(ctx, 1, "pwrite", 1, { fd: undefined, offset: undefined, nbytes: 100 }));
+        pair.call("a closed fd", (b) => b.io_submit(ctx, 1, "pread", 2, { fd: "bad" }));
+        pair.call("array unreadable at entry 1", (b) => b.io_submit(ctx, 3, "pread", 3, { faultAt: 1 }));
+        const r = pair.call("reap", (b) => b.io_getevents(ctx, 0, 10, 0));
+        assert.ok(r !== null);
+        assert.deepEqual(r.data, [1, 3]);
+        assert.deepEqual(r.res, [100, IOCB_BYTES]);
+      });
+
       test("full move, destroy after the move", () => {
         const pair = new Pair(profile);
         const a = pair.setup(128);
-        pair.call("io_submit", (b) => b.io_submit(a, 5, "pread", 10, "rdwr"));
+        pair.call("io_submit", (b) => b.io_submit(a, 5, "pread", 10));
         const s = pair.mmap(16);
         const pages = pair.ringPages(a);
         const moved = pair.call("mremap A -> S", (b) => b.mremap(a, pages, pages, s));
         assert.equal(moved.errno, null);
-        pair.call("submit at new address", (b) => b.io_submit(s, 2, "pread", 20, "rdwr"));
-        pair.call("submit at old address", (b) => b.io_submit(a, 2, "pread", 30, "rdwr"));
+        pair.call("submit at new address", (b) => b.io_submit(s, 2, "pread", 20));
+        pair.call("submit at old address", (b) => b.io_submit(a, 2, "pread", 30));
         pair.call("user_reap at new address", (b) => b.user_reap(s, 100));
         pair.sameBytes(s);
         // A fresh mapping now covers the old base (v3.18: the stale id reaches slot 0 through its zero header).
@@ -139,7 +152,7 @@ describe("wasm core = model", () => {
         const pair = new Pair(profile);
         const a = pair.setup(128);
         const s = pair.mmap(16);
-        pair.call("io_submit", (b) => b.io_submit(a, 2, "pread", 1, "rdwr"));
+        pair.call("io_submit", (b) => b.io_submit(a, 2, "pread", 1));
         const move = (addr: number, pages: number, to: number) => (b: AioBackend) => b.inChild((c) => c.mremap(addr, pages, pages, to));
         const r = pair.call("fork move of the ring", move(a, pair.ringPages(a), s));
         assert.equal(r.errno, FORK_MOVE_OF_RING[profile]);
@@ -147,12 +160,7 @@ describe("wasm core = model", () => {
         pair.call("anon fork move", move(s, 2, s + 4 * P));
         // The child has no context table: every call on the parent's context is EINVAL; a context of its own dies with it.
         const child = pair.call("child submit, reap, destroy, setup", (b) =>
-          b.inChild((c) => [
-            c.io_submit(a, 1, "pread", 5, "rdwr").errno,
-            c.io_getevents(a, 0, 4, 0)?.errno,
-            c.io_destroy(a).errno,
-            c.io_setup(8, "zero").errno,
-          ]),
+          b.inChild((c) => [c.io_submit(a, 1, "pread", 5).errno, c.io_getevents(a, 0, 4, 0)?.errno, c.io_destroy(a).errno, c.io_setup(8, "zero").errno]),
         );
         assert.deepEqual(child, ["EINVAL", "EINVAL", "EINVAL", null]);
         pair.call("page S", (b) => b.page(s));
@@ -175,8 +183,8 @@ describe("wasm core = model", () => {
         else assert.equal(r.errno, "EFAULT");
         for (let k = 0; k < 8; k++) pair.call("page D", (b) => b.page(d + k * P));
         for (let k = 0; k < 4; k++) pair.call("page S", (b) => b.page(s + k * P));
-        pair.call("submit T", (b) => b.io_submit(d + 4 * P, 1, "pread", 1, "rdwr"));
-        pair.call("submit T+2", (b) => b.io_submit(d + 6 * P, 1, "pread", 2, "rdwr"));
+        pair.call("submit T", (b) => b.io_submit(d + 4 * P, 1, "pread", 1));
+        pair.call("submit T+2", (b) => b.io_submit(d + 6 * P, 1, "pread", 2));
         pair.call("range without VMA", (b) => b.mremap(s + 8 * P, 2, 2, d + 12 * P));
         pair.sameBytes(d + 4 * P);
         pair.sameBytes(d + 6 * P);
@@ -323,7 +331,7 @@ describe("wasm core = model", () => {
           const n = 1 + ((round * 37) % 200);
           const data = round * 1000;
           const s = wasm.submitBatch(ctx, n, data);
-          const m = model.io_submit(ctx, n, "pread", data, "rdwr");
+          const m = model.io_submit(ctx, n, "pread", data);
           assert.equal(s < 0 ? -1 : s, m.ret);
           const r = wasm.reapBatch(ctx, n);
           const mr = model.user_reap(ctx, n);
@@ -333,7 +341,7 @@ describe("wasm core = model", () => {
         }
         pair.sameBytes(ctx);
         wasm.submitBatch(ctx, 10, 7);
-        model.io_submit(ctx, 10, "pread", 7, "rdwr");
+        model.io_submit(ctx, 10, "pread", 7);
         assert.equal(wasm.getEventsBatch(ctx, 4), model.io_getevents(ctx, 0, 4, 0)!.ret);
         let reaped = 0;
         for (let i = 0; i < 8; i++) reaped += model.io_getevents(ctx, 1, 1, 0)!.ret;
@@ -371,7 +379,7 @@ describe("wasm core = model", () => {
           const { model, wasm } = pair;
           const [ctx, gone, anon] = [pair.setup(1), pair.setup(1), pair.mmap(2)];
           pair.call("destroy", (b) => b.io_destroy(gone));
-          pair.call("submit", (b) => b.io_submit(ctx, 2, "pread", 5, "rdwr"));
+          pair.call("submit", (b) => b.io_submit(ctx, 2, "pread", 5));
           // Events then none, a stale id, a fault, a u32 across two pages, anonymous memory: each twice (TLB cold, then warm).
           for (const id of [ctx, ctx, gone, gone, BOGUS_ADDRESS, anon + P - 2, anon + P - 2, anon + 8, anon + 8]) {
             let [reaped, errno]: [number, string | null] = [0, null];
@@ -416,7 +424,7 @@ describe("wasm core = model", () => {
       const spare = pair.mmap(pages);
       const reap = (label: string, at: number) => pair.call(`${label}: user_reap`, (b) => b.user_reap(at, 8));
       const read = (label: string, at: number) => pair.call(`${label}: ring`, (b) => b.ring(at));
-      pair.call("submit", (b) => b.io_submit(a, 4, "pread", 7, "rdwr"));
+      pair.call("submit", (b) => b.io_submit(a, 4, "pread", 7));
       reap("before the move", a);
       read("before the move", a + P);
       pair.call("mremap to spare", (b) => b.mremap(a, pages, pages, spare));

@@ -1,6 +1,7 @@
 // The syscall surface every in-process backend (model, wasm) offers the
 // scenario runner. Addresses are byte addresses as plain numbers (they stay
 // below 2^47); errno is symbolic, null on success.
+import { IOCB_BYTES } from "../../assembly/abi/codes.js";
 import { IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
 import type { Profile } from "./profile.js";
 import type { Errno, SignalArg } from "./scenario.js";
@@ -35,14 +36,41 @@ export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append";
 /** io_submit's aio_resfd with IOCB_FLAG_RESFD: an eventfd (its id from `eventfd`), a closed descriptor, the test file; null: no flag. */
 export type Resfd = number | "bad" | "file" | null;
 
-/** io_submit's aio_flags with a meaning: `resfd`, and `ioprio` (aio_reqprio with IOCB_FLAG_IOPRIO, 0 to 0xffff, or IOPRIO_NONE). */
-export interface SubmitFlags {
+/**
+ * What one io_submit call says besides its context, block count, opcode and
+ * user data: every block carries the same fields (a scenario step states
+ * them once). `submitOptions` fills in what a caller leaves out.
+ */
+export interface SubmitOptions {
+  /** The descriptor the blocks name. */
+  fd: IoFd;
+  /** The first entry of the iocb array the kernel cannot read (the array pointer itself: 0), -1 for none. */
+  faultAt: number;
+  /** Bytes each block moves: a vectored block's segments' sum, a sync block's 0. */
+  nbytes: number;
+  offset: number;
+  /** aio_rw_flags (abi/rwf.ts RWF_*). */
+  rwFlags: number;
   resfd: Resfd;
+  /** aio_reqprio with IOCB_FLAG_IOPRIO (0 to 0xffff), or IOPRIO_NONE: no flag. */
   ioprio: number;
+  /** A preadv or pwritev block's iovec array. */
+  iov?: Iov;
 }
 
-/** No IOCB_FLAG_RESFD, no IOCB_FLAG_IOPRIO. */
-export const NO_SUBMIT_FLAGS: SubmitFlags = { resfd: null, ioprio: IOPRIO_NONE };
+/** A call's options with its omissions filled in: IOCB_BYTES read-write at offset 0, no fault, no flags. */
+export function submitOptions(o: Partial<SubmitOptions>): SubmitOptions {
+  return {
+    fd: o.fd ?? "rdwr",
+    faultAt: o.faultAt ?? -1,
+    nbytes: o.nbytes ?? IOCB_BYTES,
+    offset: o.offset ?? 0,
+    rwFlags: o.rwFlags ?? 0,
+    resfd: o.resfd ?? null,
+    ioprio: o.ioprio ?? IOPRIO_NONE,
+    iov: o.iov,
+  };
+}
 
 /** The machine a scenario's process runs on: CPU count, the aio-max-nr limit and contexts already held, zero-page faults. */
 export interface ProcessConfig {
@@ -73,28 +101,8 @@ export interface AioBackend {
   readonly profile: Profile;
   io_setup(nr_events: number, ctxp: Ctxp): SysResult & { ctx: number };
   io_destroy(ctx: number): SysResult;
-  /**
-   * `faultAt`: the first entry of the iocb array the kernel cannot read (the
-   * array pointer itself: 0), -1 for none; `nbytes`, `offset` and
-   * `rwFlags` (aio_rw_flags, abi/rwf.ts RWF_*) of every block (default
-   * IOCB_BYTES at 0, no flags; a scenario's sync blocks pass nbytes 0);
-   * `flags`: every block's IOCB_FLAG_RESFD and IOCB_FLAG_IOPRIO (default none);
-   * `iov`: a preadv or pwritev block's iovec array, whose segments sum to
-   * `nbytes`.
-   */
-  io_submit(
-    ctx: number,
-    count: number,
-    cmd: IoCmd,
-    data: number,
-    fd: IoFd,
-    faultAt?: number,
-    nbytes?: number,
-    offset?: number,
-    rwFlags?: number,
-    flags?: SubmitFlags,
-    iov?: Iov,
-  ): SysResult;
+  /** io_submit(2) of `count` blocks with user data `data`, `data` + 1, ...; `opts` omitted: `submitOptions`'s defaults. */
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, opts?: Partial<SubmitOptions>): SysResult;
   /** eventfd(initval, EFD_NONBLOCK, with EFD_SEMAPHORE if `semaphore`): its id for io_submit's `resfd` and eventfd_read. */
   eventfd(initval: number, semaphore: boolean): SysResult & { efd: number };
   /** read(2) of an eventfd's counter: 8 and the value (the count, or 1 for a semaphore), or EAGAIN when it is 0. */

@@ -5,16 +5,16 @@
 // (a count, or -errno: see errnoName) so they add nothing per event.
 import { profileBits, type Profile } from "../contract/profile.js";
 import {
-  NO_SUBMIT_FLAGS,
   type AioBackend,
   type Ctxp,
   type IoCmd,
   type IoFd,
-  type Iov,
   type ProcessConfig,
   type Reaped,
   type RingHeaderRead,
   type SignalReaped,
+  type SubmitOptions,
+  submitOptions,
   type SysResult,
   type Timeout,
 } from "../contract/backend.js";
@@ -39,7 +39,6 @@ import {
   FD_RDONLY,
   FD_RDWR,
   FD_WRONLY,
-  IOCB_BYTES,
   IOV_FAULT,
   KIND_AIO,
   KIND_ANON,
@@ -98,20 +97,8 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.io_destroy(BigInt(ctx)));
   }
 
-  io_submit(
-    ctx: number,
-    count: number,
-    cmd: IoCmd,
-    data: number,
-    fd: IoFd,
-    faultAt = -1,
-    nbytes = IOCB_BYTES,
-    offset = 0,
-    rwFlags = 0,
-    flags = NO_SUBMIT_FLAGS,
-    iov?: Iov,
-  ): SysResult {
-    const { resfd, ioprio } = flags;
+  io_submit(ctx: number, count: number, cmd: IoCmd, data: number, opts: Partial<SubmitOptions> = {}): SysResult {
+    const { fd, faultAt, nbytes, offset, rwFlags, resfd, ioprio, iov } = submitOptions(opts);
     const efd = resfd === null ? RESFD_NONE : resfd === "bad" ? RESFD_BAD : resfd === "file" ? RESFD_FILE : resfd;
     // The core takes the 32 flag bits as an i32: 0x80000000 and up travel as negative numbers.
     // An iovec array crosses as its segment count: its lengths are summed in nbytes.

@@ -5,10 +5,9 @@ import { EFBIG } from "../../assembly/abi/errno.js";
 import { IOCB_ADDR, IOCB_SIZE, UIO_MAXIOV } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_NOAPPEND, RWF_REFUSED_ON_FILE } from "../../assembly/abi/rwf.js";
 import { IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
-import { IO_FILE_BYTES, IOCB_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
+import { IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import {
   fail,
-  NO_SUBMIT_FLAGS,
   ok,
   type Reaped,
   type SignalReaped,
@@ -17,10 +16,10 @@ import {
   type Ctxp,
   type IoCmd,
   type IoFd,
-  type Iov,
   type ProcessConfig,
-  type Resfd,
   type RingHeaderRead,
+  type SubmitOptions,
+  submitOptions,
   type SysResult,
 } from "../contract/backend.js";
 import { setupEvents } from "../contract/geometry.js";
@@ -65,17 +64,8 @@ const refusedReap = (errno: ErrnoName): Reaped => ({ ...fail(errno), data: [], r
  * or flag is EINVAL (FINDINGS 43, 44), and so is the block itself where
  * the generation has no aio fsync.
  */
-function submitRefusal(
-  fd: IoFd,
-  cmd: IoCmd,
-  nbytes: number,
-  offset: number,
-  rwFlags: number,
-  resfd: Resfd,
-  ioprio: number,
-  iov: Iov | undefined,
-  p: Profile,
-): ErrnoName | null {
+function submitRefusal(cmd: IoCmd, o: SubmitOptions, p: Profile): ErrnoName | null {
+  const { fd, nbytes, offset, rwFlags, resfd, ioprio, iov } = o;
   if (fd === "bad") return "EBADF";
   if (resfd === "bad") return "EBADF";
   if (resfd === "file") return "EINVAL";
@@ -201,26 +191,10 @@ export class AioProcess implements AioBackend {
 
   // ---- ring: submit and reap ---------------------------------------------
 
-  /**
-   * `faultAt`: the first entry of the iocb array the kernel cannot read (-1:
-   * none); every block moves `nbytes` at `offset`, with `rwFlags` (RWF_*),
-   * and `flags` (each completion signals its eventfd), a vectored one
-   * through `iov` (its segments sum to `nbytes`).
-   */
-  io_submit(
-    ctx_id: number,
-    count: number,
-    cmd: IoCmd,
-    data: number,
-    fd: IoFd,
-    faultAt = -1,
-    nbytes = IOCB_BYTES,
-    offset = 0,
-    rwFlags = 0,
-    flags = NO_SUBMIT_FLAGS,
-    iov?: Iov,
-  ): SysResult {
-    const { resfd, ioprio } = flags;
+  /** Every block of the call carries `opts` (`submitOptions`); each completion signals its resfd's eventfd. */
+  io_submit(ctx_id: number, count: number, cmd: IoCmd, data: number, opts: Partial<SubmitOptions> = {}): SysResult {
+    const o = submitOptions(opts);
+    const { faultAt, rwFlags, resfd } = o;
     if (count < 0) return fail("EINVAL");
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return fail("EINVAL");
@@ -243,13 +217,13 @@ export class AioProcess implements AioBackend {
         error = "EAGAIN";
         break;
       }
-      const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, iov, this.profile);
+      const refused = submitRefusal(cmd, o, this.profile);
       if (refused) {
         ctx.put_reqs_available(1);
         error = refused;
         break;
       }
-      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, appendsAtEnd(fd, rwFlags), nbytes, offset));
+      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, appendsAtEnd(o.fd, rwFlags), o.nbytes, o.offset));
       submitted++;
     }
     if (typeof resfd === "number") this.eventfds.signal(resfd, submitted);
