@@ -1,6 +1,8 @@
 /* Scenario execution: the child that runs one scenario's steps, one result
  * per step (supervise.c forks it and watches it). */
 #include "scenario.h"
+#include "aio_nr.h"
+#include "fault_watch.h"
 #include "io.h"
 #include "iocb.h"
 #include "maps.h"
@@ -19,55 +21,6 @@ static uintptr_t names[MAX_NAMES];
 static int bound[MAX_NAMES];
 static volatile int *progress; /* shared with the parent: step running now */
 static int zero_page; /* zero_page_reads(), measured by the parent before any child runs */
-static int emulating; /* this scenario asked for no zero page on a kernel that maps it */
-
-/*
- * Read faults without the zero page, on a kernel that maps it (FINDINGS 33,
- * 35): a page of ctx's ring id that a syscall read-faulted in now maps the
- * zero page, and writing it back allocates a page and gives its VMA an
- * anon_vma, as the read fault would have on such a kernel. The probe asks
- * mincore rather than assuming which calls read: only pages the kernel
- * really touched change. Nothing else in a scenario faults anonymous memory.
- */
-struct fault_watch {
-	uintptr_t page[2];
-	unsigned char before[2];
-	int n;
-};
-
-static void watch_ctx(struct fault_watch *w, uintptr_t ctx)
-{
-	w->n = 0;
-	if (!emulating)
-		return;
-	uintptr_t first = ctx & ~(uintptr_t)(page_size - 1);
-	uintptr_t last = (ctx + sizeof(unsigned) - 1) & ~(uintptr_t)(page_size - 1);
-	for (uintptr_t pg = first; w->n < 2; pg = last) {
-		/* ENOMEM (nothing mapped) counts as resident: nothing to allocate there. */
-		if (mincore((void *)pg, (size_t)page_size, &w->before[w->n]) != 0)
-			w->before[w->n] = 1;
-		w->page[w->n++] = pg;
-		if (pg == last)
-			break;
-	}
-}
-
-static void allocate_read_pages(const struct fault_watch *w)
-{
-	int saved = errno; /* the syscall's, for its result */
-	for (int k = 0; k < w->n; k++) {
-		unsigned char now;
-		struct vma v;
-		unsigned char byte;
-		if (w->before[k] & 1 || mincore((void *)w->page[k], (size_t)page_size, &now) != 0 || !(now & 1))
-			continue;
-		if (find_vma(w->page[k], &v) != 0 || v.is_aio || v.inode != 0)
-			continue;
-		if (safe_read(w->page[k], &byte, 1) != 0 || safe_write(w->page[k], &byte, 1) != 0)
-			die_probe("cannot write back the page at %#lx: %s", (unsigned long)w->page[k], strerror(errno));
-	}
-	errno = saved;
-}
 
 /* The result line is out: closing stdout now tells the probe so at once,
  * while exit still waits for the kernel to free the process's contexts
@@ -86,13 +39,15 @@ static int results_open;
 static void scenario_error(int step, const char *field, int name_index,
 			   const char *msg)
 {
-	if (results_open)
+	if (results_open) {
 		out_truncate(step_mark);
-	else
+		outf("]");
+		out_aio_nr_moved();
+		outf(",\"scenario_error\":{\"step\":%d,\"field\":", step);
+	} else {
 		out_discard();
-	outf(results_open ? "],\"scenario_error\":{\"step\":%d,\"field\":"
-			  : "{\"scenario_error\":{\"step\":%d,\"field\":",
-	     step);
+		outf("{\"scenario_error\":{\"step\":%d,\"field\":", step);
+	}
 	out_json_string(field);
 	if (name_index >= 0)
 		outf(",\"name_index\":%d", name_index);
@@ -138,8 +93,13 @@ static void result_head(int i, const struct step *st)
 	outf("%s{\"step\":%d,\"op\":\"%s\"", i ? "," : "", i, st->in_child ? "fork" : op_names[st->op]);
 }
 
+/* The step's return value as ret_errno wrote it: a failed io_setup or
+ * io_destroy changes no aio-nr of ours. */
+static long step_ret;
+
 static void ret_errno(long r)
 {
+	step_ret = r;
 	if (r < 0)
 		outf(",\"ret\":-1,\"errno\":\"%s\"", errno_name(errno));
 	else
@@ -568,7 +528,7 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 	struct utsname u;
 	uname(&u);
 	long max_nr = read_long_file("/proc/sys/fs/aio-max-nr");
-	long nr = read_long_file("/proc/sys/fs/aio-nr");
+	long nr = aio_nr_start();
 	place_like_the_models();
 	struct vma v;
 	if (find_vma(BOGUS_ADDR, &v) == 0)
@@ -583,9 +543,14 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 	for (int i = 0; i < nsteps; i++) {
 		*progress = i;
 		step_mark = out_mark(); /* before the step's separator too */
+		aio_nr_before_step();
 		run_step(i, &steps[i]);
+		aio_nr_after_step(!steps[i].in_child && step_ret == 0 &&
+				  (steps[i].op == OP_IO_SETUP || steps[i].op == OP_IO_DESTROY));
 	}
-	outf("]}\n");
+	outf("]");
+	out_aio_nr_moved();
+	outf("}\n");
 	flush_out();
 	exit_quietly();
 }

@@ -90,6 +90,11 @@ try {
       const parsed = parseScenario(readFileSync(file, "utf8"), file);
       const scenario = noZeroPage ? { ...parsed, zero_page: false } : parsed;
       const doc = guest ? await guestAnswer(scenario) : await kernel.run(file, scenario);
+      // A truth recorded while another process moved the aio-nr limit would not be the kernel's alone.
+      if (doc.aio_nr_moved)
+        throw new Error(
+          `${f}: another process set up or freed AIO contexts while it ran (aio-nr changed before ${doc.aio_nr_moved} steps): not recorded; run it again`,
+        );
       const outDir = outDirFor(doc);
       mkdirSync(outDir, { recursive: true });
       writeFileAtomic(join(outDir, f), `${JSON.stringify(doc, null, 2)}\n`);

@@ -71,3 +71,17 @@ export async function limitStateReason(file: string, scenario: Scenario, truth: 
   if (isDeepStrictEqual(await modelAnswer(file, scenario, recorded), await modelAnswer(file, scenario, { ...recorded, ...live }))) return null;
   return `the answer depends on the aio-nr limit, and this machine's state (aio-nr ${live.aio_nr} of ${live.aio_max_nr}) is not the recorded one (${truth.aio_nr} of ${truth.aio_max_nr})`;
 }
+
+/**
+ * Whether other processes' contexts could change this scenario's answer: the
+ * model's answer with this machine's aio-nr differs from its answer with half
+ * of the remaining limit held by someone else. A process that sets up and
+ * frees contexts while the probe runs (a fuzzer next door) leaves aio-nr as
+ * it found it, so only such scenarios can be disturbed that way.
+ */
+export async function answerDependsOnHeld(file: string, scenario: Scenario, truth: ResultsDoc): Promise<boolean> {
+  const live = liveLimits();
+  const here = { cpus: truth.cpus, zero_page: truth.zero_page ?? true, ...live };
+  const crowded = { ...here, aio_nr: live.aio_nr + Math.floor((live.aio_max_nr - live.aio_nr) / 2) };
+  return !isDeepStrictEqual(await modelAnswer(file, scenario, here), await modelAnswer(file, scenario, crowded));
+}

@@ -168,24 +168,65 @@ test("machineLimitNote: only when the state differs and an io_setup met EAGAIN",
   const note = machineLimitNote(scenario, { aio_nr: 500, aio_max_nr: 65536 }, eagain);
   assert.match(note ?? "", /\(step 3\) while this machine's aio-nr was 500 of aio-max-nr 65536 \(other processes hold AIO contexts\), not the 0 of 65536/);
   assert.match(note ?? "", /state "aio_nr": 500 in the scenario/);
+  // The state as assumed, but aio-nr moved under the run: said too, and nothing without an EAGAIN.
+  const moved = machineLimitNote(scenario, { aio_nr: 0, aio_max_nr: 65536, aio_nr_moved: 2 }, eagain);
+  assert.match(moved ?? "", /\(step 3\) and other processes set up or freed AIO contexts while it ran \(aio-nr changed before 2 of its steps\)/);
+  assert.equal(machineLimitNote(scenario, { aio_nr: 0, aio_max_nr: 65536, aio_nr_moved: 2 }, eagain.slice(0, 1)), null);
 });
+
+test("a context another process sets up during a run: the answer counts the steps that saw aio-nr move", { skip }, () =>
+  withKernelLock(async () => {
+    const run: Scenario = {
+      name: "waits",
+      steps: [
+        { op: "io_setup", nr_events: 1, name: "A" },
+        { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 3e9 },
+        { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: 0 },
+      ],
+    };
+    const before = aioNr();
+    const answer = runScenarioOnKernel("waits", run);
+    let holder: ReturnType<typeof holdContexts> | undefined;
+    try {
+      // Once the run holds its context (it is in its 3 s wait), another process takes 1000 more.
+      for (let i = 0; i < 200 && aioNr() === before; i++) await sleep(10);
+      holder = holdContexts(1000, 20e9);
+      const doc = await answer;
+      assert.deepEqual(
+        doc.results.map((r) => r.errno),
+        [null, null, null],
+      );
+      assert.ok((doc.aio_nr_moved ?? 0) >= 1, `aio_nr_moved ${doc.aio_nr_moved} (aio-nr ${before}, then ${aioNr()})`);
+    } finally {
+      holder?.kill("SIGKILL");
+    }
+  }),
+);
+
+/** A probe in the background whose scenario holds `nr` events' worth of aio-nr for `ns`: another process on the machine. */
+function holdContexts(nr: number, ns: number) {
+  const holder = spawnProbe(defaultProbePath(), ["scenario"]);
+  const holding: Scenario = {
+    name: "holder",
+    steps: [
+      { op: "io_setup", nr_events: nr, name: "H" },
+      { op: "io_getevents", ctx: "H", min_nr: 1, nr: 1, timeout_ns: ns },
+    ],
+  };
+  holder.stdin.end(encodeScenario("holder", holding).text);
+  return holder;
+}
+
+const aioNr = () => Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
 
 test("another process holding AIO contexts: the scenario error names the machine's state", { skip }, () =>
   withKernelLock(async () => {
     // A real second process: a probe whose scenario holds a context while it waits out a timeout.
-    const before = Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
-    const holder = spawnProbe(defaultProbePath(), ["scenario"]);
-    const holding: Scenario = {
-      name: "holder",
-      steps: [
-        { op: "io_setup", nr_events: 1000, name: "H" },
-        { op: "io_getevents", ctx: "H", min_nr: 1, nr: 1, timeout_ns: 20e9 },
-      ],
-    };
-    holder.stdin.end(encodeScenario("holder", holding).text);
+    const before = aioNr();
+    const holder = holdContexts(1000, 20e9);
     try {
-      for (let i = 0; i < 200 && Number(readFileSync("/proc/sys/fs/aio-nr", "utf8")) < before + 1000; i++) await sleep(25);
-      const held = Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
+      for (let i = 0; i < 200 && aioNr() < before + 1000; i++) await sleep(25);
+      const held = aioNr();
       assert.ok(held >= before + 1000, `the holder took no part of the limit (aio-nr ${held})`);
       const file = fileURLToPath(new URL("test/scenarios/limit-accounting-fill.json", REPO));
       await assert.rejects(runScenarioOnKernel(file, parseScenario(readFileSync(file, "utf8"), file)), (e: unknown) => {

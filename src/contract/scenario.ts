@@ -269,6 +269,8 @@ export interface ResultsDoc {
   zero_page?: boolean;
   /** The kernel maps the zero page, and the probe made its read faults allocate pages as the scenario asked (FINDINGS 35). */
   zero_page_emulated?: true;
+  /** The kernel backend: steps before which aio-nr was not what the run had left (another process set up or freed contexts); absent for none. */
+  aio_nr_moved?: number;
   results: StepResult[];
 }
 

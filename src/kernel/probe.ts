@@ -65,6 +65,11 @@ function parseProbeJson(stdout: string, what: string): Record<string, unknown> {
 
 const SCENARIO_OUTPUT_LIMIT = 64 * 1024 * 1024;
 
+/** Steps of the run before which another process had changed aio-nr (probe/aio_nr.c). */
+function movedSteps(doc: Record<string, unknown>): number {
+  return typeof doc.aio_nr_moved === "number" ? doc.aio_nr_moved : 0;
+}
+
 /**
  * How long the probe may take for a whole scenario before it is killed: a
  * backstop only, for a probe that stops answering. The probe's own watchdog
@@ -96,7 +101,7 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     const message = name !== undefined ? `name "${name}" is not bound by any earlier successful step` : String(se.message);
     const note =
       typeof doc.aio_nr === "number" && typeof doc.aio_max_nr === "number" && Array.isArray(doc.results)
-        ? machineLimitNote(scenario, { aio_nr: doc.aio_nr, aio_max_nr: doc.aio_max_nr }, doc.results as StepResult[])
+        ? machineLimitNote(scenario, { aio_nr: doc.aio_nr, aio_max_nr: doc.aio_max_nr, aio_nr_moved: movedSteps(doc) }, doc.results as StepResult[])
         : null;
     throw new ScenarioError(file, step, field, note === null ? message : `${message}; ${note}`);
   }
@@ -127,6 +132,7 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     aio_nr,
     zero_page,
     ...(doc.zero_page_emulated === true ? { zero_page_emulated: true as const } : {}),
+    ...(movedSteps(doc) > 0 ? { aio_nr_moved: movedSteps(doc) } : {}),
     results: results as StepResult[],
   };
 }
