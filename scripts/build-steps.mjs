@@ -4,7 +4,7 @@
 // second), and writing outputs temp-then-rename (so a test or a run reading
 // dist/ or build/ while a build runs sees the old file or the new one, never
 // a half-written or missing one).
-import { existsSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The newest modification time of a file, or of anything in a folder (walked); 0 when missing. */
@@ -32,6 +32,8 @@ export function stepState(step, inputs, outputs) {
   return {
     fresh,
     done() {
+      // The first step of a fresh clone's build may run before anything made build/.
+      mkdirSync("build", { recursive: true });
       writeFileSync(stamp, `${started.toISOString()}\n`);
       utimesSync(stamp, started, started);
     },

@@ -71,7 +71,6 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
   const shownValues = (r: RunResult): Record<string, number> => ({ ...r.counters, ...(r.measurements as Record<string, number> | undefined) });
   const counterNames = [...new Set(rows.flatMap((r) => Object.keys(shownValues(r))))];
   const shownCounters = counterNames.slice(0, MAX_COUNTERS);
-  const refCases = [...new Set(rows.filter((r) => r.reference === true).map((r) => r.case))];
   const hasRatio = rows.some((r) => refs.has(groupKey(r)));
 
   // The first column's header is the suite's name: one header line per suite.
@@ -110,9 +109,9 @@ function suiteTable(suite: string, results: RunResult[], refs: Map<string, RunRe
     body.push(row);
   }
   const table = renderTable(columns, body, opts.width, opts.color);
+  // The reference row says "ref" in its own column, so the notes need not name it.
   const notes = [...fixed];
   if (backends.length === 1) notes.unshift(`backend ${backends[0]}`);
-  if (refCases.length && hasRatio) notes.push(`ref: ${refCases.join(", ")}`);
   if (counterNames.length > shownCounters.length) notes.push(`${counterNames.length - shownCounters.length} more counters in the run JSON`);
   if (table.hidden.length) notes.push(`hidden to fit ${opts.width} columns: ${table.hidden.join(", ")}`);
   // The notes follow the header line when they fit there, else they get their own line above it.
