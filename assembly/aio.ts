@@ -15,7 +15,7 @@ import { record, record_into_scratch, sink, sink_events } from "./sink";
 import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
 import { submitRefusal } from "./submit-refusal";
 import { Eventfds } from "./eventfd";
-
+import { TmpfsSpace, writable } from "./tmpfs";
 import {
   CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
@@ -68,6 +68,7 @@ export class AioProcess {
   fsizeLimit: i64 = i64.MAX_VALUE;
   /** The eventfds the process opened (a forked child shares them). */
   eventfds: Eventfds = new Eventfds();
+  space: TmpfsSpace | null = null; // the file's pages on its tmpfs (process.ts set_tmpfs); null: a memfd, no limit
 
   constructor(
     readonly profile: Profile,
@@ -208,8 +209,8 @@ export class AioProcess {
       return -refused;
     }
     const ring = ctx.ringBase;
-    // Under RLIMIT_FSIZE the writes of one call can answer differently (the limit stops appends): one per run.
-    const run = (cmd == CMD_PWRITE || cmd == CMD_PWRITEV) && this.fsizeLimit != i64.MAX_VALUE ? 1 : nr;
+    // Under RLIMIT_FSIZE or on a tmpfs the writes of one call can answer differently (the limit stops appends, pages run out): one per run.
+    const run = (cmd == CMD_PWRITE || cmd == CMD_PWRITEV) && (this.fsizeLimit != i64.MAX_VALUE || this.space !== null) ? 1 : nr;
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
@@ -233,11 +234,10 @@ export class AioProcess {
    * (its event's res). A read stops at the end of the file; a write grows
    * it, at the end in append mode: O_APPEND or RWF_APPEND, unless
    * RWF_NOAPPEND (FINDINGS 40, 44); a vectored block as its segments'
-   * sum. Every block of one call moves as many bytes, so one answer serves
-   * all (under RLIMIT_FSIZE io_submit passes one block at a time). A sync
-   * block, accepted only with nbytes 0, moves nothing. A write that starts
-   * at or past RLIMIT_FSIZE is -EFBIG; one that crosses it stops there
-   * (FINDINGS 45).
+   * sum. Every block of one call moves as many bytes, so one answer serves all (under RLIMIT_FSIZE or
+   * on a tmpfs io_submit passes one block at a time). A sync block, accepted only with nbytes 0, moves
+   * nothing. A write that starts at or past RLIMIT_FSIZE is -EFBIG; one that crosses it or runs out of
+   * tmpfs pages stops there, -ENOSPC where it gets no page (FINDINGS 45, 49).
    */
   @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
     if (cmd == CMD_PREAD || cmd == CMD_PREADV) return min(nbytes, max(0, this.fileSize - offset));
@@ -245,8 +245,8 @@ export class AioProcess {
     const append = (fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND);
     const pos = append ? this.fileSize : offset;
     if (pos >= this.fsizeLimit) return -EFBIG;
-    const n = min(nbytes, this.fsizeLimit - pos);
-    if (append) this.fileSize += <i64>k * n;
+    const n = writable(this.space, pos, min(nbytes, this.fsizeLimit - pos));
+    if (append) this.fileSize += <i64>k * max<i64>(n, 0);
     else if (n > 0) this.fileSize = max(this.fileSize, pos + n);
     return n;
   }
@@ -427,6 +427,7 @@ export class AioProcess {
   /** ftruncate of the test file: a growth past RLIMIT_FSIZE is EFBIG (SIGXFSZ ignored), a shrink never is. */
   ftruncate(size: i64): i32 {
     if (size > this.fileSize && size > this.fsizeLimit) return -EFBIG;
+    if (this.space) this.space!.truncate(size);
     this.fileSize = size;
     return 0;
   }
@@ -506,6 +507,7 @@ export class AioProcess {
     child.fileSize = this.fileSize;
     child.fsizeLimit = this.fsizeLimit;
     child.eventfds = this.eventfds;
+    child.space = this.space;
     return child;
   }
 

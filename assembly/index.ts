@@ -7,7 +7,7 @@ import { proc } from "./process";
 import { record_into_scratch } from "./sink";
 import { user_reap as user_reap_mapping } from "./user-reap";
 
-export { reset, fork_child, exit_child } from "./process";
+export { reset, set_tmpfs, fork_child, exit_child } from "./process";
 export { scratch_ptr, scratch_reserve, data_checksum } from "./sink";
 export { submit_batch, reap_batch, getevents_batch, getevents_calls, lookup_batch, remap_batch, ring_loop, hook_slots_visited } from "./batch";
 

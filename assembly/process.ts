@@ -1,8 +1,10 @@
 // The one modelled process an instance runs: all its state hangs off `proc`,
 // and reset replaces it, then collects the old process's objects.
 import { AioProcess } from "./aio";
+import { IO_FILE_BYTES } from "./abi/codes";
 import { Profile } from "./profile";
 import { reset_checksum } from "./sink";
+import { TmpfsSpace } from "./tmpfs";
 
 export let proc = new AioProcess(new Profile(0), 1, 65536, 0, true);
 
@@ -15,6 +17,11 @@ export function reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64,
   // The minimal runtime collects only when asked: the old process is garbage now.
   __collect();
   reset_checksum();
+}
+
+/** After reset: the test file lives on a tmpfs of `pages` pages (a scenario's tmpfs_bytes), not on a memfd. */
+export function set_tmpfs(pages: i32): void {
+  proc.space = new TmpfsSpace(pages, IO_FILE_BYTES);
 }
 
 /** The parent while a forked child runs (fork_child to exit_child). */

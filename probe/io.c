@@ -1,7 +1,7 @@
 /* The I/O the probe submits: a 16 KiB test file (open read-write, and
- * again read-only, write-only and with O_APPEND), a spare fd number for
- * fd "bad", the eventfd sync blocks signal, and the iocb and event buffers
- * of scenarios and timing loops. */
+ * again read-only, write-only, with O_APPEND and with O_DIRECT), a spare
+ * fd number for fd "bad", the eventfd sync blocks signal, and the iocb and
+ * event buffers of scenarios and timing loops. */
 #include "io.h"
 #include "out.h"
 #include <poll.h>
@@ -10,7 +10,8 @@
 /* How long the kernel may take to complete the sync blocks of one io_submit. */
 #define SYNC_WAIT_NS 5000000000ull
 
-int io_fds[FD_KINDS] = {-1, -1, -1, -1, -1};
+int io_fds[FD_KINDS] = {-1, -1, -1, -1, -1, -1};
+int direct_errno;
 int sync_efd = -1;
 char io_buf[MAX_IO_BYTES] __attribute__((aligned(512)));
 /* Sized before the scenario starts (largest count it asks for), so that no
@@ -28,15 +29,9 @@ void setup_io_file(void)
 	if (fd < 0)
 		die_probe("memfd_create: %s", strerror(errno));
 	io_fds[FD_RDWR] = fd;
-	/* Other open files of the same file: they share its size. */
-	static const int modes[FD_KINDS] = {
-		[FD_RDONLY] = O_RDONLY, [FD_WRONLY] = O_WRONLY,
-		[FD_APPEND] = O_RDWR | O_APPEND};
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	for (int k = FD_RDONLY; k < FD_KINDS; k++)
-		if ((io_fds[k] = open(path, modes[k])) < 0)
-			die_probe("opening %s again: %s", path, strerror(errno));
+	open_modes(AT_FDCWD, path, io_fds);
 	if ((sync_efd = eventfd(0, 0)) < 0)
 		die_probe("eventfd: %s", strerror(errno));
 	static char zeros[FILE_BYTES];
@@ -48,6 +43,29 @@ void setup_io_file(void)
 			return;
 		}
 	die_probe("no free file descriptor number for fd \"bad\"");
+}
+
+void open_modes(int dir, const char *path, int *fds)
+{
+	/* Other open files of the same file: they share its size. */
+	static const int modes[FD_KINDS] = {
+		[FD_RDONLY] = O_RDONLY, [FD_WRONLY] = O_WRONLY,
+		[FD_APPEND] = O_RDWR | O_APPEND, [FD_DIRECT] = O_RDWR | O_DIRECT};
+	direct_errno = 0;
+	for (int k = FD_RDONLY; k < FD_KINDS; k++)
+		if ((fds[k] = openat(dir, path, modes[k])) < 0) {
+			/* shmem takes O_DIRECT from 6.6 on: before, the open is EINVAL (FINDINGS 49). */
+			if (k != FD_DIRECT)
+				die_probe("opening %s again: %s", path, strerror(errno));
+			direct_errno = errno;
+		}
+}
+
+const char *direct_refusal(void)
+{
+	static char msg[160];
+	snprintf(msg, sizeof msg, "the test file cannot be opened with O_DIRECT here (open: %s)", errno_name(direct_errno));
+	return msg;
 }
 
 void await_sync_blocks(long n)

@@ -21,7 +21,8 @@
  *                                CMD: pread|pwrite|fsync|fdsync|bad|noop|
  *                                preadv|pwritev,
  *                                FD: ok (read-write), bad (closed),
- *                                rdonly, wronly or append (O_APPEND),
+ *                                rdonly, wronly, append (O_APPEND) or
+ *                                direct (O_DIRECT),
  *                                IOCBS: ok (the probe's array), 0
  *                                or bogus, NULL: "-" or the entry left NULL,
  *                                BOGUS: "-" or the entry pointing to "bogus",
@@ -71,9 +72,11 @@
  * ADDR is "0", "bogus", "-1" (all ones), or "N<index>+<pages>+<bytes>". A first line
  * "zero_page 0" asks for read faults that allocate pages (FINDINGS 33, 34):
  * on a kernel that maps the zero page, the probe writes back each page a
- * syscall read-faulted in, and says "zero_page_emulated":true.
+ * syscall read-faulted in, and says "zero_page_emulated":true. A line
+ * "tmpfs BYTES" before the first step puts the test file on a tmpfs of that
+ * size instead of a memfd (FINDINGS 49; it needs CAP_SYS_ADMIN).
  *
- * Output of a scenario: {"kernel","cpus","aio_max_nr","aio_nr","zero_page","results"}
+ * Output of a scenario: {"kernel","cpus","aio_max_nr","aio_nr","zero_page",("tmpfs_bytes",)"results"}
  * (the TS side adds name/backend/profile); the same with "scenario_error"
  * added when a step cannot run as written (results then hold the steps
  * before it); or {"probe_error":...,"step"}. Output never contains raw
@@ -118,6 +121,9 @@
 #define FILE_BYTES (16 * 1024)
 #define IO_BYTES 512
 #define MAX_IO_BYTES (64 * 1024)
+/* A scenario's tmpfs for the test file: whole pages, 16 KiB to 16 MiB. */
+#define MIN_TMPFS_BYTES FILE_BYTES
+#define MAX_TMPFS_BYTES (16 * 1024 * 1024)
 #define MAX_IOV_SEGMENTS 2048 /* one iovec array: room past IOV_MAX */
 #define MAX_SCENARIO_SEGMENTS (1 << 19) /* every array of one scenario */
 /* Far below the mmap area and above any heap: nothing maps here unless a

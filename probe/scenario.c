@@ -9,6 +9,7 @@
 #include "out.h"
 #include "signals.h"
 #include "sys.h"
+#include "tmpfs.h"
 #include "wire.h"
 #include <sys/resource.h>
 #include <linux/ioprio.h>
@@ -488,6 +489,8 @@ static void run_in_child(int i, const struct step *st)
 
 static void run_step(int i, const struct step *st)
 {
+	if (st->op == OP_IO_SUBMIT && st->flag == FD_DIRECT && io_fds[FD_DIRECT] < 0)
+		scenario_error(i, "fd", -1, direct_refusal());
 	result_head(i, st);
 	if (st->in_child) {
 		outf(",\"call\":\"%s\"", op_names[st->op]);
@@ -522,6 +525,8 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 	pin_one_cpu();
 	if (io_fds[FD_RDWR] < 0)
 		setup_io_file();
+	if (tmpfs_bytes)
+		use_tmpfs(tmpfs_bytes);
 	/* Each scenario starts from the 16 KiB file: an earlier one may have grown it. */
 	if (ftruncate(io_fds[FD_RDWR], FILE_BYTES) != 0)
 		die_probe("resetting the test file: %s", strerror(errno));
@@ -536,9 +541,12 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 	outf("{\"kernel\":");
 	out_json_string(u.release);
 	emulating = zero_page && no_zero_page_wanted;
-	outf(",\"cpus\":%d,\"aio_max_nr\":%ld,\"aio_nr\":%ld,\"zero_page\":%s%s,\"results\":[",
+	outf(",\"cpus\":%d,\"aio_max_nr\":%ld,\"aio_nr\":%ld,\"zero_page\":%s%s",
 	     possible_cpus(), max_nr, nr, zero_page && !emulating ? "true" : "false",
 	     emulating ? ",\"zero_page_emulated\":true" : "");
+	if (tmpfs_bytes)
+		outf(",\"tmpfs_bytes\":%ld", tmpfs_bytes);
+	outf(",\"results\":[");
 	results_open = 1;
 	for (int i = 0; i < nsteps; i++) {
 		*progress = i;

@@ -29,7 +29,7 @@ static const struct {
 
 /* FD_* by name, as src/kernel/wire.ts writes io_submit's fd. */
 static const char *const fd_words[] = {
-	"ok", "bad", "rdonly", "wronly", "append",
+	"ok", "bad", "rdonly", "wronly", "append", "direct",
 };
 
 /* RESFD_NONE, RESFD_BAD, RESFD_FILE (-1, -2, -3) by name: -1 - their index. */
@@ -42,6 +42,7 @@ uint32_t iov_lens[MAX_SCENARIO_SEGMENTS];
 static long iov_used; /* of iov_lens, by the scenario parsed so far */
 int nsteps;
 int no_zero_page_wanted;
+long tmpfs_bytes;
 
 static long parse_long(const char *tok, int line)
 {
@@ -390,6 +391,7 @@ int next_scenario(void)
 	nsteps = 0;
 	iov_used = 0;
 	no_zero_page_wanted = 0;
+	tmpfs_bytes = 0;
 	while (read_line(line, sizeof line, line_no + 1)) {
 		line_no++;
 		any = 1;
@@ -399,6 +401,12 @@ int next_scenario(void)
 			if (nsteps)
 				die_probe("wire line %d: zero_page after a step", line_no);
 			no_zero_page_wanted = 1;
+		} else if (strncmp(line, "tmpfs ", 6) == 0) {
+			if (nsteps || tmpfs_bytes)
+				die_probe("wire line %d: tmpfs after a step or twice", line_no);
+			tmpfs_bytes = parse_long(line + 6, line_no);
+			if (tmpfs_bytes < MIN_TMPFS_BYTES || tmpfs_bytes > MAX_TMPFS_BYTES || tmpfs_bytes % 4096)
+				die_probe("wire line %d: tmpfs size out of range", line_no);
 		} else if (*line) {
 			if (nsteps == MAX_STEPS)
 				die_probe("more than %d steps", MAX_STEPS);

@@ -66,6 +66,7 @@ extern struct step steps[MAX_STEPS];
 extern uint32_t iov_lens[MAX_SCENARIO_SEGMENTS];
 extern int nsteps;
 extern int no_zero_page_wanted; /* the scenario's "zero_page 0" line */
+extern long tmpfs_bytes; /* the scenario's "tmpfs BYTES" line; 0: the memfd */
 int next_scenario(void);
 
 #endif

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import {
   FD_APPEND,
   FD_BAD,
+  FD_DIRECT,
   FD_RDONLY,
   FD_RDWR,
   FD_WRONLY,
@@ -84,7 +85,10 @@ function probeAbi(): Record<string, number> {
     ["SIGMASK_BLOCK", "SIG_MASK_BLOCK"],
     ["SIGMASK_FAULT", "SIG_MASK_BOGUS"],
     ["SIGSET_SIZE", "_NSIG / 8"],
-    ...["FD_RDWR", "FD_BAD", "FD_RDONLY", "FD_WRONLY", "FD_APPEND"].map((f): [string, string] => [f, f]),
+    ...["FD_RDWR", "FD_BAD", "FD_RDONLY", "FD_WRONLY", "FD_APPEND", "FD_DIRECT"].map((f): [string, string] => [f, f]),
+    ["ENOSPC", "ENOSPC"],
+    ["MIN_TMPFS_BYTES", "MIN_TMPFS_BYTES"],
+    ["MAX_TMPFS_BYTES", "MAX_TMPFS_BYTES"],
     ["EOPNOTSUPP", "EOPNOTSUPP"],
     ["EFBIG", "EFBIG"],
     ["MAX_EVENTFDS", "MAX_EVENTFDS"],
@@ -143,7 +147,10 @@ describe("single-source ABI", () => {
     const sig = { USIG_NULL, USIG_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGMASK_BLOCK, SIGMASK_FAULT, SIGSET_SIZE };
     for (const [k, v] of Object.entries(sig)) assert.equal(c[k], v, k);
     // io_submit's file: the probe's enum in the codes' order.
-    for (const [k, v] of Object.entries({ FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND })) assert.equal(c[k], v, k);
+    for (const [k, v] of Object.entries({ FD_RDWR, FD_BAD, FD_RDONLY, FD_WRONLY, FD_APPEND, FD_DIRECT })) assert.equal(c[k], v, k);
+    // A scenario's tmpfs: ENOSPC in its events, and the sizes the probe takes.
+    assert.equal(c.ENOSPC, errno.ENOSPC);
+    assert.deepEqual([c.MIN_TMPFS_BYTES, c.MAX_TMPFS_BYTES], [limits.MIN_TMPFS_BYTES, limits.MAX_TMPFS_BYTES]);
     assert.equal(c.EOPNOTSUPP, errno.EOPNOTSUPP);
     assert.equal(c.EFBIG, errno.EFBIG);
     // io_submit's opcodes and the iovec bounds: the kernel's, and the probe's arrays.

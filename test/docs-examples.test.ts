@@ -1,6 +1,6 @@
 // The examples in docs/scenario-format.md are executed: every `json scenario`
 // block must run on both models (and on the live kernel where the probe
-// works and the machine has the scenario's CPU count) and give exactly the
+// works, the machine has the scenario's CPU count and, for a tmpfs, root) and give exactly the
 // `json results` block that follows it. The package's examples/scenarios/
 // are run too, and every scenario file the README and examples/README.md
 // name must be one of them (or of the parity suite in a checkout).
@@ -10,9 +10,11 @@ import { describe, it } from "node:test";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
 import { diffResults, parseScenario, readScenarioFile, runScenario } from "../src/scenario/index.js";
 import { possibleCpus } from "../src/util/possible-cpus.js";
-import { BACKENDS, fencedBlocks, REPO } from "./helpers.js";
+import { BACKENDS, fencedBlocks, REPO, tmpfsReason } from "./helpers.js";
 
 const DOC = "docs/scenario-format.md";
+/** Why an example on a tmpfs cannot run on the live kernel here (mounting one needs root), or null. */
+const noTmpfs = kernelAvailability().available ? await tmpfsReason() : null;
 
 const blocks = fencedBlocks(readFileSync(new URL(DOC, REPO), "utf8"));
 const examples = blocks.flatMap((b, i) => {
@@ -43,7 +45,9 @@ describe(`${DOC} examples`, () => {
       ? `kernel backend unavailable: ${avail.reason}`
       : possibleCpus() !== scenario.cpus
         ? `the example assumes ${scenario.cpus} CPUs`
-        : false;
+        : scenario.tmpfs_bytes !== undefined && noTmpfs !== null
+          ? noTmpfs
+          : false;
     it(`${scenario.name} on the live kernel`, { skip }, async () => {
       const doc = await runScenarioOnKernel(scenario.name, scenario);
       assert.deepEqual(doc.results, results);

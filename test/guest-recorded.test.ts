@@ -43,7 +43,13 @@ for (const series of kernels) {
       it(f, () => {
         const truth = load(`${recorded}${series}/${f}`);
         const profile = profileForRelease(truth.kernel ?? "");
-        const config = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr, zero_page: truth.zero_page ?? true };
+        const config = {
+          cpus: truth.cpus,
+          aio_max_nr: truth.aio_max_nr,
+          aio_nr: truth.aio_nr,
+          zero_page: truth.zero_page ?? true,
+          tmpfs_bytes: truth.tmpfs_bytes,
+        };
         const scenario = readScenarioFile(scenarios + f);
         const kernel = { results: truth.results, scenarioError: truth.scenario_error };
         for (const [name, backend] of [

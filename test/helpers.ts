@@ -4,6 +4,8 @@ import { isDeepStrictEqual } from "node:util";
 import type { ProcessConfig } from "../src/contract/backend.js";
 import { ScenarioError } from "../src/contract/errors.js";
 import { runScenario } from "../src/scenario/index.js";
+import { runScenarioOnKernel } from "../src/kernel/probe.js";
+import { MIN_TMPFS_BYTES } from "../assembly/abi/limits.js";
 import type { ProfileName, ResultsDoc, Scenario, Step, StepResult } from "../src/contract/scenario.js";
 
 export const BACKENDS = ["model", "wasm"] as const;
@@ -58,16 +60,31 @@ async function modelAnswer(file: string, scenario: Scenario, config: ProcessConf
   }
 }
 
+let tmpfs: Promise<string | null> | undefined;
+
+/** Why the probe cannot put a scenario's test file on a tmpfs here (mounting one needs root), or null: an empty scenario asks once. */
+export function tmpfsReason(): Promise<string | null> {
+  tmpfs ??= runScenarioOnKernel("tmpfs", { name: "tmpfs", steps: [], tmpfs_bytes: MIN_TMPFS_BYTES }).then(
+    () => null,
+    (e: Error) => e.message,
+  );
+  return tmpfs;
+}
+
 /**
  * Why a live run of this scenario cannot give its recording on this machine
- * as it is now (aio-nr or aio-max-nr not the recorded ones, and the model's
- * answer depends on them), or null: tests on a shared machine run relative
- * to what they find.
+ * as it is now (a tmpfs it asks for that the probe cannot mount; aio-nr or
+ * aio-max-nr not the recorded ones, and the model's answer depends on them),
+ * or null: tests on a shared machine run relative to what they find.
  */
 export async function limitStateReason(file: string, scenario: Scenario, truth: ResultsDoc): Promise<string | null> {
+  if (scenario.tmpfs_bytes !== undefined) {
+    const reason = await tmpfsReason();
+    if (reason !== null) return reason;
+  }
   const live = liveLimits();
   if (live.aio_nr === truth.aio_nr && live.aio_max_nr === truth.aio_max_nr) return null;
-  const recorded = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr, zero_page: truth.zero_page ?? true };
+  const recorded = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr, zero_page: truth.zero_page ?? true, tmpfs_bytes: truth.tmpfs_bytes };
   if (isDeepStrictEqual(await modelAnswer(file, scenario, recorded), await modelAnswer(file, scenario, { ...recorded, ...live }))) return null;
   return `the answer depends on the aio-nr limit, and this machine's state (aio-nr ${live.aio_nr} of ${live.aio_max_nr}) is not the recorded one (${truth.aio_nr} of ${truth.aio_max_nr})`;
 }

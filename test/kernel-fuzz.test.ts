@@ -24,7 +24,7 @@ import { AioProcess } from "../src/model/aio.js";
 import { PROFILES } from "../src/contract/profile.js";
 import { parseScenario } from "../src/scenario/parse.js";
 import type { Scenario, Step } from "../src/contract/scenario.js";
-import { REPO } from "./helpers.js";
+import { REPO, tmpfsReason } from "./helpers.js";
 import { withKernelLock } from "./kernel-lock.js";
 
 /** io_getevents(2)'s system call number, where /proc/PID/syscall shows it. */
@@ -294,6 +294,8 @@ describe("kernel fuzzing: the live kernel", () => {
     );
     assert.equal(progress.at(-1), 300);
     assert.equal(r.crashes.length, 0, JSON.stringify(r.crashes[0]));
+    // Half the programs on a tmpfs where the probe can mount one (root).
+    assert.equal(r.tmpfs, (await tmpfsReason()) === null);
     assert.deepEqual(
       r.findings.map((f) => `${f.model}: ${f.signature}`),
       [],
@@ -312,6 +314,28 @@ describe("kernel fuzzing: the live kernel", () => {
     const plain = new ProgramGenerator(1, { cpus: 2, aio_max_nr: 65536 }).next("p").scenario;
     assert.equal(plain.zero_page, undefined);
     assert.equal(new ProgramGenerator(1, { cpus: 2, aio_max_nr: 65536, zero_page: false }).next("p").scenario.zero_page, false);
+  });
+
+  it("programs put the test file on a tmpfs only where told the probe can mount one, half of them then", () => {
+    const sizes = (opts: { tmpfs?: boolean }) => {
+      const gen = new ProgramGenerator(3, { cpus: 2, aio_max_nr: 65536, ...opts });
+      return Array.from({ length: 40 }, (_, i) => gen.next(`p${i}`).scenario.tmpfs_bytes);
+    };
+    assert.ok(sizes({}).every((b) => b === undefined));
+    const told = sizes({ tmpfs: true });
+    const on = told.filter((b) => b !== undefined).length;
+    assert.ok(on >= 10 && on <= 30, `${on} of 40 on a tmpfs`);
+  });
+
+  it('a generation that cannot open the file with O_DIRECT gets no fd "direct" step', () => {
+    const direct = (profile: "v6.1" | "v6.12") => {
+      const gen = new ProgramGenerator(4, { cpus: 2, aio_max_nr: 65536, profile });
+      return Array.from({ length: 40 }, (_, i) => gen.next(`p${i}`).scenario.steps)
+        .flat()
+        .filter((s) => s.op === "io_submit" && s.fd === "direct").length;
+    };
+    assert.equal(direct("v6.1"), 0);
+    assert.ok(direct("v6.12") > 0);
   });
 
   it("a model with a planted bug is caught and shrunk to at most 8 steps", needsKernel, async () => {

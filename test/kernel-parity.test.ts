@@ -83,6 +83,22 @@ test("the probe takes the no-zero-page line only before the first step", {
   assert.match(r.stdout, /"probe_error":"wire line 2: zero_page after a step"/);
 });
 
+test("the probe takes one tmpfs line, before the first step, of whole pages from 16 KiB to 16 MiB", {
+  skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
+}, () => {
+  for (const [input, said] of [
+    ["mmap 1 0 - replace\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
+    ["tmpfs 65536\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
+    ["tmpfs 65537\n", "wire line 1: tmpfs size out of range"],
+    ["tmpfs 12288\n", "wire line 1: tmpfs size out of range"],
+    [`tmpfs ${2 ** 24 + 4096}\n`, "wire line 1: tmpfs size out of range"],
+  ]) {
+    const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
+    assert.equal(r.status, 1, input);
+    assert.equal(JSON.parse(r.stdout).probe_error, said, input);
+  }
+});
+
 test("the parity suite has at least 40 scenarios, each with a recording in both host sets", () => {
   assert.ok(files.length >= 40, `only ${files.length} scenarios`);
   for (const dir of [recorded, NO_ZERO_PAGE]) {

@@ -21,6 +21,36 @@ import { withKernelLock } from "./kernel-lock.js";
 
 const avail = kernelAvailability();
 const skip = avail.available ? false : `kernel backend unavailable: ${avail.reason}`;
+
+/** A probe in the background whose scenario holds `nr` events' worth of aio-nr for `ns`: another process on the machine. */
+function holdContexts(nr: number, ns: number) {
+  const holder = spawnProbe(defaultProbePath(), ["scenario"]);
+  const holding: Scenario = {
+    name: "holder",
+    steps: [
+      { op: "io_setup", nr_events: nr, name: "H" },
+      { op: "io_getevents", ctx: "H", min_nr: 1, nr: 1, timeout_ns: ns },
+    ],
+  };
+  holder.stdin.end(encodeScenario("holder", holding).text);
+  return holder;
+}
+
+/**
+ * Whether the holder's scenario process (the probe's child) has set up its
+ * context: a ring mapping in its maps. aio-nr alone cannot tell, since other
+ * tests' contexts come and go meanwhile.
+ */
+function holding(pid: number | undefined): boolean {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean);
+    return children.some((c) => readFileSync(`/proc/${c}/maps`, "utf8").includes("[aio]"));
+  } catch {
+    return false;
+  }
+}
+
+const aioNr = () => Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
 const run = (steps: Step[]) => runScenarioOnKernel("t.json", { name: "t", steps } as Scenario);
 
 async function rejects(steps: Step[], step: number | null, field: string | null, pattern: RegExp): Promise<void> {
@@ -180,54 +210,35 @@ test("a context another process sets up during a run: the answer counts the step
       name: "waits",
       steps: [
         { op: "io_setup", nr_events: 1, name: "A" },
-        { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 3e9 },
+        { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: 5e9 },
         { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: 0 },
       ],
     };
-    const before = aioNr();
     const answer = runScenarioOnKernel("waits", run);
     let holder: ReturnType<typeof holdContexts> | undefined;
     try {
-      // Once the run holds its context (it is in its 3 s wait), another process takes 1000 more.
-      for (let i = 0; i < 200 && aioNr() === before; i++) await sleep(10);
+      // Well inside the run's 5 s wait, another process takes 1000 more.
+      await sleep(1000);
       holder = holdContexts(1000, 20e9);
       const doc = await answer;
       assert.deepEqual(
         doc.results.map((r) => r.errno),
         [null, null, null],
       );
-      assert.ok((doc.aio_nr_moved ?? 0) >= 1, `aio_nr_moved ${doc.aio_nr_moved} (aio-nr ${before}, then ${aioNr()})`);
+      assert.ok((doc.aio_nr_moved ?? 0) >= 1, `aio_nr_moved ${doc.aio_nr_moved} (holder holding: ${holding(holder.pid)}, aio-nr ${aioNr()})`);
     } finally {
       holder?.kill("SIGKILL");
     }
   }),
 );
 
-/** A probe in the background whose scenario holds `nr` events' worth of aio-nr for `ns`: another process on the machine. */
-function holdContexts(nr: number, ns: number) {
-  const holder = spawnProbe(defaultProbePath(), ["scenario"]);
-  const holding: Scenario = {
-    name: "holder",
-    steps: [
-      { op: "io_setup", nr_events: nr, name: "H" },
-      { op: "io_getevents", ctx: "H", min_nr: 1, nr: 1, timeout_ns: ns },
-    ],
-  };
-  holder.stdin.end(encodeScenario("holder", holding).text);
-  return holder;
-}
-
-const aioNr = () => Number(readFileSync("/proc/sys/fs/aio-nr", "utf8"));
-
 test("another process holding AIO contexts: the scenario error names the machine's state", { skip }, () =>
   withKernelLock(async () => {
     // A real second process: a probe whose scenario holds a context while it waits out a timeout.
-    const before = aioNr();
     const holder = holdContexts(1000, 20e9);
     try {
-      for (let i = 0; i < 200 && aioNr() < before + 1000; i++) await sleep(25);
-      const held = aioNr();
-      assert.ok(held >= before + 1000, `the holder took no part of the limit (aio-nr ${held})`);
+      for (let i = 0; i < 400 && !holding(holder.pid); i++) await sleep(25);
+      assert.ok(holding(holder.pid), `the holder set up no context (aio-nr ${aioNr()})`);
       const file = fileURLToPath(new URL("test/scenarios/limit-accounting-fill.json", REPO));
       await assert.rejects(runScenarioOnKernel(file, parseScenario(readFileSync(file, "utf8"), file)), (e: unknown) => {
         assert.ok(e instanceof ScenarioError);

@@ -122,6 +122,19 @@ test("a scenario without the zero page says so on a first line; with it (or by d
   assert.equal(enc(steps).text, "mmap 1 0 - replace\n");
 });
 
+test("a scenario's tmpfs goes on a line before the steps; a size the schema refuses is a ScenarioError on tmpfs_bytes", () => {
+  const steps: Step[] = [{ op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 1, fd: "direct" }];
+  assert.equal(
+    encodeScenario("w.json", { name: "w", tmpfs_bytes: 65536, zero_page: false, steps }).text,
+    "tmpfs 65536\nzero_page 0\nio_submit N0+0+0 1 pwrite 1 direct ok - - 512 0 0 - -1 0 -\n",
+  );
+  for (const bad of [4096, 65537, 2 ** 24 + 4096]) {
+    const isSize = (e: unknown) => e instanceof ScenarioError && e.field === "tmpfs_bytes";
+    assert.throws(() => encodeScenario("w.json", { name: "w", tmpfs_bytes: bad, steps }), isSize, String(bad));
+    assert.throws(() => parseScenario(JSON.stringify({ name: "w", tmpfs_bytes: bad, steps }), "w.json"), isSize, String(bad));
+  }
+});
+
 test("malformed steps are ScenarioErrors naming step and field", () => {
   const bad: [Step, string][] = [
     [{ op: "io_setup", nr_events: 1.5 } as Step, "nr_events"],

@@ -209,7 +209,13 @@ describe("wasm core = model", () => {
         const dir = new URL("../../test/scenarios/", import.meta.url);
         for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
           const doc = JSON.parse(readFileSync(new URL(file, dir), "utf8")) as Scenario;
-          const config = { cpus: doc.cpus ?? 2, aio_max_nr: doc.aio_max_nr ?? 65536, aio_nr: doc.aio_nr ?? 0, zero_page: doc.zero_page ?? true };
+          const config = {
+            cpus: doc.cpus ?? 2,
+            aio_max_nr: doc.aio_max_nr ?? 65536,
+            aio_nr: doc.aio_nr ?? 0,
+            zero_page: doc.zero_page ?? true,
+            tmpfs_bytes: doc.tmpfs_bytes,
+          };
           runBoth(new Pair(profile, config), doc.steps, file);
         }
       });
@@ -248,7 +254,7 @@ describe("wasm core = model", () => {
               count: pick([1, 1, 3, 17, 100, 300, -1, 0]),
               cmd,
               data: int(0, 2 ** 40),
-              ...(random() < 0.15 ? { fd: pick(["bad", "rdonly", "wronly", "append"] as const) } : {}),
+              ...(random() < 0.15 ? { fd: pick(["bad", "rdonly", "wronly", "append", "direct"] as const) } : {}),
               ...(vectored ? { iov: iov() as number[] | 0 | "bogus" } : {}),
               ...(random() < 0.3
                 ? { ...(vectored ? {} : { nbytes: pick([0, 1, 512, 4096, 65536]) }), offset: pick([0, 100, 16000, 16384, 20000, 2 ** 31, -1]) }
@@ -317,6 +323,8 @@ describe("wasm core = model", () => {
         };
         for (let run = 0; run < 20; run++) {
           const config = { cpus: pick([1, 2, 4]), aio_max_nr: pick([65536, 65536, 4096, 300]), aio_nr: pick([0, 0, 100]), zero_page: pick([true, false]) };
+          // Every other run on a tmpfs with no room past the file, one page or twelve (FINDINGS 49).
+          if (run % 2) Object.assign(config, { tmpfs_bytes: pick([16384, 20480, 65536]) });
           const steps = Array.from({ length: 250 }, step);
           runBoth(new Pair(profile, config), steps, `random run ${run} ${JSON.stringify(config)}`);
         }

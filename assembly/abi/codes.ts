@@ -20,13 +20,15 @@ export const IOV_FAULT = -1;
 /**
  * io_submit's file (the core's export and the probe's wire): the test file
  * opened read-write, a closed descriptor, or the same file opened read-only,
- * write-only, or read-write with O_APPEND.
+ * write-only, read-write with O_APPEND, or read-write with O_DIRECT.
  */
 export const FD_RDWR = 0;
 export const FD_BAD = 1;
 export const FD_RDONLY = 2;
 export const FD_WRONLY = 3;
 export const FD_APPEND = 4;
+/** shmem has no alignment rules and no cache to bypass: where the open succeeds (6.6+), it answers as FD_RDWR (FINDINGS 49). */
+export const FD_DIRECT = 5;
 
 /** io_setup's context pointer (the core's export and the probe's wire): holding 0, already non-zero, or unreadable. */
 export const CTXP_ZERO = 0;

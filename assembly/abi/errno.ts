@@ -13,6 +13,7 @@ export const EFAULT = 14;
 export const EEXIST = 17;
 export const EFBIG = 27;
 export const EINVAL = 22;
+export const ENOSPC = 28;
 export const ENOSYS = 38;
 export const EOPNOTSUPP = 95;
 /** The v3.19 remap hook in a process without an ioctx table: a kernel crash. */

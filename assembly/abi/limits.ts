@@ -26,3 +26,10 @@ export const MAX_IO_OFFSET = 2 ** 31;
 export const MAX_EVENTFDS = 64;
 /** Bytes of one scenario file. */
 export const MAX_SCENARIO_BYTES = 1 << 20;
+/**
+ * A scenario's tmpfs (tmpfs_bytes), bytes: page granular, at least the test
+ * file's 16 KiB (IO_FILE_BYTES) and at most 16 MiB, memory the probe's
+ * writes may really take.
+ */
+export const MIN_TMPFS_BYTES = 1 << 14;
+export const MAX_TMPFS_BYTES = 1 << 24;

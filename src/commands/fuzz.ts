@@ -150,7 +150,7 @@ async function fuzzKernel(f: KernelFlags): Promise<number> {
 export function printKernelReport(report: KernelFuzzReport, out: string | undefined): void {
   const rate = report.scenarios / report.seconds;
   console.log(
-    `fuzz --against kernel: seed ${report.seed}: ${report.scenarios} scenarios, ${report.steps} steps on ${report.kernel ?? "the kernel"} (read faults: ${report.readFaults}) ` +
+    `fuzz --against kernel: seed ${report.seed}: ${report.scenarios} scenarios, ${report.steps} steps on ${report.kernel ?? "the kernel"} (read faults: ${report.readFaults}; test file: ${report.tmpfs ? "half on a tmpfs" : "memfd only, no tmpfs without root"}) ` +
       `in ${report.seconds.toFixed(1)} s (${rate.toFixed(0)} scenarios/s, ${(report.steps / report.seconds).toFixed(0)} steps/s); ` +
       `${report.findings.length + report.unshrunk} distinct disagreements, ${report.crashes.length} crashes`,
   );

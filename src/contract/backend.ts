@@ -30,8 +30,8 @@ export interface RingHeaderRead {
 export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev";
 /** A vectored block's iovec array: its segment lengths, or one the kernel cannot read (a one-segment array at NULL or unmapped memory). */
 export type Iov = readonly number[] | "fault";
-/** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only or in append mode. */
-export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append";
+/** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only, in append mode or with O_DIRECT. */
+export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append" | "direct";
 
 /** io_submit's aio_resfd with IOCB_FLAG_RESFD: an eventfd (its id from `eventfd`), a closed descriptor, the test file; null: no flag. */
 export type Resfd = number | "bad" | "file" | null;
@@ -83,6 +83,12 @@ export interface ProcessConfig {
    * VMA gets an anon_vma (a property of the kernel build, FINDINGS 33).
    */
   zero_page: boolean;
+  /**
+   * The test file's filesystem: a tmpfs of this many bytes (page granular),
+   * whose pages its writes allocate until ENOSPC (FINDINGS 49); absent: a
+   * memfd, whose space has no limit.
+   */
+  tmpfs_bytes?: number;
 }
 
 /** Events io_getevents copied out: each one's user data and res. */

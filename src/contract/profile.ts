@@ -93,6 +93,14 @@ export interface Profile {
    */
   ioprio: "ignored" | "data" | "hints";
   /**
+   * The test file (shmem: a memfd or a tmpfs file) opens with O_DIRECT, and
+   * its blocks then answer as the read-write descriptor's: shmem has no
+   * alignment rules (6.6+, measured on 6.12 and 6.18, FINDINGS 49). false:
+   * the open is EINVAL, so a scenario that submits on fd "direct" cannot run
+   * as written (measured on 6.1).
+   */
+  directOpen: boolean;
+  /**
    * Where the switches come from, shown by --help, --list and every results
    * document: the kernel release and date measured on, or "from the spec,
    * not measured".
@@ -128,6 +136,7 @@ const v318: Profile = {
   rwFlagsKnown: null,
   emptyWriteSkipsFsize: false,
   ioprio: "ignored",
+  directOpen: false,
   measuredOn: FROM_SPEC,
   series: null,
 };
@@ -148,6 +157,7 @@ const mainline: Profile = {
   rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC | RWF_DONTCACHE | RWF_NOSIGNAL,
   emptyWriteSkipsFsize: true,
   ioprio: "hints",
+  directOpen: true,
   measuredOn: "Linux 6.18.44, 2026-11-30",
   series: "6.18",
 };
@@ -161,6 +171,7 @@ const v61: Profile = {
   fixedUnmapsTargetEarly: true,
   rwFlagsKnown: RWF_KNOWN_BASE,
   ioprio: "data",
+  directOpen: false,
   measuredOn: "Linux 6.1.0-57-cloud-amd64 (Debian 6.1.192-3) under QEMU, 2026-12-05",
   series: "6.1",
 };
@@ -182,12 +193,13 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   mainline,
   next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
   "v6.1": v61,
-  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), or a priority hint (FINDINGS 46).
+  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), a priority hint (FINDINGS 46) or O_DIRECT (FINDINGS 49).
   "v6.12": {
     ...v61,
     name: "v6.12",
     rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC,
     ioprio: "hints",
+    directOpen: true,
     measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05",
     series: "6.12",
   },

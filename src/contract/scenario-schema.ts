@@ -4,7 +4,17 @@
 // so a scenario one accepts the other never refuses.
 import { z } from "zod";
 import { IOCB_FLAGS_KNOWN, IOPRIO_NR_HINTS, IOPRIO_NR_LEVELS } from "../../assembly/abi/iocb-flags.js";
-import { MAX_COUNT, MAX_IO_BYTES, MAX_IO_OFFSET, MAX_IOV_SEGMENTS, MAX_NR_EVENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
+import {
+  MAX_COUNT,
+  MAX_IO_BYTES,
+  MAX_IO_OFFSET,
+  MAX_IOV_SEGMENTS,
+  MAX_NR_EVENTS,
+  MAX_STEPS,
+  MAX_TMPFS_BYTES,
+  MIN_TMPFS_BYTES,
+} from "../../assembly/abi/limits.js";
+import { PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { ScenarioError } from "./errors.js";
 import { PROFILE_NAMES } from "./profile.js";
 import { isVectoredCmd, type ProfileName, type Step } from "./scenario.js";
@@ -44,7 +54,7 @@ const ioSubmit = z
     count: int(-(2 ** 31), MAX_COUNT),
     cmd: z.enum(["pread", "pwrite", "fsync", "fdsync", "bad", "noop", "preadv", "pwritev"]),
     data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
-    fd: z.enum(["bad", "rdonly", "wronly", "append"]).optional(),
+    fd: z.enum(["bad", "rdonly", "wronly", "append", "direct"]).optional(),
     iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
     null_entry: int(0, MAX_COUNT).optional(),
     bogus_entry: int(0, MAX_COUNT).optional(),
@@ -153,6 +163,9 @@ void stepSchemaIsTheContract;
 const OPS = steps.map((s) => s.shape.op.value);
 const stepByOp = new Map<string, z.ZodType<ParsedStep>>(steps.map((s) => [s.shape.op.value, s]));
 
+/** The size of a scenario's tmpfs: whole pages, room for the 16 KiB test file, bounded memory. */
+export const tmpfsBytes = int(MIN_TMPFS_BYTES, MAX_TMPFS_BYTES).refine((v) => v % PAGE_SIZE === 0, `tmpfs_bytes is a multiple of the page size (${PAGE_SIZE})`);
+
 /** A scenario's fields around its steps; each step is checked on its own by checkStep. */
 export const scenarioHeader = z.strictObject({
   name: z.string().min(1).max(200),
@@ -161,6 +174,7 @@ export const scenarioHeader = z.strictObject({
   aio_max_nr: int(0, 2 ** 32 - 1).optional(),
   aio_nr: int(0, 2 ** 33).optional(),
   zero_page: z.boolean().optional(),
+  tmpfs_bytes: tmpfsBytes.optional(),
   steps: z.array(z.unknown()).max(MAX_STEPS),
 });
 

@@ -22,7 +22,7 @@ export type Step =
       count: number;
       cmd: "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev";
       data: number;
-      fd?: "bad" | "rdonly" | "wronly" | "append";
+      fd?: "bad" | "rdonly" | "wronly" | "append" | "direct";
       iocbs?: 0 | "bogus";
       null_entry?: number;
       bogus_entry?: number;
@@ -192,6 +192,8 @@ export interface Scenario {
    * emulated on a kernel without it, which answers as it is.
    */
   zero_page?: boolean;
+  /** The test file lives on a tmpfs of this many bytes (ProcessConfig.tmpfs_bytes); absent: a memfd, with no limit on its space. */
+  tmpfs_bytes?: number;
   steps: Step[];
 }
 
@@ -269,6 +271,8 @@ export interface ResultsDoc {
   zero_page?: boolean;
   /** The kernel maps the zero page, and the probe made its read faults allocate pages as the scenario asked (FINDINGS 35). */
   zero_page_emulated?: true;
+  /** The test file's tmpfs, when the scenario asked for one (ProcessConfig.tmpfs_bytes). */
+  tmpfs_bytes?: number;
   /** The kernel backend: steps before which aio-nr was not what the run had left (another process set up or freed contexts); absent for none. */
   aio_nr_moved?: number;
   results: StepResult[];

@@ -36,6 +36,7 @@ import {
   FAULT_TIMEOUT,
   FD_APPEND,
   FD_BAD,
+  FD_DIRECT,
   FD_RDONLY,
   FD_RDWR,
   FD_WRONLY,
@@ -60,7 +61,7 @@ const CMD: Record<IoCmd, number> = {
   preadv: CMD_PREADV,
   pwritev: CMD_PWRITEV,
 };
-const FD: Record<IoFd, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND };
+const FD: Record<IoFd, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND, direct: FD_DIRECT };
 const CTXP: Record<Ctxp, number> = { zero: CTXP_ZERO, nonzero: CTXP_NONZERO, fault: CTXP_FAULT };
 /** page's kind codes. */
 const KINDS: Record<number, "none" | "aio" | "anon"> = { [KIND_NONE]: "none", [KIND_AIO]: "aio", [KIND_ANON]: "anon" };
@@ -84,6 +85,7 @@ export class WasmProcess implements AioBackend {
   reset(config: ProcessConfig = this.config): void {
     this.config = config;
     this.core.reset(profileBits(this.profile), this.config.cpus, BigInt(this.config.aio_max_nr), BigInt(this.config.aio_nr), this.config.zero_page ? 1 : 0);
+    if (config.tmpfs_bytes !== undefined) this.core.set_tmpfs(config.tmpfs_bytes / PAGE_SIZE);
   }
 
   // ---- AioBackend ----------------------------------------------------------

@@ -1,7 +1,7 @@
 // Which outcome of which op the kernel showed during a run: each errno, and
 // success, per op. EXPECTED lists what the original specification and
 // probe/FINDINGS.md name for each op; a run reports what it never reached.
-import { EFBIG } from "../../assembly/abi/errno.js";
+import { EFBIG, ENOSPC } from "../../assembly/abi/errno.js";
 import { isSyncCmd, isVectoredCmd, type OpName, type Step, type StepResult } from "../contract/scenario.js";
 
 export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
@@ -30,7 +30,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
  * io_submit's sync blocks, a row of their own each (FINDINGS 43), its
  * read and write blocks with rw_flags (FINDINGS 44), with an eventfd
  * (resfd) or a priority (ioprio) (FINDINGS 46), its vectored and NOOP
- * blocks (FINDINGS 47): what they answer is not what a plain read or write
+ * blocks (FINDINGS 47), those on the O_DIRECT descriptor (FINDINGS 49): what they answer is not what a plain read or write
  * answers, so the io_submit row alone would not show whether they were
  * reached. A step counts in each row it fits.
  */
@@ -45,30 +45,34 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit pwritev": ["ok", "EINVAL", "EBADF", "EFAULT", "EOPNOTSUPP"],
   // Known to no io_submit: EINVAL, after the fd lookup.
   "io_submit noop": ["EINVAL", "EBADF"],
+  // The file opened with O_DIRECT (6.6+), which answers as the read-write descriptor (FINDINGS 49).
+  "io_submit direct": ["ok", "EINVAL", "EOPNOTSUPP"],
 };
 
 /**
  * The res of every event reaped through io_getevents or io_pgetevents:
- * bytes moved, nothing, or a write refused past RLIMIT_FSIZE (FINDINGS 45).
+ * bytes moved, nothing, a write refused past RLIMIT_FSIZE (FINDINGS 45), or
+ * one that found no page on the test file's tmpfs (FINDINGS 49).
  */
-export const EXPECTED_EVENT_RES: Readonly<Record<string, readonly string[]>> = { "event res": ["bytes", "0", "EFBIG"] };
+export const EXPECTED_EVENT_RES: Readonly<Record<string, readonly string[]>> = { "event res": ["bytes", "0", "EFBIG", "ENOSPC"] };
 
 const ALL_EXPECTED: Readonly<Record<string, readonly string[]>> = { ...EXPECTED, ...EXPECTED_SUBMIT_KINDS, ...EXPECTED_EVENT_RES };
 
-/** An event's res as a coverage column: "bytes", "0", "EFBIG", or ERRNO_<n> for another -errno. */
+/** An event's res as a coverage column: "bytes", "0", "EFBIG", "ENOSPC", or ERRNO_<n> for another -errno. */
 function resClass(res: number): string {
   if (res > 0) return "bytes";
   if (res === 0) return "0";
-  return res === -EFBIG ? "EFBIG" : `ERRNO_${-res}`;
+  return res === -EFBIG ? "EFBIG" : res === -ENOSPC ? "ENOSPC" : `ERRNO_${-res}`;
 }
 
-/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop), rw_flags', resfd's and ioprio's. */
+/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop), rw_flags', resfd's, ioprio's and O_DIRECT's. */
 function submitKinds(s: Step | undefined): string[] {
   if (s?.op !== "io_submit") return [];
   const kinds = isSyncCmd(s.cmd) || isVectoredCmd(s.cmd) || s.cmd === "noop" ? [`io_submit ${s.cmd}`] : [];
   if (s.rw_flags && !isSyncCmd(s.cmd)) kinds.push("io_submit rw_flags");
   if (s.resfd !== undefined) kinds.push("io_submit resfd");
   if (s.ioprio !== undefined) kinds.push("io_submit ioprio");
+  if (s.fd === "direct") kinds.push("io_submit direct");
   return kinds;
 }
 

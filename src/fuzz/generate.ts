@@ -9,13 +9,13 @@
 // reaping, the aio-nr limit and bad arguments of every kind. A shadow TS
 // model runs alongside to steer choices towards VMA edges, holes and moved
 // rings; nothing relies on the shadow being right.
-import { MAX_EVENTFDS } from "../../assembly/abi/limits.js";
+import { MAX_EVENTFDS, MAX_TMPFS_BYTES } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
 import { PAGE_SIZE } from "../model/mm.js";
 import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
-import type { AddrExpr, ChildCall, Scenario, Step, StepOf } from "../contract/scenario.js";
+import type { AddrExpr, ChildCall, ProfileName, Scenario, Step, StepOf } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
 import {
   randomCmd,
@@ -39,6 +39,10 @@ export interface GenerateOptions {
   zero_page?: boolean;
   /** Events a program may ask for and still share the kernel with others (default aio_max_nr / 8). */
   sharedEvents?: number;
+  /** The kernel can mount a tmpfs for the test file (root): half the programs put it on one (default false). */
+  tmpfs?: boolean;
+  /** The kernel's generation, the shadow's profile: a step it cannot run as written (fd "direct" before 6.6) is left out (default mainline). */
+  profile?: ProfileName;
   /** Steps after the set-up (default 16 to 40). */
   minSteps?: number;
   maxSteps?: number;
@@ -57,6 +61,8 @@ function nrEventsForPages(pages: number, cpus: number): number {
 }
 
 const SMALL_NR = [1, 4, 8, 9, 31, 64, 100, 128, 200, 255, 256, 383];
+/** tmpfs sizes drawn: no room past the 16 KiB file, one page, four, twelve, and room for every write of a program. */
+const TMPFS_SIZES = [16384, 20480, 32768, 65536, MAX_TMPFS_BYTES];
 
 export class ProgramGenerator {
   private readonly rng: Prng;
@@ -71,7 +77,7 @@ export class ProgramGenerator {
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
-    this.opts = { minSteps: 16, maxSteps: 40, sharedEvents: Math.floor(opts.aio_max_nr / 8), zero_page: true, ...opts };
+    this.opts = { minSteps: 16, maxSteps: 40, sharedEvents: Math.floor(opts.aio_max_nr / 8), zero_page: true, tmpfs: false, profile: "mainline", ...opts };
   }
 
   /** The next random program. */
@@ -79,7 +85,8 @@ export class ProgramGenerator {
     const { cpus, aio_max_nr, zero_page } = this.opts;
     this.steps = [];
     this.safety = new Safety(cpus, aio_max_nr);
-    this.shadow = new AioProcess(PROFILES.mainline, { cpus, aio_max_nr, aio_nr: 0, zero_page });
+    const tmpfs = this.opts.tmpfs && this.rng.chance(0.5) ? { tmpfs_bytes: this.rng.pick(TMPFS_SIZES) } : {};
+    this.shadow = new AioProcess(PROFILES[this.opts.profile], { cpus, aio_max_nr, aio_nr: 0, zero_page, ...tmpfs });
     this.names = new Names(name);
     this.exclusive = false;
     this.eventsAsked = 0;
@@ -88,7 +95,7 @@ export class ProgramGenerator {
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
     // A program made for read faults that allocate pages says so: the probe then emulates them where the kernel maps the zero page.
-    const scenario: Scenario = { name, profile: "mainline", steps: this.steps, ...(this.opts.zero_page ? {} : { zero_page: false }) };
+    const scenario: Scenario = { name, profile: "mainline", ...tmpfs, steps: this.steps, ...(this.opts.zero_page ? {} : { zero_page: false }) };
     return { scenario, exclusive: this.exclusive };
   }
 

@@ -14,6 +14,7 @@ import type { GuestKernel } from "../kernel/guest-kernels.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import type { Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
+import { MIN_TMPFS_BYTES } from "../../assembly/abi/limits.js";
 import { Piscina } from "piscina";
 import { Coverage, type CoverageCounts } from "./coverage.js";
 import { ProgramGenerator, type GenerateOptions, type GeneratedProgram } from "./generate.js";
@@ -125,6 +126,8 @@ export interface KernelFuzzReport {
   kernel: string | null;
   /** How the kernel's read faults behaved (FINDINGS 33): "zero page", "allocate", or "allocate (emulated)". */
   readFaults: string;
+  /** The probe could mount a tmpfs (root): half the programs put the test file on one (FINDINGS 49). */
+  tmpfs: boolean;
   /** The profile the project's models ran as (the kernel's series), or null for caller-given models. */
   profile: string | null;
 }
@@ -281,7 +284,16 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
     // Programs that share the kernel must fit its aio-nr limit all together,
     // in the part of it other processes (a database, say) leave free.
     const free = Math.max(0, aioMaxNr - told.config.aio_nr);
-    const generator: GenerateOptions = { cpus, aio_max_nr: aioMaxNr, zero_page: told.config.zero_page, sharedEvents: Math.floor(free / (lanes.lanes + 1)) };
+    // Half the programs put the test file on a tmpfs where the probe can mount one (as root): an empty program asks.
+    const tmpfs = (await onKernel([{ name: "tmpfs", steps: [], tmpfs_bytes: MIN_TMPFS_BYTES, ...asked }], { ...lanes, lanes: 1 }))[0]?.kind === "ran";
+    const generator: GenerateOptions = {
+      cpus,
+      aio_max_nr: aioMaxNr,
+      zero_page: told.config.zero_page,
+      sharedEvents: Math.floor(free / (lanes.lanes + 1)),
+      tmpfs,
+      profile: profile?.name ?? "mainline",
+    };
     // Worker threads generate and compare while probes wait on the kernel; custom models stay in this thread.
     const threads = opts.models || guest ? 1 : (opts.threads ?? 2);
     const perThread: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / threads)) };
@@ -433,6 +445,7 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
       coverage,
       kernel,
       readFaults: told.config.zero_page ? "zero page" : told.zeroPageEmulated ? "allocate (emulated)" : "allocate",
+      tmpfs,
       profile: profile?.name ?? null,
     };
   } finally {

@@ -196,6 +196,11 @@ export async function shrink(
     best.steps.forEach((s, i) => {
       for (const t of simplerSteps(s, bound)) simpler.push(withSteps(best.steps.map((x, j) => (j === i ? t : x))));
     });
+    // The test file back on the memfd, whose space has no limit: whether the tmpfs matters.
+    if (best.tmpfs_bytes !== undefined) {
+      const { tmpfs_bytes: _, ...memfd } = best;
+      simpler.push(memfd);
+    }
     if (await attempt(simpler)) progress = true;
   }
   return { scenario: best, tried };

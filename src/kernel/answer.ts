@@ -36,7 +36,8 @@ export function parseAnswerLine(line: string): KernelRun {
   if (typeof kernel !== "string" || typeof cpus !== "number" || typeof aio_max_nr !== "number" || typeof aio_nr !== "number" || typeof zero_page !== "boolean")
     return { kind: "crashed", message: `probe output lacks kernel/cpus/aio_max_nr/aio_nr/zero_page: ${line.slice(0, 120)}`, step: null };
   const scenarioError = se && typeof se.step === "number" ? { step: se.step, field: typeof se.field === "string" ? se.field : null } : null;
-  const run: KernelRun = { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr, zero_page }, kernel };
+  const tmpfs = typeof doc.tmpfs_bytes === "number" ? { tmpfs_bytes: doc.tmpfs_bytes } : {};
+  const run: KernelRun = { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr, zero_page, ...tmpfs }, kernel };
   if (doc.zero_page_emulated === true) run.zeroPageEmulated = true;
   if (typeof se?.message === "string") run.scenarioMessage = se.message;
   return run;

@@ -43,7 +43,9 @@ export class GuestRunner {
     }
     const se = run.outcome.scenarioError;
     if (se !== null) {
-      const value = se.field === null ? undefined : (scenario.steps[se.step] as unknown as Record<string, unknown>)[se.field];
+      const step = scenario.steps[se.step];
+      // io_submit's fd is a word ("direct" where the kernel cannot open it), not a name.
+      const value = se.field === null || (step.op === "io_submit" && se.field === "fd") ? undefined : (step as unknown as Record<string, unknown>)[se.field];
       const name = typeof value === "string" ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(value)?.[0] : undefined;
       const message =
         name !== undefined && name !== "bogus" ? `name "${name}" is not bound by any earlier successful step` : (run.scenarioMessage ?? "scenario error");

@@ -132,6 +132,7 @@ export async function runScenarioOnKernel(file: string, scenario: Scenario, prob
     aio_nr,
     zero_page,
     ...(doc.zero_page_emulated === true ? { zero_page_emulated: true as const } : {}),
+    ...(typeof doc.tmpfs_bytes === "number" ? { tmpfs_bytes: doc.tmpfs_bytes } : {}),
     ...(movedSteps(doc) > 0 ? { aio_nr_moved: movedSteps(doc) } : {}),
     results: results as StepResult[],
   };

@@ -1,7 +1,7 @@
 import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
 import { isVectoredCmd, submitIoprio, submitNbytes, usigOf, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
-import { checkStep } from "../contract/scenario-schema.js";
+import { checkStep, firstIssue, tmpfsBytes } from "../contract/scenario-schema.js";
 
 /**
  * The probe's input (documented at the top of probe/probe.h): one line per
@@ -105,5 +105,10 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
   // is sent only what a scenario file could hold.
   const text = scenario.steps.map((s, i) => `${line(i, checkStep(file, i, s))}\n`);
   if (scenario.zero_page === false) text.unshift("zero_page 0\n");
+  if (scenario.tmpfs_bytes !== undefined) {
+    const size = tmpfsBytes.safeParse(scenario.tmpfs_bytes);
+    if (!size.success) fail(null, "tmpfs_bytes", firstIssue(size.error).message);
+    text.unshift(`tmpfs ${scenario.tmpfs_bytes}\n`);
+  }
   return { text: text.join(""), names };
 }

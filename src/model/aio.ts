@@ -29,6 +29,7 @@ import { hrtimerSleep } from "../util/hrtimer.js";
 import { Eventfds } from "./eventfd.js";
 import { ioprioRefused } from "./ioprio.js";
 import { Kioctx } from "./kioctx.js";
+import { TmpfsSpace } from "./tmpfs.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
 import { AddressSpace, PAGE_SIZE, TASK_SIZE_PAGE, type Vma } from "./mm.js";
 import {
@@ -103,12 +104,15 @@ export class AioProcess implements AioBackend {
   fsizeLimit = Infinity;
   /** The eventfds the process opened (a forked child shares them). */
   eventfds = new Eventfds();
+  /** The file's pages on its tmpfs (ProcessConfig.tmpfs_bytes); null on a memfd, whose space has no limit. */
+  space: TmpfsSpace | null;
 
   constructor(
     readonly profile: Profile,
     readonly config: ProcessConfig,
   ) {
     this.aio_nr = config.aio_nr;
+    this.space = config.tmpfs_bytes === undefined ? null : new TmpfsSpace(config.tmpfs_bytes / PAGE_SIZE, IO_FILE_BYTES);
   }
 
   // ---- setup -------------------------------------------------------------
@@ -237,7 +241,7 @@ export class AioProcess implements AioBackend {
    * offset (FINDINGS 40, 44). A vectored block moves its segments' sum alike
    * (FINDINGS 47). A sync block, accepted only with nbytes 0, moves nothing
    * and answers 0. A write that starts at or past RLIMIT_FSIZE is -EFBIG;
-   * one that crosses it stops there (FINDINGS 45).
+   * one that crosses it stops there (FINDINGS 45), and so does one out of tmpfs pages (FINDINGS 49).
    */
   private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
     if (cmd === "pread" || cmd === "preadv") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
@@ -245,8 +249,9 @@ export class AioProcess implements AioBackend {
     const pos = append ? this.fileSize : offset;
     if (pos >= this.fsizeLimit) return -EFBIG;
     const n = Math.min(nbytes, this.fsizeLimit - pos);
-    if (n > 0) this.fileSize = Math.max(this.fileSize, pos + n);
-    return n;
+    const written = this.space && n > 0 ? this.space.write(pos, n) : n;
+    if (written > 0) this.fileSize = Math.max(this.fileSize, pos + written);
+    return written;
   }
 
   /**
@@ -348,6 +353,7 @@ export class AioProcess implements AioBackend {
   /** A size past RLIMIT_FSIZE is EFBIG (and SIGXFSZ, ignored); a shrink never is. */
   ftruncate(size: number): SysResult {
     if (size > this.fileSize && size > this.fsizeLimit) return fail("EFBIG");
+    this.space?.truncate(size);
     this.fileSize = size;
     return ok();
   }
@@ -442,6 +448,7 @@ export class AioProcess implements AioBackend {
     child.fileSize = this.fileSize;
     child.fsizeLimit = this.fsizeLimit;
     child.eventfds = this.eventfds;
+    child.space = this.space;
     return f(child);
   }
 

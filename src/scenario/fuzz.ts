@@ -176,6 +176,8 @@ export function runFuzz(options: FuzzOptions = {}): FuzzReport {
       aio_max_nr: rng.pick([65536, 65536, 4096, 300]),
       aio_nr: rng.pick([0, 0, 100]),
       zero_page: rng.pick([true, false]),
+      // Now and then the test file on a tmpfs with no room past it, one page or twelve (FINDINGS 49).
+      ...(rng.chance(0.3) ? { tmpfs_bytes: rng.pick([16384, 20480, 65536]) } : {}),
     };
     const [model, wasm] = (opts.backends ?? modelVsWasm)(profile, config);
     const modelNames = new Names("fuzz");

@@ -21,7 +21,7 @@ export interface RunOptions {
   backend: BackendName;
   /** Overrides the scenario's own profile (model backends). */
   profile?: ProfileName;
-  /** Overrides the scenario's cpus / aio_max_nr / aio_nr / zero_page (used to mirror a kernel run). */
+  /** Overrides the scenario's cpus / aio_max_nr / aio_nr / zero_page / tmpfs_bytes (used to mirror a kernel run). */
   config?: Partial<ProcessConfig>;
   /** The kernel backend's kernel (openKernel); the running kernel when absent. */
   kernel?: KernelTarget;
@@ -35,7 +35,9 @@ export function readScenarioFile(file: string): Scenario {
 /** The process configuration a scenario asks for, with `override` applied. */
 export function processConfig(scenario: Scenario, override: Partial<ProcessConfig> = {}): ProcessConfig {
   const assumed = assumedLimits(scenario);
+  const tmpfs = override.tmpfs_bytes ?? scenario.tmpfs_bytes;
   return {
+    ...(tmpfs === undefined ? {} : { tmpfs_bytes: tmpfs }),
     cpus: override.cpus ?? scenario.cpus ?? possibleCpus(),
     aio_max_nr: override.aio_max_nr ?? assumed.aio_max_nr,
     aio_nr: override.aio_nr ?? assumed.aio_nr,
@@ -73,7 +75,13 @@ export interface AllBackends {
  */
 export async function runOnAllBackends(file: string, scenario: Scenario, target?: KernelTarget): Promise<AllBackends> {
   const kernel = await runScenario(file, scenario, { backend: "kernel", kernel: target });
-  const config = { cpus: kernel.cpus, aio_max_nr: kernel.aio_max_nr, aio_nr: kernel.aio_nr, zero_page: kernel.zero_page ?? true };
+  const config = {
+    cpus: kernel.cpus,
+    aio_max_nr: kernel.aio_max_nr,
+    aio_nr: kernel.aio_nr,
+    zero_page: kernel.zero_page ?? true,
+    tmpfs_bytes: kernel.tmpfs_bytes,
+  };
   const model = await runScenario(file, scenario, { backend: "model", profile: "mainline", config });
   const wasm = await runScenario(file, scenario, { backend: "wasm", profile: "mainline", config });
   const disagreements = (["model", "wasm"] as const)

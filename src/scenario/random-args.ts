@@ -36,12 +36,12 @@ export function randomRange(rng: Prng): RangeArgs {
 
 /**
  * Now and then (`chance`) a file other than the read-write one: a closed
- * fd, or the file opened read-only, write-only or for appending. Appended
+ * fd, or the file opened read-only, write-only, for appending or with O_DIRECT. Appended
  * blocks are new data the kernel stores, so they stay at 512 bytes or less.
  */
 export function withRandomFd(rng: Prng, chance: number, step: SubmitStep): SubmitStep {
   if (!rng.chance(chance)) return step;
-  const fd = rng.pick(["bad", "rdonly", "wronly", "append"] as const);
+  const fd = rng.pick(["bad", "rdonly", "wronly", "append", "direct"] as const);
   return fd === "append" ? { ...step, fd, nbytes: Math.min(submitNbytes(step), 512) } : { ...step, fd };
 }
 

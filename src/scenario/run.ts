@@ -96,6 +96,8 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "io_destroy":
       return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
     case "io_submit":
+      if (s.fd === "direct" && !b.profile.directOpen)
+        throw new ScenarioError(file, i, "fd", `${b.profile.name} cannot open the test file with O_DIRECT (EINVAL: shmem takes it from 6.6)`);
       return { ...head, ...submitCall(b, s, at(s.ctx, "ctx"), names.resfd(s.resfd, i)) };
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined);
@@ -195,6 +197,7 @@ export function runSteps(file: string, scenario: Scenario, backend: AioBackend, 
     aio_max_nr: meta.aio_max_nr,
     aio_nr: meta.aio_nr,
     zero_page: meta.zero_page,
+    ...(meta.tmpfs_bytes === undefined ? {} : { tmpfs_bytes: meta.tmpfs_bytes }),
     results,
   };
 }

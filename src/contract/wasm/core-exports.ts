@@ -44,6 +44,8 @@ export interface CoreExports {
   page_bytes(addr: bigint): number;
   /** assembly/process/reset(profileBits: i32, cpus: i32, aio_max_nr: i64, aio_nr: i64, zero_page: bool) */
   reset(profileBits: number, cpus: number, aio_max_nr: bigint, aio_nr: bigint, zero_page: number): void;
+  /** assembly/process/set_tmpfs(pages: i32) */
+  set_tmpfs(pages: number): void;
   /** assembly/process/fork_child() */
   fork_child(): void;
   /** assembly/process/exit_child() */
