@@ -499,7 +499,7 @@ export class AioProcess {
   /**
    * dup_mm: a child with a copy of every VMA (a ring's only where the
    * profile's fork copies it) and no context table. It shares the open
-   * test file, but with no context of the parent's it can submit nothing.
+   * test file (exit_child keeps its size) and the eventfds.
    */
   fork(): AioProcess {
     const child = new AioProcess(this.profile, this.cpus, this.aio_max_nr, this.aio_nr, this.zeroPage);

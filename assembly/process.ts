@@ -35,6 +35,8 @@ export function fork_child(): void {
 
 /** The child exits, with whatever it made: the parent runs again. */
 export function exit_child(): void {
+  // One open file description: what the child wrote or truncated stays.
+  parent!.fileSize = proc.fileSize;
   proc = parent!;
   parent = null;
   // The TLB holds the child's translations.

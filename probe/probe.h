@@ -57,6 +57,11 @@
  *                                io_getevents, io_cancel, ring, munmap,
  *                                mremap or page, binding no name) run by a
  *                                forked child, which then exits
+ *   fork_calls K                 the next K lines (1 to MAX_CHILD_CALLS,
+ *                                each as "fork LINE" takes, plus mmap,
+ *                                ftruncate and eventfd_read, names allowed)
+ *                                run in order by one forked child, which
+ *                                then exits; its names die with it
  *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
  *   user_reap ADDR MAX
  *   ring ADDR
@@ -116,6 +121,7 @@
 #define MAX_STEPS 10000
 #define MAX_NAMES 256
 #define MAX_EVENTFDS 64 /* eventfd steps in one scenario */
+#define MAX_CHILD_CALLS 64 /* calls of one fork_calls step */
 #define MAX_BATCH (1 << 20) /* io_submit count, io_getevents nr, reap max */
 #define RING_MAGIC 0xa10a10a1u
 #define FILE_BYTES (16 * 1024)

@@ -11,6 +11,7 @@
 #include "sys.h"
 #include "tmpfs.h"
 #include "wire.h"
+#include "fork.h"
 #include <sys/resource.h>
 #include <linux/ioprio.h>
 #include <sys/eventfd.h>
@@ -49,13 +50,22 @@ static void scenario_error(int step, const char *field, int name_index,
 		out_discard();
 		outf("{\"scenario_error\":{\"step\":%d,\"field\":", step);
 	}
-	out_json_string(field);
+	/* In a fork_calls child the field is its call's, as the schema names it. */
+	char call_field[64];
+	if (fork_call >= 0)
+		snprintf(call_field, sizeof call_field, "calls.%d.%s", fork_call, field);
+	out_json_string(fork_call >= 0 ? call_field : field);
 	if (name_index >= 0)
 		outf(",\"name_index\":%d", name_index);
 	outf(",\"message\":");
 	out_json_string(msg);
 	outf("}}\n");
 	flush_out();
+	if (in_fork_child) {
+		/* The document is out: the parent ends without a word. */
+		close(1);
+		_exit(FORK_SCENARIO_ERROR);
+	}
 	exit_quietly();
 }
 
@@ -320,6 +330,7 @@ static void do_io_cancel(int i, const struct step *st)
 }
 
 static void run_in_child(int i, const struct step *st);
+static void fork_calls(int i, const struct step *st);
 
 static void do_call(int i, const struct step *st)
 {
@@ -394,6 +405,9 @@ static void do_call(int i, const struct step *st)
 			bind_name(st->name, (uintptr_t)r);
 		break;
 	}
+	case OP_FORK_CALLS:
+		run_forked(i, st, fork_calls);
+		break;
 	case OP_FORK_MREMAP: {
 		/* The same fixed move, made by a forked child. */
 		struct step move = *st;
@@ -430,10 +444,8 @@ static void do_call(int i, const struct step *st)
 }
 
 /*
- * A forked child makes the call and exits, with every context and mapping
- * it made; the call's result fields come back through a pipe. Names are
- * resolved here first, so that an unbound one is the parent's scenario
- * error; nothing else a child may call stops a scenario.
+ * A fork or fork_mremap child makes the one call. Its names are resolved
+ * here first, so that an unbound one is the parent's scenario error.
  */
 static void run_in_child(int i, const struct step *st)
 {
@@ -442,49 +454,22 @@ static void run_in_child(int i, const struct step *st)
 		resolve(i, field, &st->a);
 	if (st->op == OP_MREMAP && st->to.kind == A_NAME)
 		resolve(i, "to", &st->to);
-	size_t mark = out_mark();
-	int p[2];
-	pid_t pid = fork_piped(p);
-	if (pid == 0) {
-		do_call(i, st);
-		size_t len;
-		const char *fields = out_since(mark, &len);
-		while (len > 0) {
-			ssize_t n = write(p[1], fields, len);
-			if (n < 0 && errno != EINTR)
-				_exit(1);
-			if (n > 0) {
-				fields += n;
-				len -= (size_t)n;
-			}
-		}
-		_exit(0);
+	run_forked(i, st, do_call);
+}
+
+/* A fork_calls child runs its calls in order, one result each; the names
+ * they bind are its copy's, and die with it. */
+static void fork_calls(int i, const struct step *st)
+{
+	outf(",\"results\":[");
+	for (long k = 0; k < st->n1; k++) {
+		const struct step *c = &child_steps[st->n2 + k];
+		fork_call = (int)k;
+		result_head((int)k, c);
+		do_call(i, c);
+		outf("}");
 	}
-	/* Static: no allocation between steps (it would move the mappings). */
-	static char got[1 << 16];
-	size_t len = 0;
-	for (;;) {
-		ssize_t n = read(p[0], got + len, sizeof got - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (len == sizeof got - 1)
-			die_probe("fork: the child's result is too long");
-	}
-	close(p[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die_probe("waitpid: %s", strerror(errno));
-	if (WIFSIGNALED(status)) {
-		outf(",\"ret\":-1,\"errno\":\"SIGNAL:%s\"", signal_name(WTERMSIG(status)));
-		return;
-	}
-	if (WEXITSTATUS(status) != 0 || len == 0)
-		die_probe("fork child reported nothing (exit %d)", WEXITSTATUS(status));
-	outf("%.*s", (int)len, got);
+	outf("]");
 }
 
 static void run_step(int i, const struct step *st)
@@ -506,8 +491,9 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 	progress = progress_slot;
 	zero_page = zero_page_reads_map;
 	long max_iocbs = 0, max_events = 0;
-	for (int i = 0; i < nsteps; i++) {
-		const struct step *st = &steps[i];
+	/* The steps, then the fork_calls children's calls. */
+	for (int i = 0; i < nsteps + nchild_steps; i++) {
+		const struct step *st = i < nsteps ? &steps[i] : &child_steps[i - nsteps];
 		if (st->op == OP_IO_SUBMIT && st->n1 > max_iocbs)
 			max_iocbs = st->n1;
 		if ((st->op == OP_IO_GETEVENTS || st->op == OP_IO_PGETEVENTS) && st->n2 > max_events)

@@ -36,6 +36,16 @@ static int step_limit(int seconds, int i)
 	if (i < 0 || i >= nsteps)
 		return seconds;
 	const struct step *st = &steps[i];
+	if (st->op == OP_FORK_CALLS) {
+		/* Its child waits out each of its calls' timeouts. */
+		long ns = 0;
+		for (long k = 0; k < st->n1; k++) {
+			const struct step *c = &child_steps[st->n2 + k];
+			if (c->op == OP_IO_GETEVENTS && c->flag == TIMEOUT_NS && c->n3 > 0)
+				ns += c->n3;
+		}
+		return seconds + (int)((ns + 999999999L) / 1000000000L);
+	}
 	if ((st->op != OP_IO_GETEVENTS && st->op != OP_IO_PGETEVENTS) || st->flag != TIMEOUT_NS || st->n3 <= 0)
 		return seconds;
 	return seconds + (int)((st->n3 + 999999999L) / 1000000000L);

@@ -7,7 +7,7 @@ const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
 	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
-	"eventfd_read",
+	"eventfd_read", "fork_calls",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -38,6 +38,8 @@ static const char *const resfd_words[] = {
 };
 
 struct step steps[MAX_STEPS];
+struct step child_steps[MAX_STEPS];
+int nchild_steps;
 uint32_t iov_lens[MAX_SCENARIO_SEGMENTS];
 static long iov_used; /* of iov_lens, by the scenario parsed so far */
 int nsteps;
@@ -160,7 +162,8 @@ static void parse_iov(const char *tok, int line, struct step *st)
 	}
 }
 
-static void parse_step(char *text, int line, struct step *st)
+/* One step; `member`: a call of the fork_calls step before it. */
+static void parse_step(char *text, int line, struct step *st, int member)
 {
 	char *all[18], **tok = all;
 	int nt = 0;
@@ -174,7 +177,7 @@ static void parse_step(char *text, int line, struct step *st)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 16, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2};
+	static const int want[] = {4, 2, 16, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -326,6 +329,11 @@ static void parse_step(char *text, int line, struct step *st)
 		st->n1 = parse_long(tok[2], line);
 		st->to = parse_addr(tok[3], line);
 		break;
+	case OP_FORK_CALLS:
+		st->n1 = parse_long(tok[1], line);
+		if (st->n1 < 1 || st->n1 > MAX_CHILD_CALLS)
+			die_probe("wire line %d: fork_calls takes 1 to %d calls", line, MAX_CHILD_CALLS);
+		break;
 	}
 	if ((st->op == OP_IO_SUBMIT || st->op == OP_IO_GETEVENTS || st->op == OP_IO_PGETEVENTS) &&
 	    (st->op == OP_IO_SUBMIT ? st->n1 : st->n2) > MAX_BATCH)
@@ -340,6 +348,12 @@ static void parse_step(char *text, int line, struct step *st)
 		1u << OP_MUNMAP | 1u << OP_MREMAP | 1u << OP_PAGE;
 	if (in_child && (!(child_ops >> st->op & 1) || st->name >= 0))
 		die_probe("wire line %d: a forked child cannot run this", line);
+	/* A fork_calls child's calls (src/contract/scenario.ts ChildStep):
+	 * names of its own, and the file and eventfds it shares. */
+	static const unsigned member_ops = child_ops | 1u << OP_MMAP |
+		1u << OP_FTRUNCATE | 1u << OP_EVENTFD_READ;
+	if (member && (in_child || !(member_ops >> st->op & 1)))
+		die_probe("wire line %d: a fork_calls child cannot run this", line);
 }
 
 /* Stdin, read as it comes: a batch of scenarios can be fed to a running
@@ -388,7 +402,9 @@ int next_scenario(void)
 	/* An io_submit line holds up to MAX_IOV_SEGMENTS lengths of 5 digits. */
 	static char line[1 << 15];
 	int line_no = 0, any = 0;
+	long pending = 0; /* calls of the last fork_calls step still to come */
 	nsteps = 0;
+	nchild_steps = 0;
 	iov_used = 0;
 	no_zero_page_wanted = 0;
 	tmpfs_bytes = 0;
@@ -407,12 +423,24 @@ int next_scenario(void)
 			tmpfs_bytes = parse_long(line + 6, line_no);
 			if (tmpfs_bytes < MIN_TMPFS_BYTES || tmpfs_bytes > MAX_TMPFS_BYTES || tmpfs_bytes % 4096)
 				die_probe("wire line %d: tmpfs size out of range", line_no);
+		} else if (*line && pending) {
+			if (nchild_steps == MAX_STEPS)
+				die_probe("more than %d fork_calls calls", MAX_STEPS);
+			parse_step(line, line_no, &child_steps[nchild_steps++], 1);
+			pending--;
 		} else if (*line) {
 			if (nsteps == MAX_STEPS)
 				die_probe("more than %d steps", MAX_STEPS);
-			parse_step(line, line_no, &steps[nsteps++]);
+			struct step *st = &steps[nsteps++];
+			parse_step(line, line_no, st, 0);
+			if (st->op == OP_FORK_CALLS) {
+				pending = st->n1;
+				st->n2 = nchild_steps;
+			}
 		}
 	}
+	if (pending)
+		die_probe("wire line %d: fork_calls is missing %ld calls", line_no, pending);
 	int eventfds = 0;
 	for (int i = 0; i < nsteps; i++)
 		if (steps[i].op == OP_EVENTFD && ++eventfds > MAX_EVENTFDS)

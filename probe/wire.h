@@ -8,7 +8,7 @@ enum op {
 	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
 	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
-	OP_SETRLIMIT_FSIZE, OP_EVENTFD, OP_EVENTFD_READ,
+	OP_SETRLIMIT_FSIZE, OP_EVENTFD, OP_EVENTFD_READ, OP_FORK_CALLS,
 };
 
 /* io_submit's aio_resfd without a name, as assembly/abi/iocb-flags.ts RESFD_*:
@@ -59,9 +59,13 @@ struct step {
 	int iov;           /* io_submit: IOV_* */
 	long iov_n, iov_at; /* io_submit, IOV_ARRAY: its segments in iov_lens */
 	int in_child;      /* fork: the call runs in a forked child */
+	/* fork_calls: n1 calls at child_steps[n2], run in order by one child. */
 };
 
 extern struct step steps[MAX_STEPS];
+/* Every fork_calls step's calls, one after another (MAX_STEPS in all). */
+extern struct step child_steps[MAX_STEPS];
+extern int nchild_steps;
 /* The segment lengths of every iovec array of the scenario, one after another. */
 extern uint32_t iov_lens[MAX_SCENARIO_SEGMENTS];
 extern int nsteps;

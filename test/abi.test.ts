@@ -92,6 +92,7 @@ function probeAbi(): Record<string, number> {
     ["EOPNOTSUPP", "EOPNOTSUPP"],
     ["EFBIG", "EFBIG"],
     ["MAX_EVENTFDS", "MAX_EVENTFDS"],
+    ["MAX_CHILD_CALLS", "MAX_CHILD_CALLS"],
     ...IOCB_FLAG_NAMES.map((f): [string, string] => [f, f]),
     ...IOCB_CMD_NAMES.map((c): [string, string] => [c, c]),
     // glibc's IOV_MAX is the kernel's UIO_MAXIOV (<linux/uio.h> cannot be included beside <sys/uio.h>).
@@ -167,6 +168,7 @@ describe("single-source ABI", () => {
     for (const f of IOCB_FLAG_NAMES) assert.equal(c[f], (iocbFlags as Record<string, number>)[f], f);
     if ("IOPRIO_HINT_SHIFT" in c) assert.equal(c.IOPRIO_HINT_SHIFT, iocbFlags.IOPRIO_HINT_SHIFT);
     assert.equal(c.MAX_EVENTFDS, limits.MAX_EVENTFDS);
+    assert.equal(c.MAX_CHILD_CALLS, limits.MAX_CHILD_CALLS);
   });
 
   it("every profile's known rw_flags are what the core rebuilds from its switches: RWF_KNOWN_BASE plus switched bits", () => {

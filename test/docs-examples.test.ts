@@ -28,7 +28,21 @@ describe(`${DOC} examples`, () => {
   it("has examples covering every op", () => {
     assert.ok(examples.length >= 3);
     const ops = new Set(examples.flatMap((e) => e.scenario.steps.map((s) => s.op)));
-    for (const op of ["io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap", "ring", "mmap", "munmap", "mremap", "fork_mremap", "fork", "page"]) {
+    for (const op of [
+      "io_setup",
+      "io_destroy",
+      "io_submit",
+      "io_getevents",
+      "user_reap",
+      "ring",
+      "mmap",
+      "munmap",
+      "mremap",
+      "fork_mremap",
+      "fork",
+      "fork_calls",
+      "page",
+    ]) {
       assert.ok(ops.has(op as never), `no example uses ${op}`);
     }
   });

@@ -70,6 +70,24 @@ describe("scenario limits, the same on every backend", () => {
       { op: "fork", call: { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, resfd: "A" } },
     ],
   };
+  // A fork_calls child's calls are steps of their own: the step limit counts them, and their fields are named calls.K.FIELD.
+  const childCalls: Scenario = {
+    name: "child-calls",
+    steps: Array.from({ length: 157 }, () => ({ op: "fork_calls" as const, calls: Array.from({ length: 64 }, () => ({ op: "ring" as const, ctx: "bogus" })) })),
+  };
+  const childEventfd: Scenario = {
+    name: "child-eventfd",
+    steps: [
+      { op: "io_setup", nr_events: 1, name: "A" },
+      {
+        op: "fork_calls",
+        calls: [
+          { op: "ring", ctx: "A" },
+          { op: "eventfd_read", fd: "A" },
+        ],
+      },
+    ],
+  };
   // Vectored appends count their segments' sum; every array's segments sit in one pool of the probe's (2^19), the fork's child's too.
   const segments: Scenario = {
     name: "segments",
@@ -97,8 +115,10 @@ describe("scenario limits, the same on every backend", () => {
     [eventfds, /step 64: field "op": more than 64 eventfd steps/],
     [eventfdAsAddress, /step 1: "E" is an eventfd step's name, not an address/],
     [addressAsEventfd, /step 1: field "call.resfd": "A" is no eventfd step's name/],
+    [childCalls, /field "steps": more than 10000 steps, counting each fork_calls step's calls/],
+    [childEventfd, /step 1: field "calls.1.fd": "A" is no eventfd step's name/],
     [segments, /step 2: field "count": the append-mode writes so far may add up to 65 MiB/],
-    [pool, /step 256: field "iov": the iovec arrays so far hold 524289 segments, more than the 524288 a scenario may hold/],
+    [pool, /step 256: field "call.iov": the iovec arrays so far hold 524289 segments, more than the 524288 a scenario may hold/],
     [appends, /step 4: field "count": the append-mode writes so far may add up to 65 MiB to the test file, more than the 64 MiB a scenario may write/],
     [waits, /step 2: field "timeout_ns": the io_getevents timeouts so far add up to 9007239\.3 s, more than the 60 s a scenario may wait/],
     [wrapped, /step 4: field "nr_events"/],

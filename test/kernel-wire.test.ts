@@ -115,6 +115,61 @@ test("names become indices in order of first mention; addresses carry pages or b
   );
 });
 
+test("a fork_calls step is its count, then each call on a line of its own; the child's names share the index table", () => {
+  const w = enc([
+    { op: "io_setup", nr_events: 8, name: "A" },
+    { op: "eventfd", name: "E" },
+    {
+      op: "fork_calls",
+      calls: [
+        { op: "io_setup", nr_events: 1024, name: "C" },
+        { op: "io_submit", ctx: "C", count: 2, cmd: "pwrite", data: 5, resfd: "E" },
+        { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 1 },
+        { op: "ftruncate", size: 0 },
+        { op: "eventfd_read", fd: "E" },
+        { op: "mmap", pages: 2, name: "M" },
+      ],
+    },
+    { op: "ring", ctx: "A" },
+  ]);
+  assert.deepEqual(w.names, ["A", "E", "C", "M"]);
+  assert.equal(
+    w.text,
+    [
+      "io_setup 8 0 0",
+      "eventfd 1 0 0",
+      "fork_calls 6",
+      "io_setup 1024 2 0",
+      "io_submit N2+0+0 2 pwrite 5 ok ok - - 512 0 0 N1+0+0 -1 0 -",
+      "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 - -1 0 -",
+      "ftruncate 0",
+      "eventfd_read 1",
+      "mmap 2 3 - replace",
+      "ring N0+0+0",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("a fork_calls step holds 1 to 64 calls of the ops a child may run, each field named calls.K.FIELD", () => {
+  const call = { op: "ring", ctx: "A" } as const;
+  const bad: [Step, string][] = [
+    [{ op: "fork_calls", calls: [] }, "calls"],
+    [{ op: "fork_calls", calls: Array(65).fill(call) }, "calls"],
+    [{ op: "fork_calls", calls: [call, { op: "user_reap", ctx: "A", max: 1 }] } as unknown as Step, "calls.1.op"],
+    [{ op: "fork_calls", calls: [{ op: "fork", call }] } as unknown as Step, "calls.0.op"],
+    [{ op: "fork_calls", calls: [call, { op: "io_setup", nr_events: -1 }] }, "calls.1.nr_events"],
+  ];
+  for (const [step, field] of bad) {
+    assert.throws(
+      () => enc([step]),
+      (e: unknown) => e instanceof ScenarioError && e.step === 0 && e.field === field,
+      `${JSON.stringify(step).slice(0, 80)}: ${field}`,
+    );
+  }
+  assert.doesNotThrow(() => enc([{ op: "fork_calls", calls: Array(64).fill(call) }]));
+});
+
 test("a scenario without the zero page says so on a first line; with it (or by default) nothing is added", () => {
   const steps: Step[] = [{ op: "mmap", pages: 1, name: "S" }];
   assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0 - replace\n");

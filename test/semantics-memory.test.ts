@@ -252,6 +252,46 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it("a fork_calls child (FINDINGS 48): its contexts count against aio-nr and leave it at exit; the file and eventfds are shared, its names are its own", async () => {
+      for (const profile of PROFILE_NAMES) {
+        const rs = await runOn(
+          backend,
+          profile,
+          [
+            setup(8, "A"),
+            { op: "eventfd", name: "E" },
+            {
+              op: "fork_calls",
+              calls: [
+                { op: "io_setup", nr_events: 300, name: "C" },
+                { op: "io_setup", nr_events: 100, name: "D" },
+                { op: "io_setup", nr_events: 8, name: "A" },
+                { op: "io_submit", ctx: "C", count: 2, cmd: "pwrite", data: 5, offset: 16384, resfd: "E" },
+                { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 6 },
+                { op: "ftruncate", size: 16900 },
+              ],
+            },
+            { op: "io_setup", nr_events: 392, name: "B" },
+            { op: "eventfd_read", fd: "E" },
+            { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 7, nbytes: 4096, offset: 16384 },
+            { op: "io_getevents", ctx: "A", min_nr: 1, nr: 1, timeout_ns: null },
+          ],
+          { aio_max_nr: 400 },
+        );
+        const child = rs[2].results!;
+        // 8 + 300 held, then 100 more is past 400; the child's own A is a second context of 8 events.
+        assert.deepEqual(
+          child.map((r) => r.errno),
+          [null, "EAGAIN", null, null, null, null],
+          profile,
+        );
+        assert.equal(child[4].ret, 1, `${profile}: the child's A is its own context`);
+        // The child held 308 at exit: the parent's 8 + 392 fits only once they are gone.
+        assert.equal(rs[3].errno, null, profile);
+        assert.deepEqual([rs[4].value, rs[6].res], [2, [516]], profile);
+      }
+    });
+
     it("mainline: one mremap moves two adjacent rings, each hooked; older profiles need one VMA (EFAULT)", async () => {
       for (const profile of PROFILE_NAMES) {
         const rs = await runOn(backend, profile, [

@@ -4,7 +4,7 @@
 // bytes. Run: node scripts/build-wasm.mjs && npx tsc -p tsconfig.json &&
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
-import { asChildCall } from "../src/contract/scenario.js";
+import { asChildCall, asChildStep, type ChildStep } from "../src/contract/scenario.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -318,6 +318,15 @@ describe("wasm core = model", () => {
               const call = asChildCall(step());
               if (call) return { op: "fork", call };
             }
+          }
+          if (k < 92) {
+            // A fork_calls child: a few of the steps it may run, then its exit.
+            const calls: ChildStep[] = [];
+            for (let n = int(1, 8); calls.length < n; ) {
+              const c = asChildStep(step());
+              if (c) calls.push(c);
+            }
+            return { op: "fork_calls", calls };
           }
           return { op: "page", addr: addr() };
         };

@@ -24,6 +24,8 @@ export const MAX_SCENARIO_SEGMENTS = 1 << 19;
 export const MAX_IO_OFFSET = 2 ** 31;
 /** eventfd steps in one scenario: each opens a descriptor the probe keeps open to the end. */
 export const MAX_EVENTFDS = 64;
+/** Calls of one fork_calls step's child; every call also counts toward MAX_STEPS. */
+export const MAX_CHILD_CALLS = 64;
 /** Bytes of one scenario file. */
 export const MAX_SCENARIO_BYTES = 1 << 20;
 /**

@@ -22,12 +22,13 @@ reproduces it.
 
 --against kernel: random scenario programs (rings and anonymous mappings side by
 side, holes, whole and partial ring moves, multi-VMA moves, shrink and grow,
-fork_mremap, destroy after moves, id reuse, full rings, slot exhaustion, user
-reaping, the aio-nr limit, bad arguments) run on the live kernel through the probe
-and on both models as mainline. Each distinct disagreement is confirmed by a second
-run alone, shrunk to a small program that still disagrees the same way, printed as
-one line and written to DIR with the kernel's answer next to it. Ends with a table
-of op x outcome reached on the kernel and the outcomes never reached.`,
+fork_mremap, forked children that exit holding contexts, destroy after moves, id
+reuse, full rings, slot exhaustion, user reaping, the aio-nr limit, bad arguments)
+run on the live kernel through the probe and on both models as mainline. Each
+distinct disagreement is confirmed by a second run alone, shrunk to a small
+program that still disagrees the same way, printed as one line and written to DIR
+with the kernel's answer next to it. Ends with a table of op x outcome reached on
+the kernel and the outcomes never reached.`,
   flags: [
     { name: "against", type: "string", arg: "T", help: "wasm or kernel (default wasm)" },
     { name: "ops", type: "string", arg: "N", help: `wasm: operations to run (default ${DEFAULT_FUZZ_OPS}, at most 100000000)` },

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { IOCB_FLAGS_KNOWN, IOPRIO_NR_HINTS, IOPRIO_NR_LEVELS } from "../../assembly/abi/iocb-flags.js";
 import {
+  MAX_CHILD_CALLS,
   MAX_COUNT,
   MAX_IO_BYTES,
   MAX_IO_OFFSET,
@@ -92,6 +93,18 @@ const mremap = z.strictObject({
   maymove: z.literal(false).optional(),
 });
 const page = z.strictObject({ op: z.literal("page"), addr });
+const ftruncate = z.strictObject({ op: z.literal("ftruncate"), size: int(0, MAX_IO_OFFSET) });
+const eventfdRead = z.strictObject({ op: z.literal("eventfd_read"), fd: name });
+const mmap = z
+  .strictObject({
+    op: z.literal("mmap"),
+    pages: int(0, MAX_COUNT),
+    name,
+    // MAP_FIXED at 0 or below mmap_min_addr works only with CAP_SYS_RAWIO: the answer would depend on who runs it.
+    at: addr.refine((v) => v !== 0 && v !== "bogus", 'a fixed mapping at 0 or "bogus" (below mmap_min_addr) depends on privilege').optional(),
+    noreplace: z.literal(true).optional(),
+  })
+  .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] });
 
 /** A fork step's call: the child's own step, binding no name (docs/scenario-format.md, `fork`). */
 const childCall = z.discriminatedUnion("op", [
@@ -105,6 +118,9 @@ const childCall = z.discriminatedUnion("op", [
   mremap.omit({ name: true }),
   page,
 ]);
+
+/** A fork_calls step's calls: steps the child runs in order, names its own (docs/scenario-format.md, `fork_calls`). */
+const childStep = z.discriminatedUnion("op", [ioSetup, ioDestroy, ioSubmit, ioGetevents, ioCancel, ring, mmap, munmap, mremap, page, ftruncate, eventfdRead]);
 
 const steps = [
   ioSetup,
@@ -124,25 +140,17 @@ const steps = [
       path: ["usig"],
     }),
   z.strictObject({ op: z.literal("raise") }),
-  z.strictObject({ op: z.literal("ftruncate"), size: int(0, MAX_IO_OFFSET) }),
+  ftruncate,
   z.strictObject({ op: z.literal("setrlimit_fsize"), bytes: z.union([int(0, MAX_IO_OFFSET), z.literal("infinity")]) }),
   ioCancel,
   z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
   ring,
-  z
-    .strictObject({
-      op: z.literal("mmap"),
-      pages: int(0, MAX_COUNT),
-      name,
-      // MAP_FIXED at 0 or below mmap_min_addr works only with CAP_SYS_RAWIO: the answer would depend on who runs it.
-      at: addr.refine((v) => v !== 0 && v !== "bogus", 'a fixed mapping at 0 or "bogus" (below mmap_min_addr) depends on privilege').optional(),
-      noreplace: z.literal(true).optional(),
-    })
-    .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] }),
+  mmap,
   munmap,
   mremap,
   z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
   z.strictObject({ op: z.literal("fork"), call: childCall }),
+  z.strictObject({ op: z.literal("fork_calls"), calls: z.array(childStep).min(1).max(MAX_CHILD_CALLS) }),
   page,
   z.strictObject({
     op: z.literal("eventfd"),
@@ -151,7 +159,7 @@ const steps = [
     initval: int(0, 2 ** 32 - 1).optional(),
     semaphore: z.literal(true).optional(),
   }),
-  z.strictObject({ op: z.literal("eventfd_read"), fd: name }),
+  eventfdRead,
 ] as const;
 
 /** A step as the schema parses it: the contract's Step, checked both ways at compile time below. */

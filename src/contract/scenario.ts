@@ -61,6 +61,7 @@ export type Step =
   | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string; maymove?: false }
   | { op: "fork_mremap"; addr: AddrExpr; pages: number; to: AddrExpr }
   | { op: "fork"; call: ChildCall }
+  | { op: "fork_calls"; calls: ChildStep[] }
   | { op: "page"; addr: AddrExpr }
   | { op: "eventfd"; name: string; initval?: number; semaphore?: true }
   | { op: "eventfd_read"; fd: string };
@@ -130,6 +131,25 @@ const CHILD_OPS: ReadonlySet<OpName> = new Set<ChildCall["op"]>([
   "mremap",
   "page",
 ]);
+
+/**
+ * What the child of a `fork_calls` step runs, in order, before it exits
+ * with whatever it holds: a ChildCall that may bind names of its own (they
+ * live only in the child), or a step on what parent and child share by
+ * design: the test file (`ftruncate`) and an eventfd (`eventfd_read`).
+ * Still no user_reap (an inherited ring's pages are the parent's), no
+ * signal, no new eventfd and no nested fork.
+ */
+export type ChildStep = StepOf<
+  "io_setup" | "io_destroy" | "io_submit" | "io_getevents" | "io_cancel" | "ring" | "mmap" | "munmap" | "mremap" | "page" | "ftruncate" | "eventfd_read"
+>;
+
+const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([...(CHILD_OPS as ReadonlySet<ChildStep["op"]>), "mmap", "ftruncate", "eventfd_read"]);
+
+/** The step as a call of a fork_calls step, or null for an op its child may not run. */
+export function asChildStep(s: Step): ChildStep | null {
+  return CHILD_STEP_OPS.has(s.op) ? (s as ChildStep) : null;
+}
 
 /** The step as a fork step's call, without the name it would bind; null for an op a child may not call. */
 export function asChildCall(s: Step): ChildCall | null {
@@ -233,6 +253,8 @@ export interface StepResult {
   op: OpName;
   /** `fork` op: what the child called; the fields after it are that call's result. */
   call?: ChildCall["op"];
+  /** `fork_calls` op: the result of each of the child's calls, its `step` the call's index in `calls`. */
+  results?: StepResult[];
   ret?: number;
   errno?: Errno;
   data?: number[];
@@ -281,7 +303,7 @@ export interface ResultsDoc {
 /** The positive io_getevents timeouts of a scenario, summed (ns): what the live kernel may wait. */
 export function timeoutTotalNs(scenario: Scenario): number {
   let total = 0;
-  for (const s of scenario.steps)
+  for (const s of scenario.steps.flatMap((s) => (s.op === "fork_calls" ? s.calls : [s])))
     if ((s.op === "io_getevents" || s.op === "io_pgetevents") && typeof s.timeout_ns === "number" && s.timeout_ns > 0) total += s.timeout_ns;
   return total;
 }

@@ -21,6 +21,7 @@ export const EXPECTED: Readonly<Record<OpName, readonly string[]>> = {
   mremap: ["ok", "EINVAL", "EFAULT", "ENOMEM"],
   fork_mremap: ["ok", "EINVAL", "EFAULT"],
   fork: ["ok", "EINVAL", "EFAULT"],
+  fork_calls: ["ok"],
   page: ["aio", "anon", "none"],
   eventfd: ["ok"],
   eventfd_read: ["ok", "EAGAIN"],
@@ -94,6 +95,9 @@ export class Coverage {
       this.bump(r.op, outcomeOf(r), 1);
       for (const kind of submitKinds(steps[r.step])) this.bump(kind, outcomeOf(r), 1);
       for (const res of r.res ?? []) this.bump("event res", resClass(res), 1);
+      // A fork_calls child's calls count in their ops' rows.
+      const s = steps[r.step];
+      if (r.results && s?.op === "fork_calls") this.add(r.results, s.calls);
     }
   }
 

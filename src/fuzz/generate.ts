@@ -4,7 +4,8 @@
 // mapping); within them it aims at the shapes where the kernel's rules live:
 // rings and anonymous pages side by side in the arena, holes at either end of
 // a range or inside it, whole and partial ring moves, multi-VMA moves,
-// overlapping targets, shrink and grow, fork_mremap, io_destroy after moves
+// overlapping targets, shrink and grow, fork_mremap, forked children that
+// set up, submit and exit (fork_calls), io_destroy after moves
 // and unmaps, id reuse after destroy, full rings, slot exhaustion, user
 // reaping, the aio-nr limit and bad arguments of every kind. A shadow TS
 // model runs alongside to steer choices towards VMA edges, holes and moved
@@ -15,7 +16,7 @@ import { AioProcess } from "../model/aio.js";
 import { PAGE_SIZE } from "../model/mm.js";
 import { PROFILES } from "../contract/profile.js";
 import { Names, runStep } from "../scenario/run.js";
-import type { AddrExpr, ChildCall, ProfileName, Scenario, Step, StepOf } from "../contract/scenario.js";
+import type { AddrExpr, ChildCall, ChildStep, ProfileName, Scenario, Step, StepOf } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
 import {
   randomCmd,
@@ -347,7 +348,8 @@ export class ProgramGenerator {
       return { op: "munmap", addr: this.addr(ARENA, a), pages: len };
     }
     if (roll < 310) {
-      if (rng.chance(0.5)) return { op: "fork", call: this.childCall() };
+      if (rng.chance(0.3)) return { op: "fork", call: this.childCall() };
+      if (rng.chance(0.45)) return { op: "fork_calls", calls: this.childCalls() };
       const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
       const [a, pages] = this.arenaRange(4);
       const to = this.addr(ARENA, rng.int(1, this.usable() - pages + 1));
@@ -401,6 +403,42 @@ export class ProgramGenerator {
       return { op: "munmap", addr: this.addr(ARENA, a), pages: len };
     }
     return this.cancel(this.ctxExpr()) as StepOf<"io_cancel">;
+  }
+
+  /**
+   * A fork_calls child's calls: contexts of its own (rings no hole can hold,
+   * within the program's share of aio-nr) that it submits to and reaps
+   * from, and then exits holding; the parent's contexts, arena and file
+   * alongside (FINDINGS 48).
+   */
+  private childCalls(): ChildStep[] {
+    const rng = this.rng;
+    const calls: ChildStep[] = [];
+    const own: string[] = [];
+    // The child's contexts are freed when it exits: they count against the program's share only while it runs.
+    let asked = this.eventsAsked;
+    for (let n = rng.int(1, 8); calls.length < n; ) {
+      const roll = calls.length === 0 && rng.chance(0.4) ? 0 : rng.int(0, 99);
+      const ctx = own.length > 0 && rng.chance(0.85) ? rng.pick(own) : this.ctxExpr();
+      if (roll < 20) {
+        // Once holes may exist, a ring no hole can hold (safety.ts): one, sized from the parent's holes.
+        if (this.safety.holes && own.length > 0) continue;
+        const nr = this.safety.holes ? nrEventsForPages(this.bigPages(), this.opts.cpus) : rng.pick(SMALL_NR);
+        if (asked + nr > this.opts.sharedEvents) continue;
+        asked += nr;
+        own.push(this.fresh("C"));
+        calls.push({ op: "io_setup", nr_events: nr, name: own[own.length - 1] });
+      } else if (roll < 45) calls.push({ ...(this.submit() as StepOf<"io_submit">), ctx });
+      else if (roll < 60) calls.push({ op: "io_getevents", ctx, min_nr: rng.int(0, 1), nr: rng.pick([1, 5, 30, 400]), timeout_ns: rng.pick([0, 1000]) });
+      else if (roll < 65) calls.push({ op: "io_destroy", ctx });
+      else if (roll < 70) calls.push({ op: "ring", ctx });
+      else if (roll < 74) calls.push(this.cancel(ctx) as StepOf<"io_cancel">);
+      else if (roll < 80) calls.push({ op: "ftruncate", size: rng.pick([0, 512, 16384, 20000]) });
+      else if (roll < 85 && this.names.eventfdList().length > 0) calls.push({ op: "eventfd_read", fd: rng.pick(this.names.eventfdList()) });
+      else if (roll < 90) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W") });
+      else calls.push(this.childCall());
+    }
+    return calls;
   }
 
   /** io_cancel, mostly of the control block io_submit uses, sometimes of one it cannot read. */

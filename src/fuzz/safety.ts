@@ -56,6 +56,16 @@ export class Safety {
     readonly aio_max_nr: number,
   ) {}
 
+  /** The state as a forked child starts with it. */
+  private copy(): Safety {
+    const c = new Safety(this.cpus, this.aio_max_nr);
+    for (const [n, e] of this.extents) c.extents.set(n, e);
+    for (const n of this.retired) c.retired.add(n);
+    c.holeBound = this.holeBound;
+    c.holes = this.holes;
+    return c;
+  }
+
   /** Names that may be used now, with their extents. */
   live(kinds: Kind[]): [string, Extent][] {
     return [...this.extents].filter(([n, e]) => !this.retired.has(n) && kinds.includes(e.kind));
@@ -200,6 +210,15 @@ export class Safety {
         // The child keeps the rules, but nothing it does reaches the parent.
         const why = this.check(s.call, i);
         return typeof why === "string" ? why : ok();
+      }
+      case "fork_calls": {
+        // The child keeps the rules on a copy of the parent's state, which dies with it.
+        const child = this.copy();
+        for (const [k, c] of s.calls.entries()) {
+          const why = child.next(c);
+          if (why) return `step ${i}: call ${k}: ${why}`;
+        }
+        return ok();
       }
       case "fork_mremap":
         if (s.to === 0) return `step ${i}: a move to address 0 works only with CAP_SYS_RAWIO (FINDINGS 26): its result depends on who runs it`;

@@ -6,7 +6,7 @@
 // and drop optional fields. Candidates are judged in batches, so the kernel
 // side can run them in parallel; the first candidate that still holds wins
 // and the search goes on from it until nothing smaller holds.
-import { asChildCall, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
+import { asChildCall, asChildStep, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
 import { parseScenario } from "../scenario/parse.js";
 
 /** Judges candidates: true where a candidate still disagrees the same way. */
@@ -23,6 +23,7 @@ const BATCH = 24;
 /** Names a step binds or refers to. */
 function namesOf(s: Step): string[] {
   if (s.op === "fork") return namesOf(s.call as Step);
+  if (s.op === "fork_calls") return s.calls.flatMap(namesOf);
   const out: string[] = [];
   const ref = (a: AddrExpr | undefined) => {
     if (typeof a === "string" && a !== "bogus") out.push(a.replace(/\+.*$/, ""));
@@ -46,6 +47,14 @@ function simplerSteps(s: Step, names: string[]): Step[] {
       const call = asChildCall(c);
       return call ? [{ op: "fork", call }] : [];
     });
+  if (s.op === "fork_calls") {
+    // One call fewer; once one is left, that call simpler (fewer candidates than every call's variants at once).
+    if (s.calls.length > 1) return s.calls.map((_, k) => ({ op: "fork_calls", calls: s.calls.filter((_, j) => j !== k) }));
+    return simplerSteps(s.calls[0], names).flatMap((t): Step[] => {
+      const call = asChildStep(t);
+      return call ? [{ op: "fork_calls", calls: [call] }] : [];
+    });
+  }
   const out: Step[] = [];
   const r = s as Record<string, unknown>;
   const numeric: Record<string, number> = { nr_events: 1, count: 0, min_nr: 0, nr: 0, max: 0, pages: 1, old_pages: 1, new_pages: 1, data: 0, timeout_ns: 0 };
@@ -114,6 +123,7 @@ function simplerSteps(s: Step, names: string[]): Step[] {
 /** The step with every address field that reads `from` reading `to` instead. */
 function retarget(s: Step, from: AddrExpr, to: AddrExpr): Step {
   if (s.op === "fork") return { op: "fork", call: asChildCall(retarget(s.call as Step, from, to))! };
+  if (s.op === "fork_calls") return { op: "fork_calls", calls: s.calls.map((c) => asChildStep(retarget(c, from, to))!) };
   const r = { ...s } as Record<string, unknown>;
   for (const f of ["ctx", "addr", "to"]) if (r[f] === from) r[f] = to;
   return r as unknown as Step;

@@ -92,6 +92,9 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `fork_mremap ${addr(i, "addr", s.addr)} ${s.pages} ${addr(i, "to", s.to)}`;
       case "fork":
         return `fork ${line(i, s.call)}`;
+      case "fork_calls":
+        // The count, then each call on a line of its own, as the probe's fork_calls takes them.
+        return [`fork_calls ${s.calls.length}`, ...s.calls.map((c) => line(i, c))].join("\n");
       case "page":
         return `page ${addr(i, "addr", s.addr)}`;
       case "eventfd":

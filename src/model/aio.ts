@@ -437,9 +437,10 @@ export class AioProcess implements AioBackend {
 
   /**
    * dup_mm: the child gets a copy of every VMA (a ring's only where the
-   * profile's fork copies it) and no context table; its contexts die with
-   * it, so the parent sees nothing of what it did. It shares the open test
-   * file, but with no context of the parent's it can submit nothing.
+   * profile's fork copies it) and no context table; its contexts, rings
+   * and mappings die with it (exit_aio frees its aio_nr and waits for its
+   * I/O, FINDINGS 48). It shares the open test file (what it writes or
+   * truncates stays) and the eventfds.
    */
   inChild<T>(f: (child: AioBackend) => T): T {
     const child = new AioProcess(this.profile, this.config);
@@ -449,7 +450,11 @@ export class AioProcess implements AioBackend {
     child.fsizeLimit = this.fsizeLimit;
     child.eventfds = this.eventfds;
     child.space = this.space;
-    return f(child);
+    try {
+      return f(child);
+    } finally {
+      this.fileSize = child.fileSize;
+    }
   }
 
   /**

@@ -20,7 +20,17 @@ import {
 } from "./random-args.js";
 import type { AioBackend, ProcessConfig } from "../contract/backend.js";
 import { Names, runStep } from "./run.js";
-import { asChildCall, type AddrExpr, type ProfileName, type Scenario, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
+import {
+  asChildCall,
+  asChildStep,
+  type AddrExpr,
+  type ChildStep,
+  type ProfileName,
+  type Scenario,
+  type Step,
+  type StepOf,
+  type StepResult,
+} from "../contract/scenario.js";
 
 /** A step on which the TS model and the WASM core answered differently, with a scenario that reproduces it. */
 export interface Divergence {
@@ -143,12 +153,21 @@ export function randomStep(rng: Prng, names: Names): Step {
   if (kind < 89) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
   // An eventfd's name may not be bound yet: both backends refuse the read alike.
   if (kind < 90) return rng.chance(0.7) ? { op: "eventfd_read", fd: rng.pick(EVENTFD_NAMES) } : randomEventfd(rng, rng.pick(EVENTFD_NAMES));
-  if (kind < 93) {
+  if (kind < 92) {
     // A child's call: any step a child may make, drawn as the parent's are.
     for (;;) {
       const call = asChildCall(randomStep(rng, names));
       if (call) return { op: "fork", call };
     }
+  }
+  if (kind < 94) {
+    // A fork_calls child: a few steps it may run, drawn alike, then its exit.
+    const calls: ChildStep[] = [];
+    for (let n = rng.int(1, 8); calls.length < n; ) {
+      const c = asChildStep(randomStep(rng, names));
+      if (c) calls.push(c);
+    }
+    return { op: "fork_calls", calls };
   }
   return { op: "page", addr: addr(rng, names) };
 }

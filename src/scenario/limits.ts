@@ -9,7 +9,7 @@ import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE } from "
 import { RWF_APPEND } from "../../assembly/abi/rwf.js";
 import { ScenarioError } from "../contract/errors.js";
 import { setupEvents } from "../contract/geometry.js";
-import { submitNbytes, type Scenario } from "../contract/scenario.js";
+import { submitNbytes, type Scenario, type Step } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import { checkEventfdNames } from "./eventfd-names.js";
 
@@ -75,6 +75,11 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
     throw new ScenarioError(file, step, field, msg);
   };
   if (scenario.steps.length > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps`);
+  // A fork's call and a fork_calls step's calls are checked as steps (the probe holds them all), with their fields' prefix.
+  const calls = scenario.steps.flatMap((s, i): (readonly [Step, number, string])[] =>
+    s.op === "fork_calls" ? s.calls.map((c, k) => [c, i, `calls.${k}.`] as const) : s.op === "fork" ? [[s.call as Step, i, "call."]] : [[s, i, ""]],
+  );
+  if (calls.length > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps, counting each fork_calls step's calls`);
   checkEventfdNames(file, scenario);
   const geometryCpus = Math.max(cpus, possibleCpus());
   const names = new Set<string>();
@@ -84,24 +89,22 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let waited = 0;
   let appended = 0;
   let segments = 0;
-  scenario.steps.forEach((s, i) => {
+  for (const [s, i, at] of calls) {
     for (const field of ["name", "ctx", "addr", "to", "fd", "resfd"] as const) {
       const v = (s as Record<string, unknown>)[field];
       if (typeof v !== "string" || v === "bogus") continue;
       // io_submit's fd and resfd words are no names.
       if ((field === "fd" && s.op !== "eventfd_read") || (field === "resfd" && (v === "bad" || v === "file"))) continue;
       const name = v.replace(/\+.*$/, "");
-      if (!names.has(name) && names.size === MAX_NAMES) fail(i, field, `more than ${MAX_NAMES} distinct names (the limit every backend shares)`);
+      if (!names.has(name) && names.size === MAX_NAMES) fail(i, at + field, `more than ${MAX_NAMES} distinct names (the limit every backend shares)`);
       names.add(name);
     }
-    // A forked child's io_submit sends its array to the probe too.
-    const call = s.op === "fork" ? s.call : s;
-    if (call.op === "io_submit" && Array.isArray(call.iov)) {
-      segments += call.iov.length;
+    if (s.op === "io_submit" && Array.isArray(s.iov)) {
+      segments += s.iov.length;
       if (segments > MAX_SCENARIO_SEGMENTS)
         fail(
           i,
-          "iov",
+          `${at}iov`,
           `the iovec arrays so far hold ${segments} segments, more than the ${MAX_SCENARIO_SEGMENTS} a scenario may hold (a limit every backend shares)`,
         );
     }
@@ -110,7 +113,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
       if (ringBytes > MAX_MODELLED_BYTES) {
         fail(
           i,
-          "nr_events",
+          `${at}nr_events`,
           `the io_setup steps so far may model up to ${MiB(ringBytes)} of rings, more than the ${MiB(MAX_MODELLED_BYTES)} a scenario may model (a limit every backend shares)`,
         );
       }
@@ -121,7 +124,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
         if (appended > MAX_APPEND_BYTES) {
           fail(
             i,
-            "count",
+            `${at}count`,
             `the append-mode writes so far may add up to ${MiB(appended)} to the test file, more than the ${MiB(MAX_APPEND_BYTES)} a scenario may write (the live kernel stores them; a limit every backend shares)`,
           );
         }
@@ -132,12 +135,12 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
       if (waited > MAX_TIMEOUT_TOTAL_NS) {
         fail(
           i,
-          "timeout_ns",
+          `${at}timeout_ns`,
           `the io_getevents timeouts so far add up to ${(waited / 1e9).toFixed(1)} s, more than the ${MAX_TIMEOUT_TOTAL_NS / 1e9} s a scenario may wait (the live kernel waits them out; a limit every backend shares)`,
         );
       }
     } else if (s.op === "user_reap") asked += Math.max(0, s.max);
-  });
+  }
   // Every event returned was submitted once, and no step returns more than it asks for.
   const events = Math.min(submitted, asked);
   if (events > MAX_RESULT_EVENTS) {

@@ -29,6 +29,14 @@ export class Names {
 
   constructor(private readonly file: string) {}
 
+  /** A forked child's names: the parent's, which it may use, and any it binds, which die with it. */
+  fork(): Names {
+    const child = new Names(this.file);
+    for (const [k, v] of this.bound) child.bound.set(k, v);
+    for (const [k, v] of this.eventfds) child.eventfds.set(k, v);
+    return child;
+  }
+
   /** Names bound so far (the fuzzer draws addresses from them). */
   list(): string[] {
     return [...this.bound.keys()];
@@ -158,6 +166,11 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       const { step: _, op: call, ...r } = b.inChild((child) => runStep(child, s.call, i, names, file));
       return { ...head, call: call as ChildCall["op"], ...r };
     }
+    case "fork_calls": {
+      const own = names.fork();
+      const results = b.inChild((child) => s.calls.map((c, k) => ({ ...runChildStep(child, c, i, k, own, file), step: k })));
+      return { ...head, results };
+    }
     case "page":
       return { ...head, kind: b.page(at(s.addr, "addr")) };
     case "eventfd": {
@@ -167,6 +180,16 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "eventfd_read":
       return { ...head, ...b.eventfd_read(names.eventfd(s.fd, i, "fd")) };
+  }
+}
+
+/** Call `k` of fork_calls step `i`: a scenario error in it names the field "calls.K.FIELD", as the schema does. */
+function runChildStep(child: AioBackend, c: Step, i: number, k: number, names: Names, file: string): StepResult {
+  try {
+    return runStep(child, c, i, names, file);
+  } catch (e) {
+    if (e instanceof ScenarioError && e.step === i) throw new ScenarioError(file, i, `calls.${k}${e.field === null ? "" : `.${e.field}`}`, e.detail);
+    throw e;
   }
 }
 
@@ -182,7 +205,7 @@ export function runSteps(file: string, scenario: Scenario, backend: AioBackend, 
   const results = scenario.steps.map((s, i) => {
     const r = runStep(backend, s, i, names, file);
     // checkScenarioLimits bounds this up front; a backend returning an event twice must still not overflow the document.
-    events += r.data?.length ?? 0;
+    events += (r.results ?? [r]).reduce((n, c) => n + (c.data?.length ?? 0), 0);
     if (events > MAX_RESULT_EVENTS)
       throw new ScenarioError(file, i, null, `the results carry more than ${MAX_RESULT_EVENTS} events (the limit every backend shares)`);
     return r;

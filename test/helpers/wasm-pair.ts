@@ -159,6 +159,11 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
     }
     case "fork":
       return b.inChild((child) => runStep(child, names, s.call));
+    case "fork_calls": {
+      // The child's names: the parent's, and what it binds, which dies with it.
+      const own: Names = new Map(names);
+      return b.inChild((child) => s.calls.map((c) => runStep(child, own, c)));
+    }
     case "page": {
       const addr = at(s.addr);
       return addr === null ? "unbound" : b.page(addr);
