@@ -13,7 +13,8 @@ import { assumedLimits, type LimitState, type Scenario, type StepResult } from "
 export function machineLimitNote(scenario: Scenario, found: LimitState, results: readonly StepResult[]): string | null {
   const assumed = assumedLimits(scenario);
   if (found.aio_nr === assumed.aio_nr && found.aio_max_nr === assumed.aio_max_nr) return null;
-  const steps = results.filter((r) => r.op === "io_setup" && r.errno === "EAGAIN").map((r) => r.step);
+  // A repeat's io_setup counts by the repeat's step: its last iteration is all the results show.
+  const steps = results.filter((r) => [r, ...(r.last ?? [])].some((x) => x.op === "io_setup" && x.errno === "EAGAIN")).map((r) => r.step);
   if (steps.length === 0) return null;
   const where = steps.length === 1 ? `step ${steps[0]}` : `steps ${steps.slice(0, 5).join(", ")}${steps.length > 5 ? ", ..." : ""}`;
   const held = found.aio_nr > assumed.aio_nr ? " (other processes hold AIO contexts)" : "";

@@ -25,10 +25,14 @@ export function checkEventfdNames(file: string, scenario: Scenario): void {
     eventfds.add(s.name);
     if (++opened > MAX_EVENTFDS) throw new ScenarioError(file, i, "op", `more than ${MAX_EVENTFDS} eventfd steps (the limit every backend shares)`);
   });
-  scenario.steps.forEach((step, i) => {
+  // A fork's call and a repeat's body steps are named within their step: "call.FIELD", "steps.K.FIELD".
+  const calls = scenario.steps.flatMap((step, i): [Step, number, string][] =>
+    step.op === "repeat" ? step.steps.map((b, k): [Step, number, string] => [b, i, `steps.${k}.`]) : [[step, i, ""]],
+  );
+  calls.forEach(([step, i, within]) => {
     const s = step.op === "fork" ? step.call : step;
-    const prefix = step.op === "fork" ? "call." : "";
-    if (s.op === "eventfd") return;
+    const prefix = within + (step.op === "fork" ? "call." : "");
+    if (s.op === "eventfd" || s.op === "repeat") return;
     for (const n of addressNames(s)) if (eventfds.has(n)) throw new ScenarioError(file, i, null, `"${n}" is an eventfd step's name, not an address`);
     const efd = s.op === "eventfd_read" ? { field: "fd", v: s.fd } : s.op === "io_submit" ? { field: "resfd", v: s.resfd } : null;
     if (!efd || efd.v === undefined || efd.v === "bad" || efd.v === "file") return;
