@@ -67,6 +67,14 @@ const char *out_since(size_t mark, size_t *len)
 	return out + mark;
 }
 
+void out_insert(size_t mark, const char *text)
+{
+	size_t n = strlen(text), tail = out_len - mark;
+	outf("%s", text); /* grows the buffer by n; the bytes are moved into place below */
+	memmove(out + mark + n, out + mark, tail);
+	memcpy(out + mark, text, n);
+}
+
 void out_truncate(size_t mark)
 {
 	if (mark < out_len)

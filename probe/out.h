@@ -10,6 +10,7 @@ void out_json_string(const char *s);
 void out_discard(void); /* drops what is buffered, for an error line instead */
 size_t out_mark(void);   /* bytes buffered now */
 void out_truncate(size_t mark); /* back to an earlier mark */
+void out_insert(size_t mark, const char *text); /* text put in at an earlier mark */
 char out_peek(size_t at);       /* a buffered byte, 0 past the end */
 const char *out_since(size_t mark, size_t *len); /* what was buffered after a mark */
 void flush_out(void);

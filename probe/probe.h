@@ -73,6 +73,17 @@
  *                                FLAGS: maymove, or 0 (resize in place only)
  *   fork_mremap ADDR PAGES TO
  *   page ADDR
+ *   repeat TIMES BLOCKS N UNTIL  a bounded loop (loop.c): the N lines after
+ *                                it are its body (calls only: no repeat,
+ *                                eventfd, fork or fork_mremap), run up to
+ *                                TIMES times; BLOCKS: "-" or what the body's
+ *                                io_submit lines with COUNT "rest" submit
+ *                                between them (each asks for those left);
+ *                                UNTIL, checked after each iteration: "-",
+ *                                rest (none left), K:errno:NAME (body line
+ *                                K's errno, null for success, K -1 for the
+ *                                last line) or K:ret:OP:VALUE (OP: eq, ne,
+ *                                lt, le, gt or ge)
  *
  * ADDR is "0", "bogus", "-1" (all ones), or "N<index>+<pages>+<bytes>". A first line
  * "zero_page 0" asks for read faults that allocate pages (FINDINGS 33, 34):
@@ -122,6 +133,9 @@
 #define MAX_NAMES 256
 #define MAX_EVENTFDS 64 /* eventfd steps in one scenario */
 #define MAX_CHILD_CALLS 64 /* calls of one fork_calls step */
+#define MAX_LOOP_TIMES 1000000 /* a repeat's iterations */
+#define MAX_LOOP_BODY 16 /* a repeat's body lines */
+#define MAX_EXECUTED_STEPS 1000000 /* calls in all, a repeat's body counted its times over */
 #define MAX_BATCH (1 << 20) /* io_submit count, io_getevents nr, reap max */
 #define RING_MAGIC 0xa10a10a1u
 #define FILE_BYTES (16 * 1024)

@@ -5,7 +5,9 @@
 #include "fault_watch.h"
 #include "io.h"
 #include "iocb.h"
+#include "loop.h"
 #include "maps.h"
+#include "observe.h"
 #include "out.h"
 #include "signals.h"
 #include "sys.h"
@@ -38,9 +40,18 @@ static void exit_quietly(void)
 static size_t step_mark;
 static int results_open;
 
+/* The body call of a repeat running now, -1 outside one: its errors name
+ * the field "steps.K.FIELD" of the repeat step. */
+static int body_index = -1;
+
 static void scenario_error(int step, const char *field, int name_index,
 			   const char *msg)
 {
+	char within[80];
+	if (body_index >= 0) {
+		snprintf(within, sizeof within, "steps.%d.%s", body_index, field);
+		field = within;
+	}
 	if (results_open) {
 		out_truncate(step_mark);
 		outf("]");
@@ -51,7 +62,7 @@ static void scenario_error(int step, const char *field, int name_index,
 		outf("{\"scenario_error\":{\"step\":%d,\"field\":", step);
 	}
 	/* In a fork_calls child the field is its call's, as the schema names it. */
-	char call_field[64];
+	char call_field[128];
 	if (fork_call >= 0)
 		snprintf(call_field, sizeof call_field, "calls.%d.%s", fork_call, field);
 	out_json_string(fork_call >= 0 ? call_field : field);
@@ -211,81 +222,6 @@ static void do_io_submit(int i, const struct step *st)
 	ret_errno(r);
 }
 
-/*
- * Reads scenario memory the way the models see it. Anonymous memory in a
- * scenario is never written, so it reads as zeros, and is not touched: a
- * read fault on kernels that map no zero page (the host's 6.18.44-fc-v1272)
- * allocates a page and gives the VMA an anon_vma, which changes how its
- * pieces merge after a move (FINDINGS 33); an observation must not change
- * what it observes. `seen` caches the VMA looked up last within one step.
- */
-static int observe(uintptr_t addr, void *buf, size_t len, struct vma *seen)
-{
-	if (!(addr >= seen->start && addr + len <= seen->end) &&
-	    find_vma(addr, seen) != 0)
-		*seen = (struct vma){0};
-	if (seen->end > seen->start && !seen->is_aio && seen->inode == 0 &&
-	    addr + len <= seen->end) {
-		memset(buf, 0, len);
-		return 0;
-	}
-	return safe_read(addr, buf, len);
-}
-
-/* libaio-style reaping straight from the mapped ring. */
-static void do_user_reap(int i, const struct step *st)
-{
-	uintptr_t ctx = resolve(i, "ctx", &st->a);
-	struct ring_header h;
-	struct vma seen = {0};
-	if (observe(ctx, &h, sizeof h, &seen) != 0) {
-		outf(",\"ret\":-1,\"errno\":\"EFAULT\",\"data\":[]");
-		return;
-	}
-	if (h.magic != RING_MAGIC || h.incompat_features != 0 || h.nr == 0 ||
-	    h.head >= h.nr || h.tail >= h.nr) {
-		outf(",\"ret\":-1,\"errno\":\"EINVAL\",\"data\":[]");
-		return;
-	}
-	uint32_t head = h.head;
-	long n = 0;
-	while (n < st->n1 && head != h.tail) {
-		uintptr_t at = ctx + sizeof h + (uintptr_t)head * sizeof(struct io_event);
-		if (observe(at, &events[n], sizeof events[n], &seen) != 0) {
-			outf(",\"ret\":-1,\"errno\":\"EFAULT\",\"data\":[]");
-			return;
-		}
-		n++;
-		head = (head + 1) % h.nr;
-	}
-	if (safe_write(ctx + offsetof(struct ring_header, head), &head,
-		       sizeof head) != 0) {
-		outf(",\"ret\":-1,\"errno\":\"EFAULT\",\"data\":[]");
-		return;
-	}
-	outf(",\"ret\":%ld,\"errno\":null,\"data\":[", n);
-	for (long k = 0; k < n; k++)
-		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
-	outf("]");
-}
-
-static void do_ring(int i, const struct step *st)
-{
-	uintptr_t ctx = resolve(i, "ctx", &st->a);
-	struct ring_header h;
-	struct vma v = {0};
-	if (observe(ctx, &h, sizeof h, &v) != 0 || find_vma(ctx, &v) != 0) {
-		outf(",\"errno\":\"EFAULT\"");
-		return;
-	}
-	outf(",\"errno\":null,\"id\":%u,\"nr\":%u,\"head\":%u,\"tail\":%u,"
-	     "\"magic\":%u,\"compat_features\":%u,\"incompat_features\":%u,"
-	     "\"header_length\":%u,\"pages\":%lu",
-	     h.id, h.nr, h.head, h.tail, h.magic, h.compat_features,
-	     h.incompat_features, h.header_length,
-	     (unsigned long)((v.end - v.start) / (uintptr_t)page_size));
-}
-
 /* io_destroy returns before the kernel frees the context: the ring file is
  * emptied one RCU grace period later, and only then do pages of it still
  * mapped somewhere (a part of a moved ring) fault. The scenario's state is
@@ -331,6 +267,7 @@ static void do_io_cancel(int i, const struct step *st)
 
 static void run_in_child(int i, const struct step *st);
 static void fork_calls(int i, const struct step *st);
+static body_call_fn run_body_call;
 
 static void do_call(int i, const struct step *st)
 {
@@ -361,7 +298,7 @@ static void do_call(int i, const struct step *st)
 		ret_errno(kill(getpid(), SIGUSR1));
 		break;
 	case OP_USER_REAP:
-		do_user_reap(i, st);
+		user_reap_fields(resolve(i, "ctx", &st->a), st->n1);
 		break;
 	case OP_FTRUNCATE:
 		ret_errno(ftruncate(io_fds[FD_RDWR], (off_t)st->n1));
@@ -376,7 +313,7 @@ static void do_call(int i, const struct step *st)
 		break;
 	}
 	case OP_RING:
-		do_ring(i, st);
+		ring_fields(resolve(i, "ctx", &st->a));
 		break;
 	case OP_MMAP: {
 		int fixed = st->a.kind != A_NONE;
@@ -433,6 +370,9 @@ static void do_call(int i, const struct step *st)
 			outf(",\"value\":%llu", (unsigned long long)v);
 		break;
 	}
+	case OP_REPEAT:
+		run_repeat(i, st, run_body_call);
+		break;
 	case OP_PAGE: {
 		struct vma v;
 		uintptr_t a = resolve(i, "addr", &st->a);
@@ -486,21 +426,39 @@ static void run_step(int i, const struct step *st)
 	outf("}");
 }
 
+static void run_body_call(int i, int k, const struct step *st)
+{
+	body_index = k;
+	result_head(k, st);
+	do_call(i, st);
+	outf("}");
+	body_index = -1;
+}
+
+/* The largest io_submit array and events buffer a call needs. */
+static void buffers_for(const struct step *st, long *max_iocbs, long *max_events)
+{
+	if (st->op == OP_IO_SUBMIT && st->n1 > *max_iocbs)
+		*max_iocbs = st->n1;
+	if ((st->op == OP_IO_GETEVENTS || st->op == OP_IO_PGETEVENTS) && st->n2 > *max_events)
+		*max_events = st->n2;
+	if (st->op == OP_USER_REAP && st->n1 > *max_events)
+		*max_events = st->n1;
+}
+
 void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 {
 	progress = progress_slot;
 	zero_page = zero_page_reads_map;
 	long max_iocbs = 0, max_events = 0;
-	/* The steps, then the fork_calls children's calls. */
-	for (int i = 0; i < nsteps + nchild_steps; i++) {
-		const struct step *st = i < nsteps ? &steps[i] : &child_steps[i - nsteps];
-		if (st->op == OP_IO_SUBMIT && st->n1 > max_iocbs)
-			max_iocbs = st->n1;
-		if ((st->op == OP_IO_GETEVENTS || st->op == OP_IO_PGETEVENTS) && st->n2 > max_events)
-			max_events = st->n2;
-		if (st->op == OP_USER_REAP && st->n1 > max_events)
-			max_events = st->n1;
+	/* The steps, the repeats' body calls and the fork_calls children's calls. */
+	for (int i = 0; i < nsteps; i++) {
+		int n = steps[i].op == OP_REPEAT ? (int)steps[i].n3 : 1;
+		for (int k = 0; k < n; k++)
+			buffers_for(steps[i].op == OP_REPEAT ? &body_steps[steps[i].body_at + k] : &steps[i], &max_iocbs, &max_events);
 	}
+	for (int i = 0; i < nchild_steps; i++)
+		buffers_for(&child_steps[i], &max_iocbs, &max_events);
 	/* If the probe parent is killed (timeout), this child must not live on. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
@@ -539,8 +497,9 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 		step_mark = out_mark(); /* before the step's separator too */
 		aio_nr_before_step();
 		run_step(i, &steps[i]);
-		aio_nr_after_step(!steps[i].in_child && step_ret == 0 &&
-				  (steps[i].op == OP_IO_SETUP || steps[i].op == OP_IO_DESTROY));
+		/* A repeat's io_setup and io_destroy calls are its own too. */
+		aio_nr_after_step(!steps[i].in_child && (steps[i].op == OP_REPEAT || (step_ret == 0 &&
+				  (steps[i].op == OP_IO_SETUP || steps[i].op == OP_IO_DESTROY))));
 	}
 	outf("]");
 	out_aio_nr_moved();

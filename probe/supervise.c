@@ -30,7 +30,22 @@ static void on_alarm(int sig)
 	alarm_rang = 1;
 }
 
-/* Seconds the step may run: the watchdog's plus the step's own timeout. */
+/* A step's own io_getevents timeouts in seconds, a repeat's body counted its times over. */
+static double timeout_seconds(const struct step *st)
+{
+	if (st->op == OP_REPEAT) {
+		double body = 0;
+		for (int k = 0; k < st->n3; k++)
+			body += timeout_seconds(&body_steps[st->body_at + k]);
+		return body * (double)st->n1;
+	}
+	if ((st->op != OP_IO_GETEVENTS && st->op != OP_IO_PGETEVENTS) || st->flag != TIMEOUT_NS || st->n3 <= 0)
+		return 0;
+	return (double)st->n3 / 1e9;
+}
+
+/* Seconds the step may run: the watchdog's plus the step's own timeouts
+ * (a repeat as a whole gets the watchdog's once). */
 static int step_limit(int seconds, int i)
 {
 	if (i < 0 || i >= nsteps)
@@ -46,9 +61,10 @@ static int step_limit(int seconds, int i)
 		}
 		return seconds + (int)((ns + 999999999L) / 1000000000L);
 	}
-	if ((st->op != OP_IO_GETEVENTS && st->op != OP_IO_PGETEVENTS) || st->flag != TIMEOUT_NS || st->n3 <= 0)
-		return seconds;
-	return seconds + (int)((st->n3 + 999999999L) / 1000000000L);
+	double t = timeout_seconds(st);
+	if (t > 86400)
+		return seconds + 86400;
+	return seconds + (int)t + (t > (int)t); /* rounded up */
 }
 
 /* A tick every second until stopped: a tick that lands outside a wait is

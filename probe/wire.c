@@ -7,7 +7,7 @@ const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
 	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
-	"eventfd_read", "fork_calls",
+	"eventfd_read", "fork_calls", "repeat",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -40,6 +40,7 @@ static const char *const resfd_words[] = {
 struct step steps[MAX_STEPS];
 struct step child_steps[MAX_STEPS];
 int nchild_steps;
+struct step body_steps[MAX_STEPS];
 uint32_t iov_lens[MAX_SCENARIO_SEGMENTS];
 static long iov_used; /* of iov_lens, by the scenario parsed so far */
 int nsteps;
@@ -162,6 +163,32 @@ static void parse_iov(const char *tok, int line, struct step *st)
 	}
 }
 
+/* A repeat's UNTIL (probe.h): its body step K is checked once the body is read. */
+static void parse_until(const char *tok, int line, struct step *st)
+{
+	static const char *const cmp_words[] = {"eq", "ne", "lt", "le", "gt", "ge"};
+	struct until *u = &st->until;
+	char kind[8], word[16];
+	int n = 0;
+	if (strcmp(tok, "-") == 0 || strcmp(tok, "rest") == 0) {
+		u->kind = *tok == '-' ? UNTIL_NONE : UNTIL_REST;
+		return;
+	}
+	if (sscanf(tok, "%d:%7[a-z]:%15[A-Za-z0-9_]%n", &u->step, kind, word, &n) != 3 || u->step < -1)
+		die_probe("wire line %d: bad until", line);
+	if (strcmp(kind, "errno") == 0 && !tok[n]) {
+		u->kind = UNTIL_ERRNO;
+		/* "" is success: the result's errno is null. */
+		snprintf(u->errno_word, sizeof u->errno_word, "%s", strcmp(word, "null") == 0 ? "" : word);
+		return;
+	}
+	u->cmp = word_index(cmp_words, sizeof cmp_words / sizeof *cmp_words, word);
+	if (strcmp(kind, "ret") != 0 || u->cmp < 0 || tok[n] != ':')
+		die_probe("wire line %d: bad until", line);
+	u->kind = UNTIL_RET;
+	u->value = parse_long(tok + n + 1, line);
+}
+
 /* One step; `member`: a call of the fork_calls step before it. */
 static void parse_step(char *text, int line, struct step *st, int member)
 {
@@ -177,7 +204,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 16, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2};
+	static const int want[] = {4, 2, 16, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -209,7 +236,8 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		break;
 	case OP_IO_SUBMIT:
 		st->a = parse_addr(tok[1], line);
-		st->n1 = parse_long(tok[2], line);
+		st->rest = strcmp(tok[2], "rest") == 0;
+		st->n1 = st->rest ? 0 : parse_long(tok[2], line);
 		st->cmd = -1;
 		for (size_t k = 0; k < sizeof cmd_words / sizeof *cmd_words; k++)
 			if (strcmp(tok[3], cmd_words[k].word) == 0)
@@ -263,6 +291,15 @@ static void parse_step(char *text, int line, struct step *st, int member)
 			die_probe("wire line %d: bad eventfd", line);
 		break;
 	case OP_RAISE:
+		break;
+	case OP_REPEAT:
+		st->n1 = parse_long(tok[1], line);
+		st->n2 = strcmp(tok[2], "-") == 0 ? -1 : parse_long(tok[2], line);
+		st->n3 = parse_long(tok[3], line);
+		if (st->n1 < 1 || st->n1 > MAX_LOOP_TIMES || st->n2 == 0 || st->n2 < -1 || st->n2 > MAX_BATCH ||
+		    st->n3 < 1 || st->n3 > MAX_LOOP_BODY)
+			die_probe("wire line %d: bad repeat", line);
+		parse_until(tok[4], line, st);
 		break;
 	case OP_IO_GETEVENTS:
 	case OP_IO_PGETEVENTS:
@@ -395,14 +432,48 @@ static int read_line(char *line, size_t cap, int line_no)
 	return n > 0;
 }
 
+/* Reads the body of the repeat `st` (the N lines after its own, probe.h)
+ * into body_steps; the number of the last line read. */
+static int read_body(struct step *st, char *line, size_t cap, int line_no, int *nbody)
+{
+	/* What a body may not hold: a loop, a descriptor per iteration, a process per iteration. */
+	static const unsigned not_in_body = 1u << OP_REPEAT | 1u << OP_EVENTFD | 1u << OP_FORK_MREMAP;
+	int rests = 0;
+	st->body_at = *nbody;
+	for (long k = 0; k < st->n3; k++) {
+		if (!read_line(line, cap, line_no + 1) || strcmp(line, "=") == 0)
+			die_probe("wire line %d: the repeat's body ends after %ld of %ld lines", line_no, k, st->n3);
+		line_no++;
+		if (*nbody == MAX_STEPS)
+			die_probe("more than %d steps", MAX_STEPS);
+		struct step *b = &body_steps[(*nbody)++];
+		parse_step(line, line_no, b, 0);
+		if (not_in_body >> b->op & 1 || b->in_child)
+			die_probe("wire line %d: a repeat's body holds calls only", line_no);
+		/* A "rest" submit asks for at most the loop's blocks: the size buffers are allocated for. */
+		if (b->rest)
+			b->n1 = st->n2;
+		rests += b->rest;
+	}
+	struct until *u = &st->until;
+	if (u->step == -1)
+		u->step = (int)st->n3 - 1;
+	if ((u->kind == UNTIL_ERRNO || u->kind == UNTIL_RET) && u->step >= st->n3)
+		die_probe("wire line %d: until reads a call the body does not have", line_no);
+	if ((st->n2 > 0) != (rests > 0) || (u->kind == UNTIL_REST && st->n2 < 0))
+		die_probe("wire line %d: blocks, \"rest\" counts and until rest go together", line_no);
+	return line_no;
+}
+
 /* Parses the next scenario of stdin (up to a line "=" or the end) into
  * steps; 0 when stdin has nothing more. */
 int next_scenario(void)
 {
 	/* An io_submit line holds up to MAX_IOV_SEGMENTS lengths of 5 digits. */
 	static char line[1 << 15];
-	int line_no = 0, any = 0;
+	int line_no = 0, any = 0, nbody = 0;
 	long pending = 0; /* calls of the last fork_calls step still to come */
+	long executed = 0;
 	nsteps = 0;
 	nchild_steps = 0;
 	iov_used = 0;
@@ -429,14 +500,21 @@ int next_scenario(void)
 			parse_step(line, line_no, &child_steps[nchild_steps++], 1);
 			pending--;
 		} else if (*line) {
-			if (nsteps == MAX_STEPS)
+			if (nsteps + nbody == MAX_STEPS)
 				die_probe("more than %d steps", MAX_STEPS);
 			struct step *st = &steps[nsteps++];
 			parse_step(line, line_no, st, 0);
+			if (st->rest)
+				die_probe("wire line %d: count \"rest\" outside a repeat", line_no);
 			if (st->op == OP_FORK_CALLS) {
 				pending = st->n1;
 				st->n2 = nchild_steps;
 			}
+			if (st->op == OP_REPEAT)
+				line_no = read_body(st, line, sizeof line, line_no, &nbody);
+			executed += st->op == OP_REPEAT ? st->n1 * st->n3 : st->op == OP_FORK_CALLS ? st->n1 : 1;
+			if (executed > MAX_EXECUTED_STEPS)
+				die_probe("more than %d calls, a repeat's body counted its times over", MAX_EXECUTED_STEPS);
 		}
 	}
 	if (pending)

@@ -8,7 +8,7 @@ enum op {
 	OP_IO_SETUP, OP_IO_DESTROY, OP_IO_SUBMIT, OP_IO_GETEVENTS, OP_USER_REAP,
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
 	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
-	OP_SETRLIMIT_FSIZE, OP_EVENTFD, OP_EVENTFD_READ, OP_FORK_CALLS,
+	OP_SETRLIMIT_FSIZE, OP_EVENTFD, OP_EVENTFD_READ, OP_FORK_CALLS, OP_REPEAT,
 };
 
 /* io_submit's aio_resfd without a name, as assembly/abi/iocb-flags.ts RESFD_*:
@@ -35,6 +35,19 @@ enum addr_kind { A_NONE, A_ZERO, A_BOGUS, A_ALL_ONES, A_NAME };
  * (one segment), or iov_n lengths at iov_lens[iov_at]. */
 enum { IOV_NONE, IOV_NULL, IOV_BOGUS, IOV_ARRAY };
 
+/* A repeat's stop condition (UNTIL in probe.h): none, no blocks left, a
+ * body call's errno (errno_word, "" for success) or its ret compared. */
+enum { UNTIL_NONE, UNTIL_REST, UNTIL_ERRNO, UNTIL_RET };
+enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+
+struct until {
+	int kind;
+	int step; /* the body call it reads */
+	int cmp;
+	long value;
+	char errno_word[16];
+};
+
 struct addr {
 	enum addr_kind kind;
 	int name;
@@ -59,6 +72,9 @@ struct step {
 	int iov;           /* io_submit: IOV_* */
 	long iov_n, iov_at; /* io_submit, IOV_ARRAY: its segments in iov_lens */
 	int in_child;      /* fork: the call runs in a forked child */
+	int rest;          /* io_submit: COUNT "rest", n1 then the loop's BLOCKS */
+	struct until until; /* repeat: n1 TIMES, n2 BLOCKS (-1: none), n3 body lines */
+	int body_at;       /* repeat: its first body line in body_steps */
 	/* fork_calls: n1 calls at child_steps[n2], run in order by one child. */
 };
 
@@ -66,6 +82,8 @@ extern struct step steps[MAX_STEPS];
 /* Every fork_calls step's calls, one after another (MAX_STEPS in all). */
 extern struct step child_steps[MAX_STEPS];
 extern int nchild_steps;
+/* The body lines of every repeat of the scenario, one body after another. */
+extern struct step body_steps[MAX_STEPS];
 /* The segment lengths of every iovec array of the scenario, one after another. */
 extern uint32_t iov_lens[MAX_SCENARIO_SEGMENTS];
 extern int nsteps;

@@ -5,7 +5,20 @@ import { SUITES as ALL_SUITES } from "../bench/index.js";
 import type * as contract from "./contract/suite.js";
 
 // Scenarios on the wasm, model and kernel backends (docs/scenario-format.md).
-export type { AddrExpr, BackendName, Errno, OpName, ProfileName, ResultsDoc, Scenario, Step, StepResult } from "./contract/scenario.js";
+export type {
+  AddrExpr,
+  BackendName,
+  CallStep,
+  Errno,
+  OpName,
+  ProfileName,
+  RepeatStep,
+  ResultsDoc,
+  Scenario,
+  Step,
+  StepResult,
+  Until,
+} from "./contract/scenario.js";
 export type { AioBackend, ProcessConfig, SubmitOptions } from "./contract/backend.js";
 export { parseScenario, readScenarioFile, runScenario, runOnAllBackends, processConfig, diffResults, formatDisagreements } from "./scenario/index.js";
 export type { RunOptions as ScenarioRunOptions, AllBackends } from "./scenario/index.js";

@@ -115,7 +115,7 @@ describe("scenario limits, the same on every backend", () => {
     [eventfds, /step 64: field "op": more than 64 eventfd steps/],
     [eventfdAsAddress, /step 1: "E" is an eventfd step's name, not an address/],
     [addressAsEventfd, /step 1: field "call.resfd": "A" is no eventfd step's name/],
-    [childCalls, /field "steps": more than 10000 steps, counting each fork_calls step's calls/],
+    [childCalls, /field "steps": more than 10000 steps, counting a repeat's body steps and each fork_calls step's calls/],
     [childEventfd, /step 1: field "calls.1.fd": "A" is no eventfd step's name/],
     [segments, /step 2: field "count": the append-mode writes so far may add up to 65 MiB/],
     [pool, /step 256: field "call.iov": the iovec arrays so far hold 524289 segments, more than the 524288 a scenario may hold/],

@@ -77,9 +77,23 @@ describe("kernel fuzzing: the generator", () => {
     }
   });
 
-  it("reaches every op, partial and multi-VMA moves, fork_mremap and the aio-nr limit", () => {
+  it("reaches every op, partial and multi-VMA moves, fork_mremap, loops and the aio-nr limit", () => {
     const steps = programs.flatMap((p) => p.scenario.steps);
-    assert.deepEqual(new Set(steps.map((s) => s.op)), new Set(Object.keys(EXPECTED)));
+    assert.deepEqual(new Set(steps.map((s) => s.op)), new Set([...Object.keys(EXPECTED), "repeat"]));
+    // Loops of every kind: blocks submitted in all, and each way to stop.
+    const loops = steps.filter((s) => s.op === "repeat");
+    assert.ok(
+      loops.some((s) => s.blocks !== undefined && s.until !== undefined && "rest" in s.until),
+      "a loop until its blocks are in",
+    );
+    assert.ok(
+      loops.some((s) => s.until !== undefined && "errno" in s.until),
+      "a loop until an errno",
+    );
+    assert.ok(
+      loops.some((s) => s.until !== undefined && "ret" in s.until),
+      "a loop until a ret",
+    );
     const moves = steps.filter((s): s is Step & { op: "mremap" } => s.op === "mremap");
     assert.ok(
       moves.some((s) => typeof s.addr === "string" && /^[ABC]\+\d/.test(s.addr)),
@@ -342,6 +356,7 @@ describe("kernel fuzzing: the live kernel", () => {
       const gen = new ProgramGenerator(4, { cpus: 2, aio_max_nr: 65536, profile });
       return Array.from({ length: 40 }, (_, i) => gen.next(`p${i}`).scenario.steps)
         .flat()
+        .flatMap((s) => (s.op === "repeat" ? s.steps : s.op === "fork_calls" ? s.calls : [s]))
         .filter((s) => s.op === "io_submit" && s.fd === "direct").length;
     };
     assert.equal(direct("v6.1"), 0);

@@ -5,6 +5,8 @@
 // node --test dist/test/wasm-core.test.js
 import { describe, test } from "node:test";
 import { asChildCall, asChildStep, type ChildStep } from "../src/contract/scenario.js";
+import { randomLoop } from "../src/scenario/random-args.js";
+import { Prng } from "../src/util/prng.js";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { AIO_RING_MAGIC } from "../assembly/abi/ring.js";
@@ -330,11 +332,14 @@ describe("wasm core = model", () => {
           }
           return { op: "page", addr: addr() };
         };
+        // Now and then a small bounded loop of such steps (the fuzzers' loops).
+        const loopRng = new Prng(0x100b + PROFILE_NAMES.indexOf(profile));
+        const loop = (): Step => randomLoop(loopRng, step, addr) ?? step();
         for (let run = 0; run < 20; run++) {
           const config = { cpus: pick([1, 2, 4]), aio_max_nr: pick([65536, 65536, 4096, 300]), aio_nr: pick([0, 0, 100]), zero_page: pick([true, false]) };
           // Every other run on a tmpfs with no room past the file, one page or twelve (FINDINGS 49).
           if (run % 2) Object.assign(config, { tmpfs_bytes: pick([16384, 20480, 65536]) });
-          const steps = Array.from({ length: 250 }, step);
+          const steps = Array.from({ length: 250 }, () => (random() < 0.04 ? loop() : step()));
           runBoth(new Pair(profile, config), steps, `random run ${run} ${JSON.stringify(config)}`);
         }
       });

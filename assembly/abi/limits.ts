@@ -35,3 +35,20 @@ export const MAX_SCENARIO_BYTES = 1 << 20;
  */
 export const MIN_TMPFS_BYTES = 1 << 14;
 export const MAX_TMPFS_BYTES = 1 << 24;
+/** A repeat step's times: iterations of its body, at most. */
+export const MAX_LOOP_TIMES = 1_000_000;
+/** Steps in a repeat step's body. */
+export const MAX_LOOP_BODY = 16;
+/**
+ * Calls one scenario may make in all, each repeat counted as its body times
+ * its `times`: what bounds a scenario's running time, the steps written
+ * being bounded by MAX_STEPS.
+ */
+export const MAX_EXECUTED_STEPS = 1_000_000;
+/**
+ * io_setup, mmap and mremap calls one scenario may make in all (a repeat's
+ * counted times over): each may add a mapping, and the live kernel refuses
+ * a process more than vm.max_map_count of them (65,530 by default, ENOMEM),
+ * which the models do not model.
+ */
+export const MAX_MAPPING_CALLS = 40_000;

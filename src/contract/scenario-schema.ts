@@ -10,6 +10,8 @@ import {
   MAX_IO_BYTES,
   MAX_IO_OFFSET,
   MAX_IOV_SEGMENTS,
+  MAX_LOOP_BODY,
+  MAX_LOOP_TIMES,
   MAX_NR_EVENTS,
   MAX_STEPS,
   MAX_TMPFS_BYTES,
@@ -18,7 +20,7 @@ import {
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { ScenarioError } from "./errors.js";
 import { PROFILE_NAMES } from "./profile.js";
-import { isVectoredCmd, type ProfileName, type Step } from "./scenario.js";
+import { ERRNO_NAMES, isVectoredCmd, type ProfileName, type RepeatStep, type Step } from "./scenario.js";
 
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** K in "NAME+K" has at most seven digits: an offset below 10^7 pages. */
@@ -52,7 +54,8 @@ const ioSubmit = z
   .strictObject({
     op: z.literal("io_submit"),
     ctx: addr,
-    count: int(-(2 ** 31), MAX_COUNT),
+    // "rest" only in a repeat with blocks (repeatProblem, checkStep).
+    count: z.union([int(-(2 ** 31), MAX_COUNT), z.literal("rest")]),
     cmd: z.enum(["pread", "pwrite", "fsync", "fdsync", "bad", "noop", "preadv", "pwritev"]),
     data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
     fd: z.enum(["bad", "rdonly", "wronly", "append", "direct"]).optional(),
@@ -122,36 +125,86 @@ const childCall = z.discriminatedUnion("op", [
 /** A fork_calls step's calls: steps the child runs in order, names its own (docs/scenario-format.md, `fork_calls`). */
 const childStep = z.discriminatedUnion("op", [ioSetup, ioDestroy, ioSubmit, ioGetevents, ioCancel, ring, mmap, munmap, mremap, page, ftruncate, eventfdRead]);
 
-const steps = [
+const ioPgetevents = z
+  .strictObject({
+    op: z.literal("io_pgetevents"),
+    ...getevents,
+    usig: z.union([z.literal(0), z.literal("bogus")]).optional(),
+    sigmask: z.union([z.literal(0), z.literal("unblock"), z.literal("block"), z.literal("bogus")]).optional(),
+    sigsetsize: int(0, 2 ** 31).optional(),
+  })
+  .refine((s) => s.usig === undefined || (s.sigmask === undefined && s.sigsetsize === undefined), {
+    message: 'usig 0 or "bogus" is a pointer with no struct behind it: it takes no sigmask nor sigsetsize',
+    path: ["usig"],
+  });
+const raise = z.strictObject({ op: z.literal("raise") });
+const setrlimitFsize = z.strictObject({ op: z.literal("setrlimit_fsize"), bytes: z.union([int(0, MAX_IO_OFFSET), z.literal("infinity")]) });
+const userReap = z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) });
+
+/** What a repeat's body may call (LoopBodyStep): every call but eventfd, fork, fork_calls and fork_mremap. */
+const bodyCalls = [
   ioSetup,
   ioDestroy,
   ioSubmit,
   ioGetevents,
-  z
-    .strictObject({
-      op: z.literal("io_pgetevents"),
-      ...getevents,
-      usig: z.union([z.literal(0), z.literal("bogus")]).optional(),
-      sigmask: z.union([z.literal(0), z.literal("unblock"), z.literal("block"), z.literal("bogus")]).optional(),
-      sigsetsize: int(0, 2 ** 31).optional(),
-    })
-    .refine((s) => s.usig === undefined || (s.sigmask === undefined && s.sigsetsize === undefined), {
-      message: 'usig 0 or "bogus" is a pointer with no struct behind it: it takes no sigmask nor sigsetsize',
-      path: ["usig"],
-    }),
-  z.strictObject({ op: z.literal("raise") }),
+  ioPgetevents,
+  raise,
   ftruncate,
-  z.strictObject({ op: z.literal("setrlimit_fsize"), bytes: z.union([int(0, MAX_IO_OFFSET), z.literal("infinity")]) }),
+  setrlimitFsize,
   ioCancel,
-  z.strictObject({ op: z.literal("user_reap"), ctx: addr, max: int(0, MAX_COUNT) }),
+  userReap,
   ring,
   mmap,
   munmap,
   mremap,
+  page,
+  eventfdRead,
+] as const;
+const bodyStep = z.discriminatedUnion("op", bodyCalls);
+
+const untilStep = int(0, MAX_LOOP_BODY - 1).optional();
+const until = z.union([
+  z.strictObject({ step: untilStep, errno: z.union([z.enum(ERRNO_NAMES), z.null()]) }),
+  z.strictObject({ step: untilStep, ret: z.enum(["==", "!=", "<", "<=", ">", ">="]), value: int(-(2 ** 31), 2 ** 53 - 1) }),
+  z.strictObject({ rest: z.literal(0) }),
+]);
+
+const repeat = z
+  .strictObject({
+    op: z.literal("repeat"),
+    times: int(1, MAX_LOOP_TIMES),
+    blocks: int(1, MAX_COUNT).optional(),
+    until: until.optional(),
+    steps: z.array(bodyStep).min(1).max(MAX_LOOP_BODY),
+  })
+  .superRefine((s, ctx) => {
+    const problem = repeatProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
+  });
+
+/** A repeat's fields that contradict each other: where and why, or null. */
+function repeatProblem(s: RepeatStep): { path: PropertyKey[]; message: string } | null {
+  const rests = s.steps.filter((b) => b.op === "io_submit" && b.count === "rest").length;
+  if (s.blocks !== undefined && rests === 0)
+    return { path: ["blocks"], message: 'blocks are submitted by the body\'s io_submit steps with count "rest": there is none' };
+  if (s.blocks === undefined && rests > 0) return { path: ["blocks"], message: 'an io_submit with count "rest" needs the loop\'s blocks' };
+  const u = s.until;
+  if (u === undefined || "rest" in u)
+    return u !== undefined && s.blocks === undefined ? { path: ["until", "rest"], message: "rest counts the loop's blocks: give blocks" } : null;
+  const k = u.step ?? s.steps.length - 1;
+  const target = s.steps[k];
+  if (target === undefined) return { path: ["until", "step"], message: `the body has ${s.steps.length} steps (0 to ${s.steps.length - 1})` };
+  // page has neither ret nor errno; ring has an errno but no ret.
+  if (target.op === "page" || ("ret" in u && target.op === "ring"))
+    return { path: ["until"], message: `body step ${k} (${target.op}) has no ${"ret" in u ? "ret" : "errno"}` };
+  return null;
+}
+
+const steps = [
+  ...bodyCalls,
   z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
   z.strictObject({ op: z.literal("fork"), call: childCall }),
   z.strictObject({ op: z.literal("fork_calls"), calls: z.array(childStep).min(1).max(MAX_CHILD_CALLS) }),
-  page,
   z.strictObject({
     op: z.literal("eventfd"),
     name: name.refine((v) => v !== "file" && v !== "bad", 'io_submit\'s resfd reads "bad" and "file" as a closed descriptor and the test file, not as names'),
@@ -159,7 +212,7 @@ const steps = [
     initval: int(0, 2 ** 32 - 1).optional(),
     semaphore: z.literal(true).optional(),
   }),
-  eventfdRead,
+  repeat,
 ] as const;
 
 /** A step as the schema parses it: the contract's Step, checked both ways at compile time below. */
@@ -199,8 +252,14 @@ export function checkStep(file: string, i: number, raw: unknown): Step {
   if (op === undefined) throw new ScenarioError(file, i, "op", "missing");
   const schema = typeof op === "string" ? stepByOp.get(op) : undefined;
   if (!schema) throw new ScenarioError(file, i, "op", `unknown op ${JSON.stringify(op).slice(0, 40)} (known: ${OPS.join(", ")})`);
+  if (op === "repeat") refuseOutsideBody(file, i, raw);
   const r = schema.safeParse(raw);
-  if (r.success) return r.data;
+  if (r.success) {
+    const call = r.data.op === "fork" ? r.data.call : r.data;
+    if (call.op === "io_submit" && call.count === "rest")
+      throw new ScenarioError(file, i, r.data.op === "fork" ? "call.count" : "count", 'count "rest" is for an io_submit in the body of a repeat with blocks');
+    return r.data;
+  }
   const { path, message } = firstIssue(r.error);
   const issue = r.error.issues[0];
   // A fork's call is a step inside the step: its fields are named "call.FIELD".
@@ -210,4 +269,16 @@ export function checkStep(file: string, i: number, raw: unknown): Step {
   // A rule between fields (a refine) says what is wanted even of a field left out.
   const detail = field !== null && value === undefined && issue.code !== "custom" ? "missing" : message;
   throw new ScenarioError(file, i, field, detail);
+}
+
+/** A repeat's body step whose op only a scenario's top level may hold, named before the schema's less direct union error. */
+function refuseOutsideBody(file: string, i: number, raw: object): void {
+  const body = (raw as { steps?: unknown }).steps;
+  if (!Array.isArray(body)) return;
+  body.forEach((b, k) => {
+    const op = typeof b === "object" && b !== null ? (b as { op?: unknown }).op : undefined;
+    if (typeof op !== "string" || !stepByOp.has(op)) throw new ScenarioError(file, i, `steps.${k}.op`, `unknown or missing op (known: ${OPS.join(", ")})`);
+    if (op === "repeat" || op === "eventfd" || op === "fork" || op === "fork_mremap")
+      throw new ScenarioError(file, i, `steps.${k}.op`, `a repeat's body holds no ${op} (no loop in a loop, no descriptor or process per iteration)`);
+  });
 }

@@ -12,14 +12,18 @@ export type BackendName = "wasm" | "model" | "kernel";
 /** An address expression: a name, "NAME+K" (pages), "NAME+1b" (one byte), 0, -1 (all ones, above user space), or "bogus". */
 export type AddrExpr = string | 0 | -1;
 
+/** One step of a scenario: a call (CallStep) or a bounded loop of calls (RepeatStep). */
+export type Step = CallStep | RepeatStep;
+
 /** One call of a scenario: an aio or memory-map syscall, a user-space reap, or a ring/page read (docs/scenario-format.md). */
-export type Step =
+export type CallStep =
   | { op: "io_setup"; nr_events: number; name?: string; ctxp?: "nonzero" | 0 | "bogus" }
   | { op: "io_destroy"; ctx: AddrExpr }
   | {
       op: "io_submit";
       ctx: AddrExpr;
-      count: number;
+      /** "rest": in a repeat with `blocks`, those its earlier "rest" submits have not taken yet. */
+      count: number | "rest";
       cmd: "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev";
       data: number;
       fd?: "bad" | "rdonly" | "wronly" | "append" | "direct";
@@ -66,6 +70,35 @@ export type Step =
   | { op: "eventfd"; name: string; initval?: number; semaphore?: true }
   | { op: "eventfd_read"; fd: string };
 
+/** A comparison of a call's ret with a number. */
+export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
+/**
+ * When a repeat stops early, checked after each iteration: body step
+ * `step`'s (default the last) errno is the one named (null: it succeeded),
+ * or its ret compares so with `value`; or `rest` is 0: every one of the
+ * loop's `blocks` is submitted.
+ */
+export type Until = { step?: number; errno: ErrnoName | null } | { step?: number; ret: CompareOp; value: number } | { rest: 0 };
+
+/** What a repeat's body may call: no loop in a loop, no eventfd (a descriptor per iteration) and no fork. */
+export type LoopBodyStep = Exclude<CallStep, { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" }>;
+
+/** Whether a repeat's body may hold the step. */
+export function isLoopBodyStep(s: Step): s is LoopBodyStep {
+  return s.op !== "repeat" && s.op !== "eventfd" && s.op !== "fork" && s.op !== "fork_calls" && s.op !== "fork_mremap";
+}
+
+/** A bounded loop (docs/scenario-format.md, `repeat`): its body up to `times` times, until a condition on the body's calls holds. */
+export interface RepeatStep {
+  op: "repeat";
+  times: number;
+  /** The blocks the body's io_submit steps with count "rest" submit between them. */
+  blocks?: number;
+  until?: Until;
+  steps: LoopBodyStep[];
+}
+
 /** An I/O priority as aio_reqprio carries it: a class (0-7), a hint (0-1023, 6.5+) and a level (0-7). */
 export interface Ioprio {
   class: number;
@@ -79,7 +112,7 @@ export function submitIoprio(s: { ioprio?: Ioprio }): number {
   return p === undefined ? IOPRIO_NONE : (p.class << IOPRIO_CLASS_SHIFT) | ((p.hint ?? 0) << IOPRIO_HINT_SHIFT) | p.level;
 }
 
-/** The name of a step's operation ("io_setup", "mremap", ...). */
+/** The name of a step's operation ("io_setup", "mremap", ..., "repeat"). */
 export type OpName = Step["op"];
 /** The step of one op. */
 export type StepOf<O extends OpName> = Extract<Step, { op: O }>;
@@ -218,27 +251,29 @@ export interface Scenario {
 }
 
 /** The errno names the probe knows (probe/out.c errno_name); the models use five of them. */
-export type ErrnoName =
-  | "EPERM"
-  | "ENOENT"
-  | "EINTR"
-  | "EIO"
-  | "EBADF"
-  | "EAGAIN"
-  | "ENOMEM"
-  | "EACCES"
-  | "EFAULT"
-  | "EBUSY"
-  | "EEXIST"
-  | "EFBIG"
-  | "EINVAL"
-  | "ENOSPC"
-  | "ENOSYS"
-  | "EOPNOTSUPP"
-  | "ETIME"
-  | "ETIMEDOUT"
-  | "ECANCELED"
-  | "EOVERFLOW";
+export const ERRNO_NAMES = [
+  "EPERM",
+  "ENOENT",
+  "EINTR",
+  "EIO",
+  "EBADF",
+  "EAGAIN",
+  "ENOMEM",
+  "EACCES",
+  "EFAULT",
+  "EBUSY",
+  "EEXIST",
+  "EFBIG",
+  "EINVAL",
+  "ENOSPC",
+  "ENOSYS",
+  "EOPNOTSUPP",
+  "ETIME",
+  "ETIMEDOUT",
+  "ECANCELED",
+  "EOVERFLOW",
+] as const;
+export type ErrnoName = (typeof ERRNO_NAMES)[number];
 
 /**
  * A step's errno: a name, "OOPS" for a model-only kernel crash, ERRNO_<n> for
@@ -276,6 +311,17 @@ export interface StepResult {
   value?: number;
   // `io_pgetevents` op: the pending SIGUSR1's handler ran during the call (1) or not (0)
   delivered?: number;
+  // `repeat` op
+  /** Iterations run, the one that met `until` included. */
+  iterations?: number;
+  /** Whether `until` held (false: the loop ran all its times). */
+  until_met?: boolean;
+  /** A loop with `blocks`: those not submitted when it stopped. */
+  rest?: number;
+  /** Per body step: its rets summed over the iterations where it succeeded; null for a call with no ret (ring, page). */
+  ret_total?: (number | null)[];
+  /** The last iteration's results, `step` being the index in the body. */
+  last?: StepResult[];
 }
 
 /** The results document a backend prints for a scenario: one result per step, with the backend, profile and machine. */
@@ -302,10 +348,14 @@ export interface ResultsDoc {
 
 /** The positive io_getevents timeouts of a scenario, summed (ns): what the live kernel may wait. */
 export function timeoutTotalNs(scenario: Scenario): number {
-  let total = 0;
-  for (const s of scenario.steps.flatMap((s) => (s.op === "fork_calls" ? s.calls : [s])))
-    if ((s.op === "io_getevents" || s.op === "io_pgetevents") && typeof s.timeout_ns === "number" && s.timeout_ns > 0) total += s.timeout_ns;
-  return total;
+  return scenario.steps.reduce((total, s) => total + stepTimeoutNs(s), 0);
+}
+
+/** The positive io_getevents timeouts of one step (ns), a repeat's body counted its times over. */
+function stepTimeoutNs(s: Step): number {
+  if (s.op === "repeat") return s.times * s.steps.reduce((t, b) => t + stepTimeoutNs(b), 0);
+  if (s.op === "fork_calls") return s.calls.reduce((t, c) => t + stepTimeoutNs(c), 0);
+  return (s.op === "io_getevents" || s.op === "io_pgetevents") && typeof s.timeout_ns === "number" && s.timeout_ns > 0 ? s.timeout_ns : 0;
 }
 
 export interface LimitState {

@@ -21,6 +21,7 @@ import { Prng } from "../util/prng.js";
 import {
   randomCmd,
   randomEventfd,
+  randomLoop,
   randomRange,
   randomSignalArgs,
   withRandomFd,
@@ -376,7 +377,7 @@ export class ProgramGenerator {
     if (roll < 882) return { op: "ftruncate", size: rng.pick([0, 1, 512, 16384, 20000]) };
     // RLIMIT_FSIZE around the file's size and the offsets writes use: short writes, -EFBIG, ftruncate EFBIG.
     if (roll < 885) return { op: "setrlimit_fsize", bytes: rng.pick([0, 1, 512, 16384, 16500, 20000, "infinity"] as const) };
-    if (roll < 910) return this.cancel(this.ctxExpr());
+    if (roll < 910) return rng.chance(0.3) ? this.loop() : this.cancel(this.ctxExpr());
     if (roll < 965) return this.setupLater();
     if (roll < 980) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
     if (roll < 990) {
@@ -387,6 +388,21 @@ export class ProgramGenerator {
       return rng.chance(0.4) ? { ...step, noreplace: true } : step;
     }
     return { op: "io_setup", nr_events: rng.pick([0, ...SMALL_NR]), ctxp: rng.pick(["nonzero", 0, "bogus"] as const) };
+  }
+
+  /** A small loop of calls that change no mapping (safety.ts): submits, reaps, reads of rings, pages and eventfds, cancels. */
+  private loop(): Step | null {
+    const rng = this.rng;
+    const call = (): Step | null => {
+      const roll = rng.int(0, 9);
+      if (roll < 4) return this.submit();
+      if (roll < 7) return this.getevents();
+      if (roll < 8) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
+      if (roll < 9) return { op: "ring", ctx: this.ctxExpr() };
+      const eventfds = this.names.eventfdList();
+      return eventfds.length > 0 && rng.chance(0.5) ? { op: "eventfd_read", fd: rng.pick(eventfds) } : this.cancel(this.ctxExpr());
+    };
+    return randomLoop(rng, call, () => this.ctxExpr());
   }
 
   /** A fork step's call: what the parent does to its contexts and arena, none of it reaching the parent. */

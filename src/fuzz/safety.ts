@@ -18,7 +18,7 @@
 //   names of rings made before it are retired (the new mapping may cover
 //   where such a ring used to be).
 import { ringGeometry } from "../model/ring.js";
-import type { AddrExpr, Scenario, Step } from "../contract/scenario.js";
+import type { AddrExpr, OpName, Scenario, Step } from "../contract/scenario.js";
 
 export const ARENA = "S";
 /** Rings the generator may move into the arena have at most this many pages. */
@@ -241,9 +241,33 @@ export class Safety {
         return ok();
       case "page":
         return this.within(i, s.addr, 1, ["arena", "ring", "anon"]) ?? ok();
+      case "repeat": {
+        // Each call runs many times: only calls that change no mapping, so a check that holds once holds every iteration.
+        for (const b of s.steps) {
+          if (!LOOP_SAFE.has(b.op)) return `step ${i}: a loop here calls nothing that changes mappings (${b.op})`;
+          const why = this.check(b, i);
+          if (typeof why === "string") return why;
+        }
+        return ok();
+      }
     }
   }
 }
+
+/** What a fuzzed loop's body may call: the calls whose check changes no extent. */
+const LOOP_SAFE: ReadonlySet<OpName> = new Set<OpName>([
+  "io_submit",
+  "io_getevents",
+  "io_pgetevents",
+  "io_cancel",
+  "user_reap",
+  "ring",
+  "page",
+  "raise",
+  "ftruncate",
+  "setrlimit_fsize",
+  "eventfd_read",
+]);
 
 /** Why the program is unsafe, or null when it keeps every rule. */
 export function unsafeReason(scenario: Scenario, cpus: number, aio_max_nr: number): string | null {

@@ -6,7 +6,7 @@
 // and drop optional fields. Candidates are judged in batches, so the kernel
 // side can run them in parallel; the first candidate that still holds wins
 // and the search goes on from it until nothing smaller holds.
-import { asChildCall, asChildStep, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
+import { asChildCall, asChildStep, isLoopBodyStep, type AddrExpr, type LoopBodyStep, type RepeatStep, type Scenario, type Step } from "../contract/scenario.js";
 import { parseScenario } from "../scenario/parse.js";
 
 /** Judges candidates: true where a candidate still disagrees the same way. */
@@ -24,6 +24,7 @@ const BATCH = 24;
 function namesOf(s: Step): string[] {
   if (s.op === "fork") return namesOf(s.call as Step);
   if (s.op === "fork_calls") return s.calls.flatMap(namesOf);
+  if (s.op === "repeat") return s.steps.flatMap(namesOf);
   const out: string[] = [];
   const ref = (a: AddrExpr | undefined) => {
     if (typeof a === "string" && a !== "bogus") out.push(a.replace(/\+.*$/, ""));
@@ -55,6 +56,7 @@ function simplerSteps(s: Step, names: string[]): Step[] {
       return call ? [{ op: "fork_calls", calls: [call] }] : [];
     });
   }
+  if (s.op === "repeat") return simplerLoops(s, names);
   const out: Step[] = [];
   const r = s as Record<string, unknown>;
   const numeric: Record<string, number> = { nr_events: 1, count: 0, min_nr: 0, nr: 0, max: 0, pages: 1, old_pages: 1, new_pages: 1, data: 0, timeout_ns: 0 };
@@ -120,10 +122,25 @@ function simplerSteps(s: Step, names: string[]): Step[] {
   return out;
 }
 
+/** Simpler versions of a loop: fewer times, no until, one body call less, a body call made simpler. */
+function simplerLoops(s: RepeatStep, names: string[]): Step[] {
+  const out: Step[] = smaller(s.times, 1).map((times) => ({ ...s, times }));
+  if (s.until !== undefined) {
+    const { until: _, ...always } = s;
+    out.push(always);
+  }
+  s.steps.forEach((b, k) => {
+    if (s.steps.length > 1) out.push({ ...s, steps: s.steps.filter((_, j) => j !== k) });
+    for (const c of simplerSteps(b, names)) if (isLoopBodyStep(c)) out.push({ ...s, steps: s.steps.map((x, j) => (j === k ? c : x)) });
+  });
+  return out;
+}
+
 /** The step with every address field that reads `from` reading `to` instead. */
 function retarget(s: Step, from: AddrExpr, to: AddrExpr): Step {
   if (s.op === "fork") return { op: "fork", call: asChildCall(retarget(s.call as Step, from, to))! };
   if (s.op === "fork_calls") return { op: "fork_calls", calls: s.calls.map((c) => asChildStep(retarget(c, from, to))!) };
+  if (s.op === "repeat") return { ...s, steps: s.steps.map((b) => retarget(b, from, to) as LoopBodyStep) };
   const r = { ...s } as Record<string, unknown>;
   for (const f of ["ctx", "addr", "to"]) if (r[f] === from) r[f] = to;
   return r as unknown as Step;

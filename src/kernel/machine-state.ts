@@ -20,7 +20,8 @@ export function machineLimitNote(scenario: Scenario, found: LimitState & { aio_n
   const moved = found.aio_nr_moved ?? 0;
   const differs = found.aio_nr !== assumed.aio_nr || found.aio_max_nr !== assumed.aio_max_nr;
   if (!differs && moved === 0) return null;
-  const steps = results.filter((r) => r.op === "io_setup" && r.errno === "EAGAIN").map((r) => r.step);
+  // A repeat's io_setup counts by the repeat's step: its last iteration is all the results show.
+  const steps = results.filter((r) => [r, ...(r.last ?? [])].some((x) => x.op === "io_setup" && x.errno === "EAGAIN")).map((r) => r.step);
   if (steps.length === 0) return null;
   const where = steps.length === 1 ? `step ${steps[0]}` : `steps ${steps.slice(0, 5).join(", ")}${steps.length > 5 ? ", ..." : ""}`;
   if (!differs)

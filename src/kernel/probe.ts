@@ -78,7 +78,9 @@ function movedSteps(doc: Record<string, unknown>): number {
  * tens of ms on a busy machine), so the backstop grows with its steps.
  */
 export function scenarioTimeoutMs(scenario: Scenario): number {
-  return 120_000 + 500 * scenario.steps.length + Math.ceil(timeoutTotalNs(scenario) / 1e6);
+  // A repeat is one step to the watchdog, which gives it 60 s: so does the backstop.
+  const repeats = scenario.steps.filter((s) => s.op === "repeat").length;
+  return 120_000 + 500 * scenario.steps.length + 60_000 * repeats + Math.ceil(timeoutTotalNs(scenario) / 1e6);
 }
 
 /**

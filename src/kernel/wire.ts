@@ -1,6 +1,16 @@
 import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
-import { isVectoredCmd, submitIoprio, submitNbytes, usigOf, type AddrExpr, type Scenario, type Step } from "../contract/scenario.js";
+import {
+  isVectoredCmd,
+  submitIoprio,
+  submitNbytes,
+  usigOf,
+  type AddrExpr,
+  type CompareOp,
+  type Scenario,
+  type Step,
+  type Until,
+} from "../contract/scenario.js";
 import { checkStep, firstIssue, tmpfsBytes } from "../contract/scenario-schema.js";
 
 /**
@@ -22,6 +32,17 @@ function iovWord(iov: number[] | 0 | "bogus" | undefined): string {
   if (iov === undefined) return "-";
   if (iov === 0) return "null";
   return iov === "bogus" ? "bogus" : `v${iov.join(",")}`;
+}
+
+/** A repeat's comparisons on the wire, as probe/loop.c reads them. */
+const COMPARE_WORDS: Record<CompareOp, string> = { "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge" };
+
+/** A repeat's until on the wire: "-" for none, "rest", K:errno:NAME (null for success) or K:ret:OP:VALUE. */
+function untilWord(u: Until | undefined): string {
+  if (u === undefined) return "-";
+  if ("rest" in u) return "rest";
+  const k = u.step ?? -1;
+  return "errno" in u ? `${k}:errno:${u.errno ?? "null"}` : `${k}:ret:${COMPARE_WORDS[u.ret]}:${u.value}`;
 }
 
 export function encodeScenario(file: string, scenario: Scenario): Wire {
@@ -60,6 +81,9 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
 
   const line = (i: number, s: Step): string => {
     switch (s.op) {
+      case "repeat":
+        // The body's lines follow the repeat's own, which says how many there are.
+        return [`repeat ${s.times} ${s.blocks ?? "-"} ${s.steps.length} ${untilWord(s.until)}`, ...s.steps.map((b) => line(i, b))].join("\n");
       case "io_setup":
         return `io_setup ${s.nr_events} ${optName(i, "name", s.name)} ${s.ctxp === undefined ? 0 : s.ctxp === "nonzero" ? 1 : s.ctxp === 0 ? "null" : "bogus"}`;
       case "io_destroy":

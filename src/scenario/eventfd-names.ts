@@ -25,16 +25,20 @@ export function checkEventfdNames(file: string, scenario: Scenario): void {
     eventfds.add(s.name);
     if (++opened > MAX_EVENTFDS) throw new ScenarioError(file, i, "op", `more than ${MAX_EVENTFDS} eventfd steps (the limit every backend shares)`);
   });
-  // A fork's call, or each of a fork_calls step's calls, as a step of its own with its field's prefix.
-  const calls = scenario.steps.flatMap((step, i) =>
+  // A fork's call, each of a fork_calls step's calls and a repeat's body
+  // steps, as steps of their own named within their step: "call.FIELD",
+  // "calls.K.FIELD", "steps.K.FIELD".
+  const calls = scenario.steps.flatMap((step, i): { s: Step; i: number; prefix: string }[] =>
     step.op === "fork"
       ? [{ s: step.call as Step, i, prefix: "call." }]
       : step.op === "fork_calls"
         ? step.calls.map((s, k) => ({ s: s as Step, i, prefix: `calls.${k}.` }))
-        : [{ s: step, i, prefix: "" }],
+        : step.op === "repeat"
+          ? step.steps.map((s, k) => ({ s, i, prefix: `steps.${k}.` }))
+          : [{ s: step, i, prefix: "" }],
   );
   calls.forEach(({ s, i, prefix }) => {
-    if (s.op === "eventfd") return;
+    if (s.op === "eventfd" || s.op === "repeat") return;
     for (const n of addressNames(s)) if (eventfds.has(n)) throw new ScenarioError(file, i, null, `"${n}" is an eventfd step's name, not an address`);
     const efd = s.op === "eventfd_read" ? { field: "fd", v: s.fd } : s.op === "io_submit" ? { field: "resfd", v: s.resfd } : null;
     if (!efd || efd.v === undefined || efd.v === "bad" || efd.v === "file") return;

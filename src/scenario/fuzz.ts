@@ -10,6 +10,7 @@ import { Prng } from "../util/prng.js";
 import {
   randomCmd,
   randomEventfd,
+  randomLoop,
   randomRange,
   randomSignalArgs,
   withRandomFd,
@@ -108,10 +109,11 @@ export function randomStep(rng: Prng, names: Names): Step {
     return iocb < 8 ? { op: "io_cancel", ctx: addr(rng, names) } : { op: "io_cancel", ctx: addr(rng, names), iocb: iocb === 8 ? 0 : "bogus" };
   }
   if (kind < 35) {
+    const count = rng.chance(0.03) ? -1 : rng.int(0, 300);
     const step: StepOf<"io_submit"> = {
       op: "io_submit",
       ctx: addr(rng, names),
-      count: rng.chance(0.03) ? -1 : rng.int(0, 300),
+      count,
       cmd: randomCmd(rng, 0.05),
       data: rng.int(0, 1_000_000),
       ...randomRange(rng),
@@ -119,7 +121,7 @@ export function randomStep(rng: Prng, names: Names): Step {
     const pointers = rng.int(0, 99);
     if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };
     if (pointers < 5) {
-      const k = rng.int(0, Math.max(0, step.count));
+      const k = rng.int(0, Math.max(0, count));
       return rng.chance(0.5) ? { ...step, null_entry: k } : { ...step, bogus_entry: k };
     }
     return withRandomIoprio(
@@ -205,7 +207,15 @@ export function runFuzz(options: FuzzOptions = {}): FuzzReport {
     report.processes++;
     const n = Math.min(perProcess, opts.ops - report.ops);
     for (let i = 0; i < n; i++) {
-      const step = randomStep(rng, modelNames);
+      // Now and then a small loop of such steps.
+      const step =
+        (rng.chance(0.03)
+          ? randomLoop(
+              rng,
+              () => randomStep(rng, modelNames),
+              () => addr(rng, modelNames),
+            )
+          : null) ?? randomStep(rng, modelNames);
       // Steps index the reproducer, which leaves out steps refused as scenario errors.
       const at = steps.length;
       const a = outcome(model, step, at, modelNames);

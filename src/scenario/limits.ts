@@ -9,12 +9,12 @@ import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE } from "
 import { RWF_APPEND } from "../../assembly/abi/rwf.js";
 import { ScenarioError } from "../contract/errors.js";
 import { setupEvents } from "../contract/geometry.js";
-import { submitNbytes, type Scenario, type Step } from "../contract/scenario.js";
+import { submitNbytes, type CallStep, type Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import { checkEventfdNames } from "./eventfd-names.js";
 
 // Steps, names, counts and file size: the ABI's limits, the probe's too.
-import { MAX_NAMES, MAX_SCENARIO_SEGMENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
+import { MAX_EXECUTED_STEPS, MAX_MAPPING_CALLS, MAX_NAMES, MAX_SCENARIO_SEGMENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
 
 export { MAX_COUNT, MAX_NAMES, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
 /**
@@ -74,12 +74,9 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   const fail = (step: number | null, field: string | null, msg: string): never => {
     throw new ScenarioError(file, step, field, msg);
   };
-  if (scenario.steps.length > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps`);
-  // A fork's call and a fork_calls step's calls are checked as steps (the probe holds them all), with their fields' prefix.
-  const calls = scenario.steps.flatMap((s, i): (readonly [Step, number, string])[] =>
-    s.op === "fork_calls" ? s.calls.map((c, k) => [c, i, `calls.${k}.`] as const) : s.op === "fork" ? [[s.call as Step, i, "call."]] : [[s, i, ""]],
-  );
-  if (calls.length > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps, counting each fork_calls step's calls`);
+  // A repeat's body steps and a fork_calls step's calls count: the probe holds them all.
+  const written = scenario.steps.reduce((n, s) => n + 1 + (s.op === "repeat" ? s.steps.length : s.op === "fork_calls" ? s.calls.length : 0), 0);
+  if (written > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps, counting a repeat's body steps and each fork_calls step's calls`);
   checkEventfdNames(file, scenario);
   const geometryCpus = Math.max(cpus, possibleCpus());
   const names = new Set<string>();
@@ -89,57 +86,82 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let waited = 0;
   let appended = 0;
   let segments = 0;
-  for (const [s, i, at] of calls) {
+  let executed = 0;
+  let mappingCalls = 0;
+  // One call, made `times` times (a repeat's body step, `prefix` naming it); a loop's "rest" submits take its `blocks` in all.
+  const visit = (s: CallStep, i: number, times: number, blocks: number, prefix: string) => {
+    const at = (field: string) => prefix + field;
+    executed += times;
+    if (executed > MAX_EXECUTED_STEPS)
+      fail(i, null, `the scenario makes more than ${MAX_EXECUTED_STEPS} calls, a repeat's body counted its times over (a limit every backend shares)`);
     for (const field of ["name", "ctx", "addr", "to", "fd", "resfd"] as const) {
       const v = (s as Record<string, unknown>)[field];
       if (typeof v !== "string" || v === "bogus") continue;
       // io_submit's fd and resfd words are no names.
       if ((field === "fd" && s.op !== "eventfd_read") || (field === "resfd" && (v === "bad" || v === "file"))) continue;
       const name = v.replace(/\+.*$/, "");
-      if (!names.has(name) && names.size === MAX_NAMES) fail(i, at + field, `more than ${MAX_NAMES} distinct names (the limit every backend shares)`);
+      if (!names.has(name) && names.size === MAX_NAMES) fail(i, at(field), `more than ${MAX_NAMES} distinct names (the limit every backend shares)`);
       names.add(name);
+    }
+    if (s.op === "io_setup" || s.op === "mmap" || s.op === "mremap") {
+      mappingCalls += times;
+      if (mappingCalls > MAX_MAPPING_CALLS)
+        fail(
+          i,
+          at("op"),
+          `the io_setup, mmap and mremap calls so far number ${mappingCalls}, more than the ${MAX_MAPPING_CALLS} a scenario may make (the live kernel stops a process at vm.max_map_count mappings, which the models do not model; a limit every backend shares)`,
+        );
     }
     if (s.op === "io_submit" && Array.isArray(s.iov)) {
       segments += s.iov.length;
       if (segments > MAX_SCENARIO_SEGMENTS)
         fail(
           i,
-          `${at}iov`,
+          at("iov"),
           `the iovec arrays so far hold ${segments} segments, more than the ${MAX_SCENARIO_SEGMENTS} a scenario may hold (a limit every backend shares)`,
         );
     }
     if (s.op === "io_setup") {
-      ringBytes += largestRingBytes(s.nr_events, geometryCpus);
+      ringBytes += times * largestRingBytes(s.nr_events, geometryCpus);
       if (ringBytes > MAX_MODELLED_BYTES) {
         fail(
           i,
-          `${at}nr_events`,
+          at("nr_events"),
           `the io_setup steps so far may model up to ${MiB(ringBytes)} of rings, more than the ${MiB(MAX_MODELLED_BYTES)} a scenario may model (a limit every backend shares)`,
         );
       }
     } else if (s.op === "io_submit") {
-      submitted += Math.max(0, s.count);
+      const blocksNow = s.count === "rest" ? blocks : times * Math.max(0, s.count);
+      submitted += blocksNow;
       if ((s.fd === "append" || (s.rw_flags ?? 0) & RWF_APPEND) && (s.cmd === "pwrite" || s.cmd === "pwritev")) {
-        appended += Math.max(0, s.count) * submitNbytes(s);
+        appended += blocksNow * submitNbytes(s);
         if (appended > MAX_APPEND_BYTES) {
           fail(
             i,
-            `${at}count`,
+            at("count"),
             `the append-mode writes so far may add up to ${MiB(appended)} to the test file, more than the ${MiB(MAX_APPEND_BYTES)} a scenario may write (the live kernel stores them; a limit every backend shares)`,
           );
         }
       }
     } else if (s.op === "io_getevents" || s.op === "io_pgetevents") {
+      // Only a repeat's last iteration is in the results.
       asked += Math.max(0, s.nr);
-      waited += typeof s.timeout_ns === "number" && s.timeout_ns > 0 ? s.timeout_ns : 0;
+      waited += times * (typeof s.timeout_ns === "number" && s.timeout_ns > 0 ? s.timeout_ns : 0);
       if (waited > MAX_TIMEOUT_TOTAL_NS) {
         fail(
           i,
-          `${at}timeout_ns`,
+          at("timeout_ns"),
           `the io_getevents timeouts so far add up to ${(waited / 1e9).toFixed(1)} s, more than the ${MAX_TIMEOUT_TOTAL_NS / 1e9} s a scenario may wait (the live kernel waits them out; a limit every backend shares)`,
         );
       }
     } else if (s.op === "user_reap") asked += Math.max(0, s.max);
+  };
+  // A fork's call and a fork_calls step's calls are checked as calls, with their fields' prefix.
+  for (const [i, s] of scenario.steps.entries()) {
+    if (s.op === "repeat") for (const [k, b] of s.steps.entries()) visit(b, i, s.times, s.blocks ?? 0, `steps.${k}.`);
+    else if (s.op === "fork_calls") for (const [k, c] of s.calls.entries()) visit(c, i, 1, 0, `calls.${k}.`);
+    else if (s.op === "fork") visit(s.call, i, 1, 0, "call.");
+    else visit(s, i, 1, 0, "");
   }
   // Every event returned was submitted once, and no step returns more than it asks for.
   const events = Math.min(submitted, asked);

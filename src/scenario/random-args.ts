@@ -1,10 +1,20 @@
 // Arguments both fuzzers draw the same way: io_pgetevents's signal argument,
 // and the opcode, range, file, rw_flags, eventfd, priority and iovec array
-// of an io_submit's blocks, and the eventfds they signal.
+// of an io_submit's blocks, the eventfds they signal, and small loops.
 import { UIO_MAXIOV } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_DSYNC, RWF_HIPRI, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_NOWAIT, RWF_SYNC } from "../../assembly/abi/rwf.js";
 import { IOPRIO_NR_HINTS } from "../../assembly/abi/iocb-flags.js";
-import { type Ioprio, type StepOf, submitNbytes } from "../contract/scenario.js";
+import {
+  isLoopBodyStep,
+  type AddrExpr,
+  type Ioprio,
+  type LoopBodyStep,
+  type RepeatStep,
+  type Step,
+  type StepOf,
+  type Until,
+  submitNbytes,
+} from "../contract/scenario.js";
 import type { Prng } from "../util/prng.js";
 
 type SignalArgs = Pick<StepOf<"io_pgetevents">, "usig" | "sigmask" | "sigsetsize">;
@@ -108,4 +118,29 @@ export function withRandomIov(rng: Prng, chance: number, step: SubmitStep): Subm
   if (roll < 24) return { ...rest, cmd, iov: Array<number>(rng.pick([UIO_MAXIOV, UIO_MAXIOV + 1])).fill(appends ? 0 : rng.pick([0, 1, 16])) };
   const lengths = appends ? [0, 1, 256] : SEGMENT_LENGTHS;
   return { ...rest, cmd, iov: Array.from({ length: rng.int(1, appends ? 2 : 4) }, () => rng.pick(lengths)) };
+}
+
+/**
+ * A small bounded loop: 1 to 3 calls `call` draws (null: none fits), 1 to 6
+ * times over; now and then submitting `blocks` in all through a first call
+ * with count "rest" at `ctx()`, and stopping on an errno, a ret or the
+ * blocks' end. Null when `call` gave nothing a body may hold.
+ */
+export function randomLoop(rng: Prng, call: () => Step | null, ctx: () => AddrExpr): RepeatStep | null {
+  const body: LoopBodyStep[] = [];
+  for (let tries = 0, n = rng.int(1, 3); body.length < n && tries < 20; tries++) {
+    const s = call();
+    if (s !== null && isLoopBodyStep(s)) body.push(s);
+  }
+  if (body.length === 0) return null;
+  const blocks = rng.chance(0.3) ? rng.int(1, 300) : undefined;
+  if (blocks !== undefined) body[0] = { op: "io_submit", ctx: ctx(), count: "rest", cmd: rng.pick(["pread", "pwrite"] as const), data: rng.int(0, 1_000_000) };
+  const k = rng.int(0, body.length - 1);
+  const roll = rng.int(0, 9);
+  let until: Until | undefined;
+  if (blocks !== undefined && roll < 3) until = { rest: 0 };
+  else if (roll < 6 && body[k].op !== "page") until = { step: k, errno: rng.pick([null, "EAGAIN", "EINVAL", "EFAULT"] as const) };
+  else if (roll < 9 && body[k].op !== "page" && body[k].op !== "ring")
+    until = { step: k, ret: rng.pick(["==", "!=", "<", "<=", ">", ">="] as const), value: rng.pick([-1, 0, 1, 5]) };
+  return { op: "repeat", times: rng.int(1, 6), ...(blocks === undefined ? {} : { blocks }), ...(until === undefined ? {} : { until }), steps: body };
 }

@@ -20,6 +20,7 @@ import {
 } from "../contract/scenario.js";
 import { MAX_RESULT_EVENTS } from "./limits.js";
 import { submitCall } from "./submit-call.js";
+import { runRepeat } from "./repeat.js";
 import { PROFILES } from "../contract/profile.js";
 
 export class Names {
@@ -91,11 +92,16 @@ export function iocbAddress(iocb: 0 | "bogus" | undefined): number {
   return iocb === undefined ? IOCB_ADDR : iocb === 0 ? 0 : BOGUS_ADDRESS;
 }
 
-/** Runs one step; throws ScenarioError for a step that cannot run as written. */
-export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: string): StepResult {
+/**
+ * Runs one step; throws ScenarioError for a step that cannot run as written.
+ * `rest`: inside a repeat with blocks, those not yet submitted (an io_submit's count "rest").
+ */
+export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: string, rest: number | null = null): StepResult {
   const at = (expr: AddrExpr, field: string) => names.resolve(expr, i, field);
   const head = { step: i, op: s.op };
   switch (s.op) {
+    case "repeat":
+      return runRepeat(s, i, file, (call, _k, left) => runStep(b, call, i, names, file, left));
     case "io_setup": {
       const r = b.io_setup(s.nr_events, ctxpOf(s.ctxp));
       if (r.errno === null) names.bind(s.name, r.ctx);
@@ -103,10 +109,13 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "io_destroy":
       return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
-    case "io_submit":
+    case "io_submit": {
       if (s.fd === "direct" && !b.profile.directOpen)
         throw new ScenarioError(file, i, "fd", `${b.profile.name} cannot open the test file with O_DIRECT (EINVAL: shmem takes it from 6.6)`);
-      return { ...head, ...submitCall(b, s, at(s.ctx, "ctx"), names.resfd(s.resfd, i)) };
+      const count = s.count === "rest" ? rest : s.count;
+      if (count === null) throw new ScenarioError(file, i, "count", 'count "rest" is for an io_submit in the body of a repeat with blocks');
+      return { ...head, ...submitCall(b, s, at(s.ctx, "ctx"), names.resfd(s.resfd, i), count) };
+    }
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined);
       if (r === null) throw new ScenarioError(file, i, "min_nr", "would block forever: no timeout and fewer than min_nr events in the ring");
@@ -205,7 +214,7 @@ export function runSteps(file: string, scenario: Scenario, backend: AioBackend, 
   const results = scenario.steps.map((s, i) => {
     const r = runStep(backend, s, i, names, file);
     // checkScenarioLimits bounds this up front; a backend returning an event twice must still not overflow the document.
-    events += (r.results ?? [r]).reduce((n, c) => n + (c.data?.length ?? 0), 0);
+    events += [r, ...(r.last ?? []), ...(r.results ?? [])].reduce((n, x) => n + (x.data?.length ?? 0), 0);
     if (events > MAX_RESULT_EVENTS)
       throw new ScenarioError(file, i, null, `the results carry more than ${MAX_RESULT_EVENTS} events (the limit every backend shares)`);
     return r;

@@ -9,7 +9,8 @@ import { AioProcess } from "../../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../../src/model/mm.js";
 import { PROFILES } from "../../src/contract/profile.js";
 import type { AioBackend, ProcessConfig } from "../../src/contract/backend.js";
-import type { AddrExpr, ProfileName, Step } from "../../src/contract/scenario.js";
+import type { AddrExpr, ProfileName, RepeatStep, Step } from "../../src/contract/scenario.js";
+import { restTaken, untilHolds, type CallOutcome } from "../../src/scenario/repeat.js";
 
 export const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 const P = PAGE_SIZE;
@@ -87,10 +88,32 @@ function resolve(names: Names, e: AddrExpr): number | null {
   return m[3] ? base + Number(m[2]) : base + Number(m[2]) * P;
 }
 
-/** Runs one step on a backend (raw results, addresses included); "unbound" when a name is not bound. */
-function runStep(b: AioBackend, names: Names, s: Step): unknown {
+/**
+ * A repeat on a backend: every iteration's raw results, so the pair compares
+ * each one; a string result (an unbound name, a wait that would block) ends
+ * the loop as the scenario error it would be.
+ */
+function runRepeat(b: AioBackend, names: Names, s: RepeatStep): unknown[][] {
+  let rest = s.blocks ?? null;
+  const iterations: unknown[][] = [];
+  for (let met = false; iterations.length < s.times && !met; ) {
+    const last = s.steps.map((c) => runStep(b, names, c, rest));
+    iterations.push(last);
+    if (last.some((r) => r === "unbound" || r === "would block" || r === "no blocks")) break;
+    // A page's raw result is its kind, a string: it has neither ret nor errno.
+    const outcomes = last.map((r) => (typeof r === "object" && r !== null ? r : {}) as CallOutcome);
+    if (rest !== null) rest -= s.steps.reduce((n, c, k) => n + restTaken(c, outcomes[k]), 0);
+    met = s.until !== undefined && untilHolds(s.until, outcomes, rest);
+  }
+  return iterations;
+}
+
+/** Runs one step on a backend (raw results, addresses included); "unbound" when a name is not bound. `rest`: a repeat's blocks left. */
+function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = null): unknown {
   const at = (e: AddrExpr) => resolve(names, e);
   switch (s.op) {
+    case "repeat":
+      return runRepeat(b, names, s);
     case "io_setup": {
       const r = b.io_setup(s.nr_events, ctxpOf(s.ctxp));
       if (r.errno === null && s.name) names.set(s.name, r.ctx);
@@ -112,7 +135,8 @@ function runStep(b: AioBackend, names: Names, s: Step): unknown {
       if (ctx === null) return "unbound";
       const efd = s.resfd === undefined || s.resfd === "bad" || s.resfd === "file" ? (s.resfd ?? null) : names.get(eventfdKey(s.resfd));
       if (efd === undefined) return "unbound";
-      return submitCall(b, s, ctx, efd);
+      const count = s.count === "rest" ? rest : s.count;
+      return count === null ? "no blocks" : submitCall(b, s, ctx, efd, count);
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
