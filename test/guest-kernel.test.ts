@@ -5,12 +5,15 @@
 // QEMU left behind when the CLI is stopped.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { runKernelFuzz } from "../src/fuzz/kernel-fuzz.js";
-import { GuestLane } from "../src/kernel/guest.js";
+import { Guest, GuestLane } from "../src/kernel/guest.js";
 import { fetchedKernels, guestAvailability, initramfs, resolveKernel, staticProbePath } from "../src/kernel/guest-kernels.js";
 import { cpioNewc, isStaticElf } from "../src/kernel/initramfs.js";
 import { defaultProbePath } from "../src/kernel/paths.js";
@@ -102,6 +105,28 @@ describe("a 6.1 guest under QEMU", { timeout: 600_000 }, () => {
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /kernel \S+lts-hole-start-overlap\.json: the guest did not boot/);
     assert.equal(r.stderr.trim().split("\n").length, 1);
+  });
+
+  it("a guest that panics at boot: the error names the panic, not only the console's last line", live, async () => {
+    const k = await resolveKernel("6.1");
+    // An initramfs with no init: the kernel finds nothing to run and panics.
+    const dir = mkdtempSync(join(tmpdir(), "aio-no-init-"));
+    const image = join(dir, "no-init.cpio.gz");
+    writeFileSync(
+      image,
+      gzipSync(
+        cpioNewc([
+          { name: "dev", mode: 0o040755 },
+          { name: "dev/console", mode: 0o020600, dev: [5, 1] },
+        ]),
+      ),
+    );
+    const g = new Guest({ name: "6.1", vmlinuz: k.vmlinuz, initramfs: image, cpus: 1, seconds: 10, bootSeconds: 300 });
+    await assert.rejects(g.booted, (e: unknown) => {
+      assert.match(String(e), /the guest did not boot: .*console: .*Kernel panic - not syncing: .* \.\.\. /);
+      return true;
+    });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("answers the LTS scenarios as recorded; a guest killed under a program crashes only that program, the next runs on a fresh guest", live, async (t) => {

@@ -147,7 +147,7 @@ export class Guest {
     this.booted.catch(() => undefined);
   }
 
-  /** QEMU's last error line, else the guest console's last meaningful line, for messages. */
+  /** QEMU's last error line, else the guest console's last meaningful line (and a panic's reason), for messages. */
   private consoleLine(): string {
     const err = this.qemuErr.trim().split("\n").at(-1);
     if (err) return `; ${err.slice(0, 200)}`;
@@ -167,7 +167,10 @@ export class Guest {
       .map((l) => l.trim())
       .filter((l) => l && !/^Booting from ROM|^SeaBIOS|^iPXE/.test(l));
     const last = lines.at(-1);
-    return last ? `; console: ${last.slice(0, 200)}` : "";
+    if (!last) return "";
+    // A panic's own line says why; the lines after it (its trace, the kernel offset) do not.
+    const panic = lines.filter((l) => /Kernel panic|BUG:|Oops:/.test(l)).at(-1);
+    return `; console: ${panic && panic !== last ? `${panic.slice(0, 200)} ... ` : ""}${last.slice(0, 200)}`;
   }
 
   private kill(why: string): void {
