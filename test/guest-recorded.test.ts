@@ -11,7 +11,7 @@ import { PROFILES, profileForRelease } from "../src/contract/profile.js";
 import { AioProcess } from "../src/model/aio.js";
 import { WasmProcess } from "../src/core/wasm-backend.js";
 import { firstDifference, formatDifference, runOutcome } from "../src/fuzz/outcome.js";
-import { readScenarioFile } from "../src/scenario/index.js";
+import { readScenarioFile, resultsConfig } from "../src/scenario/index.js";
 import type { ResultsDoc } from "../src/contract/scenario.js";
 import { REPO } from "./helpers.js";
 
@@ -43,13 +43,7 @@ for (const series of kernels) {
       it(f, () => {
         const truth = load(`${recorded}${series}/${f}`);
         const profile = profileForRelease(truth.kernel ?? "");
-        const config = {
-          cpus: truth.cpus,
-          aio_max_nr: truth.aio_max_nr,
-          aio_nr: truth.aio_nr,
-          zero_page: truth.zero_page ?? true,
-          tmpfs_bytes: truth.tmpfs_bytes,
-        };
+        const config = resultsConfig(truth);
         const scenario = readScenarioFile(scenarios + f);
         const kernel = { results: truth.results, scenarioError: truth.scenario_error };
         for (const [name, backend] of [

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import type { ProcessConfig } from "../src/contract/backend.js";
 import { ScenarioError } from "../src/contract/errors.js";
-import { runScenario } from "../src/scenario/index.js";
+import { resultsConfig, runScenario } from "../src/scenario/index.js";
 import { runScenarioOnKernel } from "../src/kernel/probe.js";
 import { MIN_TMPFS_BYTES } from "../assembly/abi/limits.js";
 import type { ProfileName, ResultsDoc, Scenario, Step, StepResult } from "../src/contract/scenario.js";
@@ -84,7 +84,7 @@ export async function limitStateReason(file: string, scenario: Scenario, truth: 
   }
   const live = liveLimits();
   if (live.aio_nr === truth.aio_nr && live.aio_max_nr === truth.aio_max_nr) return null;
-  const recorded = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr, zero_page: truth.zero_page ?? true, tmpfs_bytes: truth.tmpfs_bytes };
+  const recorded = resultsConfig(truth);
   if (isDeepStrictEqual(await modelAnswer(file, scenario, recorded), await modelAnswer(file, scenario, { ...recorded, ...live }))) return null;
   return `the answer depends on the aio-nr limit, and this machine's state (aio-nr ${live.aio_nr} of ${live.aio_max_nr}) is not the recorded one (${truth.aio_nr} of ${truth.aio_max_nr})`;
 }
@@ -98,7 +98,7 @@ export async function limitStateReason(file: string, scenario: Scenario, truth: 
  */
 export async function answerDependsOnHeld(file: string, scenario: Scenario, truth: ResultsDoc): Promise<boolean> {
   const live = liveLimits();
-  const here = { cpus: truth.cpus, zero_page: truth.zero_page ?? true, ...live };
+  const here = { ...resultsConfig(truth), ...live };
   const crowded = { ...here, aio_nr: live.aio_nr + Math.floor((live.aio_max_nr - live.aio_nr) / 2) };
   return !isDeepStrictEqual(await modelAnswer(file, scenario, here), await modelAnswer(file, scenario, crowded));
 }

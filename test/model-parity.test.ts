@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { kernelAvailability } from "../src/kernel/probe.js";
-import { diffResults, formatDisagreements, readScenarioFile, runScenario } from "../src/scenario/index.js";
+import { diffResults, formatDisagreements, readScenarioFile, resultsConfig, runScenario } from "../src/scenario/index.js";
 import type { ResultsDoc } from "../src/contract/scenario.js";
 import { BACKENDS, limitStateReason, REPO } from "./helpers.js";
 import { withKernelLock } from "./kernel-lock.js";
@@ -27,7 +27,7 @@ for (const backend of BACKENDS) {
       for (const f of files) {
         it(`${dir.slice(recorded.length)}${f}`, async () => {
           const truth = JSON.parse(readFileSync(dir + f, "utf8")) as ResultsDoc;
-          const config = { cpus: truth.cpus, aio_max_nr: truth.aio_max_nr, aio_nr: truth.aio_nr, zero_page: truth.zero_page ?? true };
+          const config = resultsConfig(truth);
           const got = await runScenario(f, readScenarioFile(scenarios + f), { backend, profile: "mainline", config });
           const d = diffResults(truth, got);
           assert.equal(d.length, 0, `disagrees with ${truth.kernel}:\n${formatDisagreements("kernel", backend, d)}`);

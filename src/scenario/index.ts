@@ -45,6 +45,17 @@ export function processConfig(scenario: Scenario, override: Partial<ProcessConfi
   };
 }
 
+/** The machine a results document was made on, as the models' process configuration: CPUs, the aio-nr limit state, zero page, tmpfs. */
+export function resultsConfig(doc: ResultsDoc): ProcessConfig {
+  return {
+    cpus: doc.cpus,
+    aio_max_nr: doc.aio_max_nr,
+    aio_nr: doc.aio_nr,
+    zero_page: doc.zero_page ?? true,
+    ...(doc.tmpfs_bytes === undefined ? {} : { tmpfs_bytes: doc.tmpfs_bytes }),
+  };
+}
+
 /** Runs a scenario on a backend (default the WASM core, as `scenario`) and returns its results document (`file` names it in errors). */
 export async function runScenario(file: string, scenario: Scenario, opts: RunOptions = { backend: "wasm" }): Promise<ResultsDoc> {
   if (opts.backend === "kernel") {
@@ -75,13 +86,7 @@ export interface AllBackends {
  */
 export async function runOnAllBackends(file: string, scenario: Scenario, target?: KernelTarget): Promise<AllBackends> {
   const kernel = await runScenario(file, scenario, { backend: "kernel", kernel: target });
-  const config = {
-    cpus: kernel.cpus,
-    aio_max_nr: kernel.aio_max_nr,
-    aio_nr: kernel.aio_nr,
-    zero_page: kernel.zero_page ?? true,
-    tmpfs_bytes: kernel.tmpfs_bytes,
-  };
+  const config = resultsConfig(kernel);
   const model = await runScenario(file, scenario, { backend: "model", profile: "mainline", config });
   const wasm = await runScenario(file, scenario, { backend: "wasm", profile: "mainline", config });
   const disagreements = (["model", "wasm"] as const)
