@@ -6,8 +6,7 @@
 
 /* aio-nr now; what the run's own calls are counted from. */
 long aio_nr_start(void);
-/* Around each step; `accounts`: a step that sets up or frees contexts. */
-void aio_nr_before_step(void);
+/* After each step; `accounts`: a step that sets up or frees contexts. */
 void aio_nr_after_step(int accounts);
 /* ,"aio_nr_moved":N into the answer, when some step found it moved. */
 void out_aio_nr_moved(void);

@@ -495,7 +495,6 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 	for (int i = 0; i < nsteps; i++) {
 		*progress = i;
 		step_mark = out_mark(); /* before the step's separator too */
-		aio_nr_before_step();
 		run_step(i, &steps[i]);
 		/* A repeat's io_setup and io_destroy calls are its own too. */
 		aio_nr_after_step(!steps[i].in_child && (steps[i].op == OP_REPEAT || (step_ret == 0 &&

@@ -341,7 +341,7 @@ export interface ResultsDoc {
   zero_page_emulated?: true;
   /** The test file's tmpfs, when the scenario asked for one (ProcessConfig.tmpfs_bytes). */
   tmpfs_bytes?: number;
-  /** The kernel backend: steps before which aio-nr was not what the run had left (another process set up or freed contexts); absent for none. */
+  /** The kernel backend: steps after which aio-nr was not what the run's own calls explain (another process set up or freed contexts); absent for none. */
   aio_nr_moved?: number;
   results: StepResult[];
 }

@@ -12,7 +12,7 @@ export const AIO_NR_MOVED_NOTE = "other processes set up or freed AIO contexts w
  * The machine's limit state, in one sentence, when an io_setup of the run
  * failed with EAGAIN (which may then be the machine's doing) and either the
  * state is not the one the scenario assumes or aio-nr changed under the run
- * (`aio_nr_moved`: steps before which it was not what the run had left); null
+ * (`aio_nr_moved`: steps after which it was not what the run's own calls explain); null
  * otherwise.
  */
 export function machineLimitNote(scenario: Scenario, found: LimitState & { aio_nr_moved?: number }, results: readonly StepResult[]): string | null {
