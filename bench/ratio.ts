@@ -1,5 +1,5 @@
 // Ratios between result rows for suite headlines: the figures the targets speak of.
-import { meets, type Headline, type SuiteResult, type TargetOp } from "../src/contract/suite.js";
+import { meets, targetConfidence, type Headline, type SuiteResult, type TargetOp } from "../src/contract/suite.js";
 import { formatNs, formatRatio, formatSi } from "../src/report/format.js";
 import { median } from "simple-statistics";
 import { bootstrapPairedRatioOfMedians, bootstrapRatioOfMedians } from "../src/stats/bootstrap.js";
@@ -46,8 +46,8 @@ const MIN_ROUNDS = 6;
 /**
  * "a / b: 3.20x [3.05x, 3.31x] (a vs b)" checked against a ratio target (the
  * interval: a bootstrap of the two results' per-round medians, drawn in
- * pairs when both were timed in the same interleaved rounds), or why one
- * side is missing.
+ * pairs when both were timed in the same interleaved rounds, at
+ * targetConfidence of their looks), or why one side is missing.
  */
 export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteResult | undefined, target: Target | null): Headline {
   const t = target ? { target: targetText({ unit: "x", ...target }), met: null } : {};
@@ -62,12 +62,15 @@ export function ratioLine(label: string, a: SuiteResult | undefined, b: SuiteRes
   const ratio = ma / mb;
   // Rounds taken side by side are resampled as pairs: a spell that slowed both sides of a round moves both medians, not the ratio.
   const paired = a.byRound && b.byRound && a.roundMedians.length === b.roundMedians.length;
+  const looks = Math.max(a.looks, b.looks);
   const iv = (paired ? bootstrapPairedRatioOfMedians : bootstrapRatioOfMedians)(b.roundMedians, a.roundMedians, {
     seed: seedFromString(label),
     resamples: 2000,
-    confidence: 0.95,
+    confidence: targetConfidence(looks),
   });
   const interval: [number, number] = [iv.lower, iv.upper];
-  const text = `${label}: ${formatRatio(ratio)} [${formatRatio(iv.lower)}, ${formatRatio(iv.upper)}] (${formatNs(ma)} vs ${formatNs(mb)})`;
-  return target ? intervalHeadline(text, interval, { unit: "x", ...target }) : { text, interval };
+  const again = looks > 1 ? `; 2 looks, ${targetConfidence(looks) * 100}%` : "";
+  const text = `${label}: ${formatRatio(ratio)} [${formatRatio(iv.lower)}, ${formatRatio(iv.upper)}] (${formatNs(ma)} vs ${formatNs(mb)}${again})`;
+  const from = { cases: [a.id, b.id], ...(looks > 1 ? { looks } : {}) };
+  return { ...(target ? intervalHeadline(text, interval, { unit: "x", ...target }) : { text, interval }), ...from };
 }

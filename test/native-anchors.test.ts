@@ -124,6 +124,7 @@ test("a default run times the named builds only; the headline names the fastest 
     byRound: false,
     unavailable: median === null ? "clang not installed" : null,
     build: { compiler: b, version: null, flags: ["-O3", "-march=native"] },
+    looks: 1,
     complexity: null,
     counterComplexity: null,
   });

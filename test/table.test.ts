@@ -174,6 +174,7 @@ test("headlines with intervals: met when the whole interval meets the target, mi
     counters: {},
     measurements: {},
     unavailable: null,
+    looks: 1,
     complexity: null,
     counterComplexity: null,
   });

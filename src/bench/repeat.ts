@@ -17,7 +17,8 @@ import { summarize } from "../stats/summary.js";
 
 const run = promisify(execFile);
 
-function mergeResult(parts: RunResult[]): RunResult {
+/** One result from the parts of one benchmark measured apart (processes, or looks of one run), samples and rounds in order. */
+export function mergeResult(parts: RunResult[]): RunResult {
   const measured = parts.filter((r) => !r.status);
   if (measured.length === 0) return parts[0];
   const samples = measured.flatMap((r) => r.samples);

@@ -9,6 +9,8 @@ import { gitInfo, machineInfo, toolInfo } from "./machine.js";
 import { RUN_SCHEMA_ID, type Complexity, type Run, type RunResult } from "../contract/run-document.js";
 import { summarize } from "../stats/summary.js";
 import { resultBatches, roundMedians } from "./measure.js";
+import { mergeResult } from "./repeat.js";
+import { secondLookIds } from "./second-look.js";
 import { UserError } from "../contract/errors.js";
 import { yieldToEventLoop } from "../util/sleep.js";
 import {
@@ -35,6 +37,8 @@ export interface RunOptions extends SuiteOptions {
   runs?: number | null;
   /** --warmup: this many unrecorded batch calls before a timed case's first round, instead of a fifth of its budget. */
   warmup?: number | null;
+  /** Run the cases behind targets left undecided once more (second-look.ts); not with --quick or --runs. */
+  secondLook?: boolean;
 }
 
 /** How a round samples: for `timeMs` (at least MIN_SAMPLES), or exactly `count` samples; warm-up by time or by `warmup` calls. */
@@ -255,6 +259,7 @@ function suiteResult(r: RunResult, rounds: number[] | null): SuiteResult {
     measurements: (r.measurements as Record<string, number> | undefined) ?? {},
     unavailable: r.status?.unavailable ?? null,
     ...(r.build ? { build: r.build } : {}),
+    looks: r.looks ?? 1,
     complexity: r.complexity?.big_o ?? null,
     counterComplexity: r.counter_complexity?.big_o ?? null,
   };
@@ -296,8 +301,9 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
   const roundSizes = new Map<number, number[]>();
   const once = new Map<number, RunResult>();
   const slowdown = opts.injectSlowdown ?? 0;
-  let interrupted = false;
-  let failure: BenchCaseError | null = null;
+  let interrupted = false as boolean;
+  // Set inside step and runLook, which the compiler's narrowing does not follow.
+  let failure = null as BenchCaseError | null;
   const steps = rounds * planned.length;
   // Cases given up on, with the reason: too slow for the budget, or (rounds cases) not measurable here.
   const gaveUp = new Map<number, string>();
@@ -313,74 +319,114 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     samples.get(i)!.push(...got);
     roundSizes.get(i)!.push(got.length);
   };
-  outer: for (let round = 0; round < rounds; round++) {
-    // --quick's promise: later rounds only add samples, so they are what gives way.
-    if (round > 0 && performance.now() > deadline) break;
-    roundsRun = round + 1;
+  /**
+   * Round `round` of `rounds` of case `i`: false when the run must stop (a
+   * case failed). `first`: the case's first round of this look (it warms up);
+   * a case that measures itself once is measured once per look, its looks merged.
+   */
+  const step = async (i: number, round: number, first: boolean): Promise<boolean> => {
+    const { suite, c } = planned[i];
+    if (c.kind === "rounds") {
+      try {
+        const m = await c.round(opts.timeMs / rounds);
+        if (m.samples.length === 0) throw new UserError("a round gave no samples");
+        if (!roundsExtra.has(i)) roundsExtra.set(i, { counters: m.counters, measurements: m.measurements, opsPerSample: m.opsPerSample });
+        record(i, m.samples);
+      } catch (e) {
+        if (!(e instanceof UserError)) {
+          failure = new BenchCaseError(caseId(suite.name, c), e);
+          return false;
+        }
+        gaveUp.set(i, e.message.split("\n")[0]);
+      }
+      return true;
+    }
+    if (c.kind !== "timed") {
+      if (!first) return true;
+      try {
+        const r = await measureOnce(suite.name, c, opts.timeMs);
+        const before = once.get(i);
+        // A second look that could not measure leaves the first.
+        once.set(i, !before || before.status ? r : r.status ? before : mergeResult([before, r]));
+      } catch (e) {
+        if (!(e instanceof BenchCaseError)) throw e;
+        failure = e;
+        return false;
+      }
+      return true;
+    }
+    // ~300 samples per budget, each still 100 µs or more: far above the clock's resolution.
+    if (!batches.has(i)) {
+      try {
+        batches.set(i, calibrate([c], Math.max(0.1, opts.timeMs / 300), opts.quick ? QUICK_MAX_OP_MS : Number.POSITIVE_INFINITY));
+      } catch (e) {
+        if (!(e instanceof TooSlowForBudget)) throw e;
+        gaveUp.set(i, e.message);
+        return true;
+      }
+    }
+    const count = runs === null ? null : Math.floor(runs / rounds) + (round < runs % rounds ? 1 : 0);
+    record(i, await timeRound(c, batches.get(i)!, { timeMs: opts.timeMs / rounds, count, warmup: opts.warmup ?? null }, slowdown, first));
+    return true;
+  };
+  /** The rounds of one look at the cases `look` (planned indices), interleaved; false when the run stopped. */
+  const runLook = async (look: readonly number[], onStep: (round: number, k: number) => void): Promise<boolean> => {
+    for (let round = 0; round < rounds; round++) {
+      // --quick's promise: later rounds only add samples, so they are what gives way.
+      if (round > 0 && performance.now() > deadline) break;
+      roundsRun = Math.max(roundsRun, round + 1);
+      for (const [k, i] of look.entries()) {
+        const c = planned[i].c;
+        if (gaveUp.has(i)) continue;
+        if (c.kind !== "timed" && c.kind !== "rounds" && round > 0) continue;
+        // Timed cases run synchronously: without this turn of the event loop a
+        // SIGINT handler never runs and Ctrl-C would wait for the whole run.
+        await yieldToEventLoop();
+        if (opts.signal?.aborted) {
+          interrupted = true;
+          return false;
+        }
+        onStep(round, k);
+        if (!(await step(i, round, round === 0))) return false;
+      }
+    }
+    return true;
+  };
+  const collect = (again: ReadonlySet<number>): RunResult[] => {
+    const results: RunResult[] = [];
     for (const [i, { suite, c }] of planned.entries()) {
-      if (gaveUp.has(i)) continue;
-      if (c.kind !== "timed" && c.kind !== "rounds" && round > 0) continue;
-      // Timed cases run synchronously: without this turn of the event loop a
-      // SIGINT handler never runs and Ctrl-C would wait for the whole run.
-      await yieldToEventLoop();
-      if (opts.signal?.aborted) {
-        interrupted = true;
-        break outer;
+      const reason = gaveUp.get(i);
+      let r: RunResult | undefined;
+      if (reason !== undefined) r = unavailable(suite.name, c, reason);
+      else if (c.kind === "rounds") {
+        if (samples.has(i)) r = selfMeasured(suite.name, c, { ...roundsExtra.get(i), samples: samples.get(i)!, roundSizes: roundSizes.get(i)! });
+      } else if (c.kind !== "timed") r = once.get(i);
+      else if (samples.has(i)) {
+        const counters = { ...c.counters?.(), ...(c.instructions ? { [INSTRUCTIONS_COUNTER]: c.instructions() } : {}) };
+        r = { ...measured(suite.name, c, samples.get(i)!, counters), round_sizes: roundSizes.get(i)!, ops_per_sample: batches.get(i)! };
       }
-      opts.onCase?.(round * planned.length + i, steps, caseId(suite.name, c));
-      if (c.kind === "rounds") {
-        try {
-          const m = await c.round(opts.timeMs / rounds);
-          if (m.samples.length === 0) throw new UserError("a round gave no samples");
-          if (!roundsExtra.has(i)) roundsExtra.set(i, { counters: m.counters, measurements: m.measurements, opsPerSample: m.opsPerSample });
-          record(i, m.samples);
-        } catch (e) {
-          if (e instanceof UserError) gaveUp.set(i, e.message.split("\n")[0]);
-          else {
-            failure = new BenchCaseError(caseId(suite.name, c), e);
-            break outer;
-          }
-        }
-        continue;
-      }
-      if (c.kind !== "timed") {
-        try {
-          once.set(i, await measureOnce(suite.name, c, opts.timeMs));
-        } catch (e) {
-          if (!(e instanceof BenchCaseError)) throw e;
-          failure = e;
-          break outer;
-        }
-        continue;
-      }
-      // ~300 samples per budget, each still 100 µs or more: far above the clock's resolution.
-      if (!batches.has(i)) {
-        try {
-          batches.set(i, calibrate([c], Math.max(0.1, opts.timeMs / 300), opts.quick ? QUICK_MAX_OP_MS : Number.POSITIVE_INFINITY));
-        } catch (e) {
-          if (!(e instanceof TooSlowForBudget)) throw e;
-          gaveUp.set(i, e.message);
-          continue;
-        }
-      }
-      const count = runs === null ? null : Math.floor(runs / rounds) + (round < runs % rounds ? 1 : 0);
-      record(i, await timeRound(c, batches.get(i)!, { timeMs: opts.timeMs / rounds, count, warmup: opts.warmup ?? null }, slowdown, round === 0));
+      if (r) results.push(again.has(i) && !r.status ? { ...r, looks: 2 } : r);
     }
+    return results;
+  };
+  const all = [...planned.keys()];
+  let again = new Set<number>();
+  if (
+    (await runLook(all, (round, i) => opts.onCase?.(round * planned.length + i, steps, caseId(planned[i].suite.name, planned[i].c)))) &&
+    opts.secondLook &&
+    runs === null &&
+    !opts.quick
+  ) {
+    // Targets left undecided get a second look: their cases run the same rounds again (docs/performance.md).
+    const ids = secondLookIds(headlines(opts.suites, collect(again)));
+    again = new Set(all.filter((i) => ids.has(caseId(planned[i].suite.name, planned[i].c))));
+    const look = [...again];
+    if (look.length)
+      await runLook(look, (round, k) =>
+        opts.onCase?.(round * look.length + k, rounds * look.length, `second look: ${caseId(planned[look[k]].suite.name, planned[look[k]].c)}`),
+      );
   }
-  const results: RunResult[] = [];
-  for (const [i, { suite, c }] of planned.entries()) {
-    const reason = gaveUp.get(i);
-    if (reason !== undefined) results.push(unavailable(suite.name, c, reason));
-    else if (c.kind === "rounds") {
-      if (samples.has(i)) results.push(selfMeasured(suite.name, c, { ...roundsExtra.get(i), samples: samples.get(i)!, roundSizes: roundSizes.get(i)! }));
-    } else if (c.kind !== "timed") {
-      const r = once.get(i);
-      if (r) results.push(r);
-    } else if (samples.has(i)) {
-      const counters = { ...c.counters?.(), ...(c.instructions ? { [INSTRUCTIONS_COUNTER]: c.instructions() } : {}) };
-      results.push({ ...measured(suite.name, c, samples.get(i)!, counters), round_sizes: roundSizes.get(i)!, ops_per_sample: batches.get(i)! });
-    }
-  }
+  const results = collect(again);
   attachComplexity(results);
   const summary = headlines(opts.suites, results);
   const run: Run = {

@@ -48,6 +48,12 @@ tables then go to standard error).`,
       arg: "N",
       help: "N unrecorded batch calls before a benchmark's first round\n(0..1000000), instead of a fifth of its --time budget",
     },
+    {
+      section: "selection",
+      name: "no-second-look",
+      type: "boolean",
+      help: "judge every target on the run's rounds alone (by default the\nbenchmarks behind a target left undecided run their rounds\nonce more, and it is judged on both looks at 97.5%)",
+    },
     { section: "selection", name: "list", type: "boolean", help: "list suites and benchmark ids, run nothing (no build needed)" },
     { section: "output", name: "json", type: "string", arg: "FILE", help: "also write the run JSON to FILE" },
     ...outputFlags(BENCH_OUTPUTS, "output", (o) => (o.needs === "comparison" ? "\n(needs --compare)" : "")),
@@ -108,8 +114,10 @@ says where the run JSON is.
 
 ${COLUMN_HELP}
 
-headlines: "met" / "MISSED" against the target after the figure; "info" is a
-figure shown for scale; "n/a" could not be measured here.`,
+headlines: "met" / "MISSED" against the target after the figure, "undecided"
+when its 95% interval straddles the target's line (after a second look, see
+--no-second-look); "info" is a figure shown for scale; "n/a" could not be
+measured here.`,
 };
 
 export interface BenchFlags {
@@ -132,6 +140,8 @@ export interface BenchFlags {
   failOnRegression: boolean;
   allowRemoved: boolean;
   history: string | null;
+  /** Run the benchmarks behind undecided targets once more (not with --no-second-look, --quick or --runs). */
+  secondLook: boolean;
   /** Compare with the previous run of this machine and suites (not with --no-compare-previous). */
   comparePrevious: boolean;
   injectSlowdown: number;
@@ -183,6 +193,7 @@ export function benchFlags({ values, positionals }: NonNullable<ReturnType<typeo
     allowRemoved: Boolean(values["allow-removed"]),
     history: path("history"),
     comparePrevious: !values["no-compare-previous"],
+    secondLook: !values["no-second-look"],
     injectSlowdown: percentFlag("inject-slowdown", values["inject-slowdown"]) ?? 0,
     runs: values.runs === undefined ? null : intFlag("runs", values.runs, 0, 2, 1_000_000),
     warmup: values.warmup === undefined ? null : intFlag("warmup", values.warmup, 0, 0, 1_000_000),

@@ -51,6 +51,7 @@ export async function benchWithProgress(flags: BenchFlags): Promise<BenchRun> {
       injectSlowdown: flags.injectSlowdown,
       runs: flags.runs,
       warmup: flags.warmup,
+      secondLook: flags.secondLook,
       signal: interrupt.signal,
       onCase: (done, total, id) => {
         progress.total = total;
@@ -68,7 +69,8 @@ async function repeatedBench(flags: BenchFlags): Promise<BenchRun> {
   const progress = new Progress("bench --repeat", flags.repeat);
   try {
     // The processes' own runs are parts of this one: none compares itself with the one before.
-    const run = await repeatedRun([...flags.selectionArgs, "--no-compare-previous"], flags.repeat, (i) =>
+    // Nor does one take a second look: the processes' rounds are the repetition.
+    const run = await repeatedRun([...flags.selectionArgs, "--no-compare-previous", "--no-second-look"], flags.repeat, (i) =>
       progress.update(i, `process ${i + 1}/${flags.repeat}`),
     );
     const summary = headlines(flags.suites, run.results);

@@ -100,6 +100,8 @@ export const resultSchema = z
     ops_per_sample: z.number().positive().optional(),
     /** Fit of the first counter vs N, next to `complexity` (time vs N); absent when not fitted. */
     counter_complexity: counterComplexitySchema.optional(),
+    /** 2 when the benchmark ran its rounds a second time because a target it stands behind was undecided after the first. */
+    looks: z.literal(2).optional(),
     /** Samples per round, in order, for results timed in interleaved rounds; they add up to the samples. */
     round_sizes: z.array(z.number().int().positive()).min(1).max(MAX_ROUNDS).optional(),
     /** Rows timing native code: the compiler, its --version line (null: not installed) and the flags. */

@@ -119,9 +119,22 @@ export interface Headline {
   target?: string;
   /** true met, false missed, null not measured; absent when there is no target. */
   met?: boolean | null;
-  /** 95% interval of the figure; when it straddles the target's line the target is undecided (met is then null). */
+  /** Interval of the figure at targetConfidence; when it straddles the target's line the target is undecided (met is then null). */
   interval?: [number, number];
   undecided?: boolean;
+  /** Ids of the results the figure comes from: the cases a second look runs again. */
+  cases?: string[];
+  /** 2 when those cases had a second look (the run's rounds twice over). */
+  looks?: number;
+}
+
+/**
+ * The confidence of a target's interval: 95%, and 97.5% once its cases had
+ * a second look, so that over both looks a target is wrongly met or missed
+ * with no more than the one look's chance (Bonferroni over the two looks).
+ */
+export function targetConfidence(looks: number): number {
+  return looks > 1 ? 0.975 : 0.95;
 }
 
 /** Whether `value` meets `op bound`. */
@@ -151,6 +164,8 @@ export interface SuiteResult {
   unavailable: string | null;
   /** How the row's native code was built, for rows that time native code. */
   build?: NativeBuild;
+  /** Looks the runner took: 2 when a target it stands behind was undecided and it ran again. */
+  looks: number;
   /** Fitted big-O of the series this result belongs to (time per op), if fitted. */
   complexity: string | null;
   /** The same fit of the series' first counter (the work, without cache effects). */

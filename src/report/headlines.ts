@@ -31,6 +31,11 @@ export function targetCount(lines: readonly Headline[]): string {
   const met = targets.filter((h) => h.met === true).length;
   const undecided = targets.filter((h) => h.undecided).length;
   const unmeasured = targets.filter((h) => !h.undecided && (h.met === null || h.met === undefined)).length;
-  const notes = [undecided ? `${undecided} undecided: the interval straddles the target` : "", unmeasured ? `${unmeasured} not measured` : ""].filter(Boolean);
+  const again = targets.filter((h) => h.looks !== undefined && h.looks > 1).length;
+  const notes = [
+    undecided ? `${undecided} undecided: the interval straddles the target` : "",
+    unmeasured ? `${unmeasured} not measured` : "",
+    again ? `${again} judged on a second look` : "",
+  ].filter(Boolean);
   return `${met} of ${targets.length} targets met${notes.length ? ` (${notes.join("; ")})` : ""}`;
 }
