@@ -130,8 +130,8 @@ export interface Headline {
 
 /**
  * The confidence of a target's interval: 95%, and 97.5% once its cases had
- * a second look, so that over both looks a target is wrongly met or missed
- * with no more than the one look's chance (Bonferroni over the two looks).
+ * a second look, so that over both looks a target is wrongly met (or wrongly
+ * missed) with a chance of at most 2.5% + 1.25% (Bonferroni over the looks).
  */
 export function targetConfidence(looks: number): number {
   return looks > 1 ? 0.975 : 0.95;
