@@ -200,7 +200,7 @@ test("machineLimitNote: only when the state differs and an io_setup met EAGAIN",
   assert.match(note ?? "", /state "aio_nr": 500 in the scenario/);
   // The state as assumed, but aio-nr moved under the run: said too, and nothing without an EAGAIN.
   const moved = machineLimitNote(scenario, { aio_nr: 0, aio_max_nr: 65536, aio_nr_moved: 2 }, eagain);
-  assert.match(moved ?? "", /\(step 3\) and other processes set up or freed AIO contexts while it ran \(aio-nr changed before 2 of its steps\)/);
+  assert.match(moved ?? "", /\(step 3\) and other processes set up or freed AIO contexts while it ran \(aio-nr moved during 2 of its steps\)/);
   assert.equal(machineLimitNote(scenario, { aio_nr: 0, aio_max_nr: 65536, aio_nr_moved: 2 }, eagain.slice(0, 1)), null);
 });
 
