@@ -110,11 +110,14 @@ export function smallRun(): Run {
   return parseRun(JSON.stringify(run), "smallRun()"); // the fixture itself must satisfy the schema
 }
 
-/** A real, small bench run: lookup (two strategies, three sizes), getevents and a quick throughput run. */
-export async function realSmallRun(): Promise<Run> {
+/**
+ * A real, small bench run: lookup (two strategies, three sizes), getevents and a quick throughput run;
+ * `injectSlowdown` makes its in-process benchmarks that much slower (the runner's selfcheck option).
+ */
+export async function realSmallRun(injectSlowdown = 0): Promise<Run> {
   const suites = SUITES.filter((x) => ["lookup", "remap", "getevents", "throughput"].includes(x.name));
   const filter = /^(lookup\/(list-walk|hash)\/wasm\/|remap\/(remap-scan|back-pointer|kernel-mremap)\/|getevents\/|throughput\/)/;
-  const main = (await runBench({ suites, filter, quick: true, full: false, sizes: [16, 256, 4096], timeMs: 20 })).run;
+  const main = (await runBench({ suites, filter, quick: true, full: false, sizes: [16, 256, 4096], timeMs: 20, injectSlowdown })).run;
   // CRIU restore is quadratic for remap-scan: small N keep the test short.
   const criu = (
     await runBench({
@@ -124,6 +127,7 @@ export async function realSmallRun(): Promise<Run> {
       full: false,
       sizes: [16, 64, 256],
       timeMs: 20,
+      injectSlowdown,
     })
   ).run;
   return { ...main, results: [...main.results, ...criu.results] };
