@@ -410,21 +410,22 @@ export async function runBench(opts: RunOptions): Promise<BenchRun> {
     return results;
   };
   const all = [...planned.keys()];
-  let again = new Set<number>();
+  // Cases that ran a round of the second look (fewer than it planned when Ctrl-C stopped it).
+  const again = new Set<number>();
   if (
     (await runLook(all, (round, i) => opts.onCase?.(round * planned.length + i, steps, caseId(planned[i].suite.name, planned[i].c)))) &&
     opts.secondLook &&
     runs === null &&
     !opts.quick
   ) {
-    // Targets left undecided get a second look: their cases run the same rounds again (docs/performance.md).
+    // Targets left undecided get a second look: their cases run the same rounds again (README, headlines).
     const ids = secondLookIds(headlines(opts.suites, collect(again)));
-    again = new Set(all.filter((i) => ids.has(caseId(planned[i].suite.name, planned[i].c))));
-    const look = [...again];
+    const look = all.filter((i) => ids.has(caseId(planned[i].suite.name, planned[i].c)));
     if (look.length)
-      await runLook(look, (round, k) =>
-        opts.onCase?.(round * look.length + k, rounds * look.length, `second look: ${caseId(planned[look[k]].suite.name, planned[look[k]].c)}`),
-      );
+      await runLook(look, (round, k) => {
+        again.add(look[k]);
+        opts.onCase?.(round * look.length + k, rounds * look.length, `second look: ${caseId(planned[look[k]].suite.name, planned[look[k]].c)}`);
+      });
   }
   const results = collect(again);
   attachComplexity(results);
