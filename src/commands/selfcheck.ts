@@ -22,6 +22,7 @@ import { intFlag } from "./flag-values.js";
 import { parseBenchFlags } from "./bench-flags.js";
 import { gate } from "../report/gate.js";
 import { Progress } from "../util/progress.js";
+import { interruptOnSigint } from "../util/interrupt.js";
 
 export const spec: CommandSpec = {
   name: "selfcheck",
@@ -60,6 +61,8 @@ const DETECT_BENCHMARKS = 4;
 export interface TargetLine {
   text: string;
   met: boolean;
+  /** Ctrl-C cut the check short: its text counts the trials that ran, and it is not judged. */
+  interrupted?: true;
 }
 
 interface Suites {
@@ -105,12 +108,18 @@ export async function run(argv: string[]): Promise<number> {
     noise = startNoise();
     say("noisy neighbour started (one busy/idle thread per core, random duty cycle every 200-500 ms)");
   }
+  const interrupt = interruptOnSigint("\ninterrupted: finishing the current trial, then printing what was measured (Ctrl-C again to quit now)");
   try {
-    const lines = await selfcheck(trials, aaRuns, extra, say);
-    for (const l of lines) console.log(`selfcheck: ${l.text}${l.met ? "" : "  [MISSED]"}`);
-    console.log(`selfcheck: ${((performance.now() - started) / 1000).toFixed(0)} s${values.noise ? " with the noisy neighbour on" : ""}`);
+    const lines = await selfcheck(trials, aaRuns, extra, say, interrupt.signal);
+    const stopped = interrupt.signal.aborted;
+    for (const l of lines) console.log(`selfcheck: ${l.text}${l.interrupted ? "  [interrupted]" : l.met ? "" : "  [MISSED]"}`);
+    console.log(
+      `selfcheck: ${((performance.now() - started) / 1000).toFixed(0)} s${values.noise ? " with the noisy neighbour on" : ""}${stopped ? "; interrupted: the checks not listed were not run" : ""}`,
+    );
+    if (stopped) return 130;
     return lines.every((l) => l.met) ? 0 : 1;
   } finally {
+    interrupt.dispose();
     noise?.stop();
   }
 }
@@ -119,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
 const BUDGET = { calibration: 40_000, detect10: 30_000, detect5: 40_000, aa: 60_000 };
 
 /** The regression statistics' detection and false-alarm rates measured here (`selfcheck`): `trials` per check, `aaRuns` A/A runs of the gate, a build slowed by `extra` units of work; `tell` hears each stage. */
-export async function selfcheck(trials: number, aaRuns: number, extra: number, tell: (line: string) => void): Promise<TargetLine[]> {
+export async function selfcheck(trials: number, aaRuns: number, extra: number, tell: (line: string) => void, signal?: AbortSignal): Promise<TargetLine[]> {
   // The A/B runs take nearly all the time: progress and time left count in their budgets' seconds.
   const progress = new Progress("selfcheck", (BUDGET.calibration + trials * (BUDGET.detect10 + BUDGET.detect5) + aaRuns * BUDGET.aa) / 1000);
   let spent = 0;
@@ -131,6 +140,7 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, t
     try {
       return await runAb({
         ...opts,
+        signal,
         onRound: (_round, undecided, total, elapsed) =>
           progress.update(spent + Math.min(elapsed, opts.budgetMs) / 1000, `A/B: ${undecided}/${total} undecided`),
       });
@@ -139,9 +149,17 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, t
     }
   };
   try {
-    return await checks(trials, aaRuns, extra, say, ab, (skippedMs) => {
-      spent += skippedMs / 1000;
-    });
+    return await checks(
+      trials,
+      aaRuns,
+      extra,
+      say,
+      ab,
+      (skippedMs) => {
+        spent += skippedMs / 1000;
+      },
+      () => signal?.aborted === true,
+    );
   } finally {
     progress.done();
   }
@@ -154,12 +172,16 @@ async function checks(
   say: (line: string) => void,
   ab: (opts: AbOptions) => Promise<AbResult>,
   skip: (budgetMs: number) => void,
+  stopped: () => boolean,
 ): Promise<TargetLine[]> {
   const s = await suites();
   const base = defaultWasmBuild();
   say(`building the slowed variant (AIO_EXTRA_WORK=${extra}; cached afterwards)`);
   const slow = await buildRevision(resolveSource({ kind: "worktree" }), ["--use", `AIO_EXTRA_WORK=${extra}`], (what) => say(`compiling ${what}`));
   const lines: TargetLine[] = [];
+  // After Ctrl-C: a check cut short says how far it got; the checks after it are not run.
+  const cut = (line: TargetLine, done: number, of: number): TargetLine =>
+    stopped() && done < of ? { text: `${line.text} (interrupted after ${done} of ${of})`, met: false, interrupted: true } : line;
   const quick = { quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 60 };
 
   // 1. Exact instruction counts: A/A over every WASM benchmark, and the slowed build.
@@ -167,14 +189,22 @@ async function checks(
   let aaDiffs = 0,
     aaTotal = 0;
   const first = await instructionCounts(s.all, base, null);
-  for (let i = 0; i < trials; i++) {
-    const again = await instructionCounts(s.all, i % 2 ? base : secondLoad(), null);
+  let aaTrials = 0;
+  for (; aaTrials < trials && !stopped(); aaTrials++) {
+    const again = await instructionCounts(s.all, aaTrials % 2 ? base : secondLoad(), null);
     for (const [id, n] of first) {
       aaTotal++;
       if (again.get(id) !== n) aaDiffs++;
     }
   }
-  lines.push({ text: `instruction counts A/A: ${aaDiffs} differences in ${aaTotal} benchmark counts over ${trials} trials (target 0)`, met: aaDiffs === 0 });
+  lines.push(
+    cut(
+      { text: `instruction counts A/A: ${aaDiffs} differences in ${aaTotal} benchmark counts over ${aaTrials} trials (target 0)`, met: aaDiffs === 0 },
+      aaTrials,
+      trials,
+    ),
+  );
+  if (stopped()) return lines;
   const plain = await instructionCounts([s.lookup, s.remap], base, /\/wasm\//, COUNT_SIZES);
   const slowCounts = await instructionCounts([s.lookup, s.remap], slow, /\/wasm\//, COUNT_SIZES);
   const rises = [...slowCounts]
@@ -183,18 +213,26 @@ async function checks(
     .sort((a, b) => a.rise - b.rise);
   const two = rises.slice(0, 3);
   let caught = 0,
-    countTrials = 0;
-  for (let i = 0; i < trials; i++) {
+    countTrials = 0,
+    slowTrials = 0;
+  for (; slowTrials < trials && !stopped(); slowTrials++) {
     const again = await instructionCounts([s.lookup, s.remap], slow, new RegExp(two.map((r) => `^${r.id}$`).join("|") || "^$"), COUNT_SIZES);
     for (const { id } of two) {
       countTrials++;
       if (countersVerdict(counterChanges({ [INSTRUCTIONS_COUNTER]: plain.get(id)! }, { [INSTRUCTIONS_COUNTER]: again.get(id)! })) === "regressed") caught++;
     }
   }
-  lines.push({
-    text: `instruction counts: slowed build (${two.map((r) => `${r.id.split("/").slice(0, 4).join("/")} +${pct(r.rise, 2)}`).join(", ") || "no benchmark rose 2%"}) caught at the 1% threshold in ${caught}/${countTrials} trials (target 100%)`,
-    met: countTrials > 0 && caught === countTrials,
-  });
+  lines.push(
+    cut(
+      {
+        text: `instruction counts: slowed build (${two.map((r) => `${r.id.split("/").slice(0, 4).join("/")} +${pct(r.rise, 2)}`).join(", ") || "no benchmark rose 2%"}) caught at the 1% threshold in ${caught}/${countTrials} trials (target 100%)`,
+        met: countTrials > 0 && caught === countTrials,
+      },
+      slowTrials,
+      trials,
+    ),
+  );
+  if (stopped()) return lines;
 
   // 2. Rank correlation of instructions/op vs ns/op over the WASM benchmarks of a quick run.
   say("timing the WASM benchmarks for the rank correlation");
@@ -209,6 +247,7 @@ async function checks(
           pairs.map((r) => r.stats!.median),
         )
       : NaN;
+  if (stopped()) return lines;
   lines.push({ text: `instructions/op vs ns/op: Spearman rank correlation ${rho.toFixed(3)} over ${pairs.length} WASM benchmarks (informational)`, met: true });
 
   // 3. Calibration: how much slower the slowed build makes each candidate, by a long A/B.
@@ -224,6 +263,7 @@ async function checks(
     threshold: 0.01,
     minCycles: 16,
   });
+  if (stopped()) return lines;
   const effects = cal.comparison.entries.filter((e) => e.change !== null).map((e) => ({ id: e.id, change: e.change! }));
   // The benchmarks nearest the target whose slowdown lies in its window.
   const nearest = (target: number, [lo, hi]: [number, number]) =>
@@ -249,7 +289,8 @@ async function checks(
       total = 0,
       worst = 0;
     const verdicts: Record<string, number> = {};
-    for (let i = 0; i < trials; i++) {
+    let ran = 0;
+    for (; ran < trials; ran++) {
       const t0 = performance.now();
       const r = await ab({
         ...quick,
@@ -261,6 +302,7 @@ async function checks(
         budgetMs,
         threshold,
       });
+      if (r.interrupted) break;
       worst = Math.max(worst, performance.now() - t0);
       for (const e of r.comparison.entries) {
         total++;
@@ -268,7 +310,7 @@ async function checks(
         if (e.verdict === "regressed") detected++;
       }
     }
-    return { detected, total, verdicts, worst };
+    return { detected, total, verdicts, worst, ran };
   };
   const detectLine = (label: string, set: typeof set10, d: Awaited<ReturnType<typeof abTrials>>) => ({
     text: `ab: ${label} (${set.length} benchmarks${set.length < DETECT_BENCHMARKS ? ` of the ${DETECT_BENCHMARKS} wanted: too few calibrated in the window` : ""}: ${describe(set)}) detected in ${d.detected}/${d.total} benchmark trials (${pct(d.detected / Math.max(1, d.total))}; target >= 95%; ${Object.entries(
@@ -284,10 +326,13 @@ async function checks(
       return { text: `ab: ${label}: not run, no benchmark calibrated in the window`, met: false };
     }
     say(`A/B trials: ${label}`);
-    return detectLine(label, set, await abTrials(set, threshold, budgetMs));
+    const d = await abTrials(set, threshold, budgetMs);
+    return cut(detectLine(label, set, d), d.ran, trials);
   };
   lines.push(await detect("~10% slowdowns at the 5% threshold", set10, 0.05, BUDGET.detect10));
+  if (stopped()) return lines;
   lines.push(await detect("~5% slowdowns at --threshold 2", set5, 0.02, BUDGET.detect5));
+  if (stopped()) return lines;
 
   // 5. A/A runs of the whole gate a CI runs: ab --suite lookup,remap --fail-on-regression (run-level false alarms).
   say(`A/A runs of ab --suite lookup,remap (${aaRuns} runs)`);
@@ -298,7 +343,8 @@ async function checks(
     tooNoisy = 0,
     noisyMachine = 0;
   const alarmsById = new Map<string, number>();
-  for (let i = 0; i < aaRuns; i++) {
+  let aaDone = 0;
+  for (; aaDone < aaRuns; aaDone++) {
     const t0 = performance.now();
     const r = await ab({
       ...gateFlags.opts,
@@ -309,6 +355,7 @@ async function checks(
       control: secondLoad(),
       budgetMs: BUDGET.aa,
     });
+    if (r.interrupted) break;
     aaWorst = Math.max(aaWorst, performance.now() - t0);
     if (gate(r.comparison, { on: "all" }).failed) failing++;
     if (r.controlDiffered.length) noisyMachine++;
@@ -317,14 +364,23 @@ async function checks(
       if (e.verdict === "too noisy") tooNoisy++;
       if (e.verdict === "regressed" || e.verdict === "improved") alarmsById.set(e.id, (alarmsById.get(e.id) ?? 0) + 1);
     }
-    say(`A/A run ${i + 1}/${aaRuns}: ${gate(r.comparison, { on: "all" }).failed ? "FAILED" : "passed"} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    say(
+      `A/A run ${aaDone + 1}/${aaRuns}: ${gate(r.comparison, { on: "all" }).failed ? "FAILED" : "passed"} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
   const repeated = [...alarmsById].filter(([, n]) => n > 1);
   const alarmText = [...alarmsById].map(([id, n]) => `${id} x${n}`).join(", ");
-  lines.push({
-    text: `ab --suite lookup,remap --fail-on-regression, A/A: ${failing}/${aaRuns} runs failed (target <= 1 in 40, no benchmark failing repeatedly${alarmText ? `; false alarms: ${alarmText}` : ""}); ${tooNoisy}/${aaBench} benchmark verdicts too noisy, ${noisyMachine} runs said the machine was too noisy; longest run ${(aaWorst / 1000).toFixed(1)} s (target <= 90 s)`,
-    met: failing / aaRuns <= 1 / 40 && repeated.length === 0 && aaWorst <= 90_000,
-  });
+  lines.push(
+    cut(
+      {
+        text: `ab --suite lookup,remap --fail-on-regression, A/A: ${failing}/${aaDone} runs failed (target <= 1 in 40, no benchmark failing repeatedly${alarmText ? `; false alarms: ${alarmText}` : ""}); ${tooNoisy}/${aaBench} benchmark verdicts too noisy, ${noisyMachine} runs said the machine was too noisy; longest run ${(aaWorst / 1000).toFixed(1)} s (target <= 90 s)`,
+        met: failing / aaRuns <= 1 / 40 && repeated.length === 0 && aaWorst <= 90_000,
+      },
+      aaDone,
+      aaRuns,
+    ),
+  );
+  if (stopped()) return lines;
 
   // 6. Stored-baseline compare under the same conditions, for comparison.
   const storedCompare = async (stored: { id: string; change: number }): Promise<TargetLine> => {
@@ -336,7 +392,9 @@ async function checks(
     const runOf = async (wasm: WasmBuild) =>
       (await runBench({ suites: [s.lookup, s.remap], filter: exactAny([stored.id]), quick: false, full: false, sizes: CANDIDATE_SIZES, timeMs: 150, wasm }))
         .run;
-    for (let i = 0; i < Math.max(2, Math.ceil(trials / 2)); i++) {
+    const rounds = Math.max(2, Math.ceil(trials / 2));
+    let i = 0;
+    for (; i < rounds && !stopped(); i++) {
       const a = await runOf(base);
       const same = await runOf(secondLoad());
       const slowed = await runOf(slow);
@@ -349,10 +407,14 @@ async function checks(
         if (e.verdict === "regressed") sDetected++;
       }
     }
-    return {
-      text: `compare of stored runs (for comparison): the ${pct(stored.change)} slowdown (${stored.id}) detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`,
-      met: true,
-    };
+    return cut(
+      {
+        text: `compare of stored runs (for comparison): the ${pct(stored.change)} slowdown (${stored.id}) detected in ${sDetected}/${sTrials} trials, A/A false alarms ${sAlarms}/${sAa} (informational)`,
+        met: true,
+      },
+      i,
+      rounds,
+    );
   };
   const stored = set10[0] ?? effects.slice().sort((a, b) => Math.abs(a.change - 0.1) - Math.abs(b.change - 0.1))[0];
   if (stored) lines.push(await storedCompare(stored));
