@@ -74,3 +74,17 @@ describe("each LTS difference class parts from 6.18 in its recordings", () => {
     });
   }
 });
+
+// Debian's 6.1.0-50 (6.1.176) answered submit-ioprio before the 6.1 series took priority hints (6.1.191 or .192, FINDINGS 46).
+it('6.1.0-50 read priority hints as data: v6.1 with ioprio "data" gives its answers, v6.1 as measured now does not', () => {
+  const f = "submit-ioprio.json";
+  const truth = JSON.parse(readFileSync(fileURLToPath(new URL("test/fixtures/submit-ioprio-6.1.0-50.json", REPO)), "utf8")) as Recorded;
+  assert.equal(truth.kernel, "6.1.0-50-cloud-amd64");
+  const kernel = { results: truth.results, scenarioError: truth.scenario_error };
+  const scenario = readScenarioFile(scenarios + f);
+  const config = resultsConfig(truth);
+  const asData = { ...PROFILES["v6.1"], ioprio: "data" as const };
+  for (const backend of [new AioProcess(asData, config), new WasmProcess(asData, config)])
+    assert.equal(firstDifference(kernel, runOutcome(backend, scenario, f)), null);
+  assert.notEqual(firstDifference(kernel, runOutcome(new AioProcess(PROFILES["v6.1"], config), scenario, f)), null);
+});

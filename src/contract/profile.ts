@@ -84,10 +84,12 @@ export interface Profile {
    * What a read or write block's IOCB_FLAG_IOPRIO priority (aio_reqprio)
    * must be, checked after the opcode and before rw_flags (FINDINGS 46;
    * sync blocks never look at it). "ignored": the flag is unknown and
-   * aio_reqprio unused (before 4.18, read from the source); "data": bits
-   * 0-12 are the class's data, class NONE takes none, RT and BE a level
-   * below 8, IDLE any; "hints" (6.5+): only the level, bits 0-2, is
-   * checked, class NONE takes none, bits 3-12 are hints no check reads.
+   * aio_reqprio unused (before 4.18, read from the source); "data" (4.18
+   * to 6.4, and 6.1 up to 6.1.190; no profile here is one, a custom one
+   * can be): bits 0-12 are the class's data, class NONE takes none, RT and
+   * BE a level below 8, IDLE any; "hints" (6.5+, 6.1.192): only the level,
+   * bits 0-2, is checked, class NONE takes none, bits 3-12 are hints no
+   * check reads.
    * Classes 4-7 are EINVAL in both; RT needs CAP_SYS_ADMIN or CAP_SYS_NICE,
    * which the models assume (the probe refuses to run without them).
    */
@@ -162,7 +164,13 @@ const mainline: Profile = {
   series: "6.18",
 };
 
-/** Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three mremap switches (FINDINGS 30-32), the RWF_* flags it knows (FINDINGS 44) and no priority hints (FINDINGS 46). */
+/**
+ * Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three
+ * mremap switches (FINDINGS 30-32), the RWF_* flags it knows (FINDINGS 44)
+ * and no O_DIRECT on the test file (FINDINGS 49). Its priority hints came
+ * with 6.1.191 or .192 (FINDINGS 46): Debian's 6.1.0-50 to -54 (6.1.176 to
+ * 6.1.190) read the hint bits as data (`ioprio` "data").
+ */
 const v61: Profile = {
   ...mainline,
   name: "v6.1",
@@ -170,7 +178,6 @@ const v61: Profile = {
   vmaLookupFirst: true,
   fixedUnmapsTargetEarly: true,
   rwFlagsKnown: RWF_KNOWN_BASE,
-  ioprio: "data",
   directOpen: false,
   measuredOn: "Linux 6.1.0-57-cloud-amd64 (Debian 6.1.192-3) under QEMU, 2026-12-05",
   series: "6.1",
@@ -193,12 +200,11 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   mainline,
   next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
   "v6.1": v61,
-  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), a priority hint (FINDINGS 46) or O_DIRECT (FINDINGS 49).
+  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), or O_DIRECT (FINDINGS 49).
   "v6.12": {
     ...v61,
     name: "v6.12",
     rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC,
-    ioprio: "hints",
     directOpen: true,
     measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05",
     series: "6.12",

@@ -1,7 +1,7 @@
 // The scenario library: what `aio-ring-bench scenario` does, callable from TypeScript.
 import { readInput } from "../util/files.js";
 import { AioProcess } from "../model/aio.js";
-import { PROFILES } from "../contract/profile.js";
+import { PROFILES, profileForRelease } from "../contract/profile.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import type { ProcessConfig } from "../contract/backend.js";
 import { diffResults, type Disagreement } from "./diff.js";
@@ -81,14 +81,17 @@ export interface AllBackends {
 }
 
 /**
- * Runs the kernel first, then both models as `mainline` with the cpus,
- * aio_max_nr, aio_nr and zero_page the kernel saw, and lists every disagreement.
+ * Runs the kernel first, then both models as the profile measured on that
+ * kernel's series (a 6.1 guest: v6.1; the host and any other series:
+ * mainline), with the cpus, aio_max_nr, aio_nr and zero_page the kernel
+ * saw, and lists every disagreement.
  */
 export async function runOnAllBackends(file: string, scenario: Scenario, target?: KernelTarget): Promise<AllBackends> {
   const kernel = await runScenario(file, scenario, { backend: "kernel", kernel: target });
   const config = resultsConfig(kernel);
-  const model = await runScenario(file, scenario, { backend: "model", profile: "mainline", config });
-  const wasm = await runScenario(file, scenario, { backend: "wasm", profile: "mainline", config });
+  const profile = profileForRelease(kernel.kernel ?? "").name;
+  const model = await runScenario(file, scenario, { backend: "model", profile, config });
+  const wasm = await runScenario(file, scenario, { backend: "wasm", profile, config });
   const disagreements = (["model", "wasm"] as const)
     .map((b) => ({ backend: b, items: diffResults(kernel, b === "model" ? model : wasm) }))
     .filter((d) => d.items.length > 0);
