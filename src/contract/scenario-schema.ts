@@ -105,7 +105,10 @@ const ioCancel = z
     block: int(0, MAX_COUNT - 1).optional(),
   })
   .refine((s) => s.iocb === undefined || s.submit === undefined, { message: "iocb and submit both name the control block: give one", path: ["submit"] })
-  .refine((s) => s.block === undefined || s.submit !== undefined, { message: "block is one of the blocks of io_submit step `submit`: give submit", path: ["submit"] });
+  .refine((s) => s.block === undefined || s.submit !== undefined, {
+    message: "block is one of the blocks of io_submit step `submit`: give submit",
+    path: ["submit"],
+  });
 const ring = z.strictObject({ op: z.literal("ring"), ctx: addr });
 const munmap = z.strictObject({ op: z.literal("munmap"), addr, pages: int(0, MAX_COUNT) });
 const mremap = z.strictObject({
@@ -307,6 +310,11 @@ function refuseOutsideBody(file: string, i: number, raw: object): void {
     const op = typeof b === "object" && b !== null ? (b as { op?: unknown }).op : undefined;
     if (typeof op !== "string" || !stepByOp.has(op)) throw new ScenarioError(file, i, `steps.${k}.op`, `unknown or missing op (known: ${OPS.join(", ")})`);
     if (op === "repeat" || op === "eventfd" || op === "fork" || op === "fork_mremap" || op === "pipe" || op === "pipe_write" || op === "pipe_read")
-      throw new ScenarioError(file, i, `steps.${k}.op`, `a repeat's body holds no ${op} (no loop in a loop, no descriptor or process per iteration, no pipe I/O)`);
+      throw new ScenarioError(
+        file,
+        i,
+        `steps.${k}.op`,
+        `a repeat's body holds no ${op} (no loop in a loop, no descriptor or process per iteration, no pipe I/O)`,
+      );
   });
 }

@@ -12,7 +12,7 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   io_getevents: ["ok", "EINVAL", "EFAULT"],
   io_pgetevents: ["ok", "EINVAL", "EFAULT", "EINTR"],
   raise: ["ok"],
-  io_cancel: ["EINVAL", "EFAULT"],
+  io_cancel: ["EINVAL", "EFAULT", "EINPROGRESS"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
   ftruncate: ["ok", "EFBIG"],
   setrlimit_fsize: ["ok"],
@@ -26,6 +26,9 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   page: ["aio", "anon", "none"],
   eventfd: ["ok"],
   eventfd_read: ["ok", "EAGAIN"],
+  pipe: ["ok"],
+  pipe_write: ["ok"],
+  pipe_read: ["ok", "EAGAIN"],
 };
 
 /**
