@@ -79,6 +79,7 @@ export interface FuzzOptions {
 const CTX_NAMES = ["A", "B", "C", "D"];
 const MAP_NAMES = ["X", "Y", "Z"];
 const EVENTFD_NAMES = ["E", "F"];
+const PIPE_NAMES = ["P", "Q"];
 const NR_EVENTS = [0, 1, 2, 8, 31, 100, 128, 200, 1000, 4096, 9_000_000, 2 ** 31 - 1];
 
 function addr(rng: Prng, names: Names): AddrExpr {
@@ -89,8 +90,46 @@ function addr(rng: Prng, names: Names): AddrExpr {
   return rng.chance(0.1) ? `${base}+1b` : `${base}+${rng.int(0, 4)}`;
 }
 
-/** One random step over the names bound so far. */
-export function randomStep(rng: Prng, names: Names): Step {
+/**
+ * A step on pipes and poll blocks (FINDINGS 53): a pipe, a write or read of
+ * one (a name maybe not made yet: both backends refuse alike), a poll block
+ * on a pipe end or the test file, or io_cancel of a block of an earlier
+ * poll step among `steps`.
+ */
+function randomPipeStep(rng: Prng, names: Names, steps: readonly Step[]): Step {
+  const roll = rng.int(0, 9);
+  if (roll < 1) return { op: "pipe", name: rng.pick(PIPE_NAMES) };
+  if (roll < 3) return { op: "pipe_write", pipe: rng.pick(PIPE_NAMES), bytes: rng.pick([0, 1, 3, 512, 4096]) };
+  if (roll < 4) return { op: "pipe_read", pipe: rng.pick(PIPE_NAMES), bytes: rng.pick([0, 1, 100, 4096]) };
+  const polls = steps.flatMap((s, i) =>
+    s.op === "io_submit" && s.cmd === "poll" && typeof s.count === "number" && s.count > 0 ? [{ i, count: s.count }] : [],
+  );
+  if (roll < 6 && polls.length > 0) {
+    const { i, count } = rng.pick(polls);
+    return { op: "io_cancel", ctx: addr(rng, names), submit: i, block: rng.int(0, count - 1) };
+  }
+  const fd = rng.chance(0.8) ? `${rng.pick(PIPE_NAMES)}.${rng.pick(["read", "write"])}` : rng.pick(["bad", "rdonly", undefined]);
+  const step = {
+    op: "io_submit",
+    ctx: addr(rng, names),
+    count: rng.pick([1, 1, 2, 5, 300]),
+    cmd: "poll",
+    data: rng.int(0, 1_000_000),
+    events: rng.pick([1, 2, 4, 5, 64, 256, 0, 0xffff, 0x10000]),
+    ...(fd === undefined ? {} : { fd }),
+  } as StepOf<"io_submit">;
+  const odd = rng.int(0, 19);
+  if (odd === 0) return { ...step, nbytes: 1 };
+  if (odd === 1) return { ...step, offset: 1 };
+  return odd === 2 ? { ...step, rw_flags: 1 } : step;
+}
+
+/**
+ * One random step over the names bound so far. `steps`: the run's steps so
+ * far, which an io_cancel may name; null for a step inside a child or a
+ * loop, which holds no pipe step or poll block (src/scenario/pipe-poll.ts).
+ */
+export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | null = null): Step {
   const kind = rng.int(0, 99);
   if (kind < 12) {
     const step: Step = { op: "io_setup", nr_events: rng.pick(NR_EVENTS), name: rng.pick(CTX_NAMES) };
@@ -171,6 +210,7 @@ export function randomStep(rng: Prng, names: Names): Step {
     }
     return { op: "fork_calls", calls };
   }
+  if (kind < 97 && steps !== null) return randomPipeStep(rng, names, steps);
   return { op: "page", addr: addr(rng, names) };
 }
 
@@ -215,7 +255,7 @@ export function runFuzz(options: FuzzOptions = {}): FuzzReport {
               () => randomStep(rng, modelNames),
               () => addr(rng, modelNames),
             )
-          : null) ?? randomStep(rng, modelNames);
+          : null) ?? randomStep(rng, modelNames, steps);
       // Steps index the reproducer, which leaves out steps refused as scenario errors.
       const at = steps.length;
       const a = outcome(model, step, at, modelNames);
