@@ -200,12 +200,21 @@ static struct iocb poll_iocbs[MAX_POLL_BLOCKS];
 static long poll_used;
 static long poll_first[MAX_STEPS];
 
-/* Until the ring's tail moves from `tail` (5 s at most, then the probe fails). */
-static void await_ring_tail(volatile struct ring_header *h, uint32_t tail)
+/* The tail of the ring header at `ctx`, read without a fault: a ring file
+ * io_destroy freed may still be mapped there, and then its pages SIGBUS. */
+static int ring_tail_at(uintptr_t ctx, uint32_t *tail)
+{
+	struct vma v;
+	return find_vma(ctx, &v) == 0 && v.is_aio &&
+	       safe_read(ctx + offsetof(struct ring_header, tail), tail, sizeof *tail) == 0;
+}
+
+/* Until the tail of the ring at `ctx` moves from `tail` (5 s at most, then the probe fails). */
+static void await_ring_tail(uintptr_t ctx, uint32_t tail)
 {
 	int saved = errno; /* the syscall's, for its result */
 	uint64_t deadline = now_ns() + 5000000000ull;
-	while (h->tail == tail) {
+	for (uint32_t now = tail; ring_tail_at(ctx, &now) && now == tail;) {
 		if (now_ns() >= deadline)
 			die_probe("a cancelled poll block did not complete in 5 s");
 		usleep(100);
@@ -331,13 +340,12 @@ static void do_io_cancel(int i, const struct step *st)
 	struct fault_watch w;
 	watch_ctx(&w, ctx);
 	/* The tail before, where a ring's header is mapped at `ctx` (a cancel that finds a block found it there). */
-	volatile struct ring_header *h = (volatile struct ring_header *)ctx;
-	struct vma v;
-	uint32_t tail = st->flag == CANCEL_SUBMITTED && find_vma(ctx, &v) == 0 && v.is_aio ? h->tail : 0;
+	uint32_t tail = 0;
+	int have_tail = st->flag == CANCEL_SUBMITTED && ring_tail_at(ctx, &tail);
 	long r = sys_io_cancel(ctx, cb, &result);
 	/* A cancelled poll block completes from a workqueue after the call (FINDINGS 53): wait for its event. */
-	if (r < 0 && errno == EINPROGRESS)
-		await_ring_tail(h, tail);
+	if (r < 0 && errno == EINPROGRESS && have_tail)
+		await_ring_tail(ctx, tail);
 	allocate_read_pages(&w);
 	ret_errno(r);
 }

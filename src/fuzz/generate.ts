@@ -77,6 +77,8 @@ export class ProgramGenerator {
   private exclusive = false;
   private eventsAsked = 0;
   private counter = 0;
+  /** A program about pipes and poll blocks: most of its submits are pipe steps (FINDINGS 53). */
+  private pollFocus = false;
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
@@ -94,6 +96,7 @@ export class ProgramGenerator {
     this.exclusive = false;
     this.eventsAsked = 0;
     this.counter = 0;
+    this.pollFocus = this.rng.chance(0.25);
     this.setUp();
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
@@ -361,7 +364,7 @@ export class ProgramGenerator {
       }
       return { op: "fork_mremap", addr: this.addr(ARENA, a), pages, to };
     }
-    if (roll < 450) return rng.chance(0.2) ? this.pipeStep() : this.submit();
+    if (roll < 450) return rng.chance(this.pollFocus ? 0.75 : 0.1) ? this.pipeStep() : this.submit();
     if (roll < 570) return this.getevents();
     if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
     if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
@@ -480,19 +483,20 @@ export class ProgramGenerator {
     const held = this.pipesHeld();
     const pipes = [...held.keys()];
     const roll = rng.int(0, 99);
-    if (pipes.length === 0 || (roll < 8 && pipes.length < MAX_PIPES)) return { op: "pipe", name: this.fresh("Q") };
+    if (pipes.length === 0 || (roll < 4 && pipes.length < MAX_PIPES)) return { op: "pipe", name: this.fresh("Q") };
     const p = rng.pick(pipes);
-    if (roll < 30) {
+    if (roll < 24) {
       const room = PIPE_MAX_BYTES - held.get(p)!;
       return { op: "pipe_write", pipe: p, bytes: rng.pick([0, 1, 3, 512, room].filter((n) => n <= room)) };
     }
-    if (roll < 42) return { op: "pipe_read", pipe: p, bytes: rng.pick([0, 1, 3, 100, PIPE_MAX_BYTES]) };
+    if (roll < 34) return { op: "pipe_read", pipe: p, bytes: rng.pick([0, 1, 3, 100, PIPE_MAX_BYTES]) };
     const polls = this.steps.flatMap((s, i) =>
-      s.op === "io_submit" && s.cmd === "poll" && typeof s.count === "number" && s.count > 0 ? [{ i, count: s.count }] : [],
+      s.op === "io_submit" && s.cmd === "poll" && typeof s.count === "number" && s.count > 0 ? [{ i, count: s.count, ctx: s.ctx }] : [],
     );
-    if (roll < 62 && polls.length > 0) {
-      const { i, count } = rng.pick(polls);
-      return { op: "io_cancel", ctx: this.ctxExpr(), submit: i, block: rng.int(0, count - 1) };
+    if (roll < 54 && polls.length > 0) {
+      // Mostly in the context the block went to: the one place a pending block can be found.
+      const { i, count, ctx } = rng.pick(polls);
+      return { op: "io_cancel", ctx: rng.chance(0.8) ? ctx : this.ctxExpr(), submit: i, block: rng.int(0, count - 1) };
     }
     const taken = polls.reduce((n, x) => n + x.count, 0);
     const count = Math.min(rng.pick([1, 1, 2, 3, 8]), MAX_POLL_BLOCKS - taken);
