@@ -7,6 +7,7 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
+import { MAX_POLL_BLOCKS, PIPE_MAX_BYTES } from "../../assembly/abi/poll.js";
 import {
   randomCmd,
   randomEventfd,
@@ -91,28 +92,43 @@ function addr(rng: Prng, names: Names): AddrExpr {
 }
 
 /**
- * A step on pipes and poll blocks (FINDINGS 53): a pipe, a write or read of
- * one (a name maybe not made yet: both backends refuse alike), a poll block
- * on a pipe end or the test file, or io_cancel of a block of an earlier
- * poll step among `steps`.
+ * A step on pipes and poll blocks (FINDINGS 53) that keeps the scenario
+ * valid (src/scenario/pipe-poll.ts): a pipe not made yet, a write within
+ * what a pipe may hold or a read of one made, a poll block on one of its
+ * ends or on the test file, or io_cancel of a block of an earlier poll
+ * step among `steps`.
  */
 function randomPipeStep(rng: Prng, names: Names, steps: readonly Step[]): Step {
+  const held = new Map<string, number>();
+  let polls = 0;
+  for (const s of steps) {
+    if (s.op === "pipe") held.set(s.name, 0);
+    if (s.op === "pipe_write") held.set(s.pipe, held.get(s.pipe)! + s.bytes);
+    if (s.op === "pipe_read") held.set(s.pipe, Math.max(0, held.get(s.pipe)! - s.bytes));
+    if (s.op === "io_submit" && s.cmd === "poll" && typeof s.count === "number") polls += Math.max(0, s.count);
+  }
+  const fresh = PIPE_NAMES.filter((n) => !held.has(n));
   const roll = rng.int(0, 9);
-  if (roll < 1) return { op: "pipe", name: rng.pick(PIPE_NAMES) };
-  if (roll < 3) return { op: "pipe_write", pipe: rng.pick(PIPE_NAMES), bytes: rng.pick([0, 1, 3, 512, 4096]) };
-  if (roll < 4) return { op: "pipe_read", pipe: rng.pick(PIPE_NAMES), bytes: rng.pick([0, 1, 100, 4096]) };
-  const polls = steps.flatMap((s, i) =>
+  if (held.size === 0 || (roll < 1 && fresh.length > 0))
+    return fresh.length > 0 ? { op: "pipe", name: rng.pick(fresh) } : { op: "page", addr: addr(rng, names) };
+  const pipe = rng.pick([...held.keys()]);
+  const room = PIPE_MAX_BYTES - held.get(pipe)!;
+  if (roll < 3) return { op: "pipe_write", pipe, bytes: rng.pick([0, 1, 3, 512, room].filter((n) => n <= room)) };
+  if (roll < 4) return { op: "pipe_read", pipe, bytes: rng.pick([0, 1, 100, PIPE_MAX_BYTES]) };
+  const submits = steps.flatMap((s, i) =>
     s.op === "io_submit" && s.cmd === "poll" && typeof s.count === "number" && s.count > 0 ? [{ i, count: s.count }] : [],
   );
-  if (roll < 6 && polls.length > 0) {
-    const { i, count } = rng.pick(polls);
+  if (roll < 6 && submits.length > 0) {
+    const { i, count } = rng.pick(submits);
     return { op: "io_cancel", ctx: addr(rng, names), submit: i, block: rng.int(0, count - 1) };
   }
-  const fd = rng.chance(0.8) ? `${rng.pick(PIPE_NAMES)}.${rng.pick(["read", "write"])}` : rng.pick(["bad", "rdonly", undefined]);
+  const count = Math.min(rng.pick([1, 1, 2, 5, 300]), MAX_POLL_BLOCKS - polls);
+  if (count <= 0) return { op: "pipe_read", pipe, bytes: 1 };
+  const fd = rng.chance(0.8) ? `${pipe}.${rng.pick(["read", "write"])}` : rng.pick(["bad", "rdonly", undefined]);
   const step = {
     op: "io_submit",
     ctx: addr(rng, names),
-    count: rng.pick([1, 1, 2, 5, 300]),
+    count,
     cmd: "poll",
     data: rng.int(0, 1_000_000),
     events: rng.pick([1, 2, 4, 5, 64, 256, 0, 0xffff, 0x10000]),
