@@ -4,7 +4,7 @@
 // returns a value (a count, an address) or -errno (errno.ts); variable-size
 // output (reaped user data, a ring header) goes through sink.ts.
 import { IOCB_ADDR, IOCB_SIZE } from "./abi/iocb";
-import { EAGAIN, EEXIST, EFAULT, EFBIG, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
+import { EAGAIN, EEXIST, EFAULT, EFBIG, EINPROGRESS, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, OOPS, WOULD_BLOCK } from "./errno";
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
@@ -15,9 +15,11 @@ import { record, record_into_scratch, sink, sink_events } from "./sink";
 import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
 import { submitRefusal } from "./submit-refusal";
 import { Eventfds } from "./eventfd";
+import { Pipes, PollWaiter } from "./pipe";
+import { DEFAULT_POLLMASK, PIPE_WRITE_WAKE, POLL_ALWAYS } from "./abi/poll";
 import { TmpfsSpace, writable } from "./tmpfs";
 import {
-  CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_POLL, CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, FD_PIPE, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -68,6 +70,8 @@ export class AioProcess {
   fsizeLimit: i64 = i64.MAX_VALUE;
   /** The eventfds the process opened (a forked child shares them). */
   eventfds: Eventfds = new Eventfds();
+  /** The pipes the process made, and the poll blocks waiting on them (a forked child shares them). */
+  pipes: Pipes = new Pipes();
   space: TmpfsSpace | null = null; // the file's pages on its tmpfs (process.ts set_tmpfs); null: a memfd, no limit
 
   constructor(
@@ -158,6 +162,8 @@ export class AioProcess {
     if (this.profile.lookupTable) this.ioctx_table!.remove(ctx);
     else this.ioctx_list.remove(ctx);
     this.aio_nr -= ctx.charge;
+    // Its waiting poll blocks are cancelled and complete into the dying context: nothing a scenario sees (FINDINGS 53).
+    this.pipes.take(ctx, -1, 0);
     // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
     this.mm.unmap(ctx.mmap_base >> PAGE_SHIFT, ctx.mmap_size);
     if (this.profile.ringFile) ctx.ring.truncate();
@@ -168,13 +174,47 @@ export class AioProcess {
 
   /**
    * io_cancel: aio_key is read first (EFAULT when the block cannot be read),
-   * then the context is looked up; nothing a scenario submits can be
-   * cancelled (it completed inside io_submit), so the rest is EINVAL. 0 or an errno.
+   * then the context is looked up; a block that completed inside io_submit
+   * cannot be cancelled, so the rest is EINVAL. `submit` >= 0: block
+   * `block` of that io_submit step, the iocb's address where it was
+   * submitted; a poll block still waiting in the context is EINPROGRESS and
+   * completes with res 0, from a workqueue the probe waits for (FINDINGS 53).
    */
-  io_cancel(ctx_id: i64, iocb: i64): i32 {
-    if (iocb != IOCB_ADDR) return -EFAULT;
-    this.lookup_ioctx(ctx_id);
-    return -EINVAL;
+  io_cancel(ctx_id: i64, iocb: i64, submit: i32, block: i32): i32 {
+    if (submit < 0 && iocb != IOCB_ADDR) return -EFAULT;
+    const ctx = this.lookup_ioctx(ctx_id);
+    if (!ctx || submit < 0) return -EINVAL;
+    const taken = this.pipes.take(ctx, submit, block);
+    if (!taken.length) return -EINVAL;
+    this.complete_one(taken[0], 0);
+    return -EINPROGRESS;
+  }
+
+  /** A poll block that waited completes: its event at the tail of its context's ring. */
+  private complete_one(w: PollWaiter, res: i64): void {
+    const ctx = w.ctx;
+    aio_complete(ctx.ringBase, <u32>ctx.nr_events, w.data, w.obj, 1, res);
+    ctx.completed_events += 1;
+  }
+
+  /** pipe2(O_NONBLOCK): its id. */
+  pipe(): i32 {
+    return this.pipes.create();
+  }
+
+  /**
+   * write(2) of `bytes` (never more than the pipe's room): it wakes the poll
+   * blocks waiting on the read end for POLLIN or POLLRDNORM, newest first,
+   * each completed inside the write with the wake-up's mask as res.
+   */
+  pipe_write(pipe: i32, bytes: i32): i32 {
+    const woken = this.pipes.write(pipe, bytes, PIPE_WRITE_WAKE);
+    for (let k = 0; k < woken.length; k++) this.complete_one(woken[k], PIPE_WRITE_WAKE);
+    return bytes;
+  }
+
+  pipe_read(pipe: i32, bytes: i32): i32 {
+    return this.pipes.read(pipe, bytes);
   }
 
   // ---- ring: submit and reap ---------------------------------------------
@@ -188,7 +228,7 @@ export class AioProcess {
    * `iovSegs`: a vectored block's segments (IOV_FAULT: unreadable), whose
    * lengths sum to `nbytes`.
    */
-  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32, resfd: i32, ioprio: i32, iovSegs: i32): i32 {
+  io_submit(ctx_id: i64, count: i32, cmd: i32, data: u64, fd: i32, faultAt: i32, nbytes: i64, offset: i64, rwFlags: u32, resfd: i32, ioprio: i32, iovSegs: i32, events: u32, step: i32): i32 {
     if (count < 0) return -EINVAL;
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx) return -EINVAL;
@@ -202,13 +242,14 @@ export class AioProcess {
     // Before 4.13 the field is reserved: checked before the block takes a slot.
     if (rwFlags && !this.profile.rwFlagsField) return -EINVAL;
     // The first iocb is refused after taking its slot, which goes back at once.
-    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, iovSegs, this.profile);
+    const refused = submitRefusal(fd, cmd, nbytes, offset, rwFlags, resfd, ioprio, iovSegs, events, this.profile);
     if (refused) {
       if (!ctx.take_reqs(1)) return -EAGAIN;
       ctx.put_reqs_available(1);
       return -refused;
     }
     const ring = ctx.ringBase;
+    if (cmd == CMD_POLL) return this.poll(ctx, nr, data, fd, events, step);
     // Under RLIMIT_FSIZE or on a tmpfs the writes of one call can answer differently (the limit stops appends, pages run out): one per run.
     const run = (cmd == CMD_PWRITE || cmd == CMD_PWRITEV) && (this.fsizeLimit != i64.MAX_VALUE || this.space !== null) ? 1 : nr;
     let submitted = 0;
@@ -226,6 +267,33 @@ export class AioProcess {
       submitted += k;
     }
     if (resfd >= 0) this.eventfds.signal(resfd, submitted);
+    return submitted > 0 ? submitted : -EAGAIN;
+  }
+
+  /**
+   * `nr` poll blocks of one call (all alike): what their fd is ready for
+   * now, of what they wait for (events, POLLERR, POLLHUP), completes them at
+   * once with that mask as res; a pipe end ready for none of it takes them
+   * onto its wait queue, pending (the test file is always ready for
+   * something a block submitRefusal let through). FINDINGS 53.
+   */
+  private poll(ctx: Kioctx, nr: i32, data: u64, fd: i32, events: u32, step: i32): i32 {
+    const waits = <i32>events | POLL_ALWAYS;
+    const ready = fd >= FD_PIPE ? this.pipes.ready(fd - FD_PIPE) : DEFAULT_POLLMASK;
+    const mask = ready & waits;
+    let submitted = 0;
+    while (submitted < nr) {
+      const k = ctx.take_reqs(nr - submitted);
+      if (!k) break;
+      if (mask) {
+        aio_complete(ctx.ringBase, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, mask);
+        ctx.completed_events += k;
+      } else {
+        for (let b = submitted; b < submitted + k; b++)
+          this.pipes.wait(fd - FD_PIPE, new PollWaiter(ctx, data + <u64>b, <u64>IOCB_ADDR + <u64>b * <u64>IOCB_SIZE, waits, step, b));
+      }
+      submitted += k;
+    }
     return submitted > 0 ? submitted : -EAGAIN;
   }
 
@@ -507,6 +575,7 @@ export class AioProcess {
     child.fileSize = this.fileSize;
     child.fsizeLimit = this.fsizeLimit;
     child.eventfds = this.eventfds;
+    child.pipes = this.pipes;
     child.space = this.space;
     return child;
   }

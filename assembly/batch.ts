@@ -20,7 +20,7 @@ import { user_reap } from "./user-reap";
  * path 5-7% in time (docs/performance.md).
  */
 @inline function submitReads(ctx: u64, n: i32, data: u64): i32 {
-  return proc.io_submit(ctx, n, CMD_PREAD, data, FD_RDWR, -1, IOCB_BYTES, 0, 0, RESFD_NONE, IOPRIO_NONE, 0);
+  return proc.io_submit(ctx, n, CMD_PREAD, data, FD_RDWR, -1, IOCB_BYTES, 0, 0, RESFD_NONE, IOPRIO_NONE, 0, 0, -1);
 }
 
 /** io_submit of `n` pread control blocks (user data data, data + 1, ...) that complete at once. */

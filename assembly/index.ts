@@ -27,8 +27,24 @@ export function io_destroy(ctx: i64): i32 {
  * `resfd`: an eventfd's id or RESFD_*, `ioprio`: aio_reqprio or IOPRIO_NONE (abi/iocb-flags.ts);
  * `iov_segs`: a CMD_PREADV / CMD_PWRITEV block's segments (their lengths summed in `nbytes`), or IOV_FAULT.
  */
-export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32, iov_segs: i32): i32 {
-  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset, rw_flags, resfd, ioprio, iov_segs);
+/** `events`: a CMD_POLL block's aio_buf; `step`: the scenario step, which with a block's index names a pending poll block for io_cancel. */
+export function io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32, iov_segs: i32, events: u32, step: i32): i32 {
+  return proc.io_submit(ctx, count, cmd, data, fd, fault_at, nbytes, offset, rw_flags, resfd, ioprio, iov_segs, events, step);
+}
+
+/** pipe2(O_NONBLOCK): the pipe's id (its ends: FD_PIPE + 2 x id, + 1 for the write end). */
+export function pipe(): i32 {
+  return proc.pipe();
+}
+
+/** write(2) of `bytes` into the pipe: `bytes`; it completes the poll blocks it wakes. */
+export function pipe_write(pipe: i32, bytes: i32): i32 {
+  return proc.pipe_write(pipe, bytes);
+}
+
+/** read(2) of up to `bytes`: the bytes read, or -EAGAIN. */
+export function pipe_read(pipe: i32, bytes: i32): i32 {
+  return proc.pipe_read(pipe, bytes);
 }
 
 /** A new eventfd holding `initval` (EFD_SEMAPHORE if `semaphore`): its id. */
@@ -63,9 +79,9 @@ export function signal_pending(): bool {
   return proc.signalPending;
 }
 
-/** `iocb`: the control block's address (IOCB_ADDR, or one that cannot be read); -errno. */
-export function io_cancel(ctx: i64, iocb: i64): i32 {
-  return proc.io_cancel(ctx, iocb);
+/** `iocb`: the control block's address (IOCB_ADDR, or one that cannot be read), or with `submit` >= 0 block `block` of that io_submit step; -errno. */
+export function io_cancel(ctx: i64, iocb: i64, submit: i32, block: i32): i32 {
+  return proc.io_cancel(ctx, iocb, submit, block);
 }
 
 /** Events reaped through the mapping at `addr`, their user data in scratch as f64. */

@@ -1,7 +1,8 @@
 // Why io_submit refuses a control block: the checks the kernel makes on
 // each block before it reads or writes the file, in the order it makes
 // them (probe/FINDINGS.md 1, 40, 43, 44, 47), for assembly/aio.ts's submit.
-import { CMD_BAD, CMD_FDSYNC, CMD_FSYNC, CMD_NOOP, CMD_PREAD, CMD_PREADV, CMD_PWRITEV, FD_BAD, FD_RDONLY, FD_WRONLY } from "./abi/codes";
+import { CMD_BAD, CMD_FDSYNC, CMD_FSYNC, CMD_NOOP, CMD_POLL, CMD_PREAD, CMD_PREADV, CMD_PWRITEV, FD_BAD, FD_PIPE, FD_RDONLY, FD_WRONLY } from "./abi/codes";
+import { DEFAULT_POLLMASK, POLL_ALWAYS } from "./abi/poll";
 import { UIO_MAXIOV } from "./abi/iocb";
 import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_KNOWN_BASE, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_REFUSED_ON_FILE } from "./abi/rwf";
 import { IOPRIO_NONE, RESFD_BAD, RESFD_FILE } from "./abi/iocb-flags";
@@ -35,13 +36,20 @@ function rwFlagsKnown(p: Profile): u32 {
  * (FINDINGS 47), then the position. A sync block takes no range, no
  * rw_flags and ignores the open mode and the priority: any nbytes, offset
  * or flag is EINVAL (FINDINGS 43, 44), and so is the block itself where
- * the generation has no aio fsync.
+ * the generation has no aio fsync. A poll block (4.18+, with aio fsync)
+ * carries its `events` in aio_buf's low 16 bits and nothing else; on the
+ * test file, which is always ready for DEFAULT_POLLMASK and nothing more,
+ * one waiting for none of that could never complete: EINVAL (FINDINGS 53).
  */
-export function submitRefusal(fd: i32, cmd: i32, nbytes: i64, offset: i64, rwFlags: u32, resfd: i32, ioprio: i32, iovSegs: i32, p: Profile): i32 {
+export function submitRefusal(fd: i32, cmd: i32, nbytes: i64, offset: i64, rwFlags: u32, resfd: i32, ioprio: i32, iovSegs: i32, events: u32, p: Profile): i32 {
   if (fd == FD_BAD) return EBADF;
   if (resfd == RESFD_BAD) return EBADF;
   if (resfd == RESFD_FILE) return EINVAL;
   if (cmd == CMD_BAD || cmd == CMD_NOOP) return EINVAL;
+  if (cmd == CMD_POLL) {
+    if (!p.syncOps || events > 0xffff || nbytes || offset || rwFlags) return EINVAL;
+    return fd < FD_PIPE && !(DEFAULT_POLLMASK & (events | POLL_ALWAYS)) ? EINVAL : 0;
+  }
   if (isSyncCmd(cmd)) return p.syncOps && !nbytes && !offset && !rwFlags ? 0 : EINVAL;
   if (ioprio != IOPRIO_NONE && ioprioRefused(ioprio, p)) return EINVAL;
   if (rwFlags) {

@@ -137,6 +137,7 @@ const char *errno_name(int e)
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case ECANCELED: return "ECANCELED";
 	case EOVERFLOW: return "EOVERFLOW";
+	case EINPROGRESS: return "EINPROGRESS";
 	default:
 		snprintf(buf, sizeof buf, "ERRNO_%d", e);
 		return buf;

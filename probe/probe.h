@@ -37,7 +37,10 @@
  *                                IOV: "-" (not vectored), null or bogus (a
  *                                one-segment array it cannot read), or "v"
  *                                and the segment lengths, comma-separated
- *                                (each segment points at the I/O buffer)
+ *                                (each segment points at the I/O buffer),
+ *                                EVENTS: a poll block's aio_buf (0 otherwise);
+ *                                CMD poll also, FD pr<index> or pw<index>:
+ *                                the read or write end of a pipe step's name
  *   eventfd NAME INITVAL SEM     a nonblocking eventfd bound to NAME; SEM:
  *                                semaphore (EFD_SEMAPHORE) or 0
  *   eventfd_read NAME            read(2) of its counter
@@ -62,7 +65,11 @@
  *                                ftruncate and eventfd_read, names allowed)
  *                                run in order by one forked child, which
  *                                then exits; its names die with it
- *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus
+ *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus,
+ *                                or sSTEP:K (block K of io_submit step STEP)
+ *   pipe NAME                    pipe2(O_NONBLOCK) bound to NAME
+ *   pipe_write NAME BYTES        write(2) of BYTES into its write end
+ *   pipe_read NAME BYTES         read(2) of up to BYTES from its read end
  *   user_reap ADDR MAX
  *   ring ADDR
  *   mmap PAGES NAME AT FIXED     AT: "-" (the kernel chooses) or an ADDR;
@@ -120,6 +127,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -132,6 +140,9 @@
 #define MAX_STEPS 10000
 #define MAX_NAMES 256
 #define MAX_EVENTFDS 64 /* eventfd steps in one scenario */
+#define MAX_PIPES 16 /* pipe steps in one scenario */
+#define PIPE_MAX_BYTES 4096 /* what a scenario's pipe may hold (assembly/abi/poll.ts) */
+#define MAX_POLL_BLOCKS 1024 /* poll blocks in one scenario, each kept for io_cancel */
 #define MAX_CHILD_CALLS 64 /* calls of one fork_calls step */
 #define MAX_LOOP_TIMES 1000000 /* a repeat's iterations */
 #define MAX_LOOP_BODY 16 /* a repeat's body lines */

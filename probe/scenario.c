@@ -187,8 +187,78 @@ static int eventfd_of(int step, const char *field, int name)
 	return (int)names[name];
 }
 
+/*
+ * Pipes and poll blocks (FINDINGS 53). Each pipe step's ends, by its name
+ * index. A poll block's control block stays where io_submit read it, for
+ * an io_cancel naming it: poll blocks live in poll_iocbs, each step's from
+ * poll_first[step] - 1 (0: none). They carry no IOCB_FLAG_RESFD: with an
+ * eventfd, the kernel completes a block a pipe write woke from a workqueue
+ * later, without one inside the write.
+ */
+static int pipe_fds[MAX_NAMES][2];
+static struct iocb poll_iocbs[MAX_POLL_BLOCKS];
+static long poll_used;
+static long poll_first[MAX_STEPS];
+
+/* The tail of the ring header at `ctx`, read without a fault: a ring file
+ * io_destroy freed may still be mapped there, and then its pages SIGBUS. */
+static int ring_tail_at(uintptr_t ctx, uint32_t *tail)
+{
+	struct vma v;
+	return find_vma(ctx, &v) == 0 && v.is_aio &&
+	       safe_read(ctx + offsetof(struct ring_header, tail), tail, sizeof *tail) == 0;
+}
+
+/* Until the tail of the ring at `ctx` moves from `tail` (5 s at most, then the probe fails). */
+static void await_ring_tail(uintptr_t ctx, uint32_t tail)
+{
+	int saved = errno; /* the syscall's, for its result */
+	uint64_t deadline = now_ns() + 5000000000ull;
+	for (uint32_t now = tail; ring_tail_at(ctx, &now) && now == tail;) {
+		if (now_ns() >= deadline)
+			die_probe("a cancelled poll block did not complete in 5 s");
+		usleep(100);
+	}
+	errno = saved;
+}
+
+static void do_poll_submit(int i, const struct step *st)
+{
+	uintptr_t ctx = resolve(i, "ctx", &st->a);
+	long count = st->n1 > 0 ? st->n1 : 0;
+	if (poll_used + count > MAX_POLL_BLOCKS)
+		die_probe("more than %d poll blocks", MAX_POLL_BLOCKS);
+	if (st->pipe >= 0 && !bound[st->pipe])
+		scenario_error(i, "fd", st->pipe, "pipe is not made by any earlier pipe step");
+	fill_iocbs(st, count, -1);
+	for (long k = 0; k < count; k++) {
+		struct iocb *cb = &poll_iocbs[poll_used + k];
+		*cb = iocbs[k];
+		cb->aio_buf = (uint64_t)st->events;
+		if (st->pipe >= 0)
+			cb->aio_fildes = (uint32_t)pipe_fds[st->pipe][st->pipe_write];
+		iocb_ptrs[k] = cb;
+	}
+	poll_first[i] = poll_used + 1;
+	poll_used += count;
+	if (st->bogus_entry >= 0 && st->bogus_entry < count)
+		iocb_ptrs[st->bogus_entry] = (struct iocb *)BOGUS_ADDR;
+	if (st->n3 >= 0 && st->n3 < count)
+		iocb_ptrs[st->n3] = NULL;
+	struct iocb **array = st->to.kind == A_NONE ? iocb_ptrs : (struct iocb **)resolve(i, "iocbs", &st->to);
+	struct fault_watch w;
+	watch_ctx(&w, ctx);
+	long r = sys_io_submit(ctx, st->n1, array);
+	allocate_read_pages(&w);
+	ret_errno(r);
+}
+
 static void do_io_submit(int i, const struct step *st)
 {
+	if (st->cmd == IOCB_CMD_POLL) {
+		do_poll_submit(i, st);
+		return;
+	}
 	uintptr_t ctx = resolve(i, "ctx", &st->a);
 	long count = st->n1;
 	int sync = st->cmd == IOCB_CMD_FSYNC || st->cmd == IOCB_CMD_FDSYNC;
@@ -247,6 +317,10 @@ static void do_io_destroy(int i, const struct step *st)
 	long r = sys_io_destroy(ctx);
 	allocate_read_pages(&w);
 	ret_errno(r);
+	/* Its waiting poll blocks are cancelled and complete from a workqueue
+	 * after the call, into a ring no longer mapped: nothing to see (the
+	 * ring file's pages freed later, which wait_ring_freed waits for, come
+	 * after them; FINDINGS 53). */
 	if (r == 0 && inode)
 		wait_ring_freed(inode);
 }
@@ -257,10 +331,21 @@ static void do_io_cancel(int i, const struct step *st)
 {
 	uintptr_t ctx = resolve(i, "ctx", &st->a);
 	struct iocb *cb = st->to.kind == A_NONE ? &iocbs[0] : (struct iocb *)resolve(i, "iocb", &st->to);
+	/* A block of io_submit step n1: a poll block where it was submitted, any other at its place in the array. */
+	if (st->flag == CANCEL_SUBMITTED) {
+		long first = poll_first[st->n1];
+		cb = first ? &poll_iocbs[first - 1 + st->n2] : &iocbs[st->n2];
+	}
 	struct io_event result;
 	struct fault_watch w;
 	watch_ctx(&w, ctx);
+	/* The tail before, where a ring's header is mapped at `ctx` (a cancel that finds a block found it there). */
+	uint32_t tail = 0;
+	int have_tail = st->flag == CANCEL_SUBMITTED && ring_tail_at(ctx, &tail);
 	long r = sys_io_cancel(ctx, cb, &result);
+	/* A cancelled poll block completes from a workqueue after the call (FINDINGS 53): wait for its event. */
+	if (r < 0 && errno == EINPROGRESS && have_tail)
+		await_ring_tail(ctx, tail);
 	allocate_read_pages(&w);
 	ret_errno(r);
 }
@@ -373,6 +458,24 @@ static void do_call(int i, const struct step *st)
 	case OP_REPEAT:
 		run_repeat(i, st, run_body_call);
 		break;
+	case OP_PIPE: {
+		/* Nonblocking: a read of an empty pipe is EAGAIN, never a wait. */
+		int r = pipe2(pipe_fds[st->name], O_NONBLOCK | O_CLOEXEC);
+		ret_errno(r);
+		if (r == 0)
+			bind_name(st->name, 0);
+		break;
+	}
+	case OP_PIPE_WRITE:
+	case OP_PIPE_READ: {
+		if (!bound[st->n1])
+			scenario_error(i, "pipe", (int)st->n1, "pipe is not made by any earlier pipe step");
+		/* The bytes are never looked at: io_buf serves both ways. */
+		ssize_t r = st->op == OP_PIPE_WRITE ? write(pipe_fds[st->n1][1], io_buf, (size_t)st->n2)
+						    : read(pipe_fds[st->n1][0], io_buf, (size_t)st->n2);
+		ret_errno(r);
+		break;
+	}
 	case OP_PAGE: {
 		struct vma v;
 		uintptr_t a = resolve(i, "addr", &st->a);

@@ -7,7 +7,7 @@ const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
 	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
-	"eventfd_read", "fork_calls", "repeat",
+	"eventfd_read", "fork_calls", "repeat", "pipe", "pipe_write", "pipe_read",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -24,7 +24,7 @@ static const struct {
 	{"fsync", IOCB_CMD_FSYNC}, {"fdsync", IOCB_CMD_FDSYNC},
 	{"bad", 99}, /* no such IOCB_CMD_* */
 	{"noop", IOCB_CMD_NOOP}, {"preadv", IOCB_CMD_PREADV},
-	{"pwritev", IOCB_CMD_PWRITEV},
+	{"pwritev", IOCB_CMD_PWRITEV}, {"poll", IOCB_CMD_POLL},
 };
 
 /* FD_* by name, as src/kernel/wire.ts writes io_submit's fd. */
@@ -204,7 +204,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 16, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -214,6 +214,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	memset(st, 0, sizeof *st);
 	st->op = (enum op)op;
 	st->name = -1;
+	st->pipe = -1;
 	st->in_child = in_child;
 	switch (st->op) {
 	case OP_IO_SETUP:
@@ -232,6 +233,19 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		break;
 	case OP_IO_CANCEL:
 		st->a = parse_addr(tok[1], line);
+		if (tok[2][0] == 's') {
+			/* "s" STEP ":" BLOCK: a block of an earlier io_submit step. */
+			char *colon = strchr(tok[2], ':');
+			if (!colon)
+				die_probe("wire line %d: bad iocb", line);
+			*colon = 0;
+			st->flag = CANCEL_SUBMITTED;
+			st->n1 = parse_long(tok[2] + 1, line);
+			st->n2 = parse_long(colon + 1, line);
+			if (st->n1 < 0 || st->n1 >= MAX_STEPS || st->n2 < 0 || st->n2 >= MAX_BATCH)
+				die_probe("wire line %d: bad iocb", line);
+			break;
+		}
 		st->to = parse_unusable(tok[2], "block", line, "iocb");
 		break;
 	case OP_IO_SUBMIT:
@@ -245,7 +259,16 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		if (st->cmd < 0)
 			die_probe("wire line %d: bad cmd", line);
 		st->n2 = parse_long(tok[4], line);
-		st->flag = word_index(fd_words, sizeof fd_words / sizeof *fd_words, tok[5]);
+		if (tok[5][0] == 'p' && (tok[5][1] == 'r' || tok[5][1] == 'w')) {
+			/* "pr" or "pw" and a pipe step's name index: one of its ends. */
+			st->flag = 0; /* FD_RDWR (io.h): the fd is overwritten with the pipe end */
+			st->pipe_write = tok[5][1] == 'w';
+			st->pipe = parse_name(tok[5] + 2, line);
+			if (st->pipe < 0)
+				die_probe("wire line %d: bad fd", line);
+		} else {
+			st->flag = word_index(fd_words, sizeof fd_words / sizeof *fd_words, tok[5]);
+		}
 		if (st->flag < 0)
 			die_probe("wire line %d: bad fd", line);
 		st->to = parse_unusable(tok[6], "ok", line, "iocb array");
@@ -275,6 +298,10 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		    st->aio_flags & (IOCB_FLAG_RESFD | IOCB_FLAG_IOPRIO))
 			die_probe("wire line %d: aio_flags out of range", line);
 		parse_iov(tok[15], line, st);
+		st->events = parse_long(tok[16], line);
+		if (st->events < 0 || st->events > UINT32_MAX || (st->events && st->cmd != IOCB_CMD_POLL) ||
+		    (st->pipe >= 0 && st->cmd != IOCB_CMD_POLL))
+			die_probe("wire line %d: events and pipe ends are for poll blocks only", line);
 		if ((st->iov != IOV_NONE) != (st->cmd == IOCB_CMD_PREADV || st->cmd == IOCB_CMD_PWRITEV))
 			die_probe("wire line %d: an iovec array is for preadv and pwritev only, and they need one", line);
 		break;
@@ -291,6 +318,18 @@ static void parse_step(char *text, int line, struct step *st, int member)
 			die_probe("wire line %d: bad eventfd", line);
 		break;
 	case OP_RAISE:
+		break;
+	case OP_PIPE:
+		st->name = parse_name(tok[1], line);
+		if (st->name < 0)
+			die_probe("wire line %d: bad pipe", line);
+		break;
+	case OP_PIPE_WRITE:
+	case OP_PIPE_READ:
+		st->n1 = parse_name(tok[1], line);
+		st->n2 = parse_long(tok[2], line);
+		if (st->n1 < 0 || st->n2 < 0 || st->n2 > PIPE_MAX_BYTES)
+			die_probe("wire line %d: bad pipe", line);
 		break;
 	case OP_REPEAT:
 		st->n1 = parse_long(tok[1], line);
@@ -385,6 +424,10 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		1u << OP_MUNMAP | 1u << OP_MREMAP | 1u << OP_PAGE;
 	if (in_child && (!(child_ops >> st->op & 1) || st->name >= 0))
 		die_probe("wire line %d: a forked child cannot run this", line);
+	/* Poll blocks and io_cancel of a submitted block are top-level steps (src/scenario/pipe-poll.ts). */
+	if ((in_child || member) && ((st->op == OP_IO_SUBMIT && st->cmd == IOCB_CMD_POLL) ||
+				     (st->op == OP_IO_CANCEL && st->flag == CANCEL_SUBMITTED)))
+		die_probe("wire line %d: a forked child cannot run this", line);
 	/* A fork_calls child's calls (src/contract/scenario.ts ChildStep):
 	 * names of its own, and the file and eventfds it shares. */
 	static const unsigned member_ops = child_ops | 1u << OP_MMAP |
@@ -437,7 +480,8 @@ static int read_line(char *line, size_t cap, int line_no)
 static int read_body(struct step *st, char *line, size_t cap, int line_no, int *nbody)
 {
 	/* What a body may not hold: a loop, a descriptor per iteration, a process per iteration. */
-	static const unsigned not_in_body = 1u << OP_REPEAT | 1u << OP_EVENTFD | 1u << OP_FORK_MREMAP;
+	static const unsigned not_in_body = 1u << OP_REPEAT | 1u << OP_EVENTFD | 1u << OP_FORK_MREMAP |
+		1u << OP_PIPE | 1u << OP_PIPE_WRITE | 1u << OP_PIPE_READ;
 	int rests = 0;
 	st->body_at = *nbody;
 	for (long k = 0; k < st->n3; k++) {
@@ -448,7 +492,8 @@ static int read_body(struct step *st, char *line, size_t cap, int line_no, int *
 			die_probe("more than %d steps", MAX_STEPS);
 		struct step *b = &body_steps[(*nbody)++];
 		parse_step(line, line_no, b, 0);
-		if (not_in_body >> b->op & 1 || b->in_child)
+		if (not_in_body >> b->op & 1 || b->in_child || (b->op == OP_IO_SUBMIT && b->cmd == IOCB_CMD_POLL) ||
+		    (b->op == OP_IO_CANCEL && b->flag == CANCEL_SUBMITTED))
 			die_probe("wire line %d: a repeat's body holds calls only", line_no);
 		/* A "rest" submit asks for at most the loop's blocks: the size buffers are allocated for. */
 		if (b->rest)
@@ -519,9 +564,16 @@ int next_scenario(void)
 	}
 	if (pending)
 		die_probe("wire line %d: fork_calls is missing %ld calls", line_no, pending);
-	int eventfds = 0;
-	for (int i = 0; i < nsteps; i++)
+	int eventfds = 0, pipes = 0;
+	long polls = 0;
+	for (int i = 0; i < nsteps; i++) {
 		if (steps[i].op == OP_EVENTFD && ++eventfds > MAX_EVENTFDS)
 			die_probe("more than %d eventfd steps", MAX_EVENTFDS);
+		if (steps[i].op == OP_PIPE && ++pipes > MAX_PIPES)
+			die_probe("more than %d pipe steps", MAX_PIPES);
+		if (steps[i].op == OP_IO_SUBMIT && steps[i].cmd == IOCB_CMD_POLL && steps[i].n1 > 0 &&
+		    (polls += steps[i].n1) > MAX_POLL_BLOCKS)
+			die_probe("more than %d poll blocks", MAX_POLL_BLOCKS);
+	}
 	return any;
 }

@@ -9,7 +9,12 @@ enum op {
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
 	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
 	OP_SETRLIMIT_FSIZE, OP_EVENTFD, OP_EVENTFD_READ, OP_FORK_CALLS, OP_REPEAT,
+	OP_PIPE, OP_PIPE_WRITE, OP_PIPE_READ,
 };
+
+/* io_cancel's control block (step flag, with `to` A_NONE): control block 0,
+ * or block n2 of the io_submit step n1. */
+enum { CANCEL_BLOCK0, CANCEL_SUBMITTED };
 
 /* io_submit's aio_resfd without a name, as assembly/abi/iocb-flags.ts RESFD_*:
  * no IOCB_FLAG_RESFD, a closed descriptor, the test file. */
@@ -71,6 +76,9 @@ struct step {
 	long aio_flags;    /* io_submit: aio_flags bits beyond RESFD and IOPRIO */
 	int iov;           /* io_submit: IOV_* */
 	long iov_n, iov_at; /* io_submit, IOV_ARRAY: its segments in iov_lens */
+	int pipe;          /* io_submit: a pipe end's pipe (its name index), -1: the test file */
+	int pipe_write;    /* io_submit: that pipe's write end (1) or read end (0) */
+	long events;       /* io_submit: a poll block's aio_buf */
 	int in_child;      /* fork: the call runs in a forked child */
 	int rest;          /* io_submit: COUNT "rest", n1 then the loop's BLOCKS */
 	struct until until; /* repeat: n1 TIMES, n2 BLOCKS (-1: none), n3 body lines */

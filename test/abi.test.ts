@@ -33,6 +33,7 @@ import * as iocbFlags from "../assembly/abi/iocb-flags.js";
 import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
 import * as iocb from "../assembly/abi/iocb.js";
+import * as poll from "../assembly/abi/poll.js";
 import { CORE_SWITCHES, PROFILES, profileBits } from "../src/contract/profile.js";
 import { REPO } from "./helpers.js";
 
@@ -100,6 +101,9 @@ function probeAbi(): Record<string, number> {
     ["UIO_MAXIOV", "IOV_MAX"],
     ["MAX_IOV_SEGMENTS", "MAX_IOV_SEGMENTS"],
     ["MAX_SCENARIO_SEGMENTS", "MAX_SCENARIO_SEGMENTS"],
+    // Poll blocks (FINDINGS 53): <poll.h>'s bits, io_cancel's EINPROGRESS, and the pipe limits the probe shares.
+    ...["POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLRDNORM", "POLLWRNORM", "EINPROGRESS"].map((f): [string, string] => [f, f]),
+    ...["MAX_PIPES", "PIPE_MAX_BYTES", "MAX_POLL_BLOCKS"].map((f): [string, string] => [f, f]),
   ];
   const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%lld", ${first ? '""' : '","'}, (long long)(${v}));`;
   // The RWF_* flags the machine's <linux/fs.h> defines: an older header lacks the newer ones.
@@ -171,6 +175,9 @@ describe("single-source ABI", () => {
     assert.equal(c.MAX_EVENTFDS, limits.MAX_EVENTFDS);
     assert.equal(c.MAX_CHILD_CALLS, limits.MAX_CHILD_CALLS);
     assert.deepEqual([c.MAX_LOOP_TIMES, c.MAX_LOOP_BODY, c.MAX_EXECUTED_STEPS], [limits.MAX_LOOP_TIMES, limits.MAX_LOOP_BODY, limits.MAX_EXECUTED_STEPS]);
+    for (const f of ["POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLRDNORM", "POLLWRNORM", "MAX_PIPES", "PIPE_MAX_BYTES", "MAX_POLL_BLOCKS"])
+      assert.equal(c[f], (poll as Record<string, number>)[f], f);
+    assert.equal(c.EINPROGRESS, errno.EINPROGRESS);
   });
 
   it("every profile's known rw_flags are what the core rebuilds from its switches: RWF_KNOWN_BASE plus switched bits", () => {

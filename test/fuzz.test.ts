@@ -13,6 +13,7 @@ import { Names } from "../src/scenario/run.js";
 import { randomStep, runFuzz } from "../src/scenario/fuzz.js";
 import { parseScenario } from "../src/scenario/parse.js";
 import { Prng } from "../src/util/prng.js";
+import type { Step } from "../src/contract/scenario.js";
 import { REPO } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("dist/src/cli.js", REPO));
@@ -30,7 +31,9 @@ describe("differential fuzzing", () => {
     const rng = new Prng(9);
     const names = new Names("gen");
     names.bind("A", 0x7000_0000_0000);
-    const steps = Array.from({ length: 2000 }, () => randomStep(rng, names));
+    // Top-level steps, which may hold pipe steps and poll blocks, and name earlier ones.
+    const steps: Step[] = [];
+    for (let i = 0; i < 2000; i++) steps.push(randomStep(rng, names, steps));
     parseScenario(JSON.stringify({ name: "generated", steps }), "generated.json");
     assert.deepEqual([...new Set(steps.map((s) => s.op))].sort(), Object.keys(EXPECTED).sort());
   });

@@ -66,12 +66,12 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_setup 128 0 1",
       "mmap 16 1 - replace",
       "mremap N0+0+0 3 3 N1+2+0 2 maymove",
-      "io_submit N2+0+1 -1 bad 7 bad ok - - 512 0 0 - -1 0 -",
+      "io_submit N2+0+1 -1 bad 7 bad ok - - 512 0 0 - -1 0 - 0",
       "io_getevents 0 1 2 null ok",
       "io_getevents bogus 0 -1 -5 ok",
       "mremap N1+0+0 1 2 - - maymove",
       "fork_mremap N0+0+0 3 N1+0+0",
-      "fork io_submit N0+0+0 2 pwrite 3 append ok - - 512 0 0 - -1 0 -",
+      "fork io_submit N0+0+0 2 pwrite 3 append ok - - 512 0 0 - -1 0 - 0",
       "fork mremap N0+0+0 3 3 N1+0+0 - maymove",
       "user_reap N0+0+0 4",
       "page N1+15+0",
@@ -81,19 +81,19 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_setup 1 - null",
       "io_setup 1 - bogus",
       "io_getevents N0+0+0 0 1 bogus 0",
-      "io_submit N0+0+0 3 pread 1 ok bogus - - 512 0 0 - -1 0 -",
-      "io_submit N0+0+0 3 pread 1 ok ok 2 - 512 0 0 - -1 0 -",
-      "io_submit N0+0+0 4 pread 1 ok ok - 1 512 0 0 - -1 0 -",
-      "io_submit N0+0+0 1 pwrite 1 ok ok - - 65536 -512 0 - -1 0 -",
-      "io_submit N0+0+0 2 fsync 1 rdonly ok - - 0 0 0 - -1 0 -",
-      "io_submit N0+0+0 1 fdsync 1 ok ok - - 512 -1 0 - -1 0 -",
-      "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 8 - -1 0 -",
-      "io_submit N0+0+0 1 pwrite 1 ok ok - - 512 0 4294967295 - -1 0 -",
-      "io_submit N0+0+0 2 preadv 1 ok ok - - 0 100 0 - -1 0 v512,0,65536",
-      "io_submit N0+0+0 1 pwritev 1 ok ok - - 0 0 0 - -1 0 v",
-      "io_submit N0+0+0 1 preadv 1 wronly ok - - 0 0 0 - -1 0 null",
-      "io_submit N0+0+0 1 pwritev 1 ok ok - - 0 0 16 - -1 0 bogus",
-      "io_submit N0+0+0 1 noop 1 ok ok - - 512 0 0 - -1 0 -",
+      "io_submit N0+0+0 3 pread 1 ok bogus - - 512 0 0 - -1 0 - 0",
+      "io_submit N0+0+0 3 pread 1 ok ok 2 - 512 0 0 - -1 0 - 0",
+      "io_submit N0+0+0 4 pread 1 ok ok - 1 512 0 0 - -1 0 - 0",
+      "io_submit N0+0+0 1 pwrite 1 ok ok - - 65536 -512 0 - -1 0 - 0",
+      "io_submit N0+0+0 2 fsync 1 rdonly ok - - 0 0 0 - -1 0 - 0",
+      "io_submit N0+0+0 1 fdsync 1 ok ok - - 512 -1 0 - -1 0 - 0",
+      "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 8 - -1 0 - 0",
+      "io_submit N0+0+0 1 pwrite 1 ok ok - - 512 0 4294967295 - -1 0 - 0",
+      "io_submit N0+0+0 2 preadv 1 ok ok - - 0 100 0 - -1 0 v512,0,65536 0",
+      "io_submit N0+0+0 1 pwritev 1 ok ok - - 0 0 0 - -1 0 v 0",
+      "io_submit N0+0+0 1 preadv 1 wronly ok - - 0 0 0 - -1 0 null 0",
+      "io_submit N0+0+0 1 pwritev 1 ok ok - - 0 0 16 - -1 0 bogus 0",
+      "io_submit N0+0+0 1 noop 1 ok ok - - 512 0 0 - -1 0 - 0",
       "io_destroy -1",
       "mremap N1+0+0 1 2 - - 0",
       "mmap 2 3 N1+3+0 replace",
@@ -107,9 +107,9 @@ test("names become indices in order of first mention; addresses carry pages or b
       "eventfd 5 0 0",
       "eventfd 6 4294967295 semaphore",
       "eventfd_read 6",
-      "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 N5+0+0 24575 0 -",
-      "io_submit N0+0+0 1 fsync 1 ok ok - - 0 0 0 bad 57344 4 -",
-      "fork io_submit N0+0+0 1 pwrite 1 ok ok - - 512 0 0 file -1 4294967292 -",
+      "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 N5+0+0 24575 0 - 0",
+      "io_submit N0+0+0 1 fsync 1 ok ok - - 0 0 0 bad 57344 4 - 0",
+      "fork io_submit N0+0+0 1 pwrite 1 ok ok - - 512 0 0 file -1 4294967292 - 0",
       "",
     ].join("\n"),
   );
@@ -140,8 +140,8 @@ test("a fork_calls step is its count, then each call on a line of its own; the c
       "eventfd 1 0 0",
       "fork_calls 6",
       "io_setup 1024 2 0",
-      "io_submit N2+0+0 2 pwrite 5 ok ok - - 512 0 0 N1+0+0 -1 0 -",
-      "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 - -1 0 -",
+      "io_submit N2+0+0 2 pwrite 5 ok ok - - 512 0 0 N1+0+0 -1 0 - 0",
+      "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 - -1 0 - 0",
       "ftruncate 0",
       "eventfd_read 1",
       "mmap 2 3 - replace",
@@ -181,7 +181,7 @@ test("a scenario's tmpfs goes on a line before the steps; a size the schema refu
   const steps: Step[] = [{ op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 1, fd: "direct" }];
   assert.equal(
     encodeScenario("w.json", { name: "w", tmpfs_bytes: 65536, zero_page: false, steps }).text,
-    "tmpfs 65536\nzero_page 0\nio_submit N0+0+0 1 pwrite 1 direct ok - - 512 0 0 - -1 0 -\n",
+    "tmpfs 65536\nzero_page 0\nio_submit N0+0+0 1 pwrite 1 direct ok - - 512 0 0 - -1 0 - 0\n",
   );
   for (const bad of [4096, 65537, 2 ** 24 + 4096]) {
     const isSize = (e: unknown) => e instanceof ScenarioError && e.field === "tmpfs_bytes";
@@ -268,4 +268,59 @@ test("the wire encoder accepts exactly what the scenario parser accepts (one sch
     verdicts.push(parsed);
   }
   assert.deepEqual(verdicts, [true, false, true, false, false, false, false, true, false, true, false, true, false]);
+});
+
+test("pipes, poll blocks and io_cancel of a submitted block: pipe ends as pr/pw and the pipe's name index, events last, sSTEP:BLOCK", () => {
+  const w = enc([
+    { op: "io_setup", nr_events: 8, name: "A" },
+    { op: "pipe", name: "P" },
+    { op: "io_submit", ctx: "A", count: 2, cmd: "poll", data: 1, fd: "P.read", events: 65 },
+    { op: "io_submit", ctx: "A", count: 1, cmd: "poll", data: 3, fd: "P.write", events: 4 },
+    { op: "io_submit", ctx: "A", count: 1, cmd: "poll", data: 4, events: 1 },
+    { op: "pipe_write", pipe: "P", bytes: 3 },
+    { op: "pipe_read", pipe: "P", bytes: 4096 },
+    { op: "io_cancel", ctx: "A", submit: 2, block: 1 },
+    { op: "io_cancel", ctx: "A", submit: 4 },
+  ]);
+  assert.deepEqual(w.names, ["A", "P"]);
+  assert.equal(
+    w.text,
+    [
+      "io_setup 8 0 0",
+      "pipe 1",
+      "io_submit N0+0+0 2 poll 1 pr1 ok - - 0 0 0 - -1 0 - 65",
+      "io_submit N0+0+0 1 poll 3 pw1 ok - - 0 0 0 - -1 0 - 4",
+      "io_submit N0+0+0 1 poll 4 ok ok - - 0 0 0 - -1 0 - 1",
+      "pipe_write 1 3",
+      "pipe_read 1 4096",
+      "io_cancel N0+0+0 s2:1",
+      "io_cancel N0+0+0 s4:0",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("pipes and poll blocks the models do not follow are refused alike on every backend, the field named", () => {
+  const refused = (steps: unknown[], field: string | null, detail: RegExp) =>
+    assert.throws(
+      () => parseScenario(JSON.stringify({ name: "p", steps }), "p.json"),
+      (e: unknown) => e instanceof ScenarioError && e.field === field && detail.test(e.detail),
+    );
+  const setup = [
+    { op: "io_setup", nr_events: 8, name: "A" },
+    { op: "pipe", name: "P" },
+  ];
+  const poll = { op: "io_submit", ctx: "A", count: 1, cmd: "poll", data: 1, fd: "P.read", events: 1 };
+  refused([...setup, { op: "pipe_write", pipe: "P", bytes: 4000 }, { op: "pipe_write", pipe: "P", bytes: 97 }], "bytes", /4097 bytes/);
+  refused([...setup, { ...poll, fd: "Q.read" }], "fd", /not made/);
+  refused([...setup, { ...poll, cmd: "pread", events: undefined }], "fd", /poll blocks only/);
+  refused([...setup, { ...poll, resfd: "bad" }], "resfd", /no resfd/);
+  refused([...setup, { op: "fork", call: poll }], "call.cmd", /top level/);
+  refused([...setup, { op: "repeat", times: 2, steps: [poll] }], "steps.0.cmd", /top level/);
+  refused([...setup, { op: "repeat", times: 2, steps: [{ op: "pipe_read", pipe: "P", bytes: 1 }] }], "steps.0.op", /no pipe_read/);
+  refused([...setup, poll, { op: "io_cancel", ctx: "A", submit: 1 }], "submit", /no earlier io_submit/);
+  refused([...setup, poll, { op: "io_cancel", ctx: "A", submit: 2, block: 1 }], "block", /has 1 blocks/);
+  refused([...setup, { op: "io_cancel", ctx: "A", block: 1 }], "submit", /give submit/);
+  refused([...setup, { op: "mmap", pages: 1, name: "P" }], null, /pipe step's name/);
+  refused([...setup, { op: "pipe", name: "P" }], "name", /bound once/);
 });

@@ -171,15 +171,15 @@ test("a repeat on the wire: its line, then its body's", () => {
     [
       "io_setup 8 0 0",
       "repeat 7 20 2 rest",
-      "io_submit N0+0+0 rest pwrite 1 ok ok - - 1 0 0 - -1 0 -",
+      "io_submit N0+0+0 rest pwrite 1 ok ok - - 1 0 0 - -1 0 - 0",
       "user_reap N0+0+0 4",
       "repeat 2 - 2 0:errno:EAGAIN",
-      "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 -",
+      "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 - 0",
       "ring N0+0+0",
       "repeat 3 - 1 -1:ret:le:-1",
-      "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 -",
+      "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 - 0",
       "repeat 1 - 1 -1:errno:null",
-      "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 -",
+      "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 - 0",
       "",
     ].join("\n"),
   );
@@ -196,7 +196,7 @@ test("the probe refuses a loop the encoder would never send", { skip: avail.avai
     ["repeat 2 - 1 0:ret:xx:1\nraise\n", /bad until/],
     ["repeat 2 5 1 -\nraise\n", /go together/],
     ["repeat 2 - 1 rest\nraise\n", /go together/],
-    ["io_setup 8 0 0\nio_submit N0+0+0 rest pwrite 1 ok ok - - 1 0 0 - -1 0 -\n", /outside a repeat/],
+    ["io_setup 8 0 0\nio_submit N0+0+0 rest pwrite 1 ok ok - - 1 0 0 - -1 0 - 0\n", /outside a repeat/],
     ["repeat 1000000 - 2 -\nraise\nraise\n", /more than 1000000 calls/],
   ];
   for (const [wire, pattern] of refused) {

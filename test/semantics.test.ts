@@ -507,4 +507,110 @@ for (const backend of BACKENDS) {
       assert.deepEqual([looked[1].errno, looked[4].pages], ["EINVAL", 4], "faulted: the moved page keeps its offset");
     });
   });
+
+  describe(`${backend}: poll blocks (FINDINGS 53)`, () => {
+    const poll = (data: number, events: number, fd?: string, extra: object = {}): Step =>
+      ({ op: "io_submit", ctx: "A", count: 1, cmd: "poll", data, events, ...(fd === undefined ? {} : { fd }), ...extra }) as Step;
+    const reap: Step = { op: "io_getevents", ctx: "A", min_nr: 0, nr: 16, timeout_ns: 0 };
+    const pipe: Step = { op: "pipe", name: "P" };
+
+    it("ready at submit: res is the ready mask within events | POLLERR | POLLHUP, written inside io_submit", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(8),
+        pipe,
+        poll(1, 5, "P.write"),
+        poll(2, 0xffff, "P.write"),
+        poll(3, 255),
+        poll(4, 4, "rdonly"),
+        reap,
+      ]);
+      assert.deepEqual(
+        [last(rs).data, last(rs).res],
+        [
+          [1, 2, 3, 4],
+          [4, 0x104, 0x45, 4],
+        ],
+      );
+    });
+
+    it("a pending block completes inside the write that wakes it, res 65 whatever it asked, newest first; others stay", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(8),
+        pipe,
+        poll(1, 1, "P.read"),
+        poll(2, 64, "P.read"),
+        poll(3, 4, "P.read"),
+        poll(4, 2, "P.read"),
+        poll(5, 1, "P.write"),
+        reap,
+        { op: "pipe_write", pipe: "P", bytes: 0 },
+        reap,
+        { op: "pipe_write", pipe: "P", bytes: 1 },
+        reap,
+        { op: "pipe_read", pipe: "P", bytes: 4096 },
+        { op: "pipe_read", pipe: "P", bytes: 1 },
+      ]);
+      assert.deepEqual([rs[7].ret, rs[9].ret], [0, 0], "nothing before a write of a byte");
+      assert.deepEqual(
+        [rs[11].data, rs[11].res],
+        [
+          [2, 1],
+          [65, 65],
+        ],
+      );
+      assert.deepEqual([rs[12].ret, rs[13].errno], [1, "EAGAIN"]);
+    });
+
+    it("EBADF for a closed fd first, EINVAL for aio_buf past 16 bits, nbytes, offset or rw_flags, and for the test file ready for none of the events", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(8),
+        pipe,
+        poll(1, 0x10000, "bad"),
+        poll(2, 0x10000, "P.read"),
+        poll(3, 1, "P.read", { nbytes: 1 }),
+        poll(4, 1, "P.read", { offset: 1 }),
+        poll(5, 1, "P.read", { rw_flags: 1 }),
+        poll(6, 2),
+        poll(7, 0),
+      ]);
+      assert.deepEqual(errnos(rs).slice(2), ["EBADF", "EINVAL", "EINVAL", "EINVAL", "EINVAL", "EINVAL", "EINVAL"]);
+    });
+
+    for (const profile of PROFILE_NAMES)
+      it(`${profile}: ${PROFILES[profile].syncOps ? "poll blocks are taken" : "no aio poll before 4.18: EINVAL"}`, async () => {
+        const rs = await runOn(backend, profile, [setup(8), pipe, poll(1, 1, "P.read")]);
+        assert.equal(last(rs).errno, PROFILES[profile].syncOps ? null : "EINVAL");
+      });
+
+    it("io_cancel of a pending block: EINPROGRESS and res 0; EINVAL again, in another context, and for a read; the slot held until reaped", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(1),
+        setup(1, "B"),
+        pipe,
+        poll(1, 1, "P.read"),
+        submit("B", 1),
+        { op: "io_cancel", ctx: "B", submit: 3 },
+        { op: "io_cancel", ctx: "B", submit: 4 },
+        { op: "io_cancel", ctx: "A", submit: 3 },
+        { op: "io_cancel", ctx: "A", submit: 3 },
+        reap,
+      ]);
+      assert.deepEqual(errnos(rs).slice(5, 9), ["EINVAL", "EINVAL", "EINPROGRESS", "EINVAL"]);
+      assert.deepEqual([last(rs).data, last(rs).res], [[1], [0]]);
+    });
+
+    it("io_destroy drops its context's pending blocks: a later write completes nothing elsewhere", async () => {
+      const rs = await runOn(backend, "mainline", [
+        setup(8),
+        setup(8, "B"),
+        pipe,
+        poll(1, 1, "P.read"),
+        { ...poll(2, 1, "P.read"), ctx: "B" } as Step,
+        { op: "io_destroy", ctx: "A" },
+        { op: "pipe_write", pipe: "P", bytes: 1 },
+        { op: "io_getevents", ctx: "B", min_nr: 0, nr: 8, timeout_ns: 0 },
+      ]);
+      assert.deepEqual([last(rs).data, last(rs).res], [[2], [65]]);
+    });
+  });
 }

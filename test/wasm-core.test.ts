@@ -330,8 +330,31 @@ describe("wasm core = model", () => {
             }
             return { op: "fork_calls", calls };
           }
+          if (k < 95) {
+            // Pipes and poll blocks (FINDINGS 53): made, written (waking the read end's waiters), read, polled, and earlier poll blocks cancelled.
+            const r = random();
+            const pipe = pick(["P", "Q"]);
+            if (r < 0.1) return { op: "pipe", name: pipe };
+            if (r < 0.3) return { op: "pipe_write", pipe, bytes: pick([0, 1, 3, 4096]) };
+            if (r < 0.4) return { op: "pipe_read", pipe, bytes: pick([0, 1, 100, 4096]) };
+            if (r < 0.6 && polls.length > 0) return { op: "io_cancel", ctx: addr(), submit: pick(polls), block: int(0, 2) };
+            polls.push(at);
+            return {
+              op: "io_submit",
+              ctx: addr(),
+              count: pick([1, 2, 3, 300]),
+              cmd: "poll",
+              data: int(0, 2 ** 40),
+              events: pick([1, 2, 4, 5, 64, 256, 0, 0xffff, 0x10000]),
+              ...(random() < 0.8 ? { fd: `${pipe}.${pick(["read", "write"] as const)}` as const } : {}),
+              ...(random() < 0.1 ? { nbytes: 1 } : {}),
+            };
+          }
           return { op: "page", addr: addr() };
         };
+        // The index of the top-level step being drawn, and those that submitted poll blocks, for io_cancel to name.
+        let at = 0;
+        let polls: number[] = [];
         // Now and then a small bounded loop of such steps (the fuzzers' loops).
         const loopRng = new Prng(0x100b + PROFILE_NAMES.indexOf(profile));
         const loop = (): Step => randomLoop(loopRng, step, addr) ?? step();
@@ -339,7 +362,11 @@ describe("wasm core = model", () => {
           const config = { cpus: pick([1, 2, 4]), aio_max_nr: pick([65536, 65536, 4096, 300]), aio_nr: pick([0, 0, 100]), zero_page: pick([true, false]) };
           // Every other run on a tmpfs with no room past the file, one page or twelve (FINDINGS 49).
           if (run % 2) Object.assign(config, { tmpfs_bytes: pick([16384, 20480, 65536]) });
-          const steps = Array.from({ length: 250 }, () => (random() < 0.04 ? loop() : step()));
+          polls = [];
+          const steps = Array.from({ length: 250 }, (_, i) => {
+            at = i;
+            return random() < 0.04 ? loop() : step();
+          });
           runBoth(new Pair(profile, config), steps, `random run ${run} ${JSON.stringify(config)}`);
         }
       });

@@ -63,3 +63,11 @@ export const KIND_ANON = 2;
 export const IOCB_BYTES = 512;
 /** The size of the regular file the control blocks read and write, at the start of every scenario. */
 export const IO_FILE_BYTES = 16384;
+
+/** IOCB_CMD_POLL (4.18+): a block that waits for poll events on its fd (FINDINGS 53). */
+export const CMD_POLL = 8;
+/**
+ * io_submit's fd code for a pipe end (the core's export): FD_PIPE + 2 x the
+ * pipe's id, + 1 for its write end. Below it are the test file's FD_* codes.
+ */
+export const FD_PIPE = 16;

@@ -16,6 +16,8 @@ export const EINVAL = 22;
 export const ENOSPC = 28;
 export const ENOSYS = 38;
 export const EOPNOTSUPP = 95;
+/** io_cancel of a pending poll block: its event comes later (FINDINGS 53). */
+export const EINPROGRESS = 115;
 /** The v3.19 remap hook in a process without an ioctx table: a kernel crash. */
 export const OOPS = 1000;
 /** io_getevents with no timeout and too few events would block forever. */

@@ -16,6 +16,8 @@ export const IOCB_CMD_PREAD = 0;
 export const IOCB_CMD_PWRITE = 1;
 export const IOCB_CMD_FSYNC = 2;
 export const IOCB_CMD_FDSYNC = 3;
+/** 4.18+: aio_buf holds the poll events; the block completes when one is ready (FINDINGS 53). */
+export const IOCB_CMD_POLL = 5;
 /** Defined, and answered EINVAL like any opcode io_submit has no case for (FINDINGS 47). */
 export const IOCB_CMD_NOOP = 6;
 /** Vectored: aio_buf points to an iovec array and aio_nbytes is its number of segments. */

@@ -23,7 +23,8 @@ reproduces it.
 --against kernel: random scenario programs (rings and anonymous mappings side by
 side, holes, whole and partial ring moves, multi-VMA moves, shrink and grow,
 fork_mremap, forked children that exit holding contexts, destroy after moves, id
-reuse, full rings, slot exhaustion, user reaping, the aio-nr limit, bad arguments)
+reuse, full rings, slot exhaustion, user reaping, the aio-nr limit, pipes with
+poll blocks and their io_cancel, bad arguments)
 run on the live kernel through the probe and on both models as mainline. Each
 distinct disagreement is confirmed by a second run alone, shrunk to a small
 program that still disagrees the same way, printed as one line and written to DIR

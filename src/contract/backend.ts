@@ -27,11 +27,21 @@ export interface RingHeaderRead {
   idIsSetupAddress: boolean;
 }
 
-export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev";
+export type IoCmd = "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev" | "poll";
 /** A vectored block's iovec array: its segment lengths, or one the kernel cannot read (a one-segment array at NULL or unmapped memory). */
 export type Iov = readonly number[] | "fault";
 /** The descriptor io_submit's blocks name: the test file read-write, a closed fd, or the file read-only, write-only, in append mode or with O_DIRECT. */
-export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append" | "direct";
+export type IoFd = "rdwr" | "bad" | "rdonly" | "wronly" | "append" | "direct" | PipeEnd;
+/** One end of a pipe (its id from `pipe`): a poll block's descriptor. */
+export interface PipeEnd {
+  pipe: number;
+  write: boolean;
+}
+/** A control block io_submit took: the index of its io_submit step (SubmitOptions.step) and its place in that call's array. */
+export interface BlockRef {
+  submit: number;
+  block: number;
+}
 
 /** io_submit's aio_resfd with IOCB_FLAG_RESFD: an eventfd (its id from `eventfd`), a closed descriptor, the test file; null: no flag. */
 export type Resfd = number | "bad" | "file" | null;
@@ -56,6 +66,10 @@ export interface SubmitOptions {
   ioprio: number;
   /** A preadv or pwritev block's iovec array. */
   iov?: Iov;
+  /** A poll block's aio_buf: the events it waits for (abi/poll.ts). */
+  events: number;
+  /** The scenario step of the call: a pending poll block is known by it and its index (BlockRef). */
+  step: number;
 }
 
 /** A call's options with its omissions filled in: IOCB_BYTES read-write at offset 0, no fault, no flags. */
@@ -69,6 +83,8 @@ export function submitOptions(o: Partial<SubmitOptions>): SubmitOptions {
     resfd: o.resfd ?? null,
     ioprio: o.ioprio ?? IOPRIO_NONE,
     iov: o.iov,
+    events: o.events ?? 0,
+    step: o.step ?? -1,
   };
 }
 
@@ -125,8 +141,18 @@ export interface AioBackend {
   io_pgetevents(ctx: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault: boolean, sig: SignalArg): SignalReaped | null;
   /** SIGUSR1 to the process itself, which keeps it blocked: it stays pending until a mask lets it in. */
   raise(): SysResult;
-  /** `iocb`: the control block's user address (IOCB_ADDR, the first block io_submit uses, or an address that cannot be read). */
-  io_cancel(ctx: number, iocb: number): SysResult;
+  /**
+   * `iocb`: the control block's user address (IOCB_ADDR, the first block
+   * io_submit uses, or an address that cannot be read), or a block an
+   * earlier io_submit step took.
+   */
+  io_cancel(ctx: number, iocb: number | BlockRef): SysResult;
+  /** pipe2(O_NONBLOCK): its id, for `PipeEnd` and pipe_write / pipe_read. */
+  pipe(): SysResult & { pipe: number };
+  /** write(2) of `bytes` into the pipe (it never holds more than PIPE_MAX_BYTES): `bytes`; it wakes the poll blocks waiting on its read end. */
+  pipe_write(pipe: number, bytes: number): SysResult;
+  /** read(2) of up to `bytes` from the pipe: what it held, up to that; EAGAIN when it is empty (its write end stays open). */
+  pipe_read(pipe: number, bytes: number): SysResult;
   user_reap(ctx: number, max: number): SysResult & { data: number[] };
   /** ftruncate(2) of the test file to `size` bytes. */
   ftruncate(size: number): SysResult;

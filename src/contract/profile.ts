@@ -55,7 +55,8 @@ export interface Profile {
   /**
    * io_submit's fsync and fdsync work on any file with an fsync (4.18+,
    * FINDINGS 43); before, a regular file has no aio fsync and a sync block
-   * is EINVAL after the fd lookup, where an unknown opcode is.
+   * is EINVAL after the fd lookup, where an unknown opcode is. IOCB_CMD_POLL
+   * came with the same rework (4.18, FINDINGS 53): before, EINVAL alike.
    */
   syncOps: boolean;
   /**

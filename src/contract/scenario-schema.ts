@@ -18,6 +18,7 @@ import {
   MIN_TMPFS_BYTES,
 } from "../../assembly/abi/limits.js";
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
+import { PIPE_MAX_BYTES } from "../../assembly/abi/poll.js";
 import { ScenarioError } from "./errors.js";
 import { PROFILE_NAMES } from "./profile.js";
 import { ERRNO_NAMES, isVectoredCmd, type ProfileName, type RepeatStep, type Step } from "./scenario.js";
@@ -32,6 +33,12 @@ const name = z
   .string()
   .regex(NAME_PATTERN, "a name is a letter or _ then up to 63 letters, digits or _")
   .refine((v) => v !== "bogus", '"bogus" is the unmapped address, not a name');
+/** A pipe end as io_submit's fd names it: a pipe step's name, then ".read" or ".write". */
+const PIPE_END_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}\.(?:read|write)$/;
+const pipeEnd = z.custom<`${string}.read` | `${string}.write`>(
+  (v) => typeof v === "string" && PIPE_END_PATTERN.test(v),
+  'fd is "bad", "rdonly", "wronly", "append", "direct", or a pipe end: "P.read" or "P.write" of a pipe step\'s name P',
+);
 const addr = z.union([z.literal(0), z.literal(-1), z.string().regex(ADDR_PATTERN, 'an address is a name, NAME+K (pages), NAME+1b, 0, -1 or "bogus"')]);
 
 /** io_getevents's fields, which io_pgetevents takes too. */
@@ -56,9 +63,9 @@ const ioSubmit = z
     ctx: addr,
     // "rest" only in a repeat with blocks (repeatProblem, checkStep).
     count: z.union([int(-(2 ** 31), MAX_COUNT), z.literal("rest")]),
-    cmd: z.enum(["pread", "pwrite", "fsync", "fdsync", "bad", "noop", "preadv", "pwritev"]),
+    cmd: z.enum(["pread", "pwrite", "fsync", "fdsync", "bad", "noop", "preadv", "pwritev", "poll"]),
     data: int(0, Number.MAX_SAFE_INTEGER - MAX_COUNT),
-    fd: z.enum(["bad", "rdonly", "wronly", "append", "direct"]).optional(),
+    fd: z.union([z.enum(["bad", "rdonly", "wronly", "append", "direct"]), pipeEnd]).optional(),
     iocbs: z.union([z.literal(0), z.literal("bogus")]).optional(),
     null_entry: int(0, MAX_COUNT).optional(),
     bogus_entry: int(0, MAX_COUNT).optional(),
@@ -74,7 +81,12 @@ const ioSubmit = z
       .optional(),
     // A vectored block's segment lengths (the probe points each at its 64 KiB buffer), or an unreadable pointer.
     iov: z.union([z.array(int(0, MAX_IO_BYTES)).max(MAX_IOV_SEGMENTS), z.literal(0), z.literal("bogus")]).optional(),
+    // aio_buf of a poll block: its low 16 bits are the events, a bit above them is EINVAL.
+    events: int(0, 2 ** 32 - 1).optional(),
   })
+  .refine((s) => s.cmd === "poll" || s.events === undefined, { message: "only a poll block takes events", path: ["events"] })
+  // A read or write of a pipe waits while it is empty or full: the step would block (FINDINGS 53).
+  .refine((s) => s.cmd === "poll" || s.fd === undefined || !PIPE_END_PATTERN.test(s.fd), { message: "a pipe end is for poll blocks only", path: ["fd"] })
   // For preadv and pwritev aio_nbytes is the segment count: iov alone says it, so nothing can contradict it.
   .refine((s) => !isVectoredCmd(s.cmd) || s.iov !== undefined, { message: 'preadv and pwritev need iov: the segment lengths, or 0 or "bogus"', path: ["iov"] })
   .refine((s) => !isVectoredCmd(s.cmd) || s.nbytes === undefined, {
@@ -83,7 +95,20 @@ const ioSubmit = z
   })
   .refine((s) => isVectoredCmd(s.cmd) || s.iov === undefined, { message: "only preadv and pwritev take an iovec array", path: ["iov"] });
 const ioGetevents = z.strictObject({ op: z.literal("io_getevents"), ...getevents });
-const ioCancel = z.strictObject({ op: z.literal("io_cancel"), ctx: addr, iocb: z.union([z.literal(0), z.literal("bogus")]).optional() });
+const ioCancel = z
+  .strictObject({
+    op: z.literal("io_cancel"),
+    ctx: addr,
+    iocb: z.union([z.literal(0), z.literal("bogus")]).optional(),
+    // An earlier io_submit step's index and one of its blocks (checkPipesAndPolls holds them to the scenario).
+    submit: int(0, MAX_STEPS - 1).optional(),
+    block: int(0, MAX_COUNT - 1).optional(),
+  })
+  .refine((s) => s.iocb === undefined || s.submit === undefined, { message: "iocb and submit both name the control block: give one", path: ["submit"] })
+  .refine((s) => s.block === undefined || s.submit !== undefined, {
+    message: "block is one of the blocks of io_submit step `submit`: give submit",
+    path: ["submit"],
+  });
 const ring = z.strictObject({ op: z.literal("ring"), ctx: addr });
 const munmap = z.strictObject({ op: z.literal("munmap"), addr, pages: int(0, MAX_COUNT) });
 const mremap = z.strictObject({
@@ -212,6 +237,12 @@ const steps = [
     initval: int(0, 2 ** 32 - 1).optional(),
     semaphore: z.literal(true).optional(),
   }),
+  z.strictObject({
+    op: z.literal("pipe"),
+    name: name.refine((v) => v !== "file" && v !== "bad", 'io_submit\'s resfd reads "bad" and "file" as a closed descriptor and the test file, not as names'),
+  }),
+  z.strictObject({ op: z.literal("pipe_write"), pipe: name, bytes: int(0, PIPE_MAX_BYTES) }),
+  z.strictObject({ op: z.literal("pipe_read"), pipe: name, bytes: int(0, PIPE_MAX_BYTES) }),
   repeat,
 ] as const;
 
@@ -278,7 +309,12 @@ function refuseOutsideBody(file: string, i: number, raw: object): void {
   body.forEach((b, k) => {
     const op = typeof b === "object" && b !== null ? (b as { op?: unknown }).op : undefined;
     if (typeof op !== "string" || !stepByOp.has(op)) throw new ScenarioError(file, i, `steps.${k}.op`, `unknown or missing op (known: ${OPS.join(", ")})`);
-    if (op === "repeat" || op === "eventfd" || op === "fork" || op === "fork_mremap")
-      throw new ScenarioError(file, i, `steps.${k}.op`, `a repeat's body holds no ${op} (no loop in a loop, no descriptor or process per iteration)`);
+    if (op === "repeat" || op === "eventfd" || op === "fork" || op === "fork_mremap" || op === "pipe" || op === "pipe_write" || op === "pipe_read")
+      throw new ScenarioError(
+        file,
+        i,
+        `steps.${k}.op`,
+        `a repeat's body holds no ${op} (no loop in a loop, no descriptor or process per iteration, no pipe I/O)`,
+      );
   });
 }

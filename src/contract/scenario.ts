@@ -24,9 +24,10 @@ export type CallStep =
       ctx: AddrExpr;
       /** "rest": in a repeat with `blocks`, those its earlier "rest" submits have not taken yet. */
       count: number | "rest";
-      cmd: "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev";
+      cmd: "pread" | "pwrite" | "fsync" | "fdsync" | "bad" | "noop" | "preadv" | "pwritev" | "poll";
       data: number;
-      fd?: "bad" | "rdonly" | "wronly" | "append" | "direct";
+      /** A word for the test file's descriptors, or (cmd poll only) a pipe end: "P.read" or "P.write" of a pipe step's name P. */
+      fd?: "bad" | "rdonly" | "wronly" | "append" | "direct" | `${string}.read` | `${string}.write`;
       iocbs?: 0 | "bogus";
       null_entry?: number;
       bogus_entry?: number;
@@ -41,6 +42,8 @@ export type CallStep =
       aio_flags?: number;
       /** preadv, pwritev: the segment lengths of the iovec array, or a pointer to one the kernel cannot read. */
       iov?: number[] | 0 | "bogus";
+      /** A poll block's events (the low 16 bits of aio_buf; more bits: EINVAL). */
+      events?: number;
     }
   | { op: "io_getevents"; ctx: AddrExpr; min_nr: number; nr: number; timeout_ns: number | null | "bogus"; events?: 0 | "bogus" }
   | {
@@ -57,7 +60,8 @@ export type CallStep =
   | { op: "raise" }
   | { op: "ftruncate"; size: number }
   | { op: "setrlimit_fsize"; bytes: number | "infinity" }
-  | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus" }
+  /** `submit`: the index of an earlier io_submit step, `block` (default 0) one of its control blocks. */
+  | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus"; submit?: number; block?: number }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
   | { op: "ring"; ctx: AddrExpr }
   | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true }
@@ -68,7 +72,10 @@ export type CallStep =
   | { op: "fork_calls"; calls: ChildStep[] }
   | { op: "page"; addr: AddrExpr }
   | { op: "eventfd"; name: string; initval?: number; semaphore?: true }
-  | { op: "eventfd_read"; fd: string };
+  | { op: "eventfd_read"; fd: string }
+  | { op: "pipe"; name: string }
+  | { op: "pipe_write"; pipe: string; bytes: number }
+  | { op: "pipe_read"; pipe: string; bytes: number };
 
 /** A comparison of a call's ret with a number. */
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
@@ -81,12 +88,14 @@ export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
  */
 export type Until = { step?: number; errno: ErrnoName | null } | { step?: number; ret: CompareOp; value: number } | { rest: 0 };
 
-/** What a repeat's body may call: no loop in a loop, no eventfd (a descriptor per iteration) and no fork. */
-export type LoopBodyStep = Exclude<CallStep, { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" }>;
+/** What a repeat's body may call: no loop in a loop, no eventfd or pipe (a descriptor per iteration), no fork, and no pipe I/O (FINDINGS 53). */
+export type LoopBodyStep = Exclude<CallStep, { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" | "pipe" | "pipe_write" | "pipe_read" }>;
+
+const NOT_IN_BODY: ReadonlySet<OpName> = new Set(["repeat", "eventfd", "fork", "fork_calls", "fork_mremap", "pipe", "pipe_write", "pipe_read"]);
 
 /** Whether a repeat's body may hold the step. */
 export function isLoopBodyStep(s: Step): s is LoopBodyStep {
-  return s.op !== "repeat" && s.op !== "eventfd" && s.op !== "fork" && s.op !== "fork_calls" && s.op !== "fork_mremap";
+  return !NOT_IN_BODY.has(s.op);
 }
 
 /** A bounded loop (docs/scenario-format.md, `repeat`): its body up to `times` times, until a condition on the body's calls holds. */
@@ -122,6 +131,12 @@ export function isSyncCmd(cmd: StepOf<"io_submit">["cmd"]): boolean {
   return cmd === "fsync" || cmd === "fdsync";
 }
 
+/** The pipe end an io_submit's fd names ("P.read", "P.write"), or null for the test file's words. */
+export function pipeEndOf(fd: string | undefined): { pipe: string; write: boolean } | null {
+  const m = fd === undefined ? null : /^(.+)\.(read|write)$/.exec(fd);
+  return m ? { pipe: m[1], write: m[2] === "write" } : null;
+}
+
 /** preadv and pwritev: blocks whose buffer is an iovec array (`iov`), aio_nbytes its segment count. */
 export function isVectoredCmd(cmd: StepOf<"io_submit">["cmd"]): boolean {
   return cmd === "preadv" || cmd === "pwritev";
@@ -135,7 +150,7 @@ export function isVectoredCmd(cmd: StepOf<"io_submit">["cmd"]): boolean {
  */
 export function submitNbytes(s: StepOf<"io_submit">): number {
   if (isVectoredCmd(s.cmd)) return Array.isArray(s.iov) ? s.iov.reduce((a, b) => a + b, 0) : 0;
-  return s.nbytes ?? (isSyncCmd(s.cmd) ? 0 : IOCB_BYTES);
+  return s.nbytes ?? (isSyncCmd(s.cmd) || s.cmd === "poll" ? 0 : IOCB_BYTES);
 }
 
 /** A vectored block's iovec array as a backend takes it: its segment lengths, or "fault" for one the kernel cannot read; undefined for any other block. */
@@ -272,6 +287,7 @@ export const ERRNO_NAMES = [
   "ETIMEDOUT",
   "ECANCELED",
   "EOVERFLOW",
+  "EINPROGRESS",
 ] as const;
 export type ErrnoName = (typeof ERRNO_NAMES)[number];
 

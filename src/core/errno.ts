@@ -1,6 +1,22 @@
 // The core's error codes and their symbolic names. The codes come from
 // assembly/abi/errno.ts itself, so the WASM core and this facade share one table.
-import { EAGAIN, EBADF, EEXIST, EFAULT, EFBIG, EINTR, EINVAL, ENOMEM, ENOSPC, ENOSYS, EOPNOTSUPP, EPERM, OOPS, WOULD_BLOCK } from "../../assembly/abi/errno.js";
+import {
+  EAGAIN,
+  EBADF,
+  EEXIST,
+  EFAULT,
+  EFBIG,
+  EINPROGRESS,
+  EINTR,
+  EINVAL,
+  ENOMEM,
+  ENOSPC,
+  ENOSYS,
+  EOPNOTSUPP,
+  EPERM,
+  OOPS,
+  WOULD_BLOCK,
+} from "../../assembly/abi/errno.js";
 
 import type { Errno } from "../contract/scenario.js";
 
@@ -19,6 +35,7 @@ const NAMES = new Map<number, NonNullable<Errno>>([
   [ENOSPC, "ENOSPC"],
   [ENOSYS, "ENOSYS"],
   [EOPNOTSUPP, "EOPNOTSUPP"],
+  [EINPROGRESS, "EINPROGRESS"],
   [OOPS, "OOPS"],
 ]);
 

@@ -6,9 +6,11 @@
 import { profileBits, type Profile } from "../contract/profile.js";
 import {
   type AioBackend,
+  type BlockRef,
   type Ctxp,
   type IoCmd,
   type IoFd,
+  type PipeEnd,
   type ProcessConfig,
   type Reaped,
   type RingHeaderRead,
@@ -25,6 +27,7 @@ import {
   CMD_FDSYNC,
   CMD_FSYNC,
   CMD_NOOP,
+  CMD_POLL,
   CMD_PREAD,
   CMD_PREADV,
   CMD_PWRITE,
@@ -37,6 +40,7 @@ import {
   FD_APPEND,
   FD_BAD,
   FD_DIRECT,
+  FD_PIPE,
   FD_RDONLY,
   FD_RDWR,
   FD_WRONLY,
@@ -46,6 +50,9 @@ import {
   KIND_NONE,
 } from "../../assembly/abi/codes.js";
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
+
+/** io_submit's fd code: a test-file word's FD_*, or a pipe end's FD_PIPE + 2 x pipe (+ 1: the write end). */
+const fdCode = (fd: IoFd): number => (typeof fd === "object" ? FD_PIPE + 2 * fd.pipe + (fd.write ? 1 : 0) : FD[fd]);
 import { WOULD_BLOCK, errnoName, isErr } from "./errno.js";
 import type { CoreExports } from "../contract/wasm/core-exports.js";
 import { instantiateCore } from "./wasm.js";
@@ -60,8 +67,9 @@ const CMD: Record<IoCmd, number> = {
   noop: CMD_NOOP,
   preadv: CMD_PREADV,
   pwritev: CMD_PWRITEV,
+  poll: CMD_POLL,
 };
-const FD: Record<IoFd, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND, direct: FD_DIRECT };
+const FD: Record<Exclude<IoFd, PipeEnd>, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND, direct: FD_DIRECT };
 const CTXP: Record<Ctxp, number> = { zero: CTXP_ZERO, nonzero: CTXP_NONZERO, fault: CTXP_FAULT };
 /** page's kind codes. */
 const KINDS: Record<number, "none" | "aio" | "anon"> = { [KIND_NONE]: "none", [KIND_AIO]: "aio", [KIND_ANON]: "anon" };
@@ -100,13 +108,28 @@ export class WasmProcess implements AioBackend {
   }
 
   io_submit(ctx: number, count: number, cmd: IoCmd, data: number, opts: Partial<SubmitOptions> = {}): SysResult {
-    const { fd, faultAt, nbytes, offset, rwFlags, resfd, ioprio, iov } = submitOptions(opts);
+    const { fd, faultAt, nbytes, offset, rwFlags, resfd, ioprio, iov, events, step } = submitOptions(opts);
     const efd = resfd === null ? RESFD_NONE : resfd === "bad" ? RESFD_BAD : resfd === "file" ? RESFD_FILE : resfd;
     // The core takes the 32 flag bits as an i32: 0x80000000 and up travel as negative numbers.
     // An iovec array crosses as its segment count: its lengths are summed in nbytes.
     const segs = iov === undefined ? 0 : iov === "fault" ? IOV_FAULT : iov.length;
     return sys(
-      this.core.io_submit(BigInt(ctx), count, CMD[cmd], BigInt(data), FD[fd], faultAt, BigInt(nbytes), BigInt(offset), rwFlags | 0, efd, ioprio, segs),
+      this.core.io_submit(
+        BigInt(ctx),
+        count,
+        CMD[cmd],
+        BigInt(data),
+        fdCode(fd),
+        faultAt,
+        BigInt(nbytes),
+        BigInt(offset),
+        rwFlags | 0,
+        efd,
+        ioprio,
+        segs,
+        events | 0,
+        step,
+      ),
     );
   }
 
@@ -119,8 +142,21 @@ export class WasmProcess implements AioBackend {
     return isErr(r) ? { ret: -1, errno: errnoName(r) } : { ret: 8, errno: null, value: r };
   }
 
-  io_cancel(ctx: number, iocb: number): SysResult {
-    return sys(this.core.io_cancel(BigInt(ctx), BigInt(iocb)));
+  io_cancel(ctx: number, iocb: number | BlockRef): SysResult {
+    if (typeof iocb === "number") return sys(this.core.io_cancel(BigInt(ctx), BigInt(iocb), -1, 0));
+    return sys(this.core.io_cancel(BigInt(ctx), 0n, iocb.submit, iocb.block));
+  }
+
+  pipe(): SysResult & { pipe: number } {
+    return { ret: 0, errno: null, pipe: this.core.pipe() };
+  }
+
+  pipe_write(pipe: number, bytes: number): SysResult {
+    return sys(this.core.pipe_write(pipe, bytes));
+  }
+
+  pipe_read(pipe: number, bytes: number): SysResult {
+    return sys(this.core.pipe_read(pipe, bytes));
   }
 
   io_getevents(ctx: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault = false): Reaped | null {

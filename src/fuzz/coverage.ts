@@ -12,7 +12,7 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   io_getevents: ["ok", "EINVAL", "EFAULT"],
   io_pgetevents: ["ok", "EINVAL", "EFAULT", "EINTR"],
   raise: ["ok"],
-  io_cancel: ["EINVAL", "EFAULT"],
+  io_cancel: ["EINVAL", "EFAULT", "EINPROGRESS"],
   user_reap: ["ok", "EINVAL", "EFAULT"],
   ftruncate: ["ok", "EFBIG"],
   setrlimit_fsize: ["ok"],
@@ -26,6 +26,9 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   page: ["aio", "anon", "none"],
   eventfd: ["ok"],
   eventfd_read: ["ok", "EAGAIN"],
+  pipe: ["ok"],
+  pipe_write: ["ok"],
+  pipe_read: ["ok", "EAGAIN"],
 };
 
 /**
@@ -49,6 +52,8 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit noop": ["EINVAL", "EBADF"],
   // The file opened with O_DIRECT (6.6+), which answers as the read-write descriptor (FINDINGS 49).
   "io_submit direct": ["ok", "EINVAL", "EOPNOTSUPP"],
+  // Poll blocks (FINDINGS 53): ready or left waiting, a field a poll block may not carry or the test file ready for none of its events, a closed fd.
+  "io_submit poll": ["ok", "EINVAL", "EBADF"],
 };
 
 /**
@@ -67,10 +72,10 @@ function resClass(res: number): string {
   return res === -EFBIG ? "EFBIG" : res === -ENOSPC ? "ENOSPC" : `ERRNO_${-res}`;
 }
 
-/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop), rw_flags', resfd's, ioprio's and O_DIRECT's. */
+/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop, poll), rw_flags', resfd's, ioprio's and O_DIRECT's. */
 function submitKinds(s: Step | undefined): string[] {
   if (s?.op !== "io_submit") return [];
-  const kinds = isSyncCmd(s.cmd) || isVectoredCmd(s.cmd) || s.cmd === "noop" ? [`io_submit ${s.cmd}`] : [];
+  const kinds = isSyncCmd(s.cmd) || isVectoredCmd(s.cmd) || s.cmd === "noop" || s.cmd === "poll" ? [`io_submit ${s.cmd}`] : [];
   if (s.rw_flags && !isSyncCmd(s.cmd)) kinds.push("io_submit rw_flags");
   if (s.resfd !== undefined) kinds.push("io_submit resfd");
   if (s.ioprio !== undefined) kinds.push("io_submit ioprio");

@@ -11,6 +11,7 @@
 // model runs alongside to steer choices towards VMA edges, holes and moved
 // rings; nothing relies on the shadow being right.
 import { MAX_EVENTFDS, MAX_TMPFS_BYTES } from "../../assembly/abi/limits.js";
+import { MAX_PIPES, MAX_POLL_BLOCKS, PIPE_MAX_BYTES, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM } from "../../assembly/abi/poll.js";
 import { ScenarioError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
 import { PAGE_SIZE } from "../model/mm.js";
@@ -76,6 +77,8 @@ export class ProgramGenerator {
   private exclusive = false;
   private eventsAsked = 0;
   private counter = 0;
+  /** A program about pipes and poll blocks: most of its submits are pipe steps (FINDINGS 53). */
+  private pollFocus = false;
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
@@ -93,6 +96,7 @@ export class ProgramGenerator {
     this.exclusive = false;
     this.eventsAsked = 0;
     this.counter = 0;
+    this.pollFocus = this.rng.chance(0.25);
     this.setUp();
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
@@ -360,7 +364,7 @@ export class ProgramGenerator {
       }
       return { op: "fork_mremap", addr: this.addr(ARENA, a), pages, to };
     }
-    if (roll < 450) return this.submit();
+    if (roll < 450) return rng.chance(this.pollFocus ? 0.75 : 0.1) ? this.pipeStep() : this.submit();
     if (roll < 570) return this.getevents();
     if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
     if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
@@ -455,6 +459,65 @@ export class ProgramGenerator {
       else calls.push(this.childCall());
     }
     return calls;
+  }
+
+  /** The bytes each pipe holds now: known from the steps alone (src/scenario/pipe-poll.ts). */
+  private pipesHeld(): Map<string, number> {
+    const held = new Map<string, number>();
+    for (const s of this.steps) {
+      if (s.op === "pipe") held.set(s.name, 0);
+      if (s.op === "pipe_write") held.set(s.pipe, held.get(s.pipe)! + s.bytes);
+      if (s.op === "pipe_read") held.set(s.pipe, Math.max(0, held.get(s.pipe)! - s.bytes));
+    }
+    return held;
+  }
+
+  /**
+   * A step on pipes and poll blocks (FINDINGS 53): a new pipe, a write (which
+   * wakes the read end's waiters) or a read of one, a poll block on either
+   * end or on the test file, with the events of each kind and now and then
+   * a field a poll block may not carry, or io_cancel of an earlier poll block.
+   */
+  private pipeStep(): Step | null {
+    const rng = this.rng;
+    const held = this.pipesHeld();
+    const pipes = [...held.keys()];
+    const roll = rng.int(0, 99);
+    if (pipes.length === 0 || (roll < 4 && pipes.length < MAX_PIPES)) return { op: "pipe", name: this.fresh("Q") };
+    const p = rng.pick(pipes);
+    if (roll < 24) {
+      const room = PIPE_MAX_BYTES - held.get(p)!;
+      return { op: "pipe_write", pipe: p, bytes: rng.pick([0, 1, 3, 512, room].filter((n) => n <= room)) };
+    }
+    if (roll < 34) return { op: "pipe_read", pipe: p, bytes: rng.pick([0, 1, 3, 100, PIPE_MAX_BYTES]) };
+    const polls = this.steps.flatMap((s, i) =>
+      s.op === "io_submit" && s.cmd === "poll" && typeof s.count === "number" && s.count > 0 ? [{ i, count: s.count, ctx: s.ctx }] : [],
+    );
+    if (roll < 54 && polls.length > 0) {
+      // Mostly in the context the block went to: the one place a pending block can be found.
+      const { i, count, ctx } = rng.pick(polls);
+      return { op: "io_cancel", ctx: rng.chance(0.8) ? ctx : this.ctxExpr(), submit: i, block: rng.int(0, count - 1) };
+    }
+    const taken = polls.reduce((n, x) => n + x.count, 0);
+    const count = Math.min(rng.pick([1, 1, 2, 3, 8]), MAX_POLL_BLOCKS - taken);
+    if (count <= 0) return null;
+    const fd = rng.chance(0.85) ? `${p}.${rng.chance(0.7) ? "read" : "write"}` : rng.pick(["bad", "rdonly", undefined]);
+    const events = rng.pick([POLLIN, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM, POLLIN | POLLOUT, 0, 0xffff, 0x10000]);
+    const step = {
+      op: "io_submit",
+      ctx: this.ctxExpr(),
+      count,
+      cmd: "poll",
+      data: rng.int(0, 1_000_000),
+      events,
+      ...(fd === undefined ? {} : { fd }),
+    } as StepOf<"io_submit">;
+    const odd = rng.int(0, 19);
+    // A field a poll block may not carry: EINVAL.
+    if (odd === 0) return { ...step, nbytes: 1 };
+    if (odd === 1) return { ...step, offset: rng.pick([1, -1]) };
+    if (odd === 2) return { ...step, rw_flags: 1 };
+    return step;
   }
 
   /** io_cancel, mostly of the control block io_submit uses, sometimes of one it cannot read. */

@@ -238,6 +238,9 @@ export class Safety {
       case "setrlimit_fsize":
       case "eventfd":
       case "eventfd_read":
+      case "pipe":
+      case "pipe_write":
+      case "pipe_read":
         return ok();
       case "page":
         return this.within(i, s.addr, 1, ["arena", "ring", "anon"]) ?? ok();

@@ -6,7 +6,17 @@
 // and drop optional fields. Candidates are judged in batches, so the kernel
 // side can run them in parallel; the first candidate that still holds wins
 // and the search goes on from it until nothing smaller holds.
-import { asChildCall, asChildStep, isLoopBodyStep, type AddrExpr, type LoopBodyStep, type RepeatStep, type Scenario, type Step } from "../contract/scenario.js";
+import {
+  asChildCall,
+  asChildStep,
+  isLoopBodyStep,
+  pipeEndOf,
+  type AddrExpr,
+  type LoopBodyStep,
+  type RepeatStep,
+  type Scenario,
+  type Step,
+} from "../contract/scenario.js";
 import { parseScenario } from "../scenario/parse.js";
 
 /** Judges candidates: true where a candidate still disagrees the same way. */
@@ -32,7 +42,27 @@ function namesOf(s: Step): string[] {
   const r = s as Record<string, unknown>;
   if (typeof r.name === "string") out.push(r.name);
   for (const f of ["ctx", "addr", "to"]) ref(r[f] as AddrExpr | undefined);
+  // A pipe: its writes and reads, and the poll blocks on its ends.
+  if (s.op === "pipe_write" || s.op === "pipe_read") out.push(s.pipe);
+  const end = s.op === "io_submit" ? pipeEndOf(s.fd) : null;
+  if (end) out.push(end.pipe);
   return out;
+}
+
+/**
+ * The steps at `kept` (old indices, in order), each io_cancel of a
+ * submitted block renumbered to its io_submit's new index, or made a plain
+ * io_cancel where that step is gone.
+ */
+function keepSteps(steps: Step[], kept: number[]): Step[] {
+  const at = new Map(kept.map((old, k) => [old, k]));
+  return kept.map((old) => {
+    const s = steps[old];
+    if (s.op !== "io_cancel" || s.submit === undefined) return s;
+    const moved = at.get(s.submit);
+    const { submit: _, block: __, ...plain } = s;
+    return moved === undefined ? plain : { ...s, submit: moved };
+  });
 }
 
 /** Smaller values to try for a number: 0, 1, half, one less (only those below it, in range). */
@@ -59,7 +89,20 @@ function simplerSteps(s: Step, names: string[]): Step[] {
   if (s.op === "repeat") return simplerLoops(s, names);
   const out: Step[] = [];
   const r = s as Record<string, unknown>;
-  const numeric: Record<string, number> = { nr_events: 1, count: 0, min_nr: 0, nr: 0, max: 0, pages: 1, old_pages: 1, new_pages: 1, data: 0, timeout_ns: 0 };
+  const numeric: Record<string, number> = {
+    nr_events: 1,
+    count: 0,
+    min_nr: 0,
+    nr: 0,
+    max: 0,
+    pages: 1,
+    old_pages: 1,
+    new_pages: 1,
+    data: 0,
+    timeout_ns: 0,
+    bytes: 0,
+    block: 0,
+  };
   for (const [f, min] of Object.entries(numeric)) {
     const v = r[f];
     if (typeof v === "number" && v > min) for (const x of smaller(v, min)) out.push({ ...s, [f]: x } as Step);
@@ -198,7 +241,8 @@ export async function shrink(
     for (let size = Math.max(1, best.steps.length >> 1); size >= 1 && tried < budget; ) {
       const n = best.steps.length;
       const candidates: Scenario[] = [];
-      for (let at = 0; at < n; at += size) candidates.push(withSteps([...best.steps.slice(0, at), ...best.steps.slice(at + size)]));
+      const all = best.steps.map((_, i) => i);
+      for (let at = 0; at < n; at += size) candidates.push(withSteps(keepSteps(best.steps, [...all.slice(0, at), ...all.slice(at + size)])));
       if (await attempt(candidates)) {
         progress = true;
         size = Math.min(size, Math.max(1, best.steps.length >> 1));
@@ -210,10 +254,22 @@ export async function shrink(
     const names = [...new Set(best.steps.flatMap(namesOf))];
     const undoMoves = best.steps.flatMap((m, j) =>
       m.op === "mremap" && m.to !== undefined && m.old_pages === m.new_pages
-        ? [withSteps(best.steps.flatMap((s, i) => (i === j ? [] : i < j ? [s] : [retarget(s, m.to!, m.addr)])))]
+        ? [
+            withSteps(
+              keepSteps(
+                best.steps.map((s, i) => (i > j ? retarget(s, m.to!, m.addr) : s)),
+                best.steps.flatMap((_, i) => (i === j ? [] : [i])),
+              ),
+            ),
+          ]
         : [],
     );
-    if (await attempt([...names.map((name) => withSteps(best.steps.filter((s) => !namesOf(s).includes(name)))), ...undoMoves])) {
+    const without = (name: string) =>
+      keepSteps(
+        best.steps,
+        best.steps.flatMap((s, i) => (namesOf(s).includes(name) ? [] : [i])),
+      );
+    if (await attempt([...names.map((name) => withSteps(without(name))), ...undoMoves])) {
       progress = true;
       continue;
     }

@@ -2,6 +2,7 @@ import { MAX_NAMES, MAX_STEPS } from "../../assembly/abi/limits.js";
 import { ScenarioError } from "../contract/errors.js";
 import {
   isVectoredCmd,
+  pipeEndOf,
   submitIoprio,
   submitNbytes,
   usigOf,
@@ -79,6 +80,12 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
   const resfdWord = (i: number, v: string | undefined): string =>
     v === undefined ? "-" : v === "bad" || v === "file" ? v : `N${nameIndex(i, "resfd", v)}+0+0`;
 
+  // io_submit's fd: a word for the test file, or a pipe end as "pr" or "pw" and the pipe's name index.
+  const fdWord = (i: number, fd: string | undefined): string => {
+    const end = pipeEndOf(fd);
+    return end ? `p${end.write ? "w" : "r"}${nameIndex(i, "fd", end.pipe)}` : (fd ?? "ok");
+  };
+
   const line = (i: number, s: Step): string => {
     switch (s.op) {
       case "repeat":
@@ -89,7 +96,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "io_destroy":
         return `io_destroy ${addr(i, "ctx", s.ctx)}`;
       case "io_submit":
-        return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${s.fd ?? "ok"} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"} ${s.bogus_entry ?? "-"} ${isVectoredCmd(s.cmd) ? 0 : submitNbytes(s)} ${s.offset ?? 0} ${s.rw_flags ?? 0} ${resfdWord(i, s.resfd)} ${submitIoprio(s)} ${s.aio_flags ?? 0} ${iovWord(s.iov)}`;
+        return `io_submit ${addr(i, "ctx", s.ctx)} ${s.count} ${s.cmd} ${s.data} ${fdWord(i, s.fd)} ${s.iocbs ?? "ok"} ${s.null_entry ?? "-"} ${s.bogus_entry ?? "-"} ${isVectoredCmd(s.cmd) ? 0 : submitNbytes(s)} ${s.offset ?? 0} ${s.rw_flags ?? 0} ${resfdWord(i, s.resfd)} ${submitIoprio(s)} ${s.aio_flags ?? 0} ${iovWord(s.iov)} ${s.events ?? 0}`;
       case "io_getevents":
         return `io_getevents ${addr(i, "ctx", s.ctx)} ${s.min_nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns} ${s.events ?? "ok"}`;
       case "io_pgetevents":
@@ -101,7 +108,8 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "setrlimit_fsize":
         return `setrlimit_fsize ${s.bytes}`;
       case "io_cancel":
-        return `io_cancel ${addr(i, "ctx", s.ctx)} ${s.iocb === undefined ? "block" : s.iocb}`;
+        // IOCB: control block 0, 0, bogus, or "s" STEP ":" BLOCK, a block of an earlier io_submit step.
+        return `io_cancel ${addr(i, "ctx", s.ctx)} ${s.submit !== undefined ? `s${s.submit}:${s.block ?? 0}` : s.iocb === undefined ? "block" : s.iocb}`;
       case "user_reap":
         return `user_reap ${addr(i, "ctx", s.ctx)} ${s.max}`;
       case "ring":
@@ -125,6 +133,11 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `eventfd ${nameIndex(i, "name", s.name)} ${s.initval ?? 0} ${s.semaphore ? "semaphore" : 0}`;
       case "eventfd_read":
         return `eventfd_read ${nameIndex(i, "fd", s.fd)}`;
+      case "pipe":
+        return `pipe ${nameIndex(i, "name", s.name)}`;
+      case "pipe_write":
+      case "pipe_read":
+        return `${s.op} ${nameIndex(i, "pipe", s.pipe)} ${s.bytes}`;
     }
   };
 

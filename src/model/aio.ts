@@ -5,6 +5,7 @@ import { EFBIG } from "../../assembly/abi/errno.js";
 import { IOCB_ADDR, IOCB_SIZE, UIO_MAXIOV } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_NOAPPEND, RWF_REFUSED_ON_FILE } from "../../assembly/abi/rwf.js";
 import { IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
+import { DEFAULT_POLLMASK, PIPE_WRITE_WAKE, POLL_ALWAYS } from "../../assembly/abi/poll.js";
 import { IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import {
   fail,
@@ -13,6 +14,7 @@ import {
   type SignalReaped,
   type Timeout,
   type AioBackend,
+  type BlockRef,
   type Ctxp,
   type IoCmd,
   type IoFd,
@@ -27,6 +29,7 @@ import type { Profile } from "../contract/profile.js";
 import { type Errno, type ErrnoName, isSyncCmd, type SignalArg } from "../contract/scenario.js";
 import { hrtimerSleep } from "../util/hrtimer.js";
 import { Eventfds } from "./eventfd.js";
+import { Pipes } from "./pipe.js";
 import { ioprioRefused } from "./ioprio.js";
 import { Kioctx } from "./kioctx.js";
 import { TmpfsSpace } from "./tmpfs.js";
@@ -71,6 +74,8 @@ function submitRefusal(cmd: IoCmd, o: SubmitOptions, p: Profile): ErrnoName | nu
   if (resfd === "bad") return "EBADF";
   if (resfd === "file") return "EINVAL";
   if (cmd === "bad" || cmd === "noop") return "EINVAL";
+  // A poll block (4.18+, with aio fsync) carries its events in aio_buf's low 16 bits and nothing else: no range, no rw_flags (FINDINGS 53).
+  if (cmd === "poll") return p.syncOps && o.events <= 0xffff && nbytes === 0 && offset === 0 && rwFlags === 0 ? null : "EINVAL";
   if (isSyncCmd(cmd)) return p.syncOps && nbytes === 0 && offset === 0 && rwFlags === 0 ? null : "EINVAL";
   if (ioprio !== IOPRIO_NONE && ioprioRefused(ioprio, p.ioprio)) return "EINVAL";
   if (rwFlags & ~(p.rwFlagsKnown ?? 0)) return "EOPNOTSUPP";
@@ -104,6 +109,8 @@ export class AioProcess implements AioBackend {
   fsizeLimit = Infinity;
   /** The eventfds the process opened (a forked child shares them). */
   eventfds = new Eventfds();
+  /** The pipes the process made, and the poll blocks waiting on them (a forked child shares them). */
+  pipes = new Pipes();
   /** The file's pages on its tmpfs (ProcessConfig.tmpfs_bytes); null on a memfd, whose space has no limit. */
   space: TmpfsSpace | null;
 
@@ -173,6 +180,8 @@ export class AioProcess implements AioBackend {
     if (this.profile.lookup === "table") this.ioctx_table!.remove(ctx);
     else this.ioctx_list.remove(ctx);
     this.aio_nr -= ctx.charge;
+    // Its waiting poll blocks are cancelled and complete into the dying context: nothing a scenario sees (FINDINGS 53).
+    this.pipes.take((w) => w.ctx === ctx);
     // Unmaps whatever lies at mmap_base now: the hazard of a stale base.
     this.mm.unmap(ctx.mmap_base / PAGE_SIZE, ctx.mmap_size);
     if (this.profile.ringFile) ctx.ring.truncate();
@@ -185,12 +194,19 @@ export class AioProcess implements AioBackend {
    * scenario can be cancelled: buffered reads and writes complete inside
    * io_submit and never register a cancel function, so a valid call, like a
    * bad context, is EINVAL. The lookup still reads the ring id, with its
-   * fault (FINDINGS 33).
+   * fault (FINDINGS 33). A poll block still waiting in the context is the
+   * one thing that can be: it is EINPROGRESS, and the block completes with
+   * res 0 (what it waits for is still not ready), from a workqueue that the
+   * probe waits for (FINDINGS 53).
    */
-  io_cancel(ctx_id: number, iocb: number): SysResult {
-    if (iocb !== IOCB_ADDR) return fail("EFAULT");
-    this.lookup_ioctx(ctx_id);
-    return fail("EINVAL");
+  io_cancel(ctx_id: number, iocb: number | BlockRef): SysResult {
+    if (typeof iocb === "number" && iocb !== IOCB_ADDR) return fail("EFAULT");
+    const ctx = this.lookup_ioctx(ctx_id);
+    if (!ctx || typeof iocb === "number") return fail("EINVAL");
+    const [w] = this.pipes.take((w) => w.ctx === ctx && w.submit === iocb.submit && w.block === iocb.block);
+    if (!w) return fail("EINVAL");
+    this.aio_complete(ctx, w.data, w.obj, 0);
+    return fail("EINPROGRESS");
   }
 
   // ---- ring: submit and reap ---------------------------------------------
@@ -227,11 +243,61 @@ export class AioProcess implements AioBackend {
         error = refused;
         break;
       }
-      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, appendsAtEnd(o.fd, rwFlags), o.nbytes, o.offset));
+      if (cmd === "poll") {
+        const polled = this.poll(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, o, i);
+        if (polled) {
+          ctx.put_reqs_available(1);
+          error = polled;
+          break;
+        }
+      } else {
+        this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, appendsAtEnd(o.fd, rwFlags), o.nbytes, o.offset));
+      }
       submitted++;
     }
     if (typeof resfd === "number") this.eventfds.signal(resfd, submitted);
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
+  }
+
+  /**
+   * A poll block: what its fd is ready for now, of what it waits for (its
+   * events, POLLERR and POLLHUP), completes it at once with that mask as
+   * res. The test file has no poll method and is always ready for
+   * DEFAULT_POLLMASK; if that is none of what the block waits for, nothing
+   * could ever wake it and the block is EINVAL. A pipe end that is not ready
+   * takes the block onto its wait queue: it is pending (FINDINGS 53).
+   */
+  private poll(ctx: Kioctx, data: number, obj: number, o: SubmitOptions, block: number): ErrnoName | null {
+    const events = o.events | POLL_ALWAYS;
+    if (typeof o.fd !== "object") {
+      const mask = DEFAULT_POLLMASK & events;
+      if (mask === 0) return "EINVAL";
+      this.aio_complete(ctx, data, obj, mask);
+      return null;
+    }
+    const mask = this.pipes.ready(o.fd.pipe, o.fd.write) & events;
+    if (mask !== 0) this.aio_complete(ctx, data, obj, mask);
+    else this.pipes.wait(o.fd.pipe, o.fd.write, { ctx, data, obj, events, submit: o.step, block });
+    return null;
+  }
+
+  pipe(): SysResult & { pipe: number } {
+    return { ...ok(), pipe: this.pipes.create() };
+  }
+
+  /**
+   * A write wakes the poll blocks waiting on the read end for POLLIN or
+   * POLLRDNORM, newest first; each completes inside the write with the
+   * wake-up's mask (PIPE_WRITE_WAKE) as res, whatever it asked for.
+   */
+  pipe_write(pipe: number, bytes: number): SysResult {
+    const { woken, ...r } = this.pipes.write(pipe, bytes, PIPE_WRITE_WAKE);
+    for (const w of woken) this.aio_complete(w.ctx, w.data, w.obj, PIPE_WRITE_WAKE);
+    return r;
+  }
+
+  pipe_read(pipe: number, bytes: number): SysResult {
+    return this.pipes.read(pipe, bytes);
   }
 
   /**
@@ -449,6 +515,7 @@ export class AioProcess implements AioBackend {
     child.fileSize = this.fileSize;
     child.fsizeLimit = this.fsizeLimit;
     child.eventfds = this.eventfds;
+    child.pipes = this.pipes;
     child.space = this.space;
     try {
       return f(child);

@@ -7,6 +7,7 @@ import { AioProcess } from "../model/aio.js";
 import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
+import { MAX_POLL_BLOCKS, PIPE_MAX_BYTES } from "../../assembly/abi/poll.js";
 import {
   randomCmd,
   randomEventfd,
@@ -79,6 +80,7 @@ export interface FuzzOptions {
 const CTX_NAMES = ["A", "B", "C", "D"];
 const MAP_NAMES = ["X", "Y", "Z"];
 const EVENTFD_NAMES = ["E", "F"];
+const PIPE_NAMES = ["P", "Q"];
 const NR_EVENTS = [0, 1, 2, 8, 31, 100, 128, 200, 1000, 4096, 9_000_000, 2 ** 31 - 1];
 
 function addr(rng: Prng, names: Names): AddrExpr {
@@ -89,8 +91,61 @@ function addr(rng: Prng, names: Names): AddrExpr {
   return rng.chance(0.1) ? `${base}+1b` : `${base}+${rng.int(0, 4)}`;
 }
 
-/** One random step over the names bound so far. */
-export function randomStep(rng: Prng, names: Names): Step {
+/**
+ * A step on pipes and poll blocks (FINDINGS 53) that keeps the scenario
+ * valid (src/scenario/pipe-poll.ts): a pipe not made yet, a write within
+ * what a pipe may hold or a read of one made, a poll block on one of its
+ * ends or on the test file, or io_cancel of a block of an earlier poll
+ * step among `steps`.
+ */
+function randomPipeStep(rng: Prng, names: Names, steps: readonly Step[]): Step {
+  const held = new Map<string, number>();
+  let polls = 0;
+  for (const s of steps) {
+    if (s.op === "pipe") held.set(s.name, 0);
+    if (s.op === "pipe_write") held.set(s.pipe, held.get(s.pipe)! + s.bytes);
+    if (s.op === "pipe_read") held.set(s.pipe, Math.max(0, held.get(s.pipe)! - s.bytes));
+    if (s.op === "io_submit" && s.cmd === "poll" && typeof s.count === "number") polls += Math.max(0, s.count);
+  }
+  const fresh = PIPE_NAMES.filter((n) => !held.has(n));
+  const roll = rng.int(0, 9);
+  if (held.size === 0 || (roll < 1 && fresh.length > 0))
+    return fresh.length > 0 ? { op: "pipe", name: rng.pick(fresh) } : { op: "page", addr: addr(rng, names) };
+  const pipe = rng.pick([...held.keys()]);
+  const room = PIPE_MAX_BYTES - held.get(pipe)!;
+  if (roll < 3) return { op: "pipe_write", pipe, bytes: rng.pick([0, 1, 3, 512, room].filter((n) => n <= room)) };
+  if (roll < 4) return { op: "pipe_read", pipe, bytes: rng.pick([0, 1, 100, PIPE_MAX_BYTES]) };
+  const submits = steps.flatMap((s, i) =>
+    s.op === "io_submit" && s.cmd === "poll" && typeof s.count === "number" && s.count > 0 ? [{ i, count: s.count }] : [],
+  );
+  if (roll < 6 && submits.length > 0) {
+    const { i, count } = rng.pick(submits);
+    return { op: "io_cancel", ctx: addr(rng, names), submit: i, block: rng.int(0, count - 1) };
+  }
+  const count = Math.min(rng.pick([1, 1, 2, 5, 300]), MAX_POLL_BLOCKS - polls);
+  if (count <= 0) return { op: "pipe_read", pipe, bytes: 1 };
+  const fd = rng.chance(0.8) ? `${pipe}.${rng.pick(["read", "write"])}` : rng.pick(["bad", "rdonly", undefined]);
+  const step = {
+    op: "io_submit",
+    ctx: addr(rng, names),
+    count,
+    cmd: "poll",
+    data: rng.int(0, 1_000_000),
+    events: rng.pick([1, 2, 4, 5, 64, 256, 0, 0xffff, 0x10000]),
+    ...(fd === undefined ? {} : { fd }),
+  } as StepOf<"io_submit">;
+  const odd = rng.int(0, 19);
+  if (odd === 0) return { ...step, nbytes: 1 };
+  if (odd === 1) return { ...step, offset: 1 };
+  return odd === 2 ? { ...step, rw_flags: 1 } : step;
+}
+
+/**
+ * One random step over the names bound so far. `steps`: the run's steps so
+ * far, which an io_cancel may name; null for a step inside a child or a
+ * loop, which holds no pipe step or poll block (src/scenario/pipe-poll.ts).
+ */
+export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | null = null): Step {
   const kind = rng.int(0, 99);
   if (kind < 12) {
     const step: Step = { op: "io_setup", nr_events: rng.pick(NR_EVENTS), name: rng.pick(CTX_NAMES) };
@@ -171,6 +226,7 @@ export function randomStep(rng: Prng, names: Names): Step {
     }
     return { op: "fork_calls", calls };
   }
+  if (kind < 97 && steps !== null) return randomPipeStep(rng, names, steps);
   return { op: "page", addr: addr(rng, names) };
 }
 
@@ -215,7 +271,7 @@ export function runFuzz(options: FuzzOptions = {}): FuzzReport {
               () => randomStep(rng, modelNames),
               () => addr(rng, modelNames),
             )
-          : null) ?? randomStep(rng, modelNames);
+          : null) ?? randomStep(rng, modelNames, steps);
       // Steps index the reproducer, which leaves out steps refused as scenario errors.
       const at = steps.length;
       const a = outcome(model, step, at, modelNames);

@@ -12,6 +12,7 @@ import { setupEvents } from "../contract/geometry.js";
 import { submitNbytes, type CallStep, type Scenario } from "../contract/scenario.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import { checkEventfdNames } from "./eventfd-names.js";
+import { checkPipesAndPolls } from "./pipe-poll.js";
 
 // Steps, names, counts and file size: the ABI's limits, the probe's too.
 import { MAX_EXECUTED_STEPS, MAX_MAPPING_CALLS, MAX_NAMES, MAX_SCENARIO_SEGMENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
@@ -78,6 +79,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   const written = scenario.steps.reduce((n, s) => n + 1 + (s.op === "repeat" ? s.steps.length : s.op === "fork_calls" ? s.calls.length : 0), 0);
   if (written > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps, counting a repeat's body steps and each fork_calls step's calls`);
   checkEventfdNames(file, scenario);
+  checkPipesAndPolls(file, scenario);
   const geometryCpus = Math.max(cpus, possibleCpus());
   const names = new Set<string>();
   let ringBytes = 0;

@@ -4,9 +4,10 @@
 import { ScenarioError } from "../contract/errors.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../model/mm.js";
 import { IOCB_ADDR } from "../../assembly/abi/iocb.js";
-import type { AioBackend, ProcessConfig, Resfd } from "../contract/backend.js";
+import type { AioBackend, IoFd, ProcessConfig, Resfd } from "../contract/backend.js";
 import {
   ctxpOf,
+  pipeEndOf,
   timeoutOf,
   usigOf,
   type AddrExpr,
@@ -16,6 +17,7 @@ import {
   type ResultsDoc,
   type Scenario,
   type Step,
+  type StepOf,
   type StepResult,
 } from "../contract/scenario.js";
 import { MAX_RESULT_EVENTS } from "./limits.js";
@@ -27,6 +29,8 @@ export class Names {
   private readonly bound = new Map<string, number>();
   /** Eventfd steps' names, to the backend's eventfd ids (checkScenarioLimits keeps them apart from address names). */
   private readonly eventfds = new Map<string, number>();
+  /** Pipe steps' names, to the backend's pipe ids (checkPipesAndPolls keeps them apart from the others). */
+  private readonly pipes = new Map<string, number>();
 
   constructor(private readonly file: string) {}
 
@@ -59,6 +63,28 @@ export class Names {
 
   bindEventfd(name: string, efd: number): void {
     this.eventfds.set(name, efd);
+  }
+
+  bindPipe(name: string, pipe: number): void {
+    this.pipes.set(name, pipe);
+  }
+
+  /** Pipe names bound so far (the fuzzer draws poll fds from them). */
+  pipeList(): string[] {
+    return [...this.pipes.keys()];
+  }
+
+  /** The pipe id `name` is bound to. */
+  pipe(name: string, step: number, field: string): number {
+    const p = this.pipes.get(name);
+    if (p === undefined) throw new ScenarioError(this.file, step, field, `pipe "${name}" is not made by any earlier pipe step`);
+    return p;
+  }
+
+  /** io_submit's fd as a backend takes it: a pipe end, a word for the test file, or undefined for it read-write. */
+  fd(fd: StepOf<"io_submit">["fd"], step: number): IoFd | undefined {
+    const end = pipeEndOf(fd);
+    return end ? { pipe: this.pipe(end.pipe, step, "fd"), write: end.write } : (fd as Exclude<IoFd, object> | undefined);
   }
 
   /** The eventfd id `name` is bound to. */
@@ -114,7 +140,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
         throw new ScenarioError(file, i, "fd", `${b.profile.name} cannot open the test file with O_DIRECT (EINVAL: shmem takes it from 6.6)`);
       const count = s.count === "rest" ? rest : s.count;
       if (count === null) throw new ScenarioError(file, i, "count", 'count "rest" is for an io_submit in the body of a repeat with blocks');
-      return { ...head, ...submitCall(b, s, at(s.ctx, "ctx"), names.resfd(s.resfd, i), count) };
+      return { ...head, ...submitCall(b, s, at(s.ctx, "ctx"), names.resfd(s.resfd, i), count, names.fd(s.fd, i), i) };
     }
     case "io_getevents": {
       const r = b.io_getevents(at(s.ctx, "ctx"), s.min_nr, s.nr, timeoutOf(s.timeout_ns), s.events !== undefined);
@@ -133,7 +159,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "setrlimit_fsize":
       return { ...head, ...b.setrlimit_fsize(s.bytes === "infinity" ? null : s.bytes) };
     case "io_cancel":
-      return { ...head, ...b.io_cancel(at(s.ctx, "ctx"), iocbAddress(s.iocb)) };
+      return { ...head, ...b.io_cancel(at(s.ctx, "ctx"), s.submit === undefined ? iocbAddress(s.iocb) : { submit: s.submit, block: s.block ?? 0 }) };
     case "user_reap": {
       const r = b.user_reap(at(s.ctx, "ctx"), s.max);
       return { ...head, ret: r.ret, errno: r.errno, data: r.data };
@@ -189,6 +215,15 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "eventfd_read":
       return { ...head, ...b.eventfd_read(names.eventfd(s.fd, i, "fd")) };
+    case "pipe": {
+      const r = b.pipe();
+      if (r.errno === null) names.bindPipe(s.name, r.pipe);
+      return { ...head, ret: r.ret, errno: r.errno };
+    }
+    case "pipe_write":
+      return { ...head, ...b.pipe_write(names.pipe(s.pipe, i, "pipe"), s.bytes) };
+    case "pipe_read":
+      return { ...head, ...b.pipe_read(names.pipe(s.pipe, i, "pipe"), s.bytes) };
   }
 }
 

@@ -2,13 +2,13 @@
 // a pair of processes, and the scenario steps run on either backend.
 import assert from "node:assert/strict";
 import { iocbAddress } from "../../src/scenario/run.js";
-import { ctxpOf, timeoutOf, usigOf } from "../../src/contract/scenario.js";
+import { ctxpOf, pipeEndOf, timeoutOf, usigOf } from "../../src/contract/scenario.js";
 import { submitCall } from "../../src/scenario/submit-call.js";
 import { WasmProcess } from "../../src/core/wasm-backend.js";
 import { AioProcess } from "../../src/model/aio.js";
 import { BOGUS_ADDRESS, PAGE_SIZE } from "../../src/model/mm.js";
 import { PROFILES } from "../../src/contract/profile.js";
-import type { AioBackend, ProcessConfig } from "../../src/contract/backend.js";
+import type { AioBackend, IoFd, ProcessConfig } from "../../src/contract/backend.js";
 import type { AddrExpr, ProfileName, RepeatStep, Step } from "../../src/contract/scenario.js";
 import { restTaken, untilHolds, type CallOutcome } from "../../src/scenario/repeat.js";
 
@@ -109,7 +109,7 @@ function runRepeat(b: AioBackend, names: Names, s: RepeatStep): unknown[][] {
 }
 
 /** Runs one step on a backend (raw results, addresses included); "unbound" when a name is not bound. `rest`: a repeat's blocks left. */
-function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = null): unknown {
+function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = null, i = -1): unknown {
   const at = (e: AddrExpr) => resolve(names, e);
   switch (s.op) {
     case "repeat":
@@ -136,7 +136,11 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       const efd = s.resfd === undefined || s.resfd === "bad" || s.resfd === "file" ? (s.resfd ?? null) : names.get(eventfdKey(s.resfd));
       if (efd === undefined) return "unbound";
       const count = s.count === "rest" ? rest : s.count;
-      return count === null ? "no blocks" : submitCall(b, s, ctx, efd, count);
+      const end = pipeEndOf(s.fd);
+      const pipe = end ? names.get(pipeKey(end.pipe)) : undefined;
+      if (end && pipe === undefined) return "unbound";
+      const fd = end ? { pipe: pipe as number, write: end.write } : (s.fd as Exclude<IoFd, object> | undefined);
+      return count === null ? "no blocks" : submitCall(b, s, ctx, efd, count, fd, i);
     }
     case "io_getevents": {
       const ctx = at(s.ctx);
@@ -154,7 +158,7 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       return b.setrlimit_fsize(s.bytes === "infinity" ? null : s.bytes);
     case "io_cancel": {
       const ctx = at(s.ctx);
-      return ctx === null ? "unbound" : b.io_cancel(ctx, iocbAddress(s.iocb));
+      return ctx === null ? "unbound" : b.io_cancel(ctx, s.submit === undefined ? iocbAddress(s.iocb) : { submit: s.submit, block: s.block ?? 0 });
     }
     case "user_reap": {
       const ctx = at(s.ctx);
@@ -201,8 +205,22 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       const efd = names.get(eventfdKey(s.fd));
       return efd === undefined ? "unbound" : b.eventfd_read(efd);
     }
+    case "pipe": {
+      const r = b.pipe();
+      if (r.errno === null) names.set(pipeKey(s.name), r.pipe);
+      return r;
+    }
+    case "pipe_write":
+    case "pipe_read": {
+      const p = names.get(pipeKey(s.pipe));
+      if (p === undefined) return "unbound";
+      return s.op === "pipe_write" ? b.pipe_write(p, s.bytes) : b.pipe_read(p, s.bytes);
+    }
   }
 }
+
+/** A pipe's name among the addresses' and eventfds' (a key neither can be). */
+const pipeKey = (name: string) => `|${name}`;
 
 /** An eventfd's name among the addresses' (a key no address name can be). */
 const eventfdKey = (name: string) => `#${name}`;
@@ -212,8 +230,8 @@ export function runBoth(pair: Pair, steps: Step[], label: string): void {
   const modelNames: Names = new Map();
   const wasmNames: Names = new Map();
   steps.forEach((s, i) => {
-    const expected = runStep(pair.model, modelNames, s);
-    const actual = runStep(pair.wasm, wasmNames, s);
+    const expected = runStep(pair.model, modelNames, s, null, i);
+    const actual = runStep(pair.wasm, wasmNames, s, null, i);
     assert.deepStrictEqual(actual, expected, `${pair.profile}: ${label}: step ${i} ${JSON.stringify(s)}`);
     assert.equal(pair.wasm.hookSlotsVisited, pair.model.hookSlotsVisited, `${pair.profile}: ${label}: step ${i}: hookSlotsVisited`);
   });

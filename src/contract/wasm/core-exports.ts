@@ -8,8 +8,14 @@ export interface CoreExports {
   io_setup(nr_events: number, ctxp: number): bigint;
   /** assembly/index/io_destroy(ctx: i64): i32 */
   io_destroy(ctx: bigint): number;
-  /** assembly/index/io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32, iov_segs: i32): i32 */
-  io_submit(ctx: bigint, count: number, cmd: number, data: bigint, fd: number, fault_at: number, nbytes: bigint, offset: bigint, rw_flags: number, resfd: number, ioprio: number, iov_segs: number): number;
+  /** assembly/index/io_submit(ctx: i64, count: i32, cmd: i32, data: u64, fd: i32, fault_at: i32, nbytes: i64, offset: i64, rw_flags: u32, resfd: i32, ioprio: i32, iov_segs: i32, events: u32, step: i32): i32 */
+  io_submit(ctx: bigint, count: number, cmd: number, data: bigint, fd: number, fault_at: number, nbytes: bigint, offset: bigint, rw_flags: number, resfd: number, ioprio: number, iov_segs: number, events: number, step: number): number;
+  /** assembly/index/pipe(): i32 */
+  pipe(): number;
+  /** assembly/index/pipe_write(pipe: i32, bytes: i32): i32 */
+  pipe_write(pipe: number, bytes: number): number;
+  /** assembly/index/pipe_read(pipe: i32, bytes: i32): i32 */
+  pipe_read(pipe: number, bytes: number): number;
   /** assembly/index/eventfd(initval: u64, semaphore: bool): i32 */
   eventfd(initval: bigint, semaphore: number): number;
   /** assembly/index/eventfd_read(efd: i32): i64 */
@@ -22,8 +28,8 @@ export interface CoreExports {
   raise(): number;
   /** assembly/index/signal_pending(): bool */
   signal_pending(): number;
-  /** assembly/index/io_cancel(ctx: i64, iocb: i64): i32 */
-  io_cancel(ctx: bigint, iocb: bigint): number;
+  /** assembly/index/io_cancel(ctx: i64, iocb: i64, submit: i32, block: i32): i32 */
+  io_cancel(ctx: bigint, iocb: bigint, submit: number, block: number): number;
   /** assembly/index/user_reap(addr: i64, max: i32): i32 */
   user_reap(addr: bigint, max: number): number;
   /** assembly/index/ring(addr: i64): i32 */
