@@ -215,14 +215,17 @@ export class AioProcess {
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
       // and each run's events are written before the next decision reads them.
-      const k = ctx.take_reqs(min(run, nr - submitted));
+      // The header's head as it stands (user space may have stored any):
+      // what each completion credits slots from (FINDINGS 51).
+      const head = ringIndex(load<u32>(ring + RING_HEAD), <u32>ctx.nr_events);
+      const k = ctx.take_reqs(min(min(run, nr - submitted), ctx.quiet_run(head)));
       if (!k) break;
       // Only a block that gets a slot reads or writes the file. A sync block
       // completes here too, where the kernel completes it from a workqueue
       // moments later; the probe waits for that (FINDINGS 43).
       const res = this.rw(cmd, fd, rwFlags, k, nbytes, offset);
       aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, res);
-      ctx.completed_events += k;
+      ctx.completed(head, k);
       submitted += k;
     }
     if (resfd >= 0) this.eventfds.signal(resfd, submitted);

@@ -17,7 +17,9 @@ import {
   type IoCmd,
   type IoFd,
   type ProcessConfig,
+  type RingEvents,
   type RingHeaderRead,
+  type StoredEvent,
   type SubmitOptions,
   submitOptions,
   type SysResult,
@@ -264,8 +266,9 @@ export class AioProcess implements AioBackend {
     const ring = ctx.ring;
     const tail = ring.tail;
     ring.writeEvent(tail, data, obj, res, 0);
+    const head = ring.head;
     ring.tail = (tail + 1) % ctx.nr_events;
-    ctx.completed_events++;
+    ctx.completed(head);
   }
 
   io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault = false): Reaped | null {
@@ -383,6 +386,44 @@ export class AioProcess implements AioBackend {
     }
     if (!mm.writeU32(addr + RING_HEAD, head)) return { ...fail("EFAULT"), data: [] };
     return { ...ok(data.length), data };
+  }
+
+  /** User space's store of a head into the header of a mapped ring (FINDINGS 51: the kernel's next head, modulo nr). */
+  store_head(addr: number, head: number): SysResult {
+    const at = addr + RING_HEAD;
+    const refused = this.mm.storeTarget(at, 4);
+    if (refused) return fail(refused);
+    this.mm.writeU32(at, head);
+    return ok();
+  }
+
+  /** User space's store of an event (obj 0) into slot `slot` of a mapped ring, as CRIU's restore copies them. */
+  store_event(addr: number, slot: number, ev: StoredEvent): SysResult {
+    const at = addr + AIO_RING_HEADER + slot * IO_EVENT_SIZE;
+    const refused = this.mm.storeTarget(at, IO_EVENT_SIZE);
+    if (refused) return fail(refused);
+    const words = [BigInt.asUintN(64, BigInt(ev.data)), 0n, BigInt.asUintN(64, BigInt(ev.res)), BigInt.asUintN(64, BigInt(ev.res2))];
+    words.forEach((w, i) => {
+      this.mm.writeU32(at + 8 * i, Number(w & 0xffffffffn));
+      this.mm.writeU32(at + 8 * i + 4, Number(w >> 32n));
+    });
+    return ok();
+  }
+
+  /** `count` events from slot `slot` on (no wrap), read through the mapping at `addr`. */
+  ring_events(addr: number, slot: number, count: number): RingEvents {
+    const out: RingEvents = { ret: count, errno: null, data: [], res: [], res2: [] };
+    for (let k = 0; k < count; k++) {
+      const at = addr + AIO_RING_HEADER + (slot + k) * IO_EVENT_SIZE;
+      const halves = [at, at + 4, at + 16, at + 20, at + 24, at + 28].map((a) => this.mm.readU32(a));
+      if (halves.some((w) => w === null)) return { ret: -1, errno: "EFAULT", data: [], res: [], res2: [] };
+      const [dataLo, dataHi, resLo, resHi, res2Lo, res2Hi] = halves as number[];
+      // data is unsigned, res and res2 signed (struct io_event): a signed high half keeps small negatives exact.
+      out.data.push(dataHi * 2 ** 32 + dataLo);
+      out.res.push((resHi | 0) * 2 ** 32 + resLo);
+      out.res2.push((res2Hi | 0) * 2 ** 32 + res2Lo);
+    }
+    return out;
   }
 
   ring(addr: number): RingHeaderRead | { errno: Errno } {
