@@ -58,6 +58,10 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 1, resfd: "E", ioprio: { class: 2, level: 7, hint: 1023 } },
     { op: "io_submit", ctx: "A", count: 1, cmd: "fsync", data: 1, resfd: "bad", ioprio: { class: 7, level: 0 }, aio_flags: 4 },
     { op: "fork", call: { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 1, resfd: "file", aio_flags: 2 ** 32 - 4 } },
+    { op: "store_head", ctx: "A", head: 2 ** 32 - 1 },
+    { op: "store_event", ctx: "B", slot: 126, data: 2 ** 53 - 1, res: -22 },
+    { op: "store_event", ctx: "A", slot: 0, data: 0, res: 1, res2: -(2 ** 53 - 1) },
+    { op: "ring_events", ctx: "A+1", slot: 3, count: 0 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B", "Y", "Z", "E", "S"]);
   assert.equal(
@@ -110,6 +114,10 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 N5+0+0 24575 0 -",
       "io_submit N0+0+0 1 fsync 1 ok ok - - 0 0 0 bad 57344 4 -",
       "fork io_submit N0+0+0 1 pwrite 1 ok ok - - 512 0 0 file -1 4294967292 -",
+      "store_head N0+0+0 4294967295",
+      "store_event N2+0+0 126 9007199254740991 -22 0",
+      "store_event N0+0+0 0 0 1 -9007199254740991",
+      "ring_events N0+1+0 3 0",
       "",
     ].join("\n"),
   );
