@@ -12,6 +12,8 @@ export class Kioctx {
   /** The context's CPU cache of request slots (percpu accounting). */
   cpu_reqs_available: i32 = 0;
   reqs_available: i32;
+  /** ctx->tail: where the next event goes; the header's tail is a copy user space may overwrite. */
+  tail: u32 = 0;
   /** Completed events not yet credited back (percpu accounting only). */
   completed_events: i64 = 0;
   readonly req_batch: i32;
@@ -98,7 +100,7 @@ export class Kioctx {
    */
   @inline quiet_run(head: u32): i32 {
     if (!this.percpu) return i32.MAX_VALUE;
-    const tail = this.ring.tail;
+    const tail = this.tail;
     if (this.completed_events > <i64>eventsInRing(head, tail, this.nr_events)) return 1;
     const toHead = head > tail ? head - tail : <u32>this.nr_events - tail + head;
     return <i32>toHead;
@@ -118,7 +120,7 @@ export class Kioctx {
 
   /** Credits completed events that are not between `head` (modulo nr) and the tail. */
   private refill_reqs_available(head: u32): void {
-    const inRing = <i64>eventsInRing(head, this.ring.tail, this.nr_events);
+    const inRing = <i64>eventsInRing(head, this.tail, this.nr_events);
     const reaped = this.completed_events > inRing ? this.completed_events - inRing : 0;
     if (reaped == 0) return;
     this.completed_events -= reaped;

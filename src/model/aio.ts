@@ -229,9 +229,12 @@ export class AioProcess implements AioBackend {
         error = refused;
         break;
       }
-      this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, appendsAtEnd(o.fd, rwFlags), o.nbytes, o.offset));
+      const res = this.rw(cmd, appendsAtEnd(o.fd, rwFlags), o.nbytes, o.offset);
+      // A sync block completes from a workqueue after io_submit has taken every slot it takes (FINDINGS 43, 51).
+      if (!isSyncCmd(cmd)) this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, res);
       submitted++;
     }
+    if (isSyncCmd(cmd)) for (let i = 0; i < submitted; i++) this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, 0);
     if (typeof resfd === "number") this.eventfds.signal(resfd, submitted);
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
   }
@@ -264,10 +267,11 @@ export class AioProcess implements AioBackend {
    */
   private aio_complete(ctx: Kioctx, data: number, obj: number, res: number): void {
     const ring = ctx.ring;
-    const tail = ring.tail;
+    const tail = ctx.tail;
     ring.writeEvent(tail, data, obj, res, 0);
     const head = ring.head;
-    ring.tail = (tail + 1) % ctx.nr_events;
+    ctx.tail = (tail + 1) % ctx.nr_events;
+    ring.tail = ctx.tail;
     ctx.completed(head);
   }
 
@@ -306,7 +310,7 @@ export class AioProcess implements AioBackend {
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx || min_nr < 0 || min_nr > nr) return refusedReap("EINVAL");
     const ring = ctx.ring;
-    const available = eventsInRing(ring.head, ring.tail, ctx.nr_events);
+    const available = headerEvents(ring, ctx.nr_events);
     // The first copy out fails at once, before any wait, and leaves the events in the ring (FINDINGS 36).
     if (eventsFault && Math.min(available, nr) > 0) return refusedReap("EFAULT");
     if (available < min_nr && !interrupted) {
@@ -339,8 +343,11 @@ export class AioProcess implements AioBackend {
    */
   private aio_read_events(ctx: Kioctx, nr: number): Reaped {
     const ring = ctx.ring;
-    let head = ring.head % ctx.nr_events;
-    const k = Math.min(eventsInRing(head, ring.tail, ctx.nr_events), nr);
+    // Head and tail as user space may have stored them (FINDINGS 51): taken
+    // modulo nr unless equal as stored, when the head is left as it is.
+    const same = ring.head === ring.tail;
+    let head = same ? ring.head : ring.head % ctx.nr_events;
+    const k = Math.min(headerEvents(ring, ctx.nr_events), nr);
     const data: number[] = [];
     const res: number[] = [];
     for (let i = 0; i < k; i++) {
@@ -617,4 +624,9 @@ export class AioProcess implements AioBackend {
     }
     return p.remapHook === "errno" ? "EINVAL" : null;
   }
+}
+
+/** The events io_getevents finds between the header's head and tail, each modulo nr; none when they are equal as stored. */
+function headerEvents(ring: AioRing, nr: number): number {
+  return ring.head === ring.tail ? 0 : eventsInRing(ring.head, ring.tail % nr, nr);
 }

@@ -14,6 +14,8 @@ export class Kioctx {
   /** The context's CPU cache of request slots (percpu accounting). */
   cpu_reqs_available = 0;
   reqs_available: number;
+  /** ctx->tail: where the next event goes; the header's tail is a copy user space may overwrite. */
+  tail = 0;
   completed_events = 0;
   readonly req_batch: number;
 
@@ -96,7 +98,7 @@ export class Kioctx {
 
   /** Credits completed events that are not between `head` (modulo nr) and the tail. */
   private refill_reqs_available(head: number): void {
-    const inRing = eventsInRing(head, this.ring.tail, this.nr_events);
+    const inRing = eventsInRing(head, this.tail, this.nr_events);
     const reaped = this.completed_events > inRing ? this.completed_events - inRing : 0;
     if (reaped === 0) return;
     this.completed_events -= reaped;
