@@ -261,9 +261,10 @@ export class AioProcess implements AioBackend {
 
   /**
    * A buffered read or write completes during submit: its event lands at
-   * the tail, obj the control block's user address. A sync block completes
-   * here too, where the kernel completes it from a workqueue moments later;
-   * the probe waits for that before it reports the step (FINDINGS 43).
+   * the context's tail, obj the control block's user address. A sync block
+   * completes at the end of the submit, where the kernel completes it from
+   * a workqueue moments later; the probe waits for that before it reports
+   * the step (FINDINGS 43, 51).
    */
   private aio_complete(ctx: Kioctx, data: number, obj: number, res: number): void {
     const ring = ctx.ring;
