@@ -167,6 +167,9 @@ test("a fork_calls step holds 1 to 64 calls of the ops a child may run, each fie
     [{ op: "fork_calls", calls: [call, { op: "user_reap", ctx: "A", max: 1 }] } as unknown as Step, "calls.1.op"],
     [{ op: "fork_calls", calls: [{ op: "fork", call }] } as unknown as Step, "calls.0.op"],
     [{ op: "fork_calls", calls: [call, { op: "io_setup", nr_events: -1 }] }, "calls.1.nr_events"],
+    [{ op: "fork_calls", calls: [call, { op: "store_head", ctx: "A", head: 2 ** 32 }] }, "calls.1.head"],
+    [{ op: "fork_calls", calls: [{ op: "store_event", ctx: "A", slot: -1, data: 1, res: 1 }] }, "calls.0.slot"],
+    [{ op: "fork_calls", calls: [{ op: "ring_events", ctx: "A", slot: 0, count: 2 ** 20 + 1 }] }, "calls.0.count"],
   ];
   for (const [step, field] of bad) {
     assert.throws(
