@@ -19,7 +19,7 @@ import { Pipes, PollWaiter } from "./pipe";
 import { DEFAULT_POLLMASK, PIPE_WRITE_WAKE, POLL_ALWAYS } from "./abi/poll";
 import { TmpfsSpace, writable } from "./tmpfs";
 import {
-  CMD_POLL, CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, FD_PIPE, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_FDSYNC, CMD_FSYNC, CMD_POLL, CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, FD_PIPE, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -35,13 +35,14 @@ export const POLL_SLOW: i32 = i32.MIN_VALUE;
 
 /**
  * `k` buffered reads or writes complete during submit: their events land at
- * the tail of the ring at `ring` (the caller counts completed_events), user
+ * the context's tail `tail` (ctx->tail, not the header's, which user space
+ * may have stored anything into) of the ring at `ring`, the new tail is
+ * written to the header and returned (the caller counts completed_events), user
  * data data, data + 1, ... and obj the user address of each control block
  * (abi/iocb.ts), starting at `obj`. One contiguous run per wrap of the ring.
  * On the raw pointer, so the loop spills no GC reference.
  */
-@inline function aio_complete(ring: usize, nr_events: u32, data: u64, obj: u64, k: u32, res: i64): void {
-  let tail = load<u32>(ring + RING_TAIL);
+@inline function aio_complete(ring: usize, nr_events: u32, tail: u32, data: u64, obj: u64, k: u32, res: i64): u32 {
   while (k) {
     const run = min(k, nr_events - tail);
     writeEvents(ring, nr_events, tail, run, data, obj, <u64>IOCB_SIZE, res, 0);
@@ -52,6 +53,7 @@ export const POLL_SLOW: i32 = i32.MIN_VALUE;
     if (tail == nr_events) tail = 0;
   }
   store<u32>(ring + RING_TAIL, tail);
+  return tail;
 }
 
 export class AioProcess {
@@ -252,22 +254,37 @@ export class AioProcess {
     if (cmd == CMD_POLL) return this.poll(ctx, nr, data, fd, events, step);
     // Under RLIMIT_FSIZE or on a tmpfs the writes of one call can answer differently (the limit stops appends, pages run out): one per run.
     const run = (cmd == CMD_PWRITE || cmd == CMD_PWRITEV) && (this.fsizeLimit != i64.MAX_VALUE || this.space !== null) ? 1 : nr;
+    // A sync block completes from a workqueue moments after io_submit has
+    // taken every slot it takes; the probe waits for that (FINDINGS 43, 51).
+    const sync = cmd == CMD_FSYNC || cmd == CMD_FDSYNC;
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
       // and each run's events are written before the next decision reads them.
-      const k = ctx.take_reqs(min(run, nr - submitted));
+      // The header's head as it stands (user space may have stored any):
+      // what each completion credits slots from (FINDINGS 51).
+      const head = ringIndex(load<u32>(ring + RING_HEAD), <u32>ctx.nr_events);
+      const k = ctx.take_reqs(min(nr - submitted, sync ? run : min(run, ctx.quiet_run(head))));
       if (!k) break;
-      // Only a block that gets a slot reads or writes the file. A sync block
-      // completes here too, where the kernel completes it from a workqueue
-      // moments later; the probe waits for that (FINDINGS 43).
+      // Only a block that gets a slot reads or writes the file.
       const res = this.rw(cmd, fd, rwFlags, k, nbytes, offset);
-      aio_complete(ring, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, res);
-      ctx.completed_events += k;
+      if (!sync) this.complete(ctx, ring, head, data + <u64>submitted, submitted, k, res);
       submitted += k;
+    }
+    for (let done = 0; sync && done < submitted; ) {
+      const head = ringIndex(load<u32>(ring + RING_HEAD), <u32>ctx.nr_events);
+      const k = min(submitted - done, ctx.quiet_run(head));
+      this.complete(ctx, ring, head, data + <u64>done, done, k, 0);
+      done += k;
     }
     if (resfd >= 0) this.eventfds.signal(resfd, submitted);
     return submitted > 0 ? submitted : -EAGAIN;
+  }
+
+  /** Control blocks `first` to `first + k - 1` complete (no credit among them but maybe at the last: Kioctx.quiet_run), each credit read from `head`. */
+  @inline private complete(ctx: Kioctx, ring: usize, head: u32, data: u64, first: i32, k: i32, res: i64): void {
+    ctx.tail = aio_complete(ring, <u32>ctx.nr_events, ctx.tail, data, <u64>IOCB_ADDR + <u64>first * <u64>IOCB_SIZE, <u32>k, res);
+    ctx.completed(head, k);
   }
 
   /**
@@ -395,8 +412,12 @@ export class AioProcess {
     const ring = ctx.ringBase;
     const slots = <u32>ctx.nr_events;
     // Head and tail are read once: the timer's sleep below runs nothing in this process.
-    const head = ringIndex(load<u32>(ring + RING_HEAD), slots);
-    const available = eventsFromSlot(head, load<u32>(ring + RING_TAIL), slots);
+    // Both are user space's to store (FINDINGS 51): taken modulo nr unless
+    // equal as stored, when nothing is read and the head is left as it is.
+    const rawHead = load<u32>(ring + RING_HEAD);
+    const rawTail = load<u32>(ring + RING_TAIL);
+    const head = rawHead == rawTail ? rawHead : ringIndex(rawHead, slots);
+    const available: u32 = rawHead == rawTail ? 0 : eventsFromSlot(head, ringIndex(rawTail, slots), slots);
     // The first copy out fails at once, before any wait, and leaves the events in the ring (FINDINGS 36).
     if (faults & FAULT_EVENTS && min(available, <u32>nr) > 0) return -EFAULT;
     // min_nr >= 0 here, so the unsigned comparison is exact.

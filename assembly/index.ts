@@ -5,6 +5,7 @@
 import { PAGE_SHIFT } from "./mm";
 import { proc } from "./process";
 import { record_into_scratch } from "./sink";
+import { ring_events as ring_events_mapping, store_event as store_event_mapping, store_head as store_head_mapping } from "./ring-store";
 import { user_reap as user_reap_mapping } from "./user-reap";
 
 export { reset, set_tmpfs, fork_child, exit_child } from "./process";
@@ -88,6 +89,22 @@ export function io_cancel(ctx: i64, iocb: i64, submit: i32, block: i32): i32 {
 export function user_reap(addr: i64, max: i32): i32 {
   record_into_scratch();
   return user_reap_mapping(proc.mm, addr, max);
+}
+
+/** Stores `head` into the header of the ring mapped at `addr` (ring-store.ts): 0 or -errno. */
+export function store_head(addr: i64, head: u32): i32 {
+  return store_head_mapping(proc.mm, addr, head);
+}
+
+/** Stores an event into slot `slot` of the ring mapped at `addr`: 0 or -errno. */
+export function store_event(addr: i64, slot: i64, data: u64, res: i64, res2: i64): i32 {
+  return store_event_mapping(proc.mm, addr, slot, data, res, res2);
+}
+
+/** `count` events from slot `slot` of the ring mapped at `addr`, (data, res, res2) each in scratch as f64; or -EFAULT. */
+export function ring_events(addr: i64, slot: i64, count: i32): i32 {
+  record_into_scratch();
+  return ring_events_mapping(proc.mm, addr, slot, count);
 }
 
 /** 0 and the header in scratch (aio.ts AioProcess.ring), or -EFAULT. */

@@ -12,7 +12,9 @@ export class Kioctx {
   /** The context's CPU cache of request slots (percpu accounting). */
   cpu_reqs_available: i32 = 0;
   reqs_available: i32;
-  /** i64: with single-counter slots it only ever grows (and is never read). */
+  /** ctx->tail: where the next event goes; the header's tail is a copy user space may overwrite. */
+  tail: u32 = 0;
+  /** Completed events not yet credited back (percpu accounting only). */
   completed_events: i64 = 0;
   readonly req_batch: i32;
   /** profile.reqSlotsPercpu, kept here as a plain bool for the submit loop. */
@@ -79,15 +81,46 @@ export class Kioctx {
     }
   }
 
-  /** Events reaped by io_getevents: their slots come back at once. */
-  reaped_by_kernel(n: i32): void {
-    if (this.percpu) this.completed_events -= n;
-    this.put_reqs_available(n);
+  /**
+   * Events reaped by io_getevents: with one counter their slots come back at
+   * once; with per-CPU slots nothing happens here, the next completion or a
+   * refill credits them from the head (FINDINGS 51).
+   */
+  @inline reaped_by_kernel(n: i32): void {
+    if (!this.percpu) this.put_reqs_available(n);
   }
 
-  /** Credits events that user space reaped itself: completed but no longer in the ring. */
+  /**
+   * How many events may complete in one run with no credit among them but
+   * maybe at the last (src/model/kioctx.ts completed: each completion but
+   * the first credits what lies outside head..tail). With completed_events
+   * at most the events in the ring, both grow by one per event and nothing
+   * is credited until the tail reaches the head, where the ring counts as
+   * empty; `head` is the header's, modulo nr by the caller.
+   */
+  @inline quiet_run(head: u32): i32 {
+    if (!this.percpu) return i32.MAX_VALUE;
+    const tail = this.tail;
+    if (this.completed_events > <i64>eventsInRing(head, tail, this.nr_events)) return 1;
+    const toHead = head > tail ? head - tail : <u32>this.nr_events - tail + head;
+    return <i32>toHead;
+  }
+
+  /** `k` events written at the tail (a quiet_run's worth at most): every completion but the first credits from `head`. */
+  @inline completed(head: u32, k: i32): void {
+    if (!this.percpu) return;
+    this.completed_events += k;
+    if (this.completed_events > 1) this.refill_reqs_available(head);
+  }
+
+  /** At a failed take: credits events no longer in the ring as the header's head tells it. */
   private user_refill_reqs_available(): void {
-    const inRing = <i64>eventsInRing(this.ring.head, this.ring.tail, this.nr_events);
+    if (this.completed_events > 0) this.refill_reqs_available(this.ring.head);
+  }
+
+  /** Credits completed events that are not between `head` (modulo nr) and the tail. */
+  private refill_reqs_available(head: u32): void {
+    const inRing = <i64>eventsInRing(head, this.tail, this.nr_events);
     const reaped = this.completed_events > inRing ? this.completed_events - inRing : 0;
     if (reaped == 0) return;
     this.completed_events -= reaped;

@@ -78,3 +78,46 @@ void ring_fields(uintptr_t ctx)
 	     (unsigned long)((v.end - v.start) / (uintptr_t)page_size));
 }
 
+void store_fields(uintptr_t addr, const void *buf, size_t len)
+{
+	struct vma a, b;
+	char probe_byte;
+	const char *err = NULL;
+	if (find_vma(addr, &a) != 0 || find_vma(addr + len - 1, &b) != 0)
+		err = "EFAULT";
+	else if (!a.is_aio || !b.is_aio)
+		err = "EINVAL";
+	/* A ring page past its file faults: test both ends before any byte is
+	 * written, as the models do (nothing stored on a fault). */
+	else if (safe_read(addr, &probe_byte, 1) != 0 ||
+		 safe_read(addr + len - 1, &probe_byte, 1) != 0 ||
+		 safe_write(addr, buf, len) != 0)
+		err = "EFAULT";
+	if (err)
+		outf(",\"ret\":-1,\"errno\":\"%s\"", err);
+	else
+		outf(",\"ret\":0,\"errno\":null");
+}
+
+void ring_events_fields(uintptr_t ctx, long slot, long count)
+{
+	struct vma seen = {0};
+	for (long k = 0; k < count; k++) {
+		uintptr_t at = ctx + sizeof(struct ring_header) +
+			       (uintptr_t)(slot + k) * sizeof(struct io_event);
+		if (observe(at, &events[k], sizeof events[k], &seen) != 0) {
+			outf(",\"ret\":-1,\"errno\":\"EFAULT\",\"data\":[],\"res\":[],\"res2\":[]");
+			return;
+		}
+	}
+	outf(",\"ret\":%ld,\"errno\":null,\"data\":[", count);
+	for (long k = 0; k < count; k++)
+		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
+	outf("],\"res\":[");
+	for (long k = 0; k < count; k++)
+		outf("%s%lld", k ? "," : "", (long long)events[k].res);
+	outf("],\"res2\":[");
+	for (long k = 0; k < count; k++)
+		outf("%s%lld", k ? "," : "", (long long)events[k].res2);
+	outf("]");
+}

@@ -72,6 +72,9 @@
  *   pipe_read NAME BYTES         read(2) of up to BYTES from its read end
  *   user_reap ADDR MAX
  *   ring ADDR
+ *   store_head ADDR HEAD         a u32 into the header of the ring at ADDR
+ *   store_event ADDR SLOT DATA RES RES2   an io_event (obj 0) into SLOT
+ *   ring_events ADDR SLOT COUNT  COUNT events from SLOT on, no wrap
  *   mmap PAGES NAME AT FIXED     AT: "-" (the kernel chooses) or an ADDR;
  *                                FIXED: replace (MAP_FIXED) or noreplace
  *                                (MAP_FIXED_NOREPLACE), used with an ADDR only

@@ -23,6 +23,7 @@ struct ring_kioctx {
 	int32_t cpu_reqs_available; /* the CPU cache of request slots */
 	int32_t reqs_available; /* the global counter */
 	int32_t req_batch;
+	uint32_t tail; /* ctx->tail; the header's is a copy user space may overwrite */
 	int64_t completed_events;
 	int dead;
 };
@@ -57,17 +58,34 @@ static void ring_put_reqs(struct ring_kioctx *ctx, int32_t n)
 	}
 }
 
-/* Credits events that user space reaped itself: completed, no longer in the ring. */
-static void ring_user_refill_reqs(struct ring_kioctx *ctx)
+/* Credits completed events that are not between head (modulo nr) and the
+ * context's tail (FINDINGS 51). */
+static void ring_refill_reqs(struct ring_kioctx *ctx, uint32_t head)
 {
-	int64_t in_ring = ring_events_in(ctx->ring->head, ctx->ring->tail,
-					 (uint32_t)ctx->nr_events);
+	int64_t in_ring = ring_events_in(head, ctx->tail, (uint32_t)ctx->nr_events);
 	int64_t reaped = ctx->completed_events > in_ring ?
 				 ctx->completed_events - in_ring : 0;
 	if (reaped == 0)
 		return;
 	ctx->completed_events -= reaped;
 	ring_put_reqs(ctx, (int32_t)reaped);
+}
+
+/* At a failed take: the credit, from the header's head. */
+static void ring_user_refill_reqs(struct ring_kioctx *ctx)
+{
+	if (ctx->completed_events > 0)
+		ring_refill_reqs(ctx, ctx->ring->head);
+}
+
+/* Events that may complete in one run with no credit but maybe at the last,
+ * as assembly/kioctx.ts quiet_run; head is modulo nr already. */
+static int32_t ring_quiet_run(const struct ring_kioctx *ctx, uint32_t head)
+{
+	uint32_t nr = (uint32_t)ctx->nr_events, tail = ctx->tail;
+	if (ctx->completed_events > (int64_t)ring_events_in(head, tail, nr))
+		return 1;
+	return (int32_t)(head > tail ? head - tail : nr - tail + head);
 }
 
 /* Up to n request slots in one go: exactly those n one-by-one takes would get
@@ -101,16 +119,15 @@ static struct ring_kioctx *ring_lookup(struct ring_table *t, uint64_t ctx_id)
 	return ctx;
 }
 
-/* k events complete at the tail: data, data + 1, ..., obj, obj + 1, ...,
- * res 512, res2 0; one contiguous run per wrap of the ring. */
-static void ring_complete(struct ring_header *ring, uint32_t nr, uint64_t data,
-			  uint64_t obj, uint32_t k)
+/* k events complete at the context's tail: data, data + 1, ..., obj, obj + 1,
+ * ..., res 512, res2 0; one contiguous run per wrap of the ring. The new
+ * tail, also copied to the header. */
+static uint32_t ring_complete(struct ring_header *ring, uint32_t nr,
+			      uint32_t tail, uint64_t data, uint64_t obj,
+			      uint32_t k)
 {
 	struct io_event *ev = (struct io_event *)(ring + 1);
-	uint32_t tail = ring->tail;
 	while (k) {
-		if (tail >= nr) /* only a forged tail; the model traps */
-			die_probe("ring tail %u past the ring (%u slots)", tail, nr);
 		uint32_t run = k < nr - tail ? k : nr - tail;
 		struct io_event *at = ev + tail, *end = at + run;
 		for (uint64_t d = data, o = obj; at < end; at++, d++, o++) {
@@ -127,6 +144,7 @@ static void ring_complete(struct ring_header *ring, uint32_t nr, uint64_t data,
 			tail = 0;
 	}
 	ring->tail = tail;
+	return tail;
 }
 
 /* io_submit of count preads (user data data, data + 1, ...) that complete at
@@ -146,13 +164,18 @@ static RING_HOT int ring_submit(struct ring_table *t, uint64_t ctx_id,
 	while (submitted < nr) {
 		/* Slots come in runs between two decisions of the accounting;
 		 * each run's events are written before the next decision. */
-		int32_t k = ring_take_reqs(ctx, nr - submitted);
+		uint32_t head = ring_index(ctx->ring->head, (uint32_t)ctx->nr_events);
+		int32_t quiet = ring_quiet_run(ctx, head);
+		int32_t k = ring_take_reqs(ctx, nr - submitted < quiet ? nr - submitted : quiet);
 		if (!k)
 			break;
-		ring_complete(ctx->ring, (uint32_t)ctx->nr_events,
-			      data + (uint64_t)submitted, (uint64_t)submitted,
-			      (uint32_t)k);
+		ctx->tail = ring_complete(ctx->ring, (uint32_t)ctx->nr_events, ctx->tail,
+					  data + (uint64_t)submitted,
+					  (uint64_t)submitted, (uint32_t)k);
+		/* Every completion but the first credits from the head (FINDINGS 51). */
 		ctx->completed_events += k;
+		if (ctx->completed_events > 1)
+			ring_refill_reqs(ctx, head);
 		submitted += k;
 	}
 	return submitted > 0 ? submitted : -EAGAIN;
@@ -205,8 +228,11 @@ static RING_HOT int ring_getevents(struct ring_table *t, uint64_t ctx_id,
 	uint32_t slots = (uint32_t)ctx->nr_events;
 	/* Fewer than min_nr events in the ring arm no timer at timeout 0 (3.19+):
 	 * the read goes on with what there is. */
-	uint32_t head = ring_index(ring->head, slots);
-	uint32_t in = ring_events_in(head, ring->tail, slots);
+	/* Head and tail as stored, each modulo nr unless equal (then nothing is
+	 * read and the head is left as it is). */
+	uint32_t raw_head = ring->head, raw_tail = ring->tail;
+	uint32_t head = raw_head == raw_tail ? raw_head : ring_index(raw_head, slots);
+	uint32_t in = raw_head == raw_tail ? 0 : ring_events_in(head, ring_index(raw_tail, slots), slots);
 	int32_t k = (int64_t)in < nr ? (int32_t)in : nr;
 	for (uint32_t left = (uint32_t)k; left;) {
 		uint32_t run = left < slots - head ? left : slots - head;
@@ -220,13 +246,9 @@ static RING_HOT int ring_getevents(struct ring_table *t, uint64_t ctx_id,
 		if (head == slots)
 			head = 0;
 	}
+	/* No slot comes back here: the next completion or a refill credits
+	 * them (FINDINGS 51), as assembly/aio.ts aio_read_events. */
 	ring->head = head;
-	/* Nothing read gives no slot back (ring_put_reqs(ctx, 0) changes
-	 * nothing), as assembly/aio.ts aio_read_events. */
-	if (k) {
-		ctx->completed_events -= k;
-		ring_put_reqs(ctx, k);
-	}
 	return k;
 }
 

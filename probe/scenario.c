@@ -400,6 +400,22 @@ static void do_call(int i, const struct step *st)
 	case OP_RING:
 		ring_fields(resolve(i, "ctx", &st->a));
 		break;
+	case OP_STORE_HEAD: {
+		uint32_t head = (uint32_t)st->n1;
+		uintptr_t at = resolve(i, "ctx", &st->a) + offsetof(struct ring_header, head);
+		store_fields(at, &head, sizeof head);
+		break;
+	}
+	case OP_STORE_EVENT: {
+		struct io_event ev = {.data = (uint64_t)st->n2, .obj = 0, .res = st->n3, .res2 = st->offset};
+		uintptr_t at = resolve(i, "ctx", &st->a) + sizeof(struct ring_header) +
+			       (uintptr_t)st->n1 * sizeof(struct io_event);
+		store_fields(at, &ev, sizeof ev);
+		break;
+	}
+	case OP_RING_EVENTS:
+		ring_events_fields(resolve(i, "ctx", &st->a), st->n1, st->n2);
+		break;
 	case OP_MMAP: {
 		int fixed = st->a.kind != A_NONE;
 		void *at = fixed ? (void *)resolve(i, "at", &st->a) : NULL;
@@ -547,6 +563,8 @@ static void buffers_for(const struct step *st, long *max_iocbs, long *max_events
 		*max_events = st->n2;
 	if (st->op == OP_USER_REAP && st->n1 > *max_events)
 		*max_events = st->n1;
+	if (st->op == OP_RING_EVENTS && st->n2 > *max_events)
+		*max_events = st->n2;
 }
 
 void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)

@@ -8,6 +8,7 @@ const char *const op_names[] = {
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
 	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
 	"eventfd_read", "fork_calls", "repeat", "pipe", "pipe_write", "pipe_read",
+	"store_head", "store_event", "ring_events",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -204,7 +205,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 17, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -375,6 +376,29 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		st->a = parse_addr(tok[1], line);
 		st->n1 = parse_long(tok[2], line);
 		break;
+	case OP_STORE_HEAD:
+		st->a = parse_addr(tok[1], line);
+		st->n1 = parse_long(tok[2], line);
+		if (st->n1 < 0 || st->n1 > UINT32_MAX)
+			die_probe("wire line %d: head out of range", line);
+		break;
+	case OP_STORE_EVENT:
+		/* slot, data, res, res2: bounds as src/contract/scenario-schema.ts */
+		st->a = parse_addr(tok[1], line);
+		st->n1 = parse_long(tok[2], line);
+		st->n2 = parse_long(tok[3], line);
+		st->n3 = parse_long(tok[4], line);
+		st->offset = parse_long(tok[5], line);
+		if (st->n1 < 0 || st->n1 > MAX_BATCH || st->n2 < 0)
+			die_probe("wire line %d: slot or data out of range", line);
+		break;
+	case OP_RING_EVENTS:
+		st->a = parse_addr(tok[1], line);
+		st->n1 = parse_long(tok[2], line);
+		st->n2 = parse_long(tok[3], line);
+		if (st->n1 < 0 || st->n1 > MAX_BATCH || st->n2 < 0 || st->n2 > MAX_BATCH)
+			die_probe("wire line %d: slot or count out of range", line);
+		break;
 	case OP_MMAP:
 		st->n1 = parse_long(tok[1], line);
 		st->name = parse_name(tok[2], line);
@@ -421,7 +445,8 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	static const unsigned child_ops =
 		1u << OP_IO_SETUP | 1u << OP_IO_DESTROY | 1u << OP_IO_SUBMIT |
 		1u << OP_IO_GETEVENTS | 1u << OP_IO_CANCEL | 1u << OP_RING |
-		1u << OP_MUNMAP | 1u << OP_MREMAP | 1u << OP_PAGE;
+		1u << OP_MUNMAP | 1u << OP_MREMAP | 1u << OP_PAGE |
+		1u << OP_RING_EVENTS;
 	if (in_child && (!(child_ops >> st->op & 1) || st->name >= 0))
 		die_probe("wire line %d: a forked child cannot run this", line);
 	/* Poll blocks and io_cancel of a submitted block are top-level steps (src/scenario/pipe-poll.ts). */
@@ -431,7 +456,8 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	/* A fork_calls child's calls (src/contract/scenario.ts ChildStep):
 	 * names of its own, and the file and eventfds it shares. */
 	static const unsigned member_ops = child_ops | 1u << OP_MMAP |
-		1u << OP_FTRUNCATE | 1u << OP_EVENTFD_READ;
+		1u << OP_FTRUNCATE | 1u << OP_EVENTFD_READ | 1u << OP_STORE_HEAD |
+		1u << OP_STORE_EVENT;
 	if (member && (in_child || !(member_ops >> st->op & 1)))
 		die_probe("wire line %d: a fork_calls child cannot run this", line);
 }

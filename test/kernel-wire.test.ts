@@ -58,6 +58,10 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 1, resfd: "E", ioprio: { class: 2, level: 7, hint: 1023 } },
     { op: "io_submit", ctx: "A", count: 1, cmd: "fsync", data: 1, resfd: "bad", ioprio: { class: 7, level: 0 }, aio_flags: 4 },
     { op: "fork", call: { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 1, resfd: "file", aio_flags: 2 ** 32 - 4 } },
+    { op: "store_head", ctx: "A", head: 2 ** 32 - 1 },
+    { op: "store_event", ctx: "B", slot: 126, data: 2 ** 53 - 1, res: -22 },
+    { op: "store_event", ctx: "A", slot: 0, data: 0, res: 1, res2: -(2 ** 53 - 1) },
+    { op: "ring_events", ctx: "A+1", slot: 3, count: 0 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B", "Y", "Z", "E", "S"]);
   assert.equal(
@@ -110,6 +114,10 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 N5+0+0 24575 0 - 0",
       "io_submit N0+0+0 1 fsync 1 ok ok - - 0 0 0 bad 57344 4 - 0",
       "fork io_submit N0+0+0 1 pwrite 1 ok ok - - 512 0 0 file -1 4294967292 - 0",
+      "store_head N0+0+0 4294967295",
+      "store_event N2+0+0 126 9007199254740991 -22 0",
+      "store_event N0+0+0 0 0 1 -9007199254740991",
+      "ring_events N0+1+0 3 0",
       "",
     ].join("\n"),
   );
@@ -159,6 +167,9 @@ test("a fork_calls step holds 1 to 64 calls of the ops a child may run, each fie
     [{ op: "fork_calls", calls: [call, { op: "user_reap", ctx: "A", max: 1 }] } as unknown as Step, "calls.1.op"],
     [{ op: "fork_calls", calls: [{ op: "fork", call }] } as unknown as Step, "calls.0.op"],
     [{ op: "fork_calls", calls: [call, { op: "io_setup", nr_events: -1 }] }, "calls.1.nr_events"],
+    [{ op: "fork_calls", calls: [call, { op: "store_head", ctx: "A", head: 2 ** 32 }] }, "calls.1.head"],
+    [{ op: "fork_calls", calls: [{ op: "store_event", ctx: "A", slot: -1, data: 1, res: 1 }] }, "calls.0.slot"],
+    [{ op: "fork_calls", calls: [{ op: "ring_events", ctx: "A", slot: 0, count: 2 ** 20 + 1 }] }, "calls.0.count"],
   ];
   for (const [step, field] of bad) {
     assert.throws(

@@ -80,6 +80,26 @@ describe("wasm core = model", () => {
         });
       });
 
+      test("stored heads: slots credited at each completion from the header's head, events stored and read back", () => {
+        const pair = new Pair(profile);
+        const ctx = pair.setup(64);
+        const fill = (data: number) => pair.call(`fill ${data}`, (b) => b.io_submit(ctx, 300, "pwrite", data));
+        fill(1);
+        pair.call("reap 5", (b) => b.io_getevents(ctx, 0, 5, 0));
+        fill(1000);
+        // Behind, past nr, 2^32-1, just ahead of the tail, at the tail: each changes what the next fill takes.
+        for (const head of [0, 300, 2 ** 32 - 1, 100, 254, 7]) {
+          pair.call(`store head ${head}`, (b) => b.store_head(ctx, head));
+          fill(head);
+          pair.call("ring", (b) => b.ring(ctx));
+        }
+        pair.call("store event", (b) => b.store_event(ctx, 3, { data: 77, res: -5, res2: -1 }));
+        pair.call("read slots", (b) => b.ring_events(ctx, 0, 6));
+        pair.call("head 3", (b) => b.store_head(ctx, 3));
+        pair.call("reap the stored event", (b) => b.io_getevents(ctx, 0, 2, 0));
+        pair.sameBytes(ctx);
+      });
+
       test("io_submit options: a field left out or undefined is its default, a given one is used", () => {
         const pair = new Pair(profile);
         const ctx = pair.setup(16);
@@ -289,7 +309,14 @@ describe("wasm core = model", () => {
               ? { op: "ftruncate", size: pick([0, 100, 16384, 20000]) }
               : { op: "setrlimit_fsize", bytes: pick([0, 512, 16384, 16500, "infinity"] as const) };
           if (k < 54) return { op: "user_reap", ctx: addr(), max: pick([1, 5, 50, 1000, 0, -1]) };
-          if (k < 60) return { op: "ring", ctx: addr() };
+          if (k < 57) return { op: "ring", ctx: addr() };
+          if (k < 60) {
+            // User space in a ring: heads of any u32 decide later io_submit counts (FINDINGS 51).
+            const r = int(0, 2);
+            if (r === 0) return { op: "store_head", ctx: addr(), head: pick([0, 1, int(0, 300), 254, 2 ** 32 - 1]) };
+            if (r === 1) return { op: "store_event", ctx: addr(), slot: int(0, 300), data: int(0, 999), res: int(-30, 600), res2: int(-1, 1) };
+            return { op: "ring_events", ctx: addr(), slot: int(0, 300), count: int(0, 20) };
+          }
           if (k < 66) return { op: "mmap", pages: pick([1, 2, 4, 16, 0]), name: pick(mapNames) };
           if (k < 71) return { op: "munmap", addr: addr(), pages: int(0, 5) };
           if (k < 86) {

@@ -109,6 +109,14 @@ export interface ProcessConfig {
 
 /** Events io_getevents copied out: each one's user data and res. */
 export type Reaped = SysResult & { data: number[]; res: number[] };
+/** An event user space stores into a ring slot (obj 0: no result shows it). */
+export interface StoredEvent {
+  data: number;
+  res: number;
+  res2: number;
+}
+/** Events read from ring slots through a mapping: ret is how many. */
+export type RingEvents = SysResult & { data: number[]; res: number[]; res2: number[] };
 /** io_pgetevents's answer: io_getevents's, and whether the pending signal's handler ran (1) or not (0). */
 export type SignalReaped = Reaped & { delivered: number };
 /** A timeout in ns, none (null), or a pointer the kernel cannot read ("fault"). */
@@ -163,6 +171,16 @@ export interface AioBackend {
    */
   setrlimit_fsize(bytes: number | null): SysResult;
   ring(addr: number): RingHeaderRead | { errno: Errno };
+  /**
+   * User space's store of `head` into the header of the ring mapped at
+   * `addr` (a u32 at addr + 8): EFAULT when unmapped, EINVAL when not ring
+   * memory (a scenario writes no anonymous memory).
+   */
+  store_head(addr: number, head: number): SysResult;
+  /** User space's store of an event (obj 0) into slot `slot` of the ring mapped at `addr`; errors as store_head. */
+  store_event(addr: number, slot: number, ev: StoredEvent): SysResult;
+  /** `count` events from slot `slot` on (no wrap) of the ring mapped at `addr`, read through the mapping. */
+  ring_events(addr: number, slot: number, count: number): RingEvents;
   /** `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses. */
   mmap(pages: number, at?: number | null, noReplace?: boolean): SysResult & { addr: number };
   munmap(addr: number, pages: number): SysResult;

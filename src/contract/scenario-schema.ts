@@ -110,6 +110,18 @@ const ioCancel = z
     path: ["submit"],
   });
 const ring = z.strictObject({ op: z.literal("ring"), ctx: addr });
+// A head is any u32 (the kernel takes it modulo nr); slots and counts as other counts; values stay exact in a double.
+const ringSlot = int(0, MAX_COUNT);
+const storeHead = z.strictObject({ op: z.literal("store_head"), ctx: addr, head: int(0, 2 ** 32 - 1) });
+const storeEvent = z.strictObject({
+  op: z.literal("store_event"),
+  ctx: addr,
+  slot: ringSlot,
+  data: int(0, 2 ** 53 - 1),
+  res: int(-(2 ** 53 - 1), 2 ** 53 - 1),
+  res2: int(-(2 ** 53 - 1), 2 ** 53 - 1).optional(),
+});
+const ringEvents = z.strictObject({ op: z.literal("ring_events"), ctx: addr, slot: ringSlot, count: int(0, MAX_COUNT) });
 const munmap = z.strictObject({ op: z.literal("munmap"), addr, pages: int(0, MAX_COUNT) });
 const mremap = z.strictObject({
   op: z.literal("mremap"),
@@ -142,13 +154,30 @@ const childCall = z.discriminatedUnion("op", [
   ioGetevents,
   ioCancel,
   ring,
+  ringEvents,
   munmap,
   mremap.omit({ name: true }),
   page,
 ]);
 
 /** A fork_calls step's calls: steps the child runs in order, names its own (docs/scenario-format.md, `fork_calls`). */
-const childStep = z.discriminatedUnion("op", [ioSetup, ioDestroy, ioSubmit, ioGetevents, ioCancel, ring, mmap, munmap, mremap, page, ftruncate, eventfdRead]);
+const childStep = z.discriminatedUnion("op", [
+  ioSetup,
+  ioDestroy,
+  ioSubmit,
+  ioGetevents,
+  ioCancel,
+  ring,
+  ringEvents,
+  storeHead,
+  storeEvent,
+  mmap,
+  munmap,
+  mremap,
+  page,
+  ftruncate,
+  eventfdRead,
+]);
 
 const ioPgetevents = z
   .strictObject({
@@ -179,6 +208,9 @@ const bodyCalls = [
   ioCancel,
   userReap,
   ring,
+  storeHead,
+  storeEvent,
+  ringEvents,
   mmap,
   munmap,
   mremap,

@@ -64,6 +64,9 @@ export type CallStep =
   | { op: "io_cancel"; ctx: AddrExpr; iocb?: 0 | "bogus"; submit?: number; block?: number }
   | { op: "user_reap"; ctx: AddrExpr; max: number }
   | { op: "ring"; ctx: AddrExpr }
+  | { op: "store_head"; ctx: AddrExpr; head: number }
+  | { op: "store_event"; ctx: AddrExpr; slot: number; data: number; res: number; res2?: number }
+  | { op: "ring_events"; ctx: AddrExpr; slot: number; count: number }
   | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true }
   | { op: "munmap"; addr: AddrExpr; pages: number }
   | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string; maymove?: false }
@@ -166,7 +169,7 @@ export function submitIov(s: StepOf<"io_submit">): Iov | undefined {
  */
 export type ChildCall =
   | Omit<StepOf<"io_setup">, "name">
-  | StepOf<"io_destroy" | "io_submit" | "io_getevents" | "io_cancel" | "ring" | "munmap" | "page">
+  | StepOf<"io_destroy" | "io_submit" | "io_getevents" | "io_cancel" | "ring" | "ring_events" | "munmap" | "page">
   | Omit<StepOf<"mremap">, "name">;
 const CHILD_OPS: ReadonlySet<OpName> = new Set<ChildCall["op"]>([
   "io_setup",
@@ -175,6 +178,7 @@ const CHILD_OPS: ReadonlySet<OpName> = new Set<ChildCall["op"]>([
   "io_getevents",
   "io_cancel",
   "ring",
+  "ring_events",
   "munmap",
   "mremap",
   "page",
@@ -185,14 +189,37 @@ const CHILD_OPS: ReadonlySet<OpName> = new Set<ChildCall["op"]>([
  * with whatever it holds: a ChildCall that may bind names of its own (they
  * live only in the child), or a step on what parent and child share by
  * design: the test file (`ftruncate`) and an eventfd (`eventfd_read`).
- * Still no user_reap (an inherited ring's pages are the parent's), no
- * signal, no new eventfd and no nested fork.
+ * Stores into a ring (`store_head`, `store_event`) too, as CRIU's restore
+ * makes them into its own new ring; one into an inherited ring lands in
+ * the parent's pages (a shared mapping), in the kernel and the models alike.
+ * Still no user_reap, no signal, no new eventfd and no nested fork.
  */
 export type ChildStep = StepOf<
-  "io_setup" | "io_destroy" | "io_submit" | "io_getevents" | "io_cancel" | "ring" | "mmap" | "munmap" | "mremap" | "page" | "ftruncate" | "eventfd_read"
+  | "io_setup"
+  | "io_destroy"
+  | "io_submit"
+  | "io_getevents"
+  | "io_cancel"
+  | "ring"
+  | "ring_events"
+  | "store_head"
+  | "store_event"
+  | "mmap"
+  | "munmap"
+  | "mremap"
+  | "page"
+  | "ftruncate"
+  | "eventfd_read"
 >;
 
-const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([...(CHILD_OPS as ReadonlySet<ChildStep["op"]>), "mmap", "ftruncate", "eventfd_read"]);
+const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([
+  ...(CHILD_OPS as ReadonlySet<ChildStep["op"]>),
+  "mmap",
+  "store_head",
+  "store_event",
+  "ftruncate",
+  "eventfd_read",
+]);
 
 /** The step as a call of a fork_calls step, or null for an op its child may not run. */
 export function asChildStep(s: Step): ChildStep | null {
@@ -309,8 +336,10 @@ export interface StepResult {
   ret?: number;
   errno?: Errno;
   data?: number[];
-  /** io_getevents, io_pgetevents: each event's res, beside `data`. */
+  /** io_getevents, io_pgetevents, ring_events: each event's res, beside `data`. */
   res?: number[];
+  /** ring_events: each event's res2. */
+  res2?: number[];
   // `ring` op
   id?: number | "addr";
   nr?: number;

@@ -13,7 +13,9 @@ import {
   type PipeEnd,
   type ProcessConfig,
   type Reaped,
+  type RingEvents,
   type RingHeaderRead,
+  type StoredEvent,
   type SignalReaped,
   type SubmitOptions,
   submitOptions,
@@ -179,6 +181,21 @@ export class WasmProcess implements AioBackend {
 
   user_reap(ctx: number, max: number): SysResult & { data: number[] } {
     return this.withData(this.core.user_reap(BigInt(ctx), max));
+  }
+
+  store_head(addr: number, head: number): SysResult {
+    return sys(this.core.store_head(BigInt(addr), head));
+  }
+
+  store_event(addr: number, slot: number, ev: StoredEvent): SysResult {
+    return sys(this.core.store_event(BigInt(addr), BigInt(slot), BigInt(ev.data), BigInt(ev.res), BigInt(ev.res2)));
+  }
+
+  ring_events(addr: number, slot: number, count: number): RingEvents {
+    const r = this.core.ring_events(BigInt(addr), BigInt(slot), count);
+    if (isErr(r)) return { ret: -1, errno: errnoName(r), data: [], res: [], res2: [] };
+    const v = this.scratch(3 * r);
+    return { ret: r, errno: null, data: v.filter((_, i) => i % 3 === 0), res: v.filter((_, i) => i % 3 === 1), res2: v.filter((_, i) => i % 3 === 2) };
   }
 
   ring(addr: number): RingHeaderRead | { errno: Errno } {

@@ -367,7 +367,8 @@ export class ProgramGenerator {
     if (roll < 450) return rng.chance(this.pollFocus ? 0.75 : 0.1) ? this.pipeStep() : this.submit();
     if (roll < 570) return this.getevents();
     if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
-    if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
+    if (roll < 680) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
+    if (roll < 730) return this.ringStore(rng.chance(0.85) ? this.ctxExpr() : this.pageIn(["arena", "ring"]));
     if (roll < 815) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
     if (roll < 840) {
       // Reads of the eventfds completions signal; now and then a new one (64 at most per program).
@@ -394,6 +395,22 @@ export class ProgramGenerator {
     return { op: "io_setup", nr_events: rng.pick([0, ...SMALL_NR]), ctxp: rng.pick(["nonzero", 0, "bogus"] as const) };
   }
 
+  /**
+   * User space in a ring (FINDINGS 51): a head stored (behind, ahead, past
+   * nr, 2^32-1: the kernel credits request slots from it at each
+   * completion), an event stored into a slot, or slots read; slots within
+   * a ring's first page, which every ring has.
+   */
+  private ringStore(ctx: AddrExpr): StepOf<"store_head" | "store_event" | "ring_events"> {
+    const rng = this.rng;
+    const roll = rng.int(0, 9);
+    if (roll < 6)
+      return { op: "store_head", ctx, head: rng.pick([0, 1, 2, 5, 20, 63, 100, 126, 127, 128, 200, 254, 255, 300, 511, 1000, 2 ** 31, 2 ** 32 - 1]) };
+    const slot = rng.int(0, 126);
+    if (roll < 8) return { op: "store_event", ctx, slot, data: rng.int(0, 100_000), res: rng.pick([0, 1, 512, -5, -22]), res2: rng.pick([0, 0, 0, 7, -1]) };
+    return { op: "ring_events", ctx, slot, count: rng.int(0, Math.min(6, 127 - slot)) };
+  }
+
   /** A small loop of calls that change no mapping (safety.ts): submits, reaps, reads of rings, pages and eventfds, cancels. */
   private loop(): Step | null {
     const rng = this.rng;
@@ -402,7 +419,7 @@ export class ProgramGenerator {
       if (roll < 4) return this.submit();
       if (roll < 7) return this.getevents();
       if (roll < 8) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
-      if (roll < 9) return { op: "ring", ctx: this.ctxExpr() };
+      if (roll < 9) return rng.chance(0.5) ? { op: "ring", ctx: this.ctxExpr() } : this.ringStore(this.ctxExpr());
       const eventfds = this.names.eventfdList();
       return eventfds.length > 0 && rng.chance(0.5) ? { op: "eventfd_read", fd: rng.pick(eventfds) } : this.cancel(this.ctxExpr());
     };
@@ -451,7 +468,8 @@ export class ProgramGenerator {
       } else if (roll < 45) calls.push({ ...(this.submit() as StepOf<"io_submit">), ctx });
       else if (roll < 60) calls.push({ op: "io_getevents", ctx, min_nr: rng.int(0, 1), nr: rng.pick([1, 5, 30, 400]), timeout_ns: rng.pick([0, 1000]) });
       else if (roll < 65) calls.push({ op: "io_destroy", ctx });
-      else if (roll < 70) calls.push({ op: "ring", ctx });
+      else if (roll < 66) calls.push({ op: "ring", ctx });
+      else if (roll < 70) calls.push(this.ringStore(ctx));
       else if (roll < 74) calls.push(this.cancel(ctx) as StepOf<"io_cancel">);
       else if (roll < 80) calls.push({ op: "ftruncate", size: rng.pick([0, 512, 16384, 20000]) });
       else if (roll < 85 && this.names.eventfdList().length > 0) calls.push({ op: "eventfd_read", fd: rng.pick(this.names.eventfdList()) });

@@ -17,6 +17,7 @@
 //   mapping must be larger than every hole the program could have made, and
 //   names of rings made before it are retired (the new mapping may cover
 //   where such a ring used to be).
+import { AIO_RING_HEADER, IO_EVENT_SIZE, PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { ringGeometry } from "../model/ring.js";
 import type { AddrExpr, OpName, Scenario, Step } from "../contract/scenario.js";
 
@@ -232,7 +233,13 @@ export class Safety {
       case "user_reap":
         return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? ok();
       case "ring":
+      case "store_head":
         return this.within(i, s.ctx, 1, ["arena", "ring"]) ?? ok();
+      // Every page the slots reach: beyond the arena lies the probe's own memory.
+      case "store_event":
+        return this.within(i, s.ctx, slotPages(s.slot + 1), ["arena", "ring"]) ?? ok();
+      case "ring_events":
+        return this.within(i, s.ctx, slotPages(s.slot + s.count), ["arena", "ring"]) ?? ok();
       case "raise":
       case "ftruncate":
       case "setrlimit_fsize":
@@ -257,6 +264,11 @@ export class Safety {
   }
 }
 
+/** Pages from a ring's start through the end of its first `slots` event slots (at least the header's). */
+function slotPages(slots: number): number {
+  return Math.floor((AIO_RING_HEADER + slots * IO_EVENT_SIZE - 1) / PAGE_SIZE) + 1;
+}
+
 /** What a fuzzed loop's body may call: the calls whose check changes no extent. */
 const LOOP_SAFE: ReadonlySet<OpName> = new Set<OpName>([
   "io_submit",
@@ -265,6 +277,9 @@ const LOOP_SAFE: ReadonlySet<OpName> = new Set<OpName>([
   "io_cancel",
   "user_reap",
   "ring",
+  "ring_events",
+  "store_head",
+  "store_event",
   "page",
   "raise",
   "ftruncate",

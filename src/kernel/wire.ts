@@ -114,6 +114,12 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `user_reap ${addr(i, "ctx", s.ctx)} ${s.max}`;
       case "ring":
         return `ring ${addr(i, "ctx", s.ctx)}`;
+      case "store_head":
+        return `store_head ${addr(i, "ctx", s.ctx)} ${s.head}`;
+      case "store_event":
+        return `store_event ${addr(i, "ctx", s.ctx)} ${s.slot} ${s.data} ${s.res} ${s.res2 ?? 0}`;
+      case "ring_events":
+        return `ring_events ${addr(i, "ctx", s.ctx)} ${s.slot} ${s.count}`;
       case "mmap":
         return `mmap ${s.pages} ${nameIndex(i, "name", s.name)} ${s.at === undefined ? "-" : addr(i, "at", s.at)} ${s.noreplace ? "noreplace" : "replace"}`;
       case "munmap":

@@ -19,7 +19,9 @@ import {
   type IoCmd,
   type IoFd,
   type ProcessConfig,
+  type RingEvents,
   type RingHeaderRead,
+  type StoredEvent,
   type SubmitOptions,
   submitOptions,
   type SysResult,
@@ -251,10 +253,13 @@ export class AioProcess implements AioBackend {
           break;
         }
       } else {
-        this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, this.rw(cmd, appendsAtEnd(o.fd, rwFlags), o.nbytes, o.offset));
+        const res = this.rw(cmd, appendsAtEnd(o.fd, rwFlags), o.nbytes, o.offset);
+        // A sync block completes from a workqueue after io_submit has taken every slot it takes (FINDINGS 43, 51).
+        if (!isSyncCmd(cmd)) this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, res);
       }
       submitted++;
     }
+    if (isSyncCmd(cmd)) for (let i = 0; i < submitted; i++) this.aio_complete(ctx, data + i, IOCB_ADDR + i * IOCB_SIZE, 0);
     if (typeof resfd === "number") this.eventfds.signal(resfd, submitted);
     return submitted > 0 || error === null ? ok(submitted) : fail(error);
   }
@@ -322,16 +327,19 @@ export class AioProcess implements AioBackend {
 
   /**
    * A buffered read or write completes during submit: its event lands at
-   * the tail, obj the control block's user address. A sync block completes
-   * here too, where the kernel completes it from a workqueue moments later;
-   * the probe waits for that before it reports the step (FINDINGS 43).
+   * the context's tail, obj the control block's user address. A sync block
+   * completes at the end of the submit, where the kernel completes it from
+   * a workqueue moments later; the probe waits for that before it reports
+   * the step (FINDINGS 43, 51).
    */
   private aio_complete(ctx: Kioctx, data: number, obj: number, res: number): void {
     const ring = ctx.ring;
-    const tail = ring.tail;
+    const tail = ctx.tail;
     ring.writeEvent(tail, data, obj, res, 0);
-    ring.tail = (tail + 1) % ctx.nr_events;
-    ctx.completed_events++;
+    const head = ring.head;
+    ctx.tail = (tail + 1) % ctx.nr_events;
+    ring.tail = ctx.tail;
+    ctx.completed(head);
   }
 
   io_getevents(ctx_id: number, min_nr: number, nr: number, timeout_ns: Timeout, eventsFault = false): Reaped | null {
@@ -369,7 +377,7 @@ export class AioProcess implements AioBackend {
     const ctx = this.lookup_ioctx(ctx_id);
     if (!ctx || min_nr < 0 || min_nr > nr) return refusedReap("EINVAL");
     const ring = ctx.ring;
-    const available = eventsInRing(ring.head, ring.tail, ctx.nr_events);
+    const available = headerEvents(ring, ctx.nr_events);
     // The first copy out fails at once, before any wait, and leaves the events in the ring (FINDINGS 36).
     if (eventsFault && Math.min(available, nr) > 0) return refusedReap("EFAULT");
     if (available < min_nr && !interrupted) {
@@ -402,8 +410,11 @@ export class AioProcess implements AioBackend {
    */
   private aio_read_events(ctx: Kioctx, nr: number): Reaped {
     const ring = ctx.ring;
-    let head = ring.head % ctx.nr_events;
-    const k = Math.min(eventsInRing(head, ring.tail, ctx.nr_events), nr);
+    // Head and tail as user space may have stored them (FINDINGS 51): taken
+    // modulo nr unless equal as stored, when the head is left as it is.
+    const same = ring.head === ring.tail;
+    let head = same ? ring.head : ring.head % ctx.nr_events;
+    const k = Math.min(headerEvents(ring, ctx.nr_events), nr);
     const data: number[] = [];
     const res: number[] = [];
     for (let i = 0; i < k; i++) {
@@ -449,6 +460,44 @@ export class AioProcess implements AioBackend {
     }
     if (!mm.writeU32(addr + RING_HEAD, head)) return { ...fail("EFAULT"), data: [] };
     return { ...ok(data.length), data };
+  }
+
+  /** User space's store of a head into the header of a mapped ring (FINDINGS 51: the kernel's next head, modulo nr). */
+  store_head(addr: number, head: number): SysResult {
+    const at = addr + RING_HEAD;
+    const refused = this.mm.storeTarget(at, 4);
+    if (refused) return fail(refused);
+    this.mm.writeU32(at, head);
+    return ok();
+  }
+
+  /** User space's store of an event (obj 0) into slot `slot` of a mapped ring, as CRIU's restore copies them. */
+  store_event(addr: number, slot: number, ev: StoredEvent): SysResult {
+    const at = addr + AIO_RING_HEADER + slot * IO_EVENT_SIZE;
+    const refused = this.mm.storeTarget(at, IO_EVENT_SIZE);
+    if (refused) return fail(refused);
+    const words = [BigInt.asUintN(64, BigInt(ev.data)), 0n, BigInt.asUintN(64, BigInt(ev.res)), BigInt.asUintN(64, BigInt(ev.res2))];
+    words.forEach((w, i) => {
+      this.mm.writeU32(at + 8 * i, Number(w & 0xffffffffn));
+      this.mm.writeU32(at + 8 * i + 4, Number(w >> 32n));
+    });
+    return ok();
+  }
+
+  /** `count` events from slot `slot` on (no wrap), read through the mapping at `addr`. */
+  ring_events(addr: number, slot: number, count: number): RingEvents {
+    const out: RingEvents = { ret: count, errno: null, data: [], res: [], res2: [] };
+    for (let k = 0; k < count; k++) {
+      const at = addr + AIO_RING_HEADER + (slot + k) * IO_EVENT_SIZE;
+      const halves = [at, at + 4, at + 16, at + 20, at + 24, at + 28].map((a) => this.mm.readU32(a));
+      if (halves.some((w) => w === null)) return { ret: -1, errno: "EFAULT", data: [], res: [], res2: [] };
+      const [dataLo, dataHi, resLo, resHi, res2Lo, res2Hi] = halves as number[];
+      // data is unsigned, res and res2 signed (struct io_event): a signed high half keeps small negatives exact.
+      out.data.push(dataHi * 2 ** 32 + dataLo);
+      out.res.push((resHi | 0) * 2 ** 32 + resLo);
+      out.res2.push((res2Hi | 0) * 2 ** 32 + res2Lo);
+    }
+    return out;
   }
 
   ring(addr: number): RingHeaderRead | { errno: Errno } {
@@ -643,4 +692,9 @@ export class AioProcess implements AioBackend {
     }
     return p.remapHook === "errno" ? "EINVAL" : null;
   }
+}
+
+/** The events io_getevents finds between the header's head and tail, each modulo nr; none when they are equal as stored. */
+function headerEvents(ring: AioRing, nr: number): number {
+  return ring.head === ring.tail ? 0 : eventsInRing(ring.head, ring.tail % nr, nr);
 }

@@ -14,6 +14,8 @@ export class Kioctx {
   /** The context's CPU cache of request slots (percpu accounting). */
   cpu_reqs_available = 0;
   reqs_available: number;
+  /** ctx->tail: where the next event goes; the header's tail is a copy user space may overwrite. */
+  tail = 0;
   completed_events = 0;
   readonly req_batch: number;
 
@@ -58,10 +60,25 @@ export class Kioctx {
     }
   }
 
-  /** Events reaped by io_getevents: their slots come back at once. */
+  /**
+   * Events reaped by io_getevents: with one counter their slots come back at
+   * once; with per-CPU slots nothing happens here, the next completion or a
+   * refill credits them from the head (FINDINGS 51).
+   */
   reaped_by_kernel(n: number): void {
-    if (this.profile.reqSlots === "percpu") this.completed_events -= n;
-    this.put_reqs_available(n);
+    if (this.profile.reqSlots === "single") this.put_reqs_available(n);
+  }
+
+  /**
+   * One event written at the tail (per-CPU slots): every completion but the
+   * first credits what lies outside the ring between the head user space
+   * left in the header (`head`, read before the tail moved) and the new tail
+   * (FINDINGS 51).
+   */
+  completed(head: number): void {
+    if (this.profile.reqSlots === "single") return;
+    this.completed_events++;
+    if (this.completed_events > 1) this.refill_reqs_available(head);
   }
 
   private take_from_cpu(): boolean {
@@ -74,9 +91,14 @@ export class Kioctx {
     return true;
   }
 
-  /** Credits events that user space reaped itself: completed but no longer in the ring. */
+  /** At a failed take: credits events no longer in the ring as the header's head tells it. */
   private user_refill_reqs_available(): void {
-    const inRing = eventsInRing(this.ring.head, this.ring.tail, this.nr_events);
+    if (this.completed_events > 0) this.refill_reqs_available(this.ring.head);
+  }
+
+  /** Credits completed events that are not between `head` (modulo nr) and the tail. */
+  private refill_reqs_available(head: number): void {
+    const inRing = eventsInRing(head, this.tail, this.nr_events);
     const reaped = this.completed_events > inRing ? this.completed_events - inRing : 0;
     if (reaped === 0) return;
     this.completed_events -= reaped;

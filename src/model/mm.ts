@@ -199,6 +199,19 @@ export class AddressSpace {
     return { bytes, offset };
   }
 
+  /**
+   * Whether user space may store the `len` bytes at `addr` in a scenario:
+   * null when ring pages hold them all; EFAULT when a page is unmapped or
+   * past its ring; EINVAL for other memory (scenarios write no anonymous memory).
+   */
+  storeTarget(addr: number, len: number): "EFAULT" | "EINVAL" | null {
+    const ends = [addr, addr + len - 1];
+    const vmas = ends.map((a) => this.find(Math.floor(a / PAGE_SIZE)));
+    if (vmas.some((v) => !v)) return "EFAULT";
+    if (vmas.some((v) => v!.kind !== "aio")) return "EINVAL";
+    return ends.some((a) => this.locate(a) === null) ? "EFAULT" : null;
+  }
+
   /** Reads a little-endian u32 through the mappings; null on a fault. */
   readU32(addr: number): number | null {
     if (addr % PAGE_SIZE <= PAGE_SIZE - 4) {

@@ -192,7 +192,15 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
     return rng.chance(0.25) ? { ...withEvents, op: "io_pgetevents", ...randomSignalArgs(rng) } : withEvents;
   }
   if (kind < 57) return { op: "user_reap", ctx: addr(rng, names), max: rng.int(0, 400) };
-  if (kind < 62) return { op: "ring", ctx: addr(rng, names) };
+  if (kind < 60) return { op: "ring", ctx: addr(rng, names) };
+  if (kind < 62) {
+    // User space in a ring: a head (any u32), an event into a slot (some past the ring), or slots read.
+    const ctx = addr(rng, names);
+    const roll = rng.int(0, 2);
+    if (roll === 0) return { op: "store_head", ctx, head: rng.pick([0, rng.int(0, 300), 2 ** 32 - 1]) };
+    if (roll === 1) return { op: "store_event", ctx, slot: rng.int(0, 300), data: rng.int(0, 1000), res: rng.int(-30, 600), res2: rng.int(-2, 2) };
+    return { op: "ring_events", ctx, slot: rng.int(0, 300), count: rng.int(0, 40) };
+  }
   if (kind < 70) {
     const step: Step = { op: "mmap", pages: rng.int(0, 20), name: rng.pick(MAP_NAMES) };
     // MAP_FIXED over what is there now and then (never at 0 or "bogus": privilege decides there).

@@ -164,6 +164,14 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       const r = b.user_reap(at(s.ctx, "ctx"), s.max);
       return { ...head, ret: r.ret, errno: r.errno, data: r.data };
     }
+    case "store_head":
+      return { ...head, ...b.store_head(at(s.ctx, "ctx"), s.head) };
+    case "store_event":
+      return { ...head, ...b.store_event(at(s.ctx, "ctx"), s.slot, { data: s.data, res: s.res, res2: s.res2 ?? 0 }) };
+    case "ring_events": {
+      const r = b.ring_events(at(s.ctx, "ctx"), s.slot, s.count);
+      return { ...head, ret: r.ret, errno: r.errno, data: r.data, res: r.res, res2: r.res2 };
+    }
     case "ring": {
       const r = b.ring(at(s.ctx, "ctx"));
       if (r.errno !== null || !("nr" in r)) return { ...head, errno: r.errno };

@@ -168,6 +168,18 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       const ctx = at(s.ctx);
       return ctx === null ? "unbound" : b.ring(ctx);
     }
+    case "store_head": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : b.store_head(ctx, s.head);
+    }
+    case "store_event": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : b.store_event(ctx, s.slot, { data: s.data, res: s.res, res2: s.res2 ?? 0 });
+    }
+    case "ring_events": {
+      const ctx = at(s.ctx);
+      return ctx === null ? "unbound" : b.ring_events(ctx, s.slot, s.count);
+    }
     case "munmap": {
       const addr = at(s.addr);
       return addr === null ? "unbound" : b.munmap(addr, s.pages);

@@ -32,6 +32,12 @@ export interface CoreExports {
   io_cancel(ctx: bigint, iocb: bigint, submit: number, block: number): number;
   /** assembly/index/user_reap(addr: i64, max: i32): i32 */
   user_reap(addr: bigint, max: number): number;
+  /** assembly/index/store_head(addr: i64, head: u32): i32 */
+  store_head(addr: bigint, head: number): number;
+  /** assembly/index/store_event(addr: i64, slot: i64, data: u64, res: i64, res2: i64): i32 */
+  store_event(addr: bigint, slot: bigint, data: bigint, res: bigint, res2: bigint): number;
+  /** assembly/index/ring_events(addr: i64, slot: i64, count: i32): i32 */
+  ring_events(addr: bigint, slot: bigint, count: number): number;
   /** assembly/index/ring(addr: i64): i32 */
   ring(addr: bigint): number;
   /** assembly/index/mmap(pages: i64, has_at: bool, at: i64, no_replace: bool): i64 */
