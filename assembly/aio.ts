@@ -192,11 +192,12 @@ export class AioProcess {
     return -EINPROGRESS;
   }
 
-  /** A poll block that waited completes: its event at the tail of its context's ring. */
+  /** A poll block that waited completes: its event at the tail of its context's ring, credited from the header's head as any completion (FINDINGS 51). */
   private complete_one(w: PollWaiter, res: i64): void {
     const ctx = w.ctx;
-    aio_complete(ctx.ringBase, <u32>ctx.nr_events, w.data, w.obj, 1, res);
-    ctx.completed_events += 1;
+    const head = ringIndex(load<u32>(ctx.ringBase + RING_HEAD), <u32>ctx.nr_events);
+    ctx.tail = aio_complete(ctx.ringBase, <u32>ctx.nr_events, ctx.tail, w.data, w.obj, 1, res);
+    ctx.completed(head, 1);
   }
 
   /** pipe2(O_NONBLOCK): its id. */
@@ -300,12 +301,12 @@ export class AioProcess {
     const mask = ready & waits;
     let submitted = 0;
     while (submitted < nr) {
-      const k = ctx.take_reqs(nr - submitted);
+      // Blocks that complete at once do so in runs, as reads do in io_submit.
+      const head = ringIndex(load<u32>(ctx.ringBase + RING_HEAD), <u32>ctx.nr_events);
+      const k = ctx.take_reqs(mask ? min(nr - submitted, ctx.quiet_run(head)) : nr - submitted);
       if (!k) break;
-      if (mask) {
-        aio_complete(ctx.ringBase, <u32>ctx.nr_events, data + <u64>submitted, <u64>IOCB_ADDR + <u64>submitted * <u64>IOCB_SIZE, <u32>k, mask);
-        ctx.completed_events += k;
-      } else {
+      if (mask) this.complete(ctx, ctx.ringBase, head, data + <u64>submitted, submitted, k, mask);
+      else {
         for (let b = submitted; b < submitted + k; b++)
           this.pipes.wait(fd - FD_PIPE, new PollWaiter(ctx, data + <u64>b, <u64>IOCB_ADDR + <u64>b * <u64>IOCB_SIZE, waits, step, b));
       }
