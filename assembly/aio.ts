@@ -424,6 +424,16 @@ export class AioProcess {
     return v ? v.kind : KIND_NONE;
   }
 
+  /** fill's pages written (mm.ts fill). */
+  fill(addr: i64, pages: i64, value: u8): i64 {
+    return this.mm.fill(addr >> PAGE_SHIFT, pages, value);
+  }
+
+  /** peek: the bytes into `out`, how many (mm.ts peek). */
+  peek(addr: i64, pages: i64, out: usize): i32 {
+    return this.mm.peek(addr >> PAGE_SHIFT, pages, this.zeroPage, out);
+  }
+
   /** ftruncate of the test file: a growth past RLIMIT_FSIZE is EFBIG (SIGXFSZ ignored), a shrink never is. */
   ftruncate(size: i64): i32 {
     if (size > this.fileSize && size > this.fsizeLimit) return -EFBIG;
@@ -551,6 +561,8 @@ export class AioProcess {
   private move_range(start: i64, pages: i64, dest: i64, newPages: i64): i32 {
     const mm = this.mm;
     mm.unmap(dest, newPages);
+    // The pages move with their contents (a ring has none: fill writes anonymous memory only).
+    const moved = mm.takeContents(start, pages);
     const vma = mm.find(start)!;
     const beforeStart = vma.start;
     const beforePages = vma.pages;
@@ -572,6 +584,7 @@ export class AioProcess {
       mm.unmap(beforeStart, beforePages);
       mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand, beforeAnonVma));
     }
+    mm.putContents(err == EINVAL ? start : dest, moved);
     return err;
   }
 

@@ -7,7 +7,7 @@ const char *const op_names[] = {
 	"io_setup", "io_destroy", "io_submit", "io_getevents", "user_reap",
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
 	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
-	"eventfd_read", "fork_calls", "repeat",
+	"eventfd_read", "fork_calls", "repeat", "fill", "peek",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -204,7 +204,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 16, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5};
+	static const int want[] = {4, 2, 16, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 4, 3};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -366,6 +366,19 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		st->n1 = parse_long(tok[2], line);
 		st->to = parse_addr(tok[3], line);
 		break;
+	case OP_FILL:
+	case OP_PEEK:
+		/* n1 pages from the page holding a; fill: n2 the byte. */
+		st->a = parse_addr(tok[1], line);
+		st->n1 = parse_long(tok[2], line);
+		if (st->n1 < 1 || st->n1 > MAX_FILL_PAGES)
+			die_probe("wire line %d: pages out of range", line);
+		if (st->op == OP_FILL) {
+			st->n2 = parse_long(tok[3], line);
+			if (st->n2 < 0 || st->n2 > 255)
+				die_probe("wire line %d: value out of range", line);
+		}
+		break;
 	case OP_FORK_CALLS:
 		st->n1 = parse_long(tok[1], line);
 		if (st->n1 < 1 || st->n1 > MAX_CHILD_CALLS)
@@ -388,7 +401,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	/* A fork_calls child's calls (src/contract/scenario.ts ChildStep):
 	 * names of its own, and the file and eventfds it shares. */
 	static const unsigned member_ops = child_ops | 1u << OP_MMAP |
-		1u << OP_FTRUNCATE | 1u << OP_EVENTFD_READ;
+		1u << OP_FTRUNCATE | 1u << OP_EVENTFD_READ | 1u << OP_FILL | 1u << OP_PEEK;
 	if (member && (in_child || !(member_ops >> st->op & 1)))
 		die_probe("wire line %d: a fork_calls child cannot run this", line);
 }
@@ -437,7 +450,7 @@ static int read_line(char *line, size_t cap, int line_no)
 static int read_body(struct step *st, char *line, size_t cap, int line_no, int *nbody)
 {
 	/* What a body may not hold: a loop, a descriptor per iteration, a process per iteration. */
-	static const unsigned not_in_body = 1u << OP_REPEAT | 1u << OP_EVENTFD | 1u << OP_FORK_MREMAP;
+	static const unsigned not_in_body = 1u << OP_REPEAT | 1u << OP_EVENTFD | 1u << OP_FORK_MREMAP | 1u << OP_FILL | 1u << OP_PEEK;
 	int rests = 0;
 	st->body_at = *nbody;
 	for (long k = 0; k < st->n3; k++) {
@@ -520,8 +533,17 @@ int next_scenario(void)
 	if (pending)
 		die_probe("wire line %d: fork_calls is missing %ld calls", line_no, pending);
 	int eventfds = 0;
-	for (int i = 0; i < nsteps; i++)
+	long content = 0;
+	for (int i = 0; i < nsteps; i++) {
 		if (steps[i].op == OP_EVENTFD && ++eventfds > MAX_EVENTFDS)
 			die_probe("more than %d eventfd steps", MAX_EVENTFDS);
+		if (steps[i].op == OP_FILL || steps[i].op == OP_PEEK)
+			content += steps[i].n1;
+	}
+	for (int k = 0; k < nchild_steps; k++)
+		if (child_steps[k].op == OP_FILL || child_steps[k].op == OP_PEEK)
+			content += child_steps[k].n1;
+	if (content > MAX_CONTENT_PAGES)
+		die_probe("fill and peek touch more than %d pages", MAX_CONTENT_PAGES);
 	return any;
 }

@@ -9,6 +9,7 @@ enum op {
 	OP_RING, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_FORK_MREMAP, OP_PAGE,
 	OP_IO_CANCEL, OP_IO_PGETEVENTS, OP_RAISE, OP_FTRUNCATE,
 	OP_SETRLIMIT_FSIZE, OP_EVENTFD, OP_EVENTFD_READ, OP_FORK_CALLS, OP_REPEAT,
+	OP_FILL, OP_PEEK,
 };
 
 /* io_submit's aio_resfd without a name, as assembly/abi/iocb-flags.ts RESFD_*:

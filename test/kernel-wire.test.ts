@@ -58,6 +58,8 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 1, resfd: "E", ioprio: { class: 2, level: 7, hint: 1023 } },
     { op: "io_submit", ctx: "A", count: 1, cmd: "fsync", data: 1, resfd: "bad", ioprio: { class: 7, level: 0 }, aio_flags: 4 },
     { op: "fork", call: { op: "io_submit", ctx: "A", count: 1, cmd: "pwrite", data: 1, resfd: "file", aio_flags: 2 ** 32 - 4 } },
+    { op: "fill", addr: "X+2", pages: 3, value: 255 },
+    { op: "peek", addr: "X+1b", pages: 4096 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B", "Y", "Z", "E", "S"]);
   assert.equal(
@@ -110,6 +112,8 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 N5+0+0 24575 0 -",
       "io_submit N0+0+0 1 fsync 1 ok ok - - 0 0 0 bad 57344 4 -",
       "fork io_submit N0+0+0 1 pwrite 1 ok ok - - 512 0 0 file -1 4294967292 -",
+      "fill N1+2+0 3 255",
+      "peek N1+0+1 4096",
       "",
     ].join("\n"),
   );
@@ -216,6 +220,10 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: [65537] }, "iov.0"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: Array<number>(2049).fill(0) }, "iov"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: 1 } as unknown as Step, "iov"],
+    [{ op: "fill", addr: "A", pages: 1, value: 256 }, "value"],
+    [{ op: "fill", addr: "A", pages: 0, value: 1 }, "pages"],
+    [{ op: "peek", addr: "A", pages: 4097 }, "pages"],
+    [{ op: "peek", addr: "A" } as unknown as Step, "pages"],
   ];
   for (const [step, field] of bad) {
     assert.throws(

@@ -149,6 +149,14 @@ export interface AioBackend {
    */
   inChild<T>(f: (child: AioBackend) => T): T;
   page(addr: number): "aio" | "anon" | "none";
+  /**
+   * Writes `value` into every byte of the `pages` pages from the one holding
+   * `addr`, up to the first that is not anonymous memory (unmapped, or a
+   * ring: its pages are not written here): the pages written.
+   */
+  fill(addr: number, pages: number, value: number): number;
+  /** The byte each of the `pages` pages from the one holding `addr` holds, up to the first that is not anonymous memory. */
+  peek(addr: number, pages: number): number[];
 }
 
 export const ok = (ret = 0): SysResult => ({ ret, errno: null });

@@ -67,6 +67,10 @@ export type CallStep =
   | { op: "fork"; call: ChildCall }
   | { op: "fork_calls"; calls: ChildStep[] }
   | { op: "page"; addr: AddrExpr }
+  /** Writes `value` (0-255) into every byte of `pages` pages from the page holding `addr`, up to the first that is not anonymous memory. */
+  | { op: "fill"; addr: AddrExpr; pages: number; value: number }
+  /** Reads what each of `pages` pages from the page holding `addr` holds, up to the first that is not anonymous memory. */
+  | { op: "peek"; addr: AddrExpr; pages: number }
   | { op: "eventfd"; name: string; initval?: number; semaphore?: true }
   | { op: "eventfd_read"; fd: string };
 
@@ -81,12 +85,12 @@ export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
  */
 export type Until = { step?: number; errno: ErrnoName | null } | { step?: number; ret: CompareOp; value: number } | { rest: 0 };
 
-/** What a repeat's body may call: no loop in a loop, no eventfd (a descriptor per iteration) and no fork. */
-export type LoopBodyStep = Exclude<CallStep, { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" }>;
+/** What a repeat's body may call: no loop in a loop, no eventfd (a descriptor per iteration), no fork, no page contents (fill, peek: bounded per scenario). */
+export type LoopBodyStep = Exclude<CallStep, { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" | "fill" | "peek" }>;
 
 /** Whether a repeat's body may hold the step. */
 export function isLoopBodyStep(s: Step): s is LoopBodyStep {
-  return s.op !== "repeat" && s.op !== "eventfd" && s.op !== "fork" && s.op !== "fork_calls" && s.op !== "fork_mremap";
+  return s.op !== "repeat" && s.op !== "eventfd" && s.op !== "fork" && s.op !== "fork_calls" && s.op !== "fork_mremap" && s.op !== "fill" && s.op !== "peek";
 }
 
 /** A bounded loop (docs/scenario-format.md, `repeat`): its body up to `times` times, until a condition on the body's calls holds. */
@@ -169,15 +173,35 @@ const CHILD_OPS: ReadonlySet<OpName> = new Set<ChildCall["op"]>([
  * What the child of a `fork_calls` step runs, in order, before it exits
  * with whatever it holds: a ChildCall that may bind names of its own (they
  * live only in the child), or a step on what parent and child share by
- * design: the test file (`ftruncate`) and an eventfd (`eventfd_read`).
- * Still no user_reap (an inherited ring's pages are the parent's), no
+ * design: the test file (`ftruncate`) and an eventfd (`eventfd_read`); or
+ * `fill` and `peek` of its copy of the anonymous pages. Still no user_reap (an inherited ring's pages are the parent's), no
  * signal, no new eventfd and no nested fork.
  */
 export type ChildStep = StepOf<
-  "io_setup" | "io_destroy" | "io_submit" | "io_getevents" | "io_cancel" | "ring" | "mmap" | "munmap" | "mremap" | "page" | "ftruncate" | "eventfd_read"
+  | "io_setup"
+  | "io_destroy"
+  | "io_submit"
+  | "io_getevents"
+  | "io_cancel"
+  | "ring"
+  | "mmap"
+  | "munmap"
+  | "mremap"
+  | "page"
+  | "ftruncate"
+  | "eventfd_read"
+  | "fill"
+  | "peek"
 >;
 
-const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([...(CHILD_OPS as ReadonlySet<ChildStep["op"]>), "mmap", "ftruncate", "eventfd_read"]);
+const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([
+  ...(CHILD_OPS as ReadonlySet<ChildStep["op"]>),
+  "mmap",
+  "ftruncate",
+  "eventfd_read",
+  "fill",
+  "peek",
+]);
 
 /** The step as a call of a fork_calls step, or null for an op its child may not run. */
 export function asChildStep(s: Step): ChildStep | null {
@@ -307,6 +331,8 @@ export interface StepResult {
   pages?: number;
   // `page` op
   kind?: "aio" | "anon" | "none";
+  /** `peek` op: per page read, the byte every byte of it holds (-1 from the probe for a page whose bytes differ). */
+  bytes?: number[];
   // `eventfd_read` op: the counter read (the whole count, or 1 for a semaphore)
   value?: number;
   // `io_pgetevents` op: the pending SIGUSR1's handler ran during the call (1) or not (0)

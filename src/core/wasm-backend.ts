@@ -186,6 +186,15 @@ export class WasmProcess implements AioBackend {
     return KINDS[this.core.page(BigInt(addr))];
   }
 
+  fill(addr: number, pages: number, value: number): number {
+    return Number(this.core.fill(BigInt(addr), BigInt(pages), value));
+  }
+
+  peek(addr: number, pages: number): number[] {
+    const n = this.core.peek(BigInt(addr), BigInt(pages));
+    return Array.from(new Uint8Array(this.core.memory.buffer, this.core.scratch_ptr(), n));
+  }
+
   // ---- batch hot paths (raw results: count, or -errno) ---------------------
 
   /** io_submit of `n` preads with user data data, data + 1, ...: submitted, or -errno. */

@@ -24,6 +24,10 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   fork: ["ok", "EINVAL", "EFAULT"],
   fork_calls: ["ok"],
   page: ["aio", "anon", "none"],
+  // fill: some pages written, or none (the page is not anonymous memory).
+  fill: ["written", "none"],
+  // peek: pages that read as zero, pages holding what fill wrote, or none read.
+  peek: ["zero", "data", "none"],
   eventfd: ["ok"],
   eventfd_read: ["ok", "EAGAIN"],
 };
@@ -81,6 +85,8 @@ function submitKinds(s: Step | undefined): string[] {
 /** The outcome of one step as a coverage column: "ok", an errno name, or a page kind. */
 export function outcomeOf(r: StepResult): string {
   if (r.op === "page") return r.kind ?? "none";
+  if (r.op === "fill") return (r.ret ?? 0) > 0 ? "written" : "none";
+  if (r.op === "peek") return (r.bytes ?? []).length === 0 ? "none" : r.bytes!.some((b) => b !== 0) ? "data" : "zero";
   return r.errno === null || r.errno === undefined ? "ok" : r.errno;
 }
 

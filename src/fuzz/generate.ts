@@ -364,7 +364,9 @@ export class ProgramGenerator {
     if (roll < 570) return this.getevents();
     if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
     if (roll < 730) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
-    if (roll < 815) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
+    if (roll < 770) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
+    if (roll < 795) return this.fill();
+    if (roll < 815) return this.peek();
     if (roll < 840) {
       // Reads of the eventfds completions signal; now and then a new one (64 at most per program).
       const eventfds = this.names.eventfdList();
@@ -451,10 +453,27 @@ export class ProgramGenerator {
       else if (roll < 74) calls.push(this.cancel(ctx) as StepOf<"io_cancel">);
       else if (roll < 80) calls.push({ op: "ftruncate", size: rng.pick([0, 512, 16384, 20000]) });
       else if (roll < 85 && this.names.eventfdList().length > 0) calls.push({ op: "eventfd_read", fd: rng.pick(this.names.eventfdList()) });
-      else if (roll < 90) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W") });
+      else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W") });
+      else if (roll < 90) calls.push(rng.chance(0.5) ? this.fill() : this.peek());
       else calls.push(this.childCall());
     }
     return calls;
+  }
+
+  /** A fill of a few pages from a page of the arena, a ring or a mapping: it stops at the first that is not anonymous memory. */
+  private fill(): StepOf<"fill"> {
+    const rng = this.rng;
+    return {
+      op: "fill",
+      addr: this.pageIn(["arena", "arena", "ring", "anon"]),
+      pages: rng.pick([1, 1, 2, 3, 8]),
+      value: rng.pick([0, 1, 0x5a, 0xff, rng.int(0, 255)]),
+    };
+  }
+
+  /** A peek of a few pages: what fills wrote, moved, forked or unmapped since. */
+  private peek(): StepOf<"peek"> {
+    return { op: "peek", addr: this.pageIn(["arena", "arena", "ring", "anon"]), pages: this.rng.pick([1, 2, 4, 8]) };
   }
 
   /** io_cancel, mostly of the control block io_submit uses, sometimes of one it cannot read. */

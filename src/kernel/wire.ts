@@ -121,6 +121,10 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return [`fork_calls ${s.calls.length}`, ...s.calls.map((c) => line(i, c))].join("\n");
       case "page":
         return `page ${addr(i, "addr", s.addr)}`;
+      case "fill":
+        return `fill ${addr(i, "addr", s.addr)} ${s.pages} ${s.value}`;
+      case "peek":
+        return `peek ${addr(i, "addr", s.addr)} ${s.pages}`;
       case "eventfd":
         return `eventfd ${nameIndex(i, "name", s.name)} ${s.initval ?? 0} ${s.semaphore ? "semaphore" : 0}`;
       case "eventfd_read":

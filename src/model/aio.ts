@@ -430,6 +430,14 @@ export class AioProcess implements AioBackend {
     return this.mm.find(Math.floor(addr / PAGE_SIZE))?.kind ?? "none";
   }
 
+  fill(addr: number, pages: number, value: number): number {
+    return this.mm.fill(Math.floor(addr / PAGE_SIZE), pages, value);
+  }
+
+  peek(addr: number, pages: number): number[] {
+    return this.mm.peek(Math.floor(addr / PAGE_SIZE), pages, this.config.zero_page);
+  }
+
   mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true): SysResult & { addr: number } {
     const r = this.do_mremap(addr, old_pages, new_pages, to, mayMove);
     return typeof r === "string" ? { ...fail(r), addr: 0 } : { ...ok(), addr: r * PAGE_SIZE };
@@ -538,6 +546,8 @@ export class AioProcess implements AioBackend {
   private move_range(start: number, pages: number, dest: number, newPages: number): ErrnoName | "OOPS" | null {
     const mm = this.mm;
     mm.unmap(dest, newPages);
+    // The pages move with their contents (a ring has none: `fill` writes anonymous memory only).
+    const moved = mm.takeContents(start, pages);
     const vma = mm.find(start)!;
     const before: Vma = { ...vma };
     const piece = mm.slice(vma, start, pages);
@@ -555,6 +565,7 @@ export class AioProcess implements AioBackend {
       mm.unmap(before.start, before.pages);
       mm.insert(before);
     }
+    mm.putContents(err === "EINVAL" ? start : dest, moved);
     return err;
   }
 

@@ -171,7 +171,10 @@ export function randomStep(rng: Prng, names: Names): Step {
     }
     return { op: "fork_calls", calls };
   }
-  return { op: "page", addr: addr(rng, names) };
+  if (kind < 96) return { op: "page", addr: addr(rng, names) };
+  // Page contents: what fill writes moves, forks and vanishes with the pages, and lookup_ioctx reads it as an id.
+  if (kind < 98) return { op: "fill", addr: addr(rng, names), pages: rng.int(1, 6), value: rng.pick([0, 1, 0xa1, 0xff, rng.int(0, 255)]) };
+  return { op: "peek", addr: addr(rng, names), pages: rng.int(1, 6) };
 }
 
 /** Runs a step, turning a scenario error into a comparable outcome. */

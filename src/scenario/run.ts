@@ -182,6 +182,10 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "page":
       return { ...head, kind: b.page(at(s.addr, "addr")) };
+    case "fill":
+      return { ...head, ret: b.fill(at(s.addr, "addr"), s.pages, s.value) };
+    case "peek":
+      return { ...head, bytes: b.peek(at(s.addr, "addr"), s.pages) };
     case "eventfd": {
       const r = b.eventfd(s.initval ?? 0, s.semaphore === true);
       if (r.errno === null) names.bindEventfd(s.name, r.efd);

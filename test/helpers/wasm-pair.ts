@@ -192,6 +192,14 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       const addr = at(s.addr);
       return addr === null ? "unbound" : b.page(addr);
     }
+    case "fill": {
+      const addr = at(s.addr);
+      return addr === null ? "unbound" : b.fill(addr, s.pages, s.value);
+    }
+    case "peek": {
+      const addr = at(s.addr);
+      return addr === null ? "unbound" : b.peek(addr, s.pages);
+    }
     case "eventfd": {
       const r = b.eventfd(s.initval ?? 0, s.semaphore === true);
       if (r.errno === null) names.set(eventfdKey(s.name), r.efd);

@@ -36,6 +36,10 @@ export interface CoreExports {
   mremap(addr: bigint, old_pages: bigint, new_pages: bigint, has_to: number, to: bigint, may_move: number): bigint;
   /** assembly/index/page(addr: i64): i32 */
   page(addr: bigint): number;
+  /** assembly/index/fill(addr: i64, pages: i64, value: u8): i64 */
+  fill(addr: bigint, pages: bigint, value: number): bigint;
+  /** assembly/index/peek(addr: i64, pages: i64): i32 */
+  peek(addr: bigint, pages: bigint): number;
   /** assembly/index/ftruncate(size: i64): i32 */
   ftruncate(size: bigint): number;
   /** assembly/index/setrlimit_fsize(bytes: i64): i32 */
