@@ -67,11 +67,17 @@ const SINK_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
 // without fill allocates none). Writes never go there (writeU32 sends
 // anonymous memory to SINK_PAGE), so they stay uniform.
 let UNIFORM: usize = 0;
+// Held so that the collector keeps the pages UNIFORM points into.
+let UNIFORM_PAGES: ArrayBuffer | null = null;
 const UNIFORM_MADE = new StaticArray<bool>(256);
 
 /** The page every byte of which is `b`. */
 function uniformPage(b: u8): usize {
-  if (UNIFORM == 0) UNIFORM = changetype<usize>(new ArrayBuffer(256 * <i32>PAGE_SIZE));
+  if (UNIFORM == 0) {
+    const pages = new ArrayBuffer(256 * <i32>PAGE_SIZE);
+    UNIFORM_PAGES = pages;
+    UNIFORM = changetype<usize>(pages);
+  }
   const p = UNIFORM + (<usize>b << <usize>PAGE_SHIFT);
   if (!unchecked(UNIFORM_MADE[b])) {
     memory.fill(p, b, <usize>PAGE_SIZE);
