@@ -88,9 +88,9 @@ export function munmap(addr: i64, pages: i64): i32 {
   return proc.munmap(addr, pages);
 }
 
-/** The new address, or -errno. `has_to`: MREMAP_FIXED to `to`. */
-export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool): i64 {
-  return proc.mremap(addr, old_pages, new_pages, has_to, to, may_move);
+/** The new address, or -errno. `has_to`: MREMAP_FIXED to `to`; `dont_unmap`: MREMAP_DONTUNMAP. */
+export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool, dont_unmap: bool): i64 {
+  return proc.mremap(addr, old_pages, new_pages, has_to, to, may_move, dont_unmap);
 }
 
 /** 0 none, 1 aio, 2 anon (mm.ts KIND_*). */

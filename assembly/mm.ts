@@ -386,6 +386,11 @@ export class AddressSpace {
       this.unmap(start, pages);
       return v;
     }
+    return this.copyPiece(v, start, pages);
+  }
+
+  /** A copy of the piece [start, start + pages) of `v`, with `v` left in place. */
+  copyPiece(v: Vma, start: i64, pages: i64): Vma {
     return new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma);
   }
 

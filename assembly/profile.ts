@@ -62,6 +62,8 @@ export class Profile {
   ioprioFlag: bool;
   /** p.ioprio === "hints" */
   ioprioHints: bool;
+  /** p.dontUnmap */
+  dontUnmap: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -91,5 +93,6 @@ export class Profile {
     this.emptyWriteSkipsFsize = (bits & (1 << 24)) != 0;
     this.ioprioFlag = (bits & (1 << 25)) != 0;
     this.ioprioHints = (bits & (1 << 26)) != 0;
+    this.dontUnmap = (bits & (1 << 27)) != 0;
   }
 }

@@ -71,7 +71,10 @@
  *                                (MAP_FIXED_NOREPLACE), used with an ADDR only
  *   munmap ADDR PAGES
  *   mremap ADDR OLD NEW TO NAME FLAGS    TO, NAME: as usual or "-";
- *                                FLAGS: maymove, or 0 (resize in place only)
+ *                                FLAGS: maymove, 0 (resize in place only),
+ *                                dontunmap or maymove+dontunmap
+ *                                (MREMAP_DONTUNMAP; without TO the new
+ *                                address argument is 0, its hint)
  *   fork_mremap ADDR PAGES TO
  *   page ADDR
  *   fill ADDR PAGES VALUE        VALUE (0-255) into every byte of PAGES pages

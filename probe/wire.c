@@ -111,6 +111,24 @@ static int parse_flag(const char *tok, const char *word, int value, int line, co
 	return 0;
 }
 
+/* mremap's FLAGS word (probe.h): 0, maymove, dontunmap or maymove+dontunmap. */
+static int parse_mremap_flags(const char *tok, int line)
+{
+	static const struct {
+		const char *word;
+		int flags;
+	} words[] = {
+		{"0", 0},
+		{"maymove", MREMAP_MAYMOVE},
+		{"dontunmap", MREMAP_DONTUNMAP},
+		{"maymove+dontunmap", MREMAP_MAYMOVE | MREMAP_DONTUNMAP},
+	};
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if (strcmp(tok, words[k].word) == 0)
+			return words[k].flags;
+	die_probe("wire line %d: bad mremap flags", line);
+}
+
 /* An io_submit entry index, or "-" for none (-1). */
 static long parse_entry(const char *tok, int line, const char *what)
 {
@@ -359,7 +377,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		st->n2 = parse_long(tok[3], line);
 		st->to = parse_addr(tok[4], line);
 		st->name = parse_name(tok[5], line);
-		st->flag = parse_flag(tok[6], "maymove", MREMAP_MAYMOVE, line, "mremap flags");
+		st->flag = parse_mremap_flags(tok[6], line);
 		break;
 	case OP_FORK_MREMAP:
 		st->a = parse_addr(tok[1], line);

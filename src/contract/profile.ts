@@ -50,6 +50,12 @@ export interface Profile {
    * then fails (EFAULT) has already unmapped its target (6.1, 6.12).
    */
   fixedUnmapsTargetEarly: boolean;
+  /**
+   * mremap knows MREMAP_DONTUNMAP (5.7+; any mapping but VM_DONTEXPAND and
+   * VM_PFNMAP ones since 5.13): a move that leaves the old range mapped and
+   * empty. Without it the flag is unknown: EINVAL before anything is looked at.
+   */
+  dontUnmap: boolean;
   /** io_pgetevents exists: added in Linux 4.18, so ENOSYS on the 3.x generations. */
   pgetevents: boolean;
   /**
@@ -130,6 +136,7 @@ const v318: Profile = {
   movedAnonTakesNewOffset: false,
   vmaLookupFirst: false,
   fixedUnmapsTargetEarly: false,
+  dontUnmap: false,
   pgetevents: false,
   syncOps: false,
   mapFixedNoreplace: false,
@@ -151,6 +158,7 @@ const mainline: Profile = {
   hookWithoutTableOops: false,
   multiVmaMove: true,
   movedAnonTakesNewOffset: true,
+  dontUnmap: true,
   pgetevents: true,
   syncOps: true,
   mapFixedNoreplace: true,
@@ -250,6 +258,7 @@ export const CORE_SWITCHES: readonly CoreSwitch[] = [
   { name: "emptyWriteSkipsFsize", of: (p) => p.emptyWriteSkipsFsize },
   { name: "ioprioFlag", of: (p) => p.ioprio !== "ignored" },
   { name: "ioprioHints", of: (p) => p.ioprio === "hints" },
+  { name: "dontUnmap", of: (p) => p.dontUnmap },
 ];
 
 /** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */

@@ -95,6 +95,7 @@ const mremap = z.strictObject({
   to: addr.optional(),
   name: name.optional(),
   maymove: z.literal(false).optional(),
+  dontunmap: z.literal(true).optional(),
 });
 const page = z.strictObject({ op: z.literal("page"), addr });
 const fill = z.strictObject({ op: z.literal("fill"), addr, pages: int(1, MAX_FILL_PAGES), value: int(0, 255) });

@@ -62,7 +62,17 @@ export type CallStep =
   | { op: "ring"; ctx: AddrExpr }
   | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true }
   | { op: "munmap"; addr: AddrExpr; pages: number }
-  | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string; maymove?: false }
+  | {
+      op: "mremap";
+      addr: AddrExpr;
+      old_pages: number;
+      new_pages: number;
+      to?: AddrExpr;
+      name?: string;
+      maymove?: false;
+      /** MREMAP_DONTUNMAP: the old range stays mapped, empty (5.7+). */
+      dontunmap?: true;
+    }
   | { op: "fork_mremap"; addr: AddrExpr; pages: number; to: AddrExpr }
   | { op: "fork"; call: ChildCall }
   | { op: "fork_calls"; calls: ChildStep[] }

@@ -160,8 +160,10 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.munmap(BigInt(addr), BigInt(pages)));
   }
 
-  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true): SysResult & { addr: number } {
-    return addrResult(this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0), mayMove ? 1 : 0));
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true, dontUnmap = false): SysResult & { addr: number } {
+    return addrResult(
+      this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0), mayMove ? 1 : 0, dontUnmap ? 1 : 0),
+    );
   }
 
   ftruncate(size: number): SysResult {

@@ -161,7 +161,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "mremap": {
       const addr = at(s.addr, "addr");
       const to = s.to === undefined ? null : at(s.to, "to");
-      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false);
+      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false, s.dontunmap === true);
       if (r.errno === null) names.bind(s.name, r.addr);
       return { ...head, ret: r.ret, errno: r.errno };
     }

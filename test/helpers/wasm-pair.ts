@@ -172,7 +172,7 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       const addr = at(s.addr);
       const to = s.to === undefined ? null : at(s.to);
       if (addr === null || (s.to !== undefined && to === null)) return "unbound";
-      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false);
+      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false, s.dontunmap === true);
       if (r.errno === null && s.name) names.set(s.name, r.addr);
       return r;
     }
