@@ -38,7 +38,8 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
  * (resfd) or a priority (ioprio) (FINDINGS 46), its vectored and NOOP
  * blocks (FINDINGS 47), those on the O_DIRECT descriptor (FINDINGS 49): what they answer is not what a plain read or write
  * answers, so the io_submit row alone would not show whether they were
- * reached. A step counts in each row it fits.
+ * reached. A step counts in each row it fits. mremap with MREMAP_DONTUNMAP
+ * (FINDINGS 52) has a row of its own for the same reason.
  */
 export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> = {
   "io_submit fsync": ["ok", "EINVAL", "EBADF"],
@@ -53,6 +54,8 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit noop": ["EINVAL", "EBADF"],
   // The file opened with O_DIRECT (6.6+), which answers as the read-write descriptor (FINDINGS 49).
   "io_submit direct": ["ok", "EINVAL", "EOPNOTSUPP"],
+  // MREMAP_DONTUNMAP (FINDINGS 52): a move leaving the old range mapped; a resize, no MREMAP_MAYMOVE or a ring is EINVAL, a hole EFAULT.
+  "mremap dontunmap": ["ok", "EINVAL", "EFAULT"],
 };
 
 /**
@@ -71,8 +74,9 @@ function resClass(res: number): string {
   return res === -EFBIG ? "EFBIG" : res === -ENOSPC ? "ENOSPC" : `ERRNO_${-res}`;
 }
 
-/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop), rw_flags', resfd's, ioprio's and O_DIRECT's. */
+/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop), rw_flags', resfd's, ioprio's and O_DIRECT's; a MREMAP_DONTUNMAP mremap's. */
 function submitKinds(s: Step | undefined): string[] {
+  if (s?.op === "mremap" && s.dontunmap) return ["mremap dontunmap"];
   if (s?.op !== "io_submit") return [];
   const kinds = isSyncCmd(s.cmd) || isVectoredCmd(s.cmd) || s.cmd === "noop" ? [`io_submit ${s.cmd}`] : [];
   if (s.rw_flags && !isSyncCmd(s.cmd)) kinds.push("io_submit rw_flags");

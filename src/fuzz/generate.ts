@@ -283,7 +283,9 @@ export class ProgramGenerator {
     }
     if (len > usable) return this.arenaMove();
     const to = rng.int(1, usable - len + 1);
-    return { op: "mremap", addr: this.addr(name, from), old_pages: len, new_pages: len, to: this.addr(ARENA, to) };
+    const step: Step = { op: "mremap", addr: this.addr(name, from), old_pages: len, new_pages: len, to: this.addr(ARENA, to) };
+    // A ring refuses MREMAP_DONTUNMAP (VM_DONTEXPAND) before its target is touched.
+    return rng.chance(0.1) ? { ...step, dontunmap: true } : step;
   }
 
   private arenaMove(): Step | null {
@@ -299,12 +301,17 @@ export class ProgramGenerator {
       if (new_pages > old_pages && rng.chance(0.35)) return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, maymove: false };
       // No target: same size does nothing, a shrink stays in place, a growth grows in place or moves far away.
       if (new_pages > old_pages) return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages: this.bigPages(), name: this.fresh("G") };
+      // MREMAP_DONTUNMAP without a target: a move to where the kernel places it, the old range left mapped and empty.
+      if (new_pages === old_pages && rng.chance(0.3))
+        return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, name: this.fresh("G"), dontunmap: true };
       return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages };
     }
     new_pages = Math.min(new_pages, usable);
     // The target anywhere in the usable arena, overlapping the source now and then (EINVAL).
     const to = rng.int(1, usable - new_pages + 1);
-    return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, to: this.addr(ARENA, to) };
+    const step: Step = { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, to: this.addr(ARENA, to) };
+    // MREMAP_DONTUNMAP: the old range stays mapped and empty (a resize with it is EINVAL).
+    return rng.chance(new_pages === old_pages ? 0.25 : 0.05) ? { ...step, dontunmap: true } : step;
   }
 
   private badMremap(): Step {
@@ -318,6 +325,10 @@ export class ProgramGenerator {
       { op: "mremap", addr: "bogus", old_pages: len, new_pages: len, to: this.addr(ARENA, a) },
       { op: "mremap", addr: "bogus", old_pages: len, new_pages: len },
       { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len, to: this.addr(ARENA, a), maymove: false },
+      // MREMAP_DONTUNMAP without MREMAP_MAYMOVE, with a resize, from a hole: EINVAL, EINVAL, EFAULT.
+      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len, maymove: false, dontunmap: true },
+      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len + 1, dontunmap: true },
+      { op: "mremap", addr: "bogus", old_pages: len, new_pages: len, to: this.addr(ARENA, a), dontunmap: true },
     ];
     const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
     if (rings.length > 0) {

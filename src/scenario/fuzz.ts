@@ -149,7 +149,7 @@ export function randomStep(rng: Prng, names: Names): Step {
   if (kind < 88) {
     const old_pages = rng.int(1, 5);
     const step: Step = { op: "mremap", addr: addr(rng, names), old_pages, new_pages: rng.chance(0.6) ? old_pages : rng.int(0, 7), name: rng.pick(MAP_NAMES) };
-    const flags = rng.chance(0.1) ? { maymove: false as const } : {};
+    const flags = { ...(rng.chance(0.1) ? { maymove: false as const } : {}), ...(rng.chance(0.15) ? { dontunmap: true as const } : {}) };
     return rng.chance(0.6) ? { ...step, ...flags, to: addr(rng, names) } : { ...step, ...flags };
   }
   if (kind < 89) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
