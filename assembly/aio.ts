@@ -561,7 +561,7 @@ export class AioProcess {
    * hook. When the hook refuses, the pages go back and the VMA is as it was
    * before the move, not split (FINDINGS 27); the target stays unmapped.
    * MREMAP_DONTUNMAP leaves the old range mapped and empty; a VMA moved
-   * whole loses its anon_vma (model's move_range, FINDINGS 52).
+   * whole loses its anon_vma where the profile says (model's move_range, FINDINGS 52).
    */
   private move_range(start: i64, pages: i64, dest: i64, newPages: i64, dontUnmap: bool): i32 {
     const mm = this.mm;
@@ -588,7 +588,7 @@ export class AioProcess {
     if (dontUnmap) {
       const old = mm.find(start)!;
       // The piece may have merged into the old VMA (an unfaulted one placed right after it): then nothing was moved whole.
-      if (whole && old.start == start && old.pages == pages) old.anonVma = 0;
+      if (whole && this.profile.dontUnmapDropsAnonVma && old.start == start && old.pages == pages) old.anonVma = 0;
     } else if (!whole) mm.unmap(start, pages);
     const err = this.aio_ring_remap(piece);
     if (err == EINVAL) {

@@ -64,6 +64,8 @@ export class Profile {
   ioprioHints: bool;
   /** p.dontUnmap */
   dontUnmap: bool;
+  /** p.dontUnmapDropsAnonVma */
+  dontUnmapDropsAnonVma: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -94,5 +96,6 @@ export class Profile {
     this.ioprioFlag = (bits & (1 << 25)) != 0;
     this.ioprioHints = (bits & (1 << 26)) != 0;
     this.dontUnmap = (bits & (1 << 27)) != 0;
+    this.dontUnmapDropsAnonVma = (bits & (1 << 28)) != 0;
   }
 }

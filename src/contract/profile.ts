@@ -56,6 +56,12 @@ export interface Profile {
    * empty. Without it the flag is unknown: EINVAL before anything is looked at.
    */
   dontUnmap: boolean;
+  /**
+   * A VMA moved whole with MREMAP_DONTUNMAP loses its anon_vma, so it then
+   * merges with neighbours that have another (measured on 6.12 and 6.18;
+   * 6.1 keeps it, FINDINGS 52).
+   */
+  dontUnmapDropsAnonVma: boolean;
   /** io_pgetevents exists: added in Linux 4.18, so ENOSYS on the 3.x generations. */
   pgetevents: boolean;
   /**
@@ -137,6 +143,7 @@ const v318: Profile = {
   vmaLookupFirst: false,
   fixedUnmapsTargetEarly: false,
   dontUnmap: false,
+  dontUnmapDropsAnonVma: false,
   pgetevents: false,
   syncOps: false,
   mapFixedNoreplace: false,
@@ -159,6 +166,7 @@ const mainline: Profile = {
   multiVmaMove: true,
   movedAnonTakesNewOffset: true,
   dontUnmap: true,
+  dontUnmapDropsAnonVma: true,
   pgetevents: true,
   syncOps: true,
   mapFixedNoreplace: true,
@@ -177,6 +185,7 @@ const v61: Profile = {
   multiVmaMove: false,
   vmaLookupFirst: true,
   fixedUnmapsTargetEarly: true,
+  dontUnmapDropsAnonVma: false,
   rwFlagsKnown: RWF_KNOWN_BASE,
   ioprio: "data",
   directOpen: false,
@@ -201,13 +210,14 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   mainline,
   next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
   "v6.1": v61,
-  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), a priority hint (FINDINGS 46) or O_DIRECT (FINDINGS 49).
+  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), a priority hint (FINDINGS 46), O_DIRECT (FINDINGS 49) or a whole MREMAP_DONTUNMAP move (FINDINGS 52).
   "v6.12": {
     ...v61,
     name: "v6.12",
     rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC,
     ioprio: "hints",
     directOpen: true,
+    dontUnmapDropsAnonVma: true,
     measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05",
     series: "6.12",
   },
@@ -259,6 +269,7 @@ export const CORE_SWITCHES: readonly CoreSwitch[] = [
   { name: "ioprioFlag", of: (p) => p.ioprio !== "ignored" },
   { name: "ioprioHints", of: (p) => p.ioprio === "hints" },
   { name: "dontUnmap", of: (p) => p.dontUnmap },
+  { name: "dontUnmapDropsAnonVma", of: (p) => p.dontUnmapDropsAnonVma },
 ];
 
 /** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */

@@ -546,7 +546,8 @@ export class AioProcess implements AioBackend {
    * hook. When the hook refuses, the pages go back and the VMA is as it was
    * before the move, not split (FINDINGS 27); the target stays unmapped.
    * With MREMAP_DONTUNMAP the old range stays mapped, its pages gone with
-   * the move (they read as zero); a VMA moved whole loses its anon_vma. A
+   * the move (they read as zero); a VMA moved whole loses its anon_vma
+   * where the profile says (dontUnmapDropsAnonVma). A
    * ring (VM_DONTEXPAND) refuses it before its target is touched (FINDINGS 52).
    */
   private move_range(start: number, pages: number, dest: number, newPages: number, dontUnmap = false): ErrnoName | "OOPS" | null {
@@ -566,7 +567,7 @@ export class AioProcess implements AioBackend {
     // the source then shares the anon_vma the merge brought in (FINDINGS 35).
     mm.insert(piece);
     if (!dontUnmap) mm.unmap(start, pages);
-    else if (start === before.start && pages === before.pages) {
+    else if (this.profile.dontUnmapDropsAnonVma && start === before.start && pages === before.pages) {
       const old = mm.find(start)!;
       // The piece may have merged into the old VMA (an unfaulted one placed right after it): then nothing was moved whole.
       if (old.start === start && old.pages === pages) old.anon_vma = 0;
