@@ -123,9 +123,14 @@ export class AddressSpace {
       const v = this.anonAt(page + n);
       if (!v) break;
       if (!zeroPage && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
-      out.push(this.contents.get(page + n) ?? 0);
+      out.push(this.contentOf(page + n));
     }
     return out;
+  }
+
+  /** The byte every byte of anonymous page `page` holds (0 for a page fill never wrote). */
+  contentOf(page: number): number {
+    return this.contents.get(page) ?? 0;
   }
 
   /** Removes the contents of [start, start + pages) and returns them by page offset from `start` (move_range carries them). */
@@ -262,7 +267,7 @@ export class AddressSpace {
     const offset = (v.pgoff + page - v.start) * PAGE_SIZE + (addr % PAGE_SIZE);
     const bytes = v.backing.bytes;
     if (bytes && offset >= bytes.length) return null;
-    return { bytes, offset, fill: bytes ? 0 : (this.contents.get(page) ?? 0) };
+    return { bytes, offset, fill: bytes ? 0 : this.contentOf(page) };
   }
 
   /** Reads a little-endian u32 through the mappings; null on a fault. */

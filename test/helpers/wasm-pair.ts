@@ -65,7 +65,7 @@ function modelPageBytes(model: AioProcess, addr: number): Uint8Array | null {
   const v = model.mm.find(page);
   if (!v) return null;
   const bytes = v.backing.bytes;
-  if (!bytes) return new Uint8Array(P);
+  if (!bytes) return new Uint8Array(P).fill(model.mm.contentOf(page));
   const at = (v.pgoff + page - v.start) * P;
   return at >= bytes.length ? null : bytes.slice(at, at + P);
 }
