@@ -277,3 +277,32 @@ test("the wire encoder accepts exactly what the scenario parser accepts (one sch
   }
   assert.deepEqual(verdicts, [true, false, true, false, false, false, false, true, false, true, false, true, false]);
 });
+
+test("fill and peek: at most 262,144 pages a scenario, fork_calls children counted; never in a repeat", () => {
+  const many = (n: number): Step[] => [
+    { op: "mmap", pages: 1, name: "A" },
+    ...Array.from({ length: n }, (): Step => ({ op: "fill", addr: "A", pages: 4096, value: 1 })),
+  ];
+  const refused = (steps: Step[], field: string) =>
+    assert.throws(
+      () => parseScenario(JSON.stringify({ name: "w", steps }), "w.json"),
+      (e: unknown) => e instanceof ScenarioError && e.field === field,
+      field,
+    );
+  parseScenario(JSON.stringify({ name: "w", steps: many(64) }), "w.json");
+  refused(many(65), "pages");
+  refused(
+    [
+      ...many(63),
+      {
+        op: "fork_calls",
+        calls: [
+          { op: "peek", addr: "A", pages: 4096 },
+          { op: "peek", addr: "A", pages: 1 },
+        ],
+      },
+    ],
+    "calls.1.pages",
+  );
+  refused([{ op: "repeat", times: 2, steps: [{ op: "peek", addr: "A", pages: 1 }] } as unknown as Step], "steps.0.op");
+});
