@@ -481,6 +481,8 @@ export class AioProcess {
       vma = mm.find(start);
       if (!vma) return -EFAULT;
     }
+    // MREMAP_DONTUNMAP on a ring (VM_DONTEXPAND) is refused before the range is held against the VMA (model's do_mremap).
+    if (dontUnmap && vma.dontexpand) return -EINVAL;
     if (p.ringMoveWhole && vma.kind == KIND_AIO && (start != vma.start || old_pages != vma.pages)) return -EINVAL;
     // MREMAP_DONTUNMAP always moves, even with nothing to resize.
     if (!hasTo && new_pages == old_pages && !dontUnmap) return addr;

@@ -499,6 +499,8 @@ export class AioProcess implements AioBackend {
       }
       vma = mm.find(start) as Vma;
     }
+    // MREMAP_DONTUNMAP on a ring (VM_DONTEXPAND) is refused before the range is held against the VMA (FINDINGS 52).
+    if (dontUnmap && vma.dontexpand) return "EINVAL";
     if (this.profile.ringMoveWhole && vma.kind === "aio" && (start !== vma.start || old_pages !== vma.pages)) return "EINVAL";
     // MREMAP_DONTUNMAP always moves, even with nothing to resize.
     if (to === null && new_pages === old_pages && !dontUnmap) return start;
