@@ -514,6 +514,16 @@ export class AioProcess {
     return v ? v.kind : KIND_NONE;
   }
 
+  /** fill's pages written (mm.ts fill). */
+  fill(addr: i64, pages: i64, value: u8): i64 {
+    return this.mm.fill(addr >> PAGE_SHIFT, pages, value);
+  }
+
+  /** peek: the bytes into `out`, how many (mm.ts peek). */
+  peek(addr: i64, pages: i64, out: usize): i32 {
+    return this.mm.peek(addr >> PAGE_SHIFT, pages, this.zeroPage, out);
+  }
+
   /** ftruncate of the test file: a growth past RLIMIT_FSIZE is EFBIG (SIGXFSZ ignored), a shrink never is. */
   ftruncate(size: i64): i32 {
     if (size > this.fileSize && size > this.fsizeLimit) return -EFBIG;
@@ -533,9 +543,11 @@ export class AioProcess {
    * MREMAP_FIXED to `to` when `hasTo`: the new address, or -errno (check
    * order: model's do_mremap).
    */
-  mremap(addr: i64, old_pages: i64, new_pages: i64, hasTo: bool, to: i64, mayMove: bool): i64 {
-    // MREMAP_FIXED without MREMAP_MAYMOVE is refused with the other flag checks, before any VMA is looked at.
+  mremap(addr: i64, old_pages: i64, new_pages: i64, hasTo: bool, to: i64, mayMove: bool, dontUnmap: bool = false): i64 {
+    // MREMAP_FIXED without MREMAP_MAYMOVE is refused with the other flag checks, before any VMA is looked at;
+    // so is MREMAP_DONTUNMAP where unknown, without MREMAP_MAYMOVE or with a resize (model's do_mremap).
     if (hasTo && !mayMove) return -EINVAL;
+    if (dontUnmap && (!this.profile.dontUnmap || !mayMove || old_pages != new_pages)) return -EINVAL;
     if ((addr & (PAGE_SIZE - 1)) != 0 || old_pages <= 0 || new_pages <= 0) return -EINVAL;
     const start = addr >> PAGE_SHIFT;
     const p = this.profile;
@@ -548,7 +560,7 @@ export class AioProcess {
     }
     let vma = mm.find(start);
     if (!vma) return -EFAULT;
-    if (p.multiVmaMove && hasTo && old_pages == new_pages) return this.move_vmas(start, old_pages, to >> PAGE_SHIFT);
+    if (p.multiVmaMove && hasTo && old_pages == new_pages) return this.move_vmas(start, old_pages, to >> PAGE_SHIFT, dontUnmap);
     if (p.fixedUnmapsTargetEarly && hasTo) {
       // The target, then a shrink's tail, go before the source range is checked (model's do_mremap).
       mm.unmap(to >> PAGE_SHIFT, new_pages);
@@ -559,8 +571,11 @@ export class AioProcess {
       vma = mm.find(start);
       if (!vma) return -EFAULT;
     }
+    // MREMAP_DONTUNMAP on a ring (VM_DONTEXPAND) is refused before the range is held against the VMA (model's do_mremap).
+    if (dontUnmap && vma.dontexpand) return -EINVAL;
     if (p.ringMoveWhole && vma.kind == KIND_AIO && (start != vma.start || old_pages != vma.pages)) return -EINVAL;
-    if (!hasTo && new_pages == old_pages) return addr;
+    // MREMAP_DONTUNMAP always moves, even with nothing to resize.
+    if (!hasTo && new_pages == old_pages && !dontUnmap) return addr;
     if (!hasTo && new_pages < old_pages) {
       mm.unmap(start + new_pages, old_pages - new_pages);
       return addr;
@@ -568,7 +583,7 @@ export class AioProcess {
     // A shrink that moves needs only what it keeps inside the VMA.
     if (start + min(old_pages, new_pages) > vma.end) return -EFAULT;
     if (new_pages > old_pages && vma.dontexpand) return -EFAULT;
-    if (!hasTo) {
+    if (!hasTo && !dontUnmap) {
       const end = start + old_pages;
       if (end == vma.end && mm.isFree(end, new_pages - old_pages)) {
         mm.grow(vma, new_pages - old_pages);
@@ -582,7 +597,7 @@ export class AioProcess {
     }
     const dest = hasTo ? to >> PAGE_SHIFT : mm.unmappedArea(new_pages);
     if (dest < 0) return -ENOMEM;
-    const err = this.move_range(start, old_pages, dest, new_pages);
+    const err = this.move_range(start, old_pages, dest, new_pages, dontUnmap);
     return err ? -err : dest << PAGE_SHIFT;
   }
 
@@ -603,7 +618,7 @@ export class AioProcess {
   }
 
   /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */
-  private move_vmas(start: i64, pages: i64, dest: i64): i64 {
+  private move_vmas(start: i64, pages: i64, dest: i64, dontUnmap: bool): i64 {
     const mm = this.mm;
     const end = start + pages;
     const spans = mm.intersecting(start, pages);
@@ -627,7 +642,7 @@ export class AioProcess {
       const len = unchecked(tos[i]) - from;
       // Only each VMA's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
       // A refused VMA stops the move: those before it stay moved, those after it are not touched.
-      const err = this.move_range(from, len, dest + (from - start), len);
+      const err = this.move_range(from, len, dest + (from - start), len, dontUnmap);
       if (err) return -err;
     }
     return dest << PAGE_SHIFT;
@@ -638,17 +653,24 @@ export class AioProcess {
    * holding it to `dest` with `newPages` pages, then runs the ring's mremap
    * hook. When the hook refuses, the pages go back and the VMA is as it was
    * before the move, not split (FINDINGS 27); the target stays unmapped.
+   * MREMAP_DONTUNMAP leaves the old range mapped and empty; a VMA moved
+   * whole loses its anon_vma where the profile says (model's move_range, FINDINGS 52).
    */
-  private move_range(start: i64, pages: i64, dest: i64, newPages: i64): i32 {
+  private move_range(start: i64, pages: i64, dest: i64, newPages: i64, dontUnmap: bool): i32 {
     const mm = this.mm;
+    // MREMAP_DONTUNMAP: a ring (VM_DONTEXPAND) refuses it before its target is touched (model's move_range).
+    if (dontUnmap && mm.find(start)!.dontexpand) return EINVAL;
     mm.unmap(dest, newPages);
+    // The pages move with their contents (a ring has none: fill writes anonymous memory only).
+    const moved = mm.takeContents(start, pages);
     const vma = mm.find(start)!;
     const beforeStart = vma.start;
     const beforePages = vma.pages;
     const beforePgoff = vma.pgoff;
     const beforeAnonVma = vma.anonVma;
     const whole = start == beforeStart && pages == beforePages;
-    const piece = mm.takePiece(vma, start, pages);
+    // The old VMA stays with MREMAP_DONTUNMAP: the piece is always a copy then.
+    const piece = dontUnmap ? mm.copyPiece(vma, start, pages) : mm.takePiece(vma, start, pages);
     piece.start = dest;
     piece.pages = newPages;
     // Anonymous memory never faulted in (no anon_vma) takes the offset of where it lands, so it merges there.
@@ -656,13 +678,18 @@ export class AioProcess {
     // The new range is placed while its source VMA is still whole, and may merge with it: what stays of
     // the source then shares the anon_vma the merge brought in (FINDINGS 35). A whole VMA leaves nothing behind.
     mm.insert(piece);
-    if (!whole) mm.unmap(start, pages);
+    if (dontUnmap) {
+      const old = mm.find(start)!;
+      // The piece may have merged into the old VMA (an unfaulted one placed right after it): then nothing was moved whole.
+      if (whole && this.profile.dontUnmapDropsAnonVma && old.start == start && old.pages == pages) old.anonVma = 0;
+    } else if (!whole) mm.unmap(start, pages);
     const err = this.aio_ring_remap(piece);
     if (err == EINVAL) {
       mm.unmap(dest, newPages);
       mm.unmap(beforeStart, beforePages);
       mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand, beforeAnonVma));
     }
+    mm.putContents(err == EINVAL ? start : dest, moved);
     return err;
   }
 

@@ -4,7 +4,7 @@
 // (BigInt in JS), results are values or -errno (errno.ts).
 import { PAGE_SHIFT } from "./mm";
 import { proc } from "./process";
-import { record_into_scratch } from "./sink";
+import { record_into_scratch, scratch_reserve } from "./sink";
 import { ring_events as ring_events_mapping, store_event as store_event_mapping, store_head as store_head_mapping } from "./ring-store";
 import { user_reap as user_reap_mapping } from "./user-reap";
 
@@ -121,14 +121,24 @@ export function munmap(addr: i64, pages: i64): i32 {
   return proc.munmap(addr, pages);
 }
 
-/** The new address, or -errno. `has_to`: MREMAP_FIXED to `to`. */
-export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool): i64 {
-  return proc.mremap(addr, old_pages, new_pages, has_to, to, may_move);
+/** The new address, or -errno. `has_to`: MREMAP_FIXED to `to`; `dont_unmap`: MREMAP_DONTUNMAP. */
+export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool, dont_unmap: bool): i64 {
+  return proc.mremap(addr, old_pages, new_pages, has_to, to, may_move, dont_unmap);
 }
 
 /** 0 none, 1 aio, 2 anon (mm.ts KIND_*). */
 export function page(addr: i64): i32 {
   return proc.page(addr);
+}
+
+/** Pages written (aio.ts AioProcess.fill). */
+export function fill(addr: i64, pages: i64, value: u8): i64 {
+  return proc.fill(addr, pages, value);
+}
+
+/** Pages read, each one's byte in scratch as u8 (aio.ts AioProcess.peek). */
+export function peek(addr: i64, pages: i64): i32 {
+  return proc.peek(addr, pages, scratch_reserve(<i32>pages));
 }
 
 export function ftruncate(size: i64): i32 {

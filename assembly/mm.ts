@@ -58,10 +58,39 @@ export class Vma {
   return a.anonVma == 0 || b.anonVma == 0 || a.anonVma == b.anonVma;
 }
 
-// Anonymous pages read as zero and forget writes: reads come from a page that
-// stays zero, writes go to one nobody reads.
+// Anonymous pages read as zero (or as what fill wrote, uniformPage) and forget
+// writes: reads come from a page that stays zero, writes go to one nobody reads.
 const ZERO_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
 const SINK_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
+// Pages `fill` wrote hold one byte throughout: every page holding byte b is
+// read from the one page UNIFORM + b * PAGE_SIZE, made on first use (a scenario
+// without fill allocates none). Writes never go there (writeU32 sends
+// anonymous memory to SINK_PAGE), so they stay uniform.
+let UNIFORM: usize = 0;
+// Held so that the collector keeps the pages UNIFORM points into.
+let UNIFORM_PAGES: ArrayBuffer | null = null;
+const UNIFORM_MADE = new StaticArray<bool>(256);
+
+/** The page every byte of which is `b`. */
+function uniformPage(b: u8): usize {
+  if (UNIFORM == 0) {
+    const pages = new ArrayBuffer(256 * <i32>PAGE_SIZE);
+    UNIFORM_PAGES = pages;
+    UNIFORM = changetype<usize>(pages);
+  }
+  const p = UNIFORM + (<usize>b << <usize>PAGE_SHIFT);
+  if (!unchecked(UNIFORM_MADE[b])) {
+    memory.fill(p, b, <usize>PAGE_SIZE);
+    unchecked((UNIFORM_MADE[b] = true));
+  }
+  return p;
+}
+
+/** Whether `p` is the bytes of a page `fill` wrote (read-only: see uniformPage). */
+@inline function isUniform(p: usize): bool {
+  return UNIFORM != 0 && p - UNIFORM < 256 * <usize>PAGE_SIZE;
+}
+
 /** Slots of the translation cache: a power of two, more than a ring's pages in the benchmarks. */
 const TLB_SLOTS: i32 = 32;
 // The translation cache, as a TLB: per 16-byte slot (page mod TLB_SLOTS) the
@@ -100,6 +129,8 @@ export class AddressSpace {
   }
   /** The last anon_vma identity handed out. */
   private anonVmas: i32 = 0;
+  /** What `fill` wrote, by page number: the byte the whole page holds; other anonymous pages read as zero (model: mm.ts contents). */
+  private contents: Map<i64, u8> = new Map<i64, u8>();
 
   /** Forgets every cached translation: after any change of the VMAs or of what they map, and when another process runs. */
   @inline flushTlb(): void {
@@ -115,7 +146,69 @@ export class AddressSpace {
       if (keepRings || v.kind != KIND_AIO) mm.vmas.push(new Vma(v.start, v.pages, v.kind, v.ring, v.pgoff, v.dontexpand, v.anonVma));
     }
     mm.anonVmas = this.anonVmas;
+    // Only anonymous pages have contents, and a child keeps every anonymous VMA.
+    const pages = this.contents.keys();
+    for (let i = 0, n = pages.length; i < n; i++) {
+      const page = unchecked(pages[i]);
+      mm.contents.set(page, this.contents.get(page));
+    }
     return mm;
+  }
+
+  /** The VMA holding `page` if it is anonymous memory (what fill and peek reach), else null. */
+  private anonAt(page: i64): Vma | null {
+    const v = this.find(page);
+    return v != null && v.kind == KIND_ANON && v.ring == null ? v : null;
+  }
+
+  /** `value` into every byte of `pages` pages from `page`, up to the first that is not anonymous memory: the pages written (model: mm.ts fill). */
+  fill(page: i64, pages: i64, value: u8): i64 {
+    this.flushTlb();
+    let n: i64 = 0;
+    for (; n < pages; n++) {
+      const v = this.anonAt(page + n);
+      if (!v) break;
+      if (v.anonVma == 0) v.anonVma = ++this.anonVmas;
+      this.contents.set(page + n, value);
+    }
+    return n;
+  }
+
+  /** The byte each of `pages` pages from `page` holds, into `out`, up to the first that is not anonymous memory: how many (model: mm.ts peek). */
+  peek(page: i64, pages: i64, zeroPage: bool, out: usize): i32 {
+    let n = 0;
+    for (; n < pages; n++) {
+      const v = this.anonAt(page + n);
+      if (!v) break;
+      if (!zeroPage && v.anonVma == 0) v.anonVma = ++this.anonVmas;
+      store<u8>(out + <usize>n, this.contents.has(page + n) ? this.contents.get(page + n) : 0);
+    }
+    return n;
+  }
+
+  /** Removes the contents of [start, start + pages): each as (page - start) << 8 | byte, for move_range to carry. */
+  takeContents(start: i64, pages: i64): Array<i64> {
+    const out = new Array<i64>();
+    if (this.contents.size == 0) return out;
+    const keys = this.contents.keys();
+    for (let i = 0, n = keys.length; i < n; i++) {
+      const page = unchecked(keys[i]);
+      if (page >= start && page < start + pages) {
+        out.push(((page - start) << 8) | <i64>this.contents.get(page));
+        this.contents.delete(page);
+      }
+    }
+    return out;
+  }
+
+  /** Puts contents taken by takeContents back at `start`. */
+  putContents(start: i64, taken: Array<i64>): void {
+    if (taken.length == 0) return;
+    this.flushTlb();
+    for (let i = 0, n = taken.length; i < n; i++) {
+      const t = unchecked(taken[i]);
+      this.contents.set(start + (t >> 8), <u8>(t & 0xff));
+    }
   }
 
   /** A read of `bytes` bytes at `addr` without the zero page: each mapped page up to the first hole is allocated (model: mm.ts readFault). */
@@ -245,6 +338,7 @@ export class AddressSpace {
   /** Removes every page in [start, start + pages), splitting VMAs at the edges. */
   unmap(start: i64, pages: i64): void {
     this.flushTlb();
+    this.takeContents(start, pages);
     const vmas = this.vmas;
     const n = vmas.length;
     const end = start + pages;
@@ -292,6 +386,11 @@ export class AddressSpace {
       this.unmap(start, pages);
       return v;
     }
+    return this.copyPiece(v, start, pages);
+  }
+
+  /** A copy of the piece [start, start + pages) of `v`, with `v` left in place. */
+  copyPiece(v: Vma, start: i64, pages: i64): Vma {
     return new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma);
   }
 
@@ -304,7 +403,7 @@ export class AddressSpace {
     const v = this.find(page);
     if (!v) return 0;
     const ring = v.ring;
-    if (!ring) return anon;
+    if (!ring) return anon == ZERO_PAGE && this.contents.has(page) ? uniformPage(this.contents.get(page)) : anon;
     const index = v.pgoff + page - v.start;
     return index < ring.pages ? ring.base + <usize>(index << PAGE_SHIFT) : 0;
   }
@@ -358,7 +457,7 @@ export class AddressSpace {
     const off = addr & (PAGE_SIZE - 1);
     // A page the TLB holds as a ring page reads and writes the same bytes.
     const p = off <= PAGE_SIZE - 4 ? this.pageForRead(addr >> PAGE_SHIFT) : 0;
-    if (p != 0 && p != ZERO_PAGE) {
+    if (p != 0 && p != ZERO_PAGE && !isUniform(p)) {
       store<u32>(p + <usize>off, value);
       return true;
     }

@@ -62,6 +62,10 @@ export class Profile {
   ioprioFlag: bool;
   /** p.ioprio === "hints" */
   ioprioHints: bool;
+  /** p.dontUnmap */
+  dontUnmap: bool;
+  /** p.dontUnmapDropsAnonVma */
+  dontUnmapDropsAnonVma: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -91,5 +95,7 @@ export class Profile {
     this.emptyWriteSkipsFsize = (bits & (1 << 24)) != 0;
     this.ioprioFlag = (bits & (1 << 25)) != 0;
     this.ioprioHints = (bits & (1 << 26)) != 0;
+    this.dontUnmap = (bits & (1 << 27)) != 0;
+    this.dontUnmapDropsAnonVma = (bits & (1 << 28)) != 0;
   }
 }

@@ -25,10 +25,11 @@ static int each_vma(int (*match)(const struct vma *, const void *), const void *
 		if (nl)
 			*nl = 0;
 		unsigned long s, e, inode;
+		char perms[5] = "";
 		int path_off = 0;
-		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu %n", &s, &e, &inode,
-			   &path_off) >= 3) {
-			struct vma v = {s, e, 0, inode};
+		if (sscanf(line, "%lx-%lx %4s %*s %*s %lu %n", &s, &e, perms, &inode,
+			   &path_off) >= 4) {
+			struct vma v = {s, e, 0, inode, strcmp(perms, "rw-p") == 0};
 			/* Rings are files of the internal aio filesystem: shown as
 			 * "/[aio] (deleted)" on 6.18. */
 			v.is_aio = path_off > 0 &&
@@ -59,6 +60,19 @@ static int maps_ring(const struct vma *v, const void *inode)
 int find_vma(uintptr_t addr, struct vma *v)
 {
 	return each_vma(holds, &addr, v);
+}
+
+/* The fence page place_like_the_models put above the scenario's mappings:
+ * what lies at and above it is the probe's, never the scenario's. */
+static uintptr_t fence_page = UINTPTR_MAX;
+
+int scenario_anon(uintptr_t addr, uintptr_t *end)
+{
+	struct vma v;
+	if (addr >= fence_page || find_vma(addr, &v) != 0 || v.is_aio || v.inode != 0 || !v.private_rw)
+		return 0;
+	*end = v.end < fence_page ? v.end : fence_page;
+	return 1;
 }
 
 /* Finds a VMA mapping the ring file with this inode; 0 if found. */
@@ -127,6 +141,7 @@ void place_like_the_models(void)
 	void *fence = (void *)(gap_end[largest] - (uintptr_t)page_size);
 	if (mmap(fence, (size_t)page_size, prot, flags | MAP_FIXED_NOREPLACE, -1, 0) != fence)
 		die_probe("cannot place the fence page at %#lx: %s", (unsigned long)fence, strerror(errno));
+	fence_page = (uintptr_t)fence;
 }
 
 /*

@@ -7,9 +7,10 @@
 #include "sys.h"
 
 /*
- * Reads scenario memory the way the models see it. Anonymous memory in a
- * scenario is never written, so it reads as zeros, and is not touched: a
- * read fault on kernels that map no zero page (the host's 6.18.44-fc-v1272)
+ * Reads scenario memory the way the models see it. Anonymous memory is
+ * read only where a page is resident (written by fill, or read-faulted in
+ * by a step); a page that is not reads as zeros and is not touched: a read
+ * fault on kernels that map no zero page (the host's 6.18.44-fc-v1272)
  * allocates a page and gives the VMA an anon_vma, which changes how its
  * pieces merge after a move (FINDINGS 33); an observation must not change
  * what it observes. `seen` caches the VMA looked up last within one step.
@@ -21,7 +22,21 @@ static int observe(uintptr_t addr, void *buf, size_t len, struct vma *seen)
 		*seen = (struct vma){0};
 	if (seen->end > seen->start && !seen->is_aio && seen->inode == 0 &&
 	    addr + len <= seen->end) {
-		memset(buf, 0, len);
+		for (size_t done = 0; done < len;) {
+			uintptr_t at = addr + done;
+			uintptr_t page = at & ~(uintptr_t)(page_size - 1);
+			size_t part = (size_t)(page + (uintptr_t)page_size - at);
+			unsigned char resident;
+			if (part > len - done)
+				part = len - done;
+			if (mincore((void *)page, (size_t)page_size, &resident) != 0)
+				return -1;
+			if (!(resident & 1))
+				memset((char *)buf + done, 0, part);
+			else if (safe_read(at, (char *)buf + done, part) != 0)
+				return -1;
+			done += part;
+		}
 		return 0;
 	}
 	return safe_read(addr, buf, len);

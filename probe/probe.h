@@ -62,7 +62,8 @@
  *                                forked child, which then exits
  *   fork_calls K                 the next K lines (1 to MAX_CHILD_CALLS,
  *                                each as "fork LINE" takes, plus mmap,
- *                                ftruncate and eventfd_read, names allowed)
+ *                                ftruncate, eventfd_read, fill and peek,
+ *                                names allowed)
  *                                run in order by one forked child, which
  *                                then exits; its names die with it
  *   io_cancel ADDR IOCB          IOCB: block (control block 0), 0 or bogus,
@@ -80,12 +81,19 @@
  *                                (MAP_FIXED_NOREPLACE), used with an ADDR only
  *   munmap ADDR PAGES
  *   mremap ADDR OLD NEW TO NAME FLAGS    TO, NAME: as usual or "-";
- *                                FLAGS: maymove, or 0 (resize in place only)
+ *                                FLAGS: maymove, 0 (resize in place only),
+ *                                dontunmap or maymove+dontunmap
+ *                                (MREMAP_DONTUNMAP; without TO the new
+ *                                address argument is 0, its hint)
  *   fork_mremap ADDR PAGES TO
  *   page ADDR
+ *   fill ADDR PAGES VALUE        VALUE (0-255) into every byte of PAGES pages
+ *                                from the one holding ADDR, up to the first
+ *                                that is not the scenario's anonymous memory
+ *   peek ADDR PAGES              each such page's byte (-1: bytes differ)
  *   repeat TIMES BLOCKS N UNTIL  a bounded loop (loop.c): the N lines after
  *                                it are its body (calls only: no repeat,
- *                                eventfd, fork or fork_mremap), run up to
+ *                                eventfd, fork, fork_mremap, fill or peek), run up to
  *                                TIMES times; BLOCKS: "-" or what the body's
  *                                io_submit lines with COUNT "rest" submit
  *                                between them (each asks for those left);
@@ -158,6 +166,8 @@
 /* A scenario's tmpfs for the test file: whole pages, 16 KiB to 16 MiB. */
 #define MIN_TMPFS_BYTES FILE_BYTES
 #define MAX_TMPFS_BYTES (16 * 1024 * 1024)
+#define MAX_FILL_PAGES 4096 /* one fill or peek step */
+#define MAX_CONTENT_PAGES (1 << 18) /* all of one scenario's fill and peek steps */
 #define MAX_IOV_SEGMENTS 2048 /* one iovec array: room past IOV_MAX */
 #define MAX_SCENARIO_SEGMENTS (1 << 19) /* every array of one scenario */
 /* Far below the mmap area and above any heap: nothing maps here unless a

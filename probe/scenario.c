@@ -325,6 +325,51 @@ static void do_io_destroy(int i, const struct step *st)
 		wait_ring_freed(inode);
 }
 
+/*
+ * fill: the byte into every byte of `pages` pages from the page holding
+ * addr, up to the first that is not the scenario's anonymous memory
+ * (scenario_anon); a write fault there gives its VMA an anon_vma, as in the
+ * models. Returns the pages written.
+ */
+static long fill_pages(uintptr_t addr, long pages, int value)
+{
+	uintptr_t page = addr & ~(uintptr_t)(page_size - 1), end = 0;
+	long n = 0;
+	while (n < pages && (page < end || scenario_anon(page, &end))) {
+		memset((void *)page, value, (size_t)page_size);
+		page += (uintptr_t)page_size;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * peek: for each page fill reaches, the byte all its bytes hold, -1 when
+ * they differ (the models never write such a page). Without the zero page
+ * (emulated: fault_watch.h) a read fault allocates a page: a page that was
+ * not resident before the read is written back, as a lookup_ioctx read's is.
+ */
+static void peek_pages(uintptr_t addr, long pages)
+{
+	uintptr_t page = addr & ~(uintptr_t)(page_size - 1), end = 0;
+	outf(",\"bytes\":[");
+	for (long n = 0; n < pages && (page < end || scenario_anon(page, &end)); n++) {
+		unsigned char resident = 1;
+		if (emulating && mincore((void *)page, (size_t)page_size, &resident) != 0)
+			die_probe("peek: mincore: %s", strerror(errno));
+		const volatile unsigned char *b = (const volatile unsigned char *)page;
+		int value = b[0];
+		for (long k = 1; k < page_size && value >= 0; k++)
+			if (b[k] != b[0])
+				value = -1;
+		if (!(resident & 1))
+			*(volatile unsigned char *)page = b[0];
+		outf("%s%d", n ? "," : "", value);
+		page += (uintptr_t)page_size;
+	}
+	outf("]");
+}
+
 /* io_cancel of control block 0 (IOCB_ADDR, zeroed or as the last io_submit
  * left it: aio_key 0 either way), of NULL, or of the unmapped "bogus". */
 static void do_io_cancel(int i, const struct step *st)
@@ -499,6 +544,12 @@ static void do_call(int i, const struct step *st)
 		     find_vma(a, &v) != 0 ? "none" : v.is_aio ? "aio" : "anon");
 		break;
 	}
+	case OP_FILL:
+		outf(",\"ret\":%ld", fill_pages(resolve(i, "addr", &st->a), st->n1, (int)st->n2));
+		break;
+	case OP_PEEK:
+		peek_pages(resolve(i, "addr", &st->a), st->n1);
+		break;
 	}
 }
 

@@ -8,7 +8,7 @@ const char *const op_names[] = {
 	"ring", "mmap", "munmap", "mremap", "fork_mremap", "page", "io_cancel",
 	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
 	"eventfd_read", "fork_calls", "repeat", "pipe", "pipe_write", "pipe_read",
-	"store_head", "store_event", "ring_events",
+	"store_head", "store_event", "ring_events", "fill", "peek",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -112,6 +112,24 @@ static int parse_flag(const char *tok, const char *word, int value, int line, co
 	return 0;
 }
 
+/* mremap's FLAGS word (probe.h): 0, maymove, dontunmap or maymove+dontunmap. */
+static int parse_mremap_flags(const char *tok, int line)
+{
+	static const struct {
+		const char *word;
+		int flags;
+	} words[] = {
+		{"0", 0},
+		{"maymove", MREMAP_MAYMOVE},
+		{"dontunmap", MREMAP_DONTUNMAP},
+		{"maymove+dontunmap", MREMAP_MAYMOVE | MREMAP_DONTUNMAP},
+	};
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if (strcmp(tok, words[k].word) == 0)
+			return words[k].flags;
+	die_probe("wire line %d: bad mremap flags", line);
+}
+
 /* An io_submit entry index, or "-" for none (-1). */
 static long parse_entry(const char *tok, int line, const char *what)
 {
@@ -205,7 +223,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 17, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -422,12 +440,25 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		st->n2 = parse_long(tok[3], line);
 		st->to = parse_addr(tok[4], line);
 		st->name = parse_name(tok[5], line);
-		st->flag = parse_flag(tok[6], "maymove", MREMAP_MAYMOVE, line, "mremap flags");
+		st->flag = parse_mremap_flags(tok[6], line);
 		break;
 	case OP_FORK_MREMAP:
 		st->a = parse_addr(tok[1], line);
 		st->n1 = parse_long(tok[2], line);
 		st->to = parse_addr(tok[3], line);
+		break;
+	case OP_FILL:
+	case OP_PEEK:
+		/* n1 pages from the page holding a; fill: n2 the byte. */
+		st->a = parse_addr(tok[1], line);
+		st->n1 = parse_long(tok[2], line);
+		if (st->n1 < 1 || st->n1 > MAX_FILL_PAGES)
+			die_probe("wire line %d: pages out of range", line);
+		if (st->op == OP_FILL) {
+			st->n2 = parse_long(tok[3], line);
+			if (st->n2 < 0 || st->n2 > 255)
+				die_probe("wire line %d: value out of range", line);
+		}
 		break;
 	case OP_FORK_CALLS:
 		st->n1 = parse_long(tok[1], line);
@@ -457,7 +488,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	 * names of its own, and the file and eventfds it shares. */
 	static const unsigned member_ops = child_ops | 1u << OP_MMAP |
 		1u << OP_FTRUNCATE | 1u << OP_EVENTFD_READ | 1u << OP_STORE_HEAD |
-		1u << OP_STORE_EVENT;
+		1u << OP_STORE_EVENT | 1u << OP_FILL | 1u << OP_PEEK;
 	if (member && (in_child || !(member_ops >> st->op & 1)))
 		die_probe("wire line %d: a fork_calls child cannot run this", line);
 }
@@ -507,7 +538,7 @@ static int read_body(struct step *st, char *line, size_t cap, int line_no, int *
 {
 	/* What a body may not hold: a loop, a descriptor per iteration, a process per iteration. */
 	static const unsigned not_in_body = 1u << OP_REPEAT | 1u << OP_EVENTFD | 1u << OP_FORK_MREMAP |
-		1u << OP_PIPE | 1u << OP_PIPE_WRITE | 1u << OP_PIPE_READ;
+		1u << OP_PIPE | 1u << OP_PIPE_WRITE | 1u << OP_PIPE_READ | 1u << OP_FILL | 1u << OP_PEEK;
 	int rests = 0;
 	st->body_at = *nbody;
 	for (long k = 0; k < st->n3; k++) {
@@ -591,7 +622,7 @@ int next_scenario(void)
 	if (pending)
 		die_probe("wire line %d: fork_calls is missing %ld calls", line_no, pending);
 	int eventfds = 0, pipes = 0;
-	long polls = 0;
+	long polls = 0, content = 0;
 	for (int i = 0; i < nsteps; i++) {
 		if (steps[i].op == OP_EVENTFD && ++eventfds > MAX_EVENTFDS)
 			die_probe("more than %d eventfd steps", MAX_EVENTFDS);
@@ -600,6 +631,13 @@ int next_scenario(void)
 		if (steps[i].op == OP_IO_SUBMIT && steps[i].cmd == IOCB_CMD_POLL && steps[i].n1 > 0 &&
 		    (polls += steps[i].n1) > MAX_POLL_BLOCKS)
 			die_probe("more than %d poll blocks", MAX_POLL_BLOCKS);
+		if (steps[i].op == OP_FILL || steps[i].op == OP_PEEK)
+			content += steps[i].n1;
 	}
+	for (int k = 0; k < nchild_steps; k++)
+		if (child_steps[k].op == OP_FILL || child_steps[k].op == OP_PEEK)
+			content += child_steps[k].n1;
+	if (content > MAX_CONTENT_PAGES)
+		die_probe("fill and peek touch more than %d pages", MAX_CONTENT_PAGES);
 	return any;
 }

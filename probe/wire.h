@@ -11,6 +11,7 @@ enum op {
 	OP_SETRLIMIT_FSIZE, OP_EVENTFD, OP_EVENTFD_READ, OP_FORK_CALLS, OP_REPEAT,
 	OP_PIPE, OP_PIPE_WRITE, OP_PIPE_READ,
 	OP_STORE_HEAD, OP_STORE_EVENT, OP_RING_EVENTS,
+	OP_FILL, OP_PEEK,
 };
 
 /* io_cancel's control block (step flag, with `to` A_NONE): control block 0,

@@ -42,6 +42,8 @@ describe(`${DOC} examples`, () => {
       "fork",
       "fork_calls",
       "page",
+      "fill",
+      "peek",
     ]) {
       assert.ok(ops.has(op as never), `no example uses ${op}`);
     }

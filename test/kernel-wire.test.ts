@@ -62,6 +62,8 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "store_event", ctx: "B", slot: 126, data: 2 ** 53 - 1, res: -22 },
     { op: "store_event", ctx: "A", slot: 0, data: 0, res: 1, res2: -(2 ** 53 - 1) },
     { op: "ring_events", ctx: "A+1", slot: 3, count: 0 },
+    { op: "fill", addr: "X+2", pages: 3, value: 255 },
+    { op: "peek", addr: "X+1b", pages: 4096 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B", "Y", "Z", "E", "S"]);
   assert.equal(
@@ -118,6 +120,8 @@ test("names become indices in order of first mention; addresses carry pages or b
       "store_event N2+0+0 126 9007199254740991 -22 0",
       "store_event N0+0+0 0 0 1 -9007199254740991",
       "ring_events N0+1+0 3 0",
+      "fill N1+2+0 3 255",
+      "peek N1+0+1 4096",
       "",
     ].join("\n"),
   );
@@ -227,6 +231,10 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: [65537] }, "iov.0"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: Array<number>(2049).fill(0) }, "iov"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: 1 } as unknown as Step, "iov"],
+    [{ op: "fill", addr: "A", pages: 1, value: 256 }, "value"],
+    [{ op: "fill", addr: "A", pages: 0, value: 1 }, "pages"],
+    [{ op: "peek", addr: "A", pages: 4097 }, "pages"],
+    [{ op: "peek", addr: "A" } as unknown as Step, "pages"],
   ];
   for (const [step, field] of bad) {
     assert.throws(
@@ -334,4 +342,33 @@ test("pipes and poll blocks the models do not follow are refused alike on every 
   refused([...setup, { op: "io_cancel", ctx: "A", block: 1 }], "submit", /give submit/);
   refused([...setup, { op: "mmap", pages: 1, name: "P" }], null, /pipe step's name/);
   refused([...setup, { op: "pipe", name: "P" }], "name", /bound once/);
+});
+
+test("fill and peek: at most 262,144 pages a scenario, fork_calls children counted; never in a repeat", () => {
+  const many = (n: number): Step[] => [
+    { op: "mmap", pages: 1, name: "A" },
+    ...Array.from({ length: n }, (): Step => ({ op: "fill", addr: "A", pages: 4096, value: 1 })),
+  ];
+  const refused = (steps: Step[], field: string) =>
+    assert.throws(
+      () => parseScenario(JSON.stringify({ name: "w", steps }), "w.json"),
+      (e: unknown) => e instanceof ScenarioError && e.field === field,
+      field,
+    );
+  parseScenario(JSON.stringify({ name: "w", steps: many(64) }), "w.json");
+  refused(many(65), "pages");
+  refused(
+    [
+      ...many(63),
+      {
+        op: "fork_calls",
+        calls: [
+          { op: "peek", addr: "A", pages: 4096 },
+          { op: "peek", addr: "A", pages: 1 },
+        ],
+      },
+    ],
+    "calls.1.pages",
+  );
+  refused([{ op: "repeat", times: 2, steps: [{ op: "peek", addr: "A", pages: 1 }] } as unknown as Step], "steps.0.op");
 });

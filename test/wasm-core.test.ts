@@ -522,6 +522,34 @@ describe("wasm core = model", () => {
     }
   });
 
+  // Pages fill wrote are read through the same cache (a shared page per byte value): each change of
+  // their contents, a move carrying them, MREMAP_DONTUNMAP emptying them, must show in the next read.
+  test("no cached translation outlives a change of page contents", () => {
+    for (const profile of PROFILE_NAMES) {
+      const pair = new Pair(profile);
+      const s = pair.mmap(4);
+      const t = pair.mmap(4);
+      const read = (label: string, at: number) => pair.call(`${label}: ring`, (b) => b.ring(at));
+      read("zero page", s);
+      pair.call("fill", (b) => b.fill(s, 2, 5));
+      read("filled", s);
+      pair.call("fill again", (b) => b.fill(s, 1, 9));
+      read("filled again", s);
+      pair.call("move", (b) => b.mremap(s, 2, 2, t));
+      read("moved away", s);
+      read("moved here", t);
+      pair.call("dontunmap back", (b) => b.mremap(t, 2, 2, s, true, true));
+      read("left empty", t);
+      read("back", s);
+      pair.call("peek", (b) => b.peek(s, 4));
+      pair.call("io_destroy of a filled id", (b) => b.io_destroy(s + P));
+      pair.call("munmap", (b) => b.munmap(s, 2));
+      read("unmapped", s);
+      pair.call("mmap over it", (b) => b.mmap(2, s));
+      read("fresh", s);
+    }
+  });
+
   test("no cached translation of a child outlives it (the TLB holds the running process's only)", () => {
     for (const profile of PROFILE_NAMES) {
       const pair = new Pair(profile);

@@ -52,3 +52,7 @@ export const MAX_EXECUTED_STEPS = 1_000_000;
  * which the models do not model.
  */
 export const MAX_MAPPING_CALLS = 40_000;
+/** Pages one fill or peek step may write or read (16 MiB): the probe really writes them. */
+export const MAX_FILL_PAGES = 4096;
+/** Pages one scenario's fill and peek steps may touch in all: the models hold each written page's byte, the results each read one. */
+export const MAX_CONTENT_PAGES = 1 << 18;

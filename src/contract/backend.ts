@@ -184,8 +184,12 @@ export interface AioBackend {
   /** `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses. */
   mmap(pages: number, at?: number | null, noReplace?: boolean): SysResult & { addr: number };
   munmap(addr: number, pages: number): SysResult;
-  /** `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove` false: flags 0, a resize in place only. */
-  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove?: boolean): SysResult & { addr: number };
+  /**
+   * `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove`
+   * false: without MREMAP_MAYMOVE (a resize in place only). `dontUnmap`:
+   * MREMAP_DONTUNMAP too (the new address hint 0 without `to`).
+   */
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove?: boolean, dontUnmap?: boolean): SysResult & { addr: number };
   /**
    * `f` run by a forked child of the process, which then exits: a copy of
    * its mappings (rings too where the profile's fork copies them), no
@@ -193,6 +197,14 @@ export interface AioBackend {
    */
   inChild<T>(f: (child: AioBackend) => T): T;
   page(addr: number): "aio" | "anon" | "none";
+  /**
+   * Writes `value` into every byte of the `pages` pages from the one holding
+   * `addr`, up to the first that is not anonymous memory (unmapped, or a
+   * ring: its pages are not written here): the pages written.
+   */
+  fill(addr: number, pages: number, value: number): number;
+  /** The byte each of the `pages` pages from the one holding `addr` holds, up to the first that is not anonymous memory. */
+  peek(addr: number, pages: number): number[];
 }
 
 export const ok = (ret = 0): SysResult => ({ ret, errno: null });

@@ -50,6 +50,18 @@ export interface Profile {
    * then fails (EFAULT) has already unmapped its target (6.1, 6.12).
    */
   fixedUnmapsTargetEarly: boolean;
+  /**
+   * mremap knows MREMAP_DONTUNMAP (5.7+; any mapping but VM_DONTEXPAND and
+   * VM_PFNMAP ones since 5.13): a move that leaves the old range mapped and
+   * empty. Without it the flag is unknown: EINVAL before anything is looked at.
+   */
+  dontUnmap: boolean;
+  /**
+   * A VMA moved whole with MREMAP_DONTUNMAP loses its anon_vma, so it then
+   * merges with neighbours that have another (measured on 6.12 and 6.18;
+   * 6.1 keeps it, FINDINGS 52).
+   */
+  dontUnmapDropsAnonVma: boolean;
   /** io_pgetevents exists: added in Linux 4.18, so ENOSYS on the 3.x generations. */
   pgetevents: boolean;
   /**
@@ -133,6 +145,8 @@ const v318: Profile = {
   movedAnonTakesNewOffset: false,
   vmaLookupFirst: false,
   fixedUnmapsTargetEarly: false,
+  dontUnmap: false,
+  dontUnmapDropsAnonVma: false,
   pgetevents: false,
   syncOps: false,
   mapFixedNoreplace: false,
@@ -154,6 +168,8 @@ const mainline: Profile = {
   hookWithoutTableOops: false,
   multiVmaMove: true,
   movedAnonTakesNewOffset: true,
+  dontUnmap: true,
+  dontUnmapDropsAnonVma: true,
   pgetevents: true,
   syncOps: true,
   mapFixedNoreplace: true,
@@ -178,6 +194,7 @@ const v61: Profile = {
   multiVmaMove: false,
   vmaLookupFirst: true,
   fixedUnmapsTargetEarly: true,
+  dontUnmapDropsAnonVma: false,
   rwFlagsKnown: RWF_KNOWN_BASE,
   directOpen: false,
   measuredOn: "Linux 6.1.0-57-cloud-amd64 (Debian 6.1.192-3) under QEMU, 2026-12-05",
@@ -201,12 +218,13 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   mainline,
   next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
   "v6.1": v61,
-  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), or O_DIRECT (FINDINGS 49).
+  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), O_DIRECT (FINDINGS 49) or a whole MREMAP_DONTUNMAP move (FINDINGS 52).
   "v6.12": {
     ...v61,
     name: "v6.12",
     rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC,
     directOpen: true,
+    dontUnmapDropsAnonVma: true,
     measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05",
     series: "6.12",
   },
@@ -257,6 +275,8 @@ export const CORE_SWITCHES: readonly CoreSwitch[] = [
   { name: "emptyWriteSkipsFsize", of: (p) => p.emptyWriteSkipsFsize },
   { name: "ioprioFlag", of: (p) => p.ioprio !== "ignored" },
   { name: "ioprioHints", of: (p) => p.ioprio === "hints" },
+  { name: "dontUnmap", of: (p) => p.dontUnmap },
+  { name: "dontUnmapDropsAnonVma", of: (p) => p.dontUnmapDropsAnonVma },
 ];
 
 /** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */

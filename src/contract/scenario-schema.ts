@@ -6,6 +6,7 @@ import { z } from "zod";
 import { IOCB_FLAGS_KNOWN, IOPRIO_NR_HINTS, IOPRIO_NR_LEVELS } from "../../assembly/abi/iocb-flags.js";
 import {
   MAX_CHILD_CALLS,
+  MAX_FILL_PAGES,
   MAX_COUNT,
   MAX_IO_BYTES,
   MAX_IO_OFFSET,
@@ -131,8 +132,11 @@ const mremap = z.strictObject({
   to: addr.optional(),
   name: name.optional(),
   maymove: z.literal(false).optional(),
+  dontunmap: z.literal(true).optional(),
 });
 const page = z.strictObject({ op: z.literal("page"), addr });
+const fill = z.strictObject({ op: z.literal("fill"), addr, pages: int(1, MAX_FILL_PAGES), value: int(0, 255) });
+const peek = z.strictObject({ op: z.literal("peek"), addr, pages: int(1, MAX_FILL_PAGES) });
 const ftruncate = z.strictObject({ op: z.literal("ftruncate"), size: int(0, MAX_IO_OFFSET) });
 const eventfdRead = z.strictObject({ op: z.literal("eventfd_read"), fd: name });
 const mmap = z
@@ -177,6 +181,8 @@ const childStep = z.discriminatedUnion("op", [
   page,
   ftruncate,
   eventfdRead,
+  fill,
+  peek,
 ]);
 
 const ioPgetevents = z
@@ -262,6 +268,8 @@ const steps = [
   z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
   z.strictObject({ op: z.literal("fork"), call: childCall }),
   z.strictObject({ op: z.literal("fork_calls"), calls: z.array(childStep).min(1).max(MAX_CHILD_CALLS) }),
+  fill,
+  peek,
   z.strictObject({
     op: z.literal("eventfd"),
     name: name.refine((v) => v !== "file" && v !== "bad", 'io_submit\'s resfd reads "bad" and "file" as a closed descriptor and the test file, not as names'),

@@ -69,11 +69,25 @@ export type CallStep =
   | { op: "ring_events"; ctx: AddrExpr; slot: number; count: number }
   | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true }
   | { op: "munmap"; addr: AddrExpr; pages: number }
-  | { op: "mremap"; addr: AddrExpr; old_pages: number; new_pages: number; to?: AddrExpr; name?: string; maymove?: false }
+  | {
+      op: "mremap";
+      addr: AddrExpr;
+      old_pages: number;
+      new_pages: number;
+      to?: AddrExpr;
+      name?: string;
+      maymove?: false;
+      /** MREMAP_DONTUNMAP: the old range stays mapped, empty (5.7+). */
+      dontunmap?: true;
+    }
   | { op: "fork_mremap"; addr: AddrExpr; pages: number; to: AddrExpr }
   | { op: "fork"; call: ChildCall }
   | { op: "fork_calls"; calls: ChildStep[] }
   | { op: "page"; addr: AddrExpr }
+  /** Writes `value` (0-255) into every byte of `pages` pages from the page holding `addr`, up to the first that is not anonymous memory. */
+  | { op: "fill"; addr: AddrExpr; pages: number; value: number }
+  /** Reads what each of `pages` pages from the page holding `addr` holds, up to the first that is not anonymous memory. */
+  | { op: "peek"; addr: AddrExpr; pages: number }
   | { op: "eventfd"; name: string; initval?: number; semaphore?: true }
   | { op: "eventfd_read"; fd: string }
   | { op: "pipe"; name: string }
@@ -91,10 +105,14 @@ export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
  */
 export type Until = { step?: number; errno: ErrnoName | null } | { step?: number; ret: CompareOp; value: number } | { rest: 0 };
 
-/** What a repeat's body may call: no loop in a loop, no eventfd or pipe (a descriptor per iteration), no fork, and no pipe I/O (FINDINGS 53). */
-export type LoopBodyStep = Exclude<CallStep, { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" | "pipe" | "pipe_write" | "pipe_read" }>;
+/**
+ * What a repeat's body may call: no loop in a loop, no eventfd or pipe (a
+ * descriptor per iteration), no fork, no pipe I/O (FINDINGS 53) and no page
+ * contents (fill, peek: bounded per scenario).
+ */
+export type LoopBodyStep = Exclude<CallStep, { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" | "pipe" | "pipe_write" | "pipe_read" | "fill" | "peek" }>;
 
-const NOT_IN_BODY: ReadonlySet<OpName> = new Set(["repeat", "eventfd", "fork", "fork_calls", "fork_mremap", "pipe", "pipe_write", "pipe_read"]);
+const NOT_IN_BODY: ReadonlySet<OpName> = new Set(["repeat", "eventfd", "fork", "fork_calls", "fork_mremap", "pipe", "pipe_write", "pipe_read", "fill", "peek"]);
 
 /** Whether a repeat's body may hold the step. */
 export function isLoopBodyStep(s: Step): s is LoopBodyStep {
@@ -188,11 +206,12 @@ const CHILD_OPS: ReadonlySet<OpName> = new Set<ChildCall["op"]>([
  * What the child of a `fork_calls` step runs, in order, before it exits
  * with whatever it holds: a ChildCall that may bind names of its own (they
  * live only in the child), or a step on what parent and child share by
- * design: the test file (`ftruncate`) and an eventfd (`eventfd_read`).
- * Stores into a ring (`store_head`, `store_event`) too, as CRIU's restore
- * makes them into its own new ring; one into an inherited ring lands in
- * the parent's pages (a shared mapping), in the kernel and the models alike.
- * Still no user_reap, no signal, no new eventfd and no nested fork.
+ * design: the test file (`ftruncate`) and an eventfd (`eventfd_read`);
+ * `fill` and `peek` of its copy of the anonymous pages; stores into a ring
+ * (`store_head`, `store_event`), as CRIU's restore makes them into its own
+ * new ring (one into an inherited ring lands in the parent's pages, a
+ * shared mapping, in the kernel and the models alike). Still no user_reap,
+ * no signal, no new eventfd and no nested fork.
  */
 export type ChildStep = StepOf<
   | "io_setup"
@@ -210,6 +229,8 @@ export type ChildStep = StepOf<
   | "page"
   | "ftruncate"
   | "eventfd_read"
+  | "fill"
+  | "peek"
 >;
 
 const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([
@@ -219,6 +240,8 @@ const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([
   "store_event",
   "ftruncate",
   "eventfd_read",
+  "fill",
+  "peek",
 ]);
 
 /** The step as a call of a fork_calls step, or null for an op its child may not run. */
@@ -352,6 +375,8 @@ export interface StepResult {
   pages?: number;
   // `page` op
   kind?: "aio" | "anon" | "none";
+  /** `peek` op: per page read, the byte every byte of it holds (-1 from the probe for a page whose bytes differ). */
+  bytes?: number[];
   // `eventfd_read` op: the counter read (the whole count, or 1 for a semaphore)
   value?: number;
   // `io_pgetevents` op: the pending SIGUSR1's handler ran during the call (1) or not (0)

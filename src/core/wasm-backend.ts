@@ -213,8 +213,10 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.munmap(BigInt(addr), BigInt(pages)));
   }
 
-  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true): SysResult & { addr: number } {
-    return addrResult(this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0), mayMove ? 1 : 0));
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true, dontUnmap = false): SysResult & { addr: number } {
+    return addrResult(
+      this.core.mremap(BigInt(addr), BigInt(old_pages), BigInt(new_pages), to === null ? 0 : 1, BigInt(to ?? 0), mayMove ? 1 : 0, dontUnmap ? 1 : 0),
+    );
   }
 
   ftruncate(size: number): SysResult {
@@ -237,6 +239,15 @@ export class WasmProcess implements AioBackend {
 
   page(addr: number): "aio" | "anon" | "none" {
     return KINDS[this.core.page(BigInt(addr))];
+  }
+
+  fill(addr: number, pages: number, value: number): number {
+    return Number(this.core.fill(BigInt(addr), BigInt(pages), value));
+  }
+
+  peek(addr: number, pages: number): number[] {
+    const n = this.core.peek(BigInt(addr), BigInt(pages));
+    return Array.from(new Uint8Array(this.core.memory.buffer, this.core.scratch_ptr(), n));
   }
 
   // ---- batch hot paths (raw results: count, or -errno) ---------------------

@@ -27,6 +27,10 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   fork: ["ok", "EINVAL", "EFAULT"],
   fork_calls: ["ok"],
   page: ["aio", "anon", "none"],
+  // fill: some pages written, or none (the page is not anonymous memory).
+  fill: ["written", "none"],
+  // peek: pages that read as zero, pages holding what fill wrote, or none read.
+  peek: ["zero", "data", "none"],
   eventfd: ["ok"],
   eventfd_read: ["ok", "EAGAIN"],
   pipe: ["ok"],
@@ -40,7 +44,8 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
  * (resfd) or a priority (ioprio) (FINDINGS 46), its vectored and NOOP
  * blocks (FINDINGS 47), those on the O_DIRECT descriptor (FINDINGS 49): what they answer is not what a plain read or write
  * answers, so the io_submit row alone would not show whether they were
- * reached. A step counts in each row it fits.
+ * reached. A step counts in each row it fits. mremap with MREMAP_DONTUNMAP
+ * (FINDINGS 52) has a row of its own for the same reason.
  */
 export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> = {
   "io_submit fsync": ["ok", "EINVAL", "EBADF"],
@@ -57,6 +62,8 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit direct": ["ok", "EINVAL", "EOPNOTSUPP"],
   // Poll blocks (FINDINGS 53): ready or left waiting, a field a poll block may not carry or the test file ready for none of its events, a closed fd.
   "io_submit poll": ["ok", "EINVAL", "EBADF"],
+  // MREMAP_DONTUNMAP (FINDINGS 52): a move leaving the old range mapped; a resize, no MREMAP_MAYMOVE or a ring is EINVAL, a hole EFAULT.
+  "mremap dontunmap": ["ok", "EINVAL", "EFAULT"],
 };
 
 /**
@@ -75,8 +82,9 @@ function resClass(res: number): string {
   return res === -EFBIG ? "EFBIG" : res === -ENOSPC ? "ENOSPC" : `ERRNO_${-res}`;
 }
 
-/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop, poll), rw_flags', resfd's, ioprio's and O_DIRECT's. */
+/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop, poll), rw_flags', resfd's, ioprio's and O_DIRECT's; a MREMAP_DONTUNMAP mremap's. */
 function submitKinds(s: Step | undefined): string[] {
+  if (s?.op === "mremap" && s.dontunmap) return ["mremap dontunmap"];
   if (s?.op !== "io_submit") return [];
   const kinds = isSyncCmd(s.cmd) || isVectoredCmd(s.cmd) || s.cmd === "noop" || s.cmd === "poll" ? [`io_submit ${s.cmd}`] : [];
   if (s.rw_flags && !isSyncCmd(s.cmd)) kinds.push("io_submit rw_flags");
@@ -89,6 +97,8 @@ function submitKinds(s: Step | undefined): string[] {
 /** The outcome of one step as a coverage column: "ok", an errno name, or a page kind. */
 export function outcomeOf(r: StepResult): string {
   if (r.op === "page") return r.kind ?? "none";
+  if (r.op === "fill") return (r.ret ?? 0) > 0 ? "written" : "none";
+  if (r.op === "peek") return (r.bytes ?? []).length === 0 ? "none" : r.bytes!.some((b) => b !== 0) ? "data" : "zero";
   return r.errno === null || r.errno === undefined ? "ok" : r.errno;
 }
 

@@ -287,7 +287,9 @@ export class ProgramGenerator {
     }
     if (len > usable) return this.arenaMove();
     const to = rng.int(1, usable - len + 1);
-    return { op: "mremap", addr: this.addr(name, from), old_pages: len, new_pages: len, to: this.addr(ARENA, to) };
+    const step: Step = { op: "mremap", addr: this.addr(name, from), old_pages: len, new_pages: len, to: this.addr(ARENA, to) };
+    // A ring refuses MREMAP_DONTUNMAP (VM_DONTEXPAND) before its target is touched.
+    return rng.chance(0.1) ? { ...step, dontunmap: true } : step;
   }
 
   private arenaMove(): Step | null {
@@ -303,12 +305,17 @@ export class ProgramGenerator {
       if (new_pages > old_pages && rng.chance(0.35)) return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, maymove: false };
       // No target: same size does nothing, a shrink stays in place, a growth grows in place or moves far away.
       if (new_pages > old_pages) return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages: this.bigPages(), name: this.fresh("G") };
+      // MREMAP_DONTUNMAP without a target: a move to where the kernel places it, the old range left mapped and empty.
+      if (new_pages === old_pages && rng.chance(0.3))
+        return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, name: this.fresh("G"), dontunmap: true };
       return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages };
     }
     new_pages = Math.min(new_pages, usable);
     // The target anywhere in the usable arena, overlapping the source now and then (EINVAL).
     const to = rng.int(1, usable - new_pages + 1);
-    return { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, to: this.addr(ARENA, to) };
+    const step: Step = { op: "mremap", addr: this.addr(ARENA, a), old_pages, new_pages, to: this.addr(ARENA, to) };
+    // MREMAP_DONTUNMAP: the old range stays mapped and empty (a resize with it is EINVAL).
+    return rng.chance(new_pages === old_pages ? 0.25 : 0.05) ? { ...step, dontunmap: true } : step;
   }
 
   private badMremap(): Step {
@@ -322,6 +329,10 @@ export class ProgramGenerator {
       { op: "mremap", addr: "bogus", old_pages: len, new_pages: len, to: this.addr(ARENA, a) },
       { op: "mremap", addr: "bogus", old_pages: len, new_pages: len },
       { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len, to: this.addr(ARENA, a), maymove: false },
+      // MREMAP_DONTUNMAP without MREMAP_MAYMOVE, with a resize, from a hole: EINVAL, EINVAL, EFAULT.
+      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len, maymove: false, dontunmap: true },
+      { op: "mremap", addr: this.addr(ARENA, a), old_pages: len, new_pages: len + 1, dontunmap: true },
+      { op: "mremap", addr: "bogus", old_pages: len, new_pages: len, to: this.addr(ARENA, a), dontunmap: true },
     ];
     const rings = this.movableRings().filter((n) => n !== "GL" && n !== "GR");
     if (rings.length > 0) {
@@ -369,7 +380,9 @@ export class ProgramGenerator {
     if (roll < 640) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
     if (roll < 680) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
     if (roll < 730) return this.ringStore(rng.chance(0.85) ? this.ctxExpr() : this.pageIn(["arena", "ring"]));
-    if (roll < 815) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
+    if (roll < 770) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
+    if (roll < 795) return this.fill();
+    if (roll < 815) return this.peek();
     if (roll < 840) {
       // Reads of the eventfds completions signal; now and then a new one (64 at most per program).
       const eventfds = this.names.eventfdList();
@@ -473,7 +486,8 @@ export class ProgramGenerator {
       else if (roll < 74) calls.push(this.cancel(ctx) as StepOf<"io_cancel">);
       else if (roll < 80) calls.push({ op: "ftruncate", size: rng.pick([0, 512, 16384, 20000]) });
       else if (roll < 85 && this.names.eventfdList().length > 0) calls.push({ op: "eventfd_read", fd: rng.pick(this.names.eventfdList()) });
-      else if (roll < 90) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W") });
+      else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W") });
+      else if (roll < 90) calls.push(rng.chance(0.5) ? this.fill() : this.peek());
       else calls.push(this.childCall());
     }
     return calls;
@@ -536,6 +550,22 @@ export class ProgramGenerator {
     if (odd === 1) return { ...step, offset: rng.pick([1, -1]) };
     if (odd === 2) return { ...step, rw_flags: 1 };
     return step;
+  }
+
+  /** A fill of a few pages from a page of the arena, a ring or a mapping: it stops at the first that is not anonymous memory. */
+  private fill(): StepOf<"fill"> {
+    const rng = this.rng;
+    return {
+      op: "fill",
+      addr: this.pageIn(["arena", "arena", "ring", "anon"]),
+      pages: rng.pick([1, 1, 2, 3, 8]),
+      value: rng.pick([0, 1, 0x5a, 0xff, rng.int(0, 255)]),
+    };
+  }
+
+  /** A peek of a few pages: what fills wrote, moved, forked or unmapped since. */
+  private peek(): StepOf<"peek"> {
+    return { op: "peek", addr: this.pageIn(["arena", "arena", "ring", "anon"]), pages: this.rng.pick([1, 2, 4, 8]) };
   }
 
   /** io_cancel, mostly of the control block io_submit uses, sometimes of one it cannot read. */

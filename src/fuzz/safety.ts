@@ -188,9 +188,11 @@ export class Safety {
           if (s.name !== undefined) return `step ${i}: a fixed move binds no name here`;
           return this.within(i, s.to, s.new_pages, ["arena"]) ?? makesHoles;
         }
-        if (s.new_pages <= s.old_pages) return s.name === undefined ? makesHoles : `step ${i}: only a growth binds a name here`;
+        // MREMAP_DONTUNMAP without a target moves the range where the kernel places it, as a growth does.
+        const dontUnmapMove = s.dontunmap === true && s.new_pages === s.old_pages;
+        if (s.new_pages <= s.old_pages && !dontUnmapMove) return s.name === undefined ? makesHoles : `step ${i}: only a growth binds a name here`;
         const at = this.locate(s.addr);
-        // A ring cannot grow (VM_DONTEXPAND: EFAULT before anything moves).
+        // A ring cannot grow (VM_DONTEXPAND: EFAULT before anything moves), nor take MREMAP_DONTUNMAP (EINVAL).
         if (at !== null && typeof at !== "string" && at.e.kind === "ring")
           return s.name === undefined ? makesHoles : `step ${i}: a ring growth binds no name here`;
         if (s.name === ARENA) return `step ${i}: ${ARENA} is the arena`;
@@ -250,6 +252,9 @@ export class Safety {
       case "pipe_read":
         return ok();
       case "page":
+      // fill and peek stop at the first page that is not anonymous memory: only where they start matters.
+      case "fill":
+      case "peek":
         return this.within(i, s.addr, 1, ["arena", "ring", "anon"]) ?? ok();
       case "repeat": {
         // Each call runs many times: only calls that change no mapping, so a check that holds once holds every iteration.

@@ -38,6 +38,12 @@ function iovWord(iov: number[] | 0 | "bogus" | undefined): string {
 /** A repeat's comparisons on the wire, as probe/loop.c reads them. */
 const COMPARE_WORDS: Record<CompareOp, string> = { "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge" };
 
+/** mremap's FLAGS word: 0, maymove, dontunmap or maymove+dontunmap (probe.h). */
+function mremapFlags(s: { maymove?: false; dontunmap?: true }): string {
+  const words = [...(s.maymove === false ? [] : ["maymove"]), ...(s.dontunmap ? ["dontunmap"] : [])];
+  return words.length === 0 ? "0" : words.join("+");
+}
+
 /** A repeat's until on the wire: "-" for none, "rest", K:errno:NAME (null for success) or K:ret:OP:VALUE. */
 function untilWord(u: Until | undefined): string {
   if (u === undefined) return "-";
@@ -125,7 +131,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "munmap":
         return `munmap ${addr(i, "addr", s.addr)} ${s.pages}`;
       case "mremap":
-        return `mremap ${addr(i, "addr", s.addr)} ${s.old_pages} ${s.new_pages} ${s.to === undefined ? "-" : addr(i, "to", s.to)} ${optName(i, "name", s.name)} ${s.maymove === false ? 0 : "maymove"}`;
+        return `mremap ${addr(i, "addr", s.addr)} ${s.old_pages} ${s.new_pages} ${s.to === undefined ? "-" : addr(i, "to", s.to)} ${optName(i, "name", s.name)} ${mremapFlags(s)}`;
       case "fork_mremap":
         return `fork_mremap ${addr(i, "addr", s.addr)} ${s.pages} ${addr(i, "to", s.to)}`;
       case "fork":
@@ -135,6 +141,10 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return [`fork_calls ${s.calls.length}`, ...s.calls.map((c) => line(i, c))].join("\n");
       case "page":
         return `page ${addr(i, "addr", s.addr)}`;
+      case "fill":
+        return `fill ${addr(i, "addr", s.addr)} ${s.pages} ${s.value}`;
+      case "peek":
+        return `peek ${addr(i, "addr", s.addr)} ${s.pages}`;
       case "eventfd":
         return `eventfd ${nameIndex(i, "name", s.name)} ${s.initval ?? 0} ${s.semaphore ? "semaphore" : 0}`;
       case "eventfd_read":

@@ -545,8 +545,16 @@ export class AioProcess implements AioBackend {
     return this.mm.find(Math.floor(addr / PAGE_SIZE))?.kind ?? "none";
   }
 
-  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true): SysResult & { addr: number } {
-    const r = this.do_mremap(addr, old_pages, new_pages, to, mayMove);
+  fill(addr: number, pages: number, value: number): number {
+    return this.mm.fill(Math.floor(addr / PAGE_SIZE), pages, value);
+  }
+
+  peek(addr: number, pages: number): number[] {
+    return this.mm.peek(Math.floor(addr / PAGE_SIZE), pages, this.config.zero_page);
+  }
+
+  mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove = true, dontUnmap = false): SysResult & { addr: number } {
+    const r = this.do_mremap(addr, old_pages, new_pages, to, mayMove, dontUnmap);
     return typeof r === "string" ? { ...fail(r), addr: 0 } : { ...ok(), addr: r * PAGE_SIZE };
   }
 
@@ -581,9 +589,11 @@ export class AioProcess implements AioBackend {
    * looking at the rest of the range; a growth, or a move to a target,
    * needs the range it keeps inside the one VMA.
    */
-  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove: boolean): number | ErrnoName | "OOPS" {
-    // MREMAP_FIXED without MREMAP_MAYMOVE is refused with the other flag checks, before any VMA is looked at.
+  private do_mremap(addr: number, old_pages: number, new_pages: number, to: number | null, mayMove: boolean, dontUnmap: boolean): number | ErrnoName | "OOPS" {
+    // MREMAP_FIXED without MREMAP_MAYMOVE is refused with the other flag checks, before any VMA is looked at;
+    // so are MREMAP_DONTUNMAP where the kernel does not know it, and without MREMAP_MAYMOVE or with a resize (FINDINGS 52).
     if (to !== null && !mayMove) return "EINVAL";
+    if (dontUnmap && (!this.profile.dontUnmap || !mayMove || old_pages !== new_pages)) return "EINVAL";
     if (addr % PAGE_SIZE !== 0 || old_pages <= 0 || new_pages <= 0) return "EINVAL";
     const start = addr / PAGE_SIZE;
     const mm = this.mm;
@@ -595,7 +605,7 @@ export class AioProcess implements AioBackend {
     }
     let vma = mm.find(start);
     if (!vma) return "EFAULT";
-    if (this.profile.multiVmaMove && to !== null && old_pages === new_pages) return this.move_vmas(start, old_pages, to / PAGE_SIZE);
+    if (this.profile.multiVmaMove && to !== null && old_pages === new_pages) return this.move_vmas(start, old_pages, to / PAGE_SIZE, dontUnmap);
     if (this.profile.fixedUnmapsTargetEarly && to !== null) {
       // The target, then a shrink's tail, go before the source range is checked: a failed move has already unmapped them.
       mm.unmap(to / PAGE_SIZE, new_pages);
@@ -605,8 +615,11 @@ export class AioProcess implements AioBackend {
       }
       vma = mm.find(start) as Vma;
     }
+    // MREMAP_DONTUNMAP on a ring (VM_DONTEXPAND) is refused before the range is held against the VMA (FINDINGS 52).
+    if (dontUnmap && vma.dontexpand) return "EINVAL";
     if (this.profile.ringMoveWhole && vma.kind === "aio" && (start !== vma.start || old_pages !== vma.pages)) return "EINVAL";
-    if (to === null && new_pages === old_pages) return start;
+    // MREMAP_DONTUNMAP always moves, even with nothing to resize.
+    if (to === null && new_pages === old_pages && !dontUnmap) return start;
     if (to === null && new_pages < old_pages) {
       mm.unmap(start + new_pages, old_pages - new_pages);
       return start;
@@ -614,7 +627,7 @@ export class AioProcess implements AioBackend {
     // A shrink that moves needs only what it keeps inside the VMA.
     if (start + Math.min(old_pages, new_pages) > vma.start + vma.pages) return "EFAULT";
     if (new_pages > old_pages && vma.dontexpand) return "EFAULT";
-    if (to === null) {
+    if (to === null && !dontUnmap) {
       const end = start + old_pages;
       if (end === vma.start + vma.pages && mm.isFree(end, new_pages - old_pages)) {
         mm.grow(vma, new_pages - old_pages);
@@ -628,18 +641,18 @@ export class AioProcess implements AioBackend {
     }
     const dest = to !== null ? to / PAGE_SIZE : mm.unmappedArea(new_pages);
     if (dest < 0) return "ENOMEM";
-    return this.move_range(start, old_pages, dest, new_pages) ?? dest;
+    return this.move_range(start, old_pages, dest, new_pages, dontUnmap) ?? dest;
   }
 
   /** 6.17+: one move of every VMA in [start, start + pages), all by the same offset (the first page is mapped). */
-  private move_vmas(start: number, pages: number, dest: number): number | ErrnoName | "OOPS" {
+  private move_vmas(start: number, pages: number, dest: number, dontUnmap: boolean): number | ErrnoName | "OOPS" {
     const end = start + pages;
     const spans = this.mm.intersecting(start, pages).map((v) => ({ v, from: Math.max(v.start, start), to: Math.min(v.start + v.pages, end) }));
     if (this.profile.ringMoveWhole && spans.some((s) => s.v.kind === "aio" && (s.from !== s.v.start || s.to !== s.v.start + s.v.pages))) return "EINVAL";
     for (const { from, to } of spans) {
       // Only each VMA's own target is replaced: the target of a hole keeps what it had (FINDINGS 5).
       // A refused VMA stops the move: those before it stay moved, those after it are not touched.
-      const err = this.move_range(from, to - from, dest + (from - start), to - from);
+      const err = this.move_range(from, to - from, dest + (from - start), to - from, dontUnmap);
       if (err) return err;
     }
     return dest;
@@ -650,10 +663,17 @@ export class AioProcess implements AioBackend {
    * holding it to `dest` with `newPages` pages, then runs the ring's mremap
    * hook. When the hook refuses, the pages go back and the VMA is as it was
    * before the move, not split (FINDINGS 27); the target stays unmapped.
+   * With MREMAP_DONTUNMAP the old range stays mapped, its pages gone with
+   * the move (they read as zero); a VMA moved whole loses its anon_vma
+   * where the profile says (dontUnmapDropsAnonVma). A
+   * ring (VM_DONTEXPAND) refuses it before its target is touched (FINDINGS 52).
    */
-  private move_range(start: number, pages: number, dest: number, newPages: number): ErrnoName | "OOPS" | null {
+  private move_range(start: number, pages: number, dest: number, newPages: number, dontUnmap = false): ErrnoName | "OOPS" | null {
     const mm = this.mm;
+    if (dontUnmap && mm.find(start)!.dontexpand) return "EINVAL";
     mm.unmap(dest, newPages);
+    // The pages move with their contents (a ring has none: `fill` writes anonymous memory only).
+    const moved = mm.takeContents(start, pages);
     const vma = mm.find(start)!;
     const before: Vma = { ...vma };
     const piece = mm.slice(vma, start, pages);
@@ -664,13 +684,19 @@ export class AioProcess implements AioBackend {
     // The new range is placed while its source VMA is still whole, and may merge with it: what stays of
     // the source then shares the anon_vma the merge brought in (FINDINGS 35).
     mm.insert(piece);
-    mm.unmap(start, pages);
+    if (!dontUnmap) mm.unmap(start, pages);
+    else if (this.profile.dontUnmapDropsAnonVma && start === before.start && pages === before.pages) {
+      const old = mm.find(start)!;
+      // The piece may have merged into the old VMA (an unfaulted one placed right after it): then nothing was moved whole.
+      if (old.start === start && old.pages === pages) old.anon_vma = 0;
+    }
     const err = this.aio_ring_remap(piece);
     if (err === "EINVAL") {
       mm.unmap(dest, newPages);
       mm.unmap(before.start, before.pages);
       mm.insert(before);
     }
+    mm.putContents(err === "EINVAL" ? start : dest, moved);
     return err;
   }
 

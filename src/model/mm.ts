@@ -73,12 +73,78 @@ export class AddressSpace {
   vmas: Vma[] = [];
   /** The last anon_vma identity handed out. */
   private anon_vmas = 0;
+  /**
+   * What `fill` wrote into anonymous memory, by page number: the byte every
+   * byte of that page holds. A page not here reads as zero. Pages belong to
+   * the address, not to a VMA, so splits and merges leave them alone; munmap
+   * drops them and a move (move_range) carries them along.
+   */
+  private contents = new Map<number, number>();
 
   clone(keep: (v: Vma) => boolean): AddressSpace {
     const mm = new AddressSpace();
     mm.vmas = this.vmas.filter(keep).map((v) => ({ ...v }));
     mm.anon_vmas = this.anon_vmas;
+    // Only anonymous pages have contents, and a child keeps every anonymous VMA (fork's copy on write).
+    mm.contents = new Map(this.contents);
     return mm;
+  }
+
+  /** The page at `page` if it is anonymous memory (the pages `fill` and `peek` reach), else null. */
+  private anonAt(page: number): Vma | null {
+    const v = this.find(page);
+    return v && v.kind === "anon" && v.backing.bytes === null ? v : null;
+  }
+
+  /**
+   * Writes `value` into every byte of `pages` pages from `page`, stopping
+   * at the first that is not anonymous memory: returns the pages written.
+   * A write fault gives a VMA without one an anon_vma (FINDINGS 33).
+   */
+  fill(page: number, pages: number, value: number): number {
+    let n = 0;
+    for (; n < pages; n++) {
+      const v = this.anonAt(page + n);
+      if (!v) break;
+      if (v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
+      this.contents.set(page + n, value);
+    }
+    return n;
+  }
+
+  /**
+   * The byte each of `pages` pages from `page` holds, up to the first that
+   * is not anonymous memory. A read fault allocates a page only without
+   * the zero page (`zeroPage` false): then a VMA without an anon_vma gets one.
+   */
+  peek(page: number, pages: number, zeroPage: boolean): number[] {
+    const out: number[] = [];
+    for (let n = 0; n < pages; n++) {
+      const v = this.anonAt(page + n);
+      if (!v) break;
+      if (!zeroPage && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
+      out.push(this.contentOf(page + n));
+    }
+    return out;
+  }
+
+  /** The byte every byte of anonymous page `page` holds (0 for a page fill never wrote). */
+  contentOf(page: number): number {
+    return this.contents.get(page) ?? 0;
+  }
+
+  /** Removes the contents of [start, start + pages) and returns them by page offset from `start` (move_range carries them). */
+  takeContents(start: number, pages: number): [number, number][] {
+    const out: [number, number][] = [];
+    if (this.contents.size === 0) return out;
+    for (const [page, value] of this.contents) if (page >= start && page < start + pages) out.push([page - start, value]);
+    for (const [k] of out) this.contents.delete(start + k);
+    return out;
+  }
+
+  /** Puts contents taken by takeContents back at `start`. */
+  putContents(start: number, taken: [number, number][]): void {
+    for (const [k, value] of taken) this.contents.set(start + k, value);
   }
 
   /**
@@ -167,6 +233,7 @@ export class AddressSpace {
   /** Removes every page in [start, start + pages), splitting VMAs at the edges. */
   unmap(start: number, pages: number): void {
     const end = start + pages;
+    this.takeContents(start, pages);
     const out: Vma[] = [];
     for (const v of this.vmas) {
       const vEnd = v.start + v.pages;
@@ -188,15 +255,19 @@ export class AddressSpace {
     return { ...v, start, pages, pgoff: v.pgoff + (start - v.start) };
   }
 
-  /** Byte at `addr`, or null when no VMA maps it or its backing does not reach it. */
-  private locate(addr: number): { bytes: Uint8Array | null; offset: number } | null {
+  /**
+   * Byte at `addr`: in the ring's `bytes` at `offset`, or for anonymous
+   * memory (`bytes` null) the byte its page holds (`fill`); null when no VMA
+   * maps it or its backing does not reach it.
+   */
+  private locate(addr: number): { bytes: Uint8Array | null; offset: number; fill: number } | null {
     const page = Math.floor(addr / PAGE_SIZE);
     const v = this.find(page);
     if (!v) return null;
     const offset = (v.pgoff + page - v.start) * PAGE_SIZE + (addr % PAGE_SIZE);
     const bytes = v.backing.bytes;
     if (bytes && offset >= bytes.length) return null;
-    return { bytes, offset };
+    return { bytes, offset, fill: bytes ? 0 : this.contentOf(page) };
   }
 
   /**
@@ -219,13 +290,13 @@ export class AddressSpace {
       const at = this.locate(addr);
       if (!at) return null;
       const b = at.bytes;
-      return b ? (b[at.offset] | (b[at.offset + 1] << 8) | (b[at.offset + 2] << 16)) + b[at.offset + 3] * 2 ** 24 : 0;
+      return b ? (b[at.offset] | (b[at.offset + 1] << 8) | (b[at.offset + 2] << 16)) + b[at.offset + 3] * 2 ** 24 : at.fill * 0x0101_0101;
     }
     let value = 0;
     for (let i = 3; i >= 0; i--) {
       const at = this.locate(addr + i);
       if (!at) return null;
-      value = value * 256 + (at.bytes ? at.bytes[at.offset] : 0);
+      value = value * 256 + (at.bytes ? at.bytes[at.offset] : at.fill);
     }
     return value;
   }
@@ -237,9 +308,9 @@ export class AddressSpace {
     return lo === null || hi === null ? null : hi * 2 ** 32 + lo;
   }
 
-  /** Writes a u32 through the mappings; false on a fault (anonymous zero pages accept and forget). */
+  /** Writes a u32 through the mappings; false on a fault (anonymous pages accept and forget). */
   writeU32(addr: number, value: number): boolean {
-    const at: ({ bytes: Uint8Array | null; offset: number } | null)[] = [];
+    const at: ({ bytes: Uint8Array | null; offset: number; fill: number } | null)[] = [];
     for (let i = 0; i < 4; i++) at.push(this.locate(addr + i));
     if (at.some((a) => a === null)) return false;
     for (let i = 0; i < 4; i++) {

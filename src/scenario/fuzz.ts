@@ -212,7 +212,7 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
   if (kind < 88) {
     const old_pages = rng.int(1, 5);
     const step: Step = { op: "mremap", addr: addr(rng, names), old_pages, new_pages: rng.chance(0.6) ? old_pages : rng.int(0, 7), name: rng.pick(MAP_NAMES) };
-    const flags = rng.chance(0.1) ? { maymove: false as const } : {};
+    const flags = { ...(rng.chance(0.1) ? { maymove: false as const } : {}), ...(rng.chance(0.15) ? { dontunmap: true as const } : {}) };
     return rng.chance(0.6) ? { ...step, ...flags, to: addr(rng, names) } : { ...step, ...flags };
   }
   if (kind < 89) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
@@ -234,8 +234,11 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
     }
     return { op: "fork_calls", calls };
   }
-  if (kind < 97 && steps !== null) return randomPipeStep(rng, names, steps);
-  return { op: "page", addr: addr(rng, names) };
+  if (kind < 96 && steps !== null) return randomPipeStep(rng, names, steps);
+  if (kind < 97) return { op: "page", addr: addr(rng, names) };
+  // Page contents: what fill writes moves, forks and vanishes with the pages, and lookup_ioctx reads it as an id.
+  if (kind < 99) return { op: "fill", addr: addr(rng, names), pages: rng.int(1, 6), value: rng.pick([0, 1, 0xa1, 0xff, rng.int(0, 255)]) };
+  return { op: "peek", addr: addr(rng, names), pages: rng.int(1, 6) };
 }
 
 /** Runs a step, turning a scenario error into a comparable outcome. */

@@ -15,7 +15,7 @@ import { checkEventfdNames } from "./eventfd-names.js";
 import { checkPipesAndPolls } from "./pipe-poll.js";
 
 // Steps, names, counts and file size: the ABI's limits, the probe's too.
-import { MAX_EXECUTED_STEPS, MAX_MAPPING_CALLS, MAX_NAMES, MAX_SCENARIO_SEGMENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
+import { MAX_CONTENT_PAGES, MAX_EXECUTED_STEPS, MAX_MAPPING_CALLS, MAX_NAMES, MAX_SCENARIO_SEGMENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
 
 export { MAX_COUNT, MAX_NAMES, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
 /**
@@ -91,6 +91,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let segments = 0;
   let executed = 0;
   let mappingCalls = 0;
+  let contentPages = 0;
   // One call, made `times` times (a repeat's body step, `prefix` naming it); a loop's "rest" submits take its `blocks` in all.
   const visit = (s: CallStep, i: number, times: number, blocks: number, prefix: string) => {
     const at = (field: string) => prefix + field;
@@ -113,6 +114,15 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
           i,
           at("op"),
           `the io_setup, mmap and mremap calls so far number ${mappingCalls}, more than the ${MAX_MAPPING_CALLS} a scenario may make (the live kernel stops a process at vm.max_map_count mappings, which the models do not model; a limit every backend shares)`,
+        );
+    }
+    if (s.op === "fill" || s.op === "peek") {
+      contentPages += s.pages;
+      if (contentPages > MAX_CONTENT_PAGES)
+        fail(
+          i,
+          at("pages"),
+          `the fill and peek steps so far touch ${contentPages} pages, more than the ${MAX_CONTENT_PAGES} a scenario may (a limit every backend shares)`,
         );
     }
     if (s.op === "io_submit" && Array.isArray(s.iov)) {

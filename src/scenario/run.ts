@@ -195,7 +195,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     case "mremap": {
       const addr = at(s.addr, "addr");
       const to = s.to === undefined ? null : at(s.to, "to");
-      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false);
+      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false, s.dontunmap === true);
       if (r.errno === null) names.bind(s.name, r.addr);
       return { ...head, ret: r.ret, errno: r.errno };
     }
@@ -216,6 +216,10 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "page":
       return { ...head, kind: b.page(at(s.addr, "addr")) };
+    case "fill":
+      return { ...head, ret: b.fill(at(s.addr, "addr"), s.pages, s.value) };
+    case "peek":
+      return { ...head, bytes: b.peek(at(s.addr, "addr"), s.pages) };
     case "eventfd": {
       const r = b.eventfd(s.initval ?? 0, s.semaphore === true);
       if (r.errno === null) names.bindEventfd(s.name, r.efd);

@@ -65,7 +65,7 @@ function modelPageBytes(model: AioProcess, addr: number): Uint8Array | null {
   const v = model.mm.find(page);
   if (!v) return null;
   const bytes = v.backing.bytes;
-  if (!bytes) return new Uint8Array(P);
+  if (!bytes) return new Uint8Array(P).fill(model.mm.contentOf(page));
   const at = (v.pgoff + page - v.start) * P;
   return at >= bytes.length ? null : bytes.slice(at, at + P);
 }
@@ -188,7 +188,7 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       const addr = at(s.addr);
       const to = s.to === undefined ? null : at(s.to);
       if (addr === null || (s.to !== undefined && to === null)) return "unbound";
-      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false);
+      const r = b.mremap(addr, s.old_pages, s.new_pages, to, s.maymove !== false, s.dontunmap === true);
       if (r.errno === null && s.name) names.set(s.name, r.addr);
       return r;
     }
@@ -207,6 +207,14 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
     case "page": {
       const addr = at(s.addr);
       return addr === null ? "unbound" : b.page(addr);
+    }
+    case "fill": {
+      const addr = at(s.addr);
+      return addr === null ? "unbound" : b.fill(addr, s.pages, s.value);
+    }
+    case "peek": {
+      const addr = at(s.addr);
+      return addr === null ? "unbound" : b.peek(addr, s.pages);
     }
     case "eventfd": {
       const r = b.eventfd(s.initval ?? 0, s.semaphore === true);

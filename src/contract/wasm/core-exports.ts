@@ -44,10 +44,14 @@ export interface CoreExports {
   mmap(pages: bigint, has_at: number, at: bigint, no_replace: number): bigint;
   /** assembly/index/munmap(addr: i64, pages: i64): i32 */
   munmap(addr: bigint, pages: bigint): number;
-  /** assembly/index/mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool): i64 */
-  mremap(addr: bigint, old_pages: bigint, new_pages: bigint, has_to: number, to: bigint, may_move: number): bigint;
+  /** assembly/index/mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool, dont_unmap: bool): i64 */
+  mremap(addr: bigint, old_pages: bigint, new_pages: bigint, has_to: number, to: bigint, may_move: number, dont_unmap: number): bigint;
   /** assembly/index/page(addr: i64): i32 */
   page(addr: bigint): number;
+  /** assembly/index/fill(addr: i64, pages: i64, value: u8): i64 */
+  fill(addr: bigint, pages: bigint, value: number): bigint;
+  /** assembly/index/peek(addr: i64, pages: i64): i32 */
+  peek(addr: bigint, pages: bigint): number;
   /** assembly/index/ftruncate(size: i64): i32 */
   ftruncate(size: bigint): number;
   /** assembly/index/setrlimit_fsize(bytes: i64): i32 */
