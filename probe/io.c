@@ -137,3 +137,19 @@ void alloc_buffers(long max_iocbs, long max_events)
 		die_probe("out of memory for %ld iocbs / %ld events", max_iocbs,
 			  max_events);
 }
+
+void out_events(long n, int res2)
+{
+	outf(",\"data\":[");
+	for (long k = 0; k < n; k++)
+		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
+	outf("],\"res\":[");
+	for (long k = 0; k < n; k++)
+		outf("%s%lld", k ? "," : "", (long long)events[k].res);
+	if (res2) {
+		outf("],\"res2\":[");
+		for (long k = 0; k < n; k++)
+			outf("%s%lld", k ? "," : "", (long long)events[k].res2);
+	}
+	outf("]");
+}

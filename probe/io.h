@@ -18,6 +18,9 @@ extern struct iocb *iocbs;
 extern struct iocb **iocb_ptrs;
 extern struct io_event *events;
 void setup_io_file(void);
+/* The first n of `events` as a result carries them: ,"data":[...],"res":[...]
+ * and, with res2, ,"res2":[...]. */
+void out_events(long n, int res2);
 /* The file at dir/path (openat) opened again in each mode but read-write
  * into fds[FD_RDONLY ... FD_DIRECT]: an open that fails dies, but for
  * O_DIRECT's, which leaves -1 and its errno in direct_errno. */

@@ -125,14 +125,6 @@ void ring_events_fields(uintptr_t ctx, long slot, long count)
 			return;
 		}
 	}
-	outf(",\"ret\":%ld,\"errno\":null,\"data\":[", count);
-	for (long k = 0; k < count; k++)
-		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
-	outf("],\"res\":[");
-	for (long k = 0; k < count; k++)
-		outf("%s%lld", k ? "," : "", (long long)events[k].res);
-	outf("],\"res2\":[");
-	for (long k = 0; k < count; k++)
-		outf("%s%lld", k ? "," : "", (long long)events[k].res2);
-	outf("]");
+	outf(",\"ret\":%ld,\"errno\":null", count);
+	out_events(count, 1);
 }

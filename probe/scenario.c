@@ -168,13 +168,7 @@ static void do_io_getevents(int i, const struct step *st)
 	}
 	allocate_read_pages(&w);
 	ret_errno(r);
-	outf(",\"data\":[");
-	for (long k = 0; k < r; k++)
-		outf("%s%llu", k ? "," : "", (unsigned long long)events[k].data);
-	outf("],\"res\":[");
-	for (long k = 0; k < r; k++)
-		outf("%s%lld", k ? "," : "", (long long)events[k].res);
-	outf("]");
+	out_events(r, 0);
 	if (st->op == OP_IO_PGETEVENTS)
 		outf(",\"delivered\":%d", usr1_handled != handled);
 }
@@ -222,6 +216,21 @@ static void await_ring_tail(uintptr_t ctx, uint32_t tail)
 	errno = saved;
 }
 
+/* io_submit of the step's count with its array (iocb_ptrs as filled, with
+ * its NULL and unmapped entries put in, or the step's own array address),
+ * watching the context's ring for read faults. */
+static long submit_iocbs(int i, const struct step *st, uintptr_t ctx, struct fault_watch *w)
+{
+	long count = st->n1;
+	if (st->bogus_entry >= 0 && st->bogus_entry < count)
+		iocb_ptrs[st->bogus_entry] = (struct iocb *)BOGUS_ADDR;
+	if (st->n3 >= 0 && st->n3 < count)
+		iocb_ptrs[st->n3] = NULL;
+	struct iocb **array = st->to.kind == A_NONE ? iocb_ptrs : (struct iocb **)resolve(i, "iocbs", &st->to);
+	watch_ctx(w, ctx);
+	return sys_io_submit(ctx, count, array);
+}
+
 static void do_poll_submit(int i, const struct step *st)
 {
 	uintptr_t ctx = resolve(i, "ctx", &st->a);
@@ -241,14 +250,8 @@ static void do_poll_submit(int i, const struct step *st)
 	}
 	poll_first[i] = poll_used + 1;
 	poll_used += count;
-	if (st->bogus_entry >= 0 && st->bogus_entry < count)
-		iocb_ptrs[st->bogus_entry] = (struct iocb *)BOGUS_ADDR;
-	if (st->n3 >= 0 && st->n3 < count)
-		iocb_ptrs[st->n3] = NULL;
-	struct iocb **array = st->to.kind == A_NONE ? iocb_ptrs : (struct iocb **)resolve(i, "iocbs", &st->to);
 	struct fault_watch w;
-	watch_ctx(&w, ctx);
-	long r = sys_io_submit(ctx, st->n1, array);
+	long r = submit_iocbs(i, st, ctx, &w);
 	allocate_read_pages(&w);
 	ret_errno(r);
 }
@@ -276,14 +279,8 @@ static void do_io_submit(int i, const struct step *st)
 	/* A scenario's eventfd that sync blocks signal: its count now, to wait for theirs. */
 	uint64_t before = sync && st->resfd >= 0 ? eventfd_count(resfd) : 0;
 	fill_iocbs(st, count, resfd);
-	if (st->bogus_entry >= 0 && st->bogus_entry < count)
-		iocb_ptrs[st->bogus_entry] = (struct iocb *)BOGUS_ADDR;
-	if (st->n3 >= 0 && st->n3 < count)
-		iocb_ptrs[st->n3] = NULL;
-	struct iocb **array = st->to.kind == A_NONE ? iocb_ptrs : (struct iocb **)resolve(i, "iocbs", &st->to);
 	struct fault_watch w;
-	watch_ctx(&w, ctx);
-	long r = sys_io_submit(ctx, count, array);
+	long r = submit_iocbs(i, st, ctx, &w);
 	if (sync && r > 0 && st->resfd >= 0)
 		await_eventfd_count(resfd, before + (uint64_t)r);
 	else if (sync && r > 0)

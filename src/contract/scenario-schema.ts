@@ -150,40 +150,14 @@ const mmap = z
   })
   .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] });
 
+/** Calls that bind no name, which the child of either fork step may make. */
+const namelessCalls = [ioDestroy, ioSubmit, ioGetevents, ioCancel, ring, ringEvents, munmap, page] as const;
+
 /** A fork step's call: the child's own step, binding no name (docs/scenario-format.md, `fork`). */
-const childCall = z.discriminatedUnion("op", [
-  ioSetup.omit({ name: true }),
-  ioDestroy,
-  ioSubmit,
-  ioGetevents,
-  ioCancel,
-  ring,
-  ringEvents,
-  munmap,
-  mremap.omit({ name: true }),
-  page,
-]);
+const childCall = z.discriminatedUnion("op", [ioSetup.omit({ name: true }), mremap.omit({ name: true }), ...namelessCalls]);
 
 /** A fork_calls step's calls: steps the child runs in order, names its own (docs/scenario-format.md, `fork_calls`). */
-const childStep = z.discriminatedUnion("op", [
-  ioSetup,
-  ioDestroy,
-  ioSubmit,
-  ioGetevents,
-  ioCancel,
-  ring,
-  ringEvents,
-  storeHead,
-  storeEvent,
-  mmap,
-  munmap,
-  mremap,
-  page,
-  ftruncate,
-  eventfdRead,
-  fill,
-  peek,
-]);
+const childStep = z.discriminatedUnion("op", [ioSetup, mremap, ...namelessCalls, storeHead, storeEvent, mmap, ftruncate, eventfdRead, fill, peek]);
 
 const ioPgetevents = z
   .strictObject({
