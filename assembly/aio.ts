@@ -258,13 +258,14 @@ export class AioProcess {
     // A sync block completes from a workqueue moments after io_submit has
     // taken every slot it takes; the probe waits for that (FINDINGS 43, 51).
     const sync = cmd == CMD_FSYNC || cmd == CMD_FDSYNC;
+    // The header's head as it stands (user space may have stored any): what
+    // each completion credits slots from (FINDINGS 51). Nothing in a call
+    // stores it, so it is read once.
+    const head = ringIndex(load<u32>(ring + RING_HEAD), <u32>ctx.nr_events);
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
       // and each run's events are written before the next decision reads them.
-      // The header's head as it stands (user space may have stored any):
-      // what each completion credits slots from (FINDINGS 51).
-      const head = ringIndex(load<u32>(ring + RING_HEAD), <u32>ctx.nr_events);
       const k = ctx.take_reqs(min(nr - submitted, sync ? run : min(run, ctx.quiet_run(head))));
       if (!k) break;
       // Only a block that gets a slot reads or writes the file.
@@ -273,7 +274,6 @@ export class AioProcess {
       submitted += k;
     }
     for (let done = 0; sync && done < submitted; ) {
-      const head = ringIndex(load<u32>(ring + RING_HEAD), <u32>ctx.nr_events);
       const k = min(submitted - done, ctx.quiet_run(head));
       this.complete(ctx, ring, head, data + <u64>done, done, k, 0);
       done += k;
@@ -299,10 +299,10 @@ export class AioProcess {
     const waits = <i32>events | POLL_ALWAYS;
     const ready = fd >= FD_PIPE ? this.pipes.ready(fd - FD_PIPE) : DEFAULT_POLLMASK;
     const mask = ready & waits;
+    // Blocks that complete at once do so in runs, credited from the head as reads are in io_submit.
+    const head = ringIndex(load<u32>(ctx.ringBase + RING_HEAD), <u32>ctx.nr_events);
     let submitted = 0;
     while (submitted < nr) {
-      // Blocks that complete at once do so in runs, as reads do in io_submit.
-      const head = ringIndex(load<u32>(ctx.ringBase + RING_HEAD), <u32>ctx.nr_events);
       const k = ctx.take_reqs(mask ? min(nr - submitted, ctx.quiet_run(head)) : nr - submitted);
       if (!k) break;
       if (mask) this.complete(ctx, ctx.ringBase, head, data + <u64>submitted, submitted, k, mask);

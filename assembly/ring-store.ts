@@ -1,8 +1,8 @@
 // User space's stores into a mapped ring and reads of its event slots, as
 // CRIU's dump and restore make them (src/model/aio.ts store_head): through
-// the mappings at `addr`, no syscall. Stores land only in ring pages: a
-// scenario never writes anonymous memory (its pieces would merge otherwise
-// after a move, FINDINGS 33), so other memory refuses them with EINVAL.
+// the mappings at `addr`, no syscall. Stores land only in ring pages; other
+// memory refuses them with EINVAL (anonymous pages are `fill`'s, which
+// stops at a ring: the two never write the same page, FINDINGS 52).
 import { EFAULT, EINVAL } from "./errno";
 import { AddressSpace, KIND_AIO, PAGE_SHIFT } from "./mm";
 import { AIO_RING_HEADER, IO_EVENT_SIZE, RING_HEAD } from "./ring";

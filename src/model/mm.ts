@@ -273,7 +273,7 @@ export class AddressSpace {
   /**
    * Whether user space may store the `len` bytes at `addr` in a scenario:
    * null when ring pages hold them all; EFAULT when a page is unmapped or
-   * past its ring; EINVAL for other memory (scenarios write no anonymous memory).
+   * past its ring; EINVAL for other memory (anonymous pages are `fill`'s, FINDINGS 52).
    */
   storeTarget(addr: number, len: number): "EFAULT" | "EINVAL" | null {
     const ends = [addr, addr + len - 1];
