@@ -313,11 +313,7 @@ async function checks(
     return { detected, total, verdicts, worst, ran };
   };
   const detectLine = (label: string, set: typeof set10, d: Awaited<ReturnType<typeof abTrials>>) => ({
-    text: `ab: ${label} (${set.length} benchmarks${set.length < DETECT_BENCHMARKS ? ` of the ${DETECT_BENCHMARKS} wanted: too few calibrated in the window` : ""}: ${describe(set)}) detected in ${d.detected}/${d.total} benchmark trials (${pct(d.detected / Math.max(1, d.total))}; target >= 95%; ${Object.entries(
-      d.verdicts,
-    )
-      .map(([v, n]) => `${n} ${v}`)
-      .join(", ")}; longest trial ${(d.worst / 1000).toFixed(1)} s)`,
+    text: `ab: ${label} (${set.length} benchmarks${set.length < DETECT_BENCHMARKS ? ` of the ${DETECT_BENCHMARKS} wanted: too few calibrated in the window` : ""}: ${describe(set)}) detected in ${d.detected}/${d.total} benchmark trials (${pct(d.detected / Math.max(1, d.total))}; target >= 95%; ${verdictCounts(d.verdicts)}longest trial ${(d.worst / 1000).toFixed(1)} s)`,
     met: set.length >= DETECT_BENCHMARKS && d.total > 0 && d.detected / d.total >= 0.95,
   });
   const detect = async (label: string, set: typeof set10, threshold: number, budgetMs: number) => {
@@ -419,6 +415,12 @@ async function checks(
   const stored = set10[0] ?? effects.slice().sort((a, b) => Math.abs(a.change - 0.1) - Math.abs(b.change - 0.1))[0];
   if (stored) lines.push(await storedCompare(stored));
   return lines;
+}
+
+/** "4 regressed, 1 too noisy; ", or nothing when no trial ran (Ctrl-C before the first). */
+function verdictCounts(verdicts: Record<string, number>): string {
+  const counts = Object.entries(verdicts).map(([v, n]) => `${n} ${v}`);
+  return counts.length ? `${counts.join(", ")}; ` : "";
 }
 
 /** A second load of build/ (its own compiled modules): an A/A pair is two loads, as an A/B pair is. */
