@@ -97,6 +97,15 @@ describe("scenario limits, the same on every backend", () => {
       { op: "io_submit", ctx: "V", count: 1, cmd: "pwritev", data: 0, iov: [1], fd: "append" },
     ],
   };
+  // Reads and writes count at count x nbytes, a repeat's body its times over: the live kernel copies every byte.
+  const moved: Scenario = {
+    name: "moved",
+    steps: [
+      { op: "io_setup", nr_events: 64, name: "M" },
+      { op: "io_submit", ctx: "M", count: 8192, cmd: "pread", data: 0, nbytes: 2 ** 20 },
+      { op: "repeat", times: 1025, steps: [{ op: "io_submit", ctx: "M", count: 8, cmd: "pwrite", data: 0, nbytes: 2 ** 20 }] },
+    ],
+  };
   const pool: Scenario = {
     name: "pool",
     steps: [
@@ -118,6 +127,7 @@ describe("scenario limits, the same on every backend", () => {
     [childCalls, /field "steps": more than 10000 steps, counting a repeat's body steps and each fork_calls step's calls/],
     [childEventfd, /step 1: field "calls.1.fd": "A" is no eventfd step's name/],
     [segments, /step 2: field "count": the append-mode writes so far may add up to 65 MiB/],
+    [moved, /step 2: field "steps.0.count": the reads and writes so far may move up to 16392 MiB, more than the 16384 MiB a scenario may move/],
     [pool, /step 256: field "call.iov": the iovec arrays so far hold 524289 segments, more than the 524288 a scenario may hold/],
     [appends, /step 4: field "count": the append-mode writes so far may add up to 65 MiB to the test file, more than the 64 MiB a scenario may write/],
     [waits, /step 2: field "timeout_ns": the io_getevents timeouts so far add up to 9007239\.3 s, more than the 60 s a scenario may wait/],

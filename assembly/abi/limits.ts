@@ -10,8 +10,8 @@ export const MAX_NAMES = 256;
 export const MAX_COUNT = 1 << 20;
 /** io_setup's nr_events: an unsigned int in the kernel (doubling it wraps, see docs/semantics.md). */
 export const MAX_NR_EVENTS = 0xffffffff;
-/** io_submit's nbytes: the probe reads into and writes from one buffer of this size. */
-export const MAX_IO_BYTES = 1 << 16;
+/** io_submit's nbytes: the probe reads into and writes from one buffer of this size (libaio's 13.t writes 1 MiB blocks). */
+export const MAX_IO_BYTES = 1 << 20;
 /** Segments of one io_submit iovec array: twice UIO_MAXIOV, room for the EINVAL of too many (the probe holds an array this long). */
 export const MAX_IOV_SEGMENTS = 2048;
 /** Segments of all of one scenario's iovec arrays together (the probe keeps them in one pool); a 1 MiB scenario file holds fewer. */

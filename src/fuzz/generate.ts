@@ -25,6 +25,7 @@ import {
   randomEventfd,
   randomLoop,
   randomRange,
+  countForRange,
   randomSignalArgs,
   withRandomFd,
   withRandomIov,
@@ -584,8 +585,9 @@ export class ProgramGenerator {
     // A guest's workqueue may complete a sync block while its io_submit still
     // takes slots, crediting some to the blocks after it (6.1 under QEMU, FINDINGS 51);
     // the models complete them after the call. One block a call has no later take.
-    const count = isSyncCmd(cmd) && this.opts.profile !== "mainline" ? Math.min(drawn, 1) : drawn;
-    const step: StepOf<"io_submit"> = { op: "io_submit", ctx: this.ctxExpr(), count, cmd, data: rng.int(0, 1_000_000), ...randomRange(rng) };
+    const range = randomRange(rng);
+    const count = countForRange(range, isSyncCmd(cmd) && this.opts.profile !== "mainline" ? Math.min(drawn, 1) : drawn);
+    const step: StepOf<"io_submit"> = { op: "io_submit", ctx: this.ctxExpr(), count, cmd, data: rng.int(0, 1_000_000), ...range };
     const pointers = rng.int(0, 99);
     // Now and then an iocb array, or one entry of it, the kernel cannot read.
     if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };

@@ -13,6 +13,7 @@ import {
   randomEventfd,
   randomLoop,
   randomRange,
+  countForRange,
   randomSignalArgs,
   withRandomFd,
   withRandomIoprio,
@@ -164,14 +165,15 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
     return iocb < 8 ? { op: "io_cancel", ctx: addr(rng, names) } : { op: "io_cancel", ctx: addr(rng, names), iocb: iocb === 8 ? 0 : "bogus" };
   }
   if (kind < 35) {
-    const count = rng.chance(0.03) ? -1 : rng.int(0, 300);
+    const range = randomRange(rng);
+    const count = countForRange(range, rng.chance(0.03) ? -1 : rng.int(0, 300));
     const step: StepOf<"io_submit"> = {
       op: "io_submit",
       ctx: addr(rng, names),
       count,
       cmd: randomCmd(rng, 0.05),
       data: rng.int(0, 1_000_000),
-      ...randomRange(rng),
+      ...range,
     };
     const pointers = rng.int(0, 99);
     if (pointers < 2) return { ...step, iocbs: rng.pick([0, "bogus"] as const) };

@@ -48,6 +48,12 @@ export const MAX_TIMEOUT_TOTAL_NS = 60e9;
  * memory: the probe's file is a memfd), so every backend refuses more than this.
  */
 export const MAX_APPEND_BYTES = 64 * 2 ** 20;
+/**
+ * Bytes a scenario's reads and writes may ask to move, summed over its
+ * steps at count x nbytes: the live kernel copies every one (seconds per
+ * 16 GiB here, minutes on an emulated guest), the models only count them.
+ */
+export const MAX_MOVED_BYTES = 16 * 2 ** 30;
 
 /**
  * Bytes of the largest ring `nr_events` can make on any profile with `cpus`
@@ -88,6 +94,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let slotsRead = 0;
   let waited = 0;
   let appended = 0;
+  let moved = 0;
   let segments = 0;
   let executed = 0;
   let mappingCalls = 0;
@@ -146,6 +153,16 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
     } else if (s.op === "io_submit") {
       const blocksNow = s.count === "rest" ? blocks : times * Math.max(0, s.count);
       submitted += blocksNow;
+      if (s.cmd === "pread" || s.cmd === "pwrite" || s.cmd === "preadv" || s.cmd === "pwritev") {
+        moved += blocksNow * submitNbytes(s);
+        if (moved > MAX_MOVED_BYTES) {
+          fail(
+            i,
+            at("count"),
+            `the reads and writes so far may move up to ${MiB(moved)}, more than the ${MiB(MAX_MOVED_BYTES)} a scenario may move (the live kernel copies them; a limit every backend shares)`,
+          );
+        }
+      }
       if ((s.fd === "append" || (s.rw_flags ?? 0) & RWF_APPEND) && (s.cmd === "pwrite" || s.cmd === "pwritev")) {
         appended += blocksNow * submitNbytes(s);
         if (appended > MAX_APPEND_BYTES) {

@@ -2,6 +2,7 @@
 // and the opcode, range, file, rw_flags, eventfd, priority and iovec array
 // of an io_submit's blocks, the eventfds they signal, and small loops.
 import { UIO_MAXIOV } from "../../assembly/abi/iocb.js";
+import { MAX_IO_BYTES } from "../../assembly/abi/limits.js";
 import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_DSYNC, RWF_HIPRI, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_NOWAIT, RWF_SYNC } from "../../assembly/abi/rwf.js";
 import { IOPRIO_NR_HINTS } from "../../assembly/abi/iocb-flags.js";
 import {
@@ -39,9 +40,14 @@ export function randomCmd(rng: Prng, bad: number): SubmitStep["cmd"] {
 /** Mostly the default range (512 bytes, none for a sync block) at 0; a third of the time around the test file's end (short reads, growing writes), far past it, or before 0 (EINVAL). */
 export function randomRange(rng: Prng): RangeArgs {
   if (rng.chance(0.67)) return {};
-  const nbytes = rng.pick([0, 1, 512, 4096, 65536]);
+  const nbytes = rng.chance(0.05) ? MAX_IO_BYTES : rng.pick([0, 1, 512, 4096, 65536]);
   const offset = rng.pick([0, 512, 16000, 16384, 17000, 100_000, 2 ** 31, -1, -512]);
   return { nbytes, offset };
+}
+
+/** Megabyte blocks come a few a call: the kernel copies each one, slowly on an emulated guest. */
+export function countForRange(range: RangeArgs, count: number): number {
+  return (range.nbytes ?? 0) > 65536 ? Math.min(count, 8) : count;
 }
 
 /**
