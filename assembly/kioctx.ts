@@ -54,6 +54,11 @@ export class Kioctx {
       this.reqs_available -= k;
       return k;
     }
+    return this.take_percpu(n);
+  }
+
+  /** take_reqs with per-CPU slots. */
+  @inline private take_percpu(n: i32): i32 {
     if (this.cpu_reqs_available == 0) {
       if (this.reqs_available >= this.req_batch) {
         this.reqs_available -= this.req_batch;
@@ -74,11 +79,22 @@ export class Kioctx {
       this.reqs_available += n;
       return;
     }
-    this.cpu_reqs_available += n;
-    while (this.cpu_reqs_available >= this.req_batch * 2) {
-      this.cpu_reqs_available -= this.req_batch;
-      this.reqs_available += this.req_batch;
+    this.put_percpu(n);
+  }
+
+  /** put_reqs_available with per-CPU slots: whole batches over twice req_batch spill to the global counter. */
+  @inline private put_percpu(n: i32): void {
+    const batch = this.req_batch;
+    let cpu = this.cpu_reqs_available + n;
+    if (cpu >= batch * 2) {
+      let global = this.reqs_available;
+      do {
+        cpu -= batch;
+        global += batch;
+      } while (cpu >= batch * 2);
+      this.reqs_available = global;
     }
+    this.cpu_reqs_available = cpu;
   }
 
   /**
@@ -128,17 +144,24 @@ export class Kioctx {
     if (!this.percpu) return this.take_reqs(n);
     const nr = <u32>this.nr_events;
     let tail = this.tail;
+    let inRing = eventsFromSlot(head, tail, nr);
     let k = 0;
-    if (this.completed_events > <i64>eventsFromSlot(head, tail, nr)) {
-      if (!this.take_reqs(1)) return 0;
+    if (this.completed_events > <i64>inRing) {
+      // The take may credit (a refill), so completed_events is read after it.
+      if (!this.take_percpu(1)) return 0;
       tail = tail + 1 == nr ? 0 : tail + 1;
-      if (++this.completed_events > 1) this.refill_reqs_available(head, tail);
+      inRing = tail == head ? 0 : inRing + 1;
+      const completed = this.completed_events + 1;
+      if (completed > 1 && completed > <i64>inRing) {
+        this.completed_events = inRing;
+        this.put_percpu(<i32>(completed - <i64>inRing));
+      } else this.completed_events = completed;
+      // Still more completed than in the ring (one landed the tail on the head): the next block goes alone too.
+      if (n == 1 || this.completed_events > <i64>inRing) return 1;
       k = 1;
-      // Still more completed than in the ring (a tail landing on the head): the next block goes alone too.
-      if (this.completed_events > <i64>eventsFromSlot(head, tail, nr)) return 1;
     }
     // Completions up to the one that lands the tail on the head, where the ring reads empty.
-    const toHead = head > tail ? head - tail : nr - tail + head;
+    const toHead = nr - inRing;
     const want = min(n - k, <i32>toHead);
     const batch = this.req_batch;
     let cpu = this.cpu_reqs_available;
@@ -157,7 +180,7 @@ export class Kioctx {
     const completed = this.completed_events + got;
     if (got == <i32>toHead && completed > 1) {
       this.completed_events = 0;
-      this.put_reqs_available(<i32>completed);
+      this.put_percpu(<i32>completed);
     } else this.completed_events = completed;
     return k + got;
   }
