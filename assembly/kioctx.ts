@@ -14,8 +14,8 @@ export class Kioctx {
   reqs_available: i32;
   /** ctx->tail: where the next event goes; the header's tail is a copy user space may overwrite. */
   tail: u32 = 0;
-  /** Completed events not yet credited back (percpu accounting only). */
-  completed_events: i64 = 0;
+  /** Completed events not yet credited back (percpu accounting only): at most nr, every completion but the first crediting those beyond the ring's. */
+  completed_events: i32 = 0;
   readonly req_batch: i32;
   /** profile.reqSlotsPercpu, kept here as a plain bool for the submit loop. */
   private readonly percpu: bool;
@@ -117,7 +117,7 @@ export class Kioctx {
   @inline quiet_run(head: u32): i32 {
     if (!this.percpu) return i32.MAX_VALUE;
     const tail = this.tail;
-    if (this.completed_events > <i64>eventsInRing(head, tail, this.nr_events)) return 1;
+    if (this.completed_events > <i32>eventsInRing(head, tail, this.nr_events)) return 1;
     const toHead = head > tail ? head - tail : <u32>this.nr_events - tail + head;
     return <i32>toHead;
   }
@@ -146,18 +146,18 @@ export class Kioctx {
     let tail = this.tail;
     let inRing = eventsFromSlot(head, tail, nr);
     let k = 0;
-    if (this.completed_events > <i64>inRing) {
+    if (this.completed_events > <i32>inRing) {
       // The take may credit (a refill), so completed_events is read after it.
       if (!this.take_percpu(1)) return 0;
       tail = tail + 1 == nr ? 0 : tail + 1;
       inRing = tail == head ? 0 : inRing + 1;
       const completed = this.completed_events + 1;
-      if (completed > 1 && completed > <i64>inRing) {
-        this.completed_events = inRing;
-        this.put_percpu(<i32>(completed - <i64>inRing));
+      if (completed > 1 && completed > <i32>inRing) {
+        this.completed_events = <i32>inRing;
+        this.put_percpu(completed - <i32>inRing);
       } else this.completed_events = completed;
       // Still more completed than in the ring (one landed the tail on the head): the next block goes alone too.
-      if (n == 1 || this.completed_events > <i64>inRing) return 1;
+      if (n == 1 || this.completed_events > <i32>inRing) return 1;
       k = 1;
     }
     // Completions up to the one that lands the tail on the head, where the ring reads empty.
@@ -180,7 +180,7 @@ export class Kioctx {
     const completed = this.completed_events + got;
     if (got == <i32>toHead && completed > 1) {
       this.completed_events = 0;
-      this.put_percpu(<i32>completed);
+      this.put_percpu(completed);
     } else this.completed_events = completed;
     return k + got;
   }
@@ -192,10 +192,10 @@ export class Kioctx {
 
   /** Credits completed events that are not between `head` (modulo nr) and `tail`. */
   private refill_reqs_available(head: u32, tail: u32): void {
-    const inRing = <i64>eventsInRing(head, tail, this.nr_events);
+    const inRing = <i32>eventsInRing(head, tail, this.nr_events);
     const reaped = this.completed_events > inRing ? this.completed_events - inRing : 0;
     if (reaped == 0) return;
     this.completed_events -= reaped;
-    this.put_reqs_available(<i32>reaped);
+    this.put_reqs_available(reaped);
   }
 }

@@ -24,7 +24,7 @@ struct ring_kioctx {
 	int32_t reqs_available; /* the global counter */
 	int32_t req_batch;
 	uint32_t tail; /* ctx->tail; the header's is a copy user space may overwrite */
-	int64_t completed_events;
+	int32_t completed_events; /* at most nr: each completion but the first credits beyond the ring */
 	int dead;
 };
 
@@ -65,13 +65,13 @@ static void ring_put_reqs(struct ring_kioctx *ctx, int32_t n)
  * context's tail (FINDINGS 51). */
 static void ring_refill_reqs(struct ring_kioctx *ctx, uint32_t head)
 {
-	int64_t in_ring = ring_events_in(head, ctx->tail, (uint32_t)ctx->nr_events);
-	int64_t reaped = ctx->completed_events > in_ring ?
+	int32_t in_ring = (int32_t)ring_events_in(head, ctx->tail, (uint32_t)ctx->nr_events);
+	int32_t reaped = ctx->completed_events > in_ring ?
 				 ctx->completed_events - in_ring : 0;
 	if (reaped == 0)
 		return;
 	ctx->completed_events -= reaped;
-	ring_put_reqs(ctx, (int32_t)reaped);
+	ring_put_reqs(ctx, reaped);
 }
 
 /* At a failed take: the credit, from the header's head. */
@@ -111,19 +111,19 @@ static int32_t ring_take_and_complete(struct ring_kioctx *ctx, int32_t n, uint32
 	uint32_t nr = (uint32_t)ctx->nr_events, tail = ctx->tail;
 	uint32_t in_ring = head <= tail ? tail - head : nr - (head - tail);
 	int32_t k = 0;
-	if (ctx->completed_events > (int64_t)in_ring) {
+	if (ctx->completed_events > (int32_t)in_ring) {
 		if (!ring_take_reqs(ctx, 1))
 			return 0;
 		tail = tail + 1 == nr ? 0 : tail + 1;
 		in_ring = tail == head ? 0 : in_ring + 1;
-		int64_t completed = ctx->completed_events + 1;
-		if (completed > 1 && completed > (int64_t)in_ring) {
-			ctx->completed_events = in_ring;
-			ring_put_reqs(ctx, (int32_t)(completed - in_ring));
+		int32_t completed = ctx->completed_events + 1;
+		if (completed > 1 && completed > (int32_t)in_ring) {
+			ctx->completed_events = (int32_t)in_ring;
+			ring_put_reqs(ctx, completed - (int32_t)in_ring);
 		} else {
 			ctx->completed_events = completed;
 		}
-		if (n == 1 || ctx->completed_events > (int64_t)in_ring)
+		if (n == 1 || ctx->completed_events > (int32_t)in_ring)
 			return 1;
 		k = 1;
 	}
@@ -142,10 +142,10 @@ static int32_t ring_take_and_complete(struct ring_kioctx *ctx, int32_t n, uint32
 	}
 	ctx->cpu_reqs_available = cpu;
 	ctx->reqs_available = global;
-	int64_t completed = ctx->completed_events + got;
+	int32_t completed = ctx->completed_events + got;
 	if (got == to_head && completed > 1) {
 		ctx->completed_events = 0;
-		ring_put_reqs(ctx, (int32_t)completed);
+		ring_put_reqs(ctx, completed);
 	} else {
 		ctx->completed_events = completed;
 	}
