@@ -265,27 +265,27 @@ export class AioProcess {
     let submitted = 0;
     while (submitted < nr) {
       // Slots come in runs between two decisions of the slot accounting,
-      // and each run's events are written before the next decision reads them.
-      const k = ctx.take_reqs(min(nr - submitted, sync ? run : min(run, ctx.quiet_run(head))));
+      // and each run's events are written before the next decision reads the tail.
+      const k = sync ? ctx.take_reqs(min(nr - submitted, run)) : ctx.take_and_complete(min(nr - submitted, run), head);
       if (!k) break;
       // Only a block that gets a slot reads or writes the file.
       const res = this.rw(cmd, fd, rwFlags, k, nbytes, offset);
-      if (!sync) this.complete(ctx, ring, head, data + <u64>submitted, submitted, k, res);
+      if (!sync) this.complete(ctx, ring, data + <u64>submitted, submitted, k, res);
       submitted += k;
     }
     for (let done = 0; sync && done < submitted; ) {
       const k = min(submitted - done, ctx.quiet_run(head));
-      this.complete(ctx, ring, head, data + <u64>done, done, k, 0);
+      this.complete(ctx, ring, data + <u64>done, done, k, 0);
+      ctx.completed(head, k);
       done += k;
     }
     if (resfd >= 0) this.eventfds.signal(resfd, submitted);
     return submitted > 0 ? submitted : -EAGAIN;
   }
 
-  /** Control blocks `first` to `first + k - 1` complete (no credit among them but maybe at the last: Kioctx.quiet_run), each credit read from `head`. */
-  @inline private complete(ctx: Kioctx, ring: usize, head: u32, data: u64, first: i32, k: i32, res: i64): void {
+  /** The events of control blocks `first` to `first + k - 1` written at the tail, which moves past them (their slot accounting is the caller's). */
+  @inline private complete(ctx: Kioctx, ring: usize, data: u64, first: i32, k: i32, res: i64): void {
     ctx.tail = aio_complete(ring, <u32>ctx.nr_events, ctx.tail, data, <u64>IOCB_ADDR + <u64>first * <u64>IOCB_SIZE, <u32>k, res);
-    ctx.completed(head, k);
   }
 
   /**
@@ -303,9 +303,9 @@ export class AioProcess {
     const head = ringIndex(load<u32>(ctx.ringBase + RING_HEAD), <u32>ctx.nr_events);
     let submitted = 0;
     while (submitted < nr) {
-      const k = ctx.take_reqs(mask ? min(nr - submitted, ctx.quiet_run(head)) : nr - submitted);
+      const k = mask ? ctx.take_and_complete(nr - submitted, head) : ctx.take_reqs(nr - submitted);
       if (!k) break;
-      if (mask) this.complete(ctx, ctx.ringBase, head, data + <u64>submitted, submitted, k, mask);
+      if (mask) this.complete(ctx, ctx.ringBase, data + <u64>submitted, submitted, k, mask);
       else {
         for (let b = submitted; b < submitted + k; b++)
           this.pipes.wait(fd - FD_PIPE, new PollWaiter(ctx, data + <u64>b, <u64>IOCB_ADDR + <u64>b * <u64>IOCB_SIZE, waits, step, b));

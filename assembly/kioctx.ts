@@ -1,7 +1,7 @@
 // struct kioctx and its request-slot accounting (docs/semantics.md
 // "io_submit", request slots). One CPU is modelled: scenarios run pinned.
 import { Profile } from "./profile";
-import { AioRing, eventsInRing } from "./ring";
+import { AioRing, eventsFromSlot, eventsInRing } from "./ring";
 
 export class Kioctx {
   /** Table slot (3.12+), or -1 on the 3.11 list. */
@@ -14,8 +14,8 @@ export class Kioctx {
   reqs_available: i32;
   /** ctx->tail: where the next event goes; the header's tail is a copy user space may overwrite. */
   tail: u32 = 0;
-  /** Completed events not yet credited back (percpu accounting only). */
-  completed_events: i64 = 0;
+  /** Completed events not yet credited back (percpu accounting only): at most nr, every completion but the first crediting those beyond the ring's. */
+  completed_events: i32 = 0;
   readonly req_batch: i32;
   /** profile.reqSlotsPercpu, kept here as a plain bool for the submit loop. */
   private readonly percpu: bool;
@@ -54,6 +54,11 @@ export class Kioctx {
       this.reqs_available -= k;
       return k;
     }
+    return this.take_percpu(n);
+  }
+
+  /** take_reqs with per-CPU slots. */
+  @inline private take_percpu(n: i32): i32 {
     if (this.cpu_reqs_available == 0) {
       if (this.reqs_available >= this.req_batch) {
         this.reqs_available -= this.req_batch;
@@ -74,11 +79,22 @@ export class Kioctx {
       this.reqs_available += n;
       return;
     }
-    this.cpu_reqs_available += n;
-    while (this.cpu_reqs_available >= this.req_batch * 2) {
-      this.cpu_reqs_available -= this.req_batch;
-      this.reqs_available += this.req_batch;
+    this.put_percpu(n);
+  }
+
+  /** put_reqs_available with per-CPU slots: whole batches over twice req_batch spill to the global counter. */
+  @inline private put_percpu(n: i32): void {
+    const batch = this.req_batch;
+    let cpu = this.cpu_reqs_available + n;
+    if (cpu >= batch * 2) {
+      let global = this.reqs_available;
+      do {
+        cpu -= batch;
+        global += batch;
+      } while (cpu >= batch * 2);
+      this.reqs_available = global;
     }
+    this.cpu_reqs_available = cpu;
   }
 
   /**
@@ -101,7 +117,7 @@ export class Kioctx {
   @inline quiet_run(head: u32): i32 {
     if (!this.percpu) return i32.MAX_VALUE;
     const tail = this.tail;
-    if (this.completed_events > <i64>eventsInRing(head, tail, this.nr_events)) return 1;
+    if (this.completed_events > <i32>eventsInRing(head, tail, this.nr_events)) return 1;
     const toHead = head > tail ? head - tail : <u32>this.nr_events - tail + head;
     return <i32>toHead;
   }
@@ -110,20 +126,76 @@ export class Kioctx {
   @inline completed(head: u32, k: i32): void {
     if (!this.percpu) return;
     this.completed_events += k;
-    if (this.completed_events > 1) this.refill_reqs_available(head);
+    if (this.completed_events > 1) this.refill_reqs_available(head, this.tail);
+  }
+
+  /**
+   * Takes up to `n` slots and completes their blocks, exactly as `n`
+   * one-by-one takes (take_reqs) each followed by its completion (completed)
+   * would, in closed form: a first block whose completion credits what user
+   * space reaped goes alone, then a quiet run (quiet_run) takes its slots
+   * batch by batch from the global counter, no take in it crediting (the
+   * ring holds all completed events) and no completion but maybe its last.
+   * It stops where that breaks: the caller writes the `k` events from
+   * this.tail and moves the tail, then asks again. `head`: the header's,
+   * modulo nr. 0 means EAGAIN.
+   */
+  @inline take_and_complete(n: i32, head: u32): i32 {
+    if (!this.percpu) return this.take_reqs(n);
+    const nr = <u32>this.nr_events;
+    let tail = this.tail;
+    let inRing = eventsFromSlot(head, tail, nr);
+    let k = 0;
+    if (this.completed_events > <i32>inRing) {
+      // The take may credit (a refill), so completed_events is read after it.
+      if (!this.take_percpu(1)) return 0;
+      tail = tail + 1 == nr ? 0 : tail + 1;
+      inRing = tail == head ? 0 : inRing + 1;
+      const completed = this.completed_events + 1;
+      if (completed > 1 && completed > <i32>inRing) {
+        this.completed_events = <i32>inRing;
+        this.put_percpu(completed - <i32>inRing);
+      } else this.completed_events = completed;
+      // Still more completed than in the ring (one landed the tail on the head): the next block goes alone too.
+      if (n == 1 || this.completed_events > <i32>inRing) return 1;
+      k = 1;
+    }
+    // Completions up to the one that lands the tail on the head, where the ring reads empty.
+    const toHead = nr - inRing;
+    const want = min(n - k, <i32>toHead);
+    const batch = this.req_batch;
+    let cpu = this.cpu_reqs_available;
+    let global = this.reqs_available;
+    let got = min(want, cpu);
+    cpu -= got;
+    // An empty cache takes a batch; with too few left globally, a refill finds nothing to credit, so the take fails.
+    while (got < want && global >= batch) {
+      global -= batch;
+      const m = min(want - got, batch);
+      cpu = batch - m;
+      got += m;
+    }
+    this.cpu_reqs_available = cpu;
+    this.reqs_available = global;
+    const completed = this.completed_events + got;
+    if (got == <i32>toHead && completed > 1) {
+      this.completed_events = 0;
+      this.put_percpu(completed);
+    } else this.completed_events = completed;
+    return k + got;
   }
 
   /** At a failed take: credits events no longer in the ring as the header's head tells it. */
   private user_refill_reqs_available(): void {
-    if (this.completed_events > 0) this.refill_reqs_available(this.ring.head);
+    if (this.completed_events > 0) this.refill_reqs_available(this.ring.head, this.tail);
   }
 
-  /** Credits completed events that are not between `head` (modulo nr) and the tail. */
-  private refill_reqs_available(head: u32): void {
-    const inRing = <i64>eventsInRing(head, this.tail, this.nr_events);
+  /** Credits completed events that are not between `head` (modulo nr) and `tail`. */
+  private refill_reqs_available(head: u32, tail: u32): void {
+    const inRing = <i32>eventsInRing(head, tail, this.nr_events);
     const reaped = this.completed_events > inRing ? this.completed_events - inRing : 0;
     if (reaped == 0) return;
     this.completed_events -= reaped;
-    this.put_reqs_available(<i32>reaped);
+    this.put_reqs_available(reaped);
   }
 }

@@ -24,7 +24,7 @@ struct ring_kioctx {
 	int32_t reqs_available; /* the global counter */
 	int32_t req_batch;
 	uint32_t tail; /* ctx->tail; the header's is a copy user space may overwrite */
-	int64_t completed_events;
+	int32_t completed_events; /* at most nr: each completion but the first credits beyond the ring */
 	int dead;
 };
 
@@ -49,26 +49,29 @@ static uint32_t ring_events_in(uint32_t head, uint32_t tail, uint32_t nr)
 	return head <= tail ? tail - head : nr - (head - tail);
 }
 
+/* Per-CPU slots back: whole batches over twice req_batch spill to the global
+ * counter. */
 static void ring_put_reqs(struct ring_kioctx *ctx, int32_t n)
 {
-	ctx->cpu_reqs_available += n;
-	while (ctx->cpu_reqs_available >= ctx->req_batch * 2) {
-		ctx->cpu_reqs_available -= ctx->req_batch;
-		ctx->reqs_available += ctx->req_batch;
+	int32_t batch = ctx->req_batch, cpu = ctx->cpu_reqs_available + n;
+	while (cpu >= batch * 2) {
+		cpu -= batch;
+		ctx->reqs_available += batch;
 	}
+	ctx->cpu_reqs_available = cpu;
 }
 
 /* Credits completed events that are not between head (modulo nr) and the
  * context's tail (FINDINGS 51). */
 static void ring_refill_reqs(struct ring_kioctx *ctx, uint32_t head)
 {
-	int64_t in_ring = ring_events_in(head, ctx->tail, (uint32_t)ctx->nr_events);
-	int64_t reaped = ctx->completed_events > in_ring ?
+	int32_t in_ring = (int32_t)ring_events_in(head, ctx->tail, (uint32_t)ctx->nr_events);
+	int32_t reaped = ctx->completed_events > in_ring ?
 				 ctx->completed_events - in_ring : 0;
 	if (reaped == 0)
 		return;
 	ctx->completed_events -= reaped;
-	ring_put_reqs(ctx, (int32_t)reaped);
+	ring_put_reqs(ctx, reaped);
 }
 
 /* At a failed take: the credit, from the header's head. */
@@ -76,16 +79,6 @@ static void ring_user_refill_reqs(struct ring_kioctx *ctx)
 {
 	if (ctx->completed_events > 0)
 		ring_refill_reqs(ctx, ctx->ring->head);
-}
-
-/* Events that may complete in one run with no credit but maybe at the last,
- * as assembly/kioctx.ts quiet_run; head is modulo nr already. */
-static int32_t ring_quiet_run(const struct ring_kioctx *ctx, uint32_t head)
-{
-	uint32_t nr = (uint32_t)ctx->nr_events, tail = ctx->tail;
-	if (ctx->completed_events > (int64_t)ring_events_in(head, tail, nr))
-		return 1;
-	return (int32_t)(head > tail ? head - tail : nr - tail + head);
 }
 
 /* Up to n request slots in one go: exactly those n one-by-one takes would get
@@ -105,6 +98,58 @@ static int32_t ring_take_reqs(struct ring_kioctx *ctx, int32_t n)
 	int32_t k = n < ctx->cpu_reqs_available ? n : ctx->cpu_reqs_available;
 	ctx->cpu_reqs_available -= k;
 	return k;
+}
+
+/* Takes up to n slots and completes their blocks as n one-by-one takes, each
+ * followed by its completion, would, in closed form (assembly/kioctx.ts
+ * take_and_complete): a first block whose completion credits user reaps goes
+ * alone, then a run up to the block that lands the tail on the head takes
+ * batch after batch, crediting at most at its last completion. The caller
+ * writes the events from ctx->tail. head is modulo nr. 0 means EAGAIN. */
+static int32_t ring_take_and_complete(struct ring_kioctx *ctx, int32_t n, uint32_t head)
+{
+	uint32_t nr = (uint32_t)ctx->nr_events, tail = ctx->tail;
+	uint32_t in_ring = head <= tail ? tail - head : nr - (head - tail);
+	int32_t k = 0;
+	if (ctx->completed_events > (int32_t)in_ring) {
+		if (!ring_take_reqs(ctx, 1))
+			return 0;
+		tail = tail + 1 == nr ? 0 : tail + 1;
+		in_ring = tail == head ? 0 : in_ring + 1;
+		int32_t completed = ctx->completed_events + 1;
+		if (completed > 1 && completed > (int32_t)in_ring) {
+			ctx->completed_events = (int32_t)in_ring;
+			ring_put_reqs(ctx, completed - (int32_t)in_ring);
+		} else {
+			ctx->completed_events = completed;
+		}
+		if (n == 1 || ctx->completed_events > (int32_t)in_ring)
+			return 1;
+		k = 1;
+	}
+	int32_t to_head = (int32_t)(nr - in_ring);
+	int32_t want = n - k < to_head ? n - k : to_head;
+	int32_t batch = ctx->req_batch, cpu = ctx->cpu_reqs_available;
+	int32_t global = ctx->reqs_available;
+	int32_t got = want < cpu ? want : cpu;
+	cpu -= got;
+	/* With fewer than a batch left globally the take fails: nothing to credit. */
+	while (got < want && global >= batch) {
+		int32_t m = want - got < batch ? want - got : batch;
+		global -= batch;
+		cpu = batch - m;
+		got += m;
+	}
+	ctx->cpu_reqs_available = cpu;
+	ctx->reqs_available = global;
+	int32_t completed = ctx->completed_events + got;
+	if (got == to_head && completed > 1) {
+		ctx->completed_events = 0;
+		ring_put_reqs(ctx, completed);
+	} else {
+		ctx->completed_events = completed;
+	}
+	return k + got;
 }
 
 /* lookup_ioctx: the table slot named by the ring header's id, if it is ours. */
@@ -160,22 +205,20 @@ static RING_HOT int ring_submit(struct ring_table *t, uint64_t ctx_id,
 	int32_t nr = count < ctx->nr_events ? count : ctx->nr_events;
 	if (nr <= 0)
 		return 0;
+	/* The header's head, read once: nothing in the call stores it. */
+	uint32_t head = ring_index(ctx->ring->head, (uint32_t)ctx->nr_events);
 	int32_t submitted = 0;
 	while (submitted < nr) {
-		/* Slots come in runs between two decisions of the accounting;
-		 * each run's events are written before the next decision. */
-		uint32_t head = ring_index(ctx->ring->head, (uint32_t)ctx->nr_events);
-		int32_t quiet = ring_quiet_run(ctx, head);
-		int32_t k = ring_take_reqs(ctx, nr - submitted < quiet ? nr - submitted : quiet);
+		/* Slots come in runs between two decisions of the accounting
+		 * (every completion but the first credits from the head,
+		 * FINDINGS 51); each run's events are written before the next. */
+		uint32_t from = ctx->tail;
+		int32_t k = ring_take_and_complete(ctx, nr - submitted, head);
 		if (!k)
 			break;
-		ctx->tail = ring_complete(ctx->ring, (uint32_t)ctx->nr_events, ctx->tail,
+		ctx->tail = ring_complete(ctx->ring, (uint32_t)ctx->nr_events, from,
 					  data + (uint64_t)submitted,
 					  (uint64_t)submitted, (uint32_t)k);
-		/* Every completion but the first credits from the head (FINDINGS 51). */
-		ctx->completed_events += k;
-		if (ctx->completed_events > 1)
-			ring_refill_reqs(ctx, head);
 		submitted += k;
 	}
 	return submitted > 0 ? submitted : -EAGAIN;
