@@ -400,8 +400,8 @@ export class ProgramGenerator {
     if (roll < 965) return this.setupLater();
     if (roll < 980) {
       if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}) };
-      // An aligned mapping (mremap_test.c's sources): the highest free odd multiple of align, below the rest.
-      if (rng.chance(0.3)) return { op: "mmap", pages: rng.int(1, 8), name: this.fresh("W"), align: rng.pick([2, 16, 512]) };
+      // An aligned mapping (mremap_test.c's sources) at the highest free odd multiple of align; larger than any hole, as every new mapping.
+      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]) };
       return { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
     }
     if (roll < 990) {
