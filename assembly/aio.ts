@@ -483,9 +483,11 @@ export class AioProcess {
   /**
    * An anonymous mapping placed top-down, or with MAP_FIXED at `at` when
    * `hasAt` (replacing whatever it covers, rings too; with `noReplace`,
-   * MAP_FIXED_NOREPLACE: EEXIST when anything is there): its address, or -errno.
+   * MAP_FIXED_NOREPLACE: EEXIST when anything is there), or with `align`
+   * (pages, without `at`) at the highest free odd multiple of it: its
+   * address, or -errno.
    */
-  mmap(pages: i64, hasAt: bool, at: i64, noReplace: bool): i64 {
+  mmap(pages: i64, hasAt: bool, at: i64, noReplace: bool, align: i64): i64 {
     if (pages <= 0) return -EINVAL;
     if (hasAt) {
       // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
@@ -496,7 +498,7 @@ export class AioProcess {
       if (noReplace && !this.mm.isFree(at >> PAGE_SHIFT, pages)) return -EEXIST;
       this.mm.unmap(at >> PAGE_SHIFT, pages);
     }
-    const start = hasAt ? at >> PAGE_SHIFT : this.mm.unmappedArea(pages);
+    const start = hasAt ? at >> PAGE_SHIFT : align > 0 ? this.mm.alignedArea(pages, align) : this.mm.unmappedArea(pages);
     if (start < 0) return -ENOMEM;
     this.mm.insert(new Vma(start, pages, KIND_ANON, null, start, false, 0));
     return start << PAGE_SHIFT;

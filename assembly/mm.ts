@@ -274,6 +274,22 @@ export class AddressSpace {
     return top - MMAP_FLOOR_PAGE >= pages ? top - pages : -1;
   }
 
+  /** Highest start below the ceiling that is an odd multiple of `align` pages with [start, start + pages) free, or -1 (src/model/mm.ts alignedArea). */
+  alignedArea(pages: i64, align: i64): i64 {
+    let top = MMAP_CEILING_PAGE;
+    for (let i = this.vmas.length - 1; i >= -1; i--) {
+      const bottom = i >= 0 ? unchecked(this.vmas[i]).end : MMAP_FLOOR_PAGE;
+      if (bottom < top && top - pages >= 0) {
+        let m = (top - pages) / align;
+        if ((m & 1) == 0) m--;
+        const start = m * align;
+        if (m > 0 && start >= bottom && start >= MMAP_FLOOR_PAGE) return start;
+      }
+      if (i >= 0) top = min(top, unchecked(this.vmas[i]).start);
+    }
+    return -1;
+  }
+
   insert(v: Vma): void {
     const vmas = this.vmas;
     let lo = 0;

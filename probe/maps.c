@@ -138,10 +138,49 @@ void place_like_the_models(void)
 		if (mmap(at, gap_end[i] - gap_start[i], prot, flags | MAP_FIXED_NOREPLACE, -1, 0) != at)
 			die_probe("cannot plug the gap at %#lx: %s", (unsigned long)gap_start[i], strerror(errno));
 	}
-	void *fence = (void *)(gap_end[largest] - (uintptr_t)page_size);
-	if (mmap(fence, (size_t)page_size, prot, flags | MAP_FIXED_NOREPLACE, -1, 0) != fence)
-		die_probe("cannot place the fence page at %#lx: %s", (unsigned long)fence, strerror(errno));
-	fence_page = (uintptr_t)fence;
+	/* The fence starts at a multiple of twice the largest align, as the
+	 * models' ceiling does: an aligned mmap (aligned_area) then lands
+	 * where theirs does, and so does every mapping after it. */
+	const uintptr_t unit = 2 * (uintptr_t)MAX_ALIGN_PAGES * (uintptr_t)page_size;
+	uintptr_t fence = (gap_end[largest] - (uintptr_t)page_size) & ~(unit - 1);
+	if (fence <= gap_start[largest])
+		die_probe("the free area below %#lx holds no %#lx boundary", (unsigned long)gap_end[largest],
+			  (unsigned long)unit);
+	if (mmap((void *)fence, gap_end[largest] - fence, prot, flags | MAP_FIXED_NOREPLACE, -1, 0) != (void *)fence)
+		die_probe("cannot place the fence at %#lx: %s", (unsigned long)fence, strerror(errno));
+	fence_page = fence;
+}
+
+/* The models' floor (mmap_min_addr), src/model/mm.ts MMAP_FLOOR_PAGE. */
+#define FLOOR_ADDR 0x10000ul
+
+uintptr_t aligned_area(long pages, long align)
+{
+	const uintptr_t len = (uintptr_t)pages * (uintptr_t)page_size;
+	const uintptr_t unit = (uintptr_t)align * (uintptr_t)page_size;
+	uintptr_t best = 0, prev_end = FLOOR_ADDR;
+	read_maps();
+	for (char *line = maps_buf; *line && prev_end < fence_page;) {
+		char *nl = strchr(line, '\n');
+		unsigned long s, e;
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2) {
+			uintptr_t top = s < fence_page ? s : fence_page;
+			if (top > prev_end && top - prev_end >= len) {
+				/* The highest odd multiple of unit at or below top - len. */
+				uintptr_t m = (top - len) / unit;
+				if (m % 2 == 0)
+					m--;
+				if (m != UINTPTR_MAX && m * unit >= prev_end)
+					best = m * unit;
+			}
+			if (e > prev_end)
+				prev_end = e;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return best;
 }
 
 /*

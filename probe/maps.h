@@ -21,6 +21,10 @@ int scenario_anon(uintptr_t addr, uintptr_t *end);
 int find_ring_vma(unsigned long inode, struct vma *v);
 /* Makes the kernel place the scenario's mappings as the models do (maps.c). */
 void place_like_the_models(void);
+/* The highest address below the fence that is an odd multiple of align
+ * pages with pages pages free from it (src/model/mm.ts alignedArea), 0 for
+ * none: an mmap step's align. */
+uintptr_t aligned_area(long pages, long align);
 /* 1 if a read fault on private anonymous memory maps the zero page, 0 if it allocates. */
 int zero_page_reads(void);
 

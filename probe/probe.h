@@ -76,9 +76,12 @@
  *   store_head ADDR HEAD         a u32 into the header of the ring at ADDR
  *   store_event ADDR SLOT DATA RES RES2   an io_event (obj 0) into SLOT
  *   ring_events ADDR SLOT COUNT  COUNT events from SLOT on, no wrap
- *   mmap PAGES NAME AT FIXED     AT: "-" (the kernel chooses) or an ADDR;
+ *   mmap PAGES NAME AT FIXED ALIGN   AT: "-" (the kernel chooses) or an ADDR;
  *                                FIXED: replace (MAP_FIXED) or noreplace
- *                                (MAP_FIXED_NOREPLACE), used with an ADDR only
+ *                                (MAP_FIXED_NOREPLACE), used with an ADDR only;
+ *                                ALIGN: 0, or with AT "-" a power of two of
+ *                                pages: the highest free odd multiple of it
+ *                                below the fence (maps.h aligned_area)
  *   munmap ADDR PAGES
  *   mremap ADDR OLD NEW TO NAME FLAGS    TO, NAME: as usual or "-";
  *                                FLAGS: maymove, 0 (resize in place only),
@@ -168,6 +171,7 @@
 #define MAX_TMPFS_BYTES (16 * 1024 * 1024)
 #define MAX_FILL_PAGES 4096 /* one fill or peek step */
 #define MAX_CONTENT_PAGES (1 << 18) /* all of one scenario's fill and peek steps */
+#define MAX_ALIGN_PAGES (1 << 18) /* an mmap step's align: the fence sits at a multiple of twice it */
 #define MAX_IOV_SEGMENTS 2048 /* one iovec array: room past IOV_MAX */
 #define MAX_SCENARIO_SEGMENTS (1 << 19) /* every array of one scenario */
 /* Far below the mmap area and above any heap: nothing maps here unless a

@@ -461,9 +461,16 @@ static void do_call(int i, const struct step *st)
 	case OP_MMAP: {
 		int fixed = st->a.kind != A_NONE;
 		void *at = fixed ? (void *)resolve(i, "at", &st->a) : NULL;
-		void *p = mmap(at, (size_t)(st->n1 * page_size),
-			       PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | (fixed ? st->flag : 0), -1, 0);
+		int flags = fixed ? st->flag : 0;
+		/* align: the probe picks the address as the models do, and the kernel checks it is free. */
+		if (st->n2 > 0 && st->n1 > 0) {
+			at = (void *)aligned_area(st->n1, st->n2);
+			flags = MAP_FIXED_NOREPLACE;
+		}
+		void *p = st->n2 > 0 && st->n1 > 0 && at == NULL
+				  ? (errno = ENOMEM, MAP_FAILED)
+				  : mmap(at, (size_t)(st->n1 * page_size), PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 		ret_errno(p == MAP_FAILED ? -1 : 0);
 		if (p != MAP_FAILED)
 			bind_name(st->name, (uintptr_t)p);

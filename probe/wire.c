@@ -223,7 +223,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 17, 6, 3, 2, 5, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 6, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -429,6 +429,11 @@ static void parse_step(char *text, int line, struct step *st, int member)
 			die_probe("wire line %d: bad mmap flags", line);
 		if (st->flag == MAP_FIXED_NOREPLACE && st->a.kind == A_NONE)
 			die_probe("wire line %d: noreplace without an address", line);
+		/* ALIGN: 0, or a power of two of pages, for a mapping without an address. */
+		st->n2 = parse_long(tok[5], line);
+		if (st->n2 < 0 || st->n2 > MAX_ALIGN_PAGES || (st->n2 & (st->n2 - 1)) != 0 ||
+		    (st->n2 != 0 && st->a.kind != A_NONE))
+			die_probe("wire line %d: bad mmap align", line);
 		break;
 	case OP_MUNMAP:
 		st->a = parse_addr(tok[1], line);

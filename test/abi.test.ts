@@ -106,6 +106,7 @@ function probeAbi(): Record<string, number> {
     ...["MAX_PIPES", "PIPE_MAX_BYTES", "MAX_POLL_BLOCKS"].map((f): [string, string] => [f, f]),
     ["MAX_FILL_PAGES", "MAX_FILL_PAGES"],
     ["MAX_CONTENT_PAGES", "MAX_CONTENT_PAGES"],
+    ["MAX_ALIGN_PAGES", "MAX_ALIGN_PAGES"],
   ];
   const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%lld", ${first ? '""' : '","'}, (long long)(${v}));`;
   // The RWF_* flags the machine's <linux/fs.h> defines: an older header lacks the newer ones.
@@ -168,6 +169,7 @@ describe("single-source ABI", () => {
     assert.equal(c.MAX_IOV_SEGMENTS, limits.MAX_IOV_SEGMENTS);
     assert.equal(c.MAX_SCENARIO_SEGMENTS, limits.MAX_SCENARIO_SEGMENTS);
     assert.deepEqual([c.MAX_FILL_PAGES, c.MAX_CONTENT_PAGES], [limits.MAX_FILL_PAGES, limits.MAX_CONTENT_PAGES]);
+    assert.equal(c.MAX_ALIGN_PAGES, limits.MAX_ALIGN_PAGES);
     assert.ok(limits.MAX_IOV_SEGMENTS > iocb.UIO_MAXIOV, "an array may be long enough for the EINVAL of too many segments");
     // aio_rw_flags: every flag this machine's headers define is abi/rwf.ts's (RWF_HIPRI to RWF_APPEND at least).
     const defined = RWF_NAMES.filter((f) => f in c);

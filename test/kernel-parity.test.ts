@@ -83,11 +83,21 @@ test("the probe takes the no-zero-page line only before the first step", {
   assert.match(r.stdout, /"probe_error":"wire line 2: zero_page after a step"/);
 });
 
+test("the probe refuses an mmap align that is not a power of two of pages, too large, or with an address", {
+  skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
+}, () => {
+  for (const input of ["mmap 1 0 - replace 3\n", `mmap 1 0 - replace ${2 ** 19}\n`, "mmap 1 0 - replace -2\n", "mmap 1 0 N0+0+0 replace 2\n"]) {
+    const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
+    assert.equal(r.status, 1, input);
+    assert.equal(JSON.parse(r.stdout).probe_error, "wire line 1: bad mmap align", input);
+  }
+});
+
 test("the probe takes one tmpfs line, before the first step, of whole pages from 16 KiB to 16 MiB", {
   skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
 }, () => {
   for (const [input, said] of [
-    ["mmap 1 0 - replace\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
+    ["mmap 1 0 - replace 0\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65536\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65537\n", "wire line 1: tmpfs size out of range"],
     ["tmpfs 12288\n", "wire line 1: tmpfs size out of range"],

@@ -46,6 +46,7 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "mremap", addr: "X", old_pages: 1, new_pages: 2, maymove: false },
     { op: "mmap", pages: 2, name: "Y", at: "X+3" },
     { op: "mmap", pages: 1, name: "Z", at: "X+5", noreplace: true },
+    { op: "mmap", pages: 3, name: "Z", align: 512 },
     { op: "raise" },
     { op: "io_pgetevents", ctx: "A", min_nr: 1, nr: 4, timeout_ns: null },
     { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, usig: "bogus" },
@@ -70,7 +71,7 @@ test("names become indices in order of first mention; addresses carry pages or b
     w.text,
     [
       "io_setup 128 0 1",
-      "mmap 16 1 - replace",
+      "mmap 16 1 - replace 0",
       "mremap N0+0+0 3 3 N1+2+0 2 maymove",
       "io_submit N2+0+1 -1 bad 7 bad ok - - 512 0 0 - -1 0 - 0",
       "io_getevents 0 1 2 null ok",
@@ -102,8 +103,9 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_submit N0+0+0 1 noop 1 ok ok - - 512 0 0 - -1 0 - 0",
       "io_destroy -1",
       "mremap N1+0+0 1 2 - - 0",
-      "mmap 2 3 N1+3+0 replace",
-      "mmap 1 4 N1+5+0 noreplace",
+      "mmap 2 3 N1+3+0 replace 0",
+      "mmap 1 4 N1+5+0 noreplace 0",
+      "mmap 3 4 - replace 512",
       "raise",
       "io_pgetevents N0+0+0 1 4 null ok nousig 8",
       "io_pgetevents N0+0+0 0 4 0 ok bogus 8",
@@ -156,7 +158,7 @@ test("a fork_calls step is its count, then each call on a line of its own; the c
       "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 - -1 0 - 0",
       "ftruncate 0",
       "eventfd_read 1",
-      "mmap 2 3 - replace",
+      "mmap 2 3 - replace 0",
       "ring N0+0+0",
       "",
     ].join("\n"),
@@ -187,9 +189,9 @@ test("a fork_calls step holds 1 to 64 calls of the ops a child may run, each fie
 
 test("a scenario without the zero page says so on a first line; with it (or by default) nothing is added", () => {
   const steps: Step[] = [{ op: "mmap", pages: 1, name: "S" }];
-  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0 - replace\n");
-  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0 - replace\n");
-  assert.equal(enc(steps).text, "mmap 1 0 - replace\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0 - replace 0\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0 - replace 0\n");
+  assert.equal(enc(steps).text, "mmap 1 0 - replace 0\n");
 });
 
 test("a scenario's tmpfs goes on a line before the steps; a size the schema refuses is a ScenarioError on tmpfs_bytes", () => {

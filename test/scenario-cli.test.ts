@@ -122,6 +122,28 @@ describe("parseScenario", () => {
     );
   });
 
+  it("refuses an mmap align that is not a power of two from 2 to 2^18 pages, or comes with at, naming the field", () => {
+    for (const bad of [3, 1, 2 ** 19, 0]) {
+      assert.throws(
+        () => parseScenario(doc([{ op: "mmap", pages: 1, name: "X", align: bad }]), "f.json"),
+        (e) => e instanceof ScenarioError && e.step === 0 && e.field === "align",
+        String(bad),
+      );
+    }
+    assert.throws(
+      () =>
+        parseScenario(
+          doc([
+            { op: "mmap", pages: 1, name: "X" },
+            { op: "mmap", pages: 1, name: "Y", at: "X", align: 2 },
+          ]),
+          "f.json",
+        ),
+      (e) => e instanceof ScenarioError && e.step === 1 && e.field === "align" && /not with `at`/.test(e.message),
+    );
+    assert.equal(parseScenario(doc([{ op: "mmap", pages: 1, name: "X", align: 2 ** 18 }]), "f.json").steps.length, 1);
+  });
+
   it("accepts every op of docs/scenario-format.md", () => {
     const steps = [
       { op: "io_setup", nr_events: 1, name: "A", ctxp: "nonzero" },

@@ -97,6 +97,27 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe(`${backend}: mmap align`, () => {
+    it("maps at the highest free odd multiple of align pages: the next lands 2 * align lower, and pages mapped between merge them (FINDINGS 55)", async () => {
+      const rs = await runOn(backend, "mainline", [
+        { op: "mmap", pages: 2, name: "A", align: 512 },
+        // Above A: free up to the ceiling (the probe's fence), 512 pages up: A is the top odd multiple, not an even one.
+        { op: "mmap", pages: 2, name: "U", at: "A+510", noreplace: true },
+        { op: "mmap", pages: 1, name: "V", at: "A+512", noreplace: true },
+        { op: "mmap", pages: 2, name: "B", align: 512 },
+        { op: "mmap", pages: 1022, name: "C", at: "B+2", noreplace: true },
+        { op: "mmap", pages: 1, name: "W", at: "B+1024", noreplace: true },
+        { op: "mremap", addr: "B", old_pages: 1026, new_pages: 1026, maymove: false },
+        // The highest free odd multiple of 2 pages: A + 506 (A + 508 is a multiple of 4), below U at A + 510.
+        { op: "mmap", pages: 1, name: "D", align: 2 },
+        { op: "mmap", pages: 3, name: "E", at: "D+1", noreplace: true },
+        { op: "mmap", pages: 1, name: "F", at: "D+4", noreplace: true },
+        { op: "mmap", pages: 0, name: "Z", align: 4 },
+      ]);
+      assert.deepEqual(errnos(rs), [null, null, "EEXIST", null, null, "EEXIST", null, null, null, "EEXIST", "EINVAL"]);
+    });
+  });
+
   describe(`${backend}: io_destroy and munmap`, () => {
     it("io_destroy unmaps exactly the ring; a second destroy -> EINVAL", async () => {
       const rs = await runOn(backend, "mainline", [

@@ -317,7 +317,9 @@ describe("wasm core = model", () => {
             if (r === 1) return { op: "store_event", ctx: addr(), slot: int(0, 300), data: int(0, 999), res: int(-30, 600), res2: int(-1, 1) };
             return { op: "ring_events", ctx: addr(), slot: int(0, 300), count: int(0, 20) };
           }
-          if (k < 66) return { op: "mmap", pages: pick([1, 2, 4, 16, 0]), name: pick(mapNames) };
+          if (k < 64) return { op: "mmap", pages: pick([1, 2, 4, 16, 0]), name: pick(mapNames) };
+          // At the highest free odd multiple of a power of two (FINDINGS 55).
+          if (k < 66) return { op: "mmap", pages: pick([1, 3, 600, 0]), name: pick(mapNames), align: pick([2, 8, 512, 2 ** 18]) };
           if (k < 71) return { op: "munmap", addr: addr(), pages: int(0, 5) };
           if (k < 86) {
             const old_pages = int(0, 4);

@@ -54,5 +54,11 @@ export const MAX_EXECUTED_STEPS = 1_000_000;
 export const MAX_MAPPING_CALLS = 40_000;
 /** Pages one fill or peek step may write or read (16 MiB): the probe really writes them. */
 export const MAX_FILL_PAGES = 4096;
+/**
+ * Largest `align` of an mmap step, in pages (1 GiB, a PUD): the mapping
+ * starts at an odd multiple of it. The scenario ceiling (the models' and
+ * the probe's fence) is a multiple of twice this, so both place it alike.
+ */
+export const MAX_ALIGN_PAGES = 1 << 18;
 /** Pages one scenario's fill and peek steps may touch in all: the models hold each written page's byte, the results each read one. */
 export const MAX_CONTENT_PAGES = 1 << 18;

@@ -181,8 +181,11 @@ export interface AioBackend {
   store_event(addr: number, slot: number, ev: StoredEvent): SysResult;
   /** `count` events from slot `slot` on (no wrap) of the ring mapped at `addr`, read through the mapping. */
   ring_events(addr: number, slot: number, count: number): RingEvents;
-  /** `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses. */
-  mmap(pages: number, at?: number | null, noReplace?: boolean): SysResult & { addr: number };
+  /**
+   * `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses,
+   * or with `align` (pages, a power of two; 0 for none) the highest free odd multiple of it below the scenario ceiling.
+   */
+  mmap(pages: number, at?: number | null, noReplace?: boolean, align?: number): SysResult & { addr: number };
   munmap(addr: number, pages: number): SysResult;
   /**
    * `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove`

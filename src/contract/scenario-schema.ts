@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { IOCB_FLAGS_KNOWN, IOPRIO_NR_HINTS, IOPRIO_NR_LEVELS } from "../../assembly/abi/iocb-flags.js";
 import {
+  MAX_ALIGN_PAGES,
   MAX_CHILD_CALLS,
   MAX_FILL_PAGES,
   MAX_COUNT,
@@ -147,8 +148,12 @@ const mmap = z
     // MAP_FIXED at 0 or below mmap_min_addr works only with CAP_SYS_RAWIO: the answer would depend on who runs it.
     at: addr.refine((v) => v !== 0 && v !== "bogus", 'a fixed mapping at 0 or "bogus" (below mmap_min_addr) depends on privilege').optional(),
     noreplace: z.literal(true).optional(),
+    align: int(2, MAX_ALIGN_PAGES)
+      .refine((v) => (v & (v - 1)) === 0, "a power of two (pages)")
+      .optional(),
   })
-  .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] });
+  .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] })
+  .refine((s) => s.align === undefined || s.at === undefined, { message: "`align` chooses the address itself: not with `at`", path: ["align"] });
 
 /** Calls that bind no name, which the child of either fork step may make. */
 const namelessCalls = [ioDestroy, ioSubmit, ioGetevents, ioCancel, ring, ringEvents, munmap, page] as const;

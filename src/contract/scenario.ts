@@ -67,7 +67,8 @@ export type CallStep =
   | { op: "store_head"; ctx: AddrExpr; head: number }
   | { op: "store_event"; ctx: AddrExpr; slot: number; data: number; res: number; res2?: number }
   | { op: "ring_events"; ctx: AddrExpr; slot: number; count: number }
-  | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true }
+  /** `align`: pages, a power of two; the mapping starts at an odd multiple of it (docs/scenario-format.md). */
+  | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true; align?: number }
   | { op: "munmap"; addr: AddrExpr; pages: number }
   | {
       op: "mremap";

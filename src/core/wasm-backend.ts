@@ -205,8 +205,8 @@ export class WasmProcess implements AioBackend {
     return { errno: null, id, nr, head, tail, magic, compat_features, incompat_features, header_length, pages, idIsSetupAddress: idIsSetupAddress === 1 };
   }
 
-  mmap(pages: number, at: number | null = null, noReplace = false): SysResult & { addr: number } {
-    return addrResult(this.core.mmap(BigInt(pages), at === null ? 0 : 1, BigInt(at ?? 0), noReplace ? 1 : 0));
+  mmap(pages: number, at: number | null = null, noReplace = false, align = 0): SysResult & { addr: number } {
+    return addrResult(this.core.mmap(BigInt(pages), at === null ? 0 : 1, BigInt(at ?? 0), noReplace ? 1 : 0, BigInt(align)));
   }
 
   munmap(addr: number, pages: number): SysResult {

@@ -45,7 +45,8 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
  * blocks (FINDINGS 47), those on the O_DIRECT descriptor (FINDINGS 49): what they answer is not what a plain read or write
  * answers, so the io_submit row alone would not show whether they were
  * reached. A step counts in each row it fits. mremap with MREMAP_DONTUNMAP
- * (FINDINGS 52) has a row of its own for the same reason.
+ * (FINDINGS 52) and mmap with align (FINDINGS 55) have rows of their own
+ * for the same reason.
  */
 export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> = {
   "io_submit fsync": ["ok", "EINVAL", "EBADF"],
@@ -64,6 +65,8 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "io_submit poll": ["ok", "EINVAL", "EBADF"],
   // MREMAP_DONTUNMAP (FINDINGS 52): a move leaving the old range mapped; a resize, no MREMAP_MAYMOVE or a ring is EINVAL, a hole EFAULT.
   "mremap dontunmap": ["ok", "EINVAL", "EFAULT"],
+  // mmap's align (FINDINGS 55): placed at the highest free odd multiple, or 0 pages (EINVAL).
+  "mmap align": ["ok", "EINVAL"],
 };
 
 /**
@@ -82,9 +85,10 @@ function resClass(res: number): string {
   return res === -EFBIG ? "EFBIG" : res === -ENOSPC ? "ENOSPC" : `ERRNO_${-res}`;
 }
 
-/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop, poll), rw_flags', resfd's, ioprio's and O_DIRECT's; a MREMAP_DONTUNMAP mremap's. */
+/** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop, poll), rw_flags', resfd's, ioprio's and O_DIRECT's; a MREMAP_DONTUNMAP mremap's; an aligned mmap's. */
 function submitKinds(s: Step | undefined): string[] {
   if (s?.op === "mremap" && s.dontunmap) return ["mremap dontunmap"];
+  if (s?.op === "mmap" && s.align !== undefined) return ["mmap align"];
   if (s?.op !== "io_submit") return [];
   const kinds = isSyncCmd(s.cmd) || isVectoredCmd(s.cmd) || s.cmd === "noop" || s.cmd === "poll" ? [`io_submit ${s.cmd}`] : [];
   if (s.rw_flags && !isSyncCmd(s.cmd)) kinds.push("io_submit rw_flags");

@@ -399,7 +399,12 @@ export class ProgramGenerator {
     if (roll < 885) return { op: "setrlimit_fsize", bytes: rng.pick([0, 1, 512, 16384, 16500, 20000, "infinity"] as const) };
     if (roll < 910) return rng.chance(0.3) ? this.loop() : this.cancel(this.ctxExpr());
     if (roll < 965) return this.setupLater();
-    if (roll < 980) return rng.chance(0.3) ? { op: "mmap", pages: 0, name: this.fresh("Z") } : { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
+    if (roll < 980) {
+      if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}) };
+      // An aligned mapping (mremap_test.c's sources) at the highest free odd multiple of align; larger than any hole, as every new mapping.
+      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]) };
+      return { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
+    }
     if (roll < 990) {
       // MAP_FIXED into the arena, over whatever is there (rings moved in too); the name is never used again.
       const pages = rng.int(1, 4);

@@ -162,6 +162,17 @@ export class Safety {
         // MAP_FIXED: like a fixed move's target, inside the arena, whatever it replaces there.
         if (s.at !== undefined) return this.within(i, s.at, Math.max(1, s.pages), ["arena"]) ?? makesHoles;
         if (s.pages <= 0) return ok();
+        if (s.align !== undefined) {
+          // An odd multiple of align: it may fit a hole, and leaves one of up to 2 * align pages above it.
+          const align = s.align;
+          return (
+            this.cannotPlace(i, s.pages) ??
+            (() => {
+              this.place(s.pages + 2 * align, s.name, { kind: "anon", lo: 0, hi: s.pages - 1 });
+              this.holes = true;
+            })
+          );
+        }
         return this.cannotPlace(i, s.pages) ?? (() => this.place(s.pages, s.name, { kind: "anon", lo: 0, hi: s.pages - 1 }));
       }
       case "io_setup": {

@@ -135,6 +135,7 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     "semaphore",
     "maymove",
     "noreplace",
+    "align",
     "usig",
     "sigmask",
     "sigsetsize",

@@ -516,8 +516,11 @@ export class AioProcess implements AioBackend {
 
   // ---- memory map syscalls ------------------------------------------------
 
-  /** `at`: MAP_FIXED there, replacing whatever it covers (rings too); `noReplace`: MAP_FIXED_NOREPLACE, EEXIST when anything is there. */
-  mmap(pages: number, at: number | null = null, noReplace = false): SysResult & { addr: number } {
+  /**
+   * `at`: MAP_FIXED there, replacing whatever it covers (rings too); `noReplace`: MAP_FIXED_NOREPLACE, EEXIST when anything is there.
+   * `align` (pages, without `at`): the highest free odd multiple of it (AddressSpace.alignedArea).
+   */
+  mmap(pages: number, at: number | null = null, noReplace = false, align = 0): SysResult & { addr: number } {
     if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
     if (at !== null) {
       // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
@@ -529,7 +532,7 @@ export class AioProcess implements AioBackend {
       if (noReplace && !this.mm.isFree(at / PAGE_SIZE, pages)) return { ...fail("EEXIST"), addr: 0 };
       this.mm.unmap(at / PAGE_SIZE, pages);
     }
-    const start = at !== null ? at / PAGE_SIZE : this.mm.unmappedArea(pages);
+    const start = at !== null ? at / PAGE_SIZE : align > 0 ? this.mm.alignedArea(pages, align) : this.mm.unmappedArea(pages);
     if (start < 0) return { ...fail("ENOMEM"), addr: 0 };
     this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: start, dontexpand: false, anon_vma: 0 });
     return { ...ok(), addr: start * PAGE_SIZE };

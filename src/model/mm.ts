@@ -193,6 +193,28 @@ export class AddressSpace {
     return top - MMAP_FLOOR_PAGE >= pages ? top - pages : -1;
   }
 
+  /**
+   * Highest start below the ceiling that is an odd multiple of `align` pages
+   * with [start, start + pages) free, or -1: an mmap step's `align`, the
+   * alignment bit set as mremap_test.c asks of its sources. The probe
+   * searches its fence's gaps the same way, and its fence, like the
+   * ceiling, is a multiple of 2 * MAX_ALIGN_PAGES pages.
+   */
+  alignedArea(pages: number, align: number): number {
+    let top = MMAP_CEILING_PAGE;
+    for (let i = this.vmas.length - 1; i >= -1; i--) {
+      const bottom = i >= 0 ? this.vmas[i].start + this.vmas[i].pages : MMAP_FLOOR_PAGE;
+      if (bottom < top && top - pages >= 0) {
+        let m = Math.floor((top - pages) / align);
+        if (m % 2 === 0) m--;
+        const start = m * align;
+        if (m > 0 && start >= bottom && start >= MMAP_FLOOR_PAGE) return start;
+      }
+      if (i >= 0) top = Math.min(top, this.vmas[i].start);
+    }
+    return -1;
+  }
+
   /** Puts `v` in place and merges it with neighbours it can merge with (vma_merge). */
   insert(v: Vma): void {
     let i = 0;

@@ -8,6 +8,7 @@ import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
 import { MAX_POLL_BLOCKS, PIPE_MAX_BYTES } from "../../assembly/abi/poll.js";
+import { MAX_ALIGN_PAGES } from "../../assembly/abi/limits.js";
 import {
   randomCmd,
   randomEventfd,
@@ -206,6 +207,8 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
   if (kind < 70) {
     const step: Step = { op: "mmap", pages: rng.int(0, 20), name: rng.pick(MAP_NAMES) };
     // MAP_FIXED over what is there now and then (never at 0 or "bogus": privilege decides there).
+    // Now and then at an odd multiple of a power of two (mremap_test.c's aligned sources): the highest such free place.
+    if (rng.chance(0.1)) return { ...step, align: rng.pick([2, 4, 16, 256, 512, MAX_ALIGN_PAGES]) };
     const at = addr(rng, names);
     if (!rng.chance(0.2) || at === 0 || at === "bogus") return step;
     return rng.chance(0.4) ? { ...step, at, noreplace: true } : { ...step, at };

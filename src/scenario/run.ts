@@ -186,7 +186,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
           "noreplace",
           `${b.profile.name} predates MAP_FIXED_NOREPLACE (4.17): it takes the address as a hint, which the models do not model`,
         );
-      const r = b.mmap(s.pages, s.at === undefined ? null : at(s.at, "at"), s.noreplace === true);
+      const r = b.mmap(s.pages, s.at === undefined ? null : at(s.at, "at"), s.noreplace === true, s.align ?? 0);
       if (r.errno === null) names.bind(s.name, r.addr);
       return { ...head, ret: r.ret, errno: r.errno };
     }

@@ -122,7 +122,7 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
     case "mmap": {
       const fixed = s.at === undefined ? null : at(s.at);
       if (s.at !== undefined && fixed === null) return "unbound";
-      const r = b.mmap(s.pages, fixed);
+      const r = b.mmap(s.pages, fixed, s.noreplace === true, s.align ?? 0);
       if (r.errno === null) names.set(s.name, r.addr);
       return r;
     }
