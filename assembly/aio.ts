@@ -679,7 +679,9 @@ export class AioProcess {
     if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null && piece.anonVma == 0) piece.pgoff = dest;
     // The new range is placed while its source VMA is still whole, and may merge with it: what stays of
     // the source then shares the anon_vma the merge brought in (FINDINGS 35). A whole VMA leaves nothing behind.
-    mm.insert(piece);
+    // A MREMAP_DONTUNMAP piece beside its source merges as the profile says (model's move_range, FINDINGS 54).
+    const keepApart = dontUnmap && !this.profile.dontUnmapMergesSource;
+    mm.insert(piece, keepApart ? vma : null, this.profile.dontUnmapSourceBlocksMerge);
     if (dontUnmap) {
       const old = mm.find(start)!;
       // The piece may have merged into the old VMA (an unfaulted one placed right after it): then nothing was moved whole.

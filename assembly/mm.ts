@@ -290,7 +290,11 @@ export class AddressSpace {
     return -1;
   }
 
-  insert(v: Vma): void {
+  /**
+   * Puts `v` in place and merges it with neighbours it can merge with. `source`: a MREMAP_DONTUNMAP
+   * piece's own VMA, kept apart; with `sourceBlocks` the piece then merges with nothing (model: mm.ts insert).
+   */
+  insert(v: Vma, source: Vma | null = null, sourceBlocks: bool = false): void {
     const vmas = this.vmas;
     let lo = 0;
     let hi = vmas.length;
@@ -301,7 +305,7 @@ export class AddressSpace {
     }
     this.flushTlb();
     this.insertAt(lo, v);
-    this.mergeAround(lo);
+    this.mergeAround(lo, source, sourceBlocks);
   }
 
   /** Grows `v` in place by `pages` and merges it with what then follows it. */
@@ -312,19 +316,23 @@ export class AddressSpace {
   }
 
   /** Merges the VMA at index i with its previous and next neighbours where they can merge; the previous one first (model: mm.ts mergeAround). */
-  private mergeAround(i: i32): void {
+  private mergeAround(i: i32, source: Vma | null = null, sourceBlocks: bool = false): void {
     const vmas = this.vmas;
     const v = unchecked(vmas[i]);
     const prev: Vma | null = i > 0 ? unchecked(vmas[i - 1]) : null;
-    const left = prev != null && mergeable(prev, v);
-    if (i + 1 < vmas.length) {
-      const next = unchecked(vmas[i + 1]);
-      if (mergeable(v, next) && (!left || compatibleAnonVmas(prev!, next))) {
-        v.pages += next.pages;
-        // The merged VMA keeps the anon_vma one of them had.
-        if (v.anonVma == 0) v.anonVma = next.anonVma;
-        this.removeAt(i + 1);
-      }
+    const next: Vma | null = i + 1 < vmas.length ? unchecked(vmas[i + 1]) : null;
+    let left = prev != null && mergeable(prev, v);
+    let right = next != null && mergeable(v, next);
+    if (source != null && ((left && prev == source) || (right && next == source))) {
+      if (sourceBlocks) return;
+      left = left && prev != source;
+      right = right && next != source;
+    }
+    if (right && (!left || compatibleAnonVmas(prev!, next!))) {
+      v.pages += next!.pages;
+      // The merged VMA keeps the anon_vma one of them had.
+      if (v.anonVma == 0) v.anonVma = next!.anonVma;
+      this.removeAt(i + 1);
     }
     if (left) {
       prev!.pages += v.pages;

@@ -66,6 +66,10 @@ export class Profile {
   dontUnmap: bool;
   /** p.dontUnmapDropsAnonVma */
   dontUnmapDropsAnonVma: bool;
+  /** p.dontUnmapMerge === "any" */
+  dontUnmapMergesSource: bool;
+  /** p.dontUnmapMerge === "noneBesideSource" */
+  dontUnmapSourceBlocksMerge: bool;
 
   constructor(bits: i32) {
     this.ringFile = (bits & (1 << 0)) != 0;
@@ -97,5 +101,7 @@ export class Profile {
     this.ioprioHints = (bits & (1 << 26)) != 0;
     this.dontUnmap = (bits & (1 << 27)) != 0;
     this.dontUnmapDropsAnonVma = (bits & (1 << 28)) != 0;
+    this.dontUnmapMergesSource = (bits & (1 << 29)) != 0;
+    this.dontUnmapSourceBlocksMerge = (bits & (1 << 30)) != 0;
   }
 }

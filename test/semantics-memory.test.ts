@@ -366,6 +366,37 @@ for (const backend of BACKENDS) {
       const old = await runOn(backend, "v3.19", steps);
       assert.deepEqual([old[4].errno, old[5].kind, old[6].kind], [null, "none", "aio"], "v3.19's void hook lets it move");
     });
+
+    it("measured: a MREMAP_DONTUNMAP piece beside its source merges with both sides on 6.18, the other side on 6.12, nothing on 6.1 (FINDINGS 54)", async () => {
+      // A VMA boundary at page B is EFAULT for a 2-page growth from B-1 without MREMAP_MAYMOVE; inside one VMA it is ENOMEM.
+      const across = (b: string): Step => ({ op: "mremap", addr: b, old_pages: 2, new_pages: 3, maymove: false });
+      const steps: Step[] = [
+        { op: "mmap", pages: 40, name: "R" },
+        { op: "munmap", addr: "R", pages: 40 },
+        // The source S on the left, another VMA on the right of where its pages 4-5 land.
+        { op: "mmap", pages: 8, name: "S", at: "R" },
+        { op: "mmap", pages: 4, name: "Q", at: "R+10" },
+        { op: "mremap", addr: "S+4", old_pages: 2, new_pages: 2, to: "R+8", dontunmap: true },
+        across("R+7"),
+        across("R+9"),
+        // Between two VMAs, its source far away: merges with both everywhere.
+        { op: "mmap", pages: 2, name: "L", at: "R+20" },
+        { op: "mmap", pages: 4, name: "N", at: "R+24" },
+        { op: "mmap", pages: 2, name: "F", at: "R+34" },
+        { op: "mremap", addr: "F", old_pages: 2, new_pages: 2, to: "R+22", dontunmap: true },
+        across("R+21"),
+        across("R+23"),
+      ];
+      const boundaries = (rs: StepResult[]) => [5, 6, 11, 12].map((i) => rs[i].errno);
+      for (const [profile, want] of [
+        ["mainline", ["ENOMEM", "ENOMEM"]],
+        ["v6.12", ["EFAULT", "ENOMEM"]],
+        ["v6.1", ["EFAULT", "EFAULT"]],
+      ] as const) {
+        const rs = await runOn(backend, profile, steps);
+        assert.deepEqual(boundaries(rs), [...want, "ENOMEM", "ENOMEM"], profile);
+      }
+    });
   });
 }
 

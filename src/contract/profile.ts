@@ -62,6 +62,16 @@ export interface Profile {
    * 6.1 keeps it, FINDINGS 52).
    */
   dontUnmapDropsAnonVma: boolean;
+  /**
+   * Which neighbours a MREMAP_DONTUNMAP piece merges with where it lands
+   * beside the VMA it was copied from (its source, still mapped) and could
+   * merge with it (FINDINGS 54): "any" (6.18) as any new VMA, the source
+   * too; "notSource" (6.12) the neighbour on the other side only;
+   * "noneBesideSource" (6.1) neither. A piece that cannot merge with its
+   * source (a faulted one never can: its offsets are the source's own)
+   * merges as any new VMA on all three.
+   */
+  dontUnmapMerge: "any" | "notSource" | "noneBesideSource";
   /** io_pgetevents exists: added in Linux 4.18, so ENOSYS on the 3.x generations. */
   pgetevents: boolean;
   /**
@@ -147,6 +157,7 @@ const v318: Profile = {
   fixedUnmapsTargetEarly: false,
   dontUnmap: false,
   dontUnmapDropsAnonVma: false,
+  dontUnmapMerge: "any",
   pgetevents: false,
   syncOps: false,
   mapFixedNoreplace: false,
@@ -183,7 +194,8 @@ const mainline: Profile = {
 
 /**
  * Debian's 6.1 LTS kernel under QEMU: mainline's answers but for three
- * mremap switches (FINDINGS 30-32), the RWF_* flags it knows (FINDINGS 44)
+ * mremap switches (FINDINGS 30-32), two of MREMAP_DONTUNMAP (FINDINGS 52,
+ * 54), the RWF_* flags it knows (FINDINGS 44)
  * and no O_DIRECT on the test file (FINDINGS 49). Its priority hints came
  * with 6.1.191 or .192 (FINDINGS 46): Debian's 6.1.0-50 to -54 (6.1.176 to
  * 6.1.190) read the hint bits as data (`ioprio` "data").
@@ -195,6 +207,7 @@ const v61: Profile = {
   vmaLookupFirst: true,
   fixedUnmapsTargetEarly: true,
   dontUnmapDropsAnonVma: false,
+  dontUnmapMerge: "noneBesideSource",
   rwFlagsKnown: RWF_KNOWN_BASE,
   directOpen: false,
   measuredOn: "Linux 6.1.0-57-cloud-amd64 (Debian 6.1.192-3) under QEMU, 2026-12-05",
@@ -218,13 +231,14 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   mainline,
   next: { ...mainline, name: "next", forkCopiesRing: false, ringMoveWhole: true, measuredOn: FROM_SPEC, series: null },
   "v6.1": v61,
-  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), O_DIRECT (FINDINGS 49) or a whole MREMAP_DONTUNMAP move (FINDINGS 52).
+  // 6.12 answered as 6.1 on every program but those with RWF_NOAPPEND or RWF_ATOMIC, which it knows (FINDINGS 44), O_DIRECT (FINDINGS 49) a whole MREMAP_DONTUNMAP move (FINDINGS 52) or a MREMAP_DONTUNMAP piece landing beside its source (FINDINGS 54).
   "v6.12": {
     ...v61,
     name: "v6.12",
     rwFlagsKnown: RWF_KNOWN_BASE | RWF_NOAPPEND | RWF_ATOMIC,
     directOpen: true,
     dontUnmapDropsAnonVma: true,
+    dontUnmapMerge: "notSource",
     measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05",
     series: "6.12",
   },
@@ -277,6 +291,8 @@ export const CORE_SWITCHES: readonly CoreSwitch[] = [
   { name: "ioprioHints", of: (p) => p.ioprio === "hints" },
   { name: "dontUnmap", of: (p) => p.dontUnmap },
   { name: "dontUnmapDropsAnonVma", of: (p) => p.dontUnmapDropsAnonVma },
+  { name: "dontUnmapMergesSource", of: (p) => p.dontUnmapMerge === "any" },
+  { name: "dontUnmapSourceBlocksMerge", of: (p) => p.dontUnmapMerge === "noneBesideSource" },
 ];
 
 /** Packs the switches into one integer for the WASM core: bit k is CORE_SWITCHES[k]. */

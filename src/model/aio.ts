@@ -685,8 +685,10 @@ export class AioProcess implements AioBackend {
     // Anonymous memory never faulted in (no anon_vma) takes the offset of where it lands, so it merges there.
     if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null && piece.anon_vma === 0) piece.pgoff = dest;
     // The new range is placed while its source VMA is still whole, and may merge with it: what stays of
-    // the source then shares the anon_vma the merge brought in (FINDINGS 35).
-    mm.insert(piece);
+    // the source then shares the anon_vma the merge brought in (FINDINGS 35). A MREMAP_DONTUNMAP piece
+    // beside its source merges as the profile says (FINDINGS 54).
+    const keepApart = dontUnmap && this.profile.dontUnmapMerge !== "any";
+    mm.insert(piece, keepApart ? vma : null, this.profile.dontUnmapMerge === "noneBesideSource");
     if (!dontUnmap) mm.unmap(start, pages);
     else if (this.profile.dontUnmapDropsAnonVma && start === before.start && pages === before.pages) {
       const old = mm.find(start)!;

@@ -215,12 +215,17 @@ export class AddressSpace {
     return -1;
   }
 
-  /** Puts `v` in place and merges it with neighbours it can merge with (vma_merge). */
-  insert(v: Vma): void {
+  /**
+   * Puts `v` in place and merges it with neighbours it can merge with
+   * (vma_merge). `source`: the VMA a MREMAP_DONTUNMAP piece was copied
+   * from, which the piece does not merge with; with `sourceBlocks`, a piece
+   * that could merge with it merges with nothing (FINDINGS 54).
+   */
+  insert(v: Vma, source: Vma | null = null, sourceBlocks = false): void {
     let i = 0;
     while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
     this.vmas.splice(i, 0, v);
-    this.mergeAround(i);
+    this.mergeAround(i, source, sourceBlocks);
   }
 
   /** Grows `v` in place by `pages` and merges it with what then follows it. */
@@ -233,13 +238,20 @@ export class AddressSpace {
    * Merges the VMA at index i with its previous and next neighbours where
    * they can merge. When both can merge with it but their anon_vmas differ,
    * only the previous one takes it (the kernel tries the left side first).
+   * `source` and `sourceBlocks`: as insert's.
    */
-  private mergeAround(i: number): void {
+  private mergeAround(i: number, source: Vma | null = null, sourceBlocks = false): void {
     const v = this.vmas[i];
     const prev = this.vmas[i - 1];
     const next = this.vmas[i + 1];
-    const left = prev !== undefined && mergeable(prev, v);
-    if (next && mergeable(v, next) && (!left || compatibleAnonVmas(prev, next))) {
+    let left = prev !== undefined && mergeable(prev, v);
+    let right = next !== undefined && mergeable(v, next);
+    if (source !== null && ((left && prev === source) || (right && next === source))) {
+      if (sourceBlocks) return;
+      left &&= prev !== source;
+      right &&= next !== source;
+    }
+    if (right && (!left || compatibleAnonVmas(prev, next))) {
       v.pages += next.pages;
       // The merged VMA keeps the anon_vma one of them had.
       v.anon_vma ||= next.anon_vma;
