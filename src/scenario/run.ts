@@ -24,6 +24,7 @@ import { MAX_RESULT_EVENTS } from "./limits.js";
 import { submitCall } from "./submit-call.js";
 import { runRepeat } from "./repeat.js";
 import { PROFILES } from "../contract/profile.js";
+import { Threads } from "./threads.js";
 
 export class Names {
   private readonly bound = new Map<string, number>();
@@ -32,7 +33,12 @@ export class Names {
   /** Pipe steps' names, to the backend's pipe ids (checkPipesAndPolls keeps them apart from the others). */
   private readonly pipes = new Map<string, number>();
 
-  constructor(private readonly file: string) {}
+  /** The process's threads (top-level steps only: a child runs none). */
+  readonly threads: Threads;
+
+  constructor(private readonly file: string) {
+    this.threads = new Threads(file);
+  }
 
   /** A forked child's names: the parent's, which it may use, and any it binds, which die with it. */
   fork(): Names {
@@ -127,14 +133,21 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
   const head = { step: i, op: s.op };
   switch (s.op) {
     case "repeat":
-      return runRepeat(s, i, file, (call, _k, left) => runStep(b, call, i, names, file, left));
+      return runRepeat(s, i, file, (call, _k, left) => {
+        const r = runStep(b, call, i, names, file, left);
+        names.threads.settle(b);
+        return r;
+      });
     case "io_setup": {
       const r = b.io_setup(s.nr_events, ctxpOf(s.ctxp));
       if (r.errno === null) names.bind(s.name, r.ctx);
       return { ...head, ret: r.ret, errno: r.errno };
     }
-    case "io_destroy":
-      return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
+    case "io_destroy": {
+      const ctx = at(s.ctx, "ctx");
+      names.threads.beforeDestroy(b, ctx);
+      return { ...head, ...b.io_destroy(ctx) };
+    }
     case "io_submit": {
       if (s.fd === "direct" && !b.profile.directOpen)
         throw new ScenarioError(file, i, "fd", `${b.profile.name} cannot open the test file with O_DIRECT (EINVAL: shmem takes it from 6.6)`);
@@ -236,6 +249,10 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       return { ...head, ...b.pipe_write(names.pipe(s.pipe, i, "pipe"), s.bytes) };
     case "pipe_read":
       return { ...head, ...b.pipe_read(names.pipe(s.pipe, i, "pipe"), s.bytes) };
+    case "thread_getevents":
+      return names.threads.start(b, i, s.name, at(s.ctx, "ctx"), s.nr, s.timeout_ns);
+    case "thread_join":
+      return names.threads.join(b, i, s.name);
   }
 }
 
@@ -260,6 +277,7 @@ export function runSteps(file: string, scenario: Scenario, backend: AioBackend, 
   let events = 0;
   const results = scenario.steps.map((s, i) => {
     const r = runStep(backend, s, i, names, file);
+    names.threads.settle(backend);
     // checkScenarioLimits bounds this up front; a backend returning an event twice must still not overflow the document.
     events += [r, ...(r.last ?? []), ...(r.results ?? [])].reduce((n, x) => n + (x.data?.length ?? 0), 0);
     if (events > MAX_RESULT_EVENTS)
