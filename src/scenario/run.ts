@@ -129,15 +129,19 @@ export function iocbAddress(iocb: 0 | "bogus" | undefined): number {
  * `rest`: inside a repeat with blocks, those not yet submitted (an io_submit's count "rest").
  */
 export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: string, rest: number | null = null): StepResult {
+  const r = runCall(b, s, i, names, file, rest);
+  // A thread the call woke reads what it needs before the next call, as the probe waits for it to.
+  names.threads.settle(b);
+  return r;
+}
+
+/** runStep without the settling of threads: a forked child's call, which no thread of the parent sees. */
+function runCall(b: AioBackend, s: Step, i: number, names: Names, file: string, rest: number | null): StepResult {
   const at = (expr: AddrExpr, field: string) => names.resolve(expr, i, field);
   const head = { step: i, op: s.op };
   switch (s.op) {
     case "repeat":
-      return runRepeat(s, i, file, (call, _k, left) => {
-        const r = runStep(b, call, i, names, file, left);
-        names.threads.settle(b);
-        return r;
-      });
+      return runRepeat(s, i, file, (call, _k, left) => runStep(b, call, i, names, file, left));
     case "io_setup": {
       const r = b.io_setup(s.nr_events, ctxpOf(s.ctxp));
       if (r.errno === null) names.bind(s.name, r.ctx);
@@ -219,7 +223,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "fork": {
       // The child's step binds no name (the schema allows none), so the parent's names stay as they were.
-      const { step: _, op: call, ...r } = b.inChild((child) => runStep(child, s.call, i, names, file));
+      const { step: _, op: call, ...r } = b.inChild((child) => runCall(child, s.call, i, names, file, null));
       return { ...head, call: call as ChildCall["op"], ...r };
     }
     case "fork_calls": {
@@ -259,7 +263,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
 /** Call `k` of fork_calls step `i`: a scenario error in it names the field "calls.K.FIELD", as the schema does. */
 function runChildStep(child: AioBackend, c: Step, i: number, k: number, names: Names, file: string): StepResult {
   try {
-    return runStep(child, c, i, names, file);
+    return runCall(child, c, i, names, file, null);
   } catch (e) {
     if (e instanceof ScenarioError && e.step === i) throw new ScenarioError(file, i, `calls.${k}${e.field === null ? "" : `.${e.field}`}`, e.detail);
     throw e;
@@ -277,7 +281,6 @@ export function runSteps(file: string, scenario: Scenario, backend: AioBackend, 
   let events = 0;
   const results = scenario.steps.map((s, i) => {
     const r = runStep(backend, s, i, names, file);
-    names.threads.settle(backend);
     // checkScenarioLimits bounds this up front; a backend returning an event twice must still not overflow the document.
     events += [r, ...(r.last ?? []), ...(r.results ?? [])].reduce((n, x) => n + (x.data?.length ?? 0), 0);
     if (events > MAX_RESULT_EVENTS)

@@ -51,6 +51,11 @@ export class Threads {
 
   constructor(private readonly file: string) {}
 
+  /** Whether a thread still waits in io_getevents. */
+  waits(): boolean {
+    return this.waiting !== null;
+  }
+
   /** thread_getevents: the thread's first read happens at once; it sleeps when that left it short of nr. */
   start(b: AioBackend, i: number, name: string, ctx: number, nr: number, timeout_ns: number | null): StepResult {
     // Checked here, not up front: whether the last thread still waits depends on what the steps did.
