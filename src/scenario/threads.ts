@@ -66,6 +66,10 @@ export class Threads {
         "op",
         `thread "${this.waiting.name}" still waits in io_getevents: one thread waits at a time (two would race for an event)`,
       );
+    // checkThreadNames refuses these up front; a runner fed steps one by one (the fuzzers) meets them here.
+    if (this.threads.has(name)) throw new ScenarioError(this.file, i, "name", `thread "${name}" is started already and not joined`);
+    if (this.threads.size === MAX_THREADS)
+      throw new ScenarioError(this.file, i, "op", `more than ${MAX_THREADS} threads started and not joined (the limit every backend shares)`);
     const t: Thread = { name, nr, timeout_ns, data: [], res: [], tail: 0, result: null };
     this.threads.set(name, t);
     if (!b.watch_ctx(ctx)) {
@@ -80,7 +84,8 @@ export class Threads {
 
   /** thread_join: a thread still waiting when joined waits out its timeout, then reads the ring once more (the kernel's wait does). */
   join(b: AioBackend, i: number, name: string): StepResult {
-    const t = this.threads.get(name)!;
+    const t = this.threads.get(name);
+    if (t === undefined) throw new ScenarioError(this.file, i, "name", `thread "${name}" is not started by an earlier thread_getevents (or is joined already)`);
     if (t.result === null) {
       if (t.timeout_ns === null)
         throw new ScenarioError(this.file, i, "name", `thread "${name}" would wait forever: no timeout, and nothing woke it with ${t.nr} events`);
@@ -88,7 +93,7 @@ export class Threads {
       if (t.result === null) this.finish(t, null);
     }
     this.threads.delete(name);
-    const r = t.result!;
+    const r = t.result as Reaped;
     return { step: i, op: "thread_join", ret: r.ret, errno: r.errno, data: r.data, res: r.res };
   }
 
