@@ -135,7 +135,7 @@ export class ProgramGenerator {
    * with a submit is left out, a submit carries one block.
    */
   private besideWaiter(step: Step): Step | null {
-    if (!this.names.threads.waits()) return step;
+    if (this.names.threads.waiter() === null) return step;
     if (step.op === "repeat") return step.steps.some((c) => c.op === "io_submit") ? null : step;
     return step.op === "io_submit" && typeof step.count === "number" && step.count > 1 ? { ...step, count: 1 } : step;
   }
@@ -438,7 +438,11 @@ export class ProgramGenerator {
       if (s.op === "thread_getevents") live.add(s.name);
       else if (s.op === "thread_join") live.delete(s.name);
     }
-    if (live.size > 0 && (live.size === MAX_THREADS || rng.chance(0.5))) return { op: "thread_join", name: rng.pick([...live]) };
+    // Mostly a join that returns: not of the thread still waiting with no timeout (a scenario error, left out).
+    const waiter = this.names.threads.waiter();
+    const joinable = [...live].filter((n) => waiter === null || n !== waiter.name || waiter.timeout);
+    if (joinable.length > 0 && (live.size === MAX_THREADS || rng.chance(0.6))) return { op: "thread_join", name: rng.pick(joinable) };
+    if (live.size === MAX_THREADS) return null;
     const contexts = this.liveContexts();
     const ctx = contexts.length > 0 && rng.chance(0.8) ? rng.pick(contexts) : this.ctxExpr();
     return { op: "thread_getevents", name: this.fresh("T"), ctx, nr: rng.pick([1, 1, 2, 3, 5]), timeout_ns: rng.chance(0.1) ? MIN_THREAD_TIMEOUT_NS : null };

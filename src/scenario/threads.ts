@@ -51,9 +51,9 @@ export class Threads {
 
   constructor(private readonly file: string) {}
 
-  /** Whether a thread still waits in io_getevents. */
-  waits(): boolean {
-    return this.waiting !== null;
+  /** The thread still waiting in io_getevents, and whether it has a timeout; null for none. */
+  waiter(): { name: string; timeout: boolean } | null {
+    return this.waiting === null ? null : { name: this.waiting.name, timeout: this.waiting.timeout_ns !== null };
   }
 
   /** thread_getevents: the thread's first read happens at once; it sleeps when that left it short of nr. */
