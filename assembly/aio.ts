@@ -719,4 +719,9 @@ export class AioProcess {
     this.hookSlotsVisited += nr;
     return p.remapHookErrno ? EINVAL : 0;
   }
+
+  /** A waiting thread's read (watch.ts): up to `nr` events of a context it holds, as io_getevents with min_nr 0 reads them. */
+  read_held(ctx: Kioctx, nr: i32): i32 {
+    return this.read_events(ctx, 0, nr, true, 0, 0, false, false, false);
+  }
 }

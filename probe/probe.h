@@ -71,6 +71,11 @@
  *   pipe NAME                    pipe2(O_NONBLOCK) bound to NAME
  *   pipe_write NAME BYTES        write(2) of BYTES into its write end
  *   pipe_read NAME BYTES         read(2) of up to BYTES from its read end
+ *   thread_getevents NAME ADDR NR TIMEOUT   a thread (threads.c) named NAME
+ *                                that calls io_getevents(ADDR, NR, NR,
+ *                                TIMEOUT: ns or null); the step ends once
+ *                                it sleeps in the kernel or has returned
+ *   thread_join NAME             waits for it: its io_getevents's result
  *   user_reap ADDR MAX
  *   ring ADDR
  *   store_head ADDR HEAD         a u32 into the header of the ring at ADDR
@@ -158,6 +163,10 @@
 #define PIPE_MAX_BYTES 4096 /* what a scenario's pipe may hold (assembly/abi/poll.ts) */
 #define MAX_POLL_BLOCKS 1024 /* poll blocks in one scenario, each kept for io_cancel */
 #define MAX_CHILD_CALLS 64 /* calls of one fork_calls step */
+#define MAX_THREADS 8 /* threads started and not joined, at once */
+#define MAX_THREAD_NR 64 /* a thread's io_getevents nr */
+#define MIN_THREAD_TIMEOUT_NS 1000000000L /* a thread's finite timeout, at least */
+#define MAX_THREAD_TIMEOUT_NS 10000000000L /* and at most */
 #define MAX_LOOP_TIMES 1000000 /* a repeat's iterations */
 #define MAX_LOOP_BODY 16 /* a repeat's body lines */
 #define MAX_EXECUTED_STEPS 1000000 /* calls in all, a repeat's body counted its times over */

@@ -14,6 +14,7 @@
 #include "tmpfs.h"
 #include "wire.h"
 #include "fork.h"
+#include "threads.h"
 #include <sys/resource.h>
 #include <linux/ioprio.h>
 #include <sys/eventfd.h>
@@ -551,6 +552,23 @@ static void do_call(int i, const struct step *st)
 	case OP_FILL:
 		outf(",\"ret\":%ld", fill_pages(resolve(i, "addr", &st->a), st->n1, (int)st->n2));
 		break;
+	case OP_THREAD_GETEVENTS: {
+		int r = thread_start(st->name, resolve(i, "ctx", &st->a), st->n2, st->flag == TIMEOUT_NULL ? -1 : st->n3);
+		if (r < 0)
+			scenario_error(i, "op", -1, "a thread still waits in io_getevents: one thread waits at a time (two would race for an event)");
+		outf(",\"blocked\":%d", r);
+		break;
+	}
+	case OP_THREAD_JOIN: {
+		int err, forever;
+		long r = thread_join((int)st->n1, events, &err, &forever);
+		if (forever)
+			scenario_error(i, "name", -1, "the thread would wait forever: no timeout, and nothing woke it with nr events");
+		errno = err;
+		ret_errno(r);
+		out_events(r, 0);
+		break;
+	}
 	case OP_PEEK:
 		peek_pages(resolve(i, "addr", &st->a), st->n1);
 		break;
@@ -607,6 +625,7 @@ static void run_body_call(int i, int k, const struct step *st)
 	do_call(i, st);
 	outf("}");
 	body_index = -1;
+	threads_settle();
 }
 
 /* The largest io_submit array and events buffer a call needs. */
@@ -614,7 +633,7 @@ static void buffers_for(const struct step *st, long *max_iocbs, long *max_events
 {
 	if (st->op == OP_IO_SUBMIT && st->n1 > *max_iocbs)
 		*max_iocbs = st->n1;
-	if ((st->op == OP_IO_GETEVENTS || st->op == OP_IO_PGETEVENTS) && st->n2 > *max_events)
+	if ((st->op == OP_IO_GETEVENTS || st->op == OP_IO_PGETEVENTS || st->op == OP_THREAD_GETEVENTS) && st->n2 > *max_events)
 		*max_events = st->n2;
 	if (st->op == OP_USER_REAP && st->n1 > *max_events)
 		*max_events = st->n1;
@@ -672,6 +691,7 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 		*progress = i;
 		step_mark = out_mark(); /* before the step's separator too */
 		run_step(i, &steps[i]);
+		threads_settle();
 		/* A repeat's io_setup and io_destroy calls are its own too. */
 		aio_nr_after_step(!steps[i].in_child && (steps[i].op == OP_REPEAT || (step_ret == 0 &&
 				  (steps[i].op == OP_IO_SETUP || steps[i].op == OP_IO_DESTROY))));

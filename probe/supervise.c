@@ -39,6 +39,9 @@ static double timeout_seconds(const struct step *st)
 			body += timeout_seconds(&body_steps[st->body_at + k]);
 		return body * (double)st->n1;
 	}
+	/* A join may wait out its thread's timeout. */
+	if (st->op == OP_THREAD_JOIN)
+		return MAX_THREAD_TIMEOUT_NS / 1e9;
 	if ((st->op != OP_IO_GETEVENTS && st->op != OP_IO_PGETEVENTS) || st->flag != TIMEOUT_NS || st->n3 <= 0)
 		return 0;
 	return (double)st->n3 / 1e9;

@@ -9,6 +9,7 @@ const char *const op_names[] = {
 	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
 	"eventfd_read", "fork_calls", "repeat", "pipe", "pipe_write", "pipe_read",
 	"store_head", "store_event", "ring_events", "fill", "peek",
+	"thread_getevents", "thread_join",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -223,7 +224,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 17, 6, 3, 2, 6, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 6, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 5, 2};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -465,6 +466,23 @@ static void parse_step(char *text, int line, struct step *st, int member)
 				die_probe("wire line %d: value out of range", line);
 		}
 		break;
+	case OP_THREAD_GETEVENTS:
+		/* name: the thread's; n2 NR; flag TIMEOUT_NS (n3) or TIMEOUT_NULL */
+		st->name = parse_name(tok[1], line);
+		st->a = parse_addr(tok[2], line);
+		st->n2 = parse_long(tok[3], line);
+		st->flag = strcmp(tok[4], "null") == 0 ? TIMEOUT_NULL : TIMEOUT_NS;
+		if (st->flag == TIMEOUT_NS)
+			st->n3 = parse_long(tok[4], line);
+		if (st->name < 0 || st->n2 < 1 || st->n2 > MAX_THREAD_NR ||
+		    (st->flag == TIMEOUT_NS && (st->n3 < MIN_THREAD_TIMEOUT_NS || st->n3 > MAX_THREAD_TIMEOUT_NS)))
+			die_probe("wire line %d: bad thread_getevents", line);
+		break;
+	case OP_THREAD_JOIN:
+		st->n1 = parse_name(tok[1], line);
+		if (st->n1 < 0)
+			die_probe("wire line %d: bad thread_join", line);
+		break;
 	case OP_FORK_CALLS:
 		st->n1 = parse_long(tok[1], line);
 		if (st->n1 < 1 || st->n1 > MAX_CHILD_CALLS)
@@ -543,7 +561,8 @@ static int read_body(struct step *st, char *line, size_t cap, int line_no, int *
 {
 	/* What a body may not hold: a loop, a descriptor per iteration, a process per iteration. */
 	static const unsigned not_in_body = 1u << OP_REPEAT | 1u << OP_EVENTFD | 1u << OP_FORK_MREMAP |
-		1u << OP_PIPE | 1u << OP_PIPE_WRITE | 1u << OP_PIPE_READ | 1u << OP_FILL | 1u << OP_PEEK;
+		1u << OP_PIPE | 1u << OP_PIPE_WRITE | 1u << OP_PIPE_READ | 1u << OP_FILL | 1u << OP_PEEK |
+		1u << OP_THREAD_GETEVENTS | 1u << OP_THREAD_JOIN;
 	int rests = 0;
 	st->body_at = *nbody;
 	for (long k = 0; k < st->n3; k++) {

@@ -24,7 +24,7 @@ const sources = readdirSync("probe")
   .filter((f) => f.endsWith(".c"))
   .sort()
   .map((f) => `probe/${f}`);
-const r = spawnSync(cc, ["-O2", "-std=gnu11", "-Wall", "-Wextra", "-o", tmp("build/probe"), ...sources], {
+const r = spawnSync(cc, ["-O2", "-std=gnu11", "-pthread", "-Wall", "-Wextra", "-o", tmp("build/probe"), ...sources], {
   encoding: "utf8",
 });
 // A stale binary from an older source must not pass for a working backend.
@@ -39,7 +39,7 @@ renameSync(tmp("build/probe"), "build/probe");
 console.error("build-probe: built build/probe");
 // The same probe linked statically, for guest kernels under QEMU (src/kernel/initramfs.ts);
 // without a static C library (Debian: libc6-dev) only the guests are unavailable.
-const s = spawnSync(cc, ["-O2", "-std=gnu11", "-static", "-o", tmp("build/probe-static"), ...sources], { encoding: "utf8" });
+const s = spawnSync(cc, ["-O2", "-std=gnu11", "-pthread", "-static", "-o", tmp("build/probe-static"), ...sources], { encoding: "utf8" });
 if (s.status === 0) {
   renameSync(tmp("build/probe-static"), "build/probe-static");
   console.error("build-probe: built build/probe-static");

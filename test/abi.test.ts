@@ -107,6 +107,7 @@ function probeAbi(): Record<string, number> {
     ["MAX_FILL_PAGES", "MAX_FILL_PAGES"],
     ["MAX_CONTENT_PAGES", "MAX_CONTENT_PAGES"],
     ["MAX_ALIGN_PAGES", "MAX_ALIGN_PAGES"],
+    ...["MAX_THREADS", "MAX_THREAD_NR", "MIN_THREAD_TIMEOUT_NS", "MAX_THREAD_TIMEOUT_NS"].map((f): [string, string] => [f, f]),
   ];
   const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%lld", ${first ? '""' : '","'}, (long long)(${v}));`;
   // The RWF_* flags the machine's <linux/fs.h> defines: an older header lacks the newer ones.
@@ -183,6 +184,10 @@ describe("single-source ABI", () => {
     for (const f of ["POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLRDNORM", "POLLWRNORM", "MAX_PIPES", "PIPE_MAX_BYTES", "MAX_POLL_BLOCKS"])
       assert.equal(c[f], (poll as Record<string, number>)[f], f);
     assert.equal(c.EINPROGRESS, errno.EINPROGRESS);
+    assert.deepEqual(
+      [c.MAX_THREADS, c.MAX_THREAD_NR, c.MIN_THREAD_TIMEOUT_NS, c.MAX_THREAD_TIMEOUT_NS],
+      [limits.MAX_THREADS, limits.MAX_THREAD_NR, limits.MIN_THREAD_TIMEOUT_NS, limits.MAX_THREAD_TIMEOUT_NS],
+    );
   });
 
   it("every profile's known rw_flags are what the core rebuilds from its switches: RWF_KNOWN_BASE plus switched bits", () => {

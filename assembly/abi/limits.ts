@@ -62,3 +62,15 @@ export const MAX_FILL_PAGES = 4096;
 export const MAX_ALIGN_PAGES = 1 << 18;
 /** Pages one scenario's fill and peek steps may touch in all: the models hold each written page's byte, the results each read one. */
 export const MAX_CONTENT_PAGES = 1 << 18;
+/** Threads one scenario may hold at once (started by thread_getevents, not yet joined): the probe keeps a table of them. */
+export const MAX_THREADS = 8;
+/** A thread's io_getevents nr: its events buffer in the probe. */
+export const MAX_THREAD_NR = 64;
+/**
+ * The shortest finite timeout of a thread's io_getevents (1 s): it must not
+ * expire before its join, which the models take as the moment it does; the
+ * steps between run in well under a second.
+ */
+export const MIN_THREAD_TIMEOUT_NS = 1e9;
+/** The longest (10 s): a join with nothing to wake its thread waits it out on the live kernel. */
+export const MAX_THREAD_TIMEOUT_NS = 10e9;

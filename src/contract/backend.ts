@@ -208,6 +208,20 @@ export interface AioBackend {
   fill(addr: number, pages: number, value: number): number;
   /** The byte each of the `pages` pages from the one holding `addr` holds, up to the first that is not anonymous memory. */
   peek(addr: number, pages: number): number[];
+  /**
+   * A thread blocked in io_getevents holds the context lookup_ioctx found
+   * for it (src/scenario/threads.ts): remembers the one `ctx` names now
+   * (one at a time, replacing any), false when none.
+   */
+  watch_ctx(ctx: number): boolean;
+  /** Whether `ctx` names the watched context now (an io_destroy of it wakes its waiter). */
+  watches(ctx: number): boolean;
+  /** The watched context's ctx->tail (it moves with every completion, which wakes a waiter), or -1 once it is dead. */
+  watched_tail(): number;
+  /** The events io_getevents would find in the watched live context's ring now. */
+  watched_events(): number;
+  /** Up to `nr` events from the watched live context's ring, read as io_getevents reads them, wherever the ring is mapped. */
+  watched_read(nr: number): Reaped;
 }
 
 export const ok = (ret = 0): SysResult => ({ ret, errno: null });

@@ -126,6 +126,17 @@ export interface Profile {
    */
   directOpen: boolean;
   /**
+   * A completion wakes a thread waiting in io_getevents only once the ring
+   * holds the events it still needs (measured on 6.12 and 6.18, FINDINGS
+   * 56): it reads them all at once. false (measured on 6.1, and the 3.x
+   * generations, read from the source): every completion wakes it, and it
+   * reads what is there. Either way it returns once it holds min_nr, so a thread
+   * of a scenario (min_nr is nr) returns the same events: only the ring's
+   * head between its steps shows the difference. The waiter lives in the
+   * runner (src/scenario/threads.ts), so the WASM core needs no bit.
+   */
+  waiterWakesAtMinNr: boolean;
+  /**
    * Where the switches come from, shown by --help, --list and every results
    * document: the kernel release and date measured on, or "from the spec,
    * not measured".
@@ -165,6 +176,7 @@ const v318: Profile = {
   emptyWriteSkipsFsize: false,
   ioprio: "ignored",
   directOpen: false,
+  waiterWakesAtMinNr: false,
   measuredOn: FROM_SPEC,
   series: null,
 };
@@ -188,6 +200,7 @@ const mainline: Profile = {
   emptyWriteSkipsFsize: true,
   ioprio: "hints",
   directOpen: true,
+  waiterWakesAtMinNr: true,
   measuredOn: "Linux 6.18.44, 2026-11-30",
   series: "6.18",
 };
@@ -210,6 +223,7 @@ const v61: Profile = {
   dontUnmapMerge: "noneBesideSource",
   rwFlagsKnown: RWF_KNOWN_BASE,
   directOpen: false,
+  waiterWakesAtMinNr: false,
   measuredOn: "Linux 6.1.0-57-cloud-amd64 (Debian 6.1.192-3) under QEMU, 2026-12-05",
   series: "6.1",
 };
@@ -239,6 +253,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     directOpen: true,
     dontUnmapDropsAnonVma: true,
     dontUnmapMerge: "notSource",
+    waiterWakesAtMinNr: true,
     measuredOn: "Linux 6.12.118+deb12-cloud-amd64 (Debian 6.12.118-1~deb12u1) under QEMU, 2026-12-05",
     series: "6.12",
   },

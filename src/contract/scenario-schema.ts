@@ -16,7 +16,10 @@ import {
   MAX_LOOP_TIMES,
   MAX_NR_EVENTS,
   MAX_STEPS,
+  MAX_THREAD_NR,
+  MAX_THREAD_TIMEOUT_NS,
   MAX_TMPFS_BYTES,
+  MIN_THREAD_TIMEOUT_NS,
   MIN_TMPFS_BYTES,
 } from "../../assembly/abi/limits.js";
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
@@ -262,6 +265,20 @@ const steps = [
   }),
   z.strictObject({ op: z.literal("pipe_write"), pipe: name, bytes: int(0, PIPE_MAX_BYTES) }),
   z.strictObject({ op: z.literal("pipe_read"), pipe: name, bytes: int(0, PIPE_MAX_BYTES) }),
+  z.strictObject({
+    op: z.literal("thread_getevents"),
+    name,
+    ctx: addr,
+    nr: int(1, MAX_THREAD_NR),
+    // No timeout, or one that outlasts the steps before the join (src/scenario/threads.ts).
+    timeout_ns: z
+      .number()
+      .min(MIN_THREAD_TIMEOUT_NS, "a thread's timeout is null or at least 1 s (1e9 ns): it must not expire before its join")
+      .max(MAX_THREAD_TIMEOUT_NS, "a thread's timeout is at most 10 s (1e10 ns): a join may wait it out")
+      .int()
+      .nullable(),
+  }),
+  z.strictObject({ op: z.literal("thread_join"), name }),
   repeat,
 ] as const;
 
@@ -328,12 +345,22 @@ function refuseOutsideBody(file: string, i: number, raw: object): void {
   body.forEach((b, k) => {
     const op = typeof b === "object" && b !== null ? (b as { op?: unknown }).op : undefined;
     if (typeof op !== "string" || !stepByOp.has(op)) throw new ScenarioError(file, i, `steps.${k}.op`, `unknown or missing op (known: ${OPS.join(", ")})`);
-    if (op === "repeat" || op === "eventfd" || op === "fork" || op === "fork_mremap" || op === "pipe" || op === "pipe_write" || op === "pipe_read")
+    if (
+      op === "repeat" ||
+      op === "eventfd" ||
+      op === "fork" ||
+      op === "fork_mremap" ||
+      op === "pipe" ||
+      op === "pipe_write" ||
+      op === "pipe_read" ||
+      op === "thread_getevents" ||
+      op === "thread_join"
+    )
       throw new ScenarioError(
         file,
         i,
         `steps.${k}.op`,
-        `a repeat's body holds no ${op} (no loop in a loop, no descriptor or process per iteration, no pipe I/O)`,
+        `a repeat's body holds no ${op} (no loop in a loop, no descriptor, process or thread per iteration, no pipe I/O)`,
       );
   });
 }

@@ -93,7 +93,15 @@ export type CallStep =
   | { op: "eventfd_read"; fd: string }
   | { op: "pipe"; name: string }
   | { op: "pipe_write"; pipe: string; bytes: number }
-  | { op: "pipe_read"; pipe: string; bytes: number };
+  | { op: "pipe_read"; pipe: string; bytes: number }
+  /**
+   * Starts a thread named `name` that calls io_getevents(ctx, nr, nr,
+   * timeout) and blocks in it (docs/semantics.md "Threads"): min_nr is nr,
+   * so what it returns never depends on when the scheduler runs it.
+   */
+  | { op: "thread_getevents"; name: string; ctx: AddrExpr; nr: number; timeout_ns: number | null }
+  /** Waits for thread `name` to return and gives its io_getevents's result. */
+  | { op: "thread_join"; name: string };
 
 /** A comparison of a call's ret with a number. */
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
@@ -108,12 +116,29 @@ export type Until = { step?: number; errno: ErrnoName | null } | { step?: number
 
 /**
  * What a repeat's body may call: no loop in a loop, no eventfd or pipe (a
- * descriptor per iteration), no fork, no pipe I/O (FINDINGS 53) and no page
- * contents (fill, peek: bounded per scenario).
+ * descriptor per iteration), no fork, no pipe I/O (FINDINGS 53), no page
+ * contents (fill, peek: bounded per scenario) and no thread (bounded per
+ * scenario, docs/semantics.md "Threads").
  */
-export type LoopBodyStep = Exclude<CallStep, { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" | "pipe" | "pipe_write" | "pipe_read" | "fill" | "peek" }>;
+export type LoopBodyStep = Exclude<
+  CallStep,
+  { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" | "pipe" | "pipe_write" | "pipe_read" | "fill" | "peek" | "thread_getevents" | "thread_join" }
+>;
 
-const NOT_IN_BODY: ReadonlySet<OpName> = new Set(["repeat", "eventfd", "fork", "fork_calls", "fork_mremap", "pipe", "pipe_write", "pipe_read", "fill", "peek"]);
+const NOT_IN_BODY: ReadonlySet<OpName> = new Set([
+  "repeat",
+  "eventfd",
+  "fork",
+  "fork_calls",
+  "fork_mremap",
+  "pipe",
+  "pipe_write",
+  "pipe_read",
+  "fill",
+  "peek",
+  "thread_getevents",
+  "thread_join",
+]);
 
 /** Whether a repeat's body may hold the step. */
 export function isLoopBodyStep(s: Step): s is LoopBodyStep {
@@ -382,6 +407,8 @@ export interface StepResult {
   value?: number;
   // `io_pgetevents` op: the pending SIGUSR1's handler ran during the call (1) or not (0)
   delivered?: number;
+  /** `thread_getevents` op: the thread sleeps in io_getevents (1), or its call returned at once (0). */
+  blocked?: number;
   // `repeat` op
   /** Iterations run, the one that met `until` included. */
   iterations?: number;
@@ -426,7 +453,9 @@ export function timeoutTotalNs(scenario: Scenario): number {
 function stepTimeoutNs(s: Step): number {
   if (s.op === "repeat") return s.times * s.steps.reduce((t, b) => t + stepTimeoutNs(b), 0);
   if (s.op === "fork_calls") return s.calls.reduce((t, c) => t + stepTimeoutNs(c), 0);
-  return (s.op === "io_getevents" || s.op === "io_pgetevents") && typeof s.timeout_ns === "number" && s.timeout_ns > 0 ? s.timeout_ns : 0;
+  return (s.op === "io_getevents" || s.op === "io_pgetevents" || s.op === "thread_getevents") && typeof s.timeout_ns === "number" && s.timeout_ns > 0
+    ? s.timeout_ns
+    : 0;
 }
 
 export interface LimitState {

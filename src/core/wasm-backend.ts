@@ -317,6 +317,26 @@ export class WasmProcess implements AioBackend {
   }
 
   /** The instance's raw exports (a counted instance's counter among them). */
+  watch_ctx(ctx: number): boolean {
+    return this.core.watch_ctx(BigInt(ctx)) !== 0;
+  }
+
+  watches(ctx: number): boolean {
+    return this.core.watches(BigInt(ctx)) !== 0;
+  }
+
+  watched_tail(): number {
+    return this.core.watched_tail();
+  }
+
+  watched_events(): number {
+    return this.core.watched_events();
+  }
+
+  watched_read(nr: number): Reaped {
+    return this.reaped(this.core.watched_read(nr));
+  }
+
   get exports(): WebAssembly.Exports {
     return this.core as unknown as WebAssembly.Exports;
   }

@@ -36,6 +36,10 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   pipe: ["ok"],
   pipe_write: ["ok"],
   pipe_read: ["ok", "EAGAIN"],
+  // thread_getevents: the thread sleeps in io_getevents, or its call returned at once.
+  thread_getevents: ["blocked", "returned"],
+  // thread_join: the events the thread held (a completion, an io_destroy or its timeout ended the wait), or EINVAL (no context, or it died with nothing).
+  thread_join: ["ok", "EINVAL"],
 };
 
 /**
@@ -103,6 +107,7 @@ export function outcomeOf(r: StepResult): string {
   if (r.op === "page") return r.kind ?? "none";
   if (r.op === "fill") return (r.ret ?? 0) > 0 ? "written" : "none";
   if (r.op === "peek") return (r.bytes ?? []).length === 0 ? "none" : r.bytes!.some((b) => b !== 0) ? "data" : "zero";
+  if (r.op === "thread_getevents") return r.blocked === 1 ? "blocked" : "returned";
   return r.errno === null || r.errno === undefined ? "ok" : r.errno;
 }
 

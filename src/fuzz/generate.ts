@@ -10,7 +10,7 @@
 // reaping, the aio-nr limit and bad arguments of every kind. A shadow TS
 // model runs alongside to steer choices towards VMA edges, holes and moved
 // rings; nothing relies on the shadow being right.
-import { MAX_EVENTFDS, MAX_TMPFS_BYTES } from "../../assembly/abi/limits.js";
+import { MAX_EVENTFDS, MAX_THREADS, MAX_TMPFS_BYTES, MIN_THREAD_TIMEOUT_NS } from "../../assembly/abi/limits.js";
 import { MAX_PIPES, MAX_POLL_BLOCKS, PIPE_MAX_BYTES, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM } from "../../assembly/abi/poll.js";
 import { ScenarioError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
@@ -113,7 +113,8 @@ export class ProgramGenerator {
    * Appends a step that keeps the safety rules and that the shadow can run
    * as written; true when the shadow says it succeeded.
    */
-  private add(step: Step | null): boolean {
+  private add(drawn: Step | null): boolean {
+    const step = drawn === null ? null : this.besideWaiter(drawn);
     if (step === null || this.safety.next(step) !== null) return false;
     try {
       const r = runStep(this.shadow, step, this.steps.length, this.names, "generated");
@@ -125,6 +126,19 @@ export class ProgramGenerator {
       this.safety = this.replaySafety();
       return false;
     }
+  }
+
+  /**
+   * While a thread waits (FINDINGS 56), one completion a call: the kernel's
+   * waiter runs as soon as a completion wakes it, before the submit's next
+   * block takes a request slot, where the models' reads after the call; a
+   * submit of several blocks on a nearly full ring then differs. A repeat
+   * with a submit is left out, a submit carries one block.
+   */
+  private besideWaiter(step: Step): Step | null {
+    if (this.names.threads.waiter() === null) return step;
+    if (step.op === "repeat") return step.steps.some((c) => c.op === "io_submit") ? null : step;
+    return step.op === "io_submit" && typeof step.count === "number" && step.count > 1 ? { ...step, count: 1 } : step;
   }
 
   private replaySafety(): Safety {
@@ -398,7 +412,8 @@ export class ProgramGenerator {
     // RLIMIT_FSIZE around the file's size and the offsets writes use: short writes, -EFBIG, ftruncate EFBIG.
     if (roll < 885) return { op: "setrlimit_fsize", bytes: rng.pick([0, 1, 512, 16384, 16500, 20000, "infinity"] as const) };
     if (roll < 910) return rng.chance(0.3) ? this.loop() : this.cancel(this.ctxExpr());
-    if (roll < 965) return this.setupLater();
+    if (roll < 950) return this.setupLater();
+    if (roll < 965) return this.threadStep();
     if (roll < 980) {
       if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}) };
       // An aligned mapping (mremap_test.c's sources) at the highest free odd multiple of align; larger than any hole, as every new mapping.
@@ -413,6 +428,30 @@ export class ProgramGenerator {
       return rng.chance(0.4) ? { ...step, noreplace: true } : step;
     }
     return { op: "io_setup", nr_events: rng.pick([0, ...SMALL_NR]), ctxp: rng.pick(["nonzero", 0, "bogus"] as const) };
+  }
+
+  /**
+   * A thread (FINDINGS 56): one blocked in io_getevents on a context, mostly
+   * a live one, with no timeout or now and then the shortest (a join of a
+   * thread nothing woke waits it out); or the join of one. The shadow
+   * refuses a second waiter and a join that would wait forever: the step is
+   * then left out.
+   */
+  private threadStep(): Step | null {
+    const rng = this.rng;
+    const live = new Set<string>();
+    for (const s of this.steps) {
+      if (s.op === "thread_getevents") live.add(s.name);
+      else if (s.op === "thread_join") live.delete(s.name);
+    }
+    // Mostly a join that returns: not of the thread still waiting with no timeout (a scenario error, left out).
+    const waiter = this.names.threads.waiter();
+    const joinable = [...live].filter((n) => waiter === null || n !== waiter.name || waiter.timeout);
+    if (joinable.length > 0 && (live.size === MAX_THREADS || rng.chance(0.6))) return { op: "thread_join", name: rng.pick(joinable) };
+    if (live.size === MAX_THREADS) return null;
+    const contexts = this.liveContexts();
+    const ctx = contexts.length > 0 && rng.chance(0.8) ? rng.pick(contexts) : this.ctxExpr();
+    return { op: "thread_getevents", name: this.fresh("T"), ctx, nr: rng.pick([1, 1, 2, 3, 5]), timeout_ns: rng.chance(0.1) ? MIN_THREAD_TIMEOUT_NS : null };
   }
 
   /**

@@ -244,6 +244,7 @@ export class Safety {
       case "io_pgetevents":
       case "io_cancel":
       case "user_reap":
+      case "thread_getevents":
         return this.within(i, s.ctx, 1, ["arena", "ring", "anon"]) ?? ok();
       case "ring":
       case "store_head":
@@ -261,6 +262,7 @@ export class Safety {
       case "pipe":
       case "pipe_write":
       case "pipe_read":
+      case "thread_join":
         return ok();
       case "page":
       // fill and peek stop at the first page that is not anonymous memory: only where they start matters.

@@ -427,6 +427,32 @@ export class AioProcess implements AioBackend {
     return { ret: k, errno: null, data, res };
   }
 
+  /** The context a waiting thread holds (watch_ctx), null for none. */
+  private watched: Kioctx | null = null;
+
+  watch_ctx(ctx_id: number): boolean {
+    this.watched = this.lookup_ioctx(ctx_id);
+    return this.watched !== null;
+  }
+
+  watches(ctx_id: number): boolean {
+    return this.watched !== null && this.lookup_ioctx(ctx_id) === this.watched;
+  }
+
+  watched_tail(): number {
+    const w = this.watched;
+    return w === null || w.dead ? -1 : w.tail;
+  }
+
+  watched_events(): number {
+    const w = this.watched!;
+    return headerEvents(w.ring, w.nr_events);
+  }
+
+  watched_read(nr: number): Reaped {
+    return this.aio_read_events(this.watched!, nr);
+  }
+
   /** A size past RLIMIT_FSIZE is EFBIG (and SIGXFSZ, ignored); a shrink never is. */
   ftruncate(size: number): SysResult {
     if (size > this.fileSize && size > this.fsizeLimit) return fail("EFBIG");

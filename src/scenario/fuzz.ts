@@ -1,6 +1,7 @@
 // Differential fuzzing: random call sequences run in lockstep on the TS model
 // and the WASM core; any difference in any result is a divergence, reported
 // with a scenario file that reproduces it.
+import { MIN_THREAD_TIMEOUT_NS } from "../../assembly/abi/limits.js";
 import { isDeepStrictEqual } from "node:util";
 import { ScenarioError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
@@ -82,6 +83,8 @@ export interface FuzzOptions {
 const CTX_NAMES = ["A", "B", "C", "D"];
 const MAP_NAMES = ["X", "Y", "Z"];
 const EVENTFD_NAMES = ["E", "F"];
+/** Thread names: few, so joins find the threads started. */
+const THREAD_NAMES = ["T", "U", "V"];
 const PIPE_NAMES = ["P", "Q"];
 const NR_EVENTS = [0, 1, 2, 8, 31, 100, 128, 200, 1000, 4096, 9_000_000, 2 ** 31 - 1];
 
@@ -214,11 +217,27 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
     return rng.chance(0.4) ? { ...step, at, noreplace: true } : { ...step, at };
   }
   if (kind < 75) return { op: "munmap", addr: addr(rng, names), pages: rng.int(0, 6) };
-  if (kind < 88) {
+  if (kind < 87) {
     const old_pages = rng.int(1, 5);
     const step: Step = { op: "mremap", addr: addr(rng, names), old_pages, new_pages: rng.chance(0.6) ? old_pages : rng.int(0, 7), name: rng.pick(MAP_NAMES) };
     const flags = { ...(rng.chance(0.1) ? { maymove: false as const } : {}), ...(rng.chance(0.15) ? { dontunmap: true as const } : {}) };
     return rng.chance(0.6) ? { ...step, ...flags, to: addr(rng, names) } : { ...step, ...flags };
+  }
+  // A thread (FINDINGS 56), started under a free name of a few or joined: a second waiter and a join that would wait forever are scenario errors both refuse.
+  if (kind < 88 && steps !== null) {
+    const live = new Set<string>();
+    for (const t of steps)
+      if (t.op === "thread_getevents") live.add(t.name);
+      else if (t.op === "thread_join") live.delete(t.name);
+    const free = THREAD_NAMES.filter((n) => !live.has(n));
+    if (live.size > 0 && (free.length === 0 || rng.chance(0.5))) return { op: "thread_join", name: rng.pick([...live]) };
+    return {
+      op: "thread_getevents",
+      name: rng.pick(free),
+      ctx: addr(rng, names),
+      nr: rng.int(1, 5),
+      timeout_ns: rng.pick([null, null, MIN_THREAD_TIMEOUT_NS]),
+    };
   }
   if (kind < 89) return { op: "fork_mremap", addr: addr(rng, names), pages: rng.int(1, 4), to: addr(rng, names) };
   // An eventfd's name may not be bound yet: both backends refuse the read alike.

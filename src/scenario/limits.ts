@@ -13,6 +13,7 @@ import { submitNbytes, type CallStep, type Scenario } from "../contract/scenario
 import { possibleCpus } from "../util/possible-cpus.js";
 import { checkEventfdNames } from "./eventfd-names.js";
 import { checkPipesAndPolls } from "./pipe-poll.js";
+import { checkThreadNames } from "./threads.js";
 
 // Steps, names, counts and file size: the ABI's limits, the probe's too.
 import { MAX_CONTENT_PAGES, MAX_EXECUTED_STEPS, MAX_MAPPING_CALLS, MAX_NAMES, MAX_SCENARIO_SEGMENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
@@ -86,6 +87,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   if (written > MAX_STEPS) fail(null, "steps", `more than ${MAX_STEPS} steps, counting a repeat's body steps and each fork_calls step's calls`);
   checkEventfdNames(file, scenario);
   checkPipesAndPolls(file, scenario);
+  checkThreadNames(file, scenario);
   const geometryCpus = Math.max(cpus, possibleCpus());
   const names = new Set<string>();
   let ringBytes = 0;
@@ -173,9 +175,10 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
           );
         }
       }
-    } else if (s.op === "io_getevents" || s.op === "io_pgetevents") {
+    } else if (s.op === "io_getevents" || s.op === "io_pgetevents" || s.op === "thread_getevents") {
       // Only a repeat's last iteration is in the results.
       asked += Math.max(0, s.nr);
+      // A thread's timeout may be waited out at its join.
       waited += times * (typeof s.timeout_ns === "number" && s.timeout_ns > 0 ? s.timeout_ns : 0);
       if (waited > MAX_TIMEOUT_TOTAL_NS) {
         fail(

@@ -24,6 +24,7 @@ import { MAX_RESULT_EVENTS } from "./limits.js";
 import { submitCall } from "./submit-call.js";
 import { runRepeat } from "./repeat.js";
 import { PROFILES } from "../contract/profile.js";
+import { Threads } from "./threads.js";
 
 export class Names {
   private readonly bound = new Map<string, number>();
@@ -32,7 +33,12 @@ export class Names {
   /** Pipe steps' names, to the backend's pipe ids (checkPipesAndPolls keeps them apart from the others). */
   private readonly pipes = new Map<string, number>();
 
-  constructor(private readonly file: string) {}
+  /** The process's threads (top-level steps only: a child runs none). */
+  readonly threads: Threads;
+
+  constructor(private readonly file: string) {
+    this.threads = new Threads(file);
+  }
 
   /** A forked child's names: the parent's, which it may use, and any it binds, which die with it. */
   fork(): Names {
@@ -123,6 +129,14 @@ export function iocbAddress(iocb: 0 | "bogus" | undefined): number {
  * `rest`: inside a repeat with blocks, those not yet submitted (an io_submit's count "rest").
  */
 export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: string, rest: number | null = null): StepResult {
+  const r = runCall(b, s, i, names, file, rest);
+  // A thread the call woke reads what it needs before the next call, as the probe waits for it to.
+  names.threads.settle(b);
+  return r;
+}
+
+/** runStep without the settling of threads: a forked child's call, which no thread of the parent sees. */
+function runCall(b: AioBackend, s: Step, i: number, names: Names, file: string, rest: number | null): StepResult {
   const at = (expr: AddrExpr, field: string) => names.resolve(expr, i, field);
   const head = { step: i, op: s.op };
   switch (s.op) {
@@ -133,8 +147,11 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       if (r.errno === null) names.bind(s.name, r.ctx);
       return { ...head, ret: r.ret, errno: r.errno };
     }
-    case "io_destroy":
-      return { ...head, ...b.io_destroy(at(s.ctx, "ctx")) };
+    case "io_destroy": {
+      const ctx = at(s.ctx, "ctx");
+      names.threads.beforeDestroy(b, ctx);
+      return { ...head, ...b.io_destroy(ctx) };
+    }
     case "io_submit": {
       if (s.fd === "direct" && !b.profile.directOpen)
         throw new ScenarioError(file, i, "fd", `${b.profile.name} cannot open the test file with O_DIRECT (EINVAL: shmem takes it from 6.6)`);
@@ -206,7 +223,7 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
     }
     case "fork": {
       // The child's step binds no name (the schema allows none), so the parent's names stay as they were.
-      const { step: _, op: call, ...r } = b.inChild((child) => runStep(child, s.call, i, names, file));
+      const { step: _, op: call, ...r } = b.inChild((child) => runCall(child, s.call, i, names, file, null));
       return { ...head, call: call as ChildCall["op"], ...r };
     }
     case "fork_calls": {
@@ -236,13 +253,17 @@ export function runStep(b: AioBackend, s: Step, i: number, names: Names, file: s
       return { ...head, ...b.pipe_write(names.pipe(s.pipe, i, "pipe"), s.bytes) };
     case "pipe_read":
       return { ...head, ...b.pipe_read(names.pipe(s.pipe, i, "pipe"), s.bytes) };
+    case "thread_getevents":
+      return names.threads.start(b, i, s.name, at(s.ctx, "ctx"), s.nr, s.timeout_ns);
+    case "thread_join":
+      return names.threads.join(b, i, s.name);
   }
 }
 
 /** Call `k` of fork_calls step `i`: a scenario error in it names the field "calls.K.FIELD", as the schema does. */
 function runChildStep(child: AioBackend, c: Step, i: number, k: number, names: Names, file: string): StepResult {
   try {
-    return runStep(child, c, i, names, file);
+    return runCall(child, c, i, names, file, null);
   } catch (e) {
     if (e instanceof ScenarioError && e.step === i) throw new ScenarioError(file, i, `calls.${k}${e.field === null ? "" : `.${e.field}`}`, e.detail);
     throw e;

@@ -11,6 +11,7 @@ import { PROFILES } from "../../src/contract/profile.js";
 import type { AioBackend, IoFd, ProcessConfig } from "../../src/contract/backend.js";
 import type { AddrExpr, ProfileName, RepeatStep, Step } from "../../src/contract/scenario.js";
 import { restTaken, untilHolds, type CallOutcome } from "../../src/scenario/repeat.js";
+import { MAX_THREAD_NR } from "../../assembly/abi/limits.js";
 
 export const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 const P = PAGE_SIZE;
@@ -235,6 +236,16 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       const p = names.get(pipeKey(s.pipe));
       if (p === undefined) return "unbound";
       return s.op === "pipe_write" ? b.pipe_write(p, s.bytes) : b.pipe_read(p, s.bytes);
+    }
+    // A thread's primitives, raw (src/scenario/threads.ts runs them): the context held, its tail, the waiter's reads.
+    case "thread_getevents": {
+      const ctx = at(s.ctx);
+      if (ctx === null) return "unbound";
+      return b.watch_ctx(ctx) ? { tail: b.watched_tail(), read: b.watched_read(s.nr) } : "none held";
+    }
+    case "thread_join": {
+      const tail = b.watched_tail();
+      return tail === -1 ? { tail } : { tail, read: b.watched_read(MAX_THREAD_NR) };
     }
   }
 }

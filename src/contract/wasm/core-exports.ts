@@ -72,6 +72,16 @@ export interface CoreExports {
   scratch_reserve(bytes: number): number;
   /** assembly/sink/data_checksum(): u64 */
   data_checksum(): bigint;
+  /** assembly/watch/watch_ctx(ctx: i64): bool */
+  watch_ctx(ctx: bigint): number;
+  /** assembly/watch/watches(ctx: i64): bool */
+  watches(ctx: bigint): number;
+  /** assembly/watch/watched_tail(): i32 */
+  watched_tail(): number;
+  /** assembly/watch/watched_events(): i32 */
+  watched_events(): number;
+  /** assembly/watch/watched_read(nr: i32): i32 */
+  watched_read(nr: number): number;
   /** assembly/batch/submit_batch(ctx_: f64, n: i32, data_: f64): i32 */
   submit_batch(ctx_: number, n: number, data_: number): number;
   /** assembly/batch/reap_batch(ctx_: f64, max: i32): i32 */
