@@ -156,8 +156,9 @@ export class Kioctx {
         this.completed_events = <i32>inRing;
         this.put_percpu(completed - <i32>inRing);
       } else this.completed_events = completed;
-      // Still more completed than in the ring (one landed the tail on the head): the next block goes alone too.
-      if (n == 1 || this.completed_events > <i32>inRing) return 1;
+      // No more completed events than in the ring now, so the rest is a quiet run: the one exception, one
+      // completed in a ring read empty, takes a ring of one slot, where every completion lands and credits.
+      if (n == 1) return 1;
       k = 1;
     }
     // Completions up to the one that lands the tail on the head, where the ring reads empty.

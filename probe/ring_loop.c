@@ -123,7 +123,7 @@ static int32_t ring_take_and_complete(struct ring_kioctx *ctx, int32_t n, uint32
 		} else {
 			ctx->completed_events = completed;
 		}
-		if (n == 1 || ctx->completed_events > (int32_t)in_ring)
+		if (n == 1)
 			return 1;
 		k = 1;
 	}

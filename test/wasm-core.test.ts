@@ -100,6 +100,30 @@ describe("wasm core = model", () => {
         pair.sameBytes(ctx);
       });
 
+      test("submit runs: heads stored at, behind and ahead of the tail, counts across cache batches, the ring's end and EAGAIN", () => {
+        // The WASM core takes and completes a run at once (Kioctx.take_and_complete), the model block by block:
+        // a credited first block, a run landing the tail on the head, batches from the global counter, a take that fails.
+        // 2 CPUs: batches of 15 from 126 slots; 9 and 63 CPUs: batches of 3 and 1, which the global count can equal.
+        for (const cpus of [2, 9, 63]) {
+          const pair = new Pair(profile, { ...CONFIG, cpus });
+          const ctx = pair.setup(4);
+          const rng = new Prng(0x51c + PROFILE_NAMES.indexOf(profile));
+          for (let round = 0; round < 600; round++) {
+            const r = pair.call("ring", (b) => b.ring(ctx));
+            assert.ok(r.errno === null && "tail" in r);
+            const { nr, tail } = r;
+            const head = [tail, (tail + nr - 1) % nr, (tail + 1) % nr, (tail + 2) % nr, rng.below(nr)][rng.below(5)];
+            if (rng.chance(0.7)) pair.call(`store head ${head}`, (b) => b.store_head(ctx, head));
+            const count = [1, 2, 3, 14, 15, 16, 17, 31, 60, 126, 127][rng.below(11)];
+            const poll = rng.chance(0.3);
+            pair.call(`submit ${count}`, (b) => b.io_submit(ctx, count, poll ? "poll" : "pread", round, poll ? { events: 1 } : {}));
+            const reap = rng.chance(0.3) ? rng.below(40) : -1;
+            if (reap >= 0) pair.call(`io_getevents ${reap}`, (b) => b.io_getevents(ctx, 0, reap, 0));
+          }
+          pair.sameBytes(ctx);
+        }
+      });
+
       test("io_submit options: a field left out or undefined is its default, a given one is used", () => {
         const pair = new Pair(profile);
         const ctx = pair.setup(16);
