@@ -10,7 +10,7 @@ import { user_reap as user_reap_mapping } from "./user-reap";
 
 export { reset, set_tmpfs, fork_child, exit_child } from "./process";
 export { scratch_ptr, scratch_reserve, data_checksum } from "./sink";
-export { watch_ctx, watches, watched_tail, watched_events, watched_read } from "./watch";
+export { watch_ctx, watches, watched_tail, watched_avail, watched_read } from "./watch";
 export { submit_batch, reap_batch, getevents_batch, getevents_calls, lookup_batch, remap_batch, ring_loop, hook_slots_visited } from "./batch";
 
 /** The new context's id (its ring address), or -errno. */

@@ -4,7 +4,7 @@
 // after each step whether the tail moved (a completion woke the waiter).
 import { Kioctx } from "./kioctx";
 import { proc } from "./process";
-import { RING_HEAD, RING_TAIL, eventsFromSlot, ringIndex } from "./ring";
+import { RING_HEAD } from "./ring";
 import { record_into_scratch } from "./sink";
 
 let watched: Kioctx | null = null;
@@ -27,14 +27,12 @@ export function watched_tail(): i32 {
   return w == null || w.dead ? -1 : <i32>w.tail;
 }
 
-/** The events io_getevents would find in the held live context's ring now (its header's head and tail, as read_events takes them). */
-export function watched_events(): i32 {
+/** What a completion compares with the waiter's outstanding min_nr: ctx->tail against the header's head as stored, in u32 arithmetic (model: watched_avail). */
+export function watched_avail(): u32 {
   const w = watched!;
-  const ring = w.ringBase;
-  const slots = <u32>w.nr_events;
-  const rawHead = load<u32>(ring + RING_HEAD);
-  const rawTail = load<u32>(ring + RING_TAIL);
-  return rawHead == rawTail ? 0 : <i32>eventsFromSlot(ringIndex(rawHead, slots), ringIndex(rawTail, slots), slots);
+  const head = load<u32>(w.ringBase + RING_HEAD);
+  const tail = <u32>w.tail;
+  return tail > head ? tail - head : tail + <u32>w.nr_events - head;
 }
 
 /** Up to `nr` events of the held live context, each one's (data, res) in scratch as f64. */

@@ -218,8 +218,13 @@ export interface AioBackend {
   watches(ctx: number): boolean;
   /** The watched context's ctx->tail (it moves with every completion, which wakes a waiter), or -1 once it is dead. */
   watched_tail(): number;
-  /** The events io_getevents would find in the watched live context's ring now. */
-  watched_events(): number;
+  /**
+   * What a completion compares with a waiter's outstanding min_nr before
+   * waking it: ctx->tail against the header's head as stored, in u32
+   * arithmetic (tail - head, or tail + nr - head when the head is not below
+   * the tail), not the events a read would find (FINDINGS 56).
+   */
+  watched_avail(): number;
   /** Up to `nr` events from the watched live context's ring, read as io_getevents reads them, wherever the ring is mapped. */
   watched_read(nr: number): Reaped;
 }

@@ -329,8 +329,8 @@ export class WasmProcess implements AioBackend {
     return this.core.watched_tail();
   }
 
-  watched_events(): number {
-    return this.core.watched_events();
+  watched_avail(): number {
+    return this.core.watched_avail() >>> 0;
   }
 
   watched_read(nr: number): Reaped {

@@ -444,9 +444,11 @@ export class AioProcess implements AioBackend {
     return w === null || w.dead ? -1 : w.tail;
   }
 
-  watched_events(): number {
+  watched_avail(): number {
     const w = this.watched!;
-    return headerEvents(w.ring, w.nr_events);
+    const head = w.ring.head;
+    // u32 arithmetic: a stored head past the tail (any u32) wraps to a large count, which wakes the waiter.
+    return w.tail > head ? w.tail - head : (w.tail + w.nr_events - head) >>> 0;
   }
 
   watched_read(nr: number): Reaped {

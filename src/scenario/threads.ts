@@ -111,8 +111,8 @@ export class Threads {
     if (tail === -1) this.finish(t, t.data.length === 0 ? "EINVAL" : null);
     else if (tail !== t.tail) {
       t.tail = tail;
-      // A wake-up that waits for min_nr leaves it asleep while the ring holds fewer than it still needs.
-      if (!b.profile.waiterWakesAtMinNr || b.watched_events() >= t.nr - t.data.length) this.read(b, t);
+      // A wake-up that waits for min_nr leaves it asleep while the count a completion compares is below what it still needs.
+      if (!b.profile.waiterWakesAtMinNr || b.watched_avail() >= t.nr - t.data.length) this.read(b, t);
     }
   }
 

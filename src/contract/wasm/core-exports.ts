@@ -78,8 +78,8 @@ export interface CoreExports {
   watches(ctx: bigint): number;
   /** assembly/watch/watched_tail(): i32 */
   watched_tail(): number;
-  /** assembly/watch/watched_events(): i32 */
-  watched_events(): number;
+  /** assembly/watch/watched_avail(): u32 */
+  watched_avail(): number;
   /** assembly/watch/watched_read(nr: i32): i32 */
   watched_read(nr: number): number;
   /** assembly/batch/submit_batch(ctx_: f64, n: i32, data_: f64): i32 */
