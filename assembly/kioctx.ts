@@ -126,7 +126,7 @@ export class Kioctx {
   @inline completed(head: u32, k: i32): void {
     if (!this.percpu) return;
     this.completed_events += k;
-    if (this.completed_events > 1) this.refill_reqs_available(head, this.tail);
+    if (this.completed_events > 1) this.refill_reqs_available(head);
   }
 
   /**
@@ -188,12 +188,12 @@ export class Kioctx {
 
   /** At a failed take: credits events no longer in the ring as the header's head tells it. */
   private user_refill_reqs_available(): void {
-    if (this.completed_events > 0) this.refill_reqs_available(this.ring.head, this.tail);
+    if (this.completed_events > 0) this.refill_reqs_available(this.ring.head);
   }
 
-  /** Credits completed events that are not between `head` (modulo nr) and `tail`. */
-  private refill_reqs_available(head: u32, tail: u32): void {
-    const inRing = <i32>eventsInRing(head, tail, this.nr_events);
+  /** Credits completed events that are not between `head` (modulo nr) and the tail. */
+  private refill_reqs_available(head: u32): void {
+    const inRing = <i32>eventsInRing(head, this.tail, this.nr_events);
     const reaped = this.completed_events > inRing ? this.completed_events - inRing : 0;
     if (reaped == 0) return;
     this.completed_events -= reaped;

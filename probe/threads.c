@@ -15,7 +15,7 @@ static char stacks[MAX_THREADS][THREAD_STACK] __attribute__((aligned(4096)));
 
 struct thread {
 	pthread_t t;
-	int slot; /* its stack; -1: not started, or joined */
+	int slot; /* its stack: stacks[slot] */
 	uintptr_t ctx;
 	long nr, timeout_ns;
 	pid_t tid;         /* written by the thread before its call */

@@ -155,8 +155,9 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
     } else if (s.op === "io_submit") {
       const blocksNow = s.count === "rest" ? blocks : times * Math.max(0, s.count);
       submitted += blocksNow;
+      const bytes = blocksNow * submitNbytes(s);
       if (s.cmd === "pread" || s.cmd === "pwrite" || s.cmd === "preadv" || s.cmd === "pwritev") {
-        moved += blocksNow * submitNbytes(s);
+        moved += bytes;
         if (moved > MAX_MOVED_BYTES) {
           fail(
             i,
@@ -166,7 +167,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
         }
       }
       if ((s.fd === "append" || (s.rw_flags ?? 0) & RWF_APPEND) && (s.cmd === "pwrite" || s.cmd === "pwritev")) {
-        appended += blocksNow * submitNbytes(s);
+        appended += bytes;
         if (appended > MAX_APPEND_BYTES) {
           fail(
             i,
