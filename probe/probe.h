@@ -174,7 +174,8 @@
 #define RING_MAGIC 0xa10a10a1u
 #define FILE_BYTES (16 * 1024)
 #define IO_BYTES 512
-#define MAX_IO_BYTES (1024 * 1024)
+#define MAX_IO_BYTES (1024 * 1024 * 1024)
+#define MAX_IOV_SEGMENT_BYTES (1024 * 1024)
 /* A scenario's tmpfs for the test file: whole pages, 16 KiB to 16 MiB. */
 #define MIN_TMPFS_BYTES FILE_BYTES
 #define MAX_TMPFS_BYTES (16 * 1024 * 1024)

@@ -172,7 +172,7 @@ static void parse_iov(const char *tok, int line, struct step *st)
 		char *end;
 		errno = 0;
 		long len = strtol(p, &end, 10);
-		if (errno || end == p || (*end && *end != ',') || len < 0 || len > MAX_IO_BYTES)
+		if (errno || end == p || (*end && *end != ',') || len < 0 || len > MAX_IOV_SEGMENT_BYTES)
 			die_probe("wire line %d: bad iov segment", line);
 		if (st->iov_n == MAX_IOV_SEGMENTS || iov_used == MAX_SCENARIO_SEGMENTS)
 			die_probe("wire line %d: more than %d segments in an array or %d in a scenario",
@@ -595,7 +595,7 @@ static int read_body(struct step *st, char *line, size_t cap, int line_no, int *
  * steps; 0 when stdin has nothing more. */
 int next_scenario(void)
 {
-	/* An io_submit line holds up to MAX_IOV_SEGMENTS lengths of 5 digits. */
+	/* An io_submit line holds up to MAX_IOV_SEGMENTS lengths of 7 digits. */
 	static char line[1 << 15];
 	int line_no = 0, any = 0, nbody = 0;
 	long pending = 0; /* calls of the last fork_calls step still to come */

@@ -78,6 +78,7 @@ function probeAbi(): Record<string, number> {
     ["IOCB_BYTES", "IO_BYTES"],
     ["IO_FILE_BYTES", "FILE_BYTES"],
     ["MAX_IO_BYTES", "MAX_IO_BYTES"],
+    ["MAX_IOV_SEGMENT_BYTES", "MAX_IOV_SEGMENT_BYTES"],
     ...["EBADF", "EAGAIN", "ENOMEM", "EFAULT", "EINVAL", "EINTR", "ENOSYS"].map((e): [string, string] => [e, e]),
     ["USIG_NULL", "SIG_NOUSIG"],
     ["USIG_FAULT", "SIG_USIG_BOGUS"],
@@ -147,7 +148,7 @@ describe("single-source ABI", () => {
     assert.equal(c.MAX_COUNT, limits.MAX_COUNT);
     assert.equal(c.IOCB_BYTES, IOCB_BYTES);
     assert.equal(c.IO_FILE_BYTES, IO_FILE_BYTES);
-    assert.equal(c.MAX_IO_BYTES, limits.MAX_IO_BYTES);
+    assert.deepEqual([c.MAX_IO_BYTES, c.MAX_IOV_SEGMENT_BYTES], [limits.MAX_IO_BYTES, limits.MAX_IOV_SEGMENT_BYTES]);
     assert.deepEqual(
       { EBADF: c.EBADF, EAGAIN: c.EAGAIN, ENOMEM: c.ENOMEM, EFAULT: c.EFAULT, EINVAL: c.EINVAL },
       { EBADF: errno.EBADF, EAGAIN: errno.EAGAIN, ENOMEM: errno.ENOMEM, EFAULT: errno.EFAULT, EINVAL: errno.EINVAL },
@@ -172,6 +173,9 @@ describe("single-source ABI", () => {
     assert.deepEqual([c.MAX_FILL_PAGES, c.MAX_CONTENT_PAGES], [limits.MAX_FILL_PAGES, limits.MAX_CONTENT_PAGES]);
     assert.equal(c.MAX_ALIGN_PAGES, limits.MAX_ALIGN_PAGES);
     assert.ok(limits.MAX_IOV_SEGMENTS > iocb.UIO_MAXIOV, "an array may be long enough for the EINVAL of too many segments");
+    // MAX_RW_COUNT (INT_MAX rounded down to a page): a longer block or iovec array the kernel would cut short, which no model does.
+    const maxRwCount = 0x7fffffff & ~(ring.PAGE_SIZE - 1);
+    assert.ok(limits.MAX_IO_BYTES <= maxRwCount && iocb.UIO_MAXIOV * limits.MAX_IOV_SEGMENT_BYTES <= maxRwCount, "no block is cut short");
     // aio_rw_flags: every flag this machine's headers define is abi/rwf.ts's (RWF_HIPRI to RWF_APPEND at least).
     const defined = RWF_NAMES.filter((f) => f in c);
     assert.ok(defined.length >= 5, `the headers define ${defined.join(", ")}`);

@@ -231,7 +231,7 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "pwritev", data: 0, iov: [512], nbytes: 1 }, "nbytes"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, iov: [512] }, "iov"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: [2 ** 20 + 1] }, "iov.0"],
-    [{ op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, nbytes: 2 ** 20 + 1 }, "nbytes"],
+    [{ op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, nbytes: 2 ** 30 + 1 }, "nbytes"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: Array<number>(2049).fill(0) }, "iov"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "preadv", data: 0, iov: 1 } as unknown as Step, "iov"],
     [{ op: "fill", addr: "A", pages: 1, value: 256 }, "value"],

@@ -10,8 +10,18 @@ export const MAX_NAMES = 256;
 export const MAX_COUNT = 1 << 20;
 /** io_setup's nr_events: an unsigned int in the kernel (doubling it wraps, see docs/semantics.md). */
 export const MAX_NR_EVENTS = 0xffffffff;
-/** io_submit's nbytes: the probe reads into and writes from one buffer of this size (libaio's 13.t writes 1 MiB blocks). */
-export const MAX_IO_BYTES = 1 << 20;
+/**
+ * io_submit's nbytes: the probe reads into and writes from one buffer of
+ * this size (libaio's 6.t and 14.t move 768 MiB blocks), untouched until a
+ * block moves bytes through it. Below MAX_RW_COUNT: no block is cut short.
+ */
+export const MAX_IO_BYTES = 1 << 30;
+/**
+ * One iovec segment's length: every segment points at the start of the
+ * probe's buffer, and UIO_MAXIOV of them stay below MAX_RW_COUNT, so the
+ * kernel never shortens an array.
+ */
+export const MAX_IOV_SEGMENT_BYTES = 1 << 20;
 /** Segments of one io_submit iovec array: twice UIO_MAXIOV, room for the EINVAL of too many (the probe holds an array this long). */
 export const MAX_IOV_SEGMENTS = 2048;
 /** Segments of all of one scenario's iovec arrays together (the probe keeps them in one pool); a 1 MiB scenario file holds fewer. */

@@ -10,6 +10,7 @@ import {
   MAX_FILL_PAGES,
   MAX_COUNT,
   MAX_IO_BYTES,
+  MAX_IOV_SEGMENT_BYTES,
   MAX_IO_OFFSET,
   MAX_IOV_SEGMENTS,
   MAX_LOOP_BODY,
@@ -84,8 +85,8 @@ const ioSubmit = z
     aio_flags: int(0, 2 ** 32 - 1)
       .refine((v) => (v & IOCB_FLAGS_KNOWN) === 0, "IOCB_FLAG_RESFD and IOCB_FLAG_IOPRIO (bits 0 and 1) are set by resfd and ioprio")
       .optional(),
-    // A vectored block's segment lengths (the probe points each at its 1 MiB buffer), or an unreadable pointer.
-    iov: z.union([z.array(int(0, MAX_IO_BYTES)).max(MAX_IOV_SEGMENTS), z.literal(0), z.literal("bogus")]).optional(),
+    // A vectored block's segment lengths (the probe points each at the start of its buffer), or an unreadable pointer.
+    iov: z.union([z.array(int(0, MAX_IOV_SEGMENT_BYTES)).max(MAX_IOV_SEGMENTS), z.literal(0), z.literal("bogus")]).optional(),
     // aio_buf of a poll block: its low 16 bits are the events, a bit above them is EINVAL.
     events: int(0, 2 ** 32 - 1).optional(),
   })
