@@ -42,14 +42,16 @@ export const ringSuite: Suite = {
     const lctx = loop.io_setup(NR_EVENTS, "zero").ctx;
     const model = new AioProcess(PROFILES.mainline, CONFIG);
     const mctx = model.io_setup(NR_EVENTS, "zero").ctx;
-    const rounds = (n: number, round: (b: number) => void) => {
-      for (let done = 0; done < n; done += BATCH) round(Math.min(BATCH, n - done));
-    };
-    const batchEvents = (p: WasmProcess, ctx: number, n: number) =>
-      rounds(n, (b) => {
+    // Plain loops, one per row: a helper taking each row's round as a
+    // closure made that call site polymorphic, and V8's call per round
+    // cost the batch row 12% (1.16x the in-WASM loop instead of 1.04x).
+    const batchEvents = (p: WasmProcess, ctx: number, n: number) => {
+      for (let done = 0; done < n; done += BATCH) {
+        const b = Math.min(BATCH, n - done);
         p.submitBatch(ctx, b, 0);
         p.reapBatch(ctx, b);
-      });
+      }
+    };
     const cases: BenchCase[] = [
       {
         kind: "timed",
@@ -73,11 +75,13 @@ export const ringSuite: Suite = {
         case: "ts-model",
         backend: "model",
         params,
-        run: (n) =>
-          rounds(n, (b) => {
+        run(n) {
+          for (let done = 0; done < n; done += BATCH) {
+            const b = Math.min(BATCH, n - done);
             model.io_submit(mctx, b, "pread", 0);
             model.user_reap(mctx, b);
-          }),
+          }
+        },
       },
       kernelCase("kernel-submit-reap", params, "submit-reap", { batch: BATCH }, 500),
       ...nativeCases("native-c", params, "ring", { nr: setupRingSlots(NR_EVENTS, CONFIG.cpus), batch: BATCH }, 1, opts.full ? null : DEFAULT_BUILDS.ring),
