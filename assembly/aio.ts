@@ -355,31 +355,35 @@ export class AioProcess {
   }
 
   /**
-   * io_getevents(ctx_id, 1, 1) with a zero timeout on an empty ring, where
-   * the ring's id is at `idp` (tlbBytes of ctx_id) and the process's table
-   * is `table`: true when the call is that one (it stores the head as
-   * read), false before it has changed anything when it is any other (no
-   * context, events in the ring, a head and tail unequal as stored): then
-   * poll_events makes the call. Per call it loads what C's ring_getevents
-   * loads (id, bound, slot, owner, dead, ring, head, tail) and calls
-   * nothing, so the loop around it keeps its values in registers. The
-   * caller keeps idp and table while nothing maps, unmaps or sets up
-   * (a read changes neither), as the hardware TLB and C's table argument.
+   * Up to `calls` calls of io_getevents(ctx_id, 1, 1) with a zero timeout
+   * on an empty ring, where the ring's id is at `idp` (tlbBytes of ctx_id)
+   * and the process's table is `table`: how many ran before the first that
+   * is any other call (no context, events in the ring, a head and tail
+   * unequal as stored), which it leaves, unchanged, for poll_events. Each
+   * call loads what C's ring_getevents loads (id, bound, slot, owner, dead,
+   * ring, head, tail) and stores the head as read; the loop calls nothing,
+   * so its values stay in registers, and a failed check leaves it at once
+   * (an inlined test returning a bool made V8 set and test a flag). The
+   * caller keeps idp and table while nothing maps, unmaps or sets up (a
+   * read changes neither), as the hardware TLB and C's table argument do.
    */
-  @inline poll_empty(ctx_id: i64, idp: usize, table: IoctxTable): bool {
-    const id = load<u32>(idp);
-    if (id >= <u32>table.nr) return false;
-    const ctx = unchecked(table.table[id]);
-    if (!ctx) return false;
-    if (ctx.user_id != ctx_id) return false;
-    if (ctx.dead) return false;
-    // read_events where head and tail are equal as stored: nothing to
-    // read, and the head is written back as it was.
-    const ring = ctx.ringBase;
-    const head = load<u32>(ring + RING_HEAD);
-    if (head != load<u32>(ring + RING_TAIL)) return false;
-    store<u32>(ring + RING_HEAD, head);
-    return true;
+  @inline poll_empty(ctx_id: i64, idp: usize, table: IoctxTable, calls: i32): i32 {
+    let done = 0;
+    for (; done < calls; done++) {
+      const id = load<u32>(idp);
+      if (id >= <u32>table.nr) break;
+      const ctx = unchecked(table.table[id]);
+      if (!ctx) break;
+      if (ctx.user_id != ctx_id) break;
+      if (ctx.dead) break;
+      // read_events where head and tail are equal as stored: nothing to
+      // read, and the head is written back as it was.
+      const ring = ctx.ringBase;
+      const head = load<u32>(ring + RING_HEAD);
+      if (head != load<u32>(ring + RING_TAIL)) break;
+      store<u32>(ring + RING_HEAD, head);
+    }
+    return done;
   }
 
   /**

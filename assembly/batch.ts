@@ -10,7 +10,7 @@ import { EINVAL } from "./errno";
 import { PAGE_SHIFT, tlbBytes } from "./mm";
 import { proc } from "./process";
 import { data_checksum, fold_into_checksum } from "./sink";
-import { extraWork } from "./extra-work";
+import { extraWork, extraWorkEach } from "./extra-work";
 import { user_reap } from "./user-reap";
 
 /**
@@ -69,11 +69,10 @@ export function getevents_calls(ctx: u64, calls: i32): i32 {
       const idp = tlbBytes(ctx);
       const table = p.ioctx_table;
       if (idp && table) {
-        for (; i < calls; i++) {
-          if (!p.poll_empty(ctx, idp, table)) break;
-          // Slowed builds (assembly/extra-work.ts) chain extra work through the count; others keep it.
-          reaped = <i32>extraWork(<u32>reaped);
-        }
+        const done = p.poll_empty(ctx, idp, table, calls - i);
+        // Slowed builds (assembly/extra-work.ts) chain extra work through the count, per call; others keep it.
+        reaped = <i32>extraWorkEach(<u32>reaped, done);
+        i += done;
         if (i == calls) break;
       }
     }
