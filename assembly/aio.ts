@@ -8,7 +8,7 @@ import { EAGAIN, EEXIST, EFAULT, EFBIG, EINPROGRESS, EINTR, EINVAL, ENOMEM, ENOS
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
-import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, TASK_SIZE_PAGE, Vma, tlbBytes } from "./mm";
+import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, TASK_SIZE_PAGE, Vma } from "./mm";
 import { Profile } from "./profile";
 import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_TAIL, eventsFromSlot, ringIndex, ringPages, ringSlots, writeEvents } from "./ring";
 import { record, record_into_scratch, sink, sink_events } from "./sink";
@@ -24,9 +24,6 @@ import {
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
 export { CMD_BAD, CMD_PREAD, CMD_PWRITE, FD_RDWR, IOCB_BYTES } from "./abi/codes";
-
-/** poll_cached's answer when the call needs poll_events: no errno, no count. */
-export const POLL_SLOW: i32 = i32.MIN_VALUE;
 
 /** A result in [-4095, -1] is -errno; anything else (counts, addresses) is a value. */
 @inline export function isErr(r: i64): bool {
@@ -341,13 +338,12 @@ export class AioProcess {
    * Events reaped (their data and res to the sink), or -errno; -WOULD_BLOCK when it
    * would wait forever. `faults`: FAULT_TIMEOUT, FAULT_EVENTS (abi/codes.ts),
    * pointers the kernel cannot use; 0 on the hot paths. Inlined: a caller's
-   * constant arguments (poll_events, poll_cached) fold the argument checks
-   * away, and the loop of getevents_calls makes no call per read.
+   * constant arguments (poll_events) fold the argument checks away.
    */
   @inline io_getevents(ctx_id: i64, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32): i32 {
     // The timeout is copied in before the context is looked up.
     if (faults & FAULT_TIMEOUT) return -EFAULT;
-    return this.read_events(this.lookup_ioctx(ctx_id), min_nr, nr, hasTimeout, timeout_ns, faults, false, this.profile.zeroTimeoutArmsTimer, false);
+    return this.read_events(this.lookup_ioctx(ctx_id), min_nr, nr, hasTimeout, timeout_ns, faults, false, this.profile.zeroTimeoutArmsTimer);
   }
 
   /**
@@ -355,21 +351,39 @@ export class AioProcess {
    * given (lookupIoctx): the call getevents_calls loops over.
    */
   @inline poll_events(ctx_id: i64, lookupTable: bool, zeroPage: bool, zeroTimeoutArmsTimer: bool): i32 {
-    return this.read_events(this.lookupIoctx(ctx_id, lookupTable, zeroPage), 1, 1, true, 0, 0, false, zeroTimeoutArmsTimer, false);
+    return this.read_events(this.lookupIoctx(ctx_id, lookupTable, zeroPage), 1, 1, true, 0, 0, false, zeroTimeoutArmsTimer);
   }
 
   /**
-   * poll_events where the table lookup, the zero page and a zero timeout
-   * that arms no timer are the switches, or POLL_SLOW before it has changed
-   * anything when the call would need more than a read of the TLB and the
-   * ring (a translation, a page straddled, events to copy out): then
-   * poll_events makes the call. It calls nothing, so the loop around it
-   * keeps its values in registers (V8 spills what lives across a call).
+   * Up to `calls` calls of io_getevents(ctx_id, 1, 1) with a zero timeout
+   * on an empty ring, where the ring's id is at `idp` (tlbBytes of ctx_id)
+   * and the process's table is `table`: how many ran before the first that
+   * is any other call (no context, events in the ring, a head and tail
+   * unequal as stored), which it leaves, unchanged, for poll_events. Each
+   * call loads what C's ring_getevents loads (id, bound, slot, owner, dead,
+   * ring, head, tail) and stores the head as read; the loop calls nothing,
+   * so its values stay in registers, and a failed check leaves it at once
+   * (an inlined test returning a bool made V8 set and test a flag). The
+   * caller keeps idp and table while nothing maps, unmaps or sets up (a
+   * read changes neither), as the hardware TLB and C's table argument do.
    */
-  @inline poll_cached(ctx_id: i64): i32 {
-    const idp = tlbBytes(ctx_id);
-    if (!idp) return POLL_SLOW;
-    return this.read_events(this.tableSlot(ctx_id, load<u32>(idp)), 1, 1, true, 0, 0, false, false, true);
+  @inline poll_empty(ctx_id: i64, idp: usize, table: IoctxTable, calls: i32): i32 {
+    let done = 0;
+    for (; done < calls; done++) {
+      const id = load<u32>(idp);
+      if (id >= <u32>table.nr) break;
+      const ctx = unchecked(table.table[id]);
+      if (!ctx) break;
+      if (ctx.user_id != ctx_id) break;
+      if (ctx.dead) break;
+      // read_events where head and tail are equal as stored: nothing to
+      // read, and the head is written back as it was.
+      const ring = ctx.ringBase;
+      const head = load<u32>(ring + RING_HEAD);
+      if (head != load<u32>(ring + RING_TAIL)) break;
+      store<u32>(ring + RING_HEAD, head);
+    }
+    return done;
   }
 
   /**
@@ -387,7 +401,7 @@ export class AioProcess {
       if (usig == SIGMASK_FAULT) return -EFAULT;
     }
     const interrupted = usig == SIGMASK_UNBLOCK && this.signalPending;
-    const r = this.read_events(this.lookup_ioctx(ctx_id), min_nr, nr, hasTimeout, timeout_ns, faults, interrupted, this.profile.zeroTimeoutArmsTimer, false);
+    const r = this.read_events(this.lookup_ioctx(ctx_id), min_nr, nr, hasTimeout, timeout_ns, faults, interrupted, this.profile.zeroTimeoutArmsTimer);
     if (!interrupted) return r;
     this.signalPending = false;
     return r == 0 ? -EINTR : r;
@@ -402,11 +416,10 @@ export class AioProcess {
   /**
    * do_io_getevents from the context lookup_ioctx found (null: none).
    * `interrupted`: a signal is let in, so a wait ends at once with what was
-   * read. `callless` (poll_cached): POLL_SLOW, before any change, where
-   * events are there to copy out.
+   * read.
    */
   @inline private read_events(
-    ctx: Kioctx | null, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32, interrupted: bool, zeroTimeoutArmsTimer: bool, callless: bool,
+    ctx: Kioctx | null, min_nr: i32, nr: i32, hasTimeout: bool, timeout_ns: f64, faults: i32, interrupted: bool, zeroTimeoutArmsTimer: bool,
   ): i32 {
     if (!ctx) return -EINVAL;
     if (min_nr < 0 || min_nr > nr) return -EINVAL;
@@ -428,11 +441,8 @@ export class AioProcess {
       // Before 3.19 a zero timeout still armed a timer and slept on it.
       if (timeout_ns == 0 && zeroTimeoutArmsTimer) hrtimer_sleep(0);
     }
-    // Events to copy out (min(available, nr) > 0) take calls: poll_events copies them.
-    if (callless && available != 0 && nr != 0) return POLL_SLOW;
     const k = min(available, <u32>nr);
-    // callless: k is 0 here; as a constant it drops the copy out (and its calls) from the code.
-    return this.aio_read_events(ctx, ring, slots, head, callless ? 0 : k);
+    return this.aio_read_events(ctx, ring, slots, head, k);
   }
 
   /** Copies the `k` events from slot `head` on of the ring at `ring` (`slots` slots) and gives their slots back. */
@@ -722,6 +732,6 @@ export class AioProcess {
 
   /** A waiting thread's read (watch.ts): up to `nr` events of a context it holds, as io_getevents with min_nr 0 reads them. */
   read_held(ctx: Kioctx, nr: i32): i32 {
-    return this.read_events(ctx, 0, nr, true, 0, 0, false, false, false);
+    return this.read_events(ctx, 0, nr, true, 0, 0, false, false);
   }
 }

@@ -4,13 +4,13 @@
 // a BigInt per call would cost more than a small batch's work. They run the very
 // code of the syscall exports, with reaped data folded into the checksum
 // instead of recorded, so nothing in their loops allocates.
-import { CMD_PREAD, FD_RDWR, IOCB_BYTES, isErr, POLL_SLOW } from "./aio";
+import { CMD_PREAD, FD_RDWR, IOCB_BYTES, isErr } from "./aio";
 import { IOPRIO_NONE, RESFD_NONE } from "./abi/iocb-flags";
 import { EINVAL } from "./errno";
-import { PAGE_SHIFT } from "./mm";
+import { PAGE_SHIFT, tlbBytes } from "./mm";
 import { proc } from "./process";
 import { data_checksum, fold_into_checksum } from "./sink";
-import { extraWork } from "./extra-work";
+import { extraWork, extraWorkEach } from "./extra-work";
 import { user_reap } from "./user-reap";
 
 /**
@@ -61,19 +61,20 @@ export function getevents_calls(ctx: u64, calls: i32): i32 {
   let reaped = 0;
   let i = 0;
   while (i < calls) {
-    // Where the switches allow, the calls that need no call of their own
-    // run in an inner loop with no call in it; the first that does leaves it.
+    // Where the switches allow, the calls on an empty ring run in an inner
+    // loop with no call in it; the first that is any other leaves it. The
+    // id's translation and the table hold until a call that maps or sets up,
+    // which no io_getevents is: taken again after each call of poll_events.
     if (cached) {
-      for (; i < calls; i++) {
-        const r = p.poll_cached(ctx);
-        if (r < 0) {
-          if (r == POLL_SLOW) break;
-          return r;
-        }
-        // Slowed builds (assembly/extra-work.ts) chain extra work through the count; others add r.
-        reaped = <i32>extraWork(<u32>(reaped + r));
+      const idp = tlbBytes(ctx);
+      const table = p.ioctx_table;
+      if (idp && table) {
+        const done = p.poll_empty(ctx, idp, table, calls - i);
+        // Slowed builds (assembly/extra-work.ts) chain extra work through the count, per call; others keep it.
+        reaped = <i32>extraWorkEach(<u32>reaped, done);
+        i += done;
+        if (i == calls) break;
       }
-      if (i == calls) break;
     }
     const r = p.poll_events(ctx, lookupTable, zeroPage, armsTimer);
     if (r < 0) return r;

@@ -13,3 +13,12 @@
   }
   return x;
 }
+
+/** extraWork of `n` operations, chained through x (a loop of n in slowed builds only). */
+// @ts-ignore: decorator
+@inline export function extraWorkEach(x: u32, n: i32): u32 {
+  if (isDefined(AIO_EXTRA_WORK)) {
+    for (let i = 0; i < n; i++) x = extraWork(x);
+  }
+  return x;
+}

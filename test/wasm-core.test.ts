@@ -411,6 +411,7 @@ describe("wasm core = model", () => {
         // Now and then a small bounded loop of such steps (the fuzzers' loops).
         const loopRng = new Prng(0x100b + PROFILE_NAMES.indexOf(profile));
         const loop = (): Step => randomLoop(loopRng, step, addr) ?? step();
+        const batchRandom = uniform(0xba7c + PROFILE_NAMES.indexOf(profile));
         for (let run = 0; run < 20; run++) {
           const config = { cpus: pick([1, 2, 4]), aio_max_nr: pick([65536, 65536, 4096, 300]), aio_nr: pick([0, 0, 100]), zero_page: pick([true, false]) };
           // Every other run on a tmpfs with no room past the file, one page or twelve (FINDINGS 49).
@@ -420,7 +421,25 @@ describe("wasm core = model", () => {
             at = i;
             return random() < 0.04 ? loop() : step();
           });
-          runBoth(new Pair(profile, config), steps, `random run ${run} ${JSON.stringify(config)}`);
+          const pair = new Pair(profile, config);
+          const label = `random run ${run} ${JSON.stringify(config)}`;
+          // Now and then a batch of zero-timeout reads (getevents_calls, which
+          // keeps the id's translation and the table across its calls) against
+          // as many io_getevents(ctx, 1, 1, 0) of the model, on whatever state
+          // the steps left: moved, destroyed or forked rings, forged heads and ids.
+          runBoth(pair, steps, label, (i, names) => {
+            if (names.size === 0 || batchRandom() > 0.3) return;
+            const bound = [...names.values()];
+            const id = bound[Math.floor(batchRandom() * bound.length)] + [0, 0, 0, 8, P - 2][Math.floor(batchRandom() * 5)];
+            const calls = 1 + Math.floor(batchRandom() * 4);
+            let [reaped, errno]: [number, string | null] = [0, null];
+            for (let c = 0; c < calls && errno === null; c++) {
+              const m = pair.model.io_getevents(id, 1, 1, 0)!;
+              [reaped, errno] = [reaped + m.ret, m.errno];
+            }
+            const r = pair.wasm.getEventsZeroTimeout(id, calls);
+            assert.equal(isErr(r) ? errnoName(r) : r, errno ?? reaped, `${profile}: ${label}: after step ${i}: ${calls} calls at ${id}`);
+          });
         }
       });
 
@@ -493,6 +512,51 @@ describe("wasm core = model", () => {
             assert.equal(isErr(r) ? errnoName(r) : r, errno ?? reaped, `${profile}, zero_page ${zero_page}: id ${id}`);
           }
           pair.sameBytes(ctx);
+        }
+      });
+
+      // getevents_calls keeps the id's translation and the table across the
+      // calls of a batch: what changes between batches must still be seen.
+      test("getevents_calls sees a forged head, a forged id, a moved ring and a destroyed context", () => {
+        for (const zero_page of [true, false]) {
+          const pair = new Pair(profile, { ...CONFIG, zero_page });
+          const { model, wasm } = pair;
+          const [ctx, other, anon] = [pair.setup(1), pair.setup(1), pair.mmap(2)];
+          const pages = pair.ringPages(ctx);
+          const spare = pair.mmap(pages);
+          const header = model.ring(ctx);
+          assert.ok("nr" in header);
+          const calls = (id: number, label: string) => {
+            let [reaped, errno]: [number, string | null] = [0, null];
+            for (let i = 0; i < 4 && errno === null; i++) {
+              const m = model.io_getevents(id, 1, 1, 0)!;
+              [reaped, errno] = [reaped + m.ret, m.errno];
+            }
+            const r = wasm.getEventsZeroTimeout(id, 4);
+            assert.equal(isErr(r) ? errnoName(r) : r, errno ?? reaped, `${profile}, zero_page ${zero_page}: ${label}`);
+            if (errno === null) pair.sameBytes(id);
+          };
+          calls(ctx, "empty ring, TLB cold");
+          calls(ctx, "empty ring, TLB warm");
+          // Equal to the tail modulo nr only: the call stores it reduced.
+          pair.call("head nr", (b) => b.store_head(ctx, header.nr));
+          calls(ctx, "head forged to nr");
+          // Ahead of the tail: the events from there to the end of the ring are read.
+          pair.call("head nr - 2", (b) => b.store_head(ctx, header.nr - 2));
+          calls(ctx, "head forged behind the tail");
+          pair.call("submit", (b) => b.io_submit(ctx, 3, "pread", 9));
+          calls(ctx, "three events");
+          // An id past the table and one naming another context's slot.
+          pair.call("fill ff", (b) => b.fill(anon, 1, 0xff));
+          calls(anon, "id past the table");
+          pair.call("fill 0", (b) => b.fill(anon, 1, 0));
+          calls(anon, "id of another context's slot");
+          pair.call("move", (b) => b.mremap(ctx, pages, pages, spare));
+          calls(ctx, "the ring's old address");
+          calls(spare, "the ring's new address");
+          calls(other, "another context");
+          pair.call("destroy", (b) => b.io_destroy(other));
+          calls(other, "a destroyed context");
         }
       });
 

@@ -256,8 +256,12 @@ const pipeKey = (name: string) => `|${name}`;
 /** An eventfd's name among the addresses' (a key no address name can be). */
 const eventfdKey = (name: string) => `#${name}`;
 
-/** Runs steps on both processes of a pair, comparing every result and, at the end, the bytes of every bound page. */
-export function runBoth(pair: Pair, steps: Step[], label: string): void {
+/**
+ * Runs steps on both processes of a pair, comparing every result and, at the
+ * end, the bytes of every bound page. `between`, when given, runs after each
+ * step with the step's index and the names bound so far (address names only).
+ */
+export function runBoth(pair: Pair, steps: Step[], label: string, between?: (i: number, names: ReadonlyMap<string, number>) => void): void {
   const modelNames: Names = new Map();
   const wasmNames: Names = new Map();
   steps.forEach((s, i) => {
@@ -265,6 +269,7 @@ export function runBoth(pair: Pair, steps: Step[], label: string): void {
     const actual = runStep(pair.wasm, wasmNames, s, null, i);
     assert.deepStrictEqual(actual, expected, `${pair.profile}: ${label}: step ${i} ${JSON.stringify(s)}`);
     assert.equal(pair.wasm.hookSlotsVisited, pair.model.hookSlotsVisited, `${pair.profile}: ${label}: step ${i}: hookSlotsVisited`);
+    between?.(i, new Map([...modelNames].filter(([name]) => !name.startsWith("#") && !name.startsWith("|"))));
   });
   assert.deepStrictEqual(wasmNames, modelNames);
   for (const [name, addr] of modelNames) if (!name.startsWith("#")) for (let k = 0; k < 4; k++) pair.sameBytes(addr + k * P);
