@@ -30,6 +30,7 @@ struct thread {
 
 static struct thread threads[MAX_NAMES];
 static int slot_used[MAX_THREADS];
+static int nwaiting; /* threads with waiting set */
 
 static void *thread_main(void *arg)
 {
@@ -69,9 +70,10 @@ static int all_quiet(void)
 		struct thread *t = &threads[i];
 		if (!t->waiting)
 			continue;
-		if (__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&t->done, __ATOMIC_ACQUIRE)) {
 			t->waiting = 0;
-		else if (!asleep(t))
+			nwaiting--;
+		} else if (!asleep(t))
 			quiet = 0;
 	}
 	return quiet;
@@ -83,9 +85,9 @@ static int all_quiet(void)
 void threads_settle(void)
 {
 	uint64_t deadline = now_ns() + 5000000000ull;
-	for (int quiet = 0; quiet < 2;) {
+	for (int quiet = 0; nwaiting;) {
 		quiet = all_quiet() ? quiet + 1 : 0;
-		if (quiet == 2)
+		if (quiet == 2 || !nwaiting)
 			return;
 		if (now_ns() >= deadline)
 			die_probe("a thread neither slept nor returned in 5 s");
@@ -136,6 +138,7 @@ int thread_start(int name, uintptr_t ctx, long min_nr, long nr, long timeout_ns)
 		die_probe("pthread_create: %s", strerror(e));
 	slot_used[slot] = 1;
 	t->waiting = 1;
+	nwaiting++;
 	threads_settle();
 	return t->waiting;
 }
@@ -150,7 +153,10 @@ long thread_join(int name, struct io_event *out, int *err, int *forever)
 	int e = pthread_join(t->t, NULL);
 	if (e)
 		die_probe("pthread_join: %s", strerror(e));
-	t->waiting = 0;
+	if (t->waiting) {
+		t->waiting = 0;
+		nwaiting--;
+	}
 	slot_used[t->slot] = 0;
 	if (t->ret > 0)
 		memcpy(out, t->ev, (size_t)t->ret * sizeof *out);

@@ -370,10 +370,10 @@ export class ProgramGenerator {
     const rng = this.rng;
     if (this.threadFocus && rng.chance(1 / 6)) return this.threadStep();
     // In a thread program, submits often go to a context a thread waits on: the completions that wake it.
-    if (this.threadFocus && rng.chance(1 / 8)) {
-      const held = this.heldContexts();
+    const held = this.threadFocus && rng.chance(1 / 8) ? this.heldContexts() : [];
+    if (held.length > 0) {
       const step = this.submit();
-      if (held.length > 0 && step.op === "io_submit") return { ...step, ctx: rng.pick(held) };
+      if (step.op === "io_submit") return { ...step, ctx: rng.pick(held) };
     }
     const roll = rng.int(0, 999);
     if (roll < 100) return this.arenaMove();
