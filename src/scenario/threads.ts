@@ -104,6 +104,8 @@ export class Threads {
 
   /** After a call of the main thread: a completion moved a waiter's tail (a wake-up of that waiter alone), or its context died. */
   settle(b: AioBackend): void {
+    // Every call of the main thread comes here, a loop's too: nothing to do without a thread.
+    if (this.threads.size === 0) return;
     for (const t of this.waiting()) {
       const tail = b.watched_tail(t.slot);
       if (tail === -1) this.finish(t, t.data.length === 0 ? "EINVAL" : null);
