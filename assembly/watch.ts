@@ -1,42 +1,45 @@
-// The context a thread blocked in io_getevents holds (src/scenario/threads.ts):
-// it keeps the kioctx, not its id, so the waiter follows a ring mremap moves
-// and reads a ring user space unmapped. Off every hot path: the runner asks
-// after each step whether the tail moved (a completion woke the waiter).
+// The contexts threads blocked in io_getevents hold (src/scenario/threads.ts),
+// one per thread slot: a thread keeps the kioctx, not its id, so its waiter
+// follows a ring mremap moves and reads a ring user space unmapped. Off every
+// hot path: the runner asks after each step whether a tail moved (a
+// completion woke that context's waiter).
+import { MAX_THREADS } from "./abi/limits";
 import { Kioctx } from "./kioctx";
 import { proc } from "./process";
 import { RING_HEAD } from "./ring";
 import { record_into_scratch } from "./sink";
 
-let watched: Kioctx | null = null;
+const watched = new StaticArray<Kioctx | null>(MAX_THREADS);
 
-/** Holds the context `ctx` names now (one at a time): whether there is one. */
-export function watch_ctx(ctx: i64): bool {
-  watched = proc.lookup_ioctx(ctx);
-  return watched != null;
+/** Slot `w` (0 to MAX_THREADS - 1) holds the context `ctx` names now: whether there is one. */
+export function watch_ctx(w: i32, ctx: i64): bool {
+  const k = proc.lookup_ioctx(ctx);
+  watched[w] = k;
+  return k != null;
 }
 
-/** Whether `ctx` names the held context now. */
-export function watches(ctx: i64): bool {
-  const w = watched;
-  return w != null && proc.lookup_ioctx(ctx) === w;
+/** Whether `ctx` names the context slot `w` holds now. */
+export function watches(w: i32, ctx: i64): bool {
+  const k = watched[w];
+  return k != null && proc.lookup_ioctx(ctx) === k;
 }
 
-/** The held context's ctx->tail, or -1 once it is dead (or none is held). */
-export function watched_tail(): i32 {
-  const w = watched;
-  return w == null || w.dead ? -1 : <i32>w.tail;
+/** Slot `w`'s context's ctx->tail, or -1 once it is dead (or none is held). */
+export function watched_tail(w: i32): i32 {
+  const k = watched[w];
+  return k == null || k.dead ? -1 : <i32>k.tail;
 }
 
 /** What a completion compares with the waiter's outstanding min_nr: ctx->tail against the header's head as stored, in u32 arithmetic (model: watched_avail). */
-export function watched_avail(): u32 {
-  const w = watched!;
-  const head = load<u32>(w.ringBase + RING_HEAD);
-  const tail = <u32>w.tail;
-  return tail > head ? tail - head : tail + <u32>w.nr_events - head;
+export function watched_avail(w: i32): u32 {
+  const k = watched[w]!;
+  const head = load<u32>(k.ringBase + RING_HEAD);
+  const tail = <u32>k.tail;
+  return tail > head ? tail - head : tail + <u32>k.nr_events - head;
 }
 
-/** Up to `nr` events of the held live context, each one's (data, res) in scratch as f64. */
-export function watched_read(nr: i32): i32 {
+/** Up to `nr` events of slot `w`'s live context, each one's (data, res) in scratch as f64. */
+export function watched_read(w: i32, nr: i32): i32 {
   record_into_scratch();
-  return proc.read_held(watched!, nr);
+  return proc.read_held(watched[w]!, nr);
 }

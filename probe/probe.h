@@ -71,10 +71,11 @@
  *   pipe NAME                    pipe2(O_NONBLOCK) bound to NAME
  *   pipe_write NAME BYTES        write(2) of BYTES into its write end
  *   pipe_read NAME BYTES         read(2) of up to BYTES from its read end
- *   thread_getevents NAME ADDR NR TIMEOUT   a thread (threads.c) named NAME
- *                                that calls io_getevents(ADDR, NR, NR,
- *                                TIMEOUT: ns or null); the step ends once
- *                                it sleeps in the kernel or has returned
+ *   thread_getevents NAME ADDR MIN_NR NR TIMEOUT   a thread (threads.c)
+ *                                named NAME that calls io_getevents(ADDR,
+ *                                MIN_NR, NR, TIMEOUT: ns or null); the step
+ *                                ends once it sleeps in the kernel or has
+ *                                returned (and every other waiter too)
  *   thread_join NAME             waits for it: its io_getevents's result
  *   user_reap ADDR MAX
  *   ring ADDR

@@ -553,9 +553,9 @@ static void do_call(int i, const struct step *st)
 		outf(",\"ret\":%ld", fill_pages(resolve(i, "addr", &st->a), st->n1, (int)st->n2));
 		break;
 	case OP_THREAD_GETEVENTS: {
-		int r = thread_start(st->name, resolve(i, "ctx", &st->a), st->n2, st->flag == TIMEOUT_NULL ? -1 : st->n3);
+		int r = thread_start(st->name, resolve(i, "ctx", &st->a), st->n1, st->n2, st->flag == TIMEOUT_NULL ? -1 : st->n3);
 		if (r < 0)
-			scenario_error(i, "op", -1, "a thread still waits in io_getevents: one thread waits at a time (two would race for an event)");
+			scenario_error(i, "ctx", -1, "a thread still waits in io_getevents on this context: one thread waits per context (two would race for an event)");
 		outf(",\"blocked\":%d", r);
 		break;
 	}
@@ -563,7 +563,7 @@ static void do_call(int i, const struct step *st)
 		int err, forever;
 		long r = thread_join((int)st->n1, events, &err, &forever);
 		if (forever)
-			scenario_error(i, "name", -1, "the thread would wait forever: no timeout, and nothing woke it with nr events");
+			scenario_error(i, "name", -1, "the thread would wait forever: no timeout, and nothing woke it with min_nr events");
 		errno = err;
 		ret_errno(r);
 		out_events(r, 0);

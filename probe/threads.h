@@ -4,18 +4,19 @@
 
 #include "probe.h"
 
-/* Starts thread `name` in io_getevents(ctx, nr, nr, timeout_ns ns, or no
- * timeout when negative) and waits until it sleeps in the kernel (1) or
- * has returned (0); -1, starting nothing, while another thread still waits. */
-int thread_start(int name, uintptr_t ctx, long nr, long timeout_ns);
+/* Starts thread `name` in io_getevents(ctx, min_nr, nr, timeout_ns ns, or
+ * no timeout when negative) and waits until it sleeps in the kernel (1) or
+ * has returned (0); -1, starting nothing, while another thread still waits
+ * on the context ctx names. */
+int thread_start(int name, uintptr_t ctx, long min_nr, long nr, long timeout_ns);
 
 /* Joins thread `name`: its io_getevents's return value, errno in *err and
  * the events in out[]; *forever set (nothing joined) when it still waits
  * with no timeout. */
 long thread_join(int name, struct io_event *out, int *err, int *forever);
 
-/* After a call of the main thread: until the waiting thread, if any, sleeps
- * in the kernel again or has returned (a completion may have woken it). */
+/* After a call of the main thread: until every waiting thread sleeps in the
+ * kernel again or has returned (a completion may have woken one). */
 void threads_settle(void);
 
 #endif

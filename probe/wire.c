@@ -224,7 +224,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 17, 6, 3, 2, 6, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 5, 2};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 6, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 6, 2};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -467,14 +467,15 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		}
 		break;
 	case OP_THREAD_GETEVENTS:
-		/* name: the thread's; n2 NR; flag TIMEOUT_NS (n3) or TIMEOUT_NULL */
+		/* name: the thread's; n1 MIN_NR; n2 NR; flag TIMEOUT_NS (n3) or TIMEOUT_NULL */
 		st->name = parse_name(tok[1], line);
 		st->a = parse_addr(tok[2], line);
-		st->n2 = parse_long(tok[3], line);
-		st->flag = strcmp(tok[4], "null") == 0 ? TIMEOUT_NULL : TIMEOUT_NS;
+		st->n1 = parse_long(tok[3], line);
+		st->n2 = parse_long(tok[4], line);
+		st->flag = strcmp(tok[5], "null") == 0 ? TIMEOUT_NULL : TIMEOUT_NS;
 		if (st->flag == TIMEOUT_NS)
-			st->n3 = parse_long(tok[4], line);
-		if (st->name < 0 || st->n2 < 1 || st->n2 > MAX_THREAD_NR ||
+			st->n3 = parse_long(tok[5], line);
+		if (st->name < 0 || st->n2 < 1 || st->n2 > MAX_THREAD_NR || st->n1 < 1 || st->n1 > st->n2 ||
 		    (st->flag == TIMEOUT_NS && (st->n3 < MIN_THREAD_TIMEOUT_NS || st->n3 > MAX_THREAD_TIMEOUT_NS)))
 			die_probe("wire line %d: bad thread_getevents", line);
 		break;

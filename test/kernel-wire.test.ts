@@ -322,6 +322,17 @@ test("pipes, poll blocks and io_cancel of a submitted block: pipe ends as pr/pw 
   );
 });
 
+test("thread_getevents: NAME ADDR MIN_NR NR TIMEOUT, min_nr nr when left out; thread_join NAME", () => {
+  const w = enc([
+    { op: "io_setup", nr_events: 8, name: "A" },
+    { op: "thread_getevents", name: "T", ctx: "A", nr: 3, timeout_ns: null },
+    { op: "thread_getevents", name: "U", ctx: "A+1", min_nr: 1, nr: 4, timeout_ns: 1e9 },
+    { op: "thread_join", name: "U" },
+  ]);
+  assert.deepEqual(w.names, ["A", "T", "U"]);
+  assert.equal(w.text, ["io_setup 8 0 0", "thread_getevents 1 N0+0+0 3 3 null", "thread_getevents 2 N0+1+0 1 4 1000000000", "thread_join 2", ""].join("\n"));
+});
+
 test("pipes and poll blocks the models do not follow are refused alike on every backend, the field named", () => {
   const refused = (steps: unknown[], field: string | null, detail: RegExp) =>
     assert.throws(

@@ -1,4 +1,4 @@
-// Threads (thread_getevents, thread_join; FINDINGS 56): what every backend
+// Threads (thread_getevents, thread_join; FINDINGS 56, 57): what every backend
 // refuses alike, and the refusals the parser makes before any runs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -6,6 +6,7 @@ import { ScenarioError } from "../src/contract/errors.js";
 import type { Scenario, Step } from "../src/contract/scenario.js";
 import { parseScenario } from "../src/scenario/parse.js";
 import { runScenario } from "../src/scenario/index.js";
+import { SECOND_WAITER } from "../src/scenario/threads.js";
 import { kernelAvailability } from "../src/kernel/probe.js";
 import { withKernelLock } from "./kernel-lock.js";
 
@@ -27,14 +28,30 @@ async function refusal(backend: (typeof BACKENDS)[number], steps: Step[]): Promi
 }
 
 for (const backend of BACKENDS) {
-  test(`${backend}: a second waiting thread is refused at its step, field op`, async () => {
+  test(`${backend}: a second waiting thread on a context is refused at its step, field ctx`, async () => {
     const e = await refusal(backend, [
       ...setup,
       { op: "thread_getevents", name: "T", ctx: "A", nr: 1, timeout_ns: null },
-      { op: "thread_getevents", name: "U", ctx: "A", nr: 1, timeout_ns: null },
+      { op: "thread_getevents", name: "U", ctx: "A", min_nr: 1, nr: 2, timeout_ns: null },
     ]);
-    assert.deepEqual([e.step, e.field], [2, "op"]);
-    assert.match(e.detail, /one thread waits at a time/);
+    assert.deepEqual([e.step, e.field], [2, "ctx"]);
+    assert.equal(e.detail, SECOND_WAITER);
+  });
+
+  test(`${backend}: the context is the one a waiter holds, wherever its ring moved: refused at the new address, field ctx`, async () => {
+    const e = await refusal(backend, [
+      ...setup,
+      { op: "io_setup", nr_events: 8, name: "B" },
+      { op: "mmap", pages: 4, name: "M" },
+      { op: "thread_getevents", name: "T", ctx: "A", nr: 1, timeout_ns: null },
+      { op: "thread_getevents", name: "U", ctx: "B", nr: 1, timeout_ns: null },
+      { op: "mremap", addr: "A", old_pages: 1, new_pages: 1, to: "M+2" },
+      // The old address names no context now: this thread returns EINVAL at once.
+      { op: "thread_getevents", name: "V", ctx: "A", nr: 1, timeout_ns: null },
+      { op: "thread_getevents", name: "W", ctx: "M+2", nr: 1, timeout_ns: null },
+    ]);
+    assert.deepEqual([e.step, e.field], [7, "ctx"]);
+    assert.equal(e.detail, SECOND_WAITER);
   });
 
   test(`${backend}: a join of a thread with no timeout that nothing woke is refused, field name`, async () => {
@@ -87,6 +104,8 @@ test("the parser refuses thread steps that cannot run as written, naming step an
   assert.deepEqual(parseRefusal([...setup, start("T", { timeout_ns: 0 })]).slice(0, 2), [1, "timeout_ns"]);
   assert.match(parseRefusal([...setup, start("T", { timeout_ns: 2e10 })])[2], /at most 10 s/);
   assert.deepEqual(parseRefusal([...setup, start("T", { nr: 65 })]).slice(0, 2), [1, "nr"]);
+  assert.deepEqual(parseRefusal([...setup, start("T", { min_nr: 2 })]).slice(0, 2), [1, "min_nr"]);
+  assert.deepEqual(parseRefusal([...setup, start("T", { min_nr: 0 })]).slice(0, 2), [1, "min_nr"]);
   assert.deepEqual(parseRefusal([...setup, { op: "thread_join", name: "T" }]).slice(0, 2), [1, "name"]);
   assert.deepEqual(parseRefusal([...setup, start("T"), start("T")]).slice(0, 2), [2, "name"]);
   const nine = Array.from({ length: 9 }, (_, k) => start(`T${k}`));

@@ -210,23 +210,24 @@ export interface AioBackend {
   peek(addr: number, pages: number): number[];
   /**
    * A thread blocked in io_getevents holds the context lookup_ioctx found
-   * for it (src/scenario/threads.ts): remembers the one `ctx` names now
-   * (one at a time, replacing any), false when none.
+   * for it (src/scenario/threads.ts): thread slot `w` (0 to MAX_THREADS - 1)
+   * remembers the one `ctx` names now (replacing what the slot held), false
+   * when none.
    */
-  watch_ctx(ctx: number): boolean;
-  /** Whether `ctx` names the watched context now (an io_destroy of it wakes its waiter). */
-  watches(ctx: number): boolean;
-  /** The watched context's ctx->tail (it moves with every completion, which wakes a waiter), or -1 once it is dead. */
-  watched_tail(): number;
+  watch_ctx(w: number, ctx: number): boolean;
+  /** Whether `ctx` names the context slot `w` holds now (an io_destroy of it wakes its waiter; a second waiter on it is refused). */
+  watches(w: number, ctx: number): boolean;
+  /** Slot `w`'s context's ctx->tail (it moves with every completion, which wakes its waiter), or -1 once it is dead. */
+  watched_tail(w: number): number;
   /**
    * What a completion compares with a waiter's outstanding min_nr before
    * waking it: ctx->tail against the header's head as stored, in u32
    * arithmetic (tail - head, or tail + nr - head when the head is not below
    * the tail), not the events a read would find (FINDINGS 56).
    */
-  watched_avail(): number;
-  /** Up to `nr` events from the watched live context's ring, read as io_getevents reads them, wherever the ring is mapped. */
-  watched_read(nr: number): Reaped;
+  watched_avail(w: number): number;
+  /** Up to `nr` events from slot `w`'s live context's ring, read as io_getevents reads them, wherever the ring is mapped. */
+  watched_read(w: number, nr: number): Reaped;
 }
 
 export const ok = (ret = 0): SysResult => ({ ret, errno: null });

@@ -127,13 +127,14 @@ export interface Profile {
   directOpen: boolean;
   /**
    * A completion wakes a thread waiting in io_getevents only once the ring
-   * holds the events it still needs (measured on 6.12 and 6.18, FINDINGS
-   * 56): it reads them all at once. false (measured on 6.1, and the 3.x
-   * generations, read from the source): every completion wakes it, and it
-   * reads what is there. Either way it returns once it holds min_nr, so a thread
-   * of a scenario (min_nr is nr) returns the same events: only the ring's
-   * head between its steps shows the difference. The waiter lives in the
-   * runner (src/scenario/threads.ts), so the WASM core needs no bit.
+   * holds the min_nr events it still needs (measured on 6.12 and 6.18,
+   * FINDINGS 56, 57): it reads them, up to what nr leaves, at once. false
+   * (measured on 6.1, and the 3.x generations, read from the source): every
+   * completion wakes it, and it reads what is there, up to what nr leaves.
+   * Either way it returns once it holds min_nr, so a thread of a scenario
+   * that completes one event a call returns the same events: only the
+   * ring's head between its steps shows the difference. The waiter lives in
+   * the runner (src/scenario/threads.ts), so the WASM core needs no bit.
    */
   waiterWakesAtMinNr: boolean;
   /**

@@ -266,19 +266,25 @@ const steps = [
   }),
   z.strictObject({ op: z.literal("pipe_write"), pipe: name, bytes: int(0, PIPE_MAX_BYTES) }),
   z.strictObject({ op: z.literal("pipe_read"), pipe: name, bytes: int(0, PIPE_MAX_BYTES) }),
-  z.strictObject({
-    op: z.literal("thread_getevents"),
-    name,
-    ctx: addr,
-    nr: int(1, MAX_THREAD_NR),
-    // No timeout, or one that outlasts the steps before the join (src/scenario/threads.ts).
-    timeout_ns: z
-      .number()
-      .min(MIN_THREAD_TIMEOUT_NS, "a thread's timeout is null or at least 1 s (1e9 ns): it must not expire before its join")
-      .max(MAX_THREAD_TIMEOUT_NS, "a thread's timeout is at most 10 s (1e10 ns): a join may wait it out")
-      .int()
-      .nullable(),
-  }),
+  z
+    .strictObject({
+      op: z.literal("thread_getevents"),
+      name,
+      ctx: addr,
+      min_nr: int(1, MAX_THREAD_NR).optional(),
+      nr: int(1, MAX_THREAD_NR),
+      // No timeout, or one that outlasts the steps before the join (src/scenario/threads.ts).
+      timeout_ns: z
+        .number()
+        .min(MIN_THREAD_TIMEOUT_NS, "a thread's timeout is null or at least 1 s (1e9 ns): it must not expire before its join")
+        .max(MAX_THREAD_TIMEOUT_NS, "a thread's timeout is at most 10 s (1e10 ns): a join may wait it out")
+        .int()
+        .nullable(),
+    })
+    .refine((s) => s.min_nr === undefined || s.min_nr <= s.nr, {
+      message: "a thread's min_nr is 1 to nr (its io_getevents would fail EINVAL)",
+      path: ["min_nr"],
+    }),
   z.strictObject({ op: z.literal("thread_join"), name }),
   repeat,
 ] as const;

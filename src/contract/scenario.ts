@@ -95,11 +95,11 @@ export type CallStep =
   | { op: "pipe_write"; pipe: string; bytes: number }
   | { op: "pipe_read"; pipe: string; bytes: number }
   /**
-   * Starts a thread named `name` that calls io_getevents(ctx, nr, nr,
-   * timeout) and blocks in it (docs/semantics.md "Threads"): min_nr is nr,
-   * so what it returns never depends on when the scheduler runs it.
+   * Starts a thread named `name` that calls io_getevents(ctx, min_nr, nr,
+   * timeout) (min_nr 1 to nr, nr when left out) and blocks in it
+   * (docs/semantics.md "Threads"); at most one thread waits per context.
    */
-  | { op: "thread_getevents"; name: string; ctx: AddrExpr; nr: number; timeout_ns: number | null }
+  | { op: "thread_getevents"; name: string; ctx: AddrExpr; min_nr?: number; nr: number; timeout_ns: number | null }
   /** Waits for thread `name` to return and gives its io_getevents's result. */
   | { op: "thread_join"; name: string };
 

@@ -316,27 +316,27 @@ export class WasmProcess implements AioBackend {
     return ptr === 0 ? null : new Uint8Array(this.core.memory.buffer, ptr, PAGE_SIZE).slice();
   }
 
+  watch_ctx(w: number, ctx: number): boolean {
+    return this.core.watch_ctx(w, BigInt(ctx)) !== 0;
+  }
+
+  watches(w: number, ctx: number): boolean {
+    return this.core.watches(w, BigInt(ctx)) !== 0;
+  }
+
+  watched_tail(w: number): number {
+    return this.core.watched_tail(w);
+  }
+
+  watched_avail(w: number): number {
+    return this.core.watched_avail(w) >>> 0;
+  }
+
+  watched_read(w: number, nr: number): Reaped {
+    return this.reaped(this.core.watched_read(w, nr));
+  }
+
   /** The instance's raw exports (a counted instance's counter among them). */
-  watch_ctx(ctx: number): boolean {
-    return this.core.watch_ctx(BigInt(ctx)) !== 0;
-  }
-
-  watches(ctx: number): boolean {
-    return this.core.watches(BigInt(ctx)) !== 0;
-  }
-
-  watched_tail(): number {
-    return this.core.watched_tail();
-  }
-
-  watched_avail(): number {
-    return this.core.watched_avail() >>> 0;
-  }
-
-  watched_read(nr: number): Reaped {
-    return this.reaped(this.core.watched_read(nr));
-  }
-
   get exports(): WebAssembly.Exports {
     return this.core as unknown as WebAssembly.Exports;
   }

@@ -2,7 +2,7 @@
 // success, per op. EXPECTED lists what the original specification and
 // probe/FINDINGS.md name for each op; a run reports what it never reached.
 import { EFBIG, ENOSPC } from "../../assembly/abi/errno.js";
-import { isSyncCmd, isVectoredCmd, type CallStep, type Step, type StepResult } from "../contract/scenario.js";
+import { isSyncCmd, isVectoredCmd, type CallStep, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
 
 /** Per call (a repeat has no outcome of its own: its body's calls count under their ops). */
 export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
@@ -71,6 +71,11 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "mremap dontunmap": ["ok", "EINVAL", "EFAULT"],
   // mmap's align (FINDINGS 55): placed at the highest free odd multiple, or 0 pages (EINVAL).
   "mmap align": ["ok", "EINVAL"],
+  // A thread with min_nr below nr (FINDINGS 57): asleep or returned at once; its join's events short of nr, all nr, or EINVAL.
+  "thread_getevents min_nr": ["blocked", "returned"],
+  "thread_join min_nr": ["short", "full", "EINVAL"],
+  // A thread started while another is started and not joined (FINDINGS 57: one waiter per context): asleep, or returned at once.
+  "thread_getevents beside": ["blocked", "returned"],
 };
 
 /**
@@ -87,6 +92,38 @@ function resClass(res: number): string {
   if (res > 0) return "bytes";
   if (res === 0) return "0";
   return res === -EFBIG ? "EFBIG" : res === -ENOSPC ? "ENOSPC" : `ERRNO_${-res}`;
+}
+
+/** The thread_getevents step that started the thread a join at step `i` names. */
+function startOf(steps: readonly Step[], i: number, name: string): StepOf<"thread_getevents"> | undefined {
+  for (let k = i - 1; k >= 0; k--) {
+    const s = steps[k];
+    if (s?.op === "thread_getevents" && s.name === name) return s;
+  }
+  return undefined;
+}
+
+/** The rows of their own a thread step counts in (FINDINGS 57): min_nr below nr, and a start beside another unjoined thread. */
+function threadKinds(steps: readonly Step[], i: number): string[] {
+  const s = steps[i];
+  if (s?.op === "thread_join") {
+    const t = startOf(steps, i, s.name);
+    return t?.min_nr !== undefined && t.min_nr < t.nr ? ["thread_join min_nr"] : [];
+  }
+  if (s?.op !== "thread_getevents") return [];
+  const kinds = s.min_nr !== undefined && s.min_nr < s.nr ? ["thread_getevents min_nr"] : [];
+  const live = new Set<string>();
+  for (const t of steps.slice(0, i))
+    if (t.op === "thread_getevents") live.add(t.name);
+    else if (t.op === "thread_join") live.delete(t.name);
+  if (live.size > 0) kinds.push("thread_getevents beside");
+  return kinds;
+}
+
+/** A min_nr thread's join: its events short of nr, all nr, or its errno. */
+function joinOutcome(r: StepResult, nr: number): string {
+  if (r.errno !== null && r.errno !== undefined) return r.errno;
+  return (r.ret ?? 0) < nr ? "short" : "full";
 }
 
 /** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop, poll), rw_flags', resfd's, ioprio's and O_DIRECT's; a MREMAP_DONTUNMAP mremap's; an aligned mmap's. */
@@ -128,6 +165,10 @@ export class Coverage {
       }
       this.bump(r.op, outcomeOf(r), 1);
       for (const kind of submitKinds(steps[r.step])) this.bump(kind, outcomeOf(r), 1);
+      for (const kind of threadKinds(steps, r.step)) {
+        const t = s?.op === "thread_join" ? startOf(steps, r.step, s.name) : undefined;
+        this.bump(kind, t === undefined ? outcomeOf(r) : joinOutcome(r, t.nr), 1);
+      }
       for (const res of r.res ?? []) this.bump("event res", resClass(res), 1);
       // A fork_calls child's calls count in their ops' rows.
       if (r.results && s?.op === "fork_calls") this.add(r.results, s.calls);

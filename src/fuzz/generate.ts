@@ -81,6 +81,8 @@ export class ProgramGenerator {
   private counter = 0;
   /** A program about pipes and poll blocks: most of its submits are pipe steps (FINDINGS 53). */
   private pollFocus = false;
+  /** A program about threads: a step in six is a thread's, so several wait at once and their joins come (FINDINGS 57). */
+  private threadFocus = false;
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
@@ -99,6 +101,7 @@ export class ProgramGenerator {
     this.eventsAsked = 0;
     this.counter = 0;
     this.pollFocus = this.rng.chance(0.25);
+    this.threadFocus = this.rng.chance(0.15);
     this.setUp();
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
@@ -136,7 +139,7 @@ export class ProgramGenerator {
    * with a submit is left out, a submit carries one block.
    */
   private besideWaiter(step: Step): Step | null {
-    if (this.names.threads.waiter() === null) return step;
+    if (this.names.threads.waiters().length === 0) return step;
     if (step.op === "repeat") return step.steps.some((c) => c.op === "io_submit") ? null : step;
     return step.op === "io_submit" && typeof step.count === "number" && step.count > 1 ? { ...step, count: 1 } : step;
   }
@@ -365,6 +368,13 @@ export class ProgramGenerator {
 
   private randomStep(): Step | null {
     const rng = this.rng;
+    if (this.threadFocus && rng.chance(1 / 6)) return this.threadStep();
+    // In a thread program, submits often go to a context a thread waits on: the completions that wake it.
+    const held = this.threadFocus && rng.chance(1 / 8) ? this.heldContexts() : [];
+    if (held.length > 0) {
+      const step = this.submit();
+      if (step.op === "io_submit") return { ...step, ctx: rng.pick(held) };
+    }
     const roll = rng.int(0, 999);
     if (roll < 100) return this.arenaMove();
     if (roll < 170) return this.moveRingIntoArena();
@@ -431,27 +441,39 @@ export class ProgramGenerator {
   }
 
   /**
-   * A thread (FINDINGS 56): one blocked in io_getevents on a context, mostly
-   * a live one, with no timeout or now and then the shortest (a join of a
-   * thread nothing woke waits it out); or the join of one. The shadow
-   * refuses a second waiter and a join that would wait forever: the step is
-   * then left out.
+   * A thread (FINDINGS 56, 57): one blocked in io_getevents on a context,
+   * mostly a live one no other thread waits on (several contexts may each
+   * have theirs), with min_nr nr or now and then below it, with no timeout
+   * or now and then the shortest (a join of a thread nothing woke waits it
+   * out); or the join of one. The shadow refuses a second waiter on a
+   * context and a join that would wait forever: the step is then left out.
    */
   private threadStep(): Step | null {
     const rng = this.rng;
-    const live = new Set<string>();
+    const live = new Map<string, AddrExpr>();
     for (const s of this.steps) {
-      if (s.op === "thread_getevents") live.add(s.name);
+      if (s.op === "thread_getevents") live.set(s.name, s.ctx);
       else if (s.op === "thread_join") live.delete(s.name);
     }
-    // Mostly a join that returns: not of the thread still waiting with no timeout (a scenario error, left out).
-    const waiter = this.names.threads.waiter();
-    const joinable = [...live].filter((n) => waiter === null || n !== waiter.name || waiter.timeout);
+    // Mostly a join that returns: not of a thread still waiting with no timeout (a scenario error, left out).
+    const waiters = this.names.threads.waiters();
+    const forever = new Set(waiters.filter((w) => !w.timeout).map((w) => w.name));
+    const joinable = [...live.keys()].filter((n) => !forever.has(n));
     if (joinable.length > 0 && (live.size === MAX_THREADS || rng.chance(0.6))) return { op: "thread_join", name: rng.pick(joinable) };
     if (live.size === MAX_THREADS) return null;
+    const held = new Set(this.heldContexts());
     const contexts = this.liveContexts();
-    const ctx = contexts.length > 0 && rng.chance(0.8) ? rng.pick(contexts) : this.ctxExpr();
-    return { op: "thread_getevents", name: this.fresh("T"), ctx, nr: rng.pick([1, 1, 2, 3, 5]), timeout_ns: rng.chance(0.1) ? MIN_THREAD_TIMEOUT_NS : null };
+    const free = contexts.filter((c) => !held.has(c));
+    const ctx = free.length > 0 && rng.chance(0.85) ? rng.pick(free) : contexts.length > 0 && rng.chance(0.5) ? rng.pick(contexts) : this.ctxExpr();
+    const nr = rng.pick([1, 1, 2, 3, 5, 8]);
+    const min_nr = nr > 1 && rng.chance(0.4) ? { min_nr: rng.int(1, nr - 1) } : {};
+    return { op: "thread_getevents", name: this.fresh("T"), ctx, ...min_nr, nr, timeout_ns: rng.chance(0.1) ? MIN_THREAD_TIMEOUT_NS : null };
+  }
+
+  /** The contexts waiting threads hold, as their steps named them. */
+  private heldContexts(): AddrExpr[] {
+    const waiting = new Set(this.names.threads.waiters().map((w) => w.name));
+    return this.steps.flatMap((s) => (s.op === "thread_getevents" && waiting.has(s.name) ? [s.ctx] : []));
   }
 
   /**

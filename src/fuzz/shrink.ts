@@ -147,6 +147,11 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     }
   }
   if ((s.op === "io_getevents" || s.op === "io_pgetevents") && s.timeout_ns !== 0) out.push({ ...s, timeout_ns: 0 });
+  // A thread's min_nr left out: min_nr nr, the plain waiter (FINDINGS 56).
+  if (s.op === "thread_getevents" && s.min_nr !== undefined) {
+    const { min_nr: _, ...plain } = s;
+    out.push(plain);
+  }
   if (s.op === "io_submit" && s.cmd !== "pread") {
     const { iov: _, ...plain } = s;
     out.push({ ...plain, cmd: "pread" });

@@ -155,7 +155,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "pipe_read":
         return `${s.op} ${nameIndex(i, "pipe", s.pipe)} ${s.bytes}`;
       case "thread_getevents":
-        return `thread_getevents ${nameIndex(i, "name", s.name)} ${addr(i, "ctx", s.ctx)} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns}`;
+        return `thread_getevents ${nameIndex(i, "name", s.name)} ${addr(i, "ctx", s.ctx)} ${s.min_nr ?? s.nr} ${s.nr} ${s.timeout_ns === null ? "null" : s.timeout_ns}`;
       case "thread_join":
         return `thread_join ${nameIndex(i, "name", s.name)}`;
     }

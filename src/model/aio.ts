@@ -5,6 +5,7 @@ import { EFBIG } from "../../assembly/abi/errno.js";
 import { IOCB_ADDR, IOCB_SIZE, UIO_MAXIOV } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_NOAPPEND, RWF_REFUSED_ON_FILE } from "../../assembly/abi/rwf.js";
 import { IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
+import { MAX_THREADS } from "../../assembly/abi/limits.js";
 import { DEFAULT_POLLMASK, PIPE_WRITE_WAKE, POLL_ALWAYS } from "../../assembly/abi/poll.js";
 import { IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
 import {
@@ -427,32 +428,33 @@ export class AioProcess implements AioBackend {
     return { ret: k, errno: null, data, res };
   }
 
-  /** The context a waiting thread holds (watch_ctx), null for none. */
-  private watched: Kioctx | null = null;
+  /** The context each thread slot holds (watch_ctx), null for none. */
+  private readonly watched: (Kioctx | null)[] = new Array<Kioctx | null>(MAX_THREADS).fill(null);
 
-  watch_ctx(ctx_id: number): boolean {
-    this.watched = this.lookup_ioctx(ctx_id);
-    return this.watched !== null;
+  watch_ctx(w: number, ctx_id: number): boolean {
+    this.watched[w] = this.lookup_ioctx(ctx_id);
+    return this.watched[w] !== null;
   }
 
-  watches(ctx_id: number): boolean {
-    return this.watched !== null && this.lookup_ioctx(ctx_id) === this.watched;
+  watches(w: number, ctx_id: number): boolean {
+    const k = this.watched[w];
+    return k !== null && this.lookup_ioctx(ctx_id) === k;
   }
 
-  watched_tail(): number {
-    const w = this.watched;
-    return w === null || w.dead ? -1 : w.tail;
+  watched_tail(w: number): number {
+    const k = this.watched[w];
+    return k === null || k.dead ? -1 : k.tail;
   }
 
-  watched_avail(): number {
-    const w = this.watched!;
-    const head = w.ring.head;
+  watched_avail(w: number): number {
+    const k = this.watched[w]!;
+    const head = k.ring.head;
     // u32 arithmetic: a stored head past the tail (any u32) wraps to a large count, which wakes the waiter.
-    return w.tail > head ? w.tail - head : (w.tail + w.nr_events - head) >>> 0;
+    return k.tail > head ? k.tail - head : (k.tail + k.nr_events - head) >>> 0;
   }
 
-  watched_read(nr: number): Reaped {
-    return this.aio_read_events(this.watched!, nr);
+  watched_read(w: number, nr: number): Reaped {
+    return this.aio_read_events(this.watched[w]!, nr);
   }
 
   /** A size past RLIMIT_FSIZE is EFBIG (and SIGXFSZ, ignored); a shrink never is. */

@@ -223,7 +223,7 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
     const flags = { ...(rng.chance(0.1) ? { maymove: false as const } : {}), ...(rng.chance(0.15) ? { dontunmap: true as const } : {}) };
     return rng.chance(0.6) ? { ...step, ...flags, to: addr(rng, names) } : { ...step, ...flags };
   }
-  // A thread (FINDINGS 56), started under a free name of a few or joined: a second waiter and a join that would wait forever are scenario errors both refuse.
+  // A thread (FINDINGS 56, 57), started under a free name of a few or joined: a second waiter on a context and a join that would wait forever are scenario errors both refuse.
   if (kind < 88 && steps !== null) {
     const live = new Set<string>();
     for (const t of steps)
@@ -231,11 +231,13 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
       else if (t.op === "thread_join") live.delete(t.name);
     const free = THREAD_NAMES.filter((n) => !live.has(n));
     if (live.size > 0 && (free.length === 0 || rng.chance(0.5))) return { op: "thread_join", name: rng.pick([...live]) };
+    const nr = rng.int(1, 5);
     return {
       op: "thread_getevents",
       name: rng.pick(free),
       ctx: addr(rng, names),
-      nr: rng.int(1, 5),
+      ...(rng.chance(0.5) ? { min_nr: rng.int(1, nr) } : {}),
+      nr,
       timeout_ns: rng.pick([null, null, MIN_THREAD_TIMEOUT_NS]),
     };
   }

@@ -254,7 +254,7 @@ function runCall(b: AioBackend, s: Step, i: number, names: Names, file: string, 
     case "pipe_read":
       return { ...head, ...b.pipe_read(names.pipe(s.pipe, i, "pipe"), s.bytes) };
     case "thread_getevents":
-      return names.threads.start(b, i, s.name, at(s.ctx, "ctx"), s.nr, s.timeout_ns);
+      return names.threads.start(b, i, s.name, at(s.ctx, "ctx"), s.min_nr ?? s.nr, s.nr, s.timeout_ns);
     case "thread_join":
       return names.threads.join(b, i, s.name);
   }

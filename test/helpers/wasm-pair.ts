@@ -11,7 +11,7 @@ import { PROFILES } from "../../src/contract/profile.js";
 import type { AioBackend, IoFd, ProcessConfig } from "../../src/contract/backend.js";
 import type { AddrExpr, ProfileName, RepeatStep, Step } from "../../src/contract/scenario.js";
 import { restTaken, untilHolds, type CallOutcome } from "../../src/scenario/repeat.js";
-import { MAX_THREAD_NR } from "../../assembly/abi/limits.js";
+import { MAX_THREAD_NR, MAX_THREADS } from "../../assembly/abi/limits.js";
 
 export const CONFIG: ProcessConfig = { cpus: 2, aio_max_nr: 65536, aio_nr: 0, zero_page: true };
 const P = PAGE_SIZE;
@@ -241,14 +241,20 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
     case "thread_getevents": {
       const ctx = at(s.ctx);
       if (ctx === null) return "unbound";
-      return b.watch_ctx(ctx) ? { tail: b.watched_tail(), read: b.watched_read(s.nr) } : "none held";
+      const w = threadSlot(s.name);
+      if (!b.watch_ctx(w, ctx)) return "none held";
+      return { tail: b.watched_tail(w), avail: b.watched_avail(w), read: b.watched_read(w, s.min_nr ?? s.nr), watches: b.watches(w, ctx) };
     }
     case "thread_join": {
-      const tail = b.watched_tail();
-      return tail === -1 ? { tail } : { tail, read: b.watched_read(MAX_THREAD_NR) };
+      const w = threadSlot(s.name);
+      const tail = b.watched_tail(w);
+      return tail === -1 ? { tail } : { tail, avail: b.watched_avail(w), read: b.watched_read(w, MAX_THREAD_NR) };
     }
   }
 }
+
+/** A thread name's watch slot: names spread over the slots, so several contexts are held at once. */
+const threadSlot = (name: string) => [...name].reduce((h, c) => h + c.charCodeAt(0), 0) % MAX_THREADS;
 
 /** A pipe's name among the addresses' and eventfds' (a key neither can be). */
 const pipeKey = (name: string) => `|${name}`;

@@ -72,16 +72,16 @@ export interface CoreExports {
   scratch_reserve(bytes: number): number;
   /** assembly/sink/data_checksum(): u64 */
   data_checksum(): bigint;
-  /** assembly/watch/watch_ctx(ctx: i64): bool */
-  watch_ctx(ctx: bigint): number;
-  /** assembly/watch/watches(ctx: i64): bool */
-  watches(ctx: bigint): number;
-  /** assembly/watch/watched_tail(): i32 */
-  watched_tail(): number;
-  /** assembly/watch/watched_avail(): u32 */
-  watched_avail(): number;
-  /** assembly/watch/watched_read(nr: i32): i32 */
-  watched_read(nr: number): number;
+  /** assembly/watch/watch_ctx(w: i32, ctx: i64): bool */
+  watch_ctx(w: number, ctx: bigint): number;
+  /** assembly/watch/watches(w: i32, ctx: i64): bool */
+  watches(w: number, ctx: bigint): number;
+  /** assembly/watch/watched_tail(w: i32): i32 */
+  watched_tail(w: number): number;
+  /** assembly/watch/watched_avail(w: i32): u32 */
+  watched_avail(w: number): number;
+  /** assembly/watch/watched_read(w: i32, nr: i32): i32 */
+  watched_read(w: number, nr: number): number;
   /** assembly/batch/submit_batch(ctx_: f64, n: i32, data_: f64): i32 */
   submit_batch(ctx_: number, n: number, data_: number): number;
   /** assembly/batch/reap_batch(ctx_: f64, max: i32): i32 */
