@@ -65,6 +65,8 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "ring_events", ctx: "A+1", slot: 3, count: 0 },
     { op: "fill", addr: "X+2", pages: 3, value: 255 },
     { op: "peek", addr: "X+1b", pages: 4096 },
+    { op: "buf_fill", bytes: 2 ** 30, value: 0x42 },
+    { op: "buf_peek", offset: 2 ** 30 - 1, bytes: 1 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B", "Y", "Z", "E", "S"]);
   assert.equal(
@@ -124,6 +126,8 @@ test("names become indices in order of first mention; addresses carry pages or b
       "ring_events N0+1+0 3 0",
       "fill N1+2+0 3 255",
       "peek N1+0+1 4096",
+      "buf_fill 0 1073741824 66",
+      "buf_peek 1073741823 1",
       "",
     ].join("\n"),
   );
@@ -238,6 +242,10 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
     [{ op: "fill", addr: "A", pages: 0, value: 1 }, "pages"],
     [{ op: "peek", addr: "A", pages: 4097 }, "pages"],
     [{ op: "peek", addr: "A" } as unknown as Step, "pages"],
+    [{ op: "buf_fill", bytes: 1, value: 256 }, "value"],
+    [{ op: "buf_fill", bytes: 0, value: 1 }, "bytes"],
+    [{ op: "buf_peek", offset: 1, bytes: 2 ** 30 }, "bytes"],
+    [{ op: "buf_peek", offset: 2 ** 30, bytes: 1 }, "offset"],
   ];
   for (const [step, field] of bad) {
     assert.throws(
