@@ -2,7 +2,8 @@
 // contents, as src/model/byte-runs.ts keeps them. Canonical (no two
 // neighbouring runs hold the same value), so both models give the same runs
 // for the same bytes. Off the hot paths: a read that copies what the last
-// one copied skips it (AioProcess.rw).
+// one copied skips it (AioProcess.rw); a change of the runs allocates only
+// when the arrays grow.
 import { MAX_PEEK_RUNS } from "./abi/limits";
 
 export class ByteRuns {
@@ -29,52 +30,94 @@ export class ByteRuns {
     return lo;
   }
 
-  /** `len` bytes from `pos` hold `value`. */
+  /** `len` bytes from `pos` hold `value`. In place: the core's minimal runtime collects only at reset and a child's exit, and loops write millions of times. */
   set(pos: i64, len: i64, value: i32): void {
     if (len <= 0) return;
     const end = pos + len;
     const i = this.find(pos);
     const j = this.find(end);
-    const after = this.values[j];
-    // The runs from starts[i] to run j's end, merged with run i - 1 and each other where values meet.
-    const s = this.starts.slice(0, i);
-    const v = this.values.slice(0, i);
-    if (this.starts[i] < pos) {
-      s.push(this.starts[i]);
-      v.push(this.values[i]);
+    const starts = this.starts;
+    const values = this.values;
+    const after = unchecked(values[j]);
+    // Runs i to j become at most three (run i's head, the new run, run j's tail), merged with run i - 1 and each other where values meet.
+    let s0: i64 = 0, s1: i64 = 0, s2: i64 = 0;
+    let v0 = 0, v1 = 0, v2 = 0;
+    let m = 0;
+    let last = i > 0 ? unchecked(values[i - 1]) : -1;
+    const head = unchecked(starts[i]);
+    if (head < pos) {
+      s0 = head;
+      v0 = unchecked(values[i]);
+      last = v0;
+      m = 1;
     }
-    if (!v.length || v[v.length - 1] != value) {
-      s.push(pos);
-      v.push(value);
+    if (value != last) {
+      if (m == 0) {
+        s0 = pos;
+        v0 = value;
+      } else {
+        s1 = pos;
+        v1 = value;
+      }
+      last = value;
+      m++;
     }
-    if (v[v.length - 1] != after) {
-      s.push(end);
-      v.push(after);
+    if (after != last) {
+      if (m == 0) {
+        s0 = end;
+        v0 = after;
+      } else if (m == 1) {
+        s1 = end;
+        v1 = after;
+      } else {
+        s2 = end;
+        v2 = after;
+      }
+      m++;
     }
-    const n = this.starts.length;
-    for (let k = j + 1; k < n; k++) {
-      s.push(unchecked(this.starts[k]));
-      v.push(unchecked(this.values[k]));
+    // Shift runs j + 1 on to follow the m new ones.
+    const n = starts.length;
+    const delta = m - (j - i + 1);
+    if (delta > 0) {
+      for (let k = 0; k < delta; k++) {
+        starts.push(0);
+        values.push(0);
+      }
+      for (let k = n - 1; k > j; k--) {
+        unchecked((starts[k + delta] = starts[k]));
+        unchecked((values[k + delta] = values[k]));
+      }
+    } else if (delta < 0) {
+      for (let k = j + 1; k < n; k++) {
+        unchecked((starts[k + delta] = starts[k]));
+        unchecked((values[k + delta] = values[k]));
+      }
+      starts.length = n + delta;
+      values.length = n + delta;
     }
-    this.starts = s;
-    this.values = v;
+    if (m > 0) {
+      unchecked((starts[i] = s0));
+      unchecked((values[i] = v0));
+    }
+    if (m > 1) {
+      unchecked((starts[i + 1] = s1));
+      unchecked((values[i + 1] = v1));
+    }
+    if (m > 2) {
+      unchecked((starts[i + 2] = s2));
+      unchecked((values[i + 2] = v2));
+    }
   }
 
-  /** `len` bytes from `pos` of `src` copied to `at` here. */
+  /** `len` bytes from `pos` of `src` (never this object: the buffer and the file) copied to `at` here. */
   copyFrom(src: ByteRuns, pos: i64, len: i64, at: i64): void {
     if (len <= 0) return;
     const end = pos + len;
-    // The source's runs first: `src` may be this object's copy, never this object, but its arrays are read before any set.
     const n = src.starts.length;
-    const from: i64[] = [];
-    const vals: i32[] = [];
     for (let i = src.find(pos); i < n && src.starts[i] < end; i++) {
-      from.push(max(pos, src.starts[i]));
-      vals.push(src.values[i]);
-    }
-    for (let k = 0; k < from.length; k++) {
-      const to = k + 1 < from.length ? from[k + 1] : end;
-      this.set(at + from[k] - pos, to - from[k], vals[k]);
+      const from = max(pos, src.starts[i]);
+      const to = i + 1 < n ? min(end, src.starts[i + 1]) : end;
+      this.set(at + from - pos, to - from, src.values[i]);
     }
   }
 
