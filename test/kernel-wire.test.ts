@@ -383,3 +383,17 @@ test("fill and peek: at most 262,144 pages a scenario, fork_calls children count
   );
   refused([{ op: "repeat", times: 2, steps: [{ op: "peek", addr: "A", pages: 1 }] } as unknown as Step], "steps.0.op");
 });
+
+test("buf_fill and buf_peek: at most 256 MiB of the I/O buffer a scenario, fork_calls children counted; never in a repeat", () => {
+  const refused = (steps: Step[], field: string) =>
+    assert.throws(
+      () => parseScenario(JSON.stringify({ name: "w", steps }), "w.json"),
+      (e: unknown) => e instanceof ScenarioError && e.field === field,
+      field,
+    );
+  const quarter: Step = { op: "buf_fill", bytes: 2 ** 26, value: 1 };
+  parseScenario(JSON.stringify({ name: "w", steps: [quarter, quarter, quarter, quarter] }), "w.json");
+  refused([quarter, quarter, quarter, quarter, { op: "buf_peek", offset: 5, bytes: 1 }], "bytes");
+  refused([quarter, quarter, quarter, { op: "fork_calls", calls: [quarter, { op: "buf_peek", bytes: 1 }] }], "calls.1.bytes");
+  refused([{ op: "repeat", times: 2, steps: [{ op: "buf_peek", bytes: 1 }] } as unknown as Step], "steps.0.op");
+});
