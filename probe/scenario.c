@@ -701,8 +701,11 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 		setup_io_file();
 	if (tmpfs_bytes)
 		use_tmpfs(tmpfs_bytes);
-	/* Each scenario starts from the 16 KiB file: an earlier one may have grown it. */
-	if (ftruncate(io_fds[FD_RDWR], FILE_BYTES) != 0)
+	/* Each scenario starts from the 16 KiB file of zeros: an earlier one
+	 * (the memfd outlives it) may have grown it or written into it. */
+	static const char zeros[FILE_BYTES];
+	if (ftruncate(io_fds[FD_RDWR], 0) != 0 ||
+	    pwrite(io_fds[FD_RDWR], zeros, sizeof zeros, 0) != (ssize_t)sizeof zeros)
 		die_probe("resetting the test file: %s", strerror(errno));
 	struct utsname u;
 	uname(&u);
