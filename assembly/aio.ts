@@ -338,7 +338,9 @@ export class AioProcess {
    * sum. Every block of one call moves as many bytes, so one answer serves all (under RLIMIT_FSIZE or
    * on a tmpfs io_submit passes one block at a time). A sync block, accepted only with nbytes 0, moves
    * nothing. A write that starts at or past RLIMIT_FSIZE is -EFBIG; one that crosses it or runs out of
-   * tmpfs pages stops there, -ENOSPC where it gets no page (FINDINGS 45, 49).
+   * tmpfs pages stops there, -ENOSPC where it gets no page (FINDINGS 45, 49). The bytes moved go
+   * between the file and the buffer's start (FINDINGS 58); a read that repeats the last one copies
+   * nothing (readAsked).
    */
   @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
     if (cmd == CMD_PREAD || cmd == CMD_PREADV) return offset == this.readPos && nbytes == this.readAsked ? this.readLen : this.copyRead(offset, nbytes);

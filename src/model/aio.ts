@@ -318,6 +318,7 @@ export class AioProcess implements AioBackend {
    * (FINDINGS 47). A sync block, accepted only with nbytes 0, moves nothing
    * and answers 0. A write that starts at or past RLIMIT_FSIZE is -EFBIG;
    * one that crosses it stops there (FINDINGS 45), and so does one out of tmpfs pages (FINDINGS 49).
+   * The bytes moved go between the file and the buffer's start (FINDINGS 58).
    */
   private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
     if (cmd === "pread" || cmd === "preadv") {
