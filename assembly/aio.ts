@@ -14,6 +14,7 @@ import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AioRing, IO_EVENT_SIZE, RING_HEAD
 import { record, record_into_scratch, sink, sink_events } from "./sink";
 import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
 import { submitRefusal } from "./submit-refusal";
+import { ByteRuns } from "./byte-runs";
 import { Eventfds } from "./eventfd";
 import { Pipes, PollWaiter } from "./pipe";
 import { DEFAULT_POLLMASK, PIPE_WRITE_WAKE, POLL_ALWAYS } from "./abi/poll";
@@ -72,6 +73,20 @@ export class AioProcess {
   /** The pipes the process made, and the poll blocks waiting on them (a forked child shares them). */
   pipes: Pipes = new Pipes();
   space: TmpfsSpace | null = null; // the file's pages on its tmpfs (process.ts set_tmpfs); null: a memfd, no limit
+  /** The test file's bytes: zeros at first (FINDINGS 58), and zeros past its end, so growth reads them. A forked child shares it. */
+  file: ByteRuns = new ByteRuns();
+  /** The I/O buffer every block reads into and writes from (a vectored block's segments one after another). A forked child gets a copy. */
+  buf: ByteRuns = new ByteRuns();
+  /**
+   * The last read's offset and nbytes while the buffer still holds what it
+   * copied and the file is as it was (readAsked -1: nothing known), and the
+   * bytes it moved: a read of the same range answers readLen and copies
+   * nothing, so the ring path's reads cost no more than the length's
+   * computation did. Any change to the file or the buffer forgets it.
+   */
+  readPos: i64 = -1;
+  readAsked: i64 = -1;
+  readLen: i64 = 0;
 
   constructor(
     readonly profile: Profile,
@@ -320,18 +335,49 @@ export class AioProcess {
    * sum. Every block of one call moves as many bytes, so one answer serves all (under RLIMIT_FSIZE or
    * on a tmpfs io_submit passes one block at a time). A sync block, accepted only with nbytes 0, moves
    * nothing. A write that starts at or past RLIMIT_FSIZE is -EFBIG; one that crosses it or runs out of
-   * tmpfs pages stops there, -ENOSPC where it gets no page (FINDINGS 45, 49).
+   * tmpfs pages stops there, -ENOSPC where it gets no page (FINDINGS 45, 49). The bytes moved go
+   * between the file and the buffer's start (FINDINGS 58); a read that repeats the last one copies
+   * nothing (readAsked).
    */
   @inline private rw(cmd: i32, fd: i32, rwFlags: u32, k: i32, nbytes: i64, offset: i64): i64 {
-    if (cmd == CMD_PREAD || cmd == CMD_PREADV) return min(nbytes, max(0, this.fileSize - offset));
+    if (cmd == CMD_PREAD || cmd == CMD_PREADV) return offset == this.readPos && nbytes == this.readAsked ? this.readLen : this.copyRead(offset, nbytes);
     if ((cmd != CMD_PWRITE && cmd != CMD_PWRITEV) || (nbytes == 0 && this.profile.emptyWriteSkipsFsize)) return 0;
     const append = (fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND);
     const pos = append ? this.fileSize : offset;
     if (pos >= this.fsizeLimit) return -EFBIG;
     const n = writable(this.space, pos, min(nbytes, this.fsizeLimit - pos));
+    if (n > 0) this.copyWrite(pos, n, append ? k : 1);
     if (append) this.fileSize += <i64>k * max<i64>(n, 0);
     else if (n > 0) this.fileSize = max(this.fileSize, pos + n);
     return n;
+  }
+
+  /** A read of `nbytes` from `pos`: it stops at the end of the file; its bytes go to the buffer's start. Returns how many. */
+  private copyRead(pos: i64, nbytes: i64): i64 {
+    const n = min(nbytes, max(0, this.fileSize - pos));
+    this.buf.copyFrom(this.file, pos, n, 0);
+    this.readPos = pos;
+    this.readAsked = nbytes;
+    this.readLen = n;
+    return n;
+  }
+
+  /** `blocks` writes' bytes, `n` of the buffer each, into the file from `pos`, one after another (appends; else one). */
+  private copyWrite(pos: i64, n: i64, blocks: i32): void {
+    for (let b = 0; b < blocks; b++) this.file.copyFrom(this.buf, 0, n, pos + <i64>b * n);
+    this.readAsked = -1;
+  }
+
+  /** memset of the buffer. */
+  buf_fill(offset: i64, bytes: i64, value: i32): i32 {
+    this.buf.set(offset, bytes, value);
+    this.readAsked = -1;
+    return 0;
+  }
+
+  /** The buffer's runs as (length, value) f64 pairs at `out`: how many. */
+  buf_peek(offset: i64, bytes: i64, out: usize): i32 {
+    return this.buf.peek(offset, bytes, out);
   }
 
   /**
@@ -540,7 +586,10 @@ export class AioProcess {
   ftruncate(size: i64): i32 {
     if (size > this.fileSize && size > this.fsizeLimit) return -EFBIG;
     if (this.space) this.space!.truncate(size);
+    // What a shrink drops reads as zeros when the file grows again; a read's length changes either way.
+    if (size < this.fileSize) this.file.set(size, this.fileSize - size, 0);
     this.fileSize = size;
+    this.readAsked = -1;
     return 0;
   }
 
@@ -626,6 +675,11 @@ export class AioProcess {
     child.eventfds = this.eventfds;
     child.pipes = this.pipes;
     child.space = this.space;
+    child.file = this.file;
+    child.buf = this.buf.clone();
+    child.readPos = this.readPos;
+    child.readAsked = this.readAsked;
+    child.readLen = this.readLen;
     return child;
   }
 

@@ -3,6 +3,7 @@
 // (bindings: false): primitives only; addresses and page counts are i64
 // (BigInt in JS), results are values or -errno (errno.ts).
 import { PAGE_SHIFT } from "./mm";
+import { MAX_PEEK_RUNS } from "./abi/limits";
 import { proc } from "./process";
 import { record_into_scratch, scratch_reserve } from "./sink";
 import { ring_events as ring_events_mapping, store_event as store_event_mapping, store_head as store_head_mapping } from "./ring-store";
@@ -140,6 +141,16 @@ export function fill(addr: i64, pages: i64, value: u8): i64 {
 /** Pages read, each one's byte in scratch as u8 (aio.ts AioProcess.peek). */
 export function peek(addr: i64, pages: i64): i32 {
   return proc.peek(addr, pages, scratch_reserve(<i32>pages));
+}
+
+/** memset of `bytes` bytes of the I/O buffer from `offset` (aio.ts AioProcess.buf_fill). */
+export function buf_fill(offset: i64, bytes: i64, value: i32): i32 {
+  return proc.buf_fill(offset, bytes, value);
+}
+
+/** Runs of the I/O buffer's bytes, each (length, value) in scratch as f64: how many. */
+export function buf_peek(offset: i64, bytes: i64): i32 {
+  return proc.buf_peek(offset, bytes, scratch_reserve(MAX_PEEK_RUNS * 16));
 }
 
 export function ftruncate(size: i64): i32 {

@@ -37,6 +37,8 @@ export function fork_child(): void {
 export function exit_child(): void {
   // One open file description: what the child wrote or truncated stays.
   parent!.fileSize = proc.fileSize;
+  // The file they share may have changed under the parent's last read.
+  parent!.readAsked = -1;
   proc = parent!;
   parent = null;
   // The TLB holds the child's translations.

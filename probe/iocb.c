@@ -8,13 +8,22 @@ void fill_iocbs(const struct step *st, long count, int resfd)
 {
 	int sync = st->cmd == IOCB_CMD_FSYNC || st->cmd == IOCB_CMD_FDSYNC;
 	/* A vectored block's buffer is an iovec array, aio_nbytes its segment
-	 * count; every segment points at the I/O buffer, which holds the
-	 * longest. An unreadable array is one segment at NULL or unmapped. */
+	 * count; segment k lies in the I/O buffer right after segment k - 1,
+	 * so the segments' bytes are distinct (UIO_MAXIOV segments of at most
+	 * MAX_IOV_SEGMENT_BYTES fit in it; one that would not is in an array
+	 * the kernel refuses unread, EINVAL, and points at the start). An
+	 * unreadable array is one segment at NULL or unmapped. */
 	static struct iovec iov[MAX_IOV_SEGMENTS];
 	uint64_t buf = (uint64_t)(uintptr_t)io_buf, nbytes = (uint64_t)st->nbytes;
 	if (st->iov == IOV_ARRAY) {
-		for (long k = 0; k < st->iov_n; k++)
-			iov[k] = (struct iovec){io_buf, iov_lens[st->iov_at + k]};
+		size_t at = 0;
+		for (long k = 0; k < st->iov_n; k++) {
+			size_t len = iov_lens[st->iov_at + k];
+			if (at + len > MAX_IO_BYTES)
+				at = 0;
+			iov[k] = (struct iovec){io_buf + at, len};
+			at += len;
+		}
 		buf = (uint64_t)(uintptr_t)iov;
 		nbytes = (uint64_t)st->iov_n;
 	} else if (st->iov != IOV_NONE) {

@@ -62,7 +62,8 @@
  *                                forked child, which then exits
  *   fork_calls K                 the next K lines (1 to MAX_CHILD_CALLS,
  *                                each as "fork LINE" takes, plus mmap,
- *                                ftruncate, eventfd_read, fill and peek,
+ *                                ftruncate, eventfd_read, fill, peek,
+ *                                buf_fill and buf_peek,
  *                                names allowed)
  *                                run in order by one forked child, which
  *                                then exits; its names die with it
@@ -100,6 +101,10 @@
  *                                from the one holding ADDR, up to the first
  *                                that is not the scenario's anonymous memory
  *   peek ADDR PAGES              each such page's byte (-1: bytes differ)
+ *   buf_fill OFFSET BYTES VALUE  VALUE (0-255) into BYTES bytes of io_buf
+ *                                from OFFSET
+ *   buf_peek OFFSET BYTES        those bytes as runs [length, value] of
+ *                                equal bytes (MAX_PEEK_RUNS at most)
  *   repeat TIMES BLOCKS N UNTIL  a bounded loop (loop.c): the N lines after
  *                                it are its body (calls only: no repeat,
  *                                eventfd, fork, fork_mremap, fill or peek), run up to
@@ -182,6 +187,8 @@
 #define MAX_TMPFS_BYTES (16 * 1024 * 1024)
 #define MAX_FILL_PAGES 4096 /* one fill or peek step */
 #define MAX_CONTENT_PAGES (1 << 18) /* all of one scenario's fill and peek steps */
+#define MAX_BUF_TOUCH_BYTES (1 << 28) /* all of one scenario's buf_fill and buf_peek steps */
+#define MAX_PEEK_RUNS 1024 /* runs one buf_peek reports (the last: the rest, -1) */
 #define MAX_ALIGN_PAGES (1 << 18) /* an mmap step's align: the fence sits at a multiple of twice it */
 #define MAX_IOV_SEGMENTS 2048 /* one iovec array: room past IOV_MAX */
 #define MAX_SCENARIO_SEGMENTS (1 << 19) /* every array of one scenario */

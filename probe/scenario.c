@@ -368,6 +368,32 @@ static void peek_pages(uintptr_t addr, long pages)
 	outf("]");
 }
 
+/*
+ * buf_peek: io_buf's bytes [at, at + len) as runs of equal bytes; past
+ * MAX_PEEK_RUNS - 1 of them, one last run of the bytes left, value -1.
+ */
+static void peek_buf(long at, long len)
+{
+	const unsigned char *b = (const unsigned char *)io_buf + at;
+	outf(",\"runs\":[");
+	long from = 0;
+	for (int k = 0; from < len; k++) {
+		long to = from + 1;
+		if (k == MAX_PEEK_RUNS - 1) {
+			while (to < len && b[to] == b[from])
+				to++;
+			int rest = to < len;
+			outf("%s[%ld,%d]", k ? "," : "", len - from, rest ? -1 : b[from]);
+			break;
+		}
+		while (to < len && b[to] == b[from])
+			to++;
+		outf("%s[%ld,%d]", k ? "," : "", to - from, b[from]);
+		from = to;
+	}
+	outf("]");
+}
+
 /* io_cancel of control block 0 (IOCB_ADDR, zeroed or as the last io_submit
  * left it: aio_key 0 either way), of NULL, or of the unmapped "bogus". */
 static void do_io_cancel(int i, const struct step *st)
@@ -536,9 +562,10 @@ static void do_call(int i, const struct step *st)
 	case OP_PIPE_READ: {
 		if (!bound[st->n1])
 			scenario_error(i, "pipe", (int)st->n1, "pipe is not made by any earlier pipe step");
-		/* The bytes are never looked at: io_buf serves both ways. */
-		ssize_t r = st->op == OP_PIPE_WRITE ? write(pipe_fds[st->n1][1], io_buf, (size_t)st->n2)
-						    : read(pipe_fds[st->n1][0], io_buf, (size_t)st->n2);
+		/* The bytes are never looked at, but io_buf's are (buf_peek): a scratch of their own. */
+		static char pipe_bytes[PIPE_MAX_BYTES];
+		ssize_t r = st->op == OP_PIPE_WRITE ? write(pipe_fds[st->n1][1], pipe_bytes, (size_t)st->n2)
+						    : read(pipe_fds[st->n1][0], pipe_bytes, (size_t)st->n2);
 		ret_errno(r);
 		break;
 	}
@@ -571,6 +598,14 @@ static void do_call(int i, const struct step *st)
 	}
 	case OP_PEEK:
 		peek_pages(resolve(i, "addr", &st->a), st->n1);
+		break;
+	case OP_BUF_FILL:
+		memset(io_buf + st->n3, (int)st->n2, (size_t)st->n1);
+		ret_errno(0);
+		break;
+	case OP_BUF_PEEK:
+		ret_errno(0);
+		peek_buf(st->n3, st->n1);
 		break;
 	}
 }
@@ -666,8 +701,11 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 		setup_io_file();
 	if (tmpfs_bytes)
 		use_tmpfs(tmpfs_bytes);
-	/* Each scenario starts from the 16 KiB file: an earlier one may have grown it. */
-	if (ftruncate(io_fds[FD_RDWR], FILE_BYTES) != 0)
+	/* Each scenario starts from the 16 KiB file of zeros: an earlier one
+	 * (the memfd outlives it) may have grown it or written into it. */
+	static const char zeros[FILE_BYTES];
+	if (ftruncate(io_fds[FD_RDWR], 0) != 0 ||
+	    pwrite(io_fds[FD_RDWR], zeros, sizeof zeros, 0) != (ssize_t)sizeof zeros)
 		die_probe("resetting the test file: %s", strerror(errno));
 	struct utsname u;
 	uname(&u);

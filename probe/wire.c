@@ -9,7 +9,7 @@ const char *const op_names[] = {
 	"io_pgetevents", "raise", "ftruncate", "setrlimit_fsize", "eventfd",
 	"eventfd_read", "fork_calls", "repeat", "pipe", "pipe_write", "pipe_read",
 	"store_head", "store_event", "ring_events", "fill", "peek",
-	"thread_getevents", "thread_join",
+	"thread_getevents", "thread_join", "buf_fill", "buf_peek",
 };
 
 /* SIG_* by name, as src/kernel/wire.ts SIG_WORDS writes them. */
@@ -224,7 +224,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 17, 6, 3, 2, 6, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 6, 2};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 6, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 6, 2, 4, 3};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -466,6 +466,19 @@ static void parse_step(char *text, int line, struct step *st, int member)
 				die_probe("wire line %d: value out of range", line);
 		}
 		break;
+	case OP_BUF_FILL:
+	case OP_BUF_PEEK:
+		/* n1 bytes of io_buf from n3; buf_fill: n2 the byte. */
+		st->n3 = parse_long(tok[1], line);
+		st->n1 = parse_long(tok[2], line);
+		if (st->n3 < 0 || st->n1 < 1 || st->n1 > MAX_IO_BYTES - st->n3)
+			die_probe("wire line %d: range out of the I/O buffer", line);
+		if (st->op == OP_BUF_FILL) {
+			st->n2 = parse_long(tok[3], line);
+			if (st->n2 < 0 || st->n2 > 255)
+				die_probe("wire line %d: value out of range", line);
+		}
+		break;
 	case OP_THREAD_GETEVENTS:
 		/* name: the thread's; n1 MIN_NR; n2 NR; flag TIMEOUT_NS (n3) or TIMEOUT_NULL */
 		st->name = parse_name(tok[1], line);
@@ -512,7 +525,8 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	 * names of its own, and the file and eventfds it shares. */
 	static const unsigned member_ops = child_ops | 1u << OP_MMAP |
 		1u << OP_FTRUNCATE | 1u << OP_EVENTFD_READ | 1u << OP_STORE_HEAD |
-		1u << OP_STORE_EVENT | 1u << OP_FILL | 1u << OP_PEEK;
+		1u << OP_STORE_EVENT | 1u << OP_FILL | 1u << OP_PEEK |
+		1u << OP_BUF_FILL | 1u << OP_BUF_PEEK;
 	if (member && (in_child || !(member_ops >> st->op & 1)))
 		die_probe("wire line %d: a fork_calls child cannot run this", line);
 }
@@ -563,7 +577,7 @@ static int read_body(struct step *st, char *line, size_t cap, int line_no, int *
 	/* What a body may not hold: a loop, a descriptor per iteration, a process per iteration. */
 	static const unsigned not_in_body = 1u << OP_REPEAT | 1u << OP_EVENTFD | 1u << OP_FORK_MREMAP |
 		1u << OP_PIPE | 1u << OP_PIPE_WRITE | 1u << OP_PIPE_READ | 1u << OP_FILL | 1u << OP_PEEK |
-		1u << OP_THREAD_GETEVENTS | 1u << OP_THREAD_JOIN;
+		1u << OP_THREAD_GETEVENTS | 1u << OP_THREAD_JOIN | 1u << OP_BUF_FILL | 1u << OP_BUF_PEEK;
 	int rests = 0;
 	st->body_at = *nbody;
 	for (long k = 0; k < st->n3; k++) {
@@ -647,7 +661,7 @@ int next_scenario(void)
 	if (pending)
 		die_probe("wire line %d: fork_calls is missing %ld calls", line_no, pending);
 	int eventfds = 0, pipes = 0;
-	long polls = 0, content = 0;
+	long polls = 0, content = 0, touched = 0;
 	for (int i = 0; i < nsteps; i++) {
 		if (steps[i].op == OP_EVENTFD && ++eventfds > MAX_EVENTFDS)
 			die_probe("more than %d eventfd steps", MAX_EVENTFDS);
@@ -658,11 +672,18 @@ int next_scenario(void)
 			die_probe("more than %d poll blocks", MAX_POLL_BLOCKS);
 		if (steps[i].op == OP_FILL || steps[i].op == OP_PEEK)
 			content += steps[i].n1;
+		if (steps[i].op == OP_BUF_FILL || steps[i].op == OP_BUF_PEEK)
+			touched += steps[i].n1;
 	}
-	for (int k = 0; k < nchild_steps; k++)
+	for (int k = 0; k < nchild_steps; k++) {
 		if (child_steps[k].op == OP_FILL || child_steps[k].op == OP_PEEK)
 			content += child_steps[k].n1;
+		if (child_steps[k].op == OP_BUF_FILL || child_steps[k].op == OP_BUF_PEEK)
+			touched += child_steps[k].n1;
+	}
 	if (content > MAX_CONTENT_PAGES)
 		die_probe("fill and peek touch more than %d pages", MAX_CONTENT_PAGES);
+	if (touched > MAX_BUF_TOUCH_BYTES)
+		die_probe("buf_fill and buf_peek touch more than %d bytes", MAX_BUF_TOUCH_BYTES);
 	return any;
 }

@@ -12,6 +12,7 @@ enum op {
 	OP_PIPE, OP_PIPE_WRITE, OP_PIPE_READ,
 	OP_STORE_HEAD, OP_STORE_EVENT, OP_RING_EVENTS,
 	OP_FILL, OP_PEEK, OP_THREAD_GETEVENTS, OP_THREAD_JOIN,
+	OP_BUF_FILL, OP_BUF_PEEK,
 };
 
 /* io_cancel's control block (step flag, with `to` A_NONE): control block 0,

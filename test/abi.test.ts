@@ -107,6 +107,8 @@ function probeAbi(): Record<string, number> {
     ...["MAX_PIPES", "PIPE_MAX_BYTES", "MAX_POLL_BLOCKS"].map((f): [string, string] => [f, f]),
     ["MAX_FILL_PAGES", "MAX_FILL_PAGES"],
     ["MAX_CONTENT_PAGES", "MAX_CONTENT_PAGES"],
+    ["MAX_BUF_TOUCH_BYTES", "MAX_BUF_TOUCH_BYTES"],
+    ["MAX_PEEK_RUNS", "MAX_PEEK_RUNS"],
     ["MAX_ALIGN_PAGES", "MAX_ALIGN_PAGES"],
     ...["MAX_THREADS", "MAX_THREAD_NR", "MIN_THREAD_TIMEOUT_NS", "MAX_THREAD_TIMEOUT_NS"].map((f): [string, string] => [f, f]),
   ];
@@ -171,11 +173,14 @@ describe("single-source ABI", () => {
     assert.equal(c.MAX_IOV_SEGMENTS, limits.MAX_IOV_SEGMENTS);
     assert.equal(c.MAX_SCENARIO_SEGMENTS, limits.MAX_SCENARIO_SEGMENTS);
     assert.deepEqual([c.MAX_FILL_PAGES, c.MAX_CONTENT_PAGES], [limits.MAX_FILL_PAGES, limits.MAX_CONTENT_PAGES]);
+    assert.deepEqual([c.MAX_BUF_TOUCH_BYTES, c.MAX_PEEK_RUNS], [limits.MAX_BUF_TOUCH_BYTES, limits.MAX_PEEK_RUNS]);
     assert.equal(c.MAX_ALIGN_PAGES, limits.MAX_ALIGN_PAGES);
     assert.ok(limits.MAX_IOV_SEGMENTS > iocb.UIO_MAXIOV, "an array may be long enough for the EINVAL of too many segments");
     // MAX_RW_COUNT (INT_MAX rounded down to a page): a longer block or iovec array the kernel would cut short, which no model does.
     const maxRwCount = 0x7fffffff & ~(ring.PAGE_SIZE - 1);
     assert.ok(limits.MAX_IO_BYTES <= maxRwCount && iocb.UIO_MAXIOV * limits.MAX_IOV_SEGMENT_BYTES <= maxRwCount, "no block is cut short");
+    // The probe lays a vectored block's segments one after another in its buffer: a readable array fits.
+    assert.ok(iocb.UIO_MAXIOV * limits.MAX_IOV_SEGMENT_BYTES <= limits.MAX_IO_BYTES, "UIO_MAXIOV segments fit in the I/O buffer end to end");
     // aio_rw_flags: every flag this machine's headers define is abi/rwf.ts's (RWF_HIPRI to RWF_APPEND at least).
     const defined = RWF_NAMES.filter((f) => f in c);
     assert.ok(defined.length >= 5, `the headers define ${defined.join(", ")}`);

@@ -218,6 +218,36 @@ describe("kernel fuzzing: coverage", () => {
     assert.match(c.format(), /mremap\s+MISSING\s+MISSING/);
   });
 
+  it("a buf_peek counts as one run of zeros, one run of another byte, or several runs", () => {
+    const c = new Coverage();
+    c.add(
+      [
+        { step: 0, op: "buf_peek", ret: 0, errno: null, runs: [[512, 0]] },
+        { step: 1, op: "buf_peek", ret: 0, errno: null, runs: [[512, 0x42]] },
+        {
+          step: 2,
+          op: "buf_peek",
+          ret: 0,
+          errno: null,
+          runs: [
+            [100, 0],
+            [412, 0x42],
+          ],
+        },
+        { step: 3, op: "buf_fill", ret: 0, errno: null },
+      ],
+      [
+        { op: "buf_peek", bytes: 512 },
+        { op: "buf_peek", bytes: 512 },
+        { op: "buf_peek", bytes: 512 },
+        { op: "buf_fill", bytes: 512, value: 0x42 },
+      ],
+    );
+    assert.deepEqual(c.counts.buf_peek, { zero: 1, data: 1, mixed: 1 });
+    assert.deepEqual(c.counts.buf_fill, { ok: 1 });
+    assert.ok(!c.missing().some((m) => m.startsWith("buf_")));
+  });
+
   it("a vectored block counts in its opcode's row, and with rw_flags in that row too; a sync block with flags only in its own", () => {
     const c = new Coverage();
     c.add(

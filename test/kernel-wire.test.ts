@@ -65,6 +65,8 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "ring_events", ctx: "A+1", slot: 3, count: 0 },
     { op: "fill", addr: "X+2", pages: 3, value: 255 },
     { op: "peek", addr: "X+1b", pages: 4096 },
+    { op: "buf_fill", bytes: 2 ** 30, value: 0x42 },
+    { op: "buf_peek", offset: 2 ** 30 - 1, bytes: 1 },
   ]);
   assert.deepEqual(w.names, ["A", "X", "B", "Y", "Z", "E", "S"]);
   assert.equal(
@@ -124,6 +126,8 @@ test("names become indices in order of first mention; addresses carry pages or b
       "ring_events N0+1+0 3 0",
       "fill N1+2+0 3 255",
       "peek N1+0+1 4096",
+      "buf_fill 0 1073741824 66",
+      "buf_peek 1073741823 1",
       "",
     ].join("\n"),
   );
@@ -238,6 +242,10 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
     [{ op: "fill", addr: "A", pages: 0, value: 1 }, "pages"],
     [{ op: "peek", addr: "A", pages: 4097 }, "pages"],
     [{ op: "peek", addr: "A" } as unknown as Step, "pages"],
+    [{ op: "buf_fill", bytes: 1, value: 256 }, "value"],
+    [{ op: "buf_fill", bytes: 0, value: 1 }, "bytes"],
+    [{ op: "buf_peek", offset: 1, bytes: 2 ** 30 }, "bytes"],
+    [{ op: "buf_peek", offset: 2 ** 30, bytes: 1 }, "offset"],
   ];
   for (const [step, field] of bad) {
     assert.throws(
@@ -385,4 +393,18 @@ test("fill and peek: at most 262,144 pages a scenario, fork_calls children count
     "calls.1.pages",
   );
   refused([{ op: "repeat", times: 2, steps: [{ op: "peek", addr: "A", pages: 1 }] } as unknown as Step], "steps.0.op");
+});
+
+test("buf_fill and buf_peek: at most 256 MiB of the I/O buffer a scenario, fork_calls children counted; never in a repeat", () => {
+  const refused = (steps: Step[], field: string) =>
+    assert.throws(
+      () => parseScenario(JSON.stringify({ name: "w", steps }), "w.json"),
+      (e: unknown) => e instanceof ScenarioError && e.field === field,
+      field,
+    );
+  const quarter: Step = { op: "buf_fill", bytes: 2 ** 26, value: 1 };
+  parseScenario(JSON.stringify({ name: "w", steps: [quarter, quarter, quarter, quarter] }), "w.json");
+  refused([quarter, quarter, quarter, quarter, { op: "buf_peek", offset: 5, bytes: 1 }], "bytes");
+  refused([quarter, quarter, quarter, { op: "fork_calls", calls: [quarter, { op: "buf_peek", bytes: 1 }] }], "calls.1.bytes");
+  refused([{ op: "repeat", times: 2, steps: [{ op: "buf_peek", bytes: 1 }] } as unknown as Step], "steps.0.op");
 });

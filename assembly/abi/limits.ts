@@ -84,3 +84,14 @@ export const MAX_THREAD_NR = 64;
 export const MIN_THREAD_TIMEOUT_NS = 1e9;
 /** The longest (10 s): a join with nothing to wake its thread waits it out on the live kernel. */
 export const MAX_THREAD_TIMEOUT_NS = 10e9;
+/**
+ * Bytes one scenario's buf_fill and buf_peek steps may touch in all (256
+ * MiB): the probe really writes and reads them, and under QEMU's TCG each
+ * gigabyte takes seconds.
+ */
+export const MAX_BUF_TOUCH_BYTES = 1 << 28;
+/**
+ * Runs one buf_peek reports: past them, one last run of the bytes left with
+ * value -1 (the models keep every run, the probe counts them as it reads).
+ */
+export const MAX_PEEK_RUNS = 1024;

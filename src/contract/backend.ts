@@ -162,6 +162,10 @@ export interface AioBackend {
   /** read(2) of up to `bytes` from the pipe: what it held, up to that; EAGAIN when it is empty (its write end stays open). */
   pipe_read(pipe: number, bytes: number): SysResult;
   user_reap(ctx: number, max: number): SysResult & { data: number[] };
+  /** `bytes` bytes of the I/O buffer from `offset` set to `value` (memset). */
+  buf_fill(offset: number, bytes: number, value: number): SysResult;
+  /** `bytes` bytes of the I/O buffer from `offset` as [length, value] runs of equal bytes (ByteRuns.peek's cap). */
+  buf_peek(offset: number, bytes: number): SysResult & { runs: [number, number][] };
   /** ftruncate(2) of the test file to `size` bytes. */
   ftruncate(size: number): SysResult;
   /**

@@ -142,6 +142,13 @@ const mremap = z.strictObject({
 const page = z.strictObject({ op: z.literal("page"), addr });
 const fill = z.strictObject({ op: z.literal("fill"), addr, pages: int(1, MAX_FILL_PAGES), value: int(0, 255) });
 const peek = z.strictObject({ op: z.literal("peek"), addr, pages: int(1, MAX_FILL_PAGES) });
+// The I/O buffer is MAX_IO_BYTES: a range must lie inside it.
+const bufRange = { offset: int(0, MAX_IO_BYTES - 1).optional(), bytes: int(1, MAX_IO_BYTES) };
+const insideBuf = { message: `offset + bytes must stay within the I/O buffer's ${MAX_IO_BYTES} bytes`, path: ["bytes"] };
+const bufFill = z
+  .strictObject({ op: z.literal("buf_fill"), ...bufRange, value: int(0, 255) })
+  .refine((s) => (s.offset ?? 0) + s.bytes <= MAX_IO_BYTES, insideBuf);
+const bufPeek = z.strictObject({ op: z.literal("buf_peek"), ...bufRange }).refine((s) => (s.offset ?? 0) + s.bytes <= MAX_IO_BYTES, insideBuf);
 const ftruncate = z.strictObject({ op: z.literal("ftruncate"), size: int(0, MAX_IO_OFFSET) });
 const eventfdRead = z.strictObject({ op: z.literal("eventfd_read"), fd: name });
 const mmap = z
@@ -166,7 +173,20 @@ const namelessCalls = [ioDestroy, ioSubmit, ioGetevents, ioCancel, ring, ringEve
 const childCall = z.discriminatedUnion("op", [ioSetup.omit({ name: true }), mremap.omit({ name: true }), ...namelessCalls]);
 
 /** A fork_calls step's calls: steps the child runs in order, names its own (docs/scenario-format.md, `fork_calls`). */
-const childStep = z.discriminatedUnion("op", [ioSetup, mremap, ...namelessCalls, storeHead, storeEvent, mmap, ftruncate, eventfdRead, fill, peek]);
+const childStep = z.discriminatedUnion("op", [
+  ioSetup,
+  mremap,
+  ...namelessCalls,
+  storeHead,
+  storeEvent,
+  mmap,
+  ftruncate,
+  eventfdRead,
+  fill,
+  peek,
+  bufFill,
+  bufPeek,
+]);
 
 const ioPgetevents = z
   .strictObject({
@@ -253,6 +273,8 @@ const steps = [
   z.strictObject({ op: z.literal("fork_calls"), calls: z.array(childStep).min(1).max(MAX_CHILD_CALLS) }),
   fill,
   peek,
+  bufFill,
+  bufPeek,
   z.strictObject({
     op: z.literal("eventfd"),
     name: name.refine((v) => v !== "file" && v !== "bad", 'io_submit\'s resfd reads "bad" and "file" as a closed descriptor and the test file, not as names'),

@@ -89,6 +89,10 @@ export type CallStep =
   | { op: "fill"; addr: AddrExpr; pages: number; value: number }
   /** Reads what each of `pages` pages from the page holding `addr` holds, up to the first that is not anonymous memory. */
   | { op: "peek"; addr: AddrExpr; pages: number }
+  /** memset of `bytes` bytes of the I/O buffer from `offset` (default 0) to `value` (0-255). */
+  | { op: "buf_fill"; offset?: number; bytes: number; value: number }
+  /** What `bytes` bytes of the I/O buffer from `offset` (default 0) hold, as runs of equal bytes. */
+  | { op: "buf_peek"; offset?: number; bytes: number }
   | { op: "eventfd"; name: string; initval?: number; semaphore?: true }
   | { op: "eventfd_read"; fd: string }
   | { op: "pipe"; name: string }
@@ -117,12 +121,27 @@ export type Until = { step?: number; errno: ErrnoName | null } | { step?: number
 /**
  * What a repeat's body may call: no loop in a loop, no eventfd or pipe (a
  * descriptor per iteration), no fork, no pipe I/O (FINDINGS 53), no page
- * contents (fill, peek: bounded per scenario) and no thread (bounded per
+ * contents (fill, peek, buf_fill, buf_peek: bounded per scenario) and no thread (bounded per
  * scenario, docs/semantics.md "Threads").
  */
 export type LoopBodyStep = Exclude<
   CallStep,
-  { op: "eventfd" | "fork" | "fork_calls" | "fork_mremap" | "pipe" | "pipe_write" | "pipe_read" | "fill" | "peek" | "thread_getevents" | "thread_join" }
+  {
+    op:
+      | "eventfd"
+      | "fork"
+      | "fork_calls"
+      | "fork_mremap"
+      | "pipe"
+      | "pipe_write"
+      | "pipe_read"
+      | "fill"
+      | "peek"
+      | "buf_fill"
+      | "buf_peek"
+      | "thread_getevents"
+      | "thread_join";
+  }
 >;
 
 const NOT_IN_BODY: ReadonlySet<OpName> = new Set([
@@ -136,6 +155,8 @@ const NOT_IN_BODY: ReadonlySet<OpName> = new Set([
   "pipe_read",
   "fill",
   "peek",
+  "buf_fill",
+  "buf_peek",
   "thread_getevents",
   "thread_join",
 ]);
@@ -233,7 +254,8 @@ const CHILD_OPS: ReadonlySet<OpName> = new Set<ChildCall["op"]>([
  * with whatever it holds: a ChildCall that may bind names of its own (they
  * live only in the child), or a step on what parent and child share by
  * design: the test file (`ftruncate`) and an eventfd (`eventfd_read`);
- * `fill` and `peek` of its copy of the anonymous pages; stores into a ring
+ * `fill` and `peek` of its copy of the anonymous pages, `buf_fill` and
+ * `buf_peek` of its copy of the I/O buffer; stores into a ring
  * (`store_head`, `store_event`), as CRIU's restore makes them into its own
  * new ring (one into an inherited ring lands in the parent's pages, a
  * shared mapping, in the kernel and the models alike). Still no user_reap,
@@ -257,6 +279,8 @@ export type ChildStep = StepOf<
   | "eventfd_read"
   | "fill"
   | "peek"
+  | "buf_fill"
+  | "buf_peek"
 >;
 
 const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([
@@ -268,6 +292,8 @@ const CHILD_STEP_OPS: ReadonlySet<OpName> = new Set<ChildStep["op"]>([
   "eventfd_read",
   "fill",
   "peek",
+  "buf_fill",
+  "buf_peek",
 ]);
 
 /** The step as a call of a fork_calls step, or null for an op its child may not run. */
@@ -403,6 +429,8 @@ export interface StepResult {
   kind?: "aio" | "anon" | "none";
   /** `peek` op: per page read, the byte every byte of it holds (-1 from the probe for a page whose bytes differ). */
   bytes?: number[];
+  /** `buf_peek` op: the bytes read as [length, value] runs of equal bytes, in order (a last [length, -1] past MAX_PEEK_RUNS). */
+  runs?: [number, number][];
   // `eventfd_read` op: the counter read (the whole count, or 1 for a semaphore)
   value?: number;
   // `io_pgetevents` op: the pending SIGUSR1's handler ran during the call (1) or not (0)

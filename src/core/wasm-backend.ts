@@ -223,6 +223,18 @@ export class WasmProcess implements AioBackend {
     return sys(this.core.ftruncate(BigInt(size)));
   }
 
+  buf_fill(offset: number, bytes: number, value: number): SysResult {
+    return sys(this.core.buf_fill(BigInt(offset), BigInt(bytes), value));
+  }
+
+  buf_peek(offset: number, bytes: number): SysResult & { runs: [number, number][] } {
+    const n = this.core.buf_peek(BigInt(offset), BigInt(bytes));
+    const f = new Float64Array(this.core.memory.buffer, this.core.scratch_ptr(), 2 * n);
+    const runs: [number, number][] = [];
+    for (let k = 0; k < n; k++) runs.push([f[2 * k], f[2 * k + 1]]);
+    return { ...sys(0), runs };
+  }
+
   setrlimit_fsize(bytes: number | null): SysResult {
     return sys(this.core.setrlimit_fsize(BigInt(bytes ?? -1)));
   }

@@ -31,6 +31,9 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   fill: ["written", "none"],
   // peek: pages that read as zero, pages holding what fill wrote, or none read.
   peek: ["zero", "data", "none"],
+  buf_fill: ["ok"],
+  // buf_peek: one run of zeros, one run of another byte, or several runs (what reads and fills left).
+  buf_peek: ["zero", "data", "mixed"],
   eventfd: ["ok"],
   eventfd_read: ["ok", "EAGAIN"],
   pipe: ["ok"],
@@ -144,6 +147,7 @@ export function outcomeOf(r: StepResult): string {
   if (r.op === "page") return r.kind ?? "none";
   if (r.op === "fill") return (r.ret ?? 0) > 0 ? "written" : "none";
   if (r.op === "peek") return (r.bytes ?? []).length === 0 ? "none" : r.bytes!.some((b) => b !== 0) ? "data" : "zero";
+  if (r.op === "buf_peek") return (r.runs ?? []).length > 1 ? "mixed" : r.runs?.[0]?.[1] === 0 ? "zero" : "data";
   if (r.op === "thread_getevents") return r.blocked === 1 ? "blocked" : "returned";
   return r.errno === null || r.errno === undefined ? "ok" : r.errno;
 }

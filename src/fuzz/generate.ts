@@ -22,6 +22,7 @@ import { isSyncCmd } from "../contract/scenario.js";
 import { Prng } from "../util/prng.js";
 import {
   randomCmd,
+  randomBufStep,
   randomEventfd,
   randomLoop,
   randomRange,
@@ -407,8 +408,10 @@ export class ProgramGenerator {
     if (roll < 680) return { op: "ring", ctx: rng.chance(0.6) ? this.ctxExpr() : this.pageIn(["arena", "ring"]) };
     if (roll < 730) return this.ringStore(rng.chance(0.85) ? this.ctxExpr() : this.pageIn(["arena", "ring"]));
     if (roll < 770) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
-    if (roll < 795) return this.fill();
-    if (roll < 815) return this.peek();
+    if (roll < 785) return this.fill();
+    if (roll < 800) return this.peek();
+    // The I/O buffer's bytes: what reads copy in from the file and writes copy out to it.
+    if (roll < 815) return randomBufStep(rng);
     if (roll < 840) {
       // Reads of the eventfds completions signal; now and then a new one (64 at most per program).
       const eventfds = this.names.eventfdList();
@@ -555,7 +558,7 @@ export class ProgramGenerator {
       else if (roll < 80) calls.push({ op: "ftruncate", size: rng.pick([0, 512, 16384, 20000]) });
       else if (roll < 85 && this.names.eventfdList().length > 0) calls.push({ op: "eventfd_read", fd: rng.pick(this.names.eventfdList()) });
       else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W") });
-      else if (roll < 90) calls.push(rng.chance(0.5) ? this.fill() : this.peek());
+      else if (roll < 90) calls.push(rng.chance(0.5) ? this.fill() : rng.chance(0.5) ? this.peek() : randomBufStep(rng));
       else calls.push(this.childCall());
     }
     return calls;

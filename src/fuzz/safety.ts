@@ -257,6 +257,8 @@ export class Safety {
       case "raise":
       case "ftruncate":
       case "setrlimit_fsize":
+      case "buf_fill":
+      case "buf_peek":
       case "eventfd":
       case "eventfd_read":
       case "pipe":

@@ -100,7 +100,8 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     new_pages: 1,
     data: 0,
     timeout_ns: 0,
-    bytes: 0,
+    // A buffer range holds a byte at least (scenario-schema.ts).
+    bytes: s.op === "buf_fill" || s.op === "buf_peek" ? 1 : 0,
     block: 0,
   };
   for (const [f, min] of Object.entries(numeric)) {

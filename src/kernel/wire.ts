@@ -145,6 +145,10 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
         return `fill ${addr(i, "addr", s.addr)} ${s.pages} ${s.value}`;
       case "peek":
         return `peek ${addr(i, "addr", s.addr)} ${s.pages}`;
+      case "buf_fill":
+        return `buf_fill ${s.offset ?? 0} ${s.bytes} ${s.value}`;
+      case "buf_peek":
+        return `buf_peek ${s.offset ?? 0} ${s.bytes}`;
       case "eventfd":
         return `eventfd ${nameIndex(i, "name", s.name)} ${s.initval ?? 0} ${s.semaphore ? "semaphore" : 0}`;
       case "eventfd_read":

@@ -31,6 +31,7 @@ import { setupEvents } from "../contract/geometry.js";
 import type { Profile } from "../contract/profile.js";
 import { type Errno, type ErrnoName, isSyncCmd, type SignalArg } from "../contract/scenario.js";
 import { hrtimerSleep } from "../util/hrtimer.js";
+import { ByteRuns } from "./byte-runs.js";
 import { Eventfds } from "./eventfd.js";
 import { Pipes } from "./pipe.js";
 import { ioprioRefused } from "./ioprio.js";
@@ -116,6 +117,10 @@ export class AioProcess implements AioBackend {
   pipes = new Pipes();
   /** The file's pages on its tmpfs (ProcessConfig.tmpfs_bytes); null on a memfd, whose space has no limit. */
   space: TmpfsSpace | null;
+  /** The test file's bytes: zeros at first (FINDINGS 58), and zeros past its end, so growth reads them. A forked child shares it. */
+  file = new ByteRuns();
+  /** The I/O buffer every block reads into and writes from (a vectored block's segments one after another from its start). A forked child gets a copy. */
+  buf = new ByteRuns();
 
   constructor(
     readonly profile: Profile,
@@ -314,14 +319,21 @@ export class AioProcess implements AioBackend {
    * (FINDINGS 47). A sync block, accepted only with nbytes 0, moves nothing
    * and answers 0. A write that starts at or past RLIMIT_FSIZE is -EFBIG;
    * one that crosses it stops there (FINDINGS 45), and so does one out of tmpfs pages (FINDINGS 49).
+   * The bytes moved go between the file and the buffer's start (FINDINGS 58).
    */
   private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
-    if (cmd === "pread" || cmd === "preadv") return Math.min(nbytes, Math.max(0, this.fileSize - offset));
+    if (cmd === "pread" || cmd === "preadv") {
+      const n = Math.min(nbytes, Math.max(0, this.fileSize - offset));
+      this.buf.copyFrom(this.file, offset, n, 0);
+      return n;
+    }
     if ((cmd !== "pwrite" && cmd !== "pwritev") || (nbytes === 0 && this.profile.emptyWriteSkipsFsize)) return 0;
     const pos = append ? this.fileSize : offset;
     if (pos >= this.fsizeLimit) return -EFBIG;
     const n = Math.min(nbytes, this.fsizeLimit - pos);
     const written = this.space && n > 0 ? this.space.write(pos, n) : n;
+    // The bytes the kernel moved, no more: a short write copies its first `written`.
+    this.file.copyFrom(this.buf, 0, written, pos);
     if (written > 0) this.fileSize = Math.max(this.fileSize, pos + written);
     return written;
   }
@@ -399,6 +411,15 @@ export class AioProcess implements AioBackend {
     return this.eventfds.read(efd);
   }
 
+  buf_fill(offset: number, bytes: number, value: number): SysResult {
+    this.buf.set(offset, bytes, value);
+    return ok();
+  }
+
+  buf_peek(offset: number, bytes: number): SysResult & { runs: [number, number][] } {
+    return { ...ok(), runs: this.buf.peek(offset, bytes) };
+  }
+
   raise(): SysResult {
     this.signalPending = true;
     return ok();
@@ -461,6 +482,8 @@ export class AioProcess implements AioBackend {
   ftruncate(size: number): SysResult {
     if (size > this.fileSize && size > this.fsizeLimit) return fail("EFBIG");
     this.space?.truncate(size);
+    // What a shrink drops reads as zeros when the file grows again.
+    if (size < this.fileSize) this.file.set(size, this.fileSize - size, 0);
     this.fileSize = size;
     return ok();
   }
@@ -607,6 +630,8 @@ export class AioProcess implements AioBackend {
     child.eventfds = this.eventfds;
     child.pipes = this.pipes;
     child.space = this.space;
+    child.file = this.file;
+    child.buf = this.buf.clone();
     try {
       return f(child);
     } finally {

@@ -12,6 +12,7 @@ import { MAX_POLL_BLOCKS, PIPE_MAX_BYTES } from "../../assembly/abi/poll.js";
 import { MAX_ALIGN_PAGES } from "../../assembly/abi/limits.js";
 import {
   randomCmd,
+  randomBufStep,
   randomEventfd,
   randomLoop,
   randomRange,
@@ -263,8 +264,10 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
   if (kind < 96 && steps !== null) return randomPipeStep(rng, names, steps);
   if (kind < 97) return { op: "page", addr: addr(rng, names) };
   // Page contents: what fill writes moves, forks and vanishes with the pages, and lookup_ioctx reads it as an id.
-  if (kind < 99) return { op: "fill", addr: addr(rng, names), pages: rng.int(1, 6), value: rng.pick([0, 1, 0xa1, 0xff, rng.int(0, 255)]) };
-  return { op: "peek", addr: addr(rng, names), pages: rng.int(1, 6) };
+  if (kind < 98) return { op: "fill", addr: addr(rng, names), pages: rng.int(1, 6), value: rng.pick([0, 1, 0xa1, 0xff, rng.int(0, 255)]) };
+  if (kind < 99 && rng.chance(0.5)) return { op: "peek", addr: addr(rng, names), pages: rng.int(1, 6) };
+  // The I/O buffer's bytes: what reads copy in from the file and writes copy out to it.
+  return randomBufStep(rng);
 }
 
 /** Runs a step, turning a scenario error into a comparable outcome. */

@@ -16,7 +16,15 @@ import { checkPipesAndPolls } from "./pipe-poll.js";
 import { checkThreadNames } from "./threads.js";
 
 // Steps, names, counts and file size: the ABI's limits, the probe's too.
-import { MAX_CONTENT_PAGES, MAX_EXECUTED_STEPS, MAX_MAPPING_CALLS, MAX_NAMES, MAX_SCENARIO_SEGMENTS, MAX_STEPS } from "../../assembly/abi/limits.js";
+import {
+  MAX_BUF_TOUCH_BYTES,
+  MAX_CONTENT_PAGES,
+  MAX_EXECUTED_STEPS,
+  MAX_MAPPING_CALLS,
+  MAX_NAMES,
+  MAX_SCENARIO_SEGMENTS,
+  MAX_STEPS,
+} from "../../assembly/abi/limits.js";
 
 export { MAX_COUNT, MAX_NAMES, MAX_SCENARIO_BYTES, MAX_STEPS } from "../../assembly/abi/limits.js";
 /**
@@ -101,6 +109,7 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
   let executed = 0;
   let mappingCalls = 0;
   let contentPages = 0;
+  let bufTouched = 0;
   // One call, made `times` times (a repeat's body step, `prefix` naming it); a loop's "rest" submits take its `blocks` in all.
   const visit = (s: CallStep, i: number, times: number, blocks: number, prefix: string) => {
     const at = (field: string) => prefix + field;
@@ -132,6 +141,15 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
           i,
           at("pages"),
           `the fill and peek steps so far touch ${contentPages} pages, more than the ${MAX_CONTENT_PAGES} a scenario may (a limit every backend shares)`,
+        );
+    }
+    if (s.op === "buf_fill" || s.op === "buf_peek") {
+      bufTouched += s.bytes;
+      if (bufTouched > MAX_BUF_TOUCH_BYTES)
+        fail(
+          i,
+          at("bytes"),
+          `the buf_fill and buf_peek steps so far touch ${MiB(bufTouched)} of the I/O buffer, more than the ${MiB(MAX_BUF_TOUCH_BYTES)} a scenario may (the probe writes and reads them; a limit every backend shares)`,
         );
     }
     if (s.op === "io_submit" && Array.isArray(s.iov)) {

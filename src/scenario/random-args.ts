@@ -155,3 +155,15 @@ export function randomLoop(rng: Prng, call: () => Step | null, ctx: () => AddrEx
     until = { step: k, ret: rng.pick(["==", "!=", "<", "<=", ">", ">="] as const), value: rng.pick([-1, 0, 1, 5]) };
   return { op: "repeat", times: rng.int(1, 6), ...(blocks === undefined ? {} : { blocks }), ...(until === undefined ? {} : { until }), steps: body };
 }
+
+/**
+ * A buf_fill or buf_peek over the ranges blocks move (randomRange's lengths
+ * from the buffer's start): bytes writes will take, or what reads and fills
+ * left there; now and then from an odd offset.
+ */
+export function randomBufStep(rng: Prng): StepOf<"buf_fill"> | StepOf<"buf_peek"> {
+  const offset = rng.pick([0, 0, 0, 1, 256, 511, 4096]);
+  const at = offset === 0 ? {} : { offset };
+  if (rng.chance(0.5)) return { op: "buf_fill", ...at, bytes: rng.pick([1, 100, 512, 4096, 65536]), value: rng.pick([0, 1, 0x42, 0xff, rng.int(0, 255)]) };
+  return { op: "buf_peek", ...at, bytes: rng.pick([512, 4096, 70000]) };
+}

@@ -237,6 +237,12 @@ function runCall(b: AioBackend, s: Step, i: number, names: Names, file: string, 
       return { ...head, ret: b.fill(at(s.addr, "addr"), s.pages, s.value) };
     case "peek":
       return { ...head, bytes: b.peek(at(s.addr, "addr"), s.pages) };
+    case "buf_fill":
+      return { ...head, ...b.buf_fill(s.offset ?? 0, s.bytes, s.value) };
+    case "buf_peek": {
+      const r = b.buf_peek(s.offset ?? 0, s.bytes);
+      return { ...head, ret: r.ret, errno: r.errno, runs: r.runs };
+    }
     case "eventfd": {
       const r = b.eventfd(s.initval ?? 0, s.semaphore === true);
       if (r.errno === null) names.bindEventfd(s.name, r.efd);

@@ -217,6 +217,10 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
       const addr = at(s.addr);
       return addr === null ? "unbound" : b.peek(addr, s.pages);
     }
+    case "buf_fill":
+      return b.buf_fill(s.offset ?? 0, s.bytes, s.value);
+    case "buf_peek":
+      return b.buf_peek(s.offset ?? 0, s.bytes);
     case "eventfd": {
       const r = b.eventfd(s.initval ?? 0, s.semaphore === true);
       if (r.errno === null) names.set(eventfdKey(s.name), r.efd);

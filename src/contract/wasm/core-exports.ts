@@ -52,6 +52,10 @@ export interface CoreExports {
   fill(addr: bigint, pages: bigint, value: number): bigint;
   /** assembly/index/peek(addr: i64, pages: i64): i32 */
   peek(addr: bigint, pages: bigint): number;
+  /** assembly/index/buf_fill(offset: i64, bytes: i64, value: i32): i32 */
+  buf_fill(offset: bigint, bytes: bigint, value: number): number;
+  /** assembly/index/buf_peek(offset: i64, bytes: i64): i32 */
+  buf_peek(offset: bigint, bytes: bigint): number;
   /** assembly/index/ftruncate(size: i64): i32 */
   ftruncate(size: bigint): number;
   /** assembly/index/setrlimit_fsize(bytes: i64): i32 */
