@@ -17,9 +17,9 @@ export const MAX_NR_EVENTS = 0xffffffff;
  */
 export const MAX_IO_BYTES = 1 << 30;
 /**
- * One iovec segment's length: every segment points at the start of the
- * probe's buffer, and UIO_MAXIOV of them stay below MAX_RW_COUNT, so the
- * kernel never shortens an array.
+ * One iovec segment's length: the probe lays an array's segments one after
+ * another in its buffer, and UIO_MAXIOV of them fill at most that buffer
+ * and stay below MAX_RW_COUNT, so the kernel never shortens an array.
  */
 export const MAX_IOV_SEGMENT_BYTES = 1 << 20;
 /** Segments of one io_submit iovec array: twice UIO_MAXIOV, room for the EINVAL of too many (the probe holds an array this long). */
