@@ -1,6 +1,7 @@
 /* The scenario wire format (see probe.h) parsed into steps. */
 #include "wire.h"
 #include "out.h"
+#include <limits.h>
 #include <sys/eventfd.h>
 
 const char *const op_names[] = {
@@ -56,6 +57,15 @@ static long parse_long(const char *tok, int line)
 	long v = strtol(tok, &end, 10);
 	if (errno || *end)
 		die_probe("wire line %d: bad number \"%s\"", line, tok);
+	return v;
+}
+
+/* A number from lo to hi; outside them "WHAT out of range". */
+static long parse_range(const char *tok, long lo, long hi, int line, const char *what)
+{
+	long v = parse_long(tok, line);
+	if (v < lo || v > hi)
+		die_probe("wire line %d: %s out of range", line, what);
 	return v;
 }
 
@@ -294,13 +304,9 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		st->to = parse_unusable(tok[6], "ok", line, "iocb array");
 		st->n3 = parse_entry(tok[7], line, "null entry");
 		st->bogus_entry = parse_entry(tok[8], line, "bogus entry");
-		st->nbytes = parse_long(tok[9], line);
+		st->nbytes = parse_range(tok[9], 0, MAX_IO_BYTES, line, "nbytes");
 		st->offset = parse_long(tok[10], line);
-		if (st->nbytes < 0 || st->nbytes > MAX_IO_BYTES)
-			die_probe("wire line %d: nbytes out of range", line);
-		st->rw_flags = parse_long(tok[11], line);
-		if (st->rw_flags < 0 || st->rw_flags > UINT32_MAX)
-			die_probe("wire line %d: rw_flags out of range", line);
+		st->rw_flags = parse_range(tok[11], 0, UINT32_MAX, line, "rw_flags");
 		int resfd = word_index(resfd_words, sizeof resfd_words / sizeof *resfd_words, tok[12]);
 		if (resfd >= 0) {
 			st->resfd = -1 - resfd;
@@ -310,9 +316,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 				die_probe("wire line %d: bad resfd", line);
 			st->resfd = efd.name;
 		}
-		st->ioprio = parse_long(tok[13], line);
-		if (st->ioprio < IOPRIO_NONE || st->ioprio > 0xffff)
-			die_probe("wire line %d: ioprio out of range", line);
+		st->ioprio = parse_range(tok[13], IOPRIO_NONE, 0xffff, line, "ioprio");
 		st->aio_flags = parse_long(tok[14], line);
 		if (st->aio_flags < 0 || st->aio_flags > UINT32_MAX ||
 		    st->aio_flags & (IOCB_FLAG_RESFD | IOCB_FLAG_IOPRIO))
@@ -381,9 +385,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 			die_probe("wire line %d: bad sigsetsize", line);
 		break;
 	case OP_FTRUNCATE:
-		st->n1 = parse_long(tok[1], line);
-		if (st->n1 < 0)
-			die_probe("wire line %d: size out of range", line);
+		st->n1 = parse_range(tok[1], 0, LONG_MAX, line, "size");
 		break;
 	case OP_SETRLIMIT_FSIZE:
 		/* -1: RLIM_INFINITY */
@@ -397,9 +399,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		break;
 	case OP_STORE_HEAD:
 		st->a = parse_addr(tok[1], line);
-		st->n1 = parse_long(tok[2], line);
-		if (st->n1 < 0 || st->n1 > UINT32_MAX)
-			die_probe("wire line %d: head out of range", line);
+		st->n1 = parse_range(tok[2], 0, UINT32_MAX, line, "head");
 		break;
 	case OP_STORE_EVENT:
 		/* slot, data, res, res2: bounds as src/contract/scenario-schema.ts */
@@ -457,14 +457,9 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	case OP_PEEK:
 		/* n1 pages from the page holding a; fill: n2 the byte. */
 		st->a = parse_addr(tok[1], line);
-		st->n1 = parse_long(tok[2], line);
-		if (st->n1 < 1 || st->n1 > MAX_FILL_PAGES)
-			die_probe("wire line %d: pages out of range", line);
-		if (st->op == OP_FILL) {
-			st->n2 = parse_long(tok[3], line);
-			if (st->n2 < 0 || st->n2 > 255)
-				die_probe("wire line %d: value out of range", line);
-		}
+		st->n1 = parse_range(tok[2], 1, MAX_FILL_PAGES, line, "pages");
+		if (st->op == OP_FILL)
+			st->n2 = parse_range(tok[3], 0, 255, line, "value");
 		break;
 	case OP_BUF_FILL:
 	case OP_BUF_PEEK:
@@ -473,11 +468,8 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		st->n1 = parse_long(tok[2], line);
 		if (st->n3 < 0 || st->n1 < 1 || st->n1 > MAX_IO_BYTES - st->n3)
 			die_probe("wire line %d: range out of the I/O buffer", line);
-		if (st->op == OP_BUF_FILL) {
-			st->n2 = parse_long(tok[3], line);
-			if (st->n2 < 0 || st->n2 > 255)
-				die_probe("wire line %d: value out of range", line);
-		}
+		if (st->op == OP_BUF_FILL)
+			st->n2 = parse_range(tok[3], 0, 255, line, "value");
 		break;
 	case OP_THREAD_GETEVENTS:
 		/* name: the thread's; n1 MIN_NR; n2 NR; flag TIMEOUT_NS (n3) or TIMEOUT_NULL */

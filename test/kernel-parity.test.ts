@@ -93,6 +93,22 @@ test("the probe refuses an mmap align that is not a power of two of pages, too l
   }
 });
 
+test("the probe refuses a number outside its field's bounds, naming the field", {
+  skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
+}, () => {
+  for (const [input, said] of [
+    ["ftruncate -1\n", "wire line 1: size out of range"],
+    ["buf_fill 0 1 256\n", "wire line 1: value out of range"],
+    ["buf_fill 0 1 -1\n", "wire line 1: value out of range"],
+    ["mmap 1 0 - replace 0\nfill N0+0+0 1 256\n", "wire line 2: value out of range"],
+    ["mmap 1 0 - replace 0\nfill N0+0+0 0 1\n", "wire line 2: pages out of range"],
+  ]) {
+    const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
+    assert.equal(r.status, 1, input);
+    assert.equal(JSON.parse(r.stdout).probe_error, said, input);
+  }
+});
+
 test("the probe takes one tmpfs line, before the first step, of whole pages from 16 KiB to 16 MiB", {
   skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
 }, () => {
