@@ -7,7 +7,7 @@
 // 6.12: a guest under QEMU) to test/recorded/SERIES/<same file name>.
 // Needs `npm run build` first.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 
 const load = async (p) => {
   try {
@@ -25,11 +25,26 @@ const { kernelAvailability } = await load("../dist/src/kernel/probe.js");
 const { parseScenario } = await load("../dist/src/scenario/parse.js");
 const { writeFileAtomic } = await load("../dist/src/util/atomic-write.js");
 
+const USAGE = `usage: npm run record -- [--kernel SERIES | --no-zero-page] [SCENARIO ...]
+Records the kernel's answers to the parity scenarios (test/scenarios/*.json),
+all of them or those named (a file name, or a path inside test/scenarios/),
+into test/recorded/ (the host), test/recorded/no-zero-page/ (--no-zero-page,
+or a host without the zero page) or test/recorded/SERIES/ (--kernel 6.1 or
+6.12: a guest under QEMU).`;
 const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const noZeroPage = args.includes("--no-zero-page");
 const at = args.indexOf("--kernel");
 const kernelName = at >= 0 ? args[at + 1] : "host";
-const only = args.filter((a, i) => a !== "--no-zero-page" && (at < 0 || (i !== at && i !== at + 1)));
+const only = args.filter((a, i) => a !== "--no-zero-page" && (at < 0 || (i !== at && i !== at + 1))).map((a) => basename(a));
+const unknownFlag = only.find((a) => a.startsWith("-"));
+if (unknownFlag) {
+  console.error(`record: unknown flag ${unknownFlag}\n${USAGE}`);
+  process.exit(2);
+}
 if (noZeroPage && kernelName !== "host") {
   console.error("record: --no-zero-page records the host's second set; a guest's folder holds what it answers");
   process.exit(2);
@@ -37,6 +52,16 @@ if (noZeroPage && kernelName !== "host") {
 // The folder is named after the series: only a series makes a safe, stable folder name.
 if (kernelName !== "host" && !/^\d{1,2}\.\d{1,3}$/.test(kernelName ?? "")) {
   console.error(`record: --kernel takes a series such as 6.1 or 6.12, got "${kernelName ?? ""}"`);
+  process.exit(2);
+}
+const dir = "test/scenarios";
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".json") && (only.length === 0 || only.includes(f)))
+  .sort();
+// A name that matches no scenario would record nothing and say nothing.
+const missing = only.filter((f) => !files.includes(f));
+if (missing.length) {
+  console.error(`record: no scenario ${missing.join(", ")} in ${dir}`);
   process.exit(2);
 }
 if (kernelName === "host") {
@@ -71,7 +96,6 @@ async function guestAnswer(scenario) {
   return { name: scenario.name, backend: "kernel", profile: null, kernel: run.kernel, ...run.config, ...emulated, results, scenario_error: scenarioError };
 }
 
-const dir = "test/scenarios";
 // A host whose read faults allocate pages (no zero page: FINDINGS 33) merges
 // anonymous memory differently, so its answers are a set of their own. A
 // scenario that asks for no zero page itself stays in the set of the kernel
@@ -79,9 +103,6 @@ const dir = "test/scenarios";
 const nativeZeroPage = (doc) => doc.zero_page !== false || doc.zero_page_emulated === true;
 const outDirFor = (doc) =>
   kernelName !== "host" ? join("test/recorded", kernelName) : noZeroPage || !nativeZeroPage(doc) ? "test/recorded/no-zero-page" : "test/recorded";
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith(".json") && (only.length === 0 || only.includes(f)))
-  .sort();
 let failed = 0;
 try {
   for (const f of files) {
