@@ -10,7 +10,7 @@
 // reaping, the aio-nr limit and bad arguments of every kind. A shadow TS
 // model runs alongside to steer choices towards VMA edges, holes and moved
 // rings; nothing relies on the shadow being right.
-import { MAX_ALIGN_PAGES, MAX_EVENTFDS, MAX_MAPPING_PAGES, MAX_THREADS, MAX_TMPFS_BYTES, MIN_THREAD_TIMEOUT_NS } from "../../assembly/abi/limits.js";
+import { MAX_EVENTFDS, MAX_THREADS, MAX_TMPFS_BYTES, MIN_THREAD_TIMEOUT_NS } from "../../assembly/abi/limits.js";
 import { MAX_PIPES, MAX_POLL_BLOCKS, PIPE_MAX_BYTES, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, POLLWRNORM } from "../../assembly/abi/poll.js";
 import { ScenarioError } from "../contract/errors.js";
 import { AioProcess } from "../model/aio.js";
@@ -430,12 +430,8 @@ export class ProgramGenerator {
     if (roll < 980) {
       if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}) };
       // An aligned mapping (mremap_test.c's sources) at the highest free odd multiple of align; larger than any hole, as every new mapping.
-      if (rng.chance(0.3)) {
-        // Now and then mremap_test.c's PUD case, 2 GiB at an odd GiB: once per program, as two would merge into one VMA of 4 GiB, which a fork charges whole (ENOMEM on a 3 GiB guest, FINDINGS 60).
-        if (rng.chance(0.1) && !this.steps.some((t) => t.op === "mmap" && t.pages === MAX_MAPPING_PAGES))
-          return { op: "mmap", pages: MAX_MAPPING_PAGES, name: this.fresh("W"), align: MAX_ALIGN_PAGES };
-        return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]) };
-      }
+      // Never 2 GiB (MAX_MAPPING_PAGES): every later new mapping and ring must outsize it (Safety.holeBound sums them), past the bound.
+      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]) };
       return { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
     }
     if (roll < 990) {
