@@ -190,6 +190,7 @@
 #define MAX_BUF_TOUCH_BYTES (1 << 28) /* all of one scenario's buf_fill and buf_peek steps */
 #define MAX_PEEK_RUNS 1024 /* runs one buf_peek reports (the last: the rest, -1) */
 #define MAX_ALIGN_PAGES (1 << 18) /* an mmap step's align: the fence sits at a multiple of twice it */
+#define MAX_MAPPING_PAGES (1 << 19) /* one call's charge: mmap pages, mremap new pages, fork_mremap pages */
 #define MAX_IOV_SEGMENTS 2048 /* one iovec array: room past IOV_MAX */
 #define MAX_SCENARIO_SEGMENTS (1 << 19) /* every array of one scenario */
 /* Far below the mmap area and above any heap: nothing maps here unless a

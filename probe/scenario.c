@@ -16,6 +16,7 @@
 #include "fork.h"
 #include "threads.h"
 #include <sys/resource.h>
+#include <sys/sysinfo.h>
 #include <linux/ioprio.h>
 #include <sys/eventfd.h>
 #include <sys/time.h>
@@ -676,6 +677,45 @@ static void buffers_for(const struct step *st, long *max_iocbs, long *max_events
 		*max_events = st->n2;
 }
 
+/* Pages one call may ask the kernel to charge as new private memory. */
+static long charged_pages(const struct step *st)
+{
+	return st->op == OP_MMAP || st->op == OP_FORK_MREMAP ? st->n1 : st->op == OP_MREMAP ? st->n2 : 0;
+}
+
+/*
+ * Refuses a scenario whose answers would depend on this machine's memory
+ * (FINDINGS 60): the heuristic overcommit (vm.overcommit_memory 0) refuses
+ * one charge above RAM + swap, ENOMEM where the models succeed. Any machine
+ * with more than MAX_MAPPING_PAGES runs every scenario; under 1 nothing is
+ * refused; under 2 a charge meets every process's commitments, so no
+ * scenario that maps anything runs.
+ */
+static void refuse_memory_bound(void)
+{
+	long largest = 0;
+	for (int i = 0; i < nsteps; i++) {
+		int n = steps[i].op == OP_REPEAT ? (int)steps[i].n3 : 1;
+		for (int k = 0; k < n; k++) {
+			long c = charged_pages(steps[i].op == OP_REPEAT ? &body_steps[steps[i].body_at + k] : &steps[i]);
+			largest = c > largest ? c : largest;
+		}
+	}
+	for (int i = 0; i < nchild_steps; i++)
+		largest = charged_pages(&child_steps[i]) > largest ? charged_pages(&child_steps[i]) : largest;
+	long mode = read_long_file("/proc/sys/vm/overcommit_memory");
+	if (mode == 1 || largest == 0)
+		return;
+	struct sysinfo si;
+	if (sysinfo(&si) != 0)
+		die_probe("sysinfo: %s", strerror(errno));
+	long memory = (long)((si.totalram + si.totalswap) * si.mem_unit / (unsigned long)page_size);
+	if (largest > (mode == 0 ? memory : 0))
+		die_probe("a step maps %ld pages in one call, and this machine's overcommit (vm.overcommit_memory %ld, "
+			  "RAM + swap %ld pages) may refuse that, which the models do not model: not run here",
+			  largest, mode, memory);
+}
+
 void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 {
 	progress = progress_slot;
@@ -701,6 +741,7 @@ void run_scenario_child(volatile int *progress_slot, int zero_page_reads_map)
 		setup_io_file();
 	if (tmpfs_bytes)
 		use_tmpfs(tmpfs_bytes);
+	refuse_memory_bound();
 	/* Each scenario starts from the 16 KiB file of zeros: an earlier one
 	 * (the memfd outlives it) may have grown it or written into it. */
 	static const char zeros[FILE_BYTES];

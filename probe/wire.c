@@ -419,7 +419,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 			die_probe("wire line %d: slot or count out of range", line);
 		break;
 	case OP_MMAP:
-		st->n1 = parse_long(tok[1], line);
+		st->n1 = parse_range(tok[1], 0, MAX_MAPPING_PAGES, line, "pages");
 		st->name = parse_name(tok[2], line);
 		st->a = parse_addr(tok[3], line);
 		if (strcmp(tok[4], "noreplace") == 0)
@@ -443,14 +443,14 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	case OP_MREMAP:
 		st->a = parse_addr(tok[1], line);
 		st->n1 = parse_long(tok[2], line);
-		st->n2 = parse_long(tok[3], line);
+		st->n2 = parse_range(tok[3], 0, MAX_MAPPING_PAGES, line, "new_pages");
 		st->to = parse_addr(tok[4], line);
 		st->name = parse_name(tok[5], line);
 		st->flag = parse_mremap_flags(tok[6], line);
 		break;
 	case OP_FORK_MREMAP:
 		st->a = parse_addr(tok[1], line);
-		st->n1 = parse_long(tok[2], line);
+		st->n1 = parse_range(tok[2], 1, MAX_MAPPING_PAGES, line, "pages");
 		st->to = parse_addr(tok[3], line);
 		break;
 	case OP_FILL:

@@ -102,6 +102,10 @@ test("the probe refuses a number outside its field's bounds, naming the field", 
     ["buf_fill 0 1 -1\n", "wire line 1: value out of range"],
     ["mmap 1 0 - replace 0\nfill N0+0+0 1 256\n", "wire line 2: value out of range"],
     ["mmap 1 0 - replace 0\nfill N0+0+0 0 1\n", "wire line 2: pages out of range"],
+    // One call's charge (MAX_MAPPING_PAGES, FINDINGS 60): what every backend refuses past.
+    [`mmap ${2 ** 19 + 1} 0 - replace 0\n`, "wire line 1: pages out of range"],
+    [`mmap 1 0 - replace 0\nmremap N0+0+0 1 ${2 ** 19 + 1} - - maymove\n`, "wire line 2: new_pages out of range"],
+    [`mmap 1 0 - replace 0\nfork_mremap N0+0+0 ${2 ** 19 + 1} N0+0+0\n`, "wire line 2: pages out of range"],
   ]) {
     const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
     assert.equal(r.status, 1, input);

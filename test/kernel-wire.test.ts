@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { ScenarioError } from "../src/contract/errors.js";
 import { encodeScenario } from "../src/kernel/wire.js";
 import type { Scenario, Step } from "../src/contract/scenario.js";
-import { MAX_COUNT } from "../assembly/abi/limits.js";
+import { MAX_COUNT, MAX_MAPPING_PAGES } from "../assembly/abi/limits.js";
 import { parseScenario } from "../src/scenario/parse.js";
 
 const enc = (steps: Step[]) => encodeScenario("w.json", { name: "w", steps } as Scenario);
@@ -258,8 +258,11 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
 
 test("the wire encoder accepts exactly what the scenario parser accepts (one schema)", () => {
   const cases: unknown[] = [
-    { op: "mmap", pages: MAX_COUNT, name: "A" },
-    { op: "mmap", pages: MAX_COUNT + 1, name: "A" },
+    { op: "mmap", pages: MAX_MAPPING_PAGES, name: "A" },
+    { op: "mmap", pages: MAX_MAPPING_PAGES + 1, name: "A" },
+    { op: "mremap", addr: "A", old_pages: MAX_COUNT, new_pages: MAX_MAPPING_PAGES },
+    { op: "mremap", addr: "A", old_pages: MAX_COUNT, new_pages: MAX_MAPPING_PAGES + 1 },
+    { op: "fork_mremap", addr: "A", pages: MAX_MAPPING_PAGES + 1, to: "B" },
     { op: "page", addr: "A+9999999" },
     { op: "page", addr: "A+10000000" },
     { op: "page", addr: "A+2b" },
@@ -297,7 +300,7 @@ test("the wire encoder accepts exactly what the scenario parser accepts (one sch
     assert.equal(encoded, parsed, JSON.stringify(step));
     verdicts.push(parsed);
   }
-  assert.deepEqual(verdicts, [true, false, true, false, false, false, false, true, false, true, false, true, false]);
+  assert.deepEqual(verdicts, [true, false, true, false, false, true, false, false, false, false, true, false, true, false, true, false]);
 });
 
 test("pipes, poll blocks and io_cancel of a submitted block: pipe ends as pr/pw and the pipe's name index, events last, sSTEP:BLOCK", () => {

@@ -70,6 +70,15 @@ export const MAX_FILL_PAGES = 4096;
  * the probe's fence) is a multiple of twice this, so both place it alike.
  */
 export const MAX_ALIGN_PAGES = 1 << 18;
+/**
+ * Pages one call may ask the kernel to charge as new private memory: an
+ * mmap step's `pages`, an mremap's `new_pages` (a move charges all of
+ * them) and a fork_mremap's. The heuristic overcommit refuses (ENOMEM) one
+ * charge above RAM + swap, which the models do not model (FINDINGS 60), so
+ * every backend stops at 2 GiB: mremap_test.c's PUD-aligned cases map
+ * that much, and every kernel the probe runs on has more (the guests 3 GiB).
+ */
+export const MAX_MAPPING_PAGES = 1 << 19;
 /** Pages one scenario's fill and peek steps may touch in all: the models hold each written page's byte, the results each read one. */
 export const MAX_CONTENT_PAGES = 1 << 18;
 /** Threads one scenario may hold at once (started by thread_getevents, not yet joined): the probe keeps a table of them. */

@@ -15,6 +15,7 @@ import {
   MAX_IOV_SEGMENTS,
   MAX_LOOP_BODY,
   MAX_LOOP_TIMES,
+  MAX_MAPPING_PAGES,
   MAX_NR_EVENTS,
   MAX_STEPS,
   MAX_THREAD_NR,
@@ -133,7 +134,7 @@ const mremap = z.strictObject({
   op: z.literal("mremap"),
   addr,
   old_pages: int(1, MAX_COUNT),
-  new_pages: int(0, MAX_COUNT),
+  new_pages: int(0, MAX_MAPPING_PAGES),
   to: addr.optional(),
   name: name.optional(),
   maymove: z.literal(false).optional(),
@@ -154,7 +155,7 @@ const eventfdRead = z.strictObject({ op: z.literal("eventfd_read"), fd: name });
 const mmap = z
   .strictObject({
     op: z.literal("mmap"),
-    pages: int(0, MAX_COUNT),
+    pages: int(0, MAX_MAPPING_PAGES),
     name,
     // MAP_FIXED at 0 or below mmap_min_addr works only with CAP_SYS_RAWIO: the answer would depend on who runs it.
     at: addr.refine((v) => v !== 0 && v !== "bogus", 'a fixed mapping at 0 or "bogus" (below mmap_min_addr) depends on privilege').optional(),
@@ -268,7 +269,7 @@ function repeatProblem(s: RepeatStep): { path: PropertyKey[]; message: string } 
 
 const steps = [
   ...bodyCalls,
-  z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_COUNT), to: addr }),
+  z.strictObject({ op: z.literal("fork_mremap"), addr, pages: int(1, MAX_MAPPING_PAGES), to: addr }),
   z.strictObject({ op: z.literal("fork"), call: childCall }),
   z.strictObject({ op: z.literal("fork_calls"), calls: z.array(childStep).min(1).max(MAX_CHILD_CALLS) }),
   fill,

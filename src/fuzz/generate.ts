@@ -430,6 +430,7 @@ export class ProgramGenerator {
     if (roll < 980) {
       if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}) };
       // An aligned mapping (mremap_test.c's sources) at the highest free odd multiple of align; larger than any hole, as every new mapping.
+      // Never 2 GiB (MAX_MAPPING_PAGES): every later new mapping and ring must outsize it (Safety.holeBound sums them), past the bound.
       if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]) };
       return { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
     }

@@ -47,8 +47,12 @@ export function qemuArgs(o: GuestOptions, consoleFile: string): string[] {
     "tcg",
     "-cpu",
     "max",
+    // A scenario maps up to MAX_MAPPING_PAGES (2 GiB) at once, which the
+    // guest's heuristic overcommit refuses when it exceeds its RAM (ENOMEM
+    // at 2G: 1.93 GiB usable; FINDINGS 60). TCG allocates guest RAM as it
+    // is touched, so the third GiB costs little (qemu's peak RSS ~+10 MiB).
     "-m",
-    "2G",
+    "3G",
     "-smp",
     String(o.cpus),
     "-nodefaults",

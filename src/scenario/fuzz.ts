@@ -9,7 +9,7 @@ import { PROFILE_NAMES, PROFILES } from "../contract/profile.js";
 import { WasmProcess } from "../core/wasm-backend.js";
 import { Prng } from "../util/prng.js";
 import { MAX_POLL_BLOCKS, PIPE_MAX_BYTES } from "../../assembly/abi/poll.js";
-import { MAX_ALIGN_PAGES } from "../../assembly/abi/limits.js";
+import { MAX_ALIGN_PAGES, MAX_MAPPING_PAGES } from "../../assembly/abi/limits.js";
 import {
   randomCmd,
   randomBufStep,
@@ -209,7 +209,8 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
     return { op: "ring_events", ctx, slot: rng.int(0, 300), count: rng.int(0, 40) };
   }
   if (kind < 70) {
-    const step: Step = { op: "mmap", pages: rng.int(0, 20), name: rng.pick(MAP_NAMES) };
+    // Now and then the most one call may map (mremap_test.c's 2 GiB PUD source): the models hold no memory per page.
+    const step: Step = { op: "mmap", pages: rng.chance(0.03) ? MAX_MAPPING_PAGES : rng.int(0, 20), name: rng.pick(MAP_NAMES) };
     // MAP_FIXED over what is there now and then (never at 0 or "bogus": privilege decides there).
     // Now and then at an odd multiple of a power of two (mremap_test.c's aligned sources): the highest such free place.
     if (rng.chance(0.1)) return { ...step, align: rng.pick([2, 4, 16, 256, 512, MAX_ALIGN_PAGES]) };
@@ -220,7 +221,8 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
   if (kind < 75) return { op: "munmap", addr: addr(rng, names), pages: rng.int(0, 6) };
   if (kind < 87) {
     const old_pages = rng.int(1, 5);
-    const step: Step = { op: "mremap", addr: addr(rng, names), old_pages, new_pages: rng.chance(0.6) ? old_pages : rng.int(0, 7), name: rng.pick(MAP_NAMES) };
+    const new_pages = rng.chance(0.6) ? old_pages : rng.chance(0.03) ? MAX_MAPPING_PAGES : rng.int(0, 7);
+    const step: Step = { op: "mremap", addr: addr(rng, names), old_pages, new_pages, name: rng.pick(MAP_NAMES) };
     const flags = { ...(rng.chance(0.1) ? { maymove: false as const } : {}), ...(rng.chance(0.15) ? { dontunmap: true as const } : {}) };
     return rng.chance(0.6) ? { ...step, ...flags, to: addr(rng, names) } : { ...step, ...flags };
   }
