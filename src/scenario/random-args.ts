@@ -159,18 +159,20 @@ export function randomLoop(rng: Prng, call: () => Step | null, ctx: () => AddrEx
 
 /** One condition on a random body call that has what it reads (undefined now and then, or when it has nothing). */
 function randomCondition(rng: Prng, body: readonly LoopBodyStep[], blocks: number | undefined): UntilCondition | undefined {
-  const k = rng.int(0, body.length - 1);
-  const op = body[k].op;
   const cmp = () => rng.pick(["==", "!=", "<", "<=", ">", ">="] as const);
+  const reaps = body.flatMap((b, k) => (b.op === "io_getevents" || b.op === "io_pgetevents" || b.op === "ring_events" ? [k] : []));
   const roll = rng.int(0, 9);
   if (blocks !== undefined && roll < 3) return { rest: 0 };
-  // A reap's events: their res (bytes moved, 0, -EFBIG, -ENOSPC: FINDINGS 45, 49), ring_events' stored res2 too.
-  if (roll < 5 && (op === "io_getevents" || op === "io_pgetevents" || op === "ring_events")) {
+  // A reap's events: their res (bytes moved, 0, -EFBIG, -ENOSPC: FINDINGS 45, 49), ring_events' res2 too.
+  if (roll < 6 && reaps.length > 0) {
+    const k = rng.pick(reaps);
     const event = rng.chance(0.7) ? {} : { event: rng.int(0, 3) };
-    if (op === "ring_events" && rng.chance(0.5)) return { step: k, ...event, res2: cmp(), value: rng.pick([-1, 0, 1, 5]) };
+    if (body[k].op === "ring_events" && rng.chance(0.6)) return { step: k, ...event, res2: cmp(), value: rng.pick([-1, 0, 1, 5]) };
     return { step: k, ...event, res: cmp(), value: rng.pick([-27, -28, 0, 1, 512, 4096]) };
   }
-  if (roll < 6 && op !== "page") return { step: k, errno: rng.pick([null, "EAGAIN", "EINVAL", "EFAULT"] as const) };
+  const k = rng.int(0, body.length - 1);
+  const op = body[k].op;
+  if (roll < 7 && op !== "page") return { step: k, errno: rng.pick([null, "EAGAIN", "EINVAL", "EFAULT"] as const) };
   if (roll < 9 && op !== "page" && op !== "ring") return { step: k, ret: cmp(), value: rng.pick([-1, 0, 1, 5]) };
   return undefined;
 }
