@@ -56,10 +56,10 @@ export const MAX_UNTIL_CONDITIONS = 4;
  * its `times`: what bounds a scenario's running time, the steps written
  * being bounded by MAX_STEPS. Room for libaio's 11.t (4,000,002 calls: two
  * million submit and reap round trips, FINDINGS 61). Measured, 4,000,000
- * such calls: the probe 11.7 s on the host (6.18); under QEMU TCG 13 s per
- * million on 6.1 and 29 s on 6.12 (the whole scenario 107 s on 6.12, 206 s
- * on 6.1 beside a build); the TypeScript model 33 s and the WASM core 40 s
- * on the busy 2-core machine. Much more would make a parity run slow.
+ * such calls: the probe 11.7 s on the host (6.18); under QEMU TCG 47 s on
+ * 6.1 and 54 s on 6.12 with the guest's boot (206 s and 107 s beside a
+ * build); the TypeScript model 33 s and the WASM core 40 s on the busy
+ * 2-core machine. Much more would make a parity run slow.
  */
 export const MAX_EXECUTED_STEPS = 4_100_000;
 /**
