@@ -7,17 +7,21 @@
 #include "out.h"
 
 /* What an until reads of a body call: its result's ret and errno, which
- * every op writes as ,"ret":N and ,"errno":null or ,"errno":"NAME". */
+ * every op writes as ,"ret":N and ,"errno":null or ,"errno":"NAME", and
+ * where its result lies in the output, for the events' res and res2. */
 struct outcome {
 	int has_ret;
 	long ret;
 	char err[24]; /* "" for null */
+	size_t at, len;
 };
 
 static void read_outcome(size_t mark, struct outcome *o)
 {
 	size_t len;
 	const char *text = out_since(mark, &len);
+	o->at = mark;
+	o->len = len;
 	const char *r = memmem(text, len, ",\"ret\":", 7);
 	o->has_ret = r != NULL;
 	o->ret = r ? strtol(r + 7, NULL, 10) : 0;
@@ -45,8 +49,32 @@ static int compare(int cmp, long a, long b)
 	}
 }
 
+/* The res (or res2) of event e in a result, which a reap writes as
+ * ,"res":[N,...] (,"res2":[N,...]); 0 when it reaped no event e. */
+static int read_event_field(const struct outcome *o, const char *key, long e, long *v)
+{
+	size_t len;
+	const char *text = out_since(o->at, &len), *end = text + o->len;
+	size_t klen = strlen(key);
+	const char *p = memmem(text, o->len, key, klen);
+	if (!p)
+		return 0;
+	for (p += klen; e > 0; e--) {
+		while (p < end && *p != ',' && *p != ']')
+			p++;
+		if (p >= end || *p == ']')
+			return 0;
+		p++;
+	}
+	if (p >= end || *p == ']')
+		return 0;
+	*v = strtol(p, NULL, 10);
+	return 1;
+}
+
 static int until_holds(const struct until *u, const struct outcome *last, long rest)
 {
+	long v;
 	switch (u->kind) {
 	case UNTIL_REST:
 		return rest == 0;
@@ -54,9 +82,20 @@ static int until_holds(const struct until *u, const struct outcome *last, long r
 		return strcmp(last[u->step].err, u->errno_word) == 0;
 	case UNTIL_RET:
 		return last[u->step].has_ret && compare(u->cmp, last[u->step].ret, u->value);
+	case UNTIL_RES:
+		return read_event_field(&last[u->step], ",\"res\":[", u->event, &v) && compare(u->cmp, v, u->value);
 	default:
-		return 0;
+		return read_event_field(&last[u->step], ",\"res2\":[", u->event, &v) && compare(u->cmp, v, u->value);
 	}
+}
+
+/* Whether any of a repeat's conditions holds. */
+static int any_holds(const struct step *st, const struct outcome *last, long rest)
+{
+	for (int j = 0; j < st->nuntil; j++)
+		if (until_holds(&st->until[j], last, rest))
+			return 1;
+	return 0;
 }
 
 void run_repeat(int i, const struct step *st, body_call_fn *call)
@@ -89,7 +128,7 @@ void run_repeat(int i, const struct step *st, body_call_fn *call)
 		}
 		outf("]");
 		iterations++;
-		met = until_holds(&st->until, last, rest);
+		met = any_holds(st, last, rest);
 	}
 	/* The loop's own fields go before its last iteration's results. */
 	char head[64 + MAX_LOOP_BODY * 24];

@@ -112,10 +112,15 @@
  *                                io_submit lines with COUNT "rest" submit
  *                                between them (each asks for those left);
  *                                UNTIL, checked after each iteration: "-",
- *                                rest (none left), K:errno:NAME (body line
- *                                K's errno, null for success, K -1 for the
- *                                last line) or K:ret:OP:VALUE (OP: eq, ne,
- *                                lt, le, gt or ge)
+ *                                or up to MAX_UNTIL_CONDITIONS conditions
+ *                                joined by commas, the loop stopping once
+ *                                any holds: rest (none left), K:errno:NAME
+ *                                (body line K's errno, null for success, K
+ *                                -1 for the last line), K:ret:OP:VALUE (OP:
+ *                                eq, ne, lt, le, gt or ge), K:res:E:OP:VALUE
+ *                                or K:res2:E:OP:VALUE (the res or res2 of
+ *                                the Eth event line K reaped; none reaped:
+ *                                false)
  *
  * ADDR is "0", "bogus", "-1" (all ones), or "N<index>+<pages>+<bytes>". A first line
  * "zero_page 0" asks for read faults that allocate pages (FINDINGS 33, 34):
@@ -175,7 +180,8 @@
 #define MAX_THREAD_TIMEOUT_NS 10000000000L /* and at most */
 #define MAX_LOOP_TIMES 1000000 /* a repeat's iterations */
 #define MAX_LOOP_BODY 16 /* a repeat's body lines */
-#define MAX_EXECUTED_STEPS 1000000 /* calls in all, a repeat's body counted its times over */
+#define MAX_UNTIL_CONDITIONS 4 /* conditions of a repeat's UNTIL */
+#define MAX_EXECUTED_STEPS 4100000 /* calls in all, a repeat's body counted its times over (assembly/abi/limits.ts) */
 #define MAX_BATCH (1 << 20) /* io_submit count, io_getevents nr, reap max */
 #define RING_MAGIC 0xa10a10a1u
 #define FILE_BYTES (16 * 1024)

@@ -193,30 +193,65 @@ static void parse_iov(const char *tok, int line, struct step *st)
 	}
 }
 
-/* A repeat's UNTIL (probe.h): its body step K is checked once the body is read. */
-static void parse_until(const char *tok, int line, struct step *st)
+/* One condition of a repeat's UNTIL (probe.h), `len` bytes at tok; its body
+ * step K is checked once the body is read. */
+static void parse_condition(const char *tok, size_t len, int line, struct until *u)
 {
 	static const char *const cmp_words[] = {"eq", "ne", "lt", "le", "gt", "ge"};
-	struct until *u = &st->until;
-	char kind[8], word[16];
-	int n = 0;
-	if (strcmp(tok, "-") == 0 || strcmp(tok, "rest") == 0) {
-		u->kind = *tok == '-' ? UNTIL_NONE : UNTIL_REST;
+	char text[96], kind[8], word[16];
+	int n = 0, m = 0;
+	if (len >= sizeof text)
+		die_probe("wire line %d: bad until", line);
+	memcpy(text, tok, len);
+	text[len] = 0;
+	if (strcmp(text, "rest") == 0) {
+		u->kind = UNTIL_REST;
 		return;
 	}
-	if (sscanf(tok, "%d:%7[a-z]:%15[A-Za-z0-9_]%n", &u->step, kind, word, &n) != 3 || u->step < -1)
+	if (sscanf(text, "%d:%7[a-z2]:%n", &u->step, kind, &n) != 2 || n == 0 || u->step < -1)
 		die_probe("wire line %d: bad until", line);
-	if (strcmp(kind, "errno") == 0 && !tok[n]) {
+	if (strcmp(kind, "errno") == 0) {
+		if (sscanf(text + n, "%15[A-Za-z0-9_]%n", word, &m) != 1 || text[n + m])
+			die_probe("wire line %d: bad until", line);
 		u->kind = UNTIL_ERRNO;
 		/* "" is success: the result's errno is null. */
 		snprintf(u->errno_word, sizeof u->errno_word, "%s", strcmp(word, "null") == 0 ? "" : word);
 		return;
 	}
-	u->cmp = word_index(cmp_words, sizeof cmp_words / sizeof *cmp_words, word);
-	if (strcmp(kind, "ret") != 0 || u->cmp < 0 || tok[n] != ':')
+	if (strcmp(kind, "ret") == 0) {
+		u->kind = UNTIL_RET;
+	} else if (strcmp(kind, "res") == 0 || strcmp(kind, "res2") == 0) {
+		u->kind = kind[3] ? UNTIL_RES2 : UNTIL_RES;
+		char *end;
+		u->event = strtol(text + n, &end, 10);
+		if (end == text + n || *end != ':' || u->event < 0 || u->event >= MAX_BATCH)
+			die_probe("wire line %d: bad until", line);
+		n = (int)(end + 1 - text);
+	} else {
 		die_probe("wire line %d: bad until", line);
-	u->kind = UNTIL_RET;
-	u->value = parse_long(tok + n + 1, line);
+	}
+	if (sscanf(text + n, "%2[a-z]%n", word, &m) != 1 || text[n + m] != ':' ||
+	    (u->cmp = word_index(cmp_words, sizeof cmp_words / sizeof *cmp_words, word)) < 0)
+		die_probe("wire line %d: bad until", line);
+	u->value = parse_long(text + n + m + 1, line);
+}
+
+/* A repeat's UNTIL (probe.h): "-", or its conditions joined by commas. */
+static void parse_until(const char *tok, int line, struct step *st)
+{
+	st->nuntil = 0;
+	if (strcmp(tok, "-") == 0)
+		return;
+	for (const char *p = tok;; p++) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		if (st->nuntil == MAX_UNTIL_CONDITIONS)
+			die_probe("wire line %d: more than %d until conditions", line, MAX_UNTIL_CONDITIONS);
+		parse_condition(p, len, line, &st->until[st->nuntil++]);
+		if (!comma)
+			return;
+		p = comma;
+	}
 }
 
 /* One step; `member`: a call of the fork_calls step before it. */
@@ -588,12 +623,19 @@ static int read_body(struct step *st, char *line, size_t cap, int line_no, int *
 			b->n1 = st->n2;
 		rests += b->rest;
 	}
-	struct until *u = &st->until;
-	if (u->step == -1)
-		u->step = (int)st->n3 - 1;
-	if ((u->kind == UNTIL_ERRNO || u->kind == UNTIL_RET) && u->step >= st->n3)
-		die_probe("wire line %d: until reads a call the body does not have", line_no);
-	if ((st->n2 > 0) != (rests > 0) || (u->kind == UNTIL_REST && st->n2 < 0))
+	int until_rest = 0;
+	for (int j = 0; j < st->nuntil; j++) {
+		struct until *u = &st->until[j];
+		if (u->kind == UNTIL_REST) {
+			until_rest = 1;
+			continue;
+		}
+		if (u->step == -1)
+			u->step = (int)st->n3 - 1;
+		if (u->step >= st->n3)
+			die_probe("wire line %d: until reads a call the body does not have", line_no);
+	}
+	if ((st->n2 > 0) != (rests > 0) || (until_rest && st->n2 < 0))
 		die_probe("wire line %d: blocks, \"rest\" counts and until rest go together", line_no);
 	return line_no;
 }

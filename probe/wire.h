@@ -43,15 +43,17 @@ enum addr_kind { A_NONE, A_ZERO, A_BOGUS, A_ALL_ONES, A_NAME };
  * (one segment), or iov_n lengths at iov_lens[iov_at]. */
 enum { IOV_NONE, IOV_NULL, IOV_BOGUS, IOV_ARRAY };
 
-/* A repeat's stop condition (UNTIL in probe.h): none, no blocks left, a
- * body call's errno (errno_word, "" for success) or its ret compared. */
-enum { UNTIL_NONE, UNTIL_REST, UNTIL_ERRNO, UNTIL_RET };
+/* One of a repeat's stop conditions (UNTIL in probe.h): no blocks left, a
+ * body call's errno (errno_word, "" for success), its ret compared, or the
+ * res or res2 of an event it reaped compared. */
+enum { UNTIL_REST, UNTIL_ERRNO, UNTIL_RET, UNTIL_RES, UNTIL_RES2 };
 enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 
 struct until {
 	int kind;
 	int step; /* the body call it reads */
 	int cmp;
+	long event; /* UNTIL_RES, UNTIL_RES2: the reaped event it reads */
 	long value;
 	char errno_word[16];
 };
@@ -84,7 +86,8 @@ struct step {
 	long events;       /* io_submit: a poll block's aio_buf */
 	int in_child;      /* fork: the call runs in a forked child */
 	int rest;          /* io_submit: COUNT "rest", n1 then the loop's BLOCKS */
-	struct until until; /* repeat: n1 TIMES, n2 BLOCKS (-1: none), n3 body lines */
+	struct until until[MAX_UNTIL_CONDITIONS]; /* repeat: n1 TIMES, n2 BLOCKS (-1: none), n3 body lines; any holding stops it */
+	int nuntil;        /* repeat: its conditions, 0 for none */
 	int body_at;       /* repeat: its first body line in body_steps */
 	/* fork_calls: n1 calls at child_steps[n2], run in order by one child. */
 };

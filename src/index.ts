@@ -18,6 +18,7 @@ export type {
   Step,
   StepResult,
   Until,
+  UntilCondition,
 } from "./contract/scenario.js";
 export type { AioBackend, ProcessConfig, SubmitOptions } from "./contract/backend.js";
 export { parseScenario, readScenarioFile, runScenario, runOnAllBackends, processConfig, diffResults, formatDisagreements } from "./scenario/index.js";

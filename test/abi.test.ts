@@ -95,7 +95,7 @@ function probeAbi(): Record<string, number> {
     ["EFBIG", "EFBIG"],
     ["MAX_EVENTFDS", "MAX_EVENTFDS"],
     ["MAX_CHILD_CALLS", "MAX_CHILD_CALLS"],
-    ...["MAX_LOOP_TIMES", "MAX_LOOP_BODY", "MAX_EXECUTED_STEPS"].map((f): [string, string] => [f, f]),
+    ...["MAX_LOOP_TIMES", "MAX_LOOP_BODY", "MAX_UNTIL_CONDITIONS", "MAX_EXECUTED_STEPS"].map((f): [string, string] => [f, f]),
     ...IOCB_FLAG_NAMES.map((f): [string, string] => [f, f]),
     ...IOCB_CMD_NAMES.map((c): [string, string] => [c, c]),
     // glibc's IOV_MAX is the kernel's UIO_MAXIOV (<linux/uio.h> cannot be included beside <sys/uio.h>).
@@ -191,7 +191,10 @@ describe("single-source ABI", () => {
     if ("IOPRIO_HINT_SHIFT" in c) assert.equal(c.IOPRIO_HINT_SHIFT, iocbFlags.IOPRIO_HINT_SHIFT);
     assert.equal(c.MAX_EVENTFDS, limits.MAX_EVENTFDS);
     assert.equal(c.MAX_CHILD_CALLS, limits.MAX_CHILD_CALLS);
-    assert.deepEqual([c.MAX_LOOP_TIMES, c.MAX_LOOP_BODY, c.MAX_EXECUTED_STEPS], [limits.MAX_LOOP_TIMES, limits.MAX_LOOP_BODY, limits.MAX_EXECUTED_STEPS]);
+    assert.deepEqual(
+      [c.MAX_LOOP_TIMES, c.MAX_LOOP_BODY, c.MAX_UNTIL_CONDITIONS, c.MAX_EXECUTED_STEPS],
+      [limits.MAX_LOOP_TIMES, limits.MAX_LOOP_BODY, limits.MAX_UNTIL_CONDITIONS, limits.MAX_EXECUTED_STEPS],
+    );
     for (const f of ["POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLRDNORM", "POLLWRNORM", "MAX_PIPES", "PIPE_MAX_BYTES", "MAX_POLL_BLOCKS"])
       assert.equal(c[f], (poll as Record<string, number>)[f], f);
     assert.equal(c.EINPROGRESS, errno.EINPROGRESS);

@@ -125,9 +125,34 @@ test("the schema refuses loops it cannot run: nesting, fork, eventfd, rest witho
     [loop({ until: { rest: 0 } }), "until.rest"],
     [loop({ until: { step: 1, errno: null } }), "until.step"],
     [loop({ until: { errno: "EWHAT" } }), "until"],
-    [loop({ steps: [{ op: "ring", ctx: "A" }], until: { ret: "==", value: 0 } }), "until"],
-    [loop({ steps: [{ op: "page", addr: "A" }], until: { errno: null } }), "until"],
+    [loop({ steps: [{ op: "ring", ctx: "A" }], until: { ret: "==", value: 0 } }), "until.ret"],
+    [loop({ steps: [{ op: "page", addr: "A" }], until: { errno: null } }), "until.errno"],
     [loop({ until: { ret: "=<", value: 0 } }), "until"],
+    // A reaped event's res or res2: only of a reap (res2 of ring_events alone), each of a list's conditions named by its index.
+    [loop({ until: { res: "!=", value: 256 } }), "until.res"],
+    [loop({ steps: [{ op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: null }], until: { res2: "!=", value: 0 } }), "until.res2"],
+    [
+      loop({
+        until: [
+          { ret: "!=", value: 1 },
+          { step: 0, res: "==", value: 0 },
+        ],
+      }),
+      "until.1.res",
+    ],
+    [
+      loop({
+        until: [
+          { ret: "!=", value: 1 },
+          { step: 2, errno: null },
+        ],
+      }),
+      "until.1.step",
+    ],
+    [loop({ until: [{ ret: "!=", value: 1 }, { rest: 0 }] }), "until.1.rest"],
+    [loop({ until: [] }), "until"],
+    [loop({ until: Array(5).fill({ ret: "!=", value: 1 }) }), "until"],
+    [loop({ steps: [{ op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: null }], until: { event: -1, res: "==", value: 0 } }), "until.event"],
     [loop({ steps: [{ ...submit(1), bogus: 1 }] }), "steps.0.bogus"],
     [submit("rest"), "count"],
     [{ op: "fork", call: submit("rest") }, "call.count"],
@@ -146,13 +171,22 @@ test("the limits count a body its times over: calls, mapping calls, ring memory 
       () => parse(steps),
       (e: unknown) => e instanceof ScenarioError && pattern.test(e.detail),
     );
-  refused([{ op: "repeat", times: 500_001, steps: [{ op: "raise" }, { op: "raise" }] }], /more than 1000000 calls/);
+  refused(
+    [
+      { op: "repeat", times: 1_000_000, steps: [{ op: "raise" }, { op: "raise" }] },
+      { op: "repeat", times: 1_000_000, steps: [{ op: "raise" }, { op: "raise" }, { op: "raise" }] },
+    ],
+    /more than 4100000 calls/,
+  );
   refused([{ op: "repeat", times: 40_001, steps: [{ op: "mmap", pages: 1, name: "X" }] }], /vm\.max_map_count/);
   refused([{ op: "repeat", times: 300, steps: [{ op: "io_setup", nr_events: 65536 }] }], /of rings/);
   refused([{ op: "repeat", times: 61, steps: [{ op: "io_getevents", ctx: 0, min_nr: 0, nr: 1, timeout_ns: 1e9 }] }], /timeouts/);
   // Within them: only the last iteration's events are in the results.
   parse([{ op: "repeat", times: 1_000_000, steps: [{ op: "raise" }] }]);
   parse([{ op: "repeat", times: 40_000, steps: [{ op: "mmap", pages: 1, name: "X" }] }]);
+  // libaio's 11.t: two loops of a million round trips, 4,000,002 calls with its ftruncate and io_setup.
+  const roundTrips = { op: "repeat", times: 1_000_000, steps: [submit(1), { op: "io_getevents", ctx: "A", min_nr: 0, nr: 1, timeout_ns: null }] };
+  parse([{ op: "ftruncate", size: 0 }, { op: "io_setup", nr_events: 1024, name: "A" }, roundTrips, roundTrips]);
 });
 
 test("a repeat on the wire: its line, then its body's", () => {
@@ -164,6 +198,16 @@ test("a repeat on the wire: its line, then its body's", () => {
       { op: "repeat", times: 2, until: { step: 0, errno: "EAGAIN" }, steps: [submit(1), { op: "ring", ctx: "A" }] },
       { op: "repeat", times: 3, until: { ret: "<=", value: -1 }, steps: [submit(1)] },
       { op: "repeat", times: 1, until: { errno: null }, steps: [submit(1)] },
+      {
+        op: "repeat",
+        times: 4,
+        until: [
+          { step: 0, ret: "!=", value: 1 },
+          { res: "!=", value: 256 },
+          { event: 2, res2: ">", value: -5 },
+        ],
+        steps: [submit(1), { op: "ring_events", ctx: "A", slot: 0, count: 3 }],
+      },
     ]) as Scenario,
   );
   assert.equal(
@@ -180,6 +224,9 @@ test("a repeat on the wire: its line, then its body's", () => {
       "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 - 0",
       "repeat 1 - 1 -1:errno:null",
       "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 - 0",
+      "repeat 4 - 2 0:ret:ne:1,-1:res:0:ne:256,-1:res2:2:gt:-5",
+      "io_submit N0+0+0 1 pwrite 1 ok ok - - 1 0 0 - -1 0 - 0",
+      "ring_events N0+0+0 0 3",
       "",
     ].join("\n"),
   );
@@ -197,7 +244,12 @@ test("the probe refuses a loop the encoder would never send", { skip: avail.avai
     ["repeat 2 5 1 -\nraise\n", /go together/],
     ["repeat 2 - 1 rest\nraise\n", /go together/],
     ["io_setup 8 0 0\nio_submit N0+0+0 rest pwrite 1 ok ok - - 1 0 0 - -1 0 - 0\n", /outside a repeat/],
-    ["repeat 1000000 - 2 -\nraise\nraise\n", /more than 1000000 calls/],
+    ["repeat 1000000 - 5 -\nraise\nraise\nraise\nraise\nraise\n", /more than 4100000 calls/],
+    ["repeat 2 - 1 0:res:ne:1\nraise\n", /bad until/],
+    ["repeat 2 - 1 0:res:-1:ne:1\nraise\n", /bad until/],
+    ["repeat 2 - 1 0:res2:0:ne\nraise\n", /bad number|bad until/],
+    ["repeat 2 - 1 0:ret:ne:1,1:res:0:eq:0\nraise\n", /until reads a call the body does not have/],
+    ["repeat 2 - 1 0:ret:ne:1,0:ret:ne:1,0:ret:ne:1,0:ret:ne:1,0:ret:ne:1\nraise\n", /more than 4 until conditions/],
   ];
   for (const [wire, pattern] of refused) {
     const r = spawnSync(defaultProbePath(), ["scenario"], { input: wire, encoding: "utf8" });
@@ -240,4 +292,52 @@ test("the live kernel runs a loop as the models do", { skip: avail.available ? f
     assert.deepEqual(got.results, model.results);
     assert.equal(got.results[1].until_met, true);
   }),
+);
+
+test(
+  "until reads a reaped event's res and res2, any condition of a list stopping the loop, on the live kernel as on the models",
+  { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` },
+  () =>
+    withKernelLock(async () => {
+      const reap = { op: "io_getevents", ctx: "A", min_nr: 0, nr: 2, timeout_ns: null } as const;
+      const roundTrip = [{ ...submit(1), fd: "append", nbytes: 256 }, reap];
+      const steps = [
+        { op: "ftruncate", size: 0 },
+        { op: "setrlimit_fsize", bytes: 1024 },
+        { op: "io_setup", nr_events: 8, name: "A" },
+        // 11.t's checks: the fifth append is past RLIMIT_FSIZE, its event's res -EFBIG (FINDINGS 45).
+        {
+          op: "repeat",
+          times: 100,
+          until: [
+            { step: 0, ret: "!=", value: 1 },
+            { step: 1, ret: "!=", value: 1 },
+            { step: 1, res: "!=", value: 256 },
+          ],
+          steps: roundTrip,
+        },
+        // An event not reaped holds no res: event 1 of a one-event reap never stops the loop.
+        { op: "repeat", times: 3, until: { step: 1, event: 1, res: "!=", value: 12345 }, steps: roundTrip },
+        // Two blocks per round, the second event read: -EFBIG from the start.
+        { op: "repeat", times: 3, until: { event: 1, res: "==", value: -27 }, steps: [{ ...submit(2), fd: "append", nbytes: 256 }, reap] },
+        // res2 of events the scenario stored in the ring, read back by ring_events; a failed reap (no such context) holds none.
+        { op: "store_event", ctx: "A", slot: 5, data: 9, res: 7, res2: -3 },
+        { op: "repeat", times: 4, until: [{ event: 1, res2: "<", value: 0 }], steps: [{ op: "ring_events", ctx: "A", slot: 4, count: 2 }] },
+        { op: "repeat", times: 2, until: { res: ">=", value: -100000 }, steps: [{ op: "io_getevents", ctx: 0, min_nr: 0, nr: 1, timeout_ns: null }] },
+      ];
+      const scenario = parse(steps) as Scenario;
+      const got = await runScenarioOnKernel("loop.json", scenario);
+      const config = { cpus: got.cpus, aio_max_nr: got.aio_max_nr, aio_nr: got.aio_nr, zero_page: got.zero_page };
+      for (const backend of ["model", "wasm"] as const)
+        assert.deepEqual(got.results, (await runScenario("loop.json", scenario, { backend, config })).results, backend);
+      const loops = got.results.filter((r) => r.op === "repeat").map((r) => [r.iterations, r.until_met]);
+      assert.deepEqual(loops, [
+        [5, true],
+        [3, false],
+        [1, true],
+        [1, true],
+        [2, false],
+      ]);
+      assert.deepEqual(got.results[3].last?.[1].res, [-27]);
+    }),
 );

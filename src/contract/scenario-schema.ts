@@ -21,6 +21,7 @@ import {
   MAX_THREAD_NR,
   MAX_THREAD_TIMEOUT_NS,
   MAX_TMPFS_BYTES,
+  MAX_UNTIL_CONDITIONS,
   MIN_THREAD_TIMEOUT_NS,
   MIN_TMPFS_BYTES,
 } from "../../assembly/abi/limits.js";
@@ -230,11 +231,17 @@ const bodyCalls = [
 const bodyStep = z.discriminatedUnion("op", bodyCalls);
 
 const untilStep = int(0, MAX_LOOP_BODY - 1).optional();
-const until = z.union([
+const compareOp = z.enum(["==", "!=", "<", "<=", ">", ">="]);
+const compareValue = int(-(2 ** 31), 2 ** 53 - 1);
+const untilEvent = int(0, MAX_COUNT - 1).optional();
+const untilCondition = z.union([
   z.strictObject({ step: untilStep, errno: z.union([z.enum(ERRNO_NAMES), z.null()]) }),
-  z.strictObject({ step: untilStep, ret: z.enum(["==", "!=", "<", "<=", ">", ">="]), value: int(-(2 ** 31), 2 ** 53 - 1) }),
+  z.strictObject({ step: untilStep, ret: compareOp, value: compareValue }),
+  z.strictObject({ step: untilStep, event: untilEvent, res: compareOp, value: compareValue }),
+  z.strictObject({ step: untilStep, event: untilEvent, res2: compareOp, value: compareValue }),
   z.strictObject({ rest: z.literal(0) }),
 ]);
+const until = z.union([untilCondition, z.array(untilCondition).min(1).max(MAX_UNTIL_CONDITIONS)]);
 
 const repeat = z
   .strictObject({
@@ -255,17 +262,30 @@ function repeatProblem(s: RepeatStep): { path: PropertyKey[]; message: string } 
   if (s.blocks !== undefined && rests === 0)
     return { path: ["blocks"], message: 'blocks are submitted by the body\'s io_submit steps with count "rest": there is none' };
   if (s.blocks === undefined && rests > 0) return { path: ["blocks"], message: 'an io_submit with count "rest" needs the loop\'s blocks' };
-  const u = s.until;
-  if (u === undefined || "rest" in u)
-    return u !== undefined && s.blocks === undefined ? { path: ["until", "rest"], message: "rest counts the loop's blocks: give blocks" } : null;
-  const k = u.step ?? s.steps.length - 1;
-  const target = s.steps[k];
-  if (target === undefined) return { path: ["until", "step"], message: `the body has ${s.steps.length} steps (0 to ${s.steps.length - 1})` };
-  // page has neither ret nor errno; ring has an errno but no ret.
-  if (target.op === "page" || ("ret" in u && target.op === "ring"))
-    return { path: ["until"], message: `body step ${k} (${target.op}) has no ${"ret" in u ? "ret" : "errno"}` };
+  if (s.until === undefined) return null;
+  const list = Array.isArray(s.until);
+  for (const [j, u] of (Array.isArray(s.until) ? s.until : [s.until]).entries()) {
+    const at = list ? ["until", j] : ["until"];
+    if ("rest" in u) {
+      if (s.blocks === undefined) return { path: [...at, "rest"], message: "rest counts the loop's blocks: give blocks" };
+      continue;
+    }
+    const k = u.step ?? s.steps.length - 1;
+    const target = s.steps[k];
+    if (target === undefined) return { path: [...at, "step"], message: `the body has ${s.steps.length} steps (0 to ${s.steps.length - 1})` };
+    const field = "errno" in u ? "errno" : "ret" in u ? "ret" : "res" in u ? "res" : "res2";
+    if (!UNTIL_READS[field](target.op)) return { path: [...at, field], message: `body step ${k} (${target.op}) has no ${field}` };
+  }
   return null;
 }
+
+/** Whether a body op's result carries the field an until condition reads: page has none, ring no ret, only reaps have events (ring_events their res2 too). */
+const UNTIL_READS: Record<"errno" | "ret" | "res" | "res2", (op: string) => boolean> = {
+  errno: (op) => op !== "page",
+  ret: (op) => op !== "page" && op !== "ring",
+  res: (op) => op === "io_getevents" || op === "io_pgetevents" || op === "ring_events",
+  res2: (op) => op === "ring_events",
+};
 
 const steps = [
   ...bodyCalls,

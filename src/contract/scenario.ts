@@ -111,12 +111,21 @@ export type CallStep =
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
 /**
- * When a repeat stops early, checked after each iteration: body step
+ * One stop condition of a repeat, checked after each iteration: body step
  * `step`'s (default the last) errno is the one named (null: it succeeded),
- * or its ret compares so with `value`; or `rest` is 0: every one of the
- * loop's `blocks` is submitted.
+ * or its ret compares so with `value`, or its reaped event `event`'s
+ * (default 0) res or res2 does (an event it did not reap: false); or `rest`
+ * is 0: every one of the loop's `blocks` is submitted.
  */
-export type Until = { step?: number; errno: ErrnoName | null } | { step?: number; ret: CompareOp; value: number } | { rest: 0 };
+export type UntilCondition =
+  | { step?: number; errno: ErrnoName | null }
+  | { step?: number; ret: CompareOp; value: number }
+  | { step?: number; event?: number; res: CompareOp; value: number }
+  | { step?: number; event?: number; res2: CompareOp; value: number }
+  | { rest: 0 };
+
+/** When a repeat stops early: one condition, or a list of them, any one holding (a harness's checks of one round trip). */
+export type Until = UntilCondition | UntilCondition[];
 
 /**
  * What a repeat's body may call: no loop in a loop, no eventfd or pipe (a

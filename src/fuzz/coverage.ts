@@ -88,7 +88,28 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
  */
 export const EXPECTED_EVENT_RES: Readonly<Record<string, readonly string[]>> = { "event res": ["bytes", "0", "EFBIG", "ENOSPC"] };
 
-const ALL_EXPECTED: Readonly<Record<string, readonly string[]>> = { ...EXPECTED, ...EXPECTED_SUBMIT_KINDS, ...EXPECTED_EVENT_RES };
+/**
+ * Repeats whose until reads a reaped event's res or res2, or lists
+ * conditions (FINDINGS 61): the loop stopped on it ("met") or ran all its
+ * times ("ran out"). A repeat counts in each row it fits.
+ */
+export const EXPECTED_UNTIL: Readonly<Record<string, readonly string[]>> = {
+  "repeat until res": ["met", "ran out"],
+  "repeat until res2": ["met", "ran out"],
+  "repeat until list": ["met", "ran out"],
+};
+
+const ALL_EXPECTED: Readonly<Record<string, readonly string[]>> = { ...EXPECTED, ...EXPECTED_SUBMIT_KINDS, ...EXPECTED_EVENT_RES, ...EXPECTED_UNTIL };
+
+/** The until rows a repeat counts in: its conditions' event fields, and a list. */
+function untilKinds(s: StepOf<"repeat">): string[] {
+  const conditions = s.until === undefined ? [] : Array.isArray(s.until) ? s.until : [s.until];
+  const kinds: string[] = [];
+  if (conditions.some((u) => "res" in u)) kinds.push("repeat until res");
+  if (conditions.some((u) => "res2" in u)) kinds.push("repeat until res2");
+  if (Array.isArray(s.until)) kinds.push("repeat until list");
+  return kinds;
+}
 
 /** An event's res as a coverage column: "bytes", "0", "EFBIG", "ENOSPC", or ERRNO_<n> for another -errno. */
 function resClass(res: number): string {
@@ -165,6 +186,7 @@ export class Coverage {
       // A repeat counts its last iteration's calls, each under its own op.
       if (s?.op === "repeat") {
         this.add(r.last ?? [], s.steps);
+        for (const kind of untilKinds(s)) this.bump(kind, r.until_met ? "met" : "ran out", 1);
         continue;
       }
       this.bump(r.op, outcomeOf(r), 1);

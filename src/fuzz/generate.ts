@@ -493,7 +493,12 @@ export class ProgramGenerator {
       return { op: "store_head", ctx, head: rng.pick([0, 1, 2, 5, 20, 63, 100, 126, 127, 128, 200, 254, 255, 300, 511, 1000, 2 ** 31, 2 ** 32 - 1]) };
     const slot = rng.int(0, 126);
     if (roll < 8) return { op: "store_event", ctx, slot, data: rng.int(0, 100_000), res: rng.pick([0, 1, 512, -5, -22]), res2: rng.pick([0, 0, 0, 7, -1]) };
-    return { op: "ring_events", ctx, slot, count: rng.int(0, Math.min(6, 127 - slot)) };
+    return this.ringEvents(ctx, slot);
+  }
+
+  /** Slots read from a ring's first page. */
+  private ringEvents(ctx: AddrExpr, slot = this.rng.int(0, 126)): StepOf<"ring_events"> {
+    return { op: "ring_events", ctx, slot, count: this.rng.int(0, Math.min(6, 127 - slot)) };
   }
 
   /** A small loop of calls that change no mapping (safety.ts): submits, reaps, reads of rings, pages and eventfds, cancels. */
@@ -504,7 +509,9 @@ export class ProgramGenerator {
       if (roll < 4) return this.submit();
       if (roll < 7) return this.getevents();
       if (roll < 8) return { op: "user_reap", ctx: this.ctxExpr(), max: rng.pick([0, 1, 3, 50, 400]) };
-      if (roll < 9) return rng.chance(0.5) ? { op: "ring", ctx: this.ctxExpr() } : this.ringStore(this.ctxExpr());
+      // Slots read back, now and then, for an until on their res2 (FINDINGS 61).
+      if (roll < 9)
+        return rng.chance(0.4) ? { op: "ring", ctx: this.ctxExpr() } : rng.chance(0.6) ? this.ringEvents(this.ctxExpr()) : this.ringStore(this.ctxExpr());
       const eventfds = this.names.eventfdList();
       return eventfds.length > 0 && rng.chance(0.5) ? { op: "eventfd_read", fd: rng.pick(eventfds) } : this.cancel(this.ctxExpr());
     };

@@ -172,13 +172,14 @@ function simplerSteps(s: Step, names: string[]): Step[] {
   return out;
 }
 
-/** Simpler versions of a loop: fewer times, no until, one body call less, a body call made simpler. */
+/** Simpler versions of a loop: fewer times, no until, one condition of a list alone, one body call less, a body call made simpler. */
 function simplerLoops(s: RepeatStep, names: string[]): Step[] {
   const out: Step[] = smaller(s.times, 1).map((times) => ({ ...s, times }));
   if (s.until !== undefined) {
     const { until: _, ...always } = s;
     out.push(always);
   }
+  if (Array.isArray(s.until)) for (const u of s.until) out.push({ ...s, until: u });
   s.steps.forEach((b, k) => {
     if (s.steps.length > 1) out.push({ ...s, steps: s.steps.filter((_, j) => j !== k) });
     for (const c of simplerSteps(b, names)) if (isLoopBodyStep(c)) out.push({ ...s, steps: s.steps.map((x, j) => (j === k ? c : x)) });

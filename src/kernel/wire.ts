@@ -11,6 +11,7 @@ import {
   type Scenario,
   type Step,
   type Until,
+  type UntilCondition,
 } from "../contract/scenario.js";
 import { checkStep, firstIssue, tmpfsBytes } from "../contract/scenario-schema.js";
 
@@ -44,12 +45,22 @@ function mremapFlags(s: { maymove?: false; dontunmap?: true }): string {
   return words.length === 0 ? "0" : words.join("+");
 }
 
-/** A repeat's until on the wire: "-" for none, "rest", K:errno:NAME (null for success) or K:ret:OP:VALUE. */
+/**
+ * A repeat's until on the wire: "-" for none, else its conditions joined by
+ * commas, each "rest", K:errno:NAME (null for success), K:ret:OP:VALUE,
+ * K:res:E:OP:VALUE or K:res2:E:OP:VALUE.
+ */
 function untilWord(u: Until | undefined): string {
   if (u === undefined) return "-";
+  return (Array.isArray(u) ? u : [u]).map(conditionWord).join(",");
+}
+
+function conditionWord(u: UntilCondition): string {
   if ("rest" in u) return "rest";
   const k = u.step ?? -1;
-  return "errno" in u ? `${k}:errno:${u.errno ?? "null"}` : `${k}:ret:${COMPARE_WORDS[u.ret]}:${u.value}`;
+  if ("errno" in u) return `${k}:errno:${u.errno ?? "null"}`;
+  if ("ret" in u) return `${k}:ret:${COMPARE_WORDS[u.ret]}:${u.value}`;
+  return "res" in u ? `${k}:res:${u.event ?? 0}:${COMPARE_WORDS[u.res]}:${u.value}` : `${k}:res2:${u.event ?? 0}:${COMPARE_WORDS[u.res2]}:${u.value}`;
 }
 
 export function encodeScenario(file: string, scenario: Scenario): Wire {

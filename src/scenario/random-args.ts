@@ -4,6 +4,7 @@
 import { UIO_MAXIOV } from "../../assembly/abi/iocb.js";
 import { RWF_APPEND, RWF_ATOMIC, RWF_DONTCACHE, RWF_DSYNC, RWF_HIPRI, RWF_NOAPPEND, RWF_NOSIGNAL, RWF_NOWAIT, RWF_SYNC } from "../../assembly/abi/rwf.js";
 import { IOPRIO_NR_HINTS } from "../../assembly/abi/iocb-flags.js";
+import { MAX_UNTIL_CONDITIONS } from "../../assembly/abi/limits.js";
 import {
   isLoopBodyStep,
   type AddrExpr,
@@ -13,6 +14,7 @@ import {
   type Step,
   type StepOf,
   type Until,
+  type UntilCondition,
   submitNbytes,
 } from "../contract/scenario.js";
 import type { Prng } from "../util/prng.js";
@@ -134,8 +136,9 @@ export function withRandomIov(rng: Prng, chance: number, step: SubmitStep): Subm
 /**
  * A small bounded loop: 1 to 3 calls `call` draws (null: none fits), 1 to 6
  * times over; now and then submitting `blocks` in all through a first call
- * with count "rest" at `ctx()`, and stopping on an errno, a ret or the
- * blocks' end. Null when `call` gave nothing a body may hold.
+ * with count "rest" at `ctx()`, and stopping on an errno, a ret, a reaped
+ * event's res or res2, or the blocks' end, or on any of a list of such
+ * conditions. Null when `call` gave nothing a body may hold.
  */
 export function randomLoop(rng: Prng, call: () => Step | null, ctx: () => AddrExpr): RepeatStep | null {
   const body: LoopBodyStep[] = [];
@@ -146,14 +149,32 @@ export function randomLoop(rng: Prng, call: () => Step | null, ctx: () => AddrEx
   if (body.length === 0) return null;
   const blocks = rng.chance(0.3) ? rng.int(1, 300) : undefined;
   if (blocks !== undefined) body[0] = { op: "io_submit", ctx: ctx(), count: "rest", cmd: rng.pick(["pread", "pwrite"] as const), data: rng.int(0, 1_000_000) };
-  const k = rng.int(0, body.length - 1);
-  const roll = rng.int(0, 9);
   let until: Until | undefined;
-  if (blocks !== undefined && roll < 3) until = { rest: 0 };
-  else if (roll < 6 && body[k].op !== "page") until = { step: k, errno: rng.pick([null, "EAGAIN", "EINVAL", "EFAULT"] as const) };
-  else if (roll < 9 && body[k].op !== "page" && body[k].op !== "ring")
-    until = { step: k, ret: rng.pick(["==", "!=", "<", "<=", ">", ">="] as const), value: rng.pick([-1, 0, 1, 5]) };
+  if (rng.chance(0.25)) {
+    const list = Array.from({ length: rng.int(1, MAX_UNTIL_CONDITIONS) }, () => randomCondition(rng, body, blocks));
+    if (!list.includes(undefined)) until = list as UntilCondition[];
+  } else until = randomCondition(rng, body, blocks);
   return { op: "repeat", times: rng.int(1, 6), ...(blocks === undefined ? {} : { blocks }), ...(until === undefined ? {} : { until }), steps: body };
+}
+
+/** One condition on a random body call that has what it reads (undefined now and then, or when it has nothing). */
+function randomCondition(rng: Prng, body: readonly LoopBodyStep[], blocks: number | undefined): UntilCondition | undefined {
+  const cmp = () => rng.pick(["==", "!=", "<", "<=", ">", ">="] as const);
+  const reaps = body.flatMap((b, k) => (b.op === "io_getevents" || b.op === "io_pgetevents" || b.op === "ring_events" ? [k] : []));
+  const roll = rng.int(0, 9);
+  if (blocks !== undefined && roll < 3) return { rest: 0 };
+  // A reap's events: their res (bytes moved, 0, -EFBIG, -ENOSPC: FINDINGS 45, 49), ring_events' res2 too.
+  if (roll < 6 && reaps.length > 0) {
+    const k = rng.pick(reaps);
+    const event = rng.chance(0.7) ? {} : { event: rng.int(0, 3) };
+    if (body[k].op === "ring_events" && rng.chance(0.6)) return { step: k, ...event, res2: cmp(), value: rng.pick([-1, 0, 1, 5]) };
+    return { step: k, ...event, res: cmp(), value: rng.pick([-27, -28, 0, 1, 512, 4096]) };
+  }
+  const k = rng.int(0, body.length - 1);
+  const op = body[k].op;
+  if (roll < 7 && op !== "page") return { step: k, errno: rng.pick([null, "EAGAIN", "EINVAL", "EFAULT"] as const) };
+  if (roll < 9 && op !== "page" && op !== "ring") return { step: k, ret: cmp(), value: rng.pick([-1, 0, 1, 5]) };
+  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
 // the blocks left, each body call's rets summed, and the last iteration's
 // results. The model backends share this loop; probe/loop.c is the kernel's.
 import { ScenarioError } from "../contract/errors.js";
-import type { CallStep, CompareOp, Errno, OpName, RepeatStep, StepResult, Until } from "../contract/scenario.js";
+import type { CallStep, CompareOp, Errno, OpName, RepeatStep, StepResult, Until, UntilCondition } from "../contract/scenario.js";
 
 /** Runs one body call: `k` its index in the body, `rest` the loop's blocks not yet submitted (null without blocks). */
 export type BodyCall = (s: CallStep, k: number, rest: number | null) => StepResult;
@@ -12,10 +12,12 @@ export type BodyCall = (s: CallStep, k: number, rest: number | null) => StepResu
 /** Ops whose result has no ret: their ret_total is null. */
 const NO_RET: ReadonlySet<OpName> = new Set<OpName>(["ring", "page"]);
 
-/** What an `until` reads of one body call. */
+/** What an `until` reads of one body call: its ret and errno, and the res and res2 of the events it reaped. */
 export interface CallOutcome {
   ret?: number;
   errno?: Errno;
+  res?: readonly number[];
+  res2?: readonly number[];
 }
 
 const COMPARE: Record<CompareOp, (a: number, b: number) => boolean> = {
@@ -27,12 +29,20 @@ const COMPARE: Record<CompareOp, (a: number, b: number) => boolean> = {
   ">=": (a, b) => a >= b,
 };
 
-/** Whether `until` holds after an iteration whose body calls gave `last`, with `rest` blocks left. */
+/** Whether `until` (any one of a list) holds after an iteration whose body calls gave `last`, with `rest` blocks left. */
 export function untilHolds(until: Until, last: readonly CallOutcome[], rest: number | null): boolean {
-  if ("rest" in until) return rest === until.rest;
-  const r = last[until.step ?? last.length - 1];
-  if ("errno" in until) return (r.errno ?? null) === until.errno;
-  return r.ret !== undefined && COMPARE[until.ret](r.ret, until.value);
+  return Array.isArray(until) ? until.some((u) => conditionHolds(u, last, rest)) : conditionHolds(until, last, rest);
+}
+
+function conditionHolds(u: UntilCondition, last: readonly CallOutcome[], rest: number | null): boolean {
+  if ("rest" in u) return rest === u.rest;
+  const r = last[u.step ?? last.length - 1];
+  if ("errno" in u) return (r.errno ?? null) === u.errno;
+  if ("ret" in u) return r.ret !== undefined && COMPARE[u.ret](r.ret, u.value);
+  // An event the call did not reap holds no res: the condition is false, as a ret's is on a call without one.
+  const [values, cmp] = "res" in u ? [r.res, u.res] : [r.res2, u.res2];
+  const v = values?.[u.event ?? 0];
+  return v !== undefined && COMPARE[cmp](v, u.value);
 }
 
 /** The blocks a "rest" io_submit took: its ret when it succeeded, else none. */
