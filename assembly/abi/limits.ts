@@ -58,8 +58,9 @@ export const MAX_UNTIL_CONDITIONS = 4;
  * million submit and reap round trips, FINDINGS 61). Measured, 4,000,000
  * such calls: the probe 11.7 s on the host (6.18); under QEMU TCG 47 s on
  * 6.1 and 54 s on 6.12 with the guest's boot (206 s and 107 s beside a
- * build); the TypeScript model 33 s and the WASM core 40 s on the busy
- * 2-core machine. Much more would make a parity run slow.
+ * build); the TypeScript model 3.1 s and the WASM core 5.0 s (the
+ * scenario runner's per-call cost, src/scenario/run.ts). Much more would
+ * make a parity run slow.
  */
 export const MAX_EXECUTED_STEPS = 4_100_000;
 /**
