@@ -15,6 +15,7 @@
 #include "wire.h"
 #include "fork.h"
 #include "threads.h"
+#include <setjmp.h>
 #include <sys/resource.h>
 #include <linux/ioprio.h>
 #include <sys/eventfd.h>
@@ -324,17 +325,71 @@ static void do_io_destroy(int i, const struct step *st)
 }
 
 /*
+ * fill and peek touch scenario memory as a program does, and an access may
+ * fault: PROT_NONE, a write to read-only memory (SIGSEGV), a shared page
+ * past its object's end (SIGBUS, FINDINGS 59). The step then stops at that
+ * page, as the models' do: touch_page runs the access with both signals
+ * caught, and the first store or load of a page faults before any byte of
+ * it changes.
+ */
+static sigjmp_buf touch_jmp;
+
+static void touch_fault(int sig)
+{
+	siglongjmp(touch_jmp, sig);
+}
+
+struct touch {
+	int value; /* fill: the byte; peek: what the page holds, -1 mixed */
+	int write_back; /* peek: rewrite the byte read (emulated read fault) */
+};
+
+static void fill_one(uintptr_t page, struct touch *t)
+{
+	memset((void *)page, t->value, (size_t)page_size);
+}
+
+static void peek_one(uintptr_t page, struct touch *t)
+{
+	const volatile unsigned char *b = (const volatile unsigned char *)page;
+	int value = b[0];
+	for (long k = 1; k < page_size && value >= 0; k++)
+		if (b[k] != b[0])
+			value = -1;
+	if (t->write_back)
+		*(volatile unsigned char *)page = b[0];
+	t->value = value;
+}
+
+/* f(page, t) with SIGSEGV and SIGBUS caught: 0, or the signal that stopped it. */
+static int touch_page(void (*f)(uintptr_t, struct touch *), uintptr_t page, struct touch *t)
+{
+	struct sigaction sa = {0}, old_segv, old_bus;
+	sa.sa_handler = touch_fault;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	int sig = sigsetjmp(touch_jmp, 1);
+	if (sig == 0)
+		f(page, t);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return sig;
+}
+
+/*
  * fill: the byte into every byte of `pages` pages from the page holding
  * addr, up to the first that is not the scenario's anonymous memory
- * (scenario_anon); a write fault there gives its VMA an anon_vma, as in the
- * models. Returns the pages written.
+ * (scenario_anon) or whose write faults; a write fault on private memory
+ * gives its VMA an anon_vma, as in the models. Returns the pages written.
  */
 static long fill_pages(uintptr_t addr, long pages, int value)
 {
 	uintptr_t page = addr & ~(uintptr_t)(page_size - 1), end = 0;
+	struct vma v;
+	struct touch t = {value, 0};
 	long n = 0;
-	while (n < pages && (page < end || scenario_anon(page, &end))) {
-		memset((void *)page, value, (size_t)page_size);
+	while (n < pages && (page < end || scenario_anon(page, &end, &v)) && touch_page(fill_one, page, &t) == 0) {
 		page += (uintptr_t)page_size;
 		n++;
 	}
@@ -347,22 +402,22 @@ static long fill_pages(uintptr_t addr, long pages, int value)
  * (emulated: fault_watch.h) a read fault allocates a page: a page that was
  * not resident before the read is written back, as a lookup_ioctx read's is.
  */
-static void peek_pages(uintptr_t addr, long pages)
+static void peek_pages(int i, uintptr_t addr, long pages)
 {
 	uintptr_t page = addr & ~(uintptr_t)(page_size - 1), end = 0;
+	struct vma v;
 	outf(",\"bytes\":[");
-	for (long n = 0; n < pages && (page < end || scenario_anon(page, &end)); n++) {
+	for (long n = 0; n < pages && (page < end || scenario_anon(page, &end, &v)); n++) {
 		unsigned char resident = 1;
-		if (emulating && mincore((void *)page, (size_t)page_size, &resident) != 0)
+		/* Shared memory has no anon_vma to give: only private pages are written back. */
+		if (emulating && !v.shared_anon && mincore((void *)page, (size_t)page_size, &resident) != 0)
 			die_probe("peek: mincore: %s", strerror(errno));
-		const volatile unsigned char *b = (const volatile unsigned char *)page;
-		int value = b[0];
-		for (long k = 1; k < page_size && value >= 0; k++)
-			if (b[k] != b[0])
-				value = -1;
-		if (!(resident & 1))
-			*(volatile unsigned char *)page = b[0];
-		outf("%s%d", n ? "," : "", value);
+		if (!(resident & 1) && v.readable && !v.private_rw)
+			scenario_error(i, "addr", -1, "a read fault on read-only private memory cannot be emulated without the zero page (no write-back)");
+		struct touch t = {0, !(resident & 1)};
+		if (touch_page(peek_one, page, &t) != 0)
+			break;
+		outf("%s%d", n ? "," : "", t.value);
 		page += (uintptr_t)page_size;
 	}
 	outf("]");
@@ -496,8 +551,8 @@ static void do_call(int i, const struct step *st)
 		}
 		void *p = st->n2 > 0 && st->n1 > 0 && at == NULL
 				  ? (errno = ENOMEM, MAP_FAILED)
-				  : mmap(at, (size_t)(st->n1 * page_size), PROT_READ | PROT_WRITE,
-					 MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+				  : mmap(at, (size_t)(st->n1 * page_size), st->prot,
+					 (int)st->n3 | MAP_ANONYMOUS | flags, -1, 0);
 		ret_errno(p == MAP_FAILED ? -1 : 0);
 		if (p != MAP_FAILED)
 			bind_name(st->name, (uintptr_t)p);
@@ -597,7 +652,7 @@ static void do_call(int i, const struct step *st)
 		break;
 	}
 	case OP_PEEK:
-		peek_pages(resolve(i, "addr", &st->a), st->n1);
+		peek_pages(i, resolve(i, "addr", &st->a), st->n1);
 		break;
 	case OP_BUF_FILL:
 		memset(io_buf + st->n3, (int)st->n2, (size_t)st->n1);
