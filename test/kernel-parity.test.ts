@@ -100,8 +100,10 @@ test("the probe refuses a number outside its field's bounds, naming the field", 
     ["ftruncate -1\n", "wire line 1: size out of range"],
     ["buf_fill 0 1 256\n", "wire line 1: value out of range"],
     ["buf_fill 0 1 -1\n", "wire line 1: value out of range"],
-    ["mmap 1 0 - replace 0\nfill N0+0+0 1 256\n", "wire line 2: value out of range"],
-    ["mmap 1 0 - replace 0\nfill N0+0+0 0 1\n", "wire line 2: pages out of range"],
+    ["mmap 1 0 - replace 0 private rw\nfill N0+0+0 1 256\n", "wire line 2: value out of range"],
+    ["mmap 1 0 - replace 0 private rw\nfill N0+0+0 0 1\n", "wire line 2: pages out of range"],
+    ["mmap 1 0 - replace 0 public rw\n", "wire line 1: bad mmap map type"],
+    ["mmap 1 0 - replace 0 shared w\n", "wire line 1: bad mmap prot"],
   ]) {
     const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
     assert.equal(r.status, 1, input);
@@ -113,7 +115,7 @@ test("the probe takes one tmpfs line, before the first step, of whole pages from
   skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
 }, () => {
   for (const [input, said] of [
-    ["mmap 1 0 - replace 0\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
+    ["mmap 1 0 - replace 0 private rw\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65536\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65537\n", "wire line 1: tmpfs size out of range"],
     ["tmpfs 12288\n", "wire line 1: tmpfs size out of range"],
