@@ -34,6 +34,10 @@ void allocate_read_pages(const struct fault_watch *w)
 			continue;
 		if (find_vma(w->page[k], &v) != 0 || v.is_aio || v.inode != 0)
 			continue;
+		/* A read-only page takes no write-back: the emulation cannot allocate it (FINDINGS 59). */
+		if (!v.private_rw)
+			die_probe("a read fault at %#lx on read-only private memory cannot be emulated without the zero page",
+				  (unsigned long)w->page[k]);
 		if (safe_read(w->page[k], &byte, 1) != 0 || safe_write(w->page[k], &byte, 1) != 0)
 			die_probe("cannot write back the page at %#lx: %s", (unsigned long)w->page[k], strerror(errno));
 	}

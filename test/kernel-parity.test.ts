@@ -86,7 +86,12 @@ test("the probe takes the no-zero-page line only before the first step", {
 test("the probe refuses an mmap align that is not a power of two of pages, too large, or with an address", {
   skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
 }, () => {
-  for (const input of ["mmap 1 0 - replace 3\n", `mmap 1 0 - replace ${2 ** 19}\n`, "mmap 1 0 - replace -2\n", "mmap 1 0 N0+0+0 replace 2\n"]) {
+  for (const input of [
+    "mmap 1 0 - replace 3 private rw\n",
+    `mmap 1 0 - replace ${2 ** 19} private rw\n`,
+    "mmap 1 0 - replace -2 private rw\n",
+    "mmap 1 0 N0+0+0 replace 2 private rw\n",
+  ]) {
     const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
     assert.equal(r.status, 1, input);
     assert.equal(JSON.parse(r.stdout).probe_error, "wire line 1: bad mmap align", input);
