@@ -5,7 +5,6 @@ import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK
 import { PROT_READ, PROT_RW } from "../../assembly/abi/address-space.js";
 import type { Ctxp, Iov, Timeout } from "./backend.js";
 
-/** A kernel generation the models follow (src/contract/profile.ts has each one's switches). */
 /** An `mmap` step's protection: PROT_READ | PROT_WRITE, PROT_READ, or PROT_NONE. */
 export type MmapProt = "rw" | "r" | "none";
 
@@ -14,6 +13,7 @@ export function protBits(prot: MmapProt | undefined): number {
   return prot === "r" ? PROT_READ : prot === "none" ? 0 : PROT_RW;
 }
 
+/** A kernel generation the models follow (src/contract/profile.ts has each one's switches). */
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
 /** Where a scenario runs: the WASM core, the TypeScript model, or the live kernel through build/probe. */
 export type BackendName = "wasm" | "model" | "kernel";
