@@ -243,7 +243,7 @@ export class AddressSpace {
   }
 
   /** The byte every byte of anonymous page `page` of `v` holds (model: mm.ts contentOf). */
-  contentOf(v: Vma, page: i64): u8 {
+  private contentOf(v: Vma, page: i64): u8 {
     if (v.shm != 0) return this.shmem.get(v.shm, v.pgoff + page - v.start);
     return this.contents.has(page) ? this.contents.get(page) : 0;
   }
