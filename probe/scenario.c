@@ -397,23 +397,32 @@ static long fill_pages(uintptr_t addr, long pages, int value)
 }
 
 /*
- * peek: for each page fill reaches, the byte all its bytes hold, -1 when
- * they differ (the models never write such a page). Without the zero page
+ * peek: for each page from the one holding addr, up to the first that is
+ * not the scenario's anonymous memory or whose read faults, the byte all its
+ * bytes hold, -1 when they differ (the models never write such a page). Without the zero page
  * (emulated: fault_watch.h) a read fault allocates a page: a page that was
  * not resident before the read is written back, as a lookup_ioctx read's is.
  */
 static void peek_pages(int i, uintptr_t addr, long pages)
 {
-	uintptr_t page = addr & ~(uintptr_t)(page_size - 1), end = 0;
+	uintptr_t first = addr & ~(uintptr_t)(page_size - 1), page = first, end = 0;
 	struct vma v;
+	/* A read-only private page takes no write-back: refused before the
+	 * result opens, up to the first page the peek cannot read. */
+	for (long n = 0; emulating && n < pages && (page < end || scenario_anon(page, &end, &v)) && v.readable; n++) {
+		unsigned char resident;
+		if (!v.shared_anon && !v.private_rw && mincore((void *)page, (size_t)page_size, &resident) == 0 && !(resident & 1))
+			scenario_error(i, "addr", -1, "a read fault on read-only private memory cannot be emulated without the zero page (no write-back)");
+		page += (uintptr_t)page_size;
+	}
+	page = first;
+	end = 0;
 	outf(",\"bytes\":[");
 	for (long n = 0; n < pages && (page < end || scenario_anon(page, &end, &v)); n++) {
 		unsigned char resident = 1;
 		/* Shared memory has no anon_vma to give: only private pages are written back. */
 		if (emulating && !v.shared_anon && mincore((void *)page, (size_t)page_size, &resident) != 0)
 			die_probe("peek: mincore: %s", strerror(errno));
-		if (!(resident & 1) && v.readable && !v.private_rw)
-			scenario_error(i, "addr", -1, "a read fault on read-only private memory cannot be emulated without the zero page (no write-back)");
 		struct touch t = {0, !(resident & 1)};
 		if (touch_page(peek_one, page, &t) != 0)
 			break;
