@@ -82,6 +82,13 @@ static void scenario_error(int step, const char *field, int name_index,
 	exit_quietly();
 }
 
+/* watch_ctx, or the scenario error of a read fault the emulated no-zero-page cannot make. */
+static void watch(int i, struct fault_watch *w, uintptr_t ctx)
+{
+	if (watch_ctx(w, ctx) != 0)
+		scenario_error(i, "ctx", -1, "a read fault on read-only private memory cannot be emulated without the zero page (no write-back)");
+}
+
 static uintptr_t resolve(int step, const char *field, const struct addr *a)
 {
 	switch (a->kind) {
@@ -143,7 +150,7 @@ static void do_io_getevents(int i, const struct step *st)
 	int interrupts = st->op == OP_IO_PGETEVENTS && st->sig == SIG_MASK_UNBLOCK && usr1_pending();
 	sig_atomic_t handled = usr1_handled;
 	struct fault_watch w;
-	watch_ctx(&w, ctx);
+	watch(i, &w, ctx);
 	if (st->flag == TIMEOUT_BOGUS) {
 		r = getevents_call(st, ctx, ev, (struct timespec *)BOGUS_ADDR);
 	} else if (no_expiry && !interrupts) {
@@ -229,7 +236,7 @@ static long submit_iocbs(int i, const struct step *st, uintptr_t ctx, struct fau
 	if (st->n3 >= 0 && st->n3 < count)
 		iocb_ptrs[st->n3] = NULL;
 	struct iocb **array = st->to.kind == A_NONE ? iocb_ptrs : (struct iocb **)resolve(i, "iocbs", &st->to);
-	watch_ctx(w, ctx);
+	watch(i, w, ctx);
 	return sys_io_submit(ctx, count, array);
 }
 
@@ -312,7 +319,7 @@ static void do_io_destroy(int i, const struct step *st)
 	struct vma v;
 	unsigned long inode = find_vma(ctx, &v) == 0 && v.is_aio ? v.inode : 0;
 	struct fault_watch w;
-	watch_ctx(&w, ctx);
+	watch(i, &w, ctx);
 	long r = sys_io_destroy(ctx);
 	allocate_read_pages(&w);
 	ret_errno(r);
@@ -471,7 +478,7 @@ static void do_io_cancel(int i, const struct step *st)
 	}
 	struct io_event result;
 	struct fault_watch w;
-	watch_ctx(&w, ctx);
+	watch(i, &w, ctx);
 	/* The tail before, where a ring's header is mapped at `ctx` (a cancel that finds a block found it there). */
 	uint32_t tail = 0;
 	int have_tail = st->flag == CANCEL_SUBMITTED && ring_tail_at(ctx, &tail);
