@@ -540,10 +540,10 @@ export class AioProcess {
    * An anonymous mapping placed top-down, or with MAP_FIXED at `at` when
    * `hasAt` (replacing whatever it covers, rings too; with `noReplace`,
    * MAP_FIXED_NOREPLACE: EEXIST when anything is there), or with `align`
-   * (pages, without `at`) at the highest free odd multiple of it: its
-   * address, or -errno.
+   * (pages, without `at`) at the highest free odd multiple of it; `shared`:
+   * MAP_SHARED, `prot`: PROT_READ | PROT_WRITE bits. Its address, or -errno.
    */
-  mmap(pages: i64, hasAt: bool, at: i64, noReplace: bool, align: i64): i64 {
+  mmap(pages: i64, hasAt: bool, at: i64, noReplace: bool, align: i64, shared: bool, prot: i32): i64 {
     if (pages <= 0) return -EINVAL;
     if (hasAt) {
       // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
@@ -556,7 +556,9 @@ export class AioProcess {
     }
     const start = hasAt ? at >> PAGE_SHIFT : align > 0 ? this.mm.alignedArea(pages, align) : this.mm.unmappedArea(pages);
     if (start < 0) return -ENOMEM;
-    this.mm.insert(new Vma(start, pages, KIND_ANON, null, start, false, 0));
+    // MAP_SHARED: a shmem object of its own, mapped from its page offset 0.
+    const shm = shared ? this.mm.shmem.create(pages) : 0;
+    this.mm.insert(new Vma(start, pages, KIND_ANON, null, shared ? 0 : start, false, 0, shm, prot));
     return start << PAGE_SHIFT;
   }
 
@@ -727,7 +729,7 @@ export class AioProcess {
     // MREMAP_DONTUNMAP: a ring (VM_DONTEXPAND) refuses it before its target is touched (model's move_range).
     if (dontUnmap && mm.find(start)!.dontexpand) return EINVAL;
     mm.unmap(dest, newPages);
-    // The pages move with their contents (a ring has none: fill writes anonymous memory only).
+    // The pages move with their contents (a ring has none: fill writes anonymous memory only; a shared page's are its object's).
     const moved = mm.takeContents(start, pages);
     const vma = mm.find(start)!;
     const beforeStart = vma.start;
@@ -740,7 +742,8 @@ export class AioProcess {
     piece.start = dest;
     piece.pages = newPages;
     // Anonymous memory never faulted in (no anon_vma) takes the offset of where it lands, so it merges there.
-    if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null && piece.anonVma == 0) piece.pgoff = dest;
+    if (this.profile.movedAnonTakesNewOffset && piece.kind == KIND_ANON && piece.ring == null && piece.shm == 0 && piece.anonVma == 0)
+      piece.pgoff = dest;
     // The new range is placed while its source VMA is still whole, and may merge with it: what stays of
     // the source then shares the anon_vma the merge brought in (FINDINGS 35). A whole VMA leaves nothing behind.
     // A MREMAP_DONTUNMAP piece beside its source merges as the profile says (model's move_range, FINDINGS 54).
@@ -755,7 +758,7 @@ export class AioProcess {
     if (err == EINVAL) {
       mm.unmap(dest, newPages);
       mm.unmap(beforeStart, beforePages);
-      mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand, beforeAnonVma));
+      mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand, beforeAnonVma, piece.shm, piece.prot));
     }
     mm.putContents(err == EINVAL ? start : dest, moved);
     return err;

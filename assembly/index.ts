@@ -115,8 +115,8 @@ export function ring(addr: i64): i32 {
 }
 
 /** `has_at`: MAP_FIXED at `at`. */
-export function mmap(pages: i64, has_at: bool, at: i64, no_replace: bool, align: i64): i64 {
-  return proc.mmap(pages, has_at, at, no_replace, align);
+export function mmap(pages: i64, has_at: bool, at: i64, no_replace: bool, align: i64, shared: bool, prot: i32): i64 {
+  return proc.mmap(pages, has_at, at, no_replace, align, shared, prot);
 }
 
 export function munmap(addr: i64, pages: i64): i32 {

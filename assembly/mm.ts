@@ -4,7 +4,7 @@
 // checks) live in aio.ts; this file knows nothing about contexts. VMAs are
 // changed in place where the model copies them: same state, and a whole-VMA
 // move (the remap hot path) allocates nothing.
-import { TASK_SIZE } from "./abi/address-space";
+import { PROT_READ, PROT_RW, PROT_WRITE, TASK_SIZE } from "./abi/address-space";
 import { KIND_AIO, KIND_ANON } from "./abi/codes";
 import { AioRing } from "./ring";
 
@@ -33,6 +33,10 @@ export class Vma {
     public dontexpand: bool,
     /** Identity of its anon_vma, 0 for none (model: mm.ts Vma.anon_vma; FINDINGS 33). */
     public anonVma: i32,
+    /** The shmem object of a MAP_SHARED anonymous mapping (ShmemObjects), 0 for any other VMA. */
+    public shm: i32 = 0,
+    /** PROT_READ | PROT_WRITE bits. */
+    public prot: i32 = PROT_RW,
   ) {}
 
   @inline get end(): i64 {
@@ -49,6 +53,9 @@ export class Vma {
     b.ring == null &&
     a.end == b.start &&
     a.pgoff + a.pages == b.pgoff &&
+    // A shared mapping merges only with its own object's pages, and only at one protection (model: mm.ts mergeable).
+    a.shm == b.shm &&
+    a.prot == b.prot &&
     compatibleAnonVmas(a, b)
   );
 }
@@ -91,6 +98,40 @@ function uniformPage(b: u8): usize {
   return UNIFORM != 0 && p - UNIFORM < 256 * <usize>PAGE_SIZE;
 }
 
+/**
+ * The shmem objects behind MAP_SHARED anonymous mappings, one per mmap, as
+ * large as it; what fill wrote there by (object, page offset), shared with
+ * forked children (model: mm.ts ShmemObjects).
+ */
+export class ShmemObjects {
+  /** Pages of object k at index k - 1. */
+  sizes: Array<i64> = new Array<i64>();
+  private contents: Map<i64, u8> = new Map<i64, u8>();
+
+  create(pages: i64): i32 {
+    this.sizes.push(pages);
+    return this.sizes.length;
+  }
+
+  /** Whether page `offset` of object `shm` lies inside it (past its end an access is SIGBUS). */
+  @inline holds(shm: i32, offset: i64): bool {
+    return offset < unchecked(this.sizes[shm - 1]);
+  }
+
+  has(shm: i32, offset: i64): bool {
+    return this.contents.has((<i64>shm << 32) | offset);
+  }
+
+  get(shm: i32, offset: i64): u8 {
+    const key = (<i64>shm << 32) | offset;
+    return this.contents.has(key) ? this.contents.get(key) : 0;
+  }
+
+  set(shm: i32, offset: i64, value: u8): void {
+    this.contents.set((<i64>shm << 32) | offset, value);
+  }
+}
+
 /** Slots of the translation cache: a power of two, more than a ring's pages in the benchmarks. */
 const TLB_SLOTS: i32 = 32;
 // The translation cache, as a TLB: per 16-byte slot (page mod TLB_SLOTS) the
@@ -131,6 +172,8 @@ export class AddressSpace {
   private anonVmas: i32 = 0;
   /** What `fill` wrote, by page number: the byte the whole page holds; other anonymous pages read as zero (model: mm.ts contents). */
   private contents: Map<i64, u8> = new Map<i64, u8>();
+  /** The shmem objects of MAP_SHARED mappings, shared with forked children. */
+  shmem: ShmemObjects = new ShmemObjects();
 
   /** Forgets every cached translation: after any change of the VMAs or of what they map, and when another process runs. */
   @inline flushTlb(): void {
@@ -143,9 +186,11 @@ export class AddressSpace {
     const mm = new AddressSpace();
     for (let i = 0, n = this.vmas.length; i < n; i++) {
       const v = unchecked(this.vmas[i]);
-      if (keepRings || v.kind != KIND_AIO) mm.vmas.push(new Vma(v.start, v.pages, v.kind, v.ring, v.pgoff, v.dontexpand, v.anonVma));
+      if (keepRings || v.kind != KIND_AIO) mm.vmas.push(new Vma(v.start, v.pages, v.kind, v.ring, v.pgoff, v.dontexpand, v.anonVma, v.shm, v.prot));
     }
     mm.anonVmas = this.anonVmas;
+    // Shared memory is one object for both: what either writes the other reads.
+    mm.shmem = this.shmem;
     // Only anonymous pages have contents, and a child keeps every anonymous VMA.
     const pages = this.contents.keys();
     for (let i = 0, n = pages.length; i < n; i++) {
@@ -161,29 +206,46 @@ export class AddressSpace {
     return v != null && v.kind == KIND_ANON && v.ring == null ? v : null;
   }
 
-  /** `value` into every byte of `pages` pages from `page`, up to the first that is not anonymous memory: the pages written (model: mm.ts fill). */
+  /** Anonymous memory at `page` an access needing `prot` reaches without a fault: not past a shared object's end (model: mm.ts reachable). */
+  private reachable(page: i64, prot: i32): Vma | null {
+    const v = this.anonAt(page);
+    if (!v || (v.prot & prot) == 0) return null;
+    return v.shm == 0 || this.shmem.holds(v.shm, v.pgoff + page - v.start) ? v : null;
+  }
+
+  /** `value` into every byte of `pages` pages from `page`, up to the first that is not anonymous memory or faults: the pages written (model: mm.ts fill). */
   fill(page: i64, pages: i64, value: u8): i64 {
     this.flushTlb();
     let n: i64 = 0;
     for (; n < pages; n++) {
-      const v = this.anonAt(page + n);
+      const v = this.reachable(page + n, PROT_WRITE);
       if (!v) break;
+      if (v.shm != 0) {
+        this.shmem.set(v.shm, v.pgoff + page + n - v.start, value);
+        continue;
+      }
       if (v.anonVma == 0) v.anonVma = ++this.anonVmas;
       this.contents.set(page + n, value);
     }
     return n;
   }
 
-  /** The byte each of `pages` pages from `page` holds, into `out`, up to the first that is not anonymous memory: how many (model: mm.ts peek). */
+  /** The byte each of `pages` pages from `page` holds, into `out`, up to the first that is not anonymous memory or faults: how many (model: mm.ts peek). */
   peek(page: i64, pages: i64, zeroPage: bool, out: usize): i32 {
     let n = 0;
     for (; n < pages; n++) {
-      const v = this.anonAt(page + n);
+      const v = this.reachable(page + n, PROT_READ);
       if (!v) break;
-      if (!zeroPage && v.anonVma == 0) v.anonVma = ++this.anonVmas;
-      store<u8>(out + <usize>n, this.contents.has(page + n) ? this.contents.get(page + n) : 0);
+      if (!zeroPage && v.shm == 0 && v.anonVma == 0) v.anonVma = ++this.anonVmas;
+      store<u8>(out + <usize>n, this.contentOf(v, page + n));
     }
     return n;
+  }
+
+  /** The byte every byte of anonymous page `page` of `v` holds (model: mm.ts contentOf). */
+  private contentOf(v: Vma, page: i64): u8 {
+    if (v.shm != 0) return this.shmem.get(v.shm, v.pgoff + page - v.start);
+    return this.contents.has(page) ? this.contents.get(page) : 0;
   }
 
   /** Removes the contents of [start, start + pages): each as (page - start) << 8 | byte, for move_range to carry. */
@@ -215,8 +277,9 @@ export class AddressSpace {
   readFault(addr: i64, bytes: i64): void {
     for (let page = addr >> PAGE_SHIFT, last = (addr + bytes - 1) >> PAGE_SHIFT; page <= last; page++) {
       const v = this.find(page);
-      if (!v) return;
-      if (v.kind == KIND_ANON && v.ring == null && v.anonVma == 0) v.anonVma = ++this.anonVmas;
+      // An unreadable page faults the read there and allocates nothing.
+      if (!v || (v.prot & PROT_READ) == 0) return;
+      if (v.kind == KIND_ANON && v.ring == null && v.shm == 0 && v.anonVma == 0) v.anonVma = ++this.anonVmas;
     }
   }
 
@@ -373,7 +436,7 @@ export class AddressSpace {
     const firstEnd = first.end;
     if (first.start < start && firstEnd > end) {
       // A hole inside one VMA: it keeps the head, a new VMA takes the tail.
-      this.insertAt(i + 1, new Vma(end, firstEnd - end, first.kind, first.ring, first.pgoff + (end - first.start), first.dontexpand, first.anonVma));
+      this.insertAt(i + 1, new Vma(end, firstEnd - end, first.kind, first.ring, first.pgoff + (end - first.start), first.dontexpand, first.anonVma, first.shm, first.prot));
       first.pages = start - first.start;
       return;
     }
@@ -415,7 +478,7 @@ export class AddressSpace {
 
   /** A copy of the piece [start, start + pages) of `v`, with `v` left in place. */
   copyPiece(v: Vma, start: i64, pages: i64): Vma {
-    return new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma);
+    return new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma, v.shm, v.prot);
   }
 
   /**
@@ -427,9 +490,25 @@ export class AddressSpace {
     const v = this.find(page);
     if (!v) return 0;
     const ring = v.ring;
-    if (!ring) return anon == ZERO_PAGE && this.contents.has(page) ? uniformPage(this.contents.get(page)) : anon;
+    if (!ring) {
+      if (v.shm != 0 || v.prot != PROT_RW) return this.otherAnonPtr(v, page, anon);
+      return anon == ZERO_PAGE && this.contents.has(page) ? uniformPage(this.contents.get(page)) : anon;
+    }
     const index = v.pgoff + page - v.start;
     return index < ring.pages ? ring.base + <usize>(index << PAGE_SHIFT) : 0;
+  }
+
+  /**
+   * pagePtr for shared or not read-write anonymous memory: 0 when the
+   * access (a read for ZERO_PAGE, a write for SINK_PAGE) faults, its
+   * protection forbidding it or the page lying past its object's end.
+   */
+  private otherAnonPtr(v: Vma, page: i64, anon: usize): usize {
+    if ((v.prot & (anon == ZERO_PAGE ? PROT_READ : PROT_WRITE)) == 0) return 0;
+    if (v.shm == 0) return anon == ZERO_PAGE && this.contents.has(page) ? uniformPage(this.contents.get(page)) : anon;
+    const offset = v.pgoff + page - v.start;
+    if (!this.shmem.holds(v.shm, offset)) return 0;
+    return anon == ZERO_PAGE && this.shmem.has(v.shm, offset) ? uniformPage(this.shmem.get(v.shm, offset)) : anon;
   }
 
   /** Where the bytes of `page` are for a read (ZERO_PAGE for anonymous memory), or 0 on a fault: from the TLB when it holds the page. */

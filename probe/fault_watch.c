@@ -6,21 +6,27 @@
 
 int emulating;
 
-void watch_ctx(struct fault_watch *w, uintptr_t ctx)
+int watch_ctx(struct fault_watch *w, uintptr_t ctx)
 {
 	w->n = 0;
 	if (!emulating)
-		return;
+		return 0;
 	uintptr_t first = ctx & ~(uintptr_t)(page_size - 1);
 	uintptr_t last = (ctx + sizeof(unsigned) - 1) & ~(uintptr_t)(page_size - 1);
+	int refused = 0;
 	for (uintptr_t pg = first; w->n < 2; pg = last) {
+		struct vma v;
 		/* ENOMEM (nothing mapped) counts as resident: nothing to allocate there. */
 		if (mincore((void *)pg, (size_t)page_size, &w->before[w->n]) != 0)
 			w->before[w->n] = 1;
+		/* A read-only private page would take no write-back (FINDINGS 59). */
+		if (!(w->before[w->n] & 1) && find_vma(pg, &v) == 0 && !v.is_aio && v.inode == 0 && v.readable && !v.private_rw)
+			refused = -1;
 		w->page[w->n++] = pg;
 		if (pg == last)
 			break;
 	}
+	return refused;
 }
 
 void allocate_read_pages(const struct fault_watch *w)

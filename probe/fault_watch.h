@@ -21,8 +21,10 @@ struct fault_watch {
 
 /* This scenario asked for no zero page on a kernel that maps it. */
 extern int emulating;
-/* Before a syscall that may read ctx's ring id: which of its pages are resident. */
-void watch_ctx(struct fault_watch *w, uintptr_t ctx);
+/* Before a syscall that may read ctx's ring id: which of its pages are
+ * resident; -1 when one is read-only private memory, whose read fault the
+ * emulation cannot make (no write-back), else 0. */
+int watch_ctx(struct fault_watch *w, uintptr_t ctx);
 /* After it: write back each page the syscall read-faulted in. */
 void allocate_read_pages(const struct fault_watch *w);
 

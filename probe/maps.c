@@ -29,11 +29,15 @@ static int each_vma(int (*match)(const struct vma *, const void *), const void *
 		int path_off = 0;
 		if (sscanf(line, "%lx-%lx %4s %*s %*s %lu %n", &s, &e, perms, &inode,
 			   &path_off) >= 4) {
-			struct vma v = {s, e, 0, inode, strcmp(perms, "rw-p") == 0};
+			struct vma v = {.start = s, .end = e, .inode = inode, .private_rw = strcmp(perms, "rw-p") == 0};
 			/* Rings are files of the internal aio filesystem: shown as
 			 * "/[aio] (deleted)" on 6.18. */
 			v.is_aio = path_off > 0 &&
 				   strncmp(line + path_off, "/[aio]", 6) == 0;
+			/* shmem_zero_setup's file, on 6.1, 6.12 and 6.18 alike. */
+			v.readable = perms[0] == 'r';
+			v.shared_anon = perms[3] == 's' && path_off > 0 &&
+					strncmp(line + path_off, "/dev/zero", 9) == 0;
 			if (match(&v, arg)) {
 				*out = v;
 				return 0;
@@ -66,12 +70,13 @@ int find_vma(uintptr_t addr, struct vma *v)
  * what lies at and above it is the probe's, never the scenario's. */
 static uintptr_t fence_page = UINTPTR_MAX;
 
-int scenario_anon(uintptr_t addr, uintptr_t *end)
+int scenario_anon(uintptr_t addr, uintptr_t *end, struct vma *vma)
 {
 	struct vma v;
-	if (addr >= fence_page || find_vma(addr, &v) != 0 || v.is_aio || v.inode != 0 || !v.private_rw)
+	if (addr >= fence_page || find_vma(addr, &v) != 0 || v.is_aio || (v.inode != 0 && !v.shared_anon))
 		return 0;
 	*end = v.end < fence_page ? v.end : fence_page;
+	*vma = v;
 	return 1;
 }
 

@@ -9,14 +9,18 @@ struct vma {
 	int is_aio;
 	unsigned long inode; /* of the mapped file; each ring has its own */
 	int private_rw;      /* perms rw-p */
+	int shared_anon;     /* MAP_SHARED anonymous memory: a shmem object, "/dev/zero (deleted)" */
+	int readable;        /* perms r... */
 };
 
 /* Finds the VMA holding addr in /proc/self/maps; 0 if found. */
 int find_vma(uintptr_t addr, struct vma *v);
-/* If the page at addr is the scenario's anonymous memory (private,
- * read-write, below the fence page), 1 and *end the end of that run of it;
- * else 0. What fill and peek reach, as the models' anonymous VMAs. */
-int scenario_anon(uintptr_t addr, uintptr_t *end);
+/* If the page at addr is the scenario's anonymous memory (private or
+ * shared, any protection, below the fence page), 1, *end the end of that run
+ * of it and *vma its VMA; else 0. What fill and peek reach, as the models'
+ * anonymous VMAs (an access there may still fault: PROT_NONE, a write to
+ * read-only memory, a shared page past its object's end). */
+int scenario_anon(uintptr_t addr, uintptr_t *end, struct vma *vma);
 /* Finds a VMA mapping the ring file with this inode; 0 if found. */
 int find_ring_vma(unsigned long inode, struct vma *v);
 /* Makes the kernel place the scenario's mappings as the models do (maps.c). */

@@ -20,6 +20,9 @@ static int observe(uintptr_t addr, void *buf, size_t len, struct vma *seen)
 	if (!(addr >= seen->start && addr + len <= seen->end) &&
 	    find_vma(addr, seen) != 0)
 		*seen = (struct vma){0};
+	/* PROT_NONE memory faults, resident or not (its pages never are). */
+	if (seen->end > seen->start && !seen->readable)
+		return -1;
 	if (seen->end > seen->start && !seen->is_aio && seen->inode == 0 &&
 	    addr + len <= seen->end) {
 		for (size_t done = 0; done < len;) {

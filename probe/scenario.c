@@ -15,6 +15,7 @@
 #include "wire.h"
 #include "fork.h"
 #include "threads.h"
+#include <setjmp.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <linux/ioprio.h>
@@ -82,6 +83,13 @@ static void scenario_error(int step, const char *field, int name_index,
 	exit_quietly();
 }
 
+/* watch_ctx, or the scenario error of a read fault the emulated no-zero-page cannot make. */
+static void watch(int i, struct fault_watch *w, uintptr_t ctx)
+{
+	if (watch_ctx(w, ctx) != 0)
+		scenario_error(i, "ctx", -1, "a read fault on read-only private memory cannot be emulated without the zero page (no write-back)");
+}
+
 static uintptr_t resolve(int step, const char *field, const struct addr *a)
 {
 	switch (a->kind) {
@@ -143,7 +151,7 @@ static void do_io_getevents(int i, const struct step *st)
 	int interrupts = st->op == OP_IO_PGETEVENTS && st->sig == SIG_MASK_UNBLOCK && usr1_pending();
 	sig_atomic_t handled = usr1_handled;
 	struct fault_watch w;
-	watch_ctx(&w, ctx);
+	watch(i, &w, ctx);
 	if (st->flag == TIMEOUT_BOGUS) {
 		r = getevents_call(st, ctx, ev, (struct timespec *)BOGUS_ADDR);
 	} else if (no_expiry && !interrupts) {
@@ -229,7 +237,7 @@ static long submit_iocbs(int i, const struct step *st, uintptr_t ctx, struct fau
 	if (st->n3 >= 0 && st->n3 < count)
 		iocb_ptrs[st->n3] = NULL;
 	struct iocb **array = st->to.kind == A_NONE ? iocb_ptrs : (struct iocb **)resolve(i, "iocbs", &st->to);
-	watch_ctx(w, ctx);
+	watch(i, w, ctx);
 	return sys_io_submit(ctx, count, array);
 }
 
@@ -312,7 +320,7 @@ static void do_io_destroy(int i, const struct step *st)
 	struct vma v;
 	unsigned long inode = find_vma(ctx, &v) == 0 && v.is_aio ? v.inode : 0;
 	struct fault_watch w;
-	watch_ctx(&w, ctx);
+	watch(i, &w, ctx);
 	long r = sys_io_destroy(ctx);
 	allocate_read_pages(&w);
 	ret_errno(r);
@@ -325,17 +333,71 @@ static void do_io_destroy(int i, const struct step *st)
 }
 
 /*
+ * fill and peek touch scenario memory as a program does, and an access may
+ * fault: PROT_NONE, a write to read-only memory (SIGSEGV), a shared page
+ * past its object's end (SIGBUS, FINDINGS 59). The step then stops at that
+ * page, as the models' do: touch_page runs the access with both signals
+ * caught, and the first store or load of a page faults before any byte of
+ * it changes.
+ */
+static sigjmp_buf touch_jmp;
+
+static void touch_fault(int sig)
+{
+	siglongjmp(touch_jmp, sig);
+}
+
+struct touch {
+	int value; /* fill: the byte; peek: what the page holds, -1 mixed */
+	int write_back; /* peek: rewrite the byte read (emulated read fault) */
+};
+
+static void fill_one(uintptr_t page, struct touch *t)
+{
+	memset((void *)page, t->value, (size_t)page_size);
+}
+
+static void peek_one(uintptr_t page, struct touch *t)
+{
+	const volatile unsigned char *b = (const volatile unsigned char *)page;
+	int value = b[0];
+	for (long k = 1; k < page_size && value >= 0; k++)
+		if (b[k] != b[0])
+			value = -1;
+	if (t->write_back)
+		*(volatile unsigned char *)page = b[0];
+	t->value = value;
+}
+
+/* f(page, t) with SIGSEGV and SIGBUS caught: 0, or the signal that stopped it. */
+static int touch_page(void (*f)(uintptr_t, struct touch *), uintptr_t page, struct touch *t)
+{
+	struct sigaction sa = {0}, old_segv, old_bus;
+	sa.sa_handler = touch_fault;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	int sig = sigsetjmp(touch_jmp, 1);
+	if (sig == 0)
+		f(page, t);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	return sig;
+}
+
+/*
  * fill: the byte into every byte of `pages` pages from the page holding
  * addr, up to the first that is not the scenario's anonymous memory
- * (scenario_anon); a write fault there gives its VMA an anon_vma, as in the
- * models. Returns the pages written.
+ * (scenario_anon) or whose write faults; a write fault on private memory
+ * gives its VMA an anon_vma, as in the models. Returns the pages written.
  */
 static long fill_pages(uintptr_t addr, long pages, int value)
 {
 	uintptr_t page = addr & ~(uintptr_t)(page_size - 1), end = 0;
+	struct vma v;
+	struct touch t = {value, 0};
 	long n = 0;
-	while (n < pages && (page < end || scenario_anon(page, &end))) {
-		memset((void *)page, value, (size_t)page_size);
+	while (n < pages && (page < end || scenario_anon(page, &end, &v)) && touch_page(fill_one, page, &t) == 0) {
 		page += (uintptr_t)page_size;
 		n++;
 	}
@@ -343,27 +405,36 @@ static long fill_pages(uintptr_t addr, long pages, int value)
 }
 
 /*
- * peek: for each page fill reaches, the byte all its bytes hold, -1 when
- * they differ (the models never write such a page). Without the zero page
+ * peek: for each page from the one holding addr, up to the first that is
+ * not the scenario's anonymous memory or whose read faults, the byte all its
+ * bytes hold, -1 when they differ (the models never write such a page). Without the zero page
  * (emulated: fault_watch.h) a read fault allocates a page: a page that was
  * not resident before the read is written back, as a lookup_ioctx read's is.
  */
-static void peek_pages(uintptr_t addr, long pages)
+static void peek_pages(int i, uintptr_t addr, long pages)
 {
-	uintptr_t page = addr & ~(uintptr_t)(page_size - 1), end = 0;
+	uintptr_t first = addr & ~(uintptr_t)(page_size - 1), page = first, end = 0;
+	struct vma v;
+	/* A read-only private page takes no write-back: refused before the
+	 * result opens, up to the first page the peek cannot read. */
+	for (long n = 0; emulating && n < pages && (page < end || scenario_anon(page, &end, &v)) && v.readable; n++) {
+		unsigned char resident;
+		if (!v.shared_anon && !v.private_rw && mincore((void *)page, (size_t)page_size, &resident) == 0 && !(resident & 1))
+			scenario_error(i, "addr", -1, "a read fault on read-only private memory cannot be emulated without the zero page (no write-back)");
+		page += (uintptr_t)page_size;
+	}
+	page = first;
+	end = 0;
 	outf(",\"bytes\":[");
-	for (long n = 0; n < pages && (page < end || scenario_anon(page, &end)); n++) {
+	for (long n = 0; n < pages && (page < end || scenario_anon(page, &end, &v)); n++) {
 		unsigned char resident = 1;
-		if (emulating && mincore((void *)page, (size_t)page_size, &resident) != 0)
+		/* Shared memory has no anon_vma to give: only private pages are written back. */
+		if (emulating && !v.shared_anon && mincore((void *)page, (size_t)page_size, &resident) != 0)
 			die_probe("peek: mincore: %s", strerror(errno));
-		const volatile unsigned char *b = (const volatile unsigned char *)page;
-		int value = b[0];
-		for (long k = 1; k < page_size && value >= 0; k++)
-			if (b[k] != b[0])
-				value = -1;
-		if (!(resident & 1))
-			*(volatile unsigned char *)page = b[0];
-		outf("%s%d", n ? "," : "", value);
+		struct touch t = {0, !(resident & 1)};
+		if (touch_page(peek_one, page, &t) != 0)
+			break;
+		outf("%s%d", n ? "," : "", t.value);
 		page += (uintptr_t)page_size;
 	}
 	outf("]");
@@ -408,7 +479,7 @@ static void do_io_cancel(int i, const struct step *st)
 	}
 	struct io_event result;
 	struct fault_watch w;
-	watch_ctx(&w, ctx);
+	watch(i, &w, ctx);
 	/* The tail before, where a ring's header is mapped at `ctx` (a cancel that finds a block found it there). */
 	uint32_t tail = 0;
 	int have_tail = st->flag == CANCEL_SUBMITTED && ring_tail_at(ctx, &tail);
@@ -497,8 +568,8 @@ static void do_call(int i, const struct step *st)
 		}
 		void *p = st->n2 > 0 && st->n1 > 0 && at == NULL
 				  ? (errno = ENOMEM, MAP_FAILED)
-				  : mmap(at, (size_t)(st->n1 * page_size), PROT_READ | PROT_WRITE,
-					 MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+				  : mmap(at, (size_t)(st->n1 * page_size), st->prot,
+					 (int)st->n3 | MAP_ANONYMOUS | flags, -1, 0);
 		ret_errno(p == MAP_FAILED ? -1 : 0);
 		if (p != MAP_FAILED)
 			bind_name(st->name, (uintptr_t)p);
@@ -598,7 +669,7 @@ static void do_call(int i, const struct step *st)
 		break;
 	}
 	case OP_PEEK:
-		peek_pages(resolve(i, "addr", &st->a), st->n1);
+		peek_pages(i, resolve(i, "addr", &st->a), st->n1);
 		break;
 	case OP_BUF_FILL:
 		memset(io_buf + st->n3, (int)st->n2, (size_t)st->n1);

@@ -269,7 +269,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 17, 6, 3, 2, 6, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 6, 2, 4, 3};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 8, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 6, 2, 4, 3};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -470,6 +470,19 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		if (st->n2 < 0 || st->n2 > MAX_ALIGN_PAGES || (st->n2 & (st->n2 - 1)) != 0 ||
 		    (st->n2 != 0 && st->a.kind != A_NONE))
 			die_probe("wire line %d: bad mmap align", line);
+		/* MAP: private or shared; PROT: rw, r or none. */
+		if (strcmp(tok[6], "shared") == 0)
+			st->n3 = MAP_SHARED;
+		else if (strcmp(tok[6], "private") == 0)
+			st->n3 = MAP_PRIVATE;
+		else
+			die_probe("wire line %d: bad mmap map type", line);
+		st->prot = strcmp(tok[7], "rw") == 0     ? PROT_READ | PROT_WRITE
+			   : strcmp(tok[7], "r") == 0    ? PROT_READ
+			   : strcmp(tok[7], "none") == 0 ? PROT_NONE
+							 : -1;
+		if (st->prot < 0)
+			die_probe("wire line %d: bad mmap prot", line);
 		break;
 	case OP_MUNMAP:
 		st->a = parse_addr(tok[1], line);

@@ -70,6 +70,7 @@ struct step {
 	long n1, n2, n3;   /* op-specific numbers, see parse_step */
 	int name;          /* name to bind, -1 for none */
 	int flag;          /* CTXP_* / FD_* / TIMEOUT_* / mremap flags / mmap MAP_FIXED* */
+	int prot;          /* mmap: PROT_* (n3: MAP_PRIVATE or MAP_SHARED) */
 	int cmd;           /* io_submit opcode */
 	int sig;           /* io_pgetevents: SIG_* */
 	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */

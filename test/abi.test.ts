@@ -34,6 +34,7 @@ import * as limits from "../assembly/abi/limits.js";
 import * as ring from "../assembly/abi/ring.js";
 import * as iocb from "../assembly/abi/iocb.js";
 import * as poll from "../assembly/abi/poll.js";
+import * as addressSpace from "../assembly/abi/address-space.js";
 import { CORE_SWITCHES, PROFILES, profileBits } from "../src/contract/profile.js";
 import { REPO } from "./helpers.js";
 
@@ -111,6 +112,8 @@ function probeAbi(): Record<string, number> {
     ["MAX_PEEK_RUNS", "MAX_PEEK_RUNS"],
     ["MAX_ALIGN_PAGES", "MAX_ALIGN_PAGES"],
     ["MAX_MAPPING_PAGES", "MAX_MAPPING_PAGES"],
+    // An mmap step's prot (FINDINGS 59): the probe maps with <sys/mman.h>'s bits.
+    ...["PROT_READ", "PROT_WRITE"].map((f): [string, string] => [f, f]),
     ...["MAX_THREADS", "MAX_THREAD_NR", "MIN_THREAD_TIMEOUT_NS", "MAX_THREAD_TIMEOUT_NS"].map((f): [string, string] => [f, f]),
   ];
   const line = (k: string, v: string, first: boolean) => `\tprintf("%s\\"${k}\\":%lld", ${first ? '""' : '","'}, (long long)(${v}));`;
@@ -177,6 +180,7 @@ describe("single-source ABI", () => {
     assert.deepEqual([c.MAX_BUF_TOUCH_BYTES, c.MAX_PEEK_RUNS], [limits.MAX_BUF_TOUCH_BYTES, limits.MAX_PEEK_RUNS]);
     assert.equal(c.MAX_ALIGN_PAGES, limits.MAX_ALIGN_PAGES);
     assert.equal(c.MAX_MAPPING_PAGES, limits.MAX_MAPPING_PAGES);
+    assert.deepEqual([c.PROT_READ, c.PROT_WRITE], [addressSpace.PROT_READ, addressSpace.PROT_WRITE]);
     assert.ok(limits.MAX_IOV_SEGMENTS > iocb.UIO_MAXIOV, "an array may be long enough for the EINVAL of too many segments");
     // MAX_RW_COUNT (INT_MAX rounded down to a page): a longer block or iovec array the kernel would cut short, which no model does.
     const maxRwCount = 0x7fffffff & ~(ring.PAGE_SIZE - 1);

@@ -13,6 +13,7 @@ import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { runKernelFuzz } from "../src/fuzz/kernel-fuzz.js";
+import { parseAnswerLine } from "../src/kernel/answer.js";
 import { Guest, GuestLane } from "../src/kernel/guest.js";
 import { fetchedKernels, guestAvailability, initramfs, resolveKernel, staticProbePath } from "../src/kernel/guest-kernels.js";
 import { cpioNewc, isStaticElf } from "../src/kernel/initramfs.js";
@@ -228,3 +229,17 @@ async function childQemu(pid: number): Promise<number | null> {
   }
   return null;
 }
+
+describe("a probe answer line's scenario error", () => {
+  const line = (se: Record<string, unknown>) =>
+    JSON.stringify({ kernel: "k", cpus: 1, aio_max_nr: 65536, aio_nr: 0, zero_page: true, results: [], scenario_error: se });
+  it("is an unbound name only when the probe gave the name's index; otherwise it carries the probe's message", () => {
+    const unbound = parseAnswerLine(line({ step: 0, field: "addr", name_index: 1, message: "name is not bound" }));
+    const other = parseAnswerLine(line({ step: 0, field: "addr", message: "a read fault on read-only private memory cannot be emulated" }));
+    assert.ok(unbound.kind === "ran" && other.kind === "ran");
+    assert.equal(unbound.scenarioUnboundName, true);
+    assert.equal(other.scenarioUnboundName, undefined);
+    assert.equal(other.scenarioMessage, "a read fault on read-only private memory cannot be emulated");
+    assert.deepEqual(other.outcome.scenarioError, { step: 0, field: "addr" });
+  });
+});

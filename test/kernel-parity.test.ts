@@ -86,7 +86,12 @@ test("the probe takes the no-zero-page line only before the first step", {
 test("the probe refuses an mmap align that is not a power of two of pages, too large, or with an address", {
   skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
 }, () => {
-  for (const input of ["mmap 1 0 - replace 3\n", `mmap 1 0 - replace ${2 ** 19}\n`, "mmap 1 0 - replace -2\n", "mmap 1 0 N0+0+0 replace 2\n"]) {
+  for (const input of [
+    "mmap 1 0 - replace 3 private rw\n",
+    `mmap 1 0 - replace ${2 ** 19} private rw\n`,
+    "mmap 1 0 - replace -2 private rw\n",
+    "mmap 1 0 N0+0+0 replace 2 private rw\n",
+  ]) {
     const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
     assert.equal(r.status, 1, input);
     assert.equal(JSON.parse(r.stdout).probe_error, "wire line 1: bad mmap align", input);
@@ -100,12 +105,14 @@ test("the probe refuses a number outside its field's bounds, naming the field", 
     ["ftruncate -1\n", "wire line 1: size out of range"],
     ["buf_fill 0 1 256\n", "wire line 1: value out of range"],
     ["buf_fill 0 1 -1\n", "wire line 1: value out of range"],
-    ["mmap 1 0 - replace 0\nfill N0+0+0 1 256\n", "wire line 2: value out of range"],
-    ["mmap 1 0 - replace 0\nfill N0+0+0 0 1\n", "wire line 2: pages out of range"],
+    ["mmap 1 0 - replace 0 private rw\nfill N0+0+0 1 256\n", "wire line 2: value out of range"],
+    ["mmap 1 0 - replace 0 private rw\nfill N0+0+0 0 1\n", "wire line 2: pages out of range"],
     // One call's charge (MAX_MAPPING_PAGES, FINDINGS 60): what every backend refuses past.
-    [`mmap ${2 ** 19 + 1} 0 - replace 0\n`, "wire line 1: pages out of range"],
-    [`mmap 1 0 - replace 0\nmremap N0+0+0 1 ${2 ** 19 + 1} - - maymove\n`, "wire line 2: new_pages out of range"],
-    [`mmap 1 0 - replace 0\nfork_mremap N0+0+0 ${2 ** 19 + 1} N0+0+0\n`, "wire line 2: pages out of range"],
+    [`mmap ${2 ** 19 + 1} 0 - replace 0 private rw\n`, "wire line 1: pages out of range"],
+    [`mmap 1 0 - replace 0 private rw\nmremap N0+0+0 1 ${2 ** 19 + 1} - - maymove\n`, "wire line 2: new_pages out of range"],
+    [`mmap 1 0 - replace 0 private rw\nfork_mremap N0+0+0 ${2 ** 19 + 1} N0+0+0\n`, "wire line 2: pages out of range"],
+    ["mmap 1 0 - replace 0 public rw\n", "wire line 1: bad mmap map type"],
+    ["mmap 1 0 - replace 0 shared w\n", "wire line 1: bad mmap prot"],
   ]) {
     const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
     assert.equal(r.status, 1, input);
@@ -117,7 +124,7 @@ test("the probe takes one tmpfs line, before the first step, of whole pages from
   skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
 }, () => {
   for (const [input, said] of [
-    ["mmap 1 0 - replace 0\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
+    ["mmap 1 0 - replace 0 private rw\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65536\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65537\n", "wire line 1: tmpfs size out of range"],
     ["tmpfs 12288\n", "wire line 1: tmpfs size out of range"],

@@ -341,7 +341,15 @@ describe("wasm core = model", () => {
             if (r === 1) return { op: "store_event", ctx: addr(), slot: int(0, 300), data: int(0, 999), res: int(-30, 600), res2: int(-1, 1) };
             return { op: "ring_events", ctx: addr(), slot: int(0, 300), count: int(0, 20) };
           }
-          if (k < 64) return { op: "mmap", pages: pick([1, 2, 4, 16, 0]), name: pick(mapNames) };
+          // Now and then MAP_SHARED, read-only or PROT_NONE (FINDINGS 59).
+          if (k < 64)
+            return {
+              op: "mmap",
+              pages: pick([1, 2, 4, 16, 0]),
+              name: pick(mapNames),
+              ...(random() < 0.3 ? { shared: true } : {}),
+              ...(random() < 0.2 ? { prot: pick(["r", "none"] as const) } : {}),
+            };
           // At the highest free odd multiple of a power of two (FINDINGS 55).
           if (k < 66) return { op: "mmap", pages: pick([1, 3, 600, 0]), name: pick(mapNames), align: pick([2, 8, 512, 2 ** 18]) };
           if (k < 71) return { op: "munmap", addr: addr(), pages: int(0, 5) };
@@ -641,6 +649,46 @@ describe("wasm core = model", () => {
       read("unmapped", s);
       pair.call("mmap over it", (b) => b.mmap(2, s));
       read("fresh", s);
+    }
+  });
+
+  // A shared page's bytes are its object's (FINDINGS 59): read through the cache after a child's fill, a
+  // move, a growth past the object; a PROT_NONE or read-only page faults for the reads or writes it refuses.
+  test("shared and protected pages read the same through the cache", () => {
+    for (const profile of PROFILE_NAMES) {
+      const pair = new Pair(profile);
+      const read = (label: string, at: number) => pair.call(`${label}: ring`, (b) => b.ring(at));
+      const s = pair.call("shared", (b) => b.mmap(2, null, false, 0, true)).addr;
+      pair.call("fill", (b) => b.fill(s, 2, 7));
+      read("filled", s);
+      pair.call("child fill", (b) => b.inChild((c) => c.fill(s + P, 1, 9)));
+      read("the child's bytes", s + P);
+      assert.deepEqual(
+        pair.call("peek", (b) => b.peek(s, 2)),
+        [7, 9],
+      );
+      const t = pair.mmap(8);
+      pair.call("move", (b) => b.mremap(s, 2, 4, t));
+      read("moved", t + P);
+      read("grown past the object", t + 2 * P);
+      assert.equal(
+        pair.call("fill past the object", (b) => b.fill(t, 4, 1)),
+        2,
+      );
+      pair.call("io_destroy of a grown page's id", (b) => b.io_destroy(t + 3 * P));
+      const n = pair.call("none", (b) => b.mmap(1, null, false, 0, false, 0)).addr;
+      read("PROT_NONE", n);
+      pair.call("io_destroy through PROT_NONE", (b) => b.io_destroy(n));
+      const r = pair.call("read-only", (b) => b.mmap(1, null, false, 0, true, 1)).addr;
+      read("read-only", r);
+      assert.equal(
+        pair.call("fill read-only", (b) => b.fill(r, 1, 3)),
+        0,
+      );
+      assert.deepEqual(
+        pair.call("peek read-only", (b) => b.peek(r, 1)),
+        [0],
+      );
     }
   });
 

@@ -188,8 +188,9 @@ export interface AioBackend {
   /**
    * `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses,
    * or with `align` (pages, a power of two; 0 for none) the highest free odd multiple of it below the scenario ceiling.
+   * `shared`: MAP_SHARED (a shmem object of its own) rather than MAP_PRIVATE; `prot`: PROT_READ | PROT_WRITE bits (default both).
    */
-  mmap(pages: number, at?: number | null, noReplace?: boolean, align?: number): SysResult & { addr: number };
+  mmap(pages: number, at?: number | null, noReplace?: boolean, align?: number, shared?: boolean, prot?: number): SysResult & { addr: number };
   munmap(addr: number, pages: number): SysResult;
   /**
    * `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove`
@@ -207,10 +208,11 @@ export interface AioBackend {
   /**
    * Writes `value` into every byte of the `pages` pages from the one holding
    * `addr`, up to the first that is not anonymous memory (unmapped, or a
-   * ring: its pages are not written here): the pages written.
+   * ring: its pages are not written here) or whose write faults (not
+   * PROT_WRITE, or a shared page past its object's end): the pages written.
    */
   fill(addr: number, pages: number, value: number): number;
-  /** The byte each of the `pages` pages from the one holding `addr` holds, up to the first that is not anonymous memory. */
+  /** The byte each of the `pages` pages from the one holding `addr` holds, up to the first that is not anonymous memory or whose read faults. */
   peek(addr: number, pages: number): number[];
   /**
    * A thread blocked in io_getevents holds the context lookup_ioctx found

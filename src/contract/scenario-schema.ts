@@ -164,6 +164,8 @@ const mmap = z
     align: int(2, MAX_ALIGN_PAGES)
       .refine((v) => (v & (v - 1)) === 0, "a power of two (pages)")
       .optional(),
+    shared: z.literal(true).optional(),
+    prot: z.enum(["rw", "r", "none"]).optional(),
   })
   .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] })
   .refine((s) => s.align === undefined || s.at === undefined, { message: "`align` chooses the address itself: not with `at`", path: ["align"] });

@@ -2,7 +2,16 @@
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
 import { IOPRIO_CLASS_SHIFT, IOPRIO_HINT_SHIFT, IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
 import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
+import { PROT_READ, PROT_RW } from "../../assembly/abi/address-space.js";
 import type { Ctxp, Iov, Timeout } from "./backend.js";
+
+/** An `mmap` step's protection: PROT_READ | PROT_WRITE, PROT_READ, or PROT_NONE. */
+export type MmapProt = "rw" | "r" | "none";
+
+/** The PROT_* bits of an `mmap` step's `prot`. */
+export function protBits(prot: MmapProt | undefined): number {
+  return prot === "r" ? PROT_READ : prot === "none" ? 0 : PROT_RW;
+}
 
 /** A kernel generation the models follow (src/contract/profile.ts has each one's switches). */
 export type ProfileName = "v3.11" | "v3.18" | "v3.19" | "mainline" | "next" | "v6.1" | "v6.12";
@@ -67,8 +76,11 @@ export type CallStep =
   | { op: "store_head"; ctx: AddrExpr; head: number }
   | { op: "store_event"; ctx: AddrExpr; slot: number; data: number; res: number; res2?: number }
   | { op: "ring_events"; ctx: AddrExpr; slot: number; count: number }
-  /** `align`: pages, a power of two; the mapping starts at an odd multiple of it (docs/scenario-format.md). */
-  | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true; align?: number }
+  /**
+   * `align`: pages, a power of two; the mapping starts at an odd multiple of it (docs/scenario-format.md).
+   * `shared`: MAP_SHARED (a shmem object of its own); `prot`: its protection, "rw" by default.
+   */
+  | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true; align?: number; shared?: true; prot?: MmapProt }
   | { op: "munmap"; addr: AddrExpr; pages: number }
   | {
       op: "mremap";

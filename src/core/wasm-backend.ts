@@ -52,6 +52,7 @@ import {
   KIND_NONE,
 } from "../../assembly/abi/codes.js";
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
+import { PROT_RW } from "../../assembly/abi/address-space.js";
 
 /** io_submit's fd code: a test-file word's FD_*, or a pipe end's FD_PIPE + 2 x pipe (+ 1: the write end). */
 const fdCode = (fd: IoFd): number => (typeof fd === "object" ? FD_PIPE + 2 * fd.pipe + (fd.write ? 1 : 0) : FD[fd]);
@@ -205,8 +206,8 @@ export class WasmProcess implements AioBackend {
     return { errno: null, id, nr, head, tail, magic, compat_features, incompat_features, header_length, pages, idIsSetupAddress: idIsSetupAddress === 1 };
   }
 
-  mmap(pages: number, at: number | null = null, noReplace = false, align = 0): SysResult & { addr: number } {
-    return addrResult(this.core.mmap(BigInt(pages), at === null ? 0 : 1, BigInt(at ?? 0), noReplace ? 1 : 0, BigInt(align)));
+  mmap(pages: number, at: number | null = null, noReplace = false, align = 0, shared = false, prot = PROT_RW): SysResult & { addr: number } {
+    return addrResult(this.core.mmap(BigInt(pages), at === null ? 0 : 1, BigInt(at ?? 0), noReplace ? 1 : 0, BigInt(align), shared ? 1 : 0, prot));
   }
 
   munmap(addr: number, pages: number): SysResult {

@@ -2,7 +2,7 @@
 // success, per op. EXPECTED lists what the original specification and
 // probe/FINDINGS.md name for each op; a run reports what it never reached.
 import { EFBIG, ENOSPC } from "../../assembly/abi/errno.js";
-import { isSyncCmd, isVectoredCmd, type CallStep, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
+import { isSyncCmd, isVectoredCmd, type AddrExpr, type CallStep, type Step, type StepOf, type StepResult } from "../contract/scenario.js";
 
 /** Per call (a repeat has no outcome of its own: its body's calls count under their ops). */
 export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
@@ -52,8 +52,9 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
  * blocks (FINDINGS 47), those on the O_DIRECT descriptor (FINDINGS 49): what they answer is not what a plain read or write
  * answers, so the io_submit row alone would not show whether they were
  * reached. A step counts in each row it fits. mremap with MREMAP_DONTUNMAP
- * (FINDINGS 52) and mmap with align (FINDINGS 55) have rows of their own
- * for the same reason.
+ * (FINDINGS 52), mmap with align (FINDINGS 55), and shared or protected
+ * mappings with the fills and peeks of them (FINDINGS 59) have rows of
+ * their own for the same reason.
  */
 export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> = {
   "io_submit fsync": ["ok", "EINVAL", "EBADF"],
@@ -74,6 +75,14 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "mremap dontunmap": ["ok", "EINVAL", "EFAULT"],
   // mmap's align (FINDINGS 55): placed at the highest free odd multiple, or 0 pages (EINVAL).
   "mmap align": ["ok", "EINVAL"],
+  // MAP_SHARED and read-only or PROT_NONE mappings (FINDINGS 59): made, 0 pages (EINVAL), over a page (NOREPLACE: EEXIST);
+  // fills and peeks of them (by the name they bound): pages written or read, or none (a fault: the protection, or a grown shared page past its object).
+  "mmap shared": ["ok", "EINVAL", "EEXIST"],
+  "mmap prot": ["ok", "EINVAL", "EEXIST"],
+  "fill shared": ["written", "none"],
+  "peek shared": ["zero", "data", "none"],
+  "fill prot": ["none"],
+  "peek prot": ["zero", "none"],
   // A thread with min_nr below nr (FINDINGS 57): asleep or returned at once; its join's events short of nr, all nr, or EINVAL.
   "thread_getevents min_nr": ["blocked", "returned"],
   "thread_join min_nr": ["short", "full", "EINVAL"],
@@ -150,6 +159,28 @@ function joinOutcome(r: StepResult, nr: number): string {
   return (r.ret ?? 0) < nr ? "short" : "full";
 }
 
+/** The mmap step before step i that bound the name `addr` starts with, if any (a name a move bound is not followed). */
+function mappingOf(steps: readonly Step[], i: number, addr: AddrExpr): StepOf<"mmap"> | undefined {
+  if (typeof addr !== "string") return undefined;
+  const name = addr.split("+")[0];
+  for (let k = i - 1; k >= 0; k--) {
+    const s = steps[k];
+    if ((s.op === "mmap" || s.op === "mremap" || s.op === "io_setup") && s.name === name) return s.op === "mmap" ? s : undefined;
+  }
+  return undefined;
+}
+
+/** The rows a shared or protected mapping's own step, or a fill or peek of one, also counts in (FINDINGS 59). */
+function mappingKinds(steps: readonly Step[], i: number): string[] {
+  const s = steps[i];
+  const m = s?.op === "mmap" ? s : s?.op === "fill" || s?.op === "peek" ? mappingOf(steps, i, s.addr) : undefined;
+  if (m === undefined) return [];
+  const kinds: string[] = [];
+  if (m.shared) kinds.push(`${s.op} shared`);
+  if (m.prot !== undefined && m.prot !== "rw") kinds.push(`${s.op} prot`);
+  return kinds;
+}
+
 /** The rows of their own an io_submit step also counts in: its opcode's (sync, vectored, noop, poll), rw_flags', resfd's, ioprio's and O_DIRECT's; a MREMAP_DONTUNMAP mremap's; an aligned mmap's. */
 function submitKinds(s: Step | undefined): string[] {
   if (s?.op === "mremap" && s.dontunmap) return ["mremap dontunmap"];
@@ -191,6 +222,7 @@ export class Coverage {
       }
       this.bump(r.op, outcomeOf(r), 1);
       for (const kind of submitKinds(steps[r.step])) this.bump(kind, outcomeOf(r), 1);
+      for (const kind of mappingKinds(steps, r.step)) this.bump(kind, outcomeOf(r), 1);
       for (const kind of threadKinds(steps, r.step)) {
         const t = s?.op === "thread_join" ? startOf(steps, r.step, s.name) : undefined;
         this.bump(kind, t === undefined ? outcomeOf(r) : joinOutcome(r, t.nr), 1);

@@ -26,6 +26,7 @@ import {
   randomEventfd,
   randomLoop,
   randomRange,
+  mapKind,
   countForRange,
   randomSignalArgs,
   withRandomFd,
@@ -84,6 +85,8 @@ export class ProgramGenerator {
   private pollFocus = false;
   /** A program about threads: a step in six is a thread's, so several wait at once and their joins come (FINDINGS 57). */
   private threadFocus = false;
+  /** Names of the shared, read-only or PROT_NONE mappings made (FINDINGS 59): fills and peeks aim at them now and then. */
+  private otherMaps: string[] = [];
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
@@ -103,6 +106,7 @@ export class ProgramGenerator {
     this.counter = 0;
     this.pollFocus = this.rng.chance(0.25);
     this.threadFocus = this.rng.chance(0.15);
+    this.otherMaps = [];
     this.setUp();
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
@@ -123,6 +127,7 @@ export class ProgramGenerator {
     try {
       const r = runStep(this.shadow, step, this.steps.length, this.names, "generated");
       this.steps.push(step);
+      if (step.op === "mmap" && step.at === undefined && (step.shared || step.prot) && r.errno === null) this.otherMaps.push(step.name);
       return r.errno === null || r.errno === undefined;
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
@@ -203,7 +208,7 @@ export class ProgramGenerator {
       const nr = rng.pick(movable);
       if (this.add({ op: "io_setup", nr_events: nr, name: "ABC"[i] })) this.eventsAsked += nr;
     }
-    for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add({ op: "mmap", pages: rng.int(1, 4), name: "XY"[i] });
+    for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add({ op: "mmap", pages: rng.int(1, 4), name: "XY"[i], ...mapKind(rng) });
     for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add(randomEventfd(rng, this.fresh("V")));
     for (let i = 0, n = rng.int(0, 3); i < n; i++) this.add(this.moveRingIntoArena());
   }
@@ -428,16 +433,19 @@ export class ProgramGenerator {
     if (roll < 950) return this.setupLater();
     if (roll < 965) return this.threadStep();
     if (roll < 980) {
-      if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}) };
+      if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}), ...mapKind(rng) };
       // An aligned mapping (mremap_test.c's sources) at the highest free odd multiple of align; larger than any hole, as every new mapping.
       // Never 2 GiB (MAX_MAPPING_PAGES): every later new mapping and ring must outsize it (Safety.holeBound sums them), past the bound.
-      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]) };
-      return { op: "mmap", pages: this.bigPages(), name: this.fresh("W") };
+      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]), ...mapKind(rng) };
+      // Shared, read-only or PROT_NONE now and then (FINDINGS 59).
+      return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...mapKind(rng) };
     }
     if (roll < 990) {
       // MAP_FIXED into the arena, over whatever is there (rings moved in too); the name is never used again.
       const pages = rng.int(1, 4);
-      const step: Step = { op: "mmap", pages, name: this.fresh("F"), at: this.addr(ARENA, rng.int(1, Math.max(1, this.usable() - pages + 1))) };
+      const at = this.addr(ARENA, rng.int(1, Math.max(1, this.usable() - pages + 1)));
+      // Shared or protected pieces in the arena merge only with their like (FINDINGS 59).
+      const step: StepOf<"mmap"> = { op: "mmap", pages, name: this.fresh("F"), at, ...mapKind(rng) };
       // MAP_FIXED_NOREPLACE: maps a hole, EEXIST over anything.
       return rng.chance(0.4) ? { ...step, noreplace: true } : step;
     }
@@ -565,7 +573,7 @@ export class ProgramGenerator {
       else if (roll < 74) calls.push(this.cancel(ctx) as StepOf<"io_cancel">);
       else if (roll < 80) calls.push({ op: "ftruncate", size: rng.pick([0, 512, 16384, 20000]) });
       else if (roll < 85 && this.names.eventfdList().length > 0) calls.push({ op: "eventfd_read", fd: rng.pick(this.names.eventfdList()) });
-      else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W") });
+      else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...mapKind(rng) });
       else if (roll < 90) calls.push(rng.chance(0.5) ? this.fill() : rng.chance(0.5) ? this.peek() : randomBufStep(rng));
       else calls.push(this.childCall());
     }
@@ -631,12 +639,26 @@ export class ProgramGenerator {
     return step;
   }
 
-  /** A fill of a few pages from a page of the arena, a ring or a mapping: it stops at the first that is not anonymous memory. */
+  /**
+   * A page for a fill or peek: of the arena, a ring or a mapping, or now and
+   * then of a shared, read-only or PROT_NONE mapping (FINDINGS 59): a
+   * shmem object's pages, or a fault.
+   */
+  private contentPage(): AddrExpr {
+    const other = this.liveExtents(["anon"]).filter(([n]) => this.otherMaps.includes(n));
+    if (other.length > 0 && this.rng.chance(0.5)) {
+      const [name, e] = this.rng.pick(other);
+      return this.addr(name, this.rng.int(e.lo, e.hi));
+    }
+    return this.pageIn(["arena", "arena", "ring", "anon"]);
+  }
+
+  /** A fill of a few pages from a page of the arena, a ring or a mapping: it stops at the first that is not anonymous memory or faults. */
   private fill(): StepOf<"fill"> {
     const rng = this.rng;
     return {
       op: "fill",
-      addr: this.pageIn(["arena", "arena", "ring", "anon"]),
+      addr: this.contentPage(),
       pages: rng.pick([1, 1, 2, 3, 8]),
       value: rng.pick([0, 1, 0x5a, 0xff, rng.int(0, 255)]),
     };
@@ -644,7 +666,7 @@ export class ProgramGenerator {
 
   /** A peek of a few pages: what fills wrote, moved, forked or unmapped since. */
   private peek(): StepOf<"peek"> {
-    return { op: "peek", addr: this.pageIn(["arena", "arena", "ring", "anon"]), pages: this.rng.pick([1, 2, 4, 8]) };
+    return { op: "peek", addr: this.contentPage(), pages: this.rng.pick([1, 2, 4, 8]) };
   }
 
   /** io_cancel, mostly of the control block io_submit uses, sometimes of one it cannot read. */

@@ -137,6 +137,8 @@ function simplerSteps(s: Step, names: string[]): Step[] {
     "maymove",
     "noreplace",
     "align",
+    "shared",
+    "prot",
     "usig",
     "sigmask",
     "sigsetsize",

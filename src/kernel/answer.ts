@@ -14,6 +14,8 @@ export type KernelRun =
       /** The kernel maps the zero page and the probe emulated read faults that allocate pages, as the program asked. */
       zeroPageEmulated?: true;
       scenarioMessage?: string;
+      /** The scenario error is an unbound name: the probe gave its index (other errors on a name-valued field carry their own message). */
+      scenarioUnboundName?: true;
     }
   /** The probe's child died (a signal) or hung past the watchdog: the program is kept as a reproducer. */
   | { kind: "crashed"; message: string; step: number | null };
@@ -30,7 +32,7 @@ export function parseAnswerLine(line: string): KernelRun {
   }
   if (typeof doc.probe_error === "string")
     return { kind: "crashed", message: doc.probe_error, step: typeof doc.step === "number" && doc.step >= 0 ? doc.step : null };
-  const se = doc.scenario_error as { step?: unknown; field?: unknown; message?: unknown } | undefined;
+  const se = doc.scenario_error as { step?: unknown; field?: unknown; name_index?: unknown; message?: unknown } | undefined;
   const { kernel, cpus, aio_max_nr, aio_nr, zero_page } = doc;
   const results = Array.isArray(doc.results) ? (doc.results as StepResult[]) : [];
   if (typeof kernel !== "string" || typeof cpus !== "number" || typeof aio_max_nr !== "number" || typeof aio_nr !== "number" || typeof zero_page !== "boolean")
@@ -40,5 +42,6 @@ export function parseAnswerLine(line: string): KernelRun {
   const run: KernelRun = { kind: "ran", outcome: { results, scenarioError }, config: { cpus, aio_max_nr, aio_nr, zero_page, ...tmpfs }, kernel };
   if (doc.zero_page_emulated === true) run.zeroPageEmulated = true;
   if (typeof se?.message === "string") run.scenarioMessage = se.message;
+  if (typeof se?.name_index === "number") run.scenarioUnboundName = true;
   return run;
 }

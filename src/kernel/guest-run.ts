@@ -53,7 +53,9 @@ export class GuestRunner {
       const value = se.field === null || (step.op === "io_submit" && se.field === "fd") ? undefined : (step as unknown as Record<string, unknown>)[se.field];
       const name = typeof value === "string" ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(value)?.[0] : undefined;
       const message =
-        name !== undefined && name !== "bogus" ? `name "${name}" is not bound by any earlier successful step` : (run.scenarioMessage ?? "scenario error");
+        run.scenarioUnboundName && name !== undefined && name !== "bogus"
+          ? `name "${name}" is not bound by any earlier successful step`
+          : (run.scenarioMessage ?? "scenario error");
       throw new ScenarioError(file, se.step, se.field, message);
     }
     if (run.outcome.results.length !== scenario.steps.length)

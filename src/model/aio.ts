@@ -38,7 +38,7 @@ import { ioprioRefused } from "./ioprio.js";
 import { Kioctx } from "./kioctx.js";
 import { TmpfsSpace } from "./tmpfs.js";
 import { IoctxList, IoctxTable } from "./ioctx-table.js";
-import { AddressSpace, PAGE_SIZE, TASK_SIZE_PAGE, type Vma } from "./mm.js";
+import { AddressSpace, PAGE_SIZE, PROT_RW, TASK_SIZE_PAGE, type Vma } from "./mm.js";
 import {
   AIO_MAX_RING_EVENTS,
   AIO_RING_HEADER,
@@ -155,7 +155,17 @@ export class AioProcess implements AioBackend {
     const start = this.mm.unmappedArea(pages);
     if (start < 0) return "ENOMEM";
     const ring = new AioRing(pages, start * PAGE_SIZE);
-    this.mm.insert({ start, pages, kind: p.ringFile ? "aio" : "anon", backing: ring, pgoff: 0, dontexpand: p.ringDontExpand, anon_vma: 0 });
+    this.mm.insert({
+      start,
+      pages,
+      kind: p.ringFile ? "aio" : "anon",
+      backing: ring,
+      pgoff: 0,
+      dontexpand: p.ringDontExpand,
+      anon_vma: 0,
+      shm: 0,
+      prot: PROT_RW,
+    });
     const ctx = new Kioctx(p, ring, nr, pages, start * PAGE_SIZE, charge, this.config.cpus);
     if (p.lookup === "table") {
       this.ioctx_table ??= new IoctxTable();
@@ -572,8 +582,9 @@ export class AioProcess implements AioBackend {
   /**
    * `at`: MAP_FIXED there, replacing whatever it covers (rings too); `noReplace`: MAP_FIXED_NOREPLACE, EEXIST when anything is there.
    * `align` (pages, without `at`): the highest free odd multiple of it (AddressSpace.alignedArea).
+   * `shared`: MAP_SHARED, a shmem object of its own (page offset 0); `prot`: PROT_READ | PROT_WRITE bits.
    */
-  mmap(pages: number, at: number | null = null, noReplace = false, align = 0): SysResult & { addr: number } {
+  mmap(pages: number, at: number | null = null, noReplace = false, align = 0, shared = false, prot = PROT_RW): SysResult & { addr: number } {
     if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
     if (at !== null) {
       // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
@@ -587,7 +598,8 @@ export class AioProcess implements AioBackend {
     }
     const start = at !== null ? at / PAGE_SIZE : align > 0 ? this.mm.alignedArea(pages, align) : this.mm.unmappedArea(pages);
     if (start < 0) return { ...fail("ENOMEM"), addr: 0 };
-    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: start, dontexpand: false, anon_vma: 0 });
+    const shm = shared ? this.mm.shmem.create(pages) : 0;
+    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: shared ? 0 : start, dontexpand: false, anon_vma: 0, shm, prot });
     return { ...ok(), addr: start * PAGE_SIZE };
   }
 
@@ -730,7 +742,7 @@ export class AioProcess implements AioBackend {
     const mm = this.mm;
     if (dontUnmap && mm.find(start)!.dontexpand) return "EINVAL";
     mm.unmap(dest, newPages);
-    // The pages move with their contents (a ring has none: `fill` writes anonymous memory only).
+    // The pages move with their contents (a ring has none: `fill` writes anonymous memory only; a shared page's are its object's).
     const moved = mm.takeContents(start, pages);
     const vma = mm.find(start)!;
     const before: Vma = { ...vma };
@@ -738,7 +750,8 @@ export class AioProcess implements AioBackend {
     piece.start = dest;
     piece.pages = newPages;
     // Anonymous memory never faulted in (no anon_vma) takes the offset of where it lands, so it merges there.
-    if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null && piece.anon_vma === 0) piece.pgoff = dest;
+    if (this.profile.movedAnonTakesNewOffset && piece.kind === "anon" && piece.backing.bytes === null && piece.shm === 0 && piece.anon_vma === 0)
+      piece.pgoff = dest;
     // The new range is placed while its source VMA is still whole, and may merge with it: what stays of
     // the source then shares the anon_vma the merge brought in (FINDINGS 35). A MREMAP_DONTUNMAP piece
     // beside its source merges as the profile says (FINDINGS 54).

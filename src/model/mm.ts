@@ -4,9 +4,9 @@
 // src/model/aio.ts; this file knows nothing about contexts.
 
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
-import { TASK_SIZE } from "../../assembly/abi/address-space.js";
+import { PROT_READ, PROT_RW, PROT_WRITE, TASK_SIZE } from "../../assembly/abi/address-space.js";
 
-export { PAGE_SIZE };
+export { PAGE_SIZE, PROT_RW };
 /** Top-down placement starts below this page (like TASK_SIZE minus a stack gap). */
 export const MMAP_CEILING_PAGE = 0x7f00_0000_0000 / PAGE_SIZE;
 /** First page above user space. */
@@ -42,6 +42,40 @@ export interface Vma {
    * FINDINGS 33). Pieces of a split share it.
    */
   anon_vma: number;
+  /** The shmem object a MAP_SHARED anonymous mapping maps (ShmemObjects), 0 for any other VMA. */
+  shm: number;
+  /** PROT_READ | PROT_WRITE bits (PROT_RW for rings). */
+  prot: number;
+}
+
+/**
+ * The shmem objects behind MAP_SHARED anonymous mappings: each mmap makes
+ * one of its own, as large as the mapping (FINDINGS 55, 59). What `fill`
+ * wrote lives in the object, by page offset, not at an address: a forked
+ * child shares the store, a move or MREMAP_DONTUNMAP leaves it where it is.
+ */
+export class ShmemObjects {
+  /** Pages of object k at index k - 1. */
+  readonly sizes: number[] = [];
+  private readonly contents = new Map<number, number>();
+
+  create(pages: number): number {
+    this.sizes.push(pages);
+    return this.sizes.length;
+  }
+
+  /** Whether page `offset` of object `shm` lies inside it (past its end an access is SIGBUS). */
+  holds(shm: number, offset: number): boolean {
+    return offset < this.sizes[shm - 1];
+  }
+
+  get(shm: number, offset: number): number {
+    return this.contents.get(shm * 2 ** 32 + offset) ?? 0;
+  }
+
+  set(shm: number, offset: number, value: number): void {
+    this.contents.set(shm * 2 ** 32 + offset, value);
+  }
 }
 
 /**
@@ -59,6 +93,9 @@ function mergeable(a: Vma, b: Vma): boolean {
     b.backing.bytes === null &&
     a.start + a.pages === b.start &&
     a.pgoff + a.pages === b.pgoff &&
+    // A shared mapping merges only with its own object's pages (FINDINGS 59), and only at one protection.
+    a.shm === b.shm &&
+    a.prot === b.prot &&
     compatibleAnonVmas(a, b)
   );
 }
@@ -80,6 +117,8 @@ export class AddressSpace {
    * drops them and a move (move_range) carries them along.
    */
   private contents = new Map<number, number>();
+  /** The shmem objects of MAP_SHARED mappings, shared with forked children. */
+  shmem = new ShmemObjects();
 
   clone(keep: (v: Vma) => boolean): AddressSpace {
     const mm = new AddressSpace();
@@ -87,6 +126,8 @@ export class AddressSpace {
     mm.anon_vmas = this.anon_vmas;
     // Only anonymous pages have contents, and a child keeps every anonymous VMA (fork's copy on write).
     mm.contents = new Map(this.contents);
+    // Shared memory is one object for both: what either writes the other reads (FINDINGS 55).
+    mm.shmem = this.shmem;
     return mm;
   }
 
@@ -97,15 +138,31 @@ export class AddressSpace {
   }
 
   /**
+   * Anonymous memory at `page` that an access needing `prot` (PROT_READ or
+   * PROT_WRITE) reaches without a fault: null at a hole, a ring, a
+   * protection without it (SIGSEGV) or past a shared object's end (SIGBUS).
+   */
+  private reachable(page: number, prot: number): Vma | null {
+    const v = this.anonAt(page);
+    if (!v || (v.prot & prot) === 0) return null;
+    return v.shm === 0 || this.shmem.holds(v.shm, v.pgoff + page - v.start) ? v : null;
+  }
+
+  /**
    * Writes `value` into every byte of `pages` pages from `page`, stopping
-   * at the first that is not anonymous memory: returns the pages written.
-   * A write fault gives a VMA without one an anon_vma (FINDINGS 33).
+   * at the first that is not anonymous memory or whose write faults:
+   * returns the pages written. A write fault gives a private VMA without
+   * one an anon_vma (FINDINGS 33); a shared page is written in its object.
    */
   fill(page: number, pages: number, value: number): number {
     let n = 0;
     for (; n < pages; n++) {
-      const v = this.anonAt(page + n);
+      const v = this.reachable(page + n, PROT_WRITE);
       if (!v) break;
+      if (v.shm !== 0) {
+        this.shmem.set(v.shm, v.pgoff + page + n - v.start, value);
+        continue;
+      }
       if (v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
       this.contents.set(page + n, value);
     }
@@ -114,23 +171,24 @@ export class AddressSpace {
 
   /**
    * The byte each of `pages` pages from `page` holds, up to the first that
-   * is not anonymous memory. A read fault allocates a page only without
-   * the zero page (`zeroPage` false): then a VMA without an anon_vma gets one.
+   * is not anonymous memory or would fault. A read fault allocates a
+   * private page only without the zero page (`zeroPage` false): then a VMA
+   * without an anon_vma gets one.
    */
   peek(page: number, pages: number, zeroPage: boolean): number[] {
     const out: number[] = [];
     for (let n = 0; n < pages; n++) {
-      const v = this.anonAt(page + n);
+      const v = this.reachable(page + n, PROT_READ);
       if (!v) break;
-      if (!zeroPage && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
-      out.push(this.contentOf(page + n));
+      if (!zeroPage && v.shm === 0 && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
+      out.push(this.contentOf(v, page + n));
     }
     return out;
   }
 
-  /** The byte every byte of anonymous page `page` holds (0 for a page fill never wrote). */
-  contentOf(page: number): number {
-    return this.contents.get(page) ?? 0;
+  /** The byte every byte of anonymous page `page` of `v` holds (0 for a page fill never wrote). */
+  private contentOf(v: Vma, page: number): number {
+    return v.shm !== 0 ? this.shmem.get(v.shm, v.pgoff + page - v.start) : (this.contents.get(page) ?? 0);
   }
 
   /** Removes the contents of [start, start + pages) and returns them by page offset from `start` (move_range carries them). */
@@ -155,8 +213,9 @@ export class AddressSpace {
   readFault(addr: number, bytes: number): void {
     for (let page = Math.floor(addr / PAGE_SIZE); page <= Math.floor((addr + bytes - 1) / PAGE_SIZE); page++) {
       const v = this.find(page);
-      if (!v) return;
-      if (v.kind === "anon" && v.backing.bytes === null && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
+      // An unreadable page faults the read there (get_user: EFAULT) and allocates nothing.
+      if (!v || (v.prot & PROT_READ) === 0) return;
+      if (v.kind === "anon" && v.backing.bytes === null && v.shm === 0 && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
     }
   }
 
@@ -292,16 +351,18 @@ export class AddressSpace {
   /**
    * Byte at `addr`: in the ring's `bytes` at `offset`, or for anonymous
    * memory (`bytes` null) the byte its page holds (`fill`); null when no VMA
-   * maps it or its backing does not reach it.
+   * maps it, its backing does not reach it, or an access needing `prot` faults.
    */
-  private locate(addr: number): { bytes: Uint8Array | null; offset: number; fill: number } | null {
+  locate(addr: number, prot = PROT_READ): { bytes: Uint8Array | null; offset: number; fill: number } | null {
     const page = Math.floor(addr / PAGE_SIZE);
     const v = this.find(page);
-    if (!v) return null;
+    if (!v || (v.prot & prot) === 0) return null;
     const offset = (v.pgoff + page - v.start) * PAGE_SIZE + (addr % PAGE_SIZE);
     const bytes = v.backing.bytes;
     if (bytes && offset >= bytes.length) return null;
-    return { bytes, offset, fill: bytes ? 0 : this.contentOf(page) };
+    // A shared page past its object's end faults (SIGBUS; the kernel's own access: EFAULT).
+    if (v.shm !== 0 && !this.shmem.holds(v.shm, v.pgoff + page - v.start)) return null;
+    return { bytes, offset, fill: bytes ? 0 : this.contentOf(v, page) };
   }
 
   /**
@@ -345,7 +406,7 @@ export class AddressSpace {
   /** Writes a u32 through the mappings; false on a fault (anonymous pages accept and forget). */
   writeU32(addr: number, value: number): boolean {
     const at: ({ bytes: Uint8Array | null; offset: number; fill: number } | null)[] = [];
-    for (let i = 0; i < 4; i++) at.push(this.locate(addr + i));
+    for (let i = 0; i < 4; i++) at.push(this.locate(addr + i, PROT_WRITE));
     if (at.some((a) => a === null)) return false;
     for (let i = 0; i < 4; i++) {
       const a = at[i]!;

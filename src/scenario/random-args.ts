@@ -9,6 +9,7 @@ import {
   isLoopBodyStep,
   type AddrExpr,
   type Ioprio,
+  type MmapProt,
   type LoopBodyStep,
   type RepeatStep,
   type Step,
@@ -187,4 +188,12 @@ export function randomBufStep(rng: Prng): StepOf<"buf_fill"> | StepOf<"buf_peek"
   const at = offset === 0 ? {} : { offset };
   if (rng.chance(0.5)) return { op: "buf_fill", ...at, bytes: rng.pick([1, 100, 512, 4096, 65536]), value: rng.pick([0, 1, 0x42, 0xff, rng.int(0, 255)]) };
   return { op: "buf_peek", ...at, bytes: rng.pick([512, 4096, 70000]) };
+}
+
+/** An mmap step's `shared` and `prot`, each now and then (FINDINGS 59); mostly neither, a private read-write mapping. */
+export function mapKind(rng: Prng): { shared?: true; prot?: MmapProt } {
+  const out: { shared?: true; prot?: MmapProt } = {};
+  if (rng.chance(0.3)) out.shared = true;
+  if (rng.chance(0.2)) out.prot = rng.pick(["r", "none", "rw"] as const);
+  return out;
 }

@@ -8,6 +8,7 @@ import type { AioBackend, IoFd, ProcessConfig, Resfd } from "../contract/backend
 import {
   ctxpOf,
   pipeEndOf,
+  protBits,
   timeoutOf,
   usigOf,
   type AddrExpr,
@@ -205,7 +206,7 @@ function runCall(b: AioBackend, s: Step, i: number, names: Names, file: string, 
           "noreplace",
           `${b.profile.name} predates MAP_FIXED_NOREPLACE (4.17): it takes the address as a hint, which the models do not model`,
         );
-      const r = b.mmap(s.pages, s.at === undefined ? null : at(s.at, "at"), s.noreplace === true, s.align ?? 0);
+      const r = b.mmap(s.pages, s.at === undefined ? null : at(s.at, "at"), s.noreplace === true, s.align ?? 0, s.shared === true, protBits(s.prot));
       if (r.errno === null) names.bind(s.name, r.addr);
       return { step: i, op: s.op, ret: r.ret, errno: r.errno };
     }

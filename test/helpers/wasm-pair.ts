@@ -2,7 +2,7 @@
 // a pair of processes, and the scenario steps run on either backend.
 import assert from "node:assert/strict";
 import { iocbAddress } from "../../src/scenario/run.js";
-import { ctxpOf, pipeEndOf, timeoutOf, usigOf } from "../../src/contract/scenario.js";
+import { ctxpOf, pipeEndOf, protBits, timeoutOf, usigOf } from "../../src/contract/scenario.js";
 import { submitCall } from "../../src/scenario/submit-call.js";
 import { WasmProcess } from "../../src/core/wasm-backend.js";
 import { AioProcess } from "../../src/model/aio.js";
@@ -62,13 +62,9 @@ export class Pair {
 }
 
 function modelPageBytes(model: AioProcess, addr: number): Uint8Array | null {
-  const page = Math.floor(addr / P);
-  const v = model.mm.find(page);
-  if (!v) return null;
-  const bytes = v.backing.bytes;
-  if (!bytes) return new Uint8Array(P).fill(model.mm.contentOf(page));
-  const at = (v.pgoff + page - v.start) * P;
-  return at >= bytes.length ? null : bytes.slice(at, at + P);
+  const at = model.mm.locate(Math.floor(addr / P) * P);
+  if (!at) return null;
+  return at.bytes ? at.bytes.slice(at.offset, at.offset + P) : new Uint8Array(P).fill(at.fill);
 }
 
 export const ringFile = (p: ProfileName) => PROFILES[p].ringFile;
@@ -123,7 +119,7 @@ function runStep(b: AioBackend, names: Names, s: Step, rest: number | null = nul
     case "mmap": {
       const fixed = s.at === undefined ? null : at(s.at);
       if (s.at !== undefined && fixed === null) return "unbound";
-      const r = b.mmap(s.pages, fixed, s.noreplace === true, s.align ?? 0);
+      const r = b.mmap(s.pages, fixed, s.noreplace === true, s.align ?? 0, s.shared === true, protBits(s.prot));
       if (r.errno === null) names.set(s.name, r.addr);
       return r;
     }
