@@ -123,23 +123,31 @@ static int parse_flag(const char *tok, const char *word, int value, int line, co
 	return 0;
 }
 
-/* mremap's FLAGS word (probe.h): 0, maymove, dontunmap or maymove+dontunmap. */
-static int parse_mremap_flags(const char *tok, int line)
+/* One of a field's words, as the value it stands for; any other is a wire error naming the field. */
+struct word {
+	const char *word;
+	int value;
+};
+#define PARSE_WORD(tok, words, line, what) parse_word(tok, words, sizeof words / sizeof *words, line, what)
+static int parse_word(const char *tok, const struct word *words, size_t n, int line, const char *what)
 {
-	static const struct {
-		const char *word;
-		int flags;
-	} words[] = {
-		{"0", 0},
-		{"maymove", MREMAP_MAYMOVE},
-		{"dontunmap", MREMAP_DONTUNMAP},
-		{"maymove+dontunmap", MREMAP_MAYMOVE | MREMAP_DONTUNMAP},
-	};
-	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+	for (size_t k = 0; k < n; k++)
 		if (strcmp(tok, words[k].word) == 0)
-			return words[k].flags;
-	die_probe("wire line %d: bad mremap flags", line);
+			return words[k].value;
+	die_probe("wire line %d: bad %s", line, what);
 }
+
+/* mremap's FLAGS word (probe.h): 0, maymove, dontunmap or maymove+dontunmap. */
+static const struct word mremap_flag_words[] = {
+	{"0", 0},
+	{"maymove", MREMAP_MAYMOVE},
+	{"dontunmap", MREMAP_DONTUNMAP},
+	{"maymove+dontunmap", MREMAP_MAYMOVE | MREMAP_DONTUNMAP},
+};
+/* mmap's FLAGS, MAP and PROT words. */
+static const struct word mmap_flag_words[] = {{"noreplace", MAP_FIXED_NOREPLACE}, {"replace", MAP_FIXED}};
+static const struct word map_type_words[] = {{"shared", MAP_SHARED}, {"private", MAP_PRIVATE}};
+static const struct word prot_words[] = {{"rw", PROT_READ | PROT_WRITE}, {"r", PROT_READ}, {"none", PROT_NONE}};
 
 /* An io_submit entry index, or "-" for none (-1). */
 static long parse_entry(const char *tok, int line, const char *what)
@@ -457,12 +465,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		st->n1 = parse_range(tok[1], 0, MAX_MAPPING_PAGES, line, "pages");
 		st->name = parse_name(tok[2], line);
 		st->a = parse_addr(tok[3], line);
-		if (strcmp(tok[4], "noreplace") == 0)
-			st->flag = MAP_FIXED_NOREPLACE;
-		else if (strcmp(tok[4], "replace") == 0)
-			st->flag = MAP_FIXED;
-		else
-			die_probe("wire line %d: bad mmap flags", line);
+		st->flag = PARSE_WORD(tok[4], mmap_flag_words, line, "mmap flags");
 		if (st->flag == MAP_FIXED_NOREPLACE && st->a.kind == A_NONE)
 			die_probe("wire line %d: noreplace without an address", line);
 		/* ALIGN: 0, or a power of two of pages, for a mapping without an address. */
@@ -470,19 +473,8 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		if (st->n2 < 0 || st->n2 > MAX_ALIGN_PAGES || (st->n2 & (st->n2 - 1)) != 0 ||
 		    (st->n2 != 0 && st->a.kind != A_NONE))
 			die_probe("wire line %d: bad mmap align", line);
-		/* MAP: private or shared; PROT: rw, r or none. */
-		if (strcmp(tok[6], "shared") == 0)
-			st->n3 = MAP_SHARED;
-		else if (strcmp(tok[6], "private") == 0)
-			st->n3 = MAP_PRIVATE;
-		else
-			die_probe("wire line %d: bad mmap map type", line);
-		st->prot = strcmp(tok[7], "rw") == 0     ? PROT_READ | PROT_WRITE
-			   : strcmp(tok[7], "r") == 0    ? PROT_READ
-			   : strcmp(tok[7], "none") == 0 ? PROT_NONE
-							 : -1;
-		if (st->prot < 0)
-			die_probe("wire line %d: bad mmap prot", line);
+		st->n3 = PARSE_WORD(tok[6], map_type_words, line, "mmap map type");
+		st->prot = PARSE_WORD(tok[7], prot_words, line, "mmap prot");
 		break;
 	case OP_MUNMAP:
 		st->a = parse_addr(tok[1], line);
@@ -494,7 +486,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 		st->n2 = parse_range(tok[3], 0, MAX_MAPPING_PAGES, line, "new_pages");
 		st->to = parse_addr(tok[4], line);
 		st->name = parse_name(tok[5], line);
-		st->flag = parse_mremap_flags(tok[6], line);
+		st->flag = PARSE_WORD(tok[6], mremap_flag_words, line, "mremap flags");
 		break;
 	case OP_FORK_MREMAP:
 		st->a = parse_addr(tok[1], line);

@@ -113,6 +113,8 @@ test("the probe refuses a number outside its field's bounds, naming the field", 
     [`mmap 1 0 - replace 0 private rw\nfork_mremap N0+0+0 ${2 ** 19 + 1} N0+0+0\n`, "wire line 2: pages out of range"],
     ["mmap 1 0 - replace 0 public rw\n", "wire line 1: bad mmap map type"],
     ["mmap 1 0 - replace 0 shared w\n", "wire line 1: bad mmap prot"],
+    ["mmap 1 0 - fixed 0 private rw\n", "wire line 1: bad mmap flags"],
+    ["mmap 1 0 - replace 0 private rw\nmremap N0+0+0 1 1 - - move\n", "wire line 2: bad mremap flags"],
   ]) {
     const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
     assert.equal(r.status, 1, input);
