@@ -19,8 +19,7 @@ int watch_ctx(struct fault_watch *w, uintptr_t ctx)
 		/* ENOMEM (nothing mapped) counts as resident: nothing to allocate there. */
 		if (mincore((void *)pg, (size_t)page_size, &w->before[w->n]) != 0)
 			w->before[w->n] = 1;
-		/* A read-only private page would take no write-back (FINDINGS 59). */
-		if (!(w->before[w->n] & 1) && find_vma(pg, &v) == 0 && !v.is_aio && v.inode == 0 && v.readable && !v.private_rw)
+		if (!(w->before[w->n] & 1) && find_vma(pg, &v) == 0 && takes_no_write_back(&v))
 			refused = -1;
 		w->page[w->n++] = pg;
 		if (pg == last)
@@ -44,4 +43,9 @@ void allocate_read_pages(const struct fault_watch *w)
 			die_probe("cannot write back the page at %#lx: %s", (unsigned long)w->page[k], strerror(errno));
 	}
 	errno = saved;
+}
+
+int takes_no_write_back(const struct vma *v)
+{
+	return !v->is_aio && v->inode == 0 && v->readable && !v->private_rw;
 }

@@ -4,6 +4,7 @@
 #define FAULT_WATCH_H
 
 #include "probe.h"
+#include "maps.h"
 
 /*
  * Read faults without the zero page, on a kernel that maps it (FINDINGS 33,
@@ -27,5 +28,10 @@ extern int emulating;
 int watch_ctx(struct fault_watch *w, uintptr_t ctx);
 /* After it: write back each page the syscall read-faulted in. */
 void allocate_read_pages(const struct fault_watch *w);
+/* Whether v is read-only private anonymous memory: a read fault there takes
+ * no write-back, so the emulation cannot make one (FINDINGS 59). */
+int takes_no_write_back(const struct vma *v);
+#define NO_WRITE_BACK_REFUSAL \
+	"a read fault on read-only private memory cannot be emulated without the zero page (no write-back)"
 
 #endif

@@ -87,7 +87,7 @@ static void scenario_error(int step, const char *field, int name_index,
 static void watch(int i, struct fault_watch *w, uintptr_t ctx)
 {
 	if (watch_ctx(w, ctx) != 0)
-		scenario_error(i, "ctx", -1, "a read fault on read-only private memory cannot be emulated without the zero page (no write-back)");
+		scenario_error(i, "ctx", -1, NO_WRITE_BACK_REFUSAL);
 }
 
 static uintptr_t resolve(int step, const char *field, const struct addr *a)
@@ -419,8 +419,8 @@ static void peek_pages(int i, uintptr_t addr, long pages)
 	 * result opens, up to the first page the peek cannot read. */
 	for (long n = 0; emulating && n < pages && (page < end || scenario_anon(page, &end, &v)) && v.readable; n++) {
 		unsigned char resident;
-		if (!v.shared_anon && !v.private_rw && mincore((void *)page, (size_t)page_size, &resident) == 0 && !(resident & 1))
-			scenario_error(i, "addr", -1, "a read fault on read-only private memory cannot be emulated without the zero page (no write-back)");
+		if (takes_no_write_back(&v) && mincore((void *)page, (size_t)page_size, &resident) == 0 && !(resident & 1))
+			scenario_error(i, "addr", -1, NO_WRITE_BACK_REFUSAL);
 		page += (uintptr_t)page_size;
 	}
 	page = first;
@@ -451,15 +451,12 @@ static void peek_buf(long at, long len)
 	long from = 0;
 	for (int k = 0; from < len; k++) {
 		long to = from + 1;
-		if (k == MAX_PEEK_RUNS - 1) {
-			while (to < len && b[to] == b[from])
-				to++;
-			int rest = to < len;
-			outf("%s[%ld,%d]", k ? "," : "", len - from, rest ? -1 : b[from]);
-			break;
-		}
 		while (to < len && b[to] == b[from])
 			to++;
+		if (k == MAX_PEEK_RUNS - 1 && to < len) {
+			outf(",[%ld,-1]", len - from);
+			break;
+		}
 		outf("%s[%ld,%d]", k ? "," : "", to - from, b[from]);
 		from = to;
 	}
@@ -766,14 +763,16 @@ static void refuse_memory_bound(void)
 {
 	long largest = 0;
 	for (int i = 0; i < nsteps; i++) {
-		int n = steps[i].op == OP_REPEAT ? (int)steps[i].n3 : 1;
-		for (int k = 0; k < n; k++) {
-			long c = charged_pages(steps[i].op == OP_REPEAT ? &body_steps[steps[i].body_at + k] : &steps[i]);
+		int repeat = steps[i].op == OP_REPEAT;
+		for (int k = 0; k < (repeat ? (int)steps[i].n3 : 1); k++) {
+			long c = charged_pages(repeat ? &body_steps[steps[i].body_at + k] : &steps[i]);
 			largest = c > largest ? c : largest;
 		}
 	}
-	for (int i = 0; i < nchild_steps; i++)
-		largest = charged_pages(&child_steps[i]) > largest ? charged_pages(&child_steps[i]) : largest;
+	for (int i = 0; i < nchild_steps; i++) {
+		long c = charged_pages(&child_steps[i]);
+		largest = c > largest ? c : largest;
+	}
 	long mode = read_long_file("/proc/sys/vm/overcommit_memory");
 	if (mode == 1 || largest == 0)
 		return;
