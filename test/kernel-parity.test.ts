@@ -49,58 +49,53 @@ function mismatch(truth: ResultsDoc, zeroPage: boolean | null): string | null {
 
 const aioNr = () => liveLimits().aio_nr;
 
-test(
-  "a scenario without the zero page is emulated where the kernel maps it, and says so",
-  { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` },
-  () =>
-    withKernelLock(async () => {
-      const f = "remap-anon-merge-with-source.json";
-      const asked = parseScenario(readFileSync(scenarios + f, "utf8"), scenarios + f);
-      assert.equal(asked.zero_page, false);
-      const { zero_page: _, ...native } = asked;
-      const emulated = await runScenarioOnKernel(f, asked);
-      const plain = await runScenarioOnKernel(f, native);
-      assert.equal(emulated.zero_page, false);
-      assert.equal(emulated.zero_page_emulated, liveZeroPage ? true : undefined);
-      assert.equal(plain.zero_page, liveZeroPage);
-      assert.equal(plain.zero_page_emulated, undefined);
-      // The lookup's read changes nothing with the zero page: what is left of the source still merges when moved.
-      const ringPages = (d: ResultsDoc) => d.results.filter((r) => r.op === "ring").map((r) => r.pages);
-      assert.deepEqual(ringPages(emulated), [5, 12, 5, 1, 4, 12, 4]);
-      if (liveZeroPage) assert.deepEqual(ringPages(plain), [5, 12, 10, 10, 10, 18, 4]);
-    }),
+/** The tests below need the probe and the live kernel: skipped, saying why, where the backend is unavailable. */
+const probeSkip = { skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}` };
+
+/** The probe's answer to wire text it must refuse: exit 1 and the probe_error it names. */
+function probeRefusal(input: string): string {
+  const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
+  assert.equal(r.status, 1, input);
+  return JSON.parse(r.stdout).probe_error;
+}
+
+test("a scenario without the zero page is emulated where the kernel maps it, and says so", probeSkip, () =>
+  withKernelLock(async () => {
+    const f = "remap-anon-merge-with-source.json";
+    const asked = parseScenario(readFileSync(scenarios + f, "utf8"), scenarios + f);
+    assert.equal(asked.zero_page, false);
+    const { zero_page: _, ...native } = asked;
+    const emulated = await runScenarioOnKernel(f, asked);
+    const plain = await runScenarioOnKernel(f, native);
+    assert.equal(emulated.zero_page, false);
+    assert.equal(emulated.zero_page_emulated, liveZeroPage ? true : undefined);
+    assert.equal(plain.zero_page, liveZeroPage);
+    assert.equal(plain.zero_page_emulated, undefined);
+    // The lookup's read changes nothing with the zero page: what is left of the source still merges when moved.
+    const ringPages = (d: ResultsDoc) => d.results.filter((r) => r.op === "ring").map((r) => r.pages);
+    assert.deepEqual(ringPages(emulated), [5, 12, 5, 1, 4, 12, 4]);
+    if (liveZeroPage) assert.deepEqual(ringPages(plain), [5, 12, 10, 10, 10, 18, 4]);
+  }),
 );
 
-test("the probe takes the no-zero-page line only before the first step", {
-  skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
-}, () => {
-  const r = spawnSync(defaultProbePath(), ["scenario"], {
-    // One step as the wire encoder writes it, then the line that may only come first.
-    input: `${encodeScenario("w.json", { name: "w", steps: [{ op: "mmap", pages: 1, name: "S" }] }).text}zero_page 0\n`,
-    encoding: "utf8",
-  });
-  assert.equal(r.status, 1);
-  assert.match(r.stdout, /"probe_error":"wire line 2: zero_page after a step"/);
+test("the probe takes the no-zero-page line only before the first step", probeSkip, () => {
+  // One step as the wire encoder writes it, then the line that may only come first.
+  const input = `${encodeScenario("w.json", { name: "w", steps: [{ op: "mmap", pages: 1, name: "S" }] }).text}zero_page 0\n`;
+  assert.equal(probeRefusal(input), "wire line 2: zero_page after a step");
 });
 
-test("the probe refuses an mmap align that is not a power of two of pages, too large, or with an address", {
-  skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
-}, () => {
+test("the probe refuses an mmap align that is not a power of two of pages, too large, or with an address", probeSkip, () => {
   for (const input of [
     "mmap 1 0 - replace 3 private rw\n",
     `mmap 1 0 - replace ${2 ** 19} private rw\n`,
     "mmap 1 0 - replace -2 private rw\n",
     "mmap 1 0 N0+0+0 replace 2 private rw\n",
   ]) {
-    const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
-    assert.equal(r.status, 1, input);
-    assert.equal(JSON.parse(r.stdout).probe_error, "wire line 1: bad mmap align", input);
+    assert.equal(probeRefusal(input), "wire line 1: bad mmap align", input);
   }
 });
 
-test("the probe refuses a number outside its field's bounds, naming the field", {
-  skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
-}, () => {
+test("the probe refuses a number outside its field's bounds, naming the field", probeSkip, () => {
   for (const [input, said] of [
     ["ftruncate -1\n", "wire line 1: size out of range"],
     ["buf_fill 0 1 256\n", "wire line 1: value out of range"],
@@ -116,15 +111,11 @@ test("the probe refuses a number outside its field's bounds, naming the field", 
     ["mmap 1 0 - fixed 0 private rw\n", "wire line 1: bad mmap flags"],
     ["mmap 1 0 - replace 0 private rw\nmremap N0+0+0 1 1 - - move\n", "wire line 2: bad mremap flags"],
   ]) {
-    const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
-    assert.equal(r.status, 1, input);
-    assert.equal(JSON.parse(r.stdout).probe_error, said, input);
+    assert.equal(probeRefusal(input), said, input);
   }
 });
 
-test("the probe takes one tmpfs line, before the first step, of whole pages from 16 KiB to 16 MiB", {
-  skip: avail.available ? false : `kernel backend unavailable: ${avail.reason}`,
-}, () => {
+test("the probe takes one tmpfs line, before the first step, of whole pages from 16 KiB to 16 MiB", probeSkip, () => {
   for (const [input, said] of [
     ["mmap 1 0 - replace 0 private rw\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65536\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
@@ -132,9 +123,7 @@ test("the probe takes one tmpfs line, before the first step, of whole pages from
     ["tmpfs 12288\n", "wire line 1: tmpfs size out of range"],
     [`tmpfs ${2 ** 24 + 4096}\n`, "wire line 1: tmpfs size out of range"],
   ]) {
-    const r = spawnSync(defaultProbePath(), ["scenario"], { input, encoding: "utf8" });
-    assert.equal(r.status, 1, input);
-    assert.equal(JSON.parse(r.stdout).probe_error, said, input);
+    assert.equal(probeRefusal(input), said, input);
   }
 });
 
