@@ -210,8 +210,8 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
     return { op: "ring_events", ctx, slot: rng.int(0, 300), count: rng.int(0, 40) };
   }
   if (kind < 70) {
-    // Now and then the most one call may map (mremap_test.c's 2 GiB PUD source): the models hold no memory per page.
-    // Now and then MAP_SHARED, read-only or PROT_NONE (FINDINGS 59): other merges, faulting fills and peeks.
+    // Now and then the most one call may map (mremap_test.c's 2 GiB PUD source: the models hold no memory per page),
+    // and MAP_SHARED, read-only or PROT_NONE (FINDINGS 59: other merges, faulting fills and peeks).
     const step: Step = { op: "mmap", pages: rng.chance(0.03) ? MAX_MAPPING_PAGES : rng.int(0, 20), name: rng.pick(MAP_NAMES), ...mapKind(rng) };
     // MAP_FIXED over what is there now and then (never at 0 or "bogus": privilege decides there).
     // Now and then at an odd multiple of a power of two (mremap_test.c's aligned sources): the highest such free place.
