@@ -190,6 +190,12 @@ test("ab: an unknown ref and a revision that does not build are one-line errors 
     (e: unknown) => e instanceof UserError && /not a valid git ref/.test(e.message),
   );
   const repo = mkdtempSync(join(tmpdir(), "ab-repo-"));
+  for (const spec of [{ kind: "worktree" } as const, { kind: "ref", ref: "HEAD" } as const])
+    assert.throws(
+      () => resolveSource(spec, repo),
+      (e: unknown) => e instanceof UserError && /is an installed package, without the AssemblyScript sources .* run it in a clone/.test(e.message),
+      `an installed package (no assembly/, no .git) refuses ${spec.kind} before any git or file walk`,
+    );
   const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd: repo, stdio: "pipe" });
   git("init", "-q");
   mkdirSync(join(repo, "assembly", "lookup"), { recursive: true });

@@ -134,8 +134,17 @@ export interface ResolvedSource {
   sourceId: string;
 }
 
+/** An installed package has neither: refuse before any git call or file walk, naming what to do. */
+function requireSources(repo: string): void {
+  if (!existsSync(join(repo, "assembly")) && !existsSync(join(repo, ".git")))
+    throw new UserError(
+      `${repo} is an installed package, without the AssemblyScript sources (assembly/) and git history this command builds from: run it in a clone of the repository, after npm install`,
+    );
+}
+
 /** Resolves a ref to its commit and assembly/ tree; a UserError naming the ref when it is unknown. */
 export function resolveSource(spec: SourceSpec, repo: string = PACKAGE_ROOT): ResolvedSource {
+  requireSources(repo);
   if (spec.kind === "worktree") return { spec, repo, label: "working tree", commit: null, sourceId: `files:${hashWorktree(repo)}` };
   if (spec.ref.startsWith("-") || /\s/.test(spec.ref)) throw new UserError(`ref ${JSON.stringify(spec.ref)}: not a valid git ref`);
   let commit: string;
@@ -269,6 +278,7 @@ export async function buildRevision(src: ResolvedSource, extraFlags: readonly st
  * Returns the ref and why it was chosen.
  */
 export function defaultBase(): { ref: string; why: string } {
+  requireSources(PACKAGE_ROOT);
   const head = (() => {
     try {
       return git(["rev-parse", "HEAD"]);
