@@ -419,6 +419,23 @@ describe("kernel fuzzing: the live kernel", () => {
     assert.equal(parseScenario(readFileSync(repro, "utf8"), repro).profile, "v6.1");
   });
 
+  it("stopped (Ctrl-C): no more programs are made, those made are answered, the disagreement found is counted but not shrunk", needsKernel, async () => {
+    const stop = new AbortController();
+    const r = await withKernelLock(() =>
+      runKernelFuzz({
+        scenarios: 5000,
+        seed: 7,
+        models: [PLANTED, PROJECT_MODELS[0]],
+        signal: stop.signal,
+        onProgress: (done, _total, phase) => phase === "run" && done >= 60 && stop.abort(),
+      }),
+    );
+    assert.equal(r.interrupted, true);
+    assert.ok(r.scenarios >= 60 && r.scenarios < 200, `${r.scenarios} programs made`);
+    assert.deepEqual(r.findings, []);
+    assert.ok(r.unshrunk >= 1, "the planted bug, seen in the first 60 programs");
+  });
+
   it("the CLI prints rate, findings and coverage and writes reproducers; bad flags exit 2", needsKernel, async () => {
     const out = mkdtempSync(join(tmpdir(), "fuzz-kernel-"));
     const r = await withKernelLock(() =>

@@ -9,6 +9,7 @@ import { formatDifference } from "../fuzz/outcome.js";
 import { kernelAvailability } from "../kernel/probe.js";
 import { DEFAULT_FUZZ_OPS, DEFAULT_FUZZ_SEED, runFuzz } from "../scenario/fuzz.js";
 import { checkOutput, makeOutputDir, writeOutput } from "../util/files.js";
+import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
 import { noPositionals, parseCommand, type CommandSpec } from "./args.js";
 import { choiceFlag, intFlag, pathFlag } from "./flag-values.js";
@@ -57,7 +58,8 @@ the kernel and the outcomes never reached.`,
     },
   ],
   exitCodes: `0 no divergence or disagreement, 1 some found (or a kernel-side crash),
-2 bad input or the kernel backend is unavailable`,
+2 bad input or the kernel backend is unavailable, 130 --against kernel stopped by
+Ctrl-C (after its report of the programs that ran)`,
 };
 
 export async function run(argv: string[]): Promise<number> {
@@ -128,7 +130,9 @@ async function fuzzKernel(f: KernelFlags): Promise<number> {
   const progress = new Progress("fuzz --against kernel", f.scenarios);
   // Running the programs, then shrinking each disagreement: each phase its own percentage and rate.
   let current = "run";
+  const interrupt = interruptOnSigint("\ninterrupted: answering the programs on the kernel, then the report (Ctrl-C again to quit at once)");
   const report = await runKernelFuzz({
+    signal: interrupt.signal,
     scenarios: f.scenarios,
     seed: f.seed,
     lanes: f.lanes,
@@ -142,9 +146,10 @@ async function fuzzKernel(f: KernelFlags): Promise<number> {
       }
       progress.update(done, phase === "run" ? `${done}/${total} programs` : `${phase} ${done + 1}/${total}`);
     },
-  });
+  }).finally(() => interrupt.dispose());
   progress.done();
   printKernelReport(report, f.out);
+  if (report.interrupted) return 130;
   return report.findings.length > 0 || report.crashes.length > 0 ? 1 : 0;
 }
 
@@ -154,7 +159,7 @@ export function printKernelReport(report: KernelFuzzReport, out: string | undefi
   console.log(
     `fuzz --against kernel: seed ${report.seed}: ${report.scenarios} scenarios, ${report.steps} steps on ${report.kernel ?? "the kernel"} (read faults: ${report.readFaults}; test file: ${report.tmpfs ? "half on a tmpfs" : "memfd only, no tmpfs without root"}) ` +
       `in ${report.seconds.toFixed(1)} s (${rate.toFixed(0)} scenarios/s, ${(report.steps / report.seconds).toFixed(0)} steps/s); ` +
-      `${report.findings.length + report.unshrunk} distinct disagreements, ${report.crashes.length} crashes`,
+      `${report.findings.length + report.unshrunk} distinct disagreements, ${report.crashes.length} crashes${report.interrupted ? "; interrupted: the rest of the run was not made" : ""}`,
   );
   report.findings.forEach((d, i) => {
     // "model, wasm" names the models; a file name gets them joined by "+" (no comma or space to quote in a shell).

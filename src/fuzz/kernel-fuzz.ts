@@ -78,6 +78,8 @@ export interface KernelFuzzOptions {
   /** false: every program asks for read faults that allocate pages (FINDINGS 33), which the probe emulates where the kernel maps the zero page. */
   zeroPage?: false;
   onProgress?: (done: number, total: number, phase: string) => void;
+  /** Aborted (Ctrl-C): no more programs are made, those on the kernel are answered and compared, shrinking stops; the report says how many ran. */
+  signal?: AbortSignal;
 }
 
 export interface Finding {
@@ -113,7 +115,10 @@ export interface Crash {
 /** What runKernelFuzz found: programs and steps run and the time taken, disagreements (each shrunk), crashes and op x outcome coverage. */
 export interface KernelFuzzReport {
   seed: number;
+  /** Programs run: as asked unless interrupted. */
   scenarios: number;
+  /** Stopped by the caller's signal: fewer programs ran, or shrinking stopped early. */
+  interrupted: boolean;
   steps: number;
   /** Wall time of generating and running every program (shrinking excluded). */
   seconds: number;
@@ -160,6 +165,8 @@ export interface SliceTask {
   generator: GenerateOptions;
   /** In a worker thread: where each program done is told (one message each), for the progress line. */
   progress?: MessagePort;
+  /** Over a SharedArrayBuffer, so it reaches worker threads at once: 1 stops the slice making programs. */
+  stop?: Int32Array;
 }
 
 /** What a slice found, in a form that crosses threads (models by name). */
@@ -171,6 +178,8 @@ export interface SliceResult {
   kernel: string | null;
   /** Programs that must run with nothing else on the kernel: the caller runs them alone. */
   exclusive: Scenario[];
+  /** Programs made: the slice's size unless it was stopped. */
+  made: number;
 }
 
 /** Program i of a run depends on the seed and i alone, so any slice can make it. */
@@ -207,7 +216,7 @@ function evaluate(programs: Scenario[], runs: KernelRun[], models: ModelUnderTes
 }
 
 function emptyResult(): SliceResult {
-  return { steps: 0, groups: [], crashes: [], coverage: {}, kernel: null, exclusive: [] };
+  return { steps: 0, groups: [], crashes: [], coverage: {}, kernel: null, exclusive: [], made: 0 };
 }
 
 /** Runs one slice in this thread: each program goes to the kernel as soon as it is made, and is compared as soon as it is answered. */
@@ -215,6 +224,8 @@ export async function runSlice(task: SliceTask, lanes: KernelLanes, models: Mode
   const result = emptyResult();
   const answers: Promise<void>[] = [];
   for (let i = task.from; i < task.to; i++) {
+    if (task.stop && Atomics.load(task.stop, 0) === 1) break;
+    result.made++;
     const p = programOf(task.seed, i, task.generator);
     // An exclusive program is done here as far as the slice goes: the run takes them all alone at the end.
     if (p.exclusive) {
@@ -237,6 +248,7 @@ export async function runSlice(task: SliceTask, lanes: KernelLanes, models: Mode
 /** Adds a slice's result to the run's. */
 function merge(into: SliceResult, from: SliceResult): void {
   into.steps += from.steps;
+  into.made += from.made;
   into.crashes.push(...from.crashes);
   into.kernel ??= from.kernel;
   into.exclusive.push(...from.exclusive);
@@ -270,6 +282,10 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
     const l = opt.settle ? (guestAlone as KernelLanes) : guestLanes;
     return Promise.all(programs.map((p) => l.run(p)));
   };
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const onAbort = () => Atomics.store(stop, 0, 1);
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const asked = opts.zeroPage === false ? { zero_page: false } : {};
     const first = guestLanes ? await guestLanes.run({ name: "boot", steps: [], ...asked }) : null;
@@ -299,7 +315,7 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
     const perThread: LaneOptions = { ...lanes, lanes: Math.max(1, Math.ceil(lanes.lanes / threads)) };
     const tasks: SliceTask[] = [];
     for (let from = 0; from < opts.scenarios; from += SLICE)
-      tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perThread, generator });
+      tasks.push({ seed: opts.seed, from, to: Math.min(from + SLICE, opts.scenarios), lanes: perThread, generator, stop });
 
     const started = performance.now();
     const total = emptyResult();
@@ -307,9 +323,9 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
     // slice's result settles its count, whatever of its messages were late.
     let done = 0;
     const report = () => opts.onProgress?.(Math.min(done, opts.scenarios), opts.scenarios, "run");
-    const collect = (task: SliceTask, r: SliceResult, counted: number) => {
+    const collect = (r: SliceResult, counted: number) => {
       merge(total, r);
-      done += task.to - task.from - counted;
+      done += r.made - counted;
       report();
     };
     const counter = () => {
@@ -328,7 +344,7 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
       try {
         for (const t of tasks) {
           const c = counter();
-          collect(t, await runSlice(t, here, models, c.add), c.n);
+          collect(await runSlice(t, here, models, c.add), c.n);
         }
       } finally {
         if (here !== guestLanes) here.close();
@@ -348,7 +364,7 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
             port1.on("message", c.add);
             try {
               const r = (await pool.run({ ...t, progress: port2 }, { transferList: [port2] })) as SliceResult;
-              collect(t, r, c.n);
+              collect(r, c.n);
             } finally {
               port1.close();
             }
@@ -383,7 +399,7 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
     const maxShrunk = opts.maxShrunk ?? 20;
     let index = 0;
     for (const [sig, g] of groups) {
-      if (findings.length >= maxShrunk) break;
+      if (findings.length >= maxShrunk || opts.signal?.aborted) break;
       opts.onProgress?.(index++, Math.min(groups.size, maxShrunk), "shrink");
       const model = g.models[0];
       const modelNames = g.models.map((m) => m.name).join(", ");
@@ -435,7 +451,8 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
     }
     return {
       seed: opts.seed,
-      scenarios: opts.scenarios,
+      scenarios: total.made,
+      interrupted: total.made < opts.scenarios || opts.signal?.aborted === true,
       steps,
       seconds,
       shrinkSeconds: (performance.now() - shrinkStarted) / 1000,
@@ -449,6 +466,7 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
       profile: profile?.name ?? null,
     };
   } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
     guestLanes?.close();
     (guestAlone as KernelLanes | null)?.close();
   }
