@@ -7,7 +7,7 @@ import { test } from "node:test";
 import type { Suite, TimedCase } from "../src/contract/suite.js";
 import type { AbOptions } from "../src/report/ab.js";
 import { buildCacheDir, buildRevision, resolveSource } from "../src/bench/wasm-source-build.js";
-import { UserError } from "../src/contract/errors.js";
+import { Interrupted, UserError } from "../src/contract/errors.js";
 import { validateComparison } from "../src/report/comparison-file.js";
 import { ptyUnavailable, runInPty } from "./helpers/pty.js";
 
@@ -222,6 +222,11 @@ test("ab: an unknown ref and a revision that does not build are one-line errors 
   await assert.rejects(buildRevision(resolveSource({ kind: "ref", ref: "HEAD" }, repo)), (e: unknown) =>
     /does not build \(module core, entry assembly\/index\.ts\): assembly\/helper\.ts\(2,\d+\): ERROR .*other_name/.test((e as Error).message),
   );
+  // Ctrl-C while the compiler runs: it is killed at once, the build is Interrupted (exit 130), nothing is cached.
+  const stop = new AbortController();
+  const building = buildRevision(resolveSource({ kind: "worktree" }), [], () => setTimeout(() => stop.abort(), 300), stop.signal);
+  await assert.rejects(building, (e: unknown) => e instanceof Interrupted && e.exitCode === 130 && /^interrupted: building working tree/.test(e.message));
+  assert.deepEqual(readdirSync(buildCacheDir()), [], "no temp directory or partial build left after the interrupt");
   const r = spawnSync(process.execPath, [CLI, "ab", "--base", "no-such-ref-xyz"], { encoding: "utf8", env: { ...process.env, AIO_RING_BENCH_HOME: home } });
   assert.equal(r.status, 2);
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);

@@ -19,11 +19,11 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { promisify, stripVTControlCharacters } from "node:util";
-import { UserError } from "../contract/errors.js";
+import { Interrupted, UserError } from "../contract/errors.js";
 import { TIMED_MODULES, wasmBuildInDir } from "../core/wasm-build.js";
 import type { WasmBuild } from "../contract/wasm-build.js";
 import { ensureStateDir, stateDir } from "./state.js";
-import { spawnInGroup, withCleanup } from "../util/process-groups.js";
+import { killGroup, spawnInGroup, withCleanup } from "../util/process-groups.js";
 import { PACKAGE_ROOT } from "./machine.js";
 
 const run = promisify(execFile);
@@ -57,10 +57,13 @@ function ascApi(): string {
 
 const ASC_CHILD = fileURLToPath(new URL("./asc-child.js", import.meta.url));
 
-/** Runs the compiler in its own process group; resolves with its exit code and standard error (bounded). */
-function runAsc(args: readonly string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
+/** Runs the compiler in its own process group, killed when `signal` aborts; resolves with its exit code and standard error (bounded). */
+function runAsc(args: readonly string[], cwd: string, signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnInGroup(process.execPath, [ASC_CHILD, ascApi(), ...args], { cwd });
+    const kill = () => child.pid !== undefined && killGroup(child.pid);
+    signal?.addEventListener("abort", kill, { once: true });
+    child.on("close", () => signal?.removeEventListener("abort", kill));
     let stderr = "";
     child.stdout.resume();
     child.stderr.on("data", (b: Buffer) => {
@@ -219,9 +222,15 @@ function complete(dir: string): boolean {
 /**
  * The core and lookup modules of `src` (with `extraFlags` for asc, e.g. the
  * selfcheck's `--use AIO_EXTRA_WORK=K`), built once and cached. A revision
- * that does not compile is a UserError naming it and asc's first error.
+ * that does not compile is a UserError naming it and asc's first error;
+ * `signal` aborting (Ctrl-C) kills the compiler: Interrupted, nothing cached.
  */
-export async function buildRevision(src: ResolvedSource, extraFlags: readonly string[] = [], onBuild?: (what: string) => void): Promise<WasmBuild> {
+export async function buildRevision(
+  src: ResolvedSource,
+  extraFlags: readonly string[] = [],
+  onBuild?: (what: string) => void,
+  signal?: AbortSignal,
+): Promise<WasmBuild> {
   const key = cacheKey(src, extraFlags);
   const final = join(buildCacheDir(), key);
   const label = `${src.label}${extraFlags.length ? ` ${extraFlags.join(" ")}` : ""}`;
@@ -248,7 +257,9 @@ export async function buildRevision(src: ResolvedSource, extraFlags: readonly st
           ...m.flags,
           ...extraFlags,
         ];
-        const r = await runAsc(args, tmp);
+        if (signal?.aborted) throw new Interrupted(`building ${label}`);
+        const r = await runAsc(args, tmp, signal);
+        if (signal?.aborted) throw new Interrupted(`building ${label}`);
         if (r.code !== 0) {
           const why = firstAscError(r.stderr) ?? (r.code === null ? "the compiler was killed" : `the compiler exited with status ${r.code}`);
           throw new UserError(`${src.label}: does not build (module ${m.name}, entry ${m.entry}): ${why}`);

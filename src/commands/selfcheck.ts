@@ -159,6 +159,7 @@ export async function selfcheck(trials: number, aaRuns: number, extra: number, t
         spent += skippedMs / 1000;
       },
       () => signal?.aborted === true,
+      signal,
     );
   } finally {
     progress.done();
@@ -173,11 +174,12 @@ async function checks(
   ab: (opts: AbOptions) => Promise<AbResult>,
   skip: (budgetMs: number) => void,
   stopped: () => boolean,
+  signal?: AbortSignal,
 ): Promise<TargetLine[]> {
   const s = await suites();
   const base = defaultWasmBuild();
   say(`building the slowed variant (AIO_EXTRA_WORK=${extra}; cached afterwards)`);
-  const slow = await buildRevision(resolveSource({ kind: "worktree" }), ["--use", `AIO_EXTRA_WORK=${extra}`], (what) => say(`compiling ${what}`));
+  const slow = await buildRevision(resolveSource({ kind: "worktree" }), ["--use", `AIO_EXTRA_WORK=${extra}`], (what) => say(`compiling ${what}`), signal);
   const lines: TargetLine[] = [];
   // After Ctrl-C: a check cut short says how far it got; the checks after it are not run.
   const cut = (line: TargetLine, done: number, of: number): TargetLine =>

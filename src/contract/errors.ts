@@ -10,6 +10,15 @@ export class UserError extends Error {
   }
 }
 
+/** Ctrl-C (or SIGTERM) ended work that leaves nothing to report: one line, exit 130 as a shell expects. */
+export class Interrupted extends UserError {
+  override readonly exitCode: number = 130;
+  constructor(message: string) {
+    super(`interrupted: ${message}`);
+    this.name = "Interrupted";
+  }
+}
+
 /**
  * A scenario that cannot run as written (docs/scenario-format.md): names the file, the
  * step index and the field at fault.

@@ -50,10 +50,10 @@ export async function abRevisions(options: AbRevisionsOptions = {}): Promise<AbR
   const baseSrc = resolveSource(baseSpec);
   const headSrc = resolveSource(headSpec);
   const onBuild = (what: string) => onStatus?.(`building ${what} (cached afterwards)`);
-  const base = await buildRevision(baseSrc, [], onBuild);
-  const head = await buildRevision(headSrc, [], onBuild);
+  const base = await buildRevision(baseSrc, [], onBuild, rest.signal);
+  const head = await buildRevision(headSrc, [], onBuild, rest.signal);
   // The control: the base's modules compiled a second time, as the head's are.
-  const control = await buildRevision(baseSrc, [], onBuild);
+  const control = await buildRevision(baseSrc, [], onBuild, rest.signal);
   onStatus?.(`base ${base.label}, head ${head.label}, control: a second copy of the base`);
   const commitOf = (s: ResolvedSource) => (s.commit === null ? undefined : { commit: s.commit, dirty: false });
   return runAb({
