@@ -649,9 +649,14 @@ static void do_call(int i, const struct step *st)
 		outf(",\"ret\":%ld", fill_pages(resolve(i, "addr", &st->a), st->n1, (int)st->n2));
 		break;
 	case OP_THREAD_GETEVENTS: {
-		int r = thread_start(st->name, resolve(i, "ctx", &st->a), st->n1, st->n2, st->flag == TIMEOUT_NULL ? -1 : st->n3);
+		/* The context lookups (thread_start's and the thread's own) read the ring id at ctx: a read fault like io_getevents'. */
+		struct fault_watch w;
+		uintptr_t ctx = resolve(i, "ctx", &st->a);
+		watch(i, &w, ctx);
+		int r = thread_start(st->name, ctx, st->n1, st->n2, st->flag == TIMEOUT_NULL ? -1 : st->n3);
 		if (r < 0)
 			scenario_error(i, "ctx", -1, "a thread still waits in io_getevents on this context: one thread waits per context (two would race for an event)");
+		allocate_read_pages(&w);
 		outf(",\"blocked\":%d", r);
 		break;
 	}

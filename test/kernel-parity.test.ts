@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { kernelAvailability, runScenarioOnKernel } from "../src/kernel/probe.js";
 import { isDeepStrictEqual } from "node:util";
 import { parseScenario } from "../src/scenario/parse.js";
+import { resultsConfig, runScenario } from "../src/scenario/index.js";
 import { encodeScenario } from "../src/kernel/wire.js";
 import type { ResultsDoc } from "../src/contract/scenario.js";
 import { ScenarioError } from "../src/contract/errors.js";
@@ -75,6 +76,32 @@ test("a scenario without the zero page is emulated where the kernel maps it, and
     const ringPages = (d: ResultsDoc) => d.results.filter((r) => r.op === "ring").map((r) => r.pages);
     assert.deepEqual(ringPages(emulated), [5, 12, 5, 1, 4, 12, 4]);
     if (liveZeroPage) assert.deepEqual(ringPages(plain), [5, 12, 10, 10, 10, 18, 4]);
+  }),
+);
+
+test("without the zero page, a thread's context lookup allocates the page it reads, as io_getevents' does", probeSkip, () =>
+  withKernelLock(async () => {
+    // The fuzzer's find: the thread's bogus ctx read the page, and on a kernel with the zero page that page stayed
+    // unfaulted, so moving it let its VMA merge (12 pages) where an allocated page keeps it apart (9, the models).
+    const scenario = parseScenario(
+      JSON.stringify({
+        name: "thread-lookup-read-fault",
+        zero_page: false,
+        steps: [
+          { op: "mmap", pages: 23, name: "S" },
+          { op: "io_setup", nr_events: 1, name: "GR" },
+          { op: "mremap", addr: "GR", old_pages: 1, new_pages: 1, to: "S+15" },
+          { op: "thread_getevents", name: "T3", ctx: "S+1", nr: 1, timeout_ns: null },
+          { op: "mremap", addr: "S+1", old_pages: 2, new_pages: 2, to: "S+4" },
+          { op: "ring", ctx: "S+6" },
+        ],
+      }),
+      "thread-lookup-read-fault",
+    );
+    const kernel = await runScenarioOnKernel("thread-lookup-read-fault", scenario);
+    const model = await runScenario("thread-lookup-read-fault", scenario, { backend: "model", config: resultsConfig(kernel) });
+    assert.deepEqual(kernel.results, model.results);
+    assert.equal(kernel.results.at(-1)?.pages, 9);
   }),
 );
 

@@ -44,6 +44,8 @@ export interface GenerateOptions {
   aio_max_nr: number;
   /** Whether that kernel's read faults map the zero page (default true: ProcessConfig.zero_page). */
   zero_page?: boolean;
+  /** zero_page false on a kernel that maps it: the probe emulates allocating read faults (FINDINGS 33) and refuses a read of an unpopulated private read-only page, so none is drawn. */
+  emulated?: boolean;
   /** Events a program may ask for and still share the kernel with others (default aio_max_nr / 8). */
   sharedEvents?: number;
   /** The kernel can mount a tmpfs for the test file (root): half the programs put it on one (default false). */
@@ -90,7 +92,16 @@ export class ProgramGenerator {
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
-    this.opts = { minSteps: 16, maxSteps: 40, sharedEvents: Math.floor(opts.aio_max_nr / 8), zero_page: true, tmpfs: false, profile: "mainline", ...opts };
+    this.opts = {
+      minSteps: 16,
+      maxSteps: 40,
+      sharedEvents: Math.floor(opts.aio_max_nr / 8),
+      zero_page: true,
+      emulated: false,
+      tmpfs: false,
+      profile: "mainline",
+      ...opts,
+    };
   }
 
   /** The next random program. */
@@ -156,6 +167,12 @@ export class ProgramGenerator {
     return s;
   }
 
+  /** An mmap's `shared` and `prot`; private read-only ones drawn shared where the probe could not read them (`emulated`). */
+  private mapKind(rng: Prng): ReturnType<typeof mapKind> {
+    const kind = mapKind(rng);
+    return this.opts.emulated && kind.prot === "r" && !kind.shared ? { ...kind, shared: true } : kind;
+  }
+
   private fresh(prefix: string): string {
     return `${prefix}${this.counter++}`;
   }
@@ -208,7 +225,7 @@ export class ProgramGenerator {
       const nr = rng.pick(movable);
       if (this.add({ op: "io_setup", nr_events: nr, name: "ABC"[i] })) this.eventsAsked += nr;
     }
-    for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add({ op: "mmap", pages: rng.int(1, 4), name: "XY"[i], ...mapKind(rng) });
+    for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add({ op: "mmap", pages: rng.int(1, 4), name: "XY"[i], ...this.mapKind(rng) });
     for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add(randomEventfd(rng, this.fresh("V")));
     for (let i = 0, n = rng.int(0, 3); i < n; i++) this.add(this.moveRingIntoArena());
   }
@@ -433,19 +450,19 @@ export class ProgramGenerator {
     if (roll < 950) return this.setupLater();
     if (roll < 965) return this.threadStep();
     if (roll < 980) {
-      if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}), ...mapKind(rng) };
+      if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}), ...this.mapKind(rng) };
       // An aligned mapping (mremap_test.c's sources) at the highest free odd multiple of align; larger than any hole, as every new mapping.
       // Never 2 GiB (MAX_MAPPING_PAGES): every later new mapping and ring must outsize it (Safety.holeBound sums them), past the bound.
-      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]), ...mapKind(rng) };
+      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]), ...this.mapKind(rng) };
       // Shared, read-only or PROT_NONE now and then (FINDINGS 59).
-      return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...mapKind(rng) };
+      return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...this.mapKind(rng) };
     }
     if (roll < 990) {
       // MAP_FIXED into the arena, over whatever is there (rings moved in too); the name is never used again.
       const pages = rng.int(1, 4);
       const at = this.addr(ARENA, rng.int(1, Math.max(1, this.usable() - pages + 1)));
       // Shared or protected pieces in the arena merge only with their like (FINDINGS 59).
-      const step: StepOf<"mmap"> = { op: "mmap", pages, name: this.fresh("F"), at, ...mapKind(rng) };
+      const step: StepOf<"mmap"> = { op: "mmap", pages, name: this.fresh("F"), at, ...this.mapKind(rng) };
       // MAP_FIXED_NOREPLACE: maps a hole, EEXIST over anything.
       return rng.chance(0.4) ? { ...step, noreplace: true } : step;
     }
@@ -573,7 +590,7 @@ export class ProgramGenerator {
       else if (roll < 74) calls.push(this.cancel(ctx) as StepOf<"io_cancel">);
       else if (roll < 80) calls.push({ op: "ftruncate", size: rng.pick([0, 512, 16384, 20000]) });
       else if (roll < 85 && this.names.eventfdList().length > 0) calls.push({ op: "eventfd_read", fd: rng.pick(this.names.eventfdList()) });
-      else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...mapKind(rng) });
+      else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...this.mapKind(rng) });
       else if (roll < 90) calls.push(rng.chance(0.5) ? this.fill() : rng.chance(0.5) ? this.peek() : randomBufStep(rng));
       else calls.push(this.childCall());
     }

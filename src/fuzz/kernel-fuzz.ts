@@ -223,6 +223,10 @@ function emptyResult(): SliceResult {
 export async function runSlice(task: SliceTask, lanes: KernelLanes, models: ModelUnderTest[] = PROJECT_MODELS, onProgram?: () => void): Promise<SliceResult> {
   const result = emptyResult();
   const answers: Promise<void>[] = [];
+  // Two programs per lane wait at most: enough to keep every lane busy, few enough that a stop (Ctrl-C) is not held up by a queue.
+  let waiting = 0;
+  let failed = false;
+  let answered: () => void = () => {};
   for (let i = task.from; i < task.to; i++) {
     if (task.stop && Atomics.load(task.stop, 0) === 1) break;
     result.made++;
@@ -231,15 +235,28 @@ export async function runSlice(task: SliceTask, lanes: KernelLanes, models: Mode
     if (p.exclusive) {
       result.exclusive.push(p.scenario);
       onProgram?.();
-    } else
-      answers.push(
-        lanes.run(p.scenario).then((run) => {
-          evaluate([p.scenario], [run], models, result);
-          onProgram?.();
-        }),
-      );
-    // Let answers in between programs, so the lanes never wait for a whole slice to be made.
-    if (i % 8 === 7) await new Promise((r) => setImmediate(r));
+      continue;
+    }
+    waiting++;
+    const answer = lanes.run(p.scenario).then((run) => {
+      evaluate([p.scenario], [run], models, result);
+      onProgram?.();
+    });
+    answers.push(answer);
+    // A lane that failed fails the slice (Promise.all below): stop making programs for it.
+    answer
+      .catch(() => {
+        failed = true;
+      })
+      .finally(() => {
+        waiting--;
+        answered();
+      });
+    while (waiting >= 2 * lanes.size && !failed)
+      await new Promise<void>((r) => {
+        answered = r;
+      });
+    if (failed) break;
   }
   await Promise.all(answers);
   return result;
@@ -306,6 +323,7 @@ export async function runKernelFuzz(options: KernelFuzzOptions = {}): Promise<Ke
       cpus,
       aio_max_nr: aioMaxNr,
       zero_page: told.config.zero_page,
+      emulated: told.zeroPageEmulated === true,
       sharedEvents: Math.floor(free / (lanes.lanes + 1)),
       tmpfs,
       profile: profile?.name ?? "mainline",

@@ -114,6 +114,11 @@ export class KernelLanes {
     });
   }
 
+  /** Probes (or guests) side by side. */
+  get size(): number {
+    return this.lanes.length;
+  }
+
   run(program: Scenario): Promise<KernelRun> {
     if (this.failure) return Promise.reject(this.failure);
     const lane = this.lanes.reduce((a, b) => (b.pending < a.pending ? b : a));
