@@ -367,6 +367,29 @@ async function settle(check: () => boolean): Promise<boolean> {
   return check();
 }
 
+test("ab stopped with Ctrl-C while compiling: exit 130 at once, no compiler and no temp folder left", (t) => {
+  const why = ptyUnavailable();
+  if (why) return t.skip(why);
+  const home = mkdtempSync(join(tmpdir(), "ab-ctrlc-"));
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, AIO_RING_BENCH_HOME: home };
+    delete env.CI;
+    const r = runInPty([process.execPath, CLI, "ab", "--base", "HEAD~1", "--suite", "lookup", "--filter", "hash/wasm", "--sizes", "1", "--budget", "1"], {
+      waitFor: /ab: building HEAD~1/,
+      presses: 1,
+      limitSeconds: 120,
+      env,
+    });
+    assert.equal(r.code, 130, r.output);
+    assert.match(r.output, /interrupted: building HEAD~1/);
+    assert.ok(r.afterCtrlC !== null && r.afterCtrlC < 5, `${r.afterCtrlC} s after Ctrl-C`);
+    assert.deepEqual(compilers(home), []);
+    assert.deepEqual(readdirSync(join(home, "wasm-builds")), []);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test("ab killed while compiling: SIGTERM leaves no compiler and no temp folder; after SIGKILL the compiler ends itself and the next build sweeps its folder", async () => {
   for (const signal of ["SIGTERM", "SIGKILL"] as const) {
     const home = mkdtempSync(join(tmpdir(), `ab-kill-${signal}-`));

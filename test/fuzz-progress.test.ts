@@ -1,7 +1,7 @@
-// fuzz --against kernel on a terminal: the progress line moves with every
+// fuzz on a terminal: --against kernel's progress line moves with every
 // program answered and shows the time left once two seconds give a rate;
-// under CI=true it is silent. Skips where the kernel backend or a
-// pseudo-terminal is missing.
+// under CI=true it is silent. Ctrl-C ends either kind with the report of
+// what ran. Skips where the kernel backend or a pseudo-terminal is missing.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +27,10 @@ test("fuzz --against kernel: progress per program with the time left on a termin
     const eta = /fuzz --against kernel: +\d+%, (\d+ s|\d+ min \d\d s|\d+ h \d\d min) left \d+\/1000000 programs/;
     const r = runInPty(fuzz(1_000_000), { waitFor: eta, presses: 1, limitSeconds: 90, env });
     assert.equal(r.code, 130, r.output);
+    // Ctrl-C ends the run with the report of the programs made, soon (at most two programs per lane were waiting).
+    assert.match(r.output, /seed 1: \d+ scenarios, \d+ steps on .*; interrupted: the rest of the run was not made/);
+    assert.match(r.output, /op x outcome on the kernel/);
+    assert.ok(r.afterCtrlC !== null && r.afterCtrlC < 20, `${r.afterCtrlC} s after Ctrl-C`);
     // Before the estimate, the count moves program by program, not once per slice of 500.
     const counts = new Set([...r.output.matchAll(/ (\d+)\/1000000 programs/g)].map((m) => Number(m[1])));
     assert.ok(
@@ -39,4 +43,15 @@ test("fuzz --against kernel: progress per program with the time left on a termin
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("fuzz (model against WASM) on a terminal: Ctrl-C ends it with the report of the operations run, exit 130", (t) => {
+  const why = ptyUnavailable();
+  if (why) return t.skip(why);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.CI;
+  const r = runInPty([process.execPath, CLI, "fuzz", "--ops", "100000000", "--seed", "5"], { waitFor: /fuzz: +\d+%/, presses: 1, limitSeconds: 90, env });
+  assert.equal(r.code, 130, r.output);
+  assert.match(r.output, /fuzz: seed 5: \d+ ops in \d+ processes, 0 divergences \(.*\); interrupted after \d+ of 100000000 ops/);
+  assert.ok(r.afterCtrlC !== null && r.afterCtrlC < 5, `${r.afterCtrlC} s after Ctrl-C`);
 });

@@ -7,7 +7,7 @@ import { HOST } from "../scenario/kernels.js";
 import { possibleCpus } from "../util/possible-cpus.js";
 import { formatDifference } from "../fuzz/outcome.js";
 import { kernelAvailability } from "../kernel/probe.js";
-import { DEFAULT_FUZZ_OPS, DEFAULT_FUZZ_SEED, runFuzz } from "../scenario/fuzz.js";
+import { DEFAULT_FUZZ_OPS, DEFAULT_FUZZ_SEED, fuzzProcesses } from "../scenario/fuzz.js";
 import { checkOutput, makeOutputDir, writeOutput } from "../util/files.js";
 import { interruptOnSigint } from "../util/interrupt.js";
 import { Progress } from "../util/progress.js";
@@ -58,8 +58,8 @@ the kernel and the outcomes never reached.`,
     },
   ],
   exitCodes: `0 no divergence or disagreement, 1 some found (or a kernel-side crash),
-2 bad input or the kernel backend is unavailable, 130 --against kernel stopped by
-Ctrl-C (after its report of the programs that ran)`,
+2 bad input or the kernel backend is unavailable, 130 stopped by Ctrl-C (after the
+report of what ran)`,
 };
 
 export async function run(argv: string[]): Promise<number> {
@@ -95,10 +95,26 @@ export async function run(argv: string[]): Promise<number> {
   const ops = intFlag("ops", values.ops, DEFAULT_FUZZ_OPS, 1, 100_000_000);
   const progress = new Progress("fuzz", ops);
   const started = performance.now();
-  const report = runFuzz({ ops, seed, onProgress: (done) => progress.update(done) });
-  progress.done();
+  // One process at a time, with a turn of the event loop every 50 ms so that Ctrl-C is heard: it ends the run with the report so far.
+  const interrupt = interruptOnSigint("\ninterrupted: the report of the operations run (Ctrl-C again to quit at once)");
+  const run = fuzzProcesses({ ops, seed });
+  let r = run.next();
+  try {
+    for (let turn = performance.now(); !r.done && !interrupt.signal.aborted; r = run.next()) {
+      progress.update(r.value.ops);
+      if (performance.now() - turn > 50) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turn = performance.now();
+      }
+    }
+  } finally {
+    interrupt.dispose();
+    progress.done();
+  }
+  const report = r.value;
   const seconds = (performance.now() - started) / 1000;
-  console.log(`fuzz: seed ${seed}: ${report.ops} ops in ${report.processes} processes, ${report.divergences} divergences (${seconds.toFixed(1)} s)`);
+  const stopped = r.done ? "" : `; interrupted after ${report.ops} of ${ops} ops`;
+  console.log(`fuzz: seed ${seed}: ${report.ops} ops in ${report.processes} processes, ${report.divergences} divergences (${seconds.toFixed(1)} s)${stopped}`);
   report.examples.forEach((d, i) => {
     console.log(`divergence ${i + 1}: profile ${d.profile}, step ${d.step}:\n  model: ${JSON.stringify(d.model)}\n  wasm:  ${JSON.stringify(d.wasm)}`);
     if (out !== undefined) {
@@ -107,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`  reproducer: ${file}`);
     }
   });
+  if (!r.done) return 130;
   return report.divergences > 0 ? 1 : 0;
 }
 

@@ -286,6 +286,15 @@ function outcome(b: AioBackend, s: Step, i: number, names: Names): StepResult | 
 
 /** Differential fuzzing of the TS model against the WASM core (`fuzz`): random call sequences in lockstep on every profile. */
 export function runFuzz(options: FuzzOptions = {}): FuzzReport {
+  const run = fuzzProcesses(options);
+  for (let r = run.next(); ; r = run.next()) {
+    if (r.done) return r.value;
+    options.onProgress?.(r.value.ops);
+  }
+}
+
+/** runFuzz one process at a time: the report so far after each (a caller may stop between them, as `fuzz` on Ctrl-C), the whole at the end. */
+export function* fuzzProcesses(options: FuzzOptions = {}): Generator<FuzzReport, FuzzReport> {
   const opts = { ...options, ops: options.ops ?? DEFAULT_FUZZ_OPS, seed: options.seed ?? DEFAULT_FUZZ_SEED };
   const rng = new Prng(opts.seed);
   const perProcess = opts.stepsPerProcess ?? 300;
@@ -337,7 +346,7 @@ export function runFuzz(options: FuzzOptions = {}): FuzzReport {
         break;
       }
     }
-    opts.onProgress?.(report.ops);
+    yield report;
   }
   return report;
 }
