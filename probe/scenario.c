@@ -428,8 +428,8 @@ static void peek_pages(int i, uintptr_t addr, long pages)
 	outf(",\"bytes\":[");
 	for (long n = 0; n < pages && (page < end || scenario_anon(page, &end, &v)); n++) {
 		unsigned char resident = 1;
-		/* Shared memory has no anon_vma to give: only private pages are written back. */
-		if (emulating && !v.shared_anon && mincore((void *)page, (size_t)page_size, &resident) != 0)
+		/* Shared memory has no anon_vma to give, nor does a read of a file page: only private anonymous pages are written back. */
+		if (emulating && !v.shared_anon && !v.is_file && mincore((void *)page, (size_t)page_size, &resident) != 0)
 			die_probe("peek: mincore: %s", strerror(errno));
 		struct touch t = {0, !(resident & 1)};
 		if (touch_page(peek_one, page, &t) != 0)
@@ -563,10 +563,13 @@ static void do_call(int i, const struct step *st)
 			at = (void *)aligned_area(st->n1, st->n2);
 			flags = MAP_FIXED_NOREPLACE;
 		}
+		/* file_page -1: anonymous memory; else the test file from that page on. */
+		int file = st->file_page >= 0;
 		void *p = st->n2 > 0 && st->n1 > 0 && at == NULL
 				  ? (errno = ENOMEM, MAP_FAILED)
 				  : mmap(at, (size_t)(st->n1 * page_size), st->prot,
-					 (int)st->n3 | MAP_ANONYMOUS | flags, -1, 0);
+					 (int)st->n3 | (file ? 0 : MAP_ANONYMOUS) | flags, file ? io_fds[FD_RDWR] : -1,
+					 file ? (off_t)st->file_page * page_size : 0);
 		ret_errno(p == MAP_FAILED ? -1 : 0);
 		if (p != MAP_FAILED)
 			bind_name(st->name, (uintptr_t)p);
@@ -642,7 +645,7 @@ static void do_call(int i, const struct step *st)
 		struct vma v;
 		uintptr_t a = resolve(i, "addr", &st->a);
 		outf(",\"kind\":\"%s\"",
-		     find_vma(a, &v) != 0 ? "none" : v.is_aio ? "aio" : "anon");
+		     find_vma(a, &v) != 0 ? "none" : v.is_aio ? "aio" : maps_test_file(&v) ? "file" : "anon");
 		break;
 	}
 	case OP_FILL:

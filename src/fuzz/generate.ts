@@ -85,8 +85,12 @@ export class ProgramGenerator {
   private pollFocus = false;
   /** A program about threads: a step in six is a thread's, so several wait at once and their joins come (FINDINGS 57). */
   private threadFocus = false;
-  /** Names of the shared, read-only or PROT_NONE mappings made (FINDINGS 59): fills and peeks aim at them now and then. */
+  /** Names of the shared, protected or file mappings made (FINDINGS 59, 62): fills and peeks aim at them now and then. */
   private otherMaps: string[] = [];
+  /** The test file is a memfd, which mappings may map (on a tmpfs they are not modelled). */
+  private fileMaps = true;
+  /** A mapping of the test file was made: ftruncate steps come more often. */
+  private mappedFile = false;
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
@@ -107,6 +111,8 @@ export class ProgramGenerator {
     this.pollFocus = this.rng.chance(0.25);
     this.threadFocus = this.rng.chance(0.15);
     this.otherMaps = [];
+    this.fileMaps = tmpfs.tmpfs_bytes === undefined;
+    this.mappedFile = false;
     this.setUp();
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
@@ -127,7 +133,8 @@ export class ProgramGenerator {
     try {
       const r = runStep(this.shadow, step, this.steps.length, this.names, "generated");
       this.steps.push(step);
-      if (step.op === "mmap" && step.at === undefined && (step.shared || step.prot) && r.errno === null) this.otherMaps.push(step.name);
+      if (step.op === "mmap" && step.at === undefined && (step.shared || step.prot || step.file) && r.errno === null) this.otherMaps.push(step.name);
+      if (step.op === "mmap" && step.file && r.errno === null) this.mappedFile = true;
       return r.errno === null || r.errno === undefined;
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
@@ -208,7 +215,7 @@ export class ProgramGenerator {
       const nr = rng.pick(movable);
       if (this.add({ op: "io_setup", nr_events: nr, name: "ABC"[i] })) this.eventsAsked += nr;
     }
-    for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add({ op: "mmap", pages: rng.int(1, 4), name: "XY"[i], ...mapKind(rng) });
+    for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add({ op: "mmap", pages: rng.int(1, 4), name: "XY"[i], ...mapKind(rng, this.fileMaps) });
     for (let i = 0, n = rng.int(0, 2); i < n; i++) this.add(randomEventfd(rng, this.fresh("V")));
     for (let i = 0, n = rng.int(0, 3); i < n; i++) this.add(this.moveRingIntoArena());
   }
@@ -415,6 +422,8 @@ export class ProgramGenerator {
     if (roll < 770) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
     if (roll < 785) return this.fill();
     if (roll < 800) return this.peek();
+    // Around file mappings, the file's size decides which of their pages fault (FINDINGS 62).
+    if (roll < 806 && this.mappedFile) return { op: "ftruncate", size: rng.pick([0, 1, 4096, 6000, 12288, 16384, 20000]) };
     // The I/O buffer's bytes: what reads copy in from the file and writes copy out to it.
     if (roll < 815) return randomBufStep(rng);
     if (roll < 840) {
@@ -433,19 +442,19 @@ export class ProgramGenerator {
     if (roll < 950) return this.setupLater();
     if (roll < 965) return this.threadStep();
     if (roll < 980) {
-      if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}), ...mapKind(rng) };
+      if (rng.chance(0.3)) return { op: "mmap", pages: 0, name: this.fresh("Z"), ...(rng.chance(0.3) ? { align: 4 } : {}), ...mapKind(rng, this.fileMaps) };
       // An aligned mapping (mremap_test.c's sources) at the highest free odd multiple of align; larger than any hole, as every new mapping.
       // Never 2 GiB (MAX_MAPPING_PAGES): every later new mapping and ring must outsize it (Safety.holeBound sums them), past the bound.
-      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]), ...mapKind(rng) };
+      if (rng.chance(0.3)) return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), align: rng.pick([2, 16, 512]), ...mapKind(rng, this.fileMaps) };
       // Shared, read-only or PROT_NONE now and then (FINDINGS 59).
-      return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...mapKind(rng) };
+      return { op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...mapKind(rng, this.fileMaps) };
     }
     if (roll < 990) {
       // MAP_FIXED into the arena, over whatever is there (rings moved in too); the name is never used again.
       const pages = rng.int(1, 4);
       const at = this.addr(ARENA, rng.int(1, Math.max(1, this.usable() - pages + 1)));
       // Shared or protected pieces in the arena merge only with their like (FINDINGS 59).
-      const step: StepOf<"mmap"> = { op: "mmap", pages, name: this.fresh("F"), at, ...mapKind(rng) };
+      const step: StepOf<"mmap"> = { op: "mmap", pages, name: this.fresh("F"), at, ...mapKind(rng, this.fileMaps) };
       // MAP_FIXED_NOREPLACE: maps a hole, EEXIST over anything.
       return rng.chance(0.4) ? { ...step, noreplace: true } : step;
     }
@@ -573,7 +582,7 @@ export class ProgramGenerator {
       else if (roll < 74) calls.push(this.cancel(ctx) as StepOf<"io_cancel">);
       else if (roll < 80) calls.push({ op: "ftruncate", size: rng.pick([0, 512, 16384, 20000]) });
       else if (roll < 85 && this.names.eventfdList().length > 0) calls.push({ op: "eventfd_read", fd: rng.pick(this.names.eventfdList()) });
-      else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...mapKind(rng) });
+      else if (roll < 88) calls.push({ op: "mmap", pages: this.bigPages(), name: this.fresh("W"), ...mapKind(rng, this.fileMaps) });
       else if (roll < 90) calls.push(rng.chance(0.5) ? this.fill() : rng.chance(0.5) ? this.peek() : randomBufStep(rng));
       else calls.push(this.childCall());
     }
