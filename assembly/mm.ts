@@ -255,10 +255,11 @@ export class AddressSpace {
   /** ftruncate to `pages` pages unmaps every private file page past them, copied on write or not (model: mm.ts dropFileCopies). */
   dropFileCopies(pages: i64): void {
     this.flushTlb();
-    for (let i = 0, n = this.vmas.length; i < n; i++) {
-      const v = unchecked(this.vmas[i]);
-      if (v.kind != KIND_FILE || v.fileShared) continue;
-      for (let page = max(v.start, v.start + pages - v.pgoff); page < v.end; page++) this.contents.delete(page);
+    const keys = this.contents.keys();
+    for (let i = 0, n = keys.length; i < n; i++) {
+      const page = unchecked(keys[i]);
+      const v = this.find(page)!;
+      if (v.kind == KIND_FILE && v.pgoff + page - v.start >= pages) this.contents.delete(page);
     }
   }
 

@@ -31,13 +31,14 @@ static int each_vma(int (*match)(const struct vma *, const void *), const void *
 		int path_off = 0;
 		if (sscanf(line, "%lx-%lx %4s %*s %*s %lu %n", &s, &e, perms, &inode,
 			   &path_off) >= 4) {
-			struct vma v = {.start = s, .end = e, .inode = inode, .private_rw = strcmp(perms, "rw-p") == 0};
+			struct vma v = {.start = s, .end = e, .inode = inode, .writable = perms[1] == 'w'};
 			/* Rings are files of the internal aio filesystem: shown as
 			 * "/[aio] (deleted)" on 6.18. */
 			v.is_aio = path_off > 0 &&
 				   strncmp(line + path_off, "/[aio]", 6) == 0;
+			/* x86-64 has no write-only page: PROT_WRITE alone reads too (FINDINGS 62). */
+			v.readable = perms[0] == 'r' || v.writable;
 			/* shmem_zero_setup's file, on 6.1, 6.12 and 6.18 alike. */
-			v.readable = perms[0] == 'r';
 			v.shared_anon = perms[3] == 's' && path_off > 0 &&
 					strncmp(line + path_off, "/dev/zero", 9) == 0;
 			if (match(&v, arg)) {

@@ -8,9 +8,9 @@ struct vma {
 	uintptr_t start, end;
 	int is_aio;
 	unsigned long inode; /* of the mapped file; each ring has its own */
-	int private_rw;      /* perms rw-p */
+	int writable;        /* perms .w.. */
 	int shared_anon;     /* MAP_SHARED anonymous memory: a shmem object, "/dev/zero (deleted)" */
-	int readable;        /* perms r... */
+	int readable;        /* perms r..., or .w.. (x86-64 reads a writable page) */
 	int is_file;         /* a mapping of the test file (io_fds[FD_RDWR]'s inode), shared or private */
 };
 

@@ -89,8 +89,8 @@ export class ProgramGenerator {
   private otherMaps: string[] = [];
   /** The test file is a memfd, which mappings may map (on a tmpfs they are not modelled). */
   private fileMaps = true;
-  /** A mapping of the test file was made: ftruncate steps come more often. */
-  private mappedFile = false;
+  /** Names of the mappings of the test file made: fills and peeks aim at them more often, and ftruncate steps come more often. */
+  private fileMapNames: string[] = [];
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
@@ -112,7 +112,7 @@ export class ProgramGenerator {
     this.threadFocus = this.rng.chance(0.15);
     this.otherMaps = [];
     this.fileMaps = tmpfs.tmpfs_bytes === undefined;
-    this.mappedFile = false;
+    this.fileMapNames = [];
     this.setUp();
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
@@ -134,7 +134,7 @@ export class ProgramGenerator {
       const r = runStep(this.shadow, step, this.steps.length, this.names, "generated");
       this.steps.push(step);
       if (step.op === "mmap" && step.at === undefined && (step.shared || step.prot || step.file) && r.errno === null) this.otherMaps.push(step.name);
-      if (step.op === "mmap" && step.file && r.errno === null) this.mappedFile = true;
+      if (step.op === "mmap" && step.at === undefined && step.file && r.errno === null) this.fileMapNames.push(step.name);
       return r.errno === null || r.errno === undefined;
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
@@ -423,7 +423,7 @@ export class ProgramGenerator {
     if (roll < 785) return this.fill();
     if (roll < 800) return this.peek();
     // Around file mappings, the file's size decides which of their pages fault (FINDINGS 62).
-    if (roll < 806 && this.mappedFile) return { op: "ftruncate", size: rng.pick([0, 1, 4096, 6000, 12288, 16384, 20000]) };
+    if (roll < 806 && this.fileMapNames.length > 0) return { op: "ftruncate", size: rng.pick([0, 1, 4096, 6000, 12288, 16384, 20000]) };
     // The I/O buffer's bytes: what reads copy in from the file and writes copy out to it.
     if (roll < 815) return randomBufStep(rng);
     if (roll < 840) {
@@ -654,7 +654,9 @@ export class ProgramGenerator {
    * shmem object's pages, or a fault.
    */
   private contentPage(): AddrExpr {
-    const other = this.liveExtents(["anon"]).filter(([n]) => this.otherMaps.includes(n));
+    // A mapping of the test file half the time there is one: its pages are the file's, which writes and truncations change.
+    const files = this.liveExtents(["anon"]).filter(([n]) => this.fileMapNames.includes(n));
+    const other = files.length > 0 && this.rng.chance(0.5) ? files : this.liveExtents(["anon"]).filter(([n]) => this.otherMaps.includes(n));
     if (other.length > 0 && this.rng.chance(0.5)) {
       const [name, e] = this.rng.pick(other);
       return this.addr(name, this.rng.int(e.lo, e.hi));

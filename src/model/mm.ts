@@ -210,10 +210,9 @@ export class AddressSpace {
    * the file again if it grows (FINDINGS 62).
    */
   dropFileCopies(pages: number): void {
-    for (const v of this.vmas) {
-      if (v.kind !== "file" || v.fileShared) continue;
-      const first = Math.max(v.start, v.start + pages - v.pgoff);
-      for (let page = first; page < v.start + v.pages; page++) this.contents.delete(page);
+    for (const page of this.contents.keys()) {
+      const v = this.find(page)!;
+      if (v.kind === "file" && v.pgoff + page - v.start >= pages) this.contents.delete(page);
     }
   }
 
