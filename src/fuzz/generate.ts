@@ -423,7 +423,7 @@ export class ProgramGenerator {
     if (roll < 785) return this.fill();
     if (roll < 800) return this.peek();
     // Around file mappings, the file's size decides which of their pages fault (FINDINGS 62).
-    if (roll < 806 && this.fileMapNames.length > 0) return { op: "ftruncate", size: rng.pick([0, 1, 4096, 6000, 12288, 16384, 20000]) };
+    if (roll < 806 && this.fileMapNames.length > 0) return { op: "ftruncate", size: rng.pick([0, 1, 100, 4096, 6000, 12288, 16384, 20000]) };
     // The I/O buffer's bytes: what reads copy in from the file and writes copy out to it.
     if (roll < 815) return randomBufStep(rng);
     if (roll < 840) {
@@ -654,10 +654,10 @@ export class ProgramGenerator {
    * shmem object's pages, or a fault.
    */
   private contentPage(): AddrExpr {
-    // A mapping of the test file half the time there is one: its pages are the file's, which writes and truncations change.
+    // Mostly a mapping of the test file when there is one: its pages are the file's, which writes and truncations change.
     const files = this.liveExtents(["anon"]).filter(([n]) => this.fileMapNames.includes(n));
-    const other = files.length > 0 && this.rng.chance(0.5) ? files : this.liveExtents(["anon"]).filter(([n]) => this.otherMaps.includes(n));
-    if (other.length > 0 && this.rng.chance(0.5)) {
+    const other = files.length > 0 && this.rng.chance(0.7) ? files : this.liveExtents(["anon"]).filter(([n]) => this.otherMaps.includes(n));
+    if (other.length > 0 && this.rng.chance(files.length > 0 ? 0.7 : 0.5)) {
       const [name, e] = this.rng.pick(other);
       return this.addr(name, this.rng.int(e.lo, e.hi));
     }
