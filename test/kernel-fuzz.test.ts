@@ -166,13 +166,13 @@ describe("kernel fuzzing: shrinking", () => {
     const sig = signature(diff(start)!);
     const judge = async (cs: Scenario[]) => cs.map((c) => diff(c) !== null && signature(diff(c)!) === sig);
     const cut = async (s: Scenario) => (diff(s)?.step ?? s.steps.length - 1) + 1;
-    // The first such program of seed 9 (32 steps, its difference in a loop's ret_total) takes about 650 candidates.
+    // The first such program of seed 9 (46 steps, its difference in a loop's last iteration) takes a few hundred candidates.
     const r = await shrink(start, judge, cut, { budget: 3000, allowed: (s) => unsafeReason(s, 2, 65536) === null });
     assert.ok(r.scenario.steps.length <= 3, JSON.stringify(r.scenario.steps));
     assert.equal(signature(diff(r.scenario)!), sig);
-    // The miscounted io_submit is the last call made: the last step, or its loop's last body call.
+    // The miscounted io_submit is the last step, or a call of its loop's body (whose last iteration the difference is).
     const last = r.scenario.steps.at(-1)!;
-    assert.equal(last.op === "repeat" ? last.steps.at(-1)!.op : last.op, "io_submit");
+    assert.ok((last.op === "repeat" ? last.steps.map((s) => s.op) : [last.op]).includes("io_submit"), JSON.stringify(last));
   });
 });
 
