@@ -400,8 +400,9 @@ describe("kernel fuzzing: the live kernel", () => {
     assert.equal(r.findings.length, 1);
     const f = r.findings[0];
     assert.equal(f.model, "planted");
-    assert.equal(f.difference.op, "io_submit");
-    assert.equal(f.difference.field, "ret");
+    // The miscounted io_submit, alone or in a loop's last iteration (seed 7's programs have both; the lanes decide which is found first).
+    const kind = `${f.difference.op}-${f.difference.field}`;
+    assert.ok(kind === "io_submit-ret" || kind === "repeat-last", kind);
     assert.ok(f.shrunk !== null && f.shrunk.steps.length <= 8, JSON.stringify(f.shrunk?.steps));
     assert.deepEqual(f.kernelAnswer?.results.length, f.difference.step + 1);
 
@@ -414,8 +415,8 @@ describe("kernel fuzzing: the live kernel", () => {
     } finally {
       console.log = log;
     }
-    assert.deepEqual(readdirSync(out).sort(), ["01-model+wasm-io_submit-ret.json", "01-model+wasm-io_submit-ret.kernel.json"]);
-    const repro = join(out, "01-model+wasm-io_submit-ret.json");
+    assert.deepEqual(readdirSync(out).sort(), [`01-model+wasm-${kind}.json`, `01-model+wasm-${kind}.kernel.json`]);
+    const repro = join(out, `01-model+wasm-${kind}.json`);
     assert.equal(parseScenario(readFileSync(repro, "utf8"), repro).profile, "v6.1");
   });
 
