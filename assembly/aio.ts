@@ -8,19 +8,20 @@ import { EAGAIN, EEXIST, EFAULT, EFBIG, EINPROGRESS, EINTR, EINVAL, ENOMEM, ENOS
 import { hrtimer_sleep } from "./hrtimer";
 import { IoctxList, IoctxTable } from "./ioctx-table";
 import { Kioctx } from "./kioctx";
-import { AddressSpace, KIND_AIO, KIND_ANON, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, TASK_SIZE_PAGE, Vma } from "./mm";
+import { AddressSpace, KIND_AIO, KIND_ANON, KIND_FILE, KIND_NONE, PAGE_SHIFT, PAGE_SIZE, TASK_SIZE_PAGE, Vma } from "./mm";
 import { Profile } from "./profile";
 import { AIO_MAX_RING_EVENTS, AIO_RING_HEADER, AioRing, IO_EVENT_SIZE, RING_HEAD, RING_TAIL, eventsFromSlot, ringIndex, ringPages, ringSlots, writeEvents } from "./ring";
 import { record, record_into_scratch, sink, sink_events } from "./sink";
 import { RWF_APPEND, RWF_NOAPPEND } from "./abi/rwf";
 import { submitRefusal } from "./submit-refusal";
 import { ByteRuns } from "./byte-runs";
+import { TestFile } from "./test-file";
 import { Eventfds } from "./eventfd";
 import { Pipes, PollWaiter } from "./pipe";
 import { DEFAULT_POLLMASK, PIPE_WRITE_WAKE, POLL_ALWAYS } from "./abi/poll";
 import { TmpfsSpace, writable } from "./tmpfs";
 import {
-  CMD_FDSYNC, CMD_FSYNC, CMD_POLL, CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, FD_PIPE, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, IO_FILE_BYTES, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
+  CMD_FDSYNC, CMD_FSYNC, CMD_POLL, CMD_PREAD, CMD_PREADV, CMD_PWRITE, CMD_PWRITEV, CTXP_FAULT, FD_PIPE, CTXP_NONZERO, FAULT_EVENTS, FAULT_TIMEOUT, FD_APPEND, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL,
 } from "./abi/codes";
 
 // io_submit's `cmd` and `fd` codes (the scenario's pread / pwrite / bad opcode, the read-write file) and the bytes one block moves.
@@ -55,7 +56,11 @@ export { CMD_BAD, CMD_PREAD, CMD_PWRITE, FD_RDWR, IOCB_BYTES } from "./abi/codes
 }
 
 export class AioProcess {
-  mm: AddressSpace = new AddressSpace();
+  /** The test file the control blocks read and write (writes past its end grow it), and file mappings map. A forked child shares it. */
+  file: TestFile = new TestFile();
+  mm: AddressSpace = new AddressSpace(this.file);
+  /** The process that forked this one, while it runs: a truncation reaches its mappings too. */
+  forkParent: AioProcess | null = null;
   /** mm->ioctx_table: null until the first io_setup, and in a forked child. */
   ioctx_table: IoctxTable | null = null;
   readonly ioctx_list: IoctxList = new IoctxList();
@@ -64,8 +69,6 @@ export class AioProcess {
   hookSlotsVisited: i64 = 0;
   /** SIGUSR1, which the process keeps blocked (and handles), is pending: `raise` made it so. */
   signalPending: bool = false;
-  /** Bytes in the regular file the control blocks read and write: writes past its end grow it. */
-  fileSize: i64 = IO_FILE_BYTES;
   /** RLIMIT_FSIZE's soft limit, bytes (i64.MAX_VALUE: RLIM_INFINITY); a fork child inherits it. */
   fsizeLimit: i64 = i64.MAX_VALUE;
   /** The eventfds the process opened (a forked child shares them). */
@@ -73,8 +76,6 @@ export class AioProcess {
   /** The pipes the process made, and the poll blocks waiting on them (a forked child shares them). */
   pipes: Pipes = new Pipes();
   space: TmpfsSpace | null = null; // the file's pages on its tmpfs (process.ts set_tmpfs); null: a memfd, no limit
-  /** The test file's bytes: zeros at first (FINDINGS 58), and zeros past its end, so growth reads them. A forked child shares it. */
-  file: ByteRuns = new ByteRuns();
   /** The I/O buffer every block reads into and writes from (a vectored block's segments one after another). A forked child gets a copy. */
   buf: ByteRuns = new ByteRuns();
   /**
@@ -343,19 +344,19 @@ export class AioProcess {
     if (cmd == CMD_PREAD || cmd == CMD_PREADV) return offset == this.readPos && nbytes == this.readAsked ? this.readLen : this.copyRead(offset, nbytes);
     if ((cmd != CMD_PWRITE && cmd != CMD_PWRITEV) || (nbytes == 0 && this.profile.emptyWriteSkipsFsize)) return 0;
     const append = (fd == FD_APPEND || rwFlags & RWF_APPEND) && !(rwFlags & RWF_NOAPPEND);
-    const pos = append ? this.fileSize : offset;
+    const pos = append ? this.file.size : offset;
     if (pos >= this.fsizeLimit) return -EFBIG;
     const n = writable(this.space, pos, min(nbytes, this.fsizeLimit - pos));
     if (n > 0) this.copyWrite(pos, n, append ? k : 1);
-    if (append) this.fileSize += <i64>k * max<i64>(n, 0);
-    else if (n > 0) this.fileSize = max(this.fileSize, pos + n);
+    if (append) this.file.size += <i64>k * max<i64>(n, 0);
+    else if (n > 0) this.file.size = max(this.file.size, pos + n);
     return n;
   }
 
   /** A read of `nbytes` from `pos`: it stops at the end of the file; its bytes go to the buffer's start. Returns how many. */
   private copyRead(pos: i64, nbytes: i64): i64 {
-    const n = min(nbytes, max(0, this.fileSize - pos));
-    this.buf.copyFrom(this.file, pos, n, 0);
+    const n = min(nbytes, max(0, this.file.size - pos));
+    this.buf.copyFrom(this.file.runs, pos, n, 0);
     this.readPos = pos;
     this.readAsked = nbytes;
     this.readLen = n;
@@ -364,7 +365,7 @@ export class AioProcess {
 
   /** `blocks` writes' bytes, `n` of the buffer each, into the file from `pos`, one after another (appends; else one). */
   private copyWrite(pos: i64, n: i64, blocks: i32): void {
-    for (let b = 0; b < blocks; b++) this.file.copyFrom(this.buf, 0, n, pos + <i64>b * n);
+    for (let b = 0; b < blocks; b++) this.file.runs.copyFrom(this.buf, 0, n, pos + <i64>b * n);
     this.readAsked = -1;
   }
 
@@ -541,9 +542,10 @@ export class AioProcess {
    * `hasAt` (replacing whatever it covers, rings too; with `noReplace`,
    * MAP_FIXED_NOREPLACE: EEXIST when anything is there), or with `align`
    * (pages, without `at`) at the highest free odd multiple of it; `shared`:
-   * MAP_SHARED, `prot`: PROT_READ | PROT_WRITE bits. Its address, or -errno.
+   * MAP_SHARED, `prot`: PROT_READ | PROT_WRITE bits; `filePage` 0 or more:
+   * the test file from that page on instead. Its address, or -errno.
    */
-  mmap(pages: i64, hasAt: bool, at: i64, noReplace: bool, align: i64, shared: bool, prot: i32): i64 {
+  mmap(pages: i64, hasAt: bool, at: i64, noReplace: bool, align: i64, shared: bool, prot: i32, filePage: i64): i64 {
     if (pages <= 0) return -EINVAL;
     if (hasAt) {
       // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
@@ -556,6 +558,10 @@ export class AioProcess {
     }
     const start = hasAt ? at >> PAGE_SHIFT : align > 0 ? this.mm.alignedArea(pages, align) : this.mm.unmappedArea(pages);
     if (start < 0) return -ENOMEM;
+    if (filePage >= 0) {
+      this.mm.insert(new Vma(start, pages, KIND_FILE, null, filePage, false, 0, 0, prot, shared));
+      return start << PAGE_SHIFT;
+    }
     // MAP_SHARED: a shmem object of its own, mapped from its page offset 0.
     const shm = shared ? this.mm.shmem.create(pages) : 0;
     this.mm.insert(new Vma(start, pages, KIND_ANON, null, shared ? 0 : start, false, 0, shm, prot));
@@ -568,14 +574,15 @@ export class AioProcess {
     return 0;
   }
 
-  /** KIND_AIO, KIND_ANON or KIND_NONE for the page holding `addr`. */
+  /** KIND_AIO, KIND_ANON, KIND_FILE or KIND_NONE for the page holding `addr`. */
   page(addr: i64): i32 {
     const v = this.mm.find(addr >> PAGE_SHIFT);
     return v ? v.kind : KIND_NONE;
   }
 
-  /** fill's pages written (mm.ts fill). */
+  /** fill's pages written (mm.ts fill); a shared file mapping's change the file under the last read. */
   fill(addr: i64, pages: i64, value: u8): i64 {
+    this.readAsked = -1;
     return this.mm.fill(addr >> PAGE_SHIFT, pages, value);
   }
 
@@ -586,11 +593,13 @@ export class AioProcess {
 
   /** ftruncate of the test file: a growth past RLIMIT_FSIZE is EFBIG (SIGXFSZ ignored), a shrink never is. */
   ftruncate(size: i64): i32 {
-    if (size > this.fileSize && size > this.fsizeLimit) return -EFBIG;
+    if (size > this.file.size && size > this.fsizeLimit) return -EFBIG;
     if (this.space) this.space!.truncate(size);
     // What a shrink drops reads as zeros when the file grows again; a read's length changes either way.
-    if (size < this.fileSize) this.file.set(size, this.fileSize - size, 0);
-    this.fileSize = size;
+    const shrinks = size < this.file.size;
+    this.file.truncate(size);
+    // Every process mapping the file privately loses its copies past the end (model: aio.ts ftruncate).
+    for (let p: AioProcess | null = this; shrinks && p; p = p.forkParent) p.mm.dropFileCopies(this.file.pages);
     this.readAsked = -1;
     return 0;
   }
@@ -672,12 +681,12 @@ export class AioProcess {
   fork(): AioProcess {
     const child = new AioProcess(this.profile, this.cpus, this.aio_max_nr, this.aio_nr, this.zeroPage);
     child.mm = this.mm.clone(this.profile.forkCopiesRing);
-    child.fileSize = this.fileSize;
     child.fsizeLimit = this.fsizeLimit;
     child.eventfds = this.eventfds;
     child.pipes = this.pipes;
     child.space = this.space;
     child.file = this.file;
+    child.forkParent = this;
     child.buf = this.buf.clone();
     child.readPos = this.readPos;
     child.readAsked = this.readAsked;
@@ -758,7 +767,7 @@ export class AioProcess {
     if (err == EINVAL) {
       mm.unmap(dest, newPages);
       mm.unmap(beforeStart, beforePages);
-      mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand, beforeAnonVma, piece.shm, piece.prot));
+      mm.insert(new Vma(beforeStart, beforePages, piece.kind, piece.ring, beforePgoff, piece.dontexpand, beforeAnonVma, piece.shm, piece.prot, piece.fileShared));
     }
     mm.putContents(err == EINVAL ? start : dest, moved);
     return err;

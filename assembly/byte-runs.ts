@@ -109,6 +109,28 @@ export class ByteRuns {
     }
   }
 
+  /** The byte at `pos`. */
+  at(pos: i64): u8 {
+    return <u8>unchecked(this.values[this.find(pos)]);
+  }
+
+  /** The value every one of `len` bytes from `pos` holds, -1 when they differ (model: byte-runs.ts uniform). */
+  uniform(pos: i64, len: i64): i32 {
+    const i = this.find(pos);
+    return i + 1 < this.starts.length && unchecked(this.starts[i + 1]) < pos + len ? -1 : unchecked(this.values[i]);
+  }
+
+  /** `len` bytes from `pos` written out to linear memory at `dst` (a file page read through a mapping). */
+  copyOut(pos: i64, len: i64, dst: usize): void {
+    const end = pos + len;
+    const n = this.starts.length;
+    for (let i = this.find(pos); i < n && unchecked(this.starts[i]) < end; i++) {
+      const from = max(pos, unchecked(this.starts[i]));
+      const to = i + 1 < n ? min(end, unchecked(this.starts[i + 1])) : end;
+      memory.fill(dst + <usize>(from - pos), <u8>unchecked(this.values[i]), <usize>(to - from));
+    }
+  }
+
   /** `len` bytes from `pos` of `src` (never this object: the buffer and the file) copied to `at` here. */
   copyFrom(src: ByteRuns, pos: i64, len: i64, at: i64): void {
     if (len <= 0) return;

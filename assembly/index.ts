@@ -114,9 +114,9 @@ export function ring(addr: i64): i32 {
   return proc.ring(addr);
 }
 
-/** `has_at`: MAP_FIXED at `at`. */
-export function mmap(pages: i64, has_at: bool, at: i64, no_replace: bool, align: i64, shared: bool, prot: i32): i64 {
-  return proc.mmap(pages, has_at, at, no_replace, align, shared, prot);
+/** `has_at`: MAP_FIXED at `at`; `file_page` 0 or more: a mapping of the test file from that page, -1: anonymous. */
+export function mmap(pages: i64, has_at: bool, at: i64, no_replace: bool, align: i64, shared: bool, prot: i32, file_page: i64): i64 {
+  return proc.mmap(pages, has_at, at, no_replace, align, shared, prot, file_page);
 }
 
 export function munmap(addr: i64, pages: i64): i32 {
@@ -128,7 +128,7 @@ export function mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, 
   return proc.mremap(addr, old_pages, new_pages, has_to, to, may_move, dont_unmap);
 }
 
-/** 0 none, 1 aio, 2 anon (mm.ts KIND_*). */
+/** 0 none, 1 aio, 2 anon, 3 file (mm.ts KIND_*). */
 export function page(addr: i64): i32 {
   return proc.page(addr);
 }
@@ -138,9 +138,9 @@ export function fill(addr: i64, pages: i64, value: u8): i64 {
   return proc.fill(addr, pages, value);
 }
 
-/** Pages read, each one's byte in scratch as u8 (aio.ts AioProcess.peek). */
+/** Pages read, each one's byte in scratch as i32, -1 for a file page whose bytes differ (aio.ts AioProcess.peek). */
 export function peek(addr: i64, pages: i64): i32 {
-  return proc.peek(addr, pages, scratch_reserve(<i32>pages));
+  return proc.peek(addr, pages, scratch_reserve(<i32>pages * 4));
 }
 
 /** memset of `bytes` bytes of the I/O buffer from `offset` (aio.ts AioProcess.buf_fill). */

@@ -5,8 +5,9 @@
 // changed in place where the model copies them: same state, and a whole-VMA
 // move (the remap hot path) allocates nothing.
 import { PROT_READ, PROT_RW, PROT_WRITE, TASK_SIZE } from "./abi/address-space";
-import { KIND_AIO, KIND_ANON } from "./abi/codes";
+import { KIND_AIO, KIND_ANON, KIND_FILE } from "./abi/codes";
 import { AioRing } from "./ring";
+import { TestFile } from "./test-file";
 
 export const PAGE_SHIFT: i64 = 12;
 export const PAGE_SIZE: i64 = 1 << PAGE_SHIFT;
@@ -18,17 +19,17 @@ export const MMAP_FLOOR_PAGE: i64 = 0x10000 >> PAGE_SHIFT;
 export const TASK_SIZE_PAGE: i64 = <i64>TASK_SIZE >> PAGE_SHIFT;
 
 /** What `page` reports; also the VMA kinds. */
-export { KIND_AIO, KIND_ANON, KIND_NONE } from "./abi/codes";
+export { KIND_AIO, KIND_ANON, KIND_FILE, KIND_NONE } from "./abi/codes";
 
 export class Vma {
   constructor(
     public start: i64,
     public pages: i64,
-    /** KIND_AIO (a ring mapping) or KIND_ANON. */
+    /** KIND_AIO (a ring mapping), KIND_ANON or KIND_FILE (a mapping of the test file). */
     public kind: i32,
     /** The ring file (or 3.11's ring pages) it maps; null: zero-filled anonymous memory. */
     public ring: AioRing | null,
-    /** Page offset of `start` within the ring; for anonymous memory the page number where it was first mapped (vm_pgoff). */
+    /** Page offset of `start` within the ring or the test file; for anonymous memory the page number where it was first mapped (vm_pgoff). */
     public pgoff: i64,
     public dontexpand: bool,
     /** Identity of its anon_vma, 0 for none (model: mm.ts Vma.anon_vma; FINDINGS 33). */
@@ -37,6 +38,8 @@ export class Vma {
     public shm: i32 = 0,
     /** PROT_READ | PROT_WRITE bits. */
     public prot: i32 = PROT_RW,
+    /** A file mapping: MAP_SHARED rather than private (model: mm.ts Vma.fileShared). */
+    public fileShared: bool = false,
   ) {}
 
   @inline get end(): i64 {
@@ -44,20 +47,12 @@ export class Vma {
   }
 }
 
-/** Adjacent anonymous VMAs whose page offsets run on and whose anon_vmas are compatible are one VMA to the kernel (model: mm.ts `mergeable`). */
+/** Adjacent anonymous VMAs, or file mappings alike shared or private, whose page offsets run on and whose anon_vmas are compatible are one VMA to the kernel (model: mm.ts `mergeable`). */
 @inline function mergeable(a: Vma, b: Vma): bool {
-  return (
-    a.kind == KIND_ANON &&
-    b.kind == KIND_ANON &&
-    a.ring == null &&
-    b.ring == null &&
-    a.end == b.start &&
-    a.pgoff + a.pages == b.pgoff &&
-    // A shared mapping merges only with its own object's pages, and only at one protection (model: mm.ts mergeable).
-    a.shm == b.shm &&
-    a.prot == b.prot &&
-    compatibleAnonVmas(a, b)
-  );
+  if (a.kind != b.kind || a.end != b.start || a.pgoff + a.pages != b.pgoff || a.prot != b.prot || !compatibleAnonVmas(a, b)) return false;
+  if (a.kind == KIND_FILE) return a.fileShared == b.fileShared;
+  // A shared anonymous mapping merges only with its own object's pages (model: mm.ts mergeable).
+  return a.kind == KIND_ANON && a.ring == null && b.ring == null && a.shm == b.shm;
 }
 
 /** anon_vmas that may end up in one VMA: the same one, or at least one side has none (model: mm.ts). */
@@ -69,6 +64,8 @@ export class Vma {
 // writes: reads come from a page that stays zero, writes go to one nobody reads.
 const ZERO_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
 const SINK_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
+// A file page's bytes for one read, copied out of the file's runs: never held by the TLB.
+const FILE_PAGE: usize = memory.data(<i32>PAGE_SIZE, 16);
 // Pages `fill` wrote hold one byte throughout: every page holding byte b is
 // read from the one page UNIFORM + b * PAGE_SIZE, made on first use (a scenario
 // without fill allocates none). Writes never go there (writeU32 sends
@@ -164,13 +161,14 @@ export class AddressSpace {
   /** Sorted by start, non-overlapping (so sorted by end too). */
   vmas: Array<Vma> = new Array<Vma>();
   // The hot paths read a ring's header and event pages through the TLB on
-  // every call; a new address space belongs to a new process.
-  constructor() {
+  // every call; a new address space belongs to a new process. `file`: the
+  // test file, which file mappings map (a forked child's space shares it).
+  constructor(readonly file: TestFile) {
     this.flushTlb();
   }
   /** The last anon_vma identity handed out. */
   private anonVmas: i32 = 0;
-  /** What `fill` wrote, by page number: the byte the whole page holds; other anonymous pages read as zero (model: mm.ts contents). */
+  /** What `fill` wrote into private memory, by page number: the byte the whole page holds; other anonymous pages read as zero, private file pages as the file (model: mm.ts contents). */
   private contents: Map<i64, u8> = new Map<i64, u8>();
   /** The shmem objects of MAP_SHARED mappings, shared with forked children. */
   shmem: ShmemObjects = new ShmemObjects();
@@ -183,10 +181,10 @@ export class AddressSpace {
 
   /** A copy for a forked child; ring VMAs only when `keepRings`. */
   clone(keepRings: bool): AddressSpace {
-    const mm = new AddressSpace();
+    const mm = new AddressSpace(this.file);
     for (let i = 0, n = this.vmas.length; i < n; i++) {
       const v = unchecked(this.vmas[i]);
-      if (keepRings || v.kind != KIND_AIO) mm.vmas.push(new Vma(v.start, v.pages, v.kind, v.ring, v.pgoff, v.dontexpand, v.anonVma, v.shm, v.prot));
+      if (keepRings || v.kind != KIND_AIO) mm.vmas.push(new Vma(v.start, v.pages, v.kind, v.ring, v.pgoff, v.dontexpand, v.anonVma, v.shm, v.prot, v.fileShared));
     }
     mm.anonVmas = this.anonVmas;
     // Shared memory is one object for both: what either writes the other reads.
@@ -200,16 +198,17 @@ export class AddressSpace {
     return mm;
   }
 
-  /** The VMA holding `page` if it is anonymous memory (what fill and peek reach), else null. */
-  private anonAt(page: i64): Vma | null {
+  /** The VMA holding `page` if it is anonymous memory or a file mapping (what fill and peek reach), else null. */
+  private memoryAt(page: i64): Vma | null {
     const v = this.find(page);
-    return v != null && v.kind == KIND_ANON && v.ring == null ? v : null;
+    return v != null && (v.kind == KIND_FILE || (v.kind == KIND_ANON && v.ring == null)) ? v : null;
   }
 
-  /** Anonymous memory at `page` an access needing `prot` reaches without a fault: not past a shared object's end (model: mm.ts reachable). */
+  /** Memory at `page` an access needing `prot` reaches without a fault: PROT_WRITE alone reads; not past a shared object's end or the file's last page (model: mm.ts reachable). */
   private reachable(page: i64, prot: i32): Vma | null {
-    const v = this.anonAt(page);
-    if (!v || (v.prot & prot) == 0) return null;
+    const v = this.memoryAt(page);
+    if (!v || (v.prot & (prot == PROT_READ ? PROT_RW : prot)) == 0) return null;
+    if (v.kind == KIND_FILE) return v.pgoff + page - v.start < this.file.pages ? v : null;
     return v.shm == 0 || this.shmem.holds(v.shm, v.pgoff + page - v.start) ? v : null;
   }
 
@@ -220,6 +219,10 @@ export class AddressSpace {
     for (; n < pages; n++) {
       const v = this.reachable(page + n, PROT_WRITE);
       if (!v) break;
+      if (v.kind == KIND_FILE && v.fileShared) {
+        this.file.runs.set((v.pgoff + page + n - v.start) << PAGE_SHIFT, PAGE_SIZE, value);
+        continue;
+      }
       if (v.shm != 0) {
         this.shmem.set(v.shm, v.pgoff + page + n - v.start, value);
         continue;
@@ -230,22 +233,34 @@ export class AddressSpace {
     return n;
   }
 
-  /** The byte each of `pages` pages from `page` holds, into `out`, up to the first that is not anonymous memory or faults: how many (model: mm.ts peek). */
+  /** The byte each of `pages` pages from `page` holds (-1: a file page whose bytes differ), as i32 into `out`, up to the first that is not anonymous memory or a file mapping, or faults: how many (model: mm.ts peek). */
   peek(page: i64, pages: i64, zeroPage: bool, out: usize): i32 {
     let n = 0;
     for (; n < pages; n++) {
       const v = this.reachable(page + n, PROT_READ);
       if (!v) break;
-      if (!zeroPage && v.shm == 0 && v.anonVma == 0) v.anonVma = ++this.anonVmas;
-      store<u8>(out + <usize>n, this.contentOf(v, page + n));
+      if (!zeroPage && v.kind == KIND_ANON && v.shm == 0 && v.anonVma == 0) v.anonVma = ++this.anonVmas;
+      store<i32>(out + (<usize>n << 2), this.contentOf(v, page + n));
     }
     return n;
   }
 
-  /** The byte every byte of anonymous page `page` of `v` holds (model: mm.ts contentOf). */
-  private contentOf(v: Vma, page: i64): u8 {
+  /** The byte every byte of page `page` of `v` holds, -1 for a file page whose bytes differ (model: mm.ts contentOf). */
+  private contentOf(v: Vma, page: i64): i32 {
     if (v.shm != 0) return this.shmem.get(v.shm, v.pgoff + page - v.start);
-    return this.contents.has(page) ? this.contents.get(page) : 0;
+    if (this.contents.has(page)) return this.contents.get(page);
+    return v.kind == KIND_FILE ? this.file.runs.uniform((v.pgoff + page - v.start) << PAGE_SHIFT, PAGE_SIZE) : 0;
+  }
+
+  /** ftruncate to `pages` pages unmaps every private file page past them, copied on write or not (model: mm.ts dropFileCopies). */
+  dropFileCopies(pages: i64): void {
+    this.flushTlb();
+    const keys = this.contents.keys();
+    for (let i = 0, n = keys.length; i < n; i++) {
+      const page = unchecked(keys[i]);
+      const v = this.find(page)!;
+      if (v.kind == KIND_FILE && v.pgoff + page - v.start >= pages) this.contents.delete(page);
+    }
   }
 
   /** Removes the contents of [start, start + pages): each as (page - start) << 8 | byte, for move_range to carry. */
@@ -278,7 +293,7 @@ export class AddressSpace {
     for (let page = addr >> PAGE_SHIFT, last = (addr + bytes - 1) >> PAGE_SHIFT; page <= last; page++) {
       const v = this.find(page);
       // An unreadable page faults the read there and allocates nothing.
-      if (!v || (v.prot & PROT_READ) == 0) return;
+      if (!v || (v.prot & PROT_RW) == 0 || (v.kind == KIND_FILE && !this.reachable(page, PROT_READ))) return;
       if (v.kind == KIND_ANON && v.ring == null && v.shm == 0 && v.anonVma == 0) v.anonVma = ++this.anonVmas;
     }
   }
@@ -436,7 +451,7 @@ export class AddressSpace {
     const firstEnd = first.end;
     if (first.start < start && firstEnd > end) {
       // A hole inside one VMA: it keeps the head, a new VMA takes the tail.
-      this.insertAt(i + 1, new Vma(end, firstEnd - end, first.kind, first.ring, first.pgoff + (end - first.start), first.dontexpand, first.anonVma, first.shm, first.prot));
+      this.insertAt(i + 1, new Vma(end, firstEnd - end, first.kind, first.ring, first.pgoff + (end - first.start), first.dontexpand, first.anonVma, first.shm, first.prot, first.fileShared));
       first.pages = start - first.start;
       return;
     }
@@ -478,7 +493,7 @@ export class AddressSpace {
 
   /** A copy of the piece [start, start + pages) of `v`, with `v` left in place. */
   copyPiece(v: Vma, start: i64, pages: i64): Vma {
-    return new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma, v.shm, v.prot);
+    return new Vma(start, pages, v.kind, v.ring, v.pgoff + (start - v.start), v.dontexpand, v.anonVma, v.shm, v.prot, v.fileShared);
   }
 
   /**
@@ -491,7 +506,7 @@ export class AddressSpace {
     if (!v) return 0;
     const ring = v.ring;
     if (!ring) {
-      if (v.shm != 0 || v.prot != PROT_RW) return this.otherAnonPtr(v, page, anon);
+      if (v.shm != 0 || v.prot != PROT_RW || v.kind == KIND_FILE) return this.otherAnonPtr(v, page, anon);
       return anon == ZERO_PAGE && this.contents.has(page) ? uniformPage(this.contents.get(page)) : anon;
     }
     const index = v.pgoff + page - v.start;
@@ -499,15 +514,20 @@ export class AddressSpace {
   }
 
   /**
-   * pagePtr for shared or not read-write anonymous memory: 0 when the
-   * access (a read for ZERO_PAGE, a write for SINK_PAGE) faults, its
-   * protection forbidding it or the page lying past its object's end.
+   * pagePtr for shared or not read-write anonymous memory, or a file
+   * mapping: 0 when the access (a read for ZERO_PAGE, a write for
+   * SINK_PAGE) faults, its protection forbidding it (PROT_WRITE alone
+   * reads) or the page lying past its object's end or the file's last page.
+   * A file page not copied on write is read from FILE_PAGE.
    */
   private otherAnonPtr(v: Vma, page: i64, anon: usize): usize {
-    if ((v.prot & (anon == ZERO_PAGE ? PROT_READ : PROT_WRITE)) == 0) return 0;
+    if (!this.reachable(page, anon == ZERO_PAGE ? PROT_READ : PROT_WRITE)) return 0;
+    if (v.kind == KIND_FILE && anon == ZERO_PAGE && !this.contents.has(page)) {
+      this.file.runs.copyOut((v.pgoff + page - v.start) << PAGE_SHIFT, PAGE_SIZE, FILE_PAGE);
+      return FILE_PAGE;
+    }
     if (v.shm == 0) return anon == ZERO_PAGE && this.contents.has(page) ? uniformPage(this.contents.get(page)) : anon;
     const offset = v.pgoff + page - v.start;
-    if (!this.shmem.holds(v.shm, offset)) return 0;
     return anon == ZERO_PAGE && this.shmem.has(v.shm, offset) ? uniformPage(this.shmem.get(v.shm, offset)) : anon;
   }
 
@@ -520,8 +540,8 @@ export class AddressSpace {
 
   private translate(page: i64, entry: usize): usize {
     const p = this.pagePtr(page, ZERO_PAGE);
-    // A fault is not cached: a page the TLB holds has bytes (tlbBytes relies on it).
-    store<i64>(entry, p ? page : TLB_EMPTY);
+    // A fault is not cached: a page the TLB holds has bytes (tlbBytes relies on it). Nor is a file page's copy.
+    store<i64>(entry, p && p != FILE_PAGE ? page : TLB_EMPTY);
     store<i64>(entry, <i64>p, 8);
     return p;
   }

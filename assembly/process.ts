@@ -35,9 +35,7 @@ export function fork_child(): void {
 
 /** The child exits, with whatever it made: the parent runs again. */
 export function exit_child(): void {
-  // One open file description: what the child wrote or truncated stays.
-  parent!.fileSize = proc.fileSize;
-  // The file they share may have changed under the parent's last read.
+  // The file they share (one open file description) may have changed under the parent's last read.
   parent!.readAsked = -1;
   proc = parent!;
   parent = null;

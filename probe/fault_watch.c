@@ -47,5 +47,5 @@ void allocate_read_pages(const struct fault_watch *w)
 
 int takes_no_write_back(const struct vma *v)
 {
-	return !v->is_aio && v->inode == 0 && v->readable && !v->private_rw;
+	return !v->is_aio && v->inode == 0 && v->readable && !v->writable;
 }

@@ -1,8 +1,10 @@
 /* /proc/self/maps: which mapping holds an address, is it a ring, and which
  * ring file (inode) it maps. */
 #include "maps.h"
+#include "io.h"
 #include "out.h"
 #include "sys.h"
+#include <sys/stat.h>
 
 static char maps_buf[1 << 22];
 
@@ -29,13 +31,14 @@ static int each_vma(int (*match)(const struct vma *, const void *), const void *
 		int path_off = 0;
 		if (sscanf(line, "%lx-%lx %4s %*s %*s %lu %n", &s, &e, perms, &inode,
 			   &path_off) >= 4) {
-			struct vma v = {.start = s, .end = e, .inode = inode, .private_rw = strcmp(perms, "rw-p") == 0};
+			struct vma v = {.start = s, .end = e, .inode = inode, .writable = perms[1] == 'w'};
 			/* Rings are files of the internal aio filesystem: shown as
 			 * "/[aio] (deleted)" on 6.18. */
 			v.is_aio = path_off > 0 &&
 				   strncmp(line + path_off, "/[aio]", 6) == 0;
+			/* x86-64 has no write-only page: PROT_WRITE alone reads too (FINDINGS 62). */
+			v.readable = perms[0] == 'r' || v.writable;
 			/* shmem_zero_setup's file, on 6.1, 6.12 and 6.18 alike. */
-			v.readable = perms[0] == 'r';
 			v.shared_anon = perms[3] == 's' && path_off > 0 &&
 					strncmp(line + path_off, "/dev/zero", 9) == 0;
 			if (match(&v, arg)) {
@@ -70,10 +73,21 @@ int find_vma(uintptr_t addr, struct vma *v)
  * what lies at and above it is the probe's, never the scenario's. */
 static uintptr_t fence_page = UINTPTR_MAX;
 
+int maps_test_file(const struct vma *v)
+{
+	struct stat file;
+	if (fstat(io_fds[FD_RDWR], &file) != 0)
+		die_probe("fstat of the test file: %s", strerror(errno));
+	return !v->is_aio && v->inode == (unsigned long)file.st_ino;
+}
+
 int scenario_anon(uintptr_t addr, uintptr_t *end, struct vma *vma)
 {
 	struct vma v;
-	if (addr >= fence_page || find_vma(addr, &v) != 0 || v.is_aio || (v.inode != 0 && !v.shared_anon))
+	if (addr >= fence_page || find_vma(addr, &v) != 0 || v.is_aio)
+		return 0;
+	v.is_file = maps_test_file(&v);
+	if (v.inode != 0 && !v.shared_anon && !v.is_file)
 		return 0;
 	*end = v.end < fence_page ? v.end : fence_page;
 	*vma = v;

@@ -83,14 +83,16 @@
  *   store_head ADDR HEAD         a u32 into the header of the ring at ADDR
  *   store_event ADDR SLOT DATA RES RES2   an io_event (obj 0) into SLOT
  *   ring_events ADDR SLOT COUNT  COUNT events from SLOT on, no wrap
- *   mmap PAGES NAME AT FIXED ALIGN MAP PROT   AT: "-" (the kernel chooses) or an ADDR;
+ *   mmap PAGES NAME AT FIXED ALIGN MAP PROT FILE   AT: "-" (the kernel chooses) or an ADDR;
  *                                FIXED: replace (MAP_FIXED) or noreplace
  *                                (MAP_FIXED_NOREPLACE), used with an ADDR only;
  *                                ALIGN: 0, or with AT "-" a power of two of
  *                                pages: the highest free odd multiple of it
  *                                below the fence (maps.h aligned_area);
  *                                MAP: private or shared (MAP_SHARED, a shmem
- *                                object of its own); PROT: rw, r or none
+ *                                object of its own); PROT: rw, r, w or none;
+ *                                FILE: "-" (anonymous memory) or the test
+ *                                file's page to map it from
  *   munmap ADDR PAGES
  *   mremap ADDR OLD NEW TO NAME FLAGS    TO, NAME: as usual or "-";
  *                                FLAGS: maymove, 0 (resize in place only),

@@ -15,7 +15,6 @@
 #include "wire.h"
 #include "fork.h"
 #include "threads.h"
-#include <setjmp.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <linux/ioprio.h>
@@ -336,53 +335,33 @@ static void do_io_destroy(int i, const struct step *st)
  * fill and peek touch scenario memory as a program does, and an access may
  * fault: PROT_NONE, a write to read-only memory (SIGSEGV), a shared page
  * past its object's end (SIGBUS, FINDINGS 59). The step then stops at that
- * page, as the models' do: touch_page runs the access with both signals
- * caught, and the first store or load of a page faults before any byte of
+ * page, as the models' do: catching_faults runs the access with both
+ * signals caught, and the first store or load of a page faults before any byte of
  * it changes.
  */
-static sigjmp_buf touch_jmp;
-
-static void touch_fault(int sig)
-{
-	siglongjmp(touch_jmp, sig);
-}
-
 struct touch {
+	uintptr_t page;
 	int value; /* fill: the byte; peek: what the page holds, -1 mixed */
 	int write_back; /* peek: rewrite the byte read (emulated read fault) */
 };
 
-static void fill_one(uintptr_t page, struct touch *t)
+static void fill_one(void *arg)
 {
-	memset((void *)page, t->value, (size_t)page_size);
+	struct touch *t = arg;
+	memset((void *)t->page, t->value, (size_t)page_size);
 }
 
-static void peek_one(uintptr_t page, struct touch *t)
+static void peek_one(void *arg)
 {
-	const volatile unsigned char *b = (const volatile unsigned char *)page;
+	struct touch *t = arg;
+	const volatile unsigned char *b = (const volatile unsigned char *)t->page;
 	int value = b[0];
 	for (long k = 1; k < page_size && value >= 0; k++)
 		if (b[k] != b[0])
 			value = -1;
 	if (t->write_back)
-		*(volatile unsigned char *)page = b[0];
+		*(volatile unsigned char *)t->page = b[0];
 	t->value = value;
-}
-
-/* f(page, t) with SIGSEGV and SIGBUS caught: 0, or the signal that stopped it. */
-static int touch_page(void (*f)(uintptr_t, struct touch *), uintptr_t page, struct touch *t)
-{
-	struct sigaction sa = {0}, old_segv, old_bus;
-	sa.sa_handler = touch_fault;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, &old_segv);
-	sigaction(SIGBUS, &sa, &old_bus);
-	int sig = sigsetjmp(touch_jmp, 1);
-	if (sig == 0)
-		f(page, t);
-	sigaction(SIGSEGV, &old_segv, NULL);
-	sigaction(SIGBUS, &old_bus, NULL);
-	return sig;
 }
 
 /*
@@ -395,9 +374,9 @@ static long fill_pages(uintptr_t addr, long pages, int value)
 {
 	uintptr_t page = addr & ~(uintptr_t)(page_size - 1), end = 0;
 	struct vma v;
-	struct touch t = {value, 0};
+	struct touch t = {0, value, 0};
 	long n = 0;
-	while (n < pages && (page < end || scenario_anon(page, &end, &v)) && touch_page(fill_one, page, &t) == 0) {
+	while (n < pages && (page < end || scenario_anon(page, &end, &v)) && (t.page = page, catching_faults(fill_one, &t)) == 0) {
 		page += (uintptr_t)page_size;
 		n++;
 	}
@@ -428,11 +407,11 @@ static void peek_pages(int i, uintptr_t addr, long pages)
 	outf(",\"bytes\":[");
 	for (long n = 0; n < pages && (page < end || scenario_anon(page, &end, &v)); n++) {
 		unsigned char resident = 1;
-		/* Shared memory has no anon_vma to give: only private pages are written back. */
-		if (emulating && !v.shared_anon && mincore((void *)page, (size_t)page_size, &resident) != 0)
+		/* Shared memory has no anon_vma to give, nor does a read of a file page: only private anonymous pages are written back. */
+		if (emulating && !v.shared_anon && !v.is_file && mincore((void *)page, (size_t)page_size, &resident) != 0)
 			die_probe("peek: mincore: %s", strerror(errno));
-		struct touch t = {0, !(resident & 1)};
-		if (touch_page(peek_one, page, &t) != 0)
+		struct touch t = {page, 0, !(resident & 1)};
+		if (catching_faults(peek_one, &t) != 0)
 			break;
 		outf("%s%d", n ? "," : "", t.value);
 		page += (uintptr_t)page_size;
@@ -563,10 +542,13 @@ static void do_call(int i, const struct step *st)
 			at = (void *)aligned_area(st->n1, st->n2);
 			flags = MAP_FIXED_NOREPLACE;
 		}
+		/* file_page -1: anonymous memory; else the test file from that page on. */
+		int file = st->file_page >= 0;
 		void *p = st->n2 > 0 && st->n1 > 0 && at == NULL
 				  ? (errno = ENOMEM, MAP_FAILED)
 				  : mmap(at, (size_t)(st->n1 * page_size), st->prot,
-					 (int)st->n3 | MAP_ANONYMOUS | flags, -1, 0);
+					 (int)st->n3 | (file ? 0 : MAP_ANONYMOUS) | flags, file ? io_fds[FD_RDWR] : -1,
+					 file ? (off_t)st->file_page * page_size : 0);
 		ret_errno(p == MAP_FAILED ? -1 : 0);
 		if (p != MAP_FAILED)
 			bind_name(st->name, (uintptr_t)p);
@@ -642,7 +624,7 @@ static void do_call(int i, const struct step *st)
 		struct vma v;
 		uintptr_t a = resolve(i, "addr", &st->a);
 		outf(",\"kind\":\"%s\"",
-		     find_vma(a, &v) != 0 ? "none" : v.is_aio ? "aio" : "anon");
+		     find_vma(a, &v) != 0 ? "none" : v.is_aio ? "aio" : maps_test_file(&v) ? "file" : "anon");
 		break;
 	}
 	case OP_FILL:

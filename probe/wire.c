@@ -147,7 +147,7 @@ static const struct word mremap_flag_words[] = {
 /* mmap's FLAGS, MAP and PROT words. */
 static const struct word mmap_flag_words[] = {{"noreplace", MAP_FIXED_NOREPLACE}, {"replace", MAP_FIXED}};
 static const struct word map_type_words[] = {{"shared", MAP_SHARED}, {"private", MAP_PRIVATE}};
-static const struct word prot_words[] = {{"rw", PROT_READ | PROT_WRITE}, {"r", PROT_READ}, {"none", PROT_NONE}};
+static const struct word prot_words[] = {{"rw", PROT_READ | PROT_WRITE}, {"r", PROT_READ}, {"w", PROT_WRITE}, {"none", PROT_NONE}};
 
 /* An io_submit entry index, or "-" for none (-1). */
 static long parse_entry(const char *tok, int line, const char *what)
@@ -277,7 +277,7 @@ static void parse_step(char *text, int line, struct step *st, int member)
 	int in_child = nt > 1 && strcmp(tok[0], "fork") == 0;
 	tok += in_child;
 	nt -= in_child;
-	static const int want[] = {4, 2, 17, 6, 3, 2, 8, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 6, 2, 4, 3};
+	static const int want[] = {4, 2, 17, 6, 3, 2, 9, 3, 7, 4, 2, 3, 8, 1, 2, 2, 4, 2, 2, 5, 2, 3, 3, 3, 6, 4, 4, 3, 6, 2, 4, 3};
 	int op = nt ? word_index(op_names, sizeof op_names / sizeof *op_names, tok[0]) : -1;
 	if (op < 0)
 		die_probe("wire line %d: unknown op", line);
@@ -475,6 +475,8 @@ static void parse_step(char *text, int line, struct step *st, int member)
 			die_probe("wire line %d: bad mmap align", line);
 		st->n3 = PARSE_WORD(tok[6], map_type_words, line, "mmap map type");
 		st->prot = PARSE_WORD(tok[7], prot_words, line, "mmap prot");
+		/* FILE: "-" (anonymous memory) or the test file's page to map from. */
+		st->file_page = strcmp(tok[8], "-") == 0 ? -1 : parse_range(tok[8], 0, MAX_MAPPING_PAGES, line, "file page");
 		break;
 	case OP_MUNMAP:
 		st->a = parse_addr(tok[1], line);

@@ -71,6 +71,7 @@ struct step {
 	int name;          /* name to bind, -1 for none */
 	int flag;          /* CTXP_* / FD_* / TIMEOUT_* / mremap flags / mmap MAP_FIXED* */
 	int prot;          /* mmap: PROT_* (n3: MAP_PRIVATE or MAP_SHARED) */
+	long file_page;    /* mmap: the test file's page it maps from, -1: anonymous memory */
 	int cmd;           /* io_submit opcode */
 	int sig;           /* io_pgetevents: SIG_* */
 	long sigsetsize;   /* io_pgetevents: the usig struct's sigsetsize */

@@ -166,13 +166,13 @@ describe("kernel fuzzing: shrinking", () => {
     const sig = signature(diff(start)!);
     const judge = async (cs: Scenario[]) => cs.map((c) => diff(c) !== null && signature(diff(c)!) === sig);
     const cut = async (s: Scenario) => (diff(s)?.step ?? s.steps.length - 1) + 1;
-    // The first such program of seed 9 (32 steps, its difference in a loop's ret_total) takes about 650 candidates.
+    // The first such program of seed 9 (46 steps, its difference in a loop's last iteration) takes a few hundred candidates.
     const r = await shrink(start, judge, cut, { budget: 3000, allowed: (s) => unsafeReason(s, 2, 65536) === null });
     assert.ok(r.scenario.steps.length <= 3, JSON.stringify(r.scenario.steps));
     assert.equal(signature(diff(r.scenario)!), sig);
-    // The miscounted io_submit is the last call made: the last step, or its loop's last body call.
+    // The miscounted io_submit is the last step, or a call of its loop's body (whose last iteration the difference is).
     const last = r.scenario.steps.at(-1)!;
-    assert.equal(last.op === "repeat" ? last.steps.at(-1)!.op : last.op, "io_submit");
+    assert.ok((last.op === "repeat" ? last.steps.map((s) => s.op) : [last.op]).includes("io_submit"), JSON.stringify(last));
   });
 });
 
@@ -411,8 +411,9 @@ describe("kernel fuzzing: the live kernel", () => {
     assert.equal(r.findings.length, 1);
     const f = r.findings[0];
     assert.equal(f.model, "planted");
-    assert.equal(f.difference.op, "io_submit");
-    assert.equal(f.difference.field, "ret");
+    // The miscounted io_submit, alone or in a loop's last iteration (seed 7's programs have both; the lanes decide which is found first).
+    const kind = `${f.difference.op}-${f.difference.field}`;
+    assert.ok(kind === "io_submit-ret" || kind === "repeat-last", kind);
     assert.ok(f.shrunk !== null && f.shrunk.steps.length <= 8, JSON.stringify(f.shrunk?.steps));
     assert.deepEqual(f.kernelAnswer?.results.length, f.difference.step + 1);
 
@@ -425,8 +426,8 @@ describe("kernel fuzzing: the live kernel", () => {
     } finally {
       console.log = log;
     }
-    assert.deepEqual(readdirSync(out).sort(), ["01-model+wasm-io_submit-ret.json", "01-model+wasm-io_submit-ret.kernel.json"]);
-    const repro = join(out, "01-model+wasm-io_submit-ret.json");
+    assert.deepEqual(readdirSync(out).sort(), [`01-model+wasm-${kind}.json`, `01-model+wasm-${kind}.kernel.json`]);
+    const repro = join(out, `01-model+wasm-${kind}.json`);
     assert.equal(parseScenario(readFileSync(repro, "utf8"), repro).profile, "v6.1");
   });
 

@@ -118,10 +118,10 @@ test("the probe takes the no-zero-page line only before the first step", probeSk
 
 test("the probe refuses an mmap align that is not a power of two of pages, too large, or with an address", probeSkip, () => {
   for (const input of [
-    "mmap 1 0 - replace 3 private rw\n",
-    `mmap 1 0 - replace ${2 ** 19} private rw\n`,
-    "mmap 1 0 - replace -2 private rw\n",
-    "mmap 1 0 N0+0+0 replace 2 private rw\n",
+    "mmap 1 0 - replace 3 private rw -\n",
+    `mmap 1 0 - replace ${2 ** 19} private rw -\n`,
+    "mmap 1 0 - replace -2 private rw -\n",
+    "mmap 1 0 N0+0+0 replace 2 private rw -\n",
   ]) {
     assert.equal(probeRefusal(input), "wire line 1: bad mmap align", input);
   }
@@ -132,16 +132,18 @@ test("the probe refuses a number outside its field's bounds, naming the field", 
     ["ftruncate -1\n", "wire line 1: size out of range"],
     ["buf_fill 0 1 256\n", "wire line 1: value out of range"],
     ["buf_fill 0 1 -1\n", "wire line 1: value out of range"],
-    ["mmap 1 0 - replace 0 private rw\nfill N0+0+0 1 256\n", "wire line 2: value out of range"],
-    ["mmap 1 0 - replace 0 private rw\nfill N0+0+0 0 1\n", "wire line 2: pages out of range"],
+    ["mmap 1 0 - replace 0 private rw -\nfill N0+0+0 1 256\n", "wire line 2: value out of range"],
+    ["mmap 1 0 - replace 0 private rw -\nfill N0+0+0 0 1\n", "wire line 2: pages out of range"],
     // One call's charge (MAX_MAPPING_PAGES, FINDINGS 60): what every backend refuses past.
-    [`mmap ${2 ** 19 + 1} 0 - replace 0 private rw\n`, "wire line 1: pages out of range"],
-    [`mmap 1 0 - replace 0 private rw\nmremap N0+0+0 1 ${2 ** 19 + 1} - - maymove\n`, "wire line 2: new_pages out of range"],
-    [`mmap 1 0 - replace 0 private rw\nfork_mremap N0+0+0 ${2 ** 19 + 1} N0+0+0\n`, "wire line 2: pages out of range"],
-    ["mmap 1 0 - replace 0 public rw\n", "wire line 1: bad mmap map type"],
-    ["mmap 1 0 - replace 0 shared w\n", "wire line 1: bad mmap prot"],
-    ["mmap 1 0 - fixed 0 private rw\n", "wire line 1: bad mmap flags"],
-    ["mmap 1 0 - replace 0 private rw\nmremap N0+0+0 1 1 - - move\n", "wire line 2: bad mremap flags"],
+    [`mmap ${2 ** 19 + 1} 0 - replace 0 private rw -\n`, "wire line 1: pages out of range"],
+    [`mmap 1 0 - replace 0 private rw -\nmremap N0+0+0 1 ${2 ** 19 + 1} - - maymove\n`, "wire line 2: new_pages out of range"],
+    [`mmap 1 0 - replace 0 private rw -\nfork_mremap N0+0+0 ${2 ** 19 + 1} N0+0+0\n`, "wire line 2: pages out of range"],
+    ["mmap 1 0 - replace 0 public rw -\n", "wire line 1: bad mmap map type"],
+    ["mmap 1 0 - replace 0 shared wx -\n", "wire line 1: bad mmap prot"],
+    ["mmap 1 0 - replace 0 shared rw -1\n", "wire line 1: file page out of range"],
+    [`mmap 1 0 - replace 0 shared rw ${2 ** 19 + 1}\n`, "wire line 1: file page out of range"],
+    ["mmap 1 0 - fixed 0 private rw -\n", "wire line 1: bad mmap flags"],
+    ["mmap 1 0 - replace 0 private rw -\nmremap N0+0+0 1 1 - - move\n", "wire line 2: bad mremap flags"],
   ]) {
     assert.equal(probeRefusal(input), said, input);
   }
@@ -149,7 +151,7 @@ test("the probe refuses a number outside its field's bounds, naming the field", 
 
 test("the probe takes one tmpfs line, before the first step, of whole pages from 16 KiB to 16 MiB", probeSkip, () => {
   for (const [input, said] of [
-    ["mmap 1 0 - replace 0 private rw\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
+    ["mmap 1 0 - replace 0 private rw -\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65536\ntmpfs 65536\n", "wire line 2: tmpfs after a step or twice"],
     ["tmpfs 65537\n", "wire line 1: tmpfs size out of range"],
     ["tmpfs 12288\n", "wire line 1: tmpfs size out of range"],

@@ -47,6 +47,8 @@ test("names become indices in order of first mention; addresses carry pages or b
     { op: "mmap", pages: 2, name: "Y", at: "X+3" },
     { op: "mmap", pages: 1, name: "Z", at: "X+5", noreplace: true, shared: true },
     { op: "mmap", pages: 3, name: "Z", align: 512, prot: "none" },
+    { op: "mmap", pages: 2, name: "Z", file: true, shared: true, prot: "w" },
+    { op: "mmap", pages: 1, name: "Z", file: true, file_page: 3, prot: "r" },
     { op: "raise" },
     { op: "io_pgetevents", ctx: "A", min_nr: 1, nr: 4, timeout_ns: null },
     { op: "io_pgetevents", ctx: "A", min_nr: 0, nr: 4, timeout_ns: 0, usig: "bogus" },
@@ -73,7 +75,7 @@ test("names become indices in order of first mention; addresses carry pages or b
     w.text,
     [
       "io_setup 128 0 1",
-      "mmap 16 1 - replace 0 private rw",
+      "mmap 16 1 - replace 0 private rw -",
       "mremap N0+0+0 3 3 N1+2+0 2 maymove",
       "io_submit N2+0+1 -1 bad 7 bad ok - - 512 0 0 - -1 0 - 0",
       "io_getevents 0 1 2 null ok",
@@ -105,9 +107,11 @@ test("names become indices in order of first mention; addresses carry pages or b
       "io_submit N0+0+0 1 noop 1 ok ok - - 512 0 0 - -1 0 - 0",
       "io_destroy -1",
       "mremap N1+0+0 1 2 - - 0",
-      "mmap 2 3 N1+3+0 replace 0 private rw",
-      "mmap 1 4 N1+5+0 noreplace 0 shared rw",
-      "mmap 3 4 - replace 512 private none",
+      "mmap 2 3 N1+3+0 replace 0 private rw -",
+      "mmap 1 4 N1+5+0 noreplace 0 shared rw -",
+      "mmap 3 4 - replace 512 private none -",
+      "mmap 2 4 - replace 0 shared w 0",
+      "mmap 1 4 - replace 0 private r 3",
       "raise",
       "io_pgetevents N0+0+0 1 4 null ok nousig 8",
       "io_pgetevents N0+0+0 0 4 0 ok bogus 8",
@@ -162,7 +166,7 @@ test("a fork_calls step is its count, then each call on a line of its own; the c
       "io_submit N0+0+0 1 pread 1 ok ok - - 512 0 0 - -1 0 - 0",
       "ftruncate 0",
       "eventfd_read 1",
-      "mmap 2 3 - replace 0 private rw",
+      "mmap 2 3 - replace 0 private rw -",
       "ring N0+0+0",
       "",
     ].join("\n"),
@@ -193,9 +197,9 @@ test("a fork_calls step holds 1 to 64 calls of the ops a child may run, each fie
 
 test("a scenario without the zero page says so on a first line; with it (or by default) nothing is added", () => {
   const steps: Step[] = [{ op: "mmap", pages: 1, name: "S" }];
-  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0 - replace 0 private rw\n");
-  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0 - replace 0 private rw\n");
-  assert.equal(enc(steps).text, "mmap 1 0 - replace 0 private rw\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: false, steps }).text, "zero_page 0\nmmap 1 0 - replace 0 private rw -\n");
+  assert.equal(encodeScenario("w.json", { name: "w", zero_page: true, steps }).text, "mmap 1 0 - replace 0 private rw -\n");
+  assert.equal(enc(steps).text, "mmap 1 0 - replace 0 private rw -\n");
 });
 
 test("a scenario's tmpfs goes on a line before the steps; a size the schema refuses is a ScenarioError on tmpfs_bytes", () => {
@@ -217,8 +221,9 @@ test("malformed steps are ScenarioErrors naming step and field", () => {
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "read", data: 0 } as unknown as Step, "cmd"],
     [{ op: "page", addr: "A B" }, "addr"],
     [{ op: "mmap", pages: 1, name: "bogus" }, "name"],
-    // PROT_WRITE alone is not a step: what it means was not measured.
-    [{ op: "mmap", pages: 1, name: "A", prot: "w" } as unknown as Step, "prot"],
+    [{ op: "mmap", pages: 1, name: "A", prot: "wx" } as unknown as Step, "prot"],
+    [{ op: "mmap", pages: 1, name: "A", file_page: 1 }, "file_page"],
+    [{ op: "mmap", pages: 1, name: "A", file: false } as unknown as Step, "file"],
     [{ op: "mmap", pages: 1, name: "A", shared: false } as unknown as Step, "shared"],
     [{ op: "io_getevents", ctx: "A", min_nr: 0, nr: 2_000_000, timeout_ns: 0 }, "nr"],
     [{ op: "io_submit", ctx: "A", count: 1, cmd: "pread", data: 0, rw_flags: 2 ** 32 }, "rw_flags"],

@@ -58,6 +58,7 @@ export const SIGSET_SIZE = 8;
 export const KIND_NONE = 0;
 export const KIND_AIO = 1;
 export const KIND_ANON = 2;
+export const KIND_FILE = 3;
 
 /** Bytes each control block reads or writes unless the scenario says (nbytes). */
 export const IOCB_BYTES = 512;

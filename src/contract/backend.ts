@@ -46,6 +46,9 @@ export interface BlockRef {
 /** io_submit's aio_resfd with IOCB_FLAG_RESFD: an eventfd (its id from `eventfd`), a closed descriptor, the test file; null: no flag. */
 export type Resfd = number | "bad" | "file" | null;
 
+/** What `page` says of the page holding an address: a ring, anonymous memory, a mapping of the test file, or nothing. */
+export type PageKind = "aio" | "anon" | "file" | "none";
+
 /**
  * What one io_submit call says besides its context, block count, opcode and
  * user data: every block carries the same fields (a scenario step states
@@ -189,8 +192,17 @@ export interface AioBackend {
    * `at`: MAP_FIXED there (replacing what it covers; with `noReplace`, MAP_FIXED_NOREPLACE: EEXIST when anything is there); null: the kernel chooses,
    * or with `align` (pages, a power of two; 0 for none) the highest free odd multiple of it below the scenario ceiling.
    * `shared`: MAP_SHARED (a shmem object of its own) rather than MAP_PRIVATE; `prot`: PROT_READ | PROT_WRITE bits (default both).
+   * `filePage` (0 or more): map the test file from that page on (shared or private) instead of anonymous memory.
    */
-  mmap(pages: number, at?: number | null, noReplace?: boolean, align?: number, shared?: boolean, prot?: number): SysResult & { addr: number };
+  mmap(
+    pages: number,
+    at?: number | null,
+    noReplace?: boolean,
+    align?: number,
+    shared?: boolean,
+    prot?: number,
+    filePage?: number,
+  ): SysResult & { addr: number };
   munmap(addr: number, pages: number): SysResult;
   /**
    * `to` null: MREMAP_MAYMOVE only; otherwise MREMAP_FIXED too. `mayMove`
@@ -204,15 +216,19 @@ export interface AioBackend {
    * context table, nothing it does seen by the parent.
    */
   inChild<T>(f: (child: AioBackend) => T): T;
-  page(addr: number): "aio" | "anon" | "none";
+  page(addr: number): PageKind;
   /**
    * Writes `value` into every byte of the `pages` pages from the one holding
-   * `addr`, up to the first that is not anonymous memory (unmapped, or a
-   * ring: its pages are not written here) or whose write faults (not
-   * PROT_WRITE, or a shared page past its object's end): the pages written.
+   * `addr`, up to the first that is not anonymous memory or a file mapping
+   * (unmapped, or a ring: its pages are not written here) or whose write
+   * faults (not PROT_WRITE, or a shared page past its object's end, or a
+   * file page past the file's last page): the pages written.
    */
   fill(addr: number, pages: number, value: number): number;
-  /** The byte each of the `pages` pages from the one holding `addr` holds, up to the first that is not anonymous memory or whose read faults. */
+  /**
+   * The byte each of the `pages` pages from the one holding `addr` holds (-1: a file page whose bytes differ),
+   * up to the first that is not anonymous memory or a file mapping, or whose read faults.
+   */
   peek(addr: number, pages: number): number[];
   /**
    * A thread blocked in io_getevents holds the context lookup_ioctx found

@@ -165,9 +165,12 @@ const mmap = z
       .refine((v) => (v & (v - 1)) === 0, "a power of two (pages)")
       .optional(),
     shared: z.literal(true).optional(),
-    prot: z.enum(["rw", "r", "none"]).optional(),
+    prot: z.enum(["rw", "r", "w", "none"]).optional(),
+    file: z.literal(true).optional(),
+    file_page: int(0, MAX_MAPPING_PAGES).optional(),
   })
   .refine((s) => s.noreplace === undefined || s.at !== undefined, { message: "MAP_FIXED_NOREPLACE needs an address: give `at`", path: ["noreplace"] })
+  .refine((s) => s.file_page === undefined || s.file === true, { message: "`file_page` is a page of the test file: give `file`", path: ["file_page"] })
   .refine((s) => s.align === undefined || s.at === undefined, { message: "`align` chooses the address itself: not with `at`", path: ["align"] });
 
 /** Calls that bind no name, which the child of either fork step may make. */

@@ -2,15 +2,15 @@
 // Every backend (wasm, model, kernel) consumes a Scenario and produces a ResultsDoc.
 import { IOPRIO_CLASS_SHIFT, IOPRIO_HINT_SHIFT, IOPRIO_NONE } from "../../assembly/abi/iocb-flags.js";
 import { IOCB_BYTES, SIGMASK_BLOCK, SIGMASK_FAULT, SIGMASK_NULL, SIGMASK_UNBLOCK, SIGSET_SIZE, USIG_FAULT, USIG_NULL } from "../../assembly/abi/codes.js";
-import { PROT_READ, PROT_RW } from "../../assembly/abi/address-space.js";
-import type { Ctxp, Iov, Timeout } from "./backend.js";
+import { PROT_READ, PROT_RW, PROT_WRITE } from "../../assembly/abi/address-space.js";
+import type { Ctxp, Iov, PageKind, Timeout } from "./backend.js";
 
-/** An `mmap` step's protection: PROT_READ | PROT_WRITE, PROT_READ, or PROT_NONE. */
-export type MmapProt = "rw" | "r" | "none";
+/** An `mmap` step's protection: PROT_READ | PROT_WRITE, PROT_READ, PROT_WRITE, or PROT_NONE. */
+export type MmapProt = "rw" | "r" | "w" | "none";
 
 /** The PROT_* bits of an `mmap` step's `prot`. */
 export function protBits(prot: MmapProt | undefined): number {
-  return prot === "r" ? PROT_READ : prot === "none" ? 0 : PROT_RW;
+  return prot === "r" ? PROT_READ : prot === "w" ? PROT_WRITE : prot === "none" ? 0 : PROT_RW;
 }
 
 /** A kernel generation the models follow (src/contract/profile.ts has each one's switches). */
@@ -79,8 +79,20 @@ export type CallStep =
   /**
    * `align`: pages, a power of two; the mapping starts at an odd multiple of it (docs/scenario-format.md).
    * `shared`: MAP_SHARED (a shmem object of its own); `prot`: its protection, "rw" by default.
+   * `file`: map the test file instead, from page `file_page` (default 0), shared or private.
    */
-  | { op: "mmap"; pages: number; name: string; at?: AddrExpr; noreplace?: true; align?: number; shared?: true; prot?: MmapProt }
+  | {
+      op: "mmap";
+      pages: number;
+      name: string;
+      at?: AddrExpr;
+      noreplace?: true;
+      align?: number;
+      shared?: true;
+      prot?: MmapProt;
+      file?: true;
+      file_page?: number;
+    }
   | { op: "munmap"; addr: AddrExpr; pages: number }
   | {
       op: "mremap";
@@ -447,7 +459,7 @@ export interface StepResult {
   header_length?: number;
   pages?: number;
   // `page` op
-  kind?: "aio" | "anon" | "none";
+  kind?: PageKind;
   /** `peek` op: per page read, the byte every byte of it holds (-1 from the probe for a page whose bytes differ). */
   bytes?: number[];
   /** `buf_peek` op: the bytes read as [length, value] runs of equal bytes, in order (a last [length, -1] past MAX_PEEK_RUNS). */

@@ -10,6 +10,7 @@ import {
   type Ctxp,
   type IoCmd,
   type IoFd,
+  type PageKind,
   type PipeEnd,
   type ProcessConfig,
   type Reaped,
@@ -49,6 +50,7 @@ import {
   IOV_FAULT,
   KIND_AIO,
   KIND_ANON,
+  KIND_FILE,
   KIND_NONE,
 } from "../../assembly/abi/codes.js";
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
@@ -75,7 +77,7 @@ const CMD: Record<IoCmd, number> = {
 const FD: Record<Exclude<IoFd, PipeEnd>, number> = { rdwr: FD_RDWR, bad: FD_BAD, rdonly: FD_RDONLY, wronly: FD_WRONLY, append: FD_APPEND, direct: FD_DIRECT };
 const CTXP: Record<Ctxp, number> = { zero: CTXP_ZERO, nonzero: CTXP_NONZERO, fault: CTXP_FAULT };
 /** page's kind codes. */
-const KINDS: Record<number, "none" | "aio" | "anon"> = { [KIND_NONE]: "none", [KIND_AIO]: "aio", [KIND_ANON]: "anon" };
+const KINDS: Record<number, PageKind> = { [KIND_NONE]: "none", [KIND_AIO]: "aio", [KIND_ANON]: "anon", [KIND_FILE]: "file" };
 
 const U32 = 2 ** 32;
 
@@ -206,8 +208,10 @@ export class WasmProcess implements AioBackend {
     return { errno: null, id, nr, head, tail, magic, compat_features, incompat_features, header_length, pages, idIsSetupAddress: idIsSetupAddress === 1 };
   }
 
-  mmap(pages: number, at: number | null = null, noReplace = false, align = 0, shared = false, prot = PROT_RW): SysResult & { addr: number } {
-    return addrResult(this.core.mmap(BigInt(pages), at === null ? 0 : 1, BigInt(at ?? 0), noReplace ? 1 : 0, BigInt(align), shared ? 1 : 0, prot));
+  mmap(pages: number, at: number | null = null, noReplace = false, align = 0, shared = false, prot = PROT_RW, filePage = -1): SysResult & { addr: number } {
+    return addrResult(
+      this.core.mmap(BigInt(pages), at === null ? 0 : 1, BigInt(at ?? 0), noReplace ? 1 : 0, BigInt(align), shared ? 1 : 0, prot, BigInt(filePage)),
+    );
   }
 
   munmap(addr: number, pages: number): SysResult {
@@ -250,7 +254,7 @@ export class WasmProcess implements AioBackend {
     }
   }
 
-  page(addr: number): "aio" | "anon" | "none" {
+  page(addr: number): PageKind {
     return KINDS[this.core.page(BigInt(addr))];
   }
 
@@ -260,7 +264,7 @@ export class WasmProcess implements AioBackend {
 
   peek(addr: number, pages: number): number[] {
     const n = this.core.peek(BigInt(addr), BigInt(pages));
-    return Array.from(new Uint8Array(this.core.memory.buffer, this.core.scratch_ptr(), n));
+    return Array.from(new Int32Array(this.core.memory.buffer, this.core.scratch_ptr(), n));
   }
 
   // ---- batch hot paths (raw results: count, or -errno) ---------------------

@@ -26,10 +26,10 @@ export const EXPECTED: Readonly<Record<CallStep["op"], readonly string[]>> = {
   fork_mremap: ["ok", "EINVAL", "EFAULT"],
   fork: ["ok", "EINVAL", "EFAULT"],
   fork_calls: ["ok"],
-  page: ["aio", "anon", "none"],
+  page: ["aio", "anon", "file", "none"],
   // fill: some pages written, or none (the page is not anonymous memory).
   fill: ["written", "none"],
-  // peek: pages that read as zero, pages holding what fill wrote, or none read.
+  // peek: pages that read as zero, pages holding what fill wrote (or a file page of differing bytes: mixed), or none read.
   peek: ["zero", "data", "none"],
   buf_fill: ["ok"],
   // buf_peek: one run of zeros, one run of another byte, or several runs (what reads and fills left).
@@ -83,6 +83,11 @@ export const EXPECTED_SUBMIT_KINDS: Readonly<Record<string, readonly string[]>> 
   "peek shared": ["zero", "data", "none"],
   "fill prot": ["none"],
   "peek prot": ["zero", "none"],
+  // Mappings of the test file (FINDINGS 62), shared or private: made, 0 pages, over a page; fills and peeks of them:
+  // pages written or read (a page of differing bytes, the file's, mixed), or none (a protection, or past the file's last page: SIGBUS).
+  "mmap file": ["ok", "EINVAL", "EEXIST"],
+  "fill file": ["written", "none"],
+  "peek file": ["zero", "data", "mixed", "none"],
   // A thread with min_nr below nr (FINDINGS 57): asleep or returned at once; its join's events short of nr, all nr, or EINVAL.
   "thread_getevents min_nr": ["blocked", "returned"],
   "thread_join min_nr": ["short", "full", "EINVAL"],
@@ -170,7 +175,7 @@ function mappingOf(steps: readonly Step[], i: number, addr: AddrExpr): StepOf<"m
   return undefined;
 }
 
-/** The rows a shared or protected mapping's own step, or a fill or peek of one, also counts in (FINDINGS 59). */
+/** The rows a shared, protected or file mapping's own step, or a fill or peek of one, also counts in (FINDINGS 59, 62). */
 function mappingKinds(steps: readonly Step[], i: number): string[] {
   const s = steps[i];
   const m = s?.op === "mmap" ? s : s?.op === "fill" || s?.op === "peek" ? mappingOf(steps, i, s.addr) : undefined;
@@ -178,6 +183,7 @@ function mappingKinds(steps: readonly Step[], i: number): string[] {
   const kinds: string[] = [];
   if (m.shared) kinds.push(`${s.op} shared`);
   if (m.prot !== undefined && m.prot !== "rw") kinds.push(`${s.op} prot`);
+  if (m.file) kinds.push(`${s.op} file`);
   return kinds;
 }
 
@@ -198,7 +204,10 @@ function submitKinds(s: Step | undefined): string[] {
 export function outcomeOf(r: StepResult): string {
   if (r.op === "page") return r.kind ?? "none";
   if (r.op === "fill") return (r.ret ?? 0) > 0 ? "written" : "none";
-  if (r.op === "peek") return (r.bytes ?? []).length === 0 ? "none" : r.bytes!.some((b) => b !== 0) ? "data" : "zero";
+  if (r.op === "peek") {
+    const bytes = r.bytes ?? [];
+    return bytes.length === 0 ? "none" : bytes.some((b) => b < 0) ? "mixed" : bytes.some((b) => b !== 0) ? "data" : "zero";
+  }
   if (r.op === "buf_peek") return (r.runs ?? []).length > 1 ? "mixed" : r.runs?.[0]?.[1] === 0 ? "zero" : "data";
   if (r.op === "thread_getevents") return r.blocked === 1 ? "blocked" : "returned";
   return r.errno === null || r.errno === undefined ? "ok" : r.errno;

@@ -87,8 +87,12 @@ export class ProgramGenerator {
   private pollFocus = false;
   /** A program about threads: a step in six is a thread's, so several wait at once and their joins come (FINDINGS 57). */
   private threadFocus = false;
-  /** Names of the shared, read-only or PROT_NONE mappings made (FINDINGS 59): fills and peeks aim at them now and then. */
+  /** Names of the shared, protected or file mappings made (FINDINGS 59, 62): fills and peeks aim at them now and then. */
   private otherMaps: string[] = [];
+  /** The test file is a memfd, which mappings may map (on a tmpfs they are not modelled). */
+  private fileMaps = true;
+  /** Names of the mappings of the test file made: fills and peeks aim at them more often, and ftruncate steps come more often. */
+  private fileMapNames: string[] = [];
 
   constructor(seed: number, opts: GenerateOptions) {
     this.rng = new Prng(seed);
@@ -118,6 +122,8 @@ export class ProgramGenerator {
     this.pollFocus = this.rng.chance(0.25);
     this.threadFocus = this.rng.chance(0.15);
     this.otherMaps = [];
+    this.fileMaps = tmpfs.tmpfs_bytes === undefined;
+    this.fileMapNames = [];
     this.setUp();
     const n = this.rng.int(this.opts.minSteps, this.opts.maxSteps);
     for (let i = 0; i < n; i++) this.add(this.randomStep());
@@ -138,7 +144,8 @@ export class ProgramGenerator {
     try {
       const r = runStep(this.shadow, step, this.steps.length, this.names, "generated");
       this.steps.push(step);
-      if (step.op === "mmap" && step.at === undefined && (step.shared || step.prot) && r.errno === null) this.otherMaps.push(step.name);
+      if (step.op === "mmap" && step.at === undefined && (step.shared || step.prot || step.file) && r.errno === null) this.otherMaps.push(step.name);
+      if (step.op === "mmap" && step.at === undefined && step.file && r.errno === null) this.fileMapNames.push(step.name);
       return r.errno === null || r.errno === undefined;
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
@@ -167,10 +174,10 @@ export class ProgramGenerator {
     return s;
   }
 
-  /** An mmap's `shared` and `prot`; private read-only ones drawn shared where the probe could not read them (`emulated`). */
+  /** An mmap's `shared`, `prot` and `file`; private read-only anonymous ones drawn shared where the probe could not read them (`emulated`). */
   private mapKind(rng: Prng): ReturnType<typeof mapKind> {
-    const kind = mapKind(rng);
-    return this.opts.emulated && kind.prot === "r" && !kind.shared ? { ...kind, shared: true } : kind;
+    const kind = mapKind(rng, this.fileMaps);
+    return this.opts.emulated && kind.prot === "r" && !kind.shared && !kind.file ? { ...kind, shared: true } : kind;
   }
 
   private fresh(prefix: string): string {
@@ -432,6 +439,8 @@ export class ProgramGenerator {
     if (roll < 770) return { op: "page", addr: this.pageIn(["arena", "ring", "anon"]) };
     if (roll < 785) return this.fill();
     if (roll < 800) return this.peek();
+    // Around file mappings, the file's size decides which of their pages fault (FINDINGS 62).
+    if (roll < 806 && this.fileMapNames.length > 0) return { op: "ftruncate", size: rng.pick([0, 1, 100, 4096, 6000, 12288, 16384, 20000]) };
     // The I/O buffer's bytes: what reads copy in from the file and writes copy out to it.
     if (roll < 815) return randomBufStep(rng);
     if (roll < 840) {
@@ -662,8 +671,10 @@ export class ProgramGenerator {
    * shmem object's pages, or a fault.
    */
   private contentPage(): AddrExpr {
-    const other = this.liveExtents(["anon"]).filter(([n]) => this.otherMaps.includes(n));
-    if (other.length > 0 && this.rng.chance(0.5)) {
+    // Mostly a mapping of the test file when there is one: its pages are the file's, which writes and truncations change.
+    const files = this.liveExtents(["anon"]).filter(([n]) => this.fileMapNames.includes(n));
+    const other = files.length > 0 && this.rng.chance(0.7) ? files : this.liveExtents(["anon"]).filter(([n]) => this.otherMaps.includes(n));
+    if (other.length > 0 && this.rng.chance(files.length > 0 ? 0.7 : 0.5)) {
       const [name, e] = this.rng.pick(other);
       return this.addr(name, this.rng.int(e.lo, e.hi));
     }

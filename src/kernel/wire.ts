@@ -138,7 +138,7 @@ export function encodeScenario(file: string, scenario: Scenario): Wire {
       case "ring_events":
         return `ring_events ${addr(i, "ctx", s.ctx)} ${s.slot} ${s.count}`;
       case "mmap":
-        return `mmap ${s.pages} ${nameIndex(i, "name", s.name)} ${s.at === undefined ? "-" : addr(i, "at", s.at)} ${s.noreplace ? "noreplace" : "replace"} ${s.align ?? 0} ${s.shared ? "shared" : "private"} ${s.prot ?? "rw"}`;
+        return `mmap ${s.pages} ${nameIndex(i, "name", s.name)} ${s.at === undefined ? "-" : addr(i, "at", s.at)} ${s.noreplace ? "noreplace" : "replace"} ${s.align ?? 0} ${s.shared ? "shared" : "private"} ${s.prot ?? "rw"} ${s.file ? (s.file_page ?? 0) : "-"}`;
       case "munmap":
         return `munmap ${addr(i, "addr", s.addr)} ${s.pages}`;
       case "mremap":

@@ -19,6 +19,7 @@ import {
   type Ctxp,
   type IoCmd,
   type IoFd,
+  type PageKind,
   type ProcessConfig,
   type RingEvents,
   type RingHeaderRead,
@@ -32,6 +33,7 @@ import type { Profile } from "../contract/profile.js";
 import { type Errno, type ErrnoName, isSyncCmd, type SignalArg } from "../contract/scenario.js";
 import { hrtimerSleep } from "../util/hrtimer.js";
 import { ByteRuns } from "./byte-runs.js";
+import { TestFile } from "./test-file.js";
 import { Eventfds } from "./eventfd.js";
 import { Pipes } from "./pipe.js";
 import { ioprioRefused } from "./ioprio.js";
@@ -98,7 +100,11 @@ function appendsAtEnd(fd: IoFd, rwFlags: number): boolean {
 }
 
 export class AioProcess implements AioBackend {
-  mm = new AddressSpace();
+  /** The test file the control blocks read and write (writes past its end grow it), and file mappings map. A forked child shares it. */
+  file = new TestFile();
+  mm = new AddressSpace(this.file);
+  /** The process that forked this one, while it runs (inChild): a truncation reaches its mappings too. */
+  private forkParent: AioProcess | null = null;
   /** mm->ioctx_table: null until the first io_setup, and in a forked child. */
   ioctx_table: IoctxTable | null = null;
   readonly ioctx_list = new IoctxList();
@@ -107,8 +113,6 @@ export class AioProcess implements AioBackend {
   hookSlotsVisited = 0;
   /** SIGUSR1, which the process keeps blocked (and handles), is pending: `raise` made it so. */
   signalPending = false;
-  /** Bytes in the regular file the control blocks read and write: writes past its end grow it. */
-  fileSize = IO_FILE_BYTES;
   /** RLIMIT_FSIZE's soft limit, bytes (Infinity: RLIM_INFINITY); a fork child inherits it. */
   fsizeLimit = Infinity;
   /** The eventfds the process opened (a forked child shares them). */
@@ -117,8 +121,6 @@ export class AioProcess implements AioBackend {
   pipes = new Pipes();
   /** The file's pages on its tmpfs (ProcessConfig.tmpfs_bytes); null on a memfd, whose space has no limit. */
   space: TmpfsSpace | null;
-  /** The test file's bytes: zeros at first (FINDINGS 58), and zeros past its end, so growth reads them. A forked child shares it. */
-  file = new ByteRuns();
   /** The I/O buffer every block reads into and writes from (a vectored block's segments one after another from its start). A forked child gets a copy. */
   buf = new ByteRuns();
 
@@ -165,6 +167,7 @@ export class AioProcess implements AioBackend {
       anon_vma: 0,
       shm: 0,
       prot: PROT_RW,
+      fileShared: false,
     });
     const ctx = new Kioctx(p, ring, nr, pages, start * PAGE_SIZE, charge, this.config.cpus);
     if (p.lookup === "table") {
@@ -333,18 +336,18 @@ export class AioProcess implements AioBackend {
    */
   private rw(cmd: IoCmd, append: boolean, nbytes: number, offset: number): number {
     if (cmd === "pread" || cmd === "preadv") {
-      const n = Math.min(nbytes, Math.max(0, this.fileSize - offset));
-      this.buf.copyFrom(this.file, offset, n, 0);
+      const n = Math.min(nbytes, Math.max(0, this.file.size - offset));
+      this.buf.copyFrom(this.file.runs, offset, n, 0);
       return n;
     }
     if ((cmd !== "pwrite" && cmd !== "pwritev") || (nbytes === 0 && this.profile.emptyWriteSkipsFsize)) return 0;
-    const pos = append ? this.fileSize : offset;
+    const pos = append ? this.file.size : offset;
     if (pos >= this.fsizeLimit) return -EFBIG;
     const n = Math.min(nbytes, this.fsizeLimit - pos);
     const written = this.space && n > 0 ? this.space.write(pos, n) : n;
     // The bytes the kernel moved, no more: a short write copies its first `written`.
-    this.file.copyFrom(this.buf, 0, written, pos);
-    if (written > 0) this.fileSize = Math.max(this.fileSize, pos + written);
+    this.file.runs.copyFrom(this.buf, 0, written, pos);
+    if (written > 0) this.file.size = Math.max(this.file.size, pos + written);
     return written;
   }
 
@@ -488,13 +491,17 @@ export class AioProcess implements AioBackend {
     return this.aio_read_events(this.watched[w]!, nr);
   }
 
-  /** A size past RLIMIT_FSIZE is EFBIG (and SIGXFSZ, ignored); a shrink never is. */
+  /**
+   * A size past RLIMIT_FSIZE is EFBIG (and SIGXFSZ, ignored); a shrink never
+   * is. What a shrink drops reads as zeros when the file grows again, and
+   * every process mapping the file privately loses its copies past the end.
+   */
   ftruncate(size: number): SysResult {
-    if (size > this.fileSize && size > this.fsizeLimit) return fail("EFBIG");
+    if (size > this.file.size && size > this.fsizeLimit) return fail("EFBIG");
     this.space?.truncate(size);
-    // What a shrink drops reads as zeros when the file grows again.
-    if (size < this.fileSize) this.file.set(size, this.fileSize - size, 0);
-    this.fileSize = size;
+    const shrinks = size < this.file.size;
+    this.file.truncate(size);
+    for (let p: AioProcess | null = this; shrinks && p; p = p.forkParent) p.mm.dropFileCopies(this.file.pages);
     return ok();
   }
 
@@ -583,8 +590,9 @@ export class AioProcess implements AioBackend {
    * `at`: MAP_FIXED there, replacing whatever it covers (rings too); `noReplace`: MAP_FIXED_NOREPLACE, EEXIST when anything is there.
    * `align` (pages, without `at`): the highest free odd multiple of it (AddressSpace.alignedArea).
    * `shared`: MAP_SHARED, a shmem object of its own (page offset 0); `prot`: PROT_READ | PROT_WRITE bits.
+   * `filePage` (0 or more): a mapping of the test file from that page on, shared or private, rather than anonymous memory.
    */
-  mmap(pages: number, at: number | null = null, noReplace = false, align = 0, shared = false, prot = PROT_RW): SysResult & { addr: number } {
+  mmap(pages: number, at: number | null = null, noReplace = false, align = 0, shared = false, prot = PROT_RW, filePage = -1): SysResult & { addr: number } {
     if (pages <= 0) return { ...fail("EINVAL"), addr: 0 };
     if (at !== null) {
       // The arch hands a fixed address back as it is, and -1 then reads as -EPERM (FINDINGS 36).
@@ -598,8 +606,21 @@ export class AioProcess implements AioBackend {
     }
     const start = at !== null ? at / PAGE_SIZE : align > 0 ? this.mm.alignedArea(pages, align) : this.mm.unmappedArea(pages);
     if (start < 0) return { ...fail("ENOMEM"), addr: 0 };
-    const shm = shared ? this.mm.shmem.create(pages) : 0;
-    this.mm.insert({ start, pages, kind: "anon", backing: { bytes: null }, pgoff: shared ? 0 : start, dontexpand: false, anon_vma: 0, shm, prot });
+    const mapsFile = filePage >= 0;
+    const shm = shared && !mapsFile ? this.mm.shmem.create(pages) : 0;
+    const pgoff = mapsFile ? filePage : shared ? 0 : start;
+    this.mm.insert({
+      start,
+      pages,
+      kind: mapsFile ? "file" : "anon",
+      backing: { bytes: null },
+      pgoff,
+      dontexpand: false,
+      anon_vma: 0,
+      shm,
+      prot,
+      fileShared: mapsFile && shared,
+    });
     return { ...ok(), addr: start * PAGE_SIZE };
   }
 
@@ -609,7 +630,7 @@ export class AioProcess implements AioBackend {
     return ok();
   }
 
-  page(addr: number): "aio" | "anon" | "none" {
+  page(addr: number): PageKind {
     return this.mm.find(Math.floor(addr / PAGE_SIZE))?.kind ?? "none";
   }
 
@@ -637,18 +658,14 @@ export class AioProcess implements AioBackend {
     const child = new AioProcess(this.profile, this.config);
     child.mm = this.mm.clone((v) => this.profile.forkCopiesRing || v.kind !== "aio");
     child.aio_nr = this.aio_nr;
-    child.fileSize = this.fileSize;
     child.fsizeLimit = this.fsizeLimit;
     child.eventfds = this.eventfds;
     child.pipes = this.pipes;
     child.space = this.space;
     child.file = this.file;
+    child.forkParent = this;
     child.buf = this.buf.clone();
-    try {
-      return f(child);
-    } finally {
-      this.fileSize = child.fileSize;
-    }
+    return f(child);
   }
 
   /**

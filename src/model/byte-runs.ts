@@ -65,6 +65,17 @@ export class ByteRuns {
     return out;
   }
 
+  /** The byte at `pos`. */
+  at(pos: number): number {
+    return this.values[this.find(pos)];
+  }
+
+  /** The value every one of `len` bytes from `pos` holds, -1 when they differ (a `peek` of a file page). */
+  uniform(pos: number, len: number): number {
+    const i = this.find(pos);
+    return i + 1 < this.starts.length && this.starts[i + 1] < pos + len ? -1 : this.values[i];
+  }
+
   /** `len` bytes from `pos` of `src` copied to `at` here. */
   copyFrom(src: ByteRuns, pos: number, len: number, at: number): void {
     if (len <= 0) return;

@@ -5,6 +5,7 @@
 
 import { PAGE_SIZE } from "../../assembly/abi/ring.js";
 import { PROT_READ, PROT_RW, PROT_WRITE, TASK_SIZE } from "../../assembly/abi/address-space.js";
+import type { TestFile } from "./test-file.js";
 
 export { PAGE_SIZE, PROT_RW };
 /** Top-down placement starts below this page (like TASK_SIZE minus a stack gap). */
@@ -22,7 +23,8 @@ export interface Backing {
   bytes: Uint8Array | null;
 }
 
-export type VmaKind = "aio" | "anon";
+/** A ring, anonymous memory, or a mapping of the test file (TestFile). */
+export type VmaKind = "aio" | "anon" | "file";
 
 export interface Vma {
   start: number;
@@ -30,7 +32,8 @@ export interface Vma {
   kind: VmaKind;
   backing: Backing;
   /**
-   * Page offset of `start` within the backing; for anonymous memory the
+   * Page offset of `start` within the backing (the test file's, for a file
+   * mapping); for anonymous memory the
    * kernel's vm_pgoff, the page number where it was first mapped (merging
    * needs neighbours' offsets to run on).
    */
@@ -46,6 +49,8 @@ export interface Vma {
   shm: number;
   /** PROT_READ | PROT_WRITE bits (PROT_RW for rings). */
   prot: number;
+  /** A file mapping: MAP_SHARED (its writes are the file's) rather than private (copy on write). */
+  fileShared: boolean;
 }
 
 /**
@@ -79,25 +84,18 @@ export class ShmemObjects {
 }
 
 /**
- * Two VMAs the kernel keeps as one: adjacent anonymous memory whose page
- * offsets run on and whose anon_vmas are compatible (the same, or at least
- * one has none; FINDINGS 33). A ring (file or 3.11's written pages) never
- * merges: VM_DONTEXPAND is one of the flags that forbid it, and 3.11's pages
- * have their own anon_vma.
+ * Two VMAs the kernel keeps as one: adjacent anonymous memory, or adjacent
+ * mappings of the test file alike shared or private, whose page offsets run
+ * on and whose anon_vmas are compatible (the same, or at least one has none;
+ * FINDINGS 33, 62). A ring (file or 3.11's written pages) never merges:
+ * VM_DONTEXPAND is one of the flags that forbid it, and 3.11's pages have
+ * their own anon_vma.
  */
 function mergeable(a: Vma, b: Vma): boolean {
-  return (
-    a.kind === "anon" &&
-    b.kind === "anon" &&
-    a.backing.bytes === null &&
-    b.backing.bytes === null &&
-    a.start + a.pages === b.start &&
-    a.pgoff + a.pages === b.pgoff &&
-    // A shared mapping merges only with its own object's pages (FINDINGS 59), and only at one protection.
-    a.shm === b.shm &&
-    a.prot === b.prot &&
-    compatibleAnonVmas(a, b)
-  );
+  if (a.kind !== b.kind || a.start + a.pages !== b.start || a.pgoff + a.pages !== b.pgoff || a.prot !== b.prot || !compatibleAnonVmas(a, b)) return false;
+  if (a.kind === "file") return a.fileShared === b.fileShared;
+  // A shared anonymous mapping merges only with its own object's pages (FINDINGS 59).
+  return a.kind === "anon" && a.backing.bytes === null && b.backing.bytes === null && a.shm === b.shm;
 }
 
 /** anon_vmas that may end up in one VMA: the same one, or at least one side has none. */
@@ -106,13 +104,17 @@ function compatibleAnonVmas(a: Vma, b: Vma): boolean {
 }
 
 export class AddressSpace {
+  /** `file`: the test file, which file mappings map (a forked child's space shares it). */
+  constructor(readonly file: TestFile) {}
+
   /** Sorted by start, non-overlapping. */
   vmas: Vma[] = [];
   /** The last anon_vma identity handed out. */
   private anon_vmas = 0;
   /**
-   * What `fill` wrote into anonymous memory, by page number: the byte every
-   * byte of that page holds. A page not here reads as zero. Pages belong to
+   * What `fill` wrote into private memory, by page number: the byte every
+   * byte of that page holds. An anonymous page not here reads as zero, a
+   * private file page as the file (its copy on write is here once written). Pages belong to
    * the address, not to a VMA, so splits and merges leave them alone; munmap
    * drops them and a move (move_range) carries them along.
    */
@@ -121,7 +123,7 @@ export class AddressSpace {
   shmem = new ShmemObjects();
 
   clone(keep: (v: Vma) => boolean): AddressSpace {
-    const mm = new AddressSpace();
+    const mm = new AddressSpace(this.file);
     mm.vmas = this.vmas.filter(keep).map((v) => ({ ...v }));
     mm.anon_vmas = this.anon_vmas;
     // Only anonymous pages have contents, and a child keeps every anonymous VMA (fork's copy on write).
@@ -131,34 +133,41 @@ export class AddressSpace {
     return mm;
   }
 
-  /** The page at `page` if it is anonymous memory (the pages `fill` and `peek` reach), else null. */
-  private anonAt(page: number): Vma | null {
+  /** The page at `page` if it is anonymous memory or a file mapping (the pages `fill` and `peek` reach), else null. */
+  private memoryAt(page: number): Vma | null {
     const v = this.find(page);
-    return v && v.kind === "anon" && v.backing.bytes === null ? v : null;
+    return v && (v.kind === "file" || (v.kind === "anon" && v.backing.bytes === null)) ? v : null;
   }
 
   /**
-   * Anonymous memory at `page` that an access needing `prot` (PROT_READ or
+   * Memory at `page` that an access needing `prot` (PROT_READ or
    * PROT_WRITE) reaches without a fault: null at a hole, a ring, a
-   * protection without it (SIGSEGV) or past a shared object's end (SIGBUS).
+   * protection without it (SIGSEGV; x86-64 reads PROT_WRITE alone, FINDINGS
+   * 62), past a shared object's end or the file's last page (SIGBUS).
    */
   private reachable(page: number, prot: number): Vma | null {
-    const v = this.anonAt(page);
-    if (!v || (v.prot & prot) === 0) return null;
+    const v = this.memoryAt(page);
+    if (!v || (v.prot & (prot === PROT_READ ? PROT_RW : prot)) === 0) return null;
+    if (v.kind === "file") return v.pgoff + page - v.start < this.file.pages ? v : null;
     return v.shm === 0 || this.shmem.holds(v.shm, v.pgoff + page - v.start) ? v : null;
   }
 
   /**
    * Writes `value` into every byte of `pages` pages from `page`, stopping
-   * at the first that is not anonymous memory or whose write faults:
-   * returns the pages written. A write fault gives a private VMA without
-   * one an anon_vma (FINDINGS 33); a shared page is written in its object.
+   * at the first that is not anonymous memory or a file mapping, or whose
+   * write faults: returns the pages written. A write fault gives a private
+   * VMA without one an anon_vma (FINDINGS 33); a shared page is written in
+   * its object, a shared file page in the file.
    */
   fill(page: number, pages: number, value: number): number {
     let n = 0;
     for (; n < pages; n++) {
       const v = this.reachable(page + n, PROT_WRITE);
       if (!v) break;
+      if (v.kind === "file" && v.fileShared) {
+        this.file.runs.set((v.pgoff + page + n - v.start) * PAGE_SIZE, PAGE_SIZE, value);
+        continue;
+      }
       if (v.shm !== 0) {
         this.shmem.set(v.shm, v.pgoff + page + n - v.start, value);
         continue;
@@ -170,25 +179,41 @@ export class AddressSpace {
   }
 
   /**
-   * The byte each of `pages` pages from `page` holds, up to the first that
-   * is not anonymous memory or would fault. A read fault allocates a
-   * private page only without the zero page (`zeroPage` false): then a VMA
-   * without an anon_vma gets one.
+   * The byte each of `pages` pages from `page` holds (-1 for a file page
+   * whose bytes differ), up to the first that is not anonymous memory or a
+   * file mapping, or would fault. A read fault allocates a private
+   * anonymous page only without the zero page (`zeroPage` false): then a
+   * VMA without an anon_vma gets one; a file page is the file's.
    */
   peek(page: number, pages: number, zeroPage: boolean): number[] {
     const out: number[] = [];
     for (let n = 0; n < pages; n++) {
       const v = this.reachable(page + n, PROT_READ);
       if (!v) break;
-      if (!zeroPage && v.shm === 0 && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
+      if (!zeroPage && v.kind === "anon" && v.shm === 0 && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
       out.push(this.contentOf(v, page + n));
     }
     return out;
   }
 
-  /** The byte every byte of anonymous page `page` of `v` holds (0 for a page fill never wrote). */
+  /** The byte every byte of page `page` of `v` holds (0 for an anonymous page fill never wrote), -1 for a file page whose bytes differ. */
   private contentOf(v: Vma, page: number): number {
-    return v.shm !== 0 ? this.shmem.get(v.shm, v.pgoff + page - v.start) : (this.contents.get(page) ?? 0);
+    if (v.shm !== 0) return this.shmem.get(v.shm, v.pgoff + page - v.start);
+    const own = this.contents.get(page);
+    if (own !== undefined || v.kind === "anon") return own ?? 0;
+    return this.file.runs.uniform((v.pgoff + page - v.start) * PAGE_SIZE, PAGE_SIZE);
+  }
+
+  /**
+   * ftruncate to `pages` pages unmaps every private file page past them,
+   * copied on write or not (truncate_pagecache's even_cows): they read as
+   * the file again if it grows (FINDINGS 62).
+   */
+  dropFileCopies(pages: number): void {
+    for (const page of this.contents.keys()) {
+      const v = this.find(page)!;
+      if (v.kind === "file" && v.pgoff + page - v.start >= pages) this.contents.delete(page);
+    }
   }
 
   /** Removes the contents of [start, start + pages) and returns them by page offset from `start` (move_range carries them). */
@@ -213,8 +238,8 @@ export class AddressSpace {
   readFault(addr: number, bytes: number): void {
     for (let page = Math.floor(addr / PAGE_SIZE); page <= Math.floor((addr + bytes - 1) / PAGE_SIZE); page++) {
       const v = this.find(page);
-      // An unreadable page faults the read there (get_user: EFAULT) and allocates nothing.
-      if (!v || (v.prot & PROT_READ) === 0) return;
+      // An unreadable page (or a file page past the file) faults the read there (get_user: EFAULT) and allocates nothing; a file page is the file's.
+      if (!v || (v.prot & PROT_RW) === 0 || (v.kind === "file" && !this.reachable(page, PROT_READ))) return;
       if (v.kind === "anon" && v.backing.bytes === null && v.shm === 0 && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
     }
   }
@@ -349,15 +374,21 @@ export class AddressSpace {
   }
 
   /**
-   * Byte at `addr`: in the ring's `bytes` at `offset`, or for anonymous
-   * memory (`bytes` null) the byte its page holds (`fill`); null when no VMA
-   * maps it, its backing does not reach it, or an access needing `prot` faults.
+   * Byte at `addr`: in the ring's `bytes` at `offset`, or (`bytes` null)
+   * `fill`, the byte there in anonymous memory or a file mapping; null when
+   * no VMA maps it, its backing does not reach it, or an access needing
+   * `prot` faults.
    */
   locate(addr: number, prot = PROT_READ): { bytes: Uint8Array | null; offset: number; fill: number } | null {
     const page = Math.floor(addr / PAGE_SIZE);
     const v = this.find(page);
-    if (!v || (v.prot & prot) === 0) return null;
+    if (!v || (v.prot & (prot === PROT_READ ? PROT_RW : prot)) === 0) return null;
     const offset = (v.pgoff + page - v.start) * PAGE_SIZE + (addr % PAGE_SIZE);
+    if (v.kind === "file") {
+      if (!this.reachable(page, prot)) return null;
+      const own = this.contents.get(page);
+      return { bytes: null, offset, fill: own ?? this.file.runs.at(offset) };
+    }
     const bytes = v.backing.bytes;
     if (bytes && offset >= bytes.length) return null;
     // A shared page past its object's end faults (SIGBUS; the kernel's own access: EFAULT).
@@ -385,7 +416,9 @@ export class AddressSpace {
       const at = this.locate(addr);
       if (!at) return null;
       const b = at.bytes;
-      return b ? (b[at.offset] | (b[at.offset + 1] << 8) | (b[at.offset + 2] << 16)) + b[at.offset + 3] * 2 ** 24 : at.fill * 0x0101_0101;
+      if (b) return (b[at.offset] | (b[at.offset + 1] << 8) | (b[at.offset + 2] << 16)) + b[at.offset + 3] * 2 ** 24;
+      // A file page's bytes may differ: byte by byte below.
+      if (this.find(Math.floor(addr / PAGE_SIZE))!.kind !== "file") return at.fill * 0x0101_0101;
     }
     let value = 0;
     for (let i = 3; i >= 0; i--) {

@@ -275,6 +275,17 @@ export function randomStep(rng: Prng, names: Names, steps: readonly Step[] | nul
 }
 
 /** Runs a step, turning a scenario error into a comparable outcome. */
+/** `s` with every mmap in it (a fork_calls child's, a loop body's) of anonymous memory rather than of the test file. */
+function anonymousMaps<S extends Step>(s: S): S {
+  if (s.op === "mmap" && s.file) {
+    const { file: _file, file_page: _page, ...anonymous } = s;
+    return anonymous as S;
+  }
+  if (s.op === "fork_calls") return { ...s, calls: s.calls.map(anonymousMaps) };
+  if (s.op === "repeat") return { ...s, steps: s.steps.map(anonymousMaps) };
+  return s;
+}
+
 function outcome(b: AioBackend, s: Step, i: number, names: Names): StepResult | string {
   try {
     return runStep(b, s, i, names, "fuzz");
@@ -317,7 +328,7 @@ export function* fuzzProcesses(options: FuzzOptions = {}): Generator<FuzzReport,
     const n = Math.min(perProcess, opts.ops - report.ops);
     for (let i = 0; i < n; i++) {
       // Now and then a small loop of such steps.
-      const step =
+      let step =
         (rng.chance(0.03)
           ? randomLoop(
               rng,
@@ -325,6 +336,8 @@ export function* fuzzProcesses(options: FuzzOptions = {}): Generator<FuzzReport,
               () => addr(rng, modelNames),
             )
           : null) ?? randomStep(rng, modelNames, steps);
+      // On a tmpfs the test file takes no mapping (every backend refuses one): such a draw maps anonymous memory.
+      if (config.tmpfs_bytes !== undefined) step = anonymousMaps(step);
       // Steps index the reproducer, which leaves out steps refused as scenario errors.
       const at = steps.length;
       const a = outcome(model, step, at, modelNames);

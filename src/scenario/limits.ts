@@ -125,6 +125,8 @@ export function checkScenarioLimits(file: string, scenario: Scenario, cpus: numb
       if (!names.has(name) && names.size === MAX_NAMES) fail(i, at(field), `more than ${MAX_NAMES} distinct names (the limit every backend shares)`);
       names.add(name);
     }
+    if (s.op === "mmap" && s.file && scenario.tmpfs_bytes !== undefined)
+      fail(i, at("file"), "a mapping of the test file on a tmpfs is not modelled: its faults take pages of the tmpfs (map the memfd: no tmpfs_bytes)");
     if (s.op === "io_setup" || s.op === "mmap" || s.op === "mremap") {
       mappingCalls += times;
       if (mappingCalls > MAX_MAPPING_CALLS)

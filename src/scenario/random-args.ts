@@ -190,10 +190,19 @@ export function randomBufStep(rng: Prng): StepOf<"buf_fill"> | StepOf<"buf_peek"
   return { op: "buf_peek", ...at, bytes: rng.pick([512, 4096, 70000]) };
 }
 
-/** An mmap step's `shared` and `prot`, each now and then (FINDINGS 59); mostly neither, a private read-write mapping. */
-export function mapKind(rng: Prng): { shared?: true; prot?: MmapProt } {
-  const out: { shared?: true; prot?: MmapProt } = {};
+/**
+ * An mmap step's `shared` and `prot`, each now and then (FINDINGS 59), and
+ * where `file` allows (no tmpfs) a mapping of the test file from one of its
+ * first pages or just past them (FINDINGS 62); mostly none, a private
+ * read-write anonymous mapping.
+ */
+export function mapKind(rng: Prng, file = true): { shared?: true; prot?: MmapProt; file?: true; file_page?: number } {
+  const out: { shared?: true; prot?: MmapProt; file?: true; file_page?: number } = {};
   if (rng.chance(0.3)) out.shared = true;
-  if (rng.chance(0.2)) out.prot = rng.pick(["r", "none", "rw"] as const);
+  if (rng.chance(0.2)) out.prot = rng.pick(["r", "none", "rw", "w"] as const);
+  if (file && rng.chance(0.25)) {
+    out.file = true;
+    if (rng.chance(0.5)) out.file_page = rng.pick([1, 2, 3, 4, 6]);
+  }
   return out;
 }

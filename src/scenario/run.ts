@@ -206,7 +206,15 @@ function runCall(b: AioBackend, s: Step, i: number, names: Names, file: string, 
           "noreplace",
           `${b.profile.name} predates MAP_FIXED_NOREPLACE (4.17): it takes the address as a hint, which the models do not model`,
         );
-      const r = b.mmap(s.pages, s.at === undefined ? null : at(s.at, "at"), s.noreplace === true, s.align ?? 0, s.shared === true, protBits(s.prot));
+      const r = b.mmap(
+        s.pages,
+        s.at === undefined ? null : at(s.at, "at"),
+        s.noreplace === true,
+        s.align ?? 0,
+        s.shared === true,
+        protBits(s.prot),
+        s.file ? (s.file_page ?? 0) : -1,
+      );
       if (r.errno === null) names.bind(s.name, r.addr);
       return { step: i, op: s.op, ret: r.ret, errno: r.errno };
     }

@@ -40,8 +40,8 @@ export interface CoreExports {
   ring_events(addr: bigint, slot: bigint, count: number): number;
   /** assembly/index/ring(addr: i64): i32 */
   ring(addr: bigint): number;
-  /** assembly/index/mmap(pages: i64, has_at: bool, at: i64, no_replace: bool, align: i64, shared: bool, prot: i32): i64 */
-  mmap(pages: bigint, has_at: number, at: bigint, no_replace: number, align: bigint, shared: number, prot: number): bigint;
+  /** assembly/index/mmap(pages: i64, has_at: bool, at: i64, no_replace: bool, align: i64, shared: bool, prot: i32, file_page: i64): i64 */
+  mmap(pages: bigint, has_at: number, at: bigint, no_replace: number, align: bigint, shared: number, prot: number, file_page: bigint): bigint;
   /** assembly/index/munmap(addr: i64, pages: i64): i32 */
   munmap(addr: bigint, pages: bigint): number;
   /** assembly/index/mremap(addr: i64, old_pages: i64, new_pages: i64, has_to: bool, to: i64, may_move: bool, dont_unmap: bool): i64 */
