@@ -76,6 +76,11 @@ let UNIFORM_PAGES: ArrayBuffer | null = null;
 const UNIFORM_MADE = new StaticArray<bool>(256);
 
 /** The page every byte of which is `b`. */
+/** Whether `v`'s protection allows an access needing `prot` (PROT_READ or PROT_WRITE): x86-64 reads PROT_WRITE alone (model: mm.ts permits). */
+function permits(v: Vma, prot: i32): bool {
+  return (v.prot & (prot == PROT_READ ? PROT_RW : prot)) != 0;
+}
+
 function uniformPage(b: u8): usize {
   if (UNIFORM == 0) {
     const pages = new ArrayBuffer(256 * <i32>PAGE_SIZE);
@@ -207,7 +212,7 @@ export class AddressSpace {
   /** Memory at `page` an access needing `prot` reaches without a fault: PROT_WRITE alone reads; not past a shared object's end or the file's last page (model: mm.ts reachable). */
   private reachable(page: i64, prot: i32): Vma | null {
     const v = this.memoryAt(page);
-    if (!v || (v.prot & (prot == PROT_READ ? PROT_RW : prot)) == 0) return null;
+    if (!v || !permits(v, prot)) return null;
     if (v.kind == KIND_FILE) return v.pgoff + page - v.start < this.file.pages ? v : null;
     return v.shm == 0 || this.shmem.holds(v.shm, v.pgoff + page - v.start) ? v : null;
   }
@@ -293,7 +298,7 @@ export class AddressSpace {
     for (let page = addr >> PAGE_SHIFT, last = (addr + bytes - 1) >> PAGE_SHIFT; page <= last; page++) {
       const v = this.find(page);
       // An unreadable page faults the read there and allocates nothing.
-      if (!v || (v.prot & PROT_RW) == 0 || (v.kind == KIND_FILE && !this.reachable(page, PROT_READ))) return;
+      if (!v || !permits(v, PROT_READ) || (v.kind == KIND_FILE && !this.reachable(page, PROT_READ))) return;
       if (v.kind == KIND_ANON && v.ring == null && v.shm == 0 && v.anonVma == 0) v.anonVma = ++this.anonVmas;
     }
   }

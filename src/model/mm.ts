@@ -8,6 +8,11 @@ import { PROT_READ, PROT_RW, PROT_WRITE, TASK_SIZE } from "../../assembly/abi/ad
 import type { TestFile } from "./test-file.js";
 
 export { PAGE_SIZE, PROT_RW };
+
+/** Whether `v`'s protection allows an access needing `prot` (PROT_READ or PROT_WRITE): x86-64 reads PROT_WRITE alone (FINDINGS 62). */
+function permits(v: Vma, prot: number): boolean {
+  return (v.prot & (prot === PROT_READ ? PROT_RW : prot)) !== 0;
+}
 /** Top-down placement starts below this page (like TASK_SIZE minus a stack gap). */
 export const MMAP_CEILING_PAGE = 0x7f00_0000_0000 / PAGE_SIZE;
 /** First page above user space. */
@@ -147,7 +152,7 @@ export class AddressSpace {
    */
   private reachable(page: number, prot: number): Vma | null {
     const v = this.memoryAt(page);
-    if (!v || (v.prot & (prot === PROT_READ ? PROT_RW : prot)) === 0) return null;
+    if (!v || !permits(v, prot)) return null;
     if (v.kind === "file") return v.pgoff + page - v.start < this.file.pages ? v : null;
     return v.shm === 0 || this.shmem.holds(v.shm, v.pgoff + page - v.start) ? v : null;
   }
@@ -239,7 +244,7 @@ export class AddressSpace {
     for (let page = Math.floor(addr / PAGE_SIZE); page <= Math.floor((addr + bytes - 1) / PAGE_SIZE); page++) {
       const v = this.find(page);
       // An unreadable page (or a file page past the file) faults the read there (get_user: EFAULT) and allocates nothing; a file page is the file's.
-      if (!v || (v.prot & PROT_RW) === 0 || (v.kind === "file" && !this.reachable(page, PROT_READ))) return;
+      if (!v || !permits(v, PROT_READ) || (v.kind === "file" && !this.reachable(page, PROT_READ))) return;
       if (v.kind === "anon" && v.backing.bytes === null && v.shm === 0 && v.anon_vma === 0) v.anon_vma = ++this.anon_vmas;
     }
   }
@@ -382,7 +387,7 @@ export class AddressSpace {
   locate(addr: number, prot = PROT_READ): { bytes: Uint8Array | null; offset: number; fill: number } | null {
     const page = Math.floor(addr / PAGE_SIZE);
     const v = this.find(page);
-    if (!v || (v.prot & (prot === PROT_READ ? PROT_RW : prot)) === 0) return null;
+    if (!v || !permits(v, prot)) return null;
     const offset = (v.pgoff + page - v.start) * PAGE_SIZE + (addr % PAGE_SIZE);
     if (v.kind === "file") {
       if (!this.reachable(page, prot)) return null;
